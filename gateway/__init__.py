@@ -1,0 +1,2 @@
+"""confide's Django project: settings, storage, the relay, the watcher, the review app and the
+`confide` command line."""

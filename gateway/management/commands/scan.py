@@ -1,0 +1,98 @@
+"""``confide scan [--json] PATH...``: what personal data each file holds, and where."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from gateway.scanning import build_scanner
+from scanner.extract import UnsupportedType
+from scanner.scanning import ScanResult
+
+log = logging.getLogger("confide.scan")
+
+
+class Command(BaseCommand):
+    help = "Scan files (.txt, .eml, .docx, .pdf) for personal data and print the findings."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="one JSON object per line per input instead of a table",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        failed = False
+        with build_scanner() as scanner:
+            for path in self._files(options["paths"]):
+                if isinstance(path, str):  # an error message for a path that cannot be read
+                    self.stderr.write(f"confide scan: {path}")
+                    failed = True
+                    continue
+                try:
+                    result = scanner.scan_file(path)
+                except UnsupportedType as exc:
+                    self.stderr.write(f"confide scan: {path}: {exc}")
+                    failed = True
+                    continue
+                except OSError as exc:
+                    self.stderr.write(f"confide scan: {path}: cannot read: {exc.strerror}")
+                    failed = True
+                    continue
+                types = Counter(f.type for f in result.findings)
+                log.info("scanned path=%s findings=%s", path, dict(types))
+                self._print(path, result, as_json=options["json"])
+        if failed:
+            raise SystemExit(2)
+
+    def _files(self, paths: list[str]) -> Iterator[Path | str]:
+        """Each file named, or found under a named directory; a string for each error."""
+        for name in paths:
+            path = Path(name)
+            if path.is_dir():
+                try:
+                    children = sorted(p for p in path.rglob("*") if p.is_file())
+                except OSError as exc:
+                    yield f"{name}: cannot read directory: {exc.strerror}"
+                    continue
+                yield from children
+            elif path.exists():
+                yield path
+            else:
+                yield f"{name}: no such file"
+
+    def _print(self, path: Path, result: ScanResult, *, as_json: bool) -> None:
+        segments = result.extraction.segments
+        if as_json:
+            record = {
+                "path": str(path),
+                "findings": [
+                    {
+                        "type": f.type,
+                        "start": f.start,
+                        "end": f.end,
+                        "score": f.score,
+                        "segment": segments[f.segment].location,
+                    }
+                    for f in result.findings
+                ],
+                "unscannable": result.extraction.unscannable_reason,
+            }
+            self.stdout.write(json.dumps(record, ensure_ascii=False))
+            return
+        self.stdout.write(f"{path}")
+        if result.extraction.unscannable_reason:
+            self.stdout.write(f"  UNSCANNABLE: {result.extraction.unscannable_reason}")
+        if not result.findings:
+            self.stdout.write("  no personal data found")
+        for f in result.findings:
+            where = segments[f.segment].location
+            self.stdout.write(f"  {f.type:<20} {f.start:>7}-{f.end:<7} {f.score:.2f}  {where}")

@@ -1,0 +1,44 @@
+"""Django settings for confide. Behaviour is configured in confide.toml, not here."""
+
+from __future__ import annotations
+
+import os
+
+import dj_database_url
+
+from gateway.config import load_settings
+
+_config = load_settings()
+_config.data_dir.mkdir(parents=True, exist_ok=True)
+
+# Only the review app will need a secret; the command line never signs anything.
+SECRET_KEY = os.environ.get("CONFIDE_SECRET_KEY", "confide-development-only-not-secret")
+DEBUG = False
+ALLOWED_HOSTS: list[str] = []
+USE_TZ = True
+TIME_ZONE = "Europe/London"
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "gateway",
+]
+
+# SQLite by default; DATABASE_URL (postgres://...) to scale out onto PostgreSQL.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{(_config.data_dir / 'confide.sqlite3').resolve()}",
+        conn_max_age=60,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("CONFIDE_LOG_LEVEL", "WARNING")},
+    # Presidio logs matched entity details at DEBUG and warns about unmapped labels.
+    "loggers": {"presidio-analyzer": {"level": "ERROR"}},
+}

@@ -1,0 +1,1 @@
+"""Detection: Presidio with UK-first recognizers configured from rules/."""

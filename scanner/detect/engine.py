@@ -1,0 +1,166 @@
+"""The detector: Presidio's AnalyzerEngine with confide's recognizers, over extracted text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanRecognizer
+
+from scanner.detect._contact import OfflineEmailRecognizer, UkPhoneRecognizer
+from scanner.detect._names import PersonRecognizer
+from scanner.detect._nlp import ConfideNlpEngine
+from scanner.detect._patterns import ConfiguredPatternRecognizer
+from scanner.detect._terms import TermListRecognizer
+from scanner.detect.rules import DetectionRules
+from scanner.findings import Finding
+from scanner.segments import Extraction
+
+# Types that describe content rather than identify anyone; they may overlap identifiers freely.
+_TERM_TYPES = frozenset({"SPECIAL_CATEGORY", "SAFEGUARDING", "ORG_CONFIDENTIAL"})
+
+
+@dataclass(frozen=True)
+class Span:
+    """A detected span in one text: offsets, type, score and the recognizer that found it."""
+
+    start: int
+    end: int
+    type: str
+    score: float
+    recognizer: str
+
+
+class _RecognizersOwnContext(ContextAwareEnhancer):  # type: ignore[misc]
+    """confide's recognizers score context themselves (see _context.py); Presidio's lemma-based
+    enhancer would need the lemmatizer, which is not loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            context_similarity_factor=0,
+            min_score_with_context_similarity=0,
+            context_prefix_count=0,
+            context_suffix_count=0,
+        )
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return raw_results
+
+
+def _normal_contact(value: str) -> str:
+    """An email or phone number reduced to a comparable form (case, spaces, +44 vs 0)."""
+    value = value.strip().lower()
+    if "@" in value:
+        return value
+    digits = re.sub(r"\D", "", value)
+    return "0" + digits[2:].lstrip("0") if digits.startswith("44") else digits
+
+
+class Detector:
+    """Finds personal data in text, UK-first, with every recognizer configured from rules/."""
+
+    def __init__(self, rules: DetectionRules, allow_list: Iterable[str] = ()) -> None:
+        self.rules = rules
+        self._allowed = frozenset(_normal_contact(v) for v in allow_list)
+        nlp_engine = ConfideNlpEngine(rules.nlp.model, rules.person.first_names)
+        nlp_engine.load()
+        recognizers: list[EntityRecognizer] = [
+            PersonRecognizer(rules.person),
+            OfflineEmailRecognizer(rules.email_score),
+            UkPhoneRecognizer(rules.phone_regions, rules.phone_score),
+            *(ConfiguredPatternRecognizer(rule) for rule in rules.patterns),
+            *(TermListRecognizer(terms) for terms in rules.term_lists),
+        ]
+        builtin = {"CreditCardRecognizer": CreditCardRecognizer, "IbanRecognizer": IbanRecognizer}
+        recognizers += [builtin[name]() for name in rules.builtin]
+        registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
+        self._analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=nlp_engine,
+            supported_languages=["en"],
+            default_score_threshold=rules.score_threshold,
+            context_aware_enhancer=_RecognizersOwnContext(),
+        )
+
+    def find(self, text: str) -> list[Span]:
+        """Every span of personal data in ``text``, in order, overlaps resolved.
+
+        Text longer than the configured chunk size is analysed in overlapping chunks, so a
+        long document is read whole and an entity on a chunk boundary is still found whole.
+        """
+        size, overlap = self.rules.nlp.chunk_chars, self.rules.nlp.chunk_overlap_chars
+        found: dict[tuple[int, int, str], Span] = {}
+        start = 0
+        while True:
+            end = min(len(text), start + size)
+            if end < len(text):
+                # Cut at whitespace so a chunk never ends inside a word.
+                space = text.rfind(" ", start + size - overlap, end)
+                end = space if space > start else end
+            for span in self._analyse(text[start:end], start):
+                found.setdefault((span.start, span.end, span.type), span)
+            if end >= len(text):
+                break
+            start = end - overlap
+        return self._resolve_overlaps(sorted(found.values(), key=lambda s: (s.start, -s.end)))
+
+    def _analyse(self, chunk: str, offset: int) -> Iterable[Span]:
+        for result in self._analyzer.analyze(chunk, language="en"):
+            if self._allowed and _normal_contact(chunk[result.start : result.end]) in self._allowed:
+                continue
+            metadata = result.recognition_metadata or {}
+            yield Span(
+                result.start + offset,
+                result.end + offset,
+                result.entity_type,
+                round(float(result.score), 3),
+                str(metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY, "")),
+            )
+
+    @staticmethod
+    def _resolve_overlaps(spans: list[Span]) -> list[Span]:
+        """Drop an identifier that lies inside a longer identifier of another type (a street
+        name tagged as a person inside an address, an account number inside an IBAN), and
+        same-type spans inside a longer one (chunk overlaps)."""
+        identifiers = [s for s in spans if s.type not in _TERM_TYPES]
+        kept = [
+            s
+            for s in spans
+            if s.type in _TERM_TYPES
+            or not any(
+                o is not s
+                and o.start <= s.start
+                and s.end <= o.end
+                and (o.end - o.start) > (s.end - s.start)
+                for o in identifiers
+            )
+        ]
+        return kept
+
+    def scan(self, extraction: Extraction) -> list[Finding]:
+        """Findings in every segment of an extracted item, with offsets in each segment's
+        source text."""
+        findings = []
+        for index, segment in enumerate(extraction.segments):
+            for span in self.find(segment.text):
+                start, end = segment.to_source(span.start, span.end)
+                findings.append(
+                    Finding(index, start, end, span.type, span.score, span.recognizer)
+                )
+        return findings

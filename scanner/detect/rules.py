@@ -1,0 +1,243 @@
+"""Loading detection rules from rules/recognizers.yaml, checked as they load.
+
+Every mistake is reported as ``file:line: what is wrong; what to do`` so that whoever edits the
+rules can fix them without reading Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import regex
+import yaml
+
+from scanner.detect._patterns import PatternRule
+from scanner.detect._validators import VALIDATORS
+
+DEFAULT_RULES = Path(__file__).resolve().parents[2] / "rules" / "recognizers.yaml"
+BUILTIN_RECOGNIZERS = frozenset({"CreditCardRecognizer", "IbanRecognizer"})
+
+T = TypeVar("T")
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used, with the file, line and what to do."""
+
+
+@dataclass(frozen=True)
+class NlpSettings:
+    model: str
+    chunk_chars: int
+    chunk_overlap_chars: int
+
+
+@dataclass(frozen=True)
+class PersonSettings:
+    score: float
+    first_names: frozenset[str]
+    not_names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TermList:
+    """Words or phrases that are a finding of ``entity`` wherever they occur, in groups."""
+
+    entity: str
+    score: float
+    groups: tuple[tuple[str, tuple[str, ...]], ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class DetectionRules:
+    score_threshold: float
+    nlp: NlpSettings
+    person: PersonSettings
+    email_score: float
+    phone_regions: tuple[str, ...]
+    phone_score: float
+    builtin: tuple[str, ...]
+    patterns: tuple[PatternRule, ...]
+    term_lists: tuple[TermList, ...]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that remembers the line of every mapping under ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Reader:
+    """Typed access to one YAML mapping, with errors that point at its file and line."""
+
+    def __init__(self, path: Path, mapping: Any, where: str) -> None:
+        self.path = path
+        if not isinstance(mapping, dict):
+            raise RulesError(f"{path}:1: {where} must be a mapping of settings")
+        self.mapping = mapping
+        self.line = mapping.get("__line__", 1)
+
+    def fail(self, message: str) -> RulesError:
+        return RulesError(f"{self.path}:{self.line}: {message}")
+
+    def get(self, key: str, kind: type[T], default: T | None = None) -> T:
+        if key not in self.mapping:
+            if default is None:
+                raise self.fail(f"missing '{key}'; add it (see the comments at the top)")
+            return default
+        value = self.mapping[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
+            raise self.fail(f"'{key}' must be a {kind.__name__}, not {value!r}")
+        return value
+
+    def score(self, key: str, default: float | None = None) -> float:
+        value = self.get(key, float, default)
+        if not 0.0 <= value <= 1.0:
+            raise self.fail(f"'{key}' must be between 0 and 1, not {value}")
+        return value
+
+    def strings(self, key: str, default: list[str] | None = None) -> tuple[str, ...]:
+        values = self.get(key, list, default)
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            raise self.fail(f"'{key}' must be a list of non-empty strings")
+        return tuple(values)
+
+    def section(self, key: str) -> _Reader:
+        return _Reader(self.path, self.get(key, dict), f"'{key}'")
+
+    def unknown_keys(self, allowed: set[str]) -> None:
+        extra = sorted(set(self.mapping) - allowed - {"__line__"})
+        if extra:
+            expected = ", ".join(sorted(allowed))
+            raise self.fail(f"unknown setting '{extra[0]}'; expected one of: {expected}")
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise RulesError(f"{path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _pattern_rule(item: _Reader) -> PatternRule:
+    item.unknown_keys(
+        {
+            "name",
+            "entity",
+            "validator",
+            "patterns",
+            "context",
+            "context_score",
+            "negative_context",
+            "context_before",
+            "context_after",
+            "case_sensitive",
+        }
+    )
+    validator = item.mapping.get("validator")
+    if validator is not None and validator not in VALIDATORS:
+        known = "|".join(sorted(VALIDATORS))
+        raise item.fail(f"unknown validator '{validator}'; expected {known}")
+    patterns = []
+    for entry in item.get("patterns", list):
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
+            raise item.fail("each pattern must be ['regex', score]")
+        expr, score = entry
+        try:
+            regex.compile(expr)
+        except regex.error as exc:
+            raise item.fail(f"pattern {expr!r} is not a valid regex: {exc}") from None
+        if not isinstance(score, int | float) or not 0 <= score <= 1:
+            raise item.fail(f"pattern score must be between 0 and 1, not {score!r}")
+        patterns.append((expr, float(score)))
+    return PatternRule(
+        name=item.get("name", str),
+        entity=item.get("entity", str),
+        patterns=tuple(patterns),
+        validator=validator,
+        context=item.strings("context", []),
+        context_score=item.score("context_score", 0.0),
+        negative_context=item.strings("negative_context", []),
+        context_before=item.get("context_before", int, 60),
+        context_after=item.get("context_after", int, 30),
+        case_sensitive=item.get("case_sensitive", bool, False),
+    )
+
+
+def _term_list(path: Path) -> TermList:
+    top = _Reader(path, _load_yaml(path), "a term list")
+    top.unknown_keys({"entity", "score", "groups"})
+    groups_reader = top.section("groups")
+    groups = []
+    for name, terms in groups_reader.mapping.items():
+        if name == "__line__":
+            continue
+        groups.append((str(name), groups_reader.strings(str(name))))
+    return TermList(top.get("entity", str), top.score("score"), tuple(groups), str(path))
+
+
+def _read_lines(path: Path, reader: _Reader) -> frozenset[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise reader.fail(f"cannot read {path}: {exc.strerror}") from None
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def _each(reader: _Reader, key: str, build: Callable[[_Reader], T]) -> tuple[T, ...]:
+    return tuple(build(_Reader(reader.path, m, f"an entry of '{key}'")) for m in reader.get(key, list))
+
+
+def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
+    """Read and check a recognizers file and the term lists and name list it points to."""
+    top = _Reader(path, _load_yaml(path), "the rules file")
+    top.unknown_keys(
+        {"score_threshold", "nlp", "person", "email", "phone", "builtin", "patterns", "term_lists"}
+    )
+    here = path.parent
+    nlp = top.section("nlp")
+    person = top.section("person")
+    phone = top.section("phone")
+    builtin = top.strings("builtin", [])
+    for name in builtin:
+        if name not in BUILTIN_RECOGNIZERS:
+            known = "|".join(sorted(BUILTIN_RECOGNIZERS))
+            raise top.fail(f"unknown builtin recognizer '{name}'; expected {known}")
+    chunk = nlp.get("chunk_chars", int, 100_000)
+    overlap = nlp.get("chunk_overlap_chars", int, 1_000)
+    if not 0 <= overlap < chunk // 2:
+        raise nlp.fail("'chunk_overlap_chars' must be less than half of 'chunk_chars'")
+    return DetectionRules(
+        score_threshold=top.score("score_threshold"),
+        nlp=NlpSettings(nlp.get("model", str), chunk, overlap),
+        person=PersonSettings(
+            score=person.score("score"),
+            first_names=_read_lines(here / person.get("first_names", str), person),
+            not_names=frozenset(n.lower() for n in person.strings("not_names", [])),
+        ),
+        email_score=top.section("email").score("score"),
+        phone_regions=phone.strings("regions"),
+        phone_score=phone.score("score"),
+        builtin=builtin,
+        patterns=_each(top, "patterns", _pattern_rule),
+        term_lists=tuple(_term_list(here / p) for p in top.strings("term_lists", [])),
+    )

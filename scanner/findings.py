@@ -1,0 +1,21 @@
+"""What detection returns: where personal data is, never what it says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One detected span in one segment of an item.
+
+    ``start`` and ``end`` index the segment's source text (for a ``.txt`` file, the decoded
+    file). The matched text itself is deliberately not kept: findings go into logs and verdicts.
+    """
+
+    segment: int
+    start: int
+    end: int
+    type: str
+    score: float
+    recognizer: str

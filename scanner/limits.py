@@ -1,0 +1,41 @@
+"""Bounds on every cost that untrusted input drives.
+
+Each bound is a named setting (``[limits]`` in ``confide.toml``). Hitting one makes the item
+unscannable with a reason, so the policy holds it; nothing is dropped and nothing crashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ScanLimits:
+    # The largest item accepted at all: the SIZE the relay advertises, and the biggest file the
+    # watcher or `confide scan` reads. 25 MiB is what Microsoft 365 and Gmail allow per message.
+    max_item_bytes: int = 25 * MIB
+    # MIME nesting (multipart in message/rfc822 in multipart ...). Real mail rarely goes past 5.
+    max_mime_depth: int = 10
+    # Parts in one message, counted across all nesting levels.
+    max_mime_parts: int = 500
+    # Entries in a .docx (zip) archive, checked before python-docx opens it.
+    max_docx_entries: int = 2000
+    # Total uncompressed size of a .docx's entries, from the zip directory, before opening it.
+    max_docx_uncompressed_bytes: int = 200 * MIB
+    # Largest uncompressed/compressed ratio of any .docx entry (XML compresses ~10-20x; bombs
+    # compress 1000x and more).
+    max_docx_compression_ratio: int = 200
+    # Pages read from one PDF.
+    max_pdf_pages: int = 1000
+    # Decompressed bytes of any one PDF stream (pypdf's own decompression-bomb guard).
+    max_pdf_stream_bytes: int = 64 * MIB
+    # Total characters of text taken from one item; the rest is not scanned, so the item is
+    # marked unscannable rather than silently half-read.
+    max_text_chars: int = 5_000_000
+    # Wall-clock seconds the extraction of one item may take in its worker before the worker is
+    # killed and replaced.
+    item_timeout_seconds: float = 30.0
+    # Address-space limit of an extraction worker process (RLIMIT_AS).
+    worker_memory_bytes: int = 1024 * MIB

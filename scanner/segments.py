@@ -1,0 +1,48 @@
+"""Text segments: extracted text that remembers where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One run of text to scan, and where in the item it was found.
+
+    ``text`` is the normalised text handed to detection. ``source_offsets`` maps it back to the
+    text as it was extracted: ``source_offsets[i]`` is the index in the source text of
+    ``text[i]``, with one extra entry for the end. It is ``None`` when normalisation changed
+    nothing, so offsets are the same in both.
+    """
+
+    text: str
+    location: str
+    source_offsets: tuple[int, ...] | None = field(default=None, repr=False)
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the source text of the normalised span ``text[start:end]``."""
+        if self.source_offsets is None:
+            return start, end
+        if end <= start:
+            return self.source_offsets[start], self.source_offsets[start]
+        # The end is one past the source index of the span's last character.
+        return self.source_offsets[start], self.source_offsets[end - 1] + 1
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything read from one item (a file, a message, an attachment tree).
+
+    ``unscannable`` lists, in plain words, each part that could not be read and why (an
+    encrypted PDF, a bound that was hit). An item with any such reason must be treated as not
+    fully scanned: the policy holds it.
+    """
+
+    kind: str
+    segments: tuple[Segment, ...] = ()
+    unscannable: tuple[str, ...] = ()
+
+    @property
+    def unscannable_reason(self) -> str | None:
+        """All reasons joined for display, or ``None`` when everything was read."""
+        return "; ".join(self.unscannable) if self.unscannable else None

@@ -1,0 +1,31 @@
+"""One detector per test session: loading the spaCy model takes a second or two."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scanner.detect.engine import Detector
+from scanner.detect.rules import load_rules
+
+Found = set[tuple[str, str]]
+
+
+@pytest.fixture(scope="session")
+def detector() -> Detector:
+    return Detector(load_rules(), allow_list=["0300 123 4567", "info@carers-example.org.uk"])
+
+
+@pytest.fixture(scope="session")
+def found(detector: Detector) -> Callable[[str], Found]:
+    """``(type, matched text)`` for every finding in a text."""
+
+    def run(text: str) -> Found:
+        return {(s.type, text[s.start : s.end]) for s in detector.find(text)}
+
+    return run
+
+
+def types_of(found: Found) -> set[str]:
+    return {t for t, _ in found}

@@ -1,0 +1,40 @@
+"""Dates of birth: a date beside birth context, never every date."""
+
+import pytest
+
+from tests.scanner.detect.conftest import types_of
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("DOB: 03/04/1958", "03/04/1958"),
+        ("She was born 12 March 1961 in Lagos.", "12 March 1961"),
+        ("d.o.b 1961-03-12", "1961-03-12"),
+        ("Date of birth: 4th May 1979", "4th May 1979"),
+        ("Name | DOB\nAda | 14.02.1950\n", "14.02.1950"),
+        ("born on March 3, 1944", "March 3, 1944"),
+    ],
+)
+def test_dates_of_birth_are_found(found, text, value):
+    """A date next to DOB, born or date of birth, or under a DOB column, is found."""
+    assert ("DATE_OF_BIRTH", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting is on 12/05/2024.",
+        "DOB: 03/04/1958. The review is on 12/05/2024.",
+        "See you today, back in a moment.",
+        "Letter dated 4th May 2023.",
+        "Appointment tomorrow at 10:30.",
+    ],
+)
+def test_other_dates_are_not_dates_of_birth(found, text):
+    """Meetings, letters, "today" and "a moment" are not dates of birth or any date finding."""
+    findings = found(text)
+    assert ("DATE_OF_BIRTH", "12/05/2024") not in findings
+    assert "DATE_TIME" not in types_of(findings)
+    if "DOB" not in text:
+        assert "DATE_OF_BIRTH" not in types_of(findings)

@@ -1,0 +1,24 @@
+"""Email addresses, validated against the bundled public-suffix list (no network)."""
+
+import pytest
+
+from tests.scanner.detect.conftest import types_of
+
+
+@pytest.mark.parametrize(
+    "value", ["amina.o@example.org.uk", "j.smith@nhs.net", "referrals+urgent@carers.co.uk"]
+)
+def test_email_addresses_are_found(found, value):
+    """Personal and organisational addresses are found."""
+    assert ("EMAIL_ADDRESS", value) in found(f"Write to {value} please.")
+
+
+@pytest.mark.parametrize("text", ["user@localhost", "see file@v2.notatld", "an @ sign"])
+def test_non_addresses_are_not_emails(found, text):
+    """Strings without a real public suffix are not email addresses."""
+    assert "EMAIL_ADDRESS" not in types_of(found(text))
+
+
+def test_published_address_is_allowed(found):
+    """The organisation's published address is on the allow-list, case-insensitively."""
+    assert "EMAIL_ADDRESS" not in types_of(found("Email INFO@carers-example.org.uk today."))

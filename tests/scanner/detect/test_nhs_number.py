@@ -1,0 +1,36 @@
+"""NHS numbers: mod-11 checksum, and context for ungrouped ten-digit numbers."""
+
+import pytest
+
+from tests.scanner.detect.conftest import types_of
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("NHS number 943 476 5919 on file.", "943 476 5919"),
+        ("NHS no: 9434765919", "9434765919"),
+        ("nhs 943-476-5919", "943-476-5919"),
+        ("Her number is 291 417 7763.", "291 417 7763"),
+        ("Name | DOB | NHS no\nAda | 1 May | 3740681241\n", "3740681241"),
+    ],
+)
+def test_nhs_numbers_are_found(found, text, value):
+    """A checksum-valid NHS number is found when grouped 3-3-4 or beside NHS context."""
+    assert ("UK_NHS", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Invoice 9434765919 is overdue.",
+        "Order number 6907366258 was dispatched today.",
+        "Please quote reference 8836075983.",
+        "The figure was 9434765919 in total.",
+        "NHS number 943 476 5918",  # checksum fails
+        "NHS number 111 111 1111",  # passes mod 11 but is a placeholder
+    ],
+)
+def test_other_ten_digit_numbers_are_not_nhs_numbers(found, text):
+    """Order numbers, invoices and bad checksums are never NHS numbers."""
+    assert "UK_NHS" not in types_of(found(text))

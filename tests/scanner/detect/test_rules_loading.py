@@ -1,0 +1,63 @@
+"""Rules files are checked as they load, with the file, line and what to do."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scanner.detect.rules import DEFAULT_RULES, RulesError, load_rules
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    shutil.copytree(DEFAULT_RULES.parent, tmp_path / "rules")
+    return tmp_path / "rules"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_shipped_rules_load():
+    """The rules shipped in rules/ load without error and configure every UK identifier."""
+    entities = {p.entity for p in load_rules().patterns}
+    assert {"UK_NHS", "UK_NINO", "UK_POSTCODE", "UK_BANK_ACCOUNT", "DATE_OF_BIRTH"} <= entities
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("validator: nhs_mod11", "validator: nhs_mod12", "unknown validator 'nhs_mod12'"),
+        ("score_threshold: 0.5", "score_threshold: 5", "'score_threshold' must be between 0"),
+        ("  - CreditCardRecognizer", "  - UsSsnRecognizer", "unknown builtin recognizer"),
+        ("    context_before: 40\n", "    context_befor: 40\n", "unknown setting 'context_befor'"),
+        ("chunk_overlap_chars: 1000", "chunk_overlap_chars: 90000", "less than half"),
+    ],
+)
+def test_mistakes_are_reported_with_file_and_line(rules_dir, old, new, message):
+    """Each mistake names the file and the line of the setting, and what is expected."""
+    path = rules_dir / "recognizers.yaml"
+    _edit(path, old, new)
+    with pytest.raises(RulesError) as error:
+        load_rules(path)
+    assert message in str(error.value)
+    assert str(error.value).startswith(f"{path}:")
+    line = int(str(error.value).split(":")[1])
+    assert line > 1
+
+
+def test_invalid_regex_is_reported(rules_dir):
+    """A pattern that is not a valid regex is named in the error."""
+    path = rules_dir / "recognizers.yaml"
+    _edit(path, r"'\b[A-Z]{2} ?\d{2}", r"'\b[A-Z{2} ?\d{2}")
+    with pytest.raises(RulesError, match="not a valid regex"):
+        load_rules(path)
+
+
+def test_missing_term_list_is_reported(rules_dir):
+    """A term list that does not exist is reported with its path."""
+    (rules_dir / "terms" / "safeguarding.yaml").unlink()
+    with pytest.raises(RulesError, match="safeguarding.yaml: cannot read"):
+        load_rules(rules_dir / "recognizers.yaml")
