@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import regex
 
-_TABLE_SEPARATORS = ("|", "\t", ",")
-_SENTENCE_END = regex.compile(r"[.?!;](?:\s|$)|\n\s*\n")
+# A sentence ends at . ? ! or ; before a capital letter ("no. 1234" and "b. 1952" go on), or
+# at a blank line.
+_SENTENCE_END = regex.compile(r"[.?!;]\s+(?=\p{Lu})|\n\s*\n")
 
 
 def compile_words(words: list[str]) -> regex.Pattern[str] | None:
@@ -29,19 +30,52 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
+def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
+    """The column separator when the line is a table row, else ``None``.
+
+    Pipes and tabs make a row on their own; commas only when a neighbouring line has as many
+    (a CSV block), since prose is full of commas.
+    """
+    line = text[line_start:line_end]
+    for separator in ("|", "\t"):
+        if line.count(separator) >= 2:
+            return separator
+    commas = line.count(",")
+    if commas < 2:
+        return None
+    neighbours = []
+    if line_start > 0:
+        neighbours.append(_line_bounds(text, line_start - 1))
+    if line_end < len(text):
+        neighbours.append(_line_bounds(text, line_end + 1))
+    if any(text[a:b].count(",") == commas for a, b in neighbours):
+        return ","
+    return None
+
+
+def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the table cell holding the span, or of its whole line outside tables."""
+    line_start, line_end = _line_bounds(text, start)
+    separator = _table_separator(text, line_start, line_end)
+    if separator is None:
+        return line_start, line_end
+    cell_start = text.rfind(separator, line_start, start) + 1 or line_start
+    cell_end = text.find(separator, end, line_end)
+    return max(cell_start, line_start), line_end if cell_end == -1 else cell_end
+
+
 def _header_cell(text: str, start: int) -> str:
     """The header cell above ``start`` when it sits in a table, else an empty string."""
     line_start, line_end = _line_bounds(text, start)
     line = text[line_start:line_end]
-    separator = next((s for s in _TABLE_SEPARATORS if line.count(s) >= 2), None)
+    separator = _table_separator(text, line_start, line_end)
     if separator is None:
         return ""
     column = line.count(separator, 0, start - line_start)
     header_start = line_start
     while header_start > 0:
         prev_start, prev_end = _line_bounds(text, header_start - 1)
-        previous = text[prev_start:prev_end]
-        if previous.count(separator) < 2:
+        if _table_separator(text, prev_start, prev_end) != separator:
             break
         header_start = prev_start
     if header_start == line_start:
@@ -51,7 +85,10 @@ def _header_cell(text: str, start: int) -> str:
     return cells[column] if column < len(cells) else ""
 
 
-def near(
+_HEADER_DISTANCE = 10_000  # a column header counts, but any word in the text itself is nearer
+
+
+def distance(
     pattern: regex.Pattern[str] | None,
     text: str,
     start: int,
@@ -60,19 +97,29 @@ def near(
     before: int,
     after: int,
     not_before: int = 0,
-) -> bool:
-    """Whether ``pattern`` occurs within ``before`` characters before the span (not reaching
-    back past ``not_before`` or the previous sentence), within ``after`` characters after it
-    on the same line, or in the header cell of its column."""
+) -> int | None:
+    """How near ``pattern`` occurs to the span ``text[start:end]``, or ``None``.
+
+    It is looked for within ``before`` characters before the span (not reaching back past
+    ``not_before`` or into the previous sentence), within ``after`` characters after it on the
+    same line, and in the header cell of its column when the span sits in a table; in a table
+    the neighbouring cells belong to other columns, so the windows stop at the cell's edges.
+    """
     if pattern is None:
-        return False
-    window_start = max(0, start - before, not_before)
+        return None
+    cell_start, cell_end = _cell_bounds(text, start, end)
+    in_table = (cell_start, cell_end) != _line_bounds(text, start)
+    window_start = max(0, start - before, not_before, cell_start if in_table else 0)
     for boundary in _SENTENCE_END.finditer(text, window_start, start):
         window_start = boundary.end()
-    if pattern.search(text, window_start, start):
-        return True
-    line_end = _line_bounds(text, end)[1]
-    if after and pattern.search(text, end, min(line_end, end + after)):
-        return True
-    header = _header_cell(text, start)
-    return bool(header) and pattern.search(header) is not None
+    nearest: int | None = None
+    for match in pattern.finditer(text, window_start, start):
+        nearest = start - match.end()
+    following = pattern.search(text, end, min(cell_end, end + after)) if after else None
+    if following and (nearest is None or following.start() - end < nearest):
+        nearest = following.start() - end
+    if nearest is None:
+        header = _header_cell(text, start)
+        if header and pattern.search(header):
+            nearest = _HEADER_DISTANCE
+    return nearest

@@ -1,4 +1,4 @@
-"""Person names from spaCy's NER, filtered so that codes and log fields are never names."""
+"""Person names: spaCy's NER, titles, and known first names, merged and filtered."""
 
 from __future__ import annotations
 
@@ -12,20 +12,24 @@ from scanner.detect.rules import PersonSettings
 _NAME_CHARS = regex.compile(r"^[\p{L}\p{M}][\p{L}\p{M}'’.\- ]*$")
 # A character glued to the span that shows it sits inside a token: an id, a path, a log field.
 _GLUE = frozenset("0123456789_=/\\@#<>[]{}|:;$%^&*+~`")
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame", "cllr"})
+_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
+_CAPITALISED = regex.compile(r"^\p{Lu}[\p{L}\p{M}'’-]*$")
 
 
 class PersonRecognizer(LocalRecognizer):  # type: ignore[misc]
-    """PERSON entities from the NLP engine, kept only when they look like a name.
+    """PERSON spans from three sources, merged, each kept only when it looks like a name.
 
-    Presidio's default takes every spaCy PERSON span, and spaCy finds "people" inside hex ids,
-    log lines and numbers. A name here is made of letters, sits between word boundaries that
-    are not part of a code, and is not just a title, greeting or word from ``not_names``.
+    Presidio's default takes every spaCy PERSON span: spaCy's medium model misses many names
+    from outside its training data and finds "people" in hex ids, log lines and street names.
+    Here a name is (1) a spaCy PERSON entity, (2) a title and the capitalised words after it,
+    or (3) a known first name, in any case, with the surname-like words after it. A span is
+    dropped when it holds digits or symbols, sits inside a code, ends with a place word
+    ("Mill Lane") or is only greetings, titles or listed non-names.
     """
 
     def __init__(self, settings: PersonSettings) -> None:
         self._settings = settings
-        super().__init__(supported_entities=["PERSON"], name="spacy_person")
+        super().__init__(supported_entities=["PERSON"], name="person")
 
     def load(self) -> None:
         """The model is loaded by the NLP engine, once per process."""
@@ -38,37 +42,91 @@ class PersonRecognizer(LocalRecognizer):  # type: ignore[misc]
         if (start > 0 and text[start - 1] in _GLUE) or (end < len(text) and text[end] in _GLUE):
             return False
         words = [w.strip(".'’-").lower() for w in span.split()]
-        meaningful = [w for w in words if w and w not in _TITLES]
-        if not meaningful or all(w in self._settings.not_names for w in meaningful):
+        settings = self._settings
+        meaningful = [w for w in words if w and w not in settings.titles]
+        if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
-        # All-capital single words are log levels and codes ("ERROR", "NHS") more often than
-        # names; a capitalised surname in a form ("OKAFOR") still has another cue nearby.
+        if words[-1] in settings.place_words:
+            return False
+        # All-capital short single words are log levels and codes ("ERROR", "NHS").
         return not (len(meaningful) == 1 and span.isupper() and len(span) <= 5)
+
+    def _name_runs(self, text: str) -> list[tuple[int, int]]:
+        """Titled names and names that start with a known first name."""
+        settings = self._settings
+        words = list(_WORD.finditer(text))
+        runs = []
+        for i, word in enumerate(words):
+            lower = word.group().lower()
+            titled = lower.rstrip(".") in settings.titles and _CAPITALISED.match(word.group())
+            known = lower in settings.first_names and lower not in settings.not_names
+            if not (titled or known):
+                continue
+            first = i + 1 if titled else i
+            last = first - 1
+            # Take the following words while they look like more of the name.
+            for j in range(first, min(first + 3, len(words))):
+                candidate = words[j]
+                gap = text[words[j - 1].end() : candidate.start()] if j > first else ""
+                if j > first and gap not in (" ", ". "):
+                    break
+                if (
+                    titled
+                    and j == first
+                    and text[word.end() : candidate.start()]
+                    not in (
+                        " ",
+                        ". ",
+                    )
+                ):
+                    break
+                part = candidate.group()
+                if j > i and (
+                    part.lower() in settings.not_surnames
+                    or part.lower() in settings.place_words
+                    or (not _CAPITALISED.match(part) and not word.group().islower())
+                ):
+                    break
+                last = j
+            if last >= first:
+                runs.append((words[first].start(), words[last].end()))
+        return runs
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        if nlp_artifacts is None:
-            return []
-        results = []
-        for entity in nlp_artifacts.entities:
-            if entity.label_ != "PERSON":
-                continue
-            start, end = entity.start_char, entity.end_char
+        candidates = self._name_runs(text)
+        for entity in nlp_artifacts.entities if nlp_artifacts else []:
+            if entity.label_ == "PERSON":
+                candidates.append((entity.start_char, entity.end_char))
+        spans = []
+        for start, end in candidates:
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
             if text[start:end].endswith(("'s", "’s")):
                 end -= 2
             if self.is_name(text, start, end):
-                results.append(
-                    RecognizerResult(
-                        "PERSON",
-                        start,
-                        end,
-                        self._settings.score,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    )
-                )
-        return results
+                spans.append((start, end))
+        return [self._result(start, end) for start, end in _merge(spans)]
+
+    def _result(self, start: int, end: int) -> RecognizerResult:
+        return RecognizerResult(
+            "PERSON",
+            start,
+            end,
+            self._settings.score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans joined into one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

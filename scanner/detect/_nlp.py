@@ -34,7 +34,9 @@ def load_model(name: str) -> Language:
             f"spaCy model '{name}' is not installed; install its package or give a path "
             "in rules/recognizers.yaml (nlp.model)"
         )
-    full = spacy.util.load_config(Path(location) / "config.cfg") if Path(location).exists() else None
+    full = (
+        spacy.util.load_config(Path(location) / "config.cfg") if Path(location).exists() else None
+    )
     components = full["nlp"]["pipeline"] if full else []
     unneeded = [c for c in components if c != "ner"]
     return spacy.load(location, exclude=unneeded)

@@ -31,9 +31,9 @@ class PatternRule:
 class ConfiguredPatternRecognizer(PatternRecognizer):  # type: ignore[misc]
     """A Presidio pattern recognizer whose score depends on confide's context rules.
 
-    A match passes its validator (a checksum or a structural check) or is dropped. Then: a
-    context word near it raises the score to ``context_score``; otherwise a negative context
-    word drops it; otherwise it keeps the pattern's score, which rules set below the threshold
+    A match passes its validator (a checksum or a structural check) or is dropped. Then the
+    nearest of its context and negative-context words decides: a context word raises the score
+    to ``context_score``, a negative one ("invoice", "order no") drops the match. With neither, it keeps the pattern's score, which rules set below the threshold
     where a bare match is not enough (a ten-digit number is an NHS number only with context).
     """
 
@@ -84,9 +84,11 @@ class ConfiguredPatternRecognizer(PatternRecognizer):  # type: ignore[misc]
                 "not_before": previous_end,
             }
             previous_end = result.end
-            if _context.near(self._context, text, result.start, result.end, **window):
+            positive = _context.distance(self._context, text, result.start, result.end, **window)
+            negative = _context.distance(self._negative, text, result.start, result.end, **window)
+            if positive is not None and (negative is None or positive <= negative):
                 result.score = max(result.score, rule.context_score)
-            elif _context.near(self._negative, text, result.start, result.end, **window):
+            elif negative is not None:
                 continue
             kept.append(result)
         return kept

@@ -160,7 +160,5 @@ class Detector:
         for index, segment in enumerate(extraction.segments):
             for span in self.find(segment.text):
                 start, end = segment.to_source(span.start, span.end)
-                findings.append(
-                    Finding(index, start, end, span.type, span.score, span.recognizer)
-                )
+                findings.append(Finding(index, start, end, span.type, span.score, span.recognizer))
         return findings

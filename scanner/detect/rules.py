@@ -38,7 +38,10 @@ class NlpSettings:
 class PersonSettings:
     score: float
     first_names: frozenset[str]
+    titles: frozenset[str]
     not_names: frozenset[str]
+    place_words: frozenset[str]
+    not_surnames: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,9 @@ def _read_lines(path: Path, reader: _Reader) -> frozenset[str]:
 
 
 def _each(reader: _Reader, key: str, build: Callable[[_Reader], T]) -> tuple[T, ...]:
-    return tuple(build(_Reader(reader.path, m, f"an entry of '{key}'")) for m in reader.get(key, list))
+    return tuple(
+        build(_Reader(reader.path, m, f"an entry of '{key}'")) for m in reader.get(key, list)
+    )
 
 
 def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
@@ -232,7 +237,10 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
         person=PersonSettings(
             score=person.score("score"),
             first_names=_read_lines(here / person.get("first_names", str), person),
+            titles=frozenset(t.lower() for t in person.strings("titles", [])),
             not_names=frozenset(n.lower() for n in person.strings("not_names", [])),
+            place_words=frozenset(w.lower() for w in person.strings("place_words", [])),
+            not_surnames=frozenset(w.lower() for w in person.strings("not_surnames", [])),
         ),
         email_score=top.section("email").score("score"),
         phone_regions=phone.strings("regions"),
