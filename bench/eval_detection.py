@@ -35,9 +35,7 @@ def confide_predictor() -> Predict:
     detector = Detector(load_rules())
 
     def predict(text: str) -> list[Span]:
-        return [
-            Span(s.start, s.end, s.type) for s in detector.find(text) if s.type in LABEL_TYPES
-        ]
+        return [Span(s.start, s.end, s.type) for s in detector.find(text) if s.type in LABEL_TYPES]
 
     return predict
 

@@ -9,7 +9,6 @@ import dj_database_url
 from gateway.config import load_settings
 
 _config = load_settings()
-_config.data_dir.mkdir(parents=True, exist_ok=True)
 
 # Only the review app will need a secret; the command line never signs anything.
 SECRET_KEY = os.environ.get("CONFIDE_SECRET_KEY", "confide-development-only-not-secret")

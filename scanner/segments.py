@@ -20,13 +20,14 @@ class Segment:
     source_offsets: tuple[int, ...] | None = field(default=None, repr=False)
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
-        """Offsets in the source text of the normalised span ``text[start:end]``."""
+        """Offsets in the source text covering the normalised span ``text[start:end]``.
+
+        The end is where the next character's source begins, so a span ending in a decoded
+        entity ("&amp;") covers the whole entity.
+        """
         if self.source_offsets is None:
             return start, end
-        if end <= start:
-            return self.source_offsets[start], self.source_offsets[start]
-        # The end is one past the source index of the span's last character.
-        return self.source_offsets[start], self.source_offsets[end - 1] + 1
+        return self.source_offsets[start], self.source_offsets[max(start, end)]
 
 
 @dataclass(frozen=True)

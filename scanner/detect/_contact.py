@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import tldextract
+from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
 
@@ -14,7 +15,7 @@ def _offline_tld_extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-class OfflineEmailRecognizer(EmailRecognizer):  # type: ignore[misc]
+class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's email recognizer, validating the domain against the bundled suffix list.
 
     Presidio's own validation calls ``tldextract.extract``, which downloads the public suffix
@@ -22,14 +23,15 @@ class OfflineEmailRecognizer(EmailRecognizer):  # type: ignore[misc]
     """
 
     def __init__(self, score: float) -> None:
-        super().__init__()
-        self.patterns = [p.__class__(p.name, p.regex, score) for p in self.patterns]
+        super().__init__(
+            patterns=[Pattern(p.name, p.regex, score) for p in EmailRecognizer.PATTERNS]
+        )
 
     def validate_result(self, pattern_text: str) -> bool:
         return bool(_offline_tld_extractor()(pattern_text).suffix)
 
 
-class UkPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
+class UkPhoneRecognizer(PhoneRecognizer):
     """Presidio's python-phonenumbers recognizer for the configured regions and score."""
 
     def __init__(self, regions: tuple[str, ...], score: float) -> None:

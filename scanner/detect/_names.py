@@ -6,23 +6,30 @@ import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from scanner.detect.rules import PersonSettings
+from scanner.detect.rules import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
 _NAME_CHARS = regex.compile(r"^[\p{L}\p{M}][\p{L}\p{M}'’.\- ]*$")
-# A character glued to the span that shows it sits inside a token: an id, a path, a log field.
-_GLUE = frozenset("0123456789_=/\\@#<>[]{}|:;$%^&*+~`")
+# A character glued to the span that shows it sits inside a token: an id, a path, a log field
+# ("user:jsmith", "id=Anna2"). A colon after a name is a label or a chat line ("Aisling: hi").
+_GLUE_BEFORE = frozenset("0123456789_=/\\@#<[{|:$%^&*+~`")
+_GLUE_AFTER = frozenset("0123456789_=/\\@#>]}|$%^&*+~`")
 _WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
 _CAPITALISED = regex.compile(r"^\p{Lu}[\p{L}\p{M}'’-]*$")
+# Initials before a surname: "D Chauhan", "R. Mistry", "C. E. Okeke", "H S Gill".
+_INITIALS_AND_SURNAME = regex.compile(
+    r"(?<![\p{L}\d.])(?:[A-Z](?:\. ?| )){1,3}(\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?)\b"
+)
 
 
-class PersonRecognizer(LocalRecognizer):  # type: ignore[misc]
+class PersonRecognizer(LocalRecognizer):
     """PERSON spans from three sources, merged, each kept only when it looks like a name.
 
     Presidio's default takes every spaCy PERSON span: spaCy's medium model misses many names
     from outside its training data and finds "people" in hex ids, log lines and street names.
     Here a name is (1) a spaCy PERSON entity, (2) a title and the capitalised words after it,
-    or (3) a known first name, in any case, with the surname-like words after it. A span is
+    or (3) a known first name, in any case, with the surname-like words after it, or initials
+    before a surname ("R. Mistry"). A span is
     dropped when it holds digits or symbols, sits inside a code, ends with a place word
     ("Mill Lane") or is only greetings, titles or listed non-names.
     """
@@ -39,7 +46,9 @@ class PersonRecognizer(LocalRecognizer):  # type: ignore[misc]
         span = text[start:end]
         if not _NAME_CHARS.match(span) or "\n" in span:
             return False
-        if (start > 0 and text[start - 1] in _GLUE) or (end < len(text) and text[end] in _GLUE):
+        if (start > 0 and text[start - 1] in _GLUE_BEFORE) or (
+            end < len(text) and text[end] in _GLUE_AFTER
+        ):
             return False
         words = [w.strip(".'’-").lower() for w in span.split()]
         settings = self._settings
@@ -59,7 +68,7 @@ class PersonRecognizer(LocalRecognizer):  # type: ignore[misc]
         for i, word in enumerate(words):
             lower = word.group().lower()
             titled = lower.rstrip(".") in settings.titles and _CAPITALISED.match(word.group())
-            known = lower in settings.first_names and lower not in settings.not_names
+            known = unaccented(lower) in settings.first_names and lower not in settings.not_names
             if not (titled or known):
                 continue
             first = i + 1 if titled else i
@@ -90,6 +99,13 @@ class PersonRecognizer(LocalRecognizer):  # type: ignore[misc]
                 last = j
             if last >= first:
                 runs.append((words[first].start(), words[last].end()))
+        for match in _INITIALS_AND_SURNAME.finditer(text):
+            surname = match.group(1).lower()
+            initials = text[match.start() : match.start(1)].strip()
+            if initials in ("A", "I"):  # the article and the pronoun, not initials
+                continue
+            if surname not in settings.not_names and surname not in settings.place_words:
+                runs.append((match.start(), match.end()))
         return runs
 
     def analyze(
@@ -102,10 +118,9 @@ class PersonRecognizer(LocalRecognizer):  # type: ignore[misc]
         spans = []
         for start, end in candidates:
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
-            if text[start:end].endswith(("'s", "’s")):
-                end -= 2
-            if self.is_name(text, start, end):
-                spans.append((start, end))
+            stop = end - 2 if text[start:end].endswith(("'s", "’s")) else end
+            if self.is_name(text, start, stop):
+                spans.append((start, stop))
         return [self._result(start, end) for start, end in _merge(spans)]
 
     def _result(self, start: int, end: int) -> RecognizerResult:
@@ -115,7 +130,7 @@ class PersonRecognizer(LocalRecognizer):  # type: ignore[misc]
             end,
             self._settings.score,
             recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_NAME_KEY: "person",
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )

@@ -45,13 +45,14 @@ def load_model(name: str) -> Language:
 _WORD = regex.compile(r"\b[a-z][a-z'-]+\b")
 
 
-class ConfideNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
+class ConfideNlpEngine(SpacyNlpEngine):
     """Presidio's spaCy engine with confide's model loading and lower-case name handling.
 
 
     People type names in lower case ("hi sarah, ring john"), and a cased NER model misses them.
     Before NER runs, words from the first-name list are capitalised (with the word after
-    them unless it is a stop word), which changes no offsets; everything else sees the original text.
+    them unless it is a stop word), which changes no offsets; everything else sees the
+    original text.
     """
 
     def __init__(self, model: str, first_names: frozenset[str]) -> None:
@@ -61,12 +62,14 @@ class ConfideNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
 
     def load(self) -> None:
         nlp = load_model(self._model_name)
-        ignored = [label for label in nlp.get_pipe("ner").labels if label not in {"PERSON", "PER"}]
+        labels: tuple[str, ...] = getattr(nlp.get_pipe("ner"), "labels", ())
+        ignored = [label for label in labels if label not in {"PERSON", "PER"}]
         self.ner_model_configuration = NerModelConfiguration(
             model_to_presidio_entity_mapping={"PERSON": "PERSON", "PER": "PERSON"},
             labels_to_ignore=ignored,
         )
-        self.nlp = {"en": nlp}
+        self._spacy = nlp
+        self.nlp = {"en": nlp}  # type: ignore[assignment]  # Presidio declares it None
 
     def capitalise_names(self, text: str) -> str:
         """``text`` with lower-case known first names (and the word after each) capitalised."""
@@ -81,11 +84,11 @@ class ConfideNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
                 if (
                     following
                     and text[word.end() : following.start()] == " "
-                    and not self.nlp["en"].vocab[following.group()].is_stop
+                    and not self._spacy.vocab[following.group()].is_stop
                 ):
                     chars[following.start()] = chars[following.start()].upper()
         return "".join(chars)
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
-        doc = self.nlp[language](self.capitalise_names(text))
+        doc = self._spacy(self.capitalise_names(text))
         return self._doc_to_nlp_artifact(doc, language)

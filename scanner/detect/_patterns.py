@@ -28,13 +28,14 @@ class PatternRule:
     case_sensitive: bool = False
 
 
-class ConfiguredPatternRecognizer(PatternRecognizer):  # type: ignore[misc]
+class ConfiguredPatternRecognizer(PatternRecognizer):
     """A Presidio pattern recognizer whose score depends on confide's context rules.
 
     A match passes its validator (a checksum or a structural check) or is dropped. Then the
     nearest of its context and negative-context words decides: a context word raises the score
-    to ``context_score``, a negative one ("invoice", "order no") drops the match. With neither, it keeps the pattern's score, which rules set below the threshold
-    where a bare match is not enough (a ten-digit number is an NHS number only with context).
+    to ``context_score``, a negative one ("invoice", "order no") drops the match. With
+    neither, it keeps the pattern's score, which rules set below the threshold where a bare
+    match is not enough (a ten-digit number is an NHS number only with context).
     """
 
     def __init__(self, rule: PatternRule) -> None:

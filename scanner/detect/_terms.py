@@ -10,15 +10,26 @@ from scanner.detect.rules import TermList
 
 
 def _alternation(terms: list[str]) -> str:
-    escaped = (regex.escape(t).replace(r"\ ", r"\s+") for t in sorted(set(terms), key=len))
+    """One alternation, longest first; any run of spaces matches any white space, and a
+    straight apostrophe matches a curly one (Word and Outlook write "Alzheimer’s")."""
+    escaped = (
+        regex.escape(t).replace(r"\ ", r"\s+").replace("'", "['’]").replace(r"\'", "['’]")
+        for t in sorted(set(terms), key=len)
+    )
     return "|".join(reversed(list(escaped)))
 
 
-class TermListRecognizer(EntityRecognizer):  # type: ignore[misc]
+def _has_acronym(term: str) -> bool:
+    """Whether a term holds a word in capitals ("HIV", "has MS"): such terms match only as
+    written, so that "me", "Ms Jones" and "with ms" stay ordinary words."""
+    return any(len(w) > 1 and w.isupper() for w in regex.findall(r"[\w']+", term))
+
+
+class TermListRecognizer(EntityRecognizer):
     """Finds any term of a list as a whole word or phrase.
 
-    Terms match regardless of case, except acronyms written in capitals in the list ("MS",
-    "ME", "HIV"), which match only in capitals so that "me" and "Ms" stay ordinary words. The
+    Terms match regardless of case, except terms holding an acronym in capitals ("HIV",
+    "has MS"), which match only as written. The
     recognizer name carries the term's group ("special_category:health"), which consent scope
     and the reasons a verdict gives are built on.
     """
@@ -29,7 +40,7 @@ class TermListRecognizer(EntityRecognizer):  # type: ignore[misc]
         exact: list[str] = []
         for group, words in terms.groups:
             for word in words:
-                is_acronym = word.isupper() and any(c.isalpha() for c in word)
+                is_acronym = _has_acronym(word)
                 (exact if is_acronym else folded).append(word)
                 self._group_of[word if is_acronym else word.casefold()] = group
         parts = []
@@ -41,6 +52,7 @@ class TermListRecognizer(EntityRecognizer):  # type: ignore[misc]
             rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])" if parts else r"(?!)"
         )
         self._entity = terms.entity
+        self._label = terms.entity.lower()
         self._score = terms.score
         super().__init__(
             supported_entities=[terms.entity],
@@ -53,7 +65,7 @@ class TermListRecognizer(EntityRecognizer):  # type: ignore[misc]
 
     def group_of(self, matched: str) -> str:
         """The list group a matched text belongs to ("health", "abuse" ...)."""
-        normal = " ".join(matched.split())
+        normal = " ".join(matched.replace("’", "'").split())
         return self._group_of.get(normal) or self._group_of.get(normal.casefold(), "other")
 
     def analyze(
@@ -69,7 +81,7 @@ class TermListRecognizer(EntityRecognizer):  # type: ignore[misc]
                     match.end(),
                     self._score,
                     recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: f"{self.name}:{group}",
+                        RecognizerResult.RECOGNIZER_NAME_KEY: f"{self._label}:{group}",
                         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                     },
                 )

@@ -40,7 +40,7 @@ class Span:
     recognizer: str
 
 
-class _RecognizersOwnContext(ContextAwareEnhancer):  # type: ignore[misc]
+class _RecognizersOwnContext(ContextAwareEnhancer):
     """confide's recognizers score context themselves (see _context.py); Presidio's lemma-based
     enhancer would need the lemmatizer, which is not loaded."""
 

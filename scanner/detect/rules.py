@@ -6,6 +6,7 @@ rules can fix them without reading Python.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,8 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    pairs = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = {str(key): value for key, value in pairs.items()}
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -189,7 +191,7 @@ def _term_list(path: Path) -> TermList:
     top.unknown_keys({"entity", "score", "groups"})
     groups_reader = top.section("groups")
     groups = []
-    for name, terms in groups_reader.mapping.items():
+    for name, _terms in groups_reader.mapping.items():
         if name == "__line__":
             continue
         groups.append((str(name), groups_reader.strings(str(name))))
@@ -202,11 +204,17 @@ def _read_lines(path: Path, reader: _Reader) -> frozenset[str]:
     except OSError as exc:
         raise reader.fail(f"cannot read {path}: {exc.strerror}") from None
     return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+        unaccented(line.strip()) for line in text.splitlines() if line.strip() and line[0] != "#"
     )
 
 
-def _each(reader: _Reader, key: str, build: Callable[[_Reader], T]) -> tuple[T, ...]:
+def unaccented(word: str) -> str:
+    """``word`` in lower case without diacritics: "Siobhán" and "siobhan" look up alike."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _each[T](reader: _Reader, key: str, build: Callable[[_Reader], T]) -> tuple[T, ...]:
     return tuple(
         build(_Reader(reader.path, m, f"an entry of '{key}'")) for m in reader.get(key, list)
     )

@@ -18,7 +18,7 @@ from scanner.scanning import ScanResult
 log = logging.getLogger("confide.scan")
 
 
-class Command(BaseCommand):
+class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type information
     help = "Scan files (.txt, .eml, .docx, .pdf) for personal data and print the findings."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -23,9 +23,7 @@ def _names(found, text):
 )
 def test_names_are_found(found, text, name):
     """Full names, titled surnames, hyphenated names and lower-case names are found."""
-    assert any(name in value or value in name for value in _names(found, text)), _names(
-        found, text
-    )
+    assert any(name in value or value in name for value in _names(found, text)), _names(found, text)
 
 
 @pytest.mark.parametrize(

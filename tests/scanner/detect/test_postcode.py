@@ -6,7 +6,8 @@ from tests.scanner.detect.conftest import types_of
 
 
 @pytest.mark.parametrize(
-    "value", ["LS6 2AB", "M14 5RT", "SW1A 1AA", "B15 2TT", "EH1 1YZ", "ls6 2ab", "M145RT", "W1A 0AX"]
+    "value",
+    ["LS6 2AB", "M14 5RT", "SW1A 1AA", "B15 2TT", "EH1 1YZ", "ls6 2ab", "M145RT", "W1A 0AX"],
 )
 def test_postcodes_are_found(found, value):
     """Postcodes are found upper or lower case, with or without the space."""

@@ -51,7 +51,7 @@ def test_mistakes_are_reported_with_file_and_line(rules_dir, old, new, message):
 def test_invalid_regex_is_reported(rules_dir):
     """A pattern that is not a valid regex is named in the error."""
     path = rules_dir / "recognizers.yaml"
-    _edit(path, r"'\b[A-Z]{2} ?\d{2}", r"'\b[A-Z{2} ?\d{2}")
+    _edit(path, r"'\b[A-Z]{2} ?\d{2}", r"'\b[A-Z]{2} ?(\d{2}")
     with pytest.raises(RulesError, match="not a valid regex"):
         load_rules(path)
 
@@ -59,5 +59,5 @@ def test_invalid_regex_is_reported(rules_dir):
 def test_missing_term_list_is_reported(rules_dir):
     """A term list that does not exist is reported with its path."""
     (rules_dir / "terms" / "safeguarding.yaml").unlink()
-    with pytest.raises(RulesError, match="safeguarding.yaml: cannot read"):
+    with pytest.raises(RulesError, match=r"safeguarding\.yaml: cannot read"):
         load_rules(rules_dir / "recognizers.yaml")

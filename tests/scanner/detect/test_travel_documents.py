@@ -26,7 +26,7 @@ def test_travel_documents_are_found(found, text, entity, value):
         "Ticket 123456780 was closed.",
         "Please call me today about the licence fee.",
         "The quick brown fox, abcdefghijklmnop, jumped.",
-        "Licence MORGA751316SM9IJ",  # month 13 does not exist
+        "Licence MORGA713116SM9IJ",  # month 13 does not exist
     ],
 )
 def test_ordinary_numbers_and_words_are_not_travel_documents(found, text):

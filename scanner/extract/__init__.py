@@ -1,0 +1,128 @@
+"""Extraction: bytes in, text segments with locations out.
+
+``extract`` sniffs what the bytes are (never trusting a name or a declared type), hands them
+to the reader for that format, and returns an ``Extraction``. Containers (emails, PDFs with
+embedded files, .docx with embedded objects) hand what they contain back to the dispatcher.
+
+Errors: a top-level item of a type confide cannot read raises ``UnsupportedType`` (the one
+exception of this package; the CLI reports it and exits 2). Everything else that goes wrong
+while reading (a damaged part, an encrypted PDF, a bound that was hit, an unsupported
+attachment) is a plain-words reason in ``Extraction.unscannable``: the item is a result, and
+the policy holds it. Reasons never contain document text. ``extract_file`` also lets
+``OSError`` through when the caller's path cannot be read at all; that is about the path, not
+the content.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from scanner.extract._context import ExtractionContext, Extractor
+from scanner.extract._docx import read_docx
+from scanner.extract._email import read_email
+from scanner.extract._html import read_html
+from scanner.extract._pdf import read_pdf
+from scanner.extract._text import read_text
+from scanner.filetype import FileType, sniff
+from scanner.limits import ScanLimits
+from scanner.segments import Extraction
+
+__all__ = [
+    "UNKNOWN_KIND",
+    "Extractor",
+    "UnsupportedType",
+    "extract",
+    "extract_file",
+    "read_item",
+    "too_large",
+]
+
+_EXTRACTORS: Mapping[FileType, Extractor] = {
+    FileType.TEXT: read_text,
+    FileType.HTML: read_html,
+    FileType.EMAIL: read_email,
+    FileType.DOCX: read_docx,
+    FileType.PDF: read_pdf,
+}
+
+# The kind an item too big to look at is given.
+UNKNOWN_KIND = "unknown"
+
+
+class UnsupportedType(Exception):
+    """The item is a type confide cannot read (a zip, an image, a program, an Outlook .msg).
+
+    ``file_type`` is its description in plain words; ``str()`` gives a one-line message.
+    """
+
+    def __init__(self, file_type: str) -> None:
+        super().__init__(file_type)
+        self.file_type = file_type
+
+    def __str__(self) -> str:
+        return f"unsupported file type: {self.file_type}"
+
+
+def extract(data: bytes, limits: ScanLimits, location: str = "") -> Extraction:
+    """Read the text of one item; ``location`` prefixes every segment's location.
+
+    Raises ``UnsupportedType`` when the item is not a type confide reads; never raises
+    anything else.
+    """
+    if len(data) > limits.max_item_bytes:
+        return too_large(len(data), limits)
+    file_type = sniff(data)
+    extractor = _EXTRACTORS.get(file_type)
+    if extractor is None:
+        raise UnsupportedType(file_type.label)
+    context = ExtractionContext.for_item(limits, location, _extract_nested)
+    with context.reading():
+        extractor(data, context)
+    return context.result(file_type.name.lower())
+
+
+def extract_file(
+    path: str | os.PathLike[str], limits: ScanLimits, location: str = ""
+) -> Extraction:
+    """``extract`` the file at ``path`` (its size is checked before it is read).
+
+    Raises ``UnsupportedType`` as ``extract`` does, and ``OSError`` when the file cannot be
+    opened or read.
+    """
+    data = read_item(path, limits)
+    return data if isinstance(data, Extraction) else extract(data, limits, location)
+
+
+def read_item(path: str | os.PathLike[str], limits: ScanLimits) -> bytes | Extraction:
+    """The bytes of the file at ``path``, or the result for a file over ``max_item_bytes``."""
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > limits.max_item_bytes:
+            return too_large(size, limits)
+        data = file.read(limits.max_item_bytes + 1)
+    if len(data) > limits.max_item_bytes:  # it grew while we looked
+        return too_large(len(data), limits)
+    return data
+
+
+def too_large(size: int, limits: ScanLimits) -> Extraction:
+    """The result for an item bigger than ``max_item_bytes``: not read at all."""
+    return Extraction(
+        kind=UNKNOWN_KIND,
+        unscannable=(
+            f"the item is {size} bytes, over the {limits.max_item_bytes}-byte limit; "
+            "it was not read",
+        ),
+    )
+
+
+def _extract_nested(data: bytes, context: ExtractionContext) -> None:
+    """Read something found inside an item (an attachment, an embedded file)."""
+    file_type = sniff(data)
+    extractor = _EXTRACTORS.get(file_type)
+    if extractor is None:
+        where = context.here("an embedded item")
+        context.unscannable(f"{where} is of a type confide cannot read ({file_type.label})")
+        return
+    extractor(data, context)

@@ -1,0 +1,368 @@
+"""Word documents (.docx): every place text can hide, read from the XML parts.
+
+The zip directory is checked against the limits before any entry is decompressed, so a zip
+bomb is refused unopened. The parts are then read straight from the zip with lxml rather than
+through python-docx's object model: python-docx only reaches parts linked by relationships and
+refuses macro-enabled documents, while a leak can sit in an orphaned part just as well.
+
+Read: the body (paragraphs and tables, nested tables too, hidden text), headers and footers of
+every section, footnotes and endnotes, comments and their authors, text boxes (DrawingML and
+VML), tracked deletions (insertions are part of the text), field codes, external link targets,
+image descriptions (alt text), the glossary (building blocks), core, extended and custom
+properties, and embedded objects and imported chunks (read through the dispatcher like
+attachments). Images themselves are not read.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
+
+from lxml import etree
+
+from scanner.extract._context import ExtractionContext
+from scanner.limits import MIB, ScanLimits
+
+# Word writes two namespaces: Transitional (almost every file) and Strict.
+_W_NAMESPACES = (
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+)
+_R_NAMESPACES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+# A compression ratio is only telling for a big entry: small XML parts full of repeated markup
+# compress well past any sane bound and can do no harm at their size.
+_RATIO_CHECKED_FROM_BYTES = 1 * MIB
+
+# No DTDs, no entity expansion, no network; lxml's default size and depth limits stay on.
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+)
+
+_NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
+_HEADER_KINDS = {"default": "", "first": ", first page", "even": ", even pages"}
+_CORE_PROPERTIES = {
+    "creator": "author",
+    "lastModifiedBy": "last modified by",
+    "title": "title",
+    "subject": "subject",
+    "keywords": "keywords",
+    "description": "comments",
+    "category": "category",
+    "contentStatus": "status",
+    "identifier": "identifier",
+}
+_EXTENDED_PROPERTIES = {"Company": "company", "Manager": "manager"}
+
+
+def _w(*names: str) -> frozenset[str]:
+    return frozenset(f"{{{ns}}}{name}" for ns in _W_NAMESPACES for name in names)
+
+
+_T = _w("t")
+_P = _w("p")
+_TAB = _w("tab", "ptab")
+_BREAK = _w("br", "cr")
+_HYPHEN = _w("noBreakHyphen")
+_TEXT_BOX = _w("txbxContent")
+_DELETION = _w("del")
+_DELETED_TEXT = _w("delText")
+_FIELD_CODE = _w("instrText")
+_SIMPLE_FIELD = _w("fldSimple")
+_BODY = _w("body")
+_SECTION = _w("sectPr")
+_HEADER_REFERENCE = _w("headerReference", "footerReference")
+_FOOTNOTE = _w("footnote", "endnote")
+_COMMENT = _w("comment")
+_PICTURE_PROPERTIES = frozenset(
+    f"{{{namespace}}}docPr"
+    for namespace in (
+        "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+    )
+)
+
+
+class _Relationship(NamedTuple):
+    target: str  # an entry name, or a URL when external
+    external: bool
+    kind: str  # the last piece of the relationship type, e.g. "hyperlink"
+
+
+def refusal(archive: zipfile.ZipFile, limits: ScanLimits) -> str | None:
+    """Why the archive must not be opened (a reason in plain words), or ``None``.
+
+    Judged from the central directory alone. Python's zipfile never inflates an entry past the
+    size its directory declares, so the declared sizes bound the work.
+    """
+    entries = archive.infolist()
+    if len(entries) > limits.max_docx_entries:
+        return f"it has {len(entries)} zip entries (limit {limits.max_docx_entries})"
+    total = sum(entry.file_size for entry in entries)
+    if total > limits.max_docx_uncompressed_bytes:
+        return (
+            f"it would expand to {total // MIB} MiB "
+            f"(limit {limits.max_docx_uncompressed_bytes // MIB} MiB)"
+        )
+    for entry in entries:
+        if entry.file_size < _RATIO_CHECKED_FROM_BYTES:
+            continue
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if ratio > limits.max_docx_compression_ratio:
+            return (
+                f"an entry is compressed {ratio:.0f}:1 "
+                f"(limit {limits.max_docx_compression_ratio}:1), like a zip bomb"
+            )
+    return None
+
+
+def read_docx(data: bytes, context: ExtractionContext) -> None:
+    """A .docx: refuse it by its directory, or read every text-bearing part."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        reason = refusal(archive, context.limits)
+        if reason is not None:
+            context.unscannable(f"{context.here('the document')} was not opened: {reason}")
+            return
+        _Package(archive, context).read()
+
+
+class _Package:
+    """The parts of one .docx, classified by their declared content types."""
+
+    def __init__(self, archive: zipfile.ZipFile, context: ExtractionContext) -> None:
+        self.archive = archive
+        self.context = context
+        self.content_types = _content_types(archive)
+        self.names = {info.filename for info in archive.infolist()}
+        # Header and footer entries, named for where the document uses them.
+        self.story_names: dict[str, str] = {}
+
+    def read(self) -> None:
+        kinds = {name: self.kind(name) for name in sorted(self.names)}
+        for name in (n for n, k in kinds.items() if k == "main+xml"):
+            with self.context.reading(name):
+                self.story_names.update(self.header_names(name))
+        for kind, reader in self.readers():
+            for name in (n for n, k in kinds.items() if k == kind):
+                with self.context.reading(self.story_names.get(name) or name):
+                    reader(name)
+        embedded = [name for name in sorted(self.names) if name.startswith("word/embeddings/")]
+        for number, name in enumerate(embedded, 1):
+            place = f"embedded object {number} '{posixpath.basename(name)}'"
+            with self.context.reading(place):
+                self.context.nested(self.archive.read(name), place)
+
+    def kind(self, name: str) -> str:
+        """The last dotted piece of the entry's content type, e.g. ``header+xml``."""
+        content_type = self.content_types.get(name)
+        if content_type is None:
+            extension = posixpath.splitext(name)[1].lstrip(".").lower()
+            content_type = self.content_types.get(f"*.{extension}", "")
+        if name == "word/document.xml" and not content_type.endswith("main+xml"):
+            return "main+xml"  # damaged content types: the sniffer found this very entry
+        return content_type.rsplit(".", 1)[-1]
+
+    def readers(self) -> Iterator[tuple[str, Callable[[str], None]]]:
+        yield "main+xml", self.read_main
+        yield "header+xml", self.read_story
+        yield "footer+xml", self.read_story
+        yield "footnotes+xml", self.read_notes
+        yield "endnotes+xml", self.read_notes
+        yield "comments+xml", self.read_comments
+        yield "glossary+xml", self.read_glossary
+        yield "core-properties+xml", self.read_core_properties
+        yield "extended-properties+xml", self.read_extended_properties
+        yield "custom-properties+xml", self.read_custom_properties
+
+    def xml(self, name: str) -> etree._Element:
+        return etree.fromstring(self.archive.read(name), parser=_XML_PARSER)
+
+    def header_names(self, main: str) -> dict[str, str]:
+        """Entry names of headers and footers, mapped to where the document uses them."""
+        relationships = self.relationships(main)
+        names: dict[str, str] = {}
+        sections = self.xml(main).iter(*_SECTION)
+        for number, section in enumerate(sections, 1):
+            for reference in section:
+                if reference.tag not in _HEADER_REFERENCE:
+                    continue
+                target = relationships.get(_attribute(reference, _R_NAMESPACES, "id") or "")
+                kind = _HEADER_KINDS.get(_attribute(reference, _W_NAMESPACES, "type") or "", "")
+                which = etree.QName(reference).localname.removesuffix("Reference")
+                if target is not None and not target.external:
+                    names.setdefault(target.target, f"{which} (section {number}{kind})")
+        return names
+
+    def relationships(self, name: str) -> dict[str, _Relationship]:
+        """The entry's relationships, by id."""
+        folder, base = posixpath.split(name)
+        rels = posixpath.join(folder, "_rels", f"{base}.rels")
+        if rels not in self.names:
+            return {}
+        found: dict[str, _Relationship] = {}
+        for relationship in self.xml(rels).iter(f"{{{_PACKAGE_RELS}}}Relationship"):
+            target = relationship.get("Target") or ""
+            external = relationship.get("TargetMode") == "External"
+            if not external:
+                target = posixpath.normpath(posixpath.join("/", folder, target)).lstrip("/")
+            kind = (relationship.get("Type") or "").rsplit("/", 1)[-1]
+            found[relationship.get("Id") or ""] = _Relationship(target, external, kind)
+        return found
+
+    def add_links(self, name: str, location: str) -> None:
+        targets = [r.target for r in self.relationships(name).values() if r.external]
+        self.context.add_text("\n".join(targets), location, "link targets")
+
+    def read_main(self, name: str) -> None:
+        root = self.xml(name)
+        body = next(root.iter(*_BODY), root)
+        self.add_story(body, "body")
+        self.add_links(name, "body")
+        # Imported chunks (w:altChunk): HTML, MHT, RTF or text that Word merges in on opening.
+        chunks = [
+            r.target
+            for r in self.relationships(name).values()
+            if r.kind == "aFChunk" and not r.external and r.target in self.names
+        ]
+        for number, chunk in enumerate(chunks, 1):
+            place = f"imported chunk {number} '{posixpath.basename(chunk)}'"
+            with self.context.reading(place):
+                self.context.nested(self.archive.read(chunk), place)
+
+    def read_story(self, name: str) -> None:
+        unused = f"{posixpath.splitext(posixpath.basename(name))[0]} (not used by any section)"
+        location = self.story_names.get(name) or unused
+        self.add_story(self.xml(name), location)
+        self.add_links(name, location)
+
+    def read_notes(self, name: str) -> None:
+        for note in self.xml(name).iter(*_FOOTNOTE):
+            if _attribute(note, _W_NAMESPACES, "type") in _NOTE_SEPARATORS:
+                continue
+            number = _attribute(note, _W_NAMESPACES, "id") or "?"
+            self.add_story(note, f"{etree.QName(note).localname} {number}")
+        self.add_links(name, "footnotes" if "footnotes" in name else "endnotes")
+
+    def read_comments(self, name: str) -> None:
+        for number, comment in enumerate(self.xml(name).iter(*_COMMENT), 1):
+            author = [_attribute(comment, _W_NAMESPACES, a) for a in ("author", "initials")]
+            self.context.add_text("\n".join(a for a in author if a), f"comment {number}", "author")
+            self.add_story(comment, f"comment {number}")
+        self.add_links(name, "comments")
+
+    def read_glossary(self, name: str) -> None:
+        self.add_story(self.xml(name), "glossary (building blocks)")
+
+    def read_core_properties(self, name: str) -> None:
+        for element in self.xml(name):
+            label = _CORE_PROPERTIES.get(etree.QName(element).localname)
+            if label:
+                self.context.add_text(_all_text(element), "properties", label)
+
+    def read_extended_properties(self, name: str) -> None:
+        for element in self.xml(name):
+            label = _EXTENDED_PROPERTIES.get(etree.QName(element).localname)
+            if label:
+                self.context.add_text(_all_text(element), "properties", label)
+
+    def read_custom_properties(self, name: str) -> None:
+        for element in self.xml(name):
+            label = f"custom '{element.get('name') or '?'}'"
+            self.context.add_text(_all_text(element).strip(), "properties", label)
+
+    def add_story(self, root: etree._Element, location: str) -> None:
+        """A story's text, then its text boxes, deletions and field codes, each on its own."""
+        add = self.context.add_text
+        add(story_text(root), location)
+        for number, box in enumerate(_unique(story_text(b) for b in root.iter(*_TEXT_BOX)), 1):
+            add(box, location, f"text box {number}")
+        for number, deleted in enumerate(_deletions(root), 1):
+            add(deleted, location, f"deleted text {number}")
+        # A field code is split over runs, so its pieces join without separators.
+        codes = ["".join(_all_text(code) for code in root.iter(*_FIELD_CODE))]
+        codes += [_attribute(f, _W_NAMESPACES, "instr") or "" for f in root.iter(*_SIMPLE_FIELD)]
+        add("\n".join(c.strip() for c in codes if c.strip()), location, "field codes")
+        pictures = root.iter(*_PICTURE_PROPERTIES)
+        descriptions = [p.get(a) or "" for p in pictures for a in ("descr", "title")]
+        add("\n".join(d for d in descriptions if d.strip()), location, "image descriptions")
+
+
+def story_text(root: etree._Element) -> str:
+    """The text of the paragraphs under ``root``, one per line, as Word shows it.
+
+    Text boxes inside are left out (they are read on their own), and so are deleted text and
+    field codes, which are separate elements (``w:delText``, ``w:instrText``).
+    """
+    pieces: list[str] = []
+    boxes = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag
+        if tag in _TEXT_BOX and element is not root:
+            boxes += 1 if event == "start" else -1
+        elif boxes:
+            continue
+        elif event == "start":
+            if tag in _T:
+                pieces.append(element.text or "")
+            elif tag in _TAB:
+                pieces.append("\t")
+            elif tag in _BREAK:
+                pieces.append("\n")
+            elif tag in _HYPHEN:
+                pieces.append("-")
+        elif tag in _P:
+            pieces.append("\n")
+    return "".join(pieces)
+
+
+def _deletions(root: etree._Element) -> Iterator[str]:
+    """Tracked deletions; adjacent ``w:del`` elements (one edit split by formatting) as one."""
+    group: list[str] = []
+    previous: etree._Element | None = None
+    for deletion in root.iter(*_DELETION):
+        if previous is not None and previous.getnext() is not deletion and group:
+            yield "".join(group)
+            group = []
+        group += [text.text or "" for text in deletion.iter(*_DELETED_TEXT)]
+        previous = deletion
+    if group:
+        yield "".join(group)
+
+
+def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Entry name (no leading slash) or ``*.ext`` to content type, from [Content_Types].xml."""
+    try:
+        root = etree.fromstring(archive.read("[Content_Types].xml"), parser=_XML_PARSER)
+    except Exception:  # noqa: BLE001 - a missing or broken list: classify by name alone
+        return {}
+    found: dict[str, str] = {}
+    for default in root.iter(f"{{{_CONTENT_TYPES}}}Default"):
+        found[f"*.{(default.get('Extension') or '').lower()}"] = default.get("ContentType") or ""
+    for override in root.iter(f"{{{_CONTENT_TYPES}}}Override"):
+        found[(override.get("PartName") or "").lstrip("/")] = override.get("ContentType") or ""
+    return found
+
+
+def _attribute(element: etree._Element, namespaces: tuple[str, ...], name: str) -> str | None:
+    for namespace in namespaces:
+        value = element.get(f"{{{namespace}}}{name}")
+        if value is not None:
+            return value
+    return None
+
+
+def _all_text(element: etree._Element) -> str:
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
+def _unique(texts: Iterator[str]) -> list[str]:
+    """Texts in order without repeats: Word writes each text box twice (DrawingML and VML)."""
+    return list(dict.fromkeys(t for t in texts if t.strip()))

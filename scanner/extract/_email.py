@@ -1,0 +1,179 @@
+"""RFC 5322 messages: free-text headers, bodies, attachments and forwarded messages.
+
+The stdlib parser with ``policy.default`` does the MIME work and tolerates damage (a missing
+closing boundary or a bad base64 line becomes a defect, not an exception). Everything that can
+still fail (a header the policy cannot parse, an unknown charset) is read a plainer way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from email import policy
+from email.header import decode_header
+from email.message import Message
+from email.parser import BytesParser
+
+from scanner.extract._context import ExtractionContext
+from scanner.extract._decode import decode_text
+from scanner.extract._html import add_html
+from scanner.filetype import FileType, sniff
+
+# Headers whose whole value is free text a person wrote.
+_TEXT_HEADERS = ("subject", "comments", "keywords", "thread-topic")
+# Address headers: their display names are free text ("Jane Smith (carer)").
+_ADDRESS_HEADERS = ("from", "sender", "reply-to", "to", "cc", "bcc")
+# Body parts as they are declared; a body must also sniff as text.
+_BODY_TYPES = frozenset({"text/plain", "text/html"})
+_TEXT_LIKE = frozenset({FileType.TEXT, FileType.HTML, FileType.EMAIL})
+
+
+def read_email(data: bytes, context: ExtractionContext) -> None:
+    """A whole message: its headers, then its MIME tree (see ``_read_part``)."""
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    _read_message(message, context)
+
+
+@dataclass
+class _Numbering:
+    """Numbers for the places in one message (attachments, bodies, forwarded messages)."""
+
+    attachments: int = 0
+    forwarded: int = 0
+    bodies: Counter[str] = field(default_factory=Counter)
+
+
+def _read_message(message: Message, context: ExtractionContext) -> None:
+    with context.reading("headers"):
+        _read_headers(message, context)
+    _read_part(message, context, _Numbering())
+
+
+def _read_headers(message: Message, context: ExtractionContext) -> None:
+    for name in (*_TEXT_HEADERS, *_ADDRESS_HEADERS):
+        for raw in _raw_values(message, name):
+            text = _header_text(name, raw, address=name in _ADDRESS_HEADERS)
+            context.add_text(text, name)
+
+
+def _raw_values(message: Message, name: str) -> list[str]:
+    return [str(value) for key, value in message.raw_items() if key.lower() == name]
+
+
+def _header_text(name: str, raw: str, *, address: bool) -> str:
+    """The free text of one header value: display names for address headers.
+
+    ``policy.default`` decodes RFC 2047 words and parses addresses. A value it cannot parse, or
+    decodes with replacement characters (an unknown or wrong charset), is decoded word by word
+    with fallback charsets instead; an address header then yields its whole value.
+    """
+    try:
+        header = policy.default.header_fetch_parse(name, raw)
+        if address:
+            names = [group.display_name for group in header.groups if group.display_name]
+            names += [a.display_name for a in header.addresses if a.display_name]
+            text = "\n".join(names)
+        else:
+            text = str(header)
+    except Exception:  # noqa: BLE001 - the header parser raises many things on damaged input
+        return _decode_words(raw)
+    return _decode_words(raw) if "\ufffd" in text else text
+
+
+def _decode_words(raw: str) -> str:
+    """Decode RFC 2047 encoded words in ``raw`` with fallback charsets; never raises."""
+    unfolded = " ".join(raw.split())
+    try:
+        chunks = decode_header(unfolded)
+    except Exception:  # noqa: BLE001 - fall back to the raw value
+        return _undo_surrogates(unfolded)
+    pieces = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            pieces.append(_undo_surrogates(chunk))
+        else:
+            pieces.append(decode_text(chunk, charset))
+    return "".join(pieces)
+
+
+def _undo_surrogates(text: str) -> str:
+    """8-bit header bytes arrive as surrogate escapes; decode them as text."""
+    return decode_text(text.encode("utf-8", "surrogateescape"))
+
+
+def _read_part(part: Message, context: ExtractionContext, numbering: _Numbering) -> None:
+    if not context.count_mime_part():
+        return
+    payload = part.get_payload()
+    if not isinstance(payload, list):
+        with context.reading(f"MIME part ({part.get_content_type()})"):
+            _read_leaf(part, context, numbering)
+        return
+    subparts = [subpart for subpart in payload if isinstance(subpart, Message)]
+    if part.get_content_maintype() == "message":
+        _read_forwarded(subparts, context, numbering)
+        return
+    inner = context.deeper()
+    if inner.enter_level():
+        for subpart in subparts:
+            _read_part(subpart, inner, numbering)
+
+
+def _read_forwarded(
+    messages: list[Message], context: ExtractionContext, numbering: _Numbering
+) -> None:
+    numbering.forwarded += 1
+    count = numbering.forwarded
+    inner = context.deeper("forwarded message" if count == 1 else f"forwarded message {count}")
+    if inner.enter_level():
+        for message in messages:
+            _read_message(message, inner)
+
+
+def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering) -> None:
+    data = part.get_payload(decode=True)
+    if not isinstance(data, bytes):
+        data = b""
+    content_type = part.get_content_type()
+    if _is_body(part, content_type) and sniff(data) in _TEXT_LIKE:
+        numbering.bodies[content_type] += 1
+        count = numbering.bodies[content_type]
+        place = f"body ({content_type})" if count == 1 else f"body {count} ({content_type})"
+        text = decode_text(data, _charset(part))
+        if content_type == "text/html":
+            add_html(text, context, place)
+        else:
+            context.add_text(text, place)
+        return
+    numbering.attachments += 1
+    filename = _filename(part)
+    place = f"attachment {numbering.attachments}"
+    if filename:
+        place += f" '{filename}'"
+        context.add_text(filename, place, "file name")
+    context.nested(data, place)
+
+
+def _is_body(part: Message, content_type: str) -> bool:
+    return (
+        content_type in _BODY_TYPES
+        and part.get_content_disposition() != "attachment"
+        and _filename(part) is None
+    )
+
+
+def _filename(part: Message) -> str | None:
+    """The part's file name (RFC 2231 and RFC 2047 decoded), or ``None``."""
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001 - damaged parameters: fall back to the raw value
+        raw = part.get_param("filename", header="content-disposition")
+        name = raw if isinstance(raw, str) else None
+    return " ".join(_undo_surrogates(name).split()) if name else None
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        return part.get_content_charset()
+    except Exception:  # noqa: BLE001 - a damaged charset parameter is no charset
+        return None

@@ -1,0 +1,194 @@
+"""PDF documents with pypdf: page text, annotations, form fields, metadata, embedded files.
+
+pypdf's own decompression limits are set from ``ScanLimits.max_pdf_stream_bytes`` for the
+duration of the read. An encrypted PDF is opened with the empty password: that is how files
+protected only by an owner ("permissions") password open, and pypdf also tries it as the owner
+password, which opens files whose owner password is empty (any PDF tool opens those). Anything
+else needs a password we do not have and is reported. A page that draws images but has (almost)
+no text is a scan: it is reported, because its content cannot be read.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pypdf import PageObject, PasswordType, PdfReader, apply_configuration
+from pypdf.generic import DictionaryObject, NameObject
+
+from scanner.extract._context import ExtractionContext
+from scanner.limits import ScanLimits
+
+# A page that draws images but has fewer letters and digits of text than this is treated as a
+# scan: scanners and converters often add a word or two ("Background", a page number) to an
+# image of the page, and the image is what holds the content.
+_SCAN_MAX_LETTERS = 16
+_INFO_SKIPPED = frozenset({"/CreationDate", "/ModDate", "/Trapped"})
+_XMP_FIELDS = {
+    "dc_title": "title",
+    "dc_creator": "creator",
+    "dc_description": "description",
+    "dc_subject": "subject",
+    "dc_contributor": "contributor",
+    "dc_publisher": "publisher",
+    "dc_rights": "rights",
+    "pdf_keywords": "keywords",
+    "xmp_creator_tool": "creator tool",
+    "pdf_producer": "producer",
+}
+
+
+def read_pdf(data: bytes, context: ExtractionContext) -> None:
+    """A PDF: metadata, then each page (text and annotations), form fields, embedded files."""
+    who = context.here("the document")
+    with apply_configuration(**_configuration(context.limits)):
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            locked = reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED
+        except Exception as error:  # noqa: BLE001 - every way a PDF can be broken
+            context.unscannable(f"{who} is a PDF that could not be opened ({type(error).__name__})")
+            return
+        if locked:
+            context.unscannable(f"encrypted PDF: {who} needs a password to open")
+            return
+        with context.reading("document information"):
+            _read_information(reader, context)
+        with context.reading("XMP metadata"):
+            _read_xmp(reader, context)
+        with context.reading("pages"):
+            _read_pages(reader, context)
+        with context.reading("form fields"):
+            _read_form_fields(reader, context)
+        with context.reading("embedded files"):
+            _read_embedded_files(reader, context)
+
+
+def _configuration(limits: ScanLimits) -> dict[str, Any]:
+    """pypdf's per-stream output bounds, all set to ``max_pdf_stream_bytes``."""
+    bound = limits.max_pdf_stream_bytes
+    return {
+        "maximum_declared_stream_length": bound,
+        "array_based_stream_maximum_output_length": bound,
+        "jbig2_maximum_output_length": bound,
+        "lzw_maximum_output_length": bound,
+        "run_length_maximum_output_length": bound,
+        "zlib_maximum_output_length": bound,
+        "brotli_maximum_output_length": bound,
+        "image_maximum_buffer_size": bound,
+        # Never run an external decoder (jbig2dec) on untrusted input.
+        "jbig2dec_binary": None,
+        # We never change pypdf's old module constants; skip looking for them.
+        "disable_legacy_handling": True,
+    }
+
+
+def _read_information(reader: PdfReader, context: ExtractionContext) -> None:
+    information = reader.metadata
+    if information is None:
+        return
+    for key in information:
+        value = _string(information, key)
+        if key not in _INFO_SKIPPED and value:
+            context.add_text(value, "properties", str(key).lstrip("/").lower())
+
+
+def _read_xmp(reader: PdfReader, context: ExtractionContext) -> None:
+    xmp = reader.xmp_metadata
+    if xmp is None:
+        return
+    for attribute, label in _XMP_FIELDS.items():
+        context.add_text("\n".join(_strings(getattr(xmp, attribute, None))), "XMP", label)
+
+
+def _strings(value: object) -> Iterator[str]:
+    """The strings in an XMP value (a string, a list of them, or language -> string)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _read_pages(reader: PdfReader, context: ExtractionContext) -> None:
+    count = len(reader.pages)
+    limit = context.limits.max_pdf_pages
+    if count > limit:
+        context.unscannable(
+            f"{context.here('the document')} has {count} pages; only the first {limit} were read"
+        )
+    for index in range(min(count, limit)):
+        if context.text_full:
+            return
+        page_name = f"page {index + 1}"
+        with context.reading(page_name):
+            _read_page(reader.pages[index], context.within(page_name))
+
+
+def _read_page(page: PageObject, context: ExtractionContext) -> None:
+    text = page.extract_text()
+    context.add_text(text)
+    letters = sum(1 for char in text if char.isalnum())
+    if letters < _SCAN_MAX_LETTERS and _has_images(page):
+        if letters == 0:
+            context.unscannable(f"{context.location} has no text layer (scanned image)")
+        else:
+            context.unscannable(
+                f"{context.location} has images and almost no text (probably a scanned image)"
+            )
+    with context.reading("annotations"):
+        _read_annotations(page, context)
+
+
+def _has_images(page: PageObject) -> bool:
+    """Whether the page draws any image; when that cannot be told, assume it does."""
+    try:
+        return len(page.images) > 0
+    except Exception:  # noqa: BLE001 - an unreadable page is treated as a scan
+        return True
+
+
+def _read_annotations(page: PageObject, context: ExtractionContext) -> None:
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return
+    for number, reference in enumerate(annotations.get_object(), 1):
+        annotation = reference.get_object()
+        if not isinstance(annotation, DictionaryObject):
+            continue
+        pieces = [_string(annotation, "/T"), _string(annotation, "/Contents")]
+        action = annotation.get("/A")
+        action = action.get_object() if action is not None else None
+        if isinstance(action, DictionaryObject):
+            pieces.append(_string(action, "/URI"))
+        context.add_text("\n".join(p for p in pieces if p), f"annotation {number}")
+
+
+def _read_form_fields(reader: PdfReader, context: ExtractionContext) -> None:
+    for name, field in (reader.get_fields() or {}).items():
+        value = _string(field, "/V")
+        if value:
+            context.add_text(value, f"form field '{name}'")
+
+
+def _read_embedded_files(reader: PdfReader, context: ExtractionContext) -> None:
+    number = 0
+    for name, contents in reader.attachments.items():
+        for content in contents:
+            number += 1
+            place = f"embedded file {number} '{name}'"
+            context.add_text(name, place, "file name")
+            context.nested(content, place)
+
+
+def _string(dictionary: Mapping[Any, Any], key: str) -> str | None:
+    """A text value of a PDF dictionary (indirect references followed), or ``None``."""
+    value = dictionary.get(key)
+    if value is not None and hasattr(value, "get_object"):
+        value = value.get_object()
+    if isinstance(value, str) and not isinstance(value, NameObject):
+        return str(value)
+    return None

@@ -1,0 +1,195 @@
+"""What a file is, judged from its bytes alone.
+
+A name or a declared content type is what the sender says; the bytes are what the recipient
+gets. ``invoice.txt`` that starts with ``%PDF-`` is read as a PDF, and an attachment labelled
+``application/pkcs7-signature`` that is really a .docx is read as a .docx.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from enum import Enum
+
+
+class FileType(Enum):
+    """A kind of file, with the words used for it in reasons and errors."""
+
+    EMAIL = "email message"
+    DOCX = "Word document (.docx)"
+    PDF = "PDF document"
+    HTML = "HTML document"
+    TEXT = "text"
+    OOXML = "Office document other than Word (.xlsx, .pptx ...)"
+    ZIP = "zip archive"
+    ARCHIVE = "compressed archive"
+    OLE = "legacy or password-protected Office file, or Outlook .msg"
+    IMAGE = "image"
+    EXECUTABLE = "executable program"
+    BINARY = "binary file of unknown type"
+
+    @property
+    def label(self) -> str:
+        """The words for this kind of file."""
+        return self.value
+
+    @property
+    def readable(self) -> bool:
+        """Whether confide can read text out of this kind of file."""
+        return self in _READABLE
+
+
+_READABLE = frozenset({FileType.EMAIL, FileType.DOCX, FileType.PDF, FileType.HTML, FileType.TEXT})
+
+# PDF readers accept the header anywhere in the first kilobyte (junk before it is common).
+_PDF_HEADER_WINDOW = 1024
+# How much of the start of a file the text and header checks look at.
+_SAMPLE_BYTES = 64 * 1024
+# A file is text if it is valid UTF-8 or at least this share of its sample is printable.
+_MIN_PRINTABLE_SHARE = 0.95
+
+_MAGIC: tuple[tuple[bytes, FileType], ...] = (
+    (b"%PDF-", FileType.PDF),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", FileType.OLE),
+    (b"\x89PNG\r\n\x1a\n", FileType.IMAGE),
+    (b"\xff\xd8\xff", FileType.IMAGE),
+    (b"GIF87a", FileType.IMAGE),
+    (b"GIF89a", FileType.IMAGE),
+    (b"II*\x00", FileType.IMAGE),
+    (b"MM\x00*", FileType.IMAGE),
+    (b"MZ", FileType.EXECUTABLE),
+    (b"\x7fELF", FileType.EXECUTABLE),
+    (b"\xcf\xfa\xed\xfe", FileType.EXECUTABLE),
+    (b"\x1f\x8b", FileType.ARCHIVE),
+    (b"Rar!\x1a\x07", FileType.ARCHIVE),
+    (b"7z\xbc\xaf\x27\x1c", FileType.ARCHIVE),
+)
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+# Header fields that mark the top of an RFC 5322 message (one of them must be present).
+_MESSAGE_FIELDS = frozenset(
+    {
+        b"from",
+        b"to",
+        b"cc",
+        b"subject",
+        b"date",
+        b"received",
+        b"return-path",
+        b"mime-version",
+        b"message-id",
+        b"delivered-to",
+        b"reply-to",
+        b"sender",
+        b"content-type",
+    }
+)
+_HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:")
+
+
+def sniff(data: bytes) -> FileType:
+    """The type of ``data``, from magic numbers and structure; never raises."""
+    by_signature = _by_signature(data)
+    return by_signature if by_signature is not None else _by_content(data)
+
+
+def _by_signature(data: bytes) -> FileType | None:
+    if data.startswith(_ZIP_SIGNATURES):
+        return _zip_type(data)
+    for magic, file_type in _MAGIC:
+        if data.startswith(magic):
+            return file_type
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return FileType.IMAGE
+    # Checked after the magic numbers at the start: a zip whose first entry is a stored PDF
+    # is a zip.
+    if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
+        return FileType.PDF
+    return None
+
+
+def _by_content(data: bytes) -> FileType:
+    sample = data[:_SAMPLE_BYTES]
+    if _looks_like_message(sample):
+        return FileType.EMAIL
+    if _looks_like_html(sample):
+        return FileType.HTML
+    if _looks_like_text(sample, truncated=len(data) > len(sample)):
+        return FileType.TEXT
+    return FileType.BINARY
+
+
+def _zip_type(data: bytes) -> FileType:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except Exception:  # noqa: BLE001 - any damage to the directory: it is still a zip
+        return FileType.ZIP
+    if "word/document.xml" in names:
+        return FileType.DOCX
+    if "[Content_Types].xml" in names:
+        return FileType.OOXML
+    return FileType.ZIP
+
+
+def _looks_like_message(sample: bytes) -> bool:
+    """Header lines at the top (``Field: value``, folded lines allowed) up to a blank line."""
+    lines = sample.splitlines()
+    if lines and lines[0].startswith(b"From "):  # an mbox separator line
+        lines = lines[1:]
+    known = False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            return known and index > 0
+        if line[:1] in (b" ", b"\t"):
+            if index == 0:
+                return False
+            continue
+        field = _HEADER_LINE.match(line)
+        if field is None:
+            return False
+        known = known or field.group(1).lower() in _MESSAGE_FIELDS
+    return False
+
+
+def _looks_like_html(sample: bytes) -> bool:
+    head = sample.removeprefix(b"\xef\xbb\xbf").lstrip()[:1024].lower()
+    return head.startswith((b"<!doctype html", b"<html")) or (
+        head.startswith((b"<!--", b"<?xml", b"<head", b"<body")) and b"<html" in head
+    )
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` looks like UTF-16 text without a byte order
+    mark (mostly Latin text: every other byte is zero), else ``None``."""
+    sample = data[:_SAMPLE_BYTES]
+    pairs = len(sample) // 2
+    if pairs == 0:
+        return None
+    zero_even = sample[0::2].count(0)
+    zero_odd = sample[1::2].count(0)
+    for encoding, zero_high, zero_low in (
+        ("utf-16-le", zero_odd, zero_even),
+        ("utf-16-be", zero_even, zero_odd),
+    ):
+        if zero_high >= _MIN_PRINTABLE_SHARE * pairs and zero_low == 0:
+            return encoding
+    return None
+
+
+def _looks_like_text(sample: bytes, *, truncated: bool) -> bool:
+    if not sample or sample.startswith(_BOMS) or utf16_without_bom(sample):
+        return True
+    if b"\x00" in sample:
+        return False
+    # The sample may end inside a multi-byte character; allow up to three trailing bytes.
+    for cut in range(4 if truncated else 1):
+        try:
+            sample[: len(sample) - cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    printable = sum(1 for byte in sample if byte >= 0x20 or byte in b"\t\n\r\f\b\x1b")
+    return printable >= _MIN_PRINTABLE_SHARE * len(sample)

@@ -1,0 +1,153 @@
+"""Normalise extracted text before detection, remembering where every character came from.
+
+Detection should see "07700 900123" however the sender wrote it: in full-width digits, with
+zero-width spaces between the digits, as ``&#48;7700``, or split by a quoted-printable soft line
+break that a broken mailer never decoded. Each step below rewrites the text and keeps a map from
+every output character to its index in the text as extracted, so findings can be located (and
+redacted) in the original.
+
+Steps, in order:
+1. Quoted-printable left undecoded (only when the text clearly carries it): soft line breaks
+   (``=\\n``, ``=\\r\\n``) are removed and ``=XX`` escapes that form UTF-8 are decoded.
+2. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
+3. Each character is NFKC-normalised on its own (full-width digits, ligatures, non-breaking
+   spaces) and format characters (Unicode category Cf: zero-width spaces and joiners, the byte
+   order mark, soft hyphens) are dropped. Lone surrogates become U+FFFD.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+
+from scanner.segments import Segment
+
+# An edit replaces text[start:end] with a string; edits of one step never overlap.
+type _Edit = tuple[int, int, str]
+
+_SOFT_LINE_BREAK = re.compile(r"=\r?\n")
+_QP_ESCAPE = re.compile(r"=[0-9A-F]{2}")
+_QP_ESCAPE_RUN = re.compile(r"(?:=[0-9A-F]{2})+")
+# Encoders wrap quoted-printable lines at 76 characters; a line this long that ends in "=" is a
+# soft break, not prose that happens to end in an equals sign.
+_QP_MIN_WRAPPED_LINE = 60
+_QP_MAX_LINE = 76
+_CHARACTER_REFERENCE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def normalise(text: str, location: str) -> Segment:
+    """The segment detection scans for ``text`` found at ``location``.
+
+    ``source_offsets`` maps each character of the result (plus one end entry) to its index in
+    ``text``; it is ``None`` when nothing changed.
+    """
+    result = text
+    offsets: list[int] | None = None
+    for step in (_quoted_printable_edits, _character_reference_edits, _character_edits):
+        edits = list(step(result))
+        if not edits:
+            continue
+        result, step_offsets = _apply(result, edits)
+        offsets = step_offsets if offsets is None else [offsets[i] for i in step_offsets]
+    if offsets is None or result == text:
+        return Segment(text=text, location=location)
+    return Segment(text=result, location=location, source_offsets=tuple(offsets))
+
+
+def _apply(text: str, edits: list[_Edit]) -> tuple[str, list[int]]:
+    """Apply sorted, non-overlapping edits; each replacement character maps to its span's start."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for start, end, replacement in edits:
+        pieces.append(text[position:start])
+        offsets.extend(range(position, start))
+        pieces.append(replacement)
+        offsets.extend([start] * len(replacement))
+        position = end
+    pieces.append(text[position:])
+    offsets.extend(range(position, len(text) + 1))
+    return "".join(pieces), offsets
+
+
+def carries_quoted_printable(text: str) -> bool:
+    """Whether ``text`` clearly is quoted-printable that nobody decoded.
+
+    Either it has soft line breaks and ``=XX`` escapes, or every line ending in a soft break is
+    as long as an encoder's wrapped line.
+    """
+    breaks = list(_SOFT_LINE_BREAK.finditer(text))
+    if not breaks:
+        return False
+    if _QP_ESCAPE.search(text):
+        return True
+    for found in breaks:
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        length = found.start() + 1 - line_start
+        if not _QP_MIN_WRAPPED_LINE <= length <= _QP_MAX_LINE:
+            return False
+    return True
+
+
+def _quoted_printable_edits(text: str) -> Iterator[_Edit]:
+    if "=" not in text or not carries_quoted_printable(text):
+        return
+    # Soft breaks and escapes never overlap: "=\n" is not "=XX". A run of escapes interrupted by
+    # a soft break (a multi-byte character wrapped across lines) is decoded in two halves, which
+    # then fail as UTF-8 and stay as they were; that is rare and loses nothing.
+    edits = [(m.start(), m.end(), "") for m in _SOFT_LINE_BREAK.finditer(text)]
+    edits += _escape_edits(text)
+    yield from sorted(edits)
+
+
+def _escape_edits(text: str) -> Iterator[_Edit]:
+    for run in _QP_ESCAPE_RUN.finditer(text):
+        raw = bytes.fromhex(run.group().replace("=", ""))
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        # One edit per character, so each maps to the "=" that starts its first byte.
+        position = run.start()
+        for char in decoded:
+            width = 3 * len(char.encode("utf-8"))
+            yield position, position + width, char
+            position += width
+
+
+def _character_reference_edits(text: str) -> Iterator[_Edit]:
+    if "&" not in text:
+        return
+    for reference in _CHARACTER_REFERENCE.finditer(text):
+        decoded = html.unescape(reference.group())
+        if decoded != reference.group():
+            yield reference.start(), reference.end(), decoded
+
+
+def _character_edits(text: str) -> Iterator[_Edit]:
+    for found in _NON_ASCII.finditer(text):
+        replacement = _replacement(found.group())
+        if replacement is not None:
+            yield found.start(), found.end(), replacement
+
+
+@cache
+def _replacement(char: str) -> str | None:
+    """What ``char`` becomes, or ``None`` when it stays as it is."""
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return ""
+    if category == "Cs":
+        return "\ufffd"
+    normalised = "".join(c for c in unicodedata.normalize("NFKC", char) if not _is_format(c))
+    return None if normalised == char else normalised
+
+
+def _is_format(char: str) -> bool:
+    return unicodedata.category(char) == "Cf"

@@ -1,0 +1,400 @@
+"""Word documents: every hidden place is read, and zip bombs are refused unopened."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import docx
+import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from PIL import Image
+
+from scanner.extract import extract
+from scanner.limits import MIB, ScanLimits
+from scanner.segments import Extraction
+
+LIMITS = ScanLimits()
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NAMESPACES = (
+    f'xmlns:w="{W}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"'
+)
+_CT = "application/vnd.openxmlformats-officedocument"
+
+TRACKED_CHANGES = f"""<w:p {_NAMESPACES}>
+  <w:r><w:t xml:space="preserve">Visit by </w:t></w:r>
+  <w:del w:id="1" w:author="Jane Smith" w:date="2024-01-01T00:00:00Z">
+    <w:r><w:delText>John </w:delText></w:r>
+  </w:del>
+  <w:del w:id="2" w:author="Jane Smith" w:date="2024-01-01T00:00:00Z">
+    <w:r><w:rPr><w:b/></w:rPr><w:delText>Carter</w:delText></w:r>
+  </w:del>
+  <w:ins w:id="3" w:author="Jane Smith" w:date="2024-01-01T00:00:00Z">
+    <w:r><w:t>the duty worker</w:t></w:r>
+  </w:ins>
+  <w:r><w:t xml:space="preserve">, then </w:t></w:r>
+  <w:del w:id="4" w:author="Jane Smith" w:date="2024-01-01T00:00:00Z">
+    <w:r><w:delText>07700 900123</w:delText></w:r>
+  </w:del>
+</w:p>"""
+
+_BOX_BODY = "<w:txbxContent><w:p><w:r><w:t>Text box: Amina Begum</w:t></w:r></w:p></w:txbxContent>"
+TEXT_BOXES = f"""<w:p {_NAMESPACES}>
+  <w:r><w:t xml:space="preserve">Before the box. </w:t></w:r>
+  <w:r><mc:AlternateContent>
+    <mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData>
+      <wps:wsp><wps:txbx>{_BOX_BODY}</wps:txbx></wps:wsp>
+    </a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>
+    <mc:Fallback><w:pict><v:shape><v:textbox>{_BOX_BODY}</v:textbox></v:shape></w:pict></mc:Fallback>
+  </mc:AlternateContent></w:r>
+  <w:r><w:pict><v:shape><v:textbox><w:txbxContent>
+    <w:p><w:r><w:t>VML only: Ward 7, bed 3</w:t></w:r></w:p>
+  </w:txbxContent></v:textbox></v:shape></w:pict></w:r>
+  <w:r><w:t>After the box.</w:t></w:r>
+</w:p>"""
+
+FIELD_CODE = f"""<w:p {_NAMESPACES}>
+  <w:r><w:fldChar w:fldCharType="begin"/></w:r>
+  <w:r><w:instrText xml:space="preserve"> HYPERLINK </w:instrText></w:r>
+  <w:r><w:instrText xml:space="preserve">"mailto:john.carter@example.org" </w:instrText></w:r>
+  <w:r><w:fldChar w:fldCharType="separate"/></w:r>
+  <w:r><w:t>email John</w:t></w:r>
+  <w:r><w:fldChar w:fldCharType="end"/></w:r>
+</w:p>"""
+
+
+IMPORTED_CHUNK = f'<w:altChunk {_NAMESPACES} r:id="rIdChunk"/>'
+
+
+def _png() -> io.BytesIO:
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(buffer, format="PNG")
+    buffer.seek(0)
+    return buffer
+
+
+def _notes(kind: str, text: str) -> str:
+    return f"""<w:{kind}s {_NAMESPACES}>
+  <w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>
+  <w:{kind} w:type="continuationSeparator" w:id="0">
+    <w:p><w:r><w:continuationSeparator/></w:r></w:p>
+  </w:{kind}>
+  <w:{kind} w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:{kind}>
+</w:{kind}s>"""
+
+
+CUSTOM_PROPERTIES = """<Properties
+  xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+  xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
+  <property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Client">
+    <vt:lpwstr>Amina Begum</vt:lpwstr>
+  </property>
+</Properties>"""
+
+ORPHAN_HEADER = f"<w:hdr {_NAMESPACES}><w:p><w:r><w:t>Orphan header text</w:t></w:r></w:p></w:hdr>"
+
+
+def _rewrite(
+    data: bytes,
+    *,
+    parts: dict[str, tuple[str, str]],
+    relationships: dict[str, tuple[str, str]],
+    extra: dict[str, bytes],
+) -> bytes:
+    """Add parts (name -> (content type, xml)), document relationships (id -> (type, target))
+    and raw entries to a saved .docx."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                overrides = "".join(
+                    f'<Override PartName="/{name}" ContentType="{ct}"/>'
+                    for name, (ct, _) in parts.items()
+                )
+                content = content.replace(b"</Types>", overrides.encode() + b"</Types>")
+            if info.filename == "word/_rels/document.xml.rels":
+                rels = "".join(
+                    f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
+                    for rid, (kind, target) in relationships.items()
+                )
+                content = content.replace(b"</Relationships>", rels.encode() + b"</Relationships>")
+            archive.writestr(info.filename, content)
+        for name, (_, xml) in parts.items():
+            archive.writestr(name, xml)
+        for name, content in extra.items():
+            archive.writestr(name, content)
+    return output.getvalue()
+
+
+def _small_docx(text: str) -> bytes:
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _rich_docx() -> bytes:
+    """A document with text in every place Word can keep it."""
+    document = docx.Document()
+    document.add_paragraph("Body: Jane Smith lives at 1 High Street.")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Cell: NHS 485 777 3456"
+    inner = table.cell(0, 1).add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "Nested cell: Flat 2"
+    body = document.element.body
+    for xml in (TRACKED_CHANGES, TEXT_BOXES, FIELD_CODE, IMPORTED_CHUNK):
+        body.insert(len(body) - 1, parse_xml(xml))
+    document.add_picture(_png(), width=docx.shared.Inches(1))
+    document.inline_shapes[0]._inline.docPr.set("descr", "Photo of Amina Begum")
+    link = document.part.relate_to("mailto:amina@example.org", RT.HYPERLINK, is_external=True)
+    linked = document.add_paragraph()
+    linked._p.append(
+        parse_xml(
+            f'<w:hyperlink {_NAMESPACES} r:id="{link}"><w:r><w:t>Amina</w:t></w:r></w:hyperlink>'
+        )
+    )
+    commented = document.add_paragraph("Commented paragraph")
+    document.add_comment(
+        commented.runs, text="Comment: check with John Carter", author="Jane Smith", initials="JS"
+    )
+
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Header: Case 4471"
+    section.footer.paragraphs[0].text = "Footer: Confidential"
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "First page header: Amina"
+    document.settings.odd_and_even_pages_header_footer = True
+    section.even_page_footer.paragraphs[0].text = "Even footer: Ward 7"
+    second = document.add_section()
+    second.header.is_linked_to_previous = False
+    second.header.paragraphs[0].text = "Section two header: Bed 3"
+
+    properties = document.core_properties
+    properties.author = "Jane Smith"
+    properties.last_modified_by = "John Carter"
+    properties.title = "Referral for Amina Begum"
+    properties.subject = "Safeguarding"
+    properties.keywords = "DOB 01/02/1980"
+    properties.comments = "Draft by the duty worker"
+    properties.category = "Case file"
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _rewrite(
+        buffer.getvalue(),
+        parts={
+            "word/footnotes.xml": (
+                f"{_CT}.wordprocessingml.footnotes+xml",
+                _notes("footnote", "Footnote: born 01/02/1980"),
+            ),
+            "word/endnotes.xml": (
+                f"{_CT}.wordprocessingml.endnotes+xml",
+                _notes("endnote", "Endnote: mother Fatima"),
+            ),
+            "docProps/custom.xml": (f"{_CT}.custom-properties+xml", CUSTOM_PROPERTIES),
+            "word/header9.xml": (f"{_CT}.wordprocessingml.header+xml", ORPHAN_HEADER),
+        },
+        relationships={
+            "rIdFootnotes": (RT.FOOTNOTES, "footnotes.xml"),
+            "rIdEndnotes": (RT.ENDNOTES, "endnotes.xml"),
+            "rIdChunk": (RT.A_F_CHUNK, "afchunk.htm"),
+        },
+        extra={
+            "word/embeddings/inner.docx": _small_docx("Embedded: Room 12"),
+            "word/afchunk.htm": b"<html><body><p>Imported: Flat 9</p></body></html>",
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def rich() -> Extraction:
+    return extract(_rich_docx(), LIMITS)
+
+
+def _texts(extraction: Extraction) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for segment in extraction.segments:
+        found[segment.location] = found.get(segment.location, "") + segment.text
+    return found
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("body", "Body: Jane Smith lives at 1 High Street."),
+        ("body", "Cell: NHS 485 777 3456"),
+        ("body", "Nested cell: Flat 2"),
+        ("body", "Visit by the duty worker, then"),
+        ("body", "Before the box. After the box."),
+        ("body / deleted text 1", "John Carter"),
+        ("body / deleted text 2", "07700 900123"),
+        ("body / text box 1", "Text box: Amina Begum"),
+        ("body / text box 2", "VML only: Ward 7, bed 3"),
+        ("body / field codes", 'HYPERLINK "mailto:john.carter@example.org"'),
+        ("body / link targets", "mailto:amina@example.org"),
+        ("header (section 1)", "Header: Case 4471"),
+        ("footer (section 1)", "Footer: Confidential"),
+        ("header (section 1, first page)", "First page header: Amina"),
+        ("footer (section 1, even pages)", "Even footer: Ward 7"),
+        ("header (section 2)", "Section two header: Bed 3"),
+        ("header9 (not used by any section)", "Orphan header text"),
+        ("footnote 1", "Footnote: born 01/02/1980"),
+        ("endnote 1", "Endnote: mother Fatima"),
+        ("comment 1", "Comment: check with John Carter"),
+        ("comment 1 / author", "Jane Smith\nJS"),
+        ("properties / author", "Jane Smith"),
+        ("properties / last modified by", "John Carter"),
+        ("properties / title", "Referral for Amina Begum"),
+        ("properties / subject", "Safeguarding"),
+        ("properties / keywords", "DOB 01/02/1980"),
+        ("properties / comments", "Draft by the duty worker"),
+        ("properties / category", "Case file"),
+        ("properties / custom 'Client'", "Amina Begum"),
+        ("embedded object 1 'inner.docx' / body", "Embedded: Room 12"),
+        ("imported chunk 1 'afchunk.htm'", "Imported: Flat 9"),
+        ("body / image descriptions", "Photo of Amina Begum"),
+    ],
+)
+def test_docx_places(rich: Extraction, location: str, expected: str) -> None:
+    """Text is read from every place a .docx keeps it, each at its own location."""
+    texts = _texts(rich)
+    assert location in texts, sorted(texts)
+    assert expected in texts[location]
+
+
+@pytest.mark.parametrize(
+    ("location", "absent"),
+    [
+        ("body", "John Carter"),  # deleted text is not in the current text
+        ("body", "Text box: Amina"),  # text boxes are read on their own
+        ("body", "HYPERLINK"),  # field codes too
+        ("body / text box 1", "VML only"),
+    ],
+)
+def test_docx_places_are_kept_apart(rich: Extraction, location: str, absent: str) -> None:
+    """Deleted text, text boxes and field codes are not mixed into the body text."""
+    assert absent not in _texts(rich)[location]
+
+
+def test_rich_docx_is_fully_read(rich: Extraction) -> None:
+    """A well-formed document with every feature reads without unscannable reasons."""
+    assert rich.kind == "docx"
+    assert rich.unscannable == ()
+
+
+def _bomb(uncompressed: int) -> bytes:
+    """A .docx-shaped zip whose document entry is ``uncompressed`` zero bytes, deflated."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        info = zipfile.ZipInfo("word/document.xml")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        chunk = bytes(MIB)
+        with archive.open(info, "w", force_zip64=True) as entry:
+            for _ in range(uncompressed // MIB):
+                entry.write(chunk)
+            entry.write(bytes(uncompressed % MIB))
+    return buffer.getvalue()
+
+
+def _many_entries(count: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        for number in range(count):
+            archive.writestr(f"word/media/{number}.bin", b"x")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def no_decompression(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every zip entry opened for reading (opening one would decompress it)."""
+    opened: list[str] = []
+    original = zipfile.ZipFile.open
+
+    def recording_open(self: zipfile.ZipFile, name: object, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        opened.append(str(getattr(name, "filename", name)))
+        return original(self, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
+    return opened
+
+
+@pytest.mark.parametrize(
+    ("data", "limits", "reason"),
+    [
+        pytest.param(
+            _bomb(200_000_000),
+            LIMITS,
+            "(limit 200:1), like a zip bomb",
+            id="200 MB of zeros",
+        ),
+        pytest.param(
+            _bomb(4 * MIB),
+            ScanLimits(max_docx_uncompressed_bytes=2 * MIB, max_docx_compression_ratio=10**6),
+            "it would expand to 4 MiB (limit 2 MiB)",
+            id="total size",
+        ),
+        pytest.param(
+            _many_entries(30),
+            ScanLimits(max_docx_entries=10),
+            "it has 31 zip entries (limit 10)",
+            id="entry count",
+        ),
+    ],
+)
+def test_zip_bombs_are_refused_unopened(
+    data: bytes, limits: ScanLimits, reason: str, no_decompression: list[str]
+) -> None:
+    """A .docx over a directory bound is refused before any entry is decompressed."""
+    started = time.monotonic()
+    extraction = extract(data, limits)
+    assert extraction.kind == "docx"
+    assert extraction.segments == ()
+    (only_reason,) = extraction.unscannable
+    assert only_reason.startswith("the document was not opened: ")
+    assert only_reason.endswith(reason)
+    assert no_decompression == []
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("entries", "reason"),
+    [
+        pytest.param(
+            {"word/document.xml": b"<w:document><unclosed>"},
+            "word/document.xml could not be read (XMLSyntaxError)",
+            id="broken xml",
+        ),
+        pytest.param(
+            {
+                "word/document.xml": b'<!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                b'<w:document xmlns:w="' + W.encode() + b'"><w:body><w:p><w:r>'
+                b"<w:t>&e;</w:t></w:r></w:p></w:body></w:document>"
+            },
+            None,
+            id="external entity is not resolved",
+        ),
+    ],
+)
+def test_damaged_docx(entries: dict[str, bytes], reason: str | None) -> None:
+    """A damaged part is a reason naming the part; entities are never resolved."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    extraction = extract(buffer.getvalue(), LIMITS)
+    assert extraction.unscannable == ((reason,) if reason else ())
+    assert all("root:" not in s.text for s in extraction.segments)

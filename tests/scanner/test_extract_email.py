@@ -1,0 +1,402 @@
+"""Email messages: headers, bodies, attachments, forwarded messages and damaged MIME."""
+
+from __future__ import annotations
+
+import base64
+import io
+import zipfile
+
+import docx
+import pytest
+from fpdf import FPDF
+
+from scanner.extract import extract
+from scanner.limits import ScanLimits
+from scanner.segments import Extraction
+
+LIMITS = ScanLimits()
+
+
+def _docx_bytes(text: str) -> bytes:
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_bytes(text: str) -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
+def _zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("list.txt", "Jane Smith 07700 900123")
+    return buffer.getvalue()
+
+
+def _b64(data: bytes) -> str:
+    return base64.encodebytes(data).decode("ascii")
+
+
+def _texts(extraction: Extraction) -> dict[str, str]:
+    """Location -> text (texts at one location joined)."""
+    found: dict[str, str] = {}
+    for segment in extraction.segments:
+        found[segment.location] = found.get(segment.location, "") + segment.text
+    return found
+
+
+SIMPLE = b"""From: "Jane Smith (carer)" <jane@example.org>
+To: Amina Begum <amina@example.org>, bob@example.org
+Cc: undisclosed-recipients:;
+Subject: Referral for Amina
+Comments: about the visit on Monday
+Keywords: safeguarding
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Please call 07700 900123.
+"""
+
+ENCODED_WORDS = b"""From: =?utf-8?q?Zo=C3=AB_Kov=C3=A1cs?= <zoe@example.org>
+To: x@example.org
+Subject: =?iso-8859-1?q?Caf=E9_r=E9union?= =?utf-8?b?4pyT?=
+Content-Type: text/plain; charset=us-ascii
+
+body
+"""
+
+WRONG_CHARSET = (
+    b"From: a@example.org\nSubject: charset\nContent-Type: text/plain; charset=us-ascii\n"
+    b"Content-Transfer-Encoding: 8bit\n\nRen\xc3\xa9e Dupont\n"
+)
+
+UNKNOWN_CHARSET = (
+    b"From: a@example.org\nSubject: =?x-unknown?q?R=E9sum=E9?=\n"
+    b"Content-Type: text/plain; charset=x-no-such-charset\n"
+    b"Content-Transfer-Encoding: 8bit\n\nRen\xe9e Dupont\n"
+)
+
+NESTED = f"""From: a@example.org
+To: b@example.org
+Subject: nested
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: multipart/alternative; boundary="inner"
+
+--inner
+Content-Type: text/plain; charset=utf-8
+
+Plain body for Amina.
+--inner
+Content-Type: text/html; charset=utf-8
+Content-Transfer-Encoding: quoted-printable
+
+<html><body><p>HTML body for <b>Amina</b></p><script>alert(1)</script></body></html>
+--inner--
+--outer
+Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document
+Content-Disposition: attachment; filename="notes.docx"
+Content-Transfer-Encoding: base64
+
+{_b64(_docx_bytes("Case notes: NHS 485 777 3456"))}
+--outer
+Content-Type: application/octet-stream
+Content-Disposition: attachment; filename="list.zip"
+Content-Transfer-Encoding: base64
+
+{_b64(_zip_bytes())}
+--outer
+Content-Type: text/plain
+Content-Disposition: attachment; filename="disguised.txt"
+Content-Transfer-Encoding: base64
+
+{_b64(_pdf_bytes("PDF text about Amina"))}
+--outer--
+""".encode()
+
+FORWARDED = b"""From: a@example.org
+Subject: Fwd: visit
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+See below.
+--b1
+Content-Type: message/rfc822
+
+From: Jane Smith <jane@example.org>
+Subject: visit notes
+Content-Type: text/html; charset=utf-8
+
+<p>Visited John Carter at home.</p>
+--b1--
+"""
+
+RFC2231 = b"""From: a@example.org
+Subject: filenames
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b"
+
+--b
+Content-Type: text/plain
+Content-Disposition: attachment;
+ filename*=utf-8''Zo%C3%AB%20Kov%C3%A1cs%20notes.txt
+
+Attachment text
+--b
+Content-Type: text/plain
+Content-Disposition: attachment; filename="=?utf-8?q?R=C3=A9sum=C3=A9.txt?="
+
+Second attachment
+--b--
+"""
+
+MISSING_BOUNDARY = b"""From: a@example.org
+Subject: cut off
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="never-closed"
+
+--never-closed
+Content-Type: text/plain
+
+Text before the end of the world: Jane Smith
+"""
+
+NO_BOUNDARY_PARAMETER = b"""From: a@example.org
+Subject: no boundary
+Content-Type: multipart/mixed
+
+--x
+Content-Type: text/plain
+
+Text in a multipart without a boundary
+"""
+
+UNDECODED_QP = (
+    b"From: a@example.org\nSubject: qp\nContent-Type: text/plain\n\n"
+    b"Call Jane on 07700 9=\n00123 =3D urgent\n"
+)
+
+PGP = b"""From: a@example.org
+Subject: secret
+MIME-Version: 1.0
+Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="p"
+
+--p
+Content-Type: application/pgp-encrypted
+
+Version: 1
+--p
+Content-Type: application/octet-stream
+
+-----BEGIN PGP MESSAGE-----
+hQEMAxxxxxxxxxxxxx
+-----END PGP MESSAGE-----
+--p--
+"""
+
+
+@pytest.mark.parametrize(
+    ("message", "location", "expected"),
+    [
+        pytest.param(SIMPLE, "subject", "Referral for Amina", id="subject"),
+        pytest.param(SIMPLE, "from", "Jane Smith (carer)", id="from display name"),
+        pytest.param(SIMPLE, "to", "Amina Begum", id="to display name"),
+        pytest.param(SIMPLE, "comments", "about the visit on Monday", id="comments"),
+        pytest.param(SIMPLE, "keywords", "safeguarding", id="keywords"),
+        pytest.param(SIMPLE, "body (text/plain)", "Please call 07700 900123.", id="body"),
+        pytest.param(ENCODED_WORDS, "subject", "Café réunion✓", id="encoded-word subject"),
+        pytest.param(ENCODED_WORDS, "from", "Zoë Kovács", id="encoded-word name"),
+        pytest.param(WRONG_CHARSET, "body (text/plain)", "Renée Dupont", id="utf-8 sent as ascii"),
+        pytest.param(UNKNOWN_CHARSET, "body (text/plain)", "Renée Dupont", id="unknown charset"),
+        pytest.param(UNKNOWN_CHARSET, "subject", "Résumé", id="unknown header charset"),
+        pytest.param(NESTED, "body (text/plain)", "Plain body for Amina.", id="alternative plain"),
+        pytest.param(NESTED, "body (text/html)", "HTML body for Amina", id="alternative html"),
+        pytest.param(
+            NESTED, "attachment 1 'notes.docx' / body", "NHS 485 777 3456", id="docx attachment"
+        ),
+        pytest.param(
+            NESTED, "attachment 3 'disguised.txt' / page 1", "PDF text about Amina", id="sniffed"
+        ),
+        pytest.param(NESTED, "attachment 1 'notes.docx' / file name", "notes.docx", id="name"),
+        pytest.param(FORWARDED, "body (text/plain)", "See below.", id="forwarding body"),
+        pytest.param(FORWARDED, "forwarded message / subject", "visit notes", id="fwd subject"),
+        pytest.param(FORWARDED, "forwarded message / from", "Jane Smith", id="fwd from"),
+        pytest.param(
+            FORWARDED,
+            "forwarded message / body (text/html)",
+            "Visited John Carter at home.",
+            id="forwarded html body",
+        ),
+        pytest.param(
+            RFC2231,
+            "attachment 1 'Zoë Kovács notes.txt'",
+            "Attachment text",
+            id="rfc 2231 filename",
+        ),
+        pytest.param(
+            RFC2231, "attachment 2 'Résumé.txt'", "Second attachment", id="rfc 2047 filename"
+        ),
+        pytest.param(
+            MISSING_BOUNDARY,
+            "body (text/plain)",
+            "Text before the end of the world: Jane Smith",
+            id="missing closing boundary",
+        ),
+        pytest.param(
+            NO_BOUNDARY_PARAMETER,
+            "attachment 1",
+            "Text in a multipart without a boundary",
+            id="multipart without boundary",
+        ),
+        pytest.param(
+            UNDECODED_QP, "body (text/plain)", "Call Jane on 07700 900123 = urgent", id="raw qp"
+        ),
+    ],
+)
+def test_email_text(message: bytes, location: str, expected: str) -> None:
+    """Each place in a message is read as text at a location that says where it was."""
+    extraction = extract(message, LIMITS)
+    assert extraction.kind == "email"
+    texts = _texts(extraction)
+    assert location in texts, sorted(texts)
+    assert expected in texts[location]
+
+
+@pytest.mark.parametrize(
+    ("message", "reasons"),
+    [
+        pytest.param(SIMPLE, (), id="simple"),
+        pytest.param(FORWARDED, (), id="forwarded"),
+        pytest.param(MISSING_BOUNDARY, (), id="missing boundary"),
+        pytest.param(
+            NESTED,
+            ("attachment 2 'list.zip' is of a type confide cannot read (zip archive)",),
+            id="zip attachment",
+        ),
+        pytest.param(
+            PGP, ("attachment 2 contains a PGP-encrypted message",), id="pgp encrypted part"
+        ),
+    ],
+)
+def test_email_unscannable(message: bytes, reasons: tuple[str, ...]) -> None:
+    """What cannot be read (an archive, ciphertext) is named, and nothing else is."""
+    assert extract(message, LIMITS).unscannable == reasons
+
+
+def test_html_body_drops_scripts() -> None:
+    """Scripts in an HTML body are not text."""
+    assert "alert" not in _texts(extract(NESTED, LIMITS))["body (text/html)"]
+
+
+def _deep(levels: int) -> bytes:
+    head = b"From: a@example.org\nSubject: deep\nMIME-Version: 1.0\n"
+    body = b"Content-Type: text/plain\n\ninnermost text\n"
+    for level in range(levels):
+        boundary = f"b{level}".encode()
+        body = (
+            b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\n\n--' + boundary
+            + b"\n" + body + b"--" + boundary + b"--\n"
+        )  # fmt: skip
+    return head + body
+
+
+def _many_attachments(count: int) -> bytes:
+    parts = b"".join(
+        b'--b\nContent-Type: text/plain\nContent-Disposition: attachment; filename="a%d.txt"\n\n'
+        b"attachment %d\n" % (number, number)
+        for number in range(1, count + 1)
+    )
+    return (
+        b"From: a@example.org\nSubject: many\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="b"\n\n' + parts + b"--b--\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "limits", "reason", "unread"),
+    [
+        pytest.param(
+            _deep(5),
+            ScanLimits(max_mime_depth=3),
+            "is nested more than 3 levels deep; it was not read",
+            "innermost text",
+            id="depth",
+        ),
+        pytest.param(
+            _many_attachments(10),
+            ScanLimits(max_mime_parts=4),
+            "the message has more than 4 MIME parts; the rest were not read",
+            "attachment 4",
+            id="parts",
+        ),
+    ],
+)
+def test_email_bounds(message: bytes, limits: ScanLimits, reason: str, unread: str) -> None:
+    """MIME depth and part count are bounded; past a bound nothing more is read."""
+    extraction = extract(message, limits)
+    assert any(reason in r for r in extraction.unscannable), extraction.unscannable
+    assert all(unread not in s.text for s in extraction.segments)
+
+
+def test_email_within_bounds_is_read() -> None:
+    """The same deep message is read whole when it is within the bound."""
+    extraction = extract(_deep(5), LIMITS)
+    assert extraction.unscannable == ()
+    assert any("innermost text" in s.text for s in extraction.segments)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param(b"From: a\nSubject: =?utf-8?b?!!!notbase64?=\n\nbody", id="bad encoded word"),
+        pytest.param(b'From: <<<@@@>>>, "unterminated\nSubject: x\n\nbody', id="bad address"),
+        pytest.param(
+            b"From: a\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n!!!*",
+            id="bad base64",
+        ),
+        pytest.param(
+            b"From: a\nContent-Type: multipart/mixed; boundary=x\n\n--x\n--x\n--x--", id="empty"
+        ),
+        pytest.param(b"From: a\nSubject: \xff\xfe raw 8-bit \xe9\n\nbody \x00", id="8-bit header"),
+        pytest.param(b"From: a\nContent-Type: message/rfc822\n\n", id="empty forwarded message"),
+        pytest.param(
+            b"From: a\nContent-Type: text/plain; charset*=bogus''%ZZ\n\nbody",
+            id="bad rfc 2231 parameter",
+        ),
+    ],
+)
+def test_damaged_messages_do_not_raise(message: bytes) -> None:
+    """Damaged messages come back as an extraction; whatever is readable is read."""
+    assert isinstance(extract(message, LIMITS), Extraction)
+
+
+def test_eight_bit_subject_is_decoded() -> None:
+    """A raw UTF-8 subject (no encoded words) is read as UTF-8."""
+    message = "From: a@example.org\nSubject: Renée Dupont\n\nbody".encode()
+    assert _texts(extract(message, LIMITS))["subject"] == "Renée Dupont"
+
+
+def test_location_prefix_for_nested_email() -> None:
+    """A message attached to a message is read under the attachment's location."""
+    inner = SIMPLE
+    outer = (
+        b"From: b@example.org\nSubject: outer\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="o"\n\n'
+        b"--o\nContent-Type: application/octet-stream\n"
+        b'Content-Disposition: attachment; filename="m.eml"\n'
+        b"Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(inner) + b"--o--\n"
+    )
+    texts = _texts(extract(outer, LIMITS))
+    assert texts["attachment 1 'm.eml' / subject"] == "Referral for Amina"

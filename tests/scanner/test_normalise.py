@@ -1,0 +1,151 @@
+"""Normalisation before detection, and the offsets that lead back to the extracted text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scanner.normalise import carries_quoted_printable, normalise
+
+# A quoted-printable line as an encoder wraps it: 75 characters and a soft break.
+_WRAPPED = "Please ring the carer about the referral we discussed this morning, on 0770="
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("plain text 07700 900123", "plain text 07700 900123", id="unchanged"),
+        pytest.param(
+            "\uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13",
+            "07700 900123",
+            id="full-width digits",
+        ),
+        pytest.param("NHS\u00a0485\u00a0777\u00a03456", "NHS 485 777 3456", id="no-break spaces"),
+        pytest.param("07700\u202f900123", "07700 900123", id="narrow no-break space"),
+        pytest.param("07\u200b700\u200c900\u200d123", "07700900123", id="zero-width characters"),
+        pytest.param("\ufeffJane", "Jane", id="byte order mark"),
+        pytest.param("Ja\u00adne Smith", "Jane Smith", id="soft hyphen"),
+        pytest.param("\u2060Jane\u200e", "Jane", id="word joiner and direction mark"),
+        pytest.param("\ufb01le \u00bd", "file 1\u20442", id="compatibility forms"),
+        pytest.param("\uff2a\uff41\uff4e\uff45", "Jane", id="full-width letters"),
+        pytest.param("Smith &amp; Jones", "Smith & Jones", id="named reference"),
+        pytest.param("it&#39;s &#x41;", "it's A", id="numeric references"),
+        pytest.param("a&nbsp;b", "a b", id="nbsp reference then NFKC"),
+        pytest.param("&#65296;7700", "07700", id="reference to a full-width digit"),
+        pytest.param("07&#8203;700", "07700", id="reference to a zero-width space"),
+        pytest.param("AT&T; R&D", "AT&T; R&D", id="unknown references stay"),
+        pytest.param("lone \ud800 surrogate", "lone \ufffd surrogate", id="lone surrogate"),
+        pytest.param(
+            "call 07700 9=\n00123 about =3D x",
+            "call 07700 900123 about = x",
+            id="undecoded quoted-printable",
+        ),
+        pytest.param(
+            "caf=C3=A9 on 0770=\r\n0 900123",
+            "café on 07700 900123",
+            id="quoted-printable UTF-8 and CRLF soft break",
+        ),
+        pytest.param(f"{_WRAPPED}\n0 900123", _WRAPPED[:-1] + "0 900123", id="wrapped QP lines"),
+        pytest.param("total =\nsum", "total =\nsum", id="a short line ending in = is prose"),
+        pytest.param("x =3D y", "x =3D y", id="escape without soft breaks is not QP"),
+    ],
+)
+def test_normalise_rewrites(source: str, expected: str) -> None:
+    """Each kind of disguise is undone, and plain text is left alone."""
+    assert normalise(source, "body").text == expected
+
+
+def test_unchanged_text_has_no_offsets() -> None:
+    """When nothing changes, offsets are the same in both texts and none are stored."""
+    segment = normalise("nothing to do", "body")
+    assert segment.source_offsets is None
+    assert segment.location == "body"
+    assert segment.to_source(0, 7) == (0, 7)
+
+
+@pytest.mark.parametrize(
+    ("source", "needle", "source_span"),
+    [
+        pytest.param("ab\u200bcd 07700", "07700", (6, 11), id="after a dropped character"),
+        pytest.param("&amp; Jane Smith", "Jane Smith", (6, 16), id="after an entity"),
+        pytest.param(
+            "\uff10\uff17\uff17\uff10\uff10 x", "07700", (0, 5), id="full-width span itself"
+        ),
+        pytest.param("a=3Db 0770=\n0 900123", "07700 900123", (6, 20), id="across a soft break"),
+        pytest.param("x \ufb01ne y", "fine", (2, 5), id="ligature expands"),
+    ],
+)
+def test_offsets_map_back(source: str, needle: str, source_span: tuple[int, int]) -> None:
+    """A span found in the normalised text maps onto the source text it came from."""
+    segment = normalise(source, "body")
+    start = segment.text.index(needle)
+    assert segment.to_source(start, start + len(needle)) == source_span
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a=\nb =3D", True),
+        (f"{_WRAPPED}\nmore", True),
+        ("short =\nline", False),
+        ("no soft breaks =3D", False),
+        ("", False),
+    ],
+)
+def test_quoted_printable_detection(text: str, expected: bool) -> None:
+    """Only text that clearly carries undecoded quoted-printable is treated as such."""
+    assert carries_quoted_printable(text) is expected
+
+
+# Pieces normalisation reacts to, mixed with arbitrary characters.
+_PIECES = (
+    st.sampled_from(
+        [
+            "&amp;",
+            "&#48;",
+            "=3D",
+            "=\n",
+            "=\r\n",
+            "=C3=A9",
+            "\u200b",
+            "\u00ad",
+            "\ufeff",
+            "\uff10",
+            "\ufb01",
+        ]
+    )
+    | st.characters()
+)
+
+
+@given(st.one_of(st.text(max_size=80), st.lists(_PIECES, max_size=40).map("".join)))
+def test_offsets_are_valid_source_indices(source: str) -> None:
+    """Every output character maps to a valid source index, in order, ending at the end."""
+    segment = normalise(source, "body")
+    offsets = segment.source_offsets
+    if offsets is None:
+        assert segment.text == source
+        return
+    assert len(offsets) == len(segment.text) + 1
+    assert all(0 <= offsets[i] < len(source) for i in range(len(segment.text)))
+    assert offsets[-1] == len(source)
+    assert list(offsets) == sorted(offsets)
+
+
+@given(
+    prefix=st.text(max_size=40),
+    needle=st.text(alphabet="abcXYZ0123456789", min_size=1, max_size=12),
+    suffix=st.text(max_size=40),
+)
+def test_span_equal_to_source_substring_maps_onto_it(prefix: str, needle: str, suffix: str) -> None:
+    """An unchanged word in the output maps back onto exactly that word in the source."""
+    source = f"{prefix} {needle} {suffix}"
+    segment = normalise(source, "body")
+    expected = (len(prefix) + 1, len(prefix) + 1 + len(needle))
+    spans = [
+        segment.to_source(i, i + len(needle))
+        for i in range(len(segment.text) - len(needle) + 1)
+        if segment.text[i : i + len(needle)] == needle
+    ]
+    assert expected in spans
