@@ -31,13 +31,20 @@ PRESIDIO_TO_LABEL = {
 
 
 def offline_tldextract() -> None:
-    """Make tldextract's module-level extractor use its bundled snapshot only."""
+    """Make tldextract use only the public-suffix snapshot bundled in its wheel.
+
+    ``tldextract.extract`` is a plain function that calls the module global ``TLD_EXTRACTOR``
+    at call time, and the default extractor fetches the suffix list over HTTP on first use.
+    Replacing that global is enough (checked against tldextract 5.x); ``extract`` is re-pointed
+    too in case a version binds it to the old instance. ``cache_dir=None`` writes nothing.
+    """
     import tldextract
     import tldextract.tldextract as module
 
+    old = module.TLD_EXTRACTOR
     module.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    tldextract.extract = module.TLD_EXTRACTOR
-    module.extract = module.TLD_EXTRACTOR
+    if getattr(tldextract.extract, "__self__", None) is old:
+        tldextract.extract = module.TLD_EXTRACTOR
 
 
 def presidio_default_engine() -> Any:
