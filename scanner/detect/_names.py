@@ -21,6 +21,11 @@ _INITIALS_AND_SURNAME = regex.compile(
     r"(?<![\p{L}\d.])(?:[A-Z](?:\. ?| )){1,3}(\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?)\b"
 )
 
+# A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
+_POSSESSIVE = regex.compile(r"['’]s$")
+# A character that, before a word (spaces aside), puts it at the start of a sentence or line.
+_SENTENCE_BREAKS = frozenset('\n.?!:"“([-•*')
+
 
 class PersonRecognizer(LocalRecognizer):
     """PERSON spans from three sources, merged, each kept only when it looks like a name.
@@ -66,10 +71,10 @@ class PersonRecognizer(LocalRecognizer):
         words = list(_WORD.finditer(text))
         runs = []
         for i, word in enumerate(words):
-            lower = word.group().lower()
+            lower = _POSSESSIVE.sub("", word.group().lower())
             titled = lower.rstrip(".") in settings.titles and _CAPITALISED.match(word.group())
             known = unaccented(lower) in settings.first_names and lower not in settings.not_names
-            if not (titled or known):
+            if not (titled or known or self._word_name(text, words, i, lower)):
                 continue
             first = i + 1 if titled else i
             last = first - 1
@@ -97,6 +102,8 @@ class PersonRecognizer(LocalRecognizer):
                 ):
                     break
                 last = j
+                if _POSSESSIVE.search(part):  # "Kofi's ID": the name ends here
+                    break
             if last >= first:
                 runs.append((words[first].start(), words[last].end()))
         for match in _INITIALS_AND_SURNAME.finditer(text):
@@ -107,6 +114,32 @@ class PersonRecognizer(LocalRecognizer):
             if surname not in settings.not_names and surname not in settings.place_words:
                 runs.append((match.start(), match.end()))
         return runs
+
+    def _word_name(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
+        """A first name that is also a word ("Grace"), where it stands as a name.
+
+        It must be capitalised (not all capitals), and either followed by a capitalised word or initial
+        ("Grace Mwangi", "Grace M") or capitalised where a sentence does not start.
+        """
+        word = words[i].group()
+        if (
+            lower not in self._settings.word_names
+            or not _CAPITALISED.match(word)
+            or word.isupper()  # "SUMMER FAIR" is a heading
+        ):
+            return False
+        following = words[i + 1] if i + 1 < len(words) else None
+        if (
+            following is not None
+            and text[words[i].end() : following.start()] == " "
+            and _CAPITALISED.match(following.group())
+            and following.group().lower() not in self._settings.place_words
+        ):
+            return True
+        before = words[i].start() - 1
+        while before >= 0 and text[before] in " \t":
+            before -= 1
+        return before >= 0 and text[before] not in _SENTENCE_BREAKS
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None

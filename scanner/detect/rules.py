@@ -43,6 +43,7 @@ class PersonSettings:
     not_names: frozenset[str]
     place_words: frozenset[str]
     not_surnames: frozenset[str]
+    word_names: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,7 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
             not_names=frozenset(n.lower() for n in person.strings("not_names", [])),
             place_words=frozenset(w.lower() for w in person.strings("place_words", [])),
             not_surnames=frozenset(w.lower() for w in person.strings("not_surnames", [])),
+            word_names=frozenset(w.lower() for w in person.strings("word_names", [])),
         ),
         email_score=top.section("email").score("score"),
         phone_regions=phone.strings("regions"),

@@ -39,3 +39,32 @@ def test_names_are_found(found, text, name):
 def test_codes_and_log_lines_are_not_names(found, text):
     """Ids, hex strings and log fields are never taken as names (Presidio's default does)."""
     assert "PERSON" not in types_of(found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Hi, forwarding Kofi's ID details for the DBS.", "Kofi"),
+        ("Discussed with Grace after the meeting.", "Grace"),
+        ("Precious Nwosu will cover the Tuesday group.", "Precious Nwosu"),
+        ("[19/11/2024, 09:14] Grace M: at the hospital till lunch", "Grace M"),
+        ("The grant went to Blessing Chukwu in March.", "Blessing Chukwu"),
+    ],
+)
+def test_first_names_that_are_words_are_found_where_they_stand_as_names(found, text, name):
+    """A name that is also a word counts with a surname or mid-sentence; a possessive ends it."""
+    assert name in _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hope you are well after the weekend.",
+        "By the grace of God the roof held.",
+        "SUMMER FAIR on the green, all welcome",
+        "Joy all round at the coffee morning.",
+    ],
+)
+def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, text):
+    """'Hope', 'Joy' at the start of a sentence and words in capitals are not names."""
+    assert "PERSON" not in types_of(found(text)), found(text)
