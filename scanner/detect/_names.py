@@ -118,8 +118,8 @@ class PersonRecognizer(LocalRecognizer):
     def _word_name(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
         """A first name that is also a word ("Grace"), where it stands as a name.
 
-        It must be capitalised (not all capitals), and either followed by a capitalised word or initial
-        ("Grace Mwangi", "Grace M") or capitalised where a sentence does not start.
+        It must be capitalised (not all capitals), and either followed by a capitalised word
+        or initial ("Grace Mwangi", "Grace M") or where a sentence does not start.
         """
         word = words[i].group()
         if (
