@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 
@@ -28,6 +29,13 @@ class Segment:
         if self.source_offsets is None:
             return start, end
         return self.source_offsets[start], self.source_offsets[max(start, end)]
+
+    def from_source(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in ``text`` of the source span ``start:end``: the inverse of ``to_source``."""
+        if self.source_offsets is None:
+            return start, end
+        offsets = self.source_offsets
+        return bisect_left(offsets, start), bisect_left(offsets, end)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,15 @@ def _normal_contact(value: str) -> str:
     return "0" + digits[2:].lstrip("0") if digits.startswith("44") else digits
 
 
+def _outranks(other: Span, span: Span) -> bool:
+    """Whether ``other`` makes ``span`` redundant: it covers it and is longer or surer."""
+    if not (other.start <= span.start and span.end <= other.end):
+        return False
+    longer = (other.end - other.start) > (span.end - span.start)
+    same = (other.start, other.end) == (span.start, span.end)
+    return longer or (same and other.score > span.score)
+
+
 class Detector:
     """Finds personal data in text, UK-first, with every recognizer configured from rules/."""
 
@@ -136,22 +145,15 @@ class Detector:
     @staticmethod
     def _resolve_overlaps(spans: list[Span]) -> list[Span]:
         """Drop an identifier that lies inside a longer identifier of another type (a street
-        name tagged as a person inside an address, an account number inside an IBAN), and
-        same-type spans inside a longer one (chunk overlaps)."""
+        name tagged as a person inside an address, an account number inside an IBAN), or
+        that covers the same characters as a surer one (a checksummed NHS number that a phone
+        pattern also matched), and same-type spans inside a longer one (chunk overlaps)."""
         identifiers = [s for s in spans if s.type not in _TERM_TYPES]
-        kept = [
+        return [
             s
             for s in spans
-            if s.type in _TERM_TYPES
-            or not any(
-                o is not s
-                and o.start <= s.start
-                and s.end <= o.end
-                and (o.end - o.start) > (s.end - s.start)
-                for o in identifiers
-            )
+            if s.type in _TERM_TYPES or not any(o is not s and _outranks(o, s) for o in identifiers)
         ]
-        return kept
 
     def scan(self, extraction: Extraction) -> list[Finding]:
         """Findings in every segment of an extracted item, with offsets in each segment's

@@ -10,22 +10,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
 import regex
-import yaml
 
 from scanner.detect._patterns import PatternRule
 from scanner.detect._validators import VALIDATORS
+from scanner.rules_file import Reader, load_yaml
 
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "rules" / "recognizers.yaml"
 BUILTIN_RECOGNIZERS = frozenset({"CreditCardRecognizer", "IbanRecognizer"})
-
-T = TypeVar("T")
-
-
-class RulesError(ValueError):
-    """A rules file that cannot be used, with the file, line and what to do."""
 
 
 @dataclass(frozen=True)
@@ -69,80 +62,7 @@ class DetectionRules:
     term_lists: tuple[TermList, ...]
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that remembers the line of every mapping under ``__line__``."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    pairs = loader.construct_mapping(node, deep=True)
-    mapping: dict[str, Any] = {str(key): value for key, value in pairs.items()}
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-class _Reader:
-    """Typed access to one YAML mapping, with errors that point at its file and line."""
-
-    def __init__(self, path: Path, mapping: Any, where: str) -> None:
-        self.path = path
-        if not isinstance(mapping, dict):
-            raise RulesError(f"{path}:1: {where} must be a mapping of settings")
-        self.mapping = mapping
-        self.line = mapping.get("__line__", 1)
-
-    def fail(self, message: str) -> RulesError:
-        return RulesError(f"{self.path}:{self.line}: {message}")
-
-    def get(self, key: str, kind: type[T], default: T | None = None) -> T:
-        if key not in self.mapping:
-            if default is None:
-                raise self.fail(f"missing '{key}'; add it (see the comments at the top)")
-            return default
-        value = self.mapping[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
-            raise self.fail(f"'{key}' must be a {kind.__name__}, not {value!r}")
-        return value
-
-    def score(self, key: str, default: float | None = None) -> float:
-        value = self.get(key, float, default)
-        if not 0.0 <= value <= 1.0:
-            raise self.fail(f"'{key}' must be between 0 and 1, not {value}")
-        return value
-
-    def strings(self, key: str, default: list[str] | None = None) -> tuple[str, ...]:
-        values = self.get(key, list, default)
-        if not all(isinstance(v, str) and v.strip() for v in values):
-            raise self.fail(f"'{key}' must be a list of non-empty strings")
-        return tuple(values)
-
-    def section(self, key: str) -> _Reader:
-        return _Reader(self.path, self.get(key, dict), f"'{key}'")
-
-    def unknown_keys(self, allowed: set[str]) -> None:
-        extra = sorted(set(self.mapping) - allowed - {"__line__"})
-        if extra:
-            expected = ", ".join(sorted(allowed))
-            raise self.fail(f"unknown setting '{extra[0]}'; expected one of: {expected}")
-
-
-def _load_yaml(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
-    except OSError as exc:
-        raise RulesError(f"{path}: cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise RulesError(f"{path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-
-
-def _pattern_rule(item: _Reader) -> PatternRule:
+def _pattern_rule(item: Reader) -> PatternRule:
     item.unknown_keys(
         {
             "name",
@@ -188,7 +108,7 @@ def _pattern_rule(item: _Reader) -> PatternRule:
 
 
 def _term_list(path: Path) -> TermList:
-    top = _Reader(path, _load_yaml(path), "a term list")
+    top = Reader(path, load_yaml(path), "a term list")
     top.unknown_keys({"entity", "score", "groups"})
     groups_reader = top.section("groups")
     groups = []
@@ -199,7 +119,7 @@ def _term_list(path: Path) -> TermList:
     return TermList(top.get("entity", str), top.score("score"), tuple(groups), str(path))
 
 
-def _read_lines(path: Path, reader: _Reader) -> frozenset[str]:
+def _read_lines(path: Path, reader: Reader) -> frozenset[str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -215,15 +135,15 @@ def unaccented(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _each[T](reader: _Reader, key: str, build: Callable[[_Reader], T]) -> tuple[T, ...]:
+def _each[T](reader: Reader, key: str, build: Callable[[Reader], T]) -> tuple[T, ...]:
     return tuple(
-        build(_Reader(reader.path, m, f"an entry of '{key}'")) for m in reader.get(key, list)
+        build(Reader(reader.path, m, f"an entry of '{key}'")) for m in reader.get(key, list)
     )
 
 
 def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
     """Read and check a recognizers file and the term lists and name list it points to."""
-    top = _Reader(path, _load_yaml(path), "the rules file")
+    top = Reader(path, load_yaml(path), "the rules file")
     top.unknown_keys(
         {"score_threshold", "nlp", "person", "email", "phone", "builtin", "patterns", "term_lists"}
     )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.scanner.detect.conftest import types_of
+from tests.scanner.conftest import types_of
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,221 @@
+"""Whose data is it: every finding in an item tied to the known subjects it belongs to.
+
+Findings come from the generic recognizers, mentions from the known-subject matcher. A finding
+that overlaps a mention belongs to that mention's subjects. Partial mentions ("Mrs Begum", a
+first name, a postcode, a date of birth) count only when the item settles who they are: a
+subject named in full elsewhere in the item, the only subject in the register with that
+surname (for a title and surname), or, for a date of birth, the subject's name close by.
+Content that names nobody (a diagnosis, a bank account) belongs to the nearest person named
+within ``window`` characters in the same place (nobody's, if that person is not in the
+register), or to the item's only subject when it names no one else. An identifier of a kind
+the register records (a phone number, an NHS number) that is not a subject's recorded value
+belongs to no known subject, however close it stands to one.
+
+The sender's own name, address and signature are not a disclosure, and neither are the
+envelope's address headers: the people in From and To already know who they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import regex
+
+from scanner import identifiers
+from scanner.consent import KnownSubject
+from scanner.detect.known_subjects import PARTIAL, STRONG, TITLED, Mention, SubjectMatcher
+from scanner.findings import Finding
+from scanner.segments import Extraction, Segment
+
+KNOWN_SUBJECT_RECOGNIZER = "known_subject"
+# Top-level address headers: the envelope of this message, not its content.
+_ENVELOPE = frozenset({"from", "sender", "reply-to", "to", "cc", "bcc"})
+# Types that say something about a person without identifying them; never matched by value.
+_CONTENT_TYPES = frozenset({"SPECIAL_CATEGORY", "SAFEGUARDING"})
+_NEVER_ATTRIBUTED = frozenset({"ORG_CONFIDENTIAL"})
+# Types the register records: a value of one of these that is not the subject's recorded
+# value is someone else's, however close to the subject's name it stands.
+_MATCHED_BY_VALUE = frozenset(
+    {
+        "PERSON",
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "UK_NHS",
+        "UK_NINO",
+        "UK_POSTCODE",
+        "STREET_ADDRESS",
+        "DATE_OF_BIRTH",
+    }
+)
+# What a signature holds: the sender's name and contact details.
+_SIGNATURE_TYPES = frozenset(
+    {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "UK_POSTCODE"}
+)
+# A line that opens a signature: "-- ", "Kind regards,", "Thanks," and the like.
+_SIGN_OFF = regex.compile(
+    r"^[ \t]*(?:--[ \t]?|(?:kind |best |warm |many )?(?:regards|wishes|thanks)|best|cheers"
+    r"|thank you|yours(?: sincerely| faithfully| truly)?|sincerely|diolch(?: yn fawr)?)"
+    r"[,.!]?[ \t]*$",
+    regex.IGNORECASE | regex.MULTILINE,
+)
+# A signature is at most this many lines after its sign-off, at the end of a body.
+_SIGNATURE_LINES = 12
+_FORWARDED = "forwarded message"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sends the item: their address and the names they go by (From's display name)."""
+
+    address: str = ""
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttributedFinding:
+    """A finding and the subjects it belongs to (empty: linked to no known subject)."""
+
+    finding: Finding
+    refs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """An item's findings with their subjects, and the subjects found."""
+
+    findings: tuple[AttributedFinding, ...]
+    subjects: dict[str, KnownSubject] = field(default_factory=dict)
+
+
+def attribute(
+    extraction: Extraction,
+    findings: Iterable[Finding],
+    matcher: SubjectMatcher,
+    sender: Sender = Sender(),
+    window: int = 300,
+) -> Attribution:
+    """Tie each finding of ``extraction`` to known subjects; add the matcher's own finds."""
+    segments = extraction.segments
+    sender_refs = _sender_refs(matcher, sender)
+    mentions = {
+        index: [m for m in matcher.find(segment.text) if not (m.refs & sender_refs)]
+        for index, segment in enumerate(segments)
+        if segment.location not in _ENVELOPE
+    }
+    strong = frozenset().union(
+        *(m.refs for ms in mentions.values() for m in ms if m.strength == STRONG)
+    )
+    resolved = {
+        index: [r for r in (_resolve(m, ms, strong, window) for m in ms) if r is not None]
+        for index, ms in mentions.items()
+    }
+    subjects_in_item = frozenset().union(*(m.refs for ms in resolved.values() for m in ms))
+    sender_words = {identifiers.name_words(name) for name in sender.names} | _address_name(sender)
+
+    # First the findings that name or identify: they belong to the mentions they overlap.
+    placed = []
+    covered: dict[int, list[tuple[int, int]]] = {}
+    strangers: dict[int, list[Mention]] = {}  # names of people not in the register
+    for finding in findings:
+        index = finding.segment
+        if index not in mentions:
+            continue
+        segment = segments[index]
+        start, end = segment.from_source(finding.start, finding.end)
+        overlapping = [m for m in resolved[index] if m.start < end and start < m.end]
+        covered.setdefault(index, []).extend((m.start, m.end) for m in overlapping)
+        refs = frozenset().union(*(m.refs for m in overlapping))
+        if finding.type == "PERSON" and not refs:
+            if _is_sender(segment.text[start:end], sender_words):
+                continue
+            strangers.setdefault(index, []).append(Mention(start, end, "PERSON", refs, STRONG))
+        placed.append((finding, start, end, refs))
+    # Then what names nobody: it belongs to the closest person mentioned, known or not.
+    attributed = []
+    only = subjects_in_item if len(subjects_in_item) == 1 and not strangers else frozenset()
+    for finding, start, end, overlapped in placed:
+        index = finding.segment
+        refs = overlapped
+        if not refs and finding.type not in _MATCHED_BY_VALUE | _NEVER_ATTRIBUTED:
+            people = resolved[index] + strangers.get(index, [])
+            refs = _nearby(start, end, people, window) or only
+        if not refs and finding.type in _SIGNATURE_TYPES and _in_signature(segments[index], start):
+            continue
+        attributed.append(AttributedFinding(finding, refs))
+    for index, here in resolved.items():
+        spans = covered.get(index, [])
+        for mention in here:
+            if not any(s < mention.end and mention.start < e for s, e in spans):
+                start, end = segments[index].to_source(mention.start, mention.end)
+                own = Finding(index, start, end, mention.type, 1.0, KNOWN_SUBJECT_RECOGNIZER)
+                attributed.append(AttributedFinding(own, mention.refs))
+    attributed.sort(key=lambda a: a.finding)
+    return Attribution(
+        tuple(attributed), {ref: matcher.subjects[ref] for ref in sorted(subjects_in_item)}
+    )
+
+
+def _resolve(
+    mention: Mention, here: list[Mention], strong: frozenset[str], window: int
+) -> Mention | None:
+    """A mention with the subjects it settles on, or ``None`` when it settles on nobody."""
+    if mention.strength == STRONG:
+        return mention
+    refs = mention.refs & strong
+    if mention.type == "DATE_OF_BIRTH":
+        names = [m for m in here if m.type == "PERSON" and abs(m.start - mention.start) <= window]
+        refs = mention.refs & frozenset().union(
+            *(m.refs for m in names if m.strength == STRONG or m.refs <= strong)
+        )
+    elif not refs and mention.strength == TITLED and len(mention.refs) == 1:
+        refs = mention.refs
+    return Mention(mention.start, mention.end, mention.type, refs, PARTIAL) if refs else None
+
+
+def _nearby(start: int, end: int, here: list[Mention], window: int) -> frozenset[str]:
+    """The subjects of the closest mention within ``window`` characters of ``start:end``."""
+    best: tuple[int, frozenset[str]] | None = None
+    for m in here:
+        gap = max(m.start - end, start - m.end, 0)
+        if gap <= window and (best is None or gap < best[0]):
+            best = (gap, m.refs)
+    return best[1] if best else frozenset()
+
+
+def _sender_refs(matcher: SubjectMatcher, sender: Sender) -> frozenset[str]:
+    """The register's subjects who are the sender (a member of staff sending as themselves)."""
+    return matcher.emails.get(identifiers.email(sender.address)) if sender.address else frozenset()
+
+
+def _address_name(sender: Sender) -> set[tuple[str, ...]]:
+    """A name read from an address like grace.mwangi@org.example."""
+    local = sender.address.partition("@")[0]
+    words = tuple(w for w in regex.split(r"[._\-]+", local.lower()) if w.isalpha())
+    return {words} if len(words) >= 2 else set()
+
+
+def _is_sender(name: str, sender_words: set[tuple[str, ...]]) -> bool:
+    """Whether a name is the sender's: their full name, or part of it ("Grace", "Ms Mwangi")."""
+    words = identifiers.name_words(name)
+    words = tuple(w for w in words if w not in {"mr", "mrs", "ms", "miss", "mx", "dr"})
+    return bool(words) and any(set(words) <= set(name) for name in sender_words)
+
+
+def _in_signature(segment: Segment, start: int) -> bool:
+    """Whether ``start`` lies in the signature at the end of a text the sender wrote."""
+    if _FORWARDED in segment.location:
+        return False
+    tail_start = _tail_start(segment.text)
+    sign_offs = [m for m in _SIGN_OFF.finditer(segment.text, tail_start)]
+    return bool(sign_offs) and start >= sign_offs[0].end()
+
+
+def _tail_start(text: str) -> int:
+    """Where the last ``_SIGNATURE_LINES`` lines (and the sign-off before them) begin."""
+    position = len(text.rstrip())
+    for _ in range(_SIGNATURE_LINES + 1):
+        position = text.rfind("\n", 0, position)
+        if position < 0:
+            return 0
+    return position

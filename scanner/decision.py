@@ -1,0 +1,70 @@
+"""One item, every recipient: attribution to known subjects, then a verdict per recipient.
+
+This is the whole of "decide" in the architecture: the relay, the watcher and ``confide
+check`` hand it a scan result and the addresses, and get back one ``Verdict`` each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from scanner.attribution import Sender, attribute
+from scanner.consent import ConsentBook
+from scanner.detect.known_subjects import SubjectMatcher
+from scanner.policy.engine import Verdict, decide, prepare
+from scanner.policy.rules import Policy
+from scanner.scanning import ScanResult
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """What the policy needs to know about the organisation itself."""
+
+    internal_domains: tuple[str, ...] = ()
+
+
+class MatcherCache:
+    """The known-subject matcher for a register, rebuilt only when the register changes."""
+
+    def __init__(self) -> None:
+        self._version: str | None = None
+        self._matcher = SubjectMatcher()
+
+    def get(self, book: ConsentBook) -> SubjectMatcher:
+        version = book.version()
+        if version != self._version:
+            self._matcher = SubjectMatcher.from_subjects(book.subjects())
+            self._version = version
+        return self._matcher
+
+
+def judge(
+    result: ScanResult,
+    recipients: Iterable[str],
+    *,
+    sender: Sender,
+    policy: Policy,
+    book: ConsentBook,
+    matcher: SubjectMatcher,
+    organisation: Organisation,
+    at: datetime,
+) -> dict[str, Verdict]:
+    """A verdict for each recipient address, in the order given."""
+    extraction = result.extraction
+    display_names = [s.text for s in extraction.segments if s.location == "from"]
+    sender = Sender(sender.address, (*sender.names, *display_names))
+    attribution = attribute(extraction, result.findings, matcher, sender)
+    item = prepare(policy, attribution, extraction.unscannable)
+    return {
+        address: decide(
+            policy,
+            item,
+            address,
+            internal_domains=organisation.internal_domains,
+            book=book,
+            at=at,
+        )
+        for address in dict.fromkeys(recipients)
+    }

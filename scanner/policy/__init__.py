@@ -1,0 +1,1 @@
+"""The policy: rules read from rules/default.yaml, and the engine that walks them."""

@@ -1,0 +1,231 @@
+"""The policy engine: an item's findings, its subjects' consents and one recipient in, a
+verdict out. It walks the rules of a ``Policy`` in order; it decides nothing by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from scanner import identifiers
+from scanner.attribution import Attribution
+from scanner.consent import ConsentBook, KnownSubject, Scope
+from scanner.findings import Finding
+from scanner.policy.rules import ACTIONS, Policy, PolicyRule
+
+_KIND_WORDS = {
+    "carer": "carer",
+    "cared_for": "cared-for person",
+    "participant": "participant",
+    "staff": "member of staff",
+    "volunteer": "volunteer",
+    "trustee": "trustee",
+}
+# Categories that make linked-to-nobody data personal only with a companion close by.
+_NEED_COMPANION = frozenset({"name", "contact", "special_category", "safeguarding"})
+_PERSONAL = frozenset({"name", "contact", "identifier", "special_category", "safeguarding"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What happens to an item for one recipient, and why.
+
+    ``rules`` names every rule that fired; ``reasons`` says in plain words why, citing
+    subjects by their register reference and data by its kind, never by its value.
+    ``redactions`` are the findings to remove when the action is ``redact``; ``banner`` says
+    whether what is released is marked CONFIDENTIAL.
+    """
+
+    action: str
+    rules: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    redactions: tuple[Finding, ...] = ()
+    banner: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    """What the engine knows of one item, whoever it goes to."""
+
+    attribution: Attribution
+    unscannable: tuple[str, ...] = ()
+    # Lone names, contact details and sensitive words linked to nobody are dropped here
+    # (see ``Policy.together_within_chars``); ``unlinked`` is what counts.
+    unlinked: tuple[Finding, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Fired:
+    """One reason a rule fired, and what it would remove."""
+
+    reason: str
+    redactions: tuple[Finding, ...] = ()
+
+
+def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]) -> Item:
+    """The recipient-independent facts of one item."""
+    loose = [
+        a.finding
+        for a in attribution.findings
+        if not a.refs and policy.category(a.finding) in _PERSONAL
+    ]
+    window = policy.together_within_chars
+    counted = tuple(
+        f
+        for f in loose
+        if policy.category(f) not in _NEED_COMPANION
+        or any(
+            o is not f
+            and o.segment == f.segment
+            and policy.category(o) != policy.category(f)
+            and max(o.start - f.end, f.start - o.end) <= window
+            for o in loose
+        )
+    )
+    return Item(attribution, tuple(unscannable), counted)
+
+
+def decide(
+    policy: Policy,
+    item: Item,
+    recipient: str,
+    *,
+    internal_domains: Iterable[str],
+    book: ConsentBook,
+    at: datetime,
+) -> Verdict:
+    """The verdict for sending ``item`` to the address ``recipient``."""
+    context = _Recipient(policy, item, recipient, frozenset(d.lower() for d in internal_domains))
+    fired: list[tuple[PolicyRule, list[_Fired]]] = []
+    for rule in policy.rules:
+        reasons = context.fires(rule, book, at)
+        if reasons:
+            fired.append((rule, reasons))
+            if rule.final:
+                break
+    if not fired:
+        return Verdict("release", reasons=("nothing personal or confidential was found",))
+    action = max((rule.action for rule, _ in fired), key=ACTIONS.index)
+    why = tuple(dict.fromkeys(r.reason for _, rs in fired for r in rs))
+    removed: set[Finding] = set()
+    if action == "redact":
+        for rule, rs in fired:
+            if rule.action == "redact":
+                removed.update(f for r in rs for f in r.redactions)
+    banner = action in ("banner", "redact") and any(rule.action == "banner" for rule, _ in fired)
+    return Verdict(action, tuple(rule.id for rule, _ in fired), why, tuple(sorted(removed)), banner)
+
+
+class _Recipient:
+    """The conditions of the rules, evaluated for one item and one recipient."""
+
+    def __init__(self, policy: Policy, item: Item, address: str, internal: frozenset[str]) -> None:
+        self.policy = policy
+        self.item = item
+        self.address = address.strip().lower()
+        self.domain = self.address.rpartition("@")[2]
+        self.internal = any(self.domain == d or self.domain.endswith("." + d) for d in internal)
+        self.by_subject: dict[str, list[Finding]] = {}
+        for attributed in item.attribution.findings:
+            for ref in attributed.refs:
+                self.by_subject.setdefault(ref, []).append(attributed.finding)
+
+    def fires(self, rule: PolicyRule, book: ConsentBook, at: datetime) -> list[_Fired]:
+        """Why ``rule`` fires here (one entry per subject or group of data), or nothing."""
+        condition = rule.when
+        if not self._applies(rule):
+            return []
+        if condition.subject_consent is not None:
+            return self._subjects(condition.subject_consent, condition.with_, book, at)
+        if condition.unlinked is not None:
+            return self._unlinked(condition.unlinked, condition.with_)
+        if condition.unscannable:
+            details = "; ".join(_without_names(r) for r in self.item.unscannable)
+            return [_Fired(f"{rule.reason} ({details})")]
+        return [_Fired(rule.reason)]
+
+    def _applies(self, rule: PolicyRule) -> bool:
+        """Whether the item-wide parts of the rule's condition hold."""
+        condition = rule.when
+        where = "internal" if self.internal else "external"
+        return (
+            (condition.unscannable is None or condition.unscannable == bool(self.item.unscannable))
+            and (condition.recipient is None or condition.recipient == where)
+            and (condition.found is None or self._found(condition.found))
+        )
+
+    def _found(self, categories: frozenset[str]) -> bool:
+        return any(
+            self.policy.category(a.finding) in categories for a in self.item.attribution.findings
+        )
+
+    def _subjects(
+        self,
+        state: str,
+        narrowed: frozenset[str] | None,
+        book: ConsentBook,
+        at: datetime,
+    ) -> list[_Fired]:
+        fired = []
+        for ref, findings in sorted(self.by_subject.items()):
+            categories = {self.policy.category(f) for f in findings}
+            if narrowed is not None and not categories & narrowed:
+                continue
+            subject = self.item.attribution.subjects.get(ref)
+            scopes = book.consented_scopes(ref, self.address, at)
+            if subject is not None and self._is_subject(subject):
+                scopes = frozenset({Scope.ALL})  # their own data, sent to them
+            needed = {self.policy.scope(f) for f in findings}
+            if not scopes:
+                found_state = "missing"
+            elif Scope.ALL in scopes or needed <= scopes:
+                found_state = "given"
+            else:
+                found_state = "partial"
+            if found_state != state:
+                continue
+            what = self._labels(findings)
+            kind = _KIND_WORDS.get(subject.kind, subject.kind) if subject else "person"
+            who = f"a known {kind} (ref {ref})"
+            if state == "missing":
+                detail = f"no consent recorded for {self.domain}"
+            elif state == "partial":
+                covered = ", ".join(sorted(s.value for s in scopes))
+                uncovered = self._labels(
+                    [f for f in findings if self.policy.scope(f) not in scopes]
+                )
+                detail = f"the consent for {self.domain} covers {covered} only, not {uncovered}"
+            else:
+                detail = f"consent recorded for {self.domain}"
+            fired.append(_Fired(f"{_capital(what)} of {who}; {detail}", tuple(findings)))
+        return fired
+
+    def _is_subject(self, subject: KnownSubject) -> bool:
+        return any(identifiers.email(e) == self.address for e in subject.emails)
+
+    def _unlinked(
+        self, categories: frozenset[str], narrowed: frozenset[str] | None
+    ) -> list[_Fired]:
+        findings = [f for f in self.item.unlinked if self.policy.category(f) in categories]
+        if narrowed is not None and not any(
+            self.policy.category(f) in narrowed for f in self.item.unlinked
+        ):
+            return []
+        if not findings:
+            return []
+        what = self._labels(findings)
+        return [_Fired(f"{_capital(what)} of someone not in the consent register", tuple(findings))]
+
+    def _labels(self, findings: Iterable[Finding]) -> str:
+        labels = list(dict.fromkeys(self.policy.label(f) for f in findings))
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _without_names(reason: str) -> str:
+    """An unscannable reason without the place it names: filenames may name people."""
+    return reason.rpartition(": ")[2] if ": " in reason else reason
