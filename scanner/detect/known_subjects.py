@@ -30,7 +30,7 @@ _WORD = regex.compile(r"[\p{L}\p{M}\d][\p{L}\p{M}\d’'.\-]*")
 _TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Rev", "Revd", "Cllr", "Sister", "Nurse")
 _TITLE_WORDS = frozenset(title.lower() for title in _TITLES)
 _TITLE_AND_SURNAME = regex.compile(
-    rf"\b(?:{'|'.join(_TITLES)})\.?\s+(\p{{Lu}}[\p{{L}}\p{{M}}\-]+(?:['’]\p{{Lu}}[\p{{L}}\p{{M}}\-]+)?)"
+    rf"\b(?:{'|'.join(_TITLES)})\.?\s+(\p{{Lu}}['’]?\p{{L}}[\p{{L}}\p{{M}}'’\-]*)"
 )
 _EMAIL = regex.compile(r"[\w.+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
 # Seven to fifteen digits, with at most two separators between any two of them.
@@ -170,7 +170,8 @@ class SubjectMatcher:
         for match in _TITLE_AND_SURNAME.finditer(text):
             refs = self.surnames.get(_word_key(match.group(1)))
             if refs and not _inside(match.start(1), match.end(1), taken):
-                mentions.append(Mention(match.start(), match.end(), "PERSON", refs, TITLED))
+                end = match.end() - 2 if match.group(1).endswith(("'s", "’s")) else match.end()
+                mentions.append(Mention(match.start(), end, "PERSON", refs, TITLED))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
 
     def _phrases(self, text: str) -> list[Mention]:

@@ -32,7 +32,12 @@ ROWS = [
     # covers contact and health only, so they hold
     ("Amina Okafor disclosed domestic abuse at home.", "release", "hold", "hold"),
     # the organisation's own confidential business
-    ("The board will discuss the redundancy proposals and the draft budget.", "release", "hold", "hold"),
+    (
+        "The board will discuss the redundancy proposals and the draft budget.",
+        "release",
+        "hold",
+        "hold",
+    ),
 ]
 
 

@@ -1,0 +1,29 @@
+"""Redacted text: each removed span becomes a placeholder that says what it was."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.redaction import redact_text
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        (
+            "Call Jo on 07700 900555.",
+            [(11, 23, "phone number")],
+            "Call Jo on [phone number removed].",
+        ),
+        (
+            "Jo Bloggs, NHS 997 220 0337",
+            [(0, 9, "name"), (15, 27, "NHS number")],
+            "[name removed], NHS [NHS number removed]",
+        ),
+        ("overlap here", [(0, 7, "name"), (4, 12, "address")], "[name removed]"),
+        ("nothing to do", [], "nothing to do"),
+    ],
+)
+def test_redaction_replaces_spans_with_what_kind_of_thing_went(text, spans, expected):
+    """Only the given spans change; overlapping spans go as one."""
+    assert redact_text(text, spans) == expected
