@@ -23,6 +23,7 @@ from pydantic_settings import (
 
 from scanner.detect.rules import DEFAULT_RULES
 from scanner.limits import ScanLimits
+from scanner.policy.rules import DEFAULT_POLICY
 
 
 class ConfigError(ValueError):
@@ -42,6 +43,8 @@ class OrganisationSettings(BaseModel):
     # The organisation's own published contact details (helpline, info@ address): never
     # personal data, so never a finding.
     published_contacts: list[str] = []
+    # The policy rules that decide what happens to each item (see rules/default.yaml).
+    policy: Path = DEFAULT_POLICY
 
 
 def config_path() -> Path:

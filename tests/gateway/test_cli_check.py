@@ -1,0 +1,126 @@
+"""`confide check`, run as an admin runs it: the console script against an imported register."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CONFIDE = Path(sys.executable).with_name("confide")
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SENDER = "priya.sharma@riverside-carers.example.org"
+
+
+def confide(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run(
+        [str(CONFIDE), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working directory with a confide.toml and the example register imported."""
+    folder = tmp_path_factory.mktemp("site")
+    (folder / "confide.toml").write_text(
+        f'data_dir = "{folder / "var"}"\n'
+        "[organisation]\n"
+        'internal_domains = ["riverside-carers.example.org"]\n'
+        'published_contacts = ["0300 123 4567"]\n',
+        encoding="utf-8",
+    )
+    register = EXAMPLES / "register"
+    imported = confide(
+        "consent",
+        "import",
+        "--agencies",
+        register / "agencies.csv",
+        "--subjects",
+        register / "subjects.csv",
+        "--consents",
+        register / "consents.csv",
+        cwd=folder,
+    )
+    assert imported.returncode == 0, imported.stderr
+    return folder
+
+
+def test_json_gives_a_verdict_per_recipient(site: Path):
+    """Consented agency: banner; agency whose consent lacks health: hold; colleague: release."""
+    result = confide(
+        "check",
+        "--json",
+        "--from",
+        SENDER,
+        "--to",
+        "duty@leeds-asc.example",
+        "--to",
+        "adviser@citizensadvice.example",
+        "--to",
+        "colleague@riverside-carers.example.org",
+        EXAMPLES / "carer-update.eml",
+        cwd=site,
+    )
+    assert result.returncode == 0, result.stderr
+    verdicts = json.loads(result.stdout)["verdicts"]
+    assert {a: v["action"] for a, v in verdicts.items()} == {
+        "duty@leeds-asc.example": "banner",
+        "adviser@citizensadvice.example": "hold",
+        "colleague@riverside-carers.example.org": "release",
+    }
+    for verdict in verdicts.values():
+        assert set(verdict) == {"action", "rules", "reasons"}
+        assert verdict["rules"]
+        assert verdict["reasons"]
+    assert "ref C-1001" in verdicts["adviser@citizensadvice.example"]["reasons"][0]
+    assert "Okafor" not in result.stdout
+    assert "07700" not in result.stdout
+
+
+def test_the_table_names_rules_with_their_clauses(site: Path):
+    """Without --json a manager-readable table cites each rule's policy clause."""
+    result = confide(
+        "check",
+        "--from",
+        SENDER,
+        "--to",
+        "someone@gmail.com",
+        EXAMPLES / "carer-update.eml",
+        cwd=site,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "someone@gmail.com: HOLD" in result.stdout
+    assert "rule no-consent (000 2.1 / 003 Informed Consent)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--from", SENDER, "--to", "x@y.example", "missing.eml"), "missing.eml: no such file"),
+        (("--from", "not-an-address", "--to", "x@y.example", "FILE"), "is not an email address"),
+        (("--from", SENDER, "--to", "x@y.example", "ARCHIVE"), "archive.zip"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(site: Path, args, message):
+    """A missing file, a bad address or an unsupported file gives one line and exit 2."""
+    archive = site / "archive.zip"
+    archive.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    args = tuple(
+        str(EXAMPLES / "carer-update.eml") if a == "FILE" else str(archive) if a == "ARCHIVE" else a
+        for a in args
+    )
+    result = confide("check", *args, cwd=site)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
