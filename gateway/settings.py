@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "gateway",
+    "gateway.register",
 ]
 
 # SQLite by default; DATABASE_URL (postgres://...) to scale out onto PostgreSQL.
