@@ -1,0 +1,74 @@
+"""Fixtures for the consent register: CSV files written by the tests, and a database that a
+``confide`` subprocess can share with the test (PostgreSQL's test database, or a fresh
+SQLite file: pytest-django's SQLite test database lives in this process's memory)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+CONFIDE = Path(sys.executable).with_name("confide")
+EXAMPLES = Path(__file__).parents[2] / "examples" / "register"
+
+AGENCY_HEADER = "name,domains,addresses"
+SUBJECT_HEADER = "ref,kind,name,aliases,emails,phones,dob,nhs_number,ni_number,postcode,address"
+CONSENT_HEADER = (
+    "subject_ref,recipient,scope,method,recorded_by,recorded_at,valid_until,withdrawn_at,evidence"
+)
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    """Write a CSV file from a header and rows (each a line of CSV text) and return its path."""
+
+    def write(name: str, header: str, *rows: str, newline: str = "\n", bom: bool = False) -> Path:
+        path = tmp_path / name
+        text = newline.join([header, *rows]) + newline
+        path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A ``DATABASE_URL`` for a ``confide`` subprocess, on the backend the tests run against."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return f"sqlite:///{tmp_path / 'confide.sqlite3'}"
+    request.getfixturevalue("transactional_db")  # committed rows, flushed after the test
+    settings = connection.settings_dict
+    credentials = quote(settings["USER"] or "")
+    if settings["PASSWORD"]:
+        credentials += ":" + quote(settings["PASSWORD"])
+    return (
+        f"postgres://{credentials}@{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}"
+        f"/{settings['NAME']}"
+    )
+
+
+@pytest.fixture
+def confide(database_url: str, tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed ``confide`` console script against the test's database."""
+
+    def run(
+        *args: str | Path, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(CONFIDE), *map(str, args)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "DATABASE_URL": database_url, **(env or {})},
+            check=False,
+        )
+
+    return run
