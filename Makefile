@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench eval clean
+.PHONY: run test lint typecheck pytest pytest-postgres bench eval clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "confide needs Python 3.12 or newer (python3.12 not found)"; exit 1; }
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/confide scan examples/referral.eml examples/case-notes.docx examples/newsletter.txt
 
-test: lint typecheck pytest
+test: lint typecheck pytest pytest-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check scanner gateway tests bench
@@ -29,8 +29,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Every test, with the database tests on SQLite (whatever DATABASE_URL the shell has).
 pytest: $(STAMP)
-	$(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest
+
+# The database tests (marked django_db) again on PostgreSQL when CONFIDE_TEST_POSTGRES_URL
+# names one, e.g. postgres://postgres@127.0.0.1:5432/test: pytest-django creates and drops
+# test_<name> (test_test) beside that database, which it leaves alone.
+pytest-postgres: $(STAMP)
+	@if [ -n "$$CONFIDE_TEST_POSTGRES_URL" ]; then \
+		echo "database tests on PostgreSQL"; \
+		DATABASE_URL="$$CONFIDE_TEST_POSTGRES_URL" $(BIN)/pytest -m django_db; \
+	else \
+		echo "CONFIDE_TEST_POSTGRES_URL is not set: database tests ran on SQLite only"; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_scan.py
