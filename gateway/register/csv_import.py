@@ -308,6 +308,8 @@ def _agency_rows(table: list[_Row]) -> list[_AgencyRow]:
     rows = []
     for row in table:
         name = _required(row, "name", NAME_LENGTH)
+        if "@" in name:
+            row.fail("name", "contains @; a consent naming it would be read as an address")
         if name in seen:
             row.fail("name", f"the same agency as line {seen[name]}")
         seen[name] = row.line

@@ -234,6 +234,11 @@ BAD_ROWS = [
     # (file, extra row at the end of the good rows, "column: what is wrong")
     ("agencies", ",leeds.example,", "name: required"),
     ("agencies", "Leeds Adult Social Care,,", "name: the same agency as line 2"),
+    (
+        "agencies",
+        "@leeds.example,,",
+        "name: contains @; a consent naming it would be read as an address",
+    ),
     ("agencies", "Other,not_a_domain,", "domains: item 1 is not a domain (agency.example)"),
     ("agencies", "Other,,a@b.example;duty.team@", "addresses: item 2 is not an email address"),
     ("subjects", ",carer,A Person,,,,,,,,", "ref: required"),
