@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 
 from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
@@ -47,6 +48,10 @@ class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type inform
         except _BadInput as exc:
             self.stderr.write(f"confide check: {exc}")
             raise SystemExit(2) from None
+        except DatabaseError as exc:  # the register is unreachable: not the input's fault
+            kind = type(exc).__name__
+            self.stderr.write(f"confide check: cannot read the consent register ({kind})")
+            raise SystemExit(1) from None
 
     def _check(self, options: dict[str, Any]) -> None:
         sender = _address(options["sender"])

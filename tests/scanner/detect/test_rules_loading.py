@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.detect.rules import DEFAULT_RULES, RulesError, load_rules
+from scanner.detect.rules import DEFAULT_RULES, load_rules
+from scanner.rules_file import RulesError
 
 
 @pytest.fixture
