@@ -2,13 +2,26 @@
 
 ``with_headers`` adds confide's own header fields, ``with_banner`` marks the message and its
 documents CONFIDENTIAL, and ``redacted`` removes what detection found. Each takes bytes and
-returns bytes. What cannot be done safely raises ``TransformError``, whose reason never
-contains message text; the caller holds that copy of the message.
+returns bytes with CRLF line endings (``with_headers`` keeps the message's own). What cannot
+be done safely raises ``TransformError``, whose reason never contains message text; the
+caller holds that copy of the message.
 """
 
 from __future__ import annotations
 
+from scanner.transform._banner import DEFAULT_BANNER, Banner, load_banner, with_banner
 from scanner.transform._error import TransformError
 from scanner.transform._headers import with_headers
+from scanner.transform._matching import Removal
+from scanner.transform._redact import redacted
 
-__all__ = ["TransformError", "with_headers"]
+__all__ = [
+    "DEFAULT_BANNER",
+    "Banner",
+    "Removal",
+    "TransformError",
+    "load_banner",
+    "redacted",
+    "with_banner",
+    "with_headers",
+]

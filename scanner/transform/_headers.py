@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 OUR_PREFIX = b"x-confide-"
 # RFC 5322 section 2.1.1: a line is at most 998 characters, not counting its CRLF.
-_MAX_LINE = 998
+MAX_LINE = 998
 _FIELD_NAME = re.compile(r"[!-9;-~]+")  # printable ASCII but ":" (RFC 5322 section 3.6.8)
 _FIELD_VALUE = re.compile(r"[ \t!-~]*")  # printable ASCII, space and tab: one line, no CR/LF
 _LINE = re.compile(rb"[^\n]*\n|[^\n]+")
@@ -52,6 +52,6 @@ def _field(name: str, value: str, linesep: bytes) -> bytes:
     if not _FIELD_VALUE.fullmatch(value):
         raise ValueError(f"the value of {name} must be one line of printable ASCII")
     line = f"{name}: {value}".encode("ascii")
-    if len(line) > _MAX_LINE:
-        raise ValueError(f"the {name} field is longer than {_MAX_LINE} characters")
+    if len(line) > MAX_LINE:
+        raise ValueError(f"the {name} field is longer than {MAX_LINE} characters")
     return line + linesep

@@ -1,0 +1,155 @@
+"""Word attachments (.docx): a CONFIDENTIAL header line, and values removed everywhere.
+
+Redaction works on the XML parts themselves, as ``scanner.extract`` reads them, so it reaches
+what python-docx does not: comments, tracked insertions and deletions, headers, footers,
+footnotes, endnotes, text boxes, field codes, document properties and any orphaned part.
+Within a paragraph the text of its runs is joined, so a value Word split over runs of
+different formatting is still found; the placeholder goes into the run where the value
+starts and the rest of the value is cut from the runs after it.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+
+import docx
+from lxml import etree
+
+from scanner.extract._docx import _P, _XML_PARSER, _w, refusal
+from scanner.limits import ScanLimits
+from scanner.transform._error import TransformError
+from scanner.transform._matching import Matcher, merged
+
+# Text Word keeps in runs, each kind joined per paragraph on its own: the text shown
+# (tracked insertions included), tracked deletions, and field codes.
+_RUN_TEXT = (_w("t"), _w("delText"), _w("instrText"))
+_ALL_RUN_TEXT = frozenset().union(*_RUN_TEXT)
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_XML_ENTRIES = (".xml", ".rels")
+
+
+def docx_with_header(data: bytes, line: str, who: str, limits: ScanLimits) -> bytes:
+    """The document with ``line`` as the first paragraph of every section's headers."""
+    _check_size(data, who, limits)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        even_pages = document.settings.odd_and_even_pages_header_footer
+        defined: set[str] = set()  # header kinds some earlier section has: later ones inherit
+        for section in document.sections:
+            headers = {"default": section.header}
+            if section.different_first_page_header_footer:
+                headers["first"] = section.first_page_header
+            if even_pages:
+                headers["even"] = section.even_page_header
+            for kind, header in headers.items():
+                if header.is_linked_to_previous and kind in defined:
+                    continue  # it shows an earlier section's header, already marked
+                defined.add(kind)
+                # A header with no definition of its own gets one (empty) when first used.
+                paragraphs = header.paragraphs
+                if paragraphs:
+                    paragraphs[0].insert_paragraph_before(line)
+                else:
+                    header.add_paragraph(line)
+        output = io.BytesIO()
+        document.save(output)
+    except Exception as error:  # noqa: BLE001 - python-docx fails in many ways on damage
+        raise TransformError(f"{who} could not be marked ({type(error).__name__})") from None
+    return output.getvalue()
+
+
+def redacted_docx(data: bytes, matcher: Matcher, who: str, limits: ScanLimits) -> bytes:
+    """The document with every value replaced in every XML part; other entries as they were."""
+    _check_size(data, who, limits)
+    output = io.BytesIO()
+    try:
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as source,
+            zipfile.ZipFile(output, "w") as target,
+        ):
+            for entry in source.infolist():
+                content = source.read(entry)
+                if entry.filename.lower().endswith(_XML_ENTRIES):
+                    content = _redacted_xml(content, matcher)
+                target.writestr(entry, content)
+    except Exception as error:  # noqa: BLE001 - a damaged zip or XML part
+        raise TransformError(f"{who} could not be redacted ({type(error).__name__})") from None
+    return output.getvalue()
+
+
+def _check_size(data: bytes, who: str, limits: ScanLimits) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            reason = refusal(archive, limits)
+    except zipfile.BadZipFile:
+        reason = "it is a damaged zip file"
+    if reason is not None:
+        raise TransformError(f"{who} was not opened: {reason}")
+
+
+def _redacted_xml(content: bytes, matcher: Matcher) -> bytes:
+    """One XML part with the values replaced; the same bytes when there were none."""
+    root = etree.fromstring(content, parser=_XML_PARSER)
+    changed = False
+    for kind in _RUN_TEXT:
+        for nodes in _by_paragraph(root, kind):
+            changed |= _redact_nodes(nodes, matcher)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        if element.tag not in _ALL_RUN_TEXT and element.text:
+            new = matcher.redact(element.text)
+            changed |= new != element.text
+            element.text = new
+        for name, value in element.attrib.items():
+            new = matcher.redact(str(value))
+            if new != value:
+                element.set(name, new)
+                changed = True
+    if not changed:
+        return content
+    # Written as UTF-8, which every part may be; Word writes standalone="yes" on its parts.
+    standalone = root.getroottree().docinfo.standalone
+    if standalone is None:
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone)
+
+
+def _by_paragraph(root: etree._Element, tags: frozenset[str]) -> list[list[etree._Element]]:
+    """The ``tags`` nodes grouped by the paragraph they are directly in (a text box's
+    paragraphs are their own), in document order."""
+    groups: dict[object, list[etree._Element]] = {}
+    for node in root.iter(*tags):
+        paragraph = next(node.iterancestors(*_P), None)
+        groups.setdefault(node if paragraph is None else paragraph, []).append(node)
+    return list(groups.values())
+
+
+def _redact_nodes(nodes: Sequence[etree._Element], matcher: Matcher) -> bool:
+    """Replace the values in the joined text of ``nodes``; whether anything changed."""
+    texts = [node.text or "" for node in nodes]
+    joined = "".join(texts)
+    spans = list(merged(matcher.spans(joined)))
+    if not spans:
+        return False
+    start = 0
+    for node, text in zip(nodes, texts, strict=True):
+        end = start + len(text)
+        pieces: list[str] = []
+        position = start
+        for span_start, span_end, label in spans:
+            if span_end <= start or span_start >= end:
+                continue
+            pieces.append(joined[position : max(span_start, start)])
+            if span_start >= start:
+                pieces.append(f"[{label} removed]")
+            position = min(span_end, end)
+        pieces.append(joined[position:end])
+        new = "".join(pieces)
+        if new != text:
+            node.text = new
+            node.set(_XML_SPACE, "preserve")
+        start = end
+    return True

@@ -1,0 +1,151 @@
+"""Removing values from a message: each becomes "[label removed]" wherever it can be written.
+
+Headers that carry free text (the subject, display names), text and HTML parts (their markup
+too: attribute values such as ``href="mailto:..."`` and ``title``), file names and .docx
+attachments are rewritten, in forwarded messages as well. HTML is rewritten as source, so a
+value split by markup ("<b>Amina</b> Okafor") is not found there. Nothing else can be
+rewritten: any other attachment is kept only when it is checked and holds none of the values.
+
+The safety net: the result is read again by ``scanner.extract`` as a scan would read it, and
+if any value is still found anywhere the redaction is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from email.headerregistry import Address, Group
+from email.message import Message
+
+from scanner.extract import UnsupportedType, extract
+from scanner.extract._email import _ADDRESS_HEADERS, _TEXT_HEADERS, _filename
+from scanner.filetype import FileType, sniff
+from scanner.limits import ScanLimits
+from scanner.transform._docx import redacted_docx
+from scanner.transform._error import TransformError
+from scanner.transform._matching import Matcher, Removal
+from scanner.transform._mime import (
+    DEFAULT_LIMITS,
+    attachment_name,
+    leaves,
+    messages,
+    one_line,
+    parsed,
+    payload_bytes,
+    raw_values,
+    replace_values,
+    rewrite_header,
+    serialised,
+    set_bytes,
+    set_text,
+    text_of,
+)
+
+_TEXT_TYPES = frozenset({"text/plain", "text/html"})
+_TEXT_LIKE = frozenset({FileType.TEXT, FileType.HTML, FileType.EMAIL})
+_KINDS = {FileType.PDF: "PDF", FileType.DOCX: "Word", FileType.EMAIL: "email"}
+
+
+def redacted(raw: bytes, removals: Sequence[Removal], limits: ScanLimits = DEFAULT_LIMITS) -> bytes:
+    """``raw`` with every occurrence of each removal's value replaced by its placeholder.
+
+    Raises ``TransformError`` when a value is in something that cannot be rewritten (a PDF,
+    an archive), when an attachment cannot be checked, and when the safety net still finds a
+    value in the result.
+    """
+    matcher = Matcher(removals)
+    message = parsed(raw, limits)
+    for each in messages(message):
+        for name in _TEXT_HEADERS:
+            rewrite_header(each, name, matcher.redact)
+        for name in _ADDRESS_HEADERS:
+            _redact_addresses(each, name, matcher)
+    attachments = 0
+    for part in leaves(message):
+        _redact_file_name(part, matcher)
+        data = payload_bytes(part)
+        kind = sniff(data)
+        if part.get_content_type() in _TEXT_TYPES and kind in _TEXT_LIKE:
+            text = text_of(part)
+            new = matcher.redact(text, escape=part.get_content_type() == "text/html")
+            if new != text:
+                set_text(part, new)
+            continue
+        attachments += 1
+        who = attachment_name(part, attachments, _KINDS.get(kind, "file"))
+        if kind is FileType.DOCX:
+            new_data = redacted_docx(data, matcher, who, limits)
+            if new_data != data:
+                set_bytes(part, new_data)
+        elif kind is not FileType.IMAGE:
+            _check_has_none(data, matcher, who, limits)
+    output = serialised(message)
+    _check_has_none(output, matcher, "the redacted message", limits)
+    return output
+
+
+def _redact_addresses(message: Message, name: str, matcher: Matcher) -> None:
+    """Redact the display names in an address field; the addresses stay as they are.
+
+    A field the parser cannot read stays as it came: if it holds a value, the safety net
+    refuses the result.
+    """
+    raws = raw_values(message, name)
+    new: list[str] = []
+    for raw in raws:
+        try:
+            groups = getattr(message.policy.header_fetch_parse(name, raw), "groups", None)
+        except Exception:  # noqa: BLE001 - the header parser raises many things on damage
+            groups = None
+        names = [raw] if groups is None else [_names_of(group) for group in groups]
+        if groups is None or not any(matcher.spans(n) for n in names):
+            new.append(raw)
+            continue
+        new.append(", ".join(str(_redacted_group(group, matcher)) for group in groups))
+    replace_values(message, name, raws, new)
+
+
+def _names_of(group: Group) -> str:
+    names = [group.display_name or "", *(a.display_name for a in group.addresses)]
+    return "\n".join(names)
+
+
+def _redacted_group(group: Group, matcher: Matcher) -> Group:
+    addresses = [
+        Address(
+            display_name=one_line(matcher.redact(address.display_name)),
+            username=address.username,
+            domain=address.domain,
+        )
+        for address in group.addresses
+    ]
+    display_name = group.display_name
+    return Group(display_name and one_line(matcher.redact(display_name)), addresses)
+
+
+def _redact_file_name(part: Message, matcher: Matcher) -> None:
+    filename = _filename(part)
+    if filename is None:
+        return
+    new = one_line(matcher.redact(filename))
+    if new == filename:
+        return
+    charset = None if new.isascii() else "utf-8"
+    for header, parameter in (("content-disposition", "filename"), ("content-type", "name")):
+        if part.get_param(parameter, header=header) is not None:
+            part.set_param(parameter, new, header=header, charset=charset, replace=True)
+
+
+def _check_has_none(data: bytes, matcher: Matcher, who: str, limits: ScanLimits) -> None:
+    """Read ``data`` as a scan would; refuse it if it holds a value or cannot be read in full."""
+    try:
+        extraction = extract(data, limits)
+    except UnsupportedType as error:
+        raise TransformError(
+            f"{who} is of a type confide cannot check ({error.file_type})"
+        ) from None
+    if extraction.unscannable:
+        raise TransformError(f"{who} could not be checked in full")
+    for segment in extraction.segments:
+        if matcher.found_in(segment.text):
+            where = f" ({segment.location})" if segment.location else ""
+            raise TransformError(f"{who} would need redaction{where}")
