@@ -42,6 +42,7 @@ from scanner.transform._mime import (
 
 _TEXT_TYPES = frozenset({"text/plain", "text/html"})
 _TEXT_LIKE = frozenset({FileType.TEXT, FileType.HTML, FileType.EMAIL})
+_IMAGE_REASON = f"({FileType.IMAGE.label})"
 _KINDS = {FileType.PDF: "PDF", FileType.DOCX: "Word", FileType.EMAIL: "email"}
 
 
@@ -143,7 +144,8 @@ def _check_has_none(data: bytes, matcher: Matcher, who: str, limits: ScanLimits)
         raise TransformError(
             f"{who} is of a type confide cannot check ({error.file_type})"
         ) from None
-    if extraction.unscannable:
+    # Images hold no text to check: the scan reports them as unreadable, and they are kept.
+    if any(not r.endswith(_IMAGE_REASON) for r in extraction.unscannable):
         raise TransformError(f"{who} could not be checked in full")
     for segment in extraction.segments:
         if matcher.found_in(segment.text):

@@ -110,3 +110,26 @@ def body(data: bytes, subtype: str) -> str:
 def content(part: EmailMessage) -> str:
     """A text part's decoded text, with line endings as LF."""
     return str(part.get_content()).replace("\r\n", "\n")
+
+
+CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+
+
+def with_custom_property(data: bytes, name: str, value: str) -> bytes:
+    """The .docx ``data`` with a custom document property (docProps/custom.xml)."""
+    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml").decode("utf-8")
+    override = f'<Override PartName="/docProps/custom.xml" ContentType="{CUSTOM_PROPERTIES_TYPE}"/>'
+    custom = f"""<Properties
+  xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+  xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
+  <property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name="{name}">
+    <vt:lpwstr>{value}</vt:lpwstr>
+  </property>
+</Properties>"""
+    return with_entries(
+        data,
+        {
+            "[Content_Types].xml": types.replace("</Types>", override + "</Types>").encode(),
+            "docProps/custom.xml": custom.encode(),
+        },
+    )

@@ -1,0 +1,266 @@
+"""redacted: values replaced everywhere they can be written, refused where they cannot."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from email.message import EmailMessage
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from PIL import Image
+
+from scanner.extract import extract
+from scanner.limits import ScanLimits
+from scanner.transform import Removal, TransformError, redacted
+from scanner.transform import _redact as redaction_module
+from tests.scanner.transform.made_files import (
+    attachment,
+    body,
+    content,
+    docx_bytes,
+    header_block,
+    message,
+    parse,
+    pdf_bytes,
+    raw,
+    saved,
+    with_custom_property,
+)
+
+NAME = Removal("Amina Okafor", "name")
+NHS = Removal("485 777 3456", "NHS number")
+EMAIL = Removal("amina.okafor@example.org", "email address")
+GONE = "[name removed]"
+
+
+def _redacted_text(text: str, *removals: Removal) -> str:
+    return body(redacted(raw(message(text)), removals or (NAME,)), "plain")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Visit Amina Okafor today", f"Visit {GONE} today"),
+        ("AMINA OKAFOR and amina okafor", f"{GONE} and {GONE}"),
+        ("Amina\n   Okafor called", f"{GONE} called"),
+        ("Amina\u00a0Okafor called", f"{GONE} called"),
+        ("Amina\u200b Okafor called", f"{GONE} called"),
+        ("Amina Okaforth is someone else", "Amina Okaforth is someone else"),
+    ],
+)
+def test_plain_text_matching_is_tolerant(text: str, expected: str) -> None:
+    """Case, runs of white space, non-breaking and zero-width spaces do not hide a value,
+    and a value is not found inside a longer word."""
+    assert _redacted_text(text) == expected + "\n"
+
+
+def test_full_width_digits_are_found() -> None:
+    """An NHS number in full-width digits matches the value detection saw."""
+    text = "NHS \uff14\uff18\uff15 \uff17\uff17\uff17 \uff13\uff14\uff15\uff16."
+    assert _redacted_text(text, NHS) == "NHS [NHS number removed].\n"
+
+
+def test_value_in_plain_and_html_alternatives() -> None:
+    """Both alternatives of a multipart/alternative lose the value."""
+    html = "<html><body><p>Carer for Amina Okafor</p></body></html>"
+    result = redacted(raw(message("Carer for Amina Okafor", html)), [NAME])
+    assert body(result, "plain") == f"Carer for {GONE}\n"
+    assert body(result, "html") == f"<html><body><p>Carer for {GONE}</p></body></html>\n"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>Amina&nbsp;Okafor</p>", f"<p>{GONE}</p>"),
+        ("<p>&#65;mina &#x4F;kafor</p>", f"<p>{GONE}</p>"),
+        (
+            '<a href="mailto:amina.okafor@example.org">write</a>',
+            '<a href="mailto:[email address removed]">write</a>',
+        ),
+        ('<img title="Amina Okafor" src="x.png">', f'<img title="{GONE}" src="x.png">'),
+    ],
+)
+def test_html_source_entities_and_attributes(html: str, expected: str) -> None:
+    """Entity-encoded values and values in attributes (mailto: links, titles) are replaced."""
+    result = redacted(raw(message("x", html)), [NAME, EMAIL])
+    assert body(result, "html") == expected + "\n"
+
+
+def test_value_in_subject_and_display_name() -> None:
+    """The Subject and a recipient's display name lose the value; the address stays."""
+    built = message(subject="Referral: Amina Okafor")
+    built.replace_header("To", "Amina Okafor <amina@example.org>")
+    result = parse(redacted(raw(built), [NAME]))
+    assert result["Subject"] == f"Referral: {GONE}"
+    assert result["To"].addresses[0].display_name == GONE
+    assert result["To"].addresses[0].addr_spec == "amina@example.org"
+
+
+def test_value_in_attachment_file_name() -> None:
+    """An attachment named after the person is renamed."""
+    attachments = ((b"notes", "text", "plain", "Amina Okafor.txt"),)
+    result = redacted(raw(message(attachments=attachments)), [NAME])
+    names = [part.get_filename() for part in parse(result).iter_attachments()]
+    assert names == [f"{GONE}.txt"]
+
+
+def test_forwarded_message_is_redacted() -> None:
+    """The subject and body of a forwarded message/rfc822 lose the value too."""
+    outer = message("See below")
+    outer.add_attachment(message("About Amina Okafor", subject="Amina Okafor"))
+    result = parse(redacted(raw(outer), [NAME]))
+    forwarded = next(p for p in result.walk() if p.get_content_type() == "message/rfc822")
+    inner = forwarded.get_payload(0)
+    assert isinstance(inner, EmailMessage)
+    assert inner["Subject"] == GONE
+    assert content(inner) == f"About {GONE}\n"
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TRACKED = f"""<w:p xmlns:w="{W}">
+  <w:r><w:t xml:space="preserve">Visit by </w:t></w:r>
+  <w:del w:id="1" w:author="Jane Smith" w:date="2024-01-01T00:00:00Z">
+    <w:r><w:delText xml:space="preserve">Amina </w:delText></w:r>
+  </w:del>
+  <w:del w:id="2" w:author="Jane Smith" w:date="2024-01-01T00:00:00Z">
+    <w:r><w:rPr><w:b/></w:rPr><w:delText>Okafor</w:delText></w:r>
+  </w:del>
+  <w:ins w:id="3" w:author="Jane Smith" w:date="2024-01-01T00:00:00Z">
+    <w:r><w:t>NHS 485 777 3456</w:t></w:r>
+  </w:ins>
+</w:p>"""
+
+
+def _rich_docx() -> bytes:
+    """A .docx with the name split over runs, in a comment, a tracked deletion, a header, a
+    footer, the core properties and a custom property, and an NHS number inserted."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("Client: ")
+    paragraph.add_run("Ami")
+    paragraph.add_run("na Ok").bold = True
+    paragraph.add_run("afor, seen today")
+    commented = document.add_paragraph("Needs follow-up")
+    document.add_comment(commented.runs, text="Ring Amina Okafor", author="Jane Smith")
+    document.element.body.append(parse_xml(TRACKED))
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Re: Amina Okafor"
+    section.footer.paragraphs[0].text = "amina okafor"
+    document.core_properties.author = "Amina Okafor"
+    document.core_properties.title = "Notes on Amina Okafor"
+    return with_custom_property(saved(document), "Client", "Amina Okafor")
+
+
+def _texts(data: bytes) -> dict[str, str]:
+    extraction = extract(data, ScanLimits())
+    assert not extraction.unscannable
+    found: dict[str, str] = {}
+    for segment in extraction.segments:
+        found[segment.location] = found.get(segment.location, "") + segment.text
+    return found
+
+
+def test_docx_is_redacted_in_every_hidden_place() -> None:
+    """Runs, comments, tracked changes, header, footer and properties all lose the values."""
+    source = _rich_docx()
+    assert sum("Okafor" in text for text in _texts(source).values()) >= 7
+    attachments = ((source, "application", "octet-stream", "notes.docx"),)
+    result = redacted(raw(message(attachments=attachments)), [NAME, NHS])
+    texts = _texts(attachment(result, "notes.docx"))
+    assert not [where for where, text in texts.items() if "okafor" in text.lower()]
+    assert texts["body"].startswith(f"Client: {GONE}, seen today\n")
+    assert "Visit by NHS [NHS number removed]" in texts["body"]
+    assert texts["body / deleted text 1"] == GONE
+    assert texts["comment 1"] == f"Ring {GONE}\n"
+    assert texts["header (section 1)"] == f"Re: {GONE}\n"
+    assert texts["footer (section 1)"] == f"{GONE}\n"
+    assert texts["properties / author"] == GONE
+    assert texts["properties / title"] == f"Notes on {GONE}"
+    assert texts["properties / custom 'Client'"] == GONE
+    assert docx.Document(io.BytesIO(attachment(result, "notes.docx"))).paragraphs
+
+
+def test_docx_without_values_is_kept_as_is() -> None:
+    """A .docx holding none of the values is attached byte for byte as it was."""
+    data = docx_bytes("Nothing personal here")
+    attachments = ((data, "application", "octet-stream", "plain.docx"),)
+    result = redacted(raw(message(attachments=attachments)), [NAME])
+    assert attachment(result, "plain.docx") == data
+
+
+def test_pdf_with_a_value_cannot_be_redacted() -> None:
+    """A PDF holding a value raises TransformError naming the file, never the value."""
+    attachments = ((pdf_bytes("Report on Amina Okafor"), "application", "pdf", "report.pdf"),)
+    with pytest.raises(TransformError) as error:
+        redacted(raw(message(attachments=attachments)), [NAME])
+    assert str(error.value).startswith("the PDF attachment 'report.pdf' would need redaction")
+    assert "amina" not in str(error.value).lower()
+
+
+def test_pdf_without_values_is_kept_as_is() -> None:
+    """A PDF holding none of the values is attached byte for byte as it was."""
+    data = pdf_bytes("Nothing personal here")
+    attachments = ((data, "application", "pdf", "report.pdf"),)
+    result = redacted(raw(message("Amina Okafor", attachments=attachments)), [NAME])
+    assert attachment(result, "report.pdf") == data
+    assert body(result, "plain") == f"{GONE}\n"
+
+
+def test_image_is_kept() -> None:
+    """An image cannot hold text: it is attached as it was while the body is redacted."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    image = ((buffer.getvalue(), "image", "png", "photo.png"),)
+    result = redacted(raw(message("Amina Okafor", attachments=image)), [NAME])
+    assert attachment(result, "photo.png") == buffer.getvalue()
+    assert body(result, "plain") == f"{GONE}\n"
+
+
+def test_archive_cannot_be_checked() -> None:
+    """A zip archive is a type confide cannot read, so redaction is refused."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("list.txt", "Nothing personal")
+    attachments = ((buffer.getvalue(), "application", "zip", "files.zip"),)
+    with pytest.raises(TransformError, match=r"^the file attachment 'files\.zip' is of a type"):
+        redacted(raw(message(attachments=attachments)), [NAME])
+
+
+def test_safety_net_catches_a_value_split_by_html_tags() -> None:
+    """A value split by markup is not rewritten in the source, so the net refuses the result
+    and names where, not what."""
+    html = "<html><body><p><b>Amina</b> Okafor</p></body></html>"
+    with pytest.raises(TransformError) as error:
+        redacted(raw(message("x", html)), [NAME])
+    assert str(error.value) == "the redacted message would need redaction (body (text/html))"
+
+
+def test_safety_net_catches_a_rewrite_that_did_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the text rewrite broken, the re-extracted result still holds the value: refused."""
+    monkeypatch.setattr(redaction_module, "set_text", lambda part, text: None)
+    with pytest.raises(TransformError, match=r"\(body \(text/plain\)\)$"):
+        redacted(raw(message("Amina Okafor")), [NAME])
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "=?utf-8?q?Amina_Okafor=0ABcc:_victim@example.com?=",
+        "=?utf-8?q?Hello=0D=0ABcc:_victim@example.com?=",
+    ],
+)
+def test_encoded_line_break_in_subject_cannot_add_a_header(subject: str) -> None:
+    """After redaction the Subject is still one field, and no Bcc field appears."""
+    data = (
+        b"From: jane@example.org\r\nTo: agency@agency.example\r\n"
+        b"Subject: " + subject.encode("ascii") + b"\r\n\r\nBody\r\n"
+    )
+    result = redacted(data, [NAME])
+    parsed = parse(result)
+    assert len(parsed.get_all("Subject") or []) == 1
+    assert parsed.get_all("Bcc") is None
+    names = [line.split(b":", 1)[0].lower() for line in header_block(result)]
+    assert names.count(b"subject") == 1
+    assert b"bcc" not in names
+    assert "Amina" not in str(parsed["Subject"])
