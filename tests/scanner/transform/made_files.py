@@ -86,9 +86,18 @@ def parse(data: bytes) -> EmailMessage:
     return parsed
 
 
-def header_block(data: bytes) -> list[bytes]:
-    """The header lines of a raw message, as they are (continuation lines on their own)."""
-    return data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+def with_raw_subject(subject: str) -> bytes:
+    """A raw message whose Subject field is ``subject`` exactly as given (encoded words)."""
+    return (
+        b"From: jane@example.org\r\nTo: agency@agency.example\r\n"
+        b"Subject: " + subject.encode("ascii") + b"\r\n\r\nBody\r\n"
+    )
+
+
+def field_names(data: bytes) -> list[bytes]:
+    """The names of the header fields of a raw message, lower case, as they are on the wire."""
+    lines = data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    return [line.split(b":", 1)[0].lower() for line in lines if line[:1] not in (b" ", b"\t")]
 
 
 def attachment(data: bytes, filename: str) -> bytes:

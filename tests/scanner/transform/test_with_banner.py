@@ -18,11 +18,12 @@ from tests.scanner.transform.made_files import (
     attachment,
     body,
     content,
-    header_block,
+    field_names,
     message,
     parse,
     pdf_bytes,
     raw,
+    with_raw_subject,
 )
 
 BANNER = load_banner(DEFAULT_BANNER, ORGANISATION)
@@ -159,15 +160,11 @@ INJECTIONS = [
 @pytest.mark.parametrize("subject", INJECTIONS)
 def test_encoded_line_break_in_subject_cannot_add_a_header(subject: str) -> None:
     """A line break encoded in the Subject stays inside one Subject field; no Bcc appears."""
-    data = (
-        b"From: jane@example.org\r\nTo: agency@agency.example\r\n"
-        b"Subject: " + subject.encode("ascii") + b"\r\n\r\nBody\r\n"
-    )
-    result = with_banner(data, BANNER)
+    result = with_banner(with_raw_subject(subject), BANNER)
     parsed = parse(result)
     assert parsed.get_all("Subject") == ["[CONFIDENTIAL] Hello Bcc: victim@example.com"]
     assert parsed.get_all("Bcc") is None
-    names = [line.split(b":", 1)[0].lower() for line in header_block(result)]
+    names = field_names(result)
     assert names.count(b"subject") == 1
     assert b"bcc" not in names
 
