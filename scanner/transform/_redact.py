@@ -97,8 +97,7 @@ def _redact_addresses(message: Message, name: str, matcher: Matcher) -> None:
             groups = getattr(message.policy.header_fetch_parse(name, raw), "groups", None)
         except Exception:  # noqa: BLE001 - the header parser raises many things on damage
             groups = None
-        names = [raw] if groups is None else [_names_of(group) for group in groups]
-        if groups is None or not any(matcher.spans(n) for n in names):
+        if groups is None or not any(matcher.spans(_names_of(group)) for group in groups):
             new.append(raw)
             continue
         new.append(", ".join(str(_redacted_group(group, matcher)) for group in groups))
