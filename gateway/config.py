@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import ipaddress
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,6 +32,7 @@ from pydantic_settings import (
 from scanner.detect.rules import DEFAULT_RULES
 from scanner.limits import ScanLimits
 from scanner.policy.rules import DEFAULT_POLICY
+from scanner.transform import DEFAULT_BANNER
 
 
 class ConfigError(ValueError):
@@ -45,6 +54,87 @@ class OrganisationSettings(BaseModel):
     published_contacts: list[str] = []
     # The policy rules that decide what happens to each item (see rules/default.yaml).
     policy: Path = DEFAULT_POLICY
+    # The CONFIDENTIAL marking's wording (subject tag, banner, document header).
+    banner: Path = DEFAULT_BANNER
+
+
+class UpstreamSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # The MTA that delivers what confide releases (Postfix's re-injection listener, the
+    # Microsoft 365 or Google Workspace connector).
+    host: str = "127.0.0.1"
+    port: int = Field(default=10026, ge=1, le=65535)
+    # none: plain SMTP; starttls: require STARTTLS; tls: TLS from the first byte (port 465).
+    tls: Literal["none", "starttls", "tls"] = "none"
+    # Verify the upstream's certificate against the system's CAs (and ca_file if given).
+    verify_certificate: bool = True
+    ca_file: Path | None = None
+    username: str = ""
+    password: str = ""
+    timeout_seconds: float = Field(default=60.0, gt=0)
+
+
+class RelaySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # Where the relay listens for outbound mail.
+    listen: str = "127.0.0.1:10025"
+    # The name the relay gives in its greeting and in the notices it sends; default: the FQDN.
+    hostname: str = ""
+    # Clients on these networks may relay without AUTH. Everyone else must authenticate
+    # (AUTH is offered only after STARTTLS), so the relay is never open.
+    allowed_networks: list[str] = ["127.0.0.0/8", "::1/128"]
+    # A certificate and key (PEM) turn on STARTTLS, and with it AUTH.
+    tls_certificate: Path | None = None
+    tls_key: Path | None = None
+    # RFC 5321 requires accepting at least 100; 1,000 is the anchors' ceiling.
+    max_recipients: int = Field(default=1000, ge=100)
+    max_connections_per_client: int = Field(default=20, ge=1)
+    idle_timeout_seconds: float = Field(default=300.0, gt=0)  # RFC 5321 4.5.3.2.7
+    session_timeout_seconds: float = Field(default=1800.0, gt=0)
+    # After this many failed AUTH attempts in auth_failure_window_seconds, a client's AUTH
+    # is refused until the window has passed.
+    auth_failures_allowed: int = Field(default=5, ge=1)
+    auth_failure_window_seconds: float = Field(default=600.0, gt=0)
+    # Scanning processes (each loads the NER model once); 0 means one per CPU.
+    scan_workers: int = Field(default=0, ge=0)
+    # The Fernet key that encrypts stored messages. Keep it outside the database and its
+    # backups; it is created (mode 0600) on first start. Default: <data_dir>/confide.key.
+    key_file: Path | None = None
+    # Sender of hold notices and bounces; default: postmaster@<first internal domain>.
+    notice_from: str = ""
+    # Delivery retries: the first after retry_initial_seconds, doubling up to
+    # retry_max_seconds; after give_up_after_hours the sender gets a bounce.
+    retry_initial_seconds: float = Field(default=60.0, gt=0)
+    retry_max_seconds: float = Field(default=3600.0, gt=0)
+    give_up_after_hours: float = Field(default=120.0, gt=0)
+    # This node's name in work claims; one relay process per name (scaling out: one each).
+    node: str = ""
+    upstream: UpstreamSettings = UpstreamSettings()
+
+    @field_validator("allowed_networks")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a network (e.g. 10.0.0.0/8)") from None
+        return values
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host_and_port(value)
+        return value
+
+
+def host_and_port(value: str) -> tuple[str, int]:
+    """``"HOST:PORT"`` (``"[::1]:25"`` for IPv6) as a pair; ``ValueError`` says what is wrong."""
+    host, sep, port = value.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{value!r} is not HOST:PORT (e.g. 127.0.0.1:10025)")
+    return host, int(port)
 
 
 def config_path() -> Path:
@@ -60,6 +150,7 @@ class Settings(BaseSettings):
     detection: DetectionSettings = DetectionSettings()
     organisation: OrganisationSettings = OrganisationSettings()
     limits: ScanLimits = ScanLimits()
+    relay: RelaySettings = RelaySettings()
 
     @model_validator(mode="before")
     @classmethod

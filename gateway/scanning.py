@@ -9,10 +9,11 @@ from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner
 
 
-def build_scanner() -> Scanner:
+def build_scanner(extraction_workers: int | None = None) -> Scanner:
+    """The scanner; ``extraction_workers`` sandboxed processes (default: one per CPU)."""
     settings = load_settings()
     detector = Detector(
         load_rules(settings.detection.rules),
         allow_list=settings.organisation.published_contacts,
     )
-    return Scanner(detector, ExtractionPool(settings.limits))
+    return Scanner(detector, ExtractionPool(settings.limits, max_workers=extraction_workers))

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "gateway",
     "gateway.register",
+    "gateway.relay",
 ]
 
 # SQLite by default; DATABASE_URL (postgres://...) to scale out onto PostgreSQL.
@@ -31,6 +32,17 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+# The relay answers 250 only after its COMMIT is on disk: SQLite in WAL mode with
+# synchronous=FULL (and IMMEDIATE transactions, so concurrent writers queue rather than fail
+# to upgrade a lock); PostgreSQL with synchronous_commit on, whatever the server's default.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=on"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGGING = {
@@ -40,5 +52,6 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("CONFIDE_LOG_LEVEL", "WARNING")},
     # Presidio logs matched entity details at DEBUG and warns about unmapped labels.
-    "loggers": {"presidio-analyzer": {"level": "ERROR"}},
+    # aiosmtpd logs every connection and command at INFO (and data at DEBUG).
+    "loggers": {"presidio-analyzer": {"level": "ERROR"}, "mail.log": {"level": "WARNING"}},
 }

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -34,24 +33,6 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
-
-
-@pytest.fixture
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A ``DATABASE_URL`` for a ``confide`` subprocess, on the backend the tests run against."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return f"sqlite:///{tmp_path / 'confide.sqlite3'}"
-    request.getfixturevalue("transactional_db")  # committed rows, flushed after the test
-    settings = connection.settings_dict
-    credentials = quote(settings["USER"] or "")
-    if settings["PASSWORD"]:
-        credentials += ":" + quote(settings["PASSWORD"])
-    return (
-        f"postgres://{credentials}@{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}"
-        f"/{settings['NAME']}"
-    )
 
 
 @pytest.fixture

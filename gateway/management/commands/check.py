@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import DatabaseError
 
 from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.database import ensure_schema
+from gateway.management.command import ConfideCommand
 from gateway.scanning import build_scanner
 from scanner import identifiers
 from scanner.attribution import Sender
@@ -31,7 +32,7 @@ class _BadInput(Exception):
     """Input this command cannot use; its message is the one line printed."""
 
 
-class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type information
+class Command(ConfideCommand):
     help = "Show the verdict per recipient for one file (.eml, .txt, .docx or .pdf)."
 
     def add_arguments(self, parser: CommandParser) -> None:

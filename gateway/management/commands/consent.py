@@ -6,17 +6,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import DatabaseError, OperationalError
 from django.db.models import Count
 from django.utils import timezone
 
 from gateway.database import ensure_schema
+from gateway.management.command import ConfideCommand
 from gateway.register.csv_import import import_register
 from gateway.register.models import Consent, Subject, in_force
 
 
-class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type information
+class Command(ConfideCommand):
     help = "The consent register: import the case-management export, list subjects, show one."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from gateway.management.command import ConfideCommand
 from gateway.scanning import build_scanner
 from scanner.extract import UnsupportedType
 from scanner.scanning import ScanResult
@@ -18,7 +19,7 @@ from scanner.scanning import ScanResult
 log = logging.getLogger("confide.scan")
 
 
-class Command(BaseCommand):  # type: ignore[misc]  # Django ships no type information
+class Command(ConfideCommand):
     help = "Scan files (.txt, .eml, .docx, .pdf) for personal data and print the findings."
 
     def add_arguments(self, parser: CommandParser) -> None:

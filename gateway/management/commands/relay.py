@@ -1,0 +1,68 @@
+"""``confide relay [--listen HOST:PORT] [--upstream HOST:PORT]``: run the outbound relay."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from gateway.config import ConfigError, Settings, host_and_port, load_settings
+from gateway.database import ensure_schema
+from gateway.management.command import ConfideCommand
+from gateway.sealing import SealingError
+from scanner.policy.rules import RulesError
+
+log = logging.getLogger("confide.relay")
+
+
+class Command(ConfideCommand):
+    help = "Run the outbound SMTP relay (settings in confide.toml, section [relay])."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_relay_arguments(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        settings = relay_settings(options)
+        asyncio.run(serve(settings))
+
+
+def add_relay_arguments(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--listen", metavar="HOST:PORT", help="where to accept mail (overrides relay.listen)"
+    )
+    parser.add_argument(
+        "--upstream",
+        metavar="HOST:PORT",
+        help="where to deliver released mail (overrides relay.upstream.host and port)",
+    )
+
+
+def relay_settings(options: dict[str, Any]) -> Settings:
+    """The settings in force, with the command line's overrides, checked."""
+    settings = load_settings()
+    relay = settings.relay
+    try:
+        if options.get("listen"):
+            host_and_port(options["listen"])
+            relay = relay.model_copy(update={"listen": options["listen"]})
+        if options.get("upstream"):
+            host, port = host_and_port(options["upstream"])
+            upstream = relay.upstream.model_copy(update={"host": host, "port": port})
+            relay = relay.model_copy(update={"upstream": upstream})
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    return settings.model_copy(update={"relay": relay})
+
+
+async def serve(settings: Settings) -> None:
+    """Run the relay until interrupted; configuration problems stop it with one line."""
+    from gateway.relay.service import RelayService
+
+    try:
+        await asyncio.to_thread(ensure_schema)
+        service = RelayService(settings)
+    except (SealingError, RulesError, ConfigError, OSError) as exc:
+        raise CommandError(str(exc)) from None
+    await service.run()

@@ -1,0 +1,1 @@
+"""The outbound SMTP relay: receive and store, scan and decide per recipient, deliver."""

@@ -1,0 +1,273 @@
+"""Sending released copies to the upstream MTA, and what happens when it says no.
+
+The queue is the ``Delivery`` table, so it survives restarts. A node claims due deliveries
+with a lease, sends each copy once to all its claimed recipients (smtplib, in a thread), and
+records every recipient's answer: 2xx sent; 4xx or no connection, retried with back-off;
+5xx, or too long in the queue, failed with a bounce (RFC 3464) to the sender. The only moment
+a second delivery can happen is a death between the upstream's 250 and recording it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import ssl
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+
+from gateway.config import UpstreamSettings
+from gateway.relay.crash_points import DELIVERY_CLAIMED, UPSTREAM_ACCEPTED, crash_point
+from gateway.relay.models import Copy, CopyKind, Delivery, DeliveryState
+from gateway.relay.notices import FailedRecipient, delivery_failure, enhanced_status
+from gateway.sealing import Sealer
+
+log = logging.getLogger("confide.relay.delivery")
+
+# How long a node's claim on a delivery lasts; longer than any one SMTP transaction.
+DELIVERY_LEASE = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Retry:
+    """When to try again, and when to give up."""
+
+    initial_seconds: float
+    max_seconds: float
+    give_up_after: timedelta
+
+    def next_attempt(self, attempts: int, now: datetime) -> datetime:
+        delay = min(self.initial_seconds * 2 ** max(attempts - 1, 0), self.max_seconds)
+        return now + timedelta(seconds=delay)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The upstream's answer for one recipient; code 0 means no answer (no connection)."""
+
+    code: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}" if self.code else self.text
+
+
+@dataclass(frozen=True)
+class Sender:
+    """What a node needs to deliver: where to, how to seal, how to retry, who it is."""
+
+    upstream: UpstreamSettings
+    sealer: Sealer
+    retry: Retry
+    node: str
+    hostname: str
+    notice_from: str
+    organisation: str
+
+
+def claim_due(node: str, now: datetime, limit: int = 100) -> dict[int, list[Delivery]]:
+    """Claim up to ``limit`` due deliveries for ``node``, grouped by copy."""
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    due = list(
+        Delivery.objects.filter(free, state=DeliveryState.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    claimed: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery_id in due:
+        with transaction.atomic():
+            won = Delivery.objects.filter(free, id=delivery_id, state=DeliveryState.QUEUED).update(
+                claimed_by=node, claimed_until=now + DELIVERY_LEASE
+            )
+            if won:
+                delivery = Delivery.objects.select_related("copy").get(id=delivery_id)
+                claimed[delivery.copy_id].append(delivery)
+    return dict(claimed)
+
+
+def forget_claims(node: str) -> None:
+    """Let go of this node's claims (at start: whatever it was sending when it died)."""
+    Delivery.objects.filter(state=DeliveryState.QUEUED, claimed_by=node).update(
+        claimed_by="", claimed_until=None
+    )
+
+
+def next_due() -> datetime | None:
+    """When the earliest queued delivery is due, if there is one."""
+    return (  # type: ignore[no-any-return]  # Django ships no type information
+        Delivery.objects.filter(state=DeliveryState.QUEUED)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+
+
+def deliver_copy(sender: Sender, deliveries: list[Delivery]) -> None:
+    """Send one copy to its claimed recipients and record each answer."""
+    copy = deliveries[0].copy
+    content = sender.sealer.unseal(bytes(copy.sealed))
+    crash_point(DELIVERY_CLAIMED)
+    replies = send(sender.upstream, sender.hostname, copy.mail_from, content, deliveries)
+    crash_point(UPSTREAM_ACCEPTED)
+    _record(sender, copy, content, deliveries, replies)
+
+
+def send(
+    upstream: UpstreamSettings,
+    local_hostname: str,
+    mail_from: str,
+    content: bytes,
+    deliveries: list[Delivery],
+) -> dict[str, Reply]:
+    """One SMTP transaction upstream; each recipient's reply (smtplib sends only CRLF line
+    endings and dot-stuffs the data)."""
+    recipients = [d.recipient for d in deliveries]
+    replies: dict[str, Reply] = {}
+    try:
+        with _connect(upstream, local_hostname) as smtp:
+            options = []
+            if smtp.has_extn("8bitmime") and any(b > 0x7F for b in content):
+                options.append("BODY=8BITMIME")
+            if smtp.has_extn("size"):
+                options.append(f"SIZE={len(content)}")
+            code, text = smtp.mail(mail_from, options)
+            if code >= 400:
+                return dict.fromkeys(recipients, _reply(code, text))
+            accepted = []
+            for address in recipients:
+                code, text = smtp.rcpt(address)
+                replies[address] = _reply(code, text)
+                if 200 <= code < 300:
+                    accepted.append(address)
+            if not accepted:
+                smtp.rset()
+                return replies
+            code, text = smtp.data(_crlf_only(content))
+            for address in accepted:
+                replies[address] = _reply(code, text)
+    except (OSError, smtplib.SMTPException) as exc:
+        # No answer for whoever has none yet: not refused, so retried.
+        failure = Reply(0, f"no answer from the upstream ({type(exc).__name__})")
+        for address in recipients:
+            if address not in replies or 200 <= replies[address].code < 300:
+                replies[address] = failure
+    return replies
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def _crlf_only(content: bytes) -> bytes:
+    """Every line ending as CRLF: a bare LF or CR that some server downstream might read as a
+    line end (and so as an end of data) never leaves the relay. smtplib dot-stuffs after."""
+    return _LINE_END.sub(b"\r\n", content)
+
+
+def _connect(upstream: UpstreamSettings, local_hostname: str) -> smtplib.SMTP:
+    timeout = upstream.timeout_seconds
+    context = _tls_context(upstream)
+    smtp: smtplib.SMTP
+    if upstream.tls == "tls":
+        smtp = smtplib.SMTP_SSL(
+            upstream.host, upstream.port, local_hostname, timeout=timeout, context=context
+        )
+    else:
+        smtp = smtplib.SMTP(upstream.host, upstream.port, local_hostname, timeout=timeout)
+    smtp.ehlo()
+    if upstream.tls == "starttls":
+        smtp.starttls(context=context)
+        smtp.ehlo()
+    if upstream.username:
+        smtp.login(upstream.username, upstream.password)
+    return smtp
+
+
+def _tls_context(upstream: UpstreamSettings) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=upstream.ca_file)
+    if not upstream.verify_certificate:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _reply(code: int, text: bytes | str) -> Reply:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return Reply(code, " ".join(text.split()))
+
+
+def _record(
+    sender: Sender,
+    copy: Copy,
+    content: bytes,
+    deliveries: list[Delivery],
+    replies: dict[str, Reply],
+) -> None:
+    now = datetime.now(UTC)
+    failed: list[tuple[Delivery, Reply]] = []
+    with transaction.atomic():
+        for delivery in deliveries:
+            reply = replies[delivery.recipient]
+            delivery.attempts += 1
+            delivery.last_reply = str(reply)
+            delivery.claimed_by = ""
+            delivery.claimed_until = None
+            if 200 <= reply.code < 300:
+                delivery.state = DeliveryState.SENT
+                delivery.finished_at = now
+            elif reply.code >= 500 or now - delivery.created_at > sender.retry.give_up_after:
+                delivery.state = DeliveryState.FAILED
+                delivery.finished_at = now
+                failed.append((delivery, reply))
+            else:
+                delivery.next_attempt_at = sender.retry.next_attempt(delivery.attempts, now)
+            delivery.save()
+        if failed and copy.mail_from and copy.kind not in (CopyKind.NOTICE, CopyKind.BOUNCE):
+            _bounce(sender, copy, content, failed, now)
+    for delivery, reply in sorted(
+        ((d, replies[d.recipient]) for d in deliveries), key=lambda p: p[0].id
+    ):
+        log.info(
+            "delivery copy=%s delivery=%s state=%s reply=%s",
+            copy.id,
+            delivery.id,
+            delivery.state,
+            reply.code,
+        )
+
+
+def _bounce(
+    sender: Sender,
+    copy: Copy,
+    content: bytes,
+    failed: list[tuple[Delivery, Reply]],
+    now: datetime,
+) -> None:
+    report = delivery_failure(
+        original=content,
+        sender=copy.mail_from,
+        failed=[
+            FailedRecipient(
+                d.recipient,
+                enhanced_status(r.code or 400, r.text) if r.code else "4.4.7",
+                str(r) if r.code else f"gave up after {d.attempts} attempts: {r.text}",
+            )
+            for d, r in failed
+        ],
+        reporting_mta=sender.hostname,
+        from_address=sender.notice_from,
+        confide_id=str(copy.message_id),
+        at=now,
+        organisation=sender.organisation,
+    )
+    bounce = Copy.objects.create(
+        message_id=copy.message_id,
+        kind=CopyKind.BOUNCE,
+        mail_from="",
+        sealed=sender.sealer.seal(report),
+    )
+    Delivery.objects.create(copy=bounce, recipient=copy.mail_from)

@@ -1,0 +1,270 @@
+"""One stored message through the scanner: findings, a verdict per recipient, the copies to
+send and the notice to the sender, all recorded in one transaction.
+
+This runs in scanning worker processes (``start_worker`` loads the model once per process);
+the relay's event loop only hands out message ids. Anything that goes wrong with the message
+itself ends as a hold; only our own outage (the database, the workers) leaves it to retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.db import transaction
+
+from gateway.config import Settings
+from gateway.consent_book import DjangoConsentBook
+from gateway.relay import spool
+from gateway.relay.models import (
+    Copy,
+    CopyKind,
+    Delivery,
+    Message,
+    MessageState,
+    Outcome,
+    ReviewState,
+)
+from gateway.relay.notices import HeldRecipient, hold_notice
+from gateway.sealing import Sealer
+from scanner.attribution import Sender
+from scanner.decision import MatcherCache, Organisation, judge
+from scanner.extract import UNKNOWN_KIND, UnsupportedType
+from scanner.policy.engine import Verdict
+from scanner.policy.rules import Policy, load_policy
+from scanner.scanning import Scanner, ScanResult
+from scanner.segments import Extraction
+from scanner.transform import (
+    Banner,
+    Removal,
+    TransformError,
+    load_banner,
+    redacted,
+    with_banner,
+    with_headers,
+)
+
+log = logging.getLogger("confide.relay")
+
+# A message whose scan killed its worker this many times is held unscanned.
+MAX_SCAN_ATTEMPTS = 3
+# How long a node's claim on a message lasts before another node may take it over.
+SCAN_LEASE = timedelta(minutes=10)
+
+
+@dataclass
+class Pipeline:
+    """Everything a worker needs to process messages, built once per process."""
+
+    scanner: Scanner
+    policy: Policy
+    book: DjangoConsentBook
+    matchers: MatcherCache
+    organisation: Organisation
+    organisation_name: str
+    banner: Banner
+    sealer: Sealer
+    node: str
+    hostname: str
+    notice_from: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings, scanner: Scanner) -> Pipeline:
+        organisation = settings.organisation
+        return cls(
+            scanner=scanner,
+            policy=load_policy(organisation.policy),
+            book=DjangoConsentBook(),
+            matchers=MatcherCache(),
+            organisation=Organisation(tuple(organisation.internal_domains)),
+            organisation_name=organisation.name,
+            banner=load_banner(organisation.banner, organisation.name or "the sender"),
+            sealer=Sealer.from_key_file(key_file(settings)),
+            node=node_name(settings),
+            hostname=hostname(settings),
+            notice_from=notice_from(settings),
+        )
+
+
+def key_file(settings: Settings) -> Path:
+    return settings.relay.key_file or settings.data_dir / "confide.key"
+
+
+def node_name(settings: Settings) -> str:
+    return settings.relay.node or socket.gethostname()
+
+
+def hostname(settings: Settings) -> str:
+    return settings.relay.hostname or socket.getfqdn()
+
+
+def notice_from(settings: Settings) -> str:
+    if settings.relay.notice_from:
+        return settings.relay.notice_from
+    domains = settings.organisation.internal_domains
+    return f"postmaster@{domains[0] if domains else hostname(settings)}"
+
+
+def process(pipeline: Pipeline, message_id: uuid.UUID) -> str:
+    """Scan, decide and prepare copies for one message; ``"skipped"`` if it was not ours."""
+    now = datetime.now(UTC)
+    message = spool.claim(message_id, pipeline.node, SCAN_LEASE, now)
+    if message is None:
+        return "skipped"
+    raw = pipeline.sealer.unseal(bytes(message.sealed))
+    result = _scan(pipeline, message, raw)
+    verdicts = judge(
+        result,
+        message.recipients,
+        sender=Sender(message.mail_from),
+        policy=pipeline.policy,
+        book=pipeline.book,
+        matcher=pipeline.matchers.get(pipeline.book),
+        organisation=pipeline.organisation,
+        at=now,
+    )
+    plan = _plan(pipeline, message, raw, result, verdicts)
+    _record(pipeline, message, plan)
+    log.info(
+        "processed id=%s findings=%s verdicts=%s",
+        message.id,
+        dict(Counter(f.type for f in result.findings)),
+        dict(Counter(o.action for o in plan.outcomes)),
+    )
+    return "processed"
+
+
+def _scan(pipeline: Pipeline, message: Message, raw: bytes) -> ScanResult:
+    if message.scan_attempts > MAX_SCAN_ATTEMPTS:
+        reason = f"scanning it stopped a worker {message.scan_attempts - 1} times"
+        return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(reason,)), ())
+    try:
+        return pipeline.scanner.scan_bytes(raw)
+    except UnsupportedType as exc:
+        return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(f"the message is {exc}",)), ())
+
+
+@dataclass
+class _Plan:
+    outcomes: list[Outcome]
+    copies: list[tuple[Copy, list[str]]]  # each copy and the recipients it goes to
+
+
+def _plan(
+    pipeline: Pipeline,
+    message: Message,
+    raw: bytes,
+    result: ScanResult,
+    verdicts: dict[str, Verdict],
+) -> _Plan:
+    outcomes: list[Outcome] = []
+    by_content: dict[tuple[str, tuple[Removal, ...], bool], list[str]] = {}
+    removals_of: dict[str, tuple[Removal, ...]] = {}
+    for address, verdict in verdicts.items():
+        removals = _removals(pipeline.policy, result, verdict)
+        outcome = Outcome(
+            message=message,
+            recipient=address,
+            action=verdict.action,
+            rules=list(verdict.rules),
+            reasons=list(verdict.reasons),
+        )
+        outcomes.append(outcome)
+        if verdict.action != "hold":
+            by_content.setdefault((verdict.action, removals, verdict.banner), []).append(address)
+        removals_of[address] = removals
+    copies: list[tuple[Copy, list[str]]] = []
+    held_now: set[str] = set()
+    for (action, removals, banner), addresses in by_content.items():
+        try:
+            content = _content(pipeline, raw, action, removals, banner)
+        except TransformError as exc:
+            held_now.update(addresses)
+            for outcome in outcomes:
+                if outcome.recipient in addresses:
+                    outcome.action = "hold"
+                    outcome.rules = [*outcome.rules, "cannot-transform"]
+                    outcome.reasons = [*outcome.reasons, str(exc)]
+            continue
+        content = with_headers(content, _headers(message, action))
+        copy = Copy(
+            message=message,
+            kind=action,
+            mail_from=message.mail_from,
+            sealed=pipeline.sealer.seal(content),
+        )
+        copies.append((copy, addresses))
+    held = [o for o in outcomes if o.action == "hold"]
+    for outcome in held:
+        outcome.review_state = ReviewState.HELD
+    if held and message.mail_from:
+        copies.append((_notice(pipeline, message, raw, held), [message.mail_from]))
+    return _Plan(outcomes, copies)
+
+
+def _removals(policy: Policy, result: ScanResult, verdict: Verdict) -> tuple[Removal, ...]:
+    segments = result.extraction.segments
+    return tuple(
+        sorted(
+            {
+                Removal(segments[f.segment].text[f.start : f.end], policy.label(f))
+                for f in verdict.redactions
+            },
+            key=lambda r: (r.value, r.label),
+        )
+    )
+
+
+def _content(
+    pipeline: Pipeline, raw: bytes, action: str, removals: Sequence[Removal], banner: bool
+) -> bytes:
+    content = raw
+    if action == "redact":
+        content = redacted(content, removals)
+    if action == "banner" or banner:
+        content = with_banner(content, pipeline.banner)
+    return content
+
+
+def _headers(message: Message, action: str) -> list[tuple[str, str]]:
+    return [
+        ("X-Confide-Processed", "yes"),
+        ("X-Confide-Id", str(message.id)),
+        ("X-Confide-Verdict", action),
+    ]
+
+
+def _notice(pipeline: Pipeline, message: Message, raw: bytes, held: list[Outcome]) -> Copy:
+    content = hold_notice(
+        original=raw,
+        sender=message.mail_from,
+        held=[HeldRecipient(o.recipient, tuple(o.reasons)) for o in held],
+        organisation=pipeline.organisation_name,
+        from_address=pipeline.notice_from,
+        confide_id=str(message.id),
+        at=datetime.now(UTC),
+        hostname=pipeline.hostname,
+        others_not_held=len(held) < len(message.recipients),
+    )
+    return Copy(
+        message=message, kind=CopyKind.NOTICE, mail_from="", sealed=pipeline.sealer.seal(content)
+    )
+
+
+def _record(pipeline: Pipeline, message: Message, plan: _Plan) -> None:
+    with transaction.atomic():
+        Outcome.objects.bulk_create(plan.outcomes)
+        for copy, addresses in plan.copies:
+            copy.save()
+            Delivery.objects.bulk_create(Delivery(copy=copy, recipient=a) for a in addresses)
+        message.state = MessageState.PROCESSED
+        message.processed_at = datetime.now(UTC)
+        message.claimed_by = ""
+        message.claimed_until = None
+        message.save(update_fields=["state", "processed_at", "claimed_by", "claimed_until"])

@@ -1,0 +1,252 @@
+"""The SMTP door: who may relay, how much, and "stored, so 250". It decides nothing else.
+
+``RelayServer`` is aiosmtpd's ``SMTP`` with the limits aiosmtpd leaves to its users (a cap
+on connections per client, a total session time); ``RelayHandler`` answers the commands.
+Storage runs in a thread so the event loop never waits on the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import ipaddress
+import logging
+import time
+import uuid
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+log = logging.getLogger("confide.relay")
+
+# Replies. None carries an exception's name or text: a fault of ours is a temporary 451.
+OUR_FAULT = "451 4.3.0 Temporary local problem; please try again later"
+RELAY_DENIED = "554 5.7.1 Relay access denied: connect from an allowed network or authenticate"
+TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
+TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections from your address; try again later"
+SESSION_TOO_LONG = "421 4.4.2 Session time limit reached; closing"
+AUTH_THROTTLED = "454 4.7.0 Too many failed authentication attempts; try again later"
+
+# Stores a message; returns its id or raises. Runs in a worker thread.
+type StoreMessage = Callable[[Envelope, Session], uuid.UUID]
+# Checks a login and password; returns whether they are good. Runs in a worker thread.
+type CheckPassword = Callable[[str, str], bool]
+type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class DoorRules:
+    """The relay settings the door enforces."""
+
+    allowed_networks: tuple[Network, ...]
+    max_recipients: int
+    max_connections_per_client: int
+    session_timeout_seconds: float
+    auth_failures_allowed: int
+    auth_failure_window_seconds: float
+
+    @staticmethod
+    def networks(values: Iterable[str]) -> tuple[Network, ...]:
+        return tuple(ipaddress.ip_network(v, strict=False) for v in values)
+
+
+class RelayHandler:
+    """aiosmtpd handler: the relay's answers to RCPT, DATA and AUTH."""
+
+    def __init__(
+        self,
+        rules: DoorRules,
+        store: StoreMessage,
+        stored: Callable[[uuid.UUID], None],
+        check_password: CheckPassword | None = None,
+    ) -> None:
+        self.rules = rules
+        self._store = store
+        self._stored = stored
+        self._check_password = check_password
+        self._auth_failures: defaultdict[str, deque[float]] = defaultdict(deque)
+        # Open connections per client address, kept by ``RelayServer``.
+        self.open_connections: Counter[str] = Counter()
+
+    def may_relay(self, session: Session) -> bool:
+        """Whether the client is on an allowed network or has authenticated."""
+        if session.authenticated:
+            return True
+        address = _client_address(session)
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.rules.allowed_networks)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if not self.may_relay(session):
+            log.warning("relay refused client=%s", _client_address(session))
+            return RELAY_DENIED
+        if len(envelope.rcpt_tos) >= self.rules.max_recipients:
+            return TOO_MANY_RECIPIENTS
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if not self.may_relay(session):  # RCPT already refused; this is belt and braces
+            return RELAY_DENIED
+        try:
+            message_id = await asyncio.to_thread(self._store, envelope, session)
+        except Exception as exc:  # noqa: BLE001  # any storage failure: the client retries
+            log.error("could not store a message (%s); answered 451", type(exc).__name__)
+            return OUR_FAULT
+        log.info(
+            "stored id=%s recipients=%d bytes=%d",
+            message_id,
+            len(envelope.rcpt_tos),
+            len(envelope.original_content or b""),
+        )
+        self._stored(message_id)
+        return f"250 2.0.0 Ok: queued as {message_id}"
+
+    async def handle_exception(self, error: Exception) -> str:
+        log.error("SMTP session error (%s); answered 451", type(error).__name__)
+        return OUR_FAULT
+
+    async def auth_PLAIN(self, server: SMTP, args: list[str]) -> AuthResult:
+        """AUTH PLAIN, with the password checked off the event loop."""
+        credentials = await _plain_credentials(server, args)
+        if credentials is None:
+            return AuthResult(success=False, handled=True)
+        return await self._authenticate(server, credentials)
+
+    async def auth_LOGIN(self, server: SMTP, args: list[str]) -> AuthResult:
+        """AUTH LOGIN, with the password checked off the event loop."""
+        credentials = await _login_credentials(server, args)
+        if credentials is None:
+            return AuthResult(success=False, handled=True)
+        return await self._authenticate(server, credentials)
+
+    async def _authenticate(self, server: SMTP, credentials: LoginPassword) -> AuthResult:
+        client = _client_address(server.session)
+        failures = self._auth_failures[client]
+        now = time.monotonic()
+        while failures and failures[0] < now - self.rules.auth_failure_window_seconds:
+            failures.popleft()
+        if len(failures) >= self.rules.auth_failures_allowed:
+            log.warning("auth throttled client=%s", client)
+            return AuthResult(success=False, handled=False, message=AUTH_THROTTLED)
+        login = credentials.login.decode("utf-8", "replace")
+        password = credentials.password.decode("utf-8", "replace")
+        good = self._check_password is not None and await asyncio.to_thread(
+            self._check_password, login, password
+        )
+        if not good:
+            failures.append(now)
+            log.warning("auth failed client=%s", client)
+            return AuthResult(success=False, handled=False)
+        failures.clear()
+        return AuthResult(success=True, auth_data=credentials)
+
+
+class RelayServer(SMTP):
+    """aiosmtpd's SMTP with a per-client connection cap and a total session time limit."""
+
+    def __init__(self, handler: RelayHandler, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self._rules = handler.rules
+        self._open = handler.open_connections
+        self._client = ""
+        self._refusal: str | None = None
+        self._deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        first = self._original_transport is None  # STARTTLS calls this again, same client
+        super().connection_made(transport)
+        if not first or self._client:
+            return
+        self._client = _client_address(self.session)
+        self._open[self._client] += 1
+        if self._open[self._client] > self._rules.max_connections_per_client:
+            self._refusal = TOO_MANY_CONNECTIONS
+            log.warning("connection refused client=%s (too many)", self._client)
+        self._deadline = self.loop.call_later(
+            self._rules.session_timeout_seconds, self._session_expired
+        )
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        if self._client:
+            self._open[self._client] -= 1
+            if self._open[self._client] <= 0:
+                del self._open[self._client]
+            self._client = ""
+        super().connection_lost(error)
+
+    def eof_received(self) -> bool | None:
+        # The client is gone: close our side too, so connection_lost runs and the client's
+        # connection count goes down (aiosmtpd would keep a half-closed socket open).
+        super().eof_received()
+        return False
+
+    async def _handle_client(self) -> None:
+        # aiosmtpd has no hook before its greeting; refusing here sends 421 instead of 220.
+        if self._refusal is not None:
+            await self.push(self._refusal)
+            if self.transport is not None:
+                self.transport.close()
+            return
+        await super()._handle_client()
+
+    def _session_expired(self) -> None:
+        log.info("session time limit client=%s", self._client)
+        transport = self.transport
+        if isinstance(transport, asyncio.WriteTransport):
+            transport.write(SESSION_TOO_LONG.encode() + b"\r\n")
+            transport.close()
+
+
+def _client_address(session: Session | None) -> str:
+    peer = session.peer if session is not None else None
+    if isinstance(peer, tuple) and peer:
+        return str(peer[0])
+    return str(peer or "")
+
+
+async def _plain_credentials(server: SMTP, args: list[str]) -> LoginPassword | None:
+    """The login and password of AUTH PLAIN (RFC 4616), or ``None`` after answering a bad one."""
+    blob = await _initial_or_challenge(server, args, b"")
+    if blob is None:
+        return None
+    parts = blob.split(b"\x00")
+    if len(parts) != 3:
+        await server.push("501 5.5.2 Can't split auth value")
+        return None
+    return LoginPassword(parts[1], parts[2])
+
+
+async def _login_credentials(server: SMTP, args: list[str]) -> LoginPassword | None:
+    """The login and password of AUTH LOGIN, or ``None`` after answering a bad one."""
+    login = await _initial_or_challenge(server, args, b"User Name\x00")
+    if login is None:
+        return None
+    password = await server.challenge_auth(b"Password\x00")
+    if not isinstance(password, bytes):
+        return None
+    return LoginPassword(login, password)
+
+
+async def _initial_or_challenge(server: SMTP, args: list[str], challenge: bytes) -> bytes | None:
+    if len(args) == 1:
+        blob = await server.challenge_auth(challenge)
+        return blob if isinstance(blob, bytes) else None
+    try:
+        return base64.b64decode(args[1].encode(), validate=True)
+    except binascii.Error:
+        await server.push("501 5.5.2 Can't decode base64")
+        return None

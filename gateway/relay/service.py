@@ -1,0 +1,230 @@
+"""The relay as one running service: the SMTP door, the scanning workers and the delivery
+loop on one asyncio event loop.
+
+Nothing here blocks the loop: storing runs in threads, scanning in worker processes
+(``processing.start_worker`` loads the model once in each), sending in threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import ssl
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime, timedelta
+
+from aiosmtpd.smtp import Envelope, Session
+
+from gateway.config import Settings, host_and_port
+from gateway.relay import delivery, processing, spool, worker
+from gateway.relay.accounts import check_relay_password
+from gateway.relay.crash_points import STORED, crash_point
+from gateway.relay.models import Delivery
+from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
+from gateway.sealing import Sealer
+
+log = logging.getLogger("confide.relay")
+
+# How often the loops look for work they were not told about (other nodes, retries due).
+POLL_SECONDS = 5.0
+# Copies sent at the same time (each is one SMTP connection upstream, in a thread).
+PARALLEL_DELIVERIES = 8
+
+
+class RelayService:
+    """Runs the relay until cancelled."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        relay = settings.relay
+        self.sealer = Sealer.from_key_file(processing.key_file(settings))
+        self.node = processing.node_name(settings)
+        self.hostname = processing.hostname(settings)
+        self.rules = DoorRules(
+            allowed_networks=DoorRules.networks(relay.allowed_networks),
+            max_recipients=relay.max_recipients,
+            max_connections_per_client=relay.max_connections_per_client,
+            session_timeout_seconds=relay.session_timeout_seconds,
+            auth_failures_allowed=relay.auth_failures_allowed,
+            auth_failure_window_seconds=relay.auth_failure_window_seconds,
+        )
+        self.sender = delivery.Sender(
+            upstream=relay.upstream,
+            sealer=self.sealer,
+            retry=delivery.Retry(
+                relay.retry_initial_seconds,
+                relay.retry_max_seconds,
+                timedelta(hours=relay.give_up_after_hours),
+            ),
+            node=self.node,
+            hostname=self.hostname,
+            notice_from=processing.notice_from(settings),
+            organisation=settings.organisation.name,
+        )
+        self.workers = relay.scan_workers or multiprocessing.cpu_count()
+        self._to_scan: asyncio.Queue[uuid.UUID] = asyncio.Queue()
+        self._scanning: set[uuid.UUID] = set()
+        self._deliveries_due = asyncio.Event()
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def run(self, ready: asyncio.Event | None = None) -> None:
+        """Listen, scan and deliver until cancelled; ``ready`` is set once listening."""
+        host, port = host_and_port(self.settings.relay.listen)
+        loop = asyncio.get_running_loop()
+        handler = RelayHandler(self.rules, self._store, self._stored, check_relay_password)
+        tls = self._tls_context()
+        server = await loop.create_server(
+            lambda: RelayServer(
+                handler,
+                hostname=self.hostname,
+                ident="confide",
+                data_size_limit=self.settings.limits.max_item_bytes,
+                timeout=self.settings.relay.idle_timeout_seconds,
+                tls_context=tls,
+                auth_require_tls=True,
+            ),
+            host,
+            port,
+        )
+        log.info("relay listening on %s:%d (node %s)", host, port, self.node)
+        self._pool = self._new_pool()
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(self._dispatch())
+                tasks.create_task(self._deliver())
+                if ready is not None:
+                    ready.set()
+                await server.serve_forever()
+        finally:
+            server.close()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        relay = self.settings.relay
+        if relay.tls_certificate is None:
+            return None
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(relay.tls_certificate, relay.tls_key)
+        return context
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn: workers start clean, without this process's open database connections.
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=worker.start_worker,
+        )
+
+    # The door's two callbacks.
+
+    def _store(self, envelope: Envelope, session: Session) -> uuid.UUID:
+        login = session.login_data
+        message_id = spool.store(
+            self.sealer,
+            mail_from=_null_sender_as_empty(envelope.mail_from),
+            recipients=list(envelope.rcpt_tos),
+            content=envelope.original_content or b"",
+            client_address=str(session.peer[0]) if session.peer else "",
+            authenticated_as=login.decode("utf-8", "replace") if isinstance(login, bytes) else "",
+        )
+        crash_point(STORED)
+        return message_id
+
+    def _stored(self, message_id: uuid.UUID) -> None:
+        self._queue_scan(message_id)
+
+    # Scanning.
+
+    def _queue_scan(self, message_id: uuid.UUID) -> None:
+        if message_id not in self._scanning:
+            self._scanning.add(message_id)
+            self._to_scan.put_nowait(message_id)
+
+    async def _dispatch(self) -> None:
+        for message_id in await asyncio.to_thread(spool.waiting, self.node):
+            self._queue_scan(message_id)
+        slots = asyncio.Semaphore(self.workers * 2)
+        sweep = asyncio.get_running_loop().create_task(self._sweep())
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                while True:
+                    message_id = await self._to_scan.get()
+                    await slots.acquire()
+                    tasks.create_task(self._scan_one(message_id, slots))
+        finally:
+            sweep.cancel()
+
+    async def _sweep(self) -> None:
+        """Pick up messages this node was not told about (another node died, a retry)."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS * 6)
+            for message_id in await asyncio.to_thread(spool.unclaimed, datetime.now(UTC)):
+                self._queue_scan(message_id)
+
+    async def _scan_one(self, message_id: uuid.UUID, slots: asyncio.Semaphore) -> None:
+        loop = asyncio.get_running_loop()
+        pool = self._pool
+        assert pool is not None
+        try:
+            await loop.run_in_executor(pool, worker.process_in_worker, str(message_id))
+            self._deliveries_due.set()
+            self._scanning.discard(message_id)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory) or could not start. A claim counted an
+            # attempt; after MAX_SCAN_ATTEMPTS the message is held unscanned, not retried
+            # forever.
+            log.error("a scanning worker died while processing id=%s; retrying", message_id)
+            if self._pool is pool:
+                self._pool = self._new_pool()
+            self._retry_scan(message_id, 1.0)
+        except Exception as exc:  # noqa: BLE001  # our outage (database, key): retry later
+            log.error("could not process id=%s (%s); retrying", message_id, type(exc).__name__)
+            self._retry_scan(message_id, POLL_SECONDS)
+        finally:
+            slots.release()
+
+    def _retry_scan(self, message_id: uuid.UUID, delay: float) -> None:
+        self._scanning.discard(message_id)
+        asyncio.get_running_loop().call_later(delay, self._queue_scan, message_id)
+
+    # Delivering.
+
+    async def _deliver(self) -> None:
+        await asyncio.to_thread(delivery.forget_claims, self.node)
+        parallel = asyncio.Semaphore(PARALLEL_DELIVERIES)
+        async with asyncio.TaskGroup() as tasks:
+            while True:
+                self._deliveries_due.clear()
+                claimed = await asyncio.to_thread(delivery.claim_due, self.node, datetime.now(UTC))
+                for deliveries in claimed.values():
+                    await parallel.acquire()
+                    tasks.create_task(self._deliver_copy(deliveries, parallel))
+                if claimed:
+                    continue
+                await self._wait_for_deliveries()
+
+    async def _wait_for_deliveries(self) -> None:
+        due = await asyncio.to_thread(delivery.next_due)
+        wait = POLL_SECONDS
+        if due is not None:
+            wait = min(wait, max((due - datetime.now(UTC)).total_seconds(), 0.0))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._deliveries_due.wait(), timeout=wait)
+
+    async def _deliver_copy(self, deliveries: list[Delivery], parallel: asyncio.Semaphore) -> None:
+        try:
+            await asyncio.to_thread(delivery.deliver_copy, self.sender, deliveries)
+        except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, it is retried
+            log.error("delivery of copy=%s failed (%s)", deliveries[0].copy_id, type(exc).__name__)
+        finally:
+            parallel.release()
+            self._deliveries_due.set()
+
+
+def _null_sender_as_empty(mail_from: str | None) -> str:
+    """aiosmtpd gives the null sender (bounces, notices) as "<>"; confide stores it as ""."""
+    return "" if mail_from in (None, "", "<>") else mail_from
