@@ -192,7 +192,7 @@ def _plan(
                     outcome.rules = [*outcome.rules, "cannot-transform"]
                     outcome.reasons = [*outcome.reasons, str(exc)]
             continue
-        content = with_headers(content, _headers(message, action))
+        content = with_headers(content, confide_headers(message, action))
         copy = Copy(
             message=message,
             kind=action,
@@ -232,7 +232,7 @@ def _content(
     return content
 
 
-def _headers(message: Message, action: str) -> list[tuple[str, str]]:
+def confide_headers(message: Message, action: str) -> list[tuple[str, str]]:
     return [
         ("X-Confide-Processed", "yes"),
         ("X-Confide-Id", str(message.id)),

@@ -1,0 +1,74 @@
+"""Held recipients and a manager's decision on them: the review state machine.
+
+A recipient whose verdict is ``hold`` starts ``held``. A manager either releases it, marked
+CONFIDENTIAL (a copy is queued for delivery), or rejects it; both are final and record who
+decided, when and why. The review web app calls ``decide``; it does not touch the tables.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from gateway.relay.models import Copy, CopyKind, Delivery, Outcome, ReviewState
+from gateway.relay.processing import confide_headers
+from gateway.sealing import Sealer
+from scanner.transform import Banner, TransformError, with_banner, with_headers
+
+
+class Decision(enum.StrEnum):
+    RELEASE_WITH_BANNER = "release_with_banner"
+    REJECT = "reject"
+
+
+class DecisionRefused(Exception):
+    """The decision cannot be taken; ``str()`` says why in plain words."""
+
+
+def decide(
+    outcome_id: int,
+    decision: Decision,
+    *,
+    by: str,
+    note: str,
+    sealer: Sealer,
+    banner: Banner,
+) -> Outcome:
+    """Record a manager's decision on one held recipient, queuing the copy if released."""
+    if not by.strip():
+        raise DecisionRefused("a decision needs the name of the manager taking it")
+    if not note.strip():
+        raise DecisionRefused("a decision needs a note saying why")
+    with transaction.atomic():
+        outcome = Outcome.objects.select_for_update().select_related("message").get(id=outcome_id)
+        if outcome.review_state != ReviewState.HELD:
+            state = outcome.review_state or "not held"
+            raise DecisionRefused(f"this recipient is {state}, so there is nothing to decide")
+        if decision is Decision.RELEASE_WITH_BANNER:
+            _queue_release(outcome, sealer, banner)
+            outcome.review_state = ReviewState.RELEASED
+        else:
+            outcome.review_state = ReviewState.REJECTED
+        outcome.decided_by = by
+        outcome.decided_at = datetime.now(UTC)
+        outcome.decision_note = note
+        outcome.save()
+    return outcome  # type: ignore[no-any-return]  # Django ships no type information
+
+
+def _queue_release(outcome: Outcome, sealer: Sealer, banner: Banner) -> None:
+    message = outcome.message
+    try:
+        marked = with_banner(sealer.unseal(bytes(message.sealed)), banner)
+    except TransformError as exc:
+        raise DecisionRefused(f"it cannot be marked CONFIDENTIAL: {exc}") from None
+    content = with_headers(marked, confide_headers(message, "banner"))
+    copy = Copy.objects.create(
+        message=message,
+        kind=CopyKind.BANNER,
+        mail_from=message.mail_from,
+        sealed=sealer.seal(content),
+    )
+    Delivery.objects.create(copy=copy, recipient=outcome.recipient)
