@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/confide scan examples/referral.eml examples/case-notes.docx examples/newsletter.txt
+	$(BIN)/confide run
 
 test: lint typecheck pytest pytest-postgres
 
