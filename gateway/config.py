@@ -59,7 +59,7 @@ class OrganisationSettings(BaseModel):
 
 
 class UpstreamSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)  # hashable: its TLS context is cached
     # The MTA that delivers what confide releases (Postfix's re-injection listener, the
     # Microsoft 365 or Google Workspace connector).
     host: str = "127.0.0.1"

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 
-from aiosmtpd.smtp import Envelope, Session
+from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
 from gateway.config import Settings, host_and_port
 from gateway.relay import delivery, processing, spool, worker
@@ -122,7 +122,8 @@ class RelayService:
     # The door's two callbacks.
 
     def _store(self, envelope: Envelope, session: Session) -> uuid.UUID:
-        login = session.login_data
+        credentials = session.auth_data  # the LoginPassword our auth_PLAIN/auth_LOGIN returned
+        login = credentials.login if isinstance(credentials, LoginPassword) else None
         message_id = spool.store(
             self.sealer,
             mail_from=_null_sender_as_empty(envelope.mail_from),
