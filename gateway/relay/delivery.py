@@ -14,7 +14,6 @@ import logging
 import re
 import smtplib
 import ssl
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -29,8 +28,10 @@ from gateway.sealing import Sealer
 
 log = logging.getLogger("confide.relay.delivery")
 
-# How long a node's claim on a delivery lasts; longer than any one SMTP transaction.
+# How long a node's claim on a delivery lasts, and how much of it must be left to start
+# sending: more than any one SMTP transaction takes.
 DELIVERY_LEASE = timedelta(minutes=15)
+SEND_MARGIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -70,24 +71,51 @@ class Sender:
     organisation: str
 
 
-def claim_due(node: str, now: datetime, limit: int = 100) -> dict[int, list[Delivery]]:
-    """Claim up to ``limit`` due deliveries for ``node``, grouped by copy."""
+def claim_due(node: str, now: datetime, limit: int = 100) -> list[int]:
+    """Claim up to ``limit`` due deliveries for ``node`` in one transaction; the ids of their
+    copies, the most overdue first."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    due = list(
-        Delivery.objects.filter(free, state=DeliveryState.QUEUED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("id", flat=True)[:limit]
-    )
-    claimed: dict[int, list[Delivery]] = defaultdict(list)
-    for delivery_id in due:
-        with transaction.atomic():
-            won = Delivery.objects.filter(free, id=delivery_id, state=DeliveryState.QUEUED).update(
-                claimed_by=node, claimed_until=now + DELIVERY_LEASE
+    until = now + DELIVERY_LEASE
+    with transaction.atomic():
+        due = list(
+            Delivery.objects.filter(free, state=DeliveryState.QUEUED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+            .values_list("id", "copy_id")[:limit]
+        )
+        # The condition again in the UPDATE: on PostgreSQL another node may have claimed some
+        # since the SELECT, and only the rows still free are won.
+        ids = [d for d, _ in due]
+        Delivery.objects.filter(free, id__in=ids, state=DeliveryState.QUEUED).update(
+            claimed_by=node, claimed_until=until
+        )
+        won = set(
+            Delivery.objects.filter(id__in=ids, claimed_by=node, claimed_until=until).values_list(
+                "id", flat=True
             )
-            if won:
-                delivery = Delivery.objects.select_related("copy").get(id=delivery_id)
-                claimed[delivery.copy_id].append(delivery)
-    return dict(claimed)
+        )
+    return list(dict.fromkeys(copy_id for d, copy_id in due if d in won))
+
+
+def deliver_claimed(sender: Sender, copy_id: int) -> bool:
+    """Send a copy to the recipients this node has claimed; whether that queued more work (a
+    retry or a bounce).
+
+    A claim is used only while it has ``SEND_MARGIN`` left, so that it cannot lapse during
+    the SMTP transaction and let another node send the same copy; an older one is left to
+    lapse and be claimed again.
+    """
+    now = datetime.now(UTC)
+    deliveries = list(
+        Delivery.objects.filter(
+            copy_id=copy_id,
+            state=DeliveryState.QUEUED,
+            claimed_by=sender.node,
+            claimed_until__gt=now + SEND_MARGIN,
+        ).order_by("id")
+    )
+    if not deliveries:
+        return False
+    return deliver_copy(sender, Copy.objects.get(id=copy_id), deliveries)
 
 
 def forget_claims(node: str) -> None:
@@ -107,14 +135,14 @@ def next_due() -> datetime | None:
     )
 
 
-def deliver_copy(sender: Sender, deliveries: list[Delivery]) -> None:
-    """Send one copy to its claimed recipients and record each answer."""
-    copy = deliveries[0].copy
+def deliver_copy(sender: Sender, copy: Copy, deliveries: list[Delivery]) -> bool:
+    """Send one copy to its claimed recipients and record each answer; whether that queued
+    more work (a retry or a bounce)."""
     content = sender.sealer.unseal(bytes(copy.sealed))
     crash_point(DELIVERY_CLAIMED)
     replies = send(sender.upstream, sender.hostname, copy.mail_from, content, deliveries)
     crash_point(UPSTREAM_ACCEPTED)
-    _record(sender, copy, content, deliveries, replies)
+    return _record(sender, copy, content, deliveries, replies)
 
 
 def send(
@@ -209,9 +237,10 @@ def _record(
     content: bytes,
     deliveries: list[Delivery],
     replies: dict[str, Reply],
-) -> None:
+) -> bool:
     now = datetime.now(UTC)
     failed: list[tuple[Delivery, Reply]] = []
+    deferred = False
     with transaction.atomic():
         for delivery in deliveries:
             reply = replies[delivery.recipient]
@@ -228,8 +257,13 @@ def _record(
                 failed.append((delivery, reply))
             else:
                 delivery.next_attempt_at = sender.retry.next_attempt(delivery.attempts, now)
+                deferred = True
             delivery.save()
-        if failed and copy.mail_from and copy.kind not in (CopyKind.NOTICE, CopyKind.BOUNCE):
+        bounced = bool(failed and copy.mail_from) and copy.kind not in (
+            CopyKind.NOTICE,
+            CopyKind.BOUNCE,
+        )
+        if bounced:
             _bounce(sender, copy, content, failed, now)
     for delivery, reply in sorted(
         ((d, replies[d.recipient]) for d in deliveries), key=lambda p: p[0].id
@@ -241,6 +275,7 @@ def _record(
             delivery.state,
             reply.code,
         )
+    return deferred or bounced
 
 
 def _bounce(

@@ -14,7 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.db import transaction
@@ -22,6 +22,7 @@ from django.db import transaction
 from gateway.config import Settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.relay import spool
+from gateway.relay.delivery import DELIVERY_LEASE
 from gateway.relay.models import (
     Copy,
     CopyKind,
@@ -54,8 +55,6 @@ log = logging.getLogger("confide.relay")
 
 # A message whose scan killed its worker this many times is held unscanned.
 MAX_SCAN_ATTEMPTS = 3
-# How long a node's claim on a message lasts before another node may take it over.
-SCAN_LEASE = timedelta(minutes=10)
 
 
 @dataclass
@@ -111,12 +110,20 @@ def notice_from(settings: Settings) -> str:
     return f"postmaster@{domains[0] if domains else hostname(settings)}"
 
 
-def process(pipeline: Pipeline, message_id: uuid.UUID) -> str:
-    """Scan, decide and prepare copies for one message; ``"skipped"`` if it was not ours."""
+class NotOurs(Exception):
+    """The message is done, or another node holds it (this node's lease lapsed)."""
+
+
+def process(pipeline: Pipeline, message_id: uuid.UUID) -> list[int]:
+    """Scan, decide and prepare copies for a message this node has claimed; returns the ids
+    of the copies to send, their deliveries claimed by this node.
+
+    Raises ``NotOurs`` if the message is not this node's to process (any more).
+    """
     now = datetime.now(UTC)
-    message = spool.claim(message_id, pipeline.node, SCAN_LEASE, now)
+    message = spool.claimed(message_id, pipeline.node, now)
     if message is None:
-        return "skipped"
+        raise NotOurs(str(message_id))
     raw = pipeline.sealer.unseal(bytes(message.sealed))
     result = _scan(pipeline, message, raw)
     verdicts = judge(
@@ -130,14 +137,14 @@ def process(pipeline: Pipeline, message_id: uuid.UUID) -> str:
         at=now,
     )
     plan = _plan(pipeline, message, raw, result, verdicts)
-    _record(pipeline, message, plan)
+    copy_ids = _record(pipeline, message, plan)
     log.info(
         "processed id=%s findings=%s verdicts=%s",
         message.id,
         dict(Counter(f.type for f in result.findings)),
         dict(Counter(o.action for o in plan.outcomes)),
     )
-    return "processed"
+    return copy_ids
 
 
 def _scan(pipeline: Pipeline, message: Message, raw: bytes) -> ScanResult:
@@ -257,14 +264,26 @@ def _notice(pipeline: Pipeline, message: Message, raw: bytes, held: list[Outcome
     )
 
 
-def _record(pipeline: Pipeline, message: Message, plan: _Plan) -> None:
+def _record(pipeline: Pipeline, message: Message, plan: _Plan) -> list[int]:
+    """Record the outcomes and copies, and mark the message processed, if it is still this
+    node's; the deliveries are created claimed by this node, which sends them next."""
+    now = datetime.now(UTC)
     with transaction.atomic():
+        finished = Message.objects.filter(
+            id=message.id, state=MessageState.RECEIVED, claimed_by=pipeline.node
+        ).update(state=MessageState.PROCESSED, processed_at=now, claimed_by="", claimed_until=None)
+        if not finished:
+            raise NotOurs(str(message.id))
         Outcome.objects.bulk_create(plan.outcomes)
-        for copy, addresses in plan.copies:
-            copy.save()
-            Delivery.objects.bulk_create(Delivery(copy=copy, recipient=a) for a in addresses)
-        message.state = MessageState.PROCESSED
-        message.processed_at = datetime.now(UTC)
-        message.claimed_by = ""
-        message.claimed_until = None
-        message.save(update_fields=["state", "processed_at", "claimed_by", "claimed_until"])
+        copies = Copy.objects.bulk_create(copy for copy, _ in plan.copies)
+        Delivery.objects.bulk_create(
+            Delivery(
+                copy=copy,
+                recipient=address,
+                claimed_by=pipeline.node,
+                claimed_until=now + DELIVERY_LEASE,
+            )
+            for copy, (_, addresses) in zip(copies, plan.copies, strict=True)
+            for address in addresses
+        )
+    return [copy.id for copy in copies]

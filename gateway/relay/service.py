@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import multiprocessing
 import ssl
@@ -23,7 +24,6 @@ from gateway.config import Settings, host_and_port
 from gateway.relay import delivery, processing, spool, worker
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
-from gateway.relay.models import Delivery
 from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
 from gateway.sealing import Sealer
 
@@ -33,6 +33,8 @@ log = logging.getLogger("confide.relay")
 POLL_SECONDS = 5.0
 # Copies sent at the same time (each is one SMTP connection upstream, in a thread).
 PARALLEL_DELIVERIES = 8
+# Due deliveries claimed from the database at a time.
+CLAIM_BATCH = 100
 
 
 class RelayService:
@@ -66,8 +68,11 @@ class RelayService:
             organisation=settings.organisation.name,
         )
         self.workers = relay.scan_workers or multiprocessing.cpu_count()
-        self._to_scan: asyncio.Queue[uuid.UUID] = asyncio.Queue()
+        # Messages to scan, and whether this node already holds the claim for this attempt.
+        self._to_scan: asyncio.Queue[tuple[uuid.UUID, bool]] = asyncio.Queue()
         self._scanning: set[uuid.UUID] = set()
+        # Copies whose deliveries this node has claimed, to send.
+        self._to_deliver: asyncio.Queue[int] = asyncio.Queue()
         self._deliveries_due = asyncio.Event()
         self._pool: ProcessPoolExecutor | None = None
 
@@ -131,52 +136,73 @@ class RelayService:
             content=envelope.original_content or b"",
             client_address=str(session.peer[0]) if session.peer else "",
             authenticated_as=login.decode("utf-8", "replace") if isinstance(login, bytes) else "",
+            node=self.node,
         )
         crash_point(STORED)
         return message_id
 
     def _stored(self, message_id: uuid.UUID) -> None:
-        self._queue_scan(message_id)
+        self._queue_scan(message_id, claimed=True)  # store claimed it for this node
 
     # Scanning.
 
-    def _queue_scan(self, message_id: uuid.UUID) -> None:
+    def _queue_scan(self, message_id: uuid.UUID, *, claimed: bool) -> None:
         if message_id not in self._scanning:
             self._scanning.add(message_id)
-            self._to_scan.put_nowait(message_id)
+            self._to_scan.put_nowait((message_id, claimed))
 
     async def _dispatch(self) -> None:
-        for message_id in await asyncio.to_thread(spool.waiting, self.node):
-            self._queue_scan(message_id)
+        waiting = await asyncio.to_thread(
+            spool.claim_waiting, self.node, datetime.now(UTC), restarting=True
+        )
+        for message_id in waiting:
+            self._queue_scan(message_id, claimed=True)
         slots = asyncio.Semaphore(self.workers * 2)
         sweep = asyncio.get_running_loop().create_task(self._sweep())
         try:
             async with asyncio.TaskGroup() as tasks:
                 while True:
-                    message_id = await self._to_scan.get()
+                    message_id, claimed = await self._to_scan.get()
                     await slots.acquire()
-                    tasks.create_task(self._scan_one(message_id, slots))
+                    tasks.create_task(self._scan_one(message_id, claimed, slots))
         finally:
             sweep.cancel()
 
     async def _sweep(self) -> None:
-        """Pick up messages this node was not told about (another node died, a retry)."""
+        """Pick up messages nobody holds (another node died, a lease lapsed)."""
         while True:
             await asyncio.sleep(POLL_SECONDS * 6)
-            for message_id in await asyncio.to_thread(spool.unclaimed, datetime.now(UTC)):
-                self._queue_scan(message_id)
+            try:
+                unclaimed = await asyncio.to_thread(
+                    spool.claim_waiting, self.node, datetime.now(UTC)
+                )
+            except Exception as exc:  # noqa: BLE001  # our outage (database): the next sweep
+                log.error("could not look for unclaimed messages (%s)", type(exc).__name__)
+                continue
+            for message_id in unclaimed:
+                self._queue_scan(message_id, claimed=True)
 
-    async def _scan_one(self, message_id: uuid.UUID, slots: asyncio.Semaphore) -> None:
+    async def _scan_one(
+        self, message_id: uuid.UUID, claimed: bool, slots: asyncio.Semaphore
+    ) -> None:
         loop = asyncio.get_running_loop()
         pool = self._pool
         assert pool is not None
         try:
-            await loop.run_in_executor(pool, worker.process_in_worker, str(message_id))
-            self._deliveries_due.set()
+            if not claimed and not await asyncio.to_thread(
+                spool.claim_again, message_id, self.node, datetime.now(UTC)
+            ):
+                self._scanning.discard(message_id)  # done, or another node has it
+                return
+            copies = await loop.run_in_executor(pool, worker.process_in_worker, str(message_id))
             self._scanning.discard(message_id)
+            for copy_id in copies:
+                self._to_deliver.put_nowait(copy_id)
+        except processing.NotOurs:
+            self._scanning.discard(message_id)  # done, or another node took it over
         except BrokenProcessPool:
-            # A worker died (killed, out of memory) or could not start. A claim counted an
-            # attempt; after MAX_SCAN_ATTEMPTS the message is held unscanned, not retried
+            # A worker died (killed, out of memory) or could not start. Claiming it again
+            # counts an attempt; after MAX_SCAN_ATTEMPTS it is held unscanned, not retried
             # forever.
             log.error("a scanning worker died while processing id=%s; retrying", message_id)
             if self._pool is pool:
@@ -190,40 +216,57 @@ class RelayService:
 
     def _retry_scan(self, message_id: uuid.UUID, delay: float) -> None:
         self._scanning.discard(message_id)
-        asyncio.get_running_loop().call_later(delay, self._queue_scan, message_id)
+        asyncio.get_running_loop().call_later(
+            delay, functools.partial(self._queue_scan, message_id, claimed=False)
+        )
 
-    # Delivering.
+    # Delivering: copies come from the scanning workers, their deliveries already claimed;
+    # the rest (retries, releases by a manager, bounces, another node's leftovers) are
+    # claimed from the queue in the database when due.
 
     async def _deliver(self) -> None:
         await asyncio.to_thread(delivery.forget_claims, self.node)
-        parallel = asyncio.Semaphore(PARALLEL_DELIVERIES)
         async with asyncio.TaskGroup() as tasks:
-            while True:
-                self._deliveries_due.clear()
-                claimed = await asyncio.to_thread(delivery.claim_due, self.node, datetime.now(UTC))
-                for deliveries in claimed.values():
-                    await parallel.acquire()
-                    tasks.create_task(self._deliver_copy(deliveries, parallel))
-                if claimed:
-                    continue
+            tasks.create_task(self._claim_due())
+            for _ in range(PARALLEL_DELIVERIES):
+                tasks.create_task(self._send_copies())
+
+    async def _claim_due(self) -> None:
+        while True:
+            self._deliveries_due.clear()
+            claimed: list[int] = []
+            # Claim no more than can be sent while the claims last.
+            if self._to_deliver.qsize() < CLAIM_BATCH:
+                try:
+                    claimed = await asyncio.to_thread(
+                        delivery.claim_due, self.node, datetime.now(UTC), CLAIM_BATCH
+                    )
+                except Exception as exc:  # noqa: BLE001  # our outage (database): next poll
+                    log.error("could not claim due deliveries (%s)", type(exc).__name__)
+            for copy_id in claimed:
+                self._to_deliver.put_nowait(copy_id)
+            if len(claimed) < CLAIM_BATCH:
                 await self._wait_for_deliveries()
 
     async def _wait_for_deliveries(self) -> None:
-        due = await asyncio.to_thread(delivery.next_due)
+        try:
+            due = await asyncio.to_thread(delivery.next_due)
+        except Exception:  # noqa: BLE001  # our outage (database): look again after a poll
+            due = None
         wait = POLL_SECONDS
         if due is not None:
             wait = min(wait, max((due - datetime.now(UTC)).total_seconds(), 0.0))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._deliveries_due.wait(), timeout=wait)
 
-    async def _deliver_copy(self, deliveries: list[Delivery], parallel: asyncio.Semaphore) -> None:
-        try:
-            await asyncio.to_thread(delivery.deliver_copy, self.sender, deliveries)
-        except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, it is retried
-            log.error("delivery of copy=%s failed (%s)", deliveries[0].copy_id, type(exc).__name__)
-        finally:
-            parallel.release()
-            self._deliveries_due.set()
+    async def _send_copies(self) -> None:
+        while True:
+            copy_id = await self._to_deliver.get()
+            try:
+                if await asyncio.to_thread(delivery.deliver_claimed, self.sender, copy_id):
+                    self._deliveries_due.set()  # a retry or a bounce was queued
+            except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
+                log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)
 
 
 def _null_sender_as_empty(mail_from: str | None) -> str:

@@ -1,5 +1,10 @@
 """Received messages in the database: stored before the relay answers 250, claimed for
-scanning by one node at a time."""
+scanning by one node at a time.
+
+The node that receives a message claims it as it stores it (one transaction, not two), since
+it scans the message next. A claim counts a scan attempt, so a message whose scan keeps
+killing workers is held after ``MAX_SCAN_ATTEMPTS`` rather than retried forever; every later
+claim (a retry, a restart, another node taking over a lapsed lease) counts another."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from gateway.relay.models import Message, MessageState
@@ -16,6 +21,8 @@ from gateway.sealing import Sealer
 
 # How long a resent copy of the same message is recognised (MTAs retry within minutes).
 RESEND_WINDOW = timedelta(hours=24)
+# How long a node's claim on a message lasts before another node may take it over.
+SCAN_LEASE = timedelta(minutes=10)
 
 
 def store(
@@ -26,8 +33,10 @@ def store(
     content: bytes,
     client_address: str,
     authenticated_as: str = "",
+    node: str,
 ) -> uuid.UUID:
-    """Store one received message durably (the COMMIT is synchronous) and return its id.
+    """Store one received message durably (the COMMIT is synchronous), claimed by ``node``
+    for its first scan attempt, and return its id.
 
     The same envelope and bytes again within ``RESEND_WINDOW`` are the client resending after
     it lost our 250: the first copy's id is returned and nothing new is stored.
@@ -49,6 +58,9 @@ def store(
             authenticated_as=authenticated_as,
             size=len(content),
             sealed=sealer.seal(content),
+            scan_attempts=1,
+            claimed_by=node,
+            claimed_until=timezone.now() + SCAN_LEASE,
         )
     return message.id  # type: ignore[no-any-return]
 
@@ -58,42 +70,44 @@ def _digest(mail_from: str, recipients: list[str], content: bytes) -> str:
     return hashlib.sha256(envelope + b"\n\n" + content).hexdigest()
 
 
-def waiting(node: str) -> list[uuid.UUID]:
-    """Messages not yet processed, oldest first, after forgetting this node's own claims.
+def claim_waiting(node: str, now: datetime, *, restarting: bool = False) -> list[uuid.UUID]:
+    """Claim every received message nobody holds a live claim on, oldest first, counting an
+    attempt for each.
 
-    Called when a node starts: whatever it had claimed before it stopped is its to redo.
+    ``restarting``: this node's own claims are taken again too; whatever it had claimed
+    before it stopped is its to redo (and that unfinished attempt counts).
     """
-    Message.objects.filter(state=MessageState.RECEIVED, claimed_by=node).update(
-        claimed_by="", claimed_until=None
-    )
-    return list(
-        Message.objects.filter(state=MessageState.RECEIVED)
-        .order_by("received_at")
-        .values_list("id", flat=True)
-    )
-
-
-def claim(message_id: uuid.UUID, node: str, lease: timedelta, now: datetime) -> Message | None:
-    """Claim a received message for scanning, counting the attempt; ``None`` if it is done
-    or another node holds it."""
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claimed_by=node)
-    with transaction.atomic():
-        claimed = Message.objects.filter(free, id=message_id, state=MessageState.RECEIVED).update(
-            claimed_by=node, claimed_until=now + lease
-        )
-        if not claimed:
-            return None
-        message = Message.objects.get(id=message_id)
-        message.scan_attempts += 1
-        message.save(update_fields=["scan_attempts"])
-    return message  # type: ignore[no-any-return]  # Django ships no type information
-
-
-def unclaimed(now: datetime) -> list[uuid.UUID]:
-    """Received messages nobody holds a live claim on, oldest first."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    return list(
-        Message.objects.filter(free, state=MessageState.RECEIVED)
-        .order_by("received_at")
-        .values_list("id", flat=True)
+    if restarting:
+        free |= Q(claimed_by=node)
+    with transaction.atomic():
+        ids = list(
+            Message.objects.filter(free, state=MessageState.RECEIVED)
+            .order_by("received_at")
+            .values_list("id", flat=True)
+        )
+        _claim(Message.objects.filter(id__in=ids), node, now)
+    return ids
+
+
+def claim_again(message_id: uuid.UUID, node: str, now: datetime) -> bool:
+    """Claim a message again for another attempt (its scan failed); ``False`` if it is done
+    or another node holds it now."""
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claimed_by=node)
+    mine = Message.objects.filter(free, id=message_id, state=MessageState.RECEIVED)
+    return _claim(mine, node, now) == 1
+
+
+def _claim(messages: QuerySet[Message], node: str, now: datetime) -> int:
+    return messages.update(  # type: ignore[no-any-return]  # Django ships no type information
+        claimed_by=node, claimed_until=now + SCAN_LEASE, scan_attempts=F("scan_attempts") + 1
+    )
+
+
+def claimed(message_id: uuid.UUID, node: str, now: datetime) -> Message | None:
+    """The message if ``node`` holds a live claim on it and it is still to be processed."""
+    return (  # type: ignore[no-any-return]  # Django ships no type information
+        Message.objects.filter(
+            id=message_id, state=MessageState.RECEIVED, claimed_by=node, claimed_until__gt=now
+        ).first()
     )

@@ -31,8 +31,8 @@ def start_worker() -> None:
     _pipeline = Pipeline.from_settings(load_settings(), scanner)
 
 
-def process_in_worker(message_id: str) -> str:
-    """Process one message in a worker started by ``start_worker``; returns what happened."""
+def process_in_worker(message_id: str) -> list[int]:
+    """Process one message in a worker started by ``start_worker``; the ids of its copies."""
     from gateway.relay.processing import process
 
     assert _pipeline is not None, "start_worker() has not run in this process"

@@ -1,0 +1,71 @@
+"""Storing received messages, and who may scan them: the claims and the attempts they count."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+
+from gateway.relay import spool
+from gateway.relay.models import Message, MessageState
+from gateway.sealing import Sealer
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = {
+    "mail_from": "a@riverside-carers.example.org",
+    "recipients": ["b@example.net"],
+    "content": b"Subject: x\r\n\r\nhello\r\n",
+    "client_address": "127.0.0.1",
+}
+
+
+@pytest.fixture
+def sealer() -> Sealer:
+    return Sealer(Fernet.generate_key())
+
+
+def test_a_resent_message_is_stored_once(sealer: Sealer):
+    """The same envelope and bytes again (a client that lost our 250) get the first id."""
+    first = spool.store(sealer, **MESSAGE, node="relay-1")
+    assert spool.store(sealer, **MESSAGE, node="relay-1") == first
+    assert Message.objects.count() == 1
+    changed = {**MESSAGE, "recipients": ["c@example.net"]}
+    assert spool.store(sealer, **changed, node="relay-1") != first
+
+
+def test_storing_claims_the_first_attempt_for_the_receiving_node(sealer: Sealer):
+    message_id = spool.store(sealer, **MESSAGE, node="relay-1")
+    now = datetime.now(UTC)
+    message = spool.claimed(message_id, "relay-1", now)
+    assert message is not None
+    assert message.scan_attempts == 1
+    assert spool.claimed(message_id, "relay-2", now) is None
+    assert sealer.unseal(bytes(message.sealed)) == MESSAGE["content"]
+
+
+def test_a_lapsed_claim_is_not_used_and_another_node_may_take_it(sealer: Sealer):
+    message_id = spool.store(sealer, **MESSAGE, node="relay-1")
+    later = datetime.now(UTC) + spool.SCAN_LEASE + timedelta(seconds=1)
+    assert spool.claimed(message_id, "relay-1", later) is None
+    assert spool.claim_waiting("relay-2", later) == [message_id]
+    message = Message.objects.get(id=message_id)
+    assert (message.claimed_by, message.scan_attempts) == ("relay-2", 2)
+    assert spool.claim_again(message_id, "relay-1", later) is False  # relay-2 holds it now
+
+
+def test_every_claim_after_the_first_counts_an_attempt(sealer: Sealer):
+    message_id = spool.store(sealer, **MESSAGE, node="relay-1")
+    now = datetime.now(UTC)
+    assert spool.claim_again(message_id, "relay-1", now) is True
+    assert spool.claim_waiting("relay-1", now) == []  # its own live claim: not waiting
+    assert spool.claim_waiting("relay-1", now, restarting=True) == [message_id]
+    assert Message.objects.get(id=message_id).scan_attempts == 3
+
+
+def test_a_processed_message_is_claimed_by_nobody(sealer: Sealer):
+    message_id = spool.store(sealer, **MESSAGE, node="relay-1")
+    Message.objects.filter(id=message_id).update(state=MessageState.PROCESSED)
+    now = datetime.now(UTC) + spool.SCAN_LEASE * 2
+    assert spool.claim_again(message_id, "relay-1", now) is False
+    assert spool.claim_waiting("relay-1", now, restarting=True) == []
+    assert spool.claimed(message_id, "relay-1", datetime.now(UTC)) is None
