@@ -96,26 +96,43 @@ def claim_due(node: str, now: datetime, limit: int = 100) -> list[int]:
     return list(dict.fromkeys(copy_id for d, copy_id in due if d in won))
 
 
+@dataclass(frozen=True)
+class Outbound:
+    """A copy to send, as a scanning worker hands it over: its content, and its deliveries
+    claimed by this node (so nothing need be read back from the database)."""
+
+    copy: Copy
+    content: bytes
+    deliveries: list[Delivery]
+
+
 def deliver_claimed(sender: Sender, copy_id: int) -> bool:
-    """Send a copy to the recipients this node has claimed; whether that queued more work (a
-    retry or a bounce).
+    """Send a copy to the recipients this node has claimed from the queue; whether that
+    queued more work (a retry or a bounce)."""
+    deliveries = Delivery.objects.filter(
+        copy_id=copy_id, state=DeliveryState.QUEUED, claimed_by=sender.node
+    ).order_by("id")
+    copy = Copy.objects.get(id=copy_id)
+    return deliver(sender, Outbound(copy, sender.sealer.unseal(bytes(copy.sealed)), [*deliveries]))
+
+
+def deliver(sender: Sender, outbound: Outbound) -> bool:
+    """Send a copy to its claimed recipients and record each answer; whether that queued
+    more work (a retry or a bounce).
 
     A claim is used only while it has ``SEND_MARGIN`` left, so that it cannot lapse during
     the SMTP transaction and let another node send the same copy; an older one is left to
     lapse and be claimed again.
     """
-    now = datetime.now(UTC)
-    deliveries = list(
-        Delivery.objects.filter(
-            copy_id=copy_id,
-            state=DeliveryState.QUEUED,
-            claimed_by=sender.node,
-            claimed_until__gt=now + SEND_MARGIN,
-        ).order_by("id")
-    )
+    usable = datetime.now(UTC) + SEND_MARGIN
+    deliveries = [d for d in outbound.deliveries if d.claimed_until and d.claimed_until > usable]
     if not deliveries:
         return False
-    return deliver_copy(sender, Copy.objects.get(id=copy_id), deliveries)
+    copy, content = outbound.copy, outbound.content
+    crash_point(DELIVERY_CLAIMED)
+    replies = send(sender.upstream, sender.hostname, copy.mail_from, content, deliveries)
+    crash_point(UPSTREAM_ACCEPTED)
+    return _record(sender, copy, content, deliveries, replies)
 
 
 def forget_claims(node: str) -> None:
@@ -133,16 +150,6 @@ def next_due() -> datetime | None:
         .values_list("next_attempt_at", flat=True)
         .first()
     )
-
-
-def deliver_copy(sender: Sender, copy: Copy, deliveries: list[Delivery]) -> bool:
-    """Send one copy to its claimed recipients and record each answer; whether that queued
-    more work (a retry or a bounce)."""
-    content = sender.sealer.unseal(bytes(copy.sealed))
-    crash_point(DELIVERY_CLAIMED)
-    replies = send(sender.upstream, sender.hostname, copy.mail_from, content, deliveries)
-    crash_point(UPSTREAM_ACCEPTED)
-    return _record(sender, copy, content, deliveries, replies)
 
 
 def send(

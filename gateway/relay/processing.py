@@ -22,7 +22,7 @@ from django.db import transaction
 from gateway.config import Settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.relay import spool
-from gateway.relay.delivery import DELIVERY_LEASE
+from gateway.relay.delivery import DELIVERY_LEASE, Outbound
 from gateway.relay.models import (
     Copy,
     CopyKind,
@@ -114,9 +114,9 @@ class NotOurs(Exception):
     """The message is done, or another node holds it (this node's lease lapsed)."""
 
 
-def process(pipeline: Pipeline, message_id: uuid.UUID) -> list[int]:
-    """Scan, decide and prepare copies for a message this node has claimed; returns the ids
-    of the copies to send, their deliveries claimed by this node.
+def process(pipeline: Pipeline, message_id: uuid.UUID) -> list[Outbound]:
+    """Scan, decide and prepare copies for a message this node has claimed; returns the
+    copies to send, their deliveries claimed by this node.
 
     Raises ``NotOurs`` if the message is not this node's to process (any more).
     """
@@ -137,14 +137,14 @@ def process(pipeline: Pipeline, message_id: uuid.UUID) -> list[int]:
         at=now,
     )
     plan = _plan(pipeline, message, raw, result, verdicts)
-    copy_ids = _record(pipeline, message, plan)
+    outbound = _record(pipeline, message, plan)
     log.info(
         "processed id=%s findings=%s verdicts=%s",
         message.id,
         dict(Counter(f.type for f in result.findings)),
         dict(Counter(o.action for o in plan.outcomes)),
     )
-    return copy_ids
+    return outbound
 
 
 def _scan(pipeline: Pipeline, message: Message, raw: bytes) -> ScanResult:
@@ -160,7 +160,7 @@ def _scan(pipeline: Pipeline, message: Message, raw: bytes) -> ScanResult:
 @dataclass
 class _Plan:
     outcomes: list[Outcome]
-    copies: list[tuple[Copy, list[str]]]  # each copy and the recipients it goes to
+    copies: list[tuple[Copy, bytes, list[str]]]  # each copy, its content and its recipients
 
 
 def _plan(
@@ -186,7 +186,7 @@ def _plan(
         if verdict.action != "hold":
             by_content.setdefault((verdict.action, removals, verdict.banner), []).append(address)
         removals_of[address] = removals
-    copies: list[tuple[Copy, list[str]]] = []
+    copies: list[tuple[Copy, bytes, list[str]]] = []
     held_now: set[str] = set()
     for (action, removals, banner), addresses in by_content.items():
         try:
@@ -201,17 +201,17 @@ def _plan(
             continue
         content = with_headers(content, confide_headers(message, action))
         copy = Copy(
-            message=message,
+            message_id=message.id,
             kind=action,
             mail_from=message.mail_from,
             sealed=pipeline.sealer.seal(content),
         )
-        copies.append((copy, addresses))
+        copies.append((copy, content, addresses))
     held = [o for o in outcomes if o.action == "hold"]
     for outcome in held:
         outcome.review_state = ReviewState.HELD
     if held and message.mail_from:
-        copies.append((_notice(pipeline, message, raw, held), [message.mail_from]))
+        copies.append((*_notice(pipeline, message, raw, held), [message.mail_from]))
     return _Plan(outcomes, copies)
 
 
@@ -247,7 +247,9 @@ def confide_headers(message: Message, action: str) -> list[tuple[str, str]]:
     ]
 
 
-def _notice(pipeline: Pipeline, message: Message, raw: bytes, held: list[Outcome]) -> Copy:
+def _notice(
+    pipeline: Pipeline, message: Message, raw: bytes, held: list[Outcome]
+) -> tuple[Copy, bytes]:
     content = hold_notice(
         original=raw,
         sender=message.mail_from,
@@ -259,12 +261,16 @@ def _notice(pipeline: Pipeline, message: Message, raw: bytes, held: list[Outcome
         hostname=pipeline.hostname,
         others_not_held=len(held) < len(message.recipients),
     )
-    return Copy(
-        message=message, kind=CopyKind.NOTICE, mail_from="", sealed=pipeline.sealer.seal(content)
+    copy = Copy(
+        message_id=message.id,
+        kind=CopyKind.NOTICE,
+        mail_from="",
+        sealed=pipeline.sealer.seal(content),
     )
+    return copy, content
 
 
-def _record(pipeline: Pipeline, message: Message, plan: _Plan) -> list[int]:
+def _record(pipeline: Pipeline, message: Message, plan: _Plan) -> list[Outbound]:
     """Record the outcomes and copies, and mark the message processed, if it is still this
     node's; the deliveries are created claimed by this node, which sends them next."""
     now = datetime.now(UTC)
@@ -275,15 +281,22 @@ def _record(pipeline: Pipeline, message: Message, plan: _Plan) -> list[int]:
         if not finished:
             raise NotOurs(str(message.id))
         Outcome.objects.bulk_create(plan.outcomes)
-        copies = Copy.objects.bulk_create(copy for copy, _ in plan.copies)
-        Delivery.objects.bulk_create(
-            Delivery(
-                copy=copy,
-                recipient=address,
-                claimed_by=pipeline.node,
-                claimed_until=now + DELIVERY_LEASE,
+        copies = Copy.objects.bulk_create(copy for copy, _, _ in plan.copies)
+        outbound = [
+            Outbound(
+                copy,
+                content,
+                [
+                    Delivery(
+                        copy=copy,
+                        recipient=address,
+                        claimed_by=pipeline.node,
+                        claimed_until=now + DELIVERY_LEASE,
+                    )
+                    for address in addresses
+                ],
             )
-            for copy, (_, addresses) in zip(copies, plan.copies, strict=True)
-            for address in addresses
-        )
-    return [copy.id for copy in copies]
+            for copy, (_, content, addresses) in zip(copies, plan.copies, strict=True)
+        ]
+        Delivery.objects.bulk_create(d for copy in outbound for d in copy.deliveries)
+    return outbound

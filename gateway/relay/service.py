@@ -71,8 +71,9 @@ class RelayService:
         # Messages to scan, and whether this node already holds the claim for this attempt.
         self._to_scan: asyncio.Queue[tuple[uuid.UUID, bool]] = asyncio.Queue()
         self._scanning: set[uuid.UUID] = set()
-        # Copies whose deliveries this node has claimed, to send.
-        self._to_deliver: asyncio.Queue[int] = asyncio.Queue()
+        # Copies whose deliveries this node has claimed, to send: handed over by a worker, or
+        # the id of a copy claimed from the queue in the database.
+        self._to_deliver: asyncio.Queue[delivery.Outbound | int] = asyncio.Queue()
         self._deliveries_due = asyncio.Event()
         self._pool: ProcessPoolExecutor | None = None
 
@@ -196,8 +197,8 @@ class RelayService:
                 return
             copies = await loop.run_in_executor(pool, worker.process_in_worker, str(message_id))
             self._scanning.discard(message_id)
-            for copy_id in copies:
-                self._to_deliver.put_nowait(copy_id)
+            for outbound in copies:
+                self._to_deliver.put_nowait(outbound)
         except processing.NotOurs:
             self._scanning.discard(message_id)  # done, or another node took it over
         except BrokenProcessPool:
@@ -261,11 +262,16 @@ class RelayService:
 
     async def _send_copies(self) -> None:
         while True:
-            copy_id = await self._to_deliver.get()
+            copy = await self._to_deliver.get()
             try:
-                if await asyncio.to_thread(delivery.deliver_claimed, self.sender, copy_id):
+                if isinstance(copy, delivery.Outbound):
+                    more = await asyncio.to_thread(delivery.deliver, self.sender, copy)
+                else:
+                    more = await asyncio.to_thread(delivery.deliver_claimed, self.sender, copy)
+                if more:
                     self._deliveries_due.set()  # a retry or a bounce was queued
             except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
+                copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy
                 log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)
 
 

@@ -11,6 +11,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from gateway.relay.delivery import Outbound
     from gateway.relay.processing import Pipeline
 
 _pipeline: Pipeline | None = None
@@ -31,8 +32,8 @@ def start_worker() -> None:
     _pipeline = Pipeline.from_settings(load_settings(), scanner)
 
 
-def process_in_worker(message_id: str) -> list[int]:
-    """Process one message in a worker started by ``start_worker``; the ids of its copies."""
+def process_in_worker(message_id: str) -> list[Outbound]:
+    """Process one message in a worker started by ``start_worker``; the copies to send."""
     from gateway.relay.processing import process
 
     assert _pipeline is not None, "start_worker() has not run in this process"

@@ -34,10 +34,10 @@ def test_claim_due_takes_only_free_due_deliveries_once():
     free, taken, later = _copy(), _copy(), _copy()
     Delivery.objects.create(copy=free, recipient="b@example.net", next_attempt_at=now)
     Delivery.objects.create(copy=free, recipient="c@example.net", next_attempt_at=now)
+    lease = now + timedelta(minutes=1)
     Delivery.objects.create(copy=taken, recipient="b@example.net", next_attempt_at=now,
-                            claimed_by="relay-2", claimed_until=now + timedelta(minutes=1))  # fmt: skip
-    Delivery.objects.create(copy=later, recipient="b@example.net",
-                            next_attempt_at=now + timedelta(minutes=1))  # fmt: skip
+                            claimed_by="relay-2", claimed_until=lease)  # fmt: skip
+    Delivery.objects.create(copy=later, recipient="b@example.net", next_attempt_at=lease)
 
     assert delivery.claim_due("relay-1", now) == [free.id]
     assert set(Delivery.objects.filter(copy=free).values_list("claimed_by", flat=True)) == {
