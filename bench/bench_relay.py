@@ -285,10 +285,28 @@ def stop_relay(relay: subprocess.Popen[bytes]) -> None:
             continue
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time so far of a process and every process under it."""
+def cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU time so far of a process (``main``), its children (``workers``) and theirs
+    (``extraction``: the scanner's sandboxed parsing processes)."""
     root = psutil.Process(pid)
-    return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+    tiers = {"main": [root], "workers": root.children(), "extraction": []}
+    for child in tiers["workers"]:
+        tiers["extraction"].extend(child.children(recursive=True))
+    return {tier: sum(_cpu(p) for p in processes) for tier, processes in tiers.items()}
+
+
+def _cpu(process: psutil.Process) -> float:
+    try:
+        return float(sum(process.cpu_times()[:2]))
+    except psutil.NoSuchProcess:
+        return 0.0
+
+
+def cpu_per_message(before: dict[str, float], after: dict[str, float], n: int) -> str:
+    """CPU milliseconds per message of each tier, and in all."""
+    spent = {tier: (after[tier] - before.get(tier, 0.0)) * 1000 / n for tier in after}
+    parts = ", ".join(f"{tier} {ms:.1f}" for tier, ms in spent.items())
+    return f"{sum(spent.values()):.1f} ms ({parts})"
 
 
 _scanner: Any = None
@@ -310,8 +328,9 @@ def _scan(content: bytes) -> int:
     return len(_scanner.scan_bytes(content).findings)
 
 
-def scanner_alone(mails: Sequence[Mail], workers: int) -> float:
-    """Messages per second of ``Scanner.scan_bytes`` in ``workers`` spawned processes."""
+def scanner_alone(mails: Sequence[Mail], workers: int) -> tuple[float, str]:
+    """Messages per second of ``Scanner.scan_bytes`` in ``workers`` spawned processes, and
+    their CPU time per message (``main`` is this process, feeding them)."""
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Queue()
     pool = ProcessPoolExecutor(workers, ctx, _scanner_init, (ready, mails[0].content))
@@ -321,8 +340,10 @@ def scanner_alone(mails: Sequence[Mail], workers: int) -> float:
         pids = {ready.get(timeout=START_TIMEOUT_S) for _ in range(workers)}
         assert len(pids) == workers, f"{len(pids)} scanner process(es) started, not {workers}"
         start = time.perf_counter()
+        before = cpu_seconds(os.getpid())
         list(pool.map(_scan, [m.content for m in mails]))
-        return len(mails) / (time.perf_counter() - start)
+        rate = len(mails) / (time.perf_counter() - start)
+        return rate, cpu_per_message(before, cpu_seconds(os.getpid()), len(mails))
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -378,12 +399,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         cpu_before = cpu_seconds(relay.pid)
         sink.received = dict.fromkeys(sink.received, 0)
         relayed = send_all(port, load_mails(args.quick, "relay"), sink, args.clients)
-        relay_cpu = (cpu_seconds(relay.pid) - cpu_before) / relayed.wall_s
+        cpu_after = cpu_seconds(relay.pid)
+        relay_cpu = (sum(cpu_after.values()) - sum(cpu_before.values())) / relayed.wall_s
+        relay_cpu_each = cpu_per_message(cpu_before, cpu_after, len(mails))
         outcomes = ", ".join(f"{n} {what}" for what, n in sink.received.items())
         stop_relay(relay)
         relay = None
 
-        alone = scanner_alone(mails, args.workers)
+        alone, alone_cpu_each = scanner_alone(mails, args.workers)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -417,6 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"\nthroughput: pass-through {pass_rate:.1f} msgs/s; scanner alone {alone:.1f} msgs/s; "
         f"confide relay {relay_rate:.1f} msgs/s (its processes used {relay_cpu:.2f} cores)\n"
+        f"CPU per message: confide relay {relay_cpu_each}; scanner alone {alone_cpu_each}\n"
         f"relay >= {TARGET_MSGS_PER_S:.0f} msgs/s: {verdict(relay_rate >= TARGET_MSGS_PER_S)}\n"
         f"relay overhead over the scanner alone {overhead:.0%} < {TARGET_OVERHEAD:.0%}: "
         f"{verdict(overhead < TARGET_OVERHEAD)}\n"
