@@ -2,21 +2,73 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from scanner.detect.rules import TermList
 
+type _Trie = dict[str, _Trie]
 
-def _alternation(terms: list[str]) -> str:
-    """One alternation, longest first; any run of spaces matches any white space, and a
-    straight apostrophe matches a curly one (Word and Outlook write "Alzheimer’s")."""
-    escaped = (
-        regex.escape(t).replace(r"\ ", r"\s+").replace("'", "['’]").replace(r"\'", "['’]")
-        for t in sorted(set(terms), key=len)
-    )
-    return "|".join(reversed(list(escaped)))
+
+_END = ""  # the key that marks, in a trie node, that a term ends there
+_APOSTROPHES = ("'", "’")
+_WORD_START = regex.compile(r"\w")
+
+
+def _case_classes(chars: Iterable[str]) -> dict[str, str]:
+    """Each character mapped to the first, in code point order, of those that match it
+    regardless of case, as the regex engine decides ("K", "k" and the Kelvin sign are one)."""
+    firsts: list[str] = []
+    first_of: dict[str, str] = {}
+    for char in sorted(set(chars)):
+        same = (f for f in firsts if regex.fullmatch(f"(?i:{regex.escape(f)})", char))
+        first_of[char] = next(same, char)
+        if first_of[char] == char:
+            firsts.append(char)
+    return first_of
+
+
+def _alternation(terms: Iterable[str], *, ignore_case: bool) -> str:
+    """A regex for any of ``terms``, the longest first where several match at one place; a
+    space matches any run of white space, and a straight apostrophe a curly one too (Word and
+    Outlook write "Alzheimer’s").
+
+    The terms are written as a trie, ``(?:a(?:buse(?:d|r)?|...)|...)``, not as a flat
+    alternation, which the engine would try term by term at every position of the text. The
+    trie keeps the flat alternation's longest-first order because siblings never match the
+    same character (a straight apostrophe becomes both apostrophes; with ``ignore_case`` the
+    characters equal regardless of case are one key; terms hold no white space but spaces,
+    which rules.py checks): a text can follow one path only, and on it a longer branch is
+    tried before the term that ends sooner.
+    """
+    terms = list(terms)
+    key = _case_classes(c for t in (*terms, *_APOSTROPHES) for c in t) if ignore_case else {}
+    root: _Trie = {}
+    for term in terms:
+        nodes = [root]
+        for char in term:
+            options = _APOSTROPHES if char == "'" else (char,)
+            nodes = [node.setdefault(key.get(o, o), {}) for node in nodes for o in options]
+        for node in nodes:
+            node[_END] = {}
+    return _trie_pattern(root)
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = [
+        (r"\s+" if char == " " else regex.escape(char)) + _trie_pattern(child)
+        for char, child in sorted(node.items())
+        if char != _END
+    ]
+    if not branches:
+        return ""
+    body = "|".join(branches)
+    if _END in node:
+        return f"(?:{body})?"  # greedy: the longer terms are tried first
+    return body if len(branches) == 1 else f"(?:{body})"
 
 
 def _has_acronym(term: str) -> bool:
@@ -45,11 +97,16 @@ class TermListRecognizer(EntityRecognizer):
                 self._group_of[word if is_acronym else word.casefold()] = group
         parts = []
         if folded:
-            parts.append(f"(?i:{_alternation(folded)})")
+            parts.append(f"(?i:{_alternation(folded, ignore_case=True)})")
         if exact:
-            parts.append(f"(?-i:{_alternation(exact)})")
+            parts.append(f"(?-i:{_alternation(exact, ignore_case=False)})")
+        # When every term starts with a letter or digit, a match starts at a word boundary;
+        # saying so lets the engine skip to the next one (the search takes 2.5 times less).
+        start = (
+            r"\b(?<![\w-])" if all(_WORD_START.match(w) for w in folded + exact) else r"(?<![\w-])"
+        )
         self._pattern = regex.compile(
-            rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])" if parts else r"(?!)"
+            rf"{start}(?:{'|'.join(parts)})(?![\w-])" if parts else r"(?!)"
         )
         self._entity = terms.entity
         self._label = terms.entity.lower()

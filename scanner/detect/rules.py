@@ -19,6 +19,9 @@ from scanner.rules_file import Reader, load_yaml
 
 DEFAULT_RULES = Path(__file__).resolve().parents[2] / "rules" / "recognizers.yaml"
 BUILTIN_RECOGNIZERS = frozenset({"CreditCardRecognizer", "IbanRecognizer"})
+# Term lists: a space in a term matches any white space in a text, so other white space in a
+# term (a pasted non-breaking space) is a mistake; the term-list trie relies on there being none.
+_OTHER_WHITE_SPACE = regex.compile(r"[^\S ]")
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,14 @@ def _term_list(path: Path) -> TermList:
     for name, _terms in groups_reader.mapping.items():
         if name == "__line__":
             continue
-        groups.append((str(name), groups_reader.strings(str(name))))
+        terms = groups_reader.strings(str(name))
+        for term in terms:
+            if _OTHER_WHITE_SPACE.search(term):
+                raise groups_reader.fail(
+                    f"'{name}': a term holds a tab, line break or other white space than a "
+                    "space; separate its words with spaces (any white space in a text matches)"
+                )
+        groups.append((str(name), terms))
     return TermList(top.get("entity", str), top.score("score"), tuple(groups), str(path))
 
 
@@ -131,6 +141,8 @@ def _read_lines(path: Path, reader: Reader) -> frozenset[str]:
 
 def unaccented(word: str) -> str:
     """``word`` in lower case without diacritics: "Siobhán" and "siobhan" look up alike."""
+    if word.isascii():  # nothing to decompose (it is called for every word of a text)
+        return word.lower()
     decomposed = unicodedata.normalize("NFD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

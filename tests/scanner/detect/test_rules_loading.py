@@ -62,3 +62,13 @@ def test_missing_term_list_is_reported(rules_dir):
     (rules_dir / "terms" / "safeguarding.yaml").unlink()
     with pytest.raises(RulesError, match=r"safeguarding\.yaml: cannot read"):
         load_rules(rules_dir / "recognizers.yaml")
+
+
+def test_term_with_other_white_space_is_reported(rules_dir):
+    """A term holding a non-breaking space is refused: a space in a term already matches any
+    white space, and the term pattern relies on terms holding no other."""
+    path = rules_dir / "terms" / "safeguarding.yaml"
+    _edit(path, '"physical abuse"', '"physical\u00a0abuse"')
+    with pytest.raises(RulesError, match="separate its words with spaces") as error:
+        load_rules(rules_dir / "recognizers.yaml")
+    assert str(error.value).startswith(f"{path}:")
