@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 
 import regex
@@ -92,3 +93,9 @@ class ConfideNlpEngine(SpacyNlpEngine):
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         doc = self._spacy(self.capitalise_names(text))
         return self._doc_to_nlp_artifact(doc, language)
+
+    def process_texts(self, texts: Sequence[str], language: str) -> list[NlpArtifacts]:
+        """``process_text`` for each text, all in one pass of the model (spaCy's ``pipe``)."""
+        capitalised = [self.capitalise_names(text) for text in texts]
+        docs = self._spacy.pipe(capitalised, batch_size=max(1, len(texts)))
+        return [self._doc_to_nlp_artifact(doc, language) for doc in docs]
