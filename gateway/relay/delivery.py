@@ -142,10 +142,15 @@ def forget_claims(node: str) -> None:
     )
 
 
-def next_due() -> datetime | None:
-    """When the earliest queued delivery is due, if there is one."""
+def next_due(now: datetime) -> datetime | None:
+    """When the earliest queued delivery that nobody has claimed is due, if there is one.
+
+    Claimed ones are left out: they are being sent (counting them, a node would poll without
+    pause while it sends), and a claim that lapses is found by the next poll.
+    """
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     return (  # type: ignore[no-any-return]  # Django ships no type information
-        Delivery.objects.filter(state=DeliveryState.QUEUED)
+        Delivery.objects.filter(free, state=DeliveryState.QUEUED)
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()

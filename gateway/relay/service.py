@@ -251,7 +251,7 @@ class RelayService:
 
     async def _wait_for_deliveries(self) -> None:
         try:
-            due = await asyncio.to_thread(delivery.next_due)
+            due = await asyncio.to_thread(delivery.next_due, datetime.now(UTC))
         except Exception:  # noqa: BLE001  # our outage (database): look again after a poll
             due = None
         wait = POLL_SECONDS

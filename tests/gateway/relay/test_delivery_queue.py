@@ -66,3 +66,18 @@ def test_a_claim_with_too_little_time_left_is_not_used():
     )
     assert delivery.deliver_claimed(sender, copy.id) is False
     assert Delivery.objects.get(copy=copy).attempts == 0
+
+
+def test_next_due_leaves_out_claimed_deliveries():
+    """A delivery being sent is not due: counting it, the claiming loop would never pause."""
+    now = datetime.now(UTC)
+    copy = _copy()
+    lease = now + timedelta(minutes=15)
+    Delivery.objects.create(copy=copy, recipient="b@example.net", next_attempt_at=now,
+                            claimed_by="relay-1", claimed_until=lease)  # fmt: skip
+    assert delivery.next_due(now) is None
+    retry = now + timedelta(minutes=3)
+    Delivery.objects.create(copy=copy, recipient="c@example.net", next_attempt_at=retry)
+    assert delivery.next_due(now) == retry
+    # Once the claim lapses, the first delivery is due again.
+    assert delivery.next_due(now + timedelta(minutes=16)) == now
