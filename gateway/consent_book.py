@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Q
 
 from gateway.register.models import (
     Consent,
@@ -45,11 +46,20 @@ class DjangoConsentBook:
 
     def version(self) -> str:
         """The revision counter, plus the subject count and latest change as a backstop for
-        writes that bypass it (a ``QuerySet.update()``)."""
-        revision = RegisterRevision.objects.filter(pk=1).values_list("number", flat=True).first()
-        summary = Subject.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
-        latest = summary["latest"].isoformat() if summary["latest"] else "-"
-        return f"{revision or 0}:{summary['count']}:{latest}"
+        writes that bypass it (a ``QuerySet.update()``).
+
+        Asked before every message is judged, so it is one raw query: through the ORM, the
+        two queries cost ten times as much (building them, not running them)."""
+        quote = connection.ops.quote_name
+        revisions, subjects = (quote(m._meta.db_table) for m in (RegisterRevision, Subject))
+        query = (  # quoted table and column names, no input
+            f"SELECT (SELECT {quote('number')} FROM {revisions} WHERE id = 1),"  # noqa: S608
+            f" COUNT(*), MAX({quote('updated_at')}) FROM {subjects}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            number, count, latest = cursor.fetchone()
+        return f"{number or 0}:{count}:{latest or '-'}"
 
     def subjects(self) -> Iterator[KnownSubject]:
         """Every subject, in chunks by primary key: four queries per chunk, no model objects."""
