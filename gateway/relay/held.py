@@ -64,7 +64,7 @@ def _queue_release(outcome: Outcome, sealer: Sealer, banner: Banner) -> None:
         marked = with_banner(sealer.unseal(bytes(message.sealed)), banner)
     except TransformError as exc:
         raise DecisionRefused(f"it cannot be marked CONFIDENTIAL: {exc}") from None
-    content = with_headers(marked, confide_headers(message, "banner"))
+    content = with_headers(marked, confide_headers(message.id, "banner"))
     copy = Copy.objects.create(
         message=message,
         kind=CopyKind.BANNER,

@@ -114,17 +114,20 @@ class NotOurs(Exception):
     """The message is done, or another node holds it (this node's lease lapsed)."""
 
 
-def process(pipeline: Pipeline, message_id: uuid.UUID) -> list[Outbound]:
-    """Scan, decide and prepare copies for a message this node has claimed; returns the
+def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Outbound]:
+    """Scan, decide and prepare copies for a message this node has claimed: the one just
+    received, handed over as it is, or one read from the database by its id. Returns the
     copies to send, their deliveries claimed by this node.
 
     Raises ``NotOurs`` if the message is not this node's to process (any more).
     """
     now = datetime.now(UTC)
-    message = spool.claimed(message_id, pipeline.node, now)
-    if message is None:
-        raise NotOurs(str(message_id))
-    raw = pipeline.sealer.unseal(bytes(message.sealed))
+    if isinstance(message, uuid.UUID):
+        found = spool.claimed(pipeline.sealer, message, pipeline.node, now)
+        if found is None:
+            raise NotOurs(str(message))
+        message = found
+    raw = message.content
     result = _scan(pipeline, message, raw)
     verdicts = judge(
         result,
@@ -147,7 +150,7 @@ def process(pipeline: Pipeline, message_id: uuid.UUID) -> list[Outbound]:
     return outbound
 
 
-def _scan(pipeline: Pipeline, message: Message, raw: bytes) -> ScanResult:
+def _scan(pipeline: Pipeline, message: spool.Received, raw: bytes) -> ScanResult:
     if message.scan_attempts > MAX_SCAN_ATTEMPTS:
         reason = f"scanning it stopped a worker {message.scan_attempts - 1} times"
         return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(reason,)), ())
@@ -165,7 +168,7 @@ class _Plan:
 
 def _plan(
     pipeline: Pipeline,
-    message: Message,
+    message: spool.Received,
     raw: bytes,
     result: ScanResult,
     verdicts: dict[str, Verdict],
@@ -176,7 +179,7 @@ def _plan(
     for address, verdict in verdicts.items():
         removals = _removals(pipeline.policy, result, verdict)
         outcome = Outcome(
-            message=message,
+            message_id=message.id,
             recipient=address,
             action=verdict.action,
             rules=list(verdict.rules),
@@ -199,7 +202,7 @@ def _plan(
                     outcome.rules = [*outcome.rules, "cannot-transform"]
                     outcome.reasons = [*outcome.reasons, str(exc)]
             continue
-        content = with_headers(content, confide_headers(message, action))
+        content = with_headers(content, confide_headers(message.id, action))
         copy = Copy(
             message_id=message.id,
             kind=action,
@@ -239,16 +242,16 @@ def _content(
     return content
 
 
-def confide_headers(message: Message, action: str) -> list[tuple[str, str]]:
+def confide_headers(message_id: uuid.UUID, action: str) -> list[tuple[str, str]]:
     return [
         ("X-Confide-Processed", "yes"),
-        ("X-Confide-Id", str(message.id)),
+        ("X-Confide-Id", str(message_id)),
         ("X-Confide-Verdict", action),
     ]
 
 
 def _notice(
-    pipeline: Pipeline, message: Message, raw: bytes, held: list[Outcome]
+    pipeline: Pipeline, message: spool.Received, raw: bytes, held: list[Outcome]
 ) -> tuple[Copy, bytes]:
     content = hold_notice(
         original=raw,
@@ -270,7 +273,7 @@ def _notice(
     return copy, content
 
 
-def _record(pipeline: Pipeline, message: Message, plan: _Plan) -> list[Outbound]:
+def _record(pipeline: Pipeline, message: spool.Received, plan: _Plan) -> list[Outbound]:
     """Record the outcomes and copies, and mark the message processed, if it is still this
     node's; the deliveries are created claimed by this node, which sends them next."""
     now = datetime.now(UTC)

@@ -71,6 +71,9 @@ class RelayService:
         # Messages to scan, and whether this node already holds the claim for this attempt.
         self._to_scan: asyncio.Queue[tuple[uuid.UUID, bool]] = asyncio.Queue()
         self._scanning: set[uuid.UUID] = set()
+        # Messages just received and claimed, handed to a worker as they are rather than read
+        # back from the database.
+        self._received: dict[uuid.UUID, spool.Received] = {}
         # Copies whose deliveries this node has claimed, to send: handed over by a worker, or
         # the id of a copy claimed from the queue in the database.
         self._to_deliver: asyncio.Queue[delivery.Outbound | int] = asyncio.Queue()
@@ -130,17 +133,24 @@ class RelayService:
     def _store(self, envelope: Envelope, session: Session) -> uuid.UUID:
         credentials = session.auth_data  # the LoginPassword our auth_PLAIN/auth_LOGIN returned
         login = credentials.login if isinstance(credentials, LoginPassword) else None
-        message_id = spool.store(
+        mail_from = _null_sender_as_empty(envelope.mail_from)
+        recipients = list(envelope.rcpt_tos)
+        content = envelope.original_content or b""
+        stored = spool.store(
             self.sealer,
-            mail_from=_null_sender_as_empty(envelope.mail_from),
-            recipients=list(envelope.rcpt_tos),
-            content=envelope.original_content or b"",
+            mail_from=mail_from,
+            recipients=recipients,
+            content=content,
             client_address=str(session.peer[0]) if session.peer else "",
             authenticated_as=login.decode("utf-8", "replace") if isinstance(login, bytes) else "",
             node=self.node,
         )
         crash_point(STORED)
-        return message_id
+        if stored.new:  # a resend's earlier message is read back, its claim checked
+            self._received[stored.id] = spool.Received(
+                stored.id, mail_from, recipients, content, scan_attempts=1
+            )
+        return stored.id
 
     def _stored(self, message_id: uuid.UUID) -> None:
         self._queue_scan(message_id, claimed=True)  # store claimed it for this node
@@ -195,7 +205,8 @@ class RelayService:
             ):
                 self._scanning.discard(message_id)  # done, or another node has it
                 return
-            copies = await loop.run_in_executor(pool, worker.process_in_worker, str(message_id))
+            message = self._received.pop(message_id, None) or message_id
+            copies = await loop.run_in_executor(pool, worker.process_in_worker, message)
             self._scanning.discard(message_id)
             for outbound in copies:
                 self._to_deliver.put_nowait(outbound)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -25,6 +27,26 @@ RESEND_WINDOW = timedelta(hours=24)
 SCAN_LEASE = timedelta(minutes=10)
 
 
+class Stored(NamedTuple):
+    """The id a received message is stored under; ``new`` is false for a resend of an earlier
+    message (the same envelope and bytes), whose id it is."""
+
+    id: uuid.UUID
+    new: bool
+
+
+@dataclass(frozen=True)
+class Received:
+    """A stored message as a scanning worker needs it: its envelope, its content (unsealed)
+    and how many scan attempts have been claimed for it."""
+
+    id: uuid.UUID
+    mail_from: str
+    recipients: list[str]
+    content: bytes
+    scan_attempts: int
+
+
 def store(
     sealer: Sealer,
     *,
@@ -34,7 +56,7 @@ def store(
     client_address: str,
     authenticated_as: str = "",
     node: str,
-) -> uuid.UUID:
+) -> Stored:
     """Store one received message durably (the COMMIT is synchronous), claimed by ``node``
     for its first scan attempt, and return its id.
 
@@ -49,7 +71,7 @@ def store(
             .first()
         )
         if earlier is not None:
-            return earlier  # type: ignore[no-any-return]  # Django ships no type information
+            return Stored(earlier, new=False)
         message = Message.objects.create(
             digest=digest,
             mail_from=mail_from,
@@ -62,7 +84,7 @@ def store(
             claimed_by=node,
             claimed_until=timezone.now() + SCAN_LEASE,
         )
-    return message.id  # type: ignore[no-any-return]
+    return Stored(message.id, new=True)
 
 
 def _digest(mail_from: str, recipients: list[str], content: bytes) -> str:
@@ -104,10 +126,16 @@ def _claim(messages: QuerySet[Message], node: str, now: datetime) -> int:
     )
 
 
-def claimed(message_id: uuid.UUID, node: str, now: datetime) -> Message | None:
+def claimed(sealer: Sealer, message_id: uuid.UUID, node: str, now: datetime) -> Received | None:
     """The message if ``node`` holds a live claim on it and it is still to be processed."""
-    return (  # type: ignore[no-any-return]  # Django ships no type information
+    found = (
         Message.objects.filter(
             id=message_id, state=MessageState.RECEIVED, claimed_by=node, claimed_until__gt=now
-        ).first()
+        )
+        .values_list("mail_from", "recipients", "sealed", "scan_attempts")
+        .first()
     )
+    if found is None:
+        return None
+    mail_from, recipients, sealed, scan_attempts = found
+    return Received(message_id, mail_from, recipients, sealer.unseal(bytes(sealed)), scan_attempts)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from gateway.relay.delivery import Outbound
     from gateway.relay.processing import Pipeline
+    from gateway.relay.spool import Received
 
 _pipeline: Pipeline | None = None
 
@@ -32,9 +33,10 @@ def start_worker() -> None:
     _pipeline = Pipeline.from_settings(load_settings(), scanner)
 
 
-def process_in_worker(message_id: str) -> list[Outbound]:
-    """Process one message in a worker started by ``start_worker``; the copies to send."""
+def process_in_worker(message: Received | uuid.UUID) -> list[Outbound]:
+    """Process one message in a worker started by ``start_worker``: the one just received,
+    or one to read by its id. The copies to send."""
     from gateway.relay.processing import process
 
     assert _pipeline is not None, "start_worker() has not run in this process"
-    return process(_pipeline, uuid.UUID(message_id))
+    return process(_pipeline, message)

@@ -24,7 +24,7 @@ def _copy() -> Copy:
         content=b"Subject: x\r\n\r\nhello\r\n",
         client_address="127.0.0.1",
         node="relay-1",
-    )
+    ).id
     message = Message.objects.get(id=message_id)
     return Copy.objects.create(message=message, kind="release", sealed=SEALER.seal(b"x"))
 

@@ -36,7 +36,7 @@ def held(sealer: Sealer) -> Outcome:
         content=EXAMPLE.read_bytes().replace(b"\n", b"\r\n"),
         client_address="127.0.0.1",
         node="relay-1",
-    )
+    ).id
     return Outcome.objects.create(
         message=Message.objects.get(id=message_id),
         recipient="advice@citizensadvice.example",

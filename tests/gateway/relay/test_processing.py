@@ -1,0 +1,94 @@
+"""A stored message through a scanning worker's pipeline: handed over as just received, or
+read back by its id, and recorded only while this node still holds it."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from gateway.config import Settings
+from gateway.relay import processing, spool
+from gateway.relay.models import Delivery, Message, MessageState, Outcome
+from gateway.scanning import build_scanner
+
+pytestmark = pytest.mark.django_db
+
+INTERNAL = "riverside-carers.example.org"
+CONTENT = (
+    b"From: Priya <priya.sharma@riverside-carers.example.org>\r\n"
+    b"To: colleague@riverside-carers.example.org\r\n"
+    b"Subject: rota\r\n\r\nThe rota for next week is attached to the shared calendar.\r\n"
+)
+MESSAGE = {
+    "mail_from": f"priya.sharma@{INTERNAL}",
+    "recipients": [f"colleague@{INTERNAL}"],
+    "content": CONTENT,
+    "client_address": "127.0.0.1",
+}
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[processing.Pipeline]:
+    folder: Path = tmp_path_factory.mktemp("pipeline")
+    settings = Settings(
+        data_dir=folder,
+        organisation={"name": "Riverside Carers' Centre", "internal_domains": [INTERNAL]},
+        relay={"node": "relay-1", "hostname": f"relay.{INTERNAL}"},
+    )
+    with build_scanner(extraction_workers=1) as scanner:
+        yield processing.Pipeline.from_settings(settings, scanner)
+
+
+def _received(pipeline: processing.Pipeline) -> spool.Received:
+    stored = spool.store(pipeline.sealer, **MESSAGE, node=pipeline.node)
+    assert stored.new
+    return spool.Received(
+        stored.id, MESSAGE["mail_from"], MESSAGE["recipients"], CONTENT, scan_attempts=1
+    )
+
+
+def test_a_message_handed_over_is_recorded_with_its_deliveries_claimed(
+    pipeline: processing.Pipeline,
+):
+    received = _received(pipeline)
+    [outbound] = processing.process(pipeline, received)
+    assert outbound.content.startswith(b"X-Confide-Processed: yes\r\n")
+    assert [d.recipient for d in outbound.deliveries] == MESSAGE["recipients"]
+    message = Message.objects.get(id=received.id)
+    assert (message.state, message.claimed_by) == (MessageState.PROCESSED, "")
+    assert list(Outcome.objects.values_list("recipient", "action")) == [
+        (f"colleague@{INTERNAL}", "release")
+    ]
+    assert Delivery.objects.get().claimed_by == "relay-1"
+
+
+def test_a_message_read_back_by_id_is_processed_the_same_way(pipeline: processing.Pipeline):
+    received = _received(pipeline)
+    [outbound] = processing.process(pipeline, received.id)
+    assert outbound.content.endswith(CONTENT.partition(b"\r\n\r\n")[2])
+    assert Message.objects.get(id=received.id).state == MessageState.PROCESSED
+
+
+def test_a_message_another_node_took_over_is_not_recorded_twice(
+    pipeline: processing.Pipeline,
+):
+    """The lease lapsed while the message waited, and another node claimed it: this node's
+    scan of the copy it was handed is thrown away, nothing recorded."""
+    received = _received(pipeline)
+    later = datetime.now(UTC) + spool.SCAN_LEASE + timedelta(seconds=1)
+    assert spool.claim_waiting("relay-2", later) == [received.id]
+    with pytest.raises(processing.NotOurs):
+        processing.process(pipeline, received)
+    assert not Outcome.objects.exists()
+    assert not Delivery.objects.exists()
+    message = Message.objects.get(id=received.id)
+    assert (message.state, message.claimed_by) == (MessageState.RECEIVED, "relay-2")
+
+
+def test_a_message_done_already_is_not_ours_when_read_back(pipeline: processing.Pipeline):
+    received = _received(pipeline)
+    processing.process(pipeline, received)
+    with pytest.raises(processing.NotOurs):
+        processing.process(pipeline, received.id)
+    assert Outcome.objects.count() == 1
