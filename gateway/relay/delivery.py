@@ -1,29 +1,26 @@
 """Sending released copies to the upstream MTA, and what happens when it says no.
 
 The queue is the ``Delivery`` table, so it survives restarts. A node claims due deliveries
-with a lease, sends each copy once to all its claimed recipients (smtplib, in a thread), and
-records every recipient's answer: 2xx sent; 4xx or no connection, retried with back-off;
-5xx, or too long in the queue, failed with a bounce (RFC 3464) to the sender. The only moment
-a second delivery can happen is a death between the upstream's 250 and recording it.
+with a lease, sends each copy once to all its claimed recipients (``upstream.send``, in a
+thread), and records every recipient's answer: 2xx sent; 4xx or no connection, retried with
+back-off; 5xx, or too long in the queue, failed with a bounce (RFC 3464) to the sender. The
+only moment a second delivery can happen is a death between the upstream's 250 and recording
+it.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import re
-import smtplib
-import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
 
-from gateway.config import UpstreamSettings
 from gateway.relay.crash_points import DELIVERY_CLAIMED, UPSTREAM_ACCEPTED, crash_point
 from gateway.relay.models import Copy, CopyKind, Delivery, DeliveryState
 from gateway.relay.notices import FailedRecipient, delivery_failure, enhanced_status
+from gateway.relay.upstream import Connections, Reply, send
 from gateway.sealing import Sealer
 
 log = logging.getLogger("confide.relay.delivery")
@@ -48,21 +45,10 @@ class Retry:
 
 
 @dataclass(frozen=True)
-class Reply:
-    """The upstream's answer for one recipient; code 0 means no answer (no connection)."""
-
-    code: int
-    text: str
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.text}" if self.code else self.text
-
-
-@dataclass(frozen=True)
 class Sender:
     """What a node needs to deliver: where to, how to seal, how to retry, who it is."""
 
-    upstream: UpstreamSettings
+    connections: Connections
     sealer: Sealer
     retry: Retry
     node: str
@@ -130,7 +116,8 @@ def deliver(sender: Sender, outbound: Outbound) -> bool:
         return False
     copy, content = outbound.copy, outbound.content
     crash_point(DELIVERY_CLAIMED)
-    replies = send(sender.upstream, sender.hostname, copy.mail_from, content, deliveries)
+    recipients = [d.recipient for d in deliveries]
+    replies = send(sender.connections, copy.mail_from, content, recipients)
     crash_point(UPSTREAM_ACCEPTED)
     return _record(sender, copy, content, deliveries, replies)
 
@@ -155,92 +142,6 @@ def next_due(now: datetime) -> datetime | None:
         .values_list("next_attempt_at", flat=True)
         .first()
     )
-
-
-def send(
-    upstream: UpstreamSettings,
-    local_hostname: str,
-    mail_from: str,
-    content: bytes,
-    deliveries: list[Delivery],
-) -> dict[str, Reply]:
-    """One SMTP transaction upstream; each recipient's reply (smtplib sends only CRLF line
-    endings and dot-stuffs the data)."""
-    recipients = [d.recipient for d in deliveries]
-    replies: dict[str, Reply] = {}
-    try:
-        with _connect(upstream, local_hostname) as smtp:
-            options = []
-            if smtp.has_extn("8bitmime") and any(b > 0x7F for b in content):
-                options.append("BODY=8BITMIME")
-            if smtp.has_extn("size"):
-                options.append(f"SIZE={len(content)}")
-            code, text = smtp.mail(mail_from, options)
-            if code >= 400:
-                return dict.fromkeys(recipients, _reply(code, text))
-            accepted = []
-            for address in recipients:
-                code, text = smtp.rcpt(address)
-                replies[address] = _reply(code, text)
-                if 200 <= code < 300:
-                    accepted.append(address)
-            if not accepted:
-                smtp.rset()
-                return replies
-            code, text = smtp.data(_crlf_only(content))
-            for address in accepted:
-                replies[address] = _reply(code, text)
-    except (OSError, smtplib.SMTPException) as exc:
-        # No answer for whoever has none yet: not refused, so retried.
-        failure = Reply(0, f"no answer from the upstream ({type(exc).__name__})")
-        for address in recipients:
-            if address not in replies or 200 <= replies[address].code < 300:
-                replies[address] = failure
-    return replies
-
-
-_LINE_END = re.compile(rb"\r\n|\r|\n")
-
-
-def _crlf_only(content: bytes) -> bytes:
-    """Every line ending as CRLF: a bare LF or CR that some server downstream might read as a
-    line end (and so as an end of data) never leaves the relay. smtplib dot-stuffs after."""
-    return _LINE_END.sub(b"\r\n", content)
-
-
-def _connect(upstream: UpstreamSettings, local_hostname: str) -> smtplib.SMTP:
-    timeout = upstream.timeout_seconds
-    context = _tls_context(upstream) if upstream.tls != "none" else None
-    smtp: smtplib.SMTP
-    if upstream.tls == "tls":
-        smtp = smtplib.SMTP_SSL(
-            upstream.host, upstream.port, local_hostname, timeout=timeout, context=context
-        )
-    else:
-        smtp = smtplib.SMTP(upstream.host, upstream.port, local_hostname, timeout=timeout)
-    smtp.ehlo()
-    if upstream.tls == "starttls":
-        smtp.starttls(context=context)
-        smtp.ehlo()
-    if upstream.username:
-        smtp.login(upstream.username, upstream.password)
-    return smtp
-
-
-@functools.cache
-def _tls_context(upstream: UpstreamSettings) -> ssl.SSLContext:
-    """The TLS settings for the upstream, built once (loading the CA store costs ~20 ms)."""
-    context = ssl.create_default_context(cafile=upstream.ca_file)
-    if not upstream.verify_certificate:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-def _reply(code: int, text: bytes | str) -> Reply:
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    return Reply(code, " ".join(text.split()))
 
 
 def _record(

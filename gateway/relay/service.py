@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
 from gateway.config import Settings, host_and_port
-from gateway.relay import delivery, processing, spool, worker
+from gateway.relay import delivery, processing, spool, upstream, worker
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
 from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
@@ -55,7 +55,7 @@ class RelayService:
             auth_failure_window_seconds=relay.auth_failure_window_seconds,
         )
         self.sender = delivery.Sender(
-            upstream=relay.upstream,
+            connections=upstream.Connections(relay.upstream, self.hostname),
             sealer=self.sealer,
             retry=delivery.Retry(
                 relay.retry_initial_seconds,
@@ -111,6 +111,7 @@ class RelayService:
         finally:
             server.close()
             self._pool.shutdown(wait=False, cancel_futures=True)
+            self.sender.connections.close()
 
     def _tls_context(self) -> ssl.SSLContext | None:
         relay = self.settings.relay

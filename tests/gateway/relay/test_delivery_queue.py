@@ -9,6 +9,7 @@ from cryptography.fernet import Fernet
 from gateway.config import UpstreamSettings
 from gateway.relay import delivery, spool
 from gateway.relay.models import Copy, Delivery, Message
+from gateway.relay.upstream import Connections
 from gateway.sealing import Sealer
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_a_claim_with_too_little_time_left_is_not_used():
     Delivery.objects.create(copy=copy, recipient="b@example.net", claimed_by="relay-1",
                             claimed_until=now + delivery.SEND_MARGIN / 2)  # fmt: skip
     sender = delivery.Sender(
-        upstream=UpstreamSettings(port=9),  # discard: nothing may be sent
+        connections=Connections(UpstreamSettings(port=9), "relay.example.org"),  # nothing sent
         sealer=SEALER,
         retry=delivery.Retry(1, 60, timedelta(hours=1)),
         node="relay-1",

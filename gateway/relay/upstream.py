@@ -1,0 +1,218 @@
+"""The SMTP client side: one transaction to the upstream MTA per copy, over connections kept
+open between copies.
+
+A new connection costs both ends a TCP handshake, a greeting and EHLO (and STARTTLS and AUTH
+where configured), which is more than sending a short message. So a connection that ended
+its transaction cleanly is kept for the next copy, for ``KEEP_IDLE_SECONDS`` at most, and
+one the upstream closed meanwhile is replaced before anything is sent on it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import smtplib
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+
+from gateway.config import UpstreamSettings
+
+# How long an idle connection is kept. Well under the 300 s an SMTP server may wait for a
+# command (RFC 5321 section 4.5.3.2.7); servers under load close idle clients sooner.
+KEEP_IDLE_SECONDS = 10.0
+# Idle connections kept at most (one per copy sent at the same time is enough).
+KEEP_AT_MOST = 8
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The upstream's answer for one recipient; code 0 means no answer (no connection)."""
+
+    code: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}" if self.code else self.text
+
+
+class Connections:
+    """Connections to the upstream, opened on demand and kept while idle; thread-safe (each
+    connection is used by one thread at a time)."""
+
+    def __init__(
+        self,
+        upstream: UpstreamSettings,
+        local_hostname: str,
+        keep_idle_seconds: float = KEEP_IDLE_SECONDS,
+        keep_at_most: int = KEEP_AT_MOST,
+    ) -> None:
+        self.upstream = upstream
+        self.local_hostname = local_hostname
+        self.keep_idle_seconds = keep_idle_seconds
+        self.keep_at_most = keep_at_most
+        self._idle: list[tuple[smtplib.SMTP, float]] = []  # each with when it was put back
+        self._lock = threading.Lock()
+
+    def open(self) -> smtplib.SMTP:
+        """A new connection, greeted (and secured and logged in, as configured)."""
+        upstream = self.upstream
+        timeout = upstream.timeout_seconds
+        context = _tls_context(upstream) if upstream.tls != "none" else None
+        smtp: smtplib.SMTP
+        if upstream.tls == "tls":
+            smtp = smtplib.SMTP_SSL(
+                upstream.host, upstream.port, self.local_hostname, timeout=timeout, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(upstream.host, upstream.port, self.local_hostname, timeout=timeout)
+        try:
+            smtp.ehlo()
+            if upstream.tls == "starttls":
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if upstream.username:
+                smtp.login(upstream.username, upstream.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def take(self) -> smtplib.SMTP | None:
+        """A kept connection that has not been idle too long, if there is one."""
+        stale: list[smtplib.SMTP] = []
+        found = None
+        with self._lock:
+            oldest = time.monotonic() - self.keep_idle_seconds
+            while self._idle:
+                smtp, since = self._idle.pop()
+                if since >= oldest:
+                    found = smtp
+                    break
+                stale.append(smtp)
+        for smtp in stale:
+            _quit(smtp)
+        return found
+
+    def put_back(self, smtp: smtplib.SMTP) -> None:
+        """Keep a connection whose last transaction ended cleanly, for the next copy."""
+        with self._lock:
+            if len(self._idle) < self.keep_at_most:
+                self._idle.append((smtp, time.monotonic()))
+                return
+        _quit(smtp)
+
+    def close(self) -> None:
+        """Close every kept connection (at shutdown)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for smtp, _ in idle:
+            _quit(smtp)
+
+
+def send(
+    connections: Connections, mail_from: str, content: bytes, recipients: list[str]
+) -> dict[str, Reply]:
+    """One SMTP transaction upstream; each recipient's reply (smtplib sends only CRLF line
+    endings and dot-stuffs the data)."""
+    replies: dict[str, Reply] = {}
+    smtp = None
+    try:
+        smtp, (code, text) = _start(connections, mail_from, content)
+        if code >= 400:
+            _end(connections, smtp, code)
+            return dict.fromkeys(recipients, _reply(code, text))
+        accepted = []
+        for address in recipients:
+            code, text = smtp.rcpt(address)
+            replies[address] = _reply(code, text)
+            if 200 <= code < 300:
+                accepted.append(address)
+        if accepted:  # (after a 421, DATA fails and nobody counts as sent)
+            code, text = smtp.data(_crlf_only(content))
+            for address in accepted:
+                replies[address] = _reply(code, text)
+        _end(connections, smtp, code)
+    except (OSError, smtplib.SMTPException) as exc:
+        if smtp is not None:
+            smtp.close()
+        # No answer for whoever has none yet: not refused, so retried.
+        failure = Reply(0, f"no answer from the upstream ({type(exc).__name__})")
+        for address in recipients:
+            if address not in replies or 200 <= replies[address].code < 300:
+                replies[address] = failure
+    return replies
+
+
+def _start(
+    connections: Connections, mail_from: str, content: bytes
+) -> tuple[smtplib.SMTP, tuple[int, bytes]]:
+    """MAIL FROM on a kept connection, or on a new one if there is none or the upstream has
+    closed it (nothing was sent on it, so starting again is safe)."""
+    smtp = connections.take()
+    if smtp is not None:
+        try:
+            reply = _mail(smtp, mail_from, content)
+            if reply[0] != 421:
+                return smtp, reply
+        except (OSError, smtplib.SMTPServerDisconnected):
+            pass
+        smtp.close()
+    smtp = connections.open()
+    return smtp, _mail(smtp, mail_from, content)
+
+
+def _mail(smtp: smtplib.SMTP, mail_from: str, content: bytes) -> tuple[int, bytes]:
+    options = []
+    if smtp.has_extn("8bitmime") and any(b > 0x7F for b in content):
+        options.append("BODY=8BITMIME")
+    if smtp.has_extn("size"):
+        options.append(f"SIZE={len(content)}")
+    return smtp.mail(mail_from, options)
+
+
+def _end(connections: Connections, smtp: smtplib.SMTP, last_code: int) -> None:
+    """Keep the connection if the upstream is still talking to it: after a completed
+    transaction, or after a refusal that RSET clears."""
+    if last_code == 421:
+        smtp.close()
+        return
+    if not 200 <= last_code < 300:  # refused before DATA: the transaction is still open
+        code, _ = smtp.rset()
+        if code != 250:
+            smtp.close()
+            return
+    connections.put_back(smtp)
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def _crlf_only(content: bytes) -> bytes:
+    """Every line ending as CRLF: a bare LF or CR that some server downstream might read as a
+    line end (and so as an end of data) never leaves the relay. smtplib dot-stuffs after."""
+    return _LINE_END.sub(b"\r\n", content)
+
+
+@functools.cache
+def _tls_context(upstream: UpstreamSettings) -> ssl.SSLContext:
+    """The TLS settings for the upstream, built once (loading the CA store costs ~20 ms)."""
+    context = ssl.create_default_context(cafile=upstream.ca_file)
+    if not upstream.verify_certificate:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _reply(code: int, text: bytes | str) -> Reply:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return Reply(code, " ".join(text.split()))
