@@ -192,6 +192,8 @@ class RelayService:
                 log.error("could not look for unclaimed messages (%s)", type(exc).__name__)
                 continue
             for message_id in unclaimed:
+                # Claimed again, with another attempt counted: read back, not handed over.
+                self._received.pop(message_id, None)
                 self._queue_scan(message_id, claimed=True)
 
     async def _scan_one(
