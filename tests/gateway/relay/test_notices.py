@@ -3,6 +3,7 @@ with the email package's parser."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -10,6 +11,7 @@ from email.message import EmailMessage, MIMEPart
 
 import pytest
 
+from gateway.relay import notices
 from gateway.relay.notices import (
     FailedRecipient,
     HeldRecipient,
@@ -448,3 +450,33 @@ def test_diagnostic_spanning_lines_is_flattened_to_one() -> None:
 def test_enhanced_status(reply_code: int, reply_text: str, status: str) -> None:
     """The status at the start of the reply is used when its class matches the reply code."""
     assert enhanced_status(reply_code, reply_text) == status
+
+
+@pytest.mark.parametrize("write", [write_hold_notice, write_delivery_failure])
+@pytest.mark.parametrize(
+    ("organisation", "subject"),
+    [
+        ("Carers' Hub, Leeds", "Carer's assessment"),
+        ("Dr. Okafor & Partners", "Re: [Ext] meeting; notes (draft) <v2>"),
+        ('A "quoted" name', "x" * 90),
+        ("Cåfé Hub", "Jürgen’s care plan"),
+        ("", ""),
+    ],
+)
+def test_short_ascii_headers_are_written_as_the_email_package_would(
+    write: Callable[..., bytes],
+    organisation: str,
+    subject: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Notices write a short printable-ASCII header without folding it through a parse tree;
+    byte for byte, that is what the stock SMTP policy writes."""
+    monkeypatch.setattr(notices, "make_msgid", lambda domain: f"<fixed@{domain}>")
+
+    def written() -> bytes:
+        random.seed(1)  # the same MIME boundaries
+        return write(original_message(subject=subject), organisation=organisation)
+
+    ours = written()
+    monkeypatch.setattr(notices, "NOTICE_POLICY", policy.SMTP.clone(cte_type="7bit"))
+    assert written() == ours
