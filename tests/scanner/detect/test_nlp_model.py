@@ -1,0 +1,27 @@
+"""How the spaCy model is loaded: the NER component alone, its matrix products on numpy's
+OpenBLAS (thinc's BLIS is about three times slower here), on one BLAS thread per process."""
+
+import threadpoolctl
+from thinc.api import NumpyOps
+
+from scanner.detect._nlp import load_model
+from scanner.detect.rules import load_rules
+
+
+def test_only_the_named_entity_recogniser_is_kept():
+    nlp = load_model(load_rules().nlp.model)
+    assert nlp.pipe_names == ["ner"]
+
+
+def test_every_layer_multiplies_matrices_with_numpy_not_blis():
+    nlp = load_model(load_rules().nlp.model)
+    layers = list(nlp.get_pipe("ner").model.walk())
+    assert len(layers) > 10
+    assert all(isinstance(layer.ops, NumpyOps) and not layer.ops.use_blis for layer in layers)
+
+
+def test_blas_runs_on_one_thread_once_the_model_is_loaded():
+    load_model(load_rules().nlp.model)
+    blas = threadpoolctl.threadpool_info()
+    assert blas, "numpy's BLAS is not visible to threadpoolctl"
+    assert all(library["num_threads"] == 1 for library in blas if library["user_api"] == "blas")
