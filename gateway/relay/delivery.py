@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
@@ -57,9 +58,19 @@ class Sender:
     organisation: str
 
 
-def claim_due(node: str, now: datetime, limit: int = 100) -> list[int]:
-    """Claim up to ``limit`` due deliveries for ``node`` in one transaction; the ids of their
-    copies, the most overdue first."""
+class Claim(NamedTuple):
+    """Deliveries of one copy that this node claimed from the queue in one go.
+
+    A copy with more due recipients than one claim takes is claimed again for the rest:
+    each claim is sent to its own deliveries only, so no recipient is sent it twice."""
+
+    copy_id: int
+    delivery_ids: tuple[int, ...]
+
+
+def claim_due(node: str, now: datetime, limit: int = 100) -> list[Claim]:
+    """Claim up to ``limit`` due deliveries for ``node`` in one transaction, grouped by
+    copy, the most overdue first."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     until = now + DELIVERY_LEASE
     with transaction.atomic():
@@ -79,7 +90,11 @@ def claim_due(node: str, now: datetime, limit: int = 100) -> list[int]:
                 "id", flat=True
             )
         )
-    return list(dict.fromkeys(copy_id for d, copy_id in due if d in won))
+    by_copy: dict[int, list[int]] = {}
+    for delivery_id, copy_id in due:
+        if delivery_id in won:
+            by_copy.setdefault(copy_id, []).append(delivery_id)
+    return [Claim(copy_id, tuple(ids)) for copy_id, ids in by_copy.items()]
 
 
 @dataclass(frozen=True)
@@ -92,13 +107,13 @@ class Outbound:
     deliveries: list[Delivery]
 
 
-def deliver_claimed(sender: Sender, copy_id: int) -> bool:
-    """Send a copy to the recipients this node has claimed from the queue; whether that
-    queued more work (a retry or a bounce)."""
+def deliver_claimed(sender: Sender, claim: Claim) -> bool:
+    """Send a copy to the deliveries of ``claim`` that are still queued and this node's;
+    whether that queued more work (a retry or a bounce)."""
     deliveries = Delivery.objects.filter(
-        copy_id=copy_id, state=DeliveryState.QUEUED, claimed_by=sender.node
+        id__in=claim.delivery_ids, state=DeliveryState.QUEUED, claimed_by=sender.node
     ).order_by("id")
-    copy = Copy.objects.get(id=copy_id)
+    copy = Copy.objects.get(id=claim.copy_id)
     return deliver(sender, Outbound(copy, sender.sealer.unseal(bytes(copy.sealed)), [*deliveries]))
 
 

@@ -75,8 +75,8 @@ class RelayService:
         # back from the database.
         self._received: dict[uuid.UUID, spool.Received] = {}
         # Copies whose deliveries this node has claimed, to send: handed over by a worker, or
-        # the id of a copy claimed from the queue in the database.
-        self._to_deliver: asyncio.Queue[delivery.Outbound | int] = asyncio.Queue()
+        # claimed from the queue in the database.
+        self._to_deliver: asyncio.Queue[delivery.Outbound | delivery.Claim] = asyncio.Queue()
         self._deliveries_due = asyncio.Event()
         self._pool: ProcessPoolExecutor | None = None
 
@@ -249,21 +249,25 @@ class RelayService:
     async def _claim_due(self) -> None:
         while True:
             self._deliveries_due.clear()
-            claimed: list[int] = []
-            # Claim no more than can be sent while the claims last.
-            if self._to_deliver.qsize() < CLAIM_BATCH:
-                try:
-                    claimed = await asyncio.to_thread(
-                        delivery.claim_due, self.node, datetime.now(UTC), CLAIM_BATCH
-                    )
-                except Exception as exc:  # noqa: BLE001  # our outage (database): next poll
-                    log.error("could not claim due deliveries (%s)", type(exc).__name__)
-            for copy_id in claimed:
-                self._to_deliver.put_nowait(copy_id)
-            if len(claimed) < CLAIM_BATCH:
+            if self._to_deliver.qsize() >= CLAIM_BATCH:
+                # Claim no more than can be sent while the claims last: let the senders
+                # catch up (looking for due ones now would find them at once, and spin).
+                await self._wait_for_news(POLL_SECONDS)
+                continue
+            claimed: list[delivery.Claim] = []
+            try:
+                claimed = await asyncio.to_thread(
+                    delivery.claim_due, self.node, datetime.now(UTC), CLAIM_BATCH
+                )
+            except Exception as exc:  # noqa: BLE001  # our outage (database): next poll
+                log.error("could not claim due deliveries (%s)", type(exc).__name__)
+            for claim in claimed:
+                self._to_deliver.put_nowait(claim)
+            if sum(len(claim.delivery_ids) for claim in claimed) < CLAIM_BATCH:
                 await self._wait_for_deliveries()
 
     async def _wait_for_deliveries(self) -> None:
+        """Until the earliest unclaimed delivery is due, a poll at most, or news comes."""
         try:
             due = await asyncio.to_thread(delivery.next_due, datetime.now(UTC))
         except Exception:  # noqa: BLE001  # our outage (database): look again after a poll
@@ -271,8 +275,12 @@ class RelayService:
         wait = POLL_SECONDS
         if due is not None:
             wait = min(wait, max((due - datetime.now(UTC)).total_seconds(), 0.0))
+        await self._wait_for_news(wait)
+
+    async def _wait_for_news(self, seconds: float) -> None:
+        """Until a retry or bounce is queued here, or ``seconds`` pass."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._deliveries_due.wait(), timeout=wait)
+            await asyncio.wait_for(self._deliveries_due.wait(), timeout=seconds)
 
     async def _send_copies(self) -> None:
         while True:
@@ -285,7 +293,7 @@ class RelayService:
                 if more:
                     self._deliveries_due.set()  # a retry or a bounce was queued
             except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
-                copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy
+                copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy.copy_id
                 log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)
 
 

@@ -1,5 +1,5 @@
-"""The delivery queue in the database: claiming due deliveries in bulk, and using a claim
-only while it has time left."""
+"""The delivery queue in the database: claiming due deliveries in bulk, sending each claim to
+its own deliveries only, and using a claim only while it has time left."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,9 +8,10 @@ from cryptography.fernet import Fernet
 
 from gateway.config import UpstreamSettings
 from gateway.relay import delivery, spool
-from gateway.relay.models import Copy, Delivery, Message
+from gateway.relay.models import Copy, Delivery, DeliveryState, Message
 from gateway.relay.upstream import Connections
 from gateway.sealing import Sealer
+from tests.gateway.relay.conftest import Upstream
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,18 @@ def _copy() -> Copy:
     return Copy.objects.create(message=message, kind="release", sealed=SEALER.seal(b"x"))
 
 
+def _sender(upstream: UpstreamSettings) -> delivery.Sender:
+    return delivery.Sender(
+        connections=Connections(upstream, "relay.example.org"),
+        sealer=SEALER,
+        retry=delivery.Retry(1, 60, timedelta(hours=1)),
+        node="relay-1",
+        hostname="relay.example.org",
+        notice_from="postmaster@example.org",
+        organisation="Riverside",
+    )
+
+
 def test_claim_due_takes_only_free_due_deliveries_once():
     now = datetime.now(UTC)
     free, taken, later = _copy(), _copy(), _copy()
@@ -40,13 +53,46 @@ def test_claim_due_takes_only_free_due_deliveries_once():
                             claimed_by="relay-2", claimed_until=lease)  # fmt: skip
     Delivery.objects.create(copy=later, recipient="b@example.net", next_attempt_at=lease)
 
-    assert delivery.claim_due("relay-1", now) == [free.id]
+    [claim] = delivery.claim_due("relay-1", now)
+    assert claim.copy_id == free.id
+    assert set(claim.delivery_ids) == set(
+        Delivery.objects.filter(copy=free).values_list("id", flat=True)
+    )
     assert set(Delivery.objects.filter(copy=free).values_list("claimed_by", flat=True)) == {
         "relay-1"
     }
     assert delivery.claim_due("relay-1", now) == []  # its own live claims are not due again
     # Once the other node's lease lapses, its delivery is free.
-    assert delivery.claim_due("relay-1", now + timedelta(minutes=2)) == [taken.id, later.id]
+    lapsed = delivery.claim_due("relay-1", now + timedelta(minutes=2))
+    assert [claim.copy_id for claim in lapsed] == [taken.id, later.id]
+
+
+def test_a_copy_claimed_in_two_goes_reaches_each_recipient_once(
+    upstream: tuple[Upstream, UpstreamSettings],
+):
+    """More due recipients than one claim takes: the rest are claimed next, and each claim is
+    sent to its own recipients only. Sending a claim to every recipient of its copy that this
+    node had claimed would, with two claims sent at once, reach the first ones twice."""
+    handler, settings = upstream
+    copy = _copy()
+    now = datetime.now(UTC)
+    recipients = [f"r{i}@example.net" for i in range(5)]
+    for address in recipients:
+        Delivery.objects.create(copy=copy, recipient=address, next_attempt_at=now)
+
+    first = delivery.claim_due("relay-1", now, limit=3)
+    second = delivery.claim_due("relay-1", now, limit=3)
+    assert [claim.copy_id for claim in first + second] == [copy.id, copy.id]
+    assert (len(first[0].delivery_ids), len(second[0].delivery_ids)) == (3, 2)
+
+    sender = _sender(settings)
+    for claim in (*first, *second):
+        delivery.deliver_claimed(sender, claim)
+    sender.connections.close()
+    assert [len(transaction) for transaction in handler.accepted] == [3, 2]
+    sent = sorted(address for transaction in handler.accepted for address in transaction)
+    assert sent == recipients
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
 
 
 def test_a_claim_with_too_little_time_left_is_not_used():
@@ -56,16 +102,9 @@ def test_a_claim_with_too_little_time_left_is_not_used():
     now = datetime.now(UTC)
     Delivery.objects.create(copy=copy, recipient="b@example.net", claimed_by="relay-1",
                             claimed_until=now + delivery.SEND_MARGIN / 2)  # fmt: skip
-    sender = delivery.Sender(
-        connections=Connections(UpstreamSettings(port=9), "relay.example.org"),  # nothing sent
-        sealer=SEALER,
-        retry=delivery.Retry(1, 60, timedelta(hours=1)),
-        node="relay-1",
-        hostname="relay.example.org",
-        notice_from="postmaster@example.org",
-        organisation="Riverside",
-    )
-    assert delivery.deliver_claimed(sender, copy.id) is False
+    sender = _sender(UpstreamSettings(port=9))  # nothing is sent
+    claim = delivery.Claim(copy.id, tuple(Delivery.objects.values_list("id", flat=True)))
+    assert delivery.deliver_claimed(sender, claim) is False
     assert Delivery.objects.get(copy=copy).attempts == 0
 
 

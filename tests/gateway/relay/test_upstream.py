@@ -1,62 +1,15 @@
 """Sending to the upstream over kept connections: one connection for many copies, a closed
 or stale one replaced before anything is sent on it, and every copy sent exactly once."""
 
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
-
-import pytest
 from aiosmtpd.controller import Controller
 
 from gateway.config import UpstreamSettings
 from gateway.relay.upstream import Connections, send
+from tests.e2e.conftest import free_port
+from tests.gateway.relay.conftest import Upstream
 
 CONTENT = b"Subject: rota\r\n\r\nThe rota is on the shared calendar.\r\n"
 SENDER = "priya@riverside-carers.example.org"
-
-
-@dataclass
-class Upstream:
-    """Counts the connections it greets and keeps what it accepts; refuses chosen recipients."""
-
-    greetings: int = 0
-    accepted: list[tuple[str, ...]] = field(default_factory=list)
-    refuse: set[str] = field(default_factory=set)
-
-    async def handle_EHLO(
-        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
-    ) -> list[str]:
-        self.greetings += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
-    ) -> str:
-        if address in self.refuse:
-            return f"550 5.1.1 <{address}>: Recipient address rejected"
-        envelope.rcpt_tos.append(address)
-        return "250 2.1.5 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.accepted.append(tuple(envelope.rcpt_tos))
-        return "250 2.0.0 Ok: queued"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def upstream() -> Iterator[tuple[Upstream, UpstreamSettings]]:
-    handler = Upstream()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield handler, UpstreamSettings(host="127.0.0.1", port=controller.port, timeout_seconds=5)
-    controller.stop()
 
 
 def test_copies_in_a_row_share_one_connection(upstream: tuple[Upstream, UpstreamSettings]):
@@ -95,7 +48,7 @@ def test_a_connection_idle_too_long_is_not_used(upstream: tuple[Upstream, Upstre
 def test_a_kept_connection_the_upstream_closed_is_replaced():
     """The upstream restarted while a connection was kept: the copy goes once, on a new one."""
     handler = Upstream()
-    port = _free_port()
+    port = free_port()
     settings = UpstreamSettings(host="127.0.0.1", port=port, timeout_seconds=5)
     connections = Connections(settings, "relay.example.org")
     controller = Controller(handler, hostname="127.0.0.1", port=port)
@@ -115,7 +68,7 @@ def test_a_kept_connection_the_upstream_closed_is_replaced():
 
 
 def test_no_upstream_is_no_answer_for_everyone():
-    settings = UpstreamSettings(host="127.0.0.1", port=_free_port(), timeout_seconds=5)
+    settings = UpstreamSettings(host="127.0.0.1", port=free_port(), timeout_seconds=5)
     replies = send(Connections(settings, "relay.example.org"), SENDER, CONTENT, ["a@x.net"])
     assert replies["a@x.net"].code == 0
     assert "no answer from the upstream" in replies["a@x.net"].text

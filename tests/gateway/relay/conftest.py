@@ -1,0 +1,48 @@
+"""A real SMTP server on loopback standing in for the upstream MTA."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from gateway.config import UpstreamSettings
+from tests.e2e.conftest import free_port
+
+
+@dataclass
+class Upstream:
+    """Counts the connections it greets and keeps what it accepts; refuses chosen recipients."""
+
+    greetings: int = 0
+    accepted: list[tuple[str, ...]] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.accepted.append(tuple(envelope.rcpt_tos))
+        return "250 2.0.0 Ok: queued"
+
+
+@pytest.fixture
+def upstream() -> Iterator[tuple[Upstream, UpstreamSettings]]:
+    handler = Upstream()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield handler, UpstreamSettings(host="127.0.0.1", port=controller.port, timeout_seconds=5)
+    controller.stop()
