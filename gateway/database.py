@@ -1,4 +1,5 @@
-"""The database schema, brought up to date by the commands that need it.
+"""The database schema, brought up to date by the commands that need it, and connections
+that recover when the server drops them.
 
 An admin who installs confide and runs ``confide consent import`` should not have to know
 about ``confide migrate`` first: commands that use the database call ``ensure_schema()``.
@@ -7,13 +8,14 @@ about ``confide migrate`` first: commands that use the database call ``ensure_sc
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.db.migrations.executor import MigrationExecutor
 
 log = logging.getLogger("confide.database")
@@ -39,6 +41,27 @@ def ensure_schema() -> None:
         if _unapplied():  # another process may have migrated while this one waited
             log.info("applying database migrations")
             call_command("migrate", interactive=False, verbosity=0)
+
+
+def on_usable_connection[**P, T](work: Callable[P, T]) -> Callable[P, T]:
+    """``work``, run after dropping this thread's database connection if it has failed and no
+    longer answers, or is older than ``CONN_MAX_AGE``; the next query then connects afresh.
+
+    Django does this around every web request. The relay's threads and scanning workers live
+    for as long as the relay, so each piece of their work starts with it: otherwise a
+    connection the server dropped (a restart, a failover, an idle timeout) would stay broken
+    in its thread, and fail everything that thread did, until confide restarted. The work
+    that finds a connection broken fails as any outage does, and is retried.
+
+    Only for work outside a transaction: a connection inside one is closed.
+    """
+
+    @functools.wraps(work)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        close_old_connections()
+        return work(*args, **kwargs)
+
+    return run
 
 
 def _unapplied() -> bool:

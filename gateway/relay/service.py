@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import ssl
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
 from gateway.config import Settings, host_and_port
+from gateway.database import on_usable_connection
 from gateway.relay import delivery, processing, spool, upstream, worker
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
@@ -84,7 +86,12 @@ class RelayService:
         """Listen, scan and deliver until cancelled; ``ready`` is set once listening."""
         host, port = host_and_port(self.settings.relay.listen)
         loop = asyncio.get_running_loop()
-        handler = RelayHandler(self.rules, self._store, self._stored, check_relay_password)
+        handler = RelayHandler(
+            self.rules,
+            on_usable_connection(self._store),
+            self._stored,
+            on_usable_connection(check_relay_password),
+        )
         tls = self._tls_context()
         server = await loop.create_server(
             lambda: RelayServer(
@@ -164,7 +171,7 @@ class RelayService:
             self._to_scan.put_nowait((message_id, claimed))
 
     async def _dispatch(self) -> None:
-        waiting = await asyncio.to_thread(
+        waiting = await _in_thread(
             spool.claim_waiting, self.node, datetime.now(UTC), restarting=True
         )
         for message_id in waiting:
@@ -185,9 +192,7 @@ class RelayService:
         while True:
             await asyncio.sleep(POLL_SECONDS * 6)
             try:
-                unclaimed = await asyncio.to_thread(
-                    spool.claim_waiting, self.node, datetime.now(UTC)
-                )
+                unclaimed = await _in_thread(spool.claim_waiting, self.node, datetime.now(UTC))
             except Exception as exc:  # noqa: BLE001  # our outage (database): the next sweep
                 log.error("could not look for unclaimed messages (%s)", type(exc).__name__)
                 continue
@@ -203,7 +208,7 @@ class RelayService:
         pool = self._pool
         assert pool is not None
         try:
-            if not claimed and not await asyncio.to_thread(
+            if not claimed and not await _in_thread(
                 spool.claim_again, message_id, self.node, datetime.now(UTC)
             ):
                 self._scanning.discard(message_id)  # done, or another node has it
@@ -240,7 +245,7 @@ class RelayService:
     # claimed from the queue in the database when due.
 
     async def _deliver(self) -> None:
-        await asyncio.to_thread(delivery.forget_claims, self.node)
+        await _in_thread(delivery.forget_claims, self.node)
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(self._claim_due())
             for _ in range(PARALLEL_DELIVERIES):
@@ -256,7 +261,7 @@ class RelayService:
                 continue
             claimed: list[delivery.Claim] = []
             try:
-                claimed = await asyncio.to_thread(
+                claimed = await _in_thread(
                     delivery.claim_due, self.node, datetime.now(UTC), CLAIM_BATCH
                 )
             except Exception as exc:  # noqa: BLE001  # our outage (database): next poll
@@ -269,7 +274,7 @@ class RelayService:
     async def _wait_for_deliveries(self) -> None:
         """Until the earliest unclaimed delivery is due, a poll at most, or news comes."""
         try:
-            due = await asyncio.to_thread(delivery.next_due, datetime.now(UTC))
+            due = await _in_thread(delivery.next_due, datetime.now(UTC))
         except Exception:  # noqa: BLE001  # our outage (database): look again after a poll
             due = None
         wait = POLL_SECONDS
@@ -287,14 +292,19 @@ class RelayService:
             copy = await self._to_deliver.get()
             try:
                 if isinstance(copy, delivery.Outbound):
-                    more = await asyncio.to_thread(delivery.deliver, self.sender, copy)
+                    more = await _in_thread(delivery.deliver, self.sender, copy)
                 else:
-                    more = await asyncio.to_thread(delivery.deliver_claimed, self.sender, copy)
+                    more = await _in_thread(delivery.deliver_claimed, self.sender, copy)
                 if more:
                     self._deliveries_due.set()  # a retry or a bounce was queued
             except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
                 copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy.copy_id
                 log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)
+
+
+async def _in_thread[**P, T](work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Database work in a thread, on a connection that still answers."""
+    return await asyncio.to_thread(on_usable_connection(work), *args, **kwargs)
 
 
 def _null_sender_as_empty(mail_from: str | None) -> str:

@@ -36,7 +36,8 @@ def start_worker() -> None:
 def process_in_worker(message: Received | uuid.UUID) -> list[Outbound]:
     """Process one message in a worker started by ``start_worker``: the one just received,
     or one to read by its id. The copies to send."""
+    from gateway.database import on_usable_connection
     from gateway.relay.processing import process
 
     assert _pipeline is not None, "start_worker() has not run in this process"
-    return process(_pipeline, message)
+    return on_usable_connection(process)(_pipeline, message)
