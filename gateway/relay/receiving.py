@@ -68,7 +68,10 @@ class RelayHandler:
         self._store = store
         self._stored = stored
         self._check_password = check_password
+        # Recent AUTH failures per client address; clients with none recent are forgotten
+        # at most once a window, so many addresses trying their luck cannot fill memory.
         self._auth_failures: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._auth_failures_swept = time.monotonic()
         # Open connections per client address, kept by ``RelayServer``.
         self.open_connections: Counter[str] = Counter()
 
@@ -132,9 +135,13 @@ class RelayHandler:
 
     async def _authenticate(self, server: SMTP, credentials: LoginPassword) -> AuthResult:
         client = _client_address(server.session)
-        failures = self._auth_failures[client]
         now = time.monotonic()
-        while failures and failures[0] < now - self.rules.auth_failure_window_seconds:
+        since = now - self.rules.auth_failure_window_seconds
+        if self._auth_failures_swept < since:
+            self._forget_auth_failures_before(since)
+            self._auth_failures_swept = now
+        failures = self._auth_failures[client]
+        while failures and failures[0] < since:
             failures.popleft()
         if len(failures) >= self.rules.auth_failures_allowed:
             log.warning("auth throttled client=%s", client)
@@ -148,8 +155,14 @@ class RelayHandler:
             failures.append(now)
             log.warning("auth failed client=%s", client)
             return AuthResult(success=False, handled=False)
-        failures.clear()
+        del self._auth_failures[client]
         return AuthResult(success=True, auth_data=credentials)
+
+    def _forget_auth_failures_before(self, since: float) -> None:
+        for client in [
+            c for c, times in self._auth_failures.items() if not times or times[-1] < since
+        ]:
+            del self._auth_failures[client]
 
 
 class RelayServer(SMTP):

@@ -1,15 +1,19 @@
 """The door's own faults: a failure to store, or any error of ours, is a temporary 451 that
-names nothing inside."""
+names nothing inside; and what it remembers of failed logins does not grow for ever."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import smtplib
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, Envelope, LoginPassword, Session
 
 from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
 from tests.e2e.conftest import free_port
@@ -79,3 +83,28 @@ def test_an_error_of_ours_is_451_without_internals(door: Callable[..., int]):
     assert code == 451
     assert b"RuntimeError" not in text
     assert b"internal detail" not in text
+
+
+def test_auth_failures_are_forgotten_once_their_window_has_passed():
+    """Many addresses failing AUTH once each must not fill memory: a client with no failure
+    inside the window is forgotten, and a successful login clears its client's record."""
+    rules = dataclasses.replace(RULES, auth_failure_window_seconds=0.2)
+    handler = RelayHandler(
+        rules,
+        _failing_store,
+        lambda _id: None,
+        lambda login, password: password == "right",  # noqa: S105
+    )
+
+    def attempt(client: str, password: bytes) -> bool:
+        server = SimpleNamespace(session=SimpleNamespace(peer=(client, 25)))
+        credentials = LoginPassword(b"volunteer", password)
+        result = asyncio.run(handler._authenticate(server, credentials))
+        return bool(result.success)
+
+    for i in range(50):
+        assert not attempt(f"192.0.2.{i}", b"wrong")
+    assert len(handler._auth_failures) == 50
+    time.sleep(0.3)
+    assert attempt("198.51.100.1", b"right")
+    assert len(handler._auth_failures) == 0
