@@ -4,6 +4,8 @@ send and the notice to the sender, all recorded in one transaction.
 This runs in scanning worker processes (``start_worker`` loads the model once per process);
 the relay's event loop only hands out message ids. Anything that goes wrong with the message
 itself ends as a hold; only our own outage (the database, the workers) leaves it to retry.
+Every retry is a claim that counts an attempt, so even a failure we did not foresee, one
+that repeats on every try, ends as a hold rather than a retry every few seconds for ever.
 """
 
 from __future__ import annotations
@@ -53,8 +55,12 @@ from scanner.transform import (
 
 log = logging.getLogger("confide.relay")
 
-# A message whose scan killed its worker this many times is held unscanned.
+# A message whose scan killed its worker (or failed) this many times is held unscanned.
 MAX_SCAN_ATTEMPTS = 3
+# After this many attempts in all, a message is held as it is: not scanned, judged or
+# transformed, and its hold notice does not read it (whatever kept failing is skipped).
+MAX_ATTEMPTS = MAX_SCAN_ATTEMPTS + 2
+CANNOT_PROCESS = "cannot-process"
 
 
 @dataclass
@@ -127,6 +133,10 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
         if found is None:
             raise NotOurs(str(message))
         message = found
+    if message.scan_attempts > MAX_ATTEMPTS:
+        outbound = _record(pipeline, message, _held_as_it_is(pipeline, message))
+        log.warning("held unprocessed id=%s attempts=%d", message.id, message.scan_attempts)
+        return outbound
     raw = message.content
     result = _scan(pipeline, message, raw)
     verdicts = judge(
@@ -148,6 +158,30 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
         dict(Counter(o.action for o in plan.outcomes)),
     )
     return outbound
+
+
+def _held_as_it_is(pipeline: Pipeline, message: spool.Received) -> _Plan:
+    """Every recipient held, for a message that failed to be processed ``MAX_ATTEMPTS``
+    times; the notice names no subject, so that it need not read the message."""
+    reason = (
+        f"confide could not process it ({message.scan_attempts - 1} attempts failed), "
+        "so it was not checked"
+    )
+    outcomes = [
+        Outcome(
+            message_id=message.id,
+            recipient=address,
+            action="hold",
+            rules=[CANNOT_PROCESS],
+            reasons=[reason],
+            review_state=ReviewState.HELD,
+        )
+        for address in dict.fromkeys(message.recipients)
+    ]
+    copies = []
+    if message.mail_from:
+        copies.append((*_notice(pipeline, message, b"", outcomes), [message.mail_from]))
+    return _Plan(outcomes, copies)
 
 
 def _scan(pipeline: Pipeline, message: spool.Received, raw: bytes) -> ScanResult:

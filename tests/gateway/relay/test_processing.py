@@ -92,3 +92,39 @@ def test_a_message_done_already_is_not_ours_when_read_back(pipeline: processing.
     with pytest.raises(processing.NotOurs):
         processing.process(pipeline, received.id)
     assert Outcome.objects.count() == 1
+
+
+def test_a_message_that_fails_on_every_try_ends_held(
+    pipeline: processing.Pipeline, monkeypatch: pytest.MonkeyPatch
+):
+    """A fault we did not foresee, after the scan and on every try, must not leave the
+    message to be retried for ever, unseen by any manager. Each retry is a claim that counts
+    an attempt; after ``MAX_ATTEMPTS`` the message is held as it is, and the sender told."""
+
+    def judge_fails(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a fault in the policy engine")
+
+    monkeypatch.setattr(processing, "judge", judge_fails)
+    received = _received(pipeline)
+    tries = 1
+    while True:
+        try:
+            outbound = processing.process(pipeline, received.id)
+            break
+        except RuntimeError:
+            assert tries <= processing.MAX_ATTEMPTS, "still failing after MAX_ATTEMPTS"
+            assert spool.claim_again(received.id, pipeline.node, datetime.now(UTC))
+            tries += 1
+    assert tries == processing.MAX_ATTEMPTS + 1
+    message = Message.objects.get(id=received.id)
+    assert message.state == MessageState.PROCESSED
+    [outcome] = Outcome.objects.filter(message_id=received.id)
+    assert (outcome.recipient, outcome.action, outcome.review_state) == (
+        f"colleague@{INTERNAL}",
+        "hold",
+        "held",
+    )
+    assert outcome.rules == [processing.CANNOT_PROCESS]
+    [notice] = outbound
+    assert [d.recipient for d in notice.deliveries] == [MESSAGE["mail_from"]]
+    assert b"Subject: Held for review: your message\r\n" in notice.content
