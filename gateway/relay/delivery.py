@@ -11,6 +11,7 @@ it.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -27,9 +28,12 @@ from gateway.sealing import Sealer
 log = logging.getLogger("confide.relay.delivery")
 
 # How long a node's claim on a delivery lasts, and how much of it must be left to start
-# sending: more than any one SMTP transaction takes.
+# sending: more than an SMTP transaction normally takes.
 DELIVERY_LEASE = timedelta(minutes=15)
 SEND_MARGIN = timedelta(minutes=5)
+# A transaction still going this long before its claim lapses is abandoned (and retried),
+# leaving the time to record that before another node may take the claim.
+RECORD_MARGIN = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -121,18 +125,23 @@ def deliver(sender: Sender, outbound: Outbound) -> bool:
     """Send a copy to its claimed recipients and record each answer; whether that queued
     more work (a retry or a bounce).
 
-    A claim is used only while it has ``SEND_MARGIN`` left, so that it cannot lapse during
-    the SMTP transaction and let another node send the same copy; an older one is left to
-    lapse and be claimed again.
+    A claim is used only while it has ``SEND_MARGIN`` left (an older one is left to lapse and
+    be claimed again), and the SMTP transaction is abandoned ``RECORD_MARGIN`` before the
+    claim lapses: a claim never lapses while its copy is being sent, which would let another
+    node send it too.
     """
-    usable = datetime.now(UTC) + SEND_MARGIN
-    deliveries = [d for d in outbound.deliveries if d.claimed_until and d.claimed_until > usable]
+    now = datetime.now(UTC)
+    deliveries = [
+        d for d in outbound.deliveries if d.claimed_until and d.claimed_until > now + SEND_MARGIN
+    ]
     if not deliveries:
         return False
+    claim_ends = min(d.claimed_until for d in deliveries if d.claimed_until)
+    deadline = time.monotonic() + (claim_ends - RECORD_MARGIN - now).total_seconds()
     copy, content = outbound.copy, outbound.content
     crash_point(DELIVERY_CLAIMED)
     recipients = [d.recipient for d in deliveries]
-    replies = send(sender.connections, copy.mail_from, content, recipients)
+    replies = send(sender.connections, copy.mail_from, content, recipients, deadline)
     crash_point(UPSTREAM_ACCEPTED)
     return _record(sender, copy, content, deliveries, replies)
 

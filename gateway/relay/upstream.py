@@ -5,6 +5,10 @@ A new connection costs both ends a TCP handshake, a greeting and EHLO (and START
 where configured), which is more than sending a short message. So a connection that ended
 its transaction cleanly is kept for the next copy, for ``KEEP_IDLE_SECONDS`` at most, and
 one the upstream closed meanwhile is replaced before anything is sent on it.
+
+A transaction can be given a deadline (the end of the delivery's claim): every wait on the
+upstream is then cut short at it, so a slow upstream cannot keep a transaction going after
+the claim has lapsed and another sender may have taken the same copy.
 """
 
 from __future__ import annotations
@@ -55,10 +59,11 @@ class Connections:
         self._idle: list[tuple[smtplib.SMTP, float]] = []  # each with when it was put back
         self._lock = threading.Lock()
 
-    def open(self) -> smtplib.SMTP:
-        """A new connection, greeted (and secured and logged in, as configured)."""
+    def open(self, deadline: float | None = None) -> smtplib.SMTP:
+        """A new connection, greeted (and secured and logged in, as configured), by
+        ``deadline`` (a ``time.monotonic()`` value) if one is given."""
         upstream = self.upstream
-        timeout = upstream.timeout_seconds
+        timeout = _wait_at_most(upstream.timeout_seconds, deadline)
         context = _tls_context(upstream) if upstream.tls != "none" else None
         smtp: smtplib.SMTP
         if upstream.tls == "tls":
@@ -112,28 +117,36 @@ class Connections:
 
 
 def send(
-    connections: Connections, mail_from: str, content: bytes, recipients: list[str]
+    connections: Connections,
+    mail_from: str,
+    content: bytes,
+    recipients: list[str],
+    deadline: float | None = None,
 ) -> dict[str, Reply]:
     """One SMTP transaction upstream; each recipient's reply (smtplib sends only CRLF line
-    endings and dot-stuffs the data)."""
+    endings and dot-stuffs the data). Past ``deadline`` (a ``time.monotonic()`` value), the
+    transaction is abandoned and whoever has no final answer counts as not answered."""
     replies: dict[str, Reply] = {}
     smtp = None
+    timeout = connections.upstream.timeout_seconds
     try:
-        smtp, (code, text) = _start(connections, mail_from, content)
+        smtp, (code, text) = _start(connections, mail_from, content, deadline)
         if code >= 400:
-            _end(connections, smtp, code)
+            _end(connections, smtp, code, deadline)
             return dict.fromkeys(recipients, _reply(code, text))
         accepted = []
         for address in recipients:
+            _limit_waits(smtp, timeout, deadline)
             code, text = smtp.rcpt(address)
             replies[address] = _reply(code, text)
             if 200 <= code < 300:
                 accepted.append(address)
         if accepted:  # (after a 421, DATA fails and nobody counts as sent)
+            _limit_waits(smtp, timeout, deadline)
             code, text = smtp.data(_crlf_only(content))
             for address in accepted:
                 replies[address] = _reply(code, text)
-        _end(connections, smtp, code)
+        _end(connections, smtp, code, deadline)
     except (OSError, smtplib.SMTPException) as exc:
         if smtp is not None:
             smtp.close()
@@ -146,21 +159,41 @@ def send(
 
 
 def _start(
-    connections: Connections, mail_from: str, content: bytes
+    connections: Connections, mail_from: str, content: bytes, deadline: float | None
 ) -> tuple[smtplib.SMTP, tuple[int, bytes]]:
     """MAIL FROM on a kept connection, or on a new one if there is none or the upstream has
     closed it (nothing was sent on it, so starting again is safe)."""
+    timeout = connections.upstream.timeout_seconds
     smtp = connections.take()
     if smtp is not None:
         try:
+            _limit_waits(smtp, timeout, deadline)
             reply = _mail(smtp, mail_from, content)
             if reply[0] != 421:
                 return smtp, reply
         except (OSError, smtplib.SMTPServerDisconnected):
             pass
         smtp.close()
-    smtp = connections.open()
+    smtp = connections.open(deadline)
+    _limit_waits(smtp, timeout, deadline)
     return smtp, _mail(smtp, mail_from, content)
+
+
+def _wait_at_most(timeout: float, deadline: float | None) -> float:
+    """How long the next wait on the upstream may take: ``timeout``, or less so as not to
+    pass ``deadline``; a ``TimeoutError`` if it has passed."""
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the deadline for this transaction has passed")
+    return min(timeout, left)
+
+
+def _limit_waits(smtp: smtplib.SMTP, timeout: float, deadline: float | None) -> None:
+    """Before a command: its reply is waited for no longer than ``_wait_at_most``."""
+    if smtp.sock is not None:
+        smtp.sock.settimeout(_wait_at_most(timeout, deadline))
 
 
 def _mail(smtp: smtplib.SMTP, mail_from: str, content: bytes) -> tuple[int, bytes]:
@@ -172,13 +205,16 @@ def _mail(smtp: smtplib.SMTP, mail_from: str, content: bytes) -> tuple[int, byte
     return smtp.mail(mail_from, options)
 
 
-def _end(connections: Connections, smtp: smtplib.SMTP, last_code: int) -> None:
+def _end(
+    connections: Connections, smtp: smtplib.SMTP, last_code: int, deadline: float | None
+) -> None:
     """Keep the connection if the upstream is still talking to it: after a completed
     transaction, or after a refusal that RSET clears."""
     if last_code == 421:
         smtp.close()
         return
     if not 200 <= last_code < 300:  # refused before DATA: the transaction is still open
+        _limit_waits(smtp, connections.upstream.timeout_seconds, deadline)
         code, _ = smtp.rset()
         if code != 250:
             smtp.close()

@@ -1,5 +1,6 @@
 """A real SMTP server on loopback standing in for the upstream MTA."""
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,11 +14,13 @@ from tests.e2e.conftest import free_port
 
 @dataclass
 class Upstream:
-    """Counts the connections it greets and keeps what it accepts; refuses chosen recipients."""
+    """Counts the connections it greets and keeps what it accepts; refuses chosen recipients,
+    and takes ``rcpt_seconds`` to answer each RCPT."""
 
     greetings: int = 0
     accepted: list[tuple[str, ...]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    rcpt_seconds: float = 0.0
 
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
@@ -29,6 +32,7 @@ class Upstream:
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
+        await asyncio.sleep(self.rcpt_seconds)
         if address in self.refuse:
             return f"550 5.1.1 <{address}>: Recipient address rejected"
         envelope.rcpt_tos.append(address)

@@ -1,5 +1,5 @@
 """The delivery queue in the database: claiming due deliveries in bulk, sending each claim to
-its own deliveries only, and using a claim only while it has time left."""
+its own deliveries only, and using a claim only while it has time left, never past it."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -106,6 +106,39 @@ def test_a_claim_with_too_little_time_left_is_not_used():
     claim = delivery.Claim(copy.id, tuple(Delivery.objects.values_list("id", flat=True)))
     assert delivery.deliver_claimed(sender, claim) is False
     assert Delivery.objects.get(copy=copy).attempts == 0
+
+
+def test_a_send_still_going_when_its_claim_is_nearly_over_is_abandoned(
+    upstream: tuple[Upstream, UpstreamSettings], monkeypatch: pytest.MonkeyPatch
+):
+    """A slow upstream must not keep a transaction going until the claim lapses, when another
+    node could claim the copy and send it too. Here sending starts about a second before the
+    record margin (three seconds of RCPTs to go): the transaction is cut off there, and the
+    deliveries wait for a retry."""
+    handler, settings = upstream
+    handler.rcpt_seconds = 0.5
+    monkeypatch.setattr(delivery, "RECORD_MARGIN", delivery.SEND_MARGIN + timedelta(seconds=2))
+    copy = _copy()
+    claimed_until = datetime.now(UTC) + delivery.SEND_MARGIN + timedelta(seconds=3)
+    deliveries = [
+        Delivery.objects.create(
+            copy=copy,
+            recipient=f"r{i}@example.net",
+            claimed_by="relay-1",
+            claimed_until=claimed_until,
+        )
+        for i in range(6)
+    ]
+    sender = _sender(settings)
+    assert delivery.deliver(
+        sender, delivery.Outbound(copy, b"Subject: x\r\n\r\nhi\r\n", deliveries)
+    )
+    sender.connections.close()
+    assert handler.accepted == []
+    assert datetime.now(UTC) < claimed_until
+    for row in Delivery.objects.filter(copy=copy):
+        assert (row.state, row.claimed_by, row.attempts) == (DeliveryState.QUEUED, "", 1)
+        assert row.last_reply.startswith("no answer from the upstream")
 
 
 def test_next_due_leaves_out_claimed_deliveries():

@@ -1,5 +1,8 @@
 """Sending to the upstream over kept connections: one connection for many copies, a closed
-or stale one replaced before anything is sent on it, and every copy sent exactly once."""
+or stale one replaced before anything is sent on it, every copy sent exactly once, and no
+transaction going on past its deadline."""
+
+import time
 
 from aiosmtpd.controller import Controller
 
@@ -72,3 +75,19 @@ def test_no_upstream_is_no_answer_for_everyone():
     replies = send(Connections(settings, "relay.example.org"), SENDER, CONTENT, ["a@x.net"])
     assert replies["a@x.net"].code == 0
     assert "no answer from the upstream" in replies["a@x.net"].text
+
+
+def test_a_transaction_is_abandoned_at_its_deadline(upstream: tuple[Upstream, UpstreamSettings]):
+    """A slow upstream (half a second per RCPT, six recipients) and a deadline a second away:
+    the transaction stops at the deadline, nobody counts as sent, and nothing is."""
+    handler, settings = upstream
+    handler.rcpt_seconds = 0.5
+    connections = Connections(settings, "relay.example.org")
+    recipients = [f"r{i}@example.net" for i in range(6)]
+    replies = send(connections, SENDER, CONTENT, recipients, deadline=time.monotonic() + 1.0)
+    assert {reply.code for reply in replies.values()} == {0}
+    assert handler.accepted == []
+    handler.rcpt_seconds = 0.0  # the next transaction, with time enough, goes through
+    replies = send(connections, SENDER, CONTENT, recipients[:1], time.monotonic() + 10)
+    assert replies[recipients[0]].code == 250
+    connections.close()
