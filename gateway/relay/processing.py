@@ -64,6 +64,7 @@ MAX_ATTEMPTS = MAX_SCAN_ATTEMPTS + 2
 CANNOT_PROCESS = "cannot-process"
 CANNOT_TRANSFORM = "cannot-transform"
 REDACTION_CHECK = "redaction-check"
+NOTICE_NOT_BUILT = "the sender could not be told: a notice cannot be written to their address"
 REDACTION_CHECK_REASON = (
     "its redacted copy, checked again, still held personal data that had to be removed"
 )
@@ -175,10 +176,7 @@ def _held_as_it_is(pipeline: Pipeline, message: spool.Received) -> _Plan:
         )
         for address in dict.fromkeys(message.recipients)
     ]
-    copies = []
-    if message.mail_from:
-        copies.append((*_notice(pipeline, message, b"", outcomes), [message.mail_from]))
-    return _Plan(outcomes, copies)
+    return _Plan(outcomes, _notices(pipeline, message, b"", outcomes))
 
 
 def _judge(
@@ -262,9 +260,7 @@ def _plan(
     held = [o for o in outcomes if o.action == "hold"]
     for outcome in held:
         outcome.review_state = ReviewState.HELD
-    if held and message.mail_from:
-        copies.append((*_notice(pipeline, message, raw, held), [message.mail_from]))
-    return _Plan(outcomes, copies)
+    return _Plan(outcomes, copies + _notices(pipeline, message, raw, held))
 
 
 def _hold(outcomes: list[Outcome], addresses: Sequence[str], rule: str, reason: str) -> None:
@@ -311,6 +307,27 @@ def confide_headers(message_id: uuid.UUID, action: str) -> list[tuple[str, str]]
         ("X-Confide-Id", str(message_id)),
         ("X-Confide-Verdict", action),
     ]
+
+
+def _notices(
+    pipeline: Pipeline, message: spool.Received, raw: bytes, held: list[Outcome]
+) -> list[tuple[Copy, bytes, list[str]]]:
+    """The hold notice to the sender, when anything is held and there is a sender to tell.
+
+    A notice that cannot be built (a sender's address the email package refuses to write)
+    must not stop the copies for everyone else: the held recipients' outcomes say that the
+    sender was not told, for the manager who reviews them, and a warning names the message.
+    """
+    if not held or not message.mail_from:
+        return []
+    try:
+        copy, content = _notice(pipeline, message, raw, held)
+    except Exception as exc:  # noqa: BLE001 - whatever the builder raises, the copies go on
+        log.warning("hold notice not built id=%s error=%s", message.id, type(exc).__name__)
+        for outcome in held:
+            outcome.reasons = [*outcome.reasons, NOTICE_NOT_BUILT]
+        return []
+    return [(copy, content, [message.mail_from])]
 
 
 def _notice(

@@ -191,3 +191,27 @@ def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
     outcome = Outcome.objects.get(recipient=STRANGER)
     assert (outcome.action, outcome.review_state) == ("hold", "held")
     assert processing.REDACTION_CHECK in outcome.rules
+
+
+def test_a_notice_that_cannot_be_built_does_not_stop_the_other_copies(
+    pipeline: processing.Pipeline,
+):
+    """A sender's address with a control byte makes the hold notice unbuildable: the
+    colleague still gets the copy, the held recipient's outcome says the sender was not
+    told, and the message is done rather than retried for ever."""
+    sender = "odd\x0bsender@riverside-carers.example.org"
+    body, _ = LEAKS["a name inside an email address"]
+    content = _referral(f"{body} He has a child protection plan.")
+    recipients = [f"colleague@{INTERNAL}", STRANGER]
+    fields = {**MESSAGE, "mail_from": sender, "recipients": recipients, "content": content}
+    stored = spool.store(pipeline.sealer, **fields, node=pipeline.node)
+    outbound = processing.process(
+        pipeline, spool.Received(stored.id, sender, recipients, content, 1)
+    )
+    assert [(c.copy.kind, [d.recipient for d in c.deliveries]) for c in outbound] == [
+        ("release", [f"colleague@{INTERNAL}"])
+    ]
+    held = Outcome.objects.get(message_id=stored.id, recipient=STRANGER)
+    assert held.action == "hold"
+    assert processing.NOTICE_NOT_BUILT in held.reasons
+    assert Message.objects.get(id=stored.id).state == MessageState.PROCESSED
