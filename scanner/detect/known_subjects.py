@@ -32,7 +32,10 @@ _TITLE_WORDS = frozenset(title.lower() for title in _TITLES)
 _TITLE_AND_SURNAME = regex.compile(
     rf"\b(?:{'|'.join(_TITLES)})\.?\s+(\p{{Lu}}['’]?\p{{L}}[\p{{L}}\p{{M}}'’\-]*)"
 )
-_EMAIL = regex.compile(r"[\w.+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# Starting only where a run of address characters starts: without the look-behind a long
+# word with no "@" costs time in the square of its length (a match is tried from each of its
+# characters to its end).
+_EMAIL = regex.compile(r"(?<![\w.+'\-])[\w.+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
 # Seven to fifteen digits, with at most two separators between any two of them.
 _DIGITS = regex.compile(r"(?<![\w+])\+?\d(?:[ \-.()]{0,2}\d){6,14}(?!\w)")
 _NINO = regex.compile(r"\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]?\b")
