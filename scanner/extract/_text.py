@@ -5,7 +5,7 @@ from __future__ import annotations
 from scanner.extract._context import ExtractionContext
 from scanner.extract._decode import decode_text
 
-_PGP_MESSAGE = "-----BEGIN PGP MESSAGE-----"
+PGP_MESSAGE = "-----BEGIN PGP MESSAGE-----"
 
 
 def read_text(data: bytes, context: ExtractionContext) -> None:
@@ -16,5 +16,5 @@ def read_text(data: bytes, context: ExtractionContext) -> None:
     """
     text = decode_text(data)
     context.add_text(text, "" if context.location else "text")
-    if _PGP_MESSAGE in text:
+    if PGP_MESSAGE in text:
         context.unscannable(f"{context.here('the text')} contains a PGP-encrypted message")
