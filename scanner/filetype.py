@@ -41,15 +41,8 @@ class FileType(Enum):
         """Whether confide can read text out of this kind of file."""
         return self in _READABLE
 
-    @property
-    def recognised(self) -> bool:
-        """Whether confide has a reader for this kind of file: one that reads its text, or one
-        that says why it cannot (an encrypted or damaged document is a result, not an error)."""
-        return self in _READABLE or self in _KNOWN_UNREADABLE
-
 
 _READABLE = frozenset({FileType.EMAIL, FileType.DOCX, FileType.PDF, FileType.HTML, FileType.TEXT})
-_KNOWN_UNREADABLE = frozenset({FileType.ENCRYPTED_OFFICE, FileType.DAMAGED_DOCX})
 
 # PDF readers accept the header anywhere in the first kilobyte (junk before it is common).
 _PDF_HEADER_WINDOW = 1024

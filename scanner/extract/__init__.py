@@ -40,6 +40,7 @@ __all__ = [
     "UnsupportedType",
     "extract",
     "extract_file",
+    "named_unscannable",
     "read_item",
     "too_large",
 ]
@@ -56,6 +57,15 @@ _EXTRACTORS: Mapping[FileType, Extractor] = {
 
 # The kind an item too big to look at is given.
 UNKNOWN_KIND = "unknown"
+
+# File name endings that promise a document with text in it, and the words for it.
+_DOCUMENT_NAMES = {
+    ".docx": "Word document",
+    ".docm": "Word document",
+    ".pdf": "PDF document",
+}
+# What a damaged .docx sniffs as: a zip, or an Office package without Word's parts.
+_DAMAGED_DOCX_TYPES = frozenset({FileType.ZIP.label, FileType.OOXML.label})
 
 
 class UnsupportedType(Exception):
@@ -114,6 +124,29 @@ def read_item(path: str | os.PathLike[str], limits: ScanLimits) -> bytes | Extra
     if len(data) > limits.max_item_bytes:  # it grew while we looked
         return too_large(len(data), limits)
     return data
+
+
+def named_unscannable(
+    name: str, size: int, outcome: Extraction | UnsupportedType
+) -> Extraction | None:
+    """For a file whose name promises a document (``.docx``, ``.pdf``), the result to report
+    instead of ``outcome`` when the file cannot be that document, or ``None``.
+
+    Content still decides the type; the name only stops an empty file, or a .docx that is a
+    zip without Word's parts (damaged), being reported as clean or as an unsupported zip.
+    """
+    ending = os.path.splitext(name)[1].lower()
+    document = _DOCUMENT_NAMES.get(ending)
+    if document is None:
+        return None
+    if size == 0:
+        reason = f"the file is empty (0 bytes), so it is not a readable {document}"
+        return Extraction(kind=UNKNOWN_KIND, unscannable=(reason,))
+    damaged = isinstance(outcome, UnsupportedType) and outcome.file_type in _DAMAGED_DOCX_TYPES
+    if damaged and ending in (".docx", ".docm"):
+        reason = "damaged Word document (it is a zip archive, but without a Word document in it)"
+        return Extraction(kind=UNKNOWN_KIND, unscannable=(reason,))
+    return None
 
 
 def too_large(size: int, limits: ScanLimits) -> Extraction:

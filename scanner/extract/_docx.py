@@ -126,7 +126,13 @@ def refusal(archive: zipfile.ZipFile, limits: ScanLimits) -> str | None:
 
 def read_docx(data: bytes, context: ExtractionContext) -> None:
     """A .docx: refuse it by its directory, or read every text-bearing part."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    try:
+        opened = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as error:  # noqa: BLE001 - every way a zip directory can be broken
+        who = context.here("the document")
+        context.unscannable(f"damaged Word document: {who} could not be opened ({_name(error)})")
+        return
+    with opened as archive:
         reason = refusal(archive, context.limits)
         if reason is not None:
             context.unscannable(f"{context.here('the document')} was not opened: {reason}")
@@ -366,3 +372,7 @@ def _all_text(element: etree._Element) -> str:
 def _unique(texts: Iterator[str]) -> list[str]:
     """Texts in order without repeats: Word writes each text box twice (DrawingML and VML)."""
     return list(dict.fromkeys(t for t in texts if t.strip()))
+
+
+def _name(error: Exception) -> str:
+    return type(error).__name__
