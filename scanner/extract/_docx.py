@@ -10,7 +10,8 @@ every section, footnotes and endnotes, comments and their authors, text boxes (D
 VML), tracked deletions (insertions are part of the text), field codes, external link targets,
 image descriptions (alt text), the glossary (building blocks), core, extended and custom
 properties, and embedded objects and imported chunks (read through the dispatcher like
-attachments). Images themselves are not read.
+attachments). Images themselves are not read: a document with images and (almost) no text in
+its body is probably a scanned page, and is reported, as a PDF page like it is.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ _CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 # A compression ratio is only telling for a big entry: small XML parts full of repeated markup
 # compress well past any sane bound and can do no harm at their size.
 _RATIO_CHECKED_FROM_BYTES = 1 * MIB
+# A body with images and fewer letters and digits than this is treated as a scan (the same
+# bound as a PDF page's).
+_SCAN_MAX_LETTERS = 16
+_MEDIA_FOLDER = "word/media/"
 
 # No DTDs, no entity expansion, no network; lxml's default size and depth limits stay on.
 _XML_PARSER = etree.XMLParser(
@@ -150,6 +155,7 @@ class _Package:
         self.names = {info.filename for info in archive.infolist()}
         # Header and footer entries, named for where the document uses them.
         self.story_names: dict[str, str] = {}
+        self.body_letters = 0
 
     def read(self) -> None:
         kinds = {name: self.kind(name) for name in sorted(self.names)}
@@ -165,6 +171,18 @@ class _Package:
             place = f"embedded object {number} '{posixpath.basename(name)}'"
             with self.context.reading(place):
                 self.context.nested(self.archive.read(name), place)
+        if any(name.startswith(_MEDIA_FOLDER) for name in self.names):
+            self.report_scan()
+
+    def report_scan(self) -> None:
+        """Report a body of images with (almost) no text: its content cannot be read."""
+        who = self.context.here("the document")
+        if self.body_letters == 0:
+            self.context.unscannable(f"{who} has images and no text (probably a scanned image)")
+        elif self.body_letters < _SCAN_MAX_LETTERS:
+            self.context.unscannable(
+                f"{who} has images and almost no text (probably a scanned image)"
+            )
 
     def kind(self, name: str) -> str:
         """The last dotted piece of the entry's content type, e.g. ``header+xml``."""
@@ -231,6 +249,7 @@ class _Package:
         root = self.xml(name)
         body = next(root.iter(*_BODY), root)
         self.add_story(body, "body")
+        self.body_letters += sum(character.isalnum() for character in story_text(body))
         self.add_links(name, "body")
         # Imported chunks (w:altChunk): HTML, MHT, RTF or text that Word merges in on opening.
         chunks = [

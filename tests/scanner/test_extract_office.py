@@ -111,3 +111,34 @@ def test_docx_without_its_main_part_is_damaged() -> None:
     assert extraction.unscannable == (
         "damaged Word document: the document has no main document part",
     )
+
+
+def _picture_docx(text: str) -> bytes:
+    """A .docx holding a picture (a scanned page, say) and ``text``."""
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("L", (40, 40), 255).save(picture, format="PNG")
+    document = docx.Document()
+    document.add_picture(io.BytesIO(picture.getvalue()))
+    if text:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        pytest.param("", ("the document has images and no text (probably a scanned image)",)),
+        pytest.param(
+            "Page 1", ("the document has images and almost no text (probably a scanned image)",)
+        ),
+        pytest.param(TEXT, (), id="picture with text"),
+    ],
+)
+def test_docx_of_images_without_text_is_unscannable(text: str, reasons: tuple[str, ...]) -> None:
+    """A .docx whose body is a picture and (almost) no text is probably a scan: its content
+    cannot be read, as with a PDF page like it."""
+    assert extract(_picture_docx(text), LIMITS).unscannable == reasons
