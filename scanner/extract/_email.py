@@ -51,6 +51,7 @@ _NO_PARTS = (
 # Lines the parser drops from a header block; their text is read instead.
 _DROPPED_LINES = (errors.FirstHeaderLineIsContinuationDefect, errors.MisplacedEnvelopeHeaderDefect)
 _HEADER_FIELD = re.compile(r"[!-9;-~]+[ \t]*:")
+_DATA_AFTER_PADDING = re.compile(r"=[^A-Za-z0-9+/]*[A-Za-z0-9+/]")
 
 
 def read_email(data: bytes, context: ExtractionContext) -> None:
@@ -151,6 +152,11 @@ def _read_part(
             context.unscannable(
                 f"{where} is a forwarded message with a transfer encoding; it could not be read"
             )
+        if part.get_content_type() == "message/partial":
+            context.unscannable(
+                f"{where} is one piece of a message sent in several (message/partial); "
+                "it cannot be read whole"
+            )
         _read_forwarded(subparts, context, numbering)
         return
     inner = context.deeper()
@@ -194,9 +200,13 @@ def _hiding_defects(part: Message, body: object) -> list[str]:
         )
     if any(isinstance(d, errors.InvalidBase64LengthDefect) for d in defects):
         reasons.append("has base64 text of an impossible length; it could not be decoded")
-    elif any(isinstance(d, errors.InvalidBase64CharactersDefect) for d in defects):
+    elif any(isinstance(d, errors.InvalidBase64CharactersDefect) for d in defects) and (
+        isinstance(body, str) and _DATA_AFTER_PADDING.search(body)
+    ):
+        # Other stray characters (spaces at line ends) are skipped by every decoder alike;
+        # after an "=" the stdlib stops or shifts, where a decoder working line by line goes on.
         reasons.append(
-            "has characters that are not base64 in its base64 text; it may not have been "
+            "has base64 text that goes on after its padding ('='); it may not have been "
             "decoded in full"
         )
     separator = any(isinstance(d, errors.MissingHeaderBodySeparatorDefect) for d in defects)

@@ -484,7 +484,7 @@ PARTS_NOT_FOUND = "could not be found (it has no boundary, or its boundary never
         pytest.param(
             # Data after padding: the stdlib stops at "TQ==", a line-by-line decoder does not.
             _part(b"base64", b"TQ==\r\n" + CASE_NOTES_B64.encode()),
-            "MIME part (text/plain) has characters that are not base64 in its base64 text",
+            "MIME part (text/plain) has base64 text that goes on after its padding",
             id="base64 after padding",
         ),
         pytest.param(
@@ -508,6 +508,12 @@ PARTS_NOT_FOUND = "could not be found (it has no boundary, or its boundary never
             _part(b"base64", base64.encodebytes(SIMPLE), b"message/rfc822"),
             "MIME part (message/rfc822) is a forwarded message with a transfer encoding",
             id="base64 forwarded message",
+        ),
+        pytest.param(
+            b'From: a@example.org\r\nContent-Type: message/partial; id="x"; number=2; total=2'
+            b"\r\n\r\n" + CASE_NOTES_B64.encode(),
+            "the message is one piece of a message sent in several (message/partial)",
+            id="message in pieces",
         ),
         pytest.param(
             b"From: a@example.org\r\nSubject: notes\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n"
@@ -540,6 +546,10 @@ def test_defects_that_can_hide_content_make_the_message_unscannable(
         ),
         pytest.param(_with_base64_part(b" \r\n"), id="white space first line"),
         pytest.param(_part(b"BASE64", CASE_NOTES_B64.encode()), id="encoding in capitals"),
+        pytest.param(
+            _part(b"base64", CASE_NOTES_B64.replace("\n", " \t\r\n").encode()),
+            id="base64 lines with trailing white space",
+        ),
     ],
 )
 def test_harmless_defects_leave_the_message_scannable(message: bytes) -> None:
