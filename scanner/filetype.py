@@ -21,10 +21,12 @@ class FileType(Enum):
     PDF = "PDF document"
     HTML = "HTML document"
     TEXT = "text"
+    ENCRYPTED_OFFICE = "password-protected Office document (.docx, .xlsx, .pptx)"
+    DAMAGED_DOCX = "damaged Word document (.docx)"
     OOXML = "Office document other than Word (.xlsx, .pptx ...)"
     ZIP = "zip archive"
     ARCHIVE = "compressed archive"
-    OLE = "legacy or password-protected Office file, or Outlook .msg"
+    OLE = "legacy Office file (.doc, .xls, .ppt) or Outlook .msg"
     IMAGE = "image"
     EXECUTABLE = "executable program"
     BINARY = "binary file of unknown type"
@@ -51,7 +53,6 @@ _MIN_PRINTABLE_SHARE = 0.95
 
 _MAGIC: tuple[tuple[bytes, FileType], ...] = (
     (b"%PDF-", FileType.PDF),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", FileType.OLE),
     (b"\x89PNG\r\n\x1a\n", FileType.IMAGE),
     (b"\xff\xd8\xff", FileType.IMAGE),
     (b"GIF87a", FileType.IMAGE),
@@ -87,6 +88,17 @@ _MESSAGE_FIELDS = frozenset(
     }
 )
 _HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:")
+# The stdlib email parser splits lines on these alone (``str.splitlines`` splits on more).
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+# An encrypted Office document (ECMA-376 agile or standard encryption, MS-OFFCRYPTO) is an OLE
+# compound file holding these two streams; directory entry names are UTF-16LE, NUL-ended.
+_ENCRYPTED_OFFICE_STREAMS = tuple(
+    name.encode("utf-16-le") + b"\x00\x00" for name in ("EncryptionInfo", "EncryptedPackage")
+)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Entry names of a Word document's parts, as they appear in a zip's local file headers.
+_WORD_PART_PREFIX = b"word/"
+_LOCAL_HEADER = re.compile(rb"PK\x03\x04.{22}(..)..", re.DOTALL)
 
 
 def sniff(data: bytes) -> FileType:
@@ -95,9 +107,29 @@ def sniff(data: bytes) -> FileType:
     return by_signature if by_signature is not None else _by_content(data)
 
 
+def readings(data: bytes) -> tuple[FileType, ...]:
+    """Every type ``data`` could be read as, the sniffed type first; never raises.
+
+    A magic number is certain. A message is known only by its header block, and text can look
+    the same, so each can be the other: what sniffs as a message is also text (reading it as a
+    message alone skips header fields and text outside its parts), and text whose top lines
+    are header fields (a header block longer than the sample, a line that ends it early) may be
+    a message (reading it as text alone leaves base64 parts encoded).
+    """
+    file_type = sniff(data)
+    if file_type is FileType.EMAIL:
+        return (FileType.EMAIL, FileType.TEXT)
+    if file_type is FileType.TEXT and _might_be_message(data[:_SAMPLE_BYTES]):
+        return (FileType.TEXT, FileType.EMAIL)
+    return (file_type,)
+
+
 def _by_signature(data: bytes) -> FileType | None:
     if data.startswith(_ZIP_SIGNATURES):
         return _zip_type(data)
+    if data.startswith(_OLE_MAGIC):
+        encrypted = all(name in data for name in _ENCRYPTED_OFFICE_STREAMS)
+        return FileType.ENCRYPTED_OFFICE if encrypted else FileType.OLE
     for magic, file_type in _MAGIC:
         if data.startswith(magic):
             return file_type
@@ -125,33 +157,62 @@ def _zip_type(data: bytes) -> FileType:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except Exception:  # noqa: BLE001 - any damage to the directory: it is still a zip
-        return FileType.ZIP
+    except Exception:  # noqa: BLE001 - a damaged directory: judged by the entries' own headers
+        return FileType.DAMAGED_DOCX if _has_word_parts(data) else FileType.ZIP
     if "word/document.xml" in names:
         return FileType.DOCX
+    if any(name.startswith("word/") for name in names):
+        return FileType.DAMAGED_DOCX  # Word's parts without its main one
     if "[Content_Types].xml" in names:
         return FileType.OOXML
     return FileType.ZIP
 
 
-def _looks_like_message(sample: bytes) -> bool:
-    """Header lines at the top (``Field: value``, folded lines allowed) up to a blank line."""
-    lines = sample.splitlines()
+def _has_word_parts(data: bytes) -> bool:
+    """Whether a zip whose directory cannot be read (a truncated .docx) has entries under
+    ``word/``, judged from the local file headers that precede each entry."""
+    for header in _LOCAL_HEADER.finditer(data):
+        name_length = int.from_bytes(header.group(1), "little")
+        start = header.end()  # the name follows the 30-byte header
+        if data[start : start + name_length].startswith(_WORD_PART_PREFIX):
+            return True
+    return False
+
+
+def _header_block(sample: bytes) -> tuple[frozenset[bytes], bool]:
+    """The field names at the top of ``sample``, read as the stdlib parser reads a message,
+    and whether an empty line ends them (rather than a line that is not a header field, or the
+    end of the sample).
+
+    As in the parser, lines that start with a space or tab continue a field (at the very top
+    they are dropped), and an mbox ``From`` line may come first.
+    """
+    lines = _LINE_BREAK.split(sample)
     if lines and lines[0].startswith(b"From "):  # an mbox separator line
         lines = lines[1:]
-    known = False
-    for index, line in enumerate(lines):
-        if not line.strip():
-            return known and index > 0
+    names: set[bytes] = set()
+    for line in lines:
+        if not line:
+            return frozenset(names), True
         if line[:1] in (b" ", b"\t"):
-            if index == 0:
-                return False
             continue
         field = _HEADER_LINE.match(line)
         if field is None:
-            return False
-        known = known or field.group(1).lower() in _MESSAGE_FIELDS
-    return False
+            break
+        names.add(field.group(1).lower())
+    return frozenset(names), False
+
+
+def _looks_like_message(sample: bytes) -> bool:
+    """Header fields at the top, one of them a message's, up to an empty line."""
+    names, ended = _header_block(sample)
+    return ended and bool(names & _MESSAGE_FIELDS)
+
+
+def _might_be_message(sample: bytes) -> bool:
+    """Header fields at the top, one of them a message's, however the block ends."""
+    names, _ = _header_block(sample)
+    return bool(names & _MESSAGE_FIELDS)
 
 
 def _looks_like_html(sample: bytes) -> bool:

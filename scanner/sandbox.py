@@ -26,12 +26,13 @@ from typing import Self
 from pebble import ProcessExpired, ProcessPool
 
 from scanner.extract import UNKNOWN_KIND, UnsupportedType, extract, read_item, too_large
+from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.segments import Extraction
 
 # What runs in a worker: ``extract`` itself, or a stand-in passed by tests (the test seam). It
 # must be a module-level function so it can be sent to a worker by name.
-type ExtractFunction = Callable[[bytes, ScanLimits, str], Extraction]
+type ExtractFunction = Callable[[bytes, ScanLimits, str, FileType | None], Extraction]
 
 _START_METHOD = "forkserver"
 
@@ -79,8 +80,11 @@ class ExtractionPool:
             self._pool.join()
             self._pool = None
 
-    def submit(self, data: bytes, location: str = "") -> Future[Extraction]:
-        """Start extracting one item; the future's result is its ``Extraction``.
+    def submit(
+        self, data: bytes, location: str = "", kind: FileType | None = None
+    ) -> Future[Extraction]:
+        """Start extracting one item (``kind`` as for ``extract``); the future's result is its
+        ``Extraction``.
 
         The future fails only with ``UnsupportedType``; timeouts, crashes and every other
         failure are results with an unscannable reason.
@@ -91,15 +95,15 @@ class ExtractionPool:
             return outcome
         task = self._running().schedule(
             self._extractor,
-            args=(data, self.limits, location),
+            args=(data, self.limits, location, kind),
             timeout=self.limits.item_timeout_seconds,
         )
         task.add_done_callback(lambda done: _settle(done, outcome, self.limits))
         return outcome
 
-    def extract(self, data: bytes, location: str = "") -> Extraction:
+    def extract(self, data: bytes, location: str = "", kind: FileType | None = None) -> Extraction:
         """Extract one item in a worker (see ``submit``) and wait for the result."""
-        return self.submit(data, location).result()
+        return self.submit(data, location, kind).result()
 
     def extract_file(self, path: str | os.PathLike[str], location: str = "") -> Extraction:
         """Extract the file at ``path`` in a worker; its size is checked before it is read."""

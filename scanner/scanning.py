@@ -7,6 +7,7 @@ from pathlib import Path
 from types import TracebackType
 
 from scanner.detect.engine import Detector
+from scanner.filetype import FileType
 from scanner.findings import Finding
 from scanner.sandbox import ExtractionPool
 from scanner.segments import Extraction
@@ -46,6 +47,10 @@ class Scanner:
     def scan_bytes(self, data: bytes, location: str = "") -> ScanResult:
         """Scan one item given as bytes (a message, an attachment)."""
         return self._detect(self.pool.extract(data, location))
+
+    def scan_message(self, data: bytes) -> ScanResult:
+        """Scan a message as it arrived by SMTP: read as a message whatever its first line."""
+        return self._detect(self.pool.extract(data, kind=FileType.EMAIL))
 
     def _detect(self, extraction: Extraction) -> ScanResult:
         return ScanResult(extraction, tuple(self.detector.scan(extraction)))

@@ -203,7 +203,7 @@ def _scan(pipeline: Pipeline, message: spool.Received, raw: bytes) -> ScanResult
         reason = f"scanning it stopped a worker {message.scan_attempts - 1} times"
         return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(reason,)), ())
     try:
-        return pipeline.scanner.scan_bytes(raw)
+        return pipeline.scanner.scan_message(raw)
     except UnsupportedType as exc:
         return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(f"the message is {exc}",)), ())
 

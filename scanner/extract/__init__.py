@@ -1,8 +1,13 @@
 """Extraction: bytes in, text segments with locations out.
 
 ``extract`` sniffs what the bytes are (never trusting a name or a declared type), hands them
-to the reader for that format, and returns an ``Extraction``. Containers (emails, PDFs with
-embedded files, .docx with embedded objects) hand what they contain back to the dispatcher.
+to the reader for that format, and returns an ``Extraction``. When the bytes could be more
+than one type (a message is also text, and text can be a message) they are read every way
+that applies, and the result holds what each reading found and every reason each gave: never
+the more lenient reading alone. A caller that knows what the item is (what arrives by SMTP is a
+message, whatever its first line) says so with ``kind``, and it is read as that alone.
+Containers (emails, PDFs with embedded files, .docx with embedded objects) hand what they
+contain back to the dispatcher.
 
 Errors: a top-level item of a type confide cannot read raises ``UnsupportedType`` (the one
 exception of this package; the CLI reports it and exits 2). Everything else that goes wrong
@@ -22,9 +27,10 @@ from scanner.extract._context import ExtractionContext, Extractor
 from scanner.extract._docx import read_docx
 from scanner.extract._email import read_email
 from scanner.extract._html import read_html
+from scanner.extract._office import read_damaged_docx, read_encrypted_office
 from scanner.extract._pdf import read_pdf
 from scanner.extract._text import read_text
-from scanner.filetype import FileType, sniff
+from scanner.filetype import FileType, readings
 from scanner.limits import ScanLimits
 from scanner.segments import Extraction
 
@@ -34,6 +40,7 @@ __all__ = [
     "UnsupportedType",
     "extract",
     "extract_file",
+    "named_unscannable",
     "read_item",
     "too_large",
 ]
@@ -44,10 +51,21 @@ _EXTRACTORS: Mapping[FileType, Extractor] = {
     FileType.EMAIL: read_email,
     FileType.DOCX: read_docx,
     FileType.PDF: read_pdf,
+    FileType.ENCRYPTED_OFFICE: read_encrypted_office,
+    FileType.DAMAGED_DOCX: read_damaged_docx,
 }
 
 # The kind an item too big to look at is given.
 UNKNOWN_KIND = "unknown"
+
+# File name endings that promise a document with text in it, and the words for it.
+_DOCUMENT_NAMES = {
+    ".docx": "Word document",
+    ".docm": "Word document",
+    ".pdf": "PDF document",
+}
+# What a damaged .docx sniffs as: a zip, or an Office package without Word's parts.
+_DAMAGED_DOCX_TYPES = frozenset({FileType.ZIP.label, FileType.OOXML.label})
 
 
 class UnsupportedType(Exception):
@@ -64,22 +82,24 @@ class UnsupportedType(Exception):
         return f"unsupported file type: {self.file_type}"
 
 
-def extract(data: bytes, limits: ScanLimits, location: str = "") -> Extraction:
+def extract(
+    data: bytes, limits: ScanLimits, location: str = "", kind: FileType | None = None
+) -> Extraction:
     """Read the text of one item; ``location`` prefixes every segment's location.
 
-    Raises ``UnsupportedType`` when the item is not a type confide reads; never raises
-    anything else.
+    ``kind`` is what the caller knows the item to be (``FileType.EMAIL`` for what arrives by
+    SMTP); it is then read as that alone. Without it the item is read as every type it could be
+    (see ``filetype.readings``). Raises ``UnsupportedType`` when the item is not a type
+    confide reads (or ``kind`` is not one); never raises anything else.
     """
     if len(data) > limits.max_item_bytes:
         return too_large(len(data), limits)
-    file_type = sniff(data)
-    extractor = _EXTRACTORS.get(file_type)
-    if extractor is None:
-        raise UnsupportedType(file_type.label)
+    file_types = (kind,) if kind is not None else readings(data)
+    if file_types[0] not in _EXTRACTORS:
+        raise UnsupportedType(file_types[0].label)
     context = ExtractionContext.for_item(limits, location, _extract_nested)
-    with context.reading():
-        extractor(data, context)
-    return context.result(file_type.name.lower())
+    _read_as(file_types, data, context)
+    return context.result(file_types[0].name.lower())
 
 
 def extract_file(
@@ -106,6 +126,29 @@ def read_item(path: str | os.PathLike[str], limits: ScanLimits) -> bytes | Extra
     return data
 
 
+def named_unscannable(
+    name: str, size: int, outcome: Extraction | UnsupportedType
+) -> Extraction | None:
+    """For a file whose name promises a document (``.docx``, ``.pdf``), the result to report
+    instead of ``outcome`` when the file cannot be that document, or ``None``.
+
+    Content still decides the type; the name only stops an empty file, or a .docx that is a
+    zip without Word's parts (damaged), being reported as clean or as an unsupported zip.
+    """
+    ending = os.path.splitext(name)[1].lower()
+    document = _DOCUMENT_NAMES.get(ending)
+    if document is None:
+        return None
+    if size == 0:
+        reason = f"the file is empty (0 bytes), so it is not a readable {document}"
+        return Extraction(kind=UNKNOWN_KIND, unscannable=(reason,))
+    damaged = isinstance(outcome, UnsupportedType) and outcome.file_type in _DAMAGED_DOCX_TYPES
+    if damaged and ending in (".docx", ".docm"):
+        reason = "damaged Word document (it is a zip archive, but without a Word document in it)"
+        return Extraction(kind=UNKNOWN_KIND, unscannable=(reason,))
+    return None
+
+
 def too_large(size: int, limits: ScanLimits) -> Extraction:
     """The result for an item bigger than ``max_item_bytes``: not read at all."""
     return Extraction(
@@ -119,10 +162,16 @@ def too_large(size: int, limits: ScanLimits) -> Extraction:
 
 def _extract_nested(data: bytes, context: ExtractionContext) -> None:
     """Read something found inside an item (an attachment, an embedded file)."""
-    file_type = sniff(data)
-    extractor = _EXTRACTORS.get(file_type)
-    if extractor is None:
+    file_types = readings(data)
+    if file_types[0] not in _EXTRACTORS:
         where = context.here("an embedded item")
-        context.unscannable(f"{where} is of a type confide cannot read ({file_type.label})")
+        context.unscannable(f"{where} is of a type confide cannot read ({file_types[0].label})")
         return
-    extractor(data, context)
+    _read_as(file_types, data, context)
+
+
+def _read_as(file_types: tuple[FileType, ...], data: bytes, context: ExtractionContext) -> None:
+    """Read ``data`` as each of ``file_types`` in turn, into the same context."""
+    for file_type in file_types:
+        with context.reading():
+            _EXTRACTORS[file_type](data, context)

@@ -10,7 +10,8 @@ every section, footnotes and endnotes, comments and their authors, text boxes (D
 VML), tracked deletions (insertions are part of the text), field codes, external link targets,
 image descriptions (alt text), the glossary (building blocks), core, extended and custom
 properties, and embedded objects and imported chunks (read through the dispatcher like
-attachments). Images themselves are not read.
+attachments). Images themselves are not read: a document with images and (almost) no text in
+its body is probably a scanned page, and is reported, as a PDF page like it is.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ _CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 # A compression ratio is only telling for a big entry: small XML parts full of repeated markup
 # compress well past any sane bound and can do no harm at their size.
 _RATIO_CHECKED_FROM_BYTES = 1 * MIB
+# A body with images and fewer letters and digits than this is treated as a scan (the same
+# bound as a PDF page's).
+_SCAN_MAX_LETTERS = 16
+_MEDIA_FOLDER = "word/media/"
 
 # No DTDs, no entity expansion, no network; lxml's default size and depth limits stay on.
 _XML_PARSER = etree.XMLParser(
@@ -126,7 +131,13 @@ def refusal(archive: zipfile.ZipFile, limits: ScanLimits) -> str | None:
 
 def read_docx(data: bytes, context: ExtractionContext) -> None:
     """A .docx: refuse it by its directory, or read every text-bearing part."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    try:
+        opened = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as error:  # noqa: BLE001 - every way a zip directory can be broken
+        who = context.here("the document")
+        context.unscannable(f"damaged Word document: {who} could not be opened ({_name(error)})")
+        return
+    with opened as archive:
         reason = refusal(archive, context.limits)
         if reason is not None:
             context.unscannable(f"{context.here('the document')} was not opened: {reason}")
@@ -144,6 +155,7 @@ class _Package:
         self.names = {info.filename for info in archive.infolist()}
         # Header and footer entries, named for where the document uses them.
         self.story_names: dict[str, str] = {}
+        self.body_letters = 0
 
     def read(self) -> None:
         kinds = {name: self.kind(name) for name in sorted(self.names)}
@@ -159,6 +171,18 @@ class _Package:
             place = f"embedded object {number} '{posixpath.basename(name)}'"
             with self.context.reading(place):
                 self.context.nested(self.archive.read(name), place)
+        if any(name.startswith(_MEDIA_FOLDER) for name in self.names):
+            self.report_scan()
+
+    def report_scan(self) -> None:
+        """Report a body of images with (almost) no text: its content cannot be read."""
+        who = self.context.here("the document")
+        if self.body_letters == 0:
+            self.context.unscannable(f"{who} has images and no text (probably a scanned image)")
+        elif self.body_letters < _SCAN_MAX_LETTERS:
+            self.context.unscannable(
+                f"{who} has images and almost no text (probably a scanned image)"
+            )
 
     def kind(self, name: str) -> str:
         """The last dotted piece of the entry's content type, e.g. ``header+xml``."""
@@ -225,6 +249,7 @@ class _Package:
         root = self.xml(name)
         body = next(root.iter(*_BODY), root)
         self.add_story(body, "body")
+        self.body_letters += sum(character.isalnum() for character in story_text(body))
         self.add_links(name, "body")
         # Imported chunks (w:altChunk): HTML, MHT, RTF or text that Word merges in on opening.
         chunks = [
@@ -366,3 +391,7 @@ def _all_text(element: etree._Element) -> str:
 def _unique(texts: Iterator[str]) -> list[str]:
     """Texts in order without repeats: Word writes each text box twice (DrawingML and VML)."""
     return list(dict.fromkeys(t for t in texts if t.strip()))
+
+
+def _name(error: Exception) -> str:
+    return type(error).__name__

@@ -3,13 +3,21 @@
 The stdlib parser with ``policy.default`` does the MIME work and tolerates damage (a missing
 closing boundary or a bad base64 line becomes a defect, not an exception). Everything that can
 still fail (a header the policy cannot parse, an unknown charset) is read a plainer way.
+
+A defect that can hide content makes the message unscannable: another mail program may find
+parts, or decode text, where the stdlib parser found none (see ``_hiding_defects``). Defects
+that leave every part found and decoded (a closing boundary missing at the very end, base64
+without its final padding, damaged header values) do not: what they spoil is still read.
+Lines the parser drops (a folded line at the very top, a stray ``From`` line among the header
+fields) are read as text, and so is the text around a multipart's parts.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
-from email import policy
+from email import errors, policy
 from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
@@ -17,6 +25,7 @@ from email.parser import BytesParser
 from scanner.extract._context import ExtractionContext
 from scanner.extract._decode import decode_text
 from scanner.extract._html import add_html
+from scanner.extract._text import PGP_MESSAGE
 from scanner.filetype import FileType, sniff
 
 # Headers whose whole value is free text a person wrote.
@@ -26,6 +35,23 @@ _ADDRESS_HEADERS = ("from", "sender", "reply-to", "to", "cc", "bcc")
 # Body parts as they are declared; a body must also sniff as text.
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
 _TEXT_LIKE = frozenset({FileType.TEXT, FileType.HTML, FileType.EMAIL})
+# Transfer encodings the stdlib decodes (anything else it hands back as it came) or that need
+# no decoding.
+_UU_ENCODINGS = frozenset({"x-uuencode", "uuencode", "uue", "x-uue"})
+_KNOWN_ENCODINGS = (
+    frozenset({"", "7bit", "8bit", "binary", "quoted-printable", "base64"}) | _UU_ENCODINGS
+)
+_UNENCODED = frozenset({"", "7bit", "8bit", "binary"})
+# A multipart whose parts were not found: the stdlib keeps its body as one undecoded string.
+_NO_PARTS = (
+    errors.StartBoundaryNotFoundDefect,
+    errors.NoBoundaryInMultipartDefect,
+    errors.MultipartInvariantViolationDefect,
+)
+# Lines the parser drops from a header block; their text is read instead.
+_DROPPED_LINES = (errors.FirstHeaderLineIsContinuationDefect, errors.MisplacedEnvelopeHeaderDefect)
+_HEADER_FIELD = re.compile(r"[!-9;-~]+[ \t]*:")
+_DATA_AFTER_PADDING = re.compile(r"=[^A-Za-z0-9+/]*[A-Za-z0-9+/]")
 
 
 def read_email(data: bytes, context: ExtractionContext) -> None:
@@ -46,7 +72,7 @@ class _Numbering:
 def _read_message(message: Message, context: ExtractionContext) -> None:
     with context.reading("headers"):
         _read_headers(message, context)
-    _read_part(message, context, _Numbering())
+    _read_part(message, context, _Numbering(), whole=True)
 
 
 def _read_headers(message: Message, context: ExtractionContext) -> None:
@@ -101,16 +127,36 @@ def _undo_surrogates(text: str) -> str:
     return decode_text(text.encode("utf-8", "surrogateescape"))
 
 
-def _read_part(part: Message, context: ExtractionContext, numbering: _Numbering) -> None:
+def _read_part(
+    part: Message, context: ExtractionContext, numbering: _Numbering, *, whole: bool = False
+) -> None:
+    """One MIME part; ``whole`` when it is a message (the top, or a forwarded one)."""
     if not context.count_mime_part():
         return
+    place = f"MIME part ({part.get_content_type()})"
+    where = context.here("the message") if whole else context.where(place)
     payload = part.get_payload()
     if not isinstance(payload, list):
-        with context.reading(f"MIME part ({part.get_content_type()})"):
+        with context.reading(place):
             _read_leaf(part, context, numbering)
+        _check_defects(part, payload, context, where)  # after decoding, which adds defects
         return
+    _check_defects(part, part.preamble, context, where)
+    for name in ("preamble", "epilogue"):
+        around = getattr(part, name)
+        if isinstance(around, str):
+            context.add_text(around, f"{name} ({part.get_content_type()})")
     subparts = [subpart for subpart in payload if isinstance(subpart, Message)]
     if part.get_content_maintype() == "message":
+        if _transfer_encoding(part) not in _UNENCODED:
+            context.unscannable(
+                f"{where} is a forwarded message with a transfer encoding; it could not be read"
+            )
+        if part.get_content_type() == "message/partial":
+            context.unscannable(
+                f"{where} is one piece of a message sent in several (message/partial); "
+                "it cannot be read whole"
+            )
         _read_forwarded(subparts, context, numbering)
         return
     inner = context.deeper()
@@ -130,11 +176,77 @@ def _read_forwarded(
             _read_message(message, inner)
 
 
+def _check_defects(part: Message, body: object, context: ExtractionContext, where: str) -> None:
+    """Make the message unscannable for each of ``part``'s defects that can hide content, and
+    read the text of lines the parser dropped. ``body`` is the part's undecoded text (its
+    preamble for a multipart)."""
+    for defect in part.defects:
+        if isinstance(defect, _DROPPED_LINES):
+            line = getattr(defect, "line", None)
+            if isinstance(line, str):
+                context.add_text(_undo_surrogates(line), "headers", "dropped line")
+    for reason in _hiding_defects(part, body):
+        context.unscannable(f"{where} {reason}")
+
+
+def _hiding_defects(part: Message, body: object) -> list[str]:
+    """Why ``part`` may hold content the stdlib parser did not find or decode, in words."""
+    defects = part.defects
+    reasons: list[str] = []
+    if any(isinstance(d, _NO_PARTS) for d in defects):
+        reasons.append(
+            "is a multipart whose parts could not be found (it has no boundary, or its "
+            "boundary never appears); its parts could not be read"
+        )
+    if any(isinstance(d, errors.InvalidBase64LengthDefect) for d in defects):
+        reasons.append("has base64 text of an impossible length; it could not be decoded")
+    elif any(isinstance(d, errors.InvalidBase64CharactersDefect) for d in defects) and (
+        isinstance(body, str) and _DATA_AFTER_PADDING.search(body)
+    ):
+        # Other stray characters (spaces at line ends) are skipped by every decoder alike;
+        # after an "=" the stdlib stops or shifts, where a decoder working line by line goes on.
+        reasons.append(
+            "has base64 text that goes on after its padding ('='); it may not have been "
+            "decoded in full"
+        )
+    separator = any(isinstance(d, errors.MissingHeaderBodySeparatorDefect) for d in defects)
+    if separator and isinstance(body, str) and _header_fields_follow(body):
+        reasons.append(
+            "has a line that is not a header field inside its header block, with more "
+            "header fields after it; how its content is encoded could not be told"
+        )
+    if not isinstance(part.get_payload(), list):
+        encoding = _transfer_encoding(part)
+        if encoding not in _KNOWN_ENCODINGS:
+            reasons.append("has a transfer encoding confide does not know; it was not decoded")
+    return reasons
+
+
+def _header_fields_follow(body: str) -> bool:
+    """Whether header fields follow the first line of ``body`` before its first empty line:
+    the parser ended the header block at that line, and took the fields after it as text."""
+    for line in re.split(r"\r\n|\r|\n", body)[1:]:
+        if not line:
+            return False
+        if _HEADER_FIELD.match(line):
+            return True
+    return False
+
+
+def _transfer_encoding(part: Message) -> str:
+    """The transfer encoding exactly as the stdlib compares it when decoding."""
+    return str(part.get("content-transfer-encoding", "")).lower()
+
+
 def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering) -> None:
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
         data = b""
     content_type = part.get_content_type()
+    if _transfer_encoding(part) in _UU_ENCODINGS and data.lstrip().startswith(b"begin"):
+        # The stdlib hands back uuencoded text it could not decode as it came.
+        where = context.where(f"MIME part ({content_type})")
+        context.unscannable(f"{where} has damaged uuencoded text; it could not be decoded")
     if _is_body(part, content_type) and sniff(data) in _TEXT_LIKE:
         numbering.bodies[content_type] += 1
         count = numbering.bodies[content_type]
@@ -144,6 +256,8 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
             add_html(text, context, place)
         else:
             context.add_text(text, place)
+        if PGP_MESSAGE in text:
+            context.unscannable(f"{context.where(place)} contains a PGP-encrypted message")
         return
     numbering.attachments += 1
     filename = _filename(part)

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+import re
+
 from scanner.extract._context import ExtractionContext
 from scanner.extract._decode import decode_text
 
-_PGP_MESSAGE = "-----BEGIN PGP MESSAGE-----"
+PGP_MESSAGE = "-----BEGIN PGP MESSAGE-----"
+# A line of base64 as MIME writes it: at least this many characters of its alphabet alone.
+_BASE64_LINE = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 
 
 def read_text(data: bytes, context: ExtractionContext) -> None:
     """Decode ``data`` (see ``decode_text``) and add it as one segment.
 
-    The segment's source text is the decoded file, so detection offsets index that text. An
-    armoured PGP message inside is ciphertext: it is reported as unreadable.
+    The segment's source text is the decoded file, so detection offsets index that text. Runs
+    of base64 lines (an attachment in a message read as text) are encoded data, not text: they
+    are blanked, keeping every offset, so they give no false findings; a message is also read
+    as a message, which decodes them. An armoured PGP message inside is ciphertext: it is
+    reported as unreadable.
     """
     text = decode_text(data)
-    context.add_text(text, "" if context.location else "text")
-    if _PGP_MESSAGE in text:
+    context.add_text(_without_base64(text), "" if context.location else "text")
+    if PGP_MESSAGE in text:
         context.unscannable(f"{context.here('the text')} contains a PGP-encrypted message")
+
+
+def _without_base64(text: str) -> str:
+    """``text`` with each run of two or more base64 lines replaced by spaces of its length."""
+    lines = _LINE.findall(text)
+    encoded = [_BASE64_LINE.fullmatch(line.rstrip("\r\n")) is not None for line in lines]
+    pieces = []
+    for index, line in enumerate(lines):
+        in_run = encoded[index] and (
+            (index > 0 and encoded[index - 1]) or (index + 1 < len(lines) and encoded[index + 1])
+        )
+        if in_run:
+            body = line.rstrip("\r\n")
+            pieces.append(" " * len(body) + line[len(body) :])
+        else:
+            pieces.append(line)
+    return "".join(pieces)

@@ -108,3 +108,48 @@ def test_a_configuration_mistake_is_one_clear_line(files, tmp_path):
     assert result.returncode == 2
     assert "confide.toml: limits.max_pdf_pages" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_documents_that_cannot_be_read_and_messages_that_look_like_text(tmp_path):
+    """An encrypted, damaged or empty document is reported unscannable, and a message whose
+    first line is white space is read as a message: its base64 part is decoded."""
+    import base64
+    import io
+
+    import docx
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    document = docx.Document()
+    document.add_paragraph(f"NHS {NHS}")
+    plain = io.BytesIO()
+    document.save(plain)
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(plain.getvalue())).encrypt("open-sesame", encrypted)
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "locked.docx").write_bytes(encrypted.getvalue())
+    (folder / "truncated.docx").write_bytes(plain.getvalue()[:4000])
+    (folder / "empty.docx").write_bytes(b"")
+    (folder / "empty.pdf").write_bytes(b"")
+    with zipfile.ZipFile(folder / "not-word.docx", "w") as archive:
+        archive.writestr("notes.txt", "nothing")
+    part = base64.encodebytes(f"Child protection plan. NHS number {NHS}.".encode())
+    (folder / "message.txt").write_bytes(
+        b' \r\nFrom: a@example.org\r\nSubject: notes\r\nContent-Type: multipart/mixed; boundary="b"'
+        b"\r\n\r\n--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + part
+        + b"--b--\r\n"
+    )
+    result = run("--json", folder, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    records = {
+        Path(json.loads(line)["path"]).name: json.loads(line) for line in result.stdout.splitlines()
+    }
+    unscannable = {name: record["unscannable"] for name, record in records.items()}
+    assert unscannable["locked.docx"].startswith("encrypted Office document:")
+    assert unscannable["truncated.docx"].startswith("damaged Word document:")
+    assert unscannable["not-word.docx"].startswith("damaged Word document (")
+    assert unscannable["empty.docx"].startswith("the file is empty (0 bytes)")
+    assert unscannable["empty.pdf"].startswith("the file is empty (0 bytes)")
+    decoded = [f for f in records["message.txt"]["findings"] if f["type"] == "UK_NHS"]
+    assert any(f["segment"] == "body (text/plain)" for f in decoded), records["message.txt"]

@@ -182,3 +182,62 @@ def test_damaged_real_files_never_raise_anything_else(
     except UnsupportedType:
         return
     assert isinstance(extraction, Extraction)
+
+
+def test_an_item_read_both_ways_keeps_both_readings() -> None:
+    """A message is also text: read both ways, it has the text reading's segment (with a header
+    field the message reading skips) and the reasons of both readings."""
+    data = (
+        b"X-Client: Jane Smith, NHS 943 476 5919\r\nFrom: a@example.org\r\n"
+        b"Content-Type: multipart/mixed\r\n\r\n"
+        b"-----BEGIN PGP MESSAGE-----\r\nhQEM\r\n-----END PGP MESSAGE-----\r\n"
+    )
+    extraction = extract(data, LIMITS)
+    assert extraction.kind == "email"
+    assert any("943 476 5919" in s.text for s in extraction.segments if s.location == "text")
+    assert "the text contains a PGP-encrypted message" in extraction.unscannable
+    assert any("multipart whose parts could not be found" in r for r in extraction.unscannable)
+
+
+def test_what_the_caller_knows_is_read_alone() -> None:
+    """Told the item is a message, extract reads it as one alone (no text reading)."""
+    data = b"X-Client: Jane Smith\r\nFrom: a@example.org\r\nSubject: hi\r\n\r\nbody\r\n"
+    extraction = extract(data, LIMITS, kind=FileType.EMAIL)
+    assert [s.location for s in extraction.segments] == ["subject", "body (text/plain)"]
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "outcome", "reason"),
+    [
+        pytest.param(
+            "notes.docx",
+            0,
+            Extraction("text"),
+            "the file is empty (0 bytes), so it is not a readable Word document",
+            id="empty docx",
+        ),
+        pytest.param(
+            "scan.PDF",
+            0,
+            Extraction("text"),
+            "the file is empty (0 bytes), so it is not a readable PDF document",
+            id="empty pdf",
+        ),
+        pytest.param(
+            "notes.docx",
+            120,
+            UnsupportedType(FileType.ZIP.label),
+            "damaged Word document (it is a zip archive, but without a Word document in it)",
+            id="zip named docx",
+        ),
+        pytest.param("notes.txt", 0, Extraction("text"), None, id="empty text file"),
+        pytest.param("a.zip", 120, UnsupportedType(FileType.ZIP.label), None, id="zip"),
+        pytest.param("notes.docx", 120, Extraction("docx"), None, id="docx read"),
+    ],
+)
+def test_named_unscannable(
+    name: str, size: int, outcome: Extraction | UnsupportedType, reason: str | None
+) -> None:
+    """A file whose name promises a document it cannot be is unscannable; others are as read."""
+    instead = scanner.extract.named_unscannable(name, size, outcome)
+    assert (instead.unscannable if instead else None) == ((reason,) if reason else None)

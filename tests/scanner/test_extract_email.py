@@ -11,10 +11,16 @@ import pytest
 from fpdf import FPDF
 
 from scanner.extract import extract
+from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.segments import Extraction
 
 LIMITS = ScanLimits()
+
+
+def read_message(data: bytes, limits: ScanLimits = LIMITS) -> Extraction:
+    """``data`` read as a message alone, as the relay reads what arrives by SMTP."""
+    return extract(data, limits, kind=FileType.EMAIL)
 
 
 def _docx_bytes(text: str) -> bytes:
@@ -267,7 +273,7 @@ hQEMAxxxxxxxxxxxxx
 )
 def test_email_text(message: bytes, location: str, expected: str) -> None:
     """Each place in a message is read as text at a location that says where it was."""
-    extraction = extract(message, LIMITS)
+    extraction = read_message(message, LIMITS)
     assert extraction.kind == "email"
     texts = _texts(extraction)
     assert location in texts, sorted(texts)
@@ -292,12 +298,12 @@ def test_email_text(message: bytes, location: str, expected: str) -> None:
 )
 def test_email_unscannable(message: bytes, reasons: tuple[str, ...]) -> None:
     """What cannot be read (an archive, ciphertext) is named, and nothing else is."""
-    assert extract(message, LIMITS).unscannable == reasons
+    assert read_message(message, LIMITS).unscannable == reasons
 
 
 def test_html_body_drops_scripts() -> None:
     """Scripts in an HTML body are not text."""
-    assert "alert" not in _texts(extract(NESTED, LIMITS))["body (text/html)"]
+    assert "alert" not in _texts(read_message(NESTED, LIMITS))["body (text/html)"]
 
 
 def _deep(levels: int) -> bytes:
@@ -345,14 +351,14 @@ def _many_attachments(count: int) -> bytes:
 )
 def test_email_bounds(message: bytes, limits: ScanLimits, reason: str, unread: str) -> None:
     """MIME depth and part count are bounded; past a bound nothing more is read."""
-    extraction = extract(message, limits)
+    extraction = read_message(message, limits)
     assert any(reason in r for r in extraction.unscannable), extraction.unscannable
     assert all(unread not in s.text for s in extraction.segments)
 
 
 def test_email_within_bounds_is_read() -> None:
     """The same deep message is read whole when it is within the bound."""
-    extraction = extract(_deep(5), LIMITS)
+    extraction = read_message(_deep(5), LIMITS)
     assert extraction.unscannable == ()
     assert any("innermost text" in s.text for s in extraction.segments)
 
@@ -379,13 +385,13 @@ def test_email_within_bounds_is_read() -> None:
 )
 def test_damaged_messages_do_not_raise(message: bytes) -> None:
     """Damaged messages come back as an extraction; whatever is readable is read."""
-    assert isinstance(extract(message, LIMITS), Extraction)
+    assert isinstance(read_message(message, LIMITS), Extraction)
 
 
 def test_eight_bit_subject_is_decoded() -> None:
     """A raw UTF-8 subject (no encoded words) is read as UTF-8."""
     message = "From: a@example.org\nSubject: Renée Dupont\n\nbody".encode()
-    assert _texts(extract(message, LIMITS))["subject"] == "Renée Dupont"
+    assert _texts(read_message(message, LIMITS))["subject"] == "Renée Dupont"
 
 
 def test_location_prefix_for_nested_email() -> None:
@@ -398,5 +404,178 @@ def test_location_prefix_for_nested_email() -> None:
         b'Content-Disposition: attachment; filename="m.eml"\n'
         b"Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(inner) + b"--o--\n"
     )
-    texts = _texts(extract(outer, LIMITS))
+    texts = _texts(read_message(outer, LIMITS))
     assert texts["attachment 1 'm.eml' / subject"] == "Referral for Amina"
+
+
+# --- Messages the stdlib parser reads differently from a mail program: fail closed. ---
+
+CASE_NOTES = "NHS 943 476 5919, born 14/03/2012, subject to a child protection plan"
+CASE_NOTES_B64 = _b64(CASE_NOTES.encode())
+
+
+def _with_base64_part(top: bytes = b"", headers: bytes = b"") -> bytes:
+    """A message whose only personal data is in a base64 text part."""
+    return (
+        top + b"From: a@example.org\r\nTo: b@example.net\r\nSubject: notes\r\n" + headers
+        + b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n"
+        b"--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + CASE_NOTES_B64.encode() + b"\r\n--b--\r\n"
+    )  # fmt: skip
+
+
+LONG_HEADERS = b"".join(b"X-Filler-%d: %s\r\n" % (n, b"x" * 70) for n in range(1000))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param(_with_base64_part(b" \r\n"), id="first line is white space"),
+        pytest.param(_with_base64_part(b"\t\r\n"), id="first line is a tab"),
+        pytest.param(_with_base64_part(headers=LONG_HEADERS), id="header block over 64 KiB"),
+    ],
+)
+def test_base64_part_is_decoded_however_the_message_starts(message: bytes) -> None:
+    """What arrives by SMTP is parsed as a message, and a file that may be one is read as one
+    too: the base64 part is decoded either way."""
+    assert len(message) > 64 * 1024 or message[:1] in b" \t"
+    for extraction in (read_message(message), extract(message, LIMITS)):
+        assert any(CASE_NOTES in s.text for s in extraction.segments), extraction.segments
+        assert extraction.unscannable == ()
+
+
+def test_a_file_that_may_be_a_message_keeps_its_text_reading() -> None:
+    """Read both ways, the item keeps the text reading's segment as well as the decoded part."""
+    extraction = extract(_with_base64_part(headers=LONG_HEADERS), LIMITS)
+    locations = {s.location for s in extraction.segments}
+    assert "text" in locations
+    assert "attachment 1 / body (text/plain)" not in locations  # an attachment, read nested
+    assert any(CASE_NOTES in s.text for s in extraction.segments if s.location != "text")
+
+
+def _part(cte: bytes, body: bytes, content_type: bytes = b"text/plain") -> bytes:
+    return (
+        b"From: a@example.org\r\nSubject: notes\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: " + content_type + b"\r\nContent-Transfer-Encoding: " + cte + b"\r\n\r\n"
+        + body + b"\r\n--b--\r\n"
+    )  # fmt: skip
+
+
+PARTS_NOT_FOUND = "could not be found (it has no boundary, or its boundary never appears)"
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        pytest.param(
+            b'From: a@example.org\r\nContent-Type: multipart/mixed; boundary="nowhere"\r\n\r\n'
+            b"--elsewhere\r\nContent-Transfer-Encoding: base64\r\n\r\n" + CASE_NOTES_B64.encode(),
+            f"the message is a multipart whose parts {PARTS_NOT_FOUND}",
+            id="start boundary not found",
+        ),
+        pytest.param(
+            b"From: a@example.org\r\nContent-Type: multipart/mixed\r\n\r\n--x\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\n" + CASE_NOTES_B64.encode() + b"--x--\r\n",
+            f"the message is a multipart whose parts {PARTS_NOT_FOUND}",
+            id="no boundary parameter",
+        ),
+        pytest.param(
+            # Data after padding: the stdlib stops at "TQ==", a line-by-line decoder does not.
+            _part(b"base64", b"TQ==\r\n" + CASE_NOTES_B64.encode()),
+            "MIME part (text/plain) has base64 text that goes on after its padding",
+            id="base64 after padding",
+        ),
+        pytest.param(
+            _part(b"base64", b"TkhTIDk0MyA0NzYgNTkxO"),
+            "MIME part (text/plain) has base64 text of an impossible length",
+            id="base64 of impossible length",
+        ),
+        pytest.param(
+            _part(b"x-secret-sauce", CASE_NOTES_B64.encode()),
+            "MIME part (text/plain) has a transfer encoding confide does not know",
+            id="unknown transfer encoding",
+        ),
+        pytest.param(
+            b"From: a@example.org\r\nSubject: notes\r\nthis line is not a header field\r\n"
+            b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+            b"Content-Transfer-Encoding: base64\r\n\r\n" + CASE_NOTES_B64.encode() + b"--b--\r\n",
+            "the message has a line that is not a header field inside its header block",
+            id="header block broken by a line",
+        ),
+        pytest.param(
+            _part(b"base64", base64.encodebytes(SIMPLE), b"message/rfc822"),
+            "MIME part (message/rfc822) is a forwarded message with a transfer encoding",
+            id="base64 forwarded message",
+        ),
+        pytest.param(
+            b'From: a@example.org\r\nContent-Type: message/partial; id="x"; number=2; total=2'
+            b"\r\n\r\n" + CASE_NOTES_B64.encode(),
+            "the message is one piece of a message sent in several (message/partial)",
+            id="message in pieces",
+        ),
+        pytest.param(
+            b"From: a@example.org\r\nSubject: notes\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n"
+            b"hQEMAxxxxxxxxxxxxx\r\n-----END PGP MESSAGE-----\r\n",
+            "body (text/plain) contains a PGP-encrypted message",
+            id="inline pgp body",
+        ),
+    ],
+)
+def test_defects_that_can_hide_content_make_the_message_unscannable(
+    message: bytes, reason: str
+) -> None:
+    """A defect after which another mail program may find or decode content the stdlib parser
+    did not is a reason, in plain words and without the content."""
+    for extraction in (read_message(message), extract(message, LIMITS)):
+        assert any(r.startswith(reason) for r in extraction.unscannable), extraction.unscannable
+        assert all("943" not in r for r in extraction.unscannable)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param(MISSING_BOUNDARY, id="closing boundary missing at the end"),
+        pytest.param(
+            _part(b"base64", CASE_NOTES_B64.strip().rstrip("=").encode()), id="no padding"
+        ),
+        pytest.param(
+            b"From: a@example.org\r\nSubject: notes\r\nno empty line before the body\r\n",
+            id="body without an empty line before it",
+        ),
+        pytest.param(_with_base64_part(b" \r\n"), id="white space first line"),
+        pytest.param(_part(b"BASE64", CASE_NOTES_B64.encode()), id="encoding in capitals"),
+        pytest.param(
+            _part(b"base64", CASE_NOTES_B64.replace("\n", " \t\r\n").encode()),
+            id="base64 lines with trailing white space",
+        ),
+    ],
+)
+def test_harmless_defects_leave_the_message_scannable(message: bytes) -> None:
+    """Defects after which every part is still found and decoded are not reasons."""
+    assert read_message(message).unscannable == ()
+
+
+def test_lines_the_parser_drops_are_read() -> None:
+    """A folded first line and a stray From line among the header fields are dropped by the
+    parser; their text is read."""
+    message = (
+        b" Jane Smith 07700 900123\r\nFrom: a@example.org\r\n"
+        b"From 943 476 5919 stray line\r\nSubject: notes\r\n\r\nbody\r\n"
+    )
+    texts = _texts(read_message(message))
+    assert "Jane Smith 07700 900123" in texts["headers / dropped line"]
+    assert "943 476 5919" in texts["headers / dropped line"]
+
+
+def test_text_around_the_parts_is_read() -> None:
+    """The preamble and epilogue of a multipart are text that is sent, so they are read."""
+    message = (
+        b'From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"'
+        b"\r\n\r\nPreamble about Jane Smith\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+        b"--b--\r\nEpilogue: NHS 943 476 5919\r\n"
+    )
+    texts = _texts(read_message(message))
+    assert "Jane Smith" in texts["preamble (multipart/mixed)"]
+    assert "943 476 5919" in texts["epilogue (multipart/mixed)"]

@@ -90,3 +90,18 @@ def test_html_file(location: str, present: str, absent: str) -> None:
     texts = {s.location: s.text for s in extraction.segments}
     assert present in texts[location]
     assert absent not in texts[location]
+
+
+def test_base64_runs_are_blanked_keeping_offsets() -> None:
+    """Runs of base64 lines are encoded data: blanked (no false findings in them), and the
+    text after them keeps its offsets."""
+    import base64
+
+    encoded = base64.encodebytes(b"SW1 2AB " * 40).decode()
+    text = f"Before\n{encoded}After: Jane Smith\n{'A' * 60}\nend\n"
+    extraction = extract(text.encode(), LIMITS)
+    (segment,) = extraction.segments
+    assert encoded.split()[0] not in segment.text
+    start = segment.text.index("Jane Smith")
+    assert text[slice(*segment.to_source(start, start + 10))] == "Jane Smith"
+    assert "A" * 60 in segment.text  # a single long line is not a run

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from scanner.filetype import FileType, sniff
+from scanner.filetype import FileType, readings, sniff
 
 
 def _zip(*names: str) -> bytes:
@@ -50,6 +50,11 @@ def _zip(*names: str) -> bytes:
             FileType.EMAIL,
             id="mbox separator",
         ),
+        pytest.param(
+            b" \r\nFrom: j@example.org\r\nSubject: hi\r\n\r\nbody",
+            FileType.EMAIL,
+            id="email whose first line is white space",
+        ),
         pytest.param(b"Note: call Jane\n\nShe said", FileType.TEXT, id="field-like prose"),
         pytest.param(b"Subject: no blank line ever", FileType.TEXT, id="headers never end"),
         pytest.param(b"<!DOCTYPE html><html><body>x</body></html>", FileType.HTML, id="html"),
@@ -76,3 +81,35 @@ def test_sniff(data: bytes, expected: FileType) -> None:
 def test_readable(file_type: FileType, readable: bool) -> None:
     """Only email, .docx, PDF, HTML and text are read; the rest are reported."""
     assert file_type.readable is readable
+
+
+LONG_HEADER_BLOCK = b"From: j@example.org\r\n" + b"X-Filler: " + b"x" * 70 * 1024 + b"\r\n\r\nbody"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(b"%PDF-1.7\n...", (FileType.PDF,), id="magic number is certain"),
+        pytest.param(
+            b"From: j@example.org\r\nSubject: hi\r\n\r\nbody",
+            (FileType.EMAIL, FileType.TEXT),
+            id="a message is also text",
+        ),
+        pytest.param(
+            b"Subject: no blank line ever", (FileType.TEXT, FileType.EMAIL), id="headers never end"
+        ),
+        pytest.param(
+            b"Subject: notes\nnot a header\nContent-Type: text/plain\n\nbody",
+            (FileType.TEXT, FileType.EMAIL),
+            id="header block ended by a line that is not a field",
+        ),
+        pytest.param(
+            LONG_HEADER_BLOCK, (FileType.TEXT, FileType.EMAIL), id="header block over the sample"
+        ),
+        pytest.param(b"Note: call Jane\n\nShe said", (FileType.TEXT,), id="field-like prose"),
+        pytest.param(b"Plain notes about a visit.\n", (FileType.TEXT,), id="plain text"),
+    ],
+)
+def test_readings(data: bytes, expected: tuple[FileType, ...]) -> None:
+    """Every type the bytes could be, the sniffed one first: text and messages both ways."""
+    assert readings(data) == expected

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from scanner.extract import UnsupportedType, extract
+from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.sandbox import ExtractionPool
 from scanner.segments import Extraction
@@ -23,7 +24,9 @@ TIMEOUT = 2.0
 LIMITS = ScanLimits(item_timeout_seconds=TIMEOUT, worker_memory_bytes=512 * 1024 * 1024)
 
 
-def misbehaving_extract(data: bytes, limits: ScanLimits, location: str) -> Extraction:
+def misbehaving_extract(
+    data: bytes, limits: ScanLimits, location: str, kind: FileType | None
+) -> Extraction:
     """The test seam: a stand-in for ``extract`` that misbehaves on command words."""
     if data == b"sleep":
         time.sleep(60)
@@ -33,7 +36,7 @@ def misbehaving_extract(data: bytes, limits: ScanLimits, location: str) -> Extra
         os.kill(os.getpid(), signal.SIGSEGV)
     elif data == b"memory":
         bytearray(2 * limits.worker_memory_bytes)
-    return extract(data, limits, location)
+    return extract(data, limits, location, kind)
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +109,9 @@ def test_extract_file(pool: ExtractionPool, tmp_path: Path) -> None:
 
 
 def test_real_extract_in_a_worker() -> None:
-    """The default pool runs the real extract with the memory limit applied."""
+    """The default pool runs the real extract with the memory limit applied, and passes on
+    what the caller knows the item is (a message whose first line is folded white space)."""
     with ExtractionPool(ScanLimits(), max_workers=1) as default:
-        message = b"From: a@example.org\nSubject: Referral\n\nBody text"
-        extraction = default.extract(message)
+        message = b" \r\nFrom: a@example.org\r\nSubject: Referral\r\n\r\nBody text"
+        extraction = default.extract(message, kind=FileType.EMAIL)
     assert [s.location for s in extraction.segments] == ["subject", "body (text/plain)"]

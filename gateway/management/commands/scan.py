@@ -13,8 +13,8 @@ from django.core.management.base import CommandParser
 
 from gateway.management.command import ConfideCommand
 from gateway.scanning import build_scanner
-from scanner.extract import UnsupportedType
-from scanner.scanning import ScanResult
+from scanner.extract import UnsupportedType, named_unscannable
+from scanner.scanning import Scanner, ScanResult
 
 log = logging.getLogger("confide.scan")
 
@@ -39,7 +39,7 @@ class Command(ConfideCommand):
                     failed = True
                     continue
                 try:
-                    result = scanner.scan_file(path)
+                    result = self._scan(scanner, path)
                 except UnsupportedType as exc:
                     self.stderr.write(f"confide scan: {path}: {exc}")
                     failed = True
@@ -53,6 +53,19 @@ class Command(ConfideCommand):
                 self._print(path, result, as_json=options["json"])
         if failed:
             raise SystemExit(2)
+
+    def _scan(self, scanner: Scanner, path: Path) -> ScanResult:
+        """Scan one file; one whose name promises a document it cannot be is unscannable."""
+        size = path.stat().st_size
+        try:
+            result = scanner.scan_file(path)
+        except UnsupportedType as exc:
+            instead = named_unscannable(path.name, size, exc)
+            if instead is None:
+                raise
+            return ScanResult(instead, ())
+        instead = named_unscannable(path.name, size, result.extraction)
+        return result if instead is None else ScanResult(instead, ())
 
     def _files(self, paths: list[str]) -> Iterator[Path | str]:
         """Each file named, or found under a named directory; a string for each error."""

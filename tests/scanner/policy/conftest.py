@@ -12,6 +12,7 @@ from scanner.consent import KnownSubject, MemoryConsentBook, RecordedConsent, Sc
 from scanner.decision import MatcherCache, Organisation, judge
 from scanner.detect.engine import Detector
 from scanner.extract import extract
+from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.policy.engine import Verdict
 from scanner.policy.rules import Policy, load_policy
@@ -100,9 +101,10 @@ def check(detector: Detector, book: MemoryConsentBook, policy: Policy) -> Check:
     ) -> dict[str, Verdict]:
         if isinstance(content, Extraction):
             extraction = content
-        else:
-            data = content.encode() if isinstance(content, str) else content
-            extraction = extract(data, ScanLimits())
+        elif isinstance(content, str):
+            extraction = extract(content.encode(), ScanLimits())
+        else:  # raw message bytes, read as the relay reads what arrives by SMTP
+            extraction = extract(content, ScanLimits(), kind=FileType.EMAIL)
         result = ScanResult(extraction, tuple(detector.scan(extraction)))
         register = consents or book
         return judge(
