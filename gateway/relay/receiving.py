@@ -17,9 +17,12 @@ import uuid
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from email._header_value_parser import get_angle_addr
 from typing import Any
 
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
+
+from gateway.relay.envelope_addresses import RECIPIENT_ROUTED, recipient_refusal, sender_refusal
 
 log = logging.getLogger("confide.relay")
 
@@ -55,7 +58,7 @@ class DoorRules:
 
 
 class RelayHandler:
-    """aiosmtpd handler: the relay's answers to RCPT, DATA and AUTH."""
+    """aiosmtpd handler: the relay's answers to MAIL, RCPT, DATA and AUTH."""
 
     def __init__(
         self,
@@ -86,12 +89,27 @@ class RelayHandler:
             return False
         return any(ip in network for network in self.rules.allowed_networks)
 
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        refusal = sender_refusal(address)
+        if refusal is not None:
+            log.warning("sender address refused client=%s", _client_address(session))
+            return refusal
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 2.1.0 OK"
+
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         if not self.may_relay(session):
             log.warning("relay refused client=%s", _client_address(session))
             return RELAY_DENIED
+        refusal = recipient_refusal(address)
+        if refusal is not None:
+            log.warning("recipient address refused client=%s", _client_address(session))
+            return refusal
         if len(envelope.rcpt_tos) >= self.rules.max_recipients:
             return TOO_MANY_RECIPIENTS
         envelope.rcpt_tos.append(address)
@@ -222,6 +240,28 @@ class RelayServer(SMTP):
         if isinstance(transport, asyncio.WriteTransport):
             transport.write(SESSION_TOO_LONG.encode() + b"\r\n")
             transport.close()
+
+    @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_RCPT(self, arg: str | None) -> None:
+        # aiosmtpd drops a source route and hands the handler the address at its end.
+        if _has_source_route(arg):
+            await self.push(RECIPIENT_ROUTED)
+            return
+        await super().smtp_RCPT(arg)
+
+
+def _has_source_route(arg: str | None) -> bool:
+    """Whether a ``RCPT`` argument (``TO:<@a,@b:user@domain>``) names a source route."""
+    if arg is None or arg[:3].upper() != "TO:":
+        return False
+    written = arg[3:].lstrip()
+    if not written.startswith("<"):
+        return False
+    try:
+        angle_address, _ = get_angle_addr(written)
+    except Exception:  # noqa: BLE001  # unparsable: aiosmtpd refuses it itself
+        return False
+    return bool(angle_address.route)
 
 
 def _client_address(session: Session | None) -> str:
