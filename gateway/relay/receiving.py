@@ -2,7 +2,8 @@
 
 ``RelayServer`` is aiosmtpd's ``SMTP`` with the limits aiosmtpd leaves to its users (a cap
 on connections per client, a total session time); ``RelayHandler`` answers the commands.
-Storage runs in a thread so the event loop never waits on the database.
+Storage runs in a thread so the event loop never waits on the database; password checks run
+in threads of their own, so a flood of AUTH attempts cannot make storing wait.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import base64
 import binascii
 import ipaddress
 import logging
-import time
 import uuid
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email._header_value_parser import get_angle_addr
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
 
 from gateway.relay.envelope_addresses import RECIPIENT_ROUTED, recipient_refusal, sender_refusal
+from gateway.relay.login_attempts import LoginAttempts
 
 log = logging.getLogger("confide.relay")
 
@@ -33,6 +35,11 @@ TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
 TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections from your address; try again later"
 SESSION_TOO_LONG = "421 4.4.2 Session time limit reached; closing"
 AUTH_THROTTLED = "454 4.7.0 Too many failed authentication attempts; try again later"
+
+# Threads that check passwords. Each check is a deliberately slow hash (about half a second of
+# CPU); two keep logins moving without letting a flood of them take every core, and they are
+# apart from the threads that store messages, so a flood never delays a 250.
+PASSWORD_CHECK_THREADS = 2
 
 # Stores a message; returns its id or raises. Runs in a worker thread.
 type StoreMessage = Callable[[Envelope, Session], uuid.UUID]
@@ -71,10 +78,13 @@ class RelayHandler:
         self._store = store
         self._stored = stored
         self._check_password = check_password
-        # Recent AUTH failures per client address; clients with none recent are forgotten
-        # at most once a window, so many addresses trying their luck cannot fill memory.
-        self._auth_failures: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._auth_failures_swept = time.monotonic()
+        self.login_attempts = LoginAttempts(
+            rules.auth_failures_allowed, rules.auth_failure_window_seconds
+        )
+        # Threads are started on the first check, not here.
+        self._password_checks = ThreadPoolExecutor(
+            max_workers=PASSWORD_CHECK_THREADS, thread_name_prefix="confide-password-check"
+        )
         # Open connections per client address, kept by ``RelayServer``.
         self.open_connections: Counter[str] = Counter()
 
@@ -153,34 +163,22 @@ class RelayHandler:
 
     async def _authenticate(self, server: SMTP, credentials: LoginPassword) -> AuthResult:
         client = _client_address(server.session)
-        now = time.monotonic()
-        since = now - self.rules.auth_failure_window_seconds
-        if self._auth_failures_swept < since:
-            self._forget_auth_failures_before(since)
-            self._auth_failures_swept = now
-        failures = self._auth_failures[client]
-        while failures and failures[0] < since:
-            failures.popleft()
-        if len(failures) >= self.rules.auth_failures_allowed:
+        if not self.login_attempts.may_check(client):
             log.warning("auth throttled client=%s", client)
             return AuthResult(success=False, handled=False, message=AUTH_THROTTLED)
         login = credentials.login.decode("utf-8", "replace")
         password = credentials.password.decode("utf-8", "replace")
-        good = self._check_password is not None and await asyncio.to_thread(
-            self._check_password, login, password
+        good = (
+            self._check_password is not None
+            and await asyncio.get_running_loop().run_in_executor(
+                self._password_checks, self._check_password, login, password
+            )
         )
         if not good:
-            failures.append(now)
             log.warning("auth failed client=%s", client)
             return AuthResult(success=False, handled=False)
-        del self._auth_failures[client]
+        self.login_attempts.succeeded(client)
         return AuthResult(success=True, auth_data=credentials)
-
-    def _forget_auth_failures_before(self, since: float) -> None:
-        for client in [
-            c for c, times in self._auth_failures.items() if not times or times[-1] < since
-        ]:
-            del self._auth_failures[client]
 
 
 class RelayServer(SMTP):

@@ -104,7 +104,7 @@ def test_auth_failures_are_forgotten_once_their_window_has_passed():
 
     for i in range(50):
         assert not attempt(f"192.0.2.{i}", b"wrong")
-    assert len(handler._auth_failures) == 50
+    assert handler.login_attempts.clients_remembered() == 50
     time.sleep(0.3)
     assert attempt("198.51.100.1", b"right")
-    assert len(handler._auth_failures) == 0
+    assert handler.login_attempts.clients_remembered() == 0
