@@ -35,6 +35,7 @@ TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
 TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections from your address; try again later"
 SESSION_TOO_LONG = "421 4.4.2 Session time limit reached; closing"
 AUTH_THROTTLED = "454 4.7.0 Too many failed authentication attempts; try again later"
+ALREADY_TLS = "503 5.5.1 TLS is already active"
 
 # Threads that check passwords. Each check is a deliberately slow hash (about half a second of
 # CPU); two keep logins moving without letting a flood of them take every core, and they are
@@ -238,6 +239,15 @@ class RelayServer(SMTP):
         if isinstance(transport, asyncio.WriteTransport):
             transport.write(SESSION_TOO_LONG.encode() + b"\r\n")
             transport.close()
+
+    @syntax("STARTTLS", when="tls_context")
+    async def smtp_STARTTLS(self, arg: str) -> None:
+        # aiosmtpd would wrap TLS inside TLS and fail with a traceback (RFC 3207 section 4.2:
+        # a client must not ask twice).
+        if self._tls_protocol is not None:
+            await self.push(ALREADY_TLS)
+            return
+        await super().smtp_STARTTLS(arg)
 
     @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
     async def smtp_RCPT(self, arg: str | None) -> None:

@@ -1,5 +1,5 @@
-"""The door under pressure: parallel password guesses, and a flood of them while someone
-sends mail."""
+"""The door under pressure: parallel password guesses, a flood of them while someone sends
+mail, and STARTTLS asked twice."""
 
 from __future__ import annotations
 
@@ -131,3 +131,16 @@ def test_mail_is_stored_promptly_during_a_flood_of_logins(
     assert code == 250
     assert waited < 10, f"250 took {waited:.1f} s"
     assert set(guesses_answered) == {535}
+
+
+def test_a_second_starttls_is_a_bad_sequence(
+    make_relay: Callable[..., Relay], sink: Sink, tmp_path: Path
+):
+    """STARTTLS inside TLS gets 503, the session carries on, and nothing is logged as a
+    crash."""
+    relay, context = _tls_relay(make_relay, sink, tmp_path, "")
+    with _encrypted_client(relay, context) as client:
+        code, _ = client.docmd("STARTTLS")
+        assert code == 503
+        assert client.noop()[0] == 250
+    assert "Traceback" not in relay.log_text()
