@@ -1,9 +1,10 @@
 """The SMTP door: who may relay, how much, and "stored, so 250". It decides nothing else.
 
 ``RelayServer`` is aiosmtpd's ``SMTP`` with the limits aiosmtpd leaves to its users (a cap
-on connections per client, a total session time); ``RelayHandler`` answers the commands.
-Storage runs in a thread so the event loop never waits on the database; password checks run
-in threads of their own, so a flood of AUTH attempts cannot make storing wait.
+on connections per client, a total session time, a time limit on the DATA transfer);
+``RelayHandler`` answers the commands. Storage runs in a thread so the event loop never waits
+on the database; password checks run in threads of their own, so a flood of AUTH attempts
+cannot make storing wait.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
 
+from gateway.config import RelaySettings
 from gateway.relay.envelope_addresses import RECIPIENT_ROUTED, recipient_refusal, sender_refusal
 from gateway.relay.login_attempts import LoginAttempts
 
@@ -35,6 +37,7 @@ TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
 TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections from your address; try again later"
 SESSION_TOO_LONG = "421 4.4.2 Session time limit reached; closing"
 AUTH_THROTTLED = "454 4.7.0 Too many failed authentication attempts; try again later"
+DATA_TOO_LONG = "421 4.4.2 Message transfer time limit reached; nothing was kept; closing"
 ALREADY_TLS = "503 5.5.1 TLS is already active"
 
 # Threads that check passwords. Each check is a deliberately slow hash (about half a second of
@@ -59,6 +62,9 @@ class DoorRules:
     session_timeout_seconds: float
     auth_failures_allowed: int
     auth_failure_window_seconds: float
+    # The whole DATA transfer, from 354 to the final dot; the idle timeout still bounds each
+    # pause in it.
+    data_timeout_seconds: float = RelaySettings.model_fields["data_timeout_seconds"].default
 
     @staticmethod
     def networks(values: Iterable[str]) -> tuple[Network, ...]:
@@ -192,6 +198,8 @@ class RelayServer(SMTP):
         self._client = ""
         self._refusal: str | None = None
         self._deadline: asyncio.TimerHandle | None = None
+        # Set from the 354 until the final dot of a DATA transfer.
+        self._data_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         first = self._original_transport is None  # STARTTLS calls this again, same client
@@ -211,6 +219,7 @@ class RelayServer(SMTP):
         if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
+        self._data_transfer_ended()
         if self._client:
             self._open[self._client] -= 1
             if self._open[self._client] <= 0:
@@ -235,10 +244,7 @@ class RelayServer(SMTP):
 
     def _session_expired(self) -> None:
         log.info("session time limit client=%s", self._client)
-        transport = self.transport
-        if isinstance(transport, asyncio.WriteTransport):
-            transport.write(SESSION_TOO_LONG.encode() + b"\r\n")
-            transport.close()
+        self._close_with(SESSION_TOO_LONG)
 
     @syntax("STARTTLS", when="tls_context")
     async def smtp_STARTTLS(self, arg: str) -> None:
@@ -256,6 +262,44 @@ class RelayServer(SMTP):
             await self.push(RECIPIENT_ROUTED)
             return
         await super().smtp_RCPT(arg)
+
+    @syntax("DATA")
+    async def smtp_DATA(self, arg: str) -> None:
+        # The idle timeout is reset by each chunk received during the transfer (aiosmtpd
+        # resets it only per command), and the whole transfer has its own limit.
+        self._data_deadline = self.loop.call_later(
+            self._rules.data_timeout_seconds, self._data_transfer_expired
+        )
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self._data_transfer_ended()
+
+    def data_received(self, data: bytes) -> None:
+        if self._data_deadline is not None:
+            self._reset_timeout()
+        super().data_received(data)
+
+    async def _call_handler_hook(self, command: str, *args: Any) -> Any:
+        if command == "DATA":  # the final dot has arrived; storing is not transfer time
+            self._data_transfer_ended()
+        return await super()._call_handler_hook(command, *args)
+
+    def _data_transfer_ended(self) -> None:
+        if self._data_deadline is not None:
+            self._data_deadline.cancel()
+            self._data_deadline = None
+
+    def _data_transfer_expired(self) -> None:
+        self._data_deadline = None
+        log.info("data transfer time limit client=%s", self._client)
+        self._close_with(DATA_TOO_LONG)
+
+    def _close_with(self, reply: str) -> None:
+        transport = self.transport
+        if isinstance(transport, asyncio.WriteTransport):
+            transport.write(reply.encode() + b"\r\n")
+            transport.close()
 
 
 def _has_source_route(arg: str | None) -> bool:

@@ -1,5 +1,5 @@
-"""The door under pressure: parallel password guesses, a flood of them while someone sends
-mail, and STARTTLS asked twice."""
+"""The door under pressure and over time: parallel password guesses, a flood of them while
+someone sends mail, STARTTLS asked twice, and a slow but steady message."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import CONFIDE, SENDER, Relay, Sink
-from tests.e2e.test_relay_door import MESSAGE, OUTSIDER, _certificate
+from tests.e2e.test_relay_door import MESSAGE, OUTSIDER, _certificate, reply
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -144,3 +144,23 @@ def test_a_second_starttls_is_a_bad_sequence(
         assert code == 503
         assert client.noop()[0] == 250
     assert "Traceback" not in relay.log_text()
+
+
+def test_a_slow_steady_message_is_not_cut_by_the_idle_timeout(
+    make_relay: Callable[..., Relay], sink: Sink
+):
+    """A message that takes longer to arrive than the idle timeout, with no pause as long as
+    it, is stored and gets 250."""
+    relay = make_relay(sink.port, "idle_timeout_seconds = 2\n")
+    with socket.create_connection(("127.0.0.1", relay.port), timeout=30) as sock:
+        assert reply(sock).startswith(b"220")
+        for command in (b"EHLO test", b"MAIL FROM:<" + SENDER.encode() + b">",
+                        b"RCPT TO:<" + OUTSIDER.encode() + b">", b"DATA"):  # fmt: skip
+            sock.sendall(command + b"\r\n")
+            assert reply(sock)[:1] in (b"2", b"3")
+        sock.sendall(MESSAGE.split(b"\r\n\r\n")[0] + b"\r\n\r\n")
+        for n in range(6):
+            time.sleep(1)
+            sock.sendall(f"Line {n}: the coffee morning is on Friday.\r\n".encode())
+        sock.sendall(b".\r\n")
+        assert reply(sock).startswith(b"250")
