@@ -1,9 +1,10 @@
 """The door under pressure and over time: parallel password guesses, a flood of them while
-someone sends mail, STARTTLS asked twice, and a slow but steady message."""
+someone sends mail, STARTTLS asked twice, a slow but steady message, and one too slow."""
 
 from __future__ import annotations
 
 import base64
+import inspect
 import smtplib
 import socket
 import ssl
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CONFIDE, SENDER, Relay, Sink
+from gateway.relay.service import RelayService
+from tests.e2e.conftest import CONFIDE, SENDER, Relay, Sink, wait_for
 from tests.e2e.test_relay_door import MESSAGE, OUTSIDER, _certificate, reply
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -146,21 +148,47 @@ def test_a_second_starttls_is_a_bad_sequence(
     assert "Traceback" not in relay.log_text()
 
 
-def test_a_slow_steady_message_is_not_cut_by_the_idle_timeout(
-    make_relay: Callable[..., Relay], sink: Sink
-):
-    """A message that takes longer to arrive than the idle timeout, with no pause as long as
-    it, is stored and gets 250."""
-    relay = make_relay(sink.port, "idle_timeout_seconds = 2\n")
+def _send_slowly(relay: Relay, seconds: int) -> bytes:
+    """Send a message whose lines arrive one a second for ``seconds``; the relay's reply to
+    its final dot, or what it said instead."""
     with socket.create_connection(("127.0.0.1", relay.port), timeout=30) as sock:
         assert reply(sock).startswith(b"220")
         for command in (b"EHLO test", b"MAIL FROM:<" + SENDER.encode() + b">",
                         b"RCPT TO:<" + OUTSIDER.encode() + b">", b"DATA"):  # fmt: skip
             sock.sendall(command + b"\r\n")
             assert reply(sock)[:1] in (b"2", b"3")
-        sock.sendall(MESSAGE.split(b"\r\n\r\n")[0] + b"\r\n\r\n")
-        for n in range(6):
-            time.sleep(1)
-            sock.sendall(f"Line {n}: the coffee morning is on Friday.\r\n".encode())
-        sock.sendall(b".\r\n")
-        assert reply(sock).startswith(b"250")
+        try:
+            sock.sendall(MESSAGE.split(b"\r\n\r\n")[0] + b"\r\n\r\n")
+            for n in range(seconds):
+                time.sleep(1)
+                sock.sendall(f"Line {n}: the coffee morning is on Friday.\r\n".encode())
+            sock.sendall(b".\r\n")
+        except OSError:  # the relay has closed the connection
+            pass
+        return reply(sock)
+
+
+def test_a_slow_steady_message_is_not_cut_by_the_idle_timeout(
+    make_relay: Callable[..., Relay], sink: Sink
+):
+    """A message that takes longer to arrive than the idle timeout, with no pause as long as
+    it, is stored and gets 250."""
+    relay = make_relay(sink.port, "idle_timeout_seconds = 2\n")
+    assert _send_slowly(relay, seconds=6).startswith(b"250")
+
+
+@pytest.mark.skipif(
+    "data_timeout_seconds" not in inspect.getsource(RelayService.__init__),
+    reason="service.py does not pass [relay] data_timeout_seconds to the door yet",
+)
+def test_a_message_slower_than_the_data_timeout_is_cut(
+    make_relay: Callable[..., Relay], sink: Sink
+):
+    """A message still arriving when data_timeout_seconds has passed, though never paused as
+    long as the idle timeout, gets 421 and is neither stored nor delivered."""
+    relay = make_relay(sink.port, "idle_timeout_seconds = 2\ndata_timeout_seconds = 3\n")
+    assert _send_slowly(relay, seconds=8).startswith(b"421 4.4.2")
+    assert relay.send(MESSAGE, [OUTSIDER]) == {}  # the relay carries on
+    wait_for(lambda: sink.handler.to(OUTSIDER), what="the second message")
+    assert relay.log_text().count("stored id=") == 1
+    assert len(sink.handler.to(OUTSIDER)) == 1
