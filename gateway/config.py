@@ -89,7 +89,12 @@ class RelaySettings(BaseModel):
     # RFC 5321 requires accepting at least 100; 1,000 is the anchors' ceiling.
     max_recipients: int = Field(default=1000, ge=100)
     max_connections_per_client: int = Field(default=20, ge=1)
+    # The longest pause between commands, and between chunks of a message being sent.
     idle_timeout_seconds: float = Field(default=300.0, gt=0)  # RFC 5321 4.5.3.2.7
+    # The longest a whole message transfer (DATA, from 354 to the final dot) may take:
+    # 600 s carries the largest message we accept (max_item_bytes, 25 MiB by default) at
+    # about 44 KB/s; a slower client is cut with 421 and nothing is kept.
+    data_timeout_seconds: float = Field(default=600.0, gt=0)
     session_timeout_seconds: float = Field(default=1800.0, gt=0)
     # After this many failed AUTH attempts in auth_failure_window_seconds, a client's AUTH
     # is refused until the window has passed.

@@ -1,8 +1,10 @@
 """The SMTP door: who may relay, how much, and "stored, so 250". It decides nothing else.
 
 ``RelayServer`` is aiosmtpd's ``SMTP`` with the limits aiosmtpd leaves to its users (a cap
-on connections per client, a total session time); ``RelayHandler`` answers the commands.
-Storage runs in a thread so the event loop never waits on the database.
+on connections per client, a total session time, a time limit on the DATA transfer);
+``RelayHandler`` answers the commands. Storage runs in a thread so the event loop never waits
+on the database; password checks run in threads of their own, so a flood of AUTH attempts
+cannot make storing wait.
 """
 
 from __future__ import annotations
@@ -12,14 +14,19 @@ import base64
 import binascii
 import ipaddress
 import logging
-import time
 import uuid
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email._header_value_parser import get_angle_addr
 from typing import Any
 
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
+
+from gateway.config import RelaySettings
+from gateway.relay.envelope_addresses import RECIPIENT_ROUTED, recipient_refusal, sender_refusal
+from gateway.relay.login_attempts import LoginAttempts
 
 log = logging.getLogger("confide.relay")
 
@@ -30,6 +37,13 @@ TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
 TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections from your address; try again later"
 SESSION_TOO_LONG = "421 4.4.2 Session time limit reached; closing"
 AUTH_THROTTLED = "454 4.7.0 Too many failed authentication attempts; try again later"
+DATA_TOO_LONG = "421 4.4.2 Message transfer time limit reached; nothing was kept; closing"
+ALREADY_TLS = "503 5.5.1 TLS is already active"
+
+# Threads that check passwords. Each check is a deliberately slow hash (about half a second of
+# CPU); two keep logins moving without letting a flood of them take every core, and they are
+# apart from the threads that store messages, so a flood never delays a 250.
+PASSWORD_CHECK_THREADS = 2
 
 # Stores a message; returns its id or raises. Runs in a worker thread.
 type StoreMessage = Callable[[Envelope, Session], uuid.UUID]
@@ -48,6 +62,9 @@ class DoorRules:
     session_timeout_seconds: float
     auth_failures_allowed: int
     auth_failure_window_seconds: float
+    # The whole DATA transfer, from 354 to the final dot; the idle timeout still bounds each
+    # pause in it.
+    data_timeout_seconds: float = RelaySettings.model_fields["data_timeout_seconds"].default
 
     @staticmethod
     def networks(values: Iterable[str]) -> tuple[Network, ...]:
@@ -55,7 +72,7 @@ class DoorRules:
 
 
 class RelayHandler:
-    """aiosmtpd handler: the relay's answers to RCPT, DATA and AUTH."""
+    """aiosmtpd handler: the relay's answers to MAIL, RCPT, DATA and AUTH."""
 
     def __init__(
         self,
@@ -68,10 +85,13 @@ class RelayHandler:
         self._store = store
         self._stored = stored
         self._check_password = check_password
-        # Recent AUTH failures per client address; clients with none recent are forgotten
-        # at most once a window, so many addresses trying their luck cannot fill memory.
-        self._auth_failures: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._auth_failures_swept = time.monotonic()
+        self.login_attempts = LoginAttempts(
+            rules.auth_failures_allowed, rules.auth_failure_window_seconds
+        )
+        # Threads are started on the first check, not here.
+        self._password_checks = ThreadPoolExecutor(
+            max_workers=PASSWORD_CHECK_THREADS, thread_name_prefix="confide-password-check"
+        )
         # Open connections per client address, kept by ``RelayServer``.
         self.open_connections: Counter[str] = Counter()
 
@@ -86,12 +106,27 @@ class RelayHandler:
             return False
         return any(ip in network for network in self.rules.allowed_networks)
 
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        refusal = sender_refusal(address)
+        if refusal is not None:
+            log.warning("sender address refused client=%s", _client_address(session))
+            return refusal
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 2.1.0 OK"
+
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         if not self.may_relay(session):
             log.warning("relay refused client=%s", _client_address(session))
             return RELAY_DENIED
+        refusal = recipient_refusal(address)
+        if refusal is not None:
+            log.warning("recipient address refused client=%s", _client_address(session))
+            return refusal
         if len(envelope.rcpt_tos) >= self.rules.max_recipients:
             return TOO_MANY_RECIPIENTS
         envelope.rcpt_tos.append(address)
@@ -135,34 +170,22 @@ class RelayHandler:
 
     async def _authenticate(self, server: SMTP, credentials: LoginPassword) -> AuthResult:
         client = _client_address(server.session)
-        now = time.monotonic()
-        since = now - self.rules.auth_failure_window_seconds
-        if self._auth_failures_swept < since:
-            self._forget_auth_failures_before(since)
-            self._auth_failures_swept = now
-        failures = self._auth_failures[client]
-        while failures and failures[0] < since:
-            failures.popleft()
-        if len(failures) >= self.rules.auth_failures_allowed:
+        if not self.login_attempts.may_check(client):
             log.warning("auth throttled client=%s", client)
             return AuthResult(success=False, handled=False, message=AUTH_THROTTLED)
         login = credentials.login.decode("utf-8", "replace")
         password = credentials.password.decode("utf-8", "replace")
-        good = self._check_password is not None and await asyncio.to_thread(
-            self._check_password, login, password
+        good = (
+            self._check_password is not None
+            and await asyncio.get_running_loop().run_in_executor(
+                self._password_checks, self._check_password, login, password
+            )
         )
         if not good:
-            failures.append(now)
             log.warning("auth failed client=%s", client)
             return AuthResult(success=False, handled=False)
-        del self._auth_failures[client]
+        self.login_attempts.succeeded(client)
         return AuthResult(success=True, auth_data=credentials)
-
-    def _forget_auth_failures_before(self, since: float) -> None:
-        for client in [
-            c for c, times in self._auth_failures.items() if not times or times[-1] < since
-        ]:
-            del self._auth_failures[client]
 
 
 class RelayServer(SMTP):
@@ -175,6 +198,8 @@ class RelayServer(SMTP):
         self._client = ""
         self._refusal: str | None = None
         self._deadline: asyncio.TimerHandle | None = None
+        # Set from the 354 until the final dot of a DATA transfer.
+        self._data_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         first = self._original_transport is None  # STARTTLS calls this again, same client
@@ -194,6 +219,7 @@ class RelayServer(SMTP):
         if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
+        self._data_transfer_ended()
         if self._client:
             self._open[self._client] -= 1
             if self._open[self._client] <= 0:
@@ -218,10 +244,76 @@ class RelayServer(SMTP):
 
     def _session_expired(self) -> None:
         log.info("session time limit client=%s", self._client)
+        self._close_with(SESSION_TOO_LONG)
+
+    @syntax("STARTTLS", when="tls_context")
+    async def smtp_STARTTLS(self, arg: str) -> None:
+        # aiosmtpd would wrap TLS inside TLS and fail with a traceback (RFC 3207 section 4.2:
+        # a client must not ask twice).
+        if self._tls_protocol is not None:
+            await self.push(ALREADY_TLS)
+            return
+        await super().smtp_STARTTLS(arg)
+
+    @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_RCPT(self, arg: str | None) -> None:
+        # aiosmtpd drops a source route and hands the handler the address at its end.
+        if _has_source_route(arg):
+            await self.push(RECIPIENT_ROUTED)
+            return
+        await super().smtp_RCPT(arg)
+
+    @syntax("DATA")
+    async def smtp_DATA(self, arg: str) -> None:
+        # The idle timeout is reset by each chunk received during the transfer (aiosmtpd
+        # resets it only per command), and the whole transfer has its own limit.
+        self._data_deadline = self.loop.call_later(
+            self._rules.data_timeout_seconds, self._data_transfer_expired
+        )
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self._data_transfer_ended()
+
+    def data_received(self, data: bytes) -> None:
+        if self._data_deadline is not None:
+            self._reset_timeout()
+        super().data_received(data)
+
+    async def _call_handler_hook(self, command: str, *args: Any) -> Any:
+        if command == "DATA":  # the final dot has arrived; storing is not transfer time
+            self._data_transfer_ended()
+        return await super()._call_handler_hook(command, *args)
+
+    def _data_transfer_ended(self) -> None:
+        if self._data_deadline is not None:
+            self._data_deadline.cancel()
+            self._data_deadline = None
+
+    def _data_transfer_expired(self) -> None:
+        self._data_deadline = None
+        log.info("data transfer time limit client=%s", self._client)
+        self._close_with(DATA_TOO_LONG)
+
+    def _close_with(self, reply: str) -> None:
         transport = self.transport
         if isinstance(transport, asyncio.WriteTransport):
-            transport.write(SESSION_TOO_LONG.encode() + b"\r\n")
+            transport.write(reply.encode() + b"\r\n")
             transport.close()
+
+
+def _has_source_route(arg: str | None) -> bool:
+    """Whether a ``RCPT`` argument (``TO:<@a,@b:user@domain>``) names a source route."""
+    if arg is None or arg[:3].upper() != "TO:":
+        return False
+    written = arg[3:].lstrip()
+    if not written.startswith("<"):
+        return False
+    try:
+        angle_address, _ = get_angle_addr(written)
+    except Exception:  # noqa: BLE001  # unparsable: aiosmtpd refuses it itself
+        return False
+    return bool(angle_address.route)
 
 
 def _client_address(session: Session | None) -> str:

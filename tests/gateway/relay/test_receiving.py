@@ -1,15 +1,18 @@
 """The door's own faults: a failure to store, or any error of ours, is a temporary 451 that
-names nothing inside; and what it remembers of failed logins does not grow for ever."""
+names nothing inside; what it remembers of failed logins does not grow for ever; and a message
+transfer that takes too long is cut, with nothing stored."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import smtplib
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -39,10 +42,15 @@ def door() -> Iterator[Callable[..., int]]:
     """Start the door on loopback with the given store and stored callbacks; gives its port."""
     controllers: list[Controller] = []
 
-    def start(store: Callable[[Envelope, Session], uuid.UUID], stored: Callable[..., None]) -> int:
+    def start(
+        store: Callable[[Envelope, Session], uuid.UUID],
+        stored: Callable[..., None],
+        rules: DoorRules = RULES,
+        **server_options: Any,
+    ) -> int:
         port = free_port()
-        handler = RelayHandler(RULES, store, stored)
-        controller = _RelayController(handler, hostname="127.0.0.1", port=port)
+        handler = RelayHandler(rules, store, stored)
+        controller = _RelayController(handler, hostname="127.0.0.1", port=port, **server_options)
         controller.start()
         controllers.append(controller)
         return port
@@ -104,7 +112,69 @@ def test_auth_failures_are_forgotten_once_their_window_has_passed():
 
     for i in range(50):
         assert not attempt(f"192.0.2.{i}", b"wrong")
-    assert len(handler._auth_failures) == 50
+    assert handler.login_attempts.clients_remembered() == 50
     time.sleep(0.3)
     assert attempt("198.51.100.1", b"right")
-    assert len(handler._auth_failures) == 0
+    assert handler.login_attempts.clients_remembered() == 0
+
+
+def _trickle(port: int, chunks: int, pause: float, chunk_bytes: int = 40) -> bytes:
+    """Send one message whose text arrives in ``chunks`` pieces of about ``chunk_bytes``,
+    ``pause`` seconds apart; the reply to its final dot (or whatever the door said instead)."""
+    line = b"The coffee morning is on Friday, in the hall as usual." + b"." * 40 + b"\r\n"
+    chunk = line * max(1, chunk_bytes // len(line))
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        conversation = sock.makefile("rb")
+        assert conversation.readline().startswith(b"220")
+        for command in (b"HELO test", b"MAIL FROM:<a@riverside-carers.example.org>",
+                        b"RCPT TO:<b@example.net>", b"DATA"):  # fmt: skip
+            sock.sendall(command + b"\r\n")
+            assert conversation.readline()[:1] in (b"2", b"3")
+        sock.sendall(b"Subject: hello\r\n\r\n")
+        try:
+            for _ in range(chunks):
+                time.sleep(pause)
+                sock.sendall(chunk)
+            sock.sendall(b".\r\n")
+        except OSError:  # the door has closed the connection
+            pass
+        return conversation.readline()
+
+
+def test_a_transfer_longer_than_the_data_timeout_is_cut(door: Callable[..., int]):
+    """A message that arrives steadily, with no pause as long as the idle timeout, but takes
+    longer than the data timeout in all is cut with 421 and is not stored."""
+    stored: list[Envelope] = []
+
+    def store(envelope: Envelope, session: Session) -> uuid.UUID:
+        stored.append(envelope)
+        return uuid.uuid4()
+
+    rules = dataclasses.replace(RULES, data_timeout_seconds=2)
+    port = door(store, lambda _id: None, rules, timeout=1.5)
+    assert _trickle(port, chunks=8, pause=0.5).startswith(b"421 4.4.2")
+    assert stored == []
+
+
+def test_a_steady_transfer_within_the_data_timeout_is_stored(door: Callable[..., int]):
+    """The same steady message, given a data timeout long enough, is stored and gets 250."""
+    rules = dataclasses.replace(RULES, data_timeout_seconds=30)
+    port = door(lambda _e, _s: uuid.uuid4(), lambda _id: None, rules, timeout=1.5)
+    assert _trickle(port, chunks=8, pause=0.5).startswith(b"250")
+
+
+def test_a_large_message_sent_steadily_is_not_cut_by_the_idle_timeout(door: Callable[..., int]):
+    """A 25 MiB message sent in steady pieces, taking several times the idle timeout in all,
+    is stored and gets 250."""
+    sizes: list[int] = []
+
+    def store(envelope: Envelope, session: Session) -> uuid.UUID:
+        sizes.append(len(envelope.original_content or b""))
+        return uuid.uuid4()
+
+    port = door(store, lambda _id: None, RULES, timeout=1, data_size_limit=26 * 1024 * 1024)
+    assert _trickle(port, chunks=10, pause=0.6, chunk_bytes=25 * 1024 * 1024 // 10).startswith(
+        b"250"
+    )
+    [size] = sizes
+    assert size > 24 * 1024 * 1024
