@@ -12,7 +12,15 @@ Steps, in order:
 2. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
 3. Each character is NFKC-normalised on its own (full-width digits, ligatures, non-breaking
    spaces) and format characters (Unicode category Cf: zero-width spaces and joiners, the byte
-   order mark, soft hyphens) are dropped. Lone surrogates become U+FFFD.
+   order mark, soft hyphens) are dropped. Lone surrogates become U+FFFD. Combining marks on a
+   Latin letter or a digit ("L" + U+0301) are dropped, so a stray accent cannot hide a
+   postcode or a National Insurance number; letters written with their accent ("é") and
+   other scripts' marks stay.
+4. Runs of spaces and tabs become one space: "Amina  Okafor" and "943 \t476  5919", as pasted
+   from PDFs, forms and fixed-width exports, are the name and the number they would be with
+   single spaces. Tabs alone stay: extraction writes one between table cells (and several
+   for empty cells), and context reads column headers by them. Line breaks stay too, since
+   the structure of lines is evidence (signatures, field labels).
 """
 
 from __future__ import annotations
@@ -39,6 +47,9 @@ _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Two or more spaces or tabs, not all tabs (after step 3 every other kind of space is a plain
+# one).
+_WHITESPACE_RUN = re.compile(r"(?!\t+(?![ \t]))[ \t]{2,}")
 
 
 def normalise(text: str, location: str) -> Segment:
@@ -49,7 +60,13 @@ def normalise(text: str, location: str) -> Segment:
     """
     result = text
     offsets: list[int] | None = None
-    for step in (_quoted_printable_edits, _character_reference_edits, _character_edits):
+    steps = (
+        _quoted_printable_edits,
+        _character_reference_edits,
+        _character_edits,
+        _whitespace_run_edits,
+    )
+    for step in steps:
         edits = list(step(result))
         if not edits:
             continue
@@ -132,9 +149,28 @@ def _character_reference_edits(text: str) -> Iterator[_Edit]:
 
 def _character_edits(text: str) -> Iterator[_Edit]:
     for found in _NON_ASCII.finditer(text):
+        if unicodedata.combining(found.group()) and _marks_latin(text, found.start()):
+            yield found.start(), found.end(), ""
+            continue
         replacement = _replacement(found.group())
         if replacement is not None:
             yield found.start(), found.end(), replacement
+
+
+def _marks_latin(text: str, position: int) -> bool:
+    """Whether the combining mark at ``position`` sits (perhaps under other marks) on a Latin
+    letter or a digit."""
+    while position > 0 and unicodedata.combining(text[position - 1]):
+        position -= 1
+    if position == 0:
+        return False
+    base = text[position - 1]
+    return base.isascii() and base.isalnum()
+
+
+def _whitespace_run_edits(text: str) -> Iterator[_Edit]:
+    for run in _WHITESPACE_RUN.finditer(text):
+        yield run.start(), run.end(), " "
 
 
 @cache

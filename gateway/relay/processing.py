@@ -41,6 +41,7 @@ from scanner.decision import MatcherCache, Organisation, judge
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
 from scanner.policy.engine import Verdict
 from scanner.policy.rules import Policy, load_policy
+from scanner.redaction import removals
 from scanner.scanning import Scanner, ScanResult
 from scanner.segments import Extraction
 from scanner.transform import (
@@ -62,6 +63,11 @@ MAX_SCAN_ATTEMPTS = 3
 # transformed, and its hold notice does not read it (whatever kept failing is skipped).
 MAX_ATTEMPTS = MAX_SCAN_ATTEMPTS + 2
 CANNOT_PROCESS = "cannot-process"
+CANNOT_TRANSFORM = "cannot-transform"
+REDACTION_CHECK = "redaction-check"
+REDACTION_CHECK_REASON = (
+    "its redacted copy, checked again, still held personal data that had to be removed"
+)
 
 
 @dataclass
@@ -140,17 +146,8 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
         return outbound
     raw = message.content
     result = _scan(pipeline, message, raw)
-    verdicts = judge(
-        result,
-        message.recipients,
-        sender=Sender(message.mail_from),
-        policy=pipeline.policy,
-        book=pipeline.book,
-        matcher=pipeline.matchers.get(pipeline.book),
-        organisation=pipeline.organisation,
-        at=now,
-    )
-    plan = _plan(pipeline, message, raw, result, verdicts)
+    verdicts = _judge(pipeline, message, result, message.recipients, now)
+    plan = _plan(pipeline, message, result, verdicts, now=now)
     outbound = _record(pipeline, message, plan)
     log.info(
         "processed id=%s findings=%s verdicts=%s",
@@ -185,6 +182,25 @@ def _held_as_it_is(pipeline: Pipeline, message: spool.Received) -> _Plan:
     return _Plan(outcomes, copies)
 
 
+def _judge(
+    pipeline: Pipeline,
+    message: spool.Received,
+    result: ScanResult,
+    recipients: Sequence[str],
+    now: datetime,
+) -> dict[str, Verdict]:
+    return judge(
+        result,
+        recipients,
+        sender=Sender(message.mail_from),
+        policy=pipeline.policy,
+        book=pipeline.book,
+        matcher=pipeline.matchers.get(pipeline.book),
+        organisation=pipeline.organisation,
+        at=now,
+    )
+
+
 def _scan(pipeline: Pipeline, message: spool.Received, raw: bytes) -> ScanResult:
     if message.scan_attempts > MAX_SCAN_ATTEMPTS:
         reason = f"scanning it stopped a worker {message.scan_attempts - 1} times"
@@ -204,13 +220,14 @@ class _Plan:
 def _plan(
     pipeline: Pipeline,
     message: spool.Received,
-    raw: bytes,
     result: ScanResult,
     verdicts: dict[str, Verdict],
+    *,
+    now: datetime,
 ) -> _Plan:
+    raw = message.content
     outcomes: list[Outcome] = []
     by_content: dict[tuple[str, tuple[Removal, ...], bool], list[str]] = {}
-    removals_of: dict[str, tuple[Removal, ...]] = {}
     for address, verdict in verdicts.items():
         removals = _removals(pipeline.policy, result, verdict)
         outcome = Outcome(
@@ -223,19 +240,17 @@ def _plan(
         outcomes.append(outcome)
         if verdict.action != "hold":
             by_content.setdefault((verdict.action, removals, verdict.banner), []).append(address)
-        removals_of[address] = removals
     copies: list[tuple[Copy, bytes, list[str]]] = []
-    held_now: set[str] = set()
-    for (action, removals, banner), addresses in by_content.items():
+    for (action, removals, banner), group in by_content.items():
         try:
             content = _content(pipeline, raw, action, removals, banner)
         except TransformError as exc:
-            held_now.update(addresses)
-            for outcome in outcomes:
-                if outcome.recipient in addresses:
-                    outcome.action = "hold"
-                    outcome.rules = [*outcome.rules, "cannot-transform"]
-                    outcome.reasons = [*outcome.reasons, str(exc)]
+            _hold(outcomes, group, CANNOT_TRANSFORM, str(exc))
+            continue
+        exposed = _still_exposed(pipeline, message, content, group, now) if removals else []
+        _hold(outcomes, exposed, REDACTION_CHECK, REDACTION_CHECK_REASON)
+        addresses = [a for a in group if a not in exposed]
+        if not addresses:
             continue
         client, received_at = Message.objects.values_list("client_address", "received_at").get(
             id=message.id
@@ -262,17 +277,31 @@ def _plan(
     return _Plan(outcomes, copies)
 
 
+def _hold(outcomes: list[Outcome], addresses: Sequence[str], rule: str, reason: str) -> None:
+    """Turn the outcomes for ``addresses`` into holds, adding the rule and reason."""
+    for outcome in outcomes:
+        if outcome.recipient in addresses:
+            outcome.action = "hold"
+            outcome.rules = [*outcome.rules, rule]
+            outcome.reasons = [*outcome.reasons, reason]
+
+
+def _still_exposed(
+    pipeline: Pipeline,
+    message: spool.Received,
+    content: bytes,
+    addresses: Sequence[str],
+    now: datetime,
+) -> list[str]:
+    """The safety net, independent of how the copy was made: the finished redacted copy is
+    scanned and judged afresh, as if it had just arrived, and every address for which it
+    still holds something to remove, or would be held, is returned."""
+    verdicts = _judge(pipeline, message, pipeline.scanner.scan_bytes(content), addresses, now)
+    return [a for a, v in verdicts.items() if v.action == "hold" or v.redactions]
+
+
 def _removals(policy: Policy, result: ScanResult, verdict: Verdict) -> tuple[Removal, ...]:
-    segments = result.extraction.segments
-    return tuple(
-        sorted(
-            {
-                Removal(segments[f.segment].text[f.start : f.end], policy.label(f))
-                for f in verdict.redactions
-            },
-            key=lambda r: (r.value, r.label),
-        )
-    )
+    return removals(result.extraction, verdict.redactions, policy.label)
 
 
 def _content(

@@ -16,19 +16,25 @@ def _offline_tld_extractor() -> tldextract.TLDExtract:
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
-    """Presidio's email recognizer, validating the domain against the bundled suffix list.
+    """Presidio's email recognizer, validating the domain offline.
 
     Presidio's own validation calls ``tldextract.extract``, which downloads the public suffix
-    list on first use; confide must never reach the internet at run time.
+    list on first use; confide must never reach the internet at run time. ``top_levels`` adds
+    top-level domains that are not in the bundled list but where mail still goes (reserved
+    ones such as ``.example`` and ``.test``, private ones such as ``.internal``): an address
+    there is still someone's address, and missing it would let it out unredacted.
     """
 
-    def __init__(self, score: float) -> None:
+    def __init__(self, score: float, top_levels: frozenset[str] = frozenset()) -> None:
         super().__init__(
             patterns=[Pattern(p.name, p.regex, score) for p in EmailRecognizer.PATTERNS]
         )
+        self._top_levels = top_levels
 
     def validate_result(self, pattern_text: str) -> bool:
-        return bool(_offline_tld_extractor()(pattern_text).suffix)
+        if _offline_tld_extractor()(pattern_text).suffix:
+            return True
+        return pattern_text.rpartition(".")[2].lower() in self._top_levels
 
 
 class UkPhoneRecognizer(PhoneRecognizer):

@@ -92,7 +92,7 @@ class Detector:
         self._nlp_engine = nlp_engine
         recognizers: list[EntityRecognizer] = [
             PersonRecognizer(rules.person),
-            OfflineEmailRecognizer(rules.email_score),
+            OfflineEmailRecognizer(rules.email_score, rules.email_top_levels),
             UkPhoneRecognizer(rules.phone_regions, rules.phone_score),
             *(ConfiguredPatternRecognizer(rule) for rule in rules.patterns),
             *(TermListRecognizer(terms) for terms in rules.term_lists),

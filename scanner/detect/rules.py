@@ -58,6 +58,7 @@ class DetectionRules:
     nlp: NlpSettings
     person: PersonSettings
     email_score: float
+    email_top_levels: frozenset[str]
     phone_regions: tuple[str, ...]
     phone_score: float
     builtin: tuple[str, ...]
@@ -185,6 +186,9 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
             word_names=frozenset(w.lower() for w in person.strings("word_names", [])),
         ),
         email_score=top.section("email").score("score"),
+        email_top_levels=frozenset(
+            t.lower().lstrip(".") for t in top.section("email").strings("top_levels", [])
+        ),
         phone_regions=phone.strings("regions"),
         phone_score=phone.score("score"),
         builtin=builtin,

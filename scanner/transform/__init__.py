@@ -9,10 +9,10 @@ caller holds that copy of the message.
 
 from __future__ import annotations
 
+from scanner.redaction import Removal
 from scanner.transform._banner import DEFAULT_BANNER, Banner, load_banner, with_banner
 from scanner.transform._error import TransformError
 from scanner.transform._headers import received_field, with_headers
-from scanner.transform._matching import Removal
 from scanner.transform._redact import redacted
 
 __all__ = [

@@ -20,7 +20,7 @@ from lxml import etree
 from scanner.extract._docx import _P, _XML_PARSER, _w, refusal
 from scanner.limits import ScanLimits
 from scanner.transform._error import TransformError
-from scanner.transform._matching import Matcher, merged
+from scanner.transform._matching import Matcher
 
 # Text Word keeps in runs, each kind joined per paragraph on its own: the text shown
 # (tracked insertions included), tracked deletions, and field codes.
@@ -131,7 +131,7 @@ def _redact_nodes(nodes: Sequence[etree._Element], matcher: Matcher) -> bool:
     """Replace the values in the joined text of ``nodes``; whether anything changed."""
     texts = [node.text or "" for node in nodes]
     joined = "".join(texts)
-    spans = list(merged(matcher.spans(joined)))
+    spans = matcher.spans(joined)
     if not spans:
         return False
     start = 0

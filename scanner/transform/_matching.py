@@ -5,31 +5,32 @@ and full-width digits folded, zero-width characters dropped), so a value is look
 normalised text and each match is mapped back to the text as written. Case is ignored, and any
 run of white space in a value matches any run of white space (line breaks too). A value that
 starts or ends with a letter does not match inside a longer word ("Ann" is not in "Annual").
+A match inside an email address takes the whole address with it: a local part is very often
+built from the name ("amina.okafor@..."), so the rest of it must not be left behind.
+
+A number (a value with at least ``_NUMBER_DIGITS`` digits: NHS, phone, account, National
+Insurance) matches however it is punctuated ("943 476 5919", "943-476-5919", "9434765919"),
+and a match inside a longer run of letters and digits takes the whole run: "4407700900461"
+goes whole, not as "44[phone number removed]".
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from scanner.normalise import normalise
-from scanner.redaction import redact_text
+from scanner.redaction import Removal, Span, merged, redact_text
 
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
-
-
-@dataclass(frozen=True)
-class Removal:
-    """One value to remove, as detection saw it (normalised text), and what it is.
-
-    ``label`` names the kind of thing: "NHS number" becomes "[NHS number removed]".
-    """
-
-    value: str
-    label: str
+# An email address as written (detection's own pattern is stricter; this only has to cover
+# every address a match can fall inside).
+_NUMBER_DIGITS = 6
+# What may stand between the characters of a number as people write it.
+_NUMBER_SEPARATORS = r"[\s\-./()]*"
+_EMAIL_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class Matcher:
@@ -37,24 +38,31 @@ class Matcher:
 
     def __init__(self, removals: Sequence[Removal]) -> None:
         self._patterns = [
-            (pattern, removal.label)
+            (pattern, removal.label, _is_number(removal.value))
             for removal in removals
             if (pattern := _pattern(removal.value)) is not None
         ]
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """``(start, end, label)`` of every match in ``text`` as written, in order."""
+    def spans(self, text: str) -> list[Span]:
+        """``(start, end, label)`` of every match in ``text`` as written, in order, with
+        overlapping and nested matches (and the email addresses they fall in) merged."""
         segment = normalise(text, "")
-        found: list[tuple[int, int, str]] = []
-        for pattern, label in self._patterns:
-            for match in pattern.finditer(segment.text):
-                start, end = segment.to_source(match.start(), match.end())
+        found: list[Span] = []
+        normal = segment.text
+        for pattern, label, number in self._patterns:
+            for match in pattern.finditer(normal):
+                start, end = match.start(), match.end()
+                if number:
+                    start, end = _whole_run(normal, start, end)
+                start, end = segment.to_source(start, end)
                 found.append((start, end, label))
-        return sorted(found)
+        if found and "@" in text:
+            found += _addresses_around(text, found)
+        return merged(found)
 
     def found_in(self, text: str) -> bool:
         """Whether any value is in ``text`` (already normalised, as extraction gives it)."""
-        return any(pattern.search(text) for pattern, _ in self._patterns)
+        return any(pattern.search(text) for pattern, _, _ in self._patterns)
 
     def redact(self, text: str, escape: bool = False) -> str:
         """``text`` with every match replaced by ``[label removed]`` (HTML-escaped if asked)."""
@@ -66,21 +74,33 @@ class Matcher:
         return redact_text(text, spans)
 
 
-def merged(spans: Sequence[tuple[int, int, str]]) -> Iterator[tuple[int, int, str]]:
-    """Sorted spans with overlapping ones joined under the first one's label."""
-    current: tuple[int, int, str] | None = None
-    for start, end, label in sorted(spans):
-        if current is not None and start < current[1]:
-            current = (current[0], max(current[1], end), current[2])
-            continue
-        if current is not None:
-            yield current
-        current = (start, end, label)
-    if current is not None:
-        yield current
+def _addresses_around(text: str, found: Sequence[Span]) -> list[Span]:
+    """Each email address in ``text`` that a match overlaps, under that match's label."""
+    around = []
+    for address in _EMAIL_ADDRESS.finditer(text):
+        inside = [s for s in found if s[0] < address.end() and address.start() < s[1]]
+        if inside:
+            around.append((address.start(), address.end(), inside[0][2]))
+    return around
+
+
+def _whole_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` widened to the run of letters and digits it lies in."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _is_number(value: str) -> bool:
+    return sum(c.isdigit() for c in normalise(value, "").text) >= _NUMBER_DIGITS
 
 
 def _pattern(value: str) -> re.Pattern[str] | None:
+    if _is_number(value):
+        characters = [c for c in normalise(value, "").text if c.isalnum()]
+        return re.compile(_NUMBER_SEPARATORS.join(map(re.escape, characters)), re.IGNORECASE)
     words = normalise(value, "").text.split()
     if not words:
         return None

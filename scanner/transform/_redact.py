@@ -20,9 +20,10 @@ from scanner.extract import UnsupportedType, extract
 from scanner.extract._email import _ADDRESS_HEADERS, _TEXT_HEADERS, _filename
 from scanner.filetype import FileType, sniff
 from scanner.limits import ScanLimits
+from scanner.redaction import Removal
 from scanner.transform._docx import redacted_docx
 from scanner.transform._error import TransformError
-from scanner.transform._matching import Matcher, Removal
+from scanner.transform._matching import Matcher
 from scanner.transform._mime import (
     DEFAULT_LIMITS,
     attachment_name,

@@ -49,6 +49,15 @@ _WRAPPED = "Please ring the carer about the referral we discussed this morning, 
         pytest.param(f"{_WRAPPED}\n0 900123", _WRAPPED[:-1] + "0 900123", id="wrapped QP lines"),
         pytest.param("total =\nsum", "total =\nsum", id="a short line ending in = is prose"),
         pytest.param("x =3D y", "x =3D y", id="escape without soft breaks is not QP"),
+        pytest.param(
+            "Amina  Okafor,  943  476  5919", "Amina Okafor, 943 476 5919", id="runs of spaces"
+        ),
+        pytest.param("943 \t476\t 5919", "943 476 5919", id="spaces and tabs mixed"),
+        pytest.param("Name\tNHS no\t\tDOB", "Name\tNHS no\t\tDOB", id="tabs between cells stay"),
+        pytest.param("L\u0301S9 6AB Siobha\u0301n", "LS9 6AB Siobhan", id="combining accents"),
+        pytest.param("Siobhán", "Siobhán", id="a letter written with its accent stays"),
+        pytest.param("L\u0301\u0323S9", "LS9", id="stacked combining marks on a Latin letter"),
+        pytest.param("\u0915\u093f", "\u0915\u093f", id="other scripts keep their marks"),
     ],
 )
 def test_normalise_rewrites(source: str, expected: str) -> None:

@@ -20,10 +20,26 @@ from scanner.redaction import redact_text
             [(0, 9, "name"), (15, 27, "NHS number")],
             "[name removed], NHS [NHS number removed]",
         ),
-        ("overlap here", [(0, 7, "name"), (4, 12, "address")], "[name removed]"),
+        ("overlap here", [(0, 7, "name"), (4, 12, "address")], "[address removed]"),
+        (
+            "email amina.okafor@mailbox.example.",
+            [(6, 11, "name"), (6, 34, "email address")],
+            "email [email address removed].",
+        ),
+        (
+            "at 9 Cable St, E1 6AA today",
+            [(3, 21, "address"), (15, 21, "postcode")],
+            "at [address removed] today",
+        ),
+        (
+            "ring 07700 900123 4567",
+            [(5, 17, "phone number"), (5, 22, "bank details")],
+            "ring [bank details removed]",
+        ),
         ("nothing to do", [], "nothing to do"),
     ],
 )
 def test_redaction_replaces_spans_with_what_kind_of_thing_went(text, spans, expected):
-    """Only the given spans change; overlapping spans go as one."""
+    """Only the given spans change; overlapping and nested spans go as one, under the label
+    of the longest of them."""
     assert redact_text(text, spans) == expected

@@ -11,8 +11,10 @@ import pytest
 
 from gateway.config import Settings
 from gateway.relay import processing, spool
+from gateway.relay.delivery import Outbound
 from gateway.relay.models import Delivery, Message, MessageState, Outcome
 from gateway.scanning import build_scanner
+from tests.scanner.redaction_pipeline import leaks
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +136,64 @@ def test_a_message_that_fails_on_every_try_ends_held(
     [notice] = outbound
     assert [d.recipient for d in notice.deliveries] == [MESSAGE["mail_from"]]
     assert b"Subject: Held for review: your message\r\n" in notice.content
+
+
+STRANGER = "someone@elsewhere.example"
+LEAKS = {
+    "offsets past a zero-width space": (
+        "Copied from Teams:\u200b\nNHS number 642 621 2997, Chidi Eze, 07700 900461.",
+        ["642 621 2997", "Chidi Eze", "07700 900461"],
+    ),
+    "a name inside an email address": (
+        "Referral for Chidi Eze, NHS number 642 621 2997, mobile 07700 900461, "
+        "email chidi.eze@mailbox.example.",
+        ["642 621 2997", "Chidi Eze", "07700 900461", "chidi.eze@mailbox.example"],
+    ),
+    "values spread by extra spaces": (
+        "Referral  for  Chidi  Eze,  NHS  number  642  621  2997,  mobile  07700  900461,"
+        "  email  chidi.eze@mailbox.example.",
+        ["642 621 2997", "Chidi Eze", "07700 900461", "chidi.eze@mailbox.example"],
+    ),
+}
+
+
+def _referral(body: str) -> bytes:
+    return (
+        f"From: Priya <priya.sharma@{INTERNAL}>\r\nTo: {STRANGER}\r\nSubject: referral\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        f"{body}\r\n"
+    ).encode()
+
+
+def _process_for_stranger(pipeline: processing.Pipeline, content: bytes) -> list[Outbound]:
+    fields = {**MESSAGE, "recipients": [STRANGER], "content": content}
+    stored = spool.store(pipeline.sealer, **fields, node=pipeline.node)
+    received = spool.Received(stored.id, MESSAGE["mail_from"], [STRANGER], content, 1)
+    return processing.process(pipeline, received)
+
+
+@pytest.mark.parametrize("case", LEAKS)
+def test_a_redacted_copy_carries_none_of_the_values(pipeline: processing.Pipeline, case: str):
+    """Each leak found in redacted copies: the copy for a recipient with no consent has every
+    value removed whole."""
+    body, values = LEAKS[case]
+    [copy] = [
+        c for c in _process_for_stranger(pipeline, _referral(body)) if c.copy.kind != "notice"
+    ]
+    assert [d.recipient for d in copy.deliveries] == [STRANGER]
+    assert copy.copy.kind == "redact"
+    assert leaks(pipeline.scanner.detector, copy.content, values) == []
+
+
+def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
+    pipeline: processing.Pipeline, monkeypatch: pytest.MonkeyPatch
+):
+    """The finished copy is scanned and judged again on its own: when the first pass leaves
+    a value behind (here it removes nothing), that recipient is held, not sent the copy."""
+    monkeypatch.setattr(processing, "redacted", lambda raw, removals: raw)
+    body, _ = LEAKS["a name inside an email address"]
+    outbound = _process_for_stranger(pipeline, _referral(body))
+    assert [c.copy.kind for c in outbound] == ["notice"]
+    outcome = Outcome.objects.get(recipient=STRANGER)
+    assert (outcome.action, outcome.review_state) == ("hold", "held")
+    assert processing.REDACTION_CHECK in outcome.rules

@@ -6,14 +6,26 @@ from tests.scanner.conftest import types_of
 
 
 @pytest.mark.parametrize(
-    "value", ["amina.o@example.org.uk", "j.smith@nhs.net", "referrals+urgent@carers.co.uk"]
+    "value",
+    [
+        "amina.o@example.org.uk",
+        "j.smith@nhs.net",
+        "referrals+urgent@carers.co.uk",
+        "amina.okafor@mailbox.example",
+        "jo@records.test",
+        "duty@case-system.internal",
+    ],
 )
 def test_email_addresses_are_found(found, value):
-    """Personal and organisational addresses are found."""
+    """Personal and organisational addresses are found, at reserved and private top-level
+    domains (rules/recognizers.yaml's ``top_levels``) too."""
     assert ("EMAIL_ADDRESS", value) in found(f"Write to {value} please.")
 
 
-@pytest.mark.parametrize("text", ["user@localhost", "see file@v2.notatld", "an @ sign"])
+@pytest.mark.parametrize(
+    "text",
+    ["user@localhost", "see file@v2.notatld", "an @ sign", "cid:image001.png@01DA2B3C.4D5E6F70"],
+)
 def test_non_addresses_are_not_emails(found, text):
     """Strings without a real public suffix are not email addresses."""
     assert "EMAIL_ADDRESS" not in types_of(found(text))

@@ -1,0 +1,98 @@
+"""The first pass of redaction as the relay runs it, for tests: scan an item, judge it for a
+recipient with no consent, turn the verdict's findings into removals, redact; and an
+independent look at the result that shares none of those steps' assumptions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+from scanner.attribution import Sender
+from scanner.consent import MemoryConsentBook
+from scanner.decision import MatcherCache, Organisation, judge
+from scanner.detect.engine import Detector
+from scanner.extract import extract
+from scanner.limits import ScanLimits
+from scanner.policy.engine import Verdict
+from scanner.policy.rules import Policy
+from scanner.redaction import removals
+from scanner.scanning import ScanResult
+from scanner.transform import redacted
+
+SENDER = "grace.mwangi@carers.example"
+STRANGER = "someone@elsewhere.example"
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+# What a redacted copy may still be found to hold: the placeholders' own words are not values.
+IDENTIFYING = frozenset(
+    {
+        "PERSON",
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "UK_NHS",
+        "UK_NINO",
+        "UK_POSTCODE",
+        "STREET_ADDRESS",
+        "DATE_OF_BIRTH",
+    }
+)
+# The message's own address headers: who it is from and to, not what it discloses.
+_ENVELOPE = frozenset({"from", "to", "cc"})
+
+
+def scan(detector: Detector, raw: bytes) -> ScanResult:
+    extraction = extract(raw, ScanLimits())
+    return ScanResult(extraction, tuple(detector.scan(extraction)))
+
+
+def verdict_for_stranger(
+    detector: Detector, policy: Policy, raw: bytes
+) -> tuple[Verdict, ScanResult]:
+    """The verdict for an external recipient no one consented to, with an empty register."""
+    result = scan(detector, raw)
+    book = MemoryConsentBook([], [])
+    verdicts = judge(
+        result,
+        [STRANGER],
+        sender=Sender(SENDER),
+        policy=policy,
+        book=book,
+        matcher=MatcherCache().get(book),
+        organisation=Organisation(internal_domains=("carers.example",)),
+        at=NOW,
+    )
+    return verdicts[STRANGER], result
+
+
+def redact_for_stranger(detector: Detector, policy: Policy, raw: bytes) -> bytes:
+    """The redacted copy the relay's first pass makes for the stranger."""
+    verdict, result = verdict_for_stranger(detector, policy, raw)
+    assert verdict.action == "redact", (verdict.action, verdict.rules)
+    return redacted(raw, removals(result.extraction, verdict.redactions, policy.label))
+
+
+def key(text: str) -> str:
+    """A value reduced to its letters and digits, case and accents folded: how it is looked
+    for in a copy, whatever separators or disguises surround it."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "", kept).casefold()
+
+
+def leaks(detector: Detector, copy: bytes, values: list[str]) -> list[str]:
+    """What of ``values`` is still in ``copy``: a value whose key is in any part's text, or
+    an identifier that detection finds there (a name only when it shares a word with a
+    value: the model may take a town left beside a placeholder for a name)."""
+    extraction = extract(copy, ScanLimits())
+    texts = [key(segment.text) for segment in extraction.segments]
+    found = [v for v in values if any(key(v) in text for text in texts)]
+    words = {key(word) for value in values for word in value.split()}
+    for finding in detector.scan(extraction):
+        segment = extraction.segments[finding.segment]
+        if finding.type not in IDENTIFYING or segment.location in _ENVELOPE:
+            continue
+        start, end = segment.from_source(finding.start, finding.end)
+        named = {key(word) for word in segment.text[start:end].split()}
+        if finding.type != "PERSON" or named & words:
+            found.append(f"{finding.type} in {segment.location}")
+    return found

@@ -1,0 +1,183 @@
+"""Redacted copies leave nothing behind: values in disguise, values inside other values and
+values spread by extra spaces are removed whole, in plain text, HTML and Word documents."""
+
+from __future__ import annotations
+
+import quopri
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scanner.detect.engine import Detector
+from scanner.policy.rules import Policy, load_policy
+from tests.scanner.redaction_pipeline import SENDER, STRANGER, leaks, redact_for_stranger
+from tests.scanner.transform.made_files import docx_bytes, message, raw
+
+pytestmark = pytest.mark.slow
+
+NAME = "Chidi Eze"
+NHS = "642 621 2997"
+PHONE = "07700 900461"
+EMAIL = "chidi.eze@mailbox.example"
+POSTCODE = "LS9 6AB"
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return load_policy()
+
+
+def _as_text(body: str) -> bytes:
+    return raw(message(body.replace(SOFT_BREAK, "")))
+
+
+def _as_html(body: str) -> bytes:
+    """The body as HTML source: its character references stay references."""
+    built = message("See the HTML part.", html=f"<p>{body.replace(SOFT_BREAK, '')}</p>")
+    return raw(built)
+
+
+def _as_quoted_printable(body: str) -> bytes:
+    """A plain part encoded by hand, with soft line breaks where the body marks them."""
+    encoded = quopri.encodestring(body.encode()).replace(b"=1E", b"=\r\n")
+    return (
+        b"From: Jane Smith <jane@example.org>\r\nTo: agency@agency.example\r\n"
+        b"Subject: Referral\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + encoded + b"\r\n"
+    )
+
+
+_DOCX = "vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _as_docx(body: str) -> bytes:
+    attached = ((docx_bytes(body.replace(SOFT_BREAK, "")), "application", _DOCX, "referral.docx"),)
+    return raw(message("Referral attached.", attachments=attached))
+
+
+def _from_grace(data: bytes) -> bytes:
+    """The message as Grace sends it to the stranger."""
+    return data.replace(b"jane@example.org", SENDER.encode()).replace(
+        b"agency@agency.example", STRANGER.encode()
+    )
+
+
+FORMS = {
+    "text": _as_text,
+    "html": _as_html,
+    "docx": _as_docx,
+    "quoted-printable": _as_quoted_printable,
+}
+CASES = {
+    "zero-width space after a label": (
+        f"Copied from Teams:\u200b\nNHS number {NHS}, {NAME}, {PHONE}.",
+        [NHS, NAME, PHONE],
+    ),
+    "a name inside an email address": (
+        f"Referral for {NAME}, NHS number {NHS}, mobile {PHONE}, email {EMAIL}.",
+        [NHS, NAME, PHONE, EMAIL, "chidi.eze"],
+    ),
+    "double spaces everywhere": (
+        f"Referral  for  {NAME.replace(' ', '  ')},  NHS  number  {NHS.replace(' ', '  ')},"
+        f"  mobile  {PHONE.replace(' ', '  ')},  email  {EMAIL}.",
+        [NHS, NAME, PHONE, EMAIL],
+    ),
+    "tabs and spaces inside values": (
+        "Referral for Chidi \t Eze, NHS number 642 \t621  2997, mobile 07700 \t 900461.",
+        [NHS, NAME, PHONE],
+    ),
+    "a postcode inside an address": (
+        f"{NAME} lives at 12 Example Street, Leeds {POSTCODE}; NHS number {NHS}.",
+        [NAME, POSTCODE, "12 Example Street", NHS],
+    ),
+    "a phone inside a longer number string": (
+        f"{NAME}, NHS number {NHS}, ref 4407700900461 and mobile {PHONE}.",
+        [NAME, NHS, PHONE],
+    ),
+}
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("case", CASES)
+def test_redacted_copy_holds_none_of_the_values(
+    detector: Detector, policy: Policy, case: str, form: str
+) -> None:
+    """Each value goes whole, whatever surrounds it, in each form a message carries text."""
+    body, values = CASES[case]
+    data = _from_grace(FORMS[form](body))
+    copy = redact_for_stranger(detector, policy, data)
+    assert leaks(detector, copy, values) == []
+
+
+# Disguises a sender's software (or a sender) puts into text, each undone by normalisation or
+# by the MIME decoder. Each takes a value and a place in it (0: before it; its length: after).
+SOFT_BREAK = "\x1e"  # where a quoted-printable soft line break goes (other forms drop it)
+type Disguise = Callable[[str, int], str]
+
+
+def _insert(text: str) -> Disguise:
+    return lambda value, at: value[:at] + text + value[at:]
+
+
+def _replace(applies: Callable[[str], bool], make: Callable[[str], str]) -> Disguise:
+    """The character before the place made another way, where that applies to it."""
+
+    def disguise(value: str, at: int) -> str:
+        if at == 0 or not applies(value[at - 1]):
+            return value
+        return value[: at - 1] + make(value[at - 1]) + value[at:]
+
+    return disguise
+
+
+DISGUISES: dict[str, Disguise] = {
+    "zero-width space": _insert("\u200b"),
+    "soft hyphen": _insert("\u00ad"),
+    "word joiner": _insert("\u2060"),
+    "quoted-printable soft line break": _insert(SOFT_BREAK),
+    "no-break space": _replace(str.isspace, lambda c: "\u00a0"),
+    "run of spaces": _replace(str.isspace, lambda c: "   "),
+    "spaces and a tab": _replace(str.isspace, lambda c: " \t "),
+    "full-width digit": _replace(str.isdigit, lambda c: chr(ord(c) + 0xFEE0)),
+    "HTML character reference": _replace(str.isalnum, lambda c: f"&#{ord(c)};"),
+    "combining accent": _replace(str.isalpha, lambda c: c + "\u0301"),
+}
+VALUES = [NAME, NHS, PHONE, EMAIL, POSTCODE]
+
+
+@st.composite
+def disguised(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A referral with each value disguised at a drawn place: before, inside or after it."""
+    pieces = []
+    for value in VALUES:
+        disguise = DISGUISES[draw(st.sampled_from(sorted(DISGUISES)))]
+        pieces.append(disguise(value, draw(st.integers(min_value=0, max_value=len(value)))))
+    name, nhs, phone, email, postcode = pieces
+    body = (
+        f"Referral for {name}, NHS number {nhs}, mobile {phone}, email {email}, "
+        f"postcode {postcode}. Please call back."
+    )
+    return body, VALUES
+
+
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=disguised(), form=st.sampled_from(sorted(FORMS)))
+def test_no_disguise_lets_a_value_through(
+    detector: Detector, policy: Policy, case: tuple[str, list[str]], form: str
+) -> None:
+    """Zero-width characters, soft hyphens, quoted-printable soft line breaks, no-break
+    spaces, runs of spaces and tabs, full-width digits, HTML character references and
+    combining accents before, inside or after any value never leave that value in the
+    redacted copy in any form detection would find."""
+    body, values = case
+    data = _from_grace(FORMS[form](body))
+    copy = redact_for_stranger(detector, policy, data)
+    assert leaks(detector, copy, values) == []
