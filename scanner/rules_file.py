@@ -1,4 +1,5 @@
-"""Reading rules files (YAML) with errors that point at the file and line.
+"""Reading rules files (YAML) with errors that point at the file and line, and where the
+rules confide ships with are.
 
 Every mistake is reported as ``file:line: what is wrong; what to do`` so that whoever edits the
 rules can fix them without reading Python.
@@ -6,12 +7,17 @@ rules can fix them without reading Python.
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 
 T = TypeVar("T")
+
+# The default rules (detection, policy, banner, term lists, first names): package data of
+# ``scanner``, so they are installed with it. In a checkout, ``rules/`` links here.
+DEFAULT_RULES_DIR = Path(str(files("scanner").joinpath("default_rules")))
 
 
 class RulesError(ValueError):

@@ -49,6 +49,7 @@ from scanner.transform import (
     Removal,
     TransformError,
     load_banner,
+    received_field,
     redacted,
     with_banner,
     with_headers,
@@ -249,7 +250,16 @@ def _plan(
         addresses = [a for a in group if a not in exposed]
         if not addresses:
             continue
-        content = with_headers(content, confide_headers(message.id, action))
+        client, received_at = Message.objects.values_list("client_address", "received_at").get(
+            id=message.id
+        )
+        trace = received_field(
+            client_address=client,
+            hostname=pipeline.hostname,
+            confide_id=str(message.id),
+            at=received_at,
+        )
+        content = with_headers(content, [trace, *confide_headers(message.id, action)])
         copy = Copy(
             message_id=message.id,
             kind=action,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from scanner.consent import Scope
 from scanner.findings import Finding
-from scanner.rules_file import Reader, RulesError, load_yaml
+from scanner.rules_file import DEFAULT_RULES_DIR, Reader, RulesError, load_yaml
 
-DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "rules" / "default.yaml"
+DEFAULT_POLICY = DEFAULT_RULES_DIR / "default.yaml"
 ACTIONS = ("release", "banner", "redact", "hold")  # from mildest to strictest
 CATEGORIES = frozenset(
     {"name", "contact", "identifier", "special_category", "safeguarding", "organisational"}

@@ -1,8 +1,8 @@
 """Transforms a relay applies to an outbound message (raw RFC 5322 bytes) for one recipient.
 
-``with_headers`` adds confide's own header fields, ``with_banner`` marks the message and its
-documents CONFIDENTIAL, and ``redacted`` removes what detection found. Each takes bytes and
-returns bytes with CRLF line endings (``with_headers`` keeps the message's own). What cannot
+``with_headers`` adds confide's own header fields (``received_field`` makes the trace field),
+``with_banner`` marks the message and its documents CONFIDENTIAL, and ``redacted`` removes
+what detection found. Each takes bytes and returns bytes with CRLF line endings. What cannot
 be done safely raises ``TransformError``, whose reason never contains message text; the
 caller holds that copy of the message.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from scanner.redaction import Removal
 from scanner.transform._banner import DEFAULT_BANNER, Banner, load_banner, with_banner
 from scanner.transform._error import TransformError
-from scanner.transform._headers import with_headers
+from scanner.transform._headers import received_field, with_headers
 from scanner.transform._redact import redacted
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Removal",
     "TransformError",
     "load_banner",
+    "received_field",
     "redacted",
     "with_banner",
     "with_headers",

@@ -410,6 +410,24 @@ def test_original_header_block_ends_at_the_first_line_that_is_not_a_header() -> 
     ]
 
 
+def test_original_header_block_with_bare_cr_and_lf_line_ends() -> None:
+    """A bare CR or LF ends a header line there as it does for a parser (not the body's
+    start), and the report's copy of the block has CRLF line ends only."""
+    original = (
+        b"From: priya@carers-hub.example\rSubject: Bare CR\nX-Confide-Processed: yes\r\n"
+        b"\r\nHer number is " + NHS_NUMBER_IN_BODY.encode() + b"\r\n"
+    )
+    raw = write_delivery_failure(original)
+    assert b"\r" not in raw.replace(b"\r\n", b"")
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert parts_of(parse(raw))[2].get_content().splitlines() == [
+        "From: priya@carers-hub.example",
+        "Subject: Bare CR",
+        "X-Confide-Processed: yes",
+    ]
+    assert NHS_NUMBER_IN_BODY.encode() not in raw
+
+
 def test_diagnostic_spanning_lines_is_flattened_to_one() -> None:
     """A multi-line upstream reply becomes one Diagnostic-Code line, with no CR or LF left."""
     failed = [

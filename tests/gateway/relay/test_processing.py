@@ -3,6 +3,8 @@ read back by its id, and recorded only while this node still holds it."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -55,7 +57,11 @@ def test_a_message_handed_over_is_recorded_with_its_deliveries_claimed(
 ):
     received = _received(pipeline)
     [outbound] = processing.process(pipeline, received)
-    assert outbound.content.startswith(b"X-Confide-Processed: yes\r\n")
+    head = BytesParser(policy=policy.SMTP).parsebytes(outbound.content, headersonly=True)
+    assert head.keys()[:2] == ["Received", "X-Confide-Processed"]
+    assert head["Received"].startswith(
+        f"from [127.0.0.1] by relay.{INTERNAL} (confide) with ESMTP id {received.id}; "
+    )
     assert [d.recipient for d in outbound.deliveries] == MESSAGE["recipients"]
     message = Message.objects.get(id=received.id)
     assert (message.state, message.claimed_by) == (MessageState.PROCESSED, "")

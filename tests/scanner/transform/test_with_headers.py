@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime
+from email import policy
+from email.parser import BytesParser
 
-from scanner.transform import with_headers
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scanner.transform import received_field, with_headers
 
 MESSAGE = (
     b"Received: from mail.example.org by relay\r\n"
@@ -57,16 +63,93 @@ def test_no_headers_given_only_removes() -> None:
     assert with_headers(MESSAGE, []) == MESSAGE.replace(_split(MESSAGE)[0], KEPT_HEADERS, 1)
 
 
-def test_lf_only_message_keeps_lf() -> None:
-    """A message with bare LF line endings gets LF-ended fields and an identical body."""
-    raw = MESSAGE.replace(b"\r\n", b"\n")
-    result = with_headers(raw, OURS)
-    assert b"\r" not in result
-    assert _split(result, b"\n") == (
-        b"X-Confide-Processed: banner; rule external-consented\n"
-        b"X-Confide-Id: 42\n" + KEPT_HEADERS.replace(b"\r\n", b"\n"),
-        _split(raw, b"\n")[1],
+@pytest.mark.parametrize("line_end", [b"\n", b"\r"], ids=["bare LF", "bare CR"])
+def test_bare_line_ends_are_line_ends_and_come_out_as_crlf(line_end: bytes) -> None:
+    """A message with bare LF or bare CR line endings is read line by line like a CRLF one:
+    the forged fields go, and the result is the CRLF result byte for byte."""
+    raw = MESSAGE.replace(b"\r\n", line_end)
+    assert with_headers(raw, OURS) == with_headers(MESSAGE, OURS)
+
+
+def test_forged_fields_after_a_bare_cr_are_removed() -> None:
+    """A bare CR inside a field's line starts a new field, so fields forged after one go."""
+    raw = (
+        b"Subject: f3\r\nX-Note: hi\rX-Confide-Verdict: release\rX-Confide-Processed: yes\r\n"
+        b"\r\nbody\r\n"
     )
+    assert with_headers(raw, [("X-Confide-Id", "7")]) == (
+        b"X-Confide-Id: 7\r\nSubject: f3\r\nX-Note: hi\r\n\r\nbody\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(
+            b"Subject: a\nX-Confide-Processed: yes\r\nTo: b\rX-CONFIDE-ID: 9\n\tfolded\r\n\r\nx",
+            b"Subject: a\r\nTo: b\r\n\r\nx",
+            id="every kind in one header block",
+        ),
+        pytest.param(
+            b"Subject: a\r\r\nX-Confide-Processed: yes\r\n",
+            b"Subject: a\r\n\r\nX-Confide-Processed: yes\r\n",
+            id="CR then CRLF is a blank line: what follows is body",
+        ),
+        pytest.param(
+            b"Subject: a\n\rX-Confide-Processed: yes\r\n",
+            b"Subject: a\r\n\r\nX-Confide-Processed: yes\r\n",
+            id="LF then CR is a blank line: what follows is body",
+        ),
+        pytest.param(
+            b"Subject: a\r\n\r\nline one\rline two\nline three\r\n",
+            b"Subject: a\r\n\r\nline one\r\nline two\r\nline three\r\n",
+            id="the body's line ends become CRLF too",
+        ),
+    ],
+)
+def test_mixed_line_ends(raw: bytes, expected: bytes) -> None:
+    """CR, LF and CRLF are each one line ending, wherever they are; all come out as CRLF."""
+    assert with_headers(raw, []) == expected
+
+
+def test_a_continuation_line_at_the_top_cannot_extend_our_last_field() -> None:
+    """A message that starts with a continuation line (which continues no field) loses it,
+    rather than adding its text to the last field we put on top."""
+    raw = b" ; X-Confide-Verdict: release\r\nSubject: hi\r\n\r\nbody"
+    assert with_headers(raw, [("X-Confide-Id", "3")]) == (
+        b"X-Confide-Id: 3\r\nSubject: hi\r\n\r\nbody"
+    )
+
+
+_HEADER_LINES = st.sampled_from(
+    [
+        b"Subject: hello",
+        b"X-Confide-Processed: yes",
+        b"x-confide-verdict:release",
+        b"X-Confide-Id : 5",
+        b" folded",
+        b"\tfolded",
+        b"From: a@example.org",
+        b"X-Note: hi",
+        b"",
+    ]
+)
+_LINE_ENDS = st.sampled_from([b"\r\n", b"\r", b"\n"])
+
+
+@given(st.lists(st.tuples(_HEADER_LINES, _LINE_ENDS), max_size=12), st.binary(max_size=40))
+def test_no_forged_field_survives_any_line_endings(
+    lines: list[tuple[bytes, bytes]], tail: bytes
+) -> None:
+    """Whatever mix of line endings a message has, the email package (as the scanner and an
+    upstream read it) finds only our X-Confide fields, and only CRLF line ends are left."""
+    raw = b"".join(line + end for line, end in lines) + tail
+    result = with_headers(raw, OURS)
+    parsed = BytesParser(policy=policy.SMTP).parsebytes(result, headersonly=True)
+    ours = [(k, v) for k, v in parsed.items() if k.lower().startswith("x-confide-")]
+    assert ours == OURS
+    assert b"\r" not in result.replace(b"\r\n", b"")
+    assert b"\n" not in result.replace(b"\r\n", b"")
 
 
 def test_message_without_body() -> None:
@@ -91,3 +174,33 @@ def test_values_that_are_not_one_ascii_line_are_refused(name: str, value: str) -
     """A name or value that could inject a header or is not ASCII raises ValueError."""
     with pytest.raises(ValueError, match="X-Confide"):
         with_headers(MESSAGE, [(name, value)])
+
+
+def test_a_long_field_is_folded_at_spaces() -> None:
+    """A field longer than 78 characters is folded before spaces; unfolded, it is as given."""
+    value = " ".join(["word"] * 40)
+    head = with_headers(b"Subject: hi\r\n\r\n", [("X-Confide-Note", value)])
+    field = head.split(b"\r\nSubject:")[0]
+    assert all(len(line) <= 78 for line in field.split(b"\r\n"))
+    assert field.replace(b"\r\n", b"") == f"X-Confide-Note: {value}".encode()
+
+
+@pytest.mark.parametrize(
+    ("client", "from_clause"),
+    [
+        ("192.0.2.10", "from [192.0.2.10] "),
+        ("2001:db8::1", "from [IPv6:2001:db8::1] "),
+        ("", ""),
+    ],
+)
+def test_received_field(client: str, from_clause: str) -> None:
+    """The trace field names the client's address literal, the relay, confide and the id."""
+    at = datetime(2026, 12, 1, 21, 5, 9, tzinfo=UTC)
+    name, value = received_field(
+        client_address=client, hostname="relay.example.org", confide_id="abc-1", at=at
+    )
+    assert (name, value) == (
+        "Received",
+        f"{from_clause}by relay.example.org (confide) with ESMTP id abc-1; "
+        "Tue, 01 Dec 2026 21:05:09 +0000",
+    )
