@@ -12,7 +12,9 @@ Steps, in order:
 2. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
 3. Each character is NFKC-normalised on its own (full-width digits, ligatures, non-breaking
    spaces) and format characters (Unicode category Cf: zero-width spaces and joiners, the byte
-   order mark, soft hyphens) are dropped. Lone surrogates become U+FFFD. Combining marks on a
+   order mark, soft hyphens) are dropped, and so are control characters (NUL, DEL), except
+   those that end a line (form feed, vertical tab), which become a line break. Lone
+   surrogates become U+FFFD. Combining marks on a
    Latin letter or a digit ("L" + U+0301) are dropped, so a stray accent cannot hide a
    postcode or a National Insurance number; letters written with their accent ("é") and
    other scripts' marks stay.
@@ -46,7 +48,11 @@ _QP_MAX_LINE = 76
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Characters step 3 looks at: everything outside printable ASCII but tab, line feed and CR.
+_NOT_PLAIN = re.compile(r"[^\t\n\r\x20-\x7e]")
+# Control characters that end a line (form feed, vertical tab, separators) and those that
+# show as nothing (NUL, DEL and the rest): a line break, or dropped.
+_LINE_ENDING_CONTROLS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
 # Two or more spaces or tabs, not all tabs (after step 3 every other kind of space is a plain
 # one).
 _WHITESPACE_RUN = re.compile(r"(?!\t+(?![ \t]))[ \t]{2,}")
@@ -148,7 +154,7 @@ def _character_reference_edits(text: str) -> Iterator[_Edit]:
 
 
 def _character_edits(text: str) -> Iterator[_Edit]:
-    for found in _NON_ASCII.finditer(text):
+    for found in _NOT_PLAIN.finditer(text):
         if unicodedata.combining(found.group()) and _marks_latin(text, found.start()):
             yield found.start(), found.end(), ""
             continue
@@ -177,6 +183,8 @@ def _whitespace_run_edits(text: str) -> Iterator[_Edit]:
 def _replacement(char: str) -> str | None:
     """What ``char`` becomes, or ``None`` when it stays as it is."""
     category = unicodedata.category(char)
+    if category == "Cc" and char.isascii():
+        return "\n" if char in _LINE_ENDING_CONTROLS else ""
     if category == "Cf":
         return ""
     if category == "Cs":
