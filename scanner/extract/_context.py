@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from scanner.extract._encoded_text import encoded_texts
 from scanner.limits import ScanLimits
 from scanner.normalise import normalise
 from scanner.segments import Extraction, Segment
@@ -81,7 +82,13 @@ class ExtractionContext:
         )
 
     def add_text(self, text: str, *parts: str) -> None:
-        """Add ``text`` found at ``parts`` as a normalised segment, within the text budget."""
+        """Add ``text`` found at ``parts`` as a normalised segment, within the text budget,
+        and the readable text of any base64 in it as segments of their own."""
+        self._add_segment(text, *parts)
+        for decoded in encoded_texts(text):
+            self._add_segment(decoded, *parts, "base64 text")
+
+    def _add_segment(self, text: str, *parts: str) -> None:
         collected = self._collected
         if not text.strip() or collected.text_full:
             return

@@ -52,6 +52,10 @@ _NO_PARTS = (
 _DROPPED_LINES = (errors.FirstHeaderLineIsContinuationDefect, errors.MisplacedEnvelopeHeaderDefect)
 _HEADER_FIELD = re.compile(r"[!-9;-~]+[ \t]*:")
 _DATA_AFTER_PADDING = re.compile(r"=[^A-Za-z0-9+/]*[A-Za-z0-9+/]")
+# In base64 text, anything but its alphabet and white space: prose where base64 was declared
+# (a damaged or forged Content-Transfer-Encoding). Decoders skip it, so the text that goes
+# out in clear would be read as nonsense.
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=\s]")
 
 
 def read_email(data: bytes, context: ExtractionContext) -> None:
@@ -200,6 +204,10 @@ def _hiding_defects(part: Message, body: object) -> list[str]:
         )
     if any(isinstance(d, errors.InvalidBase64LengthDefect) for d in defects):
         reasons.append("has base64 text of an impossible length; it could not be decoded")
+    elif isinstance(body, str) and _base64(part) and _NOT_BASE64.search(body):
+        reasons.append(
+            "has text that is not base64 where base64 was declared; it could not be decoded"
+        )
     elif any(isinstance(d, errors.InvalidBase64CharactersDefect) for d in defects) and (
         isinstance(body, str) and _DATA_AFTER_PADDING.search(body)
     ):
@@ -220,6 +228,10 @@ def _hiding_defects(part: Message, body: object) -> list[str]:
         if encoding not in _KNOWN_ENCODINGS:
             reasons.append("has a transfer encoding confide does not know; it was not decoded")
     return reasons
+
+
+def _base64(part: Message) -> bool:
+    return not isinstance(part.get_payload(), list) and _transfer_encoding(part) == "base64"
 
 
 def _header_fields_follow(body: str) -> bool:

@@ -488,6 +488,11 @@ PARTS_NOT_FOUND = "could not be found (it has no boundary, or its boundary never
             id="base64 after padding",
         ),
         pytest.param(
+            _part(b"base64", CASE_NOTES.encode()),
+            "MIME part (text/plain) has text that is not base64 where base64 was declared",
+            id="prose declared base64",
+        ),
+        pytest.param(
             _part(b"base64", b"TkhTIDk0MyA0NzYgNTkxO"),
             "MIME part (text/plain) has base64 text of an impossible length",
             id="base64 of impossible length",
@@ -579,3 +584,40 @@ def test_text_around_the_parts_is_read() -> None:
     texts = _texts(read_message(message))
     assert "Jane Smith" in texts["preamble (multipart/mixed)"]
     assert "943 476 5919" in texts["epilogue (multipart/mixed)"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param(
+            b"\r\nFrom: a@example.org\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + CASE_NOTES_B64.encode(),
+            id="a blank first line: the headers are body text",
+        ),
+        pytest.param(
+            b"From: a@example.org\r\nContent-Transfer-Encodi\x0bng: base64\r\n\r\n"
+            + CASE_NOTES_B64.encode(),
+            id="a control byte in the header's name",
+        ),
+        pytest.param(
+            b"From: a@example.org\r\nSubject: notes\r\n\r\nThe notes are "
+            + CASE_NOTES_B64.replace("\n", "").encode()
+            + b" as agreed.\r\n",
+            id="a base64 word in prose",
+        ),
+    ],
+)
+def test_base64_text_that_nobody_decoded_is_read(message: bytes) -> None:
+    """A body whose transfer encoding was lost reaches the recipient as base64 that anyone
+    can decode: its text is read too, at a location that says so."""
+    extraction = extract(message, LIMITS, kind=FileType.EMAIL)
+    decoded = [s for s in extraction.segments if s.location.endswith("base64 text")]
+    assert [s.text for s in decoded] == [CASE_NOTES]
+
+
+def test_base64_of_something_other_than_text_is_left_alone() -> None:
+    """An image or archive pasted as base64 is not text: no segment is made of it."""
+    pasted = base64.encodebytes(bytes(range(256)) * 4).decode()
+    message = f"From: a@example.org\r\nSubject: logo\r\n\r\n{pasted}".encode()
+    extraction = extract(message, LIMITS, kind=FileType.EMAIL)
+    assert not [s for s in extraction.segments if s.location.endswith("base64 text")]
