@@ -292,7 +292,7 @@ def _still_exposed(
     """The safety net, independent of how the copy was made: the finished redacted copy is
     scanned and judged afresh, as if it had just arrived, and every address for which it
     still holds something to remove, or would be held, is returned."""
-    verdicts = _judge(pipeline, message, pipeline.scanner.scan_bytes(content), addresses, now)
+    verdicts = _judge(pipeline, message, pipeline.scanner.scan_message(content), addresses, now)
     return [a for a, v in verdicts.items() if v.action == "hold" or v.redactions]
 
 

@@ -53,6 +53,7 @@ class RelayService:
             max_recipients=relay.max_recipients,
             max_connections_per_client=relay.max_connections_per_client,
             session_timeout_seconds=relay.session_timeout_seconds,
+            data_timeout_seconds=relay.data_timeout_seconds,
             auth_failures_allowed=relay.auth_failures_allowed,
             auth_failure_window_seconds=relay.auth_failure_window_seconds,
         )

@@ -81,7 +81,7 @@ def redacted(raw: bytes, removals: Sequence[Removal], limits: ScanLimits = DEFAU
         elif kind is not FileType.IMAGE:
             _check_has_none(data, matcher, who, limits)
     output = serialised(message)
-    _check_has_none(output, matcher, "the redacted message", limits)
+    _check_has_none(output, matcher, "the redacted message", limits, FileType.EMAIL)
     return output
 
 
@@ -136,10 +136,12 @@ def _redact_file_name(part: Message, matcher: Matcher) -> None:
             part.set_param(parameter, new, header=header, charset=charset, replace=True)
 
 
-def _check_has_none(data: bytes, matcher: Matcher, who: str, limits: ScanLimits) -> None:
+def _check_has_none(
+    data: bytes, matcher: Matcher, who: str, limits: ScanLimits, kind: FileType | None = None
+) -> None:
     """Read ``data`` as a scan would; refuse it if it holds a value or cannot be read in full."""
     try:
-        extraction = extract(data, limits)
+        extraction = extract(data, limits, kind=kind)
     except UnsupportedType as error:
         raise TransformError(
             f"{who} is of a type confide cannot check ({error.file_type})"

@@ -13,6 +13,7 @@ from scanner.consent import MemoryConsentBook
 from scanner.decision import MatcherCache, Organisation, judge
 from scanner.detect.engine import Detector
 from scanner.extract import extract
+from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.policy.engine import Verdict
 from scanner.policy.rules import Policy
@@ -41,7 +42,7 @@ _ENVELOPE = frozenset({"from", "to", "cc"})
 
 
 def scan(detector: Detector, raw: bytes) -> ScanResult:
-    extraction = extract(raw, ScanLimits())
+    extraction = extract(raw, ScanLimits(), kind=FileType.EMAIL)
     return ScanResult(extraction, tuple(detector.scan(extraction)))
 
 
@@ -83,7 +84,7 @@ def leaks(detector: Detector, copy: bytes, values: list[str]) -> list[str]:
     """What of ``values`` is still in ``copy``: a value whose key is in any part's text, or
     an identifier that detection finds there (a name only when it shares a word with a
     value: the model may take a town left beside a placeholder for a name)."""
-    extraction = extract(copy, ScanLimits())
+    extraction = extract(copy, ScanLimits(), kind=FileType.EMAIL)
     texts = [key(segment.text) for segment in extraction.segments]
     found = [v for v in values if any(key(v) in text for text in texts)]
     words = {key(word) for value in values for word in value.split()}
