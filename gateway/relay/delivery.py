@@ -34,6 +34,8 @@ SEND_MARGIN = timedelta(minutes=5)
 # A transaction still going this long before its claim lapses is abandoned (and retried),
 # leaving the time to record that before another node may take the claim.
 RECORD_MARGIN = timedelta(minutes=1)
+# What a failed delivery's ``last_reply`` ends with when its sender could not be told.
+BOUNCE_NOT_BUILT = "bounce could not be built"
 
 
 @dataclass(frozen=True)
@@ -175,44 +177,83 @@ def _record(
     deliveries: list[Delivery],
     replies: dict[str, Reply],
 ) -> bool:
+    """Record each recipient's answer, the sent ones first and each in its own commit, so
+    that nothing failing later (a refused recipient's bounce, the database) can undo the
+    record of a copy the upstream took: that would send it again."""
     now = datetime.now(UTC)
     failed: list[tuple[Delivery, Reply]] = []
     deferred = False
-    with transaction.atomic():
-        for delivery in deliveries:
-            reply = replies[delivery.recipient]
-            delivery.attempts += 1
-            delivery.last_reply = str(reply)
-            delivery.claimed_by = ""
-            delivery.claimed_until = None
-            if 200 <= reply.code < 300:
-                delivery.state = DeliveryState.SENT
-                delivery.finished_at = now
-            elif reply.code >= 500 or now - delivery.created_at > sender.retry.give_up_after:
-                delivery.state = DeliveryState.FAILED
-                delivery.finished_at = now
-                failed.append((delivery, reply))
-            else:
-                delivery.next_attempt_at = sender.retry.next_attempt(delivery.attempts, now)
-                deferred = True
-            delivery.save()
-        bounced = bool(failed and copy.mail_from) and copy.kind not in (
-            CopyKind.NOTICE,
-            CopyKind.BOUNCE,
-        )
-        if bounced:
-            _bounce(sender, copy, content, failed, now)
-    for delivery, reply in sorted(
-        ((d, replies[d.recipient]) for d in deliveries), key=lambda p: p[0].id
-    ):
+    for delivery in sorted(deliveries, key=lambda d: not 200 <= replies[d.recipient].code < 300):
+        reply = replies[delivery.recipient]
+        delivery.attempts += 1
+        delivery.last_reply = str(reply)
+        delivery.claimed_by = ""
+        delivery.claimed_until = None
+        if 200 <= reply.code < 300:
+            delivery.state = DeliveryState.SENT
+            delivery.finished_at = now
+        elif reply.code >= 500 or now - delivery.created_at > sender.retry.give_up_after:
+            delivery.state = DeliveryState.FAILED
+            delivery.finished_at = now
+            failed.append((delivery, reply))
+            continue  # saved with its bounce, below
+        else:
+            delivery.next_attempt_at = sender.retry.next_attempt(delivery.attempts, now)
+            deferred = True
+        delivery.save()  # committed on its own (the relay's threads run in autocommit)
+    bounced = False
+    if failed:
+        bounced = _record_failed(sender, copy, content, failed, now)
+    for delivery in sorted(deliveries, key=lambda d: d.id):
         log.info(
             "delivery copy=%s delivery=%s state=%s reply=%s",
             copy.id,
             delivery.id,
             delivery.state,
-            reply.code,
+            replies[delivery.recipient].code,
         )
     return deferred or bounced
+
+
+def _record_failed(
+    sender: Sender,
+    copy: Copy,
+    content: bytes,
+    failed: list[tuple[Delivery, Reply]],
+    now: datetime,
+) -> bool:
+    """Record the failed deliveries together with the bounce that tells the sender (none for
+    the null sender, a notice or a bounce); whether a bounce was queued.
+
+    A bounce that cannot be built (a sender address no report can be written to, say one
+    stored before the door refused such addresses) does not stop the failures being
+    recorded: each says so in ``last_reply``, and nothing is retried."""
+    report = None
+    if copy.mail_from and copy.kind not in (CopyKind.NOTICE, CopyKind.BOUNCE):
+        try:
+            report = _bounce(sender, copy, content, failed, now)
+        except Exception as exc:  # noqa: BLE001  # whatever the sender's address holds
+            log.warning(
+                "bounce could not be built copy=%s message=%s deliveries=%s (%s)",
+                copy.id,
+                copy.message_id,
+                ",".join(str(d.id) for d, _ in failed),
+                type(exc).__name__,
+            )
+            for delivery, _ in failed:
+                delivery.last_reply += f"; {BOUNCE_NOT_BUILT} ({type(exc).__name__})"
+    with transaction.atomic():
+        for delivery, _ in failed:
+            delivery.save()
+        if report is not None:
+            bounce = Copy.objects.create(
+                message_id=copy.message_id,
+                kind=CopyKind.BOUNCE,
+                mail_from="",
+                sealed=sender.sealer.seal(report),
+            )
+            Delivery.objects.create(copy=bounce, recipient=copy.mail_from)
+    return report is not None
 
 
 def _bounce(
@@ -221,8 +262,9 @@ def _bounce(
     content: bytes,
     failed: list[tuple[Delivery, Reply]],
     now: datetime,
-) -> None:
-    report = delivery_failure(
+) -> bytes:
+    """The delivery failure report for ``failed``."""
+    return delivery_failure(
         original=content,
         sender=copy.mail_from,
         failed=[
@@ -239,10 +281,3 @@ def _bounce(
         at=now,
         organisation=sender.organisation,
     )
-    bounce = Copy.objects.create(
-        message_id=copy.message_id,
-        kind=CopyKind.BOUNCE,
-        mail_from="",
-        sealed=sender.sealer.seal(report),
-    )
-    Delivery.objects.create(copy=bounce, recipient=copy.mail_from)
