@@ -76,17 +76,20 @@ class Claim(NamedTuple):
 
 def claim_due(node: str, now: datetime, limit: int = 100) -> list[Claim]:
     """Claim up to ``limit`` due deliveries for ``node`` in one transaction, grouped by
-    copy, the most overdue first."""
+    copy, the most overdue first.
+
+    Safe with several nodes claiming at once: on PostgreSQL the rows are locked as they are
+    read (``FOR UPDATE SKIP LOCKED``: another node takes other rows, never waits for these),
+    and everywhere the UPDATE checks again that each is still free."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     until = now + DELIVERY_LEASE
     with transaction.atomic():
         due = list(
-            Delivery.objects.filter(free, state=DeliveryState.QUEUED, next_attempt_at__lte=now)
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(free, state=DeliveryState.QUEUED, next_attempt_at__lte=now)
             .order_by("next_attempt_at")
             .values_list("id", "copy_id")[:limit]
         )
-        # The condition again in the UPDATE: on PostgreSQL another node may have claimed some
-        # since the SELECT, and only the rows still free are won.
         ids = [d for d, _ in due]
         Delivery.objects.filter(free, id__in=ids, state=DeliveryState.QUEUED).update(
             claimed_by=node, claimed_until=until
