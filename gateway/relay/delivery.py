@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -151,9 +152,12 @@ def deliver(sender: Sender, outbound: Outbound) -> bool:
     return _record(sender, copy, content, deliveries, replies)
 
 
-def forget_claims(node: str) -> None:
-    """Let go of this node's claims (at start: whatever it was sending when it died)."""
-    Delivery.objects.filter(state=DeliveryState.QUEUED, claimed_by=node).update(
+def forget_claims(node: str, keeping: Collection[int] = ()) -> int:
+    """Let go of this node's claims but those in ``keeping`` (at start: whatever it was
+    sending when it died; at a stop: what it had not sent, so that any node takes it at
+    once); how many."""
+    mine = Delivery.objects.filter(state=DeliveryState.QUEUED, claimed_by=node)
+    return mine.exclude(id__in=keeping).update(  # type: ignore[no-any-return]  # no Django types
         claimed_by="", claimed_until=None
     )
 

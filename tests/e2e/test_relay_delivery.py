@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 import smtplib
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
@@ -15,6 +12,7 @@ import pytest
 
 from gateway.relay import crash_points
 from tests.e2e.conftest import SENDER, Relay, Sink, wait_for
+from tests.e2e.relay_database import store_in_spool
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -123,40 +121,6 @@ def test_killed_at_each_step_delivers_once_except_after_upstream_250(
     wait_for(lambda: len(sink.handler.to(ALICE)) >= copies, what="delivery after restart")
     settle()
     assert len(sink.handler.to(ALICE)) == copies
-
-
-# Stores a message straight into the relay's spool, as a message received before the door
-# refused such senders would be: argv[1] is the envelope and content as JSON.
-STORE_IN_SPOOL = """
-import json, sys
-import django
-django.setup()
-from gateway.config import load_settings
-from gateway.relay import processing, spool
-from gateway.sealing import Sealer
-settings = load_settings()
-message = json.loads(sys.argv[1])
-spool.store(
-    Sealer.from_key_file(processing.key_file(settings)),
-    mail_from=message["mail_from"],
-    recipients=message["recipients"],
-    content=message["content"].encode(),
-    client_address="127.0.0.1",
-    node=processing.node_name(settings),
-)
-"""
-
-
-def store_in_spool(relay: Relay, mail_from: str, recipients: list[str], content: bytes) -> None:
-    """Put a message in the stopped relay's spool, claimed by its node (taken at start)."""
-    envelope = {"mail_from": mail_from, "recipients": recipients, "content": content.decode()}
-    subprocess.run(
-        [sys.executable, "-c", STORE_IN_SPOOL, json.dumps(envelope)],
-        cwd=relay.folder,
-        env={**relay.env, "DJANGO_SETTINGS_MODULE": "gateway.settings"},
-        check=True,
-        timeout=60,
-    )
 
 
 def test_a_bounce_that_cannot_be_built_sends_nothing_twice(

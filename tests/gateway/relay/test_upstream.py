@@ -2,6 +2,7 @@
 or stale one replaced before anything is sent on it, every copy sent exactly once, and no
 transaction going on past its deadline."""
 
+import threading
 import time
 
 from aiosmtpd.controller import Controller
@@ -91,3 +92,29 @@ def test_a_transaction_is_abandoned_at_its_deadline(upstream: tuple[Upstream, Up
     replies = send(connections, SENDER, CONTENT, recipients[:1], time.monotonic() + 10)
     assert replies[recipients[0]].code == 250
     connections.close()
+
+
+def test_abort_cuts_a_transaction_under_way_and_refuses_new_ones(
+    upstream: tuple[Upstream, UpstreamSettings],
+):
+    """When the relay stops, a transaction waiting on a slow upstream ends at once, counted
+    as not answered (so retried), and no new one starts."""
+    handler, settings = upstream
+    handler.rcpt_seconds = 5.0
+    connections = Connections(settings, "relay.example.org")
+    replies: dict[str, object] = {}
+    sending = threading.Thread(
+        target=lambda: replies.update(send(connections, SENDER, CONTENT, ["a@example.net"]))
+    )
+    sending.start()
+    while handler.greetings == 0:
+        time.sleep(0.01)
+    time.sleep(0.2)  # waiting for the RCPT reply now
+    began = time.monotonic()
+    connections.abort()
+    sending.join(timeout=10)
+    assert time.monotonic() - began < 1.0
+    assert str(replies["a@example.net"]).startswith("no answer from the upstream")
+    later = send(connections, SENDER, CONTENT, ["b@example.net"])["b@example.net"]
+    assert later.code == 0
+    assert handler.accepted == []
