@@ -42,9 +42,9 @@ print(json.dumps({
             "message_id", "recipient", "action", "review_state")
     ],
     "deliveries": [
-        [str(m), kind, recipient, state, reply]
-        for m, kind, recipient, state, reply in Delivery.objects.values_list(
-            "copy__message_id", "copy__kind", "recipient", "state", "last_reply")
+        [str(m), kind, recipient, state, attempts]
+        for m, kind, recipient, state, attempts in Delivery.objects.values_list(
+            "copy__message_id", "copy__kind", "recipient", "state", "attempts")
     ],
 }))
 """
@@ -73,5 +73,5 @@ def store_in_spool(relay: Relay, mail_from: str, recipients: list[str], content:
 
 def accounts(relay: Relay) -> dict[str, Any]:
     """The relay's messages (id: state), outcomes (message id, recipient, action, review
-    state) and deliveries (message id, copy kind, recipient, state, last reply)."""
+    state) and deliveries (message id, copy kind, recipient, state, attempts)."""
     return json.loads(_run(relay, _ACCOUNTS))  # type: ignore[no-any-return]
