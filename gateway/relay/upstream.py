@@ -167,14 +167,14 @@ def send(
     keep = False
     timeout = connections.upstream.timeout_seconds
     try:
-        smtp, (code, text) = _start(connections, mail_from, content, deadline)
+        smtp, (code, text) = _start(connections, mail_from, content, recipients, deadline)
         if code >= 400:
             keep = _end(connections, smtp, code, deadline)
             return dict.fromkeys(recipients, _reply(code, text))
         accepted = []
         for address in recipients:
             _limit_waits(smtp, timeout, deadline)
-            code, text = smtp.rcpt(address)
+            code, text = _rcpt(smtp, address)
             replies[address] = _reply(code, text)
             if 200 <= code < 300:
                 accepted.append(address)
@@ -201,7 +201,11 @@ def send(
 
 
 def _start(
-    connections: Connections, mail_from: str, content: bytes, deadline: float | None
+    connections: Connections,
+    mail_from: str,
+    content: bytes,
+    recipients: list[str],
+    deadline: float | None,
 ) -> tuple[smtplib.SMTP, tuple[int, bytes]]:
     """MAIL FROM on a kept connection, or on a new one if there is none or the upstream has
     closed it (nothing was sent on it, so starting again is safe)."""
@@ -211,7 +215,7 @@ def _start(
         connections.in_use(smtp)
         try:
             _limit_waits(smtp, timeout, deadline)
-            reply = _mail(smtp, mail_from, content)
+            reply = _mail(smtp, mail_from, content, recipients)
             if reply[0] != 421:
                 return smtp, reply
         except (OSError, smtplib.SMTPServerDisconnected):
@@ -221,7 +225,7 @@ def _start(
     smtp = connections.in_use(connections.open(deadline))
     try:
         _limit_waits(smtp, timeout, deadline)
-        return smtp, _mail(smtp, mail_from, content)
+        return smtp, _mail(smtp, mail_from, content, recipients)
     except BaseException:
         smtp.close()
         connections.done_with(smtp)
@@ -245,13 +249,31 @@ def _limit_waits(smtp: smtplib.SMTP, timeout: float, deadline: float | None) -> 
         smtp.sock.settimeout(_wait_at_most(timeout, deadline))
 
 
-def _mail(smtp: smtplib.SMTP, mail_from: str, content: bytes) -> tuple[int, bytes]:
+def _mail(
+    smtp: smtplib.SMTP, mail_from: str, content: bytes, recipients: list[str]
+) -> tuple[int, bytes]:
+    """MAIL FROM, with SMTPUTF8 when an address needs it and the upstream offers it. An
+    address that cannot be written in the command at all is refused here, for good (a
+    ``ValueError`` would leave the copy to be retried for ever)."""
     options = []
     if smtp.has_extn("8bitmime") and any(b > 0x7F for b in content):
         options.append("BODY=8BITMIME")
     if smtp.has_extn("size"):
         options.append(f"SIZE={len(content)}")
-    return smtp.mail(mail_from, options)
+    if smtp.has_extn("smtputf8") and not all(a.isascii() for a in [mail_from, *recipients]):
+        options.append("SMTPUTF8")
+    try:
+        return smtp.mail(mail_from, options)
+    except ValueError as exc:  # nothing was sent: the connection is as it was
+        return 553, f"5.1.7 the sender address cannot be sent ({type(exc).__name__})".encode()
+
+
+def _rcpt(smtp: smtplib.SMTP, address: str) -> tuple[int, bytes]:
+    """RCPT TO; an address that cannot be written in the command is refused here, for good."""
+    try:
+        return smtp.rcpt(address)
+    except ValueError as exc:  # nothing was sent: the connection is as it was
+        return 553, f"5.1.3 the recipient address cannot be sent ({type(exc).__name__})".encode()
 
 
 def _end(
