@@ -184,13 +184,15 @@ def _record(
     deliveries: list[Delivery],
     replies: dict[str, Reply],
 ) -> bool:
-    """Record each recipient's answer, the sent ones first and each in its own commit, so
-    that nothing failing later (a refused recipient's bounce, the database) can undo the
-    record of a copy the upstream took: that would send it again."""
+    """Record each recipient's answer: first, in a commit of their own, the recipients the
+    upstream took, so that nothing failing later (a refused recipient's bounce, the
+    database) can undo that record and have the copy sent again; then those to retry; then
+    the failures with their bounce."""
     now = datetime.now(UTC)
+    sent: list[Delivery] = []
+    retried: list[Delivery] = []
     failed: list[tuple[Delivery, Reply]] = []
-    deferred = False
-    for delivery in sorted(deliveries, key=lambda d: not 200 <= replies[d.recipient].code < 300):
+    for delivery in deliveries:
         reply = replies[delivery.recipient]
         delivery.attempts += 1
         delivery.last_reply = str(reply)
@@ -199,15 +201,19 @@ def _record(
         if 200 <= reply.code < 300:
             delivery.state = DeliveryState.SENT
             delivery.finished_at = now
+            sent.append(delivery)
         elif reply.code >= 500 or now - delivery.created_at > sender.retry.give_up_after:
             delivery.state = DeliveryState.FAILED
             delivery.finished_at = now
             failed.append((delivery, reply))
-            continue  # saved with its bounce, below
         else:
             delivery.next_attempt_at = sender.retry.next_attempt(delivery.attempts, now)
-            deferred = True
-        delivery.save()  # committed on its own (the relay's threads run in autocommit)
+            retried.append(delivery)
+    for group in (g for g in (sent, retried) if g):
+        with transaction.atomic():
+            for delivery in group:
+                delivery.save()
+    deferred = bool(retried)
     bounced = False
     if failed:
         bounced = _record_failed(sender, copy, content, failed, now)

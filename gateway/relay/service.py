@@ -17,6 +17,7 @@ import contextlib
 import functools
 import logging
 import multiprocessing
+import queue
 import ssl
 import threading
 import time
@@ -98,6 +99,7 @@ class RelayService:
         self._scans: set[asyncio.Task[None]] = set()
         self._sends: dict[asyncio.Future[None], tuple[int, ...]] = {}
         self._stopping = False
+        self._send_threads: _DaemonThreads  # started by the delivery loop
 
     async def run(
         self, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None
@@ -328,6 +330,7 @@ class RelayService:
 
     async def _deliver(self) -> None:
         await _in_thread(delivery.forget_claims, self.node)
+        self._send_threads = _DaemonThreads(PARALLEL_DELIVERIES, "confide-send")
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(self._claim_due())
             for _ in range(PARALLEL_DELIVERIES):
@@ -386,9 +389,9 @@ class RelayService:
     async def _send(self, copy: delivery.Outbound | delivery.Claim) -> None:
         try:
             if isinstance(copy, delivery.Outbound):
-                more = await _in_daemon_thread(delivery.deliver, self.sender, copy)
+                more = await self._send_threads.run(delivery.deliver, self.sender, copy)
             else:
-                more = await _in_daemon_thread(delivery.deliver_claimed, self.sender, copy)
+                more = await self._send_threads.run(delivery.deliver_claimed, self.sender, copy)
             if more:
                 self._deliveries_due.set()  # a retry or a bounce was queued
         except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
@@ -401,32 +404,46 @@ async def _in_thread[**P, T](work: Callable[P, T], *args: P.args, **kwargs: P.kw
     return await asyncio.to_thread(on_usable_connection(work), *args, **kwargs)
 
 
-async def _in_daemon_thread[**P, T](work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """``_in_thread``, in a daemon thread of its own: an SMTP transaction that a stop could
-    not cut (a connection still being opened) does not hold up the exit."""
-    loop = asyncio.get_running_loop()
-    outcome: asyncio.Future[T] = loop.create_future()
+class _DaemonThreads:
+    """Long-lived daemon threads (each keeps its own database connection) that run blocking
+    work for the event loop. Unlike an executor's, the interpreter does not wait for them at
+    exit: an SMTP transaction that a stop could not cut (a connection still being opened)
+    does not hold up the exit."""
 
-    def settle(result: T | None, error: BaseException | None) -> None:
-        if outcome.done():
-            return
-        if error is not None:
-            outcome.set_exception(error)
-        else:
-            outcome.set_result(result)  # type: ignore[arg-type]  # T when there is no error
+    def __init__(self, count: int, name: str) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        for number in range(count):
+            threading.Thread(target=self._serve, name=f"{name}-{number}", daemon=True).start()
 
-    def run() -> None:
-        try:
-            result = on_usable_connection(work)(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001  # handed to the awaiting task
-            report: tuple[T | None, BaseException | None] = (None, exc)
-        else:
-            report = (result, None)
-        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
-            loop.call_soon_threadsafe(settle, *report)
+    def _serve(self) -> None:
+        while True:
+            self._jobs.get()()
 
-    threading.Thread(target=run, name="confide-send", daemon=True).start()
-    return await outcome
+    async def run[**P, T](self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``work`` in one of the threads, on a database connection that still answers."""
+        loop = asyncio.get_running_loop()
+        outcome: asyncio.Future[T] = loop.create_future()
+
+        def settle(result: T | None, error: BaseException | None) -> None:
+            if outcome.done():
+                return
+            if error is not None:
+                outcome.set_exception(error)
+            else:
+                outcome.set_result(result)  # type: ignore[arg-type]  # T when there is no error
+
+        def job() -> None:
+            try:
+                result = on_usable_connection(work)(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001  # handed to the awaiting task
+                report: tuple[T | None, BaseException | None] = (None, exc)
+            else:
+                report = (result, None)
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+                loop.call_soon_threadsafe(settle, *report)
+
+        self._jobs.put(job)
+        return await outcome
 
 
 def _null_sender_as_empty(mail_from: str | None) -> str:
