@@ -297,9 +297,12 @@ class RelayService:
             self._scanning.discard(message_id)
             for outbound in copies:
                 self._to_deliver.put_nowait(outbound)
-        except (processing.NotOurs, worker.WorkerStopped):
-            # Done, or another node took it over; or stopping (given back then).
-            self._scanning.discard(message_id)
+        except processing.NotOurs:
+            self._scanning.discard(message_id)  # done, or another node took it over
+        except worker.WorkerStopped:
+            # SIGTERM reached the worker mid-scan: at a stop the message is given back;
+            # otherwise (someone else's signal) it is tried again.
+            self._retry_scan(message_id, 1.0)
         except BrokenProcessPool:
             if self._stopping:
                 return

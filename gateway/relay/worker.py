@@ -26,9 +26,10 @@ _pipeline: Pipeline | None = None
 _busy = False  # processing a message
 
 
-class WorkerStopped(Exception):
+class WorkerStopped(BaseException):
     """The worker was told to stop (SIGTERM) while processing a message; nothing of it was
-    recorded, and the message stays to be processed."""
+    recorded, and the message stays to be processed. Not an ``Exception``: no handler on the
+    way may take it for a fault of the message's and hold it."""
 
 
 def start_worker() -> None:
