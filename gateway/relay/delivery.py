@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -34,6 +35,8 @@ SEND_MARGIN = timedelta(minutes=5)
 # A transaction still going this long before its claim lapses is abandoned (and retried),
 # leaving the time to record that before another node may take the claim.
 RECORD_MARGIN = timedelta(minutes=1)
+# What a failed delivery's ``last_reply`` ends with when its sender could not be told.
+BOUNCE_NOT_BUILT = "bounce could not be built"
 
 
 @dataclass(frozen=True)
@@ -74,17 +77,20 @@ class Claim(NamedTuple):
 
 def claim_due(node: str, now: datetime, limit: int = 100) -> list[Claim]:
     """Claim up to ``limit`` due deliveries for ``node`` in one transaction, grouped by
-    copy, the most overdue first."""
+    copy, the most overdue first.
+
+    Safe with several nodes claiming at once: on PostgreSQL the rows are locked as they are
+    read (``FOR UPDATE SKIP LOCKED``: another node takes other rows, never waits for these),
+    and everywhere the UPDATE checks again that each is still free."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     until = now + DELIVERY_LEASE
     with transaction.atomic():
         due = list(
-            Delivery.objects.filter(free, state=DeliveryState.QUEUED, next_attempt_at__lte=now)
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(free, state=DeliveryState.QUEUED, next_attempt_at__lte=now)
             .order_by("next_attempt_at")
             .values_list("id", "copy_id")[:limit]
         )
-        # The condition again in the UPDATE: on PostgreSQL another node may have claimed some
-        # since the SELECT, and only the rows still free are won.
         ids = [d for d, _ in due]
         Delivery.objects.filter(free, id__in=ids, state=DeliveryState.QUEUED).update(
             claimed_by=node, claimed_until=until
@@ -146,9 +152,12 @@ def deliver(sender: Sender, outbound: Outbound) -> bool:
     return _record(sender, copy, content, deliveries, replies)
 
 
-def forget_claims(node: str) -> None:
-    """Let go of this node's claims (at start: whatever it was sending when it died)."""
-    Delivery.objects.filter(state=DeliveryState.QUEUED, claimed_by=node).update(
+def forget_claims(node: str, keeping: Collection[int] = ()) -> int:
+    """Let go of this node's claims but those in ``keeping`` (at start: whatever it was
+    sending when it died; at a stop: what it had not sent, so that any node takes it at
+    once); how many."""
+    mine = Delivery.objects.filter(state=DeliveryState.QUEUED, claimed_by=node)
+    return mine.exclude(id__in=keeping).update(  # type: ignore[no-any-return]  # no Django types
         claimed_by="", claimed_until=None
     )
 
@@ -175,44 +184,89 @@ def _record(
     deliveries: list[Delivery],
     replies: dict[str, Reply],
 ) -> bool:
+    """Record each recipient's answer: first, in a commit of their own, the recipients the
+    upstream took, so that nothing failing later (a refused recipient's bounce, the
+    database) can undo that record and have the copy sent again; then those to retry; then
+    the failures with their bounce."""
     now = datetime.now(UTC)
+    sent: list[Delivery] = []
+    retried: list[Delivery] = []
     failed: list[tuple[Delivery, Reply]] = []
-    deferred = False
-    with transaction.atomic():
-        for delivery in deliveries:
-            reply = replies[delivery.recipient]
-            delivery.attempts += 1
-            delivery.last_reply = str(reply)
-            delivery.claimed_by = ""
-            delivery.claimed_until = None
-            if 200 <= reply.code < 300:
-                delivery.state = DeliveryState.SENT
-                delivery.finished_at = now
-            elif reply.code >= 500 or now - delivery.created_at > sender.retry.give_up_after:
-                delivery.state = DeliveryState.FAILED
-                delivery.finished_at = now
-                failed.append((delivery, reply))
-            else:
-                delivery.next_attempt_at = sender.retry.next_attempt(delivery.attempts, now)
-                deferred = True
-            delivery.save()
-        bounced = bool(failed and copy.mail_from) and copy.kind not in (
-            CopyKind.NOTICE,
-            CopyKind.BOUNCE,
-        )
-        if bounced:
-            _bounce(sender, copy, content, failed, now)
-    for delivery, reply in sorted(
-        ((d, replies[d.recipient]) for d in deliveries), key=lambda p: p[0].id
-    ):
+    for delivery in deliveries:
+        reply = replies[delivery.recipient]
+        delivery.attempts += 1
+        delivery.last_reply = str(reply)
+        delivery.claimed_by = ""
+        delivery.claimed_until = None
+        if 200 <= reply.code < 300:
+            delivery.state = DeliveryState.SENT
+            delivery.finished_at = now
+            sent.append(delivery)
+        elif reply.code >= 500 or now - delivery.created_at > sender.retry.give_up_after:
+            delivery.state = DeliveryState.FAILED
+            delivery.finished_at = now
+            failed.append((delivery, reply))
+        else:
+            delivery.next_attempt_at = sender.retry.next_attempt(delivery.attempts, now)
+            retried.append(delivery)
+    for group in (g for g in (sent, retried) if g):
+        with transaction.atomic():
+            for delivery in group:
+                delivery.save()
+    deferred = bool(retried)
+    bounced = False
+    if failed:
+        bounced = _record_failed(sender, copy, content, failed, now)
+    for delivery in sorted(deliveries, key=lambda d: d.id):
         log.info(
             "delivery copy=%s delivery=%s state=%s reply=%s",
             copy.id,
             delivery.id,
             delivery.state,
-            reply.code,
+            replies[delivery.recipient].code,
         )
     return deferred or bounced
+
+
+def _record_failed(
+    sender: Sender,
+    copy: Copy,
+    content: bytes,
+    failed: list[tuple[Delivery, Reply]],
+    now: datetime,
+) -> bool:
+    """Record the failed deliveries together with the bounce that tells the sender (none for
+    the null sender, a notice or a bounce); whether a bounce was queued.
+
+    A bounce that cannot be built (a sender address no report can be written to, say one
+    stored before the door refused such addresses) does not stop the failures being
+    recorded: each says so in ``last_reply``, and nothing is retried."""
+    report = None
+    if copy.mail_from and copy.kind not in (CopyKind.NOTICE, CopyKind.BOUNCE):
+        try:
+            report = _bounce(sender, copy, content, failed, now)
+        except Exception as exc:  # noqa: BLE001  # whatever the sender's address holds
+            log.warning(
+                "bounce could not be built copy=%s message=%s deliveries=%s (%s)",
+                copy.id,
+                copy.message_id,
+                ",".join(str(d.id) for d, _ in failed),
+                type(exc).__name__,
+            )
+            for delivery, _ in failed:
+                delivery.last_reply += f"; {BOUNCE_NOT_BUILT} ({type(exc).__name__})"
+    with transaction.atomic():
+        for delivery, _ in failed:
+            delivery.save()
+        if report is not None:
+            bounce = Copy.objects.create(
+                message_id=copy.message_id,
+                kind=CopyKind.BOUNCE,
+                mail_from="",
+                sealed=sender.sealer.seal(report),
+            )
+            Delivery.objects.create(copy=bounce, recipient=copy.mail_from)
+    return report is not None
 
 
 def _bounce(
@@ -221,8 +275,9 @@ def _bounce(
     content: bytes,
     failed: list[tuple[Delivery, Reply]],
     now: datetime,
-) -> None:
-    report = delivery_failure(
+) -> bytes:
+    """The delivery failure report for ``failed``."""
+    return delivery_failure(
         original=content,
         sender=copy.mail_from,
         failed=[
@@ -239,10 +294,3 @@ def _bounce(
         at=now,
         organisation=sender.organisation,
     )
-    bounce = Copy.objects.create(
-        message_id=copy.message_id,
-        kind=CopyKind.BOUNCE,
-        mail_from="",
-        sealed=sender.sealer.seal(report),
-    )
-    Delivery.objects.create(copy=bounce, recipient=copy.mail_from)

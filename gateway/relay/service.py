@@ -3,6 +3,11 @@ loop on one asyncio event loop.
 
 Nothing here blocks the loop: storing runs in threads, scanning in worker processes
 (``processing.start_worker`` loads the model once in each), sending in threads.
+
+Stopping (SIGTERM or SIGINT, see ``run``): the door closes, the scans and SMTP transactions
+under way get ``STOP_GRACE_SECONDS`` to finish, then the transactions still going are cut
+(counted as not answered) and the workers stopped (they stop their extraction workers); the
+claims this node still holds are given back, so that any node takes them at once.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ import contextlib
 import functools
 import logging
 import multiprocessing
+import queue
 import ssl
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +45,12 @@ POLL_SECONDS = 5.0
 PARALLEL_DELIVERIES = 8
 # Due deliveries claimed from the database at a time.
 CLAIM_BATCH = 100
+# When stopping: how long the scans and SMTP transactions under way may take to finish; how
+# long workers get to exit at each step (told, SIGTERM, SIGKILL); how long a transaction cut
+# short gets to record that. Together well inside the 30 s a service manager waits.
+STOP_GRACE_SECONDS = 10.0
+WORKER_EXIT_SECONDS = 3.0
+RECORD_SECONDS = 3.0
 
 
 class RelayService:
@@ -82,9 +96,17 @@ class RelayService:
         self._to_deliver: asyncio.Queue[delivery.Outbound | delivery.Claim] = asyncio.Queue()
         self._deliveries_due = asyncio.Event()
         self._pool: ProcessPoolExecutor | None = None
+        # What is under way, for a stop to wait for: scans, and sends with their deliveries.
+        self._scans: set[asyncio.Task[None]] = set()
+        self._sends: dict[asyncio.Future[None], tuple[int, ...]] = {}
+        self._stopping = False
+        self._send_threads: _DaemonThreads  # started by the delivery loop
 
-    async def run(self, ready: asyncio.Event | None = None) -> None:
-        """Listen, scan and deliver until cancelled; ``ready`` is set once listening."""
+    async def run(
+        self, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None
+    ) -> None:
+        """Listen, scan and deliver until ``stop`` is set (or this is cancelled), then stop
+        cleanly (see the module's docstring); ``ready`` is set once listening."""
         host, port = host_and_port(self.settings.relay.listen)
         loop = asyncio.get_running_loop()
         handler = RelayHandler(
@@ -109,17 +131,68 @@ class RelayService:
         )
         log.info("relay listening on %s:%d (node %s)", host, port, self.node)
         self._pool = self._new_pool()
+        loops = [asyncio.create_task(self._dispatch()), asyncio.create_task(self._deliver())]
+        stopped = asyncio.create_task((stop or asyncio.Event()).wait())
         try:
-            async with asyncio.TaskGroup() as tasks:
-                tasks.create_task(self._dispatch())
-                tasks.create_task(self._deliver())
-                if ready is not None:
-                    ready.set()
-                await server.serve_forever()
+            if ready is not None:
+                ready.set()
+            await asyncio.wait([*loops, stopped], return_when=asyncio.FIRST_COMPLETED)
+            for loop_task in loops:
+                if loop_task.done():
+                    loop_task.result()  # a loop that failed: its error
         finally:
+            stopped.cancel()
             server.close()
+            await self._stop(loops)
+
+    async def _stop(self, loops: list[asyncio.Task[None]]) -> None:
+        """Let the work under way finish (for ``STOP_GRACE_SECONDS`` at most), cut the rest
+        short, stop the workers and give back the claims still held."""
+        self._stopping = True
+        log.info("relay stopping (node %s)", self.node)
+        for loop_task in loops:
+            loop_task.cancel()
+        await asyncio.gather(*loops, return_exceptions=True)
+        under_way: set[asyncio.Future[None]] = {*self._scans, *self._sends}
+        if under_way:
+            await asyncio.wait(under_way, timeout=STOP_GRACE_SECONDS)
+        self.sender.connections.abort()
+        for scan in self._scans:
+            scan.cancel()
+        await asyncio.to_thread(self._stop_workers)
+        if self._sends:
+            await asyncio.wait(self._sends, timeout=RECORD_SECONDS)
+        still_sending = {d for ids in self._sends.values() for d in ids}
+        try:
+            messages = await _in_thread(spool.give_back, self.node, count_attempt=False)
+            deliveries = await _in_thread(delivery.forget_claims, self.node, keeping=still_sending)
+        except Exception as exc:  # noqa: BLE001  # our outage: the claims lapse instead
+            log.error("could not give back claims (%s); they lapse", type(exc).__name__)
+        else:
+            log.info(
+                "relay stopped (node %s): gave back %d messages and %d deliveries",
+                self.node,
+                messages,
+                deliveries,
+            )
+
+    def _stop_workers(self) -> None:
+        """End the pool and wait for its workers to exit: told to (after the message they
+        may be on), then SIGTERM, then SIGKILL. Each exits through its exit handlers, which
+        stop its extraction workers; only SIGKILL would leave them."""
+        if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-            self.sender.connections.close()
+        workers = multiprocessing.active_children()
+        for ask in (lambda p: None, lambda p: p.terminate(), lambda p: p.kill()):
+            for worker_process in workers:
+                ask(worker_process)
+            deadline = time.monotonic() + WORKER_EXIT_SECONDS
+            for worker_process in workers:
+                worker_process.join(max(deadline - time.monotonic(), 0))
+            workers = [w for w in workers if w.is_alive()]
+            if not workers:
+                return
+            log.warning("%d scanning workers still running; stopping them", len(workers))
 
     def _tls_context(self) -> ssl.SSLContext | None:
         relay = self.settings.relay
@@ -172,35 +245,41 @@ class RelayService:
             self._to_scan.put_nowait((message_id, claimed))
 
     async def _dispatch(self) -> None:
-        waiting = await _in_thread(
-            spool.claim_waiting, self.node, datetime.now(UTC), restarting=True
-        )
-        for message_id in waiting:
-            self._queue_scan(message_id, claimed=True)
+        # Whatever this node held when it last stopped is free again (a death's unfinished
+        # attempts count), and claimed in batches with everyone's.
+        await _in_thread(spool.give_back, self.node, count_attempt=True)
         slots = asyncio.Semaphore(self.workers * 2)
         sweep = asyncio.get_running_loop().create_task(self._sweep())
         try:
-            async with asyncio.TaskGroup() as tasks:
-                while True:
-                    message_id, claimed = await self._to_scan.get()
-                    await slots.acquire()
-                    tasks.create_task(self._scan_one(message_id, claimed, slots))
+            while True:
+                message_id, claimed = await self._to_scan.get()
+                await slots.acquire()
+                scan = asyncio.create_task(self._scan_one(message_id, claimed, slots))
+                self._scans.add(scan)
+                scan.add_done_callback(self._scans.discard)
         finally:
             sweep.cancel()
 
     async def _sweep(self) -> None:
-        """Pick up messages nobody holds (another node died, a lease lapsed)."""
+        """Claim messages nobody holds (left at a stop, another node died, a lease lapsed),
+        a batch at a time while this node has room for them: at once when it starts, then
+        every poll while there are more, and every few polls when there were none."""
         while True:
-            await asyncio.sleep(POLL_SECONDS * 6)
-            try:
-                unclaimed = await _in_thread(spool.claim_waiting, self.node, datetime.now(UTC))
-            except Exception as exc:  # noqa: BLE001  # our outage (database): the next sweep
-                log.error("could not look for unclaimed messages (%s)", type(exc).__name__)
-                continue
+            room = spool.CLAIM_BATCH - self._to_scan.qsize()
+            unclaimed: list[uuid.UUID] = []
+            if room > 0:
+                try:
+                    unclaimed = await _in_thread(
+                        spool.claim_waiting, self.node, datetime.now(UTC), room
+                    )
+                except Exception as exc:  # noqa: BLE001  # our outage (database): next sweep
+                    log.error("could not look for unclaimed messages (%s)", type(exc).__name__)
             for message_id in unclaimed:
                 # Claimed again, with another attempt counted: read back, not handed over.
                 self._received.pop(message_id, None)
                 self._queue_scan(message_id, claimed=True)
+            more = room <= 0 or len(unclaimed) == room
+            await asyncio.sleep(POLL_SECONDS if more else POLL_SECONDS * 6)
 
     async def _scan_one(
         self, message_id: uuid.UUID, claimed: bool, slots: asyncio.Semaphore
@@ -221,7 +300,13 @@ class RelayService:
                 self._to_deliver.put_nowait(outbound)
         except processing.NotOurs:
             self._scanning.discard(message_id)  # done, or another node took it over
+        except worker.WorkerStopped:
+            # SIGTERM reached the worker mid-scan: at a stop the message is given back;
+            # otherwise (someone else's signal) it is tried again.
+            self._retry_scan(message_id, 1.0)
         except BrokenProcessPool:
+            if self._stopping:
+                return
             # A worker died (killed, out of memory) or could not start. Claiming it again
             # counts an attempt; after MAX_SCAN_ATTEMPTS it is held unscanned, not retried
             # forever.
@@ -237,6 +322,8 @@ class RelayService:
 
     def _retry_scan(self, message_id: uuid.UUID, delay: float) -> None:
         self._scanning.discard(message_id)
+        if self._stopping:
+            return
         asyncio.get_running_loop().call_later(
             delay, functools.partial(self._queue_scan, message_id, claimed=False)
         )
@@ -247,6 +334,7 @@ class RelayService:
 
     async def _deliver(self) -> None:
         await _in_thread(delivery.forget_claims, self.node)
+        self._send_threads = _DaemonThreads(PARALLEL_DELIVERIES, "confide-send")
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(self._claim_due())
             for _ in range(PARALLEL_DELIVERIES):
@@ -291,21 +379,75 @@ class RelayService:
     async def _send_copies(self) -> None:
         while True:
             copy = await self._to_deliver.get()
-            try:
-                if isinstance(copy, delivery.Outbound):
-                    more = await _in_thread(delivery.deliver, self.sender, copy)
-                else:
-                    more = await _in_thread(delivery.deliver_claimed, self.sender, copy)
-                if more:
-                    self._deliveries_due.set()  # a retry or a bounce was queued
-            except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
-                copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy.copy_id
-                log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)
+            ids = (
+                tuple(d.id for d in copy.deliveries)
+                if isinstance(copy, delivery.Outbound)
+                else copy.delivery_ids
+            )
+            sending = asyncio.ensure_future(self._send(copy))
+            self._sends[sending] = ids
+            sending.add_done_callback(self._sends.pop)
+            # Shielded: a stop cancels this loop, not a transaction under way (it waits).
+            await asyncio.shield(sending)
+
+    async def _send(self, copy: delivery.Outbound | delivery.Claim) -> None:
+        try:
+            if isinstance(copy, delivery.Outbound):
+                more = await self._send_threads.run(delivery.deliver, self.sender, copy)
+            else:
+                more = await self._send_threads.run(delivery.deliver_claimed, self.sender, copy)
+            if more:
+                self._deliveries_due.set()  # a retry or a bounce was queued
+        except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
+            copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy.copy_id
+            log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)
 
 
 async def _in_thread[**P, T](work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Database work in a thread, on a connection that still answers."""
     return await asyncio.to_thread(on_usable_connection(work), *args, **kwargs)
+
+
+class _DaemonThreads:
+    """Long-lived daemon threads (each keeps its own database connection) that run blocking
+    work for the event loop. Unlike an executor's, the interpreter does not wait for them at
+    exit: an SMTP transaction that a stop could not cut (a connection still being opened)
+    does not hold up the exit."""
+
+    def __init__(self, count: int, name: str) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        for number in range(count):
+            threading.Thread(target=self._serve, name=f"{name}-{number}", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            self._jobs.get()()
+
+    async def run[**P, T](self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``work`` in one of the threads, on a database connection that still answers."""
+        loop = asyncio.get_running_loop()
+        outcome: asyncio.Future[T] = loop.create_future()
+
+        def settle(result: T | None, error: BaseException | None) -> None:
+            if outcome.done():
+                return
+            if error is not None:
+                outcome.set_exception(error)
+            else:
+                outcome.set_result(result)  # type: ignore[arg-type]  # T when there is no error
+
+        def job() -> None:
+            try:
+                result = on_usable_connection(work)(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001  # handed to the awaiting task
+                report: tuple[T | None, BaseException | None] = (None, exc)
+            else:
+                report = (result, None)
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+                loop.call_soon_threadsafe(settle, *report)
+
+        self._jobs.put(job)
+        return await outcome
 
 
 def _null_sender_as_empty(mail_from: str | None) -> str:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from gateway.relay.models import Message, MessageState
@@ -25,6 +26,8 @@ from gateway.sealing import Sealer
 RESEND_WINDOW = timedelta(hours=24)
 # How long a node's claim on a message lasts before another node may take it over.
 SCAN_LEASE = timedelta(minutes=10)
+# Messages claimed at a time: far fewer than a node scans within ``SCAN_LEASE``.
+CLAIM_BATCH = 100
 
 
 class Stored(NamedTuple):
@@ -92,9 +95,15 @@ def _digest(mail_from: str, recipients: list[str], content: bytes) -> str:
     return hashlib.sha256(envelope + b"\n\n" + content).hexdigest()
 
 
-def claim_waiting(node: str, now: datetime, *, restarting: bool = False) -> list[uuid.UUID]:
-    """Claim every received message nobody holds a live claim on, oldest first, counting an
-    attempt for each.
+def claim_waiting(
+    node: str, now: datetime, limit: int = CLAIM_BATCH, *, restarting: bool = False
+) -> list[uuid.UUID]:
+    """Claim up to ``limit`` received messages nobody holds a live claim on, oldest first,
+    counting an attempt for each; the ids this node won.
+
+    Safe with several nodes claiming at once: on PostgreSQL the rows are locked as they are
+    read (``FOR UPDATE SKIP LOCKED``: another node's claimer takes other rows, never waits),
+    and everywhere the UPDATE checks again that each is still free.
 
     ``restarting``: this node's own claims are taken again too; whatever it had claimed
     before it stopped is its to redo (and that unfinished attempt counts).
@@ -102,27 +111,49 @@ def claim_waiting(node: str, now: datetime, *, restarting: bool = False) -> list
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     if restarting:
         free |= Q(claimed_by=node)
+    until = now + SCAN_LEASE
     with transaction.atomic():
         ids = list(
-            Message.objects.filter(free, state=MessageState.RECEIVED)
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(free, state=MessageState.RECEIVED)
             .order_by("received_at")
-            .values_list("id", flat=True)
+            .values_list("id", flat=True)[:limit]
         )
-        _claim(Message.objects.filter(id__in=ids), node, now)
-    return ids
+        _claim(Message.objects.filter(free, id__in=ids, state=MessageState.RECEIVED), node, until)
+        won = set(
+            Message.objects.filter(id__in=ids, claimed_by=node, claimed_until=until).values_list(
+                "id", flat=True
+            )
+        )
+    return [message_id for message_id in ids if message_id in won]
 
 
 def claim_again(message_id: uuid.UUID, node: str, now: datetime) -> bool:
     """Claim a message again for another attempt (its scan failed); ``False`` if it is done
-    or another node holds it now."""
+    or another node holds it now. One conditional UPDATE: safe with other nodes claiming."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claimed_by=node)
     mine = Message.objects.filter(free, id=message_id, state=MessageState.RECEIVED)
-    return _claim(mine, node, now) == 1
+    return _claim(mine, node, now + SCAN_LEASE) == 1
 
 
-def _claim(messages: QuerySet[Message], node: str, now: datetime) -> int:
+def give_back(node: str, *, count_attempt: bool) -> int:
+    """Let go of this node's claims on messages still to scan, so that any node may take
+    them at once rather than after the lease; how many.
+
+    ``count_attempt`` false: the attempts were cut short by this node stopping, not by the
+    message, and are not counted. At start, after a death nobody can tell apart from the
+    message's doing, they are.
+    """
+    mine = Message.objects.filter(claimed_by=node, state=MessageState.RECEIVED)
+    attempts = F("scan_attempts") if count_attempt else Greatest(F("scan_attempts") - 1, 0)
+    return mine.update(  # type: ignore[no-any-return]  # Django ships no type information
+        claimed_by="", claimed_until=None, scan_attempts=attempts
+    )
+
+
+def _claim(messages: QuerySet[Message], node: str, until: datetime) -> int:
     return messages.update(  # type: ignore[no-any-return]  # Django ships no type information
-        claimed_by=node, claimed_until=now + SCAN_LEASE, scan_attempts=F("scan_attempts") + 1
+        claimed_by=node, claimed_until=until, scan_attempts=F("scan_attempts") + 1
     )
 
 

@@ -9,13 +9,18 @@ one the upstream closed meanwhile is replaced before anything is sent on it.
 A transaction can be given a deadline (the end of the delivery's claim): every wait on the
 upstream is then cut short at it, so a slow upstream cannot keep a transaction going after
 the claim has lapsed and another sender may have taken the same copy.
+
+When the relay stops, ``Connections.abort`` cuts the transactions still going (each then
+counts as not answered, and is retried) and refuses new ones.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import smtplib
+import socket
 import ssl
 import threading
 import time
@@ -57,6 +62,8 @@ class Connections:
         self.keep_idle_seconds = keep_idle_seconds
         self.keep_at_most = keep_at_most
         self._idle: list[tuple[smtplib.SMTP, float]] = []  # each with when it was put back
+        self._busy: set[smtplib.SMTP] = set()  # in a transaction now
+        self._aborted = False
         self._lock = threading.Lock()
 
     def open(self, deadline: float | None = None) -> smtplib.SMTP:
@@ -89,6 +96,8 @@ class Connections:
         stale: list[smtplib.SMTP] = []
         found = None
         with self._lock:
+            if self._aborted:
+                return None
             oldest = time.monotonic() - self.keep_idle_seconds
             while self._idle:
                 smtp, since = self._idle.pop()
@@ -103,7 +112,7 @@ class Connections:
     def put_back(self, smtp: smtplib.SMTP) -> None:
         """Keep a connection whose last transaction ended cleanly, for the next copy."""
         with self._lock:
-            if len(self._idle) < self.keep_at_most:
+            if len(self._idle) < self.keep_at_most and not self._aborted:
                 self._idle.append((smtp, time.monotonic()))
                 return
         _quit(smtp)
@@ -114,6 +123,33 @@ class Connections:
             idle, self._idle = self._idle, []
         for smtp, _ in idle:
             _quit(smtp)
+
+    def abort(self) -> None:
+        """Cut every transaction still going (its next wait on the upstream fails at once, so
+        it counts as not answered) and refuse new ones; close the kept connections."""
+        with self._lock:
+            self._aborted = True
+            busy = list(self._busy)
+        for smtp in busy:
+            if smtp.sock is not None:
+                with contextlib.suppress(OSError):
+                    smtp.sock.shutdown(socket.SHUT_RDWR)
+        self.close()
+
+    def in_use(self, smtp: smtplib.SMTP) -> smtplib.SMTP:
+        """``smtp``, marked as in a transaction (so ``abort`` can cut it); ``OSError`` if
+        the connections were aborted."""
+        with self._lock:
+            if not self._aborted:
+                self._busy.add(smtp)
+                return smtp
+        smtp.close()
+        raise OSError("the relay is stopping")
+
+    def done_with(self, smtp: smtplib.SMTP) -> None:
+        """``smtp`` is closed or back among the kept connections: no longer in use."""
+        with self._lock:
+            self._busy.discard(smtp)
 
 
 def send(
@@ -128,16 +164,17 @@ def send(
     transaction is abandoned and whoever has no final answer counts as not answered."""
     replies: dict[str, Reply] = {}
     smtp = None
+    keep = False
     timeout = connections.upstream.timeout_seconds
     try:
-        smtp, (code, text) = _start(connections, mail_from, content, deadline)
+        smtp, (code, text) = _start(connections, mail_from, content, recipients, deadline)
         if code >= 400:
-            _end(connections, smtp, code, deadline)
+            keep = _end(connections, smtp, code, deadline)
             return dict.fromkeys(recipients, _reply(code, text))
         accepted = []
         for address in recipients:
             _limit_waits(smtp, timeout, deadline)
-            code, text = smtp.rcpt(address)
+            code, text = _rcpt(smtp, address)
             replies[address] = _reply(code, text)
             if 200 <= code < 300:
                 accepted.append(address)
@@ -146,7 +183,7 @@ def send(
             code, text = smtp.data(_crlf_only(content))
             for address in accepted:
                 replies[address] = _reply(code, text)
-        _end(connections, smtp, code, deadline)
+        keep = _end(connections, smtp, code, deadline)
     except (OSError, smtplib.SMTPException) as exc:
         if smtp is not None:
             smtp.close()
@@ -155,28 +192,44 @@ def send(
         for address in recipients:
             if address not in replies or 200 <= replies[address].code < 300:
                 replies[address] = failure
+    finally:
+        if smtp is not None:
+            connections.done_with(smtp)
+            if keep:
+                connections.put_back(smtp)
     return replies
 
 
 def _start(
-    connections: Connections, mail_from: str, content: bytes, deadline: float | None
+    connections: Connections,
+    mail_from: str,
+    content: bytes,
+    recipients: list[str],
+    deadline: float | None,
 ) -> tuple[smtplib.SMTP, tuple[int, bytes]]:
     """MAIL FROM on a kept connection, or on a new one if there is none or the upstream has
     closed it (nothing was sent on it, so starting again is safe)."""
     timeout = connections.upstream.timeout_seconds
     smtp = connections.take()
     if smtp is not None:
+        connections.in_use(smtp)
         try:
             _limit_waits(smtp, timeout, deadline)
-            reply = _mail(smtp, mail_from, content)
+            reply = _mail(smtp, mail_from, content, recipients)
             if reply[0] != 421:
                 return smtp, reply
         except (OSError, smtplib.SMTPServerDisconnected):
             pass
         smtp.close()
-    smtp = connections.open(deadline)
-    _limit_waits(smtp, timeout, deadline)
-    return smtp, _mail(smtp, mail_from, content)
+        connections.done_with(smtp)
+    smtp = connections.in_use(connections.open(deadline))
+    try:
+        _limit_waits(smtp, timeout, deadline)
+        return smtp, _mail(smtp, mail_from, content, recipients)
+    except BaseException:
+        smtp.close()
+        connections.done_with(smtp)
+        raise
 
 
 def _wait_at_most(timeout: float, deadline: float | None) -> float:
@@ -196,30 +249,48 @@ def _limit_waits(smtp: smtplib.SMTP, timeout: float, deadline: float | None) -> 
         smtp.sock.settimeout(_wait_at_most(timeout, deadline))
 
 
-def _mail(smtp: smtplib.SMTP, mail_from: str, content: bytes) -> tuple[int, bytes]:
+def _mail(
+    smtp: smtplib.SMTP, mail_from: str, content: bytes, recipients: list[str]
+) -> tuple[int, bytes]:
+    """MAIL FROM, with SMTPUTF8 when an address needs it and the upstream offers it. An
+    address that cannot be written in the command at all is refused here, for good (a
+    ``ValueError`` would leave the copy to be retried for ever)."""
     options = []
     if smtp.has_extn("8bitmime") and any(b > 0x7F for b in content):
         options.append("BODY=8BITMIME")
     if smtp.has_extn("size"):
         options.append(f"SIZE={len(content)}")
-    return smtp.mail(mail_from, options)
+    if smtp.has_extn("smtputf8") and not all(a.isascii() for a in [mail_from, *recipients]):
+        options.append("SMTPUTF8")
+    try:
+        return smtp.mail(mail_from, options)
+    except ValueError as exc:  # nothing was sent: the connection is as it was
+        return 553, f"5.1.7 the sender address cannot be sent ({type(exc).__name__})".encode()
+
+
+def _rcpt(smtp: smtplib.SMTP, address: str) -> tuple[int, bytes]:
+    """RCPT TO; an address that cannot be written in the command is refused here, for good."""
+    try:
+        return smtp.rcpt(address)
+    except ValueError as exc:  # nothing was sent: the connection is as it was
+        return 553, f"5.1.3 the recipient address cannot be sent ({type(exc).__name__})".encode()
 
 
 def _end(
     connections: Connections, smtp: smtplib.SMTP, last_code: int, deadline: float | None
-) -> None:
-    """Keep the connection if the upstream is still talking to it: after a completed
-    transaction, or after a refusal that RSET clears."""
+) -> bool:
+    """Whether to keep the connection: if the upstream is still talking to it, after a
+    completed transaction or after a refusal that RSET clears; otherwise it is closed."""
     if last_code == 421:
         smtp.close()
-        return
+        return False
     if not 200 <= last_code < 300:  # refused before DATA: the transaction is still open
         _limit_waits(smtp, connections.upstream.timeout_seconds, deadline)
         code, _ = smtp.rset()
         if code != 250:
             smtp.close()
-            return
-    connections.put_back(smtp)
+            return False
+    return True
 
 
 def _quit(smtp: smtplib.SMTP) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from gateway.relay import crash_points
 from tests.e2e.conftest import SENDER, Relay, Sink, wait_for
+from tests.e2e.relay_database import store_in_spool
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -120,3 +121,26 @@ def test_killed_at_each_step_delivers_once_except_after_upstream_250(
     wait_for(lambda: len(sink.handler.to(ALICE)) >= copies, what="delivery after restart")
     settle()
     assert len(sink.handler.to(ALICE)) == copies
+
+
+def test_a_bounce_that_cannot_be_built_sends_nothing_twice(
+    make_relay: Callable[..., Relay], sink: Sink
+):
+    """A stored message from a sender no bounce can be addressed to (a vertical tab in
+    MAIL FROM), one recipient taken and one refused: the taken one gets one copy, also after
+    a restart, and the failure is logged as a bounce that could not be built."""
+    sink.handler.refuse.add(CAROL)
+    relay = make_relay(sink.port)
+    relay.stop()
+    store_in_spool(relay, "priya\x0bsharma@riverside-carers.example.org", [ALICE, CAROL],
+                   plain_message())  # fmt: skip
+    relay.start()
+    wait_for(lambda: sink.handler.to(ALICE), what="the delivery")
+    recorded = ("bounce could not be built", "delivery of copy=")  # the latter: an error
+    wait_for(lambda: any(s in relay.log_text() for s in recorded), what="the recording")
+    relay.stop()
+    relay.start()
+    settle()
+    assert len(sink.handler.to(ALICE)) == 1
+    assert sink.handler.to(SENDER) == []
+    assert "WARNING confide.relay.delivery bounce could not be built" in relay.log_text()

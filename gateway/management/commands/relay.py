@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -57,7 +58,8 @@ def relay_settings(options: dict[str, Any]) -> Settings:
 
 
 async def serve(settings: Settings) -> None:
-    """Run the relay until interrupted; configuration problems stop it with one line."""
+    """Run the relay until SIGTERM or SIGINT, then stop it cleanly (it exits 0);
+    configuration problems stop it with one line."""
     from gateway.relay.service import RelayService
 
     try:
@@ -65,4 +67,14 @@ async def serve(settings: Settings) -> None:
         service = RelayService(settings)
     except (SealingError, RulesError, ConfigError, OSError) as exc:
         raise CommandError(str(exc)) from None
-    await service.run()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, _stop_once, stop, signum)
+    await service.run(stop=stop)
+
+
+def _stop_once(stop: asyncio.Event, signum: signal.Signals) -> None:
+    if not stop.is_set():
+        log.info("%s received: stopping", signum.name)
+    stop.set()

@@ -2,7 +2,10 @@
 or stale one replaced before anything is sent on it, every copy sent exactly once, and no
 transaction going on past its deadline."""
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from aiosmtpd.controller import Controller
 
@@ -91,3 +94,70 @@ def test_a_transaction_is_abandoned_at_its_deadline(upstream: tuple[Upstream, Up
     replies = send(connections, SENDER, CONTENT, recipients[:1], time.monotonic() + 10)
     assert replies[recipients[0]].code == 250
     connections.close()
+
+
+def test_abort_cuts_a_transaction_under_way_and_refuses_new_ones(
+    upstream: tuple[Upstream, UpstreamSettings],
+):
+    """When the relay stops, a transaction waiting on a slow upstream ends at once, counted
+    as not answered (so retried), and no new one starts."""
+    handler, settings = upstream
+    handler.rcpt_seconds = 5.0
+    connections = Connections(settings, "relay.example.org")
+    replies: dict[str, object] = {}
+    sending = threading.Thread(
+        target=lambda: replies.update(send(connections, SENDER, CONTENT, ["a@example.net"]))
+    )
+    sending.start()
+    while handler.greetings == 0:
+        time.sleep(0.01)
+    time.sleep(0.2)  # waiting for the RCPT reply now
+    began = time.monotonic()
+    connections.abort()
+    sending.join(timeout=10)
+    assert time.monotonic() - began < 1.0
+    assert str(replies["a@example.net"]).startswith("no answer from the upstream")
+    later = send(connections, SENDER, CONTENT, ["b@example.net"])["b@example.net"]
+    assert later.code == 0
+    assert handler.accepted == []
+
+
+@contextmanager
+def upstream_offering(smtputf8: bool) -> Iterator[tuple[Upstream, UpstreamSettings]]:
+    """An upstream that offers SMTPUTF8 or not (aiosmtpd offers it unless told not to)."""
+    handler = Upstream()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=smtputf8
+    )
+    controller.start()
+    try:
+        yield handler, UpstreamSettings(host="127.0.0.1", port=controller.port, timeout_seconds=5)
+    finally:
+        controller.stop()
+
+
+def test_an_address_smtp_cannot_carry_is_refused_for_good_and_the_rest_sent():
+    """Non-ASCII addresses and an upstream without SMTPUTF8: such a recipient or sender is
+    refused (5xx, so the sender gets a bounce, rather than a retry for ever), the other
+    recipient is sent, and the connection is kept."""
+    with upstream_offering(smtputf8=False) as (handler, settings):
+        connections = Connections(settings, "relay.example.org")
+        replies = send(connections, SENDER, CONTENT, ["josé@example.net", "a@example.net"])
+        assert replies["josé@example.net"].code == 553
+        assert replies["a@example.net"].code == 250
+        other = send(connections, "josé@riverside-carers.example.org", CONTENT, ["b@x.net"])
+        assert other["b@x.net"].code == 553
+        assert send(connections, SENDER, CONTENT, ["c@example.net"])["c@example.net"].code == 250
+        connections.close()
+    assert handler.accepted == [("a@example.net",), ("c@example.net",)]
+    assert handler.greetings == 1
+
+
+def test_a_non_ascii_address_goes_with_smtputf8_where_the_upstream_offers_it():
+    """An upstream that offers SMTPUTF8 is sent a non-ASCII address with it."""
+    with upstream_offering(smtputf8=True) as (handler, settings):
+        connections = Connections(settings, "relay.example.org")
+        replies = send(connections, SENDER, CONTENT, ["josé@example.net"])
+        connections.close()
+    assert replies["josé@example.net"].code == 250
+    assert handler.accepted == [("josé@example.net",)]

@@ -1,0 +1,84 @@
+"""Stopping the relay with SIGTERM or SIGINT: everything it started stops too, what it had
+claimed is finished or given back, and it exits 0 in bounded time."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+
+import psutil
+import pytest
+
+from tests.e2e.conftest import Relay, Sink, wait_for
+from tests.e2e.test_relay_delivery import ALICE, plain_message, settle
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+# How long a stop may take (README: the relay exits within this after SIGTERM or SIGINT).
+STOP_SECONDS = 30.0
+
+
+def stop_with(relay: Relay, signum: signal.Signals) -> tuple[int, float, list[psutil.Process]]:
+    """Send ``signum`` to the relay: its exit status, how long it took, and every process it
+    had started that is still running a few seconds later."""
+    assert relay.process is not None
+    started = psutil.Process(relay.process.pid).children(recursive=True)
+    began = time.monotonic()
+    relay.process.send_signal(signum)
+    status = relay.process.wait(timeout=STOP_SECONDS + 30)
+    took = time.monotonic() - began
+    _, alive = psutil.wait_procs(started, timeout=5)
+    return status, took, alive
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_every_process_the_relay_started(
+    relay: Relay, sink: Sink, signum: signal.Signals
+):
+    """After a message went through (so its scanning worker, that worker's fork server and
+    extraction worker, and multiprocessing's resource tracker are running), SIGTERM or SIGINT
+    to the relay alone: it exits 0 within the bound, and none of them survives."""
+    relay.send(plain_message(), [ALICE])
+    wait_for(lambda: sink.handler.to(ALICE), what="the delivery")
+    assert relay.process is not None
+    assert len(psutil.Process(relay.process.pid).children(recursive=True)) >= 3
+    status, took, alive = stop_with(relay, signum)
+    assert [p.cmdline() for p in alive] == []
+    assert status == 0, relay.log_text()[-2000:]
+    assert took < STOP_SECONDS
+    assert "Traceback" not in relay.log_text()
+
+
+def test_a_transaction_under_way_is_finished_and_recorded(relay: Relay, sink: Sink):
+    """SIGTERM while the upstream is still taking DATA: the relay waits for its 250 and
+    records it before it exits, so the next start sends nothing again."""
+    sink.handler.data_delay = 3.0
+    relay.send(plain_message(), [ALICE])
+    wait_for(lambda: sink.handler.data_started, what="delivery to start")
+    status, _, alive = stop_with(relay, signal.SIGTERM)
+    sink.handler.data_delay = 0.0
+    relay.start()
+    settle()
+    assert len(sink.handler.to(ALICE)) == 1
+    assert len(sink.handler.data_started) == 1
+    assert (status, alive) == (0, [])
+
+
+def test_claims_are_given_back_for_another_node_to_take_at_once(
+    make_relay: Callable[..., Relay], sink: Sink
+):
+    """Messages received just before SIGTERM (the scanning worker still loading the model):
+    their claims are given back, so another node delivers them at once rather than after
+    the ten-minute lease."""
+    relay = make_relay(sink.port)
+    recipients = [f"friend{i}@example.net" for i in range(5)]
+    for address in recipients:
+        relay.send(plain_message(), [address])
+    status, _, _ = stop_with(relay, signal.SIGTERM)
+    assert status == 0
+    relay.start(CONFIDE_RELAY__NODE="another-node")
+    for address in recipients:
+        wait_for(lambda a=address: sink.handler.to(a), what=f"delivery to {address}")
+    settle(1.0)
+    assert sorted(r.rcpt_tos[0] for r in sink.handler.received) == sorted(recipients)
