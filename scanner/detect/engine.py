@@ -18,7 +18,7 @@ from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanR
 
 from scanner.detect._contact import OfflineEmailRecognizer, UkPhoneRecognizer
 from scanner.detect._names import PersonRecognizer
-from scanner.detect._nlp import ConfideNlpEngine
+from scanner.detect._nlp import ConfideNlpEngine, load_model
 from scanner.detect._patterns import ConfiguredPatternRecognizer
 from scanner.detect._terms import TermListRecognizer
 from scanner.detect.rules import DetectionRules
@@ -90,6 +90,7 @@ class Detector:
         nlp_engine = ConfideNlpEngine(rules.nlp.model, rules.person.first_names)
         nlp_engine.load()
         self._nlp_engine = nlp_engine
+        self._model = load_model(rules.nlp.model)  # the one nlp_engine loaded (it is cached)
         recognizers: list[EntityRecognizer] = [
             PersonRecognizer(rules.person),
             OfflineEmailRecognizer(rules.email_score),
@@ -122,17 +123,24 @@ class Detector:
         A pass of the model has a fixed cost (about 1.5 ms, as much as 60 words), which a
         message's short subject would pay alone; consecutive chunks go through together up to
         ``chunk_chars`` characters in all, so one pass never holds more text than one chunk.
+
+        The words the model meets are added to its vocabulary, which would otherwise grow
+        with every new word a long-running worker reads until it reached the worker's memory
+        limit; spaCy's memory zone forgets them when the texts are done.
         """
         found: list[dict[tuple[int, int, str], Span]] = [{} for _ in texts]
         chunks = [
             (i, start, end) for i, text in enumerate(texts) for start, end in self._chunks(text)
         ]
-        for batch in self._batches(chunks):
-            pieces = [texts[i][start:end] for i, start, end in batch]
-            artifacts = self._nlp_engine.process_texts(pieces, "en")
-            for (i, start, _), piece, nlp_artifacts in zip(batch, pieces, artifacts, strict=True):
-                for span in self._analyse(piece, start, nlp_artifacts):
-                    found[i].setdefault((span.start, span.end, span.type), span)
+        with self._model.memory_zone():
+            for batch in self._batches(chunks):
+                pieces = [texts[i][start:end] for i, start, end in batch]
+                artifacts = self._nlp_engine.process_texts(pieces, "en")
+                for (i, start, _), piece, nlp_artifacts in zip(
+                    batch, pieces, artifacts, strict=True
+                ):
+                    for span in self._analyse(piece, start, nlp_artifacts):
+                        found[i].setdefault((span.start, span.end, span.type), span)
         return [
             self._resolve_overlaps(sorted(spans.values(), key=lambda s: (s.start, -s.end)))
             for spans in found
