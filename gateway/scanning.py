@@ -11,12 +11,13 @@ from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner
 
 
-def build_scanner(extraction_workers: int | None = None) -> Scanner:
-    """The scanner; ``extraction_workers`` sandboxed processes (default: one per CPU), each
-    of which extracts, loads the model once and detects.
+def build_scanner(extraction_workers: int = 1) -> Scanner:
+    """The scanner; ``extraction_workers`` sandboxed processes, each of which extracts, loads
+    the model once (about 0.5 GB) and detects.
 
-    The rules are read here, so a mistake in them stops the caller at once; the model is
-    loaded only in the workers.
+    One is the default: ``Scanner`` scans one item at a time, and the relay runs a scanner
+    in each of its scanning processes. The rules are read here, so a mistake in them stops
+    the caller at once; the model is loaded only in the workers.
     """
     settings = load_settings()
     make_detector = functools.partial(
