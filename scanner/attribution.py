@@ -17,7 +17,8 @@ envelope's address headers: the people in From and To already know who they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import regex
@@ -107,9 +108,11 @@ def attribute(
         *(m.refs for ms in mentions.values() for m in ms if m.strength == STRONG)
     )
     resolved = {
-        index: [r for r in (_resolve(m, ms, strong, window) for m in ms) if r is not None]
+        index: [r for r in (_resolve(m, near, strong, window) for m in ms) if r is not None]
         for index, ms in mentions.items()
+        for near in (_Near(ms),)
     }
+    resolved_near = {index: _Near(ms) for index, ms in resolved.items()}
     subjects_in_item = frozenset().union(*(m.refs for ms in resolved.values() for m in ms))
     sender_words = {identifiers.name_words(name) for name in sender.names} | _address_name(sender)
 
@@ -123,7 +126,9 @@ def attribute(
             continue
         segment = segments[index]
         start, end = segment.from_source(finding.start, finding.end)
-        overlapping = [m for m in resolved[index] if m.start < end and start < m.end]
+        overlapping = [
+            m for m in resolved_near[index].around(start, end) if m.start < end and start < m.end
+        ]
         covered.setdefault(index, []).extend((m.start, m.end) for m in overlapping)
         refs = frozenset().union(*(m.refs for m in overlapping))
         if finding.type == "PERSON" and not refs:
@@ -133,20 +138,23 @@ def attribute(
         placed.append((finding, start, end, refs))
     # Then what names nobody: it belongs to the closest person mentioned, known or not.
     attributed = []
+    people: dict[int, _Near] = {}  # known and unknown, built once ``placed`` is complete
     only = subjects_in_item if len(subjects_in_item) == 1 and not strangers else frozenset()
     for finding, start, end, overlapped in placed:
         index = finding.segment
         refs = overlapped
         if not refs and finding.type not in _MATCHED_BY_VALUE | _NEVER_ATTRIBUTED:
-            people = resolved[index] + strangers.get(index, [])
-            refs = _nearby(start, end, people, window) or only
+            if index not in people:
+                people[index] = _Near(resolved[index] + strangers.get(index, []))
+            refs = _nearby(start, end, people[index], window) or only
         if not refs and finding.type in _SIGNATURE_TYPES and _in_signature(segments[index], start):
             continue
         attributed.append(AttributedFinding(finding, refs))
     for index, here in resolved.items():
-        spans = covered.get(index, [])
+        spans = _Near([Mention(s, e, "", frozenset(), "") for s, e in covered.get(index, [])])
         for mention in here:
-            if not any(s < mention.end and mention.start < e for s, e in spans):
+            nearby = spans.around(mention.start, mention.end)
+            if not any(s.start < mention.end and mention.start < s.end for s in nearby):
                 start, end = segments[index].to_source(mention.start, mention.end)
                 own = Finding(index, start, end, mention.type, 1.0, KNOWN_SUBJECT_RECOGNIZER)
                 attributed.append(AttributedFinding(own, mention.refs))
@@ -156,15 +164,39 @@ def attribute(
     )
 
 
-def _resolve(
-    mention: Mention, here: list[Mention], strong: frozenset[str], window: int
-) -> Mention | None:
+class _Near:
+    """Mentions by where they start, so that those near a span are found by bisection rather
+    than by reading them all: attribution runs in the relay's process, outside the scanning
+    sandbox, and a long list of names must cost in proportion to its length."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        # Sorted by start, stably, so that mentions keep their given order among equals.
+        order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self._mentions = [mentions[i] for i in order]
+        self._order = order
+        self._starts = [m.start for m in self._mentions]
+        self._longest = max((m.end - m.start for m in mentions), default=0)
+
+    def around(self, start: int, end: int, reach: int = 0) -> list[Mention]:
+        """Every mention that could be within ``reach`` characters of ``start:end`` (and
+        some that are not), in the order they were given."""
+        low = bisect_left(self._starts, start - reach - self._longest)
+        high = bisect_right(self._starts, end + reach)
+        chosen = sorted(range(low, high), key=lambda i: self._order[i])
+        return [self._mentions[i] for i in chosen]
+
+
+def _resolve(mention: Mention, near: _Near, strong: frozenset[str], window: int) -> Mention | None:
     """A mention with the subjects it settles on, or ``None`` when it settles on nobody."""
     if mention.strength == STRONG:
         return mention
     refs = mention.refs & strong
     if mention.type == "DATE_OF_BIRTH":
-        names = [m for m in here if m.type == "PERSON" and abs(m.start - mention.start) <= window]
+        names = [
+            m
+            for m in near.around(mention.start, mention.start, window)
+            if m.type == "PERSON" and abs(m.start - mention.start) <= window
+        ]
         refs = mention.refs & frozenset().union(
             *(m.refs for m in names if m.strength == STRONG or m.refs <= strong)
         )
@@ -173,10 +205,10 @@ def _resolve(
     return Mention(mention.start, mention.end, mention.type, refs, PARTIAL) if refs else None
 
 
-def _nearby(start: int, end: int, here: list[Mention], window: int) -> frozenset[str]:
+def _nearby(start: int, end: int, here: _Near, window: int) -> frozenset[str]:
     """The subjects of the closest mention within ``window`` characters of ``start:end``."""
     best: tuple[int, frozenset[str]] | None = None
-    for m in here:
+    for m in here.around(start, end, window):
         gap = max(m.start - end, start - m.end, 0)
         if gap <= window and (best is None or gap < best[0]):
             best = (gap, m.refs)

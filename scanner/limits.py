@@ -34,8 +34,11 @@ class ScanLimits:
     # Total characters of text taken from one item; the rest is not scanned, so the item is
     # marked unscannable rather than silently half-read.
     max_text_chars: int = 5_000_000
-    # Wall-clock seconds the extraction of one item may take in its worker before the worker is
-    # killed and replaced.
+    # Wall-clock seconds the whole scan of one item (extraction and detection) may take in its
+    # worker before the worker is killed and replaced; the item is then held, unscanned.
+    # Ordinary messages take well under a second; a 2.5 MB text body takes about 30 s.
     item_timeout_seconds: float = 30.0
-    # Address-space limit of an extraction worker process (RLIMIT_AS).
-    worker_memory_bytes: int = 1024 * MIB
+    # Address-space limit of a scanning worker process (RLIMIT_AS), the NER model included:
+    # the model takes about 0.6 GB of it, and the rest is what one item's scan may use. An
+    # item that needs more is held, unscanned.
+    worker_memory_bytes: int = 1536 * MIB

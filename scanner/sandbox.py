@@ -1,14 +1,19 @@
-"""Extraction in worker processes that may be killed: a hostile file costs a worker, not the
+"""Scanning in worker processes that may be killed: a hostile item costs a worker, not the
 gateway.
 
-Parsers of untrusted files can loop, balloon or crash. ``ExtractionPool`` runs ``extract`` in
-pebble worker processes, each with its address space capped (``worker_memory_bytes``, set as
-RLIMIT_AS when the worker starts) and each item given ``item_timeout_seconds``. A worker that
-times out is killed; one that runs out of memory or dies is replaced by pebble. Either way the
-item becomes an ``Extraction`` with an unscannable reason, so the policy holds it.
+Parsers of untrusted files can loop, balloon or crash, and detection (regexes, the NER model)
+grows with the text it is given. ``ExtractionPool`` runs the whole scan of an item, ``extract``
+and then the detector, in pebble worker processes, each with its address space capped
+(``worker_memory_bytes``, set as RLIMIT_AS when the worker starts, before the model loads) and
+each item given ``item_timeout_seconds`` for both stages together. A worker that times out is
+killed; one that runs out of memory or dies is replaced by pebble. Either way the item becomes
+a ``ScanResult`` with an unscannable reason and no findings, so the policy holds it: a scan
+cut short is never presented as complete.
 
+Each worker builds its detector (loads the NER model) once, when it starts; a killed worker's
+replacement loads it again, which costs a few seconds after a timeout and nothing otherwise.
 Workers are started by a fork server (a small process started once) rather than forked from
-the gateway, so they do not inherit its memory (a loaded NER model, Django).
+the gateway, so they do not inherit its memory (Django, open connections).
 """
 
 from __future__ import annotations
@@ -20,43 +25,68 @@ import resource
 import signal
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from pebble import ProcessExpired, ProcessPool
 
 from scanner.extract import UNKNOWN_KIND, UnsupportedType, extract, read_item, too_large
 from scanner.filetype import FileType
-from scanner.limits import ScanLimits
+from scanner.findings import Finding
+from scanner.limits import MIB, ScanLimits
 from scanner.segments import Extraction
+
+if TYPE_CHECKING:
+    from scanner.detect.engine import Detector
 
 # What runs in a worker: ``extract`` itself, or a stand-in passed by tests (the test seam). It
 # must be a module-level function so it can be sent to a worker by name.
 type ExtractFunction = Callable[[bytes, ScanLimits, str, FileType | None], Extraction]
+# Builds the detector in a worker, once per worker: a picklable callable such as
+# ``functools.partial(Detector, rules, allow_list=...)``.
+type DetectorFactory = Callable[[], Detector]
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """One item's scan: what was read, and the findings in it."""
+
+    extraction: Extraction
+    findings: tuple[Finding, ...]
+
 
 _START_METHOD = "forkserver"
 
+# The detector of this worker process, built by ``_start_worker``; ``None`` in a pool that only
+# extracts. ``_detector_failure`` says why it could not be built, if it could not.
+_detector: Detector | None = None
+_detector_failure: str | None = None
+
 
 class ExtractionPool:
-    """Runs ``extract`` in sandboxed worker processes; use it as a context manager.
+    """Scans items in sandboxed worker processes; use it as a context manager.
 
-    ``max_workers`` defaults to the number of CPUs. ``extractor`` replaces ``extract`` in the
-    workers; it exists for tests (a slow or crashing stand-in) and should not be passed
-    otherwise. For an item, its methods raise only ``UnsupportedType`` (and ``OSError`` from
-    ``extract_file`` when the path cannot be read). When no worker can be started at all (our
-    outage, not the item's fault) pebble's ``RuntimeError`` comes through. As with any
-    fork-server or spawn pool, a script that uses it needs the ``if __name__ == "__main__"``
-    guard; console scripts have it.
+    ``detector`` builds the detector in each worker; without it the workers only extract
+    (every result has no findings). ``max_workers`` defaults to the number of CPUs.
+    ``extractor`` replaces ``extract`` in the workers; it exists for tests (a slow or crashing
+    stand-in) and should not be passed otherwise. For an item, its methods raise only
+    ``UnsupportedType`` (and ``OSError`` from ``scan_file`` when the path cannot be read).
+    When no worker can be started at all (our outage, not the item's fault) pebble's
+    ``RuntimeError`` comes through. As with any fork-server or spawn pool, a script that uses
+    it needs the ``if __name__ == "__main__"`` guard; console scripts have it.
     """
 
     def __init__(
         self,
         limits: ScanLimits,
         *,
+        detector: DetectorFactory | None = None,
         max_workers: int | None = None,
         extractor: ExtractFunction = extract,
     ) -> None:
         self.limits = limits
+        self._detector = detector
         self._max_workers = max_workers or os.cpu_count() or 1
         self._extractor = extractor
         self._pool: ProcessPool | None = None
@@ -82,71 +112,125 @@ class ExtractionPool:
 
     def submit(
         self, data: bytes, location: str = "", kind: FileType | None = None
-    ) -> Future[Extraction]:
-        """Start extracting one item (``kind`` as for ``extract``); the future's result is its
-        ``Extraction``.
+    ) -> Future[ScanResult]:
+        """Start scanning one item (``kind`` as for ``extract``: read as that type alone);
+        the future's result is its ``ScanResult``.
 
         The future fails only with ``UnsupportedType``; timeouts, crashes and every other
-        failure are results with an unscannable reason.
+        failure are results with an unscannable reason and no findings.
         """
-        outcome: Future[Extraction] = Future()
+        outcome: Future[ScanResult] = Future()
         if len(data) > self.limits.max_item_bytes:
-            outcome.set_result(too_large(len(data), self.limits))
+            outcome.set_result(ScanResult(too_large(len(data), self.limits), ()))
             return outcome
         task = self._running().schedule(
-            self._extractor,
-            args=(data, self.limits, location, kind),
+            _scan_in_worker,
+            args=(self._extractor, data, self.limits, location, kind),
             timeout=self.limits.item_timeout_seconds,
         )
         task.add_done_callback(lambda done: _settle(done, outcome, self.limits))
         return outcome
 
-    def extract(self, data: bytes, location: str = "", kind: FileType | None = None) -> Extraction:
-        """Extract one item in a worker (see ``submit``) and wait for the result."""
+    def scan(self, data: bytes, location: str = "", kind: FileType | None = None) -> ScanResult:
+        """Scan one item in a worker (see ``submit``) and wait for the result."""
         return self.submit(data, location, kind).result()
 
-    def extract_file(self, path: str | os.PathLike[str], location: str = "") -> Extraction:
-        """Extract the file at ``path`` in a worker; its size is checked before it is read."""
+    def scan_file(self, path: str | os.PathLike[str], location: str = "") -> ScanResult:
+        """Scan the file at ``path`` in a worker; its size is checked before it is read."""
         data = read_item(path, self.limits)
-        return data if isinstance(data, Extraction) else self.extract(data, location)
+        return ScanResult(data, ()) if isinstance(data, Extraction) else self.scan(data, location)
+
+    def extract(self, data: bytes, location: str = "", kind: FileType | None = None) -> Extraction:
+        """What ``scan`` read from one item, without its findings."""
+        return self.scan(data, location, kind).extraction
+
+    def extract_file(self, path: str | os.PathLike[str], location: str = "") -> Extraction:
+        """What ``scan_file`` read from the file at ``path``, without its findings."""
+        return self.scan_file(path, location).extraction
 
     def _running(self) -> ProcessPool:
         if self._pool is None:
             self._pool = ProcessPool(
                 max_workers=self._max_workers,
                 initializer=_start_worker,
-                initargs=(self.limits.worker_memory_bytes,),
+                initargs=(self.limits.worker_memory_bytes, self._detector),
                 context=multiprocessing.get_context(_START_METHOD),
             )
         return self._pool
 
 
-def _start_worker(limit_bytes: int) -> None:
-    """Worker initializer: cap the worker's address space, and keep pypdf's warnings about
-    damaged files (which may quote bits of them) out of the logs."""
+def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> None:
+    """Worker initializer: cap the worker's address space, keep pypdf's warnings about damaged
+    files (which may quote bits of them) out of the logs, then build the detector.
+
+    The cap is set first, so the model counts against it. One BLAS thread is all a worker
+    uses (see ``scanner.detect._nlp``); asking for one before numpy loads keeps OpenBLAS from
+    reserving a thread and buffer per core, which would make the address space the model
+    needs depend on the machine. A detector that cannot be built (the model is missing, or
+    does not fit in the cap) is not retried for ever by pebble: the failure is kept, and
+    every item this worker is given is unscannable with it as the reason.
+    """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
     pypdf_logger = logging.getLogger("pypdf")
     pypdf_logger.addHandler(logging.NullHandler())
     pypdf_logger.propagate = False
+    global _detector, _detector_failure  # noqa: PLW0603  # one detector per worker, built once
+    if make_detector is None:
+        return
+    try:
+        _detector = make_detector()
+    except MemoryError:
+        _detector_failure = f"the detector did not fit in {_in_mib(limit_bytes)} of memory"
+    except Exception as error:  # noqa: BLE001 - reported with every item, so it is held
+        _detector_failure = f"the detector could not be started ({type(error).__name__})"
+    if _detector_failure is not None:
+        logging.getLogger("confide.scanner").error("scanning worker: %s", _detector_failure)
 
 
-def _settle(task: Future[Extraction], outcome: Future[Extraction], limits: ScanLimits) -> None:
+def _scan_in_worker(
+    extractor: ExtractFunction,
+    data: bytes,
+    limits: ScanLimits,
+    location: str,
+    kind: FileType | None,
+) -> ScanResult:
+    """The work of one item in a worker: extraction, then detection over what was read."""
+    extraction = extractor(data, limits, location, kind)
+    if _detector_failure is not None:
+        failed = Extraction(
+            extraction.kind,
+            extraction.segments,
+            (*extraction.unscannable, f"it was not scanned: {_detector_failure}"),
+        )
+        return ScanResult(failed, ())
+    if _detector is None:
+        return ScanResult(extraction, ())
+    return ScanResult(extraction, tuple(_detector.scan(extraction)))
+
+
+def _settle(task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanLimits) -> None:
     """Turn a finished worker task into the item's result."""
     try:
         outcome.set_result(task.result())
     except UnsupportedType as error:
         outcome.set_exception(error)
     except TimeoutError:
-        outcome.set_result(_failed(f"extraction timed out after {limits.item_timeout_seconds:g} s"))
+        outcome.set_result(_failed(f"scanning took longer than {limits.item_timeout_seconds:g} s"))
     except MemoryError:
-        outcome.set_result(_failed("the extraction worker ran out of memory"))
+        memory = _in_mib(limits.worker_memory_bytes)
+        outcome.set_result(_failed(f"scanning needed more than {memory} of memory"))
     except ProcessExpired as error:
-        reason = f"the extraction worker ran out of memory or died ({_how(error.exitcode)})"
+        reason = f"the scanning worker ran out of memory or died ({_how(error.exitcode)})"
         outcome.set_result(_failed(reason))
     except CancelledError:
-        outcome.set_result(_failed("extraction was cancelled (the pool was shut down)"))
+        outcome.set_result(_failed("scanning was cancelled (the pool was shut down)"))
     except Exception as error:  # noqa: BLE001 - any other failure is a reason, not a crash
-        outcome.set_result(_failed(f"extraction failed ({type(error).__name__})"))
+        outcome.set_result(_failed(f"scanning failed ({type(error).__name__})"))
+
+
+def _in_mib(size: int) -> str:
+    return f"{size / MIB:,.0f} MiB"
 
 
 def _how(exit_code: int | None) -> str:
@@ -158,5 +242,5 @@ def _how(exit_code: int | None) -> str:
     return f"exit code {exit_code}"
 
 
-def _failed(reason: str) -> Extraction:
-    return Extraction(kind=UNKNOWN_KIND, unscannable=(reason,))
+def _failed(reason: str) -> ScanResult:
+    return ScanResult(Extraction(kind=UNKNOWN_KIND, unscannable=(reason,)), ())

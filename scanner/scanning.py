@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from scanner.detect.engine import Detector
 from scanner.filetype import FileType
-from scanner.findings import Finding
-from scanner.sandbox import ExtractionPool
-from scanner.segments import Extraction
+from scanner.sandbox import ExtractionPool, ScanResult
 
-
-@dataclass(frozen=True)
-class ScanResult:
-    extraction: Extraction
-    findings: tuple[Finding, ...]
+__all__ = ["ScanResult", "Scanner"]
 
 
 class Scanner:
-    """Extracts in sandboxed worker processes, detects in this one (the model is loaded once
-    per process)."""
+    """Scans items in the pool's sandboxed worker processes: extraction and detection both
+    run there, under the per-item time and memory limits, and each worker loads the model
+    once."""
 
-    def __init__(self, detector: Detector, pool: ExtractionPool) -> None:
-        self.detector = detector
+    def __init__(self, pool: ExtractionPool) -> None:
         self.pool = pool
 
     def __enter__(self) -> Scanner:
@@ -42,15 +34,12 @@ class Scanner:
     def scan_file(self, path: Path) -> ScanResult:
         """Scan one file; raises ``UnsupportedType`` or ``OSError`` for what is not a file
         confide reads."""
-        return self._detect(self.pool.extract_file(path))
+        return self.pool.scan_file(path)
 
     def scan_bytes(self, data: bytes, location: str = "") -> ScanResult:
         """Scan one item given as bytes (a message, an attachment)."""
-        return self._detect(self.pool.extract(data, location))
+        return self.pool.scan(data, location)
 
     def scan_message(self, data: bytes) -> ScanResult:
         """Scan a message as it arrived by SMTP: read as a message whatever its first line."""
-        return self._detect(self.pool.extract(data, kind=FileType.EMAIL))
-
-    def _detect(self, extraction: Extraction) -> ScanResult:
-        return ScanResult(extraction, tuple(self.detector.scan(extraction)))
+        return self.pool.scan(data, kind=FileType.EMAIL)

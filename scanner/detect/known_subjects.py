@@ -14,6 +14,8 @@ mentions belong to whom, using the strong mentions in the same item.
 from __future__ import annotations
 
 import functools
+import sys
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -245,7 +247,11 @@ def _mention(
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+    """Whether ``start:end`` lies inside one of ``spans``, which are in order and do not
+    overlap (as ``_phrases`` finds them): only the last span starting at or before ``start``
+    can hold it, so a text with thousands of names costs a lookup each, not a pass each."""
+    i = bisect_right(spans, (start, sys.maxsize)) - 1
+    return i >= 0 and end <= spans[i][1]
 
 
 def _dates(text: str) -> Iterable[tuple[regex.Match[str], date]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from scanner.attribution import Sender
@@ -80,15 +81,17 @@ def key(text: str) -> str:
     return re.sub(r"[\W_]+", "", kept).casefold()
 
 
-def leaks(detector: Detector, copy: bytes, values: list[str]) -> list[str]:
-    """What of ``values`` is still in ``copy``: a value whose key is in any part's text, or
-    an identifier that detection finds there (a name only when it shares a word with a
-    value: the model may take a town left beside a placeholder for a name)."""
-    extraction = extract(copy, ScanLimits(), kind=FileType.EMAIL)
+def leaks(scanned: Callable[[bytes], ScanResult], copy: bytes, values: list[str]) -> list[str]:
+    """What of ``values`` is still in ``copy`` (read as a message by ``scanned``): a value
+    whose key is in any part's text, or an identifier that detection finds there (a name
+    only when it shares a word with a value: the model may take a town left beside a
+    placeholder for a name)."""
+    result = scanned(copy)
+    extraction = result.extraction
     texts = [key(segment.text) for segment in extraction.segments]
     found = [v for v in values if any(key(v) in text for text in texts)]
     words = {key(word) for value in values for word in value.split()}
-    for finding in detector.scan(extraction):
+    for finding in result.findings:
         segment = extraction.segments[finding.segment]
         if finding.type not in IDENTIFYING or segment.location in _ENVELOPE:
             continue

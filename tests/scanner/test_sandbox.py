@@ -1,4 +1,5 @@
-"""Extraction in killable worker processes: timeouts, crashes and memory exhaustion."""
+"""Scanning in killable worker processes: timeouts, crashes and memory exhaustion (here with
+extraction only; tests/scanner/test_scan_bounds.py runs the detector in the workers too)."""
 
 from __future__ import annotations
 
@@ -54,16 +55,16 @@ def _reads_normally(pool: ExtractionPool) -> None:
 @pytest.mark.parametrize(
     ("command", "reason"),
     [
-        pytest.param(b"sleep", "extraction timed out after 2 s", id="timeout"),
+        pytest.param(b"sleep", "scanning took longer than 2 s", id="timeout"),
         pytest.param(
-            b"exit", "the extraction worker ran out of memory or died (exit code 3)", id="exit"
+            b"exit", "the scanning worker ran out of memory or died (exit code 3)", id="exit"
         ),
         pytest.param(
             b"segfault",
-            "the extraction worker ran out of memory or died (killed by SIGSEGV)",
+            "the scanning worker ran out of memory or died (killed by SIGSEGV)",
             id="segfault",
         ),
-        pytest.param(b"memory", "the extraction worker ran out of memory", id="memory"),
+        pytest.param(b"memory", "scanning needed more than 512 MiB of memory", id="memory"),
     ],
 )
 def test_misbehaving_worker(pool: ExtractionPool, command: bytes, reason: str) -> None:
@@ -77,9 +78,10 @@ def test_misbehaving_worker(pool: ExtractionPool, command: bytes, reason: str) -
 
 
 def test_submit_returns_a_future(pool: ExtractionPool) -> None:
-    """submit gives a future that resolves to the item's extraction."""
+    """submit gives a future that resolves to the item's scan result."""
     futures = [pool.submit(f"item {n}".encode()) for n in range(3)]
-    assert [f.result().segments[0].text for f in futures] == ["item 0", "item 1", "item 2"]
+    texts = [f.result().extraction.segments[0].text for f in futures]
+    assert texts == ["item 0", "item 1", "item 2"]
 
 
 def test_unsupported_type_crosses_the_pool(pool: ExtractionPool) -> None:

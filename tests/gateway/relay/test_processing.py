@@ -182,7 +182,7 @@ def test_a_redacted_copy_carries_none_of_the_values(pipeline: processing.Pipelin
     ]
     assert [d.recipient for d in copy.deliveries] == [STRANGER]
     assert copy.copy.kind == "redact"
-    assert leaks(pipeline.scanner.detector, copy.content, values) == []
+    assert leaks(pipeline.scanner.scan_message, copy.content, values) == []
 
 
 def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
