@@ -77,7 +77,7 @@ def scanner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scanner]:
 def _scans_normally(scanner: Scanner) -> None:
     result = scanner.scan_bytes(ORDINARY)
     assert result.extraction.unscannable == ()
-    assert {f.type for f in result.findings} == {"PERSON", "PHONE_NUMBER"}
+    assert {f.type for f in result.findings} == {"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS"}
 
 
 def test_an_ordinary_message_is_scanned_whole(scanner: Scanner) -> None:
