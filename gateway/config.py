@@ -30,9 +30,13 @@ from pydantic_settings import (
 )
 
 from scanner.detect.rules import DEFAULT_RULES
-from scanner.limits import ScanLimits
+from scanner.limits import MIB, ScanLimits
 from scanner.policy.rules import DEFAULT_POLICY
 from scanner.transform import DEFAULT_BANNER
+
+# A scanning worker loads the NER model (about 0.6 GB) inside its memory limit; below this
+# every item would fail, each for a different-looking reason.
+MIN_WORKER_MEMORY_BYTES = 768 * MIB
 
 
 class ConfigError(ValueError):
@@ -169,6 +173,15 @@ class Settings(BaseSettings):
                     f"unknown setting limits.{unknown[0]}; expected one of {sorted(known)}"
                 )
         return values
+
+    @model_validator(mode="after")
+    def _room_for_the_model(self) -> Settings:
+        if self.limits.worker_memory_bytes < MIN_WORKER_MEMORY_BYTES:
+            raise ValueError(
+                f"limits.worker_memory_bytes must be at least {MIN_WORKER_MEMORY_BYTES} "
+                "(768 MiB): the NER model alone takes about 0.6 GB of a scanning worker's memory"
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(

@@ -33,7 +33,8 @@ class WorkerStopped(BaseException):
 
 
 def start_worker() -> None:
-    """Initialise a scanning worker process: signals, Django, then the scanner and the model."""
+    """Initialise a scanning worker process: signals, Django, then the scanner (whose own
+    sandboxed worker loads the model)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     import django

@@ -1,0 +1,20 @@
+"""Limits that cannot work are refused when the settings load, with what to do."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from gateway.config import MIN_WORKER_MEMORY_BYTES, Settings
+
+
+def test_a_worker_memory_limit_too_small_for_the_model_is_refused():
+    """Below the model's own size every item would fail, each for a different reason."""
+    with pytest.raises(ValidationError, match="worker_memory_bytes must be at least"):
+        Settings(limits={"worker_memory_bytes": 512 * 1024 * 1024})
+
+
+def test_a_worker_memory_limit_with_room_for_the_model_is_accepted():
+    """The floor itself, and the default, load."""
+    assert Settings(limits={"worker_memory_bytes": MIN_WORKER_MEMORY_BYTES})
+    assert Settings().limits.worker_memory_bytes >= MIN_WORKER_MEMORY_BYTES
