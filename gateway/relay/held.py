@@ -2,7 +2,10 @@
 
 A recipient whose verdict is ``hold`` starts ``held``. A manager either releases it, marked
 CONFIDENTIAL (a copy is queued for delivery), or rejects it; both are final and record who
-decided, when and why. The review web app calls ``decide``; it does not touch the tables.
+decided, when and why. What cannot be stamped (a password-protected PDF) can be released with
+the banner in the subject and body only, its documents as they are; the note records which
+documents went unmarked and why. The review web app calls ``decide``; it does not touch the
+tables.
 """
 
 from __future__ import annotations
@@ -15,11 +18,22 @@ from django.db import transaction
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome, ReviewState
 from gateway.relay.processing import confide_headers
 from gateway.sealing import Sealer
-from scanner.transform import Banner, TransformError, with_banner, with_headers
+from scanner.transform import (
+    Banner,
+    Marked,
+    TransformError,
+    with_banner,
+    with_banner_where_possible,
+    with_headers,
+)
+
+LEFT_UNMARKED = "Released with the banner in the message body only; documents sent as they were"
 
 
 class Decision(enum.StrEnum):
     RELEASE_WITH_BANNER = "release_with_banner"
+    # Documents that cannot be marked (an encrypted PDF) go as they are; the rest is marked.
+    RELEASE_WITH_BANNER_IN_BODY = "release_with_banner_in_body"
     REJECT = "reject"
 
 
@@ -46,11 +60,13 @@ def decide(
         if outcome.review_state != ReviewState.HELD:
             state = outcome.review_state or "not held"
             raise DecisionRefused(f"this recipient is {state}, so there is nothing to decide")
-        if decision is Decision.RELEASE_WITH_BANNER:
-            _queue_release(outcome, sealer, banner)
-            outcome.review_state = ReviewState.RELEASED
-        else:
+        if decision is Decision.REJECT:
             outcome.review_state = ReviewState.REJECTED
+        else:
+            left_unmarked = _queue_release(outcome, sealer, banner, decision)
+            outcome.review_state = ReviewState.RELEASED
+            if left_unmarked:
+                note = f"{note}\n\n{LEFT_UNMARKED}: {'; '.join(left_unmarked)}"
         outcome.decided_by = by
         outcome.decided_at = datetime.now(UTC)
         outcome.decision_note = note
@@ -58,13 +74,23 @@ def decide(
     return outcome  # type: ignore[no-any-return]  # Django ships no type information
 
 
-def _queue_release(outcome: Outcome, sealer: Sealer, banner: Banner) -> None:
+def _queue_release(
+    outcome: Outcome, sealer: Sealer, banner: Banner, decision: Decision
+) -> tuple[str, ...]:
+    """Queue the released copy; returns why each document that went unmarked was left so."""
     message = outcome.message
+    original = sealer.unseal(bytes(message.sealed))
     try:
-        marked = with_banner(sealer.unseal(bytes(message.sealed)), banner)
+        if decision is Decision.RELEASE_WITH_BANNER_IN_BODY:
+            marked = with_banner_where_possible(original, banner)
+        else:
+            marked = Marked(with_banner(original, banner), ())
     except TransformError as exc:
-        raise DecisionRefused(f"it cannot be marked CONFIDENTIAL: {exc}") from None
-    content = with_headers(marked, confide_headers(message.id, "banner"))
+        hint = ""
+        if decision is Decision.RELEASE_WITH_BANNER:
+            hint = "; it can be released with the banner in the message body only"
+        raise DecisionRefused(f"it cannot be marked CONFIDENTIAL: {exc}{hint}") from None
+    content = with_headers(marked.content, confide_headers(message.id, "banner"))
     copy = Copy.objects.create(
         message=message,
         kind=CopyKind.BANNER,
@@ -72,3 +98,4 @@ def _queue_release(outcome: Outcome, sealer: Sealer, banner: Banner) -> None:
         sealed=sealer.seal(content),
     )
     Delivery.objects.create(copy=copy, recipient=outcome.recipient)
+    return marked.left_unmarked

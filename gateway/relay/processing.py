@@ -54,6 +54,7 @@ from scanner.transform import (
     with_banner,
     with_headers,
 )
+from scanner.unscannable import kinds as unscannable_kinds
 
 log = logging.getLogger("confide.relay")
 
@@ -259,7 +260,8 @@ def _plan(
             confide_id=str(message.id),
             at=received_at,
         )
-        content = with_headers(content, [trace, *confide_headers(message.id, action)])
+        headers = confide_headers(message.id, action, result.extraction.unscannable)
+        content = with_headers(content, [trace, *headers])
         copy = Copy(
             message_id=message.id,
             kind=action,
@@ -311,12 +313,19 @@ def _content(
     return content
 
 
-def confide_headers(message_id: uuid.UUID, action: str) -> list[tuple[str, str]]:
-    return [
+def confide_headers(
+    message_id: uuid.UUID, action: str, unscannable: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """confide's own fields; a copy with parts that could not be scanned (sent because the
+    rules allow it, as to internal recipients) says what kind of problem it was, no more."""
+    headers = [
         ("X-Confide-Processed", "yes"),
         ("X-Confide-Id", str(message_id)),
         ("X-Confide-Verdict", action),
     ]
+    if unscannable:
+        headers.append(("X-Confide-Unscanned", ", ".join(unscannable_kinds(unscannable))))
+    return headers
 
 
 def _notices(

@@ -227,5 +227,15 @@ def _capital(text: str) -> str:
 
 
 def _without_names(reason: str) -> str:
-    """An unscannable reason without the place it names: filenames may name people."""
-    return reason.rpartition(": ")[2] if ": " in reason else reason
+    """An unscannable reason without the names it quotes: filenames may name people.
+
+    Extraction quotes every name it puts in a place ("attachment 1 'Amina Okafor.pdf'"); all
+    from the first quote to the last goes, so a name with an apostrophe in it goes whole.
+    """
+    first, last = reason.find("'"), reason.rfind("'")
+    if first == -1:
+        return reason
+    if first == last:  # a lone quote: keep nothing after it, it may begin a name
+        return reason[:first].rstrip() or "a part could not be read"
+    head, tail = reason[:first].rstrip(), reason[last + 1 :].strip()
+    return head + tail if tail[:1] in (":", ";", ",", ")") else f"{head} {tail}".strip()

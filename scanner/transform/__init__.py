@@ -1,7 +1,8 @@
 """Transforms a relay applies to an outbound message (raw RFC 5322 bytes) for one recipient.
 
 ``with_headers`` adds confide's own header fields (``received_field`` makes the trace field),
-``with_banner`` marks the message and its documents CONFIDENTIAL, and ``redacted`` removes
+``with_banner`` marks the message and its documents CONFIDENTIAL (``with_banner_where_possible``
+leaves a document it cannot mark as it is, and says so), and ``redacted`` removes
 what detection found. Each takes bytes and returns bytes with CRLF line endings. What cannot
 be done safely raises ``TransformError``, whose reason never contains message text; the
 caller holds that copy of the message.
@@ -10,7 +11,14 @@ caller holds that copy of the message.
 from __future__ import annotations
 
 from scanner.redaction import Removal
-from scanner.transform._banner import DEFAULT_BANNER, Banner, load_banner, with_banner
+from scanner.transform._banner import (
+    DEFAULT_BANNER,
+    Banner,
+    Marked,
+    load_banner,
+    with_banner,
+    with_banner_where_possible,
+)
 from scanner.transform._error import TransformError
 from scanner.transform._headers import received_field, with_headers
 from scanner.transform._redact import redacted
@@ -18,11 +26,13 @@ from scanner.transform._redact import redacted
 __all__ = [
     "DEFAULT_BANNER",
     "Banner",
+    "Marked",
     "Removal",
     "TransformError",
     "load_banner",
     "received_field",
     "redacted",
     "with_banner",
+    "with_banner_where_possible",
     "with_headers",
 ]

@@ -16,6 +16,7 @@ from scanner.filetype import FileType, sniff
 from scanner.limits import ScanLimits
 from scanner.rules_file import DEFAULT_RULES_DIR, Reader, load_yaml
 from scanner.transform._docx import docx_with_header
+from scanner.transform._error import TransformError
 from scanner.transform._mime import (
     DEFAULT_LIMITS,
     attachment_name,
@@ -74,11 +75,38 @@ def with_banner(raw: bytes, banner: Banner, limits: ScanLimits = DEFAULT_LIMITS)
     Raises ``TransformError`` when a part cannot be marked (an encrypted PDF, a damaged
     document) or the message cannot be written back.
     """
+    return _marked(raw, banner, limits, leave_unmarkable=False).content
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A message marked CONFIDENTIAL, and the documents in it that went as they were."""
+
+    content: bytes
+    # Why each document was left unmarked, naming it by number, never by its filename:
+    # "the PDF attachment no. 2 is encrypted, so it cannot be stamped CONFIDENTIAL".
+    left_unmarked: tuple[str, ...]
+
+
+def with_banner_where_possible(
+    raw: bytes, banner: Banner, limits: ScanLimits = DEFAULT_LIMITS
+) -> Marked:
+    """``raw`` marked as ``with_banner`` marks it, except that a document that cannot be
+    marked (an encrypted PDF) goes as it is, with the reason in ``left_unmarked``.
+
+    For a manager's release of what can never be stamped: the subject and the bodies still
+    carry the banner. Raises ``TransformError`` when the message itself cannot be marked.
+    """
+    return _marked(raw, banner, limits, leave_unmarkable=True)
+
+
+def _marked(raw: bytes, banner: Banner, limits: ScanLimits, *, leave_unmarkable: bool) -> Marked:
     message = parsed(raw, limits)
     rewrite_header(message, "Subject", lambda subject: _tagged(subject, banner.subject_tag))
     if "Subject" not in message:
         message["Subject"] = banner.subject_tag
     attachments = 0
+    left: list[str] = []
     for part in leaves(message):
         content_type = part.get_content_type()
         if is_body(part) and content_type == "text/plain":
@@ -90,13 +118,21 @@ def with_banner(raw: bytes, banner: Banner, limits: ScanLimits = DEFAULT_LIMITS)
         attachments += 1
         data = payload_bytes(part)
         kind = sniff(data)
-        if kind is FileType.DOCX:
-            who = attachment_name(part, attachments, "Word")
-            set_bytes(part, docx_with_header(data, banner.document_header, who, limits))
-        elif kind is FileType.PDF:
-            who = attachment_name(part, attachments, "PDF")
-            set_bytes(part, pdf_with_stamp(data, banner.document_header, who, limits))
-    return serialised(message)
+        if kind not in (FileType.DOCX, FileType.PDF):
+            continue
+        label = "Word" if kind is FileType.DOCX else "PDF"
+        if leave_unmarkable:  # the reason is recorded: no filename in it
+            who = f"the {label} attachment no. {attachments}"
+        else:
+            who = attachment_name(part, attachments, label)
+        stamp = docx_with_header if kind is FileType.DOCX else pdf_with_stamp
+        try:
+            set_bytes(part, stamp(data, banner.document_header, who, limits))
+        except TransformError as error:
+            if not leave_unmarkable:
+                raise
+            left.append(str(error))
+    return Marked(serialised(message), tuple(left))
 
 
 def _tagged(subject: str, tag: str) -> str:

@@ -1,4 +1,5 @@
-"""A manager's decision on a held recipient: release marked CONFIDENTIAL, or reject."""
+"""A manager's decision on a held recipient: release marked CONFIDENTIAL (or, for what cannot
+be stamped, with the banner in the body only), or reject."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import pytest
 from cryptography.fernet import Fernet
 
 from gateway.relay import spool
-from gateway.relay.held import Decision, DecisionRefused, decide
+from gateway.relay.held import LEFT_UNMARKED, Decision, DecisionRefused, decide
 from gateway.relay.models import Copy, Delivery, Message, Outcome, ReviewState
 from gateway.sealing import Sealer
 from scanner.transform import Banner
+from tests.scanner.transform.made_files import attachment, body, message, pdf_bytes, raw
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,66 @@ def test_a_decision_needs_a_name_and_a_reason(held: Outcome, sealer: Sealer, by:
     with pytest.raises(DecisionRefused):
         decide(held.id, Decision.REJECT, by=by, note=note, sealer=sealer, banner=BANNER)
     assert Outcome.objects.get(id=held.id).review_state == ReviewState.HELD
+
+
+@pytest.fixture
+def held_locked_pdf(sealer: Sealer) -> tuple[Outcome, bytes]:
+    """A stored message with a password-protected PDF attached, its recipient held; and the
+    PDF as it was sent."""
+    locked = pdf_bytes("Referral notes for Amina Okafor.", password="s3cret")
+    pdf = (locked, "application", "pdf", "Amina Okafor.pdf")
+    built = message("Please see the attached referral.", attachments=(pdf,))
+    message_id = spool.store(
+        sealer,
+        mail_from="priya.sharma@riverside-carers.example.org",
+        recipients=["advice@citizensadvice.example"],
+        content=raw(built),
+        client_address="127.0.0.1",
+        node="relay-1",
+    ).id
+    outcome = Outcome.objects.create(
+        message=Message.objects.get(id=message_id),
+        recipient="advice@citizensadvice.example",
+        action="hold",
+        review_state=ReviewState.HELD,
+    )
+    return outcome, locked
+
+
+def test_a_pdf_that_cannot_be_stamped_refuses_a_full_release_and_says_what_can(
+    held_locked_pdf: tuple[Outcome, bytes], sealer: Sealer
+):
+    """Releasing marked throughout is refused for a password-protected PDF, the refusal
+    names the body-only release, and the recipient stays held with nothing queued."""
+    outcome, _ = held_locked_pdf
+    with pytest.raises(DecisionRefused, match="banner in the message body only"):
+        decide(outcome.id, Decision.RELEASE_WITH_BANNER, by="Jo Manager",
+               note="consent given by phone", sealer=sealer, banner=BANNER)  # fmt: skip
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
+    assert not Delivery.objects.exists()
+
+
+def test_a_pdf_that_cannot_be_stamped_is_released_as_it_is_with_the_banner_in_the_body(
+    held_locked_pdf: tuple[Outcome, bytes], sealer: Sealer
+):
+    """A manager can release what cannot be stamped: the subject and body carry the banner,
+    the PDF goes byte for byte as it was sent, and the decision note keeps the manager's
+    reason and records which document went unmarked and why, without its filename."""
+    outcome, locked = held_locked_pdf
+    decided = decide(outcome.id, Decision.RELEASE_WITH_BANNER_IN_BODY, by="Jo Manager",
+                     note="the GP asked for it; consent on file", sealer=sealer,
+                     banner=BANNER)  # fmt: skip
+    assert decided.review_state == ReviewState.RELEASED
+    (delivery,) = Delivery.objects.all()
+    assert delivery.recipient == "advice@citizensadvice.example"
+    sent = sealer.unseal(bytes(delivery.copy.sealed))
+    copy = email.message_from_bytes(sent, policy=email.policy.default)
+    assert copy["Subject"].startswith("[CONFIDENTIAL] ")
+    assert copy["X-Confide-Verdict"] == "banner"
+    assert body(sent, "plain").startswith(BANNER.text)
+    assert attachment(sent, "Amina Okafor.pdf") == locked
+    note = Outcome.objects.get(id=outcome.id).decision_note
+    assert note.startswith("the GP asked for it; consent on file\n\n")
+    assert LEFT_UNMARKED in note
+    assert "the PDF attachment no. 1 is encrypted" in note
+    assert "Okafor" not in note

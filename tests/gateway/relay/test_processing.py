@@ -15,6 +15,7 @@ from gateway.relay.delivery import Outbound
 from gateway.relay.models import Delivery, Message, MessageState, Outcome
 from gateway.scanning import build_scanner
 from tests.scanner.redaction_pipeline import leaks
+from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +222,44 @@ def test_a_notice_that_cannot_be_built_does_not_stop_the_other_copies(
     assert held.action == "hold"
     assert processing.NOTICE_NOT_BUILT in held.reasons
     assert Message.objects.get(id=stored.id).state == MessageState.PROCESSED
+
+
+def test_an_encrypted_pdf_goes_to_a_colleague_marked_and_is_held_for_a_stranger(
+    pipeline: processing.Pipeline,
+):
+    """A password-protected PDF cannot be scanned: the colleague's copy leaves unchanged with
+    ``X-Confide-Unscanned: encrypted`` (the kind of problem, never the file's name), the
+    stranger is held, and the sender is told."""
+    locked = pdf_bytes("Chidi Eze, NHS number 642 621 2997.", password="s3cret")
+    attachment = (locked, "application", "pdf", "Chidi Eze referral.pdf")
+    built = message("Please see the attached referral.", attachments=(attachment,))
+    content = raw(built)
+    colleague = f"colleague@{INTERNAL}"
+    fields = {**MESSAGE, "recipients": [colleague, STRANGER], "content": content}
+    stored = spool.store(pipeline.sealer, **fields, node=pipeline.node)
+    outbound = processing.process(
+        pipeline, spool.Received(stored.id, MESSAGE["mail_from"], [colleague, STRANGER], content, 1)
+    )
+    [released] = [c for c in outbound if c.copy.kind == "release"]
+    assert [d.recipient for d in released.deliveries] == [colleague]
+    head = BytesParser(policy=policy.SMTP).parsebytes(released.content, headersonly=True)
+    assert head["X-Confide-Unscanned"] == "encrypted"
+    assert head["X-Confide-Verdict"] == "release"
+    assert released.content.endswith(content.partition(b"\r\n\r\n")[2])  # unchanged
+    assert [c.copy.kind for c in outbound if c.copy.kind != "release"] == ["notice"]
+    inside = Outcome.objects.get(message_id=stored.id, recipient=colleague)
+    assert (inside.action, inside.rules[0]) == ("release", "unscannable-internal")
+    outside = Outcome.objects.get(message_id=stored.id, recipient=STRANGER)
+    assert (outside.action, outside.review_state, outside.rules[0]) == (
+        "hold",
+        "held",
+        "unscannable",
+    )
+    assert "Chidi" not in " ".join(inside.reasons + outside.reasons)
+
+
+def test_a_scanned_copy_has_no_unscanned_field(pipeline: processing.Pipeline):
+    """Only a copy with parts that could not be read says so."""
+    [outbound] = processing.process(pipeline, _received(pipeline))
+    head = BytesParser(policy=policy.SMTP).parsebytes(outbound.content, headersonly=True)
+    assert head["X-Confide-Unscanned"] is None

@@ -98,6 +98,7 @@ def check(detector: Detector, book: MemoryConsentBook, policy: Policy) -> Check:
         *recipients: str,
         sender: str = INTERNAL,
         consents: MemoryConsentBook | None = None,
+        rules: Policy | None = None,
     ) -> dict[str, Verdict]:
         if isinstance(content, Extraction):
             extraction = content
@@ -111,7 +112,7 @@ def check(detector: Detector, book: MemoryConsentBook, policy: Policy) -> Check:
             result,
             recipients,
             sender=Sender(sender),
-            policy=policy,
+            policy=rules or policy,
             book=register,
             matcher=cache.get(register),
             organisation=Organisation(internal_domains=("carers.example",)),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from scanner.policy.rules import Policy
 from scanner.segments import Extraction, Segment
 from tests.scanner.policy.conftest import (
     ADVICE,
@@ -14,6 +17,7 @@ from tests.scanner.policy.conftest import (
     Check,
     actions,
 )
+from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
 # Columns: internal, consent recorded for every subject found, consent missing.
 ROWS = [
@@ -49,19 +53,54 @@ def test_each_row_of_the_decision_table(check: Check, text, internal, consented,
     assert actions(verdicts) == {INTERNAL: internal, COUNCIL: consented, STRANGER: missing}
 
 
-def test_an_item_that_could_not_be_scanned_holds_for_every_recipient(check: Check):
-    """Unscannable content holds even for internal recipients, and the reason names no file."""
+def test_an_item_that_could_not_be_scanned_goes_inside_and_is_held_outside(check: Check):
+    """Unscannable content is released to internal recipients (the policy allows sharing
+    inside) and held for every external one, consented or not; no reason names the file."""
     extraction = Extraction(
         "email",
         (Segment("Please see the attached.", "body (text/plain)"),),
         unscannable=("attachment 1 'Amina Okafor referral.pdf': the PDF is encrypted",),
     )
     verdicts = check(extraction, INTERNAL, COUNCIL, STRANGER)
-    assert set(actions(verdicts).values()) == {"hold"}
-    for verdict in verdicts.values():
+    assert actions(verdicts) == {INTERNAL: "release", COUNCIL: "hold", STRANGER: "hold"}
+    assert verdicts[INTERNAL].rules[0] == "unscannable-internal"
+    assert "could not be scanned" in verdicts[INTERNAL].reasons[0]
+    for verdict in (verdicts[COUNCIL], verdicts[STRANGER]):
         assert verdict.rules[0] == "unscannable"
+    for verdict in verdicts.values():
         assert "the PDF is encrypted" in verdict.reasons[0]
         assert "Okafor" not in " ".join(verdict.reasons)
+
+
+def test_an_encrypted_pdf_attachment_is_released_inside_and_held_outside(check: Check):
+    """A real message with a password-protected PDF named after a carer: released to a
+    colleague, held for the consented agency, and no reason carries the file's name."""
+    locked = pdf_bytes("Amina Okafor, NHS 945 807 3022, memory clinic.", password="s3cret")
+    attachment = (locked, "application", "pdf", "Amina Okafor referral.pdf")
+    built = message("Please see the attached referral.", attachments=(attachment,))
+    verdicts = check(raw(built), INTERNAL, COUNCIL)
+    assert actions(verdicts) == {INTERNAL: "release", COUNCIL: "hold"}
+    assert verdicts[INTERNAL].rules[0] == "unscannable-internal"
+    assert verdicts[COUNCIL].rules[0] == "unscannable"
+    for verdict in verdicts.values():
+        assert "encrypted PDF: attachment 1 needs a password to open" in verdict.reasons[0]
+        assert "Okafor" not in " ".join(verdict.reasons)
+
+
+def test_a_policy_can_still_hold_unscannable_items_for_internal_recipients(
+    check: Check, policy: Policy
+):
+    """ "Unless the rules say otherwise": with the internal rule's action set to hold, a
+    colleague's copy is held as well."""
+    strict = replace(
+        policy,
+        rules=tuple(
+            replace(rule, action="hold") if rule.id == "unscannable-internal" else rule
+            for rule in policy.rules
+        ),
+    )
+    extraction = Extraction("email", unscannable=("scanning took longer than 30 s",))
+    assert actions(check(extraction, INTERNAL, rules=strict)) == {INTERNAL: "hold"}
 
 
 def test_consent_given_by_every_subject_gives_a_banner(check: Check):

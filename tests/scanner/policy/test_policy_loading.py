@@ -21,7 +21,11 @@ rules:
 def test_the_default_policy_loads_and_every_rule_cites_a_clause():
     """Each default rule names the policy clause it implements."""
     policy = load_policy(DEFAULT_POLICY)
-    assert [rule.id for rule in policy.rules][:2] == ["unscannable", "internal-recipient"]
+    assert [rule.id for rule in policy.rules][:3] == [
+        "unscannable-internal",
+        "unscannable",
+        "internal-recipient",
+    ]
     assert all(rule.clause.strip() for rule in policy.rules)
 
 

@@ -12,12 +12,20 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from scanner.rules_file import RulesError
-from scanner.transform import DEFAULT_BANNER, Banner, TransformError, load_banner, with_banner
+from scanner.transform import (
+    DEFAULT_BANNER,
+    Banner,
+    TransformError,
+    load_banner,
+    with_banner,
+    with_banner_where_possible,
+)
 from tests.scanner.transform.made_files import (
     ORGANISATION,
     attachment,
     body,
     content,
+    docx_bytes,
     field_names,
     message,
     parse,
@@ -135,6 +143,36 @@ def test_encrypted_pdf_cannot_be_stamped() -> None:
     attachments = ((data, "application", "pdf", "report.pdf"),)
     with pytest.raises(TransformError, match=r"the PDF attachment 'report\.pdf' is encrypted"):
         with_banner(raw(message(attachments=attachments)), BANNER)
+
+
+def test_where_possible_leaves_an_encrypted_pdf_as_it_is_and_marks_the_rest() -> None:
+    """For a manager's release of what cannot be stamped: the subject, the body and the
+    Word document are marked, the encrypted PDF goes byte for byte as it came, and the
+    reason names it by number, not by its filename."""
+    locked = pdf_bytes("Secret", password="pw")
+    attachments = (
+        (locked, "application", "pdf", "Amina Okafor.pdf"),
+        (docx_bytes("Visit notes"), "application", "octet-stream", "notes.docx"),
+    )
+    marked = with_banner_where_possible(raw(message("Hello", attachments=attachments)), BANNER)
+    assert parse(marked.content)["Subject"] == "[CONFIDENTIAL] Referral"
+    assert body(marked.content, "plain").startswith(BANNER.text + "\n\nHello")
+    assert attachment(marked.content, "Amina Okafor.pdf") == locked
+    notes = docx.Document(io.BytesIO(attachment(marked.content, "notes.docx")))
+    assert notes.sections[0].header.paragraphs[0].text == BANNER.document_header
+    assert marked.left_unmarked == (
+        "the PDF attachment no. 1 is encrypted, so it cannot be stamped CONFIDENTIAL",
+    )
+
+
+def test_where_possible_stamps_every_pdf_it_can() -> None:
+    """With nothing it cannot mark, the PDF is stamped as ``with_banner`` stamps it and
+    nothing is left unmarked."""
+    attachments = ((pdf_bytes("Page one"), "application", "pdf", "report.pdf"),)
+    marked = with_banner_where_possible(raw(message("Hello", attachments=attachments)), BANNER)
+    assert marked.left_unmarked == ()
+    [page] = PdfReader(io.BytesIO(attachment(marked.content, "report.pdf"))).pages
+    assert BANNER.document_header in page.extract_text()
 
 
 def test_forwarded_message_text_is_bannered() -> None:
