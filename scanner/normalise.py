@@ -12,7 +12,8 @@ Steps, in order:
 2. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
 3. Each character is NFKC-normalised on its own (full-width digits, ligatures, non-breaking
    spaces) and format characters (Unicode category Cf: zero-width spaces and joiners, the byte
-   order mark, soft hyphens) are dropped, and so are control characters (NUL, DEL), except
+   order mark, soft hyphens) are dropped; every script's decimal digits become 0-9
+   (Arabic-Indic "٩٤٣" is "943"), and control characters (NUL, DEL), except
    those that end a line (form feed, vertical tab), which become a line break. Lone
    surrogates become U+FFFD. Combining marks on a
    Latin letter or a digit ("L" + U+0301) are dropped, so a stray accent cannot hide a
@@ -189,6 +190,8 @@ def _replacement(char: str) -> str | None:
         return ""
     if category == "Cs":
         return "\ufffd"
+    if category == "Nd":
+        return str(unicodedata.digit(char))  # Arabic-Indic, Devanagari... digits: 0-9
     normalised = "".join(c for c in unicodedata.normalize("NFKC", char) if not _is_format(c))
     return None if normalised == char else normalised
 

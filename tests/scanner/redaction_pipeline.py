@@ -77,7 +77,11 @@ def key(text: str) -> str:
     """A value reduced to its letters and digits, case and accents folded: how it is looked
     for in a copy, whatever separators or disguises surround it."""
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    kept = "".join(
+        str(unicodedata.digit(c)) if c.isdecimal() else c
+        for c in decomposed
+        if not unicodedata.combining(c)
+    )
     return re.sub(r"[\W_]+", "", kept).casefold()
 
 

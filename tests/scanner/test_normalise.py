@@ -57,6 +57,9 @@ _WRAPPED = "Please ring the carer about the referral we discussed this morning, 
         pytest.param("L\u0301S9 6AB Siobha\u0301n", "LS9 6AB Siobhan", id="combining accents"),
         pytest.param("Siobhán", "Siobhán", id="a letter written with its accent stays"),
         pytest.param("07700 90\x7f04\x0061", "07700 900461", id="DEL and NUL dropped"),
+        pytest.param(
+            "\u0669\u0664\u0663 \u096a\u096d\u096c", "943 476", id="other scripts' digits"
+        ),
         pytest.param("page one\x0cpage two", "page one\npage two", id="form feed ends a line"),
         pytest.param("L\u0301\u0323S9", "LS9", id="stacked combining marks on a Latin letter"),
         pytest.param("\u0915\u093f", "\u0915\u093f", id="other scripts keep their marks"),

@@ -94,6 +94,12 @@ CASES = {
         f"{NAME} lives at 12 Example Street, Leeds {POSTCODE}; NHS number {NHS}.",
         [NAME, POSTCODE, "12 Example Street", NHS],
     ),
+    "the same number in another script's digits": (
+        f"{NAME}, NHS number {NHS}; in the other system "
+        + NHS.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        + ".",
+        [NAME, NHS],
+    ),
     "a phone inside a longer number string": (
         f"{NAME}, NHS number {NHS}, ref 4407700900461 and mobile {PHONE}.",
         [NAME, NHS, PHONE],
@@ -143,6 +149,7 @@ DISGUISES: dict[str, Disguise] = {
     "run of spaces": _replace(str.isspace, lambda c: "   "),
     "spaces and a tab": _replace(str.isspace, lambda c: " \t "),
     "full-width digit": _replace(str.isdigit, lambda c: chr(ord(c) + 0xFEE0)),
+    "Arabic-Indic digit": _replace(str.isdigit, lambda c: chr(ord(c) - ord("0") + 0x0660)),
     "HTML character reference": _replace(str.isalnum, lambda c: f"&#{ord(c)};"),
     "combining accent": _replace(str.isalpha, lambda c: c + "\u0301"),
 }
