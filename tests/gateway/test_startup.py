@@ -144,3 +144,44 @@ def test_an_unreadable_key_file_is_one_line(site: Path, tmp_path: Path):
     errors = [line for line in started.stderr.splitlines() if " INFO " not in line]
     assert len(errors) == 1
     assert errors[0].startswith(f"confide: cannot start: {key}")
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path):
+    """A PostgreSQL server that does not answer: exit 2, one line naming it and DATABASE_URL."""
+    listed = confide(
+        "consent", "list", cwd=tmp_path, DATABASE_URL="postgres://confide@127.0.0.1:1/confide"
+    )
+    assert listed.returncode == 2
+    assert listed.stderr.count("\n") == 1
+    assert listed.stderr.startswith(
+        "confide: cannot start: cannot reach the database on 127.0.0.1:1"
+    )
+    assert "check DATABASE_URL" in listed.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_database_missing_is_named_and_init_creates_it(tmp_path: Path):
+    """On PostgreSQL, a missing database: one line with the createdb to run; init creates it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("runs when the tests run on PostgreSQL")
+    settings = connection.settings_dict
+    name = f"{settings['NAME']}_missing"
+    host, port = settings["HOST"] or "localhost", settings["PORT"] or 5432
+    url = f"postgres://{settings['USER']}@{host}:{port}/{name}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    try:
+        listed = confide("consent", "list", cwd=tmp_path, DATABASE_URL=url)
+        assert listed.returncode == 2
+        assert listed.stderr.count("\n") == 1
+        assert f'database "{name}" does not exist on {host}:{port}' in listed.stderr
+        assert f"createdb -h {host} -p {port} -U {settings['USER']} {name}" in listed.stderr
+        initialised = confide("init", cwd=tmp_path, DATABASE_URL=url)
+        assert initialised.returncode == 0, initialised.stderr
+        listed = confide("consent", "list", cwd=tmp_path, DATABASE_URL=url)
+        assert (listed.returncode, listed.stdout) == (0, "the register holds no subjects\n")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
