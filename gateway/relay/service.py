@@ -73,7 +73,14 @@ class RelayService:
             auth_failure_window_seconds=relay.auth_failure_window_seconds,
         )
         self.sender = delivery.Sender(
-            connections=upstream.Connections(relay.upstream, self.hostname),
+            connections=upstream.Connections(
+                relay.upstream,
+                self.hostname,
+                retry_note=(
+                    f"in {relay.retry_initial_seconds:g} s, then at doubling intervals up to "
+                    f"{relay.retry_max_seconds:g} s, for {relay.give_up_after_hours:g} hours"
+                ),
+            ),
             sealer=self.sealer,
             retry=delivery.Retry(
                 relay.retry_initial_seconds,
@@ -136,7 +143,20 @@ class RelayService:
                 f"cannot listen on {host}:{port}: {_listen_problem(exc)}; "
                 "change relay.listen in confide.toml (or pass --listen HOST:PORT)"
             ) from None
-        log.info("relay listening on %s:%d (node %s)", host, port, self.node)
+        upstream_settings = self.settings.relay.upstream
+        log.info(
+            "relay started (node %s): listening on %s:%d%s, delivering to %s:%d (tls %s), "
+            "%d scan workers, data in %s",
+            self.node,
+            host,
+            port,
+            " with STARTTLS" if tls is not None else "",
+            upstream_settings.host,
+            upstream_settings.port,
+            upstream_settings.tls,
+            self.workers,
+            self.settings.data_dir,
+        )
         self._pool = self._new_pool()
         loops = [asyncio.create_task(self._dispatch()), asyncio.create_task(self._deliver())]
         stopped = asyncio.create_task((stop or asyncio.Event()).wait())

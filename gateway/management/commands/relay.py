@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from typing import Any
 
@@ -27,6 +28,14 @@ class Command(ConfideCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         settings = relay_settings(options)
         asyncio.run(serve(settings, create=options["init"]))
+
+
+def relay_log_level() -> None:
+    """INFO unless ``CONFIDE_LOG_LEVEL`` says otherwise: the relay says that it started,
+    where it listens and delivers, and one line per message (ids, counts and rule names).
+    Set in the environment too, so that the scanning workers it spawns log at it."""
+    level = os.environ.setdefault("CONFIDE_LOG_LEVEL", "INFO")
+    logging.getLogger().setLevel(level)
 
 
 def add_relay_arguments(parser: CommandParser) -> None:
@@ -62,12 +71,13 @@ def relay_settings(options: dict[str, Any]) -> Settings:
     return settings.model_copy(update={"relay": relay})
 
 
-async def serve(settings: Settings, *, create: bool = False) -> None:
+async def serve(settings: Settings, *, create: bool = False, announce: bool = False) -> None:
     """Run the relay until SIGTERM or SIGINT, then stop it cleanly (it exits 0); problems
     the operator can fix (configuration, database, key, port, TLS files) stop it with one
     line (a ``StartupError``, which ``confide`` prints)."""
     from gateway.relay.service import RelayService
 
+    relay_log_level()
     try:
         await asyncio.to_thread(ensure_schema, create=create)
         log.info("database: %s", await asyncio.to_thread(database_description))
@@ -80,7 +90,24 @@ async def serve(settings: Settings, *, create: bool = False) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, _stop_once, stop, signum)
-    await service.run(stop=stop)
+    ready = asyncio.Event()
+    announcing = loop.create_task(_announce(settings, ready)) if announce else None
+    try:
+        await service.run(ready=ready, stop=stop)
+    finally:
+        if announcing is not None:
+            announcing.cancel()
+
+
+async def _announce(settings: Settings, ready: asyncio.Event) -> None:
+    """Once listening, tell whoever started confide by hand where mail goes in and out."""
+    await ready.wait()
+    relay = settings.relay
+    print(
+        f"confide is running: send mail by SMTP to {relay.listen}; what it releases goes to "
+        f"{relay.upstream.host}:{relay.upstream.port}. Ctrl-C stops it.",
+        flush=True,
+    )
 
 
 def _stop_once(stop: asyncio.Event, signum: signal.Signals) -> None:
