@@ -93,6 +93,7 @@ def test_django_destructive_commands_are_not_offered(site: Path):
         refused = confide(command, "--noinput", cwd=site)
         assert refused.returncode == 2, command
         assert f"no command {command!r}" in refused.stderr
+    assert confide("help", "flush", cwd=site).returncode == 2
     assert "C-1001" in confide("consent", "list", cwd=site).stdout
 
 
@@ -132,7 +133,8 @@ def test_bad_tls_files_are_one_line_naming_the_settings(site: Path, tmp_path: Pa
 
 
 def test_an_unreadable_key_file_is_one_line(site: Path, tmp_path: Path):
-    """A key file that cannot be read: exit 2, one line naming it."""
+    """A key file that cannot be used (unreadable; as root, which reads it, not a key):
+    exit 2, one line naming it."""
     key = tmp_path / "missing-dir" / "confide.key"
     key.parent.mkdir()
     key.write_text("x")
