@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/confide run
+	$(BIN)/confide run --init
 
 test: lint typecheck pytest pytest-postgres
 

@@ -260,6 +260,9 @@ def start_relay(
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     register = [f"--{part}={REGISTER / part}.csv" for part in ("agencies", "subjects", "consents")]
     subprocess.run(
+        [str(CONFIDE), "init"], cwd=folder, env=env, check=True, capture_output=True, timeout=120
+    )
+    subprocess.run(
         [str(CONFIDE), "consent", "import", *register],
         cwd=folder, env=env, check=True, capture_output=True, timeout=120,
     )  # fmt: skip

@@ -43,6 +43,11 @@ class ConfigError(ValueError):
     """A configuration file or variable that cannot be used."""
 
 
+class StartupError(Exception):
+    """Something the operator must fix before confide can start; the message (one line)
+    says what, and which setting or command fixes it."""
+
+
 class DetectionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # The recognizers file; term lists and the first-name list are found beside it.
@@ -150,11 +155,20 @@ def config_path() -> Path:
     return Path(os.environ.get("CONFIDE_CONFIG", "confide.toml"))
 
 
+def state_base() -> Path:
+    """The folder a relative ``data_dir`` or ``key_file`` is read from: the configuration
+    file's, or the working directory when there is no file."""
+    path = config_path()
+    return path.absolute().parent if path.is_file() else Path.cwd()
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CONFIDE_", env_nested_delimiter="__", extra="forbid"
     )
-    # Where the SQLite database and other local state live.
+    # Where the SQLite database and other local state live. A relative path is read from the
+    # configuration file's folder (the working directory when there is no file), so that
+    # confide finds the same database whichever directory it is started from.
     data_dir: Path = Path("var")
     detection: DetectionSettings = DetectionSettings()
     organisation: OrganisationSettings = OrganisationSettings()
@@ -181,6 +195,14 @@ class Settings(BaseSettings):
                 f"limits.worker_memory_bytes must be at least {MIN_WORKER_MEMORY_BYTES} "
                 "(768 MiB): the NER model alone takes about 0.6 GB of a scanning worker's memory"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _state_beside_the_config(self) -> Settings:
+        base = state_base()
+        self.data_dir = (base / self.data_dir).absolute()
+        if self.relay.key_file is not None:
+            self.relay.key_file = (base / self.relay.key_file).absolute()
         return self
 
     @classmethod

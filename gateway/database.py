@@ -1,8 +1,14 @@
 """The database schema, brought up to date by the commands that need it, and connections
 that recover when the server drops them.
 
-An admin who installs confide and runs ``confide consent import`` should not have to know
-about ``confide migrate`` first: commands that use the database call ``ensure_schema()``.
+Only ``confide init`` (or ``confide run --init``) creates a database: every other command
+that finds none refuses to start, so that confide started from the wrong directory, or with
+a mistyped setting, does not quietly work on a new, empty register. Commands that use the
+database call ``ensure_schema()``, which brings an existing database's schema up to date.
+
+The SQLite database holds the register (NHS and NI numbers in clear): its directory is
+created 0700 and the file 0600 (SQLite gives its WAL and journal files the database's mode),
+and confide refuses to start while any of them is open to other users.
 """
 
 from __future__ import annotations
@@ -10,13 +16,17 @@ from __future__ import annotations
 import fcntl
 import functools
 import logging
+import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management import call_command
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.db.migrations.executor import MigrationExecutor
+
+from gateway.config import StartupError
 
 log = logging.getLogger("confide.database")
 
@@ -25,16 +35,22 @@ log = logging.getLogger("confide.database")
 _MIGRATION_LOCK = 0x636F6E66  # "conf"
 
 
-def ensure_schema() -> None:
+# The files SQLite keeps beside the database, which hold its data too.
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def ensure_schema(*, create: bool = False) -> None:
     """Apply any unapplied migrations, quietly; one query when there are none.
 
-    On SQLite the database file's directory (``data_dir``) is created first. Processes that
-    start together take turns: a lock file beside the SQLite file, an advisory lock on
-    PostgreSQL.
+    A database that does not exist is created when ``create`` is set (``confide init``) and
+    is otherwise a ``StartupError`` naming where it was looked for. Processes that start
+    together take turns: a lock file beside the SQLite file, an advisory lock on PostgreSQL.
     """
     sqlite_file = _sqlite_file()
     if sqlite_file is not None:
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_ready(sqlite_file, create=create)
+    else:
+        _server_ready(create=create)
     if not _unapplied():
         return
     with _migration_lock(sqlite_file):
@@ -78,10 +94,97 @@ def _sqlite_file() -> Path | None:
     return Path(name)
 
 
+def database_description() -> str:
+    """Where the database is, for the start-up log: its file, or its server and name."""
+    sqlite_file = _sqlite_file()
+    if sqlite_file is not None:
+        return str(sqlite_file)
+    settings = connection.settings_dict
+    return f"{connection.vendor} {settings['NAME']} on {_server(settings)}"
+
+
+def _sqlite_ready(sqlite_file: Path, *, create: bool) -> None:
+    folder = sqlite_file.parent
+    if not sqlite_file.exists():
+        if not create:
+            raise StartupError(
+                f"there is no database at {sqlite_file}: run `confide init` to create one, "
+                "or start confide from the folder of its confide.toml (or set CONFIDE_CONFIG)"
+            )
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.close(os.open(sqlite_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass  # another process created it first
+        except OSError as exc:
+            raise StartupError(
+                f"cannot create the database in {folder}: {exc.strerror} (data_dir)"
+            ) from None
+        log.info("created the database %s", sqlite_file)
+    for path in (folder, sqlite_file, *_companions(sqlite_file)):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            private = "700" if path.is_dir() else "600"
+            raise StartupError(
+                f"{path} is open to other users (mode {mode:04o}) and holds personal data: "
+                f"run `chmod {private} {path}`"
+            )
+    if not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        raise StartupError(f"cannot write to the data directory {folder} (data_dir)")
+    if not os.access(sqlite_file, os.R_OK | os.W_OK):
+        raise StartupError(f"cannot read and write the database {sqlite_file}")
+
+
+def _companions(sqlite_file: Path) -> list[Path]:
+    found = (sqlite_file.with_name(sqlite_file.name + end) for end in _SQLITE_COMPANIONS)
+    return [path for path in found if path.exists()]
+
+
+def _server_ready(*, create: bool) -> None:
+    """Connect to the database server; a database missing there is created when ``create``
+    is set and the role may, and is otherwise a ``StartupError`` saying what to run."""
+    settings = connection.settings_dict
+    try:
+        connection.ensure_connection()
+        return
+    except OperationalError as exc:
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        missing = "does not exist" in str(exc)
+    if not missing:
+        raise StartupError(
+            f"cannot reach the database on {_server(settings)} ({reason}): check DATABASE_URL"
+        )
+    name = settings["NAME"]
+    createdb = f"createdb -h {settings['HOST'] or 'localhost'} -p {settings['PORT'] or 5432}"
+    if settings["USER"]:
+        createdb += f" -U {settings['USER']}"
+    createdb += f" {name}"
+    if not create:
+        raise StartupError(
+            f'database "{name}" does not exist on {_server(settings)}: run `confide init` '
+            f"(it creates it when the role may), or `{createdb}`"
+        )
+    try:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+    except Exception as exc:  # noqa: BLE001  # not allowed, or the server refused: say what to run
+        raise StartupError(
+            f'cannot create database "{name}" ({str(exc).strip().splitlines()[0]}): '
+            f"ask its administrator to run `{createdb}` (as a role that may create databases)"
+        ) from None
+    log.info("created the database %s on %s", name, _server(settings))
+    connection.close()
+
+
+def _server(settings: dict[str, object]) -> str:
+    return f"{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}"
+
+
 @contextmanager
 def _migration_lock(sqlite_file: Path | None) -> Iterator[None]:
     if sqlite_file is not None:
-        with sqlite_file.with_name(sqlite_file.name + ".migrate-lock").open("a") as lock:
+        lock_file = sqlite_file.with_name(sqlite_file.name + ".migrate-lock")
+        with os.fdopen(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)) as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
             yield
     elif connection.vendor == "postgresql":

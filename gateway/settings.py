@@ -50,6 +50,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # WARNING by default for the one-shot commands; the relay (confide relay, confide run)
+    # makes its default INFO, see gateway.management.commands.relay.relay_log_level.
     "root": {"handlers": ["stderr"], "level": os.environ.get("CONFIDE_LOG_LEVEL", "WARNING")},
     # Presidio logs matched entity details at DEBUG and warns about unmapped labels.
     # aiosmtpd logs every connection and command at INFO (and data at DEBUG).

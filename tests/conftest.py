@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+CONFIDE = Path(sys.executable).with_name("confide")
+
+
+@pytest.fixture(scope="session")
+def initialised_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database made by `confide init`, once per session, for tests to copy."""
+    path = tmp_path_factory.mktemp("template") / "confide.sqlite3"
+    subprocess.run(
+        [str(CONFIDE), "init"],
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{path}"},
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    return path
+
 
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A ``DATABASE_URL`` for a ``confide`` subprocess, on the backend the tests run against."""
+    """A ``DATABASE_URL`` for a ``confide`` subprocess, on the backend the tests run against
+    (on SQLite, a fresh copy of a database `confide init` made)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
+        shutil.copy(request.getfixturevalue("initialised_sqlite"), tmp_path / "confide.sqlite3")
         return f"sqlite:///{tmp_path / 'confide.sqlite3'}"
     request.getfixturevalue("transactional_db")  # committed rows, flushed after the test
     settings = connection.settings_dict

@@ -151,11 +151,15 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
     verdicts = _judge(pipeline, message, result, message.recipients, now)
     plan = _plan(pipeline, message, result, verdicts, now=now)
     outbound = _record(pipeline, message, plan)
-    log.info(
-        "processed id=%s findings=%s verdicts=%s",
+    log.info(  # ids, counts and rule names only: never an address or content
+        "processed id=%s bytes=%d recipients=%s rules=%s findings=%s seconds=%.2f",
         message.id,
-        dict(Counter(f.type for f in result.findings)),
-        dict(Counter(o.action for o in plan.outcomes)),
+        len(raw),
+        ",".join(f"{a}:{n}" for a, n in sorted(Counter(o.action for o in plan.outcomes).items())),
+        ",".join(sorted({rule for o in plan.outcomes for rule in o.rules})) or "-",
+        ",".join(f"{t}:{n}" for t, n in sorted(Counter(f.type for f in result.findings).items()))
+        or "-",
+        (datetime.now(UTC) - now).total_seconds(),
     )
     return outbound
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import logging
 import multiprocessing
@@ -29,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
-from gateway.config import Settings, host_and_port
+from gateway.config import Settings, StartupError, host_and_port
 from gateway.database import on_usable_connection
 from gateway.relay import delivery, processing, spool, upstream, worker
 from gateway.relay.accounts import check_relay_password
@@ -72,7 +73,14 @@ class RelayService:
             auth_failure_window_seconds=relay.auth_failure_window_seconds,
         )
         self.sender = delivery.Sender(
-            connections=upstream.Connections(relay.upstream, self.hostname),
+            connections=upstream.Connections(
+                relay.upstream,
+                self.hostname,
+                retry_note=(
+                    f"in {relay.retry_initial_seconds:g} s, then at doubling intervals up to "
+                    f"{relay.retry_max_seconds:g} s, for {relay.give_up_after_hours:g} hours"
+                ),
+            ),
             sealer=self.sealer,
             retry=delivery.Retry(
                 relay.retry_initial_seconds,
@@ -116,20 +124,39 @@ class RelayService:
             on_usable_connection(check_relay_password),
         )
         tls = self._tls_context()
-        server = await loop.create_server(
-            lambda: RelayServer(
-                handler,
-                hostname=self.hostname,
-                ident="confide",
-                data_size_limit=self.settings.limits.max_item_bytes,
-                timeout=self.settings.relay.idle_timeout_seconds,
-                tls_context=tls,
-                auth_require_tls=True,
-            ),
+        try:
+            server = await loop.create_server(
+                lambda: RelayServer(
+                    handler,
+                    hostname=self.hostname,
+                    ident="confide",
+                    data_size_limit=self.settings.limits.max_item_bytes,
+                    timeout=self.settings.relay.idle_timeout_seconds,
+                    tls_context=tls,
+                    auth_require_tls=True,
+                ),
+                host,
+                port,
+            )
+        except OSError as exc:
+            raise StartupError(
+                f"cannot listen on {host}:{port}: {_listen_problem(exc)}; "
+                "change relay.listen in confide.toml (or pass --listen HOST:PORT)"
+            ) from None
+        upstream_settings = self.settings.relay.upstream
+        log.info(
+            "relay started (node %s): listening on %s:%d%s, delivering to %s:%d (tls %s), "
+            "%d scan workers, data in %s",
+            self.node,
             host,
             port,
+            " with STARTTLS" if tls is not None else "",
+            upstream_settings.host,
+            upstream_settings.port,
+            upstream_settings.tls,
+            self.workers,
+            self.settings.data_dir,
         )
-        log.info("relay listening on %s:%d (node %s)", host, port, self.node)
         self._pool = self._new_pool()
         loops = [asyncio.create_task(self._dispatch()), asyncio.create_task(self._deliver())]
         stopped = asyncio.create_task((stop or asyncio.Event()).wait())
@@ -199,7 +226,15 @@ class RelayService:
         if relay.tls_certificate is None:
             return None
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(relay.tls_certificate, relay.tls_key)
+        try:
+            context.load_cert_chain(relay.tls_certificate, relay.tls_key)
+        except OSError as exc:  # ssl.SSLError is one: a file that is not a matching PEM pair
+            reason = exc.strerror or getattr(exc, "reason", None) or str(exc)
+            raise StartupError(
+                f"cannot use the TLS certificate {relay.tls_certificate} and key "
+                f"{relay.tls_key or relay.tls_certificate}: {reason} "
+                "(relay.tls_certificate, relay.tls_key)"
+            ) from None
         return context
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -448,6 +483,16 @@ class _DaemonThreads:
 
         self._jobs.put(job)
         return await outcome
+
+
+def _listen_problem(error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return "the port is in use (another relay or mail server?)"
+    if error.errno == errno.EACCES:
+        return "not allowed (ports below 1024 need privileges)"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return "this machine has no such address"
+    return error.strerror or type(error).__name__
 
 
 def _null_sender_as_empty(mail_from: str | None) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import re
 import smtplib
 import socket
@@ -27,6 +28,8 @@ import time
 from dataclasses import dataclass
 
 from gateway.config import UpstreamSettings
+
+log = logging.getLogger("confide.relay.upstream")
 
 # How long an idle connection is kept. Well under the 300 s an SMTP server may wait for a
 # command (RFC 5321 section 4.5.3.2.7); servers under load close idle clients sooner.
@@ -56,8 +59,12 @@ class Connections:
         local_hostname: str,
         keep_idle_seconds: float = KEEP_IDLE_SECONDS,
         keep_at_most: int = KEEP_AT_MOST,
+        retry_note: str = "",
     ) -> None:
         self.upstream = upstream
+        # When a copy that found no answer is tried again, for the operator: "in 60 s".
+        self.retry_note = retry_note
+        self._failing = False  # the last transaction found no answer: warned once
         self.local_hostname = local_hostname
         self.keep_idle_seconds = keep_idle_seconds
         self.keep_at_most = keep_at_most
@@ -65,6 +72,31 @@ class Connections:
         self._busy: set[smtplib.SMTP] = set()  # in a transaction now
         self._aborted = False
         self._lock = threading.Lock()
+
+    def answered(self) -> None:
+        """A transaction got the upstream's answer: if it had stopped answering, say that
+        it answers again."""
+        with self._lock:
+            was_failing, self._failing = self._failing, False
+        if was_failing:
+            log.warning("upstream %s answers again", self.address)
+
+    def unanswered(self, error: BaseException) -> None:
+        """A transaction found no answer: a WARNING the first time, then quiet until the
+        upstream answers again (each retry's own record says the rest)."""
+        with self._lock:
+            first, self._failing = not self._failing and not self._aborted, True
+        if first:
+            log.warning(
+                "upstream %s does not answer (%s): mail waits and is retried%s",
+                self.address,
+                type(error).__name__,
+                f" {self.retry_note}" if self.retry_note else "",
+            )
+
+    @property
+    def address(self) -> str:
+        return f"{self.upstream.host}:{self.upstream.port}"
 
     def open(self, deadline: float | None = None) -> smtplib.SMTP:
         """A new connection, greeted (and secured and logged in, as configured), by
@@ -168,6 +200,7 @@ def send(
     timeout = connections.upstream.timeout_seconds
     try:
         smtp, (code, text) = _start(connections, mail_from, content, recipients, deadline)
+        connections.answered()
         if code >= 400:
             keep = _end(connections, smtp, code, deadline)
             return dict.fromkeys(recipients, _reply(code, text))
@@ -187,6 +220,7 @@ def send(
     except (OSError, smtplib.SMTPException) as exc:
         if smtp is not None:
             smtp.close()
+        connections.unanswered(exc)
         # No answer for whoever has none yet: not refused, so retried.
         failure = Reply(0, f"no answer from the upstream ({type(exc).__name__})")
         for address in recipients:

@@ -39,6 +39,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         'published_contacts = ["0300 123 4567"]\n',
         encoding="utf-8",
     )
+    assert confide("init", cwd=folder).returncode == 0
     register = EXAMPLES / "register"
     imported = confide(
         "consent",

@@ -1,4 +1,4 @@
-"""ensure_schema(): the consent commands create the database schema on first use."""
+"""ensure_schema(): `confide init` creates the database schema, however many run at once."""
 
 from __future__ import annotations
 
@@ -43,10 +43,10 @@ def empty_database(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def test_commands_started_together_on_an_empty_database_all_succeed(empty_database, tmp_path):
-    """Several `confide consent list` at once on an empty database: one migrates, all succeed."""
+    """Several `confide init` at once on an empty database: one migrates, all succeed."""
     processes = [
         subprocess.Popen(
-            [str(CONFIDE), "consent", "list"],
+            [str(CONFIDE), "init"],
             cwd=tmp_path,
             env=empty_database,
             stdout=subprocess.PIPE,
@@ -58,4 +58,14 @@ def test_commands_started_together_on_an_empty_database_all_succeed(empty_databa
     for process in processes:
         out, err = process.communicate(timeout=120)
         assert (process.returncode, err) == (0, "")
-        assert out == "the register holds no subjects\n"
+        assert out.startswith("database: ")
+    listed = subprocess.run(
+        [str(CONFIDE), "consent", "list"],
+        cwd=tmp_path,
+        env=empty_database,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (listed.returncode, listed.stdout) == (0, "the register holds no subjects\n")

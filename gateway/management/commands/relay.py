@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from gateway.config import ConfigError, Settings, host_and_port, load_settings
-from gateway.database import ensure_schema
+from gateway.config import ConfigError, Settings, StartupError, host_and_port, load_settings
+from gateway.database import database_description, ensure_schema
 from gateway.management.command import ConfideCommand
 from gateway.sealing import SealingError
 from scanner.policy.rules import RulesError
@@ -26,7 +27,15 @@ class Command(ConfideCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         settings = relay_settings(options)
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, create=options["init"]))
+
+
+def relay_log_level() -> None:
+    """INFO unless ``CONFIDE_LOG_LEVEL`` says otherwise: the relay says that it started,
+    where it listens and delivers, and one line per message (ids, counts and rule names).
+    Set in the environment too, so that the scanning workers it spawns log at it."""
+    level = os.environ.setdefault("CONFIDE_LOG_LEVEL", "INFO")
+    logging.getLogger().setLevel(level)
 
 
 def add_relay_arguments(parser: CommandParser) -> None:
@@ -37,6 +46,11 @@ def add_relay_arguments(parser: CommandParser) -> None:
         "--upstream",
         metavar="HOST:PORT",
         help="where to deliver released mail (overrides relay.upstream.host and port)",
+    )
+    parser.add_argument(
+        "--init",
+        action="store_true",
+        help="create the database if there is none (as `confide init` does)",
     )
 
 
@@ -57,21 +71,43 @@ def relay_settings(options: dict[str, Any]) -> Settings:
     return settings.model_copy(update={"relay": relay})
 
 
-async def serve(settings: Settings) -> None:
-    """Run the relay until SIGTERM or SIGINT, then stop it cleanly (it exits 0);
-    configuration problems stop it with one line."""
+async def serve(settings: Settings, *, create: bool = False, announce: bool = False) -> None:
+    """Run the relay until SIGTERM or SIGINT, then stop it cleanly (it exits 0); problems
+    the operator can fix (configuration, database, key, port, TLS files) stop it with one
+    line (a ``StartupError``, which ``confide`` prints)."""
     from gateway.relay.service import RelayService
 
+    relay_log_level()
     try:
-        await asyncio.to_thread(ensure_schema)
+        await asyncio.to_thread(ensure_schema, create=create)
+        log.info("database: %s", await asyncio.to_thread(database_description))
         service = RelayService(settings)
-    except (SealingError, RulesError, ConfigError, OSError) as exc:
-        raise CommandError(str(exc)) from None
+    except (SealingError, RulesError, ConfigError) as exc:
+        raise StartupError(str(exc)) from None
+    except OSError as exc:
+        raise StartupError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, _stop_once, stop, signum)
-    await service.run(stop=stop)
+    ready = asyncio.Event()
+    announcing = loop.create_task(_announce(settings, ready)) if announce else None
+    try:
+        await service.run(ready=ready, stop=stop)
+    finally:
+        if announcing is not None:
+            announcing.cancel()
+
+
+async def _announce(settings: Settings, ready: asyncio.Event) -> None:
+    """Once listening, tell whoever started confide by hand where mail goes in and out."""
+    await ready.wait()
+    relay = settings.relay
+    print(
+        f"confide is running: send mail by SMTP to {relay.listen}; what it releases goes to "
+        f"{relay.upstream.host}:{relay.upstream.port}. Ctrl-C stops it.",
+        flush=True,
+    )
 
 
 def _stop_once(stop: asyncio.Event, signum: signal.Signals) -> None:

@@ -19,4 +19,4 @@ class Command(ConfideCommand):
         add_relay_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        asyncio.run(serve(relay_settings(options)))
+        asyncio.run(serve(relay_settings(options), create=options["init"], announce=True))
