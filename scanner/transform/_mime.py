@@ -160,6 +160,10 @@ def replace_values(message: Message, name: str, old: list[str], new: list[str]) 
     if len(new) == 1:
         message.replace_header(name, new[0])
         return
+    # The name as the message wrote it (header names are case-insensitive; keep its spelling).
+    name = next((k for k, _ in message.raw_items() if k.lower() == name.lower()), name)
     del message[name]  # several fields of one name: written again together, at the end
     for value in new:
-        message[name] = value
+        # As ``message[name] = value`` does, without its refusal of a second Subject: the
+        # message came with several, and each one's value must change.
+        message.set_raw(*message.policy.header_store_parse(name, value))

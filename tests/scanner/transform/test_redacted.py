@@ -261,3 +261,15 @@ def test_encoded_line_break_in_subject_cannot_add_a_header(subject: str) -> None
     assert names.count(b"subject") == 1
     assert b"bcc" not in names
     assert "Amina" not in str(parsed["Subject"])
+
+
+def test_a_value_in_two_subject_fields_is_removed_from_both() -> None:
+    """A message with two Subject fields (which the email package refuses to write) has the
+    value removed from each, instead of failing on every attempt."""
+    raw = (
+        b"From: a@example.org\r\nTo: c@agency.example\r\nSubject: about 485 777 3456\r\n"
+        b"Subject: again 485 777 3456\r\n\r\nNHS 485 777 3456\r\n"
+    )
+    out = redacted(raw, [NHS])
+    assert b"485 777 3456" not in out
+    assert out.count(b"Subject: ") == 2
