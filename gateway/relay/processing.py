@@ -66,6 +66,7 @@ MAX_ATTEMPTS = MAX_SCAN_ATTEMPTS + 2
 CANNOT_PROCESS = "cannot-process"
 CANNOT_TRANSFORM = "cannot-transform"
 REDACTION_CHECK = "redaction-check"
+REASON_FOR_OUTSIDERS = "it may disclose personal information, so the organisation reviews it"
 NOTICE_NOT_BUILT = "the sender could not be told: a notice cannot be written to their address"
 REDACTION_CHECK_REASON = (
     "its redacted copy, checked again, still held personal data that had to be removed"
@@ -332,6 +333,11 @@ def confide_headers(
     return headers
 
 
+def _is_internal(address: str, internal_domains: Sequence[str]) -> bool:
+    domain = address.rpartition("@")[2].lower()
+    return any(domain == d.lower() or domain.endswith("." + d.lower()) for d in internal_domains)
+
+
 def _notices(
     pipeline: Pipeline, message: spool.Received, raw: bytes, held: list[Outcome]
 ) -> list[tuple[Copy, bytes, list[str]]]:
@@ -356,10 +362,16 @@ def _notices(
 def _notice(
     pipeline: Pipeline, message: spool.Received, raw: bytes, held: list[Outcome]
 ) -> tuple[Copy, bytes]:
+    """The notice; to a sender outside the organisation it names neither the subject nor the
+    reasons, which could disclose what was held and who is in the consent register."""
+    internal = _is_internal(message.mail_from, pipeline.organisation.internal_domains)
     content = hold_notice(
-        original=raw,
+        original=raw if internal else b"",
         sender=message.mail_from,
-        held=[HeldRecipient(o.recipient, tuple(o.reasons)) for o in held],
+        held=[
+            HeldRecipient(o.recipient, tuple(o.reasons) if internal else (REASON_FOR_OUTSIDERS,))
+            for o in held
+        ],
         organisation=pipeline.organisation_name,
         from_address=pipeline.notice_from,
         confide_id=str(message.id),

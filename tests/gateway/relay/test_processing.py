@@ -263,3 +263,26 @@ def test_a_scanned_copy_has_no_unscanned_field(pipeline: processing.Pipeline):
     [outbound] = processing.process(pipeline, _received(pipeline))
     head = BytesParser(policy=policy.SMTP).parsebytes(outbound.content, headersonly=True)
     assert head["X-Confide-Unscanned"] is None
+
+
+def test_a_notice_to_a_sender_outside_the_organisation_says_nothing_of_the_message(
+    pipeline: processing.Pipeline,
+):
+    """A sender on an allowed network may use an outside address: their notice names neither
+    the subject nor the reasons, which could disclose what was held and whom the register
+    knows."""
+    sender = "someone@outside.example"
+    content = _referral("Chidi Eze has a child protection plan, NHS number 642 621 2997.")
+    content = content.replace(b"Subject: referral", b"Subject: Chidi Eze 642 621 2997")
+    fields = {**MESSAGE, "mail_from": sender, "recipients": [STRANGER], "content": content}
+    stored = spool.store(pipeline.sealer, **fields, node=pipeline.node)
+    outbound = processing.process(
+        pipeline, spool.Received(stored.id, sender, [STRANGER], content, 1)
+    )
+    [notice] = [c for c in outbound if c.copy.kind == "notice"]
+    assert [d.recipient for d in notice.deliveries] == [sender]
+    text = notice.content.decode()
+    assert "Subject: Held for review: your message" in text
+    assert processing.REASON_FOR_OUTSIDERS in " ".join(text.split())
+    for disclosed in ("Chidi", "2997", "protection", "safeguarding", "NHS"):
+        assert disclosed not in text
