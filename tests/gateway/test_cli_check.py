@@ -110,10 +110,12 @@ def test_the_table_names_rules_with_their_clauses(site: Path):
         (("--from", SENDER, "--to", "x@y.example", "missing.eml"), "missing.eml: no such file"),
         (("--from", "not-an-address", "--to", "x@y.example", "FILE"), "is not an email address"),
         (("--from", SENDER, "--to", "x@y.example", "ARCHIVE"), "archive.zip"),
+        (("--from", SENDER, "--to", "x@y.example", "."), "is a directory; confide check reads one"),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(site: Path, args, message):
-    """A missing file, a bad address or an unsupported file gives one line and exit 2."""
+    """A missing file, a bad address, an unsupported file or a directory gives one line and
+    exit 2."""
     archive = site / "archive.zip"
     archive.write_bytes(b"PK\x05\x06" + b"\0" * 18)
     args = tuple(

@@ -91,10 +91,12 @@ def test_directories_are_scanned_and_unscannable_items_reported(files, tmp_path)
 
 
 def test_table_output_and_logs_never_show_the_personal_data(files, tmp_path):
-    """The table and the logs (even at DEBUG) carry types and offsets, never matched text."""
+    """The table says what each finding is and where, in words, with its value masked; the
+    logs (even at DEBUG) carry types; neither shows the personal data."""
     result = run(files / "note.txt", cwd=tmp_path, env={"CONFIDE_LOG_LEVEL": "DEBUG"})
     assert result.returncode == 0, result.stderr
-    assert "UK_NHS" in result.stdout
+    assert "  NHS number ••• ••• 5919 in text line 3" in result.stdout.splitlines()
+    assert "  email address a••••.o•••••@e••••••.o••.u• in text line 2" in result.stdout
     assert "scanned path=" in result.stderr
     for value in (NHS, EMAIL, "okafor"):
         assert value not in result.stdout
@@ -153,3 +155,16 @@ def test_documents_that_cannot_be_read_and_messages_that_look_like_text(tmp_path
     assert unscannable["empty.pdf"].startswith("the file is empty (0 bytes)")
     decoded = [f for f in records["message.txt"]["findings"] if f["type"] == "UK_NHS"]
     assert any(f["segment"] == "body (text/plain)" for f in decoded), records["message.txt"]
+
+
+def test_missing_files_are_answered_at_once(tmp_path):
+    """A missing file or an empty directory is answered before anything is loaded, and
+    nothing at all to scan is exit status 2."""
+    missing = run(tmp_path / "nope.eml", cwd=tmp_path)
+    assert (missing.returncode, missing.stderr.strip()) == (
+        2,
+        f"confide scan: {tmp_path / 'nope.eml'}: no such file",
+    )
+    (tmp_path / "empty").mkdir()
+    empty = run(tmp_path / "empty", cwd=tmp_path)
+    assert (empty.returncode, empty.stderr.strip()) == (2, "confide scan: found no files to scan")

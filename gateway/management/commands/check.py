@@ -58,6 +58,8 @@ class Command(ConfideCommand):
         sender = _address(options["sender"])
         recipients = [_address(a) for a in options["recipients"]]
         path = Path(options["file"])
+        if path.is_dir():
+            raise _BadInput(f"{path}: is a directory; confide check reads one file")
         if not path.is_file():
             raise _BadInput(f"{path}: no such file")
         settings = load_settings()

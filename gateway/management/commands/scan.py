@@ -11,9 +11,11 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from gateway.config import load_settings
 from gateway.management.command import ConfideCommand
 from gateway.scanning import build_scanner
 from scanner.extract import UnsupportedType, named_unscannable
+from scanner.policy.rules import load_policy
 from scanner.scanning import Scanner, ScanResult
 
 log = logging.getLogger("confide.scan")
@@ -32,12 +34,20 @@ class Command(ConfideCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         failed = False
+        files: list[Path] = []
+        for path in self._files(options["paths"]):
+            if isinstance(path, str):  # an error message for a path that cannot be read
+                self.stderr.write(f"confide scan: {path}")
+                failed = True
+            else:
+                files.append(path)
+        if not files:  # answered at once: nothing to scan, so the model is never loaded
+            if not failed:
+                self.stderr.write("confide scan: found no files to scan")
+            raise SystemExit(2)
+        self._labels = load_policy(load_settings().organisation.policy).label
         with build_scanner() as scanner:
-            for path in self._files(options["paths"]):
-                if isinstance(path, str):  # an error message for a path that cannot be read
-                    self.stderr.write(f"confide scan: {path}")
-                    failed = True
-                    continue
+            for path in files:
                 try:
                     result = self._scan(scanner, path)
                 except UnsupportedType as exc:
@@ -108,5 +118,34 @@ class Command(ConfideCommand):
         if not result.findings:
             self.stdout.write("  no personal data found")
         for f in result.findings:
-            where = segments[f.segment].location
-            self.stdout.write(f"  {f.type:<20} {f.start:>7}-{f.end:<7} {f.score:.2f}  {where}")
+            segment = segments[f.segment]
+            start, end = segment.from_source(f.start, f.end)
+            line = segment.text.count("\n", 0, start) + 1
+            where = segment.location or "text"
+            masked = masked_value(segment.text[start:end])
+            self.stdout.write(f"  {self._labels(f)} {masked} in {where} line {line}")
+
+
+# A number keeps this many of its last digits, so a person can tell which record it is.
+_DIGITS_SHOWN = 4
+_NUMBER_DIGITS = 6
+
+
+def masked_value(value: str) -> str:
+    """``value`` for a person to recognise, not to read: a number keeps its last four digits
+    ("••• ••• 5919"), anything else the first letter of each word ("A•••• O•••••"); spaces
+    and punctuation stay, so the shape shows."""
+    digits = sum(c.isdigit() for c in value)
+    if digits >= _NUMBER_DIGITS:
+        shown = digits - _DIGITS_SHOWN
+        out = []
+        for c in value:
+            if c.isalnum() and shown > 0:
+                out.append("•")
+                shown -= c.isdigit()
+            else:
+                out.append(c)
+        return "".join(out)
+    return "".join(
+        "•" if c.isalnum() and i > 0 and value[i - 1].isalnum() else c for i, c in enumerate(value)
+    )
