@@ -11,9 +11,10 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from gateway.config import load_settings
 from gateway.management.command import ConfideCommand
 from gateway.scanning import build_scanner
-from scanner.extract import UnsupportedType, named_unscannable
+from scanner.extract import UnsupportedType, named_unscannable, ocr_missing_warning
 from scanner.scanning import Scanner, ScanResult
 
 log = logging.getLogger("confide.scan")
@@ -32,6 +33,8 @@ class Command(ConfideCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         failed = False
+        if no_ocr := ocr_missing_warning(load_settings().limits):
+            self.stderr.write(f"confide scan: {no_ocr}")
         with build_scanner() as scanner:
             for path in self._files(options["paths"]):
                 if isinstance(path, str):  # an error message for a path that cannot be read
