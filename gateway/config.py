@@ -183,15 +183,6 @@ class Settings(BaseSettings):
             )
         return self
 
-    @model_validator(mode="after")
-    def _ocr_inside_the_item(self) -> Settings:
-        if self.limits.ocr_timeout_seconds >= self.limits.item_timeout_seconds:
-            raise ValueError(
-                "limits.ocr_timeout_seconds must be less than limits.item_timeout_seconds: "
-                "reading an image is one part of scanning an item"
-            )
-        return self
-
     @classmethod
     def settings_customise_sources(
         cls,
