@@ -17,6 +17,7 @@ import functools
 import io
 import os
 import shutil
+import subprocess
 import time
 
 import pytesseract
@@ -39,8 +40,18 @@ _TECHNICAL_INFO = frozenset({"compression"})
 
 @functools.cache
 def ocr_available(command: str) -> bool:
-    """Whether the Tesseract program ``command`` can be found (checked once per command)."""
-    return bool(command) and shutil.which(command) is not None
+    """Whether the Tesseract program ``command`` can be found and has its English data
+    (checked once per command and process)."""
+    path = shutil.which(command) if command else None
+    if path is None:
+        return False
+    try:
+        listed = subprocess.run(
+            [path, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return listed.returncode == 0 and "eng" in listed.stdout.split()
 
 
 def ocr_missing_warning(limits: ScanLimits) -> str | None:
@@ -50,8 +61,9 @@ def ocr_missing_warning(limits: ScanLimits) -> str | None:
     if not limits.tesseract_command:
         return "OCR is off (limits.tesseract_command is empty): images are not read"
     return (
-        f"Tesseract ({limits.tesseract_command!r}) is not installed: images are not read, and "
-        "an item with an image is unscannable (install tesseract-ocr and tesseract-ocr-eng)"
+        f"Tesseract ({limits.tesseract_command!r}) is not installed, or has no English data: "
+        "images are not read, and an item with an image is unscannable (install tesseract-ocr "
+        "and tesseract-ocr-eng)"
     )
 
 

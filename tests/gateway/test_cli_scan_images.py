@@ -38,7 +38,8 @@ def test_without_tesseract_scan_says_so(scan: Path, tmp_path: Path) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert lines[0] == (
-        f"confide scan: Tesseract ({missing!r}) is not installed: images are not read, and an "
-        "item with an image is unscannable (install tesseract-ocr and tesseract-ocr-eng)"
+        f"confide scan: Tesseract ({missing!r}) is not installed, or has no English data: "
+        "images are not read, and an item with an image is unscannable (install tesseract-ocr "
+        "and tesseract-ocr-eng)"
     )
     assert lines[1].endswith("scan.jpg: unsupported file type: image")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from fpdf import FPDF
@@ -151,6 +152,18 @@ def test_without_tesseract_images_are_as_before() -> None:
     assert warning is not None
     assert "is not installed" in warning
     assert ocr_missing_warning(LIMITS) is None
+
+
+def test_tesseract_without_english_data_is_not_used(tmp_path: Path) -> None:
+    """A Tesseract whose language list lacks English (tesseract-ocr without tesseract-ocr-eng)
+    is treated as missing, so images are not read and start-up says so."""
+    program = tmp_path / "tesseract"
+    program.write_text('#!/bin/sh\necho "List of available languages (1):"\necho osd\n')
+    program.chmod(0o755)
+    limits = ScanLimits(tesseract_command=str(program))
+    with pytest.raises(UnsupportedType, match="image"):
+        extract(text_image(*LINES), limits)
+    assert ocr_missing_warning(limits) is not None
 
 
 def test_text_that_starts_with_bm_is_not_a_bitmap() -> None:
