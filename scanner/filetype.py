@@ -66,6 +66,8 @@ _MAGIC: tuple[tuple[bytes, FileType], ...] = (
     (b"Rar!\x1a\x07", FileType.ARCHIVE),
     (b"7z\xbc\xaf\x27\x1c", FileType.ARCHIVE),
 )
+# The sizes of the BMP info headers (BITMAPCOREHEADER ... BITMAPV5HEADER).
+_BMP_HEADER_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
@@ -133,13 +135,20 @@ def _by_signature(data: bytes) -> FileType | None:
     for magic, file_type in _MAGIC:
         if data.startswith(magic):
             return file_type
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+    if (data.startswith(b"RIFF") and data[8:12] == b"WEBP") or _is_bmp(data):
         return FileType.IMAGE
     # Checked after the magic numbers at the start: a zip whose first entry is a stored PDF
     # is a zip.
     if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
         return FileType.PDF
     return None
+
+
+def _is_bmp(data: bytes) -> bool:
+    """A Windows bitmap: "BM", reserved bytes that are zero, and a known header size (two
+    letters alone would make text that starts "BM" an image)."""
+    header_size = int.from_bytes(data[14:18], "little")
+    return data.startswith(b"BM") and data[6:10] == bytes(4) and header_size in _BMP_HEADER_SIZES
 
 
 def _by_content(data: bytes) -> FileType:

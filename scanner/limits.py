@@ -42,3 +42,18 @@ class ScanLimits:
     # the model takes about 0.6 GB of it, and the rest is what one item's scan may use. An
     # item that needs more is held, unscanned.
     worker_memory_bytes: int = 1536 * MIB
+    # Images (attachments, inline images, the images of a scanned PDF page) are read with
+    # Tesseract OCR. An image file bigger than this is not read, and is unscannable.
+    max_image_bytes: int = 20 * MIB
+    # Pixels of one image, all its frames counted (a multi-page TIFF, an animated GIF), checked
+    # from its header before it is decoded. A 12-megapixel phone photo is 12 million; an A4 page
+    # scanned at 600 dpi about 35 million. A bigger image is not read, and is unscannable.
+    max_image_pixels: int = 40_000_000
+    # Wall-clock seconds Tesseract may spend on the text of one image (all its frames); keep it
+    # well inside item_timeout_seconds (if not, the item's own limit stops the scan first: the
+    # item is held either way). A signature logo takes about 0.1 s, a typed A4 scan a few
+    # seconds. An image not read in time is unscannable, and the rest of the item is read.
+    ocr_timeout_seconds: float = 10.0
+    # The Tesseract program (a name on PATH, or a path). When it cannot be found, images are
+    # not read (each is unscannable, as a type confide cannot read); "" turns OCR off.
+    tesseract_command: str = "tesseract"

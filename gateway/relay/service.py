@@ -37,6 +37,7 @@ from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
 from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
 from gateway.sealing import Sealer
+from scanner.extract import ocr_missing_warning
 
 log = logging.getLogger("confide.relay")
 
@@ -157,6 +158,8 @@ class RelayService:
             self.workers,
             self.settings.data_dir,
         )
+        if no_ocr := ocr_missing_warning(self.settings.limits):
+            log.warning("%s", no_ocr)
         self._pool = self._new_pool()
         loops = [asyncio.create_task(self._dispatch()), asyncio.create_task(self._deliver())]
         stopped = asyncio.create_task((stop or asyncio.Event()).wait())

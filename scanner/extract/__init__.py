@@ -7,7 +7,8 @@ that applies, and the result holds what each reading found and every reason each
 the more lenient reading alone. A caller that knows what the item is (what arrives by SMTP is a
 message, whatever its first line) says so with ``kind``, and it is read as that alone.
 Containers (emails, PDFs with embedded files, .docx with embedded objects) hand what they
-contain back to the dispatcher.
+contain back to the dispatcher. Images are read with OCR when Tesseract is installed, and are
+a type confide cannot read when it is not (``ocr_missing_warning`` says so at start-up).
 
 Errors: a top-level item of a type confide cannot read raises ``UnsupportedType`` (the one
 exception of this package; the CLI reports it and exits 2). Everything else that goes wrong
@@ -27,6 +28,7 @@ from scanner.extract._context import ExtractionContext, Extractor
 from scanner.extract._docx import read_docx
 from scanner.extract._email import read_email
 from scanner.extract._html import read_html
+from scanner.extract._image import ocr_available, ocr_missing_warning, read_image
 from scanner.extract._office import read_damaged_docx, read_encrypted_office
 from scanner.extract._pdf import read_pdf
 from scanner.extract._text import read_text
@@ -41,6 +43,7 @@ __all__ = [
     "extract",
     "extract_file",
     "named_unscannable",
+    "ocr_missing_warning",
     "read_item",
     "too_large",
 ]
@@ -53,6 +56,7 @@ _EXTRACTORS: Mapping[FileType, Extractor] = {
     FileType.PDF: read_pdf,
     FileType.ENCRYPTED_OFFICE: read_encrypted_office,
     FileType.DAMAGED_DOCX: read_damaged_docx,
+    FileType.IMAGE: read_image,
 }
 
 # The kind an item too big to look at is given.
@@ -69,7 +73,8 @@ _DAMAGED_DOCX_TYPES = frozenset({FileType.ZIP.label, FileType.OOXML.label})
 
 
 class UnsupportedType(Exception):
-    """The item is a type confide cannot read (a zip, an image, a program, an Outlook .msg).
+    """The item is a type confide cannot read (a zip, a program, an Outlook .msg, an image
+    when Tesseract is not installed).
 
     ``file_type`` is its description in plain words; ``str()`` gives a one-line message.
     """
@@ -95,7 +100,7 @@ def extract(
     if len(data) > limits.max_item_bytes:
         return too_large(len(data), limits)
     file_types = (kind,) if kind is not None else readings(data)
-    if file_types[0] not in _EXTRACTORS:
+    if _reader(file_types[0], limits) is None:
         raise UnsupportedType(file_types[0].label)
     context = ExtractionContext.for_item(limits, location, _extract_nested)
     _read_as(file_types, data, context)
@@ -163,7 +168,7 @@ def too_large(size: int, limits: ScanLimits) -> Extraction:
 def _extract_nested(data: bytes, context: ExtractionContext) -> None:
     """Read something found inside an item (an attachment, an embedded file)."""
     file_types = readings(data)
-    if file_types[0] not in _EXTRACTORS:
+    if _reader(file_types[0], context.limits) is None:
         where = context.here("an embedded item")
         context.unscannable(f"{where} is of a type confide cannot read ({file_types[0].label})")
         return
@@ -173,5 +178,15 @@ def _extract_nested(data: bytes, context: ExtractionContext) -> None:
 def _read_as(file_types: tuple[FileType, ...], data: bytes, context: ExtractionContext) -> None:
     """Read ``data`` as each of ``file_types`` in turn, into the same context."""
     for file_type in file_types:
-        with context.reading():
-            _EXTRACTORS[file_type](data, context)
+        reader = _reader(file_type, context.limits)
+        if reader is not None:
+            with context.reading():
+                reader(data, context)
+
+
+def _reader(file_type: FileType, limits: ScanLimits) -> Extractor | None:
+    """The reader for ``file_type``, or ``None``: images are read only when Tesseract is
+    installed."""
+    if file_type is FileType.IMAGE and not ocr_available(limits.tesseract_command):
+        return None
+    return _EXTRACTORS.get(file_type)

@@ -5,7 +5,8 @@ duration of the read. An encrypted PDF is opened with the empty password: that i
 protected only by an owner ("permissions") password open, and pypdf also tries it as the owner
 password, which opens files whose owner password is empty (any PDF tool opens those). Anything
 else needs a password we do not have and is reported. A page that draws images but has (almost)
-no text is a scan: it is reported, because its content cannot be read.
+no text is a scan: its images are read with OCR when Tesseract is installed (``_image``), and
+it is reported when they cannot be, because its content cannot be read.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pypdf import PageObject, PasswordType, PdfReader, apply_configuration
 from pypdf.generic import DictionaryObject, NameObject
 
 from scanner.extract._context import ExtractionContext
+from scanner.extract._image import image_text, ocr_available
 from scanner.limits import ScanLimits
 
 # A page that draws images but has fewer letters and digits of text than this is treated as a
@@ -133,14 +135,39 @@ def _read_page(page: PageObject, context: ExtractionContext) -> None:
     context.add_text(text)
     letters = sum(1 for char in text if char.isalnum())
     if letters < _SCAN_MAX_LETTERS and _has_images(page):
+        letters += _read_scan(page, context)
         if letters == 0:
             context.unscannable(f"{context.location} has no text layer (scanned image)")
-        else:
+        elif letters < _SCAN_MAX_LETTERS:
             context.unscannable(
                 f"{context.location} has images and almost no text (probably a scanned image)"
             )
     with context.reading("annotations"):
         _read_annotations(page, context)
+
+
+def _read_scan(page: PageObject, context: ExtractionContext) -> int:
+    """Read the text of every image on a scanned page with OCR, as "image text"; the letters
+    and digits found when all of them were read, else 0 (always 0 without Tesseract).
+
+    Unlike an image file (a logo with no text is just that), a page that is a picture in which
+    OCR finds (almost) no text stays a scan whose content cannot be read: handwriting, say.
+    """
+    if not ocr_available(context.limits.tesseract_command):
+        return 0
+    texts: list[str] = []
+    try:
+        images = [image_file.image for image_file in page.images]
+    except Exception:  # noqa: BLE001 - an image pypdf cannot decode: the page stays a scan
+        return 0
+    for image in images:
+        text = None if image is None else image_text(image, context, context.location)
+        if text is None:
+            return 0
+        texts.append(text)
+    found = "\n".join(texts)
+    context.add_text(found, "image text")
+    return sum(1 for char in found if char.isalnum())
 
 
 def _has_images(page: PageObject) -> bool:

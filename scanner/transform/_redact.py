@@ -18,6 +18,7 @@ from email.message import Message
 
 from scanner.extract import UnsupportedType, extract
 from scanner.extract._email import _ADDRESS_HEADERS, _TEXT_HEADERS, _filename
+from scanner.extract._image import ocr_available
 from scanner.filetype import FileType, sniff
 from scanner.limits import ScanLimits
 from scanner.redaction import Removal
@@ -78,7 +79,7 @@ def redacted(raw: bytes, removals: Sequence[Removal], limits: ScanLimits = DEFAU
             new_data = redacted_docx(data, matcher, who, limits)
             if new_data != data:
                 set_bytes(part, new_data)
-        elif kind is not FileType.IMAGE:
+        elif kind is not FileType.IMAGE or ocr_available(limits.tesseract_command):
             _check_has_none(data, matcher, who, limits)
     output = serialised(message)
     _check_has_none(output, matcher, "the redacted message", limits, FileType.EMAIL)
@@ -146,7 +147,8 @@ def _check_has_none(
         raise TransformError(
             f"{who} is of a type confide cannot check ({error.file_type})"
         ) from None
-    # Images hold no text to check: the scan reports them as unreadable, and they are kept.
+    # Without Tesseract images are not read: the scan reports them as unreadable, and they are
+    # kept. With it, an image is checked like any file, and refused if it holds a value.
     if any(not r.endswith(_IMAGE_REASON) for r in extraction.unscannable):
         raise TransformError(f"{who} could not be checked in full")
     for segment in extraction.segments:

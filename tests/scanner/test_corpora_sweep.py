@@ -63,7 +63,12 @@ PARTS_NOT_FOUND = {
     "mime/mail-parser/mail_malformed_3",
 }
 # Reasons that are about a part confide does not read, not about the message's structure.
-_PART_REASONS = ("is of a type confide cannot read", "has no text layer (scanned image)")
+_PART_REASONS = (
+    "is of a type confide cannot read",
+    "has no text layer (scanned image)",
+    "could not be opened as an image",  # a damaged image part (the corpora have truncated JPEGs)
+    "the text of the image could not be read",
+)
 
 _NOT_CORPUS = {"README.md", "SHA256SUMS"}
 

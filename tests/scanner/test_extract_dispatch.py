@@ -36,7 +36,6 @@ UNSUPPORTED = [
     pytest.param(
         _zip("[Content_Types].xml") + b"", FileType.OOXML.label, id="spreadsheet or slides"
     ),
-    pytest.param(b"\x89PNG\r\n\x1a\n" + bytes(30), "image", id="png"),
     pytest.param(b"MZ\x90\x00" + bytes(60), "executable program", id="exe"),
     pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(60), FileType.OLE.label, id="msg"),
     pytest.param(bytes(range(256)), "binary file of unknown type", id="binary"),

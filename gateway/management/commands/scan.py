@@ -14,7 +14,7 @@ from django.core.management.base import CommandParser
 from gateway.config import load_settings
 from gateway.management.command import ConfideCommand
 from gateway.scanning import build_scanner
-from scanner.extract import UnsupportedType, named_unscannable
+from scanner.extract import UnsupportedType, named_unscannable, ocr_missing_warning
 from scanner.policy.rules import load_policy
 from scanner.scanning import Scanner, ScanResult
 
@@ -45,7 +45,10 @@ class Command(ConfideCommand):
             if not failed:
                 self.stderr.write("confide scan: found no files to scan")
             raise SystemExit(2)
-        self._labels = load_policy(load_settings().organisation.policy).label
+        settings = load_settings()
+        self._labels = load_policy(settings.organisation.policy).label
+        if no_ocr := ocr_missing_warning(settings.limits):
+            self.stderr.write(f"confide scan: {no_ocr}")
         with build_scanner() as scanner:
             for path in files:
                 try:
