@@ -312,7 +312,7 @@ def _content(
 ) -> bytes:
     content = raw
     if action == "redact":
-        content = redacted(content, removals)
+        content = redacted(content, removals, pipeline.scanner.pool.limits)
     if action == "banner" or banner:
         content = with_banner(content, pipeline.banner)
     return content

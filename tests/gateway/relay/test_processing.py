@@ -191,7 +191,7 @@ def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
 ):
     """The finished copy is scanned and judged again on its own: when the first pass leaves
     a value behind (here it removes nothing), that recipient is held, not sent the copy."""
-    monkeypatch.setattr(processing, "redacted", lambda raw, removals: raw)
+    monkeypatch.setattr(processing, "redacted", lambda raw, removals, limits: raw)
     body, _ = LEAKS["a name inside an email address"]
     outbound = _process_for_stranger(pipeline, _referral(body))
     assert [c.copy.kind for c in outbound] == ["notice"]
