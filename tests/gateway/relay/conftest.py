@@ -8,8 +8,28 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from gateway.config import UpstreamSettings
+from gateway.config import Settings, UpstreamSettings
+from gateway.relay import processing
+from gateway.scanning import build_scanner
 from tests.e2e.conftest import free_port
+
+PIPELINE_INTERNAL_DOMAIN = "riverside-carers.example.org"
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[processing.Pipeline]:
+    """A scanning worker's pipeline with a real scanner (the model loaded once for every
+    module that asks), for the organisation at ``PIPELINE_INTERNAL_DOMAIN``."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("pipeline"),
+        organisation={
+            "name": "Riverside Carers' Centre",
+            "internal_domains": [PIPELINE_INTERNAL_DOMAIN],
+        },
+        relay={"node": "relay-1", "hostname": f"relay.{PIPELINE_INTERNAL_DOMAIN}"},
+    )
+    with build_scanner(extraction_workers=1) as scanner:
+        yield processing.Pipeline.from_settings(settings, scanner)
 
 
 @dataclass

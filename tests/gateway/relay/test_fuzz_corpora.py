@@ -16,10 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config import Settings
 from gateway.relay import processing, spool
 from gateway.relay.models import Outcome
-from gateway.scanning import build_scanner
 from tests.scanner.redaction_pipeline import key
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -152,18 +150,6 @@ def _clear_texts(copy: bytes) -> Iterator[str]:
             with contextlib.suppress(binascii.Error, ValueError):
                 yield base64.b64decode(b"".join(run)).decode("utf-8", "replace")
             run = []
-
-
-@pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[processing.Pipeline]:
-    folder: Path = tmp_path_factory.mktemp("fuzz")
-    settings = Settings(
-        data_dir=folder,
-        organisation={"name": "Riverside Carers' Centre", "internal_domains": [INTERNAL]},
-        relay={"node": "relay-1", "hostname": f"relay.{INTERNAL}"},
-    )
-    with build_scanner(extraction_workers=1) as scanner:
-        yield processing.Pipeline.from_settings(settings, scanner)
 
 
 def test_damaged_real_messages_never_release_what_had_to_go(pipeline: processing.Pipeline):

@@ -1,19 +1,15 @@
 """A stored message through a scanning worker's pipeline: handed over as just received, or
 read back by its id, and recorded only while this node still holds it."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 
-from gateway.config import Settings
 from gateway.relay import processing, spool
 from gateway.relay.delivery import Outbound
 from gateway.relay.models import Delivery, Message, MessageState, Outcome
-from gateway.scanning import build_scanner
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
@@ -31,18 +27,6 @@ MESSAGE = {
     "content": CONTENT,
     "client_address": "127.0.0.1",
 }
-
-
-@pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[processing.Pipeline]:
-    folder: Path = tmp_path_factory.mktemp("pipeline")
-    settings = Settings(
-        data_dir=folder,
-        organisation={"name": "Riverside Carers' Centre", "internal_domains": [INTERNAL]},
-        relay={"node": "relay-1", "hostname": f"relay.{INTERNAL}"},
-    )
-    with build_scanner(extraction_workers=1) as scanner:
-        yield processing.Pipeline.from_settings(settings, scanner)
 
 
 def _received(pipeline: processing.Pipeline) -> spool.Received:

@@ -2,15 +2,11 @@
 holding special category data is decoded, and the message is not released to a stranger."""
 
 import base64
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from gateway.config import Settings
 from gateway.relay import processing, spool
 from gateway.relay.models import Outcome
-from gateway.scanning import build_scanner
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +17,6 @@ CASE_NOTES = (
     "Amina Okafor, NHS number 943 476 5919, date of birth 14/03/2012, "
     "is subject to a child protection plan."
 )
-
-
-@pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[processing.Pipeline]:
-    folder: Path = tmp_path_factory.mktemp("pipeline")
-    settings = Settings(
-        data_dir=folder,
-        organisation={"name": "Riverside Carers' Centre", "internal_domains": [INTERNAL]},
-        relay={"node": "relay-1", "hostname": f"relay.{INTERNAL}"},
-    )
-    with build_scanner(extraction_workers=1) as scanner:
-        yield processing.Pipeline.from_settings(settings, scanner)
 
 
 def _message(first_line: bytes) -> bytes:
