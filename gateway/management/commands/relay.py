@@ -71,6 +71,22 @@ def relay_settings(options: dict[str, Any]) -> Settings:
     return settings.model_copy(update={"relay": relay})
 
 
+def _key_for_what_is_stored(settings: Settings) -> None:
+    """Refuse to start without the key file when the database already holds messages sealed
+    with one: a new key would be made, and every stored or held message would stay sealed
+    for good (a database restored without its key, a key_file setting gone wrong)."""
+    from gateway.relay.models import Message
+    from gateway.relay.processing import key_file
+
+    path = key_file(settings)
+    if path.exists() or not Message.objects.exists():
+        return
+    raise StartupError(
+        f"the key file {path} is missing, but the database holds messages sealed with a key: "
+        "restore the key file (it is kept apart from database backups) or set relay.key_file"
+    )
+
+
 async def serve(settings: Settings, *, create: bool = False, announce: bool = False) -> None:
     """Run the relay until SIGTERM or SIGINT, then stop it cleanly (it exits 0); problems
     the operator can fix (configuration, database, key, port, TLS files) stop it with one
@@ -81,6 +97,7 @@ async def serve(settings: Settings, *, create: bool = False, announce: bool = Fa
     try:
         await asyncio.to_thread(ensure_schema, create=create)
         log.info("database: %s", await asyncio.to_thread(database_description))
+        await asyncio.to_thread(_key_for_what_is_stored, settings)
         service = RelayService(settings)
     except (SealingError, RulesError, ConfigError) as exc:
         raise StartupError(str(exc)) from None
