@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from gateway.config import load_settings
 from scanner.detect.engine import Detector
 from scanner.detect.rules import load_rules
+from scanner.extract import UnsupportedType, named_unscannable
 from scanner.sandbox import ExtractionPool
-from scanner.scanning import Scanner
+from scanner.scanning import Scanner, ScanResult
 
 
 def build_scanner(extraction_workers: int = 1) -> Scanner:
@@ -27,3 +29,20 @@ def build_scanner(extraction_workers: int = 1) -> Scanner:
     )
     pool = ExtractionPool(settings.limits, detector=make_detector, max_workers=extraction_workers)
     return Scanner(pool)
+
+
+def scan_named_file(scanner: Scanner, path: Path) -> ScanResult:
+    """Scan one file as ``confide scan`` and ``confide check`` read it: a file whose name
+    promises a document it cannot be (an empty ``.pdf``, a ``.docx`` that is a broken zip)
+    is unscannable, not unsupported or clean. Raises ``UnsupportedType`` or ``OSError``
+    otherwise, as ``Scanner.scan_file`` does."""
+    size = path.stat().st_size
+    try:
+        result = scanner.scan_file(path)
+    except UnsupportedType as exc:
+        instead = named_unscannable(path.name, size, exc)
+        if instead is None:
+            raise
+        return ScanResult(instead, ())
+    instead = named_unscannable(path.name, size, result.extraction)
+    return result if instead is None else ScanResult(instead, ())

@@ -127,3 +127,19 @@ def test_bad_input_is_one_line_and_status_2(site: Path, args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_damaged_document_gets_a_verdict_like_any_unscannable_item(site: Path):
+    """A truncated .docx is read as confide scan reads it: unscannable, so held for an
+    outside recipient and released to a colleague, not refused as an unsupported type."""
+    damaged = site / "damaged.docx"
+    damaged.write_bytes((EXAMPLES / "case-notes.docx").read_bytes()[:1500])
+    colleague = "colleague@riverside-carers.example.org"
+    result = confide(
+        "check", "--from", SENDER, "--to", colleague, "--to", "x@y.example", "--json",
+        str(damaged), cwd=site,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    verdicts = json.loads(result.stdout)["verdicts"]
+    assert verdicts["x@y.example"]["action"] == "hold"
+    assert verdicts[colleague]["action"] == "release"

@@ -17,7 +17,7 @@ from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
-from gateway.scanning import build_scanner
+from gateway.scanning import build_scanner, scan_named_file
 from scanner import identifiers
 from scanner.attribution import Sender
 from scanner.decision import MatcherCache, Organisation, judge
@@ -71,7 +71,7 @@ class Command(ConfideCommand):
         book = DjangoConsentBook()
         with build_scanner() as scanner:
             try:
-                result = scanner.scan_file(path)
+                result = scan_named_file(scanner, path)
             except UnsupportedType as exc:
                 raise _BadInput(f"{path}: {exc}") from None
             except OSError as exc:

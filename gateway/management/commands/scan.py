@@ -13,10 +13,10 @@ from django.core.management.base import CommandParser
 
 from gateway.config import load_settings
 from gateway.management.command import ConfideCommand
-from gateway.scanning import build_scanner
-from scanner.extract import UnsupportedType, named_unscannable, ocr_missing_warning
+from gateway.scanning import build_scanner, scan_named_file
+from scanner.extract import UnsupportedType, ocr_missing_warning
 from scanner.policy.rules import load_policy
-from scanner.scanning import Scanner, ScanResult
+from scanner.scanning import ScanResult
 
 log = logging.getLogger("confide.scan")
 
@@ -52,7 +52,7 @@ class Command(ConfideCommand):
         with build_scanner() as scanner:
             for path in files:
                 try:
-                    result = self._scan(scanner, path)
+                    result = scan_named_file(scanner, path)
                 except UnsupportedType as exc:
                     self.stderr.write(f"confide scan: {path}: {exc}")
                     failed = True
@@ -66,19 +66,6 @@ class Command(ConfideCommand):
                 self._print(path, result, as_json=options["json"])
         if failed:
             raise SystemExit(2)
-
-    def _scan(self, scanner: Scanner, path: Path) -> ScanResult:
-        """Scan one file; one whose name promises a document it cannot be is unscannable."""
-        size = path.stat().st_size
-        try:
-            result = scanner.scan_file(path)
-        except UnsupportedType as exc:
-            instead = named_unscannable(path.name, size, exc)
-            if instead is None:
-                raise
-            return ScanResult(instead, ())
-        instead = named_unscannable(path.name, size, result.extraction)
-        return result if instead is None else ScanResult(instead, ())
 
     def _files(self, paths: list[str]) -> Iterator[Path | str]:
         """Each file named, or found under a named directory; a string for each error."""
@@ -118,8 +105,10 @@ class Command(ConfideCommand):
         self.stdout.write(f"{path}")
         if result.extraction.unscannable_reason:
             self.stdout.write(f"  UNSCANNABLE: {result.extraction.unscannable_reason}")
-        if not result.findings:
+        if not result.findings and not result.extraction.unscannable:
             self.stdout.write("  no personal data found")
+        elif not result.findings:
+            self.stdout.write("  nothing found in what could be read")
         for f in result.findings:
             segment = segments[f.segment]
             start, end = segment.from_source(f.start, f.end)
