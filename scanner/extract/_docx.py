@@ -142,7 +142,27 @@ def read_docx(data: bytes, context: ExtractionContext) -> None:
         if reason is not None:
             context.unscannable(f"{context.here('the document')} was not opened: {reason}")
             return
+        twice = _duplicate_name(archive)
+        if twice is not None:
+            who = context.here("the document")
+            context.unscannable(f"damaged Word document: {who} holds two parts named '{twice}'")
+            return
         _Package(archive, context).read()
+
+
+def _duplicate_name(archive: zipfile.ZipFile) -> str | None:
+    """An entry name the zip holds twice, letter case aside, or ``None``.
+
+    Python's zipfile reads only the last of two same-named entries and Word may pick either,
+    so the one not read could carry anything out unseen.
+    """
+    seen: set[str] = set()
+    for info in archive.infolist():
+        folded = info.filename.casefold()
+        if folded in seen:
+            return info.filename
+        seen.add(folded)
+    return None
 
 
 class _Package:

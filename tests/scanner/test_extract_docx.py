@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+import warnings
 import zipfile
 
 import docx
@@ -398,3 +399,31 @@ def test_damaged_docx(entries: dict[str, bytes], reason: str | None) -> None:
     extraction = extract(buffer.getvalue(), LIMITS)
     assert extraction.unscannable == ((reason,) if reason else ())
     assert all("root:" not in s.text for s in extraction.segments)
+
+
+def _with_entry(data: bytes, name: str, content: bytes) -> bytes:
+    """A saved .docx with one more raw zip entry appended (a same name is kept twice)."""
+    output = io.BytesIO(data)
+    with zipfile.ZipFile(output, "a") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of a duplicate name, and writes it
+        archive.writestr(name, content)
+    return output.getvalue()
+
+
+def _document(text: str) -> bytes:
+    return (
+        f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        "</w:body></w:document>"
+    ).encode()
+
+
+@pytest.mark.parametrize("second", ["word/document.xml", "word/Document.xml"])
+def test_docx_with_two_parts_of_one_name_is_unscannable(second: str) -> None:
+    """A zip holding a name twice (case aside) is refused: only one copy would be read."""
+    first = _small_docx("First copy: Jane Smith 07700 900123")
+    data = _with_entry(first, second, _document("Second copy: nothing"))
+    extraction = extract(data, LIMITS)
+    assert extraction.unscannable == (
+        f"damaged Word document: the document holds two parts named '{second}'",
+    )
+    assert all("Jane" not in reason for reason in extraction.unscannable)
