@@ -25,6 +25,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from scanner.extract._context import ExtractionContext
+from scanner.extract._decode import decode_text
 from scanner.limits import MIB, ScanLimits
 
 # Word writes two namespaces: Transitional (almost every file) and Strict.
@@ -46,6 +47,26 @@ _RATIO_CHECKED_FROM_BYTES = 1 * MIB
 # bound as a PDF page's).
 _SCAN_MAX_LETTERS = 16
 _MEDIA_FOLDER = "word/media/"
+_CONTENT_TYPES_ENTRY = "[Content_Types].xml"
+# Entries the fallback reader leaves alone: images, fonts and embedded objects (those are read
+# through the dispatcher above), and macros (binary; a macro-enabled document is its own rule).
+_BINARY_FOLDERS = (_MEDIA_FOLDER, "word/fonts/", "word/embeddings/", "docProps/thumbnail")
+_BINARY_EXTENSIONS = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".emf",
+    ".wmf",
+    ".svg",
+    ".odttf",
+    ".ttf",
+    ".otf",
+    ".fntdata",
+)
 
 # No DTDs, no entity expansion, no network; lxml's default size and depth limits stay on.
 _XML_PARSER = etree.XMLParser(
@@ -87,6 +108,7 @@ _SECTION = _w("sectPr")
 _HEADER_REFERENCE = _w("headerReference", "footerReference")
 _FOOTNOTE = _w("footnote", "endnote")
 _COMMENT = _w("comment")
+_CONTROL_NAMES = _w("alias", "tag")  # a content control's title and tag
 _PICTURE_PROPERTIES = frozenset(
     f"{{{namespace}}}docPr"
     for namespace in (
@@ -173,6 +195,8 @@ class _Package:
         self.context = context
         self.content_types = _content_types(archive)
         self.names = {info.filename for info in archive.infolist()}
+        # Entries opened so far; every other entry is read by the fallback at the end.
+        self.opened: set[str] = {_CONTENT_TYPES_ENTRY}
         # Header and footer entries, named for where the document uses them.
         self.story_names: dict[str, str] = {}
         self.body_letters = 0
@@ -190,7 +214,10 @@ class _Package:
         for number, name in enumerate(embedded, 1):
             place = f"embedded object {number} '{posixpath.basename(name)}'"
             with self.context.reading(place):
-                self.context.nested(self.archive.read(name), place)
+                self.context.nested(self.read_bytes(name), place)
+        for name in sorted(self.names - self.opened):
+            with self.context.reading(f"part {name}"):
+                self.read_unknown(name)
         if any(name.startswith(_MEDIA_FOLDER) for name in self.names):
             self.report_scan()
 
@@ -227,7 +254,28 @@ class _Package:
         yield "custom-properties+xml", self.read_custom_properties
 
     def xml(self, name: str) -> etree._Element:
-        return etree.fromstring(self.archive.read(name), parser=_XML_PARSER)
+        return etree.fromstring(self.read_bytes(name), parser=_XML_PARSER)
+
+    def read_bytes(self, name: str) -> bytes:
+        self.opened.add(name)
+        return self.archive.read(name)
+
+    def read_unknown(self, name: str) -> None:
+        """An entry no reader above opened: its text if it is XML or text; media is skipped.
+
+        Anything can sit in a zip beside the parts Word uses (custom XML data, a stray text
+        file, an unreferenced copy of a part), and it travels with the document all the same.
+        """
+        if name.startswith(_BINARY_FOLDERS) or name.lower().endswith(_BINARY_EXTENSIONS):
+            return
+        data = self.read_bytes(name)
+        try:
+            text = _xml_values(etree.fromstring(data, parser=_XML_PARSER))
+        except etree.XMLSyntaxError:
+            text = decode_text(data)
+            if _looks_binary(text):
+                return
+        self.context.add_text(text, f"part {name}")
 
     def header_names(self, main: str) -> dict[str, str]:
         """Entry names of headers and footers, mapped to where the document uses them."""
@@ -280,7 +328,7 @@ class _Package:
         for number, chunk in enumerate(chunks, 1):
             place = f"imported chunk {number} '{posixpath.basename(chunk)}'"
             with self.context.reading(place):
-                self.context.nested(self.archive.read(chunk), place)
+                self.context.nested(self.read_bytes(chunk), place)
 
     def read_story(self, name: str) -> None:
         unused = f"{posixpath.splitext(posixpath.basename(name))[0]} (not used by any section)"
@@ -335,6 +383,8 @@ class _Package:
         codes = ["".join(_all_text(code) for code in root.iter(*_FIELD_CODE))]
         codes += [_attribute(f, _W_NAMESPACES, "instr") or "" for f in root.iter(*_SIMPLE_FIELD)]
         add("\n".join(c.strip() for c in codes if c.strip()), location, "field codes")
+        controls = [_attribute(c, _W_NAMESPACES, "val") or "" for c in root.iter(*_CONTROL_NAMES)]
+        add("\n".join(c for c in controls if c.strip()), location, "content controls")
         pictures = root.iter(*_PICTURE_PROPERTIES)
         descriptions = [p.get(a) or "" for p in pictures for a in ("descr", "title")]
         add("\n".join(d for d in descriptions if d.strip()), location, "image descriptions")
@@ -385,7 +435,7 @@ def _deletions(root: etree._Element) -> Iterator[str]:
 def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
     """Entry name (no leading slash) or ``*.ext`` to content type, from [Content_Types].xml."""
     try:
-        root = etree.fromstring(archive.read("[Content_Types].xml"), parser=_XML_PARSER)
+        root = etree.fromstring(archive.read(_CONTENT_TYPES_ENTRY), parser=_XML_PARSER)
     except Exception:  # noqa: BLE001 - a missing or broken list: classify by name alone
         return {}
     found: dict[str, str] = {}
@@ -394,6 +444,21 @@ def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
     for override in root.iter(f"{{{_CONTENT_TYPES}}}Override"):
         found[(override.get("PartName") or "").lstrip("/")] = override.get("ContentType") or ""
     return found
+
+
+def _xml_values(root: etree._Element) -> str:
+    """Every distinct text node, comment and attribute value under ``root``, one per line."""
+    values: list[str] = []
+    for element in root.iter():
+        values += [element.text or "", *element.attrib.values(), element.tail or ""]
+    # Each value once: style and numbering parts repeat the same few tokens thousands of times.
+    return "\n".join(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _looks_binary(text: str) -> bool:
+    """Whether decoded bytes are mostly not text (control characters other than spacing)."""
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+    return controls > len(text) // 100
 
 
 def _attribute(element: etree._Element, namespaces: tuple[str, ...], name: str) -> str | None:
