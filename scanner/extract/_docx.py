@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -108,6 +109,13 @@ _SECTION = _w("sectPr")
 _HEADER_REFERENCE = _w("headerReference", "footerReference")
 _FOOTNOTE = _w("footnote", "endnote")
 _COMMENT = _w("comment")
+# Attribute values the fallback reader leaves out, as they are markup, not anyone's text:
+# font names and scripts (named from the fonts installed, shown nowhere), namespace prefixes
+# a reader may ignore, shape formulas, and hex colours and revision ids (six or eight hex
+# digits with a letter among them, so a number of digits alone is still read).
+_FONT_ELEMENTS = frozenset({"font", "altName", "latin", "ea", "cs", "sym", "rFonts"})
+_MARKUP_ATTRIBUTES = frozenset({"Ignorable", "ProcessContent", "MustUnderstand", "script", "fmla"})
+_COLOUR_OR_ID = re.compile(r"(?=[0-9A-Fa-f]*[A-Fa-f])(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
 _CONTROL_NAMES = _w("alias", "tag")  # a content control's title and tag
 _PICTURE_PROPERTIES = frozenset(
     f"{{{namespace}}}docPr"
@@ -450,7 +458,15 @@ def _xml_values(root: etree._Element) -> str:
     """Every distinct text node, comment and attribute value under ``root``, one per line."""
     values: list[str] = []
     for element in root.iter():
-        values += [element.text or "", *element.attrib.values(), element.tail or ""]
+        values += [element.text or "", element.tail or ""]
+        if isinstance(element.tag, str) and etree.QName(element).localname in _FONT_ELEMENTS:
+            continue
+        for attribute, value in element.attrib.items():
+            text = value if isinstance(value, str) else value.decode()
+            if etree.QName(attribute).localname not in _MARKUP_ATTRIBUTES and not (
+                _COLOUR_OR_ID.fullmatch(text)
+            ):
+                values.append(text)
     # Each value once: style and numbering parts repeat the same few tokens thousands of times.
     return "\n".join(dict.fromkeys(v.strip() for v in values if v.strip()))
 

@@ -450,6 +450,7 @@ def stray() -> Extraction:
         b"</Properties>",
         "word/notes_extra.xml": f"<w:hdr {_NAMESPACES}><w:p><w:r><w:t>Ward 7, bed 3"
         "</w:t></w:r></w:p></w:hdr>".encode(),
+        "customXml/item8.xml": b'<c born="19800102" colour="1F497D" rsid="00A1B2C3"/>',
         "secret.txt": "Password for John Carter: hunter2".encode("utf-16"),
         "word/media/blob.dat": bytes(range(256)) * 4,
     }
@@ -464,6 +465,7 @@ def stray() -> Extraction:
         ("part docProps/custom.xml", "Fatima Khan"),
         ("part word/notes_extra.xml", "Ward 7, bed 3"),
         ("part secret.txt", "Password for John Carter"),
+        ("part customXml/item8.xml", "19800102"),
         ("body / content controls", "Client Jane Smith\nNHS 485 777 3456"),
     ],
 )
@@ -474,6 +476,11 @@ def test_docx_entries_no_reader_opens_are_read(
     texts = _texts(stray)
     assert location in texts, sorted(texts)
     assert expected in texts[location]
+
+
+def test_docx_colours_and_revision_ids_are_left_out(stray: Extraction) -> None:
+    """Hex colours and revision ids in attributes are markup, not text to scan."""
+    assert _texts(stray)["part customXml/item8.xml"] == "19800102"
 
 
 def test_docx_media_is_not_read_as_text(stray: Extraction) -> None:
