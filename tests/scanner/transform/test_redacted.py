@@ -261,3 +261,25 @@ def test_encoded_line_break_in_subject_cannot_add_a_header(subject: str) -> None
     assert names.count(b"subject") == 1
     assert b"bcc" not in names
     assert "Amina" not in str(parsed["Subject"])
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("customXml/item7.xml", "<client><first>Amina</first> <last>Okafor</last></client>"),
+        ("secret.txt", "Client: Amina Okafor"),
+    ],
+)
+def test_docx_value_in_a_part_word_ignores_is_never_released(name: str, content: str) -> None:
+    """A value the rewrite cannot reach (custom XML, a stray file) makes the copy refused."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        source = zipfile.ZipFile(io.BytesIO(docx_bytes("Client: Amina Okafor")))
+        for info in source.infolist():
+            archive.writestr(info, source.read(info))
+        archive.writestr(name, content)
+    attachments = ((output.getvalue(), "application", "octet-stream", "notes.docx"),)
+    with pytest.raises(TransformError, match="would need redaction") as error:
+        redacted(raw(message(attachments=attachments)), [NAME])
+    assert f"part {name}" in str(error.value)
+    assert "okafor" not in str(error.value).lower()
