@@ -10,7 +10,11 @@ every section, footnotes and endnotes, comments and their authors, text boxes (D
 VML), tracked deletions (insertions are part of the text), field codes, external link targets,
 image descriptions (alt text), the glossary (building blocks), core, extended and custom
 properties, and embedded objects and imported chunks (read through the dispatcher like
-attachments). Images themselves are not read: a document with images and (almost) no text in
+attachments), content-control titles and tags. Every other zip entry that is XML or text
+(custom XML data, an unreferenced part, a stray file) is read too, as one segment per entry:
+its text nodes and attribute values, less font names, hex colours and such markup. A zip that
+holds one name twice (letter case aside) is refused, as only one copy would be read. Images
+themselves are not read: a document with images and (almost) no text in
 its body is probably a scanned page, and is reported, as a PDF page like it is.
 """
 
