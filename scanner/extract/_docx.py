@@ -10,7 +10,11 @@ every section, footnotes and endnotes, comments and their authors, text boxes (D
 VML), tracked deletions (insertions are part of the text), field codes, external link targets,
 image descriptions (alt text), the glossary (building blocks), core, extended and custom
 properties, and embedded objects and imported chunks (read through the dispatcher like
-attachments). Images themselves are not read: a document with images and (almost) no text in
+attachments), content-control titles and tags. Every other zip entry that is XML or text
+(custom XML data, an unreferenced part, a stray file) is read too, as one segment per entry:
+its text nodes and attribute values, less font names, hex colours and such markup. A zip that
+holds one name twice (letter case aside) is refused, as only one copy would be read. Images
+themselves are not read: a document with images and (almost) no text in
 its body is probably a scanned page, and is reported, as a PDF page like it is.
 """
 
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -25,6 +30,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from scanner.extract._context import ExtractionContext
+from scanner.extract._decode import decode_text
 from scanner.limits import MIB, ScanLimits
 
 # Word writes two namespaces: Transitional (almost every file) and Strict.
@@ -46,6 +52,26 @@ _RATIO_CHECKED_FROM_BYTES = 1 * MIB
 # bound as a PDF page's).
 _SCAN_MAX_LETTERS = 16
 _MEDIA_FOLDER = "word/media/"
+_CONTENT_TYPES_ENTRY = "[Content_Types].xml"
+# Entries the fallback reader leaves alone: images, fonts and embedded objects (those are read
+# through the dispatcher above), and macros (binary; a macro-enabled document is its own rule).
+_BINARY_FOLDERS = (_MEDIA_FOLDER, "word/fonts/", "word/embeddings/", "docProps/thumbnail")
+_BINARY_EXTENSIONS = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".emf",
+    ".wmf",
+    ".svg",
+    ".odttf",
+    ".ttf",
+    ".otf",
+    ".fntdata",
+)
 
 # No DTDs, no entity expansion, no network; lxml's default size and depth limits stay on.
 _XML_PARSER = etree.XMLParser(
@@ -87,6 +113,14 @@ _SECTION = _w("sectPr")
 _HEADER_REFERENCE = _w("headerReference", "footerReference")
 _FOOTNOTE = _w("footnote", "endnote")
 _COMMENT = _w("comment")
+# Attribute values the fallback reader leaves out, as they are markup, not anyone's text:
+# font names and scripts (named from the fonts installed, shown nowhere), namespace prefixes
+# a reader may ignore, shape formulas, and hex colours and revision ids (six or eight hex
+# digits with a letter among them, so a number of digits alone is still read).
+_FONT_ELEMENTS = frozenset({"font", "altName", "latin", "ea", "cs", "sym", "rFonts"})
+_MARKUP_ATTRIBUTES = frozenset({"Ignorable", "ProcessContent", "MustUnderstand", "script", "fmla"})
+_COLOUR_OR_ID = re.compile(r"(?=[0-9A-Fa-f]*[A-Fa-f])(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
+_CONTROL_NAMES = _w("alias", "tag")  # a content control's title and tag
 _PICTURE_PROPERTIES = frozenset(
     f"{{{namespace}}}docPr"
     for namespace in (
@@ -142,7 +176,27 @@ def read_docx(data: bytes, context: ExtractionContext) -> None:
         if reason is not None:
             context.unscannable(f"{context.here('the document')} was not opened: {reason}")
             return
+        twice = _duplicate_name(archive)
+        if twice is not None:
+            who = context.here("the document")
+            context.unscannable(f"damaged Word document: {who} holds two parts named '{twice}'")
+            return
         _Package(archive, context).read()
+
+
+def _duplicate_name(archive: zipfile.ZipFile) -> str | None:
+    """An entry name the zip holds twice, letter case aside, or ``None``.
+
+    Python's zipfile reads only the last of two same-named entries and Word may pick either,
+    so the one not read could carry anything out unseen.
+    """
+    seen: set[str] = set()
+    for info in archive.infolist():
+        folded = info.filename.casefold()
+        if folded in seen:
+            return info.filename
+        seen.add(folded)
+    return None
 
 
 class _Package:
@@ -153,6 +207,8 @@ class _Package:
         self.context = context
         self.content_types = _content_types(archive)
         self.names = {info.filename for info in archive.infolist()}
+        # Entries opened so far; every other entry is read by the fallback at the end.
+        self.opened: set[str] = {_CONTENT_TYPES_ENTRY}
         # Header and footer entries, named for where the document uses them.
         self.story_names: dict[str, str] = {}
         self.body_letters = 0
@@ -170,7 +226,10 @@ class _Package:
         for number, name in enumerate(embedded, 1):
             place = f"embedded object {number} '{posixpath.basename(name)}'"
             with self.context.reading(place):
-                self.context.nested(self.archive.read(name), place)
+                self.context.nested(self.read_bytes(name), place)
+        for name in sorted(self.names - self.opened):
+            with self.context.reading(f"part {name}"):
+                self.read_unknown(name)
         if any(name.startswith(_MEDIA_FOLDER) for name in self.names):
             self.report_scan()
 
@@ -207,7 +266,28 @@ class _Package:
         yield "custom-properties+xml", self.read_custom_properties
 
     def xml(self, name: str) -> etree._Element:
-        return etree.fromstring(self.archive.read(name), parser=_XML_PARSER)
+        return etree.fromstring(self.read_bytes(name), parser=_XML_PARSER)
+
+    def read_bytes(self, name: str) -> bytes:
+        self.opened.add(name)
+        return self.archive.read(name)
+
+    def read_unknown(self, name: str) -> None:
+        """An entry no reader above opened: its text if it is XML or text; media is skipped.
+
+        Anything can sit in a zip beside the parts Word uses (custom XML data, a stray text
+        file, an unreferenced copy of a part), and it travels with the document all the same.
+        """
+        if name.startswith(_BINARY_FOLDERS) or name.lower().endswith(_BINARY_EXTENSIONS):
+            return
+        data = self.read_bytes(name)
+        try:
+            text = _xml_values(etree.fromstring(data, parser=_XML_PARSER))
+        except etree.XMLSyntaxError:
+            text = decode_text(data)
+            if _looks_binary(text):
+                return
+        self.context.add_text(text, f"part {name}")
 
     def header_names(self, main: str) -> dict[str, str]:
         """Entry names of headers and footers, mapped to where the document uses them."""
@@ -260,7 +340,7 @@ class _Package:
         for number, chunk in enumerate(chunks, 1):
             place = f"imported chunk {number} '{posixpath.basename(chunk)}'"
             with self.context.reading(place):
-                self.context.nested(self.archive.read(chunk), place)
+                self.context.nested(self.read_bytes(chunk), place)
 
     def read_story(self, name: str) -> None:
         unused = f"{posixpath.splitext(posixpath.basename(name))[0]} (not used by any section)"
@@ -315,6 +395,8 @@ class _Package:
         codes = ["".join(_all_text(code) for code in root.iter(*_FIELD_CODE))]
         codes += [_attribute(f, _W_NAMESPACES, "instr") or "" for f in root.iter(*_SIMPLE_FIELD)]
         add("\n".join(c.strip() for c in codes if c.strip()), location, "field codes")
+        controls = [_attribute(c, _W_NAMESPACES, "val") or "" for c in root.iter(*_CONTROL_NAMES)]
+        add("\n".join(c for c in controls if c.strip()), location, "content controls")
         pictures = root.iter(*_PICTURE_PROPERTIES)
         descriptions = [p.get(a) or "" for p in pictures for a in ("descr", "title")]
         add("\n".join(d for d in descriptions if d.strip()), location, "image descriptions")
@@ -365,7 +447,7 @@ def _deletions(root: etree._Element) -> Iterator[str]:
 def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
     """Entry name (no leading slash) or ``*.ext`` to content type, from [Content_Types].xml."""
     try:
-        root = etree.fromstring(archive.read("[Content_Types].xml"), parser=_XML_PARSER)
+        root = etree.fromstring(archive.read(_CONTENT_TYPES_ENTRY), parser=_XML_PARSER)
     except Exception:  # noqa: BLE001 - a missing or broken list: classify by name alone
         return {}
     found: dict[str, str] = {}
@@ -374,6 +456,29 @@ def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
     for override in root.iter(f"{{{_CONTENT_TYPES}}}Override"):
         found[(override.get("PartName") or "").lstrip("/")] = override.get("ContentType") or ""
     return found
+
+
+def _xml_values(root: etree._Element) -> str:
+    """Every distinct text node, comment and attribute value under ``root``, one per line."""
+    values: list[str] = []
+    for element in root.iter():
+        values += [element.text or "", element.tail or ""]
+        if isinstance(element.tag, str) and etree.QName(element).localname in _FONT_ELEMENTS:
+            continue
+        for attribute, value in element.attrib.items():
+            text = value if isinstance(value, str) else value.decode()
+            if etree.QName(attribute).localname not in _MARKUP_ATTRIBUTES and not (
+                _COLOUR_OR_ID.fullmatch(text)
+            ):
+                values.append(text)
+    # Each value once: style and numbering parts repeat the same few tokens thousands of times.
+    return "\n".join(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _looks_binary(text: str) -> bool:
+    """Whether decoded bytes are mostly not text (control characters other than spacing)."""
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+    return controls > len(text) // 100
 
 
 def _attribute(element: etree._Element, namespaces: tuple[str, ...], name: str) -> str | None:

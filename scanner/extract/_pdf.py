@@ -1,4 +1,5 @@
-"""PDF documents with pypdf: page text, annotations, form fields, metadata, embedded files.
+"""PDF documents with pypdf: page text, annotations, bookmarks (outline), page labels, form
+fields, metadata, embedded files.
 
 pypdf's own decompression limits are set from ``ScanLimits.max_pdf_stream_bytes`` for the
 duration of the read. An encrypted PDF is opened with the empty password: that is how files
@@ -26,6 +27,8 @@ from scanner.limits import ScanLimits
 # scan: scanners and converters often add a word or two ("Background", a page number) to an
 # image of the page, and the image is what holds the content.
 _SCAN_MAX_LETTERS = 16
+# Bookmarks and page labels read at most (a bound on the work for a hostile file).
+_MAX_OUTLINE_ITEMS = 10_000
 _INFO_SKIPPED = frozenset({"/CreationDate", "/ModDate", "/Trapped"})
 _XMP_FIELDS = {
     "dc_title": "title",
@@ -60,6 +63,10 @@ def read_pdf(data: bytes, context: ExtractionContext) -> None:
             _read_xmp(reader, context)
         with context.reading("pages"):
             _read_pages(reader, context)
+        with context.reading("outline"):
+            _read_outline(reader, context)
+        with context.reading("page labels"):
+            _read_page_labels(reader, context)
         with context.reading("form fields"):
             _read_form_fields(reader, context)
         with context.reading("embedded files"):
@@ -192,6 +199,27 @@ def _read_annotations(page: PageObject, context: ExtractionContext) -> None:
         if isinstance(action, DictionaryObject):
             pieces.append(_string(action, "/URI"))
         context.add_text("\n".join(p for p in pieces if p), f"annotation {number}")
+
+
+def _read_outline(reader: PdfReader, context: ExtractionContext) -> None:
+    """The bookmark titles, one per line, however deep they nest."""
+    titles: list[str] = []
+    pending: list[Any] = [reader.outline]
+    while pending and len(titles) < _MAX_OUTLINE_ITEMS:
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(reversed(item))
+        else:
+            titles.append(str(getattr(item, "title", "") or ""))
+    context.add_text("\n".join(t for t in titles if t.strip()), "outline")
+
+
+def _read_page_labels(reader: PdfReader, context: ExtractionContext) -> None:
+    """The labels a viewer shows for page numbers, when the document sets its own."""
+    if "/PageLabels" not in reader.root_object:
+        return
+    labels = dict.fromkeys(reader.page_labels[:_MAX_OUTLINE_ITEMS])
+    context.add_text("\n".join(label for label in labels if label.strip()), "page labels")
 
 
 def _read_form_fields(reader: PdfReader, context: ExtractionContext) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+import warnings
 import zipfile
 
 import docx
@@ -398,3 +399,103 @@ def test_damaged_docx(entries: dict[str, bytes], reason: str | None) -> None:
     extraction = extract(buffer.getvalue(), LIMITS)
     assert extraction.unscannable == ((reason,) if reason else ())
     assert all("root:" not in s.text for s in extraction.segments)
+
+
+def _with_entry(data: bytes, name: str, content: bytes) -> bytes:
+    """A saved .docx with one more raw zip entry appended (a same name is kept twice)."""
+    output = io.BytesIO(data)
+    with zipfile.ZipFile(output, "a") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of a duplicate name, and writes it
+        archive.writestr(name, content)
+    return output.getvalue()
+
+
+def _document(text: str) -> bytes:
+    return (
+        f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        "</w:body></w:document>"
+    ).encode()
+
+
+@pytest.mark.parametrize("second", ["word/document.xml", "word/Document.xml"])
+def test_docx_with_two_parts_of_one_name_is_unscannable(second: str) -> None:
+    """A zip holding a name twice (case aside) is refused: only one copy would be read."""
+    first = _small_docx("First copy: Jane Smith 07700 900123")
+    data = _with_entry(first, second, _document("Second copy: nothing"))
+    extraction = extract(data, LIMITS)
+    assert extraction.unscannable == (
+        f"damaged Word document: the document holds two parts named '{second}'",
+    )
+    assert all("Jane" not in reason for reason in extraction.unscannable)
+
+
+CONTENT_CONTROL = f"""<w:sdt {_NAMESPACES}>
+  <w:sdtPr><w:alias w:val="Client Jane Smith"/><w:tag w:val="NHS 485 777 3456"/></w:sdtPr>
+  <w:sdtContent><w:p><w:r><w:t>Shown text</w:t></w:r></w:p></w:sdtContent>
+</w:sdt>"""
+
+
+@pytest.fixture(scope="module")
+def stray() -> Extraction:
+    """A .docx with text in entries Word's own readers never open."""
+    document = docx.Document()
+    document.add_paragraph("Body text")
+    document.element.body.insert(0, parse_xml(CONTENT_CONTROL))
+    document.add_picture(_png())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    extra = {
+        "customXml/item9.xml": b'<client name="Amina Begum"><nhs>485 777 3456</nhs></client>',
+        "docProps/custom.xml": b"<Properties><property><lpwstr>Fatima Khan</lpwstr></property>"
+        b"</Properties>",
+        "word/notes_extra.xml": f"<w:hdr {_NAMESPACES}><w:p><w:r><w:t>Ward 7, bed 3"
+        "</w:t></w:r></w:p></w:hdr>".encode(),
+        "customXml/item8.xml": b'<c born="19800102" colour="1F497D" rsid="00A1B2C3"/>',
+        "secret.txt": "Password for John Carter: hunter2".encode("utf-16"),
+        "word/media/blob.dat": bytes(range(256)) * 4,
+    }
+    data = _rewrite(buffer.getvalue(), parts={}, relationships={}, extra=extra)
+    return extract(data, LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("part customXml/item9.xml", "Amina Begum\n485 777 3456"),
+        ("part docProps/custom.xml", "Fatima Khan"),
+        ("part word/notes_extra.xml", "Ward 7, bed 3"),
+        ("part secret.txt", "Password for John Carter"),
+        ("part customXml/item8.xml", "19800102"),
+        ("body / content controls", "Client Jane Smith\nNHS 485 777 3456"),
+    ],
+)
+def test_docx_entries_no_reader_opens_are_read(
+    stray: Extraction, location: str, expected: str
+) -> None:
+    """Every XML or text entry is read, as one segment per entry, tags and attributes too."""
+    texts = _texts(stray)
+    assert location in texts, sorted(texts)
+    assert expected in texts[location]
+
+
+def test_docx_colours_and_revision_ids_are_left_out(stray: Extraction) -> None:
+    """Hex colours and revision ids in attributes are markup, not text to scan."""
+    assert _texts(stray)["part customXml/item8.xml"] == "19800102"
+
+
+def test_docx_media_is_not_read_as_text(stray: Extraction) -> None:
+    """Images and other media stay with the existing rules: no segment, no reason."""
+    assert not any("word/media" in segment.location for segment in stray.segments)
+    assert stray.unscannable == ()
+
+
+def test_docx_main_part_in_another_case_is_read() -> None:
+    """A main part named ``word/Document.xml`` is read, though Word's name is lower case."""
+    source = zipfile.ZipFile(io.BytesIO(_small_docx("Jane Smith, 1 High Street")))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        for info in source.infolist():
+            name = info.filename.replace("word/document.xml", "word/Document.xml")
+            archive.writestr(name, source.read(info))
+    texts = _texts(extract(output.getvalue(), LIMITS))
+    assert "Jane Smith, 1 High Street" in "".join(texts.values()), sorted(texts)

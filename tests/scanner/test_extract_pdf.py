@@ -187,3 +187,23 @@ def test_truncated_pdf_does_not_raise() -> None:
     """A real PDF cut in half comes back as an extraction (pypdf may recover some of it)."""
     data = _pdf("Page one", "Page two")
     assert isinstance(extract(data[: len(data) // 2], LIMITS), Extraction)
+
+
+def test_pdf_bookmarks_and_page_labels_are_read() -> None:
+    """Outline titles, nested ones too, and custom page labels are read at their own places."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf("Page one", "Page two"))))
+    parent = writer.add_outline_item(title="Referral: Amina Begum", page_number=0)
+    writer.add_outline_item(title="NHS 485 777 3456", page_number=1, parent=parent)
+    writer.set_page_label(0, 1, prefix="Jane Smith-")
+    output = io.BytesIO()
+    writer.write(output)
+    texts = _texts(extract(output.getvalue(), LIMITS))
+    assert texts.get("outline") == "Referral: Amina Begum\nNHS 485 777 3456", sorted(texts)
+    assert "Jane Smith-" in texts.get("page labels", ""), sorted(texts)
+
+
+def test_pdf_without_page_labels_has_none() -> None:
+    """A PDF that sets no labels adds no page-number segment."""
+    texts = _texts(extract(_pdf("Page one"), LIMITS))
+    assert "page labels" not in texts
+    assert "outline" not in texts

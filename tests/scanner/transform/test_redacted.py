@@ -273,3 +273,25 @@ def test_a_value_in_two_subject_fields_is_removed_from_both() -> None:
     out = redacted(raw, [NHS])
     assert b"485 777 3456" not in out
     assert out.count(b"Subject: ") == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("customXml/item7.xml", "<client><first>Amina</first> <last>Okafor</last></client>"),
+        ("secret.txt", "Client: Amina Okafor"),
+    ],
+)
+def test_docx_value_in_a_part_word_ignores_is_never_released(name: str, content: str) -> None:
+    """A value the rewrite cannot reach (custom XML, a stray file) makes the copy refused."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        source = zipfile.ZipFile(io.BytesIO(docx_bytes("Client: Amina Okafor")))
+        for info in source.infolist():
+            archive.writestr(info, source.read(info))
+        archive.writestr(name, content)
+    attachments = ((output.getvalue(), "application", "octet-stream", "notes.docx"),)
+    with pytest.raises(TransformError, match="would need redaction") as error:
+        redacted(raw(message(attachments=attachments)), [NAME])
+    assert f"part {name}" in str(error.value)
+    assert "okafor" not in str(error.value).lower()
