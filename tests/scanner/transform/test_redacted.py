@@ -261,3 +261,15 @@ def test_encoded_line_break_in_subject_cannot_add_a_header(subject: str) -> None
     assert names.count(b"subject") == 1
     assert b"bcc" not in names
     assert "Amina" not in str(parsed["Subject"])
+
+
+@pytest.mark.parametrize(
+    "field", ["X-Original-Subject", "X-MS-Exchange-Organization-Subject", "Content-Description"]
+)
+def test_value_in_other_free_text_header_is_removed(field: str) -> None:
+    """A value in a header field a scan reads as text is rewritten, so none is left."""
+    built = message("Nothing here")
+    built[field] = "Referral: Amina Okafor"
+    result = redacted(raw(built), [NAME])
+    assert b"Okafor" not in result
+    assert parse(result)[field] == f"Referral: {GONE}"
