@@ -273,3 +273,13 @@ def test_value_in_other_free_text_header_is_removed(field: str) -> None:
     result = redacted(raw(built), [NAME])
     assert b"Okafor" not in result
     assert parse(result)[field] == f"Referral: {GONE}"
+
+
+@pytest.mark.parametrize("value", ["07700 900461", "+447700900461"])
+def test_a_uk_phone_number_goes_in_both_its_forms(value: str) -> None:
+    """A phone number found in one form is removed in the other too, in a tel: link as well."""
+    html = '<p>Call 07700 900461</p><a href="tel:+447700900461">or +44 (0)7700 900461</a>'
+    built = message()
+    built.set_content(html, subtype="html")
+    result = redacted(raw(built), [Removal(value, "phone number")])
+    assert "7700" not in body(result, "html")
