@@ -1,5 +1,10 @@
 """RFC 5322 messages: free-text headers, bodies, attachments and forwarded messages.
 
+Every header field is read as text, in the message and in each MIME part ("X-Patient:", a
+part's Content-Description), but for display names only in address fields and for the fields
+machines make (trace, authentication, ids, dates: ``_MACHINE_HEADERS``); of Content-Type and
+Content-Disposition, the parameters' values (a ``name``, an external body's URL).
+
 The stdlib parser with ``policy.default`` does the MIME work and tolerates damage (a missing
 closing boundary or a bad base64 line becomes a defect, not an exception). Everything that can
 still fail (a header the policy cannot parse, an unknown charset) is read a plainer way.
@@ -21,6 +26,7 @@ from email import errors, policy
 from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
+from email.utils import collapse_rfc2231_value
 
 from scanner.extract._context import ExtractionContext
 from scanner.extract._decode import decode_text
@@ -31,7 +37,44 @@ from scanner.filetype import FileType, sniff
 # Headers whose whole value is free text a person wrote.
 _TEXT_HEADERS = ("subject", "comments", "keywords", "thread-topic")
 # Address headers: their display names are free text ("Jane Smith (carer)").
-_ADDRESS_HEADERS = ("from", "sender", "reply-to", "to", "cc", "bcc")
+_ADDRESS_HEADERS = (
+    "from", "sender", "reply-to", "to", "cc", "bcc",
+    "resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc",
+)  # fmt: skip
+# Every other header field is read as text too (an "X-Patient:" field, a Content-Description),
+# except these, whose values are made by machines (trace, authentication, threading ids, dates,
+# envelope addresses that mail servers add) and would only give false findings. The MIME
+# fields' own syntax is not read either: only their parameters' values (see ``_PARAMETERS``).
+_MACHINE_HEADERS = frozenset(
+    {
+        "received", "return-path", "dkim-signature", "domainkey-signature",
+        "authentication-results", "received-spf", "message-id", "references", "in-reply-to",
+        "date", "resent-date", "resent-message-id", "mime-version",
+        "content-transfer-encoding", "content-type", "content-disposition",
+        "delivered-to", "x-original-to", "envelope-to", "x-envelope-from", "x-envelope-to",
+        "content-id", "errors-to", "x-beenthere", "final-recipient", "original-recipient",
+        "original-envelope-id", "x-authenticated-sender", "x-sender", "x-receiver",
+        "x-return-path", "x-complaints-to", "x-report-abuse", "x-antiabuse",
+        "x-get-message-sender-via", "x-csa-complaints", "x-mdaemon-deliver-to",
+    }
+)  # fmt: skip
+# Prefixes of machine-made fields: ARC sealing, and Exchange's internal fields (GUIDs, counts,
+# anti-spam scores) except those whose names say they carry free text (``_FREE_TEXT_ENDINGS``).
+# Mailing-list fields and spam filters' reports name the list's and the sender's addresses.
+_MACHINE_PREFIXES = (
+    "arc-", "x-ms-exchange-", "x-microsoft-antispam", "x-forefront-", "list-", "x-spam-",
+    "x-smtpd-",
+)  # fmt: skip
+_FREE_TEXT_ENDINGS = ("-subject", "-description", "-comments", "-topic", "-name", "-title")
+# Content-Type and Content-Disposition parameters that are syntax, not text a person wrote.
+_SYNTAX_PARAMETERS = frozenset(
+    {
+        "boundary", "charset", "format", "delsp", "reply-type", "protocol", "micalg", "type",
+        "start", "start-info", "method", "access-type", "size", "creation-date",
+        "modification-date", "read-date", "report-type", "smime-type", "number", "total",
+        "expiration", "mode", "padding", "x-mac-type", "x-mac-creator",
+    }
+)  # fmt: skip
 # Body parts as they are declared; a body must also sniff as text.
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
 _TEXT_LIKE = frozenset({FileType.TEXT, FileType.HTML, FileType.EMAIL})
@@ -84,6 +127,56 @@ def _read_headers(message: Message, context: ExtractionContext) -> None:
         for raw in _raw_values(message, name):
             text = _header_text(name, raw, address=name in _ADDRESS_HEADERS)
             context.add_text(text, name)
+    _read_other_fields(message, context)
+
+
+def _read_other_fields(part: Message, context: ExtractionContext, *parts: str) -> None:
+    """The fields of ``part``'s header not read as text or addresses, at ``parts / headers``:
+    free-text fields whole, MIME fields' parameter values."""
+    for name in other_text_fields(part):
+        for raw in _raw_values(part, name.lower()):
+            context.add_text(_header_text(name, raw, address=False), *parts, "headers", name)
+    for header, parameter, value in _parameter_values(part):
+        context.add_text(value, *parts, "headers", f"{header} {parameter}")
+
+
+def other_text_fields(part: Message) -> list[str]:
+    """The names (as written, once each) of ``part``'s header fields read whole as free text
+    besides ``_TEXT_HEADERS`` and ``_ADDRESS_HEADERS``."""
+    names: dict[str, str] = {}
+    for key, _ in part.raw_items():
+        lower = key.lower()
+        if lower in _TEXT_HEADERS or lower in _ADDRESS_HEADERS or lower in _MACHINE_HEADERS:
+            continue
+        if lower.startswith(_MACHINE_PREFIXES) and not lower.endswith(_FREE_TEXT_ENDINGS):
+            continue
+        names.setdefault(lower, key)
+    return list(names.values())
+
+
+def _parameter_values(part: Message) -> list[tuple[str, str, str]]:
+    """(header, parameter, value) of the Content-Type and Content-Disposition parameters that
+    hold text (a ``name`` unlike the file name, an external body's URL); the file name itself
+    is read with the attachment."""
+    try:
+        filename = _filename(part) if not part.is_multipart() else None
+    except Exception:  # noqa: BLE001 - damaged parameters
+        filename = None
+    found = []
+    for header in ("content-type", "content-disposition"):
+        try:
+            params = part.get_params(header=header) or []
+        except Exception:  # noqa: BLE001 - damaged parameters: read the raw field instead
+            for raw in _raw_values(part, header):
+                found.append((header, "field", _decode_words(raw)))
+            continue
+        for key, value in params[1:]:  # the first is the type itself
+            if key.lower() in _SYNTAX_PARAMETERS or not value:
+                continue
+            text = " ".join(_undo_surrogates(collapse_rfc2231_value(value)).split())
+            if text and text != filename:
+                found.append((header, key.lower(), text))
+    return found
 
 
 def _raw_values(message: Message, name: str) -> list[str]:
@@ -141,11 +234,15 @@ def _read_part(
     where = context.here("the message") if whole else context.where(place)
     payload = part.get_payload()
     if not isinstance(payload, list):
+        if not whole:
+            _read_other_fields(part, context, place)
         with context.reading(place):
             _read_leaf(part, context, numbering)
         _check_defects(part, payload, context, where)  # after decoding, which adds defects
         return
     _check_defects(part, part.preamble, context, where)
+    if not whole:
+        _read_other_fields(part, context, place)
     for name in ("preamble", "epilogue"):
         around = getattr(part, name)
         if isinstance(around, str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Comment, Tag
 
@@ -16,11 +17,20 @@ _BLOCKS = frozenset(
         *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
         *("fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4"),
         *("h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section"),
-        *("table", "title", "tr", "ul"),
+        *("table", "title", "tr", "ul", "textarea", "option", "select", "button"),
     }
 )
 _CELLS = frozenset({"td", "th"})
-_HIDDEN_ATTRIBUTES = ("alt", "title")
+# Form fields' values and placeholders are shown in a form, not as text, so read them here.
+_HIDDEN_ATTRIBUTES = ("alt", "title", "value", "placeholder")
+# Attributes that hold a URL: its target is read as text, percent-decoded, at "links"
+# ("tel:+447700900461", "?nhs=4010232137&tel=07700900461"). Inline data and pointers to the
+# message's own parts hold nothing a person wrote.
+_URL_ATTRIBUTES = (
+    "href", "src", "action", "formaction", "background", "cite", "poster", "data", "longdesc",
+)  # fmt: skip
+_NOT_WRITTEN = ("data:", "cid:", "#")
+_URL_PUNCTUATION = re.compile(r"[?&=#;]")
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -31,14 +41,35 @@ def read_html(data: bytes, context: ExtractionContext) -> None:
 
 
 def add_html(markup: str, context: ExtractionContext, location: str) -> None:
-    """Add the visible text of ``markup`` at ``location``, and what a reader does not see
-    (comments, alt and title attributes, mailto: targets) at ``location / hidden text``.
+    """Add the visible text of ``markup`` at ``location``, what a reader does not see
+    (comments, alt and title attributes, form fields' values, mailto: targets) at
+    ``location / hidden text``, and the targets of links, images and forms, percent-decoded,
+    at ``location / links``.
 
     Scripts and styles are dropped. Nothing is fetched: html.parser never loads anything.
     """
     visible, hidden = html_to_text(markup)
     context.add_text(visible, location)
     context.add_text(hidden, location, "hidden text")
+    context.add_text("\n".join(_link_targets(_parse(markup))), location, "links")
+
+
+def _link_targets(soup: BeautifulSoup) -> list[str]:
+    """Each URL in the markup, percent-decoded, with its query's punctuation as spaces so that
+    each value stands on its own; mailto: targets already read as they are are left out."""
+    targets: list[str] = []
+    for tag in soup.find_all(True):
+        if not isinstance(tag, Tag):
+            continue
+        for attribute in _URL_ATTRIBUTES:
+            url = tag.get(attribute)
+            if not isinstance(url, str) or url.strip().lower().startswith(_NOT_WRITTEN):
+                continue
+            decoded = _URL_PUNCTUATION.sub(" ", unquote(url.strip()))
+            mailto = attribute == "href" and url.lower().startswith("mailto:")
+            if decoded.strip() and not (mailto and decoded == url):
+                targets.append(decoded)
+    return targets
 
 
 def html_to_text(markup: str) -> tuple[str, str]:

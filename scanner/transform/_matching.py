@@ -11,7 +11,8 @@ built from the name ("amina.okafor@..."), so the rest of it must not be left beh
 A number (a value with at least ``_NUMBER_DIGITS`` digits: NHS, phone, account, National
 Insurance) matches however it is punctuated ("943 476 5919", "943-476-5919", "9434765919"),
 and a match inside a longer run of letters and digits takes the whole run: "4407700900461"
-goes whole, not as "44[phone number removed]".
+goes whole, not as "44[phone number removed]". A UK telephone number matches in its national
+and international forms alike ("07700 900461", "+44 7700 900461", "tel:+447700900461").
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 _NUMBER_DIGITS = 6
 # What may stand between the characters of a number as people write it.
 _NUMBER_SEPARATORS = r"[\s\-./()]*"
+# UK telephone numbers: national ("0" and 9 or 10 digits) and international ("44" and the
+# same without the "0"); the trunk is written "0", "+44", "0044", "44" or "+44 (0)".
+_UK_NATIONAL = re.compile(r"0[1-9]\d{8,9}")
+_UK_INTERNATIONAL = re.compile(r"44[1-9]\d{8,9}")
+_UK_TRUNK = r"(?:(?:\+|00)?4[\s\-.]*4(?:[\s\-.]*\(?0\))?|0)"
 # An email address as written (detection's own pattern is stricter; this only has to cover
 # every address a match can fall inside). It starts only where a run of address characters
 # starts, so a long word with no "@" costs time in its length, not its square.
@@ -103,7 +109,17 @@ def _is_number(value: str) -> bool:
 def _pattern(value: str) -> re.Pattern[str] | None:
     if _is_number(value):
         characters = [c for c in normalise(value, "").text if c.isalnum()]
-        return re.compile(_NUMBER_SEPARATORS.join(map(re.escape, characters)), re.IGNORECASE)
+        digits = "".join(characters)
+        # A UK number written nationally ("07700 900461") or internationally
+        # ("+44 7700 900461", "tel:+447700900461", "+44 (0)7700..."): either form matches.
+        if digits.isdigit() and _UK_NATIONAL.fullmatch(digits):
+            characters = characters[1:]
+        elif digits.isdigit() and _UK_INTERNATIONAL.fullmatch(digits):
+            characters = characters[2:]
+        else:
+            return re.compile(_NUMBER_SEPARATORS.join(map(re.escape, characters)), re.IGNORECASE)
+        rest = _NUMBER_SEPARATORS.join(map(re.escape, characters))
+        return re.compile(_UK_TRUNK + _NUMBER_SEPARATORS + rest, re.IGNORECASE)
     words = normalise(value, "").text.split()
     if not words:
         return None

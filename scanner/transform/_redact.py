@@ -1,10 +1,13 @@
 """Removing values from a message: each becomes "[label removed]" wherever it can be written.
 
-Headers that carry free text (the subject, display names), text and HTML parts (their markup
-too: attribute values such as ``href="mailto:..."`` and ``title``), file names and .docx
-attachments are rewritten, in forwarded messages as well. HTML is rewritten as source, so a
-value split by markup ("<b>Amina</b> Okafor") is not found there. Nothing else can be
-rewritten: any other attachment is kept only when it is checked and holds none of the values.
+Headers that carry free text (the subject, display names, any other field a scan reads as
+text, such as "X-Original-Subject" or a part's Content-Description), text and HTML parts
+(their markup too: attribute values such as ``href="mailto:..."`` and ``title``), file names
+and .docx attachments are rewritten, in forwarded messages as well. HTML is rewritten as
+source, so a value split by markup ("<b>Amina</b> Okafor") is not found there. Nothing else
+can be rewritten: a value in a MIME parameter other than the file name (an external body's
+URL) stays, and the safety net refuses the result; any other attachment is kept only when it
+is checked and holds none of the values.
 
 The safety net: the result is read again by ``scanner.extract`` as a scan would read it, and
 if any value is still found anywhere the redaction is refused.
@@ -17,7 +20,7 @@ from email.headerregistry import Address, Group
 from email.message import Message
 
 from scanner.extract import UnsupportedType, extract
-from scanner.extract._email import _ADDRESS_HEADERS, _TEXT_HEADERS, _filename
+from scanner.extract._email import _ADDRESS_HEADERS, _TEXT_HEADERS, _filename, other_text_fields
 from scanner.extract._image import ocr_available
 from scanner.filetype import FileType, sniff
 from scanner.limits import ScanLimits
@@ -62,6 +65,11 @@ def redacted(raw: bytes, removals: Sequence[Removal], limits: ScanLimits = DEFAU
             rewrite_header(each, name, matcher.redact)
         for name in _ADDRESS_HEADERS:
             _redact_addresses(each, name, matcher)
+    for part in message.walk():
+        # Every other field a scan reads as free text ("X-Original-Subject", a part's
+        # Content-Description): rewritten like the Subject.
+        for name in other_text_fields(part):
+            rewrite_header(part, name, matcher.redact)
     attachments = 0
     for part in leaves(message):
         _redact_file_name(part, matcher)

@@ -202,7 +202,8 @@ def test_what_the_caller_knows_is_read_alone() -> None:
     """Told the item is a message, extract reads it as one alone (no text reading)."""
     data = b"X-Client: Jane Smith\r\nFrom: a@example.org\r\nSubject: hi\r\n\r\nbody\r\n"
     extraction = extract(data, LIMITS, kind=FileType.EMAIL)
-    assert [s.location for s in extraction.segments] == ["subject", "body (text/plain)"]
+    locations = [s.location for s in extraction.segments]
+    assert locations == ["subject", "headers / X-Client", "body (text/plain)"]
 
 
 @pytest.mark.parametrize(

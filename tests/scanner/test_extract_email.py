@@ -280,6 +280,109 @@ def test_email_text(message: bytes, location: str, expected: str) -> None:
     assert expected in texts[location]
 
 
+OTHER_FIELDS = b"""From: a@example.org
+To: b@example.org
+Subject: nothing
+X-Patient: NHS number 943 476 5919
+X-Original-Subject: Referral for Amina Begum
+X-MS-Exchange-Organization-Subject: Jane Smith visit
+X-MS-Exchange-Organization-Network-Message-Id: 943 476 5919
+Received: from host (07700 900123)
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b"
+
+--b
+Content-Type: text/plain
+
+body
+--b
+Content-Type: application/octet-stream; name="Amina Begum notes.bin"
+Content-Disposition: attachment; filename="notes.bin"
+Content-Description: Care plan for John Carter
+Content-ID: <x@example.org>
+
+data
+--b
+Content-Type: message/external-body; access-type=URL;
+ URL="https://example.org/files?nhs=4010232137"
+
+Content-Type: text/plain
+
+--b--
+"""
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("headers / X-Patient", "NHS number 943 476 5919"),
+        ("headers / X-Original-Subject", "Referral for Amina Begum"),
+        ("headers / X-MS-Exchange-Organization-Subject", "Jane Smith visit"),
+        (
+            "MIME part (application/octet-stream) / headers / Content-Description",
+            "Care plan for John Carter",
+        ),
+        (
+            "MIME part (application/octet-stream) / headers / content-type name",
+            "Amina Begum notes.bin",
+        ),
+        (
+            "MIME part (message/external-body) / headers / content-type url",
+            "https://example.org/files?nhs=4010232137",
+        ),
+    ],
+)
+def test_every_free_text_header_field_is_read(location: str, expected: str) -> None:
+    """Header fields beyond the Subject and addresses (X- fields, a part's description, a
+    Content-Type name unlike the file name, an external body's URL) are read as text."""
+    texts = _texts(read_message(OTHER_FIELDS))
+    assert expected in texts.get(location, ""), sorted(texts)
+
+
+HTML_PLACES = b"""From: a@example.org
+To: b@example.org
+Subject: form
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+
+<html><body><form action="https://x.example/f?nhs=4010232137&amp;tel=07700900461">
+<textarea>NHS 943 476 5919</textarea><input type="hidden" value="Jane Smith">
+<select><option>Amina Begum</option></select></form>
+<a href="tel:+447700900462">call</a>
+<a href="mailto:jones@x.example?subject=Referral%20for%20John%20Carter">write</a>
+<img src="https://x.example/p.gif?who=Zo%C3%AB%20Kov%C3%A1cs">
+</body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("body (text/html)", "NHS 943 476 5919\n"),
+        ("body (text/html)", "\nAmina Begum"),
+        ("body (text/html) / hidden text", "Jane Smith"),
+        ("body (text/html) / links", "nhs 4010232137 tel 07700900461"),
+        ("body (text/html) / links", "tel:+447700900462"),
+        ("body (text/html) / links", "subject Referral for John Carter"),
+        ("body (text/html) / links", "who Zoë Kovács"),
+    ],
+)
+def test_html_places_a_reader_does_not_see_are_read(location: str, expected: str) -> None:
+    """Form fields (a textarea and an option on lines of their own, an input's value) and the
+    targets of links, forms and images, percent-decoded, are read as text."""
+    texts = _texts(read_message(HTML_PLACES))
+    assert expected in texts.get(location, ""), sorted(texts.items())
+
+
+def test_machine_made_header_fields_are_not_read() -> None:
+    """Trace fields and Exchange's internal ids are not read: they would give false findings."""
+    texts = "\n".join(_texts(read_message(OTHER_FIELDS)))
+    assert "Received" not in texts
+    assert "Network-Message-Id" not in texts
+    assert "Content-ID" not in texts
+    assert "content-type boundary" not in texts
+
+
 @pytest.mark.parametrize(
     ("message", "reasons"),
     [

@@ -295,3 +295,25 @@ def test_docx_value_in_a_part_word_ignores_is_never_released(name: str, content:
         redacted(raw(message(attachments=attachments)), [NAME])
     assert f"part {name}" in str(error.value)
     assert "okafor" not in str(error.value).lower()
+
+
+@pytest.mark.parametrize(
+    "field", ["X-Original-Subject", "X-MS-Exchange-Organization-Subject", "Content-Description"]
+)
+def test_value_in_other_free_text_header_is_removed(field: str) -> None:
+    """A value in a header field a scan reads as text is rewritten, so none is left."""
+    built = message("Nothing here")
+    built[field] = "Referral: Amina Okafor"
+    result = redacted(raw(built), [NAME])
+    assert b"Okafor" not in result
+    assert parse(result)[field] == f"Referral: {GONE}"
+
+
+@pytest.mark.parametrize("value", ["07700 900461", "+447700900461"])
+def test_a_uk_phone_number_goes_in_both_its_forms(value: str) -> None:
+    """A phone number found in one form is removed in the other too, in a tel: link as well."""
+    html = '<p>Call 07700 900461</p><a href="tel:+447700900461">or +44 (0)7700 900461</a>'
+    built = message()
+    built.set_content(html, subtype="html")
+    result = redacted(raw(built), [Removal(value, "phone number")])
+    assert "7700" not in body(result, "html")
