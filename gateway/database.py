@@ -105,7 +105,9 @@ def database_description() -> str:
 
 def _sqlite_ready(sqlite_file: Path, *, create: bool) -> None:
     folder = sqlite_file.parent
-    if not sqlite_file.exists():
+    # An empty file is no database: what an `init` refused part-way (a data directory open
+    # to others) leaves behind, which only `init` may turn into one.
+    if not sqlite_file.exists() or (not create and sqlite_file.stat().st_size == 0):
         if not create:
             raise StartupError(
                 f"there is no database at {sqlite_file}: run `confide init` to create one, "

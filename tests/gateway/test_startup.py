@@ -66,6 +66,23 @@ def test_no_database_is_refused_in_one_line_and_nothing_is_created(tmp_path: Pat
     assert not (tmp_path / "var").exists()
 
 
+def test_an_init_refused_part_way_leaves_no_database_for_others_to_use(tmp_path: Path):
+    """An init refused for a data directory open to others leaves an empty file; until an
+    init succeeds, every other command still says there is no database."""
+    (tmp_path / "data").mkdir(mode=0o755)
+    (tmp_path / "data").chmod(0o755)
+    (tmp_path / "confide.toml").write_text('data_dir = "data"\n', encoding="utf-8")
+    refused = confide("init", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "chmod 700" in refused.stderr
+    (tmp_path / "data").chmod(0o700)
+    listed = confide("consent", "list", cwd=tmp_path)
+    assert listed.returncode == 2, listed.stdout
+    assert "confide init" in listed.stderr
+    assert confide("init", cwd=tmp_path).returncode == 0
+    assert confide("consent", "list", cwd=tmp_path).returncode == 0
+
+
 def test_init_makes_the_data_directory_and_database_private(site: Path):
     """The data directory is 0700, the database and the files beside it 0600."""
     assert mode(site / "var") == 0o700
