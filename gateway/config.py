@@ -222,6 +222,9 @@ class Settings(BaseSettings):
 def load_settings() -> Settings:
     """The settings in force, loaded once per process."""
     path = config_path()
+    if "CONFIDE_CONFIG" in os.environ and not path.is_file():
+        # Named on purpose: running on the defaults instead would use another database.
+        raise ConfigError(f"{path}: no such configuration file (CONFIDE_CONFIG names it)")
     try:
         return Settings()
     except ValidationError as exc:

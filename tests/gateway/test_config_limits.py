@@ -1,11 +1,11 @@
-"""Limits that cannot work are refused when the settings load, with what to do."""
+"""Settings that cannot work are refused when they load, with what to do."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from gateway.config import MIN_WORKER_MEMORY_BYTES, Settings
+from gateway.config import MIN_WORKER_MEMORY_BYTES, ConfigError, Settings, load_settings
 
 
 def test_a_worker_memory_limit_too_small_for_the_model_is_refused():
@@ -18,3 +18,17 @@ def test_a_worker_memory_limit_with_room_for_the_model_is_accepted():
     """The floor itself, and the default, load."""
     assert Settings(limits={"worker_memory_bytes": MIN_WORKER_MEMORY_BYTES})
     assert Settings().limits.worker_memory_bytes >= MIN_WORKER_MEMORY_BYTES
+
+
+def test_a_configuration_file_named_but_missing_is_refused(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    """CONFIDE_CONFIG naming a file that is not there stops confide: running on the defaults
+    instead would use another database."""
+    monkeypatch.setenv("CONFIDE_CONFIG", str(tmp_path / "nope.toml"))
+    load_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="no such configuration file"):
+            load_settings()
+    finally:
+        load_settings.cache_clear()

@@ -59,7 +59,8 @@ def _many_small_parts(parts: int) -> bytes:
 def scanner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scanner]:
     """One scanner (one worker, the model loaded once) with a small time and memory limit,
     configured as an administrator would, through the environment."""
-    config = tmp_path_factory.mktemp("bounds") / "confide.toml"  # missing: defaults
+    config = tmp_path_factory.mktemp("bounds") / "confide.toml"
+    config.write_text("", encoding="utf-8")  # every default, but for the environment's
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CONFIDE_CONFIG", str(config))
         env.setenv("CONFIDE_LIMITS__ITEM_TIMEOUT_SECONDS", str(TIMEOUT))
