@@ -230,6 +230,8 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise ConfigError(f"{path}: {key}: {first['msg']}") from None
+        variable = "CONFIDE_" + "__".join(str(part).upper() for part in first["loc"])
+        source = variable if variable in os.environ else str(path)  # where the value came from
+        raise ConfigError(f"{source}: {key}: {first['msg']}") from None
     except ValueError as exc:  # a TOML syntax error
         raise ConfigError(f"{path}: {exc}") from None

@@ -32,3 +32,18 @@ def test_a_configuration_file_named_but_missing_is_refused(
             load_settings()
     finally:
         load_settings.cache_clear()
+
+
+def test_a_bad_value_in_the_environment_is_blamed_on_its_variable(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    """A value set in the environment is reported under its variable, not the file."""
+    monkeypatch.setenv("CONFIDE_CONFIG", str(tmp_path / "confide.toml"))
+    (tmp_path / "confide.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("CONFIDE_LIMITS__ITEM_TIMEOUT_SECONDS", "abc")
+    load_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=r"^CONFIDE_LIMITS__ITEM_TIMEOUT_SECONDS: limits\."):
+            load_settings()
+    finally:
+        load_settings.cache_clear()
