@@ -38,6 +38,7 @@ from gateway.relay.notices import HeldRecipient, hold_notice
 from gateway.sealing import Sealer
 from scanner.attribution import Sender
 from scanner.decision import MatcherCache, Organisation, judge
+from scanner.domains import is_internal
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
 from scanner.policy.engine import Verdict
 from scanner.policy.rules import Policy, load_policy
@@ -333,11 +334,6 @@ def confide_headers(
     return headers
 
 
-def _is_internal(address: str, internal_domains: Sequence[str]) -> bool:
-    domain = address.rpartition("@")[2].lower()
-    return any(domain == d.lower() or domain.endswith("." + d.lower()) for d in internal_domains)
-
-
 def _notices(
     pipeline: Pipeline, message: spool.Received, raw: bytes, held: list[Outcome]
 ) -> list[tuple[Copy, bytes, list[str]]]:
@@ -364,7 +360,7 @@ def _notice(
 ) -> tuple[Copy, bytes]:
     """The notice; to a sender outside the organisation it names neither the subject nor the
     reasons, which could disclose what was held and who is in the consent register."""
-    internal = _is_internal(message.mail_from, pipeline.organisation.internal_domains)
+    internal = is_internal(message.mail_from, pipeline.organisation.internal_domains)
     content = hold_notice(
         original=raw if internal else b"",
         sender=message.mail_from,
