@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from django.db import transaction
 
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome, ReviewState
-from gateway.relay.processing import confide_headers
 from gateway.sealing import Sealer
 from scanner.transform import (
     Banner,
     Marked,
     TransformError,
+    confide_headers,
     with_banner,
     with_banner_where_possible,
     with_headers,
@@ -90,7 +90,8 @@ def _queue_release(
         if decision is Decision.RELEASE_WITH_BANNER:
             hint = "; it can be released with the banner in the message body only"
         raise DecisionRefused(f"it cannot be marked CONFIDENTIAL: {exc}{hint}") from None
-    content = with_headers(marked.content, confide_headers(message.id, "banner"))
+    headers = confide_headers(str(message.id), "banner", outcome.rules)
+    content = with_headers(marked.content, headers)
     copy = Copy.objects.create(
         message=message,
         kind=CopyKind.BANNER,

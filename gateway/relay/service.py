@@ -2,7 +2,7 @@
 loop on one asyncio event loop.
 
 Nothing here blocks the loop: storing runs in threads, scanning in worker processes
-(``processing.start_worker`` loads the model once in each), sending in threads.
+(``worker.start_worker`` loads the model once in each), sending in threads.
 
 Stopping (SIGTERM or SIGINT, see ``run``): the door closes, the scans and SMTP transactions
 under way get ``STOP_GRACE_SECONDS`` to finish, then the transactions still going are cut
@@ -32,7 +32,7 @@ from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
 from gateway.config import Settings, StartupError, host_and_port
 from gateway.database import on_usable_connection
-from gateway.relay import delivery, processing, spool, upstream, worker
+from gateway.relay import delivery, pipeline, recording, spool, upstream, worker
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
 from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
@@ -61,9 +61,9 @@ class RelayService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         relay = settings.relay
-        self.sealer = Sealer.from_key_file(processing.key_file(settings))
-        self.node = processing.node_name(settings)
-        self.hostname = processing.hostname(settings)
+        self.sealer = Sealer.from_key_file(pipeline.key_file(settings))
+        self.node = pipeline.node_name(settings)
+        self.hostname = pipeline.hostname(settings)
         self.rules = DoorRules(
             allowed_networks=DoorRules.networks(relay.allowed_networks),
             max_recipients=relay.max_recipients,
@@ -90,7 +90,7 @@ class RelayService:
             ),
             node=self.node,
             hostname=self.hostname,
-            notice_from=processing.notice_from(settings),
+            notice_from=pipeline.notice_from(settings),
             organisation=settings.organisation.name,
         )
         self.workers = relay.scan_workers or multiprocessing.cpu_count()
@@ -336,7 +336,7 @@ class RelayService:
             self._scanning.discard(message_id)
             for outbound in copies:
                 self._to_deliver.put_nowait(outbound)
-        except processing.NotOurs:
+        except recording.NotOurs:
             self._scanning.discard(message_id)  # done, or another node took it over
         except worker.WorkerStopped:
             # SIGTERM reached the worker mid-scan: at a stop the message is given back;

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gateway.relay.delivery import Outbound
-    from gateway.relay.processing import Pipeline
+    from gateway.relay.pipeline import Pipeline
     from gateway.relay.spool import Received
 
 _pipeline: Pipeline | None = None
@@ -41,7 +41,7 @@ def start_worker() -> None:
 
     django.setup()
     from gateway.config import load_settings
-    from gateway.relay.processing import Pipeline
+    from gateway.relay.pipeline import Pipeline
     from gateway.scanning import build_scanner
 
     global _pipeline  # noqa: PLW0603  # one pipeline per worker process, built once

@@ -11,6 +11,7 @@ from datetime import datetime
 from scanner import identifiers
 from scanner.attribution import Attribution
 from scanner.consent import ConsentBook, KnownSubject, Scope
+from scanner.domains import is_internal
 from scanner.findings import Finding
 from scanner.policy.rules import ACTIONS, Policy, PolicyRule
 
@@ -125,7 +126,7 @@ class _Recipient:
         self.item = item
         self.address = address.strip().lower()
         self.domain = self.address.rpartition("@")[2]
-        self.internal = any(self.domain == d or self.domain.endswith("." + d) for d in internal)
+        self.internal = is_internal(self.address, internal)
         self.by_subject: dict[str, list[Finding]] = {}
         for attributed in item.attribution.findings:
             for ref in attributed.refs:

@@ -1,11 +1,11 @@
 """Transforms a relay applies to an outbound message (raw RFC 5322 bytes) for one recipient.
 
-``with_headers`` adds confide's own header fields (``received_field`` makes the trace field),
-``with_banner`` marks the message and its documents CONFIDENTIAL (``with_banner_where_possible``
-leaves a document it cannot mark as it is, and says so), and ``redacted`` removes
-what detection found. Each takes bytes and returns bytes with CRLF line endings. What cannot
-be done safely raises ``TransformError``, whose reason never contains message text; the
-caller holds that copy of the message.
+``with_headers`` adds header fields (``confide_headers`` makes confide's own, ``received_field``
+the trace field), ``with_banner`` marks the message and its documents CONFIDENTIAL
+(``with_banner_where_possible`` leaves a document it cannot mark as it is, and says so), and
+``redacted`` removes what detection found. Each takes bytes and returns bytes with CRLF line
+endings. What cannot be done safely raises ``TransformError``, whose reason never contains
+message text; the caller holds that copy of the message.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from scanner.transform._banner import (
     with_banner_where_possible,
 )
 from scanner.transform._error import TransformError
-from scanner.transform._headers import received_field, with_headers
+from scanner.transform._headers import confide_headers, received_field, with_headers
 from scanner.transform._redact import redacted
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Marked",
     "Removal",
     "TransformError",
+    "confide_headers",
     "load_banner",
     "received_field",
     "redacted",

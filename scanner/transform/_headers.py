@@ -20,12 +20,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
 
+from scanner.unscannable import kinds as unscannable_kinds
+
 OUR_PREFIX = b"x-confide-"
 # RFC 5322 section 2.1.1: a line is at most 998 characters, not counting its CRLF, and
 # should be at most 78; longer fields we write are folded at spaces to keep to 78.
 MAX_LINE = 998
 FOLD_AT = 78
 CRLF = b"\r\n"
+NO_RULES = "-"  # the X-Confide-Rules value of a copy for which no rule fired
 # Every line ending the email package and the relay's SMTP client recognise.
 LINE_END = re.compile(rb"\r\n|\r|\n")
 _FIELD_NAME = re.compile(r"[!-9;-~]+")  # printable ASCII but ":" (RFC 5322 section 3.6.8)
@@ -58,6 +61,24 @@ def with_headers(raw: bytes, headers: Sequence[tuple[str, str]]) -> bytes:
         if not dropping:
             kept.append(line)
     return CRLF.join(added + kept)
+
+
+def confide_headers(
+    confide_id: str, action: str, rules: Sequence[str], unscannable: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """confide's own fields for a copy: its id, what was done (``action``) and the rules that
+    fired for the copy's recipients ("-" when none did); a copy with parts that could not be
+    scanned (sent because the rules allow it, as to internal recipients) says what kind of
+    problem it was, no more."""
+    headers = [
+        ("X-Confide-Processed", "yes"),
+        ("X-Confide-Id", confide_id),
+        ("X-Confide-Verdict", action),
+        ("X-Confide-Rules", ", ".join(rules) or NO_RULES),
+    ]
+    if unscannable:
+        headers.append(("X-Confide-Unscanned", ", ".join(unscannable_kinds(unscannable))))
+    return headers
 
 
 def received_field(

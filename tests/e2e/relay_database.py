@@ -18,17 +18,17 @@ django.setup()
 
 _STORE = """
 from gateway.config import load_settings
-from gateway.relay import processing, spool
+from gateway.relay import pipeline, spool
 from gateway.sealing import Sealer
 settings = load_settings()
 message = json.loads(sys.argv[1])
 spool.store(
-    Sealer.from_key_file(processing.key_file(settings)),
+    Sealer.from_key_file(pipeline.key_file(settings)),
     mail_from=message["mail_from"],
     recipients=message["recipients"],
     content=message["content"].encode(),
     client_address="127.0.0.1",
-    node=processing.node_name(settings),
+    node=pipeline.node_name(settings),
 )
 """
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from scanner.attribution import Sender
@@ -47,15 +47,13 @@ def scan(detector: Detector, raw: bytes) -> ScanResult:
     return ScanResult(extraction, tuple(detector.scan(extraction)))
 
 
-def verdict_for_stranger(
-    detector: Detector, policy: Policy, raw: bytes
-) -> tuple[Verdict, ScanResult]:
-    """The verdict for an external recipient no one consented to, with an empty register."""
-    result = scan(detector, raw)
+def judged(policy: Policy, result: ScanResult, recipients: Sequence[str]) -> dict[str, Verdict]:
+    """The verdicts for ``recipients`` with an empty register, for an organisation whose
+    domain is carers.example."""
     book = MemoryConsentBook([], [])
-    verdicts = judge(
+    return judge(
         result,
-        [STRANGER],
+        recipients,
         sender=Sender(SENDER),
         policy=policy,
         book=book,
@@ -63,7 +61,14 @@ def verdict_for_stranger(
         organisation=Organisation(internal_domains=("carers.example",)),
         at=NOW,
     )
-    return verdicts[STRANGER], result
+
+
+def verdict_for_stranger(
+    detector: Detector, policy: Policy, raw: bytes
+) -> tuple[Verdict, ScanResult]:
+    """The verdict for an external recipient no one consented to, with an empty register."""
+    result = scan(detector, raw)
+    return judged(policy, result, [STRANGER])[STRANGER], result
 
 
 def redact_for_stranger(detector: Detector, policy: Policy, raw: bytes) -> bytes:

@@ -76,7 +76,7 @@ def _key_for_what_is_stored(settings: Settings) -> None:
     with one: a new key would be made, and every stored or held message would stay sealed
     for good (a database restored without its key, a key_file setting gone wrong)."""
     from gateway.relay.models import Message
-    from gateway.relay.processing import key_file
+    from gateway.relay.pipeline import key_file
 
     path = key_file(settings)
     if path.exists() or not Message.objects.exists():

@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from gateway.config import Settings, UpstreamSettings
-from gateway.relay import processing
+from gateway.relay.pipeline import Pipeline
 from gateway.scanning import build_scanner
 from tests.e2e.conftest import free_port
 
@@ -17,7 +17,7 @@ PIPELINE_INTERNAL_DOMAIN = "riverside-carers.example.org"
 
 
 @pytest.fixture(scope="session")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[processing.Pipeline]:
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     """A scanning worker's pipeline with a real scanner (the model loaded once for every
     module that asks), for the organisation at ``PIPELINE_INTERNAL_DOMAIN``."""
     settings = Settings(
@@ -29,7 +29,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[processing.Pi
         relay={"node": "relay-1", "hostname": f"relay.{PIPELINE_INTERNAL_DOMAIN}"},
     )
     with build_scanner(extraction_workers=1) as scanner:
-        yield processing.Pipeline.from_settings(settings, scanner)
+        yield Pipeline.from_settings(settings, scanner)
 
 
 @dataclass

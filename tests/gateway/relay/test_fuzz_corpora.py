@@ -18,6 +18,7 @@ import pytest
 
 from gateway.relay import processing, spool
 from gateway.relay.models import Outcome
+from gateway.relay.pipeline import Pipeline
 from tests.scanner.redaction_pipeline import key
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -152,7 +153,7 @@ def _clear_texts(copy: bytes) -> Iterator[str]:
             run = []
 
 
-def test_damaged_real_messages_never_release_what_had_to_go(pipeline: processing.Pipeline):
+def test_damaged_real_messages_never_release_what_had_to_go(pipeline: Pipeline):
     """A few hundred damaged messages (truncated, leading whitespace, huge headers, wrong
     boundaries, bad encodings, control bytes), each carrying an unknown person's NHS number,
     phone and name: the external recipient is held, or its copy holds none of them in any

@@ -63,6 +63,20 @@ def test_release_queues_a_marked_copy(held: Outcome, sealer: Sealer):
     assert copy["X-Confide-Verdict"] == "banner"
 
 
+def test_a_released_copy_names_the_rules_that_held_it(held: Outcome, sealer: Sealer):
+    """The copy a manager releases carries, like every copy, the rules that fired for its
+    recipient."""
+    held.rules = ["no-consent", "unlinked-sensitive"]
+    held.save()
+    decide(held.id, Decision.RELEASE_WITH_BANNER, by="Jo Manager",
+           note="consent given by phone", sealer=sealer, banner=BANNER)  # fmt: skip
+    (delivery,) = Delivery.objects.all()
+    copy = email.message_from_bytes(
+        sealer.unseal(bytes(delivery.copy.sealed)), policy=email.policy.default
+    )
+    assert copy["X-Confide-Rules"] == "no-consent, unlinked-sensitive"
+
+
 def test_reject_sends_nothing(held: Outcome, sealer: Sealer):
     """Rejecting records the decision and queues no copy."""
     decide(held.id, Decision.REJECT, by="Jo Manager", note="no consent",

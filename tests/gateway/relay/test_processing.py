@@ -7,9 +7,13 @@ from email.parser import BytesParser
 
 import pytest
 
+import scanner.outcome
 from gateway.relay import processing, spool
 from gateway.relay.delivery import Outbound
+from gateway.relay.hold_notices import NOTICE_NOT_BUILT, REASON_FOR_OUTSIDERS
 from gateway.relay.models import Delivery, Message, MessageState, Outcome
+from gateway.relay.pipeline import Pipeline
+from scanner.outcome import REDACTION_CHECK
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
@@ -29,7 +33,7 @@ MESSAGE = {
 }
 
 
-def _received(pipeline: processing.Pipeline) -> spool.Received:
+def _received(pipeline: Pipeline) -> spool.Received:
     stored = spool.store(pipeline.sealer, **MESSAGE, node=pipeline.node)
     assert stored.new
     return spool.Received(
@@ -38,7 +42,7 @@ def _received(pipeline: processing.Pipeline) -> spool.Received:
 
 
 def test_a_message_handed_over_is_recorded_with_its_deliveries_claimed(
-    pipeline: processing.Pipeline,
+    pipeline: Pipeline,
 ):
     received = _received(pipeline)
     [outbound] = processing.process(pipeline, received)
@@ -56,7 +60,20 @@ def test_a_message_handed_over_is_recorded_with_its_deliveries_claimed(
     assert Delivery.objects.get().claimed_by == "relay-1"
 
 
-def test_a_message_read_back_by_id_is_processed_the_same_way(pipeline: processing.Pipeline):
+def test_each_copy_names_the_rules_that_fired_and_no_forged_ones(pipeline: Pipeline):
+    """A copy carries ``X-Confide-Rules`` with the rules that fired for its recipients; one
+    that the client wrote is removed like every other ``X-Confide`` field."""
+    forged = b"X-Confide-Rules: forged\r\n\tfolded\r\n" + CONTENT
+    stored = spool.store(pipeline.sealer, **{**MESSAGE, "content": forged}, node=pipeline.node)
+    received = spool.Received(stored.id, MESSAGE["mail_from"], MESSAGE["recipients"], forged, 1)
+    [outbound] = processing.process(pipeline, received)
+    head = BytesParser(policy=policy.SMTP).parsebytes(outbound.content, headersonly=True)
+    assert head.get_all("X-Confide-Rules") == ["internal-recipient"]
+    assert b"forged" not in outbound.content
+    assert b"folded" not in outbound.content
+
+
+def test_a_message_read_back_by_id_is_processed_the_same_way(pipeline: Pipeline):
     received = _received(pipeline)
     [outbound] = processing.process(pipeline, received.id)
     assert outbound.content.endswith(CONTENT.partition(b"\r\n\r\n")[2])
@@ -64,7 +81,7 @@ def test_a_message_read_back_by_id_is_processed_the_same_way(pipeline: processin
 
 
 def test_a_message_another_node_took_over_is_not_recorded_twice(
-    pipeline: processing.Pipeline,
+    pipeline: Pipeline,
 ):
     """The lease lapsed while the message waited, and another node claimed it: this node's
     scan of the copy it was handed is thrown away, nothing recorded."""
@@ -79,7 +96,7 @@ def test_a_message_another_node_took_over_is_not_recorded_twice(
     assert (message.state, message.claimed_by) == (MessageState.RECEIVED, "relay-2")
 
 
-def test_a_message_done_already_is_not_ours_when_read_back(pipeline: processing.Pipeline):
+def test_a_message_done_already_is_not_ours_when_read_back(pipeline: Pipeline):
     received = _received(pipeline)
     processing.process(pipeline, received)
     with pytest.raises(processing.NotOurs):
@@ -88,7 +105,7 @@ def test_a_message_done_already_is_not_ours_when_read_back(pipeline: processing.
 
 
 def test_a_message_that_fails_on_every_try_ends_held(
-    pipeline: processing.Pipeline, monkeypatch: pytest.MonkeyPatch
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ):
     """A fault we did not foresee, after the scan and on every try, must not leave the
     message to be retried for ever, unseen by any manager. Each retry is a claim that counts
@@ -150,7 +167,7 @@ def _referral(body: str) -> bytes:
     ).encode()
 
 
-def _process_for_stranger(pipeline: processing.Pipeline, content: bytes) -> list[Outbound]:
+def _process_for_stranger(pipeline: Pipeline, content: bytes) -> list[Outbound]:
     fields = {**MESSAGE, "recipients": [STRANGER], "content": content}
     stored = spool.store(pipeline.sealer, **fields, node=pipeline.node)
     received = spool.Received(stored.id, MESSAGE["mail_from"], [STRANGER], content, 1)
@@ -158,7 +175,7 @@ def _process_for_stranger(pipeline: processing.Pipeline, content: bytes) -> list
 
 
 @pytest.mark.parametrize("case", LEAKS)
-def test_a_redacted_copy_carries_none_of_the_values(pipeline: processing.Pipeline, case: str):
+def test_a_redacted_copy_carries_none_of_the_values(pipeline: Pipeline, case: str):
     """Each leak found in redacted copies: the copy for a recipient with no consent has every
     value removed whole."""
     body, values = LEAKS[case]
@@ -171,21 +188,21 @@ def test_a_redacted_copy_carries_none_of_the_values(pipeline: processing.Pipelin
 
 
 def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
-    pipeline: processing.Pipeline, monkeypatch: pytest.MonkeyPatch
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ):
     """The finished copy is scanned and judged again on its own: when the first pass leaves
     a value behind (here it removes nothing), that recipient is held, not sent the copy."""
-    monkeypatch.setattr(processing, "redacted", lambda raw, removals, limits: raw)
+    monkeypatch.setattr(scanner.outcome, "redacted", lambda raw, removals, limits: raw)
     body, _ = LEAKS["a name inside an email address"]
     outbound = _process_for_stranger(pipeline, _referral(body))
     assert [c.copy.kind for c in outbound] == ["notice"]
     outcome = Outcome.objects.get(recipient=STRANGER)
     assert (outcome.action, outcome.review_state) == ("hold", "held")
-    assert processing.REDACTION_CHECK in outcome.rules
+    assert REDACTION_CHECK in outcome.rules
 
 
 def test_a_notice_that_cannot_be_built_does_not_stop_the_other_copies(
-    pipeline: processing.Pipeline,
+    pipeline: Pipeline,
 ):
     """A sender's address with a control byte makes the hold notice unbuildable: the
     colleague still gets the copy, the held recipient's outcome says the sender was not
@@ -204,12 +221,12 @@ def test_a_notice_that_cannot_be_built_does_not_stop_the_other_copies(
     ]
     held = Outcome.objects.get(message_id=stored.id, recipient=STRANGER)
     assert held.action == "hold"
-    assert processing.NOTICE_NOT_BUILT in held.reasons
+    assert NOTICE_NOT_BUILT in held.reasons
     assert Message.objects.get(id=stored.id).state == MessageState.PROCESSED
 
 
 def test_an_encrypted_pdf_goes_to_a_colleague_marked_and_is_held_for_a_stranger(
-    pipeline: processing.Pipeline,
+    pipeline: Pipeline,
 ):
     """A password-protected PDF cannot be scanned: the colleague's copy leaves unchanged with
     ``X-Confide-Unscanned: encrypted`` (the kind of problem, never the file's name), the
@@ -242,7 +259,7 @@ def test_an_encrypted_pdf_goes_to_a_colleague_marked_and_is_held_for_a_stranger(
     assert "Chidi" not in " ".join(inside.reasons + outside.reasons)
 
 
-def test_a_scanned_copy_has_no_unscanned_field(pipeline: processing.Pipeline):
+def test_a_scanned_copy_has_no_unscanned_field(pipeline: Pipeline):
     """Only a copy with parts that could not be read says so."""
     [outbound] = processing.process(pipeline, _received(pipeline))
     head = BytesParser(policy=policy.SMTP).parsebytes(outbound.content, headersonly=True)
@@ -250,7 +267,7 @@ def test_a_scanned_copy_has_no_unscanned_field(pipeline: processing.Pipeline):
 
 
 def test_a_notice_to_a_sender_outside_the_organisation_says_nothing_of_the_message(
-    pipeline: processing.Pipeline,
+    pipeline: Pipeline,
 ):
     """A sender on an allowed network may use an outside address: their notice names neither
     the subject nor the reasons, which could disclose what was held and whom the register
@@ -267,6 +284,6 @@ def test_a_notice_to_a_sender_outside_the_organisation_says_nothing_of_the_messa
     assert [d.recipient for d in notice.deliveries] == [sender]
     text = notice.content.decode()
     assert "Subject: Held for review: your message" in text
-    assert processing.REASON_FOR_OUTSIDERS in " ".join(text.split())
+    assert REASON_FOR_OUTSIDERS in " ".join(text.split())
     for disclosed in ("Chidi", "2997", "protection", "safeguarding", "NHS"):
         assert disclosed not in text

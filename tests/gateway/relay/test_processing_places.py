@@ -9,6 +9,7 @@ import pytest
 from gateway.config import Settings
 from gateway.relay import processing, spool
 from gateway.relay.delivery import Outbound
+from gateway.relay.pipeline import Pipeline
 from gateway.scanning import build_scanner
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ STRANGER = "someone@elsewhere.example"
 
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[processing.Pipeline]:
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     folder: Path = tmp_path_factory.mktemp("pipeline")
     settings = Settings(
         data_dir=folder,
@@ -27,10 +28,10 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[processing.Pi
         relay={"node": "relay-1", "hostname": f"relay.{INTERNAL}"},
     )
     with build_scanner(extraction_workers=1) as scanner:
-        yield processing.Pipeline.from_settings(settings, scanner)
+        yield Pipeline.from_settings(settings, scanner)
 
 
-def _process_for_stranger(pipeline: processing.Pipeline, content: bytes) -> list[Outbound]:
+def _process_for_stranger(pipeline: Pipeline, content: bytes) -> list[Outbound]:
     fields = {
         "mail_from": SENDER,
         "recipients": [STRANGER],
@@ -74,7 +75,7 @@ def _message(headers: str, html: str) -> bytes:
     ],
 )
 def test_no_copy_takes_a_value_from_an_unseen_place_to_a_stranger(
-    pipeline: processing.Pipeline, headers: str, html: str, value: bytes
+    pipeline: Pipeline, headers: str, html: str, value: bytes
 ):
     """Whatever each copy is (redacted, or only the held notice), none for the stranger carries
     a value that was only in a link target or a header field."""

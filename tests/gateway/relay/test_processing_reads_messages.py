@@ -7,6 +7,7 @@ import pytest
 
 from gateway.relay import processing, spool
 from gateway.relay.models import Outcome
+from gateway.relay.pipeline import Pipeline
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def _message(first_line: bytes) -> bytes:
     )  # fmt: skip
 
 
-def _outcome(pipeline: processing.Pipeline, content: bytes) -> Outcome:
+def _outcome(pipeline: Pipeline, content: bytes) -> Outcome:
     stored = spool.store(
         pipeline.sealer,
         mail_from=SENDER,
@@ -51,7 +52,7 @@ def _outcome(pipeline: processing.Pipeline, content: bytes) -> Outcome:
     ids=["ordinary", "white space first", "a line that is not a header first"],
 )
 def test_a_base64_part_is_read_whatever_the_first_line(
-    pipeline: processing.Pipeline, first_line: bytes
+    pipeline: Pipeline, first_line: bytes
 ) -> None:
     """The same message, whatever its first line, is not released: read as a message, its
     part is decoded, or its header block is seen to be broken and it is held."""
@@ -59,7 +60,7 @@ def test_a_base64_part_is_read_whatever_the_first_line(
     assert outcome.action != "release", outcome.reasons
 
 
-def test_the_envelope_is_not_read_as_text(pipeline: processing.Pipeline) -> None:
+def test_the_envelope_is_not_read_as_text(pipeline: Pipeline) -> None:
     """A message is read as a message alone: the names in its From and To are the
     correspondents, not content, and a message that says nothing personal is released."""
     content = (

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scanner.transform import received_field, with_headers
+from scanner.transform import confide_headers, received_field, with_headers
 
 MESSAGE = (
     b"Received: from mail.example.org by relay\r\n"
@@ -204,3 +204,10 @@ def test_received_field(client: str, from_clause: str) -> None:
         f"{from_clause}by relay.example.org (confide) with ESMTP id abc-1; "
         "Tue, 01 Dec 2026 21:05:09 +0000",
     )
+
+
+def test_confide_headers_name_the_rules_that_fired() -> None:
+    """X-Confide-Rules lists the rules that fired for the copy's recipients, "-" when none."""
+    fired = dict(confide_headers("7", "banner", ["consent-recorded", "internal-recipient"]))
+    assert fired["X-Confide-Rules"] == "consent-recorded, internal-recipient"
+    assert dict(confide_headers("7", "release", []))["X-Confide-Rules"] == "-"

@@ -1,0 +1,70 @@
+"""The hold notice for a processed message: whether the sender is told, what the notice may
+say to them, and the copy that carries it. ``notices.hold_notice`` writes its text."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from gateway.relay import spool
+from gateway.relay.models import Copy, CopyKind, Outcome
+from gateway.relay.notices import HeldRecipient, hold_notice
+from gateway.relay.pipeline import Pipeline
+from gateway.relay.recording import Copies
+from scanner.domains import is_internal
+
+log = logging.getLogger("confide.relay")
+
+REASON_FOR_OUTSIDERS = "it may disclose personal information, so the organisation reviews it"
+NOTICE_NOT_BUILT = "the sender could not be told: a notice cannot be written to their address"
+
+
+def notices(
+    pipeline: Pipeline, message: spool.Received, raw: bytes, held: Sequence[Outcome]
+) -> Copies:
+    """The hold notice to the sender, when anything is held and there is a sender to tell.
+
+    A notice that cannot be built (a sender's address the email package refuses to write)
+    must not stop the copies for everyone else: the held recipients' outcomes say that the
+    sender was not told, for the manager who reviews them, and a warning names the message.
+    """
+    if not held or not message.mail_from:
+        return []
+    try:
+        copy, content = _notice(pipeline, message, raw, held)
+    except Exception as exc:  # noqa: BLE001 - whatever the builder raises, the copies go on
+        log.warning("hold notice not built id=%s error=%s", message.id, type(exc).__name__)
+        for outcome in held:
+            outcome.reasons = [*outcome.reasons, NOTICE_NOT_BUILT]
+        return []
+    return [(copy, content, [message.mail_from])]
+
+
+def _notice(
+    pipeline: Pipeline, message: spool.Received, raw: bytes, held: Sequence[Outcome]
+) -> tuple[Copy, bytes]:
+    """The notice; to a sender outside the organisation it names neither the subject nor the
+    reasons, which could disclose what was held and who is in the consent register."""
+    internal = is_internal(message.mail_from, pipeline.organisation.internal_domains)
+    content = hold_notice(
+        original=raw if internal else b"",
+        sender=message.mail_from,
+        held=[
+            HeldRecipient(o.recipient, tuple(o.reasons) if internal else (REASON_FOR_OUTSIDERS,))
+            for o in held
+        ],
+        organisation=pipeline.organisation_name,
+        from_address=pipeline.notice_from,
+        confide_id=str(message.id),
+        at=datetime.now(UTC),
+        hostname=pipeline.hostname,
+        others_not_held=len(held) < len(message.recipients),
+    )
+    copy = Copy(
+        message_id=message.id,
+        kind=CopyKind.NOTICE,
+        mail_from="",
+        sealed=pipeline.sealer.seal(content),
+    )
+    return copy, content

@@ -1,0 +1,71 @@
+"""What a scanning worker needs to process messages, built once per process from the settings,
+and the settings the relay derives (its key file, node name, host name, notice address)."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from gateway.config import Settings
+from gateway.consent_book import DjangoConsentBook
+from gateway.sealing import Sealer
+from scanner.decision import MatcherCache, Organisation
+from scanner.outcome import MessageTransforms
+from scanner.policy.rules import Policy, load_policy
+from scanner.scanning import Scanner
+from scanner.transform import load_banner
+
+
+@dataclass
+class Pipeline:
+    """Everything a worker needs to process messages, built once per process."""
+
+    scanner: Scanner
+    policy: Policy
+    book: DjangoConsentBook
+    matchers: MatcherCache
+    organisation: Organisation
+    organisation_name: str
+    transforms: MessageTransforms
+    sealer: Sealer
+    node: str
+    hostname: str
+    notice_from: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings, scanner: Scanner) -> Pipeline:
+        organisation = settings.organisation
+        banner = load_banner(organisation.banner, organisation.name or "the sender")
+        return cls(
+            scanner=scanner,
+            policy=load_policy(organisation.policy),
+            book=DjangoConsentBook(),
+            matchers=MatcherCache(),
+            organisation=Organisation(tuple(organisation.internal_domains)),
+            organisation_name=organisation.name,
+            transforms=MessageTransforms(banner, scanner.pool.limits),
+            sealer=Sealer.from_key_file(key_file(settings)),
+            node=node_name(settings),
+            hostname=hostname(settings),
+            notice_from=notice_from(settings),
+        )
+
+
+def key_file(settings: Settings) -> Path:
+    return settings.relay.key_file or settings.data_dir / "confide.key"
+
+
+def node_name(settings: Settings) -> str:
+    return settings.relay.node or socket.gethostname()
+
+
+def hostname(settings: Settings) -> str:
+    return settings.relay.hostname or socket.getfqdn()
+
+
+def notice_from(settings: Settings) -> str:
+    if settings.relay.notice_from:
+        return settings.relay.notice_from
+    domains = settings.organisation.internal_domains
+    return f"postmaster@{domains[0] if domains else hostname(settings)}"

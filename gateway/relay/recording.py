@@ -1,0 +1,105 @@
+"""What processing a message leaves in the database, in one transaction: an outcome for each
+recipient, the copies (stamped with the trace field and confide's own fields, and sealed)
+with their deliveries claimed by this node, and the message marked processed; all only while
+this node still holds the message."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from gateway.relay.delivery import DELIVERY_LEASE, Outbound
+from gateway.relay.models import Copy, Delivery, Message, MessageState, Outcome, ReviewState
+from gateway.relay.pipeline import Pipeline
+from scanner.outcome import PlannedCopy
+from scanner.policy.engine import Verdict
+from scanner.transform import confide_headers, received_field, with_headers
+
+type Copies = list[tuple[Copy, bytes, list[str]]]  # each copy, its content and its recipients
+
+
+class NotOurs(Exception):
+    """The message is done, or another node holds it (this node's lease lapsed)."""
+
+
+def outcomes(message_id: uuid.UUID, verdicts: Mapping[str, Verdict]) -> list[Outcome]:
+    """An outcome for each recipient; a held one waits for a manager."""
+    return [
+        Outcome(
+            message_id=message_id,
+            recipient=address,
+            action=verdict.action,
+            rules=list(verdict.rules),
+            reasons=list(verdict.reasons),
+            review_state=ReviewState.HELD if verdict.action == "hold" else ReviewState.NOT_HELD,
+        )
+        for address, verdict in verdicts.items()
+    ]
+
+
+def stamped(
+    pipeline: Pipeline,
+    message_id: uuid.UUID,
+    mail_from: str,
+    planned: Sequence[PlannedCopy],
+    unscannable: Sequence[str],
+) -> Copies:
+    """The planned copies with the trace field and confide's own fields on top, sealed; a
+    copy of a message with parts that could not be read says what kind of problem it was."""
+    if not planned:
+        return []
+    client, received_at = Message.objects.values_list("client_address", "received_at").get(
+        id=message_id
+    )
+    confide_id = str(message_id)
+    trace = received_field(
+        client_address=client, hostname=pipeline.hostname, confide_id=confide_id, at=received_at
+    )
+    copies = []
+    for copy in planned:
+        ours = confide_headers(confide_id, copy.action, copy.rules, unscannable)
+        content = with_headers(copy.content, [trace, *ours])
+        sealed = pipeline.sealer.seal(content)
+        made = Copy(message_id=message_id, kind=copy.action, mail_from=mail_from, sealed=sealed)
+        copies.append((made, content, list(copy.recipients)))
+    return copies
+
+
+def record(
+    node: str, message_id: uuid.UUID, outcomes: list[Outcome], copies: Copies
+) -> list[Outbound]:
+    """Record the outcomes and copies, and mark the message processed, if it is still
+    ``node``'s; the deliveries are created claimed by ``node``, which sends them next.
+
+    Raises ``NotOurs`` when it is not.
+    """
+    now = datetime.now(UTC)
+    with transaction.atomic():
+        finished = Message.objects.filter(
+            id=message_id, state=MessageState.RECEIVED, claimed_by=node
+        ).update(state=MessageState.PROCESSED, processed_at=now, claimed_by="", claimed_until=None)
+        if not finished:
+            raise NotOurs(str(message_id))
+        Outcome.objects.bulk_create(outcomes)
+        saved = Copy.objects.bulk_create(copy for copy, _, _ in copies)
+        outbound = [
+            Outbound(
+                copy,
+                content,
+                [
+                    Delivery(
+                        copy=copy,
+                        recipient=address,
+                        claimed_by=node,
+                        claimed_until=now + DELIVERY_LEASE,
+                    )
+                    for address in addresses
+                ],
+            )
+            for copy, (_, content, addresses) in zip(saved, copies, strict=True)
+        ]
+        Delivery.objects.bulk_create(d for copy in outbound for d in copy.deliveries)
+    return outbound

@@ -1,0 +1,157 @@
+"""What becomes of one scanned item: the copies to make, whom each goes to, and the holds.
+
+``plan`` is the last step of the core, the same for every door: the relay calls it with a
+message and its recipients, the shared-drive watcher will call it with a document and the
+folder's audience in the place of the recipients. It groups the recipients whose copies are
+identical (same action, same values removed, same banner), makes each copy once with the
+door's ``Transforms``, and turns what cannot be made into a hold: a transform that fails
+(``cannot-transform``), and a redacted copy that the safety net catches (``redaction-check``).
+
+The safety net is independent of how the copy was made: each finished redacted copy is
+scanned and judged afresh, as if it had just arrived, and every recipient for whom it still
+holds something to remove, or would be held, is held instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from scanner.limits import ScanLimits
+from scanner.policy.engine import Verdict
+from scanner.policy.rules import Policy
+from scanner.redaction import Removal, removals
+from scanner.scanning import ScanResult
+from scanner.transform import Banner, TransformError, redacted, with_banner
+
+CANNOT_TRANSFORM = "cannot-transform"
+REDACTION_CHECK = "redaction-check"
+REDACTION_CHECK_REASON = (
+    "its redacted copy, checked again, still held personal data that had to be removed"
+)
+
+type Rescan = Callable[[bytes], ScanResult]
+type Rejudge = Callable[[ScanResult, Sequence[str]], Mapping[str, Verdict]]
+
+
+class Transforms(Protocol):
+    """How copies of one kind of item are made. Each raises ``TransformError`` for what it
+    cannot do safely; ``plan`` holds that copy's recipients."""
+
+    def redacted(self, raw: bytes, removals: Sequence[Removal]) -> bytes:
+        """``raw`` with each removal's value replaced by its placeholder."""
+        ...
+
+    def marked(self, raw: bytes) -> bytes:
+        """``raw`` marked CONFIDENTIAL."""
+        ...
+
+
+@dataclass(frozen=True)
+class MessageTransforms:
+    """The transforms of an RFC 5322 message, as the relay carries it."""
+
+    banner: Banner
+    limits: ScanLimits
+
+    def redacted(self, raw: bytes, removals: Sequence[Removal]) -> bytes:
+        return redacted(raw, removals, self.limits)
+
+    def marked(self, raw: bytes) -> bytes:
+        return with_banner(raw, self.banner)
+
+
+@dataclass(frozen=True)
+class PlannedCopy:
+    """One copy to make: its content, what was done to it (``release``, ``banner`` or
+    ``redact``), whom it goes to, and the rules that fired for them."""
+
+    content: bytes
+    action: str
+    recipients: tuple[str, ...]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlannedOutcome:
+    """The final verdict for each recipient, in the order given, and the copies to make.
+
+    A recipient that ``plan`` held has the verdict it was given with the action ``hold`` and
+    the rule and reason that held it added.
+    """
+
+    verdicts: dict[str, Verdict]
+    copies: tuple[PlannedCopy, ...]
+
+    @property
+    def held(self) -> dict[str, Verdict]:
+        """The held recipients' verdicts, whose rules and reasons say why."""
+        return {a: v for a, v in self.verdicts.items() if v.action == "hold"}
+
+
+def plan(
+    raw: bytes,
+    result: ScanResult,
+    verdicts: Mapping[str, Verdict],
+    *,
+    policy: Policy,
+    transforms: Transforms,
+    rescan: Rescan,
+    rejudge: Rejudge,
+) -> PlannedOutcome:
+    """The copies of the item ``raw`` (scanned as ``result``) to make for the recipients of
+    ``verdicts``, and the final verdict of each. ``rescan`` reads a finished copy as the item
+    was read; ``rejudge`` gives the verdicts on it for the addresses given."""
+    final = dict(verdicts)
+    groups: dict[tuple[str, tuple[Removal, ...], bool], list[str]] = {}
+    for address, verdict in verdicts.items():
+        if verdict.action != "hold":
+            removed = removals(result.extraction, verdict.redactions, policy.label)
+            groups.setdefault((verdict.action, removed, verdict.banner), []).append(address)
+    copies = []
+    for (action, removed, banner), group in groups.items():
+        try:
+            content = _made(transforms, raw, action, removed, banner)
+        except TransformError as exc:
+            _hold(final, group, CANNOT_TRANSFORM, str(exc))
+            continue
+        exposed = _still_exposed(content, group, rescan, rejudge) if removed else []
+        _hold(final, exposed, REDACTION_CHECK, REDACTION_CHECK_REASON)
+        addresses = tuple(a for a in group if a not in exposed)
+        if addresses:
+            rules = tuple(dict.fromkeys(rule for a in addresses for rule in final[a].rules))
+            copies.append(PlannedCopy(content, action, addresses, rules))
+    return PlannedOutcome(final, tuple(copies))
+
+
+def _made(
+    transforms: Transforms, raw: bytes, action: str, removed: Sequence[Removal], banner: bool
+) -> bytes:
+    content = raw
+    if action == "redact":
+        content = transforms.redacted(content, removed)
+    if action == "banner" or banner:
+        content = transforms.marked(content)
+    return content
+
+
+def _still_exposed(
+    content: bytes, addresses: Sequence[str], rescan: Rescan, rejudge: Rejudge
+) -> list[str]:
+    """The addresses for which the finished copy, scanned and judged afresh, still holds
+    something to remove, or would be held."""
+    verdicts = rejudge(rescan(content), addresses)
+    return [a for a, v in verdicts.items() if v.action == "hold" or v.redactions]
+
+
+def _hold(verdicts: dict[str, Verdict], addresses: Sequence[str], rule: str, reason: str) -> None:
+    """Turn the verdicts for ``addresses`` into holds, adding the rule and reason."""
+    for address in addresses:
+        verdict = verdicts[address]
+        verdicts[address] = replace(
+            verdict,
+            action="hold",
+            rules=(*verdict.rules, rule),
+            reasons=(*verdict.reasons, reason),
+        )

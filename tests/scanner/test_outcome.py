@@ -1,0 +1,113 @@
+"""``plan``: the copies of one scanned item for its recipients, and the holds, with a real
+detector, the default policy and the message transforms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+import pytest
+
+from scanner.detect.engine import Detector
+from scanner.limits import ScanLimits
+from scanner.outcome import (
+    CANNOT_TRANSFORM,
+    REDACTION_CHECK,
+    REDACTION_CHECK_REASON,
+    MessageTransforms,
+    PlannedOutcome,
+    plan,
+)
+from scanner.policy.rules import Policy, load_policy
+from scanner.redaction import Removal
+from scanner.transform import DEFAULT_BANNER
+from tests.scanner.redaction_pipeline import judged, leaks, scan
+from tests.scanner.transform.made_files import message, pdf_bytes, raw
+
+COLLEAGUE = "colleague@carers.example"
+STRANGERS = ("someone@elsewhere.example", "another@elsewhere.example")
+REFERRAL = "Referral for Chidi Eze, NHS number 642 621 2997, mobile 07700 900461."
+VALUES = ["642 621 2997", "Chidi Eze", "07700 900461"]
+TRANSFORMS = MessageTransforms(DEFAULT_BANNER, ScanLimits())
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return load_policy()
+
+
+def _plan(
+    detector: Detector,
+    policy: Policy,
+    item: bytes,
+    recipients: Sequence[str],
+    transforms: MessageTransforms | _LeavesEverything = TRANSFORMS,
+) -> PlannedOutcome:
+    result = scan(detector, item)
+    return plan(
+        item,
+        result,
+        judged(policy, result, recipients),
+        policy=policy,
+        transforms=transforms,
+        rescan=partial(scan, detector),
+        rejudge=partial(judged, policy),
+    )
+
+
+class _LeavesEverything:
+    """Transforms whose redaction removes nothing: a first pass that failed unnoticed."""
+
+    def redacted(self, raw: bytes, removals: Sequence[Removal]) -> bytes:
+        return raw
+
+    def marked(self, raw: bytes) -> bytes:
+        return TRANSFORMS.marked(raw)
+
+
+def test_recipients_whose_copies_are_the_same_share_one(detector: Detector, policy: Policy):
+    """Two strangers get the one redacted copy, the colleague the message as it is; each copy
+    names the rules that fired for its own recipients."""
+    item = raw(message(REFERRAL))
+    planned = _plan(detector, policy, item, [STRANGERS[0], COLLEAGUE, STRANGERS[1]])
+    redacted, released = planned.copies
+    assert (redacted.action, redacted.recipients) == ("redact", STRANGERS)
+    assert (released.action, released.recipients) == ("release", (COLLEAGUE,))
+    assert released.content == item
+    assert leaks(partial(scan, detector), redacted.content, VALUES) == []
+    assert released.rules == planned.verdicts[COLLEAGUE].rules == ("internal-recipient",)
+    assert redacted.rules == planned.verdicts[STRANGERS[0]].rules
+    assert "internal-recipient" not in redacted.rules
+    assert planned.held == {}
+
+
+def test_a_copy_that_cannot_be_made_is_a_hold(detector: Detector, policy: Policy):
+    """The values are in a PDF, which redaction cannot rewrite: the stranger is held with the
+    transform's reason (rule ``cannot-transform``); the colleague's copy is still made."""
+    attached = (pdf_bytes(REFERRAL), "application", "pdf", "referral.pdf")
+    item = raw(message("Please see the attached referral.", attachments=(attached,)))
+    planned = _plan(detector, policy, item, [STRANGERS[0], COLLEAGUE])
+    [released] = planned.copies
+    assert released.recipients == (COLLEAGUE,)
+    held = planned.held[STRANGERS[0]]
+    assert held.rules[-1] == CANNOT_TRANSFORM
+    assert "PDF" in held.reasons[-1]
+    assert list(planned.held) == [STRANGERS[0]]
+
+
+def test_the_safety_net_holds_a_redacted_copy_that_still_discloses(
+    detector: Detector, policy: Policy
+):
+    """The finished redacted copy is scanned and judged again as if it had just arrived: when
+    the first pass left the values in, the strangers are held (rule ``redaction-check``)
+    and no copy is made for them."""
+    item = raw(message(REFERRAL))
+    recipients = [*STRANGERS, COLLEAGUE]
+    first = judged(policy, scan(detector, item), recipients)
+    planned = _plan(detector, policy, item, recipients, _LeavesEverything())
+    assert [c.recipients for c in planned.copies] == [(COLLEAGUE,)]
+    assert list(planned.held) == list(STRANGERS)
+    for address, verdict in planned.held.items():
+        assert first[address].action == "redact"
+        assert verdict.rules == (*first[address].rules, REDACTION_CHECK)
+        assert verdict.reasons == (*first[address].reasons, REDACTION_CHECK_REASON)
