@@ -5,8 +5,8 @@ Run from the repository root::
 
     .venv/bin/python bench/bench_relay.py [--quick] [--clients N] [--workers N]
 
-The corpus under ``bench/corpus/`` becomes one message per document (``.txt`` as the body,
-``.eml`` as is, ``.docx``/``.pdf`` attached), each from a colleague to one internal and one
+The dev set under ``bench/corpus/dev/`` becomes one message per document (``.txt`` as the
+body, ``.eml`` as is, ``.docx``/``.pdf`` attached), each from a colleague to one internal and one
 external address, with its own Message-ID. ``--clients`` SMTP clients each send a message and
 wait for its outcome at an aiosmtpd sink (a delivered copy for every recipient, or the hold
 notice naming the held ones) before sending the next. Measured in this run, on loopback:

@@ -5,8 +5,8 @@ Run from the repository root::
     .venv/bin/python bench/bench_scan.py [--rounds N] [--quick] [--json] [--profile]
                                          [--rules rules/recognizers.yaml]
 
-Every figure is measured in this run, on the labelled corpus under ``bench/corpus/``, with
-Presidio's default analyzer (same spaCy model, ``en_core_web_md``) as the baseline:
+Every figure is measured in this run, on the labelled dev set under ``bench/corpus/dev/``,
+with Presidio's default analyzer (same spaCy model, ``en_core_web_md``) as the baseline:
 
 1. model load: importing and building each engine in a fresh (spawned) process;
 2. one process: per-document latency and documents per second for each engine, each in its
@@ -361,7 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stamp = _source_stamp()
     docs, skipped = _load_documents(args.quick)
     if not docs:
-        print("no corpus documents under bench/corpus/; nothing to measure")
+        print("no corpus documents under bench/corpus/dev/; nothing to measure")
         return 0
     texts = [text for _, text in docs]
     chars = [len(t) for t in texts]
