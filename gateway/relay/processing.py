@@ -39,6 +39,7 @@ from gateway.sealing import Sealer
 from scanner.attribution import Sender
 from scanner.decision import MatcherCache, Organisation, judge
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
+from scanner.operators import Operators, load_operators
 from scanner.policy.engine import Verdict
 from scanner.policy.rules import Policy, load_policy
 from scanner.redaction import removals
@@ -79,6 +80,7 @@ class Pipeline:
 
     scanner: Scanner
     policy: Policy
+    operators: Operators
     book: DjangoConsentBook
     matchers: MatcherCache
     organisation: Organisation
@@ -95,6 +97,7 @@ class Pipeline:
         return cls(
             scanner=scanner,
             policy=load_policy(organisation.policy),
+            operators=redaction_operators(settings),
             book=DjangoConsentBook(),
             matchers=MatcherCache(),
             organisation=Organisation(tuple(organisation.internal_domains)),
@@ -109,6 +112,13 @@ class Pipeline:
 
 def key_file(settings: Settings) -> Path:
     return settings.relay.key_file or settings.data_dir / "confide.key"
+
+
+def redaction_operators(settings: Settings) -> Operators:
+    """How each finding type leaves a redacted copy; its pseudonym key is made if needed."""
+    organisation = settings.organisation
+    key = organisation.pseudonym_key_file or settings.data_dir / "pseudonym.key"
+    return load_operators(organisation.redaction, key)
 
 
 def node_name(settings: Settings) -> str:
@@ -233,7 +243,7 @@ def _plan(
     outcomes: list[Outcome] = []
     by_content: dict[tuple[str, tuple[Removal, ...], bool], list[str]] = {}
     for address, verdict in verdicts.items():
-        removals = _removals(pipeline.policy, result, verdict)
+        removals = _removals(pipeline, result, verdict)
         outcome = Outcome(
             message_id=message.id,
             recipient=address,
@@ -303,8 +313,9 @@ def _still_exposed(
     return [a for a, v in verdicts.items() if v.action == "hold" or v.redactions]
 
 
-def _removals(policy: Policy, result: ScanResult, verdict: Verdict) -> tuple[Removal, ...]:
-    return removals(result.extraction, verdict.redactions, policy.label)
+def _removals(pipeline: Pipeline, result: ScanResult, verdict: Verdict) -> tuple[Removal, ...]:
+    redactions = verdict.redactions
+    return removals(result.extraction, redactions, pipeline.policy.label, pipeline.operators.of)
 
 
 def _content(

@@ -62,6 +62,9 @@ class RelayService:
         self.settings = settings
         relay = settings.relay
         self.sealer = Sealer.from_key_file(processing.key_file(settings))
+        # Read here first so that a mistake in it stops the relay (the workers read it too),
+        # and so that a pseudonym key it needs is made once, before the workers start.
+        processing.redaction_operators(settings)
         self.node = processing.node_name(settings)
         self.hostname = processing.hostname(settings)
         self.rules = DoorRules(
