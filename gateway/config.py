@@ -31,6 +31,7 @@ from pydantic_settings import (
 
 from scanner.detect.rules import DEFAULT_RULES
 from scanner.limits import MIB, ScanLimits
+from scanner.operators import DEFAULT_OPERATORS
 from scanner.policy.rules import DEFAULT_POLICY
 from scanner.transform import DEFAULT_BANNER
 
@@ -65,6 +66,12 @@ class OrganisationSettings(BaseModel):
     policy: Path = DEFAULT_POLICY
     # The CONFIDENTIAL marking's wording (subject tag, banner, document header).
     banner: Path = DEFAULT_BANNER
+    # What stands in a redacted copy where a value was, per finding type (replaced by a
+    # label, masked but its last digits, or a pseudonym).
+    redaction: Path = DEFAULT_OPERATORS
+    # The secret that pseudonyms are made with, made (mode 0600) when a redaction rule first
+    # needs it. Default: <data_dir>/pseudonym.key.
+    pseudonym_key_file: Path | None = None
 
 
 class UpstreamSettings(BaseModel):
@@ -203,6 +210,9 @@ class Settings(BaseSettings):
         self.data_dir = (base / self.data_dir).absolute()
         if self.relay.key_file is not None:
             self.relay.key_file = (base / self.relay.key_file).absolute()
+        if self.organisation.pseudonym_key_file is not None:
+            key_file = base / self.organisation.pseudonym_key_file
+            self.organisation.pseudonym_key_file = key_file.absolute()
         return self
 
     @classmethod

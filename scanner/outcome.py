@@ -18,10 +18,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from scanner.findings import Finding
 from scanner.limits import ScanLimits
+from scanner.operators import Operator
 from scanner.policy.engine import Verdict
 from scanner.policy.rules import Policy
-from scanner.redaction import Removal, removals
+from scanner.redaction import Removal, removals, replace_all
 from scanner.scanning import ScanResult
 from scanner.transform import Banner, TransformError, redacted, with_banner
 
@@ -96,18 +98,21 @@ def plan(
     verdicts: Mapping[str, Verdict],
     *,
     policy: Policy,
+    operator: Callable[[Finding], Operator] = replace_all,
     transforms: Transforms,
     rescan: Rescan,
     rejudge: Rejudge,
 ) -> PlannedOutcome:
     """The copies of the item ``raw`` (scanned as ``result``) to make for the recipients of
     ``verdicts``, and the final verdict of each. ``rescan`` reads a finished copy as the item
-    was read; ``rejudge`` gives the verdicts on it for the addresses given."""
+    was read; ``rejudge`` gives the verdicts on it for the addresses given. ``operator`` says
+    how each finding leaves a redacted copy (replaced by its label unless the rules say
+    otherwise)."""
     final = dict(verdicts)
     groups: dict[tuple[str, tuple[Removal, ...], bool], list[str]] = {}
     for address, verdict in verdicts.items():
         if verdict.action != "hold":
-            removed = removals(result.extraction, verdict.redactions, policy.label)
+            removed = removals(result.extraction, verdict.redactions, policy.label, operator)
             groups.setdefault((verdict.action, removed, verdict.banner), []).append(address)
     copies = []
     for (action, removed, banner), group in groups.items():

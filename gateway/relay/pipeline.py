@@ -1,5 +1,6 @@
 """What a scanning worker needs to process messages, built once per process from the settings,
-and the settings the relay derives (its key file, node name, host name, notice address)."""
+and the settings the relay derives (its key file, redaction operators, node name, host
+name, notice address)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from gateway.config import Settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.sealing import Sealer
 from scanner.decision import MatcherCache, Organisation
+from scanner.operators import Operators, load_operators
 from scanner.outcome import MessageTransforms
 from scanner.policy.rules import Policy, load_policy
 from scanner.scanning import Scanner
@@ -23,6 +25,7 @@ class Pipeline:
 
     scanner: Scanner
     policy: Policy
+    operators: Operators
     book: DjangoConsentBook
     matchers: MatcherCache
     organisation: Organisation
@@ -40,6 +43,7 @@ class Pipeline:
         return cls(
             scanner=scanner,
             policy=load_policy(organisation.policy),
+            operators=redaction_operators(settings),
             book=DjangoConsentBook(),
             matchers=MatcherCache(),
             organisation=Organisation(tuple(organisation.internal_domains)),
@@ -54,6 +58,13 @@ class Pipeline:
 
 def key_file(settings: Settings) -> Path:
     return settings.relay.key_file or settings.data_dir / "confide.key"
+
+
+def redaction_operators(settings: Settings) -> Operators:
+    """How each finding type leaves a redacted copy; its pseudonym key is made if needed."""
+    organisation = settings.organisation
+    key = organisation.pseudonym_key_file or settings.data_dir / "pseudonym.key"
+    return load_operators(organisation.redaction, key)
 
 
 def node_name(settings: Settings) -> str:

@@ -61,6 +61,7 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
         result,
         _judge(pipeline, message, result, message.recipients, now),
         policy=pipeline.policy,
+        operator=pipeline.operators.of,
         transforms=pipeline.transforms,
         rescan=pipeline.scanner.scan_message,
         rejudge=lambda checked, addresses: _judge(pipeline, message, checked, addresses, now),

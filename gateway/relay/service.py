@@ -62,6 +62,9 @@ class RelayService:
         self.settings = settings
         relay = settings.relay
         self.sealer = Sealer.from_key_file(pipeline.key_file(settings))
+        # Read here first so that a mistake in it stops the relay (the workers read it too),
+        # and so that a pseudonym key it needs is made once, before the workers start.
+        pipeline.redaction_operators(settings)
         self.node = pipeline.node_name(settings)
         self.hostname = pipeline.hostname(settings)
         self.rules = DoorRules(

@@ -5,7 +5,8 @@ what python-docx does not: comments, tracked insertions and deletions, headers, 
 footnotes, endnotes, text boxes, field codes, document properties and any orphaned part.
 Within a paragraph the text of its runs is joined, so a value Word split over runs of
 different formatting is still found; the placeholder goes into the run where the value
-starts and the rest of the value is cut from the runs after it.
+starts and the rest of the value is cut from the runs after it. What stands in the value's
+place is made once, for the paragraph's joined text (``Matcher.anonymized``).
 """
 
 from __future__ import annotations
@@ -131,20 +132,20 @@ def _redact_nodes(nodes: Sequence[etree._Element], matcher: Matcher) -> bool:
     """Replace the values in the joined text of ``nodes``; whether anything changed."""
     texts = [node.text or "" for node in nodes]
     joined = "".join(texts)
-    spans = matcher.spans(joined)
-    if not spans:
+    replaced = matcher.anonymized(joined).pieces
+    if not replaced:
         return False
     start = 0
     for node, text in zip(nodes, texts, strict=True):
         end = start + len(text)
         pieces: list[str] = []
         position = start
-        for span_start, span_end, label in spans:
+        for span_start, span_end, new_text in replaced:
             if span_end <= start or span_start >= end:
                 continue
             pieces.append(joined[position : max(span_start, start)])
             if span_start >= start:
-                pieces.append(f"[{label} removed]")
+                pieces.append(new_text)
             position = min(span_end, end)
         pieces.append(joined[position:end])
         new = "".join(pieces)

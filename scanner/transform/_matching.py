@@ -17,12 +17,11 @@ and international forms alike ("07700 900461", "+44 7700 900461", "tel:+44770090
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 
 from scanner.normalise import normalise
-from scanner.redaction import Removal, Span, merged, redact_text
+from scanner.redaction import Anonymized, Removal, Span, anonymized, merged
 
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
@@ -47,24 +46,24 @@ class Matcher:
 
     def __init__(self, removals: Sequence[Removal]) -> None:
         self._patterns = [
-            (pattern, removal.label, _is_number(removal.value))
+            (pattern, removal, _is_number(removal.value))
             for removal in removals
             if (pattern := _pattern(removal.value)) is not None
         ]
 
     def spans(self, text: str) -> list[Span]:
-        """``(start, end, label)`` of every match in ``text`` as written, in order, with
+        """``(start, end, removal)`` of every match in ``text`` as written, in order, with
         overlapping and nested matches (and the email addresses they fall in) merged."""
         segment = normalise(text, "")
         found: list[Span] = []
         normal = segment.text
-        for pattern, label, number in self._patterns:
+        for pattern, removal, number in self._patterns:
             for match in pattern.finditer(normal):
                 start, end = match.start(), match.end()
                 if number:
                     start, end = _whole_run(normal, start, end)
                 start, end = segment.to_source(start, end)
-                found.append((start, end, label))
+                found.append((start, end, removal))
         if found and "@" in text:
             found += _addresses_around(text, found)
         return merged(found)
@@ -73,18 +72,18 @@ class Matcher:
         """Whether any value is in ``text`` (already normalised, as extraction gives it)."""
         return any(pattern.search(text) for pattern, _, _ in self._patterns)
 
+    def anonymized(self, text: str, escape: bool = False) -> Anonymized:
+        """``text`` with every match replaced as its removal says (labels HTML-escaped if
+        asked), and what replaced each match."""
+        return anonymized(text, self.spans(text), escape)
+
     def redact(self, text: str, escape: bool = False) -> str:
-        """``text`` with every match replaced by ``[label removed]`` (HTML-escaped if asked)."""
-        spans = self.spans(text)
-        if not spans:
-            return text
-        if escape:
-            spans = [(start, end, html.escape(label)) for start, end, label in spans]
-        return redact_text(text, spans)
+        """``text`` with every match replaced ("[label removed]", a mask or a pseudonym)."""
+        return self.anonymized(text, escape).text
 
 
 def _addresses_around(text: str, found: Sequence[Span]) -> list[Span]:
-    """Each email address in ``text`` that a match overlaps, under that match's label."""
+    """Each email address in ``text`` that a match overlaps, as that match's removal."""
     around = []
     for address in _EMAIL_ADDRESS.finditer(text):
         inside = [s for s in found if s[0] < address.end() and address.start() < s[1]]

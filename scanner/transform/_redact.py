@@ -1,4 +1,5 @@
-"""Removing values from a message: each becomes "[label removed]" wherever it can be written.
+"""Removing values from a message: each becomes what its removal's operator writes ("[label
+removed]", a mask, a pseudonym: ``scanner.operators``) wherever it can be written.
 
 Headers that carry free text (the subject, display names, any other field a scan reads as
 text, such as "X-Original-Subject" or a part's Content-Description), text and HTML parts
@@ -52,7 +53,7 @@ _KINDS = {FileType.PDF: "PDF", FileType.DOCX: "Word", FileType.EMAIL: "email"}
 
 
 def redacted(raw: bytes, removals: Sequence[Removal], limits: ScanLimits = DEFAULT_LIMITS) -> bytes:
-    """``raw`` with every occurrence of each removal's value replaced by its placeholder.
+    """``raw`` with every occurrence of each removal's value replaced as the removal says.
 
     Raises ``TransformError`` when a value is in something that cannot be rewritten (a PDF,
     an archive), when an attachment cannot be checked, and when the safety net still finds a

@@ -16,6 +16,7 @@ from scanner.detect.engine import Detector
 from scanner.extract import extract
 from scanner.filetype import FileType
 from scanner.limits import ScanLimits
+from scanner.operators import DEFAULT_OPERATORS, Operators, load_operators
 from scanner.policy.engine import Verdict
 from scanner.policy.rules import Policy
 from scanner.redaction import removals
@@ -71,11 +72,15 @@ def verdict_for_stranger(
     return judged(policy, result, [STRANGER])[STRANGER], result
 
 
-def redact_for_stranger(detector: Detector, policy: Policy, raw: bytes) -> bytes:
-    """The redacted copy the relay's first pass makes for the stranger."""
+def redact_for_stranger(
+    detector: Detector, policy: Policy, raw: bytes, operators: Operators | None = None
+) -> bytes:
+    """The redacted copy the relay's first pass makes for the stranger, each finding type
+    removed as ``operators`` say (by default, as rules/redaction.yaml says)."""
     verdict, result = verdict_for_stranger(detector, policy, raw)
     assert verdict.action == "redact", (verdict.action, verdict.rules)
-    return redacted(raw, removals(result.extraction, verdict.redactions, policy.label))
+    way = (operators or load_operators(DEFAULT_OPERATORS)).of
+    return redacted(raw, removals(result.extraction, verdict.redactions, policy.label, way))
 
 
 def key(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.redaction import redact_text
+from scanner.redaction import Removal, redact_text
 
 
 @pytest.mark.parametrize(
@@ -42,4 +42,5 @@ from scanner.redaction import redact_text
 def test_redaction_replaces_spans_with_what_kind_of_thing_went(text, spans, expected):
     """Only the given spans change; overlapping and nested spans go as one, under the label
     of the longest of them."""
-    assert redact_text(text, spans) == expected
+    removals = [(start, end, Removal(text[start:end], label)) for start, end, label in spans]
+    assert redact_text(text, removals) == expected
