@@ -29,8 +29,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.extract._decode import decode_text
 from scanner.limits import MIB, ScanLimits
 
 # Word writes two namespaces: Transitional (almost every file) and Strict.

@@ -28,8 +28,8 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import collapse_rfc2231_value
 
+from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.extract._decode import decode_text
 from scanner.extract._html import add_html
 from scanner.extract._text import PGP_MESSAGE
 from scanner.filetype import FileType, sniff

@@ -17,7 +17,7 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
 
-from scanner.extract._decode import decode_text
+from scanner.charsets import decode_text
 from scanner.extract._email import _charset, _filename, _header_text, _is_body
 from scanner.limits import ScanLimits
 from scanner.transform._error import TransformError
