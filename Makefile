@@ -25,6 +25,7 @@ test: lint typecheck pytest pytest-postgres
 lint: $(STAMP)
 	$(BIN)/ruff check scanner gateway tests bench
 	$(BIN)/ruff format --check scanner gateway tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -54,4 +55,4 @@ eval: $(STAMP)
 	$(BIN)/python bench/eval_detection.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
 
-class GatewayConfig(AppConfig):  # type: ignore[misc]  # Django ships no type information
+class GatewayConfig(AppConfig):
     name = "gateway"
     verbose_name = "confide gateway"

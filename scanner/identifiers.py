@@ -12,7 +12,7 @@ import unicodedata
 import phonenumbers
 import regex
 
-from scanner.detect._validators import nhs_mod11
+from scanner.checksums import nhs_mod11
 
 _SPACES = regex.compile(r"\s+")
 _NOT_DIGITS = regex.compile(r"\D")

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class RegisterConfig(AppConfig):  # type: ignore[misc]  # Django ships no type information
+class RegisterConfig(AppConfig):
     name = "gateway.register"
     label = "register"
     verbose_name = "consent register"

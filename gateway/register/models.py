@@ -25,7 +25,7 @@ from django.utils import timezone
 from scanner.consent import Scope
 
 
-class SubjectKind(models.TextChoices):  # type: ignore[misc]  # Django ships no type information
+class SubjectKind(models.TextChoices):
     CARER = "carer", "carer"
     CARED_FOR = "cared_for", "cared-for person"
     PARTICIPANT = "participant", "participant"
@@ -34,7 +34,7 @@ class SubjectKind(models.TextChoices):  # type: ignore[misc]  # Django ships no 
     TRUSTEE = "trustee", "trustee"
 
 
-class ConsentMethod(models.TextChoices):  # type: ignore[misc]  # Django ships no type information
+class ConsentMethod(models.TextChoices):
     WRITTEN = "written", "written"
     ORAL = "oral", "oral"
 
@@ -49,7 +49,7 @@ PHONE_LENGTH = 16  # E.164: "+" and at most 15 digits
 RECORDED_BY_LENGTH = 200
 
 
-class Subject(models.Model):  # type: ignore[misc]  # Django ships no type information
+class Subject(models.Model):
     """A person the organisation holds information about, as the case-management system
     knows them (``ref``), with every identifier that can point at them in a message."""
 
@@ -71,7 +71,7 @@ class Subject(models.Model):  # type: ignore[misc]  # Django ships no type infor
         return str(self.ref)
 
 
-class SubjectName(models.Model):  # type: ignore[misc]  # Django ships no type information
+class SubjectName(models.Model):
     """One name a subject is known by: position 0 is the full name, then variants and aliases."""
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="names")
@@ -85,7 +85,7 @@ class SubjectName(models.Model):  # type: ignore[misc]  # Django ships no type i
         )
 
 
-class SubjectEmail(models.Model):  # type: ignore[misc]  # Django ships no type information
+class SubjectEmail(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="emails")
     email = models.CharField(max_length=EMAIL_LENGTH, db_index=True)  # lower case
 
@@ -96,7 +96,7 @@ class SubjectEmail(models.Model):  # type: ignore[misc]  # Django ships no type 
         )
 
 
-class SubjectPhone(models.Model):  # type: ignore[misc]  # Django ships no type information
+class SubjectPhone(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="phones")
     phone = models.CharField(max_length=PHONE_LENGTH, db_index=True)  # E.164
 
@@ -107,7 +107,7 @@ class SubjectPhone(models.Model):  # type: ignore[misc]  # Django ships no type 
         )
 
 
-class Agency(models.Model):  # type: ignore[misc]  # Django ships no type information
+class Agency(models.Model):
     """A partner organisation: who belongs to it is said by its domains and its addresses.
 
     Several agencies may share a domain (nhs.net): such an agency is listed by addresses.
@@ -123,7 +123,7 @@ class Agency(models.Model):  # type: ignore[misc]  # Django ships no type inform
         return str(self.name)
 
 
-class AgencyDomain(models.Model):  # type: ignore[misc]  # Django ships no type information
+class AgencyDomain(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(max_length=DOMAIN_LENGTH, db_index=True)  # lower case, no "@"
 
@@ -134,7 +134,7 @@ class AgencyDomain(models.Model):  # type: ignore[misc]  # Django ships no type 
         )
 
 
-class AgencyAddress(models.Model):  # type: ignore[misc]  # Django ships no type information
+class AgencyAddress(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="addresses")
     address = models.CharField(max_length=EMAIL_LENGTH, db_index=True)  # lower case
 
@@ -145,7 +145,7 @@ class AgencyAddress(models.Model):  # type: ignore[misc]  # Django ships no type
         )
 
 
-class Consent(models.Model):  # type: ignore[misc]  # Django ships no type information
+class Consent(models.Model):
     """A subject's consent to share information of some scopes with one recipient.
 
     The recipient is exactly one of: an agency (anyone at its domains or addresses), a whole
@@ -201,8 +201,8 @@ class Consent(models.Model):  # type: ignore[misc]  # Django ships no type infor
     @property
     def recipient_label(self) -> str:
         """The recipient as the import file writes it: agency name, ``@domain`` or address."""
-        if self.agency_id is not None:
-            return str(self.agency.name)
+        if self.agency is not None:
+            return self.agency.name
         if self.domain is not None:
             return f"@{self.domain}"
         return str(self.address)
@@ -233,7 +233,7 @@ def in_force(at: datetime, prefix: str = "") -> Q:
     ) & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": at}))
 
 
-class RegisterRevision(models.Model):  # type: ignore[misc]  # Django ships no type information
+class RegisterRevision(models.Model):
     """One row (pk 1) whose number goes up whenever a subject or its identifiers change.
 
     A counter rather than the latest ``updated_at`` alone: clocks on several nodes need not

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class RelayConfig(AppConfig):  # type: ignore[misc]  # Django ships no type information
+class RelayConfig(AppConfig):
     name = "gateway.relay"
     label = "relay"
     verbose_name = "outbound relay"

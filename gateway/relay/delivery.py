@@ -157,9 +157,7 @@ def forget_claims(node: str, keeping: Collection[int] = ()) -> int:
     sending when it died; at a stop: what it had not sent, so that any node takes it at
     once); how many."""
     mine = Delivery.objects.filter(state=DeliveryState.QUEUED, claimed_by=node)
-    return mine.exclude(id__in=keeping).update(  # type: ignore[no-any-return]  # no Django types
-        claimed_by="", claimed_until=None
-    )
+    return mine.exclude(id__in=keeping).update(claimed_by="", claimed_until=None)
 
 
 def next_due(now: datetime) -> datetime | None:
@@ -169,7 +167,7 @@ def next_due(now: datetime) -> datetime | None:
     pause while it sends), and a claim that lapses is found by the next poll.
     """
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    return (  # type: ignore[no-any-return]  # Django ships no type information
+    return (
         Delivery.objects.filter(free, state=DeliveryState.QUEUED)
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)

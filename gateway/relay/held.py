@@ -71,7 +71,7 @@ def decide(
         outcome.decided_at = datetime.now(UTC)
         outcome.decision_note = note
         outcome.save()
-    return outcome  # type: ignore[no-any-return]  # Django ships no type information
+    return outcome
 
 
 def _queue_release(

@@ -14,12 +14,12 @@ from django.db import models
 from django.utils import timezone
 
 
-class MessageState(models.TextChoices):  # type: ignore[misc]  # Django ships no type information
+class MessageState(models.TextChoices):
     RECEIVED = "received", "received, not yet scanned"
     PROCESSED = "processed", "scanned and decided"
 
 
-class Message(models.Model):  # type: ignore[misc]  # Django ships no type information
+class Message(models.Model):
     """One message as received: the envelope and the raw bytes (sealed)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -45,14 +45,14 @@ class Message(models.Model):  # type: ignore[misc]  # Django ships no type infor
         indexes = (models.Index(fields=["state", "received_at"]),)
 
 
-class ReviewState(models.TextChoices):  # type: ignore[misc]  # Django ships no type information
+class ReviewState(models.TextChoices):
     NOT_HELD = "", "not held"
     HELD = "held", "held for a manager"
     RELEASED = "released", "released by a manager"
     REJECTED = "rejected", "rejected by a manager"
 
 
-class Outcome(models.Model):  # type: ignore[misc]  # Django ships no type information
+class Outcome(models.Model):
     """The verdict for one recipient of a message, and a manager's decision if it was held."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="outcomes")
@@ -74,7 +74,7 @@ class Outcome(models.Model):  # type: ignore[misc]  # Django ships no type infor
         indexes = (models.Index(fields=["review_state"]),)
 
 
-class CopyKind(models.TextChoices):  # type: ignore[misc]  # Django ships no type information
+class CopyKind(models.TextChoices):
     RELEASE = "release", "the message as sent"
     BANNER = "banner", "marked CONFIDENTIAL"
     REDACT = "redact", "with data removed"
@@ -82,7 +82,7 @@ class CopyKind(models.TextChoices):  # type: ignore[misc]  # Django ships no typ
     BOUNCE = "bounce", "delivery failure report to the sender"
 
 
-class Copy(models.Model):  # type: ignore[misc]  # Django ships no type information
+class Copy(models.Model):
     """One version of a message that leaves the relay, for one or more recipients."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="copies")
@@ -92,13 +92,13 @@ class Copy(models.Model):  # type: ignore[misc]  # Django ships no type informat
     created_at = models.DateTimeField(default=timezone.now)
 
 
-class DeliveryState(models.TextChoices):  # type: ignore[misc]  # Django ships no type information
+class DeliveryState(models.TextChoices):
     QUEUED = "queued", "waiting to be sent"
     SENT = "sent", "accepted by the upstream"
     FAILED = "failed", "refused or given up; the sender was told"
 
 
-class Delivery(models.Model):  # type: ignore[misc]  # Django ships no type information
+class Delivery(models.Model):
     """One recipient of one copy, and how sending it to the upstream went."""
 
     copy = models.ForeignKey(Copy, on_delete=models.CASCADE, related_name="deliveries")

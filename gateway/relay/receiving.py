@@ -189,7 +189,11 @@ class RelayHandler:
 
 
 class RelayServer(SMTP):
-    """aiosmtpd's SMTP with a per-client connection cap and a total session time limit."""
+    """aiosmtpd's SMTP with a per-client connection cap and a total session time limit.
+
+    It overrides and uses private names of SMTP, so aiosmtpd is pinned below its next minor
+    version (pyproject.toml) and tests/gateway/relay/test_aiosmtpd_private_api.py checks them.
+    """
 
     def __init__(self, handler: RelayHandler, **kwargs: Any) -> None:
         super().__init__(handler, **kwargs)

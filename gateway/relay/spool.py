@@ -146,13 +146,11 @@ def give_back(node: str, *, count_attempt: bool) -> int:
     """
     mine = Message.objects.filter(claimed_by=node, state=MessageState.RECEIVED)
     attempts = F("scan_attempts") if count_attempt else Greatest(F("scan_attempts") - 1, 0)
-    return mine.update(  # type: ignore[no-any-return]  # Django ships no type information
-        claimed_by="", claimed_until=None, scan_attempts=attempts
-    )
+    return mine.update(claimed_by="", claimed_until=None, scan_attempts=attempts)
 
 
 def _claim(messages: QuerySet[Message], node: str, until: datetime) -> int:
-    return messages.update(  # type: ignore[no-any-return]  # Django ships no type information
+    return messages.update(
         claimed_by=node, claimed_until=until, scan_attempts=F("scan_attempts") + 1
     )
 

@@ -8,8 +8,8 @@ import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from scanner.checksums import VALIDATORS
 from scanner.detect import _context
-from scanner.detect._validators import VALIDATORS
 
 
 @dataclass(frozen=True)

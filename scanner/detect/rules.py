@@ -13,8 +13,8 @@ from pathlib import Path
 
 import regex
 
+from scanner.checksums import VALIDATORS
 from scanner.detect._patterns import PatternRule
-from scanner.detect._validators import VALIDATORS
 from scanner.rules_file import DEFAULT_RULES_DIR, Reader, load_yaml
 
 DEFAULT_RULES = DEFAULT_RULES_DIR / "recognizers.yaml"

@@ -43,6 +43,7 @@ __all__ = [
     "extract",
     "extract_file",
     "named_unscannable",
+    "ocr_available",
     "ocr_missing_warning",
     "read_item",
     "too_large",

@@ -29,15 +29,10 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.extract._decode import decode_text
-from scanner.limits import MIB, ScanLimits
+from scanner.ooxml import PARAGRAPH, W_NAMESPACES, XML_PARSER, refusal, w
 
-# Word writes two namespaces: Transitional (almost every file) and Strict.
-_W_NAMESPACES = (
-    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "http://purl.oclc.org/ooxml/wordprocessingml/main",
-)
 _R_NAMESPACES = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "http://purl.oclc.org/ooxml/officeDocument/relationships",
@@ -45,9 +40,6 @@ _R_NAMESPACES = (
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 
-# A compression ratio is only telling for a big entry: small XML parts full of repeated markup
-# compress well past any sane bound and can do no harm at their size.
-_RATIO_CHECKED_FROM_BYTES = 1 * MIB
 # A body with images and fewer letters and digits than this is treated as a scan (the same
 # bound as a PDF page's).
 _SCAN_MAX_LETTERS = 16
@@ -73,11 +65,6 @@ _BINARY_EXTENSIONS = (
     ".fntdata",
 )
 
-# No DTDs, no entity expansion, no network; lxml's default size and depth limits stay on.
-_XML_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
-
 _NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 _HEADER_KINDS = {"default": "", "first": ", first page", "even": ", even pages"}
 _CORE_PROPERTIES = {
@@ -94,25 +81,20 @@ _CORE_PROPERTIES = {
 _EXTENDED_PROPERTIES = {"Company": "company", "Manager": "manager"}
 
 
-def _w(*names: str) -> frozenset[str]:
-    return frozenset(f"{{{ns}}}{name}" for ns in _W_NAMESPACES for name in names)
-
-
-_T = _w("t")
-_P = _w("p")
-_TAB = _w("tab", "ptab")
-_BREAK = _w("br", "cr")
-_HYPHEN = _w("noBreakHyphen")
-_TEXT_BOX = _w("txbxContent")
-_DELETION = _w("del")
-_DELETED_TEXT = _w("delText")
-_FIELD_CODE = _w("instrText")
-_SIMPLE_FIELD = _w("fldSimple")
-_BODY = _w("body")
-_SECTION = _w("sectPr")
-_HEADER_REFERENCE = _w("headerReference", "footerReference")
-_FOOTNOTE = _w("footnote", "endnote")
-_COMMENT = _w("comment")
+_T = w("t")
+_TAB = w("tab", "ptab")
+_BREAK = w("br", "cr")
+_HYPHEN = w("noBreakHyphen")
+_TEXT_BOX = w("txbxContent")
+_DELETION = w("del")
+_DELETED_TEXT = w("delText")
+_FIELD_CODE = w("instrText")
+_SIMPLE_FIELD = w("fldSimple")
+_BODY = w("body")
+_SECTION = w("sectPr")
+_HEADER_REFERENCE = w("headerReference", "footerReference")
+_FOOTNOTE = w("footnote", "endnote")
+_COMMENT = w("comment")
 # Attribute values the fallback reader leaves out, as they are markup, not anyone's text:
 # font names and scripts (named from the fonts installed, shown nowhere), namespace prefixes
 # a reader may ignore, shape formulas, and hex colours and revision ids (six or eight hex
@@ -120,7 +102,7 @@ _COMMENT = _w("comment")
 _FONT_ELEMENTS = frozenset({"font", "altName", "latin", "ea", "cs", "sym", "rFonts"})
 _MARKUP_ATTRIBUTES = frozenset({"Ignorable", "ProcessContent", "MustUnderstand", "script", "fmla"})
 _COLOUR_OR_ID = re.compile(r"(?=[0-9A-Fa-f]*[A-Fa-f])(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
-_CONTROL_NAMES = _w("alias", "tag")  # a content control's title and tag
+_CONTROL_NAMES = w("alias", "tag")  # a content control's title and tag
 _PICTURE_PROPERTIES = frozenset(
     f"{{{namespace}}}docPr"
     for namespace in (
@@ -134,33 +116,6 @@ class _Relationship(NamedTuple):
     target: str  # an entry name, or a URL when external
     external: bool
     kind: str  # the last piece of the relationship type, e.g. "hyperlink"
-
-
-def refusal(archive: zipfile.ZipFile, limits: ScanLimits) -> str | None:
-    """Why the archive must not be opened (a reason in plain words), or ``None``.
-
-    Judged from the central directory alone. Python's zipfile never inflates an entry past the
-    size its directory declares, so the declared sizes bound the work.
-    """
-    entries = archive.infolist()
-    if len(entries) > limits.max_docx_entries:
-        return f"it has {len(entries)} zip entries (limit {limits.max_docx_entries})"
-    total = sum(entry.file_size for entry in entries)
-    if total > limits.max_docx_uncompressed_bytes:
-        return (
-            f"it would expand to {total // MIB} MiB "
-            f"(limit {limits.max_docx_uncompressed_bytes // MIB} MiB)"
-        )
-    for entry in entries:
-        if entry.file_size < _RATIO_CHECKED_FROM_BYTES:
-            continue
-        ratio = entry.file_size / max(entry.compress_size, 1)
-        if ratio > limits.max_docx_compression_ratio:
-            return (
-                f"an entry is compressed {ratio:.0f}:1 "
-                f"(limit {limits.max_docx_compression_ratio}:1), like a zip bomb"
-            )
-    return None
 
 
 def read_docx(data: bytes, context: ExtractionContext) -> None:
@@ -266,7 +221,7 @@ class _Package:
         yield "custom-properties+xml", self.read_custom_properties
 
     def xml(self, name: str) -> etree._Element:
-        return etree.fromstring(self.read_bytes(name), parser=_XML_PARSER)
+        return etree.fromstring(self.read_bytes(name), parser=XML_PARSER)
 
     def read_bytes(self, name: str) -> bytes:
         self.opened.add(name)
@@ -282,7 +237,7 @@ class _Package:
             return
         data = self.read_bytes(name)
         try:
-            text = _xml_values(etree.fromstring(data, parser=_XML_PARSER))
+            text = _xml_values(etree.fromstring(data, parser=XML_PARSER))
         except etree.XMLSyntaxError:
             text = decode_text(data)
             if _looks_binary(text):
@@ -299,7 +254,7 @@ class _Package:
                 if reference.tag not in _HEADER_REFERENCE:
                     continue
                 target = relationships.get(_attribute(reference, _R_NAMESPACES, "id") or "")
-                kind = _HEADER_KINDS.get(_attribute(reference, _W_NAMESPACES, "type") or "", "")
+                kind = _HEADER_KINDS.get(_attribute(reference, W_NAMESPACES, "type") or "", "")
                 which = etree.QName(reference).localname.removesuffix("Reference")
                 if target is not None and not target.external:
                     names.setdefault(target.target, f"{which} (section {number}{kind})")
@@ -350,15 +305,15 @@ class _Package:
 
     def read_notes(self, name: str) -> None:
         for note in self.xml(name).iter(*_FOOTNOTE):
-            if _attribute(note, _W_NAMESPACES, "type") in _NOTE_SEPARATORS:
+            if _attribute(note, W_NAMESPACES, "type") in _NOTE_SEPARATORS:
                 continue
-            number = _attribute(note, _W_NAMESPACES, "id") or "?"
+            number = _attribute(note, W_NAMESPACES, "id") or "?"
             self.add_story(note, f"{etree.QName(note).localname} {number}")
         self.add_links(name, "footnotes" if "footnotes" in name else "endnotes")
 
     def read_comments(self, name: str) -> None:
         for number, comment in enumerate(self.xml(name).iter(*_COMMENT), 1):
-            author = [_attribute(comment, _W_NAMESPACES, a) for a in ("author", "initials")]
+            author = [_attribute(comment, W_NAMESPACES, a) for a in ("author", "initials")]
             self.context.add_text("\n".join(a for a in author if a), f"comment {number}", "author")
             self.add_story(comment, f"comment {number}")
         self.add_links(name, "comments")
@@ -393,9 +348,9 @@ class _Package:
             add(deleted, location, f"deleted text {number}")
         # A field code is split over runs, so its pieces join without separators.
         codes = ["".join(_all_text(code) for code in root.iter(*_FIELD_CODE))]
-        codes += [_attribute(f, _W_NAMESPACES, "instr") or "" for f in root.iter(*_SIMPLE_FIELD)]
+        codes += [_attribute(f, W_NAMESPACES, "instr") or "" for f in root.iter(*_SIMPLE_FIELD)]
         add("\n".join(c.strip() for c in codes if c.strip()), location, "field codes")
-        controls = [_attribute(c, _W_NAMESPACES, "val") or "" for c in root.iter(*_CONTROL_NAMES)]
+        controls = [_attribute(c, W_NAMESPACES, "val") or "" for c in root.iter(*_CONTROL_NAMES)]
         add("\n".join(c for c in controls if c.strip()), location, "content controls")
         pictures = root.iter(*_PICTURE_PROPERTIES)
         descriptions = [p.get(a) or "" for p in pictures for a in ("descr", "title")]
@@ -425,7 +380,7 @@ def story_text(root: etree._Element) -> str:
                 pieces.append("\n")
             elif tag in _HYPHEN:
                 pieces.append("-")
-        elif tag in _P:
+        elif tag in PARAGRAPH:
             pieces.append("\n")
     return "".join(pieces)
 
@@ -447,7 +402,7 @@ def _deletions(root: etree._Element) -> Iterator[str]:
 def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
     """Entry name (no leading slash) or ``*.ext`` to content type, from [Content_Types].xml."""
     try:
-        root = etree.fromstring(archive.read(_CONTENT_TYPES_ENTRY), parser=_XML_PARSER)
+        root = etree.fromstring(archive.read(_CONTENT_TYPES_ENTRY), parser=XML_PARSER)
     except Exception:  # noqa: BLE001 - a missing or broken list: classify by name alone
         return {}
     found: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 Every header field is read as text, in the message and in each MIME part ("X-Patient:", a
 part's Content-Description), but for display names only in address fields and for the fields
-machines make (trace, authentication, ids, dates: ``_MACHINE_HEADERS``); of Content-Type and
+machines make (trace, authentication, ids, dates: ``scanner.mime_parts``); of Content-Type and
 Content-Disposition, the parameters' values (a ``name``, an external body's URL).
 
 The stdlib parser with ``policy.default`` does the MIME work and tolerates damage (a missing
@@ -23,49 +23,27 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from email import errors, policy
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import collapse_rfc2231_value
 
+from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.extract._decode import decode_text
 from scanner.extract._html import add_html
 from scanner.extract._text import PGP_MESSAGE
 from scanner.filetype import FileType, sniff
+from scanner.mime_parts import (
+    ADDRESS_HEADERS,
+    TEXT_HEADERS,
+    decode_words,
+    header_text,
+    is_body,
+    other_text_fields,
+    part_charset,
+    part_filename,
+    undo_surrogates,
+)
 
-# Headers whose whole value is free text a person wrote.
-_TEXT_HEADERS = ("subject", "comments", "keywords", "thread-topic")
-# Address headers: their display names are free text ("Jane Smith (carer)").
-_ADDRESS_HEADERS = (
-    "from", "sender", "reply-to", "to", "cc", "bcc",
-    "resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc",
-)  # fmt: skip
-# Every other header field is read as text too (an "X-Patient:" field, a Content-Description),
-# except these, whose values are made by machines (trace, authentication, threading ids, dates,
-# envelope addresses that mail servers add) and would only give false findings. The MIME
-# fields' own syntax is not read either: only their parameters' values (see ``_PARAMETERS``).
-_MACHINE_HEADERS = frozenset(
-    {
-        "received", "return-path", "dkim-signature", "domainkey-signature",
-        "authentication-results", "received-spf", "message-id", "references", "in-reply-to",
-        "date", "resent-date", "resent-message-id", "mime-version",
-        "content-transfer-encoding", "content-type", "content-disposition",
-        "delivered-to", "x-original-to", "envelope-to", "x-envelope-from", "x-envelope-to",
-        "content-id", "errors-to", "x-beenthere", "final-recipient", "original-recipient",
-        "original-envelope-id", "x-authenticated-sender", "x-sender", "x-receiver",
-        "x-return-path", "x-complaints-to", "x-report-abuse", "x-antiabuse",
-        "x-get-message-sender-via", "x-csa-complaints", "x-mdaemon-deliver-to",
-    }
-)  # fmt: skip
-# Prefixes of machine-made fields: ARC sealing, and Exchange's internal fields (GUIDs, counts,
-# anti-spam scores) except those whose names say they carry free text (``_FREE_TEXT_ENDINGS``).
-# Mailing-list fields and spam filters' reports name the list's and the sender's addresses.
-_MACHINE_PREFIXES = (
-    "arc-", "x-ms-exchange-", "x-microsoft-antispam", "x-forefront-", "list-", "x-spam-",
-    "x-smtpd-",
-)  # fmt: skip
-_FREE_TEXT_ENDINGS = ("-subject", "-description", "-comments", "-topic", "-name", "-title")
 # Content-Type and Content-Disposition parameters that are syntax, not text a person wrote.
 _SYNTAX_PARAMETERS = frozenset(
     {
@@ -75,8 +53,6 @@ _SYNTAX_PARAMETERS = frozenset(
         "expiration", "mode", "padding", "x-mac-type", "x-mac-creator",
     }
 )  # fmt: skip
-# Body parts as they are declared; a body must also sniff as text.
-_BODY_TYPES = frozenset({"text/plain", "text/html"})
 _TEXT_LIKE = frozenset({FileType.TEXT, FileType.HTML, FileType.EMAIL})
 # Transfer encodings the stdlib decodes (anything else it hands back as it came) or that need
 # no decoding.
@@ -123,9 +99,9 @@ def _read_message(message: Message, context: ExtractionContext) -> None:
 
 
 def _read_headers(message: Message, context: ExtractionContext) -> None:
-    for name in (*_TEXT_HEADERS, *_ADDRESS_HEADERS):
+    for name in (*TEXT_HEADERS, *ADDRESS_HEADERS):
         for raw in _raw_values(message, name):
-            text = _header_text(name, raw, address=name in _ADDRESS_HEADERS)
+            text = header_text(name, raw, address=name in ADDRESS_HEADERS)
             context.add_text(text, name)
     _read_other_fields(message, context)
 
@@ -135,23 +111,9 @@ def _read_other_fields(part: Message, context: ExtractionContext, *parts: str) -
     free-text fields whole, MIME fields' parameter values."""
     for name in other_text_fields(part):
         for raw in _raw_values(part, name.lower()):
-            context.add_text(_header_text(name, raw, address=False), *parts, "headers", name)
+            context.add_text(header_text(name, raw, address=False), *parts, "headers", name)
     for header, parameter, value in _parameter_values(part):
         context.add_text(value, *parts, "headers", f"{header} {parameter}")
-
-
-def other_text_fields(part: Message) -> list[str]:
-    """The names (as written, once each) of ``part``'s header fields read whole as free text
-    besides ``_TEXT_HEADERS`` and ``_ADDRESS_HEADERS``."""
-    names: dict[str, str] = {}
-    for key, _ in part.raw_items():
-        lower = key.lower()
-        if lower in _TEXT_HEADERS or lower in _ADDRESS_HEADERS or lower in _MACHINE_HEADERS:
-            continue
-        if lower.startswith(_MACHINE_PREFIXES) and not lower.endswith(_FREE_TEXT_ENDINGS):
-            continue
-        names.setdefault(lower, key)
-    return list(names.values())
 
 
 def _parameter_values(part: Message) -> list[tuple[str, str, str]]:
@@ -159,7 +121,7 @@ def _parameter_values(part: Message) -> list[tuple[str, str, str]]:
     hold text (a ``name`` unlike the file name, an external body's URL); the file name itself
     is read with the attachment."""
     try:
-        filename = _filename(part) if not part.is_multipart() else None
+        filename = part_filename(part) if not part.is_multipart() else None
     except Exception:  # noqa: BLE001 - damaged parameters
         filename = None
     found = []
@@ -168,12 +130,12 @@ def _parameter_values(part: Message) -> list[tuple[str, str, str]]:
             params = part.get_params(header=header) or []
         except Exception:  # noqa: BLE001 - damaged parameters: read the raw field instead
             for raw in _raw_values(part, header):
-                found.append((header, "field", _decode_words(raw)))
+                found.append((header, "field", decode_words(raw)))
             continue
         for key, value in params[1:]:  # the first is the type itself
             if key.lower() in _SYNTAX_PARAMETERS or not value:
                 continue
-            text = " ".join(_undo_surrogates(collapse_rfc2231_value(value)).split())
+            text = " ".join(undo_surrogates(collapse_rfc2231_value(value)).split())
             if text and text != filename:
                 found.append((header, key.lower(), text))
     return found
@@ -181,47 +143,6 @@ def _parameter_values(part: Message) -> list[tuple[str, str, str]]:
 
 def _raw_values(message: Message, name: str) -> list[str]:
     return [str(value) for key, value in message.raw_items() if key.lower() == name]
-
-
-def _header_text(name: str, raw: str, *, address: bool) -> str:
-    """The free text of one header value: display names for address headers.
-
-    ``policy.default`` decodes RFC 2047 words and parses addresses. A value it cannot parse, or
-    decodes with replacement characters (an unknown or wrong charset), is decoded word by word
-    with fallback charsets instead; an address header then yields its whole value.
-    """
-    try:
-        header = policy.default.header_fetch_parse(name, raw)
-        if address:
-            names = [group.display_name for group in header.groups if group.display_name]
-            names += [a.display_name for a in header.addresses if a.display_name]
-            text = "\n".join(names)
-        else:
-            text = str(header)
-    except Exception:  # noqa: BLE001 - the header parser raises many things on damaged input
-        return _decode_words(raw)
-    return _decode_words(raw) if "\ufffd" in text else text
-
-
-def _decode_words(raw: str) -> str:
-    """Decode RFC 2047 encoded words in ``raw`` with fallback charsets; never raises."""
-    unfolded = " ".join(raw.split())
-    try:
-        chunks = decode_header(unfolded)
-    except Exception:  # noqa: BLE001 - fall back to the raw value
-        return _undo_surrogates(unfolded)
-    pieces = []
-    for chunk, charset in chunks:
-        if isinstance(chunk, str):
-            pieces.append(_undo_surrogates(chunk))
-        else:
-            pieces.append(decode_text(chunk, charset))
-    return "".join(pieces)
-
-
-def _undo_surrogates(text: str) -> str:
-    """8-bit header bytes arrive as surrogate escapes; decode them as text."""
-    return decode_text(text.encode("utf-8", "surrogateescape"))
 
 
 def _read_part(
@@ -285,7 +206,7 @@ def _check_defects(part: Message, body: object, context: ExtractionContext, wher
         if isinstance(defect, _DROPPED_LINES):
             line = getattr(defect, "line", None)
             if isinstance(line, str):
-                context.add_text(_undo_surrogates(line), "headers", "dropped line")
+                context.add_text(undo_surrogates(line), "headers", "dropped line")
     for reason in _hiding_defects(part, body):
         context.unscannable(f"{where} {reason}")
 
@@ -356,11 +277,11 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
         # The stdlib hands back uuencoded text it could not decode as it came.
         where = context.where(f"MIME part ({content_type})")
         context.unscannable(f"{where} has damaged uuencoded text; it could not be decoded")
-    if _is_body(part, content_type) and sniff(data) in _TEXT_LIKE:
+    if is_body(part, content_type) and sniff(data) in _TEXT_LIKE:
         numbering.bodies[content_type] += 1
         count = numbering.bodies[content_type]
         place = f"body ({content_type})" if count == 1 else f"body {count} ({content_type})"
-        text = decode_text(data, _charset(part))
+        text = decode_text(data, part_charset(part))
         if content_type == "text/html":
             add_html(text, context, place)
         else:
@@ -369,34 +290,9 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
             context.unscannable(f"{context.where(place)} contains a PGP-encrypted message")
         return
     numbering.attachments += 1
-    filename = _filename(part)
+    filename = part_filename(part)
     place = f"attachment {numbering.attachments}"
     if filename:
         place += f" '{filename}'"
         context.add_text(filename, place, "file name")
     context.nested(data, place)
-
-
-def _is_body(part: Message, content_type: str) -> bool:
-    return (
-        content_type in _BODY_TYPES
-        and part.get_content_disposition() != "attachment"
-        and _filename(part) is None
-    )
-
-
-def _filename(part: Message) -> str | None:
-    """The part's file name (RFC 2231 and RFC 2047 decoded), or ``None``."""
-    try:
-        name = part.get_filename()
-    except Exception:  # noqa: BLE001 - damaged parameters: fall back to the raw value
-        raw = part.get_param("filename", header="content-disposition")
-        name = raw if isinstance(raw, str) else None
-    return " ".join(_undo_surrogates(name).split()) if name else None
-
-
-def _charset(part: Message) -> str | None:
-    try:
-        return part.get_content_charset()
-    except Exception:  # noqa: BLE001 - a damaged charset parameter is no charset
-        return None

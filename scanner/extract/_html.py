@@ -8,8 +8,8 @@ from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Comment, Tag
 
+from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.extract._decode import decode_text
 
 _NOT_TEXT = ("script", "style")
 _BLOCKS = frozenset(

@@ -21,7 +21,7 @@ from pypdf.generic import DictionaryObject, NameObject
 
 from scanner.extract._context import ExtractionContext
 from scanner.extract._image import image_text, ocr_available
-from scanner.limits import ScanLimits
+from scanner.pdf_bounds import pypdf_configuration
 
 # A page that draws images but has fewer letters and digits of text than this is treated as a
 # scan: scanners and converters often add a word or two ("Background", a page number) to an
@@ -47,7 +47,7 @@ _XMP_FIELDS = {
 def read_pdf(data: bytes, context: ExtractionContext) -> None:
     """A PDF: metadata, then each page (text and annotations), form fields, embedded files."""
     who = context.here("the document")
-    with apply_configuration(**_configuration(context.limits)):
+    with apply_configuration(**pypdf_configuration(context.limits)):
         try:
             reader = PdfReader(io.BytesIO(data))
             locked = reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED
@@ -71,25 +71,6 @@ def read_pdf(data: bytes, context: ExtractionContext) -> None:
             _read_form_fields(reader, context)
         with context.reading("embedded files"):
             _read_embedded_files(reader, context)
-
-
-def _configuration(limits: ScanLimits) -> dict[str, Any]:
-    """pypdf's per-stream output bounds, all set to ``max_pdf_stream_bytes``."""
-    bound = limits.max_pdf_stream_bytes
-    return {
-        "maximum_declared_stream_length": bound,
-        "array_based_stream_maximum_output_length": bound,
-        "jbig2_maximum_output_length": bound,
-        "lzw_maximum_output_length": bound,
-        "run_length_maximum_output_length": bound,
-        "zlib_maximum_output_length": bound,
-        "brotli_maximum_output_length": bound,
-        "image_maximum_buffer_size": bound,
-        # Never run an external decoder (jbig2dec) on untrusted input.
-        "jbig2dec_binary": None,
-        # We never change pypdf's old module constants; skip looking for them.
-        "disable_legacy_handling": True,
-    }
 
 
 def _read_information(reader: PdfReader, context: ExtractionContext) -> None:

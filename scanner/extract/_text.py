@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.extract._decode import decode_text
 
 PGP_MESSAGE = "-----BEGIN PGP MESSAGE-----"
 # A line of base64 as MIME writes it: at least this many characters of its alphabet alone.

@@ -18,8 +18,11 @@ from collections.abc import Sequence
 import docx
 from lxml import etree
 
-from scanner.extract._docx import _P, _XML_PARSER, _w, refusal
 from scanner.limits import ScanLimits
+from scanner.ooxml import PARAGRAPH as _P
+from scanner.ooxml import XML_PARSER as _XML_PARSER
+from scanner.ooxml import refusal
+from scanner.ooxml import w as _w
 from scanner.transform._error import TransformError
 from scanner.transform._matching import Matcher
 

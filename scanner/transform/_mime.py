@@ -17,9 +17,12 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
 
-from scanner.extract._decode import decode_text
-from scanner.extract._email import _charset, _filename, _header_text, _is_body
+from scanner.charsets import decode_text
 from scanner.limits import ScanLimits
+from scanner.mime_parts import header_text as _header_text
+from scanner.mime_parts import is_body as _is_body
+from scanner.mime_parts import part_charset as _charset
+from scanner.mime_parts import part_filename as _filename
 from scanner.transform._error import TransformError
 from scanner.transform._headers import MAX_LINE
 

@@ -12,8 +12,8 @@ import io
 from pypdf import PageObject, PdfReader, PdfWriter, apply_configuration
 from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
-from scanner.extract._pdf import _configuration
 from scanner.limits import ScanLimits
+from scanner.pdf_bounds import pypdf_configuration as _configuration
 from scanner.transform._error import TransformError
 
 _FONT = DictionaryObject(

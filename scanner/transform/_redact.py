@@ -20,11 +20,13 @@ from collections.abc import Sequence
 from email.headerregistry import Address, Group
 from email.message import Message
 
-from scanner.extract import UnsupportedType, extract
-from scanner.extract._email import _ADDRESS_HEADERS, _TEXT_HEADERS, _filename, other_text_fields
-from scanner.extract._image import ocr_available
+from scanner.extract import UnsupportedType, extract, ocr_available
 from scanner.filetype import FileType, sniff
 from scanner.limits import ScanLimits
+from scanner.mime_parts import ADDRESS_HEADERS as _ADDRESS_HEADERS
+from scanner.mime_parts import TEXT_HEADERS as _TEXT_HEADERS
+from scanner.mime_parts import other_text_fields
+from scanner.mime_parts import part_filename as _filename
 from scanner.redaction import Removal
 from scanner.transform._docx import redacted_docx
 from scanner.transform._error import TransformError

@@ -1,4 +1,8 @@
-"""Checksums and structural checks for identifiers, named so that rules/ can refer to them."""
+"""Checksums and structural checks for identifiers, named so that rules/ can refer to them.
+
+Detection validates what a pattern matched with them (``validator`` in
+``recognizers.yaml``), and ``scanner.identifiers`` with them normalises what the register holds.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Bytes to text when the declared charset is missing, wrong or unknown."""
+"""Bytes to text when the declared charset is missing, wrong or unknown.
+
+Extraction reads every format's text with it, and the transforms decode a part the same way
+before they rewrite it, so both see the same text.
+"""
 
 from __future__ import annotations
 

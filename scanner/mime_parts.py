@@ -1,0 +1,132 @@
+"""What a MIME part says of itself, read the same way by extraction and by the transforms.
+
+Which header fields hold text a person wrote and that text (``header_text``), a part's file
+name and charset, and whether it is a body. ``scanner.extract`` reads messages with these, and
+``scanner.transform`` finds what to rewrite with them: a field the one reads is a field the
+other rewrites.
+"""
+
+from __future__ import annotations
+
+from email import policy
+from email.header import decode_header
+from email.message import Message
+
+from scanner.charsets import decode_text
+
+# Headers whose whole value is free text a person wrote.
+TEXT_HEADERS = ("subject", "comments", "keywords", "thread-topic")
+# Address headers: their display names are free text ("Jane Smith (carer)").
+ADDRESS_HEADERS = (
+    "from", "sender", "reply-to", "to", "cc", "bcc",
+    "resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc",
+)  # fmt: skip
+# Every other header field is read as text too (an "X-Patient:" field, a Content-Description),
+# except these, whose values are made by machines (trace, authentication, threading ids, dates,
+# envelope addresses that mail servers add) and would only give false findings. The MIME
+# fields' own syntax is not read either: only their parameters' values (``scanner.extract._email``).
+_MACHINE_HEADERS = frozenset(
+    {
+        "received", "return-path", "dkim-signature", "domainkey-signature",
+        "authentication-results", "received-spf", "message-id", "references", "in-reply-to",
+        "date", "resent-date", "resent-message-id", "mime-version",
+        "content-transfer-encoding", "content-type", "content-disposition",
+        "delivered-to", "x-original-to", "envelope-to", "x-envelope-from", "x-envelope-to",
+        "content-id", "errors-to", "x-beenthere", "final-recipient", "original-recipient",
+        "original-envelope-id", "x-authenticated-sender", "x-sender", "x-receiver",
+        "x-return-path", "x-complaints-to", "x-report-abuse", "x-antiabuse",
+        "x-get-message-sender-via", "x-csa-complaints", "x-mdaemon-deliver-to",
+    }
+)  # fmt: skip
+# Prefixes of machine-made fields: ARC sealing, and Exchange's internal fields (GUIDs, counts,
+# anti-spam scores) except those whose names say they carry free text (``_FREE_TEXT_ENDINGS``).
+# Mailing-list fields and spam filters' reports name the list's and the sender's addresses.
+_MACHINE_PREFIXES = (
+    "arc-", "x-ms-exchange-", "x-microsoft-antispam", "x-forefront-", "list-", "x-spam-",
+    "x-smtpd-",
+)  # fmt: skip
+_FREE_TEXT_ENDINGS = ("-subject", "-description", "-comments", "-topic", "-name", "-title")
+# Body parts as they are declared; a body must also sniff as text.
+_BODY_TYPES = frozenset({"text/plain", "text/html"})
+
+
+def other_text_fields(part: Message) -> list[str]:
+    """The names (as written, once each) of ``part``'s header fields read whole as free text
+    besides ``TEXT_HEADERS`` and ``ADDRESS_HEADERS``."""
+    names: dict[str, str] = {}
+    for key, _ in part.raw_items():
+        lower = key.lower()
+        if lower in TEXT_HEADERS or lower in ADDRESS_HEADERS or lower in _MACHINE_HEADERS:
+            continue
+        if lower.startswith(_MACHINE_PREFIXES) and not lower.endswith(_FREE_TEXT_ENDINGS):
+            continue
+        names.setdefault(lower, key)
+    return list(names.values())
+
+
+def header_text(name: str, raw: str, *, address: bool) -> str:
+    """The free text of one header value: display names for address headers.
+
+    ``policy.default`` decodes RFC 2047 words and parses addresses. A value it cannot parse, or
+    decodes with replacement characters (an unknown or wrong charset), is decoded word by word
+    with fallback charsets instead; an address header then yields its whole value.
+    """
+    try:
+        header = policy.default.header_fetch_parse(name, raw)
+        if address:
+            names = [group.display_name for group in header.groups if group.display_name]
+            names += [a.display_name for a in header.addresses if a.display_name]
+            text = "\n".join(names)
+        else:
+            text = str(header)
+    except Exception:  # noqa: BLE001 - the header parser raises many things on damaged input
+        return decode_words(raw)
+    return decode_words(raw) if "\ufffd" in text else text
+
+
+def decode_words(raw: str) -> str:
+    """Decode RFC 2047 encoded words in ``raw`` with fallback charsets; never raises."""
+    unfolded = " ".join(raw.split())
+    try:
+        chunks = decode_header(unfolded)
+    except Exception:  # noqa: BLE001 - fall back to the raw value
+        return undo_surrogates(unfolded)
+    pieces = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            pieces.append(undo_surrogates(chunk))
+        else:
+            pieces.append(decode_text(chunk, charset))
+    return "".join(pieces)
+
+
+def undo_surrogates(text: str) -> str:
+    """8-bit header bytes arrive as surrogate escapes; decode them as text."""
+    return decode_text(text.encode("utf-8", "surrogateescape"))
+
+
+def is_body(part: Message, content_type: str) -> bool:
+    """Whether the part is a text or HTML body rather than an attachment."""
+    return (
+        content_type in _BODY_TYPES
+        and part.get_content_disposition() != "attachment"
+        and part_filename(part) is None
+    )
+
+
+def part_filename(part: Message) -> str | None:
+    """The part's file name (RFC 2231 and RFC 2047 decoded), or ``None``."""
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001 - damaged parameters: fall back to the raw value
+        raw = part.get_param("filename", header="content-disposition")
+        name = raw if isinstance(raw, str) else None
+    return " ".join(undo_surrogates(name).split()) if name else None
+
+
+def part_charset(part: Message) -> str | None:
+    """The part's declared charset, or ``None`` when it has none or it is damaged."""
+    try:
+        return part.get_content_charset()
+    except Exception:  # noqa: BLE001 - a damaged charset parameter is no charset
+        return None
