@@ -6,8 +6,10 @@ A door (the relay, the watcher, the CLI) needs only the names below: a ``Scanner
 item, in a sandboxed worker, into a ``ScanResult``: an ``Extraction`` of ``Segment``s, and
 ``Finding``s in them (``UnsupportedType`` when it is no type confide reads); ``judge`` gives a
 ``Verdict`` per recipient under a ``Policy``, asking the caller's ``ConsentBook`` who is known
-and what they consented to. ``scanner.extract`` reads an item in the calling process, with no
-sandbox: its ``extract`` function cannot be a name here, where ``extract`` is that package.
+and what they consented to; ``plan`` turns the verdicts into the copies to make
+(``PlannedOutcome``, ``PlannedCopy``) and the holds. ``scanner.extract`` reads an item in
+the calling process, with no sandbox: its ``extract`` function cannot be a name here, where
+``extract`` is that package.
 
 The names are imported on first use, not by ``import scanner``: importing them all takes
 about 0.6 s and brings in pypdf, lxml, BeautifulSoup, Pillow, pebble and phonenumbers, which a
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from scanner.decision import MatcherCache, Organisation, judge
     from scanner.extract import UnsupportedType
     from scanner.findings import Finding
+    from scanner.outcome import PlannedCopy, PlannedOutcome, plan
     from scanner.policy.engine import Verdict
     from scanner.policy.rules import Policy, load_policy
     from scanner.scanning import Scanner, ScanResult
@@ -38,6 +41,8 @@ __all__ = [
     "KnownSubject",
     "MatcherCache",
     "Organisation",
+    "PlannedCopy",
+    "PlannedOutcome",
     "Policy",
     "ScanResult",
     "Scanner",
@@ -47,6 +52,7 @@ __all__ = [
     "Verdict",
     "judge",
     "load_policy",
+    "plan",
 ]
 
 # The module each public name comes from: the imports above, for the import system.
@@ -59,6 +65,9 @@ _HOMES = {
     "judge": "scanner.decision",
     "UnsupportedType": "scanner.extract",
     "Finding": "scanner.findings",
+    "PlannedCopy": "scanner.outcome",
+    "PlannedOutcome": "scanner.outcome",
+    "plan": "scanner.outcome",
     "Verdict": "scanner.policy.engine",
     "Policy": "scanner.policy.rules",
     "load_policy": "scanner.policy.rules",
