@@ -100,7 +100,8 @@ def _item(
             "outcome": outcome,
             "held": outcome.review_state == ReviewState.HELD,
             "forms": {
-                name: bound.get(outcome.id, {}).get(name) or form_class(prefix=f"{name}")
+                name: bound.get(outcome.id, {}).get(name)
+                or form_class(prefix=_prefix(name, outcome.id))
                 for name, form_class in ACTION_FORMS.items()
             }
             if manager and outcome.review_state == ReviewState.HELD
@@ -126,6 +127,11 @@ def _item(
     )
 
 
+def _prefix(action: str, outcome_id: int) -> str:
+    """Each recipient's forms have their own field names and ids on the page."""
+    return f"{action}-{outcome_id}"
+
+
 @require_POST
 @never_cache
 @manager_required
@@ -136,7 +142,7 @@ def act(request: HttpRequest, outcome_id: int, action: str) -> HttpResponse:
     outcome = Outcome.objects.filter(id=outcome_id).only("id", "message_id").first()
     if form_class is None or outcome is None:
         raise Http404("no such action or recipient")
-    form = form_class(request.POST, prefix=action)
+    form = form_class(request.POST, prefix=_prefix(action, outcome.id))
     if not form.is_valid():
         return _item(request, outcome.message_id, {outcome.id: {action: form}}, status=400)
     data = form.cleaned_data

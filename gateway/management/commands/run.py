@@ -32,7 +32,6 @@ async def run(settings: Settings, *, create: bool) -> None:
     sign_with_the_secret_key(settings)
     web = WebServer(settings)
     web.start()
-    print(f"confide review pages: {web.url} (sign in as a manager or staff member)", flush=True)
     try:
         await serve(settings, create=create, announce=True)
     finally:

@@ -42,6 +42,14 @@ def _outcome(message: Message) -> Outcome:
     return Outcome.objects.get(message=message, recipient=HELD_FOR)
 
 
+def _data(action: str, outcome: Outcome) -> dict[str, object]:
+    """The action's form as the page names its fields for this recipient."""
+    return {
+        name.replace(f"{action}-", f"{action}-{outcome.id}-", 1): value
+        for name, value in ACTIONS[action].items()
+    }
+
+
 # (role, the page of their own item, of someone else's, the manager's pages)
 PAGES = [
     ("anonymous", 302, 302, 302),
@@ -51,13 +59,13 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("role", "own", "others", "managers"), PAGES)
+@pytest.mark.parametrize("expected", PAGES, ids=[row[0] for row in PAGES])
 def test_pages_by_role(
-    users: Users, held: Message, held_from_another: Message, role: str, own: int, others: int,
-    managers: int,
-):  # fmt: skip
+    users: Users, held: Message, held_from_another: Message, expected: tuple[str, int, int, int]
+):
     """Anonymous users are sent to sign in; staff see their own item only; the logbook and
     the audit trail are for managers."""
+    role, own, others, managers = expected
     client = _client(users, role)
     queue = client.get(reverse("review:queue"))
     assert queue.status_code == (302 if role == "anonymous" else 200)
@@ -87,7 +95,7 @@ def test_staff_see_no_release_button(users: Users, held: Message):
     page = _client(users, "staff").get(reverse("review:item", args=[held.id])).content.decode()
     assert "no consent recorded for this recipient" in page
     assert "held for a manager" in page
-    assert "<form method=\"post\" action=\"/held/recipient" not in page
+    assert '<form method="post" action="/held/recipient' not in page
     managers = _client(users, "manager").get(reverse("review:item", args=[held.id]))
     assert "Release with banner</button>" in managers.content.decode()
 
@@ -100,7 +108,7 @@ def test_only_managers_act(users: Users, held: Message, action: str, role: str, 
     and nothing queued."""
     outcome = _outcome(held)
     response = _client(users, role).post(
-        reverse("review:act", args=[outcome.id, action]), ACTIONS[action]
+        reverse("review:act", args=[outcome.id, action]), _data(action, outcome)
     )
     assert response.status_code == status
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
@@ -111,7 +119,7 @@ def test_a_manager_releases(users: Users, held: Message):
     """The manager's POST releases the recipient and queues its copy."""
     outcome = _outcome(held)
     response = _client(users, "manager").post(
-        reverse("review:act", args=[outcome.id, "release"]), ACTIONS["release"]
+        reverse("review:act", args=[outcome.id, "release"]), _data("release", outcome)
     )
     assert response.status_code == 302
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
@@ -132,10 +140,10 @@ def test_a_post_without_the_csrf_token_is_refused(users: Users, held: Message, t
     refused, and the recipient stays held."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(users.manager)
-    data = dict(ACTIONS["release"])
+    outcome = _outcome(held)
+    data = _data("release", outcome)
     if token is not None:
         data["csrfmiddlewaretoken"] = token
-    outcome = _outcome(held)
     response = client.post(reverse("review:act", args=[outcome.id, "release"]), data)
     assert response.status_code == 403
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
@@ -146,8 +154,8 @@ def test_a_post_with_the_csrf_token_is_accepted(users: Users, held: Message):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users.manager)
     client.get(reverse("review:item", args=[held.id]))
-    data = {**ACTIONS["release"], "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
     outcome = _outcome(held)
+    data = {**_data("release", outcome), "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
     response = client.post(reverse("review:act", args=[outcome.id, "release"]), data)
     assert response.status_code == 302
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
