@@ -149,6 +149,31 @@ class RelaySettings(BaseModel):
         return value
 
 
+class ReviewSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # Where the review web app listens. Loopback by default: put a TLS reverse proxy in front
+    # of it (README, "The review web app") rather than exposing it.
+    listen: str = "127.0.0.1:8025"
+    # The host names the pages are served under (Django's ALLOWED_HOSTS); a request naming
+    # another host is refused.
+    hosts: list[str] = ["127.0.0.1", "localhost", "[::1]"]
+    # Set when a reverse proxy terminates TLS in front of it and sets X-Forwarded-Proto:
+    # cookies are then sent over HTTPS only, and plain HTTP is redirected.
+    behind_tls_proxy: bool = False
+    # Held items listed per page of the queue.
+    page_size: int = Field(default=50, ge=5, le=500)
+    # Failed sign-ins allowed per account, and per address, before it is locked out for
+    # lockout_minutes (django-axes).
+    failed_logins_allowed: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=30, ge=1)
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host_and_port(value)
+        return value
+
+
 def host_and_port(value: str) -> tuple[str, int]:
     """``"HOST:PORT"`` (``"[::1]:25"`` for IPv6) as a pair; ``ValueError`` says what is wrong."""
     host, sep, port = value.rpartition(":")
@@ -181,6 +206,7 @@ class Settings(BaseSettings):
     organisation: OrganisationSettings = OrganisationSettings()
     limits: ScanLimits = ScanLimits()
     relay: RelaySettings = RelaySettings()
+    review: ReviewSettings = ReviewSettings()
 
     @model_validator(mode="before")
     @classmethod

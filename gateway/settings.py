@@ -3,27 +3,132 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import dj_database_url
+from django.utils.csp import CSP
 
 from gateway.config import load_settings
+from gateway.review.secret import NO_SECRET, secret_key_file
 
 _config = load_settings()
+_review = _config.review
 
-# Only the review app will need a secret; the command line never signs anything.
-SECRET_KEY = os.environ.get("CONFIDE_SECRET_KEY", "confide-development-only-not-secret")
+# The review app signs sessions with it: CONFIDE_SECRET_KEY, or the file confide run makes
+# beside the database (gateway.review.secret); the command line never signs anything.
+SECRET_KEY = os.environ.get("CONFIDE_SECRET_KEY") or NO_SECRET
+if SECRET_KEY == NO_SECRET and secret_key_file(_config.data_dir).is_file():
+    SECRET_KEY = secret_key_file(_config.data_dir).read_text(encoding="ascii").strip()
 DEBUG = False
-ALLOWED_HOSTS: list[str] = []
+ALLOWED_HOSTS: list[str] = [host.strip("[]") for host in _review.hosts]
 USE_TZ = True
 TIME_ZONE = "Europe/London"
+LANGUAGE_CODE = "en-gb"
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
     "gateway",
     "gateway.register",
     "gateway.relay",
+    "gateway.review",
 ]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+ROOT_URLCONF = "gateway.urls"
+WSGI_APPLICATION = "gateway.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "gateway.review.context_processors.role",
+            ]
+        },
+    }
+]
+STATIC_URL = "/static/"
+# Collected nowhere: WhiteNoise serves the apps' static folders as they are installed.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "review:queue"
+LOGOUT_REDIRECT_URL = "login"
+# Passwords hashed with Argon2 (argon2-cffi); the others only read hashes made elsewhere.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Failed sign-ins throttled per account and, separately, per address (django-axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _review.failed_logins_allowed
+AXES_COOLOFF_TIME = timedelta(minutes=_review.lockout_minutes)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "review/locked_out.html"
+# The client's address: behind the proxy, waitress has already put the address the proxy
+# saw into REMOTE_ADDR (gateway.review.web_server), so nothing a client sends is trusted.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Sessions end when the browser closes, and after eight idle hours at most.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+if _review.behind_tls_proxy:  # waitress reads X-Forwarded-Proto from the proxy only
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Django's own CSP: nothing from elsewhere, no scripts at all, never framed. A held
+# message's HTML is shown in a sandboxed iframe (srcdoc) that inherits this policy, so it
+# can load nothing remote either.
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "form-action": [CSP.SELF],
+    "frame-src": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # SQLite by default; DATABASE_URL (postgres://...) to scale out onto PostgreSQL.
 DATABASES = {

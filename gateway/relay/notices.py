@@ -338,3 +338,49 @@ def _delivery_failure_text(
         ),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def rejection_notice(
+    *,
+    original: bytes,
+    sender: str,
+    recipient: str,
+    note: str,
+    organisation: str,
+    from_address: str,
+    confide_id: str,
+    at: datetime,
+    hostname: str,
+) -> bytes:
+    """A notice telling ``sender`` that a manager decided their held message will not be
+    sent to ``recipient``, with the manager's ``note`` as they wrote it."""
+    _require_sender_and_recipients(sender, [recipient])
+    original_headers = BytesHeaderParser(policy=policy.default).parsebytes(original)
+    original_subject = _one_line(str(original_headers.get("Subject", "")))
+    if len(original_subject) > SUBJECT_CHARACTERS_KEPT:
+        original_subject = original_subject[: SUBJECT_CHARACTERS_KEPT - 1].rstrip() + "…"
+    notice = EmailMessage(policy=NOTICE_POLICY)
+    notice["From"] = Address(display_name=organisation or "confide", addr_spec=from_address)
+    notice["To"] = sender
+    notice["Subject"] = f"Not sent: {original_subject or 'your message'}"
+    notice["Date"] = format_datetime(at)
+    notice["Message-ID"] = make_msgid(domain=hostname)
+    original_message_id = _valid_message_id(original_headers)
+    if original_message_id:
+        notice["In-Reply-To"] = original_message_id
+        notice["References"] = original_message_id
+    _mark_as_confide_reply(notice, confide_id)
+    manager_note = "\n".join(f"  {line}" for line in note.strip().splitlines())
+    sections = [
+        "Hello,",
+        _paragraph(
+            "A manager has reviewed your held message and decided that it will not be sent "
+            "to the recipient below."
+        ),
+        f"Not sent to:\n  {recipient}",
+        f"The manager's note:\n{manager_note}",
+        _paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
+        organisation or "confide",
+    ]
+    notice.set_content("\n\n".join(sections) + "\n")
+    return notice.as_bytes()

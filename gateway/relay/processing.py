@@ -21,6 +21,7 @@ from gateway.relay.delivery import Outbound
 from gateway.relay.hold_notices import notices
 from gateway.relay.pipeline import Pipeline
 from gateway.relay.recording import NotOurs, outcomes, record, stamped
+from gateway.review.scan_record import scan_record
 from scanner.attribution import Sender
 from scanner.decision import judge
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
@@ -71,7 +72,8 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
     recorded = outcomes(message.id, planned.verdicts)
     held = [o for o in recorded if o.action == "hold"]
     copies += notices(pipeline, message, raw, held)
-    outbound = record(pipeline.node, message.id, recorded, copies)
+    kept = pipeline.sealer.seal(scan_record(result)) if held else None
+    outbound = record(pipeline.node, message.id, recorded, copies, kept)
     log.info(  # ids, counts and rule names only: never an address or content
         "processed id=%s bytes=%d recipients=%s rules=%s findings=%s seconds=%.2f",
         message.id,

@@ -14,6 +14,8 @@ from django.db import transaction
 from gateway.relay.delivery import DELIVERY_LEASE, Outbound
 from gateway.relay.models import Copy, Delivery, Message, MessageState, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
+from gateway.review import audit
+from gateway.review.models import ScanRecord
 from scanner.outcome import PlannedCopy
 from scanner.policy.engine import Verdict
 from scanner.transform import confide_headers, received_field, with_headers
@@ -69,10 +71,16 @@ def stamped(
 
 
 def record(
-    node: str, message_id: uuid.UUID, outcomes: list[Outcome], copies: Copies
+    node: str,
+    message_id: uuid.UUID,
+    outcomes: list[Outcome],
+    copies: Copies,
+    scan_record: bytes | None = None,
 ) -> list[Outbound]:
     """Record the outcomes and copies, and mark the message processed, if it is still
-    ``node``'s; the deliveries are created claimed by ``node``, which sends them next.
+    ``node``'s; the deliveries are created claimed by ``node``, which sends them next. Each
+    verdict goes into the audit trail; ``scan_record`` (sealed, see ``ScanRecord``) is kept
+    for the manager who reviews a held message.
 
     Raises ``NotOurs`` when it is not.
     """
@@ -84,6 +92,9 @@ def record(
         if not finished:
             raise NotOurs(str(message_id))
         Outcome.objects.bulk_create(outcomes)
+        if scan_record is not None:
+            ScanRecord.objects.create(message_id=message_id, sealed=scan_record)
+        audit.append(verdict_events(message_id, outcomes))
         saved = Copy.objects.bulk_create(copy for copy, _, _ in copies)
         outbound = [
             Outbound(
@@ -103,3 +114,17 @@ def record(
         ]
         Delivery.objects.bulk_create(d for copy in outbound for d in copy.deliveries)
     return outbound
+
+
+def verdict_events(message_id: uuid.UUID, outcomes: Sequence[Outcome]) -> list[audit.Event]:
+    """The audit trail's entries for the verdicts: rules and actions, never addresses."""
+    return [
+        audit.Event(
+            kind="verdict",
+            actor="confide",
+            message_id=message_id,
+            outcome_id=outcome.id,
+            details={"recipient": position, "action": outcome.action, "rules": outcome.rules},
+        )
+        for position, outcome in enumerate(outcomes, start=1)
+    ]

@@ -212,7 +212,9 @@ def write_config(folder: Path, upstream_port: int, extra: str = "") -> Path:
         f"{extra}"
         "[relay.upstream]\n"
         f"port = {upstream_port}\n"
-        "timeout_seconds = 10\n",
+        "timeout_seconds = 10\n"
+        "[review]\n"  # confide run serves the review pages: never on a port in use
+        f'listen = "127.0.0.1:{free_port()}"\n',
         encoding="utf-8",
     )
     return path

@@ -1,5 +1,5 @@
-"""``confide run``: the whole product in one process (the relay, for now; the watcher and the
-review app join it as they are built)."""
+"""``confide run``: the whole product in one process: the relay, and the review web app
+served beside it (the shared-drive watcher joins them when it is built)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,31 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from gateway.config import Settings
+from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
 from gateway.management.commands.relay import add_relay_arguments, relay_settings, serve
 
 
 class Command(ConfideCommand):
-    help = "Run confide: the outbound relay (settings in confide.toml)."
+    help = "Run confide: the outbound relay and the review web app (settings in confide.toml)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_relay_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        asyncio.run(serve(relay_settings(options), create=options["init"], announce=True))
+        asyncio.run(run(relay_settings(options), create=options["init"]))
+
+
+async def run(settings: Settings, *, create: bool) -> None:
+    """The web app starts once the database is there, and stops after the relay."""
+    from gateway.review.web_server import WebServer, sign_with_the_secret_key
+
+    await asyncio.to_thread(ensure_schema, create=create)
+    sign_with_the_secret_key(settings)
+    web = WebServer(settings)
+    web.start()
+    try:
+        await serve(settings, create=create, announce=True)
+    finally:
+        await asyncio.to_thread(web.stop)

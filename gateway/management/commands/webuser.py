@@ -1,0 +1,67 @@
+"""``confide webuser NAME --role manager|staff [--email ADDR]``: an account for the review web
+app. The password is read from standard input (not the process list or the shell's history);
+``--keep-password`` gives an existing account (one made by ``confide createsuperuser``) a role
+without changing it; ``--remove`` takes the roles away."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
+
+from gateway.database import ensure_schema
+from gateway.management.command import ConfideCommand
+from gateway.review.roles import MANAGER, ROLES, STAFF
+
+_ROLE = {"manager": MANAGER, "staff": STAFF}
+
+
+class Command(ConfideCommand):
+    help = "Create or update an account for the review web app (password on standard input)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", help="the login name")
+        parser.add_argument("--role", choices=sorted(_ROLE), help="manager or staff")
+        parser.add_argument(
+            "--email", help="the address they send mail from (staff see what it sent)"
+        )
+        parser.add_argument(
+            "--keep-password", action="store_true", help="an existing account: keep its password"
+        )
+        parser.add_argument("--remove", action="store_true", help="take away both roles")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ensure_schema()
+        name = options["name"]
+        roles = [Group.objects.get_or_create(name=role)[0] for role in ROLES]
+        if options["remove"]:
+            user = User.objects.filter(username=name).first()
+            if user is not None:
+                user.groups.remove(*roles)
+            self.stdout.write(f"{name} can no longer use the review pages")
+            return
+        if not options["role"]:
+            raise CommandError("say --role manager or --role staff (or --remove)")
+        with transaction.atomic():
+            user, created = User.objects.get_or_create(username=name)
+            if options["email"]:
+                user.email = options["email"].strip().lower()
+            if created or not options["keep_password"]:
+                password = sys.stdin.readline().rstrip("\r\n")
+                try:
+                    validate_password(password, user)
+                except ValidationError as exc:
+                    raise CommandError(
+                        "give a password on standard input: " + " ".join(exc.messages)
+                    ) from None
+                user.set_password(password)
+            user.is_active = True
+            user.save()
+            user.groups.remove(*roles)
+            user.groups.add(Group.objects.get(name=_ROLE[options["role"]]))
+        self.stdout.write(f"{name} can sign in to the review pages as {options['role']}")

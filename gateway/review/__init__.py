@@ -1,0 +1,1 @@
+"""The review web app: managers decide on held mail; the logbook and the audit trail."""

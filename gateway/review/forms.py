@@ -1,0 +1,113 @@
+"""The forms of the review pages: the queue's filters and the four per-recipient actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from gateway.register.models import Agency, ConsentMethod, Subject
+from gateway.relay.models import ReviewState
+from gateway.review.models import LawfulReason
+from scanner.consent import Scope
+
+STATES = [("", "any"), *(c for c in ReviewState.choices if c[0] != ReviewState.NOT_HELD)]
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(choices=STATES, required=False, initial=ReviewState.HELD)
+    sender = forms.CharField(required=False, max_length=320)
+    recipient = forms.CharField(required=False, max_length=320)
+    rule = forms.CharField(required=False, max_length=100)
+    received_from = forms.DateField(
+        required=False, label="Received from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        required=False, label="Received to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    search = forms.CharField(required=False, max_length=200, label="Search")
+
+
+def _note(label: str = "Note (why)") -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ReleaseWithBannerForm(forms.Form):
+    note = _note()
+    body_only = forms.BooleanField(
+        required=False,
+        label="Banner in the subject and body only; send documents that cannot be marked "
+        "(an encrypted PDF) as they are",
+    )
+
+
+class RejectForm(forms.Form):
+    note = _note("Note (sent to the sender as written)")
+
+
+class SubjectRefsField(forms.CharField):
+    """Register refs separated by commas or spaces, each of a subject in the register."""
+
+    def clean(self, value: Any) -> list[Subject]:
+        text = super().clean(value)
+        refs = [ref for ref in text.replace(",", " ").split() if ref]
+        found = {s.ref: s for s in Subject.objects.filter(ref__in=refs)}
+        unknown = [ref for ref in refs if ref not in found]
+        if unknown:
+            raise forms.ValidationError(f"not in the register: {', '.join(unknown)}")
+        if not refs:
+            raise forms.ValidationError("name at least one subject by their register ref")
+        return [found[ref] for ref in dict.fromkeys(refs)]
+
+
+class ReleaseAsExceptionForm(forms.Form):
+    reason = forms.ChoiceField(choices=LawfulReason.choices, label="Lawful reason")
+    subjects = SubjectRefsField(label="Subjects concerned (register refs, e.g. C-1001)")
+    person_told = forms.BooleanField(required=False, label="The person has been told")
+    why_not_told = forms.CharField(
+        required=False,
+        label="If not, why not",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+    note = _note()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("person_told") and not (cleaned.get("why_not_told") or "").strip():
+            self.add_error("why_not_told", "say why the person was not told")
+        return cleaned
+
+
+class ConsentAndReleaseForm(forms.Form):
+    subject = forms.CharField(label="Subject (register ref, e.g. C-1001)", max_length=64)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), to_field_name="id")
+    method = forms.ChoiceField(choices=ConsentMethod.choices, widget=forms.RadioSelect)
+    scopes = forms.MultipleChoiceField(
+        choices=[(s.value, s.value) for s in Scope], widget=forms.CheckboxSelectMultiple
+    )
+    valid_until = forms.DateTimeField(
+        required=False,
+        label="Valid until (blank: until withdrawn)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    evidence = forms.CharField(
+        label="Evidence (who gave it, when, how; where the written form is kept)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+    note = _note()
+
+    def clean_subject(self) -> Subject:
+        ref = self.cleaned_data["subject"].strip()
+        subject: Subject | None = Subject.objects.filter(ref=ref).first()
+        if subject is None:
+            raise forms.ValidationError(f"{ref} is not in the register")
+        return subject
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("method") == ConsentMethod.ORAL and not cleaned.get("evidence", "").strip():
+            self.add_error("evidence", "oral consent needs an evidence note")
+        return cleaned

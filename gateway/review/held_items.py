@@ -1,0 +1,169 @@
+"""Reading held items for the pages: the queue a user may see, with its filters, and one
+message as a manager reviews it (headers, text with findings, HTML, attachments, verdicts)."""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from gateway.relay.models import Message, Outcome, ReviewState
+from gateway.review import decisions
+from gateway.review.models import ScanRecord
+from gateway.review.roles import is_manager, own_addresses
+from gateway.review.scan_record import ReadMessage, read_scan_record
+
+# The header fields shown on an item's page, in this order.
+SHOWN_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
+# The most of an HTML body put in the page; the rest is cut (it is held either way).
+MAX_HTML_CHARACTERS = 2_000_000
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    state: str = "held"  # ReviewState.HELD
+    sender: str = ""
+    recipient: str = ""
+    rule: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    search: str = ""
+
+
+def visible_outcomes(user: Any) -> QuerySet[Outcome]:
+    """Every recipient ever held that ``user`` may see: all of them for a manager, those of
+    messages sent from one of the user's own addresses for anyone else."""
+    held_ever = Outcome.objects.exclude(review_state=ReviewState.NOT_HELD)
+    if is_manager(user):
+        return held_ever
+    addresses = own_addresses(user)
+    if not addresses:
+        return held_ever.none()
+    own = Q()
+    for address in addresses:
+        own |= Q(message__mail_from__iexact=address)
+    return held_ever.filter(own)
+
+
+def queue(user: Any, wanted: QueueFilter) -> QuerySet[Outcome]:
+    """The held recipients ``user`` may see that match ``wanted``, oldest first."""
+    found = visible_outcomes(user).select_related("message")
+    if wanted.state:
+        found = found.filter(review_state=wanted.state)
+    if wanted.sender:
+        found = found.filter(message__mail_from__icontains=wanted.sender)
+    if wanted.recipient:
+        found = found.filter(recipient__icontains=wanted.recipient)
+    if wanted.rule:
+        # The rules as JSON text: a quoted name matches that rule only, on every backend.
+        found = found.annotate(rules_text=Cast("rules", TextField())).filter(
+            rules_text__contains=f'"{wanted.rule}"'
+        )
+    if wanted.received_from:
+        found = found.filter(message__received_at__gte=_start_of(wanted.received_from))
+    if wanted.received_to:
+        found = found.filter(
+            message__received_at__lt=_start_of(wanted.received_to + timedelta(days=1))
+        )
+    if wanted.search:
+        words = wanted.search.strip()
+        matches = (
+            Q(message__mail_from__icontains=words)
+            | Q(recipient__icontains=words)
+            | Q(decision_note__icontains=words)
+            | Q(reasons_text__icontains=words)
+        )
+        with contextlib.suppress(ValueError):  # a reference, pasted from a notice
+            matches |= Q(message_id=uuid.UUID(words))
+        found = found.annotate(reasons_text=Cast("reasons", TextField())).filter(matches)
+    return found.order_by("message__received_at", "id")
+
+
+def _start_of(day: date) -> datetime:
+    start: datetime = timezone.make_aware(datetime.combine(day, time.min))
+    return start
+
+
+@dataclass(frozen=True)
+class Attachment:
+    number: int
+    filename: str
+    content_type: str
+    size: int
+    findings: int
+
+
+@dataclass(frozen=True)
+class HeldMessage:
+    message: Message
+    outcomes: list[Outcome]
+    headers: list[tuple[str, str]]
+    read: ReadMessage | None  # None: no scan record (processed before it was kept)
+    html: str
+    attachments: list[Attachment]
+
+
+def held_message(user: Any, message_id: uuid.UUID) -> HeldMessage | None:
+    """The message as its page shows it, or None when ``user`` may not see it."""
+    outcomes = list(visible_outcomes(user).filter(message_id=message_id).order_by("id"))
+    if not outcomes:
+        return None
+    message = outcomes[0].message
+    sealer = decisions.releasing().sealer
+    parsed = email.message_from_bytes(
+        sealer.unseal(bytes(message.sealed)), policy=email.policy.default
+    )
+    assert isinstance(parsed, EmailMessage)
+    record = ScanRecord.objects.filter(message_id=message_id).first()
+    read = read_scan_record(sealer.unseal(bytes(record.sealed))) if record else None
+    return HeldMessage(
+        message=message,
+        outcomes=outcomes,
+        headers=[
+            (name, str(value)) for name in SHOWN_HEADERS for value in (parsed.get_all(name) or [])
+        ],
+        read=read,
+        html=_html_body(parsed),
+        attachments=_attachments(parsed, read),
+    )
+
+
+def _html_body(parsed: EmailMessage) -> str:
+    part = parsed.get_body(preferencelist=("html",))
+    if part is None:
+        return ""
+    try:
+        return str(part.get_content())[:MAX_HTML_CHARACTERS]
+    except (LookupError, ValueError, AssertionError):  # an unknown charset, broken encoding
+        return ""
+
+
+def _attachments(parsed: EmailMessage, read: ReadMessage | None) -> list[Attachment]:
+    found = []
+    for number, part in enumerate(parsed.iter_attachments(), start=1):
+        payload = part.get_payload(decode=True)
+        prefix = f"attachment {number} "
+        findings = sum(
+            len(segment.findings)
+            for segment in (read.segments if read else ())
+            if segment.location.startswith(prefix)
+        )
+        found.append(
+            Attachment(
+                number=number,
+                filename=part.get_filename() or "(no name)",
+                content_type=part.get_content_type(),
+                size=len(payload) if isinstance(payload, bytes) else 0,
+                findings=findings,
+            )
+        )
+    return found

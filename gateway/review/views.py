@@ -1,0 +1,209 @@
+"""The review pages. Every page needs a signed-in user (LoginRequiredMiddleware); the
+actions and the manager's pages need the Manager group; every page that shows personal data
+is sent ``Cache-Control: no-store``. A view reads through ``held_items`` and acts through
+``decisions``; it never touches the tables itself."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable, Collection
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.csp import CSP
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET, require_POST
+
+from gateway.config import load_settings
+from gateway.relay.models import Outcome, ReviewState
+from gateway.review import decisions, forms
+from gateway.review.held_items import QueueFilter, held_message, queue
+from gateway.review.models import AuditEntry, LogbookEntry
+from gateway.review.roles import is_manager
+from gateway.review.scan_record import highlighted
+
+type View = Callable[..., HttpResponse]
+
+ACTION_FORMS: dict[str, type[Any]] = {
+    "release": forms.ReleaseWithBannerForm,
+    "reject": forms.RejectForm,
+    "exception": forms.ReleaseAsExceptionForm,
+    "consent": forms.ConsentAndReleaseForm,
+}
+
+# A held message's HTML is shown in a sandboxed srcdoc iframe, which inherits this page's
+# policy: its inline styles may apply, but still no script and nothing loaded from elsewhere.
+ITEM_CSP: dict[str, Collection[str] | str] = {
+    **cast(dict[str, Collection[str]], settings.SECURE_CSP),
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+}
+
+
+def manager_required(view: View) -> View:
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_manager(request.user):
+            raise PermissionDenied("only a manager may do this")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@require_GET
+@never_cache
+def queue_page(request: HttpRequest) -> HttpResponse:
+    form = forms.QueueFilterForm(request.GET or None)
+    wanted = QueueFilter()
+    if form.is_valid():
+        wanted = QueueFilter(**form.cleaned_data)
+    elif form.is_bound:
+        wanted = QueueFilter(state="")
+    page = Paginator(queue(request.user, wanted), load_settings().review.page_size).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "now": timezone.now(),
+            "query": query.urlencode(),
+            "manager": is_manager(request.user),
+        },
+    )
+
+
+@require_GET
+@never_cache
+@csp_override(ITEM_CSP)
+def item_page(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
+    return _item(request, message_id, {})
+
+
+def _item(
+    request: HttpRequest, message_id: uuid.UUID, bound: dict[int, Any], status: int = 200
+) -> HttpResponse:
+    item = held_message(request.user, message_id)
+    if item is None:
+        raise Http404("no such held item, or not one of yours")
+    manager = is_manager(request.user)
+    recipients = [
+        {
+            "outcome": outcome,
+            "held": outcome.review_state == ReviewState.HELD,
+            "forms": {
+                name: bound.get(outcome.id, {}).get(name)
+                or form_class(prefix=_prefix(name, outcome.id))
+                for name, form_class in ACTION_FORMS.items()
+            }
+            if manager and outcome.review_state == ReviewState.HELD
+            else {},
+        }
+        for outcome in item.outcomes
+    ]
+    segments = [
+        {"segment": segment, "runs": highlighted(segment)}
+        for segment in (item.read.segments if item.read else ())
+    ]
+    return render(
+        request,
+        "review/item.html",
+        {
+            "item": item,
+            "recipients": recipients,
+            "segments": segments,
+            "manager": manager,
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+def _prefix(action: str, outcome_id: int) -> str:
+    """Each recipient's forms have their own field names and ids on the page."""
+    return f"{action}-{outcome_id}"
+
+
+@require_POST
+@never_cache
+@manager_required
+@csp_override(ITEM_CSP)
+def act(request: HttpRequest, outcome_id: int, action: str) -> HttpResponse:
+    """One manager's action on one held recipient; an invalid form shows the page again."""
+    form_class = ACTION_FORMS.get(action)
+    outcome = Outcome.objects.filter(id=outcome_id).only("id", "message_id").first()
+    if form_class is None or outcome is None:
+        raise Http404("no such action or recipient")
+    form = form_class(request.POST, prefix=_prefix(action, outcome.id))
+    if not form.is_valid():
+        return _item(request, outcome.message_id, {outcome.id: {action: form}}, status=400)
+    data = form.cleaned_data
+    try:
+        if action == "release":
+            decisions.release_with_banner(
+                outcome.id, user=request.user, note=data["note"], body_only=data["body_only"]
+            )
+            done = "released, marked CONFIDENTIAL"
+        elif action == "reject":
+            decisions.reject(outcome.id, user=request.user, note=data["note"])
+            done = "rejected; the sender is told"
+        elif action == "exception":
+            decisions.release_as_exception(
+                outcome.id,
+                user=request.user,
+                reason=data["reason"],
+                note=data["note"],
+                subjects=data["subjects"],
+                person_told=data["person_told"],
+                why_not_told=data["why_not_told"],
+            )
+            done = "released as an exception; the logbook records it"
+        else:
+            decisions.record_consent_and_release(
+                outcome.id,
+                user=request.user,
+                subject=data["subject"],
+                agency=data["agency"],
+                method=data["method"],
+                scopes=data["scopes"],
+                valid_until=data["valid_until"],
+                evidence=data["evidence"],
+                note=data["note"],
+            )
+            done = "consent recorded and the copy released, marked CONFIDENTIAL"
+    except decisions.DecisionRefused as exc:
+        messages.error(request, f"Not done: {exc}.")
+    else:
+        messages.success(request, f"Recipient {outcome.id}: {done}.")
+    return redirect("review:item", message_id=outcome.message_id)
+
+
+@require_GET
+@never_cache
+@manager_required
+def logbook_page(request: HttpRequest) -> HttpResponse:
+    entries = LogbookEntry.objects.select_related("outcome", "decided_by").prefetch_related(
+        "subjects"
+    )
+    page = Paginator(entries, load_settings().review.page_size).get_page(request.GET.get("page"))
+    return render(request, "review/logbook.html", {"page": page})
+
+
+@require_GET
+@never_cache
+@manager_required
+def audit_page(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.order_by("-id")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "review/audit.html", {"page": page})

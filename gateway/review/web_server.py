@@ -1,0 +1,71 @@
+"""The review web app served by waitress (a production WSGI server) in threads of the
+``confide run`` process, beside the relay's event loop; static files come from WhiteNoise."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.conf import settings as django_settings
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+
+from gateway.config import Settings, StartupError, host_and_port
+from gateway.review.secret import NO_SECRET, ensure_secret_key
+
+log = logging.getLogger("confide.review")
+
+# Requests served at once; a charity's managers and staff are a handful of people.
+THREADS = 4
+# How long stopping waits for the server's thread.
+STOP_SECONDS = 5.0
+# The reverse proxy in front, when there is one, runs on this machine.
+PROXY = "127.0.0.1"
+
+
+class WebServer:
+    """Waitress listening on ``review.listen``, running in its own thread until ``stop``."""
+
+    def __init__(self, settings: Settings) -> None:
+        from gateway.wsgi import application
+
+        review = settings.review
+        host, port = host_and_port(review.listen)
+        proxy = (
+            {
+                "trusted_proxy": PROXY,
+                "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+            }
+            if review.behind_tls_proxy
+            else {}
+        )
+        try:
+            self._server: BaseWSGIServer | MultiSocketServer = create_server(
+                application, host=host, port=port, threads=THREADS, ident="confide", **proxy
+            )
+        except OSError as exc:
+            raise StartupError(
+                f"review.listen {review.listen}: {exc.strerror or exc}; "
+                "choose another address in confide.toml ([review] listen)"
+            ) from None
+        self.url = f"http://{review.listen}/"
+        self._thread = threading.Thread(target=self._server.run, name="review-web", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        log.info("review web app listening on %s", self.url)
+
+    def stop(self) -> None:
+        """Stop listening, close open connections and let the request threads finish."""
+        server = self._server
+        server.close()
+        for channel in list(server._map.values()):
+            channel.close()
+        server.task_dispatcher.shutdown(timeout=STOP_SECONDS)
+        self._thread.join(STOP_SECONDS)
+
+
+def sign_with_the_secret_key(settings: Settings) -> None:
+    """Give Django the key that signs sessions: ``CONFIDE_SECRET_KEY``, or the file beside
+    the database (made now if there is none: the data directory exists from here on)."""
+    if django_settings.SECRET_KEY == NO_SECRET:
+        django_settings.SECRET_KEY = ensure_secret_key(settings.data_dir)

@@ -1,0 +1,195 @@
+"""The review pages in a real browser (Debian's chromium, driven by Playwright), served by
+`confide run` beside a real relay and an upstream sink: a held message is released with
+recorded oral consent and reaches the sink marked CONFIDENTIAL; staff see only their own
+item and no release button; a forged POST is refused. Screenshots are saved in the test's
+temporary folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.conftest import (
+    CONFIDE,
+    EXAMPLES,
+    NOT_CONSENTED,
+    SENDER,
+    Sink,
+    free_port,
+    wait_for,
+    write_config,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+OTHER_SENDER = "sam.jones@riverside-carers.example.org"
+PASSWORD = "a long review password 42"  # noqa: S105 - a test account's
+
+
+def _message(sender: str, subject: str) -> bytes:
+    return (
+        f"From: {sender}\r\nTo: {NOT_CONSENTED}\r\nSubject: {subject}\r\n\r\n"
+        "Mrs Okafor's NHS number is 943 476 5919; she is diabetic.\r\n"
+    ).encode()
+
+
+class Product:
+    """`confide run`: the relay and the review pages, with users and the example register."""
+
+    def __init__(self, folder: Path, upstream_port: int) -> None:
+        self.smtp_port = free_port()
+        self.web_port = free_port()
+        config = write_config(folder, upstream_port)
+        text = config.read_text(encoding="utf-8")
+        config.write_text(
+            re.sub(r'listen = "127\.0\.0\.1:\d+"', f'listen = "127.0.0.1:{self.web_port}"', text),
+            encoding="utf-8",
+        )
+        self.folder = folder
+        self.env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        self.env["CONFIDE_CONFIG"] = str(config)
+        self.log = folder / "run.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def confide(self, *args: str, stdin: str = "") -> None:
+        done = subprocess.run(
+            [str(CONFIDE), *args], cwd=self.folder, env=self.env, input=stdin,
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(CONFIDE), "run", "--listen", f"127.0.0.1:{self.smtp_port}"],
+                cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        for port in (self.smtp_port, self.web_port):
+            wait_for(lambda port=port: self._listening(port), timeout=60, what=f"port {port}")
+
+    def _listening(self, port: int) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            pytest.fail(f"confide run exited:\n{self.log.read_text(errors='replace')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.web_port}{path}"
+
+
+@pytest.fixture
+def product(tmp_path: Path, sink: Sink) -> Iterator[Product]:
+    made = Product(tmp_path, sink.port)
+    made.confide("init")
+    register = EXAMPLES / "register"
+    made.confide(
+        "consent", "import", "--agencies", str(register / "agencies.csv"),
+        "--subjects", str(register / "subjects.csv"), "--consents", str(register / "consents.csv"),
+    )  # fmt: skip
+    made.confide("webuser", "jo", "--role", "manager", stdin=PASSWORD + "\n")
+    made.confide("webuser", "priya", "--role", "staff", "--email", SENDER, stdin=PASSWORD + "\n")
+    made.start()
+    yield made
+    made.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One chromium for the session (Debian's; Playwright downloads nothing)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield launched
+        launched.close()
+
+
+def _sign_in(browser: Browser, product: Product, username: str) -> Page:
+    page = browser.new_context().new_page()
+    page.goto(product.url())
+    assert "/login/" in page.url
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(product.url())
+    return page
+
+
+def test_a_manager_records_oral_consent_and_releases_and_staff_see_only_their_own(
+    product: Product, sink: Sink, browser: Browser, tmp_path: Path
+):
+    """Held for want of consent; the manager records oral consent and releases; the sink
+    gets the CONFIDENTIAL copy; staff see their own held item only, with no release
+    button; a POST without the CSRF token is refused."""
+    import smtplib
+
+    with smtplib.SMTP("127.0.0.1", product.smtp_port, timeout=30) as client:
+        client.sendmail(SENDER, [NOT_CONSENTED], _message(SENDER, "Referral for Mrs Okafor"))
+        client.sendmail(OTHER_SENDER, [NOT_CONSENTED], _message(OTHER_SENDER, "Sam's referral"))
+
+    manager = _sign_in(browser, product, "jo")
+    rows = manager.locator("tbody tr")
+
+    def both_held() -> bool:
+        manager.reload()
+        return bool(rows.count() == 2 and "Nothing here" not in rows.first.inner_text())
+
+    wait_for(both_held, what="both messages to be held")
+    manager.screenshot(path=tmp_path / "queue.png", full_page=True)
+
+    manager.get_by_role("row").filter(has_text=SENDER).get_by_role("link").click()
+    assert manager.locator("mark[title='UK_NHS']").count() == 1
+    manager.screenshot(path=tmp_path / "held-item.png", full_page=True)
+    item_url = manager.url
+
+    # A forged POST, with the manager's own session but no CSRF token, is refused.
+    form_action = manager.locator("form[action*='/release/']").get_attribute("action") or ""
+    outcome = re.search(r"/recipient/(\d+)/", form_action)
+    assert outcome is not None
+    forged = manager.request.post(
+        product.url(form_action), form={f"release-{outcome[1]}-note": "forged"}
+    )
+    assert forged.status == 403
+
+    manager.get_by_text("Record consent and release", exact=True).first.click()
+    prefix = f"#id_consent-{outcome[1]}"
+    manager.fill(f"{prefix}-subject", "C-1001")
+    manager.select_option(f"{prefix}-agency", label="Citizens Advice Example")
+    manager.check(f"input[name='consent-{outcome[1]}-method'][value='oral']")
+    manager.check(f"input[name='consent-{outcome[1]}-scopes'][value='health']")
+    manager.fill(f"{prefix}-evidence", "Amina agreed by phone with Jo today")
+    manager.fill(f"{prefix}-note", "Oral consent to share her health needs")
+    manager.get_by_role("button", name="Record consent and release").click()
+    manager.wait_for_url(item_url)
+    assert "consent recorded and the copy released" in manager.inner_text("main")
+    assert "released by a manager" in manager.inner_text("main")
+    manager.screenshot(path=tmp_path / "released.png", full_page=True)
+
+    copies = wait_for(lambda: sink.handler.to(NOT_CONSENTED), what="the released copy")
+    assert len(copies) == 1
+    assert copies[0].mail_from == SENDER
+    assert b"Subject: [CONFIDENTIAL] Referral for Mrs Okafor" in copies[0].content
+
+    staff = _sign_in(browser, product, "priya")
+    assert "Nothing here" in staff.inner_text("main")  # nothing of theirs waits now
+    staff.goto(product.url("/?state="))  # whatever its state
+    assert SENDER in staff.inner_text("main")
+    assert OTHER_SENDER not in staff.inner_text("main")
+    staff.get_by_role("link", name=re.compile("Open")).first.click()
+    assert staff.get_by_role("button", name=re.compile("Release")).count() == 0
+    staff.screenshot(path=tmp_path / "staff-item.png", full_page=True)

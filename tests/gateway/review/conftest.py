@@ -1,0 +1,112 @@
+"""Held messages in the test database, the review app's users, and the key and banner that
+releasing uses (in place of the ones ``confide.toml`` names)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from django.contrib.auth.models import Group, User
+
+from gateway.relay import spool
+from gateway.relay.models import Message, Outcome, ReviewState
+from gateway.review import decisions
+from gateway.review.models import ScanRecord
+from gateway.review.roles import MANAGER, STAFF
+from gateway.sealing import Sealer
+from scanner.transform import Banner
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "carer-update.eml"
+BANNER = Banner("[CONFIDENTIAL]", "CONFIDENTIAL: shared with consent.", "CONFIDENTIAL")
+SENDER = "priya.sharma@riverside-carers.example.org"
+OTHER_SENDER = "sam.jones@riverside-carers.example.org"
+HELD_FOR = "advice@citizensadvice.example"
+ALSO_HELD_FOR = "duty@leeds-asc.example"
+
+
+@pytest.fixture
+def sealer(monkeypatch: pytest.MonkeyPatch) -> Sealer:
+    """The key releasing and the pages use, with a test banner."""
+    made = Sealer(Fernet.generate_key())
+    releasing = decisions.Releasing(
+        sealer=made,
+        banner=BANNER,
+        organisation="Riverside Carers' Centre",
+        notice_from="postmaster@riverside-carers.example.org",
+        hostname="relay.riverside-carers.example.org",
+    )
+    monkeypatch.setattr(decisions, "releasing", lambda: releasing)
+    return made
+
+
+def hold(sealer: Sealer, sender: str, recipients: list[str], content: bytes) -> Message:
+    """A stored message with every recipient held, and a scan record with one finding."""
+    message_id = spool.store(
+        sealer,
+        mail_from=sender,
+        recipients=recipients,
+        content=content,
+        client_address="127.0.0.1",
+        node="relay-1",
+    ).id
+    for recipient in recipients:
+        Outcome.objects.create(
+            message_id=message_id,
+            recipient=recipient,
+            action="hold",
+            rules=["no-consent"],
+            reasons=["NHS number of a known carer; no consent recorded for this recipient"],
+            review_state=ReviewState.HELD,
+        )
+    record = {
+        "segments": [
+            {
+                "location": "body (text/plain)",
+                "text": "Amina's NHS number is 943 476 5919.",
+                "findings": [{"type": "UK_NHS", "start": 22, "end": 34}],
+            }
+        ],
+        "unscannable": [],
+    }
+    ScanRecord.objects.create(
+        message_id=message_id, sealed=sealer.seal(json.dumps(record).encode())
+    )
+    return Message.objects.get(id=message_id)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def held(sealer: Sealer) -> Message:
+    """A message from SENDER held for two recipients."""
+    content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
+    return hold(sealer, SENDER, [HELD_FOR, ALSO_HELD_FOR], content)
+
+
+@pytest.fixture
+def held_from_another(sealer: Sealer) -> Message:
+    """A message from OTHER_SENDER, held."""
+    content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
+    return hold(sealer, OTHER_SENDER, [HELD_FOR], content)
+
+
+@dataclass(frozen=True)
+class Users:
+    manager: User
+    staff: User  # sent ``held``
+    other_staff: User  # sent nothing held
+
+
+@pytest.fixture
+def users(db: None) -> Users:
+    """A manager and two staff members (no passwords: the tests sign them in directly)."""
+    manager_group, _ = Group.objects.get_or_create(name=MANAGER)
+    staff_group, _ = Group.objects.get_or_create(name=STAFF)
+    manager = User.objects.create_user("jo", email="jo.manager@riverside-carers.example.org")
+    manager.groups.add(manager_group)
+    staff = User.objects.create_user("priya", email=SENDER.upper())  # matched in any case
+    staff.groups.add(staff_group)
+    other = User.objects.create_user("chris", email="chris@riverside-carers.example.org")
+    other.groups.add(staff_group)
+    return Users(manager, staff, other)

@@ -1,0 +1,152 @@
+"""A manager's four actions on a held recipient, as the pages call them: each records who,
+when and why, queues what it should, and writes its audit entry."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+
+from gateway.register.models import Agency, Consent, ConsentMethod, Subject, SubjectKind
+from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
+from gateway.review import decisions
+from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry
+from gateway.sealing import Sealer
+from tests.gateway.review.conftest import HELD_FOR, SENDER, Users
+
+pytestmark = pytest.mark.django_db
+
+
+def _outcome(message: Message) -> Outcome:
+    return Outcome.objects.get(message=message, recipient=HELD_FOR)
+
+
+def _sent(sealer: Sealer, delivery: Delivery) -> email.message.EmailMessage:
+    return email.message_from_bytes(  # type: ignore[return-value]
+        sealer.unseal(bytes(delivery.copy.sealed)), policy=email.policy.default
+    )
+
+
+@pytest.fixture
+def subject() -> Subject:
+    return Subject.objects.create(ref="C-1001", kind=SubjectKind.CARER, display_name="Amina")
+
+
+def test_release_with_banner_queues_the_marked_copy_and_audits_it(
+    users: Users, held: Message, sealer: Sealer
+):
+    """The copy is made by held.decide (CONFIDENTIAL), for that recipient only; the audit
+    entry names the manager, the message and the recipient, not the content."""
+    outcome = _outcome(held)
+    decisions.release_with_banner(outcome.id, user=users.manager, note="consent by phone")
+    (delivery,) = Delivery.objects.all()
+    assert delivery.recipient == HELD_FOR
+    assert _sent(sealer, delivery)["Subject"].startswith("[CONFIDENTIAL] ")
+    assert Outcome.objects.get(message=held, recipient__startswith="duty").review_state == "held"
+    (entry,) = AuditEntry.objects.all()
+    assert (entry.kind, entry.actor, entry.message_id, entry.outcome_id) == (
+        "release_with_banner", "jo", held.id, outcome.id,
+    )  # fmt: skip
+    assert "consent by phone" not in str(entry.details)
+
+
+def test_reject_tells_the_sender_with_the_managers_note(
+    users: Users, held: Message, sealer: Sealer
+):
+    """Nothing goes to the recipient; the sender gets a notice carrying the note."""
+    outcome = _outcome(held)
+    decisions.reject(outcome.id, user=users.manager, note="Please send it by the secure portal.")
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.REJECTED
+    (delivery,) = Delivery.objects.all()
+    assert delivery.recipient == SENDER
+    assert delivery.copy.kind == CopyKind.NOTICE
+    notice = _sent(sealer, delivery)
+    assert notice["Subject"].startswith("Not sent: ")
+    text = notice.get_content()
+    assert "Please send it by the secure portal." in text
+    assert HELD_FOR in text
+    assert AuditEntry.objects.get().details["sender_told"] is True
+
+
+def test_release_as_exception_makes_a_logbook_entry_for_each_subject(
+    users: Users, held: Message, subject: Subject
+):
+    """The copy goes out and the logbook records the lawful reason, the manager, the
+    subjects concerned and why the person was not told."""
+    outcome = _outcome(held)
+    entry = decisions.release_as_exception(
+        outcome.id,
+        user=users.manager,
+        reason=LawfulReason.ABUSE,
+        note="suspected financial abuse; the social worker must know today",
+        subjects=[subject],
+        person_told=False,
+        why_not_told="telling her would put her at risk",
+    )
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
+    saved = LogbookEntry.objects.get(id=entry.id)
+    assert list(saved.subjects.all()) == [subject]
+    assert (saved.lawful_reason, saved.decided_by, saved.person_told) == ("abuse", users.manager,
+                                                                         False)  # fmt: skip
+    assert Delivery.objects.get().recipient == HELD_FOR
+    assert AuditEntry.objects.get().details["logbook_entry"] == entry.id
+
+
+def test_an_exception_needs_to_say_why_the_person_was_not_told(users: Users, held: Message):
+    """An exception release without telling the person and without saying why is refused,
+    and nothing is released."""
+    outcome = _outcome(held)
+    with pytest.raises(decisions.DecisionRefused, match="not told"):
+        decisions.release_as_exception(
+            outcome.id, user=users.manager, reason=LawfulReason.RISK, note="risk",
+            subjects=[], person_told=False,
+        )  # fmt: skip
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
+
+
+def test_consent_is_saved_and_the_copy_released_together(
+    users: Users, held: Message, subject: Subject
+):
+    """Recording consent puts it in the register (who recorded it, oral, evidence) and
+    releases the copy."""
+    agency = Agency.objects.create(name="Citizens Advice")
+    outcome = _outcome(held)
+    consent = decisions.record_consent_and_release(
+        outcome.id, user=users.manager, subject=subject, agency=agency,
+        method=ConsentMethod.ORAL, scopes=["health", "contact"], valid_until=None,
+        evidence="Amina agreed by phone to Jo on 2 Dec", note="consent recorded",
+    )  # fmt: skip
+    saved = Consent.objects.get(id=consent.id)
+    assert (saved.scopes, saved.method, saved.recorded_by) == ("contact,health", "oral", "jo")
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
+    assert Delivery.objects.get().recipient == HELD_FOR
+
+
+def test_no_consent_is_saved_when_the_release_is_refused(
+    users: Users, held: Message, subject: Subject
+):
+    """A recipient another manager has just decided: the consent is not saved either."""
+    agency = Agency.objects.create(name="Citizens Advice")
+    outcome = _outcome(held)
+    decisions.reject(outcome.id, user=users.manager, note="first decision")
+    with pytest.raises(decisions.DecisionRefused, match="nothing to decide"):
+        decisions.record_consent_and_release(
+            outcome.id, user=users.manager, subject=subject, agency=agency,
+            method=ConsentMethod.WRITTEN, scopes=["health"], valid_until=None,
+            evidence="form on file", note="consent recorded",
+        )  # fmt: skip
+    assert not Consent.objects.exists()
+    assert AuditEntry.objects.count() == 1
+
+
+def test_oral_consent_needs_evidence(users: Users, held: Message, subject: Subject):
+    """Oral consent with no note of who gave it and how is refused."""
+    agency = Agency.objects.create(name="Citizens Advice")
+    with pytest.raises(decisions.DecisionRefused, match="evidence"):
+        decisions.record_consent_and_release(
+            _outcome(held).id, user=users.manager, subject=subject, agency=agency,
+            method=ConsentMethod.ORAL, scopes=["health"], valid_until=None, evidence=" ",
+            note="consent recorded",
+        )  # fmt: skip
+    assert not Consent.objects.exists()
