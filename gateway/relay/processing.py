@@ -240,6 +240,7 @@ def _plan(
             action=verdict.action,
             rules=list(verdict.rules),
             reasons=list(verdict.reasons),
+            not_fired=list(verdict.not_fired),
         )
         outcomes.append(outcome)
         if verdict.action != "hold":

@@ -28,8 +28,9 @@ _KIND_WORDS = {
 class Verdict:
     """What happens to an item for one recipient, and why.
 
-    ``rules`` names every rule that fired; ``reasons`` says in plain words why, citing
-    subjects by their register reference and data by its kind, never by its value.
+    ``rules`` names every rule that fired and ``not_fired`` every rule read that did not (the
+    rules after a ``final`` one that fired are not read); ``reasons`` says in plain words why,
+    citing subjects by their register reference and data by its kind, never by its value.
     ``redactions`` are the findings to remove when the action is ``redact``; ``banner`` says
     whether what is released is marked CONFIDENTIAL.
     """
@@ -39,6 +40,7 @@ class Verdict:
     reasons: tuple[str, ...] = ()
     redactions: tuple[Finding, ...] = ()
     banner: bool = False
+    not_fired: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,14 +97,18 @@ def decide(
     """The verdict for sending ``item`` to the address ``recipient``."""
     context = _Recipient(policy, item, recipient, frozenset(d.lower() for d in internal_domains))
     fired: list[tuple[PolicyRule, list[_Fired]]] = []
+    not_fired: list[str] = []
     for rule in policy.rules:
         reasons = context.fires(rule, book, at)
-        if reasons:
-            fired.append((rule, reasons))
-            if rule.final:
-                break
+        if not reasons:
+            not_fired.append(rule.id)
+            continue
+        fired.append((rule, reasons))
+        if rule.final:
+            break
     if not fired:
-        return Verdict("release", reasons=("nothing personal or confidential was found",))
+        why_not = ("nothing personal or confidential was found",)
+        return Verdict("release", reasons=why_not, not_fired=tuple(not_fired))
     acted = [rule.action for rule, _ in fired if rule.action is not None]
     action = max(acted, key=ACTIONS.index, default="release")
     why = tuple(dict.fromkeys(r.reason for _, rs in fired for r in rs))
@@ -112,7 +118,14 @@ def decide(
             if rule.action == "redact":
                 removed.update(f for r in rs for f in r.redactions)
     banner = action in ("banner", "redact") and any(rule.action == "banner" for rule, _ in fired)
-    return Verdict(action, tuple(rule.id for rule, _ in fired), why, tuple(sorted(removed)), banner)
+    return Verdict(
+        action,
+        tuple(rule.id for rule, _ in fired),
+        why,
+        tuple(sorted(removed)),
+        banner,
+        tuple(not_fired),
+    )
 
 
 class _Recipient:

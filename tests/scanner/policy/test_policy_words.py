@@ -1,6 +1,6 @@
 """The policy's words are data: what counts as personal data, whose data a finding is, the
 consent scopes, the own-data exception and the attribution window are read from the rules
-folder, so a charity changes them by editing YAML."""
+folder, so a charity changes them by editing YAML, and every rule read is accounted for."""
 
 from __future__ import annotations
 
@@ -112,6 +112,21 @@ def test_attribution_reads_together_within_chars_from_the_policy(check: Check, p
     assert check(text, ADVICE)[ADVICE].action == "hold"
     near = replace(policy, together_within_chars=100)
     assert check(text, ADVICE, rules=near)[ADVICE].action == "banner"
+
+
+def test_a_verdict_names_the_rules_read_that_did_not_fire(check: Check, policy: Policy):
+    """Every rule read either fired or did not, and the verdict says which; rules after a
+    final rule that fired are not read at all."""
+    ids = [rule.id for rule in policy.rules]
+    text = "Amina Okafor's mobile is 07700 900123."
+    outside = check(text, STRANGER)[STRANGER]
+    assert outside.rules == ("no-consent",)
+    assert outside.not_fired == tuple(i for i in ids if i != "no-consent")
+    inside = check(text, INTERNAL)[INTERNAL]
+    assert inside.rules == ("internal-recipient",)
+    assert inside.not_fired == ("unscannable-internal", "unscannable")
+    nothing = check("The coffee morning has moved to Thursday.", STRANGER)[STRANGER]
+    assert (nothing.rules, nothing.not_fired) == ((), tuple(ids))
 
 
 def test_a_policy_file_without_the_new_sections_reads_them_from_the_shipped_one(
