@@ -40,6 +40,7 @@ from scanner.decision import MatcherCache  # noqa: E402
 from scanner.detect.engine import Detector  # noqa: E402
 from scanner.detect.known_subjects import SubjectMatcher  # noqa: E402
 from scanner.detect.rules import load_rules  # noqa: E402
+from scanner.policy.rules import load_policy  # noqa: E402
 from scanner.segments import Extraction, Segment  # noqa: E402
 
 TARGET_RISE = 0.25
@@ -102,6 +103,7 @@ def main() -> None:
     )
     corpus_names = [n for n in corpus_names if len(n.split()) >= 2]
     detector = Detector(load_rules())
+    policy = load_policy()
     register = synthetic_register(args.subjects, corpus_names)
 
     started = time.perf_counter()
@@ -128,7 +130,14 @@ def main() -> None:
                 started = time.perf_counter()
                 findings = detector.scan(extraction)
                 if matcher is not None:
-                    result = attribute(extraction, findings, matcher, Sender())
+                    result = attribute(
+                        extraction,
+                        findings,
+                        matcher,
+                        Sender(),
+                        types=policy.attribution,
+                        window=policy.together_within_chars,
+                    )
                     if matcher is large:
                         attributed += sum(1 for a in result.findings if a.refs)
                 times[label].append(time.perf_counter() - started)

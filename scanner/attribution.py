@@ -32,27 +32,6 @@ from scanner.segments import Extraction, Segment
 KNOWN_SUBJECT_RECOGNIZER = "known_subject"
 # Top-level address headers: the envelope of this message, not its content.
 _ENVELOPE = frozenset({"from", "sender", "reply-to", "to", "cc", "bcc"})
-# Types that say something about a person without identifying them; never matched by value.
-_CONTENT_TYPES = frozenset({"SPECIAL_CATEGORY", "SAFEGUARDING"})
-_NEVER_ATTRIBUTED = frozenset({"ORG_CONFIDENTIAL"})
-# Types the register records: a value of one of these that is not the subject's recorded
-# value is someone else's, however close to the subject's name it stands.
-_MATCHED_BY_VALUE = frozenset(
-    {
-        "PERSON",
-        "EMAIL_ADDRESS",
-        "PHONE_NUMBER",
-        "UK_NHS",
-        "UK_NINO",
-        "UK_POSTCODE",
-        "STREET_ADDRESS",
-        "DATE_OF_BIRTH",
-    }
-)
-# What a signature holds: the sender's name and contact details.
-_SIGNATURE_TYPES = frozenset(
-    {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "UK_POSTCODE"}
-)
 # A line that opens a signature: "-- ", "Kind regards,", "Thanks," and the like.
 _SIGN_OFF = regex.compile(
     r"^[ \t]*(?:--[ \t]?|(?:kind |best |warm |many )?(?:regards|wishes|thanks)|best|cheers"
@@ -63,6 +42,20 @@ _SIGN_OFF = regex.compile(
 # A signature is at most this many lines after its sign-off, at the end of a body.
 _SIGNATURE_LINES = 12
 _FORWARDED = "forwarded message"
+
+
+@dataclass(frozen=True)
+class AttributionTypes:
+    """The finding types attribution treats apart, as the policy lists them
+    (``attribution`` and ``personal_data`` in rules/default.yaml)."""
+
+    # The register records them: a value of one of these that is not the subject's recorded
+    # value is someone else's, however close to the subject's name it stands.
+    matched_by_value: frozenset[str]
+    # What a signature holds: the sender's name and contact details.
+    signature: frozenset[str]
+    # Not personal data (the organisation's business): never anyone's.
+    nobodys: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -94,9 +87,13 @@ def attribute(
     findings: Iterable[Finding],
     matcher: SubjectMatcher,
     sender: Sender = Sender(),
-    window: int = 300,
+    *,
+    types: AttributionTypes,
+    window: int,
 ) -> Attribution:
-    """Tie each finding of ``extraction`` to known subjects; add the matcher's own finds."""
+    """Tie each finding of ``extraction`` to known subjects; add the matcher's own finds.
+
+    ``window`` is the policy's ``together_within_chars``."""
     segments = extraction.segments
     sender_refs = _sender_refs(matcher, sender)
     mentions = {
@@ -143,11 +140,11 @@ def attribute(
     for finding, start, end, overlapped in placed:
         index = finding.segment
         refs = overlapped
-        if not refs and finding.type not in _MATCHED_BY_VALUE | _NEVER_ATTRIBUTED:
+        if not refs and finding.type not in types.matched_by_value | types.nobodys:
             if index not in people:
                 people[index] = _Near(resolved[index] + strangers.get(index, []))
             refs = _nearby(start, end, people[index], window) or only
-        if not refs and finding.type in _SIGNATURE_TYPES and _in_signature(segments[index], start):
+        if not refs and finding.type in types.signature and _in_signature(segments[index], start):
             continue
         attributed.append(AttributedFinding(finding, refs))
     for index, here in resolved.items():

@@ -10,17 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Protocol
 
-
-class Scope(StrEnum):
-    """The kinds of information a consent covers."""
-
-    CONTACT = "contact"
-    HEALTH = "health"
-    FINANCIAL = "financial"
-    ALL = "all"
+# A kind of information a consent covers: a word the policy's `consent_scopes` lists
+# (rules/default.yaml), or ALL_SCOPES. The register keeps the words it was given; a word the
+# policy does not list covers nothing.
+type Scope = str
+# The scope that covers everything, whatever the policy lists.
+ALL_SCOPES: Scope = "all"
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,14 @@ def judge(
     extraction = result.extraction
     display_names = [s.text for s in extraction.segments if s.location == "from"]
     sender = Sender(sender.address, (*sender.names, *display_names))
-    attribution = attribute(extraction, result.findings, matcher, sender)
+    attribution = attribute(
+        extraction,
+        result.findings,
+        matcher,
+        sender,
+        types=policy.attribution,
+        window=policy.together_within_chars,
+    )
     item = prepare(policy, attribution, extraction.unscannable)
     return {
         address: decide(

@@ -31,6 +31,7 @@ from gateway.register.models import (
     NAME_LENGTH,
     RECORDED_BY_LENGTH,
     REF_LENGTH,
+    SCOPES_LENGTH,
     Agency,
     AgencyAddress,
     AgencyDomain,
@@ -81,8 +82,6 @@ _BATCH = 500
 # An ASCII (or punycode) host name with at least one dot.
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 _NOT_UTF8 = 'not UTF-8 text; save the file as "CSV UTF-8"'
-_SCOPE_VALUES = frozenset(s.value for s in Scope)
-_SCOPES = ", ".join(s.value for s in Scope)
 _KINDS = ", ".join(SubjectKind.values)
 
 
@@ -111,11 +110,13 @@ class ImportResult:
 
 def import_register(
     *,
+    scopes: Sequence[Scope],
     agencies: Path | None = None,
     subjects: Path | None = None,
     consents: Path | None = None,
 ) -> ImportResult:
-    """Import the files given, all or nothing."""
+    """Import the files given, all or nothing; a consent's scopes are words of ``scopes``
+    (the policy's ``consent_scopes`` and ``all``)."""
     try:
         agency_table = _read_table(agencies, AGENCY_COLUMNS) if agencies else None
         subject_table = _read_table(subjects, SUBJECT_COLUMNS) if subjects else None
@@ -129,7 +130,7 @@ def import_register(
             if subject_rows is not None:
                 tallies["subjects"] = _write_subjects(subject_rows)
             if consent_table is not None:
-                tallies["consents"] = _write_consents(_consent_rows(consent_table))
+                tallies["consents"] = _write_consents(_consent_rows(consent_table, scopes))
     except _Rejected as rejected:
         log.info("consent import rejected; nothing imported")
         return ImportResult(error=str(rejected))
@@ -521,7 +522,7 @@ class _ConsentRow:
         return (self.subject_id, *sorted(self.recipient.items()), self.recorded_at)
 
 
-def _consent_rows(table: list[_Row]) -> list[_ConsentRow]:
+def _consent_rows(table: list[_Row], known: Sequence[Scope]) -> list[_ConsentRow]:
     subject_ids = {
         values["ref"]: values["id"]
         for values in _chunked_values(
@@ -537,12 +538,7 @@ def _consent_rows(table: list[_Row]) -> list[_ConsentRow]:
         if ref not in subject_ids:
             row.fail("subject_ref", "no subject with this ref in the register or the subjects file")
         recipient = _recipient(row, agency_ids)
-        scopes = _items(row["scope"].lower())
-        if not scopes:
-            row.fail("scope", f"required: one or more of {_SCOPES}, separated by ;")
-        for number, scope in enumerate(scopes, start=1):
-            if scope not in _SCOPE_VALUES:
-                row.fail("scope", f"item {number} is not a scope; expected {_SCOPES}")
+        scopes = _scopes(row, known)
         method = row["method"].lower()
         if method not in ConsentMethod.values:
             row.fail("method", f"expected {' or '.join(ConsentMethod.values)}")
@@ -561,7 +557,7 @@ def _consent_rows(table: list[_Row]) -> list[_ConsentRow]:
             recipient,
             recorded_at,
             {
-                "scopes": join_scopes(scopes),
+                "scopes": scopes,
                 "method": method,
                 "evidence": row["evidence"],
                 "recorded_by": recorded_by,
@@ -599,6 +595,25 @@ def _recipient(row: _Row, agency_ids: dict[str, int]) -> dict[str, Any]:
             " (a domain is written @agency.example)",
         )
     return {"agency_id": agency_ids[value]}
+
+
+def _scopes(row: _Row, known: Sequence[Scope]) -> str:
+    """The row's scopes as the register stores them, in the order of ``known``."""
+    expected = ", ".join(known)
+    scopes = _items(row["scope"].lower())
+    if not scopes:
+        row.fail("scope", f"required: one or more of {expected}, separated by ;")
+    for number, scope in enumerate(scopes, start=1):
+        if scope not in known:
+            row.fail("scope", f"item {number} is not a scope; expected {expected}")
+    joined = join_scopes(scope for scope in known if scope in scopes)
+    if len(joined) > SCOPES_LENGTH:
+        row.fail(
+            "scope",
+            f"more than {SCOPES_LENGTH} characters of scopes with their commas; "
+            "give fewer (all covers every one)",
+        )
+    return joined
 
 
 def _write_consents(rows: list[_ConsentRow]) -> Tally:

@@ -47,6 +47,7 @@ EMAIL_LENGTH = 254  # RFC 5321 path limit
 DOMAIN_LENGTH = 253
 PHONE_LENGTH = 16  # E.164: "+" and at most 15 digits
 RECORDED_BY_LENGTH = 200
+SCOPES_LENGTH = 40  # the scope words of one consent, joined by commas
 
 
 class Subject(models.Model):
@@ -160,9 +161,9 @@ class Consent(models.Model):
     )
     domain = models.CharField(max_length=DOMAIN_LENGTH, null=True, blank=True)
     address = models.CharField(max_length=EMAIL_LENGTH, null=True, blank=True)
-    # Scope values joined by commas in declaration order ("contact,health"): a plain column,
+    # Scope words joined by commas in the policy's order ("contact,health"): a plain column,
     # since a JSON one makes Django's system checks open the database for every command.
-    scopes = models.CharField(max_length=40)
+    scopes = models.CharField(max_length=SCOPES_LENGTH)
     method = models.CharField(max_length=8, choices=ConsentMethod.choices)
     evidence = models.TextField(blank=True)
     recorded_by = models.CharField(max_length=RECORDED_BY_LENGTH)
@@ -212,14 +213,15 @@ class Consent(models.Model):
         return parse_scopes(self.scopes)
 
 
-def join_scopes(scopes: Iterable[str]) -> str:
-    """Scopes as the ``Consent.scopes`` column holds them."""
-    chosen = set(scopes)
-    return ",".join(scope.value for scope in Scope if scope.value in chosen)
+def join_scopes(scopes: Iterable[Scope]) -> str:
+    """Scopes as the ``Consent.scopes`` column holds them, in the order given."""
+    return ",".join(dict.fromkeys(scopes))
 
 
 def parse_scopes(column: str) -> frozenset[Scope]:
-    return frozenset(Scope(value) for value in column.split(",") if value)
+    """The words of a ``Consent.scopes`` column, whether or not the policy lists them now (a
+    word it does not list covers nothing)."""
+    return frozenset(value for value in column.split(",") if value)
 
 
 def in_force(at: datetime, prefix: str = "") -> Q:

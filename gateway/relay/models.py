@@ -58,8 +58,9 @@ class Outcome(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="outcomes")
     recipient = models.CharField(max_length=320)
     action = models.CharField(max_length=16)  # release, banner, redact, hold
-    rules = models.JSONField(default=list)
+    rules = models.JSONField(default=list)  # the rules that fired
     reasons = models.JSONField(default=list)
+    not_fired = models.JSONField(default=list)  # the rules read that did not fire
     review_state = models.CharField(
         max_length=16, choices=ReviewState.choices, default=ReviewState.NOT_HELD, blank=True
     )

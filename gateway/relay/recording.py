@@ -36,6 +36,7 @@ def outcomes(message_id: uuid.UUID, verdicts: Mapping[str, Verdict]) -> list[Out
             action=verdict.action,
             rules=list(verdict.rules),
             reasons=list(verdict.reasons),
+            not_fired=list(verdict.not_fired),
             review_state=ReviewState.HELD if verdict.action == "hold" else ReviewState.NOT_HELD,
         )
         for address, verdict in verdicts.items()

@@ -22,6 +22,8 @@ from gateway.relay.pipeline import hostname, key_file, notice_from
 from gateway.review import audit
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind
 from gateway.sealing import Sealer
+from scanner.consent import ALL_SCOPES
+from scanner.policy.rules import load_policy
 from scanner.transform import Banner, load_banner
 
 __all__ = ["DecisionRefused"]
@@ -109,6 +111,12 @@ def release_as_exception(
     return entry
 
 
+def consent_scope_words() -> tuple[str, ...]:
+    """The words a consent may be recorded with: the policy's ``consent_scopes`` and ``all``,
+    in the policy's order (the order the register keeps them in)."""
+    return (*load_policy(load_settings().organisation.policy).consent_scopes, ALL_SCOPES)
+
+
 def record_consent_and_release(
     outcome_id: int,
     *,
@@ -125,6 +133,10 @@ def record_consent_and_release(
     one transaction: if the release is refused, no consent is saved either."""
     if not scopes:
         raise DecisionRefused("a consent needs at least one scope")
+    words = consent_scope_words()
+    unknown = [scope for scope in scopes if scope not in words]
+    if unknown:
+        raise DecisionRefused(f"{unknown[0]!r} is not a consent scope of the policy")
     if method == ConsentMethod.ORAL and not evidence.strip():
         raise DecisionRefused("oral consent needs an evidence note: who gave it, when, how")
     now = datetime.now(UTC)
@@ -132,7 +144,7 @@ def record_consent_and_release(
         consent = Consent.objects.create(
             subject=subject,
             agency=agency,
-            scopes=join_scopes(scopes),
+            scopes=join_scopes(word for word in words if word in scopes),
             method=method,
             evidence=evidence,
             recorded_by=_name(user),

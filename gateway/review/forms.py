@@ -8,8 +8,8 @@ from django import forms
 
 from gateway.register.models import Agency, ConsentMethod, Subject
 from gateway.relay.models import ReviewState
+from gateway.review import decisions
 from gateway.review.models import LawfulReason
-from scanner.consent import Scope
 
 STATES = [("", "any"), *(c for c in ReviewState.choices if c[0] != ReviewState.NOT_HELD)]
 
@@ -83,9 +83,7 @@ class ConsentAndReleaseForm(forms.Form):
     subject = forms.CharField(label="Subject (register ref, e.g. C-1001)", max_length=64)
     agency = forms.ModelChoiceField(queryset=Agency.objects.all(), to_field_name="id")
     method = forms.ChoiceField(choices=ConsentMethod.choices, widget=forms.RadioSelect)
-    scopes = forms.MultipleChoiceField(
-        choices=[(s.value, s.value) for s in Scope], widget=forms.CheckboxSelectMultiple
-    )
+    scopes = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
     valid_until = forms.DateTimeField(
         required=False,
         label="Valid until (blank: until withdrawn)",
@@ -98,6 +96,12 @@ class ConsentAndReleaseForm(forms.Form):
         required=False,
     )
     note = _note()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The scopes offered are the policy's words (``consent_scopes``) and ``all``."""
+        super().__init__(*args, **kwargs)
+        words = decisions.consent_scope_words()
+        self.fields["scopes"].choices = [(word, word) for word in words]  # type: ignore[attr-defined]
 
     def clean_subject(self) -> Subject:
         ref = self.cleaned_data["subject"].strip()

@@ -26,8 +26,6 @@ from scanner.detect.rules import DetectionRules
 from scanner.findings import Finding
 from scanner.segments import Extraction
 
-# Types that describe content rather than identify anyone; they may overlap identifiers freely.
-_TERM_TYPES = frozenset({"SPECIAL_CATEGORY", "SAFEGUARDING", "ORG_CONFIDENTIAL"})
 # The model adds every new word it reads to its vocabulary and tokenizer cache, for good: a
 # worker that reads mail for months would grow until it hit its memory limit. The first this
 # many characters a detector reads are learnt that way (at most a few tens of MB, however
@@ -95,6 +93,9 @@ class Detector:
     def __init__(self, rules: DetectionRules, allow_list: Iterable[str] = ()) -> None:
         self.rules = rules
         self._allowed = frozenset(_normal_contact(v) for v in allow_list)
+        # The term lists' types describe content rather than identify anyone; they may
+        # overlap identifiers freely.
+        self._term_types = frozenset(terms.entity for terms in rules.term_lists)
         nlp_engine = ConfideNlpEngine(rules.nlp.model, rules.person.first_names)
         nlp_engine.load()
         self._nlp_engine = nlp_engine
@@ -206,17 +207,17 @@ class Detector:
                 str(metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY, "")),
             )
 
-    @staticmethod
-    def _resolve_overlaps(spans: list[Span]) -> list[Span]:
+    def _resolve_overlaps(self, spans: list[Span]) -> list[Span]:
         """Drop an identifier that lies inside a longer identifier of another type (a street
         name tagged as a person inside an address, an account number inside an IBAN), or
         that covers the same characters as a surer one (a checksummed NHS number that a phone
         pattern also matched), and same-type spans inside a longer one (chunk overlaps)."""
-        identifiers = [s for s in spans if s.type not in _TERM_TYPES]
+        terms = self._term_types
+        identifiers = [s for s in spans if s.type not in terms]
         return [
             s
             for s in spans
-            if s.type in _TERM_TYPES or not any(o is not s and _outranks(o, s) for o in identifiers)
+            if s.type in terms or not any(o is not s and _outranks(o, s) for o in identifiers)
         ]
 
     def scan(self, extraction: Extraction) -> list[Finding]:

@@ -111,9 +111,16 @@ def _pattern_rule(item: Reader) -> PatternRule:
     )
 
 
-def _term_list(path: Path) -> TermList:
+def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
     top = Reader(path, load_yaml(path), "a term list")
     top.unknown_keys({"entity", "score", "groups"})
+    entity = top.get("entity", str)
+    pattern = next((p for p in patterns if p.entity == entity), None)
+    if pattern is not None:  # a term list's finds overlap others freely (see the detector)
+        raise top.fail(
+            f"'entity' {entity} is what pattern '{pattern.name}' finds; give the term list an "
+            "entity of its own"
+        )
     groups_reader = top.section("groups")
     groups = []
     for name, _terms in groups_reader.mapping.items():
@@ -127,7 +134,7 @@ def _term_list(path: Path) -> TermList:
                     "space; separate its words with spaces (any white space in a text matches)"
                 )
         groups.append((str(name), terms))
-    return TermList(top.get("entity", str), top.score("score"), tuple(groups), str(path))
+    return TermList(entity, top.score("score"), tuple(groups), str(path))
 
 
 def _read_lines(path: Path, reader: Reader) -> frozenset[str]:
@@ -173,6 +180,8 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
     overlap = nlp.get("chunk_overlap_chars", int, 1_000)
     if not 0 <= overlap < chunk // 2:
         raise nlp.fail("'chunk_overlap_chars' must be less than half of 'chunk_chars'")
+    patterns = _each(top, "patterns", _pattern_rule)
+    term_lists = tuple(_term_list(here / p, patterns) for p in top.strings("term_lists", []))
     return DetectionRules(
         score_threshold=top.score("score_threshold"),
         nlp=NlpSettings(nlp.get("model", str), chunk, overlap),
@@ -192,6 +201,6 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
         phone_regions=phone.strings("regions"),
         phone_score=phone.score("score"),
         builtin=builtin,
-        patterns=_each(top, "patterns", _pattern_rule),
-        term_lists=tuple(_term_list(here / p) for p in top.strings("term_lists", [])),
+        patterns=patterns,
+        term_lists=term_lists,
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from scanner import identifiers
 from scanner.attribution import Attribution
-from scanner.consent import ConsentBook, KnownSubject, Scope
+from scanner.consent import ALL_SCOPES, ConsentBook, KnownSubject, Scope
 from scanner.domains import is_internal
 from scanner.findings import Finding
 from scanner.policy.rules import ACTIONS, Policy, PolicyRule
@@ -23,17 +23,15 @@ _KIND_WORDS = {
     "volunteer": "volunteer",
     "trustee": "trustee",
 }
-# Categories that make linked-to-nobody data personal only with a companion close by.
-_NEED_COMPANION = frozenset({"name", "contact", "special_category", "safeguarding"})
-_PERSONAL = frozenset({"name", "contact", "identifier", "special_category", "safeguarding"})
 
 
 @dataclass(frozen=True)
 class Verdict:
     """What happens to an item for one recipient, and why.
 
-    ``rules`` names every rule that fired; ``reasons`` says in plain words why, citing
-    subjects by their register reference and data by its kind, never by its value.
+    ``rules`` names every rule that fired and ``not_fired`` every rule read that did not (the
+    rules after a ``final`` one that fired are not read); ``reasons`` says in plain words why,
+    citing subjects by their register reference and data by its kind, never by its value.
     ``redactions`` are the findings to remove when the action is ``redact``; ``banner`` says
     whether what is released is marked CONFIDENTIAL.
     """
@@ -43,6 +41,7 @@ class Verdict:
     reasons: tuple[str, ...] = ()
     redactions: tuple[Finding, ...] = ()
     banner: bool = False
+    not_fired: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,13 +68,13 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
     loose = [
         a.finding
         for a in attribution.findings
-        if not a.refs and policy.category(a.finding) in _PERSONAL
+        if not a.refs and policy.category(a.finding) in policy.personal
     ]
     window = policy.together_within_chars
     counted = tuple(
         f
         for f in loose
-        if policy.category(f) not in _NEED_COMPANION
+        if policy.category(f) not in policy.need_companion
         or any(
             o is not f
             and o.segment == f.segment
@@ -99,15 +98,20 @@ def decide(
     """The verdict for sending ``item`` to the address ``recipient``."""
     context = _Recipient(policy, item, recipient, frozenset(d.lower() for d in internal_domains))
     fired: list[tuple[PolicyRule, list[_Fired]]] = []
+    not_fired: list[str] = []
     for rule in policy.rules:
         reasons = context.fires(rule, book, at)
-        if reasons:
-            fired.append((rule, reasons))
-            if rule.final:
-                break
+        if not reasons:
+            not_fired.append(rule.id)
+            continue
+        fired.append((rule, reasons))
+        if rule.final:
+            break
     if not fired:
-        return Verdict("release", reasons=("nothing personal or confidential was found",))
-    action = max((rule.action for rule, _ in fired), key=ACTIONS.index)
+        why_not = ("nothing personal or confidential was found",)
+        return Verdict("release", reasons=why_not, not_fired=tuple(not_fired))
+    acted = [rule.action for rule, _ in fired if rule.action is not None]
+    action = max(acted, key=ACTIONS.index, default="release")
     why = tuple(dict.fromkeys(r.reason for _, rs in fired for r in rs))
     removed: set[Finding] = set()
     if action == "redact":
@@ -115,7 +119,14 @@ def decide(
             if rule.action == "redact":
                 removed.update(f for r in rs for f in r.redactions)
     banner = action in ("banner", "redact") and any(rule.action == "banner" for rule, _ in fired)
-    return Verdict(action, tuple(rule.id for rule, _ in fired), why, tuple(sorted(removed)), banner)
+    return Verdict(
+        action,
+        tuple(rule.id for rule, _ in fired),
+        why,
+        tuple(sorted(removed)),
+        banner,
+        tuple(not_fired),
+    )
 
 
 class _Recipient:
@@ -131,12 +142,29 @@ class _Recipient:
         for attributed in item.attribution.findings:
             for ref in attributed.refs:
                 self.by_subject.setdefault(ref, []).append(attributed.finding)
+        subjects = item.attribution.subjects
+        # The subjects found whose own address this is, and the consents rules gave them.
+        self.own = sorted(
+            ref for ref in self.by_subject if ref in subjects and self._is_subject(subjects[ref])
+        )
+        self.given: dict[str, frozenset[Scope]] = {}
+        # What the recipient is, in the words of a rule's ``recipient``.
+        self.kinds = {"internal" if self.internal else "external"}
+        if self.own:
+            self.kinds.add("subject")
 
     def fires(self, rule: PolicyRule, book: ConsentBook, at: datetime) -> list[_Fired]:
-        """Why ``rule`` fires here (one entry per subject or group of data), or nothing."""
+        """Why ``rule`` fires here (one entry per subject or group of data), or nothing.
+
+        A rule with ``consent`` fires by giving it to the subjects who receive their own data,
+        for the rules read after it."""
         condition = rule.when
         if not self._applies(rule):
             return []
+        if rule.consent:
+            for ref in self.own:
+                self.given[ref] = self.given.get(ref, frozenset()) | rule.consent
+            return [_Fired(f"{_capital(rule.reason)} (ref {ref})") for ref in self.own]
         if condition.subject_consent is not None:
             return self._subjects(condition.subject_consent, condition.with_, book, at)
         if condition.unlinked is not None:
@@ -149,10 +177,9 @@ class _Recipient:
     def _applies(self, rule: PolicyRule) -> bool:
         """Whether the item-wide parts of the rule's condition hold."""
         condition = rule.when
-        where = "internal" if self.internal else "external"
         return (
             (condition.unscannable is None or condition.unscannable == bool(self.item.unscannable))
-            and (condition.recipient is None or condition.recipient == where)
+            and (condition.recipient is None or condition.recipient in self.kinds)
             and (condition.found is None or self._found(condition.found))
         )
 
@@ -174,13 +201,11 @@ class _Recipient:
             if narrowed is not None and not categories & narrowed:
                 continue
             subject = self.item.attribution.subjects.get(ref)
-            scopes = book.consented_scopes(ref, self.address, at)
-            if subject is not None and self._is_subject(subject):
-                scopes = frozenset({Scope.ALL})  # their own data, sent to them
+            scopes = book.consented_scopes(ref, self.address, at) | self.given.get(ref, frozenset())
             needed = {self.policy.scope(f) for f in findings}
             if not scopes:
                 found_state = "missing"
-            elif Scope.ALL in scopes or needed <= scopes:
+            elif ALL_SCOPES in scopes or needed <= scopes:
                 found_state = "given"
             else:
                 found_state = "partial"
@@ -192,7 +217,7 @@ class _Recipient:
             if state == "missing":
                 detail = f"no consent recorded for {self.domain}"
             elif state == "partial":
-                covered = ", ".join(sorted(s.value for s in scopes))
+                covered = ", ".join(sorted(scopes))
                 uncovered = self._labels(
                     [f for f in findings if self.policy.scope(f) not in scopes]
                 )

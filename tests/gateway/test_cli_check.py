@@ -143,3 +143,21 @@ def test_a_damaged_document_gets_a_verdict_like_any_unscannable_item(site: Path)
     verdicts = json.loads(result.stdout)["verdicts"]
     assert verdicts["x@y.example"]["action"] == "hold"
     assert verdicts[colleague]["action"] == "release"
+
+
+def test_json_names_the_rules_read_that_did_not_fire(site: Path):
+    """Beside the verdicts, `not_fired` names per recipient every rule read that did not
+    fire: for a colleague, the two read before internal-recipient stopped the reading."""
+    colleague = "colleague@riverside-carers.example.org"
+    result = confide(
+        "check", "--json", "--from", SENDER, "--to", colleague, "--to", "someone@gmail.com",
+        EXAMPLES / "carer-update.eml", cwd=site,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["not_fired"][colleague] == ["unscannable-internal", "unscannable"]
+    outside = output["verdicts"]["someone@gmail.com"]
+    not_fired = output["not_fired"]["someone@gmail.com"]
+    assert "no-consent" in outside["rules"]
+    assert "consent-recorded" in not_fired
+    assert not set(not_fired) & set(outside["rules"])

@@ -23,7 +23,7 @@ from scanner.consent import ConsentBook, KnownSubject, MemoryConsentBook, Record
 pytestmark = pytest.mark.django_db
 
 AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-C, H, F, A = Scope.CONTACT, Scope.HEALTH, Scope.FINANCIAL, Scope.ALL
+C, H, F, A = "contact", "health", "financial", "all"
 
 
 def add_subject(ref: str, *names: str, kind: str = "carer") -> Subject:

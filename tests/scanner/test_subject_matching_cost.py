@@ -12,6 +12,7 @@ from scanner.attribution import attribute
 from scanner.consent import KnownSubject
 from scanner.detect.known_subjects import TITLED, SubjectMatcher
 from scanner.findings import Finding
+from scanner.policy.rules import load_policy
 from scanner.segments import Extraction, Segment
 
 pytestmark = pytest.mark.slow
@@ -58,8 +59,15 @@ def test_a_long_list_of_people_is_attributed_in_linear_time() -> None:
         findings.append(Finding(0, offset, offset + 16, "PERSON", 0.85, "person"))
         findings.append(Finding(0, offset + 17, offset + 30, "PHONE_NUMBER", 0.7, "uk_phone"))
         findings.append(Finding(0, stranger, stranger + 16, "PERSON", 0.85, "person"))
+    policy = load_policy()
     started = time.process_time()
-    attribution = attribute(Extraction("text", (Segment(text, "body"),)), findings, matcher)
+    attribution = attribute(
+        Extraction("text", (Segment(text, "body"),)),
+        findings,
+        matcher,
+        types=policy.attribution,
+        window=policy.together_within_chars,
+    )
     elapsed = time.process_time() - started
     refs = [a.refs for a in attribution.findings]
     assert refs[:3] == [frozenset({"C-0"}), frozenset(), frozenset()]

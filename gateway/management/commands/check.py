@@ -1,5 +1,6 @@
 """``confide check --from ADDR --to ADDR [--to ADDR ...] [--json] FILE``: the verdict each
-recipient would get, and why, without sending anything."""
+recipient would get, and why, without sending anything. ``--json`` also names, per
+recipient, the rules that were read and did not fire."""
 
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ class Command(ConfideCommand):
             dict(Counter(v.action for v in verdicts.values())),
         )
         if options["json"]:
-            self.stdout.write(json.dumps({"verdicts": _as_json(verdicts)}, ensure_ascii=False))
+            self.stdout.write(json.dumps(_as_json(verdicts), ensure_ascii=False))
         else:
             self._print(path, verdicts, policy)
 
@@ -118,7 +119,11 @@ def _address(value: str) -> str:
 
 
 def _as_json(verdicts: dict[str, Verdict]) -> dict[str, dict[str, Any]]:
+    """The verdict per recipient, and per recipient the rules read that did not fire."""
     return {
-        address: {"action": v.action, "rules": list(v.rules), "reasons": list(v.reasons)}
-        for address, v in verdicts.items()
+        "verdicts": {
+            address: {"action": v.action, "rules": list(v.rules), "reasons": list(v.reasons)}
+            for address, v in verdicts.items()
+        },
+        "not_fired": {address: list(v.not_fired) for address, v in verdicts.items()},
     }

@@ -11,10 +11,13 @@ from django.db import DatabaseError, OperationalError
 from django.db.models import Count
 from django.utils import timezone
 
+from gateway.config import load_settings
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
 from gateway.register.csv_import import import_register
 from gateway.register.models import Consent, Subject, in_force
+from scanner.consent import ALL_SCOPES
+from scanner.policy.rules import RulesError, load_policy
 
 
 class Command(ConfideCommand):
@@ -61,7 +64,11 @@ class Command(ConfideCommand):
         for path in files.values():
             if not path.exists():
                 self._fail("import", f"{path}: no such file")
-        result = import_register(**files)
+        try:  # the words a consent may be recorded with are the policy's
+            policy = load_policy(load_settings().organisation.policy)
+        except RulesError as exc:
+            self._fail("import", str(exc))
+        result = import_register(scopes=(*policy.consent_scopes, ALL_SCOPES), **files)
         if result.error:
             self.stderr.write(result.error)
             raise SystemExit(2)

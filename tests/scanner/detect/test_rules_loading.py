@@ -72,3 +72,13 @@ def test_term_with_other_white_space_is_reported(rules_dir):
     with pytest.raises(RulesError, match="separate its words with spaces") as error:
         load_rules(rules_dir / "recognizers.yaml")
     assert str(error.value).startswith(f"{path}:")
+
+
+def test_a_term_list_may_not_find_what_a_pattern_finds(rules_dir):
+    """A term list's finds overlap others freely, so a list that found UK_NHS would keep
+    numbers the NHS pattern had dropped inside a longer identifier: it is refused."""
+    path = rules_dir / "terms" / "safeguarding.yaml"
+    _edit(path, "entity: SAFEGUARDING", "entity: UK_NHS")
+    with pytest.raises(RulesError, match="'entity' UK_NHS is what pattern 'uk_nhs") as error:
+        load_rules(rules_dir / "recognizers.yaml")
+    assert str(error.value).startswith(f"{path}:")

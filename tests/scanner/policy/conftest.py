@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from scanner.attribution import Sender
-from scanner.consent import KnownSubject, MemoryConsentBook, RecordedConsent, Scope
+from scanner.consent import KnownSubject, MemoryConsentBook, RecordedConsent
 from scanner.decision import MatcherCache, Organisation, judge
 from scanner.detect.engine import Detector
 from scanner.extract import extract
@@ -55,24 +55,24 @@ CONSENTS = [
     RecordedConsent(
         "C-1042",
         "Leeds Adult Social Care",
-        frozenset({Scope.CONTACT, Scope.HEALTH}),
+        frozenset({"contact", "health"}),
         agency_domains=frozenset({"council.example"}),
     ),
-    RecordedConsent("C-1042", "@advice.example", frozenset({Scope.CONTACT})),
-    RecordedConsent("P-2001", DAUGHTER, frozenset({Scope.ALL})),
+    RecordedConsent("C-1042", "@advice.example", frozenset({"contact"})),
+    RecordedConsent("P-2001", DAUGHTER, frozenset({"all"})),
     RecordedConsent(
         "C-1043",
         "@gp.example",
-        frozenset({Scope.ALL}),
+        frozenset({"all"}),
         valid_until=datetime(2025, 1, 1, tzinfo=UTC),
     ),
     RecordedConsent(
         "C-1043",
         "@housing.example",
-        frozenset({Scope.ALL}),
+        frozenset({"all"}),
         withdrawn_at=datetime(2026, 1, 1, tzinfo=UTC),
     ),
-    RecordedConsent("C-1043", "@hospice.example", frozenset({Scope.ALL})),
+    RecordedConsent("C-1043", "@hospice.example", frozenset({"all"})),
 ]
 
 Check = Callable[..., dict[str, Verdict]]
