@@ -59,8 +59,10 @@ class DetectionRules:
     person: PersonSettings
     email_score: float
     email_top_levels: frozenset[str]
+    role_mailboxes: frozenset[str]
     phone_regions: tuple[str, ...]
     phone_score: float
+    published_phone_prefixes: tuple[str, ...]
     builtin: tuple[str, ...]
     patterns: tuple[PatternRule, ...]
     term_lists: tuple[TermList, ...]
@@ -189,8 +191,12 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
         email_top_levels=frozenset(
             t.lower().lstrip(".") for t in top.section("email").strings("top_levels", [])
         ),
+        role_mailboxes=frozenset(
+            w.lower() for w in top.section("email").strings("role_mailboxes", [])
+        ),
         phone_regions=phone.strings("regions"),
         phone_score=phone.score("score"),
+        published_phone_prefixes=phone.strings("published_prefixes", []),
         builtin=builtin,
         patterns=_each(top, "patterns", _pattern_rule),
         term_lists=tuple(_term_list(here / p) for p in top.strings("term_lists", [])),
