@@ -40,6 +40,14 @@ class PersonSettings:
     place_words: frozenset[str]
     not_surnames: frozenset[str]
     word_names: frozenset[str]
+    listed_not_names: frozenset[str] = frozenset()
+    saints: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    name_labels: frozenset[str] = frozenset()
+    name_headers: frozenset[str] = frozenset()
+    not_name_labels: frozenset[str] = frozenset()
+    greetings: frozenset[str] = frozenset()
+    closings: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -186,6 +194,16 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
             place_words=frozenset(w.lower() for w in person.strings("place_words", [])),
             not_surnames=frozenset(w.lower() for w in person.strings("not_surnames", [])),
             word_names=frozenset(w.lower() for w in person.strings("word_names", [])),
+            listed_not_names=frozenset().union(
+                *(_read_lines(here / p, person) for p in person.strings("not_name_lists", []))
+            ),
+            saints=frozenset(w.lower() for w in person.strings("saints", [])),
+            particles=frozenset(w.lower() for w in person.strings("particles", [])),
+            name_labels=frozenset(w.lower() for w in person.strings("name_labels", [])),
+            name_headers=frozenset(w.lower() for w in person.strings("name_headers", [])),
+            not_name_labels=frozenset(w.lower() for w in person.strings("not_name_labels", [])),
+            greetings=frozenset(w.lower() for w in person.strings("greetings", [])),
+            closings=frozenset(w.lower() for w in person.strings("closings", [])),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(
