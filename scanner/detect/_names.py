@@ -82,11 +82,17 @@ class PersonRecognizer(LocalRecognizer):
             or (len(words) > 1 and words[0] in settings.saints)
         ):
             return False
-        # All-capital short single words are log levels and codes ("ERROR", "NHS"); words in
-        # capitals with no known first name among them are a heading ("ANNUAL REPORT").
-        if span.isupper() and not any(unaccented(w) in settings.first_names for w in words):
+        return not self._heading_or_code(span, words, meaningful)
+
+    def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
+        """All-capital short single words are log levels and codes ("ERROR", "NHS"); words
+        in capitals with no known first name among them are a heading ("ANNUAL REPORT")."""
+        if not span.isupper():
             return False
-        return not (len(meaningful) == 1 and span.isupper() and len(span) <= 5)
+        names = self._settings.first_names
+        return (len(meaningful) == 1 and len(span) <= 5) or not any(
+            unaccented(w) in names for w in words
+        )
 
     def _listed(self, words: list[str]) -> bool:
         """Whether the words are a language, a place or a job ("Dari", "Headteacher")."""
@@ -232,19 +238,20 @@ class PersonRecognizer(LocalRecognizer):
             return None
         lowered = [w.group().lower() for w in words]
         plain = [unaccented(w) for w in lowered]
-        if all(w in settings.not_names for w in plain) or self._listed(plain):
-            return None
-        if len(plain) > 1 and self._listed(plain[-1:]):  # "Repairs Manager", "Income Officer"
-            return None
-        if any(w in settings.place_words or w in settings.not_surnames for w in plain):
+        if (
+            all(w in settings.not_names for w in plain)
+            or self._listed(plain)
+            or self._listed(plain[-1:])  # "Repairs Manager", "Income Officer"
+            or any(w in settings.place_words or w in settings.not_surnames for w in plain)
+        ):
             return None
         if text[start:end].islower():
             return (start, end) if plain[0] in settings.first_names else None
-        for word, lower in zip(words, lowered, strict=True):
-            value = word.group()
-            if not (_CAPITALISED.match(value) or value.isupper() or lower in settings.particles):
-                return None
-        return start, end
+        shaped = all(
+            _CAPITALISED.match(w.group()) or w.group().isupper() or lower in settings.particles
+            for w, lower in zip(words, lowered, strict=True)
+        )
+        return (start, end) if shaped else None
 
     def _result(self, start: int, end: int) -> RecognizerResult:
         return RecognizerResult(

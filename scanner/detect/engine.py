@@ -17,6 +17,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanRecognizer
 
+from scanner.detect._address import StreetAddressRecognizer
 from scanner.detect._contact import (
     OfflineEmailRecognizer,
     UkPhoneRecognizer,
@@ -109,7 +110,12 @@ class Detector:
             PersonRecognizer(rules.person),
             OfflineEmailRecognizer(rules.email_score, rules.email_top_levels),
             UkPhoneRecognizer(rules.phone_regions, rules.phone_score),
-            *(ConfiguredPatternRecognizer(rule) for rule in rules.patterns),
+            *(
+                StreetAddressRecognizer(rule, rules.address_not_parts)
+                if rule.entity == "STREET_ADDRESS"
+                else ConfiguredPatternRecognizer(rule)
+                for rule in rules.patterns
+            ),
             *(TermListRecognizer(terms) for terms in rules.term_lists),
         ]
         builtin = {"CreditCardRecognizer": CreditCardRecognizer, "IbanRecognizer": IbanRecognizer}

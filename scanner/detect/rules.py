@@ -74,6 +74,7 @@ class DetectionRules:
     builtin: tuple[str, ...]
     patterns: tuple[PatternRule, ...]
     term_lists: tuple[TermList, ...]
+    address_not_parts: frozenset[str] = frozenset()
 
 
 def _pattern_rule(item: Reader) -> PatternRule:
@@ -168,7 +169,17 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
     """Read and check a recognizers file and the term lists and name list it points to."""
     top = Reader(path, load_yaml(path), "the rules file")
     top.unknown_keys(
-        {"score_threshold", "nlp", "person", "email", "phone", "builtin", "patterns", "term_lists"}
+        {
+            "score_threshold",
+            "nlp",
+            "person",
+            "email",
+            "phone",
+            "address",
+            "builtin",
+            "patterns",
+            "term_lists",
+        }
     )
     here = path.parent
     nlp = top.section("nlp")
@@ -218,4 +229,9 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
         builtin=builtin,
         patterns=_each(top, "patterns", _pattern_rule),
         term_lists=tuple(_term_list(here / p) for p in top.strings("term_lists", [])),
+        address_not_parts=frozenset(
+            w.lower() for w in top.section("address").strings("not_parts", [])
+        )
+        if "address" in top.mapping
+        else frozenset(),
     )
