@@ -84,14 +84,29 @@ def uk_phone(value: str) -> bool:
     digits = re.sub(r"\D", "", value.replace("(0)", ""))
     if digits.startswith("0044"):
         digits = "0" + digits[4:]
-    elif digits.startswith("44") and value.lstrip().startswith("+"):
-        digits = "0" + digits[2:]
+    elif digits.startswith("44") and (value.lstrip().startswith("+") or len(digits) == 12):
+        digits = "0" + digits[2:]  # +44 7700 900123, or 447700900123 as a spreadsheet has it
     return (
         digits.startswith("0")
         and digits[1:2] in set("1235789")
         and len(digits) in (10, 11)
         and len(set(digits[1:])) > 2
     )
+
+
+def international_phone(value: str) -> bool:
+    """A number abroad as dialled from the UK: + or 00, a country code other than 44, and
+    8 to 15 digits in all (ITU-T E.164), grouped: 00 and an unbroken run of digits is
+    more often an account or a reference."""
+    value = value.strip()
+    digits = re.sub(r"\D", "", value)
+    if value.startswith("00"):
+        if not re.search(r"[ .()-]", value):
+            return False
+        digits = digits[2:]
+    elif not value.startswith("+"):
+        return False
+    return not digits.startswith("44") and 8 <= len(digits) <= 15 and len(set(digits)) > 2
 
 
 def not_all_same_digit(value: str) -> bool:
@@ -107,5 +122,6 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "uk_nino": uk_nino,
     "uk_driving_licence": uk_driving_licence,
     "uk_phone": uk_phone,
+    "international_phone": international_phone,
     "not_all_same_digit": not_all_same_digit,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 import tldextract
 from presidio_analyzer import Pattern
@@ -43,3 +44,26 @@ class UkPhoneRecognizer(PhoneRecognizer):
     def __init__(self, regions: tuple[str, ...], score: float) -> None:
         super().__init__(supported_regions=regions, leniency=1)
         self.SCORE = score
+
+
+_MAILBOX_WORD = re.compile(r"[._+-]")
+
+
+def is_role_mailbox(address: str, role_words: frozenset[str]) -> bool:
+    """Whether ``address`` reaches a function rather than a person: its local part is made
+    only of role words ("info@", "data.protection@", "no-reply@")."""
+    local = address.partition("@")[0].lower()
+    words = [w for w in _MAILBOX_WORD.split(local) if w]
+    return bool(words) and all(w in role_words for w in words)
+
+
+def is_published_number(number: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether ``number`` is in a range the numbering plan gives organisations for the public
+    to ring (freephone, non-geographic, helplines): its national digits start with a prefix."""
+    digits = re.sub(r"\D", "", number)
+    if number.lstrip().startswith("+") or digits.startswith("00"):
+        digits = digits.lstrip("0")
+        if not digits.startswith("44"):
+            return False  # a number abroad
+        digits = "0" + digits[2:].lstrip("0")
+    return any(digits.startswith(p) for p in prefixes)

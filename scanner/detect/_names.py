@@ -6,6 +6,7 @@ import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from scanner.detect import _structure
 from scanner.detect.rules import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -21,6 +22,7 @@ _INITIALS_AND_SURNAME = regex.compile(
     r"(?<![\p{L}\d.])(?:[A-Z](?:\. ?| )){1,3}(\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?)\b"
 )
 
+_WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
@@ -41,6 +43,17 @@ class PersonRecognizer(LocalRecognizer):
 
     def __init__(self, settings: PersonSettings) -> None:
         self._settings = settings
+        self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
+        self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
+        headers = "|".join(
+            sorted(
+                (regex.escape(h).replace(r"\ ", r"\s+") for h in settings.name_headers), key=len
+            )[::-1]
+        )
+        self._name_header = regex.compile(
+            rf"[*#>\s]*(?:{headers or '(?!)'})(?:\s*\(s\)|s)?(?:\s+names?)?\s*[:*]?\s*",
+            regex.IGNORECASE,
+        )
         super().__init__(supported_entities=["PERSON"], name="person")
 
     def load(self) -> None:
@@ -49,7 +62,7 @@ class PersonRecognizer(LocalRecognizer):
     def is_name(self, text: str, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is a plausible person's name where it stands."""
         span = text[start:end]
-        if not _NAME_CHARS.match(span) or "\n" in span:
+        if not _NAME_CHARS.match(span) or "\n" in span or "  " in span:
             return False
         if (start > 0 and text[start - 1] in _GLUE_BEFORE) or (
             end < len(text) and text[end] in _GLUE_AFTER
@@ -60,10 +73,47 @@ class PersonRecognizer(LocalRecognizer):
         meaningful = [w for w in words if w and w not in settings.titles]
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
-        if words[-1] in settings.place_words:
+        if words[-1] in settings.place_words or self._place_follows(text, end):
             return False
-        # All-capital short single words are log levels and codes ("ERROR", "NHS").
-        return not (len(meaningful) == 1 and span.isupper() and len(span) <= 5)
+        titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
+        if not titled and (
+            self._listed(meaningful)
+            or self._word_before(text, start) in settings.saints
+            or (len(words) > 1 and words[0] in settings.saints)
+        ):
+            return False
+        return not self._heading_or_code(span, words, meaningful)
+
+    def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
+        """All-capital short single words are log levels and codes ("ERROR", "NHS"); words
+        in capitals with no known first name among them are a heading ("ANNUAL REPORT")."""
+        if not span.isupper():
+            return False
+        names = self._settings.first_names
+        return (len(meaningful) == 1 and len(span) <= 5) or not any(
+            unaccented(w) in names for w in words
+        )
+
+    def _listed(self, words: list[str]) -> bool:
+        """Whether the words are a language, a place or a job ("Dari", "Headteacher")."""
+        listed = self._settings.listed_not_names
+        plain = [unaccented(w) for w in words]
+        return " ".join(plain) in listed or all(w in listed for w in plain)
+
+    def _place_follows(self, text: str, end: int) -> bool:
+        """Whether the next word makes the span part of a place: "Hope Street", "Grace Lane"."""
+        following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+        return following is not None and (
+            following.group().lower() in self._settings.place_words
+            and _CAPITALISED.match(following.group()) is not None
+        )
+
+    @staticmethod
+    def _word_before(text: str, start: int) -> str:
+        """The word just before ``start`` (spaces and one full stop between), in lower case."""
+        before = text[max(0, start - 30) : start].rstrip(" .")
+        match = _WORD_AT_END.search(before)
+        return match.group().lower() if match else ""
 
     def _name_runs(self, text: str) -> list[tuple[int, int]]:
         """Titled names and names that start with a known first name."""
@@ -73,7 +123,9 @@ class PersonRecognizer(LocalRecognizer):
         for i, word in enumerate(words):
             lower = _POSSESSIVE.sub("", word.group().lower())
             titled = lower.rstrip(".") in settings.titles and _CAPITALISED.match(word.group())
-            known = unaccented(lower) in settings.first_names and lower not in settings.not_names
+            known = lower not in settings.not_names and all(
+                unaccented(part) in settings.first_names for part in lower.split("-") if part
+            )
             if not (titled or known or self._word_name(text, words, i, lower)):
                 continue
             first = i + 1 if titled else i
@@ -154,7 +206,52 @@ class PersonRecognizer(LocalRecognizer):
             stop = end - 2 if text[start:end].endswith(("'s", "’s")) else end
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
+        spans += self._placed_names(text)
         return [self._result(start, end) for start, end in _merge(spans)]
+
+    def _placed_names(self, text: str) -> list[tuple[int, int]]:
+        """Names where the structure says a name stands: after a name label, in a name column."""
+        found = []
+        for start, end in [
+            *_structure.labelled_values(text, self._labels),
+            *_structure.labelled_values(text, self._salutations),
+            *_structure.column_cells(text, self._name_header),
+        ]:
+            span = self._name_shaped(text, start, end)
+            if span:
+                found.append(span)
+        return found
+
+    def _name_shaped(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """The name in a labelled value or a cell, titles left out, if it looks like one:
+        one to five words of letters, each capitalised, in capitals, an initial or a particle
+        ("K ASANTE-BOATENG", "Aoibheann Nic Giolla Phádraig", "Ana van der Berg"), or in lower
+        case when it starts with a known first name."""
+        settings = self._settings
+        words = list(_WORD.finditer(text, start, end))
+        while words and words[0].group().lower().rstrip(".") in settings.titles:
+            words.pop(0)
+        if not words or len(words) > 5:
+            return None
+        start, end = words[0].start(), words[-1].end()
+        if not _NAME_CHARS.match(text[start:end]) or "\n" in text[start:end]:
+            return None
+        lowered = [w.group().lower() for w in words]
+        plain = [unaccented(w) for w in lowered]
+        if (
+            all(w in settings.not_names for w in plain)
+            or self._listed(plain)
+            or self._listed(plain[-1:])  # "Repairs Manager", "Income Officer"
+            or any(w in settings.place_words or w in settings.not_surnames for w in plain)
+        ):
+            return None
+        if text[start:end].islower():
+            return (start, end) if plain[0] in settings.first_names else None
+        shaped = all(
+            _CAPITALISED.match(w.group()) or w.group().isupper() or lower in settings.particles
+            for w, lower in zip(words, lowered, strict=True)
+        )
+        return (start, end) if shaped else None
 
     def _result(self, start: int, end: int) -> RecognizerResult:
         return RecognizerResult(

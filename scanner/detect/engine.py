@@ -17,7 +17,13 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanRecognizer
 
-from scanner.detect._contact import OfflineEmailRecognizer, UkPhoneRecognizer
+from scanner.detect._address import StreetAddressRecognizer
+from scanner.detect._contact import (
+    OfflineEmailRecognizer,
+    UkPhoneRecognizer,
+    is_published_number,
+    is_role_mailbox,
+)
 from scanner.detect._names import PersonRecognizer
 from scanner.detect._nlp import ConfideNlpEngine, load_model
 from scanner.detect._patterns import ConfiguredPatternRecognizer
@@ -105,7 +111,12 @@ class Detector:
             PersonRecognizer(rules.person),
             OfflineEmailRecognizer(rules.email_score, rules.email_top_levels),
             UkPhoneRecognizer(rules.phone_regions, rules.phone_score),
-            *(ConfiguredPatternRecognizer(rule) for rule in rules.patterns),
+            *(
+                StreetAddressRecognizer(rule, rules.address_not_parts)
+                if rule.entity == "STREET_ADDRESS"
+                else ConfiguredPatternRecognizer(rule)
+                for rule in rules.patterns
+            ),
             *(TermListRecognizer(terms) for terms in rules.term_lists),
         ]
         builtin = {"CreditCardRecognizer": CreditCardRecognizer, "IbanRecognizer": IbanRecognizer}
@@ -196,7 +207,10 @@ class Detector:
     def _analyse(self, chunk: str, offset: int, nlp_artifacts: NlpArtifacts) -> Iterable[Span]:
         results = self._analyzer.analyze(chunk, language="en", nlp_artifacts=nlp_artifacts)
         for result in results:
-            if self._allowed and _normal_contact(chunk[result.start : result.end]) in self._allowed:
+            value = chunk[result.start : result.end]
+            if self._allowed and _normal_contact(value) in self._allowed:
+                continue
+            if self._not_personal(result.entity_type, value):
                 continue
             metadata = result.recognition_metadata or {}
             yield Span(
@@ -206,6 +220,14 @@ class Detector:
                 round(float(result.score), 3),
                 str(metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY, "")),
             )
+
+    def _not_personal(self, kind: str, value: str) -> bool:
+        """A role mailbox ("info@") or a number published for the public to ring."""
+        if kind == "EMAIL_ADDRESS":
+            return is_role_mailbox(value, self.rules.role_mailboxes)
+        if kind == "PHONE_NUMBER":
+            return is_published_number(value, self.rules.published_phone_prefixes)
+        return False
 
     def _resolve_overlaps(self, spans: list[Span]) -> list[Span]:
         """Drop an identifier that lies inside a longer identifier of another type (a street

@@ -40,6 +40,14 @@ class PersonSettings:
     place_words: frozenset[str]
     not_surnames: frozenset[str]
     word_names: frozenset[str]
+    listed_not_names: frozenset[str] = frozenset()
+    saints: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    name_labels: frozenset[str] = frozenset()
+    name_headers: frozenset[str] = frozenset()
+    not_name_labels: frozenset[str] = frozenset()
+    greetings: frozenset[str] = frozenset()
+    closings: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -59,11 +67,14 @@ class DetectionRules:
     person: PersonSettings
     email_score: float
     email_top_levels: frozenset[str]
+    role_mailboxes: frozenset[str]
     phone_regions: tuple[str, ...]
     phone_score: float
+    published_phone_prefixes: tuple[str, ...]
     builtin: tuple[str, ...]
     patterns: tuple[PatternRule, ...]
     term_lists: tuple[TermList, ...]
+    address_not_parts: frozenset[str] = frozenset()
 
 
 def _pattern_rule(item: Reader) -> PatternRule:
@@ -165,7 +176,17 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
     """Read and check a recognizers file and the term lists and name list it points to."""
     top = Reader(path, load_yaml(path), "the rules file")
     top.unknown_keys(
-        {"score_threshold", "nlp", "person", "email", "phone", "builtin", "patterns", "term_lists"}
+        {
+            "score_threshold",
+            "nlp",
+            "person",
+            "email",
+            "phone",
+            "address",
+            "builtin",
+            "patterns",
+            "term_lists",
+        }
     )
     here = path.parent
     nlp = top.section("nlp")
@@ -193,14 +214,33 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
             place_words=frozenset(w.lower() for w in person.strings("place_words", [])),
             not_surnames=frozenset(w.lower() for w in person.strings("not_surnames", [])),
             word_names=frozenset(w.lower() for w in person.strings("word_names", [])),
+            listed_not_names=frozenset().union(
+                *(_read_lines(here / p, person) for p in person.strings("not_name_lists", []))
+            ),
+            saints=frozenset(w.lower() for w in person.strings("saints", [])),
+            particles=frozenset(w.lower() for w in person.strings("particles", [])),
+            name_labels=frozenset(w.lower() for w in person.strings("name_labels", [])),
+            name_headers=frozenset(w.lower() for w in person.strings("name_headers", [])),
+            not_name_labels=frozenset(w.lower() for w in person.strings("not_name_labels", [])),
+            greetings=frozenset(w.lower() for w in person.strings("greetings", [])),
+            closings=frozenset(w.lower() for w in person.strings("closings", [])),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(
             t.lower().lstrip(".") for t in top.section("email").strings("top_levels", [])
         ),
+        role_mailboxes=frozenset(
+            w.lower() for w in top.section("email").strings("role_mailboxes", [])
+        ),
         phone_regions=phone.strings("regions"),
         phone_score=phone.score("score"),
+        published_phone_prefixes=phone.strings("published_prefixes", []),
         builtin=builtin,
         patterns=patterns,
         term_lists=term_lists,
+        address_not_parts=frozenset(
+            w.lower() for w in top.section("address").strings("not_parts", [])
+        )
+        if "address" in top.mapping
+        else frozenset(),
     )

@@ -34,3 +34,25 @@ def test_non_addresses_are_not_emails(found, text):
 def test_published_address_is_allowed(found):
     """The organisation's published address is on the allow-list, case-insensitively."""
     assert "EMAIL_ADDRESS" not in types_of(found("Email INFO@carers-example.org.uk today."))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "info@hopecharity.org.uk",
+        "referrals@hopecharity.org.uk",
+        "jobs@hopecharity.org.uk",
+        "data.protection@council.gov.uk",
+        "no-reply@bookings.example",
+        "Enquiries@carers.co.uk",
+    ],
+)
+def test_role_mailboxes_are_not_personal(found, value):
+    """A mailbox made only of role words (rules: email.role_mailboxes) is a team's."""
+    assert "EMAIL_ADDRESS" not in types_of(found(f"Write to {value} please."))
+
+
+@pytest.mark.parametrize("value", ["jo.info@carers.co.uk", "amina.referrals@carers.co.uk"])
+def test_a_person_in_a_role_mailbox_is_found(found, value):
+    """One word that is not a role word makes the mailbox someone's."""
+    assert ("EMAIL_ADDRESS", value) in found(f"Write to {value} please.")

@@ -68,3 +68,58 @@ def test_first_names_that_are_words_are_found_where_they_stand_as_names(found, t
 def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, text):
     """'Hope', 'Joy' at the start of a sentence and words in capitals are not names."""
     assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Name: Adebayo Ogunleye", "Adebayo Ogunleye"),
+        ("Payee: K ASANTE-BOATENG", "K ASANTE-BOATENG"),
+        ("Client: Ana-Maria Popescu", "Ana-Maria Popescu"),
+        ("Carer: Kerry-Ann Douglas (daughter)", "Kerry-Ann Douglas"),
+        ("Surname: Chowdhury", "Chowdhury"),
+        ("Previous surname(s):   BIELECKA (until 2016)", "BIELECKA"),
+        ("Name on card: MISS R PRITCHARD", "R PRITCHARD"),
+        (
+            "Attendees: Tomasz Wójcik, Aoibheann Nic Giolla Phádraig and C Mac Carthaigh",
+            "C Mac Carthaigh",
+        ),
+        (
+            "Attendees: Tomasz Wójcik, Aoibheann Nic Giolla Phádraig and C Mac Carthaigh",
+            "Aoibheann Nic Giolla Phádraig",
+        ),
+        ("Name,Age,Carer\nHope Williams,34,Precious Obi\nGrace,12,Mark Bell", "Grace"),
+        ("Surname\tForename\tDOB\nOKONKWO\tChidi\t12/03/1985", "OKONKWO"),
+        ("Sort code,Account,Payee\n20-00-00,12345678,S CHOWDHURY", "S CHOWDHURY"),
+        ("first_name,last_name,phone\nAma,Darko,07700 900551", "Darko"),
+        ("Many thanks,\nBlessing", "Blessing"),
+        ("Dear Ellie-Mae,\nThank you for your form.", "Ellie-Mae"),
+    ],
+)
+def test_names_are_found_where_the_structure_puts_them(found, text, name):
+    """After a name label, in a column headed as names (a surname column alone), after a
+    greeting or under a closing: names in capitals, hyphenated and from any origin."""
+    assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The office is on Hope Street next to Grace Lane.",
+        "Meet at Hope House on Friday.",
+        "Rose Hill Lane is closed for repairs.",
+        "Tea in St Anne's parish hall after the service.",
+        "Interpreters in Dari and Kurmanji are booked.",
+        "The Landlord said the Headteacher would write.",
+        "ANNUAL GENERAL MEETING\nAGENDA ITEMS FOR DISCUSSION",
+        "Organisation name: Tuesday Tots Playgroup",
+        "Payee: Little Acorns Nursery",
+        "Contact: Repairs Manager",
+        "Town: Leeds            Postcode: LS8 4HQ",
+        "Service,Day\nSt Aidan Lunch Club,Monday",
+    ],
+)
+def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
+    """Streets and buildings named like people, saints, languages, job words, headings in
+    capitals and organisations are not names (rules: person.not_name_lists, saints, ...)."""
+    assert "PERSON" not in types_of(found(text)), found(text)

@@ -21,6 +21,13 @@ from tests.scanner.conftest import types_of
         "0113 496 0777",
         "01632 960961",
         "07912 345678",
+        "07 700 900 461",
+        "0 7700 900 461",
+        "447700900713",
+        "+353 91 562 7730",
+        "+90 532 418 27 66",
+        "00353 91 562 7730",
+        "+48 512 345 678",
     ],
 )
 def test_uk_phone_numbers_are_found(found, value):
@@ -41,3 +48,33 @@ def test_published_contact_numbers_are_allowed(found):
     """The organisation's own published helpline is on the allow-list in any written form."""
     assert "PHONE_NUMBER" not in types_of(found("Call our helpline on 0300 123 4567."))
     assert "PHONE_NUMBER" not in types_of(found("Call our helpline on +44 300 123 4567."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call Childline on 0800 1111 any time.",
+        "The NSPCC helpline is 0808 800 5000.",
+        "You can complain to the ICO on 0303 123 1113.",
+        "Samaritans are on 116 123, day or night.",
+        "Ring the council on +44 300 123 9999.",
+        "Premium line 0906 123 4567.",
+    ],
+)
+def test_numbers_published_for_the_public_are_not_personal(found, text):
+    """Freephone, non-geographic and helpline numbers (rules: phone.published_prefixes)
+    belong to organisations, not to anyone whose data this is."""
+    assert "PHONE_NUMBER" not in types_of(found(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Account 00123456789 closed.",
+        "Ref +12 34",
+        "Reading 0044567 taken.",
+    ],
+)
+def test_other_numbers_with_a_plus_or_00_are_not_phone_numbers(found, text):
+    """Too few digits, or 00 before an unbroken run of digits, is not a number abroad."""
+    assert "PHONE_NUMBER" not in types_of(found(text))

@@ -1,0 +1,133 @@
+"""Where a text's structure says a value is a name: after a label, or in a column of names.
+
+Forms, minutes and pasted spreadsheets put names where a label says what they are
+("Payee: K ASANTE-BOATENG", "Attendees: Tomasz Wójcik, Aoibheann Nic Giolla Phádraig") or
+under a column header ("Surname", "Carer"), often with nothing else that marks them as names:
+a surname column alone, or names in capitals. Which labels and headers count is data
+(rules/recognizers.yaml, ``person.name_labels``, ``person.name_headers``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+# Pieces of one labelled value: names in a list are separated by these.
+_LIST_SEPARATOR = regex.compile(r"\s*(?:[,;/&+]|\band\b|\s-\s|\s–\s)\s*", regex.IGNORECASE)
+# A note in brackets after a name: "(chair)", "(daughter)", "[carer]".
+_BRACKETED = regex.compile(r"\s*[(\[][^)\]\n]*[)\]]?")
+# Where a labelled value stops: a tab, a run of spaces, a pipe, or the next "Label:" on the line.
+_VALUE_END = regex.compile(r"\t| {2,}|\||\s(?=[\p{L}][\p{L} ]{0,20}:\s)")
+_SEPARATORS = ("|", "\t", ",")
+
+
+def _alternatives(words: frozenset[str]) -> str:
+    escaped = (regex.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return "|".join(sorted(escaped, key=len, reverse=True)) or "(?!)"
+
+
+def label_pattern(labels: frozenset[str], not_labels: frozenset[str]) -> regex.Pattern[str]:
+    """A line's label and the value after it: "Name: ...", "Previous surname(s): ...",
+    "Name on card: ...". A label may have a word or two around it, but none of
+    ``not_labels`` ("Organisation name", "Street name")."""
+    extra = rf"(?!(?:{_alternatives(not_labels)})\b)[\p{{L}}'’]+"
+    return regex.compile(
+        rf"(?:^|(?<=[\t|]| {{2}}))[ \t>*•-]*(?:{extra} ){{0,2}}(?:{_alternatives(labels)})"
+        rf"(?:\s*\([^)\n]{{0,20}}\))?(?: {extra}){{0,2}}[ \t]*[:=–][ \t]*(?P<value>[^\n]+)",
+        regex.IGNORECASE | regex.MULTILINE,
+    )
+
+
+def salutation_pattern(greetings: frozenset[str], closings: frozenset[str]) -> regex.Pattern[str]:
+    """The name after a greeting ("Dear Ana-Maria,") or on the line after a closing
+    ("Kind regards,\nBlessing")."""
+    return regex.compile(
+        rf"^[ \t>]*(?:(?:{_alternatives(greetings)})[ \t]+(?P<value>[^,\n!]+)"
+        rf"|(?:{_alternatives(closings)})[ \t]*[,.!]?[ \t]*\n[ \t>]*(?P<value>[^\n,(]+))",
+        regex.IGNORECASE | regex.MULTILINE,
+    )
+
+
+def labelled_values(text: str, pattern: regex.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """Each piece of the value after a name label, trimmed of notes in brackets."""
+    for match in pattern.finditer(text):
+        start, end = match.span("value")
+        stop = _VALUE_END.search(text, start, end)
+        yield from _pieces(text, start, stop.start() if stop else end)
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    position = start
+    for separator in [*_LIST_SEPARATOR.finditer(text, start, end), None]:
+        piece_end = separator.start() if separator else end
+        bracket = _BRACKETED.search(text, position, piece_end)
+        stop = bracket.start() if bracket else piece_end
+        yield from _trimmed(text, position, stop)
+        if separator is None:
+            return
+        position = separator.end()
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start] in " \t\"'.:*":
+        start += 1
+    while end > start and text[end - 1] in " \t\"'.:*\r":
+        end -= 1
+    if end > start:
+        yield start, end
+
+
+def _cells(line: str, separator: str) -> list[tuple[int, int]]:
+    """Offsets of each cell in a table row; a comma inside double quotes is not a separator."""
+    cells = []
+    start, quoted = 0, False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == separator and not quoted:
+            cells.append((start, i))
+            start = i + 1
+    cells.append((start, len(line)))
+    return cells
+
+
+def _separator(line: str) -> str | None:
+    for separator in _SEPARATORS:
+        if line.count(separator) >= (2 if separator == "|" else 1):
+            return separator
+    return None
+
+
+def column_cells(text: str, is_name_header: regex.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """Cells of table rows under a header that names people ("Name", "Surname", "Carer").
+
+    A table is a run of lines split the same way: pipes, or tabs or commas as many on every
+    line (a pasted spreadsheet, CSV, or a document's table as extraction writes it). Its
+    first line is the header.
+    """
+    offset = 0
+    columns: list[int] = []
+    block: tuple[str, int] | None = None  # the separator and its count on the header line
+    for line in text.split("\n"):
+        separator = _separator(line)
+        shape = (separator, line.count(separator)) if separator else None
+        if shape is None or (
+            block != shape and not (block and separator == "|" and block[0] == "|")
+        ):
+            block = shape
+            columns = []
+            if shape is not None:
+                cells = _cells(line, shape[0])
+                columns = [
+                    i
+                    for i, (a, b) in enumerate(cells)
+                    if is_name_header.fullmatch(line[a:b].strip().replace("_", " "))
+                ]
+        elif columns:
+            cells = _cells(line, block[0])
+            for i in columns:
+                if i < len(cells):
+                    a, b = cells[i]
+                    yield from _trimmed(text, offset + a, offset + b)
+        offset += len(line) + 1
