@@ -97,7 +97,10 @@ def test_json_keys_each_verdict_by_the_recipient_as_given(site: Path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     verdicts = json.loads(result.stdout)["verdicts"]
-    assert {a: v["action"] for a, v in verdicts.items()} == {given[0]: "banner", given[1]: "release"}
+    assert {a: v["action"] for a, v in verdicts.items()} == {
+        given[0]: "banner",
+        given[1]: "release",
+    }
 
 
 def test_the_table_names_rules_with_their_clauses(site: Path):
