@@ -5,6 +5,8 @@ that overlaps a mention belongs to that mention's subjects. Partial mentions ("M
 first name, a postcode, a date of birth) count only when the item settles who they are: a
 subject named in full elsewhere in the item, the only subject in the register with that
 surname (for a title and surname), or, for a date of birth, the subject's name close by.
+An identifier several subjects share (a household's address, postcode or landline) belongs to
+those of them the item otherwise refers to, and to all of them when it refers to none.
 Content that names nobody (a diagnosis, a bank account) belongs to the nearest person named
 within ``window`` characters in the same place (nobody's, if that person is not in the
 register), or to the item's only subject when it names no one else. An identifier of a kind
@@ -104,14 +106,7 @@ def attribute(
         for index, segment in enumerate(segments)
         if segment.location not in _ENVELOPE
     }
-    strong = frozenset().union(
-        *(m.refs for ms in mentions.values() for m in ms if m.strength == STRONG)
-    )
-    resolved = {
-        index: [r for r in (_resolve(m, near, strong, window) for m in ms) if r is not None]
-        for index, ms in mentions.items()
-        for near in (_Near(ms),)
-    }
+    resolved = _settle(mentions, window)
     resolved_near = {index: _Near(ms) for index, ms in resolved.items()}
     subjects_in_item = frozenset().union(*(m.refs for ms in resolved.values() for m in ms))
     sender_words = {identifiers.name_words(name) for name in sender.names} | _address_name(sender)
@@ -184,6 +179,42 @@ class _Near:
         high = bisect_right(self._starts, end + reach)
         chosen = sorted(range(low, high), key=lambda i: self._order[i])
         return [self._mentions[i] for i in chosen]
+
+
+def _settle(mentions: dict[int, list[Mention]], window: int) -> dict[int, list[Mention]]:
+    """Each segment's mentions with the subjects they settle on; those settling on nobody go.
+
+    An identifier several subjects share (a household's address, postcode or landline)
+    belongs to those of them the item otherwise refers to (by a name, or an identifier of
+    theirs alone), and to all of them only when it refers to none of them.
+    """
+    strong = frozenset().union(
+        *(m.refs for ms in mentions.values() for m in ms if m.strength == STRONG)
+    )
+    resolved = {
+        index: [r for r in (_resolve(m, near, strong, window) for m in ms) if r is not None]
+        for index, ms in mentions.items()
+        for near in (_Near(ms),)
+    }
+    referred = frozenset().union(
+        *(m.refs for ms in resolved.values() for m in ms if not _shared(m))
+    )
+    return {
+        index: [
+            Mention(m.start, m.end, m.type, m.refs & referred, m.strength)
+            if _shared(m) and m.refs & referred
+            else m
+            for m in ms
+        ]
+        for index, ms in resolved.items()
+    }
+
+
+def _shared(mention: Mention) -> bool:
+    """Whether ``mention`` is an identifier several subjects share: a household's address,
+    postcode or landline. (Two people called John Smith share no identifier: a name is only
+    ambiguous.)"""
+    return mention.type != "PERSON" and len(mention.refs) > 1
 
 
 def _resolve(mention: Mention, near: _Near, strong: frozenset[str], window: int) -> Mention | None:
