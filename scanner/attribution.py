@@ -14,7 +14,11 @@ the register records (a phone number, an NHS number) that is not a subject's rec
 belongs to no known subject, however close it stands to one.
 
 The sender's own name, address and signature are not a disclosure, and neither are the
-envelope's address headers: the people in From and To already know who they are.
+envelope's address headers: the people in From and To already know who they are. When the
+sender is a subject in the register (writing from an address recorded for them alone), their
+other recorded details in what they write (an NI number, a home address) are attributed to
+them, so the policy can tell their own data from anyone else's; a diagnosis is never tied to
+the sender just for standing near their details.
 """
 
 from __future__ import annotations
@@ -89,6 +93,8 @@ class Attribution:
 
     findings: tuple[AttributedFinding, ...]
     subjects: dict[str, KnownSubject] = field(default_factory=dict)
+    # The subject who sent the item, when their own data is among its findings.
+    sender: str = ""
 
 
 def attribute(
@@ -100,16 +106,27 @@ def attribute(
 ) -> Attribution:
     """Tie each finding of ``extraction`` to known subjects; add the matcher's own finds."""
     segments = extraction.segments
-    sender_refs = _sender_refs(matcher, sender)
+    writer = _sender_ref(matcher, sender)
     mentions = {
-        index: [m for m in matcher.find(segment.text) if not (m.refs & sender_refs)]
+        index: [
+            m
+            for m in matcher.find(segment.text)
+            if not (writer in m.refs and _in_signature(segment, m.start))
+        ]
         for index, segment in enumerate(segments)
         if segment.location not in _ENVELOPE
     }
     resolved = _settle(mentions, window)
+    if writer:  # the sender's name is not a disclosure; the rest of their details are theirs
+        resolved = {
+            index: [m for m in ms if not (writer in m.refs and m.type == "PERSON")]
+            for index, ms in resolved.items()
+        }
     resolved_near = {index: _Near(ms) for index, ms in resolved.items()}
     subjects_in_item = frozenset().union(*(m.refs for ms in resolved.values() for m in ms))
-    sender_words = {identifiers.name_words(name) for name in sender.names} | _address_name(sender)
+    sender_names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
+    sender_words = {identifiers.name_words(name) for name in sender_names} | _address_name(sender)
+    others = subjects_in_item - {writer}
 
     # First the findings that name or identify: they belong to the mentions they overlap.
     placed = []
@@ -134,13 +151,16 @@ def attribute(
     # Then what names nobody: it belongs to the closest person mentioned, known or not.
     attributed = []
     people: dict[int, _Near] = {}  # known and unknown, built once ``placed`` is complete
-    only = subjects_in_item if len(subjects_in_item) == 1 and not strangers else frozenset()
+    # Content is never tied to the sender's own details: "call me on ..." beside a client's
+    # diagnosis does not make it the sender's.
+    only = others if len(others) == 1 and not strangers else frozenset()
     for finding, start, end, overlapped in placed:
         index = finding.segment
         refs = overlapped
         if not refs and finding.type not in _MATCHED_BY_VALUE | _NEVER_ATTRIBUTED:
             if index not in people:
-                people[index] = _Near(resolved[index] + strangers.get(index, []))
+                known = [m for m in resolved[index] if m.refs != {writer}]
+                people[index] = _Near(known + strangers.get(index, []))
             refs = _nearby(start, end, people[index], window) or only
         if not refs and finding.type in _SIGNATURE_TYPES and _in_signature(segments[index], start):
             continue
@@ -155,7 +175,9 @@ def attribute(
                 attributed.append(AttributedFinding(own, mention.refs))
     attributed.sort(key=lambda a: a.finding)
     return Attribution(
-        tuple(attributed), {ref: matcher.subjects[ref] for ref in sorted(subjects_in_item)}
+        tuple(attributed),
+        {ref: matcher.subjects[ref] for ref in sorted(subjects_in_item)},
+        writer if writer in subjects_in_item else "",
     )
 
 
@@ -246,9 +268,12 @@ def _nearby(start: int, end: int, here: _Near, window: int) -> frozenset[str]:
     return best[1] if best else frozenset()
 
 
-def _sender_refs(matcher: SubjectMatcher, sender: Sender) -> frozenset[str]:
-    """The register's subjects who are the sender (a member of staff sending as themselves)."""
-    return matcher.emails.get(identifiers.email(sender.address)) if sender.address else frozenset()
+def _sender_ref(matcher: SubjectMatcher, sender: Sender) -> str:
+    """The register's subject who is the sender (a member of staff writing from an address
+    recorded for them), or "": also when several subjects share that address, since then
+    nobody can say whose own data it is."""
+    refs = matcher.emails.get(identifiers.email(sender.address)) if sender.address else None
+    return next(iter(refs)) if refs and len(refs) == 1 else ""
 
 
 def _address_name(sender: Sender) -> set[tuple[str, ...]]:

@@ -178,7 +178,9 @@ class _Recipient:
             consents = book.consents(ref, self.address, at)
             scopes = frozenset({Scope.ALL}) if own else consents.scopes
             needed = {self.policy.scope(f) for f in findings}
-            if not scopes:
+            if ref == self.item.attribution.sender:
+                found_state = "sender"
+            elif not scopes:
                 found_state = "missing"
             elif Scope.ALL in scopes or needed <= scopes:
                 found_state = "given"
@@ -189,7 +191,11 @@ class _Recipient:
             what = self._labels(findings)
             kind = _KIND_WORDS.get(subject.kind, subject.kind) if subject else "person"
             who = f"a known {kind} (ref {ref})"
-            if own:
+            if found_state == "sender":
+                detail = "the sender's own data, " + (
+                    "sent to an address recorded for them" if own else "theirs to share"
+                )
+            elif own:
                 detail = "their own data, sent to an address recorded for them"
             elif state == "missing":
                 detail = self._no_consent(consents, book)

@@ -18,7 +18,7 @@ ACTIONS = ("release", "banner", "redact", "hold")  # from mildest to strictest
 CATEGORIES = frozenset(
     {"name", "contact", "identifier", "special_category", "safeguarding", "organisational"}
 )
-CONSENT_STATES = ("missing", "partial", "given")
+CONSENT_STATES = ("missing", "partial", "given", "sender")
 _CONDITIONS = frozenset(
     {"unscannable", "recipient", "found", "subject_consent", "unlinked", "with"}
 )
