@@ -32,8 +32,9 @@ import regex
 from scanner import identifiers
 from scanner.consent import KnownSubject
 from scanner.detect.known_subjects import PARTIAL, STRONG, TITLED, Mention, SubjectMatcher
-from scanner.findings import Finding
+from scanner.findings import Finding, Owner
 from scanner.segments import Extraction, Segment
+from scanner.sentences import sentence_around
 
 KNOWN_SUBJECT_RECOGNIZER = "known_subject"
 # Top-level address headers: the envelope of this message, not its content.
@@ -80,11 +81,26 @@ class Sender:
 
 
 @dataclass(frozen=True)
+class Tie:
+    """How content naming nobody (a diagnosis) was tied, in a sentence that names several
+    registered people: ``OWNER``, to whom the sentence's grammar says it is about, or
+    ``NEAREST``, to the person named nearest it; ``others`` are the rest of those named."""
+
+    how: str
+    others: frozenset[str]
+
+
+OWNER = "owner"
+NEAREST = "nearest"
+
+
+@dataclass(frozen=True)
 class AttributedFinding:
     """A finding and the subjects it belongs to (empty: linked to no known subject)."""
 
     finding: Finding
     refs: frozenset[str] = frozenset()
+    tie: Tie | None = None
 
 
 @dataclass(frozen=True)
@@ -103,8 +119,14 @@ def attribute(
     matcher: SubjectMatcher,
     sender: Sender = Sender(),
     window: int = 300,
+    *,
+    owners: Iterable[Owner] = (),
 ) -> Attribution:
-    """Tie each finding of ``extraction`` to known subjects; add the matcher's own finds."""
+    """Tie each finding of ``extraction`` to known subjects; add the matcher's own finds.
+
+    ``owners`` say whom the grammar of its sentence says a diagnosis is about; they count
+    where that sentence names several registered people.
+    """
     segments = extraction.segments
     writer = _sender_ref(matcher, sender)
     mentions = {
@@ -154,25 +176,28 @@ def attribute(
     # Content is never tied to the sender's own details: "call me on ..." beside a client's
     # diagnosis does not make it the sender's.
     only = others if len(others) == 1 and not strangers else frozenset()
+    owned = {owner.finding: owner.spans for owner in owners}
     for finding, start, end, overlapped in placed:
         index = finding.segment
-        refs = overlapped
+        refs, tie = overlapped, None
         if not refs and finding.type not in _MATCHED_BY_VALUE | _NEVER_ATTRIBUTED:
             if index not in people:
                 known = [m for m in resolved[index] if m.refs != {writer}]
                 people[index] = _Near(known + strangers.get(index, []))
-            refs = _nearby(start, end, people[index], window) or only
+            nearest = _nearby(start, end, people[index], window) or only
+            refs, tie = _tied(
+                segments[index],
+                (start, end),
+                nearest,
+                people=people[index],
+                registered=resolved_near[index],
+                writer=writer,
+                owner=owned.get(finding, ()),
+            )
         if not refs and finding.type in _SIGNATURE_TYPES and _in_signature(segments[index], start):
             continue
-        attributed.append(AttributedFinding(finding, refs))
-    for index, here in resolved.items():
-        spans = _Near([Mention(s, e, "", frozenset(), "") for s, e in covered.get(index, [])])
-        for mention in here:
-            nearby = spans.around(mention.start, mention.end)
-            if not any(s.start < mention.end and mention.start < s.end for s in nearby):
-                start, end = segments[index].to_source(mention.start, mention.end)
-                own = Finding(index, start, end, mention.type, 1.0, KNOWN_SUBJECT_RECOGNIZER)
-                attributed.append(AttributedFinding(own, mention.refs))
+        attributed.append(AttributedFinding(finding, refs, tie))
+    attributed += _unplaced(segments, resolved, covered)
     attributed.sort(key=lambda a: a.finding)
     return Attribution(
         tuple(attributed),
@@ -266,6 +291,64 @@ def _nearby(start: int, end: int, here: _Near, window: int) -> frozenset[str]:
         if gap <= window and (best is None or gap < best[0]):
             best = (gap, m.refs)
     return best[1] if best else frozenset()
+
+
+def _unplaced(
+    segments: Sequence[Segment],
+    resolved: dict[int, list[Mention]],
+    covered: dict[int, list[tuple[int, int]]],
+) -> list[AttributedFinding]:
+    """The matcher's mentions that no recognizer's finding covers, as findings of their own."""
+    found = []
+    for index, here in resolved.items():
+        spans = _Near([Mention(s, e, "", frozenset(), "") for s, e in covered.get(index, [])])
+        for mention in here:
+            nearby = spans.around(mention.start, mention.end)
+            if not any(s.start < mention.end and mention.start < s.end for s in nearby):
+                start, end = segments[index].to_source(mention.start, mention.end)
+                own = Finding(index, start, end, mention.type, 1.0, KNOWN_SUBJECT_RECOGNIZER)
+                found.append(AttributedFinding(own, mention.refs))
+    return found
+
+
+def _tied(
+    segment: Segment,
+    where: tuple[int, int],
+    nearest: frozenset[str],
+    *,
+    people: _Near,
+    registered: _Near,
+    writer: str,
+    owner: tuple[tuple[int, int], ...],
+) -> tuple[frozenset[str], Tie | None]:
+    """Whose the content at ``where`` is, when its sentence names several registered people:
+    the grammatical ``owner``'s (source spans, from the scan), where that names someone,
+    else ``nearest``, the subjects of the person named nearest it; and the tie, saying so."""
+    named = _named_with(segment.text, *where, registered, writer)
+    if len(named) < 2:
+        return nearest, None
+    spans = [segment.from_source(*span) for span in owner]
+    owners = [m for span in spans for m in people.around(*span) if _in(m, span)]
+    refs = frozenset().union(*(m.refs for m in owners)) if owners else nearest
+    others = named - refs
+    return refs, Tie(OWNER if owners else NEAREST, others) if others else None
+
+
+def _named_with(text: str, start: int, end: int, mentions: _Near, writer: str) -> frozenset[str]:
+    """The registered people other than the sender named in the sentence of ``start:end``."""
+    first, last = sentence_around(text, start, end)
+    return frozenset().union(
+        *(
+            m.refs
+            for m in mentions.around(first, last)
+            if m.type == "PERSON" and first <= m.start and m.end <= last and m.refs != {writer}
+        )
+    )
+
+
+def _in(mention: Mention, span: tuple[int, int]) -> bool:
+    """Whether ``mention`` overlaps ``span``."""
+    return mention.start < span[1] and span[0] < mention.end
 
 
 def _sender_ref(matcher: SubjectMatcher, sender: Sender) -> str:

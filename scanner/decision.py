@@ -55,7 +55,7 @@ def judge(
     extraction = result.extraction
     display_names = [s.text for s in extraction.segments if s.location == "from"]
     sender = Sender(sender.address, (*sender.names, *display_names))
-    attribution = attribute(extraction, result.findings, matcher, sender)
+    attribution = attribute(extraction, result.findings, matcher, sender, owners=result.owners)
     item = prepare(policy, attribution, extraction.unscannable)
     return {
         address: decide(

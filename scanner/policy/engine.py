@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scanner import identifiers
-from scanner.attribution import Attribution
+from scanner.attribution import OWNER, Attribution, Tie
 from scanner.consent import ADDRESS, DOMAIN, ConsentBook, KnownSubject, RecipientConsents, Scope
 from scanner.findings import Finding
 from scanner.policy.rules import ACTIONS, Policy, PolicyRule
@@ -127,6 +127,7 @@ class _Recipient:
         self.domain = self.address.rpartition("@")[2]
         self.internal = any(self.domain == d or self.domain.endswith("." + d) for d in internal)
         self.agencies: tuple[str, ...] | None = None  # asked of the register when needed
+        self.ties = {a.finding: a.tie for a in item.attribution.findings if a.tie is not None}
         self.by_subject: dict[str, list[Finding]] = {}
         for attributed in item.attribution.findings:
             for ref in attributed.refs:
@@ -212,8 +213,29 @@ class _Recipient:
                 )
             else:
                 detail = f"consent recorded for {_both(_recipients(consents, self.domain))}"
+            detail += self._ties(findings, "them")
             fired.append(_Fired(f"{_capital(what)} of {who}; {detail}", tuple(findings)))
         return fired
+
+    def _ties(self, findings: Iterable[Finding], whom: str) -> str:
+        """Which of several people a sentence names its diagnosis was tied to, and why."""
+        tied: dict[Tie, list[Finding]] = {}
+        for finding in findings:
+            if finding in self.ties:
+                tied.setdefault(self.ties[finding], []).append(finding)
+        notes = []
+        for tie, these in tied.items():
+            labels = list(dict.fromkeys(self.policy.label(f) for f in these))
+            why = (
+                "whom the sentence says it is about" if tie.how == OWNER else "named nearest to it"
+            )
+            others = _either([f"ref {ref}" for ref in sorted(tie.others)])
+            verb = "is" if len(labels) == 1 else "are"
+            notes.append(
+                f"; the {_both(labels)} {verb} tied to {whom}, {why},"
+                f" not to {others} named in the same sentence"
+            )
+        return "".join(notes)
 
     def _no_consent(self, consents: RecipientConsents, book: ConsentBook) -> str:
         """Why no consent counts here, naming what the register does hold near this address:
@@ -251,7 +273,8 @@ class _Recipient:
         if not findings:
             return []
         what = self._labels(findings)
-        return [_Fired(f"{_capital(what)} of someone not in the consent register", tuple(findings))]
+        reason = f"{_capital(what)} of someone not in the consent register"
+        return [_Fired(reason + self._ties(findings, "that person"), tuple(findings))]
 
     def _labels(self, findings: Iterable[Finding]) -> str:
         return _both(list(dict.fromkeys(self.policy.label(f) for f in findings)))
