@@ -191,7 +191,6 @@ def attribute(
                 nearest,
                 people=people[index],
                 registered=resolved_near[index],
-                writer=writer,
                 owner=owned.get(finding, ()),
             )
         if not refs and finding.type in _SIGNATURE_TYPES and _in_signature(segments[index], start):
@@ -318,13 +317,12 @@ def _tied(
     *,
     people: _Near,
     registered: _Near,
-    writer: str,
     owner: tuple[tuple[int, int], ...],
 ) -> tuple[frozenset[str], Tie | None]:
     """Whose the content at ``where`` is, when its sentence names several registered people:
     the grammatical ``owner``'s (source spans, from the scan), where that names someone,
     else ``nearest``, the subjects of the person named nearest it; and the tie, saying so."""
-    named = _named_with(segment.text, *where, registered, writer)
+    named = _named_with(segment.text, *where, registered)
     if len(named) < 2:
         return nearest, None
     spans = [segment.from_source(*span) for span in owner]
@@ -334,14 +332,15 @@ def _tied(
     return refs, Tie(OWNER if owners else NEAREST, others) if others else None
 
 
-def _named_with(text: str, start: int, end: int, mentions: _Near, writer: str) -> frozenset[str]:
-    """The registered people other than the sender named in the sentence of ``start:end``."""
+def _named_with(text: str, start: int, end: int, mentions: _Near) -> frozenset[str]:
+    """The registered people named in the sentence of ``start:end`` (the sender's name is
+    never among ``mentions``)."""
     first, last = sentence_around(text, start, end)
     return frozenset().union(
         *(
             m.refs
             for m in mentions.around(first, last)
-            if m.type == "PERSON" and first <= m.start and m.end <= last and m.refs != {writer}
+            if m.type == "PERSON" and first <= m.start and m.end <= last
         )
     )
 
