@@ -11,6 +11,9 @@ from django.db import connection
 from django.db.models import Q
 
 from gateway.register.models import (
+    Agency,
+    AgencyAddress,
+    AgencyDomain,
     Consent,
     RegisterRevision,
     Subject,
@@ -20,7 +23,7 @@ from gateway.register.models import (
     in_force,
     parse_scopes,
 )
-from scanner.consent import KnownSubject, Scope
+from scanner.consent import ADDRESS, DOMAIN, ConsentRecord, KnownSubject, RecipientConsents
 
 # Subjects read per round trip by ``subjects()``: four queries per chunk, whatever its size.
 SUBJECTS_PER_CHUNK = 2000
@@ -94,22 +97,69 @@ class DjangoConsentBook:
                     address=address,
                 )
 
-    def consented_scopes(self, ref: str, recipient: str, at: datetime) -> frozenset[Scope]:
-        """The union of the scopes of ``ref``'s consents that count for ``recipient`` at ``at``:
-        one naming the address, its exact domain, or an agency holding the address or domain."""
+    def consents(self, ref: str, recipient: str, at: datetime) -> RecipientConsents:
+        """``ref``'s consents in force at ``at`` that name the address, its exact domain, an
+        agency holding either, or other addresses at that domain (see ``scanner.consent``).
+
+        Three queries: the consents, then the listed addresses and domains of their agencies."""
         address = recipient.strip().lower()
         domain = address.rpartition("@")[2]
-        names_recipient = (
+        at_domain = "@" + domain
+        bearing = (
             Q(address=address)
+            | Q(address__endswith=at_domain)
             | Q(domain=domain)
-            | Q(agency__addresses__address=address)
+            | Q(agency__addresses__address__endswith=at_domain)
             | Q(agency__domains__domain=domain)
         )
-        found = Consent.objects.filter(in_force(at), names_recipient, subject__ref=ref)
-        scopes: set[Scope] = set()
-        for column in found.values_list("scopes", flat=True):
-            scopes |= parse_scopes(column)
-        return frozenset(scopes)
+        rows = list(
+            Consent.objects.filter(in_force(at), bearing, subject__ref=ref)
+            .distinct()
+            .order_by("recorded_at", "id")
+            .values_list("agency_id", "agency__name", "domain", "address", "scopes")
+        )
+        agencies = {row[0] for row in rows if row[0] is not None}
+        listed: defaultdict[int, list[str]] = defaultdict(list)
+        for agency_id, listed_address in AgencyAddress.objects.filter(
+            agency_id__in=agencies, address__endswith=at_domain
+        ).values_list("agency_id", "address"):
+            listed[agency_id].append(listed_address)
+        by_domain = set(
+            AgencyDomain.objects.filter(agency_id__in=agencies, domain=domain).values_list(
+                "agency_id", flat=True
+            )
+        )
+        records = []
+        for agency_id, agency_name, consent_domain, consent_address, scopes in rows:
+            allowed = parse_scopes(scopes)
+            if agency_id is not None:
+                there = listed[agency_id]
+                covers_by = (
+                    ADDRESS if address in there else DOMAIN if agency_id in by_domain else ""
+                )
+                records.append(
+                    ConsentRecord(
+                        agency_name,
+                        allowed,
+                        covers_by,
+                        0 if covers_by else len(there),
+                        agency=True,
+                    )
+                )
+            elif consent_domain is not None:
+                records.append(ConsentRecord(f"@{consent_domain}", allowed, DOMAIN))
+            elif consent_address == address:
+                records.append(ConsentRecord(consent_address, allowed, ADDRESS))
+            else:
+                records.append(ConsentRecord(consent_address, allowed, addresses_there=1))
+        return RecipientConsents(tuple(records))
+
+    def agencies(self, recipient: str) -> tuple[str, ...]:
+        """The agencies listing the address or its exact domain, by name."""
+        address = recipient.strip().lower()
+        domain = address.rpartition("@")[2]
+        found = Agency.objects.filter(Q(addresses__address=address) | Q(domains__domain=domain))
+        return tuple(found.distinct().order_by("name").values_list("name", flat=True))
 
 
 def _grouped(model: Any, field: str, where: Q, order: str = "id") -> dict[int, list[str]]:

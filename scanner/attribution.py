@@ -5,6 +5,8 @@ that overlaps a mention belongs to that mention's subjects. Partial mentions ("M
 first name, a postcode, a date of birth) count only when the item settles who they are: a
 subject named in full elsewhere in the item, the only subject in the register with that
 surname (for a title and surname), or, for a date of birth, the subject's name close by.
+An identifier several subjects share (a household's address, postcode or landline) belongs to
+those of them the item otherwise refers to, and to all of them when it refers to none.
 Content that names nobody (a diagnosis, a bank account) belongs to the nearest person named
 within ``window`` characters in the same place (nobody's, if that person is not in the
 register), or to the item's only subject when it names no one else. An identifier of a kind
@@ -12,7 +14,11 @@ the register records (a phone number, an NHS number) that is not a subject's rec
 belongs to no known subject, however close it stands to one.
 
 The sender's own name, address and signature are not a disclosure, and neither are the
-envelope's address headers: the people in From and To already know who they are.
+envelope's address headers: the people in From and To already know who they are. When the
+sender is a subject in the register (writing from an address recorded for them alone), their
+other recorded details in what they write (an NI number, a home address) are attributed to
+them, so the policy can tell their own data from anyone else's; a diagnosis is never tied to
+the sender just for standing near their details.
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ import regex
 from scanner import identifiers
 from scanner.consent import KnownSubject
 from scanner.detect.known_subjects import PARTIAL, STRONG, TITLED, Mention, SubjectMatcher
-from scanner.findings import Finding
+from scanner.findings import Finding, Owner
 from scanner.segments import Extraction, Segment
+from scanner.sentences import sentence_around
 
 KNOWN_SUBJECT_RECOGNIZER = "known_subject"
 # Top-level address headers: the envelope of this message, not its content.
@@ -67,11 +74,26 @@ class Sender:
 
 
 @dataclass(frozen=True)
+class Tie:
+    """How content naming nobody (a diagnosis) was tied, in a sentence that names several
+    registered people: ``OWNER``, to whom the sentence's grammar says it is about, or
+    ``NEAREST``, to the person named nearest it; ``others`` are the rest of those named."""
+
+    how: str
+    others: frozenset[str]
+
+
+OWNER = "owner"
+NEAREST = "nearest"
+
+
+@dataclass(frozen=True)
 class AttributedFinding:
     """A finding and the subjects it belongs to (empty: linked to no known subject)."""
 
     finding: Finding
     refs: frozenset[str] = frozenset()
+    tie: Tie | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,8 @@ class Attribution:
 
     findings: tuple[AttributedFinding, ...]
     subjects: dict[str, KnownSubject] = field(default_factory=dict)
+    # The subject who sent the item, when their own data is among its findings.
+    sender: str = ""
 
 
 def attribute(
@@ -90,28 +114,36 @@ def attribute(
     *,
     types: AttributionTypes,
     window: int,
+    owners: Iterable[Owner] = (),
 ) -> Attribution:
     """Tie each finding of ``extraction`` to known subjects; add the matcher's own finds.
 
-    ``window`` is the policy's ``together_within_chars``."""
+    ``window`` is the policy's ``together_within_chars``. ``owners`` say whom the grammar of
+    its sentence says a diagnosis is about; they count where that sentence names several
+    registered people.
+    """
     segments = extraction.segments
-    sender_refs = _sender_refs(matcher, sender)
+    writer = _sender_ref(matcher, sender)
     mentions = {
-        index: [m for m in matcher.find(segment.text) if not (m.refs & sender_refs)]
+        index: [
+            m
+            for m in matcher.find(segment.text)
+            if not (writer in m.refs and _in_signature(segment, m.start))
+        ]
         for index, segment in enumerate(segments)
         if segment.location not in _ENVELOPE
     }
-    strong = frozenset().union(
-        *(m.refs for ms in mentions.values() for m in ms if m.strength == STRONG)
-    )
-    resolved = {
-        index: [r for r in (_resolve(m, near, strong, window) for m in ms) if r is not None]
-        for index, ms in mentions.items()
-        for near in (_Near(ms),)
-    }
+    resolved = _settle(mentions, window)
+    if writer:  # the sender's name is not a disclosure; the rest of their details are theirs
+        resolved = {
+            index: [m for m in ms if not (writer in m.refs and m.type == "PERSON")]
+            for index, ms in resolved.items()
+        }
     resolved_near = {index: _Near(ms) for index, ms in resolved.items()}
     subjects_in_item = frozenset().union(*(m.refs for ms in resolved.values() for m in ms))
-    sender_words = {identifiers.name_words(name) for name in sender.names} | _address_name(sender)
+    sender_names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
+    sender_words = {identifiers.name_words(name) for name in sender_names} | _address_name(sender)
+    others = subjects_in_item - {writer}
 
     # First the findings that name or identify: they belong to the mentions they overlap.
     placed = []
@@ -136,28 +168,35 @@ def attribute(
     # Then what names nobody: it belongs to the closest person mentioned, known or not.
     attributed = []
     people: dict[int, _Near] = {}  # known and unknown, built once ``placed`` is complete
-    only = subjects_in_item if len(subjects_in_item) == 1 and not strangers else frozenset()
+    # Content is never tied to the sender's own details: "call me on ..." beside a client's
+    # diagnosis does not make it the sender's.
+    only = others if len(others) == 1 and not strangers else frozenset()
+    owned = {owner.finding: owner.spans for owner in owners}
     for finding, start, end, overlapped in placed:
         index = finding.segment
-        refs = overlapped
+        refs, tie = overlapped, None
         if not refs and finding.type not in types.matched_by_value | types.nobodys:
             if index not in people:
-                people[index] = _Near(resolved[index] + strangers.get(index, []))
-            refs = _nearby(start, end, people[index], window) or only
+                known = [m for m in resolved[index] if m.refs != {writer}]
+                people[index] = _Near(known + strangers.get(index, []))
+            nearest = _nearby(start, end, people[index], window) or only
+            refs, tie = _tied(
+                segments[index],
+                (start, end),
+                nearest,
+                people=people[index],
+                registered=resolved_near[index],
+                owner=owned.get(finding, ()),
+            )
         if not refs and finding.type in types.signature and _in_signature(segments[index], start):
             continue
-        attributed.append(AttributedFinding(finding, refs))
-    for index, here in resolved.items():
-        spans = _Near([Mention(s, e, "", frozenset(), "") for s, e in covered.get(index, [])])
-        for mention in here:
-            nearby = spans.around(mention.start, mention.end)
-            if not any(s.start < mention.end and mention.start < s.end for s in nearby):
-                start, end = segments[index].to_source(mention.start, mention.end)
-                own = Finding(index, start, end, mention.type, 1.0, KNOWN_SUBJECT_RECOGNIZER)
-                attributed.append(AttributedFinding(own, mention.refs))
+        attributed.append(AttributedFinding(finding, refs, tie))
+    attributed += _unplaced(segments, resolved, covered)
     attributed.sort(key=lambda a: a.finding)
     return Attribution(
-        tuple(attributed), {ref: matcher.subjects[ref] for ref in sorted(subjects_in_item)}
+        tuple(attributed),
+        {ref: matcher.subjects[ref] for ref in sorted(subjects_in_item)},
+        writer if writer in subjects_in_item else "",
     )
 
 
@@ -181,6 +220,42 @@ class _Near:
         high = bisect_right(self._starts, end + reach)
         chosen = sorted(range(low, high), key=lambda i: self._order[i])
         return [self._mentions[i] for i in chosen]
+
+
+def _settle(mentions: dict[int, list[Mention]], window: int) -> dict[int, list[Mention]]:
+    """Each segment's mentions with the subjects they settle on; those settling on nobody go.
+
+    An identifier several subjects share (a household's address, postcode or landline)
+    belongs to those of them the item otherwise refers to (by a name, or an identifier of
+    theirs alone), and to all of them only when it refers to none of them.
+    """
+    strong = frozenset().union(
+        *(m.refs for ms in mentions.values() for m in ms if m.strength == STRONG)
+    )
+    resolved = {
+        index: [r for r in (_resolve(m, near, strong, window) for m in ms) if r is not None]
+        for index, ms in mentions.items()
+        for near in (_Near(ms),)
+    }
+    referred = frozenset().union(
+        *(m.refs for ms in resolved.values() for m in ms if not _shared(m))
+    )
+    return {
+        index: [
+            Mention(m.start, m.end, m.type, m.refs & referred, m.strength)
+            if _shared(m) and m.refs & referred
+            else m
+            for m in ms
+        ]
+        for index, ms in resolved.items()
+    }
+
+
+def _shared(mention: Mention) -> bool:
+    """Whether ``mention`` is an identifier several subjects share: a household's address,
+    postcode or landline. (Two people called John Smith share no identifier: a name is only
+    ambiguous.)"""
+    return mention.type != "PERSON" and len(mention.refs) > 1
 
 
 def _resolve(mention: Mention, near: _Near, strong: frozenset[str], window: int) -> Mention | None:
@@ -212,9 +287,70 @@ def _nearby(start: int, end: int, here: _Near, window: int) -> frozenset[str]:
     return best[1] if best else frozenset()
 
 
-def _sender_refs(matcher: SubjectMatcher, sender: Sender) -> frozenset[str]:
-    """The register's subjects who are the sender (a member of staff sending as themselves)."""
-    return matcher.emails.get(identifiers.email(sender.address)) if sender.address else frozenset()
+def _unplaced(
+    segments: Sequence[Segment],
+    resolved: dict[int, list[Mention]],
+    covered: dict[int, list[tuple[int, int]]],
+) -> list[AttributedFinding]:
+    """The matcher's mentions that no recognizer's finding covers, as findings of their own."""
+    found = []
+    for index, here in resolved.items():
+        spans = _Near([Mention(s, e, "", frozenset(), "") for s, e in covered.get(index, [])])
+        for mention in here:
+            nearby = spans.around(mention.start, mention.end)
+            if not any(s.start < mention.end and mention.start < s.end for s in nearby):
+                start, end = segments[index].to_source(mention.start, mention.end)
+                own = Finding(index, start, end, mention.type, 1.0, KNOWN_SUBJECT_RECOGNIZER)
+                found.append(AttributedFinding(own, mention.refs))
+    return found
+
+
+def _tied(
+    segment: Segment,
+    where: tuple[int, int],
+    nearest: frozenset[str],
+    *,
+    people: _Near,
+    registered: _Near,
+    owner: tuple[tuple[int, int], ...],
+) -> tuple[frozenset[str], Tie | None]:
+    """Whose the content at ``where`` is, when its sentence names several registered people:
+    the grammatical ``owner``'s (source spans, from the scan), where that names someone,
+    else ``nearest``, the subjects of the person named nearest it; and the tie, saying so."""
+    named = _named_with(segment.text, *where, registered)
+    if len(named) < 2:
+        return nearest, None
+    spans = [segment.from_source(*span) for span in owner]
+    owners = [m for span in spans for m in people.around(*span) if _in(m, span)]
+    refs = frozenset().union(*(m.refs for m in owners)) if owners else nearest
+    others = named - refs
+    return refs, Tie(OWNER if owners else NEAREST, others) if others else None
+
+
+def _named_with(text: str, start: int, end: int, mentions: _Near) -> frozenset[str]:
+    """The registered people named in the sentence of ``start:end`` (the sender's name is
+    never among ``mentions``)."""
+    first, last = sentence_around(text, start, end)
+    return frozenset().union(
+        *(
+            m.refs
+            for m in mentions.around(first, last)
+            if m.type == "PERSON" and first <= m.start and m.end <= last
+        )
+    )
+
+
+def _in(mention: Mention, span: tuple[int, int]) -> bool:
+    """Whether ``mention`` overlaps ``span``."""
+    return mention.start < span[1] and span[0] < mention.end
+
+
+def _sender_ref(matcher: SubjectMatcher, sender: Sender) -> str:
+    """The register's subject who is the sender (a member of staff writing from an address
+    recorded for them), or "": also when several subjects share that address, since then
+    nobody can say whose own data it is."""
+    refs = matcher.emails.get(identifiers.email(sender.address)) if sender.address else None
+    return next(iter(refs)) if refs and len(refs) == 1 else ""
 
 
 def _address_name(sender: Sender) -> set[tuple[str, ...]]:

@@ -41,6 +41,46 @@ class KnownSubject:
     address: str = ""
 
 
+# How a consent covers a recipient address: it names the address (or its agency lists it),
+# or it names the address's domain (or its agency lists the domain).
+ADDRESS = "address"
+DOMAIN = "domain"
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """One consent in force, as it bears on one recipient address.
+
+    ``to`` is the recipient the consent names: an agency's name (``agency`` is true), a domain
+    written ``@agency.example``, or an address (then it is personal data, not for reasons).
+    ``covers_by`` is ``ADDRESS`` or ``DOMAIN`` when it covers the recipient, and "" when it
+    only names ``addresses_there`` other addresses at the recipient's domain.
+    """
+
+    to: str
+    scopes: frozenset[Scope]
+    covers_by: str = ""
+    addresses_there: int = 0
+    agency: bool = False
+
+
+@dataclass(frozen=True)
+class RecipientConsents:
+    """A subject's consents in force that bear on one recipient address."""
+
+    records: tuple[ConsentRecord, ...] = ()
+
+    @property
+    def covering(self) -> tuple[ConsentRecord, ...]:
+        """The consents that cover the recipient."""
+        return tuple(r for r in self.records if r.covers_by)
+
+    @property
+    def scopes(self) -> frozenset[Scope]:
+        """Everything the consents that cover the recipient allow, together."""
+        return frozenset().union(*(r.scopes for r in self.covering))
+
+
 class ConsentBook(Protocol):
     """The register: its subjects, and what each consented to for a recipient."""
 
@@ -52,13 +92,19 @@ class ConsentBook(Protocol):
         """Every subject in the register."""
         ...
 
-    def consented_scopes(self, ref: str, recipient: str, at: datetime) -> frozenset[Scope]:
-        """The scopes subject ``ref`` consented to for the address ``recipient`` at ``at``.
+    def consents(self, ref: str, recipient: str, at: datetime) -> RecipientConsents:
+        """Subject ``ref``'s consents in force at ``at`` that bear on the address ``recipient``.
 
-        A consent counts when it names the address, its domain (``@agency.example``) or an
-        agency the address belongs to, and is neither expired nor withdrawn at ``at``.
-        Empty when nothing counts.
+        A consent covers the address when it names it, its domain (``@agency.example``) or an
+        agency that lists the address or its domain, and is neither expired nor withdrawn at
+        ``at``. Consents in force that name other addresses at the same domain (another
+        family member's, an agency listed address by address on a shared domain such as
+        nhs.net) are given too, marked as not covering it, so a reason can say so.
         """
+        ...
+
+    def agencies(self, recipient: str) -> tuple[str, ...]:
+        """The names of the agencies that list the address ``recipient`` or its domain."""
         ...
 
 
@@ -78,20 +124,30 @@ class RecordedConsent:
     agency_domains: frozenset[str] = frozenset()
     agency_addresses: frozenset[str] = frozenset()
 
-    def counts_for(self, recipient: str, at: datetime) -> bool:
-        """Whether this consent covers the address ``recipient`` at ``at``."""
+    def in_force(self, at: datetime) -> bool:
+        """Neither withdrawn (``withdrawn_at`` has come) nor expired (``valid_until`` passed)."""
         if self.withdrawn_at is not None and self.withdrawn_at <= at:
             return False
-        if self.valid_until is not None and self.valid_until < at:
-            return False
+        return self.valid_until is None or self.valid_until >= at
+
+    def bearing_on(self, recipient: str) -> ConsentRecord | None:
+        """How this consent bears on the address ``recipient``: it covers it, it names other
+        addresses at its domain, or (``None``) neither."""
         address = recipient.strip().lower()
         domain = address.rpartition("@")[2]
         named = self.recipient.strip().lower()
-        if named.startswith("@"):
-            return domain == named[1:]
-        if "@" in named:
-            return address == named
-        return address in self.agency_addresses or domain in self.agency_domains
+        agency = not named.startswith("@") and "@" not in named
+        if agency:
+            addresses, domains = self.agency_addresses, self.agency_domains
+        else:
+            addresses = frozenset({named} if "@" in named[1:] else ())
+            domains = frozenset({named[1:]} if named.startswith("@") else ())
+        covers_by = ADDRESS if address in addresses else DOMAIN if domain in domains else ""
+        there = 0 if covers_by else sum(1 for a in addresses if a.rpartition("@")[2] == domain)
+        if not (covers_by or there):
+            return None
+        to = self.recipient if agency else named
+        return ConsentRecord(to, self.scopes, covers_by, there, agency=agency)
 
 
 @dataclass
@@ -99,7 +155,7 @@ class MemoryConsentBook:
     """A register held in memory: for tests, benchmarks and one-off checks."""
 
     known: list[KnownSubject] = field(default_factory=list)
-    consents: list[RecordedConsent] = field(default_factory=list)
+    recorded: list[RecordedConsent] = field(default_factory=list)
 
     def version(self) -> str:
         return f"{id(self.known)}:{len(self.known)}"
@@ -107,9 +163,21 @@ class MemoryConsentBook:
     def subjects(self) -> Iterable[KnownSubject]:
         return iter(self.known)
 
-    def consented_scopes(self, ref: str, recipient: str, at: datetime) -> frozenset[Scope]:
-        scopes: set[Scope] = set()
-        for consent in self.consents:
-            if consent.ref == ref and consent.counts_for(recipient, at):
-                scopes |= consent.scopes
-        return frozenset(scopes)
+    def consents(self, ref: str, recipient: str, at: datetime) -> RecipientConsents:
+        bearing = (
+            c.bearing_on(recipient) for c in self.recorded if c.ref == ref and c.in_force(at)
+        )
+        return RecipientConsents(tuple(b for b in bearing if b is not None))
+
+    def agencies(self, recipient: str) -> tuple[str, ...]:
+        address = recipient.strip().lower()
+        domain = address.rpartition("@")[2]
+        return tuple(
+            sorted(
+                {
+                    c.recipient
+                    for c in self.recorded
+                    if address in c.agency_addresses or domain in c.agency_domains
+                }
+            )
+        )

@@ -62,6 +62,7 @@ def judge(
         sender,
         types=policy.attribution,
         window=policy.together_within_chars,
+        owners=result.owners,
     )
     item = prepare(policy, attribution, extraction.unscannable)
     return {

@@ -19,3 +19,12 @@ class Finding:
     type: str
     score: float
     recognizer: str
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whom the grammar of its sentence says a content finding (a diagnosis, a safeguarding
+    word) is about: ``spans`` of the same segment's source text, naming that person."""
+
+    finding: Finding
+    spans: tuple[tuple[int, int], ...]

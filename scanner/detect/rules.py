@@ -29,6 +29,7 @@ class NlpSettings:
     model: str
     chunk_chars: int
     chunk_overlap_chars: int
+    parsed_sentences: int
 
 
 @dataclass(frozen=True)
@@ -203,9 +204,12 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
         raise nlp.fail("'chunk_overlap_chars' must be less than half of 'chunk_chars'")
     patterns = _each(top, "patterns", _pattern_rule)
     term_lists = tuple(_term_list(here / p, patterns) for p in top.strings("term_lists", []))
+    parsed = nlp.get("parsed_sentences", int, 200)
+    if parsed < 0:
+        raise nlp.fail("'parsed_sentences' must be 0 or more")
     return DetectionRules(
         score_threshold=top.score("score_threshold"),
-        nlp=NlpSettings(nlp.get("model", str), chunk, overlap),
+        nlp=NlpSettings(nlp.get("model", str), chunk, overlap, parsed),
         person=PersonSettings(
             score=person.score("score"),
             first_names=_read_lines(here / person.get("first_names", str), person),

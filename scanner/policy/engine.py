@@ -9,8 +9,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scanner import identifiers
-from scanner.attribution import Attribution
-from scanner.consent import ALL_SCOPES, ConsentBook, KnownSubject, Scope
+from scanner.attribution import OWNER, Attribution, Tie
+from scanner.consent import (
+    ADDRESS,
+    ALL_SCOPES,
+    DOMAIN,
+    ConsentBook,
+    KnownSubject,
+    RecipientConsents,
+    Scope,
+)
 from scanner.domains import is_internal
 from scanner.findings import Finding
 from scanner.policy.rules import ACTIONS, Policy, PolicyRule
@@ -138,6 +146,8 @@ class _Recipient:
         self.address = address.strip().lower()
         self.domain = self.address.rpartition("@")[2]
         self.internal = is_internal(self.address, internal)
+        self.agencies: tuple[str, ...] | None = None  # asked of the register when needed
+        self.ties = {a.finding: a.tie for a in item.attribution.findings if a.tie is not None}
         self.by_subject: dict[str, list[Finding]] = {}
         for attributed in item.attribution.findings:
             for ref in attributed.refs:
@@ -201,9 +211,14 @@ class _Recipient:
             if narrowed is not None and not categories & narrowed:
                 continue
             subject = self.item.attribution.subjects.get(ref)
-            scopes = book.consented_scopes(ref, self.address, at) | self.given.get(ref, frozenset())
+            given = self.given.get(ref, frozenset())
+            own = ALL_SCOPES in given  # the rule for a subject's own data sent to them gave it
+            consents = book.consents(ref, self.address, at)
+            scopes = consents.scopes | given
             needed = {self.policy.scope(f) for f in findings}
-            if not scopes:
+            if ref == self.item.attribution.sender:
+                found_state = "sender"
+            elif not scopes:
                 found_state = "missing"
             elif ALL_SCOPES in scopes or needed <= scopes:
                 found_state = "given"
@@ -214,18 +229,72 @@ class _Recipient:
             what = self._labels(findings)
             kind = _KIND_WORDS.get(subject.kind, subject.kind) if subject else "person"
             who = f"a known {kind} (ref {ref})"
-            if state == "missing":
-                detail = f"no consent recorded for {self.domain}"
+            if found_state == "sender":
+                detail = "the sender's own data, " + (
+                    "sent to an address recorded for them" if own else "theirs to share"
+                )
+            elif own:
+                detail = "their own data, sent to an address recorded for them"
+            elif state == "missing":
+                detail = self._no_consent(consents, book)
             elif state == "partial":
                 covered = ", ".join(sorted(scopes))
                 uncovered = self._labels(
                     [f for f in findings if self.policy.scope(f) not in scopes]
                 )
-                detail = f"the consent for {self.domain} covers {covered} only, not {uncovered}"
+                named = _recipients(consents, self.domain)
+                plural = "s" if len(named) > 1 else ""
+                detail = (
+                    f"the consent{plural} for {_both(named)} cover{'' if plural else 's'}"
+                    f" {covered} only, not {uncovered}"
+                )
             else:
-                detail = f"consent recorded for {self.domain}"
+                detail = f"consent recorded for {_both(_recipients(consents, self.domain))}"
+            detail += self._ties(findings, "them")
             fired.append(_Fired(f"{_capital(what)} of {who}; {detail}", tuple(findings)))
         return fired
+
+    def _ties(self, findings: Iterable[Finding], whom: str) -> str:
+        """Which of several people a sentence names its diagnosis was tied to, and why."""
+        tied: dict[Tie, list[Finding]] = {}
+        for finding in findings:
+            if finding in self.ties:
+                tied.setdefault(self.ties[finding], []).append(finding)
+        notes = []
+        for tie, these in tied.items():
+            labels = list(dict.fromkeys(self.policy.label(f) for f in these))
+            why = (
+                "whom the sentence says it is about" if tie.how == OWNER else "named nearest to it"
+            )
+            others = _either([f"ref {ref}" for ref in sorted(tie.others)])
+            verb = "is" if len(labels) == 1 else "are"
+            notes.append(
+                f"; the {_both(labels)} {verb} tied to {whom}, {why},"
+                f" not to {others} named in the same sentence"
+            )
+        return "".join(notes)
+
+    def _no_consent(self, consents: RecipientConsents, book: ConsentBook) -> str:
+        """Why no consent counts here, naming what the register does hold near this address:
+        consents to others at a shared domain, or the agency the address belongs to."""
+        agencies = [r for r in consents.records if r.agency]
+        others = sum(r.addresses_there for r in consents.records if not r.agency)
+        elsewhere = [  # an agency listed address by address: its domain is shared
+            f"{r.to}'s consent covers {_addresses(r.addresses_there, 'listed')}" for r in agencies
+        ]
+        if agencies:
+            elsewhere.insert(0, f"{self.domain} is shared")
+        if others:  # a family member's address, say: counted, never written out
+            one = "a consent covers" if others == 1 else "consents cover"
+            elsewhere.append(f"{one} {_addresses(others, 'other')} at {self.domain}")
+        if elsewhere:
+            return f"no consent recorded for this address ({'; '.join(elsewhere)})"
+        if self.agencies is None:
+            self.agencies = book.agencies(self.address)
+        if self.agencies:
+            names = _either(list(self.agencies))
+            return f"no consent recorded for this address or for {names}, which it belongs to"
+        return f"no consent recorded for this address or for {self.domain}"
 
     def _is_subject(self, subject: KnownSubject) -> bool:
         return any(identifiers.email(e) == self.address for e in subject.emails)
@@ -241,11 +310,43 @@ class _Recipient:
         if not findings:
             return []
         what = self._labels(findings)
-        return [_Fired(f"{_capital(what)} of someone not in the consent register", tuple(findings))]
+        reason = f"{_capital(what)} of someone not in the consent register"
+        return [_Fired(reason + self._ties(findings, "that person"), tuple(findings))]
 
     def _labels(self, findings: Iterable[Finding]) -> str:
-        labels = list(dict.fromkeys(self.policy.label(f) for f in findings))
-        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        return _both(list(dict.fromkeys(self.policy.label(f) for f in findings)))
+
+
+def _recipients(consents: RecipientConsents, domain: str) -> list[str]:
+    """The recipients of the consents that cover an address, each with how it was matched:
+    "Canterbury CMHT (matched by this address)", "everyone at advice.example"."""
+    named = []
+    for record in consents.covering:
+        if record.agency:
+            how = "this address" if record.covers_by == ADDRESS else f"its domain {domain}"
+            named.append(f"{record.to} (matched by {how})")
+        elif record.covers_by == DOMAIN:
+            named.append(f"everyone at {domain}")
+        else:  # the consent names this very address
+            named.append("this address")
+    return list(dict.fromkeys(named))
+
+
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _addresses(number: int, kind: str) -> str:
+    """ "two listed addresses": small numbers in words, as a manager would write them."""
+    said = _NUMBERS[number] if number < len(_NUMBERS) else str(number)
+    return f"{said} {kind} address" + ("" if number == 1 else "es")
+
+
+def _both(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _either(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _capital(text: str) -> str:

@@ -16,7 +16,7 @@ from scanner.rules_file import DEFAULT_RULES_DIR, Reader, RulesError, load_yaml
 
 DEFAULT_POLICY = DEFAULT_RULES_DIR / "default.yaml"
 ACTIONS = ("release", "banner", "redact", "hold")  # from mildest to strictest
-CONSENT_STATES = ("missing", "partial", "given")
+CONSENT_STATES = ("missing", "partial", "given", "sender")
 RECIPIENTS = ("internal", "external", "subject")
 # The category of a finding type that the policy's `categories` does not list.
 UNLISTED = "identifier"

@@ -88,6 +88,21 @@ def test_json_gives_a_verdict_per_recipient(site: Path):
     assert "07700" not in result.stdout
 
 
+def test_json_keys_each_verdict_by_the_recipient_as_given(site: Path):
+    """Mixed-case addresses come back exactly as typed, each with its own verdict."""
+    given = ["Duty@Leeds-ASC.example", "Colleague@Riverside-Carers.example.org"]
+    result = confide(
+        "check", "--json", "--from", SENDER, "--to", given[0], "--to", given[1],
+        EXAMPLES / "carer-update.eml", cwd=site,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    verdicts = json.loads(result.stdout)["verdicts"]
+    assert {a: v["action"] for a, v in verdicts.items()} == {
+        given[0]: "banner",
+        given[1]: "release",
+    }
+
+
 def test_the_table_names_rules_with_their_clauses(site: Path):
     """Without --json a manager-readable table cites each rule's policy clause."""
     result = confide(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,7 +19,16 @@ from gateway.register.models import (
     SubjectPhone,
     join_scopes,
 )
-from scanner.consent import ConsentBook, KnownSubject, MemoryConsentBook, RecordedConsent, Scope
+from scanner.consent import (
+    ADDRESS,
+    DOMAIN,
+    ConsentBook,
+    ConsentRecord,
+    KnownSubject,
+    MemoryConsentBook,
+    RecordedConsent,
+    Scope,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +103,7 @@ def register() -> MemoryConsentBook:
     ]
     memory = MemoryConsentBook()
     for scopes, recipient in rows:
-        memory.consents.append(as_recorded(add_consent(amina, scopes, **recipient)))
+        memory.recorded.append(as_recorded(add_consent(amina, scopes, **recipient)))
     return memory
 
 
@@ -119,18 +129,42 @@ def register() -> MemoryConsentBook:
     ],
 )
 def test_consented_scopes_match_the_memory_book(ref, recipient, expected, register):
-    """Scopes per recipient are as expected, and exactly what MemoryConsentBook answers."""
+    """Scopes per recipient are as expected, and the consents bearing on the recipient (how
+    each covers it, or the other addresses it names at its domain) and the agencies it
+    belongs to are exactly what MemoryConsentBook answers."""
     book = DjangoConsentBook()
-    assert book.consented_scopes(ref, recipient, AT) == expected
-    assert book.consented_scopes(ref, recipient, AT) == register.consented_scopes(
-        ref, recipient, AT
+    assert book.consents(ref, recipient, AT).scopes == expected
+    found = book.consents(ref, recipient, AT).records
+    assert Counter(found) == Counter(register.consents(ref, recipient, AT).records)
+    assert book.agencies(recipient) == register.agencies(recipient)
+
+
+def test_consents_say_how_they_match_and_what_they_name_at_a_shared_domain(register):
+    """Each consent says how it covers the address, or how many other addresses it names at
+    the address's domain; the agencies an address belongs to are named."""
+    book = DjangoConsentBook()
+    assert book.consents("C-1001", "worker@leeds-asc.example", AT).records == (
+        ConsentRecord("Leeds ASC", frozenset({C, H}), DOMAIN, agency=True),
+        ConsentRecord("Leeds ASC", frozenset({F}), DOMAIN, agency=True),  # recorded later
     )
+    assert book.consents("C-1001", "another.practice@nhs.example", AT).records == (
+        ConsentRecord("Riverside GP", frozenset({H}), addresses_there=1, agency=True),
+    )
+    assert book.consents("C-1001", "someone.else@gmail.example", AT).records == (
+        ConsentRecord("maureen.okafor@gmail.example", frozenset({C}), addresses_there=1),
+    )
+    assert book.consents("C-1001", "maureen.okafor@gmail.example", AT).records == (
+        ConsentRecord("maureen.okafor@gmail.example", frozenset({C}), ADDRESS),
+    )
+    assert book.agencies("duty@council.example") == ("Leeds ASC",)
+    assert book.agencies("someone.else@council.example") == ()
 
 
 def test_it_is_a_consent_book():
     """DjangoConsentBook satisfies the scanner's ConsentBook protocol."""
     book: ConsentBook = DjangoConsentBook()
-    assert book.consented_scopes("C-1", "a@b.example", AT) == frozenset()
+    assert book.consents("C-1", "a@b.example", AT).records == ()
+    assert book.agencies("a@b.example") == ()
 
 
 def test_subjects_lists_every_identifier_with_the_full_name_first():

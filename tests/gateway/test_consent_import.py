@@ -147,8 +147,8 @@ def test_a_valid_until_date_lasts_to_the_end_of_that_uk_day(write_csv):
     book = DjangoConsentBook()
     last_minute = datetime(2026, 7, 1, 22, 59, tzinfo=UTC)  # 23:59 BST
     after = datetime(2026, 7, 1, 23, 0, tzinfo=UTC)  # 00:00 BST on 2 July
-    assert book.consented_scopes("C-1002", "gp@riverside.example", last_minute) == {"health"}
-    assert book.consented_scopes("C-1002", "gp@riverside.example", after) == frozenset()
+    assert book.consents("C-1002", "gp@riverside.example", last_minute).scopes == {"health"}
+    assert book.consents("C-1002", "gp@riverside.example", after).scopes == frozenset()
 
 
 def test_importing_the_same_export_again_changes_nothing(files):

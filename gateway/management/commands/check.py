@@ -57,7 +57,9 @@ class Command(ConfideCommand):
 
     def _check(self, options: dict[str, Any]) -> None:
         sender = _address(options["sender"])
-        recipients = [_address(a) for a in options["recipients"]]
+        recipients: list[str] = options["recipients"]  # verdicts are keyed as typed
+        for recipient in recipients:
+            _address(recipient)
         path = Path(options["file"])
         if path.is_dir():
             raise _BadInput(f"{path}: is a directory; confide check reads one file")

@@ -1,6 +1,8 @@
-"""How the spaCy model is loaded: the NER component alone, its matrix products on numpy's
-OpenBLAS (thinc's BLIS is about three times slower here), on one BLAS thread per process."""
+"""How the spaCy model is loaded: the NER component alone runs (the parser is loaded for the
+few sentences whose grammar attribution needs), its matrix products on numpy's OpenBLAS
+(thinc's BLIS is about three times slower here), on one BLAS thread per process."""
 
+import pytest
 import threadpoolctl
 from thinc.api import NumpyOps
 
@@ -13,10 +15,17 @@ def test_only_the_named_entity_recogniser_is_kept():
     assert nlp.pipe_names == ["ner"]
 
 
-def test_every_layer_multiplies_matrices_with_numpy_not_blis():
+def test_the_parser_is_loaded_but_does_not_run():
+    """Reading names does not pay for the parse; it is there to be called by name."""
     nlp = load_model(load_rules().nlp.model)
-    layers = list(nlp.get_pipe("ner").model.walk())
-    assert len(layers) > 10
+    assert nlp.disabled == ["tok2vec", "parser"]
+
+
+@pytest.mark.parametrize("component", ["ner", "tok2vec", "parser"])
+def test_every_layer_multiplies_matrices_with_numpy_not_blis(component):
+    nlp = load_model(load_rules().nlp.model)
+    layers = list(nlp.get_pipe(component).model.walk())
+    assert len(layers) > 5
     assert all(isinstance(layer.ops, NumpyOps) and not layer.ops.use_blis for layer in layers)
 
 

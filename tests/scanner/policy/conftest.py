@@ -106,7 +106,8 @@ def check(detector: Detector, book: MemoryConsentBook, policy: Policy) -> Check:
             extraction = extract(content.encode(), ScanLimits())
         else:  # raw message bytes, read as the relay reads what arrives by SMTP
             extraction = extract(content, ScanLimits(), kind=FileType.EMAIL)
-        result = ScanResult(extraction, tuple(detector.scan(extraction)))
+        findings = tuple(detector.scan(extraction))  # as a scanning worker does
+        result = ScanResult(extraction, findings, detector.owners(extraction, findings))
         register = consents or book
         return judge(
             result,
