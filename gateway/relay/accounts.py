@@ -6,8 +6,12 @@ RELAY_SENDERS = "relay senders"
 
 
 def check_relay_password(login: str, password: str) -> bool:
-    """Whether ``login`` is an active account in the relay senders' group with this password."""
-    from django.contrib.auth import authenticate
+    """Whether ``login`` is an active account in the relay senders' group with this password.
 
-    user = authenticate(username=login, password=password)
+    Django's model backend, not ``authenticate()``: the review app's login throttle (axes) is
+    a backend that needs a web request and refuses a call without one; the relay throttles
+    its own AUTH attempts (``login_attempts``)."""
+    from django.contrib.auth.backends import ModelBackend
+
+    user = ModelBackend().authenticate(None, username=login, password=password)
     return user is not None and user.groups.filter(name=RELAY_SENDERS).exists()
