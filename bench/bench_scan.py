@@ -77,7 +77,7 @@ Scan = Callable[[str], int]  # scans one text; returns how many spans it found
 
 
 def _build_confide(rules: Path | None) -> Scan:
-    from scanner.detect.engine import Detector
+    from scanner.detect.detector import Detector
     from scanner.detect.rules import load_rules
 
     detector = Detector(load_rules() if rules is None else load_rules(rules))

@@ -36,10 +36,10 @@ if str(REPO_ROOT) not in sys.path:
 from bench.labelled_corpus import load_corpus  # noqa: E402
 from scanner.attribution import Sender, attribute  # noqa: E402
 from scanner.consent import KnownSubject, MemoryConsentBook  # noqa: E402
-from scanner.decision import MatcherCache  # noqa: E402
-from scanner.detect.engine import Detector  # noqa: E402
+from scanner.detect.detector import Detector  # noqa: E402
 from scanner.detect.known_subjects import SubjectMatcher  # noqa: E402
 from scanner.detect.rules import load_rules  # noqa: E402
+from scanner.judging import MatcherCache  # noqa: E402
 from scanner.policy.rules import load_policy  # noqa: E402
 from scanner.segments import Extraction, Segment  # noqa: E402
 

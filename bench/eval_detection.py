@@ -44,7 +44,7 @@ Predict = Callable[[str], list[Span]]
 
 
 def confide_predictor() -> Predict:
-    from scanner.detect.engine import Detector
+    from scanner.detect.detector import Detector
     from scanner.detect.rules import load_rules
 
     detector = Detector(load_rules())

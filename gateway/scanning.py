@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 
 from gateway.config import load_settings
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.detect.rules import load_rules
 from scanner.extract import UnsupportedType, named_unscannable
 from scanner.sandbox import ExtractionPool

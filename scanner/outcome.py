@@ -21,8 +21,8 @@ from typing import Protocol
 from scanner.findings import Finding
 from scanner.limits import ScanLimits
 from scanner.operators import Operator
-from scanner.policy.engine import Verdict
 from scanner.policy.rules import Policy
+from scanner.policy.verdicts import Verdict
 from scanner.redaction import Removal, removals, replace_all
 from scanner.scanning import ScanResult
 from scanner.transform import Banner, TransformError, redacted, with_banner

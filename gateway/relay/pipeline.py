@@ -11,7 +11,7 @@ from pathlib import Path
 from gateway.config import Settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.sealing import Sealer
-from scanner.decision import MatcherCache, Organisation
+from scanner.judging import MatcherCache, Organisation
 from scanner.operators import Operators, load_operators
 from scanner.outcome import MessageTransforms
 from scanner.policy.rules import Policy, load_policy

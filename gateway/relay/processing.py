@@ -23,10 +23,10 @@ from gateway.relay.pipeline import Pipeline
 from gateway.relay.recording import NotOurs, outcomes, record, stamped
 from gateway.review.scan_record import scan_record
 from scanner.attribution import Sender
-from scanner.decision import judge
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
+from scanner.judging import judge
 from scanner.outcome import plan
-from scanner.policy.engine import Verdict
+from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
 

@@ -17,7 +17,7 @@ from gateway.relay.pipeline import Pipeline
 from gateway.review import audit
 from gateway.review.models import ScanRecord
 from scanner.outcome import PlannedCopy
-from scanner.policy.engine import Verdict
+from scanner.policy.verdicts import Verdict
 from scanner.transform import confide_headers, received_field, with_headers
 
 type Copies = list[tuple[Copy, bytes, list[str]]]  # each copy, its content and its recipients

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.detect.rules import load_rules
 
 Found = set[tuple[str, str]]

@@ -6,7 +6,7 @@ import itertools
 import string
 
 from scanner.detect._nlp import load_model
-from scanner.detect.engine import _LEARNED_CHARS, Detector
+from scanner.detect.detector import _LEARNED_CHARS, Detector
 from scanner.detect.rules import load_rules
 
 

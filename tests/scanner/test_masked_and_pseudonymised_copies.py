@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.extract import extract
 from scanner.filetype import FileType
 from scanner.limits import ScanLimits

@@ -8,7 +8,7 @@ from functools import partial
 
 import pytest
 
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.limits import ScanLimits
 from scanner.outcome import (
     CANNOT_TRANSFORM,

@@ -21,10 +21,10 @@ from gateway.management.command import ConfideCommand
 from gateway.scanning import build_scanner, scan_named_file
 from scanner import identifiers
 from scanner.attribution import Sender
-from scanner.decision import MatcherCache, Organisation, judge
 from scanner.extract import UnsupportedType
-from scanner.policy.engine import Verdict
+from scanner.judging import MatcherCache, Organisation, judge
 from scanner.policy.rules import Policy, RulesError, load_policy
+from scanner.policy.verdicts import Verdict
 
 log = logging.getLogger("confide.check")
 

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.detect.rules import load_rules
 
 

@@ -8,7 +8,7 @@ import pytest
 import spacy
 
 from scanner.detect._grammar import OwnerReader
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.detect.rules import load_rules
 from scanner.extract import extract
 from scanner.limits import ScanLimits

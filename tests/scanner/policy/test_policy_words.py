@@ -12,10 +12,10 @@ import pytest
 
 from scanner.attribution import Sender
 from scanner.consent import MemoryConsentBook
-from scanner.decision import MatcherCache, Organisation, judge
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.detect.rules import load_rules
 from scanner.extract import extract
+from scanner.judging import MatcherCache, Organisation, judge
 from scanner.limits import ScanLimits
 from scanner.policy.rules import DEFAULT_POLICY, Policy, load_policy
 from scanner.rules_file import DEFAULT_RULES_DIR, RulesError

@@ -94,7 +94,7 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
     return Item(attribution, tuple(unscannable), counted)
 
 
-def decide(
+def verdict_for(
     policy: Policy,
     item: Item,
     recipient: str,
