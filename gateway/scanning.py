@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gateway.config import load_settings
 from scanner.detect.detector import Detector
-from scanner.detect.rules import load_rules
+from scanner.detect.recognizers_file import load_recognizers
 from scanner.extract import UnsupportedType, named_unscannable
 from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner, ScanResult
@@ -24,7 +24,7 @@ def build_scanner(extraction_workers: int = 1) -> Scanner:
     settings = load_settings()
     make_detector = functools.partial(
         Detector,
-        load_rules(settings.detection.rules),
+        load_recognizers(settings.detection.rules),
         allow_list=tuple(settings.organisation.published_contacts),
     )
     pool = ExtractionPool(settings.limits, detector=make_detector, max_workers=extraction_workers)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from scanner.findings import Finding
     from scanner.judging import MatcherCache, Organisation, judge
     from scanner.outcome import PlannedCopy, PlannedOutcome, plan
-    from scanner.policy.rules import Policy, load_policy
+    from scanner.policy.policy_file import Policy, load_policy
     from scanner.policy.verdicts import Verdict
     from scanner.scanning import Scanner, ScanResult
     from scanner.segments import Extraction, Segment
@@ -69,8 +69,8 @@ _HOMES = {
     "PlannedOutcome": "scanner.outcome",
     "plan": "scanner.outcome",
     "Verdict": "scanner.policy.verdicts",
-    "Policy": "scanner.policy.rules",
-    "load_policy": "scanner.policy.rules",
+    "Policy": "scanner.policy.policy_file",
+    "load_policy": "scanner.policy.policy_file",
     "Scanner": "scanner.scanning",
     "ScanResult": "scanner.scanning",
     "Extraction": "scanner.segments",

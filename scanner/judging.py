@@ -13,7 +13,7 @@ from datetime import datetime
 from scanner.attribution import Sender, attribute
 from scanner.consent import ConsentBook
 from scanner.detect.known_subjects import SubjectMatcher
-from scanner.policy.rules import Policy
+from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict, prepare, verdict_for
 from scanner.scanning import ScanResult
 

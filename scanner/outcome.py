@@ -21,7 +21,7 @@ from typing import Protocol
 from scanner.findings import Finding
 from scanner.limits import ScanLimits
 from scanner.operators import Operator
-from scanner.policy.rules import Policy
+from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
 from scanner.redaction import Removal, removals, replace_all
 from scanner.scanning import ScanResult

@@ -21,7 +21,7 @@ from scanner.consent import (
 )
 from scanner.domains import is_internal
 from scanner.findings import Finding
-from scanner.policy.rules import ACTIONS, Policy, PolicyRule
+from scanner.policy.policy_file import ACTIONS, Policy, PolicyRule
 
 _KIND_WORDS = {
     "carer": "carer",

@@ -17,7 +17,7 @@ from scanner.filetype import FileType
 from scanner.judging import MatcherCache, Organisation, judge
 from scanner.limits import ScanLimits
 from scanner.operators import DEFAULT_OPERATORS, Operators, load_operators
-from scanner.policy.rules import Policy
+from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
 from scanner.redaction import removals
 from scanner.scanning import ScanResult

@@ -18,7 +18,7 @@ from scanner.outcome import (
     PlannedOutcome,
     plan,
 )
-from scanner.policy.rules import Policy, load_policy
+from scanner.policy.policy_file import Policy, load_policy
 from scanner.redaction import Removal
 from scanner.transform import DEFAULT_BANNER
 from tests.scanner.redaction_pipeline import judged, leaks, scan

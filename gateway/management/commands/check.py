@@ -23,7 +23,7 @@ from scanner import identifiers
 from scanner.attribution import Sender
 from scanner.extract import UnsupportedType
 from scanner.judging import MatcherCache, Organisation, judge
-from scanner.policy.rules import Policy, RulesError, load_policy
+from scanner.policy.policy_file import Policy, RulesError, load_policy
 from scanner.policy.verdicts import Verdict
 
 log = logging.getLogger("confide.check")

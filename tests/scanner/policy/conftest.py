@@ -14,7 +14,7 @@ from scanner.extract import extract
 from scanner.filetype import FileType
 from scanner.judging import MatcherCache, Organisation, judge
 from scanner.limits import ScanLimits
-from scanner.policy.rules import Policy, load_policy
+from scanner.policy.policy_file import Policy, load_policy
 from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction

@@ -12,7 +12,7 @@ from scanner.consent import ALL_SCOPES, KnownSubject, MemoryConsentBook, Recorde
 from scanner.detect.detector import Detector
 from scanner.detect.known_subjects import SubjectMatcher
 from scanner.judging import Organisation, judge
-from scanner.policy.rules import load_policy
+from scanner.policy.policy_file import load_policy
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction, Segment
 
