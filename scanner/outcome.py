@@ -23,7 +23,7 @@ from scanner.limits import ScanLimits
 from scanner.operators import Operator
 from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
-from scanner.redaction import Removal, removals, replace_all
+from scanner.removals import Removal, removals, replace_all
 from scanner.scanning import ScanResult
 from scanner.transform import Banner, TransformError, redacted, with_banner
 

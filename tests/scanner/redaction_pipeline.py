@@ -19,7 +19,7 @@ from scanner.limits import ScanLimits
 from scanner.operators import DEFAULT_OPERATORS, Operators, load_operators
 from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
-from scanner.redaction import removals
+from scanner.removals import removals
 from scanner.scanning import ScanResult
 from scanner.transform import redacted
 

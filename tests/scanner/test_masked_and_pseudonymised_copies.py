@@ -16,7 +16,7 @@ from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.operators import Hash, Operators, load_operators, pseudonym_key
 from scanner.policy.policy_file import Policy, load_policy
-from scanner.redaction import Removal, redact_text
+from scanner.removals import Removal, redact_text
 from tests.scanner.redaction_pipeline import (
     key,
     leaks,

@@ -19,7 +19,7 @@ from scanner.outcome import (
     plan,
 )
 from scanner.policy.policy_file import Policy, load_policy
-from scanner.redaction import Removal
+from scanner.removals import Removal
 from scanner.transform import DEFAULT_BANNER
 from tests.scanner.redaction_pipeline import judged, leaks, scan
 from tests.scanner.transform.made_files import message, pdf_bytes, raw

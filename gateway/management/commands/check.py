@@ -18,7 +18,7 @@ from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
-from gateway.scanning import build_scanner, scan_named_file
+from gateway.scanner_setup import build_scanner, scan_named_file
 from scanner import identifiers
 from scanner.attribution import Sender
 from scanner.extract import UnsupportedType
