@@ -32,7 +32,7 @@ def build_scanner(extraction_workers: int = 1) -> Scanner:
 
 
 def scan_named_file(scanner: Scanner, path: Path) -> ScanResult:
-    """Scan one file as ``confide scan`` and ``confide check`` read it: a file whose name
+    """Scan one file as ``confide scan`` and ``confide verdict`` read it: a file whose name
     promises a document it cannot be (an empty ``.pdf``, a ``.docx`` that is a broken zip)
     is unscannable, not unsupported or clean. Raises ``UnsupportedType`` or ``OSError``
     otherwise, as ``Scanner.scan_file`` does."""
