@@ -324,7 +324,7 @@ _scanner: Any = None
 def _scanner_init(ready: Any, warmup: bytes) -> None:
     global _scanner  # noqa: PLW0603 -- per-process state of a pool worker, as in the relay
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent shuts the pool down
-    from gateway.scanning import build_scanner
+    from gateway.scanner_setup import build_scanner
 
     _scanner = build_scanner(extraction_workers=1).__enter__()
     # Close its extraction process when this worker exits, or the worker waits for it forever.

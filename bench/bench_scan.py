@@ -77,10 +77,10 @@ Scan = Callable[[str], int]  # scans one text; returns how many spans it found
 
 
 def _build_confide(rules: Path | None) -> Scan:
-    from scanner.detect.engine import Detector
-    from scanner.detect.rules import load_rules
+    from scanner.detect.detector import Detector
+    from scanner.detect.recognizers_file import load_recognizers
 
-    detector = Detector(load_rules() if rules is None else load_rules(rules))
+    detector = Detector(load_recognizers() if rules is None else load_recognizers(rules))
     return lambda text: len(detector.find(text))
 
 

@@ -36,11 +36,11 @@ if str(REPO_ROOT) not in sys.path:
 from bench.labelled_corpus import load_corpus  # noqa: E402
 from scanner.attribution import Sender, attribute  # noqa: E402
 from scanner.consent import KnownSubject, MemoryConsentBook  # noqa: E402
-from scanner.decision import MatcherCache  # noqa: E402
-from scanner.detect.engine import Detector  # noqa: E402
+from scanner.detect.detector import Detector  # noqa: E402
 from scanner.detect.known_subjects import SubjectMatcher  # noqa: E402
-from scanner.detect.rules import load_rules  # noqa: E402
-from scanner.policy.rules import load_policy  # noqa: E402
+from scanner.detect.recognizers_file import load_recognizers  # noqa: E402
+from scanner.judging import MatcherCache  # noqa: E402
+from scanner.policy.policy_file import load_policy  # noqa: E402
 from scanner.segments import Extraction, Segment  # noqa: E402
 
 TARGET_RISE = 0.25
@@ -102,7 +102,7 @@ def main() -> None:
         {d.text[s.start : s.end] for d in documents for s in d.spans if s.type == "PERSON"}
     )
     corpus_names = [n for n in corpus_names if len(n.split()) >= 2]
-    detector = Detector(load_rules())
+    detector = Detector(load_recognizers())
     policy = load_policy()
     register = synthetic_register(args.subjects, corpus_names)
 

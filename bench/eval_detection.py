@@ -44,10 +44,10 @@ Predict = Callable[[str], list[Span]]
 
 
 def confide_predictor() -> Predict:
-    from scanner.detect.engine import Detector
-    from scanner.detect.rules import load_rules
+    from scanner.detect.detector import Detector
+    from scanner.detect.recognizers_file import load_recognizers
 
-    detector = Detector(load_rules())
+    detector = Detector(load_recognizers())
 
     def predict(text: str) -> list[Span]:
         return [Span(s.start, s.end, s.type) for s in detector.find(text) if s.type in LABEL_TYPES]

@@ -29,10 +29,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from scanner.detect.rules import DEFAULT_RULES
+from scanner.detect.recognizers_file import DEFAULT_RECOGNIZERS
 from scanner.limits import MIB, ScanLimits
 from scanner.operators import DEFAULT_OPERATORS
-from scanner.policy.rules import DEFAULT_POLICY
+from scanner.policy.policy_file import DEFAULT_POLICY
 from scanner.transform import DEFAULT_BANNER
 
 # A scanning worker loads the NER model (about 0.6 GB) inside its memory limit; below this
@@ -52,7 +52,7 @@ class StartupError(Exception):
 class DetectionSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # The recognizers file; term lists and the first-name list are found beside it.
-    rules: Path = DEFAULT_RULES
+    rules: Path = DEFAULT_RECOGNIZERS
 
 
 class OrganisationSettings(BaseModel):

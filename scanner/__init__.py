@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from scanner.attribution import Sender
     from scanner.consent import ConsentBook, KnownSubject
-    from scanner.decision import MatcherCache, Organisation, judge
     from scanner.extract import UnsupportedType
     from scanner.findings import Finding
+    from scanner.judging import MatcherCache, Organisation, judge
     from scanner.outcome import PlannedCopy, PlannedOutcome, plan
-    from scanner.policy.engine import Verdict
-    from scanner.policy.rules import Policy, load_policy
+    from scanner.policy.policy_file import Policy, load_policy
+    from scanner.policy.verdicts import Verdict
     from scanner.scanning import Scanner, ScanResult
     from scanner.segments import Extraction, Segment
 
@@ -60,17 +60,17 @@ _HOMES = {
     "Sender": "scanner.attribution",
     "ConsentBook": "scanner.consent",
     "KnownSubject": "scanner.consent",
-    "MatcherCache": "scanner.decision",
-    "Organisation": "scanner.decision",
-    "judge": "scanner.decision",
+    "MatcherCache": "scanner.judging",
+    "Organisation": "scanner.judging",
+    "judge": "scanner.judging",
     "UnsupportedType": "scanner.extract",
     "Finding": "scanner.findings",
     "PlannedCopy": "scanner.outcome",
     "PlannedOutcome": "scanner.outcome",
     "plan": "scanner.outcome",
-    "Verdict": "scanner.policy.engine",
-    "Policy": "scanner.policy.rules",
-    "load_policy": "scanner.policy.rules",
+    "Verdict": "scanner.policy.verdicts",
+    "Policy": "scanner.policy.policy_file",
+    "load_policy": "scanner.policy.policy_file",
     "Scanner": "scanner.scanning",
     "ScanResult": "scanner.scanning",
     "Extraction": "scanner.segments",

@@ -1,6 +1,6 @@
 """rules/redaction.yaml: what stands in a redacted copy where a value was, per finding type.
 
-Each way is a presidio-anonymizer operator, run by ``scanner.redaction`` through presidio's
+Each way is a presidio-anonymizer operator, run by ``scanner.removals`` through presidio's
 ``AnonymizerEngine`` on the written text of one (merged) span:
 
 - ``replace``: "[NHS number removed]", the finding's label in brackets (presidio's replace).

@@ -18,12 +18,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from scanner.actions import Action
 from scanner.findings import Finding
 from scanner.limits import ScanLimits
 from scanner.operators import Operator
-from scanner.policy.engine import Verdict
-from scanner.policy.rules import Policy
-from scanner.redaction import Removal, removals, replace_all
+from scanner.policy.policy_file import Policy
+from scanner.policy.verdicts import Verdict
+from scanner.removals import Removal, removals, replace_all
 from scanner.scanning import ScanResult
 from scanner.transform import Banner, TransformError, redacted, with_banner
 
@@ -70,7 +71,7 @@ class PlannedCopy:
     ``redact``), whom it goes to, and the rules that fired for them."""
 
     content: bytes
-    action: str
+    action: Action
     recipients: tuple[str, ...]
     rules: tuple[str, ...]
 
@@ -89,7 +90,7 @@ class PlannedOutcome:
     @property
     def held(self) -> dict[str, Verdict]:
         """The held recipients' verdicts, whose rules and reasons say why."""
-        return {a: v for a, v in self.verdicts.items() if v.action == "hold"}
+        return {a: v for a, v in self.verdicts.items() if v.action == Action.HOLD}
 
 
 def plan(
@@ -109,9 +110,9 @@ def plan(
     how each finding leaves a redacted copy (replaced by its label unless the rules say
     otherwise)."""
     final = dict(verdicts)
-    groups: dict[tuple[str, tuple[Removal, ...], bool], list[str]] = {}
+    groups: dict[tuple[Action, tuple[Removal, ...], bool], list[str]] = {}
     for address, verdict in verdicts.items():
-        if verdict.action != "hold":
+        if verdict.action != Action.HOLD:
             removed = removals(result.extraction, verdict.redactions, policy.label, operator)
             groups.setdefault((verdict.action, removed, verdict.banner), []).append(address)
     copies = []
@@ -131,12 +132,12 @@ def plan(
 
 
 def _made(
-    transforms: Transforms, raw: bytes, action: str, removed: Sequence[Removal], banner: bool
+    transforms: Transforms, raw: bytes, action: Action, removed: Sequence[Removal], banner: bool
 ) -> bytes:
     content = raw
-    if action == "redact":
+    if action == Action.REDACT:
         content = transforms.redacted(content, removed)
-    if action == "banner" or banner:
+    if action == Action.BANNER or banner:
         content = transforms.marked(content)
     return content
 
@@ -147,7 +148,7 @@ def _still_exposed(
     """The addresses for which the finished copy, scanned and judged afresh, still holds
     something to remove, or would be held."""
     verdicts = rejudge(rescan(content), addresses)
-    return [a for a, v in verdicts.items() if v.action == "hold" or v.redactions]
+    return [a for a, v in verdicts.items() if v.action == Action.HOLD or v.redactions]
 
 
 def _hold(verdicts: dict[str, Verdict], addresses: Sequence[str], rule: str, reason: str) -> None:
@@ -156,7 +157,7 @@ def _hold(verdicts: dict[str, Verdict], addresses: Sequence[str], rule: str, rea
         verdict = verdicts[address]
         verdicts[address] = replace(
             verdict,
-            action="hold",
+            action=Action.HOLD,
             rules=(*verdict.rules, rule),
             reasons=(*verdict.reasons, reason),
         )

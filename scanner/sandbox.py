@@ -38,7 +38,7 @@ from scanner.limits import MIB, ScanLimits
 from scanner.segments import Extraction
 
 if TYPE_CHECKING:
-    from scanner.detect.engine import Detector
+    from scanner.detect.detector import Detector
 
 # What runs in a worker: ``extract`` itself, or a stand-in passed by tests (the test seam). It
 # must be a module-level function so it can be sent to a worker by name.

@@ -53,7 +53,7 @@ class Retry:
 
 
 @dataclass(frozen=True)
-class Sender:
+class Deliverer:
     """What a node needs to deliver: where to, how to seal, how to retry, who it is."""
 
     connections: Connections
@@ -117,17 +117,19 @@ class Outbound:
     deliveries: list[Delivery]
 
 
-def deliver_claimed(sender: Sender, claim: Claim) -> bool:
+def deliver_claimed(deliverer: Deliverer, claim: Claim) -> bool:
     """Send a copy to the deliveries of ``claim`` that are still queued and this node's;
     whether that queued more work (a retry or a bounce)."""
     deliveries = Delivery.objects.filter(
-        id__in=claim.delivery_ids, state=DeliveryState.QUEUED, claimed_by=sender.node
+        id__in=claim.delivery_ids, state=DeliveryState.QUEUED, claimed_by=deliverer.node
     ).order_by("id")
     copy = Copy.objects.get(id=claim.copy_id)
-    return deliver(sender, Outbound(copy, sender.sealer.unseal(bytes(copy.sealed)), [*deliveries]))
+    return deliver(
+        deliverer, Outbound(copy, deliverer.sealer.unseal(bytes(copy.sealed)), [*deliveries])
+    )
 
 
-def deliver(sender: Sender, outbound: Outbound) -> bool:
+def deliver(deliverer: Deliverer, outbound: Outbound) -> bool:
     """Send a copy to its claimed recipients and record each answer; whether that queued
     more work (a retry or a bounce).
 
@@ -147,9 +149,9 @@ def deliver(sender: Sender, outbound: Outbound) -> bool:
     copy, content = outbound.copy, outbound.content
     crash_point(DELIVERY_CLAIMED)
     recipients = [d.recipient for d in deliveries]
-    replies = send(sender.connections, copy.mail_from, content, recipients, deadline)
+    replies = send(deliverer.connections, copy.mail_from, content, recipients, deadline)
     crash_point(UPSTREAM_ACCEPTED)
-    return _record(sender, copy, content, deliveries, replies)
+    return _record(deliverer, copy, content, deliveries, replies)
 
 
 def forget_claims(node: str, keeping: Collection[int] = ()) -> int:
@@ -176,7 +178,7 @@ def next_due(now: datetime) -> datetime | None:
 
 
 def _record(
-    sender: Sender,
+    deliverer: Deliverer,
     copy: Copy,
     content: bytes,
     deliveries: list[Delivery],
@@ -200,12 +202,12 @@ def _record(
             delivery.state = DeliveryState.SENT
             delivery.finished_at = now
             sent.append(delivery)
-        elif reply.code >= 500 or now - delivery.created_at > sender.retry.give_up_after:
+        elif reply.code >= 500 or now - delivery.created_at > deliverer.retry.give_up_after:
             delivery.state = DeliveryState.FAILED
             delivery.finished_at = now
             failed.append((delivery, reply))
         else:
-            delivery.next_attempt_at = sender.retry.next_attempt(delivery.attempts, now)
+            delivery.next_attempt_at = deliverer.retry.next_attempt(delivery.attempts, now)
             retried.append(delivery)
     for group in (g for g in (sent, retried) if g):
         with transaction.atomic():
@@ -214,7 +216,7 @@ def _record(
     deferred = bool(retried)
     bounced = False
     if failed:
-        bounced = _record_failed(sender, copy, content, failed, now)
+        bounced = _record_failed(deliverer, copy, content, failed, now)
     for delivery in sorted(deliveries, key=lambda d: d.id):
         log.info(
             "delivery copy=%s delivery=%s state=%s reply=%s",
@@ -227,7 +229,7 @@ def _record(
 
 
 def _record_failed(
-    sender: Sender,
+    deliverer: Deliverer,
     copy: Copy,
     content: bytes,
     failed: list[tuple[Delivery, Reply]],
@@ -242,7 +244,7 @@ def _record_failed(
     report = None
     if copy.mail_from and copy.kind not in (CopyKind.NOTICE, CopyKind.BOUNCE):
         try:
-            report = _bounce(sender, copy, content, failed, now)
+            report = _bounce(deliverer, copy, content, failed, now)
         except Exception as exc:  # noqa: BLE001  # whatever the sender's address holds
             log.warning(
                 "bounce could not be built copy=%s message=%s deliveries=%s (%s)",
@@ -261,14 +263,14 @@ def _record_failed(
                 message_id=copy.message_id,
                 kind=CopyKind.BOUNCE,
                 mail_from="",
-                sealed=sender.sealer.seal(report),
+                sealed=deliverer.sealer.seal(report),
             )
             Delivery.objects.create(copy=bounce, recipient=copy.mail_from)
     return report is not None
 
 
 def _bounce(
-    sender: Sender,
+    deliverer: Deliverer,
     copy: Copy,
     content: bytes,
     failed: list[tuple[Delivery, Reply]],
@@ -286,9 +288,9 @@ def _bounce(
             )
             for d, r in failed
         ],
-        reporting_mta=sender.hostname,
-        from_address=sender.notice_from,
+        reporting_mta=deliverer.hostname,
+        from_address=deliverer.notice_from,
         confide_id=str(copy.message_id),
         at=now,
-        organisation=sender.organisation,
+        organisation=deliverer.organisation,
     )

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome, ReviewState
 from gateway.sealing import Sealer
+from scanner.actions import Action
 from scanner.transform import (
     Banner,
     Marked,
@@ -90,7 +91,7 @@ def _queue_release(
         if decision is Decision.RELEASE_WITH_BANNER:
             hint = "; it can be released with the banner in the message body only"
         raise DecisionRefused(f"it cannot be marked CONFIDENTIAL: {exc}{hint}") from None
-    headers = confide_headers(str(message.id), "banner", outcome.rules)
+    headers = confide_headers(str(message.id), Action.BANNER, outcome.rules)
     content = with_headers(marked.content, headers)
     copy = Copy.objects.create(
         message=message,

@@ -13,6 +13,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from scanner.actions import Action
+
 
 class MessageState(models.TextChoices):
     RECEIVED = "received", "received, not yet scanned"
@@ -57,7 +59,7 @@ class Outcome(models.Model):
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="outcomes")
     recipient = models.CharField(max_length=320)
-    action = models.CharField(max_length=16)  # release, banner, redact, hold
+    action = models.CharField(max_length=16, choices=[(a.value, a.value) for a in Action])
     rules = models.JSONField(default=list)  # the rules that fired
     reasons = models.JSONField(default=list)
     not_fired = models.JSONField(default=list)  # the rules read that did not fire
@@ -76,9 +78,12 @@ class Outcome(models.Model):
 
 
 class CopyKind(models.TextChoices):
-    RELEASE = "release", "the message as sent"
-    BANNER = "banner", "marked CONFIDENTIAL"
-    REDACT = "redact", "with data removed"
+    """What a copy is: one of the verdicts' actions that makes a copy (``hold`` makes none),
+    or a message the relay writes itself."""
+
+    RELEASE = Action.RELEASE.value, "the message as sent"
+    BANNER = Action.BANNER.value, "marked CONFIDENTIAL"
+    REDACT = Action.REDACT.value, "with data removed"
     NOTICE = "notice", "hold notice to the sender"
     BOUNCE = "bounce", "delivery failure report to the sender"
 

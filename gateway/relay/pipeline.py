@@ -11,10 +11,10 @@ from pathlib import Path
 from gateway.config import Settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.sealing import Sealer
-from scanner.decision import MatcherCache, Organisation
+from scanner.judging import MatcherCache, Organisation
 from scanner.operators import Operators, load_operators
 from scanner.outcome import MessageTransforms
-from scanner.policy.rules import Policy, load_policy
+from scanner.policy.policy_file import Policy, load_policy
 from scanner.scanning import Scanner
 from scanner.transform import load_banner
 

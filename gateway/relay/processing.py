@@ -22,11 +22,12 @@ from gateway.relay.hold_notices import notices
 from gateway.relay.pipeline import Pipeline
 from gateway.relay.recording import NotOurs, outcomes, record, stamped
 from gateway.review.scan_record import scan_record
+from scanner.actions import Action
 from scanner.attribution import Sender
-from scanner.decision import judge
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
+from scanner.judging import judge
 from scanner.outcome import plan
-from scanner.policy.engine import Verdict
+from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
 
@@ -70,7 +71,7 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
     unscannable = result.extraction.unscannable
     copies = stamped(pipeline, message.id, message.mail_from, planned.copies, unscannable)
     recorded = outcomes(message.id, planned.verdicts)
-    held = [o for o in recorded if o.action == "hold"]
+    held = [o for o in recorded if o.action == Action.HOLD]
     copies += notices(pipeline, message, raw, held)
     kept = pipeline.sealer.seal(scan_record(result)) if held else None
     outbound = record(pipeline.node, message.id, recorded, copies, kept)
@@ -92,7 +93,7 @@ def _held_as_it_is(pipeline: Pipeline, message: spool.Received) -> list[Outbound
     times; the notice names no subject, so that it need not read the message."""
     failed = message.scan_attempts - 1
     reason = f"confide could not process it ({failed} attempts failed), so it was not checked"
-    verdict = Verdict("hold", (CANNOT_PROCESS,), (reason,))
+    verdict = Verdict(Action.HOLD, (CANNOT_PROCESS,), (reason,))
     held = outcomes(message.id, dict.fromkeys(message.recipients, verdict))
     outbound = record(pipeline.node, message.id, held, notices(pipeline, message, b"", held))
     log.warning("held unprocessed id=%s attempts=%d", message.id, message.scan_attempts)

@@ -16,8 +16,9 @@ from gateway.relay.models import Copy, Delivery, Message, MessageState, Outcome,
 from gateway.relay.pipeline import Pipeline
 from gateway.review import audit
 from gateway.review.models import ScanRecord
+from scanner.actions import Action
 from scanner.outcome import PlannedCopy
-from scanner.policy.engine import Verdict
+from scanner.policy.verdicts import Verdict
 from scanner.transform import confide_headers, received_field, with_headers
 
 type Copies = list[tuple[Copy, bytes, list[str]]]  # each copy, its content and its recipients
@@ -37,7 +38,9 @@ def outcomes(message_id: uuid.UUID, verdicts: Mapping[str, Verdict]) -> list[Out
             rules=list(verdict.rules),
             reasons=list(verdict.reasons),
             not_fired=list(verdict.not_fired),
-            review_state=ReviewState.HELD if verdict.action == "hold" else ReviewState.NOT_HELD,
+            review_state=ReviewState.HELD
+            if verdict.action == Action.HOLD
+            else ReviewState.NOT_HELD,
         )
         for address, verdict in verdicts.items()
     ]

@@ -76,7 +76,7 @@ class RelayService:
             auth_failures_allowed=relay.auth_failures_allowed,
             auth_failure_window_seconds=relay.auth_failure_window_seconds,
         )
-        self.sender = delivery.Sender(
+        self.deliverer = delivery.Deliverer(
             connections=upstream.Connections(
                 relay.upstream,
                 self.hostname,
@@ -189,7 +189,7 @@ class RelayService:
         under_way: set[asyncio.Future[None]] = {*self._scans, *self._sends}
         if under_way:
             await asyncio.wait(under_way, timeout=STOP_GRACE_SECONDS)
-        self.sender.connections.abort()
+        self.deliverer.connections.abort()
         for scan in self._scans:
             scan.cancel()
         await asyncio.to_thread(self._stop_workers)
@@ -434,9 +434,9 @@ class RelayService:
     async def _send(self, copy: delivery.Outbound | delivery.Claim) -> None:
         try:
             if isinstance(copy, delivery.Outbound):
-                more = await self._send_threads.run(delivery.deliver, self.sender, copy)
+                more = await self._send_threads.run(delivery.deliver, self.deliverer, copy)
             else:
-                more = await self._send_threads.run(delivery.deliver_claimed, self.sender, copy)
+                more = await self._send_threads.run(delivery.deliver_claimed, self.deliverer, copy)
             if more:
                 self._deliveries_due.set()  # a retry or a bounce was queued
         except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried

@@ -42,7 +42,7 @@ def start_worker() -> None:
     django.setup()
     from gateway.config import load_settings
     from gateway.relay.pipeline import Pipeline
-    from gateway.scanning import build_scanner
+    from gateway.scanner_setup import build_scanner
 
     global _pipeline  # noqa: PLW0603  # one pipeline per worker process, built once
     scanner = build_scanner(extraction_workers=1)

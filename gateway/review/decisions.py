@@ -23,7 +23,7 @@ from gateway.review import audit
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind
 from gateway.sealing import Sealer
 from scanner.consent import ALL_SCOPES
-from scanner.policy.rules import load_policy
+from scanner.policy.policy_file import load_policy
 from scanner.transform import Banner, load_banner
 
 __all__ = ["DecisionRefused"]

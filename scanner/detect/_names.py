@@ -7,7 +7,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from scanner.detect import _structure
-from scanner.detect.rules import PersonSettings, unaccented
+from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
 _NAME_CHARS = regex.compile(r"^[\p{L}\p{M}][\p{L}\p{M}'’.\- ]*$")

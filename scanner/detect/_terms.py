@@ -8,7 +8,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from scanner.detect.rules import TermList
+from scanner.detect.recognizers_file import TermList
 
 type _Trie = dict[str, _Trie]
 

@@ -1,1 +1,1 @@
-"""The policy: rules read from rules/default.yaml, and the engine that walks them."""
+"""The policy: policy_file.py reads rules/default.yaml; verdicts.py walks its rules."""

@@ -10,7 +10,7 @@ message text; the caller holds that copy of the message.
 
 from __future__ import annotations
 
-from scanner.redaction import Removal
+from scanner.removals import Removal
 from scanner.transform._banner import (
     DEFAULT_BANNER,
     Banner,
@@ -21,7 +21,7 @@ from scanner.transform._banner import (
 )
 from scanner.transform._error import TransformError
 from scanner.transform._headers import confide_headers, received_field, with_headers
-from scanner.transform._redact import redacted
+from scanner.transform._redacted_message import redacted
 
 __all__ = [
     "DEFAULT_BANNER",

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from email.utils import format_datetime
 
+from scanner.actions import Action
 from scanner.unscannable import kinds as unscannable_kinds
 
 OUR_PREFIX = b"x-confide-"
@@ -64,7 +65,7 @@ def with_headers(raw: bytes, headers: Sequence[tuple[str, str]]) -> bytes:
 
 
 def confide_headers(
-    confide_id: str, action: str, rules: Sequence[str], unscannable: Sequence[str] = ()
+    confide_id: str, action: Action, rules: Sequence[str], unscannable: Sequence[str] = ()
 ) -> list[tuple[str, str]]:
     """confide's own fields for a copy: its id, what was done (``action``) and the rules that
     fired for the copy's recipients ("-" when none did); a copy with parts that could not be

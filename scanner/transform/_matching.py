@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from scanner.normalise import normalise
-from scanner.redaction import Anonymized, Removal, Span, anonymized, merged
+from scanner.removals import Anonymized, Removal, Span, anonymized, merged
 
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"

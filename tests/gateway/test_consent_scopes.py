@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.policy.rules import DEFAULT_POLICY
+from scanner.policy.policy_file import DEFAULT_POLICY
 from tests.gateway.conftest import CONSENT_HEADER, EXAMPLES
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,8 +11,8 @@ import pytest
 
 import scanner
 from gateway.config import Settings
-from scanner.detect.rules import DEFAULT_RULES, load_rules
-from scanner.policy.rules import DEFAULT_POLICY, load_policy
+from scanner.detect.recognizers_file import DEFAULT_RECOGNIZERS, load_recognizers
+from scanner.policy.policy_file import DEFAULT_POLICY, load_policy
 from scanner.rules_file import DEFAULT_RULES_DIR
 from scanner.transform import DEFAULT_BANNER, load_banner
 
@@ -23,10 +23,10 @@ PACKAGE = Path(scanner.__file__).resolve().parent
 def test_the_defaults_are_files_of_the_scanner_package() -> None:
     """Every default rules file is inside the installed scanner package, and loads."""
     assert DEFAULT_RULES_DIR.resolve() == PACKAGE / "default_rules"
-    for path in (DEFAULT_RULES, DEFAULT_POLICY, DEFAULT_BANNER):
+    for path in (DEFAULT_RECOGNIZERS, DEFAULT_POLICY, DEFAULT_BANNER):
         assert path.parent == DEFAULT_RULES_DIR
         assert path.is_file()
-    load_rules()
+    load_recognizers()
     load_policy()
     load_banner(DEFAULT_BANNER, "Riverside Carers' Centre")
 
@@ -72,4 +72,4 @@ def test_relative_paths_in_confide_toml_are_read_from_the_working_directory(
     settings = Settings()
     assert settings.organisation.policy == Path("our-rules/default.yaml")
     assert load_policy(settings.organisation.policy).source == "our-rules/default.yaml"
-    assert load_rules(settings.detection.rules).term_lists[0].source.startswith("our-rules/")
+    assert load_recognizers(settings.detection.rules).term_lists[0].source.startswith("our-rules/")

@@ -1,6 +1,7 @@
 """Django's system checks, which confide's commands skip at start (see ConfideCommand).
 
-``confide check`` is confide's own command, so the checks are run through their registry.
+confide offers only its own commands, not Django's ``check``, so the checks are run through
+their registry.
 """
 
 from __future__ import annotations

@@ -6,15 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
-from scanner.detect.engine import Detector
-from scanner.detect.rules import load_rules
+from scanner.detect.detector import Detector
+from scanner.detect.recognizers_file import load_recognizers
 
 Found = set[tuple[str, str]]
 
 
 @pytest.fixture(scope="session")
 def detector() -> Detector:
-    return Detector(load_rules(), allow_list=["0300 123 4567", "info@carers-example.org.uk"])
+    return Detector(load_recognizers(), allow_list=["0300 123 4567", "info@carers-example.org.uk"])
 
 
 @pytest.fixture(scope="session")

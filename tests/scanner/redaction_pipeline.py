@@ -11,15 +11,15 @@ from datetime import UTC, datetime
 
 from scanner.attribution import Sender
 from scanner.consent import MemoryConsentBook
-from scanner.decision import MatcherCache, Organisation, judge
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.extract import extract
 from scanner.filetype import FileType
+from scanner.judging import MatcherCache, Organisation, judge
 from scanner.limits import ScanLimits
 from scanner.operators import DEFAULT_OPERATORS, Operators, load_operators
-from scanner.policy.engine import Verdict
-from scanner.policy.rules import Policy
-from scanner.redaction import removals
+from scanner.policy.policy_file import Policy
+from scanner.policy.verdicts import Verdict
+from scanner.removals import removals
 from scanner.scanning import ScanResult
 from scanner.transform import redacted
 

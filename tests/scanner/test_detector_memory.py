@@ -6,8 +6,8 @@ import itertools
 import string
 
 from scanner.detect._nlp import load_model
-from scanner.detect.engine import _LEARNED_CHARS, Detector
-from scanner.detect.rules import load_rules
+from scanner.detect.detector import _LEARNED_CHARS, Detector
+from scanner.detect.recognizers_file import load_recognizers
 
 
 def _invented_words(count: int, seed: str) -> str:
@@ -20,7 +20,7 @@ def _invented_words(count: int, seed: str) -> str:
 def test_new_words_are_forgotten_after_the_learning_allowance() -> None:
     """Once a detector has learnt its allowance of everyday words, the new words of every
     later item are gone from the model's vocabulary when the item is done."""
-    rules = load_rules()
+    rules = load_recognizers()
     detector = Detector(rules)
     strings = load_model(rules.nlp.model).vocab.strings
     learnt_before = len(strings)

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.extract import extract
 from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.operators import Hash, Operators, load_operators, pseudonym_key
-from scanner.policy.rules import Policy, load_policy
-from scanner.redaction import Removal, redact_text
+from scanner.policy.policy_file import Policy, load_policy
+from scanner.removals import Removal, redact_text
 from tests.scanner.redaction_pipeline import (
     key,
     leaks,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scanner.consent import KnownSubject, MemoryConsentBook
-from scanner.decision import MatcherCache
+from scanner.judging import MatcherCache
 
 
 class CountingBook(MemoryConsentBook):

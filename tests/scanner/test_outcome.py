@@ -8,7 +8,7 @@ from functools import partial
 
 import pytest
 
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.limits import ScanLimits
 from scanner.outcome import (
     CANNOT_TRANSFORM,
@@ -18,8 +18,8 @@ from scanner.outcome import (
     PlannedOutcome,
     plan,
 )
-from scanner.policy.rules import Policy, load_policy
-from scanner.redaction import Removal
+from scanner.policy.policy_file import Policy, load_policy
+from scanner.removals import Removal
 from scanner.transform import DEFAULT_BANNER
 from tests.scanner.redaction_pipeline import judged, leaks, scan
 from tests.scanner.transform.made_files import message, pdf_bytes, raw

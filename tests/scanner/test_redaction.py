@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.redaction import Removal, redact_text
+from scanner.removals import Removal, redact_text
 
 
 @pytest.mark.parametrize(

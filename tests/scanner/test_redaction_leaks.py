@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.detect.engine import Detector
-from scanner.policy.rules import Policy, load_policy
+from scanner.detect.detector import Detector
+from scanner.policy.policy_file import Policy, load_policy
 from tests.scanner.redaction_pipeline import SENDER, STRANGER, leaks, redact_for_stranger, scan
 from tests.scanner.transform.made_files import docx_bytes, message, raw
 

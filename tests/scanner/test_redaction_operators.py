@@ -16,7 +16,7 @@ from scanner.operators import (
     load_operators,
     pseudonym_key,
 )
-from scanner.redaction import Removal, redact_text
+from scanner.removals import Removal, redact_text
 from scanner.rules_file import RulesError
 
 KEY = bytes(range(32))

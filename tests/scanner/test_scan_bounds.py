@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import pytest
 
 from gateway.config import load_settings
-from gateway.scanning import build_scanner
+from gateway.scanner_setup import build_scanner
 from scanner.scanning import Scanner
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ from scanner.attribution import attribute
 from scanner.consent import KnownSubject
 from scanner.detect.known_subjects import TITLED, SubjectMatcher
 from scanner.findings import Finding
-from scanner.policy.rules import load_policy
+from scanner.policy.policy_file import load_policy
 from scanner.segments import Extraction, Segment
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ from gateway.management.command import ConfideCommand
 from gateway.register.csv_import import import_register
 from gateway.register.models import Consent, Subject, in_force
 from scanner.consent import ALL_SCOPES
-from scanner.policy.rules import RulesError, load_policy
+from scanner.policy.policy_file import RulesError, load_policy
 
 
 class Command(ConfideCommand):

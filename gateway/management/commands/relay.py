@@ -14,7 +14,7 @@ from gateway.config import ConfigError, Settings, StartupError, host_and_port, l
 from gateway.database import database_description, ensure_schema
 from gateway.management.command import ConfideCommand
 from gateway.sealing import SealingError
-from scanner.policy.rules import RulesError
+from scanner.policy.policy_file import RulesError
 
 log = logging.getLogger("confide.relay")
 

@@ -13,9 +13,9 @@ from django.core.management.base import CommandParser
 
 from gateway.config import load_settings
 from gateway.management.command import ConfideCommand
-from gateway.scanning import build_scanner, scan_named_file
+from gateway.scanner_setup import build_scanner, scan_named_file
 from scanner.extract import UnsupportedType, ocr_missing_warning
-from scanner.policy.rules import load_policy
+from scanner.policy.policy_file import load_policy
 from scanner.scanning import ScanResult
 
 log = logging.getLogger("confide.scan")

@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 
 from gateway.config import Settings, UpstreamSettings
 from gateway.relay.pipeline import Pipeline
-from gateway.scanning import build_scanner
+from gateway.scanner_setup import build_scanner
 from tests.e2e.conftest import free_port
 
 PIPELINE_INTERNAL_DOMAIN = "riverside-carers.example.org"

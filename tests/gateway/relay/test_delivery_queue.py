@@ -31,8 +31,8 @@ def _copy() -> Copy:
     return Copy.objects.create(message=message, kind="release", sealed=SEALER.seal(b"x"))
 
 
-def _sender(upstream: UpstreamSettings) -> delivery.Sender:
-    return delivery.Sender(
+def _deliverer(upstream: UpstreamSettings) -> delivery.Deliverer:
+    return delivery.Deliverer(
         connections=Connections(upstream, "relay.example.org"),
         sealer=SEALER,
         retry=delivery.Retry(1, 60, timedelta(hours=1)),
@@ -85,10 +85,10 @@ def test_a_copy_claimed_in_two_goes_reaches_each_recipient_once(
     assert [claim.copy_id for claim in first + second] == [copy.id, copy.id]
     assert (len(first[0].delivery_ids), len(second[0].delivery_ids)) == (3, 2)
 
-    sender = _sender(settings)
+    deliverer = _deliverer(settings)
     for claim in (*first, *second):
-        delivery.deliver_claimed(sender, claim)
-    sender.connections.close()
+        delivery.deliver_claimed(deliverer, claim)
+    deliverer.connections.close()
     assert [len(transaction) for transaction in handler.accepted] == [3, 2]
     sent = sorted(address for transaction in handler.accepted for address in transaction)
     assert sent == recipients
@@ -102,9 +102,9 @@ def test_a_claim_with_too_little_time_left_is_not_used():
     now = datetime.now(UTC)
     Delivery.objects.create(copy=copy, recipient="b@example.net", claimed_by="relay-1",
                             claimed_until=now + delivery.SEND_MARGIN / 2)  # fmt: skip
-    sender = _sender(UpstreamSettings(port=9))  # nothing is sent
+    deliverer = _deliverer(UpstreamSettings(port=9))  # nothing is sent
     claim = delivery.Claim(copy.id, tuple(Delivery.objects.values_list("id", flat=True)))
-    assert delivery.deliver_claimed(sender, claim) is False
+    assert delivery.deliver_claimed(deliverer, claim) is False
     assert Delivery.objects.get(copy=copy).attempts == 0
 
 
@@ -129,11 +129,11 @@ def test_a_send_still_going_when_its_claim_is_nearly_over_is_abandoned(
         )
         for i in range(6)
     ]
-    sender = _sender(settings)
+    deliverer = _deliverer(settings)
     assert delivery.deliver(
-        sender, delivery.Outbound(copy, b"Subject: x\r\n\r\nhi\r\n", deliveries)
+        deliverer, delivery.Outbound(copy, b"Subject: x\r\n\r\nhi\r\n", deliveries)
     )
-    sender.connections.close()
+    deliverer.connections.close()
     assert handler.accepted == []
     assert datetime.now(UTC) < claimed_until
     for row in Delivery.objects.filter(copy=copy):

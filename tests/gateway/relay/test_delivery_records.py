@@ -46,8 +46,8 @@ def _claimed_copy(mail_from: str, recipients: list[str]) -> tuple[Copy, list[Del
     return copy, deliveries
 
 
-def _sender(upstream: UpstreamSettings) -> delivery.Sender:
-    return delivery.Sender(
+def _deliverer(upstream: UpstreamSettings) -> delivery.Deliverer:
+    return delivery.Deliverer(
         connections=Connections(upstream, "relay.example.org"),
         sealer=SEALER,
         retry=delivery.Retry(1, 60, timedelta(hours=1)),
@@ -67,11 +67,11 @@ def test_a_bounce_that_cannot_be_built_undoes_nothing(
     handler, settings = upstream
     handler.refuse.add(CAROL)
     copy, _ = _claimed_copy(UNTELLABLE_SENDER, [ALICE, CAROL])
-    sender = _sender(settings)
+    deliverer = _deliverer(settings)
     claim = delivery.Claim(copy.id, tuple(Delivery.objects.values_list("id", flat=True)))
     with caplog.at_level(logging.WARNING, logger="confide.relay.delivery"):
-        assert delivery.deliver_claimed(sender, claim) is False
-    sender.connections.close()
+        assert delivery.deliver_claimed(deliverer, claim) is False
+    deliverer.connections.close()
 
     assert handler.accepted == [(ALICE,)]
     alice = Delivery.objects.get(recipient=ALICE)
@@ -93,10 +93,10 @@ def test_a_refusal_is_recorded_with_its_bounce(upstream: tuple[Upstream, Upstrea
     handler, settings = upstream
     handler.refuse.add(CAROL)
     copy, _ = _claimed_copy("priya.sharma@riverside-carers.example.org", [ALICE, CAROL])
-    sender = _sender(settings)
+    deliverer = _deliverer(settings)
     claim = delivery.Claim(copy.id, tuple(Delivery.objects.values_list("id", flat=True)))
-    assert delivery.deliver_claimed(sender, claim) is True
-    sender.connections.close()
+    assert delivery.deliver_claimed(deliverer, claim) is True
+    deliverer.connections.close()
     carol = Delivery.objects.get(recipient=CAROL)
     assert carol.state == DeliveryState.FAILED
     assert "could not be built" not in carol.last_reply

@@ -10,7 +10,7 @@ from gateway.config import Settings
 from gateway.relay import processing, spool
 from gateway.relay.delivery import Outbound
 from gateway.relay.pipeline import Pipeline
-from gateway.scanning import build_scanner
+from gateway.scanner_setup import build_scanner
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from gateway.relay.recording import outcomes, record
 from gateway.review import audit
 from gateway.review.models import AuditEntry
 from gateway.sealing import Sealer
-from scanner.policy.engine import Verdict
+from scanner.policy.verdicts import Verdict
 
 pytestmark = pytest.mark.django_db
 

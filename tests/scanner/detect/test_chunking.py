@@ -2,13 +2,13 @@
 
 import dataclasses
 
-from scanner.detect.engine import Detector
-from scanner.detect.rules import load_rules
+from scanner.detect.detector import Detector
+from scanner.detect.recognizers_file import load_recognizers
 
 
 def test_entities_on_chunk_boundaries_are_found_once():
     """An entity straddling a chunk boundary is found whole, and only once."""
-    rules = load_rules()
+    rules = load_recognizers()
     small = dataclasses.replace(
         rules, nlp=dataclasses.replace(rules.nlp, chunk_chars=200, chunk_overlap_chars=60)
     )

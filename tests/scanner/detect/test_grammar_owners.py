@@ -8,8 +8,8 @@ import pytest
 import spacy
 
 from scanner.detect._grammar import OwnerReader
-from scanner.detect.engine import Detector
-from scanner.detect.rules import load_rules
+from scanner.detect.detector import Detector
+from scanner.detect.recognizers_file import load_recognizers
 from scanner.extract import extract
 from scanner.limits import ScanLimits
 
@@ -68,7 +68,7 @@ def test_parsing_stops_at_the_configured_number_of_sentences(detector: Detector)
     extraction = extract(text.encode(), ScanLimits())
     findings = detector.scan(extraction)
     assert len(detector.owners(extraction, findings)) == 3
-    rules = load_rules()
+    rules = load_recognizers()
     for limit in (2, 0):
         capped = Detector(
             dataclasses.replace(rules, nlp=dataclasses.replace(rules.nlp, parsed_sentences=limit))

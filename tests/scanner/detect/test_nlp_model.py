@@ -7,30 +7,30 @@ import threadpoolctl
 from thinc.api import NumpyOps
 
 from scanner.detect._nlp import load_model
-from scanner.detect.rules import load_rules
+from scanner.detect.recognizers_file import load_recognizers
 
 
 def test_only_the_named_entity_recogniser_is_kept():
-    nlp = load_model(load_rules().nlp.model)
+    nlp = load_model(load_recognizers().nlp.model)
     assert nlp.pipe_names == ["ner"]
 
 
 def test_the_parser_is_loaded_but_does_not_run():
     """Reading names does not pay for the parse; it is there to be called by name."""
-    nlp = load_model(load_rules().nlp.model)
+    nlp = load_model(load_recognizers().nlp.model)
     assert nlp.disabled == ["tok2vec", "parser"]
 
 
 @pytest.mark.parametrize("component", ["ner", "tok2vec", "parser"])
 def test_every_layer_multiplies_matrices_with_numpy_not_blis(component):
-    nlp = load_model(load_rules().nlp.model)
+    nlp = load_model(load_recognizers().nlp.model)
     layers = list(nlp.get_pipe(component).model.walk())
     assert len(layers) > 5
     assert all(isinstance(layer.ops, NumpyOps) and not layer.ops.use_blis for layer in layers)
 
 
 def test_blas_runs_on_one_thread_once_the_model_is_loaded():
-    load_model(load_rules().nlp.model)
+    load_model(load_recognizers().nlp.model)
     blas = threadpoolctl.threadpool_info()
     assert blas, "numpy's BLAS is not visible to threadpoolctl"
     assert all(library["num_threads"] == 1 for library in blas if library["user_api"] == "blas")

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from scanner.detect.rules import DEFAULT_RULES, load_rules
+from scanner.detect.recognizers_file import DEFAULT_RECOGNIZERS, load_recognizers
 from scanner.rules_file import RulesError
 
 
 @pytest.fixture
 def rules_dir(tmp_path: Path) -> Path:
-    shutil.copytree(DEFAULT_RULES.parent, tmp_path / "rules")
+    shutil.copytree(DEFAULT_RECOGNIZERS.parent, tmp_path / "rules")
     return tmp_path / "rules"
 
 
@@ -23,7 +23,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def test_shipped_rules_load():
     """The rules shipped in rules/ load without error and configure every UK identifier."""
-    entities = {p.entity for p in load_rules().patterns}
+    entities = {p.entity for p in load_recognizers().patterns}
     assert {"UK_NHS", "UK_NINO", "UK_POSTCODE", "UK_BANK_ACCOUNT", "DATE_OF_BIRTH"} <= entities
 
 
@@ -42,7 +42,7 @@ def test_mistakes_are_reported_with_file_and_line(rules_dir, old, new, message):
     path = rules_dir / "recognizers.yaml"
     _edit(path, old, new)
     with pytest.raises(RulesError) as error:
-        load_rules(path)
+        load_recognizers(path)
     assert message in str(error.value)
     assert str(error.value).startswith(f"{path}:")
     line = int(str(error.value).split(":")[1])
@@ -54,14 +54,14 @@ def test_invalid_regex_is_reported(rules_dir):
     path = rules_dir / "recognizers.yaml"
     _edit(path, r"'\b[A-Z]{2} ?\d{2}", r"'\b[A-Z]{2} ?(\d{2}")
     with pytest.raises(RulesError, match="not a valid regex"):
-        load_rules(path)
+        load_recognizers(path)
 
 
 def test_missing_term_list_is_reported(rules_dir):
     """A term list that does not exist is reported with its path."""
     (rules_dir / "terms" / "safeguarding.yaml").unlink()
     with pytest.raises(RulesError, match=r"safeguarding\.yaml: cannot read"):
-        load_rules(rules_dir / "recognizers.yaml")
+        load_recognizers(rules_dir / "recognizers.yaml")
 
 
 def test_term_with_other_white_space_is_reported(rules_dir):
@@ -70,7 +70,7 @@ def test_term_with_other_white_space_is_reported(rules_dir):
     path = rules_dir / "terms" / "safeguarding.yaml"
     _edit(path, '"physical abuse"', '"physical\u00a0abuse"')
     with pytest.raises(RulesError, match="separate its words with spaces") as error:
-        load_rules(rules_dir / "recognizers.yaml")
+        load_recognizers(rules_dir / "recognizers.yaml")
     assert str(error.value).startswith(f"{path}:")
 
 
@@ -80,5 +80,5 @@ def test_a_term_list_may_not_find_what_a_pattern_finds(rules_dir):
     path = rules_dir / "terms" / "safeguarding.yaml"
     _edit(path, "entity: SAFEGUARDING", "entity: UK_NHS")
     with pytest.raises(RulesError, match="'entity' UK_NHS is what pattern 'uk_nhs") as error:
-        load_rules(rules_dir / "recognizers.yaml")
+        load_recognizers(rules_dir / "recognizers.yaml")
     assert str(error.value).startswith(f"{path}:")

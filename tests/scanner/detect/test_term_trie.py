@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.detect._terms import TermListRecognizer, _has_acronym
-from scanner.detect.rules import TermList, load_rules
+from scanner.detect.recognizers_file import TermList, load_recognizers
 
 CORPUS = Path(__file__).resolve().parents[3] / "bench" / "corpus"
 
@@ -139,7 +139,7 @@ def test_terms_starting_with_punctuation_match_as_the_flat_alternation(text, exp
 
 @functools.cache
 def _shipped() -> tuple[TermList, ...]:
-    return load_rules().term_lists
+    return load_recognizers().term_lists
 
 
 def _variants(term: str) -> list[str]:

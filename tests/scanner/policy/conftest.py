@@ -9,13 +9,13 @@ import pytest
 
 from scanner.attribution import Sender
 from scanner.consent import KnownSubject, MemoryConsentBook, RecordedConsent
-from scanner.decision import MatcherCache, Organisation, judge
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.extract import extract
 from scanner.filetype import FileType
+from scanner.judging import MatcherCache, Organisation, judge
 from scanner.limits import ScanLimits
-from scanner.policy.engine import Verdict
-from scanner.policy.rules import Policy, load_policy
+from scanner.policy.policy_file import Policy, load_policy
+from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
 

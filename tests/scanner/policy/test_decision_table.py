@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from scanner.policy.rules import Policy
+from scanner.policy.policy_file import Policy
 from scanner.segments import Extraction, Segment
 from tests.scanner.policy.conftest import (
     ADVICE,

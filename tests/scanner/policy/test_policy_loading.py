@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.policy.rules import DEFAULT_POLICY, RulesError, load_policy
+from scanner.policy.policy_file import DEFAULT_POLICY, RulesError, load_policy
 
 GOOD_HEAD = """categories:
   name: [PERSON]

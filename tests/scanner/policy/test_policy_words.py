@@ -12,12 +12,12 @@ import pytest
 
 from scanner.attribution import Sender
 from scanner.consent import MemoryConsentBook
-from scanner.decision import MatcherCache, Organisation, judge
-from scanner.detect.engine import Detector
-from scanner.detect.rules import load_rules
+from scanner.detect.detector import Detector
+from scanner.detect.recognizers_file import load_recognizers
 from scanner.extract import extract
+from scanner.judging import MatcherCache, Organisation, judge
 from scanner.limits import ScanLimits
-from scanner.policy.rules import DEFAULT_POLICY, Policy, load_policy
+from scanner.policy.policy_file import DEFAULT_POLICY, Policy, load_policy
 from scanner.rules_file import DEFAULT_RULES_DIR, RulesError
 from scanner.scanning import ScanResult
 from tests.scanner.policy.conftest import ADVICE, INTERNAL, NOW, STRANGER, Check
@@ -62,7 +62,7 @@ def test_a_term_list_added_to_the_rules_folder_counts_without_code(tmp_path: Pat
         "when: {unlinked: [special_category, safeguarding, immigration]}",
     )
     policy = load_policy(policy_file)
-    detector = Detector(load_rules(rules / "recognizers.yaml"))
+    detector = Detector(load_recognizers(rules / "recognizers.yaml"))
     extraction = extract(b"The client's leave to remain runs out in May.", ScanLimits())
     result = ScanResult(extraction, tuple(detector.scan(extraction)))
     assert [f.type for f in result.findings] == ["IMMIGRATION_STATUS"]

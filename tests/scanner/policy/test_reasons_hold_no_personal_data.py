@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from scanner.attribution import Sender
 from scanner.consent import ALL_SCOPES, KnownSubject, MemoryConsentBook, RecordedConsent
-from scanner.decision import Organisation, judge
-from scanner.detect.engine import Detector
+from scanner.detect.detector import Detector
 from scanner.detect.known_subjects import SubjectMatcher
-from scanner.policy.rules import load_policy
+from scanner.judging import Organisation, judge
+from scanner.policy.policy_file import load_policy
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction, Segment
 

@@ -14,7 +14,7 @@ from PIL import Image
 from scanner.extract import extract
 from scanner.limits import ScanLimits
 from scanner.transform import Removal, TransformError, redacted
-from scanner.transform import _redact as redaction_module
+from scanner.transform import _redacted_message as redaction_module
 from tests.scanner.transform.made_files import (
     attachment,
     body,

@@ -27,7 +27,7 @@ from scanner.mime_parts import ADDRESS_HEADERS as _ADDRESS_HEADERS
 from scanner.mime_parts import TEXT_HEADERS as _TEXT_HEADERS
 from scanner.mime_parts import other_text_fields
 from scanner.mime_parts import part_filename as _filename
-from scanner.redaction import Removal
+from scanner.removals import Removal
 from scanner.transform._docx import redacted_docx
 from scanner.transform._error import TransformError
 from scanner.transform._matching import Matcher

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.actions import Action
 from scanner.attribution import AttributionTypes
 from scanner.consent import ALL_SCOPES, Scope
 from scanner.findings import Finding
 from scanner.rules_file import DEFAULT_RULES_DIR, Reader, RulesError, load_yaml
 
 DEFAULT_POLICY = DEFAULT_RULES_DIR / "default.yaml"
-ACTIONS = ("release", "banner", "redact", "hold")  # from mildest to strictest
 CONSENT_STATES = ("missing", "partial", "given", "sender")
 RECIPIENTS = ("internal", "external", "subject")
 # The category of a finding type that the policy's `categories` does not list.
@@ -26,7 +26,7 @@ _CONDITIONS = frozenset(
     {"unscannable", "recipient", "found", "subject_consent", "unlinked", "with"}
 )
 
-__all__ = ["ACTIONS", "DEFAULT_POLICY", "Condition", "Policy", "PolicyRule", "RulesError"]
+__all__ = ["DEFAULT_POLICY", "Condition", "Policy", "PolicyRule", "RulesError"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class PolicyRule:
     id: str
     clause: str
     when: Condition
-    action: str | None
+    action: Action | None
     reason: str
     final: bool = False
     consent: frozenset[Scope] = frozenset()
@@ -254,13 +254,13 @@ def _rule(item: Reader, categories: frozenset[str], scopes: tuple[Scope, ...]) -
     if "consent" in item.mapping:
         return _consent_rule(item, categories, scopes)
     action = item.get("action", str)
-    if action not in ACTIONS:
-        raise item.fail(f"unknown action '{action}'; expected {'|'.join(ACTIONS)}")
+    if action not in set(Action):
+        raise item.fail(f"unknown action '{action}'; expected {'|'.join(Action)}")
     return PolicyRule(
         id=item.get("id", str),
         clause=item.get("clause", str),
         when=_condition(item.section("when"), categories),
-        action=action,
+        action=Action(action),
         reason=item.get("reason", str),
         final=item.get("final", bool, False),
     )

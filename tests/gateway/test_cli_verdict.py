@@ -1,4 +1,4 @@
-"""`confide check`, run as an admin runs it: the console script against an imported register."""
+"""`confide verdict`, run as an admin runs it: the console script against an imported register."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_json_gives_a_verdict_per_recipient(site: Path):
     """Consented agency: banner; agency whose consent lacks health: hold; colleague: release."""
     result = confide(
-        "check",
+        "verdict",
         "--json",
         "--from",
         SENDER,
@@ -92,7 +92,7 @@ def test_json_keys_each_verdict_by_the_recipient_as_given(site: Path):
     """Mixed-case addresses come back exactly as typed, each with its own verdict."""
     given = ["Duty@Leeds-ASC.example", "Colleague@Riverside-Carers.example.org"]
     result = confide(
-        "check", "--json", "--from", SENDER, "--to", given[0], "--to", given[1],
+        "verdict", "--json", "--from", SENDER, "--to", given[0], "--to", given[1],
         EXAMPLES / "carer-update.eml", cwd=site,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -106,7 +106,7 @@ def test_json_keys_each_verdict_by_the_recipient_as_given(site: Path):
 def test_the_table_names_rules_with_their_clauses(site: Path):
     """Without --json a manager-readable table cites each rule's policy clause."""
     result = confide(
-        "check",
+        "verdict",
         "--from",
         SENDER,
         "--to",
@@ -125,7 +125,10 @@ def test_the_table_names_rules_with_their_clauses(site: Path):
         (("--from", SENDER, "--to", "x@y.example", "missing.eml"), "missing.eml: no such file"),
         (("--from", "not-an-address", "--to", "x@y.example", "FILE"), "is not an email address"),
         (("--from", SENDER, "--to", "x@y.example", "ARCHIVE"), "archive.zip"),
-        (("--from", SENDER, "--to", "x@y.example", "."), "is a directory; confide check reads one"),
+        (
+            ("--from", SENDER, "--to", "x@y.example", "."),
+            "is a directory; confide verdict reads one",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(site: Path, args, message):
@@ -137,7 +140,7 @@ def test_bad_input_is_one_line_and_status_2(site: Path, args, message):
         str(EXAMPLES / "carer-update.eml") if a == "FILE" else str(archive) if a == "ARCHIVE" else a
         for a in args
     )
-    result = confide("check", *args, cwd=site)
+    result = confide("verdict", *args, cwd=site)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -151,7 +154,7 @@ def test_a_damaged_document_gets_a_verdict_like_any_unscannable_item(site: Path)
     damaged.write_bytes((EXAMPLES / "case-notes.docx").read_bytes()[:1500])
     colleague = "colleague@riverside-carers.example.org"
     result = confide(
-        "check", "--from", SENDER, "--to", colleague, "--to", "x@y.example", "--json",
+        "verdict", "--from", SENDER, "--to", colleague, "--to", "x@y.example", "--json",
         str(damaged), cwd=site,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -165,7 +168,7 @@ def test_json_names_the_rules_read_that_did_not_fire(site: Path):
     fire: for a colleague, the two read before internal-recipient stopped the reading."""
     colleague = "colleague@riverside-carers.example.org"
     result = confide(
-        "check", "--json", "--from", SENDER, "--to", colleague, "--to", "someone@gmail.com",
+        "verdict", "--json", "--from", SENDER, "--to", colleague, "--to", "someone@gmail.com",
         EXAMPLES / "carer-update.eml", cwd=site,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,4 @@
-"""``confide check --from ADDR --to ADDR [--to ADDR ...] [--json] FILE``: the verdict each
+"""``confide verdict --from ADDR --to ADDR [--to ADDR ...] [--json] FILE``: the verdict each
 recipient would get, and why, without sending anything. ``--json`` also names, per
 recipient, the rules that were read and did not fire."""
 
@@ -18,15 +18,15 @@ from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
-from gateway.scanning import build_scanner, scan_named_file
+from gateway.scanner_setup import build_scanner, scan_named_file
 from scanner import identifiers
 from scanner.attribution import Sender
-from scanner.decision import MatcherCache, Organisation, judge
 from scanner.extract import UnsupportedType
-from scanner.policy.engine import Verdict
-from scanner.policy.rules import Policy, RulesError, load_policy
+from scanner.judging import MatcherCache, Organisation, judge
+from scanner.policy.policy_file import Policy, RulesError, load_policy
+from scanner.policy.verdicts import Verdict
 
-log = logging.getLogger("confide.check")
+log = logging.getLogger("confide.verdict")
 
 
 class _BadInput(Exception):
@@ -48,11 +48,11 @@ class Command(ConfideCommand):
         try:
             self._check(options)
         except _BadInput as exc:
-            self.stderr.write(f"confide check: {exc}")
+            self.stderr.write(f"confide verdict: {exc}")
             raise SystemExit(2) from None
         except DatabaseError as exc:  # the register is unreachable: not the input's fault
             kind = type(exc).__name__
-            self.stderr.write(f"confide check: cannot read the consent register ({kind})")
+            self.stderr.write(f"confide verdict: cannot read the consent register ({kind})")
             raise SystemExit(1) from None
 
     def _check(self, options: dict[str, Any]) -> None:
@@ -62,7 +62,7 @@ class Command(ConfideCommand):
             _address(recipient)
         path = Path(options["file"])
         if path.is_dir():
-            raise _BadInput(f"{path}: is a directory; confide check reads one file")
+            raise _BadInput(f"{path}: is a directory; confide verdict reads one file")
         if not path.is_file():
             raise _BadInput(f"{path}: no such file")
         settings = load_settings()

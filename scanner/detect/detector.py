@@ -29,7 +29,7 @@ from scanner.detect._names import PersonRecognizer
 from scanner.detect._nlp import ConfideNlpEngine, load_model
 from scanner.detect._patterns import ConfiguredPatternRecognizer
 from scanner.detect._terms import TermListRecognizer
-from scanner.detect.rules import DetectionRules
+from scanner.detect.recognizers_file import RecognizerSettings
 from scanner.findings import Finding, Owner
 from scanner.segments import Extraction
 from scanner.sentences import sentence_around
@@ -100,7 +100,7 @@ def _outranks(other: Span, span: Span) -> bool:
 class Detector:
     """Finds personal data in text, UK-first, with every recognizer configured from rules/."""
 
-    def __init__(self, rules: DetectionRules, allow_list: Iterable[str] = ()) -> None:
+    def __init__(self, rules: RecognizerSettings, allow_list: Iterable[str] = ()) -> None:
         self.rules = rules
         self._allowed = frozenset(_normal_contact(v) for v in allow_list)
         # The term lists' types describe content rather than identify anyone; they may

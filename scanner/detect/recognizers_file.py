@@ -17,7 +17,7 @@ from scanner.checksums import VALIDATORS
 from scanner.detect._patterns import PatternRule
 from scanner.rules_file import DEFAULT_RULES_DIR, Reader, load_yaml
 
-DEFAULT_RULES = DEFAULT_RULES_DIR / "recognizers.yaml"
+DEFAULT_RECOGNIZERS = DEFAULT_RULES_DIR / "recognizers.yaml"
 BUILTIN_RECOGNIZERS = frozenset({"CreditCardRecognizer", "IbanRecognizer"})
 # Term lists: a space in a term matches any white space in a text, so other white space in a
 # term (a pasted non-breaking space) is a mistake; the term-list trie relies on there being none.
@@ -62,7 +62,7 @@ class TermList:
 
 
 @dataclass(frozen=True)
-class DetectionRules:
+class RecognizerSettings:
     score_threshold: float
     nlp: NlpSettings
     person: PersonSettings
@@ -173,9 +173,9 @@ def _each[T](reader: Reader, key: str, build: Callable[[Reader], T]) -> tuple[T,
     )
 
 
-def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
+def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
     """Read and check a recognizers file and the term lists and name list it points to."""
-    top = Reader(path, load_yaml(path), "the rules file")
+    top = Reader(path, load_yaml(path), "the recognizers file")
     top.unknown_keys(
         {
             "score_threshold",
@@ -207,7 +207,7 @@ def load_rules(path: Path = DEFAULT_RULES) -> DetectionRules:
     parsed = nlp.get("parsed_sentences", int, 200)
     if parsed < 0:
         raise nlp.fail("'parsed_sentences' must be 0 or more")
-    return DetectionRules(
+    return RecognizerSettings(
         score_threshold=top.score("score_threshold"),
         nlp=NlpSettings(nlp.get("model", str), chunk, overlap, parsed),
         person=PersonSettings(

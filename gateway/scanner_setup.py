@@ -6,8 +6,8 @@ import functools
 from pathlib import Path
 
 from gateway.config import load_settings
-from scanner.detect.engine import Detector
-from scanner.detect.rules import load_rules
+from scanner.detect.detector import Detector
+from scanner.detect.recognizers_file import load_recognizers
 from scanner.extract import UnsupportedType, named_unscannable
 from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner, ScanResult
@@ -24,7 +24,7 @@ def build_scanner(extraction_workers: int = 1) -> Scanner:
     settings = load_settings()
     make_detector = functools.partial(
         Detector,
-        load_rules(settings.detection.rules),
+        load_recognizers(settings.detection.rules),
         allow_list=tuple(settings.organisation.published_contacts),
     )
     pool = ExtractionPool(settings.limits, detector=make_detector, max_workers=extraction_workers)
@@ -32,7 +32,7 @@ def build_scanner(extraction_workers: int = 1) -> Scanner:
 
 
 def scan_named_file(scanner: Scanner, path: Path) -> ScanResult:
-    """Scan one file as ``confide scan`` and ``confide check`` read it: a file whose name
+    """Scan one file as ``confide scan`` and ``confide verdict`` read it: a file whose name
     promises a document it cannot be (an empty ``.pdf``, a ``.docx`` that is a broken zip)
     is unscannable, not unsupported or clean. Raises ``UnsupportedType`` or ``OSError``
     otherwise, as ``Scanner.scan_file`` does."""

@@ -1,6 +1,6 @@
 """One item, every recipient: attribution to known subjects, then a verdict per recipient.
 
-This is the whole of "decide" in the architecture: the relay, the watcher and ``confide
+This is the whole of "judge" in the architecture: the relay, the watcher and ``confide
 check`` hand it a scan result and the addresses, and get back one ``Verdict`` each.
 """
 
@@ -13,8 +13,8 @@ from datetime import datetime
 from scanner.attribution import Sender, attribute
 from scanner.consent import ConsentBook
 from scanner.detect.known_subjects import SubjectMatcher
-from scanner.policy.engine import Verdict, decide, prepare
-from scanner.policy.rules import Policy
+from scanner.policy.policy_file import Policy
+from scanner.policy.verdicts import Verdict, prepare, verdict_for
 from scanner.scanning import ScanResult
 
 
@@ -66,7 +66,7 @@ def judge(
     )
     item = prepare(policy, attribution, extraction.unscannable)
     return {
-        address: decide(
+        address: verdict_for(
             policy,
             item,
             address,

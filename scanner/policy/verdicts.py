@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scanner import identifiers
+from scanner.actions import Action, strictest
 from scanner.attribution import OWNER, Attribution, Tie
 from scanner.consent import (
     ADDRESS,
@@ -21,7 +22,7 @@ from scanner.consent import (
 )
 from scanner.domains import is_internal
 from scanner.findings import Finding
-from scanner.policy.rules import ACTIONS, Policy, PolicyRule
+from scanner.policy.policy_file import Policy, PolicyRule
 
 _KIND_WORDS = {
     "carer": "carer",
@@ -44,7 +45,7 @@ class Verdict:
     whether what is released is marked CONFIDENTIAL.
     """
 
-    action: str
+    action: Action
     rules: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     redactions: tuple[Finding, ...] = ()
@@ -94,7 +95,7 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
     return Item(attribution, tuple(unscannable), counted)
 
 
-def decide(
+def verdict_for(
     policy: Policy,
     item: Item,
     recipient: str,
@@ -117,16 +118,18 @@ def decide(
             break
     if not fired:
         why_not = ("nothing personal or confidential was found",)
-        return Verdict("release", reasons=why_not, not_fired=tuple(not_fired))
+        return Verdict(Action.RELEASE, reasons=why_not, not_fired=tuple(not_fired))
     acted = [rule.action for rule, _ in fired if rule.action is not None]
-    action = max(acted, key=ACTIONS.index, default="release")
+    action = strictest(acted)
     why = tuple(dict.fromkeys(r.reason for _, rs in fired for r in rs))
     removed: set[Finding] = set()
-    if action == "redact":
+    if action == Action.REDACT:
         for rule, rs in fired:
-            if rule.action == "redact":
+            if rule.action == Action.REDACT:
                 removed.update(f for r in rs for f in r.redactions)
-    banner = action in ("banner", "redact") and any(rule.action == "banner" for rule, _ in fired)
+    banner = action in (Action.BANNER, Action.REDACT) and any(
+        rule.action == Action.BANNER for rule, _ in fired
+    )
     return Verdict(
         action,
         tuple(rule.id for rule, _ in fired),

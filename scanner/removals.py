@@ -1,4 +1,4 @@
-"""Redaction: what must go for a recipient, as values to remove, and text with them removed.
+"""Removals: what must go for a recipient, as values to remove, and text with them removed.
 
 ``removals`` turns findings into the values to remove, each as detection saw it (the
 segment's normalised text, reached through the segment's map from its source), with its
