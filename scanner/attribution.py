@@ -63,6 +63,10 @@ class AttributionTypes:
     signature: frozenset[str]
     # Not personal data (the organisation's business): never anyone's.
     nobodys: frozenset[str]
+    # The kinds of subject (staff, volunteer) whose own recorded details, in what they send
+    # from an address recorded for them, are theirs: anyone may forge an envelope sender, so
+    # a client's address as sender makes nothing of the client's theirs to send.
+    sender_kinds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ def attribute(
     registered people.
     """
     segments = extraction.segments
-    writer = _sender_ref(matcher, sender)
+    writer = _sender_ref(matcher, sender, types.sender_kinds)
     mentions = {
         index: [
             m
@@ -345,12 +349,16 @@ def _in(mention: Mention, span: tuple[int, int]) -> bool:
     return mention.start < span[1] and span[0] < mention.end
 
 
-def _sender_ref(matcher: SubjectMatcher, sender: Sender) -> str:
+def _sender_ref(matcher: SubjectMatcher, sender: Sender, kinds: frozenset[str]) -> str:
     """The register's subject who is the sender (a member of staff writing from an address
     recorded for them), or "": also when several subjects share that address, since then
-    nobody can say whose own data it is."""
+    nobody can say whose own data it is, and when the subject is of a kind not in ``kinds``
+    (a carer, a cared-for person), since anyone can write their address as the sender."""
     refs = matcher.emails.get(identifiers.email(sender.address)) if sender.address else None
-    return next(iter(refs)) if refs and len(refs) == 1 else ""
+    if not refs or len(refs) != 1:
+        return ""
+    (ref,) = refs
+    return ref if matcher.subjects[ref].kind in kinds else ""
 
 
 def _address_name(sender: Sender) -> set[tuple[str, ...]]:
