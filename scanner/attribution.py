@@ -18,7 +18,8 @@ envelope's address headers: the people in From and To already know who they are.
 sender is a subject in the register (writing from an address recorded for them alone), their
 other recorded details in what they write (an NI number, a home address) are attributed to
 them, so the policy can tell their own data from anyone else's; a diagnosis is never tied to
-the sender just for standing near their details.
+the sender: beside nobody else registered, it is someone's not in the register (the policy
+counts it beside the sender's details as beside any other identifying data).
 """
 
 from __future__ import annotations
@@ -187,11 +188,12 @@ def attribute(
             refs, tie = _tied(
                 segments[index],
                 (start, end),
-                nearest,
+                nearest - {writer},
                 people=people[index],
                 registered=resolved_near[index],
                 owner=owned.get(finding, ()),
             )
+            refs -= {writer}  # a household's address is the sender's too: not their diagnosis
         if not refs and finding.type in types.signature and _in_signature(segments[index], start):
             continue
         attributed.append(AttributedFinding(finding, refs, tie))

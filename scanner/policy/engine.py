@@ -78,6 +78,9 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
         for a in attribution.findings
         if not a.refs and policy.category(a.finding) in policy.personal
     ]
+    # The sender's own details identify them and whoever lives with them: a diagnosis beside
+    # them ("I live at ... with my husband, who has dementia") is someone's.
+    senders = [a.finding for a in attribution.findings if a.refs == {attribution.sender}]
     window = policy.together_within_chars
     counted = tuple(
         f
@@ -88,7 +91,7 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
             and o.segment == f.segment
             and policy.category(o) != policy.category(f)
             and max(o.start - f.end, f.start - o.end) <= window
-            for o in loose
+            for o in (*loose, *senders)
         )
     )
     return Item(attribution, tuple(unscannable), counted)
