@@ -68,6 +68,8 @@ class AttributionTypes:
     # from an address recorded for them, are theirs: anyone may forge an envelope sender, so
     # a client's address as sender makes nothing of the client's theirs to send.
     sender_kinds: frozenset[str] = frozenset()
+    # Words that refer to a person without naming them ("her husband"), lower case.
+    relationship_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ class Attribution:
 
 def attribute(
     extraction: Extraction,
-    findings: Iterable[Finding],
+    findings: Sequence[Finding],
     matcher: SubjectMatcher,
     sender: Sender = Sender(),
     *,
@@ -138,7 +140,13 @@ def attribute(
         for index, segment in enumerate(segments)
         if segment.location not in _ENVELOPE
     }
-    resolved = _settle(mentions, window)
+    sender_names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
+    sender_words = {identifiers.name_words(name) for name in sender_names} | _address_name(sender)
+    resolved = _resolve_all(mentions, window)
+    unresolved = _refers_to_others(
+        segments, findings, resolved, sender_words, types.relationship_words
+    )
+    resolved = _share(resolved, everyone=unresolved)
     if writer:  # the sender's name is not a disclosure; the rest of their details are theirs
         resolved = {
             index: [m for m in ms if not (writer in m.refs and m.type == "PERSON")]
@@ -146,8 +154,6 @@ def attribute(
         }
     resolved_near = {index: _Near(ms) for index, ms in resolved.items()}
     subjects_in_item = frozenset().union(*(m.refs for ms in resolved.values() for m in ms))
-    sender_names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
-    sender_words = {identifiers.name_words(name) for name in sender_names} | _address_name(sender)
     others = subjects_in_item - {writer}
 
     # First the findings that name or identify: they belong to the mentions they overlap.
@@ -228,21 +234,26 @@ class _Near:
         return [self._mentions[i] for i in chosen]
 
 
-def _settle(mentions: dict[int, list[Mention]], window: int) -> dict[int, list[Mention]]:
-    """Each segment's mentions with the subjects they settle on; those settling on nobody go.
-
-    An identifier several subjects share (a household's address, postcode or landline)
-    belongs to those of them the item otherwise refers to (by a name, or an identifier of
-    theirs alone), and to all of them only when it refers to none of them.
-    """
+def _resolve_all(mentions: dict[int, list[Mention]], window: int) -> dict[int, list[Mention]]:
+    """Each segment's mentions with the subjects they settle on; those settling on nobody go."""
     strong = frozenset().union(
         *(m.refs for ms in mentions.values() for m in ms if m.strength == STRONG)
     )
-    resolved = {
+    return {
         index: [r for r in (_resolve(m, near, strong, window) for m in ms) if r is not None]
         for index, ms in mentions.items()
         for near in (_Near(ms),)
     }
+
+
+def _share(resolved: dict[int, list[Mention]], *, everyone: bool) -> dict[int, list[Mention]]:
+    """An identifier several subjects share (a household's address, postcode or landline)
+    belongs to those of them the item otherwise refers to (by a name, or an identifier of
+    theirs alone), and to all of them when it refers to none of them or ``everyone``: when it
+    also refers to someone it does not resolve ("her husband"), who may be any of them.
+    """
+    if everyone:
+        return resolved
     referred = frozenset().union(
         *(m.refs for ms in resolved.values() for m in ms if not _shared(m))
     )
@@ -255,6 +266,43 @@ def _settle(mentions: dict[int, list[Mention]], window: int) -> dict[int, list[M
         ]
         for index, ms in resolved.items()
     }
+
+
+_TITLE = r"(?:mr|mrs|ms|miss|mx|dr)\.?"
+_TITLED_NAME = regex.compile(rf"\b{_TITLE}[ \t]+\p{{Lu}}[\p{{L}}'-]*", regex.IGNORECASE)
+_POSSESSOR = r"(?:\b(?:my|his|her|their|our|your)|\p{L}['’]s|s['’])"
+
+
+def _refers_to_others(
+    segments: Sequence[Segment],
+    findings: Sequence[Finding],
+    resolved: dict[int, list[Mention]],
+    sender_words: set[tuple[str, ...]],
+    relationship_words: frozenset[str],
+) -> bool:
+    """Whether the item refers to a person it does not resolve to a registered subject:
+    "her husband", "Mr H", a name not in the register (the sender's aside)."""
+    words = "|".join(regex.escape(w) for w in sorted(relationship_words, key=len, reverse=True))
+    related = regex.compile(
+        rf"{_POSSESSOR}[ \t]+(?:{words})s?\b" if words else r"(?!)", regex.IGNORECASE
+    )
+    for index, here in resolved.items():
+        text = segments[index].text
+        if related.search(text):
+            return True
+        named = [(m.start, m.end) for m in here if m.type == "PERSON"]
+        spans = [(m.start(), m.end()) for m in _TITLED_NAME.finditer(text)]
+        spans += [
+            segments[index].from_source(f.start, f.end)
+            for f in findings
+            if f.segment == index and f.type == "PERSON"
+        ]
+        for start, end in spans:
+            if not any(s < end and start < e for s, e in named) and not _is_sender(
+                text[start:end], sender_words
+            ):
+                return True
+    return False
 
 
 def _shared(mention: Mention) -> bool:

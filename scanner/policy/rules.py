@@ -207,7 +207,7 @@ def _consent_scopes(section: Reader) -> tuple[Scope, ...]:
 
 
 def _attribution(section: Reader, nobodys: frozenset[str]) -> AttributionTypes:
-    section.unknown_keys({"matched_by_value", "signature", "sender_kinds"})
+    section.unknown_keys({"matched_by_value", "signature", "sender_kinds", "relationship_words"})
 
     def types(key: str) -> frozenset[str]:
         entry = section.section(key)
@@ -222,7 +222,11 @@ def _attribution(section: Reader, nobodys: frozenset[str]) -> AttributionTypes:
     unknown = sorted(kinds - SUBJECT_KINDS)
     if unknown:
         raise entry.fail(f"unknown subject kind '{unknown[0]}'; expected {_either(SUBJECT_KINDS)}")
-    return AttributionTypes(types("matched_by_value"), types("signature"), nobodys, kinds)
+    entry = section.section("relationship_words")
+    entry.unknown_keys({"clause", "words"})
+    _clause(entry)
+    words = frozenset(w.lower() for w in entry.strings("words"))
+    return AttributionTypes(types("matched_by_value"), types("signature"), nobodys, kinds, words)
 
 
 def _clause(section: Reader) -> None:
