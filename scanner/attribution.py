@@ -92,6 +92,9 @@ class Tie:
 
 OWNER = "owner"
 NEAREST = "nearest"
+# The grammar's owner was reached through another person ("Gareth has a mother with
+# dementia"): the content is tied to every registered person its sentence names.
+EVERYONE = "everyone"
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,8 @@ def attribute(
     # Content is never tied to the sender's own details: "call me on ..." beside a client's
     # diagnosis does not make it the sender's.
     only = others if len(others) == 1 and not strangers else frozenset()
-    owned = {owner.finding: owner.spans for owner in owners}
+    owned = {owner.finding: owner for owner in owners}
+    relations = _relation_word(types.relationship_words)
     for finding, start, end, overlapped in placed:
         index = finding.segment
         refs, tie = overlapped, None
@@ -197,7 +201,8 @@ def attribute(
                 nearest - {writer},
                 people=people[index],
                 registered=resolved_near[index],
-                owner=owned.get(finding, ()),
+                owner=owned.get(finding),
+                relations=relations,
             )
             refs -= {writer}  # a household's address is the sender's too: not their diagnosis
         if not refs and finding.type in types.signature and _in_signature(segments[index], start):
@@ -366,19 +371,34 @@ def _tied(
     *,
     people: _Near,
     registered: _Near,
-    owner: tuple[tuple[int, int], ...],
+    owner: Owner | None,
+    relations: regex.Pattern[str],
 ) -> tuple[frozenset[str], Tie | None]:
     """Whose the content at ``where`` is, when its sentence names several registered people:
-    the grammatical ``owner``'s (source spans, from the scan), where that names someone,
-    else ``nearest``, the subjects of the person named nearest it; and the tie, saying so."""
+    the grammatical ``owner``'s (from the scan), where that names someone and the path to
+    them passes through no other person (a relationship word, another name), else
+    ``nearest``, the subjects of the person named nearest it; everyone named, when the
+    path passes through another person; and the tie, saying so."""
     named = _named_with(segment.text, *where, registered)
     if len(named) < 2:
         return nearest, None
-    spans = [segment.from_source(*span) for span in owner]
+    spans = [segment.from_source(*span) for span in (owner.spans if owner else ())]
     owners = [m for span in spans for m in people.around(*span) if _in(m, span)]
+    via = [segment.from_source(*span) for span in (owner.via if owner else ())]
+    if owners and any(
+        relations.fullmatch(segment.text[s:e]) or any(_in(m, (s, e)) for m in people.around(s, e))
+        for s, e in via
+    ):
+        return named | nearest, Tie(EVERYONE, frozenset())
     refs = frozenset().union(*(m.refs for m in owners)) if owners else nearest
     others = named - refs
     return refs, Tie(OWNER if owners else NEAREST, others) if others else None
+
+
+def _relation_word(words: frozenset[str]) -> regex.Pattern[str]:
+    """A word that stands for a person by relation ("mother", "wives" aside)."""
+    listed = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?:{listed})s?" if listed else r"(?!)", regex.IGNORECASE)
 
 
 def _named_with(text: str, start: int, end: int, mentions: _Near) -> frozenset[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scanner import identifiers
-from scanner.attribution import OWNER, Attribution, Tie
+from scanner.attribution import EVERYONE, OWNER, Attribution, Tie
 from scanner.consent import (
     ADDRESS,
     ALL_SCOPES,
@@ -266,11 +266,17 @@ class _Recipient:
         notes = []
         for tie, these in tied.items():
             labels = list(dict.fromkeys(self.policy.label(f) for f in these))
+            verb = "is" if len(labels) == 1 else "are"
+            if tie.how == EVERYONE:
+                notes.append(
+                    f"; the {_both(labels)} {verb} tied to everyone its sentence names, which"
+                    " does not make clear whom it is about"
+                )
+                continue
             why = (
                 "whom the sentence says it is about" if tie.how == OWNER else "named nearest to it"
             )
             others = _either([f"ref {ref}" for ref in sorted(tie.others)])
-            verb = "is" if len(labels) == 1 else "are"
             notes.append(
                 f"; the {_both(labels)} {verb} tied to {whom}, {why},"
                 f" not to {others} named in the same sentence"
