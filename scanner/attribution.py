@@ -291,19 +291,19 @@ def _refers_to_others(
     related = regex.compile(
         rf"{_POSSESSOR}[ \t]+(?:{words})s?\b" if words else r"(?!)", regex.IGNORECASE
     )
+    names: dict[int, list[Finding]] = {}
+    for finding in findings:
+        if finding.type == "PERSON":
+            names.setdefault(finding.segment, []).append(finding)
     for index, here in resolved.items():
         text = segments[index].text
         if related.search(text):
             return True
-        named = [(m.start, m.end) for m in here if m.type == "PERSON"]
+        named = _Near([m for m in here if m.type == "PERSON"])
         spans = [(m.start(), m.end()) for m in _TITLED_NAME.finditer(text)]
-        spans += [
-            segments[index].from_source(f.start, f.end)
-            for f in findings
-            if f.segment == index and f.type == "PERSON"
-        ]
+        spans += [segments[index].from_source(f.start, f.end) for f in names.get(index, [])]
         for start, end in spans:
-            if not any(s < end and start < e for s, e in named) and not _is_sender(
+            if not any(_in(m, (start, end)) for m in named.around(start, end)) and not _is_sender(
                 text[start:end], sender_words
             ):
                 return True
