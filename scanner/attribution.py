@@ -18,7 +18,8 @@ envelope's address headers: the people in From and To already know who they are.
 sender is a subject in the register (writing from an address recorded for them alone), their
 other recorded details in what they write (an NI number, a home address) are attributed to
 them, so the policy can tell their own data from anyone else's; a diagnosis is never tied to
-the sender just for standing near their details.
+the sender: beside nobody else registered, it is someone's not in the register (the policy
+counts it beside the sender's details as beside any other identifying data).
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ class AttributionTypes:
     signature: frozenset[str]
     # Not personal data (the organisation's business): never anyone's.
     nobodys: frozenset[str]
+    # The kinds of subject (staff, volunteer) whose own recorded details, in what they send
+    # from an address recorded for them, are theirs: anyone may forge an envelope sender, so
+    # a client's address as sender makes nothing of the client's theirs to send.
+    sender_kinds: frozenset[str] = frozenset()
+    # Words that refer to a person without naming them ("her husband"), lower case.
+    relationship_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,9 @@ class Tie:
 
 OWNER = "owner"
 NEAREST = "nearest"
+# The grammar's owner was reached through another person ("Gareth has a mother with
+# dementia"): the content is tied to every registered person its sentence names.
+EVERYONE = "everyone"
 
 
 @dataclass(frozen=True)
@@ -108,7 +118,7 @@ class Attribution:
 
 def attribute(
     extraction: Extraction,
-    findings: Iterable[Finding],
+    findings: Sequence[Finding],
     matcher: SubjectMatcher,
     sender: Sender = Sender(),
     *,
@@ -123,7 +133,7 @@ def attribute(
     registered people.
     """
     segments = extraction.segments
-    writer = _sender_ref(matcher, sender)
+    writer = _sender_ref(matcher, sender, types.sender_kinds)
     mentions = {
         index: [
             m
@@ -133,7 +143,13 @@ def attribute(
         for index, segment in enumerate(segments)
         if segment.location not in _ENVELOPE
     }
-    resolved = _settle(mentions, window)
+    sender_names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
+    sender_words = {identifiers.name_words(name) for name in sender_names} | _address_name(sender)
+    resolved = _resolve_all(mentions, window)
+    unresolved = _refers_to_others(
+        segments, findings, resolved, sender_words, types.relationship_words
+    )
+    resolved = _share(resolved, everyone=unresolved)
     if writer:  # the sender's name is not a disclosure; the rest of their details are theirs
         resolved = {
             index: [m for m in ms if not (writer in m.refs and m.type == "PERSON")]
@@ -141,8 +157,6 @@ def attribute(
         }
     resolved_near = {index: _Near(ms) for index, ms in resolved.items()}
     subjects_in_item = frozenset().union(*(m.refs for ms in resolved.values() for m in ms))
-    sender_names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
-    sender_words = {identifiers.name_words(name) for name in sender_names} | _address_name(sender)
     others = subjects_in_item - {writer}
 
     # First the findings that name or identify: they belong to the mentions they overlap.
@@ -171,7 +185,8 @@ def attribute(
     # Content is never tied to the sender's own details: "call me on ..." beside a client's
     # diagnosis does not make it the sender's.
     only = others if len(others) == 1 and not strangers else frozenset()
-    owned = {owner.finding: owner.spans for owner in owners}
+    owned = {owner.finding: owner for owner in owners}
+    relations = _relation_word(types.relationship_words)
     for finding, start, end, overlapped in placed:
         index = finding.segment
         refs, tie = overlapped, None
@@ -183,11 +198,13 @@ def attribute(
             refs, tie = _tied(
                 segments[index],
                 (start, end),
-                nearest,
+                nearest - {writer},
                 people=people[index],
                 registered=resolved_near[index],
-                owner=owned.get(finding, ()),
+                owner=owned.get(finding),
+                relations=relations,
             )
+            refs -= {writer}  # a household's address is the sender's too: not their diagnosis
         if not refs and finding.type in types.signature and _in_signature(segments[index], start):
             continue
         attributed.append(AttributedFinding(finding, refs, tie))
@@ -222,21 +239,26 @@ class _Near:
         return [self._mentions[i] for i in chosen]
 
 
-def _settle(mentions: dict[int, list[Mention]], window: int) -> dict[int, list[Mention]]:
-    """Each segment's mentions with the subjects they settle on; those settling on nobody go.
-
-    An identifier several subjects share (a household's address, postcode or landline)
-    belongs to those of them the item otherwise refers to (by a name, or an identifier of
-    theirs alone), and to all of them only when it refers to none of them.
-    """
+def _resolve_all(mentions: dict[int, list[Mention]], window: int) -> dict[int, list[Mention]]:
+    """Each segment's mentions with the subjects they settle on; those settling on nobody go."""
     strong = frozenset().union(
         *(m.refs for ms in mentions.values() for m in ms if m.strength == STRONG)
     )
-    resolved = {
+    return {
         index: [r for r in (_resolve(m, near, strong, window) for m in ms) if r is not None]
         for index, ms in mentions.items()
         for near in (_Near(ms),)
     }
+
+
+def _share(resolved: dict[int, list[Mention]], *, everyone: bool) -> dict[int, list[Mention]]:
+    """An identifier several subjects share (a household's address, postcode or landline)
+    belongs to those of them the item otherwise refers to (by a name, or an identifier of
+    theirs alone), and to all of them when it refers to none of them or ``everyone``: when it
+    also refers to someone it does not resolve ("her husband"), who may be any of them.
+    """
+    if everyone:
+        return resolved
     referred = frozenset().union(
         *(m.refs for ms in resolved.values() for m in ms if not _shared(m))
     )
@@ -249,6 +271,43 @@ def _settle(mentions: dict[int, list[Mention]], window: int) -> dict[int, list[M
         ]
         for index, ms in resolved.items()
     }
+
+
+_TITLE = r"(?:mr|mrs|ms|miss|mx|dr)\.?"
+_TITLED_NAME = regex.compile(rf"\b{_TITLE}[ \t]+\p{{Lu}}[\p{{L}}'-]*", regex.IGNORECASE)
+_POSSESSOR = r"(?:\b(?:my|his|her|their|our|your)|\p{L}['’]s|s['’])"
+
+
+def _refers_to_others(
+    segments: Sequence[Segment],
+    findings: Sequence[Finding],
+    resolved: dict[int, list[Mention]],
+    sender_words: set[tuple[str, ...]],
+    relationship_words: frozenset[str],
+) -> bool:
+    """Whether the item refers to a person it does not resolve to a registered subject:
+    "her husband", "Mr H", a name not in the register (the sender's aside)."""
+    words = "|".join(regex.escape(w) for w in sorted(relationship_words, key=len, reverse=True))
+    related = regex.compile(
+        rf"{_POSSESSOR}[ \t]+(?:{words})s?\b" if words else r"(?!)", regex.IGNORECASE
+    )
+    names: dict[int, list[Finding]] = {}
+    for finding in findings:
+        if finding.type == "PERSON":
+            names.setdefault(finding.segment, []).append(finding)
+    for index, here in resolved.items():
+        text = segments[index].text
+        if related.search(text):
+            return True
+        named = _Near([m for m in here if m.type == "PERSON"])
+        spans = [(m.start(), m.end()) for m in _TITLED_NAME.finditer(text)]
+        spans += [segments[index].from_source(f.start, f.end) for f in names.get(index, [])]
+        for start, end in spans:
+            if not any(_in(m, (start, end)) for m in named.around(start, end)) and not _is_sender(
+                text[start:end], sender_words
+            ):
+                return True
+    return False
 
 
 def _shared(mention: Mention) -> bool:
@@ -312,19 +371,34 @@ def _tied(
     *,
     people: _Near,
     registered: _Near,
-    owner: tuple[tuple[int, int], ...],
+    owner: Owner | None,
+    relations: regex.Pattern[str],
 ) -> tuple[frozenset[str], Tie | None]:
     """Whose the content at ``where`` is, when its sentence names several registered people:
-    the grammatical ``owner``'s (source spans, from the scan), where that names someone,
-    else ``nearest``, the subjects of the person named nearest it; and the tie, saying so."""
+    the grammatical ``owner``'s (from the scan), where that names someone and the path to
+    them passes through no other person (a relationship word, another name), else
+    ``nearest``, the subjects of the person named nearest it; everyone named, when the
+    path passes through another person; and the tie, saying so."""
     named = _named_with(segment.text, *where, registered)
     if len(named) < 2:
         return nearest, None
-    spans = [segment.from_source(*span) for span in owner]
+    spans = [segment.from_source(*span) for span in (owner.spans if owner else ())]
     owners = [m for span in spans for m in people.around(*span) if _in(m, span)]
+    via = [segment.from_source(*span) for span in (owner.via if owner else ())]
+    if owners and any(
+        relations.fullmatch(segment.text[s:e]) or any(_in(m, (s, e)) for m in people.around(s, e))
+        for s, e in via
+    ):
+        return named | nearest, Tie(EVERYONE, frozenset())
     refs = frozenset().union(*(m.refs for m in owners)) if owners else nearest
     others = named - refs
     return refs, Tie(OWNER if owners else NEAREST, others) if others else None
+
+
+def _relation_word(words: frozenset[str]) -> regex.Pattern[str]:
+    """A word that stands for a person by relation ("mother", "wives" aside)."""
+    listed = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?:{listed})s?" if listed else r"(?!)", regex.IGNORECASE)
 
 
 def _named_with(text: str, start: int, end: int, mentions: _Near) -> frozenset[str]:
@@ -345,12 +419,16 @@ def _in(mention: Mention, span: tuple[int, int]) -> bool:
     return mention.start < span[1] and span[0] < mention.end
 
 
-def _sender_ref(matcher: SubjectMatcher, sender: Sender) -> str:
+def _sender_ref(matcher: SubjectMatcher, sender: Sender, kinds: frozenset[str]) -> str:
     """The register's subject who is the sender (a member of staff writing from an address
     recorded for them), or "": also when several subjects share that address, since then
-    nobody can say whose own data it is."""
+    nobody can say whose own data it is, and when the subject is of a kind not in ``kinds``
+    (a carer, a cared-for person), since anyone can write their address as the sender."""
     refs = matcher.emails.get(identifiers.email(sender.address)) if sender.address else None
-    return next(iter(refs)) if refs and len(refs) == 1 else ""
+    if not refs or len(refs) != 1:
+        return ""
+    (ref,) = refs
+    return ref if matcher.subjects[ref].kind in kinds else ""
 
 
 def _address_name(sender: Sender) -> set[tuple[str, ...]]:

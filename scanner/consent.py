@@ -20,6 +20,10 @@ type Scope = str
 ALL_SCOPES: Scope = "all"
 
 
+# The kinds of subject the register records (gateway.register.models.SubjectKind).
+SUBJECT_KINDS = frozenset({"carer", "cared_for", "participant", "staff", "volunteer", "trustee"})
+
+
 @dataclass(frozen=True)
 class KnownSubject:
     """A person in the register and every identifier it holds for them.

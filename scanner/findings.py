@@ -28,3 +28,7 @@ class Owner:
 
     finding: Finding
     spans: tuple[tuple[int, int], ...]
+    # The words the grammar passed through from the content to that person ("mother" in
+    # "Gareth has a mother with dementia"): attribution trusts the owner only when none of
+    # them names or stands for another person.
+    via: tuple[tuple[int, int], ...] = ()

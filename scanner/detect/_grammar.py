@@ -58,39 +58,53 @@ class OwnerReader:
     ) -> list[list[tuple[int, int]]]:
         """For each term (anything, start, end) of ``sentence``, the spans of the sentence
         naming whom it is about, or none where the grammar does not say. One parse each."""
+        return [spans for spans, _ in self.read(sentence, terms)]
+
+    def read(
+        self, sentence: str, terms: Sequence[tuple[object, int, int]]
+    ) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+        """As ``owners``, each with the spans of the words the dependency path from the term
+        passed through to reach its owner."""
         if not self.available:
-            return [[] for _ in terms]
+            return [([], []) for _ in terms]
         doc = self._nlp.make_doc(sentence)
         for name in PARSING:
             doc = self._nlp.get_pipe(name)(doc)
-        found = []
+        found: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = []
         for _, start, end in terms:
             words = [t for t in doc if t.idx < end and start < t.idx + len(t)]
             heads = [t for t in words if t.head not in words or t.head is t]
-            owner = _owner(heads[0]) if heads else None
-            found.append(_spans(_phrase(owner)) if owner is not None else [])
+            owner, path = _owner(heads[0]) if heads else (None, [])
+            if owner is None:
+                found.append(([], []))
+            else:
+                found.append((_spans(_phrase(owner)), [(t.idx, t.idx + len(t)) for t in path]))
         return found
 
 
-def _owner(term: Token) -> Token | None:
-    """The token heading the phrase the term is about, walking up from the term."""
+def _owner(term: Token) -> tuple[Token | None, list[Token]]:
+    """The token heading the phrase the term is about, walking up from the term, and the
+    tokens walked through (the term aside)."""
     token = term
+    path: list[Token] = []
     for _ in range(len(term.doc)):
+        if token is not term:
+            path.append(token)
         possessors = [c for c in token.children if c.dep_ == "poss"]
         if possessors:
-            return possessors[0]
+            return possessors[0], path
         subjects = [c for c in token.children if c.dep_ in _SUBJECT]
         if subjects:
             subject = subjects[0]
             if term in subject.subtree:  # "dementia affects ...": the term is the subject
-                return None
+                return None, []
             if subject.lower_ in _RELATIVE and token.dep_ == "relcl":
-                return token.head
-            return subject
+                return token.head, path
+            return subject, path
         if token.head is token or token.dep_ not in _ARGUMENT:
-            return None
+            return None, []
         token = token.head
-    return None
+    return None, []
 
 
 def _phrase(owner: Token) -> list[Token]:

@@ -289,10 +289,11 @@ class Detector:
                 segment = extraction.segments[index]
                 sentence = segment.text[first:last]
                 in_sentence = [(f, s - first, e - first) for f, s, e in terms[index, first, last]]
-                for (finding, _, _), spans in zip(
-                    in_sentence, self._grammar.owners(sentence, in_sentence), strict=True
+                for (finding, _, _), (spans, path) in zip(
+                    in_sentence, self._grammar.read(sentence, in_sentence), strict=True
                 ):
                     if spans:
                         where = tuple(segment.to_source(first + s, first + e) for s, e in spans)
-                        found.append(Owner(finding, where))
+                        via = tuple(segment.to_source(first + s, first + e) for s, e in path)
+                        found.append(Owner(finding, where, via))
         return tuple(found)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scanner.actions import Action
 from scanner.attribution import AttributionTypes
-from scanner.consent import ALL_SCOPES, Scope
+from scanner.consent import ALL_SCOPES, SUBJECT_KINDS, Scope
 from scanner.findings import Finding
 from scanner.rules_file import DEFAULT_RULES_DIR, Reader, RulesError, load_yaml
 
@@ -207,7 +207,7 @@ def _consent_scopes(section: Reader) -> tuple[Scope, ...]:
 
 
 def _attribution(section: Reader, nobodys: frozenset[str]) -> AttributionTypes:
-    section.unknown_keys({"matched_by_value", "signature"})
+    section.unknown_keys({"matched_by_value", "signature", "sender_kinds", "relationship_words"})
 
     def types(key: str) -> frozenset[str]:
         entry = section.section(key)
@@ -215,7 +215,18 @@ def _attribution(section: Reader, nobodys: frozenset[str]) -> AttributionTypes:
         _clause(entry)
         return frozenset(entry.strings("types"))
 
-    return AttributionTypes(types("matched_by_value"), types("signature"), nobodys)
+    entry = section.section("sender_kinds")
+    entry.unknown_keys({"clause", "kinds"})
+    _clause(entry)
+    kinds = frozenset(entry.strings("kinds"))
+    unknown = sorted(kinds - SUBJECT_KINDS)
+    if unknown:
+        raise entry.fail(f"unknown subject kind '{unknown[0]}'; expected {_either(SUBJECT_KINDS)}")
+    entry = section.section("relationship_words")
+    entry.unknown_keys({"clause", "words"})
+    _clause(entry)
+    words = frozenset(w.lower() for w in entry.strings("words"))
+    return AttributionTypes(types("matched_by_value"), types("signature"), nobodys, kinds, words)
 
 
 def _clause(section: Reader) -> None:

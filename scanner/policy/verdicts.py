@@ -10,7 +10,7 @@ from datetime import datetime
 
 from scanner import identifiers
 from scanner.actions import Action, strictest
-from scanner.attribution import OWNER, Attribution, Tie
+from scanner.attribution import EVERYONE, OWNER, Attribution, Tie
 from scanner.consent import (
     ADDRESS,
     ALL_SCOPES,
@@ -79,6 +79,9 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
         for a in attribution.findings
         if not a.refs and policy.category(a.finding) in policy.personal
     ]
+    # The sender's own details identify them and whoever lives with them: a diagnosis beside
+    # them ("I live at ... with my husband, who has dementia") is someone's.
+    senders = [a.finding for a in attribution.findings if a.refs == {attribution.sender}]
     window = policy.together_within_chars
     counted = tuple(
         f
@@ -89,7 +92,7 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
             and o.segment == f.segment
             and policy.category(o) != policy.category(f)
             and max(o.start - f.end, f.start - o.end) <= window
-            for o in loose
+            for o in (*loose, *senders)
         )
     )
     return Item(attribution, tuple(unscannable), counted)
@@ -266,11 +269,17 @@ class _Recipient:
         notes = []
         for tie, these in tied.items():
             labels = list(dict.fromkeys(self.policy.label(f) for f in these))
+            verb = "is" if len(labels) == 1 else "are"
+            if tie.how == EVERYONE:
+                notes.append(
+                    f"; the {_both(labels)} {verb} tied to everyone its sentence names, which"
+                    " does not make clear whom it is about"
+                )
+                continue
             why = (
                 "whom the sentence says it is about" if tie.how == OWNER else "named nearest to it"
             )
             others = _either([f"ref {ref}" for ref in sorted(tie.others)])
-            verb = "is" if len(labels) == 1 else "are"
             notes.append(
                 f"; the {_both(labels)} {verb} tied to {whom}, {why},"
                 f" not to {others} named in the same sentence"
