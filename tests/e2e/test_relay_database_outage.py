@@ -12,7 +12,7 @@ from django.db import connection
 from tests.e2e.conftest import Relay, Sink, wait_for
 from tests.e2e.test_relay_delivery import ALICE, plain_message
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 # Each of the relay's threads and workers may find its connection broken once (that piece of
 # work fails as in any outage: the client is answered 451, a scan or delivery is retried).
