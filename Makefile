@@ -36,11 +36,13 @@ pytest: $(STAMP)
 
 # The database tests (marked django_db) again on PostgreSQL when CONFIDE_TEST_POSTGRES_URL
 # names one, e.g. postgres://postgres@127.0.0.1:5432/test: pytest-django creates and drops
-# test_<name> (test_test) beside that database, which it leaves alone.
+# test_<name> (test_test) beside that database, which it leaves alone. Of the end-to-end
+# tests, only those marked both_backends: the others do not depend on the database backend.
 pytest-postgres: $(STAMP)
 	@if [ -n "$$CONFIDE_TEST_POSTGRES_URL" ]; then \
 		echo "database tests on PostgreSQL"; \
-		DATABASE_URL="$$CONFIDE_TEST_POSTGRES_URL" $(BIN)/pytest -m django_db; \
+		DATABASE_URL="$$CONFIDE_TEST_POSTGRES_URL" \
+			$(BIN)/pytest -m "django_db and (not e2e or both_backends)"; \
 	else \
 		echo "CONFIDE_TEST_POSTGRES_URL is not set: database tests ran on SQLite only"; \
 	fi

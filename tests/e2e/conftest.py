@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
+import shutil
 import signal
 import smtplib
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -31,6 +34,16 @@ CONSENTED = "duty@leeds-asc.example"  # Leeds Adult Social Care: contact and hea
 NOT_CONSENTED = "advice@citizensadvice.example"  # consent for C-1001 does not cover health
 # Generous: the first message waits for a scanning worker to load the NER model.
 DELIVERY_TIMEOUT = 90.0
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by markers
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder ``e2e``: the PostgreSQL pass of ``make test`` runs
+    only those of them also marked ``both_backends``."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 def free_port() -> int:
@@ -88,6 +101,12 @@ class SinkHandler:
         )
         return "250 2.0.0 Ok: queued"
 
+    def forget(self) -> None:
+        """Back to a new handler's state: nothing recorded, every recipient taken at once."""
+        fresh = SinkHandler()
+        for each in dataclasses.fields(self):
+            setattr(self, each.name, getattr(fresh, each.name))
+
     def to(self, address: str) -> list[Received]:
         """Every message accepted for ``address``."""
         return [r for r in self.received if address in r.rcpt_tos]
@@ -110,14 +129,9 @@ class Sink:
             self._controller.stop()
             self._controller = None
 
-
-@pytest.fixture
-def sink() -> Iterator[Sink]:
-    """A running upstream sink."""
-    server = Sink()
-    server.start()
-    yield server
-    server.stop()
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
 
 
 class Relay:
@@ -129,8 +143,11 @@ class Relay:
         self.port = free_port()
         self.log = folder / "relay.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self.shared = False  # the relay of the shared_relay modules: no test may stop it
+        self._log_from = 0  # where the current test's part of the log begins
 
     def start(self, **extra_env: str) -> None:
+        self._refuse_if_shared("start")
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [str(CONFIDE), "relay", "--listen", f"127.0.0.1:{self.port}"],
@@ -153,6 +170,7 @@ class Relay:
 
     def kill(self) -> None:
         """``kill -9`` the relay and every process it started (its scanning workers)."""
+        self._refuse_if_shared("kill")
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
@@ -160,6 +178,7 @@ class Relay:
 
     def stop(self) -> None:
         """Kill whatever is left of this relay, workers included (found by their config)."""
+        self._refuse_if_shared("stop")
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
@@ -170,8 +189,22 @@ class Relay:
     def died(self) -> bool:
         return self.process is not None and self.process.poll() is not None
 
+    def _refuse_if_shared(self, what: str) -> None:
+        if self.shared:
+            pytest.fail(
+                f"a test may not {what} the shared relay: give it its own relay (make_relay), "
+                "or take its module out of shared_relay"
+            )
+
+    def begin_test(self) -> None:
+        """From now on ``log_text`` shows only what the relay logs for the current test."""
+        self._log_from = self.log.stat().st_size
+
     def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+        """What the relay logged (a shared relay: since the current test began)."""
+        with self.log.open("rb") as log:
+            log.seek(self._log_from)
+            return log.read().decode("utf-8", errors="replace")
 
     def client(self) -> smtplib.SMTP:
         return smtplib.SMTP("127.0.0.1", self.port, timeout=30)
@@ -220,28 +253,63 @@ def write_config(folder: Path, upstream_port: int, extra: str = "") -> Path:
     return path
 
 
+def _import_register(folder: Path, env: dict[str, str]) -> None:
+    """Import the example consent register into the database ``env`` names."""
+    register = EXAMPLES / "register"
+    imported = subprocess.run(
+        [str(CONFIDE), "consent", "import",
+         "--agencies", str(register / "agencies.csv"),
+         "--subjects", str(register / "subjects.csv"),
+         "--consents", str(register / "consents.csv")],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+
+
+def _relay_env(
+    folder: Path, database_url: str, upstream_port: int, extra: str = ""
+) -> dict[str, str]:
+    """The environment of a relay in ``folder``: its confide.toml and database."""
+    config = write_config(folder, upstream_port, extra)
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CONFIDE_CONFIG": str(config),
+        "CONFIDE_LOG_LEVEL": "INFO",
+    }
+
+
+def _on_sqlite() -> bool:
+    from django.db import connection
+
+    return connection.vendor != "postgresql"
+
+
+@pytest.fixture(scope="session")
+def registered_sqlite(initialised_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database made by `confide init` with the example register imported, once per
+    session, for the relays on SQLite to copy."""
+    folder = tmp_path_factory.mktemp("registered")
+    path = folder / "confide.sqlite3"
+    shutil.copy(initialised_sqlite, path)
+    _import_register(folder, _relay_env(folder, f"sqlite:///{path}", free_port()))
+    return path
+
+
 @pytest.fixture
-def make_relay(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Relay]]:
+def make_relay(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Relay]]:
     """Start a relay delivering to ``upstream_port``, with the example register imported."""
+    if _on_sqlite():
+        shutil.copy(request.getfixturevalue("registered_sqlite"), tmp_path / "confide.sqlite3")
+        database_url = f"sqlite:///{tmp_path / 'confide.sqlite3'}"
+    else:
+        database_url = request.getfixturevalue("database_url")
     started: list[Relay] = []
 
     def make(upstream_port: int, extra_config: str = "", **extra_env: str) -> Relay:
-        config = write_config(tmp_path, upstream_port, extra_config)
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "CONFIDE_CONFIG": str(config),
-            "CONFIDE_LOG_LEVEL": "INFO",
-        }
-        register = EXAMPLES / "register"
-        imported = subprocess.run(
-            [str(CONFIDE), "consent", "import",
-             "--agencies", str(register / "agencies.csv"),
-             "--subjects", str(register / "subjects.csv"),
-             "--consents", str(register / "consents.csv")],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        assert imported.returncode == 0, imported.stderr
+        env = _relay_env(tmp_path, database_url, upstream_port, extra_config)
+        if not _on_sqlite():  # the test database, emptied after each test
+            _import_register(tmp_path, env)
         relay = Relay(tmp_path, env)
         started.append(relay)
         relay.start(**extra_env)
@@ -252,7 +320,121 @@ def make_relay(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Rela
         relay.stop()
 
 
+def _busy(database: Path) -> bool:
+    """Whether a relay's SQLite database holds a message not yet scanned or a copy not yet
+    sent (read here: a subprocess with Django would take seconds)."""
+    from gateway.relay.models import Delivery, DeliveryState, Message, MessageState
+
+    query = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {model._meta.db_table}"  # noqa: S608  # names from the models
+        f" WHERE {model._meta.get_field('state').column} = ?)"
+        for model in (Message, Delivery)
+    )
+    with contextlib.closing(sqlite3.connect(database, timeout=30)) as connection:
+        (busy,) = connection.execute(
+            f"SELECT {query}", (MessageState.RECEIVED, DeliveryState.QUEUED)
+        ).fetchone()
+    return bool(busy)
+
+
+class SharedRelay:
+    """The relay that the tests of the ``shared_relay`` modules share, on a copy of the
+    registered database of its own: started when first taken, and again after a test left
+    it dead or still busy."""
+
+    def __init__(self, folders: pytest.TempPathFactory, template: Path, upstream_port: int):
+        self._folders = folders
+        self._template = template
+        self._upstream_port = upstream_port
+        self._relay: Relay | None = None
+
+    def take(self) -> Relay:
+        """The running relay, its log shown from here on (see ``Relay.begin_test``)."""
+        if self._relay is None or self._relay.died():
+            self.discard()
+            folder = self._folders.mktemp("shared-relay")
+            shutil.copy(self._template, folder / "confide.sqlite3")
+            env = _relay_env(folder, f"sqlite:///{folder / 'confide.sqlite3'}", self._upstream_port)
+            self._relay = Relay(folder, env)
+            self._relay.start()
+            self._relay.shared = True
+        self._relay.begin_test()
+        return self._relay
+
+    def give_back(self) -> None:
+        """Wait until the relay has finished what the test gave it (every message scanned,
+        every copy sent or failed), so that none of it reaches the next test's sink; fail,
+        and discard the relay, when it died or does not finish."""
+        relay = self._relay
+        assert relay is not None
+        try:
+            if relay.died():
+                pytest.fail(f"the shared relay died:\n{relay.log_text()[-2000:]}")
+            database = relay.folder / "confide.sqlite3"
+            wait_for(lambda: not _busy(database), what="the shared relay to finish its work")
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        if self._relay is not None:
+            self._relay.shared = False
+            self._relay.stop()
+            self._relay = None
+
+
+def _shares_a_relay(request: pytest.FixtureRequest) -> bool:
+    """Whether the test's module is marked ``shared_relay`` and the tests run on SQLite (on
+    PostgreSQL pytest-django empties the one test database after each test, under a relay
+    that would outlive the test: there each test starts its own)."""
+    return request.node.get_closest_marker("shared_relay") is not None and _on_sqlite()
+
+
+@pytest.fixture(scope="session")
+def shared_sink() -> Iterator[Sink]:
+    """The upstream sink of the ``shared_relay`` modules."""
+    server = Sink()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_relay(
+    shared_sink: Sink, registered_sqlite: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedRelay]:
+    """The relay the tests of the ``shared_relay`` modules share, delivering to their sink:
+    one relay, and one model loaded, for them all."""
+    shared = SharedRelay(tmp_path_factory, registered_sqlite, shared_sink.port)
+    yield shared
+    shared.discard()
+
+
 @pytest.fixture
-def relay(make_relay: Callable[..., Relay], sink: Sink) -> Relay:
-    """A relay delivering to the running sink."""
-    return make_relay(sink.port)
+def sink(request: pytest.FixtureRequest) -> Iterator[Sink]:
+    """A running upstream sink: in a module marked ``shared_relay`` (on SQLite), the shared
+    relay's, with nothing recorded yet; otherwise the test's own."""
+    if not _shares_a_relay(request):
+        server = Sink()
+        server.start()
+        yield server
+        server.stop()
+        return
+    shared: Sink = request.getfixturevalue("shared_sink")
+    shared.handler.forget()
+    yield shared
+    if not shared.running:  # the test stopped it
+        shared.start()
+
+
+@pytest.fixture
+def relay(request: pytest.FixtureRequest, sink: Sink) -> Iterator[Relay]:
+    """A relay delivering to the running sink: in a module marked ``shared_relay`` (on
+    SQLite), the shared one, which must be done with the test's messages before the next
+    test begins; otherwise the test's own."""
+    if not _shares_a_relay(request):
+        yield request.getfixturevalue("make_relay")(sink.port)
+        return
+    shared: SharedRelay = request.getfixturevalue("shared_relay")
+    yield shared.take()
+    shared.give_back()

@@ -27,7 +27,7 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.relay_database import accounts
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 MESSAGES = 200
 CLIENTS = 4  # SMTP clients sending at once

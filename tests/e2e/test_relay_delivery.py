@@ -14,7 +14,7 @@ from gateway.relay import crash_points
 from tests.e2e.conftest import SENDER, Relay, Sink, wait_for
 from tests.e2e.relay_database import store_in_spool
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 ALICE, BOB, CAROL = "alice@example.net", "bob@example.net", "carol@example.net"
 

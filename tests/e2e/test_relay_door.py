@@ -17,7 +17,7 @@ import pytest
 
 from tests.e2e.conftest import CONFIDE, SENDER, Relay, Sink, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.shared_relay]
 
 OUTSIDER = "someone@example.net"
 MESSAGE = (

@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.conftest import COLLEAGUE, INTERNAL, SENDER, Relay
 from tests.e2e.test_relay_door import reply
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.shared_relay]
 
 # Each looks internal by its domain, but asks the next server to pass the message on.
 ROUTED_RECIPIENTS = [

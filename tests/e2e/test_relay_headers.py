@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e.conftest import INTERNAL, SENDER, Relay, Sink, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.shared_relay]
 
 EXTERNAL = "friends@example.net"
 # Nothing personal, so the external recipient gets it released. The client ends the lines of

@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.conftest import CONSENTED, SENDER, Relay, Sink, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.shared_relay]
 
 OUTSIDER = "friends@example.net"
 MIB = 1024 * 1024

@@ -13,7 +13,7 @@ import pytest
 from tests.e2e.conftest import COLLEAGUE, NOT_CONSENTED, SENDER, Relay, Sink, wait_for
 from tests.scanner.images import logo
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.shared_relay]
 
 
 def _outlook_message() -> bytes:

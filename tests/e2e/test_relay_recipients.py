@@ -18,7 +18,7 @@ from tests.e2e.conftest import (
     wait_for,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.shared_relay]
 
 CARER_UPDATE = (EXAMPLES / "carer-update.eml").read_bytes().replace(b"\n", b"\r\n")
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import SENDER, Relay, Sink, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.shared_relay]
 
 STRANGER = "someone@elsewhere.example"  # no consent recorded for anyone
 # A person who is not in the example register: their data is redacted, not held.

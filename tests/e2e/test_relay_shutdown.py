@@ -13,7 +13,7 @@ import pytest
 from tests.e2e.conftest import Relay, Sink, wait_for
 from tests.e2e.test_relay_delivery import ALICE, plain_message, settle
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 # How long a stop may take (README: the relay exits within this after SIGTERM or SIGINT).
 STOP_SECONDS = 30.0
