@@ -108,9 +108,11 @@ def product(tmp_path: Path, sink: Sink) -> Iterator[Product]:
     made.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One chromium for the session (Debian's; Playwright downloads nothing)."""
+    """One chromium for this module (Debian's; Playwright downloads nothing). Not for the
+    session: Playwright's sync API keeps an event loop running in the main thread while it
+    is open, and every later test that calls ``asyncio.run`` would fail."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
