@@ -255,7 +255,7 @@ def _required(row: _Row, column: str, max_length: int) -> str:
     return value
 
 
-def _domain(value: str) -> str:
+def domain_of(value: str) -> str:
     """A domain in lower case without the "@"; "" if it is not one."""
     domain = value.strip().lower().removeprefix("@")
     return domain if _DOMAIN.match(domain) else ""
@@ -316,7 +316,7 @@ def _agency_rows(table: list[_Row]) -> list[_AgencyRow]:
         seen[name] = row.line
         domains = []
         for number, item in enumerate(_items(row["domains"]), start=1):
-            domain = _domain(item)
+            domain = domain_of(item)
             if not domain:
                 row.fail("domains", f"item {number} is not a domain (agency.example)")
             domains.append(domain)
@@ -579,7 +579,7 @@ def _recipient(row: _Row, agency_ids: dict[str, int]) -> dict[str, Any]:
     if not value:
         row.fail("recipient", "required: an agency's name, @domain or an email address")
     if value.startswith("@"):
-        domain = _domain(value)
+        domain = domain_of(value)
         if not domain:
             row.fail("recipient", "not a domain (@agency.example)")
         return {"domain": domain}
@@ -641,11 +641,20 @@ def _write_consents(rows: list[_ConsentRow]) -> Tally:
                     **row.fields,
                 )
             )
-        elif any(stored[name] != value for name, value in row.fields.items()):
-            changed.append((stored["id"], row.fields))
+            continue
+        fields = _keeping_withdrawal(row.fields, stored)
+        if any(stored[name] != value for name, value in fields.items()):
+            changed.append((stored["id"], fields))
     Consent.objects.bulk_create(new, batch_size=_BATCH)
     _update_rows(Consent, changed)
     return Tally(len(new), len(changed), len(rows) - len(new) - len(changed))
+
+
+def _keeping_withdrawal(fields: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """An import never undoes a withdrawal: one recorded on the review pages, which the
+    case-management export does not know of, stays (the earlier date, if both have one)."""
+    withdrawn = [at for at in (stored["withdrawn_at"], fields["withdrawn_at"]) if at]
+    return {**fields, "withdrawn_at": min(withdrawn)} if withdrawn else fields
 
 
 # --- queries in batches -------------------------------------------------------------------

@@ -170,6 +170,10 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Who recorded the withdrawal on the review pages, and what they were told (an import
+    # carries only the date).
+    withdrawn_by = models.CharField(max_length=RECORDED_BY_LENGTH, blank=True)
+    withdrawal_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ("subject", "recorded_at", "id")
@@ -211,6 +215,11 @@ class Consent(models.Model):
     @property
     def scope_set(self) -> frozenset[Scope]:
         return parse_scopes(self.scopes)
+
+    @property
+    def scopes_text(self) -> str:
+        """The scope words as a page shows them: "contact, health"."""
+        return self.scopes.replace(",", ", ")
 
 
 def join_scopes(scopes: Iterable[Scope]) -> str:
