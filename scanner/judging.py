@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from scanner.attribution import Sender, attribute
+from scanner.attribution import Attribution, Sender, attribute
 from scanner.consent import ConsentBook
 from scanner.detect.known_subjects import SubjectMatcher
 from scanner.policy.policy_file import Policy
@@ -52,10 +52,27 @@ def judge(
     at: datetime,
 ) -> dict[str, Verdict]:
     """A verdict for each recipient address, in the order given."""
+    attribution = attribution_of(result, sender=sender, policy=policy, matcher=matcher)
+    return judge_attributed(
+        result,
+        attribution,
+        recipients,
+        policy=policy,
+        book=book,
+        organisation=organisation,
+        at=at,
+    )
+
+
+def attribution_of(
+    result: ScanResult, *, sender: Sender, policy: Policy, matcher: SubjectMatcher
+) -> Attribution:
+    """Whose each finding is: the first half of ``judge``, kept by a caller that records it
+    (the relay keeps it for the manager who reviews a held message)."""
     extraction = result.extraction
     display_names = [s.text for s in extraction.segments if s.location == "from"]
     sender = Sender(sender.address, (*sender.names, *display_names))
-    attribution = attribute(
+    return attribute(
         extraction,
         result.findings,
         matcher,
@@ -64,7 +81,20 @@ def judge(
         window=policy.together_within_chars,
         owners=result.owners,
     )
-    item = prepare(policy, attribution, extraction.unscannable)
+
+
+def judge_attributed(
+    result: ScanResult,
+    attribution: Attribution,
+    recipients: Iterable[str],
+    *,
+    policy: Policy,
+    book: ConsentBook,
+    organisation: Organisation,
+    at: datetime,
+) -> dict[str, Verdict]:
+    """The second half of ``judge``: a verdict for each recipient, given the attribution."""
+    item = prepare(policy, attribution, result.extraction.unscannable)
     return {
         address: verdict_for(
             policy,

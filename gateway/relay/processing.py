@@ -20,12 +20,12 @@ from gateway.relay import spool
 from gateway.relay.delivery import Outbound
 from gateway.relay.hold_notices import notices
 from gateway.relay.pipeline import Pipeline
-from gateway.relay.recording import NotOurs, outcomes, record, stamped
+from gateway.relay.recording import KeptScan, NotOurs, outcomes, record, stamped
 from gateway.review.scan_record import scan_record
 from scanner.actions import Action
 from scanner.attribution import Sender
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
-from scanner.judging import judge
+from scanner.judging import attribution_of, judge, judge_attributed
 from scanner.outcome import plan
 from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
@@ -58,10 +58,25 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
         return _held_as_it_is(pipeline, message)
     raw = message.content
     result = _scan(pipeline, message, raw)
+    attribution = attribution_of(
+        result,
+        sender=Sender(message.mail_from),
+        policy=pipeline.policy,
+        matcher=pipeline.matchers.get(pipeline.book),
+    )
+    verdicts = judge_attributed(
+        result,
+        attribution,
+        message.recipients,
+        policy=pipeline.policy,
+        book=pipeline.book,
+        organisation=pipeline.organisation,
+        at=now,
+    )
     planned = plan(
         raw,
         result,
-        _judge(pipeline, message, result, message.recipients, now),
+        verdicts,
         policy=pipeline.policy,
         operator=pipeline.operators.of,
         transforms=pipeline.transforms,
@@ -73,7 +88,10 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
     recorded = outcomes(message.id, planned.verdicts)
     held = [o for o in recorded if o.action == Action.HOLD]
     copies += notices(pipeline, message, raw, held)
-    kept = pipeline.sealer.seal(scan_record(result)) if held else None
+    kept = None
+    if held:
+        about = sorted({ref for a in attribution.findings for ref in a.refs})
+        kept = KeptScan(pipeline.sealer.seal(scan_record(result, attribution)), about)
     outbound = record(pipeline.node, message.id, recorded, copies, kept)
     log.info(  # ids, counts and rule names only: never an address or content
         "processed id=%s bytes=%d recipients=%s rules=%s findings=%s seconds=%.2f",

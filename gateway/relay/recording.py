@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import transaction
 
+from gateway.register.models import Subject
 from gateway.relay.delivery import DELIVERY_LEASE, Outbound
 from gateway.relay.models import Copy, Delivery, Message, MessageState, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
@@ -22,6 +24,15 @@ from scanner.policy.verdicts import Verdict
 from scanner.transform import confide_headers, received_field, with_headers
 
 type Copies = list[tuple[Copy, bytes, list[str]]]  # each copy, its content and its recipients
+
+
+@dataclass(frozen=True)
+class KeptScan:
+    """A held message's scan record, sealed, and the register refs of the subjects it is
+    about (listed unsealed, so that a subject's page finds the held items about them)."""
+
+    sealed: bytes
+    subject_refs: Sequence[str] = ()
 
 
 class NotOurs(Exception):
@@ -79,12 +90,12 @@ def record(
     message_id: uuid.UUID,
     outcomes: list[Outcome],
     copies: Copies,
-    scan_record: bytes | None = None,
+    scan_record: KeptScan | None = None,
 ) -> list[Outbound]:
     """Record the outcomes and copies, and mark the message processed, if it is still
     ``node``'s; the deliveries are created claimed by ``node``, which sends them next. Each
     verdict goes into the audit trail; ``scan_record`` (sealed, see ``ScanRecord``) is kept
-    for the manager who reviews a held message.
+    for the manager who reviews a held message, linked to the subjects it is about.
 
     Raises ``NotOurs`` when it is not.
     """
@@ -97,7 +108,8 @@ def record(
             raise NotOurs(str(message_id))
         Outcome.objects.bulk_create(outcomes)
         if scan_record is not None:
-            ScanRecord.objects.create(message_id=message_id, sealed=scan_record)
+            kept = ScanRecord.objects.create(message_id=message_id, sealed=scan_record.sealed)
+            kept.subjects.set(Subject.objects.filter(ref__in=scan_record.subject_refs))
         audit.append(verdict_events(message_id, outcomes))
         saved = Copy.objects.bulk_create(copy for copy, _, _ in copies)
         outbound = [

@@ -14,10 +14,13 @@ from gateway.relay.models import Message, Outcome
 class ScanRecord(models.Model):
     """What the scanner read in a message that was held, and where it found what: JSON of
     ``{"segments": [{"location", "text", "findings": [{"type", "start", "end"}]}],
-    "unscannable": [...]}``, sealed like the message itself (``gateway.sealing``)."""
+    "unscannable": [...]}``, sealed like the message itself (``gateway.sealing``). ``subjects``
+    are the register's subjects a finding was tied to, for the subject's page; records kept
+    before they were listed have none."""
 
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="scan_record")
     sealed = models.BinaryField()
+    subjects = models.ManyToManyField(Subject, related_name="scan_records", blank=True)
 
 
 class LawfulReason(models.TextChoices):

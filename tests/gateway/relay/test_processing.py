@@ -8,11 +8,14 @@ from email.parser import BytesParser
 import pytest
 
 import scanner.outcome
+from gateway.register.models import Subject, SubjectName
 from gateway.relay import processing, spool
 from gateway.relay.delivery import Outbound
 from gateway.relay.hold_notices import NOTICE_NOT_BUILT, REASON_FOR_OUTSIDERS
 from gateway.relay.models import Delivery, Message, MessageState, Outcome
 from gateway.relay.pipeline import Pipeline
+from gateway.review.models import ScanRecord
+from gateway.review.scan_record import read_scan_record
 from scanner.outcome import REDACTION_CHECK
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
@@ -115,6 +118,7 @@ def test_a_message_that_fails_on_every_try_ends_held(
         raise RuntimeError("a fault in the policy engine")
 
     monkeypatch.setattr(processing, "judge", judge_fails)
+    monkeypatch.setattr(processing, "judge_attributed", judge_fails)
     received = _received(pipeline)
     tries = 1
     while True:
@@ -287,3 +291,27 @@ def test_a_notice_to_a_sender_outside_the_organisation_says_nothing_of_the_messa
     assert REASON_FOR_OUTSIDERS in " ".join(text.split())
     for disclosed in ("Chidi", "2997", "protection", "safeguarding", "NHS"):
         assert disclosed not in text
+
+
+def test_a_held_message_keeps_whose_each_finding_is(pipeline: Pipeline):
+    """The scan record of a held message ties the NHS number to the carer it belongs to, and
+    lists her, so that her file finds the item and the manager's page links to her."""
+    amina = Subject.objects.create(
+        ref="C-1001", kind="carer", display_name="Amina Begum", nhs_number="9434765919"
+    )
+    SubjectName.objects.create(subject=amina, position=0, name="Amina Begum")
+    content = (
+        b"From: Priya <priya.sharma@riverside-carers.example.org>\r\n"
+        b"To: advice@citizensadvice.example\r\nSubject: referral\r\n\r\n"
+        b"Amina Begum's NHS number is 943 476 5919.\r\n"
+    )
+    message = {**MESSAGE, "recipients": ["advice@citizensadvice.example"], "content": content}
+    stored = spool.store(pipeline.sealer, **message, node=pipeline.node)
+    received = spool.Received(stored.id, message["mail_from"], message["recipients"], content, 1)
+    processing.process(pipeline, received)
+    assert Outcome.objects.get(message_id=stored.id).action == "hold"
+    kept = ScanRecord.objects.get(message_id=stored.id)
+    assert list(kept.subjects.all()) == [amina]
+    read = read_scan_record(pipeline.sealer.unseal(bytes(kept.sealed)))
+    nhs = [span for s in read.segments for span in s.findings if span.type == "UK_NHS"]
+    assert [span.subjects for span in nhs] == [("C-1001",)]
