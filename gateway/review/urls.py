@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gateway.review import views
+from gateway.review import register_views, views
 
 app_name = "review"
 
@@ -10,4 +10,17 @@ urlpatterns = [
     path("held/recipient/<int:outcome_id>/<str:action>/", views.act, name="act"),
     path("logbook/", views.logbook_page, name="logbook"),
     path("audit/", views.audit_page, name="audit"),
+    path("register/", register_views.subjects_page, name="subjects"),
+    path("register/new/", register_views.subject_new, name="subject_new"),
+    path("register/<int:subject_id>/", register_views.subject_page, name="subject"),
+    path("register/<int:subject_id>/edit/", register_views.subject_edit, name="subject_edit"),
+    path("register/<int:subject_id>/consent/", register_views.consent_new, name="consent_new"),
+    path("register/consent/<int:consent_id>/", register_views.consent_edit, name="consent_edit"),
+    path(
+        "register/consent/<int:consent_id>/withdraw/",
+        register_views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("register/agencies/", register_views.agencies_page, name="agencies"),
+    path("register/upload/", register_views.register_upload, name="register_upload"),
 ]
