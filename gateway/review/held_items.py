@@ -1,5 +1,6 @@
 """Reading held items for the pages: the queue a user may see, with its filters, and one
-message as a manager reviews it (headers, text with findings, HTML, attachments, verdicts)."""
+message as a manager reviews it (headers, text with findings, HTML, attachments, verdicts),
+with what goes beyond the consent of a recipient a subject consented to (need to know)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from gateway.config import load_settings
+from gateway.consent_book import DjangoConsentBook
 from gateway.relay.models import Message, Outcome, ReviewState
 from gateway.review import decisions
 from gateway.review.models import ScanRecord
 from gateway.review.roles import is_manager, own_addresses
 from gateway.review.scan_record import ReadMessage, read_scan_record
+from scanner.consent import ADDRESS, ALL_SCOPES, ConsentRecord
+from scanner.policy.policy_file import load_policy
 
 # The header fields shown on an item's page, in this order.
 SHOWN_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
@@ -167,3 +172,59 @@ def _attachments(parsed: EmailMessage, read: ReadMessage | None) -> list[Attachm
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class BeyondConsent:
+    """For one subject who consented to share with a recipient: whom the consents name,
+    the scopes they allow, and the kinds of data found about the subject that they do not
+    cover (empty: all of it is within the consent)."""
+
+    ref: str
+    consented_to: tuple[str, ...]
+    scopes: tuple[str, ...]
+    beyond: tuple[str, ...]
+
+
+def need_to_know(
+    read: ReadMessage, recipients: list[str], at: datetime
+) -> dict[str, list[BeyondConsent]]:
+    """For each recipient, each subject of the message with a consent in force covering that
+    recipient, and what of the subject's data found in the message the consent does not
+    cover, by the policy's scopes (rules/default.yaml ``scopes``)."""
+    policy = load_policy(load_settings().organisation.policy)
+    book = DjangoConsentBook()
+    about: dict[str, list[Any]] = {}
+    for index, segment in enumerate(read.segments):
+        for span in segment.findings:
+            for ref in span.subjects:
+                about.setdefault(ref, []).append(span.as_finding(index))
+    found: dict[str, list[BeyondConsent]] = {}
+    for recipient in recipients:
+        for ref, findings in sorted(about.items()):
+            covering = book.consents(ref, recipient, at).covering
+            if not covering:
+                continue
+            scopes = frozenset().union(*(record.scopes for record in covering))
+            beyond = [
+                policy.label(f)
+                for f in findings
+                if ALL_SCOPES not in scopes and policy.scope(f) not in scopes
+            ]
+            found.setdefault(recipient, []).append(
+                BeyondConsent(
+                    ref=ref,
+                    consented_to=tuple(_named(record) for record in covering),
+                    scopes=tuple(sorted(scopes)),
+                    beyond=tuple(dict.fromkeys(beyond)),
+                )
+            )
+    return found
+
+
+def _named(record: ConsentRecord) -> str:
+    """Whom a consent names, as a page may show it: an agency, a domain, or "this address"
+    (another address would be personal data)."""
+    if record.agency or record.to.startswith("@"):
+        return record.to
+    return "this address" if record.covers_by == ADDRESS else "an address at this domain"

@@ -25,8 +25,9 @@ from django.views.decorators.http import require_GET, require_POST
 from gateway.config import load_settings
 from gateway.relay.models import Outcome, ReviewState
 from gateway.review import decisions, forms
-from gateway.review.held_items import QueueFilter, held_message, queue
+from gateway.review.held_items import QueueFilter, held_message, need_to_know, queue
 from gateway.review.models import AuditEntry, LogbookEntry
+from gateway.review.participant_file import subject_ids
 from gateway.review.roles import is_manager
 from gateway.review.scan_record import highlighted
 
@@ -112,8 +113,24 @@ def _item(
         }
         for outcome in item.outcomes
     ]
+    now = timezone.now()
+    ids: dict[str, int] = {}
+    if manager and item.read:  # the register is the manager's to read
+        ids = subject_ids(item.read.subjects)
+        beyond = need_to_know(item.read, [o.recipient for o in item.outcomes], now)
+        for recipient in recipients:
+            recipient["beyond"] = [
+                (found, ids.get(found.ref))
+                for found in beyond.get(recipient["outcome"].recipient, [])  # type: ignore[attr-defined]
+            ]
     segments = [
-        {"segment": segment, "runs": highlighted(segment)}
+        {
+            "segment": segment,
+            "runs": [
+                (text, span, [(ref, ids.get(ref)) for ref in span.subjects] if span else [])
+                for text, span in highlighted(segment)
+            ],
+        }
         for segment in (item.read.segments if item.read else ())
     ]
     return render(
@@ -124,7 +141,7 @@ def _item(
             "recipients": recipients,
             "segments": segments,
             "manager": manager,
-            "now": timezone.now(),
+            "now": now,
         },
         status=status,
     )
