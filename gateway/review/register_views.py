@@ -126,6 +126,7 @@ def consent_new(request: HttpRequest, subject_id: int) -> HttpResponse:
         title=f"Record a consent for {subject.ref}",
         button="Record the consent",
         subject=subject,
+        intro="The agencies offered are those on the Agencies page; add one there first.",
     )
 
 
