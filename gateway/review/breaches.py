@@ -59,7 +59,9 @@ def emergency_release(
     manager's review and queue a notice to every manager with an email address; returns the
     entry and how many managers are told (0: none has an address)."""
     if not immediate_danger:
-        raise DecisionRefused("an emergency release needs you to state that there is immediate danger")
+        raise DecisionRefused(
+            "an emergency release needs you to state that there is immediate danger"
+        )
     if not note.strip():
         raise DecisionRefused("an emergency release needs a note saying what the danger is")
     with transaction.atomic():

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gateway.config import load_settings
-from gateway.review import breaches, forms, logbook
+from gateway.review import breaches, decisions, forms, logbook
 from gateway.review.models import LawfulReason
 from gateway.review.roles import is_manager
 from gateway.review.views import manager_required
@@ -49,7 +49,7 @@ def emergency_page(request: HttpRequest, outcome_id: int) -> HttpResponse:
         )
     except breaches.NotTheirs as exc:
         raise Http404("no such held recipient among the messages you sent") from exc
-    except breaches.DecisionRefused as exc:
+    except decisions.DecisionRefused as exc:
         messages.error(request, f"Not released: {exc}.")
     else:
         messages.success(
@@ -146,7 +146,7 @@ def review_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
             person_told=data["person_told"],
             why_not_told=data["why_not_told"],
         )
-    except breaches.DecisionRefused as exc:
+    except decisions.DecisionRefused as exc:
         messages.error(request, f"Not recorded: {exc}.")
     else:
         messages.success(request, "Review recorded.")
@@ -161,11 +161,12 @@ def breach_page(request: HttpRequest) -> HttpResponse:
     form = forms.BreachForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
+        reason = data["lawful_reason"]
         try:
             entry = breaches.record_breach(
                 user=request.user,
                 happened_at=data["happened_at"],
-                lawful_reason=LawfulReason(data["lawful_reason"]) if data["lawful_reason"] else None,
+                lawful_reason=LawfulReason(reason) if reason else None,
                 who_decided=data["who_decided"],
                 note=data["note"],
                 subjects=data["subjects"],
@@ -173,7 +174,7 @@ def breach_page(request: HttpRequest) -> HttpResponse:
                 why_not_told=data["why_not_told"],
                 reference=data["reference"],
             )
-        except breaches.DecisionRefused as exc:
+        except decisions.DecisionRefused as exc:
             form.add_error(None, f"Not recorded: {exc}.")
         else:
             messages.success(request, f"Breach recorded as logbook entry {entry.id}.")

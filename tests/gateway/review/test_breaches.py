@@ -134,9 +134,7 @@ def test_an_emergency_release_of_a_decided_recipient_is_refused(users: Users, he
     assert Delivery.objects.filter(copy__kind=CopyKind.BANNER).count() == 1
 
 
-def test_with_no_manager_to_email_the_release_still_goes_and_says_so(
-    users: Users, held: Message
-):
+def test_with_no_manager_to_email_the_release_still_goes_and_says_so(users: Users, held: Message):
     """In immediate danger the release does not wait for an address: it goes, flagged, and
     the count of managers told is 0."""
     User.objects.filter(id=users.manager.id).update(email="")
