@@ -35,8 +35,6 @@ def emergency_release_notice(
     """A notice to ``manager`` that ``released_by`` released their own held message to
     ``recipient`` stating immediate danger, and that logbook entry ``entry_id`` waits for a
     manager's review at ``where`` (a link, or where to find it in the review pages)."""
-    if not manager.strip("<> "):
-        raise ValueError("a manager's notice needs the manager's address")
     notice = EmailMessage(policy=NOTICE_POLICY)
     notice["From"] = Address(display_name=organisation or "confide", addr_spec=from_address)
     notice["To"] = manager
