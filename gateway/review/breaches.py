@@ -13,6 +13,7 @@ and commands call these functions and never touch the tables themselves.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,8 @@ from gateway.review.emergency_notice import emergency_release_notice
 from gateway.review.held_items import visible_outcomes
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind, ReviewOutcome
 from gateway.review.roles import MANAGER, STAFF, is_manager
+
+log = logging.getLogger("confide.review")
 
 # What the released recipient's decision note starts with, so its page says how it went out.
 EMERGENCY_NOTE = "Emergency release by its sender, stating immediate danger"
@@ -94,6 +97,11 @@ def emergency_release(
             rules=list(outcome.rules),
             managers_told=told,
         )
+    log.log(
+        logging.WARNING if told == 0 else logging.INFO,
+        "emergency release: logbook entry=%s outcome=%s message=%s managers told=%d",
+        entry.id, outcome.id, outcome.message_id, told,
+    )  # fmt: skip
     return entry, told
 
 

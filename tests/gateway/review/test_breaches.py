@@ -134,12 +134,18 @@ def test_an_emergency_release_of_a_decided_recipient_is_refused(users: Users, he
     assert Delivery.objects.filter(copy__kind=CopyKind.BANNER).count() == 1
 
 
-def test_with_no_manager_to_email_the_release_still_goes_and_says_so(users: Users, held: Message):
-    """In immediate danger the release does not wait for an address: it goes, flagged, and
-    the count of managers told is 0."""
+def test_with_no_manager_to_email_the_release_still_goes_and_says_so(
+    users: Users, held: Message, caplog: pytest.LogCaptureFixture
+):
+    """In immediate danger the release does not wait for an address: it goes, flagged, the
+    count of managers told is 0, and a warning names the entry (not the people)."""
     User.objects.filter(id=users.manager.id).update(email="")
     entry, told = _emergency(users, held)
     assert told == 0
+    (warning,) = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert f"entry={entry.id} " in warning.getMessage()
+    assert "managers told=0" in warning.getMessage()
+    assert "priya" not in warning.getMessage()
     assert LogbookEntry.objects.get(id=entry.id).flagged_for_review
     assert not Delivery.objects.filter(copy__kind=CopyKind.NOTICE).exists()
 
