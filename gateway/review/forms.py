@@ -1,4 +1,6 @@
-"""The forms of the review pages: the queue's filters and the four per-recipient actions."""
+"""The forms of the review pages: the queue's filters, the four per-recipient actions, and
+the logbook's: its filters, staff's emergency release, a manager's review of one, and a
+breach recorded by a manager."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from django import forms
 from gateway.register.models import Agency, ConsentMethod, Subject
 from gateway.relay.models import ReviewState
 from gateway.review import decisions
-from gateway.review.models import LawfulReason
+from gateway.review.models import LawfulReason, LogbookKind, ReviewOutcome
 
 STATES = [("", "any"), *(c for c in ReviewState.choices if c[0] != ReviewState.NOT_HELD)]
 
@@ -115,3 +117,68 @@ class ConsentAndReleaseForm(forms.Form):
         if cleaned.get("method") == ConsentMethod.ORAL and not cleaned.get("evidence", "").strip():
             self.add_error("evidence", "oral consent needs an evidence note")
         return cleaned
+
+
+class LogbookFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "any"), *LogbookKind.choices], required=False)
+    awaiting_review = forms.BooleanField(required=False, label="Only those awaiting review")
+
+
+class EmergencyReleaseForm(forms.Form):
+    immediate_danger = forms.BooleanField(
+        label="There is immediate danger to someone, and this cannot wait for a manager",
+        error_messages={"required": "an emergency release needs immediate danger"},
+    )
+    note = _note("What the danger is, and why it cannot wait")
+
+
+class _PersonToldForm(forms.Form):
+    """Whether the person was told, and if not why not (the logbook records both)."""
+
+    person_told = forms.BooleanField(required=False, label="The person has been told")
+    why_not_told = forms.CharField(
+        required=False,
+        label="If not, why not",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("person_told") and not (cleaned.get("why_not_told") or "").strip():
+            self.add_error("why_not_told", "say why the person was not told")
+        return cleaned
+
+
+class ReviewEmergencyForm(_PersonToldForm):
+    finding = forms.ChoiceField(
+        choices=[c for c in ReviewOutcome.choices if c[0] != ReviewOutcome.NOT_REVIEWED],
+        widget=forms.RadioSelect,
+        label="The release was",
+    )
+    subjects = SubjectRefsField(label="Subjects concerned (register refs, e.g. C-1001)")
+    note = _note("Note (why)")
+    field_order = ("finding", "subjects", "person_told", "why_not_told", "note")
+
+
+class BreachForm(_PersonToldForm):
+    happened_at = forms.DateTimeField(
+        label="When it happened", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    lawful_reason = forms.ChoiceField(
+        choices=[("", "none: there was no lawful reason"), *LawfulReason.choices],
+        required=False,
+        label="Lawful reason",
+    )
+    who_decided = forms.CharField(label="Who decided to disclose it", max_length=200)
+    subjects = SubjectRefsField(label="Subjects concerned (register refs, e.g. C-1001)")
+    reference = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Where it happened (an email, a phone call; a confide reference if there is one)",
+    )
+    note = _note("What was disclosed, to whom, and what was done about it")
+    field_order = (
+        "happened_at", "lawful_reason", "who_decided", "subjects", "reference",
+        "person_told", "why_not_told", "note",
+    )  # fmt: skip

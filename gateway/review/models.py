@@ -36,27 +36,61 @@ class LawfulReason(models.TextChoices):
 
 class LogbookKind(models.TextChoices):
     EXCEPTION = "exception", "released without consent as an exception"
+    EMERGENCY = "emergency", "released by its sender in an emergency (immediate danger)"
+    BREACH = "breach", "a breach of confidentiality, recorded by a manager"
+
+
+class ReviewOutcome(models.TextChoices):
+    """What a manager found when they reviewed an entry flagged for review (an emergency
+    release by staff)."""
+
+    NOT_REVIEWED = "", "not reviewed"
+    JUSTIFIED = "justified", "confirmed: justified"
+    BREACH = "breach", "recorded as a breach"
 
 
 class LogbookEntry(models.Model):
-    """A breach of confidentiality decided by a manager, as the policy asks it be recorded:
-    the lawful reason, who decided and when, whether the person was told and why not."""
+    """A breach of confidentiality, as the policy asks it be recorded: the lawful reason (if
+    any), who decided and when, whether the person was told and why not, the subjects it
+    concerns. An exception release is decided by a manager; an emergency release by its
+    sender, flagged for a manager's review until one confirms it or records it as a breach;
+    a breach found later is recorded by a manager, about an item or not."""
 
     kind = models.CharField(max_length=16, choices=LogbookKind.choices)
-    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="logbook")
+    # The held recipient released; None for a breach that did not pass through confide.
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.PROTECT, related_name="logbook", null=True, blank=True
+    )
+    # Where a breach with no held item happened ("a phone call to the school, 3 March").
+    reference = models.CharField(max_length=200, blank=True)
     subjects = models.ManyToManyField(Subject, related_name="logbook", blank=True)
-    lawful_reason = models.CharField(max_length=16, choices=LawfulReason.choices)
+    # "" for a breach that had no lawful reason.
+    lawful_reason = models.CharField(max_length=16, choices=LawfulReason.choices, blank=True)
     note = models.TextField()
-    person_told = models.BooleanField()
+    # None until someone records it (an emergency release, before a manager's review).
+    person_told = models.BooleanField(null=True)
     why_not_told = models.TextField(blank=True)
+    # The user who decided in confide, or the manager who recorded a breach.
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Who took the decision, when it was taken outside confide (a breach found later).
+    who_decided = models.CharField(max_length=200, blank=True)
     decided_at = models.DateTimeField(default=timezone.now)
+    flagged_for_review = models.BooleanField(default=False)
+    review_outcome = models.CharField(
+        max_length=16, choices=ReviewOutcome.choices, default=ReviewOutcome.NOT_REVIEWED, blank=True
+    )
+    review_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    reviewed_at = models.DateTimeField(null=True)
 
     class Meta:
-        ordering = ("-decided_at", "-id")
+        ordering = ("-flagged_for_review", "-decided_at", "-id")
         verbose_name_plural = "logbook entries"
+        indexes = (models.Index(fields=["flagged_for_review", "decided_at"]),)
 
 
 class AuditEntry(models.Model):

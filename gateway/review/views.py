@@ -26,7 +26,7 @@ from gateway.config import load_settings
 from gateway.relay.models import Outcome, ReviewState
 from gateway.review import decisions, forms
 from gateway.review.held_items import QueueFilter, held_message, need_to_know, queue
-from gateway.review.models import AuditEntry, LogbookEntry
+from gateway.review.models import AuditEntry
 from gateway.review.participant_file import subject_ids
 from gateway.review.roles import is_manager
 from gateway.review.scan_record import highlighted
@@ -204,17 +204,6 @@ def act(request: HttpRequest, outcome_id: int, action: str) -> HttpResponse:
     else:
         messages.success(request, f"Recipient {outcome.id}: {done}.")
     return redirect("review:item", message_id=outcome.message_id)
-
-
-@require_GET
-@never_cache
-@manager_required
-def logbook_page(request: HttpRequest) -> HttpResponse:
-    entries = LogbookEntry.objects.select_related("outcome", "decided_by").prefetch_related(
-        "subjects"
-    )
-    page = Paginator(entries, load_settings().review.page_size).get_page(request.GET.get("page"))
-    return render(request, "review/logbook.html", {"page": page})
 
 
 @require_GET

@@ -1,8 +1,10 @@
 """The review pages in a real browser (Debian's chromium, driven by Playwright), served by
 `confide run` beside a real relay and an upstream sink: a held message is released with
-recorded oral consent and reaches the sink marked CONFIDENTIAL; staff see only their own
-item and no release button; a forged POST is refused. Screenshots are saved in the test's
-temporary folder."""
+recorded oral consent and reaches the sink marked CONFIDENTIAL; another is released as an
+exception and the logbook shows it; staff see only their own item and no release button, and
+make an emergency release that reaches the sink marked CONFIDENTIAL while every manager is
+emailed; forged POSTs are refused. Screenshots (the queue, a held item, the logbook, the
+emergency release) are saved in the test's temporary folder (pytest's ``tmp_path``)."""
 
 from __future__ import annotations
 
@@ -14,13 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import (
     CONFIDE,
     EXAMPLES,
     NOT_CONSENTED,
     SENDER,
+    Received,
     Sink,
     free_port,
     wait_for,
@@ -29,6 +32,7 @@ from tests.e2e.conftest import (
 
 CHROMIUM = Path("/usr/bin/chromium")
 OTHER_SENDER = "sam.jones@riverside-carers.example.org"
+MANAGER_EMAIL = "jo.manager@riverside-carers.example.org"
 PASSWORD = "a long review password 42"  # noqa: S105 - a test account's
 
 
@@ -101,7 +105,9 @@ def product(tmp_path: Path, sink: Sink) -> Iterator[Product]:
         "consent", "import", "--agencies", str(register / "agencies.csv"),
         "--subjects", str(register / "subjects.csv"), "--consents", str(register / "consents.csv"),
     )  # fmt: skip
-    made.confide("webuser", "jo", "--role", "manager", stdin=PASSWORD + "\n")
+    made.confide(
+        "webuser", "jo", "--role", "manager", "--email", MANAGER_EMAIL, stdin=PASSWORD + "\n"
+    )
     made.confide("webuser", "priya", "--role", "staff", "--email", SENDER, stdin=PASSWORD + "\n")
     made.start()
     yield made
@@ -132,48 +138,58 @@ def _sign_in(browser: Browser, product: Product, username: str) -> Page:
     return page
 
 
-def test_a_manager_records_oral_consent_and_releases_and_staff_see_only_their_own(
+def _subjects(received: list[Received]) -> list[str]:
+    return [
+        line.decode()
+        for message in received
+        for line in message.content.splitlines()
+        if line.startswith(b"Subject: ")
+    ]
+
+
+def test_managers_release_and_log_and_staff_release_their_own_in_an_emergency(
     product: Product, sink: Sink, browser: Browser, tmp_path: Path
 ):
-    """Held for want of consent; the manager records oral consent and releases; the sink
-    gets the CONFIDENTIAL copy; staff see their own held item only, with no release
-    button; a POST without the CSRF token is refused."""
+    """Held for want of consent: the manager records oral consent and releases one, and
+    releases another as an exception, which the logbook shows; the staff member sees their
+    own held item only, with no release button, and makes an emergency release: the sink gets
+    each copy marked CONFIDENTIAL and the manager's notice; POSTs without the CSRF token are
+    refused."""
     import smtplib
 
     with smtplib.SMTP("127.0.0.1", product.smtp_port, timeout=30) as client:
         client.sendmail(SENDER, [NOT_CONSENTED], _message(SENDER, "Referral for Mrs Okafor"))
         client.sendmail(OTHER_SENDER, [NOT_CONSENTED], _message(OTHER_SENDER, "Sam's referral"))
+        client.sendmail(SENDER, [NOT_CONSENTED], _message(SENDER, "Urgent: Mrs Okafor"))
 
     manager = _sign_in(browser, product, "jo")
     rows = manager.locator("tbody tr")
 
-    def both_held() -> bool:
+    def all_held() -> bool:
         manager.reload()
-        return bool(rows.count() == 2 and "Nothing here" not in rows.first.inner_text())
+        return bool(rows.count() == 3 and "Nothing here" not in rows.first.inner_text())
 
-    wait_for(both_held, what="both messages to be held")
+    wait_for(all_held, what="the three messages to be held")
     manager.screenshot(path=tmp_path / "queue.png", full_page=True)
 
-    manager.get_by_role("row").filter(has_text=SENDER).get_by_role("link").click()
+    manager.get_by_role("row").filter(has_text=SENDER).first.get_by_role("link").click()
     assert manager.locator("mark[title='UK_NHS']").count() == 1
     manager.screenshot(path=tmp_path / "held-item.png", full_page=True)
     item_url = manager.url
 
     # A forged POST, with the manager's own session but no CSRF token, is refused.
-    form_action = manager.locator("form[action*='/release/']").get_attribute("action") or ""
-    outcome = re.search(r"/recipient/(\d+)/", form_action)
-    assert outcome is not None
+    outcome = _outcome_id(manager, "release")
     forged = manager.request.post(
-        product.url(form_action), form={f"release-{outcome[1]}-note": "forged"}
+        product.url(f"/held/recipient/{outcome}/release/"), form={f"release-{outcome}-note": "x"}
     )
     assert forged.status == 403
 
     manager.get_by_text("Record consent and release", exact=True).first.click()
-    prefix = f"#id_consent-{outcome[1]}"
+    prefix = f"#id_consent-{outcome}"
     manager.fill(f"{prefix}-subject", "C-1001")
     manager.select_option(f"{prefix}-agency", label="Citizens Advice Example")
-    manager.check(f"input[name='consent-{outcome[1]}-method'][value='oral']")
-    manager.check(f"input[name='consent-{outcome[1]}-scopes'][value='health']")
+    manager.check(f"input[name='consent-{outcome}-method'][value='oral']")
+    manager.check(f"input[name='consent-{outcome}-scopes'][value='health']")
     manager.fill(f"{prefix}-evidence", "Amina agreed by phone with Jo today")
     manager.fill(f"{prefix}-note", "Oral consent to share her health needs")
     manager.get_by_role("button", name="Record consent and release").click()
@@ -187,11 +203,81 @@ def test_a_manager_records_oral_consent_and_releases_and_staff_see_only_their_ow
     assert copies[0].mail_from == SENDER
     assert b"Subject: [CONFIDENTIAL] Referral for Mrs Okafor" in copies[0].content
 
+    _release_as_exception(manager, product)
+    manager.get_by_role("link", name="Logbook").click()
+    manager.wait_for_url(product.url("/logbook/"))
+    logbook = manager.inner_text("main")
+    assert "released without consent as an exception" in logbook
+    assert "C-1001" in logbook
+    assert "risk of harm to the person or to others" in logbook
+    manager.screenshot(path=tmp_path / "logbook.png", full_page=True)
+
     staff = _sign_in(browser, product, "priya")
-    assert "Nothing here" in staff.inner_text("main")  # nothing of theirs waits now
+    assert staff.locator("tbody tr").count() == 1  # their one held recipient waits
     staff.goto(product.url("/?state="))  # whatever its state
     assert SENDER in staff.inner_text("main")
     assert OTHER_SENDER not in staff.inner_text("main")
+    staff.goto(product.url("/"))
     staff.get_by_role("link", name=re.compile("Open")).first.click()
+    staff.wait_for_url(re.compile(r"/held/[0-9a-f-]+/$"))
     assert staff.get_by_role("button", name=re.compile("Release")).count() == 0
     staff.screenshot(path=tmp_path / "staff-item.png", full_page=True)
+    _emergency_release(staff, tmp_path)
+
+    # The exception's copy, the emergency's and the manager's notice: awaited together, as
+    # the relay's delivery loop sends them together.
+    def all_sent() -> bool:
+        return len(sink.handler.to(NOT_CONSENTED)) == 3 and bool(sink.handler.to(MANAGER_EMAIL))
+
+    wait_for(all_sent, what="the exception's and the emergency's copies, and the notice")
+    assert sorted(_subjects(sink.handler.to(NOT_CONSENTED))) == [
+        "Subject: [CONFIDENTIAL] Referral for Mrs Okafor",
+        "Subject: [CONFIDENTIAL] Sam's referral",
+        "Subject: [CONFIDENTIAL] Urgent: Mrs Okafor",
+    ]
+    (notice,) = sink.handler.to(MANAGER_EMAIL)
+    assert b"Subject: Emergency release by priya: please review" in notice.content
+    manager.reload()
+    assert "awaiting a manager's review" in manager.inner_text("main")
+    manager.screenshot(path=tmp_path / "logbook-emergency.png", full_page=True)
+
+
+def _outcome_id(page: Page, action: str) -> str:
+    """The held recipient's number, from the first form for ``action`` on the page."""
+    form_action = page.locator(f"form[action*='/{action}/']").first.get_attribute("action")
+    found = re.search(r"/recipient/(\d+)/", form_action or "")
+    assert found is not None
+    return found[1]
+
+
+def _release_as_exception(manager: Page, product: Product) -> None:
+    """The manager releases the other sender's held message as an exception, on risk."""
+    manager.goto(product.url("/"))
+    manager.get_by_role("row").filter(has_text=OTHER_SENDER).get_by_role("link").click()
+    outcome = _outcome_id(manager, "exception")
+    manager.get_by_text("Release as an exception (no consent)", exact=True).click()
+    prefix = f"#id_exception-{outcome}"
+    manager.select_option(f"{prefix}-reason", value="risk")
+    manager.fill(f"{prefix}-subjects", "C-1001")
+    manager.fill(f"{prefix}-why_not_told", "telling her now would put her at risk")
+    manager.fill(f"{prefix}-note", "Her son is at risk; the advice worker must know today")
+    manager.get_by_role("button", name="Release as an exception").click()
+    expect(manager.locator("main")).to_contain_text(
+        "released as an exception; the logbook records it"
+    )
+
+
+def _emergency_release(staff: Page, tmp_path: Path) -> None:
+    """The staff member, on their own held item, makes an emergency release; a POST without
+    the CSRF token is refused first."""
+    staff.get_by_role("link", name="Emergency release").click()
+    staff.wait_for_url("**/emergency/")
+    forged = staff.request.post(staff.url, form={"immediate_danger": "on", "note": "forged"})
+    assert forged.status == 403
+    staff.get_by_label("There is immediate danger").check()
+    staff.get_by_label("What the danger is").fill("She says she will hurt herself tonight")
+    staff.screenshot(path=tmp_path / "emergency.png", full_page=True)
+    staff.get_by_role("button", name="Make the emergency release").click()
+    main = staff.locator("main")
+    expect(main).to_contain_text("Released, marked CONFIDENTIAL. The managers (1) are told")
+    expect(main).to_contain_text("Emergency release by its sender, stating immediate danger")
