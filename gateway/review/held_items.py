@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from gateway.relay.models import Message, Outcome, ReviewState
-from gateway.review import decisions
+from gateway.review import decisions, retention
 from gateway.review.models import ScanRecord
 from gateway.review.roles import is_manager, own_addresses
 from gateway.review.scan_record import ReadMessage, read_scan_record
@@ -110,6 +110,7 @@ class HeldMessage:
     read: ReadMessage | None  # None: no scan record (processed before it was kept)
     html: str
     attachments: list[Attachment]
+    removed: bool = False  # its content was removed under the retention policy
 
 
 def held_message(user: Any, message_id: uuid.UUID) -> HeldMessage | None:
@@ -118,6 +119,8 @@ def held_message(user: Any, message_id: uuid.UUID) -> HeldMessage | None:
     if not outcomes:
         return None
     message = outcomes[0].message
+    if retention.body_removed(message):
+        return HeldMessage(message, outcomes, [], None, "", [], removed=True)
     sealer = decisions.releasing().sealer
     parsed = email.message_from_bytes(
         sealer.unseal(bytes(message.sealed)), policy=email.policy.default
