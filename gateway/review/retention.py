@@ -4,11 +4,12 @@ after it was finished with, then removed (``confide purge``).
 A message is finished with when it was scanned, no recipient is still held, and no copy of
 it (to a recipient, a notice or bounce to the sender) is waiting to be sent or retried. Its
 period runs from the last of those events: the latest decision and the latest delivery or
-give-up. What is removed is everything that holds message text: the message as received and
-every copy (their sealed bytes are emptied; a sealed value is never empty, so an empty one
-means removed) and what the scan read (``ScanRecord``, deleted). The envelope, the verdicts
-and their reasons, the decisions, the logbook and the audit trail stay: they hold references,
-rule names and the managers' notes, which are the record the policy asks to be kept.
+give-up. What is removed is everything that holds message text or derives from it: the
+message as received and every copy (their sealed bytes are emptied; a sealed value is never
+empty, so an empty one means removed), the message's digest, and what the scan read
+(``ScanRecord``, deleted). The envelope, the verdicts and their reasons, the decisions, the
+logbook and the audit trail stay: they hold references, rule names and the managers' notes,
+which are the record the policy asks to be kept.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ def purge(keep: timedelta, *, now: datetime | None = None, dry_run: bool = False
             batch = list(purgeable(keep, now).values_list("id", flat=True)[:PURGE_BATCH])
             if not batch:
                 break
-            messages += Message.objects.filter(id__in=batch).update(sealed=b"")
+            # The digest too: a hash of the content, used only to spot a resend within hours.
+            messages += Message.objects.filter(id__in=batch).update(sealed=b"", digest="")
             copies += (
                 Copy.objects.filter(message_id__in=batch).exclude(sealed=b"").update(sealed=b"")
             )

@@ -78,6 +78,7 @@ def _removed(message: Message) -> bool:
     message.refresh_from_db()
     return (
         retention.body_removed(message)
+        and not message.digest
         and not Copy.objects.filter(message=message).exclude(sealed=b"").exists()
         and not ScanRecord.objects.filter(message=message).exists()
     )
