@@ -120,7 +120,9 @@ def held_message(user: Any, message_id: uuid.UUID) -> HeldMessage | None:
         return None
     message = outcomes[0].message
     if retention.body_removed(message):
-        return HeldMessage(message, outcomes, [], None, "", [], removed=True)
+        return HeldMessage(
+            message, outcomes, headers=[], read=None, html="", attachments=[], removed=True
+        )
     sealer = decisions.releasing().sealer
     parsed = email.message_from_bytes(
         sealer.unseal(bytes(message.sealed)), policy=email.policy.default
