@@ -11,6 +11,8 @@ import dataclasses
 import functools
 import ipaddress
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -174,6 +176,30 @@ class ReviewSettings(BaseModel):
         return value
 
 
+# A retention period as written in confide.toml: whole days, e.g. "90d".
+_DAYS = re.compile(r"\s*(\d+)\s*d\s*")
+
+
+class RetentionSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # How long the content of a message (as received, the copies sent, what the scan read) is
+    # kept after its last recipient was decided and its last copy delivered or given up;
+    # `confide purge` then removes it, and the audit trail and logbook keep the record.
+    # 90 days is the project's choice, not a legal figure (README, "Retention").
+    message_bodies: timedelta = timedelta(days=90)
+
+    @field_validator("message_bodies", mode="before")
+    @classmethod
+    def _days(cls, value: Any) -> timedelta:
+        found = _DAYS.fullmatch(value) if isinstance(value, str) else None
+        if found is None:
+            raise ValueError(f'{value!r} is not a number of days; write it as e.g. "90d"')
+        days = int(found[1])
+        if days < 1:
+            raise ValueError('keep message bodies for at least one day ("1d")')
+        return timedelta(days=days)
+
+
 def host_and_port(value: str) -> tuple[str, int]:
     """``"HOST:PORT"`` (``"[::1]:25"`` for IPv6) as a pair; ``ValueError`` says what is wrong."""
     host, sep, port = value.rpartition(":")
@@ -207,6 +233,7 @@ class Settings(BaseSettings):
     limits: ScanLimits = ScanLimits()
     relay: RelaySettings = RelaySettings()
     review: ReviewSettings = ReviewSettings()
+    retention: RetentionSettings = RetentionSettings()
 
     @model_validator(mode="before")
     @classmethod

@@ -59,8 +59,13 @@ def decide(
     with transaction.atomic():
         outcome = Outcome.objects.select_for_update().select_related("message").get(id=outcome_id)
         if outcome.review_state != ReviewState.HELD:
-            state = outcome.review_state or "not held"
-            raise DecisionRefused(f"this recipient is {state}, so there is nothing to decide")
+            if not outcome.decided_by:
+                raise DecisionRefused("this recipient is not held, so there is nothing to decide")
+            # Another manager got here first (their lock made this one wait): say who.
+            raise DecisionRefused(
+                f"this recipient was already {outcome.review_state} by {outcome.decided_by}, "
+                "so there is nothing to decide"
+            )
         if decision is Decision.REJECT:
             outcome.review_state = ReviewState.REJECTED
         else:

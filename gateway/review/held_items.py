@@ -20,7 +20,7 @@ from django.utils import timezone
 from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.relay.models import Message, Outcome, ReviewState
-from gateway.review import decisions
+from gateway.review import decisions, retention
 from gateway.review.models import ScanRecord
 from gateway.review.roles import is_manager, own_addresses
 from gateway.review.scan_record import ReadMessage, read_scan_record
@@ -115,6 +115,7 @@ class HeldMessage:
     read: ReadMessage | None  # None: no scan record (processed before it was kept)
     html: str
     attachments: list[Attachment]
+    removed: bool = False  # its content was removed under the retention policy
 
 
 def held_message(user: Any, message_id: uuid.UUID) -> HeldMessage | None:
@@ -123,6 +124,10 @@ def held_message(user: Any, message_id: uuid.UUID) -> HeldMessage | None:
     if not outcomes:
         return None
     message = outcomes[0].message
+    if retention.body_removed(message):
+        return HeldMessage(
+            message, outcomes, headers=[], read=None, html="", attachments=[], removed=True
+        )
     sealer = decisions.releasing().sealer
     parsed = email.message_from_bytes(
         sealer.unseal(bytes(message.sealed)), policy=email.policy.default

@@ -19,6 +19,8 @@ def secret_key_file(data_dir: Path) -> Path:
 def ensure_secret_key(data_dir: Path) -> str:
     """The key in the file, which is made first if there is none."""
     path = secret_key_file(data_dir)
+    # On PostgreSQL nothing else may have made the data directory yet.
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # made before, or by another process just now

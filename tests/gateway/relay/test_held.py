@@ -87,10 +87,11 @@ def test_reject_sends_nothing(held: Outcome, sealer: Sealer):
 
 @pytest.mark.parametrize("first", list(Decision))
 def test_a_decision_is_final(held: Outcome, sealer: Sealer, first: Decision):
-    """A decided recipient cannot be decided again, either way."""
+    """A decided recipient cannot be decided again, either way; the refusal says who
+    decided it."""
     decide(held.id, first, by="Jo Manager", note="decided", sealer=sealer, banner=BANNER)
     for second in Decision:
-        with pytest.raises(DecisionRefused, match="nothing to decide"):
+        with pytest.raises(DecisionRefused, match=r"already \w+ by Jo Manager"):
             decide(held.id, second, by="Sam", note="again", sealer=sealer, banner=BANNER)
     assert Outcome.objects.get(id=held.id).decided_by == "Jo Manager"
 
