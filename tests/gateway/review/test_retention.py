@@ -24,7 +24,7 @@ from gateway.relay.models import (
     ReviewState,
 )
 from gateway.review import audit, decisions, retention
-from gateway.review.models import AuditEntry, LawfulReason, ScanRecord
+from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry, ScanRecord
 from gateway.sealing import Sealer
 from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, hold
 
@@ -186,7 +186,9 @@ def test_the_item_page_and_the_logbook_render_for_a_purged_message(sealer: Seale
     logbook = client.get(reverse("review:logbook"))
     assert logbook.status_code == 200
     assert "C-1001" in logbook.content.decode()
-    assert reverse("review:item", args=[message.id]) in logbook.content.decode()
+    entry = client.get(reverse("review:logbook_entry", args=[LogbookEntry.objects.get().id]))
+    assert entry.status_code == 200
+    assert reverse("review:item", args=[message.id]) in entry.content.decode()
 
 
 def test_confide_purge_uses_the_configured_period_and_says_what_it_did(
