@@ -123,7 +123,7 @@ def test_a_manager_releases(users: Users, held: Message):
     )
     assert response.status_code == 302
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
-    assert Delivery.objects.get().recipient == HELD_FOR
+    assert Delivery.objects.get(copy__kind="banner").recipient == HELD_FOR
 
 
 def test_a_get_never_acts(users: Users, held: Message):
