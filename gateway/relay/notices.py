@@ -367,46 +367,6 @@ def _delivery_failure_text(
     return "\n\n".join(sections) + "\n"
 
 
-def rejection_notice(
-    *,
-    original: bytes,
-    sender: str,
-    recipient: str,
-    note: str,
-    organisation: str,
-    from_address: str,
-    confide_id: str,
-    at: datetime,
-    hostname: str,
-) -> bytes:
-    """A notice telling ``sender`` that a manager decided their held message will not be
-    sent to ``recipient``, with the manager's ``note`` as they wrote it."""
-    _require_sender_and_recipients(sender, [recipient])
-    notice = _reply(
-        original,
-        sender,
-        "Not sent",
-        organisation=organisation,
-        from_address=from_address,
-        confide_id=confide_id,
-        at=at,
-        hostname=hostname,
-    )
-    sections = [
-        "Hello,",
-        _paragraph(
-            "A manager has reviewed your held message and decided that it will not be sent "
-            "to the recipient below."
-        ),
-        f"Not sent to:\n  {recipient}",
-        _managers_note(note),
-        _paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
-        organisation or "confide",
-    ]
-    notice.set_content("\n\n".join(sections) + "\n")
-    return notice.as_bytes()
-
-
 class Released(enum.StrEnum):
     """How a manager released a held message to one recipient, as the sender is told it."""
 
@@ -429,12 +389,12 @@ class Released(enum.StrEnum):
     )
 
 
-def release_notice(
+def decision_notice(
     *,
     original: bytes,
     sender: str,
     recipient: str,
-    released: Released,
+    released: Released | None,
     note: str | None,
     organisation: str,
     from_address: str,
@@ -442,34 +402,44 @@ def release_notice(
     at: datetime,
     hostname: str,
 ) -> bytes:
-    """A notice telling ``sender`` that a manager released their held message to
-    ``recipient``, how (``released``), and the manager's ``note`` where one is given."""
+    """A notice telling ``sender`` what a manager decided on their message held for
+    ``recipient``: released, and how (``released``), or not sent (``None``); with the
+    manager's ``note`` as they wrote it, where one is given."""
     _require_sender_and_recipients(sender, [recipient])
     notice = _reply(
         original,
         sender,
-        "Released",
+        "Not sent" if released is None else "Released",
         organisation=organisation,
         from_address=from_address,
         confide_id=confide_id,
         at=at,
         hostname=hostname,
     )
+    if released is None:
+        outcome = [
+            _paragraph(
+                "A manager has reviewed your held message and decided that it will not be "
+                "sent to the recipient below."
+            ),
+            f"Not sent to:\n  {recipient}",
+        ]
+    else:
+        outcome = [
+            _paragraph(
+                "A manager has reviewed your held message and released it to the recipient below."
+            ),
+            f"Sent to:\n  {recipient}",
+            _paragraph(f"It was sent {released.value}"),
+        ]
+    if note is not None:
+        lines = "\n".join(f"  {line}" for line in note.strip().splitlines())
+        outcome.append(f"The manager's note:\n{lines}")
     sections = [
         "Hello,",
-        _paragraph(
-            "A manager has reviewed your held message and released it to the recipient below."
-        ),
-        f"Sent to:\n  {recipient}",
-        _paragraph(f"It was sent {released.value}"),
-        *([_managers_note(note)] if note is not None else []),
+        *outcome,
         _paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
         organisation or "confide",
     ]
     notice.set_content("\n\n".join(sections) + "\n")
     return notice.as_bytes()
-
-
-def _managers_note(note: str) -> str:
-    lines = "\n".join(f"  {line}" for line in note.strip().splitlines())
-    return f"The manager's note:\n{lines}"

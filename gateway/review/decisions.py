@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +24,7 @@ from gateway.config import load_settings
 from gateway.register.models import Agency, Consent, ConsentMethod, Subject, join_scopes
 from gateway.relay.held import Decision, DecisionRefused, decide, redacted_copy
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome
-from gateway.relay.notices import Released, rejection_notice, release_notice
+from gateway.relay.notices import Released, decision_notice
 from gateway.relay.pipeline import Pipeline, hostname, key_file, notice_from
 from gateway.review import audit
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind
@@ -79,7 +79,7 @@ def release_with_banner(
     released = Released.BANNER_IN_BODY if body_only else Released.BANNER
     with transaction.atomic():
         outcome = _decide(outcome_id, decision, user, note)
-        told = _tell_sender(outcome, release_notice, released=released, note=note)
+        told = _tell_sender(outcome, released, note)
         _audit(outcome, user, decision.value, sender_told=told)
     return outcome
 
@@ -96,7 +96,7 @@ def release_redacted(
     copy = redacted_copy(outcome_id, pipeline or redacting(), releasing().sealer)
     with transaction.atomic():
         outcome = _decide(outcome_id, Decision.RELEASE_REDACTED, user, note, redacted=copy)
-        told = _tell_sender(outcome, release_notice, released=Released.REDACTED, note=note)
+        told = _tell_sender(outcome, Released.REDACTED, note)
         _audit(outcome, user, Decision.RELEASE_REDACTED.value, sender_told=told)
     return outcome
 
@@ -105,7 +105,7 @@ def reject(outcome_id: int, *, user: Any, note: str) -> Outcome:
     """Reject: nothing goes to the recipient, and the sender is told, with the note."""
     with transaction.atomic():
         outcome = _decide(outcome_id, Decision.REJECT, user, note)
-        told = _tell_sender(outcome, rejection_notice, note=note)
+        told = _tell_sender(outcome, None, note)
         _audit(outcome, user, Decision.REJECT.value, sender_told=told)
     return outcome
 
@@ -137,7 +137,7 @@ def release_as_exception(
         )
         entry.subjects.set(subjects)
         # The note stays in the logbook: see this module's docstring.
-        told = _tell_sender(outcome, release_notice, released=Released.EXCEPTION, note=None)
+        told = _tell_sender(outcome, Released.EXCEPTION, None)
         _audit(
             outcome,
             user,
@@ -191,7 +191,7 @@ def record_consent_and_release(
             valid_until=valid_until,
         )
         outcome = _decide(outcome_id, Decision.RELEASE_WITH_BANNER, user, note)
-        told = _tell_sender(outcome, release_notice, released=Released.CONSENT, note=note)
+        told = _tell_sender(outcome, Released.CONSENT, note)
         _audit(
             outcome,
             user,
@@ -225,25 +225,27 @@ def _name(user: Any) -> str:
     return str(user.get_username())
 
 
-def _tell_sender(outcome: Outcome, notice: Callable[..., bytes], **outcome_words: Any) -> bool:
-    """Queue the ``notice`` of the decision to the sender (``outcome_words``: what it says
-    besides the recipient); False when there is no sender to tell, or a notice cannot be
-    written to their address (the decision stands: the audit entry says they were not told)."""
+def _tell_sender(outcome: Outcome, released: Released | None, note: str | None) -> bool:
+    """Queue the notice of the decision to the sender: released and how, or not sent
+    (``None``), with the ``note`` if given. False when there is no sender to tell, or a
+    notice cannot be written to their address (the decision stands: the audit entry says
+    they were not told)."""
     message = outcome.message
     if not message.mail_from:
         return False
     made = releasing()
     try:
-        content = notice(
+        content = decision_notice(
             original=made.sealer.unseal(bytes(message.sealed)),
             sender=message.mail_from,
             recipient=outcome.recipient,
+            released=released,
+            note=note,
             organisation=made.organisation,
             from_address=made.notice_from,
             confide_id=str(message.id),
             at=datetime.now(UTC),
             hostname=made.hostname,
-            **outcome_words,
         )
     except Exception as exc:  # noqa: BLE001 - whatever the builder raises, the decision stands
         log.warning("decision notice not built id=%s error=%s", message.id, type(exc).__name__)

@@ -19,7 +19,7 @@ from gateway.review.models import ScanRecord
 from gateway.review.roles import MANAGER, STAFF
 from gateway.sealing import Sealer
 from scanner.transform import Banner
-from tests.gateway.relay.conftest import pipeline  # noqa: F401 - the relay's, shared here
+from tests.gateway.relay.conftest import pipeline  # noqa: F401 - shared with ``redacting``
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "carer-update.eml"
 BANNER = Banner("[CONFIDENTIAL]", "CONFIDENTIAL: shared with consent.", "CONFIDENTIAL")
@@ -115,8 +115,9 @@ def users(db: None) -> Users:
 
 
 @pytest.fixture
-def redacting(pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> Pipeline:
-    """The relay's core with a real scanner (the model loaded once for the session), as the
-    review app's process makes redacted copies with it."""
-    monkeypatch.setattr(decisions, "redacting", lambda: pipeline)
-    return pipeline
+def redacting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Pipeline:
+    """The relay's core with a real scanner (the relay tests' ``pipeline``: the model loaded
+    once for the session), as the review app's process makes redacted copies with it."""
+    core: Pipeline = request.getfixturevalue("pipeline")
+    monkeypatch.setattr(decisions, "redacting", lambda: core)
+    return core

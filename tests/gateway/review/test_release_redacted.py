@@ -52,6 +52,13 @@ def test_the_redacted_copy_carries_none_of_the_findings_and_goes_to_that_recipie
     decided = Outcome.objects.get(id=outcome.id)
     assert (decided.review_state, decided.decided_by) == (ReviewState.RELEASED, "jo")
     assert AuditEntry.objects.get().kind == "release_redacted"
+    [(sender, notice)] = _queued(sealer, CopyKind.NOTICE)
+    assert sender == SENDER
+    told = " ".join(email.message_from_bytes(notice, policy=email.policy.default)
+                    .get_content().split())  # type: ignore[attr-defined]  # fmt: skip
+    assert f"Sent to: {HELD_FOR}" in told
+    assert "personal details confide found in it taken out" in told
+    assert "names not needed" in told
 
 
 def test_a_pdf_that_cannot_be_redacted_is_refused_and_stays_held(
