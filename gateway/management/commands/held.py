@@ -122,18 +122,14 @@ class Command(ConfideCommand):
             self._fail(action, "--body-only goes with --banner, not --redacted")
         pipeline = decisions.redacting() if redacting else None
         refused = 0
-        try:
-            for outcome_id in options["ids"]:
-                try:
-                    done = self._decide_one(action, outcome_id, manager, options, pipeline)
-                except decisions.DecisionRefused as exc:
-                    refused += 1
-                    self.stderr.write(f"recipient {outcome_id}: not done: {exc}")
-                else:
-                    self.stdout.write(f"recipient {outcome_id}: {done}")
-        finally:
-            if pipeline is not None:  # its worker would keep this process from ending
-                pipeline.scanner.pool.close()
+        for outcome_id in options["ids"]:
+            try:
+                done = self._decide_one(action, outcome_id, manager, options, pipeline)
+            except decisions.DecisionRefused as exc:
+                refused += 1
+                self.stderr.write(f"recipient {outcome_id}: not done: {exc}")
+            else:
+                self.stdout.write(f"recipient {outcome_id}: {done}")
         if refused:
             raise SystemExit(1)
 
