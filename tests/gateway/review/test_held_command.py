@@ -100,3 +100,16 @@ def test_release_redacted_from_the_command_line(users: Users, held: Message, red
     out, _ = _confide_held("release", outcome.id, "--redacted", "--as", "jo", "--note", "n")
     assert out == f"recipient {outcome.id}: released redacted\n"
     assert Delivery.objects.get(copy__kind=CopyKind.REDACT).recipient == HELD_FOR
+
+
+def test_body_only_goes_with_the_banner_not_with_redaction(users: Users, held: Message):
+    """--body-only says how to mark; asked with --redacted it is refused before anything is
+    scanned or decided."""
+    outcome = _outcome(held)
+    with pytest.raises(SystemExit):
+        _confide_held("release", outcome.id, "--redacted", "--body-only", "--as", "jo",
+                      "--note", "n")  # fmt: skip
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
+    out, _ = _confide_held("release", outcome.id, "--body-only", "--as", "jo", "--note", "n")
+    assert out == f"recipient {outcome.id}: released, marked CONFIDENTIAL\n"
+    assert AuditEntry.objects.get().kind == "release_with_banner_in_body"
