@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +38,10 @@ from scanner.transform import Banner, load_banner
 __all__ = ["DecisionRefused"]
 
 log = logging.getLogger("confide.review")
+
+# The web server's threads make redacted copies one at a time: the scanner has one worker,
+# and neither building it nor starting its worker may happen twice at once.
+_REDACTING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,8 @@ def release_redacted(
     the relay would remove or hold."""
     if not note.strip():  # before the scans, which take seconds
         raise DecisionRefused("a decision needs a note saying why")
-    copy = redacted_copy(outcome_id, pipeline or redacting(), releasing().sealer)
+    with _REDACTING:
+        copy = redacted_copy(outcome_id, pipeline or redacting(), releasing().sealer)
     with transaction.atomic():
         outcome = _decide(outcome_id, Decision.RELEASE_REDACTED, user, note, redacted=copy)
         told = _tell_sender(outcome, Released.REDACTED, note)
