@@ -1,11 +1,13 @@
 """Held recipients and a manager's decision on them: the review state machine.
 
 A recipient whose verdict is ``hold`` starts ``held``. A manager either releases it, marked
-CONFIDENTIAL (a copy is queued for delivery), or rejects it; both are final and record who
-decided, when and why. What cannot be stamped (a password-protected PDF) can be released with
-the banner in the subject and body only, its documents as they are; the note records which
-documents went unmarked and why. The review web app calls ``decide``; it does not touch the
-tables.
+CONFIDENTIAL or redacted (a copy is queued for delivery), or rejects it; both are final and
+record who decided, when and why. A redacted copy is made by the relay's own core
+(``redacted_copy``, before the decision is taken: it scans the message twice) and refused,
+the recipient left held, when the core's safety net would not let it go. What cannot be
+stamped (a password-protected PDF) can be released with the banner in the subject and body
+only, its documents as they are; the note records which documents went unmarked and why. The
+review web app calls ``decide``; it does not touch the tables.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
+from gateway.relay import spool
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome, ReviewState
+from gateway.relay.pipeline import Pipeline
+from gateway.relay.processing import redacted_release
 from gateway.sealing import Sealer
 from scanner.actions import Action
 from scanner.transform import (
@@ -35,6 +40,8 @@ class Decision(enum.StrEnum):
     RELEASE_WITH_BANNER = "release_with_banner"
     # Documents that cannot be marked (an encrypted PDF) go as they are; the rest is marked.
     RELEASE_WITH_BANNER_IN_BODY = "release_with_banner_in_body"
+    # Every finding removed, as the relay removes them; made by ``redacted_copy``.
+    RELEASE_REDACTED = "release_redacted"
     REJECT = "reject"
 
 
@@ -50,24 +57,25 @@ def decide(
     note: str,
     sealer: Sealer,
     banner: Banner,
+    redacted: bytes | None = None,
 ) -> Outcome:
-    """Record a manager's decision on one held recipient, queuing the copy if released."""
+    """Record a manager's decision on one held recipient, queuing the copy if released
+    (for ``RELEASE_REDACTED``, the ``redacted`` copy ``redacted_copy`` made)."""
+    if decision is Decision.RELEASE_REDACTED and redacted is None:
+        raise DecisionRefused("a redacted release needs the redacted copy confide made")
     if not by.strip():
         raise DecisionRefused("a decision needs the name of the manager taking it")
     if not note.strip():
         raise DecisionRefused("a decision needs a note saying why")
     with transaction.atomic():
         outcome = Outcome.objects.select_for_update().select_related("message").get(id=outcome_id)
-        if outcome.review_state != ReviewState.HELD:
-            if not outcome.decided_by:
-                raise DecisionRefused("this recipient is not held, so there is nothing to decide")
-            # Another manager got here first (their lock made this one wait): say who.
-            raise DecisionRefused(
-                f"this recipient was already {outcome.review_state} by {outcome.decided_by}, "
-                "so there is nothing to decide"
-            )
+        _require_held(outcome)
         if decision is Decision.REJECT:
             outcome.review_state = ReviewState.REJECTED
+        elif decision is Decision.RELEASE_REDACTED:
+            assert redacted is not None  # refused above
+            _queue_copy(outcome, sealer, CopyKind.REDACT, redacted)
+            outcome.review_state = ReviewState.RELEASED
         else:
             left_unmarked = _queue_release(outcome, sealer, banner, decision)
             outcome.review_state = ReviewState.RELEASED
@@ -78,6 +86,38 @@ def decide(
         outcome.decision_note = note
         outcome.save()
     return outcome
+
+
+def redacted_copy(outcome_id: int, pipeline: Pipeline, sealer: Sealer) -> bytes:
+    """The held recipient's copy with every finding removed, made and checked by the relay's
+    core (``sealer`` opens the stored message); ``DecisionRefused`` says why when the core
+    would not let it go."""
+    outcome = Outcome.objects.select_related("message").get(id=outcome_id)
+    _require_held(outcome)
+    message = outcome.message
+    received = spool.Received(
+        message.id,
+        message.mail_from,
+        list(message.recipients),
+        sealer.unseal(bytes(message.sealed)),
+        message.scan_attempts,
+    )
+    made = redacted_release(pipeline, received, outcome.recipient)
+    if made.content is None:
+        raise DecisionRefused(f"it cannot be released redacted: {made.refused}")
+    return made.content
+
+
+def _require_held(outcome: Outcome) -> None:
+    if outcome.review_state == ReviewState.HELD:
+        return
+    if not outcome.decided_by:
+        raise DecisionRefused("this recipient is not held, so there is nothing to decide")
+    # Another manager got here first (their lock made this one wait): say who.
+    raise DecisionRefused(
+        f"this recipient was already {outcome.review_state} by {outcome.decided_by}, "
+        "so there is nothing to decide"
+    )
 
 
 def _queue_release(
@@ -96,13 +136,18 @@ def _queue_release(
         if decision is Decision.RELEASE_WITH_BANNER:
             hint = "; it can be released with the banner in the message body only"
         raise DecisionRefused(f"it cannot be marked CONFIDENTIAL: {exc}{hint}") from None
-    headers = confide_headers(str(message.id), Action.BANNER, outcome.rules)
-    content = with_headers(marked.content, headers)
+    _queue_copy(outcome, sealer, CopyKind.BANNER, marked.content)
+    return marked.left_unmarked
+
+
+def _queue_copy(outcome: Outcome, sealer: Sealer, kind: CopyKind, content: bytes) -> None:
+    """Queue ``content`` for the recipient, with confide's own fields saying what it is."""
+    message = outcome.message
+    headers = confide_headers(str(message.id), Action(kind.value), outcome.rules)
     copy = Copy.objects.create(
         message=message,
-        kind=CopyKind.BANNER,
+        kind=kind,
         mail_from=message.mail_from,
-        sealed=sealer.seal(content),
+        sealed=sealer.seal(with_headers(content, headers)),
     )
     Delivery.objects.create(copy=copy, recipient=outcome.recipient)
-    return marked.left_unmarked

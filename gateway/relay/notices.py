@@ -1,13 +1,15 @@
-"""The two messages the relay writes to a sender: a hold notice and a delivery failure report.
+"""The messages the relay writes to a sender: a hold notice, a delivery failure report, and
+the outcome of a manager's decision on a held recipient (not sent, or released and how).
 
-Both are pure functions of their arguments (no Django, no I/O) that return bytes ready to send.
-Neither repeats anything from the original message but what is needed to recognise it: the
-hold notice repeats its Subject and Message-ID; the delivery failure report (RFC 3464) carries
+All are pure functions of their arguments (no Django, no I/O) that return bytes ready to
+send. None repeats anything from the original message but what is needed to recognise it:
+the notices repeat its Subject and Message-ID; the delivery failure report (RFC 3464) carries
 its header block, as the standard asks, and never its body.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 import textwrap
 import unicodedata
@@ -116,22 +118,16 @@ def hold_notice(
     recipients in ``held``, why, and what happens next; ``others_not_held`` says whether the
     message had other recipients that were not held."""
     _require_sender_and_recipients(sender, held)
-    original_headers = BytesHeaderParser(policy=policy.default).parsebytes(original)
-    original_subject = _one_line(str(original_headers.get("Subject", "")))
-    if len(original_subject) > SUBJECT_CHARACTERS_KEPT:
-        original_subject = original_subject[: SUBJECT_CHARACTERS_KEPT - 1].rstrip() + "…"
-
-    notice = EmailMessage(policy=NOTICE_POLICY)
-    notice["From"] = Address(display_name=organisation or "confide", addr_spec=from_address)
-    notice["To"] = sender
-    notice["Subject"] = f"Held for review: {original_subject or 'your message'}"
-    notice["Date"] = format_datetime(at)
-    notice["Message-ID"] = make_msgid(domain=hostname)
-    original_message_id = _valid_message_id(original_headers)
-    if original_message_id:
-        notice["In-Reply-To"] = original_message_id
-        notice["References"] = original_message_id
-    _mark_as_confide_reply(notice, confide_id)
+    notice = _reply(
+        original,
+        sender,
+        "Held for review",
+        organisation=organisation,
+        from_address=from_address,
+        confide_id=confide_id,
+        at=at,
+        hostname=hostname,
+    )
     notice.set_content(
         _hold_notice_text(held, organisation, confide_id, others_not_held=others_not_held)
     )
@@ -192,6 +188,37 @@ def delivery_failure(
     report["Content-Type"] = "multipart/report; report-type=delivery-status"
     report.set_payload([explanation, delivery_status, original_headers])
     return report.as_bytes()
+
+
+def _reply(
+    original: bytes,
+    sender: str,
+    subject_prefix: str,
+    *,
+    organisation: str,
+    from_address: str,
+    confide_id: str,
+    at: datetime,
+    hostname: str,
+) -> EmailMessage:
+    """A notice to ``sender`` about ``original``, without its text: the original's Subject
+    after ``subject_prefix`` (shortened), and its Message-ID to thread under."""
+    original_headers = BytesHeaderParser(policy=policy.default).parsebytes(original)
+    original_subject = _one_line(str(original_headers.get("Subject", "")))
+    if len(original_subject) > SUBJECT_CHARACTERS_KEPT:
+        original_subject = original_subject[: SUBJECT_CHARACTERS_KEPT - 1].rstrip() + "…"
+    notice = EmailMessage(policy=NOTICE_POLICY)
+    notice["From"] = Address(display_name=organisation or "confide", addr_spec=from_address)
+    notice["To"] = sender
+    notice["Subject"] = f"{subject_prefix}: {original_subject or 'your message'}"
+    notice["Date"] = format_datetime(at)
+    notice["Message-ID"] = make_msgid(domain=hostname)
+    original_message_id = _valid_message_id(original_headers)
+    if original_message_id:
+        notice["In-Reply-To"] = original_message_id
+        notice["References"] = original_message_id
+    _mark_as_confide_reply(notice, confide_id)
+    return notice
 
 
 def _require_sender_and_recipients(sender: str, recipients: Sequence[object]) -> None:
@@ -340,45 +367,77 @@ def _delivery_failure_text(
     return "\n\n".join(sections) + "\n"
 
 
-def rejection_notice(
+class Released(enum.StrEnum):
+    """How a manager released a held message to one recipient, as the sender is told it."""
+
+    BANNER = "marked CONFIDENTIAL."
+    BANNER_IN_BODY = (
+        "marked CONFIDENTIAL in its subject and text; attached documents that could not be "
+        "marked went as they were."
+    )
+    REDACTED = (
+        "with the personal details confide found in it taken out, each replaced by a "
+        "placeholder; the rest went as you wrote it."
+    )
+    CONSENT = (
+        "marked CONFIDENTIAL, once the manager had recorded the consent of the person it is about."
+    )
+    EXCEPTION = (
+        "marked CONFIDENTIAL, without the consent of the person it is about, on one of the "
+        "grounds the confidentiality policy allows; the manager's reasons are kept in the "
+        "organisation's logbook."
+    )
+
+
+def decision_notice(
     *,
     original: bytes,
     sender: str,
     recipient: str,
-    note: str,
+    released: Released | None,
+    note: str | None,
     organisation: str,
     from_address: str,
     confide_id: str,
     at: datetime,
     hostname: str,
 ) -> bytes:
-    """A notice telling ``sender`` that a manager decided their held message will not be
-    sent to ``recipient``, with the manager's ``note`` as they wrote it."""
+    """A notice telling ``sender`` what a manager decided on their message held for
+    ``recipient``: released, and how (``released``), or not sent (``None``); with the
+    manager's ``note`` as they wrote it, where one is given."""
     _require_sender_and_recipients(sender, [recipient])
-    original_headers = BytesHeaderParser(policy=policy.default).parsebytes(original)
-    original_subject = _one_line(str(original_headers.get("Subject", "")))
-    if len(original_subject) > SUBJECT_CHARACTERS_KEPT:
-        original_subject = original_subject[: SUBJECT_CHARACTERS_KEPT - 1].rstrip() + "…"
-    notice = EmailMessage(policy=NOTICE_POLICY)
-    notice["From"] = Address(display_name=organisation or "confide", addr_spec=from_address)
-    notice["To"] = sender
-    notice["Subject"] = f"Not sent: {original_subject or 'your message'}"
-    notice["Date"] = format_datetime(at)
-    notice["Message-ID"] = make_msgid(domain=hostname)
-    original_message_id = _valid_message_id(original_headers)
-    if original_message_id:
-        notice["In-Reply-To"] = original_message_id
-        notice["References"] = original_message_id
-    _mark_as_confide_reply(notice, confide_id)
-    manager_note = "\n".join(f"  {line}" for line in note.strip().splitlines())
+    notice = _reply(
+        original,
+        sender,
+        "Not sent" if released is None else "Released",
+        organisation=organisation,
+        from_address=from_address,
+        confide_id=confide_id,
+        at=at,
+        hostname=hostname,
+    )
+    if released is None:
+        outcome = [
+            _paragraph(
+                "A manager has reviewed your held message and decided that it will not be "
+                "sent to the recipient below."
+            ),
+            f"Not sent to:\n  {recipient}",
+        ]
+    else:
+        outcome = [
+            _paragraph(
+                "A manager has reviewed your held message and released it to the recipient below."
+            ),
+            f"Sent to:\n  {recipient}",
+            _paragraph(f"It was sent {released.value}"),
+        ]
+    if note is not None:
+        lines = "\n".join(f"  {line}" for line in note.strip().splitlines())
+        outcome.append(f"The manager's note:\n{lines}")
     sections = [
         "Hello,",
-        _paragraph(
-            "A manager has reviewed your held message and decided that it will not be sent "
-            "to the recipient below."
-        ),
-        f"Not sent to:\n  {recipient}",
-        f"The manager's note:\n{manager_note}",
+        *outcome,
         _paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
         organisation or "confide",
     ]

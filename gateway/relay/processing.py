@@ -14,6 +14,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from gateway.relay import spool
@@ -26,7 +27,7 @@ from scanner.actions import Action
 from scanner.attribution import Sender
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
 from scanner.judging import attribution_of, judge, judge_attributed
-from scanner.outcome import plan
+from scanner.outcome import PlannedOutcome, plan
 from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
@@ -73,16 +74,7 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
         organisation=pipeline.organisation,
         at=now,
     )
-    planned = plan(
-        raw,
-        result,
-        verdicts,
-        policy=pipeline.policy,
-        operator=pipeline.operators.of,
-        transforms=pipeline.transforms,
-        rescan=pipeline.scanner.scan_message,
-        rejudge=lambda checked, addresses: _judge(pipeline, message, checked, addresses, now),
-    )
+    planned = _planned(pipeline, message, result, verdicts, now)
     unscannable = result.extraction.unscannable
     copies = stamped(pipeline, message.id, message.mail_from, planned.copies, unscannable)
     recorded = outcomes(message.id, planned.verdicts)
@@ -104,6 +96,68 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
         (datetime.now(UTC) - now).total_seconds(),
     )
     return outbound
+
+
+@dataclass(frozen=True)
+class RedactedRelease:
+    """The copy of a held message a manager releases redacted to one recipient, or, when it
+    cannot be made safely, why not (``content`` is None then)."""
+
+    content: bytes | None
+    refused: str = ""
+
+
+def redacted_release(
+    pipeline: Pipeline, message: spool.Received, recipient: str
+) -> RedactedRelease:
+    """The message for ``recipient`` with every finding removed, made as the relay makes its
+    own redacted copies (``plan``: the redaction operators, the transforms, and the safety
+    net that scans and judges the finished copy afresh). It is refused when the message
+    cannot be read in full, when nothing in it can be removed, when the copy cannot be made
+    (``cannot-transform``) and when the safety net finds it still holds something to remove
+    or to hold (``redaction-check``)."""
+    now = datetime.now(UTC)
+    result = _scan(pipeline, message, message.content)
+    if result.extraction.unscannable:
+        unread = "; ".join(result.extraction.unscannable)
+        return RedactedRelease(
+            None,
+            f"part of it could not be read ({unread}), so confide "
+            "cannot tell what a redacted copy would still hold",
+        )
+    if not result.findings:
+        return RedactedRelease(
+            None,
+            "confide found nothing in it to remove, so a redacted "
+            "copy would be the message as sent",
+        )
+    everything = Verdict(Action.REDACT, redactions=tuple(sorted(result.findings)))
+    planned = _planned(pipeline, message, result, {recipient: everything}, now)
+    final = planned.verdicts[recipient]
+    if final.action == Action.HOLD:
+        return RedactedRelease(None, f"{final.reasons[-1]} (rule {final.rules[-1]})")
+    (copy,) = planned.copies
+    return RedactedRelease(copy.content)
+
+
+def _planned(
+    pipeline: Pipeline,
+    message: spool.Received,
+    result: ScanResult,
+    verdicts: dict[str, Verdict],
+    now: datetime,
+) -> PlannedOutcome:
+    """The copies to make for ``verdicts``, each redacted copy checked by the safety net."""
+    return plan(
+        message.content,
+        result,
+        verdicts,
+        policy=pipeline.policy,
+        operator=pipeline.operators.of,
+        transforms=pipeline.transforms,
+        rescan=pipeline.scanner.scan_message,
+        rejudge=lambda checked, addresses: _judge(pipeline, message, checked, addresses, now),
+    )
 
 
 def _held_as_it_is(pipeline: Pipeline, message: spool.Received) -> list[Outbound]:

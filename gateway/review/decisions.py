@@ -1,11 +1,19 @@
 """A manager's actions on one held recipient, each in one transaction with its audit entry:
-release with the banner, reject (the sender is told), release as an exception (a logbook
-entry), and record consent and release. The copy is made by ``gateway.relay.held.decide``;
-views and commands call these functions and never touch the tables themselves."""
+release with the banner, release redacted, reject, release as an exception (a logbook entry),
+and record consent and release. The copy is made by ``gateway.relay.held``; views and
+commands call these functions and never touch the tables themselves.
+
+The sender is told the outcome of every decision by email: not sent, with the manager's
+note; or released, to whom and how, with the note, except for an exception. An exception's
+note is the manager's reasoning for breaking confidentiality (suspected abuse, a police
+enquiry, a person's capacity): it belongs in the logbook, and the sender, who may be the
+person concerned or close to them, is told only that the policy's grounds were used."""
 
 from __future__ import annotations
 
 import functools
+import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,18 +23,25 @@ from django.db import transaction
 
 from gateway.config import load_settings
 from gateway.register.models import Agency, Consent, ConsentMethod, Subject, join_scopes
-from gateway.relay.held import Decision, DecisionRefused, decide
+from gateway.relay.held import Decision, DecisionRefused, decide, redacted_copy
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome
-from gateway.relay.notices import rejection_notice
-from gateway.relay.pipeline import hostname, key_file, notice_from
+from gateway.relay.notices import Released, decision_notice
+from gateway.relay.pipeline import Pipeline, hostname, key_file, notice_from
 from gateway.review import audit
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind
+from gateway.scanner_setup import build_scanner
 from gateway.sealing import Sealer
 from scanner.consent import ALL_SCOPES
 from scanner.policy.policy_file import load_policy
 from scanner.transform import Banner, load_banner
 
 __all__ = ["DecisionRefused"]
+
+log = logging.getLogger("confide.review")
+
+# The web server's threads make redacted copies one at a time: the scanner has one worker,
+# and neither building it nor starting its worker may happen twice at once.
+_REDACTING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -53,15 +68,42 @@ def releasing() -> Releasing:
     )
 
 
+@functools.cache
+def redacting() -> Pipeline:
+    """The relay's core as this process makes redacted copies with it: the scanner (its
+    worker loads the model on the first redacted release), the policy and the operators."""
+    return Pipeline.from_settings(load_settings(), build_scanner())
+
+
 def release_with_banner(
     outcome_id: int, *, user: Any, note: str, body_only: bool = False
 ) -> Outcome:
     """Release the held copy marked CONFIDENTIAL (``body_only``: the banner in the subject
     and body only, documents that cannot be marked sent as they are)."""
     decision = Decision.RELEASE_WITH_BANNER_IN_BODY if body_only else Decision.RELEASE_WITH_BANNER
+    released = Released.BANNER_IN_BODY if body_only else Released.BANNER
     with transaction.atomic():
         outcome = _decide(outcome_id, decision, user, note)
-        _audit(outcome, user, decision.value)
+        told = _tell_sender(outcome, released, note)
+        _audit(outcome, user, decision.value, sender_told=told)
+    return outcome
+
+
+def release_redacted(
+    outcome_id: int, *, user: Any, note: str, pipeline: Pipeline | None = None
+) -> Outcome:
+    """Release a copy with every finding removed, made and checked again by the relay's core
+    (``pipeline``, this process's own by default). Refused, the recipient left held, when the
+    message cannot be read in full or redacted, or the redacted copy still holds something
+    the relay would remove or hold."""
+    if not note.strip():  # before the scans, which take seconds
+        raise DecisionRefused("a decision needs a note saying why")
+    with _REDACTING:
+        copy = redacted_copy(outcome_id, pipeline or redacting(), releasing().sealer)
+    with transaction.atomic():
+        outcome = _decide(outcome_id, Decision.RELEASE_REDACTED, user, note, redacted=copy)
+        told = _tell_sender(outcome, Released.REDACTED, note)
+        _audit(outcome, user, Decision.RELEASE_REDACTED.value, sender_told=told)
     return outcome
 
 
@@ -69,7 +111,7 @@ def reject(outcome_id: int, *, user: Any, note: str) -> Outcome:
     """Reject: nothing goes to the recipient, and the sender is told, with the note."""
     with transaction.atomic():
         outcome = _decide(outcome_id, Decision.REJECT, user, note)
-        told = _tell_sender(outcome, note)
+        told = _tell_sender(outcome, None, note)
         _audit(outcome, user, Decision.REJECT.value, sender_told=told)
     return outcome
 
@@ -100,10 +142,13 @@ def release_as_exception(
             decided_by=user,
         )
         entry.subjects.set(subjects)
+        # The note stays in the logbook: see this module's docstring.
+        told = _tell_sender(outcome, Released.EXCEPTION, None)
         _audit(
             outcome,
             user,
             "release_as_exception",
+            sender_told=told,
             lawful_reason=str(reason),
             logbook_entry=entry.id,
             subjects=sorted(subject.ref for subject in subjects),
@@ -152,10 +197,12 @@ def record_consent_and_release(
             valid_until=valid_until,
         )
         outcome = _decide(outcome_id, Decision.RELEASE_WITH_BANNER, user, note)
+        told = _tell_sender(outcome, Released.CONSENT, note)
         _audit(
             outcome,
             user,
             "record_consent_and_release",
+            sender_told=told,
             consent=consent.id,
             subject=subject.ref,
             agency=agency.id,
@@ -165,10 +212,18 @@ def record_consent_and_release(
     return consent
 
 
-def _decide(outcome_id: int, decision: Decision, user: Any, note: str) -> Outcome:
+def _decide(
+    outcome_id: int, decision: Decision, user: Any, note: str, redacted: bytes | None = None
+) -> Outcome:
     made = releasing()
     return decide(
-        outcome_id, decision, by=_name(user), note=note, sealer=made.sealer, banner=made.banner
+        outcome_id,
+        decision,
+        by=_name(user),
+        note=note,
+        sealer=made.sealer,
+        banner=made.banner,
+        redacted=redacted,
     )
 
 
@@ -176,23 +231,31 @@ def _name(user: Any) -> str:
     return str(user.get_username())
 
 
-def _tell_sender(outcome: Outcome, note: str) -> bool:
-    """Queue the rejection notice to the sender; False when there is no sender to tell."""
+def _tell_sender(outcome: Outcome, released: Released | None, note: str | None) -> bool:
+    """Queue the notice of the decision to the sender: released and how, or not sent
+    (``None``), with the ``note`` if given. False when there is no sender to tell, or a
+    notice cannot be written to their address (the decision stands: the audit entry says
+    they were not told)."""
     message = outcome.message
     if not message.mail_from:
         return False
     made = releasing()
-    content = rejection_notice(
-        original=made.sealer.unseal(bytes(message.sealed)),
-        sender=message.mail_from,
-        recipient=outcome.recipient,
-        note=note,
-        organisation=made.organisation,
-        from_address=made.notice_from,
-        confide_id=str(message.id),
-        at=datetime.now(UTC),
-        hostname=made.hostname,
-    )
+    try:
+        content = decision_notice(
+            original=made.sealer.unseal(bytes(message.sealed)),
+            sender=message.mail_from,
+            recipient=outcome.recipient,
+            released=released,
+            note=note,
+            organisation=made.organisation,
+            from_address=made.notice_from,
+            confide_id=str(message.id),
+            at=datetime.now(UTC),
+            hostname=made.hostname,
+        )
+    except Exception as exc:  # noqa: BLE001 - whatever the builder raises, the decision stands
+        log.warning("decision notice not built id=%s error=%s", message.id, type(exc).__name__)
+        return False
     copy = Copy.objects.create(
         message=message, kind=CopyKind.NOTICE, mail_from="", sealed=made.sealer.seal(content)
     )

@@ -1,6 +1,6 @@
-"""The forms of the review pages: the queue's filters, the four per-recipient actions, and
-the logbook's: its filters, staff's emergency release, a manager's review of one, and a
-breach recorded by a manager."""
+"""The forms of the review pages: the queue's filters, the per-recipient actions, the
+bulk actions chosen from the queue, and the logbook's: its filters, staff's emergency
+release, a manager's review of one, and a breach recorded by a manager."""
 
 from __future__ import annotations
 
@@ -30,12 +30,16 @@ class QueueFilterForm(forms.Form):
     search = forms.CharField(required=False, max_length=200, label="Search")
 
 
-def _note(label: str = "Note (why)") -> forms.CharField:
+def _note(label: str) -> forms.CharField:
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
+# Notes the sender is sent with the outcome (gateway/review/decisions.py says which).
+SENT_NOTE = "Note (why; the sender is sent it)"
+
+
 class ReleaseWithBannerForm(forms.Form):
-    note = _note()
+    note = _note(SENT_NOTE)
     body_only = forms.BooleanField(
         required=False,
         label="Banner in the subject and body only; send documents that cannot be marked "
@@ -43,8 +47,55 @@ class ReleaseWithBannerForm(forms.Form):
     )
 
 
+class ReleaseRedactedForm(forms.Form):
+    note = _note(SENT_NOTE)
+
+
 class RejectForm(forms.Form):
     note = _note("Note (sent to the sender as written)")
+
+
+# The most recipients one bulk action takes: it runs within the request, and a redacted
+# release scans its message twice (a few seconds each with the model loaded).
+MAX_BULK = 25
+BULK_ACTIONS = {
+    "reject": "Reject: nothing is sent; each sender is told, with the note.",
+    "redacted": (
+        "Release redacted: each recipient is sent a copy with every finding removed, checked "
+        "again first; a recipient whose copy cannot be made safely stays held."
+    ),
+}
+
+
+class RecipientIdsField(forms.Field):
+    """The ids of the recipients chosen, each once, in the order given."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            ids = list(dict.fromkeys(int(one) for one in value or ()))
+        except (TypeError, ValueError):
+            raise forms.ValidationError("a recipient was not named by its number") from None
+        if not ids:
+            raise forms.ValidationError("choose at least one held recipient")
+        if len(ids) > MAX_BULK:
+            raise forms.ValidationError(f"choose at most {MAX_BULK} recipients at a time")
+        return ids
+
+
+class BulkChoiceForm(forms.Form):
+    """What the queue's bulk form asks for: an action and the recipients chosen."""
+
+    action = forms.ChoiceField(choices=[(name, name) for name in BULK_ACTIONS])
+    outcome = RecipientIdsField()
+
+
+class BulkConfirmForm(BulkChoiceForm):
+    """The confirmation page's form: the same choice, and the note for every recipient."""
+
+    action = forms.ChoiceField(choices=list(BULK_ACTIONS.items()), widget=forms.HiddenInput)
+    note = _note("Note (why; each sender is sent it)")
 
 
 class SubjectRefsField(forms.CharField):
@@ -72,7 +123,7 @@ class ReleaseAsExceptionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=4000,
     )
-    note = _note()
+    note = _note("Note (why; kept in the logbook, not sent to the sender)")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -97,7 +148,7 @@ class ConsentAndReleaseForm(forms.Form):
         max_length=4000,
         required=False,
     )
-    note = _note()
+    note = _note(SENT_NOTE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """The scopes offered are the policy's words (``consent_scopes``) and ``all``."""

@@ -1,6 +1,7 @@
 """Reading held items for the pages: the queue a user may see, with its filters, and one
 message as a manager reviews it (headers, text with findings, HTML, attachments, verdicts),
-with what goes beyond the consent of a recipient a subject consented to (need to know)."""
+with what goes beyond the consent of a recipient a subject consented to (need to know);
+and for ``confide held``, run by the server's admin, every held recipient."""
 
 from __future__ import annotations
 
@@ -59,9 +60,26 @@ def visible_outcomes(user: Any) -> QuerySet[Outcome]:
     return held_ever.filter(own)
 
 
+def held_recipients(user: Any, ids: list[int]) -> list[Outcome]:
+    """The recipients of ``ids`` that ``user`` may see and that are still held, in that
+    order; the others are left out."""
+    found = visible_outcomes(user).filter(id__in=ids, review_state=ReviewState.HELD)
+    by_id = {outcome.id: outcome for outcome in found.select_related("message")}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def every_held() -> QuerySet[Outcome]:
+    """Every recipient waiting for a decision, oldest first: what the server's admin sees."""
+    return _filtered(Outcome.objects.all(), QueueFilter())
+
+
 def queue(user: Any, wanted: QueueFilter) -> QuerySet[Outcome]:
     """The held recipients ``user`` may see that match ``wanted``, oldest first."""
-    found = visible_outcomes(user).select_related("message")
+    return _filtered(visible_outcomes(user), wanted)
+
+
+def _filtered(outcomes: QuerySet[Outcome], wanted: QueueFilter) -> QuerySet[Outcome]:
+    found = outcomes.select_related("message")
     if wanted.state:
         found = found.filter(review_state=wanted.state)
     if wanted.sender:
@@ -120,7 +138,19 @@ class HeldMessage:
 
 def held_message(user: Any, message_id: uuid.UUID) -> HeldMessage | None:
     """The message as its page shows it, or None when ``user`` may not see it."""
-    outcomes = list(visible_outcomes(user).filter(message_id=message_id).order_by("id"))
+    return _message_page(visible_outcomes(user).filter(message_id=message_id))
+
+
+def message_of(outcome_id: int) -> HeldMessage | None:
+    """The message a recipient was held from, with every recipient ever held, as the server's
+    admin reads it (``confide held show``); None when there is no such held recipient."""
+    held_ever = Outcome.objects.exclude(review_state=ReviewState.NOT_HELD)
+    message_id = held_ever.filter(id=outcome_id).values_list("message_id", flat=True).first()
+    return _message_page(held_ever.filter(message_id=message_id)) if message_id else None
+
+
+def _message_page(found: QuerySet[Outcome]) -> HeldMessage | None:
+    outcomes = list(found.select_related("message").order_by("id"))
     if not outcomes:
         return None
     message = outcomes[0].message
@@ -133,7 +163,7 @@ def held_message(user: Any, message_id: uuid.UUID) -> HeldMessage | None:
         sealer.unseal(bytes(message.sealed)), policy=email.policy.default
     )
     assert isinstance(parsed, EmailMessage)
-    record = ScanRecord.objects.filter(message_id=message_id).first()
+    record = ScanRecord.objects.filter(message_id=message.id).first()
     read = read_scan_record(sealer.unseal(bytes(record.sealed))) if record else None
     return HeldMessage(
         message=message,

@@ -14,6 +14,8 @@ urlpatterns = [
         name="emergency",
     ),
     path("held/recipient/<int:outcome_id>/<str:action>/", views.act, name="act"),
+    path("held/bulk/", views.bulk_confirm, name="bulk"),
+    path("held/bulk/apply/", views.bulk_apply, name="bulk_apply"),
     path("logbook/", logbook_views.logbook_page, name="logbook"),
     path("logbook/export.csv", logbook_views.logbook_csv, name="logbook_csv"),
     path("logbook/breach/", logbook_views.breach_page, name="record_breach"),

@@ -25,7 +25,13 @@ from django.views.decorators.http import require_GET, require_POST
 from gateway.config import load_settings
 from gateway.relay.models import Outcome, ReviewState
 from gateway.review import decisions, forms
-from gateway.review.held_items import QueueFilter, held_message, need_to_know, queue
+from gateway.review.held_items import (
+    QueueFilter,
+    held_message,
+    held_recipients,
+    need_to_know,
+    queue,
+)
 from gateway.review.models import AuditEntry
 from gateway.review.participant_file import subject_ids
 from gateway.review.roles import is_manager
@@ -35,6 +41,7 @@ type View = Callable[..., HttpResponse]
 
 ACTION_FORMS: dict[str, type[Any]] = {
     "release": forms.ReleaseWithBannerForm,
+    "redacted": forms.ReleaseRedactedForm,
     "reject": forms.RejectForm,
     "exception": forms.ReleaseAsExceptionForm,
     "consent": forms.ConsentAndReleaseForm,
@@ -172,6 +179,9 @@ def act(request: HttpRequest, outcome_id: int, action: str) -> HttpResponse:
                 outcome.id, user=request.user, note=data["note"], body_only=data["body_only"]
             )
             done = "released, marked CONFIDENTIAL"
+        elif action == "redacted":
+            decisions.release_redacted(outcome.id, user=request.user, note=data["note"])
+            done = "released redacted; the copy was checked again first"
         elif action == "reject":
             decisions.reject(outcome.id, user=request.user, note=data["note"])
             done = "rejected; the sender is told"
@@ -204,6 +214,78 @@ def act(request: HttpRequest, outcome_id: int, action: str) -> HttpResponse:
     else:
         messages.success(request, f"Recipient {outcome.id}: {done}.")
     return redirect("review:item", message_id=outcome.message_id)
+
+
+# What a bulk action does to one recipient, and the words for it done.
+BULK_DECISIONS: dict[str, tuple[Callable[..., Any], str]] = {
+    "reject": (decisions.reject, "rejected; the sender is told"),
+    "redacted": (decisions.release_redacted, "released redacted"),
+}
+
+
+@require_GET
+@never_cache
+@manager_required
+def bulk_confirm(request: HttpRequest) -> HttpResponse:
+    """What a bulk action chosen on the queue would do, to confirm with a note; nothing is
+    done until that form is sent."""
+    chosen = forms.BulkChoiceForm(request.GET)
+    if not chosen.is_valid():
+        messages.error(request, "Not done: choose an action and at least one held recipient.")
+        return redirect("review:queue")
+    action, ids = chosen.cleaned_data["action"], chosen.cleaned_data["outcome"]
+    recipients = held_recipients(request.user, ids)
+    form = forms.BulkConfirmForm(
+        initial={"action": action, "outcome": [outcome.id for outcome in recipients]}
+    )
+    return _bulk_page(request, form, action, ids)
+
+
+def _bulk_page(
+    request: HttpRequest, form: Any, action: str, ids: list[int], status: int = 200
+) -> HttpResponse:
+    recipients = held_recipients(request.user, ids)
+    return render(
+        request,
+        "review/bulk.html",
+        {
+            "form": form,
+            "what": forms.BULK_ACTIONS[action],
+            "recipients": recipients,
+            "left_out": len(ids) - len(recipients),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@never_cache
+@manager_required
+def bulk_apply(request: HttpRequest) -> HttpResponse:
+    """Apply the confirmed bulk action to each recipient in turn: each is decided on its own,
+    and each refusal is reported for that recipient while the rest are done."""
+    form = forms.BulkConfirmForm(request.POST)
+    if not form.is_valid():
+        chosen = forms.BulkChoiceForm(request.POST)
+        if not chosen.is_valid():
+            raise Http404("no such bulk action or recipients")
+        action, ids = chosen.cleaned_data["action"], chosen.cleaned_data["outcome"]
+        return _bulk_page(request, form, action, ids, status=400)
+    decide, done = BULK_DECISIONS[form.cleaned_data["action"]]
+    ids = form.cleaned_data["outcome"]
+    held = {outcome.id for outcome in held_recipients(request.user, ids)}
+    # The messages name recipients by number only: they may travel in a cookie.
+    for outcome_id in ids:
+        try:
+            if outcome_id not in held:
+                raise decisions.DecisionRefused("it is not held any more")
+            decide(outcome_id, user=request.user, note=form.cleaned_data["note"])
+        except decisions.DecisionRefused as exc:
+            messages.error(request, f"Recipient {outcome_id}: not done: {exc}.")
+        else:
+            messages.success(request, f"Recipient {outcome_id}: {done}.")
+    return redirect("review:queue")
 
 
 @require_GET

@@ -85,15 +85,42 @@ def test_reject_sends_nothing(held: Outcome, sealer: Sealer):
     assert not Copy.objects.exists()
 
 
+# The redacted copy a redacted release queues is made by ``redacted_copy`` (the relay's core,
+# tests/gateway/review/test_release_redacted.py); the state machine only queues it.
+REDACTED = b"From: priya.sharma@riverside-carers.example.org\r\nSubject: [name removed]\r\n\r\n"
+
+
 @pytest.mark.parametrize("first", list(Decision))
 def test_a_decision_is_final(held: Outcome, sealer: Sealer, first: Decision):
     """A decided recipient cannot be decided again, either way; the refusal says who
     decided it."""
-    decide(held.id, first, by="Jo Manager", note="decided", sealer=sealer, banner=BANNER)
+    decide(held.id, first, by="Jo Manager", note="decided", sealer=sealer, banner=BANNER,
+           redacted=REDACTED)  # fmt: skip
     for second in Decision:
         with pytest.raises(DecisionRefused, match=r"already \w+ by Jo Manager"):
-            decide(held.id, second, by="Sam", note="again", sealer=sealer, banner=BANNER)
+            decide(held.id, second, by="Sam", note="again", sealer=sealer, banner=BANNER,
+                   redacted=REDACTED)  # fmt: skip
     assert Outcome.objects.get(id=held.id).decided_by == "Jo Manager"
+
+
+def test_a_redacted_release_queues_the_copy_made_for_it(held: Outcome, sealer: Sealer):
+    """The redacted copy goes to that recipient as a redacted copy, with confide's fields."""
+    decide(held.id, Decision.RELEASE_REDACTED, by="Jo Manager", note="names not needed",
+           sealer=sealer, banner=BANNER, redacted=REDACTED)  # fmt: skip
+    (delivery,) = Delivery.objects.all()
+    assert (delivery.recipient, delivery.copy.kind) == ("advice@citizensadvice.example", "redact")
+    content = sealer.unseal(bytes(delivery.copy.sealed))
+    assert content.endswith(REDACTED)
+    assert b"X-Confide-Verdict: redact" in content
+
+
+def test_a_redacted_release_without_its_copy_is_refused(held: Outcome, sealer: Sealer):
+    """Nothing goes out as 'redacted' unless the redacted copy was made."""
+    with pytest.raises(DecisionRefused, match="redacted copy"):
+        decide(held.id, Decision.RELEASE_REDACTED, by="Jo Manager", note="names not needed",
+               sealer=sealer, banner=BANNER)  # fmt: skip
+    assert Outcome.objects.get(id=held.id).review_state == ReviewState.HELD
+    assert not Copy.objects.exists()
 
 
 @pytest.mark.parametrize(("by", "note"), [("", "why"), ("Jo", " ")])

@@ -13,11 +13,13 @@ from django.contrib.auth.models import Group, User
 
 from gateway.relay import spool
 from gateway.relay.models import Message, Outcome, ReviewState
+from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.review.models import ScanRecord
 from gateway.review.roles import MANAGER, STAFF
 from gateway.sealing import Sealer
 from scanner.transform import Banner
+from tests.gateway.relay.conftest import pipeline  # noqa: F401 - shared with ``redacting``
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "carer-update.eml"
 BANNER = Banner("[CONFIDENTIAL]", "CONFIDENTIAL: shared with consent.", "CONFIDENTIAL")
@@ -110,3 +112,12 @@ def users(db: None) -> Users:
     other = User.objects.create_user("chris", email="chris@riverside-carers.example.org")
     other.groups.add(staff_group)
     return Users(manager, staff, other)
+
+
+@pytest.fixture
+def redacting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Pipeline:
+    """The relay's core with a real scanner (the relay tests' ``pipeline``: the model loaded
+    once for the session), as the review app's process makes redacted copies with it."""
+    core: Pipeline = request.getfixturevalue("pipeline")
+    monkeypatch.setattr(decisions, "redacting", lambda: core)
+    return core

@@ -13,13 +13,18 @@ from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewSta
 from gateway.review import decisions
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import HELD_FOR, SENDER, Users
+from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, hold
 
 pytestmark = pytest.mark.django_db
 
 
 def _outcome(message: Message) -> Outcome:
     return Outcome.objects.get(message=message, recipient=HELD_FOR)
+
+
+def _released_to() -> list[str]:
+    """The recipients of the copies queued, other than the notices to the sender."""
+    return [d.recipient for d in Delivery.objects.exclude(copy__kind=CopyKind.NOTICE)]
 
 
 def _sent(sealer: Sealer, delivery: Delivery) -> email.message.EmailMessage:
@@ -40,7 +45,7 @@ def test_release_with_banner_queues_the_marked_copy_and_audits_it(
     entry names the manager, the message and the recipient, not the content."""
     outcome = _outcome(held)
     decisions.release_with_banner(outcome.id, user=users.manager, note="consent by phone")
-    (delivery,) = Delivery.objects.all()
+    (delivery,) = Delivery.objects.exclude(copy__kind=CopyKind.NOTICE)
     assert delivery.recipient == HELD_FOR
     assert _sent(sealer, delivery)["Subject"].startswith("[CONFIDENTIAL] ")
     assert Outcome.objects.get(message=held, recipient__startswith="duty").review_state == "held"
@@ -89,7 +94,7 @@ def test_release_as_exception_makes_a_logbook_entry_for_each_subject(
     assert list(saved.subjects.all()) == [subject]
     assert (saved.lawful_reason, saved.decided_by, saved.person_told) == ("abuse", users.manager,
                                                                          False)  # fmt: skip
-    assert Delivery.objects.get().recipient == HELD_FOR
+    assert _released_to() == [HELD_FOR]
     assert AuditEntry.objects.get().details["logbook_entry"] == entry.id
 
 
@@ -120,7 +125,7 @@ def test_consent_is_saved_and_the_copy_released_together(
     saved = Consent.objects.get(id=consent.id)
     assert (saved.scopes, saved.method, saved.recorded_by) == ("contact,health", "oral", "jo")
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
-    assert Delivery.objects.get().recipient == HELD_FOR
+    assert _released_to() == [HELD_FOR]
 
 
 def test_no_consent_is_saved_when_the_release_is_refused(
@@ -150,3 +155,69 @@ def test_oral_consent_needs_evidence(users: Users, held: Message, subject: Subje
             note="consent recorded",
         )  # fmt: skip
     assert not Consent.objects.exists()
+
+
+def _notice_to_sender(sealer: Sealer) -> email.message.EmailMessage:
+    (delivery,) = Delivery.objects.filter(copy__kind=CopyKind.NOTICE)
+    assert delivery.recipient == SENDER
+    return _sent(sealer, delivery)
+
+
+NOTE = "Shared with the duty team as agreed."
+
+
+def _release_each_way(how: str, outcome_id: int, users: Users, subject: Subject) -> None:
+    if how == "banner":
+        decisions.release_with_banner(outcome_id, user=users.manager, note=NOTE)
+    elif how == "body only":
+        decisions.release_with_banner(outcome_id, user=users.manager, note=NOTE, body_only=True)
+    elif how == "consent":
+        decisions.record_consent_and_release(
+            outcome_id, user=users.manager, subject=subject,
+            agency=Agency.objects.create(name="Citizens Advice"), method=ConsentMethod.WRITTEN,
+            scopes=["health"], valid_until=None, evidence="form on file", note=NOTE,
+        )  # fmt: skip
+    else:
+        decisions.release_as_exception(
+            outcome_id, user=users.manager, reason=LawfulReason.ABUSE, note=NOTE,
+            subjects=[subject], person_told=False, why_not_told="it would put her at risk",
+        )  # fmt: skip
+
+
+RELEASES = {
+    "banner": "marked CONFIDENTIAL.",
+    "body only": "attached documents that could not be",
+    "consent": "recorded the consent of the person",
+    "exception": "on one of the grounds the confidentiality",
+}
+
+
+@pytest.mark.parametrize("how", list(RELEASES))
+def test_the_sender_hears_how_each_release_went(
+    users: Users, held: Message, sealer: Sealer, subject: Subject, how: str
+):
+    """Every release queues a notice to the sender naming the recipient and how the copy
+    went, with the manager's note except for an exception (its reasoning stays in the
+    logbook), and nothing of the message's text; the audit entry says the sender was told."""
+    _release_each_way(how, _outcome(held).id, users, subject)
+    notice = _notice_to_sender(sealer)
+    assert notice["Subject"] == "Released: Carer's assessment follow-up"
+    text = " ".join(notice.get_content().split())
+    assert HELD_FOR in text
+    assert RELEASES[how] in text
+    assert (NOTE in text) == (how != "exception")
+    assert "abuse" not in text
+    assert "Amina" not in text
+    assert "07700" not in text
+    assert AuditEntry.objects.get().details["sender_told"] is True
+
+
+def test_a_null_sender_is_not_told(users: Users, sealer: Sealer):
+    """A message with the null reverse-path (a bounce) has no one to tell: the release still
+    happens, and the audit entry says the sender was not told."""
+    content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
+    outcome = _outcome(hold(sealer, "", [HELD_FOR], content))
+    decisions.release_with_banner(outcome.id, user=users.manager, note=NOTE)
+    assert _released_to() == [HELD_FOR]
+    assert not Delivery.objects.filter(copy__kind=CopyKind.NOTICE).exists()
+    assert AuditEntry.objects.get().details["sender_told"] is False

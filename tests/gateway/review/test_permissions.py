@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 ACTIONS = {
     "release": {"release-note": "consent given by phone"},
+    "redacted": {"redacted-note": "names not needed"},
     "reject": {"reject-note": "not needed"},
     "exception": {
         "exception-reason": "risk",
@@ -98,6 +99,7 @@ def test_staff_see_no_release_button(users: Users, held: Message):
     assert '<form method="post" action="/held/recipient' not in page
     managers = _client(users, "manager").get(reverse("review:item", args=[held.id]))
     assert "Release with banner</button>" in managers.content.decode()
+    assert "Release redacted</button>" in managers.content.decode()
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
@@ -123,7 +125,7 @@ def test_a_manager_releases(users: Users, held: Message):
     )
     assert response.status_code == 302
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
-    assert Delivery.objects.get().recipient == HELD_FOR
+    assert Delivery.objects.get(copy__kind="banner").recipient == HELD_FOR
 
 
 def test_a_get_never_acts(users: Users, held: Message):

@@ -1,0 +1,115 @@
+"""``confide held list|show|release|reject``: the held queue for an admin on the server,
+deciding through the same functions as the pages, in a manager's name."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
+from gateway.relay.pipeline import Pipeline
+from gateway.review.models import AuditEntry
+from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, SENDER, Users
+
+pytestmark = pytest.mark.django_db
+
+
+def _confide_held(*args: object) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("held", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def _outcome(message: Message, recipient: str = HELD_FOR) -> Outcome:
+    return Outcome.objects.get(message=message, recipient=recipient)
+
+
+def test_list_shows_each_held_recipient_until_it_is_decided(users: Users, held: Message):
+    """Each held recipient is a line: id, age, sender, recipient, rules; a decided one is
+    gone from the list."""
+    outcome = _outcome(held)
+    out, _ = _confide_held("list")
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{outcome.id}\t")
+    assert lines[0].endswith(f"\t{SENDER}\t{HELD_FOR}\tno-consent")
+    _confide_held("reject", outcome.id, "--as", "jo", "--note", "not needed")
+    out, _ = _confide_held("list")
+    assert [line.split("\t")[3] for line in out.splitlines()] == [ALSO_HELD_FOR]
+
+
+def test_show_gives_headers_findings_and_reasons_but_the_text_only_when_asked(
+    users: Users, held: Message
+):
+    """Show prints the headers, each finding's type and each recipient's reasons; the text
+    confide read only with --text."""
+    outcome = _outcome(held)
+    out, _ = _confide_held("show", outcome.id)
+    assert "Subject: Carer's assessment follow-up" in out
+    assert "findings in body (text/plain): UK_NHS x1" in out
+    assert "NHS number of a known carer; no consent recorded" in out
+    assert f"recipient {outcome.id}: {HELD_FOR}: hold, held for a manager" in out
+    assert "943 476 5919" not in out
+    with_text, _ = _confide_held("show", outcome.id, "--text")
+    assert "Amina's NHS number is 943 476 5919." in with_text
+
+
+def test_release_and_reject_decide_in_the_managers_name(users: Users, held: Message):
+    """Release queues the marked copy and tells the sender; reject tells the sender; both
+    are audited as the manager's, as the pages would do it."""
+    released, rejected = _outcome(held), _outcome(held, ALSO_HELD_FOR)
+    out, _ = _confide_held("release", released.id, "--as", "jo", "--note", "consent by phone")
+    assert out == f"recipient {released.id}: released, marked CONFIDENTIAL\n"
+    _confide_held("reject", rejected.id, "--as", "jo", "--note", "use the portal")
+    assert Outcome.objects.get(id=released.id).review_state == ReviewState.RELEASED
+    assert Outcome.objects.get(id=rejected.id).review_state == ReviewState.REJECTED
+    assert Delivery.objects.get(copy__kind=CopyKind.BANNER).recipient == HELD_FOR
+    assert Delivery.objects.filter(copy__kind=CopyKind.NOTICE, recipient=SENDER).count() == 2
+    assert [(e.kind, e.actor) for e in AuditEntry.objects.order_by("id")] == [
+        ("release_with_banner", "jo"), ("reject", "jo"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("account", ["priya", "nobody"])
+def test_only_a_managers_account_may_decide(users: Users, held: Message, account: str):
+    """--as a staff member (here the sender) or an unknown name is refused; nothing moves."""
+    outcome = _outcome(held)
+    with pytest.raises(SystemExit) as stopped:
+        _confide_held("release", outcome.id, "--as", account, "--note", "please")
+    assert stopped.value.code == 1
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
+    assert not Delivery.objects.exists()
+
+
+def test_a_refused_decision_is_reported_and_the_exit_status_says_so(users: Users, held: Message):
+    """Deciding a recipient twice: the second is refused with the reason, exit status 1."""
+    outcome = _outcome(held)
+    _confide_held("reject", outcome.id, "--as", "jo", "--note", "not needed")
+    with pytest.raises(SystemExit) as stopped:
+        _confide_held("release", outcome.id, "--as", "jo", "--note", "changed my mind")
+    assert stopped.value.code == 1
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.REJECTED
+
+
+@pytest.mark.slow
+def test_release_redacted_from_the_command_line(users: Users, held: Message, redacting: Pipeline):
+    """--redacted makes the copy through the relay's core, as the page does."""
+    outcome = _outcome(held)
+    out, _ = _confide_held("release", outcome.id, "--redacted", "--as", "jo", "--note", "n")
+    assert out == f"recipient {outcome.id}: released redacted\n"
+    assert Delivery.objects.get(copy__kind=CopyKind.REDACT).recipient == HELD_FOR
+
+
+def test_body_only_goes_with_the_banner_not_with_redaction(users: Users, held: Message):
+    """--body-only says how to mark; asked with --redacted it is refused before anything is
+    scanned or decided."""
+    outcome = _outcome(held)
+    with pytest.raises(SystemExit):
+        _confide_held("release", outcome.id, "--redacted", "--body-only", "--as", "jo",
+                      "--note", "n")  # fmt: skip
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
+    out, _ = _confide_held("release", outcome.id, "--body-only", "--as", "jo", "--note", "n")
+    assert out == f"recipient {outcome.id}: released, marked CONFIDENTIAL\n"
+    assert AuditEntry.objects.get().kind == "release_with_banner_in_body"

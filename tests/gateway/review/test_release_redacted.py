@@ -1,0 +1,115 @@
+"""Releasing a held recipient redacted: the copy is made by the relay's own core, checked
+again by its safety net, and refused (the recipient left held) when it cannot be made safe."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+
+import scanner.outcome
+from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
+from gateway.relay.pipeline import Pipeline
+from gateway.review import decisions
+from gateway.review.models import AuditEntry
+from gateway.sealing import Sealer
+from scanner.outcome import CANNOT_TRANSFORM, REDACTION_CHECK
+from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, hold
+from tests.scanner.redaction_pipeline import leaks
+from tests.scanner.transform.made_files import message, pdf_bytes, raw
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+# What carer-update.eml says of Amina that a stranger may not read.
+AMINA = ["Amina Okafor", "07700 900123"]
+
+
+def _outcome(message: Message) -> Outcome:
+    return Outcome.objects.get(message=message, recipient=HELD_FOR)
+
+
+def _queued(sealer: Sealer, kind: CopyKind) -> list[tuple[str, bytes]]:
+    return [
+        (d.recipient, sealer.unseal(bytes(d.copy.sealed)))
+        for d in Delivery.objects.filter(copy__kind=kind).select_related("copy")
+    ]
+
+
+def test_the_redacted_copy_carries_none_of_the_findings_and_goes_to_that_recipient(
+    users: Users, held: Message, sealer: Sealer, redacting: Pipeline
+):
+    """The copy goes to the one recipient, marked as a redacted copy, and a fresh scan of it
+    finds none of what was removed; the decision and its audit entry are recorded."""
+    outcome = _outcome(held)
+    decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
+    [(recipient, content)] = _queued(sealer, CopyKind.REDACT)
+    assert recipient == HELD_FOR
+    assert leaks(redacting.scanner.scan_message, content, AMINA) == []
+    copy = email.message_from_bytes(content, policy=email.policy.default)
+    assert copy["X-Confide-Verdict"] == "redact"
+    assert "removed]" in copy.get_body().get_content()  # type: ignore[union-attr]
+    decided = Outcome.objects.get(id=outcome.id)
+    assert (decided.review_state, decided.decided_by) == (ReviewState.RELEASED, "jo")
+    assert AuditEntry.objects.get().kind == "release_redacted"
+    [(sender, notice)] = _queued(sealer, CopyKind.NOTICE)
+    assert sender == SENDER
+    told = " ".join(email.message_from_bytes(notice, policy=email.policy.default)
+                    .get_content().split())  # type: ignore[attr-defined]  # fmt: skip
+    assert f"Sent to: {HELD_FOR}" in told
+    assert "personal details confide found in it taken out" in told
+    assert "names not needed" in told
+
+
+def test_a_pdf_that_cannot_be_redacted_is_refused_and_stays_held(
+    users: Users, sealer: Sealer, redacting: Pipeline
+):
+    """A PDF attachment holding the NHS number cannot be rewritten: the decision is refused
+    with the reason, nothing is queued, and the recipient is still held."""
+    pdf = (pdf_bytes("Referral for Amina Okafor, NHS number 943 476 5919."), "application",
+           "pdf", "referral.pdf")  # fmt: skip
+    built = message("Referral for Amina Okafor attached.", attachments=(pdf,))
+    held = hold(sealer, SENDER, [HELD_FOR], raw(built))
+    outcome = _outcome(held)
+    with pytest.raises(decisions.DecisionRefused, match=CANNOT_TRANSFORM) as refused:
+        decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
+    assert "PDF" in str(refused.value)
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
+    assert not Delivery.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_copy_the_safety_net_catches_is_refused_and_stays_held(
+    users: Users, held: Message, sealer: Sealer, redacting: Pipeline,
+    monkeypatch: pytest.MonkeyPatch,
+):  # fmt: skip
+    """When the first pass leaves values in (here it removes nothing), the independent scan
+    of the finished copy catches it: refused under rule redaction-check, nothing sent."""
+    monkeypatch.setattr(scanner.outcome, "redacted", lambda raw, removals, limits: raw)
+    outcome = _outcome(held)
+    with pytest.raises(decisions.DecisionRefused, match=REDACTION_CHECK):
+        decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
+    assert not Delivery.objects.exists()
+
+
+def test_a_message_with_nothing_to_remove_is_not_released_as_redacted(
+    users: Users, sealer: Sealer, redacting: Pipeline
+):
+    """A redacted copy of a message in which nothing was found would be the message as sent:
+    refused, so that a manager does not release it believing it was redacted."""
+    content = (
+        f"From: {SENDER}\r\nTo: {HELD_FOR}\r\nSubject: Minutes\r\n\r\n"
+        "The minutes of Tuesday's meeting are in the shared folder.\r\n"
+    ).encode()
+    outcome = _outcome(hold(sealer, SENDER, [HELD_FOR], content))
+    with pytest.raises(decisions.DecisionRefused, match="nothing in it to remove"):
+        decisions.release_redacted(outcome.id, user=users.manager, note="fine to go")
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
+
+
+def test_the_example_is_real(users: Users):
+    """The fixture message carries the values the first test checks are removed."""
+    text = EXAMPLE.read_bytes().decode()
+    assert all(value.replace(" ", "") in text.replace(" ", "").replace("=\n", "")
+               for value in AMINA)  # fmt: skip
