@@ -71,7 +71,7 @@ def verify(user: Any, token: str) -> TOTPDevice | None:
 def remove_all(user: Any) -> int:
     """Take away ``user``'s devices (a lost phone); how many. They set one up again at their
     next sign-in, or are asked to if they must have one."""
-    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
     return removed
 
 
