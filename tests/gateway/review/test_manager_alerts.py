@@ -3,12 +3,15 @@ last, at most one an interval, to every active manager with an address, naming n
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from gateway.relay.models import Outcome, ReviewState
-from gateway.review.manager_alerts import alert_managers
+from gateway.review.manager_alerts import alert_managers, keep_alerting
 from gateway.sealing import Sealer
 from tests.gateway.review.conftest import Users
 from tests.gateway.review.manager_mail_helpers import (
@@ -121,3 +124,33 @@ def test_with_no_manager_to_tell_the_holds_wait_for_one(sealer: Sealer, db: None
     assert alert_managers(T0 + timedelta(minutes=1), EVERY, BASE_URL) == 0
     assert alert_managers(T0 + EVERY, EVERY, BASE_URL) == 1
     assert len(queued_to_managers(sealer)) == 1
+
+
+def alerting(every: timedelta) -> Any:
+    """The settings ``keep_alerting`` reads."""
+    return SimpleNamespace(review=SimpleNamespace(hold_alert_every=every, base_url=BASE_URL))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confide_runs_the_alerts_until_stopped(sealer: Sealer, users: Users) -> None:
+    """The loop ``confide run`` starts sends the alert for a hold soon after it is made."""
+
+    async def run_until_queued() -> int:
+        loop = asyncio.create_task(keep_alerting(alerting(timedelta(seconds=1))))
+        try:
+            for _ in range(100):
+                await asyncio.sleep(0.05)
+                queued = await asyncio.to_thread(lambda: len(queued_to_managers(sealer)))
+                if queued:
+                    return queued
+            return 0
+        finally:
+            loop.cancel()
+
+    held_at(sealer, datetime.now(UTC))
+    assert asyncio.run(run_until_queued()) == 1
+
+
+def test_alerts_set_off_start_no_loop() -> None:
+    """``hold_alert_every = "off"``: the loop returns at once, sending nothing."""
+    asyncio.run(asyncio.wait_for(keep_alerting(alerting(timedelta(0))), timeout=1))
