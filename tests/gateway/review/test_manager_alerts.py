@@ -4,13 +4,16 @@ last, at most one an interval, to every active manager with an address, naming n
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from gateway.relay.models import Outcome, ReviewState
+from gateway.review import manager_alerts
 from gateway.review.manager_alerts import alert_managers, keep_alerting
 from gateway.sealing import Sealer
 from tests.gateway.review.conftest import Users
@@ -131,16 +134,35 @@ def alerting(every: timedelta) -> Any:
     return SimpleNamespace(review=SimpleNamespace(hold_alert_every=every, base_url=BASE_URL))
 
 
+def closing_its_connection[**P, T](work: Callable[P, T]) -> Callable[P, T]:
+    """``work``, closing the database connection of the thread it ran in (so that the test
+    database can be dropped after the test)."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return work(*args, **kwargs)
+        finally:
+            connection.close()
+
+    return run
+
+
 @pytest.mark.django_db(transaction=True)
-def test_confide_runs_the_alerts_until_stopped(sealer: Sealer, users: Users) -> None:
+def test_confide_runs_the_alerts_until_stopped(
+    sealer: Sealer, users: Users, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The loop ``confide run`` starts sends the alert for a hold soon after it is made."""
+    monkeypatch.setattr(
+        manager_alerts, "alert_managers", closing_its_connection(manager_alerts.alert_managers)
+    )
+    count_queued = closing_its_connection(lambda: len(queued_to_managers(sealer)))
 
     async def run_until_queued() -> int:
         loop = asyncio.create_task(keep_alerting(alerting(timedelta(seconds=1))))
         try:
             for _ in range(100):
                 await asyncio.sleep(0.05)
-                queued = await asyncio.to_thread(lambda: len(queued_to_managers(sealer)))
+                queued = await asyncio.to_thread(count_queued)
                 if queued:
                     return queued
             return 0
