@@ -47,7 +47,7 @@ def digest(now: datetime, base_url: str) -> Digest | None:
     oldest = items[:OLDEST_LISTED]
     sections = [
         "Hello,",
-        f"{len(items)} held items wait for a manager ({recipients} recipients in all).",
+        f"{manager_mail.items_wait(len(items))} for a manager ({recipients} recipients in all).",
         f"How long they have waited:\n{bands}",
         f"The oldest {len(oldest)}:\n" + manager_mail.item_lines(oldest, now, base_url),
     ]

@@ -93,7 +93,8 @@ def _text(
     sections = [
         "Hello,",
         f"New since the last alert ({len(new)}):\n" + manager_mail.item_lines(new, now, base_url),
-        f"In all {len(waiting)} held items wait for a manager; the oldest has waited {oldest}.",
+        f"In all {manager_mail.items_wait(len(waiting))} for a manager; the oldest has waited "
+        f"{oldest}.",
     ]
     if not base_url:
         sections.append(manager_mail.SEARCH_HINT)

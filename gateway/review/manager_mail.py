@@ -82,6 +82,11 @@ def age(waited: timedelta) -> str:
     return f"{hours // 24} days"
 
 
+def items_wait(count: int) -> str:
+    """ "1 held item waits", "3 held items wait"."""
+    return "1 held item waits" if count == 1 else f"{count} held items wait"
+
+
 def item_lines(items: Sequence[WaitingItem], now: datetime, base_url: str) -> str:
     """One entry per item: how long it has waited, for how many recipients, the rules, and
     its page (or its reference)."""

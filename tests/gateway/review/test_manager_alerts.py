@@ -101,6 +101,7 @@ def test_the_alert_names_no_one_and_quotes_nothing_of_the_message(
     ((email, _, raw),) = queued_to_managers(sealer)
     text = text_of(email)
     assert "waiting 3 min, 3 recipients; rules: no-consent" in text
+    assert "In all 1 held item waits for a manager; the oldest has waited 3 min." in text
     for personal in PERSONAL:
         assert personal.lower() not in raw.decode("ascii").lower()
         assert personal.lower() not in text.lower()
