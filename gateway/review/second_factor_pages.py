@@ -64,7 +64,7 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if not user.is_authenticated or user.is_verified():
             return None
-        if match is not None and match.url_name in OPEN_PAGES:
+        if match is not None and match.view_name in OPEN_PAGES:
             return None
         if second_factor.has_one(user):
             wanted = urlencode({"next": request.get_full_path()})
