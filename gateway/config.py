@@ -15,6 +15,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -168,12 +169,62 @@ class ReviewSettings(BaseModel):
     # lockout_minutes (django-axes).
     failed_logins_allowed: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=30, ge=1)
+    # Managers and admins must sign in with a TOTP code from an authenticator app as well as
+    # their password; one without a device is sent to set one up before any other page. On
+    # by default: a manager's pages show every held message in full, and a password alone is
+    # one phishing email away from all of it. Staff may set one up if they wish.
+    require_second_factor: bool = True
+    # The address people browse the review pages at, as the proxy in front serves them
+    # (https://confide.example.org). The hold notice and the managers' emails link to each
+    # item under it; without it they give the item's reference, to search for on the pages.
+    base_url: str = ""
+    # Managers are emailed about new holds at most this often ("5m", "90s", "1h"); each email
+    # lists every hold since the last. "0" or "off": no such emails (the digest still comes).
+    hold_alert_every: timedelta = timedelta(minutes=5)
 
     @field_validator("listen")
     @classmethod
     def _listen(cls, value: str) -> str:
         host_and_port(value)
         return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not value:
+            return value
+        parts = urlsplit(value)
+        local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and local):
+            raise ValueError(
+                f"{value!r}: the review pages' address must start with https:// "
+                "(http:// only for localhost), e.g. https://confide.example.org"
+            )
+        if not parts.hostname or parts.query or parts.fragment:
+            raise ValueError(
+                f"{value!r} is not the review pages' address: give the scheme, host and "
+                "any path, without ? or #, e.g. https://confide.example.org"
+            )
+        return value.rstrip("/")
+
+    @field_validator("hold_alert_every", mode="before")
+    @classmethod
+    def _hold_alert_every(cls, value: Any) -> Any:
+        return duration(value) if isinstance(value, str) else value
+
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def duration(text: str) -> timedelta:
+    """ "90s", "5m" or "1h" as a ``timedelta``; "0" and "off" are none at all."""
+    word = text.strip().lower()
+    if word in ("0", "off"):
+        return timedelta(0)
+    number, unit = word[:-1], word[-1:]
+    if unit not in _DURATION_UNITS or not number.isdigit():
+        raise ValueError(f"{text!r} is not a duration: write e.g. 90s, 5m or 1h (or off)")
+    return timedelta(seconds=int(number) * _DURATION_UNITS[unit])
 
 
 # A retention period as written in confide.toml: whole days, e.g. "90d".

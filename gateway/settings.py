@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "gateway",
     "gateway.register",
     "gateway.relay",
@@ -46,7 +48,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "gateway.review.second_factor_pages.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -100,6 +104,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=_review.lockout_minutes)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "review/locked_out.html"
+# A second factor (django-otp, TOTP): a signed-in user with a device is asked for its code
+# before any page; managers and superusers must have one when review.require_second_factor
+# is set (gateway.review.second_factor_pages). A wrong code counts as a failed sign-in for
+# django-axes, and the device itself slows guessing down (django-otp's throttling).
+CONFIDE_REQUIRE_SECOND_FACTOR = _review.require_second_factor
+OTP_TOTP_ISSUER = _config.organisation.name or "confide"
 # The client's address: behind the proxy, waitress has already put the address the proxy
 # saw into REMOTE_ADDR (gateway.review.web_server), so nothing a client sends is trusted.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]

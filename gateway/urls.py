@@ -1,8 +1,11 @@
-"""The review web app's addresses: the pages, sign-in, and Django's admin for admins."""
+"""The review web app's addresses: the pages, sign-in (with its second factor), and
+Django's admin for admins."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from gateway.review import second_factor_pages
 
 urlpatterns = [
     path(
@@ -11,6 +14,13 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/code/", second_factor_pages.verify_page, name="second_factor_verify"),
+    path("account/second-factor/", second_factor_pages.setup_page, name="second_factor_setup"),
+    path(
+        "account/second-factor/start/",
+        second_factor_pages.start_page,
+        name="second_factor_start",
+    ),
     path("admin/", admin.site.urls),
     path("", include("gateway.review.urls")),
 ]

@@ -13,6 +13,11 @@ import pytest
 
 CONFIDE = Path(sys.executable).with_name("confide")
 
+# Managers must sign in with a second factor by default (review.require_second_factor). Tests
+# that sign people in directly do without it, here and in the confide processes they start;
+# tests/gateway/review/test_second_factor.py turns it back on where it is what is tested.
+os.environ.setdefault("CONFIDE_REVIEW__REQUIRE_SECOND_FACTOR", "false")
+
 
 @pytest.fixture(scope="session")
 def initialised_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:

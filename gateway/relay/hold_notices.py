@@ -12,6 +12,7 @@ from gateway.relay.models import Copy, CopyKind, Outcome
 from gateway.relay.notices import HeldRecipient, hold_notice
 from gateway.relay.pipeline import Pipeline
 from gateway.relay.recording import Copies
+from gateway.review.links import item_link
 from scanner.domains import is_internal
 
 log = logging.getLogger("confide.relay")
@@ -45,7 +46,9 @@ def _notice(
     pipeline: Pipeline, message: spool.Received, raw: bytes, held: Sequence[Outcome]
 ) -> tuple[Copy, bytes]:
     """The notice; to a sender outside the organisation it names neither the subject nor the
-    reasons, which could disclose what was held and who is in the consent register."""
+    reasons, which could disclose what was held and who is in the consent register, nor the
+    review pages, where they cannot sign in. A sender inside gets the item's page (or, with
+    no ``review.base_url``, is told to search for its reference there)."""
     internal = is_internal(message.mail_from, pipeline.organisation.internal_domains)
     content = hold_notice(
         original=raw if internal else b"",
@@ -60,6 +63,7 @@ def _notice(
         at=datetime.now(UTC),
         hostname=pipeline.hostname,
         others_not_held=len(held) < len(message.recipients),
+        item_url=item_link(pipeline.review_base_url, message.id) if internal else None,
     )
     copy = Copy(
         message_id=message.id,

@@ -113,10 +113,13 @@ def hold_notice(
     at: datetime,
     hostname: str,
     others_not_held: bool = False,
+    item_url: str | None = None,
 ) -> bytes:
     """A short plain-English notice telling ``sender`` that their message was held for the
     recipients in ``held``, why, and what happens next; ``others_not_held`` says whether the
-    message had other recipients that were not held."""
+    message had other recipients that were not held. ``item_url`` is the held item's page on
+    the review pages; "" when they have no configured address (the notice says to search
+    for the reference there); None to say nothing of them (a sender who cannot sign in)."""
     _require_sender_and_recipients(sender, held)
     notice = _reply(
         original,
@@ -129,7 +132,9 @@ def hold_notice(
         hostname=hostname,
     )
     notice.set_content(
-        _hold_notice_text(held, organisation, confide_id, others_not_held=others_not_held)
+        _hold_notice_text(
+            held, organisation, confide_id, others_not_held=others_not_held, item_url=item_url
+        )
     )
     return notice.as_bytes()
 
@@ -294,7 +299,12 @@ def _bullet(text: str) -> str:
 
 
 def _hold_notice_text(
-    held: Sequence[HeldRecipient], organisation: str, confide_id: str, *, others_not_held: bool
+    held: Sequence[HeldRecipient],
+    organisation: str,
+    confide_id: str,
+    *,
+    others_not_held: bool,
+    item_url: str | None,
 ) -> str:
     """The body of a hold notice: who the message was held for and why, grouping recipients
     held for the same reasons, then what happens next."""
@@ -328,8 +338,16 @@ def _hold_notice_text(
             "if it is released."
         ),
         _paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
-        organisation or "confide",
     ]
+    if item_url:
+        sections.append(f"You can follow it on the review pages:\n  {item_url}")
+    elif item_url is not None:
+        sections.append(
+            _paragraph(
+                "You can follow it on the review pages: sign in and search for the reference."
+            )
+        )
+    sections.append(organisation or "confide")
     return "\n\n".join(sections) + "\n"
 
 

@@ -35,6 +35,7 @@ class Pipeline:
     node: str
     hostname: str
     notice_from: str
+    review_base_url: str  # where the hold notice links to the item's page
 
     @classmethod
     def from_settings(cls, settings: Settings, scanner: Scanner) -> Pipeline:
@@ -53,6 +54,7 @@ class Pipeline:
             node=node_name(settings),
             hostname=hostname(settings),
             notice_from=notice_from(settings),
+            review_base_url=settings.review.base_url,
         )
 
 

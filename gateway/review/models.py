@@ -133,3 +133,22 @@ class SenderAddress(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("user", "address"), name="sender_address_once"),
         )
+
+
+class HoldAlertClock(models.Model):
+    """One row (pk 1), locked while the managers are alerted to new holds
+    (``gateway.review.manager_alerts``), so that however many processes look, one sends
+    each alert; when the last one was sent."""
+
+    last_sent_at = models.DateTimeField(null=True)
+
+
+class AnnouncedHold(models.Model):
+    """A held recipient the managers have been alerted to. A row each, rather than a mark
+    of the last one announced: holds recorded by several relay processes commit in any
+    order, and one committed late behind a newer one would be missed."""
+
+    outcome = models.OneToOneField(
+        Outcome, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    announced_at = models.DateTimeField()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,14 @@ SUBJECT_HEADER = "ref,kind,name,aliases,emails,phones,dob,nhs_number,ni_number,p
 CONSENT_HEADER = (
     "subject_ref,recipient,scope,method,recorded_by,recorded_at,valid_until,withdrawn_at,evidence"
 )
+
+
+@pytest.fixture(autouse=True)
+def no_second_factor_required(settings: Any) -> None:
+    """Pages are tested signed in directly, without the second factor managers need by
+    default (tests/conftest.py does the same for the confide processes tests start);
+    test_second_factor.py turns it back on."""
+    settings.CONFIDE_REQUIRE_SECOND_FACTOR = False
 
 
 @pytest.fixture

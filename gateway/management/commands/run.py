@@ -1,5 +1,6 @@
-"""``confide run``: the whole product in one process: the relay, and the review web app
-served beside it (the shared-drive watcher joins them when it is built)."""
+"""``confide run``: the whole product in one process: the relay, the review web app served
+beside it, and the alerts to managers of new holds (the shared-drive watcher joins them
+when it is built)."""
 
 from __future__ import annotations
 
@@ -25,14 +26,18 @@ class Command(ConfideCommand):
 
 
 async def run(settings: Settings, *, create: bool) -> None:
-    """The web app starts once the database is there, and stops after the relay."""
+    """The web app, and the alerts to managers of new holds, start once the database is
+    there, and stop after the relay."""
+    from gateway.review.manager_alerts import keep_alerting
     from gateway.review.web_server import WebServer, sign_with_the_secret_key
 
     await asyncio.to_thread(ensure_schema, create=create)
     sign_with_the_secret_key(settings)
     web = WebServer(settings)
     web.start()
+    alerts = asyncio.create_task(keep_alerting(settings))
     try:
         await serve(settings, create=create, announce=True)
     finally:
+        alerts.cancel()
         await asyncio.to_thread(web.stop)

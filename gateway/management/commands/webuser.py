@@ -1,7 +1,8 @@
 """``confide webuser NAME --role manager|staff [--email ADDR]``: an account for the review web
 app. The password is read from standard input (not the process list or the shell's history);
 ``--keep-password`` gives an existing account (one made by ``confide createsuperuser``) a role
-without changing it; ``--remove`` takes the roles away."""
+without changing it; ``--remove`` takes the roles away; ``--reset-second-factor`` removes the
+account's authenticator app (a lost phone), to be set up again at the next sign-in."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.db import transaction
 
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
+from gateway.review import second_factor
 from gateway.review.roles import MANAGER, ROLES, STAFF
 
 _ROLE = {"manager": MANAGER, "staff": STAFF}
@@ -34,10 +36,18 @@ class Command(ConfideCommand):
             "--keep-password", action="store_true", help="an existing account: keep its password"
         )
         parser.add_argument("--remove", action="store_true", help="take away both roles")
+        parser.add_argument(
+            "--reset-second-factor",
+            action="store_true",
+            help="remove the account's authenticator app (it is set up again at next sign-in)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_schema()
         name = options["name"]
+        if options["reset_second_factor"]:
+            self._reset_second_factor(name)
+            return
         roles = [Group.objects.get_or_create(name=role)[0] for role in ROLES]
         if options["remove"]:
             user = User.objects.filter(username=name).first()
@@ -65,3 +75,12 @@ class Command(ConfideCommand):
             user.groups.remove(*roles)
             user.groups.add(Group.objects.get(name=_ROLE[options["role"]]))
         self.stdout.write(f"{name} can sign in to the review pages as {options['role']}")
+
+    def _reset_second_factor(self, name: str) -> None:
+        user = User.objects.filter(username=name).first()
+        if user is None:
+            raise CommandError(f"there is no account {name!r}")
+        removed = second_factor.remove_all(user)
+        self.stdout.write(
+            f"{name}: {removed} second factor(s) removed; they set one up at their next sign-in"
+        )
