@@ -61,7 +61,8 @@ class WebServer:
         for channel in list(server._map.values()):
             channel.close()
         server.task_dispatcher.shutdown(timeout=STOP_SECONDS)
-        self._thread.join(STOP_SECONDS)
+        if self._thread.ident is not None:  # never started when confide run stopped first
+            self._thread.join(STOP_SECONDS)
 
 
 def sign_with_the_secret_key(settings: Settings) -> None:

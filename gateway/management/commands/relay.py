@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -87,16 +88,26 @@ def _key_for_what_is_stored(settings: Settings) -> None:
     )
 
 
-async def serve(settings: Settings, *, create: bool = False, announce: bool = False) -> None:
+async def serve(
+    settings: Settings,
+    *,
+    create: bool = False,
+    announce: bool = False,
+    once_listening: Callable[[], None] | None = None,
+) -> None:
     """Run the relay until SIGTERM or SIGINT, then stop it cleanly (it exits 0); problems
     the operator can fix (configuration, database, key, port, TLS files) stop it with one
-    line (a ``StartupError``, which ``confide`` prints)."""
+    line (a ``StartupError``, which ``confide`` prints) before anything is served; an
+    upstream that does not answer is a warning once it listens. ``once_listening`` runs
+    when the relay listens (``confide run`` starts its web server then)."""
     from gateway.relay.service import RelayService
+    from gateway.startup_checks import check_key_file
 
     relay_log_level()
     try:
         await asyncio.to_thread(ensure_schema, create=create)
         log.info("database: %s", await asyncio.to_thread(database_description))
+        check_key_file(settings)
         await asyncio.to_thread(_key_for_what_is_stored, settings)
         service = RelayService(settings)
     except (SealingError, RulesError, ConfigError) as exc:
@@ -108,17 +119,30 @@ async def serve(settings: Settings, *, create: bool = False, announce: bool = Fa
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, _stop_once, stop, signum)
     ready = asyncio.Event()
-    announcing = loop.create_task(_announce(settings, ready)) if announce else None
+    listening = loop.create_task(_once_listening(settings, ready, announce, once_listening))
     try:
         await service.run(ready=ready, stop=stop)
     finally:
-        if announcing is not None:
-            announcing.cancel()
+        listening.cancel()
 
 
-async def _announce(settings: Settings, ready: asyncio.Event) -> None:
-    """Once listening, tell whoever started confide by hand where mail goes in and out."""
+async def _once_listening(
+    settings: Settings,
+    ready: asyncio.Event,
+    announce: bool,
+    then: Callable[[], None] | None,
+) -> None:
+    """Once listening, run ``then``, warn if the upstream does not answer, and tell whoever
+    started confide by hand where mail goes in and out."""
+    from gateway.startup_checks import upstream_problem
+
     await ready.wait()
+    if then is not None:
+        then()
+    if problem := await asyncio.to_thread(upstream_problem, settings.relay.upstream):
+        log.warning("at start-up, %s", problem)
+    if not announce:
+        return
     relay = settings.relay
     print(
         f"confide is running: send mail by SMTP to {relay.listen}; what it releases goes to "

@@ -26,18 +26,24 @@ class Command(ConfideCommand):
 
 
 async def run(settings: Settings, *, create: bool) -> None:
-    """The web app, and the alerts to managers of new holds, start once the database is
-    there, and stop after the relay."""
+    """The web app's port is taken once the database is there; it serves, and the alerts
+    to managers of new holds start, once the relay's start-up checks have passed and it
+    listens. Both stop after the relay."""
     from gateway.review.manager_alerts import keep_alerting
     from gateway.review.web_server import WebServer, sign_with_the_secret_key
 
     await asyncio.to_thread(ensure_schema, create=create)
     sign_with_the_secret_key(settings)
     web = WebServer(settings)
-    web.start()
-    alerts = asyncio.create_task(keep_alerting(settings))
+    alerts: list[asyncio.Task[None]] = []
+
+    def start_serving() -> None:
+        web.start()
+        alerts.append(asyncio.create_task(keep_alerting(settings)))
+
     try:
-        await serve(settings, create=create, announce=True)
+        await serve(settings, create=create, announce=True, once_listening=start_serving)
     finally:
-        alerts.cancel()
+        for task in alerts:
+            task.cancel()
         await asyncio.to_thread(web.stop)

@@ -1,0 +1,59 @@
+"""The checks ``confide relay`` and ``confide run`` make before they serve anything, beside
+those made elsewhere (the configuration as it loads, the database in ``ensure_schema``, the
+ports as they are bound): each problem is one line saying what to do.
+
+The key file must be its owner's alone: it opens every message confide keeps. An upstream
+that does not answer is only a warning: the relay keeps what it releases and retries until
+the upstream answers, and a service manager may well start the upstream (Postfix, say)
+after confide.
+"""
+
+from __future__ import annotations
+
+import socket
+import stat
+
+from gateway.config import Settings, StartupError, UpstreamSettings
+from gateway.relay.pipeline import key_file
+
+# How long the start-up check waits for the upstream to accept a connection.
+UPSTREAM_CONNECT_SECONDS = 3.0
+
+
+def check_key_file(settings: Settings) -> None:
+    """A key file that exists must be a file that only its owner may read or write (one that
+    does not exist yet is made 0600 when the relay starts)."""
+    path = key_file(settings)
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StartupError(f"{path}: cannot read the key file: {exc.strerror}") from None
+    if not stat.S_ISREG(found.st_mode):
+        raise StartupError(f"{path} is not a file: relay.key_file must name the key file")
+    mode = stat.S_IMODE(found.st_mode)
+    if mode & 0o077:
+        raise StartupError(
+            f"the key file {path} is open to other users (mode {mode:04o}) and opens every "
+            f"message confide keeps: run `chmod 600 {path}`"
+        )
+
+
+def upstream_problem(upstream: UpstreamSettings) -> str | None:
+    """Why the upstream cannot be reached now (a connection is opened and closed, nothing
+    sent), or None when it accepts a connection."""
+    try:
+        with socket.create_connection(
+            (upstream.host, upstream.port), timeout=UPSTREAM_CONNECT_SECONDS
+        ):
+            return None
+    except TimeoutError:
+        reason = f"no answer within {UPSTREAM_CONNECT_SECONDS:g} s"
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+    return (
+        f"the upstream {upstream.host}:{upstream.port} does not answer ({reason}): what confide "
+        "releases waits in its queue and is retried until it does; check relay.upstream in "
+        "confide.toml and that the mail server there is running"
+    )
