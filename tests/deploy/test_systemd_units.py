@@ -63,17 +63,21 @@ def _service_section(name: str) -> configparser.SectionProxy:
     return unit["Service"]
 
 
-def test_the_stop_timeout_covers_the_drain():
-    """TimeoutStopSec is longer than the longest stop confide makes (the relay's grace, its
-    workers told then SIGTERMed then SIGKILLed, its records, then the web server), and only
-    confide itself gets SIGTERM (KillMode=mixed), so that it stops its own workers."""
-    confide = _service_section("confide.service")
-    longest = (
+def longest_stop() -> float:
+    """The longest stop confide makes after SIGTERM: the relay's grace, its workers told,
+    then SIGTERMed, then SIGKILLed, its records, then the web server."""
+    return (
         service.STOP_GRACE_SECONDS
         + 3 * service.WORKER_EXIT_SECONDS
         + service.RECORD_SECONDS
         + 2 * web_server.STOP_SECONDS
     )
-    assert float(confide["TimeoutStopSec"].removesuffix("s")) > longest
+
+
+def test_the_stop_timeout_covers_the_drain():
+    """TimeoutStopSec is longer than the longest stop confide makes, and only confide itself
+    gets SIGTERM (KillMode=mixed), so that it stops its own workers."""
+    confide = _service_section("confide.service")
+    assert float(confide["TimeoutStopSec"].removesuffix("s")) > longest_stop()
     assert confide["KillMode"] == "mixed"
     assert confide["ExecStart"].endswith("confide run")
