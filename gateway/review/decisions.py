@@ -53,6 +53,7 @@ class Releasing:
     organisation: str
     notice_from: str
     hostname: str
+    base_url: str  # review.base_url: where the mail links to the review pages
 
 
 @functools.cache
@@ -65,6 +66,7 @@ def releasing() -> Releasing:
         organisation=organisation.name,
         notice_from=notice_from(settings),
         hostname=hostname(settings),
+        base_url=settings.review.base_url,
     )
 
 

@@ -27,6 +27,7 @@ SENDER = "priya.sharma@riverside-carers.example.org"
 OTHER_SENDER = "sam.jones@riverside-carers.example.org"
 HELD_FOR = "advice@citizensadvice.example"
 ALSO_HELD_FOR = "duty@leeds-asc.example"
+BASE_URL = "https://confide.riverside-carers.example.org"
 
 
 @pytest.fixture
@@ -39,6 +40,7 @@ def sealer(monkeypatch: pytest.MonkeyPatch) -> Sealer:
         organisation="Riverside Carers' Centre",
         notice_from="postmaster@riverside-carers.example.org",
         hostname="relay.riverside-carers.example.org",
+        base_url=BASE_URL,
     )
     monkeypatch.setattr(decisions, "releasing", lambda: releasing)
     return made

@@ -4,6 +4,7 @@ and a breach recorded by a manager; each with its audit entry."""
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ from django.contrib.auth.models import Group, User
 
 from gateway.register.models import Subject, SubjectKind
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
-from gateway.review import breaches
+from gateway.review import breaches, decisions
 from gateway.review.models import (
     AuditEntry,
     LawfulReason,
@@ -23,7 +24,7 @@ from gateway.review.models import (
 )
 from gateway.review.roles import MANAGER
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import HELD_FOR, Users
+from tests.gateway.review.conftest import BASE_URL, HELD_FOR, Users
 
 pytestmark = pytest.mark.django_db
 
@@ -86,14 +87,14 @@ def test_an_emergency_release_goes_out_bannered_logged_flagged_and_told_to_each_
     assert _sent(sealer, released)["Subject"].startswith("[CONFIDENTIAL] ")
     notices = Delivery.objects.filter(copy__kind=CopyKind.NOTICE).order_by("recipient")
     assert [d.recipient for d in notices] == [second_manager.email, users.manager.email]
-    for delivery in notices:
-        notice = _sent(sealer, delivery)
-        assert notice["To"] == delivery.recipient
-        assert notice["Subject"] == "Emergency release by priya: please review"
-        text = notice.get_content()
-        assert f"/logbook/{entry.id}/" in text
-        assert str(held.id) in text
-        assert "crisis team" not in text
+    assert len({delivery.copy_id for delivery in notices}) == 1  # one copy, a delivery each
+    sent = _sent(sealer, notices[0])
+    assert sent["To"] == f"{second_manager.email}, {users.manager.email}"
+    assert sent["Subject"] == "Emergency release by priya: please review"
+    text = sent.get_content()
+    assert f"{BASE_URL}/logbook/{entry.id}/" in text
+    assert str(held.id) in text
+    assert "crisis team" not in text
     (audited,) = AuditEntry.objects.all()
     assert (audited.kind, audited.actor, audited.outcome_id) == (
         "emergency_release", "priya", outcome.id,
@@ -148,6 +149,20 @@ def test_with_no_manager_to_email_the_release_still_goes_and_says_so(
     assert "priya" not in warning.getMessage()
     assert LogbookEntry.objects.get(id=entry.id).flagged_for_review
     assert not Delivery.objects.filter(copy__kind=CopyKind.NOTICE).exists()
+
+
+def test_without_a_base_url_the_notice_says_where_the_entry_is_listed(
+    users: Users, held: Message, sealer: Sealer, monkeypatch: pytest.MonkeyPatch
+):
+    """With no review.base_url to link to, the managers are told the entry's number on the
+    Logbook page instead."""
+    unlinked = dataclasses.replace(decisions.releasing(), base_url="")
+    monkeypatch.setattr(decisions, "releasing", lambda: unlinked)
+    entry, _ = _emergency(users, held)
+    (notice,) = Delivery.objects.filter(copy__kind=CopyKind.NOTICE)
+    text = _sent(sealer, notice).get_content()
+    assert f"the review pages: Logbook, entry {entry.id}" in text
+    assert "https://" not in text
 
 
 @pytest.mark.parametrize("finding", [ReviewOutcome.JUSTIFIED, ReviewOutcome.BREACH])
