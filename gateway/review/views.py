@@ -197,15 +197,16 @@ def act(request: HttpRequest, outcome_id: int, action: str) -> HttpResponse:
             )
             done = "released as an exception; the logbook records it"
         else:
+            terms = form.terms()
             decisions.record_consent_and_release(
                 outcome.id,
                 user=request.user,
                 subject=data["subject"],
                 agency=data["agency"],
-                method=data["method"],
-                scopes=data["scopes"],
-                valid_until=data["valid_until"],
-                evidence=data["evidence"],
+                method=terms.method,
+                scopes=terms.scopes,
+                valid_until=terms.valid_until,
+                evidence=terms.evidence,
                 note=data["note"],
             )
             done = "consent recorded and the copy released, marked CONFIDENTIAL"

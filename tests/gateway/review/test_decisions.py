@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+from datetime import date, time
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from gateway.register.models import Agency, Consent, ConsentMethod, Subject, SubjectKind
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
@@ -126,6 +130,30 @@ def test_consent_is_saved_and_the_copy_released_together(
     assert (saved.scopes, saved.method, saved.recorded_by) == ("contact,health", "oral", "jo")
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
     assert _released_to() == [HELD_FOR]
+
+
+def test_a_consent_recorded_on_the_items_page_counts_on_its_last_day(
+    users: Users, held: Message, subject: Subject
+):
+    """The item page's consent form is the register's: a consent valid until 31 March is
+    stored as valid to the end of that day, as the register's pages and the importer store
+    it."""
+    agency = Agency.objects.create(name="Citizens Advice")
+    outcome = _outcome(held)
+    client = Client()
+    client.force_login(users.manager)
+    prefix = f"consent-{outcome.id}"
+    client.post(
+        reverse("review:act", args=[outcome.id, "consent"]),
+        {
+            f"{prefix}-subject": subject.ref, f"{prefix}-agency": agency.id,
+            f"{prefix}-method": "written", f"{prefix}-scopes": ["health"],
+            f"{prefix}-valid_until": "2027-03-31", f"{prefix}-note": "form on file",
+        },
+    )  # fmt: skip
+    valid_until = timezone.localtime(Consent.objects.get().valid_until)
+    assert (valid_until.date(), valid_until.time()) == (date(2027, 3, 31), time.max)
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
 
 
 def test_no_consent_is_saved_when_the_release_is_refused(
