@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,7 +26,7 @@ from gateway.register.models import (
     SubjectPhone,
 )
 from gateway.relay.models import Message, Outcome
-from gateway.review import decisions, register_forms
+from gateway.review import decisions, register_forms, views
 from gateway.review.models import AuditEntry, LawfulReason, ScanRecord
 from gateway.sealing import Sealer
 from scanner.actions import Action
@@ -162,6 +163,24 @@ def test_search_finds_a_subject_by_any_identifier(users: Users, amina: Subject, 
     Subject.objects.create(ref="C-2002", kind=SubjectKind.CARER, display_name="Tom Hughes")
     response = signed_in(users, "manager").get(reverse("review:subjects"), {"q": words})
     assert [s.ref for s in response.context["page"]] == ["C-1001"]
+
+
+def test_the_register_is_paged_and_its_links_keep_the_search(
+    users: Users, amina: Subject, monkeypatch: pytest.MonkeyPatch
+):
+    """With a page a subject, the second subject found is on page 2, and the page's links
+    keep what was searched for."""
+    Subject.objects.create(ref="C-1002", kind=SubjectKind.CARER, display_name="Amina Shah")
+    monkeypatch.setattr(
+        views, "load_settings", lambda: SimpleNamespace(review=SimpleNamespace(page_size=1))
+    )
+    client = signed_in(users, "manager")
+    first = client.get(reverse("review:subjects"), {"q": "Amina"})
+    assert "Page 1 of 2" in first.text
+    assert 'href="?q=Amina&amp;page=2">Next</a>' in first.text
+    second = client.get(reverse("review:subjects"), {"q": "Amina", "page": "2"})
+    assert len(second.context["page"]) == 1
+    assert 'href="?q=Amina&amp;page=1">Previous</a>' in second.text
 
 
 def test_adding_and_editing_a_subject_normalises_identifiers_and_audits_refs_only(users: Users):
