@@ -43,7 +43,7 @@ from gateway.register.models import (
     SubjectName,
     SubjectPhone,
     bulk_change,
-    join_scopes,
+    join_known_scopes,
     mark_subjects_changed,
 )
 from scanner import identifiers
@@ -606,7 +606,7 @@ def _scopes(row: _Row, known: Sequence[Scope]) -> str:
     for number, scope in enumerate(scopes, start=1):
         if scope not in known:
             row.fail("scope", f"item {number} is not a scope; expected {expected}")
-    joined = join_scopes(scope for scope in known if scope in scopes)
+    joined = join_known_scopes(scopes, known)
     if len(joined) > SCOPES_LENGTH:
         row.fail(
             "scope",

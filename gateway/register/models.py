@@ -11,7 +11,7 @@ scanner's matcher is rebuilt when ``DjangoConsentBook.version()`` changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -225,6 +225,13 @@ class Consent(models.Model):
 def join_scopes(scopes: Iterable[Scope]) -> str:
     """Scopes as the ``Consent.scopes`` column holds them, in the order given."""
     return ",".join(dict.fromkeys(scopes))
+
+
+def join_known_scopes(scopes: Iterable[Scope], known: Sequence[Scope]) -> str:
+    """The ``scopes`` that ``known`` (the policy's words) lists, as the ``Consent.scopes``
+    column holds them: in the order of ``known``, whatever order they were given in."""
+    given = set(scopes)
+    return join_scopes(scope for scope in known if scope in given)
 
 
 def parse_scopes(column: str) -> frozenset[Scope]:

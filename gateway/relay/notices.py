@@ -281,7 +281,7 @@ def _header_block(original: bytes) -> bytes:
     return b"".join(header_lines)
 
 
-def _paragraph(text: str) -> str:
+def paragraph(text: str) -> str:
     """``text`` wrapped to ``TEXT_WIDTH``, never breaking inside an address or a domain."""
     return textwrap.fill(text, TEXT_WIDTH, break_long_words=False, break_on_hyphens=False)
 
@@ -314,7 +314,7 @@ def _hold_notice_text(
 
     sections = [
         "Hello,",
-        _paragraph(
+        paragraph(
             "Your message has been held for review, so it has not yet been sent to the "
             "recipients below."
         ),
@@ -332,18 +332,18 @@ def _hold_notice_text(
     if others_not_held:
         next_steps += " Other recipients not listed here were not held."
     sections += [
-        _paragraph(next_steps),
-        _paragraph(
+        paragraph(next_steps),
+        paragraph(
             "Please do not send it again: the held copy is kept safely and will go out "
             "if it is released."
         ),
-        _paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
+        paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
     ]
     if item_url:
         sections.append(f"You can follow it on the review pages:\n  {item_url}")
     elif item_url is not None:
         sections.append(
-            _paragraph(
+            paragraph(
                 "You can follow it on the review pages: sign in and search for the reference."
             )
         )
@@ -370,14 +370,14 @@ def _delivery_failure_text(
     )
     sections = [
         f"This is the mail system at {organisation or 'confide'}.",
-        _paragraph(
+        paragraph(
             "Your message could not be delivered to the recipients below: their mail "
             "server refused it, and it will not be tried again."
         ),
         refused,
-        _paragraph("Delivery to any other recipients of your message was not affected."),
-        _paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
-        _paragraph(
+        paragraph("Delivery to any other recipients of your message was not affected."),
+        paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
+        paragraph(
             "The headers of your message are attached below for reference; its text and "
             "attachments are not."
         ),
@@ -436,7 +436,7 @@ def decision_notice(
     )
     if released is None:
         outcome = [
-            _paragraph(
+            paragraph(
                 "A manager has reviewed your held message and decided that it will not be "
                 "sent to the recipient below."
             ),
@@ -444,11 +444,11 @@ def decision_notice(
         ]
     else:
         outcome = [
-            _paragraph(
+            paragraph(
                 "A manager has reviewed your held message and released it to the recipient below."
             ),
             f"Sent to:\n  {recipient}",
-            _paragraph(f"It was sent {released.value}"),
+            paragraph(f"It was sent {released.value}"),
         ]
     if note is not None:
         lines = "\n".join(f"  {line}" for line in note.strip().splitlines())
@@ -456,7 +456,7 @@ def decision_notice(
     sections = [
         "Hello,",
         *outcome,
-        _paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
+        paragraph(f"If you ask about it, please quote this reference: {confide_id}"),
         organisation or "confide",
     ]
     notice.set_content("\n\n".join(sections) + "\n")

@@ -18,18 +18,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 
 from gateway.register.models import Subject
 from gateway.relay.held import Decision, DecisionRefused, decide
-from gateway.relay.models import Copy, CopyKind, Delivery, Outcome, ReviewState
-from gateway.review import audit, decisions
-from gateway.review.emergency_notice import emergency_release_notice
+from gateway.relay.models import Outcome, ReviewState
+from gateway.review import audit, decisions, emergency_notice
 from gateway.review.held_items import visible_outcomes
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind, ReviewOutcome
-from gateway.review.roles import MANAGER, STAFF, is_manager
+from gateway.review.roles import STAFF, is_manager
 
 log = logging.getLogger("confide.review")
 
@@ -89,7 +86,14 @@ def emergency_release(
             decided_by=user,
             flagged_for_review=True,
         )
-        told = _tell_managers(entry, outcome)
+        told = emergency_notice.tell_managers(
+            entry_id=entry.id,
+            released_by=_name(user),
+            recipient=outcome.recipient,
+            rules=list(outcome.rules),
+            message_id=outcome.message_id,
+            at=datetime.now(UTC),
+        )
         _audit(
             "emergency_release",
             user,
@@ -196,47 +200,6 @@ def record_breach(
             subjects=sorted(subject.ref for subject in subjects),
         )
     return entry
-
-
-def _tell_managers(entry: LogbookEntry, outcome: Outcome) -> int:
-    """Queue the notice to every active manager with an email address, one copy each."""
-    managers = (
-        get_user_model()
-        .objects.filter(groups__name=MANAGER, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("id")
-    )
-    made = decisions.releasing()
-    message = outcome.message
-    told = 0
-    for manager in managers:
-        content = emergency_release_notice(
-            manager=manager.email,
-            released_by=_name(entry.decided_by),
-            recipient=outcome.recipient,
-            rules=list(outcome.rules),
-            entry_id=entry.id,
-            where=_where(entry),
-            organisation=made.organisation,
-            from_address=made.notice_from,
-            confide_id=str(message.id),
-            at=datetime.now(UTC),
-            hostname=made.hostname,
-        )
-        copy = Copy.objects.create(
-            message=message, kind=CopyKind.NOTICE, mail_from="", sealed=made.sealer.seal(content)
-        )
-        Delivery.objects.create(copy=copy, recipient=manager.email)
-        told += 1
-    return told
-
-
-def _where(entry: LogbookEntry) -> str:
-    """Where a manager reviews the entry: its page's path in the review pages (there is no
-    configured base URL to make it a full link yet)."""
-    path = reverse("review:logbook_entry", args=[entry.id])
-    return f"the review pages, Logbook, entry {entry.id}: {path}"
 
 
 def _require_manager(user: Any) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 
 from gateway.config import load_settings
-from gateway.register.models import Agency, Consent, ConsentMethod, Subject, join_scopes
+from gateway.register.models import Agency, Consent, ConsentMethod, Subject, join_known_scopes
 from gateway.relay.held import Decision, DecisionRefused, decide, redacted_copy
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome
 from gateway.relay.notices import Released, decision_notice
@@ -53,6 +53,7 @@ class Releasing:
     organisation: str
     notice_from: str
     hostname: str
+    base_url: str  # review.base_url: where the mail links to the review pages
 
 
 @functools.cache
@@ -65,6 +66,7 @@ def releasing() -> Releasing:
         organisation=organisation.name,
         notice_from=notice_from(settings),
         hostname=hostname(settings),
+        base_url=settings.review.base_url,
     )
 
 
@@ -162,6 +164,22 @@ def consent_scope_words() -> tuple[str, ...]:
     return (*load_policy(load_settings().organisation.policy).consent_scopes, ALL_SCOPES)
 
 
+def consent_terms_problem(method: str, scopes: Sequence[str], evidence: str) -> str:
+    """What keeps these terms from being recorded as a consent, in words for the manager;
+    "" when nothing does (the register's pages check their consents with it too)."""
+    if not scopes:
+        return "a consent needs at least one scope"
+    words = consent_scope_words()
+    unknown = [scope for scope in scopes if scope not in words]
+    if unknown:
+        return f"{unknown[0]!r} is not a consent scope of the policy"
+    if method not in ConsentMethod.values:
+        return "a consent is written or oral"
+    if method == ConsentMethod.ORAL and not evidence.strip():
+        return "oral consent needs an evidence note: who gave it, when, how"
+    return ""
+
+
 def record_consent_and_release(
     outcome_id: int,
     *,
@@ -176,20 +194,15 @@ def record_consent_and_release(
 ) -> Consent:
     """Save the subject's consent to the register and release the copy with the banner, in
     one transaction: if the release is refused, no consent is saved either."""
-    if not scopes:
-        raise DecisionRefused("a consent needs at least one scope")
-    words = consent_scope_words()
-    unknown = [scope for scope in scopes if scope not in words]
-    if unknown:
-        raise DecisionRefused(f"{unknown[0]!r} is not a consent scope of the policy")
-    if method == ConsentMethod.ORAL and not evidence.strip():
-        raise DecisionRefused("oral consent needs an evidence note: who gave it, when, how")
+    problem = consent_terms_problem(method, scopes, evidence)
+    if problem:
+        raise DecisionRefused(problem)
     now = datetime.now(UTC)
     with transaction.atomic():
         consent = Consent.objects.create(
             subject=subject,
             agency=agency,
-            scopes=join_scopes(word for word in words if word in scopes),
+            scopes=join_known_scopes(scopes, consent_scope_words()),
             method=method,
             evidence=evidence,
             recorded_by=_name(user),

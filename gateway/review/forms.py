@@ -8,10 +8,10 @@ from typing import Any
 
 from django import forms
 
-from gateway.register.models import Agency, ConsentMethod, Subject
+from gateway.register.models import Subject
 from gateway.relay.models import ReviewState
-from gateway.review import decisions
 from gateway.review.models import LawfulReason, LogbookKind, ReviewOutcome
+from gateway.review.register_forms import ConsentForm
 
 STATES = [("", "any"), *(c for c in ReviewState.choices if c[0] != ReviewState.NOT_HELD)]
 
@@ -98,6 +98,9 @@ class BulkConfirmForm(BulkChoiceForm):
     note = _note("Note (why; each sender is sent it)")
 
 
+SUBJECTS_LABEL = "Subjects concerned (register refs, e.g. C-1001)"
+
+
 class SubjectRefsField(forms.CharField):
     """Register refs separated by commas or spaces, each of a subject in the register."""
 
@@ -113,77 +116,7 @@ class SubjectRefsField(forms.CharField):
         return [found[ref] for ref in dict.fromkeys(refs)]
 
 
-class ReleaseAsExceptionForm(forms.Form):
-    reason = forms.ChoiceField(choices=LawfulReason.choices, label="Lawful reason")
-    subjects = SubjectRefsField(label="Subjects concerned (register refs, e.g. C-1001)")
-    person_told = forms.BooleanField(required=False, label="The person has been told")
-    why_not_told = forms.CharField(
-        required=False,
-        label="If not, why not",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=4000,
-    )
-    note = _note("Note (why; kept in the logbook, not sent to the sender)")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not cleaned.get("person_told") and not (cleaned.get("why_not_told") or "").strip():
-            self.add_error("why_not_told", "say why the person was not told")
-        return cleaned
-
-
-class ConsentAndReleaseForm(forms.Form):
-    subject = forms.CharField(label="Subject (register ref, e.g. C-1001)", max_length=64)
-    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), to_field_name="id")
-    method = forms.ChoiceField(choices=ConsentMethod.choices, widget=forms.RadioSelect)
-    scopes = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
-    valid_until = forms.DateTimeField(
-        required=False,
-        label="Valid until (blank: until withdrawn)",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    evidence = forms.CharField(
-        label="Evidence (who gave it, when, how; where the written form is kept)",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=4000,
-        required=False,
-    )
-    note = _note(SENT_NOTE)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """The scopes offered are the policy's words (``consent_scopes``) and ``all``."""
-        super().__init__(*args, **kwargs)
-        words = decisions.consent_scope_words()
-        self.fields["scopes"].choices = [(word, word) for word in words]  # type: ignore[attr-defined]
-
-    def clean_subject(self) -> Subject:
-        ref = self.cleaned_data["subject"].strip()
-        subject: Subject | None = Subject.objects.filter(ref=ref).first()
-        if subject is None:
-            raise forms.ValidationError(f"{ref} is not in the register")
-        return subject
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("method") == ConsentMethod.ORAL and not cleaned.get("evidence", "").strip():
-            self.add_error("evidence", "oral consent needs an evidence note")
-        return cleaned
-
-
-class LogbookFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "any"), *LogbookKind.choices], required=False)
-    awaiting_review = forms.BooleanField(required=False, label="Only those awaiting review")
-
-
-class EmergencyReleaseForm(forms.Form):
-    immediate_danger = forms.BooleanField(
-        label="There is immediate danger to someone, and this cannot wait for a manager",
-        error_messages={"required": "an emergency release needs immediate danger"},
-    )
-    note = _note("What the danger is, and why it cannot wait")
-
-
-class _PersonToldForm(forms.Form):
+class PersonToldForm(forms.Form):
     """Whether the person was told, and if not why not (the logbook records both)."""
 
     person_told = forms.BooleanField(required=False, label="The person has been told")
@@ -201,18 +134,54 @@ class _PersonToldForm(forms.Form):
         return cleaned
 
 
-class ReviewEmergencyForm(_PersonToldForm):
+class ReleaseAsExceptionForm(PersonToldForm):
+    reason = forms.ChoiceField(choices=LawfulReason.choices, label="Lawful reason")
+    subjects = SubjectRefsField(label=SUBJECTS_LABEL)
+    note = _note("Note (why; kept in the logbook, not sent to the sender)")
+    field_order = ("reason", "subjects", "person_told", "why_not_told", "note")
+
+
+class ConsentAndReleaseForm(ConsentForm):
+    """The register's consent form (the same terms, checked alike), with the subject it is
+    about and the note the sender is sent."""
+
+    subject = forms.CharField(label="Subject (register ref, e.g. C-1001)", max_length=64)
+    note = _note(SENT_NOTE)
+    field_order = ("subject", "agency", "method", "scopes", "valid_until", "evidence", "note")
+
+    def clean_subject(self) -> Subject:
+        ref = self.cleaned_data["subject"].strip()
+        subject: Subject | None = Subject.objects.filter(ref=ref).first()
+        if subject is None:
+            raise forms.ValidationError(f"{ref} is not in the register")
+        return subject
+
+
+class LogbookFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "any"), *LogbookKind.choices], required=False)
+    awaiting_review = forms.BooleanField(required=False, label="Only those awaiting review")
+
+
+class EmergencyReleaseForm(forms.Form):
+    immediate_danger = forms.BooleanField(
+        label="There is immediate danger to someone, and this cannot wait for a manager",
+        error_messages={"required": "an emergency release needs immediate danger"},
+    )
+    note = _note("What the danger is, and why it cannot wait")
+
+
+class ReviewEmergencyForm(PersonToldForm):
     finding = forms.ChoiceField(
         choices=[c for c in ReviewOutcome.choices if c[0] != ReviewOutcome.NOT_REVIEWED],
         widget=forms.RadioSelect,
         label="The release was",
     )
-    subjects = SubjectRefsField(label="Subjects concerned (register refs, e.g. C-1001)")
+    subjects = SubjectRefsField(label=SUBJECTS_LABEL)
     note = _note("Note (why)")
     field_order = ("finding", "subjects", "person_told", "why_not_told", "note")
 
 
-class BreachForm(_PersonToldForm):
+class BreachForm(PersonToldForm):
     happened_at = forms.DateTimeField(
         label="When it happened", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -222,7 +191,7 @@ class BreachForm(_PersonToldForm):
         label="Lawful reason",
     )
     who_decided = forms.CharField(label="Who decided to disclose it", max_length=200)
-    subjects = SubjectRefsField(label="Subjects concerned (register refs, e.g. C-1001)")
+    subjects = SubjectRefsField(label=SUBJECTS_LABEL)
     reference = forms.CharField(
         required=False,
         max_length=200,

@@ -10,18 +10,16 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gateway.config import load_settings
 from gateway.review import breaches, decisions, forms, logbook
 from gateway.review.models import LawfulReason
 from gateway.review.roles import is_manager
-from gateway.review.views import manager_required
+from gateway.review.views import manager_required, paged
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,19 +68,13 @@ def emergency_page(request: HttpRequest, outcome_id: int) -> HttpResponse:
 def logbook_page(request: HttpRequest) -> HttpResponse:
     form = forms.LogbookFilterForm(request.GET or None)
     wanted = _wanted(form)
-    page = Paginator(logbook.entries(wanted), load_settings().review.page_size).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "review/logbook.html",
         {
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
             "awaiting": logbook.awaiting_review(),
+            **paged(request, logbook.entries(wanted)),
         },
     )
 

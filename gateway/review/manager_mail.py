@@ -1,9 +1,11 @@
 """The mail confide writes to the managers about what waits for them (the alert to new holds,
-the daily digest), and queuing it for the relay to deliver.
+the daily digest, the notice of an emergency release), and queuing it for the relay to
+deliver.
 
-It names held items by their page (or reference), their age, how many recipients wait and
-the rules that held them: never a sender, a recipient, a subject line or anything of the
-message, any of which can be personal data. Who it was is on the page, behind sign-in."""
+The alert and the digest name held items by their page (or reference), their age, how many
+recipients wait and the rules that held them: never a sender, a recipient, a subject line or
+anything of the message, any of which can be personal data. Who it was is on the page, behind
+sign-in. (The emergency notice also says who released what to whom: ``emergency_notice``.)"""
 
 from __future__ import annotations
 

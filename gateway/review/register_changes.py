@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +25,15 @@ from gateway.register.models import (
     AgencyAddress,
     AgencyDomain,
     Consent,
-    ConsentMethod,
     Subject,
     SubjectEmail,
     SubjectName,
     SubjectPhone,
-    join_scopes,
+    join_known_scopes,
 )
 from gateway.review import audit
-from gateway.review.decisions import consent_scope_words
+from gateway.review.decisions import consent_scope_words, consent_terms_problem
+from scanner.consent import KnownSubject
 
 # The files an upload may hold, in the order the importer reads them.
 IMPORT_FILES = ("agencies", "subjects", "consents")
@@ -41,24 +41,6 @@ IMPORT_FILES = ("agencies", "subjects", "consents")
 
 class RegisterRefused(Exception):
     """A change the register cannot take; its text says why, without personal data."""
-
-
-@dataclass(frozen=True)
-class SubjectDetails:
-    """A subject as the form gives it: identifiers already in the register's forms
-    (``scanner.identifiers``), names with the full name first."""
-
-    ref: str
-    kind: str
-    display_name: str
-    aliases: tuple[str, ...] = ()
-    emails: tuple[str, ...] = ()
-    phones: tuple[str, ...] = ()
-    dob: date | None = None
-    nhs_number: str = ""
-    ni_number: str = ""
-    postcode: str = ""
-    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,23 +53,24 @@ class ConsentTerms:
     evidence: str
 
 
-_OWN_FIELDS = ("kind", "display_name", "dob", "nhs_number", "ni_number", "postcode", "address")
+# A subject's own columns that ``KnownSubject`` holds under the same name (its full name is
+# the first of its ``names``).
+_OWN_FIELDS = ("kind", "dob", "nhs_number", "ni_number", "postcode", "address")
 
 
-def add_subject(details: SubjectDetails, *, user: Any) -> Subject:
-    """A new subject with its names, emails and phones."""
+def add_subject(details: KnownSubject, *, user: Any) -> Subject:
+    """A new subject with its names, emails and phones (identifiers already in the
+    register's forms: ``scanner.identifiers``)."""
     with transaction.atomic():
         if Subject.objects.filter(ref=details.ref).exists():
             raise RegisterRefused(f"the register already has a subject with ref {details.ref}")
-        subject = Subject.objects.create(
-            ref=details.ref, **{name: getattr(details, name) for name in _OWN_FIELDS}
-        )
+        subject = Subject.objects.create(ref=details.ref, **_own_fields(details))
         _set_identifiers(subject, details)
         _audit(user, "register_subject_added", subject=subject.ref)
     return subject
 
 
-def edit_subject(subject_id: int, details: SubjectDetails, *, user: Any) -> Subject:
+def edit_subject(subject_id: int, details: KnownSubject, *, user: Any) -> Subject:
     """Change a subject's details; its identifiers are replaced by those given."""
     with transaction.atomic():
         subject: Subject = _locked(Subject, subject_id)
@@ -96,8 +79,8 @@ def edit_subject(subject_id: int, details: SubjectDetails, *, user: Any) -> Subj
             raise RegisterRefused(f"the register already has a subject with ref {details.ref}")
         old_ref = subject.ref
         subject.ref = details.ref
-        for name in _OWN_FIELDS:
-            setattr(subject, name, getattr(details, name))
+        for name, value in _own_fields(details).items():
+            setattr(subject, name, value)
         subject.save()
         _set_identifiers(subject, details)
         after = _subject_state(subject)
@@ -106,8 +89,12 @@ def edit_subject(subject_id: int, details: SubjectDetails, *, user: Any) -> Subj
     return subject
 
 
+def _own_fields(details: KnownSubject) -> dict[str, Any]:
+    return {"display_name": details.names[0]} | {n: getattr(details, n) for n in _OWN_FIELDS}
+
+
 def _subject_state(subject: Subject) -> dict[str, Any]:
-    state = {name: getattr(subject, name) for name in ("ref", *_OWN_FIELDS)}
+    state = {name: getattr(subject, name) for name in ("ref", "display_name", *_OWN_FIELDS)}
     names = list(subject.names.order_by("position").values_list("name", flat=True))
     state["aliases"] = [name for name in names if name != subject.display_name]
     state["emails"] = sorted(subject.emails.values_list("email", flat=True))
@@ -115,10 +102,10 @@ def _subject_state(subject: Subject) -> dict[str, Any]:
     return state
 
 
-def _set_identifiers(subject: Subject, details: SubjectDetails) -> None:
+def _set_identifiers(subject: Subject, details: KnownSubject) -> None:
     """Replace the subject's names, emails and phones (each change bumps the register's
     revision through the models' signals, so the scanner's matcher is rebuilt)."""
-    names = list(dict.fromkeys((details.display_name, *details.aliases)))
+    names = list(dict.fromkeys(details.names))
     if list(subject.names.order_by("position").values_list("name", flat=True)) != names:
         subject.names.all().delete()
         SubjectName.objects.bulk_create(
@@ -259,23 +246,15 @@ def import_upload(files: Mapping[str, bytes], *, user: Any) -> ImportResult:
 
 
 def _check_terms(terms: ConsentTerms) -> None:
-    words = consent_scope_words()
-    if not terms.scopes:
-        raise RegisterRefused("a consent needs at least one scope")
-    unknown = [scope for scope in terms.scopes if scope not in words]
-    if unknown:
-        raise RegisterRefused(f"{unknown[0]!r} is not a consent scope of the policy")
-    if terms.method not in ConsentMethod.values:
-        raise RegisterRefused("a consent is written or oral")
-    if terms.method == ConsentMethod.ORAL and not terms.evidence.strip():
-        raise RegisterRefused("oral consent needs an evidence note: who gave it, when, how")
+    problem = consent_terms_problem(terms.method, terms.scopes, terms.evidence)
+    if problem:
+        raise RegisterRefused(problem)
 
 
 def _terms_fields(terms: ConsentTerms) -> dict[str, Any]:
-    words = consent_scope_words()
     return {
         "method": terms.method,
-        "scopes": join_scopes(word for word in words if word in terms.scopes),
+        "scopes": join_known_scopes(terms.scopes, consent_scope_words()),
         "valid_until": terms.valid_until,
         "evidence": terms.evidence,
     }

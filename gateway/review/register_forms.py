@@ -22,8 +22,9 @@ from gateway.register.models import (
     SubjectKind,
 )
 from gateway.review.decisions import consent_scope_words
-from gateway.review.register_changes import IMPORT_FILES, ConsentTerms, SubjectDetails
+from gateway.review.register_changes import IMPORT_FILES, ConsentTerms
 from scanner import identifiers
+from scanner.consent import KnownSubject
 
 # The most one uploaded export file may hold: a register of 50,000 subjects is about 15 MB
 # of CSV. The view refuses a request larger than all the files together before reading it.
@@ -128,13 +129,13 @@ class SubjectForm(forms.Form):
             raise forms.ValidationError(problem)
         return normal
 
-    def details(self) -> SubjectDetails:
+    def details(self) -> KnownSubject:
+        """The subject as the register's matcher knows one: the full name first."""
         data = self.cleaned_data
-        return SubjectDetails(
+        return KnownSubject(
             ref=data["ref"],
             kind=data["kind"],
-            display_name=data["display_name"].strip(),
-            aliases=tuple(data["aliases"]),
+            names=(data["display_name"].strip(), *data["aliases"]),
             emails=tuple(data["emails"]),
             phones=tuple(data["phones"]),
             dob=data["dob"],

@@ -5,22 +5,21 @@ the case-management export. A view reads through ``participant_file`` and change
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gateway.config import load_settings
 from gateway.register.models import Consent, Subject
 from gateway.review import participant_file, register_changes, register_forms
 from gateway.review.participant_file import agencies, search_subjects, subject_file
 from gateway.review.register_changes import RegisterRefused
-from gateway.review.views import manager_required
+from gateway.review.views import manager_required, paged
 
 # Bytes of a request besides its files (the form fields, the multipart boundaries).
 UPLOAD_OVERHEAD = 64 * 1024
@@ -33,13 +32,10 @@ def subjects_page(request: HttpRequest) -> HttpResponse:
     form = register_forms.SubjectSearchForm(request.GET or None)
     words = form.cleaned_data["q"] if form.is_valid() else ""
     found = search_subjects(words, timezone.now())
-    page = Paginator(found, load_settings().review.page_size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "review/subjects.html",
-        {"form": form, "page": page, "searched": bool(words), "query": query.urlencode()},
+        {"form": form, "searched": bool(words), **paged(request, found)},
     )
 
 
@@ -59,13 +55,10 @@ def subject_page(request: HttpRequest, subject_id: int) -> HttpResponse:
 def subject_new(request: HttpRequest) -> HttpResponse:
     form = register_forms.SubjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            subject = register_changes.add_subject(form.details(), user=request.user)
-        except RegisterRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Subject {subject.ref} added.")
-            return redirect("review:subject", subject_id=subject.id)
+        added = _change(form, register_changes.add_subject, form.details(), user=request.user)
+        if added is not None:
+            messages.success(request, f"Subject {added.ref} added.")
+            return redirect("review:subject", subject_id=added.id)
     return _form_page(request, form, title="Add a subject", button="Add the subject")
 
 
@@ -92,11 +85,9 @@ def subject_edit(request: HttpRequest, subject_id: int) -> HttpResponse:
     }
     form = register_forms.SubjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            register_changes.edit_subject(subject.id, form.details(), user=request.user)
-        except RegisterRefused as exc:
-            form.add_error(None, str(exc))
-        else:
+        edit = register_changes.edit_subject
+        saved = _change(form, edit, subject.id, form.details(), user=request.user)
+        if saved is not None:
             messages.success(request, "Subject saved.")
             return redirect("review:subject", subject_id=subject.id)
     return _form_page(
@@ -111,13 +102,9 @@ def consent_new(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(subject_id)
     form = register_forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            register_changes.add_consent(
-                subject.id, form.cleaned_data["agency"].id, form.terms(), user=request.user
-            )
-        except RegisterRefused as exc:
-            form.add_error(None, str(exc))
-        else:
+        add, agency = register_changes.add_consent, form.cleaned_data["agency"].id
+        recorded = _change(form, add, subject.id, agency, form.terms(), user=request.user)
+        if recorded is not None:
             messages.success(request, "Consent recorded.")
             return redirect("review:subject", subject_id=subject.id)
     return _form_page(
@@ -145,11 +132,9 @@ def consent_edit(request: HttpRequest, consent_id: int) -> HttpResponse:
     }
     form = register_forms.ConsentForm(request.POST or None, initial=initial, with_agency=False)
     if request.method == "POST" and form.is_valid():
-        try:
-            register_changes.edit_consent(consent.id, form.terms(), user=request.user)
-        except RegisterRefused as exc:
-            form.add_error(None, str(exc))
-        else:
+        edit = register_changes.edit_consent
+        saved = _change(form, edit, consent.id, form.terms(), user=request.user)
+        if saved is not None:
             messages.success(request, "Consent saved.")
             return redirect("review:subject", subject_id=consent.subject_id)
     return _form_page(
@@ -170,13 +155,12 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
         request.POST or None, initial={"withdrawn_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            register_changes.withdraw_consent(
-                consent.id, at=form.moment(), note=form.cleaned_data["note"], user=request.user
-            )
-        except RegisterRefused as exc:
-            form.add_error(None, str(exc))
-        else:
+        note = form.cleaned_data["note"]
+        withdraw = register_changes.withdraw_consent
+        withdrawn = _change(
+            form, withdraw, consent.id, at=form.moment(), note=note, user=request.user
+        )
+        if withdrawn is not None:
             messages.success(request, "Consent withdrawn; it stays in the subject's file.")
             return redirect("review:subject", subject_id=consent.subject_id)
     return _form_page(
@@ -197,13 +181,9 @@ def agencies_page(request: HttpRequest) -> HttpResponse:
     form = register_forms.AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            register_changes.add_agency(
-                data["name"], data["domains"], data["addresses"], user=request.user
-            )
-        except RegisterRefused as exc:
-            form.add_error(None, str(exc))
-        else:
+        known_by = (data["name"], data["domains"], data["addresses"])
+        added = _change(form, register_changes.add_agency, *known_by, user=request.user)
+        if added is not None:
             messages.success(request, "Agency added.")
             return redirect("review:agencies")
     status = 400 if form.is_bound else 200
@@ -235,6 +215,16 @@ def register_upload(request: HttpRequest) -> HttpResponse:
         {"form": form, "error": error, "max_mb": register_forms.MAX_UPLOAD_BYTES // 2**20},
         status=status,
     )
+
+
+def _change[T](form: Any, change: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """What ``change(*args, **kwargs)`` made, or None when the register refused it: the form
+    then says why, above its fields."""
+    try:
+        return change(*args, **kwargs)
+    except RegisterRefused as exc:
+        form.add_error(None, str(exc))
+        return None
 
 
 def _content_length(request: HttpRequest) -> int:

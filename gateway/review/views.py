@@ -65,6 +65,15 @@ def manager_required(view: View) -> View:
     return checked
 
 
+def paged(request: HttpRequest, items: Any) -> dict[str, Any]:
+    """The page of ``items`` the request asks for (``review.page_size`` a page), and the
+    request's other parameters for the page links to keep."""
+    page = Paginator(items, load_settings().review.page_size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "query": query.urlencode()}
+
+
 @require_GET
 @never_cache
 def queue_page(request: HttpRequest) -> HttpResponse:
@@ -74,20 +83,14 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         wanted = QueueFilter(**form.cleaned_data)
     elif form.is_bound:
         wanted = QueueFilter(state="")
-    page = Paginator(queue(request.user, wanted), load_settings().review.page_size).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "review/queue.html",
         {
             "form": form,
-            "page": page,
             "now": timezone.now(),
-            "query": query.urlencode(),
             "manager": is_manager(request.user),
+            **paged(request, queue(request.user, wanted)),
         },
     )
 
@@ -197,15 +200,16 @@ def act(request: HttpRequest, outcome_id: int, action: str) -> HttpResponse:
             )
             done = "released as an exception; the logbook records it"
         else:
+            terms = form.terms()
             decisions.record_consent_and_release(
                 outcome.id,
                 user=request.user,
                 subject=data["subject"],
                 agency=data["agency"],
-                method=data["method"],
-                scopes=data["scopes"],
-                valid_until=data["valid_until"],
-                evidence=data["evidence"],
+                method=terms.method,
+                scopes=terms.scopes,
+                valid_until=terms.valid_until,
+                evidence=terms.evidence,
                 note=data["note"],
             )
             done = "consent recorded and the copy released, marked CONFIDENTIAL"

@@ -5,10 +5,7 @@ quotes the message."""
 
 from __future__ import annotations
 
-import os
 import smtplib
-import socket
-import subprocess
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -16,24 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import (
-    CONFIDE,
-    DELIVERY_TIMEOUT,
-    EXAMPLES,
-    INTERNAL,
-    NOT_CONSENTED,
-    SENDER,
-    Sink,
-    free_port,
-    wait_for,
-    write_config,
-)
+from tests.e2e.confide_run import ConfideRun, WebUser, confide_running
+from tests.e2e.conftest import DELIVERY_TIMEOUT, INTERNAL, NOT_CONSENTED, SENDER, Sink, wait_for
 
 pytestmark = pytest.mark.slow
 
 BASE_URL = f"https://confide.{INTERNAL}"
 MANAGER = f"jo.manager@{INTERNAL}"
-PASSWORD = "a long review password 42"  # noqa: S105 - a test account's
 SUBJECT = "Mrs Okafor's care plan"
 MESSAGE = (
     f"From: {SENDER}\r\nTo: {NOT_CONSENTED}\r\nSubject: {SUBJECT}\r\n\r\n"
@@ -42,65 +28,12 @@ MESSAGE = (
 PERSONAL = ("Okafor", "943 476 5919", "diabetic", "care plan", SENDER, NOT_CONSENTED)
 
 
-class Run:
-    """`confide run` in ``folder``: its own confide.toml and SQLite database."""
-
-    def __init__(self, folder: Path, upstream_port: int) -> None:
-        self.folder = folder
-        self.smtp_port = free_port()
-        config = write_config(folder, upstream_port)
-        with config.open("a", encoding="utf-8") as review:  # [review] is the file's last section
-            review.write(f'base_url = "{BASE_URL}"\nhold_alert_every = "1s"\n')
-        self.env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        self.env["CONFIDE_CONFIG"] = str(config)
-        self.log = folder / "run.log"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def confide(self, *args: str, stdin: str = "") -> str:
-        done = subprocess.run(
-            [str(CONFIDE), *args], cwd=self.folder, env=self.env, input=stdin,
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [str(CONFIDE), "run", "--listen", f"127.0.0.1:{self.smtp_port}"],
-                cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        wait_for(self._listening, timeout=60, what="confide run to listen")
-
-    def _listening(self) -> bool:
-        assert self.process is not None
-        if self.process.poll() is not None:
-            pytest.fail(f"confide run exited:\n{self.log.read_text(errors='replace')}")
-        try:
-            with socket.create_connection(("127.0.0.1", self.smtp_port), timeout=1):
-                return True
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-
-
 @pytest.fixture
-def run(tmp_path: Path, sink: Sink) -> Iterator[Run]:
-    made = Run(tmp_path, sink.port)
-    made.confide("init")
-    register = EXAMPLES / "register"
-    made.confide(
-        "consent", "import", "--agencies", str(register / "agencies.csv"),
-        "--subjects", str(register / "subjects.csv"), "--consents", str(register / "consents.csv"),
-    )  # fmt: skip
-    made.confide("webuser", "jo", "--role", "manager", "--email", MANAGER, stdin=PASSWORD + "\n")
-    made.start()
-    yield made
-    made.stop()
+def run(tmp_path: Path, sink: Sink) -> Iterator[ConfideRun]:
+    review = f'base_url = "{BASE_URL}"\nhold_alert_every = "1s"\n'
+    manager = WebUser("jo", "manager", MANAGER)
+    with confide_running(tmp_path, sink.port, [manager], review=review) as made:
+        yield made
 
 
 def _text(raw: bytes) -> str:
@@ -111,7 +44,9 @@ def _text(raw: bytes) -> str:
     return f"Subject: {parsed['Subject']}\n\n{body.get_content()}"
 
 
-def test_the_sender_gets_a_link_and_the_manager_an_alert_and_a_digest(run: Run, sink: Sink) -> None:
+def test_the_sender_gets_a_link_and_the_manager_an_alert_and_a_digest(
+    run: ConfideRun, sink: Sink
+) -> None:
     """The hold notice links to the item's page; within seconds the manager is alerted to
     it, and `confide digest` lists it; neither manager's email holds personal data."""
     with smtplib.SMTP("127.0.0.1", run.smtp_port, timeout=30) as client:

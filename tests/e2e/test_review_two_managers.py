@@ -6,11 +6,7 @@ other manager is told that the recipient was already decided."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -21,21 +17,18 @@ from dataclasses import dataclass
 from html import unescape
 from http.cookiejar import CookieJar
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CONFIDE, SENDER, Sink, free_port, wait_for, write_config
+from tests.e2e.confide_run import PASSWORD, ConfideRun, WebUser, confide_running
+from tests.e2e.conftest import SENDER, Sink, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
-PASSWORD = "a long review password 42"  # noqa: S105 - a test account's
 RECIPIENTS = ("advice@citizensadvice.example", "duty@leeds-asc.example")
 # Rounds of each race: the requests meet at a barrier, but which one the server takes
 # first, and how far the other has got, differs from round to round.
 ROUNDS = 3
-
-_SETUP = "import json, sys\nimport django\ndjango.setup()\n"
 
 # A message already scanned and held for every recipient (as the relay records one), so
 # that no scanning worker and no model is needed.
@@ -91,78 +84,11 @@ print(json.dumps(found))
 """
 
 
-class Product:
-    """`confide run` against the test's database, with two managers."""
-
-    def __init__(self, folder: Path, database_url: str, upstream_port: int) -> None:
-        self.web_port = free_port()
-        config = write_config(folder, upstream_port)
-        text = config.read_text(encoding="utf-8")
-        config.write_text(
-            re.sub(r'listen = "127\.0\.0\.1:\d+"', f'listen = "127.0.0.1:{self.web_port}"', text),
-            encoding="utf-8",
-        )
-        self.folder = folder
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "CONFIDE_CONFIG": str(config),
-            "DJANGO_SETTINGS_MODULE": "gateway.settings",
-        }
-        self.log = folder / "run.log"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def confide(self, *args: str, stdin: str = "") -> None:
-        done = subprocess.run(
-            [str(CONFIDE), *args], cwd=self.folder, env=self.env, input=stdin,
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-
-    def python(self, code: str, *args: str) -> Any:
-        """Run ``code`` with Django set up on the product's database; its JSON output."""
-        done = subprocess.run(
-            [sys.executable, "-c", _SETUP + code, *args], cwd=self.folder, env=self.env,
-            capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
-
-    def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [str(CONFIDE), "run", "--listen", f"127.0.0.1:{free_port()}"],
-                cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        wait_for(self._listening, timeout=60, what="the review pages")
-
-    def _listening(self) -> bool:
-        assert self.process is not None
-        if self.process.poll() is not None:
-            pytest.fail(f"confide run exited:\n{self.log.read_text(errors='replace')}")
-        try:
-            with socket.create_connection(("127.0.0.1", self.web_port), timeout=1):
-                return True
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.web_port}{path}"
-
-
 @pytest.fixture
-def product(tmp_path: Path, database_url: str, sink: Sink) -> Iterator[Product]:
-    made = Product(tmp_path, database_url, sink.port)
-    for name in ("jo", "sam"):
-        made.confide("webuser", name, "--role", "manager", stdin=PASSWORD + "\n")
-    made.start()
-    yield made
-    made.stop()
+def product(tmp_path: Path, database_url: str, sink: Sink) -> Iterator[ConfideRun]:
+    managers = [WebUser("jo", "manager"), WebUser("sam", "manager")]
+    with confide_running(tmp_path, sink.port, managers, database_url=database_url) as made:
+        yield made
 
 
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -177,7 +103,7 @@ class Answer:
 class Manager:
     """One manager's browser session: its own cookies, signed in."""
 
-    def __init__(self, product: Product, name: str) -> None:
+    def __init__(self, product: ConfideRun, name: str) -> None:
         self.product = product
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
         token = self._token("/login/")
@@ -233,7 +159,7 @@ def _settle() -> None:
     time.sleep(2)
 
 
-def test_two_managers_at_once_one_wins_and_the_copy_goes_once(product: Product, sink: Sink):
+def test_two_managers_at_once_one_wins_and_the_copy_goes_once(product: ConfideRun, sink: Sink):
     """Release against release, and release against reject, pressed at the same moment by
     two managers: one decision each time, one audit entry, at most one copy queued and
     received, and the other manager's page says who decided the recipient already."""

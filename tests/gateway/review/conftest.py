@@ -1,8 +1,11 @@
-"""Held messages in the test database, the review app's users, and the key and banner that
-releasing uses (in place of the ones ``confide.toml`` names)."""
+"""Held messages in the test database, the review app's users (and a test client signed in
+as one), a subject in the register, and the key and banner that releasing uses (in place of
+the ones ``confide.toml`` names)."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,9 +13,11 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
+from gateway.register.models import Subject, SubjectKind
 from gateway.relay import spool
-from gateway.relay.models import Message, Outcome, ReviewState
+from gateway.relay.models import Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.review.models import ScanRecord
@@ -27,6 +32,7 @@ SENDER = "priya.sharma@riverside-carers.example.org"
 OTHER_SENDER = "sam.jones@riverside-carers.example.org"
 HELD_FOR = "advice@citizensadvice.example"
 ALSO_HELD_FOR = "duty@leeds-asc.example"
+BASE_URL = "https://confide.riverside-carers.example.org"
 
 
 @pytest.fixture
@@ -39,6 +45,7 @@ def sealer(monkeypatch: pytest.MonkeyPatch) -> Sealer:
         organisation="Riverside Carers' Centre",
         notice_from="postmaster@riverside-carers.example.org",
         hostname="relay.riverside-carers.example.org",
+        base_url=BASE_URL,
     )
     monkeypatch.setattr(decisions, "releasing", lambda: releasing)
     return made
@@ -93,11 +100,38 @@ def held_from_another(sealer: Sealer) -> Message:
     return hold(sealer, OTHER_SENDER, [HELD_FOR], content)
 
 
+def held_outcome(message: Message, recipient: str = HELD_FOR) -> Outcome:
+    """The message's recipient ``recipient``, as it is in the database now."""
+    return Outcome.objects.get(message=message, recipient=recipient)  # type: ignore[no-any-return]
+
+
+def sent_email(sealer: Sealer, delivery: Delivery) -> email.message.EmailMessage:
+    """What ``delivery`` sends, parsed."""
+    return email.message_from_bytes(  # type: ignore[return-value]
+        sealer.unseal(bytes(delivery.copy.sealed)), policy=email.policy.default
+    )
+
+
+@pytest.fixture
+def subject(db: None) -> Subject:
+    """Amina, a carer in the register as C-1001."""
+    return Subject.objects.create(ref="C-1001", kind=SubjectKind.CARER, display_name="Amina")
+
+
 @dataclass(frozen=True)
 class Users:
     manager: User
     staff: User  # sent ``held``
     other_staff: User  # sent nothing held
+
+
+def signed_in(users: Users, role: str, *, csrf: bool = False) -> Client:
+    """A test client signed in as ``users``' ``role`` (none: "anonymous"); ``csrf``: it
+    checks CSRF tokens as a browser's request would be checked."""
+    client = Client(enforce_csrf_checks=csrf)
+    if role != "anonymous":
+        client.force_login(getattr(users, role))
+    return client
 
 
 @pytest.fixture

@@ -4,16 +4,15 @@ and a breach recorded by a manager; each with its audit entry."""
 
 from __future__ import annotations
 
-import email
-import email.policy
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
 
-from gateway.register.models import Subject, SubjectKind
-from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
-from gateway.review import breaches
+from gateway.register.models import Subject
+from gateway.relay.models import CopyKind, Delivery, Message, ReviewState
+from gateway.review import breaches, decisions
 from gateway.review.models import (
     AuditEntry,
     LawfulReason,
@@ -23,26 +22,11 @@ from gateway.review.models import (
 )
 from gateway.review.roles import MANAGER
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import HELD_FOR, Users
+from tests.gateway.review.conftest import BASE_URL, HELD_FOR, Users, held_outcome, sent_email
 
 pytestmark = pytest.mark.django_db
 
 DANGER = "She says she will hurt herself tonight; the crisis team must have this now."
-
-
-def _outcome(message: Message) -> Outcome:
-    return Outcome.objects.get(message=message, recipient=HELD_FOR)
-
-
-def _sent(sealer: Sealer, delivery: Delivery) -> email.message.EmailMessage:
-    return email.message_from_bytes(  # type: ignore[return-value]
-        sealer.unseal(bytes(delivery.copy.sealed)), policy=email.policy.default
-    )
-
-
-@pytest.fixture
-def subject() -> Subject:
-    return Subject.objects.create(ref="C-1001", kind=SubjectKind.CARER, display_name="Amina")
 
 
 @pytest.fixture
@@ -62,7 +46,7 @@ def second_manager(users: Users) -> User:
 def _emergency(users: Users, held: Message, **changes: object) -> tuple[LogbookEntry, int]:
     arguments: dict[str, object] = {"user": users.staff, "immediate_danger": True, "note": DANGER}
     arguments.update(changes)
-    return breaches.emergency_release(_outcome(held).id, **arguments)  # type: ignore[arg-type]
+    return breaches.emergency_release(held_outcome(held).id, **arguments)  # type: ignore[arg-type]
 
 
 def test_an_emergency_release_goes_out_bannered_logged_flagged_and_told_to_each_manager(
@@ -72,7 +56,7 @@ def test_an_emergency_release_goes_out_bannered_logged_flagged_and_told_to_each_
     manager with an address gets one notice naming the entry, without the note."""
     entry, told = _emergency(users, held)
     assert told == 2
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     assert outcome.review_state == ReviewState.RELEASED
     assert outcome.decided_by == "priya"
     assert outcome.decision_note.startswith(breaches.EMERGENCY_NOTE)
@@ -83,17 +67,17 @@ def test_an_emergency_release_goes_out_bannered_logged_flagged_and_told_to_each_
     assert (saved.lawful_reason, saved.decided_by, saved.outcome) == ("risk", users.staff, outcome)
     released = Delivery.objects.get(copy__kind=CopyKind.BANNER)
     assert released.recipient == HELD_FOR
-    assert _sent(sealer, released)["Subject"].startswith("[CONFIDENTIAL] ")
+    assert sent_email(sealer, released)["Subject"].startswith("[CONFIDENTIAL] ")
     notices = Delivery.objects.filter(copy__kind=CopyKind.NOTICE).order_by("recipient")
     assert [d.recipient for d in notices] == [second_manager.email, users.manager.email]
-    for delivery in notices:
-        notice = _sent(sealer, delivery)
-        assert notice["To"] == delivery.recipient
-        assert notice["Subject"] == "Emergency release by priya: please review"
-        text = notice.get_content()
-        assert f"/logbook/{entry.id}/" in text
-        assert str(held.id) in text
-        assert "crisis team" not in text
+    assert len({delivery.copy_id for delivery in notices}) == 1  # one copy, a delivery each
+    sent = sent_email(sealer, notices[0])
+    assert sent["To"] == f"{second_manager.email}, {users.manager.email}"
+    assert sent["Subject"] == "Emergency release by priya: please review"
+    text = sent.get_content()
+    assert f"{BASE_URL}/logbook/{entry.id}/" in text
+    assert str(held.id) in text
+    assert "crisis team" not in text
     (audited,) = AuditEntry.objects.all()
     assert (audited.kind, audited.actor, audited.outcome_id) == (
         "emergency_release", "priya", outcome.id,
@@ -108,7 +92,7 @@ def test_an_emergency_release_needs_immediate_danger_and_a_note(users: Users, he
         _emergency(users, held, immediate_danger=False)
     with pytest.raises(breaches.DecisionRefused, match="note"):
         _emergency(users, held, note="  ")
-    assert _outcome(held).review_state == ReviewState.HELD
+    assert held_outcome(held).review_state == ReviewState.HELD
     assert not LogbookEntry.objects.exists()
     assert not Delivery.objects.exists()
 
@@ -121,7 +105,7 @@ def test_only_its_sender_on_the_staff_may_release_it_in_an_emergency(
     actions: both are refused as not their own, and nothing goes out."""
     with pytest.raises(breaches.NotTheirs):
         _emergency(users, held, user=getattr(users, who))
-    assert _outcome(held).review_state == ReviewState.HELD
+    assert held_outcome(held).review_state == ReviewState.HELD
     assert not Delivery.objects.exists()
 
 
@@ -148,6 +132,20 @@ def test_with_no_manager_to_email_the_release_still_goes_and_says_so(
     assert "priya" not in warning.getMessage()
     assert LogbookEntry.objects.get(id=entry.id).flagged_for_review
     assert not Delivery.objects.filter(copy__kind=CopyKind.NOTICE).exists()
+
+
+def test_without_a_base_url_the_notice_says_where_the_entry_is_listed(
+    users: Users, held: Message, sealer: Sealer, monkeypatch: pytest.MonkeyPatch
+):
+    """With no review.base_url to link to, the managers are told the entry's number on the
+    Logbook page instead."""
+    unlinked = dataclasses.replace(decisions.releasing(), base_url="")
+    monkeypatch.setattr(decisions, "releasing", lambda: unlinked)
+    entry, _ = _emergency(users, held)
+    (notice,) = Delivery.objects.filter(copy__kind=CopyKind.NOTICE)
+    text = sent_email(sealer, notice).get_content()
+    assert f"the review pages: Logbook, entry {entry.id}" in text
+    assert "https://" not in text
 
 
 @pytest.mark.parametrize("finding", [ReviewOutcome.JUSTIFIED, ReviewOutcome.BREACH])

@@ -6,26 +6,18 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import SENDER, Users, hold
+from tests.gateway.review.conftest import SENDER, Users, hold, signed_in
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "Please use the secure portal for referrals."
-
-
-def _client(users: Users, role: str, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    if role != "anonymous":
-        client.force_login(getattr(users, role))
-    return client
 
 
 def _ids(message: Message) -> list[int]:
@@ -50,7 +42,7 @@ def test_only_managers_reach_the_bulk_pages(
 ):
     """Anonymous users are sent to sign in; staff, even the sender, are refused both the
     confirmation page and the POST; nothing is decided but by the manager."""
-    client = _client(users, role)
+    client = signed_in(users, role)
     ids = _ids(held)
     shown = client.get(reverse("review:bulk"), {"action": "reject", "outcome": ids})
     assert shown.status_code == confirm
@@ -67,7 +59,7 @@ def test_the_confirmation_page_lists_what_will_happen_and_changes_nothing(
 ):
     """The page names each chosen recipient and the action, asks for the note, is not
     stored by the browser, and decides nothing."""
-    response = _client(users, "manager").get(
+    response = signed_in(users, "manager").get(
         reverse("review:bulk"), {"action": "reject", "outcome": _ids(held)}
     )
     page = response.content.decode()
@@ -83,11 +75,11 @@ def test_the_confirmation_page_lists_what_will_happen_and_changes_nothing(
 def test_the_queue_offers_the_checkboxes_to_managers_only(users: Users, held: Message):
     """A manager's queue has a checkbox per held recipient and the bulk form; the sender's
     own queue has neither."""
-    manager = _client(users, "manager").get(reverse("review:queue")).content.decode()
+    manager = signed_in(users, "manager").get(reverse("review:queue")).content.decode()
     for outcome_id in _ids(held):
         assert f'name="outcome" value="{outcome_id}"' in manager
     assert reverse("review:bulk") in manager
-    staff = _client(users, "staff").get(reverse("review:queue")).content.decode()
+    staff = signed_in(users, "staff").get(reverse("review:queue")).content.decode()
     assert 'name="outcome"' not in staff
     assert reverse("review:bulk") not in staff
 
@@ -100,7 +92,7 @@ def test_bulk_reject_rejects_each_and_reports_one_decided_meanwhile(
     first, second = _ids(held)
     (third,) = _ids(held_from_another)
     decisions.release_with_banner(second, user=users.manager, note="consent by phone")
-    response = _client(users, "manager").post(
+    response = signed_in(users, "manager").post(
         reverse("review:bulk_apply"),
         {"action": "reject", "outcome": [first, second, third], "note": NOTE},
     )
@@ -119,7 +111,7 @@ def test_bulk_reject_rejects_each_and_reports_one_decided_meanwhile(
 
 def test_a_bulk_action_needs_a_note(users: Users, held: Message):
     """Without a note the confirmation page comes back with the error, and nothing is done."""
-    response = _client(users, "manager").post(
+    response = signed_in(users, "manager").post(
         reverse("review:bulk_apply"), {"action": "reject", "outcome": _ids(held), "note": " "}
     )
     assert response.status_code == 400
@@ -135,7 +127,7 @@ def test_a_bulk_post_without_the_csrf_token_is_refused(
     data: dict[str, object] = {"action": "reject", "outcome": _ids(held), "note": NOTE}
     if token is not None:
         data["csrfmiddlewaretoken"] = token
-    response = _client(users, "manager", csrf=True).post(reverse("review:bulk_apply"), data)
+    response = signed_in(users, "manager", csrf=True).post(reverse("review:bulk_apply"), data)
     assert response.status_code == 403
     assert _states(held) == [ReviewState.HELD, ReviewState.HELD]
 
@@ -143,7 +135,7 @@ def test_a_bulk_post_without_the_csrf_token_is_refused(
 def test_the_confirmation_page_posts_with_its_token(users: Users, held: Message):
     """The confirmation page's own form, token included, applies the action (so the refusal
     above is the token's)."""
-    client = _client(users, "manager", csrf=True)
+    client = signed_in(users, "manager", csrf=True)
     client.get(reverse("review:bulk"), {"action": "reject", "outcome": _ids(held)})
     data = {"action": "reject", "outcome": _ids(held), "note": NOTE,
             "csrfmiddlewaretoken": client.cookies["csrftoken"].value}  # fmt: skip
@@ -153,7 +145,7 @@ def test_the_confirmation_page_posts_with_its_token(users: Users, held: Message)
 
 def test_a_get_never_applies_a_bulk_action(users: Users, held: Message):
     """The apply URL refuses GET (a link, an image in an email)."""
-    response = _client(users, "manager").get(
+    response = signed_in(users, "manager").get(
         reverse("review:bulk_apply"), {"action": "reject", "outcome": _ids(held), "note": NOTE}
     )
     assert response.status_code == 405
@@ -171,7 +163,7 @@ def test_bulk_release_redacted_releases_what_it_can_and_reports_the_rest(
     built = message("Referral for Amina Okafor attached.", attachments=(pdf,))
     (with_pdf,) = _ids(hold(sealer, SENDER, ["advice@citizensadvice.example"], raw(built)))
     (carer_update,) = _ids(held_from_another)
-    response = _client(users, "manager").post(
+    response = signed_in(users, "manager").post(
         reverse("review:bulk_apply"),
         {"action": "redacted", "outcome": [with_pdf, carer_update], "note": "names not needed"},
     )

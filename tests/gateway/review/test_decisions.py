@@ -5,21 +5,29 @@ from __future__ import annotations
 
 import email
 import email.policy
+from datetime import date, time
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
-from gateway.register.models import Agency, Consent, ConsentMethod, Subject, SubjectKind
+from gateway.register.models import Agency, Consent, ConsentMethod, Subject
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.review import decisions
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, hold
+from tests.gateway.review.conftest import (
+    EXAMPLE,
+    HELD_FOR,
+    SENDER,
+    Users,
+    held_outcome,
+    hold,
+    sent_email,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _outcome(message: Message) -> Outcome:
-    return Outcome.objects.get(message=message, recipient=HELD_FOR)
 
 
 def _released_to() -> list[str]:
@@ -27,27 +35,16 @@ def _released_to() -> list[str]:
     return [d.recipient for d in Delivery.objects.exclude(copy__kind=CopyKind.NOTICE)]
 
 
-def _sent(sealer: Sealer, delivery: Delivery) -> email.message.EmailMessage:
-    return email.message_from_bytes(  # type: ignore[return-value]
-        sealer.unseal(bytes(delivery.copy.sealed)), policy=email.policy.default
-    )
-
-
-@pytest.fixture
-def subject() -> Subject:
-    return Subject.objects.create(ref="C-1001", kind=SubjectKind.CARER, display_name="Amina")
-
-
 def test_release_with_banner_queues_the_marked_copy_and_audits_it(
     users: Users, held: Message, sealer: Sealer
 ):
     """The copy is made by held.decide (CONFIDENTIAL), for that recipient only; the audit
     entry names the manager, the message and the recipient, not the content."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     decisions.release_with_banner(outcome.id, user=users.manager, note="consent by phone")
     (delivery,) = Delivery.objects.exclude(copy__kind=CopyKind.NOTICE)
     assert delivery.recipient == HELD_FOR
-    assert _sent(sealer, delivery)["Subject"].startswith("[CONFIDENTIAL] ")
+    assert sent_email(sealer, delivery)["Subject"].startswith("[CONFIDENTIAL] ")
     assert Outcome.objects.get(message=held, recipient__startswith="duty").review_state == "held"
     (entry,) = AuditEntry.objects.all()
     assert (entry.kind, entry.actor, entry.message_id, entry.outcome_id) == (
@@ -60,13 +57,13 @@ def test_reject_tells_the_sender_with_the_managers_note(
     users: Users, held: Message, sealer: Sealer
 ):
     """Nothing goes to the recipient; the sender gets a notice carrying the note."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     decisions.reject(outcome.id, user=users.manager, note="Please send it by the secure portal.")
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.REJECTED
     (delivery,) = Delivery.objects.all()
     assert delivery.recipient == SENDER
     assert delivery.copy.kind == CopyKind.NOTICE
-    notice = _sent(sealer, delivery)
+    notice = sent_email(sealer, delivery)
     assert notice["Subject"].startswith("Not sent: ")
     text = notice.get_content()
     assert "Please send it by the secure portal." in text
@@ -79,7 +76,7 @@ def test_release_as_exception_makes_a_logbook_entry_for_each_subject(
 ):
     """The copy goes out and the logbook records the lawful reason, the manager, the
     subjects concerned and why the person was not told."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     entry = decisions.release_as_exception(
         outcome.id,
         user=users.manager,
@@ -101,7 +98,7 @@ def test_release_as_exception_makes_a_logbook_entry_for_each_subject(
 def test_an_exception_needs_to_say_why_the_person_was_not_told(users: Users, held: Message):
     """An exception release without telling the person and without saying why is refused,
     and nothing is released."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     with pytest.raises(decisions.DecisionRefused, match="not told"):
         decisions.release_as_exception(
             outcome.id, user=users.manager, reason=LawfulReason.RISK, note="risk",
@@ -116,7 +113,7 @@ def test_consent_is_saved_and_the_copy_released_together(
     """Recording consent puts it in the register (who recorded it, oral, evidence) and
     releases the copy."""
     agency = Agency.objects.create(name="Citizens Advice")
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     consent = decisions.record_consent_and_release(
         outcome.id, user=users.manager, subject=subject, agency=agency,
         method=ConsentMethod.ORAL, scopes=["health", "contact"], valid_until=None,
@@ -128,12 +125,35 @@ def test_consent_is_saved_and_the_copy_released_together(
     assert _released_to() == [HELD_FOR]
 
 
+def test_a_consent_recorded_on_the_items_page_counts_on_its_last_day(
+    users: Users, held: Message, subject: Subject
+):
+    """The item page's consent form is the register's: a consent valid until 31 March is
+    stored as valid to the end of that day, as the register's pages and the importer store
+    it."""
+    agency = Agency.objects.create(name="Citizens Advice")
+    outcome = held_outcome(held)
+    client = signed_in(users, "manager")
+    prefix = f"consent-{outcome.id}"
+    client.post(
+        reverse("review:act", args=[outcome.id, "consent"]),
+        {
+            f"{prefix}-subject": subject.ref, f"{prefix}-agency": agency.id,
+            f"{prefix}-method": "written", f"{prefix}-scopes": ["health"],
+            f"{prefix}-valid_until": "2027-03-31", f"{prefix}-note": "form on file",
+        },
+    )  # fmt: skip
+    valid_until = timezone.localtime(Consent.objects.get().valid_until)
+    assert (valid_until.date(), valid_until.time()) == (date(2027, 3, 31), time.max)
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.RELEASED
+
+
 def test_no_consent_is_saved_when_the_release_is_refused(
     users: Users, held: Message, subject: Subject
 ):
     """A recipient another manager has just decided: the consent is not saved either."""
     agency = Agency.objects.create(name="Citizens Advice")
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     decisions.reject(outcome.id, user=users.manager, note="first decision")
     with pytest.raises(decisions.DecisionRefused, match="nothing to decide"):
         decisions.record_consent_and_release(
@@ -150,7 +170,7 @@ def test_oral_consent_needs_evidence(users: Users, held: Message, subject: Subje
     agency = Agency.objects.create(name="Citizens Advice")
     with pytest.raises(decisions.DecisionRefused, match="evidence"):
         decisions.record_consent_and_release(
-            _outcome(held).id, user=users.manager, subject=subject, agency=agency,
+            held_outcome(held).id, user=users.manager, subject=subject, agency=agency,
             method=ConsentMethod.ORAL, scopes=["health"], valid_until=None, evidence=" ",
             note="consent recorded",
         )  # fmt: skip
@@ -160,7 +180,7 @@ def test_oral_consent_needs_evidence(users: Users, held: Message, subject: Subje
 def _notice_to_sender(sealer: Sealer) -> email.message.EmailMessage:
     (delivery,) = Delivery.objects.filter(copy__kind=CopyKind.NOTICE)
     assert delivery.recipient == SENDER
-    return _sent(sealer, delivery)
+    return sent_email(sealer, delivery)
 
 
 NOTE = "Shared with the duty team as agreed."
@@ -199,7 +219,7 @@ def test_the_sender_hears_how_each_release_went(
     """Every release queues a notice to the sender naming the recipient and how the copy
     went, with the manager's note except for an exception (its reasoning stays in the
     logbook), and nothing of the message's text; the audit entry says the sender was told."""
-    _release_each_way(how, _outcome(held).id, users, subject)
+    _release_each_way(how, held_outcome(held).id, users, subject)
     notice = _notice_to_sender(sealer)
     assert notice["Subject"] == "Released: Carer's assessment follow-up"
     text = " ".join(notice.get_content().split())
@@ -216,7 +236,7 @@ def test_a_null_sender_is_not_told(users: Users, sealer: Sealer):
     """A message with the null reverse-path (a bounce) has no one to tell: the release still
     happens, and the audit entry says the sender was not told."""
     content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
-    outcome = _outcome(hold(sealer, "", [HELD_FOR], content))
+    outcome = held_outcome(hold(sealer, "", [HELD_FOR], content))
     decisions.release_with_banner(outcome.id, user=users.manager, note=NOTE)
     assert _released_to() == [HELD_FOR]
     assert not Delivery.objects.filter(copy__kind=CopyKind.NOTICE).exists()

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from gateway.relay.models import Copy
 from gateway.review.digest import OLDEST_LISTED, digest, send_digest
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import Users
+from tests.gateway.review.conftest import BASE_URL, Users
 from tests.gateway.review.manager_mail_helpers import (
     PERSONAL,
     held_at,
@@ -25,7 +25,6 @@ from tests.gateway.review.manager_mail_helpers import (
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
-BASE_URL = "https://confide.riverside-carers.example.org"
 
 
 def test_the_digest_counts_what_waits_by_how_long(sealer: Sealer, users: Users) -> None:

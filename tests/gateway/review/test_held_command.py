@@ -11,7 +11,7 @@ from django.core.management import call_command
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review.models import AuditEntry
-from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, SENDER, Users
+from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, SENDER, Users, held_outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +22,10 @@ def _confide_held(*args: object) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def _outcome(message: Message, recipient: str = HELD_FOR) -> Outcome:
-    return Outcome.objects.get(message=message, recipient=recipient)
-
-
 def test_list_shows_each_held_recipient_until_it_is_decided(users: Users, held: Message):
     """Each held recipient is a line: id, age, sender, recipient, rules; a decided one is
     gone from the list."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     out, _ = _confide_held("list")
     lines = out.splitlines()
     assert len(lines) == 2
@@ -45,7 +41,7 @@ def test_show_gives_headers_findings_and_reasons_but_the_text_only_when_asked(
 ):
     """Show prints the headers, each finding's type and each recipient's reasons; the text
     confide read only with --text."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     out, _ = _confide_held("show", outcome.id)
     assert "Subject: Carer's assessment follow-up" in out
     assert "findings in body (text/plain): UK_NHS x1" in out
@@ -59,7 +55,7 @@ def test_show_gives_headers_findings_and_reasons_but_the_text_only_when_asked(
 def test_release_and_reject_decide_in_the_managers_name(users: Users, held: Message):
     """Release queues the marked copy and tells the sender; reject tells the sender; both
     are audited as the manager's, as the pages would do it."""
-    released, rejected = _outcome(held), _outcome(held, ALSO_HELD_FOR)
+    released, rejected = held_outcome(held), held_outcome(held, ALSO_HELD_FOR)
     out, _ = _confide_held("release", released.id, "--as", "jo", "--note", "consent by phone")
     assert out == f"recipient {released.id}: released, marked CONFIDENTIAL\n"
     _confide_held("reject", rejected.id, "--as", "jo", "--note", "use the portal")
@@ -75,7 +71,7 @@ def test_release_and_reject_decide_in_the_managers_name(users: Users, held: Mess
 @pytest.mark.parametrize("account", ["priya", "nobody"])
 def test_only_a_managers_account_may_decide(users: Users, held: Message, account: str):
     """--as a staff member (here the sender) or an unknown name is refused; nothing moves."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     with pytest.raises(SystemExit) as stopped:
         _confide_held("release", outcome.id, "--as", account, "--note", "please")
     assert stopped.value.code == 1
@@ -85,7 +81,7 @@ def test_only_a_managers_account_may_decide(users: Users, held: Message, account
 
 def test_a_refused_decision_is_reported_and_the_exit_status_says_so(users: Users, held: Message):
     """Deciding a recipient twice: the second is refused with the reason, exit status 1."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     _confide_held("reject", outcome.id, "--as", "jo", "--note", "not needed")
     with pytest.raises(SystemExit) as stopped:
         _confide_held("release", outcome.id, "--as", "jo", "--note", "changed my mind")
@@ -96,7 +92,7 @@ def test_a_refused_decision_is_reported_and_the_exit_status_says_so(users: Users
 @pytest.mark.slow
 def test_release_redacted_from_the_command_line(users: Users, held: Message, redacting: Pipeline):
     """--redacted makes the copy through the relay's core, as the page does."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     out, _ = _confide_held("release", outcome.id, "--redacted", "--as", "jo", "--note", "n")
     assert out == f"recipient {outcome.id}: released redacted\n"
     assert Delivery.objects.get(copy__kind=CopyKind.REDACT).recipient == HELD_FOR
@@ -105,7 +101,7 @@ def test_release_redacted_from_the_command_line(users: Users, held: Message, red
 def test_body_only_goes_with_the_banner_not_with_redaction(users: Users, held: Message):
     """--body-only says how to mark; asked with --redacted it is refused before anything is
     scanned or decided."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     with pytest.raises(SystemExit):
         _confide_held("release", outcome.id, "--redacted", "--body-only", "--as", "jo",
                       "--note", "n")  # fmt: skip

@@ -13,39 +13,23 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from gateway.register.models import Subject, SubjectKind
+from gateway.register.models import Subject
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.review import breaches
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry, ReviewOutcome
 from gateway.review.roles import MANAGER
-from tests.gateway.review.conftest import HELD_FOR, Users
+from tests.gateway.review.conftest import HELD_FOR, Users, held_outcome, signed_in
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "other_staff", "staff", "manager")
 
 
-def _client(users: Users, role: str, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    if role != "anonymous":
-        client.force_login(getattr(users, role))
-    return client
-
-
-def _outcome(message: Message) -> Outcome:
-    return Outcome.objects.get(message=message, recipient=HELD_FOR)
-
-
-@pytest.fixture
-def subject() -> Subject:
-    return Subject.objects.create(ref="C-1001", kind=SubjectKind.CARER, display_name="Amina")
-
-
 @pytest.fixture
 def emergency(users: Users, held: Message) -> LogbookEntry:
     """An emergency release by the staff member, awaiting a manager's review."""
     entry, _ = breaches.emergency_release(
-        _outcome(held).id, user=users.staff, immediate_danger=True, note="danger to life"
+        held_outcome(held).id, user=users.staff, immediate_danger=True, note="danger to life"
     )
     return entry
 
@@ -88,7 +72,7 @@ def test_pages_by_role(
     """The logbook's pages are for managers; the emergency page is for the staff member who
     sent the item (another gets 404, a manager 403); anonymous users are sent to sign in."""
     role, logbook_status, emergency_status = expected
-    client = _client(users, role)
+    client = signed_in(users, role)
     for name, url in _pages(held, emergency).items():
         assert client.get(url).status_code == logbook_status, name
     still_held = Outcome.objects.get(message=held, review_state=ReviewState.HELD)
@@ -103,7 +87,7 @@ def test_only_managers_review_and_record_breaches(
     users: Users, emergency: LogbookEntry, subject: Subject, role: str
 ):
     """No one but a manager can review an entry or record a breach: nothing changes."""
-    client = _client(users, role)
+    client = signed_in(users, role)
     review = client.post(reverse("review:review_entry", args=[emergency.id]), REVIEW)
     breach = client.post(reverse("review:record_breach"), BREACH)
     assert {review.status_code, breach.status_code} == {302 if role == "anonymous" else 403}
@@ -116,8 +100,8 @@ def test_no_one_else_releases_a_staff_members_item_in_an_emergency(
 ):
     """Another staff member gets 404 (the item is not theirs to know of); a manager gets 403;
     nothing is released and no one is told."""
-    outcome = _outcome(held)
-    response = _client(users, who).post(reverse("review:emergency", args=[outcome.id]), EMERGENCY)
+    outcome = held_outcome(held)
+    response = signed_in(users, who).post(reverse("review:emergency", args=[outcome.id]), EMERGENCY)
     assert response.status_code == (404 if who == "other_staff" else 403)
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
     assert not Delivery.objects.exists()
@@ -125,8 +109,8 @@ def test_no_one_else_releases_a_staff_members_item_in_an_emergency(
 
 def test_staff_cannot_release_another_senders_item(users: Users, held_from_another: Message):
     """A staff member posting to a recipient of someone else's message gets 404."""
-    outcome = _outcome(held_from_another)
-    response = _client(users, "staff").post(
+    outcome = held_outcome(held_from_another)
+    response = signed_in(users, "staff").post(
         reverse("review:emergency", args=[outcome.id]), EMERGENCY
     )
     assert response.status_code == 404
@@ -139,11 +123,11 @@ def test_the_item_page_offers_staff_the_emergency_release_and_managers_their_act
     """The staff member's item page links to the emergency release for each held recipient;
     a manager's has the manager's actions and no such link."""
     url = reverse("review:item", args=[held.id])
-    staff_page = _client(users, "staff").get(url).content.decode()
-    outcome = _outcome(held)
+    staff_page = signed_in(users, "staff").get(url).content.decode()
+    outcome = held_outcome(held)
     assert reverse("review:emergency", args=[outcome.id]) in staff_page
     assert "<button" not in staff_page.split("</header>")[1]
-    manager_page = _client(users, "manager").get(url).content.decode()
+    manager_page = signed_in(users, "manager").get(url).content.decode()
     assert "/emergency/" not in manager_page
     assert "Release with banner</button>" in manager_page
 
@@ -155,8 +139,8 @@ def test_a_staff_member_releases_their_own_item_in_an_emergency(
     manager, and the item's page says what happened."""
     second = User.objects.create_user("alex", email="alex.manager@riverside-carers.example.org")
     second.groups.add(Group.objects.get(name=MANAGER))
-    outcome = _outcome(held)
-    client = _client(users, "staff", csrf=True)
+    outcome = held_outcome(held)
+    client = signed_in(users, "staff", csrf=True)
     client.get(reverse("review:emergency", args=[outcome.id]))
     data = {**EMERGENCY, "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
     response = client.post(reverse("review:emergency", args=[outcome.id]), data, follow=True)
@@ -171,8 +155,8 @@ def test_a_staff_member_releases_their_own_item_in_an_emergency(
 
 def test_an_emergency_release_without_immediate_danger_is_refused(users: Users, held: Message):
     """The form without the box ticked is shown again (400) and nothing is released."""
-    outcome = _outcome(held)
-    response = _client(users, "staff").post(
+    outcome = held_outcome(held)
+    response = signed_in(users, "staff").post(
         reverse("review:emergency", args=[outcome.id]), {"note": EMERGENCY["note"]}
     )
     assert response.status_code == 400
@@ -189,8 +173,8 @@ def test_forged_posts_are_refused(
     with a made-up one) is refused and changes nothing."""
     extra = {} if token is None else {"csrfmiddlewaretoken": token}
     still_held = Outcome.objects.get(message=held, review_state=ReviewState.HELD)
-    staff = _client(users, "staff", csrf=True)
-    manager = _client(users, "manager", csrf=True)
+    staff = signed_in(users, "staff", csrf=True)
+    manager = signed_in(users, "manager", csrf=True)
     posts = [
         staff.post(reverse("review:emergency", args=[still_held.id]), {**EMERGENCY, **extra}),
         manager.post(reverse("review:review_entry", args=[emergency.id]), {**REVIEW, **extra}),
@@ -207,7 +191,7 @@ def test_a_manager_confirms_or_records_a_breach_on_the_entry_page(
 ):
     """The entry page offers the review while flagged; the POST records it, audited, and the
     page then shows the finding and no form."""
-    client = _client(users, "manager")
+    client = signed_in(users, "manager")
     url = reverse("review:logbook_entry", args=[emergency.id])
     assert "Record the review</button>" in client.get(url).content.decode()
     response = client.post(
@@ -227,7 +211,7 @@ def test_a_review_missing_why_the_person_was_not_told_is_shown_again(
 ):
     """Not told and no reason: the page comes back (400) with the problem, still flagged."""
     data = {key: value for key, value in REVIEW.items() if key != "person_told"}
-    response = _client(users, "manager").post(
+    response = signed_in(users, "manager").post(
         reverse("review:review_entry", args=[emergency.id]), data
     )
     assert response.status_code == 400
@@ -238,7 +222,9 @@ def test_a_review_missing_why_the_person_was_not_told_is_shown_again(
 def test_a_manager_records_a_breach(users: Users, subject: Subject):
     """The breach form makes an entry with no lawful reason and no item, its time read as
     the organisation's (London) time, and shows it."""
-    response = _client(users, "manager").post(reverse("review:record_breach"), BREACH, follow=True)
+    response = signed_in(users, "manager").post(
+        reverse("review:record_breach"), BREACH, follow=True
+    )
     entry = LogbookEntry.objects.get()
     assert response.redirect_chain[-1][0] == reverse("review:logbook_entry", args=[entry.id])
     assert (entry.kind, entry.lawful_reason, entry.person_told) == ("breach", "", False)
@@ -256,7 +242,7 @@ def test_the_list_shows_entries_awaiting_review_first_and_filters(
         user=users.manager, happened_at=datetime.now(UTC), lawful_reason=LawfulReason.CRIME,
         who_decided="jo", note="told the police", subjects=[subject], person_told=True,
     )  # fmt: skip
-    client = _client(users, "manager")
+    client = signed_in(users, "manager")
     page = client.get(reverse("review:logbook")).content.decode()
     assert "1 emergency release awaits a manager" in page
     first, second = (f'href="/logbook/{n}/"' for n in (emergency.id, breach.id))
@@ -289,7 +275,7 @@ def test_the_csv_export_holds_the_record_without_the_notes(
         subjects=[subject], person_told=False, why_not_told="she has moved",
         reference="a conversation at the drop-in",
     )  # fmt: skip
-    rows = _csv(_client(users, "manager"))
+    rows = _csv(signed_in(users, "manager"))
     assert [row["entry"] for row in rows] == [str(emergency.id), str(breach.id)]
     released, found_later = rows
     assert (released["kind"], released["lawful reason"], released["who decided"]) == (
@@ -305,7 +291,7 @@ def test_the_csv_export_holds_the_record_without_the_notes(
         "flagged for review": "no", "review outcome": "", "reviewed by": "", "reviewed at": "",
     }  # fmt: skip
     assert "danger to life" not in str(rows)
-    assert [row["entry"] for row in _csv(_client(users, "manager"), kind="breach")] == [
+    assert [row["entry"] for row in _csv(signed_in(users, "manager"), kind="breach")] == [
         str(breach.id)
     ]
 
@@ -321,7 +307,7 @@ def test_csv_cells_that_start_like_a_formula_are_written_as_text(
         who_decided=formula, note="n", subjects=[subject], person_told=False,
         why_not_told=formula, reference=formula,
     )  # fmt: skip
-    (row,) = _csv(_client(users, "manager"))
+    (row,) = _csv(signed_in(users, "manager"))
     for column in ("who decided", "why not told", "item reference"):
         assert row[column] == "'" + formula
 
@@ -331,7 +317,7 @@ def test_logbook_pages_are_not_stored_and_never_framed(
     users: Users, held: Message, emergency: LogbookEntry, page: str
 ):
     """The logbook's pages are sent no-store, with a CSP that forbids script and framing."""
-    response = _client(users, "manager").get(_pages(held, emergency)[page])
+    response = signed_in(users, "manager").get(_pages(held, emergency)[page])
     assert "no-store" in response["Cache-Control"]
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert "script-src" not in response["Content-Security-Policy"]

@@ -16,7 +16,7 @@ from gateway.relay.models import Outcome, ReviewState
 from gateway.review import manager_alerts
 from gateway.review.manager_alerts import alert_managers, keep_alerting
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import Users
+from tests.gateway.review.conftest import BASE_URL, Users
 from tests.gateway.review.manager_mail_helpers import (
     PERSONAL,
     held_at,
@@ -29,7 +29,6 @@ pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 EVERY = timedelta(minutes=5)
-BASE_URL = "https://confide.riverside-carers.example.org"
 
 
 def test_two_holds_within_the_interval_make_one_email_and_the_next_waits_for_it(

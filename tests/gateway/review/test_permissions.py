@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gateway.relay.models import Delivery, Message, Outcome, ReviewState
-from tests.gateway.review.conftest import HELD_FOR, Users
+from tests.gateway.review.conftest import HELD_FOR, Users, held_outcome, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +30,6 @@ ACTIONS = {
         "consent-note": "consent given",
     },
 }
-
-
-def _client(users: Users, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(getattr(users, role))
-    return client
-
-
-def _outcome(message: Message) -> Outcome:
-    return Outcome.objects.get(message=message, recipient=HELD_FOR)
 
 
 def _data(action: str, outcome: Outcome) -> dict[str, object]:
@@ -67,7 +56,7 @@ def test_pages_by_role(
     """Anonymous users are sent to sign in; staff see their own item only; the logbook and
     the audit trail are for managers."""
     role, own, others, managers = expected
-    client = _client(users, role)
+    client = signed_in(users, role)
     queue = client.get(reverse("review:queue"))
     assert queue.status_code == (302 if role == "anonymous" else 200)
     assert client.get(reverse("review:item", args=[held.id])).status_code == own
@@ -83,21 +72,21 @@ def test_the_queue_shows_staff_only_what_they_sent(
 ):
     """A staff member's queue lists the recipients of their own message and no one else's;
     a manager's lists both."""
-    staff_page = _client(users, "staff").get(reverse("review:queue")).content.decode()
+    staff_page = signed_in(users, "staff").get(reverse("review:queue")).content.decode()
     assert str(held.id) in staff_page
     assert str(held_from_another.id) not in staff_page
-    manager_page = _client(users, "manager").get(reverse("review:queue")).content.decode()
+    manager_page = signed_in(users, "manager").get(reverse("review:queue")).content.decode()
     assert str(held.id) in manager_page
     assert str(held_from_another.id) in manager_page
 
 
 def test_staff_see_no_release_button(users: Users, held: Message):
     """Staff see their item's reasons and state, and no action form; a manager sees them."""
-    page = _client(users, "staff").get(reverse("review:item", args=[held.id])).content.decode()
+    page = signed_in(users, "staff").get(reverse("review:item", args=[held.id])).content.decode()
     assert "no consent recorded for this recipient" in page
     assert "held for a manager" in page
     assert '<form method="post" action="/held/recipient' not in page
-    managers = _client(users, "manager").get(reverse("review:item", args=[held.id]))
+    managers = signed_in(users, "manager").get(reverse("review:item", args=[held.id]))
     assert "Release with banner</button>" in managers.content.decode()
     assert "Release redacted</button>" in managers.content.decode()
 
@@ -108,8 +97,8 @@ def test_staff_see_no_release_button(users: Users, held: Message):
 def test_only_managers_act(users: Users, held: Message, action: str, role: str, status: int):
     """No action by anyone but a manager, not even on their own item: nothing is decided
     and nothing queued."""
-    outcome = _outcome(held)
-    response = _client(users, role).post(
+    outcome = held_outcome(held)
+    response = signed_in(users, role).post(
         reverse("review:act", args=[outcome.id, action]), _data(action, outcome)
     )
     assert response.status_code == status
@@ -119,8 +108,8 @@ def test_only_managers_act(users: Users, held: Message, action: str, role: str, 
 
 def test_a_manager_releases(users: Users, held: Message):
     """The manager's POST releases the recipient and queues its copy."""
-    outcome = _outcome(held)
-    response = _client(users, "manager").post(
+    outcome = held_outcome(held)
+    response = signed_in(users, "manager").post(
         reverse("review:act", args=[outcome.id, "release"]), _data("release", outcome)
     )
     assert response.status_code == 302
@@ -130,8 +119,8 @@ def test_a_manager_releases(users: Users, held: Message):
 
 def test_a_get_never_acts(users: Users, held: Message):
     """An action asked for by GET (a link, an image in an email) is refused."""
-    outcome = _outcome(held)
-    response = _client(users, "manager").get(reverse("review:act", args=[outcome.id, "release"]))
+    outcome = held_outcome(held)
+    response = signed_in(users, "manager").get(reverse("review:act", args=[outcome.id, "release"]))
     assert response.status_code == 405
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
 
@@ -142,7 +131,7 @@ def test_a_post_without_the_csrf_token_is_refused(users: Users, held: Message, t
     refused, and the recipient stays held."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(users.manager)
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     data = _data("release", outcome)
     if token is not None:
         data["csrfmiddlewaretoken"] = token
@@ -156,7 +145,7 @@ def test_a_post_with_the_csrf_token_is_accepted(users: Users, held: Message):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users.manager)
     client.get(reverse("review:item", args=[held.id]))
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     data = {**_data("release", outcome), "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
     response = client.post(reverse("review:act", args=[outcome.id, "release"]), data)
     assert response.status_code == 302
@@ -170,7 +159,7 @@ def test_pages_with_personal_data_are_not_stored_and_never_framed(
     """Every page is sent no-store, with a CSP that allows no script, loads nothing from
     elsewhere and forbids framing."""
     args = [held.id] if page == "item" else []
-    response = _client(users, "manager").get(reverse(f"review:{page}", args=args))
+    response = signed_in(users, "manager").get(reverse(f"review:{page}", args=args))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     policy = response["Content-Security-Policy"]
@@ -183,6 +172,6 @@ def test_pages_with_personal_data_are_not_stored_and_never_framed(
 def test_the_login_page_is_open_and_the_admin_is_for_superusers(users: Users):
     """Anyone may reach the sign-in page; a manager who is not a superuser gets no admin."""
     assert Client().get(reverse("login")).status_code == 200
-    admin = _client(users, "manager").get(reverse("admin:index"))
+    admin = signed_in(users, "manager").get(reverse("admin:index"))
     assert admin.status_code == 302
     assert "/admin/login/" in admin["Location"]

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from gateway.register.models import (
     SubjectPhone,
 )
 from gateway.relay.models import Message, Outcome
-from gateway.review import decisions, register_forms
+from gateway.review import decisions, register_forms, views
 from gateway.review.models import AuditEntry, LawfulReason, ScanRecord
 from gateway.sealing import Sealer
 from scanner.actions import Action
@@ -35,7 +35,7 @@ from scanner.consent import KnownSubject
 from scanner.findings import Finding
 from scanner.policy.policy_file import load_policy
 from scanner.policy.verdicts import prepare, verdict_for
-from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, Users
+from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, Users, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -81,13 +81,6 @@ def health_consent(amina: Subject, agency: Agency) -> Consent:
     )
 
 
-def _client(users: Users, role: str, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    if role != "anonymous":
-        client.force_login(getattr(users, role))
-    return client
-
-
 def _pages(subject: Subject, consent: Consent) -> list[str]:
     return [
         reverse("review:subjects"),
@@ -110,7 +103,7 @@ def test_register_pages_are_for_managers_only(
 ):
     """Anonymous users are sent to sign in, staff are refused, managers see every page,
     which is never cached."""
-    client = _client(users, role)
+    client = signed_in(users, role)
     for page in _pages(health_consent.subject, health_consent):
         response = client.get(page)
         assert response.status_code == status, page
@@ -123,7 +116,7 @@ def test_register_pages_are_for_managers_only(
 @pytest.mark.parametrize("role", ["staff", "anonymous"])
 def test_staff_cannot_change_the_register(users: Users, health_consent: Consent, role: str):
     """A staff member's (or anonymous) POST to withdraw a consent changes nothing."""
-    client = _client(users, role)
+    client = signed_in(users, role)
     response = client.post(
         reverse("review:consent_withdraw", args=[health_consent.id]),
         {"withdrawn_on": "2026-02-01", "note": "she phoned"},
@@ -135,7 +128,7 @@ def test_staff_cannot_change_the_register(users: Users, health_consent: Consent,
 def test_a_post_without_the_csrf_token_is_refused(users: Users, health_consent: Consent):
     """A forged withdrawal, or subject, without the CSRF token is refused and changes
     nothing, even from a manager's session."""
-    client = _client(users, "manager", csrf=True)
+    client = signed_in(users, "manager", csrf=True)
     withdraw = client.post(
         reverse("review:consent_withdraw", args=[health_consent.id]),
         {"withdrawn_on": "2026-02-01", "note": "forged"},
@@ -168,14 +161,32 @@ def test_search_finds_a_subject_by_any_identifier(users: Users, amina: Subject, 
     """A ref, a name or alias, an email, a phone, an NHS or NI number, a postcode or a date
     of birth, written any way, finds the subject, and only them."""
     Subject.objects.create(ref="C-2002", kind=SubjectKind.CARER, display_name="Tom Hughes")
-    response = _client(users, "manager").get(reverse("review:subjects"), {"q": words})
+    response = signed_in(users, "manager").get(reverse("review:subjects"), {"q": words})
     assert [s.ref for s in response.context["page"]] == ["C-1001"]
+
+
+def test_the_register_is_paged_and_its_links_keep_the_search(
+    users: Users, amina: Subject, monkeypatch: pytest.MonkeyPatch
+):
+    """With a page a subject, the second subject found is on page 2, and the page's links
+    keep what was searched for."""
+    Subject.objects.create(ref="C-1002", kind=SubjectKind.CARER, display_name="Amina Shah")
+    monkeypatch.setattr(
+        views, "load_settings", lambda: SimpleNamespace(review=SimpleNamespace(page_size=1))
+    )
+    client = signed_in(users, "manager")
+    first = client.get(reverse("review:subjects"), {"q": "Amina"})
+    assert "Page 1 of 2" in first.text
+    assert 'href="?q=Amina&amp;page=2">Next</a>' in first.text
+    second = client.get(reverse("review:subjects"), {"q": "Amina", "page": "2"})
+    assert len(second.context["page"]) == 1
+    assert 'href="?q=Amina&amp;page=1">Previous</a>' in second.text
 
 
 def test_adding_and_editing_a_subject_normalises_identifiers_and_audits_refs_only(users: Users):
     """A subject typed in is stored in the register's forms, so the matcher reads it as an
     imported one; the audit entries name the ref and the fields changed, never values."""
-    client = _client(users, "manager")
+    client = signed_in(users, "manager")
     response = client.post(
         reverse("review:subject_new"),
         {
@@ -212,7 +223,7 @@ def test_adding_and_editing_a_subject_normalises_identifiers_and_audits_refs_onl
 
 def test_a_bad_identifier_is_refused_with_the_field_named(users: Users):
     """An NHS number failing its check digit is an error on that field; nothing is saved."""
-    response = _client(users, "manager").post(
+    response = signed_in(users, "manager").post(
         reverse("review:subject_new"),
         {"ref": "C-4", "kind": "carer", "display_name": "X Y", "nhs_number": "9434765918"},
     )
@@ -226,7 +237,7 @@ def test_oral_consent_needs_evidence_and_scopes_come_from_the_policy(
 ):
     """Oral consent without an evidence note is refused; with one it is recorded with the
     policy's scope words, by the manager, and audited."""
-    client = _client(users, "manager")
+    client = signed_in(users, "manager")
     page = reverse("review:consent_new", args=[amina.id])
     offered = [value for value, _ in client.get(page).context["form"].fields["scopes"].choices]
     assert offered == list(decisions.consent_scope_words())
@@ -265,7 +276,7 @@ def test_withdrawing_keeps_the_consent_and_changes_the_verdict(
     """A withdrawal is recorded with its date, note and manager; the consent stays in the
     file, and the NHS number the consent let through with a banner is now held."""
     assert _verdict_for_nhs_number(AGENCY_ADDRESS) != Action.HOLD
-    client = _client(users, "manager")
+    client = signed_in(users, "manager")
     response = client.post(
         reverse("review:consent_withdraw", args=[health_consent.id]),
         {"withdrawn_on": "2026-02-01", "note": "she withdrew it by phone"},
@@ -290,7 +301,7 @@ def test_withdrawing_keeps_the_consent_and_changes_the_verdict(
 def test_an_import_never_undoes_a_withdrawal(users: Users, health_consent: Consent):
     """The export, which does not know of a withdrawal recorded on the pages, imported again
     leaves the consent withdrawn."""
-    _client(users, "manager").post(
+    signed_in(users, "manager").post(
         reverse("review:consent_withdraw", args=[health_consent.id]),
         {"withdrawn_on": "2026-02-01", "note": "by phone"},
     )
@@ -308,7 +319,7 @@ def test_editing_a_consent_changes_its_terms_and_a_withdrawn_one_is_kept_as_it_w
     users: Users, health_consent: Consent
 ):
     """A consent in force can be narrowed; once withdrawn it cannot be edited."""
-    client = _client(users, "manager")
+    client = signed_in(users, "manager")
     page = reverse("review:consent_edit", args=[health_consent.id])
     client.post(page, {"method": "written", "scopes": ["contact"]})
     assert Consent.objects.get(id=health_consent.id).scopes == "contact"
@@ -320,7 +331,7 @@ def test_editing_a_consent_changes_its_terms_and_a_withdrawn_one_is_kept_as_it_w
 
 def test_agencies_are_listed_and_added_with_checked_domains(users: Users, agency: Agency):
     """The list shows each agency's domains; a new one needs a real domain or address."""
-    client = _client(users, "manager")
+    client = signed_in(users, "manager")
     assert "leeds-asc.example" in client.get(reverse("review:agencies")).content.decode()
     bad = client.post(reverse("review:agencies"), {"name": "Police", "domains": "not a domain"})
     assert bad.status_code == 400
@@ -336,7 +347,7 @@ SUBJECTS_HEADER = "ref,kind,name,aliases,emails,phones,dob,nhs_number,ni_number,
 
 
 def _upload(users: Users, **files: str) -> object:
-    return _client(users, "manager").post(
+    return signed_in(users, "manager").post(
         reverse("review:register_upload"),
         {
             kind: SimpleUploadedFile(f"export-{kind}.csv", text.encode(), "text/csv")
@@ -400,7 +411,7 @@ def test_the_subject_file_lists_consents_held_items_and_logbook_entries(
         outcome.id, user=users.manager, reason=LawfulReason.RISK, note="risk to life",
         subjects=[amina], person_told=True,
     )  # fmt: skip
-    response = _client(users, "manager").get(reverse("review:subject", args=[amina.id]))
+    response = signed_in(users, "manager").get(reverse("review:subject", args=[amina.id]))
     found = response.context["file"]
     assert (found.current, found.expired, found.withdrawn) == (
         [health_consent], [expired], [withdrawn],
@@ -422,7 +433,7 @@ def test_an_old_held_item_is_found_by_the_ref_its_reasons_cite(
         reasons=["NHS number of a known carer (ref C-1001)"]
     )
     other = Subject.objects.create(ref="C-100", kind="carer", display_name="Someone")
-    client = _client(users, "manager")
+    client = signed_in(users, "manager")
     about = client.get(reverse("review:subject", args=[amina.id])).context["file"].held
     assert len(about) == 2
     assert client.get(reverse("review:subject", args=[other.id])).context["file"].held == []

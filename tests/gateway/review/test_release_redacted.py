@@ -15,7 +15,7 @@ from gateway.review import decisions
 from gateway.review.models import AuditEntry
 from gateway.sealing import Sealer
 from scanner.outcome import CANNOT_TRANSFORM, REDACTION_CHECK
-from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, hold
+from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, held_outcome, hold
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
@@ -23,10 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # What carer-update.eml says of Amina that a stranger may not read.
 AMINA = ["Amina Okafor", "07700 900123"]
-
-
-def _outcome(message: Message) -> Outcome:
-    return Outcome.objects.get(message=message, recipient=HELD_FOR)
 
 
 def _queued(sealer: Sealer, kind: CopyKind) -> list[tuple[str, bytes]]:
@@ -41,7 +37,7 @@ def test_the_redacted_copy_carries_none_of_the_findings_and_goes_to_that_recipie
 ):
     """The copy goes to the one recipient, marked as a redacted copy, and a fresh scan of it
     finds none of what was removed; the decision and its audit entry are recorded."""
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
     [(recipient, content)] = _queued(sealer, CopyKind.REDACT)
     assert recipient == HELD_FOR
@@ -70,7 +66,7 @@ def test_a_pdf_that_cannot_be_redacted_is_refused_and_stays_held(
            "pdf", "referral.pdf")  # fmt: skip
     built = message("Referral for Amina Okafor attached.", attachments=(pdf,))
     held = hold(sealer, SENDER, [HELD_FOR], raw(built))
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     with pytest.raises(decisions.DecisionRefused, match=CANNOT_TRANSFORM) as refused:
         decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
     assert "PDF" in str(refused.value)
@@ -86,7 +82,7 @@ def test_a_copy_the_safety_net_catches_is_refused_and_stays_held(
     """When the first pass leaves values in (here it removes nothing), the independent scan
     of the finished copy catches it: refused under rule redaction-check, nothing sent."""
     monkeypatch.setattr(scanner.outcome, "redacted", lambda raw, removals, limits: raw)
-    outcome = _outcome(held)
+    outcome = held_outcome(held)
     with pytest.raises(decisions.DecisionRefused, match=REDACTION_CHECK):
         decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
@@ -102,7 +98,7 @@ def test_a_message_with_nothing_to_remove_is_not_released_as_redacted(
         f"From: {SENDER}\r\nTo: {HELD_FOR}\r\nSubject: Minutes\r\n\r\n"
         "The minutes of Tuesday's meeting are in the shared folder.\r\n"
     ).encode()
-    outcome = _outcome(hold(sealer, SENDER, [HELD_FOR], content))
+    outcome = held_outcome(hold(sealer, SENDER, [HELD_FOR], content))
     with pytest.raises(decisions.DecisionRefused, match="nothing in it to remove"):
         decisions.release_redacted(outcome.id, user=users.manager, note="fine to go")
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
