@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "gateway.register",
     "gateway.relay",
     "gateway.review",
+    "gateway.watcher",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
-"""``confide run``: the whole product in one process: the relay, and the review web app
-served beside it (the shared-drive watcher joins them when it is built)."""
+"""``confide run``: the whole product in one process: the relay, the review web app served
+beside it, and the shared-drive watcher for the folders of ``[[watch.folders]]`` (none
+configured: no watcher)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from gateway.management.commands.relay import add_relay_arguments, relay_setting
 
 
 class Command(ConfideCommand):
-    help = "Run confide: the outbound relay and the review web app (settings in confide.toml)."
+    help = (
+        "Run confide: the outbound relay, the review web app and the shared-drive watcher "
+        "(settings in confide.toml)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_relay_arguments(parser)
@@ -25,14 +29,23 @@ class Command(ConfideCommand):
 
 
 async def run(settings: Settings, *, create: bool) -> None:
-    """The web app starts once the database is there, and stops after the relay."""
+    """The web app and the watcher start once the database is there, and stop after the
+    relay."""
     from gateway.review.web_server import WebServer, sign_with_the_secret_key
+    from gateway.watcher.service import BackgroundWatch
 
     await asyncio.to_thread(ensure_schema, create=create)
     sign_with_the_secret_key(settings)
+    watch = None
+    if settings.watch.folders:
+        watch = await asyncio.to_thread(BackgroundWatch, settings)
     web = WebServer(settings)
     web.start()
+    if watch is not None:
+        watch.start()
     try:
         await serve(settings, create=create, announce=True)
     finally:
+        if watch is not None:
+            await asyncio.to_thread(watch.stop)
         await asyncio.to_thread(web.stop)
