@@ -18,7 +18,8 @@ from gateway.watcher.models import Origin, Placement, WatchedFile, path_key, sto
 from scanner.limits import ScanLimits
 from scanner.transform import TransformError, load_banner, marked_document
 
-DECIDABLE = (Placement.QUARANTINED, Placement.REJECTED)
+# A rejected document can still be released later; a released one cannot be decided again.
+RELEASABLE = (Placement.QUARANTINED, Placement.REJECTED)
 
 
 class DecisionError(Exception):
@@ -39,7 +40,7 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
     a free name beside it), byte-identical; or, with ``marked``, a copy marked CONFIDENTIAL
     in its place while the original stays in quarantine. ``by`` is the manager's username,
     ``note`` their reason (kept on the document's row). Raises ``DecisionError``."""
-    row = _held(document_id)
+    row = _held(document_id, RELEASABLE)
     original = Path(row.path)
     destination = moving.free_name(original.parent, original.stem, original.suffix)
     if marked:
@@ -72,15 +73,15 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
 
 def reject_document(document_id: int, by: str, note: str) -> None:
     """Keep a held document in quarantine for good: it is not released. Raises
-    ``DecisionError`` when it is not held."""
-    row = _held(document_id)
+    ``DecisionError`` when it is not held, or was rejected already."""
+    row = _held(document_id, (Placement.QUARANTINED,))
     _decided(row, Placement.REJECTED, by, note)
     _audit(row, by, "document-rejected")
 
 
-def _held(document_id: int) -> WatchedFile:
+def _held(document_id: int, placements: tuple[Placement, ...]) -> WatchedFile:
     row = WatchedFile.objects.filter(id=document_id).first()
-    if row is None or row.placement not in DECIDABLE:
+    if row is None or row.placement not in placements:
         raise DecisionError(f"document {document_id} is not held in quarantine")
     return row
 
