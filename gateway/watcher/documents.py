@@ -62,11 +62,11 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
         )
         Path(row.note_path).unlink(missing_ok=True)
     else:
+        decision = {"decided_by": by, "decided_at": datetime.now(UTC), "decision_note": note}
         try:
-            quarantine.restore(row, destination)
+            quarantine.restore(row, destination, **decision)
         except moving.MoveError as exc:
             raise DecisionError(f"the document could not be put back: {exc}") from None
-        _decided(row, Placement.RELEASED, by, note)
     _audit(row, by, "document-released", marked=marked)
     return Released(row.id, destination, marked)
 

@@ -53,14 +53,17 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
     _finish(row, moved=True)
 
 
-def restore(row: WatchedFile, destination: Path) -> None:
+def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     """Move a quarantined file back to ``destination`` (free), byte-identical, and remove
-    its note. Raises ``moving.MoveError`` with the file left in quarantine, also when another
-    decision on it came first."""
+    its note; ``decision`` (who decided, when, why) is recorded with the journal, so a
+    release a crash interrupts is finished at recovery as the manager's. Raises
+    ``moving.MoveError`` with the file left in quarantine, also when another decision on it
+    came first."""
     claimed = WatchedFile.objects.filter(id=row.id, placement=row.placement).update(
         placement=Placement.RELEASING,
         moving_from=row.quarantined_as,
         moving_to=str(destination),
+        **decision,
     )
     if not claimed:
         raise moving.MoveError("another decision on it came first")
