@@ -14,8 +14,7 @@ import os
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -58,21 +57,11 @@ class _Events(FileSystemEventHandler):
 
 
 @dataclass
-class FolderStatus:
-    """What ``/healthz``-style status shows of one folder."""
-
-    path: Path
-    observer: str
-    last_reconcile: datetime | None = None
-
-
-@dataclass
 class LiveWatch:
     """Runs a ``Watcher`` on events until told to stop."""
 
     watcher: Watcher
     reconcile_seconds: float
-    status: list[FolderStatus] = field(default_factory=list)
 
     def run(self, stop: threading.Event) -> None:
         """Settle interrupted moves, start the observers, reconcile, then follow events and
@@ -80,7 +69,6 @@ class LiveWatch:
         quarantine.recover()
         paths: queue.SimpleQueue[Path] = queue.SimpleQueue()
         observers = [_observer(folder, paths) for folder in self.watcher.folders]
-        self.status = [FolderStatus(f.path, f.observer) for f in self.watcher.folders]
         for observer in observers:
             observer.start()
         pending: dict[Path, tuple[tuple[int, int] | None, float]] = {}
@@ -89,9 +77,6 @@ class LiveWatch:
             while not stop.is_set():
                 if time.monotonic() >= next_reconcile:
                     counts = self.watcher.reconcile()
-                    now = datetime.now(UTC)
-                    for each in self.status:
-                        each.last_reconcile = now
                     log.info("reconciled %s", ",".join(f"{k}:{n}" for k, n in counts.items()))
                     next_reconcile = time.monotonic() + self.reconcile_seconds
                 while not paths.empty():

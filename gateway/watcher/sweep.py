@@ -122,10 +122,16 @@ class Watcher:
         """Judge each path that is ready; what became of each."""
         outcomes: dict[Path, Outcome] = {}
         fingerprints = {folder.path: self.judge.fingerprint(folder) for folder in self.folders}
+        moving_now = _in_flight()
         for chunk in _chunks(list(dict.fromkeys(paths)), self.window):
+            keys = [path_key(stored_path(str(path))) for path in chunk]
+            rows = {
+                row.path_key: row
+                for row in WatchedFile.objects.filter(path_key__in=keys, present=True)
+            }
             scans = []
             for path in chunk:
-                step = self._prepare(path, fingerprints)
+                step = self._prepare(path, fingerprints, rows, moving_now)
                 if isinstance(step, _Scan):
                     scans.append(step)
                 else:
@@ -135,14 +141,15 @@ class Watcher:
         return outcomes
 
     def _look(  # noqa: PLR0911 - one return for each kind of path that is not read
-        self, path: Path
+        self, path: Path, moving_now: set[str]
     ) -> Outcome | tuple[Folder, str, os.stat_result]:
-        """Whether ``path`` is a file to read now: its folder, stored path and status if so."""
+        """Whether ``path`` is a file to read now: its folder, stored path and status if so.
+        ``moving_now`` holds the paths the watcher's own moves lead to or from."""
         folder = self.folder_of(path)
         if folder is None or folder.excludes(path.name):
             return Outcome.SKIPPED
         text = stored_path(str(path))
-        if _in_flight(text):
+        if text in moving_now:
             return Outcome.SKIPPED  # a move of the watcher's own leads to or from it
         try:
             found = os.lstat(path)
@@ -162,16 +169,21 @@ class Watcher:
         return folder, text, found
 
     def _prepare(  # noqa: PLR0911 - one return for each way a file is not read
-        self, path: Path, fingerprints: dict[Path, str]
+        self,
+        path: Path,
+        fingerprints: dict[Path, str],
+        rows: dict[str, WatchedFile],
+        moving_now: set[str],
     ) -> Outcome | _Scan:
-        """Read a file that is ready and send it to be scanned, unless its row shows it was
-        judged as it is (where it is, or where it was before it moved)."""
-        looked = self._look(path)
+        """Read a file that is ready and send it to be scanned, unless its row (from
+        ``rows``, by path key) shows it was judged as it is, where it is or where it was
+        before it moved."""
+        looked = self._look(path, moving_now)
         if isinstance(looked, Outcome):
             return looked
         folder, text, found = looked
         fingerprint = fingerprints[folder.path]
-        row = WatchedFile.objects.filter(path_key=path_key(text), present=True).first()
+        row = rows.get(path_key(text))
         if row is not None and _unchanged(row, found, fingerprint):
             return Outcome.UNCHANGED
         try:
@@ -345,7 +357,8 @@ class Watcher:
             row.folder, row.audience = str(folder.path), folder.audience
         row.problem, row.attempts = reason, row.attempts + 1
         row.save()
-        log.warning("not judged id=%s attempts=%d", row.id, row.attempts)
+        # The reason is confide's own words (and an errno name), never the file's name.
+        log.warning("not judged id=%s attempts=%d reason=%s", row.id, row.attempts, reason)
         return Outcome.PROBLEM
 
     def _shortest_wait(self, paths: Sequence[Path]) -> float:
@@ -370,15 +383,12 @@ def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> boo
     )
 
 
-def _in_flight(text: str) -> bool:
-    return (
-        WatchedFile.objects.filter(placement__in=(Placement.QUARANTINING, Placement.RELEASING))
-        .filter(moving_to=text)
-        .exists()
-        or WatchedFile.objects.filter(
-            placement__in=(Placement.QUARANTINING, Placement.RELEASING), moving_from=text
-        ).exists()
-    )
+def _in_flight() -> set[str]:
+    """The paths that moves of the watcher's own, under way, lead to or from."""
+    moves = WatchedFile.objects.filter(
+        placement__in=(Placement.QUARANTINING, Placement.RELEASING)
+    ).values_list("moving_from", "moving_to")
+    return {path for move in moves for path in move}
 
 
 def _link_reason(path: Path, folder: Folder) -> str:
