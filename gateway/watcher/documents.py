@@ -14,9 +14,9 @@ from pathlib import Path
 from gateway.config import load_settings
 from gateway.review import audit
 from gateway.watcher import moving, quarantine
+from gateway.watcher.judging import document_banner
 from gateway.watcher.models import Origin, Placement, WatchedFile, path_key, stored_path
-from scanner.limits import ScanLimits
-from scanner.transform import TransformError, load_banner, marked_document
+from scanner.transform import TransformError, marked_document
 
 # A rejected document can still be released later; a released one cannot be decided again.
 RELEASABLE = (Placement.QUARANTINED, Placement.REJECTED)
@@ -99,10 +99,9 @@ def _decided(row: WatchedFile, placement: Placement, by: str, note: str) -> None
 
 def _marked(row: WatchedFile) -> bytes:
     settings = load_settings()
-    banner = load_banner(settings.organisation.banner, settings.organisation.name or "us")
-    limits: ScanLimits = settings.limits
+    banner = document_banner(settings)
     try:
-        return marked_document(Path(row.quarantined_as).read_bytes(), banner, limits)
+        return marked_document(Path(row.quarantined_as).read_bytes(), banner, settings.limits)
     except TransformError as exc:
         raise DecisionError(f"it cannot be marked CONFIDENTIAL: {exc}") from None
 

@@ -29,7 +29,7 @@ from scanner.outcome import DocumentTransforms, plan
 from scanner.policy.policy_file import Policy, load_policy
 from scanner.scanning import Scanner, ScanResult
 from scanner.segments import Extraction
-from scanner.transform import load_banner
+from scanner.transform import Banner, load_banner
 
 # The rules files whose change can change a verdict: every file beside the recognizers (term
 # lists, first names) and the policy, banner and redaction files.
@@ -60,8 +60,7 @@ class DocumentJudge:
         self.book = DjangoConsentBook()
         self.matchers = MatcherCache()
         self.organisation = Organisation(tuple(organisation.internal_domains))
-        banner = load_banner(organisation.banner, organisation.name or "the organisation")
-        self.transforms = DocumentTransforms(banner, scanner.pool.limits)
+        self.transforms = DocumentTransforms(document_banner(settings), scanner.pool.limits)
         self._rules_digest = _rules_digest(settings)
 
     def fingerprint(self, folder: Folder) -> str:
@@ -133,6 +132,12 @@ class DocumentJudge:
             subjects=tuple(sorted({ref for a in attribution.findings for ref in a.refs})),
             copy=made[0] if made else None,
         )
+
+
+def document_banner(settings: Settings) -> Banner:
+    """The CONFIDENTIAL marking of the organisation's documents."""
+    organisation = settings.organisation
+    return load_banner(organisation.banner, organisation.name or "the organisation")
 
 
 def _rules_digest(settings: Settings) -> str:

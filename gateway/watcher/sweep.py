@@ -266,6 +266,8 @@ class Watcher:
         if row.placement != Placement.IN_PLACE:
             return  # a manager released this content: it stays
         action = judgement.action
+        if action == Action.REDACT and judgement.copy is None:
+            return  # the redacted copy would be the file itself: nothing to remove
         try:
             if action == Action.REDACT and judgement.copy is not None:
                 self._write_copy(path, folder, judgement.copy, Origin.REDACTED_COPY, "redacted")

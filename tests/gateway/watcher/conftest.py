@@ -83,6 +83,7 @@ def make_drive(tmp_path: Path, extracting_scanner: Scanner) -> Callable[..., Dri
         observer: str = "native",
         root: Path | None = None,
         scanner: Scanner | None = None,
+        policy: Path | None = None,
     ) -> Drive:
         drive = Drive(root or tmp_path / "drive", quarantine or tmp_path / "quarantine")
         configured = []
@@ -100,10 +101,13 @@ def make_drive(tmp_path: Path, extracting_scanner: Scanner) -> Callable[..., Dri
             )
         resolved = resolve_folders(configured, [INTERNAL_DOMAIN])
         drive.folders = dict(zip(folders, resolved, strict=True))
-        settings = Settings(
-            data_dir=tmp_path / "var",
-            organisation={"name": "Riverside Carers", "internal_domains": [INTERNAL_DOMAIN]},
-        )
+        organisation: dict[str, object] = {
+            "name": "Riverside Carers",
+            "internal_domains": [INTERNAL_DOMAIN],
+        }
+        if policy is not None:
+            organisation["policy"] = policy
+        settings = Settings(data_dir=tmp_path / "var", organisation=organisation)
         judge = CountingJudge(settings, scanner or extracting_scanner)
         judge.scanned = []
         drive.watcher = Watcher(judge, resolved, drive.quarantine, workers=1)
