@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.db import DatabaseError
+
 from gateway.review import audit
 from gateway.watcher import moving, quarantine
 from gateway.watcher.folders import Folder
@@ -137,8 +139,19 @@ class Watcher:
                 else:
                     outcomes[path] = step
             for scan in scans:
-                outcomes[scan.path] = self._finish(scan)
+                outcomes[scan.path] = self._finish_or_record(scan)
         return outcomes
+
+    def _finish_or_record(self, scan: _Scan) -> Outcome:
+        """``_finish``, with a failure of the document's own (not the database's) recorded as
+        the reason it was not judged: one bad file does not stop the pass."""
+        try:
+            return self._finish(scan)
+        except DatabaseError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - recorded by type; the pass goes on
+            log.error("judging failed id=%s error=%s", scan.row.id, type(exc).__name__)
+            return self._problem(scan.path, f"it could not be judged ({type(exc).__name__})")
 
     def _look(  # noqa: PLR0911 - one return for each kind of path that is not read
         self, path: Path, moving_now: set[str]
