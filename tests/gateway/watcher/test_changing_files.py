@@ -20,7 +20,7 @@ from scanner.scanning import Scanner
 from tests.gateway.watcher.conftest import CLEAN_TEXT, Drive
 from tests.gateway.watcher.slow_extraction import SCAN_SECONDS, slow_extract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")

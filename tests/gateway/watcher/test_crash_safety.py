@@ -22,7 +22,7 @@ import pytest
 from gateway.watcher.moving import COPIED
 from gateway.watcher.quarantine import JOURNALED, MOVED, note_path
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CONTENT = b"PK\x05\x06" + b"\x00" * 18 + b"client list"
 STEP = """

@@ -15,7 +15,7 @@ from gateway.watcher.observing import LiveWatch
 from gateway.watcher.quarantine import note_path
 from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 STABLE_SECONDS = 1.0
 CHUNKS = 6
