@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -53,6 +54,8 @@ class Command(ConfideCommand):
             raise StartupError("no folders to watch: add [[watch.folders]] to confide.toml")
         ensure_schema()
         once = options["once"] or options["report"] is not None
+        if not once:  # running for good: say which folders it watches, and how
+            logging.getLogger().setLevel(os.environ.get("CONFIDE_LOG_LEVEL", "INFO"))
         try:
             with running_watcher(settings) as watcher:
                 if not once:
@@ -117,5 +120,4 @@ def watch_until_stopped(watcher: Watcher, reconcile_seconds: float) -> None:
 
     signal.signal(signal.SIGTERM, stopping)
     signal.signal(signal.SIGINT, stopping)
-    logging.getLogger().setLevel("INFO")
     LiveWatch(watcher, reconcile_seconds).run(stop)
