@@ -22,10 +22,11 @@ from gateway.relay.pipeline import redaction_operators
 from gateway.watcher.folders import Folder
 from scanner.actions import Action
 from scanner.attribution import Sender
+from scanner.deciding import decide
 from scanner.extract import UNKNOWN_KIND, UnsupportedType, named_unscannable
-from scanner.judging import MatcherCache, Organisation, attribution_of, judge, judge_attributed
+from scanner.judging import MatcherCache, Organisation
 from scanner.operators import Operators
-from scanner.outcome import DocumentTransforms, plan
+from scanner.outcome import DocumentTransforms
 from scanner.policy.policy_file import Policy, load_policy
 from scanner.scanning import Scanner, ScanResult
 from scanner.segments import Extraction
@@ -91,37 +92,21 @@ class DocumentJudge:
 
     def judge(self, data: bytes, result: ScanResult, folder: Folder) -> Judgement:
         """The verdict for ``folder``'s audience, and the copy it asks for."""
-        now = datetime.now(UTC)
-        matcher = self.matchers.get(self.book)
-        attribution = attribution_of(result, sender=Sender(), policy=self.policy, matcher=matcher)
-        verdicts = judge_attributed(
-            result,
-            attribution,
-            [folder.recipient],
-            policy=self.policy,
-            book=self.book,
-            organisation=self.organisation,
-            at=now,
-        )
-        planned = plan(
+        decided = decide(
             data,
             result,
-            verdicts,
+            [folder.recipient],
+            sender=Sender(),
             policy=self.policy,
+            book=self.book,
+            matcher=self.matchers.get(self.book),
+            organisation=self.organisation,
+            at=datetime.now(UTC),
             operator=self.operators.of,
             transforms=self.transforms,
             rescan=self.scanner.scan_bytes,
-            rejudge=lambda checked, addresses: judge(
-                checked,
-                addresses,
-                sender=Sender(),
-                policy=self.policy,
-                book=self.book,
-                matcher=matcher,
-                organisation=self.organisation,
-                at=now,
-            ),
         )
+        attribution, planned = decided.attribution, decided.planned
         verdict = planned.verdicts[folder.recipient]
         made = [c.content for c in planned.copies if c.content != data]
         return Judgement(
