@@ -251,6 +251,92 @@ class RetentionSettings(BaseModel):
         return timedelta(days=days)
 
 
+# What is never scanned in a watched folder: Office lock and owner files, LibreOffice locks,
+# temporary files, Windows' folder files, shortcuts and executables. Matched against the file's
+# name (fnmatch, case-insensitive); a folder's own ``exclude`` replaces the list.
+DEFAULT_EXCLUDES = [
+    "~$*",
+    ".~lock*#",
+    "*.tmp",
+    "Thumbs.db",
+    "desktop.ini",
+    "*.lnk",
+    "*.url",
+    "*.exe",
+    "*.dll",
+    "*.msi",
+    "*.bat",
+    "*.cmd",
+    "*.com",
+    "*.scr",
+    "*.ps1",
+]
+
+
+class WatchedFolderSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # The folder; everything under it is watched.
+    path: Path
+    # Who the folder's documents are for, judged as if sent to them: "internal", the name of
+    # an agency in the consent register (a folder shared with that partner), or "public".
+    audience: str
+    # report: record what each file holds, move nothing (discovery). enforce: quarantine
+    # what would be held, write redacted copies.
+    mode: Literal["report", "enforce"] = "report"
+    # native: the operating system's events (local disks). polling: compare the tree every
+    # poll_seconds (network shares, where inotify never fires). auto: by the filesystem type.
+    observer: Literal["native", "polling", "auto"] = "auto"
+    poll_seconds: float = Field(default=5.0, gt=0)
+    exclude: list[str] = DEFAULT_EXCLUDES
+    # A file is scanned once its size and modification time have not changed for this long,
+    # so one still being copied is never read half-written.
+    stable_seconds: float = Field(default=5.0, ge=0)
+    # In enforce mode, a copy marked CONFIDENTIAL is written beside a document the rules
+    # release with a banner (an external audience, consent recorded).
+    marked_copies: bool = True
+
+    @field_validator("audience")
+    @classmethod
+    def _audience(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError('give "internal", "public" or the name of an agency in the register')
+        return value.strip()
+
+
+class WatchSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    folders: list[WatchedFolderSettings] = []
+    # Where held documents are kept: outside every watched folder. A relative path is read
+    # from the configuration file's folder. Default: <data_dir>/quarantine.
+    quarantine: Path | None = None
+    # A full pass over every folder runs at start-up and then this often, as a backstop for
+    # events the observers missed.
+    reconcile_minutes: float = Field(default=60.0, gt=0)
+    # Sandboxed scanning processes (each loads the NER model once); 0 means one per CPU.
+    scan_workers: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _quarantine_outside(self) -> WatchSettings:
+        check_quarantine(self)
+        return self
+
+
+def check_quarantine(watch: WatchSettings) -> None:
+    """Refuse a quarantine inside a watched folder: the watcher would watch what it holds."""
+    for number, folder in enumerate(watch.folders):
+        if watch.quarantine is not None and _inside(watch.quarantine, folder.path):
+            raise ValueError(
+                f"watch.quarantine {str(watch.quarantine)!r} lies inside the watched folder "
+                f"watch.folders[{number}] ({str(folder.path)!r}); "
+                "put it outside every watched folder"
+            )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = path.absolute().resolve(), folder.absolute().resolve()
+    return path == folder or folder in path.parents
+
+
 def host_and_port(value: str) -> tuple[str, int]:
     """``"HOST:PORT"`` (``"[::1]:25"`` for IPv6) as a pair; ``ValueError`` says what is wrong."""
     host, sep, port = value.rpartition(":")
@@ -285,6 +371,7 @@ class Settings(BaseSettings):
     relay: RelaySettings = RelaySettings()
     review: ReviewSettings = ReviewSettings()
     retention: RetentionSettings = RetentionSettings()
+    watch: WatchSettings = WatchSettings()
 
     @model_validator(mode="before")
     @classmethod
@@ -317,7 +404,19 @@ class Settings(BaseSettings):
         if self.organisation.pseudonym_key_file is not None:
             key_file = base / self.organisation.pseudonym_key_file
             self.organisation.pseudonym_key_file = key_file.absolute()
+        watch = self.watch
+        watch.quarantine = (base / (watch.quarantine or self.data_dir / "quarantine")).absolute()
+        for folder in watch.folders:
+            folder.path = (base / folder.path).absolute()
+        # Checked again now that the default and relative paths are resolved.
+        check_quarantine(watch)
         return self
+
+    @property
+    def quarantine(self) -> Path:
+        """The quarantine folder, resolved (``_state_beside_the_config`` always sets it)."""
+        assert self.watch.quarantine is not None
+        return self.watch.quarantine
 
     @classmethod
     def settings_customise_sources(

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gateway.register",
     "gateway.relay",
     "gateway.review",
+    "gateway.watcher",
 ]
 
 MIDDLEWARE = [

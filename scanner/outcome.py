@@ -26,7 +26,14 @@ from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
 from scanner.removals import Removal, removals, replace_all
 from scanner.scanning import ScanResult
-from scanner.transform import Banner, TransformError, redacted, with_banner
+from scanner.transform import (
+    Banner,
+    TransformError,
+    marked_document,
+    redacted,
+    redacted_document,
+    with_banner,
+)
 
 CANNOT_TRANSFORM = "cannot-transform"
 REDACTION_CHECK = "redaction-check"
@@ -63,6 +70,20 @@ class MessageTransforms:
 
     def marked(self, raw: bytes) -> bytes:
         return with_banner(raw, self.banner)
+
+
+@dataclass(frozen=True)
+class DocumentTransforms:
+    """The transforms of a document on its own, as the shared-drive watcher finds it."""
+
+    banner: Banner
+    limits: ScanLimits
+
+    def redacted(self, raw: bytes, removals: Sequence[Removal]) -> bytes:
+        return redacted_document(raw, removals, self.limits)
+
+    def marked(self, raw: bytes) -> bytes:
+        return marked_document(raw, self.banner, self.limits)
 
 
 @dataclass(frozen=True)

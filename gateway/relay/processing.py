@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -25,9 +24,9 @@ from gateway.relay.recording import KeptScan, NotOurs, outcomes, record, stamped
 from gateway.review.scan_record import scan_record
 from scanner.actions import Action
 from scanner.attribution import Sender
+from scanner.deciding import checked_plan, decide
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
-from scanner.judging import attribution_of, judge, judge_attributed
-from scanner.outcome import PlannedOutcome, plan
+from scanner.outcome import PlannedOutcome
 from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
@@ -59,22 +58,21 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
         return _held_as_it_is(pipeline, message)
     raw = message.content
     result = _scan(pipeline, message, raw)
-    attribution = attribution_of(
+    decided = decide(
+        raw,
         result,
+        message.recipients,
         sender=Sender(message.mail_from),
         policy=pipeline.policy,
-        matcher=pipeline.matchers.get(pipeline.book),
-    )
-    verdicts = judge_attributed(
-        result,
-        attribution,
-        message.recipients,
-        policy=pipeline.policy,
         book=pipeline.book,
+        matcher=pipeline.matchers.get(pipeline.book),
         organisation=pipeline.organisation,
         at=now,
+        operator=pipeline.operators.of,
+        transforms=pipeline.transforms,
+        rescan=pipeline.scanner.scan_message,
     )
-    planned = _planned(pipeline, message, result, verdicts, now)
+    attribution, planned = decided.attribution, decided.planned
     unscannable = result.extraction.unscannable
     copies = stamped(pipeline, message.id, message.mail_from, planned.copies, unscannable)
     recorded = outcomes(message.id, planned.verdicts)
@@ -148,15 +146,19 @@ def _planned(
     now: datetime,
 ) -> PlannedOutcome:
     """The copies to make for ``verdicts``, each redacted copy checked by the safety net."""
-    return plan(
+    return checked_plan(
         message.content,
         result,
         verdicts,
+        sender=Sender(message.mail_from),
         policy=pipeline.policy,
+        book=pipeline.book,
+        matcher=pipeline.matchers.get(pipeline.book),
+        organisation=pipeline.organisation,
+        at=now,
         operator=pipeline.operators.of,
         transforms=pipeline.transforms,
         rescan=pipeline.scanner.scan_message,
-        rejudge=lambda checked, addresses: _judge(pipeline, message, checked, addresses, now),
     )
 
 
@@ -180,22 +182,3 @@ def _scan(pipeline: Pipeline, message: spool.Received, raw: bytes) -> ScanResult
         return pipeline.scanner.scan_message(raw)
     except UnsupportedType as exc:
         return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(f"the message is {exc}",)), ())
-
-
-def _judge(
-    pipeline: Pipeline,
-    message: spool.Received,
-    result: ScanResult,
-    recipients: Sequence[str],
-    now: datetime,
-) -> dict[str, Verdict]:
-    return judge(
-        result,
-        recipients,
-        sender=Sender(message.mail_from),
-        policy=pipeline.policy,
-        book=pipeline.book,
-        matcher=pipeline.matchers.get(pipeline.book),
-        organisation=pipeline.organisation,
-        at=now,
-    )

@@ -4,8 +4,9 @@
 the trace field), ``with_banner`` marks the message and its documents CONFIDENTIAL
 (``with_banner_where_possible`` leaves a document it cannot mark as it is, and says so), and
 ``redacted`` removes what detection found. Each takes bytes and returns bytes with CRLF line
-endings. What cannot be done safely raises ``TransformError``, whose reason never contains
-message text; the caller holds that copy of the message.
+endings. ``marked_document`` and ``redacted_document`` do the same to a document on its own
+(a file in a watched folder), keeping its line endings. What cannot be done safely raises
+``TransformError``, whose reason never contains message text; the caller holds that copy.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from scanner.transform._banner import (
     with_banner,
     with_banner_where_possible,
 )
+from scanner.transform._document import marked_document, redacted_document
 from scanner.transform._error import TransformError
 from scanner.transform._headers import confide_headers, received_field, with_headers
 from scanner.transform._redacted_message import redacted
@@ -31,8 +33,10 @@ __all__ = [
     "TransformError",
     "confide_headers",
     "load_banner",
+    "marked_document",
     "received_field",
     "redacted",
+    "redacted_document",
     "with_banner",
     "with_banner_where_possible",
     "with_headers",

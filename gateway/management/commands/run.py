@@ -1,6 +1,6 @@
 """``confide run``: the whole product in one process: the relay, the review web app served
-beside it, and the alerts to managers of new holds (the shared-drive watcher joins them
-when it is built)."""
+beside it, the alerts to managers of new holds, and the shared-drive watcher for the folders
+of ``[[watch.folders]]`` (none configured: no watcher)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from gateway.management.commands.relay import add_relay_arguments, relay_setting
 
 
 class Command(ConfideCommand):
-    help = "Run confide: the outbound relay and the review web app (settings in confide.toml)."
+    help = (
+        "Run confide: the outbound relay, the review web app and the shared-drive watcher "
+        "(settings in confide.toml)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_relay_arguments(parser)
@@ -26,24 +29,32 @@ class Command(ConfideCommand):
 
 
 async def run(settings: Settings, *, create: bool) -> None:
-    """The web app's port is taken once the database is there; it serves, and the alerts
-    to managers of new holds start, once the relay's start-up checks have passed and it
-    listens. Both stop after the relay."""
+    """The web app's port is taken once the database is there; it serves, the alerts to
+    managers of new holds and the watcher start, once the relay's start-up checks have passed
+    and it listens. All stop after the relay."""
     from gateway.review.manager_alerts import keep_alerting
     from gateway.review.web_server import WebServer, sign_with_the_secret_key
+    from gateway.watcher.service import BackgroundWatch
 
     await asyncio.to_thread(ensure_schema, create=create)
     sign_with_the_secret_key(settings)
+    watch = None
+    if settings.watch.folders:
+        watch = await asyncio.to_thread(BackgroundWatch, settings)
     web = WebServer(settings)
     alerts: list[asyncio.Task[None]] = []
 
     def start_serving() -> None:
         web.start()
         alerts.append(asyncio.create_task(keep_alerting(settings)))
+        if watch is not None:
+            watch.start()
 
     try:
         await serve(settings, create=create, announce=True, once_listening=start_serving)
     finally:
         for task in alerts:
             task.cancel()
+        if watch is not None:
+            await asyncio.to_thread(watch.stop)
         await asyncio.to_thread(web.stop)

@@ -114,11 +114,10 @@ def test_a_message_that_fails_on_every_try_ends_held(
     message to be retried for ever, unseen by any manager. Each retry is a claim that counts
     an attempt; after ``MAX_ATTEMPTS`` the message is held as it is, and the sender told."""
 
-    def judge_fails(*args: object, **kwargs: object) -> None:
+    def decide_fails(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a fault in the policy engine")
 
-    monkeypatch.setattr(processing, "judge", judge_fails)
-    monkeypatch.setattr(processing, "judge_attributed", judge_fails)
+    monkeypatch.setattr(processing, "decide", decide_fails)
     received = _received(pipeline)
     tries = 1
     while True:

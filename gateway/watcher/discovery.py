@@ -1,0 +1,65 @@
+"""The discovery report: where personal data lies in the watched folders, one CSV row per
+file, with finding types and counts and the subjects by register reference, the verdict for
+the folder's audience and its reasons. Never the matched text."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.db.models import Q, QuerySet
+
+from gateway.watcher.models import Placement, WatchedFile
+
+COLUMNS = (
+    "id",
+    "path",
+    "folder",
+    "audience",
+    "findings",
+    "finding_count",
+    "subjects",
+    "verdict",
+    "rules",
+    "reasons",
+    "not_judged_because",
+    "placement",
+    "scanned_at",
+)
+
+
+def write_report(target: Path, rows: Iterable[WatchedFile]) -> int:
+    """Write the report to ``target``; how many files it lists."""
+    written = 0
+    with target.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        for row in rows:
+            findings: dict[str, int] = row.findings
+            writer.writerow(
+                (
+                    row.id,
+                    row.path,
+                    row.folder,
+                    row.audience,
+                    "; ".join(f"{kind}: {n}" for kind, n in findings.items()),
+                    sum(findings.values()),
+                    "; ".join(row.subjects),
+                    row.action,
+                    "; ".join(row.rules),
+                    " ".join(row.reasons),
+                    row.problem,
+                    row.placement,
+                    row.scanned_at.isoformat() if row.scanned_at else "",
+                )
+            )
+            written += 1
+    return written
+
+
+def current_files(folders: Iterable[str]) -> QuerySet[WatchedFile]:
+    """The files the report covers: those in the watched folders now, and those held."""
+    return WatchedFile.objects.filter(folder__in=list(folders)).filter(
+        Q(present=True) | ~Q(placement=Placement.IN_PLACE)
+    )

@@ -1,0 +1,118 @@
+"""A manager's decision on a held document, for the review app's views and commands to call:
+``release_document`` puts it back where it was (byte-identical, or a copy marked
+CONFIDENTIAL with the original kept in quarantine); ``reject_document`` keeps it in
+quarantine. Both are recorded in the audit trail with the document's id, never its name; the
+manager's note stays on the document's row (it may name people)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gateway.config import load_settings
+from gateway.review import audit
+from gateway.watcher import moving, quarantine
+from gateway.watcher.judging import document_banner
+from gateway.watcher.models import Origin, Placement, WatchedFile, path_key, stored_path
+from scanner.transform import TransformError, marked_document
+
+# A rejected document can still be released later; a released one cannot be decided again.
+RELEASABLE = (Placement.QUARANTINED, Placement.REJECTED)
+
+
+class DecisionError(Exception):
+    """The decision could not be carried out; the message says why, naming no file."""
+
+
+@dataclass(frozen=True)
+class Released:
+    """Where the released document (or its marked copy) now lies."""
+
+    document_id: int
+    path: Path
+    marked: bool
+
+
+def release_document(document_id: int, by: str, note: str, *, marked: bool = False) -> Released:
+    """Put a held document back in its folder, under its own name (or, when that is taken,
+    a free name beside it), byte-identical; or, with ``marked``, a copy marked CONFIDENTIAL
+    in its place while the original stays in quarantine. ``by`` is the manager's username,
+    ``note`` their reason (kept on the document's row). Raises ``DecisionError``."""
+    row = _held(document_id, RELEASABLE)
+    original = Path(row.path)
+    destination = moving.free_name(original.parent, original.stem, original.suffix)
+    if marked:
+        content = _marked(row)
+        _decided(row, Placement.RELEASED, by, note)
+        try:
+            moving.write_new(destination, content)
+        except OSError as exc:
+            _decided(row, Placement.QUARANTINED, "", "")
+            raise DecisionError(f"the marked copy could not be written ({exc.strerror})") from None
+        text = stored_path(str(destination))
+        WatchedFile.objects.create(
+            path=text,
+            path_key=path_key(text),
+            folder=row.folder,
+            audience=row.audience,
+            origin=Origin.MARKED_COPY,
+            content_hash=hashlib.sha256(content).hexdigest(),
+        )
+        Path(row.note_path).unlink(missing_ok=True)
+    else:
+        decision = {"decided_by": by, "decided_at": datetime.now(UTC), "decision_note": note}
+        try:
+            quarantine.restore(row, destination, **decision)
+        except moving.MoveError as exc:
+            raise DecisionError(f"the document could not be put back: {exc}") from None
+    _audit(row, by, "document-released", marked=marked)
+    return Released(row.id, destination, marked)
+
+
+def reject_document(document_id: int, by: str, note: str) -> None:
+    """Keep a held document in quarantine for good: it is not released. Raises
+    ``DecisionError`` when it is not held, or was rejected already."""
+    row = _held(document_id, (Placement.QUARANTINED,))
+    _decided(row, Placement.REJECTED, by, note)
+    _audit(row, by, "document-rejected")
+
+
+def _held(document_id: int, placements: tuple[Placement, ...]) -> WatchedFile:
+    row = WatchedFile.objects.filter(id=document_id).first()
+    if row is None or row.placement not in placements:
+        raise DecisionError(f"document {document_id} is not held in quarantine")
+    return row
+
+
+def _decided(row: WatchedFile, placement: Placement, by: str, note: str) -> None:
+    """Record the decision, unless another came first (``DecisionError``)."""
+    now = datetime.now(UTC) if by else None
+    changed = WatchedFile.objects.filter(id=row.id, placement=row.placement).update(
+        placement=placement, decided_by=by, decided_at=now, decision_note=note
+    )
+    if not changed:
+        raise DecisionError(f"document {row.id} was decided by someone else meanwhile")
+    row.refresh_from_db()
+
+
+def _marked(row: WatchedFile) -> bytes:
+    settings = load_settings()
+    banner = document_banner(settings)
+    try:
+        return marked_document(Path(row.quarantined_as).read_bytes(), banner, settings.limits)
+    except TransformError as exc:
+        raise DecisionError(f"it cannot be marked CONFIDENTIAL: {exc}") from None
+
+
+def _audit(row: WatchedFile, by: str, kind: str, **details: object) -> None:
+    audit.append(
+        [
+            audit.Event(
+                kind=kind,
+                actor=by,
+                details={"document": row.id, "rules": list(row.rules), **details},
+            )
+        ]
+    )

@@ -1,0 +1,141 @@
+"""A document through the core, as the relay puts a message through it: scan (in the same
+sandboxed worker pool), attribute, judge for the folder's audience, plan the copy. The
+watcher only records and enforces what comes back.
+
+The relay's pieces are reused as they are built for it (``gateway.relay.pipeline``): the
+policy, the redaction operators, the consent book and its matcher cache; only the copies
+differ (``DocumentTransforms``: a document on its own, not a message).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gateway.config import Settings
+from gateway.consent_book import DjangoConsentBook
+from gateway.relay.pipeline import redaction_operators
+from gateway.watcher.folders import Folder
+from scanner.actions import Action
+from scanner.attribution import Sender
+from scanner.deciding import decide
+from scanner.extract import UNKNOWN_KIND, UnsupportedType, named_unscannable
+from scanner.judging import MatcherCache, Organisation
+from scanner.operators import Operators
+from scanner.outcome import DocumentTransforms
+from scanner.policy.policy_file import Policy, load_policy
+from scanner.scanning import Scanner, ScanResult
+from scanner.segments import Extraction
+from scanner.transform import Banner, load_banner
+
+# The rules files whose change can change a verdict: every file beside the recognizers (term
+# lists, first names) and the policy, banner and redaction files.
+_RULES_SUFFIXES = frozenset({".yaml", ".yml", ".txt"})
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the core said of one document for its folder's audience."""
+
+    action: Action
+    rules: tuple[str, ...]
+    reasons: tuple[str, ...]
+    findings: dict[str, int]  # finding type -> count
+    subjects: tuple[str, ...]  # register refs
+    # The copy the verdict asks for: redacted for ``redact``, else marked CONFIDENTIAL.
+    copy: bytes | None
+
+
+class DocumentJudge:
+    """Everything the watcher needs to judge documents, built once."""
+
+    def __init__(self, settings: Settings, scanner: Scanner) -> None:
+        organisation = settings.organisation
+        self.scanner = scanner
+        self.policy: Policy = load_policy(organisation.policy)
+        self.operators: Operators = redaction_operators(settings)
+        self.book = DjangoConsentBook()
+        self.matchers = MatcherCache()
+        self.organisation = Organisation(tuple(organisation.internal_domains))
+        self.transforms = DocumentTransforms(document_banner(settings), scanner.pool.limits)
+        self._rules_digest = _rules_digest(settings)
+
+    def fingerprint(self, folder: Folder) -> str:
+        """What a verdict for ``folder`` was reached with: the rules, the register's version
+        and the audience. A document judged with another fingerprint is judged again."""
+        parts = (self._rules_digest, self.book.version(), folder.recipient)
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def submit(self, data: bytes, name: str) -> Future[ScanResult]:
+        """Start scanning a document's bytes in a sandboxed worker; ``name`` is its file name
+        (an empty ``.pdf`` is unscannable, not clean). The future never fails."""
+        scanned = self.scanner.pool.submit(data)
+        outcome: Future[ScanResult] = Future()
+
+        def settle(done: Future[ScanResult]) -> None:
+            try:
+                result = done.result()
+                instead = named_unscannable(name, len(data), result.extraction)
+            except UnsupportedType as exc:
+                instead = named_unscannable(name, len(data), exc) or Extraction(
+                    UNKNOWN_KIND, unscannable=(f"the file is {exc}",)
+                )
+                result = ScanResult(instead, ())
+            outcome.set_result(result if instead is None else ScanResult(instead, ()))
+
+        scanned.add_done_callback(settle)
+        return outcome
+
+    def judge(self, data: bytes, result: ScanResult, folder: Folder) -> Judgement:
+        """The verdict for ``folder``'s audience, and the copy it asks for."""
+        decided = decide(
+            data,
+            result,
+            [folder.recipient],
+            sender=Sender(),
+            policy=self.policy,
+            book=self.book,
+            matcher=self.matchers.get(self.book),
+            organisation=self.organisation,
+            at=datetime.now(UTC),
+            operator=self.operators.of,
+            transforms=self.transforms,
+            rescan=self.scanner.scan_bytes,
+        )
+        attribution, planned = decided.attribution, decided.planned
+        verdict = planned.verdicts[folder.recipient]
+        made = [c.content for c in planned.copies if c.content != data]
+        return Judgement(
+            action=verdict.action,
+            rules=verdict.rules,
+            reasons=verdict.reasons,
+            findings=dict(sorted(Counter(f.type for f in result.findings).items())),
+            subjects=tuple(sorted({ref for a in attribution.findings for ref in a.refs})),
+            copy=made[0] if made else None,
+        )
+
+
+def document_banner(settings: Settings) -> Banner:
+    """The CONFIDENTIAL marking of the organisation's documents."""
+    organisation = settings.organisation
+    return load_banner(organisation.banner, organisation.name or "the organisation")
+
+
+def _rules_digest(settings: Settings) -> str:
+    """SHA-256 over the rules files in force, their names and contents."""
+    organisation = settings.organisation
+    paths = {organisation.policy, organisation.banner, organisation.redaction}
+    rules_folder = settings.detection.rules.parent
+    paths.update(p for p in rules_folder.rglob("*") if p.suffix in _RULES_SUFFIXES)
+    paths.add(settings.detection.rules)
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    # What the scanner and policy are told beside the files.
+    digest.update(repr((organisation.internal_domains, organisation.published_contacts)).encode())
+    return digest.hexdigest()

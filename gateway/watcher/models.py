@@ -1,0 +1,91 @@
+"""The watcher's state: one row per file it has seen in a watched folder.
+
+A row holds where the file is, what its content was when last judged (hash, size, mtime),
+what the core said for its folder's audience (action, rules, reasons, finding counts, the
+subjects by reference: never matched text), and where it is in quarantine. The quarantine
+fields double as the journal of a move: ``moving_from`` and ``moving_to`` are committed before
+a file is moved, so that a watcher killed mid-move completes or rolls back the move when it
+starts again (``gateway.watcher.quarantine.recover``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import models
+
+HASH_LENGTH = 64  # SHA-256, hex
+
+
+class Placement(models.TextChoices):
+    """Where a file stands in relation to quarantine."""
+
+    IN_PLACE = "in_place", "in place"
+    QUARANTINING = "quarantining", "being moved into quarantine"
+    QUARANTINED = "quarantined", "held in quarantine"
+    RELEASING = "releasing", "being moved back"
+    RELEASED = "released", "released by a manager"
+    REJECTED = "rejected", "rejected by a manager (kept in quarantine)"
+
+
+class Origin(models.TextChoices):
+    """Who put the file there: a person, or the watcher (a copy it wrote, never enforced)."""
+
+    USER = "user", "a user"
+    MARKED_COPY = "marked_copy", "the watcher's CONFIDENTIAL-marked copy"
+    REDACTED_COPY = "redacted_copy", "the watcher's redacted copy"
+
+
+class WatchedFile(models.Model):
+    # The file's path as the watcher found it; a name that is not UTF-8 is kept with its
+    # undecodable bytes escaped (and is never scanned: ``problem`` says why).
+    path = models.TextField()
+    path_key = models.CharField(max_length=HASH_LENGTH, db_index=True)  # SHA-256 of ``path``
+    folder = models.TextField()  # the watched folder it lies in
+    audience = models.CharField(max_length=200)
+    present = models.BooleanField(default=True)  # false once it is gone from ``path``
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.USER)
+    content_hash = models.CharField(max_length=HASH_LENGTH, blank=True, db_index=True)
+    size = models.BigIntegerField(null=True)
+    mtime_ns = models.BigIntegerField(null=True)
+    # When it was last scanned, and with what: a fingerprint of the rules files, the register
+    # version and the audience. A different fingerprint means the verdict may differ: rescan.
+    scanned_at = models.DateTimeField(null=True)
+    judged_with = models.CharField(max_length=HASH_LENGTH, blank=True)
+    action = models.CharField(max_length=16, blank=True)  # release | banner | redact | hold
+    rules = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    findings = models.JSONField(default=dict)  # finding type -> count
+    subjects = models.JSONField(default=list)  # register refs of the subjects concerned
+    # Why the file could not be judged (permission denied, locked, a link out of the tree);
+    # empty when it was. ``attempts`` counts the failures since the last success.
+    problem = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    placement = models.CharField(
+        max_length=16, choices=Placement.choices, default=Placement.IN_PLACE
+    )
+    quarantined_as = models.TextField(blank=True)  # the file's path in quarantine
+    note_path = models.TextField(blank=True)  # the note left where it was
+    moving_from = models.TextField(blank=True)  # the journal of a move in progress
+    moving_to = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True)
+    decision_note = models.TextField(blank=True)  # the manager's reason
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("id",)
+        indexes = (models.Index(fields=("placement",), name="watched_file_placement"),)
+
+    def __str__(self) -> str:  # the id only: a file's name may itself be personal data
+        return f"watched file {self.id}"
+
+
+def stored_path(path: str) -> str:
+    """A path as a row keeps it: undecodable bytes of a non-UTF-8 name escaped (\\xNN)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def path_key(path: str) -> str:
+    """The indexed key of a stored path (a path may be longer than an index allows)."""
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()

@@ -1,0 +1,93 @@
+"""Starting the watcher: its folders checked, the scanning pool built, interrupted moves
+settled. One place for ``confide watch`` and ``confide run``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from gateway.config import Settings, StartupError
+from gateway.scanner_setup import build_scanner
+from gateway.watcher import quarantine
+from gateway.watcher.folders import Folder, resolve_folders, same_filesystem
+from gateway.watcher.judging import DocumentJudge
+from gateway.watcher.sweep import Watcher
+
+log = logging.getLogger("confide.watcher")
+
+
+def checked_folders(settings: Settings) -> list[Folder]:
+    """The folders, resolved and checked against the quarantine; the quarantine made (0700).
+    Raises ``StartupError`` saying which setting to change."""
+    folders = resolve_folders(settings.watch.folders, settings.organisation.internal_domains)
+    place = settings.quarantine
+    place.mkdir(mode=0o700, parents=True, exist_ok=True)
+    resolved = place.resolve()
+    for number, folder in enumerate(folders):
+        if resolved == folder.path or folder.path in resolved.parents:
+            raise StartupError(
+                f"watch.quarantine lies inside watch.folders[{number}]; "
+                "put it outside every watched folder"
+            )
+        how = "rename" if same_filesystem(folder.path, resolved) else "copy, verify, remove"
+        log.info(
+            "watching folder=%d audience=%s mode=%s observer=%s quarantine-move=%s",
+            number,
+            "agency" if folder.audience not in ("internal", "public") else folder.audience,
+            "enforce" if folder.enforce else "report",
+            folder.observer,
+            how,
+        )
+    return folders
+
+
+def worker_count(settings: Settings) -> int:
+    return settings.watch.scan_workers or os.cpu_count() or 1
+
+
+@contextmanager
+def running_watcher(settings: Settings) -> Iterator[Watcher]:
+    """A watcher for the configured folders, its scanning pool running; every move a crash
+    interrupted is settled first."""
+    folders = checked_folders(settings)
+    settled = quarantine.recover()
+    if settled:
+        log.warning("settled %d interrupted moves", settled)
+    workers = worker_count(settings)
+    with build_scanner(extraction_workers=workers) as scanner:
+        yield Watcher(DocumentJudge(settings, scanner), folders, Path(settings.quarantine), workers)
+
+
+class BackgroundWatch:
+    """The watcher on a thread of its own, for ``confide run``."""
+
+    def __init__(self, settings: Settings) -> None:
+        checked_folders(settings)  # a wrong folder stops confide run before anything starts
+        self._settings = settings
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="confide-watcher", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        from gateway.watcher.observing import LiveWatch
+
+        try:
+            with running_watcher(self._settings) as watcher:
+                minutes = self._settings.watch.reconcile_minutes
+                LiveWatch(watcher, minutes * 60).run(self._stop)
+        except Exception:  # the relay and web app go on; the log says the watcher stopped
+            log.exception("the watcher stopped")
+        finally:
+            connection.close()

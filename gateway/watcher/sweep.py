@@ -1,0 +1,425 @@
+"""The door itself: a path in a watched folder becomes a scan job, and what the core says of
+it is recorded (and, in an enforce folder, carried out).
+
+``Watcher.handle`` takes any paths (from events or a walk); ``Watcher.reconcile`` walks every
+folder, marks what is gone, and handles the rest until each file is judged or has a reason it
+was not. A file is read only once its size and mtime have stood still for the folder's
+``stable_seconds``; an unchanged file (same size, mtime and fingerprint) is not read again; a
+file that appears where another vanished with the same content is the same file, moved.
+"""
+
+from __future__ import annotations
+
+import enum
+import errno
+import hashlib
+import logging
+import os
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.db import DatabaseError
+
+from gateway.review import audit
+from gateway.watcher import moving, quarantine
+from gateway.watcher.folders import Folder
+from gateway.watcher.judging import DocumentJudge, Judgement
+from gateway.watcher.models import Origin, Placement, WatchedFile, path_key, stored_path
+from scanner.actions import Action
+from scanner.extract import too_large
+from scanner.scanning import ScanResult
+
+log = logging.getLogger("confide.watcher")
+
+# A file still changing after this many waits for it to stand still is recorded as such and
+# left to the next pass.
+MAX_WAITS = 20
+# Files read and scanning at once, per scanning worker: bounds the memory that file contents
+# take while they wait for a worker.
+PER_WORKER = 2
+
+
+class Outcome(enum.Enum):
+    SKIPPED = "skipped"  # not a file the watcher scans (excluded, a note, not a regular file)
+    UNCHANGED = "unchanged"
+    JUDGED = "judged"
+    GONE = "gone"
+    PROBLEM = "problem"  # recorded with the reason it could not be judged
+    UNSTABLE = "unstable"  # still being written: try again once it stands still
+    CHANGED = "changed"  # replaced while it was scanned: try again
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """A file read and sent to be scanned."""
+
+    path: Path
+    folder: Folder
+    row: WatchedFile
+    data: bytes
+    content_hash: str
+    signature: tuple[int, int, int]  # inode, size, mtime_ns when it was read
+    fingerprint: str
+    result: Future[ScanResult]
+
+
+class Watcher:
+    """Judges the files of the watched folders; ``workers`` is the scanning pool's size."""
+
+    def __init__(
+        self, judge: DocumentJudge, folders: Sequence[Folder], quarantine_dir: Path, workers: int
+    ) -> None:
+        self.judge = judge
+        self.folders = list(folders)
+        self.quarantine_dir = quarantine_dir
+        self.limits = judge.scanner.pool.limits
+        self.window = PER_WORKER * workers
+
+    def folder_of(self, path: Path) -> Folder | None:
+        return next((f for f in self.folders if f.holds(path)), None)
+
+    def walk(self) -> list[Path]:
+        """Every file (and link) under the watched folders."""
+        found = []
+        for folder in self.folders:
+            for top, dirs, files in os.walk(folder.path, followlinks=False):
+                here = Path(top)
+                found += [here / name for name in files]
+                found += [here / name for name in dirs if (here / name).is_symlink()]
+        return found
+
+    def reconcile(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """A full pass: every file judged or given its reason; counts by outcome.
+        ``progress(done, total)`` is told as files are done."""
+        paths = self.walk()
+        self._mark_gone(paths)
+        counts: dict[str, int] = {}
+        done = 0
+        waiting = paths
+        for round_number in range(MAX_WAITS + 1):
+            again = []
+            for path, outcome in self.handle(waiting).items():
+                final = outcome
+                if outcome in (Outcome.UNSTABLE, Outcome.CHANGED):
+                    if round_number < MAX_WAITS:
+                        again.append(path)
+                        continue
+                    final = self._problem(path, "it kept changing; it is tried again later")
+                counts[final.value] = counts.get(final.value, 0) + 1
+                done += 1
+                if progress is not None:
+                    progress(done, len(paths))
+            if not again:
+                break
+            time.sleep(self._shortest_wait(again))
+            waiting = again
+        return counts
+
+    def handle(self, paths: Iterable[Path]) -> dict[Path, Outcome]:
+        """Judge each path that is ready; what became of each."""
+        outcomes: dict[Path, Outcome] = {}
+        fingerprints = {folder.path: self.judge.fingerprint(folder) for folder in self.folders}
+        moving_now = _in_flight()
+        for chunk in _chunks(list(dict.fromkeys(paths)), self.window):
+            keys = [path_key(stored_path(str(path))) for path in chunk]
+            rows = {
+                row.path_key: row
+                for row in WatchedFile.objects.filter(path_key__in=keys, present=True)
+            }
+            scans = []
+            for path in chunk:
+                step = self._prepare(path, fingerprints, rows, moving_now)
+                if isinstance(step, _Scan):
+                    scans.append(step)
+                else:
+                    outcomes[path] = step
+            for scan in scans:
+                outcomes[scan.path] = self._finish_or_record(scan)
+        return outcomes
+
+    def _finish_or_record(self, scan: _Scan) -> Outcome:
+        """``_finish``, with a failure of the document's own (not the database's) recorded as
+        the reason it was not judged: one bad file does not stop the pass."""
+        try:
+            return self._finish(scan)
+        except DatabaseError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - recorded by type; the pass goes on
+            log.error("judging failed id=%s error=%s", scan.row.id, type(exc).__name__)
+            return self._problem(scan.path, f"it could not be judged ({type(exc).__name__})")
+
+    def _look(  # noqa: PLR0911 - one return for each kind of path that is not read
+        self, path: Path, moving_now: set[str]
+    ) -> Outcome | tuple[Folder, str, os.stat_result]:
+        """Whether ``path`` is a file to read now: its folder, stored path and status if so.
+        ``moving_now`` holds the paths the watcher's own moves lead to or from."""
+        folder = self.folder_of(path)
+        if folder is None or folder.excludes(path.name):
+            return Outcome.SKIPPED
+        text = stored_path(str(path))
+        if text in moving_now:
+            return Outcome.SKIPPED  # a move of the watcher's own leads to or from it
+        try:
+            found = os.lstat(path)
+        except FileNotFoundError:
+            self._gone(text)
+            return Outcome.GONE
+        except OSError as exc:
+            return self._problem(path, f"it could not be looked at ({_errno_name(exc)})")
+        if stat.S_ISLNK(found.st_mode):
+            return self._problem(path, _link_reason(path, folder))
+        if not stat.S_ISREG(found.st_mode):
+            return Outcome.SKIPPED
+        if text != str(path):
+            return self._problem(path, "its name is not valid UTF-8, so it was not scanned")
+        if time.time() - found.st_mtime < folder.stable_seconds:
+            return Outcome.UNSTABLE
+        return folder, text, found
+
+    def _prepare(  # noqa: PLR0911 - one return for each way a file is not read
+        self,
+        path: Path,
+        fingerprints: dict[Path, str],
+        rows: dict[str, WatchedFile],
+        moving_now: set[str],
+    ) -> Outcome | _Scan:
+        """Read a file that is ready and send it to be scanned, unless its row (from
+        ``rows``, by path key) shows it was judged as it is, where it is or where it was
+        before it moved."""
+        looked = self._look(path, moving_now)
+        if isinstance(looked, Outcome):
+            return looked
+        folder, text, found = looked
+        fingerprint = fingerprints[folder.path]
+        row = rows.get(path_key(text))
+        if row is not None and _unchanged(row, found, fingerprint):
+            return Outcome.UNCHANGED
+        try:
+            data, content_hash = self._read(path, found.st_size)
+        except FileNotFoundError:
+            self._gone(text)
+            return Outcome.GONE
+        except PermissionError:
+            return self._problem(path, "permission denied: confide may not read it")
+        except OSError as exc:
+            reason = f"it could not be read ({_errno_name(exc)}): locked or unreadable"
+            return self._problem(path, reason)
+        if row is None:
+            row = self._moved_here(content_hash) or WatchedFile(origin=Origin.USER)
+            row.path, row.path_key, row.present = text, path_key(text), True
+        row.folder, row.audience = str(folder.path), folder.audience
+        judged = row.pk is not None and row.judged_with == fingerprint and not row.problem
+        if judged and row.content_hash == content_hash:  # touched, renamed or moved
+            row.size, row.mtime_ns = found.st_size, found.st_mtime_ns
+            row.save()
+            log.info("unchanged content id=%s", row.id)
+            return Outcome.UNCHANGED
+        if data is None:
+            result: Future[ScanResult] = Future()
+            result.set_result(ScanResult(too_large(found.st_size, self.limits), ()))
+        else:
+            result = self.judge.submit(data, path.name)
+        signature = (found.st_ino, found.st_size, found.st_mtime_ns)
+        return _Scan(path, folder, row, data or b"", content_hash, signature, fingerprint, result)
+
+    def _read(self, path: Path, size: int) -> tuple[bytes | None, str]:
+        """The file's content (``None`` when it is over the size limit) and its hash."""
+        if size > self.limits.max_item_bytes:
+            return None, moving.file_hash(path)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as file:
+            data = file.read(self.limits.max_item_bytes + 1)
+        if len(data) > self.limits.max_item_bytes:  # it grew since it was looked at
+            return None, moving.file_hash(path)
+        return data, hashlib.sha256(data).hexdigest()
+
+    def _finish(self, scan: _Scan) -> Outcome:
+        result = scan.result.result()
+        row = scan.row
+        try:
+            now = os.lstat(scan.path)
+        except FileNotFoundError:
+            if row.pk is not None:
+                self._gone(row.path)
+            return Outcome.GONE
+        if (now.st_ino, now.st_size, now.st_mtime_ns) != scan.signature:
+            log.info("replaced while it was scanned id=%s", row.id)
+            return Outcome.CHANGED
+        judgement = self.judge.judge(scan.data, result, scan.folder)
+        already = (row.action, row.content_hash) == (judgement.action, scan.content_hash)
+        if row.placement == Placement.RELEASED and row.content_hash != scan.content_hash:
+            row.placement = Placement.IN_PLACE  # a new version: a manager released the old one
+        row.content_hash, row.size, row.mtime_ns = scan.content_hash, now.st_size, now.st_mtime_ns
+        row.scanned_at, row.judged_with = datetime.now(UTC), scan.fingerprint
+        row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
+        row.findings, row.subjects = judgement.findings, list(judgement.subjects)
+        row.problem, row.attempts = "", 0
+        row.save()
+        log.info(
+            "judged id=%s action=%s rules=%s findings=%s",
+            row.id,
+            judgement.action,
+            ",".join(judgement.rules) or "-",
+            ",".join(f"{t}:{n}" for t, n in judgement.findings.items()) or "-",
+        )
+        if scan.folder.enforce and row.origin == Origin.USER:
+            self._enforce(row, scan.path, scan.folder, judgement, already=already)
+        return Outcome.JUDGED
+
+    def _enforce(
+        self, row: WatchedFile, path: Path, folder: Folder, judgement: Judgement, *, already: bool
+    ) -> None:
+        """Carry out the verdict: quarantine what is held, and the original of what is
+        redacted beside it; a CONFIDENTIAL-marked copy beside what is released with a banner."""
+        if row.placement != Placement.IN_PLACE:
+            return  # a manager released this content: it stays
+        action = judgement.action
+        if action == Action.REDACT and judgement.copy is None:
+            return  # the redacted copy would be the file itself: nothing to remove
+        try:
+            if action == Action.REDACT and judgement.copy is not None:
+                self._write_copy(path, folder, judgement.copy, Origin.REDACTED_COPY, "redacted")
+            if action in (Action.HOLD, Action.REDACT):
+                quarantine.quarantine(row, path, self.quarantine_dir)
+                audit.append(
+                    [
+                        audit.Event(
+                            kind="document-held",
+                            actor="confide",
+                            details={"document": row.id, "rules": list(row.rules)},
+                        )
+                    ]
+                )
+                log.info("quarantined id=%s action=%s", row.id, action)
+            elif judgement.copy is not None and folder.marked_copies and not already:
+                self._write_copy(path, folder, judgement.copy, Origin.MARKED_COPY, "CONFIDENTIAL")
+        except (moving.MoveError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
+            row.problem, row.attempts = f"it could not be moved: {reason}", row.attempts + 1
+            row.save(update_fields=["problem", "attempts", "updated_at"])
+            log.warning("could not enforce id=%s action=%s", row.id, action)
+
+    def _write_copy(
+        self, path: Path, folder: Folder, content: bytes, origin: Origin, label: str
+    ) -> None:
+        """A copy beside ``path`` under a free name; recorded, so it is never enforced."""
+        for attempt in range(MAX_WAITS):
+            target = moving.free_name(path.parent, f"{path.stem} ({label})", path.suffix)
+            try:
+                moving.write_new(target, content)
+                break
+            except FileExistsError:
+                if attempt == MAX_WAITS - 1:
+                    raise
+        text = stored_path(str(target))
+        copy = WatchedFile.objects.create(
+            path=text,
+            path_key=path_key(text),
+            folder=str(folder.path),
+            audience=folder.audience,
+            origin=origin,
+            content_hash=hashlib.sha256(content).hexdigest(),
+        )
+        log.info("wrote a copy id=%s origin=%s", copy.id, origin)
+
+    def _moved_here(self, content_hash: str) -> WatchedFile | None:
+        """The row of a file with this content that has vanished from where it was."""
+        return (
+            WatchedFile.objects.filter(
+                content_hash=content_hash,
+                present=False,
+                placement__in=(Placement.IN_PLACE, Placement.RELEASED),
+            )
+            .order_by("-updated_at")
+            .first()
+        )
+
+    def _gone(self, text: str) -> None:
+        gone = WatchedFile.objects.filter(
+            path_key=path_key(text),
+            present=True,
+            placement__in=(Placement.IN_PLACE, Placement.RELEASED),
+        )
+        for row_id in gone.values_list("id", flat=True):
+            log.info("gone id=%s", row_id)
+        gone.update(present=False)
+
+    def _mark_gone(self, paths: Sequence[Path]) -> None:
+        """Rows of files in the watched folders that the walk no longer found."""
+        seen = {path_key(stored_path(str(p))) for p in paths}
+        watched = [str(f.path) for f in self.folders]
+        rows = WatchedFile.objects.filter(
+            folder__in=watched,
+            present=True,
+            placement__in=(Placement.IN_PLACE, Placement.RELEASED),
+        ).values_list("id", "path_key")
+        gone = [row_id for row_id, key in rows if key not in seen]
+        WatchedFile.objects.filter(id__in=gone).update(present=False)
+
+    def _problem(self, path: Path, reason: str) -> Outcome:
+        """Record why ``path`` was not judged; it is tried again on the next pass."""
+        text = stored_path(str(path))
+        folder = self.folder_of(path)
+        row = WatchedFile.objects.filter(path_key=path_key(text), present=True).first()
+        if row is None:
+            row = WatchedFile(path=text, path_key=path_key(text), origin=Origin.USER)
+        if folder is not None:
+            row.folder, row.audience = str(folder.path), folder.audience
+        row.problem, row.attempts = reason, row.attempts + 1
+        row.save()
+        # The reason is confide's own words (and an errno name), never the file's name.
+        log.warning("not judged id=%s attempts=%d reason=%s", row.id, row.attempts, reason)
+        return Outcome.PROBLEM
+
+    def _shortest_wait(self, paths: Sequence[Path]) -> float:
+        waits = []
+        for path in paths:
+            folder = self.folder_of(path)
+            try:
+                age = time.time() - os.lstat(path).st_mtime
+            except OSError:
+                age = 0.0
+            stable = folder.stable_seconds if folder else 0.0
+            waits.append(max(stable - age, 0.0))
+        return min(max(min(waits, default=0.0), 0.1), 5.0)
+
+
+def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> bool:
+    return (
+        row.size == found.st_size
+        and row.mtime_ns == found.st_mtime_ns
+        and row.judged_with == fingerprint
+        and not row.problem
+    )
+
+
+def _in_flight() -> set[str]:
+    """The paths that moves of the watcher's own, under way, lead to or from."""
+    moves = WatchedFile.objects.filter(
+        placement__in=(Placement.QUARANTINING, Placement.RELEASING)
+    ).values_list("moving_from", "moving_to")
+    return {path for move in moves for path in move}
+
+
+def _link_reason(path: Path, folder: Folder) -> str:
+    try:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError):
+        return "it is a symbolic link that cannot be followed; links are not scanned"
+    if target == folder.path or folder.path in target.parents:
+        return "it is a symbolic link; its target is scanned where it lies"
+    return "it is a symbolic link to outside the watched folder; it was not followed"
+
+
+def _errno_name(exc: OSError) -> str:
+    return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+
+
+def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), max(size, 1)):
+        yield items[start : start + size]

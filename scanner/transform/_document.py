@@ -1,0 +1,52 @@
+"""Transforms of a document on its own (a file in a watched folder), not inside a message.
+
+A Word document gets the CONFIDENTIAL header line and a PDF the stamp, as attachments do; a
+text file gets the header as its first line. Redaction rewrites Word documents and UTF-8
+text; a PDF or anything else cannot be redacted here, and says so (``TransformError``), so the
+caller holds it instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scanner.filetype import FileType, sniff
+from scanner.limits import ScanLimits
+from scanner.removals import Removal
+from scanner.transform._banner import Banner
+from scanner.transform._docx import docx_with_header, redacted_docx
+from scanner.transform._error import TransformError
+from scanner.transform._matching import Matcher
+from scanner.transform._pdf import pdf_with_stamp
+
+_WHO = "the document"
+
+
+def marked_document(data: bytes, banner: Banner, limits: ScanLimits) -> bytes:
+    """``data`` marked CONFIDENTIAL: a .docx header line, a PDF stamp, a text file's first
+    line. Raises ``TransformError`` for any other kind, or one that cannot be marked."""
+    kind = sniff(data)
+    if kind is FileType.DOCX:
+        return docx_with_header(data, banner.document_header, _WHO, limits)
+    if kind is FileType.PDF:
+        return pdf_with_stamp(data, banner.document_header, _WHO, limits)
+    if kind is FileType.TEXT:
+        newline = b"\r\n" if b"\r\n" in data else b"\n"
+        return banner.document_header.encode() + newline + newline + data
+    raise TransformError(f"a {kind.label} cannot be marked CONFIDENTIAL")
+
+
+def redacted_document(data: bytes, removals: Sequence[Removal], limits: ScanLimits) -> bytes:
+    """``data`` with every removal's value replaced: a .docx in every XML part, UTF-8 text
+    throughout. Raises ``TransformError`` for any other kind (a PDF cannot be rewritten)."""
+    kind = sniff(data)
+    matcher = Matcher(removals)
+    if kind is FileType.DOCX:
+        return redacted_docx(data, matcher, _WHO, limits)
+    if kind is FileType.TEXT:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TransformError("the text file is not UTF-8, so it cannot be redacted") from None
+        return matcher.redact(text).encode("utf-8")
+    raise TransformError(f"a {kind.label} cannot be redacted")

@@ -1,0 +1,125 @@
+"""A watcher over real temporary folders, judged by the real core with a scanning pool that
+only extracts (no NER model: a document it cannot read is what makes a hold), shared by the
+session; and the files the tests put in the folders."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from gateway.config import Settings, WatchedFolderSettings
+from gateway.watcher.folders import Folder, resolve_folders
+from gateway.watcher.judging import DocumentJudge
+from gateway.watcher.sweep import Watcher
+from scanner.limits import ScanLimits
+from scanner.sandbox import ExtractionPool
+from scanner.scanning import Scanner, ScanResult
+
+INTERNAL_DOMAIN = "riverside-carers.example.org"
+# A file named .docx that is a zip without Word's parts: unscannable, so held for the public
+# and released (marked as unscanned in nothing but its verdict) for internal readers.
+DAMAGED_DOCX = b"PK\x05\x06" + b"\x00" * 18
+CLEAN_TEXT = b"The summer fair is on Saturday at the community hall.\n"
+
+
+@pytest.fixture(scope="session")
+def extracting_scanner() -> Iterator[Scanner]:
+    """A sandboxed pool of one worker that extracts and detects nothing, for the session."""
+    with Scanner(ExtractionPool(ScanLimits(), max_workers=1)) as scanner:
+        yield scanner
+
+
+class CountingJudge(DocumentJudge):
+    """The real judge, keeping the name and size of every document sent to be scanned."""
+
+    scanned: list[tuple[str, int]]
+
+    def submit(self, data: bytes, name: str) -> Future[ScanResult]:
+        self.scanned.append((name, len(data)))
+        return super().submit(data, name)
+
+
+@dataclass
+class Drive:
+    """Watched folders under ``root`` and the watcher over them."""
+
+    root: Path
+    quarantine: Path
+    folders: dict[str, Folder] = field(default_factory=dict)
+    watcher: Watcher | None = None
+
+    @property
+    def judge(self) -> CountingJudge:
+        assert self.watcher is not None
+        judge = self.watcher.judge
+        assert isinstance(judge, CountingJudge)
+        return judge
+
+    def put(self, folder: str, name: str, content: bytes, age: float = 60.0) -> Path:
+        """A file written and left alone for ``age`` seconds (stable)."""
+        path = self.folders[folder].path / name
+        path.write_bytes(content)
+        past = time.time() - age
+        os.utime(path, (past, past))
+        return path
+
+
+@pytest.fixture
+def make_drive(tmp_path: Path, extracting_scanner: Scanner) -> Callable[..., Drive]:
+    """Build watched folders (name -> (audience, mode)) and a watcher over them."""
+
+    def make(
+        folders: dict[str, tuple[str, str]],
+        *,
+        quarantine: Path | None = None,
+        stable_seconds: float = 0.0,
+        observer: str = "native",
+        root: Path | None = None,
+        scanner: Scanner | None = None,
+        policy: Path | None = None,
+    ) -> Drive:
+        drive = Drive(root or tmp_path / "drive", quarantine or tmp_path / "quarantine")
+        configured = []
+        for name, (audience, mode) in folders.items():
+            (drive.root / name).mkdir(parents=True)
+            configured.append(
+                WatchedFolderSettings(
+                    path=drive.root / name,
+                    audience=audience,
+                    mode=mode,  # type: ignore[arg-type]
+                    observer=observer,  # type: ignore[arg-type]
+                    poll_seconds=0.2,
+                    stable_seconds=stable_seconds,
+                )
+            )
+        resolved = resolve_folders(configured, [INTERNAL_DOMAIN])
+        drive.folders = dict(zip(folders, resolved, strict=True))
+        organisation: dict[str, object] = {
+            "name": "Riverside Carers",
+            "internal_domains": [INTERNAL_DOMAIN],
+        }
+        if policy is not None:
+            organisation["policy"] = policy
+        settings = Settings(data_dir=tmp_path / "var", organisation=organisation)
+        judge = CountingJudge(settings, scanner or extracting_scanner)
+        judge.scanned = []
+        drive.watcher = Watcher(judge, resolved, drive.quarantine, workers=1)
+        return drive
+
+    return make
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """Every file under ``root`` by relative path, with the SHA-256 of its content."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }

@@ -1,0 +1,26 @@
+"""A stand-in detector for a scanning worker that finds NHS numbers written "943 476 5919"
+and nothing else (no NER model); in a module without Django, for the worker to import."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from scanner.findings import Finding, Owner
+from scanner.segments import Extraction
+
+_NHS_NUMBER = re.compile(r"\b\d{3} \d{3} \d{4}\b")
+
+
+class NhsNumbers:
+    """Finds NHS numbers by their shape alone."""
+
+    def scan(self, extraction: Extraction) -> list[Finding]:
+        return [
+            Finding(number, found.start(), found.end(), "UK_NHS", 1.0, "test-nhs")
+            for number, segment in enumerate(extraction.segments)
+            for found in _NHS_NUMBER.finditer(segment.text)
+        ]
+
+    def owners(self, extraction: Extraction, findings: Sequence[Finding]) -> tuple[Owner, ...]:
+        return ()

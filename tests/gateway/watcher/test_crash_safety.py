@@ -1,0 +1,140 @@
+"""A watcher killed with SIGKILL in the middle of a quarantine move (or a release) loses no
+file: after the restart's recovery the file is either in place or in quarantine with its
+note, never neither and never both.
+
+The kill is aimed with ``CONFIDE_TEST_CRASH_AT`` (the process sends itself SIGKILL at that
+point), in a process of its own that shares the test's database; another process recovers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gateway.watcher.moving import COPIED
+from gateway.watcher.quarantine import JOURNALED, MOVED, note_path
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CONTENT = b"PK\x05\x06" + b"\x00" * 18 + b"client list"
+STEP = """
+import hashlib, sys
+from pathlib import Path
+import django
+django.setup()
+from gateway.watcher import quarantine
+from gateway.watcher.documents import release_document
+from gateway.watcher.models import WatchedFile, path_key
+step, source, place = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+if step == "hold":
+    content_hash = hashlib.sha256(source.read_bytes()).hexdigest()
+    row = WatchedFile.objects.create(
+        path=str(source), path_key=path_key(str(source)), folder=str(source.parent),
+        audience="public", content_hash=content_hash, action="hold",
+    )
+    quarantine.quarantine(row, source, place)
+elif step == "release":
+    release_document(WatchedFile.objects.get().id, by="manager", note="")
+else:
+    quarantine.recover()
+row = WatchedFile.objects.get()
+print(row.id, row.placement, row.decided_by or "-")
+"""
+
+
+@pytest.fixture
+def other_filesystem(tmp_path: Path) -> Iterator[Path]:
+    """A quarantine on a tmpfs (/dev/shm), another device than the temporary folder."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no tmpfs on another device than the temporary folder")
+    place = shm / f"confide-crash-{os.getpid()}-{tmp_path.name}"
+    yield place
+    shutil.rmtree(place, ignore_errors=True)
+
+
+def _step(
+    step: str, source: Path, place: Path, database_url: str, crash_at: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", STEP, step, str(source), str(place)],
+        cwd=source.parents[1],
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "gateway.settings",
+            "CONFIDE_TEST_CRASH_AT": crash_at,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _where(source: Path, place: Path, row_id: int) -> str:
+    """ "in place" or "quarantined"; fails the test for neither or both."""
+    note = note_path(source.parent, row_id)
+    held = place / str(row_id)
+    in_place = source.is_file() and source.read_bytes() == CONTENT and not note.exists()
+    quarantined = not source.exists() and held.is_file() and note.is_file()
+    assert in_place != quarantined, "the file is in neither place, or in both"
+    if quarantined:
+        assert hashlib.sha256(held.read_bytes()).digest() == hashlib.sha256(CONTENT).digest()
+    assert list(place.glob("*.partial")) == []
+    return "in place" if in_place else "quarantined"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (JOURNALED, False, "in place"),
+        (MOVED, False, "quarantined"),
+        (COPIED, True, "quarantined"),
+        (MOVED, True, "quarantined"),
+    ],
+    ids=["journaled", "moved", "tmpfs-copied", "tmpfs-moved"],
+)
+def test_kill_during_quarantine_loses_nothing(
+    tmp_path: Path, database_url: str, request: pytest.FixtureRequest, case: tuple[str, bool, str]
+) -> None:
+    """Killed at each point of a quarantine move (crash point, quarantine on a tmpfs, where
+    the file must end), the file ends whole in one place."""
+    crash_at, on_tmpfs, ends = case
+    place = request.getfixturevalue("other_filesystem") if on_tmpfs else tmp_path / "q"
+    source = tmp_path / "web" / "clients.docx"
+    source.parent.mkdir()
+    source.write_bytes(CONTENT)
+    killed = _step("hold", source, place, database_url, crash_at)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    recovered = _step("recover", source, place, database_url)
+    assert recovered.returncode == 0, recovered.stderr
+    row_id, placement, _ = recovered.stdout.split()
+    assert _where(source, place, int(row_id)) == ends
+    assert placement == ("quarantined" if ends == "quarantined" else "in_place")
+
+
+def test_kill_during_release_loses_nothing(
+    tmp_path: Path, database_url: str, other_filesystem: Path
+) -> None:
+    """Killed after the released copy is back but before the quarantined one is removed,
+    the release is finished at recovery: the file is back, once."""
+    source = tmp_path / "web" / "clients.docx"
+    source.parent.mkdir()
+    source.write_bytes(CONTENT)
+    held = _step("hold", source, other_filesystem, database_url)
+    assert held.stdout.split()[1] == "quarantined", held.stderr
+    killed = _step("release", source, other_filesystem, database_url, COPIED)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    recovered = _step("recover", source, other_filesystem, database_url)
+    row_id, placement, decided_by = recovered.stdout.split()
+    assert _where(source, other_filesystem, int(row_id)) == "in place"
+    assert (placement, decided_by) == ("released", "manager")

@@ -1,0 +1,94 @@
+"""``confide watch`` as the admin runs it, with the real model and the example register:
+``--once`` killed in the middle of a quarantine move and run again, ``--report``, ``--quiet``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gateway.watcher.quarantine import MOVED
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+EXAMPLES = Path(__file__).parents[3] / "examples"
+CONFIG = """
+[organisation]
+name = "Riverside Carers' Centre"
+internal_domains = ["riverside-carers.example.org"]
+
+[watch]
+quarantine = "held"
+
+[[watch.folders]]
+path = "web"
+audience = "public"
+mode = "enforce"
+
+[[watch.folders]]
+path = "staff"
+audience = "internal"
+"""
+
+Confide = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def test_once_after_a_kill_and_the_discovery_report(tmp_path: Path, confide: Confide) -> None:
+    """A pass killed mid-quarantine loses nothing; the next pass finishes the move, judges
+    the rest, and writes a report with finding counts and subject refs but no matched text;
+    a quiet pass over the unchanged tree prints nothing."""
+    (tmp_path / "confide.toml").write_text(CONFIG)
+    register = EXAMPLES / "register"
+    imported = confide(
+        "consent",
+        "import",
+        *("--agencies", register / "agencies.csv"),
+        *("--subjects", register / "subjects.csv"),
+        *("--consents", register / "consents.csv"),
+    )
+    assert imported.returncode == 0, imported.stderr
+    for folder in ("web", "staff"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(EXAMPLES / "case-notes.docx", tmp_path / folder / "case-notes.docx")
+    shutil.copy(EXAMPLES / "newsletter.txt", tmp_path / "web" / "newsletter.txt")
+    past = time.time() - 60  # written a minute ago: stable
+    for path in tmp_path.glob("*/*"):
+        os.utime(path, (past, past))
+
+    killed = confide("watch", "--once", env={"CONFIDE_TEST_CRASH_AT": MOVED})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+    report = tmp_path / "report.csv"
+    done = confide("watch", "--once", "--report", report)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "web" / "case-notes.docx").exists()
+    [note] = (tmp_path / "web").glob("confide-held-*.txt")
+    [held] = (tmp_path / "held").iterdir()
+    assert held.read_bytes() == (EXAMPLES / "case-notes.docx").read_bytes()
+    assert note.name == f"confide-held-{held.name}.txt"
+    assert (tmp_path / "staff" / "case-notes.docx").is_file()
+
+    text = report.read_text()
+    assert "943 476 5919" not in text
+    assert "Nowak" not in text
+    rows = {
+        (Path(r["folder"]).name, Path(r["path"]).name): r for r in csv.DictReader(text.splitlines())
+    }
+    web_notes = rows["web", "case-notes.docx"]
+    assert (web_notes["verdict"], web_notes["placement"]) == ("hold", "quarantined")
+    assert "UK_NHS: 1" in web_notes["findings"]
+    assert "C-1002" in web_notes["subjects"]
+    assert rows["staff", "case-notes.docx"]["verdict"] == "release"
+    assert rows["web", "newsletter.txt"]["verdict"] == "release"
+
+    quiet = confide("watch", "--once", "--quiet")
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout == ""
