@@ -33,24 +33,28 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
 def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
     """The column separator when the line is a table row, else ``None``.
 
-    Pipes and tabs make a row on their own; commas only when a neighbouring line has as many
-    (a CSV block), since prose is full of commas.
+    Two pipes or tabs make a row on their own; one tab (a table of two columns), or commas,
+    only when a neighbouring line has as many (a CSV block), since prose is full of commas.
     """
     line = text[line_start:line_end]
     for separator in ("|", "\t"):
         if line.count(separator) >= 2:
             return separator
-    commas = line.count(",")
-    if commas < 2:
-        return None
+    for separator, fewest in (("\t", 1), (",", 2)):
+        count = line.count(separator)
+        if count >= fewest and _neighbour_has(text, line_start, line_end, separator, count):
+            return separator
+    return None
+
+
+def _neighbour_has(text: str, line_start: int, line_end: int, separator: str, count: int) -> bool:
+    """Whether the line before or after has ``count`` of ``separator``, as this one has."""
     neighbours = []
     if line_start > 0:
         neighbours.append(_line_bounds(text, line_start - 1))
     if line_end < len(text):
         neighbours.append(_line_bounds(text, line_end + 1))
-    if any(text[a:b].count(",") == commas for a, b in neighbours):
-        return ","
-    return None
+    return any(text[a:b].count(separator) == count for a, b in neighbours)
 
 
 def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -31,7 +31,7 @@ from lxml import etree
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.ooxml import PARAGRAPH, W_NAMESPACES, XML_PARSER, refusal, w
+from scanner.ooxml import PARAGRAPH, W_NAMESPACES, XML_PARSER, duplicate_name, refusal, w
 
 _R_NAMESPACES = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -131,27 +131,12 @@ def read_docx(data: bytes, context: ExtractionContext) -> None:
         if reason is not None:
             context.unscannable(f"{context.here('the document')} was not opened: {reason}")
             return
-        twice = _duplicate_name(archive)
+        twice = duplicate_name(archive)
         if twice is not None:
             who = context.here("the document")
             context.unscannable(f"damaged Word document: {who} holds two parts named '{twice}'")
             return
         _Package(archive, context).read()
-
-
-def _duplicate_name(archive: zipfile.ZipFile) -> str | None:
-    """An entry name the zip holds twice, letter case aside, or ``None``.
-
-    Python's zipfile reads only the last of two same-named entries and Word may pick either,
-    so the one not read could carry anything out unseen.
-    """
-    seen: set[str] = set()
-    for info in archive.infolist():
-        folded = info.filename.casefold()
-        if folded in seen:
-            return info.filename
-        seen.add(folded)
-    return None
 
 
 class _Package:
@@ -237,10 +222,10 @@ class _Package:
             return
         data = self.read_bytes(name)
         try:
-            text = _xml_values(etree.fromstring(data, parser=XML_PARSER))
+            text = xml_values(etree.fromstring(data, parser=XML_PARSER))
         except etree.XMLSyntaxError:
             text = decode_text(data)
-            if _looks_binary(text):
+            if looks_binary(text):
                 return
         self.context.add_text(text, f"part {name}")
 
@@ -413,7 +398,7 @@ def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
     return found
 
 
-def _xml_values(root: etree._Element) -> str:
+def xml_values(root: etree._Element) -> str:
     """Every distinct text node, comment and attribute value under ``root``, one per line."""
     values: list[str] = []
     for element in root.iter():
@@ -430,7 +415,7 @@ def _xml_values(root: etree._Element) -> str:
     return "\n".join(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
-def _looks_binary(text: str) -> bool:
+def looks_binary(text: str) -> bool:
     """Whether decoded bytes are mostly not text (control characters other than spacing)."""
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
     return controls > len(text) // 100
