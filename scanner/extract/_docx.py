@@ -86,6 +86,15 @@ _TAB = w("tab", "ptab")
 _BREAK = w("br", "cr")
 _HYPHEN = w("noBreakHyphen")
 _TEXT_BOX = w("txbxContent")
+_CELL = w("tc")
+# What an empty element stands for in the text: a tab, a line break, a hyphen.
+_MARKS = {
+    **dict.fromkeys(_TAB, "\t"),
+    **dict.fromkeys(_BREAK, "\n"),
+    **dict.fromkeys(_HYPHEN, "-"),
+}
+_ROW = w("tr")
+_WHITE_SPACE = re.compile(r"\s+")
 _DELETION = w("del")
 _DELETED_TEXT = w("delText")
 _FIELD_CODE = w("instrText")
@@ -345,10 +354,14 @@ class _Package:
 def story_text(root: etree._Element) -> str:
     """The text of the paragraphs under ``root``, one per line, as Word shows it.
 
-    Text boxes inside are left out (they are read on their own), and so are deleted text and
-    field codes, which are separate elements (``w:delText``, ``w:instrText``).
+    A table is written as detection reads a pasted spreadsheet: a row a line, a tab between
+    its cells, and each cell's paragraphs (and any table nested in it) on its one line, so a
+    column's header is context for the cells under it. Text boxes inside are left out (they
+    are read on their own), and so are deleted text and field codes, which are separate
+    elements (``w:delText``, ``w:instrText``).
     """
     pieces: list[str] = []
+    cells: list[int] = []  # where each open cell's pieces start
     boxes = 0
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag
@@ -359,14 +372,20 @@ def story_text(root: etree._Element) -> str:
         elif event == "start":
             if tag in _T:
                 pieces.append(element.text or "")
-            elif tag in _TAB:
-                pieces.append("\t")
-            elif tag in _BREAK:
-                pieces.append("\n")
-            elif tag in _HYPHEN:
-                pieces.append("-")
+            elif tag in _MARKS:
+                pieces.append(_MARKS[tag])
+            elif tag in _CELL:
+                cells.append(len(pieces))
         elif tag in PARAGRAPH:
             pieces.append("\n")
+        elif tag in _CELL and cells:
+            start = cells.pop()
+            pieces[start:] = [_WHITE_SPACE.sub(" ", "".join(pieces[start:])).strip(), "\t"]
+        elif tag in _ROW:
+            if pieces and pieces[-1] == "\t":
+                pieces[-1] = "\n"
+            else:
+                pieces.append("\n")
     return "".join(pieces)
 
 

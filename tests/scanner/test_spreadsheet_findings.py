@@ -4,7 +4,9 @@ its cells and located at the cell (one shared detector: see conftest)."""
 from __future__ import annotations
 
 import datetime
+import io
 
+import docx
 import pytest
 
 from scanner.detect.detector import Detector
@@ -142,3 +144,18 @@ def test_a_price_list_holds_nothing(detector: Detector):
     ]
     assert _found(detector, workbook_bytes({"Prices": rows})) == set()
     assert _found(detector, csv_bytes(rows)) == set()
+
+
+def test_a_word_tables_header_is_context_for_its_cells(detector: Detector):
+    """A client table in a Word document is read like a sheet: bare NHS numbers under "NHS
+    No" and lone surnames under "Surname" are found."""
+    document = docx.Document()
+    rows = [("Surname", "NHS No", "Team"), ("Okonkwo", "9434765919", "North")]
+    table = document.add_table(rows=2, cols=3)
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    found = {(t, v) for t, v, _ in _found(detector, buffer.getvalue())}
+    assert {("UK_NHS", "9434765919"), ("PERSON", "Okonkwo")} <= found
