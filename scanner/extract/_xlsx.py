@@ -15,7 +15,8 @@ keep a copy of their source data; charts' cached values; external links' cached 
 threaded comments and their people; document properties; custom XML) is read as one
 segment per part, as a .docx's are, and embedded objects go through the dispatcher. Styles,
 themes and the calculation chain hold no one's text and are left out. At most
-``max_spreadsheet_cells`` cells are read; past that the workbook is unscannable.
+``max_spreadsheet_cells`` cells are read; past that the workbook is unscannable, and nothing
+more of it is read.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import datetime
 import io
 import posixpath
+import warnings
 import zipfile
 from collections.abc import Iterator
 
@@ -65,40 +67,45 @@ def read_xlsx(data: bytes, context: ExtractionContext) -> None:
         if twice is not None:
             context.unscannable(f"damaged Excel workbook: {who} holds two parts named '{twice}'")
             return
-        try:
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-            )
-        except Exception as error:  # noqa: BLE001 - every way a workbook can be broken
-            context.unscannable(
-                f"damaged Excel workbook: {who} could not be opened ({_name(error)})"
-            )
-            return
-        try:
-            opened_parts = _read_sheets(workbook, archive, context)
-        finally:
-            workbook.close()
-        _read_other_parts(archive, opened_parts, context)
+        # openpyxl warns about features it does not keep (data validation, slicers): a
+        # library says nothing, and nothing of them is text it would read.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                workbook = openpyxl.load_workbook(
+                    io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+                )
+            except Exception as error:  # noqa: BLE001 - every way a workbook can be broken
+                context.unscannable(
+                    f"damaged Excel workbook: {who} could not be opened ({_name(error)})"
+                )
+                return
+            try:
+                opened_parts = _read_sheets(workbook, archive, context)
+            finally:
+                workbook.close()
+        if opened_parts is not None:
+            _read_other_parts(archive, opened_parts, context)
 
 
 def _read_sheets(
     workbook: openpyxl.Workbook, archive: zipfile.ZipFile, context: ExtractionContext
-) -> set[str]:
-    """Every worksheet's cells and comments; the names of the parts read."""
-    opened = {"xl/workbook.xml"}
+) -> set[str] | None:
+    """Every worksheet's cells and comments; the names of the parts read, or ``None`` when
+    the cell bound stopped the reading (the rest is not read at all)."""
+    # openpyxl keeps each sheet's part name privately; the comments are found from it.
+    parts = [str(sheet._worksheet_path) for sheet in workbook.worksheets]
+    opened = {"xl/workbook.xml", *parts}
     budget = CellBudget(context, "the workbook")
-    for sheet in workbook.worksheets:
-        # openpyxl keeps the part's name privately; the comments are found from it.
-        part = str(sheet._worksheet_path)
-        opened.add(part)
+    for sheet, part in zip(workbook.worksheets, parts, strict=True):
         reference = _sheet_reference(str(sheet.title))
         hidden = "" if sheet.sheet_state == "visible" else f" ({sheet.sheet_state} sheet)"
         with context.reading(reference):
             _read_cells(sheet, reference, hidden, budget, context)
+        if budget.full:
+            return None
         with context.reading(reference, "comments"):
             opened |= _read_comments(archive, part, reference, context)
-        if budget.full:
-            break
     return opened
 
 

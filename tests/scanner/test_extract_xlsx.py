@@ -153,12 +153,13 @@ def test_other_parts_are_read():
 
 def test_a_workbook_with_too_many_cells_is_unscannable():
     """Past ``max_spreadsheet_cells`` the workbook is unscannable as too large (so the policy
-    holds it); the cells read within the bound are still scanned."""
+    holds it) and nothing more of it is read; the cells read within the bound are scanned."""
     extraction = extract(workbook_bytes({"Clients": CLIENTS}), ScanLimits(max_spreadsheet_cells=5))
     [reason] = extraction.unscannable
     assert reason == "the workbook has more than 5 cells; the rest were not read"
     assert kind(reason) == "too-large"
     assert _cells(extraction)["Clients!A1"] == "Surname"
+    assert not any(s.location.startswith("part ") for s in extraction.segments)
 
 
 @pytest.mark.parametrize(
