@@ -8,8 +8,13 @@ are handled the same way.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
+from typing import NamedTuple
+
 import regex
 
+_NEWLINE = regex.compile(r"\n")
 # A sentence ends at . ? ! or ; before a capital letter ("no. 1234" and "b. 1952" go on), or
 # at a blank line.
 _SENTENCE_END = regex.compile(r"[.?!;]\s+(?=\p{Lu})|\n\s*\n")
@@ -70,23 +75,40 @@ def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _header_cell(text: str, start: int) -> str:
     """The header cell above ``start`` when it sits in a table, else an empty string."""
-    line_start, line_end = _line_bounds(text, start)
-    line = text[line_start:line_end]
-    separator = _table_separator(text, line_start, line_end)
-    if separator is None:
+    lines = _table_lines(text)
+    index = bisect_right(lines.starts, start) - 1
+    separator = lines.separators[index]
+    header = lines.first_rows[index]
+    if separator is None or header == index:
         return ""
-    column = line.count(separator, 0, start - line_start)
-    header_start = line_start
-    while header_start > 0:
-        prev_start, prev_end = _line_bounds(text, header_start - 1)
-        if _table_separator(text, prev_start, prev_end) != separator:
-            break
-        header_start = prev_start
-    if header_start == line_start:
-        return ""
+    line_start = lines.starts[index]
+    column = text.count(separator, line_start, start)
+    header_start = lines.starts[header]
     header_end = _line_bounds(text, header_start)[1]
     cells = text[header_start:header_end].split(separator)
     return cells[column] if column < len(cells) else ""
+
+
+class _TableLines(NamedTuple):
+    """Each line's start, its table separator (or ``None``), and the first line of the run
+    of lines split the same way that it belongs to (its table's header)."""
+
+    starts: list[int]
+    separators: list[str | None]
+    first_rows: list[int]
+
+
+@lru_cache(maxsize=8)
+def _table_lines(text: str) -> _TableLines:
+    """``_TableLines`` of ``text``, worked out once: every match in a text asks for its
+    header, and a table of thousands of rows would otherwise be walked back each time."""
+    starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    separators = [_table_separator(text, *_line_bounds(text, start)) for start in starts]
+    first_rows: list[int] = []
+    for index, separator in enumerate(separators):
+        same = index > 0 and separators[index - 1] == separator
+        first_rows.append(first_rows[index - 1] if same else index)
+    return _TableLines(starts, separators, first_rows)
 
 
 _HEADER_DISTANCE = 10_000  # a column header counts, but any word in the text itself is nearer
