@@ -94,6 +94,13 @@ def uk_phone(value: str) -> bool:
     )
 
 
+def uk_phone_without_zero(value: str) -> bool:
+    """A UK number a spreadsheet kept as a number, its leading 0 lost: 9 or 10 digits that
+    are a UK number with the 0 put back."""
+    digits = _compact(value)
+    return digits.isdigit() and len(digits) in (9, 10) and uk_phone("0" + digits)
+
+
 def international_phone(value: str) -> bool:
     """A number abroad as dialled from the UK: + or 00, a country code other than 44, and
     8 to 15 digits in all (ITU-T E.164), grouped: 00 and an unbroken run of digits is
@@ -122,6 +129,7 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "uk_nino": uk_nino,
     "uk_driving_licence": uk_driving_licence,
     "uk_phone": uk_phone,
+    "uk_phone_without_zero": uk_phone_without_zero,
     "international_phone": international_phone,
     "not_all_same_digit": not_all_same_digit,
 }

@@ -18,6 +18,8 @@ class FileType(Enum):
 
     EMAIL = "email message"
     DOCX = "Word document (.docx)"
+    XLSX = "Excel workbook (.xlsx)"
+    CSV = "CSV table"
     PDF = "PDF document"
     HTML = "HTML document"
     TEXT = "text"
@@ -42,7 +44,17 @@ class FileType(Enum):
         return self in _READABLE
 
 
-_READABLE = frozenset({FileType.EMAIL, FileType.DOCX, FileType.PDF, FileType.HTML, FileType.TEXT})
+_READABLE = frozenset(
+    {
+        FileType.EMAIL,
+        FileType.DOCX,
+        FileType.XLSX,
+        FileType.PDF,
+        FileType.HTML,
+        FileType.TEXT,
+        FileType.CSV,
+    }
+)
 
 # PDF readers accept the header anywhere in the first kilobyte (junk before it is common).
 _PDF_HEADER_WINDOW = 1024
@@ -172,6 +184,8 @@ def _zip_type(data: bytes) -> FileType:
         return FileType.DOCX
     if any(name.startswith("word/") for name in names):
         return FileType.DAMAGED_DOCX  # Word's parts without its main one
+    if "xl/workbook.xml" in names:
+        return FileType.XLSX
     if "[Content_Types].xml" in names:
         return FileType.OOXML
     return FileType.ZIP

@@ -20,13 +20,18 @@ class ScanLimits:
     max_mime_depth: int = 10
     # Parts in one message, counted across all nesting levels.
     max_mime_parts: int = 500
-    # Entries in a .docx (zip) archive, checked before python-docx opens it.
+    # Entries in a .docx or .xlsx (zip) archive, checked before the package is opened.
     max_docx_entries: int = 2000
-    # Total uncompressed size of a .docx's entries, from the zip directory, before opening it.
+    # Total uncompressed size of a .docx's or .xlsx's entries, from the zip directory, before
+    # opening it.
     max_docx_uncompressed_bytes: int = 200 * MIB
-    # Largest uncompressed/compressed ratio of any .docx entry (XML compresses ~10-20x; bombs
-    # compress 1000x and more).
+    # Largest uncompressed/compressed ratio of any .docx or .xlsx entry (XML compresses
+    # ~10-20x; bombs compress 1000x and more).
     max_docx_compression_ratio: int = 200
+    # Cells read from one workbook, all sheets counted, empty cells between filled ones and
+    # empty rows too (what openpyxl walks through). A client list of 10,000 rows by 30 columns
+    # is 300,000; reading a million takes about 5 seconds, a sixth of item_timeout_seconds.
+    max_spreadsheet_cells: int = 1_000_000
     # Pages read from one PDF.
     max_pdf_pages: int = 1000
     # Decompressed bytes of any one PDF stream (pypdf's own decompression-bomb guard).

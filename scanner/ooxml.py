@@ -1,4 +1,4 @@
-"""Word (.docx) packages as extraction and the transforms both open them.
+"""Office packages (.docx, .xlsx) as extraction and the transforms open them.
 
 The zip directory is checked before any entry is inflated (``refusal``: a zip bomb is refused
 unopened), XML parts are parsed without DTDs, entities or network, and WordprocessingML
@@ -59,4 +59,19 @@ def refusal(archive: zipfile.ZipFile, limits: ScanLimits) -> str | None:
                 f"an entry is compressed {ratio:.0f}:1 "
                 f"(limit {limits.max_docx_compression_ratio}:1), like a zip bomb"
             )
+    return None
+
+
+def duplicate_name(archive: zipfile.ZipFile) -> str | None:
+    """An entry name the zip holds twice, letter case aside, or ``None``.
+
+    Python's zipfile reads only the last of two same-named entries and Word may pick either,
+    so the one not read could carry anything out unseen.
+    """
+    seen: set[str] = set()
+    for info in archive.infolist():
+        folded = info.filename.casefold()
+        if folded in seen:
+            return info.filename
+        seen.add(folded)
     return None

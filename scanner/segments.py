@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 
@@ -19,6 +19,10 @@ class Segment:
     text: str
     location: str
     source_offsets: tuple[int, ...] | None = field(default=None, repr=False)
+    # Finer places inside the segment, for a table read from a spreadsheet or CSV: each is the
+    # offset in the source text where a cell's text starts, and that cell's full location
+    # ("Clients!C7", "line 7, column 3"). See ``location_at``.
+    places: tuple[tuple[int, str], ...] = field(default=(), repr=False)
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the source text covering the normalised span ``text[start:end]``.
@@ -29,6 +33,12 @@ class Segment:
         if self.source_offsets is None:
             return start, end
         return self.source_offsets[start], self.source_offsets[max(start, end)]
+
+    def location_at(self, start: int) -> str:
+        """Where the source text at ``start`` was found: its cell when the segment is a
+        table, else the segment's location."""
+        index = bisect_right(self.places, start, key=lambda place: place[0]) - 1
+        return self.places[index][1] if index >= 0 else self.location
 
     def from_source(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in ``text`` of the source span ``start:end``: the inverse of ``to_source``."""

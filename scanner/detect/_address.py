@@ -5,7 +5,8 @@ street. Redaction must leave nothing that locates the person, so each match is w
 what is written around it as parts of the same address: a flat or unit and a building name
 before it ("Flat 22, Brunel House, 80 Cable Street"), and up to three localities or a town
 after it, on the same line or on the lines below as letters and quoted replies set them out
-("Roundhay, Leeds"). The postcode stays a finding of its own.
+("Roundhay, Leeds"). A tab is the edge of a table's cell: a part is never taken across it.
+The postcode stays a finding of its own.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from scanner.detect._patterns import ConfiguredPatternRecognizer, PatternRule
 _PART_BEFORE = regex.compile(
     r"(?:(?i:flat|apartment|apt|unit|room|suite|studio|block|croft)\.?\s*[\dA-Z]{1,4}[A-Za-z]?,?"
     r"|(?:\p{Lu}[\p{L}'’-]+\s){0,3}\p{Lu}[\p{L}'’-]+,)"
-    r"[ \t]+$"
+    r" +$"
 )
 # A part after the street: a locality or town of one to three words, up to the next comma or
 # line break ("Roundhay", "Newcastle upon Tyne", "Llanrug").
 _PART_AFTER = regex.compile(
     r"(?:,[ \t]*(?:\n[ \t>]*)?|[ \t]*\n[ \t>]*)"
-    r"(\p{Lu}[\p{L}'’.-]+(?:[ \t](?:upon|on|le|under|in|y|yr|by|the|de|\p{Lu}[\p{L}'’.-]+)){0,3})"
-    r"(?=[ \t]*(?:,|\n|$|[A-Z]{1,2}\d))"
+    r"(\p{Lu}[\p{L}'’.-]+(?: (?:upon|on|le|under|in|y|yr|by|the|de|\p{Lu}[\p{L}'’.-]+)){0,3})"
+    r"(?=[ \t]*(?:,|\n|$|[A-Z]{1,2}\d)| *\t)"
 )
 _YEAR = regex.compile(r"(?:19|20)\d\d,")
 

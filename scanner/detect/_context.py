@@ -8,8 +8,13 @@ are handled the same way.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
+from typing import NamedTuple
+
 import regex
 
+_NEWLINE = regex.compile(r"\n")
 # A sentence ends at . ? ! or ; before a capital letter ("no. 1234" and "b. 1952" go on), or
 # at a blank line.
 _SENTENCE_END = regex.compile(r"[.?!;]\s+(?=\p{Lu})|\n\s*\n")
@@ -33,24 +38,28 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
 def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
     """The column separator when the line is a table row, else ``None``.
 
-    Pipes and tabs make a row on their own; commas only when a neighbouring line has as many
-    (a CSV block), since prose is full of commas.
+    Two pipes or tabs make a row on their own; one tab (a table of two columns), or commas,
+    only when a neighbouring line has as many (a CSV block), since prose is full of commas.
     """
     line = text[line_start:line_end]
     for separator in ("|", "\t"):
         if line.count(separator) >= 2:
             return separator
-    commas = line.count(",")
-    if commas < 2:
-        return None
+    for separator, fewest in (("\t", 1), (",", 2)):
+        count = line.count(separator)
+        if count >= fewest and _neighbour_has(text, line_start, line_end, separator, count):
+            return separator
+    return None
+
+
+def _neighbour_has(text: str, line_start: int, line_end: int, separator: str, count: int) -> bool:
+    """Whether the line before or after has ``count`` of ``separator``, as this one has."""
     neighbours = []
     if line_start > 0:
         neighbours.append(_line_bounds(text, line_start - 1))
     if line_end < len(text):
         neighbours.append(_line_bounds(text, line_end + 1))
-    if any(text[a:b].count(",") == commas for a, b in neighbours):
-        return ","
-    return None
+    return any(text[a:b].count(separator) == count for a, b in neighbours)
 
 
 def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -66,23 +75,40 @@ def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _header_cell(text: str, start: int) -> str:
     """The header cell above ``start`` when it sits in a table, else an empty string."""
-    line_start, line_end = _line_bounds(text, start)
-    line = text[line_start:line_end]
-    separator = _table_separator(text, line_start, line_end)
-    if separator is None:
+    lines = _table_lines(text)
+    index = bisect_right(lines.starts, start) - 1
+    separator = lines.separators[index]
+    header = lines.first_rows[index]
+    if separator is None or header == index:
         return ""
-    column = line.count(separator, 0, start - line_start)
-    header_start = line_start
-    while header_start > 0:
-        prev_start, prev_end = _line_bounds(text, header_start - 1)
-        if _table_separator(text, prev_start, prev_end) != separator:
-            break
-        header_start = prev_start
-    if header_start == line_start:
-        return ""
+    line_start = lines.starts[index]
+    column = text.count(separator, line_start, start)
+    header_start = lines.starts[header]
     header_end = _line_bounds(text, header_start)[1]
     cells = text[header_start:header_end].split(separator)
     return cells[column] if column < len(cells) else ""
+
+
+class _TableLines(NamedTuple):
+    """Each line's start, its table separator (or ``None``), and the first line of the run
+    of lines split the same way that it belongs to (its table's header)."""
+
+    starts: list[int]
+    separators: list[str | None]
+    first_rows: list[int]
+
+
+@lru_cache(maxsize=8)
+def _table_lines(text: str) -> _TableLines:
+    """``_TableLines`` of ``text``, worked out once: every match in a text asks for its
+    header, and a table of thousands of rows would otherwise be walked back each time."""
+    starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    separators = [_table_separator(text, *_line_bounds(text, start)) for start in starts]
+    first_rows: list[int] = []
+    for index, separator in enumerate(separators):
+        same = index > 0 and separators[index - 1] == separator
+        first_rows.append(first_rows[index - 1] if same else index)
+    return _TableLines(starts, separators, first_rows)
 
 
 _HEADER_DISTANCE = 10_000  # a column header counts, but any word in the text itself is nearer

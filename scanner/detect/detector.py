@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -88,13 +89,33 @@ def _normal_contact(value: str) -> str:
     return "0" + digits[2:].lstrip("0") if digits.startswith("44") else digits
 
 
-def _outranks(other: Span, span: Span) -> bool:
-    """Whether ``other`` makes ``span`` redundant: it covers it and is longer or surer."""
-    if not (other.start <= span.start and span.end <= other.end):
-        return False
-    longer = (other.end - other.start) > (span.end - span.start)
-    same = (other.start, other.end) == (span.start, span.end)
-    return longer or (same and other.score > span.score)
+class _Outranking:
+    """Whether a span is made redundant by one of ``spans``: one covers it and is longer, or
+    covers the same characters with a higher score. Answered from the starts, ends and scores
+    of all of them at once, so a table of thousands of findings is not compared pair by pair.
+    """
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.best_score: dict[tuple[int, int], float] = {}
+        longest: dict[int, int] = {}  # the furthest end of the spans starting at each offset
+        for span in spans:
+            bounds = (span.start, span.end)
+            self.best_score[bounds] = max(span.score, self.best_score.get(bounds, span.score))
+            longest[span.start] = max(span.end, longest.get(span.start, span.end))
+        self.starts = sorted(longest)
+        self.longest = longest
+        # The furthest end of the spans that start at or before each of ``starts``.
+        self.furthest: list[int] = []
+        for start in self.starts:
+            self.furthest.append(max(longest[start], self.furthest[-1] if self.furthest else 0))
+
+    def outranked(self, span: Span) -> bool:
+        earlier = bisect_left(self.starts, span.start) - 1  # spans starting before this one
+        if earlier >= 0 and self.furthest[earlier] >= span.end:
+            return True
+        if self.longest.get(span.start, span.end) > span.end:
+            return True
+        return self.best_score.get((span.start, span.end), span.score) > span.score
 
 
 class Detector:
@@ -240,12 +261,8 @@ class Detector:
         that covers the same characters as a surer one (a checksummed NHS number that a phone
         pattern also matched), and same-type spans inside a longer one (chunk overlaps)."""
         terms = self._term_types
-        identifiers = [s for s in spans if s.type not in terms]
-        return [
-            s
-            for s in spans
-            if s.type in terms or not any(o is not s and _outranks(o, s) for o in identifiers)
-        ]
+        outranking = _Outranking([s for s in spans if s.type not in terms])
+        return [s for s in spans if s.type in terms or not outranking.outranked(s)]
 
     def scan(self, extraction: Extraction) -> list[Finding]:
         """Findings in every segment of an extracted item, with offsets in each segment's

@@ -6,6 +6,8 @@ than one type (a message is also text, and text can be a message) they are read 
 that applies, and the result holds what each reading found and every reason each gave: never
 the more lenient reading alone. A caller that knows what the item is (what arrives by SMTP is a
 message, whatever its first line) says so with ``kind``, and it is read as that alone.
+Text that is a delimited table (a CSV or TSV export) is read as a table, cell by cell, and so
+is every sheet of an Excel workbook: a column's header is then context for its cells.
 Containers (emails, PDFs with embedded files, .docx with embedded objects) hand what they
 contain back to the dispatcher. Images are read with OCR when Tesseract is installed, and are
 a type confide cannot read when it is not (``ocr_missing_warning`` says so at start-up).
@@ -25,6 +27,7 @@ import os
 from collections.abc import Mapping
 
 from scanner.extract._context import ExtractionContext, Extractor
+from scanner.extract._csv import read_csv, table_dialect
 from scanner.extract._docx import read_docx
 from scanner.extract._email import read_email
 from scanner.extract._html import read_html
@@ -32,6 +35,7 @@ from scanner.extract._image import ocr_available, ocr_missing_warning, read_imag
 from scanner.extract._office import read_damaged_docx, read_encrypted_office
 from scanner.extract._pdf import read_pdf
 from scanner.extract._text import read_text
+from scanner.extract._xlsx import read_xlsx
 from scanner.filetype import FileType, readings
 from scanner.limits import ScanLimits
 from scanner.segments import Extraction
@@ -54,6 +58,8 @@ _EXTRACTORS: Mapping[FileType, Extractor] = {
     FileType.HTML: read_html,
     FileType.EMAIL: read_email,
     FileType.DOCX: read_docx,
+    FileType.XLSX: read_xlsx,
+    FileType.CSV: read_csv,
     FileType.PDF: read_pdf,
     FileType.ENCRYPTED_OFFICE: read_encrypted_office,
     FileType.DAMAGED_DOCX: read_damaged_docx,
@@ -68,6 +74,8 @@ _DOCUMENT_NAMES = {
     ".docx": "Word document",
     ".docm": "Word document",
     ".pdf": "PDF document",
+    ".xlsx": "Excel workbook",
+    ".xlsm": "Excel workbook",
 }
 # What a damaged .docx sniffs as: a zip, or an Office package without Word's parts.
 _DAMAGED_DOCX_TYPES = frozenset({FileType.ZIP.label, FileType.OOXML.label})
@@ -100,7 +108,7 @@ def extract(
     """
     if len(data) > limits.max_item_bytes:
         return too_large(len(data), limits)
-    file_types = (kind,) if kind is not None else readings(data)
+    file_types = (kind,) if kind is not None else _readings(data)
     if _reader(file_types[0], limits) is None:
         raise UnsupportedType(file_types[0].label)
     context = ExtractionContext.for_item(limits, location, _extract_nested)
@@ -168,12 +176,21 @@ def too_large(size: int, limits: ScanLimits) -> Extraction:
 
 def _extract_nested(data: bytes, context: ExtractionContext) -> None:
     """Read something found inside an item (an attachment, an embedded file)."""
-    file_types = readings(data)
+    file_types = _readings(data)
     if _reader(file_types[0], context.limits) is None:
         where = context.here("an embedded item")
         context.unscannable(f"{where} is of a type confide cannot read ({file_types[0].label})")
         return
     _read_as(file_types, data, context)
+
+
+def _readings(data: bytes) -> tuple[FileType, ...]:
+    """``filetype.readings``, with text that is a delimited table read as a table alone
+    (every character of it is in its cells)."""
+    file_types = readings(data)
+    if file_types == (FileType.TEXT,) and table_dialect(data) is not None:
+        return (FileType.CSV,)
+    return file_types
 
 
 def _read_as(file_types: tuple[FileType, ...], data: bytes, context: ExtractionContext) -> None:

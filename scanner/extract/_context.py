@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from scanner.extract._encoded_text import encoded_texts
@@ -88,7 +88,17 @@ class ExtractionContext:
         for decoded in encoded_texts(text):
             self._add_segment(decoded, *parts, "base64 text")
 
-    def _add_segment(self, text: str, *parts: str) -> None:
+    def add_table(self, text: str, places: tuple[tuple[int, str], ...], *parts: str) -> None:
+        """Add a table's text found at ``parts``, with the place of each cell (see
+        ``Segment.places``), within the text budget, and the readable text of any base64
+        in it as segments of their own."""
+        self._add_segment(text, *parts, places=places)
+        for decoded in encoded_texts(text):
+            self._add_segment(decoded, *parts, "base64 text")
+
+    def _add_segment(
+        self, text: str, *parts: str, places: tuple[tuple[int, str], ...] = ()
+    ) -> None:
         collected = self._collected
         if not text.strip() or collected.text_full:
             return
@@ -102,7 +112,8 @@ class ExtractionContext:
             )
         collected.chars += len(text)
         if text.strip():
-            collected.segments.append(normalise(text, self.where(*parts)))
+            segment = normalise(text, self.where(*parts))
+            collected.segments.append(replace(segment, places=places) if places else segment)
 
     @property
     def text_full(self) -> bool:

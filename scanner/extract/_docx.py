@@ -31,7 +31,7 @@ from lxml import etree
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.ooxml import PARAGRAPH, W_NAMESPACES, XML_PARSER, refusal, w
+from scanner.ooxml import PARAGRAPH, W_NAMESPACES, XML_PARSER, duplicate_name, refusal, w
 
 _R_NAMESPACES = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -86,6 +86,15 @@ _TAB = w("tab", "ptab")
 _BREAK = w("br", "cr")
 _HYPHEN = w("noBreakHyphen")
 _TEXT_BOX = w("txbxContent")
+_CELL = w("tc")
+# What an empty element stands for in the text: a tab, a line break, a hyphen.
+_MARKS = {
+    **dict.fromkeys(_TAB, "\t"),
+    **dict.fromkeys(_BREAK, "\n"),
+    **dict.fromkeys(_HYPHEN, "-"),
+}
+_ROW = w("tr")
+_WHITE_SPACE = re.compile(r"\s+")
 _DELETION = w("del")
 _DELETED_TEXT = w("delText")
 _FIELD_CODE = w("instrText")
@@ -131,27 +140,12 @@ def read_docx(data: bytes, context: ExtractionContext) -> None:
         if reason is not None:
             context.unscannable(f"{context.here('the document')} was not opened: {reason}")
             return
-        twice = _duplicate_name(archive)
+        twice = duplicate_name(archive)
         if twice is not None:
             who = context.here("the document")
             context.unscannable(f"damaged Word document: {who} holds two parts named '{twice}'")
             return
         _Package(archive, context).read()
-
-
-def _duplicate_name(archive: zipfile.ZipFile) -> str | None:
-    """An entry name the zip holds twice, letter case aside, or ``None``.
-
-    Python's zipfile reads only the last of two same-named entries and Word may pick either,
-    so the one not read could carry anything out unseen.
-    """
-    seen: set[str] = set()
-    for info in archive.infolist():
-        folded = info.filename.casefold()
-        if folded in seen:
-            return info.filename
-        seen.add(folded)
-    return None
 
 
 class _Package:
@@ -237,10 +231,10 @@ class _Package:
             return
         data = self.read_bytes(name)
         try:
-            text = _xml_values(etree.fromstring(data, parser=XML_PARSER))
+            text = xml_values(etree.fromstring(data, parser=XML_PARSER))
         except etree.XMLSyntaxError:
             text = decode_text(data)
-            if _looks_binary(text):
+            if looks_binary(text):
                 return
         self.context.add_text(text, f"part {name}")
 
@@ -360,10 +354,14 @@ class _Package:
 def story_text(root: etree._Element) -> str:
     """The text of the paragraphs under ``root``, one per line, as Word shows it.
 
-    Text boxes inside are left out (they are read on their own), and so are deleted text and
-    field codes, which are separate elements (``w:delText``, ``w:instrText``).
+    A table is written as detection reads a pasted spreadsheet: a row a line, a tab between
+    its cells, and each cell's paragraphs (and any table nested in it) on its one line, so a
+    column's header is context for the cells under it. Text boxes inside are left out (they
+    are read on their own), and so are deleted text and field codes, which are separate
+    elements (``w:delText``, ``w:instrText``).
     """
     pieces: list[str] = []
+    cells: list[int] = []  # where each open cell's pieces start
     boxes = 0
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag
@@ -374,14 +372,20 @@ def story_text(root: etree._Element) -> str:
         elif event == "start":
             if tag in _T:
                 pieces.append(element.text or "")
-            elif tag in _TAB:
-                pieces.append("\t")
-            elif tag in _BREAK:
-                pieces.append("\n")
-            elif tag in _HYPHEN:
-                pieces.append("-")
+            elif tag in _MARKS:
+                pieces.append(_MARKS[tag])
+            elif tag in _CELL:
+                cells.append(len(pieces))
         elif tag in PARAGRAPH:
             pieces.append("\n")
+        elif tag in _CELL and cells:
+            start = cells.pop()
+            pieces[start:] = [_WHITE_SPACE.sub(" ", "".join(pieces[start:])).strip(), "\t"]
+        elif tag in _ROW:
+            if pieces and pieces[-1] == "\t":
+                pieces[-1] = "\n"
+            else:
+                pieces.append("\n")
     return "".join(pieces)
 
 
@@ -413,7 +417,7 @@ def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
     return found
 
 
-def _xml_values(root: etree._Element) -> str:
+def xml_values(root: etree._Element) -> str:
     """Every distinct text node, comment and attribute value under ``root``, one per line."""
     values: list[str] = []
     for element in root.iter():
@@ -430,7 +434,7 @@ def _xml_values(root: etree._Element) -> str:
     return "\n".join(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
-def _looks_binary(text: str) -> bool:
+def looks_binary(text: str) -> bool:
     """Whether decoded bytes are mostly not text (control characters other than spacing)."""
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
     return controls > len(text) // 100

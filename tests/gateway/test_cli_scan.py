@@ -103,6 +103,26 @@ def test_table_output_and_logs_never_show_the_personal_data(files, tmp_path):
         assert value not in result.stderr
 
 
+def test_a_spreadsheet_finding_is_shown_at_its_cell(tmp_path):
+    """A finding in a workbook or a CSV file is shown at its cell (sheet and cell, or line and
+    column), in the table and in --json, its value masked."""
+    from tests.scanner.made_sheets import csv_bytes, workbook_bytes
+
+    rows = [["Surname", "NHS No", "Team"], ["Okonkwo", 9434765919, "North"]]
+    (tmp_path / "clients.xlsx").write_bytes(workbook_bytes({"Client list": rows}))
+    (tmp_path / "clients.csv").write_bytes(csv_bytes(rows * 3, ";"))
+    result = run(tmp_path / "clients.xlsx", tmp_path / "clients.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "  NHS number ••••••5919 in 'Client list'!B2" in lines
+    assert "  NHS number ••••••5919 in line 2, column 2" in lines
+    assert "9434765919" not in result.stdout
+    result = run("--json", tmp_path / "clients.xlsx", cwd=tmp_path)
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    places = {f["place"] for f in record["findings"] if f["type"] == "UK_NHS"}
+    assert places == {"'Client list'!B2"}
+
+
 def test_a_configuration_mistake_is_one_clear_line(files, tmp_path):
     """A wrong value in confide.toml stops confide with the file, the key and no traceback."""
     (tmp_path / "confide.toml").write_text("[limits]\nmax_pdf_pages = 'many'\n")

@@ -499,3 +499,22 @@ def test_docx_main_part_in_another_case_is_read() -> None:
             archive.writestr(name, source.read(info))
     texts = _texts(extract(output.getvalue(), LIMITS))
     assert "Jane Smith, 1 High Street" in "".join(texts.values()), sorted(texts)
+
+
+def test_a_table_is_read_a_row_a_line_with_a_tab_between_cells():
+    """A Word table reads like a pasted spreadsheet: each row on a line, its cells split by
+    tabs, a cell's paragraphs on its one line, so a column's header is above its cells."""
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    for row, values in zip(
+        table.rows,
+        [("Surname", "NHS No", "Notes"), ("Okonkwo", "9434765919", ""), ("Nowak", "", "")],
+        strict=True,
+    ):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    table.cell(2, 2).add_paragraph("second paragraph")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    body = _texts(extract(buffer.getvalue(), LIMITS))["body"]
+    assert "Surname\tNHS No\tNotes\nOkonkwo\t9434765919\t\nNowak\t\tsecond paragraph\n" in body

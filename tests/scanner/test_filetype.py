@@ -25,7 +25,10 @@ def _zip(*names: str) -> bytes:
         pytest.param(b"junk before\n" * 20 + b"%PDF-1.4\n", FileType.PDF, id="pdf header late"),
         pytest.param(b"x" * 1100 + b"%PDF-1.4\n", FileType.TEXT, id="pdf header too late"),
         pytest.param(_zip("[Content_Types].xml", "word/document.xml"), FileType.DOCX, id="docx"),
-        pytest.param(_zip("[Content_Types].xml", "xl/workbook.xml"), FileType.OOXML, id="xlsx"),
+        pytest.param(_zip("[Content_Types].xml", "xl/workbook.xml"), FileType.XLSX, id="xlsx"),
+        pytest.param(
+            _zip("[Content_Types].xml", "ppt/presentation.xml"), FileType.OOXML, id="pptx"
+        ),
         pytest.param(_zip("notes.txt"), FileType.ZIP, id="zip"),
         pytest.param(b"PK\x03\x04 damaged", FileType.ZIP, id="damaged zip"),
         pytest.param(_zip("%PDF-1.4 stored.pdf"), FileType.ZIP, id="zip naming a pdf"),

@@ -21,6 +21,7 @@ from scanner.outcome import (
 from scanner.policy.policy_file import Policy, load_policy
 from scanner.removals import Removal
 from scanner.transform import DEFAULT_BANNER
+from tests.scanner.made_sheets import csv_bytes, workbook_bytes
 from tests.scanner.redaction_pipeline import judged, leaks, scan
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
@@ -28,6 +29,7 @@ COLLEAGUE = "colleague@carers.example"
 STRANGERS = ("someone@elsewhere.example", "another@elsewhere.example")
 REFERRAL = "Referral for Chidi Eze, NHS number 642 621 2997, mobile 07700 900461."
 VALUES = ["642 621 2997", "Chidi Eze", "07700 900461"]
+CLIENT_ROWS = [["Surname", "NHS No", "Mobile"], ["Eze", "6426212997", "07700 900461"]]
 TRANSFORMS = MessageTransforms(DEFAULT_BANNER, ScanLimits())
 
 
@@ -93,6 +95,30 @@ def test_a_copy_that_cannot_be_made_is_a_hold(detector: Detector, policy: Policy
     assert held.rules[-1] == CANNOT_TRANSFORM
     assert "PDF" in held.reasons[-1]
     assert list(planned.held) == [STRANGERS[0]]
+
+
+@pytest.mark.parametrize(
+    ("data", "subtype", "filename"),
+    [
+        (workbook_bytes({"Clients": CLIENT_ROWS}), "octet-stream", "clients.xlsx"),
+        (csv_bytes(CLIENT_ROWS * 3), "csv", "clients.csv"),
+    ],
+)
+def test_a_spreadsheet_or_csv_to_redact_is_held(
+    detector: Detector, policy: Policy, data: bytes, subtype: str, filename: str
+):
+    """A client list attached as a workbook or a CSV file, whose stranger's copy would need
+    redacting, holds the stranger (rule ``cannot-transform``): workbooks and CSV files are
+    not rewritten; the colleague's copy is still made."""
+    maintype = "text" if subtype == "csv" else "application"
+    attached = (data, maintype, subtype, filename)
+    item = raw(message("Please see the attached list.", attachments=(attached,)))
+    planned = _plan(detector, policy, item, [STRANGERS[0], COLLEAGUE])
+    [released] = planned.copies
+    assert released.recipients == (COLLEAGUE,)
+    held = planned.held[STRANGERS[0]]
+    assert held.rules[-1] == CANNOT_TRANSFORM
+    assert filename in held.reasons[-1]
 
 
 def test_the_safety_net_holds_a_redacted_copy_that_still_discloses(

@@ -95,6 +95,7 @@ class Command(ConfideCommand):
                         "end": f.end,
                         "score": f.score,
                         "segment": segments[f.segment].location,
+                        "place": segments[f.segment].location_at(f.start),
                     }
                     for f in result.findings
                 ],
@@ -113,9 +114,12 @@ class Command(ConfideCommand):
             segment = segments[f.segment]
             start, end = segment.from_source(f.start, f.end)
             line = segment.text.count("\n", 0, start) + 1
-            where = segment.location or "text"
+            if segment.places:  # a table's cell says where it is: "Clients!C7"
+                where = segment.location_at(f.start)
+            else:
+                where = f"{segment.location or 'text'} line {line}"
             masked = masked_value(segment.text[start:end])
-            self.stdout.write(f"  {self._labels(f)} {masked} in {where} line {line}")
+            self.stdout.write(f"  {self._labels(f)} {masked} in {where}")
 
 
 # A number keeps this many of its last digits, so a person can tell which record it is.

@@ -78,3 +78,33 @@ def test_numbers_published_for_the_public_are_not_personal(found, text):
 def test_other_numbers_with_a_plus_or_00_are_not_phone_numbers(found, text):
     """Too few digits, or 00 before an unbroken run of digits, is not a number abroad."""
     assert "PHONE_NUMBER" not in types_of(found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Name\tMobile\tTeam\nAnn Lee\t7700900461\tNorth\n", "7700900461"),
+        ("Surname,Home phone,Team\nLee,1134960000,North\nChan,1134960001,South\n", "1134960000"),
+        ("Mob: 7700900462", "7700900462"),
+    ],
+)
+def test_a_number_that_lost_its_leading_zero_is_found_beside_phone_context(found, text, value):
+    """A phone number a spreadsheet kept as a number (its 0 lost) is found under a phone
+    column's header or after a phone label."""
+    assert ("PHONE_NUMBER", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Product code\tDescription\tPrice\n7700900461\tPens\t4.99\n",
+        "The total came to 7700900461 in the end.",
+        "Phone\tNHS No\tTeam\n07700 900461\t4010232137\tNorth\n",
+        "Mobile\tTeam\tCount\n7000000000\tNorth\t3\n",
+    ],
+)
+def test_a_bare_number_without_phone_context_is_not_a_phone_number(found, text):
+    """Without phone context, under another column's header, or not a UK number once its 0
+    is back, a bare number is not a phone number."""
+    phones = {v for t, v in found(text) if t == "PHONE_NUMBER"}
+    assert phones <= {"07700 900461"}

@@ -15,6 +15,7 @@ from scanner.extract import extract
 from scanner.limits import ScanLimits
 from scanner.transform import Removal, TransformError, redacted
 from scanner.transform import _redacted_message as redaction_module
+from tests.scanner.made_sheets import csv_bytes, workbook_bytes
 from tests.scanner.transform.made_files import (
     attachment,
     body,
@@ -197,6 +198,33 @@ def test_pdf_with_a_value_cannot_be_redacted() -> None:
         redacted(raw(message(attachments=attachments)), [NAME])
     assert str(error.value).startswith("the PDF attachment 'report.pdf' would need redaction")
     assert "amina" not in str(error.value).lower()
+
+
+_CLIENT_ROWS = [["Name", "NHS No", "Team"], ["Amina Okafor", "485 777 3456", "North"]]
+_XLSX = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_HIDDEN = workbook_bytes({"Prices": [["Tea", 1]], "Old": _CLIENT_ROWS}, states={"Old": "hidden"})
+
+
+@pytest.mark.parametrize(
+    ("data", "maintype", "subtype", "filename"),
+    [
+        (workbook_bytes({"Clients": _CLIENT_ROWS}), "application", _XLSX, "clients.xlsx"),
+        (_HIDDEN, "application", "octet-stream", "prices.xlsx"),
+        (csv_bytes(_CLIENT_ROWS * 3), "text", "csv", "clients.csv"),
+        (csv_bytes(_CLIENT_ROWS * 3, ";"), "application", "vnd.ms-excel", "clients.csv"),
+    ],
+)
+def test_a_spreadsheet_or_csv_with_a_value_cannot_be_redacted(
+    data: bytes, maintype: str, subtype: str, filename: str
+) -> None:
+    """Workbooks and CSV files are not rewritten: one holding a value (on a hidden sheet too)
+    raises TransformError naming the file and the cell, never the value, so it is held."""
+    attachments = ((data, maintype, subtype, filename),)
+    with pytest.raises(TransformError) as error:
+        redacted(raw(message("See attached", attachments=attachments)), [NAME, NHS])
+    assert str(error.value).startswith(f"the file attachment '{filename}' would need redaction")
+    assert "amina" not in str(error.value).lower()
+    assert "3456" not in str(error.value)
 
 
 def test_pdf_without_values_is_kept_as_is() -> None:
