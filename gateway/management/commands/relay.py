@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from gateway.config import ConfigError, Settings, StartupError, host_and_port, load_settings
-from gateway.database import database_description, ensure_schema
+from gateway.database import database_description, ensure_schema, running
 from gateway.management.command import ConfideCommand
 from gateway.sealing import SealingError
 from scanner.policy.policy_file import RulesError
@@ -110,7 +110,8 @@ async def serve(settings: Settings, *, create: bool = False, announce: bool = Fa
     ready = asyncio.Event()
     announcing = loop.create_task(_announce(settings, ready)) if announce else None
     try:
-        await service.run(ready=ready, stop=stop)
+        with running():  # so that `confide restore` can tell
+            await service.run(ready=ready, stop=stop)
     finally:
         if announcing is not None:
             announcing.cancel()
