@@ -238,8 +238,9 @@ def _holds_data() -> bool:
 def _pg_dump(snapshot: Path) -> str:
     """Run pg_dump into ``snapshot``; returns its major version."""
     dump_version = _tool_major("pg_dump")
-    connection.ensure_connection()
-    server = connection.pg_version // 10000
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version_num')::int / 10000")
+        server = int(cursor.fetchone()[0])
     if dump_version < server:
         raise BackupError(
             f"pg_dump is version {dump_version} and the server {server}: install the "
@@ -307,7 +308,12 @@ def _run_pg(command: list[str]) -> None:
         env["PGPASSWORD"] = str(settings["PASSWORD"])
     try:
         done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=PG_TIMEOUT_SECONDS
+            command,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=PG_TIMEOUT_SECONDS,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise BackupError(f"{command[0]} took longer than {PG_TIMEOUT_SECONDS} s") from None

@@ -122,12 +122,14 @@ def _reseal(key_file: Path, batch: int) -> Census:
                     resealed.append((pk, token, every.rotate(token)))
                 except InvalidToken:
                     counts["unopenable"] += 1
+            done = 0
             with transaction.atomic():
                 for pk, was, now in resealed:
                     # Only if unchanged since read: a purge may have emptied it meanwhile.
-                    model._default_manager.filter(pk=pk, sealed=was).update(sealed=now)
-            counts["older"] += len(resealed)
-            log.info("re-sealed %d %s value(s)", len(resealed), model._meta.model_name)
+                    done += model._default_manager.filter(pk=pk, sealed=was).update(sealed=now)
+            if done:
+                log.info("re-sealed %d %s value(s)", done, model._meta.model_name)
+            counts["older"] += done
     return Census(newest=counts["newest"], older=counts["older"], unopenable=counts["unopenable"])
 
 
@@ -143,7 +145,9 @@ def _batches(model: type[models.Model], size: int) -> Iterator[list[object]]:
     rows = model._default_manager.exclude(sealed=b"").order_by("pk")
     last = None
     while True:
-        found = list((rows if last is None else rows.filter(pk__gt=last)).values_list("pk", flat=True)[:size])
+        found = list(
+            (rows if last is None else rows.filter(pk__gt=last)).values_list("pk", flat=True)[:size]
+        )
         if not found:
             return
         yield found

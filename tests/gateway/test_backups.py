@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from gateway.relay.models import Outcome
@@ -117,7 +117,8 @@ def test_the_backup_holds_no_key(backup_dir: Path, key_file: Path) -> None:
         content = path.read_bytes()
         assert key not in content
         assert raw not in content
-        assert raw[:16] not in content and raw[16:] not in content
+        assert raw[:16] not in content
+        assert raw[16:] not in content
 
 
 def test_restore_refuses_a_database_with_data_unless_forced(
@@ -199,3 +200,28 @@ def _in_use(url: str) -> Iterator[None]:
 
 def _snapshot_name() -> str:
     return "confide.pgdump" if connection.vendor == "postgresql" else "confide.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("pg_dump", "refusal"),
+    [
+        ("echo 'pg_dump (PostgreSQL) 9.6.24'", "pg_dump is version 9 and the server"),
+        (None, "pg_dump is not installed"),
+    ],
+)
+def test_backup_refuses_a_pg_dump_older_than_the_server_or_missing(
+    tmp_path: Path, pg_dump: str | None, refusal: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL, a pg_dump older than the server, or none, is refused with what to
+    install, and no snapshot is written."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_dump is used on PostgreSQL only")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    if pg_dump is not None:
+        (tools / "pg_dump").write_text(f"#!/bin/sh\n{pg_dump}\n")
+        (tools / "pg_dump").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tools))
+    with pytest.raises(CommandError, match=refusal):
+        call_command("backup", str(tmp_path / "backup"))
+    assert not (tmp_path / "backup" / "manifest.json").exists()
