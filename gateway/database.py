@@ -59,6 +59,55 @@ def ensure_schema(*, create: bool = False) -> None:
             call_command("migrate", interactive=False, verbosity=0)
 
 
+def ensure_database() -> None:
+    """Create the database if there is none (as ``confide init`` does), leaving its schema as
+    it is: ``confide restore`` fills it."""
+    sqlite_file = _sqlite_file()
+    if sqlite_file is not None:
+        _sqlite_ready(sqlite_file, create=True)
+    else:
+        _server_ready(create=True)
+
+
+@contextmanager
+def running() -> Iterator[None]:
+    """Mark a long-running confide (relay, run) as using the SQLite database: a shared lock
+    on a file beside it, held until the block ends (or the process dies), which
+    ``confide restore`` checks with ``in_use``."""
+    sqlite_file = _sqlite_file()
+    if sqlite_file is None:
+        yield
+        return
+    with os.fdopen(os.open(_in_use_file(sqlite_file), os.O_RDWR | os.O_CREAT, 0o600)) as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        yield
+
+
+def in_use() -> bool:
+    """Whether a confide is running on this database: on SQLite, one holding the lock
+    ``running`` takes; on PostgreSQL, any other session on the database (any node's)."""
+    sqlite_file = _sqlite_file()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return bool(cursor.fetchone()[0])
+    if sqlite_file is None:  # in memory: only this process sees it
+        return False
+    with os.fdopen(os.open(_in_use_file(sqlite_file), os.O_RDWR | os.O_CREAT, 0o600)) as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False  # the lock goes with the file
+
+
+def _in_use_file(sqlite_file: Path) -> Path:
+    return sqlite_file.with_name(sqlite_file.name + ".in-use")
+
+
 def on_usable_connection[**P, T](work: Callable[P, T]) -> Callable[P, T]:
     """``work``, run after dropping this thread's database connection if it has failed and no
     longer answers, or is older than ``CONN_MAX_AGE``; the next query then connects afresh.

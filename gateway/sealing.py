@@ -1,16 +1,26 @@
 """Encryption at rest for what confide keeps of messages (Fernet, from ``cryptography``).
 
-The key lives in a file outside the database (``[relay] key_file``), so a copy of the
+The keys live in a file outside the database (``[relay] key_file``), so a copy of the
 database or its backups alone discloses nothing. The file is created on first use, readable
-by its owner only.
+by its owner only, and holds one key per line: the first seals, and every one opens
+(Fernet's ``MultiFernet``). ``confide keys rotate`` puts a new key first and re-seals what
+is stored (``gateway.key_rotation``); ``confide keys retire`` then drops the older keys.
+
+A sealer made from the key file looks at the file (one ``stat``) each time it seals or
+opens, and reads it again when it has been replaced: the relay, its scanning workers and
+the web app go on running through a rotation, open what it re-sealed, and seal with the new
+key from the moment the file changes. The file is only ever replaced whole (``write_keys``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 
 class SealingError(Exception):
@@ -18,36 +28,104 @@ class SealingError(Exception):
 
 
 class Sealer:
-    """Seals and opens bytes with one Fernet key."""
+    """Seals with the first of its keys and opens with any of them."""
 
-    def __init__(self, key: bytes) -> None:
-        try:
-            self._fernet = Fernet(key)
-        except ValueError:
-            raise SealingError("the key is not a Fernet key (32 url-safe base64 bytes)") from None
+    def __init__(self, *keys: bytes) -> None:
+        self._fernet = _multi_fernet(keys)
 
     @classmethod
     def from_key_file(cls, path: Path) -> Sealer:
-        """The sealer for the key in ``path``, creating the file (mode 0600) if it is missing."""
+        """The sealer for the keys in ``path``, creating the file (mode 0600) if it is
+        missing, and following the file when it is replaced."""
         if not path.exists():
             _create_key_file(path)
-        try:
-            key = path.read_bytes().strip()
-        except OSError as exc:
-            raise SealingError(f"{path}: cannot read the key file: {exc.strerror}") from None
-        try:
-            return cls(key)
-        except SealingError as exc:
-            raise SealingError(f"{path}: {exc}") from None
+        return _KeyFileSealer(path)
 
     def seal(self, data: bytes) -> bytes:
-        return self._fernet.encrypt(data)
+        return self._keys().encrypt(data)
 
     def unseal(self, token: bytes) -> bytes:
         try:
-            return self._fernet.decrypt(token)
+            return self._keys().decrypt(token)
         except InvalidToken:
             raise SealingError("a stored message does not open with this key file") from None
+
+    def _keys(self) -> MultiFernet:
+        return self._fernet
+
+
+class _KeyFileSealer(Sealer):
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._seen = _identity(path)
+        super().__init__(*read_keys(path))
+
+    def _keys(self) -> MultiFernet:
+        now = _identity(self._path)
+        if now != self._seen:  # replaced: a rotation or a retirement
+            self._fernet = _multi_fernet(read_keys(self._path))
+            self._seen = now
+        return self._fernet
+
+
+def read_keys(path: Path) -> list[bytes]:
+    """The keys in the file, newest (the one that seals) first."""
+    try:
+        lines = path.read_bytes().split(b"\n")
+    except OSError as exc:
+        raise SealingError(f"{path}: cannot read the key file: {exc.strerror}") from None
+    keys = [line.strip() for line in lines if line.strip()]
+    try:
+        _multi_fernet(keys)
+    except SealingError as exc:
+        raise SealingError(f"{path}: {exc}") from None
+    return keys
+
+
+def write_keys(path: Path, keys: list[bytes]) -> None:
+    """Replace the key file with ``keys`` (newest first) at once: written beside it (mode
+    0600), flushed to disk, then renamed over it, so that no process ever reads half a file
+    and a crash leaves the old file or the new one."""
+    _multi_fernet(keys)
+    temporary = path.with_name(f".{path.name}.new")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        os.fchmod(file.fileno(), 0o600)
+        file.write(b"".join(key + b"\n" for key in keys))
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself survives a crash
+    finally:
+        os.close(folder)
+
+
+@contextmanager
+def changing_keys(path: Path) -> Iterator[list[bytes]]:
+    """The keys in the file, while this process alone may change it (a lock beside it)."""
+    lock_file = path.with_name(f".{path.name}.lock")
+    with os.fdopen(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield read_keys(path)
+
+
+def _multi_fernet(keys: tuple[bytes, ...] | list[bytes]) -> MultiFernet:
+    if not keys:
+        raise SealingError("the key file holds no key")
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError:
+        raise SealingError("the key is not a Fernet key (32 url-safe base64 bytes)") from None
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    try:
+        found = path.stat()
+    except OSError as exc:  # fail closed: nothing is sealed with a key that may be gone
+        raise SealingError(f"{path}: cannot read the key file: {exc.strerror}") from None
+    return found.st_ino, found.st_mtime_ns, found.st_size
 
 
 def _create_key_file(path: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from gateway.config import ConfigError, Settings, StartupError, host_and_port, load_settings
-from gateway.database import database_description, ensure_schema
+from gateway.database import database_description, ensure_schema, running
 from gateway.management.command import ConfideCommand
 from gateway.sealing import SealingError
 from scanner.policy.policy_file import RulesError
@@ -121,7 +121,8 @@ async def serve(
     ready = asyncio.Event()
     listening = loop.create_task(_once_listening(settings, ready, announce, once_listening))
     try:
-        await service.run(ready=ready, stop=stop)
+        with running():  # so that `confide restore` can tell
+            await service.run(ready=ready, stop=stop)
     finally:
         listening.cancel()
 

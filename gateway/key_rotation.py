@@ -1,0 +1,167 @@
+"""Key rotation: a new key in the key file, and everything stored re-sealed with it.
+
+``rotate`` puts a new key first in the file (``gateway.sealing``: the first key seals, all
+of them open), then re-seals each stored value still sealed with an older key, with Fernet's
+``MultiFernet.rotate``, a batch at a time. Running processes follow the file, so they seal
+with the new key from the moment it is written and open both kinds throughout. A rotation
+cut short (a crash, Ctrl-C) loses nothing: the file already holds both keys, and ``reseal``
+finishes the work, skipping what is already sealed with the newest key. Each value is
+replaced only if it is still the one that was read, so a purge or a decision made meanwhile
+is never undone.
+
+``retire`` drops the older keys, and only once every stored value opens with the newest
+alone: a value sealed with a key no file holds any more would stay sealed for good.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.db import models, transaction
+
+from gateway.relay.models import Copy, Message
+from gateway.review.models import ScanRecord
+from gateway.sealing import changing_keys, read_keys, write_keys
+
+log = logging.getLogger("confide.keys")
+
+# Every model with a sealed value, in its field ``sealed`` (an emptied value was purged).
+SEALED_MODELS: tuple[type[models.Model], ...] = (Message, Copy, ScanRecord)
+# Values re-sealed per transaction: small, so that the relay's writes, which wait for each
+# transaction on SQLite, wait for milliseconds, and a batch of large messages fits in memory.
+BATCH = 50
+
+
+class RotationError(Exception):
+    """The keys cannot be changed as asked; the message says why and what to run."""
+
+
+@dataclass(frozen=True)
+class Census:
+    """Stored values by the key they are sealed with."""
+
+    newest: int = 0
+    older: int = 0
+    unopenable: int = 0  # opens with no key in the file
+
+
+def rotate(key_file: Path, *, batch: int = BATCH) -> Census:
+    """Add a new key to the file, first, and re-seal everything stored with it."""
+    with changing_keys(key_file) as keys:
+        write_keys(key_file, [Fernet.generate_key(), *keys])
+        log.info("a new key is in force (%d keys in the file)", len(keys) + 1)
+        return _reseal(key_file, batch)
+
+
+def reseal(key_file: Path, *, batch: int = BATCH) -> Census:
+    """Re-seal with the newest key what is still sealed with an older one (finishes a
+    rotation that was cut short)."""
+    with changing_keys(key_file):
+        return _reseal(key_file, batch)
+
+
+def retire(key_file: Path) -> int:
+    """Drop every key but the newest, once nothing stored is sealed with one; returns how
+    many keys were dropped."""
+    with changing_keys(key_file) as keys:
+        if len(keys) == 1:
+            return 0
+        found = census(keys)
+        if found.older:
+            raise RotationError(
+                f"{found.older} stored value{'s are' if found.older != 1 else ' is'} still "
+                "sealed with an older key: run `confide keys reseal`, then retire"
+            )
+        if found.unopenable:
+            raise RotationError(
+                f"{found.unopenable} stored value{'s' if found.unopenable != 1 else ''} "
+                "open with no key in the file (sealed with a key from elsewhere?): "
+                "nothing was retired"
+            )
+        write_keys(key_file, keys[:1])
+        log.info("retired %d older key(s)", len(keys) - 1)
+        return len(keys) - 1
+
+
+def census(keys: list[bytes]) -> Census:
+    """How many stored values open with the newest key, only with an older one, or with none."""
+    newest, every = Fernet(keys[0]), MultiFernet([Fernet(key) for key in keys])
+    counts = {"newest": 0, "older": 0, "unopenable": 0}
+    for model, pk in _every_sealed():
+        token = _sealed_value(model, pk)
+        if token is None:
+            continue
+        if _opens(newest, token):
+            counts["newest"] += 1
+        else:
+            counts["older" if _opens(every, token) else "unopenable"] += 1
+    return Census(**counts)
+
+
+def _reseal(key_file: Path, batch: int) -> Census:
+    """Re-seal what does not open with the newest key; the census it returns counts what
+    was re-sealed as ``older``."""
+    keys = read_keys(key_file)
+    newest, every = Fernet(keys[0]), MultiFernet([Fernet(key) for key in keys])
+    counts = {"newest": 0, "older": 0, "unopenable": 0}
+    for model in SEALED_MODELS:
+        for pks in _batches(model, batch):
+            resealed: list[tuple[object, bytes, bytes]] = []
+            for pk in pks:
+                token = _sealed_value(model, pk)
+                if token is None:
+                    continue  # purged meanwhile
+                if _opens(newest, token):
+                    counts["newest"] += 1
+                    continue
+                try:
+                    resealed.append((pk, token, every.rotate(token)))
+                except InvalidToken:
+                    counts["unopenable"] += 1
+            done = 0
+            with transaction.atomic():
+                for pk, was, now in resealed:
+                    # Only if unchanged since read: a purge may have emptied it meanwhile.
+                    done += model._default_manager.filter(pk=pk, sealed=was).update(sealed=now)
+            if done:
+                log.info("re-sealed %d %s value(s)", done, model._meta.model_name)
+            counts["older"] += done
+    return Census(newest=counts["newest"], older=counts["older"], unopenable=counts["unopenable"])
+
+
+def _every_sealed() -> Iterator[tuple[type[models.Model], object]]:
+    for model in SEALED_MODELS:
+        for pks in _batches(model, BATCH):
+            for pk in pks:
+                yield model, pk
+
+
+def _batches(model: type[models.Model], size: int) -> Iterator[list[object]]:
+    """The primary keys of the rows with a sealed value, ``size`` at a time, in order."""
+    rows = model._default_manager.exclude(sealed=b"").order_by("pk")
+    last = None
+    while True:
+        found = list(
+            (rows if last is None else rows.filter(pk__gt=last)).values_list("pk", flat=True)[:size]
+        )
+        if not found:
+            return
+        yield found
+        last = found[-1]
+
+
+def _sealed_value(model: type[models.Model], pk: object) -> bytes | None:
+    value = model._default_manager.filter(pk=pk).values_list("sealed", flat=True).first()
+    return bytes(value) if value else None
+
+
+def _opens(fernet: Fernet | MultiFernet, token: bytes) -> bool:
+    try:
+        fernet.decrypt(token)
+    except InvalidToken:
+        return False
+    return True

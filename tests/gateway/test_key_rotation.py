@@ -1,0 +1,143 @@
+"""Key rotation: messages sealed before a rotation, during one cut short mid-batch, and after
+it all open, in a process that ran throughout and in a new one; the old key is retired only
+once nothing is sealed with it."""
+
+from __future__ import annotations
+
+import stat
+import uuid
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
+
+from gateway import key_rotation
+from gateway.relay.models import Message
+from gateway.review.models import ScanRecord
+from gateway.sealing import Sealer, read_keys
+from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, hold
+
+pytestmark = pytest.mark.django_db
+
+
+class Interrupted(Exception):
+    """The rotation's process dying part-way through a batch."""
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "confide.key"
+
+
+@pytest.fixture
+def running(key_file: Path) -> Sealer:
+    """The sealer of a confide process that runs through the rotation (made before it)."""
+    return Sealer.from_key_file(key_file)
+
+
+def held(sealer: Sealer, count: int) -> list[Message]:
+    """``count`` messages held, each with a scan record, sealed by ``sealer``."""
+    return [
+        hold(
+            sealer,
+            SENDER,
+            [HELD_FOR],
+            f"X-Number: {uuid.uuid4()}\n".encode() + EXAMPLE.read_bytes(),
+        )
+        for _ in range(count)
+    ]
+
+
+def opens_all(sealer: Sealer, messages: list[Message]) -> bool:
+    for message in messages:
+        message.refresh_from_db()
+        assert b"Subject: Carer's assessment follow-up" in sealer.unseal(bytes(message.sealed))
+    for record in ScanRecord.objects.filter(message__in=messages):
+        sealer.unseal(bytes(record.sealed))
+    return True
+
+
+def interrupt_after(monkeypatch: pytest.MonkeyPatch, rotations: int) -> None:
+    """Make the rotation die after ``rotations`` values, part-way through a batch."""
+    real = MultiFernet.rotate
+    done = []
+
+    def rotate(self: MultiFernet, token: bytes) -> bytes:
+        if len(done) == rotations:
+            raise Interrupted
+        done.append(token)
+        return real(self, token)
+
+    monkeypatch.setattr(MultiFernet, "rotate", rotate)
+
+
+def test_messages_sealed_before_during_and_after_a_rotation_all_open(
+    key_file: Path, running: Sealer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Messages sealed before, during (a rotation interrupted mid-batch) and after it all
+    open, in the running process and a new one, before and after the old key is retired;
+    the running process seals with the new key as soon as the file has it."""
+    (old_key,) = read_keys(key_file)
+    before = held(running, 5)  # ten sealed values: five messages and their scan records
+    interrupt_after(monkeypatch, 4)
+    with pytest.raises(Interrupted):
+        key_rotation.rotate(key_file, batch=3)
+    monkeypatch.undo()
+    new_key, kept_key = read_keys(key_file)
+    assert kept_key == old_key
+    during = held(running, 2)
+    Fernet(new_key).decrypt(bytes(during[0].sealed))  # sealed with the new key already
+    for sealer in (running, Sealer.from_key_file(key_file)):
+        assert opens_all(sealer, before + during)
+
+    with pytest.raises(key_rotation.RotationError, match="still sealed with an older key"):
+        key_rotation.retire(key_file)
+    finished = key_rotation.reseal(key_file, batch=3)
+    assert finished.older == 10 - 3  # the first batch was done before the interruption
+    after = held(running, 1)
+    assert key_rotation.retire(key_file) == 1
+
+    assert read_keys(key_file) == [new_key]
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    for sealer in (running, Sealer.from_key_file(key_file), Sealer(new_key)):
+        assert opens_all(sealer, before + during + after)
+    with pytest.raises(InvalidToken):
+        Fernet(old_key).decrypt(bytes(before[0].sealed))
+
+
+def test_retire_refuses_while_anything_is_sealed_with_the_old_key(
+    key_file: Path, running: Sealer
+) -> None:
+    """A value sealed with the old key after the rotation (a process that had not yet seen
+    the new file) keeps the old key in the file until it is re-sealed."""
+    key_rotation.rotate(key_file)
+    new_key, old_key = read_keys(key_file)
+    (late,) = held(Sealer(old_key), 1)
+    with pytest.raises(key_rotation.RotationError, match="2 stored values are still sealed"):
+        key_rotation.retire(key_file)
+    assert read_keys(key_file) == [new_key, old_key]
+    key_rotation.reseal(key_file)
+    assert key_rotation.retire(key_file) == 1
+    assert opens_all(running, [late])
+
+
+def test_a_rotation_leaves_alone_what_it_cannot_open(key_file: Path, running: Sealer) -> None:
+    """A value sealed with a key the file never held is counted, left as it is, and stops
+    the old key being retired."""
+    (foreign,) = held(Sealer(Fernet.generate_key()), 1)
+    sealed = bytes(foreign.sealed)
+    done = key_rotation.rotate(key_file)
+    assert done.unopenable == 2
+    foreign.refresh_from_db()
+    assert bytes(foreign.sealed) == sealed
+    with pytest.raises(key_rotation.RotationError, match="open with no key in the file"):
+        key_rotation.retire(key_file)
+
+
+def test_every_model_with_a_sealed_value_is_rotated() -> None:
+    """Every model with a field named ``sealed`` is one the rotation re-seals."""
+    sealed = {
+        model for model in apps.get_models() if "sealed" in {f.name for f in model._meta.fields}
+    }
+    assert sealed == set(key_rotation.SEALED_MODELS)

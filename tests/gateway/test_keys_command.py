@@ -1,0 +1,45 @@
+"""The ``confide keys`` command: what it says when it rotates and retires, and a plain
+refusal, never a traceback, when there is no key file."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gateway.sealing import read_keys
+
+pytestmark = pytest.mark.django_db
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def test_rotate_then_retire_leaves_one_new_key(confide: Run, tmp_path: Path) -> None:
+    """rotate puts a second key first and says to back it up; retire leaves that key alone,
+    in a file its owner alone reads."""
+    key_file = tmp_path / "keys" / "confide.key"
+    env = {"CONFIDE_RELAY__KEY_FILE": str(key_file)}
+    key_file.parent.mkdir()
+    key_file.write_bytes(b"zNn5hGvJ0xRkq3mT8w2bP1yLcD4eF6gH7iJ9kLmNoPQ=\n")
+    rotated = confide("keys", "rotate", env=env)
+    assert rotated.returncode == 0, rotated.stderr
+    assert "a new key is in force" in rotated.stdout
+    assert "back up the key file now" in rotated.stdout
+    new_key, old_key = read_keys(key_file)
+    assert old_key == b"zNn5hGvJ0xRkq3mT8w2bP1yLcD4eF6gH7iJ9kLmNoPQ="
+    retired = confide("keys", "retire", env=env)
+    assert retired.returncode == 0, retired.stderr
+    assert "retired 1 older key" in retired.stdout
+    assert read_keys(key_file) == [new_key]
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_keys_without_a_key_file_is_refused_plainly(confide: Run, tmp_path: Path) -> None:
+    """With no key file where key_file points, keys says so in one line, not a traceback."""
+    refused = confide("keys", "reseal", env={"CONFIDE_RELAY__KEY_FILE": str(tmp_path / "none")})
+    assert refused.returncode == 1
+    assert "there is no key file at" in refused.stderr
+    assert "Traceback" not in refused.stderr
