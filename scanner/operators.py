@@ -36,9 +36,8 @@ from presidio_anonymizer.operators import Hash as PresidioHash
 
 from scanner.findings import Finding
 from scanner.normalise import normalise
-from scanner.rules_file import DEFAULT_RULES_DIR, Reader, RulesError, load_yaml
+from scanner.rules_file import DEFAULT_OPERATORS, Reader, RulesError, load_yaml
 
-DEFAULT_OPERATORS = DEFAULT_RULES_DIR / "redaction.yaml"
 OPERATORS = ("replace", "mask", "hash")
 # Four digits are what a partner needs to pick its own record out of the few with the same
 # name; more would let a guess of the rest succeed too often.

@@ -11,8 +11,8 @@ message text; the caller holds that copy of the message.
 from __future__ import annotations
 
 from scanner.removals import Removal
+from scanner.rules_file import DEFAULT_BANNER
 from scanner.transform._banner import (
-    DEFAULT_BANNER,
     Banner,
     Marked,
     load_banner,
