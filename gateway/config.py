@@ -32,11 +32,13 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from scanner.detect.recognizers_file import DEFAULT_RECOGNIZERS
 from scanner.limits import MIB, ScanLimits
-from scanner.operators import DEFAULT_OPERATORS
-from scanner.policy.policy_file import DEFAULT_POLICY
-from scanner.transform import DEFAULT_BANNER
+from scanner.rules_file import (
+    DEFAULT_BANNER,
+    DEFAULT_OPERATORS,
+    DEFAULT_POLICY,
+    DEFAULT_RECOGNIZERS,
+)
 
 # A scanning worker loads the NER model (about 0.6 GB) inside its memory limit; below this
 # every item would fail, each for a different-looking reason.

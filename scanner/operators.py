@@ -29,23 +29,21 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from presidio_anonymizer.entities import OperatorConfig
-from presidio_anonymizer.operators import Hash as PresidioHash
+from typing import TYPE_CHECKING
 
 from scanner.findings import Finding
-from scanner.normalise import normalise
-from scanner.rules_file import DEFAULT_RULES_DIR, Reader, RulesError, load_yaml
+from scanner.rules_file import DEFAULT_OPERATORS, Reader, RulesError, load_yaml
 
-DEFAULT_OPERATORS = DEFAULT_RULES_DIR / "redaction.yaml"
+if TYPE_CHECKING:
+    from presidio_anonymizer.entities import OperatorConfig
+
 OPERATORS = ("replace", "mask", "hash")
 # Four digits are what a partner needs to pick its own record out of the few with the same
 # name; more would let a guess of the rest succeed too often.
 MAX_KEPT_DIGITS = 4
 KEY_BYTES = 32  # presidio asks a salt of at least 16 bytes; SHA-256 has no use for more
-_PSEUDONYM_LETTERS = 12  # 48 bits: a pair of values shares one in 2.8 x 10^14
-_CONSONANTS = str.maketrans("0123456789abcdef", "bcdfghjkmnpqrstv")
+# The name of presidio's operator that writes pseudonyms (scanner/_pseudonym.py).
+PSEUDONYM = "pseudonym"
 _NOT_MASK_CHARACTERS = frozenset("<>&\"'")  # markup: a mask goes into HTML source unescaped
 
 
@@ -54,7 +52,14 @@ class Replace:
     """The value becomes "[label removed]"."""
 
     def config(self, written: str, label: str) -> OperatorConfig:
-        """Presidio's operator for the span ``written``, whose kind of thing is ``label``."""
+        """Presidio's operator for the span ``written``, whose kind of thing is ``label``.
+
+        Presidio is imported here, where a copy is redacted, not with the redaction file:
+        it imports presidio-analyzer and spaCy, seconds that a process which only reads the
+        file (the relay's, checking it at start) should not spend.
+        """
+        from presidio_anonymizer.entities import OperatorConfig
+
         return OperatorConfig("replace", {"new_value": f"[{label} removed]"})
 
 
@@ -66,6 +71,8 @@ class Mask:
     character: str = "*"
 
     def config(self, written: str, label: str) -> OperatorConfig:
+        from presidio_anonymizer.entities import OperatorConfig
+
         kept = self.keep_last_digits if self._keeps_digits(written) else 0
         return OperatorConfig(
             "mask",
@@ -89,30 +96,13 @@ class Hash:
     key: bytes = field(repr=False)
 
     def config(self, written: str, label: str) -> OperatorConfig:
-        return OperatorConfig(Pseudonym.NAME, {"salt": self.key, "label": label})
+        from presidio_anonymizer.entities import OperatorConfig
+
+        return OperatorConfig(PSEUDONYM, {"salt": self.key, "label": label})
 
 
 type Operator = Replace | Mask | Hash
 REPLACE = Replace()
-
-
-class Pseudonym(PresidioHash):
-    """Presidio's hash operator on the value's letters and digits, written as a pseudonym."""
-
-    NAME = "pseudonym"
-
-    def operate(self, text: str | None = None, params: dict[str, Any] | None = None) -> str:
-        assert text is not None  # the engine always passes the span's text
-        assert params is not None  # and the config's params
-        letters = "".join(c for c in normalise(text, "").text.casefold() if c.isalnum())
-        salted = {self.HASH_TYPE: self.SHA256, self.SALT: params[self.SALT]}
-        digest: str = super().operate(letters, salted)
-        code = digest[:_PSEUDONYM_LETTERS].translate(_CONSONANTS)
-        groups = "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-        return f"[{params['label']} pseudonym {groups}]"
-
-    def operator_name(self) -> str:
-        return self.NAME
 
 
 @dataclass(frozen=True)

@@ -11,19 +11,18 @@ operators write what stands in each one's place ("[NHS number removed]", "******
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-
-from presidio_anonymizer import AnonymizerEngine
-from presidio_anonymizer.entities import RecognizerResult
+from typing import TYPE_CHECKING
 
 from scanner.findings import Finding
-from scanner.operators import REPLACE, Operator, Pseudonym
+from scanner.operators import REPLACE, Operator
 from scanner.segments import Extraction
 
-_ENGINE = AnonymizerEngine()  # type: ignore[no-untyped-call]  # its __init__ has no annotations
-_ENGINE.add_anonymizer(Pseudonym)
+if TYPE_CHECKING:
+    from presidio_anonymizer import AnonymizerEngine
 
 
 @dataclass(frozen=True)
@@ -104,6 +103,20 @@ def merged(spans: Iterable[Span]) -> list[Span]:
     return result
 
 
+@functools.cache
+def _engine() -> AnonymizerEngine:
+    """presidio-anonymizer's engine, with the pseudonym operator, made when first needed:
+    importing presidio takes seconds (it imports presidio-analyzer and spaCy), which a process
+    that never redacts, such as the relay's own (its workers redact), should not spend."""
+    from presidio_anonymizer import AnonymizerEngine
+
+    from scanner._pseudonym import Pseudonym
+
+    engine = AnonymizerEngine()  # type: ignore[no-untyped-call]  # its __init__ is unannotated
+    engine.add_anonymizer(Pseudonym)
+    return engine
+
+
 def anonymized(text: str, spans: Iterable[Span], escape: bool = False) -> Anonymized:
     """``text`` with each span, once merged, replaced as its removal's operator says (labels
     HTML-escaped if asked).
@@ -113,11 +126,13 @@ def anonymized(text: str, spans: Iterable[Span], escape: bool = False) -> Anonym
     overlaps, which would keep two placeholders for two overlapping values, has nothing left
     to do.
     """
+    from presidio_anonymizer.entities import RecognizerResult
+
     joined = merged(spans)
     if not joined:
         return Anonymized(text, ())
     keys = [str(index) for index in range(len(joined))]
-    result = _ENGINE.anonymize(
+    result = _engine().anonymize(
         text,
         [
             RecognizerResult(k, start, end, 1.0)

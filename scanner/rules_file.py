@@ -18,6 +18,13 @@ T = TypeVar("T")
 # The default rules (detection, policy, banner, term lists, first names): package data of
 # ``scanner``, so they are installed with it. In a checkout, ``rules/`` links here.
 DEFAULT_RULES_DIR = Path(str(files("scanner").joinpath("default_rules")))
+# The files confide reads when confide.toml names none. They are named here, not beside the
+# code that reads them, so that reading the configuration does not import that code (the
+# recognizers bring in Presidio and spaCy: seconds for every `confide` command).
+DEFAULT_RECOGNIZERS = DEFAULT_RULES_DIR / "recognizers.yaml"
+DEFAULT_POLICY = DEFAULT_RULES_DIR / "default.yaml"
+DEFAULT_BANNER = DEFAULT_RULES_DIR / "banner.yaml"
+DEFAULT_OPERATORS = DEFAULT_RULES_DIR / "redaction.yaml"
 
 
 class RulesError(ValueError):

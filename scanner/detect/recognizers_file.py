@@ -15,9 +15,8 @@ import regex
 
 from scanner.checksums import VALIDATORS
 from scanner.detect._patterns import PatternRule
-from scanner.rules_file import DEFAULT_RULES_DIR, Reader, load_yaml
+from scanner.rules_file import DEFAULT_RECOGNIZERS, Reader, load_yaml
 
-DEFAULT_RECOGNIZERS = DEFAULT_RULES_DIR / "recognizers.yaml"
 BUILTIN_RECOGNIZERS = frozenset({"CreditCardRecognizer", "IbanRecognizer"})
 # Term lists: a space in a term matches any white space in a text, so other white space in a
 # term (a pasted non-breaking space) is a mistake; the term-list trie relies on there being none.

@@ -13,9 +13,8 @@ from scanner.actions import Action
 from scanner.attribution import AttributionTypes
 from scanner.consent import ALL_SCOPES, SUBJECT_KINDS, Scope
 from scanner.findings import Finding
-from scanner.rules_file import DEFAULT_RULES_DIR, Reader, RulesError, load_yaml
+from scanner.rules_file import DEFAULT_POLICY, Reader, RulesError, load_yaml
 
-DEFAULT_POLICY = DEFAULT_RULES_DIR / "default.yaml"
 CONSENT_STATES = ("missing", "partial", "given", "sender")
 RECIPIENTS = ("internal", "external", "subject")
 # The category of a finding type that the policy's `categories` does not list.

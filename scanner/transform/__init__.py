@@ -12,8 +12,8 @@ endings. ``marked_document`` and ``redacted_document`` do the same to a document
 from __future__ import annotations
 
 from scanner.removals import Removal
+from scanner.rules_file import DEFAULT_BANNER
 from scanner.transform._banner import (
-    DEFAULT_BANNER,
     Banner,
     Marked,
     load_banner,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scanner.filetype import FileType, sniff
 from scanner.limits import ScanLimits
-from scanner.rules_file import DEFAULT_RULES_DIR, Reader, load_yaml
+from scanner.rules_file import Reader, load_yaml
 from scanner.transform._docx import docx_with_header
 from scanner.transform._error import TransformError
 from scanner.transform._mime import (
@@ -32,7 +32,6 @@ from scanner.transform._mime import (
 )
 from scanner.transform._pdf import pdf_with_stamp
 
-DEFAULT_BANNER = DEFAULT_RULES_DIR / "banner.yaml"
 _PLACEHOLDER = "{organisation}"
 _ANY_PLACEHOLDER = re.compile(r"\{[^{}\s]*\}")
 _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)

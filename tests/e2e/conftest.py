@@ -143,7 +143,7 @@ class Relay:
         self.port = free_port()
         self.log = folder / "relay.log"
         self.process: subprocess.Popen[bytes] | None = None
-        self.shared = False  # the relay of the shared_relay modules: no test may stop it
+        self.shared = False  # the relay of the shared_relay tests: no test may stop it
         self._log_from = 0  # where the current test's part of the log begins
 
     def start(self, **extra_env: str) -> None:
@@ -193,7 +193,7 @@ class Relay:
         if self.shared:
             pytest.fail(
                 f"a test may not {what} the shared relay: give it its own relay (make_relay), "
-                "or take its module out of shared_relay"
+                "or take it out of shared_relay"
             )
 
     def begin_test(self) -> None:
@@ -338,7 +338,7 @@ def _busy(database: Path) -> bool:
 
 
 class SharedRelay:
-    """The relay that the tests of the ``shared_relay`` modules share, on a copy of the
+    """The relay that the tests marked ``shared_relay`` share, on a copy of the
     registered database of its own: started when first taken, and again after a test left
     it dead or still busy."""
 
@@ -384,7 +384,7 @@ class SharedRelay:
 
 
 def _shares_a_relay(request: pytest.FixtureRequest) -> bool:
-    """Whether the test's module is marked ``shared_relay`` and the tests run on SQLite (on
+    """Whether the test or its module is marked ``shared_relay`` and the tests run on SQLite (on
     PostgreSQL pytest-django empties the one test database after each test, under a relay
     that would outlive the test: there each test starts its own)."""
     return request.node.get_closest_marker("shared_relay") is not None and _on_sqlite()
@@ -392,7 +392,7 @@ def _shares_a_relay(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def shared_sink() -> Iterator[Sink]:
-    """The upstream sink of the ``shared_relay`` modules."""
+    """The upstream sink of the ``shared_relay`` tests."""
     server = Sink()
     server.start()
     yield server
@@ -403,7 +403,7 @@ def shared_sink() -> Iterator[Sink]:
 def shared_relay(
     shared_sink: Sink, registered_sqlite: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SharedRelay]:
-    """The relay the tests of the ``shared_relay`` modules share, delivering to their sink:
+    """The relay the tests marked ``shared_relay`` share, delivering to their sink:
     one relay, and one model loaded, for them all."""
     shared = SharedRelay(tmp_path_factory, registered_sqlite, shared_sink.port)
     yield shared
@@ -412,7 +412,7 @@ def shared_relay(
 
 @pytest.fixture
 def sink(request: pytest.FixtureRequest) -> Iterator[Sink]:
-    """A running upstream sink: in a module marked ``shared_relay`` (on SQLite), the shared
+    """A running upstream sink: for a test marked ``shared_relay`` (on SQLite), the shared
     relay's, with nothing recorded yet; otherwise the test's own."""
     if not _shares_a_relay(request):
         server = Sink()
@@ -429,7 +429,7 @@ def sink(request: pytest.FixtureRequest) -> Iterator[Sink]:
 
 @pytest.fixture
 def relay(request: pytest.FixtureRequest, sink: Sink) -> Iterator[Relay]:
-    """A relay delivering to the running sink: in a module marked ``shared_relay`` (on
+    """A relay delivering to the running sink: for a test marked ``shared_relay`` (on
     SQLite), the shared one, which must be done with the test's messages before the next
     test begins; otherwise the test's own."""
     if not _shares_a_relay(request):

@@ -33,6 +33,7 @@ def settle(seconds: float = 3.0) -> None:
     time.sleep(seconds)
 
 
+@pytest.mark.shared_relay  # it neither stops nor kills the relay
 def test_one_refused_recipient_bounces_alone(relay: Relay, sink: Sink):
     """The upstream accepts two recipients and refuses one: one copy each, one DSN for the
     refused one, and no second copy to the others."""
@@ -53,6 +54,7 @@ def test_one_refused_recipient_bounces_alone(relay: Relay, sink: Sink):
     assert BOB not in status
 
 
+@pytest.mark.shared_relay  # it neither stops nor kills the relay
 def test_a_deferred_recipient_is_retried_until_accepted(relay: Relay, sink: Sink):
     """A 4xx for one recipient is retried with back-off; the others are not sent again."""
     sink.handler.defer.add(BOB)

@@ -11,9 +11,9 @@ import pytest
 
 import scanner
 from gateway.config import Settings
-from scanner.detect.recognizers_file import DEFAULT_RECOGNIZERS, load_recognizers
+from scanner.detect.recognizers_file import load_recognizers
 from scanner.policy.policy_file import DEFAULT_POLICY, load_policy
-from scanner.rules_file import DEFAULT_RULES_DIR
+from scanner.rules_file import DEFAULT_RECOGNIZERS, DEFAULT_RULES_DIR
 from scanner.transform import DEFAULT_BANNER, load_banner
 
 CHECKOUT = Path(__file__).resolve().parents[2]

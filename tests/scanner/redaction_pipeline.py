@@ -16,10 +16,11 @@ from scanner.extract import extract
 from scanner.filetype import FileType
 from scanner.judging import MatcherCache, Organisation, judge
 from scanner.limits import ScanLimits
-from scanner.operators import DEFAULT_OPERATORS, Operators, load_operators
+from scanner.operators import Operators, load_operators
 from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
 from scanner.removals import removals
+from scanner.rules_file import DEFAULT_OPERATORS
 from scanner.scanning import ScanResult
 from scanner.transform import redacted
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from scanner.operators import (
-    DEFAULT_OPERATORS,
     REPLACE,
     Hash,
     Mask,
@@ -17,7 +16,7 @@ from scanner.operators import (
     pseudonym_key,
 )
 from scanner.removals import Removal, redact_text
-from scanner.rules_file import RulesError
+from scanner.rules_file import DEFAULT_OPERATORS, RulesError
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))

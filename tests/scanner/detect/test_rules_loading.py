@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.detect.recognizers_file import DEFAULT_RECOGNIZERS, load_recognizers
-from scanner.rules_file import RulesError
+from scanner.detect.recognizers_file import load_recognizers
+from scanner.rules_file import DEFAULT_RECOGNIZERS, RulesError
 
 
 @pytest.fixture
