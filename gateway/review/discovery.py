@@ -60,12 +60,17 @@ class FolderSummary:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of the chart: a label, its count and its width in the SVG."""
+    """One bar of the chart: a label, its count, its width and where it lies in the SVG."""
 
     label: str
     count: int
     width: int
     y: int
+
+    @property
+    def count_x(self) -> int:
+        """Where the count is written, just after the bar."""
+        return LABEL_WIDTH + self.width + 6
 
 
 def folders(*, would_hold: bool = False) -> list[FolderSummary]:
@@ -90,20 +95,23 @@ def folders(*, would_hold: bool = False) -> list[FolderSummary]:
 
 @dataclass(frozen=True)
 class Chart:
-    """Bars for an SVG ``width`` by ``height``."""
+    """Bars for an SVG ``width`` by ``height``, starting at ``bar_x`` after their labels."""
 
     bars: list[Bar]
     width: int
     height: int
+    bar_x: int = LABEL_WIDTH
 
 
 def chart(counts: Counter[str], row_height: int = 22) -> Chart:
-    """``counts`` as bars, the largest first, the largest ``BAR_WIDTH`` wide (after a label
-    column of ``LABEL_WIDTH``)."""
+    """``counts`` as bars, the largest first (ties by label), the largest ``BAR_WIDTH`` wide
+    (after a label column of ``LABEL_WIDTH``)."""
     most = max(counts.values(), default=0) or 1
     bars = [
         Bar(label, count, max(1, count * BAR_WIDTH // most), index * row_height)
-        for index, (label, count) in enumerate(counts.most_common())
+        for index, (label, count) in enumerate(
+            sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        )
     ]
     return Chart(bars, LABEL_WIDTH + BAR_WIDTH + 60, len(bars) * row_height)
 
