@@ -5,15 +5,18 @@ sweep over a temporary folder)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from gateway.register.models import Subject
 from gateway.review.models import AuditEntry
-from gateway.watcher.models import Placement, WatchedFile
+from gateway.watcher.models import Origin, Placement, WatchedFile
 from gateway.watcher.quarantine import note_path
+from scanner.limits import ScanLimits
+from scanner.sandbox import ExtractionPool
+from scanner.scanning import Scanner
 from tests.gateway.review.conftest import Users, signed_in
 from tests.gateway.watcher.conftest import (  # noqa: F401 - the watcher's fixtures, shared
     DAMAGED_DOCX,
@@ -21,9 +24,11 @@ from tests.gateway.watcher.conftest import (  # noqa: F401 - the watcher's fixtu
     extracting_scanner,
     make_drive,
 )
+from tests.gateway.watcher.nhs_detector import NhsNumbers
 
 pytestmark = pytest.mark.django_db
 
+NUMBER = "943 476 5919"
 NAME = "amina-khan-referral.docx"  # a file name that is itself personal data
 
 
@@ -175,3 +180,38 @@ def test_the_pages_name_no_file_they_do_not_hold(users: Users, db: None) -> None
     client = signed_in(users, "manager")
     assert client.get(f"/documents/{row.id}/").status_code == 404
     assert client.post(f"/documents/{row.id}/delete/", {"delete-note": "x"}).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def nhs_scanner() -> Iterator[Scanner]:
+    """A sandboxed pool whose detector finds NHS numbers by their shape."""
+    with Scanner(ExtractionPool(ScanLimits(), max_workers=1, detector=NhsNumbers)) as scanner:
+        yield scanner
+
+
+def test_no_page_shows_what_was_found(
+    users: Users, request: pytest.FixtureRequest, nhs_scanner: Scanner
+) -> None:
+    """A document held for the NHS number in it is listed with the number's type and count,
+    but neither the list, its page nor Discovery shows the number itself."""
+    build: Callable[..., Drive] = request.getfixturevalue("make_drive")
+    drive = build({"web": ("public", "enforce")}, scanner=nhs_scanner)
+    drive.put("web", "referral.txt", f"Referral: NHS number {NUMBER}, seen on Monday.\n".encode())
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(origin=Origin.USER)  # beside it, perhaps a redacted copy
+    assert (row.placement, row.findings) == (Placement.QUARANTINED, {"UK_NHS": 1})
+    client = signed_in(users, "manager")
+    pages = [
+        client.get(url, data).content.decode()
+        for url, data in (
+            ("/documents/", {}),
+            (f"/documents/{row.id}/", {}),
+            ("/discovery/", {}),
+            ("/discovery/folder/", {"folder": row.folder}),
+        )
+    ]
+    assert all("UK_NHS" in page for page in pages)
+    for page in pages:
+        assert NUMBER not in page
+        assert NUMBER.replace(" ", "") not in page
