@@ -87,6 +87,7 @@ def test_the_list_and_page_show_what_held_it_and_link_its_subjects(
     _, row = held_file
     client = signed_in(users, "manager")
     listing = client.get("/documents/").content.decode()
+    assert "Held documents (1)</a>" in listing  # every page's menu counts them
     for shown in (row.folder, "public", "UK_NHS: 3", "C-1001"):
         assert shown in listing
     assert all(rule in listing for rule in row.rules)
