@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gateway.review import logbook_views, register_views, views
+from gateway.review import document_views, logbook_views, register_views, views
 
 app_name = "review"
 
@@ -16,6 +16,15 @@ urlpatterns = [
     path("held/recipient/<int:outcome_id>/<str:action>/", views.act, name="act"),
     path("held/bulk/", views.bulk_confirm, name="bulk"),
     path("held/bulk/apply/", views.bulk_apply, name="bulk_apply"),
+    path("documents/", document_views.documents_page, name="documents"),
+    path("documents/<int:document_id>/", document_views.document_page, name="document"),
+    path(
+        "documents/<int:document_id>/<str:action>/",
+        document_views.decide,
+        name="document_decide",
+    ),
+    path("discovery/", document_views.discovery_page, name="discovery"),
+    path("discovery/folder/", document_views.discovery_folder, name="discovery_folder"),
     path("logbook/", logbook_views.logbook_page, name="logbook"),
     path("logbook/export.csv", logbook_views.logbook_csv, name="logbook_csv"),
     path("logbook/breach/", logbook_views.breach_page, name="record_breach"),

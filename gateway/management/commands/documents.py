@@ -1,0 +1,87 @@
+"""``confide documents list|release|reject``: the documents the shared-drive watcher holds, for
+an admin on the server, decided through the same functions as the review pages
+(``gateway.watcher.documents``), each decision in the name of a manager's account (``--as``)
+and recorded in the audit trail as theirs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.management.base import CommandParser
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from gateway.database import ensure_schema
+from gateway.management.command import ConfideCommand
+from gateway.review.discovery import held_documents
+from gateway.review.roles import is_manager
+from gateway.watcher import documents
+
+
+class Command(ConfideCommand):
+    help = "Held documents: list what waits, release or reject them as a manager."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions.add_parser(
+            "list", help="every held document: id, age, folder, audience, rules, findings"
+        )
+        release = actions.add_parser("release", help="put held documents back as they were")
+        release.add_argument(
+            "--marked",
+            action="store_true",
+            help="a copy marked CONFIDENTIAL in its place; the original stays in quarantine",
+        )
+        reject = actions.add_parser("reject", help="keep held documents in quarantine")
+        for decided in (release, reject):
+            decided.add_argument("ids", type=int, nargs="+", metavar="ID")
+            decided.add_argument("--note", required=True, help="why (kept with the decision)")
+            decided.add_argument(
+                "--as", dest="manager", required=True, metavar="USER", help="a manager's login"
+            )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ensure_schema()
+        if options["action"] == "list":
+            self._list()
+        else:
+            self._decide(options)
+
+    def _list(self) -> None:
+        now = timezone.now()
+        for row in held_documents():
+            age = timesince(row.scanned_at, now) if row.scanned_at else "-"
+            findings = ", ".join(f"{kind} x{n}" for kind, n in sorted(row.findings.items()))
+            self.stdout.write(
+                f"{row.id}\t{age}\t{row.folder}\t{row.audience}\t"
+                f"{', '.join(row.rules) or '-'}\t{findings or '-'}"
+            )
+
+    def _decide(self, options: dict[str, Any]) -> None:
+        action = options["action"]
+        manager = User.objects.filter(username=options["manager"]).first()
+        if manager is None or not manager.is_active or not is_manager(manager):
+            self.stderr.write(
+                f"confide documents {action}: "
+                f"{options['manager']!r} is not an active manager's account"
+            )
+            raise SystemExit(1)
+        by, note, refused = manager.get_username(), options["note"], 0
+        for document_id in options["ids"]:
+            try:
+                if action == "reject":
+                    documents.reject_document(document_id, by, note)
+                    done = "rejected; it stays in quarantine"
+                else:
+                    released = documents.release_document(
+                        document_id, by, note, marked=options["marked"]
+                    )
+                    done = "released, marked CONFIDENTIAL" if released.marked else "released"
+            except documents.DecisionError as exc:
+                refused += 1
+                self.stderr.write(f"document {document_id}: not done: {exc}")
+            else:
+                self.stdout.write(f"document {document_id}: {done}")
+        if refused:
+            raise SystemExit(1)

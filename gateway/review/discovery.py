@@ -1,0 +1,125 @@
+"""Reading the watcher's rows for the pages: the documents held for a manager's decision, and
+the Discovery page's answer to "where is our personal data?" (finding types and verdicts
+summed by folder, the worst folders first, and a folder's files). Never the matched text:
+the watcher keeps none."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from gateway.watcher.models import Origin, Placement, WatchedFile
+
+HOLD = "hold"
+# The widest bar on the Discovery chart, in the SVG's user units.
+BAR_WIDTH = 300
+LABEL_WIDTH = 160
+
+
+def held_documents() -> QuerySet[WatchedFile]:
+    """Documents in quarantine awaiting a manager's decision, oldest first."""
+    return WatchedFile.objects.filter(placement=Placement.QUARANTINED).order_by("scanned_at", "id")
+
+
+def document(document_id: int) -> WatchedFile | None:
+    """A document the watcher has held (awaiting a decision or decided); None otherwise."""
+    found: WatchedFile | None = (
+        WatchedFile.objects.filter(id=document_id).exclude(placement=Placement.IN_PLACE).first()
+    )
+    return found
+
+
+def current_files() -> QuerySet[WatchedFile]:
+    """Every file a user put in a watched folder that is there now, or held."""
+    return WatchedFile.objects.filter(origin=Origin.USER).filter(
+        Q(present=True) | ~Q(placement=Placement.IN_PLACE)
+    )
+
+
+@dataclass
+class FolderSummary:
+    """One folder's personal data: files, findings by type and files by verdict."""
+
+    folder: str
+    audience: str
+    files: int = 0
+    with_findings: int = 0
+    by_type: Counter[str] = field(default_factory=Counter)
+    by_verdict: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_type.values())
+
+    @property
+    def would_hold(self) -> int:
+        return self.by_verdict[HOLD]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the chart: a label, its count, its width and where it lies in the SVG."""
+
+    label: str
+    count: int
+    width: int
+    y: int
+
+    @property
+    def count_x(self) -> int:
+        """Where the count is written, just after the bar."""
+        return LABEL_WIDTH + self.width + 6
+
+
+def folders(*, would_hold: bool = False) -> list[FolderSummary]:
+    """Every folder with files, the most findings first (then the most files held); with
+    ``would_hold``, only the files their folder's audience would have held."""
+    files = current_files()
+    if would_hold:
+        files = files.filter(action=HOLD)
+    summaries: dict[str, FolderSummary] = {}
+    for folder, audience, action, findings in files.values_list(
+        "folder", "audience", "action", "findings"
+    ):
+        summary = summaries.setdefault(folder, FolderSummary(folder, audience))
+        summary.files += 1
+        summary.with_findings += bool(findings)
+        summary.by_type.update(findings)
+        summary.by_verdict[action or "not judged"] += 1
+    return sorted(
+        summaries.values(), key=lambda s: (-s.findings, -s.would_hold, -s.files, s.folder)
+    )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Bars for an SVG ``width`` by ``height``, starting at ``bar_x`` after their labels."""
+
+    bars: list[Bar]
+    width: int
+    height: int
+    bar_x: int = LABEL_WIDTH
+
+
+def chart(counts: Counter[str], row_height: int = 22) -> Chart:
+    """``counts`` as bars, the largest first (ties by label), the largest ``BAR_WIDTH`` wide
+    (after a label column of ``LABEL_WIDTH``)."""
+    most = max(counts.values(), default=0) or 1
+    bars = [
+        Bar(label, count, max(1, count * BAR_WIDTH // most), index * row_height)
+        for index, (label, count) in enumerate(
+            sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        )
+    ]
+    return Chart(bars, LABEL_WIDTH + BAR_WIDTH + 60, len(bars) * row_height)
+
+
+def folder_files(folder: str, *, would_hold: bool = False) -> QuerySet[WatchedFile]:
+    """The files of ``folder`` (only those its audience would hold, with ``would_hold``),
+    by path."""
+    files = current_files().filter(folder=folder)
+    if would_hold:
+        files = files.filter(action=HOLD)
+    return files.order_by("path", "id")
