@@ -11,6 +11,7 @@ from gateway.review import second_factor_pages
 urlpatterns = [
     path("healthz", health_views.healthz, name="healthz"),
     path("readyz", health_views.readyz, name="readyz"),
+    path("metrics", health_views.metrics, name="metrics"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="review/login.html"),

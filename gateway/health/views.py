@@ -1,5 +1,6 @@
-"""``/healthz`` and ``/readyz``: open to anyone (a supervisor or load balancer has no
-account), so they say only whether each part works, never anything about mail or paths."""
+"""``/healthz``, ``/readyz`` and ``/metrics``. The first two are open to anyone (a supervisor
+or load balancer has no account), so they say only whether each part works, never anything
+about mail or paths; ``/metrics`` needs a token or an allowed network."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from gateway.config import load_settings
 from gateway.health import running_parts
+from gateway.health.metrics import REGISTRY
+from gateway.health.metrics_access import may_scrape, metrics_enabled
 from gateway.health.upstream_check import upstream_reachable
 
 
@@ -67,3 +71,18 @@ def _database_answers() -> bool:
     except Exception:  # noqa: BLE001  # any failure to answer is "not ready"
         return False
     return True
+
+
+@login_not_required
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus' text format for a scrape with the token or from an allowed network; 404
+    when neither is configured (nothing to say there is such a page), 403 otherwise."""
+    settings = load_settings().metrics
+    if not metrics_enabled(settings):
+        raise Http404
+    authorization = request.headers.get("Authorization", "")
+    if not may_scrape(settings, authorization, request.META.get("REMOTE_ADDR", "")):
+        return HttpResponse("forbidden\n", status=403, content_type="text/plain")
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
