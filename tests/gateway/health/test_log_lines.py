@@ -1,0 +1,144 @@
+"""Log lines: the scrubbing filter removes identifiers from what is logged, through the real
+logging set-up (gateway/settings.py's LOGGING), and a real confide process writes JSON lines."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from gateway.health.log_lines import REMOVED, scrubbed
+from tests.gateway.conftest import CONFIDE
+
+PERSONAL = {
+    "email": "amina.begum@example.org",
+    "nhs": "943 476 5919",
+    "nhs_joined": "9434765919",
+    "phone": "07700 900123",
+    "phone_international": "+44 7700 900123",
+    "postcode": "LS6 2AB",
+    "ni": "QQ 12 34 56 C",
+    "card": "4111 1111 1111 1111",
+    "account": "12345678",
+    "sort_code": "12-34-56",
+}
+MESSAGE_ID = "3f2b9c1e-7a4d-4e2b-9f1a-0c5d6e7f8a9b"
+
+
+@pytest.mark.parametrize(("kind", "value"), sorted(PERSONAL.items()))
+def test_scrubbed_removes_each_kind_of_identifier(kind: str, value: str) -> None:
+    """Each kind of identifier, in a sentence, is replaced and the rest kept."""
+    assert scrubbed(f"sent to {value} today") == f"sent to {REMOVED} today"
+
+
+def test_scrubbed_keeps_ids_counts_and_times() -> None:
+    """A message id, small counts, a port and a time are not identifiers."""
+    line = f"held id={MESSAGE_ID} recipients=3 on 127.0.0.1:10025 at 05:12:24"
+    assert scrubbed(line) == line
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a new Python with Django set up from gateway.settings."""
+    prelude = "import django, logging; django.setup()\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "gateway.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_a_log_full_of_personal_data_comes_out_without_it(log_format: str) -> None:
+    """A warning with personal data in its text, its arguments and a traceback, logged
+    through confide's logging set-up, comes out with none of it and with the message id."""
+    values = list(PERSONAL.values())
+    done = run_python(
+        f"""
+        log = logging.getLogger("gateway.relay.service")
+        values = {values!r}
+        log.warning("held id=%s for {values[0]} " + "%s " * len(values), {MESSAGE_ID!r}, *values)
+        try:
+            raise ValueError("bad address " + values[0] + " nhs " + values[1])
+        except ValueError:
+            log.exception("could not deliver id=%s", {MESSAGE_ID!r})
+        """,
+        CONFIDE_LOGGING__FORMAT=log_format,
+    )
+    assert done.returncode == 0, done.stderr
+    for value in values:
+        assert value not in done.stderr, value
+    assert "ValueError" in done.stderr
+    assert MESSAGE_ID in done.stderr
+    if log_format == "json":
+        lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+        assert lines[0]["id"] == MESSAGE_ID
+        assert lines[0]["level"] == "WARNING"
+        assert "exception" in lines[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_confide_run_writes_json_lines_and_answers_health(tmp_path: Path) -> None:
+    """`confide run` with format json writes only JSON lines, and its web port answers
+    /healthz and /readyz (database, upstream and its scan workers ok)."""
+    upstream = socket.create_server(("127.0.0.1", 0))
+    web = free_port()
+    (tmp_path / "confide.toml").write_text('data_dir = "var"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CONFIDE_CONFIG")}
+    env |= {
+        "CONFIDE_LOGGING__FORMAT": "json",
+        "CONFIDE_RELAY__SCAN_WORKERS": "1",
+        "CONFIDE_RELAY__LISTEN": f"127.0.0.1:{free_port()}",
+        "CONFIDE_REVIEW__LISTEN": f"127.0.0.1:{web}",
+        "CONFIDE_RELAY__UPSTREAM__PORT": str(upstream.getsockname()[1]),
+    }
+    process = subprocess.Popen(
+        [str(CONFIDE), "run", "--init"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready = _get_when_up(f"http://127.0.0.1:{web}/readyz")
+        assert json.loads(ready) == {
+            "status": "ok",
+            "checks": {"database": "ok", "upstream": "ok", "scan_workers": "ok"},
+        }
+        assert _get_when_up(f"http://127.0.0.1:{web}/healthz") == '{"status": "ok"}'
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=60)
+        upstream.close()
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert any("relay started" in json.loads(line)["message"] for line in lines), stderr
+    for line in lines:
+        assert {"time", "level", "logger", "message"} <= json.loads(line).keys(), line
+
+
+def _get_when_up(url: str) -> str:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  # loopback
+                return str(response.read().decode())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
