@@ -48,27 +48,33 @@ def scrubbed(text: str) -> str:
 
 
 class ScrubIdentifiers(logging.Filter):
-    """Scrubs each record's message (with its arguments filled in) and its traceback, and
-    keeps its ``name=%s`` values, scrubbed, as ``record.fields``."""
+    """Gives its handler a scrubbed copy of each record: the message (with its arguments
+    filled in) and any traceback scrubbed, and its ``name=%s`` values, scrubbed, kept as
+    ``fields``. The record itself is left as it is for other handlers (Python 3.12's filters
+    may return the record to use)."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if hasattr(record, "fields"):
-            return True  # scrubbed already, by another handler's filter
+    def filter(self, record: logging.LogRecord) -> logging.LogRecord:
+        clean = logging.makeLogRecord(record.__dict__)
         fields: dict[str, str] = {}
         if isinstance(record.msg, str) and isinstance(record.args, tuple):
             placeholders = [m for m in _PLACEHOLDER.finditer(record.msg) if m[0] != "%%"]
             for match, value in zip(placeholders, record.args, strict=False):
                 if match[1]:
                     fields[match[1]] = scrubbed(str(value))
-        record.msg = scrubbed(record.getMessage())
-        record.args = None
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit: log the template alone
+            message = f"(arguments did not fit) {record.msg}"
+        clean.msg = scrubbed(message)
+        clean.args = None
+        clean.exc_text = None
         if record.exc_info:
-            record.exc_text = scrubbed(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
+            clean.exc_text = scrubbed(logging.Formatter().formatException(record.exc_info))
+            clean.exc_info = None
         if record.stack_info:
-            record.stack_info = scrubbed(record.stack_info)
-        record.fields = fields
-        return True
+            clean.stack_info = scrubbed(record.stack_info)
+        clean.fields = fields
+        return clean
 
 
 class JsonLines(logging.Formatter):

@@ -4,6 +4,7 @@ logging set-up (gateway/settings.py's LOGGING), and a real confide process write
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.health.log_lines import REMOVED, scrubbed
+from gateway.health.log_lines import REMOVED, ScrubIdentifiers, scrubbed
 from tests.gateway.conftest import CONFIDE
 
 PERSONAL = {
@@ -142,3 +143,21 @@ def _get_when_up(url: str) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
+
+
+def test_the_filter_leaves_the_record_for_other_handlers() -> None:
+    """The filter hands back a scrubbed copy; the record other handlers see is unchanged."""
+    record = logging.LogRecord(
+        "gateway.relay",
+        logging.WARNING,
+        __file__,
+        1,
+        "held id=%s for %s",
+        (MESSAGE_ID, PERSONAL["email"]),
+        None,
+    )
+    clean = ScrubIdentifiers().filter(record)
+    assert isinstance(clean, logging.LogRecord)
+    assert clean.getMessage() == f"held id={MESSAGE_ID} for {REMOVED}"
+    assert clean.fields == {"id": MESSAGE_ID}  # type: ignore[attr-defined]
+    assert PERSONAL["email"] in record.getMessage()
