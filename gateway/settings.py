@@ -126,6 +126,9 @@ if _review.behind_tls_proxy:  # waitress reads X-Forwarded-Proto from the proxy 
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+# A supervisor's probe asks over plain HTTP on loopback (docker/Dockerfile's HEALTHCHECK); the
+# health pages carry no secret and no mail, so they are answered rather than redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

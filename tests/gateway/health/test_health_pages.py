@@ -88,3 +88,11 @@ def test_readyz_shows_folders_by_index_never_path(
         {"folder": 1, "observer": "stopped", "last_reconcile": None},
     ]
     assert "/" not in response.content.decode().replace("+00:00", "")
+
+
+def test_healthz_is_answered_over_http_behind_a_tls_proxy(client: Client, settings: Any) -> None:
+    """With plain HTTP redirected to HTTPS (behind_tls_proxy), /healthz still answers 200
+    to a probe on loopback, while the sign-in page is redirected."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/login/").status_code == 301
