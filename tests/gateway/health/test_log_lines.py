@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 import logging
 import os
+import smtplib
 import socket
 import subprocess
 import sys
 import textwrap
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.health.log_lines import REMOVED, ScrubIdentifiers, scrubbed
 from tests.gateway.conftest import CONFIDE
@@ -94,19 +97,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_confide_run_writes_json_lines_and_answers_health(tmp_path: Path) -> None:
-    """`confide run` with format json writes only JSON lines, and its web port answers
-    /healthz and /readyz (database, upstream and its scan workers ok)."""
-    upstream = socket.create_server(("127.0.0.1", 0))
-    web = free_port()
+def start_confide_run(tmp_path: Path, upstream_port: int, **extra: str) -> Started:
+    """`confide run --init` in ``tmp_path`` with JSON log lines, on free ports."""
     (tmp_path / "confide.toml").write_text('data_dir = "var"\n', encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CONFIDE_CONFIG")}
+    relay, web = free_port(), free_port()
     env |= {
         "CONFIDE_LOGGING__FORMAT": "json",
         "CONFIDE_RELAY__SCAN_WORKERS": "1",
-        "CONFIDE_RELAY__LISTEN": f"127.0.0.1:{free_port()}",
+        "CONFIDE_RELAY__LISTEN": f"127.0.0.1:{relay}",
         "CONFIDE_REVIEW__LISTEN": f"127.0.0.1:{web}",
-        "CONFIDE_RELAY__UPSTREAM__PORT": str(upstream.getsockname()[1]),
+        "CONFIDE_RELAY__UPSTREAM__PORT": str(upstream_port),
+        "CONFIDE_RELAY__UPSTREAM__TIMEOUT_SECONDS": "2",
+        **extra,
     }
     process = subprocess.Popen(
         [str(CONFIDE), "run", "--init"],
@@ -116,21 +119,81 @@ def test_confide_run_writes_json_lines_and_answers_health(tmp_path: Path) -> Non
         stderr=subprocess.PIPE,
         text=True,
     )
+    return Started(process, relay, f"http://127.0.0.1:{web}")
+
+
+@dataclass
+class Started:
+    process: subprocess.Popen[str]
+    relay_port: int
+    web: str
+
+    def stop(self) -> list[str]:
+        """SIGTERM, and the non-empty lines it wrote to standard error."""
+        self.process.terminate()
+        _, stderr = self.process.communicate(timeout=90)
+        return [line for line in stderr.splitlines() if line.strip()]
+
+
+def test_confide_run_writes_json_lines_and_answers_health(tmp_path: Path) -> None:
+    """`confide run` with format json writes only JSON lines, and its web port answers
+    /healthz and /readyz (database, upstream and its scan workers ok)."""
+    upstream = socket.create_server(("127.0.0.1", 0))
+    started = start_confide_run(tmp_path, upstream.getsockname()[1])
     try:
-        ready = _get_when_up(f"http://127.0.0.1:{web}/readyz")
+        ready = _get_when_up(f"{started.web}/readyz")
         assert json.loads(ready) == {
             "status": "ok",
             "checks": {"database": "ok", "upstream": "ok", "scan_workers": "ok"},
         }
-        assert _get_when_up(f"http://127.0.0.1:{web}/healthz") == '{"status": "ok"}'
+        assert _get_when_up(f"{started.web}/healthz") == '{"status": "ok"}'
     finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=60)
+        lines = started.stop()
         upstream.close()
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert any("relay started" in json.loads(line)["message"] for line in lines), stderr
+    assert any("relay started" in json.loads(line)["message"] for line in lines), lines
     for line in lines:
         assert {"time", "level", "logger", "message"} <= json.loads(line).keys(), line
+
+
+@pytest.mark.slow
+def test_confide_run_counts_a_scanned_message_in_metrics(tmp_path: Path) -> None:
+    """A message sent through a real `confide run` shows in /metrics (its verdict from the
+    database, its scan in the relay's histogram), and its log lines carry its id as a field
+    and none of its addresses or text."""
+    upstream = socket.create_server(("127.0.0.1", 0))
+    token = "metrics-token-for-a-real-run-0123456789"  # noqa: S105  # the test's own
+    started = start_confide_run(tmp_path, upstream.getsockname()[1], CONFIDE_METRICS__TOKEN=token)
+    sender, recipient = "priya.sharma@riverside.example.org", "advice@agency.example"
+    try:
+        _get_when_up(f"{started.web}/healthz")
+        with smtplib.SMTP("127.0.0.1", started.relay_port, timeout=30) as client:
+            client.sendmail(sender, [recipient], f"Subject: Amina\r\n\r\nNHS {PERSONAL['nhs']}\r\n")
+        deadline = time.monotonic() + 120
+        while True:
+            request = urllib.request.Request(  # noqa: S310  # loopback
+                f"{started.web}/metrics", headers={"Authorization": f"Bearer {token}"}
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                families = {
+                    f.name: f for f in text_string_to_metric_families(response.read().decode())
+                }
+            scans = [
+                s.value
+                for s in families["confide_scan_seconds"].samples
+                if s.name == "confide_scan_seconds_count"
+            ]
+            if scans == [1.0]:
+                break
+            assert time.monotonic() < deadline, scans
+            time.sleep(1)
+        assert sum(s.value for s in families["confide_recipient_verdicts"].samples) >= 1
+    finally:
+        lines = started.stop()
+        upstream.close()
+    text = "\n".join(lines)
+    for personal in (sender, recipient, "Amina", PERSONAL["nhs"]):
+        assert personal not in text
+    assert any(json.loads(line).get("id") for line in lines), text
 
 
 def _get_when_up(url: str) -> str:
