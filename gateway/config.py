@@ -305,6 +305,39 @@ class WatchedFolderSettings(BaseModel):
         return value.strip()
 
 
+class MetricsSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # /metrics answers a scrape that sends "Authorization: Bearer <token>" (the token here or
+    # in token_file), or one from allowed_networks. Neither set: /metrics is refused (404).
+    token: str = ""
+    token_file: Path | None = None
+    allowed_networks: list[str] = []
+
+    @field_validator("token")
+    @classmethod
+    def _long_token(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("a metrics token needs at least 16 characters (openssl rand -hex 24)")
+        return value
+
+    @field_validator("allowed_networks")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a network (e.g. 10.0.0.0/8)") from None
+        return values
+
+
+class LoggingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # json: one JSON object a line (for a log collector); text: a line for people. auto: text
+    # when standard error is a terminal, JSON otherwise (a service, a container).
+    format: Literal["auto", "json", "text"] = "auto"
+
+
 class WatchSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     folders: list[WatchedFolderSettings] = []
@@ -374,6 +407,8 @@ class Settings(BaseSettings):
     review: ReviewSettings = ReviewSettings()
     retention: RetentionSettings = RetentionSettings()
     watch: WatchSettings = WatchSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    logging: LoggingSettings = LoggingSettings()
 
     @model_validator(mode="before")
     @classmethod
@@ -407,6 +442,8 @@ class Settings(BaseSettings):
             key_file = base / self.organisation.pseudonym_key_file
             self.organisation.pseudonym_key_file = key_file.absolute()
         watch = self.watch
+        if self.metrics.token_file is not None:
+            self.metrics.token_file = (base / self.metrics.token_file).absolute()
         watch.quarantine = (base / (watch.quarantine or self.data_dir / "quarantine")).absolute()
         for folder in watch.folders:
             folder.path = (base / folder.path).absolute()

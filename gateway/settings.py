@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 
 import dj_database_url
@@ -125,6 +126,9 @@ if _review.behind_tls_proxy:  # waitress reads X-Forwarded-Proto from the proxy 
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+# A supervisor's probe asks over plain HTTP on loopback (docker/Dockerfile's HEALTHCHECK); the
+# health pages carry no secret and no mail, so they are answered rather than redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -161,11 +165,27 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=on"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Log lines go to standard error (standard output is the commands' own output, such as
+# confide scan --json), through the scrubbing filter, as text or JSON lines ([logging] format;
+# auto: text on a terminal, JSON for a service or container). See gateway/health/log_lines.py.
+_LOG_FORMAT = _config.logging.format
+if _LOG_FORMAT == "auto":
+    _LOG_FORMAT = "text" if sys.stderr.isatty() else "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"scrub": {"()": "gateway.health.log_lines.ScrubIdentifiers"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "gateway.health.log_lines.JsonLines"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": _LOG_FORMAT,
+            "filters": ["scrub"],
+        }
+    },
     # WARNING by default for the one-shot commands; the relay (confide relay, confide run)
     # makes its default INFO, see gateway.management.commands.relay.relay_log_level.
     "root": {"handlers": ["stderr"], "level": os.environ.get("CONFIDE_LOG_LEVEL", "WARNING")},

@@ -5,9 +5,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gateway.health import views as health_views
 from gateway.review import second_factor_pages
 
 urlpatterns = [
+    path("healthz", health_views.healthz, name="healthz"),
+    path("readyz", health_views.readyz, name="readyz"),
+    path("metrics", health_views.metrics, name="metrics"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="review/login.html"),

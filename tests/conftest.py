@@ -17,6 +17,10 @@ CONFIDE = Path(sys.executable).with_name("confide")
 # that sign people in directly do without it, here and in the confide processes they start;
 # tests/gateway/review/test_second_factor.py turns it back on where it is what is tested.
 os.environ.setdefault("CONFIDE_REVIEW__REQUIRE_SECOND_FACTOR", "false")
+# Log lines are JSON when standard error is not a terminal ([logging] format = "auto"); the
+# tests that read a confide process's log lines read them as text, here and in the processes
+# they start. tests/gateway/health/test_log_lines.py asks for JSON where it is what is tested.
+os.environ.setdefault("CONFIDE_LOGGING__FORMAT", "text")
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,8 @@ from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
 from gateway.config import Settings, StartupError, host_and_port
 from gateway.database import on_usable_connection
+from gateway.health import running_parts
+from gateway.health.metrics import SCAN_SECONDS
 from gateway.relay import delivery, pipeline, recording, spool, upstream, worker
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
@@ -164,6 +166,7 @@ class RelayService:
         if no_ocr := ocr_missing_warning(self.settings.limits):
             log.warning("%s", no_ocr)
         self._pool = self._new_pool()
+        running_parts.report_scan_workers(self._workers_up)
         loops = [asyncio.create_task(self._dispatch()), asyncio.create_task(self._deliver())]
         stopped = asyncio.create_task((stop or asyncio.Event()).wait())
         try:
@@ -182,6 +185,7 @@ class RelayService:
         """Let the work under way finish (for ``STOP_GRACE_SECONDS`` at most), cut the rest
         short, stop the workers and give back the claims still held."""
         self._stopping = True
+        running_parts.report_scan_workers(None)
         log.info("relay stopping (node %s)", self.node)
         for loop_task in loops:
             loop_task.cancel()
@@ -226,6 +230,12 @@ class RelayService:
             if not workers:
                 return
             log.warning("%d scanning workers still running; stopping them", len(workers))
+
+    def _workers_up(self) -> bool:
+        # A pool whose worker died is broken until _scan_one replaces it (the flag is the
+        # executor's own, not in its public interface).
+        pool = self._pool
+        return pool is not None and not getattr(pool, "_broken", False)
 
     def _tls_context(self) -> ssl.SSLContext | None:
         relay = self.settings.relay
@@ -335,7 +345,8 @@ class RelayService:
                 self._scanning.discard(message_id)  # done, or another node has it
                 return
             message = self._received.pop(message_id, None) or message_id
-            copies = await loop.run_in_executor(pool, worker.process_in_worker, message)
+            with SCAN_SECONDS.time():
+                copies = await loop.run_in_executor(pool, worker.process_in_worker, message)
             self._scanning.discard(message_id)
             for outbound in copies:
                 self._to_deliver.put_nowait(outbound)

@@ -15,6 +15,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -22,6 +23,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from gateway.health import running_parts
 from gateway.watcher import quarantine
 from gateway.watcher.folders import Folder
 from gateway.watcher.sweep import Outcome, Watcher
@@ -71,12 +73,23 @@ class LiveWatch:
         observers = [_observer(folder, paths) for folder in self.watcher.folders]
         for observer in observers:
             observer.start()
+        reconciled: list[datetime] = []
+
+        def states() -> list[running_parts.FolderState]:
+            last = reconciled[-1] if reconciled else None
+            return [
+                running_parts.FolderState(index, observer.is_alive(), last)
+                for index, observer in enumerate(observers)
+            ]
+
+        running_parts.report_folders(states)
         pending: dict[Path, tuple[tuple[int, int] | None, float]] = {}
         next_reconcile = 0.0
         try:
             while not stop.is_set():
                 if time.monotonic() >= next_reconcile:
                     counts = self.watcher.reconcile()
+                    reconciled[:] = [datetime.now(UTC)]
                     log.info("reconciled %s", ",".join(f"{k}:{n}" for k, n in counts.items()))
                     next_reconcile = time.monotonic() + self.reconcile_seconds
                 while not paths.empty():

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from gateway.config import Settings, StartupError
+from gateway.health import running_parts
 from gateway.scanner_setup import build_scanner
 from gateway.watcher import quarantine
 from gateway.watcher.folders import Folder, resolve_folders, same_filesystem
@@ -70,6 +71,11 @@ class BackgroundWatch:
         self._settings = settings
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="confide-watcher", daemon=True)
+        # Down until its observers start: a watcher that fails before then shows on /readyz.
+        count = len(settings.watch.folders)
+        running_parts.report_folders(
+            lambda: [running_parts.FolderState(i, False, None) for i in range(count)]
+        )
 
     def start(self) -> None:
         self._thread.start()
@@ -77,6 +83,7 @@ class BackgroundWatch:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+        running_parts.report_folders(None)
 
     def _run(self) -> None:
         from django.db import connection

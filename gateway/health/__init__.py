@@ -1,0 +1,2 @@
+"""Health, metrics and logs for running confide for real: ``/healthz``, ``/readyz``,
+``/metrics`` and the JSON log lines."""

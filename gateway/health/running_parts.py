@@ -1,0 +1,66 @@
+"""What the parts running in this process say about themselves, for ``/readyz``.
+
+The relay and the watcher report here as they start and withdraw as they stop; the web app
+reads it. It is in-process: ``confide run`` runs all three in one process, so its ``/readyz``
+sees them all. A web app run on its own sees only the database and the upstream, and says
+nothing of scan workers or observers in other processes (check each process's own port).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """A watched folder, known by its place in ``[[watch.folders]]`` (never its path)."""
+
+    index: int
+    observer_running: bool
+    last_reconcile: datetime | None
+
+
+_lock = threading.Lock()
+# The reporters in force, by part: "scan_workers" and "folders".
+_reporters: dict[str, Callable[[], Any]] = {}
+
+
+def _report(part: str, reporter: Callable[[], Any] | None) -> None:
+    with _lock:
+        if reporter is None:
+            _reporters.pop(part, None)
+        else:
+            _reporters[part] = reporter
+
+
+def _ask(part: str) -> Any:
+    with _lock:
+        reporter = _reporters.get(part)
+    return None if reporter is None else reporter()
+
+
+def report_scan_workers(alive: Callable[[], bool] | None) -> None:
+    """The relay's scan workers: whether they are up, asked when ``/readyz`` is read
+    (``None`` when the relay stops)."""
+    _report("scan_workers", alive)
+
+
+def report_folders(states: Callable[[], list[FolderState]] | None) -> None:
+    """The watcher's folders, asked when ``/readyz`` is read (``None`` when it stops)."""
+    _report("folders", states)
+
+
+def scan_workers_up() -> bool | None:
+    """Whether the scan workers are up; ``None``: no relay in this process."""
+    up: bool | None = _ask("scan_workers")
+    return up
+
+
+def folder_states() -> list[FolderState] | None:
+    """Each watched folder's observer and last reconcile; ``None``: no watcher here."""
+    states: list[FolderState] | None = _ask("folders")
+    return states

@@ -1,0 +1,88 @@
+"""``/healthz``, ``/readyz`` and ``/metrics``. The first two are open to anyone (a supervisor
+or load balancer has no account), so they say only whether each part works, never anything
+about mail or paths; ``/metrics`` needs a token or an allowed network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from gateway.config import load_settings
+from gateway.health import running_parts
+from gateway.health.metrics import REGISTRY
+from gateway.health.metrics_access import may_scrape, metrics_enabled
+from gateway.health.upstream_check import upstream_reachable
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Alive: the process serves requests."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready: 200 when every check is "ok", 503 otherwise."""
+    checks: dict[str, str] = {
+        "database": _ok(_database_answers()),
+        "upstream": _ok(upstream_reachable(load_settings().relay.upstream)),
+    }
+    workers = running_parts.scan_workers_up()
+    if workers is not None:
+        checks["scan_workers"] = _ok(workers)
+    body: dict[str, Any] = {"checks": checks}
+    folders = running_parts.folder_states()
+    if folders is not None:
+        checks["watcher"] = _ok(all(folder.observer_running for folder in folders))
+        body["folders"] = [
+            {
+                "folder": folder.index,
+                "observer": "running" if folder.observer_running else "stopped",
+                "last_reconcile": folder.last_reconcile.isoformat()
+                if folder.last_reconcile
+                else None,
+            }
+            for folder in folders
+        ]
+    ready = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "failing", **body}, status=200 if ready else 503
+    )
+
+
+def _ok(working: bool) -> str:
+    return "ok" if working else "failing"
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001  # any failure to answer is "not ready"
+        return False
+    return True
+
+
+@login_not_required
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus' text format for a scrape with the token or from an allowed network; 404
+    when neither is configured (nothing to say there is such a page), 403 otherwise."""
+    settings = load_settings().metrics
+    if not metrics_enabled(settings):
+        raise Http404
+    authorization = request.headers.get("Authorization", "")
+    if not may_scrape(settings, authorization, request.META.get("REMOTE_ADDR", "")):
+        return HttpResponse("forbidden\n", status=403, content_type="text/plain")
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,98 @@
+"""/healthz and /readyz: open without signing in, 503 when a part fails, and nothing about
+mail or paths in what they say."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from gateway.config import Settings
+from gateway.health import running_parts, views
+from gateway.health.upstream_check import forget_answers
+
+
+@pytest.fixture
+def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[socket.socket]:
+    """A listening socket on loopback that the settings name as the upstream."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    settings = Settings(relay={"upstream": {"host": "127.0.0.1", "port": port}})  # type: ignore[arg-type]
+    monkeypatch.setattr(views, "load_settings", lambda: settings)
+    forget_answers()
+    yield listener
+    listener.close()
+    forget_answers()
+    running_parts.report_scan_workers(None)
+    running_parts.report_folders(None)
+
+
+def test_healthz_answers_without_signing_in(client: Client) -> None:
+    """An anonymous GET of /healthz gets 200 and {"status": "ok"}."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_is_ready_when_database_and_upstream_answer(client: Client, upstream: Any) -> None:
+    """With the database and a listening upstream, /readyz is 200 with each check "ok"."""
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "upstream": "ok"}}
+
+
+@pytest.mark.django_db
+def test_readyz_fails_when_the_upstream_is_gone(client: Client, upstream: Any) -> None:
+    """An upstream that refuses connections makes /readyz 503 and names the failing check."""
+    upstream.close()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["upstream"] == "failing"
+
+
+@pytest.mark.django_db
+def test_readyz_fails_when_scan_workers_are_down(client: Client, upstream: Any) -> None:
+    """Scan workers the relay reports down make /readyz 503; up, 200."""
+    running_parts.report_scan_workers(lambda: False)
+    assert client.get("/readyz").status_code == 503
+    running_parts.report_scan_workers(lambda: True)
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["scan_workers"] == "ok"
+
+
+@pytest.mark.django_db
+def test_readyz_shows_folders_by_index_never_path(
+    client: Client, upstream: Any, tmp_path: Any
+) -> None:
+    """Each watched folder shows as its index with observer and last reconcile; a stopped
+    observer makes /readyz 503 and no path appears."""
+    when = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)
+    running_parts.report_folders(
+        lambda: [
+            running_parts.FolderState(0, True, when),
+            running_parts.FolderState(1, False, None),
+        ]
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["watcher"] == "failing"
+    assert body["folders"] == [
+        {"folder": 0, "observer": "running", "last_reconcile": "2026-12-02T05:00:00+00:00"},
+        {"folder": 1, "observer": "stopped", "last_reconcile": None},
+    ]
+    assert "/" not in response.content.decode().replace("+00:00", "")
+
+
+def test_healthz_is_answered_over_http_behind_a_tls_proxy(client: Client, settings: Any) -> None:
+    """With plain HTTP redirected to HTTPS (behind_tls_proxy), /healthz still answers 200
+    to a probe on loopback, while the sign-in page is redirected."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/login/").status_code == 301

@@ -1,0 +1,117 @@
+"""/metrics: refused unless a token or network is configured and offered; with it, the
+families read from the database, and no address or text of the mail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from django.test import Client
+from prometheus_client.parser import text_string_to_metric_families
+
+from gateway.config import Settings
+from gateway.health import views
+from gateway.relay import spool
+from gateway.relay.models import Copy, Delivery, Outcome, ReviewState
+from gateway.sealing import Sealer
+
+TOKEN = "a-metrics-token-for-tests-0123456789"  # noqa: S105  # a test's own token
+SENDER = "priya.sharma@riverside-carers.example.org"
+HELD_FOR = "advice@citizensadvice.example"
+
+
+def configure(monkeypatch: pytest.MonkeyPatch, **metrics: Any) -> None:
+    settings = Settings(metrics=metrics)  # type: ignore[arg-type]
+    monkeypatch.setattr(views, "load_settings", lambda: settings)
+
+
+@pytest.fixture
+def stored(db: None) -> None:
+    """One message: one recipient held by a rule, one copy queued for delivery twice tried."""
+    message = spool.store(
+        Sealer(Fernet.generate_key()),
+        mail_from=SENDER,
+        recipients=[HELD_FOR],
+        content=b"Subject: Amina\r\n\r\nNHS 943 476 5919\r\n",
+        client_address="127.0.0.1",
+        node="relay-1",
+    )
+    Outcome.objects.create(
+        message_id=message.id,
+        recipient=HELD_FOR,
+        action="hold",
+        rules=["no-consent"],
+        reasons=["NHS number of a known carer; no consent recorded"],
+        review_state=ReviewState.HELD,
+    )
+    copy = Copy.objects.create(message_id=message.id, kind="notice", sealed=b"x")
+    Delivery.objects.create(copy=copy, recipient=SENDER, attempts=2)
+
+
+def test_metrics_refused_when_nothing_is_configured(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no token and no network configured, /metrics is 404 even to a bearer."""
+    configure(monkeypatch)
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 404
+
+
+def test_metrics_refuses_a_scrape_without_the_token(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token configured: no Authorization, or a wrong token, is 403."""
+    configure(monkeypatch, token=TOKEN)
+    assert client.get("/metrics").status_code == 403
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("stored")
+def test_metrics_with_the_token_give_the_families(
+    client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The token (read from token_file) gets every family, counted from the database, and
+    nothing of the addresses or the message."""
+    token_file = tmp_path / "metrics.token"
+    token_file.write_text(TOKEN + "\n")
+    configure(monkeypatch, token_file=token_file)
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    text = response.content.decode()
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    for name in (
+        "confide_recipient_verdicts",
+        "confide_unscannable_recipients",
+        "confide_recipients_held",
+        "confide_oldest_held_age_seconds",
+        "confide_deliveries",
+        "confide_delivery_queue_depth",
+        "confide_delivery_queue_oldest_age_seconds",
+        "confide_deliveries_retried",
+        "confide_watched_files",
+        "confide_scan_seconds",
+    ):
+        assert name in families, name
+    verdicts = {
+        (s.labels["action"], s.labels["rule"]): s.value
+        for s in families["confide_recipient_verdicts"].samples
+    }
+    assert verdicts == {("hold", "no-consent"): 1}
+    assert families["confide_recipients_held"].samples[0].value == 1
+    assert families["confide_delivery_queue_depth"].samples[0].value == 1
+    assert families["confide_deliveries_retried"].samples[0].value == 1
+    for personal in ("priya", "citizensadvice", "Amina", "476 5919"):
+        assert personal not in text
+
+
+@pytest.mark.django_db
+def test_metrics_from_an_allowed_network_need_no_token(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scrape from an allowed network is served; from another address it is 403."""
+    configure(monkeypatch, allowed_networks=["127.0.0.0/8"])
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="192.0.2.7").status_code == 403
