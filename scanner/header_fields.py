@@ -46,11 +46,18 @@ def header_fields_message(raw: bytes) -> bytes:
 def _made(message: Message, *, envelope: bool) -> bytes:
     made = EmailMessage(policy=policy.SMTP)
     lines: list[str] = []
+    # A field given more than once ("Cc" and "CC") is one list of addresses, as mail
+    # programs read it; the message made here may have each once.
+    addresses: dict[str, list[str]] = {}
     for name, value in message.items():
         if envelope and name.lower() in _ENVELOPE:
-            made[name] = " ".join(decode_words(str(value)).split())
+            addresses.setdefault(name.lower(), []).append(
+                " ".join(decode_words(str(value)).split())
+            )
             continue
         lines += _lines(name, value)
+    for name, values in addresses.items():
+        made[name] = ", ".join(values)
     for part in message.walk():
         if part is not message:
             lines += _fields_of(part)

@@ -151,12 +151,15 @@ def test_the_safety_net_reads_every_header_field_of_the_copy(
 
 def test_the_net_passes_a_redacted_copy_with_a_plain_header(detector: Detector, policy: Policy):
     """A redacted copy whose header holds only what the allow-list keeps (a sender and
-    recipients with names, a date, confide's own ids) is not held by the net's reading of it."""
+    recipients with names, in two Cc fields, a date, confide's own ids) is not held by the
+    net's reading of it."""
     built = message(REFERRAL)
     built.replace_header("From", "Grace Mwangi <grace.mwangi@carers.example>")
-    built.replace_header("To", "Someone Else <someone@elsewhere.example>")
-    built["Cc"] = "Another Person <another@elsewhere.example>, colleague@carers.example"
+    built.replace_header("To", "Daniel Hughes <someone@elsewhere.example>")
+    built["Cc"] = "Fatima Khan <another@elsewhere.example>, colleague@carers.example"
     built["Date"] = "Wed, 02 Dec 2026 04:58:34 +0000"
     built.add_attachment("Minutes of the meeting.", filename="minutes.txt")
-    planned = _plan(detector, policy, raw(built), [*STRANGERS, COLLEAGUE])
+    # Two Cc fields, as some mail programs write: one list of addresses to the net as well.
+    item = raw(built).replace(b"\r\nCc:", b"\r\nCC: Tomasz Nowak <third@elsewhere.example>\r\nCc:")
+    planned = _plan(detector, policy, item, [*STRANGERS, COLLEAGUE])
     assert not planned.held
