@@ -8,8 +8,10 @@ door's ``Transforms``, and turns what cannot be made into a hold: a transform th
 (``cannot-transform``), and a redacted copy that the safety net catches (``redaction-check``).
 
 The safety net is independent of how the copy was made: each finished redacted copy is
-scanned and judged afresh, as if it had just arrived, and every recipient for whom it still
-holds something to remove, or would be held, is held instead.
+scanned and judged afresh, as if it had just arrived, and so is every field of its header,
+read whole as content (a scan reads only some fields, and only the display names of
+addresses); every recipient for whom either still holds something to remove, or would be
+held, is held instead.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Protocol
 
 from scanner.actions import Action
 from scanner.findings import Finding
+from scanner.header_fields import header_fields_message
 from scanner.limits import ScanLimits
 from scanner.operators import Operator
 from scanner.policy.policy_file import Policy
@@ -167,9 +170,15 @@ def _still_exposed(
     content: bytes, addresses: Sequence[str], rescan: Rescan, rejudge: Rejudge
 ) -> list[str]:
     """The addresses for which the finished copy, scanned and judged afresh, still holds
-    something to remove, or would be held."""
-    verdicts = rejudge(rescan(content), addresses)
-    return [a for a, v in verdicts.items() if v.action == Action.HOLD or v.redactions]
+    something to remove, or would be held: read as a scan reads a message, and every field
+    of its header read again whole, as content (``scanner.header_fields``)."""
+    exposed: dict[str, None] = {}
+    for item in (content, header_fields_message(content)):
+        verdicts = rejudge(rescan(item), addresses)
+        exposed.update(
+            (a, None) for a, v in verdicts.items() if v.action == Action.HOLD or v.redactions
+        )
+    return [a for a in addresses if a in exposed]
 
 
 def _hold(verdicts: dict[str, Verdict], addresses: Sequence[str], rule: str, reason: str) -> None:

@@ -1,8 +1,10 @@
 """Removing values from a message: each becomes what its removal's operator writes ("[label
 removed]", a mask, a pseudonym: ``scanner.operators``) wherever it can be written.
 
-Headers that carry free text (the subject, display names, any other field a scan reads as
-text, such as "X-Original-Subject" or a part's Content-Description), text and HTML parts
+A redacted copy first loses every header field off the allow-list (``_kept_fields``: Reply-To,
+Sender, trace fields, ids, every X- field), and gets a Message-ID of its own. Then the fields
+that carry free text (the subject, display names, a part's Content-Description), every
+address in From, To and Cc that is itself a value to remove, text and HTML parts
 (their markup too: attribute values such as ``href="mailto:..."`` and ``title``), file names
 and .docx attachments are rewritten, in forwarded messages as well. HTML is rewritten as
 source, so a value split by markup ("<b>Amina</b> Okafor") is not found there. Nothing else
@@ -11,7 +13,8 @@ URL) stays, and the safety net refuses the result; any other attachment is kept 
 is checked and holds none of the values.
 
 The safety net: the result is read again by ``scanner.extract`` as a scan would read it, and
-if any value is still found anywhere the redaction is refused.
+if any value is still found anywhere the redaction is refused. (``scanner.outcome`` then
+scans and judges the finished copy afresh, every header field included.)
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from scanner.mime_parts import part_filename as _filename
 from scanner.removals import Removal
 from scanner.transform._docx import redacted_docx
 from scanner.transform._error import TransformError
+from scanner.transform._kept_fields import keep_only_allowed_fields
 from scanner.transform._matching import Matcher
 from scanner.transform._mime import (
     DEFAULT_LIMITS,
@@ -63,6 +67,7 @@ def redacted(raw: bytes, removals: Sequence[Removal], limits: ScanLimits = DEFAU
     """
     matcher = Matcher(removals)
     message = parsed(raw, limits)
+    keep_only_allowed_fields(message)
     for each in messages(message):
         for name in _TEXT_HEADERS:
             rewrite_header(each, name, matcher.redact)
@@ -98,7 +103,10 @@ def redacted(raw: bytes, removals: Sequence[Removal], limits: ScanLimits = DEFAU
 
 
 def _redact_addresses(message: Message, name: str, matcher: Matcher) -> None:
-    """Redact the display names in an address field; the addresses stay as they are.
+    """Redact the display names in an address field, and every address that is itself a
+    value to remove (a subject's address, found in the body, copied in): it becomes an empty
+    group named by its placeholder ("[email address removed]:;"), which delivers to no one.
+    The other addresses stay as they are.
 
     A field the parser cannot read stays as it came: if it holds a value, the safety net
     refuses the result.
@@ -110,29 +118,38 @@ def _redact_addresses(message: Message, name: str, matcher: Matcher) -> None:
             groups = getattr(message.policy.header_fetch_parse(name, raw), "groups", None)
         except Exception:  # noqa: BLE001 - the header parser raises many things on damage
             groups = None
-        if groups is None or not any(matcher.spans(_names_of(group)) for group in groups):
+        if groups is None or not any(matcher.spans(_text_of(group)) for group in groups):
             new.append(raw)
             continue
-        new.append(", ".join(str(_redacted_group(group, matcher)) for group in groups))
+        new.append(", ".join(item for group in groups for item in _redacted(group, matcher)))
     replace_values(message, name, raws, new)
 
 
-def _names_of(group: Group) -> str:
+def _text_of(group: Group) -> str:
     names = [group.display_name or "", *(a.display_name for a in group.addresses)]
-    return "\n".join(names)
+    return "\n".join([*names, *(a.addr_spec for a in group.addresses)])
 
 
-def _redacted_group(group: Group, matcher: Matcher) -> Group:
-    addresses = [
-        Address(
-            display_name=one_line(matcher.redact(address.display_name)),
-            username=address.username,
-            domain=address.domain,
+def _redacted(group: Group, matcher: Matcher) -> list[str]:
+    """The group, or its addresses when it is none, as field items with values removed."""
+    kept: list[Address] = []
+    removed: list[str] = []
+    for address in group.addresses:
+        if matcher.found_in(address.addr_spec):
+            placeholder = one_line(matcher.redact(address.addr_spec))
+            removed.append(str(Group(placeholder, [])))
+            continue
+        kept.append(
+            Address(
+                display_name=one_line(matcher.redact(address.display_name)),
+                username=address.username,
+                domain=address.domain,
+            )
         )
-        for address in group.addresses
-    ]
     display_name = group.display_name
-    return Group(display_name and one_line(matcher.redact(display_name)), addresses)
+    if display_name is None:
+        return [*(str(a) for a in kept), *removed]
+    return [str(Group(one_line(matcher.redact(display_name)), kept)), *removed]
 
 
 def _redact_file_name(part: Message, matcher: Matcher) -> None:

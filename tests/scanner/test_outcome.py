@@ -137,3 +137,55 @@ def test_the_safety_net_holds_a_redacted_copy_that_still_discloses(
         assert first[address].action == "redact"
         assert verdict.rules == (*first[address].rules, REDACTION_CHECK)
         assert verdict.reasons == (*first[address].reasons, REDACTION_CHECK_REASON)
+
+
+class _LeavesAField:
+    """Transforms whose redaction is right but for one header field it adds back, as a first
+    pass that kept a field it never read would."""
+
+    def __init__(self, field: bytes) -> None:
+        self.field = field
+
+    def redacted(self, raw: bytes, removals: Sequence[Removal]) -> bytes:
+        return self.field + b"\r\n" + TRANSFORMS.redacted(raw, removals)
+
+    def marked(self, raw: bytes) -> bytes:
+        return TRANSFORMS.marked(raw)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        b"References: <chidi-eze-6426212997@riverside.example>",
+        b"X-Original-To: Chidi Eze <chidi.eze@mailbox.example>",
+        b'Reply-To: "Chidi Eze" <chidi.eze@mailbox.example>',
+        b"X-Patient: =?utf-8?q?642_621_2997?=",
+        b"Message-ID: <nhs-642-621-2997@riverside.example>",
+    ],
+)
+def test_the_safety_net_reads_every_header_field_of_the_copy(
+    detector: Detector, policy: Policy, field: bytes
+):
+    """A value left in any header field of a redacted copy, one a scan reads or not (ids,
+    trace fields, addresses, RFC 2047 words), makes the net hold the strangers."""
+    item = raw(message(REFERRAL))
+    planned = _plan(detector, policy, item, [*STRANGERS, COLLEAGUE], _LeavesAField(field))
+    assert [c.recipients for c in planned.copies] == [(COLLEAGUE,)]
+    assert list(planned.held) == list(STRANGERS)
+    assert all(v.rules[-1] == REDACTION_CHECK for v in planned.held.values())
+
+
+def test_the_net_passes_a_redacted_copy_with_a_plain_header(detector: Detector, policy: Policy):
+    """A redacted copy whose header holds only what the allow-list keeps (a sender and
+    recipients with names, in two Cc fields, a date, confide's own ids) is not held by the
+    net's reading of it."""
+    built = message(REFERRAL)
+    built.replace_header("From", "Grace Mwangi <grace.mwangi@carers.example>")
+    built.replace_header("To", "Daniel Hughes <someone@elsewhere.example>")
+    built["Cc"] = "Fatima Khan <another@elsewhere.example>, colleague@carers.example"
+    built["Date"] = "Wed, 02 Dec 2026 04:58:34 +0000"
+    built.add_attachment("Minutes of the meeting.", filename="minutes.txt")
+    # Two Cc fields, as some mail programs write: one list of addresses to the net as well.
+    item = raw(built).replace(b"\r\nCc:", b"\r\nCC: Tomasz Nowak <third@elsewhere.example>\r\nCc:")
+    planned = _plan(detector, policy, item, [*STRANGERS, COLLEAGUE])
+    assert not planned.held

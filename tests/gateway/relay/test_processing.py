@@ -314,3 +314,27 @@ def test_a_held_message_keeps_whose_each_finding_is(pipeline: Pipeline):
     read = read_scan_record(pipeline.sealer.unseal(bytes(kept.sealed)))
     nhs = [span for s in read.segments for span in s.findings if span.type == "UK_NHS"]
     assert [span.subjects for span in nhs] == [("C-1001",)]
+
+
+# The headers a hostile tester's message carried: none is needed by the recipient, and each
+# names Joseph or Amina, or holds Joseph's NHS number.
+TESTERS_HEADERS = (
+    'Reply-To: "Joseph Okafor" <joe.okafor@example.net>\r\n'
+    'Sender: "Amina Okafor" <amina.okafor@example.org>\r\n'
+    "X-Original-To: amina.okafor@example.org\r\n"
+    "References: <joseph-okafor-9434765919@riverside.example>\r\n"
+)
+TESTERS_VALUES = ["joe.okafor", "amina.okafor", "9434765919", "943 476 5919", "joseph-okafor"]
+
+
+def test_a_redacted_copy_carries_no_header_field_off_the_allow_list(pipeline: Pipeline):
+    """The tester's message, redacted by the relay itself for a stranger: the copy goes, and
+    neither the addresses in Reply-To, Sender and X-Original-To nor the name and NHS number
+    in References go with it."""
+    body = "Referral for Joseph Okafor, NHS number 943 476 5919, mobile 07700 900461."
+    content = _referral(body).replace(b"Subject:", TESTERS_HEADERS.encode() + b"Subject:")
+    [copy] = [c for c in _process_for_stranger(pipeline, content) if c.copy.kind != "notice"]
+    assert copy.copy.kind == "redact"
+    lowered = copy.content.lower()
+    assert [v for v in TESTERS_VALUES if v.encode() in lowered] == []
+    assert leaks(pipeline.scanner.scan_message, copy.content, ["Joseph Okafor"]) == []

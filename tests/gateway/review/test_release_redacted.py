@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections.abc import Sequence
 
 import pytest
 
 import scanner.outcome
+from gateway.register.models import Subject, SubjectEmail, SubjectName
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.review.models import AuditEntry
 from gateway.sealing import Sealer
+from scanner.limits import ScanLimits
 from scanner.outcome import CANNOT_TRANSFORM, REDACTION_CHECK
+from scanner.removals import Removal
 from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, held_outcome, hold
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
@@ -109,3 +113,65 @@ def test_the_example_is_real(users: Users):
     text = EXAMPLE.read_bytes().decode()
     assert all(value.replace(" ", "") in text.replace(" ", "").replace("=\n", "")
                for value in AMINA)  # fmt: skip
+
+
+# The hostile tester's message: headers no one reads as content, naming the two registered
+# people, Joseph's alias address and NHS number among them.
+TESTERS_MESSAGE = (
+    f"From: Priya Sharma <{SENDER}>\r\nTo: {HELD_FOR}\r\n"
+    'Reply-To: "Joseph Okafor" <joe.okafor@example.net>\r\n'
+    'Sender: "Amina Okafor" <amina.okafor@example.org>\r\n'
+    "X-Original-To: amina.okafor@example.org\r\n"
+    "References: <joseph-okafor-9434765919@riverside.example>\r\n"
+    "Subject: Joseph's referral\r\n\r\n"
+    "Joseph Okafor's NHS number is 943 476 5919; his daughter Amina Okafor cares for him.\r\n"
+).encode()
+TESTERS_VALUES = ["joe.okafor", "amina.okafor", "9434765919", "943 476 5919", "joseph-okafor"]
+
+
+def _register_the_okafors() -> None:
+    """Amina and Joseph as the example register has them, Joseph with an alias address."""
+    amina = Subject.objects.create(ref="C-1001", kind="carer", display_name="Amina Okafor")
+    SubjectName.objects.create(subject=amina, position=0, name="Amina Okafor")
+    SubjectEmail.objects.create(subject=amina, email="amina.okafor@example.org")
+    joseph = Subject.objects.create(
+        ref="C-1002", kind="cared_for", display_name="Joseph Okafor", nhs_number="9434765919"
+    )
+    SubjectName.objects.create(subject=joseph, position=0, name="Joseph Okafor")
+    SubjectName.objects.create(subject=joseph, position=1, name="Joe Okafor")
+    SubjectEmail.objects.create(subject=joseph, email="joe.okafor@example.net")
+
+
+def test_the_redacted_copy_of_the_testers_message_carries_nothing_of_its_headers(
+    users: Users, sealer: Sealer, redacting: Pipeline
+):
+    """Released redacted, the tester's message reaches the recipient with none of the alias,
+    Amina's registered address, the NHS number or the name in References."""
+    _register_the_okafors()
+    outcome = _outcome(hold(sealer, SENDER, [HELD_FOR], TESTERS_MESSAGE))
+    decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
+    [(recipient, content)] = _queued(sealer, CopyKind.REDACT)
+    assert recipient == HELD_FOR
+    lowered = content.lower()
+    assert [v for v in TESTERS_VALUES if v.encode() in lowered] == []
+    assert leaks(redacting.scanner.scan_message, content, ["Joseph Okafor", "Amina Okafor"]) == []
+
+
+def test_a_registered_address_left_in_an_unread_field_is_caught_by_the_net(
+    users: Users, sealer: Sealer, redacting: Pipeline, monkeypatch: pytest.MonkeyPatch
+):
+    """When the first pass leaves a field it never reads (here it adds Amina's registered
+    address back in X-Original-To), the net's reading of every header field catches it:
+    refused under rule redaction-check, nothing sent."""
+    _register_the_okafors()
+    made = scanner.outcome.redacted
+
+    def leaves_a_field(raw: bytes, removals: Sequence[Removal], limits: ScanLimits) -> bytes:
+        return b"X-Original-To: amina.okafor@example.org\r\n" + made(raw, removals, limits)
+
+    monkeypatch.setattr(scanner.outcome, "redacted", leaves_a_field)
+    outcome = _outcome(hold(sealer, SENDER, [HELD_FOR], TESTERS_MESSAGE))
+    with pytest.raises(decisions.DecisionRefused, match=REDACTION_CHECK):
+        decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
+    assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
+    assert not Delivery.objects.exists()

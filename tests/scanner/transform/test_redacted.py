@@ -13,6 +13,7 @@ from PIL import Image
 
 from scanner.extract import extract
 from scanner.limits import ScanLimits
+from scanner.made_ids import MESSAGE_ID
 from scanner.transform import Removal, TransformError, redacted
 from scanner.transform import _redacted_message as redaction_module
 from tests.scanner.made_sheets import csv_bytes, workbook_bytes
@@ -325,16 +326,52 @@ def test_docx_value_in_a_part_word_ignores_is_never_released(name: str, content:
     assert "okafor" not in str(error.value).lower()
 
 
-@pytest.mark.parametrize(
-    "field", ["X-Original-Subject", "X-MS-Exchange-Organization-Subject", "Content-Description"]
-)
-def test_value_in_other_free_text_header_is_removed(field: str) -> None:
-    """A value in a header field a scan reads as text is rewritten, so none is left."""
+def test_value_in_a_parts_free_text_field_is_removed() -> None:
+    """A value in a Content-Description, which a redacted copy keeps, is rewritten."""
     built = message("Nothing here")
-    built[field] = "Referral: Amina Okafor"
+    built["Content-Description"] = "Referral: Amina Okafor"
     result = redacted(raw(built), [NAME])
     assert b"Okafor" not in result
-    assert parse(result)[field] == f"Referral: {GONE}"
+    assert parse(result)["Content-Description"] == f"Referral: {GONE}"
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["X-Original-Subject", "X-MS-Exchange-Organization-Subject", "Comments", "Reply-To",
+     "Sender", "X-Original-To", "References", "In-Reply-To", "X-Patient", "Received"],
+)  # fmt: skip
+def test_a_field_off_the_allow_list_is_not_in_a_redacted_copy(field: str) -> None:
+    """A redacted copy keeps only the fields on the allow-list: any other, whatever it holds
+    and whether or not a scan reads it, is gone."""
+    built = message("Nothing here")
+    built[field] = "Amina Okafor <amina.okafor@example.org>, 943 476 5919"
+    result = redacted(raw(built), [NAME])
+    assert parse(result)[field] is None
+    assert b"amina" not in result.lower()
+    assert b"5919" not in result
+
+
+def test_a_redacted_copy_has_a_message_id_of_its_own() -> None:
+    """The Message-ID the sender's program made (here of a name and a number) is replaced by
+    one of random letters; threading ids go."""
+    built = message("Nothing here")
+    built["Message-ID"] = "<joseph-okafor-9434765919@riverside.example>"
+    result = redacted(raw(built), [NAME])
+    assert MESSAGE_ID.fullmatch(parse(result)["Message-ID"])
+    assert b"okafor" not in result.lower()
+
+
+def test_an_address_that_is_a_value_removed_leaves_to_and_cc() -> None:
+    """A subject's address copied in (To or Cc) that is one of the values removed becomes an
+    empty group named by its placeholder; other addresses stay."""
+    address = Removal("amina.okafor@example.org", "email address")
+    built = message("Nothing here")
+    built["Cc"] = "Amina <amina.okafor@example.org>, colleague@carers.example"
+    result = redacted(raw(built), [NAME, address])
+    assert b"amina" not in result.lower()
+    cc = str(parse(result)["Cc"])
+    assert "colleague@carers.example" in cc
+    assert "[email address removed]" in cc
 
 
 @pytest.mark.parametrize("value", ["07700 900461", "+447700900461"])

@@ -1,0 +1,83 @@
+"""Every header field of a finished copy, as a message to scan: the safety net's own reading
+of the header, which shares none of the first pass's choices of what to read.
+
+A scan reads a message's header as its sender's mail program wrote it: free-text fields
+whole, address fields for their display names, and not at all the fields machines make
+(trace, ids), which would only give false findings there. A redacted copy is different: it
+is what confide sends, and nothing in it may go unread. ``header_fields_message`` turns the
+header of every message, forwarded message and MIME part of a copy into the body of a plain
+text message, one line per field, each value whole (addresses, ids, parameters) and with its
+RFC 2047 words decoded, so that the net scans and judges all of it as content. A value with
+an "@" in it (an address, an id) is read a second time with its punctuation made spaces:
+read as one address, "<joseph-okafor-9434765919@host>" would hide the name and the number.
+
+Only two kinds of value are left out, and only in the exact forms confide writes: the
+copy's own From, To and Cc, which become the From, To and Cc of the message made here (so
+they are read as the scan reads any message's envelope: the sender and the recipients are
+not a disclosure), and the Message-ID and multipart boundaries that redaction makes of
+random letters (``scanner.made_ids``). Anything else, in any field of any name,
+is read.
+"""
+
+from __future__ import annotations
+
+import re
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+
+from scanner.made_ids import BOUNDARY, MESSAGE_ID
+from scanner.mime_parts import decode_words
+
+_ENVELOPE = ("from", "to", "cc")
+_ID_PUNCTUATION = re.compile(r"[^\w\s]+|_+")
+_OUR_BOUNDARY = re.compile(rf"""boundary\s*=\s*"?{BOUNDARY.pattern}"?\s*;?""", re.IGNORECASE)
+
+
+def header_fields_message(raw: bytes) -> bytes:
+    """A message whose body lists every header field of ``raw`` (see the module's doc)."""
+    message = BytesParser(policy=policy.compat32).parsebytes(raw)
+    try:
+        return _made(message, envelope=True)
+    except Exception:  # noqa: BLE001 - an envelope field that cannot be written: read as text
+        return _made(message, envelope=False)
+
+
+def _made(message: Message, *, envelope: bool) -> bytes:
+    made = EmailMessage(policy=policy.SMTP)
+    lines: list[str] = []
+    # A field given more than once ("Cc" and "CC") is one list of addresses, as mail
+    # programs read it; the message made here may have each once.
+    addresses: dict[str, list[str]] = {}
+    for name, value in message.items():
+        if envelope and name.lower() in _ENVELOPE:
+            addresses.setdefault(name.lower(), []).append(
+                " ".join(decode_words(str(value)).split())
+            )
+            continue
+        lines += _lines(name, value)
+    for name, values in addresses.items():
+        made[name] = ", ".join(values)
+    for part in message.walk():
+        if part is not message:
+            lines += _fields_of(part)
+    made.set_content("\n".join(lines) + "\n", charset="utf-8", cte="8bit")
+    return made.as_bytes()
+
+
+def _fields_of(part: Message) -> list[str]:
+    return [line for name, value in part.items() for line in _lines(name, value)]
+
+
+def _lines(name: str, value: object) -> list[str]:
+    text = decode_words(str(value))
+    lower = name.lower()
+    if lower == "message-id" and MESSAGE_ID.fullmatch(text.strip()):
+        return []
+    if lower == "content-type":
+        text = _OUR_BOUNDARY.sub("", text)
+    if "@" not in text:
+        return [f"{name}: {text}"]
+    # Read as one address, "<joseph-okafor-9434765919@host>" hides the number and the name
+    # in it: its words are read apart too.
+    return [f"{name}: {text}", f"{name}: {_ID_PUNCTUATION.sub(' ', text)}"]
