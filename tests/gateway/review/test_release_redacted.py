@@ -148,7 +148,7 @@ def test_the_redacted_copy_of_the_testers_message_carries_nothing_of_its_headers
     """Released redacted, the tester's message reaches the recipient with none of the alias,
     Amina's registered address, the NHS number or the name in References."""
     _register_the_okafors()
-    outcome = _outcome(hold(sealer, SENDER, [HELD_FOR], TESTERS_MESSAGE))
+    outcome = held_outcome(hold(sealer, SENDER, [HELD_FOR], TESTERS_MESSAGE))
     decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
     [(recipient, content)] = _queued(sealer, CopyKind.REDACT)
     assert recipient == HELD_FOR
@@ -170,7 +170,7 @@ def test_a_registered_address_left_in_an_unread_field_is_caught_by_the_net(
         return b"X-Original-To: amina.okafor@example.org\r\n" + made(raw, removals, limits)
 
     monkeypatch.setattr(scanner.outcome, "redacted", leaves_a_field)
-    outcome = _outcome(hold(sealer, SENDER, [HELD_FOR], TESTERS_MESSAGE))
+    outcome = held_outcome(hold(sealer, SENDER, [HELD_FOR], TESTERS_MESSAGE))
     with pytest.raises(decisions.DecisionRefused, match=REDACTION_CHECK):
         decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
