@@ -60,6 +60,7 @@ TARGET_SHARE = 0.90  # the sweep's files/s over the scanner's
 TARGET_RESCAN = 50.0  # the sweep's wall time over the rescan's
 
 DEFAULT_FILES = 2000
+SUMMARY_ROUNDING_S = 0.05  # confide watch prints the pass's length to a tenth of a second
 SAMPLE_EVERY_S = 0.1  # how often the memory of a command's processes is read
 COMMAND_TIMEOUT_S = 3600.0
 CONFIDE = Path(sys.executable).with_name("confide")
@@ -403,7 +404,8 @@ def _bench(scratch: Path, args: argparse.Namespace) -> int:
     # The pass itself (walk, reads, scans, records), as the watcher times it: a command's
     # start (Python, Django, the rules read and hashed) is the same for both and no part of
     # a rescan's work; the rescan's whole-command ratio is printed beside it.
-    speedup = sweep_pass / max(rescan_pass, 1e-3)
+    # The summary is to a tenth of a second: the rescan's pass is taken at its longest.
+    speedup = sweep_pass / (rescan_pass + SUMMARY_ROUNDING_S)
     print()
     print(
         f"sweep over the scanner alone on every core: {share:.0%} "
@@ -411,8 +413,8 @@ def _bench(scratch: Path, args: argparse.Namespace) -> int:
     )
     print(f"sweep over confide scan as it is:           {share_cli:.0%} (for the record)")
     print(
-        f"rescan of the unchanged tree:              {speedup:.1f} times faster, pass over "
-        f"pass (target >= {TARGET_RESCAN:.0f}) {_verdict(speedup >= TARGET_RESCAN)}; "
+        f"rescan of the unchanged tree:              at least {speedup:.0f} times faster, "
+        f"pass over pass (target >= {TARGET_RESCAN:.0f}) {_verdict(speedup >= TARGET_RESCAN)}; "
         f"{sweep.wall_s / rescan.wall_s:.1f} times, whole command over whole command"
     )
     met = share >= TARGET_SHARE and speedup >= TARGET_RESCAN
