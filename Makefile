@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-postgres bench bench-relay eval clean
+.PHONY: run test lint typecheck pytest pytest-postgres bench bench-relay bench-watch eval clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "confide needs Python 3.12 or newer (python3.12 not found)"; exit 1; }
@@ -52,6 +52,9 @@ bench: $(STAMP)
 
 bench-relay: $(STAMP)
 	$(BIN)/python bench/bench_relay.py
+
+bench-watch: $(STAMP)
+	$(BIN)/python bench/bench_watch.py
 
 eval: $(STAMP)
 	$(BIN)/python bench/eval_detection.py
