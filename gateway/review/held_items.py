@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.relay.models import Message, Outcome, ReviewState
 from gateway.review import decisions, retention
-from gateway.review.models import ScanRecord
+from gateway.review.models import LogbookEntry, LogbookKind, ScanRecord
 from gateway.review.roles import is_manager, own_addresses
 from gateway.review.scan_record import ReadMessage, read_scan_record
 from scanner.consent import ADDRESS, ALL_SCOPES, ConsentRecord
@@ -75,10 +75,26 @@ def every_held() -> QuerySet[Outcome]:
 
 def queue(user: Any, wanted: QueueFilter) -> QuerySet[Outcome]:
     """The held recipients ``user`` may see that match ``wanted``, oldest first."""
-    return _filtered(visible_outcomes(user), wanted)
+    return _filtered(visible_outcomes(user), wanted, every_note=is_manager(user))
 
 
-def _filtered(outcomes: QuerySet[Outcome], wanted: QueueFilter) -> QuerySet[Outcome]:
+def _released_as_exception() -> Exists:
+    return Exists(LogbookEntry.objects.filter(outcome=OuterRef("pk"), kind=LogbookKind.EXCEPTION))
+
+
+def note_kept_from(user: Any, outcomes: list[Outcome]) -> set[int]:
+    """The ids of ``outcomes`` whose decision note ``user`` may not read: an exception's note
+    is the manager's reasoning for breaking confidentiality, kept from everyone but managers
+    as it is kept from the sender's notice (``decisions``)."""
+    if is_manager(user):
+        return set()
+    found = Outcome.objects.filter(id__in=[o.id for o in outcomes]).filter(_released_as_exception())
+    return set(found.values_list("id", flat=True))
+
+
+def _filtered(
+    outcomes: QuerySet[Outcome], wanted: QueueFilter, *, every_note: bool = True
+) -> QuerySet[Outcome]:
     found = outcomes.select_related("message")
     if wanted.state:
         found = found.filter(review_state=wanted.state)
@@ -102,8 +118,11 @@ def _filtered(outcomes: QuerySet[Outcome], wanted: QueueFilter) -> QuerySet[Outc
         matches = (
             Q(message__mail_from__icontains=words)
             | Q(recipient__icontains=words)
-            | Q(decision_note__icontains=words)
             | Q(reasons_text__icontains=words)
+        )
+        # An exception's note is searched by managers only (``note_kept_from``).
+        matches |= Q(decision_note__icontains=words) & (
+            Q() if every_note else ~_released_as_exception()
         )
         with contextlib.suppress(ValueError):  # a reference, pasted from a notice
             matches |= Q(message_id=uuid.UUID(words))

@@ -30,6 +30,7 @@ from gateway.review.held_items import (
     held_message,
     held_recipients,
     need_to_know,
+    note_kept_from,
     queue,
 )
 from gateway.review.models import AuditEntry
@@ -109,10 +110,12 @@ def _item(
     if item is None:
         raise Http404("no such held item, or not one of yours")
     manager = is_manager(request.user)
+    notes_kept = note_kept_from(request.user, item.outcomes)
     recipients = [
         {
             "outcome": outcome,
             "held": outcome.review_state == ReviewState.HELD,
+            "note": "" if outcome.id in notes_kept else outcome.decision_note,
             "forms": {
                 name: bound.get(outcome.id, {}).get(name)
                 or form_class(prefix=_prefix(name, outcome.id))
