@@ -97,7 +97,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed sign-ins throttled per account and, separately, per address (django-axes).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, refusing an account with no role (gateway/review/signing_in.py).
+    "gateway.review.signing_in.RoleBackend",
 ]
 AXES_FAILURE_LIMIT = _review.failed_logins_allowed
 AXES_COOLOFF_TIME = timedelta(minutes=_review.lockout_minutes)
