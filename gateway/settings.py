@@ -103,7 +103,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = _review.failed_logins_allowed
 AXES_COOLOFF_TIME = timedelta(minutes=_review.lockout_minutes)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Not reset by a sign-in: django-axes would clear every failure matching the account OR the
+# address, so one account's success from an address would wipe out the guesses counted
+# against another's from it. Failures count for lockout_minutes, then expire.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "review/locked_out.html"
 # A second factor (django-otp, TOTP): a signed-in user with a device is asked for its code
 # before any page; managers and superusers must have one when review.require_second_factor
