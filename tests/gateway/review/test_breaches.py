@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.urls import reverse
 
 from gateway.register.models import Subject
 from gateway.relay.models import CopyKind, Delivery, Message, ReviewState
@@ -22,7 +23,14 @@ from gateway.review.models import (
 )
 from gateway.review.roles import MANAGER
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import BASE_URL, HELD_FOR, Users, held_outcome, sent_email
+from tests.gateway.review.conftest import (
+    BASE_URL,
+    HELD_FOR,
+    Users,
+    held_outcome,
+    sent_email,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +245,16 @@ def test_a_breach_is_recorded_only_whole_and_by_a_manager(
         breaches.record_breach(**arguments)  # type: ignore[arg-type]
     assert not LogbookEntry.objects.exists()
     assert not AuditEntry.objects.exists()
+
+
+def test_a_subjects_page_lists_a_breach_with_no_held_item(users: Users, subject: Subject):
+    """A recorded breach that did not pass through confide is listed on the page of the
+    subject it names, with where it happened in place of a link to an item."""
+    breaches.record_breach(
+        user=users.manager, happened_at=datetime(2026, 3, 3, tzinfo=UTC), lawful_reason=None,
+        who_decided="a volunteer", note="told her neighbour", subjects=[subject],
+        person_told=True, reference="a conversation at the drop-in",
+    )  # fmt: skip
+    page = signed_in(users, "manager").get(reverse("review:subject", args=[subject.id]))
+    assert page.status_code == 200
+    assert "a conversation at the drop-in" in page.content.decode()
