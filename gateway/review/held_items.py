@@ -78,8 +78,10 @@ def queue(user: Any, wanted: QueueFilter) -> QuerySet[Outcome]:
     return _filtered(visible_outcomes(user), wanted, every_note=is_manager(user))
 
 
-def _released_as_exception() -> Exists:
-    return Exists(LogbookEntry.objects.filter(outcome=OuterRef("pk"), kind=LogbookKind.EXCEPTION))
+def _released_as_exception() -> Q:
+    return Q(
+        Exists(LogbookEntry.objects.filter(outcome=OuterRef("pk"), kind=LogbookKind.EXCEPTION))
+    )
 
 
 def note_kept_from(user: Any, outcomes: list[Outcome]) -> set[int]:
@@ -121,9 +123,8 @@ def _filtered(
             | Q(reasons_text__icontains=words)
         )
         # An exception's note is searched by managers only (``note_kept_from``).
-        matches |= Q(decision_note__icontains=words) & (
-            Q() if every_note else ~_released_as_exception()
-        )
+        note = Q(decision_note__icontains=words)
+        matches |= note if every_note else note & ~_released_as_exception()
         with contextlib.suppress(ValueError):  # a reference, pasted from a notice
             matches |= Q(message_id=uuid.UUID(words))
         found = found.annotate(reasons_text=Cast("reasons", TextField())).filter(matches)
