@@ -140,6 +140,19 @@ def redacted_release(
     return RedactedRelease(copy.content)
 
 
+def scanned(pipeline: Pipeline, message: spool.Received) -> ScanResult:
+    """The message scanned afresh, as the relay scans it."""
+    return _scan(pipeline, message, message.content)
+
+
+def verdict_now(
+    pipeline: Pipeline, message: spool.Received, result: ScanResult, recipient: str
+) -> Verdict:
+    """The verdict the relay would give ``recipient`` now, judging ``result`` (``scanned``)
+    with the register as this transaction sees it: a consent just recorded counts."""
+    return _judge(pipeline, message, result, [recipient], datetime.now(UTC))[recipient]
+
+
 def _planned(
     pipeline: Pipeline,
     message: spool.Received,

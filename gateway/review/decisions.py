@@ -23,7 +23,14 @@ from django.db import transaction
 
 from gateway.config import load_settings
 from gateway.register.models import Agency, Consent, ConsentMethod, Subject, join_known_scopes
-from gateway.relay.held import Decision, DecisionRefused, decide, redacted_copy
+from gateway.relay import processing
+from gateway.relay.held import (
+    Decision,
+    DecisionRefused,
+    decide,
+    held_as_received,
+    redacted_copy,
+)
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome
 from gateway.relay.notices import Released, decision_notice
 from gateway.relay.pipeline import Pipeline, hostname, key_file, notice_from
@@ -31,6 +38,7 @@ from gateway.review import audit
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind
 from gateway.scanner_setup import build_scanner
 from gateway.sealing import Sealer
+from scanner.actions import Action
 from scanner.consent import ALL_SCOPES
 from scanner.policy.policy_file import load_policy
 from scanner.transform import Banner, load_banner
@@ -191,13 +199,26 @@ def record_consent_and_release(
     valid_until: datetime | None,
     evidence: str,
     note: str,
+    pipeline: Pipeline | None = None,
 ) -> Consent:
     """Save the subject's consent to the register and release the copy with the banner, in
-    one transaction: if the release is refused, no consent is saved either."""
+    one transaction: if the release is refused, no consent is saved either.
+
+    The consent must cover the release: the message is scanned afresh by the relay's core
+    (``pipeline``, this process's own by default) and judged for the recipient with the
+    consent in the register; unless the relay would now release it (as it is or with the
+    banner), it is refused with the verdict's reasons, which say what the consent leaves
+    uncovered (another agency, a kind of data beyond its scopes, someone else's data)."""
     problem = consent_terms_problem(method, scopes, evidence)
     if problem:
         raise DecisionRefused(problem)
     now = datetime.now(UTC)
+    if valid_until is not None and valid_until <= now:
+        raise DecisionRefused("the consent's valid-until date has passed")
+    core = pipeline or redacting()
+    with _REDACTING:  # the scan, which takes seconds, before the transaction
+        outcome, received = held_as_received(outcome_id, releasing().sealer)
+        result = processing.scanned(core, received)
     with transaction.atomic():
         consent = Consent.objects.create(
             subject=subject,
@@ -209,6 +230,12 @@ def record_consent_and_release(
             recorded_at=now,
             valid_until=valid_until,
         )
+        with _REDACTING:
+            verdict = processing.verdict_now(core, received, result, outcome.recipient)
+        if verdict.action not in (Action.RELEASE, Action.BANNER):
+            raise DecisionRefused(
+                "the consent does not cover this release: " + "; ".join(verdict.reasons)
+            )
         outcome = _decide(outcome_id, Decision.RELEASE_WITH_BANNER, user, note)
         told = _tell_sender(outcome, Released.CONSENT, note)
         _audit(

@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from gateway.register.models import Subject, SubjectKind
+from gateway.register.models import Agency, AgencyDomain, Subject, SubjectKind
 from gateway.relay import spool
 from gateway.relay.models import Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
@@ -114,8 +114,16 @@ def sent_email(sealer: Sealer, delivery: Delivery) -> email.message.EmailMessage
 
 @pytest.fixture
 def subject(db: None) -> Subject:
-    """Amina, a carer in the register as C-1001."""
-    return Subject.objects.create(ref="C-1001", kind=SubjectKind.CARER, display_name="Amina")
+    """Amina Okafor, the carer the example message is about, in the register as C-1001."""
+    return Subject.objects.create(ref="C-1001", kind=SubjectKind.CARER, display_name="Amina Okafor")
+
+
+@pytest.fixture
+def citizens_advice(db: None) -> Agency:
+    """The agency of the address HELD_FOR, by its domain."""
+    agency = Agency.objects.create(name="Citizens Advice")
+    AgencyDomain.objects.create(agency=agency, domain=HELD_FOR.partition("@")[2])
+    return agency
 
 
 @dataclass(frozen=True)
