@@ -40,6 +40,7 @@ from gateway.scanner_setup import build_scanner
 from gateway.sealing import Sealer
 from scanner.actions import Action
 from scanner.consent import ALL_SCOPES
+from scanner.domains import is_internal
 from scanner.policy.policy_file import load_policy
 from scanner.transform import Banner, load_banner
 
@@ -62,6 +63,7 @@ class Releasing:
     notice_from: str
     hostname: str
     base_url: str  # review.base_url: where the mail links to the review pages
+    internal_domains: tuple[str, ...]  # a sender outside them is told less (_tell_sender)
 
 
 @functools.cache
@@ -75,6 +77,7 @@ def releasing() -> Releasing:
         notice_from=notice_from(settings),
         hostname=hostname(settings),
         base_url=settings.review.base_url,
+        internal_domains=tuple(organisation.internal_domains),
     )
 
 
@@ -275,18 +278,21 @@ def _tell_sender(outcome: Outcome, released: Released | None, note: str | None) 
     """Queue the notice of the decision to the sender: released and how, or not sent
     (``None``), with the ``note`` if given. False when there is no sender to tell, or a
     notice cannot be written to their address (the decision stands: the audit entry says
-    they were not told)."""
+    they were not told). A sender outside the organisation is told as the hold notice tells
+    them (``gateway.relay.hold_notices``): neither the message's subject nor the note, which
+    could disclose what was held and why."""
     message = outcome.message
     if not message.mail_from:
         return False
     made = releasing()
+    internal = is_internal(message.mail_from, made.internal_domains)
     try:
         content = decision_notice(
-            original=made.sealer.unseal(bytes(message.sealed)),
+            original=made.sealer.unseal(bytes(message.sealed)) if internal else b"",
             sender=message.mail_from,
             recipient=outcome.recipient,
             released=released,
-            note=note,
+            note=note if internal else None,
             organisation=made.organisation,
             from_address=made.notice_from,
             confide_id=str(message.id),

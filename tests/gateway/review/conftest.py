@@ -46,6 +46,7 @@ def sealer(monkeypatch: pytest.MonkeyPatch) -> Sealer:
         notice_from="postmaster@riverside-carers.example.org",
         hostname="relay.riverside-carers.example.org",
         base_url=BASE_URL,
+        internal_domains=(SENDER.partition("@")[2],),
     )
     monkeypatch.setattr(decisions, "releasing", lambda: releasing)
     return made

@@ -246,3 +246,24 @@ def test_a_null_sender_is_not_told(users: Users, sealer: Sealer):
     assert _released_to() == [HELD_FOR]
     assert not Delivery.objects.filter(copy__kind=CopyKind.NOTICE).exists()
     assert AuditEntry.objects.get().details["sender_told"] is False
+
+
+@pytest.mark.parametrize("decide", ["reject", "release"])
+def test_a_sender_outside_the_organisation_is_told_neither_subject_nor_note(
+    users: Users, sealer: Sealer, decide: str
+):
+    """As the hold notice to an outsider, the decision's notice leaves out the message's
+    subject line and the manager's note; it still says what was decided."""
+    content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
+    outcome = held_outcome(hold(sealer, "someone@elsewhere.example", [HELD_FOR], content))
+    if decide == "reject":
+        decisions.reject(outcome.id, user=users.manager, note=NOTE)
+    else:
+        decisions.release_with_banner(outcome.id, user=users.manager, note=NOTE)
+    (delivery,) = Delivery.objects.filter(copy__kind=CopyKind.NOTICE)
+    notice = sent_email(sealer, delivery)
+    assert notice["Subject"] in {"Not sent: your message", "Released: your message"}
+    text = " ".join(notice.get_content().split())
+    assert NOTE not in text
+    assert "Carer's assessment" not in text
+    assert "A manager has reviewed your held message" in text
