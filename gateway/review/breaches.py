@@ -75,7 +75,7 @@ def emergency_release(
             by=_name(user),
             note=f"{EMERGENCY_NOTE}:\n{note}",
             sealer=made.sealer,
-            banner=made.banner,
+            banner=made.banner_without_consent,  # no consent: an emergency
         )
         entry = LogbookEntry.objects.create(
             kind=LogbookKind.EMERGENCY,

@@ -59,6 +59,7 @@ class Releasing:
 
     sealer: Sealer
     banner: Banner
+    banner_without_consent: Banner  # an exception, an emergency release
     organisation: str
     notice_from: str
     hostname: str
@@ -73,6 +74,9 @@ def releasing() -> Releasing:
     return Releasing(
         sealer=Sealer.from_key_file(key_file(settings)),
         banner=load_banner(organisation.banner, organisation.name or "the sender"),
+        banner_without_consent=load_banner(
+            organisation.banner_without_consent, organisation.name or "the sender"
+        ),
         organisation=organisation.name,
         notice_from=notice_from(settings),
         hostname=hostname(settings),
@@ -144,7 +148,9 @@ def release_as_exception(
     if not person_told and not why_not_told.strip():
         raise DecisionRefused("say why the person was not told (the logbook records it)")
     with transaction.atomic():
-        outcome = _decide(outcome_id, Decision.RELEASE_WITH_BANNER, user, note)
+        outcome = _decide(
+            outcome_id, Decision.RELEASE_WITH_BANNER, user, note, without_consent=True
+        )
         entry = LogbookEntry.objects.create(
             kind=LogbookKind.EXCEPTION,
             outcome=outcome,
@@ -256,7 +262,13 @@ def record_consent_and_release(
 
 
 def _decide(
-    outcome_id: int, decision: Decision, user: Any, note: str, redacted: bytes | None = None
+    outcome_id: int,
+    decision: Decision,
+    user: Any,
+    note: str,
+    redacted: bytes | None = None,
+    *,
+    without_consent: bool = False,
 ) -> Outcome:
     made = releasing()
     return decide(
@@ -265,7 +277,7 @@ def _decide(
         by=_name(user),
         note=note,
         sealer=made.sealer,
-        banner=made.banner,
+        banner=made.banner_without_consent if without_consent else made.banner,
         redacted=redacted,
     )
 

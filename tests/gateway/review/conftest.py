@@ -28,6 +28,9 @@ from tests.gateway.relay.conftest import pipeline  # noqa: F401 - shared with ``
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "carer-update.eml"
 BANNER = Banner("[CONFIDENTIAL]", "CONFIDENTIAL: shared with consent.", "CONFIDENTIAL")
+BANNER_WITHOUT_CONSENT = Banner(
+    "[CONFIDENTIAL]", "CONFIDENTIAL: shared without consent, under the policy.", "CONFIDENTIAL"
+)
 SENDER = "priya.sharma@riverside-carers.example.org"
 OTHER_SENDER = "sam.jones@riverside-carers.example.org"
 HELD_FOR = "advice@citizensadvice.example"
@@ -42,6 +45,7 @@ def sealer(monkeypatch: pytest.MonkeyPatch) -> Sealer:
     releasing = decisions.Releasing(
         sealer=made,
         banner=BANNER,
+        banner_without_consent=BANNER_WITHOUT_CONSENT,
         organisation="Riverside Carers' Centre",
         notice_from="postmaster@riverside-carers.example.org",
         hostname="relay.riverside-carers.example.org",

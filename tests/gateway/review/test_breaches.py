@@ -24,6 +24,7 @@ from gateway.review.models import (
 from gateway.review.roles import MANAGER
 from gateway.sealing import Sealer
 from tests.gateway.review.conftest import (
+    BANNER_WITHOUT_CONSENT,
     BASE_URL,
     HELD_FOR,
     Users,
@@ -60,7 +61,8 @@ def _emergency(users: Users, held: Message, **changes: object) -> tuple[LogbookE
 def test_an_emergency_release_goes_out_bannered_logged_flagged_and_told_to_each_manager(
     users: Users, held: Message, sealer: Sealer, second_manager: User
 ):
-    """The recipient's copy goes marked CONFIDENTIAL; the entry is flagged; each active
+    """The recipient's copy goes marked CONFIDENTIAL, with the banner for releases without
+    consent; the entry is flagged; each active
     manager with an address gets one notice naming the entry, without the note."""
     entry, told = _emergency(users, held)
     assert told == 2
@@ -75,7 +77,10 @@ def test_an_emergency_release_goes_out_bannered_logged_flagged_and_told_to_each_
     assert (saved.lawful_reason, saved.decided_by, saved.outcome) == ("risk", users.staff, outcome)
     released = Delivery.objects.get(copy__kind=CopyKind.BANNER)
     assert released.recipient == HELD_FOR
-    assert sent_email(sealer, released)["Subject"].startswith("[CONFIDENTIAL] ")
+    copy = sent_email(sealer, released)
+    assert copy["Subject"].startswith("[CONFIDENTIAL] ")
+    text = copy.get_body(preferencelist=("plain",)).get_content()
+    assert BANNER_WITHOUT_CONSENT.text in text  # no consent was recorded
     notices = Delivery.objects.filter(copy__kind=CopyKind.NOTICE).order_by("recipient")
     assert [d.recipient for d in notices] == [second_manager.email, users.manager.email]
     assert len({delivery.copy_id for delivery in notices}) == 1  # one copy, a delivery each

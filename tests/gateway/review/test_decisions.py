@@ -11,13 +11,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from gateway.config import Settings
 from gateway.register.models import Agency, Consent, ConsentMethod, Subject
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry
 from gateway.sealing import Sealer
+from scanner.transform import load_banner
 from tests.gateway.review.conftest import (
+    BANNER,
+    BANNER_WITHOUT_CONSENT,
     EXAMPLE,
     HELD_FOR,
     SENDER,
@@ -267,3 +271,25 @@ def test_a_sender_outside_the_organisation_is_told_neither_subject_nor_note(
     assert NOTE not in text
     assert "Carer's assessment" not in text
     assert "A manager has reviewed your held message" in text
+
+
+def test_an_exception_goes_out_with_the_banner_that_claims_no_consent(
+    users: Users, held: Message, sealer: Sealer
+):
+    """The copy released as an exception carries the banner for releases without consent,
+    not the one saying the person's consent was recorded."""
+    decisions.release_as_exception(
+        held_outcome(held).id, user=users.manager, reason=LawfulReason.RISK, note="risk",
+        subjects=[], person_told=True,
+    )  # fmt: skip
+    (delivery,) = Delivery.objects.exclude(copy__kind=CopyKind.NOTICE)
+    text = sent_email(sealer, delivery).get_body(preferencelist=("plain",)).get_content()
+    assert BANNER_WITHOUT_CONSENT.text in text
+    assert BANNER.text not in text
+
+
+def test_the_shipped_banner_without_consent_says_so():
+    """The default wording for releases without consent names no consent as recorded."""
+    banner = load_banner(Settings().organisation.banner_without_consent, "Riverside")
+    assert "without the consent" in banner.text
+    assert "recorded consent" not in banner.text
