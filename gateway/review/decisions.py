@@ -144,9 +144,22 @@ def release_as_exception(
     why_not_told: str = "",
 ) -> LogbookEntry:
     """Release without consent on a lawful ground: the copy goes marked CONFIDENTIAL and a
-    logbook entry records the ground, the note, whether each person was told and why not."""
+    logbook entry records the ground, the note, whether each person was told and why not.
+    Where confide tied the message's findings to subjects in the register, the entry must
+    name at least one of them (the item's page starts with all of them listed), so that it
+    is filed with the people the message is about; others may be added."""
     if not person_told and not why_not_told.strip():
         raise DecisionRefused("say why the person was not told (the logbook records it)")
+    found = sorted(
+        Subject.objects.filter(scan_records__message__outcomes__id=outcome_id).values_list(
+            "ref", flat=True
+        )
+    )
+    if found and not {subject.ref for subject in subjects} & set(found):
+        raise DecisionRefused(
+            "the logbook entry must name at least one of the people confide found in the "
+            f"message: {', '.join(found)}"
+        )
     with transaction.atomic():
         outcome = _decide(
             outcome_id, Decision.RELEASE_WITH_BANNER, user, note, without_consent=True

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
+from gateway.register.models import Subject
 from gateway.relay.models import Message, Outcome, ReviewState
 from gateway.review import decisions, retention
 from gateway.review.models import LogbookEntry, LogbookKind, ScanRecord
@@ -194,6 +195,14 @@ def _message_page(found: QuerySet[Outcome]) -> HeldMessage | None:
         read=read,
         html=_html_body(parsed),
         attachments=_attachments(parsed, read),
+    )
+
+
+def subjects_found(message_id: uuid.UUID) -> list[str]:
+    """The register refs of the subjects confide tied the message's findings to, sorted
+    (none when its scan record was not kept or has been removed)."""
+    return sorted(
+        Subject.objects.filter(scan_records__message_id=message_id).values_list("ref", flat=True)
     )
 
 

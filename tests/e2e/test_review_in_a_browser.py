@@ -199,7 +199,9 @@ def _release_as_exception(manager: Page, product: ConfideRun) -> None:
     manager.get_by_text("Release as an exception (no consent)", exact=True).click()
     prefix = f"#id_exception-{outcome}"
     manager.select_option(f"{prefix}-reason", value="risk")
-    manager.fill(f"{prefix}-subjects", "C-1001")
+    # The form starts with whom confide found (the NHS number's C-1002); C-1001 is added.
+    expect(manager.locator(f"{prefix}-subjects")).to_have_value("C-1002")
+    manager.fill(f"{prefix}-subjects", "C-1002 C-1001")
     manager.fill(f"{prefix}-why_not_told", "telling her now would put her at risk")
     manager.fill(f"{prefix}-note", "Her son is at risk; the advice worker must know today")
     manager.get_by_role("button", name="Release as an exception").click()
