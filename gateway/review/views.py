@@ -241,7 +241,7 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
     done until that form is sent."""
     chosen = forms.BulkChoiceForm(request.GET)
     if not chosen.is_valid():
-        problems = [problem for found in chosen.errors.values() for problem in found]
+        problems = [str(problem) for found in chosen.errors.values() for problem in found]
         messages.error(request, f"Not done: {'; '.join(problems)}.")
         return redirect("review:queue")
     action, ids = chosen.cleaned_data["action"], chosen.cleaned_data["outcome"]
