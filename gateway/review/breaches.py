@@ -28,6 +28,9 @@ from gateway.review.held_items import visible_outcomes
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind, ReviewOutcome
 from gateway.review.roles import STAFF, is_manager
 
+# The earliest date a recorded breach may have (the charity's records begin later).
+EARLIEST_BREACH = datetime(1990, 1, 1, tzinfo=UTC)
+
 log = logging.getLogger("confide.review")
 
 # What the released recipient's decision note starts with, so its page says how it went out.
@@ -179,6 +182,8 @@ def record_breach(
         raise DecisionRefused("name at least one subject the breach concerns")
     if happened_at > datetime.now(UTC):
         raise DecisionRefused("a breach cannot have happened in the future")
+    if happened_at < EARLIEST_BREACH:
+        raise DecisionRefused(f"a breach is dated {EARLIEST_BREACH:%Y} or later")
     with transaction.atomic():
         entry = LogbookEntry.objects.create(
             kind=LogbookKind.BREACH,

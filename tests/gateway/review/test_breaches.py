@@ -263,3 +263,13 @@ def test_a_subjects_page_lists_a_breach_with_no_held_item(users: Users, subject:
     page = signed_in(users, "manager").get(reverse("review:subject", args=[subject.id]))
     assert page.status_code == 200
     assert "a conversation at the drop-in" in page.content.decode()
+
+
+def test_a_breach_dated_before_1990_is_refused(users: Users, subject: Subject):
+    """A breach on 0001-01-01 is refused and nothing is logged."""
+    with pytest.raises(breaches.DecisionRefused, match="1990 or later"):
+        breaches.record_breach(
+            user=users.manager, happened_at=datetime(1, 1, 1, tzinfo=UTC), lawful_reason=None,
+            who_decided="x", note="told a neighbour", subjects=[subject], person_told=True,
+        )  # fmt: skip
+    assert not LogbookEntry.objects.exists()
