@@ -55,6 +55,21 @@ def own_held_recipient(user: Any, outcome_id: int) -> Outcome | None:
     return found
 
 
+def decided_already(user: Any, outcome_id: int) -> Outcome | None:
+    """The recipient ``outcome_id`` if ``user`` is a staff member who sent it and it is no
+    longer held (a manager decided it first); otherwise None."""
+    if is_manager(user) or not user.groups.filter(name=STAFF).exists():
+        return None
+    found: Outcome | None = (
+        visible_outcomes(user)
+        .filter(id=outcome_id)
+        .exclude(review_state=ReviewState.HELD)
+        .select_related("message")
+        .first()
+    )
+    return found
+
+
 def emergency_release(
     outcome_id: int, *, user: Any, immediate_danger: bool, note: str
 ) -> tuple[LogbookEntry, int]:

@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
 from gateway.register.models import Subject
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
-from gateway.review import breaches
+from gateway.review import breaches, decisions
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry, ReviewOutcome
 from gateway.review.roles import MANAGER
 from tests.gateway.review.conftest import HELD_FOR, Users, held_outcome, signed_in
@@ -323,3 +324,23 @@ def test_logbook_pages_are_not_stored_and_never_framed(
     assert "no-store" in response["Cache-Control"]
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert "script-src" not in response["Content-Security-Policy"]
+
+
+def test_an_emergency_release_after_a_managers_decision_says_it_was_decided(
+    users: Users, held: Message
+):
+    """The staff member's emergency release, sent after a manager rejected the recipient
+    (the race lost), is told the recipient was already decided rather than 404."""
+    outcome = held_outcome(held)
+    decisions.reject(outcome.id, user=users.manager, note="not needed")
+    response = signed_in(users, "staff").post(
+        reverse("review:emergency", args=[outcome.id]),
+        {"immediate_danger": "on", "note": "she is in danger"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("review:item", args=[held.id])
+    (message,) = get_messages(response.wsgi_request)
+    assert "already decided" in str(message)
+    assert not LogbookEntry.objects.exists()
+    other = signed_in(users, "other_staff").post(reverse("review:emergency", args=[outcome.id]))
+    assert other.status_code == 404
