@@ -44,8 +44,20 @@ class QueueFilterForm(forms.Form):
     search = forms.CharField(required=False, max_length=200, label="Search")
 
 
+def _text_as_sent(value: str) -> None:
+    """Refuse text that was not UTF-8 as sent: Django reads such bytes as U+FFFD, and a note
+    stored so would not say what its writer meant."""
+    if "\ufffd" in value:
+        raise forms.ValidationError("this text is not valid UTF-8; type it again")
+
+
 def _note(label: str) -> forms.CharField:
-    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        validators=[_text_as_sent],
+    )
 
 
 # Notes the sender is sent with the outcome (gateway/review/decisions.py says which).

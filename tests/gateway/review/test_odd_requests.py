@@ -8,9 +8,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from gateway.relay.models import Message
+from gateway.relay.models import Message, ReviewState
 from gateway.review.forms import MAX_BULK
-from tests.gateway.review.conftest import Users, signed_in
+from tests.gateway.review.conftest import Users, held_outcome, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,16 @@ def test_too_many_recipients_are_refused_with_the_limit(users: Users, held: Mess
     """More than MAX_BULK recipients at once: the refusal says the limit."""
     ids = [str(n) for n in range(1, MAX_BULK + 2)]
     assert f"at most {MAX_BULK}" in _bulk_error(users, ids)
+
+
+def test_a_note_that_is_not_utf8_is_a_form_error(users: Users, held: Message):
+    """A reject note sent as the bytes FF FE is refused on the form, and nothing is decided."""
+    outcome = held_outcome(held)
+    response = signed_in(users, "manager").post(
+        reverse("review:act", args=[outcome.id, "reject"]),
+        f"reject-{outcome.id}-note=%FF%FE",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.content.decode()
+    assert held_outcome(held).review_state == ReviewState.HELD
