@@ -168,11 +168,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"one_line_forbidden": {"()": "gateway.review.forbidden_log.OneLineForbidden"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     # WARNING by default for the one-shot commands; the relay (confide relay, confide run)
     # makes its default INFO, see gateway.management.commands.relay.relay_log_level.
     "root": {"handlers": ["stderr"], "level": os.environ.get("CONFIDE_LOG_LEVEL", "WARNING")},
     # Presidio logs matched entity details at DEBUG and warns about unmapped labels.
     # aiosmtpd logs every connection and command at INFO (and data at DEBUG).
-    "loggers": {"presidio-analyzer": {"level": "ERROR"}, "mail.log": {"level": "WARNING"}},
+    "loggers": {
+        "presidio-analyzer": {"level": "ERROR"},
+        "mail.log": {"level": "WARNING"},
+        # A 403 is one line with the path and the user's id (gateway/review/forbidden_log.py).
+        "django.request": {"filters": ["one_line_forbidden"]},
+        "django.security.csrf": {"filters": ["one_line_forbidden"]},
+    },
 }

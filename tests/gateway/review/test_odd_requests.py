@@ -4,6 +4,8 @@ with a clear refusal, never a server error."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -60,3 +62,17 @@ def test_a_note_that_is_not_utf8_is_a_form_error(users: Users, held: Message):
     assert response.status_code == 400
     assert "not valid UTF-8" in response.content.decode()
     assert held_outcome(held).review_state == ReviewState.HELD
+
+
+def test_a_refused_request_is_logged_as_one_line(
+    users: Users, held: Message, caplog: pytest.LogCaptureFixture
+):
+    """A staff member refused a manager's page leaves one warning with the path and their
+    id, and no traceback."""
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert signed_in(users, "staff").get(reverse("review:logbook")).status_code == 403
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert (
+        record.getMessage() == f"forbidden path={reverse('review:logbook')} user={users.staff.pk}"
+    )
+    assert record.exc_info is None
