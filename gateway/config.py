@@ -71,6 +71,9 @@ class OrganisationSettings(BaseModel):
     policy: Path = DEFAULT_POLICY
     # The CONFIDENTIAL marking's wording (subject tag, banner, document header).
     banner: Path = DEFAULT_BANNER
+    # The same marking's wording for a release without consent (an exception or an
+    # emergency release), whose banner must not claim a recorded consent.
+    banner_without_consent: Path = DEFAULT_BANNER.with_name("banner_without_consent.yaml")
     # What stands in a redacted copy where a value was, per finding type (replaced by a
     # label, masked but its last digits, or a pseudonym).
     redaction: Path = DEFAULT_OPERATORS

@@ -99,12 +99,16 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed sign-ins throttled per account and, separately, per address (django-axes).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, refusing an account with no role (gateway/review/signing_in.py).
+    "gateway.review.signing_in.RoleBackend",
 ]
 AXES_FAILURE_LIMIT = _review.failed_logins_allowed
 AXES_COOLOFF_TIME = timedelta(minutes=_review.lockout_minutes)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Not reset by a sign-in: django-axes would clear every failure matching the account OR the
+# address, so one account's success from an address would wipe out the guesses counted
+# against another's from it. Failures count for lockout_minutes, then expire.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "review/locked_out.html"
 # A second factor (django-otp, TOTP): a signed-in user with a device is asked for its code
 # before any page; managers and superusers must have one when review.require_second_factor
@@ -174,7 +178,10 @@ if _LOG_FORMAT == "auto":
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub": {"()": "gateway.health.log_lines.ScrubIdentifiers"}},
+    "filters": {
+        "scrub": {"()": "gateway.health.log_lines.ScrubIdentifiers"},
+        "one_line_forbidden": {"()": "gateway.review.forbidden_log.OneLineForbidden"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "gateway.health.log_lines.JsonLines"},
@@ -191,5 +198,11 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": os.environ.get("CONFIDE_LOG_LEVEL", "WARNING")},
     # Presidio logs matched entity details at DEBUG and warns about unmapped labels.
     # aiosmtpd logs every connection and command at INFO (and data at DEBUG).
-    "loggers": {"presidio-analyzer": {"level": "ERROR"}, "mail.log": {"level": "WARNING"}},
+    "loggers": {
+        "presidio-analyzer": {"level": "ERROR"},
+        "mail.log": {"level": "WARNING"},
+        # A 403 is one line with the path and the user's id (gateway/review/forbidden_log.py).
+        "django.request": {"filters": ["one_line_forbidden"]},
+        "django.security.csrf": {"filters": ["one_line_forbidden"]},
+    },
 }

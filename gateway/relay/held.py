@@ -92,6 +92,16 @@ def redacted_copy(outcome_id: int, pipeline: Pipeline, sealer: Sealer) -> bytes:
     """The held recipient's copy with every finding removed, made and checked by the relay's
     core (``sealer`` opens the stored message); ``DecisionRefused`` says why when the core
     would not let it go."""
+    outcome, received = held_as_received(outcome_id, sealer)
+    made = redacted_release(pipeline, received, outcome.recipient)
+    if made.content is None:
+        raise DecisionRefused(f"it cannot be released redacted: {made.refused}")
+    return made.content
+
+
+def held_as_received(outcome_id: int, sealer: Sealer) -> tuple[Outcome, spool.Received]:
+    """The held recipient and its message as the relay received it (``sealer`` opens it);
+    ``DecisionRefused`` when the recipient is no longer held."""
     outcome = Outcome.objects.select_related("message").get(id=outcome_id)
     _require_held(outcome)
     message = outcome.message
@@ -102,10 +112,7 @@ def redacted_copy(outcome_id: int, pipeline: Pipeline, sealer: Sealer) -> bytes:
         sealer.unseal(bytes(message.sealed)),
         message.scan_attempts,
     )
-    made = redacted_release(pipeline, received, outcome.recipient)
-    if made.content is None:
-        raise DecisionRefused(f"it cannot be released redacted: {made.refused}")
-    return made.content
+    return outcome, received
 
 
 def _require_held(outcome: Outcome) -> None:

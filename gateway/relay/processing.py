@@ -26,6 +26,7 @@ from scanner.actions import Action
 from scanner.attribution import Sender
 from scanner.deciding import checked_plan, decide
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
+from scanner.judging import judge
 from scanner.outcome import PlannedOutcome
 from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
@@ -136,6 +137,29 @@ def redacted_release(
         return RedactedRelease(None, f"{final.reasons[-1]} (rule {final.rules[-1]})")
     (copy,) = planned.copies
     return RedactedRelease(copy.content)
+
+
+def scanned(pipeline: Pipeline, message: spool.Received) -> ScanResult:
+    """The message scanned afresh, as the relay scans it."""
+    return _scan(pipeline, message, message.content)
+
+
+def verdict_now(
+    pipeline: Pipeline, message: spool.Received, result: ScanResult, recipient: str
+) -> Verdict:
+    """The verdict the relay would give ``recipient`` now, judging ``result`` (``scanned``)
+    with the register as this transaction sees it: a consent just recorded counts."""
+    verdicts = judge(
+        result,
+        [recipient],
+        sender=Sender(message.mail_from),
+        policy=pipeline.policy,
+        book=pipeline.book,
+        matcher=pipeline.matchers.get(pipeline.book),
+        organisation=pipeline.organisation,
+        at=datetime.now(UTC),
+    )
+    return verdicts[recipient]
 
 
 def _planned(

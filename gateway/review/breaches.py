@@ -28,6 +28,9 @@ from gateway.review.held_items import visible_outcomes
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind, ReviewOutcome
 from gateway.review.roles import STAFF, is_manager
 
+# The earliest date a recorded breach may have (the charity's records begin later).
+EARLIEST_BREACH = datetime(1990, 1, 1, tzinfo=UTC)
+
 log = logging.getLogger("confide.review")
 
 # What the released recipient's decision note starts with, so its page says how it went out.
@@ -46,6 +49,21 @@ def own_held_recipient(user: Any, outcome_id: int) -> Outcome | None:
     found: Outcome | None = (
         visible_outcomes(user)
         .filter(id=outcome_id, review_state=ReviewState.HELD)
+        .select_related("message")
+        .first()
+    )
+    return found
+
+
+def decided_already(user: Any, outcome_id: int) -> Outcome | None:
+    """The recipient ``outcome_id`` if ``user`` is a staff member who sent it and it is no
+    longer held (a manager decided it first); otherwise None."""
+    if is_manager(user) or not user.groups.filter(name=STAFF).exists():
+        return None
+    found: Outcome | None = (
+        visible_outcomes(user)
+        .filter(id=outcome_id)
+        .exclude(review_state=ReviewState.HELD)
         .select_related("message")
         .first()
     )
@@ -75,7 +93,7 @@ def emergency_release(
             by=_name(user),
             note=f"{EMERGENCY_NOTE}:\n{note}",
             sealer=made.sealer,
-            banner=made.banner,
+            banner=made.banner_without_consent,  # no consent: an emergency
         )
         entry = LogbookEntry.objects.create(
             kind=LogbookKind.EMERGENCY,
@@ -179,6 +197,8 @@ def record_breach(
         raise DecisionRefused("name at least one subject the breach concerns")
     if happened_at > datetime.now(UTC):
         raise DecisionRefused("a breach cannot have happened in the future")
+    if happened_at < EARLIEST_BREACH:
+        raise DecisionRefused(f"a breach is dated {EARLIEST_BREACH:%Y} or later")
     with transaction.atomic():
         entry = LogbookEntry.objects.create(
             kind=LogbookKind.BREACH,

@@ -23,7 +23,14 @@ from django.db import transaction
 
 from gateway.config import load_settings
 from gateway.register.models import Agency, Consent, ConsentMethod, Subject, join_known_scopes
-from gateway.relay.held import Decision, DecisionRefused, decide, redacted_copy
+from gateway.relay import processing
+from gateway.relay.held import (
+    Decision,
+    DecisionRefused,
+    decide,
+    held_as_received,
+    redacted_copy,
+)
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome
 from gateway.relay.notices import Released, decision_notice
 from gateway.relay.pipeline import Pipeline, hostname, key_file, notice_from
@@ -31,7 +38,9 @@ from gateway.review import audit
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind
 from gateway.scanner_setup import build_scanner
 from gateway.sealing import Sealer
+from scanner.actions import Action
 from scanner.consent import ALL_SCOPES
+from scanner.domains import is_internal
 from scanner.policy.policy_file import load_policy
 from scanner.transform import Banner, load_banner
 
@@ -50,10 +59,12 @@ class Releasing:
 
     sealer: Sealer
     banner: Banner
+    banner_without_consent: Banner  # an exception, an emergency release
     organisation: str
     notice_from: str
     hostname: str
     base_url: str  # review.base_url: where the mail links to the review pages
+    internal_domains: tuple[str, ...]  # a sender outside them is told less (_tell_sender)
 
 
 @functools.cache
@@ -63,10 +74,14 @@ def releasing() -> Releasing:
     return Releasing(
         sealer=Sealer.from_key_file(key_file(settings)),
         banner=load_banner(organisation.banner, organisation.name or "the sender"),
+        banner_without_consent=load_banner(
+            organisation.banner_without_consent, organisation.name or "the sender"
+        ),
         organisation=organisation.name,
         notice_from=notice_from(settings),
         hostname=hostname(settings),
         base_url=settings.review.base_url,
+        internal_domains=tuple(organisation.internal_domains),
     )
 
 
@@ -129,11 +144,26 @@ def release_as_exception(
     why_not_told: str = "",
 ) -> LogbookEntry:
     """Release without consent on a lawful ground: the copy goes marked CONFIDENTIAL and a
-    logbook entry records the ground, the note, whether each person was told and why not."""
+    logbook entry records the ground, the note, whether each person was told and why not.
+    Where confide tied the message's findings to subjects in the register, the entry must
+    name at least one of them (the item's page starts with all of them listed), so that it
+    is filed with the people the message is about; others may be added."""
     if not person_told and not why_not_told.strip():
         raise DecisionRefused("say why the person was not told (the logbook records it)")
+    found = sorted(
+        Subject.objects.filter(scan_records__message__outcomes__id=outcome_id).values_list(
+            "ref", flat=True
+        )
+    )
+    if found and not {subject.ref for subject in subjects} & set(found):
+        raise DecisionRefused(
+            "the logbook entry must name at least one of the people confide found in the "
+            f"message: {', '.join(found)}"
+        )
     with transaction.atomic():
-        outcome = _decide(outcome_id, Decision.RELEASE_WITH_BANNER, user, note)
+        outcome = _decide(
+            outcome_id, Decision.RELEASE_WITH_BANNER, user, note, without_consent=True
+        )
         entry = LogbookEntry.objects.create(
             kind=LogbookKind.EXCEPTION,
             outcome=outcome,
@@ -191,13 +221,26 @@ def record_consent_and_release(
     valid_until: datetime | None,
     evidence: str,
     note: str,
+    pipeline: Pipeline | None = None,
 ) -> Consent:
     """Save the subject's consent to the register and release the copy with the banner, in
-    one transaction: if the release is refused, no consent is saved either."""
+    one transaction: if the release is refused, no consent is saved either.
+
+    The consent must cover the release: the message is scanned afresh by the relay's core
+    (``pipeline``, this process's own by default) and judged for the recipient with the
+    consent in the register; unless the relay would now release it (as it is or with the
+    banner), it is refused with the verdict's reasons, which say what the consent leaves
+    uncovered (another agency, a kind of data beyond its scopes, someone else's data)."""
     problem = consent_terms_problem(method, scopes, evidence)
     if problem:
         raise DecisionRefused(problem)
     now = datetime.now(UTC)
+    if valid_until is not None and valid_until <= now:
+        raise DecisionRefused("the consent's valid-until date has passed")
+    core = pipeline or redacting()
+    with _REDACTING:  # the scan, which takes seconds, before the transaction
+        outcome, received = held_as_received(outcome_id, releasing().sealer)
+        result = processing.scanned(core, received)
     with transaction.atomic():
         consent = Consent.objects.create(
             subject=subject,
@@ -209,6 +252,12 @@ def record_consent_and_release(
             recorded_at=now,
             valid_until=valid_until,
         )
+        with _REDACTING:
+            verdict = processing.verdict_now(core, received, result, outcome.recipient)
+        if verdict.action not in (Action.RELEASE, Action.BANNER):
+            raise DecisionRefused(
+                "the consent does not cover this release: " + "; ".join(verdict.reasons)
+            )
         outcome = _decide(outcome_id, Decision.RELEASE_WITH_BANNER, user, note)
         told = _tell_sender(outcome, Released.CONSENT, note)
         _audit(
@@ -226,7 +275,13 @@ def record_consent_and_release(
 
 
 def _decide(
-    outcome_id: int, decision: Decision, user: Any, note: str, redacted: bytes | None = None
+    outcome_id: int,
+    decision: Decision,
+    user: Any,
+    note: str,
+    redacted: bytes | None = None,
+    *,
+    without_consent: bool = False,
 ) -> Outcome:
     made = releasing()
     return decide(
@@ -235,7 +290,7 @@ def _decide(
         by=_name(user),
         note=note,
         sealer=made.sealer,
-        banner=made.banner,
+        banner=made.banner_without_consent if without_consent else made.banner,
         redacted=redacted,
     )
 
@@ -248,18 +303,21 @@ def _tell_sender(outcome: Outcome, released: Released | None, note: str | None) 
     """Queue the notice of the decision to the sender: released and how, or not sent
     (``None``), with the ``note`` if given. False when there is no sender to tell, or a
     notice cannot be written to their address (the decision stands: the audit entry says
-    they were not told)."""
+    they were not told). A sender outside the organisation is told as the hold notice tells
+    them (``gateway.relay.hold_notices``): neither the message's subject nor the note, which
+    could disclose what was held and why."""
     message = outcome.message
     if not message.mail_from:
         return False
     made = releasing()
+    internal = is_internal(message.mail_from, made.internal_domains)
     try:
         content = decision_notice(
-            original=made.sealer.unseal(bytes(message.sealed)),
+            original=made.sealer.unseal(bytes(message.sealed)) if internal else b"",
             sender=message.mail_from,
             recipient=outcome.recipient,
             released=released,
-            note=note,
+            note=note if internal else None,
             organisation=made.organisation,
             from_address=made.notice_from,
             confide_id=str(message.id),

@@ -4,9 +4,11 @@ release, a manager's review of one, and a breach recorded by a manager."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from gateway.register.models import Subject
 from gateway.relay.models import ReviewState
@@ -16,22 +18,46 @@ from gateway.review.register_forms import ConsentForm
 STATES = [("", "any"), *(c for c in ReviewState.choices if c[0] != ReviewState.NOT_HELD)]
 
 
+# The dates a queue filter may name: confide keeps nothing older, and the day after the
+# latest must still be a date (the filter runs to the end of its day).
+EARLIEST = date(1990, 1, 1)
+LATEST = date(9000, 12, 31)
+
+
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(choices=STATES, required=False, initial=ReviewState.HELD)
     sender = forms.CharField(required=False, max_length=320)
     recipient = forms.CharField(required=False, max_length=320)
     rule = forms.CharField(required=False, max_length=100)
     received_from = forms.DateField(
-        required=False, label="Received from", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Received from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
     )
     received_to = forms.DateField(
-        required=False, label="Received to", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Received to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
     )
     search = forms.CharField(required=False, max_length=200, label="Search")
 
 
+def _text_as_sent(value: str) -> None:
+    """Refuse text that was not UTF-8 as sent: Django reads such bytes as U+FFFD, and a note
+    stored so would not say what its writer meant."""
+    if "\ufffd" in value:
+        raise forms.ValidationError("this text is not valid UTF-8; type it again")
+
+
 def _note(label: str) -> forms.CharField:
-    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        validators=[_text_as_sent],
+    )
 
 
 # Notes the sender is sent with the outcome (gateway/review/decisions.py says which).
@@ -58,6 +84,8 @@ class RejectForm(forms.Form):
 # The most recipients one bulk action takes: it runs within the request, and a redacted
 # release scans its message twice (a few seconds each with the model loaded).
 MAX_BULK = 25
+# The largest id a table can hold (a signed 64-bit integer); a larger number names nothing.
+LARGEST_ID = 2**63 - 1
 BULK_ACTIONS = {
     "reject": "Reject: nothing is sent; each sender is told, with the note.",
     "redacted": (
@@ -76,7 +104,9 @@ class RecipientIdsField(forms.Field):
         try:
             ids = list(dict.fromkeys(int(one) for one in value or ()))
         except (TypeError, ValueError):
-            raise forms.ValidationError("a recipient was not named by its number") from None
+            ids = [0]
+        if any(not 0 < one <= LARGEST_ID for one in ids):
+            raise forms.ValidationError("a recipient was not named by its number")
         if not ids:
             raise forms.ValidationError("choose at least one held recipient")
         if len(ids) > MAX_BULK:

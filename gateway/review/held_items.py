@@ -14,15 +14,16 @@ from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
+from gateway.register.models import Subject
 from gateway.relay.models import Message, Outcome, ReviewState
 from gateway.review import decisions, retention
-from gateway.review.models import ScanRecord
+from gateway.review.models import LogbookEntry, LogbookKind, ScanRecord
 from gateway.review.roles import is_manager, own_addresses
 from gateway.review.scan_record import ReadMessage, read_scan_record
 from scanner.consent import ADDRESS, ALL_SCOPES, ConsentRecord
@@ -75,10 +76,28 @@ def every_held() -> QuerySet[Outcome]:
 
 def queue(user: Any, wanted: QueueFilter) -> QuerySet[Outcome]:
     """The held recipients ``user`` may see that match ``wanted``, oldest first."""
-    return _filtered(visible_outcomes(user), wanted)
+    return _filtered(visible_outcomes(user), wanted, every_note=is_manager(user))
 
 
-def _filtered(outcomes: QuerySet[Outcome], wanted: QueueFilter) -> QuerySet[Outcome]:
+def _released_as_exception() -> Q:
+    return Q(
+        Exists(LogbookEntry.objects.filter(outcome=OuterRef("pk"), kind=LogbookKind.EXCEPTION))
+    )
+
+
+def note_kept_from(user: Any, outcomes: list[Outcome]) -> set[int]:
+    """The ids of ``outcomes`` whose decision note ``user`` may not read: an exception's note
+    is the manager's reasoning for breaking confidentiality, kept from everyone but managers
+    as it is kept from the sender's notice (``decisions``)."""
+    if is_manager(user):
+        return set()
+    found = Outcome.objects.filter(id__in=[o.id for o in outcomes]).filter(_released_as_exception())
+    return set(found.values_list("id", flat=True))
+
+
+def _filtered(
+    outcomes: QuerySet[Outcome], wanted: QueueFilter, *, every_note: bool = True
+) -> QuerySet[Outcome]:
     found = outcomes.select_related("message")
     if wanted.state:
         found = found.filter(review_state=wanted.state)
@@ -102,9 +121,11 @@ def _filtered(outcomes: QuerySet[Outcome], wanted: QueueFilter) -> QuerySet[Outc
         matches = (
             Q(message__mail_from__icontains=words)
             | Q(recipient__icontains=words)
-            | Q(decision_note__icontains=words)
             | Q(reasons_text__icontains=words)
         )
+        # An exception's note is searched by managers only (``note_kept_from``).
+        note = Q(decision_note__icontains=words)
+        matches |= note if every_note else note & ~_released_as_exception()
         with contextlib.suppress(ValueError):  # a reference, pasted from a notice
             matches |= Q(message_id=uuid.UUID(words))
         found = found.annotate(reasons_text=Cast("reasons", TextField())).filter(matches)
@@ -174,6 +195,14 @@ def _message_page(found: QuerySet[Outcome]) -> HeldMessage | None:
         read=read,
         html=_html_body(parsed),
         attachments=_attachments(parsed, read),
+    )
+
+
+def subjects_found(message_id: uuid.UUID) -> list[str]:
+    """The register refs of the subjects confide tied the message's findings to, sorted
+    (none when its scan record was not kept or has been removed)."""
+    return sorted(
+        Subject.objects.filter(scan_records__message_id=message_id).values_list("ref", flat=True)
     )
 
 

@@ -22,6 +22,20 @@ from gateway.review.roles import is_manager
 from gateway.review.views import manager_required, paged
 
 
+def _not_held(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    """A staff member's own recipient a manager decided first is shown as decided; any other
+    is not theirs (404)."""
+    decided = breaches.decided_already(request.user, outcome_id)
+    if decided is None:
+        raise Http404("no such held recipient among the messages you sent")
+    messages.error(
+        request,
+        f"Not released: a manager already decided this recipient "
+        f"({decided.get_review_state_display()}), so there is nothing to release.",
+    )
+    return redirect("review:item", message_id=decided.message_id)
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 def emergency_page(request: HttpRequest, outcome_id: int) -> HttpResponse:
@@ -31,7 +45,7 @@ def emergency_page(request: HttpRequest, outcome_id: int) -> HttpResponse:
         raise PermissionDenied("a manager releases with the manager's actions")
     outcome = breaches.own_held_recipient(request.user, outcome_id)
     if outcome is None:
-        raise Http404("no such held recipient among the messages you sent")
+        return _not_held(request, outcome_id)
     form = forms.EmergencyReleaseForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
         status = 400 if form.is_bound else 200
@@ -45,8 +59,8 @@ def emergency_page(request: HttpRequest, outcome_id: int) -> HttpResponse:
             immediate_danger=form.cleaned_data["immediate_danger"],
             note=form.cleaned_data["note"],
         )
-    except breaches.NotTheirs as exc:
-        raise Http404("no such held recipient among the messages you sent") from exc
+    except breaches.NotTheirs:
+        return _not_held(request, outcome_id)
     except decisions.DecisionRefused as exc:
         messages.error(request, f"Not released: {exc}.")
     else:

@@ -2,7 +2,8 @@
 after it was finished with, then removed (``confide purge``).
 
 A message is finished with when it was scanned, no recipient is still held, and no copy of
-it (to a recipient, a notice or bounce to the sender) is waiting to be sent or retried. Its
+it (to a recipient, a notice or bounce to the sender) is waiting to be sent or retried, and
+no logbook entry of it waits for a manager's review (an emergency release). Its
 period runs from the last of those events: the latest decision and the latest delivery or
 give-up. What is removed is everything that holds message text or derives from it: the
 message as received and every copy (their sealed bytes are emptied; a sealed value is never
@@ -31,7 +32,7 @@ from gateway.relay.models import (
     ReviewState,
 )
 from gateway.review import audit
-from gateway.review.models import ScanRecord
+from gateway.review.models import LogbookEntry, ScanRecord
 
 log = logging.getLogger("confide.retention")
 
@@ -63,6 +64,10 @@ def purgeable(keep: timedelta, now: datetime) -> QuerySet[Message]:
     undecided_or_recent = Outcome.objects.filter(
         Q(review_state=ReviewState.HELD) | Q(decided_at__gte=cutoff)
     ).values("message_id")
+    # An emergency release's content is what the manager reviewing it reads.
+    awaiting_review = LogbookEntry.objects.filter(
+        flagged_for_review=True, outcome__isnull=False
+    ).values("outcome__message_id")
     unsent_or_recent = Delivery.objects.filter(
         Q(state=DeliveryState.QUEUED) | Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff)
     ).values("copy__message_id")
@@ -73,6 +78,7 @@ def purgeable(keep: timedelta, now: datetime) -> QuerySet[Message]:
         .exclude(sealed=b"")
         .exclude(id__in=undecided_or_recent)
         .exclude(id__in=unsent_or_recent)
+        .exclude(id__in=awaiting_review)
     )
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.csp import CSP
@@ -30,7 +30,9 @@ from gateway.review.held_items import (
     held_message,
     held_recipients,
     need_to_know,
+    note_kept_from,
     queue,
+    subjects_found,
 )
 from gateway.review.models import AuditEntry
 from gateway.review.participant_file import subject_ids
@@ -109,13 +111,17 @@ def _item(
     if item is None:
         raise Http404("no such held item, or not one of yours")
     manager = is_manager(request.user)
+    notes_kept = note_kept_from(request.user, item.outcomes)
+    # An exception's subjects start as those confide found in the message.
+    initial = {"exception": {"subjects": " ".join(subjects_found(item.message.id))}}
     recipients = [
         {
             "outcome": outcome,
             "held": outcome.review_state == ReviewState.HELD,
+            "note": "" if outcome.id in notes_kept else outcome.decision_note,
             "forms": {
                 name: bound.get(outcome.id, {}).get(name)
-                or form_class(prefix=_prefix(name, outcome.id))
+                or form_class(prefix=_prefix(name, outcome.id), initial=initial.get(name))
                 for name, form_class in ACTION_FORMS.items()
             }
             if manager and outcome.review_state == ReviewState.HELD
@@ -235,7 +241,8 @@ def bulk_confirm(request: HttpRequest) -> HttpResponse:
     done until that form is sent."""
     chosen = forms.BulkChoiceForm(request.GET)
     if not chosen.is_valid():
-        messages.error(request, "Not done: choose an action and at least one held recipient.")
+        problems = [str(problem) for found in chosen.errors.values() for problem in found]
+        messages.error(request, f"Not done: {'; '.join(problems)}.")
         return redirect("review:queue")
     action, ids = chosen.cleaned_data["action"], chosen.cleaned_data["outcome"]
     recipients = held_recipients(request.user, ids)
@@ -273,7 +280,7 @@ def bulk_apply(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         chosen = forms.BulkChoiceForm(request.POST)
         if not chosen.is_valid():
-            raise Http404("no such bulk action or recipients")
+            return HttpResponseBadRequest("no such bulk action or recipients")
         action, ids = chosen.cleaned_data["action"], chosen.cleaned_data["outcome"]
         return _bulk_page(request, form, action, ids, status=400)
     decide, done = BULK_DECISIONS[form.cleaned_data["action"]]

@@ -118,10 +118,11 @@ def test_managers_release_and_log_and_staff_release_their_own_in_an_emergency(
 
     manager.get_by_text("Record consent and release", exact=True).first.click()
     prefix = f"#id_consent-{outcome}"
-    manager.fill(f"{prefix}-subject", "C-1001")
+    manager.fill(f"{prefix}-subject", "C-1002")  # whose NHS number it is, found above
     manager.select_option(f"{prefix}-agency", label="Citizens Advice Example")
     manager.check(f"input[name='consent-{outcome}-method'][value='oral']")
     manager.check(f"input[name='consent-{outcome}-scopes'][value='health']")
+    manager.check(f"input[name='consent-{outcome}-scopes'][value='contact']")
     manager.fill(f"{prefix}-evidence", "Amina agreed by phone with Jo today")
     manager.fill(f"{prefix}-note", "Oral consent to share her health needs")
     manager.get_by_role("button", name="Record consent and release").click()
@@ -198,7 +199,9 @@ def _release_as_exception(manager: Page, product: ConfideRun) -> None:
     manager.get_by_text("Release as an exception (no consent)", exact=True).click()
     prefix = f"#id_exception-{outcome}"
     manager.select_option(f"{prefix}-reason", value="risk")
-    manager.fill(f"{prefix}-subjects", "C-1001")
+    # The form starts with whom confide found (the NHS number's C-1002); C-1001 is added.
+    expect(manager.locator(f"{prefix}-subjects")).to_have_value("C-1002")
+    manager.fill(f"{prefix}-subjects", "C-1002 C-1001")
     manager.fill(f"{prefix}-why_not_told", "telling her now would put her at risk")
     manager.fill(f"{prefix}-note", "Her son is at risk; the advice worker must know today")
     manager.get_by_role("button", name="Release as an exception").click()

@@ -1,7 +1,8 @@
 """``confide webuser NAME --role manager|staff [--email ADDR]``: an account for the review web
 app. The password is read from standard input (not the process list or the shell's history);
 ``--keep-password`` gives an existing account (one made by ``confide createsuperuser``) a role
-without changing it; ``--remove`` takes the roles away; ``--reset-second-factor`` removes the
+without changing it; ``--remove`` takes the roles away and deactivates the account (its
+sessions end with it: ``gateway.review.signing_in``); ``--reset-second-factor`` removes the
 account's authenticator app (a lost phone), to be set up again at the next sign-in."""
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ class Command(ConfideCommand):
         parser.add_argument(
             "--keep-password", action="store_true", help="an existing account: keep its password"
         )
-        parser.add_argument("--remove", action="store_true", help="take away both roles")
+        parser.add_argument(
+            "--remove", action="store_true", help="take away both roles and deactivate the account"
+        )
         parser.add_argument(
             "--reset-second-factor",
             action="store_true",
@@ -52,7 +55,10 @@ class Command(ConfideCommand):
         if options["remove"]:
             user = User.objects.filter(username=name).first()
             if user is not None:
-                user.groups.remove(*roles)
+                with transaction.atomic():
+                    user.groups.remove(*roles)
+                    user.is_active = False
+                    user.save(update_fields=["is_active"])
             self.stdout.write(f"{name} can no longer use the review pages")
             return
         if not options["role"]:

@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from gateway.register.models import Subject, SubjectKind
+from gateway.register.models import Agency, AgencyDomain, Subject, SubjectKind
 from gateway.relay import spool
 from gateway.relay.models import Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
@@ -28,6 +28,9 @@ from tests.gateway.relay.conftest import pipeline  # noqa: F401 - shared with ``
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "carer-update.eml"
 BANNER = Banner("[CONFIDENTIAL]", "CONFIDENTIAL: shared with consent.", "CONFIDENTIAL")
+BANNER_WITHOUT_CONSENT = Banner(
+    "[CONFIDENTIAL]", "CONFIDENTIAL: shared without consent, under the policy.", "CONFIDENTIAL"
+)
 SENDER = "priya.sharma@riverside-carers.example.org"
 OTHER_SENDER = "sam.jones@riverside-carers.example.org"
 HELD_FOR = "advice@citizensadvice.example"
@@ -42,10 +45,12 @@ def sealer(monkeypatch: pytest.MonkeyPatch) -> Sealer:
     releasing = decisions.Releasing(
         sealer=made,
         banner=BANNER,
+        banner_without_consent=BANNER_WITHOUT_CONSENT,
         organisation="Riverside Carers' Centre",
         notice_from="postmaster@riverside-carers.example.org",
         hostname="relay.riverside-carers.example.org",
         base_url=BASE_URL,
+        internal_domains=(SENDER.partition("@")[2],),
     )
     monkeypatch.setattr(decisions, "releasing", lambda: releasing)
     return made
@@ -114,8 +119,16 @@ def sent_email(sealer: Sealer, delivery: Delivery) -> email.message.EmailMessage
 
 @pytest.fixture
 def subject(db: None) -> Subject:
-    """Amina, a carer in the register as C-1001."""
-    return Subject.objects.create(ref="C-1001", kind=SubjectKind.CARER, display_name="Amina")
+    """Amina Okafor, the carer the example message is about, in the register as C-1001."""
+    return Subject.objects.create(ref="C-1001", kind=SubjectKind.CARER, display_name="Amina Okafor")
+
+
+@pytest.fixture
+def citizens_advice(db: None) -> Agency:
+    """The agency of the address HELD_FOR, by its domain."""
+    agency = Agency.objects.create(name="Citizens Advice")
+    AgencyDomain.objects.create(agency=agency, domain=HELD_FOR.partition("@")[2])
+    return agency
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.urls import reverse
 
 from gateway.register.models import Subject
 from gateway.relay.models import CopyKind, Delivery, Message, ReviewState
@@ -22,7 +23,15 @@ from gateway.review.models import (
 )
 from gateway.review.roles import MANAGER
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import BASE_URL, HELD_FOR, Users, held_outcome, sent_email
+from tests.gateway.review.conftest import (
+    BANNER_WITHOUT_CONSENT,
+    BASE_URL,
+    HELD_FOR,
+    Users,
+    held_outcome,
+    sent_email,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +61,8 @@ def _emergency(users: Users, held: Message, **changes: object) -> tuple[LogbookE
 def test_an_emergency_release_goes_out_bannered_logged_flagged_and_told_to_each_manager(
     users: Users, held: Message, sealer: Sealer, second_manager: User
 ):
-    """The recipient's copy goes marked CONFIDENTIAL; the entry is flagged; each active
+    """The recipient's copy goes marked CONFIDENTIAL, with the banner for releases without
+    consent; the entry is flagged; each active
     manager with an address gets one notice naming the entry, without the note."""
     entry, told = _emergency(users, held)
     assert told == 2
@@ -67,7 +77,10 @@ def test_an_emergency_release_goes_out_bannered_logged_flagged_and_told_to_each_
     assert (saved.lawful_reason, saved.decided_by, saved.outcome) == ("risk", users.staff, outcome)
     released = Delivery.objects.get(copy__kind=CopyKind.BANNER)
     assert released.recipient == HELD_FOR
-    assert sent_email(sealer, released)["Subject"].startswith("[CONFIDENTIAL] ")
+    copy = sent_email(sealer, released)
+    assert copy["Subject"].startswith("[CONFIDENTIAL] ")
+    text = copy.get_body(preferencelist=("plain",)).get_content()
+    assert BANNER_WITHOUT_CONSENT.text in text  # no consent was recorded
     notices = Delivery.objects.filter(copy__kind=CopyKind.NOTICE).order_by("recipient")
     assert [d.recipient for d in notices] == [second_manager.email, users.manager.email]
     assert len({delivery.copy_id for delivery in notices}) == 1  # one copy, a delivery each
@@ -237,3 +250,26 @@ def test_a_breach_is_recorded_only_whole_and_by_a_manager(
         breaches.record_breach(**arguments)  # type: ignore[arg-type]
     assert not LogbookEntry.objects.exists()
     assert not AuditEntry.objects.exists()
+
+
+def test_a_subjects_page_lists_a_breach_with_no_held_item(users: Users, subject: Subject):
+    """A recorded breach that did not pass through confide is listed on the page of the
+    subject it names, with where it happened in place of a link to an item."""
+    breaches.record_breach(
+        user=users.manager, happened_at=datetime(2026, 3, 3, tzinfo=UTC), lawful_reason=None,
+        who_decided="a volunteer", note="told her neighbour", subjects=[subject],
+        person_told=True, reference="a conversation at the drop-in",
+    )  # fmt: skip
+    page = signed_in(users, "manager").get(reverse("review:subject", args=[subject.id]))
+    assert page.status_code == 200
+    assert "a conversation at the drop-in" in page.content.decode()
+
+
+def test_a_breach_dated_before_1990_is_refused(users: Users, subject: Subject):
+    """A breach on 0001-01-01 is refused and nothing is logged."""
+    with pytest.raises(breaches.DecisionRefused, match="1990 or later"):
+        breaches.record_breach(
+            user=users.manager, happened_at=datetime(1, 1, 1, tzinfo=UTC), lawful_reason=None,
+            who_decided="x", note="told a neighbour", subjects=[subject], person_told=True,
+        )  # fmt: skip
+    assert not LogbookEntry.objects.exists()

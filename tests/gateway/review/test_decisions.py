@@ -11,12 +11,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from gateway.config import Settings
 from gateway.register.models import Agency, Consent, ConsentMethod, Subject
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
+from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry
 from gateway.sealing import Sealer
+from scanner.transform import load_banner
 from tests.gateway.review.conftest import (
+    BANNER,
+    BANNER_WITHOUT_CONSENT,
     EXAMPLE,
     HELD_FOR,
     SENDER,
@@ -108,11 +113,11 @@ def test_an_exception_needs_to_say_why_the_person_was_not_told(users: Users, hel
 
 
 def test_consent_is_saved_and_the_copy_released_together(
-    users: Users, held: Message, subject: Subject
+    users: Users, held: Message, subject: Subject, citizens_advice: Agency, redacting: Pipeline
 ):
     """Recording consent puts it in the register (who recorded it, oral, evidence) and
     releases the copy."""
-    agency = Agency.objects.create(name="Citizens Advice")
+    agency = citizens_advice
     outcome = held_outcome(held)
     consent = decisions.record_consent_and_release(
         outcome.id, user=users.manager, subject=subject, agency=agency,
@@ -126,12 +131,12 @@ def test_consent_is_saved_and_the_copy_released_together(
 
 
 def test_a_consent_recorded_on_the_items_page_counts_on_its_last_day(
-    users: Users, held: Message, subject: Subject
+    users: Users, held: Message, subject: Subject, citizens_advice: Agency, redacting: Pipeline
 ):
     """The item page's consent form is the register's: a consent valid until 31 March is
     stored as valid to the end of that day, as the register's pages and the importer store
     it."""
-    agency = Agency.objects.create(name="Citizens Advice")
+    agency = citizens_advice
     outcome = held_outcome(held)
     client = signed_in(users, "manager")
     prefix = f"consent-{outcome.id}"
@@ -139,7 +144,7 @@ def test_a_consent_recorded_on_the_items_page_counts_on_its_last_day(
         reverse("review:act", args=[outcome.id, "consent"]),
         {
             f"{prefix}-subject": subject.ref, f"{prefix}-agency": agency.id,
-            f"{prefix}-method": "written", f"{prefix}-scopes": ["health"],
+            f"{prefix}-method": "written", f"{prefix}-scopes": ["contact", "health"],
             f"{prefix}-valid_until": "2027-03-31", f"{prefix}-note": "form on file",
         },
     )  # fmt: skip
@@ -194,8 +199,8 @@ def _release_each_way(how: str, outcome_id: int, users: Users, subject: Subject)
     elif how == "consent":
         decisions.record_consent_and_release(
             outcome_id, user=users.manager, subject=subject,
-            agency=Agency.objects.create(name="Citizens Advice"), method=ConsentMethod.WRITTEN,
-            scopes=["health"], valid_until=None, evidence="form on file", note=NOTE,
+            agency=Agency.objects.get(name="Citizens Advice"), method=ConsentMethod.WRITTEN,
+            scopes=["contact", "health"], valid_until=None, evidence="form on file", note=NOTE,
         )  # fmt: skip
     else:
         decisions.release_as_exception(
@@ -213,12 +218,16 @@ RELEASES = {
 
 
 @pytest.mark.parametrize("how", list(RELEASES))
-def test_the_sender_hears_how_each_release_went(
-    users: Users, held: Message, sealer: Sealer, subject: Subject, how: str
-):
+def test_the_sender_hears_how_each_release_went(  # noqa: PLR0917 - fixtures
+    users: Users, held: Message, sealer: Sealer, subject: Subject, how: str,
+    request: pytest.FixtureRequest,
+):  # fmt: skip
     """Every release queues a notice to the sender naming the recipient and how the copy
     went, with the manager's note except for an exception (its reasoning stays in the
     logbook), and nothing of the message's text; the audit entry says the sender was told."""
+    if how == "consent":  # the consent is checked by the relay's core, with the scanner
+        request.getfixturevalue("citizens_advice")
+        request.getfixturevalue("redacting")
     _release_each_way(how, held_outcome(held).id, users, subject)
     notice = _notice_to_sender(sealer)
     assert notice["Subject"] == "Released: Carer's assessment follow-up"
@@ -241,3 +250,46 @@ def test_a_null_sender_is_not_told(users: Users, sealer: Sealer):
     assert _released_to() == [HELD_FOR]
     assert not Delivery.objects.filter(copy__kind=CopyKind.NOTICE).exists()
     assert AuditEntry.objects.get().details["sender_told"] is False
+
+
+@pytest.mark.parametrize("decide", ["reject", "release"])
+def test_a_sender_outside_the_organisation_is_told_neither_subject_nor_note(
+    users: Users, sealer: Sealer, decide: str
+):
+    """As the hold notice to an outsider, the decision's notice leaves out the message's
+    subject line and the manager's note; it still says what was decided."""
+    content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
+    outcome = held_outcome(hold(sealer, "someone@elsewhere.example", [HELD_FOR], content))
+    if decide == "reject":
+        decisions.reject(outcome.id, user=users.manager, note=NOTE)
+    else:
+        decisions.release_with_banner(outcome.id, user=users.manager, note=NOTE)
+    (delivery,) = Delivery.objects.filter(copy__kind=CopyKind.NOTICE)
+    notice = sent_email(sealer, delivery)
+    assert notice["Subject"] in {"Not sent: your message", "Released: your message"}
+    text = " ".join(notice.get_content().split())
+    assert NOTE not in text
+    assert "Carer's assessment" not in text
+    assert "A manager has reviewed your held message" in text
+
+
+def test_an_exception_goes_out_with_the_banner_that_claims_no_consent(
+    users: Users, held: Message, sealer: Sealer
+):
+    """The copy released as an exception carries the banner for releases without consent,
+    not the one saying the person's consent was recorded."""
+    decisions.release_as_exception(
+        held_outcome(held).id, user=users.manager, reason=LawfulReason.RISK, note="risk",
+        subjects=[], person_told=True,
+    )  # fmt: skip
+    (delivery,) = Delivery.objects.exclude(copy__kind=CopyKind.NOTICE)
+    text = sent_email(sealer, delivery).get_body(preferencelist=("plain",)).get_content()
+    assert BANNER_WITHOUT_CONSENT.text in text
+    assert BANNER.text not in text
+
+
+def test_the_shipped_banner_without_consent_says_so():
+    """The default wording for releases without consent names no consent as recorded."""
+    banner = load_banner(Settings().organisation.banner_without_consent, "Riverside")
+    assert "without the consent" in banner.text
+    assert "recorded consent" not in banner.text

@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
 from gateway.register.models import Subject
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
-from gateway.review import breaches
+from gateway.review import breaches, decisions
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry, ReviewOutcome
 from gateway.review.roles import MANAGER
 from tests.gateway.review.conftest import HELD_FOR, Users, held_outcome, signed_in
@@ -267,8 +268,9 @@ def _csv(client: Client, **query: str) -> list[dict[str, str]]:
 def test_the_csv_export_holds_the_record_without_the_notes(
     users: Users, held: Message, emergency: LogbookEntry, subject: Subject
 ):
-    """One row per entry: kind, date, lawful reason, who decided, whether told and why not,
-    subject refs, the item's reference and the review; the notes stay on the pages."""
+    """One row per entry: kind, date, lawful reason, who decided, whether told, subject
+    refs, the item's reference and the review; the notes and why the person was not told,
+    free text that may name people, stay on the pages."""
     breach = breaches.record_breach(
         user=users.manager, happened_at=datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
         lawful_reason=None, who_decided="a volunteer", note="her diagnosis, to a neighbour",
@@ -286,11 +288,12 @@ def test_the_csv_export_holds_the_record_without_the_notes(
     assert found_later == {
         "entry": str(breach.id), "kind": "breach", "decided at": "2026-03-03T09:00:00+00:00",
         "lawful reason": "none", "who decided": "a volunteer", "recorded by": "jo",
-        "person told": "no", "why not told": "she has moved", "subject refs": "C-1001",
+        "person told": "no", "subject refs": "C-1001",
         "item reference": "a conversation at the drop-in", "recipient": "",
         "flagged for review": "no", "review outcome": "", "reviewed by": "", "reviewed at": "",
     }  # fmt: skip
     assert "danger to life" not in str(rows)
+    assert "she has moved" not in str(rows)
     assert [row["entry"] for row in _csv(signed_in(users, "manager"), kind="breach")] == [
         str(breach.id)
     ]
@@ -308,7 +311,7 @@ def test_csv_cells_that_start_like_a_formula_are_written_as_text(
         why_not_told=formula, reference=formula,
     )  # fmt: skip
     (row,) = _csv(signed_in(users, "manager"))
-    for column in ("who decided", "why not told", "item reference"):
+    for column in ("who decided", "item reference"):
         assert row[column] == "'" + formula
 
 
@@ -321,3 +324,23 @@ def test_logbook_pages_are_not_stored_and_never_framed(
     assert "no-store" in response["Cache-Control"]
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert "script-src" not in response["Content-Security-Policy"]
+
+
+def test_an_emergency_release_after_a_managers_decision_says_it_was_decided(
+    users: Users, held: Message
+):
+    """The staff member's emergency release, sent after a manager rejected the recipient
+    (the race lost), is told the recipient was already decided rather than 404."""
+    outcome = held_outcome(held)
+    decisions.reject(outcome.id, user=users.manager, note="not needed")
+    response = signed_in(users, "staff").post(
+        reverse("review:emergency", args=[outcome.id]),
+        {"immediate_danger": "on", "note": "she is in danger"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("review:item", args=[held.id])
+    (message,) = get_messages(response.wsgi_request)
+    assert "already decided" in str(message)
+    assert not LogbookEntry.objects.exists()
+    other = signed_in(users, "other_staff").post(reverse("review:emergency", args=[outcome.id]))
+    assert other.status_code == 404

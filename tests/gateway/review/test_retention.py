@@ -23,7 +23,7 @@ from gateway.relay.models import (
     Outcome,
     ReviewState,
 )
-from gateway.review import audit, decisions, retention
+from gateway.review import audit, breaches, decisions, retention
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry, ScanRecord
 from gateway.sealing import Sealer
 from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, hold
@@ -210,3 +210,18 @@ def test_confide_purge_uses_the_configured_period_and_says_what_it_did(
     call_command("purge", stdout=out)
     assert out.getvalue().startswith("removed the content of 1 message")
     assert _removed(message)
+
+
+def test_an_emergency_release_waiting_for_review_keeps_its_content(sealer: Sealer, users: Users):
+    """An emergency release decided and delivered long ago keeps its content while its
+    logbook entry waits for a manager's review, and loses it once reviewed."""
+    message = _held(sealer)
+    entry, _ = breaches.emergency_release(
+        Outcome.objects.get(message=message).id, user=users.staff, immediate_danger=True,
+        note="she said she would hurt herself tonight",
+    )  # fmt: skip
+    _finish(message, decided=OLD, delivered=OLD)
+    assert retention.purge(KEEP, now=NOW).messages == 0
+    assert _intact(sealer, message)
+    LogbookEntry.objects.filter(id=entry.id).update(flagged_for_review=False)
+    assert retention.purge(KEEP, now=NOW).messages == 1
