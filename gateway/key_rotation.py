@@ -9,6 +9,11 @@ finishes the work, skipping what is already sealed with the newest key. Each val
 replaced only if it is still the one that was read, so a purge or a decision made meanwhile
 is never undone.
 
+Held documents are sealed files in the watcher's quarantine (``gateway.watcher.sealed_files``),
+counted and re-sealed like the rows: each is re-sealed into a copy beside it, checked against
+its row's content hash, and renamed over it only while its row still holds it there (a
+release claims the row first, and waits for the rename otherwise).
+
 ``retire`` drops the older keys, and only once every stored value opens with the newest
 alone: a value sealed with a key no file holds any more would stay sealed for good.
 """
@@ -25,7 +30,9 @@ from django.db import models, transaction
 
 from gateway.relay.models import Copy, Message
 from gateway.review.models import ScanRecord
-from gateway.sealing import changing_keys, read_keys, write_keys
+from gateway.sealing import Sealer, SealingError, changing_keys, read_keys, write_keys
+from gateway.watcher import sealed_files
+from gateway.watcher.models import Placement, WatchedFile
 
 log = logging.getLogger("confide.keys")
 
@@ -91,6 +98,8 @@ def census(keys: list[bytes]) -> Census:
     """How many stored values open with the newest key, only with an older one, or with none."""
     newest, every = Fernet(keys[0]), MultiFernet([Fernet(key) for key in keys])
     counts = {"newest": 0, "older": 0, "unopenable": 0}
+    for _row_id, path in _held_documents(moving_too=True):
+        counts[sealed_files.key_of(path, newest, every)] += 1
     for model, pk in _every_sealed():
         token = _sealed_value(model, pk)
         if token is None:
@@ -130,7 +139,64 @@ def _reseal(key_file: Path, batch: int) -> Census:
             if done:
                 log.info("re-sealed %d %s value(s)", done, model._meta.model_name)
             counts["older"] += done
+    _reseal_held_documents(keys, counts)
     return Census(newest=counts["newest"], older=counts["older"], unopenable=counts["unopenable"])
+
+
+def _reseal_held_documents(keys: list[bytes], counts: dict[str, int]) -> None:
+    """Re-seal each held document's sealed file that needs an older key, counting into
+    ``counts`` as ``_reseal`` does."""
+    newest, every = Fernet(keys[0]), MultiFernet([Fernet(key) for key in keys])
+    opener = Sealer(*keys)
+    for row_id, path in _held_documents(moving_too=False):
+        try:
+            found = sealed_files.key_of(path, newest, every)
+        except FileNotFoundError:
+            continue  # released meanwhile
+        if found != "older":
+            counts[found] += 1
+            continue
+        try:
+            copy = sealed_files.resealed_copy(path, every)
+        except FileNotFoundError:
+            continue
+        row = WatchedFile.objects.filter(id=row_id).values_list("content_hash", flat=True)
+        try:
+            whole = sealed_files.opened_hash(copy, opener) == row.first()
+        except SealingError:
+            whole = False
+        with transaction.atomic():
+            # Taking the row's lock: a release claims it first, or waits for the rename.
+            still_held = (
+                WatchedFile.objects.filter(id=row_id, quarantined_as=str(path))
+                .exclude(placement__in=_MOVING)
+                .update(quarantined_as=str(path))
+            )
+            if whole and still_held:
+                sealed_files.replace(copy, path)
+                counts["older"] += 1
+                log.info("re-sealed held document id=%s", row_id)
+            else:
+                copy.unlink(missing_ok=True)
+                if not whole:
+                    counts["unopenable"] += 1
+
+
+_MOVING = (Placement.QUARANTINING, Placement.RELEASING)
+
+
+def _held_documents(*, moving_too: bool) -> Iterator[tuple[int, Path]]:
+    """(row id, sealed file) of every held document's sealed file in the quarantine; with
+    ``moving_too``, also of those a move has under way, whose sealed file may be half-made."""
+    rows = WatchedFile.objects.order_by("id")
+    for row_id, placement, held, moving_to in rows.values_list(
+        "id", "placement", "quarantined_as", "moving_to"
+    ).iterator():
+        if placement in _MOVING and not moving_too:
+            continue
+        path = Path(moving_to) if placement == Placement.QUARANTINING else Path(held or "")
+        if (held or placement == Placement.QUARANTINING) and path.is_file():
+            yield row_id, path
 
 
 def _every_sealed() -> Iterator[tuple[type[models.Model], object]]:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from gateway.config import load_settings
 from gateway.review import audit
-from gateway.watcher import moving, quarantine
+from gateway.sealing import SealingError
+from gateway.watcher import moving, quarantine, sealed_files
 from gateway.watcher.judging import document_banner
 from gateway.watcher.models import Origin, Placement, WatchedFile, path_key, stored_path
 from scanner.transform import TransformError, marked_document
@@ -100,8 +101,15 @@ def _decided(row: WatchedFile, placement: Placement, by: str, note: str) -> None
 def _marked(row: WatchedFile) -> bytes:
     settings = load_settings()
     banner = document_banner(settings)
+    if row.size is None or row.size > settings.limits.max_item_bytes:
+        raise DecisionError("it is too large to be marked CONFIDENTIAL")  # nor read whole
     try:
-        return marked_document(Path(row.quarantined_as).read_bytes(), banner, settings.limits)
+        sealed = Path(row.quarantined_as)
+        content = b"".join(sealed_files.opened(sealed, sealed_files.sealer()))
+    except (OSError, SealingError):
+        raise DecisionError("it cannot be opened from the quarantine") from None
+    try:
+        return marked_document(content, banner, settings.limits)
     except TransformError as exc:
         raise DecisionError(f"it cannot be marked CONFIDENTIAL: {exc}") from None
 

@@ -4,7 +4,6 @@ the recipient, the observer that suits its filesystem, and what in it is never s
 from __future__ import annotations
 
 import fnmatch
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,8 +121,3 @@ def filesystem_type(path: Path, mounts: Path = MOUNTS) -> str:
         if inside and len(point) >= len(best):
             best, kind = point, fields[2]
     return kind
-
-
-def same_filesystem(one: Path, other: Path) -> bool:
-    """Whether a rename from ``one`` to ``other`` can be atomic (same device)."""
-    return os.stat(one).st_dev == os.stat(other).st_dev

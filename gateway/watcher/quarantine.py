@@ -5,6 +5,13 @@ are committed before a file moves, and cleared once it has moved. ``recover`` ru
 watcher does anything else and settles every move a crash left half-done, so that a file is
 either in place or in quarantine with its note, never neither and never both.
 
+A file in quarantine is kept sealed (``gateway.watcher.sealed_files``: encrypted with the
+key file's newest key, never in clear), so every move is a copy: into quarantine, the sealed
+file is written beside its place, synced, opened back and its hash checked against the row's,
+renamed into place, and only then is the original removed; out of it, the document is opened
+into a new file beside its place (never over anything), its hash checked, and only then is
+the sealed file removed.
+
 The note left in a file's place names the row by its id, never the file: a file's name can
 itself be personal data.
 """
@@ -15,14 +22,18 @@ import logging
 from pathlib import Path
 
 from gateway.relay.crash_points import crash_point
-from gateway.watcher import moving
+from gateway.sealing import SealingError
+from gateway.watcher import moving, sealed_files
 from gateway.watcher.models import Placement, WatchedFile, path_key
 
 log = logging.getLogger("confide.watcher")
 
 # Crash points (``CONFIDE_TEST_CRASH_AT``) of a quarantine move.
 JOURNALED = "quarantine-journaled"  # the journal is committed; the file has not moved
-MOVED = "quarantine-moved"  # the file is in quarantine; no note yet
+SEALED = "quarantine-sealed"  # the sealed file is in quarantine; the original is still there
+MOVED = "quarantine-moved"  # the original is removed; no note yet
+# ... and of a release.
+RESTORED = "release-restored"  # the file is back in place; the sealed file is still there
 NOTE = """This document was taken out of this folder by confide and is awaiting review by a
 manager, because of what it may contain. If the manager releases it, it comes back here.
 
@@ -35,8 +46,12 @@ def note_path(folder: Path, row_id: int) -> Path:
 
 
 def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
-    """Move the file at ``source`` (the row's content) into quarantine and leave the note.
-    Raises ``moving.MoveError`` with the file left where it was."""
+    """Move the file at ``source`` (the row's content) into quarantine, sealed, and leave the
+    note. Raises ``moving.MoveError`` with the file left where it was."""
+    try:
+        keys = sealed_files.sealer()
+    except SealingError as exc:  # fail closed: nothing moves without a key to seal it with
+        raise moving.MoveError(str(exc)) from None
     quarantine_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = quarantine_dir / str(row.id)
     row.placement = Placement.QUARANTINING
@@ -45,10 +60,12 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
     row.save()
     crash_point(JOURNALED)
     try:
-        moving.move(source, target, row.content_hash)
+        sealed_files.seal_into(source, target, row.content_hash, keys)
     except moving.MoveError:
         _finish(row, moved=False)
         raise
+    crash_point(SEALED)
+    moving.remove_original(source, row.content_hash)
     crash_point(MOVED)
     _finish(row, moved=True)
 
@@ -68,11 +85,19 @@ def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     if not claimed:
         raise moving.MoveError("another decision on it came first")
     row.refresh_from_db()
+    sealed = Path(row.quarantined_as)
     try:
-        moving.move(Path(row.quarantined_as), destination, row.content_hash)
+        content = sealed_files.opened(sealed, sealed_files.sealer())
+        moving.write_new_from(destination, content, content_hash=row.content_hash)
+    except (OSError, SealingError) as exc:
+        _finish(row, moved=False)
+        reason = moving.errno_name(exc) if isinstance(exc, OSError) else str(exc)
+        raise moving.MoveError(f"the document could not be opened back ({reason})") from None
     except moving.MoveError:
         _finish(row, moved=False)
         raise
+    crash_point(RESTORED)
+    _remove_sealed(sealed)
     _finish(row, moved=True)
 
 
@@ -82,10 +107,42 @@ def recover() -> int:
         WatchedFile.objects.filter(placement__in=(Placement.QUARANTINING, Placement.RELEASING))
     )
     for row in unsettled:
-        moved = moving.settle(Path(row.moving_from), Path(row.moving_to), row.content_hash)
+        source, target = Path(row.moving_from), Path(row.moving_to)
+        if row.placement == Placement.QUARANTINING:
+            moved = _settle_sealing(source, target, row.content_hash)
+        else:
+            moved = _settle_release(source, target, row.content_hash)
         log.warning("settled an interrupted move id=%s moved=%s", row.id, moved)
         _finish(row, moved=moved)
     return len(unsettled)
+
+
+def _settle_sealing(source: Path, target: Path, content_hash: str) -> bool:
+    """After a crash while ``source`` was sealed into ``target``: finish the move if the
+    sealed file is whole (True), undo it otherwise (False). A sealed file that does not open
+    with the key file raises ``SealingError``: the key file is wrong, and nothing is decided."""
+    partial = target.with_name(target.name + moving.PARTIAL)
+    partial.unlink(missing_ok=True)
+    if sealed_files.holds(target, content_hash, sealed_files.sealer()):
+        moving.remove_original(source, content_hash)
+        return True
+    return False
+
+
+def _settle_release(sealed: Path, destination: Path, content_hash: str) -> bool:
+    """After a crash while ``sealed`` was opened back to ``destination``: finish the release
+    if the file is back whole (True), undo it otherwise (False)."""
+    destination.with_name(destination.name + moving.PARTIAL).unlink(missing_ok=True)
+    if moving.holds(destination, content_hash):
+        _remove_sealed(sealed)
+        return True
+    return False
+
+
+def _remove_sealed(sealed: Path) -> None:
+    """Remove a held document's sealed file once the document is back in place."""
+    sealed.unlink(missing_ok=True)
+    moving.sync_folder(sealed.parent)
 
 
 def _finish(row: WatchedFile, *, moved: bool) -> None:

@@ -14,7 +14,7 @@ from gateway.config import Settings, StartupError
 from gateway.health import running_parts
 from gateway.scanner_setup import build_scanner
 from gateway.watcher import quarantine
-from gateway.watcher.folders import Folder, resolve_folders, same_filesystem
+from gateway.watcher.folders import Folder, resolve_folders
 from gateway.watcher.judging import DocumentJudge
 from gateway.watcher.sweep import Watcher
 
@@ -34,14 +34,12 @@ def checked_folders(settings: Settings) -> list[Folder]:
                 f"watch.quarantine lies inside watch.folders[{number}]; "
                 "put it outside every watched folder"
             )
-        how = "rename" if same_filesystem(folder.path, resolved) else "copy, verify, remove"
         log.info(
-            "watching folder=%d audience=%s mode=%s observer=%s quarantine-move=%s",
+            "watching folder=%d audience=%s mode=%s observer=%s",
             number,
             "agency" if folder.audience not in ("internal", "public") else folder.audience,
             "enforce" if folder.enforce else "report",
             folder.observer,
-            how,
         )
     return folders
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +62,19 @@ def confide(database_url: str, tmp_path: Path) -> Callable[..., subprocess.Compl
         )
 
     return run
+
+
+@pytest.fixture
+def quarantine_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A key file of the test's own for the watcher's sealed quarantine (not the working
+    directory's ``var/confide.key``), in force for this process and the ones it starts."""
+    from gateway.config import load_settings
+    from gateway.watcher import sealed_files
+
+    path = tmp_path / "keys" / "confide.key"
+    monkeypatch.setenv("CONFIDE_RELAY__KEY_FILE", str(path))
+    load_settings.cache_clear()
+    sealed_files.sealer.cache_clear()
+    yield path
+    load_settings.cache_clear()
+    sealed_files.sealer.cache_clear()

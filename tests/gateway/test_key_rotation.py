@@ -15,8 +15,11 @@ from django.apps import apps
 from gateway import key_rotation
 from gateway.relay.models import Message
 from gateway.review.models import ScanRecord
-from gateway.sealing import Sealer, read_keys
+from gateway.sealing import Sealer, read_keys, write_keys
+from gateway.watcher.documents import release_document
+from gateway.watcher.sealed_files import opened
 from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, hold
+from tests.gateway.watcher.conftest import hold_document
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +144,30 @@ def test_every_model_with_a_sealed_value_is_rotated() -> None:
         model for model in apps.get_models() if "sealed" in {f.name for f in model._meta.fields}
     }
     assert sealed == set(key_rotation.SEALED_MODELS)
+
+
+def test_held_documents_are_resealed_and_keep_the_old_key_until_they_are(
+    tmp_path: Path, quarantine_keys: Path
+) -> None:
+    """A document held in quarantine with the old key keeps retire from dropping it until
+    a re-seal, after which its sealed file opens with the new key alone, and it is released
+    byte-identical."""
+    content = b"Referral for Amina Okafor, NHS number 943 476 5919.\n"
+    source = tmp_path / "web" / "referral.txt"
+    row = hold_document(source, content, tmp_path / "held")
+    sealed = Path(row.quarantined_as)
+    (old_key,) = read_keys(quarantine_keys)
+    new_key = Fernet.generate_key()
+    write_keys(quarantine_keys, [new_key, old_key])  # a rotation cut short before re-sealing
+    with pytest.raises(key_rotation.RotationError, match="1 stored value is still sealed"):
+        key_rotation.retire(quarantine_keys)
+    done = key_rotation.reseal(quarantine_keys)
+    assert done.older == 1
+    assert key_rotation.retire(quarantine_keys) == 1
+    assert b"".join(opened(sealed, Sealer(new_key))) == content
+    key_rotation.rotate(quarantine_keys)  # and a whole rotation re-seals it again
+    assert key_rotation.retire(quarantine_keys) == 1
+    (newest,) = read_keys(quarantine_keys)
+    assert b"".join(opened(sealed, Sealer(newest))) == content
+    release_document(row.id, by="manager", note="")
+    assert source.read_bytes() == content

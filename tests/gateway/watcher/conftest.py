@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from gateway.config import Settings, WatchedFolderSettings
+from gateway.watcher import quarantine
 from gateway.watcher.folders import Folder, resolve_folders
 from gateway.watcher.judging import DocumentJudge
+from gateway.watcher.models import WatchedFile, path_key
+from gateway.watcher.sealed_files import opened, sealer
 from gateway.watcher.sweep import Watcher
 from scanner.limits import ScanLimits
 from scanner.sandbox import ExtractionPool
@@ -72,7 +75,9 @@ class Drive:
 
 
 @pytest.fixture
-def make_drive(tmp_path: Path, extracting_scanner: Scanner) -> Callable[..., Drive]:
+def make_drive(
+    tmp_path: Path, extracting_scanner: Scanner, quarantine_keys: Path
+) -> Callable[..., Drive]:
     """Build watched folders (name -> (audience, mode)) and a watcher over them."""
 
     def make(
@@ -123,3 +128,26 @@ def tree_hashes(root: Path) -> dict[str, str]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+def held_content(row: WatchedFile) -> bytes:
+    """The content of a held document, opened from its sealed file in the quarantine."""
+    return b"".join(opened(Path(row.quarantined_as), sealer()))
+
+
+def hold_document(source: Path, content: bytes, place: Path) -> WatchedFile:
+    """Write ``content`` at ``source`` and hold it in the quarantine at ``place``, as the
+    watcher does for a document held for its folder's audience."""
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_bytes(content)
+    row = WatchedFile.objects.create(
+        path=str(source),
+        path_key=path_key(str(source)),
+        folder=str(source.parent),
+        audience="public",
+        content_hash=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        action="hold",
+    )
+    quarantine.quarantine(row, source, place)
+    return row

@@ -17,7 +17,7 @@ from scanner.policy.policy_file import DEFAULT_POLICY
 from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner
 from scanner.transform import DEFAULT_BANNER, load_banner
-from tests.gateway.watcher.conftest import CLEAN_TEXT, Drive
+from tests.gateway.watcher.conftest import CLEAN_TEXT, Drive, held_content
 from tests.gateway.watcher.nhs_detector import NhsNumbers
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_a_redacted_document_is_written_beside_and_the_original_quarantined(
     row = WatchedFile.objects.get(path=str(original))
     copy = original.with_name("referral (redacted).txt")
     assert not original.exists()
-    assert Path(row.quarantined_as).read_bytes() == content
+    assert held_content(row) == content
     assert note_path(original.parent, row.id).is_file()
     assert b"5919" not in copy.read_bytes()
     assert b"seen on Monday" in copy.read_bytes()
@@ -111,6 +111,6 @@ def test_a_manager_can_release_a_marked_copy_and_keep_the_original(
     assert not note_path(original.parent, row.id).exists()
     row.refresh_from_db()
     assert row.placement == Placement.RELEASED
-    assert Path(row.quarantined_as).read_bytes() == CLEAN_TEXT
+    assert held_content(row) == CLEAN_TEXT
     drive.watcher.reconcile()  # the marked copy is the watcher's own: it stays where it is
     assert original.is_file()

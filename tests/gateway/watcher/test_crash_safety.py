@@ -8,7 +8,6 @@ point), in a process of its own that shares the test's database; another process
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -19,10 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from gateway.watcher.moving import COPIED
-from gateway.watcher.quarantine import JOURNALED, MOVED, note_path
+from gateway.sealing import Sealer
+from gateway.watcher.quarantine import JOURNALED, MOVED, RESTORED, SEALED, note_path
+from gateway.watcher.sealed_files import opened
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("quarantine_keys"),
+]
 
 CONTENT = b"PK\x05\x06" + b"\x00" * 18 + b"client list"
 STEP = """
@@ -88,7 +92,9 @@ def _where(source: Path, place: Path, row_id: int) -> str:
     quarantined = not source.exists() and held.is_file() and note.is_file()
     assert in_place != quarantined, "the file is in neither place, or in both"
     if quarantined:
-        assert hashlib.sha256(held.read_bytes()).digest() == hashlib.sha256(CONTENT).digest()
+        keys = Sealer.from_key_file(Path(os.environ["CONFIDE_RELAY__KEY_FILE"]))
+        assert b"".join(opened(held, keys)) == CONTENT
+        assert b"client list" not in held.read_bytes()
     assert list(place.glob("*.partial")) == []
     return "in place" if in_place else "quarantined"
 
@@ -97,11 +103,13 @@ def _where(source: Path, place: Path, row_id: int) -> str:
     "case",
     [
         (JOURNALED, False, "in place"),
+        (SEALED, False, "quarantined"),
         (MOVED, False, "quarantined"),
-        (COPIED, True, "quarantined"),
+        (JOURNALED, True, "in place"),
+        (SEALED, True, "quarantined"),
         (MOVED, True, "quarantined"),
     ],
-    ids=["journaled", "moved", "tmpfs-copied", "tmpfs-moved"],
+    ids=["journaled", "sealed", "moved", "tmpfs-journaled", "tmpfs-sealed", "tmpfs-moved"],
 )
 def test_kill_during_quarantine_loses_nothing(
     tmp_path: Path, database_url: str, request: pytest.FixtureRequest, case: tuple[str, bool, str]
@@ -122,19 +130,21 @@ def test_kill_during_quarantine_loses_nothing(
     assert placement == ("quarantined" if ends == "quarantined" else "in_place")
 
 
+@pytest.mark.parametrize("on_tmpfs", [False, True], ids=["one-filesystem", "tmpfs"])
 def test_kill_during_release_loses_nothing(
-    tmp_path: Path, database_url: str, other_filesystem: Path
+    tmp_path: Path, database_url: str, request: pytest.FixtureRequest, on_tmpfs: bool
 ) -> None:
-    """Killed after the released copy is back but before the quarantined one is removed,
-    the release is finished at recovery: the file is back, once."""
+    """Killed after the released file is back but before its sealed file is removed, the
+    release is finished at recovery: the file is back, once."""
+    place = request.getfixturevalue("other_filesystem") if on_tmpfs else tmp_path / "q"
     source = tmp_path / "web" / "clients.docx"
     source.parent.mkdir()
     source.write_bytes(CONTENT)
-    held = _step("hold", source, other_filesystem, database_url)
+    held = _step("hold", source, place, database_url)
     assert held.stdout.split()[1] == "quarantined", held.stderr
-    killed = _step("release", source, other_filesystem, database_url, COPIED)
+    killed = _step("release", source, place, database_url, RESTORED)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    recovered = _step("recover", source, other_filesystem, database_url)
+    recovered = _step("recover", source, place, database_url)
     row_id, placement, decided_by = recovered.stdout.split()
-    assert _where(source, other_filesystem, int(row_id)) == "in place"
+    assert _where(source, place, int(row_id)) == "in place"
     assert (placement, decided_by) == ("released", "manager")

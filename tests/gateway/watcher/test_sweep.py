@@ -15,7 +15,13 @@ from gateway.watcher import discovery
 from gateway.watcher.documents import DecisionError, reject_document, release_document
 from gateway.watcher.models import Placement, WatchedFile
 from gateway.watcher.quarantine import note_path
-from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive, tree_hashes
+from tests.gateway.watcher.conftest import (
+    CLEAN_TEXT,
+    DAMAGED_DOCX,
+    Drive,
+    held_content,
+    tree_hashes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +60,7 @@ def test_enforce_quarantines_with_a_note_that_names_no_file(make_drive: MakeDriv
     note = note_path(held.parent, row.id)
     assert not held.exists()
     assert row.placement == Placement.QUARANTINED
-    assert Path(row.quarantined_as).read_bytes() == DAMAGED_DOCX
+    assert held_content(row) == DAMAGED_DOCX
     assert "Okafor" not in note.read_text()
     assert "referral" not in note.read_text()
     assert f"held document {row.id}" in note.read_text()
@@ -117,7 +123,7 @@ def test_reject_keeps_it_in_quarantine(make_drive: MakeDrive) -> None:
     reject_document(row.id, by="manager", note="not for the website")
     row.refresh_from_db()
     assert row.placement == Placement.REJECTED
-    assert Path(row.quarantined_as).read_bytes() == DAMAGED_DOCX
+    assert held_content(row) == DAMAGED_DOCX
     assert not held.exists()
     assert AuditEntry.objects.filter(kind="document-rejected", actor="manager").exists()
     with pytest.raises(DecisionError):

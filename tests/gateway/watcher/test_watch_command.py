@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from gateway.sealing import Sealer
 from gateway.watcher.quarantine import MOVED
+from gateway.watcher.sealed_files import opened
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +74,8 @@ def test_once_after_a_kill_and_the_discovery_report(tmp_path: Path, confide: Con
     assert not (tmp_path / "web" / "case-notes.docx").exists()
     [note] = (tmp_path / "web").glob("confide-held-*.txt")
     [held] = (tmp_path / "held").iterdir()
-    assert held.read_bytes() == (EXAMPLES / "case-notes.docx").read_bytes()
+    keys = Sealer.from_key_file(tmp_path / "var" / "confide.key")
+    assert b"".join(opened(held, keys)) == (EXAMPLES / "case-notes.docx").read_bytes()
     assert note.name == f"confide-held-{held.name}.txt"
     assert (tmp_path / "staff" / "case-notes.docx").is_file()
 
