@@ -17,6 +17,7 @@ import logging
 import os
 import stat
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -39,8 +40,9 @@ log = logging.getLogger("confide.watcher")
 # A file still changing after this many waits for it to stand still is recorded as such and
 # left to the next pass.
 MAX_WAITS = 20
-# Files read and scanning at once, per scanning worker: bounds the memory that file contents
-# take while they wait for a worker.
+# Files sent and not yet scanned, per scanning worker: enough that a worker never waits while
+# this process judges; with as many scanned and waiting to be judged, it bounds the memory
+# that file contents take.
 PER_WORKER = 2
 
 
@@ -121,26 +123,41 @@ class Watcher:
         return counts
 
     def handle(self, paths: Iterable[Path]) -> dict[Path, Outcome]:
-        """Judge each path that is ready; what became of each."""
+        """Judge each path that is ready; what became of each.
+
+        A pipeline, so the scanning workers never wait on the judging: files are read and
+        sent while earlier ones are judged, the oldest judged once ``window`` scans are
+        unfinished (its redacted copy's re-scan then queues behind them, and the workers
+        stay busy while this process waits for it), or once twice the window is held."""
         outcomes: dict[Path, Outcome] = {}
         fingerprints = {folder.path: self.judge.fingerprint(folder) for folder in self.folders}
         moving_now = _in_flight()
+        sent: deque[_Scan] = deque()
         for chunk in _chunks(list(dict.fromkeys(paths)), self.window):
             keys = [path_key(stored_path(str(path))) for path in chunk]
             rows = {
                 row.path_key: row
                 for row in WatchedFile.objects.filter(path_key__in=keys, present=True)
             }
-            scans = []
             for path in chunk:
-                step = self._prepare(path, fingerprints, rows, moving_now)
+                claimed = {scan.row.pk for scan in sent if scan.row.pk is not None}
+                step = self._prepare(path, fingerprints, rows, moving_now, claimed)
                 if isinstance(step, _Scan):
-                    scans.append(step)
+                    sent.append(step)
                 else:
                     outcomes[path] = step
-            for scan in scans:
-                outcomes[scan.path] = self._finish_or_record(scan)
+                while sent and self._full(sent):
+                    scan = sent.popleft()
+                    outcomes[scan.path] = self._finish_or_record(scan)
+        while sent:
+            scan = sent.popleft()
+            outcomes[scan.path] = self._finish_or_record(scan)
         return outcomes
+
+    def _full(self, sent: deque[_Scan]) -> bool:
+        """Whether the oldest scan sent is to be judged before another file is read."""
+        unfinished = sum(1 for scan in sent if not scan.result.done())
+        return unfinished >= self.window or len(sent) >= 2 * self.window
 
     def _finish_or_record(self, scan: _Scan) -> Outcome:
         """``_finish``, with a failure of the document's own (not the database's) recorded as
@@ -187,10 +204,11 @@ class Watcher:
         fingerprints: dict[Path, str],
         rows: dict[str, WatchedFile],
         moving_now: set[str],
+        claimed: set[int],
     ) -> Outcome | _Scan:
         """Read a file that is ready and send it to be scanned, unless its row (from
         ``rows``, by path key) shows it was judged as it is, where it is or where it was
-        before it moved."""
+        before it moved; ``claimed`` holds the rows of files sent and not yet judged."""
         looked = self._look(path, moving_now)
         if isinstance(looked, Outcome):
             return looked
@@ -210,7 +228,7 @@ class Watcher:
             reason = f"it could not be read ({_errno_name(exc)}): locked or unreadable"
             return self._problem(path, reason)
         if row is None:
-            row = self._moved_here(content_hash) or WatchedFile(origin=Origin.USER)
+            row = self._moved_here(content_hash, claimed) or WatchedFile(origin=Origin.USER)
             row.path, row.path_key, row.present = text, path_key(text), True
         row.folder, row.audience = str(folder.path), folder.audience
         judged = row.pk is not None and row.judged_with == fingerprint and not row.problem
@@ -327,14 +345,16 @@ class Watcher:
         )
         log.info("wrote a copy id=%s origin=%s", copy.id, origin)
 
-    def _moved_here(self, content_hash: str) -> WatchedFile | None:
-        """The row of a file with this content that has vanished from where it was."""
+    def _moved_here(self, content_hash: str, claimed: set[int]) -> WatchedFile | None:
+        """The row of a file with this content that has vanished from where it was, unless
+        another file sent to be scanned has ``claimed`` it."""
         return (
             WatchedFile.objects.filter(
                 content_hash=content_hash,
                 present=False,
                 placement__in=(Placement.IN_PLACE, Placement.RELEASED),
             )
+            .exclude(id__in=claimed)
             .order_by("-updated_at")
             .first()
         )

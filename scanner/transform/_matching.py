@@ -26,6 +26,8 @@ from scanner.removals import Anonymized, Removal, Span, anonymized, merged
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 _NUMBER_DIGITS = 6
+# Texts up to this long have their spans remembered by the matcher that searched them.
+_REMEMBERED_CHARS = 256
 # What may stand between the characters of a number as people write it.
 _NUMBER_SEPARATORS = r"[\s\-./()]*"
 # UK telephone numbers: national ("0" and 9 or 10 digits) and international ("44" and the
@@ -50,10 +52,20 @@ class Matcher:
             for removal in removals
             if (pattern := _pattern(removal.value)) is not None
         ]
+        # The spans of each short text already searched: a document repeats the same short
+        # texts (attribute values, style names) thousands of times.
+        self._found: dict[str, list[Span]] = {}
 
     def spans(self, text: str) -> list[Span]:
         """``(start, end, removal)`` of every match in ``text`` as written, in order, with
         overlapping and nested matches (and the email addresses they fall in) merged."""
+        if len(text) > _REMEMBERED_CHARS:
+            return self._search(text)
+        if text not in self._found:
+            self._found[text] = self._search(text)
+        return list(self._found[text])
+
+    def _search(self, text: str) -> list[Span]:
         segment = normalise(text, "")
         found: list[Span] = []
         normal = segment.text

@@ -7,14 +7,17 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gateway.review.models import AuditEntry
 from gateway.watcher import discovery
 from gateway.watcher.documents import DecisionError, reject_document, release_document
+from gateway.watcher.judging import Judgement
 from gateway.watcher.models import Placement, WatchedFile
 from gateway.watcher.quarantine import note_path
+from gateway.watcher.sweep import Watcher
 from tests.gateway.watcher.conftest import (
     CLEAN_TEXT,
     DAMAGED_DOCX,
@@ -216,3 +219,28 @@ def test_links_and_undecodable_names_are_recorded_not_read(
     odd_row = WatchedFile.objects.exclude(id=_row(link).id).get()
     assert "not valid UTF-8" in odd_row.problem
     assert drive.judge.scanned == []
+
+
+@pytest.mark.parametrize("workers", [1, 20], ids=["window-smaller", "window-larger"])
+def test_every_file_is_judged_once_whatever_the_window(
+    make_drive: MakeDrive, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """Files sent while earlier ones are judged are each scanned and judged exactly once,
+    whether the window of files in flight is smaller or larger than the pass."""
+    drive = make_drive({"web": ("public", "enforce")})
+    held = [drive.put("web", f"list {n}.docx", DAMAGED_DOCX + bytes([n])) for n in range(5)]
+    fair = [drive.put("web", f"fair {n}.txt", CLEAN_TEXT + bytes([65 + n])) for n in range(5)]
+    watcher = Watcher(drive.judge, list(drive.folders.values()), drive.quarantine, workers)
+    judged: list[int] = []
+    judge = drive.judge.judge
+
+    def counted(data: bytes, *rest: Any) -> Judgement:
+        judged.append(len(data))
+        return judge(data, *rest)
+
+    monkeypatch.setattr(drive.judge, "judge", counted)
+    assert watcher.reconcile() == {"judged": 10}
+    assert sorted(name for name, _ in drive.judge.scanned) == sorted(p.name for p in held + fair)
+    assert len(judged) == 10
+    assert all(_row(path).placement == Placement.QUARANTINED for path in held)
+    assert all(_row(path).action == "release" and path.exists() for path in fair)
