@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import ipaddress
 import os
+import pwd
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from scanner.domains import is_internal
 from scanner.limits import MIB, ScanLimits
 from scanner.rules_file import (
     DEFAULT_BANNER,
@@ -299,6 +301,9 @@ class WatchedFolderSettings(BaseModel):
     # In enforce mode, a copy marked CONFIDENTIAL is written beside a document the rules
     # release with a banner (an external audience, consent recorded).
     marked_copies: bool = True
+    # Whom to tell when a manager rejects a document held from this folder, if its file's
+    # owner is not in [watch] owners: a work address in organisation.internal_domains.
+    owner: str = ""
 
     @field_validator("audience")
     @classmethod
@@ -306,6 +311,11 @@ class WatchedFolderSettings(BaseModel):
         if not value.strip():
             raise ValueError('give "internal", "public" or the name of an agency in the register')
         return value.strip()
+
+    @field_validator("owner")
+    @classmethod
+    def _owner(cls, value: str) -> str:
+        return plain_address(value) if value.strip() else ""
 
 
 class MetricsSettings(BaseModel):
@@ -352,11 +362,67 @@ class WatchSettings(BaseModel):
     reconcile_minutes: float = Field(default=60.0, gt=0)
     # Sandboxed scanning processes (each loads the NER model once); 0 means one per CPU.
     scan_workers: int = Field(default=0, ge=0)
+    # Who owns a held file, by the account that owned it on this server when it was taken
+    # into quarantine (a local account name, or a numeric uid), and their work address: told
+    # when a manager rejects the document. On a network share every file has the mount's
+    # owner: name each folder's owner there instead.
+    owners: dict[str, str] = {}
+
+    @field_validator("owners")
+    @classmethod
+    def _owners(cls, values: dict[str, str]) -> dict[str, str]:
+        for account, address in values.items():
+            try:
+                account_uid(account)
+                plain_address(address)
+            except ValueError as exc:
+                raise ValueError(f"{account}: {exc}") from None
+        return {account: address.strip() for account, address in values.items()}
 
     @model_validator(mode="after")
     def _quarantine_outside(self) -> WatchSettings:
         check_quarantine(self)
         return self
+
+    def owner_by_uid(self) -> dict[int, str]:
+        """The ``owners`` by numeric uid."""
+        return {account_uid(account): address for account, address in self.owners.items()}
+
+
+# An address told about a held document: a plain mailbox, no display name, no quoting.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$&'*+\-/=?^_`{|}~]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+def plain_address(value: str) -> str:
+    """``value`` stripped, if it is a plain address (``ValueError`` otherwise)."""
+    address = value.strip()
+    if not _PLAIN_ADDRESS.fullmatch(address):
+        raise ValueError(f"{value!r} is not a plain email address (e.g. name@charity.org.uk)")
+    return address
+
+
+def account_uid(account: str) -> int:
+    """The uid of a local account, given by name or number (``ValueError`` if unknown)."""
+    if account.isdigit():
+        return int(account)
+    try:
+        return pwd.getpwnam(account).pw_uid
+    except KeyError:
+        raise ValueError(
+            f"no account {account!r} on this server; give its numeric uid instead"
+        ) from None
+
+
+def check_owners_internal(watch: WatchSettings, internal_domains: list[str]) -> None:
+    """Refuse an owner's address outside the organisation: the notice goes to staff only."""
+    named = [(f"watch.owners.{a}", address) for a, address in watch.owners.items()]
+    named += [(f"watch.folders[{n}].owner", f.owner) for n, f in enumerate(watch.folders)]
+    for key, address in named:
+        if address and not is_internal(address, internal_domains):
+            raise ValueError(
+                f"{key}: {address!r} is not in organisation.internal_domains; "
+                "an owner is told at their work address"
+            )
 
 
 def check_quarantine(watch: WatchSettings) -> None:
@@ -452,6 +518,7 @@ class Settings(BaseSettings):
             folder.path = (base / folder.path).absolute()
         # Checked again now that the default and relative paths are resolved.
         check_quarantine(watch)
+        check_owners_internal(watch, self.organisation.internal_domains)
         return self
 
     @property

@@ -91,7 +91,8 @@ class CopyKind(models.TextChoices):
 class Copy(models.Model):
     """One version of a message that leaves the relay, for one or more recipients."""
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="copies")
+    # None for a notice about no message: the reject of a held document, told its owner.
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="copies", null=True)
     kind = models.CharField(max_length=16, choices=CopyKind.choices)
     mail_from = models.CharField(max_length=320, blank=True)  # "" for notices and bounces
     sealed = models.BinaryField()

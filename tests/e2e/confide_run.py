@@ -37,7 +37,12 @@ class ConfideRun:
     on the database ``database_url`` names (None: its own SQLite under ``folder``)."""
 
     def __init__(
-        self, folder: Path, upstream_port: int, database_url: str | None, review: str = ""
+        self,
+        folder: Path,
+        upstream_port: int,
+        database_url: str | None,
+        review: str = "",
+        watch: str = "",
     ) -> None:
         self.folder = folder
         self.smtp_port = free_port()
@@ -45,7 +50,8 @@ class ConfideRun:
         config = write_config(folder, upstream_port)
         listen = f'listen = "127.0.0.1:{self.web_port}"\n'
         text = re.sub(r'listen = "127\.0\.0\.1:\d+"\n', listen, config.read_text("utf-8"))
-        config.write_text(text + review, encoding="utf-8")  # [review] is the last section
+        # [review] is the last section; [watch] and its tables may follow it.
+        config.write_text(text + review + watch, encoding="utf-8")
         self.env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         if database_url is not None:
             self.env["DATABASE_URL"] = database_url
@@ -124,11 +130,13 @@ def confide_running(
     *,
     database_url: str | None = None,
     review: str = "",
+    watch: str = "",
 ) -> Iterator[ConfideRun]:
-    """`confide run` with ``users``, stopped on leaving. Without ``database_url`` it makes
-    its own SQLite database (`confide init`) and imports the example register; with one (the
-    test's database, already migrated) it adds only the users."""
-    made = ConfideRun(folder, upstream_port, database_url, review)
+    """`confide run` with ``users`` (and the ``[watch]`` section ``watch``), stopped on
+    leaving. Without ``database_url`` it makes its own SQLite database (`confide init`) and
+    imports the example register; with one (the test's database, already migrated) it adds
+    only the users."""
+    made = ConfideRun(folder, upstream_port, database_url, review, watch)
     if database_url is None:
         made.confide("init")
         made.import_register()
