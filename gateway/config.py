@@ -138,8 +138,14 @@ class RelaySettings(BaseModel):
     retry_initial_seconds: float = Field(default=60.0, gt=0)
     retry_max_seconds: float = Field(default=3600.0, gt=0)
     give_up_after_hours: float = Field(default=120.0, gt=0)
-    # This node's name in work claims; one relay process per name (scaling out: one each).
+    # This node's name in work claims; default: the machine's host name. Each node on one
+    # database needs its own: a second relay under a name in use refuses to start.
     node: str = ""
+    # How long a node's claim on a message to scan, and on deliveries to send, lasts: after
+    # a node dies, another takes its work over once these pass. Each must be far longer than
+    # a node takes to get through the work it holds (a scan, an SMTP transaction).
+    scan_lease_seconds: float = Field(default=600.0, ge=1)
+    delivery_lease_seconds: float = Field(default=900.0, ge=1)
     upstream: UpstreamSettings = UpstreamSettings()
 
     @field_validator("allowed_networks")

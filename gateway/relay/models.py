@@ -2,8 +2,10 @@
 and their deliveries.
 
 Message bodies live only in the database, encrypted (``gateway.sealing``), so any relay node
-can take any piece of work. Work is claimed with a lease (``claimed_by``/``claimed_until``)
-by an atomic conditional UPDATE, which works the same on SQLite and PostgreSQL.
+can take any piece of work. Work is claimed with a lease (``claimed_by``/``claimed_until``,
+see ``leases``): the rows are read with ``SELECT ... FOR UPDATE SKIP LOCKED`` (on PostgreSQL;
+SQLite has one writer at a time), then taken by a conditional UPDATE that checks again that
+each is free.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from gateway.config import Settings, StartupError, host_and_port
 from gateway.database import on_usable_connection
 from gateway.health import running_parts
 from gateway.health.metrics import SCAN_SECONDS
-from gateway.relay import delivery, pipeline, recording, spool, upstream, worker
+from gateway.relay import delivery, leases, pipeline, recording, spool, upstream, worker
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
 from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
@@ -68,6 +68,7 @@ class RelayService:
         # and so that a pseudonym key it needs is made once, before the workers start.
         pipeline.redaction_operators(settings)
         self.node = pipeline.node_name(settings)
+        self.leases = leases.Leases.from_settings(relay)
         self.hostname = pipeline.hostname(settings)
         self.rules = DoorRules(
             allowed_networks=DoorRules.networks(relay.allowed_networks),
@@ -97,6 +98,7 @@ class RelayService:
             hostname=self.hostname,
             notice_from=pipeline.notice_from(settings),
             organisation=settings.organisation.name,
+            leases=self.leases,
         )
         self.workers = relay.scan_workers or multiprocessing.cpu_count()
         # Messages to scan, and whether this node already holds the claim for this attempt.
@@ -277,6 +279,7 @@ class RelayService:
             client_address=str(session.peer[0]) if session.peer else "",
             authenticated_as=login.decode("utf-8", "replace") if isinstance(login, bytes) else "",
             node=self.node,
+            lease=self.leases.scan,
         )
         crash_point(STORED)
         if stored.new:  # a resend's earlier message is read back, its claim checked
@@ -301,6 +304,7 @@ class RelayService:
         await _in_thread(spool.give_back, self.node, count_attempt=True)
         slots = asyncio.Semaphore(self.workers * 2)
         sweep = asyncio.get_running_loop().create_task(self._sweep())
+        renewal = asyncio.get_running_loop().create_task(self._renew_claims())
         try:
             while True:
                 message_id, claimed = await self._to_scan.get()
@@ -310,6 +314,22 @@ class RelayService:
                 scan.add_done_callback(self._scans.discard)
         finally:
             sweep.cancel()
+            renewal.cancel()
+
+    async def _renew_claims(self) -> None:
+        """Every third of the scan lease, renew this node's claims on the messages it holds
+        (waiting for a worker or being scanned): a living node keeps its work however long
+        its queue, and only a dead node's claims lapse for another to take over."""
+        every = self.leases.scan.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            held = list(self._scanning)
+            if not held:
+                continue
+            try:
+                await _in_thread(spool.renew, self.node, held, datetime.now(UTC), self.leases.scan)
+            except Exception as exc:  # noqa: BLE001  # our outage (database): next time
+                log.error("could not renew claims (%s)", type(exc).__name__)
 
     async def _sweep(self) -> None:
         """Claim messages nobody holds (left at a stop, another node died, a lease lapsed),
@@ -321,7 +341,11 @@ class RelayService:
             if room > 0:
                 try:
                     unclaimed = await _in_thread(
-                        spool.claim_waiting, self.node, datetime.now(UTC), room
+                        spool.claim_waiting,
+                        self.node,
+                        datetime.now(UTC),
+                        room,
+                        lease=self.leases.scan,
                     )
                 except Exception as exc:  # noqa: BLE001  # our outage (database): next sweep
                     log.error("could not look for unclaimed messages (%s)", type(exc).__name__)
@@ -330,7 +354,10 @@ class RelayService:
                 self._received.pop(message_id, None)
                 self._queue_scan(message_id, claimed=True)
             more = room <= 0 or len(unclaimed) == room
-            await asyncio.sleep(POLL_SECONDS if more else POLL_SECONDS * 6)
+            # When there were none: again before a claim taken now could lapse, so that a
+            # dead node's messages wait little longer than their lease.
+            idle = min(POLL_SECONDS * 6, max(self.leases.scan.total_seconds() / 2, 1.0))
+            await asyncio.sleep(POLL_SECONDS if more else idle)
 
     async def _scan_one(
         self, message_id: uuid.UUID, claimed: bool, slots: asyncio.Semaphore
@@ -340,7 +367,7 @@ class RelayService:
         assert pool is not None
         try:
             if not claimed and not await _in_thread(
-                spool.claim_again, message_id, self.node, datetime.now(UTC)
+                spool.claim_again, message_id, self.node, datetime.now(UTC), self.leases.scan
             ):
                 self._scanning.discard(message_id)  # done, or another node has it
                 return
@@ -403,7 +430,11 @@ class RelayService:
             claimed: list[delivery.Claim] = []
             try:
                 claimed = await _in_thread(
-                    delivery.claim_due, self.node, datetime.now(UTC), CLAIM_BATCH
+                    delivery.claim_due,
+                    self.node,
+                    datetime.now(UTC),
+                    CLAIM_BATCH,
+                    self.leases.delivery,
                 )
             except Exception as exc:  # noqa: BLE001  # our outage (database): next poll
                 log.error("could not claim due deliveries (%s)", type(exc).__name__)

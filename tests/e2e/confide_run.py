@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -94,11 +95,20 @@ class ConfideRun:
 
     def start(self) -> None:
         """Start `confide run` and wait until both its SMTP door and its pages answer."""
+        self.launch()
+        self.wait_until_serving()
+
+    def launch(self) -> None:
+        """Start `confide run` in a process group of its own (see ``kill``)."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [str(CONFIDE), "run", "--listen", f"127.0.0.1:{self.smtp_port}"],
                 cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
             )  # fmt: skip
+
+    def wait_until_serving(self) -> None:
+        """Wait until both its SMTP door and its pages answer."""
         for port in (self.smtp_port, self.web_port):
             wait_for(lambda port=port: self._listening(port), timeout=60, what=f"port {port}")
 
@@ -116,6 +126,13 @@ class ConfideRun:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=30)
+
+    def kill(self) -> None:
+        """``kill -9`` its whole process group: `confide run` and every process it started
+        (scanning workers and their sandboxed workers) die at the same moment."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
 
     def url(self, path: str = "/") -> str:
         """``path`` on the review pages."""

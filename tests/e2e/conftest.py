@@ -69,6 +69,8 @@ class Received:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     content: bytes
+    helo: str = ""  # the name the sending relay gave in EHLO ([relay] hostname)
+    at: float = 0.0  # time.time() when its DATA began
 
 
 @dataclass
@@ -93,11 +95,18 @@ class SinkHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        began = time.time()
         self.data_started.append(time.monotonic())
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
         self.received.append(
-            Received(envelope.mail_from, tuple(envelope.rcpt_tos), envelope.original_content)
+            Received(
+                envelope.mail_from,
+                tuple(envelope.rcpt_tos),
+                envelope.original_content,
+                session.host_name or "",
+                began,
+            )
         )
         return "250 2.0.0 Ok: queued"
 
