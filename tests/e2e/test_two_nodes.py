@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import smtplib
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -37,6 +36,7 @@ from tests.e2e.conftest import (
     SENDER,
     Received,
     Sink,
+    send_until_accepted,
     wait_for,
 )
 
@@ -132,28 +132,6 @@ def message(n: int) -> tuple[bytes, list[str]]:
         (clean, [friend, REFUSED]),
     ]
     return kinds[n % len(kinds)]
-
-
-def send_until_accepted(ports: list[int], content: bytes, recipients: list[str]) -> str:
-    """Send as an MTA with two MX hosts does: to the first node, and on any failure to the
-    next, with the same bytes, until one answers 250; the relay's id from that 250."""
-    deadline = time.monotonic() + 120
-    for attempt in range(10_000):
-        port = ports[attempt % len(ports)]
-        try:
-            with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
-                client.ehlo()
-                assert client.mail(SENDER)[0] == 250
-                for address in recipients:
-                    assert client.rcpt(address)[0] == 250
-                code, text = client.data(content)
-            if code == 250:
-                return text.decode().rsplit(" ", 1)[-1]
-            assert code // 100 == 4, (code, text)
-        except (OSError, smtplib.SMTPException):
-            pass  # that node is dead
-        assert time.monotonic() < deadline, "no node accepted the message"
-    raise AssertionError("unreachable")
 
 
 def expected_end(key: tuple[str, str], content: bytes) -> str:
