@@ -77,6 +77,8 @@ class RelayService:
             data_timeout_seconds=relay.data_timeout_seconds,
             auth_failures_allowed=relay.auth_failures_allowed,
             auth_failure_window_seconds=relay.auth_failure_window_seconds,
+            sender_domains=sender_domains(settings),
+            any_sender_networks=DoorRules.networks(relay.any_sender_networks),
         )
         self.deliverer = delivery.Deliverer(
             connections=upstream.Connections(
@@ -515,3 +517,31 @@ def _listen_problem(error: OSError) -> str:
 def _null_sender_as_empty(mail_from: str | None) -> str:
     """aiosmtpd gives the null sender (bounces, notices) as "<>"; confide stores it as ""."""
     return "" if mail_from in (None, "", "<>") else mail_from
+
+
+def sender_domains(settings: Settings) -> tuple[str, ...]:
+    """The domains clients relaying by network may send as; a warning when there are none and
+    such clients exist, since they can then send nothing but bounces."""
+    relay = settings.relay
+    domains = tuple(
+        dict.fromkeys(
+            d.strip().lower()
+            for d in [*settings.organisation.internal_domains, *relay.extra_sender_domains]
+        )
+    )
+    any_sender = DoorRules.networks(relay.any_sender_networks)
+    by_network = [
+        network
+        for network in DoorRules.networks(relay.allowed_networks)
+        if not any(
+            network.version == each.version and network.subnet_of(each)  # type: ignore[arg-type]
+            for each in any_sender
+        )
+    ]
+    if not domains and by_network:
+        log.warning(
+            "relay.allowed_networks lets clients relay without a login, but they may send only "
+            "as the organisation's domains, and there are none, so they can send only bounces: "
+            "list the domains in organisation.internal_domains (or relay.extra_sender_domains)"
+        )
+    return domains
