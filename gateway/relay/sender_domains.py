@@ -61,9 +61,7 @@ class SenderDomains:
                 content[: end.end() + 2] if end else content
             )
             addresses = [
-                address
-                for field in header.get_all("From", [])
-                for address in field.addresses
+                address for field in header.get_all("From", []) for address in field.addresses
             ]
         except Exception:  # noqa: BLE001  # whatever the email package cannot read, we refuse
             addresses = []

@@ -18,7 +18,10 @@ from aiosmtpd.smtp import Envelope, LoginPassword, Session
 from gateway.relay.receiving import RelayHandler
 from tests.gateway.relay.conftest import RULES
 
-MESSAGE = b"From: a@riverside-carers.example.org\r\nSubject: hello\r\n\r\nThe coffee morning is on Friday.\r\n"
+MESSAGE = (
+    b"From: a@riverside-carers.example.org\r\nSubject: hello\r\n\r\n"
+    b"The coffee morning is on Friday.\r\n"
+)
 
 
 def _failing_store(envelope: Envelope, session: Session) -> uuid.UUID:
