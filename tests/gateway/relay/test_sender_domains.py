@@ -116,6 +116,9 @@ def test_the_null_sender_is_accepted(port: int, stored: Stored):
         pytest.param(f"From: jo@{OUTSIDE}\r\n", id="outside"),
         pytest.param(f"From: priya@{OURS}, jo@{OUTSIDE}\r\n", id="one-author-outside"),
         pytest.param(f"From: priya@{OURS}\r\nFrom: jo@{OUTSIDE}\r\n", id="second-field"),
+        # A bare CR ends a header line, for confide's copies and so for the upstream.
+        pytest.param(f"From: priya@{OURS}\r\nX-Note: hi\rFrom: jo@{OUTSIDE}\r\n", id="after-cr"),
+        pytest.param(f"From: priya@{OURS}\r\nX-Note: hi\nFrom: jo@{OUTSIDE}\r\n", id="after-lf"),
         pytest.param("", id="no-from-field"),
         pytest.param("From: undisclosed:;\r\n", id="group-with-no-one"),
         pytest.param("From: =?utf-8?q?no_address?=\r\n", id="no-address"),
