@@ -109,6 +109,15 @@ class RelaySettings(BaseModel):
     # Clients on these networks may relay without AUTH. Everyone else must authenticate
     # (AUTH is offered only after STARTTLS), so the relay is never open.
     allowed_networks: list[str] = ["127.0.0.0/8", "::1/128"]
+    # A client relaying because of its network (not a login) may send only as
+    # organisation.internal_domains, these domains and their subdomains, in MAIL FROM and in
+    # the From field; MAIL FROM:<> (bounces) is accepted. Microsoft 365 and Google send every
+    # customer's mail from the same networks: this keeps other customers out.
+    extra_sender_domains: list[str] = []
+    # Clients on these networks (each inside allowed_networks) may relay as any sender: only
+    # for a mail system of your own that checks senders itself (a Postfix on this host that
+    # also passes your inbound mail to confide), never a shared service's ranges.
+    any_sender_networks: list[str] = []
     # A certificate and key (PEM) turn on STARTTLS, and with it AUTH.
     tls_certificate: Path | None = None
     tls_key: Path | None = None
@@ -148,7 +157,7 @@ class RelaySettings(BaseModel):
     delivery_lease_seconds: float = Field(default=900.0, ge=1)
     upstream: UpstreamSettings = UpstreamSettings()
 
-    @field_validator("allowed_networks")
+    @field_validator("allowed_networks", "any_sender_networks")
     @classmethod
     def _networks(cls, values: list[str]) -> list[str]:
         for value in values:
@@ -158,11 +167,49 @@ class RelaySettings(BaseModel):
                 raise ValueError(f"{value!r} is not a network (e.g. 10.0.0.0/8)") from None
         return values
 
+    @field_validator("extra_sender_domains")
+    @classmethod
+    def _domains(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _DOMAIN_NAME.fullmatch(value):
+                raise ValueError(
+                    f"{value!r} is not a domain name: write it as e.g. example.org, without "
+                    "@, * or a leading dot (its subdomains are included)"
+                )
+        return [value.lower() for value in values]
+
+    @model_validator(mode="after")
+    def _any_sender_inside_allowed(self) -> RelaySettings:
+        allowed = [ipaddress.ip_network(v, strict=False) for v in self.allowed_networks]
+        for value in self.any_sender_networks:
+            network = ipaddress.ip_network(value, strict=False)
+            if not any(_inside_network(network, each) for each in allowed):
+                raise ValueError(
+                    f"relay.any_sender_networks: {value!r} is not inside relay.allowed_networks; "
+                    "a client must be allowed to relay before it may send as anyone"
+                )
+        return self
+
     @field_validator("listen")
     @classmethod
     def _listen(cls, value: str) -> str:
         host_and_port(value)
         return value
+
+
+# A domain name as DNS has it (RFC 1035 section 2.3.1, digits allowed first): labels of
+# letters, digits and inner hyphens, at least two of them.
+_DOMAIN_NAME = re.compile(
+    r"(?=.{1,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+)
+
+
+def _inside_network(
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network,
+    outer: ipaddress.IPv4Network | ipaddress.IPv6Network,
+) -> bool:
+    return network.version == outer.version and network.subnet_of(outer)  # type: ignore[arg-type]
 
 
 class ReviewSettings(BaseModel):

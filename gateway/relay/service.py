@@ -78,6 +78,8 @@ class RelayService:
             data_timeout_seconds=relay.data_timeout_seconds,
             auth_failures_allowed=relay.auth_failures_allowed,
             auth_failure_window_seconds=relay.auth_failure_window_seconds,
+            sender_domains=sender_domains(settings),
+            any_sender_networks=DoorRules.networks(relay.any_sender_networks),
         )
         self.deliverer = delivery.Deliverer(
             connections=upstream.Connections(
@@ -167,6 +169,8 @@ class RelayService:
         )
         if no_ocr := ocr_missing_warning(self.settings.limits):
             log.warning("%s", no_ocr)
+        if no_senders := no_sender_domains_warning(self.settings):
+            log.warning("%s", no_senders)
         self._pool = self._new_pool()
         running_parts.report_scan_workers(self._workers_up)
         loops = [asyncio.create_task(self._dispatch()), asyncio.create_task(self._deliver())]
@@ -546,3 +550,30 @@ def _listen_problem(error: OSError) -> str:
 def _null_sender_as_empty(mail_from: str | None) -> str:
     """aiosmtpd gives the null sender (bounces, notices) as "<>"; confide stores it as ""."""
     return "" if mail_from in (None, "", "<>") else mail_from
+
+
+def sender_domains(settings: Settings) -> tuple[str, ...]:
+    """The domains clients relaying by network may send as: the internal ones, then the
+    extra ones, lower-cased, each once."""
+    listed = [*settings.organisation.internal_domains, *settings.relay.extra_sender_domains]
+    return tuple(dict.fromkeys(d.strip().lower() for d in listed))
+
+
+def no_sender_domains_warning(settings: Settings) -> str | None:
+    """The warning for clients relaying by network that have no domain to send as, and so
+    can send only bounces; ``None`` when there is a domain, or no such client."""
+    if sender_domains(settings):
+        return None
+    any_sender = DoorRules.networks(settings.relay.any_sender_networks)
+    for network in DoorRules.networks(settings.relay.allowed_networks):
+        if not any(
+            network.version == each.version and network.subnet_of(each)  # type: ignore[arg-type]
+            for each in any_sender
+        ):
+            return (
+                "relay.allowed_networks lets clients relay without a login, but they may send "
+                "only as the organisation's domains, and there are none, so they can send only "
+                "bounces: list the domains in organisation.internal_domains (or "
+                "relay.extra_sender_domains)"
+            )
+    return None
