@@ -2,7 +2,8 @@
 those made elsewhere (the configuration as it loads, the database in ``ensure_schema``, the
 ports as they are bound): each problem is one line saying what to do.
 
-The key file must be its owner's alone: it opens every message confide keeps. An upstream
+The key file must be its owner's alone: it opens every message confide keeps; and it must be
+the one that sealed what is stored (a few stored values are opened to tell). An upstream
 that does not answer is only a warning: the relay keeps what it releases and retries until
 the upstream answers, and a service manager may well start the upstream (Postfix, say)
 after confide.
@@ -13,11 +14,17 @@ from __future__ import annotations
 import socket
 import stat
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
 from gateway.config import Settings, StartupError, UpstreamSettings
 from gateway.relay.pipeline import key_file
+from gateway.sealing import read_keys
 
 # How long the start-up check waits for the upstream to accept a connection.
 UPSTREAM_CONNECT_SECONDS = 3.0
+# Stored values of each kind opened to tell that the key file is the one that sealed them:
+# one opening is enough, and a few cost milliseconds however much is stored.
+KEY_SAMPLE = 3
 
 
 def check_key_file(settings: Settings) -> None:
@@ -37,6 +44,34 @@ def check_key_file(settings: Settings) -> None:
         raise StartupError(
             f"the key file {path} is open to other users (mode {mode:04o}) and opens every "
             f"message confide keeps: run `chmod 600 {path}`"
+        )
+
+
+def check_key_opens_what_is_stored(settings: Settings) -> None:
+    """Refuse a key file that opens none of a few stored values when there are some: a
+    different valid key put in its place would leave every stored and held message sealed,
+    and each failing to open as the relay read it back."""
+    from gateway.key_rotation import SEALED_MODELS
+
+    path = key_file(settings)
+    if not path.exists():
+        return  # made when the relay starts; refused before this if anything is stored
+    keys = MultiFernet([Fernet(key) for key in read_keys(path)])
+    tried = 0
+    for model in SEALED_MODELS:
+        stored = model._default_manager.exclude(sealed=b"").values_list("sealed", flat=True)
+        for sealed in stored[:KEY_SAMPLE]:
+            tried += 1
+            try:
+                keys.decrypt(bytes(sealed))
+            except InvalidToken:
+                continue
+            return
+    if tried:
+        raise StartupError(
+            f"the key file {path} opens none of the stored messages; was it replaced? Put "
+            "back the key file that sealed them (it is kept apart from database backups) "
+            "or set relay.key_file"
         )
 
 

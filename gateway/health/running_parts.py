@@ -17,15 +17,18 @@ from typing import Any
 
 @dataclass(frozen=True)
 class FolderState:
-    """A watched folder, known by its place in ``[[watch.folders]]`` (never its path)."""
+    """A watched folder, known by its place in ``[[watch.folders]]`` (never its path), and
+    why it cannot be watched now (``missing``, ``not-a-folder``, ``unmounted``,
+    ``unreadable``), if it cannot."""
 
     index: int
     observer_running: bool
     last_reconcile: datetime | None
+    problem: str | None = None
 
 
 _lock = threading.Lock()
-# The reporters in force, by part: "scan_workers" and "folders".
+# The reporters in force, by part: "scan_workers", "key_file" and "folders".
 _reporters: dict[str, Callable[[], Any]] = {}
 
 
@@ -64,3 +67,15 @@ def folder_states() -> list[FolderState] | None:
     """Each watched folder's observer and last reconcile; ``None``: no watcher here."""
     states: list[FolderState] | None = _ask("folders")
     return states
+
+
+def report_key_file(all_open: Callable[[], bool] | None) -> None:
+    """The relay's word on whether what it reads back opens with the key file, asked when
+    ``/readyz`` is read (``None`` when it stops)."""
+    _report("key_file", all_open)
+
+
+def key_file_opens() -> bool | None:
+    """Whether stored mail the relay read back opened; ``None``: no relay in this process."""
+    opens: bool | None = _ask("key_file")
+    return opens

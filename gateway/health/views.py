@@ -40,14 +40,17 @@ def readyz(request: HttpRequest) -> JsonResponse:
     workers = running_parts.scan_workers_up()
     if workers is not None:
         checks["scan_workers"] = _ok(workers)
+    if (key_file := running_parts.key_file_opens()) is not None:
+        checks["key_file"] = _ok(key_file)
     body: dict[str, Any] = {"checks": checks}
     folders = running_parts.folder_states()
     if folders is not None:
-        checks["watcher"] = _ok(all(folder.observer_running for folder in folders))
+        checks["watcher"] = _ok(all(f.observer_running and not f.problem for f in folders))
         body["folders"] = [
             {
                 "folder": folder.index,
                 "observer": "running" if folder.observer_running else "stopped",
+                "problem": folder.problem,
                 "last_reconcile": folder.last_reconcile.isoformat()
                 if folder.last_reconcile
                 else None,

@@ -163,6 +163,13 @@ def forget_claims(node: str, keeping: Collection[int] = ()) -> int:
     return mine.exclude(id__in=keeping).update(claimed_by="", claimed_until=None)
 
 
+def postpone(node: str, delivery_ids: Collection[int], until: datetime) -> int:
+    """Let go of this node's claims on these deliveries, due again at ``until``, no attempt
+    counted (their copy did not open with the key file, so nothing was tried); how many."""
+    mine = Delivery.objects.filter(id__in=delivery_ids, state=DeliveryState.QUEUED, claimed_by=node)
+    return mine.update(claimed_by="", claimed_until=None, next_attempt_at=until)
+
+
 def next_due(now: datetime) -> datetime | None:
     """When the earliest queued delivery that nobody has claimed is due, if there is one.
 

@@ -24,7 +24,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 
@@ -38,7 +37,8 @@ from gateway.relay import delivery, leases, pipeline, recording, spool, upstream
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
 from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
-from gateway.sealing import Sealer
+from gateway.relay.unopened import UnopenedMail
+from gateway.sealing import Sealer, SealingError
 from scanner.extract import ocr_missing_warning
 
 log = logging.getLogger("confide.relay")
@@ -113,7 +113,10 @@ class RelayService:
         # claimed from the queue in the database.
         self._to_deliver: asyncio.Queue[delivery.Outbound | delivery.Claim] = asyncio.Queue()
         self._deliveries_due = asyncio.Event()
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: worker.ScanPool | None = None
+        # Messages read back that did not open with the key file, and their next tries.
+        self.unopened = UnopenedMail()
+        self._waiting_for_key: dict[uuid.UUID, asyncio.TimerHandle] = {}
         # What is under way, for a stop to wait for: scans, and sends with their deliveries.
         self._scans: set[asyncio.Task[None]] = set()
         self._sends: dict[asyncio.Future[None], tuple[int, ...]] = {}
@@ -171,9 +174,14 @@ class RelayService:
             log.warning("%s", no_ocr)
         if no_senders := no_sender_domains_warning(self.settings):
             log.warning("%s", no_senders)
-        self._pool = self._new_pool()
-        running_parts.report_scan_workers(self._workers_up)
-        loops = [asyncio.create_task(self._dispatch()), asyncio.create_task(self._deliver())]
+        self._pool = worker.ScanPool.of_processes(self.workers)
+        running_parts.report_scan_workers(self._pool.up)
+        running_parts.report_key_file(self.unopened.all_open)
+        loops = [
+            asyncio.create_task(self._dispatch()),
+            asyncio.create_task(self._deliver()),
+            asyncio.create_task(self._pool.keep_up()),
+        ]
         stopped = asyncio.create_task((stop or asyncio.Event()).wait())
         try:
             if ready is not None:
@@ -192,6 +200,9 @@ class RelayService:
         short, stop the workers and give back the claims still held."""
         self._stopping = True
         running_parts.report_scan_workers(None)
+        running_parts.report_key_file(None)
+        for waiting in self._waiting_for_key.values():
+            waiting.cancel()
         log.info("relay stopping (node %s)", self.node)
         for loop_task in loops:
             loop_task.cancel()
@@ -224,7 +235,7 @@ class RelayService:
         may be on), then SIGTERM, then SIGKILL. Each exits through its exit handlers, which
         stop its extraction workers; only SIGKILL would leave them."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown()
         workers = multiprocessing.active_children()
         for ask in (lambda p: None, lambda p: p.terminate(), lambda p: p.kill()):
             for worker_process in workers:
@@ -236,12 +247,6 @@ class RelayService:
             if not workers:
                 return
             log.warning("%d scanning workers still running; stopping them", len(workers))
-
-    def _workers_up(self) -> bool:
-        # A pool whose worker died is broken until _scan_one replaces it (the flag is the
-        # executor's own, not in its public interface).
-        pool = self._pool
-        return pool is not None and not getattr(pool, "_broken", False)
 
     def _tls_context(self) -> ssl.SSLContext | None:
         relay = self.settings.relay
@@ -258,14 +263,6 @@ class RelayService:
                 "(relay.tls_certificate, relay.tls_key)"
             ) from None
         return context
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn: workers start clean, without this process's open database connections.
-        return ProcessPoolExecutor(
-            self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=worker.start_worker,
-        )
 
     # The door's two callbacks.
 
@@ -367,8 +364,8 @@ class RelayService:
         self, message_id: uuid.UUID, claimed: bool, slots: asyncio.Semaphore
     ) -> None:
         loop = asyncio.get_running_loop()
-        pool = self._pool
-        assert pool is not None
+        assert self._pool is not None
+        pool = self._pool.executor
         try:
             if not claimed and not await _in_thread(
                 spool.claim_again, message_id, self.node, datetime.now(UTC), self.leases.scan
@@ -379,10 +376,15 @@ class RelayService:
             with SCAN_SECONDS.time():
                 copies = await loop.run_in_executor(pool, worker.process_in_worker, message)
             self._scanning.discard(message_id)
+            if self.unopened.opened(message_id):
+                self._retry_unopened_now()
             for outbound in copies:
                 self._to_deliver.put_nowait(outbound)
         except recording.NotOurs:
             self._scanning.discard(message_id)  # done, or another node took it over
+            self.unopened.forget(message_id)
+        except SealingError:
+            self._wait_for_key(message_id)
         except worker.WorkerStopped:
             # SIGTERM reached the worker mid-scan: at a stop the message is given back;
             # otherwise (someone else's signal) it is tried again.
@@ -394,14 +396,34 @@ class RelayService:
             # counts an attempt; after MAX_SCAN_ATTEMPTS it is held unscanned, not retried
             # forever.
             log.error("a scanning worker died while processing id=%s; retrying", message_id)
-            if self._pool is pool:
-                self._pool = self._new_pool()
+            self._pool.replace(pool)
             self._retry_scan(message_id, 1.0)
         except Exception as exc:  # noqa: BLE001  # our outage (database, key): retry later
             log.error("could not process id=%s (%s); retrying", message_id, type(exc).__name__)
             self._retry_scan(message_id, POLL_SECONDS)
         finally:
             slots.release()
+
+    def _wait_for_key(self, message_id: uuid.UUID) -> None:
+        """The message did not open with the key file, so nothing of it was done: this
+        node keeps its claim (renewed while it waits, so no other node takes it, and no
+        attempt is counted) and tries again after a doubling wait."""
+        if self._stopping:
+            return
+        delay = self.unopened.failed(message_id)
+        self._waiting_for_key[message_id] = asyncio.get_running_loop().call_later(
+            delay, self._try_opening_again, message_id
+        )
+
+    def _try_opening_again(self, message_id: uuid.UUID) -> None:
+        self._waiting_for_key.pop(message_id, None)
+        self._to_scan.put_nowait((message_id, True))  # still in _scanning, still claimed
+
+    def _retry_unopened_now(self) -> None:
+        """One message that did not open now does: the others are tried again at once."""
+        for message_id, waiting in list(self._waiting_for_key.items()):
+            waiting.cancel()
+            self._try_opening_again(message_id)
 
     def _retry_scan(self, message_id: uuid.UUID, delay: float) -> None:
         self._scanning.discard(message_id)
@@ -483,8 +505,18 @@ class RelayService:
                 more = await self._send_threads.run(delivery.deliver, self.deliverer, copy)
             else:
                 more = await self._send_threads.run(delivery.deliver_claimed, self.deliverer, copy)
+                self.unopened.opened(("copy", copy.copy_id))
             if more:
                 self._deliveries_due.set()  # a retry or a bounce was queued
+        except SealingError:  # a copy read back does not open: not sent, tried again later
+            assert isinstance(copy, delivery.Claim)  # a copy handed over is not sealed
+            wait = timedelta(seconds=self.unopened.failed(("copy", copy.copy_id)))
+            try:
+                await _in_thread(
+                    delivery.postpone, self.node, copy.delivery_ids, datetime.now(UTC) + wait
+                )
+            except Exception as exc:  # noqa: BLE001  # our outage (database): the claim lapses
+                log.error("could not postpone copy=%s (%s)", copy.copy_id, type(exc).__name__)
         except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
             copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy.copy_id
             log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)

@@ -1,4 +1,4 @@
-"""The entry points of a scanning worker process.
+"""The entry points of a scanning worker process, and the relay's pool of them.
 
 Workers are spawned (a clean interpreter, no inherited database connections), so this module
 must import without Django being set up: ``start_worker`` sets Django up, then builds the
@@ -11,9 +11,14 @@ handlers, which stop its extraction workers (and so their fork server) with it.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import multiprocessing.util
 import signal
+import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -22,8 +27,13 @@ if TYPE_CHECKING:
     from gateway.relay.pipeline import Pipeline
     from gateway.relay.spool import Received
 
+log = logging.getLogger("confide.relay")
+
 _pipeline: Pipeline | None = None
 _busy = False  # processing a message
+# How often the relay looks whether its scanning workers' pool broke (a worker died while
+# idle as well as mid-scan): a broken pool shows on /readyz until it is replaced.
+POOL_CHECK_SECONDS = 1.0
 
 
 class WorkerStopped(BaseException):
@@ -75,3 +85,58 @@ def process_in_worker(message: Received | uuid.UUID) -> list[Outbound]:
         return on_usable_connection(process)(_pipeline, message)
     finally:
         _busy = False
+
+
+class ScanPool:
+    """The relay's scanning workers: an executor, replaced by a new one once it breaks (a
+    worker killed or out of memory breaks the whole of a ``ProcessPoolExecutor``)."""
+
+    def __init__(self, make: Callable[[], Executor]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self.executor = make()
+
+    @classmethod
+    def of_processes(cls, workers: int) -> ScanPool:
+        """``workers`` spawned processes, each set up by ``start_worker``."""
+        # spawn: workers start clean, without this process's open database connections.
+        return cls(
+            lambda: ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=start_worker,
+            )
+        )
+
+    def up(self) -> bool:
+        """Whether the pool can take work."""
+        return not _broken(self.executor)
+
+    def replace(self, broken: Executor) -> bool:
+        """A new executor in place of ``broken`` if that is still the one in use (it may
+        have been replaced already), logged once; whether it was replaced."""
+        with self._lock:
+            if self.executor is not broken:
+                return False
+            self.executor = self._make()
+        broken.shutdown(wait=False, cancel_futures=True)
+        log.warning("the scanning workers stopped (one died); started new ones")
+        return True
+
+    async def keep_up(self, every: float = POOL_CHECK_SECONDS) -> None:
+        """Every ``every`` seconds, replace the executor if it broke, so that a worker that
+        died while idle is replaced without waiting for the next message."""
+        while True:
+            await asyncio.sleep(every)
+            executor = self.executor
+            if _broken(executor):
+                self.replace(executor)
+
+    def shutdown(self) -> None:
+        """Stop taking work; the workers end after the message they may be on."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _broken(executor: Executor) -> bool:
+    # The flag is the executor's own, not in its public interface (a thread pool has one too).
+    return bool(getattr(executor, "_broken", False))

@@ -2,6 +2,10 @@
 polling observer on network shares, and a full reconcile at start-up and on a schedule as the
 backstop for whatever events were missed.
 
+Each folder is looked at every few seconds: one gone (moved away, deleted, a share
+unmounted) shows on ``/readyz`` with the reason, its observer is stopped and nothing in it is
+taken for deleted; when it is back, a new observer starts and a reconcile catches up.
+
 Events only say which paths to look at. A path waits in ``pending`` until its size and mtime
 have stood still for its folder's ``stable_seconds``; a file written slowly in chunks is
 therefore read once, after its last chunk.
@@ -9,12 +13,14 @@ therefore read once, after its last chunk.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import queue
+import stat
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +38,8 @@ log = logging.getLogger("confide.watcher")
 
 # How often pending paths are looked at.
 TICK_SECONDS = 0.25
+# How often each watched folder is looked at, to tell that it is still there.
+FOLDER_CHECK_SECONDS = 2.0
 _IGNORED = frozenset({"opened", "closed_no_write"})
 
 
@@ -64,49 +72,110 @@ class LiveWatch:
 
     watcher: Watcher
     reconcile_seconds: float
+    check_seconds: float = FOLDER_CHECK_SECONDS
 
     def run(self, stop: threading.Event) -> None:
         """Settle interrupted moves, start the observers, reconcile, then follow events and
-        reconcile every ``reconcile_seconds`` until ``stop`` is set."""
+        reconcile every ``reconcile_seconds`` until ``stop`` is set; look at the folders
+        every ``check_seconds``."""
         quarantine.recover()
         paths: queue.SimpleQueue[Path] = queue.SimpleQueue()
-        observers = [_observer(folder, paths) for folder in self.watcher.folders]
-        for observer in observers:
-            observer.start()
-        reconciled: list[datetime] = []
+        folders = [
+            _Watched(folder, os.path.ismount(folder.path)) for folder in self.watcher.folders
+        ]
 
         def states() -> list[running_parts.FolderState]:
-            last = reconciled[-1] if reconciled else None
             return [
-                running_parts.FolderState(index, observer.is_alive(), last)
-                for index, observer in enumerate(observers)
+                running_parts.FolderState(index, each.running(), each.reconciled, each.problem)
+                for index, each in enumerate(folders)
             ]
 
         running_parts.report_folders(states)
         pending: dict[Path, tuple[tuple[int, int] | None, float]] = {}
-        next_reconcile = 0.0
+        next_reconcile = next_check = 0.0
         try:
             while not stop.is_set():
+                if time.monotonic() >= next_check:
+                    if self._look(folders, paths, pending):
+                        next_reconcile = 0.0  # one came back: catch up on what changed
+                    next_check = time.monotonic() + self.check_seconds
                 if time.monotonic() >= next_reconcile:
-                    counts = self.watcher.reconcile()
-                    reconciled[:] = [datetime.now(UTC)]
-                    log.info("reconciled %s", ",".join(f"{k}:{n}" for k, n in counts.items()))
+                    self._reconcile(folders)
                     next_reconcile = time.monotonic() + self.reconcile_seconds
                 while not paths.empty():
                     path = paths.get()
                     pending[path] = (_signature(path), time.monotonic())
-                self._handle_ready(pending)
+                self._handle_ready(pending, folders)
                 stop.wait(TICK_SECONDS)
         finally:
-            for observer in observers:
-                observer.stop()
-            for observer in observers:
-                observer.join()
+            for each in folders:
+                each.stop_observer()
+            for each in folders:
+                each.join_observers()
 
-    def _handle_ready(self, pending: dict[Path, tuple[tuple[int, int] | None, float]]) -> None:
+    def _look(
+        self,
+        folders: list[_Watched],
+        paths: queue.SimpleQueue[Path],
+        pending: dict[Path, tuple[tuple[int, int] | None, float]],
+    ) -> bool:
+        """Each folder's state now, logged as it changes; an observer started for each that
+        is there without a running one. Whether one came back."""
+        came_back = False
+        for index, each in enumerate(folders):
+            problem = _folder_problem(each.folder.path, each.mounted)
+            if problem and not each.problem:
+                log.warning(
+                    "watched folder=%d is unavailable (%s): its files are left as they are "
+                    "until it is back",
+                    index,
+                    problem,
+                )
+                each.stop_observer()
+            elif each.problem and not problem:
+                log.warning("watched folder=%d is back: watching it again", index)
+                came_back = True
+            each.problem = problem
+            if problem:
+                for path in [p for p in pending if each.folder.holds(p)]:
+                    del pending[path]  # looked at again when the folder is back
+            elif not each.running():
+                if each.observer is not None:
+                    log.warning(
+                        "the observer of watched folder=%d stopped; starting it again", index
+                    )
+                    each.stop_observer()
+                each.start_observer(paths)
+        return came_back
+
+    def _reconcile(self, folders: list[_Watched]) -> None:
+        """A full pass over the folders that are there (one that is gone is not taken for
+        emptied)."""
+        there = [each for each in folders if not each.problem]
+        if not there:
+            return
+        watcher = self.watcher
+        if len(there) < len(folders):
+            watcher = copy.copy(watcher)
+            watcher.folders = [each.folder for each in there]
+        counts = watcher.reconcile()
+        now = datetime.now(UTC)
+        for each in there:
+            each.reconciled = now
+        log.info("reconciled %s", ",".join(f"{k}:{n}" for k, n in counts.items()))
+
+    def _handle_ready(
+        self,
+        pending: dict[Path, tuple[tuple[int, int] | None, float]],
+        folders: list[_Watched],
+    ) -> None:
         ready = []
         now = time.monotonic()
+        gone = [each.folder for each in folders if each.problem]
         for path, (signature, since) in list(pending.items()):
+            if any(folder.holds(path) for folder in gone):
+                del pending[path]  # its folder is gone for now: not taken for deleted
+                continue
             current = _signature(path)
             if current != signature:
                 pending[path] = (current, now)
@@ -121,6 +190,62 @@ class LiveWatch:
                 pending[path] = (_signature(path), time.monotonic())
             else:
                 pending.pop(path, None)
+
+
+@dataclass
+class _Watched:
+    """A watched folder as it is watched: whether it was a mount point at start, its
+    observer, why it cannot be watched now, and when it was last reconciled."""
+
+    folder: Folder
+    mounted: bool
+    observer: BaseObserver | None = None
+    problem: str | None = None
+    reconciled: datetime | None = None
+    stopped: list[BaseObserver] = field(default_factory=list)
+
+    def running(self) -> bool:
+        return self.observer is not None and self.observer.is_alive()
+
+    def start_observer(self, paths: queue.SimpleQueue[Path]) -> None:
+        observer = _observer(self.folder, paths)
+        try:
+            observer.start()
+        except OSError:  # gone since it was looked at: the next look says so
+            self.stopped.append(observer)
+            return
+        self.observer = observer
+
+    def stop_observer(self) -> None:
+        """Tell the observer to stop; it is waited for when the watcher stops (one on a
+        share that hangs must not hold up the other folders)."""
+        if self.observer is not None:
+            self.observer.stop()
+            self.stopped.append(self.observer)
+            self.observer = None
+
+    def join_observers(self) -> None:
+        for observer in self.stopped:
+            if observer.is_alive():
+                observer.join()
+
+
+def _folder_problem(path: Path, mounted: bool) -> str | None:
+    """Why the folder at ``path`` cannot be watched now, in a word (never the path), or
+    None; ``mounted``: it was a mount point at start, so it should still be one."""
+    try:
+        found = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError:
+        return "unreadable"
+    if not stat.S_ISDIR(found.st_mode):
+        return "not-a-folder"
+    if mounted and not os.path.ismount(path):
+        return "unmounted"
+    if not os.access(path, os.R_OK | os.X_OK):
+        return "unreadable"
+    return None
 
 
 def _signature(path: Path) -> tuple[int, int] | None:

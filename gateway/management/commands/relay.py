@@ -102,7 +102,7 @@ async def serve(
     upstream that does not answer is a warning once it listens. ``once_listening`` runs
     when the relay listens (``confide run`` starts its web server then)."""
     from gateway.relay.service import RelayService
-    from gateway.startup_checks import check_key_file
+    from gateway.startup_checks import check_key_file, check_key_opens_what_is_stored
 
     relay_log_level()
     try:
@@ -110,6 +110,7 @@ async def serve(
         log.info("database: %s", await asyncio.to_thread(database_description))
         check_key_file(settings)
         await asyncio.to_thread(_key_for_what_is_stored, settings)
+        await asyncio.to_thread(check_key_opens_what_is_stored, settings)
         service = RelayService(settings)
     except (SealingError, RulesError, ConfigError) as exc:
         raise StartupError(str(exc)) from None

@@ -28,6 +28,7 @@ def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[socket.socket]:
     listener.close()
     forget_answers()
     running_parts.report_scan_workers(None)
+    running_parts.report_key_file(None)
     running_parts.report_folders(None)
 
 
@@ -84,10 +85,44 @@ def test_readyz_shows_folders_by_index_never_path(
     body = response.json()
     assert body["checks"]["watcher"] == "failing"
     assert body["folders"] == [
-        {"folder": 0, "observer": "running", "last_reconcile": "2026-12-02T05:00:00+00:00"},
-        {"folder": 1, "observer": "stopped", "last_reconcile": None},
+        {
+            "folder": 0,
+            "observer": "running",
+            "problem": None,
+            "last_reconcile": "2026-12-02T05:00:00+00:00",
+        },
+        {"folder": 1, "observer": "stopped", "problem": None, "last_reconcile": None},
     ]
     assert "/" not in response.content.decode().replace("+00:00", "")
+
+
+@pytest.mark.django_db
+def test_readyz_fails_for_a_folder_that_is_gone(client: Client, upstream: Any) -> None:
+    """A folder the watcher reports gone makes /readyz 503 with its reason, even while the
+    observers of the others run."""
+    running_parts.report_folders(
+        lambda: [
+            running_parts.FolderState(0, True, None),
+            running_parts.FolderState(1, False, None, problem="unmounted"),
+        ]
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["watcher"] == "failing"
+    assert [folder["problem"] for folder in body["folders"]] == [None, "unmounted"]
+
+
+@pytest.mark.django_db
+def test_readyz_fails_while_stored_mail_does_not_open(client: Client, upstream: Any) -> None:
+    """Stored mail the relay reports not opening with the key file makes /readyz 503 with
+    the key_file check failing; opening again, 200."""
+    running_parts.report_key_file(lambda: False)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["key_file"] == "failing"
+    running_parts.report_key_file(lambda: True)
+    assert client.get("/readyz").status_code == 200
 
 
 def test_healthz_is_answered_over_http_behind_a_tls_proxy(client: Client, settings: Any) -> None:

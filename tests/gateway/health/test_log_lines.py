@@ -137,14 +137,14 @@ class Started:
 
 def test_confide_run_writes_json_lines_and_answers_health(tmp_path: Path) -> None:
     """`confide run` with format json writes only JSON lines, and its web port answers
-    /healthz and /readyz (database, upstream and its scan workers ok)."""
+    /healthz and /readyz (database, upstream, its scan workers and key file ok)."""
     upstream = socket.create_server(("127.0.0.1", 0))
     started = start_confide_run(tmp_path, upstream.getsockname()[1])
     try:
         ready = _get_when_up(f"{started.web}/readyz")
         assert json.loads(ready) == {
             "status": "ok",
-            "checks": {"database": "ok", "upstream": "ok", "scan_workers": "ok"},
+            "checks": {"database": "ok", "upstream": "ok", "scan_workers": "ok", "key_file": "ok"},
         }
         assert _get_when_up(f"{started.web}/healthz") == '{"status": "ok"}'
     finally:
