@@ -91,17 +91,19 @@ def test_nothing_a_client_sends_is_logged_even_at_debug(
     """At DEBUG (every command, AUTH and DATA line logged by aiosmtpd), no EHLO name,
     address, login, message text or unknown command appears, only the client's address."""
     login = base64.b64encode(b"\x00jane.okafor@gmail.com\x00password").decode()
-    with caplog.at_level(logging.DEBUG, logger="mail.log"):
-        with smtplib.SMTP("127.0.0.1", door, timeout=10) as client:
-            client.ehlo("Jane-Okafor-host")
-            client.docmd("AUTH", f"PLAIN {login}")
-            client.docmd("AUTH", "LOGIN amFuZS5va2Fmb3I=")
-            client.docmd("XOKAFOR", "Jane Okafor 943 476 5919")
-            client.sendmail(
-                "jane.okafor@charity.example.org",
-                ["amina.begum@gmail.com"],
-                b"Subject: Okafor\r\n\r\nJane Okafor, diagnosis schizophrenia\r\n",
-            )
+    with (
+        caplog.at_level(logging.DEBUG, logger="mail.log"),
+        smtplib.SMTP("127.0.0.1", door, timeout=10) as client,
+    ):
+        client.ehlo("Jane-Okafor-host")
+        client.docmd("AUTH", f"PLAIN {login}")
+        client.docmd("AUTH", "LOGIN amFuZS5va2Fmb3I=")
+        client.docmd("XOKAFOR", "Jane Okafor 943 476 5919")
+        client.sendmail(
+            "jane.okafor@charity.example.org",
+            ["amina.begum@gmail.com"],
+            b"Subject: Okafor\r\n\r\nJane Okafor, diagnosis schizophrenia\r\n",
+        )
     assert any("127.0.0.1" in r.getMessage() for r in caplog.records)
     assert any(r.levelno == logging.DEBUG for r in caplog.records)
     for secret in ("Okafor", "okafor", "OKAFOR", "amina", "schizophrenia", login, "amFuZS5v"):
