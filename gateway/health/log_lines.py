@@ -95,7 +95,9 @@ def _scrubbed_message(record: logging.LogRecord) -> str:
     placeholders = [m for m in _PLACEHOLDER.finditer(record.msg) if m[0] != "%%"]
     if len(placeholders) != len(record.args) or not any(map(_is_number, record.args)):
         return scrubbed(record.getMessage())
-    template, numbers, others, last = "", [], [], 0
+    template, last = "", 0
+    numbers: list[str] = []
+    others: list[object] = []
     for match, value in zip(placeholders, record.args, strict=True):
         start = match.start() + (len(match[1]) + 1 if match[1] else 0)
         template += record.msg[last:start]

@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from gateway.config import load_settings
 from gateway.health import running_parts
 from gateway.health.metrics import REGISTRY
-from gateway.health.metrics_access import may_scrape, metrics_enabled
+from gateway.health.metrics_access import CONNECTION_ADDRESS, may_scrape, metrics_enabled
 from gateway.health.upstream_check import upstream_reachable
 
 
@@ -83,6 +83,9 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not metrics_enabled(settings):
         raise Http404
     authorization = request.headers.get("Authorization", "")
-    if not may_scrape(settings, authorization, request.META.get("REMOTE_ADDR", "")):
+    # The connection's own address (gateway.review.web_server keeps it); under Django's test
+    # client, which has no proxy in front, REMOTE_ADDR is that address.
+    connection = request.META.get(CONNECTION_ADDRESS, request.META.get("REMOTE_ADDR", ""))
+    if not may_scrape(settings, authorization, connection):
         return HttpResponse("forbidden\n", status=403, content_type="text/plain")
     return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
