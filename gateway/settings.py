@@ -182,6 +182,7 @@ LOGGING = {
         "scrub": {"()": "gateway.health.log_lines.ScrubIdentifiers"},
         "one_line_forbidden": {"()": "gateway.review.forbidden_log.OneLineForbidden"},
         "without_client_text": {"()": "gateway.health.smtp_library_log.WithoutClientText"},
+        "suspicious_once": {"()": "gateway.review.suspicious_log.OncePerKind"},
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -191,7 +192,8 @@ LOGGING = {
         "stderr": {
             "class": "logging.StreamHandler",
             "formatter": _LOG_FORMAT,
-            "filters": ["scrub"],
+            # A suspicious request (a Host not in review.hosts) is one line a minute per kind.
+            "filters": ["suspicious_once", "scrub"],
         }
     },
     # WARNING by default for the one-shot commands; the relay (confide relay, confide run)
