@@ -22,6 +22,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -220,8 +221,9 @@ class ReviewSettings(BaseModel):
     # The host names the pages are served under (Django's ALLOWED_HOSTS); a request naming
     # another host is refused.
     hosts: list[str] = ["127.0.0.1", "localhost", "[::1]"]
-    # Set when a reverse proxy terminates TLS in front of it and sets X-Forwarded-Proto:
-    # cookies are then sent over HTTPS only, and plain HTTP is redirected.
+    # Set when a reverse proxy terminates TLS in front of it (on this machine, REVIEW_PROXY)
+    # and sets X-Forwarded-Proto and X-Forwarded-For: cookies are then sent over HTTPS only,
+    # and plain HTTP is redirected.
     behind_tls_proxy: bool = False
     # Held items listed per page of the queue.
     page_size: int = Field(default=50, ge=5, le=500)
@@ -371,20 +373,59 @@ class WatchedFolderSettings(BaseModel):
         return plain_address(value) if value.strip() else ""
 
 
+# The address the TLS reverse proxy in front of the review app connects from, when
+# review.behind_tls_proxy is set: it runs on this machine.
+REVIEW_PROXY = "127.0.0.1"
+# A metrics token shorter than this is refused, from token or token_file alike.
+MIN_METRICS_TOKEN = 16
+
+
+def _checked_metrics_token(value: str, where: str) -> str:
+    if len(value) < MIN_METRICS_TOKEN:
+        raise ValueError(
+            f"{where}: a metrics token needs at least {MIN_METRICS_TOKEN} characters "
+            "(openssl rand -hex 24)"
+        )
+    return value
+
+
 class MetricsSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # /metrics answers a scrape that sends "Authorization: Bearer <token>" (the token here or
-    # in token_file), or one from allowed_networks. Neither set: /metrics is refused (404).
+    # in token_file, one or the other; the file is read once, when the settings load), or
+    # one whose connection comes from allowed_networks. Neither set: /metrics is refused (404).
     token: str = ""
     token_file: Path | None = None
     allowed_networks: list[str] = []
+    _token_from_file: str = PrivateAttr(default="")
 
     @field_validator("token")
     @classmethod
     def _long_token(cls, value: str) -> str:
-        if value and len(value) < 16:
-            raise ValueError("a metrics token needs at least 16 characters (openssl rand -hex 24)")
-        return value
+        return _checked_metrics_token(value, "metrics.token") if value else value
+
+    def bearer_token(self) -> str:
+        """The token in force: ``token``, else the first line of ``token_file``, else ""."""
+        return self.token or self._token_from_file
+
+    def read_token_file(self) -> None:
+        """Read and check ``token_file`` (its path resolved), as the settings load."""
+        if self.token_file is None:
+            return
+        if self.token:
+            raise ValueError("set metrics.token or metrics.token_file, not both")
+        try:
+            lines = self.token_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ValueError(
+                f"metrics.token_file {self.token_file}: cannot read it ({reason}); "
+                f"make one with: openssl rand -hex 24 > {self.token_file}"
+            ) from None
+        token = lines[0].strip() if lines else ""
+        self._token_from_file = _checked_metrics_token(
+            token, f"metrics.token_file {self.token_file}"
+        )
 
     @field_validator("allowed_networks")
     @classmethod
@@ -572,6 +613,25 @@ class Settings(BaseSettings):
         # Checked again now that the default and relative paths are resolved.
         check_quarantine(watch)
         check_owners_internal(watch, self.organisation.internal_domains)
+        self.metrics.read_token_file()
+        return self
+
+    @model_validator(mode="after")
+    def _networks_seen_through_the_proxy(self) -> Settings:
+        # /metrics checks allowed_networks against the connection's own address, never a
+        # forwarded one (anything on this machine can send X-Forwarded-For). Behind the
+        # proxy every request through it comes from REVIEW_PROXY, so a network holding that
+        # address would let the whole world in through the proxy.
+        if not self.review.behind_tls_proxy:
+            return self
+        proxy = ipaddress.ip_address(REVIEW_PROXY)
+        for network in self.metrics.allowed_networks:
+            if proxy in ipaddress.ip_network(network, strict=False):
+                raise ValueError(
+                    f"metrics.allowed_networks {network} holds the proxy's address "
+                    f"{REVIEW_PROXY}: with review.behind_tls_proxy every request through "
+                    "the proxy comes from it; use metrics.token for scrapes through the proxy"
+                )
         return self
 
     @property

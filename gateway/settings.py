@@ -181,6 +181,8 @@ LOGGING = {
     "filters": {
         "scrub": {"()": "gateway.health.log_lines.ScrubIdentifiers"},
         "one_line_forbidden": {"()": "gateway.review.forbidden_log.OneLineForbidden"},
+        "without_client_text": {"()": "gateway.health.smtp_library_log.WithoutClientText"},
+        "suspicious_once": {"()": "gateway.review.suspicious_log.OncePerKind"},
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -190,17 +192,22 @@ LOGGING = {
         "stderr": {
             "class": "logging.StreamHandler",
             "formatter": _LOG_FORMAT,
-            "filters": ["scrub"],
+            # A suspicious request (a Host not in review.hosts) is one line a minute per kind.
+            "filters": ["suspicious_once", "scrub"],
         }
     },
     # WARNING by default for the one-shot commands; the relay (confide relay, confide run)
     # makes its default INFO, see gateway.management.commands.relay.relay_log_level.
     "root": {"handlers": ["stderr"], "level": os.environ.get("CONFIDE_LOG_LEVEL", "WARNING")},
     # Presidio logs matched entity details at DEBUG and warns about unmapped labels.
-    # aiosmtpd logs every connection and command at INFO (and data at DEBUG).
+    # aiosmtpd logs every connection and command at INFO (and data at DEBUG), and an
+    # unrecognised command (a body line pipelined after a refused RCPT) at WARNING: its
+    # records keep their template and the client's address only, at any level
+    # (gateway/health/smtp_library_log.py).
     "loggers": {
         "presidio-analyzer": {"level": "ERROR"},
-        "mail.log": {"level": "WARNING"},
+        "mail.log": {"level": "WARNING", "filters": ["without_client_text"]},
+        "mail.debug": {"level": "WARNING", "filters": ["without_client_text"]},
         # A 403 is one line with the path and the user's id (gateway/review/forbidden_log.py).
         "django.request": {"filters": ["one_line_forbidden"]},
         "django.security.csrf": {"filters": ["one_line_forbidden"]},

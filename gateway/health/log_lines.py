@@ -17,34 +17,101 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-# What looks like an identifier in a log line. A pure-regex backstop (the scanner's
-# recognizers need the NER model and context, far too heavy for every log line): it removes
-# more than it must (a run of eight or more digits, a date written without its dots) rather
-# than less.
+# What looks like an identifier in a log line, by class rather than by example: a pure-regex
+# backstop (the scanner's recognizers need the NER model and context, far too heavy for every
+# log line). It removes more than it must (a long number, a date) rather than less; names and
+# street addresses are beyond it, which is why log calls carry ids only.
+_SEPARATOR = r"[ ./-]"  # how people write identifiers: 943 476 5919, 943.476.5919, 943/476/5919
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _IDENTIFIERS = re.compile(
     "|".join(
         (
-            r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+",  # email address
-            # NI number (two letters, six digits, A-D; any letters, as test numbers use QQ)
-            r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b",
-            r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b",  # UK postcode
-            r"\b\d{2}-\d{2}-\d{2}\b",  # sort code
-            # Eight or more digits, spaced or dashed: NHS numbers, phone numbers, card and
-            # account numbers. Not inside a word, so a UUID's groups are kept.
-            r"(?<![\w-])\+?\d(?:[ -]?\d){7,}(?![\w-])",
+            # Kept (group "keep"): what the logs need and the classes below would eat.
+            r"(?P<keep>"
+            r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"  # UUID
+            r"|(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"  # IPv4 address
+            r"|\b\d{4}-\d{2}-\d{2}T"  # a timestamp's date (a birth date has no time)
+            r"|(?<!\d)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b"  # time of day
+            r")",
+            # Anything with an @ (or "(at)"): an email address however quoted or bracketed.
+            r'(?:"[^"\r\n]{0,254}"|(?<![^\s"<>()\[\],;:@])[^\s"<>()\[\],;:@]*)@(?:\[[^\]\s]{0,254}\]|[^\s"<>()\[\],;:@]*)',
+            r"(?<![\w.+%'-])[\w.+%'-]+ ?[(\[]at[)\]] ?[\w-]+(?:\.[\w-]+)+",
+            # IBAN in groups of four (the run of digits below catches it unspaced).
+            r"(?-i:\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b)",
+            # NI number: two letters, six digits, a letter A-D (test numbers use QQ, so any two
+            # letters); one separator throughout, or spaces. Without its letter, the digits
+            # alone go as a number below.
+            rf"\b[A-Z]{{2}}(?:(?P<sep>{_SEPARATOR})\d{{2}}(?:(?P=sep)\d{{2}}){{2}}(?P=sep)[A-D]"
+            r"|\s?\d{2}(?:\s?\d{2}){2}\s?[A-D])\b",
+            rf"\b[A-Z]{{1,2}}\d[A-Z\d]?{_SEPARATOR}*\d[A-Z]{{2}}\b",  # UK postcode
+            # Dates: 14/03/1987, 14.3.87, 1987-03-14, 14 March 1987.
+            r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b",
+            r"\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b",
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS},? \d{{4}}\b",
+            # A word holding six or more digits in a row (QQ123456C, an IBAN, an account).
+            r"\b\w*\d{6,}\w*",
+            # Digits written with separators or brackets: kept below six digits (a count, a
+            # version), removed from six (sort codes, NHS, phone, card and account numbers).
+            rf"(?P<number>(?<!\w)\+?\(?\d(?:\)?{_SEPARATOR}?\(?\d)*\)?)",
         )
     ),
     re.IGNORECASE,
 )
+# Each class starts only where a word or run can start, so a long line costs time in
+# proportion to its length (a traceback may quote a long base64 line).
 REMOVED = "[removed]"
+# Fewest digits in a number that is removed (a sort code has six).
+_FEWEST_DIGITS = 6
 
 # A "name=%s" in a message's template: the name and the placeholder's position.
 _PLACEHOLDER = re.compile(r"(?:(\w+)=)?%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
+# Marks where a number argument goes while the rest of a message is scrubbed (private use).
+_NUMBER = "\ue000{}\ue001"
+
+
+def _removed(match: re.Match[str]) -> str:
+    text = match[0]
+    if match["keep"] is not None:
+        return text
+    if match["number"] is not None and sum(c.isdigit() for c in text) < _FEWEST_DIGITS:
+        return text
+    return REMOVED
 
 
 def scrubbed(text: str) -> str:
     """``text`` with everything that looks like an identifier replaced by ``[removed]``."""
-    return _IDENTIFIERS.sub(REMOVED, text)
+    return _IDENTIFIERS.sub(_removed, text)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float)
+
+
+def _scrubbed_message(record: logging.LogRecord) -> str:
+    """The record's message, scrubbed, with the numbers among its arguments (counts, sizes,
+    ports, durations: the code's own figures, never text it was handed) left as they are."""
+    if not (isinstance(record.msg, str) and isinstance(record.args, tuple)):
+        return scrubbed(record.getMessage())
+    placeholders = [m for m in _PLACEHOLDER.finditer(record.msg) if m[0] != "%%"]
+    if len(placeholders) != len(record.args) or not any(map(_is_number, record.args)):
+        return scrubbed(record.getMessage())
+    template, last = "", 0
+    numbers: list[str] = []
+    others: list[object] = []
+    for match, value in zip(placeholders, record.args, strict=True):
+        start = match.start() + (len(match[1]) + 1 if match[1] else 0)
+        template += record.msg[last:start]
+        if _is_number(value):
+            template += _NUMBER.format(len(numbers))
+            numbers.append(record.msg[start : match.end()] % value)
+        else:
+            template += record.msg[start : match.end()]
+            others.append(value)
+        last = match.end()
+    text = scrubbed((template + record.msg[last:]) % tuple(others))
+    for index, number in enumerate(numbers):
+        text = text.replace(_NUMBER.format(index), number)
+    return text
 
 
 class ScrubIdentifiers(logging.Filter):
@@ -60,12 +127,12 @@ class ScrubIdentifiers(logging.Filter):
             placeholders = [m for m in _PLACEHOLDER.finditer(record.msg) if m[0] != "%%"]
             for match, value in zip(placeholders, record.args, strict=False):
                 if match[1]:
-                    fields[match[1]] = scrubbed(str(value))
+                    fields[match[1]] = str(value) if _is_number(value) else scrubbed(str(value))
         try:
-            message = record.getMessage()
+            message = _scrubbed_message(record)
         except (TypeError, ValueError):  # arguments that do not fit: log the template alone
-            message = f"(arguments did not fit) {record.msg}"
-        clean.msg = scrubbed(message)
+            message = scrubbed(f"(arguments did not fit) {record.msg}")
+        clean.msg = message
         clean.args = None
         clean.exc_text = None
         if record.exc_info:

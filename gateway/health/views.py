@@ -1,25 +1,54 @@
 """``/healthz``, ``/readyz`` and ``/metrics``. The first two are open to anyone (a supervisor
 or load balancer has no account), so they say only whether each part works, never anything
-about mail or paths; ``/metrics`` needs a token or an allowed network."""
+about mail or paths; ``/metrics`` needs a token or an allowed network. They change nothing,
+so they take GET only (405 otherwise, not a CSRF 403), and a probe failing every few seconds
+logs a line when readiness changes, not one per probe."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from gateway.config import load_settings
 from gateway.health import running_parts
 from gateway.health.metrics import REGISTRY
-from gateway.health.metrics_access import may_scrape, metrics_enabled
+from gateway.health.metrics_access import CONNECTION_ADDRESS, may_scrape, metrics_enabled
 from gateway.health.upstream_check import upstream_reachable
 
+log = logging.getLogger("confide.health")
 
+
+class _ReadinessChanges:
+    """Logs the checks failing when they change: not ready (which), or ready again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failing: frozenset[str] = frozenset()
+
+    def note(self, failing: frozenset[str]) -> None:
+        with self._lock:
+            if failing == self._failing:
+                return
+            self._failing = failing
+        if failing:
+            log.warning("not ready failing=%s", ",".join(sorted(failing)))
+        else:
+            log.info("ready again")
+
+
+_readiness = _ReadinessChanges()
+
+
+@csrf_exempt
 @login_not_required
 @never_cache
 @require_GET
@@ -28,6 +57,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@csrf_exempt
 @login_not_required
 @never_cache
 @require_GET
@@ -57,10 +87,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
             }
             for folder in folders
         ]
-    ready = all(state == "ok" for state in checks.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "failing", **body}, status=200 if ready else 503
+    failing = frozenset(name for name, state in checks.items() if state != "ok")
+    _readiness.note(failing)
+    response = JsonResponse(
+        {"status": "failing" if failing else "ok", **body}, status=503 if failing else 200
     )
+    # Logged above when it changed; Django would log each 503 as an ERROR.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 def _ok(working: bool) -> str:
@@ -76,6 +110,7 @@ def _database_answers() -> bool:
     return True
 
 
+@csrf_exempt
 @login_not_required
 @never_cache
 @require_GET
@@ -86,6 +121,9 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not metrics_enabled(settings):
         raise Http404
     authorization = request.headers.get("Authorization", "")
-    if not may_scrape(settings, authorization, request.META.get("REMOTE_ADDR", "")):
+    # The connection's own address (gateway.review.web_server keeps it); under Django's test
+    # client, which has no proxy in front, REMOTE_ADDR is that address.
+    connection = request.META.get(CONNECTION_ADDRESS, request.META.get("REMOTE_ADDR", ""))
+    if not may_scrape(settings, authorization, connection):
         return HttpResponse("forbidden\n", status=403, content_type="text/plain")
     return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

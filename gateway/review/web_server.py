@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings as django_settings
+from waitress.proxy_headers import proxy_headers_middleware
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
-from gateway.config import Settings, StartupError, host_and_port
+from gateway.config import REVIEW_PROXY, Settings, StartupError, host_and_port
+from gateway.health.metrics_access import CONNECTION_ADDRESS
 from gateway.review.secret import NO_SECRET, ensure_secret_key
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 log = logging.getLogger("confide.review")
 
@@ -18,8 +25,6 @@ log = logging.getLogger("confide.review")
 THREADS = 4
 # How long stopping waits for the server's thread.
 STOP_SECONDS = 5.0
-# The reverse proxy in front, when there is one, runs on this machine.
-PROXY = "127.0.0.1"
 
 
 class WebServer:
@@ -30,17 +35,23 @@ class WebServer:
 
         review = settings.review
         host, port = host_and_port(review.listen)
-        proxy = (
-            {
-                "trusted_proxy": PROXY,
-                "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
-            }
-            if review.behind_tls_proxy
-            else {}
-        )
+        wsgi: WSGIApplication = application
+        if review.behind_tls_proxy:
+            # Waitress' own proxy handling, applied here rather than by create_server, so
+            # that the connection's address is kept before REMOTE_ADDR becomes the forwarded
+            # one (gateway/health/metrics_access.py).
+            wsgi = proxy_headers_middleware(
+                wsgi,
+                trusted_proxy=REVIEW_PROXY,
+                trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"},
+            )
         try:
             self._server: BaseWSGIServer | MultiSocketServer = create_server(
-                application, host=host, port=port, threads=THREADS, ident="confide", **proxy
+                _keeping_the_connection_address(wsgi),
+                host=host,
+                port=port,
+                threads=THREADS,
+                ident="confide",
             )
         except OSError as exc:
             raise StartupError(
@@ -63,6 +74,16 @@ class WebServer:
         server.task_dispatcher.shutdown(timeout=STOP_SECONDS)
         if self._thread.ident is not None:  # never started when confide run stopped first
             self._thread.join(STOP_SECONDS)
+
+
+def _keeping_the_connection_address(wsgi: WSGIApplication) -> WSGIApplication:
+    """``wsgi`` with the connection's own address kept under ``CONNECTION_ADDRESS``."""
+
+    def keep(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        environ[CONNECTION_ADDRESS] = environ.get("REMOTE_ADDR", "")
+        return wsgi(environ, start_response)
+
+    return keep
 
 
 def sign_with_the_secret_key(settings: Settings) -> None:

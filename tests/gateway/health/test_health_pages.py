@@ -3,6 +3,8 @@ mail or paths in what they say."""
 
 from __future__ import annotations
 
+import io
+import logging
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -14,6 +16,7 @@ from django.test import Client
 from gateway.config import Settings
 from gateway.health import running_parts, views
 from gateway.health.upstream_check import forget_answers
+from gateway.review.suspicious_log import OncePerKind
 
 
 @pytest.fixture
@@ -131,3 +134,58 @@ def test_healthz_is_answered_over_http_behind_a_tls_proxy(client: Client, settin
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
     assert client.get("/login/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_a_failing_probe_logs_when_readiness_changes(
+    client: Client, upstream: Any, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe failing every few seconds logs one warning naming the failing check, not an
+    ERROR per 503; ready again is one line more."""
+    monkeypatch.setattr(views, "_readiness", views._ReadinessChanges())
+    running_parts.report_scan_workers(lambda: False)
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            assert client.get("/readyz").status_code == 503
+        running_parts.report_scan_workers(lambda: True)
+        for _ in range(2):
+            assert client.get("/readyz").status_code == 200
+    lines = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert lines == [
+        ("confide.health", "WARNING", "not ready failing=scan_workers"),
+        ("confide.health", "INFO", "ready again"),
+    ]
+
+
+@pytest.mark.parametrize("page", ["/healthz", "/readyz", "/metrics"])
+def test_a_post_to_a_health_page_is_405(page: str) -> None:
+    """The health pages take GET only: a POST is 405 Method Not Allowed, not a CSRF 403."""
+    response = Client(enforce_csrf_checks=True).post(page)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+
+
+def test_requests_naming_an_unknown_host_are_one_line_a_minute(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests naming a host not in review.hosts are logged, through confide's log set-up,
+    as one warning line a minute with a count, without the host they named or a traceback."""
+    handler = next(h for h in logging.getLogger().handlers if h.name == "stderr")
+    now = [1000.0]
+    fresh = OncePerKind(clock=lambda: now[0])
+    filters = [fresh if isinstance(f, OncePerKind) else f for f in handler.filters]
+    assert fresh in filters
+    monkeypatch.setattr(handler, "filters", filters)
+    written = io.StringIO()
+    monkeypatch.setattr(handler, "stream", written)
+    for _ in range(3):
+        assert client.get("/healthz", HTTP_HOST="jane-okafor.evil.example").status_code == 400
+    now[0] += 61
+    assert client.get("/healthz", HTTP_HOST="jane-okafor.evil.example").status_code == 400
+    lines = written.getvalue().splitlines()
+    assert len(lines) == 2, lines
+    assert "WARNING" in lines[0]
+    assert "kind=DisallowedHost count=1" in lines[0]
+    assert "kind=DisallowedHost count=3" in lines[1]
+    assert "evil" not in written.getvalue()
+    assert "Traceback" not in written.getvalue()

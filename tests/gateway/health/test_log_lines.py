@@ -34,6 +34,44 @@ PERSONAL = {
     "account": "12345678",
     "sort_code": "12-34-56",
 }
+# The same classes written as people write them: any separator, unspaced, quoted, dated.
+VARIANTS = {
+    "iban_unspaced": "GB82WEST12345698765432",
+    "iban_spaced": "GB82 WEST 1234 5698 7654 32",
+    "nhs_dotted": "943.476.5919",
+    "nhs_slashed": "943/476/5919",
+    "ni_dashed": "QQ-12-34-56-C",
+    "ni_dotted": "QQ.12.34.56.C",
+    "ni_lower": "qq 123456 c",
+    "ni_joined": "QQ123456C",
+    "phone_dotted": "020.7946.0018",
+    "phone_bracketed": "(020) 7946 0018",
+    "phone_with_zero": "+44 (0) 7700 900123",
+    "phone_fullwidth": "\uff10\uff12\uff10\uff17\uff19\uff14\uff16\uff10\uff10\uff11\uff18",
+    "account_seven": "1234567",
+    "sort_code_spaced": "20 00 00",
+    "sort_code_joined": "200000",
+    "postcode_dashed": "EC1A-1BB",
+    "postcode_joined": "SW1A1AA",
+    "email_quoted": '"jane doe"@example.com',
+    "email_literal": "jane.doe@[192.0.2.7]",
+    "email_percent": "jane%doe@example.org",
+    "email_at_word": "jane.doe(at)example.org",
+    "dob_slashed": "14/03/1987",
+    "dob_iso": "1987-03-14",
+    "dob_short": "14.3.87",
+    "dob_words": "14 March 1987",
+    "card_joined": "4111111111111111",
+}
+# What the logs need and the scrubber must leave: ids, addresses, ports, times, counts.
+KEPT = (
+    "held id=3f2b9c1e-7a4d-4e2b-9f1a-0c5d6e7f8a9b recipients=3 on 127.0.0.1:10025 at 05:12:24",
+    "id=12345678-1234-4234-8234-123456789012 copy=17 delivery=123 state=sent",
+    "relay started (node ho1): listening on 0.0.0.0:25, delivering to 192.168.100.200:587",
+    "last pass 2026-12-02T05:00:00.123456+00:00 took 12.50 s",
+    "client=::1 purge messages=12 copies=3 kept_days=30 version 1.4.6",
+    "watching folder=0 audience=staff mode=enforce observer=running",
+)
 MESSAGE_ID = "3f2b9c1e-7a4d-4e2b-9f1a-0c5d6e7f8a9b"
 
 
@@ -43,10 +81,48 @@ def test_scrubbed_removes_each_kind_of_identifier(kind: str, value: str) -> None
     assert scrubbed(f"sent to {value} today") == f"sent to {REMOVED} today"
 
 
-def test_scrubbed_keeps_ids_counts_and_times() -> None:
-    """A message id, small counts, a port and a time are not identifiers."""
-    line = f"held id={MESSAGE_ID} recipients=3 on 127.0.0.1:10025 at 05:12:24"
+@pytest.mark.parametrize(("kind", "value"), sorted(VARIANTS.items()))
+def test_scrubbed_removes_identifiers_however_written(kind: str, value: str) -> None:
+    """An identifier written with other separators, unspaced, quoted or as a date, is
+    replaced whole and the rest kept."""
+    assert scrubbed(f"sent to {value} today") == f"sent to {REMOVED} today"
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_scrubbed_keeps_ids_counts_and_times(line: str) -> None:
+    """Message and copy ids, UUIDs, IP addresses, ports, times, timestamps and small counts
+    are not identifiers."""
     assert scrubbed(line) == line
+
+
+def test_a_long_line_is_scrubbed_in_time_in_proportion_to_its_length() -> None:
+    """A 50,000-character word (a base64 line quoted in a traceback) is scrubbed at once, not
+    in time that grows with the square of its length (15 s before each class was anchored)."""
+    started = time.monotonic()
+    assert scrubbed("a" * 50_000 + " 943 476 5919") == "a" * 50_000 + f" {REMOVED}"
+    assert time.monotonic() - started < 2
+
+
+def test_numbers_passed_as_arguments_are_kept() -> None:
+    """A count or size passed as a number (bytes=1234567) is the code's own figure and is
+    kept, in the message and its fields; the same digits passed as text are removed."""
+    record = logging.LogRecord(
+        "gateway.relay",
+        logging.INFO,
+        __file__,
+        1,
+        "stored id=%s bytes=%d seconds=%.2f text=%s",
+        (MESSAGE_ID, 1234567, 0.123456, "1234567"),
+        None,
+    )
+    clean = ScrubIdentifiers().filter(record)
+    assert clean.getMessage() == f"stored id={MESSAGE_ID} bytes=1234567 seconds=0.12 text={REMOVED}"
+    assert clean.fields == {  # type: ignore[attr-defined]
+        "id": MESSAGE_ID,
+        "bytes": "1234567",
+        "seconds": "0.123456",
+        "text": REMOVED,
+    }
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -3,6 +3,10 @@ families read from the database, and no address or text of the mail."""
 
 from __future__ import annotations
 
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +14,15 @@ import pytest
 from cryptography.fernet import Fernet
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import ValidationError
 
 from gateway.config import Settings
 from gateway.health import views
 from gateway.relay import spool
 from gateway.relay.models import Copy, Delivery, Outcome, ReviewState
+from gateway.review.web_server import WebServer
 from gateway.sealing import Sealer
+from tests.e2e.conftest import free_port
 
 TOKEN = "a-metrics-token-for-tests-0123456789"  # noqa: S105  # a test's own token
 SENDER = "priya.sharma@riverside-carers.example.org"
@@ -115,3 +122,79 @@ def test_metrics_from_an_allowed_network_need_no_token(
     configure(monkeypatch, allowed_networks=["127.0.0.0/8"])
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="192.0.2.7").status_code == 403
+
+
+@pytest.fixture
+def web_behind_the_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The review app served by waitress on loopback as ``confide run`` serves it, behind
+    the TLS proxy, with /metrics open to 10.9.9.0/24 or the token; gives its URL."""
+    settings = Settings(
+        review={"listen": f"127.0.0.1:{free_port()}", "behind_tls_proxy": True},  # type: ignore[arg-type]
+        metrics={"token": TOKEN, "allowed_networks": ["10.9.9.0/24"]},  # type: ignore[arg-type]
+    )
+    monkeypatch.setattr(views, "load_settings", lambda: settings)
+    web = WebServer(settings)
+    web.start()
+    yield web.url
+    web.stop()
+
+
+def _scrape(url: str, **headers: str) -> int:
+    request = urllib.request.Request(f"{url}metrics", headers=headers)  # noqa: S310  # loopback
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forwarded_address_does_not_open_metrics(web_behind_the_proxy: str) -> None:
+    """Behind the proxy, a request from this machine naming an allowed address in
+    X-Forwarded-For is refused (anything here can send that header); the token still
+    works through the proxy."""
+    forwarded = {"X-Forwarded-For": "10.9.9.5", "X-Forwarded-Proto": "https"}
+    assert _scrape(web_behind_the_proxy, **forwarded) == 403
+    assert _scrape(web_behind_the_proxy, Authorization=f"Bearer {TOKEN}", **forwarded) == 200
+
+
+def test_a_network_holding_the_proxy_is_refused_behind_it() -> None:
+    """Behind the proxy, an allowed network that holds the proxy's address (every request
+    through it) is a configuration error that says to use the token."""
+    with pytest.raises(ValidationError, match=r"127\.0\.0\.0/8 holds the proxy's address"):
+        Settings(
+            review={"behind_tls_proxy": True},  # type: ignore[arg-type]
+            metrics={"allowed_networks": ["10.9.9.0/24", "127.0.0.0/8"]},  # type: ignore[arg-type]
+        )
+    Settings(metrics={"allowed_networks": ["127.0.0.0/8"]})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (None, "cannot read it"),
+        ("short\n", "at least 16 characters"),
+        ("\n", "at least 16 characters"),
+    ],
+)
+def test_a_token_file_is_checked_as_the_settings_load(
+    tmp_path: Path, content: str | None, error: str
+) -> None:
+    """A token_file that is missing, empty or holds a short token stops the settings loading
+    with the file's name, as a short token does, rather than failing each scrape."""
+    token_file = tmp_path / "metrics.token"
+    if content is not None:
+        token_file.write_text(content)
+    named = re.escape(f"metrics.token_file {token_file}")
+    with pytest.raises(ValidationError, match=f"{named}: .*{error}"):
+        Settings(metrics={"token_file": token_file})  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"metrics\.token: .*at least 16 characters"):
+        Settings(metrics={"token": "short"})  # type: ignore[arg-type]
+
+
+def test_token_and_token_file_together_are_refused(tmp_path: Path) -> None:
+    """Both token and token_file set is an error rather than one silently winning."""
+    token_file = tmp_path / "metrics.token"
+    token_file.write_text(TOKEN)
+    with pytest.raises(ValidationError, match=r"metrics\.token or metrics\.token_file, not both"):
+        Settings(metrics={"token": TOKEN, "token_file": token_file})  # type: ignore[arg-type]
