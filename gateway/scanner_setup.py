@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gateway.config import load_settings
-from scanner.detect.detector import Detector
-from scanner.detect.recognizers_file import load_recognizers
+from scanner.detect.recognizers_file import RecognizerSettings, load_recognizers
 from scanner.extract import UnsupportedType, named_unscannable
 from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner, ScanResult
+
+if TYPE_CHECKING:
+    from scanner.detect.detector import Detector
 
 
 def build_scanner(extraction_workers: int = 1) -> Scanner:
@@ -23,12 +26,21 @@ def build_scanner(extraction_workers: int = 1) -> Scanner:
     """
     settings = load_settings()
     make_detector = functools.partial(
-        Detector,
+        _detector,
         load_recognizers(settings.detection.rules),
-        allow_list=tuple(settings.organisation.published_contacts),
+        tuple(settings.organisation.published_contacts),
     )
     pool = ExtractionPool(settings.limits, detector=make_detector, max_workers=extraction_workers)
     return Scanner(pool)
+
+
+def _detector(recognizers: RecognizerSettings, allow_list: tuple[str, ...]) -> Detector:
+    """The detector, built in a sandboxed worker. Imported there, not here: a process that
+    only hands items to its workers (the relay's, the watcher's) need not load presidio and
+    spaCy (about 40 MB in each)."""
+    from scanner.detect.detector import Detector
+
+    return Detector(recognizers, allow_list=allow_list)
 
 
 def scan_named_file(scanner: Scanner, path: Path) -> ScanResult:

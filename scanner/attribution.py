@@ -24,6 +24,7 @@ counts it beside the sender's details as beside any other identifying data).
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -287,10 +288,7 @@ def _refers_to_others(
 ) -> bool:
     """Whether the item refers to a person it does not resolve to a registered subject:
     "her husband", "Mr H", a name not in the register (the sender's aside)."""
-    words = "|".join(regex.escape(w) for w in sorted(relationship_words, key=len, reverse=True))
-    related = regex.compile(
-        rf"{_POSSESSOR}[ \t]+(?:{words})s?\b" if words else r"(?!)", regex.IGNORECASE
-    )
+    related = _related_person(relationship_words)
     names: dict[int, list[Finding]] = {}
     for finding in findings:
         if finding.type == "PERSON":
@@ -395,10 +393,26 @@ def _tied(
     return refs, Tie(OWNER if owners else NEAREST, others) if others else None
 
 
+@functools.cache
 def _relation_word(words: frozenset[str]) -> regex.Pattern[str]:
-    """A word that stands for a person by relation ("mother", "wives" aside)."""
-    listed = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    """A word that stands for a person by relation ("mother", "wives" aside). Built once per
+    list of words: escaping them cost a few milliseconds per message."""
+    listed = _alternatives(words)
     return regex.compile(rf"(?:{listed})s?" if listed else r"(?!)", regex.IGNORECASE)
+
+
+@functools.cache
+def _related_person(words: frozenset[str]) -> regex.Pattern[str]:
+    """A person referred to by relation to someone ("her husband"), built once per list."""
+    listed = _alternatives(words)
+    return regex.compile(
+        rf"{_POSSESSOR}[ \t]+(?:{listed})s?\b" if listed else r"(?!)", regex.IGNORECASE
+    )
+
+
+def _alternatives(words: frozenset[str]) -> str:
+    """The words as alternatives of a pattern, longest first."""
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _named_with(text: str, start: int, end: int, mentions: _Near) -> frozenset[str]:

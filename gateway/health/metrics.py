@@ -2,22 +2,26 @@
 
 The state of the work (verdicts, holds, the delivery queue, watched files) is read from the
 database at each scrape by ``StoredStateCollector``, so every node reports the same figures
-whichever process is scraped. Scan latency is an event in this process, so it is a histogram
-kept here: each process reports its own (Prometheus sums them). Labels are fixed words
-(actions, rule ids, states), never addresses, paths or message text.
+whichever process is scraped. Scan latency and the kinds of unreadable items are events in
+this process, so they are kept here: each process reports its own (Prometheus sums them).
+Labels are fixed words (actions, rule ids, states, kinds of problem), never addresses, paths
+or message text.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from django.db.models import Count, Min
 from django.utils import timezone
 from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client import Counter as EventCounter
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from scanner import unscannable
 
 REGISTRY = CollectorRegistry()
 
@@ -28,6 +32,29 @@ SCAN_SECONDS = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
     registry=REGISTRY,
 )
+
+# The doors an item comes through: a message to the relay, a file in a watched folder.
+DOORS = ("mail", "file")
+UNSCANNABLE_ITEMS = EventCounter(
+    "confide_unscannable_items",
+    "Items judged in this process that could not all be read, by door and kind of problem "
+    "(an item with problems of two kinds counts under each).",
+    labelnames=("door", "reason"),
+    registry=REGISTRY,
+)
+for _door in DOORS:  # every series from the start, so that rate() sees the first one
+    for _kind in unscannable.KINDS:
+        UNSCANNABLE_ITEMS.labels(_door, _kind)
+
+
+def count_unscannable(door: str, kinds: Iterable[str]) -> None:
+    """Count one item under each kind of problem (``scanner.unscannable.KINDS``) found in it.
+    Only those fixed words become labels: a word outside them is a bug, refused here."""
+    for kind in kinds:
+        if door not in DOORS or kind not in unscannable.KINDS:
+            raise ValueError(f"not a door and kind of problem: {door!r}, {kind!r}")
+        UNSCANNABLE_ITEMS.labels(door, kind).inc()
+
 
 # The policy's rules that hold what could not be read (rules/default.yaml).
 UNSCANNABLE_RULES = ("unscannable", "unscannable-internal")

@@ -31,6 +31,7 @@ from scanner.outcome import PlannedOutcome
 from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
+from scanner.unscannable import kinds as unscannable_kinds
 
 log = logging.getLogger("confide.relay")
 
@@ -42,6 +43,16 @@ MAX_ATTEMPTS = MAX_SCAN_ATTEMPTS + 2
 CANNOT_PROCESS = "cannot-process"
 
 
+@dataclass(frozen=True)
+class Processed:
+    """A message processed: the copies to send, and the kinds of problem that kept parts of
+    it from being read (``scanner.unscannable``'s fixed words, never the reasons, which
+    may name files)."""
+
+    outbound: list[Outbound]
+    unscannable: tuple[str, ...] = ()
+
+
 def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Outbound]:
     """Scan, decide and prepare copies for a message this node has claimed: the one just
     received, handed over as it is, or one read from the database by its id. Returns the
@@ -49,6 +60,11 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
 
     Raises ``NotOurs`` if the message is not this node's to process (any more).
     """
+    return processed(pipeline, message).outbound
+
+
+def processed(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> Processed:
+    """``process``, with the kinds of what could not be read in the message."""
     now = datetime.now(UTC)
     if isinstance(message, uuid.UUID):
         found = spool.claimed(pipeline.sealer, message, pipeline.node, now)
@@ -56,7 +72,7 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
             raise NotOurs(str(message))
         message = found
     if message.scan_attempts > MAX_ATTEMPTS:
-        return _held_as_it_is(pipeline, message)
+        return Processed(_held_as_it_is(pipeline, message), ("scan-failed",))
     raw = message.content
     result = _scan(pipeline, message, raw)
     decided = decide(
@@ -96,7 +112,7 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
         or "-",
         (datetime.now(UTC) - now).total_seconds(),
     )
-    return outbound
+    return Processed(outbound, unscannable_kinds(unscannable))
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from aiosmtpd.smtp import Envelope, LoginPassword, Session
 from gateway.config import Settings, StartupError, host_and_port
 from gateway.database import on_usable_connection
 from gateway.health import running_parts
-from gateway.health.metrics import SCAN_SECONDS
+from gateway.health.metrics import SCAN_SECONDS, count_unscannable
 from gateway.relay import delivery, leases, pipeline, recording, spool, upstream, worker
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
@@ -374,11 +374,12 @@ class RelayService:
                 return
             message = self._received.pop(message_id, None) or message_id
             with SCAN_SECONDS.time():
-                copies = await loop.run_in_executor(pool, worker.process_in_worker, message)
+                done = await loop.run_in_executor(pool, worker.process_in_worker, message)
             self._scanning.discard(message_id)
             if self.unopened.opened(message_id):
                 self._retry_unopened_now()
-            for outbound in copies:
+            count_unscannable("mail", done.unscannable)
+            for outbound in done.outbound:
                 self._to_deliver.put_nowait(outbound)
         except recording.NotOurs:
             self._scanning.discard(message_id)  # done, or another node took it over

@@ -23,8 +23,8 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gateway.relay.delivery import Outbound
     from gateway.relay.pipeline import Pipeline
+    from gateway.relay.processing import Processed
     from gateway.relay.spool import Received
 
 log = logging.getLogger("confide.relay")
@@ -72,17 +72,17 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def process_in_worker(message: Received | uuid.UUID) -> list[Outbound]:
+def process_in_worker(message: Received | uuid.UUID) -> Processed:
     """Process one message in a worker started by ``start_worker``: the one just received,
-    or one to read by its id. The copies to send."""
+    or one to read by its id. The copies to send, and the kinds of what could not be read."""
     from gateway.database import on_usable_connection
-    from gateway.relay.processing import process
+    from gateway.relay.processing import processed
 
     global _busy  # noqa: PLW0603  # read by the SIGTERM handler
     assert _pipeline is not None, "start_worker() has not run in this process"
     _busy = True
     try:
-        return on_usable_connection(process)(_pipeline, message)
+        return on_usable_connection(processed)(_pipeline, message)
     finally:
         _busy = False
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gateway.config import Settings
 from gateway.consent_book import DjangoConsentBook
+from gateway.health.metrics import count_unscannable
 from gateway.relay.pipeline import redaction_operators
 from gateway.watcher.folders import Folder
 from scanner.actions import Action
@@ -31,6 +32,7 @@ from scanner.policy.policy_file import Policy, load_policy
 from scanner.scanning import Scanner, ScanResult
 from scanner.segments import Extraction
 from scanner.transform import Banner, load_banner
+from scanner.unscannable import kinds as unscannable_kinds
 
 # The rules files whose change can change a verdict: every file beside the recognizers (term
 # lists, first names) and the policy, banner and redaction files.
@@ -108,6 +110,7 @@ class DocumentJudge:
         )
         attribution, planned = decided.attribution, decided.planned
         verdict = planned.verdicts[folder.recipient]
+        count_unscannable("file", unscannable_kinds(result.extraction.unscannable))
         made = [c.content for c in planned.copies if c.content != data]
         return Judgement(
             action=verdict.action,

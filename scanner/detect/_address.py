@@ -15,7 +15,8 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from scanner.detect._patterns import ConfiguredPatternRecognizer, PatternRule
+from scanner.detect._patterns import ConfiguredPatternRecognizer
+from scanner.detect.recognizers_file import PatternRule
 
 # A part before the street: "Flat 22", "Unit 3", "Brunel House", "Apartment 14".
 _PART_BEFORE = regex.compile(

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from scanner.checksums import VALIDATORS
 from scanner.detect import _context
-
-
-@dataclass(frozen=True)
-class PatternRule:
-    """One recognizer as written in rules/recognizers.yaml."""
-
-    name: str
-    entity: str
-    patterns: tuple[tuple[str, float], ...]
-    validator: str | None = None
-    context: tuple[str, ...] = ()
-    context_score: float = 0.0
-    negative_context: tuple[str, ...] = ()
-    context_before: int = 60
-    context_after: int = 30
-    case_sensitive: bool = False
+from scanner.detect.recognizers_file import PatternRule
 
 
 class ConfiguredPatternRecognizer(PatternRecognizer):

@@ -14,13 +14,30 @@ from pathlib import Path
 import regex
 
 from scanner.checksums import VALIDATORS
-from scanner.detect._patterns import PatternRule
 from scanner.rules_file import DEFAULT_RECOGNIZERS, Reader, load_yaml
 
 BUILTIN_RECOGNIZERS = frozenset({"CreditCardRecognizer", "IbanRecognizer"})
 # Term lists: a space in a term matches any white space in a text, so other white space in a
 # term (a pasted non-breaking space) is a mistake; the term-list trie relies on there being none.
 _OTHER_WHITE_SPACE = regex.compile(r"[^\S ]")
+
+
+# Here rather than beside its recognizer (``_patterns``), so that reading the rules does not
+# load presidio and spaCy: a process that only hands items to sandboxed workers reads them.
+@dataclass(frozen=True)
+class PatternRule:
+    """One recognizer as written in rules/recognizers.yaml."""
+
+    name: str
+    entity: str
+    patterns: tuple[tuple[str, float], ...]
+    validator: str | None = None
+    context: tuple[str, ...] = ()
+    context_score: float = 0.0
+    negative_context: tuple[str, ...] = ()
+    context_before: int = 60
+    context_after: int = 30
+    case_sensitive: bool = False
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,10 @@ def free_port() -> int:
 
 def start_confide_run(tmp_path: Path, upstream_port: int, **extra: str) -> Started:
     """`confide run --init` in ``tmp_path`` with JSON log lines, on free ports."""
-    (tmp_path / "confide.toml").write_text('data_dir = "var"\n', encoding="utf-8")
+    (tmp_path / "confide.toml").write_text(
+        'data_dir = "var"\n[organisation]\ninternal_domains = ["riverside.example.org"]\n',
+        encoding="utf-8",
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CONFIDE_CONFIG")}
     relay, web = free_port(), free_port()
     env |= {
@@ -234,8 +237,8 @@ def test_confide_run_writes_json_lines_and_answers_health(tmp_path: Path) -> Non
 @pytest.mark.slow
 def test_confide_run_counts_a_scanned_message_in_metrics(tmp_path: Path) -> None:
     """A message sent through a real `confide run` shows in /metrics (its verdict from the
-    database, its scan in the relay's histogram), and its log lines carry its id as a field
-    and none of its addresses or text."""
+    database, its scan in the relay's histogram, its encrypted part among the unscannable
+    items), and its log lines carry its id as a field and none of its addresses or text."""
     upstream = socket.create_server(("127.0.0.1", 0))
     token = "metrics-token-for-a-real-run-0123456789"  # noqa: S105  # the test's own
     started = start_confide_run(tmp_path, upstream.getsockname()[1], CONFIDE_METRICS__TOKEN=token)
@@ -243,7 +246,11 @@ def test_confide_run_counts_a_scanned_message_in_metrics(tmp_path: Path) -> None
     try:
         _get_when_up(f"{started.web}/healthz")
         with smtplib.SMTP("127.0.0.1", started.relay_port, timeout=30) as client:
-            client.sendmail(sender, [recipient], f"Subject: Amina\r\n\r\nNHS {PERSONAL['nhs']}\r\n")
+            client.sendmail(
+                sender,
+                [recipient],
+                f"From: {sender}\r\nSubject: Amina\r\n\r\nNHS {PERSONAL['nhs']}\r\n{PGP_BLOCK}",
+            )
         deadline = time.monotonic() + 120
         while True:
             request = urllib.request.Request(  # noqa: S310  # loopback
@@ -263,6 +270,12 @@ def test_confide_run_counts_a_scanned_message_in_metrics(tmp_path: Path) -> None
             assert time.monotonic() < deadline, scans
             time.sleep(1)
         assert sum(s.value for s in families["confide_recipient_verdicts"].samples) >= 1
+        unscannable = {
+            (s.labels["door"], s.labels["reason"]): s.value
+            for s in families["confide_unscannable_items"].samples
+            if s.name.endswith("_total") and s.value
+        }
+        assert unscannable == {("mail", "encrypted"): 1.0}
     finally:
         lines = started.stop()
         upstream.close()
@@ -270,6 +283,9 @@ def test_confide_run_counts_a_scanned_message_in_metrics(tmp_path: Path) -> None
     for personal in (sender, recipient, "Amina", PERSONAL["nhs"]):
         assert personal not in text
     assert any(json.loads(line).get("id") for line in lines), text
+
+
+PGP_BLOCK = "-----BEGIN PGP MESSAGE-----\r\nhQEMA8kXl3nZ\r\n-----END PGP MESSAGE-----\r\n"
 
 
 def _get_when_up(url: str) -> str:

@@ -18,10 +18,12 @@ from pydantic import ValidationError
 
 from gateway.config import Settings
 from gateway.health import views
+from gateway.health.metrics import DOORS, REGISTRY, count_unscannable
 from gateway.relay import spool
 from gateway.relay.models import Copy, Delivery, Outcome, ReviewState
 from gateway.review.web_server import WebServer
 from gateway.sealing import Sealer
+from scanner.unscannable import KINDS, kinds
 from tests.e2e.conftest import free_port
 
 TOKEN = "a-metrics-token-for-tests-0123456789"  # noqa: S105  # a test's own token
@@ -198,3 +200,47 @@ def test_token_and_token_file_together_are_refused(tmp_path: Path) -> None:
     token_file.write_text(TOKEN)
     with pytest.raises(ValidationError, match=r"metrics\.token or metrics\.token_file, not both"):
         Settings(metrics={"token": TOKEN, "token_file": token_file})  # type: ignore[arg-type]
+
+
+def _unscannable(door: str, reason: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "confide_unscannable_items_total", {"door": door, "reason": reason}
+    )
+    assert value is not None, (door, reason)
+    return value
+
+
+@pytest.mark.django_db
+def test_metrics_count_unscannable_items_by_kind_of_problem_only(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every door and kind of problem is a series from the start; an item counts once under
+    each kind it has; the scrape carries the kinds, never the words of a reason."""
+    configure(monkeypatch, token=TOKEN)
+    before = {reason: _unscannable("mail", reason) for reason in KINDS}
+    reasons = [
+        "the attachment 'Amina Khan referral.pdf' is encrypted with a password",
+        "the attachment 'Amina Khan notes.pdf' is encrypted with a password",
+        "scanning took longer than 30 s",
+    ]
+    count_unscannable("mail", kinds(reasons))
+    text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+    [family] = [
+        f for f in text_string_to_metric_families(text) if f.name == "confide_unscannable_items"
+    ]
+    series = {
+        (s.labels["door"], s.labels["reason"]) for s in family.samples if s.name.endswith("_total")
+    }
+    assert series == {(door, reason) for door in DOORS for reason in KINDS}
+    added = {reason: _unscannable("mail", reason) - before[reason] for reason in KINDS}
+    assert added == {reason: float(reason in {"encrypted", "timeout"}) for reason in KINDS}
+    assert "Amina" not in text
+    assert "referral" not in text
+
+
+def test_count_unscannable_refuses_words_outside_the_fixed_lists() -> None:
+    """A reason's own words, or an unknown door, never become a label."""
+    with pytest.raises(ValueError, match="not a door and kind"):
+        count_unscannable("mail", ["the attachment 'Amina Khan referral.pdf' is encrypted"])
+    with pytest.raises(ValueError, match="not a door and kind"):
+        count_unscannable("fax", ["encrypted"])

@@ -28,6 +28,7 @@ RULES = DoorRules(
     session_timeout_seconds=60,
     auth_failures_allowed=3,
     auth_failure_window_seconds=60,
+    sender_domains=("charity.example.org",),
 )
 BODY_LINES = (
     b"Okafor,Jane,1987-03-14,Luton,HIV-positive,referral",
@@ -102,7 +103,8 @@ def test_nothing_a_client_sends_is_logged_even_at_debug(
         client.sendmail(
             "jane.okafor@charity.example.org",
             ["amina.begum@gmail.com"],
-            b"Subject: Okafor\r\n\r\nJane Okafor, diagnosis schizophrenia\r\n",
+            b"From: jane.okafor@charity.example.org\r\nSubject: Okafor\r\n\r\n"
+            b"Jane Okafor, diagnosis schizophrenia\r\n",
         )
     assert any("127.0.0.1" in r.getMessage() for r in caplog.records)
     assert any(r.levelno == logging.DEBUG for r in caplog.records)

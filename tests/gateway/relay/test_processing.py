@@ -338,3 +338,15 @@ def test_a_redacted_copy_carries_no_header_field_off_the_allow_list(pipeline: Pi
     lowered = copy.content.lower()
     assert [v for v in TESTERS_VALUES if v.encode() in lowered] == []
     assert leaks(pipeline.scanner.scan_message, copy.content, ["Joseph Okafor"]) == []
+
+
+def test_processing_gives_the_kinds_of_what_could_not_be_read(pipeline: Pipeline):
+    """A body with a PGP-encrypted block is processed with the kind "encrypted" for the
+    metrics (the fixed word, not the reason); a plain message with none."""
+    encrypted = CONTENT + (
+        b"-----BEGIN PGP MESSAGE-----\r\nhQEMA8kXl3nZ\r\n-----END PGP MESSAGE-----\r\n"
+    )
+    stored = spool.store(pipeline.sealer, **{**MESSAGE, "content": encrypted}, node=pipeline.node)
+    received = spool.Received(stored.id, MESSAGE["mail_from"], MESSAGE["recipients"], encrypted, 1)
+    assert processing.processed(pipeline, received).unscannable == ("encrypted",)
+    assert processing.processed(pipeline, _received(pipeline)).unscannable == ()

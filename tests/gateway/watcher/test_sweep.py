@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from gateway.health.metrics import REGISTRY
 from gateway.review.models import AuditEntry
 from gateway.watcher import discovery
 from gateway.watcher.documents import DecisionError, reject_document, release_document
@@ -18,6 +19,7 @@ from gateway.watcher.judging import Judgement
 from gateway.watcher.models import Placement, WatchedFile
 from gateway.watcher.quarantine import note_path
 from gateway.watcher.sweep import Watcher
+from scanner.unscannable import KINDS
 from tests.gateway.watcher.conftest import (
     CLEAN_TEXT,
     DAMAGED_DOCX,
@@ -244,3 +246,21 @@ def test_every_file_is_judged_once_whatever_the_window(
     assert len(judged) == 10
     assert all(_row(path).placement == Placement.QUARANTINED for path in held)
     assert all(_row(path).action == "release" and path.exists() for path in fair)
+
+
+def test_an_unreadable_document_is_counted_by_its_kind_of_problem(make_drive: MakeDrive) -> None:
+    """A damaged document judged by the watcher counts once in /metrics' unscannable items,
+    under the file door and the kind "damaged"; a clean one counts nowhere."""
+    drive = make_drive({"shared": ("internal", "report")})
+    drive.put("shared", "Amina Khan referral.docx", DAMAGED_DOCX)
+    drive.put("shared", "fair.txt", CLEAN_TEXT)
+    before = {reason: _unscannable_files(reason) for reason in KINDS}
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    added = {reason: _unscannable_files(reason) - before[reason] for reason in KINDS}
+    assert added == {reason: float(reason == "damaged") for reason in KINDS}
+
+
+def _unscannable_files(reason: str) -> float:
+    labels = {"door": "file", "reason": reason}
+    return REGISTRY.get_sample_value("confide_unscannable_items_total", labels) or 0.0
