@@ -114,6 +114,9 @@ def backup(folder: Path) -> Manifest:
     created = _private_empty_folder(folder)
     try:
         return _backup_into(folder, engine, dump_version)
+    except OSError as exc:  # a full disk, a folder that went away
+        _remove_written(folder, created=created)
+        raise BackupError(f"cannot write the backup to {folder}: {exc.strerror}") from None
     except BaseException:
         _remove_written(folder, created=created)
         raise
@@ -283,11 +286,14 @@ def _remove_written(folder: Path, *, created: bool) -> None:
     if created:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    for child in folder.iterdir():
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
-        else:
-            child.unlink(missing_ok=True)
+    try:
+        for child in folder.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    except OSError:
+        pass  # gone, or not ours to clear: the failure itself is what is reported
 
 
 def _sqlite_present() -> None:
@@ -524,9 +530,16 @@ def _quarantine_emptied(place: Path) -> Path | None:
 def _put_back_held(copies: Path, manifest: Manifest, place: Path) -> list[int]:
     """Copy the backup's sealed files into the quarantine at ``place`` and point the restored
     rows at them; the ids of the rows holding a document that now has no sealed file."""
-    place.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for row_id in manifest.held_documents:
-        _copy_private(copies / row_id, place / row_id)
+    try:
+        place.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for row_id in manifest.held_documents:
+            _copy_private(copies / row_id, place / row_id)
+    except OSError as exc:
+        raise BackupError(
+            f"the database is restored, but the held documents' sealed files could not all be "
+            f"copied into the quarantine {place} ({exc.strerror}): put that right, then "
+            "restore again with --force"
+        ) from None
     missing = []
     rows = WatchedFile.objects.filter(
         Q(quarantined_as__gt="") | Q(placement__in=(Placement.QUARANTINING, Placement.RELEASING))
