@@ -270,14 +270,23 @@ def _companions(sqlite_file: Path) -> list[Path]:
 
 def _server_ready(*, create: bool) -> None:
     """Connect to the database server; a database missing there is created when ``create``
-    is set and the role may, and is otherwise a ``StartupError`` saying what to run."""
+    is set and the role may, and is otherwise a ``StartupError`` saying what to run, as is
+    one without confide's tables."""
     settings = connection.settings_dict
     try:
         connection.ensure_connection()
-        return
     except OperationalError as exc:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         missing = "does not exist" in str(exc)
+    else:
+        # As an empty SQLite file: a database confide never initialised (a mistyped name,
+        # or one made by hand) is not quietly given confide's tables by any command.
+        if not create and "django_migrations" not in connection.introspection.table_names():
+            raise StartupError(
+                f'database "{settings["NAME"]}" on {_server(settings)} holds no confide '
+                "tables: run `confide init` (or `confide run --init`) to create them"
+            )
+        return
     if not missing:
         raise StartupError(
             f"cannot reach the database on {_server(settings)} ({reason}): check DATABASE_URL"

@@ -23,16 +23,32 @@ log = logging.getLogger("confide.watcher")
 
 def checked_folders(settings: Settings) -> list[Folder]:
     """The folders, resolved and checked against the quarantine; the quarantine made (0700).
-    Raises ``StartupError`` saying which setting to change."""
+    The quarantine and every enforce folder must be writable (a service's sandbox may make
+    them read-only). Raises ``StartupError`` saying which setting to change."""
     folders = resolve_folders(settings.watch.folders, settings.organisation.internal_domains)
     place = settings.quarantine
-    place.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        place.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StartupError(
+            f"cannot make the quarantine {place} ({exc.strerror}): {_LET_IT_WRITE}"
+        ) from None
+    if not _writable(place):
+        raise StartupError(
+            f"cannot write to the quarantine {place} ({_why_not(place)}): {_LET_IT_WRITE}"
+        )
     resolved = place.resolve()
     for number, folder in enumerate(folders):
         if resolved == folder.path or folder.path in resolved.parents:
             raise StartupError(
                 f"watch.quarantine lies inside watch.folders[{number}]; "
                 "put it outside every watched folder"
+            )
+        if folder.enforce and not _writable(folder.path):
+            raise StartupError(
+                f"watch.folders[{number}] ({folder.path}) is in enforce mode, and confide "
+                f"cannot write to it ({_why_not(folder.path)}), so it could not take held "
+                f"documents out of it: {_LET_IT_WRITE}, or set its mode to report"
             )
         log.info(
             "watching folder=%d audience=%s mode=%s observer=%s",
@@ -42,6 +58,26 @@ def checked_folders(settings: Settings) -> list[Folder]:
             folder.observer,
         )
     return folders
+
+
+_LET_IT_WRITE = (
+    "let confide's user write there (under systemd, a drop-in with ReadWritePaths: README, "
+    "'Running as a service')"
+)
+
+
+def _writable(folder: Path) -> bool:
+    """Whether this process may make and remove files in ``folder``: a read-only mount
+    (systemd's ``ProtectSystem=strict``) counts as not, even for root."""
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def _why_not(folder: Path) -> str:
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError as exc:
+        return exc.strerror or "cannot be read"
+    return "a read-only file system" if read_only else "permission denied"
 
 
 def worker_count(settings: Settings) -> int:

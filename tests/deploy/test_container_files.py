@@ -86,3 +86,34 @@ def test_compose_delivers_to_postfix_and_waits_for_the_drain(
     grace = str(confide_service["stop_grace_period"])
     assert float(grace.removesuffix("s")) > longest_stop()
     assert confide_service["init"] is True
+
+
+def test_the_image_has_the_postgresql_client_of_the_compose_server(
+    confide_service: dict[str, Any],
+):
+    """`confide backup` needs pg_dump of at least the server's major version: the image
+    installs postgresql-client of compose's PostgreSQL major, from PostgreSQL's apt
+    repository (Debian 12 has only 15)."""
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    server = compose["services"]["postgres"]["image"]
+    found = re.fullmatch(r"postgres:(\d+)(?:\.\d+)?-(\w+)", server)
+    assert found is not None
+    major, release = found.groups()
+    assert instructions("ARG").count(f"PG_CLIENT={major}") == 1
+    (packages,) = [step for step in instructions("RUN") if "postgresql-client-" in step]
+    assert "/usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y" in packages
+    assert "postgresql-client-${PG_CLIENT}" in packages
+    assert f"python:3.12-slim-{release}" in DOCKERFILE  # the same Debian release as the server
+
+
+def test_backups_have_a_volume_and_a_step_in_the_readme(confide_service: dict[str, Any]):
+    """Backups go to a volume of their own, made 0700 for confide, and docker/README.md says
+    how to take one, copy it off and restore it; compose's confide initialises its database."""
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in confide_service["volumes"]}
+    assert mounts["/var/lib/confide-backups"] == "confide-backups"
+    (made,) = [" ".join(step.split()) for step in instructions("RUN") if "useradd" in step]
+    assert "-m 0700 /var/lib/confide /var/lib/confide-key /var/lib/confide-backups" in made
+    readme = (DOCKER / "README.md").read_text()
+    assert "docker compose exec confide confide backup /var/lib/confide-backups/" in readme
+    assert "docker compose run --rm confide restore /var/lib/confide-backups/" in readme
+    assert confide_service["command"] == ["run", "--init"]

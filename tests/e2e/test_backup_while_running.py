@@ -44,7 +44,7 @@ def test_a_running_relay_is_backed_up_and_restored_once_stopped(
     wait_for(lambda: len(sink.handler.to(COLLEAGUE)) == 2)
     connection.close()  # on PostgreSQL this test's own session would count as confide's
     refused = confide("restore", backup, "--force")
-    assert refused.returncode == 1
+    assert refused.returncode == 2
     assert "confide is running on this database" in refused.stderr
     relay.stop()
     assert _messages(relay.env["DATABASE_URL"]) == 2

@@ -204,3 +204,34 @@ def test_postgresql_database_missing_is_named_and_init_creates_it(tmp_path: Path
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_database_without_confides_tables_is_refused_until_init(tmp_path: Path):
+    """On PostgreSQL, as with an empty SQLite file, a database that exists but was never
+    initialised is refused in one line naming `confide init`, and left empty; init fills it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("runs when the tests run on PostgreSQL")
+    settings = connection.settings_dict
+    name = f"{settings['NAME']}_empty"
+    host, port = settings["HOST"] or "localhost", settings["PORT"] or 5432
+    url = f"postgres://{settings['USER']}@{host}:{port}/{name}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        for command in (("held", "list"), ("consent", "list")):
+            listed = confide(*command, cwd=tmp_path, DATABASE_URL=url)
+            assert listed.returncode == 2
+            assert listed.stderr == (
+                f'confide: cannot start: database "{name}" on {host}:{port} holds no confide '
+                "tables: run `confide init` (or `confide run --init`) to create them\n"
+            )
+        assert confide("init", cwd=tmp_path, DATABASE_URL=url).returncode == 0
+        listed = confide("held", "list", cwd=tmp_path, DATABASE_URL=url)
+        assert (listed.returncode, listed.stderr) == (0, "")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
