@@ -53,6 +53,10 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
     a free name beside it), byte-identical; or, with ``marked``, a copy marked CONFIDENTIAL
     in its place while the original stays in quarantine. ``by`` is the manager's username,
     ``note`` their reason (kept on the document's row). Raises ``DecisionError``."""
+    finished = _settle_interrupted(document_id)
+    if finished is not None:  # an interrupted release of it, now finished
+        _audit(finished, finished.decided_by, "document-released", marked=False)
+        return Released(finished.id, Path(finished.path), False)
     row = _held(document_id, RELEASABLE)
     original = Path(row.path)
     destination = moving.free_name(original.parent, original.stem, original.suffix)
@@ -60,10 +64,17 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
         content = _marked(row)
         _decided(row, Placement.RELEASED, by, note)
         try:
-            moving.write_new(destination, content)
-        except OSError as exc:
+            moving.write_new(
+                destination,
+                content,
+                quarantine.original_mode(row),
+                root=Path(row.folder) if row.folder else None,
+                owner=quarantine.original_owner(row),
+            )
+        except (OSError, moving.MoveError) as exc:
             _decided(row, Placement.QUARANTINED, "", "")
-            raise DecisionError(f"the marked copy could not be written ({exc.strerror})") from None
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise DecisionError(f"the marked copy could not be written ({reason})") from None
         text = stored_path(str(destination))
         WatchedFile.objects.create(
             path=text,
@@ -73,7 +84,7 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
             origin=Origin.MARKED_COPY,
             content_hash=hashlib.sha256(content).hexdigest(),
         )
-        Path(row.note_path).unlink(missing_ok=True)
+        quarantine.remove_note(row)
     else:
         decision = {"decided_by": by, "decided_at": datetime.now(UTC), "decision_note": note}
         try:
@@ -82,6 +93,27 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
             raise DecisionError(f"the document could not be put back: {exc}") from None
     _audit(row, by, "document-released", marked=marked)
     return Released(row.id, destination, marked)
+
+
+def _settle_interrupted(document_id: int) -> WatchedFile | None:
+    """Finish (or undo) a move of the document that a crash cut short, as the watcher does
+    when it starts, before a decision is taken on it (one into quarantine is refused); the
+    row if that finished a release."""
+    row = WatchedFile.objects.filter(id=document_id).first()
+    if row is None:
+        return None
+    if row.placement == Placement.QUARANTINING:
+        raise DecisionError(
+            f"document {document_id} is being moved into quarantine; try again shortly"
+        )
+    if row.placement != Placement.RELEASING:
+        return None
+    if not quarantine.settle(row):
+        raise DecisionError(
+            f"document {document_id} was being released when it was interrupted, and that "
+            "could not be finished; the watcher tries again when it starts"
+        )
+    return row if row.placement == Placement.RELEASED else None
 
 
 @dataclass(frozen=True)

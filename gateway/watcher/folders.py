@@ -56,7 +56,7 @@ def resolve_folders(
 ) -> list[Folder]:
     """The configured folders, their audiences looked up (an agency in the register). Raises
     ``StartupError`` naming the setting for a folder that is missing or an unknown agency."""
-    folders = []
+    folders: list[Folder] = []
     for number, folder in enumerate(configured):
         key = f"watch.folders[{number}]"
         path = folder.path.resolve()
@@ -65,6 +65,8 @@ def resolve_folders(
         observer = folder.observer
         if observer == "auto":
             observer = "polling" if filesystem_type(path) in NETWORK_FILESYSTEMS else "native"
+        for other, earlier in enumerate(folders):
+            _refuse_overlap(earlier.path, other, path, number)
         folders.append(
             Folder(
                 path=path,
@@ -79,6 +81,23 @@ def resolve_folders(
             )
         )
     return folders
+
+
+def _refuse_overlap(earlier: Path, other: int, path: Path, number: int) -> None:
+    """Refuse two watched folders where one lies in (or is) the other: a file in both would
+    be judged for whichever audience came first in the file, not the folder it lies in."""
+    if path == earlier:
+        raise StartupError(
+            f"watch.folders[{number}].path is the same folder as watch.folders[{other}].path; "
+            "list each folder once"
+        )
+    if earlier in path.parents or path in earlier.parents:
+        inner, outer = (number, other) if earlier in path.parents else (other, number)
+        raise StartupError(
+            f"watch.folders[{inner}].path lies inside watch.folders[{outer}].path; watched "
+            "folders must not overlap: move one of them, or watch the inner folder's "
+            "siblings instead of the outer folder"
+        )
 
 
 def _recipient(audience: str, internal_domains: list[str], key: str) -> str:

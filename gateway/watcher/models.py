@@ -68,6 +68,10 @@ class WatchedFile(models.Model):
     # The account that owned the file when it was taken into quarantine (a copy there is
     # the watcher's own): whom ``[watch] owners`` tells of a reject.
     owner_uid = models.PositiveIntegerField(null=True)
+    # Its group and permission bits then: a release gives them back (and a note or a marked
+    # copy is readable as the file was).
+    owner_gid = models.PositiveIntegerField(null=True)
+    file_mode = models.PositiveIntegerField(null=True)
     note_path = models.TextField(blank=True)  # the note left where it was
     moving_from = models.TextField(blank=True)  # the journal of a move in progress
     moving_to = models.TextField(blank=True)

@@ -1,22 +1,34 @@
-"""Writing and removing a user's file safely: a new file is written whole (synced) beside
-its place and linked into it, never over anything; an original is removed only once it is
-verified to be the content that is safe elsewhere. Only our own ``.partial`` files are ever
-removed otherwise. (``gateway.watcher.quarantine`` puts these together into moves a crash
-cannot lose a file in.)
+"""Writing and removing a user's file safely: a new file is written whole (synced) under a
+name of our own beside its place and linked into it, never over anything; a file is removed
+only once it is verified to be the content that is safe elsewhere, so nothing the watcher did
+not write (or did not judge) is ever removed. A folder is reached from its watched folder one
+component at a time, never through a link, so a folder replaced by a link cannot lead a write
+or a removal outside the watched tree. (``gateway.watcher.quarantine`` puts these together
+into moves a crash cannot lose a file in.)
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import os
-from collections.abc import Iterable
+import secrets
+import signal
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 CHUNK = 1024 * 1024
 PARTIAL = ".partial"
+# A partial file of ours in a user's folder: hidden, and named so no user's file is taken.
+_OWN_PARTIAL = ".confide-{token}" + PARTIAL
 # What a filesystem without hard links (some network shares) answers os.link with.
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV})
+# What fcntl answers a lease on a file another process has open for writing with.
+_OPEN_ELSEWHERE = frozenset({errno.EAGAIN, errno.EBUSY})
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 
 
 class MoveError(Exception):
@@ -25,20 +37,60 @@ class MoveError(Exception):
 
 def file_hash(path: Path) -> str:
     """SHA-256 of the file's content, read in chunks without following a link."""
-    digest = hashlib.sha256()
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(fd, "rb") as file:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    try:
+        return _digest(fd)
+    finally:
+        os.close(fd)
 
 
-def remove_original(source: Path, content_hash: str) -> None:
-    """Remove ``source`` once its content is safe elsewhere, unless it changed meanwhile (a
-    user's newer version stays where it is)."""
-    if holds(source, content_hash):
-        source.unlink()
-        sync_folder(source.parent)
+@contextmanager
+def opened_folder(folder: Path, root: Path | None = None) -> Iterator[int]:
+    """A descriptor of ``folder`` opened from its watched folder ``root`` one component at a
+    time, none of them a link; without ``root``, of ``folder`` itself (not a link). Raises
+    ``MoveError`` when it lies outside ``root`` or cannot be reached so."""
+    parts: tuple[str, ...] = ()
+    if root is None:
+        start = folder
+    else:
+        try:
+            parts = folder.relative_to(root).parts
+        except ValueError:
+            raise MoveError("its folder lies outside the watched folder") from None
+        start = root
+    try:
+        fd = os.open(start, _FOLDER if root is None else os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise MoveError(f"its folder cannot be opened ({errno_name(exc)})") from None
+    try:
+        for part in parts:
+            if part in ("", ".", ".."):
+                raise MoveError("its folder lies outside the watched folder")
+            try:
+                inner = os.open(part, _FOLDER, dir_fd=fd)
+            except OSError as exc:
+                raise MoveError(
+                    f"its folder cannot be reached ({errno_name(exc)}): moved, or a link"
+                ) from None
+            os.close(fd)
+            fd = inner
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def remove_original(source: Path, content_hash: str, root: Path | None = None) -> bool:
+    """Remove ``source`` once its content is safe elsewhere (True); leave it (False) when it
+    is gone or changed meanwhile (a user's newer version stays where it is). Raises
+    ``MoveError`` when it is still open for writing, ``OSError`` when it cannot be removed."""
+    with opened_folder(source.parent, root) as folder:
+        if not _holds_at(folder, source.name, content_hash):
+            return False
+        if open_for_writing(source.name, folder):
+            raise MoveError("it is still open for writing; it is tried again later")
+        os.unlink(source.name, dir_fd=folder)
+        os.fsync(folder)
+    return True
 
 
 def holds(path: Path, content_hash: str) -> bool:
@@ -48,45 +100,128 @@ def holds(path: Path, content_hash: str) -> bool:
         return False
 
 
-def write_new(path: Path, content: bytes, mode: int = 0o644) -> None:
+def open_for_writing(name: str | Path, folder: int | None = None) -> bool:
+    """Whether another process has the file open for writing, as Linux tells it (a read
+    lease cannot be taken on such a file); False where leases are not to be had (another
+    system, a network share, a file not ours to lease)."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+    except OSError:
+        return False
+    try:
+        # A lease broken in the instant it is held signals SIGWINCH (ignored), not SIGIO.
+        fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGWINCH)
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+    except OSError as exc:
+        return exc.errno in _OPEN_ELSEWHERE
+    finally:
+        os.close(fd)
+    return False
+
+
+def write_new(
+    path: Path,
+    content: bytes,
+    mode: int = 0o644,
+    *,
+    root: Path | None = None,
+    owner: tuple[int, int] | None = None,
+) -> None:
     """Write ``content`` to a new file at ``path`` (fsync'd, whole or not at all); raises
     ``FileExistsError`` rather than overwrite anything."""
-    write_new_from(path, (content,), mode)
+    write_new_from(path, (content,), mode, root=root, owner=owner)
 
 
 def write_new_from(
-    path: Path, chunks: Iterable[bytes], mode: int = 0o644, content_hash: str = ""
+    path: Path,
+    chunks: Iterable[bytes],
+    mode: int = 0o644,
+    content_hash: str = "",
+    *,
+    root: Path | None = None,
+    owner: tuple[int, int] | None = None,
+    partial: str = "",
 ) -> None:
-    """``write_new`` of the content ``chunks`` yield; with ``content_hash``, the written
-    file is checked against it before it is linked into place (``MoveError`` if it differs).
+    """``write_new`` of the content ``chunks`` yield, into ``path``'s folder reached from
+    ``root`` (``opened_folder``), with ``mode`` (whatever the umask) and ``owner`` (uid, gid;
+    by default the folder's, where this process may give a file away). With
+    ``content_hash``, the written file is checked against it before it is linked into place
+    (``MoveError`` if it differs). It is written first under ``partial`` (by default a
+    random hidden name), created anew: an existing file of that name is never touched.
     Whatever ``chunks`` raises leaves nothing behind."""
-    partial = path.with_name(path.name + PARTIAL)
-    partial.unlink(missing_ok=True)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as writing:
-            for chunk in chunks:
-                writing.write(chunk)
-            writing.flush()
-            os.fsync(writing.fileno())
-        if content_hash and file_hash(partial) != content_hash:
-            raise MoveError("the copy did not match the original")
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    try:
-        os.link(partial, path)  # fails if ``path`` exists, where a rename would replace it
+    with opened_folder(path.parent, root) as folder:
+        temporary = partial or _OWN_PARTIAL.format(token=secrets.token_hex(8))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        fd = os.open(temporary, flags, 0o600, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb") as writing:
+                for chunk in chunks:
+                    writing.write(chunk)
+                writing.flush()
+                _give(writing.fileno(), folder, owner)
+                os.fchmod(writing.fileno(), mode)
+                os.fsync(writing.fileno())
+            if content_hash and _hash_at(folder, temporary) != content_hash:
+                raise MoveError("the copy did not match the original")
+            _link_into_place(folder, temporary, path.name)
+        except BaseException:
+            _unlink_quietly(folder, temporary)
+            raise
+        os.fsync(folder)
+
+
+def _give(fd: int, folder: int, owner: tuple[int, int] | None) -> None:
+    """Give the file at ``fd`` to ``owner`` (or the folder's owner), where this process may."""
+    if owner is None:
+        found = os.fstat(folder)
+        owner = (found.st_uid, found.st_gid)
+    with suppress(OSError):  # not root: the file stays this process's own
+        os.fchown(fd, *owner)
+
+
+def _link_into_place(folder: int, temporary: str, name: str) -> None:
+    try:  # a link fails if ``name`` exists, where a rename would replace it
+        os.link(temporary, name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
     except OSError as exc:
         if exc.errno not in _NO_HARD_LINKS:
-            partial.unlink()
             raise
-        if path.exists() or path.is_symlink():  # a share without hard links: check, rename
-            partial.unlink()
-            raise FileExistsError(errno.EEXIST, "exists") from None
-        os.rename(partial, path)
-    else:
-        partial.unlink()
-    sync_folder(path.parent)
+        try:  # a share without hard links: check, then rename
+            os.stat(name, dir_fd=folder, follow_symlinks=False)
+        except FileNotFoundError:
+            os.rename(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+            return
+        raise FileExistsError(errno.EEXIST, "exists") from None
+    _unlink_quietly(folder, temporary)
+
+
+def _unlink_quietly(folder: int, name: str) -> None:
+    with suppress(OSError):
+        os.unlink(name, dir_fd=folder)
+
+
+def _holds_at(folder: int, name: str, content_hash: str) -> bool:
+    """Whether ``name`` in ``folder`` is a regular file (not a link) of ``content_hash``."""
+    try:
+        found = os.stat(name, dir_fd=folder, follow_symlinks=False)
+        return stat.S_ISREG(found.st_mode) and _hash_at(folder, name) == content_hash
+    except OSError:
+        return False
+
+
+def _hash_at(folder: int, name: str) -> str:
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+    try:
+        return _digest(fd)
+    finally:
+        os.close(fd)
+
+
+def _digest(fd: int) -> str:
+    digest = hashlib.sha256()
+    while chunk := os.read(fd, CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def free_name(folder: Path, stem: str, suffix: str) -> Path:

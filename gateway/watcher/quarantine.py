@@ -3,24 +3,34 @@
 The row is the journal: ``moving_from`` and ``moving_to`` (and the placement saying which way)
 are committed before a file moves, and cleared once it has moved. ``recover`` runs before the
 watcher does anything else and settles every move a crash left half-done, so that a file is
-either in place or in quarantine with its note, never neither and never both.
+either in place or in quarantine with its note, never neither and never both. A move that
+cannot be settled (a file that cannot be removed, a folder gone) is recorded with its reason
+on its row and left for the next start: recovery never stops the watcher.
 
 A file in quarantine is kept sealed (``gateway.watcher.sealed_files``: encrypted with the
 key file's newest key, never in clear), so every move is a copy: into quarantine, the sealed
-file is written beside its place, synced, opened back and its hash checked against the row's,
-renamed into place, and only then is the original removed; out of it, the document is opened
-into a new file beside its place (never over anything), its hash checked, and only then is
-the sealed file removed.
+file is written beside its place (under a name no other quarantine, even one kept from an
+earlier database, can hold), synced, opened back and its hash checked against the row's,
+renamed into place, and only then is the original removed (not while another process has it
+open for writing: a copy stalled half-way is left to finish); out of it, the document is
+opened into a new file beside its place (never over anything, with the original's owner and
+mode), its hash checked, and only then is the sealed file removed.
 
 The note left in a file's place names the row by its id, never the file: a file's name can
-itself be personal data.
+itself be personal data. It is written under a name that is free, and removed only while it
+is still the note (its path on the row, its content the note's): a user's file is never.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import secrets
+import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from gateway.relay.crash_points import crash_point
 from gateway.sealing import SealingError
@@ -40,10 +50,18 @@ manager, because of what it may contain. If the manager releases it, it comes ba
 
 Reference: held document {id}
 """
+# How many taken names a note or a sealed file tries before it gives up.
+NAME_TRIES = 20
+DEFAULT_MODE = 0o644
 
 
 def note_path(folder: Path, row_id: int) -> Path:
+    """Where the note of held document ``row_id`` goes when that name is free."""
     return folder / f"confide-held-{row_id}.txt"
+
+
+def note_content(row_id: int) -> bytes:
+    return NOTE.format(id=row_id).encode()
 
 
 def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
@@ -53,12 +71,19 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
         keys = sealed_files.sealer()
     except SealingError as exc:  # fail closed: nothing moves without a key to seal it with
         raise moving.MoveError(str(exc)) from None
+    if moving.open_for_writing(source):
+        raise moving.MoveError("it is still open for writing; it is tried again later")
+    try:
+        found = os.lstat(source)
+    except OSError as exc:
+        raise moving.MoveError(f"it could not be looked at ({moving.errno_name(exc)})") from None
     quarantine_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target = quarantine_dir / str(row.id)
+    target = quarantine_dir / f"{row.id}-{secrets.token_hex(8)}"
     row.placement = Placement.QUARANTINING
     row.moving_from, row.moving_to = str(source), str(target)
-    row.note_path = str(note_path(source.parent, row.id))
-    row.owner_uid = _owner_uid(source)
+    row.note_path = str(moving.free_name(source.parent, f"confide-held-{row.id}", ".txt"))
+    row.owner_uid, row.owner_gid = found.st_uid, found.st_gid
+    row.file_mode = stat.S_IMODE(found.st_mode)
     row.save()
     crash_point(JOURNALED)
     try:
@@ -67,25 +92,27 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
         _finish(row, moved=False)
         raise
     crash_point(SEALED)
-    moving.remove_original(source, row.content_hash)
+    try:
+        removed = moving.remove_original(source, row.content_hash, _root(row))
+        reason = "it changed while it was being moved; it is judged again"
+    except moving.MoveError as exc:
+        removed, reason = False, str(exc)
+    except OSError as exc:
+        removed, reason = False, f"it could not be removed ({moving.errno_name(exc)})"
+    if not removed:
+        _remove_sealed(target)
+        _finish(row, moved=False)
+        raise moving.MoveError(reason)
     crash_point(MOVED)
     _finish(row, moved=True)
 
 
-def _owner_uid(source: Path) -> int | None:
-    """Who owns the file now: once it is sealed in quarantine, the watcher does."""
-    try:
-        return os.lstat(source).st_uid
-    except OSError:
-        return None
-
-
 def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
-    """Move a quarantined file back to ``destination`` (free), byte-identical, and remove
-    its note; ``decision`` (who decided, when, why) is recorded with the journal, so a
-    release a crash interrupts is finished at recovery as the manager's. Raises
-    ``moving.MoveError`` with the file left in quarantine, also when another decision on it
-    came first."""
+    """Move a quarantined file back to ``destination`` (free), byte-identical, with its
+    owner and mode, and remove its note; ``decision`` (who decided, when, why) is recorded
+    with the journal, so a release a crash interrupts is finished at recovery as the
+    manager's. Raises ``moving.MoveError`` with the file left in quarantine, also when
+    another decision on it came first."""
     claimed = WatchedFile.objects.filter(id=row.id, placement=row.placement).update(
         placement=Placement.RELEASING,
         moving_from=row.quarantined_as,
@@ -98,7 +125,15 @@ def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     sealed = Path(row.quarantined_as)
     try:
         content = sealed_files.opened(sealed, sealed_files.sealer())
-        moving.write_new_from(destination, content, content_hash=row.content_hash)
+        moving.write_new_from(
+            destination,
+            content,
+            original_mode(row),
+            row.content_hash,
+            root=_root(row),
+            owner=original_owner(row),
+            partial=release_partial(row),
+        )
     except (OSError, SealingError) as exc:
         _finish(row, moved=False)
         reason = moving.errno_name(exc) if isinstance(exc, OSError) else str(exc)
@@ -111,42 +146,123 @@ def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     _finish(row, moved=True)
 
 
+def original_mode(row: WatchedFile) -> int:
+    """The permission bits the file had when it was taken (0644 for rows from before)."""
+    return DEFAULT_MODE if row.file_mode is None else row.file_mode & 0o777
+
+
+def original_owner(row: WatchedFile) -> tuple[int, int] | None:
+    """Whose the file was when it was taken; None (the folder's owner) when not known."""
+    if row.owner_uid is None or row.owner_gid is None:
+        return None
+    return row.owner_uid, row.owner_gid
+
+
+def release_partial(row: WatchedFile) -> str:
+    """The name (in the destination's folder) a release writes the document under first."""
+    return f".confide-release-{row.id}{moving.PARTIAL}"
+
+
+def remove_note(row: WatchedFile) -> None:
+    """Remove the held document's note, if it is still the note the watcher wrote there."""
+    if not row.note_path:
+        return
+    note = Path(row.note_path)
+    digest = hashlib.sha256(note_content(row.id)).hexdigest()
+    try:
+        moving.remove_original(note, digest, _root(row))
+    except (OSError, moving.MoveError) as exc:
+        reason = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
+        log.warning("note not removed id=%s reason=%s", row.id, reason)
+
+
 def recover() -> int:
-    """Settle every move a crash interrupted; how many there were."""
+    """Settle every move a crash interrupted; how many there were. One that cannot be
+    settled is recorded on its row (and logged by id) and left for the next start."""
     unsettled = list(
         WatchedFile.objects.filter(placement__in=(Placement.QUARANTINING, Placement.RELEASING))
     )
     for row in unsettled:
-        source, target = Path(row.moving_from), Path(row.moving_to)
-        if row.placement == Placement.QUARANTINING:
-            moved = _settle_sealing(source, target, row.content_hash)
-        else:
-            moved = _settle_release(source, target, row.content_hash)
-        log.warning("settled an interrupted move id=%s moved=%s", row.id, moved)
-        _finish(row, moved=moved)
+        settle(row)
     return len(unsettled)
 
 
-def _settle_sealing(source: Path, target: Path, content_hash: str) -> bool:
-    """After a crash while ``source`` was sealed into ``target``: finish the move if the
-    sealed file is whole (True), undo it otherwise (False). A sealed file that does not open
-    with the key file raises ``SealingError``: the key file is wrong, and nothing is decided."""
+def settle(row: WatchedFile) -> bool:
+    """Settle the interrupted move of ``row``: whether it is settled now."""
+    try:
+        if row.placement == Placement.QUARANTINING:
+            moved = _settle_sealing(row)
+        else:
+            moved = _settle_release(row)
+        log.warning("settled an interrupted move id=%s moved=%s", row.id, moved)
+        _finish(row, moved=moved)
+    except Exception as exc:  # noqa: BLE001 - recorded by type; the other rows are settled
+        kind = moving.errno_name(exc) if isinstance(exc, OSError) else type(exc).__name__
+        WatchedFile.objects.filter(id=row.id).update(
+            problem=f"an interrupted move could not be settled ({kind}); tried again at start"
+        )
+        log.error("interrupted move not settled id=%s error=%s", row.id, kind)
+        return False
+    return True
+
+
+def _settle_sealing(row: WatchedFile) -> bool:
+    """After a crash while the file was sealed into quarantine: finish the move if the sealed
+    file is whole and the original could be removed (True), undo it otherwise (False). A
+    sealed file that does not open with the key file raises ``SealingError``: the key file is
+    wrong, and nothing is decided."""
+    source, target = Path(row.moving_from), Path(row.moving_to)
     partial = target.with_name(target.name + moving.PARTIAL)
-    partial.unlink(missing_ok=True)
-    if sealed_files.holds(target, content_hash, sealed_files.sealer()):
-        moving.remove_original(source, content_hash)
-        return True
-    return False
+    partial.unlink(missing_ok=True)  # ours: the quarantine holds nothing else
+    if not sealed_files.holds(target, row.content_hash, sealed_files.sealer()):
+        return False
+    try:
+        moving.remove_original(source, row.content_hash, _root(row))
+    except (OSError, moving.MoveError):
+        _remove_sealed(target)  # it stays in place, and is judged and moved again
+        return False
+    return True
 
 
-def _settle_release(sealed: Path, destination: Path, content_hash: str) -> bool:
-    """After a crash while ``sealed`` was opened back to ``destination``: finish the release
+def _settle_release(row: WatchedFile) -> bool:
+    """After a crash while the sealed file was opened back to its place: finish the release
     if the file is back whole (True), undo it otherwise (False)."""
-    destination.with_name(destination.name + moving.PARTIAL).unlink(missing_ok=True)
-    if moving.holds(destination, content_hash):
+    sealed, destination = Path(row.moving_from), Path(row.moving_to)
+    _remove_release_partial(row, sealed, destination)
+    if moving.holds(destination, row.content_hash):
         _remove_sealed(sealed)
         return True
     return False
+
+
+def _remove_release_partial(row: WatchedFile, sealed: Path, destination: Path) -> None:
+    """Remove what a release cut short left under its partial name, if it is that: the
+    start of the held document (anything else there is not ours, and stays)."""
+    name = release_partial(row)
+    try:
+        with moving.opened_folder(destination.parent, _root(row)) as folder:
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+            with os.fdopen(fd, "rb") as written:
+                ours = stat.S_ISREG(os.fstat(fd).st_mode) and _starts(
+                    written, sealed_files.opened(sealed, sealed_files.sealer())
+                )
+            if ours:
+                os.unlink(name, dir_fd=folder)
+    except FileNotFoundError:
+        return
+    except (OSError, moving.MoveError, SealingError) as exc:
+        log.warning("release partial file left id=%s error=%s", row.id, type(exc).__name__)
+
+
+def _starts(written: BinaryIO, content: Iterator[bytes]) -> bool:
+    """Whether the file ``written`` holds the start of (or all of) ``content``'s chunks."""
+    for chunk in content:
+        part = written.read(len(chunk))
+        if part != chunk[: len(part)]:
+            return False
+        if len(part) < len(chunk):
+            return True
+    return not written.read(1)
 
 
 def _remove_sealed(sealed: Path) -> None:
@@ -155,20 +271,22 @@ def _remove_sealed(sealed: Path) -> None:
     moving.sync_folder(sealed.parent)
 
 
+def _root(row: WatchedFile) -> Path | None:
+    """The watched folder a row's file lies in, from which its folder is reached."""
+    return Path(row.folder) if row.folder else None
+
+
 def _finish(row: WatchedFile, *, moved: bool) -> None:
     """Record where the file ended up, and put the note in place or take it away to match."""
-    note = Path(row.note_path) if row.note_path else None
     into_quarantine = row.placement == Placement.QUARANTINING
     if into_quarantine and moved:
-        assert note is not None
-        if not note.exists():
-            moving.write_new(note, NOTE.format(id=row.id).encode())
+        _leave_note(row)
         row.placement, row.quarantined_as, row.present = Placement.QUARANTINED, row.moving_to, False
     elif into_quarantine:
         row.placement = Placement.IN_PLACE
+        row.judged_with = ""  # judged again on the next pass, and moved then
     elif moved:  # released: back in its folder
-        if note is not None:
-            note.unlink(missing_ok=True)
+        remove_note(row)
         row.placement, row.path, row.present = Placement.RELEASED, row.moving_to, True
         row.path_key = path_key(row.path)
         row.quarantined_as = ""
@@ -176,3 +294,24 @@ def _finish(row: WatchedFile, *, moved: bool) -> None:
         row.placement = Placement.QUARANTINED
     row.moving_from = row.moving_to = ""
     row.save()
+
+
+def _leave_note(row: WatchedFile) -> None:
+    """Write the note where the file was, under a free name (kept on the row); a note that
+    cannot be written is logged: the document is safe in quarantine all the same."""
+    content = note_content(row.id)
+    note = Path(row.note_path) if row.note_path else note_path(Path(row.moving_from).parent, row.id)
+    if moving.holds(note, hashlib.sha256(content).hexdigest()):
+        return  # written before a crash
+    mode = original_mode(row) & 0o666 | 0o400
+    for _ in range(NAME_TRIES):
+        try:
+            moving.write_new(note, content, mode, root=_root(row), owner=original_owner(row))
+        except FileExistsError:
+            note = moving.free_name(note.parent, f"confide-held-{row.id}", ".txt")
+            continue
+        except (OSError, moving.MoveError) as exc:
+            reason = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
+            log.warning("note not written id=%s reason=%s", row.id, reason)
+        break
+    row.note_path = str(note)

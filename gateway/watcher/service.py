@@ -20,6 +20,11 @@ from gateway.watcher.sweep import Watcher
 
 log = logging.getLogger("confide.watcher")
 
+# How long ``confide run`` waits before it starts a watcher that stopped on an error again,
+# doubling each time up to the maximum.
+RESTART_SECONDS = 5.0
+MAX_RESTART_SECONDS = 600.0
+
 
 def checked_folders(settings: Settings) -> list[Folder]:
     """The folders, resolved and checked against the quarantine; the quarantine made (0700).
@@ -98,18 +103,17 @@ def running_watcher(settings: Settings) -> Iterator[Watcher]:
 
 
 class BackgroundWatch:
-    """The watcher on a thread of its own, for ``confide run``."""
+    """The watcher on a thread of its own, for ``confide run``: if it stops on an error it
+    is logged (the error's type, never its message: it may name a file), its folders show
+    as down on ``/readyz``, and it is started again after a wait that doubles each time."""
 
     def __init__(self, settings: Settings) -> None:
         checked_folders(settings)  # a wrong folder stops confide run before anything starts
         self._settings = settings
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="confide-watcher", daemon=True)
-        # Down until its observers start: a watcher that fails before then shows on /readyz.
-        count = len(settings.watch.folders)
-        running_parts.report_folders(
-            lambda: [running_parts.FolderState(i, False, None) for i in range(count)]
-        )
+        self.failures = 0
+        self._report_down()  # until its observers start: a failure before then shows
 
     def start(self) -> None:
         self._thread.start()
@@ -119,7 +123,30 @@ class BackgroundWatch:
         self._thread.join()
         running_parts.report_folders(None)
 
+    def _report_down(self) -> None:
+        count = len(self._settings.watch.folders)
+        running_parts.report_folders(
+            lambda: [running_parts.FolderState(i, False, None) for i in range(count)]
+        )
+
     def _run(self) -> None:
+        from django.db import connection
+
+        wait = RESTART_SECONDS
+        try:
+            while not self._stop.is_set():
+                if self._run_once():
+                    wait = RESTART_SECONDS  # it ran until told to stop
+                    continue
+                self._report_down()
+                log.error("the watcher is started again in %.0f s", wait)
+                self._stop.wait(wait)
+                wait = min(wait * 2, MAX_RESTART_SECONDS)
+        finally:
+            connection.close()
+
+    def _run_once(self) -> bool:
+        """Run the watcher until told to stop (True) or until it fails (False, logged)."""
         from django.db import connection
 
         from gateway.watcher.observing import LiveWatch
@@ -128,7 +155,9 @@ class BackgroundWatch:
             with running_watcher(self._settings) as watcher:
                 minutes = self._settings.watch.reconcile_minutes
                 LiveWatch(watcher, minutes * 60).run(self._stop)
-        except Exception:  # the relay and web app go on; the log says the watcher stopped
-            log.exception("the watcher stopped")
-        finally:
-            connection.close()
+        except Exception as exc:  # noqa: BLE001 - the relay and web app go on; logged by type
+            self.failures += 1
+            log.error("the watcher stopped error=%s failures=%d", type(exc).__name__, self.failures)
+            connection.close()  # a broken connection is opened anew on the next start
+            return False
+        return True

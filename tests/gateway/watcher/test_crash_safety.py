@@ -87,7 +87,8 @@ def _step(
 def _where(source: Path, place: Path, row_id: int) -> str:
     """ "in place" or "quarantined"; fails the test for neither or both."""
     note = note_path(source.parent, row_id)
-    held = place / str(row_id)
+    sealed = [path for path in place.glob(f"{row_id}-*") if not path.name.endswith(".partial")]
+    held = sealed[0] if sealed else place / str(row_id)
     in_place = source.is_file() and source.read_bytes() == CONTENT and not note.exists()
     quarantined = not source.exists() and held.is_file() and note.is_file()
     assert in_place != quarantined, "the file is in neither place, or in both"

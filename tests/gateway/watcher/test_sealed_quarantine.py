@@ -65,7 +65,7 @@ def test_a_held_document_is_sealed_and_released_byte_identical(
     drive.watcher.reconcile()
     row = WatchedFile.objects.get(path=str(held))
     assert (row.placement, held.exists()) == (Placement.QUARANTINED, False)
-    assert [path.name for path in place.iterdir()] == [str(row.id)]
+    assert [path.name for path in place.iterdir()] == [Path(row.quarantined_as).name]
     assert _in_clear(place) == []
     assert held_content(row) == REFERRAL
     release_document(row.id, by="manager", note="checked with the carer")
@@ -80,7 +80,7 @@ def test_a_document_larger_than_a_chunk_round_trips(tmp_path: Path, place: Path)
     content = REFERRAL + os.urandom(2 * 1024 * 1024 + 100) + REFERRAL
     source = tmp_path / "web" / "archive.zip"
     row = hold_document(source, content, place)
-    sealed = (place / str(row.id)).read_bytes()
+    sealed = Path(row.quarantined_as).read_bytes()
     assert sealed.count(b"\n") == 3
     assert _in_clear(place) == []
     release_document(row.id, by="manager", note="")
@@ -93,7 +93,7 @@ def test_a_sealed_file_cut_short_is_not_released(tmp_path: Path, place: Path) ->
     content = REFERRAL + os.urandom(1024 * 1024)
     source = tmp_path / "web" / "referral.txt"
     row = hold_document(source, content, place)
-    sealed = place / str(row.id)
+    sealed = Path(row.quarantined_as)
     first_chunk = sealed.read_bytes().split(b"\n")[0]
     sealed.write_bytes(first_chunk + b"\n")
     with pytest.raises(DecisionError, match="did not match"):
