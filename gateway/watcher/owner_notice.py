@@ -45,7 +45,8 @@ def owner_of(row: WatchedFile, watch: WatchSettings) -> str | None:
 def notice_text(row: WatchedFile) -> str:
     """The notice's text: the reference and the folder, nothing of the document. Prose is
     wrapped; the reference lines are not (a folder's path is never broken)."""
-    note = note_path(Path(row.folder), row.id).name
+    # The note's own name: it took another when a file already had the usual one.
+    note = Path(row.note_path).name if row.note_path else note_path(Path(row.folder), row.id).name
     first, reference, last = (p.format(id=row.id, folder=row.folder, note=note) for p in PARAGRAPHS)
     wrap = functools.partial(textwrap.fill, width=TEXT_WIDTH, break_long_words=False)
     return f"{wrap(first)}\n\n{reference}\n\n{wrap(last)}\n"

@@ -22,7 +22,7 @@ from gateway.relay.models import Copy, DeliveryState
 from gateway.relay.upstream import Connections
 from gateway.review.models import AuditEntry
 from gateway.sealing import Sealer
-from gateway.watcher import documents
+from gateway.watcher import documents, owner_notice
 from gateway.watcher.models import Placement, WatchedFile
 from tests.e2e.conftest import Sink
 from tests.gateway.review.conftest import Users, signed_in
@@ -240,3 +240,13 @@ def test_a_released_or_tampered_document_is_not_read(
     WatchedFile.objects.filter(id=row.id).update(placement=Placement.RELEASED)
     released = client.get(f"/documents/{row.id}/content/", follow=True)
     assert "Not opened: document" in released.content.decode()
+
+
+def test_the_notice_names_the_note_by_the_name_it_took(
+    held: tuple[Path, WatchedFile, bytes],
+) -> None:
+    """When a user's file already had the note's usual name, the note took another, and the
+    owner is pointed to that one."""
+    _, row, _ = held
+    row.note_path = str(Path(row.folder) / f"confide-held-{row.id} (2).txt")
+    assert f"confide-held-{row.id} (2).txt" in owner_notice.notice_text(row)
