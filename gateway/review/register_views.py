@@ -54,12 +54,14 @@ def subject_page(request: HttpRequest, subject_id: int) -> HttpResponse:
 @manager_required
 def subject_new(request: HttpRequest) -> HttpResponse:
     form = register_forms.SubjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        added = _change(form, register_changes.add_subject, form.details(), user=request.user)
-        if added is not None:
-            messages.success(request, f"Subject {added.ref} added.")
-            return redirect("review:subject", subject_id=added.id)
-    return _form_page(request, form, title="Add a subject", button="Add the subject")
+    return _form_view(
+        request,
+        form,
+        lambda: register_changes.add_subject(form.details(), user=request.user),
+        done=lambda added: (f"Subject {added.ref} added.", _file_of(added.id)),
+        title="Add a subject",
+        button="Add the subject",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,14 +86,14 @@ def subject_edit(request: HttpRequest, subject_id: int) -> HttpResponse:
         "address": subject.address,
     }
     form = register_forms.SubjectForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        edit = register_changes.edit_subject
-        saved = _change(form, edit, subject.id, form.details(), user=request.user)
-        if saved is not None:
-            messages.success(request, "Subject saved.")
-            return redirect("review:subject", subject_id=subject.id)
-    return _form_page(
-        request, form, title=f"Edit subject {subject.ref}", button="Save", subject=subject
+    return _form_view(
+        request,
+        form,
+        lambda: register_changes.edit_subject(subject.id, form.details(), user=request.user),
+        done=lambda _: ("Subject saved.", _file_of(subject.id)),
+        title=f"Edit subject {subject.ref}",
+        button="Save",
+        subject=subject,
     )
 
 
@@ -101,15 +103,13 @@ def subject_edit(request: HttpRequest, subject_id: int) -> HttpResponse:
 def consent_new(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _subject(subject_id)
     form = register_forms.ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        add, agency = register_changes.add_consent, form.cleaned_data["agency"].id
-        recorded = _change(form, add, subject.id, agency, form.terms(), user=request.user)
-        if recorded is not None:
-            messages.success(request, "Consent recorded.")
-            return redirect("review:subject", subject_id=subject.id)
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda: register_changes.add_consent(
+            subject.id, form.cleaned_data["agency"].id, form.terms(), user=request.user
+        ),
+        done=lambda _: ("Consent recorded.", _file_of(subject.id)),
         title=f"Record a consent for {subject.ref}",
         button="Record the consent",
         subject=subject,
@@ -131,15 +131,11 @@ def consent_edit(request: HttpRequest, consent_id: int) -> HttpResponse:
         "evidence": consent.evidence,
     }
     form = register_forms.ConsentForm(request.POST or None, initial=initial, with_agency=False)
-    if request.method == "POST" and form.is_valid():
-        edit = register_changes.edit_consent
-        saved = _change(form, edit, consent.id, form.terms(), user=request.user)
-        if saved is not None:
-            messages.success(request, "Consent saved.")
-            return redirect("review:subject", subject_id=consent.subject_id)
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda: register_changes.edit_consent(consent.id, form.terms(), user=request.user),
+        done=lambda _: ("Consent saved.", _file_of(consent.subject_id)),
         title=f"Edit the consent of {consent.subject.ref} for {_to(consent)}",
         button="Save",
         subject=consent.subject,
@@ -154,18 +150,16 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     form = register_forms.WithdrawForm(
         request.POST or None, initial={"withdrawn_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        note = form.cleaned_data["note"]
-        withdraw = register_changes.withdraw_consent
-        withdrawn = _change(
-            form, withdraw, consent.id, at=form.moment(), note=note, user=request.user
-        )
-        if withdrawn is not None:
-            messages.success(request, "Consent withdrawn; it stays in the subject's file.")
-            return redirect("review:subject", subject_id=consent.subject_id)
-    return _form_page(
+    return _form_view(
         request,
         form,
+        lambda: register_changes.withdraw_consent(
+            consent.id, at=form.moment(), note=form.cleaned_data["note"], user=request.user
+        ),
+        done=lambda _: (
+            "Consent withdrawn; it stays in the subject's file.",
+            _file_of(consent.subject_id),
+        ),
         title=f"Withdraw the consent of {consent.subject.ref} for {_to(consent)}",
         button="Withdraw the consent",
         subject=consent.subject,
@@ -179,16 +173,18 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
 @manager_required
 def agencies_page(request: HttpRequest) -> HttpResponse:
     form = register_forms.AgencyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        known_by = (data["name"], data["domains"], data["addresses"])
-        added = _change(form, register_changes.add_agency, *known_by, user=request.user)
-        if added is not None:
-            messages.success(request, "Agency added.")
-            return redirect("review:agencies")
-    status = 400 if form.is_bound else 200
-    return render(
-        request, "review/agencies.html", {"form": form, "agencies": agencies()}, status=status
+    return _form_view(
+        request,
+        form,
+        lambda: register_changes.add_agency(
+            form.cleaned_data["name"],
+            form.cleaned_data["domains"],
+            form.cleaned_data["addresses"],
+            user=request.user,
+        ),
+        done=lambda _: ("Agency added.", redirect("review:agencies")),
+        template="review/agencies.html",
+        agencies=agencies(),
     )
 
 
@@ -217,14 +213,35 @@ def register_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _change[T](form: Any, change: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-    """What ``change(*args, **kwargs)`` made, or None when the register refused it: the form
-    then says why, above its fields."""
-    try:
-        return change(*args, **kwargs)
-    except RegisterRefused as exc:
-        form.add_error(None, str(exc))
-        return None
+def _form_view[T](
+    request: HttpRequest,
+    form: Any,
+    change: Callable[[], T],
+    *,
+    done: Callable[[T], tuple[str, HttpResponse]],
+    template: str = "review/register_form.html",
+    **context: Any,
+) -> HttpResponse:
+    """A register page with one form: sent and valid, ``change()`` is made and ``done`` says
+    what to tell the manager and where to go next; otherwise (nothing sent, a field wrong, or
+    the register refused the change, which the form then says above its fields) the page is
+    shown with the form, 400 if it was sent."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = change()
+        except RegisterRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            said, then = done(made)
+            messages.success(request, said)
+            return then
+    status = 400 if form.is_bound else 200
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+def _file_of(subject_id: int) -> HttpResponse:
+    """Back to the subject's file."""
+    return redirect("review:subject", subject_id=subject_id)
 
 
 def _content_length(request: HttpRequest) -> int:
@@ -232,18 +249,6 @@ def _content_length(request: HttpRequest) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
-
-
-def _form_page(
-    request: HttpRequest, form: Any, *, title: str, button: str, **context: Any
-) -> HttpResponse:
-    status = 400 if form.is_bound else 200
-    return render(
-        request,
-        "review/register_form.html",
-        {"form": form, "title": title, "button": button, **context},
-        status=status,
-    )
 
 
 def _subject(subject_id: int) -> Subject:

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.management.base import CommandParser
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
+from gateway.management.deciding import acting_manager, add_decision_arguments, decide_each
 from gateway.review.discovery import held_documents
-from gateway.review.roles import is_manager
 from gateway.watcher import documents
 
 
@@ -35,11 +34,7 @@ class Command(ConfideCommand):
         )
         reject = actions.add_parser("reject", help="keep held documents in quarantine")
         for decided in (release, reject):
-            decided.add_argument("ids", type=int, nargs="+", metavar="ID")
-            decided.add_argument("--note", required=True, help="why (kept with the decision)")
-            decided.add_argument(
-                "--as", dest="manager", required=True, metavar="USER", help="a manager's login"
-            )
+            add_decision_arguments(decided, note_help="why (kept with the decision)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_schema()
@@ -60,29 +55,16 @@ class Command(ConfideCommand):
 
     def _decide(self, options: dict[str, Any]) -> None:
         action = options["action"]
-        manager = User.objects.filter(username=options["manager"]).first()
-        if manager is None or not manager.is_active or not is_manager(manager):
-            self.stderr.write(
-                f"confide documents {action}: "
-                f"{options['manager']!r} is not an active manager's account"
+        by = acting_manager(self, f"documents {action}", options["manager"]).get_username()
+
+        def decide_one(document_id: int) -> str:
+            if action == "reject":
+                owner = documents.reject_document(document_id, by, options["note"]).owner_told
+                told = f"its owner {owner} is told" if owner else "no owner known, none told"
+                return f"rejected; it stays in quarantine; {told}"
+            released = documents.release_document(
+                document_id, by, options["note"], marked=options["marked"]
             )
-            raise SystemExit(1)
-        by, note, refused = manager.get_username(), options["note"], 0
-        for document_id in options["ids"]:
-            try:
-                if action == "reject":
-                    owner = documents.reject_document(document_id, by, note).owner_told
-                    told = f"its owner {owner} is told" if owner else "no owner known, none told"
-                    done = f"rejected; it stays in quarantine; {told}"
-                else:
-                    released = documents.release_document(
-                        document_id, by, note, marked=options["marked"]
-                    )
-                    done = "released, marked CONFIDENTIAL" if released.marked else "released"
-            except documents.DecisionError as exc:
-                refused += 1
-                self.stderr.write(f"document {document_id}: not done: {exc}")
-            else:
-                self.stdout.write(f"document {document_id}: {done}")
-        if refused:
-            raise SystemExit(1)
+            return "released, marked CONFIDENTIAL" if released.marked else "released"
+
+        decide_each(self, "document", options["ids"], decide_one, refused=documents.DecisionError)

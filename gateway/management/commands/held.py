@@ -14,10 +14,10 @@ from django.utils.timesince import timesince
 
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
+from gateway.management.deciding import acting_manager, add_decision_arguments, decide_each, fail
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.review.held_items import HeldMessage, every_held, message_of
-from gateway.review.roles import is_manager
 
 
 class Command(ConfideCommand):
@@ -49,11 +49,7 @@ class Command(ConfideCommand):
         )
         reject = actions.add_parser("reject", help="reject held recipients; the sender is told")
         for decided in (release, reject):
-            decided.add_argument("ids", type=int, nargs="+", metavar="ID")
-            decided.add_argument("--note", required=True, help="why (the sender is sent it)")
-            decided.add_argument(
-                "--as", dest="manager", required=True, metavar="USER", help="a manager's login"
-            )
+            add_decision_arguments(decided, note_help="why (the sender is sent it)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_schema()
@@ -66,8 +62,7 @@ class Command(ConfideCommand):
             self._decide(action, options)
 
     def _fail(self, action: str, message: str) -> NoReturn:
-        self.stderr.write(f"confide held {action}: {message}")
-        raise SystemExit(1)
+        fail(self, f"held {action}", message)
 
     def _list(self) -> None:
         now = timezone.now()
@@ -114,24 +109,18 @@ class Command(ConfideCommand):
                 self.stdout.write(segment.text)
 
     def _decide(self, action: str, options: dict[str, Any]) -> None:
-        manager = User.objects.filter(username=options["manager"]).first()
-        if manager is None or not manager.is_active or not is_manager(manager):
-            self._fail(action, f"{options['manager']!r} is not an active manager's account")
+        manager = acting_manager(self, f"held {action}", options["manager"])
         redacting = bool(options.get("redacted"))
         if redacting and options.get("body_only"):
             self._fail(action, "--body-only goes with --banner, not --redacted")
         pipeline = decisions.redacting() if redacting else None
-        refused = 0
-        for outcome_id in options["ids"]:
-            try:
-                done = self._decide_one(action, outcome_id, manager, options, pipeline)
-            except decisions.DecisionRefused as exc:
-                refused += 1
-                self.stderr.write(f"recipient {outcome_id}: not done: {exc}")
-            else:
-                self.stdout.write(f"recipient {outcome_id}: {done}")
-        if refused:
-            raise SystemExit(1)
+        decide_each(
+            self,
+            "recipient",
+            options["ids"],
+            lambda outcome_id: self._decide_one(action, outcome_id, manager, options, pipeline),
+            refused=decisions.DecisionRefused,
+        )
 
     def _decide_one(
         self,
