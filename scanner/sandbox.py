@@ -150,6 +150,17 @@ class ExtractionPool:
         """What ``scan_file`` read from the file at ``path``, without its findings."""
         return self.scan_file(path, location).extraction
 
+    def run_in_worker[T](
+        self, function: Callable[..., T], args: tuple[object, ...], timeout: float
+    ) -> Future[T]:
+        """Start ``function(extractor, limits, *args)`` in a worker, where it may read with
+        ``scan_here``; the future fails with whatever it raised, ``TimeoutError`` after
+        ``timeout`` seconds (the worker is then killed), or pebble's ``ProcessExpired``."""
+        future: Future[T] = self._running().schedule(
+            function, args=(self._extractor, self.limits, *args), timeout=timeout
+        )
+        return future
+
     def _running(self) -> ProcessPool:
         if self._pool is None:
             self._pool = ProcessPool(
@@ -198,6 +209,21 @@ def _scan_in_worker(
     kind: FileType | None,
 ) -> ScanResult:
     """The work of one item in a worker: extraction, then detection over what was read."""
+    return scan_here(extractor, data, limits, location=location, kind=kind)
+
+
+def scan_here(
+    extractor: ExtractFunction,
+    data: bytes,
+    limits: ScanLimits,
+    *,
+    location: str = "",
+    kind: FileType | None = None,
+    earlier: ScanResult | None = None,
+) -> ScanResult:
+    """Scan one item in this worker, with its detector; for a function ``run_in_worker``
+    runs. ``earlier`` is an item already scanned whose segments need not be read again
+    (``Detector.scan``). Raises ``UnsupportedType`` as ``extract`` does."""
     extraction = extractor(data, limits, location, kind)
     if _detector_failure is not None:
         failed = Extraction(
@@ -208,7 +234,8 @@ def _scan_in_worker(
         return ScanResult(failed, ())
     if _detector is None:
         return ScanResult(extraction, ())
-    findings = tuple(_detector.scan(extraction))
+    before = None if earlier is None else (earlier.extraction, earlier.findings)
+    findings = tuple(_detector.scan(extraction, before))
     return ScanResult(extraction, findings, _detector.owners(extraction, findings))
 
 

@@ -1,6 +1,7 @@
 """A document through the core, as the relay puts a message through it: scan (in the same
-sandboxed worker pool), attribute, judge for the folder's audience, plan the copy. The
-watcher only records and enforces what comes back.
+sandboxed worker pool), attribute, judge for the folder's audience, plan the copy (made and
+read for the safety net in a worker of that pool). The watcher only records and enforces
+what comes back.
 
 The relay's pieces are reused as they are built for it (``gateway.relay.pipeline``): the
 policy, the redaction operators, the consent book and its matcher cache; only the copies
@@ -22,6 +23,7 @@ from gateway.relay.pipeline import redaction_operators
 from gateway.watcher.folders import Folder
 from scanner.actions import Action
 from scanner.attribution import Sender
+from scanner.copying import PoolCopier
 from scanner.deciding import decide
 from scanner.extract import UNKNOWN_KIND, UnsupportedType, named_unscannable
 from scanner.judging import MatcherCache, Organisation
@@ -61,7 +63,9 @@ class DocumentJudge:
         self.book = DjangoConsentBook()
         self.matchers = MatcherCache()
         self.organisation = Organisation(tuple(organisation.internal_domains))
-        self.transforms = DocumentTransforms(document_banner(settings), scanner.pool.limits)
+        transforms = DocumentTransforms(document_banner(settings), scanner.pool.limits)
+        # Copies are made and read for the safety net in the scanning workers.
+        self.copier = PoolCopier(scanner.pool, transforms)
         self._rules_digest = _rules_digest(settings)
 
     def fingerprint(self, folder: Folder) -> str:
@@ -103,8 +107,7 @@ class DocumentJudge:
             organisation=self.organisation,
             at=datetime.now(UTC),
             operator=self.operators.of,
-            transforms=self.transforms,
-            rescan=self.scanner.scan_bytes,
+            copier=self.copier,
         )
         attribution, planned = decided.attribution, decided.planned
         verdict = planned.verdicts[folder.recipient]
