@@ -30,19 +30,25 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Tests run in $(TEST_WORKERS) processes (pytest-xdist), a test module's tests together in
+# one of them, so that a module's shared relay or scanner starts once.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+
 # Every test, with the database tests on SQLite (whatever DATABASE_URL the shell has).
 pytest: $(STAMP)
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(PYTEST)
 
 # The database tests (marked django_db) again on PostgreSQL when CONFIDE_TEST_POSTGRES_URL
 # names one, e.g. postgres://postgres@127.0.0.1:5432/test: pytest-django creates and drops
-# test_<name> (test_test) beside that database, which it leaves alone. Of the end-to-end
-# tests, only those marked both_backends: the others do not depend on the database backend.
+# test_<name>_gw<n> (test_test_gw0, one per test process) beside that database, which it
+# leaves alone. Of the end-to-end tests, only those marked both_backends: the others do not
+# depend on the database backend.
 pytest-postgres: $(STAMP)
 	@if [ -n "$$CONFIDE_TEST_POSTGRES_URL" ]; then \
 		echo "database tests on PostgreSQL"; \
 		DATABASE_URL="$$CONFIDE_TEST_POSTGRES_URL" \
-			$(BIN)/pytest -m "django_db and (not e2e or both_backends)"; \
+			$(PYTEST) -m "django_db and (not e2e or both_backends)"; \
 	else \
 		echo "CONFIDE_TEST_POSTGRES_URL is not set: database tests ran on SQLite only"; \
 	fi

@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import ipaddress
 import os
+import pwd
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from scanner.domains import is_internal
 from scanner.limits import MIB, ScanLimits
 from scanner.rules_file import (
     DEFAULT_BANNER,
@@ -107,6 +109,15 @@ class RelaySettings(BaseModel):
     # Clients on these networks may relay without AUTH. Everyone else must authenticate
     # (AUTH is offered only after STARTTLS), so the relay is never open.
     allowed_networks: list[str] = ["127.0.0.0/8", "::1/128"]
+    # A client relaying because of its network (not a login) may send only as
+    # organisation.internal_domains, these domains and their subdomains, in MAIL FROM and in
+    # the From field; MAIL FROM:<> (bounces) is accepted. Microsoft 365 and Google send every
+    # customer's mail from the same networks: this keeps other customers out.
+    extra_sender_domains: list[str] = []
+    # Clients on these networks (each inside allowed_networks) may relay as any sender: only
+    # for a mail system of your own that checks senders itself (a Postfix on this host that
+    # also passes your inbound mail to confide), never a shared service's ranges.
+    any_sender_networks: list[str] = []
     # A certificate and key (PEM) turn on STARTTLS, and with it AUTH.
     tls_certificate: Path | None = None
     tls_key: Path | None = None
@@ -136,11 +147,17 @@ class RelaySettings(BaseModel):
     retry_initial_seconds: float = Field(default=60.0, gt=0)
     retry_max_seconds: float = Field(default=3600.0, gt=0)
     give_up_after_hours: float = Field(default=120.0, gt=0)
-    # This node's name in work claims; one relay process per name (scaling out: one each).
+    # This node's name in work claims; default: the machine's host name. Each node on one
+    # database needs its own: a second relay under a name in use refuses to start.
     node: str = ""
+    # How long a node's claim on a message to scan, and on deliveries to send, lasts: after
+    # a node dies, another takes its work over once these pass. Each must be far longer than
+    # a node takes to get through the work it holds (a scan, an SMTP transaction).
+    scan_lease_seconds: float = Field(default=600.0, ge=1)
+    delivery_lease_seconds: float = Field(default=900.0, ge=1)
     upstream: UpstreamSettings = UpstreamSettings()
 
-    @field_validator("allowed_networks")
+    @field_validator("allowed_networks", "any_sender_networks")
     @classmethod
     def _networks(cls, values: list[str]) -> list[str]:
         for value in values:
@@ -150,11 +167,49 @@ class RelaySettings(BaseModel):
                 raise ValueError(f"{value!r} is not a network (e.g. 10.0.0.0/8)") from None
         return values
 
+    @field_validator("extra_sender_domains")
+    @classmethod
+    def _domains(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _DOMAIN_NAME.fullmatch(value):
+                raise ValueError(
+                    f"{value!r} is not a domain name: write it as e.g. example.org, without "
+                    "@, * or a leading dot (its subdomains are included)"
+                )
+        return [value.lower() for value in values]
+
+    @model_validator(mode="after")
+    def _any_sender_inside_allowed(self) -> RelaySettings:
+        allowed = [ipaddress.ip_network(v, strict=False) for v in self.allowed_networks]
+        for value in self.any_sender_networks:
+            network = ipaddress.ip_network(value, strict=False)
+            if not any(_inside_network(network, each) for each in allowed):
+                raise ValueError(
+                    f"relay.any_sender_networks: {value!r} is not inside relay.allowed_networks; "
+                    "a client must be allowed to relay before it may send as anyone"
+                )
+        return self
+
     @field_validator("listen")
     @classmethod
     def _listen(cls, value: str) -> str:
         host_and_port(value)
         return value
+
+
+# A domain name as DNS has it (RFC 1035 section 2.3.1, digits allowed first): labels of
+# letters, digits and inner hyphens, at least two of them.
+_DOMAIN_NAME = re.compile(
+    r"(?=.{1,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+)
+
+
+def _inside_network(
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network,
+    outer: ipaddress.IPv4Network | ipaddress.IPv6Network,
+) -> bool:
+    return network.version == outer.version and network.subnet_of(outer)  # type: ignore[arg-type]
 
 
 class ReviewSettings(BaseModel):
@@ -299,6 +354,9 @@ class WatchedFolderSettings(BaseModel):
     # In enforce mode, a copy marked CONFIDENTIAL is written beside a document the rules
     # release with a banner (an external audience, consent recorded).
     marked_copies: bool = True
+    # Whom to tell when a manager rejects a document held from this folder, if its file's
+    # owner is not in [watch] owners: a work address in organisation.internal_domains.
+    owner: str = ""
 
     @field_validator("audience")
     @classmethod
@@ -306,6 +364,11 @@ class WatchedFolderSettings(BaseModel):
         if not value.strip():
             raise ValueError('give "internal", "public" or the name of an agency in the register')
         return value.strip()
+
+    @field_validator("owner")
+    @classmethod
+    def _owner(cls, value: str) -> str:
+        return plain_address(value) if value.strip() else ""
 
 
 class MetricsSettings(BaseModel):
@@ -352,11 +415,67 @@ class WatchSettings(BaseModel):
     reconcile_minutes: float = Field(default=60.0, gt=0)
     # Sandboxed scanning processes (each loads the NER model once); 0 means one per CPU.
     scan_workers: int = Field(default=0, ge=0)
+    # Who owns a held file, by the account that owned it on this server when it was taken
+    # into quarantine (a local account name, or a numeric uid), and their work address: told
+    # when a manager rejects the document. On a network share every file has the mount's
+    # owner: name each folder's owner there instead.
+    owners: dict[str, str] = {}
+
+    @field_validator("owners")
+    @classmethod
+    def _owners(cls, values: dict[str, str]) -> dict[str, str]:
+        for account, address in values.items():
+            try:
+                account_uid(account)
+                plain_address(address)
+            except ValueError as exc:
+                raise ValueError(f"{account}: {exc}") from None
+        return {account: address.strip() for account, address in values.items()}
 
     @model_validator(mode="after")
     def _quarantine_outside(self) -> WatchSettings:
         check_quarantine(self)
         return self
+
+    def owner_by_uid(self) -> dict[int, str]:
+        """The ``owners`` by numeric uid."""
+        return {account_uid(account): address for account, address in self.owners.items()}
+
+
+# An address told about a held document: a plain mailbox, no display name, no quoting.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$&'*+\-/=?^_`{|}~]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+def plain_address(value: str) -> str:
+    """``value`` stripped, if it is a plain address (``ValueError`` otherwise)."""
+    address = value.strip()
+    if not _PLAIN_ADDRESS.fullmatch(address):
+        raise ValueError(f"{value!r} is not a plain email address (e.g. name@charity.org.uk)")
+    return address
+
+
+def account_uid(account: str) -> int:
+    """The uid of a local account, given by name or number (``ValueError`` if unknown)."""
+    if account.isdigit():
+        return int(account)
+    try:
+        return pwd.getpwnam(account).pw_uid
+    except KeyError:
+        raise ValueError(
+            f"no account {account!r} on this server; give its numeric uid instead"
+        ) from None
+
+
+def check_owners_internal(watch: WatchSettings, internal_domains: list[str]) -> None:
+    """Refuse an owner's address outside the organisation: the notice goes to staff only."""
+    named = [(f"watch.owners.{a}", address) for a, address in watch.owners.items()]
+    named += [(f"watch.folders[{n}].owner", f.owner) for n, f in enumerate(watch.folders)]
+    for key, address in named:
+        if address and not is_internal(address, internal_domains):
+            raise ValueError(
+                f"{key}: {address!r} is not in organisation.internal_domains; "
+                "an owner is told at their work address"
+            )
 
 
 def check_quarantine(watch: WatchSettings) -> None:
@@ -452,6 +571,7 @@ class Settings(BaseSettings):
             folder.path = (base / folder.path).absolute()
         # Checked again now that the default and relative paths are resolved.
         check_quarantine(watch)
+        check_owners_internal(watch, self.organisation.internal_domains)
         return self
 
     @property

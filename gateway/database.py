@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import hashlib
 import logging
 import os
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,6 +83,81 @@ def running() -> Iterator[None]:
     with os.fdopen(os.open(_in_use_file(sqlite_file), os.O_RDWR | os.O_CREAT, 0o600)) as lock:
         fcntl.flock(lock, fcntl.LOCK_SH)
         yield
+
+
+@contextmanager
+def only_node_named(node: str) -> Iterator[None]:
+    """Hold the relay node name ``node`` on this database until the block ends (or the
+    process dies): a ``StartupError`` if another process holds it. Two relays under one
+    name would each take the other's claims for their own (a node gives back its claims as
+    it starts), and scan and send the same work twice.
+
+    On PostgreSQL, a session-level advisory lock on a connection of its own, which the
+    server lets go when that connection ends, so a node killed outright (``kill -9``, a
+    power cut) frees its name at once; on SQLite, a lock file beside the database.
+    """
+    key = int.from_bytes(hashlib.sha256(b"confide node " + node.encode()).digest()[:8], "big")
+    key -= 1 << 63 if key >= 1 << 63 else 0  # PostgreSQL's bigint is signed
+    sqlite_file = _sqlite_file()
+    if connection.vendor == "postgresql":
+        with _advisory_lock_held(key) as holder:
+            if holder is not None:
+                raise StartupError(_node_in_use(node, holder))
+            yield
+        return
+    if sqlite_file is None:  # in memory: only this process sees it
+        yield
+        return
+    lock_file = sqlite_file.with_name(f"{sqlite_file.name}.node-{key & 0xFFFFFFFFFFFF:012x}")
+    with os.fdopen(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)) as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StartupError(_node_in_use(node, "another process on this machine")) from None
+        yield
+
+
+# How long a node starting waits for its name to come free: the server may take a moment
+# to see that the connection of a node just killed (and restarted by its supervisor) ended.
+_NODE_NAME_WAIT_SECONDS = 5.0
+
+
+@contextmanager
+def _advisory_lock_held(key: int) -> Iterator[str | None]:
+    """Take the session-level advisory lock ``key`` on a new connection, kept until the block
+    ends; yields None once taken, or, when another session holds it, where that one is."""
+    raw = connection.get_new_connection(connection.get_connection_params())
+    try:
+        raw.autocommit = True
+        deadline = time.monotonic() + _NODE_NAME_WAIT_SECONDS
+        with raw.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+                if cursor.fetchone()[0]:
+                    break
+                if time.monotonic() >= deadline:
+                    cursor.execute(
+                        "SELECT coalesce(host(a.client_addr), 'a local socket')"
+                        " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                        " WHERE l.locktype = 'advisory' AND l.granted"
+                        " AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 1",
+                        [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF],
+                    )
+                    found = cursor.fetchone()
+                    yield f"a session from {found[0]}" if found else "another session"
+                    return
+                time.sleep(0.5)
+        yield None
+    finally:
+        raw.close()
+
+
+def _node_in_use(node: str, holder: str) -> str:
+    return (
+        f"another relay is running as node {node!r} on this database ({holder}): give each "
+        "node its own name with relay.node in confide.toml (the default is the machine's host "
+        "name, so two on one machine need one each)"
+    )
 
 
 def in_use() -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from gateway.relay.crash_points import DELIVERY_CLAIMED, UPSTREAM_ACCEPTED, crash_point
+from gateway.relay.leases import DELIVERY_LEASE, Leases
 from gateway.relay.models import Copy, CopyKind, Delivery, DeliveryState
 from gateway.relay.notices import FailedRecipient, delivery_failure, enhanced_status
 from gateway.relay.upstream import Connections, Reply, send
@@ -28,13 +29,6 @@ from gateway.sealing import Sealer
 
 log = logging.getLogger("confide.relay.delivery")
 
-# How long a node's claim on a delivery lasts, and how much of it must be left to start
-# sending: more than an SMTP transaction normally takes.
-DELIVERY_LEASE = timedelta(minutes=15)
-SEND_MARGIN = timedelta(minutes=5)
-# A transaction still going this long before its claim lapses is abandoned (and retried),
-# leaving the time to record that before another node may take the claim.
-RECORD_MARGIN = timedelta(minutes=1)
 # What a failed delivery's ``last_reply`` ends with when its sender could not be told.
 BOUNCE_NOT_BUILT = "bounce could not be built"
 
@@ -54,7 +48,8 @@ class Retry:
 
 @dataclass(frozen=True)
 class Deliverer:
-    """What a node needs to deliver: where to, how to seal, how to retry, who it is."""
+    """What a node needs to deliver: where to, how to seal, how to retry, who it is, how
+    long its claims last."""
 
     connections: Connections
     sealer: Sealer
@@ -63,6 +58,7 @@ class Deliverer:
     hostname: str
     notice_from: str
     organisation: str
+    leases: Leases = field(default_factory=Leases)
 
 
 class Claim(NamedTuple):
@@ -75,7 +71,9 @@ class Claim(NamedTuple):
     delivery_ids: tuple[int, ...]
 
 
-def claim_due(node: str, now: datetime, limit: int = 100) -> list[Claim]:
+def claim_due(
+    node: str, now: datetime, limit: int = 100, lease: timedelta = DELIVERY_LEASE
+) -> list[Claim]:
     """Claim up to ``limit`` due deliveries for ``node`` in one transaction, grouped by
     copy, the most overdue first.
 
@@ -83,7 +81,7 @@ def claim_due(node: str, now: datetime, limit: int = 100) -> list[Claim]:
     read (``FOR UPDATE SKIP LOCKED``: another node takes other rows, never waits for these),
     and everywhere the UPDATE checks again that each is still free."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    until = now + DELIVERY_LEASE
+    until = now + lease
     with transaction.atomic():
         due = list(
             Delivery.objects.select_for_update(skip_locked=True)
@@ -133,19 +131,22 @@ def deliver(deliverer: Deliverer, outbound: Outbound) -> bool:
     """Send a copy to its claimed recipients and record each answer; whether that queued
     more work (a retry or a bounce).
 
-    A claim is used only while it has ``SEND_MARGIN`` left (an older one is left to lapse and
-    be claimed again), and the SMTP transaction is abandoned ``RECORD_MARGIN`` before the
-    claim lapses: a claim never lapses while its copy is being sent, which would let another
-    node send it too.
+    A claim is used only while it has the lease's ``send_margin`` left (an older one is left
+    to lapse and be claimed again), and the SMTP transaction is abandoned ``record_margin``
+    before the claim lapses: a claim never lapses while its copy is being sent, which would
+    let another node send it too.
     """
     now = datetime.now(UTC)
+    leases = deliverer.leases
     deliveries = [
-        d for d in outbound.deliveries if d.claimed_until and d.claimed_until > now + SEND_MARGIN
+        d
+        for d in outbound.deliveries
+        if d.claimed_until and d.claimed_until > now + leases.send_margin
     ]
     if not deliveries:
         return False
     claim_ends = min(d.claimed_until for d in deliveries if d.claimed_until)
-    deadline = time.monotonic() + (claim_ends - RECORD_MARGIN - now).total_seconds()
+    deadline = time.monotonic() + (claim_ends - leases.record_margin - now).total_seconds()
     copy, content = outbound.copy, outbound.content
     crash_point(DELIVERY_CLAIMED)
     recipients = [d.recipient for d in deliveries]

@@ -2,8 +2,10 @@
 and their deliveries.
 
 Message bodies live only in the database, encrypted (``gateway.sealing``), so any relay node
-can take any piece of work. Work is claimed with a lease (``claimed_by``/``claimed_until``)
-by an atomic conditional UPDATE, which works the same on SQLite and PostgreSQL.
+can take any piece of work. Work is claimed with a lease (``claimed_by``/``claimed_until``,
+see ``leases``): the rows are read with ``SELECT ... FOR UPDATE SKIP LOCKED`` (on PostgreSQL;
+SQLite has one writer at a time), then taken by a conditional UPDATE that checks again that
+each is free.
 """
 
 from __future__ import annotations
@@ -91,7 +93,8 @@ class CopyKind(models.TextChoices):
 class Copy(models.Model):
     """One version of a message that leaves the relay, for one or more recipients."""
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="copies")
+    # None for a notice about no message: the reject of a held document, told its owner.
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="copies", null=True)
     kind = models.CharField(max_length=16, choices=CopyKind.choices)
     mail_from = models.CharField(max_length=320, blank=True)  # "" for notices and bounces
     sealed = models.BinaryField()

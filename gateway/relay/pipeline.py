@@ -10,6 +10,7 @@ from pathlib import Path
 
 from gateway.config import Settings
 from gateway.consent_book import DjangoConsentBook
+from gateway.relay.leases import Leases
 from gateway.sealing import Sealer
 from scanner.judging import MatcherCache, Organisation
 from scanner.operators import Operators, load_operators
@@ -33,6 +34,7 @@ class Pipeline:
     transforms: MessageTransforms
     sealer: Sealer
     node: str
+    leases: Leases
     hostname: str
     notice_from: str
     review_base_url: str  # where the hold notice links to the item's page
@@ -52,6 +54,7 @@ class Pipeline:
             transforms=MessageTransforms(banner, scanner.pool.limits),
             sealer=Sealer.from_key_file(key_file(settings)),
             node=node_name(settings),
+            leases=Leases.from_settings(settings.relay),
             hostname=hostname(settings),
             notice_from=notice_from(settings),
             review_base_url=settings.review.base_url,

@@ -82,7 +82,9 @@ def process(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> list[Out
     if held:
         about = sorted({ref for a in attribution.findings for ref in a.refs})
         kept = KeptScan(pipeline.sealer.seal(scan_record(result, attribution)), about)
-    outbound = record(pipeline.node, message.id, recorded, copies, kept)
+    outbound = record(
+        pipeline.node, message.id, recorded, copies, kept, lease=pipeline.leases.delivery
+    )
     log.info(  # ids, counts and rule names only: never an address or content
         "processed id=%s bytes=%d recipients=%s rules=%s findings=%s seconds=%.2f",
         message.id,
@@ -191,7 +193,13 @@ def _held_as_it_is(pipeline: Pipeline, message: spool.Received) -> list[Outbound
     reason = f"confide could not process it ({failed} attempts failed), so it was not checked"
     verdict = Verdict(Action.HOLD, (CANNOT_PROCESS,), (reason,))
     held = outcomes(message.id, dict.fromkeys(message.recipients, verdict))
-    outbound = record(pipeline.node, message.id, held, notices(pipeline, message, b"", held))
+    outbound = record(
+        pipeline.node,
+        message.id,
+        held,
+        notices(pipeline, message, b"", held),
+        lease=pipeline.leases.delivery,
+    )
     log.warning("held unprocessed id=%s attempts=%d", message.id, message.scan_attempts)
     return outbound
 

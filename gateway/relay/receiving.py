@@ -1,4 +1,5 @@
-"""The SMTP door: who may relay, how much, and "stored, so 250". It decides nothing else.
+"""The SMTP door: who may relay, as whom, how much, and "stored, so 250". It decides nothing
+else.
 
 ``RelayServer`` is aiosmtpd's ``SMTP`` with the limits aiosmtpd leaves to its users (a cap
 on connections per client, a total session time, a time limit on the DATA transfer);
@@ -27,6 +28,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session, sy
 from gateway.config import RelaySettings
 from gateway.relay.envelope_addresses import RECIPIENT_ROUTED, recipient_refusal, sender_refusal
 from gateway.relay.login_attempts import LoginAttempts
+from gateway.relay.sender_domains import SenderDomains
 
 log = logging.getLogger("confide.relay")
 
@@ -65,6 +67,11 @@ class DoorRules:
     # The whole DATA transfer, from 354 to the final dot; the idle timeout still bounds each
     # pause in it.
     data_timeout_seconds: float = RelaySettings.model_fields["data_timeout_seconds"].default
+    # A client relaying because of its network (not a login) may send only as these domains
+    # and their subdomains (sender_domains.py); none given, only bounces (MAIL FROM:<>).
+    sender_domains: tuple[str, ...] = ()
+    # Clients on these networks relay as any sender, as all allowed networks once did.
+    any_sender_networks: tuple[Network, ...] = ()
 
     @staticmethod
     def networks(values: Iterable[str]) -> tuple[Network, ...]:
@@ -85,6 +92,7 @@ class RelayHandler:
         self._store = store
         self._stored = stored
         self._check_password = check_password
+        self._senders = SenderDomains(rules.sender_domains)
         self.login_attempts = LoginAttempts(
             rules.auth_failures_allowed, rules.auth_failure_window_seconds
         )
@@ -106,6 +114,15 @@ class RelayHandler:
             return False
         return any(ip in network for network in self.rules.allowed_networks)
 
+    def sends_only_as_ours(self, session: Session) -> bool:
+        """Whether the client relays because of its network, not a login, and so may send
+        only as the organisation's domains (a client that may not relay at all is refused
+        at RCPT instead)."""
+        if session.authenticated or not self.may_relay(session):
+            return False
+        ip = ipaddress.ip_address(_client_address(session))  # may_relay has parsed it
+        return not any(ip in network for network in self.rules.any_sender_networks)
+
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
@@ -113,6 +130,10 @@ class RelayHandler:
         if refusal is not None:
             log.warning("sender address refused client=%s", _client_address(session))
             return refusal
+        if self.sends_only_as_ours(session):
+            refusal = self._senders.envelope_refusal(address, _client_address(session))
+            if refusal is not None:
+                return refusal
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 2.1.0 OK"
@@ -136,6 +157,14 @@ class RelayHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if not self.may_relay(session):  # RCPT already refused; this is belt and braces
             return RELAY_DENIED
+        if self.sends_only_as_ours(session):
+            refusal = await asyncio.to_thread(  # a long header is parsed off the event loop
+                self._senders.header_refusal,
+                envelope.original_content or b"",
+                _client_address(session),
+            )
+            if refusal is not None:
+                return refusal
         try:
             message_id = await asyncio.to_thread(self._store, envelope, session)
         except Exception as exc:  # noqa: BLE001  # any storage failure: the client retries

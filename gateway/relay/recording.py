@@ -8,12 +8,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 
 from gateway.register.models import Subject
-from gateway.relay.delivery import DELIVERY_LEASE, Outbound
+from gateway.relay.delivery import Outbound
+from gateway.relay.leases import DELIVERY_LEASE
 from gateway.relay.models import Copy, Delivery, Message, MessageState, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review import audit
@@ -91,9 +92,12 @@ def record(
     outcomes: list[Outcome],
     copies: Copies,
     scan_record: KeptScan | None = None,
+    *,
+    lease: timedelta = DELIVERY_LEASE,
 ) -> list[Outbound]:
     """Record the outcomes and copies, and mark the message processed, if it is still
-    ``node``'s; the deliveries are created claimed by ``node``, which sends them next. Each
+    ``node``'s; the deliveries are created claimed by ``node`` (for ``lease``), which sends
+    them next. Each
     verdict goes into the audit trail; ``scan_record`` (sealed, see ``ScanRecord``) is kept
     for the manager who reviews a held message, linked to the subjects it is about.
 
@@ -121,7 +125,7 @@ def record(
                         copy=copy,
                         recipient=address,
                         claimed_by=node,
-                        claimed_until=now + DELIVERY_LEASE,
+                        claimed_until=now + lease,
                     )
                     for address in addresses
                 ],

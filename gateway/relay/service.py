@@ -34,7 +34,7 @@ from gateway.config import Settings, StartupError, host_and_port
 from gateway.database import on_usable_connection
 from gateway.health import running_parts
 from gateway.health.metrics import SCAN_SECONDS
-from gateway.relay import delivery, pipeline, recording, spool, upstream, worker
+from gateway.relay import delivery, leases, pipeline, recording, spool, upstream, worker
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
 from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
@@ -68,6 +68,7 @@ class RelayService:
         # and so that a pseudonym key it needs is made once, before the workers start.
         pipeline.redaction_operators(settings)
         self.node = pipeline.node_name(settings)
+        self.leases = leases.Leases.from_settings(relay)
         self.hostname = pipeline.hostname(settings)
         self.rules = DoorRules(
             allowed_networks=DoorRules.networks(relay.allowed_networks),
@@ -77,6 +78,8 @@ class RelayService:
             data_timeout_seconds=relay.data_timeout_seconds,
             auth_failures_allowed=relay.auth_failures_allowed,
             auth_failure_window_seconds=relay.auth_failure_window_seconds,
+            sender_domains=sender_domains(settings),
+            any_sender_networks=DoorRules.networks(relay.any_sender_networks),
         )
         self.deliverer = delivery.Deliverer(
             connections=upstream.Connections(
@@ -97,6 +100,7 @@ class RelayService:
             hostname=self.hostname,
             notice_from=pipeline.notice_from(settings),
             organisation=settings.organisation.name,
+            leases=self.leases,
         )
         self.workers = relay.scan_workers or multiprocessing.cpu_count()
         # Messages to scan, and whether this node already holds the claim for this attempt.
@@ -165,6 +169,8 @@ class RelayService:
         )
         if no_ocr := ocr_missing_warning(self.settings.limits):
             log.warning("%s", no_ocr)
+        if no_senders := no_sender_domains_warning(self.settings):
+            log.warning("%s", no_senders)
         self._pool = self._new_pool()
         running_parts.report_scan_workers(self._workers_up)
         loops = [asyncio.create_task(self._dispatch()), asyncio.create_task(self._deliver())]
@@ -277,6 +283,7 @@ class RelayService:
             client_address=str(session.peer[0]) if session.peer else "",
             authenticated_as=login.decode("utf-8", "replace") if isinstance(login, bytes) else "",
             node=self.node,
+            lease=self.leases.scan,
         )
         crash_point(STORED)
         if stored.new:  # a resend's earlier message is read back, its claim checked
@@ -301,6 +308,7 @@ class RelayService:
         await _in_thread(spool.give_back, self.node, count_attempt=True)
         slots = asyncio.Semaphore(self.workers * 2)
         sweep = asyncio.get_running_loop().create_task(self._sweep())
+        renewal = asyncio.get_running_loop().create_task(self._renew_claims())
         try:
             while True:
                 message_id, claimed = await self._to_scan.get()
@@ -310,6 +318,22 @@ class RelayService:
                 scan.add_done_callback(self._scans.discard)
         finally:
             sweep.cancel()
+            renewal.cancel()
+
+    async def _renew_claims(self) -> None:
+        """Every third of the scan lease, renew this node's claims on the messages it holds
+        (waiting for a worker or being scanned): a living node keeps its work however long
+        its queue, and only a dead node's claims lapse for another to take over."""
+        every = self.leases.scan.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            held = list(self._scanning)
+            if not held:
+                continue
+            try:
+                await _in_thread(spool.renew, self.node, held, datetime.now(UTC), self.leases.scan)
+            except Exception as exc:  # noqa: BLE001  # our outage (database): next time
+                log.error("could not renew claims (%s)", type(exc).__name__)
 
     async def _sweep(self) -> None:
         """Claim messages nobody holds (left at a stop, another node died, a lease lapsed),
@@ -321,7 +345,11 @@ class RelayService:
             if room > 0:
                 try:
                     unclaimed = await _in_thread(
-                        spool.claim_waiting, self.node, datetime.now(UTC), room
+                        spool.claim_waiting,
+                        self.node,
+                        datetime.now(UTC),
+                        room,
+                        lease=self.leases.scan,
                     )
                 except Exception as exc:  # noqa: BLE001  # our outage (database): next sweep
                     log.error("could not look for unclaimed messages (%s)", type(exc).__name__)
@@ -330,7 +358,10 @@ class RelayService:
                 self._received.pop(message_id, None)
                 self._queue_scan(message_id, claimed=True)
             more = room <= 0 or len(unclaimed) == room
-            await asyncio.sleep(POLL_SECONDS if more else POLL_SECONDS * 6)
+            # When there were none: again before a claim taken now could lapse, so that a
+            # dead node's messages wait little longer than their lease.
+            idle = min(POLL_SECONDS * 6, max(self.leases.scan.total_seconds() / 2, 1.0))
+            await asyncio.sleep(POLL_SECONDS if more else idle)
 
     async def _scan_one(
         self, message_id: uuid.UUID, claimed: bool, slots: asyncio.Semaphore
@@ -340,7 +371,7 @@ class RelayService:
         assert pool is not None
         try:
             if not claimed and not await _in_thread(
-                spool.claim_again, message_id, self.node, datetime.now(UTC)
+                spool.claim_again, message_id, self.node, datetime.now(UTC), self.leases.scan
             ):
                 self._scanning.discard(message_id)  # done, or another node has it
                 return
@@ -403,7 +434,11 @@ class RelayService:
             claimed: list[delivery.Claim] = []
             try:
                 claimed = await _in_thread(
-                    delivery.claim_due, self.node, datetime.now(UTC), CLAIM_BATCH
+                    delivery.claim_due,
+                    self.node,
+                    datetime.now(UTC),
+                    CLAIM_BATCH,
+                    self.leases.delivery,
                 )
             except Exception as exc:  # noqa: BLE001  # our outage (database): next poll
                 log.error("could not claim due deliveries (%s)", type(exc).__name__)
@@ -515,3 +550,30 @@ def _listen_problem(error: OSError) -> str:
 def _null_sender_as_empty(mail_from: str | None) -> str:
     """aiosmtpd gives the null sender (bounces, notices) as "<>"; confide stores it as ""."""
     return "" if mail_from in (None, "", "<>") else mail_from
+
+
+def sender_domains(settings: Settings) -> tuple[str, ...]:
+    """The domains clients relaying by network may send as: the internal ones, then the
+    extra ones, lower-cased, each once."""
+    listed = [*settings.organisation.internal_domains, *settings.relay.extra_sender_domains]
+    return tuple(dict.fromkeys(d.strip().lower() for d in listed))
+
+
+def no_sender_domains_warning(settings: Settings) -> str | None:
+    """The warning for clients relaying by network that have no domain to send as, and so
+    can send only bounces; ``None`` when there is a domain, or no such client."""
+    if sender_domains(settings):
+        return None
+    any_sender = DoorRules.networks(settings.relay.any_sender_networks)
+    for network in DoorRules.networks(settings.relay.allowed_networks):
+        if not any(
+            network.version == each.version and network.subnet_of(each)  # type: ignore[arg-type]
+            for each in any_sender
+        ):
+            return (
+                "relay.allowed_networks lets clients relay without a login, but they may send "
+                "only as the organisation's domains, and there are none, so they can send only "
+                "bounces: list the domains in organisation.internal_domains (or "
+                "relay.extra_sender_domains)"
+            )
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -19,14 +20,14 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from gateway.relay.leases import SCAN_LEASE
 from gateway.relay.models import Message, MessageState
 from gateway.sealing import Sealer
 
 # How long a resent copy of the same message is recognised (MTAs retry within minutes).
 RESEND_WINDOW = timedelta(hours=24)
-# How long a node's claim on a message lasts before another node may take it over.
-SCAN_LEASE = timedelta(minutes=10)
-# Messages claimed at a time: far fewer than a node scans within ``SCAN_LEASE``.
+# Messages claimed at a time: far fewer than a node scans within its lease
+# (``[relay] scan_lease_seconds``, ``SCAN_LEASE`` by default).
 CLAIM_BATCH = 100
 
 
@@ -59,9 +60,10 @@ def store(
     client_address: str,
     authenticated_as: str = "",
     node: str,
+    lease: timedelta = SCAN_LEASE,
 ) -> Stored:
     """Store one received message durably (the COMMIT is synchronous), claimed by ``node``
-    for its first scan attempt, and return its id.
+    for its first scan attempt (for ``lease``), and return its id.
 
     The same envelope and bytes again within ``RESEND_WINDOW`` are the client resending after
     it lost our 250: the first copy's id is returned and nothing new is stored.
@@ -85,7 +87,7 @@ def store(
             sealed=sealer.seal(content),
             scan_attempts=1,
             claimed_by=node,
-            claimed_until=timezone.now() + SCAN_LEASE,
+            claimed_until=timezone.now() + lease,
         )
     return Stored(message.id, new=True)
 
@@ -96,7 +98,12 @@ def _digest(mail_from: str, recipients: list[str], content: bytes) -> str:
 
 
 def claim_waiting(
-    node: str, now: datetime, limit: int = CLAIM_BATCH, *, restarting: bool = False
+    node: str,
+    now: datetime,
+    limit: int = CLAIM_BATCH,
+    *,
+    restarting: bool = False,
+    lease: timedelta = SCAN_LEASE,
 ) -> list[uuid.UUID]:
     """Claim up to ``limit`` received messages nobody holds a live claim on, oldest first,
     counting an attempt for each; the ids this node won.
@@ -111,7 +118,7 @@ def claim_waiting(
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     if restarting:
         free |= Q(claimed_by=node)
-    until = now + SCAN_LEASE
+    until = now + lease
     with transaction.atomic():
         ids = list(
             Message.objects.select_for_update(skip_locked=True)
@@ -128,12 +135,24 @@ def claim_waiting(
     return [message_id for message_id in ids if message_id in won]
 
 
-def claim_again(message_id: uuid.UUID, node: str, now: datetime) -> bool:
+def claim_again(
+    message_id: uuid.UUID, node: str, now: datetime, lease: timedelta = SCAN_LEASE
+) -> bool:
     """Claim a message again for another attempt (its scan failed); ``False`` if it is done
     or another node holds it now. One conditional UPDATE: safe with other nodes claiming."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claimed_by=node)
     mine = Message.objects.filter(free, id=message_id, state=MessageState.RECEIVED)
-    return _claim(mine, node, now + SCAN_LEASE) == 1
+    return _claim(mine, node, now + lease) == 1
+
+
+def renew(
+    node: str, message_ids: Collection[uuid.UUID], now: datetime, lease: timedelta = SCAN_LEASE
+) -> int:
+    """Extend ``node``'s claims on these messages, still to scan, to ``now + lease``
+    (no attempt counted): a node renews what it holds while it lives, so that only a dead
+    node's claims lapse; how many it still held."""
+    mine = Message.objects.filter(id__in=message_ids, claimed_by=node, state=MessageState.RECEIVED)
+    return mine.update(claimed_until=now + lease)
 
 
 def give_back(node: str, *, count_attempt: bool) -> int:

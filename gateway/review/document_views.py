@@ -1,14 +1,17 @@
 """The managers' pages about the shared drive: the documents the watcher holds, one held
-document with the manager's decisions (release, release marked CONFIDENTIAL, reject), and
-Discovery, personal data by folder. The watcher knows no document's owner, so staff see none
-of them (403). A view reads through ``discovery`` and acts through the watcher's
-``documents``; it never touches the tables itself."""
+document with the manager's decisions (release, release marked CONFIDENTIAL, reject) and its
+content to read (audited), and Discovery, personal data by folder. Staff see none of them
+(403): a held document's owner is known only to configuration, not to the accounts. A view
+reads through ``discovery`` and acts through the watcher's ``documents``; it never touches
+the tables itself."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gateway.review import discovery
 from gateway.review.participant_file import subject_ids
+from gateway.review.roles import is_manager
 from gateway.review.views import manager_required, paged
 from gateway.watcher import documents
 
@@ -25,6 +29,8 @@ DONE = {
     "stays in quarantine.",
     "reject": "Rejected: the document stays in quarantine.",
 }
+TOLD = "Its owner, {owner}, is sent a notice naming its reference and folder."
+NOBODY_TOLD = "No owner is known for it, so nobody was told."
 
 
 class DocumentDecisionForm(forms.Form):
@@ -71,6 +77,7 @@ def _document(
             "now": timezone.now(),
             "findings": sorted(row.findings.items(), key=lambda item: (-item[1], item[0])),
             "subjects": _linked(row.subjects),
+            "owner": documents.owner_of(row),
             "forms": {
                 action: bound.get(action) or DocumentDecisionForm(prefix=action) for action in DONE
             },
@@ -90,16 +97,41 @@ def decide(request: HttpRequest, document_id: int, action: str) -> HttpResponse:
     if not form.is_valid():
         return _document(request, document_id, {action: form}, status=400)
     by, note = request.user.get_username(), form.cleaned_data["note"]
+    done = DONE[action]
     try:
         if action == "reject":
-            documents.reject_document(document_id, by, note)
+            owner = documents.reject_document(document_id, by, note).owner_told
+            done += " " + (TOLD.format(owner=owner) if owner else NOBODY_TOLD)
         else:
             documents.release_document(document_id, by, note, marked=action == "marked")
     except documents.DecisionError as exc:
         messages.error(request, f"Not done: {exc}.")
     else:
-        messages.success(request, DONE[action])
+        messages.success(request, done)
     return redirect("review:document", document_id=document_id)
+
+
+@require_GET
+@never_cache
+def document_content(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    """A held document as it was, for a manager to read without releasing it (an
+    attachment: the browser never renders it on the review pages' origin); each reading,
+    and each refusal of someone else (403), is recorded in the audit trail."""
+    if not is_manager(request.user):
+        documents.refused_reading(document_id, request.user.get_username())
+        raise PermissionDenied("only a manager may read a held document")
+    if discovery.document(document_id) is None:
+        raise Http404("no such held document")
+    try:
+        held = documents.read_document(document_id, request.user.get_username())
+    except documents.DecisionError as exc:
+        messages.error(request, f"Not opened: {exc}.")
+        return redirect("review:document", document_id=document_id)
+    response = StreamingHttpResponse(held.chunks, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{held.filename}"'
+    if held.size is not None:
+        response["Content-Length"] = str(held.size)
+    return response
 
 
 @require_GET

@@ -106,7 +106,8 @@ def item_lines(items: Sequence[WaitingItem], now: datetime, base_url: str) -> st
 
 
 def manager_email(*, subject: str, text: str, to: Sequence[str], at: datetime) -> bytes:
-    """An automatic message to the managers, from the address hold notices come from."""
+    """An automatic message to the managers (or a held document's owner), from the address
+    hold notices come from."""
     made = decisions.releasing()
     email = EmailMessage(policy=NOTICE_POLICY)
     email["From"] = Address(display_name=made.organisation or "confide", addr_spec=made.notice_from)
@@ -121,9 +122,9 @@ def manager_email(*, subject: str, text: str, to: Sequence[str], at: datetime) -
     return email.as_bytes()
 
 
-def queue_to_managers(content: bytes, to: Sequence[str], about: uuid.UUID) -> Copy:
-    """Queue ``content`` for the relay to deliver to each of ``to``. A copy belongs to a
-    message, so it is filed under the held message it is most about (``about``)."""
+def queue_to_managers(content: bytes, to: Sequence[str], about: uuid.UUID | None) -> Copy:
+    """Queue ``content`` for the relay to deliver to each of ``to``, filed under the held
+    message it is most about (``about``), or none (a notice about a held document)."""
     copy: Copy = Copy.objects.create(
         message_id=about,
         kind=CopyKind.NOTICE,

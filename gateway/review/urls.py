@@ -18,6 +18,12 @@ urlpatterns = [
     path("held/bulk/apply/", views.bulk_apply, name="bulk_apply"),
     path("documents/", document_views.documents_page, name="documents"),
     path("documents/<int:document_id>/", document_views.document_page, name="document"),
+    # Before the decisions, whose pattern would take "content" for one.
+    path(
+        "documents/<int:document_id>/content/",
+        document_views.document_content,
+        name="document_content",
+    ),
     path(
         "documents/<int:document_id>/<str:action>/",
         document_views.decide,

@@ -1,26 +1,38 @@
 """A manager's decision on a held document, for the review app's views and commands to call:
 ``release_document`` puts it back where it was (byte-identical, or a copy marked
 CONFIDENTIAL with the original kept in quarantine); ``reject_document`` keeps it in
-quarantine. Both are recorded in the audit trail with the document's id, never its name; the
-manager's note stays on the document's row (it may name people)."""
+quarantine and tells its owner where the configuration names one (``owner_notice``);
+``read_document`` opens it for a manager to read without releasing it. All are recorded in
+the audit trail with the document's id, never its name; the manager's note stays on the
+document's row (it may name people)."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
+import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.db import transaction
+
 from gateway.config import load_settings
 from gateway.review import audit
 from gateway.sealing import SealingError
-from gateway.watcher import moving, quarantine, sealed_files
+from gateway.watcher import moving, owner_notice, quarantine, sealed_files
 from gateway.watcher.judging import document_banner
 from gateway.watcher.models import Origin, Placement, WatchedFile, path_key, stored_path
 from scanner.transform import TransformError, marked_document
 
+log = logging.getLogger("confide.watcher")
+
 # A rejected document can still be released later; a released one cannot be decided again.
 RELEASABLE = (Placement.QUARANTINED, Placement.REJECTED)
+# A held document's file type, kept on the name it is read under when it looks like one.
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
 
 
 class DecisionError(Exception):
@@ -72,12 +84,89 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
     return Released(row.id, destination, marked)
 
 
-def reject_document(document_id: int, by: str, note: str) -> None:
-    """Keep a held document in quarantine for good: it is not released. Raises
-    ``DecisionError`` when it is not held, or was rejected already."""
+@dataclass(frozen=True)
+class Rejected:
+    """Whom the reject was told to: the owner's address, or None when none is known."""
+
+    document_id: int
+    owner_told: str | None
+
+
+def reject_document(document_id: int, by: str, note: str) -> Rejected:
+    """Keep a held document in quarantine for good: it is not released; its owner, where
+    the configuration names one, is sent a notice (queued with the decision, or neither).
+    Raises ``DecisionError`` when it is not held, or was rejected already."""
     row = _held(document_id, (Placement.QUARANTINED,))
-    _decided(row, Placement.REJECTED, by, note)
-    _audit(row, by, "document-rejected")
+    owner = owner_of(row)
+    with transaction.atomic():
+        _decided(row, Placement.REJECTED, by, note)
+        if owner is not None:
+            owner_notice.tell_owner(row, owner)
+        _audit(row, by, "document-rejected", owner_told=owner is not None)
+    log.info("document rejected id=%s owner_told=%s", row.id, owner is not None)
+    return Rejected(row.id, owner)
+
+
+def owner_of(row: WatchedFile) -> str | None:
+    """The address a reject of the held document ``row`` is told to, if one is known."""
+    return owner_notice.owner_of(row, load_settings().watch)
+
+
+@dataclass(frozen=True)
+class HeldContent:
+    """A held document opened for a manager to read: what to call it, and its content a
+    chunk at a time (in memory only; the sealed file stays as it was)."""
+
+    document_id: int
+    filename: str  # "held-document-ID.docx": the reference, never the file's own name
+    size: int | None
+    chunks: Iterator[bytes]
+
+
+def read_document(document_id: int, by: str) -> HeldContent:
+    """Open a held document for the manager ``by`` to read without releasing it, recorded in
+    the audit trail (who, which document, when) before a byte is handed over. Its sealed
+    file is opened back and its hash checked first, then opened again, from the same open
+    file (a release meanwhile cannot cut it short), for ``chunks``. Nothing is written to
+    disk. Raises ``DecisionError`` when it is not held or cannot be opened."""
+    row = _held(document_id, RELEASABLE)
+    try:
+        keys = sealed_files.sealer()
+        reading = Path(row.quarantined_as).open("rb")  # noqa: SIM115 - the chunks close it
+    except (OSError, SealingError):
+        raise DecisionError("it cannot be opened from the quarantine") from None
+    try:
+        digest = hashlib.sha256()
+        for chunk in sealed_files.opened_from(reading, keys):
+            digest.update(chunk)
+        if digest.hexdigest() != row.content_hash:
+            raise SealingError("the sealed file does not open to the document held")
+        reading.seek(0)
+    except (OSError, SealingError):
+        reading.close()
+        raise DecisionError("it cannot be opened from the quarantine") from None
+    _audit(row, by, "document-viewed")
+    suffix = Path(row.path).suffix
+    return HeldContent(
+        row.id,
+        f"held-document-{row.id}{suffix if _SUFFIX.fullmatch(suffix) else ''}",
+        row.size,
+        _closing(reading, sealed_files.opened_from(reading, keys)),
+    )
+
+
+def refused_reading(document_id: int, by: str) -> None:
+    """Record that ``by``, who may not, asked to read a held document."""
+    audit.append(
+        [audit.Event(kind="document-view-refused", actor=by, details={"document": document_id})]
+    )
+    log.warning("held document refused id=%s", document_id)
+
+
+def _closing(reading: typing.BinaryIO, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """``chunks``, and ``reading`` closed once they are read or abandoned."""
+    with reading:
+        yield from chunks
 
 
 def _held(document_id: int, placements: tuple[Placement, ...]) -> WatchedFile:

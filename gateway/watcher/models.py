@@ -65,6 +65,9 @@ class WatchedFile(models.Model):
         max_length=16, choices=Placement.choices, default=Placement.IN_PLACE
     )
     quarantined_as = models.TextField(blank=True)  # the file's path in quarantine
+    # The account that owned the file when it was taken into quarantine (a copy there is
+    # the watcher's own): whom ``[watch] owners`` tells of a reject.
+    owner_uid = models.PositiveIntegerField(null=True)
     note_path = models.TextField(blank=True)  # the note left where it was
     moving_from = models.TextField(blank=True)  # the journal of a move in progress
     moving_to = models.TextField(blank=True)

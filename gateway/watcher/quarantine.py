@@ -19,6 +19,7 @@ itself be personal data.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from gateway.relay.crash_points import crash_point
@@ -57,6 +58,7 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
     row.placement = Placement.QUARANTINING
     row.moving_from, row.moving_to = str(source), str(target)
     row.note_path = str(note_path(source.parent, row.id))
+    row.owner_uid = _owner_uid(source)
     row.save()
     crash_point(JOURNALED)
     try:
@@ -68,6 +70,14 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
     moving.remove_original(source, row.content_hash)
     crash_point(MOVED)
     _finish(row, moved=True)
+
+
+def _owner_uid(source: Path) -> int | None:
+    """Who owns the file now: once it is sealed in quarantine, the watcher does."""
+    try:
+        return os.lstat(source).st_uid
+    except OSError:
+        return None
 
 
 def restore(row: WatchedFile, destination: Path, **decision: object) -> None:

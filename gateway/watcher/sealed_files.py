@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -73,10 +74,15 @@ def opened(path: Path, keys: Sealer) -> Iterator[bytes]:
     """The document's content, a chunk at a time. Raises ``SealingError`` when the file is
     not a sealed file or does not open with the key file."""
     with path.open("rb") as reading:
-        while line := reading.readline(LINE_LIMIT):
-            if not line.endswith(b"\n"):
-                raise SealingError("a held document's sealed file is cut short or malformed")
-            yield keys.unseal(line[:-1])
+        yield from opened_from(reading, keys)
+
+
+def opened_from(reading: BinaryIO, keys: Sealer) -> Iterator[bytes]:
+    """``opened`` of a sealed file already open, from where it is read."""
+    while line := reading.readline(LINE_LIMIT):
+        if not line.endswith(b"\n"):
+            raise SealingError("a held document's sealed file is cut short or malformed")
+        yield keys.unseal(line[:-1])
 
 
 def opened_hash(path: Path, keys: Sealer) -> str:

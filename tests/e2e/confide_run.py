@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -37,7 +38,12 @@ class ConfideRun:
     on the database ``database_url`` names (None: its own SQLite under ``folder``)."""
 
     def __init__(
-        self, folder: Path, upstream_port: int, database_url: str | None, review: str = ""
+        self,
+        folder: Path,
+        upstream_port: int,
+        database_url: str | None,
+        review: str = "",
+        watch: str = "",
     ) -> None:
         self.folder = folder
         self.smtp_port = free_port()
@@ -45,7 +51,8 @@ class ConfideRun:
         config = write_config(folder, upstream_port)
         listen = f'listen = "127.0.0.1:{self.web_port}"\n'
         text = re.sub(r'listen = "127\.0\.0\.1:\d+"\n', listen, config.read_text("utf-8"))
-        config.write_text(text + review, encoding="utf-8")  # [review] is the last section
+        # [review] is the last section; [watch] and its tables may follow it.
+        config.write_text(text + review + watch, encoding="utf-8")
         self.env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         if database_url is not None:
             self.env["DATABASE_URL"] = database_url
@@ -88,11 +95,20 @@ class ConfideRun:
 
     def start(self) -> None:
         """Start `confide run` and wait until both its SMTP door and its pages answer."""
+        self.launch()
+        self.wait_until_serving()
+
+    def launch(self) -> None:
+        """Start `confide run` in a process group of its own (see ``kill``)."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [str(CONFIDE), "run", "--listen", f"127.0.0.1:{self.smtp_port}"],
                 cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
             )  # fmt: skip
+
+    def wait_until_serving(self) -> None:
+        """Wait until both its SMTP door and its pages answer."""
         for port in (self.smtp_port, self.web_port):
             wait_for(lambda port=port: self._listening(port), timeout=60, what=f"port {port}")
 
@@ -111,6 +127,13 @@ class ConfideRun:
             self.process.terminate()
             self.process.wait(timeout=30)
 
+    def kill(self) -> None:
+        """``kill -9`` its whole process group: `confide run` and every process it started
+        (scanning workers and their sandboxed workers) die at the same moment."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def url(self, path: str = "/") -> str:
         """``path`` on the review pages."""
         return f"http://127.0.0.1:{self.web_port}{path}"
@@ -124,11 +147,13 @@ def confide_running(
     *,
     database_url: str | None = None,
     review: str = "",
+    watch: str = "",
 ) -> Iterator[ConfideRun]:
-    """`confide run` with ``users``, stopped on leaving. Without ``database_url`` it makes
-    its own SQLite database (`confide init`) and imports the example register; with one (the
-    test's database, already migrated) it adds only the users."""
-    made = ConfideRun(folder, upstream_port, database_url, review)
+    """`confide run` with ``users`` (and the ``[watch]`` section ``watch``), stopped on
+    leaving. Without ``database_url`` it makes its own SQLite database (`confide init`) and
+    imports the example register; with one (the test's database, already migrated) it adds
+    only the users."""
+    made = ConfideRun(folder, upstream_port, database_url, review, watch)
     if database_url is None:
         made.confide("init")
         made.import_register()

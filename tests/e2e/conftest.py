@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import itertools
 import os
 import shutil
 import signal
@@ -64,11 +65,37 @@ def wait_for[T](check: Callable[[], T], timeout: float = DELIVERY_TIMEOUT, what:
         time.sleep(0.1)
 
 
+def send_until_accepted(ports: list[int], content: bytes, recipients: list[str]) -> str:
+    """Send as an MTA with these MX hosts does: to the first, and on any failure to the next,
+    with the same bytes, until one answers 250 (a relay may be dead or restarting meanwhile);
+    the relay's id for the message, from its 250."""
+    deadline = time.monotonic() + 120
+    for attempt in itertools.count():
+        try:
+            with smtplib.SMTP("127.0.0.1", ports[attempt % len(ports)], timeout=30) as client:
+                client.ehlo()
+                assert client.mail(SENDER)[0] == 250
+                for address in recipients:
+                    assert client.rcpt(address)[0] == 250
+                code, text = client.data(content)
+            if code == 250:
+                return text.decode().rsplit(" ", 1)[-1]
+            assert code // 100 == 4, (code, text)
+        except (OSError, smtplib.SMTPException):
+            pass  # that relay died under us, or is not listening yet
+        assert time.monotonic() < deadline, "no relay accepted the message"
+        if attempt % len(ports) == len(ports) - 1:
+            time.sleep(0.2)  # every relay tried: give them a moment
+    raise AssertionError("unreachable")
+
+
 @dataclass(frozen=True)
 class Received:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     content: bytes
+    helo: str = ""  # the name the sending relay gave in EHLO ([relay] hostname)
+    at: float = 0.0  # time.time() when its DATA began
 
 
 @dataclass
@@ -93,11 +120,18 @@ class SinkHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        began = time.time()
         self.data_started.append(time.monotonic())
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
         self.received.append(
-            Received(envelope.mail_from, tuple(envelope.rcpt_tos), envelope.original_content)
+            Received(
+                envelope.mail_from,
+                tuple(envelope.rcpt_tos),
+                envelope.original_content,
+                session.host_name or "",
+                began,
+            )
         )
         return "250 2.0.0 Ok: queued"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import smtplib
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from tests.e2e.conftest import (
     SENDER,
     Relay,
     Sink,
+    send_until_accepted,
     wait_for,
 )
 from tests.e2e.relay_database import accounts
@@ -67,27 +67,6 @@ def mixed_message(n: int) -> tuple[bytes, list[str]]:
     return kinds[n % len(kinds)]
 
 
-def send_until_accepted(relay: Relay, content: bytes, recipients: list[str]) -> str:
-    """Send as an MTA does: again, with the same bytes, until the relay answers 250 (it may
-    be dead or restarting meanwhile). The relay's id for the message, from its 250."""
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with relay.client() as client:
-                client.ehlo()
-                assert client.mail(SENDER)[0] == 250
-                for address in recipients:
-                    assert client.rcpt(address)[0] == 250
-                code, text = client.data(content)
-            if code == 250:
-                return text.decode().rsplit(" ", 1)[-1]
-            assert code // 100 == 4, (code, text)
-        except (OSError, smtplib.SMTPException):
-            pass  # the relay died under us, or is not listening yet
-        assert time.monotonic() < deadline, "the relay never accepted the message"
-        time.sleep(0.2)
-
-
 def test_every_accepted_recipient_ends_in_exactly_one_final_state(
     make_relay: Callable[..., Relay], sink: Sink
 ):
@@ -105,7 +84,7 @@ def test_every_accepted_recipient_ends_in_exactly_one_final_state(
 
     def send(n: int) -> None:
         content, recipients = plan[n]
-        accepted[send_until_accepted(relay, content, recipients)] = recipients
+        accepted[send_until_accepted([relay.port], content, recipients)] = recipients
 
     with ThreadPoolExecutor(CLIENTS) as clients:
         sending = [clients.submit(send, n) for n in range(MESSAGES // 2)]

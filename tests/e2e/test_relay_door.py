@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CONFIDE, SENDER, Relay, Sink, wait_for
+from tests.e2e.conftest import CONFIDE, INTERNAL, SENDER, Relay, Sink, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.shared_relay]
 
@@ -138,7 +138,36 @@ def test_authenticated_sender_relays_after_starttls_and_failures_are_throttled(
         client.starttls(context=context)
         client.login("office-printer", "correct horse battery")
         assert client.sendmail(SENDER, [OUTSIDER], MESSAGE) == {}
-    wait_for(lambda: sink.handler.to(OUTSIDER))
+        # Logged in, it may send as another organisation: the login says who it is.
+        other = MESSAGE.replace(SENDER.encode(), b"printer@partner.example")
+        assert client.sendmail("printer@partner.example", [OUTSIDER], other) == {}
+    wait_for(lambda: len(sink.handler.to(OUTSIDER)) == 2)
+
+
+def test_a_client_relaying_by_network_sends_only_as_the_organisation(relay: Relay, sink: Sink):
+    """From an allowed network, a sender of another domain is refused at MAIL FROM and a From
+    field of another domain at DATA, with 550 5.7.1 and a log line naming the client and the
+    domain only; a bounce (MAIL FROM:<>) from our own mail system goes through."""
+    stranger = "jo.bloggs@another-tenant.example"
+    with relay.client() as client:
+        client.ehlo()
+        code, text = client.mail(stranger)
+        assert (code, text[:5]) == (550, b"5.7.1")
+        assert INTERNAL.encode() in text
+        client.rset()
+        client.mail(SENDER)
+        client.rcpt(OUTSIDER)
+        code, text = client.data(MESSAGE.replace(SENDER.encode(), stranger.encode()))
+        assert (code, text[:5]) == (550, b"5.7.1")
+    bounce = MESSAGE.replace(SENDER.encode(), f"MAILER-DAEMON@mx.{INTERNAL}".encode())
+    assert relay.send(bounce, [OUTSIDER], sender="") == {}
+    [copy] = wait_for(lambda: sink.handler.to(OUTSIDER))
+    assert copy.mail_from == "<>"
+    assert b"MAILER-DAEMON@mx." in copy.content
+    log = relay.log_text()
+    assert "sender domain refused client=127.0.0.1 domain=another-tenant.example" in log
+    assert "From domain refused client=127.0.0.1 domain=another-tenant.example" in log
+    assert "jo.bloggs" not in log
 
 
 def test_recipient_limit(relay: Relay):

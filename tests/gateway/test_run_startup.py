@@ -28,7 +28,12 @@ def free_port() -> int:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with a confide.toml and a database made by `confide init`."""
     folder = tmp_path_factory.mktemp("run-site")
-    (folder / "confide.toml").write_text('data_dir = "var"\n', encoding="utf-8")
+    (folder / "confide.toml").write_text(
+        # With its domains, as an installation has them: otherwise a second warning (clients
+        # on the allowed networks can send only bounces).
+        'data_dir = "var"\n[organisation]\ninternal_domains = ["riverside-carers.example.org"]\n',
+        encoding="utf-8",
+    )
     made = subprocess.run(
         [str(CONFIDE), "init"],
         cwd=folder,

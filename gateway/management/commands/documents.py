@@ -71,8 +71,9 @@ class Command(ConfideCommand):
         for document_id in options["ids"]:
             try:
                 if action == "reject":
-                    documents.reject_document(document_id, by, note)
-                    done = "rejected; it stays in quarantine"
+                    owner = documents.reject_document(document_id, by, note).owner_told
+                    told = f"its owner {owner} is told" if owner else "no owner known, none told"
+                    done = f"rejected; it stays in quarantine; {told}"
                 else:
                     released = documents.release_document(
                         document_id, by, note, marked=options["marked"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -12,7 +13,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from gateway.config import ConfigError, Settings, StartupError, host_and_port, load_settings
-from gateway.database import database_description, ensure_schema, running
+from gateway.database import database_description, ensure_schema, only_node_named, running
 from gateway.management.command import ConfideCommand
 from gateway.sealing import SealingError
 from scanner.policy.policy_file import RulesError
@@ -121,7 +122,10 @@ async def serve(
     ready = asyncio.Event()
     listening = loop.create_task(_once_listening(settings, ready, announce, once_listening))
     try:
-        with running():  # so that `confide restore` can tell
+        # running: so that `confide restore` can tell; the node's name: its own, held
+        # (on a connection of its own) for as long as it runs.
+        with running(), contextlib.ExitStack() as node_name:
+            await asyncio.to_thread(node_name.enter_context, only_node_named(service.node))
             await service.run(ready=ready, stop=stop)
     finally:
         listening.cancel()

@@ -1,19 +1,62 @@
-"""A real SMTP server on loopback standing in for the upstream MTA."""
+"""Real SMTP servers on loopback: the relay's door, and one standing in for the upstream MTA."""
 
 import asyncio
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from gateway.config import Settings, UpstreamSettings
 from gateway.relay.pipeline import Pipeline
+from gateway.relay.receiving import CheckPassword, DoorRules, RelayHandler, RelayServer
 from gateway.scanner_setup import build_scanner
 from tests.e2e.conftest import free_port
 
 PIPELINE_INTERNAL_DOMAIN = "riverside-carers.example.org"
+# The door's rules in these tests: loopback relays by network, as the organisation's domain.
+RULES = DoorRules(
+    allowed_networks=DoorRules.networks(["127.0.0.0/8"]),
+    max_recipients=1000,
+    max_connections_per_client=5,
+    session_timeout_seconds=60,
+    auth_failures_allowed=3,
+    auth_failure_window_seconds=60,
+    sender_domains=(PIPELINE_INTERNAL_DOMAIN,),
+)
+
+
+class _RelayController(Controller):  # type: ignore[misc]
+    def factory(self) -> SMTP:
+        return RelayServer(self.handler, **self.SMTP_kwargs)
+
+
+@pytest.fixture
+def door() -> Iterator[Callable[..., int]]:
+    """Start the door on loopback with the given store and stored callbacks (and password
+    check); gives its port."""
+    controllers: list[Controller] = []
+
+    def start(
+        store: Callable[[Envelope, Session], uuid.UUID],
+        stored: Callable[..., None],
+        rules: DoorRules = RULES,
+        check_password: CheckPassword | None = None,
+        **server_options: Any,
+    ) -> int:
+        port = free_port()
+        handler = RelayHandler(rules, store, stored, check_password)
+        controller = _RelayController(handler, hostname="127.0.0.1", port=port, **server_options)
+        controller.start()
+        controllers.append(controller)
+        return port
+
+    yield start
+    for controller in controllers:
+        controller.stop()
 
 
 @pytest.fixture(scope="session")

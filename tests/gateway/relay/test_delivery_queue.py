@@ -8,6 +8,7 @@ from cryptography.fernet import Fernet
 
 from gateway.config import UpstreamSettings
 from gateway.relay import delivery, spool
+from gateway.relay.leases import Leases
 from gateway.relay.models import Copy, Delivery, DeliveryState, Message
 from gateway.relay.upstream import Connections
 from gateway.sealing import Sealer
@@ -101,7 +102,7 @@ def test_a_claim_with_too_little_time_left_is_not_used():
     copy = _copy()
     now = datetime.now(UTC)
     Delivery.objects.create(copy=copy, recipient="b@example.net", claimed_by="relay-1",
-                            claimed_until=now + delivery.SEND_MARGIN / 2)  # fmt: skip
+                            claimed_until=now + Leases().send_margin / 2)  # fmt: skip
     deliverer = _deliverer(UpstreamSettings(port=9))  # nothing is sent
     claim = delivery.Claim(copy.id, tuple(Delivery.objects.values_list("id", flat=True)))
     assert delivery.deliver_claimed(deliverer, claim) is False
@@ -117,9 +118,11 @@ def test_a_send_still_going_when_its_claim_is_nearly_over_is_abandoned(
     deliveries wait for a retry."""
     handler, settings = upstream
     handler.rcpt_seconds = 0.5
-    monkeypatch.setattr(delivery, "RECORD_MARGIN", delivery.SEND_MARGIN + timedelta(seconds=2))
+    send_margin = Leases().send_margin
+    record_margin = property(lambda _: send_margin + timedelta(seconds=2))
+    monkeypatch.setattr(Leases, "record_margin", record_margin)
     copy = _copy()
-    claimed_until = datetime.now(UTC) + delivery.SEND_MARGIN + timedelta(seconds=3)
+    claimed_until = datetime.now(UTC) + send_margin + timedelta(seconds=3)
     deliveries = [
         Delivery.objects.create(
             copy=copy,

@@ -9,6 +9,7 @@ from cryptography.fernet import Fernet
 
 from gateway.config import UpstreamSettings
 from gateway.relay import delivery, spool
+from gateway.relay.leases import DELIVERY_LEASE
 from gateway.relay.models import Copy, CopyKind, Delivery, DeliveryState, Message
 from gateway.relay.upstream import Connections
 from gateway.sealing import Sealer
@@ -38,7 +39,7 @@ def _claimed_copy(mail_from: str, recipients: list[str]) -> tuple[Copy, list[Del
         mail_from=mail_from,
         sealed=SEALER.seal(CONTENT),
     )
-    until = datetime.now(UTC) + delivery.DELIVERY_LEASE
+    until = datetime.now(UTC) + DELIVERY_LEASE
     deliveries = [
         Delivery.objects.create(copy=copy, recipient=r, claimed_by="relay-1", claimed_until=until)
         for r in recipients

@@ -68,3 +68,11 @@ def test_the_envelope_is_not_read_as_text(pipeline: Pipeline) -> None:
         + b"Subject: Coffee morning\r\n\r\nThe coffee morning has moved to Thursday.\r\n"
     )
     assert _outcome(pipeline, content).action == "release"
+
+
+def test_a_message_with_no_header_block_gets_an_outcome(pipeline: Pipeline) -> None:
+    """Words with no header at all (which only a client that logged in can send: the door
+    refuses a message without a From field of ours from anyone else) are read as a message
+    and given an outcome, never lost."""
+    outcome = _outcome(pipeline, b"just some words\r\nand no headers\r\n")
+    assert outcome.action in ("release", "hold"), outcome.reasons

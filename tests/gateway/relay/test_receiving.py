@@ -10,54 +10,18 @@ import smtplib
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
-from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
-from tests.e2e.conftest import free_port
+from gateway.relay.receiving import RelayHandler
+from tests.gateway.relay.conftest import RULES
 
-RULES = DoorRules(
-    allowed_networks=DoorRules.networks(["127.0.0.0/8"]),
-    max_recipients=1000,
-    max_connections_per_client=5,
-    session_timeout_seconds=60,
-    auth_failures_allowed=3,
-    auth_failure_window_seconds=60,
+MESSAGE = (
+    b"From: a@riverside-carers.example.org\r\nSubject: hello\r\n\r\n"
+    b"The coffee morning is on Friday.\r\n"
 )
-MESSAGE = b"Subject: hello\r\n\r\nThe coffee morning is on Friday.\r\n"
-
-
-class _RelayController(Controller):  # type: ignore[misc]
-    def factory(self) -> SMTP:
-        return RelayServer(self.handler, **self.SMTP_kwargs)
-
-
-@pytest.fixture
-def door() -> Iterator[Callable[..., int]]:
-    """Start the door on loopback with the given store and stored callbacks; gives its port."""
-    controllers: list[Controller] = []
-
-    def start(
-        store: Callable[[Envelope, Session], uuid.UUID],
-        stored: Callable[..., None],
-        rules: DoorRules = RULES,
-        **server_options: Any,
-    ) -> int:
-        port = free_port()
-        handler = RelayHandler(rules, store, stored)
-        controller = _RelayController(handler, hostname="127.0.0.1", port=port, **server_options)
-        controller.start()
-        controllers.append(controller)
-        return port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
 
 
 def _failing_store(envelope: Envelope, session: Session) -> uuid.UUID:
@@ -130,7 +94,7 @@ def _trickle(port: int, chunks: int, pause: float, chunk_bytes: int = 40) -> byt
                         b"RCPT TO:<b@example.net>", b"DATA"):  # fmt: skip
             sock.sendall(command + b"\r\n")
             assert conversation.readline()[:1] in (b"2", b"3")
-        sock.sendall(b"Subject: hello\r\n\r\n")
+        sock.sendall(b"From: a@riverside-carers.example.org\r\nSubject: hello\r\n\r\n")
         try:
             for _ in range(chunks):
                 time.sleep(pause)

@@ -71,3 +71,17 @@ def test_a_processed_message_is_claimed_by_nobody(sealer: Sealer):
     assert spool.claim_again(message_id, "relay-1", now) is False
     assert spool.claim_waiting("relay-1", now, restarting=True) == []
     assert spool.claimed(sealer, message_id, "relay-1", datetime.now(UTC)) is None
+
+
+def test_a_renewed_claim_outlasts_its_first_lease_and_counts_no_attempt(sealer: Sealer):
+    """A living node renews what it holds: a short first lease, renewed, is not taken by
+    another node when it would have lapsed; a claim another node holds is not renewed."""
+    lease = timedelta(seconds=30)
+    mine = spool.store(sealer, **MESSAGE, node="relay-1", lease=lease).id
+    theirs = spool.store(sealer, **{**MESSAGE, "recipients": ["c@x.net"]}, node="relay-2").id
+    later = datetime.now(UTC) + lease * 2
+    assert spool.renew("relay-1", [mine, theirs], later - lease / 2, lease) == 1
+    assert spool.claim_waiting("relay-3", later) == []  # renewed, and relay-2's still live
+    assert Message.objects.get(id=mine).scan_attempts == 1
+    assert Message.objects.get(id=theirs).claimed_by == "relay-2"
+    assert spool.claim_waiting("relay-3", later + lease) == [mine]

@@ -58,9 +58,11 @@ def test_list_then_release_puts_it_back_in_the_managers_name(
 def test_reject_keeps_it_and_a_second_decision_is_refused(
     users: Users, document: tuple[Path, WatchedFile]
 ) -> None:
-    """A reject keeps the document in quarantine; rejecting it again fails with the reason."""
+    """A reject keeps the document in quarantine, saying whom it told (nobody: no owner is
+    configured); rejecting it again fails with the reason."""
     _, row = document
-    _confide_documents("reject", row.id, "--as", "jo", "--note", "not for the website")
+    out, _, _ = _confide_documents("reject", row.id, "--as", "jo", "--note", "not for the web")
+    assert "rejected; it stays in quarantine; no owner known, none told" in out
     row.refresh_from_db()
     assert row.placement == Placement.REJECTED
     _, err, code = _confide_documents("reject", row.id, "--as", "jo", "--note", "again")

@@ -136,6 +136,19 @@ def test_a_message_never_held_is_purged_once_delivered(sealer: Sealer, users: Us
     assert retention.purge(KEEP, now=NOW) == retention.Purged(0, 0, 0)
 
 
+def test_a_notice_about_no_message_does_not_stop_the_purge(sealer: Sealer, users: Users):
+    """A queued notice filed under no message (a held document's owner told of a reject)
+    does not keep every other message's content: a NULL among the messages still being sent
+    would make "not among them" true of none."""
+    message = _released(sealer, users, decided=OLD, delivered=OLD)
+    about_a_document = Copy.objects.create(
+        message=None, kind=CopyKind.NOTICE, mail_from="", sealed=sealer.seal(b"notice")
+    )
+    Delivery.objects.create(copy=about_a_document, recipient=SENDER)
+    assert retention.purge(KEEP, now=NOW).messages == 1
+    assert _removed(message)
+
+
 def test_each_run_is_in_the_audit_trail_with_counts_and_no_content(sealer: Sealer, users: Users):
     """The audit entry says how many of each were removed and the period, never text or
     addresses, and the chain still verifies."""

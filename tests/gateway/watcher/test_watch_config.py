@@ -110,3 +110,46 @@ def test_an_agency_audience_plays_the_agency_and_an_unknown_one_stops_the_start(
     unknown = Settings(watch={"folders": [{"path": tmp_path, "audience": "Nobody Trust"}]})
     with pytest.raises(StartupError, match=r"watch\.folders\[0\]\.audience"):
         resolve_folders(unknown.watch.folders, [])
+
+
+@pytest.mark.parametrize(
+    ("section", "says"),
+    [
+        (
+            '[watch.owners]\n"1001" = "priya@gmail.example"\n',
+            r"watch\.owners\.1001: 'priya@gmail\.example' is not in organisation\.internal",
+        ),
+        (
+            '[[watch.folders]]\npath = "share"\naudience = "public"\nowner = "web@else.example"\n',
+            r"watch\.folders\[0\]\.owner: 'web@else\.example' is not in organisation",
+        ),
+        (
+            '[watch.owners]\n"1001" = "Priya <priya@carers.example>"\n',
+            r"watch\.owners: .*1001: .* is not a plain email address",
+        ),
+        (
+            '[watch.owners]\nno-such-account-here = "priya@carers.example"\n',
+            r"no-such-account-here: no account .* on this server; give its numeric uid",
+        ),
+    ],
+)
+def test_an_owner_that_cannot_be_told_is_refused(
+    config_file: Path, section: str, says: str
+) -> None:
+    """An owner's address outside the organisation, one that is not a plain address, or an
+    account the server does not have stops confide at load, saying which."""
+    config_file.write_text(f'[organisation]\ninternal_domains = ["carers.example"]\n{section}')
+    with pytest.raises(ConfigError, match=says):
+        load_settings()
+
+
+def test_owners_by_account_name_or_uid_are_read(config_file: Path) -> None:
+    """An account named or numbered maps to its uid; a folder's owner is kept as given."""
+    config_file.write_text(
+        '[organisation]\ninternal_domains = ["carers.example"]\n'
+        '[watch.owners]\nroot = "it@carers.example"\n"1001" = "priya@Mail.Carers.example"\n'
+        '[[watch.folders]]\npath = "share"\naudience = "public"\nowner = " web@carers.example"\n'
+    )
+    watch = load_settings().watch
+    assert watch.owner_by_uid() == {0: "it@carers.example", 1001: "priya@Mail.Carers.example"}
+    assert watch.folders[0].owner == "web@carers.example"

@@ -1,0 +1,101 @@
+"""Whom a client that relays because of its network (not a login) may send as: the
+organisation's own domains, in MAIL FROM and in the From field, or the null sender.
+
+Microsoft 365 and Google Workspace send every customer's mail from the same addresses, so
+an allowed network says only "some tenant of that provider"; the sender's domain is what
+keeps another tenant from relaying through this organisation's confide. A domain matches
+as ``scanner.domains.is_internal`` has it: itself or any subdomain of it.
+
+Each check returns the SMTP reply refusing the sender, or ``None``. No reply or log line
+holds the address; a log line may name its domain.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import logging
+import re
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+
+from scanner.domains import is_internal
+
+log = logging.getLogger("confide.relay")
+
+NULL_SENDER = "<>"
+# A domain as a log line may carry it; anything else is logged as "(unreadable)".
+_LOGGABLE_DOMAIN = re.compile(r"[a-z0-9.-]{1,253}")
+# The domains a refusal names, at most: keeps it within RFC 5321's 512-octet reply line
+# (section 4.5.3.1.5).
+_NAMED_CHARACTERS = 300
+# Where the header ends as the email package reads it (CRLF, a bare CR and a bare LF each end
+# a line, as in the copies confide writes): the first empty line.
+_HEADER_END = re.compile(rb"\n\n|\r\r|\n\r")
+
+NO_FROM_FIELD = (
+    "550 5.7.1 The message has no From field this relay can read; this relay sends only "
+    "for {domains}"
+)
+
+
+@dataclass(frozen=True)
+class SenderDomains:
+    """The domains (and their subdomains) that clients relaying by network may send as."""
+
+    domains: tuple[str, ...]
+
+    def envelope_refusal(self, address: str, client: str) -> str | None:
+        """The reply refusing MAIL FROM ``address``, or ``None``; the null sender (bounces,
+        delivery notices) is accepted."""
+        if address == NULL_SENDER or self._ours(address):
+            return None
+        log.warning("sender domain refused client=%s domain=%s", client, _loggable_domain(address))
+        return self._refusal("sender domain not ours")
+
+    def header_refusal(self, content: bytes, client: str) -> str | None:
+        """The reply refusing a message whose From field names anyone outside the domains,
+        or names no one, or cannot be read; ``None`` when every author is ours."""
+        end = _HEADER_END.search(content)
+        try:
+            header = BytesHeaderParser(policy=email.policy.default).parsebytes(
+                content[: end.end() + 2] if end else content
+            )
+            addresses = [
+                address for field in header.get_all("From", []) for address in field.addresses
+            ]
+        except Exception:  # noqa: BLE001  # whatever the email package cannot read, we refuse
+            addresses = []
+        if not addresses:
+            log.warning("message refused client=%s (no readable From field)", client)
+            return NO_FROM_FIELD.format(domains=self._named())
+        for address in addresses:
+            if not self._ours(address.addr_spec):
+                log.warning(
+                    "From domain refused client=%s domain=%s",
+                    client,
+                    _loggable_domain(address.domain),
+                )
+                return self._refusal("the From field names a sender whose domain is not ours")
+        return None
+
+    def _ours(self, address: str) -> bool:
+        return "@" in address and is_internal(address, self.domains)
+
+    def _refusal(self, what: str) -> str:
+        return f"550 5.7.1 {what[:1].upper()}{what[1:]}; this relay sends only for {self._named()}"
+
+    def _named(self) -> str:
+        if not self.domains:
+            return "no domain (organisation.internal_domains is empty)"
+        named: list[str] = []
+        for domain in self.domains:
+            if sum(len(d) + 2 for d in named) + len(domain) > _NAMED_CHARACTERS:
+                break
+            named.append(domain)
+        more = len(self.domains) - len(named)
+        return ", ".join(named) + " and their subdomains" + (f" (and {more} more)" if more else "")
+
+
+def _loggable_domain(address: str) -> str:
+    domain = address.rpartition("@")[2].strip().lower()
+    return domain if _LOGGABLE_DOMAIN.fullmatch(domain) else "(unreadable)"
