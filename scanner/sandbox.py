@@ -31,7 +31,14 @@ from typing import TYPE_CHECKING, Self
 
 from pebble import ProcessExpired, ProcessPool
 
-from scanner.extract import UNKNOWN_KIND, UnsupportedType, extract, read_item, too_large
+from scanner.extract import (
+    UNKNOWN_KIND,
+    UnsupportedType,
+    extract,
+    read_item,
+    too_large,
+    with_file_name,
+)
 from scanner.filetype import FileType
 from scanner.findings import Finding, Owner
 from scanner.limits import MIB, ScanLimits
@@ -113,10 +120,11 @@ class ExtractionPool:
             self._pool = None
 
     def submit(
-        self, data: bytes, location: str = "", kind: FileType | None = None
+        self, data: bytes, location: str = "", kind: FileType | None = None, *, name: str = ""
     ) -> Future[ScanResult]:
         """Start scanning one item (``kind`` as for ``extract``: read as that type alone);
-        the future's result is its ``ScanResult``.
+        the future's result is its ``ScanResult``. A ``name`` (a file's) is scanned with it,
+        as its last segment (``with_file_name``).
 
         The future fails only with ``UnsupportedType``; timeouts, crashes and every other
         failure are results with an unscannable reason and no findings.
@@ -127,7 +135,7 @@ class ExtractionPool:
             return outcome
         task = self._running().schedule(
             _scan_in_worker,
-            args=(self._extractor, data, self.limits, location, kind),
+            args=(self._extractor, data, self.limits, location, kind, name),
             timeout=self.limits.item_timeout_seconds,
         )
         task.add_done_callback(lambda done: _settle(done, outcome, self.limits))
@@ -201,15 +209,16 @@ def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> No
         logging.getLogger("confide.scanner").error("scanning worker: %s", _detector_failure)
 
 
-def _scan_in_worker(
+def _scan_in_worker(  # noqa: PLR0917 - pebble passes a task's arguments by position
     extractor: ExtractFunction,
     data: bytes,
     limits: ScanLimits,
     location: str,
     kind: FileType | None,
+    name: str,
 ) -> ScanResult:
     """The work of one item in a worker: extraction, then detection over what was read."""
-    return scan_here(extractor, data, limits, location=location, kind=kind)
+    return scan_here(extractor, data, limits, location=location, kind=kind, name=name)
 
 
 def scan_here(
@@ -220,11 +229,13 @@ def scan_here(
     location: str = "",
     kind: FileType | None = None,
     earlier: ScanResult | None = None,
+    name: str = "",
 ) -> ScanResult:
     """Scan one item in this worker, with its detector; for a function ``run_in_worker``
     runs. ``earlier`` is an item already scanned whose segments need not be read again
-    (``Detector.scan``). Raises ``UnsupportedType`` as ``extract`` does."""
-    extraction = extractor(data, limits, location, kind)
+    (``Detector.scan``); ``name`` is the item's file name, scanned with it. Raises
+    ``UnsupportedType`` as ``extract`` does."""
+    extraction = with_file_name(extractor(data, limits, location, kind), name)
     if _detector_failure is not None:
         failed = Extraction(
             extraction.kind,
