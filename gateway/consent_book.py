@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
@@ -27,6 +28,19 @@ from scanner.consent import ADDRESS, DOMAIN, ConsentRecord, KnownSubject, Recipi
 
 # Subjects read per round trip by ``subjects()``: four queries per chunk, whatever its size.
 SUBJECTS_PER_CHUNK = 2000
+
+# What of a consent can change a verdict; the two dates last (``consents_version``).
+_CONSENT_FIELDS = (
+    "id",
+    "subject_id",
+    "agency_id",
+    "domain",
+    "address",
+    "scopes",
+    "recorded_at",
+    "withdrawn_at",
+    "valid_until",
+)
 
 _SUBJECT_FIELDS = (
     "id",
@@ -63,6 +77,28 @@ class DjangoConsentBook:
             cursor.execute(query)
             number, count, latest = cursor.fetchone()
         return f"{number or 0}:{count}:{latest or '-'}"
+
+    def consents_version(self, at: datetime) -> str:
+        """A digest of every consent as it stands at ``at`` and of the agencies' names,
+        domains and addresses: it changes when a consent is added, withdrawn, edited or
+        removed (by any write, bulk ones too), and when one lapses or its withdrawal comes.
+
+        ``version`` covers the subjects alone (the matcher's input, asked for each message);
+        this is for what keeps verdicts (the watcher, once per pass), so it reads the rows:
+        a consent has no change time, and only the rows say what ``at`` has made lapse."""
+        digest = hashlib.sha256()
+        for row in Consent.objects.order_by("id").values_list(*_CONSENT_FIELDS):
+            withdrawn_at, valid_until = row[-2], row[-1]
+            lapsed = (withdrawn_at is not None and withdrawn_at <= at) or (
+                valid_until is not None and valid_until < at
+            )
+            digest.update(repr((*row, lapsed)).encode())
+        agencies = ((Agency, "id", "name"), (AgencyDomain, "agency_id", "domain"))
+        for model, owner, field in (*agencies, (AgencyAddress, "agency_id", "address")):
+            digest.update(model.__name__.encode())
+            for pair in model.objects.order_by(owner, field).values_list(owner, field):
+                digest.update(repr(pair).encode())
+        return digest.hexdigest()
 
     def subjects(self) -> Iterator[KnownSubject]:
         """Every subject, in chunks by primary key: four queries per chunk, no model objects."""

@@ -14,7 +14,7 @@ from scanner.detect.known_subjects import SubjectMatcher
 from scanner.findings import Finding
 from scanner.judging import Organisation, attribution_of, judge, judge_attributed
 from scanner.operators import Operator
-from scanner.outcome import PlannedOutcome, Rescan, Transforms, plan
+from scanner.outcome import Copier, PlannedOutcome, plan
 from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
@@ -40,8 +40,7 @@ def decide(
     organisation: Organisation,
     at: datetime,
     operator: Callable[[Finding], Operator],
-    transforms: Transforms,
-    rescan: Rescan,
+    copier: Copier,
 ) -> Decided:
     """The item ``raw``, scanned as ``result``, judged for ``recipients`` and planned."""
     attribution = attribution_of(result, sender=sender, policy=policy, matcher=matcher)
@@ -65,8 +64,7 @@ def decide(
         organisation=organisation,
         at=at,
         operator=operator,
-        transforms=transforms,
-        rescan=rescan,
+        copier=copier,
     )
     return Decided(attribution, planned)
 
@@ -83,19 +81,17 @@ def checked_plan(
     organisation: Organisation,
     at: datetime,
     operator: Callable[[Finding], Operator],
-    transforms: Transforms,
-    rescan: Rescan,
+    copier: Copier,
 ) -> PlannedOutcome:
-    """The copies ``verdicts`` ask for, each redacted copy scanned and judged again for the
-    same sender, register and moment (``plan``'s safety net)."""
+    """The copies ``verdicts`` ask for, made and read by ``copier``, each redacted copy judged
+    again for the same sender, register and moment (``plan``'s safety net)."""
     return plan(
         raw,
         result,
         verdicts,
         policy=policy,
         operator=operator,
-        transforms=transforms,
-        rescan=rescan,
+        copier=copier,
         rejudge=lambda checked, addresses: judge(
             checked,
             addresses,

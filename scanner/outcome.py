@@ -11,7 +11,9 @@ The safety net is independent of how the copy was made: each finished redacted c
 scanned and judged afresh, as if it had just arrived, and so is every field of its header,
 read whole as content (a scan reads only some fields, and only the display names of
 addresses); every recipient for whom either still holds something to remove, or would be
-held, is held instead.
+held, is held instead. A door's ``Copier`` makes each copy and reads it for the net:
+``LocalCopier`` with the door's ``Transforms`` and ``Rescan``, or the watcher's, which makes
+and reads it in the scanning worker (``scanner.copying``); the net judges what was read.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from scanner.transform import (
 )
 
 CANNOT_TRANSFORM = "cannot-transform"
+# How the safety net reads a finished copy: as an item, and its header's fields as content.
+_READINGS = ("item", "header fields")
 REDACTION_CHECK = "redaction-check"
 REDACTION_CHECK_REASON = (
     "its redacted copy, checked again, still held personal data that had to be removed"
@@ -46,6 +50,15 @@ REDACTION_CHECK_REASON = (
 
 type Rescan = Callable[[bytes], ScanResult]
 type Rejudge = Callable[[ScanResult, Sequence[str]], Mapping[str, Verdict]]
+
+
+@dataclass(frozen=True)
+class CheckedCopy:
+    """A finished copy, and how it read for the safety net when it is to be checked: as an
+    item, then its header's fields as content (``header_fields_message``)."""
+
+    content: bytes
+    readings: tuple[ScanResult, ...] = ()
 
 
 class Transforms(Protocol):
@@ -59,6 +72,47 @@ class Transforms(Protocol):
     def marked(self, raw: bytes) -> bytes:
         """``raw`` marked CONFIDENTIAL."""
         ...
+
+
+class Copier(Protocol):
+    """Makes each copy ``plan`` asks for and reads it for the safety net. Raises
+    ``TransformError`` for a copy that cannot be made (or made and read) safely; ``plan``
+    holds that copy's recipients."""
+
+    def checked_copy(
+        self,
+        raw: bytes,
+        result: ScanResult,
+        action: Action,
+        removed: Sequence[Removal],
+        banner: bool,
+    ) -> CheckedCopy:
+        """``raw`` (scanned as ``result``) redacted of ``removed`` if ``action`` is redact,
+        marked if it is banner or ``banner``; read for the net when anything was removed."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalCopier:
+    """Copies made with ``transforms`` in this process, each read with ``rescan``."""
+
+    transforms: Transforms
+    rescan: Rescan
+
+    def checked_copy(
+        self,
+        raw: bytes,
+        result: ScanResult,
+        action: Action,
+        removed: Sequence[Removal],
+        banner: bool,
+    ) -> CheckedCopy:
+        content = made_copy(self.transforms, raw, action, removed, banner)
+        if not removed:
+            return CheckedCopy(content)
+        return CheckedCopy(
+            content, (self.rescan(content), self.rescan(header_fields_message(content)))
+        )
 
 
 @dataclass(frozen=True)
@@ -124,15 +178,14 @@ def plan(
     *,
     policy: Policy,
     operator: Callable[[Finding], Operator] = replace_all,
-    transforms: Transforms,
-    rescan: Rescan,
+    copier: Copier,
     rejudge: Rejudge,
 ) -> PlannedOutcome:
     """The copies of the item ``raw`` (scanned as ``result``) to make for the recipients of
-    ``verdicts``, and the final verdict of each. ``rescan`` reads a finished copy as the item
-    was read; ``rejudge`` gives the verdicts on it for the addresses given. ``operator`` says
-    how each finding leaves a redacted copy (replaced by its label unless the rules say
-    otherwise)."""
+    ``verdicts``, and the final verdict of each. ``copier`` makes each copy and reads it as
+    the item was read; ``rejudge`` gives the verdicts on what it read for the addresses
+    given. ``operator`` says how each finding leaves a redacted copy (replaced by its label
+    unless the rules say otherwise)."""
     final = dict(verdicts)
     groups: dict[tuple[Action, tuple[Removal, ...], bool], list[str]] = {}
     for address, verdict in verdicts.items():
@@ -142,11 +195,12 @@ def plan(
     copies = []
     for (action, removed, banner), group in groups.items():
         try:
-            content = _made(transforms, raw, action, removed, banner)
+            copy = copier.checked_copy(raw, result, action, removed, banner)
         except TransformError as exc:
             _hold(final, group, CANNOT_TRANSFORM, str(exc))
             continue
-        exposed = _still_exposed(content, group, rescan, rejudge) if removed else []
+        content = copy.content
+        exposed = _still_exposed(copy, group, rejudge) if removed else []
         _hold(final, exposed, REDACTION_CHECK, REDACTION_CHECK_REASON)
         addresses = tuple(a for a in group if a not in exposed)
         if addresses:
@@ -155,9 +209,11 @@ def plan(
     return PlannedOutcome(final, tuple(copies))
 
 
-def _made(
+def made_copy(
     transforms: Transforms, raw: bytes, action: Action, removed: Sequence[Removal], banner: bool
 ) -> bytes:
+    """``raw`` redacted of ``removed`` if ``action`` is redact, then marked if it is banner or
+    ``banner``."""
     content = raw
     if action == Action.REDACT:
         content = transforms.redacted(content, removed)
@@ -166,15 +222,16 @@ def _made(
     return content
 
 
-def _still_exposed(
-    content: bytes, addresses: Sequence[str], rescan: Rescan, rejudge: Rejudge
-) -> list[str]:
+def _still_exposed(copy: CheckedCopy, addresses: Sequence[str], rejudge: Rejudge) -> list[str]:
     """The addresses for which the finished copy, scanned and judged afresh, still holds
     something to remove, or would be held: read as a scan reads a message, and every field
-    of its header read again whole, as content (``scanner.header_fields``)."""
+    of its header read again whole, as content (``scanner.header_fields``). A copy not read
+    both ways is held for all of them."""
+    if len(copy.readings) != len(_READINGS):
+        return list(addresses)
     exposed: dict[str, None] = {}
-    for item in (content, header_fields_message(content)):
-        verdicts = rejudge(rescan(item), addresses)
+    for reading in copy.readings:
+        verdicts = rejudge(reading, addresses)
         exposed.update(
             (a, None) for a, v in verdicts.items() if v.action == Action.HOLD or v.redactions
         )

@@ -31,7 +31,14 @@ from typing import TYPE_CHECKING, Self
 
 from pebble import ProcessExpired, ProcessPool
 
-from scanner.extract import UNKNOWN_KIND, UnsupportedType, extract, read_item, too_large
+from scanner.extract import (
+    UNKNOWN_KIND,
+    UnsupportedType,
+    extract,
+    read_item,
+    too_large,
+    with_file_name,
+)
 from scanner.filetype import FileType
 from scanner.findings import Finding, Owner
 from scanner.limits import MIB, ScanLimits
@@ -113,10 +120,11 @@ class ExtractionPool:
             self._pool = None
 
     def submit(
-        self, data: bytes, location: str = "", kind: FileType | None = None
+        self, data: bytes, location: str = "", kind: FileType | None = None, *, name: str = ""
     ) -> Future[ScanResult]:
         """Start scanning one item (``kind`` as for ``extract``: read as that type alone);
-        the future's result is its ``ScanResult``.
+        the future's result is its ``ScanResult``. A ``name`` (a file's) is scanned with it,
+        as its last segment (``with_file_name``).
 
         The future fails only with ``UnsupportedType``; timeouts, crashes and every other
         failure are results with an unscannable reason and no findings.
@@ -127,7 +135,7 @@ class ExtractionPool:
             return outcome
         task = self._running().schedule(
             _scan_in_worker,
-            args=(self._extractor, data, self.limits, location, kind),
+            args=(self._extractor, data, self.limits, location, kind, name),
             timeout=self.limits.item_timeout_seconds,
         )
         task.add_done_callback(lambda done: _settle(done, outcome, self.limits))
@@ -149,6 +157,17 @@ class ExtractionPool:
     def extract_file(self, path: str | os.PathLike[str], location: str = "") -> Extraction:
         """What ``scan_file`` read from the file at ``path``, without its findings."""
         return self.scan_file(path, location).extraction
+
+    def run_in_worker[T](
+        self, function: Callable[..., T], args: tuple[object, ...], timeout: float
+    ) -> Future[T]:
+        """Start ``function(extractor, limits, *args)`` in a worker, where it may read with
+        ``scan_here``; the future fails with whatever it raised, ``TimeoutError`` after
+        ``timeout`` seconds (the worker is then killed), or pebble's ``ProcessExpired``."""
+        future: Future[T] = self._running().schedule(
+            function, args=(self._extractor, self.limits, *args), timeout=timeout
+        )
+        return future
 
     def _running(self) -> ProcessPool:
         if self._pool is None:
@@ -190,15 +209,33 @@ def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> No
         logging.getLogger("confide.scanner").error("scanning worker: %s", _detector_failure)
 
 
-def _scan_in_worker(
+def _scan_in_worker(  # noqa: PLR0917 - pebble passes a task's arguments by position
     extractor: ExtractFunction,
     data: bytes,
     limits: ScanLimits,
     location: str,
     kind: FileType | None,
+    name: str,
 ) -> ScanResult:
     """The work of one item in a worker: extraction, then detection over what was read."""
-    extraction = extractor(data, limits, location, kind)
+    return scan_here(extractor, data, limits, location=location, kind=kind, name=name)
+
+
+def scan_here(
+    extractor: ExtractFunction,
+    data: bytes,
+    limits: ScanLimits,
+    *,
+    location: str = "",
+    kind: FileType | None = None,
+    earlier: ScanResult | None = None,
+    name: str = "",
+) -> ScanResult:
+    """Scan one item in this worker, with its detector; for a function ``run_in_worker``
+    runs. ``earlier`` is an item already scanned whose segments need not be read again
+    (``Detector.scan``); ``name`` is the item's file name, scanned with it. Raises
+    ``UnsupportedType`` as ``extract`` does."""
+    extraction = with_file_name(extractor(data, limits, location, kind), name)
     if _detector_failure is not None:
         failed = Extraction(
             extraction.kind,
@@ -208,7 +245,8 @@ def _scan_in_worker(
         return ScanResult(failed, ())
     if _detector is None:
         return ScanResult(extraction, ())
-    findings = tuple(_detector.scan(extraction))
+    before = None if earlier is None else (earlier.extraction, earlier.findings)
+    findings = tuple(_detector.scan(extraction, before))
     return ScanResult(extraction, findings, _detector.owners(extraction, findings))
 
 

@@ -27,7 +27,7 @@ from scanner.attribution import Sender
 from scanner.deciding import checked_plan, decide
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
 from scanner.judging import judge
-from scanner.outcome import PlannedOutcome
+from scanner.outcome import LocalCopier, PlannedOutcome
 from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
@@ -86,8 +86,7 @@ def processed(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> Proces
         organisation=pipeline.organisation,
         at=now,
         operator=pipeline.operators.of,
-        transforms=pipeline.transforms,
-        rescan=pipeline.scanner.scan_message,
+        copier=LocalCopier(pipeline.transforms, pipeline.scanner.scan_message),
     )
     attribution, planned = decided.attribution, decided.planned
     unscannable = result.extraction.unscannable
@@ -199,8 +198,7 @@ def _planned(
         organisation=pipeline.organisation,
         at=now,
         operator=pipeline.operators.of,
-        transforms=pipeline.transforms,
-        rescan=pipeline.scanner.scan_message,
+        copier=LocalCopier(pipeline.transforms, pipeline.scanner.scan_message),
     )
 
 

@@ -1,6 +1,7 @@
 """A document through the core, as the relay puts a message through it: scan (in the same
-sandboxed worker pool), attribute, judge for the folder's audience, plan the copy. The
-watcher only records and enforces what comes back.
+sandboxed worker pool), attribute, judge for the folder's audience, plan the copy (made and
+read for the safety net in a worker of that pool). The watcher only records and enforces
+what comes back.
 
 The relay's pieces are reused as they are built for it (``gateway.relay.pipeline``): the
 policy, the redaction operators, the consent book and its matcher cache; only the copies
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,8 +25,9 @@ from gateway.relay.pipeline import redaction_operators
 from gateway.watcher.folders import Folder
 from scanner.actions import Action
 from scanner.attribution import Sender
+from scanner.copying import PoolCopier
 from scanner.deciding import decide
-from scanner.extract import UNKNOWN_KIND, UnsupportedType, named_unscannable
+from scanner.extract import FILE_NAME, UNKNOWN_KIND, UnsupportedType, named_unscannable
 from scanner.judging import MatcherCache, Organisation
 from scanner.operators import Operators
 from scanner.outcome import DocumentTransforms
@@ -34,6 +37,9 @@ from scanner.segments import Extraction
 from scanner.transform import Banner, load_banner
 from scanner.unscannable import kinds as unscannable_kinds
 
+# What holds a document the rules would redact when its file name holds what they redact.
+NAMED_RULE = "file-name-redaction"
+NAMED_REASON = "its file name holds personal data, which a redacted copy would keep"
 # The rules files whose change can change a verdict: every file beside the recognizers (term
 # lists, first names) and the policy, banner and redaction files.
 _RULES_SUFFIXES = frozenset({".yaml", ".yml", ".txt"})
@@ -63,19 +69,37 @@ class DocumentJudge:
         self.book = DjangoConsentBook()
         self.matchers = MatcherCache()
         self.organisation = Organisation(tuple(organisation.internal_domains))
-        self.transforms = DocumentTransforms(document_banner(settings), scanner.pool.limits)
+        transforms = DocumentTransforms(document_banner(settings), scanner.pool.limits)
+        # Copies are made and read for the safety net in the scanning workers.
+        self.copier = PoolCopier(scanner.pool, transforms)
         self._rules_digest = _rules_digest(settings)
 
-    def fingerprint(self, folder: Folder) -> str:
-        """What a verdict for ``folder`` was reached with: the rules, the register's version
-        and the audience. A document judged with another fingerprint is judged again."""
-        parts = (self._rules_digest, self.book.version(), folder.recipient)
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    def fingerprints(self, folders: Sequence[Folder]) -> dict[Path, str]:
+        """What a verdict for each folder is reached with, by folder path: the rules, the
+        register (its subjects, and its consents and agencies as they stand now), the
+        audience and the mode. A document judged with another fingerprint is judged again:
+        a report folder set to enforce, or a file moved from one into an enforce folder, is
+        enforced on the next pass."""
+        register = (self.book.version(), self.book.consents_version(datetime.now(UTC)))
+        return {
+            folder.path: hashlib.sha256(
+                "\0".join(
+                    (
+                        self._rules_digest,
+                        *register,
+                        folder.recipient,
+                        "enforce" if folder.enforce else "report",
+                    )
+                ).encode()
+            ).hexdigest()
+            for folder in folders
+        }
 
     def submit(self, data: bytes, name: str) -> Future[ScanResult]:
-        """Start scanning a document's bytes in a sandboxed worker; ``name`` is its file name
-        (an empty ``.pdf`` is unscannable, not clean). The future never fails."""
-        scanned = self.scanner.pool.submit(data)
+        """Start scanning a document's bytes in a sandboxed worker; ``name`` is its file name,
+        scanned with it (and an empty ``.pdf`` is unscannable, not clean). The future never
+        fails."""
+        scanned = self.scanner.pool.submit(data, name=readable_name(name))
         outcome: Future[ScanResult] = Future()
 
         def settle(done: Future[ScanResult]) -> None:
@@ -105,21 +129,41 @@ class DocumentJudge:
             organisation=self.organisation,
             at=datetime.now(UTC),
             operator=self.operators.of,
-            transforms=self.transforms,
-            rescan=self.scanner.scan_bytes,
+            copier=self.copier,
         )
         attribution, planned = decided.attribution, decided.planned
         verdict = planned.verdicts[folder.recipient]
         count_unscannable("file", unscannable_kinds(result.extraction.unscannable))
         made = [c.content for c in planned.copies if c.content != data]
+        action, rules, reasons = verdict.action, verdict.rules, verdict.reasons
+        if action == Action.REDACT and _found_in_name(result):
+            # A redacted copy beside the file would carry its name, and what is in it.
+            action, made = Action.HOLD, []
+            rules, reasons = (*rules, NAMED_RULE), (*reasons, NAMED_REASON)
         return Judgement(
-            action=verdict.action,
-            rules=verdict.rules,
-            reasons=verdict.reasons,
+            action=action,
+            rules=rules,
+            reasons=reasons,
             findings=dict(sorted(Counter(f.type for f in result.findings).items())),
             subjects=tuple(sorted({ref for a in attribution.findings for ref in a.refs})),
             copy=made[0] if made else None,
         )
+
+
+def readable_name(name: str) -> str:
+    """A file name as text to scan: bytes that are not UTF-8 read as Windows-1252 (what a
+    Latin-1 name from an old share most likely is)."""
+    raw = name.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def _found_in_name(result: ScanResult) -> bool:
+    segments = result.extraction.segments
+    named = [i for i, segment in enumerate(segments) if segment.location == FILE_NAME]
+    return any(finding.segment in named for finding in result.findings)
 
 
 def document_banner(settings: Settings) -> Banner:

@@ -48,8 +48,13 @@ class WatchedFile(models.Model):
     content_hash = models.CharField(max_length=HASH_LENGTH, blank=True, db_index=True)
     size = models.BigIntegerField(null=True)
     mtime_ns = models.BigIntegerField(null=True)
+    # With size and mtime, what says the file is as it was judged: a replacement that keeps
+    # both (rsync -a, cp -p, touch -r) has another inode or a new change time.
+    ctime_ns = models.BigIntegerField(null=True)
+    inode = models.BigIntegerField(null=True)
     # When it was last scanned, and with what: a fingerprint of the rules files, the register
-    # version and the audience. A different fingerprint means the verdict may differ: rescan.
+    # (subjects, consents, agencies), the audience and the mode. A different fingerprint
+    # means the verdict may differ: rescan.
     scanned_at = models.DateTimeField(null=True)
     judged_with = models.CharField(max_length=HASH_LENGTH, blank=True)
     action = models.CharField(max_length=16, blank=True)  # release | banner | redact | hold

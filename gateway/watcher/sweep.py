@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import errno
+import fnmatch
 import hashlib
 import logging
 import os
@@ -28,7 +29,7 @@ from django.db import DatabaseError
 
 from gateway.review import audit
 from gateway.watcher import moving, quarantine
-from gateway.watcher.folders import Folder
+from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge, Judgement
 from gateway.watcher.models import Origin, Placement, WatchedFile, path_key, stored_path
 from scanner.actions import Action
@@ -44,6 +45,16 @@ MAX_WAITS = 20
 # this process judges; with as many scanned and waiting to be judged, it bounds the memory
 # that file contents take.
 PER_WORKER = 2
+
+
+# A symbolic link to outside its folder: never followed, and where the audience is outside,
+# recorded as held, since what it points to is unknown.
+LINK_OUT = "it is a symbolic link to outside the watched folder; it was not followed"
+LINK_OUT_LEFT = (
+    "it is a symbolic link to outside the watched folder, held unread; a link cannot be "
+    "taken into quarantine, so it is still there: remove it, or put the file itself there"
+)
+LINK_RULE = "link-out-of-folder"
 
 
 class Outcome(enum.Enum):
@@ -65,7 +76,7 @@ class _Scan:
     row: WatchedFile
     data: bytes
     content_hash: str
-    signature: tuple[int, int, int]  # inode, size, mtime_ns when it was read
+    signature: tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns when it was read
     fingerprint: str
     result: Future[ScanResult]
 
@@ -130,7 +141,7 @@ class Watcher:
         unfinished (its redacted copy's re-scan then queues behind them, and the workers
         stay busy while this process waits for it), or once twice the window is held."""
         outcomes: dict[Path, Outcome] = {}
-        fingerprints = {folder.path: self.judge.fingerprint(folder) for folder in self.folders}
+        fingerprints = self.judge.fingerprints(self.folders)
         moving_now = _in_flight()
         sent: deque[_Scan] = deque()
         for chunk in _chunks(list(dict.fromkeys(paths)), self.window):
@@ -176,7 +187,7 @@ class Watcher:
         """Whether ``path`` is a file to read now: its folder, stored path and status if so.
         ``moving_now`` holds the paths the watcher's own moves lead to or from."""
         folder = self.folder_of(path)
-        if folder is None or folder.excludes(path.name):
+        if folder is None or self._left_alone(path, folder):
             return Outcome.SKIPPED
         text = stored_path(str(path))
         if text in moving_now:
@@ -189,14 +200,23 @@ class Watcher:
         except OSError as exc:
             return self._problem(path, f"it could not be looked at ({_errno_name(exc)})")
         if stat.S_ISLNK(found.st_mode):
-            return self._problem(path, _link_reason(path, folder))
+            return self._link(path, folder)
         if not stat.S_ISREG(found.st_mode):
             return Outcome.SKIPPED
-        if text != str(path):
-            return self._problem(path, "its name is not valid UTF-8, so it was not scanned")
-        if time.time() - found.st_mtime < folder.stable_seconds:
+        if _changed_ago(found) < folder.stable_seconds:
             return Outcome.UNSTABLE
         return folder, text, found
+
+    def _left_alone(self, path: Path, folder: Folder) -> bool:
+        """Whether ``path`` is not read: a note the watcher left (known to the database, not
+        merely named like one), or a name the folder excludes, except in an enforce folder
+        for an outside audience, where failing closed means reading everything."""
+        if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN):
+            notes = WatchedFile.objects.filter(note_path=stored_path(str(path)))
+            return notes.exclude(placement__in=(Placement.IN_PLACE, Placement.RELEASED)).exists()
+        if not folder.excludes(path.name):
+            return False
+        return not (folder.enforce and folder.audience != INTERNAL)
 
     def _prepare(  # noqa: PLR0911 - one return for each way a file is not read
         self,
@@ -229,11 +249,20 @@ class Watcher:
             return self._problem(path, reason)
         if row is None:
             row = self._moved_here(content_hash, claimed) or WatchedFile(origin=Origin.USER)
-            row.path, row.path_key, row.present = text, path_key(text), True
+        renamed = Path(row.path).name != Path(text).name  # the name is scanned too
+        row.path, row.path_key, row.present = text, path_key(text), True
+        if row.placement == Placement.RELEASED and row.audience != folder.audience:
+            row.placement = Placement.IN_PLACE  # a manager released it for another audience
+        if row.origin != Origin.USER and row.content_hash != content_hash:
+            row.origin = Origin.USER  # a copy the watcher wrote, saved over by someone
+        elif row.origin == Origin.MARKED_COPY and not row.action and row.scanned_at is None:
+            # A manager's release as a marked copy (the watcher's own copies are written
+            # with the verdict they were written for): it stands, as a released file does.
+            row.placement = Placement.RELEASED
         row.folder, row.audience = str(folder.path), folder.audience
         judged = row.pk is not None and row.judged_with == fingerprint and not row.problem
-        if judged and row.content_hash == content_hash:  # touched, renamed or moved
-            row.size, row.mtime_ns = found.st_size, found.st_mtime_ns
+        if judged and row.content_hash == content_hash and not renamed:  # touched or moved
+            _record_status(row, found)
             row.save()
             log.info("unchanged content id=%s", row.id)
             return Outcome.UNCHANGED
@@ -242,7 +271,7 @@ class Watcher:
             result.set_result(ScanResult(too_large(found.st_size, self.limits), ()))
         else:
             result = self.judge.submit(data, path.name)
-        signature = (found.st_ino, found.st_size, found.st_mtime_ns)
+        signature = _signature(found)
         return _Scan(path, folder, row, data or b"", content_hash, signature, fingerprint, result)
 
     def _read(self, path: Path, size: int) -> tuple[bytes | None, str]:
@@ -265,14 +294,15 @@ class Watcher:
             if row.pk is not None:
                 self._gone(row.path)
             return Outcome.GONE
-        if (now.st_ino, now.st_size, now.st_mtime_ns) != scan.signature:
+        if _signature(now) != scan.signature:
             log.info("replaced while it was scanned id=%s", row.id)
             return Outcome.CHANGED
         judgement = self.judge.judge(scan.data, result, scan.folder)
         already = (row.action, row.content_hash) == (judgement.action, scan.content_hash)
         if row.placement == Placement.RELEASED and row.content_hash != scan.content_hash:
             row.placement = Placement.IN_PLACE  # a new version: a manager released the old one
-        row.content_hash, row.size, row.mtime_ns = scan.content_hash, now.st_size, now.st_mtime_ns
+        row.content_hash = scan.content_hash
+        _record_status(row, now)
         row.scanned_at, row.judged_with = datetime.now(UTC), scan.fingerprint
         row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
         row.findings, row.subjects = judgement.findings, list(judgement.subjects)
@@ -287,6 +317,11 @@ class Watcher:
         )
         if scan.folder.enforce and row.origin == Origin.USER:
             self._enforce(row, scan.path, scan.folder, judgement, already=already)
+        elif scan.folder.enforce and judgement.action in (Action.HOLD, Action.REDACT):
+            # A copy of the watcher's own, as it wrote it, that may no longer stay (a consent
+            # withdrawn, the rules changed): held, never redacted or marked again.
+            held = Judgement(Action.HOLD, judgement.rules, judgement.reasons, {}, (), None)
+            self._enforce(row, scan.path, scan.folder, held, already=already)
         return Outcome.JUDGED
 
     def _enforce(
@@ -300,6 +335,8 @@ class Watcher:
         if action == Action.REDACT and judgement.copy is None:
             return  # the redacted copy would be the file itself: nothing to remove
         try:
+            if action in (Action.HOLD, Action.REDACT) and str(path) != row.path:
+                path = _escaped_name(path, Path(row.path))
             if action == Action.REDACT and judgement.copy is not None:
                 self._write_copy(path, folder, judgement.copy, Origin.REDACTED_COPY, "redacted")
             if action in (Action.HOLD, Action.REDACT):
@@ -325,7 +362,9 @@ class Watcher:
     def _write_copy(
         self, path: Path, folder: Folder, content: bytes, origin: Origin, label: str
     ) -> None:
-        """A copy beside ``path`` under a free name; recorded, so it is never enforced."""
+        """A copy beside ``path`` under a free name, recorded as the watcher's (with the
+        action it was written for, until it is judged itself): enforced only when it is
+        held as it stands, never redacted or marked again."""
         for attempt in range(MAX_WAITS):
             target = moving.free_name(path.parent, f"{path.stem} ({label})", path.suffix)
             try:
@@ -342,6 +381,7 @@ class Watcher:
             audience=folder.audience,
             origin=origin,
             content_hash=hashlib.sha256(content).hexdigest(),
+            action=Action.REDACT if origin == Origin.REDACTED_COPY else Action.BANNER,
         )
         log.info("wrote a copy id=%s origin=%s", copy.id, origin)
 
@@ -381,8 +421,19 @@ class Watcher:
         gone = [row_id for row_id, key in rows if key not in seen]
         WatchedFile.objects.filter(id__in=gone).update(present=False)
 
-    def _problem(self, path: Path, reason: str) -> Outcome:
-        """Record why ``path`` was not judged; it is tried again on the next pass."""
+    def _link(self, path: Path, folder: Folder) -> Outcome:
+        """Record a symbolic link, which is never followed. One to outside the folder, in a
+        folder for an outside audience, is recorded as held (what it points to may be
+        anything): it shows among the files that would be held, though a link cannot be
+        taken into quarantine and stays where it is."""
+        reason = _link_reason(path, folder)
+        if folder.audience == INTERNAL or reason != LINK_OUT:
+            return self._problem(path, reason)
+        return self._problem(path, LINK_OUT_LEFT, held=True)
+
+    def _problem(self, path: Path, reason: str, *, held: bool = False) -> Outcome:
+        """Record why ``path`` was not judged (with ``held``, why it is held though it could
+        not be moved); it is tried again on the next pass."""
         text = stored_path(str(path))
         folder = self.folder_of(path)
         row = WatchedFile.objects.filter(path_key=path_key(text), present=True).first()
@@ -390,6 +441,8 @@ class Watcher:
             row = WatchedFile(path=text, path_key=path_key(text), origin=Origin.USER)
         if folder is not None:
             row.folder, row.audience = str(folder.path), folder.audience
+        if held:
+            row.action, row.rules, row.reasons = Action.HOLD, [LINK_RULE], [LINK_OUT]
         row.problem, row.attempts = reason, row.attempts + 1
         row.save()
         # The reason is confide's own words (and an errno name), never the file's name.
@@ -410,12 +463,56 @@ class Watcher:
 
 
 def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> bool:
+    """Whether the file is as it was judged: its size and times, and its inode (a
+    replacement keeping size and mtime, as rsync -a, cp -p and touch -r make, is a new
+    inode or a new ctime), with the same fingerprint."""
     return (
-        row.size == found.st_size
-        and row.mtime_ns == found.st_mtime_ns
+        (row.size, row.mtime_ns, row.ctime_ns, row.inode)
+        == (found.st_size, found.st_mtime_ns, found.st_ctime_ns, _inode(found))
         and row.judged_with == fingerprint
         and not row.problem
     )
+
+
+def _signature(found: os.stat_result) -> tuple[int, int, int, int]:
+    return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
+def _record_status(row: WatchedFile, found: os.stat_result) -> None:
+    row.size, row.mtime_ns = found.st_size, found.st_mtime_ns
+    row.ctime_ns, row.inode = found.st_ctime_ns, _inode(found)
+
+
+def _inode(found: os.stat_result) -> int:
+    """The inode number as a signed 64-bit column holds it (some filesystems use all 64 bits)."""
+    return found.st_ino % (1 << 63)
+
+
+def _changed_ago(found: os.stat_result) -> float:
+    """Seconds since the file last changed. An mtime in the future (a client's clock ahead,
+    ``touch -d``) would never stand still: the change time this machine's clock wrote is
+    taken instead, and when that too is ahead, the file counts as standing still (a write
+    while it is read changes its size or times, and it is read again)."""
+    now = time.time()
+    if found.st_mtime <= now:
+        return now - found.st_mtime
+    return max(now - found.st_ctime, 0.0) if found.st_ctime <= now else float("inf")
+
+
+def _escaped_name(path: Path, escaped: Path) -> Path:
+    """Rename a file whose name is not UTF-8 to its escaped name (the one its row keeps),
+    never over another file, so that it can be moved and put back; the new path."""
+    try:
+        os.link(path, escaped, follow_symlinks=False)
+    except FileExistsError:
+        raise moving.MoveError("its name is not UTF-8 and its escaped name is taken") from None
+    except OSError:  # a filesystem without hard links
+        if os.path.lexists(escaped):
+            raise moving.MoveError("its name is not UTF-8 and its escaped name is taken") from None
+        os.rename(path, escaped)
+        return escaped
+    os.unlink(path)
+    return escaped
 
 
 def _in_flight() -> set[str]:
@@ -433,7 +530,7 @@ def _link_reason(path: Path, folder: Folder) -> str:
         return "it is a symbolic link that cannot be followed; links are not scanned"
     if target == folder.path or folder.path in target.parents:
         return "it is a symbolic link; its target is scanned where it lies"
-    return "it is a symbolic link to outside the watched folder; it was not followed"
+    return LINK_OUT
 
 
 def _errno_name(exc: OSError) -> str:

@@ -6,7 +6,7 @@ import contextlib
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from presidio_analyzer import (
     AnalyzerEngine,
@@ -78,6 +78,19 @@ class _RecognizersOwnContext(ContextAwareEnhancer):
         context: list[str] | None = None,
     ) -> list[RecognizerResult]:
         return raw_results
+
+
+def _findings_by_segment(
+    extraction: Extraction, findings: Sequence[Finding]
+) -> dict[tuple[str, tuple[int, ...] | None], list[Finding]]:
+    """The findings of each segment of a scanned item, by its text and offsets."""
+    by_index: dict[int, list[Finding]] = {}
+    for finding in findings:
+        by_index.setdefault(finding.segment, []).append(finding)
+    return {
+        (segment.text, segment.source_offsets): by_index.get(index, [])
+        for index, segment in enumerate(extraction.segments)
+    }
 
 
 def _normal_contact(value: str) -> str:
@@ -264,14 +277,32 @@ class Detector:
         outranking = _Outranking([s for s in spans if s.type not in terms])
         return [s for s in spans if s.type in terms or not outranking.outranked(s)]
 
-    def scan(self, extraction: Extraction) -> list[Finding]:
+    def scan(
+        self,
+        extraction: Extraction,
+        earlier: tuple[Extraction, Sequence[Finding]] | None = None,
+    ) -> list[Finding]:
         """Findings in every segment of an extracted item, with offsets in each segment's
-        source text."""
-        findings = []
+        source text.
+
+        ``earlier`` is an item this detector already scanned and its findings (the item a
+        redacted copy was made from): a segment with the same text and offsets as one of its
+        segments has that segment's findings, as reading it again would give (what is found
+        in a segment depends on its text alone), and only the other segments are read.
+        """
+        known = _findings_by_segment(*earlier) if earlier is not None else {}
         segments = extraction.segments
-        spans_in_each = self.find_in_each([segment.text for segment in segments])
-        for index, (segment, spans) in enumerate(zip(segments, spans_in_each, strict=True)):
-            for span in spans:
+        unread = [i for i, s in enumerate(segments) if (s.text, s.source_offsets) not in known]
+        spans_in_each = dict(
+            zip(unread, self.find_in_each([segments[i].text for i in unread]), strict=True)
+        )
+        findings = []
+        for index, segment in enumerate(segments):
+            if index not in spans_in_each:
+                found = known[segment.text, segment.source_offsets]
+                findings += [replace(finding, segment=index) for finding in found]
+                continue
+            for span in spans_in_each[index]:
                 start, end = segment.to_source(span.start, span.end)
                 findings.append(Finding(index, start, end, span.type, span.score, span.recognizer))
         return findings

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 
 from scanner.extract._context import ExtractionContext, Extractor
 from scanner.extract._csv import read_csv, table_dialect
@@ -38,9 +39,11 @@ from scanner.extract._text import read_text
 from scanner.extract._xlsx import read_xlsx
 from scanner.filetype import FileType, readings
 from scanner.limits import ScanLimits
+from scanner.normalise import normalise
 from scanner.segments import Extraction
 
 __all__ = [
+    "FILE_NAME",
     "UNKNOWN_KIND",
     "Extractor",
     "UnsupportedType",
@@ -51,6 +54,7 @@ __all__ = [
     "ocr_missing_warning",
     "read_item",
     "too_large",
+    "with_file_name",
 ]
 
 _EXTRACTORS: Mapping[FileType, Extractor] = {
@@ -66,6 +70,8 @@ _EXTRACTORS: Mapping[FileType, Extractor] = {
     FileType.IMAGE: read_image,
 }
 
+# Where a file's name is, as a segment of its own (as the relay's attachment names are).
+FILE_NAME = "file name"
 # The kind an item too big to look at is given.
 UNKNOWN_KIND = "unknown"
 
@@ -172,6 +178,17 @@ def too_large(size: int, limits: ScanLimits) -> Extraction:
             "it was not read",
         ),
     )
+
+
+def with_file_name(extraction: Extraction, name: str) -> Extraction:
+    """``extraction`` with the file ``name`` added as its last segment (located
+    ``FILE_NAME``), so what a name says is found as what a document says: a name is often
+    "Surname Firstname NHS 943 476 5919 referral.docx". Underscores read as spaces."""
+    text = name.replace("_", " ")
+    if not text.strip():
+        return extraction
+    segment = normalise(text, FILE_NAME)
+    return replace(extraction, segments=(*extraction.segments, segment))
 
 
 def _extract_nested(data: bytes, context: ExtractionContext) -> None:

@@ -419,19 +419,39 @@ def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def xml_values(root: etree._Element) -> str:
     """Every distinct text node, comment and attribute value under ``root``, one per line."""
-    values: list[str] = []
+    # Each value once, in the order first met: style and numbering parts repeat the same few
+    # tokens (and element and attribute names) thousands of times, so each is looked at once.
+    values: dict[str, None] = {}
+    local_names: dict[str, str] = {}
+    left_out: set[str] = set()  # attribute values that are colours or ids
     for element in root.iter():
-        values += [element.text or "", element.tail or ""]
-        if isinstance(element.tag, str) and etree.QName(element).localname in _FONT_ELEMENTS:
+        for text in (element.text, element.tail):
+            if text and (value := text.strip()):
+                values.setdefault(value)
+        tag = element.tag
+        if isinstance(tag, str) and _local_name(tag, local_names) in _FONT_ELEMENTS:
             continue
-        for attribute, value in element.attrib.items():
-            text = value if isinstance(value, str) else value.decode()
-            if etree.QName(attribute).localname not in _MARKUP_ATTRIBUTES and not (
-                _COLOUR_OR_ID.fullmatch(text)
-            ):
-                values.append(text)
-    # Each value once: style and numbering parts repeat the same few tokens thousands of times.
-    return "\n".join(dict.fromkeys(v.strip() for v in values if v.strip()))
+        for attribute, raw in element.attrib.items():
+            text = raw if isinstance(raw, str) else raw.decode()
+            value = text.strip()
+            if not value or value in values or text in left_out:
+                continue
+            name = attribute if isinstance(attribute, str) else attribute.decode()
+            if _local_name(name, local_names) in _MARKUP_ATTRIBUTES:
+                continue
+            if _COLOUR_OR_ID.fullmatch(text):
+                left_out.add(text)
+                continue
+            values[value] = None
+    return "\n".join(values)
+
+
+def _local_name(name: str, known: dict[str, str]) -> str:
+    """The name without its namespace (``{uri}name`` is ``name``), as ``etree.QName``."""
+    local = known.get(name)
+    if local is None:
+        local = known[name] = name.rpartition("}")[2]
+    return local
 
 
 def looks_binary(text: str) -> bool:

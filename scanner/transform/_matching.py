@@ -17,6 +17,7 @@ and international forms alike ("07700 900461", "+44 7700 900461", "tel:+44770090
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -28,6 +29,9 @@ _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 _NUMBER_DIGITS = 6
 # Texts up to this long have their spans remembered by the matcher that searched them.
 _REMEMBERED_CHARS = 256
+# The patterns of this many values are kept for the next matcher: a sweep redacts the same
+# names and numbers in many documents, and re's own cache (512) is shared with everything.
+_PATTERNS_KEPT = 4096
 # What may stand between the characters of a number as people write it.
 _NUMBER_SEPARATORS = r"[\s\-./()]*"
 # UK telephone numbers: national ("0" and 9 or 10 digits) and international ("44" and the
@@ -52,9 +56,10 @@ class Matcher:
             for removal in removals
             if (pattern := _pattern(removal.value)) is not None
         ]
-        # The spans of each short text already searched: a document repeats the same short
-        # texts (attribute values, style names) thousands of times.
+        # The spans of each short text already searched, and what it became: a document
+        # repeats the same short texts (attribute values, style names) thousands of times.
         self._found: dict[str, list[Span]] = {}
+        self._redacted: dict[tuple[str, bool], str] = {}
 
     def spans(self, text: str) -> list[Span]:
         """``(start, end, removal)`` of every match in ``text`` as written, in order, with
@@ -91,7 +96,12 @@ class Matcher:
 
     def redact(self, text: str, escape: bool = False) -> str:
         """``text`` with every match replaced ("[label removed]", a mask or a pseudonym)."""
-        return self.anonymized(text, escape).text
+        if len(text) > _REMEMBERED_CHARS:
+            return self.anonymized(text, escape).text
+        done = self._redacted.get((text, escape))
+        if done is None:
+            done = self._redacted[text, escape] = self.anonymized(text, escape).text
+        return done
 
 
 def _addresses_around(text: str, found: Sequence[Span]) -> list[Span]:
@@ -117,6 +127,7 @@ def _is_number(value: str) -> bool:
     return sum(c.isdigit() for c in normalise(value, "").text) >= _NUMBER_DIGITS
 
 
+@functools.lru_cache(maxsize=_PATTERNS_KEPT)
 def _pattern(value: str) -> re.Pattern[str] | None:
     if _is_number(value):
         characters = [c for c in normalise(value, "").text if c.isalnum()]

@@ -14,6 +14,7 @@ from scanner.outcome import (
     CANNOT_TRANSFORM,
     REDACTION_CHECK,
     REDACTION_CHECK_REASON,
+    LocalCopier,
     MessageTransforms,
     PlannedOutcome,
     plan,
@@ -51,8 +52,7 @@ def _plan(
         result,
         judged(policy, result, recipients),
         policy=policy,
-        transforms=transforms,
-        rescan=partial(scan, detector),
+        copier=LocalCopier(transforms, partial(scan, detector)),
         rejudge=partial(judged, policy),
     )
 

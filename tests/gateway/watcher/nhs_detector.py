@@ -15,7 +15,9 @@ _NHS_NUMBER = re.compile(r"\b\d{3} \d{3} \d{4}\b")
 class NhsNumbers:
     """Finds NHS numbers by their shape alone."""
 
-    def scan(self, extraction: Extraction) -> list[Finding]:
+    def scan(
+        self, extraction: Extraction, earlier: tuple[Extraction, Sequence[Finding]] | None = None
+    ) -> list[Finding]:
         return [
             Finding(number, found.start(), found.end(), "UK_NHS", 1.0, "test-nhs")
             for number, segment in enumerate(extraction.segments)

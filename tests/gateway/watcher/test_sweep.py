@@ -136,8 +136,9 @@ def test_reject_keeps_it_in_quarantine(make_drive: MakeDrive) -> None:
 
 
 def test_unchanged_renamed_and_moved_files(make_drive: MakeDrive) -> None:
-    """An unchanged file is not scanned again, a renamed one is recognised by its hash, and
-    one moved to a folder of another audience is judged again for that audience."""
+    """An unchanged file is not scanned again, a renamed one is recognised by its hash (and
+    scanned again, for its new name), and one moved to a folder of another audience is
+    judged again for that audience."""
     drive = make_drive({"staff": ("internal", "report"), "web": ("public", "report")})
     path = drive.put("staff", "a.docx", DAMAGED_DOCX)
     assert drive.watcher is not None
@@ -148,12 +149,12 @@ def test_unchanged_renamed_and_moved_files(make_drive: MakeDrive) -> None:
     renamed = path.with_name("b.docx")
     path.rename(renamed)
     drive.watcher.reconcile()
-    assert len(drive.judge.scanned) == 1
+    assert drive.judge.scanned[1:] == [("b.docx", len(DAMAGED_DOCX))]
     assert _row(renamed).id == first.id
     moved = drive.folders["web"].path / "b.docx"
     renamed.rename(moved)
     drive.watcher.reconcile()
-    assert len(drive.judge.scanned) == 2
+    assert len(drive.judge.scanned) == 3
     row = _row(moved)
     assert (row.id, row.audience, row.action) == (first.id, "public", "hold")
 
@@ -200,11 +201,11 @@ def test_permission_denied_is_recorded_and_retried(make_drive: MakeDrive) -> Non
         shutil.rmtree(root)
 
 
-def test_links_and_undecodable_names_are_recorded_not_read(
+def test_links_are_recorded_not_read_and_undecodable_names_are_read(
     make_drive: MakeDrive, tmp_path: Path
 ) -> None:
-    """A symbolic link out of the folder is not followed and a name that is not UTF-8 is not
-    read; each is recorded with its reason, and the pass goes on."""
+    """A symbolic link out of the folder is not followed: recorded with its reason, and as
+    held for the public; a file whose name is not UTF-8 is read and judged like any other."""
     drive = make_drive({"web": ("public", "report")})
     outside = tmp_path / "secret.txt"
     outside.write_bytes(CLEAN_TEXT)
@@ -216,11 +217,12 @@ def test_links_and_undecodable_names_are_recorded_not_read(
     os.utime(odd, (0, 0))
     assert drive.watcher is not None
     counts = drive.watcher.reconcile()
-    assert counts == {"problem": 2}
+    assert counts == {"problem": 1, "judged": 1}
     assert "outside the watched folder" in _row(link).problem
+    assert _row(link).action == "hold"
     odd_row = WatchedFile.objects.exclude(id=_row(link).id).get()
-    assert "not valid UTF-8" in odd_row.problem
-    assert drive.judge.scanned == []
+    assert (odd_row.problem, odd_row.action) == ("", "release")
+    assert drive.judge.scanned == [("caf\udce9.txt", len(CLEAN_TEXT))]
 
 
 @pytest.mark.parametrize("workers", [1, 20], ids=["window-smaller", "window-larger"])

@@ -1,0 +1,99 @@
+"""Copies made and read for the safety net in a scanning worker, as the item itself was read.
+
+``PoolCopier`` is the watcher's ``Copier``: one task in the pool makes a copy with the
+door's ``Transforms`` and, when anything was removed, reads the finished copy from its bytes
+as an item and its header's fields as content, as ``LocalCopier`` does with two more trips
+through the pool. The door's process only judges what was read (``plan``'s safety net), so
+the copy's making and reading cost the workers' time, not the time of the process that
+records and moves. The read is the net's own: the copy is extracted afresh, and only a
+segment whose text and offsets are those of a segment of the item it was made from takes
+that segment's findings instead of being read again (``Detector.scan``).
+
+Each task is given the time of three items (``ScanLimits.item_timeout_seconds``): the copy
+is made, then read twice. A task that fails in any way (time, memory, a crashed worker)
+raises ``TransformError``, so ``plan`` holds that copy's recipients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scanner.actions import Action
+from scanner.extract import UNKNOWN_KIND, UnsupportedType
+from scanner.header_fields import header_fields_message
+from scanner.limits import ScanLimits
+from scanner.outcome import CheckedCopy, Transforms, made_copy
+from scanner.removals import Removal
+from scanner.sandbox import ExtractFunction, ExtractionPool, ScanResult, scan_here
+from scanner.segments import Extraction
+from scanner.transform import TransformError
+
+# Making the copy and reading it twice, each given an item's time.
+_ITEM_TIMES = 3
+
+
+@dataclass(frozen=True)
+class PoolCopier:
+    """Copies made with ``transforms`` and read for the net in ``pool``'s workers."""
+
+    pool: ExtractionPool
+    transforms: Transforms
+
+    def checked_copy(
+        self,
+        raw: bytes,
+        result: ScanResult,
+        action: Action,
+        removed: Sequence[Removal],
+        banner: bool,
+    ) -> CheckedCopy:
+        timeout = _ITEM_TIMES * self.pool.limits.item_timeout_seconds
+        made = _Copy(self.transforms, raw, result, action, tuple(removed), banner)
+        task = self.pool.run_in_worker(_checked_copy, (made,), timeout)
+        try:
+            return task.result()
+        except TransformError:
+            raise
+        except TimeoutError:
+            raise TransformError(f"the copy was not made and checked in {timeout:g} s") from None
+        except Exception as error:  # noqa: BLE001 - a crashed or killed worker: held
+            raise TransformError(
+                f"the copy could not be made and checked ({type(error).__name__})"
+            ) from None
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """One copy to make: of ``raw``, scanned as ``result``, as ``made_copy`` says."""
+
+    transforms: Transforms
+    raw: bytes
+    result: ScanResult
+    action: Action
+    removed: tuple[Removal, ...]
+    banner: bool
+
+
+def _checked_copy(extractor: ExtractFunction, limits: ScanLimits, copy: _Copy) -> CheckedCopy:
+    """In a worker: the copy, and when anything was removed, how it reads for the net."""
+    content = made_copy(copy.transforms, copy.raw, copy.action, copy.removed, copy.banner)
+    if not copy.removed:
+        return CheckedCopy(content)
+    return CheckedCopy(
+        content,
+        (
+            _read(extractor, content, limits, copy.result),
+            _read(extractor, header_fields_message(content), limits, None),
+        ),
+    )
+
+
+def _read(
+    extractor: ExtractFunction, data: bytes, limits: ScanLimits, earlier: ScanResult | None
+) -> ScanResult:
+    """``data`` scanned here; what cannot be read at all is unscannable, so it is held."""
+    try:
+        return scan_here(extractor, data, limits, earlier=earlier)
+    except UnsupportedType as exc:
+        return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(f"the copy is {exc}",)), ())
