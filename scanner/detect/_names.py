@@ -217,6 +217,8 @@ class PersonRecognizer(LocalRecognizer):
             *_structure.labelled_values(text, self._salutations),
             *_structure.column_cells(text, self._name_header),
         ]:
+            if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"
+                continue
             span = self._name_shaped(text, start, end)
             if span:
                 found.append(span)

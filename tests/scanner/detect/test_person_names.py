@@ -94,6 +94,11 @@ def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, tex
         ("first_name,last_name,phone\nAma,Darko,07700 900551", "Darko"),
         ("Many thanks,\nBlessing", "Blessing"),
         ("Dear Ellie-Mae,\nThank you for your form.", "Ellie-Mae"),
+        ("Name\tHodan Warsame\nDate of birth\t12/03/1985", "Hodan Warsame"),
+        ("Carer name | NGOZI EZE-OKAFOR\nPhone | 07700 900461", "NGOZI EZE-OKAFOR"),
+        ("Name        Kwabena Asante\nAddress     14 Mill Lane, Leeds", "Kwabena Asante"),
+        ("Surname       Forename    Role\nNic Giolla Phádraig   Aoibheann   Driver", "Aoibheann"),
+        ("Surname       Forename    Role\nWÓJCIK        Tomasz      Escort", "WÓJCIK"),
     ],
 )
 def test_names_are_found_where_the_structure_puts_them(found, text, name):
@@ -117,6 +122,10 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Contact: Repairs Manager",
         "Town: Leeds            Postcode: LS8 4HQ",
         "Service,Day\nSt Aidan Lunch Club,Monday",
+        "Name\tHope Street Lunch Club\nAddress\t4 Hope Street\nPhone\t0113 496 0000",
+        "Name | Address\nPhone | Email",
+        "Area               Visits/week   Volunteers needed   Filled   Gap\nNorth   4   3   2   1",
+        "Surname        Forename       Role\n",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
