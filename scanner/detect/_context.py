@@ -19,6 +19,8 @@ _NEWLINE = regex.compile(r"\n")
 # separated by two spaces or more, and a line of three cells or more is a row.
 ALIGNED = "  "
 _ALIGNED_CELL = regex.compile(r"\S+(?: \S+)*")
+_QUOTED_ROW = regex.compile(r'\s*"[^"\n]*"(?:\s*,\s*"[^"\n]*")+\s*')
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _ALIGNED_GAPS = regex.compile(r"(?<=\S) {2,}(?=\S)")
 # A sentence ends at . ? ! or ; before a capital letter ("no. 1234" and "b. 1952" go on), or
 # at a blank line.
@@ -50,8 +52,10 @@ def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
     for separator in ("|", "\t"):
         if line.count(separator) >= 2:
             return separator
+    if _QUOTED_ROW.fullmatch(line):  # "Name","DOB": a CSV row, however few its cells
+        return ","
     for separator, fewest in (("\t", 1), (",", 2)):
-        count = line.count(separator)
+        count = _count(line, separator)
         if count >= fewest and _neighbour_has(text, line_start, line_end, separator, count):
             return separator
     if aligned_row(line) and _neighbour_aligned(text, line_start, line_end):
@@ -95,7 +99,32 @@ def _neighbour_has(text: str, line_start: int, line_end: int, separator: str, co
         neighbours.append(_line_bounds(text, line_start - 1))
     if line_end < len(text):
         neighbours.append(_line_bounds(text, line_end + 1))
-    return any(text[a:b].count(separator) == count for a, b in neighbours)
+    return any(_count(text[a:b], separator) == count for a, b in neighbours)
+
+
+def _count(line: str, separator: str) -> int:
+    """How many times ``separator`` splits a row: a comma inside double quotes does not (a
+    CSV cell "Flat 2, 14 Mill Lane")."""
+    if separator != "," or '"' not in line:
+        return line.count(separator)
+    return len(_split(line, separator)) - 1
+
+
+def _split(line: str, separator: str) -> list[str]:
+    """A row's cells; a separator inside double quotes does not split."""
+    cells, start, quoted = [], 0, False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == separator and not quoted:
+            cells.append(line[start:i])
+            start = i + 1
+    return [*cells, line[start:]]
+
+
+def _header_words(header: str) -> str:
+    """A header cell as words: "date_of_birth" and "DateOfBirth" read "date of birth"."""
+    return _CAMEL.sub(" ", header.replace("_", " "))
 
 
 def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -123,10 +152,10 @@ def _header_cell(text: str, start: int) -> str:
     header_line = text[header_start:header_end]
     if separator == ALIGNED:
         a, b = aligned_cells(header_line)[aligned_column(header_line, start - line_start)]
-        return header_line[a:b]
-    column = text.count(separator, line_start, start)
-    cells = header_line.split(separator)
-    return cells[column] if column < len(cells) else ""
+        return _header_words(header_line[a:b])
+    column = _count(text[line_start:start], separator)
+    cells = _split(header_line, separator)
+    return _header_words(cells[column]) if column < len(cells) else ""
 
 
 def _row_label(text: str, cell_start: int) -> str:

@@ -65,6 +65,14 @@ def labelled_values(text: str, pattern: regex.Pattern[str]) -> Iterator[tuple[in
         yield from _pieces(text, start, stop.start() if stop else end)
 
 
+def labelled_lines(text: str, pattern: regex.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """The whole value after a label, up to the end of its cell or line ("Address: ...")."""
+    for match in pattern.finditer(text):
+        start, end = match.span("value")
+        stop = _VALUE_END.search(text, start, end)
+        yield from _trimmed(text, start, stop.start() if stop else end)
+
+
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     position = start
     for separator in [*_LIST_SEPARATOR.finditer(text, start, end), None]:

@@ -138,7 +138,7 @@ class Detector:
             OfflineEmailRecognizer(rules.email_score, rules.email_top_levels),
             UkPhoneRecognizer(rules.phone_regions, rules.phone_score),
             *(
-                StreetAddressRecognizer(rule, rules.address_not_parts)
+                StreetAddressRecognizer(rule, rules)
                 if rule.entity == "STREET_ADDRESS"
                 else ConfiguredPatternRecognizer(rule)
                 for rule in rules.patterns

@@ -75,6 +75,9 @@ class RecognizerSettings:
     patterns: tuple[PatternRule, ...]
     term_lists: tuple[TermList, ...]
     address_not_parts: frozenset[str] = frozenset()
+    address_labels: frozenset[str] = frozenset()
+    address_headers: frozenset[str] = frozenset()
+    address_not_values: frozenset[str] = frozenset()
 
 
 def _pattern_rule(item: Reader) -> PatternRule:
@@ -241,9 +244,17 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
         builtin=builtin,
         patterns=patterns,
         term_lists=term_lists,
-        address_not_parts=frozenset(
-            w.lower() for w in top.section("address").strings("not_parts", [])
-        )
-        if "address" in top.mapping
-        else frozenset(),
+        **_address_settings(top),
     )
+
+
+def _address_settings(top: Reader) -> dict[str, frozenset[str]]:
+    """The ``address`` section's word lists, in lower case (all empty without one)."""
+    if "address" not in top.mapping:
+        return {}
+    address = top.section("address")
+    address.unknown_keys({"not_parts", "labels", "headers", "not_values"})
+    return {
+        f"address_{key}": frozenset(w.lower() for w in address.strings(key, []))
+        for key in ("not_parts", "labels", "headers", "not_values")
+    }
