@@ -18,15 +18,26 @@ _GLUE_AFTER = frozenset("0123456789_=/\\@#>]}|$%^&*+~`")
 _WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
 _CAPITALISED = regex.compile(r"^\p{Lu}[\p{L}\p{M}'’-]*$")
 # Initials before a surname: "D Chauhan", "R. Mistry", "C. E. Okeke", "H S Gill".
+# A surname may start with a particle: "C Mac Carthaigh", "S. Ní Bhriain", "J van Dijk".
+_PARTICLE = r"(?:(?:Mac|Mc|Nic|Ní|Ó|Ua|Van|van|Von|von|De|de|Di|Da|Le|La|Al|al|El|Bin|Ap) )?"
 _INITIALS_AND_SURNAME = regex.compile(
-    r"(?<![\p{L}\d.])(?:[A-Z](?:\. ?| )){1,3}(\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?)\b"
+    rf"(?<![\p{{L}}\d.])(?:[A-Z](?:\. ?| )){{1,3}}({_PARTICLE}\p{{Lu}}[\p{{Ll}}'’]+"
+    rf"(?:-\p{{Lu}}[\p{{Ll}}'’]+)?)\b"
+)
+# The same in capitals, as payment files and registers write them: "S CHOWDHURY",
+# "K ASANTE-BOATENG", "MRS J OKAFOR" (the title left out).
+_CAPITAL_INITIALS_AND_SURNAME = regex.compile(
+    r"(?<![\p{L}\d.'’])(?:(?:MR|MRS|MS|MISS|MX|DR)\.? )?((?:[A-Z](?:\. ?| )){1,3}"
+    r"(\p{Lu}[\p{Lu}'’]{2,}(?:-\p{Lu}[\p{Lu}'’]+)?))(?![\p{L}\d])"
 )
 
+# Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to".
+_NOT_AFTER_A_NAME = frozenset({"be", "have", "not", "to", "you", "need", "get", "also", "is"})
 _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
-_SENTENCE_BREAKS = frozenset('\n.?!:"“([-•*')
+_SENTENCE_BREAKS = frozenset('\n.?!:;"“([-•*')
 
 
 class PersonRecognizer(LocalRecognizer):
@@ -87,7 +98,7 @@ class PersonRecognizer(LocalRecognizer):
     def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
         """All-capital short single words are log levels and codes ("ERROR", "NHS"); words
         in capitals with no known first name among them are a heading ("ANNUAL REPORT")."""
-        if not span.isupper():
+        if not span.isupper() or _CAPITAL_INITIALS_AND_SURNAME.fullmatch(span):
             return False
         names = self._settings.first_names
         return (len(meaningful) == 1 and len(span) <= 5) or not any(
@@ -99,6 +110,31 @@ class PersonRecognizer(LocalRecognizer):
         listed = self._settings.listed_not_names
         plain = [unaccented(w) for w in words]
         return " ".join(plain) in listed or all(w in listed for w in plain)
+
+    def _without_titles(self, text: str, start: int, end: int) -> int:
+        """The start of a span after the titles that open it ("MRS J OKAFOR": "J OKAFOR");
+        a title alone stays, for ``is_name`` to refuse."""
+        while True:
+            first = _WORD.match(text, start, end)
+            if first is None or first.group().lower() not in self._settings.titles:
+                return start
+            after = first.end() + (text[first.end() : first.end() + 1] == ".")
+            if after >= end or text[after] != " ":
+                return start
+            start = after + 1
+
+    def _without_trailing_words(self, text: str, start: int, end: int) -> int:
+        """The end of a span less the lower-case words after a name that are no surname
+        ("okafor tmrw": the model's span takes the next word in)."""
+        while True:
+            last = _WORD_AT_END.search(text, start, end)
+            space = text.rfind(" ", start, end)
+            if last is None or space < 0 or last.start() != space + 1:
+                return end
+            word = last.group()
+            if not word.islower() or word not in self._settings.not_surnames:
+                return end
+            end = space
 
     def _place_follows(self, text: str, end: int) -> bool:
         """Whether the next word makes the span part of a place: "Hope Street", "Grace Lane"."""
@@ -126,7 +162,13 @@ class PersonRecognizer(LocalRecognizer):
             known = lower not in settings.not_names and all(
                 unaccented(part) in settings.first_names for part in lower.split("-") if part
             )
-            if not (titled or known or self._word_name(text, words, i, lower)):
+            if not (
+                titled
+                or known
+                or self._word_name(text, words, i, lower)
+                or self._called(text, words, i, lower)
+                or self._hyphenated_first_name(word.group())
+            ):
                 continue
             first = i + 1 if titled else i
             last = first - 1
@@ -165,7 +207,44 @@ class PersonRecognizer(LocalRecognizer):
                 continue
             if surname not in settings.not_names and surname not in settings.place_words:
                 runs.append((match.start(), match.end()))
+        for match in _CAPITAL_INITIALS_AND_SURNAME.finditer(text):
+            surname = unaccented(match.group(2).lower())
+            initials = text[match.start(1) : match.start(2)].strip()
+            if initials in ("A", "I") or any(
+                surname in words
+                for words in (
+                    settings.not_names,
+                    settings.place_words,
+                    settings.not_surnames,
+                    settings.titles,
+                    settings.listed_not_names,
+                )
+            ):
+                continue
+            runs.append(match.span(1))
         return runs
+
+    def _called(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
+        """A word-name in lower case right after a word of calling or speaking to someone:
+        "ring rosemary allen back", "spoke to hope"."""
+        settings = self._settings
+        word = words[i].group()
+        if i == 0 or not word.islower():
+            return False
+        if lower not in settings.word_names and lower not in settings.lower_case_word_names:
+            return False
+        previous = words[i - 1]
+        if text[previous.end() : words[i].start()] != " ":
+            return False
+        following = _WORD.match(text, words[i].end() + 1)
+        if following and following.group().lower() in _NOT_AFTER_A_NAME:
+            return False  # "message will be changed"
+        before = previous.group().lower()
+        if before in settings.calling_words:
+            return True
+        if i > 1 and text[words[i - 2].end() : previous.start()] == " ":
+            return f"{words[i - 2].group().lower()} {before}" in settings.calling_words
+        return False
 
     def _word_name(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
         """A first name that is also a word ("Grace"), where it stands as a name.
@@ -188,10 +267,27 @@ class PersonRecognizer(LocalRecognizer):
             and following.group().lower() not in self._settings.place_words
         ):
             return True
+        if (
+            following is not None
+            and text[words[i].end() : following.start()] == " "
+            and following.group().lower() in self._settings.speaking_verbs
+        ):
+            return True  # "Precious said ...", at the start of a sentence too
         before = words[i].start() - 1
         while before >= 0 and text[before] in " \t":
             before -= 1
         return before >= 0 and text[before] not in _SENTENCE_BREAKS
+
+    def _hyphenated_first_name(self, word: str) -> bool:
+        """A hyphenated first name whose parts are first names or word-names, each
+        capitalised, one of them a first name not also a word: "Ellie-Mae", "Lily-Rose"."""
+        parts = word.split("-")
+        if len(parts) < 2 or not all(_CAPITALISED.match(p) and not p.isupper() for p in parts):
+            return False
+        settings = self._settings
+        plain = [unaccented(p.lower()) for p in parts]
+        known = [p in settings.first_names or p in settings.word_names for p in plain]
+        return all(known) or (known[0] and plain[0] in settings.first_names)
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -204,6 +300,8 @@ class PersonRecognizer(LocalRecognizer):
         for start, end in candidates:
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
             stop = end - 2 if text[start:end].endswith(("'s", "’s")) else end
+            stop = self._without_trailing_words(text, start, stop)
+            start = self._without_titles(text, start, stop)
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
         spans += self._placed_names(text)
@@ -244,7 +342,10 @@ class PersonRecognizer(LocalRecognizer):
             all(w in settings.not_names for w in plain)
             or self._listed(plain)
             or self._listed(plain[-1:])  # "Repairs Manager", "Income Officer"
-            or any(w in settings.place_words or w in settings.not_surnames for w in plain)
+            or any(
+                w in settings.place_words or (len(w) > 1 and w in settings.not_surnames)
+                for w in plain
+            )
         ):
             return None
         if text[start:end].islower():

@@ -48,6 +48,9 @@ class PersonSettings:
     not_name_labels: frozenset[str] = frozenset()
     greetings: frozenset[str] = frozenset()
     closings: frozenset[str] = frozenset()
+    calling_words: frozenset[str] = frozenset()
+    speaking_verbs: frozenset[str] = frozenset()
+    lower_case_word_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,11 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             not_name_labels=frozenset(w.lower() for w in person.strings("not_name_labels", [])),
             greetings=frozenset(w.lower() for w in person.strings("greetings", [])),
             closings=frozenset(w.lower() for w in person.strings("closings", [])),
+            calling_words=frozenset(w.lower() for w in person.strings("calling_words", [])),
+            speaking_verbs=frozenset(w.lower() for w in person.strings("speaking_verbs", [])),
+            lower_case_word_names=frozenset(
+                w.lower() for w in person.strings("lower_case_word_names", [])
+            ),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(

@@ -49,6 +49,13 @@ def test_codes_and_log_lines_are_not_names(found, text):
         ("Precious Nwosu will cover the Tuesday group.", "Precious Nwosu"),
         ("[19/11/2024, 09:14] Grace M: at the hospital till lunch", "Grace M"),
         ("The grant went to Blessing Chukwu in March.", "Blessing Chukwu"),
+        ("Precious said her uncle hit her.", "Precious"),
+        ("Patience disclosed that she is scared at home.", "Patience"),
+        ("can you ring rosemary allen back", "rosemary allen"),
+        ("spoke to hope today, she is ok", "hope"),
+        ("will call faith okafor tmrw", "faith okafor"),
+        ("Kerry-Ann, Ellie-Mae and Lily-Rose came to the group.", "Ellie-Mae"),
+        ("Kerry-Ann, Ellie-Mae and Lily-Rose came to the group.", "Lily-Rose"),
     ],
 )
 def test_first_names_that_are_words_are_found_where_they_stand_as_names(found, text, name):
@@ -63,6 +70,9 @@ def test_first_names_that_are_words_are_found_where_they_stand_as_names(found, t
         "By the grace of God the roof held.",
         "SUMMER FAIR on the green, all welcome",
         "Joy all round at the coffee morning.",
+        "Hope is what keeps us going; Faith groups meet on Sundays.",
+        "The answerphone message will be changed on 24 December.",
+        "I hope to ring you, and will call back with joy.",
     ],
 )
 def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, text):
@@ -94,6 +104,10 @@ def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, tex
         ("first_name,last_name,phone\nAma,Darko,07700 900551", "Darko"),
         ("Many thanks,\nBlessing", "Blessing"),
         ("Dear Ellie-Mae,\nThank you for your form.", "Ellie-Mae"),
+        ("BACS 14/03\nS CHOWDHURY 40-12-76 41234567 250.00", "S CHOWDHURY"),
+        ("K ASANTE-BOATENG 20-45-77 55667788 100.00", "K ASANTE-BOATENG"),
+        ("MRS J OKAFOR 30-99-21 12345678 75.00", "J OKAFOR"),
+        ("Present: C Mac Carthaigh, T. Brennan", "C Mac Carthaigh"),
         ("Name\tHodan Warsame\nDate of birth\t12/03/1985", "Hodan Warsame"),
         ("Carer name | NGOZI EZE-OKAFOR\nPhone | 07700 900461", "NGOZI EZE-OKAFOR"),
         ("Name        Kwabena Asante\nAddress     14 Mill Lane, Leeds", "Kwabena Asante"),
@@ -126,6 +140,7 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Name | Address\nPhone | Email",
         "Area               Visits/week   Volunteers needed   Filled   Gap\nNorth   4   3   2   1",
         "Surname        Forename       Role\n",
+        "CARER'S ASSESSMENT SUMMARY\nA LEVEL RESULTS",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
