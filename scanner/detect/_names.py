@@ -207,6 +207,13 @@ class PersonRecognizer(LocalRecognizer):
                 continue
             if surname not in settings.not_names and surname not in settings.place_words:
                 runs.append((match.start(), match.end()))
+        runs += self._capital_initials(text)
+        return runs
+
+    def _capital_initials(self, text: str) -> list[tuple[int, int]]:
+        """Initials and a surname in capitals, the title left out: "S CHOWDHURY"."""
+        settings = self._settings
+        runs = []
         for match in _CAPITAL_INITIALS_AND_SURNAME.finditer(text):
             surname = unaccented(match.group(2).lower())
             initials = text[match.start(1) : match.start(2)].strip()
@@ -229,16 +236,16 @@ class PersonRecognizer(LocalRecognizer):
         "ring rosemary allen back", "spoke to hope"."""
         settings = self._settings
         word = words[i].group()
-        if i == 0 or not word.islower():
-            return False
-        if lower not in settings.word_names and lower not in settings.lower_case_word_names:
+        following = _WORD.match(text, words[i].end() + 1)
+        if (
+            i == 0
+            or not word.islower()
+            or (lower not in settings.word_names and lower not in settings.lower_case_word_names)
+            or text[words[i - 1].end() : words[i].start()] != " "
+            or (following and following.group().lower() in _NOT_AFTER_A_NAME)  # "will be"
+        ):
             return False
         previous = words[i - 1]
-        if text[previous.end() : words[i].start()] != " ":
-            return False
-        following = _WORD.match(text, words[i].end() + 1)
-        if following and following.group().lower() in _NOT_AFTER_A_NAME:
-            return False  # "message will be changed"
         before = previous.group().lower()
         if before in settings.calling_words:
             return True
@@ -297,11 +304,11 @@ class PersonRecognizer(LocalRecognizer):
             if entity.label_ == "PERSON":
                 candidates.append((entity.start_char, entity.end_char))
         spans = []
-        for start, end in candidates:
+        for first, end in candidates:
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
-            stop = end - 2 if text[start:end].endswith(("'s", "’s")) else end
-            stop = self._without_trailing_words(text, start, stop)
-            start = self._without_titles(text, start, stop)
+            stop = end - 2 if text[first:end].endswith(("'s", "’s")) else end
+            stop = self._without_trailing_words(text, first, stop)
+            start = self._without_titles(text, first, stop)
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
         spans += self._placed_names(text)
