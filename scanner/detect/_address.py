@@ -20,7 +20,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from scanner.detect import _structure
+from scanner.detect import _context, _structure
 from scanner.detect._patterns import ConfiguredPatternRecognizer, PatternRule
 from scanner.detect.recognizers_file import RecognizerSettings
 
@@ -71,6 +71,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         self._not_places = settings.address_not_parts
         self._not_values = settings.address_not_values
         self._placed_score = max(score for _, score in rule.patterns)
+        self._business = _context.compile_words(sorted(settings.address_business_places))
         self._labels = _structure.label_pattern(
             settings.address_labels,
             frozenset({"email", "e-mail", "web", "ip", "mac", "history", "change", "same"}),
@@ -99,7 +100,11 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             start, end = self._widen_back(text, start), self._widen_forward(text, end)
             spans.append((start, end, result.score))
         spans += self._placed(text)
-        return [self._result(*span) for span in _merge(spans)]
+        return [
+            self._result(*span)
+            for span in _merge(spans)
+            if not (self._business and self._business.search(text, span[0], span[1]))
+        ]
 
     def _placed(self, text: str) -> list[tuple[int, int, float]]:
         """Addresses where a label or a column header says one stands."""

@@ -158,7 +158,7 @@ class PersonRecognizer(LocalRecognizer):
         runs = []
         for i, word in enumerate(words):
             lower = _POSSESSIVE.sub("", word.group().lower())
-            titled = lower.rstrip(".") in settings.titles and _CAPITALISED.match(word.group())
+            titled = self._titled(text, words, i, lower)
             known = lower not in settings.not_names and all(
                 unaccented(part) in settings.first_names for part in lower.split("-") if part
             )
@@ -176,7 +176,10 @@ class PersonRecognizer(LocalRecognizer):
             for j in range(first, min(first + 3, len(words))):
                 candidate = words[j]
                 gap = text[words[j - 1].end() : candidate.start()] if j > first else ""
-                if j > first and gap not in (" ", ". "):
+                # A full stop goes on only after an initial: "Amina R. Mistry", not "Yusuf. The".
+                if j > first and not (
+                    gap == " " or (gap == ". " and len(words[j - 1].group()) == 1)
+                ):
                     break
                 if (
                     titled
@@ -209,6 +212,18 @@ class PersonRecognizer(LocalRecognizer):
                 runs.append((match.start(), match.end()))
         runs += self._capital_initials(text)
         return runs
+
+    def _titled(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
+        """Whether a word is a title before a name: capitalised ("Mrs", "Dr."); in capitals
+        only before a word in capitals ("MRS J OKAFOR"), since "MS" among mixed-case words
+        is someone's initials."""
+        word = words[i].group()
+        if lower.rstrip(".") not in self._settings.titles or not _CAPITALISED.match(word):
+            return False
+        if not word.isupper() or len(word) == 1:
+            return True
+        following = words[i + 1].group() if i + 1 < len(words) else ""
+        return following.isupper()
 
     def _capital_initials(self, text: str) -> list[tuple[int, int]]:
         """Initials and a surname in capitals, the title left out: "S CHOWDHURY"."""

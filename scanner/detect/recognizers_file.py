@@ -81,6 +81,7 @@ class RecognizerSettings:
     address_labels: frozenset[str] = frozenset()
     address_headers: frozenset[str] = frozenset()
     address_not_values: frozenset[str] = frozenset()
+    address_business_places: frozenset[str] = frozenset()
 
 
 def _pattern_rule(item: Reader) -> PatternRule:
@@ -261,8 +262,8 @@ def _address_settings(top: Reader) -> dict[str, frozenset[str]]:
     if "address" not in top.mapping:
         return {}
     address = top.section("address")
-    address.unknown_keys({"not_parts", "labels", "headers", "not_values"})
+    keys = ("not_parts", "labels", "headers", "not_values", "business_places")
+    address.unknown_keys(set(keys))
     return {
-        f"address_{key}": frozenset(w.lower() for w in address.strings(key, []))
-        for key in ("not_parts", "labels", "headers", "not_values")
+        f"address_{key}": frozenset(w.lower() for w in address.strings(key, [])) for key in keys
     }

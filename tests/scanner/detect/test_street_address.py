@@ -104,6 +104,8 @@ def test_addresses_in_every_shape_are_one_span(found, text, value):
         "2 Red Cross volunteers came to 3 family court hearings.",
         "Address:          refuge – DO NOT RECORD.",
         "We need 2 more staff next to the 3 big car parks.",
+        "Deliver to: Unit 4, 12 Riverside Trading Estate, Leeds",
+        "Supplier: Unit 7, 3 Kirkstall Business Park Road, Leeds",
     ],
 )
 def test_labels_and_numbers_that_hold_no_address(found, text):

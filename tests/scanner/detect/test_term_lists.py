@@ -66,3 +66,24 @@ def test_term_findings_name_their_group(detector):
     assert [s.recognizer for s in spans if s.type == "SPECIAL_CATEGORY"] == [
         "special_category:health"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Re: Amina Yusuf\nAttendees: JK, TB and MS\nAction (TB): chase the GP.",
+        "Re: Amina Yusuf\nTB: will ring the landlord on Monday.",
+        "Re: Amina Yusuf\nAction: TB to send the letter.",
+    ],
+)
+def test_initials_are_not_acronyms_of_illnesses(found, text):
+    """'TB' or 'MS' in an attendee list, in brackets or before a colon are someone's initials
+    (issue 17), not tuberculosis or multiple sclerosis."""
+    assert "SPECIAL_CATEGORY" not in types_of(found(text)), found(text)
+
+
+def test_acronyms_in_a_list_of_conditions_are_still_conditions(found):
+    """'(HIV, TB)' after a name is a list of conditions, not of initials."""
+    text = "Amadou Diallo, carer for partner (HIV, TB); treated for TB last year."
+    assert ("SPECIAL_CATEGORY", "TB") in found(text)
+    assert ("SPECIAL_CATEGORY", "HIV") in found(text)
