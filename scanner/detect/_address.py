@@ -27,7 +27,8 @@ from scanner.detect.recognizers_file import RecognizerSettings
 # A part before the street: "Flat 22", "Unit 3", "Brunel House", "Apartment 14", or the word
 # "Flat" before the house number itself ("Flat 4b Jubilee Court").
 _PART_BEFORE = regex.compile(
-    r"(?:(?i:flat|apartment|apt|unit|room|suite|studio|block|croft)\.?\s*[\dA-Z]{1,4}[A-Za-z]?,?"
+    r"(?:(?i:flat|apartment|apt|unit|room|suite|studio|block|croft)\.?\s*[\dA-Z]{1,4}[A-Za-z]?"
+    r"(?:/\d{1,3})?,?"
     r"|(?:\p{Lu}[\p{L}'’-]+\s){0,3}\p{Lu}[\p{L}'’-]+,"
     r"|(?i:flat|apartment|apt|unit|no)\.?)"
     r" +$"
@@ -38,11 +39,22 @@ _PART_AFTER = regex.compile(
     r"(?:,[ \t]*(?:\n[ \t>]*)?|[ \t]*\n[ \t>]*)"
     r"(\p{Lu}[\p{L}'’.-]+(?: (?:upon|on|le|under|in|y|yr|by|the|de|\p{Lu}[\p{L}'’.-]+)){0,3})"
     r"(?=[ \t]*(?:,|\n|$|[A-Z]{1,2}\d|[\"|;)])| *\t)"
+    # or, with no comma, a town just before the postcode: "14 Mill Lane Leeds LS8 4EX".
+    r"| (\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,2})(?= +[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b)"
 )
 # After an address in lower case, a town in lower case: "9 birchfields rd, manchester".
 _LOWER_PART_AFTER = regex.compile(
     r",[ \t]*(\p{Ll}[\p{Ll}'’-]{2,}(?: \p{Ll}[\p{Ll}'’-]+)?)"
     r"(?=[ \t]*(?:[,.;!?)\"\n]|$|[a-zA-Z]{1,2}\d))"
+)
+# A Scottish tenement flat before the house number: "4/2 Dumbarton Road" (flat 2, number 4).
+_TENEMENT = regex.compile(r"(?<![\d/])\d{1,3}/$")
+# A line above an address that is a flat or a building and nothing else.
+_LINE_ABOVE = regex.compile(
+    r"([ \t>]*)(?:(?i:flat|apartment|apt|unit|suite|studio)\.?\s*[\dA-Z]{1,4}[A-Za-z]?(?:/\d{1,3})?"
+    r"|(?:\p{Lu}[\p{L}'’-]+ ){0,3}(?:House|Court|Lodge|Mansions|Towers?|Point|Heights|Buildings"
+    r"|Apartments|Mills?|Works|Wharf|Quay|Cottage|Farm|Barn|Bungalow|Villa|Manor|Rectory"
+    r"|Vicarage|Grange|Hall|Place|Gardens|View))[ \t]*,?[ \t]*\n"
 )
 _YEAR = regex.compile(r"(?:19|20)\d\d,")
 # A reply's quote marks at the start of a line, read as a space by the patterns.
@@ -153,20 +165,33 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
 
     def _widen_back(self, text: str, start: int) -> int:
         line_start = text.rfind("\n", 0, start) + 1
+        tenement = _TENEMENT.search(text, max(line_start, start - 4), start)
+        start = tenement.start() if tenement else start
         for _ in range(3):
             part = _PART_BEFORE.search(text, line_start, start)
             if part is None or self._not_place(part.group()):
                 break
             start = part.start()
+        # A letter's address block: a flat or a building on the lines above ("Flat 3\nBrunel
+        # House\n80 Cable Street").
+        for _ in range(2):
+            if start != line_start or line_start == 0:
+                break
+            above = text.rfind("\n", 0, line_start - 1) + 1
+            line = _LINE_ABOVE.fullmatch(text, above, line_start)
+            if line is None or self._not_place(line.group()):
+                break
+            start = line_start = above + len(line.group(1))
         return start
 
     def _widen_forward(self, text: str, end: int) -> int:
         lower = text[max(0, end - 40) : end].islower()
         for _ in range(3):
             part = (_LOWER_PART_AFTER if lower else _PART_AFTER).match(text, end)
-            if part is None or self._not_place(part.group(1)):
+            town = part and (part.group(1) or part.group(2) if not lower else part.group(1))
+            if part is None or not town or self._not_place(town):
                 break
-            end = part.end(1)
+            end = part.end(1) if part.group(1) else part.end(2)
         return end - 1 if text[end - 1] == "." else end  # a sentence's full stop
 
     def _not_place(self, part: str) -> bool:

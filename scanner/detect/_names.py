@@ -112,11 +112,12 @@ class PersonRecognizer(LocalRecognizer):
         return " ".join(plain) in listed or all(w in listed for w in plain)
 
     def _without_titles(self, text: str, start: int, end: int) -> int:
-        """The start of a span after the titles that open it ("MRS J OKAFOR": "J OKAFOR");
-        a title alone stays, for ``is_name`` to refuse."""
+        """The start of a span after the titles and greetings that open it ("MRS J OKAFOR":
+        "J OKAFOR"; "Dear Ms Yusuf": "Yusuf"); a title alone stays, for ``is_name`` to refuse."""
         while True:
             first = _WORD.match(text, start, end)
-            if first is None or first.group().lower() not in self._settings.titles:
+            word = first.group().lower() if first else ""
+            if word not in self._settings.titles and word not in self._settings.not_names:
                 return start
             after = first.end() + (text[first.end() : first.end() + 1] == ".")
             if after >= end or text[after] != " ":
@@ -203,11 +204,12 @@ class PersonRecognizer(LocalRecognizer):
                     break
             if last >= first:
                 runs.append((words[first].start(), words[last].end()))
+        titles = settings.titles
         for match in _INITIALS_AND_SURNAME.finditer(text):
             surname = match.group(1).lower()
             initials = text[match.start() : match.start(1)].strip()
-            if initials in ("A", "I"):  # the article and the pronoun, not initials
-                continue
+            if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
+                continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
             if surname not in settings.not_names and surname not in settings.place_words:
                 runs.append((match.start(), match.end()))
         runs += self._capital_initials(text)

@@ -19,6 +19,7 @@ def _names(found, text):
         ("hi sarah, can you ring john mensah back", "sarah"),
         ("hi sarah, can you ring john mensah back", "john mensah"),
         ("Referral for Nguyen Van Minh from the GP.", "Nguyen Van Minh"),
+        ("Mrs A Yusuf\nFlat 3", "A Yusuf"),
     ],
 )
 def test_names_are_found(found, text, name):

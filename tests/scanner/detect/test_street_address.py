@@ -85,6 +85,13 @@ def test_a_year_before_a_place_is_not_a_house_number(found):
             "Flat 3, The Maltings, Leeds",
         ),
         ("12 Ash Mount, Keighley", "12 Ash Mount, Keighley"),
+        (
+            "Mrs A Yusuf\nFlat 3\nBrunel House\n80 Cable Street\nLondon\nE1 8JS",
+            "Flat 3\nBrunel House\n80 Cable Street\nLondon",
+        ),
+        ("She lives at 14 Mill Lane Leeds LS8 4EX now.", "14 Mill Lane Leeds"),
+        ("4/2 Dumbarton Road, Glasgow G11 6PA", "4/2 Dumbarton Road, Glasgow"),
+        ("Flat 6/2, 120 Great Western Road, Glasgow", "Flat 6/2, 120 Great Western Road, Glasgow"),
     ],
 )
 def test_addresses_in_every_shape_are_one_span(found, text, value):
