@@ -116,7 +116,9 @@ class PersonRecognizer(LocalRecognizer):
         "J OKAFOR"; "Dear Ms Yusuf": "Yusuf"); a title alone stays, for ``is_name`` to refuse."""
         while True:
             first = _WORD.match(text, start, end)
-            word = first.group().lower() if first else ""
+            if first is None:
+                return start
+            word = first.group().lower()
             if word not in self._settings.titles and word not in self._settings.not_names:
                 return start
             after = first.end() + (text[first.end() : first.end() + 1] == ".")
