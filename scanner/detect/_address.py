@@ -65,7 +65,8 @@ _POSTCODE = regex.compile(
 # Where an address after "lives at" ends, in a sentence.
 _SENTENCE_STOP = regex.compile(r"[.;!?](?:\s|$)|[()\n]| - | – ")
 _LIVES_AT = regex.compile(
-    r"\b(?i:lives|living|lived|resides|residing|staying|stays)\s+(?i:at)\s+"
+    r"\b(?:(?i:lives|living|lived|resides|residing|staying|stays)\s+(?i:at)"
+    r"|(?i:(?:her|his|their|my|the client's|new|home) address is))\s+"
     r"(?P<value>(?:\d|\p{Lu}|(?i:flat|apartment|unit)\b)[^\n]*)"
 )
 # A value that names a place has a number or a capital letter ("refuge" does not).
@@ -92,7 +93,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             sorted(regex.escape(h).replace(r"\ ", r"\s+") for h in settings.address_headers)[::-1]
         )
         self._header = regex.compile(
-            rf"[*#>\s]*(?:{headers or '(?!)'})(?:\s*\d)?\s*[:*]?\s*", regex.IGNORECASE
+            rf"[*#>\s]*(?:{headers or '(?!)'})(?:\s*\d)?(?:\s*\([^)]*\))?\s*[:*]?\s*",
+            regex.IGNORECASE,
         )
 
     def analyze(

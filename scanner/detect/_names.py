@@ -24,6 +24,9 @@ _INITIALS_AND_SURNAME = regex.compile(
     rf"(?<![\p{{L}}\d.])(?:[A-Z](?:\. ?| )){{1,3}}({_PARTICLE}\p{{Lu}}[\p{{Ll}}'’]+"
     rf"(?:-\p{{Lu}}[\p{{Ll}}'’]+)?)\b"
 )
+_SURNAME_FIRST = regex.compile(
+    r"(?<![\p{L}\d])(\p{Lu}{2,}(?:[-'’]\p{Lu}{2,})?), (\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\d])"
+)
 # The same in capitals, as payment files and registers write them: "S CHOWDHURY",
 # "K ASANTE-BOATENG", "MRS J OKAFOR" (the title left out).
 _CAPITAL_INITIALS_AND_SURNAME = regex.compile(
@@ -73,7 +76,13 @@ class PersonRecognizer(LocalRecognizer):
     def is_name(self, text: str, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is a plausible person's name where it stands."""
         span = text[start:end]
-        if not _NAME_CHARS.match(span) or "\n" in span or "  " in span:
+        if (
+            not _NAME_CHARS.match(span)
+            or "\n" in span
+            or "  " in span
+            or " - " in span
+            or (start > 0 and text[start - 1].isalpha())  # begins inside a word: "d - Bogdan"
+        ):
             return False
         if (start > 0 and text[start - 1] in _GLUE_BEFORE) or (
             end < len(text) and text[end] in _GLUE_AFTER
@@ -110,6 +119,28 @@ class PersonRecognizer(LocalRecognizer):
         listed = self._settings.listed_not_names
         plain = [unaccented(w) for w in words]
         return " ".join(plain) in listed or all(w in listed for w in plain)
+
+    def _with_first_name(self, text: str, start: int) -> int:
+        """The start of a name that opens with a surname's particle, moved back over the
+        capitalised word before it: "Aoibheann" before "Nic Giolla Phádraig"."""
+        particle = _WORD.match(text, start)
+        if particle is None or particle.group().lower() not in self._settings.particles:
+            return start
+        before = _WORD_AT_END.search(text, max(0, start - 40), start - 1)
+        if before is None or before.end() != start - 1 or text[start - 1] != " ":
+            return start
+        word = before.group()
+        lower = word.lower()
+        settings = self._settings
+        if (
+            not _CAPITALISED.match(word)
+            or word.isupper()
+            or lower in settings.titles
+            or lower in settings.not_names
+            or unaccented(lower) in settings.listed_not_names
+        ):
+            return start
+        return before.start()
 
     def _without_titles(self, text: str, start: int, end: int) -> int:
         """The start of a span after the titles and greetings that open it ("MRS J OKAFOR":
@@ -229,6 +260,21 @@ class PersonRecognizer(LocalRecognizer):
         following = words[i + 1].group() if i + 1 < len(words) else ""
         return following.isupper()
 
+    def _surname_first(self, text: str) -> list[tuple[int, int]]:
+        """A surname in capitals, a comma and a known first name, as registers list people:
+        "YUSUF, Amina", "OKONKWO, Chidi"."""
+        settings = self._settings
+        runs = []
+        for match in _SURNAME_FIRST.finditer(text):
+            surname = unaccented(match.group(1).lower())
+            first = unaccented(match.group(2).lower())
+            if first in settings.first_names and not any(
+                surname in words
+                for words in (settings.not_names, settings.place_words, settings.listed_not_names)
+            ):
+                runs.append(match.span())
+        return runs
+
     def _capital_initials(self, text: str) -> list[tuple[int, int]]:
         """Initials and a surname in capitals, the title left out: "S CHOWDHURY"."""
         settings = self._settings
@@ -327,10 +373,11 @@ class PersonRecognizer(LocalRecognizer):
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
             stop = end - 2 if text[first:end].endswith(("'s", "’s")) else end
             stop = self._without_trailing_words(text, first, stop)
-            start = self._without_titles(text, first, stop)
+            start = self._with_first_name(text, self._without_titles(text, first, stop))
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
         spans += self._placed_names(text)
+        spans += self._surname_first(text)  # checked there: a comma is in no other name
         return [self._result(start, end) for start, end in _merge(spans)]
 
     def _placed_names(self, text: str) -> list[tuple[int, int]]:

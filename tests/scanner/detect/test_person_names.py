@@ -20,6 +20,9 @@ def _names(found, text):
         ("hi sarah, can you ring john mensah back", "john mensah"),
         ("Referral for Nguyen Van Minh from the GP.", "Nguyen Van Minh"),
         ("Mrs A Yusuf\nFlat 3", "A Yusuf"),
+        ("YUSUF, Amina (Mrs) - seen 12/03", "YUSUF, Amina"),
+        ("Aoibheann Nic Giolla Phádraig and Ana van der Berg came", "Aoibheann Nic Giolla Phádraig"),
+        ("Rota: Mon - Sinead; Tue - Kofi; Wed - Bogdan", "Bogdan"),
     ],
 )
 def test_names_are_found(found, text, name):

@@ -92,6 +92,16 @@ def test_a_year_before_a_place_is_not_a_house_number(found):
         ("She lives at 14 Mill Lane Leeds LS8 4EX now.", "14 Mill Lane Leeds"),
         ("4/2 Dumbarton Road, Glasgow G11 6PA", "4/2 Dumbarton Road, Glasgow"),
         ("Flat 6/2, 120 Great Western Road, Glasgow", "Flat 6/2, 120 Great Western Road, Glasgow"),
+        ("Previous addresses: 12 Old Road, Leeds (2019-2022)", "12 Old Road, Leeds"),
+        (
+            'Name,Address (inc. postcode)\nAda Obi,"Tŷ Gwyn, Llanrug LL55 4AA"',
+            "Tŷ Gwyn, Llanrug",
+        ),
+        ("her address is Ty Newydd, Llanrug.", "Ty Newydd, Llanrug"),
+        ("im at 5 st mary's rd, leeds", "5 st mary's rd, leeds"),
+        ("moved to flat 2 jubilee court last wk", "flat 2 jubilee court"),
+        ("14 MILL LANE, LEEDS LS8 4EX", "14 MILL LANE, LEEDS"),
+        ("3 Moorside, Keighley", "3 Moorside, Keighley"),
     ],
 )
 def test_addresses_in_every_shape_are_one_span(found, text, value):
