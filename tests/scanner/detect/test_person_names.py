@@ -21,7 +21,7 @@ def _names(found, text):
         ("Referral for Nguyen Van Minh from the GP.", "Nguyen Van Minh"),
         ("Mrs A Yusuf\nFlat 3", "A Yusuf"),
         ("YUSUF, Amina (Mrs) - seen 12/03", "YUSUF, Amina"),
-        ("Aoibheann Nic Giolla Phádraig and Ana van der Berg came", "Aoibheann Nic Giolla Phádraig"),
+        ("Aoibheann Nic Giolla Phádraig and Ana came", "Aoibheann Nic Giolla Phádraig"),
         ("Rota: Mon - Sinead; Tue - Kofi; Wed - Bogdan", "Bogdan"),
     ],
 )
