@@ -5,6 +5,7 @@ from __future__ import annotations
 import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.vocab import Vocab
 
 from scanner.detect import _structure
 from scanner.detect.recognizers_file import PersonSettings, unaccented
@@ -34,6 +35,9 @@ _CAPITAL_INITIALS_AND_SURNAME = regex.compile(
     r"(\p{Lu}[\p{Lu}'’]{2,}(?:-\p{Lu}[\p{Lu}'’]+)?))(?![\p{L}\d])"
 )
 
+# Titles as quick notes write them, in lower case: "rang mrs okonkwo" ("miss" and "dr" are
+# left out: "I miss you", "14 oak dr").
+_LOWER_CASE_TITLES = frozenset({"mr", "mrs", "ms", "mx"})
 # Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to".
 _NOT_AFTER_A_NAME = frozenset({"be", "have", "not", "to", "you", "need", "get", "also", "is"})
 _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
@@ -185,7 +189,7 @@ class PersonRecognizer(LocalRecognizer):
         match = _WORD_AT_END.search(before)
         return match.group().lower() if match else ""
 
-    def _name_runs(self, text: str) -> list[tuple[int, int]]:
+    def _name_runs(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Titled names and names that start with a known first name."""
         settings = self._settings
         words = list(_WORD.finditer(text))
@@ -200,7 +204,7 @@ class PersonRecognizer(LocalRecognizer):
                 titled
                 or known
                 or self._word_name(text, words, i, lower)
-                or self._called(text, words, i, lower)
+                or self._called(text, words, i, lower, vocab)
                 or self._hyphenated_first_name(word.group())
             ):
                 continue
@@ -296,16 +300,30 @@ class PersonRecognizer(LocalRecognizer):
             runs.append(match.span(1))
         return runs
 
-    def _called(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
-        """A word-name in lower case right after a word of calling or speaking to someone:
-        "ring rosemary allen back", "spoke to hope"."""
+    def _called(
+        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
+    ) -> bool:
+        """A word-name in lower case right after a word of calling or speaking to someone,
+        or a lower-case title: "ring rosemary allen back", "spoke to hope", "rang mrs
+        okonkwo". A word the language model does not know counts as well as a word-name
+        ("spoke to tesfaye"): after such words an unknown word is a name far more often
+        than not."""
         settings = self._settings
         word = words[i].group()
         following = _WORD.match(text, words[i].end() + 1)
+        if i > 0 and words[i - 1].group() in _LOWER_CASE_TITLES and word.islower():
+            return (
+                text[words[i - 1].end() : words[i].start()] in (" ", ". ")
+                and lower not in settings.not_surnames
+            )
         if (
             i == 0
             or not word.islower()
-            or (lower not in settings.word_names and lower not in settings.lower_case_word_names)
+            or (
+                lower not in settings.word_names
+                and lower not in settings.lower_case_word_names
+                and not self._unknown_word(lower, vocab)
+            )
             or text[words[i - 1].end() : words[i].start()] != " "
             or (following and following.group().lower() in _NOT_AFTER_A_NAME)  # "will be"
         ):
@@ -350,6 +368,16 @@ class PersonRecognizer(LocalRecognizer):
             before -= 1
         return before >= 0 and text[before] not in _SENTENCE_BREAKS
 
+    def _unknown_word(self, lower: str, vocab: Vocab | None) -> bool:
+        """A word of three letters or more that the model's vocabulary has no vector for."""
+        return (
+            vocab is not None
+            and len(lower) >= 3
+            and lower.isalpha()
+            and lower not in self._settings.not_surnames
+            and not vocab.has_vector(lower)
+        )
+
     def _hyphenated_first_name(self, word: str) -> bool:
         """A hyphenated first name whose parts are first names or word-names, each
         capitalised, one of them a first name not also a word: "Ellie-Mae", "Lily-Rose"."""
@@ -364,7 +392,8 @@ class PersonRecognizer(LocalRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        candidates = self._name_runs(text)
+        tokens = nlp_artifacts.tokens if nlp_artifacts else None
+        candidates = self._name_runs(text, tokens.vocab if tokens is not None else None)
         for entity in nlp_artifacts.entities if nlp_artifacts else []:
             if entity.label_ == "PERSON":
                 candidates.append((entity.start_char, entity.end_char))

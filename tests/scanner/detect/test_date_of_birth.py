@@ -19,6 +19,7 @@ from tests.scanner.conftest import types_of
         ("DOB 03 03 1985", "03 03 1985"),
         ("D/O/B 1985/03/12", "1985/03/12"),
         ("Date of birth ........................ 14/07/1962", "14/07/1962"),
+        ("Date of birth of the cared-for person (if known): 14/07/1962", "14/07/1962"),
         ("Name\tAda Obi\nDate of birth\t14.02.1950\n", "14.02.1950"),
         ("Name | Ada Obi\nDOB | 14-Feb-1950\n", "14-Feb-1950"),
         ("Name,DOB,Postcode\nAda Obi,14-Feb-1950,LS8 4EX\n", "14-Feb-1950"),

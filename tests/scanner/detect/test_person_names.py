@@ -58,6 +58,8 @@ def test_codes_and_log_lines_are_not_names(found, text):
         ("can you ring rosemary allen back", "rosemary allen"),
         ("spoke to hope today, she is ok", "hope"),
         ("will call faith okafor tmrw", "faith okafor"),
+        ("rang mrs okonkwo re her husband", "okonkwo"),
+        ("spoke to tesfaye yesterday, ring back asap", "tesfaye"),
         ("Kerry-Ann, Ellie-Mae and Lily-Rose came to the group.", "Ellie-Mae"),
         ("Kerry-Ann, Ellie-Mae and Lily-Rose came to the group.", "Lily-Rose"),
     ],
@@ -77,6 +79,7 @@ def test_first_names_that_are_words_are_found_where_they_stand_as_names(found, t
         "Hope is what keeps us going; Faith groups meet on Sundays.",
         "The answerphone message will be changed on 24 December.",
         "I hope to ring you, and will call back with joy.",
+        "ring back asap and tell someone; i miss the bus",
     ],
 )
 def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, text):
