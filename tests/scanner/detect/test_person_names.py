@@ -148,6 +148,9 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Area               Visits/week   Volunteers needed   Filled   Gap\nNorth   4   3   2   1",
         "Surname        Forename       Role\n",
         "CARER'S ASSESSMENT SUMMARY\nA LEVEL RESULTS",
+        "Homes are let through Bairstow Eves; thanks to Morrisons and Asda for donations.",
+        "Citizens Advice, Marie Curie, Mencap and Mercy Ships all attended.",
+        "Ramadan Mubarak to all! Grace Darling Day is on Friday.",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
