@@ -205,6 +205,7 @@ class PersonRecognizer(LocalRecognizer):
                 or known
                 or self._word_name(text, words, i, lower)
                 or self._called(text, words, i, lower, vocab)
+                or self._speaker(text, words, i, lower, vocab)
                 or self._hyphenated_first_name(word.group())
             ):
                 continue
@@ -367,6 +368,23 @@ class PersonRecognizer(LocalRecognizer):
         while before >= 0 and text[before] in " \t":
             before -= 1
         return before >= 0 and text[before] not in _SENTENCE_BREAKS
+
+    def _speaker(
+        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
+    ) -> bool:
+        """A capitalised word the language model does not know, before a verb of speaking:
+        "Okonkwo rang", "Nwachukwu said no" (at the start of a sentence too)."""
+        word = words[i].group()
+        following = words[i + 1] if i + 1 < len(words) else None
+        return (
+            following is not None
+            and _CAPITALISED.match(word) is not None
+            and not word.isupper()
+            and text[words[i].end() : following.start()] == " "
+            and following.group().lower() in self._settings.speaking_verbs
+            and self._unknown_word(unaccented(lower), vocab)
+            and unaccented(lower) not in self._settings.listed_not_names
+        )
 
     def _unknown_word(self, lower: str, vocab: Vocab | None) -> bool:
         """A word of three letters or more that the model's vocabulary has no vector for."""

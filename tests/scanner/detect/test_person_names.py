@@ -55,6 +55,7 @@ def test_codes_and_log_lines_are_not_names(found, text):
         ("The grant went to Blessing Chukwu in March.", "Blessing Chukwu"),
         ("Precious said her uncle hit her.", "Precious"),
         ("Patience disclosed that she is scared at home.", "Patience"),
+        ("Okonkwo rang. Nwachukwu said no.", "Nwachukwu"),
         ("can you ring rosemary allen back", "rosemary allen"),
         ("spoke to hope today, she is ok", "hope"),
         ("will call faith okafor tmrw", "faith okafor"),
