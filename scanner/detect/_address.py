@@ -71,6 +71,8 @@ _LIVES_AT = regex.compile(
 )
 # A value that names a place has a number or a capital letter ("refuge" does not).
 _PLACE_LIKE = regex.compile(r"\d|\p{Lu}")
+# What an address in a column holds and a form's label does not: a number or a comma.
+_NUMBER_OR_PARTS = regex.compile(r"\d|,")
 _LETTERS = regex.compile(r"\p{L}{3,}")
 _NOT_AN_ADDRESS = regex.compile(r"@|://|www\.|_{3,}")
 
@@ -125,7 +127,11 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         found = []
         values = [
             *_structure.labelled_lines(text, self._labels),
-            *_structure.column_cells(text, self._header),
+            *(
+                (start, end)
+                for start, end in _structure.column_cells(text, self._header)
+                if _NUMBER_OR_PARTS.search(text, start, end)  # not a form's next label
+            ),
         ]
         for match in _LIVES_AT.finditer(text):
             start = match.start("value")

@@ -22,11 +22,11 @@ _BRACKETED = regex.compile(r"\s*[(\[][^)\]\n]*[)\]]?")
 # Where a labelled value stops: a tab, a run of spaces, a pipe, or the next "Label:" on the line.
 _VALUE_END = regex.compile(r"\t| {2,}|\||\s(?=[\p{L}][\p{L} ]{0,20}:\s)")
 _SEPARATORS = ("|", "\t", ",")
-# What ends a label: a colon, equals sign or dash; or, in a form laid out as a table, the edge
-# of the label's cell, a tab or a pipe ("Name\tAmina Yusuf"). A run of spaces ends a label
-# only when the label stands alone at the start of its line ("Name      Amina Yusuf"): in a
-# table laid out with spaces, a header such as "Volunteers needed   Filled" is no label.
-_LABEL_END = r"(?:[ \t]*[:=–][ \t]*|[ \t]*\|[ \t]*|\t[ \t]*)"
+# What ends a label: a colon, equals sign or dash. In a form laid out as a table the edge of
+# the label's cell does too (a tab, a pipe, a run of spaces: "Name\tAmina Yusuf"), but only
+# when the label is the whole cell: a header such as "Volunteers needed\tFilled" is no label.
+_LABEL_END = r"(?:[ \t]*[:=–][ \t]*)"
+_CELL_END = r"(?:[ \t]*\|[ \t]*|\t[ \t]*| {2,})"
 
 
 def _alternatives(words: frozenset[str]) -> str:
@@ -39,7 +39,7 @@ def label_pattern(labels: frozenset[str], not_labels: frozenset[str]) -> regex.P
     "Name on card: ...". A label may have a word or two around it, but none of
     ``not_labels`` ("Organisation name", "Street name")."""
     extra = rf"(?!(?:{_alternatives(not_labels)})\b)[\p{{L}}'’]+"
-    alone = rf"^[ \t>*•-]*(?:{_alternatives(labels)}) {{2,}}(?P<value>[^\n]+)"
+    alone = rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?:{_alternatives(labels)}){_CELL_END}(?P<value>[^\n]+)"
     return regex.compile(
         rf"{alone}|(?:^|(?<=[\t|]| {{2}}))[ \t>*•-]*(?:{extra} ){{0,2}}(?:{_alternatives(labels)})"
         rf"(?:\s*\([^)\n]{{0,20}}\))?(?: {extra}){{0,2}}{_LABEL_END}(?P<value>[^\n]+)",
@@ -139,10 +139,13 @@ def column_cells(text: str, is_name_header: regex.Pattern[str]) -> Iterator[tupl
             if shape is not None:
                 header = line
                 cells = aligned_cells(line) if shape[0] == ALIGNED else _cells(line, shape[0])
+                # A cell ending in a colon is a form's label, not a column's header: the
+                # cells under it are other labels ("Name:", then "IBAN:", "Address:").
                 columns = [
                     i
                     for i, (a, b) in enumerate(cells)
                     if is_name_header.fullmatch(line[a:b].strip().replace("_", " "))
+                    and not line[a:b].strip().endswith(":")
                 ]
         elif columns and block[0] == ALIGNED:
             for a, b in aligned_cells(line):

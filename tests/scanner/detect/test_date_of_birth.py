@@ -2,6 +2,7 @@
 
 import pytest
 
+from scanner.normalise import normalise
 from tests.scanner.conftest import types_of
 
 
@@ -51,3 +52,11 @@ def test_other_dates_are_not_dates_of_birth(found, text):
     assert "DATE_TIME" not in types_of(findings)
     if "DOB" not in text:
         assert "DATE_OF_BIRTH" not in types_of(findings)
+
+
+def test_a_date_under_a_dob_column_laid_out_with_spaces_is_found_after_normalising(found):
+    """A pasted report's columns survive normalisation as cells, so its DOB header counts."""
+    text = normalise("Client       DOB           Seen\nAda Obi      14/02/1950    12/05/2024\n", "")
+    found_here = found(text.text)
+    assert ("DATE_OF_BIRTH", "14/02/1950") in found_here
+    assert ("DATE_OF_BIRTH", "12/05/2024") not in found_here
