@@ -71,6 +71,21 @@ _LIVES_AT = regex.compile(
 )
 # A value that names a place has a number or a capital letter ("refuge" does not).
 _PLACE_LIKE = regex.compile(r"\d|\p{Lu}")
+_BARE_POSTCODE = regex.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b")
+# A house number (or a flat) and the street, places and commas up to a postcode on its line.
+_ADDRESS_BEFORE_POSTCODE = regex.compile(
+    r"(?:(?i:flat|apartment|apt|unit)\.? ?\d{1,4}[A-Za-z]?,? )?(?<![\d/])\d{1,3}[A-Za-z]?,? "
+    r"\p{Lu}[\p{L}'’.-]*(?:,? (?:\p{Lu}[\p{L}'’.-]*|y|yr|na|an|upon|on|le|the|de)){0,7}"
+    r"[ ,]*$"
+)
+# The lines of a letter's address block, above its postcode: places and streets, in capitals
+# or not, with no colon, @ or digits other than a house number at the start.
+_BLOCK_LINES = 5
+_BLOCK_LINE = regex.compile(
+    r"[ \t>]*(?:\d{1,4}[A-Za-z]?,? |(?i:flat|apartment|unit) \d{1,4}\w?,? )?"
+    r"\p{Lu}[\p{L}'’. ,-]*"
+)
+_HOUSE_START = regex.compile(r"[ \t>]*(?:\d{1,3}[A-Za-z]?,? |(?i:flat|apartment|unit) \d)")
 # What an address in a column holds and a form's label does not: a number or a comma.
 _NUMBER_OR_PARTS = regex.compile(r"\d|,")
 _LETTERS = regex.compile(r"\p{L}{3,}")
@@ -157,6 +172,40 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             ):
                 continue
             found.append((start, end, self._placed_score))
+        found += [
+            (start, end, self._placed_score)
+            for start, end in self._before_postcodes(text)
+            if not self._not_place(text[start:end])
+        ]
+        return found
+
+    def _before_postcodes(self, text: str) -> list[tuple[int, int]]:
+        """What a postcode ends, when it starts with a house number or a flat: the rest of
+        its line ("14 Tan Lan, Llanrug LL55 4AA"), or the lines of a letter's address block
+        above it ("Flat 3\n14 Tan Lan\nLlanrug\nLL55 4AA"). A postcode makes an address of
+        a street whatever its words."""
+        found = []
+        for postcode in _BARE_POSTCODE.finditer(text):
+            line_start = text.rfind("\n", 0, postcode.start()) + 1
+            same_line = _ADDRESS_BEFORE_POSTCODE.search(text, line_start, postcode.start())
+            if same_line and same_line.group().strip(" ,"):
+                start = same_line.start()
+                found.append((start, start + len(same_line.group().rstrip(" ,"))))
+                continue
+            if text[line_start : postcode.start()].strip():
+                continue
+            start = line_start
+            for _ in range(_BLOCK_LINES):
+                if start == 0:
+                    break
+                above = text.rfind("\n", 0, start - 1) + 1
+                line = text[above : start - 1]
+                if not line.strip() or not _BLOCK_LINE.fullmatch(line):
+                    break
+                start = above
+                if _HOUSE_START.match(line):
+                    found.append((self._widen_back(text, start), line_start - 1))
+                    break
         return found
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:

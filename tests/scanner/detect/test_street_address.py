@@ -102,6 +102,9 @@ def test_a_year_before_a_place_is_not_a_house_number(found):
         ("moved to flat 2 jubilee court last wk", "flat 2 jubilee court"),
         ("14 MILL LANE, LEEDS LS8 4EX", "14 MILL LANE, LEEDS"),
         ("3 Moorside, Keighley", "3 Moorside, Keighley"),
+        ("14 Tan Lan, Llanrug LL55 4AA", "14 Tan Lan, Llanrug"),
+        ("Mrs A Yusuf\nFlat 3\n14 Tan Lan\nLlanrug\nLL55 4AA", "Flat 3\n14 Tan Lan\nLlanrug"),
+        ("Send it to 12 Moor Allerton, Leeds LS17 6AA please.", "12 Moor Allerton, Leeds"),
     ],
 )
 def test_addresses_in_every_shape_are_one_span(found, text, value):
@@ -123,6 +126,8 @@ def test_addresses_in_every_shape_are_one_span(found, text, value):
         "We need 2 more staff next to the 3 big car parks.",
         "Deliver to: Unit 4, 12 Riverside Trading Estate, Leeds",
         "Supplier: Unit 7, 3 Kirkstall Business Park Road, Leeds",
+        "Invoice 2025 Totals LS1 1AA",
+        "Riverside Carers' Centre, Leeds LS1 1AA",
     ],
 )
 def test_labels_and_numbers_that_hold_no_address(found, text):
