@@ -184,11 +184,14 @@ def _marks_latin(text: str, position: int) -> bool:
 
 def _whitespace_run_edits(text: str) -> Iterator[_Edit]:
     columned = _columned_lines(text) if _COLUMN_GAP.search(text) else set()
+    line, counted = 0, 0  # the line number of offset ``counted``, kept as runs go by
     for run in _WHITESPACE_RUN.finditer(text):
         inside = run.start() > 0 and text[run.start() - 1] not in "\n" and run.end() < len(text)
         wide = inside and text[run.end()] != "\n" and run.end() - run.start() >= _COLUMN_SPACES
-        line = text.count("\n", 0, run.start()) if wide and columned else -1
-        yield run.start(), run.end(), "\t" if line in columned else " "
+        if wide and columned:
+            line += text.count("\n", counted, run.start())
+            counted = run.start()
+        yield run.start(), run.end(), "\t" if wide and line in columned else " "
 
 
 def _columned_lines(text: str) -> set[int]:

@@ -71,6 +71,9 @@ _LIVES_AT = regex.compile(
 )
 # A value that names a place has a number or a capital letter ("refuge" does not).
 _PLACE_LIKE = regex.compile(r"\d|\p{Lu}")
+# How far before a postcode its address is looked for: a long line of postcodes costs each
+# one this much, not the whole line.
+_LONGEST_ADDRESS = 160
 _BARE_POSTCODE = regex.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b")
 # A house number (or a flat) and the street, places and commas up to a postcode on its line.
 _ADDRESS_BEFORE_POSTCODE = regex.compile(
@@ -187,7 +190,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         found = []
         for postcode in _BARE_POSTCODE.finditer(text):
             line_start = text.rfind("\n", 0, postcode.start()) + 1
-            same_line = _ADDRESS_BEFORE_POSTCODE.search(text, line_start, postcode.start())
+            window = max(line_start, postcode.start() - _LONGEST_ADDRESS)
+            same_line = _ADDRESS_BEFORE_POSTCODE.search(text, window, postcode.start())
             if same_line and same_line.group().strip(" ,"):
                 start = same_line.start()
                 found.append((start, start + len(same_line.group().rstrip(" ,"))))
