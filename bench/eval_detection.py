@@ -44,13 +44,21 @@ Predict = Callable[[str], list[Span]]
 
 
 def confide_predictor() -> Predict:
+    """confide as it reads a document: the text normalised first (``scanner.normalise``, as
+    extraction does), each finding mapped back to the text as written."""
     from scanner.detect.detector import Detector
     from scanner.detect.recognizers_file import load_recognizers
+    from scanner.normalise import normalise
 
     detector = Detector(load_recognizers())
 
     def predict(text: str) -> list[Span]:
-        return [Span(s.start, s.end, s.type) for s in detector.find(text) if s.type in LABEL_TYPES]
+        segment = normalise(text, "")
+        return [
+            Span(*segment.to_source(s.start, s.end), s.type)
+            for s in detector.find(segment.text)
+            if s.type in LABEL_TYPES
+        ]
 
     return predict
 

@@ -23,7 +23,9 @@ Steps, in order:
    from PDFs, forms and fixed-width exports, are the name and the number they would be with
    single spaces. Tabs alone stay: extraction writes one between table cells (and several
    for empty cells), and context reads column headers by them. Line breaks stay too, since
-   the structure of lines is evidence (signatures, field labels).
+   the structure of lines is evidence (signatures, field labels). A run of three spaces or
+   more inside a line, on two neighbouring lines, becomes one tab instead: columns laid out
+   with spaces ("Client      DOB         NHS no") are a table.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ _LINE_ENDING_CONTROLS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
 # Two or more spaces or tabs, not all tabs (after step 3 every other kind of space is a plain
 # one).
 _WHITESPACE_RUN = re.compile(r"(?!\t+(?![ \t]))[ \t]{2,}")
+# Columns laid out with spaces are kept apart by a tab, as extraction writes table cells, so
+# that a column's header still counts for the cells under it: a run of this many spaces or
+# more inside a line, on two neighbouring lines.
+_COLUMN_SPACES = 3
+_COLUMN_GAP = re.compile(r"\S[ \t]*? {3,}[ \t]*\S")
 
 
 def normalise(text: str, location: str) -> Segment:
@@ -176,8 +183,26 @@ def _marks_latin(text: str, position: int) -> bool:
 
 
 def _whitespace_run_edits(text: str) -> Iterator[_Edit]:
+    columned = _columned_lines(text) if _COLUMN_GAP.search(text) else set()
+    line, counted = 0, 0  # the line number of offset ``counted``, kept as runs go by
     for run in _WHITESPACE_RUN.finditer(text):
-        yield run.start(), run.end(), " "
+        inside = run.start() > 0 and text[run.start() - 1] not in "\n" and run.end() < len(text)
+        wide = inside and text[run.end()] != "\n" and run.end() - run.start() >= _COLUMN_SPACES
+        if wide and columned:
+            line += text.count("\n", counted, run.start())
+            counted = run.start()
+        yield run.start(), run.end(), "\t" if wide and line in columned else " "
+
+
+def _columned_lines(text: str) -> set[int]:
+    """The numbers of the lines laid out in columns with spaces: a line with a wide gap
+    inside it next to another such line (a pasted report, a fixed-width export, a form)."""
+    gapped = [bool(_COLUMN_GAP.search(line)) for line in text.split("\n")]
+    return {
+        i
+        for i, has_gap in enumerate(gapped)
+        if has_gap and ((i > 0 and gapped[i - 1]) or (i + 1 < len(gapped) and gapped[i + 1]))
+    }
 
 
 @cache

@@ -1,12 +1,17 @@
 """A street address as one span: flat, building, number and street, locality and town.
 
-The address pattern (rules/recognizers.yaml, ``uk_street_address``) finds the number and
-street. Redaction must leave nothing that locates the person, so each match is widened over
-what is written around it as parts of the same address: a flat or unit and a building name
-before it ("Flat 22, Brunel House, 80 Cable Street"), and up to three localities or a town
-after it, on the same line or on the lines below as letters and quoted replies set them out
-("Roundhay, Leeds"). A tab is the edge of a table's cell: a part is never taken across it.
-The postcode stays a finding of its own.
+The address patterns (rules/recognizers.yaml, ``uk_street_address``) find the number and
+street, a flat in a named building, or a named house. Redaction must leave nothing that
+locates the person, so each match is widened over what is written around it as parts of the
+same address: a flat or unit and a building name before it ("Flat 22, Brunel House, 80 Cable
+Street"), and up to three localities or a town after it, on the same line or on the lines
+below as letters and quoted replies set them out ("Roundhay, Leeds"). A tab is the edge of a
+table's cell: a part is never taken across it. The postcode stays a finding of its own.
+
+The structure is evidence too: the value after an address label ("Address:", "Lives at") and
+the cells under an address column are addresses whatever their words (``address.labels``,
+``address.headers``), up to the postcode. Patterns read a reply's quoted lines as one line, so
+an address broken across "> " lines is still found.
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from scanner.detect import _context, _structure
 from scanner.detect._patterns import ConfiguredPatternRecognizer
-from scanner.detect.recognizers_file import PatternRule
+from scanner.detect.recognizers_file import PatternRule, RecognizerSettings
 
-# A part before the street: "Flat 22", "Unit 3", "Brunel House", "Apartment 14".
+# A part before the street: "Flat 22", "Unit 3", "Brunel House", "Apartment 14", or the word
+# "Flat" before the house number itself ("Flat 4b Jubilee Court").
 _PART_BEFORE = regex.compile(
-    r"(?:(?i:flat|apartment|apt|unit|room|suite|studio|block|croft)\.?\s*[\dA-Z]{1,4}[A-Za-z]?,?"
-    r"|(?:\p{Lu}[\p{L}'’-]+\s){0,3}\p{Lu}[\p{L}'’-]+,)"
+    r"(?:(?i:flat|apartment|apt|unit|room|suite|studio|block|croft)\.?\s*[\dA-Z]{1,4}[A-Za-z]?"
+    r"(?:/\d{1,3})?,?"
+    r"|(?:\p{Lu}[\p{L}'’-]+\s){0,3}\p{Lu}[\p{L}'’-]+,"
+    r"|(?i:flat|apartment|apt|unit|no)\.?)"
     r" +$"
 )
 # A part after the street: a locality or town of one to three words, up to the next comma or
@@ -29,17 +38,84 @@ _PART_BEFORE = regex.compile(
 _PART_AFTER = regex.compile(
     r"(?:,[ \t]*(?:\n[ \t>]*)?|[ \t]*\n[ \t>]*)"
     r"(\p{Lu}[\p{L}'’.-]+(?: (?:upon|on|le|under|in|y|yr|by|the|de|\p{Lu}[\p{L}'’.-]+)){0,3})"
-    r"(?=[ \t]*(?:,|\n|$|[A-Z]{1,2}\d)| *\t)"
+    r"(?=[ \t]*(?:,|\n|$|[A-Z]{1,2}\d|[\"|;)])| *\t)"
+    # or, with no comma, a town just before the postcode: "14 Mill Lane Leeds LS8 4EX".
+    r"| (\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,2})(?= +[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b)"
+)
+# After an address in lower case, a town in lower case: "9 birchfields rd, manchester".
+_LOWER_PART_AFTER = regex.compile(
+    r",[ \t]*(\p{Ll}[\p{Ll}'’-]{2,}(?: \p{Ll}[\p{Ll}'’-]+)?)"
+    r"(?=[ \t]*(?:[,.;!?)\"\n]|$|[a-zA-Z]{1,2}\d))"
+)
+# A Scottish tenement flat before the house number: "4/2 Dumbarton Road" (flat 2, number 4).
+_TENEMENT = regex.compile(r"(?<![\d/])\d{1,3}/$")
+# A line above an address that is a flat or a building and nothing else.
+_LINE_ABOVE = regex.compile(
+    r"([ \t>]*)(?:(?i:flat|apartment|apt|unit|suite|studio)\.?\s*[\dA-Z]{1,4}[A-Za-z]?(?:/\d{1,3})?"
+    r"|(?:\p{Lu}[\p{L}'’-]+ ){0,3}(?:House|Court|Lodge|Mansions|Towers?|Point|Heights|Buildings"
+    r"|Apartments|Mills?|Works|Wharf|Quay|Cottage|Farm|Barn|Bungalow|Villa|Manor|Rectory"
+    r"|Vicarage|Grange|Hall|Place|Gardens|View))[ \t]*,?[ \t]*\n"
 )
 _YEAR = regex.compile(r"(?:19|20)\d\d,")
+# A reply's quote marks at the start of a line, read as a space by the patterns.
+_QUOTE_BREAK = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*")
+_POSTCODE = regex.compile(
+    r"[,\s]*\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b", regex.IGNORECASE
+)
+# Where an address after "lives at" ends, in a sentence.
+_SENTENCE_STOP = regex.compile(r"[.;!?](?:\s|$)|[()\n]| - | – ")
+_LIVES_AT = regex.compile(
+    r"\b(?:(?i:lives|living|lived|resides|residing|staying|stays)\s+(?i:at)"
+    r"|(?i:(?:her|his|their|my|the client's|new|home) address is))\s+"
+    r"(?P<value>(?:\d|\p{Lu}|(?i:flat|apartment|unit)\b)[^\n]*)"
+)
+# A value that names a place has a number or a capital letter ("refuge" does not).
+_PLACE_LIKE = regex.compile(r"\d|\p{Lu}")
+# How far before a postcode its address is looked for: a long line of postcodes costs each
+# one this much, not the whole line.
+_LONGEST_ADDRESS = 160
+_BARE_POSTCODE = regex.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b")
+# A house number (or a flat) and the street, places and commas up to a postcode on its line.
+_ADDRESS_BEFORE_POSTCODE = regex.compile(
+    r"(?:(?i:flat|apartment|apt|unit)\.? ?\d{1,4}[A-Za-z]?,? )?(?<![\d/])\d{1,3}[A-Za-z]?,? "
+    r"\p{Lu}[\p{L}'’.-]*(?:,? (?:\p{Lu}[\p{L}'’.-]*|y|yr|na|an|upon|on|le|the|de)){0,7}"
+    r"[ ,]*$"
+)
+# The lines of a letter's address block, above its postcode: places and streets, in capitals
+# or not, with no colon, @ or digits other than a house number at the start.
+_BLOCK_LINES = 5
+_BLOCK_LINE = regex.compile(
+    r"[ \t>]*(?:\d{1,4}[A-Za-z]?,? |(?i:flat|apartment|unit) \d{1,4}\w?,? )?"
+    r"\p{Lu}[\p{L}'’. ,-]*"
+)
+_HOUSE_START = regex.compile(r"[ \t>]*(?:\d{1,3}[A-Za-z]?,? |(?i:flat|apartment|unit) \d)")
+# What an address in a column holds and a form's label does not: a number or a comma.
+_NUMBER_OR_PARTS = regex.compile(r"\d|,")
+_LETTERS = regex.compile(r"\p{L}{3,}")
+_NOT_AN_ADDRESS = regex.compile(r"@|://|www\.|_{3,}")
 
 
 class StreetAddressRecognizer(ConfiguredPatternRecognizer):
-    """``uk_street_address`` with every match widened to the whole address around it."""
+    """``uk_street_address`` with every match widened to the whole address around it, and
+    the addresses that labels and column headers point at."""
 
-    def __init__(self, rule: PatternRule, not_places: frozenset[str]) -> None:
+    def __init__(self, rule: PatternRule, settings: RecognizerSettings) -> None:
         super().__init__(rule)
-        self._not_places = not_places
+        self._not_places = settings.address_not_parts
+        self._not_values = settings.address_not_values
+        self._placed_score = max(score for _, score in rule.patterns)
+        self._business = _context.compile_words(sorted(settings.address_business_places))
+        self._labels = _structure.label_pattern(
+            settings.address_labels,
+            frozenset({"email", "e-mail", "web", "ip", "mac", "history", "change", "same"}),
+        )
+        headers = "|".join(
+            sorted(regex.escape(h).replace(r"\ ", r"\s+") for h in settings.address_headers)[::-1]
+        )
+        self._header = regex.compile(
+            rf"[*#>\s]*(?:{headers or '(?!)'})(?:\s*\d)?(?:\s*\([^)]*\))?\s*[:*]?\s*",
+            regex.IGNORECASE,
+        )
 
     def analyze(
         self,
@@ -48,33 +124,181 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        kept = []
+        compact, original = _without_quote_breaks(text)
+        results = super().analyze(compact, entities, nlp_artifacts, regex_flags)
+        spans: list[tuple[int, int, float]] = []
         for result in results:
-            if _YEAR.match(text, result.start):  # "2025, Rose Hill" is a year, not a house
+            if _YEAR.match(compact, result.start):  # "2025, Rose Hill" is a year, not a house
                 continue
-            result.start = self._widen_back(text, result.start)
-            result.end = self._widen_forward(text, result.end)
-            kept.append(result)
-        return kept
+            start, end = original(result.start), original(result.end - 1) + 1
+            start, end = self._widen_back(text, start), self._widen_forward(text, end)
+            spans.append((start, end, result.score))
+        spans += self._placed(text)
+        return [
+            self._result(*span)
+            for span in _merge(spans)
+            if not (self._business and self._business.search(text, span[0], span[1]))
+        ]
+
+    def _placed(self, text: str) -> list[tuple[int, int, float]]:
+        """Addresses where a label or a column header says one stands."""
+        found = []
+        values = [
+            *_structure.labelled_lines(text, self._labels),
+            *(
+                (start, end)
+                for start, end in _structure.column_cells(text, self._header)
+                if _NUMBER_OR_PARTS.search(text, start, end)  # not a form's next label
+            ),
+        ]
+        for match in _LIVES_AT.finditer(text):
+            start = match.start("value")
+            stop = _SENTENCE_STOP.search(text, start, match.end("value"))
+            end = stop.start() if stop else match.end("value")
+            if "," in text[start:end] or regex.match(r"\d", text[start:end]):
+                values.append((start, end))
+        for start, value_end in values:
+            stop = _SENTENCE_STOP.search(text, start, value_end)
+            end = stop.start() if stop else value_end
+            postcode = _POSTCODE.search(text, start, end)
+            end = postcode.start() if postcode else end
+            while end > start and text[end - 1] in " \t,.;:-":
+                end -= 1
+            value = text[start:end]
+            if (
+                end - start > 120
+                or not _LETTERS.search(value)
+                or not _PLACE_LIKE.search(value)
+                or _NOT_AN_ADDRESS.search(value)
+                or value.lower().strip(" .") in self._not_values
+                or self._not_place(value)
+            ):
+                continue
+            found.append((start, end, self._placed_score))
+        found += [
+            (start, end, self._placed_score)
+            for start, end in self._before_postcodes(text)
+            if not self._not_place(text[start:end])
+        ]
+        return found
+
+    def _before_postcodes(self, text: str) -> list[tuple[int, int]]:
+        """What a postcode ends, when it starts with a house number or a flat: the rest of
+        its line ("14 Tan Lan, Llanrug LL55 4AA"), or the lines of a letter's address block
+        above it ("Flat 3\n14 Tan Lan\nLlanrug\nLL55 4AA"). A postcode makes an address of
+        a street whatever its words."""
+        found = []
+        for postcode in _BARE_POSTCODE.finditer(text):
+            line_start = text.rfind("\n", 0, postcode.start()) + 1
+            window = max(line_start, postcode.start() - _LONGEST_ADDRESS)
+            same_line = _ADDRESS_BEFORE_POSTCODE.search(text, window, postcode.start())
+            if same_line and same_line.group().strip(" ,"):
+                start = same_line.start()
+                found.append((start, start + len(same_line.group().rstrip(" ,"))))
+                continue
+            if text[line_start : postcode.start()].strip():
+                continue
+            start = line_start
+            for _ in range(_BLOCK_LINES):
+                if start == 0:
+                    break
+                above = text.rfind("\n", 0, start - 1) + 1
+                line = text[above : start - 1]
+                if not line.strip() or not _BLOCK_LINE.fullmatch(line):
+                    break
+                start = above
+                if _HOUSE_START.match(line):
+                    found.append((self._widen_back(text, start), line_start - 1))
+                    break
+        return found
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(
+            self.supported_entities[0],
+            start,
+            end,
+            score,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self._rule.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
 
     def _widen_back(self, text: str, start: int) -> int:
         line_start = text.rfind("\n", 0, start) + 1
-        for _ in range(2):
+        tenement = _TENEMENT.search(text, max(line_start, start - 4), start)
+        start = tenement.start() if tenement else start
+        for _ in range(3):
             part = _PART_BEFORE.search(text, line_start, start)
             if part is None or self._not_place(part.group()):
                 break
             start = part.start()
+        # A letter's address block: a flat or a building on the lines above ("Flat 3\nBrunel
+        # House\n80 Cable Street").
+        for _ in range(2):
+            if start != line_start or line_start == 0:
+                break
+            above = text.rfind("\n", 0, line_start - 1) + 1
+            line = _LINE_ABOVE.fullmatch(text, above, line_start)
+            if line is None or self._not_place(line.group()):
+                break
+            start = line_start = above + len(line.group(1))
         return start
 
     def _widen_forward(self, text: str, end: int) -> int:
+        lower = text[max(0, end - 40) : end].islower()
         for _ in range(3):
-            part = _PART_AFTER.match(text, end)
-            if part is None or self._not_place(part.group(1)):
+            part = (_LOWER_PART_AFTER if lower else _PART_AFTER).match(text, end)
+            town = part and (part.group(1) or part.group(2) if not lower else part.group(1))
+            if part is None or not town or self._not_place(town):
                 break
-            end = part.end(1)
-        return end
+            end = part.end(1) if part.group(1) else part.end(2)
+        return end - 1 if text[end - 1] == "." else end  # a sentence's full stop
 
     def _not_place(self, part: str) -> bool:
         words = regex.findall(r"[\p{L}'’]+", part.lower())
         return any(w in self._not_places for w in words)
+
+
+def _without_quote_breaks(text: str) -> tuple[str, _Offsets]:
+    """``text`` with each line break into a quoted line ("\\n> ") read as one space, and a
+    map from its offsets back to the text's."""
+    breaks = list(_QUOTE_BREAK.finditer(text))
+    if not breaks:
+        return text, _Offsets([])
+    pieces, shifts, position, removed = [], [], 0, 0
+    for match in breaks:
+        pieces.append(text[position : match.start()])
+        pieces.append(" ")
+        removed += len(match.group()) - 1
+        shifts.append((match.start() + 1 - (removed - (len(match.group()) - 1)), removed))
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces), _Offsets(shifts)
+
+
+class _Offsets:
+    """Maps an offset in the text without quote breaks to the original text's."""
+
+    def __init__(self, shifts: list[tuple[int, int]]) -> None:
+        self._shifts = shifts  # (first compact offset after a break, characters removed so far)
+
+    def __call__(self, offset: int) -> int:
+        removed = 0
+        for first, total in self._shifts:
+            if offset < first:
+                break
+            removed = total
+        return offset + removed
+
+
+def _merge(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Overlapping spans joined into one, with the higher score."""
+    merged: list[tuple[int, int, float]] = []
+    for start, end, score in sorted(spans):
+        if merged and start < merged[-1][1]:
+            first, last, best = merged[-1]
+            merged[-1] = (first, max(end, last), max(score, best))
+        else:
+            merged.append((start, end, score))
+    return merged

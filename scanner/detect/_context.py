@@ -15,6 +15,13 @@ from typing import NamedTuple
 import regex
 
 _NEWLINE = regex.compile(r"\n")
+# Columns of a table laid out with spaces (a pasted report, a fixed-width export): cells are
+# separated by two spaces or more, and a line of three cells or more is a row.
+ALIGNED = "  "
+_ALIGNED_CELL = regex.compile(r"\S+(?: \S+)*")
+_QUOTED_ROW = regex.compile(r'\s*"[^"\n]*"(?:\s*,\s*"[^"\n]*")+\s*')
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+_ALIGNED_GAPS = regex.compile(r"(?<=\S) {2,}(?=\S)")
 # A sentence ends at . ? ! or ; before a capital letter ("no. 1234" and "b. 1952" go on), or
 # at a blank line.
 _SENTENCE_END = regex.compile(r"[.?!;]\s+(?=\p{Lu})|\n\s*\n")
@@ -45,11 +52,44 @@ def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
     for separator in ("|", "\t"):
         if line.count(separator) >= 2:
             return separator
+    if _QUOTED_ROW.fullmatch(line):  # "Name","DOB": a CSV row, however few its cells
+        return ","
     for separator, fewest in (("\t", 1), (",", 2)):
-        count = line.count(separator)
+        count = _count(line, separator)
         if count >= fewest and _neighbour_has(text, line_start, line_end, separator, count):
             return separator
+    if aligned_row(line) and _neighbour_aligned(text, line_start, line_end):
+        return ALIGNED
     return None
+
+
+def aligned_row(line: str) -> bool:
+    """Whether a line is a row of a table laid out with spaces: three cells or more."""
+    return len(_ALIGNED_GAPS.findall(line)) >= 2
+
+
+def aligned_cells(line: str) -> list[tuple[int, int]]:
+    """Offsets of each cell of a row laid out with spaces."""
+    return [m.span() for m in _ALIGNED_CELL.finditer(line)]
+
+
+def aligned_column(header: str, column: int) -> int:
+    """Which of the header's cells stands over the character at ``column`` of a row: the
+    last that starts at or before it (columns are left-aligned)."""
+    index = 0
+    for i, (start, _) in enumerate(aligned_cells(header)):
+        if start <= column:
+            index = i
+    return index
+
+
+def _neighbour_aligned(text: str, line_start: int, line_end: int) -> bool:
+    neighbours = []
+    if line_start > 0:
+        neighbours.append(_line_bounds(text, line_start - 1))
+    if line_end < len(text):
+        neighbours.append(_line_bounds(text, line_end + 1))
+    return any(aligned_row(text[a:b]) for a, b in neighbours)
 
 
 def _neighbour_has(text: str, line_start: int, line_end: int, separator: str, count: int) -> bool:
@@ -59,7 +99,32 @@ def _neighbour_has(text: str, line_start: int, line_end: int, separator: str, co
         neighbours.append(_line_bounds(text, line_start - 1))
     if line_end < len(text):
         neighbours.append(_line_bounds(text, line_end + 1))
-    return any(text[a:b].count(separator) == count for a, b in neighbours)
+    return any(_count(text[a:b], separator) == count for a, b in neighbours)
+
+
+def _count(line: str, separator: str) -> int:
+    """How many times ``separator`` splits a row: a comma inside double quotes does not (a
+    CSV cell "Flat 2, 14 Mill Lane")."""
+    if separator != "," or '"' not in line:
+        return line.count(separator)
+    return len(_split(line, separator)) - 1
+
+
+def _split(line: str, separator: str) -> list[str]:
+    """A row's cells; a separator inside double quotes does not split."""
+    cells, start, quoted = [], 0, False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == separator and not quoted:
+            cells.append(line[start:i])
+            start = i + 1
+    return [*cells, line[start:]]
+
+
+def _header_words(header: str) -> str:
+    """A header cell as words: "date_of_birth" and "DateOfBirth" read "date of birth"."""
+    return _CAMEL.sub(" ", header.replace("_", " "))
 
 
 def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -82,11 +147,24 @@ def _header_cell(text: str, start: int) -> str:
     if separator is None or header == index:
         return ""
     line_start = lines.starts[index]
-    column = text.count(separator, line_start, start)
     header_start = lines.starts[header]
     header_end = _line_bounds(text, header_start)[1]
-    cells = text[header_start:header_end].split(separator)
-    return cells[column] if column < len(cells) else ""
+    header_line = text[header_start:header_end]
+    if separator == ALIGNED:
+        a, b = aligned_cells(header_line)[aligned_column(header_line, start - line_start)]
+        return _header_words(header_line[a:b])
+    column = _count(text[line_start:start], separator)
+    cells = _split(header_line, separator)
+    return _header_words(cells[column]) if column < len(cells) else ""
+
+
+def _row_label(text: str, cell_start: int) -> str:
+    """The cell just before a table cell on its row, when it holds words and no digits: the
+    label of a form laid out as a table ("Date of birth | 12/03/1985")."""
+    line_start = _line_bounds(text, cell_start)[0]
+    before = text[line_start:cell_start].rstrip(" \t|,")
+    label = regex.split(r"\t|\||,| {2,}", before)[-1].strip() if before else ""
+    return "" if regex.search(r"\d", label) else label
 
 
 class _TableLines(NamedTuple):
@@ -144,6 +222,10 @@ def distance(
     following = pattern.search(text, end, min(cell_end, end + after)) if after else None
     if following and (nearest is None or following.start() - end < nearest):
         nearest = following.start() - end
+    if nearest is None and in_table:
+        label = _row_label(text, cell_start)
+        if label and pattern.search(label):
+            nearest = _HEADER_DISTANCE - 1
     if nearest is None:
         header = _header_cell(text, start)
         if header and pattern.search(header):

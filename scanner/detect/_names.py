@@ -5,6 +5,7 @@ from __future__ import annotations
 import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.vocab import Vocab
 
 from scanner.detect import _structure
 from scanner.detect.recognizers_file import PersonSettings, unaccented
@@ -18,15 +19,32 @@ _GLUE_AFTER = frozenset("0123456789_=/\\@#>]}|$%^&*+~`")
 _WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
 _CAPITALISED = regex.compile(r"^\p{Lu}[\p{L}\p{M}'’-]*$")
 # Initials before a surname: "D Chauhan", "R. Mistry", "C. E. Okeke", "H S Gill".
+# A surname may start with a particle: "C Mac Carthaigh", "S. Ní Bhriain", "J van Dijk".
+_PARTICLE = r"(?:(?:Mac|Mc|Nic|Ní|Ó|Ua|Van|van|Von|von|De|de|Di|Da|Le|La|Al|al|El|Bin|Ap) )?"
 _INITIALS_AND_SURNAME = regex.compile(
-    r"(?<![\p{L}\d.])(?:[A-Z](?:\. ?| )){1,3}(\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?)\b"
+    rf"(?<![\p{{L}}\d.])(?:[A-Z](?:\. ?| )){{1,3}}({_PARTICLE}\p{{Lu}}[\p{{Ll}}'’]+"
+    rf"(?:-\p{{Lu}}[\p{{Ll}}'’]+)?)\b"
+)
+_SURNAME_FIRST = regex.compile(
+    r"(?<![\p{L}\d])(\p{Lu}{2,}(?:[-'’]\p{Lu}{2,})?), (\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\d])"
+)
+# The same in capitals, as payment files and registers write them: "S CHOWDHURY",
+# "K ASANTE-BOATENG", "MRS J OKAFOR" (the title left out).
+_CAPITAL_INITIALS_AND_SURNAME = regex.compile(
+    r"(?<![\p{L}\d.'’])(?:(?:MR|MRS|MS|MISS|MX|DR)\.? )?((?:[A-Z](?:\. ?| )){1,3}"
+    r"(\p{Lu}[\p{Lu}'’]{2,}(?:-\p{Lu}[\p{Lu}'’]+)?))(?![\p{L}\d])"
 )
 
+# Titles as quick notes write them, in lower case: "rang mrs okonkwo" ("miss" and "dr" are
+# left out: "I miss you", "14 oak dr").
+_LOWER_CASE_TITLES = frozenset({"mr", "mrs", "ms", "mx"})
+# Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to".
+_NOT_AFTER_A_NAME = frozenset({"be", "have", "not", "to", "you", "need", "get", "also", "is"})
 _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
-_SENTENCE_BREAKS = frozenset('\n.?!:"“([-•*')
+_SENTENCE_BREAKS = frozenset('\n.?!:;"“([-•*')
 
 
 class PersonRecognizer(LocalRecognizer):
@@ -62,7 +80,13 @@ class PersonRecognizer(LocalRecognizer):
     def is_name(self, text: str, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is a plausible person's name where it stands."""
         span = text[start:end]
-        if not _NAME_CHARS.match(span) or "\n" in span or "  " in span:
+        if (
+            not _NAME_CHARS.match(span)
+            or "\n" in span
+            or "  " in span
+            or " - " in span
+            or (start > 0 and text[start - 1].isalpha())  # begins inside a word: "d - Bogdan"
+        ):
             return False
         if (start > 0 and text[start - 1] in _GLUE_BEFORE) or (
             end < len(text) and text[end] in _GLUE_AFTER
@@ -87,7 +111,7 @@ class PersonRecognizer(LocalRecognizer):
     def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
         """All-capital short single words are log levels and codes ("ERROR", "NHS"); words
         in capitals with no known first name among them are a heading ("ANNUAL REPORT")."""
-        if not span.isupper():
+        if not span.isupper() or _CAPITAL_INITIALS_AND_SURNAME.fullmatch(span):
             return False
         names = self._settings.first_names
         return (len(meaningful) == 1 and len(span) <= 5) or not any(
@@ -99,6 +123,56 @@ class PersonRecognizer(LocalRecognizer):
         listed = self._settings.listed_not_names
         plain = [unaccented(w) for w in words]
         return " ".join(plain) in listed or all(w in listed for w in plain)
+
+    def _with_first_name(self, text: str, start: int) -> int:
+        """The start of a name that opens with a surname's particle, moved back over the
+        capitalised word before it: "Aoibheann" before "Nic Giolla Phádraig"."""
+        particle = _WORD.match(text, start)
+        if particle is None or particle.group().lower() not in self._settings.particles:
+            return start
+        before = _WORD_AT_END.search(text, max(0, start - 40), start - 1)
+        if before is None or before.end() != start - 1 or text[start - 1] != " ":
+            return start
+        word = before.group()
+        lower = word.lower()
+        settings = self._settings
+        if (
+            not _CAPITALISED.match(word)
+            or word.isupper()
+            or lower in settings.titles
+            or lower in settings.not_names
+            or unaccented(lower) in settings.listed_not_names
+        ):
+            return start
+        return before.start()
+
+    def _without_titles(self, text: str, start: int, end: int) -> int:
+        """The start of a span after the titles and greetings that open it ("MRS J OKAFOR":
+        "J OKAFOR"; "Dear Ms Yusuf": "Yusuf"); a title alone stays, for ``is_name`` to refuse."""
+        while True:
+            first = _WORD.match(text, start, end)
+            if first is None:
+                return start
+            word = first.group().lower()
+            if word not in self._settings.titles and word not in self._settings.not_names:
+                return start
+            after = first.end() + (text[first.end() : first.end() + 1] == ".")
+            if after >= end or text[after] != " ":
+                return start
+            start = after + 1
+
+    def _without_trailing_words(self, text: str, start: int, end: int) -> int:
+        """The end of a span less the lower-case words after a name that are no surname
+        ("okafor tmrw": the model's span takes the next word in)."""
+        while True:
+            last = _WORD_AT_END.search(text, start, end)
+            space = text.rfind(" ", start, end)
+            if last is None or space < 0 or last.start() != space + 1:
+                return end
+            word = last.group()
+            if not word.islower() or word not in self._settings.not_surnames:
+                return end
+            end = space
 
     def _place_follows(self, text: str, end: int) -> bool:
         """Whether the next word makes the span part of a place: "Hope Street", "Grace Lane"."""
@@ -115,18 +189,25 @@ class PersonRecognizer(LocalRecognizer):
         match = _WORD_AT_END.search(before)
         return match.group().lower() if match else ""
 
-    def _name_runs(self, text: str) -> list[tuple[int, int]]:
+    def _name_runs(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Titled names and names that start with a known first name."""
         settings = self._settings
         words = list(_WORD.finditer(text))
         runs = []
         for i, word in enumerate(words):
             lower = _POSSESSIVE.sub("", word.group().lower())
-            titled = lower.rstrip(".") in settings.titles and _CAPITALISED.match(word.group())
+            titled = self._titled(text, words, i, lower)
             known = lower not in settings.not_names and all(
                 unaccented(part) in settings.first_names for part in lower.split("-") if part
             )
-            if not (titled or known or self._word_name(text, words, i, lower)):
+            if not (
+                titled
+                or known
+                or self._word_name(text, words, i, lower)
+                or self._called(text, words, i, lower, vocab)
+                or self._speaker(text, words, i, lower, vocab)
+                or self._hyphenated_first_name(word.group())
+            ):
                 continue
             first = i + 1 if titled else i
             last = first - 1
@@ -134,7 +215,10 @@ class PersonRecognizer(LocalRecognizer):
             for j in range(first, min(first + 3, len(words))):
                 candidate = words[j]
                 gap = text[words[j - 1].end() : candidate.start()] if j > first else ""
-                if j > first and gap not in (" ", ". "):
+                # A full stop goes on only after an initial: "Amina R. Mistry", not "Yusuf. The".
+                if j > first and not (
+                    gap == " " or (gap == ". " and len(words[j - 1].group()) == 1)
+                ):
                     break
                 if (
                     titled
@@ -158,14 +242,100 @@ class PersonRecognizer(LocalRecognizer):
                     break
             if last >= first:
                 runs.append((words[first].start(), words[last].end()))
+        titles = settings.titles
         for match in _INITIALS_AND_SURNAME.finditer(text):
             surname = match.group(1).lower()
             initials = text[match.start() : match.start(1)].strip()
-            if initials in ("A", "I"):  # the article and the pronoun, not initials
-                continue
+            if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
+                continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
             if surname not in settings.not_names and surname not in settings.place_words:
                 runs.append((match.start(), match.end()))
+        runs += self._capital_initials(text)
         return runs
+
+    def _titled(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
+        """Whether a word is a title before a name: capitalised ("Mrs", "Dr."); in capitals
+        only before a word in capitals ("MRS J OKAFOR"), since "MS" among mixed-case words
+        is someone's initials."""
+        word = words[i].group()
+        if lower.rstrip(".") not in self._settings.titles or not _CAPITALISED.match(word):
+            return False
+        if not word.isupper() or len(word) == 1:
+            return True
+        following = words[i + 1].group() if i + 1 < len(words) else ""
+        return following.isupper()
+
+    def _surname_first(self, text: str) -> list[tuple[int, int]]:
+        """A surname in capitals, a comma and a known first name, as registers list people:
+        "YUSUF, Amina", "OKONKWO, Chidi"."""
+        settings = self._settings
+        runs = []
+        for match in _SURNAME_FIRST.finditer(text):
+            surname = unaccented(match.group(1).lower())
+            first = unaccented(match.group(2).lower())
+            if first in settings.first_names and not any(
+                surname in words
+                for words in (settings.not_names, settings.place_words, settings.listed_not_names)
+            ):
+                runs.append(match.span())
+        return runs
+
+    def _capital_initials(self, text: str) -> list[tuple[int, int]]:
+        """Initials and a surname in capitals, the title left out: "S CHOWDHURY"."""
+        settings = self._settings
+        runs = []
+        for match in _CAPITAL_INITIALS_AND_SURNAME.finditer(text):
+            surname = unaccented(match.group(2).lower())
+            initials = text[match.start(1) : match.start(2)].strip()
+            if initials in ("A", "I") or any(
+                surname in words
+                for words in (
+                    settings.not_names,
+                    settings.place_words,
+                    settings.not_surnames,
+                    settings.titles,
+                    settings.listed_not_names,
+                )
+            ):
+                continue
+            runs.append(match.span(1))
+        return runs
+
+    def _called(
+        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
+    ) -> bool:
+        """A word-name in lower case right after a word of calling or speaking to someone,
+        or a lower-case title: "ring rosemary allen back", "spoke to hope", "rang mrs
+        okonkwo". A word the language model does not know counts as well as a word-name
+        ("spoke to tesfaye"): after such words an unknown word is a name far more often
+        than not."""
+        settings = self._settings
+        word = words[i].group()
+        following = _WORD.match(text, words[i].end() + 1)
+        if i > 0 and words[i - 1].group() in _LOWER_CASE_TITLES and word.islower():
+            return (
+                text[words[i - 1].end() : words[i].start()] in (" ", ". ")
+                and lower not in settings.not_surnames
+            )
+        if (
+            i == 0
+            or not word.islower()
+            or (
+                lower not in settings.word_names
+                and lower not in settings.lower_case_word_names
+                and not self._unknown_word(lower, vocab)
+            )
+            or text[words[i - 1].end() : words[i].start()] != " "
+            or (following and following.group().lower() in _NOT_AFTER_A_NAME)  # "will be"
+        ):
+            return False
+        previous = words[i - 1]
+        before = previous.group().lower()
+        if before in settings.calling_words:
+            return True
+        if i > 1 and text[words[i - 2].end() : previous.start()] == " ":
+            return f"{words[i - 2].group().lower()} {before}" in settings.calling_words
+        return False
 
     def _word_name(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
         """A first name that is also a word ("Grace"), where it stands as a name.
@@ -188,25 +358,73 @@ class PersonRecognizer(LocalRecognizer):
             and following.group().lower() not in self._settings.place_words
         ):
             return True
+        if (
+            following is not None
+            and text[words[i].end() : following.start()] == " "
+            and following.group().lower() in self._settings.speaking_verbs
+        ):
+            return True  # "Precious said ...", at the start of a sentence too
         before = words[i].start() - 1
         while before >= 0 and text[before] in " \t":
             before -= 1
         return before >= 0 and text[before] not in _SENTENCE_BREAKS
 
+    def _speaker(
+        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
+    ) -> bool:
+        """A capitalised word the language model does not know, before a verb of speaking:
+        "Okonkwo rang", "Nwachukwu said no" (at the start of a sentence too)."""
+        word = words[i].group()
+        following = words[i + 1] if i + 1 < len(words) else None
+        return (
+            following is not None
+            and _CAPITALISED.match(word) is not None
+            and not word.isupper()
+            and text[words[i].end() : following.start()] == " "
+            and following.group().lower() in self._settings.speaking_verbs
+            and self._unknown_word(unaccented(lower), vocab)
+            and unaccented(lower) not in self._settings.listed_not_names
+        )
+
+    def _unknown_word(self, lower: str, vocab: Vocab | None) -> bool:
+        """A word of three letters or more that the model's vocabulary has no vector for."""
+        return (
+            vocab is not None
+            and len(lower) >= 3
+            and lower.isalpha()
+            and lower not in self._settings.not_surnames
+            and not vocab.has_vector(lower)
+        )
+
+    def _hyphenated_first_name(self, word: str) -> bool:
+        """A hyphenated first name whose parts are first names or word-names, each
+        capitalised, one of them a first name not also a word: "Ellie-Mae", "Lily-Rose"."""
+        parts = word.split("-")
+        if len(parts) < 2 or not all(_CAPITALISED.match(p) and not p.isupper() for p in parts):
+            return False
+        settings = self._settings
+        plain = [unaccented(p.lower()) for p in parts]
+        known = [p in settings.first_names or p in settings.word_names for p in plain]
+        return all(known) or (known[0] and plain[0] in settings.first_names)
+
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        candidates = self._name_runs(text)
+        tokens = nlp_artifacts.tokens if nlp_artifacts else None
+        candidates = self._name_runs(text, tokens.vocab if tokens is not None else None)
         for entity in nlp_artifacts.entities if nlp_artifacts else []:
             if entity.label_ == "PERSON":
                 candidates.append((entity.start_char, entity.end_char))
         spans = []
-        for start, end in candidates:
+        for first, end in candidates:
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
-            stop = end - 2 if text[start:end].endswith(("'s", "’s")) else end
+            stop = end - 2 if text[first:end].endswith(("'s", "’s")) else end
+            stop = self._without_trailing_words(text, first, stop)
+            start = self._with_first_name(text, self._without_titles(text, first, stop))
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
         spans += self._placed_names(text)
+        spans += self._surname_first(text)  # checked there: a comma is in no other name
         return [self._result(start, end) for start, end in _merge(spans)]
 
     def _placed_names(self, text: str) -> list[tuple[int, int]]:
@@ -217,6 +435,8 @@ class PersonRecognizer(LocalRecognizer):
             *_structure.labelled_values(text, self._salutations),
             *_structure.column_cells(text, self._name_header),
         ]:
+            if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"
+                continue
             span = self._name_shaped(text, start, end)
             if span:
                 found.append(span)
@@ -242,7 +462,10 @@ class PersonRecognizer(LocalRecognizer):
             all(w in settings.not_names for w in plain)
             or self._listed(plain)
             or self._listed(plain[-1:])  # "Repairs Manager", "Income Officer"
-            or any(w in settings.place_words or w in settings.not_surnames for w in plain)
+            or any(
+                w in settings.place_words or (len(w) > 1 and w in settings.not_surnames)
+                for w in plain
+            )
         ):
             return None
         if text[start:end].islower():

@@ -70,7 +70,9 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             previous_end = result.end
             positive = _context.distance(self._context, text, result.start, result.end, **window)
             negative = _context.distance(self._negative, text, result.start, result.end, **window)
-            if positive is not None and (negative is None or positive <= negative):
+            # At the same distance the negative word wins: it is the longer phrase that ends
+            # where the context word does ("council tax account number").
+            if positive is not None and (negative is None or positive < negative):
                 result.score = max(result.score, rule.context_score)
             elif negative is not None:
                 continue

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 import regex
 
+from scanner.detect._context import ALIGNED, aligned_cells, aligned_column, aligned_row
+
 # Pieces of one labelled value: names in a list are separated by these.
 _LIST_SEPARATOR = regex.compile(r"\s*(?:[,;/&+]|\band\b|\s-\s|\s–\s)\s*", regex.IGNORECASE)
 # A note in brackets after a name: "(chair)", "(daughter)", "[carer]".
@@ -20,6 +22,11 @@ _BRACKETED = regex.compile(r"\s*[(\[][^)\]\n]*[)\]]?")
 # Where a labelled value stops: a tab, a run of spaces, a pipe, or the next "Label:" on the line.
 _VALUE_END = regex.compile(r"\t| {2,}|\||\s(?=[\p{L}][\p{L} ]{0,20}:\s)")
 _SEPARATORS = ("|", "\t", ",")
+# What ends a label: a colon, equals sign or dash. In a form laid out as a table the edge of
+# the label's cell does too (a tab, a pipe, a run of spaces: "Name\tAmina Yusuf"), but only
+# when the label is the whole cell: a header such as "Volunteers needed\tFilled" is no label.
+_LABEL_END = r"(?:[ \t]*[:=–][ \t]*)"
+_CELL_END = r"(?:[ \t]*\|[ \t]*|\t[ \t]*| {2,})"
 
 
 def _alternatives(words: frozenset[str]) -> str:
@@ -32,9 +39,10 @@ def label_pattern(labels: frozenset[str], not_labels: frozenset[str]) -> regex.P
     "Name on card: ...". A label may have a word or two around it, but none of
     ``not_labels`` ("Organisation name", "Street name")."""
     extra = rf"(?!(?:{_alternatives(not_labels)})\b)[\p{{L}}'’]+"
+    alone = rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?:{_alternatives(labels)}){_CELL_END}(?P<value>[^\n]+)"
     return regex.compile(
-        rf"(?:^|(?<=[\t|]| {{2}}))[ \t>*•-]*(?:{extra} ){{0,2}}(?:{_alternatives(labels)})"
-        rf"(?:\s*\([^)\n]{{0,20}}\))?(?: {extra}){{0,2}}[ \t]*[:=–][ \t]*(?P<value>[^\n]+)",
+        rf"{alone}|(?:^|(?<=[\t|]| {{2}}))[ \t>*•-]*(?:{extra} ){{0,2}}(?:{_alternatives(labels)})"
+        rf"(?:\s*\([^)\n]{{0,20}}\))?(?: {extra}){{0,2}}{_LABEL_END}(?P<value>[^\n]+)",
         regex.IGNORECASE | regex.MULTILINE,
     )
 
@@ -55,6 +63,14 @@ def labelled_values(text: str, pattern: regex.Pattern[str]) -> Iterator[tuple[in
         start, end = match.span("value")
         stop = _VALUE_END.search(text, start, end)
         yield from _pieces(text, start, stop.start() if stop else end)
+
+
+def labelled_lines(text: str, pattern: regex.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """The whole value after a label, up to the end of its cell or line ("Address: ...")."""
+    for match in pattern.finditer(text):
+        start, end = match.span("value")
+        stop = _VALUE_END.search(text, start, end)
+        yield from _trimmed(text, start, stop.start() if stop else end)
 
 
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -103,27 +119,38 @@ def column_cells(text: str, is_name_header: regex.Pattern[str]) -> Iterator[tupl
     """Cells of table rows under a header that names people ("Name", "Surname", "Carer").
 
     A table is a run of lines split the same way: pipes, or tabs or commas as many on every
-    line (a pasted spreadsheet, CSV, or a document's table as extraction writes it). Its
-    first line is the header.
+    line (a pasted spreadsheet, CSV, or a document's table as extraction writes it), or
+    columns laid out with runs of spaces (a pasted report). Its first line is the header.
     """
     offset = 0
     columns: list[int] = []
+    header = ""
     block: tuple[str, int] | None = None  # the separator and its count on the header line
     for line in text.split("\n"):
         separator = _separator(line)
         shape = (separator, line.count(separator)) if separator else None
+        if shape is None and aligned_row(line):
+            shape = (ALIGNED, 0)
         if shape is None or (
             block != shape and not (block and separator == "|" and block[0] == "|")
         ):
             block = shape
             columns = []
             if shape is not None:
-                cells = _cells(line, shape[0])
+                header = line
+                cells = aligned_cells(line) if shape[0] == ALIGNED else _cells(line, shape[0])
+                # A cell ending in a colon is a form's label, not a column's header: the
+                # cells under it are other labels ("Name:", then "IBAN:", "Address:").
                 columns = [
                     i
                     for i, (a, b) in enumerate(cells)
                     if is_name_header.fullmatch(line[a:b].strip().replace("_", " "))
+                    and not line[a:b].strip().endswith(":")
                 ]
+        elif columns and block[0] == ALIGNED:
+            for a, b in aligned_cells(line):
+                if aligned_column(header, a) in columns:
+                    yield from _trimmed(text, offset + a, offset + b)
         elif columns:
             cells = _cells(line, block[0])
             for i in columns:

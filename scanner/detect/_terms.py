@@ -16,6 +16,30 @@ type _Trie = dict[str, _Trie]
 _END = ""  # the key that marks, in a trie node, that a term ends there
 _APOSTROPHES = ("'", "’")
 _WORD_START = regex.compile(r"\w")
+# Someone's initials, as minutes and rotas write them: "(TB)", "TB: will ring", "Action: TB",
+# "Attendees: JK, TB and MS". Two or three capitals standing so are a person, not an acronym.
+_INITIALS = regex.compile(r"[A-Z]{2,3}")
+_INITIALS_LABEL = (
+    r"(?i:attendees|attending|present|apologies|in attendance|initials|staff|action|actions"
+    r"|owner|who|by|lead|cc)\s*[:=-]\s*"
+)
+# What may come before initials on their line: a label and other initials in a list.
+_BEFORE_INITIALS = regex.compile(
+    rf"(?:^[ \t>*•-]*|{_INITIALS_LABEL}(?:[A-Z]{{2,3}}\s*(?:,|/|&|and)\s*)*)$"
+)
+
+
+def _as_initials(text: str, start: int, end: int) -> bool:
+    """Whether a term in two or three capitals stands where initials do."""
+    if not _INITIALS.fullmatch(text, start, end):
+        return False
+    if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    before = _BEFORE_INITIALS.search(text[line_start:start])
+    if before is None:
+        return False
+    return before.group().strip(" \t>*•-") != "" or text[end : end + 1] == ":"
 
 
 def _case_classes(chars: Iterable[str]) -> dict[str, str]:
@@ -130,6 +154,8 @@ class TermListRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         results = []
         for match in self._pattern.finditer(text, timeout=5):
+            if _as_initials(text, match.start(), match.end()):
+                continue
             group = self.group_of(match.group())
             results.append(
                 RecognizerResult(

@@ -151,7 +151,7 @@ class Detector:
             OfflineEmailRecognizer(rules.email_score, rules.email_top_levels),
             UkPhoneRecognizer(rules.phone_regions, rules.phone_score),
             *(
-                StreetAddressRecognizer(rule, rules.address_not_parts)
+                StreetAddressRecognizer(rule, rules)
                 if rule.entity == "STREET_ADDRESS"
                 else ConfiguredPatternRecognizer(rule)
                 for rule in rules.patterns
@@ -200,10 +200,23 @@ class Detector:
                 ):
                     for span in self._analyse(piece, start, nlp_artifacts):
                         found[i].setdefault((span.start, span.end, span.type), span)
-        return [
+        resolved = [
             self._resolve_overlaps(sorted(spans.values(), key=lambda s: (s.start, -s.end)))
             for spans in found
         ]
+        return self._about_someone(resolved)
+
+    def _about_someone(self, spans_in_each: list[list[Span]]) -> list[list[Span]]:
+        """The texts' spans, less diagnoses and safeguarding words when the texts name or
+        identify nobody at all: a newsletter on dementia or a job advert's safeguarding
+        paragraph is about no person. (The policy counts such content only beside other
+        personal data anyway; see rules/default.yaml, ``personal_data``.)"""
+        identified = any(
+            span.type not in self._term_types for spans in spans_in_each for span in spans
+        )
+        if identified:
+            return spans_in_each
+        return [[s for s in spans if s.type not in _ABOUT_SOMEONE] for spans in spans_in_each]
 
     def _reading(self, chars: int) -> contextlib.AbstractContextManager[object]:
         """Where the model's new words go while ``chars`` characters are read: into its

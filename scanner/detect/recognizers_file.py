@@ -65,6 +65,9 @@ class PersonSettings:
     not_name_labels: frozenset[str] = frozenset()
     greetings: frozenset[str] = frozenset()
     closings: frozenset[str] = frozenset()
+    calling_words: frozenset[str] = frozenset()
+    speaking_verbs: frozenset[str] = frozenset()
+    lower_case_word_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,10 @@ class RecognizerSettings:
     patterns: tuple[PatternRule, ...]
     term_lists: tuple[TermList, ...]
     address_not_parts: frozenset[str] = frozenset()
+    address_labels: frozenset[str] = frozenset()
+    address_headers: frozenset[str] = frozenset()
+    address_not_values: frozenset[str] = frozenset()
+    address_business_places: frozenset[str] = frozenset()
 
 
 def _pattern_rule(item: Reader) -> PatternRule:
@@ -244,6 +251,11 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             not_name_labels=frozenset(w.lower() for w in person.strings("not_name_labels", [])),
             greetings=frozenset(w.lower() for w in person.strings("greetings", [])),
             closings=frozenset(w.lower() for w in person.strings("closings", [])),
+            calling_words=frozenset(w.lower() for w in person.strings("calling_words", [])),
+            speaking_verbs=frozenset(w.lower() for w in person.strings("speaking_verbs", [])),
+            lower_case_word_names=frozenset(
+                w.lower() for w in person.strings("lower_case_word_names", [])
+            ),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(
@@ -258,9 +270,17 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
         builtin=builtin,
         patterns=patterns,
         term_lists=term_lists,
-        address_not_parts=frozenset(
-            w.lower() for w in top.section("address").strings("not_parts", [])
-        )
-        if "address" in top.mapping
-        else frozenset(),
+        **_address_settings(top),
     )
+
+
+def _address_settings(top: Reader) -> dict[str, frozenset[str]]:
+    """The ``address`` section's word lists, in lower case (all empty without one)."""
+    if "address" not in top.mapping:
+        return {}
+    address = top.section("address")
+    keys = ("not_parts", "labels", "headers", "not_values", "business_places")
+    address.unknown_keys(set(keys))
+    return {
+        f"address_{key}": frozenset(w.lower() for w in address.strings(key, [])) for key in keys
+    }

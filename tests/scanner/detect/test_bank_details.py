@@ -13,6 +13,7 @@ from tests.scanner.conftest import types_of
         ("sort code 20-45-77, account no. 41234567", "41234567"),
         ("s/c 40 11 62 a/c 71234568", "40 11 62"),
         ("Name,Sort code,Account\nAda,20-45-77,41234567\n", "41234567"),
+        ("Council tax account no. 41234567, bank account 55667788", "55667788"),
     ],
 )
 def test_sort_codes_and_accounts_are_found(found, text, value):
@@ -27,6 +28,8 @@ def test_sort_codes_and_accounts_are_found(found, text, value):
         "Invoice 41234567 is attached.",
         "Order ref 20-45-77 dispatched.",
         "Account 00000000 closed",
+        "Council Tax account number: 41234567",
+        "Rent account 41234567, gas account 55667788",
     ],
 )
 def test_dates_and_references_are_not_bank_details(found, text):

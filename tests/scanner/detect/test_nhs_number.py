@@ -13,6 +13,12 @@ from tests.scanner.conftest import types_of
         ("nhs 943-476-5919", "943-476-5919"),
         ("Her number is 291 417 7763.", "291 417 7763"),
         ("Name | DOB | NHS no\nAda | 1 May | 3740681241\n", "3740681241"),
+        ("NHS: 943 4765919", "943 4765919"),
+        ("NHS 94 34 76 59 19", "94 34 76 59 19"),
+        ("NHS number 943 476 59 19", "943 476 59 19"),
+        ("nhs 943  476  5919", "943  476  5919"),
+        ("NHS No: 943.476.5919", "943.476.5919"),
+        ("Client    DOB          NHS no\nAda Obi   01/05/1950   943 4765 919\n", "943 4765 919"),
     ],
 )
 def test_nhs_numbers_are_found(found, text, value):

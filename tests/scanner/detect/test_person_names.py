@@ -19,6 +19,10 @@ def _names(found, text):
         ("hi sarah, can you ring john mensah back", "sarah"),
         ("hi sarah, can you ring john mensah back", "john mensah"),
         ("Referral for Nguyen Van Minh from the GP.", "Nguyen Van Minh"),
+        ("Mrs A Yusuf\nFlat 3", "A Yusuf"),
+        ("YUSUF, Amina (Mrs) - seen 12/03", "YUSUF, Amina"),
+        ("Aoibheann Nic Giolla Phádraig and Ana came", "Aoibheann Nic Giolla Phádraig"),
+        ("Rota: Mon - Sinead; Tue - Kofi; Wed - Bogdan", "Bogdan"),
     ],
 )
 def test_names_are_found(found, text, name):
@@ -49,6 +53,16 @@ def test_codes_and_log_lines_are_not_names(found, text):
         ("Precious Nwosu will cover the Tuesday group.", "Precious Nwosu"),
         ("[19/11/2024, 09:14] Grace M: at the hospital till lunch", "Grace M"),
         ("The grant went to Blessing Chukwu in March.", "Blessing Chukwu"),
+        ("Precious said her uncle hit her.", "Precious"),
+        ("Patience disclosed that she is scared at home.", "Patience"),
+        ("Okonkwo rang. Nwachukwu said no.", "Nwachukwu"),
+        ("can you ring rosemary allen back", "rosemary allen"),
+        ("spoke to hope today, she is ok", "hope"),
+        ("will call faith okafor tmrw", "faith okafor"),
+        ("rang mrs okonkwo re her husband", "okonkwo"),
+        ("spoke to tesfaye yesterday, ring back asap", "tesfaye"),
+        ("Kerry-Ann, Ellie-Mae and Lily-Rose came to the group.", "Ellie-Mae"),
+        ("Kerry-Ann, Ellie-Mae and Lily-Rose came to the group.", "Lily-Rose"),
     ],
 )
 def test_first_names_that_are_words_are_found_where_they_stand_as_names(found, text, name):
@@ -63,6 +77,10 @@ def test_first_names_that_are_words_are_found_where_they_stand_as_names(found, t
         "By the grace of God the roof held.",
         "SUMMER FAIR on the green, all welcome",
         "Joy all round at the coffee morning.",
+        "Hope is what keeps us going; Faith groups meet on Sundays.",
+        "The answerphone message will be changed on 24 December.",
+        "I hope to ring you, and will call back with joy.",
+        "ring back asap and tell someone; i miss the bus",
     ],
 )
 def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, text):
@@ -94,6 +112,15 @@ def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, tex
         ("first_name,last_name,phone\nAma,Darko,07700 900551", "Darko"),
         ("Many thanks,\nBlessing", "Blessing"),
         ("Dear Ellie-Mae,\nThank you for your form.", "Ellie-Mae"),
+        ("BACS 14/03\nS CHOWDHURY 40-12-76 41234567 250.00", "S CHOWDHURY"),
+        ("K ASANTE-BOATENG 20-45-77 55667788 100.00", "K ASANTE-BOATENG"),
+        ("MRS J OKAFOR 30-99-21 12345678 75.00", "J OKAFOR"),
+        ("Present: C Mac Carthaigh, T. Brennan", "C Mac Carthaigh"),
+        ("Name\tHodan Warsame\nDate of birth\t12/03/1985", "Hodan Warsame"),
+        ("Carer name | NGOZI EZE-OKAFOR\nPhone | 07700 900461", "NGOZI EZE-OKAFOR"),
+        ("Name        Kwabena Asante\nAddress     14 Mill Lane, Leeds", "Kwabena Asante"),
+        ("Surname       Forename    Role\nNic Giolla Phádraig   Aoibheann   Driver", "Aoibheann"),
+        ("Surname       Forename    Role\nWÓJCIK        Tomasz      Escort", "WÓJCIK"),
     ],
 )
 def test_names_are_found_where_the_structure_puts_them(found, text, name):
@@ -117,6 +144,14 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Contact: Repairs Manager",
         "Town: Leeds            Postcode: LS8 4HQ",
         "Service,Day\nSt Aidan Lunch Club,Monday",
+        "Name\tHope Street Lunch Club\nAddress\t4 Hope Street\nPhone\t0113 496 0000",
+        "Name | Address\nPhone | Email",
+        "Area               Visits/week   Volunteers needed   Filled   Gap\nNorth   4   3   2   1",
+        "Surname        Forename       Role\n",
+        "CARER'S ASSESSMENT SUMMARY\nA LEVEL RESULTS",
+        "Homes are let through Bairstow Eves; thanks to Morrisons and Asda for donations.",
+        "Citizens Advice, Marie Curie, Mencap and Mercy Ships all attended.",
+        "Ramadan Mubarak to all! Grace Darling Day is on Friday.",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):

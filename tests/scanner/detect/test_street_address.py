@@ -59,3 +59,78 @@ def test_an_address_is_one_span_from_flat_to_town(found, text, value):
 def test_a_year_before_a_place_is_not_a_house_number(found):
     """'2025, Rose Hill' is a year and a place, not an address."""
     assert "STREET_ADDRESS" not in types_of(found("Established 2025, Rose Hill garden opened."))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("flat 2, 9 birchfields rd, manchester", "flat 2, 9 birchfields rd, manchester"),
+        ("address: 12 acacia avenue, leeds", "12 acacia avenue, leeds"),
+        ("2 Tan y Bryn, Llanrug", "2 Tan y Bryn, Llanrug"),
+        ("She moved to 4 Heol y Felin, Aberdâr.", "4 Heol y Felin, Aberdâr"),
+        ("23 Sráid an Teampaill, Gaillimh", "23 Sráid an Teampaill, Gaillimh"),
+        ("14 Rathad na Mara, Steòrnabhagh", "14 Rathad na Mara, Steòrnabhagh"),
+        ("> She lives at 14 Mill\n> Lane, Leeds", "14 Mill\n> Lane, Leeds"),
+        ("Flat 3, Brunel House, London", "Flat 3, Brunel House, London"),
+        ("Flat 4b Jubilee Court, Leeds LS9 7LR", "Flat 4b Jubilee Court, Leeds"),
+        ("Rose Cottage, Llanfair", "Rose Cottage, Llanfair"),
+        ("She lives at Ty Newydd, Llanrug, Caernarfon LL55 4AA.", "Ty Newydd, Llanrug, Caernarfon"),
+        (
+            "Address: The Old Rectory, Little Snoring, Norfolk NR21 0AA",
+            "The Old Rectory, Little Snoring, Norfolk",
+        ),
+        ("Home address\tThe Old Rectory, Little Snoring", "The Old Rectory, Little Snoring"),
+        (
+            'Name,Address,Postcode\nAda Obi,"Flat 3, The Maltings, Leeds",LS8 4EX',
+            "Flat 3, The Maltings, Leeds",
+        ),
+        ("12 Ash Mount, Keighley", "12 Ash Mount, Keighley"),
+        (
+            "Mrs A Yusuf\nFlat 3\nBrunel House\n80 Cable Street\nLondon\nE1 8JS",
+            "Flat 3\nBrunel House\n80 Cable Street\nLondon",
+        ),
+        ("She lives at 14 Mill Lane Leeds LS8 4EX now.", "14 Mill Lane Leeds"),
+        ("4/2 Dumbarton Road, Glasgow G11 6PA", "4/2 Dumbarton Road, Glasgow"),
+        ("Flat 6/2, 120 Great Western Road, Glasgow", "Flat 6/2, 120 Great Western Road, Glasgow"),
+        ("Previous addresses: 12 Old Road, Leeds (2019-2022)", "12 Old Road, Leeds"),
+        (
+            'Name,Address (inc. postcode)\nAda Obi,"Tŷ Gwyn, Llanrug LL55 4AA"',
+            "Tŷ Gwyn, Llanrug",
+        ),
+        ("her address is Ty Newydd, Llanrug.", "Ty Newydd, Llanrug"),
+        ("im at 5 st mary's rd, leeds", "5 st mary's rd, leeds"),
+        ("moved to flat 2 jubilee court last wk", "flat 2 jubilee court"),
+        ("14 MILL LANE, LEEDS LS8 4EX", "14 MILL LANE, LEEDS"),
+        ("3 Moorside, Keighley", "3 Moorside, Keighley"),
+        ("14 Tan Lan, Llanrug LL55 4AA", "14 Tan Lan, Llanrug"),
+        ("Mrs A Yusuf\nFlat 3\n14 Tan Lan\nLlanrug\nLL55 4AA", "Flat 3\n14 Tan Lan\nLlanrug"),
+        ("Send it to 12 Moor Allerton, Leeds LS17 6AA please.", "12 Moor Allerton, Leeds"),
+    ],
+)
+def test_addresses_in_every_shape_are_one_span(found, text, value):
+    """Lower case, Welsh, Gaelic and Irish street words, a line broken by quoting, a flat in a
+    named building with no street, a named house with its village, and whatever follows an
+    address label or sits under an address column: one span, up to the postcode."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Email address: ada@example.org\nAddress: N/A\nAddress: see above",
+        "Address history – last 5 years, no gaps:",
+        "Jas (nephew, lives at same address, approx. 35)",
+        "Group moved to Weds 1.30, Room 2.",
+        "2 Red Cross volunteers came to 3 family court hearings.",
+        "Address:          refuge – DO NOT RECORD.",
+        "We need 2 more staff next to the 3 big car parks.",
+        "Deliver to: Unit 4, 12 Riverside Trading Estate, Leeds",
+        "Supplier: Unit 7, 3 Kirkstall Business Park Road, Leeds",
+        "Invoice 2025 Totals LS1 1AA",
+        "Riverside Carers' Centre, Leeds LS1 1AA",
+    ],
+)
+def test_labels_and_numbers_that_hold_no_address(found, text):
+    """An address label with no address after it, and numbers before ordinary words, are not
+    addresses."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)

@@ -21,8 +21,29 @@ from tests.scanner.conftest import types_of
     ],
 )
 def test_terms_are_found(found, text, entity):
-    """Terms from the lists in rules/terms/ are found, whatever their case."""
-    assert entity in types_of(found(text))
+    """Terms from the lists in rules/terms/ are found, whatever their case, in a text that
+    names someone."""
+    assert entity in types_of(found(f"Re: Amina Yusuf. {text}"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our dementia cafe meets on Tuesdays; we support carers of people with Parkinson's.",
+        "You will support adults with mental health conditions and follow our safeguarding "
+        "procedures for domestic abuse disclosures.",
+    ],
+)
+def test_terms_in_a_text_that_names_nobody_are_not_findings(found, text):
+    """A newsletter or a job advert on dementia or safeguarding names nobody, so its terms
+    are about no one (issue 17: such documents are negatives)."""
+    assert not {"SPECIAL_CATEGORY", "SAFEGUARDING"} & types_of(found(text)), found(text)
+
+
+def test_terms_beside_an_address_are_still_findings(found):
+    """An address is enough to make a diagnosis someone's."""
+    text = "I live at 7 Harbour View, Leeds LS2 7EW with my husband, who has dementia."
+    assert ("SPECIAL_CATEGORY", "dementia") in found(text)
 
 
 @pytest.mark.parametrize(
@@ -41,7 +62,28 @@ def test_ordinary_words_are_not_special_category(found, text):
 
 def test_term_findings_name_their_group(detector):
     """A term's recognizer name carries its group, for consent scope and reasons."""
-    spans = detector.find("He has epilepsy.")
+    spans = detector.find("Kwame Mensah has epilepsy.")
     assert [s.recognizer for s in spans if s.type == "SPECIAL_CATEGORY"] == [
         "special_category:health"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Re: Amina Yusuf\nAttendees: JK, TB and MS\nAction (TB): chase the GP.",
+        "Re: Amina Yusuf\nTB: will ring the landlord on Monday.",
+        "Re: Amina Yusuf\nAction: TB to send the letter.",
+    ],
+)
+def test_initials_are_not_acronyms_of_illnesses(found, text):
+    """'TB' or 'MS' in an attendee list, in brackets or before a colon are someone's initials
+    (issue 17), not tuberculosis or multiple sclerosis."""
+    assert "SPECIAL_CATEGORY" not in types_of(found(text)), found(text)
+
+
+def test_acronyms_in_a_list_of_conditions_are_still_conditions(found):
+    """'(HIV, TB)' after a name is a list of conditions, not of initials."""
+    text = "Amadou Diallo, carer for partner (HIV, TB); treated for TB last year."
+    assert ("SPECIAL_CATEGORY", "TB") in found(text)
+    assert ("SPECIAL_CATEGORY", "HIV") in found(text)
