@@ -436,7 +436,8 @@ def xml_values(root: etree._Element) -> str:
             value = text.strip()
             if not value or value in values or text in left_out:
                 continue
-            if _local_name(attribute, local_names) in _MARKUP_ATTRIBUTES:
+            name = attribute if isinstance(attribute, str) else attribute.decode()
+            if _local_name(name, local_names) in _MARKUP_ATTRIBUTES:
                 continue
             if _COLOUR_OR_ID.fullmatch(text):
                 left_out.add(text)
