@@ -337,8 +337,9 @@ class Watcher:
         try:
             if action in (Action.HOLD, Action.REDACT) and str(path) != row.path:
                 path = _escaped_name(path, Path(row.path))
-            if action == Action.REDACT and judgement.copy is not None:
-                self._write_copy(path, folder, judgement.copy, Origin.REDACTED_COPY, "redacted")
+            copy = judgement.copy
+            if action == Action.REDACT and copy is not None and not _copy_beside(path, copy):
+                self._write_copy(path, folder, copy, Origin.REDACTED_COPY, "redacted")
             if action in (Action.HOLD, Action.REDACT):
                 quarantine.quarantine(row, path, self.quarantine_dir)
                 audit.append(
@@ -531,6 +532,18 @@ def _link_reason(path: Path, folder: Folder) -> str:
     if target == folder.path or folder.path in target.parents:
         return "it is a symbolic link; its target is scanned where it lies"
     return LINK_OUT
+
+
+def _copy_beside(path: Path, content: bytes) -> bool:
+    """Whether a redacted copy the watcher wrote with this content is still beside ``path``
+    (an earlier pass wrote it, then could not move the original)."""
+    digest = hashlib.sha256(content).hexdigest()
+    return any(
+        Path(copy).parent == path.parent and Path(copy).is_file()
+        for copy in WatchedFile.objects.filter(
+            origin=Origin.REDACTED_COPY, content_hash=digest
+        ).values_list("path", flat=True)
+    )
 
 
 def _errno_name(exc: OSError) -> str:

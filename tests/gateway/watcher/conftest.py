@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -151,3 +153,21 @@ def hold_document(source: Path, content: bytes, place: Path) -> WatchedFile:
     )
     quarantine.quarantine(row, source, place)
     return row
+
+
+CHATTR = shutil.which("chattr") or "/usr/bin/chattr"
+
+
+@pytest.fixture
+def immutable() -> Iterator[Callable[[Path], None]]:
+    """Make a file immutable (chattr +i: readable, not removable, even by root)."""
+    made: list[Path] = []
+
+    def make(path: Path) -> None:
+        if subprocess.run([CHATTR, "+i", str(path)], check=False).returncode:
+            pytest.skip("chattr +i is not available here")
+        made.append(path)
+
+    yield make
+    for path in made:
+        subprocess.run([CHATTR, "-i", str(path)], check=False)

@@ -114,3 +114,23 @@ def test_a_manager_can_release_a_marked_copy_and_keep_the_original(
     assert held_content(row) == CLEAN_TEXT
     drive.watcher.reconcile()  # the marked copy is the watcher's own: it stays where it is
     assert original.is_file()
+
+
+def test_a_redacted_copy_is_written_once_while_the_original_cannot_be_moved(
+    make_drive: Callable[..., Drive],
+    tmp_path: Path,
+    nhs_scanner: Scanner,
+    immutable: Callable[[Path], None],
+) -> None:
+    """An original the watcher cannot remove stays with its reason, and each pass that tries
+    again finds the redacted copy it already wrote rather than writing another."""
+    policy = _policy(tmp_path, "redact", unlinked="identifier")
+    drive = make_drive({"web": ("public", "enforce")}, policy=policy, scanner=nhs_scanner)
+    original = drive.put("web", "referral.txt", b"Referral: NHS number 943 476 5919.\n")
+    immutable(original)
+    assert drive.watcher is not None
+    for _ in range(3):
+        drive.watcher.reconcile()
+    assert "could not be removed" in WatchedFile.objects.get(path=str(original)).problem
+    names = sorted(p.name for p in original.parent.iterdir())
+    assert names == ["referral (redacted).txt", "referral.txt"]

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +27,6 @@ from tests.gateway.watcher.conftest import (
     hold_document,
 )
 
-CHATTR = shutil.which("chattr") or "/usr/bin/chattr"
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quarantine_keys")]
 
 
@@ -76,21 +73,6 @@ def test_a_crash_after_the_journal_has_the_file_judged_and_moved_again(
     assert held.exists()
     web.watcher.reconcile()
     assert (held.exists(), _row(held).placement) == (False, Placement.QUARANTINED)
-
-
-@pytest.fixture
-def immutable() -> Iterator[Callable[[Path], None]]:
-    """Make a file immutable (chattr +i: readable, not removable, even by root)."""
-    made: list[Path] = []
-
-    def make(path: Path) -> None:
-        if subprocess.run([CHATTR, "+i", str(path)], check=False).returncode:
-            pytest.skip("chattr +i is not available here")
-        made.append(path)
-
-    yield make
-    for path in made:
-        subprocess.run([CHATTR, "-i", str(path)], check=False)
 
 
 def test_a_file_that_cannot_be_removed_stays_with_a_reason_and_nothing_sealed(
