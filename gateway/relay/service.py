@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
+from multiprocessing.process import BaseProcess
 
 from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
@@ -40,6 +41,7 @@ from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
 from gateway.relay.unopened import UnopenedMail
 from gateway.sealing import Sealer, SealingError
 from scanner.extract import ocr_missing_warning
+from scanner.sandbox import EXTRACTION_STOP_SECONDS
 
 log = logging.getLogger("confide.relay")
 
@@ -50,10 +52,13 @@ PARALLEL_DELIVERIES = 8
 # Due deliveries claimed from the database at a time.
 CLAIM_BATCH = 100
 # When stopping: how long the scans and SMTP transactions under way may take to finish; how
-# long workers get to exit at each step (told, SIGTERM, SIGKILL); how long a transaction cut
-# short gets to record that. Together well inside the 30 s a service manager waits.
+# long workers get to exit at each step (told, SIGTERM, SIGKILL), SIGTERM's step longer by
+# the time a worker gives its own extraction worker (that one may be loading the model); how
+# long a transaction cut short gets to record that. Together inside the 45 s the service
+# file lets a stop take.
 STOP_GRACE_SECONDS = 10.0
 WORKER_EXIT_SECONDS = 3.0
+WORKER_SIGTERM_SECONDS = WORKER_EXIT_SECONDS + EXTRACTION_STOP_SECONDS
 RECORD_SECONDS = 3.0
 
 
@@ -232,15 +237,21 @@ class RelayService:
 
     def _stop_workers(self) -> None:
         """End the pool and wait for its workers to exit: told to (after the message they
-        may be on), then SIGTERM, then SIGKILL. Each exits through its exit handlers, which
-        stop its extraction workers; only SIGKILL would leave them."""
+        may be on), then SIGTERM, then SIGKILL, a bounded wait after each. Each exits through
+        its exit handlers, which stop its extraction workers and wait for their fork server;
+        only SIGKILL would leave them (and their semaphores)."""
         if self._pool is not None:
             self._pool.shutdown()
         workers = multiprocessing.active_children()
-        for ask in (lambda p: None, lambda p: p.terminate(), lambda p: p.kill()):
+        steps: tuple[tuple[Callable[[BaseProcess], None], float], ...] = (
+            (lambda p: None, WORKER_EXIT_SECONDS),
+            (lambda p: p.terminate(), WORKER_SIGTERM_SECONDS),
+            (lambda p: p.kill(), WORKER_EXIT_SECONDS),
+        )
+        for ask, seconds in steps:
             for worker_process in workers:
                 ask(worker_process)
-            deadline = time.monotonic() + WORKER_EXIT_SECONDS
+            deadline = time.monotonic() + seconds
             for worker_process in workers:
                 worker_process.join(max(deadline - time.monotonic(), 0))
             workers = [w for w in workers if w.is_alive()]
