@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import wait as wait_for_exits
 from multiprocessing.process import BaseProcess
 
 from aiosmtpd.smtp import Envelope, LoginPassword, Session
@@ -239,7 +240,8 @@ class RelayService:
         """End the pool and wait for its workers to exit: told to (after the message they
         may be on), then SIGTERM, then SIGKILL, a bounded wait after each. Each exits through
         its exit handlers, which stop its extraction workers and wait for their fork server;
-        only SIGKILL would leave them (and their semaphores)."""
+        only SIGKILL would leave them (and their semaphores). Whatever exited is reaped by
+        the pool's own thread, or at the latest as this process exits."""
         if self._pool is not None:
             self._pool.shutdown()
         workers = multiprocessing.active_children()
@@ -251,10 +253,7 @@ class RelayService:
         for ask, seconds in steps:
             for worker_process in workers:
                 ask(worker_process)
-            deadline = time.monotonic() + seconds
-            for worker_process in workers:
-                worker_process.join(max(deadline - time.monotonic(), 0))
-            workers = [w for w in workers if w.is_alive()]
+            workers = _still_running(workers, time.monotonic() + seconds)
             if not workers:
                 return
             log.warning("%d scanning workers still running; stopping them", len(workers))
@@ -532,6 +531,17 @@ class RelayService:
         except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
             copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy.copy_id
             log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)
+
+
+def _still_running(workers: list[BaseProcess], deadline: float) -> list[BaseProcess]:
+    """Those of ``workers`` that have not exited by ``deadline``. Told by each one's
+    sentinel, not by ``join``: the pool's thread joins them too, and a join that loses that
+    race says a worker that has exited is still running."""
+    running = {worker_process.sentinel: worker_process for worker_process in workers}
+    while running and (left := deadline - time.monotonic()) > 0:
+        for ended in wait_for_exits(list(running), left):
+            running.pop(ended)  # type: ignore[arg-type]  # a sentinel is an int
+    return list(running.values())
 
 
 async def _in_thread[**P, T](work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
