@@ -242,9 +242,7 @@ class RelayService:
         its exit handlers, which stop its extraction workers and wait for their fork server;
         only SIGKILL would leave them (and their semaphores). Whatever exited is reaped by
         the pool's own thread, or at the latest as this process exits."""
-        if self._pool is not None:
-            self._pool.shutdown()
-        workers = multiprocessing.active_children()
+        workers = self._pool.shutdown() if self._pool is not None else []
         steps: tuple[tuple[Callable[[BaseProcess], None], float], ...] = (
             (lambda p: None, WORKER_EXIT_SECONDS),
             (lambda p: p.terminate(), WORKER_SIGTERM_SECONDS),

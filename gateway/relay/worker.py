@@ -23,6 +23,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -174,9 +175,15 @@ class ScanPool:
             if _broken(executor):
                 self.replace(executor)
 
-    def shutdown(self) -> None:
-        """Stop taking work; the workers end after the message they may be on."""
+    def shutdown(self) -> list[BaseProcess]:
+        """Stop taking work; the workers end after the message they may be on. The worker
+        processes, for the caller to wait for (only these: others, such as the watcher's
+        sandboxed workers in the same process, are not the relay's to stop)."""
+        # The executor's own record of its processes, not in its public interface.
+        processes: dict[int, BaseProcess] = getattr(self.executor, "_processes", None) or {}
+        workers = list(processes.values())
         self.executor.shutdown(wait=False, cancel_futures=True)
+        return workers
 
 
 def _broken(executor: Executor) -> bool:

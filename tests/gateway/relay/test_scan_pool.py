@@ -81,3 +81,20 @@ def _catches_sigterm(pid: int) -> bool:
     status = Path(f"/proc/{pid}/status").read_text()
     caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
     return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+
+
+def test_shutdown_names_the_pools_workers_and_no_other_process() -> None:
+    """The workers a stop waits for are the pool's own: another process started here (the
+    watcher's sandboxed worker, in `confide run`) is not the relay's to stop."""
+    spawn = multiprocessing.get_context("spawn")
+    other = spawn.Process(target=time.sleep, args=(30,))
+    other.start()
+    pool = ScanPool(lambda: ProcessPoolExecutor(1, mp_context=spawn))
+    try:
+        worker_pid = pool.executor.submit(os.getpid).result(timeout=60)
+        workers = pool.shutdown()
+        assert [w.pid for w in workers] == [worker_pid]
+    finally:
+        pool.executor.shutdown(wait=True)
+        other.kill()
+        other.join()
