@@ -13,16 +13,20 @@ cut short is never presented as complete.
 Each worker builds its detector (loads the NER model) once, when it starts; a killed worker's
 replacement loads it again, which costs a few seconds after a timeout and nothing otherwise.
 Workers are started by a fork server (a small process started once) rather than forked from
-the gateway, so they do not inherit its memory (Django, open connections).
+the gateway, so they do not inherit its memory (Django, open connections). A process that
+uses a pool waits, as it exits, for that fork server and for multiprocessing's resource
+tracker (``wait_for_helpers_at_exit``), so that no process of its outlives it.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import resource
 import signal
+import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
@@ -66,6 +70,12 @@ class ScanResult:
 
 
 _START_METHOD = "forkserver"
+# How long a worker stopped at once (``ExtractionPool.stop``) gets to exit after SIGTERM
+# before it is killed: pebble's own bound, which it does not let callers change.
+EXTRACTION_STOP_SECONDS = 3.0
+# How long the fork server and the resource tracker get to exit once told to, at the end of
+# the process that started them, before they are killed: both exit at once when told.
+HELPER_EXIT_SECONDS = 3.0
 
 # The detector of this worker process, built by ``_start_worker``; ``None`` in a pool that only
 # extracts. ``_detector_failure`` says why it could not be built, if it could not.
@@ -116,6 +126,15 @@ class ExtractionPool:
         """Stop the workers after the items already submitted are done."""
         if self._pool is not None:
             self._pool.close()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
+            self._pool.join()
+            self._pool = None
+
+    def stop(self) -> None:
+        """Stop the workers now (SIGTERM, then SIGKILL after pebble's three seconds), even one
+        still loading the model: the items under way are given up, each a result saying the
+        pool was shut down."""
+        if self._pool is not None:
+            self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
             self._pool.join()
             self._pool = None
 
@@ -171,6 +190,7 @@ class ExtractionPool:
 
     def _running(self) -> ProcessPool:
         if self._pool is None:
+            wait_for_helpers_at_exit()
             self._pool = ProcessPool(
                 max_workers=self._max_workers,
                 initializer=_start_worker,
@@ -178,6 +198,57 @@ class ExtractionPool:
                 context=multiprocessing.get_context(_START_METHOD),
             )
         return self._pool
+
+
+_helpers_awaited = False
+
+
+def wait_for_helpers_at_exit() -> None:
+    """Have this process, as it exits, stop the fork server and the resource tracker it
+    started and wait for them (``HELPER_EXIT_SECONDS`` each, then SIGKILL), so that neither
+    outlives it; left alone, each ends only once it notices its parent has gone.
+
+    It runs after every other exit handler of multiprocessing's, once this process's own
+    children have been joined and its semaphores released: a resource tracker stopped
+    earlier would take the semaphores still open for leaked, and say so on stderr.
+    """
+    global _helpers_awaited  # noqa: PLW0603  # registered once per process
+    if not _helpers_awaited:
+        _helpers_awaited = True
+        multiprocessing.util.Finalize(None, _stop_helpers, exitpriority=-1)
+
+
+def _stop_helpers() -> None:
+    # The standard library stops these helpers only in its own tests (``_stop``, which waits
+    # without a bound), so their private attributes are read here. In a process that did not
+    # start them (a worker using its parent's resource tracker) the pid is None.
+    from multiprocessing import forkserver, resource_tracker
+
+    server = forkserver._forkserver
+    _stop_helper(server, "_forkserver_pid", "_forkserver_alive_fd")
+    tracker = resource_tracker._resource_tracker
+    _stop_helper(tracker, "_pid", "_fd")
+
+
+def _stop_helper(helper: object, pid_name: str, alive_fd_name: str) -> None:
+    """Close the helper's "alive" pipe, which tells it to exit, and wait for it."""
+    pid: int | None = getattr(helper, pid_name, None)
+    alive_fd: int | None = getattr(helper, alive_fd_name, None)
+    if pid is None or alive_fd is None:
+        return
+    os.close(alive_fd)
+    setattr(helper, alive_fd_name, None)
+    setattr(helper, pid_name, None)
+    deadline = time.monotonic() + HELPER_EXIT_SECONDS
+    try:
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return
+            time.sleep(0.02)
+    except ChildProcessError:  # reaped already
+        return
 
 
 def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> None:

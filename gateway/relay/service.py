@@ -26,6 +26,8 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import wait as wait_for_exits
+from multiprocessing.process import BaseProcess
 
 from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
@@ -40,6 +42,7 @@ from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
 from gateway.relay.unopened import UnopenedMail
 from gateway.sealing import Sealer, SealingError
 from scanner.extract import ocr_missing_warning
+from scanner.sandbox import EXTRACTION_STOP_SECONDS
 
 log = logging.getLogger("confide.relay")
 
@@ -50,10 +53,13 @@ PARALLEL_DELIVERIES = 8
 # Due deliveries claimed from the database at a time.
 CLAIM_BATCH = 100
 # When stopping: how long the scans and SMTP transactions under way may take to finish; how
-# long workers get to exit at each step (told, SIGTERM, SIGKILL); how long a transaction cut
-# short gets to record that. Together well inside the 30 s a service manager waits.
+# long workers get to exit at each step (told, SIGTERM, SIGKILL), SIGTERM's step longer by
+# the time a worker gives its own extraction worker (that one may be loading the model); how
+# long a transaction cut short gets to record that. Together inside the 45 s the service
+# file lets a stop take.
 STOP_GRACE_SECONDS = 10.0
 WORKER_EXIT_SECONDS = 3.0
+WORKER_SIGTERM_SECONDS = WORKER_EXIT_SECONDS + EXTRACTION_STOP_SECONDS
 RECORD_SECONDS = 3.0
 
 
@@ -232,18 +238,20 @@ class RelayService:
 
     def _stop_workers(self) -> None:
         """End the pool and wait for its workers to exit: told to (after the message they
-        may be on), then SIGTERM, then SIGKILL. Each exits through its exit handlers, which
-        stop its extraction workers; only SIGKILL would leave them."""
-        if self._pool is not None:
-            self._pool.shutdown()
-        workers = multiprocessing.active_children()
-        for ask in (lambda p: None, lambda p: p.terminate(), lambda p: p.kill()):
+        may be on), then SIGTERM, then SIGKILL, a bounded wait after each. Each exits through
+        its exit handlers, which stop its extraction workers and wait for their fork server;
+        only SIGKILL would leave them (and their semaphores). Whatever exited is reaped by
+        the pool's own thread, or at the latest as this process exits."""
+        workers = self._pool.shutdown() if self._pool is not None else []
+        steps: tuple[tuple[Callable[[BaseProcess], None], float], ...] = (
+            (lambda p: None, WORKER_EXIT_SECONDS),
+            (lambda p: p.terminate(), WORKER_SIGTERM_SECONDS),
+            (lambda p: p.kill(), WORKER_EXIT_SECONDS),
+        )
+        for ask, seconds in steps:
             for worker_process in workers:
                 ask(worker_process)
-            deadline = time.monotonic() + WORKER_EXIT_SECONDS
-            for worker_process in workers:
-                worker_process.join(max(deadline - time.monotonic(), 0))
-            workers = [w for w in workers if w.is_alive()]
+            workers = _still_running(workers, time.monotonic() + seconds)
             if not workers:
                 return
             log.warning("%d scanning workers still running; stopping them", len(workers))
@@ -521,6 +529,17 @@ class RelayService:
         except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
             copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy.copy_id
             log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)
+
+
+def _still_running(workers: list[BaseProcess], deadline: float) -> list[BaseProcess]:
+    """Those of ``workers`` that have not exited by ``deadline``. Told by each one's
+    sentinel, not by ``join``: the pool's thread joins them too, and a join that loses that
+    race says a worker that has exited is still running."""
+    running = {worker_process.sentinel: worker_process for worker_process in workers}
+    while running and (left := deadline - time.monotonic()) > 0:
+        for ended in wait_for_exits(list(running), left):
+            running.pop(ended)  # type: ignore[arg-type]  # a sentinel is an int
+    return list(running.values())
 
 
 async def _in_thread[**P, T](work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -6,7 +6,10 @@ pipeline once; ``process_in_worker`` runs one message through it.
 
 The relay stops its workers itself (``service``): a worker ignores SIGINT (Ctrl-C reaches
 the whole process group), and on SIGTERM or its pool's end it leaves through its exit
-handlers, which stop its extraction workers (and so their fork server) with it.
+handlers, which stop its extraction workers and wait for their fork server. At its pool's
+end it lets its extraction workers finish what they were given (nothing: it was between
+messages); on SIGTERM it stops them at once, even one still loading the model, and a
+SIGTERM while it is itself still starting ends it there and then.
 """
 
 from __future__ import annotations
@@ -14,23 +17,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing.util
+import os
 import signal
 import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import TYPE_CHECKING
+
+from scanner.sandbox import wait_for_helpers_at_exit
 
 if TYPE_CHECKING:
     from gateway.relay.pipeline import Pipeline
     from gateway.relay.processing import Processed
     from gateway.relay.spool import Received
+    from scanner.scanning import Scanner
 
 log = logging.getLogger("confide.relay")
 
 _pipeline: Pipeline | None = None
 _busy = False  # processing a message
+_stopping = False  # told to stop by SIGTERM
 # How often the relay looks whether its scanning workers' pool broke (a worker died while
 # idle as well as mid-scan): a broken pool shows on /readyz until it is replaced.
 POOL_CHECK_SECONDS = 1.0
@@ -47,6 +56,15 @@ def start_worker() -> None:
     sandboxed worker loads the model)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        _build_pipeline()
+    except SystemExit:
+        # SIGTERM while starting. The executor would log a failing initializer's traceback
+        # and then let the process end; it ends here instead, through the same exit handlers.
+        _leave_at_once()
+
+
+def _build_pipeline() -> None:
     import django
 
     django.setup()
@@ -59,17 +77,40 @@ def start_worker() -> None:
     scanner.__enter__()
     # Its extraction workers are stopped as the worker process ends, before the interpreter
     # waits for threads (pebble's would wait for ever): a multiprocessing finaliser runs then.
-    multiprocessing.util.Finalize(None, scanner.__exit__, (None, None, None), exitpriority=10)
+    multiprocessing.util.Finalize(None, _stop_extraction, (scanner,), exitpriority=10)
     _pipeline = Pipeline.from_settings(load_settings(), scanner)
+
+
+def _stop_extraction(scanner: Scanner) -> None:
+    """Stop the scanner's extraction workers as this worker ends: at once after SIGTERM (an
+    item under way is given up with its message, which the relay gives back), otherwise once
+    the items they were given are done."""
+    if _stopping:
+        scanner.pool.stop()
+    else:
+        scanner.pool.close()
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     """SIGTERM: leave through ``SystemExit``, so that the exit handlers run; in the middle of
     a message, first give that message up (its pool hands the exception to the relay, which
-    is stopping, and the pool's end follows)."""
+    is stopping, and the pool's end follows). Once leaving, another SIGTERM is ignored: it
+    must not cut the exit handlers short."""
+    global _stopping  # noqa: PLW0603  # read by the exit handler
+    _stopping = True
     if _busy:
         raise WorkerStopped("stopped by SIGTERM")
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(0)
+
+
+def _leave_at_once() -> None:
+    """End this process now, after multiprocessing's exit handlers (the scanner's, the wait
+    for its helper processes) and with the logs flushed."""
+    # Private, as in pebble, which ends its workers the same way.
+    multiprocessing.util._exit_function()  # type: ignore[attr-defined]
+    logging.shutdown()
+    os._exit(0)
 
 
 def process_in_worker(message: Received | uuid.UUID) -> Processed:
@@ -98,7 +139,9 @@ class ScanPool:
 
     @classmethod
     def of_processes(cls, workers: int) -> ScanPool:
-        """``workers`` spawned processes, each set up by ``start_worker``."""
+        """``workers`` spawned processes, each set up by ``start_worker``; this process waits
+        for the resource tracker they share as it exits."""
+        wait_for_helpers_at_exit()
         # spawn: workers start clean, without this process's open database connections.
         return cls(
             lambda: ProcessPoolExecutor(
@@ -132,9 +175,15 @@ class ScanPool:
             if _broken(executor):
                 self.replace(executor)
 
-    def shutdown(self) -> None:
-        """Stop taking work; the workers end after the message they may be on."""
+    def shutdown(self) -> list[BaseProcess]:
+        """Stop taking work; the workers end after the message they may be on. The worker
+        processes, for the caller to wait for (only these: others, such as the watcher's
+        sandboxed workers in the same process, are not the relay's to stop)."""
+        # The executor's own record of its processes, not in its public interface.
+        processes: dict[int, BaseProcess] = getattr(self.executor, "_processes", None) or {}
+        workers = list(processes.values())
         self.executor.shutdown(wait=False, cancel_futures=True)
+        return workers
 
 
 def _broken(executor: Executor) -> bool:

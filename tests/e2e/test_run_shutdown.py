@@ -17,7 +17,7 @@ import pytest
 
 from tests.e2e.conftest import CONFIDE, SENDER, Sink, free_port, wait_for, write_config
 from tests.e2e.test_relay_delivery import ALICE, plain_message
-from tests.e2e.test_relay_shutdown import STOP_SECONDS
+from tests.e2e.test_relay_shutdown import STOP_SECONDS, not_json, still_running
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,8 @@ pytestmark = pytest.mark.slow
 def test_sigterm_stops_the_relay_the_web_server_and_every_child(tmp_path: Path, sink: Sink):
     """After a message went through (scanning worker, its fork server and extraction worker
     running) and the review pages answered, SIGTERM to `confide run` alone: exit 0 within the
-    bound, no traceback, both ports closed and none of its processes left."""
+    bound, no traceback and nothing but JSON lines on stderr, both ports closed, and none of
+    its processes left by the time it has exited."""
     config = write_config(tmp_path, sink.port)
     review = next(
         line.split('"')[1] for line in config.read_text().splitlines() if "listen" in line
@@ -33,6 +34,7 @@ def test_sigterm_stops_the_relay_the_web_server_and_every_child(tmp_path: Path, 
     relay_port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["CONFIDE_CONFIG"] = str(config)
+    env["CONFIDE_LOGGING__FORMAT"] = "json"  # as under a service manager
     log = tmp_path / "run.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen(
@@ -55,14 +57,15 @@ def test_sigterm_stops_the_relay_the_web_server_and_every_child(tmp_path: Path, 
         process.send_signal(signal.SIGTERM)
         status = process.wait(timeout=STOP_SECONDS + 30)
         took = time.monotonic() - began
-        _, alive = psutil.wait_procs(started, timeout=5)
+        alive = still_running(started)
     finally:
         process.kill()
     text = log.read_text()
     assert status == 0, text[-2000:]
     assert took < STOP_SECONDS
-    assert [p.cmdline() for p in alive] == []
+    assert alive == []
     assert "Traceback" not in text
+    assert not_json(text) == []
     for port in (relay_port, int(review.rsplit(":", 1)[1])):
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=5).close()

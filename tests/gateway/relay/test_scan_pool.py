@@ -10,6 +10,7 @@ import os
 import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +52,49 @@ def test_a_worker_killed_while_idle_is_replaced_without_mail(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
         "the scanning workers stopped (one died); started new ones"
     ]
+
+
+def test_sigterm_while_a_worker_starts_ends_it_quietly(capfd: pytest.CaptureFixture[str]) -> None:
+    """SIGTERM to a scanning worker still starting (setting Django up, building its scanner):
+    it exits 0 within seconds, without the traceback of a failed initializer on stderr."""
+    pool = ScanPool.of_processes(1)
+    try:
+        pool.executor.submit(os.getpid)  # starts the worker
+        processes = pool.executor._processes  # type: ignore[attr-defined]  # only here
+        worker = next(iter(processes.values()))
+        deadline = time.monotonic() + 60
+        while not _catches_sigterm(worker.pid):  # set first thing, before Django
+            assert time.monotonic() < deadline, "the worker set no SIGTERM handler"
+            time.sleep(0.01)
+        os.kill(worker.pid, signal.SIGTERM)
+        worker.join(30)
+        assert worker.exitcode == 0
+    finally:
+        pool.executor.shutdown(wait=True)
+    stderr = capfd.readouterr().err
+    assert "Traceback" not in stderr
+    assert "initializer" not in stderr
+
+
+def _catches_sigterm(pid: int) -> bool:
+    """Whether process ``pid`` has a handler for SIGTERM (Linux: /proc's SigCgt mask)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
+
+
+def test_shutdown_names_the_pools_workers_and_no_other_process() -> None:
+    """The workers a stop waits for are the pool's own: another process started here (the
+    watcher's sandboxed worker, in `confide run`) is not the relay's to stop."""
+    spawn = multiprocessing.get_context("spawn")
+    other = spawn.Process(target=time.sleep, args=(30,))
+    other.start()
+    pool = ScanPool(lambda: ProcessPoolExecutor(1, mp_context=spawn))
+    try:
+        worker_pid = pool.executor.submit(os.getpid).result(timeout=60)
+        workers = pool.shutdown()
+        assert [w.pid for w in workers] == [worker_pid]
+    finally:
+        pool.executor.shutdown(wait=True)
+        other.kill()
+        other.join()
