@@ -209,11 +209,14 @@ class Watcher:
 
     def _left_alone(self, path: Path, folder: Folder) -> bool:
         """Whether ``path`` is not read: a note the watcher left (known to the database, not
-        merely named like one), or a name the folder excludes, except in an enforce folder
+        merely named like one, and still holding what the watcher wrote: one someone wrote
+        over is a user's file), or a name the folder excludes, except in an enforce folder
         for an outside audience, where failing closed means reading everything."""
         if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN):
-            notes = WatchedFile.objects.filter(note_path=stored_path(str(path)))
-            return notes.exclude(placement__in=(Placement.IN_PLACE, Placement.RELEASED)).exists()
+            notes = WatchedFile.objects.filter(note_path=stored_path(str(path))).exclude(
+                placement__in=(Placement.IN_PLACE, Placement.RELEASED)
+            )
+            return any(_holds_only(path, quarantine.note_content(row.id)) for row in notes)
         if not folder.excludes(path.name):
             return False
         return not (folder.enforce and folder.audience != INTERNAL)
@@ -532,6 +535,15 @@ def _link_reason(path: Path, folder: Folder) -> str:
     if target == folder.path or folder.path in target.parents:
         return "it is a symbolic link; its target is scanned where it lies"
     return LINK_OUT
+
+
+def _holds_only(path: Path, content: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``content`` (read no further than that)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(content) + 1) == content
+    except OSError:
+        return False
 
 
 def _copy_beside(path: Path, content: bytes) -> bool:

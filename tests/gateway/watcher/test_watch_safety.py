@@ -16,7 +16,7 @@ import pytest
 from gateway.config import Settings, StartupError, WatchedFolderSettings
 from gateway.health import running_parts
 from gateway.watcher import quarantine, service
-from gateway.watcher.documents import DecisionError, release_document
+from gateway.watcher.documents import DecisionError, reject_document, release_document
 from gateway.watcher.folders import resolve_folders
 from gateway.watcher.models import Placement, WatchedFile, path_key
 from tests.gateway.watcher.conftest import (
@@ -317,3 +317,21 @@ def test_a_watcher_that_stops_is_logged_shown_down_and_started_again(
         watch.stop()
     assert "error=PermissionError" in caplog.text
     assert "secret" not in caplog.text
+
+
+def test_a_note_written_over_is_read_like_any_file(web: Drive) -> None:
+    """The watcher leaves its own note unread only while it holds what the watcher wrote:
+    a note someone wrote over (here with a damaged document, held for the public) is a
+    user's file, judged and held, also once its document has been rejected."""
+    assert web.watcher is not None
+    held = web.put("web", "clients.docx", DAMAGED_DOCX)
+    web.watcher.reconcile()
+    row = _row(held)
+    note = Path(row.note_path)
+    web.watcher.reconcile()
+    assert note.read_bytes() == quarantine.note_content(row.id)  # its own note: left alone
+    reject_document(row.id, by="manager", note="not for the web")
+    note.write_bytes(DAMAGED_DOCX)
+    web.watcher.reconcile()
+    assert _row(note).placement == Placement.QUARANTINED
+    assert not note.exists() or note.read_bytes() != DAMAGED_DOCX
