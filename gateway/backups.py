@@ -43,6 +43,7 @@ import shutil
 import sqlite3
 import stat
 import subprocess
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -70,6 +71,8 @@ QUARANTINE = "quarantine"  # the folder in a backup holding held documents' seal
 # these). Users are found through Django's own table.
 DATA_MODELS = (Message, Subject, Consent, Agency, LogbookEntry, AuditEntry, WatchedFile)
 PG_TIMEOUT_SECONDS = 6 * 60 * 60  # a dump or restore taking longer has hung
+# How long a restore waits for the sessions of a confide just stopped to end.
+IN_USE_WAIT_SECONDS = 5.0
 
 
 class BackupError(Exception):
@@ -199,9 +202,21 @@ def restore(folder: Path, *, force: bool = False) -> Restored:
     return Restored(manifest, place, missing, moved_aside)
 
 
+def _still_in_use() -> bool:
+    """Whether confide still runs on the database after a short wait: a PostgreSQL server
+    ends the sessions of a confide just stopped a moment after it has gone, and a restore
+    run straight after stopping it should not be refused for that."""
+    deadline = time.monotonic() + IN_USE_WAIT_SECONDS
+    while in_use():
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def _database_ready_for(manifest: Manifest, place: Path, *, force: bool) -> None:
     ensure_database()
-    if in_use():
+    if _still_in_use():
         raise BackupError(
             "confide is running on this database (or another session is connected): "
             "stop it, on every node, then restore"

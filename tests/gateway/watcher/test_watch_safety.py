@@ -144,7 +144,10 @@ def test_a_folder_named_like_the_note_is_left_alone(web: Drive) -> None:
     the release removes the note only, and the user's folder and files stay as they were."""
     assert web.watcher is not None
     folder = web.folders["web"].path
-    for number in range(1, 40):  # whatever id the held document gets
+    probe = WatchedFile.objects.create(path="probe", path_key="probe", folder=str(folder))
+    last = probe.id
+    probe.delete()  # the held document's id comes after this one (ids are not reused)
+    for number in range(last + 1, last + 40):
         (folder / f"confide-held-{number}.txt").mkdir()
         (folder / f"confide-held-{number} (2).txt").write_text("the user's own file\n")
     held = web.put("web", "clients.docx", DAMAGED_DOCX)
