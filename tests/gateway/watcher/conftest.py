@@ -24,8 +24,10 @@ from gateway.watcher.models import WatchedFile, path_key
 from gateway.watcher.sealed_files import opened, sealer
 from gateway.watcher.sweep import Watcher
 from scanner.limits import ScanLimits
+from scanner.policy.policy_file import DEFAULT_POLICY
 from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner, ScanResult
+from tests.gateway.watcher.nhs_detector import NhsNumbers
 
 INTERNAL_DOMAIN = "riverside-carers.example.org"
 # A file named .docx that is a zip without Word's parts: unscannable, so held for the public
@@ -171,3 +173,28 @@ def immutable() -> Iterator[Callable[[Path], None]]:
     yield make
     for path in made:
         subprocess.run([CHATTR, "-i", str(path)], check=False)
+
+
+def one_rule_policy(tmp_path: Path, action: str, unlinked: str = "") -> Path:
+    """The default policy with its rules replaced by one giving every external recipient
+    ``action`` (where the document holds data of the category ``unlinked`` linked to no
+    known subject, if given: what fired the rule is what a redaction removes)."""
+    sections = DEFAULT_POLICY.read_text().split("\nrules:\n")[0]
+    path = tmp_path / f"{action}.yaml"
+    path.write_text(
+        sections + "\nrules:\n"
+        f"  - id: {action}-everything-external\n"
+        '    clause: "003 Third parties"\n'
+        f"    when: {{recipient: external{f', unlinked: [{unlinked}]' if unlinked else ''}}}\n"
+        f"    action: {action}\n"
+        f"    reason: every document for outside is {action}ed here\n"
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def nhs_scanner() -> Iterator[Scanner]:
+    """A sandboxed pool whose detector finds NHS numbers by their shape."""
+    pool = ExtractionPool(ScanLimits(), max_workers=1, detector=NhsNumbers)
+    with Scanner(pool) as scanner:
+        yield scanner

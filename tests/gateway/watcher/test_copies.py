@@ -4,7 +4,7 @@ copy as a manager's release."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,13 +12,9 @@ import pytest
 from gateway.watcher.documents import release_document
 from gateway.watcher.models import Origin, Placement, WatchedFile
 from gateway.watcher.quarantine import note_path
-from scanner.limits import ScanLimits
-from scanner.policy.policy_file import DEFAULT_POLICY
-from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner
 from scanner.transform import DEFAULT_BANNER, load_banner
-from tests.gateway.watcher.conftest import CLEAN_TEXT, Drive, held_content
-from tests.gateway.watcher.nhs_detector import NhsNumbers
+from tests.gateway.watcher.conftest import CLEAN_TEXT, Drive, held_content, one_rule_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -27,37 +23,12 @@ HEADER = load_banner(DEFAULT_BANNER, "Riverside Carers").document_header
 UNNAMED_HEADER = load_banner(DEFAULT_BANNER, "the organisation").document_header
 
 
-def _policy(tmp_path: Path, action: str, unlinked: str = "") -> Path:
-    """The default policy with its rules replaced by one giving every external recipient
-    ``action`` (where the document holds data of the category ``unlinked`` linked to no
-    known subject, if given: what fired the rule is what a redaction removes)."""
-    sections = DEFAULT_POLICY.read_text().split("\nrules:\n")[0]
-    path = tmp_path / f"{action}.yaml"
-    path.write_text(
-        sections + "\nrules:\n"
-        f"  - id: {action}-everything-external\n"
-        '    clause: "003 Third parties"\n'
-        f"    when: {{recipient: external{f', unlinked: [{unlinked}]' if unlinked else ''}}}\n"
-        f"    action: {action}\n"
-        f"    reason: every document for outside is {action}ed here\n"
-    )
-    return path
-
-
-@pytest.fixture(scope="module")
-def nhs_scanner() -> Iterator[Scanner]:
-    """A sandboxed pool whose detector finds NHS numbers by their shape."""
-    pool = ExtractionPool(ScanLimits(), max_workers=1, detector=NhsNumbers)
-    with Scanner(pool) as scanner:
-        yield scanner
-
-
 def test_a_redacted_document_is_written_beside_and_the_original_quarantined(
     make_drive: Callable[..., Drive], tmp_path: Path, nhs_scanner: Scanner
 ) -> None:
     """Redacted for its folder's audience, a document gets a redacted copy beside it and the
     original goes to quarantine, a note in its place; the copy is never redacted again."""
-    policy = _policy(tmp_path, "redact", unlinked="identifier")
+    policy = one_rule_policy(tmp_path, "redact", unlinked="identifier")
     drive = make_drive({"web": ("public", "enforce")}, policy=policy, scanner=nhs_scanner)
     content = b"Referral: NHS number 943 476 5919, seen on Monday.\n"
     original = drive.put("web", "referral.txt", content)
@@ -81,7 +52,7 @@ def test_a_bannered_document_gets_a_marked_copy_beside_it_once(
 ) -> None:
     """Released with a banner, a document stays as it is and a copy marked CONFIDENTIAL is
     written beside it, once: the copy is the watcher's own and is never copied again."""
-    drive = make_drive({"web": ("public", "enforce")}, policy=_policy(tmp_path, "banner"))
+    drive = make_drive({"web": ("public", "enforce")}, policy=one_rule_policy(tmp_path, "banner"))
     original = drive.put("web", "fair.txt", CLEAN_TEXT)
     assert drive.watcher is not None
     drive.watcher.reconcile()
@@ -99,7 +70,7 @@ def test_a_manager_can_release_a_marked_copy_and_keep_the_original(
 ) -> None:
     """Released as a marked copy, a held document's place takes a copy marked CONFIDENTIAL,
     its note goes, and the original stays in quarantine."""
-    drive = make_drive({"web": ("public", "enforce")}, policy=_policy(tmp_path, "hold"))
+    drive = make_drive({"web": ("public", "enforce")}, policy=one_rule_policy(tmp_path, "hold"))
     original = drive.put("web", "fair.txt", CLEAN_TEXT)
     assert drive.watcher is not None
     drive.watcher.reconcile()
@@ -124,7 +95,7 @@ def test_a_redacted_copy_is_written_once_while_the_original_cannot_be_moved(
 ) -> None:
     """An original the watcher cannot remove stays with its reason, and each pass that tries
     again finds the redacted copy it already wrote rather than writing another."""
-    policy = _policy(tmp_path, "redact", unlinked="identifier")
+    policy = one_rule_policy(tmp_path, "redact", unlinked="identifier")
     drive = make_drive({"web": ("public", "enforce")}, policy=policy, scanner=nhs_scanner)
     original = drive.put("web", "referral.txt", b"Referral: NHS number 943 476 5919.\n")
     immutable(original)

@@ -14,8 +14,7 @@ from gateway.watcher.documents import DecisionError, release_document
 from gateway.watcher.models import Placement, WatchedFile
 from gateway.watcher.quarantine import note_path
 from scanner.scanning import Scanner
-from tests.gateway.watcher.conftest import Drive, held_content, hold_document
-from tests.gateway.watcher.test_copies import _policy, nhs_scanner  # noqa: F401 - shared
+from tests.gateway.watcher.conftest import Drive, held_content, hold_document, one_rule_policy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quarantine_keys")]
 
@@ -49,14 +48,14 @@ def _in_clear(place: Path) -> list[str]:
 def test_a_held_document_is_sealed_and_released_byte_identical(
     make_drive: Callable[..., Drive],
     tmp_path: Path,
-    nhs_scanner: Scanner,  # noqa: F811 - the fixture, imported
+    nhs_scanner: Scanner,
     place: Path,
 ) -> None:
     """Held by the watcher, a document with a name and an NHS number in it can be read in
     no file of the quarantine, and a manager's release puts it back byte-identical."""
     drive = make_drive(
         {"web": ("public", "enforce")},
-        policy=_policy(tmp_path, "hold"),
+        policy=one_rule_policy(tmp_path, "hold"),
         scanner=nhs_scanner,
         quarantine=place,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,12 +19,8 @@ from gateway.watcher.documents import release_document
 from gateway.watcher.models import Origin, Placement, WatchedFile, stored_path
 from gateway.watcher.quarantine import note_path
 from gateway.watcher.sweep import Watcher
-from scanner.limits import ScanLimits
-from scanner.policy.policy_file import DEFAULT_POLICY
-from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner
-from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive
-from tests.gateway.watcher.nhs_detector import NhsNumbers
+from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive, one_rule_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -32,29 +28,6 @@ MakeDrive = Callable[..., Drive]
 # Content the extracting scanner cannot read (a zip): held for an outside audience.
 UNREADABLE = DAMAGED_DOCX
 NHS_TEXT = b"Referral: NHS number 943 476 5919, seen on Monday.\n"
-
-
-@pytest.fixture(scope="module")
-def nhs_scanner() -> Iterator[Scanner]:
-    """A sandboxed pool whose detector finds NHS numbers by their shape."""
-    with Scanner(ExtractionPool(ScanLimits(), max_workers=1, detector=NhsNumbers)) as scanner:
-        yield scanner
-
-
-def _policy(tmp_path: Path, action: str) -> Path:
-    """The default policy with one rule: every document with an NHS number (or any
-    identifier) linked to no known subject gets ``action`` for outside readers."""
-    sections = DEFAULT_POLICY.read_text().split("\nrules:\n")[0]
-    path = tmp_path / f"{action}.yaml"
-    path.write_text(
-        sections + "\nrules:\n"
-        f"  - id: {action}-identifiers\n"
-        '    clause: "003 Third parties"\n'
-        "    when: {recipient: external, unlinked: [identifier]}\n"
-        f"    action: {action}\n"
-        f"    reason: identifiers are {action}ed here\n"
-    )
-    return path
 
 
 def _row(path: Path) -> WatchedFile:
@@ -142,7 +115,7 @@ def test_a_redacted_copy_saved_over_is_a_users_file(
 ) -> None:
     """The watcher's redacted copy, once someone saves other content over it, is judged and
     enforced as a user's file."""
-    policy = _policy(tmp_path, "redact")
+    policy = one_rule_policy(tmp_path, "redact", unlinked="identifier")
     drive = make_drive({"web": ("public", "enforce")}, policy=policy, scanner=nhs_scanner)
     drive.put("web", "visit.txt", NHS_TEXT)
     assert drive.watcher is not None
@@ -164,7 +137,9 @@ def test_a_marked_copy_no_longer_allowed_is_held(
     """The watcher's CONFIDENTIAL-marked copy, judged hold as it stands once the rules
     change (as when a consent is withdrawn), is held with its original."""
     drive = make_drive(
-        {"web": ("public", "enforce")}, policy=_policy(tmp_path, "banner"), scanner=nhs_scanner
+        {"web": ("public", "enforce")},
+        policy=one_rule_policy(tmp_path, "banner", unlinked="identifier"),
+        scanner=nhs_scanner,
     )
     original = drive.put("web", "visit.txt", NHS_TEXT)
     assert drive.watcher is not None
@@ -174,7 +149,7 @@ def test_a_marked_copy_no_longer_allowed_is_held(
     assert _row(copy).origin == Origin.MARKED_COPY
     stricter = make_drive(
         {"web": ("public", "enforce")},
-        policy=_policy(tmp_path, "hold"),
+        policy=one_rule_policy(tmp_path, "hold", unlinked="identifier"),
         scanner=nhs_scanner,
         root=tmp_path / "unused",
     )
@@ -305,7 +280,9 @@ def test_a_name_holding_personal_data_is_judged(
     """A file whose name holds an NHS number is held for the public though its content is
     clean; and one the rules would redact is held, since a redacted copy keeps the name."""
     drive = make_drive(
-        {"web": ("public", "enforce")}, policy=_policy(tmp_path, "redact"), scanner=nhs_scanner
+        {"web": ("public", "enforce")},
+        policy=one_rule_policy(tmp_path, "redact", unlinked="identifier"),
+        scanner=nhs_scanner,
     )
     named = drive.put("web", "Okafor NHS 943 476 5919 referral.txt", NHS_TEXT)
     plain = drive.put("web", "referral.txt", NHS_TEXT)
@@ -324,7 +301,9 @@ def test_a_clean_document_with_a_telling_name_is_held(
 ) -> None:
     """Content clean, name an NHS number: held for the public."""
     drive = make_drive(
-        {"web": ("public", "enforce")}, policy=_policy(tmp_path, "hold"), scanner=nhs_scanner
+        {"web": ("public", "enforce")},
+        policy=one_rule_policy(tmp_path, "hold", unlinked="identifier"),
+        scanner=nhs_scanner,
     )
     named = drive.put("web", "Joseph_Okafor_NHS_943_476_5919.txt", CLEAN_TEXT)
     assert drive.watcher is not None
