@@ -136,7 +136,7 @@ class DocumentJudge:
         count_unscannable("file", unscannable_kinds(result.extraction.unscannable))
         made = [c.content for c in planned.copies if c.content != data]
         action, rules, reasons = verdict.action, verdict.rules, verdict.reasons
-        if action == Action.REDACT and _found_in_name(result):
+        if action == Action.REDACT and found_in_name(result):
             # A redacted copy beside the file would carry its name, and what is in it.
             action, made = Action.HOLD, []
             rules, reasons = (*rules, NAMED_RULE), (*reasons, NAMED_REASON)
@@ -160,7 +160,7 @@ def readable_name(name: str) -> str:
         return raw.decode("cp1252", "replace")
 
 
-def _found_in_name(result: ScanResult) -> bool:
+def found_in_name(result: ScanResult) -> bool:
     segments = result.extraction.segments
     named = [i for i, segment in enumerate(segments) if segment.location == FILE_NAME]
     return any(finding.segment in named for finding in result.findings)
