@@ -64,9 +64,7 @@ def _held_then_released(drive: Drive, path: Path, content: bytes) -> None:
     [b"d\xe9r/c.docx", b"\xff" * 200 + b".docx"],
     ids=["in-a-folder-not-utf8", "escaped-name-too-long"],
 )
-def test_a_name_not_utf8_is_held_from_where_it_lies(
-    make_drive: MakeDrive, relative: bytes
-) -> None:
+def test_a_name_not_utf8_is_held_from_where_it_lies(make_drive: MakeDrive, relative: bytes) -> None:
     """A held file in a folder whose name is not UTF-8, or whose own name escaped would be
     longer than a name may be, is taken into quarantine and released under its bytes."""
     drive = make_drive({"web": ("public", "enforce")})
