@@ -530,6 +530,18 @@ def check_quarantine(watch: WatchSettings) -> None:
             )
 
 
+def check_data_dir(data_dir: Path, watch: WatchSettings) -> None:
+    """Refuse a ``data_dir`` inside a watched folder: the watcher would judge (and could
+    take away) its own database and keys."""
+    for number, folder in enumerate(watch.folders):
+        if _inside(data_dir, folder.path):
+            raise ValueError(
+                f"data_dir {str(data_dir)!r} lies inside the watched folder "
+                f"watch.folders[{number}] ({str(folder.path)!r}); "
+                "put it outside every watched folder"
+            )
+
+
 def _inside(path: Path, folder: Path) -> bool:
     path, folder = path.absolute().resolve(), folder.absolute().resolve()
     return path == folder or folder in path.parents
@@ -612,6 +624,7 @@ class Settings(BaseSettings):
             folder.path = (base / folder.path).absolute()
         # Checked again now that the default and relative paths are resolved.
         check_quarantine(watch)
+        check_data_dir(self.data_dir, watch)
         check_owners_internal(watch, self.organisation.internal_domains)
         self.metrics.read_token_file()
         return self

@@ -24,7 +24,14 @@ from gateway.review import audit
 from gateway.sealing import SealingError
 from gateway.watcher import moving, owner_notice, quarantine, sealed_files
 from gateway.watcher.judging import document_banner
-from gateway.watcher.models import Origin, Placement, WatchedFile, path_key, stored_path
+from gateway.watcher.models import (
+    Origin,
+    Placement,
+    WatchedFile,
+    path_key,
+    real_path,
+    stored_path,
+)
 from scanner.transform import TransformError, marked_document
 
 log = logging.getLogger("confide.watcher")
@@ -58,7 +65,7 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
         _audit(finished, finished.decided_by, "document-released", marked=False)
         return Released(finished.id, Path(finished.path), False)
     row = _held(document_id, RELEASABLE)
-    original = Path(row.path)
+    original = real_path(row.path)
     destination = moving.free_name(original.parent, original.stem, original.suffix)
     if marked:
         content = _marked(row)

@@ -44,6 +44,10 @@ NAMED_REASON = "its file name holds personal data, which a redacted copy would k
 # lists, first names) and the policy, banner and redaction files.
 _RULES_SUFFIXES = frozenset({".yaml", ".yml", ".txt"})
 
+# How the watcher judges a file, where that changes what it decides: a change has every file
+# judged again (2: the path within the watched folder is scanned as the file's name).
+JUDGING = "2"
+
 
 @dataclass(frozen=True)
 class Judgement:
@@ -77,14 +81,15 @@ class DocumentJudge:
     def fingerprints(self, folders: Sequence[Folder]) -> dict[Path, str]:
         """What a verdict for each folder is reached with, by folder path: the rules, the
         register (its subjects, and its consents and agencies as they stand now), the
-        audience and the mode. A document judged with another fingerprint is judged again:
-        a report folder set to enforce, or a file moved from one into an enforce folder, is
-        enforced on the next pass."""
+        audience and the mode, and how the watcher judges (``JUDGING``). A document judged
+        with another fingerprint is judged again: a report folder set to enforce, or a file
+        moved from one into an enforce folder, is enforced on the next pass."""
         register = (self.book.version(), self.book.consents_version(datetime.now(UTC)))
         return {
             folder.path: hashlib.sha256(
                 "\0".join(
                     (
+                        JUDGING,
                         self._rules_digest,
                         *register,
                         folder.recipient,
@@ -136,7 +141,7 @@ class DocumentJudge:
         count_unscannable("file", unscannable_kinds(result.extraction.unscannable))
         made = [c.content for c in planned.copies if c.content != data]
         action, rules, reasons = verdict.action, verdict.rules, verdict.reasons
-        if action == Action.REDACT and _found_in_name(result):
+        if action == Action.REDACT and found_in_name(result):
             # A redacted copy beside the file would carry its name, and what is in it.
             action, made = Action.HOLD, []
             rules, reasons = (*rules, NAMED_RULE), (*reasons, NAMED_REASON)
@@ -160,7 +165,7 @@ def readable_name(name: str) -> str:
         return raw.decode("cp1252", "replace")
 
 
-def _found_in_name(result: ScanResult) -> bool:
+def found_in_name(result: ScanResult) -> bool:
     segments = result.extraction.segments
     named = [i for i, segment in enumerate(segments) if segment.location == FILE_NAME]
     return any(finding.segment in named for finding in result.findings)

@@ -11,6 +11,9 @@ starts again (``gateway.watcher.quarantine.recover``).
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+from pathlib import Path
 
 from django.db import models
 
@@ -37,8 +40,8 @@ class Origin(models.TextChoices):
 
 
 class WatchedFile(models.Model):
-    # The file's path as the watcher found it; a name that is not UTF-8 is kept with its
-    # undecodable bytes escaped (and is never scanned: ``problem`` says why).
+    # The file's path as the watcher found it (``stored_path``: a path that is not UTF-8 is
+    # kept escaped, after ``RAW``; ``real_path`` gives its bytes back).
     path = models.TextField()
     path_key = models.CharField(max_length=HASH_LENGTH, db_index=True)  # SHA-256 of ``path``
     folder = models.TextField()  # the watched folder it lies in
@@ -93,9 +96,31 @@ class WatchedFile(models.Model):
         return f"watched file {self.id}"
 
 
+# What starts the stored form of a path that is not UTF-8 (a stored path is otherwise
+# absolute, so it never starts so).
+RAW = "bytes:"
+_ESCAPE = re.compile(rb"\\(\\|x[0-9a-f]{2})")
+
+
 def stored_path(path: str) -> str:
-    """A path as a row keeps it: undecodable bytes of a non-UTF-8 name escaped (\\xNN)."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A path as a row keeps it: as it is when it is UTF-8; otherwise ``RAW``, then the path
+    with its backslashes doubled and its undecodable bytes escaped (\\xNN), so that no two
+    paths are stored alike and ``real_path`` gives the file's own bytes back."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = path.replace("\\", "\\\\").encode("utf-8", "surrogateescape")
+        return RAW + raw.decode("utf-8", "backslashreplace")
+    return path
+
+
+def real_path(text: str) -> Path:
+    """The file's own path from its stored form (``stored_path``)."""
+    if not text.startswith(RAW):
+        return Path(text)
+    escaped = text[len(RAW) :].encode("utf-8")
+    raw = _ESCAPE.sub(lambda m: b"\\" if m[1] == b"\\" else bytes((int(m[1][1:], 16),)), escaped)
+    return Path(os.fsdecode(raw))
 
 
 def path_key(path: str) -> str:

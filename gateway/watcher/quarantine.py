@@ -35,7 +35,7 @@ from typing import BinaryIO
 from gateway.relay.crash_points import crash_point
 from gateway.sealing import SealingError
 from gateway.watcher import moving, sealed_files
-from gateway.watcher.models import Placement, WatchedFile, path_key
+from gateway.watcher.models import Placement, WatchedFile, path_key, real_path, stored_path
 
 log = logging.getLogger("confide.watcher")
 
@@ -80,8 +80,9 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
     quarantine_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = quarantine_dir / f"{row.id}-{secrets.token_hex(8)}"
     row.placement = Placement.QUARANTINING
-    row.moving_from, row.moving_to = str(source), str(target)
-    row.note_path = str(moving.free_name(source.parent, f"confide-held-{row.id}", ".txt"))
+    row.moving_from, row.moving_to = stored_path(str(source)), stored_path(str(target))
+    note = moving.free_name(source.parent, f"confide-held-{row.id}", ".txt")
+    row.note_path = stored_path(str(note))
     row.owner_uid, row.owner_gid = found.st_uid, found.st_gid
     row.file_mode = stat.S_IMODE(found.st_mode)
     row.save()
@@ -116,7 +117,7 @@ def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     claimed = WatchedFile.objects.filter(id=row.id, placement=row.placement).update(
         placement=Placement.RELEASING,
         moving_from=row.quarantined_as,
-        moving_to=str(destination),
+        moving_to=stored_path(str(destination)),
         **decision,
     )
     if not claimed:
@@ -167,7 +168,7 @@ def remove_note(row: WatchedFile) -> None:
     """Remove the held document's note, if it is still the note the watcher wrote there."""
     if not row.note_path:
         return
-    note = Path(row.note_path)
+    note = real_path(row.note_path)
     digest = hashlib.sha256(note_content(row.id)).hexdigest()
     try:
         moving.remove_original(note, digest, _root(row))
@@ -211,7 +212,7 @@ def _settle_sealing(row: WatchedFile) -> bool:
     file is whole and the original could be removed (True), undo it otherwise (False). A
     sealed file that does not open with the key file raises ``SealingError``: the key file is
     wrong, and nothing is decided."""
-    source, target = Path(row.moving_from), Path(row.moving_to)
+    source, target = real_path(row.moving_from), real_path(row.moving_to)
     partial = target.with_name(target.name + moving.PARTIAL)
     partial.unlink(missing_ok=True)  # ours: the quarantine holds nothing else
     if not sealed_files.holds(target, row.content_hash, sealed_files.sealer()):
@@ -227,7 +228,7 @@ def _settle_sealing(row: WatchedFile) -> bool:
 def _settle_release(row: WatchedFile) -> bool:
     """After a crash while the sealed file was opened back to its place: finish the release
     if the file is back whole (True), undo it otherwise (False)."""
-    sealed, destination = Path(row.moving_from), Path(row.moving_to)
+    sealed, destination = real_path(row.moving_from), real_path(row.moving_to)
     _remove_release_partial(row, sealed, destination)
     if moving.holds(destination, row.content_hash):
         _remove_sealed(sealed)
@@ -300,7 +301,10 @@ def _leave_note(row: WatchedFile) -> None:
     """Write the note where the file was, under a free name (kept on the row); a note that
     cannot be written is logged: the document is safe in quarantine all the same."""
     content = note_content(row.id)
-    note = Path(row.note_path) if row.note_path else note_path(Path(row.moving_from).parent, row.id)
+    if row.note_path:
+        note = real_path(row.note_path)
+    else:
+        note = note_path(real_path(row.moving_from).parent, row.id)
     if moving.holds(note, hashlib.sha256(content).hexdigest()):
         return  # written before a crash
     mode = original_mode(row) & 0o666 | 0o400
@@ -314,4 +318,4 @@ def _leave_note(row: WatchedFile) -> None:
             reason = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
             log.warning("note not written id=%s reason=%s", row.id, reason)
         break
-    row.note_path = str(note)
+    row.note_path = stored_path(str(note))

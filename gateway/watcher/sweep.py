@@ -30,8 +30,15 @@ from django.db import DatabaseError
 from gateway.review import audit
 from gateway.watcher import moving, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
-from gateway.watcher.judging import DocumentJudge, Judgement
-from gateway.watcher.models import Origin, Placement, WatchedFile, path_key, stored_path
+from gateway.watcher.judging import DocumentJudge, Judgement, found_in_name
+from gateway.watcher.models import (
+    Origin,
+    Placement,
+    WatchedFile,
+    path_key,
+    real_path,
+    stored_path,
+)
 from scanner.actions import Action
 from scanner.extract import too_large
 from scanner.scanning import ScanResult
@@ -79,6 +86,7 @@ class _Scan:
     signature: tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns when it was read
     fingerprint: str
     result: Future[ScanResult]
+    renamed: bool  # judged before under another name (a name is scanned too)
 
 
 class Watcher:
@@ -252,7 +260,9 @@ class Watcher:
             return self._problem(path, reason)
         if row is None:
             row = self._moved_here(content_hash, claimed) or WatchedFile(origin=Origin.USER)
-        renamed = Path(row.path).name != Path(text).name  # the name is scanned too
+        named = _named(path, folder.path)
+        before = _named(real_path(row.path), Path(row.folder)) if row.pk is not None else named
+        renamed = before != named  # where it lies within its folder is scanned too
         row.path, row.path_key, row.present = text, path_key(text), True
         if row.placement == Placement.RELEASED and row.audience != folder.audience:
             row.placement = Placement.IN_PLACE  # a manager released it for another audience
@@ -273,9 +283,11 @@ class Watcher:
             result: Future[ScanResult] = Future()
             result.set_result(ScanResult(too_large(found.st_size, self.limits), ()))
         else:
-            result = self.judge.submit(data, path.name)
+            result = self.judge.submit(data, named)
         signature = _signature(found)
-        return _Scan(path, folder, row, data or b"", content_hash, signature, fingerprint, result)
+        return _Scan(
+            path, folder, row, data or b"", content_hash, signature, fingerprint, result, renamed
+        )
 
     def _read(self, path: Path, size: int) -> tuple[bytes | None, str]:
         """The file's content (``None`` when it is over the size limit) and its hash."""
@@ -304,6 +316,8 @@ class Watcher:
         already = (row.action, row.content_hash) == (judgement.action, scan.content_hash)
         if row.placement == Placement.RELEASED and row.content_hash != scan.content_hash:
             row.placement = Placement.IN_PLACE  # a new version: a manager released the old one
+        elif row.placement == Placement.RELEASED and scan.renamed and found_in_name(result):
+            row.placement = Placement.IN_PLACE  # released under its name, not under this one
         row.content_hash = scan.content_hash
         _record_status(row, now)
         row.scanned_at, row.judged_with = datetime.now(UTC), scan.fingerprint
@@ -338,8 +352,6 @@ class Watcher:
         if action == Action.REDACT and judgement.copy is None:
             return  # the redacted copy would be the file itself: nothing to remove
         try:
-            if action in (Action.HOLD, Action.REDACT) and str(path) != row.path:
-                path = _escaped_name(path, Path(row.path))
             copy = judgement.copy
             if action == Action.REDACT and copy is not None and not _copy_beside(path, copy):
                 self._write_copy(path, folder, copy, Origin.REDACTED_COPY, "redacted")
@@ -503,20 +515,13 @@ def _changed_ago(found: os.stat_result) -> float:
     return max(now - found.st_ctime, 0.0) if found.st_ctime <= now else float("inf")
 
 
-def _escaped_name(path: Path, escaped: Path) -> Path:
-    """Rename a file whose name is not UTF-8 to its escaped name (the one its row keeps),
-    never over another file, so that it can be moved and put back; the new path."""
+def _named(path: Path, folder: Path) -> str:
+    """The name a file is scanned under: its path within its watched folder, since a
+    sub-folder's name can hold personal data as well as the file's own."""
     try:
-        os.link(path, escaped, follow_symlinks=False)
-    except FileExistsError:
-        raise moving.MoveError("its name is not UTF-8 and its escaped name is taken") from None
-    except OSError:  # a filesystem without hard links
-        if os.path.lexists(escaped):
-            raise moving.MoveError("its name is not UTF-8 and its escaped name is taken") from None
-        os.rename(path, escaped)
-        return escaped
-    os.unlink(path)
-    return escaped
+        return str(path.relative_to(folder))
+    except ValueError:  # it was in another folder
+        return str(path)
 
 
 def _in_flight() -> set[str]:
