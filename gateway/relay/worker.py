@@ -9,7 +9,7 @@ the whole process group), and on SIGTERM or its pool's end it leaves through its
 handlers, which stop its extraction workers and wait for their fork server. At its pool's
 end it lets its extraction workers finish what they were given (nothing: it was between
 messages); on SIGTERM it stops them at once, even one still loading the model, and a
-SIGTERM while it is itself still starting ends it there and then.
+SIGTERM while it is itself still starting ends it once starting is done.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ log = logging.getLogger("confide.relay")
 _pipeline: Pipeline | None = None
 _busy = False  # processing a message
 _stopping = False  # told to stop by SIGTERM
+# A worker stopped while starting ends within this, whatever its exit handlers wait for.
+LEAVING_SECONDS = 10.0
 # How often the relay looks whether its scanning workers' pool broke (a worker died while
 # idle as well as mid-scan): a broken pool shows on /readyz until it is replaced.
 POOL_CHECK_SECONDS = 1.0
@@ -59,8 +61,11 @@ def start_worker() -> None:
     try:
         _build_pipeline()
     except SystemExit:
-        # SIGTERM while starting. The executor would log a failing initializer's traceback
-        # and then let the process end; it ends here instead, through the same exit handlers.
+        # SIGTERM just as starting ended. The executor would log a failing initializer's
+        # traceback and then let the process end; it ends here instead, through the same exit
+        # handlers.
+        _leave_at_once()
+    if _stopping:  # SIGTERM while starting: leave now that nothing is half-started
         _leave_at_once()
 
 
@@ -98,6 +103,11 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     must not cut the exit handlers short."""
     global _stopping  # noqa: PLW0603  # read by the exit handler
     _stopping = True
+    if _pipeline is None:
+        # Still starting: an exception thrown into the middle of starting a thread or a
+        # process can leave a lock held for ever, and the worker with it (seen in CI).
+        # ``start_worker`` leaves once starting is done.
+        return
     if _busy:
         raise WorkerStopped("stopped by SIGTERM")
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -107,6 +117,11 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 def _leave_at_once() -> None:
     """End this process now, after multiprocessing's exit handlers (the scanner's, the wait
     for its helper processes) and with the logs flushed."""
+    # The exit handlers (which stop the extraction worker, perhaps still loading the model)
+    # get a bounded time.
+    deadline = threading.Timer(LEAVING_SECONDS, os._exit, (0,))
+    deadline.daemon = True
+    deadline.start()
     # Private, as in pebble, which ends its workers the same way.
     multiprocessing.util._exit_function()  # type: ignore[attr-defined]
     logging.shutdown()
