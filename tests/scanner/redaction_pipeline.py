@@ -42,6 +42,10 @@ IDENTIFYING = frozenset(
 )
 # The message's own address headers: who it is from and to, not what it discloses.
 _ENVELOPE = frozenset({"from", "to", "cc"})
+# The fields confide stamps on a finished copy from its own data, never from the message: the
+# copy's id (a UUID, whose digit groups can read as a phone number: "...-447700900713") and
+# the trace line that repeats it.
+_STAMPED = re.compile(r"headers / (x-confide-[a-z-]+|received)", re.IGNORECASE)
 
 
 def scan(detector: Detector, raw: bytes) -> ScanResult:
@@ -109,6 +113,8 @@ def leaks(scanned: Callable[[bytes], ScanResult], copy: bytes, values: list[str]
     for finding in result.findings:
         segment = extraction.segments[finding.segment]
         if finding.type not in IDENTIFYING or segment.location in _ENVELOPE:
+            continue
+        if _STAMPED.fullmatch(segment.location):
             continue
         start, end = segment.from_source(finding.start, finding.end)
         named = {key(word) for word in segment.text[start:end].split()}

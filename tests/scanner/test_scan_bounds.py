@@ -21,6 +21,9 @@ TIMEOUT = 3.0
 PATIENT_TIMEOUT = 300.0
 # The model takes about 600 MiB of a worker's address space; ordinary mail fits in the rest.
 MEMORY_MIB = 800
+# For the time limit's test: 2,000 parts can pass 800 MiB before 3 s on a fast machine, so
+# there only the time limit must be able to stop the scan.
+ROOMY_MEMORY_MIB = 4096
 # Past the timeout, pebble notices within 0.1 s and stops the worker (SIGTERM, then SIGKILL
 # after 3 s); the rest is a busy machine.
 SLACK = 5.0
@@ -59,15 +62,15 @@ def _many_small_parts(parts: int) -> bytes:
 
 
 @contextmanager
-def _bounded_scanner(folder: Path, timeout: float) -> Iterator[Scanner]:
-    """A scanner (one worker, the model loaded once) with the given time limit and a small
-    memory limit, configured as an administrator would, through the environment."""
+def _bounded_scanner(folder: Path, timeout: float, memory_mib: int) -> Iterator[Scanner]:
+    """A scanner (one worker, the model loaded once) with the given time and memory limits,
+    configured as an administrator would, through the environment."""
     config = folder / "confide.toml"
     config.write_text("", encoding="utf-8")  # every default, but for the environment's
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CONFIDE_CONFIG", str(config))
         env.setenv("CONFIDE_LIMITS__ITEM_TIMEOUT_SECONDS", str(timeout))
-        env.setenv("CONFIDE_LIMITS__WORKER_MEMORY_BYTES", str(MEMORY_MIB * 1024 * 1024))
+        env.setenv("CONFIDE_LIMITS__WORKER_MEMORY_BYTES", str(memory_mib * 1024 * 1024))
         # Enough parts that only the time limit can stop the message below.
         env.setenv("CONFIDE_LIMITS__MAX_MIME_PARTS", "5000")
         load_settings.cache_clear()
@@ -80,8 +83,8 @@ def _bounded_scanner(folder: Path, timeout: float) -> Iterator[Scanner]:
 
 @pytest.fixture(scope="module")
 def scanner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scanner]:
-    """A scanner with a short time limit."""
-    with _bounded_scanner(tmp_path_factory.mktemp("bounds"), TIMEOUT) as running:
+    """A scanner with a short time limit and room enough in memory that only time stops it."""
+    with _bounded_scanner(tmp_path_factory.mktemp("bounds"), TIMEOUT, ROOMY_MEMORY_MIB) as running:
         yield running
 
 
@@ -90,7 +93,7 @@ def patient_scanner(tmp_path: Path) -> Iterator[Scanner]:
     """A scanner whose time limit no busy machine reaches first, so that only the memory
     limit can stop a scan (with the short one, a machine running other tests beside it let
     the time limit win)."""
-    with _bounded_scanner(tmp_path, PATIENT_TIMEOUT) as running:
+    with _bounded_scanner(tmp_path, PATIENT_TIMEOUT, MEMORY_MIB) as running:
         yield running
 
 
