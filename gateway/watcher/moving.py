@@ -16,6 +16,7 @@ import os
 import secrets
 import signal
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -142,10 +143,12 @@ def write_new_from(
     root: Path | None = None,
     owner: tuple[int, int] | None = None,
     partial: str = "",
+    mtime_ns: int | None = None,
 ) -> None:
     """``write_new`` of the content ``chunks`` yield, into ``path``'s folder reached from
     ``root`` (``opened_folder``), with ``mode`` (whatever the umask) and ``owner`` (uid, gid;
-    by default the folder's, where this process may give a file away). With
+    by default the folder's, where this process may give a file away), and ``mtime_ns`` as
+    its modification time when given (a document put back is as it was, not new). With
     ``content_hash``, the written file is checked against it before it is linked into place
     (``MoveError`` if it differs). It is written first under ``partial`` (by default a
     random hidden name), created anew: an existing file of that name is never touched.
@@ -161,6 +164,8 @@ def write_new_from(
                 writing.flush()
                 _give(writing.fileno(), folder, owner)
                 os.fchmod(writing.fileno(), mode)
+                if mtime_ns is not None:
+                    os.utime(writing.fileno(), ns=(time.time_ns(), mtime_ns))
                 os.fsync(writing.fileno())
             if content_hash and _hash_at(folder, temporary) != content_hash:
                 raise MoveError("the copy did not match the original")

@@ -110,10 +110,10 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
 
 def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     """Move a quarantined file back to ``destination`` (free), byte-identical, with its
-    owner and mode, and remove its note; ``decision`` (who decided, when, why) is recorded
-    with the journal, so a release a crash interrupts is finished at recovery as the
-    manager's. Raises ``moving.MoveError`` with the file left in quarantine, also when
-    another decision on it came first."""
+    owner, mode and modification time, and remove its note; ``decision`` (who decided,
+    when, why) is recorded with the journal, so a release a crash interrupts is finished at
+    recovery as the manager's. Raises ``moving.MoveError`` with the file left in
+    quarantine, also when another decision on it came first."""
     claimed = WatchedFile.objects.filter(id=row.id, placement=row.placement).update(
         placement=Placement.RELEASING,
         moving_from=row.quarantined_as,
@@ -134,6 +134,7 @@ def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
             root=_root(row),
             owner=original_owner(row),
             partial=release_partial(row),
+            mtime_ns=row.mtime_ns,
         )
     except (OSError, SealingError) as exc:
         _finish(row, moved=False)

@@ -231,6 +231,19 @@ def test_a_release_gives_back_owner_group_and_mode(web: Drive) -> None:
     assert (back.st_uid, back.st_gid, back.st_mode & 0o777) == (1234, 2345, 0o640)
 
 
+def test_a_release_gives_back_the_modification_time(web: Drive) -> None:
+    """A released file is as it was when it was taken, its modification time included, not
+    a new file dated now."""
+    held = web.put("web", "clients.docx", DAMAGED_DOCX)
+    taken = 1_700_000_000_123_456_789  # November 2023
+    os.utime(held, ns=(taken, taken))
+    assert web.watcher is not None
+    web.watcher.reconcile()
+    assert not held.exists()
+    release_document(_row(held).id, by="manager", note="checked")
+    assert os.stat(held).st_mtime_ns == taken
+
+
 def test_a_quarantine_kept_from_an_earlier_database_does_not_block_holds(
     tmp_path: Path,
 ) -> None:
