@@ -1,14 +1,18 @@
 """`confide run` with a watched folder (public, enforce), as the admin starts it: /readyz shows
 the folder's observer and last reconcile; a document with personal data dropped in the
 folder is taken into quarantine with its note and listed on the managers' Held documents
-page; a reject tells its owner through the running relay; SIGTERM stops it all, leaving no
-process behind."""
+page, judged in the relay's scanning worker (the node's only model worker); a reject tells
+its owner through the running relay; SIGTERM stops it all, leaving no process behind. The
+relay's scanning worker killed while it scans a document for the watcher: the document is
+held, and mail goes on through the workers started in its place."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import smtplib
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +24,7 @@ import pytest
 
 from tests.e2e.confide_run import ConfideRun, WebUser, confide_running
 from tests.e2e.conftest import DELIVERY_TIMEOUT, SENDER, Sink, wait_for
+from tests.e2e.test_relay_delivery import ALICE, plain_message
 from tests.e2e.test_relay_shutdown import STOP_SECONDS
 from tests.e2e.test_review_two_managers import Manager
 
@@ -54,6 +59,21 @@ def _reconciled(run: ConfideRun) -> list[dict[str, Any]] | None:
     return folders if folders and folders[0]["last_reconcile"] else None
 
 
+def _model_workers(run: ConfideRun) -> dict[int, list[psutil.Process]]:
+    """The run's sandboxed (model) workers, the children of its fork servers, by the pid of
+    the process that started each fork server."""
+    assert run.process is not None
+    found: dict[int, list[psutil.Process]] = {}
+    for process in psutil.Process(run.process.pid).children(recursive=True):
+        if "multiprocessing.forkserver" in " ".join(process.cmdline()):
+            parent = process.parent()
+            if parent is not None and "multiprocessing.forkserver" not in " ".join(
+                parent.cmdline()
+            ):
+                found[parent.pid] = process.children()
+    return found
+
+
 def test_a_watched_folder_under_confide_run(tmp_path: Path, sink: Sink) -> None:
     """The folder's observer runs and has reconciled; a file with an NHS number and a
     health condition is quarantined, its note (naming no file) in its place, and listed for
@@ -74,6 +94,10 @@ def test_a_watched_folder_under_confide_run(tmp_path: Path, sink: Sink) -> None:
             lambda: list(share.glob("confide-held-*.txt")), DELIVERY_TIMEOUT, "the note"
         )
         assert not (share / NAME).exists()
+        # One model worker, the relay's scanning worker's: the watcher started none.
+        ((scanning_worker, model_workers),) = _model_workers(run).items()
+        assert scanning_worker != run.process.pid
+        assert len(model_workers) == 1
         document = note.stem.rpartition("-")[2]
         assert f"Reference: held document {document}" in note.read_text()
         assert "amina" not in note.read_text().lower()
@@ -100,3 +124,60 @@ def test_a_watched_folder_under_confide_run(tmp_path: Path, sink: Sink) -> None:
     assert took < STOP_SECONDS
     assert [p.cmdline() for p in alive] == []
     assert "Traceback" not in log
+
+
+def test_a_scanning_worker_killed_mid_scan_holds_the_document(tmp_path: Path, sink: Sink) -> None:
+    """kill -9 of the relay's scanning worker while it scans a long document for the watcher
+    (its model worker busy with it): the document, which holds nothing personal, is held all
+    the same (quarantined, its reason that the worker died), never released; the relay starts
+    new workers and mail goes through them."""
+    share = tmp_path / "website-uploads"
+    share.mkdir()
+    with confide_running(tmp_path, sink.port, [], watch=_watch(share)) as run:
+        wait_for(lambda: _reconciled(run), 60, "the first reconcile")
+        (share / "fair.txt").write_bytes(b"The summer fair is on Saturday.\n")
+        wait_for(lambda: "judged id=" in run.log.read_text(), DELIVERY_TIMEOUT, "a first judgement")
+        ((scanning_worker, (model_worker,)),) = _model_workers(run).items()
+        idle = sum(model_worker.cpu_times()[:2])
+
+        (share / "programme.txt").write_bytes(_long_clean_text())
+        wait_for(lambda: sum(model_worker.cpu_times()[:2]) > idle + 0.3, 60, "the long scan")
+        orphans = psutil.Process(scanning_worker).children(recursive=True)
+        psutil.Process(scanning_worker).kill()
+
+        wait_for(lambda: list(share.glob("confide-held-*.txt")), 60, "the note")
+        assert not (share / "programme.txt").exists()
+        assert (share / "fair.txt").exists()
+        (held,) = run.python(
+            "from gateway.watcher.models import WatchedFile\n"
+            "print(json.dumps([[r.action, r.reasons] for r in "
+            "WatchedFile.objects.exclude(note_path='')]))"
+        )
+        assert held[0] == "hold"
+        assert any("the scanning worker it was sent to died" in r for r in held[1]), held
+
+        with smtplib.SMTP("127.0.0.1", run.smtp_port, timeout=30) as client:
+            client.sendmail(SENDER, [ALICE], plain_message())
+        wait_for(lambda: sink.handler.to(ALICE), DELIVERY_TIMEOUT, "the delivery")
+    for orphan in orphans:  # its fork server and model worker, left without their parent
+        with contextlib.suppress(psutil.NoSuchProcess):
+            orphan.kill()
+    assert "the scanning workers stopped (one died); started new ones" in run.log.read_text()
+
+
+def _long_clean_text() -> bytes:
+    """About 400 KB of notice text with nothing personal in it: seconds of the model's time.
+    Its lines differ (words picked by a fixed linear congruential sequence)."""
+    state, lines = 19, []
+    for _ in range(4500):
+        picked = []
+        for _ in range(14):
+            state = (state * 1103515245 + 12345) % 2**31
+            picked.append(_WORDS[(state >> 16) % len(_WORDS)])
+        lines.append(" ".join(picked).capitalize() + ".\n")
+    return "".join(lines).encode()
+
+
+_WORDS = ("the", "summer", "fair", "is", "on", "saturday", "at", "community", "hall", "and")
+_WORDS += ("everyone", "welcome", "to", "bring", "cakes", "games", "books", "plants", "music")
+_WORDS += ("tea", "coffee", "volunteers", "set", "up", "stalls", "in", "morning", "afternoon")
