@@ -2,7 +2,8 @@
 the folder's observer and last reconcile; a document with personal data dropped in the
 folder is taken into quarantine with its note and listed on the managers' Held documents
 page, judged in the relay's scanning worker (the node's only model worker); a reject tells
-its owner through the running relay; SIGTERM stops it all, leaving no process behind. The
+its owner through the running relay; a manager's redacted release of held mail is made in
+that worker too; SIGTERM stops it all, leaving no process behind. The
 relay's scanning worker killed while it scans a document for the watcher: the document is
 held, and mail goes on through the workers started in its place."""
 
@@ -13,6 +14,7 @@ import json
 import os
 import signal
 import smtplib
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +25,7 @@ import psutil
 import pytest
 
 from tests.e2e.confide_run import ConfideRun, WebUser, confide_running
-from tests.e2e.conftest import DELIVERY_TIMEOUT, SENDER, Sink, wait_for
+from tests.e2e.conftest import DELIVERY_TIMEOUT, NOT_CONSENTED, SENDER, Sink, wait_for
 from tests.e2e.test_relay_delivery import ALICE, plain_message
 from tests.e2e.test_relay_shutdown import STOP_SECONDS
 from tests.e2e.test_review_two_managers import Manager
@@ -54,6 +56,21 @@ def _readyz(run: ConfideRun) -> dict[str, Any]:
     return found
 
 
+# The held recipients' messages and outcomes.
+_HELD = """
+from gateway.relay.models import Outcome
+held = Outcome.objects.filter(review_state="held")
+print(json.dumps([[str(outcome.message_id), outcome.id] for outcome in held]))
+"""
+
+
+def _referral() -> bytes:
+    """A message whose NHS number and health condition hold it for an agency without consent."""
+    return (
+        f"From: {SENDER}\r\nTo: {NOT_CONSENTED}\r\nSubject: Referral\r\n\r\n"
+    ).encode() + CONTENT.replace(b"\n", b"\r\n")
+
+
 def _reconciled(run: ConfideRun) -> list[dict[str, Any]] | None:
     folders: list[dict[str, Any]] | None = _readyz(run).get("folders")
     return folders if folders and folders[0]["last_reconcile"] else None
@@ -77,8 +94,10 @@ def _model_workers(run: ConfideRun) -> dict[int, list[psutil.Process]]:
 def test_a_watched_folder_under_confide_run(tmp_path: Path, sink: Sink) -> None:
     """The folder's observer runs and has reconciled; a file with an NHS number and a
     health condition is quarantined, its note (naming no file) in its place, and listed for
-    the manager; rejected, its owner is sent the notice; SIGTERM stops `confide run` with
-    exit 0, no traceback and none of its processes left."""
+    the manager, the relay's scanning worker having judged it; rejected, its owner is sent
+    the notice; held mail released redacted from the web app leaves that worker's model
+    worker the run's only one; SIGTERM stops `confide run` with exit 0, no traceback and
+    none of its processes left."""
     share = tmp_path / "website-uploads"
     share.mkdir()
     with confide_running(
@@ -112,6 +131,16 @@ def test_a_watched_folder_under_confide_run(tmp_path: Path, sink: Sink) -> None:
         (notice,) = wait_for(lambda: sink.handler.to(SENDER), 30, "the owner's notice")
         assert f"held document {document}".encode() in notice.content
         assert b"amina" not in notice.content.lower()
+
+        # A manager's redacted release is made and checked in the same scanning worker.
+        with smtplib.SMTP("127.0.0.1", run.smtp_port, timeout=30) as client:
+            client.sendmail(SENDER, [NOT_CONSENTED], _referral())
+        ((message, outcome),) = wait_for(lambda: run.python(_HELD), DELIVERY_TIMEOUT, "a hold")
+        answer = Manager(run, "jo").act(message, outcome, "redacted", threading.Barrier(1))
+        assert "released redacted" in answer.page, answer.page[-2000:]
+        (copy,) = wait_for(lambda: sink.handler.to(NOT_CONSENTED), 30, "the redacted copy")
+        assert b"943 476 5919" not in copy.content
+        assert [len(workers) for workers in _model_workers(run).values()] == [1]
 
         started = psutil.Process(run.process.pid).children(recursive=True)
         began = time.monotonic()
