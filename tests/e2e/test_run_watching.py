@@ -95,9 +95,9 @@ def test_a_watched_folder_under_confide_run(tmp_path: Path, sink: Sink) -> None:
     """The folder's observer runs and has reconciled; a file with an NHS number and a
     health condition is quarantined, its note (naming no file) in its place, and listed for
     the manager, the relay's scanning worker having judged it; rejected, its owner is sent
-    the notice; held mail released redacted from the web app leaves that worker's model
-    worker the run's only one; SIGTERM stops `confide run` with exit 0, no traceback and
-    none of its processes left."""
+    the notice; held mail released redacted from the web app, and a document redacted for
+    the public, leave that worker's model worker the run's only one; SIGTERM stops
+    `confide run` with exit 0, no traceback and none of its processes left."""
     share = tmp_path / "website-uploads"
     share.mkdir()
     with confide_running(
@@ -140,6 +140,12 @@ def test_a_watched_folder_under_confide_run(tmp_path: Path, sink: Sink) -> None:
         assert "released redacted" in answer.page, answer.page[-2000:]
         (copy,) = wait_for(lambda: sink.handler.to(NOT_CONSENTED), 30, "the redacted copy")
         assert b"943 476 5919" not in copy.content
+        # A document the rules redact for the public: its copy made and checked there too.
+        (share / "stall.txt").write_bytes(b"Please ring Margaret Thompson on 07700 900999.\n")
+        (redacted,) = wait_for(
+            lambda: list(share.glob("stall (redacted)*.txt")), DELIVERY_TIMEOUT, "the copy"
+        )
+        assert b"07700 900999" not in redacted.read_bytes()
         assert [len(workers) for workers in _model_workers(run).values()] == [1]
 
         started = psutil.Process(run.process.pid).children(recursive=True)
@@ -159,7 +165,8 @@ def test_a_scanning_worker_killed_mid_scan_holds_the_document(tmp_path: Path, si
     """kill -9 of the relay's scanning worker while it scans a long document for the watcher
     (its model worker busy with it): the document, which holds nothing personal, is held all
     the same (quarantined, its reason that the worker died), never released; the relay starts
-    new workers and mail goes through them."""
+    new workers and mail goes through them. SIGTERM while one scans another long document:
+    `confide run` stops within the bound, exit 0, and that document is not held."""
     share = tmp_path / "website-uploads"
     share.mkdir()
     with confide_running(tmp_path, sink.port, [], watch=_watch(share)) as run:
@@ -188,10 +195,27 @@ def test_a_scanning_worker_killed_mid_scan_holds_the_document(tmp_path: Path, si
         with smtplib.SMTP("127.0.0.1", run.smtp_port, timeout=30) as client:
             client.sendmail(SENDER, [ALICE], plain_message())
         wait_for(lambda: sink.handler.to(ALICE), DELIVERY_TIMEOUT, "the delivery")
+
+        # SIGTERM while the new worker scans another long document: a stop, not a fault of
+        # the document's, so it is not held; it is judged on the next start.
+        ((_, (model_worker,)),) = _model_workers(run).items()
+        idle = sum(model_worker.cpu_times()[:2])
+        (share / "timetable.txt").write_bytes(_long_clean_text())
+        wait_for(lambda: sum(model_worker.cpu_times()[:2]) > idle + 0.3, 60, "the second scan")
+        assert run.process is not None
+        began = time.monotonic()
+        run.process.send_signal(signal.SIGTERM)
+        status = run.process.wait(timeout=STOP_SECONDS + 30)
+        took = time.monotonic() - began
     for orphan in orphans:  # its fork server and model worker, left without their parent
         with contextlib.suppress(psutil.NoSuchProcess):
             orphan.kill()
-    assert "the scanning workers stopped (one died); started new ones" in run.log.read_text()
+    log = run.log.read_text(errors="replace")
+    assert "the scanning workers stopped (one died); started new ones" in log
+    assert (status, "Traceback" in log) == (0, False), log[-2000:]
+    assert took < STOP_SECONDS
+    assert (share / "timetable.txt").exists()
+    assert len(list(share.glob("confide-held-*.txt"))) == 1
 
 
 def _long_clean_text() -> bytes:
