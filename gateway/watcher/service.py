@@ -109,8 +109,8 @@ def running_watcher(settings: Settings, lent: LentWorkers | None = None) -> Iter
     if settled:
         log.warning("settled %d interrupted moves", settled)
     workers = worker_count(settings) if lent is None else lent.workers
-    own = build_scanner(extraction_workers=workers) if lent is None else Scanner(lent)
-    with own as scanner:
+    chosen = build_scanner(extraction_workers=workers) if lent is None else Scanner(lent)
+    with chosen as scanner:
         yield Watcher(DocumentJudge(settings, scanner), folders, Path(settings.quarantine), workers)
 
 
