@@ -418,13 +418,11 @@ class Product:
     watched: Path
 
 
-def start_product(
-    folder: Path, upstream_port: int, workers: int | None, watch_workers: int | None
-) -> Product:
+def start_product(folder: Path, upstream_port: int, workers: int | None) -> Product:
     """``confide run`` with its defaults, on SQLite in ``folder``, with the example consent
     register imported and one watched folder (internal, report mode). Set here besides the
     ports: connections per client (the steady run opens one per message) and, if asked,
-    the relay's and the watcher's scanning workers."""
+    the relay's scanning workers (which the watcher and the review app borrow)."""
     watched = folder / "shared"
     watched.mkdir()
     relay_workers = "" if workers is None else f"scan_workers = {workers}\n"
@@ -436,7 +434,6 @@ def start_product(
         f"max_connections_per_client = {STEADY_SENDERS + 8}\n"
         f'hostname = "relay.{INTERNAL}"\n[relay.upstream]\nport = {upstream_port}\n'
         f'[review]\nlisten = "127.0.0.1:{free_port()}"\n'
-        + ("" if watch_workers is None else f"[watch]\nscan_workers = {watch_workers}\n")
         + f'[[watch.folders]]\npath = "{watched}"\naudience = "internal"\n',
         encoding="utf-8",
     )
@@ -700,7 +697,7 @@ def measure(args: argparse.Namespace, sink: Sink, folder: Path) -> Figures:
     finally:
         forwarder.terminate()
 
-    product = start_product(folder, sink.controller.port, args.workers, args.watch_workers)
+    product = start_product(folder, sink.controller.port, args.workers)
     pid = product.process.pid
     try:
         wait_listening(product.port, lambda: product.process.poll() is None)
@@ -816,9 +813,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, help="the relay's scanning processes (confide's default)"
     )
-    parser.add_argument(
-        "--watch-workers", type=int, help="the watcher's scanning processes (confide's default)"
-    )
     parser.add_argument("--rate", type=float, default=TARGET_STEADY_RATE, help="steady msgs/s")
     parser.add_argument("--seconds", type=float, help=f"steady run ({STEADY_SECONDS:g} s)")
     args = parser.parse_args(argv)
@@ -827,7 +821,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"{len(size)} messages (median {size[len(size) // 2]:,} bytes, max {size[-1]:,}); "
         f"{args.clients} burst clients; relay scanning processes: "
-        f"{args.workers or 'default'}, the watcher's: {args.watch_workers or 'default'}; "
+        f"{args.workers or 'default'} (the watcher's and the review app's too); "
         f"{os.cpu_count()} cores; "
         f"load average {os.getloadavg()[0]:.2f}",
         flush=True,

@@ -25,7 +25,8 @@ from scanner.header_fields import header_fields_message
 from scanner.limits import ScanLimits
 from scanner.outcome import CheckedCopy, Transforms, made_copy
 from scanner.removals import Removal
-from scanner.sandbox import ExtractFunction, ExtractionPool, ScanResult, scan_here
+from scanner.sandbox import ExtractFunction, ScanResult, scan_here
+from scanner.scanning import ScanningWorkers
 from scanner.segments import Extraction
 from scanner.transform import TransformError
 
@@ -35,9 +36,10 @@ _ITEM_TIMES = 3
 
 @dataclass(frozen=True)
 class PoolCopier:
-    """Copies made with ``transforms`` and read for the net in ``pool``'s workers."""
+    """Copies made with ``transforms`` and read for the net in ``pool``'s workers (its own or
+    lent ones: a task lost with a lent worker fails as any other, and is held)."""
 
-    pool: ExtractionPool
+    pool: ScanningWorkers
     transforms: Transforms
 
     def checked_copy(

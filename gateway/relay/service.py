@@ -205,6 +205,8 @@ class RelayService:
         """Let the work under way finish (for ``STOP_GRACE_SECONDS`` at most), cut the rest
         short, stop the workers and give back the claims still held."""
         self._stopping = True
+        if self._pool is not None:
+            self._pool.stopping = True  # the other doors send nothing more to the workers
         running_parts.report_scan_workers(None)
         running_parts.report_key_file(None)
         for waiting in self._waiting_for_key.values():
@@ -235,6 +237,13 @@ class RelayService:
                 messages,
                 deliveries,
             )
+
+    @property
+    def scan_pool(self) -> worker.ScanPool:
+        """The scanning workers, once ``run`` has started them (``confide run`` lends them to
+        the watcher and the review app: ``gateway.relay.lent_workers``)."""
+        assert self._pool is not None, "the relay has not started"
+        return self._pool
 
     def _stop_workers(self) -> None:
         """End the pool and wait for its workers to exit: told to (after the message they

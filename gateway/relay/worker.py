@@ -2,7 +2,10 @@
 
 Workers are spawned (a clean interpreter, no inherited database connections), so this module
 must import without Django being set up: ``start_worker`` sets Django up, then builds the
-pipeline once; ``process_in_worker`` runs one message through it.
+pipeline once; ``process_in_worker`` runs one message through it. In ``confide run`` the
+watcher and the review app borrow these workers (``gateway.relay.lent_workers``):
+``scan_lent`` and ``run_lent`` run their items in the same sandboxed worker, so a node loads
+the model once per scanning worker, not once more for each door.
 
 The relay stops its workers itself (``service``): a worker ignores SIGINT (Ctrl-C reaches
 the whole process group), and on SIGTERM or its pool's end it leaves through its exit
@@ -33,12 +36,13 @@ if TYPE_CHECKING:
     from gateway.relay.pipeline import Pipeline
     from gateway.relay.processing import Processed
     from gateway.relay.spool import Received
-    from scanner.scanning import Scanner
+    from scanner.filetype import FileType
+    from scanner.scanning import Scanner, ScanningWorkers, ScanResult
 
 log = logging.getLogger("confide.relay")
 
 _pipeline: Pipeline | None = None
-_busy = False  # processing a message
+_busy = False  # processing a message, or another door's item
 _stopping = False  # told to stop by SIGTERM
 # A worker stopped while starting ends within this, whatever its exit handlers wait for.
 LEAVING_SECONDS = 10.0
@@ -48,9 +52,10 @@ POOL_CHECK_SECONDS = 1.0
 
 
 class WorkerStopped(BaseException):
-    """The worker was told to stop (SIGTERM) while processing a message; nothing of it was
-    recorded, and the message stays to be processed. Not an ``Exception``: no handler on the
-    way may take it for a fault of the message's and hold it."""
+    """The worker was told to stop (SIGTERM) while processing a message (or another door's
+    item); nothing of it was recorded, and the message stays to be processed. Not an
+    ``Exception``: no handler on the way may take it for a fault of the message's and hold
+    it."""
 
 
 def start_worker() -> None:
@@ -128,6 +133,31 @@ def _leave_at_once() -> None:
     os._exit(0)
 
 
+def scan_lent(data: bytes, location: str, kind: FileType | None, name: str) -> ScanResult:
+    """Scan another door's item in a worker started by ``start_worker`` (a watched document,
+    a message a manager releases redacted: ``gateway.relay.lent_workers``), in this worker's
+    sandboxed worker as its mail is, under the same limits. Fails only with
+    ``UnsupportedType``, or ``WorkerStopped`` on SIGTERM."""
+    return _lent(lambda pool: pool.submit(data, location, kind, name=name).result())
+
+
+def run_lent[T](function: Callable[..., T], args: tuple[object, ...], timeout: float) -> T:
+    """Run another door's task (``ScanningWorkers.run_in_worker``: a watched document's copy,
+    made and read for the safety net) in this worker's sandboxed worker; its failures are
+    raised here, as the sandboxed worker's would be."""
+    return _lent(lambda pool: pool.run_in_worker(function, args, timeout).result())
+
+
+def _lent[T](work: Callable[[ScanningWorkers], T]) -> T:
+    global _busy  # noqa: PLW0603  # read by the SIGTERM handler
+    assert _pipeline is not None, "start_worker() has not run in this process"
+    _busy = True
+    try:
+        return work(_pipeline.scanner.pool)
+    finally:
+        _busy = False
+
+
 def process_in_worker(message: Received | uuid.UUID) -> Processed:
     """Process one message in a worker started by ``start_worker``: the one just received,
     or one to read by its id. The copies to send, and the kinds of what could not be read."""
@@ -147,10 +177,13 @@ class ScanPool:
     """The relay's scanning workers: an executor, replaced by a new one once it breaks (a
     worker killed or out of memory breaks the whole of a ``ProcessPoolExecutor``)."""
 
-    def __init__(self, make: Callable[[], Executor]) -> None:
+    def __init__(self, make: Callable[[], Executor], workers: int = 1) -> None:
         self._make = make
+        self.workers = workers  # processes in each executor ``make`` makes
         self._lock = threading.Lock()
         self.executor = make()
+        # Set once the relay stops: the workers lent to other doors take nothing more.
+        self.stopping = False
 
     @classmethod
     def of_processes(cls, workers: int) -> ScanPool:
@@ -163,7 +196,8 @@ class ScanPool:
                 workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=start_worker,
-            )
+            ),
+            workers,
         )
 
     def up(self) -> bool:
@@ -195,6 +229,7 @@ class ScanPool:
         processes, for the caller to wait for (only these: others, such as the watcher's
         sandboxed workers in the same process, are not the relay's to stop)."""
         # The executor's own record of its processes, not in its public interface.
+        self.stopping = True
         processes: dict[int, BaseProcess] = getattr(self.executor, "_processes", None) or {}
         workers = list(processes.values())
         self.executor.shutdown(wait=False, cancel_futures=True)

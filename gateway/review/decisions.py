@@ -42,6 +42,7 @@ from scanner.actions import Action
 from scanner.consent import ALL_SCOPES
 from scanner.domains import is_internal
 from scanner.policy.policy_file import load_policy
+from scanner.scanning import Scanner, ScanningWorkers
 from scanner.transform import Banner, load_banner
 
 __all__ = ["DecisionRefused"]
@@ -85,11 +86,26 @@ def releasing() -> Releasing:
     )
 
 
+# The scanning workers this process's redacted releases use instead of a pool of their own
+# (``redact_with``): in ``confide run``, the relay's.
+_lent_workers: ScanningWorkers | None = None
+
+
+def redact_with(workers: ScanningWorkers) -> None:
+    """Make this process's redacted copies with ``workers`` (``confide run`` lends the
+    relay's, so a release starts no model worker of its own)."""
+    global _lent_workers  # noqa: PLW0603  # one setting per process, made as it starts
+    _lent_workers = workers
+    redacting.cache_clear()
+
+
 @functools.cache
 def redacting() -> Pipeline:
-    """The relay's core as this process makes redacted copies with it: the scanner (its
-    worker loads the model on the first redacted release), the policy and the operators."""
-    return Pipeline.from_settings(load_settings(), build_scanner())
+    """The relay's core as this process makes redacted copies with it: the scanner (the
+    workers ``redact_with`` lent, or one of its own whose worker loads the model on the
+    first redacted release), the policy and the operators."""
+    scanner = build_scanner() if _lent_workers is None else Scanner(_lent_workers)
+    return Pipeline.from_settings(load_settings(), scanner)
 
 
 def release_with_banner(

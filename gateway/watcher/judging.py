@@ -102,8 +102,9 @@ class DocumentJudge:
 
     def submit(self, data: bytes, name: str) -> Future[ScanResult]:
         """Start scanning a document's bytes in a sandboxed worker; ``name`` is its file name,
-        scanned with it (and an empty ``.pdf`` is unscannable, not clean). The future never
-        fails."""
+        scanned with it (and an empty ``.pdf`` is unscannable, not clean). The future fails
+        only when the scanning workers stop under it (``ScanningStopped``: lent workers, as
+        ``confide run`` stops)."""
         scanned = self.scanner.pool.submit(data, name=readable_name(name))
         outcome: Future[ScanResult] = Future()
 
@@ -116,6 +117,9 @@ class DocumentJudge:
                     UNKNOWN_KIND, unscannable=(f"the file is {exc}",)
                 )
                 result = ScanResult(instead, ())
+            except BaseException as exc:  # noqa: BLE001 - passed on: a callback must not raise
+                outcome.set_exception(exc)
+                return
             outcome.set_result(result if instead is None else ScanResult(instead, ()))
 
         scanned.add_done_callback(settle)

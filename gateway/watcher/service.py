@@ -1,5 +1,10 @@
-"""Starting the watcher: its folders checked, the scanning pool built, interrupted moves
-settled. One place for ``confide watch`` and ``confide run``."""
+"""Starting the watcher: its folders checked, its scanner built, interrupted moves settled.
+One place for ``confide watch`` and ``confide run``.
+
+``confide watch`` scans with a pool of sandboxed workers of its own (``[watch]
+scan_workers``); ``confide run`` lends the watcher the relay's scanning workers instead
+(``gateway.relay.lent_workers``), so the node holds one set of model workers for both doors.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gateway.config import Settings, StartupError
 from gateway.health import running_parts
@@ -17,6 +23,10 @@ from gateway.watcher import quarantine
 from gateway.watcher.folders import Folder, resolve_folders
 from gateway.watcher.judging import DocumentJudge
 from gateway.watcher.sweep import Watcher
+from scanner.scanning import Scanner
+
+if TYPE_CHECKING:
+    from gateway.relay.lent_workers import LentWorkers
 
 log = logging.getLogger("confide.watcher")
 
@@ -90,32 +100,42 @@ def worker_count(settings: Settings) -> int:
 
 
 @contextmanager
-def running_watcher(settings: Settings) -> Iterator[Watcher]:
-    """A watcher for the configured folders, its scanning pool running; every move a crash
-    interrupted is settled first."""
+def running_watcher(settings: Settings, lent: LentWorkers | None = None) -> Iterator[Watcher]:
+    """A watcher for the configured folders, scanning with the ``lent`` workers, or else with
+    a pool of its own (started here, stopped on leaving); every move a crash interrupted is
+    settled first."""
     folders = checked_folders(settings)
     settled = quarantine.recover()
     if settled:
         log.warning("settled %d interrupted moves", settled)
-    workers = worker_count(settings)
-    with build_scanner(extraction_workers=workers) as scanner:
+    workers = worker_count(settings) if lent is None else lent.workers
+    chosen = build_scanner(extraction_workers=workers) if lent is None else Scanner(lent)
+    with chosen as scanner:
         yield Watcher(DocumentJudge(settings, scanner), folders, Path(settings.quarantine), workers)
 
 
 class BackgroundWatch:
-    """The watcher on a thread of its own, for ``confide run``: if it stops on an error it
-    is logged (the error's type, never its message: it may name a file), its folders show
-    as down on ``/readyz``, and it is started again after a wait that doubles each time."""
+    """The watcher on a thread of its own, for ``confide run``, scanning with the relay's
+    workers lent to it (``start``): if it stops on an error it is logged (the error's type,
+    never its message: it may name a file), its folders show as down on ``/readyz``, and it
+    is started again after a wait that doubles each time. Once the relay stops, the pass
+    under way ends (``ScanningStopped``), and the watcher waits to be stopped itself."""
 
     def __init__(self, settings: Settings) -> None:
         checked_folders(settings)  # a wrong folder stops confide run before anything starts
         self._settings = settings
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="confide-watcher", daemon=True)
+        self._lent: LentWorkers | None = None
         self.failures = 0
         self._report_down()  # until its observers start: a failure before then shows
 
-    def start(self) -> None:
+    def start(self, lent: LentWorkers | None = None) -> None:
+        """Start watching, scanning with ``lent`` (the relay's workers), or else with a pool
+        of the watcher's own."""
+        self._lent = lent
+        if lent is not None:
+            log.info("the watcher scans with the relay's %d scanning workers", lent.workers)
         self._thread.start()
 
     def stop(self) -> None:
@@ -149,12 +169,15 @@ class BackgroundWatch:
         """Run the watcher until told to stop (True) or until it fails (False, logged)."""
         from django.db import connection
 
+        from gateway.relay.lent_workers import ScanningStopped
         from gateway.watcher.observing import LiveWatch
 
         try:
-            with running_watcher(self._settings) as watcher:
+            with running_watcher(self._settings, self._lent) as watcher:
                 minutes = self._settings.watch.reconcile_minutes
                 LiveWatch(watcher, minutes * 60).run(self._stop)
+        except ScanningStopped:
+            self._stop.wait()  # the relay stopped, and confide run stops the watcher next
         except Exception as exc:  # noqa: BLE001 - the relay and web app go on; logged by type
             self.failures += 1
             log.error("the watcher stopped error=%s failures=%d", type(exc).__name__, self.failures)

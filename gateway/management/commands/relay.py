@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandError, CommandParser
 
@@ -17,6 +17,9 @@ from gateway.database import database_description, ensure_schema, only_node_name
 from gateway.management.command import ConfideCommand
 from gateway.sealing import SealingError
 from scanner.policy.policy_file import RulesError
+
+if TYPE_CHECKING:
+    from gateway.relay.worker import ScanPool
 
 log = logging.getLogger("confide.relay")
 
@@ -94,13 +97,14 @@ async def serve(
     *,
     create: bool = False,
     announce: bool = False,
-    once_listening: Callable[[], None] | None = None,
+    once_listening: Callable[[ScanPool], None] | None = None,
 ) -> None:
     """Run the relay until SIGTERM or SIGINT, then stop it cleanly (it exits 0); problems
     the operator can fix (configuration, database, key, port, TLS files) stop it with one
     line (a ``StartupError``, which ``confide`` prints) before anything is served; an
     upstream that does not answer is a warning once it listens. ``once_listening`` runs
-    when the relay listens (``confide run`` starts its web server then)."""
+    when the relay listens, given its scanning workers (``confide run`` starts its web
+    server and its watcher then, and lends them the workers)."""
     from gateway.relay.service import RelayService
     from gateway.startup_checks import check_key_file, check_key_opens_what_is_stored
 
@@ -121,7 +125,8 @@ async def serve(
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, _stop_once, stop, signum)
     ready = asyncio.Event()
-    listening = loop.create_task(_once_listening(settings, ready, announce, once_listening))
+    then = None if once_listening is None else lambda: once_listening(service.scan_pool)
+    listening = loop.create_task(_once_listening(settings, ready, announce, then))
     try:
         # running: so that `confide restore` can tell; the node's name: its own, held
         # (on a connection of its own) for as long as it runs.

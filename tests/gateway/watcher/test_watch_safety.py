@@ -315,7 +315,7 @@ def test_a_watcher_that_stops_is_logged_shown_down_and_started_again(
     failed = threading.Event()
 
     @contextmanager
-    def failing(_settings: Settings) -> Iterator[None]:
+    def failing(_settings: Settings, _lent: object = None) -> Iterator[None]:
         if watch.failures >= 1:
             failed.set()
         raise PermissionError(1, "Operation not permitted", str(tmp_path / "web" / "secret"))
