@@ -8,7 +8,8 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from scanner.detect.recognizers_file import TermList
+from scanner.detect.recognizers_file import TermList, TermReading
+from scanner.sentences import sentence_around
 
 type _Trie = dict[str, _Trie]
 
@@ -101,6 +102,100 @@ def _has_acronym(term: str) -> bool:
     return any(len(w) > 1 and w.isupper() for w in regex.findall(r"[\w']+", term))
 
 
+def _words(words: Iterable[str], *, ignore_case: bool = True) -> str:
+    """An alternation of ``words`` (a space matching any run of spaces or tabs), the longest
+    first; empty when there are none."""
+    escaped = sorted(
+        (regex.escape(w).replace(r"\ ", r"[ \t]+") for w in words), key=len, reverse=True
+    )
+    if not escaped:
+        return ""
+    body = "|".join(escaped)
+    return f"(?i:{body})" if ignore_case else f"(?-i:{body})"
+
+
+def _compiled(pattern: str, words: str) -> regex.Pattern[str] | None:
+    return regex.compile(pattern.format(words)) if words else None
+
+
+# How far around an ambiguous acronym its health words are looked for.
+_CONTEXT_BEFORE, _CONTEXT_AFTER = 60, 40
+_SENTENCE_REACH = 200
+_TITLE_AND_NAME = regex.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+\p{Lu}")
+
+
+class _Reading:
+    """A term list's ``TermReading`` compiled: how far a finding reaches, and whether the
+    term it holds is about someone."""
+
+    def __init__(self, reading: TermReading) -> None:
+        self._before = _compiled(r"(?<![\w-])(?:{}[ \t]+)+\Z", _words(reading.words_before))
+        self._after = _compiled(r"\G(?:[ \t]+{})+(?![\w-])", _words(reading.words_after))
+        names = [*reading.service_names, *(n.upper() for n in reading.service_names)]
+        self._name = _compiled(
+            r"\G(?:[ \t]+\p{{Lu}}[\p{{L}}'’]*){{0,2}}[ \t]+{}(?![\w-])",
+            _words(names, ignore_case=False),
+        )
+        self._service = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.service_words))
+        # "disabled people", "Black African and Black Caribbean communities"
+        self._population = _compiled(
+            r"\G(?:[ \t]+(?:and|or|&)(?:[ \t]+\p{{Lu}}[\p{{L}}'’-]*){{1,2}})?[ \t]+{}(?![\w-])",
+            _words(reading.population_after),
+        )
+        self._general = _compiled(r"(?<![\w-]){}(?![\w-])", _words(reading.general_before))
+        self._person = _compiled(r"(?<![\w-]){}(?![\w-])", _words(reading.person_words))
+        self._context = _compiled(r"(?<![\w-]){}(?![\w-])", _words(reading.context_words))
+        self.needs_context = frozenset(reading.needs_context)
+
+    def extent(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The finding's span grown over the words that belong to it either side."""
+        if self._before is not None:
+            window = max(0, start - 60)
+            before = self._before.search(text[window:start])
+            if before is not None:
+                start = window + before.start()
+        if self._after is not None:
+            after = self._after.match(text, end)
+            if after is not None:
+                end = after.end()
+        return start, end
+
+    def has_context(self, text: str, start: int, end: int, others: list[tuple[int, int]]) -> bool:
+        """Whether health words, or another term of the list, stand near an ambiguous term."""
+        first, last = sentence_around(text, start, end, _SENTENCE_REACH)
+        low, high = max(first, start - _CONTEXT_BEFORE), min(last, end + _CONTEXT_AFTER)
+        if any(low <= s and e <= high and (s, e) != (start, end) for s, e in others):
+            return True
+        if self._context is None:
+            return False
+        return bool(self._context.search(text, low, start) or self._context.search(text, end, high))
+
+    def about_no_one(self, text: str, start: int, end: int, people: list[tuple[int, int]]) -> bool:
+        """Whether the term at ``text[start:end]`` names an organisation or event, or, in a
+        sentence that refers to no one, a service, a policy or people in general."""
+        if self._name is not None and text[start].isupper() and self._name.match(text, end):
+            return True
+        general = bool(
+            (self._service is not None and self._service.match(text, end))
+            or (self._population is not None and self._population.match(text, end))
+        )
+        first, last = sentence_around(text, start, end, _SENTENCE_REACH)
+        if not general and self._general is not None:
+            general = bool(self._general.search(text, first, start))
+        if not general:
+            return False
+        return not self._refers_to_someone(text, first, last, people)
+
+    def _refers_to_someone(
+        self, text: str, first: int, last: int, people: list[tuple[int, int]]
+    ) -> bool:
+        if any(first < e and s < last for s, e in people):
+            return True
+        if _TITLE_AND_NAME.search(text, first, last):
+            return True
+        return self._person is not None and bool(self._person.search(text, first, last))
+
+
 class TermListRecognizer(EntityRecognizer):
     """Finds any term of a list as a whole word or phrase.
 
@@ -132,6 +227,7 @@ class TermListRecognizer(EntityRecognizer):
         self._pattern = regex.compile(
             rf"{start}(?:{'|'.join(parts)})(?![\w-])" if parts else r"(?!)"
         )
+        self._reading = _Reading(terms.reading)
         self._entity = terms.entity
         self._label = terms.entity.lower()
         self._score = terms.score
@@ -146,22 +242,38 @@ class TermListRecognizer(EntityRecognizer):
 
     def group_of(self, matched: str) -> str:
         """The list group a matched text belongs to ("health", "abuse" ...)."""
-        normal = " ".join(matched.replace("’", "'").split())
+        normal = _normal(matched)
         return self._group_of.get(normal) or self._group_of.get(normal.casefold(), "other")
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results = []
-        for match in self._pattern.finditer(text, timeout=5):
+        matches = list(self._pattern.finditer(text, timeout=5))
+        spans = [m.span() for m in matches]
+        reading = self._reading
+        # The terms that are health context for an ambiguous one: not another ambiguous one.
+        unambiguous = [m.span() for m in matches if _normal(m.group()) not in reading.needs_context]
+        # A name the model reads in a term ("Lewy", "Parkinson") is no one.
+        people = [
+            (s, e) for s, e in _people(nlp_artifacts) if not any(a < e and s < b for a, b in spans)
+        ]
+        for match in matches:
             if _as_initials(text, match.start(), match.end()):
+                continue
+            if _normal(match.group()) in reading.needs_context and not reading.has_context(
+                text, match.start(), match.end(), unambiguous
+            ):
+                continue
+            start, end = reading.extent(text, match.start(), match.end())
+            if reading.about_no_one(text, start, end, people):
                 continue
             group = self.group_of(match.group())
             results.append(
                 RecognizerResult(
                     self._entity,
-                    match.start(),
-                    match.end(),
+                    start,
+                    end,
                     self._score,
                     recognition_metadata={
                         RecognizerResult.RECOGNIZER_NAME_KEY: f"{self._label}:{group}",
@@ -170,3 +282,19 @@ class TermListRecognizer(EntityRecognizer):
                 )
             )
         return results
+
+
+def _normal(matched: str) -> str:
+    """A matched term as the list writes it: straight apostrophes, single spaces."""
+    return " ".join(matched.replace("’", "'").split())
+
+
+def _people(nlp_artifacts: NlpArtifacts | None) -> list[tuple[int, int]]:
+    """Where the model found people's names in the text."""
+    if nlp_artifacts is None:
+        return []
+    return [
+        (entity.start_char, entity.end_char)
+        for entity in nlp_artifacts.entities
+        if entity.label_ in ("PERSON", "PER")
+    ]
