@@ -145,6 +145,8 @@ class _Reading:
         self._general = _compiled(r"(?<![\w-]){}(?![\w-])", _words(reading.general_before))
         self._person = _compiled(r"(?<![\w-]){}(?![\w-])", _words(reading.person_words))
         self._context = _compiled(r"(?<![\w-]){}(?![\w-])", _words(reading.context_words))
+        self._owner = _compiled(r"(?<![\w-]){}[ \t]+\Z", _words(reading.owner_before))
+        self._other_thing = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.not_followed_by))
         self.needs_context = frozenset(reading.needs_context)
 
     def extent(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -161,7 +163,12 @@ class _Reading:
         return start, end
 
     def has_context(self, text: str, start: int, end: int, others: list[tuple[int, int]]) -> bool:
-        """Whether health words, or another term of the list, stand near an ambiguous term."""
+        """Whether health words, or another term of the list, stand near an ambiguous term,
+        or someone's it is ("her MS"), and no product name follows it ("MS Teams")."""
+        if self._other_thing is not None and self._other_thing.match(text, end):
+            return False
+        if self._owner is not None and self._owner.search(text[max(0, start - 20) : start]):
+            return True
         first, last = sentence_around(text, start, end, _SENTENCE_REACH)
         low, high = max(first, start - _CONTEXT_BEFORE), min(last, end + _CONTEXT_AFTER)
         if any(low <= s and e <= high and (s, e) != (start, end) for s, e in others):

@@ -80,6 +80,8 @@ class TermReading:
     words_after: tuple[str, ...] = ()
     needs_context: tuple[str, ...] = ()
     context_words: tuple[str, ...] = ()
+    owner_before: tuple[str, ...] = ()
+    not_followed_by: tuple[str, ...] = ()
     service_names: tuple[str, ...] = ()
     service_words: tuple[str, ...] = ()
     general_before: tuple[str, ...] = ()
@@ -220,6 +222,8 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
     top = Reader(path, load_yaml(path), "the about-someone evidence")
     keys = (
         "context_words",
+        "owner_before",
+        "not_followed_by",
         "service_names",
         "service_words",
         "general_before",

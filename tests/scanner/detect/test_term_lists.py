@@ -148,3 +148,23 @@ def test_terms_about_someone_near_a_service_are_still_findings(found, text, term
     title and name) stays a finding beside service words; 'TB' with health words is TB."""
     spans = found(f"Re: Amina Yusuf. {text}")
     assert any(t in ("SPECIAL_CATEGORY", "SAFEGUARDING") and term in v for t, v in spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "is_condition"),
+    [
+        ("Her MS got worse over the winter.", True),
+        ("She lives with MS and uses a stick.", True),
+        ("Treated for TB in 2019; the cough is back.", True),
+        ("Join the review on MS Teams.", False),
+        ("TB to chase the GP about the hospital letter.", False),
+        ("MS rang the ward for an update on her discharge.", False),
+        ("Backups: 4 TB free on the server.", False),
+    ],
+)
+def test_ambiguous_acronyms_need_an_owner_or_health_words(found, text, is_condition):
+    """'MS' and 'TB' are a condition when someone's ('her MS') or beside health words, and
+    not when a product name or a verb of someone's doing follows (initials, issue 17)."""
+    spans = found(f"Re: Amina Yusuf. {text}")
+    acronyms = {v for t, v in spans if t == "SPECIAL_CATEGORY" and {"MS", "TB"} & set(v.split())}
+    assert bool(acronyms) is is_condition, spans
