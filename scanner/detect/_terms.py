@@ -142,6 +142,7 @@ class _Reading:
             r"\G(?:[ \t]+(?:and|or|&)(?:[ \t]+\p{{Lu}}[\p{{L}}'’-]*){{1,2}})?[ \t]+{}(?![\w-])",
             _words(reading.population_after),
         )
+        self._definition = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.general_after))
         self._general = _compiled(r"(?<![\w-]){}(?![\w-])", _words(reading.general_before))
         self._person = _compiled(r"(?<![\w-]){}(?![\w-])", _words(reading.person_words))
         self._context = _compiled(r"(?<![\w-]){}(?![\w-])", _words(reading.context_words))
@@ -185,6 +186,7 @@ class _Reading:
         general = bool(
             (self._service is not None and self._service.match(text, end))
             or (self._population is not None and self._population.match(text, end))
+            or (self._definition is not None and self._definition.match(text, end))
         )
         first, last = sentence_around(text, start, end, _SENTENCE_REACH)
         if not general and self._general is not None:

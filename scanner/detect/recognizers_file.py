@@ -86,6 +86,7 @@ class TermReading:
     service_words: tuple[str, ...] = ()
     general_before: tuple[str, ...] = ()
     population_after: tuple[str, ...] = ()
+    general_after: tuple[str, ...] = ()
     person_words: tuple[str, ...] = ()
 
 
@@ -228,6 +229,7 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
         "service_words",
         "general_before",
         "population_after",
+        "general_after",
         "person_words",
     )
     top.unknown_keys(set(keys))
