@@ -99,6 +99,8 @@ def test_acronyms_in_a_list_of_conditions_are_still_conditions(found):
         ("Diagnosed with bipolar affective disorder type I.", "bipolar affective disorder type I"),
         ("She is a Unison workplace rep.", "Unison workplace rep"),
         ("She goes to the LGBT+ group with her partner.", "LGBT+"),
+        ("She has been HIV-positive since 2010.", "HIV-positive"),
+        ("Hepatitis C, treated in 2015.", "Hepatitis C"),
     ],
 )
 def test_a_finding_covers_the_whole_condition(found, text, whole):
@@ -120,6 +122,9 @@ def test_a_finding_covers_the_whole_condition(found, text, whole):
         "Types of abuse include physical abuse, neglect, financial abuse and domestic abuse.",
         "All staff complete training on domestic abuse and safeguarding children.",
         "Join us for an Eid party in the main hall.",
+        "The Methodist Church hall is booked for the AGM; Christian Aid week starts Monday.",
+        "Volunteers need an enhanced DBS check with the adults' barred list.",
+        "Christian Okafor will chair the meeting.",
         "Attendees: JK, TB. TB will book the room; the files are 2 TB on the server.",
     ],
 )
@@ -140,6 +145,8 @@ def test_terms_about_a_service_event_or_policy_are_not_findings(found, text):
         ("My mum has Parkinson's and goes to the support group.", "Parkinson's"),
         ("He was treated for TB in 2019 and the cough is back.", "treated for TB"),
         ("Conditions: COPD, TB.", "TB"),
+        ("Faith: Christian (Pentecostal).", "Christian"),
+        ("She is a practising Methodist.", "Methodist"),
         ("She has been self-harming since the domestic abuse training ended.", "self-harming"),
     ],
 )
