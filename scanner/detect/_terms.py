@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from scanner.detect.recognizers_file import TermList
+from scanner.detect.recognizers_file import TermList, TermReading
+from scanner.sentences import sentence_around
 
 type _Trie = dict[str, _Trie]
 
@@ -23,10 +26,13 @@ _INITIALS_LABEL = (
     r"(?i:attendees|attending|present|apologies|in attendance|initials|staff|action|actions"
     r"|owner|who|by|lead|cc)\s*[:=-]\s*"
 )
-# What may come before initials on their line: a label and other initials in a list.
+# What may come before initials on their line: a label and other initials in a list. It is
+# looked for this far back at most, so that a line of 100,000 characters with a term every few
+# words is not read back to its start for each of them.
 _BEFORE_INITIALS = regex.compile(
-    rf"(?:^[ \t>*•-]*|{_INITIALS_LABEL}(?:[A-Z]{{2,3}}\s*(?:,|/|&|and)\s*)*)$"
+    rf"(?m:^[ \t>*•-]*|{_INITIALS_LABEL}(?:[A-Z]{{2,3}}\s*(?:,|/|&|and)\s*)*)\Z"
 )
+_INITIALS_REACH = 200
 
 
 def _as_initials(text: str, start: int, end: int) -> bool:
@@ -35,8 +41,8 @@ def _as_initials(text: str, start: int, end: int) -> bool:
         return False
     if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
         return True
-    line_start = text.rfind("\n", 0, start) + 1
-    before = _BEFORE_INITIALS.search(text[line_start:start])
+    line_start = text.rfind("\n", max(0, start - _INITIALS_REACH), start) + 1
+    before = _BEFORE_INITIALS.search(text, max(line_start, start - _INITIALS_REACH), start)
     if before is None:
         return False
     return before.group().strip(" \t>*•-") != "" or text[end : end + 1] == ":"
@@ -101,6 +107,171 @@ def _has_acronym(term: str) -> bool:
     return any(len(w) > 1 and w.isupper() for w in regex.findall(r"[\w']+", term))
 
 
+def _words(words: Iterable[str], *, ignore_case: bool = True) -> str:
+    """A pattern for any of ``words`` (a space matching any white space), written as a trie
+    like the term lists' own (see ``_alternation``); empty when there are none."""
+    words = list(words)
+    if not words:
+        return ""
+    body = _alternation(words, ignore_case=ignore_case)
+    return f"(?i:{body})" if ignore_case else f"(?-i:{body})"
+
+
+def _compiled(pattern: str, words: str) -> regex.Pattern[str] | None:
+    return regex.compile(pattern.format(words)) if words else None
+
+
+# How far around an ambiguous acronym its health words are looked for.
+_CONTEXT_BEFORE, _CONTEXT_AFTER = 60, 40
+_SENTENCE_REACH = 200
+_TITLE_AND_NAME = regex.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+\p{Lu}")
+
+
+class _Spans:
+    """Spans that do not overlap, in order, asked where they lie without walking them all:
+    a text may hold thousands of terms, and each asks about its neighbours."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.ends = [e for _, e in ordered]
+
+    def any_overlapping(self, start: int, end: int) -> bool:
+        """Whether a span overlaps ``start``-``end`` (their ends rise with their starts)."""
+        first = bisect_right(self.ends, start)  # the first span ending after ``start``
+        return first < len(self.starts) and self.starts[first] < end
+
+    def any_within(self, low: int, high: int, but: tuple[int, int]) -> bool:
+        """Whether a span other than ``but`` lies within ``low``-``high``."""
+        for i in range(bisect_left(self.starts, low), len(self.starts)):
+            if self.starts[i] >= high:
+                return False
+            if self.ends[i] <= high and (self.starts[i], self.ends[i]) != but:
+                return True
+        return False
+
+
+class _Words:
+    """Where the words of one pattern stand in a text, found in one pass when first asked
+    for: each term asks about its own sentence, and in a long text thousands of terms would
+    each search theirs again."""
+
+    def __init__(self, pattern: regex.Pattern[str] | None, text: str) -> None:
+        self._pattern = pattern
+        self._text = text
+        self._spans: _Spans | None = None
+
+    def _found(self) -> _Spans:
+        if self._spans is None:
+            found = () if self._pattern is None else self._pattern.finditer(self._text, timeout=5)
+            self._spans = _Spans(m.span() for m in found)
+        return self._spans
+
+    def within(self, low: int, high: int) -> bool:
+        """Whether one of the words lies wholly within ``low``-``high``."""
+        return self._pattern is not None and self._found().any_within(low, high, (-1, -1))
+
+    def overlapping(self, low: int, high: int) -> bool:
+        return self._pattern is not None and self._found().any_overlapping(low, high)
+
+
+class _TextWords(NamedTuple):
+    """The evidence words of a reading, and the people the model found, in one text."""
+
+    general: _Words
+    person: _Words
+    titled: _Words
+    context: _Words
+    people: _Spans
+
+
+class _Reading:
+    """A term list's ``TermReading`` compiled: how far a finding reaches, and whether the
+    term it holds is about someone."""
+
+    def __init__(self, reading: TermReading) -> None:
+        self._before = _compiled(r"(?<![\w-])(?:{}[ \t]+)+\Z", _words(reading.words_before))
+        self._after = _compiled(r"\G(?:[ \t]+{})+(?![\w-])", _words(reading.words_after))
+        names = [*reading.service_names, *(n.upper() for n in reading.service_names)]
+        self._name = _compiled(
+            r"\G(?:[ \t]+\p{{Lu}}[\p{{L}}'’]*){{0,2}}[ \t]+{}(?![\w-])",
+            _words(names, ignore_case=False),
+        )
+        self._service = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.service_words))
+        # "disabled people", "Black African and Black Caribbean communities"
+        self._population = _compiled(
+            r"\G(?:[ \t]+(?:and|or|&)(?:[ \t]+\p{{Lu}}[\p{{L}}'’-]*){{1,2}})?[ \t]+{}(?![\w-])",
+            _words(reading.population_after),
+        )
+        self._definition = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.general_after))
+        # Searched for in a sentence: a match starts at a word boundary, which lets the
+        # engine skip ahead (the words all start with a letter).
+        self._general = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(reading.general_before))
+        self._person = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(reading.person_words))
+        self._context = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(reading.context_words))
+        self._owner = _compiled(r"(?<![\w-]){}[ \t]+\Z", _words(reading.owner_before))
+        self._other_thing = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.not_followed_by))
+        self.needs_context = frozenset(reading.needs_context)
+
+    def words_in(self, text: str, people: _Spans) -> _TextWords:
+        return _TextWords(
+            _Words(self._general, text),
+            _Words(self._person, text),
+            _Words(_TITLE_AND_NAME, text),
+            _Words(self._context, text),
+            people,
+        )
+
+    def extent(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The finding's span grown over the words that belong to it either side."""
+        if self._before is not None:
+            window = max(0, start - 60)
+            before = self._before.search(text[window:start])
+            if before is not None:
+                start = window + before.start()
+        if self._after is not None:
+            after = self._after.match(text, end)
+            if after is not None:
+                end = after.end()
+        return start, end
+
+    def has_context(
+        self, text: str, start: int, end: int, others: _Spans, words: _TextWords
+    ) -> bool:
+        """Whether health words, or another term of the list, stand near an ambiguous term,
+        or someone's it is ("her MS"), and no product name follows it ("MS Teams")."""
+        if self._other_thing is not None and self._other_thing.match(text, end):
+            return False
+        if self._owner is not None and self._owner.search(text[max(0, start - 20) : start]):
+            return True
+        first, last = sentence_around(text, start, end, _SENTENCE_REACH)
+        low, high = max(first, start - _CONTEXT_BEFORE), min(last, end + _CONTEXT_AFTER)
+        if others.any_within(low, high, (start, end)):
+            return True
+        return words.context.within(low, start) or words.context.within(end, high)
+
+    def about_no_one(self, text: str, start: int, end: int, words: _TextWords) -> bool:
+        """Whether the term at ``text[start:end]`` names an organisation or event, or, in a
+        sentence that refers to no one, a service, a policy or people in general."""
+        if self._name is not None and text[start].isupper() and self._name.match(text, end):
+            return True
+        general = bool(
+            (self._service is not None and self._service.match(text, end))
+            or (self._population is not None and self._population.match(text, end))
+            or (self._definition is not None and self._definition.match(text, end))
+        )
+        if not general and not words.general.within(max(0, start - _SENTENCE_REACH), start):
+            return False  # (most terms: their sentence need not be found)
+        first, last = sentence_around(text, start, end, _SENTENCE_REACH)
+        if not general and not words.general.within(first, start):
+            return False
+        return not (
+            words.people.any_overlapping(first, last)
+            or words.titled.overlapping(first, last)
+            or words.person.overlapping(first, last)
+        )
+
+
 class TermListRecognizer(EntityRecognizer):
     """Finds any term of a list as a whole word or phrase.
 
@@ -132,6 +303,7 @@ class TermListRecognizer(EntityRecognizer):
         self._pattern = regex.compile(
             rf"{start}(?:{'|'.join(parts)})(?![\w-])" if parts else r"(?!)"
         )
+        self._reading = _Reading(terms.reading)
         self._entity = terms.entity
         self._label = terms.entity.lower()
         self._score = terms.score
@@ -146,22 +318,41 @@ class TermListRecognizer(EntityRecognizer):
 
     def group_of(self, matched: str) -> str:
         """The list group a matched text belongs to ("health", "abuse" ...)."""
-        normal = " ".join(matched.replace("’", "'").split())
+        normal = _normal(matched)
         return self._group_of.get(normal) or self._group_of.get(normal.casefold(), "other")
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results = []
-        for match in self._pattern.finditer(text, timeout=5):
+        matches = list(self._pattern.finditer(text, timeout=5))
+        reading = self._reading
+        terms = _Spans(m.span() for m in matches)
+        # The terms that are health context for an ambiguous one: not another ambiguous one.
+        unambiguous = _Spans(
+            m.span() for m in matches if _normal(m.group()) not in reading.needs_context
+        )
+        # A name the model reads in a term ("Lewy", "Parkinson") is no one.
+        people = _Spans(
+            (s, e) for s, e in _people(nlp_artifacts) if not terms.any_overlapping(s, e)
+        )
+        words = reading.words_in(text, people)
+        for match in matches:
             if _as_initials(text, match.start(), match.end()):
+                continue
+            if _normal(match.group()) in reading.needs_context and not reading.has_context(
+                text, match.start(), match.end(), unambiguous, words
+            ):
+                continue
+            start, end = reading.extent(text, match.start(), match.end())
+            if reading.about_no_one(text, start, end, words):
                 continue
             group = self.group_of(match.group())
             results.append(
                 RecognizerResult(
                     self._entity,
-                    match.start(),
-                    match.end(),
+                    start,
+                    end,
                     self._score,
                     recognition_metadata={
                         RecognizerResult.RECOGNIZER_NAME_KEY: f"{self._label}:{group}",
@@ -170,3 +361,19 @@ class TermListRecognizer(EntityRecognizer):
                 )
             )
         return results
+
+
+def _normal(matched: str) -> str:
+    """A matched term as the list writes it: straight apostrophes, single spaces."""
+    return " ".join(matched.replace("’", "'").split())
+
+
+def _people(nlp_artifacts: NlpArtifacts | None) -> list[tuple[int, int]]:
+    """Where the model found people's names in the text."""
+    if nlp_artifacts is None:
+        return []
+    return [
+        (entity.start_char, entity.end_char)
+        for entity in nlp_artifacts.entities
+        if entity.label_ in ("PERSON", "PER")
+    ]

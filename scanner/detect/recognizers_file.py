@@ -71,6 +71,26 @@ class PersonSettings:
 
 
 @dataclass(frozen=True)
+class TermReading:
+    """How a term list's findings are read in their text (rules/terms/about_someone.yaml):
+    the words that belong to a finding either side of it, and the evidence that a term is
+    about a service, an event, a policy or people in general rather than about someone."""
+
+    words_before: tuple[str, ...] = ()
+    words_after: tuple[str, ...] = ()
+    needs_context: tuple[str, ...] = ()
+    context_words: tuple[str, ...] = ()
+    owner_before: tuple[str, ...] = ()
+    not_followed_by: tuple[str, ...] = ()
+    service_names: tuple[str, ...] = ()
+    service_words: tuple[str, ...] = ()
+    general_before: tuple[str, ...] = ()
+    population_after: tuple[str, ...] = ()
+    general_after: tuple[str, ...] = ()
+    person_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TermList:
     """Words or phrases that are a finding of ``entity`` wherever they occur, in groups."""
 
@@ -78,6 +98,7 @@ class TermList:
     score: float
     groups: tuple[tuple[str, tuple[str, ...]], ...]
     source: str
+    reading: TermReading = TermReading()
 
 
 @dataclass(frozen=True)
@@ -148,7 +169,17 @@ def _pattern_rule(item: Reader) -> PatternRule:
 
 def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
     top = Reader(path, load_yaml(path), "a term list")
-    top.unknown_keys({"entity", "score", "groups"})
+    top.unknown_keys(
+        {
+            "entity",
+            "score",
+            "groups",
+            "about_someone",
+            "words_before",
+            "words_after",
+            "needs_context",
+        }
+    )
     entity = top.get("entity", str)
     pattern = next((p for p in patterns if p.entity == entity), None)
     if pattern is not None:  # a term list's finds overlap others freely (see the detector)
@@ -169,7 +200,40 @@ def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
                     "space; separate its words with spaces (any white space in a text matches)"
                 )
         groups.append((str(name), terms))
-    return TermList(entity, top.score("score"), tuple(groups), str(path))
+    listed = {term for _, terms in groups for term in terms}
+    for term in top.strings("needs_context", []):
+        if term not in listed:
+            raise top.fail(f"'needs_context': '{term}' is in none of the groups; list it there")
+    reading = TermReading(
+        words_before=top.strings("words_before", []),
+        words_after=top.strings("words_after", []),
+        needs_context=top.strings("needs_context", []),
+        **(
+            _about_someone(path.parent / top.get("about_someone", str))
+            if "about_someone" in top.mapping
+            else {}
+        ),
+    )
+    return TermList(entity, top.score("score"), tuple(groups), str(path), reading)
+
+
+def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
+    """The evidence words of rules/terms/about_someone.yaml, shared by the term lists whose
+    findings are about a person (see ``TermReading``)."""
+    top = Reader(path, load_yaml(path), "the about-someone evidence")
+    keys = (
+        "context_words",
+        "owner_before",
+        "not_followed_by",
+        "service_names",
+        "service_words",
+        "general_before",
+        "population_after",
+        "general_after",
+        "person_words",
+    )
+    top.unknown_keys(set(keys))
+    return {key: top.strings(key, []) for key in keys}
 
 
 def _read_lines(path: Path, reader: Reader) -> frozenset[str]:

@@ -87,3 +87,94 @@ def test_acronyms_in_a_list_of_conditions_are_still_conditions(found):
     text = "Amadou Diallo, carer for partner (HIV, TB); treated for TB last year."
     assert ("SPECIAL_CATEGORY", "TB") in found(text)
     assert ("SPECIAL_CATEGORY", "HIV") in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("Her husband has type 2 diabetes.", "type 2 diabetes"),
+        ("Background of early-onset Alzheimer's disease.", "early-onset Alzheimer's disease"),
+        ("Admitted with a left MCA ischaemic stroke.", "left MCA ischaemic stroke"),
+        ("Known chronic kidney disease stage 3.", "chronic kidney disease stage 3"),
+        ("Diagnosed with bipolar affective disorder type I.", "bipolar affective disorder type I"),
+        ("She is a Unison workplace rep.", "Unison workplace rep"),
+        ("She goes to the LGBT+ group with her partner.", "LGBT+"),
+        ("She has been HIV-positive since 2010.", "HIV-positive"),
+        ("Hepatitis C, treated in 2015.", "Hepatitis C"),
+    ],
+)
+def test_a_finding_covers_the_whole_condition(found, text, whole):
+    """The words that qualify a condition belong to its finding, as the corpora label it
+    (issue 17: whole spans), so that redaction leaves no part of it."""
+    assert ("SPECIAL_CATEGORY", whole) in found(f"Re: Amina Yusuf. {text}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our Dementia Cafe meets at the Alzheimer's Society hall every Tuesday.",
+        "Parkinson's UK run a support group here; Macmillan Cancer Support fund our project.",
+        "MENTAL HEALTH AWARENESS WEEK: join our depression support group on Thursday.",
+        "The cafe is for people living with dementia and their family and friends.",
+        "We welcome applicants regardless of religion or belief, disability or sexual orientation.",
+        "We encourage applications from LGBTQ+ people and minority ethnic communities.",
+        "You will have experience of supporting adults with autism or learning disabilities.",
+        "Types of abuse include physical abuse, neglect, financial abuse and domestic abuse.",
+        "All staff complete training on domestic abuse and safeguarding children.",
+        "Children may also be at risk of criminal exploitation, county lines and forced marriage.",
+        "Domestic abuse is any incident of controlling or violent behaviour.",
+        "The hall is accessible for wheelchair users.",
+        "Join us for an Eid party in the main hall.",
+        "The Methodist Church hall is booked for the AGM; Christian Aid week starts Monday.",
+        "Volunteers need an enhanced DBS check with the adults' barred list.",
+        "Christian Okafor will chair the meeting.",
+        "Attendees: JK, TB. TB will book the room; the files are 2 TB on the server.",
+    ],
+)
+def test_terms_about_a_service_event_or_policy_are_not_findings(found, text):
+    """A condition or safeguarding word in an organisation's or event's name, or about a
+    service, a policy or people in general, is about no one (issue 17: newsletters and job
+    adverts are negatives), even where the document names its contact."""
+    spans = found(f"Contact Joanne Whitely on 01924 496 331. {text}")
+    assert not {"SPECIAL_CATEGORY", "SAFEGUARDING"} & types_of(spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Her husband goes to the dementia cafe since his dementia got worse.", "dementia"),
+        ("Mr Khan attends our stroke club; he has vascular dementia.", "vascular dementia"),
+        ("She says people with anxiety like her are ignored.", "anxiety"),
+        ("My mum has Parkinson's and goes to the support group.", "Parkinson's"),
+        ("He was treated for TB in 2019 and the cough is back.", "treated for TB"),
+        ("Conditions: COPD, TB.", "TB"),
+        ("Faith: Christian (Pentecostal).", "Christian"),
+        ("She is a practising Methodist.", "Methodist"),
+        ("She has been self-harming since the domestic abuse training ended.", "self-harming"),
+    ],
+)
+def test_terms_about_someone_near_a_service_are_still_findings(found, text, term):
+    """Fail closed: a term in a sentence that refers to someone (a pronoun, a relative, a
+    title and name) stays a finding beside service words; 'TB' with health words is TB."""
+    spans = found(f"Re: Amina Yusuf. {text}")
+    assert any(t in ("SPECIAL_CATEGORY", "SAFEGUARDING") and term in v for t, v in spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "is_condition"),
+    [
+        ("Her MS got worse over the winter.", True),
+        ("She lives with MS and uses a stick.", True),
+        ("Treated for TB in 2019; the cough is back.", True),
+        ("Join the review on MS Teams.", False),
+        ("TB to chase the GP about the hospital letter.", False),
+        ("MS rang the ward for an update on her discharge.", False),
+        ("Backups: 4 TB free on the server.", False),
+    ],
+)
+def test_ambiguous_acronyms_need_an_owner_or_health_words(found, text, is_condition):
+    """'MS' and 'TB' are a condition when someone's ('her MS') or beside health words, and
+    not when a product name or a verb of someone's doing follows (initials, issue 17)."""
+    spans = found(f"Re: Amina Yusuf. {text}")
+    acronyms = {v for t, v in spans if t == "SPECIAL_CATEGORY" and {"MS", "TB"} & set(v.split())}
+    assert bool(acronyms) is is_condition, spans
