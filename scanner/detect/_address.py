@@ -16,6 +16,8 @@ an address broken across "> " lines is still found.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -74,6 +76,10 @@ _PLACE_LIKE = regex.compile(r"\d|\p{Lu}")
 # How far before a postcode its address is looked for: a long line of postcodes costs each
 # one this much, not the whole line.
 _LONGEST_ADDRESS = 160
+# How far before a street a flat or building is looked for, one part at a time: "Flat 22, "
+# or a building's name of up to four words. Bounded so that a long line costs each match this
+# much, not the whole line before it (a 112k-character line of addresses was quadratic).
+_LONGEST_PART = 80
 _BARE_POSTCODE = regex.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b")
 # A house number (or a flat) and the street, places and commas up to a postcode on its line.
 _ADDRESS_BEFORE_POSTCODE = regex.compile(
@@ -189,14 +195,14 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         a street whatever its words."""
         found = []
         for postcode in _BARE_POSTCODE.finditer(text):
-            line_start = text.rfind("\n", 0, postcode.start()) + 1
+            line_start, whole_line = _line_start(text, postcode.start())
             window = max(line_start, postcode.start() - _LONGEST_ADDRESS)
             same_line = _ADDRESS_BEFORE_POSTCODE.search(text, window, postcode.start())
             if same_line and same_line.group().strip(" ,"):
                 start = same_line.start()
                 found.append((start, start + len(same_line.group().rstrip(" ,"))))
                 continue
-            if text[line_start : postcode.start()].strip():
+            if not whole_line or text[line_start : postcode.start()].strip():
                 continue
             start = line_start
             for _ in range(_BLOCK_LINES):
@@ -225,18 +231,18 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         )
 
     def _widen_back(self, text: str, start: int) -> int:
-        line_start = text.rfind("\n", 0, start) + 1
+        line_start, whole_line = _line_start(text, start)
         tenement = _TENEMENT.search(text, max(line_start, start - 4), start)
         start = tenement.start() if tenement else start
         for _ in range(3):
-            part = _PART_BEFORE.search(text, line_start, start)
+            part = _PART_BEFORE.search(text, max(line_start, start - _LONGEST_PART), start)
             if part is None or self._not_place(part.group()):
                 break
             start = part.start()
         # A letter's address block: a flat or a building on the lines above ("Flat 3\nBrunel
         # House\n80 Cable Street").
         for _ in range(2):
-            if start != line_start or line_start == 0:
+            if not whole_line or start != line_start or line_start == 0:
                 break
             above = text.rfind("\n", 0, line_start - 1) + 1
             line = _LINE_ABOVE.fullmatch(text, above, line_start)
@@ -260,6 +266,17 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         return any(w in self._not_places for w in words)
 
 
+def _line_start(text: str, position: int) -> tuple[int, bool]:
+    """Where the line holding ``position`` starts, looked for at most ``_LONGEST_ADDRESS``
+    characters back (so a long line costs each look that much), and whether that is the
+    line's real start rather than the edge of the window."""
+    reach = max(0, position - _LONGEST_ADDRESS)
+    newline = text.rfind("\n", reach, position)
+    if newline >= 0:
+        return newline + 1, True
+    return reach, reach == 0
+
+
 def _without_quote_breaks(text: str) -> tuple[str, _Offsets]:
     """``text`` with each line break into a quoted line ("\\n> ") read as one space, and a
     map from its offsets back to the text's."""
@@ -281,15 +298,12 @@ class _Offsets:
     """Maps an offset in the text without quote breaks to the original text's."""
 
     def __init__(self, shifts: list[tuple[int, int]]) -> None:
-        self._shifts = shifts  # (first compact offset after a break, characters removed so far)
+        # The first compact offset after each break, and the characters removed up to it.
+        self._firsts = [first for first, _ in shifts]
+        self._removed = [0, *(total for _, total in shifts)]
 
     def __call__(self, offset: int) -> int:
-        removed = 0
-        for first, total in self._shifts:
-            if offset < first:
-                break
-            removed = total
-        return offset + removed
+        return offset + self._removed[bisect_right(self._firsts, offset)]
 
 
 def _merge(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
