@@ -49,9 +49,7 @@ def main() -> int:
 
     detector = Detector(load_recognizers())
     recognizer = next(
-        r
-        for r in detector._analyzer.registry.recognizers
-        if isinstance(r, StreetAddressRecognizer)
+        r for r in detector._analyzer.registry.recognizers if isinstance(r, StreetAddressRecognizer)
     )
     detector.find("warm up: Ada Obi, 14 Mill Lane, Leeds")
     print(f"{'shape':24s} {'recognizer s':>12s} {'detector s':>11s}")

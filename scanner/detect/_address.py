@@ -29,14 +29,15 @@ from scanner.detect.recognizers_file import PatternRule, RecognizerSettings
 # A part before the street: "Flat 22", "Unit 3", "Brunel House", "Apartment 14", or the word
 # "Flat" before the house number itself ("Flat 4b Jubilee Court").
 _PART_BEFORE = regex.compile(
-    r"(?:(?i:flat|apartment|apt|unit|room|suite|studio|block|croft|plot)\.?\s*[\dA-Z]{1,4}"
+    r"(?<!\p{L})(?:(?i:flat|fflat|apartment|apt|unit|uned|room|suite|studio|block|bloc|croft|plot)"
+    r"\.?\s*[\dA-Z]{1,4}"
     r"[A-Za-z]?(?:/\d{1,3})?,?"
     # A Glasgow tenement's flat before the number ("0/2 24 Kelbourne St"), a floor.
     r"|\d{1,2}/\d{1,2},?"
     r"|(?i:(?:\d{1,2}(?:st|nd|rd|th)|ground|first|second|third|top|basement|lower ground)"
     r"\s+floor(?:\s+(?:flat|front|back|rear))?),?"
     r"|(?P<building>(?:\p{Lu}[\p{L}'’-]*\s){0,3}\p{Lu}[\p{L}'’-]+),"
-    r"|(?i:flat|apartment|apt|unit|no|number|plot|croft|room)\.?)"
+    r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room)\.?)"
     r" +$"
 )
 # A title just before a building's words makes them a person's name: "Mrs Doreen Kaye, 23 ...".
@@ -71,7 +72,7 @@ _BETWEEN_PARTS = regex.compile(r"[ \t]*,?[ \t]*(?:\n[ \t]*>[> \t]*)?")
 # Between an address cell and the next cells of its row: separators, quotes, empty cells.
 _BETWEEN_CELLS = regex.compile(r"[ \t\",|]*")
 # From the end of one field of a form to the value of the next: "\nTown: ".
-_NEXT_FIELD = regex.compile(r"[ \t,]*\n[ \t>*•-]*\p{L}[\p{L}/ ]{0,24}?[ \t]*[:=–][ \t]*")
+_NEXT_FIELD = regex.compile(r"[ \t,]*(?:\n|\|)[ \t>*•|-]*\p{L}[\p{L}/ \d]{0,24}?[ \t]*[:=–][ \t]*")
 _HOUSE_NUMBER = regex.compile(r"\d{1,4}[A-Za-z]?")
 _NUMBER_LABEL = regex.compile(r"(?i:number|\bno\b)\.?[ \t]*[:=–\t][ \t]*$")
 _PROSE_AFTER = regex.compile(r"[ \t]+\p{Ll}")
@@ -342,10 +343,11 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         if not cells and not lines:
             return spans
         widened = []
-        for start, end, score in spans:
+        for start, found_end, score in spans:
+            end = found_end
             for _ in range(4):
                 gap = _BETWEEN_CELLS.match(text, end)
-                if gap.end() in cells and regex.search(r"[\t|,]", gap.group()):
+                if gap and gap.end() in cells and regex.search(r"[\t|,]", gap.group()):
                     end = cells[gap.end()]
                     continue
                 line = _NEXT_FIELD.match(text, end)
@@ -385,12 +387,12 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         """Where a locality or town after a street ends: before the first word that is no
         place's ("Roundhay on Tuesday"), and before any little word left dangling ("on")."""
         words = list(regex.finditer(r"[\p{L}'’.-]+", text, pos=start, endpos=end))
-        if (
-            not lower
-            and _PROSE_AFTER.match(text, end)
-            and words[0].group().lower() in self._first_names
-        ):
-            return start  # "12 Linden Court, Harold at the bungalows": a name, not a town
+        if not lower and _PROSE_AFTER.match(text, end):
+            if words[0].group().lower() in self._first_names:
+                return start  # "12 Linden Court, Harold at the bungalows": a name, not a town
+            if "\n" in text[max(0, start - 8) : start]:
+                return start  # a line of its own that goes on in prose: a form's next label
+
         kept = start
         for word in words:
             value = word.group().lower().strip(".")
