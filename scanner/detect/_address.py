@@ -100,10 +100,19 @@ _SENTENCE_STOP = regex.compile(
     r"| (?=(?:until|till|since|from|for|with|when|where|who|which|because|but|and|last|next"
     r"|this|before|after|now|then|while)\b)"
 )
+# The value is looked at, not consumed (a lookahead), so that every "lives at" of a long
+# paragraph is read, each at most 200 characters on.
 _LIVES_AT = regex.compile(
     r"\b(?:(?i:lives|living|lived|resides|residing|staying|stays)\s+(?i:at)"
     r"|(?i:(?:her|his|their|my|the client's|new|home) address is))\s+"
-    r"(?P<value>(?:\d|\p{Lu}|(?i:flat|apartment|unit)\b)[^\n]*)"
+    r"(?=(?P<value>(?:\d|\p{Lu}|(?i:flat|apartment|unit)\b)[^\n]{0,200}))"
+    # After a move, only a house number or a flat: "moved to Leeds, last year" is a town.
+    r"|\b(?i:moved|moving|move|relocated|rehoused|now)\s+(?i:to|into|at|in)\s+"
+    r"(?=(?P<value>(?:\d{1,4}[A-Za-z]?\s|(?i:flat|apartment|apt|unit|room)\s+\d)[^\n]{0,200}))"
+)
+# A part of an address with no number: capitalised words, a few little words among them.
+_PLACE_PART = regex.compile(
+    r"\p{Lu}[\p{L}'’.-]*(?: (?:[\p{Lu}][\p{L}'’.-]*|y|yr|na|an|upon|on|le|of|the|de)){0,4}"
 )
 # A value that names a place has a number or a capital letter ("refuge" does not).
 _PLACE_LIKE = regex.compile(r"\d|\p{Lu}")
@@ -180,6 +189,9 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
+        # A carriage return (mail's CRLF line ends) is read as a space: the same offsets, and
+        # each line's parts still end where the patterns look for the line's end.
+        text = text.replace("\r", " ")
         compact, original = _without_quote_breaks(text)
         results = super().analyze(compact, entities, nlp_artifacts, regex_flags)
         spans: list[tuple[int, int, float]] = []
@@ -197,9 +209,9 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         spans += self._placed(text)
         spans = self._next_cells(text, _joined(text, _merge(spans)))
         return [
-            self._result(*span)
-            for span in spans
-            if not (self._business and self._business.search(text, span[0], span[1]))
+            self._result(start, _trimmed_end(text, start, end), score)
+            for start, end, score in spans
+            if not (self._business and self._business.search(text, start, end))
         ]
 
     def _placed(self, text: str) -> list[tuple[int, int, float]]:
@@ -266,6 +278,10 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 start = same_line.start()
                 found.append((start, start + len(same_line.group().rstrip(" ,"))))
                 continue
+            building = self._building_before(text, window, postcode.start())
+            if building:
+                found.append(building)
+                continue
             if not whole_line or text[line_start : postcode.start()].strip():
                 continue
             start = line_start
@@ -324,6 +340,29 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
     def _institution(self, text: str, result: RecognizerResult) -> bool:
         words = regex.findall(r"\p{L}+", text[result.start : result.end].lower())
         return any(word in self._not_after for word in words)
+
+    def _building_before(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """A building or house and the places after it, up to a postcode on their line, with
+        no house number: "Brunel House, London E1 8JA", "Rose Cottage, Mill Lane, Hebden
+        Bridge HX7 8AD". Read back one comma-separated part at a time to the building."""
+        last = end
+        while text[last - 1 : last].isspace() or text[last - 1 : last] == ",":
+            last -= 1
+            if last <= start:
+                return None
+        position = last
+        for _ in range(5):
+            comma = text.rfind(",", start, position)
+            part_start = comma + 1 if comma >= 0 else start
+            part = text[part_start:position].strip()
+            if not _PLACE_PART.fullmatch(part) or self._not_place(part):
+                return None
+            if self._building(part):
+                return text.index(part, part_start), last
+            if comma < 0:
+                return None
+            position = comma
+        return None
 
     def _building(self, value: str) -> bool:
         """Whether a value names a building or a house by its words ("Hill Top Farm")."""
@@ -409,6 +448,13 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
     def _not_place(self, part: str) -> bool:
         words = regex.findall(r"[\p{L}'’]+", part.lower())
         return any(w in self._not_places for w in words)
+
+
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    """``end`` moved back over any white space the span ends with."""
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _line_start(text: str, position: int) -> tuple[int, bool]:

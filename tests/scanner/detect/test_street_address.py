@@ -215,3 +215,38 @@ def test_places_that_are_no_home_are_not_addresses(found, text):
     """A street named in a community centre's or an office's name, a hall with no house
     number, a header row and prices are not addresses."""
     assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Mrs Obi, Brunel House, London E1 8JA", "Brunel House, London"),
+        (
+            "Rose Cottage, Mill Lane, Hebden Bridge HX7 8AD",
+            "Rose Cottage, Mill Lane, Hebden Bridge",
+        ),
+        ("She lives at 4 Acacia, Leeds. Her son lives at 9 Birch, Bradford.", "9 Birch, Bradford"),
+        ("moved to 14 Acacia, Leeds last year", "14 Acacia, Leeds"),
+        ("shes at 14 park view, wakefield", "14 park view, wakefield"),
+        ("address: 5 kings ct", "5 kings ct"),
+        (
+            "14 Acacia Avenue\r\nRoundhay\r\nLeeds\r\nLS8 4HQ",
+            "14 Acacia Avenue\r\nRoundhay\r\nLeeds",
+        ),
+    ],
+)
+def test_addresses_found_by_their_postcode_or_a_move(found, text, value):
+    """A building before a postcode with no house number, every "lives at" of a paragraph,
+    a house number after a move, lower-case street words where an address is expected, and
+    a letter's lines ended by CRLF: one span each."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["moved to Leeds, last year", "we met at 2 car park", "back in 3 weeks time"],
+)
+def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
+    """A move to a town, and numbers before ordinary words after "at" or "in", are not
+    addresses."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
