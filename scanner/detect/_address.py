@@ -451,8 +451,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
 
 
 def _trimmed_end(text: str, start: int, end: int) -> int:
-    """``end`` moved back over any white space the span ends with."""
-    while end > start + 1 and text[end - 1].isspace():
+    """``end`` moved back over any white space or comma the span ends with."""
+    while end > start + 1 and (text[end - 1].isspace() or text[end - 1] in ",;"):
         end -= 1
     return end
 

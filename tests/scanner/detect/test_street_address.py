@@ -229,6 +229,11 @@ def test_places_that_are_no_home_are_not_addresses(found, text):
         ("moved to 14 Acacia, Leeds last year", "14 Acacia, Leeds"),
         ("shes at 14 park view, wakefield", "14 park view, wakefield"),
         ("address: 5 kings ct", "5 kings ct"),
+        ("can u drop it to 7 tan y bryn llanrug", "7 tan y bryn llanrug"),
+        ("7 heol y felin, aberdare", "7 heol y felin, aberdare"),
+        ("ring her at home 12 the crescent", "12 the crescent"),
+        ("12 The Crescent, Bath", "12 The Crescent, Bath"),
+        ("Ms Kowalska,\n14 Mill Lane,\nLeeds,\nLS8 4EX", "14 Mill Lane,\nLeeds"),
         (
             "14 Acacia Avenue\r\nRoundhay\r\nLeeds\r\nLS8 4HQ",
             "14 Acacia Avenue\r\nRoundhay\r\nLeeds",
@@ -244,7 +249,12 @@ def test_addresses_found_by_their_postcode_or_a_move(found, text, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["moved to Leeds, last year", "we met at 2 car park", "back in 3 weeks time"],
+    [
+        "moved to Leeds, last year",
+        "we met at 2 car park",
+        "back in 3 weeks time",
+        "we need 2 the green ones",
+    ],
 )
 def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
     """A move to a town, and numbers before ordinary words after "at" or "in", are not
