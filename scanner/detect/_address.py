@@ -123,12 +123,20 @@ _LONGEST_ADDRESS = 160
 # or a building's name of up to four words. Bounded so that a long line costs each match this
 # much, not the whole line before it (a 112k-character line of addresses was quadratic).
 _LONGEST_PART = 80
-_BARE_POSTCODE = regex.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b")
+_BARE_POSTCODE = regex.compile(
+    r"\b(?:(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}"
+    r"|[a-z]{1,2}\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2})\b"
+)
 # A house number (or a flat) and the street, places and commas up to a postcode on its line.
 _ADDRESS_BEFORE_POSTCODE = regex.compile(
     r"(?:(?i:flat|apartment|apt|unit)\.? ?\d{1,4}[A-Za-z]?,? )?(?<![\d/])\d{1,3}[A-Za-z]?,? "
     r"\p{Lu}[\p{L}'’.-]*(?:,? (?:\p{Lu}[\p{L}'’.-]*|y|yr|na|an|upon|on|le|the|de)){0,7}"
     r"[ ,]*$"
+)
+# The same in lower case, as texted: "14 moorside, leeds ls8 4ex" (each word then checked).
+_LOWER_ADDRESS_BEFORE_POSTCODE = regex.compile(
+    r"(?:(?i:flat|apartment|apt|unit)\.? ?\d{1,4}[a-z]?,? )?(?<![\d/])\d{1,3}[a-z]?,? "
+    r"\p{Ll}[\p{Ll}'’.-]{2,}(?:,? \p{Ll}[\p{Ll}'’.-]*){0,6}[ ,]*$"
 )
 # The lines of a letter's address block, above its postcode: places and streets, in capitals
 # or not, with no colon, @ or digits other than a house number at the start.
@@ -277,6 +285,15 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             if same_line and same_line.group().strip(" ,"):
                 start = same_line.start()
                 found.append((start, start + len(same_line.group().rstrip(" ,"))))
+                continue
+            lower = _LOWER_ADDRESS_BEFORE_POSTCODE.search(text, window, postcode.start())
+            if lower and not any(
+                w in self._not_lower_towns or w in self._not_places
+                for w in regex.findall(r"[\p{L}'’]+", lower.group())
+                if w not in ("flat", "apartment", "apt", "unit")
+            ):
+                start = lower.start()
+                found.append((start, start + len(lower.group().rstrip(" ,"))))
                 continue
             building = self._building_before(text, window, postcode.start())
             if building:

@@ -233,6 +233,9 @@ def test_places_that_are_no_home_are_not_addresses(found, text):
         ("7 heol y felin, aberdare", "7 heol y felin, aberdare"),
         ("ring her at home 12 the crescent", "12 the crescent"),
         ("12 The Crescent, Bath", "12 The Crescent, Bath"),
+        ("Willow Barn, Wortley", "Willow Barn, Wortley"),
+        ("The Old Forge, Kirkby Malzeard, Ripon", "The Old Forge, Kirkby Malzeard, Ripon"),
+        ("im at 14 moorside, leeds ls8 4ex now", "14 moorside, leeds"),
         ("Ms Kowalska,\n14 Mill Lane,\nLeeds,\nLS8 4EX", "14 Mill Lane,\nLeeds"),
         (
             "14 Acacia Avenue\r\nRoundhay\r\nLeeds\r\nLS8 4HQ",
@@ -254,6 +257,8 @@ def test_addresses_found_by_their_postcode_or_a_move(found, text, value):
         "we met at 2 car park",
         "back in 3 weeks time",
         "we need 2 the green ones",
+        "ref 12 for LS8 4EX",
+        "we have 12 boxes to send ls8 4ex",
     ],
 )
 def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
