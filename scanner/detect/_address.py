@@ -114,6 +114,8 @@ _LIVES_AT = regex.compile(
 _PLACE_PART = regex.compile(
     r"\p{Lu}[\p{L}'’.-]*(?: (?:[\p{Lu}][\p{L}'’.-]*|y|yr|na|an|upon|on|le|of|the|de)){0,4}"
 )
+# Words before "address" in a column's header that make it no street address.
+_NOT_ADDRESS_HEADERS = r"(?:email|e-mail|web|website|ip|mac|ip|twitter|wallet|return|sender)"
 # A value that names a place has a number or a capital letter ("refuge" does not).
 _PLACE_LIKE = regex.compile(r"\d|\p{Lu}")
 # How far before a postcode its address is looked for: a long line of postcodes costs each
@@ -174,8 +176,11 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         headers = "|".join(
             sorted(regex.escape(h).replace(r"\ ", r"\s+") for h in settings.address_headers)[::-1]
         )
+        # A header may name whose address it is: "Client address", "Carer's home address";
+        # never "Email address" or "Web address".
+        whose = rf"(?:(?!{_NOT_ADDRESS_HEADERS}\b)[\p{{L}}'’]+\s+){{0,2}}"
         self._header = regex.compile(
-            rf"[*#>\s]*(?:{headers or '(?!)'})(?:\s*\d)?(?:\s*\([^)]*\))?\s*[:*]?\s*",
+            rf"[*#>\s]*{whose}(?:{headers or '(?!)'})(?:\s*\d)?(?:\s*\([^)]*\))?\s*[:*]?\s*",
             regex.IGNORECASE,
         )
         parts = "|".join(

@@ -162,6 +162,10 @@ def test_labels_and_numbers_that_hold_no_address(found, text):
         ),
         ("Name\tAddress\nAda Obi\tHill Top Farm", "Hill Top Farm"),
         (
+            "Name\tClient address\tPostcode\nAda Obi\t2 Tan Lan, Llanrug\tLL55 4AA",
+            "2 Tan Lan, Llanrug",
+        ),
+        (
             "House name or number: 2\nStreet: Maes yr Ysgol\nTown: Llanberis",
             "2\nStreet: Maes yr Ysgol\nTown: Llanberis",
         ),
@@ -207,6 +211,7 @@ def test_a_name_beside_an_address_is_not_part_of_it(found, text, value):
         "thanks to the staff at 60 Park Row offices",
         "Deliver to: Kitchen, Community Hall, Station Road, Ossett",
         "Name\tAddress 1\tAddress 2\tTown",
+        "Name\tEmail address\nAda\tada@example.org, ada2@example.org",
         "Places cost £95 per place.",
         "2 Red Cross volunteers came",
     ],
