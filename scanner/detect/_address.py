@@ -38,7 +38,10 @@ _PART_BEFORE = regex.compile(
     r"\s+floor(?:\s+(?:flat|front|back|rear))?),?"
     r"|(?P<building>(?:\p{Lu}[\p{L}'’-]*\s){0,3}\p{Lu}[\p{L}'’-]+),"
     r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room)\.?)"
-    r" +$"
+    r" +$",
+    # Matched from the end back (the part ends where the street starts): one attempt per look,
+    # not one per character of the window.
+    regex.REVERSE,
 )
 # A title just before a building's words makes them a person's name: "Mrs Doreen Kaye, 23 ...".
 _TITLE_BEFORE = regex.compile(r"(?i:\b(?:mr|mrs|ms|miss|mx|dr|master|c/o))\.?\s+$")
