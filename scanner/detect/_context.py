@@ -130,7 +130,8 @@ def _header_words(header: str) -> str:
 def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of the table cell holding the span, or of its whole line outside tables."""
     line_start, line_end = _line_bounds(text, start)
-    separator = _table_separator(text, line_start, line_end)
+    lines = _table_lines(text)  # worked out once per text: a long row is not re-split per span
+    separator = lines.separators[bisect_right(lines.starts, start) - 1]
     if separator is None:
         return line_start, line_end
     cell_start = text.rfind(separator, line_start, start) + 1 or line_start

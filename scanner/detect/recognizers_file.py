@@ -120,6 +120,11 @@ class RecognizerSettings:
     address_headers: frozenset[str] = frozenset()
     address_not_values: frozenset[str] = frozenset()
     address_business_places: frozenset[str] = frozenset()
+    address_part_labels: frozenset[str] = frozenset()
+    address_buildings: frozenset[str] = frozenset()
+    address_house_prefixes: frozenset[str] = frozenset()
+    address_not_after: frozenset[str] = frozenset()
+    address_not_lower_towns: frozenset[str] = frozenset()
 
 
 def _pattern_rule(item: Reader) -> PatternRule:
@@ -343,7 +348,18 @@ def _address_settings(top: Reader) -> dict[str, frozenset[str]]:
     if "address" not in top.mapping:
         return {}
     address = top.section("address")
-    keys = ("not_parts", "labels", "headers", "not_values", "business_places")
+    keys = (
+        "not_parts",
+        "labels",
+        "headers",
+        "not_values",
+        "business_places",
+        "part_labels",
+        "buildings",
+        "house_prefixes",
+        "not_after",
+        "not_lower_towns",
+    )
     address.unknown_keys(set(keys))
     return {
         f"address_{key}": frozenset(w.lower() for w in address.strings(key, [])) for key in keys

@@ -134,3 +134,139 @@ def test_labels_and_numbers_that_hold_no_address(found, text):
     """An address label with no address after it, and numbers before ordinary words, are not
     addresses."""
     assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("3rd Floor, 120 Soho Road, Birmingham", "3rd Floor, 120 Soho Road, Birmingham"),
+        ("Plot 17, Meadow Rise, Mottram", "Plot 17, Meadow Rise, Mottram"),
+        ("Croft 4, Achmore, Isle of Lewis", "Croft 4, Achmore, Isle of Lewis"),
+        ("Agnes lives at 0/2 24 Kelbourne St", "0/2 24 Kelbourne St"),
+        ("refused 14-16 Stockport Rd, Levenshulme on 3 Sept", "14-16 Stockport Rd, Levenshulme"),
+        (
+            "staying at 16 Cardigan Terr, Wakefield but has to leave",
+            "16 Cardigan Terr, Wakefield",
+        ),
+        ("collect 23 Laburnum Gr, Shipley -> eye clinic", "23 Laburnum Gr, Shipley"),
+        ("shes at 22b oxford st batley till friday", "22b oxford st batley"),
+        ("apartment 12, 3 wellington pl, leeds", "apartment 12, 3 wellington pl, leeds"),
+        (
+            "> He lives at Flat 2, Harbour View,\n> 11 Shore Rd, Portaferry",
+            "Flat 2, Harbour View,\n> 11 Shore Rd, Portaferry",
+        ),
+        (
+            "Name\tAddress 1\tAddress 2\tTown\tPostcode\n"
+            "Ada Obi\tFlat 3\tElm Tree Court\tChorley\tPR7 2SU",
+            "Flat 3\tElm Tree Court\tChorley",
+        ),
+        ("Name\tAddress\nAda Obi\tHill Top Farm", "Hill Top Farm"),
+        (
+            "Name\tClient address\tPostcode\nAda Obi\t2 Tan Lan, Llanrug\tLL55 4AA",
+            "2 Tan Lan, Llanrug",
+        ),
+        (
+            "House name or number: 2\nStreet: Maes yr Ysgol\nTown: Llanberis",
+            "2\nStreet: Maes yr Ysgol\nTown: Llanberis",
+        ),
+        (
+            "Mrs B Holroyd\nThe Bungalow\nSchool Lane\nHorsforth\nLS18 5QT",
+            "The Bungalow\nSchool Lane\nHorsforth",
+        ),
+        ("their home at 7 Sráid na hAbhann, Derry", "7 Sráid na hAbhann, Derry"),
+        ("at 11 Eastfield, Hull", "11 Eastfield, Hull"),
+        ("2 Maes-y-Deri, Aberaeron", "2 Maes-y-Deri, Aberaeron"),
+        ("Bloc 3, Fflat 2, Heol y Castell, Caerdydd", "Bloc 3, Fflat 2, Heol y Castell, Caerdydd"),
+        ("Lived at 6 Heol Tir Du, Cwmavon until 2021", "6 Heol Tir Du, Cwmavon"),
+        (
+            "Block C, Flat 14, Lupset Heights, Horbury Road, Wakefield. Keys Monday.",
+            "Block C, Flat 14, Lupset Heights, Horbury Road, Wakefield",
+        ),
+    ],
+)
+def test_more_shapes_of_one_address_are_one_span(found, text, value):
+    """A floor, plot, croft or tenement flat, a range of numbers, a town before the sentence
+    goes on, pieces broken by a reply's quoting, the next cells or form lines of the same
+    address, a house-named letter block, and Welsh and Irish streets: one span."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("collect Mrs Doreen Kaye, 23 Laburnum Gr, Shipley", "23 Laburnum Gr, Shipley"),
+        ("it's mrs chen at 12 Linden Court, Harold at the bungalows", "12 Linden Court"),
+        ("Moved to 3 Priory Cl, Pontefract. Tomasz rang.", "3 Priory Cl, Pontefract"),
+    ],
+)
+def test_a_name_beside_an_address_is_not_part_of_it(found, text, value):
+    """A person's name before an address is no building, and one after it no town."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Minutes, Room 2, Rose Hill Community Centre",
+        "thanks to the staff at 60 Park Row offices",
+        "Deliver to: Kitchen, Community Hall, Station Road, Ossett",
+        "Name\tAddress 1\tAddress 2\tTown",
+        "Name\tEmail address\nAda\tada@example.org, ada2@example.org",
+        "Places cost £95 per place.",
+        "2 Red Cross volunteers came",
+    ],
+)
+def test_places_that_are_no_home_are_not_addresses(found, text):
+    """A street named in a community centre's or an office's name, a hall with no house
+    number, a header row and prices are not addresses."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Mrs Obi, Brunel House, London E1 8JA", "Brunel House, London"),
+        (
+            "Rose Cottage, Mill Lane, Hebden Bridge HX7 8AD",
+            "Rose Cottage, Mill Lane, Hebden Bridge",
+        ),
+        ("She lives at 4 Acacia, Leeds. Her son lives at 9 Birch, Bradford.", "9 Birch, Bradford"),
+        ("moved to 14 Acacia, Leeds last year", "14 Acacia, Leeds"),
+        ("shes at 14 park view, wakefield", "14 park view, wakefield"),
+        ("address: 5 kings ct", "5 kings ct"),
+        ("can u drop it to 7 tan y bryn llanrug", "7 tan y bryn llanrug"),
+        ("7 heol y felin, aberdare", "7 heol y felin, aberdare"),
+        ("ring her at home 12 the crescent", "12 the crescent"),
+        ("12 The Crescent, Bath", "12 The Crescent, Bath"),
+        ("Willow Barn, Wortley", "Willow Barn, Wortley"),
+        ("The Old Forge, Kirkby Malzeard, Ripon", "The Old Forge, Kirkby Malzeard, Ripon"),
+        ("im at 14 moorside, leeds ls8 4ex now", "14 moorside, leeds"),
+        ("Ms Kowalska,\n14 Mill Lane,\nLeeds,\nLS8 4EX", "14 Mill Lane,\nLeeds"),
+        (
+            "14 Acacia Avenue\r\nRoundhay\r\nLeeds\r\nLS8 4HQ",
+            "14 Acacia Avenue\r\nRoundhay\r\nLeeds",
+        ),
+    ],
+)
+def test_addresses_found_by_their_postcode_or_a_move(found, text, value):
+    """A building before a postcode with no house number, every "lives at" of a paragraph,
+    a house number after a move, lower-case street words where an address is expected, and
+    a letter's lines ended by CRLF: one span each."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "moved to Leeds, last year",
+        "we met at 2 car park",
+        "back in 3 weeks time",
+        "we need 2 the green ones",
+        "ref 12 for LS8 4EX",
+        "we have 12 boxes to send ls8 4ex",
+    ],
+)
+def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
+    """A move to a town, and numbers before ordinary words after "at" or "in", are not
+    addresses."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)

@@ -1,0 +1,73 @@
+"""Detection time on one very long line of address-like text, which must stay linear.
+
+Run from the repository root::
+
+    .venv/bin/python bench/bench_long_lines.py [--chars N]
+
+Each shape is one line of ``--chars`` characters (112,000 by default) made by repeating a short
+piece: addresses with commas, flats in named buildings, lower case, postcodes, tab-separated
+cells, quoted reply lines, CSV rows. For each it prints the seconds the street-address
+recognizer takes alone and the seconds the whole detector takes. A match used to look back
+over its whole line for a flat or building before it, so such a line took about 100 s; the
+detector asked each match's line for its table separator, splitting the whole line each time.
+Both are now bounded; a shape is marked SLOW when the recognizer alone takes more than
+``RECOGNIZER_BOUND_S`` (the spaCy model's own time on 112k characters is a few seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+RECOGNIZER_BOUND_S = 3.0
+
+SHAPES = {
+    "addresses with commas": "14 Acacia Avenue, Leeds, ",
+    "capitalised words": "Brunel House Cable Street ",
+    "flats in buildings": "Flat 22, Brunel House, ",
+    "lower case": "flat 2, 9 birchfields rd, manchester, ",
+    "postcodes": "12 Mill Lane Leeds LS8 4EX ",
+    "tab cells": "Address\t12 Mill Lane, Leeds\t",
+    "quoted lines": "14 Mill Lane,\n> Leeds ",
+    "after 'lives at'": "lives at 12 Abc Def, ",
+    "CSV rows": 'Ada Obi,"Flat 3, The Maltings, Leeds",LS8 4EX,',
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chars", type=int, default=112_000)
+    args = parser.parse_args()
+
+    from scanner.detect._address import StreetAddressRecognizer
+    from scanner.detect.detector import Detector
+    from scanner.detect.recognizers_file import load_recognizers
+
+    detector = Detector(load_recognizers())
+    recognizer = next(
+        r for r in detector._analyzer.registry.recognizers if isinstance(r, StreetAddressRecognizer)
+    )
+    detector.find("warm up: Ada Obi, 14 Mill Lane, Leeds")
+    print(f"{'shape':24s} {'recognizer s':>12s} {'detector s':>11s}")
+    slow = 0
+    for name, piece in SHAPES.items():
+        text = piece * (args.chars // len(piece))
+        began = time.perf_counter()
+        recognizer.analyze(text, ["STREET_ADDRESS"], None)
+        alone = time.perf_counter() - began
+        began = time.perf_counter()
+        detector.find(text)
+        whole = time.perf_counter() - began
+        mark = "SLOW" if alone > RECOGNIZER_BOUND_S else "ok"
+        slow += mark == "SLOW"
+        print(f"{name:24s} {alone:12.2f} {whole:11.2f}  {mark}")
+    print(f"{slow} shape(s) over {RECOGNIZER_BOUND_S} s in the recognizer")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
