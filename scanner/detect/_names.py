@@ -7,7 +7,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.vocab import Vocab
 
-from scanner.detect import _structure
+from scanner.detect import _repeated_names, _structure
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -41,6 +41,9 @@ _LOWER_CASE_TITLES = frozenset({"mr", "mrs", "ms", "mx"})
 # Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to".
 _NOT_AFTER_A_NAME = frozenset({"be", "have", "not", "to", "you", "need", "get", "also", "is"})
 _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
+# Letters of Welsh, which writes places and buildings with them ("Tŷ Newydd", "Ffôn"): a
+# word whose only letters beyond ASCII are these is not foreign-shaped.
+_WELSH_LETTERS = regex.compile(r"[ŵŷŴŶâêîôûÂÊÎÔÛ]")
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
@@ -207,6 +210,7 @@ class PersonRecognizer(LocalRecognizer):
                 or self._called(text, words, i, lower, vocab)
                 or self._speaker(text, words, i, lower, vocab)
                 or self._hyphenated_first_name(word.group())
+                or self._foreign_shaped(word.group(), vocab)
             ):
                 continue
             first = i + 1 if titled else i
@@ -386,6 +390,28 @@ class PersonRecognizer(LocalRecognizer):
             and unaccented(lower) not in self._settings.listed_not_names
         )
 
+    def _foreign_shaped(self, word: str, vocab: Vocab | None) -> bool:
+        """A capitalised word with letters English does not write ("Trần", "Wiśniewska",
+        "Bhríde", "Yılmaz") that the model's vocabulary does not know: in English text such
+        a word is a name far more often than anything else (places abroad are listed)."""
+        if (
+            word.isascii()
+            or not _CAPITALISED.match(word)
+            or word.isupper()
+            or _WELSH_LETTERS.sub("", word).isascii()
+            or vocab is None
+            or vocab.has_vector(word)
+            or vocab.has_vector(word.lower())
+        ):
+            return False
+        plain = unaccented(word)
+        settings = self._settings
+        return not (
+            plain in settings.listed_not_names
+            or plain in settings.place_words
+            or plain in settings.not_names
+        )
+
     def _unknown_word(self, lower: str, vocab: Vocab | None) -> bool:
         """A word of three letters or more that the model's vocabulary has no vector for."""
         return (
@@ -425,6 +451,9 @@ class PersonRecognizer(LocalRecognizer):
                 spans.append((start, stop))
         spans += self._placed_names(text)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
+        vocab = tokens.vocab if tokens is not None else None
+        carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
+        spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
         return [self._result(start, end) for start, end in _merge(spans)]
 
     def _placed_names(self, text: str) -> list[tuple[int, int]]:
