@@ -30,16 +30,22 @@ _SURNAME_FIRST = regex.compile(
 )
 # The same in capitals, as payment files and registers write them: "S CHOWDHURY",
 # "K ASANTE-BOATENG", "MRS J OKAFOR" (the title left out).
+_CAPITAL_PARTICLES = "MAC|MC|NIC|NÍ|NI|Ó|UA|UÍ|VAN|VON|DER|DEN|DE|DA|DI|DOS|DEL|LE|LA|AL|EL|BIN|IBN|AP"
+_CAPITAL_WORD = r"\p{Lu}[\p{Lu}'’]{2,}(?:-\p{Lu}[\p{Lu}'’]+)?"
 _CAPITAL_INITIALS_AND_SURNAME = regex.compile(
-    r"(?<![\p{L}\d.'’])(?:(?:MR|MRS|MS|MISS|MX|DR)\.? )?((?:[A-Z](?:\. ?| )){1,3}"
-    r"(\p{Lu}[\p{Lu}'’]{2,}(?:-\p{Lu}[\p{Lu}'’]+)?))(?![\p{L}\d])"
+    r"(?<![\p{L}\d.'’])(?:(?:MR|MRS|MS|MISS|MX|DR)\.? )?((?:[A-Z](?:-[A-Z])?(?:\. ?| )){1,3}"
+    rf"((?:(?:{_CAPITAL_PARTICLES}) )*{_CAPITAL_WORD}(?: {_CAPITAL_WORD}){{0,2}}))(?![\p{{L}}\d])"
 )
 
 # Titles as quick notes write them, in lower case: "rang mrs okonkwo" ("miss" and "dr" are
 # left out: "I miss you", "14 oak dr").
 _LOWER_CASE_TITLES = frozenset({"mr", "mrs", "ms", "mx"})
-# Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to".
-_NOT_AFTER_A_NAME = frozenset({"be", "have", "not", "to", "you", "need", "get", "also", "is"})
+# Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to",
+# "no worries will do".
+_NOT_AFTER_A_NAME = frozenset(
+    {"be", "have", "not", "to", "you", "need", "get", "also", "is", "do", "ring", "call", "text",
+     "see", "try", "let", "send", "check", "sort", "pop", "come", "go", "bring", "you're"}
+)
 _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
 # Letters of Welsh, which writes places and buildings with them ("Tŷ Newydd", "Ffôn"): a
 # word whose only letters beyond ASCII are these is not foreign-shaped.
@@ -285,24 +291,32 @@ class PersonRecognizer(LocalRecognizer):
         return runs
 
     def _capital_initials(self, text: str) -> list[tuple[int, int]]:
-        """Initials and a surname in capitals, the title left out: "S CHOWDHURY"."""
+        """Initials and a surname in capitals, the title left out: "S CHOWDHURY", "A-M
+        IONESCU", "S ABDULLAHI HASSAN", "C NIC GIOLLA PHÁDRAIG"; the surname's words stop
+        at a word that is no name ("S CHOWDHURY PAID")."""
         settings = self._settings
+        unnamed = (
+            settings.not_names,
+            settings.place_words,
+            settings.not_surnames,
+            settings.titles,
+            settings.listed_not_names,
+        )
         runs = []
         for match in _CAPITAL_INITIALS_AND_SURNAME.finditer(text):
-            surname = unaccented(match.group(2).lower())
             initials = text[match.start(1) : match.start(2)].strip()
-            if initials in ("A", "I") or any(
-                surname in words
-                for words in (
-                    settings.not_names,
-                    settings.place_words,
-                    settings.not_surnames,
-                    settings.titles,
-                    settings.listed_not_names,
-                )
-            ):
+            if initials in ("A", "I"):
                 continue
-            runs.append(match.span(1))
+            end = match.start(2)
+            main = False  # a word of the surname that is no particle was kept
+            for word in regex.finditer(r"\S+", match.group(2)):
+                plain = unaccented(word.group().lower())
+                if any(plain in words for words in unnamed):
+                    break
+                end = match.start(2) + word.end()
+                main = main or plain not in settings.particles
+            if main:
+                runs.append((match.start(1), end))
         return runs
 
     def _called(
@@ -321,6 +335,8 @@ class PersonRecognizer(LocalRecognizer):
                 text[words[i - 1].end() : words[i].start()] in (" ", ". ")
                 and lower not in settings.not_surnames
             )
+        if word.islower() and self._introduced(text, words, i, lower, vocab):
+            return True
         if (
             i == 0
             or not word.islower()
@@ -340,6 +356,30 @@ class PersonRecognizer(LocalRecognizer):
         if i > 1 and text[words[i - 2].end() : previous.start()] == " ":
             return f"{words[i - 2].group().lower()} {before}" in settings.calling_words
         return False
+
+    def _introduced(
+        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
+    ) -> bool:
+        """A word-name (or a word the model does not know) opening a line or a message,
+        followed by "here" and a stop, as people sign a text: "grace here, can tesfay come"."""
+        following = words[i + 1] if i + 1 < len(words) else None
+        if (
+            following is None
+            or following.group().lower() != "here"
+            or text[words[i].end() : following.start()] != " "
+            or text[following.end() : following.end() + 1] not in (",", ".", "!", "\n", "")
+        ):
+            return False
+        settings = self._settings
+        if not (
+            lower in settings.word_names
+            or lower in settings.lower_case_word_names
+            or unaccented(lower) in settings.first_names
+            or self._unknown_word(lower, vocab)
+        ):
+            return False
+        before = text[max(0, words[i].start() - 12) : words[i].start()].rstrip(" ,").lower()
+        return before == "" or before.endswith(("\n", ":", "hi", "hiya", "hey", "hello", "its"))
 
     def _word_name(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
         """A first name that is also a word ("Grace"), where it stands as a name.
@@ -368,6 +408,8 @@ class PersonRecognizer(LocalRecognizer):
             and following.group().lower() in self._settings.speaking_verbs
         ):
             return True  # "Precious said ...", at the start of a sentence too
+        if self._introduced(text, words, i, lower, None):
+            return True  # "Grace here, running late"
         before = words[i].start() - 1
         while before >= 0 and text[before] in " \t":
             before -= 1
