@@ -8,6 +8,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
+from scanner.detect._context import compile_words
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -70,6 +71,13 @@ class PersonRecognizer(LocalRecognizer):
 
     def __init__(self, settings: PersonSettings) -> None:
         self._settings = settings
+        # Place words that are no one's surname: "Street" but not "Hall" or "Green".
+        self._strong_places = settings.place_words - settings.surname_place_words
+        # Listed names of several words ("Marks and Spencer", "Walker Morris"): a name found
+        # inside one is part of an organisation's name.
+        self._listed_phrases = compile_words(
+            sorted(w for w in settings.listed_not_names if " " in w)
+        )
         self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
         headers = "|".join(
@@ -106,9 +114,14 @@ class PersonRecognizer(LocalRecognizer):
         meaningful = [w for w in words if w and w not in settings.titles]
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
-        if words[-1] in settings.place_words or self._place_follows(text, end):
-            return False
         titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
+        ending = words[-1] in settings.place_words
+        place = words[-1] if ending else self._place_follows(text, end)
+        if place and not (
+            place in settings.surname_place_words
+            and (titled or (ending and len(meaningful) == 1) or self._sure_first(meaningful[0]))
+        ):
+            return False  # "Rose Hill", "Village Hall", "Hope Street"; not "Jenny Hall", "Hall"
         if not titled and (
             self._listed(meaningful)
             or self._word_before(text, start) in settings.saints
@@ -183,12 +196,30 @@ class PersonRecognizer(LocalRecognizer):
                 return end
             end = space
 
-    def _place_follows(self, text: str, end: int) -> bool:
-        """Whether the next word makes the span part of a place: "Hope Street", "Grace Lane"."""
+    def _place_follows(self, text: str, end: int) -> str:
+        """The next word when it makes the span part of a place ("Hope Street", "Grace
+        Lane"), in lower case; else an empty string. A possessive goes between: "Down's
+        syndrome", "Parkinson's disease"."""
+        if text[end : end + 2] in ("'s", "’s"):
+            end += 2
         following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
-        return following is not None and (
-            following.group().lower() in self._settings.place_words
-            and _CAPITALISED.match(following.group()) is not None
+        if following is None:
+            return ""
+        word = following.group()
+        lower = word.lower()
+        if lower in self._settings.eponym_heads:
+            return lower
+        if lower in self._settings.place_words and _CAPITALISED.match(word) is not None:
+            return lower
+        return ""
+
+    def _sure_first(self, word: str) -> bool:
+        """Whether a name's first word says it is a person's: a known first name that is no
+        ordinary word ("Jenny" in "Jenny Hall", not "Rose" in "Rose Hill"), or an initial."""
+        plain = unaccented(word)
+        settings = self._settings
+        return len(plain) == 1 or (
+            plain in settings.first_names and plain not in settings.word_names
         )
 
     @staticmethod
@@ -243,7 +274,13 @@ class PersonRecognizer(LocalRecognizer):
                 part = candidate.group()
                 if j > i and (
                     part.lower() in settings.not_surnames
-                    or part.lower() in settings.place_words
+                    or (
+                        part.lower() in settings.place_words
+                        and not (
+                            part.lower() in settings.surname_place_words
+                            and (titled or self._sure_first(words[first].group().lower()))
+                        )
+                    )
                     or (not _CAPITALISED.match(part) and not word.group().islower())
                 ):
                     break
@@ -258,7 +295,9 @@ class PersonRecognizer(LocalRecognizer):
             initials = text[match.start() : match.start(1)].strip()
             if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
                 continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
-            if surname not in settings.not_names and surname not in settings.place_words:
+            if surname not in settings.not_names and (
+                surname not in settings.place_words or surname in settings.surname_place_words
+            ):
                 runs.append((match.start(), match.end()))
         runs += self._capital_initials(text)
         return runs
@@ -285,7 +324,7 @@ class PersonRecognizer(LocalRecognizer):
             first = unaccented(match.group(2).lower())
             if first in settings.first_names and not any(
                 surname in words
-                for words in (settings.not_names, settings.place_words, settings.listed_not_names)
+                for words in (settings.not_names, self._strong_places, settings.listed_not_names)
             ):
                 runs.append(match.span())
         return runs
@@ -297,7 +336,7 @@ class PersonRecognizer(LocalRecognizer):
         settings = self._settings
         unnamed = (
             settings.not_names,
-            settings.place_words,
+            self._strong_places,
             settings.not_surnames,
             settings.titles,
             settings.listed_not_names,
@@ -493,10 +532,27 @@ class PersonRecognizer(LocalRecognizer):
                 spans.append((start, stop))
         spans += self._placed_names(text)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
+        spans = self._outside_listed_phrases(text, spans)
         vocab = tokens.vocab if tokens is not None else None
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
         return [self._result(start, end) for start, end in _merge(spans)]
+
+    def _outside_listed_phrases(
+        self, text: str, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The spans less those inside a listed name of several words: "Spencer" in "Marks
+        and Spencer", "John Lewis" in "John Lewis Partnership"."""
+        if self._listed_phrases is None or not spans:
+            return spans
+        phrases = [m.span() for m in self._listed_phrases.finditer(text)]
+        if not phrases:
+            return spans
+        return [
+            (start, end)
+            for start, end in spans
+            if not any(a <= start and end <= b for a, b in phrases)
+        ]
 
     def _placed_names(self, text: str) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""
@@ -534,7 +590,7 @@ class PersonRecognizer(LocalRecognizer):
             or self._listed(plain)
             or self._listed(plain[-1:])  # "Repairs Manager", "Income Officer"
             or any(
-                w in settings.place_words or (len(w) > 1 and w in settings.not_surnames)
+                w in self._strong_places or (len(w) > 1 and w in settings.not_surnames)
                 for w in plain
             )
         ):
