@@ -5,6 +5,7 @@ from __future__ import annotations
 import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Span
 from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
@@ -51,6 +52,10 @@ _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
 # Letters of Welsh, which writes places and buildings with them ("Tŷ Newydd", "Ffôn"): a
 # word whose only letters beyond ASCII are these is not foreign-shaped.
 _WELSH_LETTERS = regex.compile(r"[ŵŷŴŶâêîôûÂÊÎÔÛ]")
+# Words before a place, not before a person: "at Victoria Hall", "in Alexandra Park".
+_WHERE_WORDS = frozenset(
+    {"at", "in", "near", "outside", "opposite", "behind", "inside", "via", "into", "off", "along"}
+)
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
@@ -119,9 +124,16 @@ class PersonRecognizer(LocalRecognizer):
         place = words[-1] if ending else self._place_follows(text, end)
         if place and not (
             place in settings.surname_place_words
-            and (titled or (ending and len(meaningful) == 1) or self._sure_first(meaningful[0]))
+            and (
+                titled
+                or (ending and len(meaningful) == 1)
+                or (
+                    self._sure_first(meaningful[0])
+                    and self._word_before(text, start) not in _WHERE_WORDS
+                )
+            )
         ):
-            return False  # "Rose Hill", "Village Hall", "Hope Street"; not "Jenny Hall", "Hall"
+            return False  # "Rose Hill", "Village Hall", "at Victoria Hall"; not "Jenny Hall"
         if not titled and (
             self._listed(meaningful)
             or self._word_before(text, start) in settings.saints
@@ -520,7 +532,7 @@ class PersonRecognizer(LocalRecognizer):
         tokens = nlp_artifacts.tokens if nlp_artifacts else None
         candidates = self._name_runs(text, tokens.vocab if tokens is not None else None)
         for entity in nlp_artifacts.entities if nlp_artifacts else []:
-            if entity.label_ == "PERSON":
+            if entity.label_ == "PERSON" and not self._lower_case_guess(text, entity):
                 candidates.append((entity.start_char, entity.end_char))
         spans = []
         for first, end in candidates:
@@ -553,6 +565,20 @@ class PersonRecognizer(LocalRecognizer):
             for start, end in spans
             if not any(a <= start and end <= b for a, b in phrases)
         ]
+
+    def _lower_case_guess(self, text: str, entity: Span) -> bool:
+        """A span the model took for a person that is all in lower case and opens with no
+        known first name ("jollof rice", "commode"): lower-case names are capitalised for the
+        model before it reads them, so what it finds in lower case on its own is a guess."""
+        span = text[entity.start_char : entity.end_char]
+        if not span.islower():
+            return False
+        first = _WORD.match(span)
+        settings = self._settings
+        return first is None or not (
+            unaccented(first.group()) in settings.first_names
+            or first.group() in settings.lower_case_word_names
+        )
 
     def _placed_names(self, text: str) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""
