@@ -52,10 +52,6 @@ _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
 # Letters of Welsh, which writes places and buildings with them ("Tŷ Newydd", "Ffôn"): a
 # word whose only letters beyond ASCII are these is not foreign-shaped.
 _WELSH_LETTERS = regex.compile(r"[ŵŷŴŶâêîôûÂÊÎÔÛ]")
-# Words before a place, not before a person: "at Victoria Hall", "in Alexandra Park".
-_WHERE_WORDS = frozenset(
-    {"at", "in", "near", "outside", "opposite", "behind", "inside", "via", "into", "off", "along"}
-)
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
@@ -120,20 +116,15 @@ class PersonRecognizer(LocalRecognizer):
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
         titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
-        ending = words[-1] in settings.place_words
-        place = words[-1] if ending else self._place_follows(text, end)
+        place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
         if place and not (
             place in settings.surname_place_words
-            and (
-                titled
-                or (ending and len(meaningful) == 1)
-                or (
-                    self._sure_first(meaningful[0])
-                    and self._word_before(text, start) not in _WHERE_WORDS
-                )
-            )
+            and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
         ):
-            return False  # "Rose Hill", "Village Hall", "at Victoria Hall"; not "Jenny Hall"
+            # "Rose Hill", "Victoria Park", "Boxing Day"; but "Mr Hall" and "J Green" are
+            # people. "Jenny Hall" is too, but so many places are named "Stanley Park",
+            # "Albert Hall" that a first name does not settle it.
+            return False
         if not titled and (
             self._listed(meaningful)
             or self._word_before(text, start) in settings.saints
@@ -288,10 +279,7 @@ class PersonRecognizer(LocalRecognizer):
                     part.lower() in settings.not_surnames
                     or (
                         part.lower() in settings.place_words
-                        and not (
-                            part.lower() in settings.surname_place_words
-                            and (titled or self._sure_first(words[first].group().lower()))
-                        )
+                        and not (part.lower() in settings.surname_place_words and titled)
                     )
                     or (not _CAPITALISED.match(part) and not word.group().islower())
                 ):
@@ -619,8 +607,13 @@ class PersonRecognizer(LocalRecognizer):
                 w in self._strong_places or (len(w) > 1 and w in settings.not_surnames)
                 for w in plain
             )
+            or (
+                len(plain) > 1
+                and any(w in settings.place_words for w in plain)
+                and not self._sure_first(plain[0])
+            )
         ):
-            return None
+            return None  # "Rose Hill" in a name column; but "Tom Green", "J Hall", "Hall"
         if text[start:end].islower():
             return (start, end) if plain[0] in settings.first_names else None
         shaped = all(
