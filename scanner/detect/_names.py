@@ -581,7 +581,22 @@ class PersonRecognizer(LocalRecognizer):
             span = self._name_shaped(text, start, end)
             if span:
                 found.append(span)
+        for start, end in _structure.display_names(text):
+            found += self._display_name(text, start, end)
         return found
+
+    def _display_name(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """A mail header's display name of two words or more, when name-shaped: "Hannah
+        Pryce", "Okafor, Chidi" (one name, comma and all); "Finance Team" is not."""
+        comma = text.find(",", start, end)
+        parts = [(start, end)] if comma < 0 else [(start, comma), (comma + 1, end)]
+        shaped = [self._name_shaped(text, a, b) for a, b in parts]
+        if any(s is None for s in shaped) or text.count(",", start, end) > 1:
+            return []
+        spans = [s for s in shaped if s is not None]
+        if comma < 0 and len(_WORD.findall(text, spans[0][0], spans[0][1])) < 2:
+            return []  # one word: a first name is found anyway, "Referrals" is a mailbox
+        return [(spans[0][0], spans[-1][1])]
 
     def _name_shaped(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The name in a labelled value or a cell, titles left out, if it looks like one:
@@ -590,6 +605,8 @@ class PersonRecognizer(LocalRecognizer):
         case when it starts with a known first name."""
         settings = self._settings
         words = list(_WORD.finditer(text, start, end))
+        glued = [i for i, w in enumerate(words) if text[w.end() : w.end() + 1].isdigit()]
+        words = words[: glued[0]] if glued else words  # "FY2", "Room4": a code from there
         while words and words[0].group().lower().rstrip(".") in settings.titles:
             words.pop(0)
         if not words or len(words) > 5:

@@ -158,3 +158,28 @@ def column_cells(text: str, is_name_header: regex.Pattern[str]) -> Iterator[tupl
                     a, b = cells[i]
                     yield from _trimmed(text, offset + a, offset + b)
         offset += len(line) + 1
+
+
+# A mail header's line of addresses: "From: Okafor, Chidi (NHS TRUST) <c.okafor@nhs.net>".
+_ADDRESS_HEADER = regex.compile(
+    r"^[ \t>]*(?:From|To|Cc|Bcc|Reply-To|Sent by)[ \t]*:[ \t]*(?P<value>[^\n]+)",
+    regex.IGNORECASE | regex.MULTILINE,
+)
+_ANGLE_ADDRESS = regex.compile(r"<[^<>\n]*@[^<>\n]*>")
+
+
+def display_names(text: str) -> Iterator[tuple[int, int]]:
+    """The display name before each address in a mail header's From, To or Cc line, quotes
+    and notes in brackets left out; one name may hold a comma, as Outlook writes "Surname,
+    First name" ("Gebremedhin, Tesfay <t.gebremedhin@...>")."""
+    for match in _ADDRESS_HEADER.finditer(text):
+        position, end = match.span("value")
+        for address in _ANGLE_ADDRESS.finditer(text, position, end):
+            separator = max(text.rfind(c, position, address.start()) for c in ";>")
+            start = position if separator < 0 else separator + 1
+            bracket = _BRACKETED.search(text, start, address.start())
+            stop = bracket.start() if bracket else address.start()
+            yield from _trimmed(text, start, stop)
+            position = address.end()
+            while position < end and text[position] in " \t,;":
+                position += 1
