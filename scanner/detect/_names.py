@@ -52,6 +52,11 @@ _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
 # Letters of Welsh, which writes places and buildings with them ("Tŷ Newydd", "Ffôn"): a
 # word whose only letters beyond ASCII are these is not foreign-shaped.
 _WELSH_LETTERS = regex.compile(r"[ŵŷŴŶâêîôûÂÊÎÔÛ]")
+# Words before a place, not before a person: "at Gipton", "in Kraków", "across Seacroft".
+_WHERE_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards) $",
+    regex.IGNORECASE,
+)
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
@@ -115,7 +120,15 @@ class PersonRecognizer(LocalRecognizer):
         meaningful = [w for w in words if w and w not in settings.titles]
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
-        titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
+        before = self._word_before(text, start)
+        titled = len(meaningful) < len(words) or before in settings.titles
+        if (
+            not titled
+            and _WHERE_BEFORE.search(text, max(0, start - 12), start) is not None
+            and unaccented(meaningful[0]) not in settings.first_names
+            and text[end : end + 2] not in ("'s", "’s")
+        ):
+            return False  # "the community centre at Gipton", "families in Kraków"
         place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
         if place and not (
             place in settings.surname_place_words
