@@ -164,7 +164,19 @@ class PersonRecognizer(LocalRecognizer):
 
     def _with_first_name(self, text: str, start: int) -> int:
         """The start of a name that opens with a surname's particle, moved back over the
-        capitalised word before it: "Aoibheann" before "Nic Giolla Phádraig"."""
+        capitalised word before it: "Aoibheann" before "Nic Giolla Phádraig". A span that
+        starts just after particles starts at them: "Ó Súilleabháin", "van der Merwe"."""
+        for _ in range(3):
+            previous = _WORD_AT_END.search(text, max(0, start - 12), max(0, start - 1))
+            if (
+                previous is None
+                or previous.end() != start - 1
+                or text[start - 1] != " "
+                or previous.group().lower() not in self._settings.particles
+                or (previous.start() > 0 and text[previous.start() - 1] in "-'’")
+            ):
+                break
+            start = previous.start()
         particle = _WORD.match(text, start)
         if particle is None or particle.group().lower() not in self._settings.particles:
             return start
@@ -507,13 +519,15 @@ class PersonRecognizer(LocalRecognizer):
         )
 
     def _unknown_word(self, lower: str, vocab: Vocab | None) -> bool:
-        """A word of three letters or more that the model's vocabulary has no vector for."""
+        """A word of three letters or more that the model's vocabulary has no vector for;
+        of a hyphenated word, one of its parts ("nwachukwu-obi", not "follow-up")."""
+        parts = lower.split("-")
         return (
             vocab is not None
             and len(lower) >= 3
-            and lower.isalpha()
+            and all(p.isalpha() for p in parts)
             and lower not in self._settings.not_surnames
-            and not vocab.has_vector(lower)
+            and any(len(p) >= 3 and not vocab.has_vector(p) for p in parts)
         )
 
     def _hyphenated_first_name(self, word: str) -> bool:
