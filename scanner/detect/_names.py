@@ -563,7 +563,7 @@ class PersonRecognizer(LocalRecognizer):
         vocab = tokens.vocab if tokens is not None else None
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
-        return [self._result(start, end) for start, end in _merge(spans)]
+        return [self._result(start, end) for start, end in _merge(text, spans)]
 
     def _outside_listed_phrases(
         self, text: str, spans: list[tuple[int, int]]
@@ -679,11 +679,15 @@ class PersonRecognizer(LocalRecognizer):
         )
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping spans joined into one."""
+def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans joined into one, and spans one space apart: "Seosamh Mac Giolla"
+    and "Bhríde" are one name."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        if merged and start < merged[-1][1]:
+        if merged and (
+            start < merged[-1][1]
+            or (start == merged[-1][1] + 1 and text[merged[-1][1]] == " ")
+        ):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
