@@ -32,7 +32,9 @@ _SURNAME_FIRST = regex.compile(
 )
 # The same in capitals, as payment files and registers write them: "S CHOWDHURY",
 # "K ASANTE-BOATENG", "MRS J OKAFOR" (the title left out).
-_CAPITAL_PARTICLES = "MAC|MC|NIC|NÍ|NI|Ó|UA|UÍ|VAN|VON|DER|DEN|DE|DA|DI|DOS|DEL|LE|LA|AL|EL|BIN|IBN|AP"
+_CAPITAL_PARTICLES = (
+    "MAC|MC|NIC|NÍ|NI|Ó|UA|UÍ|VAN|VON|DER|DEN|DE|DA|DI|DOS|DEL|LE|LA|AL|EL|BIN|IBN|AP"
+)
 _CAPITAL_WORD = r"\p{Lu}[\p{Lu}'’]{2,}(?:-\p{Lu}[\p{Lu}'’]+)?"
 _CAPITAL_INITIALS_AND_SURNAME = regex.compile(
     r"(?<![\p{L}\d.'’])(?:(?:MR|MRS|MS|MISS|MX|DR)\.? )?((?:[A-Z](?:-[A-Z])?(?:\. ?| )){1,3}"
@@ -45,8 +47,32 @@ _LOWER_CASE_TITLES = frozenset({"mr", "mrs", "ms", "mx"})
 # Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to",
 # "no worries will do".
 _NOT_AFTER_A_NAME = frozenset(
-    {"be", "have", "not", "to", "you", "need", "get", "also", "is", "do", "ring", "call", "text",
-     "see", "try", "let", "send", "check", "sort", "pop", "come", "go", "bring", "you're"}
+    [
+        "be",
+        "have",
+        "not",
+        "to",
+        "you",
+        "need",
+        "get",
+        "also",
+        "is",
+        "do",
+        "ring",
+        "call",
+        "text",
+        "see",
+        "try",
+        "let",
+        "send",
+        "check",
+        "sort",
+        "pop",
+        "come",
+        "go",
+        "bring",
+        "you're",
+    ]
 )
 _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
 # Letters of Welsh, which writes places and buildings with them ("Tŷ Newydd", "Ffôn"): a
@@ -120,23 +146,8 @@ class PersonRecognizer(LocalRecognizer):
         meaningful = [w for w in words if w and w not in settings.titles]
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
-        before = self._word_before(text, start)
-        titled = len(meaningful) < len(words) or before in settings.titles
-        if (
-            not titled
-            and _WHERE_BEFORE.search(text, max(0, start - 12), start) is not None
-            and unaccented(meaningful[0]) not in settings.first_names
-            and text[end : end + 2] not in ("'s", "’s")
-        ):
-            return False  # "the community centre at Gipton", "families in Kraków"
-        place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
-        if place and not (
-            place in settings.surname_place_words
-            and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
-        ):
-            # "Rose Hill", "Victoria Park", "Boxing Day"; but "Mr Hall" and "J Green" are
-            # people. "Jenny Hall" is too, but so many places are named "Stanley Park",
-            # "Albert Hall" that a first name does not settle it.
+        titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
+        if self._in_a_place(text, start, end, words, meaningful, titled=titled):
             return False
         if not titled and (
             self._listed(meaningful)
@@ -145,6 +156,36 @@ class PersonRecognizer(LocalRecognizer):
         ):
             return False
         return not self._heading_or_code(span, words, meaningful)
+
+    def _in_a_place(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        words: list[str],
+        meaningful: list[str],
+        *,
+        titled: bool,
+    ) -> bool:
+        """Whether the span names a place, a building or a condition, not a person: after
+        "in" or "at" with no first name ("at Gipton", "in Kraków"), ending in a place word
+        or followed by one ("Rose Hill", "Hope Street", "Parkinson's disease"). A place word
+        that is also a surname ends a person's name after a title or an initial ("Mr Hall",
+        "J Green"); "Jenny Hall" is a person too, but so many places are named "Stanley
+        Park" or "Albert Hall" that a first name does not settle it."""
+        settings = self._settings
+        if (
+            not titled
+            and _WHERE_BEFORE.search(text, max(0, start - 12), start) is not None
+            and unaccented(meaningful[0]) not in settings.first_names
+            and text[end : end + 2] not in ("'s", "’s")
+        ):
+            return True
+        place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
+        return bool(place) and not (
+            place in settings.surname_place_words
+            and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
+        )
 
     def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
         """All-capital short single words are log levels and codes ("ERROR", "NHS"); words
@@ -685,8 +726,7 @@ def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and (
-            start < merged[-1][1]
-            or (start == merged[-1][1] + 1 and text[merged[-1][1]] == " ")
+            start < merged[-1][1] or (start == merged[-1][1] + 1 and text[merged[-1][1]] == " ")
         ):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:

@@ -7,10 +7,10 @@ link to people ("Patience saw a bruise"), after a date ("14/11 Okonkwo rang"). S
 a name there too, as a reader takes it. Only parts that are names beyond doubt are carried
 over: the words of a name of two words or more holding a known first name or a word the
 model's vocabulary has no vector for (a rare word: a name far more often than not), and a
-name of one rare word written with letters English does not use ("Hùng", "Wiśniewska"). A word that is
-also an ordinary word ("Grace", "Will", "Hope") is carried over only where it is capitalised
-and does not open a sentence, so "Hope you are well" stays a greeting in a letter to Hope
-Mensah.
+name of one rare word written with letters English does not use ("Hùng", "Wiśniewska").
+A word that is also an ordinary word ("Grace", "Will", "Hope") is carried over only where it
+is capitalised, and at the start of a sentence only when no word follows that shows it is the
+ordinary word ("Hope you are well" stays a greeting in a letter to Hope Mensah).
 """
 
 from __future__ import annotations
@@ -29,8 +29,28 @@ _WELSH_ONLY = regex.compile(r"[ŵŷŴŶ]")
 _SENTENCE_BREAKS = frozenset('\n.?!:;"“([•*')
 # Words after an ordinary word at the start of a sentence that show it is no name there.
 _NOT_AFTER_A_NAME = frozenset(
-    {"you", "to", "that", "this", "all", "everyone", "so", "for", "the", "we", "i", "your",
-     "it", "do", "be", "and", "of", "in", "is", "are"}
+    [
+        "you",
+        "to",
+        "that",
+        "this",
+        "all",
+        "everyone",
+        "so",
+        "for",
+        "the",
+        "we",
+        "i",
+        "your",
+        "it",
+        "do",
+        "be",
+        "and",
+        "of",
+        "in",
+        "is",
+        "are",
+    ]
 )
 
 
@@ -44,7 +64,11 @@ def carried_words(
 ) -> frozenset[str]:
     """The words of found names (in lower case) that mark the same name elsewhere."""
     carried: set[str] = set()
+    seen: set[str] = set()  # a table names the same people on many rows
     for start, end in spans:
+        if text[start:end] in seen:
+            continue
+        seen.add(text[start:end])
         words = [
             _POSSESSIVE.sub("", w.group())
             for w in _WORD.finditer(text, start, end)
