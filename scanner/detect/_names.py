@@ -112,6 +112,7 @@ class PersonRecognizer(LocalRecognizer):
         )
         self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
+        self._lists = _structure.list_pattern(settings.list_labels)
         headers = "|".join(
             sorted(
                 (regex.escape(h).replace(r"\ ", r"\s+") for h in settings.name_headers), key=len
@@ -306,9 +307,16 @@ class PersonRecognizer(LocalRecognizer):
         for i, word in enumerate(words):
             lower = _POSSESSIVE.sub("", word.group().lower())
             titled = self._titled(text, words, i, lower)
-            known = lower not in settings.not_names and all(
-                unaccented(part) in settings.first_names for part in lower.split("-") if part
-            )
+            parts = [unaccented(part) for part in lower.split("-") if part]
+            known = (
+                lower not in settings.not_names
+                and bool(parts)
+                and parts[0] in settings.first_names
+                and all(
+                    p in settings.first_names or p in settings.lower_case_word_names
+                    for p in parts
+                )
+            )  # "ellie-mae": a first name, then first names or word-names
             if not (
                 titled
                 or known
@@ -642,6 +650,7 @@ class PersonRecognizer(LocalRecognizer):
         for start, end in [
             *_structure.labelled_values(text, self._labels),
             *_structure.labelled_values(text, self._salutations),
+            *_structure.listed_values(text, self._lists),
             *_structure.column_cells(text, self._name_header),
         ]:
             if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"

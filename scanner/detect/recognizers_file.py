@@ -70,6 +70,7 @@ class PersonSettings:
     lower_case_word_names: frozenset[str] = frozenset()
     surname_place_words: frozenset[str] = frozenset()
     eponym_heads: frozenset[str] = frozenset()
+    list_labels: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,7 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
                 w.lower() for w in person.strings("surname_place_words", [])
             ),
             eponym_heads=frozenset(w.lower() for w in person.strings("eponym_heads", [])),
+            list_labels=frozenset(w.lower() for w in person.strings("list_labels", [])),
             not_surnames=frozenset(w.lower() for w in person.strings("not_surnames", [])),
             word_names=frozenset(w.lower() for w in person.strings("word_names", [])),
             listed_not_names=frozenset().union(

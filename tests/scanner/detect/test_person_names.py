@@ -180,6 +180,10 @@ def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
         ("Checked by: Okonkwo-Bassey", "Okonkwo-Bassey"),
         ("Date\tCarer\tSitter\nMon 2 Dec\tAna Pop\tMark\n", "Mark"),
         ("To: Gebremedhin, Tesfay <t.gebremedhin@example.org>", "Gebremedhin, Tesfay"),
+        ("Present\nAoibheann Nic Giolla Phádraig\n- Yılmaz Demir\n", "Yılmaz Demir"),
+        ("Attendees: Sr. Bernadette Ní Dhomhnaill, Fr. Tadhg Ó Ceallaigh", "Tadhg Ó Ceallaigh"),
+        ("ellie-mae and kerry-ann both came", "kerry-ann"),
+        ("ellie-mae and kerry-ann both came", "ellie-mae"),
     ],
 )
 def test_names_are_found_from_the_text_around_them(found, text, name):
