@@ -30,6 +30,13 @@ _INITIALS_AND_SURNAME = regex.compile(
 _SURNAME_FIRST = regex.compile(
     r"(?<![\p{L}\d])(\p{Lu}{2,}(?:[-'’]\p{Lu}{2,})?), (\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\d])"
 )
+# The same with the surname capitalised, where a cell or line ends after the first name (in
+# prose "Okafor, Chidi and Ana" are three people): "Adebayo, Oluwaseun" in a CSV cell.
+_CELL_SURNAME_FIRST = regex.compile(
+    r"(?<![\p{L}\d])(\p{Lu}[\p{Ll}\p{M}'’]+(?:-\p{Lu}[\p{Ll}\p{M}'’]+)?), "
+    r"(\p{Lu}[\p{Ll}\p{M}]+)(?=[ \t]*(?:[\"\t|;]|\(|$))",
+    regex.MULTILINE,
+)
 # The same in capitals, as payment files and registers write them: "S CHOWDHURY",
 # "K ASANTE-BOATENG", "MRS J OKAFOR" (the title left out).
 _CAPITAL_PARTICLES = (
@@ -313,8 +320,7 @@ class PersonRecognizer(LocalRecognizer):
                 and bool(parts)
                 and parts[0] in settings.first_names
                 and all(
-                    p in settings.first_names or p in settings.lower_case_word_names
-                    for p in parts
+                    p in settings.first_names or p in settings.lower_case_word_names for p in parts
                 )
             )  # "ellie-mae": a first name, then first names or word-names
             if not (
@@ -390,15 +396,21 @@ class PersonRecognizer(LocalRecognizer):
 
     def _surname_first(self, text: str) -> list[tuple[int, int]]:
         """A surname in capitals, a comma and a known first name, as registers list people:
-        "YUSUF, Amina", "OKONKWO, Chidi"."""
+        "YUSUF, Amina", "OKONKWO, Chidi"; or capitalised where the cell or line ends after
+        the first name: "Adebayo, Oluwaseun"."""
         settings = self._settings
         runs = []
-        for match in _SURNAME_FIRST.finditer(text):
+        for match in [*_SURNAME_FIRST.finditer(text), *_CELL_SURNAME_FIRST.finditer(text)]:
             surname = unaccented(match.group(1).lower())
             first = unaccented(match.group(2).lower())
             if first in settings.first_names and not any(
                 surname in words
-                for words in (settings.not_names, self._strong_places, settings.listed_not_names)
+                for words in (
+                    settings.not_names,
+                    settings.place_words,
+                    settings.listed_not_names,
+                    settings.titles,
+                )
             ):
                 runs.append(match.span())
         return runs

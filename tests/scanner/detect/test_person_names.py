@@ -184,6 +184,8 @@ def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
         ("Attendees: Sr. Bernadette Ní Dhomhnaill, Fr. Tadhg Ó Ceallaigh", "Tadhg Ó Ceallaigh"),
         ("ellie-mae and kerry-ann both came", "kerry-ann"),
         ("ellie-mae and kerry-ann both came", "ellie-mae"),
+        ('Name (Surname, Forename),DOB\n"Adebayo, Oluwaseun",12/03/1985', "Adebayo, Oluwaseun"),
+        ("Client: Warsame, Hodan (Mrs)", "Warsame, Hodan"),
     ],
 )
 def test_names_are_found_from_the_text_around_them(found, text, name):
