@@ -5,9 +5,11 @@ from __future__ import annotations
 import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Span
 from spacy.vocab import Vocab
 
-from scanner.detect import _structure
+from scanner.detect import _repeated_names, _structure
+from scanner.detect._context import compile_words
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -28,19 +30,66 @@ _INITIALS_AND_SURNAME = regex.compile(
 _SURNAME_FIRST = regex.compile(
     r"(?<![\p{L}\d])(\p{Lu}{2,}(?:[-'’]\p{Lu}{2,})?), (\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\d])"
 )
+# The same with the surname capitalised, where a cell or line ends after the first name (in
+# prose "Okafor, Chidi and Ana" are three people): "Adebayo, Oluwaseun" in a CSV cell.
+_CELL_SURNAME_FIRST = regex.compile(
+    r"(?<![\p{L}\d])(\p{Lu}[\p{Ll}\p{M}'’]+(?:-\p{Lu}[\p{Ll}\p{M}'’]+)?), "
+    r"(\p{Lu}[\p{Ll}\p{M}]+)(?=[ \t]*(?:[\"\t|;]|\(|$))",
+    regex.MULTILINE,
+)
 # The same in capitals, as payment files and registers write them: "S CHOWDHURY",
 # "K ASANTE-BOATENG", "MRS J OKAFOR" (the title left out).
+_CAPITAL_PARTICLES = (
+    "MAC|MC|NIC|NÍ|NI|Ó|UA|UÍ|VAN|VON|DER|DEN|DE|DA|DI|DOS|DEL|LE|LA|AL|EL|BIN|IBN|AP"
+)
+_CAPITAL_WORD = r"\p{Lu}[\p{Lu}'’]{2,}(?:-\p{Lu}[\p{Lu}'’]+)?"
 _CAPITAL_INITIALS_AND_SURNAME = regex.compile(
-    r"(?<![\p{L}\d.'’])(?:(?:MR|MRS|MS|MISS|MX|DR)\.? )?((?:[A-Z](?:\. ?| )){1,3}"
-    r"(\p{Lu}[\p{Lu}'’]{2,}(?:-\p{Lu}[\p{Lu}'’]+)?))(?![\p{L}\d])"
+    r"(?<![\p{L}\d.'’])(?:(?:MR|MRS|MS|MISS|MX|DR)\.? )?((?:[A-Z](?:-[A-Z])?(?:\. ?| )){1,3}"
+    rf"((?:(?:{_CAPITAL_PARTICLES}) )*{_CAPITAL_WORD}(?: {_CAPITAL_WORD}){{0,2}}))(?![\p{{L}}\d])"
 )
 
 # Titles as quick notes write them, in lower case: "rang mrs okonkwo" ("miss" and "dr" are
 # left out: "I miss you", "14 oak dr").
 _LOWER_CASE_TITLES = frozenset({"mr", "mrs", "ms", "mx"})
-# Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to".
-_NOT_AFTER_A_NAME = frozenset({"be", "have", "not", "to", "you", "need", "get", "also", "is"})
+# Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to",
+# "no worries will do".
+_NOT_AFTER_A_NAME = frozenset(
+    [
+        "be",
+        "have",
+        "not",
+        "to",
+        "you",
+        "need",
+        "get",
+        "also",
+        "is",
+        "do",
+        "ring",
+        "call",
+        "text",
+        "see",
+        "try",
+        "let",
+        "send",
+        "check",
+        "sort",
+        "pop",
+        "come",
+        "go",
+        "bring",
+        "you're",
+    ]
+)
 _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
+# Letters of Welsh, which writes places and buildings with them ("Tŷ Newydd", "Ffôn"): a
+# word whose only letters beyond ASCII are these is not foreign-shaped.
+_WELSH_LETTERS = regex.compile(r"[ŵŷŴŶâêîôûÂÊÎÔÛ]")
+# Words before a place, not before a person: "at Gipton", "in Kraków", "across Seacroft".
+_WHERE_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards) $",
+    regex.IGNORECASE,
+)
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
@@ -61,8 +110,16 @@ class PersonRecognizer(LocalRecognizer):
 
     def __init__(self, settings: PersonSettings) -> None:
         self._settings = settings
+        # Place words that are no one's surname: "Street" but not "Hall" or "Green".
+        self._strong_places = settings.place_words - settings.surname_place_words
+        # Listed names of several words ("Marks and Spencer", "Walker Morris"): a name found
+        # inside one is part of an organisation's name.
+        self._listed_phrases = compile_words(
+            sorted(w for w in settings.listed_not_names if " " in w)
+        )
         self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
+        self._lists = _structure.list_pattern(settings.list_labels)
         headers = "|".join(
             sorted(
                 (regex.escape(h).replace(r"\ ", r"\s+") for h in settings.name_headers), key=len
@@ -97,9 +154,9 @@ class PersonRecognizer(LocalRecognizer):
         meaningful = [w for w in words if w and w not in settings.titles]
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
-        if words[-1] in settings.place_words or self._place_follows(text, end):
-            return False
         titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
+        if self._in_a_place(text, start, end, words, meaningful, titled=titled):
+            return False
         if not titled and (
             self._listed(meaningful)
             or self._word_before(text, start) in settings.saints
@@ -107,6 +164,36 @@ class PersonRecognizer(LocalRecognizer):
         ):
             return False
         return not self._heading_or_code(span, words, meaningful)
+
+    def _in_a_place(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        words: list[str],
+        meaningful: list[str],
+        *,
+        titled: bool,
+    ) -> bool:
+        """Whether the span names a place, a building or a condition, not a person: after
+        "in" or "at" with no first name ("at Gipton", "in Kraków"), ending in a place word
+        or followed by one ("Rose Hill", "Hope Street", "Parkinson's disease"). A place word
+        that is also a surname ends a person's name after a title or an initial ("Mr Hall",
+        "J Green"); "Jenny Hall" is a person too, but so many places are named "Stanley
+        Park" or "Albert Hall" that a first name does not settle it."""
+        settings = self._settings
+        if (
+            not titled
+            and _WHERE_BEFORE.search(text, max(0, start - 12), start) is not None
+            and unaccented(meaningful[0]) not in settings.first_names
+            and text[end : end + 2] not in ("'s", "’s")
+        ):
+            return True
+        place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
+        return bool(place) and not (
+            place in settings.surname_place_words
+            and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
+        )
 
     def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
         """All-capital short single words are log levels and codes ("ERROR", "NHS"); words
@@ -126,7 +213,19 @@ class PersonRecognizer(LocalRecognizer):
 
     def _with_first_name(self, text: str, start: int) -> int:
         """The start of a name that opens with a surname's particle, moved back over the
-        capitalised word before it: "Aoibheann" before "Nic Giolla Phádraig"."""
+        capitalised word before it: "Aoibheann" before "Nic Giolla Phádraig". A span that
+        starts just after particles starts at them: "Ó Súilleabháin", "van der Merwe"."""
+        for _ in range(3):
+            previous = _WORD_AT_END.search(text, max(0, start - 12), max(0, start - 1))
+            if (
+                previous is None
+                or previous.end() != start - 1
+                or text[start - 1] != " "
+                or previous.group().lower() not in self._settings.particles
+                or (previous.start() > 0 and text[previous.start() - 1] in "-'’")
+            ):
+                break
+            start = previous.start()
         particle = _WORD.match(text, start)
         if particle is None or particle.group().lower() not in self._settings.particles:
             return start
@@ -174,12 +273,30 @@ class PersonRecognizer(LocalRecognizer):
                 return end
             end = space
 
-    def _place_follows(self, text: str, end: int) -> bool:
-        """Whether the next word makes the span part of a place: "Hope Street", "Grace Lane"."""
+    def _place_follows(self, text: str, end: int) -> str:
+        """The next word when it makes the span part of a place ("Hope Street", "Grace
+        Lane"), in lower case; else an empty string. A possessive goes between: "Down's
+        syndrome", "Parkinson's disease"."""
+        if text[end : end + 2] in ("'s", "’s"):
+            end += 2
         following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
-        return following is not None and (
-            following.group().lower() in self._settings.place_words
-            and _CAPITALISED.match(following.group()) is not None
+        if following is None:
+            return ""
+        word = following.group()
+        lower = word.lower()
+        if lower in self._settings.eponym_heads:
+            return lower
+        if lower in self._settings.place_words and _CAPITALISED.match(word) is not None:
+            return lower
+        return ""
+
+    def _sure_first(self, word: str) -> bool:
+        """Whether a name's first word says it is a person's: a known first name that is no
+        ordinary word ("Jenny" in "Jenny Hall", not "Rose" in "Rose Hill"), or an initial."""
+        plain = unaccented(word)
+        settings = self._settings
+        return len(plain) == 1 or (
+            plain in settings.first_names and plain not in settings.word_names
         )
 
     @staticmethod
@@ -197,9 +314,15 @@ class PersonRecognizer(LocalRecognizer):
         for i, word in enumerate(words):
             lower = _POSSESSIVE.sub("", word.group().lower())
             titled = self._titled(text, words, i, lower)
-            known = lower not in settings.not_names and all(
-                unaccented(part) in settings.first_names for part in lower.split("-") if part
-            )
+            parts = [unaccented(part) for part in lower.split("-") if part]
+            known = (
+                lower not in settings.not_names
+                and bool(parts)
+                and parts[0] in settings.first_names
+                and all(
+                    p in settings.first_names or p in settings.lower_case_word_names for p in parts
+                )
+            )  # "ellie-mae": a first name, then first names or word-names
             if not (
                 titled
                 or known
@@ -207,6 +330,7 @@ class PersonRecognizer(LocalRecognizer):
                 or self._called(text, words, i, lower, vocab)
                 or self._speaker(text, words, i, lower, vocab)
                 or self._hyphenated_first_name(word.group())
+                or self._foreign_shaped(word.group(), vocab)
             ):
                 continue
             first = i + 1 if titled else i
@@ -233,7 +357,10 @@ class PersonRecognizer(LocalRecognizer):
                 part = candidate.group()
                 if j > i and (
                     part.lower() in settings.not_surnames
-                    or part.lower() in settings.place_words
+                    or (
+                        part.lower() in settings.place_words
+                        and not (part.lower() in settings.surname_place_words and titled)
+                    )
                     or (not _CAPITALISED.match(part) and not word.group().islower())
                 ):
                     break
@@ -248,7 +375,9 @@ class PersonRecognizer(LocalRecognizer):
             initials = text[match.start() : match.start(1)].strip()
             if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
                 continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
-            if surname not in settings.not_names and surname not in settings.place_words:
+            if surname not in settings.not_names and (
+                surname not in settings.place_words or surname in settings.surname_place_words
+            ):
                 runs.append((match.start(), match.end()))
         runs += self._capital_initials(text)
         return runs
@@ -267,38 +396,52 @@ class PersonRecognizer(LocalRecognizer):
 
     def _surname_first(self, text: str) -> list[tuple[int, int]]:
         """A surname in capitals, a comma and a known first name, as registers list people:
-        "YUSUF, Amina", "OKONKWO, Chidi"."""
+        "YUSUF, Amina", "OKONKWO, Chidi"; or capitalised where the cell or line ends after
+        the first name: "Adebayo, Oluwaseun"."""
         settings = self._settings
         runs = []
-        for match in _SURNAME_FIRST.finditer(text):
+        for match in [*_SURNAME_FIRST.finditer(text), *_CELL_SURNAME_FIRST.finditer(text)]:
             surname = unaccented(match.group(1).lower())
             first = unaccented(match.group(2).lower())
             if first in settings.first_names and not any(
                 surname in words
-                for words in (settings.not_names, settings.place_words, settings.listed_not_names)
+                for words in (
+                    settings.not_names,
+                    settings.place_words,
+                    settings.listed_not_names,
+                    settings.titles,
+                )
             ):
                 runs.append(match.span())
         return runs
 
     def _capital_initials(self, text: str) -> list[tuple[int, int]]:
-        """Initials and a surname in capitals, the title left out: "S CHOWDHURY"."""
+        """Initials and a surname in capitals, the title left out: "S CHOWDHURY", "A-M
+        IONESCU", "S ABDULLAHI HASSAN", "C NIC GIOLLA PHÁDRAIG"; the surname's words stop
+        at a word that is no name ("S CHOWDHURY PAID")."""
         settings = self._settings
+        unnamed = (
+            settings.not_names,
+            self._strong_places,
+            settings.not_surnames,
+            settings.titles,
+            settings.listed_not_names,
+        )
         runs = []
         for match in _CAPITAL_INITIALS_AND_SURNAME.finditer(text):
-            surname = unaccented(match.group(2).lower())
             initials = text[match.start(1) : match.start(2)].strip()
-            if initials in ("A", "I") or any(
-                surname in words
-                for words in (
-                    settings.not_names,
-                    settings.place_words,
-                    settings.not_surnames,
-                    settings.titles,
-                    settings.listed_not_names,
-                )
-            ):
+            if initials in ("A", "I"):
                 continue
-            runs.append(match.span(1))
+            end = match.start(2)
+            main = False  # a word of the surname that is no particle was kept
+            for word in regex.finditer(r"\S+", match.group(2)):
+                plain = unaccented(word.group().lower())
+                if any(plain in words for words in unnamed):
+                    break
+                end = match.start(2) + word.end()
+                main = main or plain not in settings.particles
+            if main:
+                runs.append((match.start(1), end))
         return runs
 
     def _called(
@@ -317,6 +460,8 @@ class PersonRecognizer(LocalRecognizer):
                 text[words[i - 1].end() : words[i].start()] in (" ", ". ")
                 and lower not in settings.not_surnames
             )
+        if word.islower() and self._introduced(text, words, i, lower, vocab):
+            return True
         if (
             i == 0
             or not word.islower()
@@ -336,6 +481,30 @@ class PersonRecognizer(LocalRecognizer):
         if i > 1 and text[words[i - 2].end() : previous.start()] == " ":
             return f"{words[i - 2].group().lower()} {before}" in settings.calling_words
         return False
+
+    def _introduced(
+        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
+    ) -> bool:
+        """A word-name (or a word the model does not know) opening a line or a message,
+        followed by "here" and a stop, as people sign a text: "grace here, can tesfay come"."""
+        following = words[i + 1] if i + 1 < len(words) else None
+        if (
+            following is None
+            or following.group().lower() != "here"
+            or text[words[i].end() : following.start()] != " "
+            or text[following.end() : following.end() + 1] not in (",", ".", "!", "\n", "")
+        ):
+            return False
+        settings = self._settings
+        if not (
+            lower in settings.word_names
+            or lower in settings.lower_case_word_names
+            or unaccented(lower) in settings.first_names
+            or self._unknown_word(lower, vocab)
+        ):
+            return False
+        before = text[max(0, words[i].start() - 12) : words[i].start()].rstrip(" ,").lower()
+        return before == "" or before.endswith(("\n", ":", "hi", "hiya", "hey", "hello", "its"))
 
     def _word_name(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
         """A first name that is also a word ("Grace"), where it stands as a name.
@@ -364,6 +533,8 @@ class PersonRecognizer(LocalRecognizer):
             and following.group().lower() in self._settings.speaking_verbs
         ):
             return True  # "Precious said ...", at the start of a sentence too
+        if self._introduced(text, words, i, lower, None):
+            return True  # "Grace here, running late"
         before = words[i].start() - 1
         while before >= 0 and text[before] in " \t":
             before -= 1
@@ -386,14 +557,38 @@ class PersonRecognizer(LocalRecognizer):
             and unaccented(lower) not in self._settings.listed_not_names
         )
 
+    def _foreign_shaped(self, word: str, vocab: Vocab | None) -> bool:
+        """A capitalised word with letters English does not write ("Trần", "Wiśniewska",
+        "Bhríde", "Yılmaz") that the model's vocabulary does not know: in English text such
+        a word is a name far more often than anything else (places abroad are listed)."""
+        if (
+            word.isascii()
+            or not _CAPITALISED.match(word)
+            or word.isupper()
+            or _WELSH_LETTERS.sub("", word).isascii()
+            or vocab is None
+            or vocab.has_vector(word)
+            or vocab.has_vector(word.lower())
+        ):
+            return False
+        plain = unaccented(word)
+        settings = self._settings
+        return not (
+            plain in settings.listed_not_names
+            or plain in settings.place_words
+            or plain in settings.not_names
+        )
+
     def _unknown_word(self, lower: str, vocab: Vocab | None) -> bool:
-        """A word of three letters or more that the model's vocabulary has no vector for."""
+        """A word of three letters or more that the model's vocabulary has no vector for;
+        of a hyphenated word, one of its parts ("nwachukwu-obi", not "follow-up")."""
+        parts = lower.split("-")
         return (
             vocab is not None
             and len(lower) >= 3
-            and lower.isalpha()
+            and all(p.isalpha() for p in parts)
             and lower not in self._settings.not_surnames
-            and not vocab.has_vector(lower)
+            and any(len(p) >= 3 and not vocab.has_vector(p) for p in parts)
         )
 
     def _hyphenated_first_name(self, word: str) -> bool:
@@ -413,7 +608,7 @@ class PersonRecognizer(LocalRecognizer):
         tokens = nlp_artifacts.tokens if nlp_artifacts else None
         candidates = self._name_runs(text, tokens.vocab if tokens is not None else None)
         for entity in nlp_artifacts.entities if nlp_artifacts else []:
-            if entity.label_ == "PERSON":
+            if entity.label_ == "PERSON" and not self._lower_case_guess(text, entity):
                 candidates.append((entity.start_char, entity.end_char))
         spans = []
         for first, end in candidates:
@@ -425,7 +620,41 @@ class PersonRecognizer(LocalRecognizer):
                 spans.append((start, stop))
         spans += self._placed_names(text)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
-        return [self._result(start, end) for start, end in _merge(spans)]
+        spans = self._outside_listed_phrases(text, spans)
+        vocab = tokens.vocab if tokens is not None else None
+        carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
+        spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
+        return [self._result(start, end) for start, end in _merge(text, spans)]
+
+    def _outside_listed_phrases(
+        self, text: str, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The spans less those inside a listed name of several words: "Spencer" in "Marks
+        and Spencer", "John Lewis" in "John Lewis Partnership"."""
+        if self._listed_phrases is None or not spans:
+            return spans
+        phrases = [m.span() for m in self._listed_phrases.finditer(text)]
+        if not phrases:
+            return spans
+        return [
+            (start, end)
+            for start, end in spans
+            if not any(a <= start and end <= b for a, b in phrases)
+        ]
+
+    def _lower_case_guess(self, text: str, entity: Span) -> bool:
+        """A span the model took for a person that is all in lower case and opens with no
+        known first name ("jollof rice", "commode"): lower-case names are capitalised for the
+        model before it reads them, so what it finds in lower case on its own is a guess."""
+        span = text[entity.start_char : entity.end_char]
+        if not span.islower():
+            return False
+        first = _WORD.match(span)
+        settings = self._settings
+        return first is None or not (
+            unaccented(first.group()) in settings.first_names
+            or first.group() in settings.lower_case_word_names
+        )
 
     def _placed_names(self, text: str) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""
@@ -433,6 +662,7 @@ class PersonRecognizer(LocalRecognizer):
         for start, end in [
             *_structure.labelled_values(text, self._labels),
             *_structure.labelled_values(text, self._salutations),
+            *_structure.listed_values(text, self._lists),
             *_structure.column_cells(text, self._name_header),
         ]:
             if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"
@@ -440,7 +670,22 @@ class PersonRecognizer(LocalRecognizer):
             span = self._name_shaped(text, start, end)
             if span:
                 found.append(span)
+        for start, end in _structure.display_names(text):
+            found += self._display_name(text, start, end)
         return found
+
+    def _display_name(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """A mail header's display name of two words or more, when name-shaped: "Hannah
+        Pryce", "Okafor, Chidi" (one name, comma and all); "Finance Team" is not."""
+        comma = text.find(",", start, end)
+        parts = [(start, end)] if comma < 0 else [(start, comma), (comma + 1, end)]
+        shaped = [self._name_shaped(text, a, b) for a, b in parts]
+        if any(s is None for s in shaped) or text.count(",", start, end) > 1:
+            return []
+        spans = [s for s in shaped if s is not None]
+        if comma < 0 and len(_WORD.findall(text, spans[0][0], spans[0][1])) < 2:
+            return []  # one word: a first name is found anyway, "Referrals" is a mailbox
+        return [(spans[0][0], spans[-1][1])]
 
     def _name_shaped(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The name in a labelled value or a cell, titles left out, if it looks like one:
@@ -449,6 +694,8 @@ class PersonRecognizer(LocalRecognizer):
         case when it starts with a known first name."""
         settings = self._settings
         words = list(_WORD.finditer(text, start, end))
+        glued = [i for i, w in enumerate(words) if text[w.end() : w.end() + 1].isdigit()]
+        words = words[: glued[0]] if glued else words  # "FY2", "Room4": a code from there
         while words and words[0].group().lower().rstrip(".") in settings.titles:
             words.pop(0)
         if not words or len(words) > 5:
@@ -463,11 +710,16 @@ class PersonRecognizer(LocalRecognizer):
             or self._listed(plain)
             or self._listed(plain[-1:])  # "Repairs Manager", "Income Officer"
             or any(
-                w in settings.place_words or (len(w) > 1 and w in settings.not_surnames)
+                w in self._strong_places or (len(w) > 1 and w in settings.not_surnames)
                 for w in plain
             )
+            or (
+                len(plain) > 1
+                and any(w in settings.place_words for w in plain)
+                and not self._sure_first(plain[0])
+            )
         ):
-            return None
+            return None  # "Rose Hill" in a name column; but "Tom Green", "J Hall", "Hall"
         if text[start:end].islower():
             return (start, end) if plain[0] in settings.first_names else None
         shaped = all(
@@ -489,11 +741,14 @@ class PersonRecognizer(LocalRecognizer):
         )
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping spans joined into one."""
+def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans joined into one, and spans one space apart: "Seosamh Mac Giolla"
+    and "Bhríde" are one name."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        if merged and start < merged[-1][1]:
+        if merged and (
+            start < merged[-1][1] or (start == merged[-1][1] + 1 and text[merged[-1][1]] == " ")
+        ):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))

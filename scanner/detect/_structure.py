@@ -22,6 +22,7 @@ _BRACKETED = regex.compile(r"\s*[(\[][^)\]\n]*[)\]]?")
 # Where a labelled value stops: a tab, a run of spaces, a pipe, or the next "Label:" on the line.
 _VALUE_END = regex.compile(r"\t| {2,}|\||\s(?=[\p{L}][\p{L} ]{0,20}:\s)")
 _SEPARATORS = ("|", "\t", ",")
+_LINE = regex.compile(r"[^\n]+")
 # What ends a label: a colon, equals sign or dash. In a form laid out as a table the edge of
 # the label's cell does too (a tab, a pipe, a run of spaces: "Name\tAmina Yusuf"), but only
 # when the label is the whole cell: a header such as "Volunteers needed\tFilled" is no label.
@@ -55,6 +56,27 @@ def salutation_pattern(greetings: frozenset[str], closings: frozenset[str]) -> r
         rf"|(?:{_alternatives(closings)})[ \t]*[,.!]?[ \t]*\n[ \t>]*(?P<value>[^\n,(]+))",
         regex.IGNORECASE | regex.MULTILINE,
     )
+
+
+def list_pattern(labels: frozenset[str]) -> regex.Pattern[str]:
+    """A label alone on its line ("Present", "Apologies:") and the lines under it up to a
+    blank line, at most 40."""
+    return regex.compile(
+        rf"^[ \t>*•-]*(?:{_alternatives(labels)})[ \t]*:?[ \t]*\n"
+        r"(?P<value>(?:[ \t>]*[^\s>][^\n]*(?:\n|$)){1,40})",
+        regex.IGNORECASE | regex.MULTILINE,
+    )
+
+
+def listed_values(text: str, pattern: regex.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """Each piece of each line under a list's label, its bullet left out ("- Yılmaz Demir")."""
+    for match in pattern.finditer(text):
+        for line in _LINE.finditer(text, *match.span("value")):
+            start = line.start()
+            while start < line.end() and text[start] in " \t>*•-":
+                start += 1
+            stop = _VALUE_END.search(text, start, line.end())
+            yield from _pieces(text, start, stop.start() if stop else line.end())
 
 
 def labelled_values(text: str, pattern: regex.Pattern[str]) -> Iterator[tuple[int, int]]:
@@ -158,3 +180,28 @@ def column_cells(text: str, is_name_header: regex.Pattern[str]) -> Iterator[tupl
                     a, b = cells[i]
                     yield from _trimmed(text, offset + a, offset + b)
         offset += len(line) + 1
+
+
+# A mail header's line of addresses: "From: Okafor, Chidi (NHS TRUST) <c.okafor@nhs.net>".
+_ADDRESS_HEADER = regex.compile(
+    r"^[ \t>]*(?:From|To|Cc|Bcc|Reply-To|Sent by)[ \t]*:[ \t]*(?P<value>[^\n]+)",
+    regex.IGNORECASE | regex.MULTILINE,
+)
+_ANGLE_ADDRESS = regex.compile(r"<[^<>\n]*@[^<>\n]*>")
+
+
+def display_names(text: str) -> Iterator[tuple[int, int]]:
+    """The display name before each address in a mail header's From, To or Cc line, quotes
+    and notes in brackets left out; one name may hold a comma, as Outlook writes "Surname,
+    First name" ("Gebremedhin, Tesfay <t.gebremedhin@...>")."""
+    for match in _ADDRESS_HEADER.finditer(text):
+        position, end = match.span("value")
+        for address in _ANGLE_ADDRESS.finditer(text, position, end):
+            separator = max(text.rfind(c, position, address.start()) for c in ";>")
+            start = position if separator < 0 else separator + 1
+            bracket = _BRACKETED.search(text, start, address.start())
+            stop = bracket.start() if bracket else address.start()
+            yield from _trimmed(text, start, stop)
+            position = address.end()
+            while position < end and text[position] in " \t,;":
+                position += 1

@@ -68,6 +68,9 @@ class PersonSettings:
     calling_words: frozenset[str] = frozenset()
     speaking_verbs: frozenset[str] = frozenset()
     lower_case_word_names: frozenset[str] = frozenset()
+    surname_place_words: frozenset[str] = frozenset()
+    eponym_heads: frozenset[str] = frozenset()
+    list_labels: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -308,6 +311,11 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             titles=frozenset(t.lower() for t in person.strings("titles", [])),
             not_names=frozenset(n.lower() for n in person.strings("not_names", [])),
             place_words=frozenset(w.lower() for w in person.strings("place_words", [])),
+            surname_place_words=frozenset(
+                w.lower() for w in person.strings("surname_place_words", [])
+            ),
+            eponym_heads=frozenset(w.lower() for w in person.strings("eponym_heads", [])),
+            list_labels=frozenset(w.lower() for w in person.strings("list_labels", [])),
             not_surnames=frozenset(w.lower() for w in person.strings("not_surnames", [])),
             word_names=frozenset(w.lower() for w in person.strings("word_names", [])),
             listed_not_names=frozenset().union(

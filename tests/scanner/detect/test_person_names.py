@@ -158,3 +158,64 @@ def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
     """Streets and buildings named like people, saints, languages, job words, headings in
     capitals and organisations are not names (rules: person.not_name_lists, saints, ...)."""
     assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("CASE NOTES - Trần Văn Hùng (ref 4471)\n12/11 Hùng is 74.", "Hùng"),
+        ("Volunteer: Patience Adjei\nPatience saw a bruise on her arm.", "Patience"),
+        ("20/11 Wiśniewska (volunteer driver) confirmed.", "Wiśniewska"),
+        ("welcome to Seosamh Mac Giolla Bhríde, our new trustee", "Seosamh Mac Giolla Bhríde"),
+        ("Nwachukwu-Obi attended with her son.", "Nwachukwu-Obi"),
+        ("Ó Súilleabháin has moved to Cork.", "Ó Súilleabháin"),
+        ("hiya its precious can u tell mark", "precious"),
+        ("grace here, running late", "grace"),
+        ("Note: HF1108 shows as C NIC GIOLLA PHADR on the portal", "C NIC GIOLLA PHADR"),
+        ("S ABDULLAHI HASSAN 40-12-76 41234567 250.00", "S ABDULLAHI HASSAN"),
+        ("A-M IONESCU 11-04-52 40917725 75.00", "A-M IONESCU"),
+        ("Mr Hall and Mrs Green came to the group.", "Green"),
+        ("J Hill signed the form.", "J Hill"),
+        ("Payee: Sarah Hall", "Sarah Hall"),
+        ("Checked by: Okonkwo-Bassey", "Okonkwo-Bassey"),
+        ("Date\tCarer\tSitter\nMon 2 Dec\tAna Pop\tMark\n", "Mark"),
+        ("To: Gebremedhin, Tesfay <t.gebremedhin@example.org>", "Gebremedhin, Tesfay"),
+        ("Present\nAoibheann Nic Giolla Phádraig\n- Yılmaz Demir\n", "Yılmaz Demir"),
+        ("Attendees: Sr. Bernadette Ní Dhomhnaill, Fr. Tadhg Ó Ceallaigh", "Tadhg Ó Ceallaigh"),
+        ("ellie-mae and kerry-ann both came", "kerry-ann"),
+        ("ellie-mae and kerry-ann both came", "ellie-mae"),
+        ('Name (Surname, Forename),DOB\n"Adebayo, Oluwaseun",12/03/1985', "Adebayo, Oluwaseun"),
+        ("Client: Warsame, Hodan (Mrs)", "Warsame, Hodan"),
+    ],
+)
+def test_names_are_found_from_the_text_around_them(found, text, name):
+    """A name given in full marks its parts elsewhere; letters English does not write, a
+    particle, a signed text, initials in capitals, a title before a surname that is a place
+    word, a label or header of people and a mail header's display name say a name stands."""
+    assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "People with Parkinson's disease, Down's syndrome or dementia with Lewy bodies.",
+        "Tea, Bourbon biscuits and Victoria sponge after the talk.",
+        "Thanks to Marks and Spencer and John Lewis for the raffle prizes.",
+        "Our fun day is in Victoria Park, then tea at the Albert Hall; Boxing Day lunch too.",
+        "Bed on Ward 14; Victoria Ward is closed.",
+        "Cooking club this month: jollof rice, pierogi and sarma.",
+        "Knit and Natter on Fridays; Tai Chi on Mondays; no WhatsApp please.",
+        "We run groups at Gipton and in Swarcliffe, and partners in Kraków.",
+        "Approved by the Board: September 2024.",
+        "Completed by: Dr A Khan, FY2",
+        "From: Bytewise Support <support@bytewise.example>",
+        "Shanice Reid | Social Worker | Adults and Health | Leeds City Council",
+        "Menu: crème brûlée, pâté and piña colada.",
+        "Phone / Ffôn: see below\nCarer / Gofalwr",
+    ],
+)
+def test_conditions_things_places_and_teams_are_not_names(found, text):
+    """Conditions and organisations named after people, places named like them, lower-case
+    guesses of the model, places after 'in' and 'at', teams and months are not names."""
+    names = _names(found, text) - {"Shanice Reid", "Khan", "A Khan"}
+    assert not names, names
