@@ -44,6 +44,8 @@ from tests.scanner.conftest import types_of
         ('{"dateOfBirth": "03/04/2011"}', "03/04/2011"),
         ("born on the third of April 1952", "the third of April 1952"),
         ("her bday is 3/4/11", "3/4/11"),
+        ("Precious, age 7, 03/04/2017", "03/04/2017"),
+        ("Kwame Mensah, 12.09.2019 (dob), attends nursery", "12.09.2019"),
         (
             "Client details\t\tContact\nName\tDOB\tPhone\n"
             "Ada Obi\t03/04/2011\t07700 900461\nBo Lee\t04/05/2012\t07700 900462\n",
@@ -82,6 +84,8 @@ def test_dates_of_birth_are_found(found, text, value):
         "Her mum died on 3 April 1998.",
         "Version 3.4.52 released.",
         "Signed: B. Osei-Bonsu\tSigned: R Mahmood\nDate: 16 July 2024\tDate: 16/07/24\n",
+        "Age UK appointment for her on 12/05/2024.",
+        "Seen 12/05/2024, DOB not known.",
     ],
 )
 def test_other_dates_are_not_dates_of_birth(found, text):
