@@ -97,6 +97,19 @@ def test_other_dates_are_not_dates_of_birth(found, text):
         assert "DATE_OF_BIRTH" not in types_of(findings)
 
 
+def test_a_row_whose_name_fills_its_column_keeps_its_dob_header(found):
+    """A value that fills its column leaves two spaces before the next: the row is still
+    in its table after normalising, and its date of birth still under "DOB"."""
+    text = normalise(
+        "Name          DOB         Postcode\nAda Obi       03/04/2011  LS8 4EX\n"
+        "Christopher Okonkwo  12/11/2012  LS9 7QP\nBo Lee        04/05/2012  LS6 1AN\n",
+        "",
+    )
+    found_here = found(text.text)
+    assert ("DATE_OF_BIRTH", "12/11/2012") in found_here
+    assert ("DATE_OF_BIRTH", "04/05/2012") in found_here
+
+
 def test_a_date_under_a_dob_column_laid_out_with_spaces_is_found_after_normalising(found):
     """A pasted report's columns survive normalisation as cells, so its DOB header counts."""
     text = normalise("Client       DOB           Seen\nAda Obi      14/02/1950    12/05/2024\n", "")
