@@ -64,8 +64,16 @@ _WHITESPACE_RUN = re.compile(r"(?!\t+(?![ \t]))[ \t]{2,}")
 # that a column's header still counts for the cells under it: a run of this many spaces or
 # more inside a line, on two neighbouring lines.
 _COLUMN_SPACES = 3
-_COLUMN_GAP = re.compile(r"\S[ \t]*? {3,}[ \t]*\S")
-_ROW_GAP = re.compile(r"\S[ \t]*? {2,}[ \t]*\S")
+# A gap between two characters of a line: tested for its spaces in Python, since a regex
+# with a run of spaces inside a run of spaces backtracks cubically on a line of spaces.
+_GAP = re.compile(r"(?<=\S)[ \t]+(?=\S)")
+
+
+def _has_gap(text: str, spaces: int) -> bool:
+    """Whether ``text`` has, between two of its characters, a gap holding ``spaces``
+    spaces in a row."""
+    run = " " * spaces
+    return any(run in gap.group() for gap in _GAP.finditer(text))
 
 
 def normalise(text: str, location: str) -> Segment:
@@ -185,7 +193,7 @@ def _marks_latin(text: str, position: int) -> bool:
 
 
 def _whitespace_run_edits(text: str) -> Iterator[_Edit]:
-    columned = _columned_lines(text) if _COLUMN_GAP.search(text) else set()
+    columned = _columned_lines(text) if _has_gap(text, _COLUMN_SPACES) else set()
     line, counted = 0, 0  # the line number of offset ``counted``, kept as runs go by
     for run in _WHITESPACE_RUN.finditer(text):
         inside = run.start() > 0 and text[run.start() - 1] not in "\n" and run.end() < len(text)
@@ -204,8 +212,8 @@ def _columned_lines(text: str) -> set[int]:
     and a run of lines each with a gap of two spaces or more, at least two of them and half
     of them with a wide gap (a row whose values fill their columns is in its table)."""
     lines = text.split("\n")
-    wide = [bool(_COLUMN_GAP.search(line)) for line in lines]
-    gapped = [bool(_ROW_GAP.search(line)) for line in lines]
+    wide = [_has_gap(line, _COLUMN_SPACES) for line in lines]
+    gapped = [_has_gap(line, 2) for line in lines]
     columned = {
         i
         for i, has_gap in enumerate(wide)
