@@ -44,6 +44,8 @@ from tests.scanner.conftest import types_of
         ('{"dateOfBirth": "03/04/2011"}', "03/04/2011"),
         ("born on the third of April 1952", "the third of April 1952"),
         ("her bday is 3/4/11", "3/4/11"),
+        ('{"dob": "2017-04-03T00:00:00Z"}', "2017-04-03"),
+        ("Name,DOB\nAda Obi,03042017\nBo Lee,12112012\n", "12112012"),
         ("Precious, age 7, 03/04/2017", "03/04/2017"),
         ("Kwame Mensah, 12.09.2019 (dob), attends nursery", "12.09.2019"),
         (
