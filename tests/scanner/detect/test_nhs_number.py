@@ -43,6 +43,7 @@ def test_nhs_numbers_are_found(found, text, value):
         "Case REF-9434765919 closed.",
         "Timestamp 1733130845 in the log.",
         "Parcel 9434765919 delivered.",
+        "Product code\tDescription\n4010232137\tA4 paper\n6426212997\tPens\n",
         "Phone\tNotes\n9434765919\tno answer\n",
         "Call back on 4010232137 tomorrow.",
     ],
