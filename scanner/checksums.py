@@ -80,12 +80,14 @@ def uk_driving_licence(value: str) -> bool:
 
 
 def uk_phone(value: str) -> bool:
-    """A UK number as dialled: 0 then 9 or 10 digits (+44 and a bracketed (0) allowed)."""
+    """A UK number as dialled: 0 then 9 or 10 digits (+44 and a bracketed (0) allowed, and
+    the 0 people keep after +44: "+44 07700 900123")."""
     digits = re.sub(r"\D", "", value.replace("(0)", ""))
     if digits.startswith("0044"):
-        digits = "0" + digits[4:]
-    elif digits.startswith("44") and (value.lstrip().startswith("+") or len(digits) == 12):
-        digits = "0" + digits[2:]  # +44 7700 900123, or 447700900123 as a spreadsheet has it
+        digits = "0" + digits[4:].removeprefix("0")
+    elif digits.startswith("44") and (value.lstrip(" (").startswith("+") or len(digits) == 12):
+        # +44 7700 900123, (+44) 7700 900123, or 447700900123 as a spreadsheet has it
+        digits = "0" + digits[2:].removeprefix("0")
     return (
         digits.startswith("0")
         and digits[1:2] in set("1235789")

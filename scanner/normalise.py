@@ -25,7 +25,8 @@ Steps, in order:
    for empty cells), and context reads column headers by them. Line breaks stay too, since
    the structure of lines is evidence (signatures, field labels). A run of three spaces or
    more inside a line, on two neighbouring lines, becomes one tab instead: columns laid out
-   with spaces ("Client      DOB         NHS no") are a table.
+   with spaces ("Client      DOB         NHS no") are a table; so does a run of two spaces
+   in a line of such a table (a value that fills its column).
 """
 
 from __future__ import annotations
@@ -63,7 +64,16 @@ _WHITESPACE_RUN = re.compile(r"(?!\t+(?![ \t]))[ \t]{2,}")
 # that a column's header still counts for the cells under it: a run of this many spaces or
 # more inside a line, on two neighbouring lines.
 _COLUMN_SPACES = 3
-_COLUMN_GAP = re.compile(r"\S[ \t]*? {3,}[ \t]*\S")
+# A gap between two characters of a line: tested for its spaces in Python, since a regex
+# with a run of spaces inside a run of spaces backtracks cubically on a line of spaces.
+_GAP = re.compile(r"(?<=\S)[ \t]+(?=\S)")
+
+
+def _has_gap(text: str, spaces: int) -> bool:
+    """Whether ``text`` has, between two of its characters, a gap holding ``spaces``
+    spaces in a row."""
+    run = " " * spaces
+    return any(run in gap.group() for gap in _GAP.finditer(text))
 
 
 def normalise(text: str, location: str) -> Segment:
@@ -183,26 +193,42 @@ def _marks_latin(text: str, position: int) -> bool:
 
 
 def _whitespace_run_edits(text: str) -> Iterator[_Edit]:
-    columned = _columned_lines(text) if _COLUMN_GAP.search(text) else set()
+    columned = _columned_lines(text) if _has_gap(text, _COLUMN_SPACES) else set()
     line, counted = 0, 0  # the line number of offset ``counted``, kept as runs go by
     for run in _WHITESPACE_RUN.finditer(text):
         inside = run.start() > 0 and text[run.start() - 1] not in "\n" and run.end() < len(text)
-        wide = inside and text[run.end()] != "\n" and run.end() - run.start() >= _COLUMN_SPACES
-        if wide and columned:
+        gap = inside and text[run.end()] != "\n"
+        if gap and columned:
             line += text.count("\n", counted, run.start())
             counted = run.start()
-        yield run.start(), run.end(), "\t" if wide and line in columned else " "
+        # In a table laid out with spaces, a value that fills its column leaves only two
+        # spaces before the next: still a column gap there.
+        yield run.start(), run.end(), "\t" if gap and line in columned else " "
 
 
 def _columned_lines(text: str) -> set[int]:
-    """The numbers of the lines laid out in columns with spaces: a line with a wide gap
-    inside it next to another such line (a pasted report, a fixed-width export, a form)."""
-    gapped = [bool(_COLUMN_GAP.search(line)) for line in text.split("\n")]
-    return {
+    """The numbers of the lines laid out in columns with spaces (a pasted report, a
+    fixed-width export, a form): a line with a wide gap inside it next to another such line,
+    and a run of lines each with a gap of two spaces or more, at least two of them and half
+    of them with a wide gap (a row whose values fill their columns is in its table)."""
+    lines = text.split("\n")
+    wide = [_has_gap(line, _COLUMN_SPACES) for line in lines]
+    gapped = [_has_gap(line, 2) for line in lines]
+    columned = {
         i
-        for i, has_gap in enumerate(gapped)
-        if has_gap and ((i > 0 and gapped[i - 1]) or (i + 1 < len(gapped) and gapped[i + 1]))
+        for i, has_gap in enumerate(wide)
+        if has_gap and ((i > 0 and wide[i - 1]) or (i + 1 < len(wide) and wide[i + 1]))
     }
+    first = 0
+    while first < len(lines):
+        last = first
+        while last < len(lines) and gapped[last]:
+            last += 1
+        wide_lines = sum(wide[first:last])
+        if wide_lines >= 2 and 2 * wide_lines >= last - first:
+            columned.update(range(first, last))
+        first = last + 1
+    return columned
 
 
 @cache

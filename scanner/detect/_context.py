@@ -28,10 +28,12 @@ _SENTENCE_END = regex.compile(r"[.?!;]\s+(?=\p{Lu})|\n\s*\n")
 
 
 def compile_words(words: list[str]) -> regex.Pattern[str] | None:
-    """One case-insensitive pattern matching any of ``words`` as whole words or phrases."""
+    """One case-insensitive pattern matching any of ``words`` as whole words or phrases; the
+    words of a phrase may be joined as a system's field names join them ("date_of_birth",
+    "DateOfBirth", "sort-code")."""
     if not words:
         return None
-    alternatives = sorted((regex.escape(w).replace(r"\ ", r"\s+") for w in words), key=len)
+    alternatives = sorted((regex.escape(w).replace(r"\ ", r"[\s_-]*") for w in words), key=len)
     body = "|".join(reversed(alternatives))
     return regex.compile(rf"(?<![0-9A-Za-z])(?:{body})(?![0-9A-Za-z])", regex.IGNORECASE)
 
@@ -58,9 +60,25 @@ def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
         count = _count(line, separator)
         if count >= fewest and _neighbour_has(text, line_start, line_end, separator, count):
             return separator
+    # Two columns of CSV ("Name,DOB"): one comma with no space after it, as on a neighbour;
+    # prose puts a space after its commas.
+    if _TWO_CSV_CELLS.fullmatch(line) and _neighbour_two_cells(text, line_start, line_end):
+        return ","
     if aligned_row(line) and _neighbour_aligned(text, line_start, line_end):
         return ALIGNED
     return None
+
+
+_TWO_CSV_CELLS = regex.compile(r"(?![^\n]*\d,\d)[^,\n]*\S,\S[^,\n]*")  # not "£1,250"
+
+
+def _neighbour_two_cells(text: str, line_start: int, line_end: int) -> bool:
+    neighbours = []
+    if line_start > 0:
+        neighbours.append(_line_bounds(text, line_start - 1))
+    if line_end < len(text):
+        neighbours.append(_line_bounds(text, line_end + 1))
+    return any(_TWO_CSV_CELLS.fullmatch(text, a, b) for a, b in neighbours)
 
 
 def aligned_row(line: str) -> bool:
@@ -139,8 +157,17 @@ def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return max(cell_start, line_start), line_end if cell_end == -1 else cell_end
 
 
+def same_cell(text: str, first: int, second: int) -> bool:
+    """Whether offsets ``first`` and ``second`` (after it) lie in one table cell, or on one
+    line outside tables."""
+    cell_start, cell_end = _cell_bounds(text, second, second)
+    return cell_start <= first <= cell_end
+
+
 def _header_cell(text: str, start: int) -> str:
-    """The header cell above ``start`` when it sits in a table, else an empty string."""
+    """The header cell above ``start`` when it sits in a table, else an empty string. A
+    spreadsheet may have two or three header rows (a group's title over its columns): the
+    rows after the first that hold no digit are read as header too."""
     lines = _table_lines(text)
     index = bisect_right(lines.starts, start) - 1
     separator = lines.separators[index]
@@ -148,13 +175,31 @@ def _header_cell(text: str, start: int) -> str:
     if separator is None or header == index:
         return ""
     line_start = lines.starts[index]
-    header_start = lines.starts[header]
-    header_end = _line_bounds(text, header_start)[1]
-    header_line = text[header_start:header_end]
+    column = (
+        start - line_start if separator == ALIGNED else _count(text[line_start:start], separator)
+    )
+    words = []
+    for row in range(header, min(header + _HEADER_ROWS, index)):
+        row_start = lines.starts[row]
+        row_line = text[row_start : _line_bounds(text, row_start)[1]]
+        if row > header and regex.search(r"\d", row_line):
+            break
+        words.append(_cell_words(row_line, separator, column))
+    return " ".join(w for w in words if w)
+
+
+_HEADER_ROWS = 3
+
+
+def _cell_words(header_line: str, separator: str, column: int) -> str:
+    """The words of a header row's cell over ``column`` (a character offset in a row laid out
+    with spaces, else a cell index)."""
     if separator == ALIGNED:
-        a, b = aligned_cells(header_line)[aligned_column(header_line, start - line_start)]
+        spans = aligned_cells(header_line)
+        if not spans:
+            return ""
+        a, b = spans[aligned_column(header_line, column)]
         return _header_words(header_line[a:b])
-    column = _count(text[line_start:start], separator)
     cells = _split(header_line, separator)
     return _header_words(cells[column]) if column < len(cells) else ""
 
@@ -190,6 +235,18 @@ def _table_lines(text: str) -> _TableLines:
     return _TableLines(starts, separators, first_rows)
 
 
+_LABEL_LINE = regex.compile(r"[^\S\n]*[\p{L}/.()'’ -]{2,40}:?[^\S\n]*")
+
+
+def _after_label(text: str, boundary: regex.Match[str]) -> bool:
+    """Whether a blank line follows a line that is only a label ("Date of birth", "NHS
+    number:"), as forms extracted one field a paragraph lay them out: its value is below."""
+    if text[boundary.start()] != "\n":
+        return False
+    line_start = text.rfind("\n", 0, boundary.start()) + 1
+    return _LABEL_LINE.fullmatch(text, line_start, boundary.start()) is not None
+
+
 _HEADER_DISTANCE = 10_000  # a column header counts, but any word in the text itself is nearer
 
 
@@ -206,8 +263,9 @@ def distance(
     """How near ``pattern`` occurs to the span ``text[start:end]``, or ``None``.
 
     It is looked for within ``before`` characters before the span (not reaching back past
-    ``not_before`` or into the previous sentence), within ``after`` characters after it on the
-    same line, and in the header cell of its column when the span sits in a table; in a table
+    ``not_before`` or into the previous sentence, though a blank line after a label line
+    does not end one), within ``after`` characters after it on the same line and in the same
+    sentence, and in the header cell of its column when the span sits in a table; in a table
     the neighbouring cells belong to other columns, so the windows stop at the cell's edges.
     """
     if pattern is None:
@@ -216,11 +274,16 @@ def distance(
     in_table = (cell_start, cell_end) != _line_bounds(text, start)
     window_start = max(0, start - before, not_before, cell_start if in_table else 0)
     for boundary in _SENTENCE_END.finditer(text, window_start, start):
-        window_start = boundary.end()
+        if not _after_label(text, boundary):
+            window_start = boundary.end()
     nearest: int | None = None
     for match in pattern.finditer(text, window_start, start):
         nearest = start - match.end()
-    following = pattern.search(text, end, min(cell_end, end + after)) if after else None
+    following: regex.Match[str] | None = None
+    if after:
+        window_end = min(cell_end, end + after)
+        sentence_end = _SENTENCE_END.search(text, end, window_end)
+        following = pattern.search(text, end, sentence_end.start() if sentence_end else window_end)
     if following and (nearest is None or following.start() - end < nearest):
         nearest = following.start() - end
     if nearest is None and in_table:

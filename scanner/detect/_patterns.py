@@ -10,6 +10,9 @@ from scanner.checksums import VALIDATORS
 from scanner.detect import _context
 from scanner.detect.recognizers_file import PatternRule
 
+# What may stand between the items of a list: commas, slashes, "and", "or", "&".
+_LIST_GAP = regex.compile(r"[ \t]*(?:[,;/&+][ \t]*|(?:and|or)[ \t]+){1,2}", regex.IGNORECASE)
+
 
 class ConfiguredPatternRecognizer(PatternRecognizer):
     """A Presidio pattern recognizer whose score depends on confide's context rules.
@@ -18,7 +21,12 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
     nearest of its context and negative-context words decides: a context word raises the score
     to ``context_score``, a negative one ("invoice", "order no") drops the match. With
     neither, it keeps the pattern's score, which rules set below the threshold where a bare
-    match is not enough (a ten-digit number is an NHS number only with context).
+    match is not enough (an eight-digit number is an account number only with context).
+
+    A weak context word says too little on its own ("account": council tax, rent and gas
+    accounts have numbers too): it lifts a match only when no negative word comes before the
+    match in its window. A match that continues a list the previous match began ("NHS
+    numbers: 9434765919, 4010232137 and ...") has that match's context.
     """
 
     def __init__(self, rule: PatternRule) -> None:
@@ -28,6 +36,7 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         self._validate = VALIDATORS[rule.validator] if rule.validator else None
         self._context = _context.compile_words(list(rule.context))
         self._negative = _context.compile_words(list(rule.negative_context))
+        self._weak = _context.compile_words(list(rule.weak_context))
         super().__init__(
             supported_entity=rule.entity,
             name=rule.name,
@@ -57,6 +66,7 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         kept = []
         rule = self._rule
         previous_end = 0
+        previous_lifted = False
         for result in sorted(results, key=lambda r: r.start):
             if self._validate and not self._validate(text[result.start : result.end]):
                 continue
@@ -67,14 +77,45 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
                 "after": rule.context_after,
                 "not_before": previous_end,
             }
+            gap = result.start - previous_end
+            in_list = (
+                previous_lifted
+                and _LIST_GAP.fullmatch(text, previous_end, result.start)
+                and _context.same_cell(text, previous_end, result.start)
+            )
             previous_end = result.end
             positive = _context.distance(self._context, text, result.start, result.end, **window)
-            negative = _context.distance(self._negative, text, result.start, result.end, **window)
+            if positive is None and in_list:
+                positive = gap
+            if positive is None and self._weak is not None:
+                weak = _context.distance(self._weak, text, result.start, result.end, **window)
+                if weak is not None and not self._negative_earlier_on_line(text, result, window):
+                    positive = weak
+            # A negative word after the match speaks against it only when nothing before
+            # speaks for it: "sort code 20-45-77 41234567, ref OBI" names the payment's
+            # reference next, not the account's.
+            before_only = window if positive is None else {**window, "after": 0}
+            negative = _context.distance(
+                self._negative, text, result.start, result.end, **before_only
+            )
             # At the same distance the negative word wins: it is the longer phrase that ends
             # where the context word does ("council tax account number").
+            previous_lifted = False
             if positive is not None and (negative is None or positive < negative):
                 result.score = max(result.score, rule.context_score)
+                previous_lifted = True
             elif negative is not None:
                 continue
             kept.append(result)
         return kept
+
+    def _negative_earlier_on_line(
+        self, text: str, result: RecognizerResult, window: dict[str, int]
+    ) -> bool:
+        """Whether a negative word comes before the match anywhere on its line (or in its
+        table cell), even before an earlier match: "Council tax (Leeds City Council)
+        account no. 60123479", "Cheque 100234 paid into the bank on 03-10-24"."""
+        line_start = text.rfind("\n", 0, result.start) + 1
+        before = {**window, "before": result.start - line_start, "after": 0, "not_before": 0}
+        found = _context.distance(self._negative, text, result.start, result.end, **before)
+        return found is not None

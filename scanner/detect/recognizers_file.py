@@ -35,6 +35,7 @@ class PatternRule:
     context: tuple[str, ...] = ()
     context_score: float = 0.0
     negative_context: tuple[str, ...] = ()
+    weak_context: tuple[str, ...] = ()
     context_before: int = 60
     context_after: int = 30
     case_sensitive: bool = False
@@ -140,6 +141,7 @@ def _pattern_rule(item: Reader) -> PatternRule:
             "context",
             "context_score",
             "negative_context",
+            "weak_context",
             "context_before",
             "context_after",
             "case_sensitive",
@@ -169,6 +171,7 @@ def _pattern_rule(item: Reader) -> PatternRule:
         context=item.strings("context", []),
         context_score=item.score("context_score", 0.0),
         negative_context=item.strings("negative_context", []),
+        weak_context=item.strings("weak_context", []),
         context_before=item.get("context_before", int, 60),
         context_after=item.get("context_after", int, 30),
         case_sensitive=item.get("case_sensitive", bool, False),

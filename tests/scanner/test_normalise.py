@@ -59,6 +59,18 @@ _WRAPPED = "Please ring the carer about the referral we discussed this morning, 
             "Client\tDOB\tNHS no\nAda Obi\t01/05/1950\t943 476 5919",
             id="columns laid out with spaces become cells",
         ),
+        pytest.param(
+            "Name          DOB         Postcode\nAda Obi       03/04/2011  LS8 4EX\n"
+            "Christopher Okonkwo  12/11/2012  LS9 7QP\nBo Lee        04/05/2012  LS6 1AN",
+            "Name\tDOB\tPostcode\nAda Obi\t03/04/2011\tLS8 4EX\n"
+            "Christopher Okonkwo\t12/11/2012\tLS9 7QP\nBo Lee\t04/05/2012\tLS6 1AN",
+            id="a value filling its column leaves two spaces, still a gap in a table",
+        ),
+        pytest.param(
+            "One sentence.  Two here.\nAnd more  text.",
+            "One sentence. Two here.\nAnd more text.",
+            id="two spaces in prose stay one space",
+        ),
         pytest.param("Hello   there\nbye", "Hello there\nbye", id="one wide gap is no table"),
         pytest.param("L\u0301S9 6AB Siobha\u0301n", "LS9 6AB Siobhan", id="combining accents"),
         pytest.param("Siobhán", "Siobhán", id="a letter written with its accent stays"),

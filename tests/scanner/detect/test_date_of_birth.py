@@ -25,6 +25,34 @@ from tests.scanner.conftest import types_of
         ("Name | Ada Obi\nDOB | 14-Feb-1950\n", "14-Feb-1950"),
         ("Name,DOB,Postcode\nAda Obi,14-Feb-1950,LS8 4EX\n", "14-Feb-1950"),
         ("Client       DOB           Seen\nAda Obi      14/02/1950    12/05/2024\n", "14/02/1950"),
+        ("DOB: 3rd Apr '52", "3rd Apr '52"),
+        ("She is 72 (born April 1952).", "April 1952"),
+        ("DOB 04/1952, exact day not known", "04/1952"),
+        ("Mr Adeyemi (b. 1952) attended.", "1952"),
+        ("born in 1947 in Kingston", "1947"),
+        ("YOB: 1961", "1961"),
+        ("Age/DOB:   75 / 03.04.49", "03.04.49"),
+        ("Aged 72, 03/04/1952, lives alone", "03/04/1952"),
+        ("Name,DOB,Postcode\nAda Obi,19520403,LS8 4EX\n", "19520403"),
+        ("Her birthday is 3 April 1952.", "3 April 1952"),
+        ("Birthday: 03/04/1952", "03/04/1952"),
+        ("Name,Birthday\nAda,03/04/2011\nBo,04/05/2012\n", "04/05/2012"),
+        ("Date of birth\n\n14/08/1999\n\nMobile number\n", "14/08/1999"),
+        ("DOB 03\u201304\u20131952", "03\u201304\u20131952"),
+        ("DOB 03 04 52", "03 04 52"),
+        ("date_of_birth: 1952-04-03", "1952-04-03"),
+        ('{"dateOfBirth": "03/04/2011"}', "03/04/2011"),
+        ("born on the third of April 1952", "the third of April 1952"),
+        ("her bday is 3/4/11", "3/4/11"),
+        ('{"dob": "2017-04-03T00:00:00Z"}', "2017-04-03"),
+        ("Name,DOB\nAda Obi,03042017\nBo Lee,12112012\n", "12112012"),
+        ("Precious, age 7, 03/04/2017", "03/04/2017"),
+        ("Kwame Mensah, 12.09.2019 (dob), attends nursery", "12.09.2019"),
+        (
+            "Client details\t\tContact\nName\tDOB\tPhone\n"
+            "Ada Obi\t03/04/2011\t07700 900461\nBo Lee\t04/05/2012\t07700 900462\n",
+            "04/05/2012",
+        ),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -43,6 +71,23 @@ def test_dates_of_birth_are_found(found, text, value):
         "Client       Referred      Seen\nAda Obi      12/05/2024    13/05/2024\n",
         "Date of referral\t12/05/2024\nDate seen\t13/05/2024\n",
         "Meeting on 12-May-2024, then 03 06 2024.",
+        "We'll celebrate our 40th birthday on Saturday 12/05/2024 with a party.",
+        "Our Birth to Five group moves to Tuesdays from 12/05/2024.",
+        "Born in Leeds, she was referred to us on 12/05/2024.",
+        "Birth certificate issued 12/05/2024.",
+        "Surname,DOB,Joined\nOkafor,3/4/1952,12/05/2024\nNowak,12/11/1947,05/06/2021\n",
+        "Aged 72, seen at home on 12/05/2024.",
+        "Our 40th birthday on Saturday 12/05/2024!",
+        "Meeting notes\n\n12/05/2024 reviewed the birth registration leaflet.",
+        "Signed: B. Osei-Bonsu\nDate: 12/05/2024",
+        "Married 14/02/1975, widowed in 2019.",
+        "Tenancy started 01/04/1998.",
+        "The hub was founded on 12 May 1985.",
+        "Her mum died on 3 April 1998.",
+        "Version 3.4.52 released.",
+        "Signed: B. Osei-Bonsu\tSigned: R Mahmood\nDate: 16 July 2024\tDate: 16/07/24\n",
+        "Age UK appointment for her on 12/05/2024.",
+        "Seen 12/05/2024, DOB not known.",
     ],
 )
 def test_other_dates_are_not_dates_of_birth(found, text):
@@ -54,9 +99,37 @@ def test_other_dates_are_not_dates_of_birth(found, text):
         assert "DATE_OF_BIRTH" not in types_of(findings)
 
 
+def test_a_row_whose_name_fills_its_column_keeps_its_dob_header(found):
+    """A value that fills its column leaves two spaces before the next: the row is still
+    in its table after normalising, and its date of birth still under "DOB"."""
+    text = normalise(
+        "Name          DOB         Postcode\nAda Obi       03/04/2011  LS8 4EX\n"
+        "Christopher Okonkwo  12/11/2012  LS9 7QP\nBo Lee        04/05/2012  LS6 1AN\n",
+        "",
+    )
+    found_here = found(text.text)
+    assert ("DATE_OF_BIRTH", "12/11/2012") in found_here
+    assert ("DATE_OF_BIRTH", "04/05/2012") in found_here
+
+
 def test_a_date_under_a_dob_column_laid_out_with_spaces_is_found_after_normalising(found):
     """A pasted report's columns survive normalisation as cells, so its DOB header counts."""
     text = normalise("Client       DOB           Seen\nAda Obi      14/02/1950    12/05/2024\n", "")
     found_here = found(text.text)
     assert ("DATE_OF_BIRTH", "14/02/1950") in found_here
     assert ("DATE_OF_BIRTH", "12/05/2024") not in found_here
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Ada Obi (03/04/1952) rang today.", "03/04/1952"),
+        ("Ada Obi, 03/04/1952, LS8 4EX", "03/04/1952"),
+        ("Winston Campbell 30 June 1944", "30 June 1944"),
+        ("pt 3/4/52, lives alone with son", "3/4/52"),
+    ],
+)
+def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, text, value):
+    """Failing closed: appointments, letters and deadlines are recent, so a whole date in
+    the 1900s with no word for another kind of date is taken for someone's date of birth."""
+    assert ("DATE_OF_BIRTH", value) in found(text)

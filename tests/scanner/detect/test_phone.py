@@ -27,7 +27,15 @@ from tests.scanner.conftest import types_of
         "+353 91 562 7730",
         "+90 532 418 27 66",
         "00353 91 562 7730",
+        "00 353 91 562 7730",
         "+48 512 345 678",
+        "+44 77 00 900 461",
+        "(+44) 7700 900461",
+        "00 44 7700 900461",
+        "+44 07700 900461",
+        "0044 07700 900461",
+        "07700.900.461",
+        "0113.496.0777",
     ],
 )
 def test_uk_phone_numbers_are_found(found, value):
@@ -77,6 +85,22 @@ def test_numbers_published_for_the_public_are_not_personal(found, text):
 )
 def test_other_numbers_with_a_plus_or_00_are_not_phone_numbers(found, text):
     """Too few digits, or 00 before an unbroken run of digits, is not a number abroad."""
+    assert "PHONE_NUMBER" not in types_of(found(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "X-Confide-Id: 3f2a1b4c-0123-4567-8901-447700900713",
+        "Ref 3f2a1b4c-0123-4567-8901-447700900713 logged.",
+        "Message 0e7c2a9d-4401-4612-8c05-074470090071 held.",
+        "Job 12345678-0161-4960-1234-07700900461a failed.",
+        "Run 9b1e77d0-4e2f-4a61-9c3d-0044770090046 queued.",
+    ],
+)
+def test_digits_inside_a_uuid_are_not_phone_numbers(found, text):
+    """A UUID's last group (confide's own message ids, any system's reference) is part of
+    an identifier, however much it looks like 447700900713 or 07700900461."""
     assert "PHONE_NUMBER" not in types_of(found(text))
 
 
