@@ -103,41 +103,46 @@ def _spreadsheet() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(
-    ("rule", "name", "content", "verdict"),
-    [
-        ("redact", "referral.txt", REFERRAL.encode(), "redact"),
-        ("redact", "referral.eml", _message(), CANNOT_TRANSFORM),
-        ("redact", "referral.pdf", pdf_bytes(REFERRAL), CANNOT_TRANSFORM),
-        ("redact", "referral.txt", f"{REFERRAL} Caf\xe9.".encode("cp1252"), CANNOT_TRANSFORM),
-        ("banner", "fair.txt", CLEAN_TEXT, "banner"),
-        ("banner", "rota.xlsx", _spreadsheet(), CANNOT_TRANSFORM),
-    ],
-    ids=["text", "message", "pdf", "text-not-utf8", "marked-text", "marked-spreadsheet"],
-)
+@dataclass(frozen=True)
+class Case:
+    """A document, the one rule's action for outside, and the action or rule it ends with."""
+
+    rule: str
+    name: str
+    content: bytes
+    verdict: str
+
+
+CASES = {
+    "text": Case("redact", "referral.txt", REFERRAL.encode(), "redact"),
+    "message": Case("redact", "referral.eml", _message(), CANNOT_TRANSFORM),
+    "pdf": Case("redact", "referral.pdf", pdf_bytes(REFERRAL), CANNOT_TRANSFORM),
+    "text-not-utf8": Case(
+        "redact", "referral.txt", f"{REFERRAL} Caf\xe9.".encode("cp1252"), CANNOT_TRANSFORM
+    ),
+    "marked-text": Case("banner", "fair.txt", CLEAN_TEXT, "banner"),
+    "marked-spreadsheet": Case("banner", "rota.xlsx", _spreadsheet(), CANNOT_TRANSFORM),
+}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_a_copy_refused_by_its_kind_is_held_in_report_mode_as_in_enforce(
-    make_drive: MakeDrive,
-    tmp_path: Path,
-    nhs_scanner: Scanner,
-    rule: str,
-    name: str,
-    content: bytes,
-    verdict: str,
+    make_drive: MakeDrive, tmp_path: Path, nhs_scanner: Scanner, case: Case
 ) -> None:
     """The same document in a report and an enforce folder of one audience gets the same
     verdict, rules and reasons, held where its kind cannot be redacted or marked."""
-    policy = one_rule_policy(tmp_path, rule, unlinked="identifier" if rule == "redact" else "")
+    unlinked = "identifier" if case.rule == "redact" else ""
     drive = make_drive(
         {"draft": ("public", "report"), "web": ("public", "enforce")},
-        policy=policy,
+        policy=one_rule_policy(tmp_path, case.rule, unlinked=unlinked),
         scanner=nhs_scanner,
     )
-    reported, enforced = drive.put("draft", name, content), drive.put("web", name, content)
+    reported = drive.put("draft", case.name, case.content)
+    enforced = drive.put("web", case.name, case.content)
     assert drive.watcher is not None
     drive.watcher.reconcile()
     rows = [WatchedFile.objects.get(path=str(p)) for p in (reported, enforced)]
-    assert [(r.action, r.rules, r.reasons) for r in rows].count(
-        (rows[0].action, rows[0].rules, rows[0].reasons)
-    ) == 2
-    assert verdict in (rows[0].action, rows[0].rules[-1])
-    assert reported.read_bytes() == content
+    verdicts = {(r.action, tuple(r.rules), tuple(r.reasons)) for r in rows}
+    assert len(verdicts) == 1, verdicts
+    assert case.verdict in (rows[0].action, rows[0].rules[-1])
+    assert reported.read_bytes() == case.content
