@@ -1,7 +1,8 @@
 """A document through the core, as the relay puts a message through it: scan (in the same
-sandboxed worker pool), attribute, judge for the folder's audience, plan the copy (made and
-read for the safety net in a worker of that pool). The watcher only records and enforces
-what comes back.
+sandboxed worker pool), attribute, judge for the folder's audience and, in an enforce
+folder, plan the copy (made and read for the safety net in a worker of that pool); a report
+folder's files are never copied, so no copy is made for them (``DocumentJudge.judge``). The
+watcher only records and enforces what comes back.
 
 The relay's pieces are reused as they are built for it (``gateway.relay.pipeline``): the
 policy, the redaction operators, the consent book and its matcher cache; only the copies
@@ -14,7 +15,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,17 +25,18 @@ from gateway.health.metrics import count_unscannable
 from gateway.relay.pipeline import redaction_operators
 from gateway.watcher.folders import Folder
 from scanner.actions import Action
-from scanner.attribution import Sender
+from scanner.attribution import Attribution, Sender
 from scanner.copying import PoolCopier
 from scanner.deciding import decide
 from scanner.extract import FILE_NAME, UNKNOWN_KIND, UnsupportedType, named_unscannable
-from scanner.judging import MatcherCache, Organisation
+from scanner.judging import MatcherCache, Organisation, attribution_of, judge_attributed
 from scanner.operators import Operators
-from scanner.outcome import DocumentTransforms
+from scanner.outcome import CANNOT_TRANSFORM, DocumentTransforms
 from scanner.policy.policy_file import Policy, load_policy
+from scanner.policy.verdicts import Verdict
 from scanner.scanning import Scanner, ScanResult
 from scanner.segments import Extraction
-from scanner.transform import Banner, load_banner
+from scanner.transform import Banner, document_refusal, load_banner
 from scanner.unscannable import kinds as unscannable_kinds
 
 # What holds a document the rules would redact when its file name holds what they redact.
@@ -126,24 +128,23 @@ class DocumentJudge:
         return outcome
 
     def judge(self, data: bytes, result: ScanResult, folder: Folder) -> Judgement:
-        """The verdict for ``folder``'s audience, and the copy it asks for."""
-        decided = decide(
-            data,
-            result,
-            [folder.recipient],
-            sender=Sender(),
-            policy=self.policy,
-            book=self.book,
-            matcher=self.matchers.get(self.book),
-            organisation=self.organisation,
-            at=datetime.now(UTC),
-            operator=self.operators.of,
-            copier=self.copier,
-        )
-        attribution, planned = decided.attribution, decided.planned
-        verdict = planned.verdicts[folder.recipient]
+        """The verdict for ``folder``'s audience, and the copy it asks for.
+
+        In an enforce folder, as the relay judges: each copy is made and the safety net reads
+        every redacted one (in a scanning worker), and what cannot be made, or still holds
+        what had to go, is held. In a report folder no copy is ever written, so none is
+        made: the verdict is the policy's, held where its copy is refused whatever it
+        holds (a kind that cannot be redacted or marked, ``document_refusal``), but not
+        where only a made copy would tell (the safety net catching a redacted copy, a
+        transform failing on a document of a kind it handles). The mode is in the folder's
+        fingerprint, so a report folder set to enforce has each file judged again, net and
+        all, before anything is moved."""
+        if folder.enforce:
+            attribution, verdict, made = self._decided(data, result, folder.recipient)
+        else:
+            attribution, verdict = self._reported(data, result, folder.recipient)
+            made = []
         count_unscannable("file", unscannable_kinds(result.extraction.unscannable))
-        made = [c.content for c in planned.copies if c.content != data]
         action, rules, reasons = verdict.action, verdict.rules, verdict.reasons
         if action == Action.REDACT and found_in_name(result):
             # A redacted copy beside the file would carry its name, and what is in it.
@@ -157,6 +158,58 @@ class DocumentJudge:
             subjects=tuple(sorted({ref for a in attribution.findings for ref in a.refs})),
             copy=made[0] if made else None,
         )
+
+    def _decided(
+        self, data: bytes, result: ScanResult, recipient: str
+    ) -> tuple[Attribution, Verdict, list[bytes]]:
+        """The verdict with its copies made and checked (``decide``), and the copy made."""
+        decided = decide(
+            data,
+            result,
+            [recipient],
+            sender=Sender(),
+            policy=self.policy,
+            book=self.book,
+            matcher=self.matchers.get(self.book),
+            organisation=self.organisation,
+            at=datetime.now(UTC),
+            operator=self.operators.of,
+            copier=self.copier,
+        )
+        made = [c.content for c in decided.planned.copies if c.content != data]
+        return decided.attribution, decided.planned.verdicts[recipient], made
+
+    def _reported(
+        self, data: bytes, result: ScanResult, recipient: str
+    ) -> tuple[Attribution, Verdict]:
+        """The policy's verdict, no copy made: held, as ``plan`` holds it, where the copy it
+        asks for would be refused whatever the document holds."""
+        attribution = attribution_of(
+            result, sender=Sender(), policy=self.policy, matcher=self.matchers.get(self.book)
+        )
+        verdict = judge_attributed(
+            result,
+            attribution,
+            [recipient],
+            policy=self.policy,
+            book=self.book,
+            organisation=self.organisation,
+            at=datetime.now(UTC),
+        )[recipient]
+        if verdict.action == Action.HOLD:
+            return attribution, verdict
+        redact = verdict.action == Action.REDACT
+        mark = verdict.action == Action.BANNER or verdict.banner
+        refusal = document_refusal(data, redact=redact, mark=mark)
+        if refusal is None:
+            return attribution, verdict
+        held = replace(
+            verdict,
+            action=Action.HOLD,
+            rules=(*verdict.rules, CANNOT_TRANSFORM),
+            reasons=(*verdict.reasons, refusal),
+        )
+        return attribution, held
 
 
 def readable_name(name: str) -> str:

@@ -20,7 +20,7 @@ from scanner.transform._banner import (
     with_banner,
     with_banner_where_possible,
 )
-from scanner.transform._document import marked_document, redacted_document
+from scanner.transform._document import document_refusal, marked_document, redacted_document
 from scanner.transform._error import TransformError
 from scanner.transform._headers import confide_headers, received_field, with_headers
 from scanner.transform._redacted_message import redacted
@@ -32,6 +32,7 @@ __all__ = [
     "Removal",
     "TransformError",
     "confide_headers",
+    "document_refusal",
     "load_banner",
     "marked_document",
     "received_field",

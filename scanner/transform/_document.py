@@ -33,7 +33,7 @@ def marked_document(data: bytes, banner: Banner, limits: ScanLimits) -> bytes:
     if kind is FileType.TEXT:
         newline = b"\r\n" if b"\r\n" in data else b"\n"
         return banner.document_header.encode() + newline + newline + data
-    raise TransformError(f"a {kind.label} cannot be marked CONFIDENTIAL")
+    raise TransformError(_unmarkable(kind))
 
 
 def redacted_document(data: bytes, removals: Sequence[Removal], limits: ScanLimits) -> bytes:
@@ -47,6 +47,40 @@ def redacted_document(data: bytes, removals: Sequence[Removal], limits: ScanLimi
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise TransformError("the text file is not UTF-8, so it cannot be redacted") from None
+            raise TransformError(_NOT_UTF8) from None
         return matcher.redact(text).encode("utf-8")
-    raise TransformError(f"a {kind.label} cannot be redacted")
+    raise TransformError(_unredactable(kind))
+
+
+def document_refusal(data: bytes, *, redact: bool, mark: bool) -> str | None:
+    """Why ``marked_document`` (with ``mark``) or ``redacted_document`` (with ``redact``)
+    would refuse ``data`` whatever its content: its kind (or text that is not UTF-8), in
+    the words of their ``TransformError``; ``None`` when only making the copy can tell.
+    Nothing is made: this is what a copy's refusal is known to be before it is made."""
+    kind = sniff(data)
+    if redact and kind is FileType.TEXT and not _is_utf8(data):
+        return _NOT_UTF8
+    if redact and kind not in (FileType.DOCX, FileType.TEXT):
+        return _unredactable(kind)
+    if mark and not redact and kind not in (FileType.DOCX, FileType.PDF, FileType.TEXT):
+        return _unmarkable(kind)
+    return None  # a redacted copy is a .docx or text, which can be marked
+
+
+_NOT_UTF8 = "the text file is not UTF-8, so it cannot be redacted"
+
+
+def _unredactable(kind: FileType) -> str:
+    return f"a {kind.label} cannot be redacted"
+
+
+def _unmarkable(kind: FileType) -> str:
+    return f"a {kind.label} cannot be marked CONFIDENTIAL"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import docx
 import pytest
@@ -11,7 +12,7 @@ from pypdf import PdfReader
 from scanner.limits import ScanLimits
 from scanner.outcome import DocumentTransforms
 from scanner.removals import Removal
-from scanner.transform import DEFAULT_BANNER, TransformError, load_banner
+from scanner.transform import DEFAULT_BANNER, TransformError, document_refusal, load_banner
 from tests.scanner.transform.made_files import ORGANISATION, docx_bytes, pdf_bytes
 
 BANNER = load_banner(DEFAULT_BANNER, ORGANISATION)
@@ -62,3 +63,34 @@ def test_what_cannot_be_rewritten_is_refused(data: bytes) -> None:
     """A PDF or text that is not UTF-8 cannot be redacted: the caller holds it instead."""
     with pytest.raises(TransformError):
         TRANSFORMS.redacted(data, [NHS])
+
+
+# A document of each kind the watcher meets, or that a message or zip may be.
+KINDS = {
+    "docx": docx_bytes("NHS 943 476 5919"),
+    "pdf": pdf_bytes("NHS 943 476 5919"),
+    "text": b"NHS 943 476 5919\n",
+    "not-utf8": b"NHS 943 476 5919 \xff\xfe not UTF-8",
+    "message": b"From: jo@example.org\r\nSubject: Notes\r\n\r\nNHS 943 476 5919\r\n",
+    "zip": b"PK\x05\x06" + b"\x00" * 18,
+}
+
+
+def _refused(make: Callable[[], bytes]) -> str | None:
+    try:
+        make()
+    except TransformError as exc:
+        return str(exc)
+    return None
+
+
+@pytest.mark.parametrize("data", KINDS.values(), ids=KINDS.keys())
+def test_a_refusal_by_kind_is_known_before_the_copy_is_made(data: bytes) -> None:
+    """``document_refusal`` says what redacting or marking the document says when it refuses
+    it for its kind, in the same words, and nothing where the copy is made."""
+    assert document_refusal(data, redact=True, mark=False) == _refused(
+        lambda: TRANSFORMS.redacted(data, [NHS])
+    )
+    assert document_refusal(data, redact=False, mark=True) == _refused(
+        lambda: TRANSFORMS.marked(data)
+    )
