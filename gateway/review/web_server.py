@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings as django_settings
+from waitress import wasyncore
 from waitress.proxy_headers import proxy_headers_middleware
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+from waitress.trigger import trigger as Trigger
 
 from gateway.config import REVIEW_PROXY, Settings, StartupError, host_and_port
 from gateway.health.metrics_access import CONNECTION_ADDRESS
@@ -66,14 +68,19 @@ class WebServer:
         log.info("review web app listening on %s", self.url)
 
     def stop(self) -> None:
-        """Stop listening, close open connections and let the request threads finish."""
+        """Stop listening, close open connections and let the request threads finish.
+
+        The sockets are closed by the server's own thread, woken by its trigger: closed
+        from here, a socket the thread was about to select() on failed it (EBADF)."""
         server = self._server
-        server.close()
-        for channel in list(server._map.values()):
-            channel.close()
-        server.task_dispatcher.shutdown(timeout=STOP_SECONDS)
-        if self._thread.ident is not None:  # never started when confide run stopped first
+        channels = server.map if isinstance(server, MultiSocketServer) else server._map
+        if self._thread.is_alive():
+            wake = next(c for c in channels.values() if isinstance(c, Trigger))
+            wake.pull_trigger(lambda: wasyncore.close_all(channels))
             self._thread.join(STOP_SECONDS)
+        if channels:  # never started (confide run stopped first), or its thread is gone
+            wasyncore.close_all(channels)
+        server.task_dispatcher.shutdown(timeout=STOP_SECONDS)
 
 
 def _keeping_the_connection_address(wsgi: WSGIApplication) -> WSGIApplication:
