@@ -145,11 +145,6 @@ def _count(line: str, separator: str) -> int:
     return len(row_cells(line, separator)) - 1
 
 
-def _split(line: str, separator: str) -> list[str]:
-    """A row's cells; a separator inside a quoted cell does not split."""
-    return [line[a:b] for a, b in row_cells(line, separator)]
-
-
 def row_cells(line: str, separator: str) -> list[tuple[int, int]]:
     """Offsets of each cell of a table row, read as Python's ``csv`` module reads a row: a
     cell that opens with a double quote (spaces before it allowed) runs to its closing quote,
@@ -210,9 +205,9 @@ def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=16)
-def _quoted_row(text: str, line_start: int, line_end: int, separator: str) -> list[int]:
-    """Where each cell of a row holding quotes starts, worked out once per row: every span
-    in a long row asks for its cell."""
+def _row_starts(text: str, line_start: int, line_end: int, separator: str) -> list[int]:
+    """Where each cell of a row starts, worked out once per row: every span in a long table
+    asks for its cell and its header's."""
     return [line_start + a for a, _ in row_cells(text[line_start:line_end], separator)]
 
 
@@ -225,7 +220,7 @@ def _cell_at(
         cell_start = text.rfind(separator, line_start, position) + 1 or line_start
         cell_end = text.find(separator, position, line_end)
         return index, max(cell_start, line_start), line_end if cell_end == -1 else cell_end
-    starts = _quoted_row(text, line_start, line_end, separator)
+    starts = _row_starts(text, line_start, line_end, separator)
     index = max(bisect_right(starts, position) - 1, 0)
     cell_end = starts[index + 1] - 1 if index + 1 < len(starts) else line_end
     return index, starts[index], cell_end
@@ -257,27 +252,31 @@ def _header_cell(text: str, start: int) -> str:
     words = []
     for row in range(header, min(header + _HEADER_ROWS, index)):
         row_start = lines.starts[row]
-        row_line = text[row_start : _line_bounds(text, row_start)[1]]
-        if row > header and regex.search(r"\d", row_line):
+        row_end = _line_bounds(text, row_start)[1]
+        if row > header and regex.search(r"\d", text[row_start:row_end]):
             break
-        words.append(_cell_words(row_line, separator, column))
+        words.append(_cell_words(text, row_start, row_end, separator, column))
     return " ".join(w for w in words if w)
 
 
 _HEADER_ROWS = 3
 
 
-def _cell_words(header_line: str, separator: str, column: int) -> str:
+def _cell_words(text: str, row_start: int, row_end: int, separator: str, column: int) -> str:
     """The words of a header row's cell over ``column`` (a character offset in a row laid out
     with spaces, else a cell index)."""
+    header_line = text[row_start:row_end]
     if separator == ALIGNED:
         spans = aligned_cells(header_line)
         if not spans:
             return ""
         a, b = spans[aligned_column(header_line, column)]
         return _header_words(header_line[a:b])
-    cells = _split(header_line, separator)
-    return _header_words(cells[column]) if column < len(cells) else ""
+    starts = _row_starts(text, row_start, row_end, separator)  # split once for all its rows
+    if column >= len(starts):
+        return ""
+    cell_end = starts[column + 1] - 1 if column + 1 < len(starts) else row_end
+    return _header_words(text[starts[column] : cell_end])
 
 
 def _row_label(text: str, cell_start: int) -> str:
