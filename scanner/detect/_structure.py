@@ -172,7 +172,7 @@ def column_cells(text: str, is_name_header: regex.Pattern[str]) -> Iterator[tupl
                 columns = [
                     i
                     for i, (a, b) in enumerate(cells)
-                    if is_name_header.fullmatch(line[a:b].strip().replace("_", " "))
+                    if is_name_header.fullmatch(line[a:b].strip().strip('"').replace("_", " "))
                     and not line[a:b].strip().endswith(":")
                 ]
         elif columns and block[0] == ALIGNED:

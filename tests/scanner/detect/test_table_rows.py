@@ -59,6 +59,7 @@ def test_row_cells_read_an_unclosed_quote_as_a_character(line, cells):
             ["Jan Kowalski"],
         ),
         ('Payee,Sort code,Amount\n"SMITH, JOHN",20-00-00,45.00\n', ["SMITH, JOHN"]),
+        ('"Payee","Amount"\n"SMITH, JOHN","45.00"\n', ["SMITH, JOHN"]),
         (
             'Surname,Forename,Address\nWALSH,Bridget,"3 Canal St, Wakefield"\nOBI,Ada,9 Elm Rd\n',
             ["WALSH", "OBI"],
@@ -132,6 +133,7 @@ def test_cells_of_rows_and_lines_of_prose(text, first, second, together):
             "Jan Kowalski",
         ),
         ('Payee,Sort code,Amount\n"SMITH, JOHN",20-00-00,45.00\n', "SMITH, JOHN"),
+        ('"Payee name","Sort code"\n"SMITH, JOHN","20-00-00"\n', "SMITH, JOHN"),
         (
             'Surname,Forename,Address,DOB\nWALSH,Bridget,"3 Canal Street, Wakefield",12/01/1949\n',
             "WALSH",
