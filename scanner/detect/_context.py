@@ -79,11 +79,12 @@ _PROSE_CELL = regex.compile(r"[ \t]+\p{Ll}[\p{Ll}'’-]*[ \t]+\S")
 
 def prose_commas(line: str) -> bool:
     """Whether a line's commas are those of prose or of a list's item, not a CSV row's: the
-    line is a bullet point, or a cell outside quotes goes on in words in lower case after a
-    space, as a sentence does ("- visited Mrs Okafor, her son, and the GP")."""
+    line is a bullet point, or a cell between two others goes on in words in lower case after
+    a space, as a sentence does ("Saw mum, her son, and the GP"). The last cell may: a CSV
+    row's notes come last ("Ada Obi, 14/02/1950, lives alone")."""
     if _BULLET.match(line):
         return True
-    return any(_PROSE_CELL.match(line, a, b) for a, b in row_cells(line, ",")[1:])
+    return any(_PROSE_CELL.match(line, a, b) for a, b in row_cells(line, ",")[1:-1])
 
 
 _TWO_CSV_CELLS = regex.compile(r"(?![^\n]*\d,\d)[^,\n]*\S,\S[^,\n]*")  # not "£1,250"

@@ -114,6 +114,12 @@ def test_column_cells_follow_quoted_rows_and_skip_prose(text, names):
             False,
         ),
         ("Name,DOB,Town\nAda Obi,14/02/1950,Leeds\nBo Lee,04/05/1961,York\n", "Bo", "04", False),
+        (
+            "Name, DOB, Notes\nAda Obi, 14/02/1950, lives alone\nBo Lee, 04/05/1961, needs a call\n",
+            "04",
+            "needs",
+            False,
+        ),
     ],
 )
 def test_cells_of_rows_and_lines_of_prose(text, first, second, together):
