@@ -115,7 +115,8 @@ def test_column_cells_follow_quoted_rows_and_skip_prose(text, names):
         ),
         ("Name,DOB,Town\nAda Obi,14/02/1950,Leeds\nBo Lee,04/05/1961,York\n", "Bo", "04", False),
         (
-            "Name, DOB, Notes\nAda Obi, 14/02/1950, lives alone\nBo Lee, 04/05/1961, needs a call\n",
+            "Name, DOB, Notes\nAda Obi, 14/02/1950, lives alone\n"
+            "Bo Lee, 04/05/1961, needs a call\n",
             "04",
             "needs",
             False,
