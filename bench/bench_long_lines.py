@@ -6,12 +6,13 @@ Run from the repository root::
 
 Each shape is one line of ``--chars`` characters (112,000 by default) made by repeating a short
 piece: addresses with commas, flats in named buildings, lower case, postcodes, tab-separated
-cells, quoted reply lines, CSV rows. For each it prints the seconds the street-address
-recognizer takes alone and the seconds the whole detector takes. A match used to look back
-over its whole line for a flat or building before it, so such a line took about 100 s; the
-detector asked each match's line for its table separator, splitting the whole line each time.
-Both are now bounded; a shape is marked SLOW when the recognizer alone takes more than
-``RECOGNIZER_BOUND_S`` (the spaCy model's own time on 112k characters is a few seconds).
+cells, quoted reply lines, CSV rows (quotes closed, never closed, doubled), bullet points. For
+each it prints the seconds the street-address recognizer takes alone and the seconds the
+whole detector takes. A match used to look back over its whole line for a flat or building
+before it, so such a line took about 100 s; the detector asked each match's line for its
+table separator, splitting the whole line each time. Both are now bounded; a shape is marked
+SLOW when the recognizer alone takes more than ``RECOGNIZER_BOUND_S`` (the spaCy model's own
+time on 112k characters is a few seconds).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ SHAPES = {
     "quoted lines": "14 Mill Lane,\n> Leeds ",
     "after 'lives at'": "lives at 12 Abc Def, ",
     "CSV rows": 'Ada Obi,"Flat 3, The Maltings, Leeds",LS8 4EX,',
+    "unclosed CSV quotes": 'Ada Obi,"Flat 3, The Maltings ',
+    "doubled CSV quotes": '"SMITH, JOHN ""JJ""",20-00-00,',
+    "bullets with commas": "- visited Mrs Okafor, her son, and the GP ",
 }
 
 

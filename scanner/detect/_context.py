@@ -57,6 +57,8 @@ def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
     if _QUOTED_ROW.fullmatch(line):  # "Name","DOB": a CSV row, however few its cells
         return ","
     for separator, fewest in (("\t", 1), (",", 2)):
+        if separator == "," and prose_commas(line):
+            continue
         count = _count(line, separator)
         if count >= fewest and _neighbour_has(text, line_start, line_end, separator, count):
             return separator
@@ -67,6 +69,22 @@ def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
     if aligned_row(line) and _neighbour_aligned(text, line_start, line_end):
         return ALIGNED
     return None
+
+
+# A list's bullet or number, or a comma followed by words in lower case ("Mrs Okafor, her
+# son, and the GP"): commas of prose, not of a CSV row.
+_BULLET = regex.compile(r"[ \t>]*(?:[-*•–·]|\d{1,2}[.)])[ \t]")
+_PROSE_CELL = regex.compile(r"[ \t]+\p{Ll}[\p{Ll}'’-]*[ \t]+\S")
+
+
+def prose_commas(line: str) -> bool:
+    """Whether a line's commas are those of prose or of a list's item, not a CSV row's: the
+    line is a bullet point, or a cell between two others goes on in words in lower case after
+    a space, as a sentence does ("Saw mum, her son, and the GP"). The last cell may: a CSV
+    row's notes come last ("Ada Obi, 14/02/1950, lives alone")."""
+    if _BULLET.match(line):
+        return True
+    return any(_PROSE_CELL.match(line, a, b) for a, b in row_cells(line, ",")[1:-1])
 
 
 _TWO_CSV_CELLS = regex.compile(r"(?![^\n]*\d,\d)[^,\n]*\S,\S[^,\n]*")  # not "£1,250"
@@ -123,21 +141,48 @@ def _neighbour_has(text: str, line_start: int, line_end: int, separator: str, co
 def _count(line: str, separator: str) -> int:
     """How many times ``separator`` splits a row: a comma inside double quotes does not (a
     CSV cell "Flat 2, 14 Mill Lane")."""
-    if separator != "," or '"' not in line:
+    if '"' not in line:
         return line.count(separator)
-    return len(_split(line, separator)) - 1
+    return len(row_cells(line, separator)) - 1
 
 
-def _split(line: str, separator: str) -> list[str]:
-    """A row's cells; a separator inside double quotes does not split."""
-    cells, start, quoted = [], 0, False
-    for i, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == separator and not quoted:
-            cells.append(line[start:i])
-            start = i + 1
-    return [*cells, line[start:]]
+def row_cells(line: str, separator: str) -> list[tuple[int, int]]:
+    """Offsets of each cell of a table row, read as Python's ``csv`` module reads a row: a
+    cell that opens with a double quote (spaces before it allowed) runs to its closing quote,
+    separators and doubled quotes ("") inside it included, and on to the next separator;
+    a quote anywhere else is a character like any other (a height in inches). A quote never
+    closed on the line is read as a plain character, and so is every quote after it, so that
+    a long line is read once, in linear time."""
+    if '"' not in line:
+        cells, start = [], 0
+        for piece in line.split(separator):
+            cells.append((start, start + len(piece)))
+            start += len(piece) + 1
+        return cells
+    cells, start, position, quoting = [], 0, 0, True
+    length = len(line)
+    while True:
+        if quoting:
+            opening = position
+            while opening < length and line[opening] in " \t" and line[opening] != separator:
+                opening += 1
+            if opening < length and line[opening] == '"':
+                closing = opening + 1
+                while True:
+                    closing = line.find('"', closing)
+                    if closing == -1 or line[closing + 1 : closing + 2] != '"':
+                        break
+                    closing += 2
+                if closing == -1:
+                    quoting = False  # never closed: the rest of the line is read plainly
+                else:
+                    position = closing + 1
+        stop = line.find(separator, position)
+        if stop == -1:
+            cells.append((start, length))
+            return cells
+        cells.append((start, stop))
+        start = position = stop + 1
 
 
 def _header_words(header: str) -> str:
@@ -152,9 +197,34 @@ def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     separator = lines.separators[bisect_right(lines.starts, start) - 1]
     if separator is None:
         return line_start, line_end
+    if separator != ALIGNED and text.find('"', line_start, line_end) != -1:
+        _, cell_start, cell_end = _cell_at(text, line_start, line_end, separator, start)
+        return cell_start, max(cell_end, min(end, line_end))  # a quoted cell holds separators
     cell_start = text.rfind(separator, line_start, start) + 1 or line_start
     cell_end = text.find(separator, end, line_end)
     return max(cell_start, line_start), line_end if cell_end == -1 else cell_end
+
+
+@lru_cache(maxsize=16)
+def _row_starts(text: str, line_start: int, line_end: int, separator: str) -> list[int]:
+    """Where each cell of a row starts, worked out once per row: every span in a long table
+    asks for its cell and its header's."""
+    return [line_start + a for a, _ in row_cells(text[line_start:line_end], separator)]
+
+
+def _cell_at(
+    text: str, line_start: int, line_end: int, separator: str, position: int
+) -> tuple[int, int, int]:
+    """The index, start and end of the cell of a table row that holds ``position``."""
+    if text.find('"', line_start, line_end) == -1:
+        index = text.count(separator, line_start, position)
+        cell_start = text.rfind(separator, line_start, position) + 1 or line_start
+        cell_end = text.find(separator, position, line_end)
+        return index, max(cell_start, line_start), line_end if cell_end == -1 else cell_end
+    starts = _row_starts(text, line_start, line_end, separator)
+    index = max(bisect_right(starts, position) - 1, 0)
+    cell_end = starts[index + 1] - 1 if index + 1 < len(starts) else line_end
+    return index, starts[index], cell_end
 
 
 def same_cell(text: str, first: int, second: int) -> bool:
@@ -174,34 +244,40 @@ def _header_cell(text: str, start: int) -> str:
     header = lines.first_rows[index]
     if separator is None or header == index:
         return ""
-    line_start = lines.starts[index]
+    line_start, line_end = _line_bounds(text, start)
     column = (
-        start - line_start if separator == ALIGNED else _count(text[line_start:start], separator)
+        start - line_start
+        if separator == ALIGNED
+        else _cell_at(text, line_start, line_end, separator, start)[0]
     )
     words = []
     for row in range(header, min(header + _HEADER_ROWS, index)):
         row_start = lines.starts[row]
-        row_line = text[row_start : _line_bounds(text, row_start)[1]]
-        if row > header and regex.search(r"\d", row_line):
+        row_end = _line_bounds(text, row_start)[1]
+        if row > header and regex.search(r"\d", text[row_start:row_end]):
             break
-        words.append(_cell_words(row_line, separator, column))
+        words.append(_cell_words(text, row_start, row_end, separator, column))
     return " ".join(w for w in words if w)
 
 
 _HEADER_ROWS = 3
 
 
-def _cell_words(header_line: str, separator: str, column: int) -> str:
+def _cell_words(text: str, row_start: int, row_end: int, separator: str, column: int) -> str:
     """The words of a header row's cell over ``column`` (a character offset in a row laid out
     with spaces, else a cell index)."""
+    header_line = text[row_start:row_end]
     if separator == ALIGNED:
         spans = aligned_cells(header_line)
         if not spans:
             return ""
         a, b = spans[aligned_column(header_line, column)]
         return _header_words(header_line[a:b])
-    cells = _split(header_line, separator)
-    return _header_words(cells[column]) if column < len(cells) else ""
+    starts = _row_starts(text, row_start, row_end, separator)  # split once for all its rows
+    if column >= len(starts):
+        return ""
+    cell_end = starts[column + 1] - 1 if column + 1 < len(starts) else row_end
+    return _header_words(text[starts[column] : cell_end])
 
 
 def _row_label(text: str, cell_start: int) -> str:

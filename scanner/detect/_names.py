@@ -670,6 +670,8 @@ class PersonRecognizer(LocalRecognizer):
             span = self._name_shaped(text, start, end)
             if span:
                 found.append(span)
+            elif text.count(",", start, end) == 1:  # a quoted CSV cell: "SMITH, JOHN"
+                found += self._display_name(text, start, end)
         for start, end in _structure.display_names(text):
             found += self._display_name(text, start, end)
         return found

@@ -13,7 +13,14 @@ from collections.abc import Iterator
 
 import regex
 
-from scanner.detect._context import ALIGNED, aligned_cells, aligned_column, aligned_row
+from scanner.detect._context import (
+    ALIGNED,
+    aligned_cells,
+    aligned_column,
+    aligned_row,
+    prose_commas,
+    row_cells,
+)
 
 # Pieces of one labelled value: names in a list are separated by these.
 _LIST_SEPARATOR = regex.compile(r"\s*(?:[,;/&+]|\band\b|\s-\s|\s–\s)\s*", regex.IGNORECASE)
@@ -117,23 +124,22 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _cells(line: str, separator: str) -> list[tuple[int, int]]:
-    """Offsets of each cell in a table row; a comma inside double quotes is not a separator."""
-    cells = []
-    start, quoted = 0, False
-    for i, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == separator and not quoted:
-            cells.append((start, i))
-            start = i + 1
-    cells.append((start, len(line)))
-    return cells
+    """Offsets of each cell in a table row, read as CSV is: a separator inside a quoted cell
+    ("Flat 2, 14 Harehills Lane") does not split it."""
+    return row_cells(line, separator)
 
 
-def _separator(line: str) -> str | None:
+def _shape(line: str) -> tuple[str, int] | None:
+    """A row's separator and how many cells it splits into, or ``None`` when it is no row:
+    no separator, or commas that are prose's or a bullet point's, not a CSV row's."""
     for separator in _SEPARATORS:
-        if line.count(separator) >= (2 if separator == "|" else 1):
-            return separator
+        if line.count(separator) < (2 if separator == "|" else 1):
+            continue
+        if separator == "," and prose_commas(line):
+            return None
+        cells = len(_cells(line, separator)) if separator != "|" else line.count("|")
+        if cells > 1:
+            return separator, cells
     return None
 
 
@@ -149,8 +155,8 @@ def column_cells(text: str, is_name_header: regex.Pattern[str]) -> Iterator[tupl
     header = ""
     block: tuple[str, int] | None = None  # the separator and its count on the header line
     for line in text.split("\n"):
-        separator = _separator(line)
-        shape = (separator, line.count(separator)) if separator else None
+        shape = _shape(line)
+        separator = shape[0] if shape else None
         if shape is None and aligned_row(line):
             shape = (ALIGNED, 0)
         if shape is None or (
@@ -166,7 +172,7 @@ def column_cells(text: str, is_name_header: regex.Pattern[str]) -> Iterator[tupl
                 columns = [
                     i
                     for i, (a, b) in enumerate(cells)
-                    if is_name_header.fullmatch(line[a:b].strip().replace("_", " "))
+                    if is_name_header.fullmatch(line[a:b].strip().strip('"').replace("_", " "))
                     and not line[a:b].strip().endswith(":")
                 ]
         elif columns and block[0] == ALIGNED:
