@@ -41,6 +41,7 @@ from gateway.watcher.models import (
 )
 from scanner.actions import Action
 from scanner.extract import too_large
+from scanner.limits import MIB
 from scanner.scanning import ScanResult
 
 log = logging.getLogger("confide.watcher")
@@ -49,9 +50,13 @@ log = logging.getLogger("confide.watcher")
 # left to the next pass.
 MAX_WAITS = 20
 # Files sent and not yet scanned, per scanning worker: enough that a worker never waits while
-# this process judges; with as many scanned and waiting to be judged, it bounds the memory
-# that file contents take.
-PER_WORKER = 2
+# this process judges, or behind one long document the pass waits on (2 left workers idle a
+# quarter of a 600-file sweep); with as many scanned and waiting to be judged, it bounds the
+# files held.
+PER_WORKER = 8
+# The file contents held at once, sent or waiting to be judged, whatever their number: a
+# pass of large files holds a few (any one file up to ``max_item_bytes``), not a window's.
+HELD_BYTES = 64 * MIB
 
 
 # A symbolic link to outside its folder: never followed, and where the audience is outside,
@@ -176,7 +181,8 @@ class Watcher:
     def _full(self, sent: deque[_Scan]) -> bool:
         """Whether the oldest scan sent is to be judged before another file is read."""
         unfinished = sum(1 for scan in sent if not scan.result.done())
-        return unfinished >= self.window or len(sent) >= 2 * self.window
+        held = sum(len(scan.data) for scan in sent)
+        return unfinished >= self.window or len(sent) >= 2 * self.window or held >= HELD_BYTES
 
     def _finish_or_record(self, scan: _Scan) -> Outcome:
         """``_finish``, with a failure of the document's own (not the database's) recorded as

@@ -13,7 +13,7 @@ import pytest
 
 from gateway.health.metrics import REGISTRY
 from gateway.review.models import AuditEntry
-from gateway.watcher import discovery
+from gateway.watcher import discovery, sweep
 from gateway.watcher.documents import DecisionError, reject_document, release_document
 from gateway.watcher.judging import Judgement
 from gateway.watcher.models import Placement, WatchedFile
@@ -266,3 +266,32 @@ def test_an_unreadable_document_is_counted_by_its_kind_of_problem(make_drive: Ma
 def _unscannable_files(reason: str) -> float:
     labels = {"door": "file", "reason": reason}
     return REGISTRY.get_sample_value("confide_unscannable_items_total", labels) or 0.0
+
+
+def test_the_contents_held_at_once_are_bounded(
+    make_drive: MakeDrive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However wide the window, a file is read and sent ahead only while the contents held
+    (sent, or scanned and waiting to be judged) stay under the byte bound."""
+    monkeypatch.setattr(sweep, "HELD_BYTES", 1)
+    drive = make_drive({"web": ("public", "report")})
+    for n in range(6):
+        drive.put("web", f"fair {n}.txt", CLEAN_TEXT + bytes([65 + n]))
+    watcher = Watcher(drive.judge, list(drive.folders.values()), drive.quarantine, 20)
+    counts = {"sent": 0, "judged": 0}
+    ahead: list[int] = []
+    submit, judge = drive.judge.submit, drive.judge.judge
+
+    def sent(*args: Any) -> Any:
+        counts["sent"] += 1
+        ahead.append(counts["sent"] - counts["judged"])
+        return submit(*args)
+
+    def judged(*args: Any) -> Judgement:
+        counts["judged"] += 1
+        return judge(*args)
+
+    monkeypatch.setattr(drive.judge, "submit", sent)
+    monkeypatch.setattr(drive.judge, "judge", judged)
+    assert watcher.reconcile() == {"judged": 6}
+    assert max(ahead) == 1
