@@ -25,39 +25,43 @@ _WHO = "the document"
 def marked_document(data: bytes, banner: Banner, limits: ScanLimits) -> bytes:
     """``data`` marked CONFIDENTIAL: a .docx header line, a PDF stamp, a text file's first
     line. Raises ``TransformError`` for any other kind, or one that cannot be marked."""
-    kind = sniff(data)
+    kind = _refuse(data, redact=False, mark=True)
     if kind is FileType.DOCX:
         return docx_with_header(data, banner.document_header, _WHO, limits)
     if kind is FileType.PDF:
         return pdf_with_stamp(data, banner.document_header, _WHO, limits)
-    if kind is FileType.TEXT:
-        newline = b"\r\n" if b"\r\n" in data else b"\n"
-        return banner.document_header.encode() + newline + newline + data
-    raise TransformError(_unmarkable(kind))
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    return banner.document_header.encode() + newline + newline + data
 
 
 def redacted_document(data: bytes, removals: Sequence[Removal], limits: ScanLimits) -> bytes:
     """``data`` with every removal's value replaced: a .docx in every XML part, UTF-8 text
     throughout. Raises ``TransformError`` for any other kind (a PDF cannot be rewritten)."""
-    kind = sniff(data)
+    kind = _refuse(data, redact=True, mark=False)
     matcher = Matcher(removals)
     if kind is FileType.DOCX:
         return redacted_docx(data, matcher, _WHO, limits)
-    if kind is FileType.TEXT:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise TransformError(_NOT_UTF8) from None
-        return matcher.redact(text).encode("utf-8")
-    raise TransformError(_unredactable(kind))
+    return matcher.redact(data.decode("utf-8")).encode("utf-8")
 
 
 def document_refusal(data: bytes, *, redact: bool, mark: bool) -> str | None:
     """Why ``marked_document`` (with ``mark``) or ``redacted_document`` (with ``redact``)
     would refuse ``data`` whatever its content: its kind (or text that is not UTF-8), in
     the words of their ``TransformError``; ``None`` when only making the copy can tell.
-    Nothing is made: this is what a copy's refusal is known to be before it is made."""
+    Nothing is made: the transforms refuse by this same test before they start."""
+    return _refusal(sniff(data), data, redact=redact, mark=mark)
+
+
+def _refuse(data: bytes, *, redact: bool, mark: bool) -> FileType:
+    """``data``'s kind, which the transform can make a copy of; else ``TransformError``."""
     kind = sniff(data)
+    refusal = _refusal(kind, data, redact=redact, mark=mark)
+    if refusal is not None:
+        raise TransformError(refusal)
+    return kind
+
+
+def _refusal(kind: FileType, data: bytes, *, redact: bool, mark: bool) -> str | None:
     if redact and kind is FileType.TEXT and not _is_utf8(data):
         return _NOT_UTF8
     if redact and kind not in (FileType.DOCX, FileType.TEXT):
