@@ -407,10 +407,15 @@ class RelayService:
             self.unopened.forget(message_id)
         except SealingError:
             self._wait_for_key(message_id)
+        except spool.NotRead:
+            # The database failed as the worker read the message: nothing of it was done.
+            log.error("could not read id=%s (database); retrying", message_id)
+            self._hand_over_again(message_id, POLL_SECONDS)
         except worker.WorkerStopped:
-            # SIGTERM reached the worker mid-scan: at a stop the message is given back;
-            # otherwise (someone else's signal) it is tried again.
-            self._retry_scan(message_id, 1.0)
+            # SIGTERM reached the worker mid-scan, never the message's doing: at a stop the
+            # claim is given back; otherwise (someone else's signal) it is tried again on the
+            # claim this node holds, with no attempt counted.
+            self._hand_over_again(message_id, 1.0)
         except Exception as exc:  # noqa: BLE001  # our outage (database, key): retry later
             log.error("could not process id=%s (%s); retrying", message_id, type(exc).__name__)
             self._retry_scan(message_id, POLL_SECONDS)
@@ -451,10 +456,11 @@ class RelayService:
             return None
 
     def _hand_over_again(self, message_id: uuid.UUID, delay: float) -> None:
-        """The message reached no worker: it is handed to a worker again after ``delay`` on
-        the claim this node holds, the attempt that claim counted not yet used. It stays
-        among those being scanned, so the claim is renewed while it waits. At a stop,
-        nothing: the claim is given back uncounted."""
+        """The message was not processed, and not by its own doing (it reached no worker,
+        its worker could not read it, or was stopped): it is handed to a worker again after
+        ``delay`` on the claim this node holds, the attempt that claim counted not yet used.
+        It stays among those being scanned, so the claim is renewed while it waits. At a
+        stop, nothing: the claim is given back uncounted."""
         if self._stopping:
             return
         asyncio.get_running_loop().call_later(delay, self._queue_claimed, message_id)

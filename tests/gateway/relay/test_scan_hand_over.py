@@ -1,7 +1,9 @@
-"""A message handed to the scanning workers just as their pool broke or was replaced (another
-message's worker died) reached no worker: it is handed to a worker again on the claim this
-node holds, without another attempt counted. Only a message whose worker died under it
-counts one (after ``MAX_SCAN_ATTEMPTS`` it is held unscanned).
+"""A message that was not processed through no doing of its own is handed to a worker again
+on the claim this node holds, without another attempt counted: one handed over just as the
+scanning workers' pool broke or was replaced (another message's worker died), which reached
+no worker; one whose worker could not read it (the database failed); one whose worker was
+stopped by someone's SIGTERM. Only a message whose worker died under it counts one (after
+``MAX_SCAN_ATTEMPTS`` it is held unscanned).
 
 The pool that breaks is a real process pool whose worker is killed with SIGKILL. The pools
 that replace it scan in threads of this process, with the session's pipeline (its model
@@ -22,14 +24,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from gateway.config import Settings
+from gateway.relay import service as service_module
 from gateway.relay import spool, worker
 from gateway.relay.models import Message, MessageState, Outcome
 from gateway.relay.pipeline import Pipeline
 from gateway.relay.service import RelayService
 from gateway.relay.worker import ScanPool
 from scanner.actions import Action
+from scanner.scanning import ScanResult
 from tests.gateway.relay.conftest import PIPELINE_INTERNAL_DOMAIN
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -175,3 +180,69 @@ def test_a_pool_found_broken_as_a_message_is_handed_over_does_not_count_an_attem
     asyncio.run(_until_processed(service, stored))
     assert pool.executor is not broken
     _released(service, stored, attempts=2)  # the store's, the retry's
+
+
+@pytest.fixture
+def in_threads(service: RelayService) -> RelayService:
+    """The service with its workers in threads of this process from the start."""
+    assert service._pool is not None
+    service._pool.shutdown()
+    service._pool = ScanPool(lambda: ThreadPoolExecutor(1))
+    return service
+
+
+def test_a_message_its_worker_could_not_read_does_not_count_an_attempt(
+    in_threads: RelayService, stored: uuid.UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database fails as the worker reads the message back (its table is away, a real
+    error from the database): the message is handed over again once the database answers,
+    on its first attempt still."""
+    monkeypatch.setattr(service_module, "POLL_SECONDS", 0.2)
+    table = Message._meta.db_table
+
+    async def scenario() -> None:
+        slots = asyncio.Semaphore(1)
+        in_threads._scanning.add(stored)
+        await asyncio.to_thread(_rename, table, f"{table}_away")
+        try:
+            await slots.acquire()
+            await in_threads._scan_one(stored, True, slots)
+        finally:
+            await asyncio.to_thread(_rename, f"{table}_away", table)
+        assert not await asyncio.to_thread(_processed, stored)
+        queued = await asyncio.wait_for(in_threads._to_scan.get(), timeout=30)
+        await slots.acquire()
+        await in_threads._scan_one(*queued, slots)
+
+    asyncio.run(scenario())
+    _released(in_threads, stored, attempts=1)
+
+
+def _rename(table: str, to: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER TABLE "{table}" RENAME TO "{to}"')
+
+
+def test_a_worker_stopped_by_someone_elses_sigterm_does_not_count_an_attempt(
+    in_threads: RelayService,
+    stored: uuid.UUID,
+    pipeline: Pipeline,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGTERM reaches the worker mid-scan, the relay not stopping (its handler, run here as
+    the signal would run it, gives the message up): the message is tried again on its first
+    attempt still."""
+    scan_message = pipeline.scanner.scan_message
+    stopped: list[bytes] = []
+
+    def stopped_once(raw: bytes) -> ScanResult:
+        if not stopped:
+            stopped.append(raw)
+            worker._exit_on_sigterm(signal.SIGTERM, None)
+        return scan_message(raw)
+
+    monkeypatch.setattr(worker, "_stopping", False)  # restored: the handler sets it
+    monkeypatch.setattr(pipeline.scanner, "scan_message", stopped_once)
+    asyncio.run(_until_processed(in_threads, stored, claimed=True))
+    assert stopped  # the scan was stopped once
+    _released(in_threads, stored, attempts=1)
