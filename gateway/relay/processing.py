@@ -5,7 +5,9 @@ This runs in scanning worker processes (``start_worker`` loads the model once pe
 the relay's event loop only hands out message ids. Anything that goes wrong with the message
 itself ends as a hold; only our own outage (the database, the workers) leaves it to retry.
 Every retry is a claim that counts an attempt, so even a failure we did not foresee, one
-that repeats on every try, ends as a hold rather than a retry every few seconds for ever.
+that repeats on every try, ends as a hold rather than a retry every few seconds for ever. The
+exceptions are those that cannot be the message's doing (``spool``'s docstring): the message
+could not be read back (``spool.NotRead``), or its worker was stopped by a signal.
 """
 
 from __future__ import annotations

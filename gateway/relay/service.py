@@ -28,6 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import wait as wait_for_exits
 from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING
 
 from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
@@ -43,6 +44,9 @@ from gateway.relay.unopened import UnopenedMail
 from gateway.sealing import Sealer, SealingError
 from scanner.extract import ocr_missing_warning
 from scanner.sandbox import EXTRACTION_STOP_SECONDS
+
+if TYPE_CHECKING:
+    from gateway.relay.processing import Processed
 
 log = logging.getLogger("confide.relay")
 
@@ -61,6 +65,9 @@ STOP_GRACE_SECONDS = 10.0
 WORKER_EXIT_SECONDS = 3.0
 WORKER_SIGTERM_SECONDS = WORKER_EXIT_SECONDS + EXTRACTION_STOP_SECONDS
 RECORD_SECONDS = 3.0
+# A message that reached no worker (the pool broke or was replaced as it was handed over) is
+# handed over again after this: at once, in effect, but never in a tight loop.
+HAND_OVER_AGAIN_SECONDS = 0.1
 
 
 class RelayService:
@@ -380,18 +387,15 @@ class RelayService:
     async def _scan_one(
         self, message_id: uuid.UUID, claimed: bool, slots: asyncio.Semaphore
     ) -> None:
-        loop = asyncio.get_running_loop()
-        assert self._pool is not None
-        pool = self._pool.executor
         try:
             if not claimed and not await _in_thread(
                 spool.claim_again, message_id, self.node, datetime.now(UTC), self.leases.scan
             ):
                 self._scanning.discard(message_id)  # done, or another node has it
                 return
-            message = self._received.pop(message_id, None) or message_id
-            with SCAN_SECONDS.time():
-                done = await loop.run_in_executor(pool, worker.process_in_worker, message)
+            done = await self._processed(message_id)
+            if done is None:
+                return
             self._scanning.discard(message_id)
             if self.unopened.opened(message_id):
                 self._retry_unopened_now()
@@ -403,24 +407,67 @@ class RelayService:
             self.unopened.forget(message_id)
         except SealingError:
             self._wait_for_key(message_id)
+        except spool.NotRead:
+            # The database failed as the worker read the message: nothing of it was done.
+            log.error("could not read id=%s (database); retrying", message_id)
+            self._hand_over_again(message_id, POLL_SECONDS)
         except worker.WorkerStopped:
-            # SIGTERM reached the worker mid-scan: at a stop the message is given back;
-            # otherwise (someone else's signal) it is tried again.
-            self._retry_scan(message_id, 1.0)
-        except BrokenProcessPool:
-            if self._stopping:
-                return
-            # A worker died (killed, out of memory) or could not start. Claiming it again
-            # counts an attempt; after MAX_SCAN_ATTEMPTS it is held unscanned, not retried
-            # forever.
-            log.error("a scanning worker died while processing id=%s; retrying", message_id)
-            self._pool.replace(pool)
-            self._retry_scan(message_id, 1.0)
+            # SIGTERM reached the worker mid-scan, never the message's doing: at a stop the
+            # claim is given back; otherwise (someone else's signal) it is tried again on the
+            # claim this node holds, with no attempt counted.
+            self._hand_over_again(message_id, 1.0)
         except Exception as exc:  # noqa: BLE001  # our outage (database, key): retry later
             log.error("could not process id=%s (%s); retrying", message_id, type(exc).__name__)
             self._retry_scan(message_id, POLL_SECONDS)
         finally:
             slots.release()
+
+    async def _processed(self, message_id: uuid.UUID) -> Processed | None:
+        """The message, claimed by this node, processed by a worker; ``None`` when it was
+        not and is queued again: it reached no worker (the pool broke, or was replaced, as it
+        was handed over), or its worker died."""
+        assert self._pool is not None
+        message = self._received.get(message_id) or message_id
+        # Read as the message is handed over, with no wait between: while it was being
+        # claimed, another message's worker may have died and the pool been replaced.
+        pool = self._pool.executor
+        try:
+            scanning = asyncio.get_running_loop().run_in_executor(
+                pool, worker.process_in_worker, message
+            )
+        except RuntimeError as exc:  # shut down (replaced), or BrokenProcessPool
+            # It reached no worker: nothing of it was the message's doing.
+            if isinstance(exc, BrokenProcessPool):
+                self._pool.replace(pool)
+            self._hand_over_again(message_id, HAND_OVER_AGAIN_SECONDS)
+            return None
+        self._received.pop(message_id, None)
+        try:
+            with SCAN_SECONDS.time():
+                return await scanning
+        except BrokenProcessPool:
+            if not self._stopping:
+                # A worker died (killed, out of memory) or could not start. Claiming it
+                # again counts an attempt; after MAX_SCAN_ATTEMPTS it is held unscanned, not
+                # retried forever.
+                log.error("a scanning worker died while processing id=%s; retrying", message_id)
+                self._pool.replace(pool)
+                self._retry_scan(message_id, 1.0)
+            return None
+
+    def _hand_over_again(self, message_id: uuid.UUID, delay: float) -> None:
+        """The message was not processed, and not by its own doing (it reached no worker,
+        its worker could not read it, or was stopped): it is handed to a worker again after
+        ``delay`` on the claim this node holds, the attempt that claim counted not yet used.
+        It stays among those being scanned, so the claim is renewed while it waits. At a
+        stop, nothing: the claim is given back uncounted."""
+        if self._stopping:
+            return
+        asyncio.get_running_loop().call_later(delay, self._queue_claimed, message_id)
+
+    def _queue_claimed(self, message_id: uuid.UUID) -> None:
+        if not self._stopping:
+            self._to_scan.put_nowait((message_id, True))  # still in _scanning, still claimed
 
     def _wait_for_key(self, message_id: uuid.UUID) -> None:
         """The message did not open with the key file, so nothing of it was done: this

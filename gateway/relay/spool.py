@@ -4,7 +4,10 @@ scanning by one node at a time.
 The node that receives a message claims it as it stores it (one transaction, not two), since
 it scans the message next. A claim counts a scan attempt, so a message whose scan keeps
 killing workers is held after ``MAX_SCAN_ATTEMPTS`` rather than retried forever; every later
-claim (a retry, a restart, another node taking over a lapsed lease) counts another."""
+claim (a retry, a restart, another node taking over a lapsed lease) counts another. A message
+not processed through no doing of its own (it reached no worker, its worker could not read it
+back, or was stopped by a signal) is handed over again on the claim its node holds: the
+attempt that claim counted is still to be made, and none more is counted."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -37,6 +40,11 @@ class Stored(NamedTuple):
 
     id: uuid.UUID
     new: bool
+
+
+class NotRead(Exception):
+    """The database failed as a claimed message was read back (our outage): nothing of the
+    message was done, so the attempt its claim counted is still to be made."""
 
 
 @dataclass(frozen=True)
@@ -175,14 +183,19 @@ def _claim(messages: QuerySet[Message], node: str, until: datetime) -> int:
 
 
 def claimed(sealer: Sealer, message_id: uuid.UUID, node: str, now: datetime) -> Received | None:
-    """The message if ``node`` holds a live claim on it and it is still to be processed."""
-    found = (
-        Message.objects.filter(
-            id=message_id, state=MessageState.RECEIVED, claimed_by=node, claimed_until__gt=now
+    """The message if ``node`` holds a live claim on it and it is still to be processed.
+
+    Raises ``NotRead`` when the database fails."""
+    try:
+        found = (
+            Message.objects.filter(
+                id=message_id, state=MessageState.RECEIVED, claimed_by=node, claimed_until__gt=now
+            )
+            .values_list("mail_from", "recipients", "sealed", "scan_attempts")
+            .first()
         )
-        .values_list("mail_from", "recipients", "sealed", "scan_attempts")
-        .first()
-    )
+    except DatabaseError as exc:
+        raise NotRead(str(message_id)) from exc
     if found is None:
         return None
     mail_from, recipients, sealed, scan_attempts = found
