@@ -24,6 +24,9 @@ from scanner.segments import Extraction
 PIDS = b"pids: "
 # An item holding this kills its worker, every time it is scanned.
 POISON = b"kill my worker"
+# An item holding this kills the relay worker that lent its sandboxed worker (breaking the
+# relay's whole pool), every time it is scanned.
+POOL_POISON = b"kill my relay worker"
 SCAN_SECONDS = 0.2
 
 
@@ -36,10 +39,19 @@ def killable_extract(
     if first.startswith(PIDS):
         with open(first[len(PIDS) :], "a", encoding="ascii") as pids:
             pids.write(f"{os.getpid()}\n")
-    if POISON in data:
+    if POOL_POISON in data:
+        os.kill(_grandparent(), signal.SIGKILL)
+    elif POISON in data:
         os.kill(os.getpid(), signal.SIGKILL)
     time.sleep(SCAN_SECONDS)
     return extract(data, limits, location, kind)
+
+
+def _grandparent() -> int:
+    """The process that started this worker's fork server: in a relay worker lending its
+    sandboxed worker, the relay worker."""
+    with open(f"/proc/{os.getppid()}/stat", encoding="ascii") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
 
 
 def start_lending_worker() -> None:

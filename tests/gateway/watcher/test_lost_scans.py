@@ -31,6 +31,7 @@ from tests.gateway.watcher.conftest import Drive
 from tests.gateway.watcher.killable_extraction import (
     PIDS,
     POISON,
+    POOL_POISON,
     killable_extract,
     start_lending_worker,
 )
@@ -113,8 +114,9 @@ def _rows(paths: list[Path]) -> list[WatchedFile]:
 def _nothing_held(paths: list[Path]) -> None:
     """Every document in place, none held or on its way to quarantine."""
     assert all(path.exists() for path in paths)
-    assert not WatchedFile.objects.filter(action="hold").exists()
-    assert not WatchedFile.objects.exclude(placement=Placement.IN_PLACE).exists()
+    rows = WatchedFile.objects.filter(path_key__in=[path_key(str(path)) for path in paths])
+    assert not rows.filter(action="hold").exists()
+    assert not rows.exclude(placement=Placement.IN_PLACE).exists()
 
 
 def _sweep_with_a_kill(
@@ -251,3 +253,33 @@ def test_a_document_judged_before_keeps_its_verdict_while_its_scan_is_lost(
     assert drive.watcher.handle([path]) == {path: Outcome.JUDGED}
     row = WatchedFile.objects.get(path_key=path_key(str(path)))
     assert (row.action, row.placement) == ("hold", Placement.QUARANTINED)
+
+
+def test_a_document_that_breaks_the_lent_pool_every_time_takes_no_good_one_with_it(
+    make_drive: Callable[..., Drive], relay_pool: ScanPool, tmp_path: Path
+) -> None:
+    """A document whose scan kills the relay worker it was lent every time breaks the whole
+    pool, and the good documents in it with it; scanned again alone, it takes none with it
+    again: it is held after ``MAX_LOST_SCANS`` tries, and every good one is released."""
+    lent = LentWorkers(relay_pool, ScanLimits(), 2, stop_unwinds=True)
+    drive = make_drive({"web": ("public", "enforce")}, scanner=Scanner(lent))
+    pids = tmp_path / "pids"
+    good = _documents(drive, pids, 6)
+    poison = drive.put("web", "poison.txt", PIDS + str(pids).encode() + b"\n" + POOL_POISON)
+    assert drive.watcher is not None
+    try:
+        counts = drive.watcher.reconcile()
+    finally:
+        for pid in set(_noted(pids)):  # the killed workers' own sandboxed workers, orphaned
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+    assert counts == {"judged": 7}
+    assert [name for name, _ in drive.judge.scanned].count("poison.txt") == MAX_LOST_SCANS
+    row = WatchedFile.objects.get(path_key=path_key(str(poison)))
+    assert (row.action, row.placement, row.lost_scans) == ("hold", Placement.QUARANTINED, 3)
+    assert any("the scanning worker it was sent to died" in reason for reason in row.reasons)
+    _nothing_held(good)
+    for each in _rows(good):
+        assert (each.action, each.problem, each.lost_scans) == ("release", "", 0)
