@@ -22,6 +22,7 @@ from gateway.relay.lent_workers import LentWorkers
 from gateway.relay.worker import ScanPool
 from gateway.watcher.lost_scans import MAX_LOST_SCANS
 from gateway.watcher.models import Placement, WatchedFile, path_key
+from gateway.watcher.observing import LiveWatch
 from gateway.watcher.quarantine import note_path
 from gateway.watcher.sweep import Outcome
 from scanner.limits import ScanLimits
@@ -283,3 +284,34 @@ def test_a_document_that_breaks_the_lent_pool_every_time_takes_no_good_one_with_
     _nothing_held(good)
     for each in _rows(good):
         assert (each.action, each.problem, each.lost_scans) == ("release", "", 0)
+
+
+def test_a_lost_document_is_looked_at_again_without_waiting_for_a_reconcile(
+    make_drive: Callable[..., Drive], killable_scanner: Scanner
+) -> None:
+    """Followed by events (the next reconcile an hour away): a document whose scan is lost
+    is looked at again once it has stood still again, until it is judged; one that kills
+    its worker every time is held within seconds, after ``MAX_LOST_SCANS`` tries."""
+    drive = make_drive({"web": ("public", "enforce")}, scanner=killable_scanner, stable_seconds=0.5)
+    web = drive.folders["web"].path
+    content = b"Minutes: " + POISON + b".\n"
+    stop = threading.Event()
+
+    def use_the_drive() -> None:
+        try:
+            time.sleep(1.0)  # the first reconcile is over
+            (web / "poison.txt").write_bytes(content)
+            deadline = time.monotonic() + 30
+            while (web / "poison.txt").exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            stop.set()
+
+    assert drive.watcher is not None
+    user = threading.Thread(target=use_the_drive)
+    user.start()
+    LiveWatch(drive.watcher, reconcile_seconds=3600).run(stop)
+    user.join()
+    assert drive.judge.scanned.count(("poison.txt", len(content))) == MAX_LOST_SCANS
+    row = WatchedFile.objects.get(path_key=path_key(str(web / "poison.txt")))
+    assert (row.action, row.placement, row.lost_scans) == ("hold", Placement.QUARANTINED, 3)
