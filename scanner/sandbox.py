@@ -62,11 +62,18 @@ type DetectorFactory = Callable[[], Detector]
 @dataclass(frozen=True)
 class ScanResult:
     """One item's scan: what was read, the findings in it, and whom the grammar says some of
-    its diagnoses are about (see ``Detector.owners``)."""
+    its diagnoses are about (see ``Detector.owners``).
+
+    ``lost``: nothing was read because the worker was lost under the item (killed, died,
+    its pool broken, replaced or shut down), not because of a limit the item reached; the
+    unscannable reason says which. An outage of ours, or an item that kills its worker:
+    only trying again tells them apart, so a caller that can try again later may, and
+    stops after a few tries (``gateway.watcher.lost_scans``)."""
 
     extraction: Extraction
     findings: tuple[Finding, ...]
     owners: tuple[Owner, ...] = ()
+    lost: bool = False
 
 
 _START_METHOD = "forkserver"
@@ -333,10 +340,12 @@ def _settle(task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanL
         memory = _in_mib(limits.worker_memory_bytes)
         outcome.set_result(_failed(f"scanning needed more than {memory} of memory"))
     except ProcessExpired as error:
+        # Killed from outside (kill -9, the kernel's OOM killer) or crashed by the item: lost.
+        # The item's own memory limit is a ``MemoryError`` above, the item's doing.
         reason = f"the scanning worker ran out of memory or died ({_how(error.exitcode)})"
-        outcome.set_result(_failed(reason))
+        outcome.set_result(_failed(reason, lost=True))
     except CancelledError:
-        outcome.set_result(_failed("scanning was cancelled (the pool was shut down)"))
+        outcome.set_result(_failed("scanning was cancelled (the pool was shut down)", lost=True))
     except Exception as error:  # noqa: BLE001 - any other failure is a reason, not a crash
         outcome.set_result(_failed(f"scanning failed ({type(error).__name__})"))
 
@@ -354,5 +363,5 @@ def _how(exit_code: int | None) -> str:
     return f"exit code {exit_code}"
 
 
-def _failed(reason: str) -> ScanResult:
-    return ScanResult(Extraction(kind=UNKNOWN_KIND, unscannable=(reason,)), ())
+def _failed(reason: str, *, lost: bool = False) -> ScanResult:
+    return ScanResult(Extraction(kind=UNKNOWN_KIND, unscannable=(reason,)), (), lost=lost)

@@ -11,10 +11,12 @@ well under a second for most documents) or one copy made and read (three times t
 
 Fail closed. An item lost with its worker (killed, out of memory: the relay replaces its
 pool), or cancelled as the pool was replaced, is a result with an unscannable reason, so the
-policy holds it; a task of ``run_in_worker`` fails, so the copy's recipients are held. The
-per-item time and memory limits are the worker's own, as for mail. Once the relay stops,
-what is under way or waiting ends with ``ScanningStopped`` (``stop_unwinds``: the watcher's
-pass ends there and records nothing of it) or an unscannable reason (a release is refused).
+policy holds it, marked ``lost`` so that a caller that can try again later may (the watcher
+does, a few times: ``gateway.watcher.lost_scans``); a task of ``run_in_worker`` fails, so
+the copy's recipients are held. The per-item time and memory limits are the worker's own,
+as for mail. Once the relay stops, what is under way or waiting ends with
+``ScanningStopped`` (``stop_unwinds``: the watcher's pass ends there and records nothing of
+it) or an unscannable reason (a release is refused).
 """
 
 from __future__ import annotations
@@ -130,7 +132,8 @@ class LentWorkers:
                 outcome.set_exception(ScanningStopped())
             else:
                 reason = "confide is stopping" if self._pool.stopping else _lost(exc)
-                outcome.set_result(_failed(f"scanning failed: {reason}"))
+                lost = self._pool.stopping or isinstance(exc, _LOST_WITH_WORKER)
+                outcome.set_result(_failed(f"scanning failed: {reason}", lost=lost))
 
     def _settle_task[T](self, outcome: Future[T], sent: Future[T]) -> None:
         try:
@@ -197,6 +200,12 @@ def _failing(error: BaseException) -> Future[Any]:
     return failed
 
 
+# How an item is lost with the relay's pool rather than failed by what it holds: its worker
+# died (the whole pool breaks), it was cancelled as the pool was replaced, or its worker was
+# stopped (``ScanResult.lost``).
+_LOST_WITH_WORKER = (BrokenProcessPool, CancelledError, WorkerStopped)
+
+
 def _lost(error: BaseException) -> str:
     """What became of an item lost in the relay's pool, in confide's own words."""
     if isinstance(error, BrokenProcessPool):
@@ -208,5 +217,5 @@ def _lost(error: BaseException) -> str:
     return type(error).__name__
 
 
-def _failed(reason: str) -> ScanResult:
-    return ScanResult(Extraction(kind=UNKNOWN_KIND, unscannable=(reason,)), ())
+def _failed(reason: str, *, lost: bool) -> ScanResult:
+    return ScanResult(Extraction(kind=UNKNOWN_KIND, unscannable=(reason,)), (), lost=lost)

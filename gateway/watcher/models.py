@@ -69,6 +69,10 @@ class WatchedFile(models.Model):
     # empty when it was. ``attempts`` counts the failures since the last success.
     problem = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Its scans in a row lost with their scanning worker (killed, died, the pool broken):
+    # tried again until ``gateway.watcher.lost_scans.MAX_LOST_SCANS``, then held as a
+    # document that kills its worker. A scan that comes back whole starts it again at 0.
+    lost_scans = models.PositiveSmallIntegerField(default=0)
     placement = models.CharField(
         max_length=16, choices=Placement.choices, default=Placement.IN_PLACE
     )

@@ -32,7 +32,7 @@ from watchdog.observers.polling import PollingObserver
 from gateway.health import running_parts
 from gateway.watcher import quarantine
 from gateway.watcher.folders import Folder
-from gateway.watcher.sweep import Outcome, Watcher
+from gateway.watcher.sweep import AGAIN, Watcher
 
 log = logging.getLogger("confide.watcher")
 
@@ -186,7 +186,7 @@ class LiveWatch:
         if not ready:
             return
         for path, outcome in self.watcher.handle(ready).items():
-            if outcome in (Outcome.UNSTABLE, Outcome.CHANGED):
+            if outcome in AGAIN:  # looked at again once it has stood still again
                 pending[path] = (_signature(path), time.monotonic())
             else:
                 pending.pop(path, None)

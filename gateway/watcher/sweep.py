@@ -28,7 +28,7 @@ from pathlib import Path
 from django.db import DatabaseError
 
 from gateway.review import audit
-from gateway.watcher import moving, quarantine
+from gateway.watcher import lost_scans, moving, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge, Judgement, found_in_name
 from gateway.watcher.models import (
@@ -77,6 +77,11 @@ class Outcome(enum.Enum):
     PROBLEM = "problem"  # recorded with the reason it could not be judged
     UNSTABLE = "unstable"  # still being written: try again once it stands still
     CHANGED = "changed"  # replaced while it was scanned: try again
+    LOST = "lost"  # its scan was lost with its worker (``lost_scans``): try again, alone
+
+
+# What is tried again, within a pass or once it stands still again.
+AGAIN = (Outcome.UNSTABLE, Outcome.CHANGED, Outcome.LOST)
 
 
 @dataclass(frozen=True)
@@ -131,11 +136,12 @@ class Watcher:
             again = []
             for path, outcome in self.handle(waiting).items():
                 final = outcome
-                if outcome in (Outcome.UNSTABLE, Outcome.CHANGED):
+                if outcome in AGAIN:
                     if round_number < MAX_WAITS:
                         again.append(path)
                         continue
-                    final = self._problem(path, "it kept changing; it is tried again later")
+                    if outcome != Outcome.LOST:  # recorded as lost already
+                        final = self._problem(path, "it kept changing; it is tried again later")
                 counts[final.value] = counts.get(final.value, 0) + 1
                 done += 1
                 if progress is not None:
@@ -152,7 +158,8 @@ class Watcher:
         A pipeline, so the scanning workers never wait on the judging: files are read and
         sent while earlier ones are judged, the oldest judged once ``window`` scans are
         unfinished (its redacted copy's re-scan then queues behind them, and the workers
-        stay busy while this process waits for it), or once twice the window is held."""
+        stay busy while this process waits for it), or once twice the window is held. A
+        file whose last scan was lost with its worker is scanned alone (``lost_scans``)."""
         outcomes: dict[Path, Outcome] = {}
         fingerprints = self.judge.fingerprints(self.folders)
         moving_now = _in_flight()
@@ -163,10 +170,16 @@ class Watcher:
                 row.path_key: row
                 for row in WatchedFile.objects.filter(path_key__in=keys, present=True)
             }
-            for path in chunk:
+            for path, key in zip(chunk, keys, strict=True):
+                alone = lost_scans.again(rows.get(key))
+                while alone and sent:
+                    scan = sent.popleft()
+                    outcomes[scan.path] = self._finish_or_record(scan)
                 claimed = {scan.row.pk for scan in sent if scan.row.pk is not None}
                 step = self._prepare(path, fingerprints, rows, moving_now, claimed)
-                if isinstance(step, _Scan):
+                if isinstance(step, _Scan) and alone:
+                    outcomes[path] = self._finish_or_record(step)
+                elif isinstance(step, _Scan):
                     sent.append(step)
                 else:
                     outcomes[path] = step
@@ -318,6 +331,11 @@ class Watcher:
         if _signature(now) != scan.signature:
             log.info("replaced while it was scanned id=%s", row.id)
             return Outcome.CHANGED
+        if result.lost:  # an outage of ours: scanned again, unless it keeps happening
+            instead = lost_scans.counted(row, result)
+            if instead is None:
+                return Outcome.LOST
+            result = instead
         judgement = self.judge.judge(scan.data, result, scan.folder)
         already = (row.action, row.content_hash) == (judgement.action, scan.content_hash)
         if row.placement == Placement.RELEASED and row.content_hash != scan.content_hash:
@@ -330,6 +348,8 @@ class Watcher:
         row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
         row.findings, row.subjects = judgement.findings, list(judgement.subjects)
         row.problem, row.attempts = "", 0
+        if not result.lost:
+            row.lost_scans = 0
         row.save()
         log.info(
             "judged id=%s action=%s rules=%s findings=%s",

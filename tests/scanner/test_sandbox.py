@@ -53,26 +53,29 @@ def _reads_normally(pool: ExtractionPool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("command", "reason"),
+    ("command", "reason", "lost"),
     [
-        pytest.param(b"sleep", "scanning took longer than 2 s", id="timeout"),
+        pytest.param(b"sleep", "scanning took longer than 2 s", False, id="timeout"),
         pytest.param(
-            b"exit", "the scanning worker ran out of memory or died (exit code 3)", id="exit"
+            b"exit", "the scanning worker ran out of memory or died (exit code 3)", True, id="exit"
         ),
         pytest.param(
             b"segfault",
             "the scanning worker ran out of memory or died (killed by SIGSEGV)",
+            True,
             id="segfault",
         ),
-        pytest.param(b"memory", "scanning needed more than 512 MiB of memory", id="memory"),
+        pytest.param(b"memory", "scanning needed more than 512 MiB of memory", False, id="memory"),
     ],
 )
-def test_misbehaving_worker(pool: ExtractionPool, command: bytes, reason: str) -> None:
+def test_misbehaving_worker(pool: ExtractionPool, command: bytes, reason: str, lost: bool) -> None:
     """A worker that hangs, dies or runs out of memory costs the item a reason, and the next
-    item is extracted by a replacement worker."""
+    item is extracted by a replacement worker. Only a worker that died is ``lost`` (perhaps
+    an outage of ours, to try again); the time and memory limits are the item's own."""
     started = time.monotonic()
-    extraction = pool.extract(command)
-    assert extraction == Extraction(kind="unknown", unscannable=(reason,))
+    result = pool.scan(command)
+    assert result.extraction == Extraction(kind="unknown", unscannable=(reason,))
+    assert result.lost is lost
     assert time.monotonic() - started < TIMEOUT + 10
     _reads_normally(pool)
 

@@ -1,0 +1,58 @@
+"""Scans lost with their worker: an outage of ours, not a verdict on the document.
+
+A scanning worker killed (``kill -9``, the kernel's OOM killer), a pool that broke and took
+every item in it along, an item cancelled as the pool was replaced: the document was not
+read, and nothing about it is known (``ScanResult.lost``). Judging it unscannable would hold
+an innocent document for a manager; releasing it would be failing open. So it is neither:
+it stays as it was (a new file unjudged in place, as one still being written does; a file
+judged before keeps its verdict and placement), recorded with the reason, and is scanned
+again, alone (``again``), so that a worker lost under it then is its own doing, not a
+neighbour's. A document that kills its worker ``MAX_LOST_SCANS`` times in a row is judged
+as unscannable with a reason naming the repeated deaths, which the policy holds, as the
+relay holds a message after ``MAX_SCAN_ATTEMPTS``.
+
+A time limit, and the per-item memory limit reached by the document itself, are verdicts
+on the document (not ``lost``): those are judged at once, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from gateway.watcher.models import WatchedFile
+from scanner.extract import UNKNOWN_KIND
+from scanner.scanning import ScanResult
+from scanner.segments import Extraction
+
+log = logging.getLogger("confide.watcher")
+
+# Scans in a row lost with their worker after which a document is held as the cause.
+MAX_LOST_SCANS = 3
+
+
+def again(row: WatchedFile | None) -> bool:
+    """Whether the file of ``row`` lost its last scan with its worker: it is scanned alone."""
+    return row is not None and row.lost_scans > 0
+
+
+def counted(row: WatchedFile, result: ScanResult) -> ScanResult | None:
+    """Count ``result``, a scan of ``row``'s file lost with its worker. ``None``: the file is
+    left as it stands, with the reason recorded (saved), to be scanned again; after
+    ``MAX_LOST_SCANS`` in a row, the result to judge instead, unscannable and naming the
+    deaths (``row`` is saved by whoever judges it)."""
+    row.lost_scans += 1
+    last = "; ".join(result.extraction.unscannable) or "its worker was lost"
+    if row.lost_scans >= MAX_LOST_SCANS:
+        reason = (
+            f"scanning it stopped a scanning worker {row.lost_scans} times in a row "
+            f"(the last time: {last})"
+        )
+        log.warning("held as its scans keep failing id=%s lost=%d", row.id, row.lost_scans)
+        held = Extraction(UNKNOWN_KIND, unscannable=(reason,))
+        return ScanResult(held, (), lost=True)
+    row.problem = f"its scan was lost ({last}); it is scanned again"[:300]
+    row.attempts += 1
+    row.save()
+    # confide's own words: never the file's name.
+    log.warning("scan lost id=%s lost=%d reason=%s", row.id, row.lost_scans, last)
+    return None

@@ -1,0 +1,64 @@
+"""Scanning workers for tests that kill them: a stand-in for ``extract`` that notes its worker's
+pid where the item asks (so that a test can kill the workers under way with real signals)
+and takes a while, or kills its own worker with SIGKILL when the item asks it to; and the
+initializer of a relay scanning worker that lends such a scanner to the watcher without
+Django or the model. In a module of its own, without Django, for the workers to import."""
+
+from __future__ import annotations
+
+import multiprocessing.util
+import os
+import signal
+import time
+from types import SimpleNamespace
+
+from gateway.relay import worker
+from scanner.extract import extract
+from scanner.filetype import FileType
+from scanner.limits import ScanLimits
+from scanner.sandbox import ExtractionPool
+from scanner.scanning import Scanner
+from scanner.segments import Extraction
+
+# An item's first line "pids: PATH" has its worker append its pid to PATH as it starts.
+PIDS = b"pids: "
+# An item holding this kills its worker, every time it is scanned.
+POISON = b"kill my worker"
+# An item holding this kills the relay worker that lent its sandboxed worker (breaking the
+# relay's whole pool), every time it is scanned.
+POOL_POISON = b"kill my relay worker"
+SCAN_SECONDS = 0.2
+
+
+def killable_extract(
+    data: bytes, limits: ScanLimits, location: str, kind: FileType | None
+) -> Extraction:
+    """``extract``, after noting this worker's pid and waiting ``SCAN_SECONDS``; a poisoned
+    item kills the worker instead."""
+    first = data.partition(b"\n")[0]
+    if first.startswith(PIDS):
+        with open(first[len(PIDS) :], "a", encoding="ascii") as pids:
+            pids.write(f"{os.getpid()}\n")
+    if POOL_POISON in data:
+        os.kill(_grandparent(), signal.SIGKILL)
+    elif POISON in data:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(SCAN_SECONDS)
+    return extract(data, limits, location, kind)
+
+
+def _grandparent() -> int:
+    """The process that started this worker's fork server: in a relay worker lending its
+    sandboxed worker, the relay worker."""
+    with open(f"/proc/{os.getppid()}/stat", encoding="ascii") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+
+def start_lending_worker() -> None:
+    """Initialise a relay scanning worker as ``worker.start_worker`` does, cut down to what
+    lent items use: a scanner whose one sandboxed worker extracts with ``killable_extract``,
+    stopped as the worker process ends."""
+    scanner = Scanner(ExtractionPool(ScanLimits(), max_workers=1, extractor=killable_extract))
+    scanner.__enter__()
+    multiprocessing.util.Finalize(None, scanner.pool.stop, exitpriority=10)
+    worker._pipeline = SimpleNamespace(scanner=scanner)  # type: ignore[assignment]

@@ -1,0 +1,317 @@
+"""Scanning workers killed under a sweep with real signals: the documents lost with them are
+an outage of ours, not of theirs. None is held for a manager; each is scanned again (within
+the pass, or on the next); a document that kills its worker every time is held after
+``MAX_LOST_SCANS`` tries, saying so. With the watcher's own sandboxed pool (``confide
+watch``: a killed worker loses its one item) and with the relay's workers lent to it
+(``confide run``: a killed worker breaks the pool, and every item in it is lost)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from gateway.relay.lent_workers import LentWorkers
+from gateway.relay.worker import ScanPool
+from gateway.watcher.lost_scans import MAX_LOST_SCANS
+from gateway.watcher.models import Placement, WatchedFile, path_key
+from gateway.watcher.observing import LiveWatch
+from gateway.watcher.quarantine import note_path
+from gateway.watcher.sweep import Outcome
+from scanner.limits import ScanLimits
+from scanner.sandbox import ExtractionPool
+from scanner.scanning import Scanner
+from tests.gateway.watcher.conftest import Drive
+from tests.gateway.watcher.killable_extraction import (
+    PIDS,
+    POISON,
+    POOL_POISON,
+    killable_extract,
+    start_lending_worker,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+DOCUMENTS = 24
+# Items begun before the workers are killed: well into the sweep, well before its end.
+BEGUN = 6
+
+
+@pytest.fixture(scope="module")
+def killable_scanner() -> Iterator[Scanner]:
+    """The watcher's own sandboxed pool (as ``confide watch`` has) of two workers."""
+    pool = ExtractionPool(ScanLimits(), max_workers=2, extractor=killable_extract)
+    with Scanner(pool) as scanner:
+        yield scanner
+
+
+@pytest.fixture
+def relay_pool() -> Iterator[ScanPool]:
+    """The relay's scanning workers (two spawned processes), lending a scanner that only
+    extracts; whatever processes of theirs the test left are ended afterwards."""
+    spawn = multiprocessing.get_context("spawn")
+    pool = ScanPool(
+        lambda: ProcessPoolExecutor(2, mp_context=spawn, initializer=start_lending_worker), 2
+    )
+    yield pool
+    for process in pool.shutdown():
+        process.join(30)
+
+
+def _documents(drive: Drive, pids: Path, count: int) -> list[Path]:
+    """Good documents (nothing personal in them), each noting its worker's pid in ``pids``."""
+    return [
+        drive.put(
+            "web",
+            f"minutes-{number}.txt",
+            PIDS + str(pids).encode() + b"\nMinutes %d: the summer fair is on Saturday.\n" % number,
+        )
+        for number in range(count)
+    ]
+
+
+def _noted(pids: Path) -> list[int]:
+    try:
+        return [int(line) for line in pids.read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _kill_once_begun(
+    pids: Path, targets: Callable[[], list[int]]
+) -> tuple[threading.Thread, list[int]]:
+    """A thread that waits for ``BEGUN`` items to have begun, then kills ``targets()`` with
+    SIGKILL, once; and the pids it killed."""
+    killed: list[int] = []
+
+    def kill() -> None:
+        deadline = time.monotonic() + 60
+        while len(_noted(pids)) < BEGUN:
+            assert time.monotonic() < deadline, "the sweep never began"
+            time.sleep(0.01)
+        for pid in targets():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+            killed.append(pid)
+
+    killing = threading.Thread(target=kill)
+    killing.start()
+    return killing, killed
+
+
+def _rows(paths: list[Path]) -> list[WatchedFile]:
+    return [WatchedFile.objects.get(path_key=path_key(str(path)), present=True) for path in paths]
+
+
+def _nothing_held(paths: list[Path]) -> None:
+    """Every document in place, none held or on its way to quarantine."""
+    assert all(path.exists() for path in paths)
+    rows = WatchedFile.objects.filter(path_key__in=[path_key(str(path)) for path in paths])
+    assert not rows.filter(action="hold").exists()
+    assert not rows.exclude(placement=Placement.IN_PLACE).exists()
+
+
+def _sweep_with_a_kill(
+    drive: Drive, pids: Path, targets: Callable[[], list[int]]
+) -> tuple[list[Path], dict[Path, Outcome]]:
+    """One handling of every document (no retry within it), with the workers killed once
+    mid-sweep: the documents, and what became of each."""
+    paths = _documents(drive, pids, DOCUMENTS)
+    killing, killed = _kill_once_begun(pids, targets)
+    assert drive.watcher is not None
+    outcomes = drive.watcher.handle(paths)
+    killing.join()
+    assert killed
+    return paths, outcomes
+
+
+def _judged_on_the_next_pass(drive: Drive, paths: list[Path], lost: list[Path]) -> None:
+    """The documents lost were left in place unjudged, saying why; the next pass judges
+    them, though nothing about them changed, and releases every one."""
+    _nothing_held(paths)
+    assert lost, "the kill took no document with it"
+    for row in _rows(lost):
+        assert (row.action, row.lost_scans) == ("", 1)
+        assert row.problem.startswith("its scan was lost (")
+    assert drive.watcher is not None
+    counts = drive.watcher.reconcile()
+    assert counts == {"judged": len(lost), "unchanged": len(paths) - len(lost)}
+    for row in _rows(paths):
+        assert (row.action, row.problem, row.lost_scans) == ("release", "", 0)
+    _nothing_held(paths)
+
+
+def test_a_sweep_whose_workers_are_killed_holds_no_good_document(
+    make_drive: Callable[..., Drive], killable_scanner: Scanner, tmp_path: Path
+) -> None:
+    """``confide watch``: kill -9 of both sandboxed workers mid-sweep, in an enforce folder
+    for the public; what they were scanning is scanned again on the next pass, not held."""
+    drive = make_drive({"web": ("public", "enforce")}, scanner=killable_scanner)
+    pids = tmp_path / "pids"
+    paths, outcomes = _sweep_with_a_kill(drive, pids, lambda: sorted(set(_noted(pids))))
+    lost = [path for path, outcome in outcomes.items() if outcome == Outcome.LOST]
+    assert set(outcomes.values()) <= {Outcome.JUDGED, Outcome.LOST}
+    _judged_on_the_next_pass(drive, paths, lost)
+
+
+def test_a_sweep_whose_lent_worker_is_killed_holds_no_good_document(
+    make_drive: Callable[..., Drive], relay_pool: ScanPool, tmp_path: Path
+) -> None:
+    """``confide run``: kill -9 of one of the relay's scanning workers mid-sweep breaks its
+    whole pool, and every document in it is lost; none is held, all are judged next pass."""
+    lent = LentWorkers(relay_pool, ScanLimits(), 2, stop_unwinds=True)
+    drive = make_drive({"web": ("public", "enforce")}, scanner=Scanner(lent))
+    pids = tmp_path / "pids"
+
+    def a_relay_worker() -> list[int]:
+        processes = getattr(relay_pool.executor, "_processes", None) or {}
+        return sorted(processes)[:1]
+
+    try:
+        paths, outcomes = _sweep_with_a_kill(drive, pids, a_relay_worker)
+        lost = [path for path, outcome in outcomes.items() if outcome == Outcome.LOST]
+        assert set(outcomes.values()) <= {Outcome.JUDGED, Outcome.LOST}
+        _judged_on_the_next_pass(drive, paths, lost)
+    finally:
+        for pid in set(_noted(pids)):  # the killed worker's own sandboxed worker, orphaned
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+
+
+def test_lost_documents_are_scanned_again_within_the_pass(
+    make_drive: Callable[..., Drive], killable_scanner: Scanner, tmp_path: Path
+) -> None:
+    """A reconcile tries a document lost with its worker again before it ends: the pass
+    that saw the kill judges every document, and holds none."""
+    drive = make_drive({"web": ("public", "enforce")}, scanner=killable_scanner)
+    pids = tmp_path / "pids"
+    paths = _documents(drive, pids, DOCUMENTS)
+    killing, killed = _kill_once_begun(pids, lambda: sorted(set(_noted(pids))))
+    assert drive.watcher is not None
+    counts = drive.watcher.reconcile()
+    killing.join()
+    assert killed
+    _nothing_held(paths)
+    assert counts == {"judged": DOCUMENTS}
+    assert len(drive.judge.scanned) > DOCUMENTS  # some were scanned twice
+    for row in _rows(paths):
+        assert (row.action, row.problem, row.lost_scans) == ("release", "", 0)
+
+
+def test_a_document_that_kills_its_worker_every_time_is_held_after_three_tries(
+    make_drive: Callable[..., Drive], killable_scanner: Scanner, tmp_path: Path
+) -> None:
+    """A poison document (it kills its scanning worker with SIGKILL whenever it is scanned)
+    is tried ``MAX_LOST_SCANS`` times, alone after the first, then held with a reason naming
+    the repeated deaths; the good documents beside it are released."""
+    drive = make_drive({"web": ("public", "enforce")}, scanner=killable_scanner)
+    good = _documents(drive, tmp_path / "pids", 6)
+    poison = drive.put("web", "poison.txt", b"Minutes: " + POISON + b".\n")
+    assert drive.watcher is not None
+    counts = drive.watcher.reconcile()
+    assert counts == {"judged": 7}
+    assert [name for name, _ in drive.judge.scanned].count("poison.txt") == MAX_LOST_SCANS
+    row = WatchedFile.objects.get(path_key=path_key(str(poison)))
+    assert (row.action, row.placement, row.lost_scans) == ("hold", Placement.QUARANTINED, 3)
+    assert not poison.exists()
+    assert note_path(poison.parent, row.id).exists()
+    assert any(
+        "scanning it stopped a scanning worker 3 times in a row (the last time: the scanning "
+        "worker ran out of memory or died (killed by SIGKILL))" in reason
+        for reason in row.reasons
+    ), row.reasons
+    for each in _rows(good):
+        assert (each.action, each.problem, each.lost_scans) == ("release", "", 0)
+
+
+def test_a_document_judged_before_keeps_its_verdict_while_its_scan_is_lost(
+    make_drive: Callable[..., Drive], killable_scanner: Scanner
+) -> None:
+    """A document released before, edited into one that kills its worker: until it has
+    done so ``MAX_LOST_SCANS`` times its row keeps the verdict it had, the file stays where
+    it is, and each pass scans it again though its size and times have not changed."""
+    drive = make_drive({"web": ("public", "enforce")}, scanner=killable_scanner)
+    assert drive.watcher is not None
+    path = drive.put("web", "fair.txt", b"Minutes: the summer fair is on Saturday.\n")
+    assert drive.watcher.reconcile() == {"judged": 1}
+    drive.put("web", "fair.txt", b"Minutes: " + POISON + b".\n", age=30.0)
+    for tries in range(1, MAX_LOST_SCANS):
+        assert drive.watcher.handle([path]) == {path: Outcome.LOST}
+        row = WatchedFile.objects.get(path_key=path_key(str(path)))
+        assert (row.action, row.placement, row.lost_scans) == ("release", "in_place", tries)
+        assert path.exists()
+    assert drive.watcher.handle([path]) == {path: Outcome.JUDGED}
+    row = WatchedFile.objects.get(path_key=path_key(str(path)))
+    assert (row.action, row.placement) == ("hold", Placement.QUARANTINED)
+
+
+def test_a_document_that_breaks_the_lent_pool_every_time_takes_no_good_one_with_it(
+    make_drive: Callable[..., Drive], relay_pool: ScanPool, tmp_path: Path
+) -> None:
+    """A document whose scan kills the relay worker it was lent every time breaks the whole
+    pool, and the good documents in it with it; scanned again alone, it takes none with it
+    again: it is held after ``MAX_LOST_SCANS`` tries, and every good one is released."""
+    lent = LentWorkers(relay_pool, ScanLimits(), 2, stop_unwinds=True)
+    drive = make_drive({"web": ("public", "enforce")}, scanner=Scanner(lent))
+    pids = tmp_path / "pids"
+    good = _documents(drive, pids, 6)
+    poison = drive.put("web", "poison.txt", PIDS + str(pids).encode() + b"\n" + POOL_POISON)
+    assert drive.watcher is not None
+    try:
+        counts = drive.watcher.reconcile()
+    finally:
+        for pid in set(_noted(pids)):  # the killed workers' own sandboxed workers, orphaned
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+    assert counts == {"judged": 7}
+    assert [name for name, _ in drive.judge.scanned].count("poison.txt") == MAX_LOST_SCANS
+    row = WatchedFile.objects.get(path_key=path_key(str(poison)))
+    assert (row.action, row.placement, row.lost_scans) == ("hold", Placement.QUARANTINED, 3)
+    assert any("the scanning worker it was sent to died" in reason for reason in row.reasons)
+    _nothing_held(good)
+    for each in _rows(good):
+        assert (each.action, each.problem, each.lost_scans) == ("release", "", 0)
+
+
+def test_a_lost_document_is_looked_at_again_without_waiting_for_a_reconcile(
+    make_drive: Callable[..., Drive], killable_scanner: Scanner
+) -> None:
+    """Followed by events (the next reconcile an hour away): a document whose scan is lost
+    is looked at again once it has stood still again, until it is judged; one that kills
+    its worker every time is held within seconds, after ``MAX_LOST_SCANS`` tries."""
+    drive = make_drive({"web": ("public", "enforce")}, scanner=killable_scanner, stable_seconds=0.5)
+    web = drive.folders["web"].path
+    content = b"Minutes: " + POISON + b".\n"
+    stop = threading.Event()
+
+    def use_the_drive() -> None:
+        try:
+            time.sleep(1.0)  # the first reconcile is over
+            (web / "poison.txt").write_bytes(content)
+            deadline = time.monotonic() + 30
+            while (web / "poison.txt").exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            stop.set()
+
+    assert drive.watcher is not None
+    user = threading.Thread(target=use_the_drive)
+    user.start()
+    LiveWatch(drive.watcher, reconcile_seconds=3600).run(stop)
+    user.join()
+    assert drive.judge.scanned.count(("poison.txt", len(content))) == MAX_LOST_SCANS
+    row = WatchedFile.objects.get(path_key=path_key(str(web / "poison.txt")))
+    assert (row.action, row.placement, row.lost_scans) == ("hold", Placement.QUARANTINED, 3)
