@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from gateway.watcher import discovery, held_folders
 from gateway.watcher.documents import DecisionError, read_document, release_document
 from gateway.watcher.folders import NOTE_PATTERN
 from gateway.watcher.models import Placement, WatchedFile, stored_path
+from gateway.watcher.observing import LiveWatch
 from gateway.watcher.quarantine import FOLDER_NOTE, note_path
 from scanner.scanning import Scanner
 from tests.gateway.watcher.conftest import (
@@ -304,3 +307,35 @@ def test_report_mode_flags_the_folder_and_moves_nothing(
             "in_place",
             "UK_NHS: 1",
         )
+
+
+@pytest.mark.slow
+def test_followed_by_events_the_folder_goes_with_its_last_file(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """Followed by events alone (no reconcile after the first): a folder so named, made
+    with a file in it, goes as soon as the file is held, not at the next reconcile."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    stop = threading.Event()
+
+    def use_the_drive() -> None:
+        try:
+            time.sleep(0.5)  # the first reconcile is done
+            (web / NAMED).mkdir()
+            (web / NAMED / "report.txt").write_bytes(MINUTES)
+            deadline = time.monotonic() + 20
+            while (web / NAMED).exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            stop.set()
+
+    assert drive.watcher is not None
+    user = threading.Thread(target=use_the_drive)
+    user.start()
+    LiveWatch(drive.watcher, reconcile_seconds=3600).run(stop)
+    user.join()
+    _nothing_named(web)
+    folder = _folder_row(web / NAMED)
+    assert _everything(web) == [f"confide-held-{folder.id}.txt"]
+    assert held_content(_file_row(web / NAMED / "report.txt")) == MINUTES
