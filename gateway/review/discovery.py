@@ -32,7 +32,8 @@ def document(document_id: int) -> WatchedFile | None:
 
 
 def current_files() -> QuerySet[WatchedFile]:
-    """Every file a user put in a watched folder that is there now, or held."""
+    """Every file a user put in a watched folder that is there now, or held (and every
+    sub-folder judged by its name, likewise)."""
     return WatchedFile.objects.filter(origin=Origin.USER).filter(
         Q(present=True) | ~Q(placement=Placement.IN_PLACE)
     )
@@ -40,11 +41,14 @@ def current_files() -> QuerySet[WatchedFile]:
 
 @dataclass
 class FolderSummary:
-    """One folder's personal data: files, findings by type and files by verdict."""
+    """One folder's personal data: files, findings by type and files by verdict; its
+    sub-folders judged by their names (``gateway.watcher.held_folders``) count among the
+    findings and verdicts, and apart from the files."""
 
     folder: str
     audience: str
     files: int = 0
+    sub_folders: int = 0
     with_findings: int = 0
     by_type: Counter[str] = field(default_factory=Counter)
     by_verdict: Counter[str] = field(default_factory=Counter)
@@ -80,12 +84,15 @@ def folders(*, would_hold: bool = False) -> list[FolderSummary]:
     if would_hold:
         files = files.filter(action=HOLD)
     summaries: dict[str, FolderSummary] = {}
-    for folder, audience, action, findings in files.values_list(
-        "folder", "audience", "action", "findings"
+    for folder, audience, action, findings, is_folder in files.values_list(
+        "folder", "audience", "action", "findings", "is_folder"
     ):
         summary = summaries.setdefault(folder, FolderSummary(folder, audience))
-        summary.files += 1
-        summary.with_findings += bool(findings)
+        if is_folder:
+            summary.sub_folders += 1
+        else:
+            summary.files += 1
+            summary.with_findings += bool(findings)
         summary.by_type.update(findings)
         summary.by_verdict[action or "not judged"] += 1
     return sorted(

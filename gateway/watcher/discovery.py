@@ -1,6 +1,8 @@
 """The discovery report: where personal data lies in the watched folders, one CSV row per
 file, with finding types and counts and the subjects by register reference, the verdict for
-the folder's audience and its reasons. Never the matched text."""
+the folder's audience and its reasons. Never the matched text. A sub-folder judged by its
+name (``held_folders``) has a row too, its ``kind`` "folder": its path is shown as a file's
+path is, its findings are those of its name."""
 
 from __future__ import annotations
 
@@ -26,11 +28,12 @@ COLUMNS = (
     "not_judged_because",
     "placement",
     "scanned_at",
+    "kind",
 )
 
 
 def write_report(target: Path, rows: Iterable[WatchedFile]) -> int:
-    """Write the report to ``target``; how many files it lists."""
+    """Write the report to ``target``; how many files (and folders) it lists."""
     written = 0
     with target.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
@@ -52,6 +55,7 @@ def write_report(target: Path, rows: Iterable[WatchedFile]) -> int:
                     row.problem,
                     row.placement,
                     row.scanned_at.isoformat() if row.scanned_at else "",
+                    "folder" if row.is_folder else "file",
                 )
             )
             written += 1

@@ -22,7 +22,7 @@ from django.db import transaction
 from gateway.config import load_settings
 from gateway.review import audit
 from gateway.sealing import SealingError
-from gateway.watcher import moving, owner_notice, quarantine, sealed_files
+from gateway.watcher import held_folders, moving, owner_notice, quarantine, sealed_files
 from gateway.watcher.judging import document_banner
 from gateway.watcher.models import (
     Origin,
@@ -65,12 +65,16 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
         _audit(finished, finished.decided_by, "document-released", marked=False)
         return Released(finished.id, Path(finished.path), False)
     row = _held(document_id, RELEASABLE)
+    if row.is_folder:
+        return _release_folder(row, by, note, marked=marked)
     original = real_path(row.path)
     destination = moving.free_name(original.parent, original.stem, original.suffix)
     if marked:
         content = _marked(row)
         _decided(row, Placement.RELEASED, by, note)
         try:
+            if row.folder:  # its folder taken away with it (``held_folders``): made again
+                moving.make_folders(destination.parent, Path(row.folder))
             moving.write_new(
                 destination,
                 content,
@@ -98,8 +102,25 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
             quarantine.restore(row, destination, **decision)
         except moving.MoveError as exc:
             raise DecisionError(f"the document could not be put back: {exc}") from None
+    held_folders.released_with(row, by)
     _audit(row, by, "document-released", marked=marked)
     return Released(row.id, destination, marked)
+
+
+def _release_folder(row: WatchedFile, by: str, note: str, *, marked: bool) -> Released:
+    """Make a held folder (taken away for its name) again where it was; the documents held
+    from it stay held, each released on its own."""
+    if marked:
+        raise DecisionError("a folder cannot be marked CONFIDENTIAL; release it as it was")
+    if row.moving_from:
+        raise DecisionError(f"folder {row.id} is being taken away; try again shortly")
+    decision = {"decided_by": by, "decided_at": datetime.now(UTC), "decision_note": note}
+    try:
+        path = held_folders.release(row, **decision)
+    except moving.MoveError as exc:
+        raise DecisionError(f"the folder could not be made again: {exc}") from None
+    _audit(row, by, "document-released", marked=False)
+    return Released(row.id, path, False)
 
 
 def _settle_interrupted(document_id: int) -> WatchedFile | None:
@@ -169,6 +190,8 @@ def read_document(document_id: int, by: str) -> HeldContent:
     file (a release meanwhile cannot cut it short), for ``chunks``. Nothing is written to
     disk. Raises ``DecisionError`` when it is not held or cannot be opened."""
     row = _held(document_id, RELEASABLE)
+    if row.is_folder:
+        raise DecisionError(f"held folder {row.id} is a folder, taken away for its name")
     try:
         keys = sealed_files.sealer()
         reading = Path(row.quarantined_as).open("rb")  # noqa: SIM115 - the chunks close it

@@ -29,6 +29,7 @@ from scanner.attribution import Attribution, Sender
 from scanner.copying import PoolCopier
 from scanner.deciding import decide
 from scanner.extract import FILE_NAME, UNKNOWN_KIND, UnsupportedType, named_unscannable
+from scanner.filetype import FileType
 from scanner.judging import MatcherCache, Organisation, attribution_of, judge_attributed
 from scanner.operators import Operators
 from scanner.outcome import CANNOT_TRANSFORM, DocumentTransforms
@@ -127,6 +128,29 @@ class DocumentJudge:
         scanned.add_done_callback(settle)
         return outcome
 
+    def submit_name(self, name: str) -> Future[ScanResult]:
+        """Start scanning a sub-folder's ``name`` (its path within the watched folder) as a
+        file's name is scanned, with nothing else: an empty text beside it."""
+        return self.scanner.pool.submit(b"", kind=FileType.TEXT, name=readable_name(name))
+
+    def judge_name(self, result: ScanResult, folder: Folder) -> Judgement:
+        """The verdict on a sub-folder's name for ``folder``'s audience: the policy's, as
+        for a document, in either mode. A name cannot be redacted or marked: what would be
+        redacted is held (``NAMED_RULE``), and what would be marked stays, as a marked
+        document's name does."""
+        attribution, verdict = self._policy_verdict(result, folder.recipient)
+        action, rules, reasons = verdict.action, verdict.rules, verdict.reasons
+        if action == Action.REDACT:
+            action, rules, reasons = Action.HOLD, (*rules, NAMED_RULE), (*reasons, NAMED_REASON)
+        return Judgement(
+            action=action,
+            rules=rules,
+            reasons=reasons,
+            findings=dict(sorted(Counter(f.type for f in result.findings).items())),
+            subjects=tuple(sorted({ref for a in attribution.findings for ref in a.refs})),
+            copy=None,
+        )
+
     def judge(self, data: bytes, result: ScanResult, folder: Folder) -> Judgement:
         """The verdict for ``folder``'s audience, and the copy it asks for.
 
@@ -184,18 +208,7 @@ class DocumentJudge:
     ) -> tuple[Attribution, Verdict]:
         """The policy's verdict, no copy made: held, as ``plan`` holds it, where the copy it
         asks for would be refused whatever the document holds."""
-        attribution = attribution_of(
-            result, sender=Sender(), policy=self.policy, matcher=self.matchers.get(self.book)
-        )
-        verdict = judge_attributed(
-            result,
-            attribution,
-            [recipient],
-            policy=self.policy,
-            book=self.book,
-            organisation=self.organisation,
-            at=datetime.now(UTC),
-        )[recipient]
+        attribution, verdict = self._policy_verdict(result, recipient)
         if verdict.action == Action.HOLD:
             return attribution, verdict
         redact = verdict.action == Action.REDACT
@@ -210,6 +223,22 @@ class DocumentJudge:
             reasons=(*verdict.reasons, refusal),
         )
         return attribution, held
+
+    def _policy_verdict(self, result: ScanResult, recipient: str) -> tuple[Attribution, Verdict]:
+        """The policy's verdict on what was found, for ``recipient``, no copy considered."""
+        attribution = attribution_of(
+            result, sender=Sender(), policy=self.policy, matcher=self.matchers.get(self.book)
+        )
+        verdict = judge_attributed(
+            result,
+            attribution,
+            [recipient],
+            policy=self.policy,
+            book=self.book,
+            organisation=self.organisation,
+            at=datetime.now(UTC),
+        )[recipient]
+        return attribution, verdict
 
 
 def readable_name(name: str) -> str:

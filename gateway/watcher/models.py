@@ -47,6 +47,8 @@ class WatchedFile(models.Model):
     folder = models.TextField()  # the watched folder it lies in
     audience = models.CharField(max_length=200)
     present = models.BooleanField(default=True)  # false once it is gone from ``path``
+    # A sub-folder, judged by its name (``gateway.watcher.held_folders``), not a file.
+    is_folder = models.BooleanField(default=False)
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.USER)
     content_hash = models.CharField(max_length=HASH_LENGTH, blank=True, db_index=True)
     size = models.BigIntegerField(null=True)
@@ -97,7 +99,7 @@ class WatchedFile(models.Model):
         indexes = (models.Index(fields=("placement",), name="watched_file_placement"),)
 
     def __str__(self) -> str:  # the id only: a file's name may itself be personal data
-        return f"watched file {self.id}"
+        return f"watched {'folder' if self.is_folder else 'file'} {self.id}"
 
 
 # What starts the stored form of a path that is not UTF-8 (a stored path is otherwise

@@ -80,6 +80,47 @@ def opened_folder(folder: Path, root: Path | None = None) -> Iterator[int]:
         os.close(fd)
 
 
+def make_folders(folder: Path, root: Path) -> None:
+    """Make ``folder`` and whichever of its parents are missing, from its watched folder
+    ``root`` one component at a time, none of them a link (``opened_folder``), each new one
+    with its parent's mode and owner (where this process may give it away): a held folder
+    taken away is made again so a document released from it goes back to its own path.
+    Raises ``MoveError`` when it lies outside ``root`` or cannot be made so."""
+    try:
+        parts = folder.relative_to(root).parts
+    except ValueError:
+        raise MoveError("its folder lies outside the watched folder") from None
+    for depth, part in enumerate(parts):
+        parent = root.joinpath(*parts[:depth])
+        with opened_folder(parent, root) as fd:
+            found = os.fstat(fd)
+            try:
+                os.mkdir(part, stat.S_IMODE(found.st_mode), dir_fd=fd)
+            except FileExistsError:
+                continue  # there already (a link there is refused at the next step)
+            except OSError as exc:
+                raise MoveError(f"its folder could not be made ({errno_name(exc)})") from None
+            inner = os.open(part, _FOLDER, dir_fd=fd)
+            try:
+                os.fchmod(inner, stat.S_IMODE(found.st_mode))  # whatever the umask
+                with suppress(OSError):
+                    os.fchown(inner, found.st_uid, found.st_gid)
+            finally:
+                os.close(inner)
+            os.fsync(fd)
+    with opened_folder(folder, root):
+        pass  # made, and reachable without a link
+
+
+def remove_folder(folder: Path, root: Path) -> None:
+    """Remove the empty ``folder`` (rmdir: never anything in it), reached from ``root``
+    without a link. Raises ``OSError`` when it is not empty (a user's file arrived), or
+    ``MoveError`` when it cannot be reached so."""
+    with opened_folder(folder.parent, root) as fd:
+        os.rmdir(folder.name, dir_fd=fd)
+        os.fsync(fd)
+
+
 def remove_original(source: Path, content_hash: str, root: Path | None = None) -> bool:
     """Remove ``source`` once its content is safe elsewhere (True); leave it (False) when it
     is gone or changed meanwhile (a user's newer version stays where it is). Raises

@@ -30,7 +30,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from gateway.health import running_parts
-from gateway.watcher import quarantine
+from gateway.watcher import held_folders, quarantine
 from gateway.watcher.folders import Folder
 from gateway.watcher.sweep import AGAIN, Watcher
 
@@ -190,6 +190,8 @@ class LiveWatch:
                 pending[path] = (_signature(path), time.monotonic())
             else:
                 pending.pop(path, None)
+        # A folder whose name is held goes once its last file is held, not at the reconcile.
+        held_folders.after_files(self.watcher.folders, self.watcher.judge, ready)
 
 
 @dataclass

@@ -50,6 +50,12 @@ manager, because of what it may contain. If the manager releases it, it comes ba
 
 Reference: held document {id}
 """
+FOLDER_NOTE = """A folder was taken out of this folder by confide, because its name may hold
+personal data, and the documents that were in it are awaiting review by a manager. If the
+manager releases the folder or a document from it, the folder comes back here.
+
+Reference: held folder {id}
+"""
 # How many taken names a note or a sealed file tries before it gives up.
 NAME_TRIES = 20
 DEFAULT_MODE = 0o644
@@ -62,6 +68,11 @@ def note_path(folder: Path, row_id: int) -> Path:
 
 def note_content(row_id: int) -> bytes:
     return NOTE.format(id=row_id).encode()
+
+
+def note_of(row: WatchedFile) -> bytes:
+    """The note the watcher leaves for ``row``: a held document's, or a held folder's."""
+    return FOLDER_NOTE.format(id=row.id).encode() if row.is_folder else note_content(row.id)
 
 
 def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
@@ -126,6 +137,9 @@ def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     sealed = Path(row.quarantined_as)
     try:
         content = sealed_files.opened(sealed, sealed_files.sealer())
+        root = _root(row)
+        if root is not None:  # its folder taken away with it (``held_folders``): made again
+            moving.make_folders(destination.parent, root)
         moving.write_new_from(
             destination,
             content,
@@ -170,7 +184,7 @@ def remove_note(row: WatchedFile) -> None:
     if not row.note_path:
         return
     note = real_path(row.note_path)
-    digest = hashlib.sha256(note_content(row.id)).hexdigest()
+    digest = hashlib.sha256(note_of(row)).hexdigest()
     try:
         moving.remove_original(note, digest, _root(row))
     except (OSError, moving.MoveError) as exc:
@@ -282,7 +296,7 @@ def _finish(row: WatchedFile, *, moved: bool) -> None:
     """Record where the file ended up, and put the note in place or take it away to match."""
     into_quarantine = row.placement == Placement.QUARANTINING
     if into_quarantine and moved:
-        _leave_note(row)
+        leave_note(row)
         row.placement, row.quarantined_as, row.present = Placement.QUARANTINED, row.moving_to, False
     elif into_quarantine:
         row.placement = Placement.IN_PLACE
@@ -298,10 +312,10 @@ def _finish(row: WatchedFile, *, moved: bool) -> None:
     row.save()
 
 
-def _leave_note(row: WatchedFile) -> None:
+def leave_note(row: WatchedFile) -> None:
     """Write the note where the file was, under a free name (kept on the row); a note that
     cannot be written is logged: the document is safe in quarantine all the same."""
-    content = note_content(row.id)
+    content = note_of(row)
     if row.note_path:
         note = real_path(row.note_path)
     else:

@@ -28,7 +28,7 @@ from pathlib import Path
 from django.db import DatabaseError
 
 from gateway.review import audit
-from gateway.watcher import lost_scans, moving, quarantine
+from gateway.watcher import held_folders, lost_scans, moving, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge, Judgement, found_in_name
 from gateway.watcher.models import (
@@ -67,6 +67,8 @@ LINK_OUT_LEFT = (
     "taken into quarantine, so it is still there: remove it, or put the file itself there"
 )
 LINK_RULE = "link-out-of-folder"
+# What a pass counts the held folders it took away as.
+FOLDERS_HELD = "folders held"
 
 
 class Outcome(enum.Enum):
@@ -126,7 +128,9 @@ class Watcher:
 
     def reconcile(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """A full pass: every file judged or given its reason; counts by outcome.
-        ``progress(done, total)`` is told as files are done."""
+        ``progress(done, total)`` is told as files are done. Then the sub-folders are judged
+        by their names, and a held one emptied of user files taken away (``held_folders``)."""
+        held_folders.recover()
         paths = self.walk()
         self._mark_gone(paths)
         counts: dict[str, int] = {}
@@ -150,6 +154,8 @@ class Watcher:
                 break
             time.sleep(self._shortest_wait(again))
             waiting = again
+        if taken := held_folders.pass_over(self.folders, self.judge):
+            counts[FOLDERS_HELD] = taken
         return counts
 
     def handle(self, paths: Iterable[Path]) -> dict[Path, Outcome]:
@@ -168,7 +174,9 @@ class Watcher:
             keys = [path_key(stored_path(str(path))) for path in chunk]
             rows = {
                 row.path_key: row
-                for row in WatchedFile.objects.filter(path_key__in=keys, present=True)
+                for row in WatchedFile.objects.filter(
+                    path_key__in=keys, present=True, is_folder=False
+                )
             }
             for path, key in zip(chunk, keys, strict=True):
                 alone = lost_scans.again(rows.get(key))
@@ -243,7 +251,7 @@ class Watcher:
             notes = WatchedFile.objects.filter(note_path=stored_path(str(path))).exclude(
                 placement__in=(Placement.IN_PLACE, Placement.RELEASED)
             )
-            return any(_holds_only(path, quarantine.note_content(row.id)) for row in notes)
+            return any(_holds_only(path, quarantine.note_of(row)) for row in notes)
         if not folder.excludes(path.name):
             return False
         return not (folder.enforce and folder.audience != INTERNAL)
@@ -457,6 +465,7 @@ class Watcher:
         watched = [str(f.path) for f in self.folders]
         rows = WatchedFile.objects.filter(
             folder__in=watched,
+            is_folder=False,  # sub-folders are looked after by ``held_folders``
             present=True,
             placement__in=(Placement.IN_PLACE, Placement.RELEASED),
         ).values_list("id", "path_key")
@@ -478,7 +487,9 @@ class Watcher:
         not be moved); it is tried again on the next pass."""
         text = stored_path(str(path))
         folder = self.folder_of(path)
-        row = WatchedFile.objects.filter(path_key=path_key(text), present=True).first()
+        row = WatchedFile.objects.filter(
+            path_key=path_key(text), present=True, is_folder=False
+        ).first()
         if row is None:
             row = WatchedFile(path=text, path_key=path_key(text), origin=Origin.USER)
         if folder is not None:

@@ -1,0 +1,423 @@
+"""Sub-folders judged by their names, and a held one taken out of view.
+
+A file in a watched folder is scanned with its path within the folder as its name, so the
+files in ``public/Margaret Hughes AB 12 34 56 C/`` are held; the folder itself, its name in
+view, is judged here the same way: its path within the watched folder is scanned as a
+file's name is (``DocumentJudge.submit_name``) and judged by the policy for the folder's
+audience (``judge_name``), and it is recorded as a row of its own (``is_folder``), which the
+discovery report, the Discovery page and the held documents list show as a folder.
+
+In an enforce folder for an outside audience, a held folder is taken away once nothing of a
+user's is left in it (every file in it held): one neutral note in its parent stands for it,
+naming it by reference only; the notes of what was held from it and the empty folders are
+removed. Nothing else is ever removed: a folder goes by rmdir, which leaves a file that
+arrived meanwhile where it is (the folder is taken away on a later pass, once that file is
+held). The deepest held folders go first, so a held folder inside another goes with it.
+
+The row is the journal: ``moving_from`` is committed before anything is removed and cleared
+once the folder is gone; each pass first settles what a crash left (``recover``): the folder
+gone, its note is written; still there, it is emptied again, or given back (its note taken
+away) when it holds anything else now. A manager's release of the folder, or of a document
+held from it, makes the folder again (``moving_to`` is that journal); it then stands as a
+released document does.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import logging
+import os
+import stat
+from collections.abc import Sequence
+from concurrent.futures import Future
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.db import DatabaseError
+
+from gateway.relay.crash_points import crash_point
+from gateway.review import audit
+from gateway.watcher import moving, quarantine
+from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
+from gateway.watcher.judging import DocumentJudge
+from gateway.watcher.models import Placement, WatchedFile, path_key, real_path, stored_path
+from scanner.actions import Action
+from scanner.scanning import ScanResult
+
+log = logging.getLogger("confide.watcher")
+
+# Crash points (``CONFIDE_TEST_CRASH_AT``) of taking a held folder away, and of a release.
+JOURNALED = "folder-journaled"  # the journal is committed; nothing written or removed yet
+NOTED = "folder-noted"  # the note is in the parent; the folder is still there
+EMPTIED = "folder-emptied"  # the notes in it are removed; the empty folders still there
+MADE = "folder-release-journaled"  # a release is committed; the folder not made yet
+
+LEFT = (
+    "its name is held, but it still holds files that are not held (released by a manager, "
+    "being written, unreadable, or not judged yet); it is taken away once they are held"
+)
+ARRIVED = "a file arrived in it while it was being taken away; it is tried again on the next pass"
+# Where a note stands for what was held: a row so placed has its note in the folder.
+_NOTED = (Placement.QUARANTINED, Placement.REJECTED)
+
+
+def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
+    """Judge every sub-folder of ``folders`` by its name (again only when the rules, the
+    register, the audience or the mode changed), and take away the held ones an enforce
+    folder for an outside audience may; how many were taken away."""
+    fingerprints = judge.fingerprints(folders)
+    taken = 0
+    for folder in folders:
+        found = _sub_folders(folder.path)
+        held = _judged(folder, found, judge, fingerprints[folder.path], whole=True)
+        if not folder.enforce or folder.audience == INTERNAL:
+            continue
+        for row in _deepest_first(held):
+            taken += _take_away(row)
+    return taken
+
+
+def _sub_folders(root: Path) -> list[Path]:
+    """Every folder under ``root`` (never through a link), parents before their folders."""
+    found = []
+    for top, dirs, _files in os.walk(root, followlinks=False):
+        here = Path(top)
+        dirs[:] = [name for name in dirs if not (here / name).is_symlink()]
+        found += [here / name for name in dirs]
+    return found
+
+
+def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence[Path]) -> int:
+    """After files handled on events: the folders that hold them, in an enforce folder for
+    an outside audience, judged by their names (if they were not) and taken away if they
+    are held and may go now; how many were taken away. (A folder with no file in it is
+    seen by the next reconcile.)"""
+    taken = 0
+    fingerprints = judge.fingerprints(folders)
+    for folder in folders:
+        if not folder.enforce or folder.audience == INTERNAL:
+            continue
+        parents = {
+            parent
+            for path in paths
+            if folder.holds(path)
+            for parent in path.parents
+            if folder.holds(parent) and parent.is_dir() and not parent.is_symlink()
+        }
+        if not parents:
+            continue
+        keys = {path_key(stored_path(str(parent))) for parent in parents}
+        held = _judged(folder, sorted(parents), judge, fingerprints[folder.path], whole=False)
+        for row in _deepest_first([row for row in held if row.path_key in keys]):
+            taken += _take_away(row)
+    return taken
+
+
+def _deepest_first(rows: list[WatchedFile]) -> list[WatchedFile]:
+    return sorted(rows, key=lambda row: len(real_path(row.path).parts), reverse=True)
+
+
+def _judged(
+    folder: Folder, found: list[Path], judge: DocumentJudge, fingerprint: str, *, whole: bool
+) -> list[WatchedFile]:
+    """Record each folder of ``found`` with its name's verdict (its row made, or judged
+    again where the fingerprint changed); where ``found`` is the ``whole`` folder, the rows
+    of those gone are marked so. The held rows in place."""
+    rows = {
+        row.path_key: row
+        for row in WatchedFile.objects.filter(is_folder=True, folder=str(folder.path), present=True)
+    }
+    texts = {path_key(stored_path(str(path))): path for path in found}
+    if whole:
+        gone = [row.id for key, row in rows.items() if key not in texts]
+        WatchedFile.objects.filter(id__in=gone).update(present=False)
+    scanning: list[tuple[WatchedFile, Future[ScanResult]]] = []
+    for key, path in texts.items():
+        row = rows.get(key)
+        if row is not None and (
+            row.placement == Placement.RELEASED or row.judged_with == fingerprint
+        ):
+            continue  # a manager's release stands; a verdict reached as things are stands
+        if row is None:
+            text = stored_path(str(path))
+            row = WatchedFile(path=text, path_key=key, is_folder=True)
+        row.folder, row.audience = str(folder.path), folder.audience
+        try:
+            found_now = os.lstat(path)
+        except OSError:
+            continue  # gone meanwhile: seen on the next pass
+        row.owner_uid, row.owner_gid = found_now.st_uid, found_now.st_gid
+        row.file_mode = stat.S_IMODE(found_now.st_mode)
+        scanning.append((row, judge.submit_name(_named(path, folder.path))))
+    for row, result in scanning:
+        _record(row, result, folder, judge, fingerprint)
+    return list(
+        WatchedFile.objects.filter(
+            is_folder=True,
+            folder=str(folder.path),
+            present=True,
+            placement=Placement.IN_PLACE,
+            action=Action.HOLD,
+        )
+    )
+
+
+def _record(
+    row: WatchedFile,
+    result: Future[ScanResult],
+    folder: Folder,
+    judge: DocumentJudge,
+    fingerprint: str,
+) -> None:
+    try:
+        judgement = judge.judge_name(result.result(), folder)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - recorded by type; the other folders go on
+        row.problem, row.attempts = f"its name could not be judged ({type(exc).__name__})", 1
+        row.save()
+        log.error("folder name not judged id=%s error=%s", row.id, type(exc).__name__)
+        return
+    row.scanned_at, row.judged_with = datetime.now(UTC), fingerprint
+    row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
+    row.findings, row.subjects = judgement.findings, list(judgement.subjects)
+    row.problem, row.attempts = "", 0
+    row.save()
+    log.info(
+        "folder judged id=%s action=%s findings=%s",
+        row.id,
+        judgement.action,
+        ",".join(f"{t}:{n}" for t, n in judgement.findings.items()) or "-",
+    )
+
+
+def _named(path: Path, root: Path) -> str:
+    """A folder's name as it is scanned: its path within its watched folder."""
+    return str(path.relative_to(root))
+
+
+# --- taking a held folder away ---------------------------------------------------------
+
+
+def _take_away(row: WatchedFile) -> int:
+    """Take the held folder of ``row`` away if it holds nothing but confide's notes: 1 if
+    it is gone now."""
+    path = real_path(row.path)
+    notes = _notes_only(path)
+    if notes is None:
+        if row.problem != LEFT:
+            row.problem = LEFT
+            row.save(update_fields=["problem", "updated_at"])
+        return 0
+    note = moving.free_name(path.parent, f"confide-held-{row.id}", ".txt")
+    row.placement, row.moving_from, row.problem = Placement.QUARANTINED, row.path, ""
+    row.note_path = stored_path(str(note))
+    row.save()
+    crash_point(JOURNALED)
+    quarantine.leave_note(row)
+    row.save()
+    crash_point(NOTED)
+    return int(_empty(row, notes))
+
+
+def _notes_only(path: Path) -> list[tuple[Path, WatchedFile]] | None:
+    """The notes under ``path`` (with the rows they stand for), when it holds nothing
+    else but folders; None when it holds anything else (or cannot be read)."""
+    notes = []
+    try:
+        for top, dirs, files in os.walk(path, followlinks=False, onerror=_raise):
+            here = Path(top)
+            if any((here / name).is_symlink() for name in dirs):
+                return None
+            for name in files:
+                held = _note_of(here / name)
+                if held is None:
+                    return None
+                notes.append((here / name, held))
+    except OSError:
+        return None
+    return notes
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
+def _note_of(path: Path) -> WatchedFile | None:
+    """The held row whose note ``path`` is (a regular file holding exactly that note)."""
+    if not stat.S_ISREG(os.lstat(path).st_mode) or not _is_note_name(path.name):
+        return None
+    for row in WatchedFile.objects.filter(note_path=stored_path(str(path)), placement__in=_NOTED):
+        if moving.holds(path, hashlib.sha256(quarantine.note_of(row)).hexdigest()):
+            return row
+    return None
+
+
+def _is_note_name(name: str) -> bool:
+    return fnmatch.fnmatchcase(name.lower(), NOTE_PATTERN)
+
+
+def _empty(row: WatchedFile, notes: list[tuple[Path, WatchedFile]]) -> bool:
+    """Remove the ``notes`` under the folder of ``row`` (its note already in the parent),
+    then its empty folders, deepest first; whether it is gone. A folder that will not go
+    (a file arrived) gives the folder back: its note is taken away, and it is tried again."""
+    root, path = Path(row.folder), real_path(row.moving_from)
+    for note, held in notes:
+        digest = hashlib.sha256(quarantine.note_of(held)).hexdigest()
+        try:
+            removed = moving.remove_original(note, digest, root)
+        except (OSError, moving.MoveError):
+            removed = False
+        if removed:
+            WatchedFile.objects.filter(id=held.id).update(note_path="")
+    crash_point(EMPTIED)
+    try:
+        for top, _dirs, _files in os.walk(path, topdown=False, followlinks=False, onerror=_raise):
+            moving.remove_folder(Path(top), root)
+    except (OSError, moving.MoveError) as exc:
+        kind = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
+        log.warning("held folder not taken away id=%s reason=%s", row.id, kind)
+        _give_back(row, ARRIVED)
+        return False
+    _gone(row)
+    return True
+
+
+def _give_back(row: WatchedFile, reason: str) -> None:
+    """The folder of ``row`` stays: its note in the parent is taken away."""
+    quarantine.remove_note(row)
+    row.placement, row.moving_from, row.note_path = Placement.IN_PLACE, "", ""
+    row.problem = reason
+    row.save()
+
+
+def _gone(row: WatchedFile) -> None:
+    """The folder of ``row`` is gone, its note in its parent: held, as a document is."""
+    quarantine.leave_note(row)  # written already, unless a crash came first
+    inside = real_path(row.moving_from)
+    row.moving_from, row.present, row.problem = "", False, ""
+    row.save()
+    nested = WatchedFile.objects.filter(is_folder=True, folder=row.folder, present=True)
+    nested_ids = [other.id for other in nested if inside in real_path(other.path).parents]
+    WatchedFile.objects.filter(id__in=nested_ids).update(present=False)
+    audit.append(
+        [
+            audit.Event(
+                kind="folder-held",
+                actor="confide",
+                details={"document": row.id, "rules": list(row.rules)},
+            )
+        ]
+    )
+    log.info("held folder taken away id=%s", row.id)
+
+
+def recover() -> int:
+    """Settle every taking away and release of a folder that a crash cut short; how many
+    there were. One that cannot be settled is logged by id and left for the next pass."""
+    rows = list(WatchedFile.objects.filter(is_folder=True).exclude(moving_from=""))
+    rows += list(WatchedFile.objects.filter(is_folder=True).exclude(moving_to=""))
+    for row in rows:
+        try:
+            if row.moving_from:
+                _settle_taking(row)
+            else:
+                _make_again(row)
+        except (OSError, moving.MoveError) as exc:
+            kind = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
+            log.error("interrupted folder move not settled id=%s reason=%s", row.id, kind)
+    return len(rows)
+
+
+def _settle_taking(row: WatchedFile) -> None:
+    path = real_path(row.moving_from)
+    if not os.path.lexists(path):
+        _gone(row)
+        return
+    notes = _notes_only(path)
+    if notes is None:
+        _give_back(row, ARRIVED)
+        return
+    quarantine.leave_note(row)
+    row.save()
+    _empty(row, notes)
+
+
+# --- a manager's release ----------------------------------------------------------------
+
+
+def release(row: WatchedFile, **decision: object) -> Path:
+    """Make the held folder of ``row`` again where it was (its note in the parent removed,
+    the notes of what is still held from it written back in it); ``decision`` (who, when,
+    why) is recorded with it. Raises ``moving.MoveError`` with the folder still held."""
+    claimed = WatchedFile.objects.filter(id=row.id, placement=row.placement).update(
+        placement=Placement.RELEASED, moving_to=row.path, **decision
+    )
+    if not claimed:
+        raise moving.MoveError("another decision on it came first")
+    before = row.placement
+    row.refresh_from_db()
+    crash_point(MADE)
+    try:
+        _make_again(row)
+    except moving.MoveError:
+        WatchedFile.objects.filter(id=row.id).update(
+            placement=before, moving_to="", decided_by="", decided_at=None, decision_note=""
+        )
+        raise
+    return real_path(row.path)
+
+
+def released_with(document: WatchedFile, by: str) -> None:
+    """A held document released to its own path, whose folders were held (taken away, or
+    held in place): the manager's release stands for the folders too, as a released
+    document's name stands."""
+    path = real_path(document.path)
+    folders = WatchedFile.objects.filter(is_folder=True, folder=document.folder).exclude(
+        placement=Placement.RELEASED
+    )
+    now = datetime.now(UTC)
+    # The deepest first: a folder's notes written back are of what is still held.
+    for row in _deepest_first(list(folders)):
+        if real_path(row.path) not in path.parents:
+            continue
+        if row.placement == Placement.IN_PLACE and not row.present:
+            continue  # gone long ago
+        note = f"made again by the release of held document {document.id}"
+        claimed = WatchedFile.objects.filter(id=row.id, placement=row.placement).update(
+            placement=Placement.RELEASED,
+            present=True,
+            decided_by=by,
+            decided_at=now,
+            decision_note=note,
+        )
+        if claimed:
+            row.refresh_from_db()
+            quarantine.remove_note(row)
+            _notes_back(row, real_path(row.path))
+            WatchedFile.objects.filter(id=row.id).update(note_path="")
+
+
+def _make_again(row: WatchedFile) -> None:
+    """Finish a release: the folder made (again), its note removed, the notes of what is
+    held from it written back."""
+    path = real_path(row.moving_to)
+    moving.make_folders(path, Path(row.folder))
+    quarantine.remove_note(row)
+    _notes_back(row, path)
+    row.moving_to, row.note_path, row.present = "", "", True
+    row.save()
+    log.info("held folder made again id=%s", row.id)
+
+
+def _notes_back(row: WatchedFile, folder: Path) -> None:
+    """Write again the notes of what is still held from directly inside ``folder``, the
+    folder of ``row`` (they went with it when it was taken away)."""
+    held_here = WatchedFile.objects.filter(folder=row.folder, placement__in=_NOTED, note_path="")
+    for held in held_here.exclude(id=row.id):
+        if real_path(held.path).parent != folder:
+            continue
+        held.note_path = stored_path(str(quarantine.note_path(folder, held.id)))
+        quarantine.leave_note(held)
+        held.save(update_fields=["note_path", "updated_at"])

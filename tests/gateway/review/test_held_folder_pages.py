@@ -1,0 +1,75 @@
+"""A sub-folder held for its name on the managers' pages: listed among the held documents as
+a folder (by reference: the list shows no path), its page with no download and no marked
+release, released through the page (the folder made again), and counted on Discovery, its
+path shown where a file's path is. Held by the watcher's own sweep over a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gateway.watcher.models import Placement, WatchedFile
+from scanner.scanning import Scanner
+from tests.gateway.review.conftest import Users, signed_in
+from tests.gateway.watcher.conftest import (  # noqa: F401 - the watcher's fixtures, shared
+    Drive,
+    extracting_scanner,
+    make_drive,
+    nhs_scanner,
+    one_rule_policy,
+)
+
+pytestmark = pytest.mark.django_db
+
+NUMBER = "943 476 5919"
+NAMED = f"Margaret Hughes NHS {NUMBER}"
+
+
+@pytest.fixture
+def held_folder(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, WatchedFile]:
+    """An empty folder named with an NHS number, taken away from a public enforce folder."""
+    build: Callable[..., Drive] = request.getfixturevalue("make_drive")
+    scanner: Scanner = request.getfixturevalue("nhs_scanner")
+    policy = one_rule_policy(tmp_path, "hold", unlinked="identifier")
+    drive = build({"web": ("public", "enforce")}, policy=policy, scanner=scanner)
+    path = drive.folders["web"].path / NAMED
+    path.mkdir()
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(is_folder=True)
+    assert (row.placement, path.exists()) == (Placement.QUARANTINED, False)
+    return path, row
+
+
+def test_a_held_folder_is_listed_and_released_through_its_page(
+    users: Users, held_folder: tuple[Path, WatchedFile]
+) -> None:
+    path, row = held_folder
+    client = signed_in(users, "manager", csrf=True)
+    listing = client.get("/documents/").content.decode()
+    assert f"<td>{row.id} (folder)</td>" in listing
+    assert NUMBER not in listing
+    page = client.get(f"/documents/{row.id}/")
+    text = page.content.decode()
+    assert f"Held folder {row.id}" in text
+    assert "<td>UK_NHS</td><td>1</td>" in text
+    assert "/content/" not in text  # nothing to download
+    assert f"/documents/{row.id}/marked/" not in text
+    assert f"/documents/{row.id}/release/" in text
+    assert client.get(f"/documents/{row.id}/content/").status_code == 302  # not opened
+    summary = client.get("/discovery/").content.decode()
+    assert "1 sub-folder with personal data in its name" in summary
+    assert NUMBER not in summary
+    files = client.get("/discovery/folder/", {"folder": row.folder}).content.decode()
+    assert "(a folder: its name)" in files
+    done = client.post(
+        f"/documents/{row.id}/release/",
+        {"release-note": "a name we publish", "csrfmiddlewaretoken": page.context["csrf_token"]},
+    )
+    assert done.status_code == 302
+    assert path.is_dir()
+    assert not list(path.parent.glob("confide-held-*.txt"))
+    row.refresh_from_db()
+    assert (row.placement, row.decided_by) == (Placement.RELEASED, "jo")

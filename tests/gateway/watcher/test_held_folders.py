@@ -1,0 +1,341 @@
+"""A sub-folder whose name holds personal data, in a folder for an audience the name may not
+reach: judged by its name as a file's name is; in enforce mode taken away once every file in
+it is held (one neutral note in its parent standing for it), made again by a manager's
+release; shown to managers by reference; left where it is in report mode and for internal
+readers. Real folders in temporary directories, and a real scanning worker."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gateway.watcher import discovery, held_folders
+from gateway.watcher.documents import DecisionError, read_document, release_document
+from gateway.watcher.folders import NOTE_PATTERN
+from gateway.watcher.models import Placement, WatchedFile, stored_path
+from gateway.watcher.observing import LiveWatch
+from gateway.watcher.quarantine import FOLDER_NOTE, note_path
+from scanner.scanning import Scanner
+from tests.gateway.watcher.conftest import (
+    CLEAN_TEXT,
+    Drive,
+    held_content,
+    one_rule_policy,
+    tree_hashes,
+)
+
+pytestmark = pytest.mark.django_db
+
+MakeDrive = Callable[..., Drive]
+NUMBER = "943 476 5919"
+PERSON = "Margaret Hughes"
+NAMED = f"{PERSON} NHS {NUMBER}"
+OTHER = "Joseph Okafor NHS 401 023 2137"
+MINUTES = b"Minutes of the carers' meeting: the fair is on Saturday.\n"
+LETTER = b"Dear Sir, thank you for your letter of the 3rd.\n"
+
+
+@pytest.fixture
+def make_holding(
+    make_drive: MakeDrive, tmp_path: Path, nhs_scanner: Scanner
+) -> Callable[[str, str], Drive]:
+    """A drive of one folder ``web`` (audience, mode) where an NHS number linked to nobody
+    is held for anyone outside."""
+    policy = one_rule_policy(tmp_path, "hold", unlinked="identifier")
+
+    def make(audience: str, mode: str) -> Drive:
+        return make_drive({"web": (audience, mode)}, policy=policy, scanner=nhs_scanner)
+
+    return make
+
+
+def _put(drive: Drive, relative: str, content: bytes) -> Path:
+    path = drive.folders["web"].path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    os.utime(path, (0, 0))
+    return path
+
+
+def _everything(root: Path) -> list[str]:
+    """Every path (files and folders) under ``root``, relative."""
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
+
+
+def _folder_row(path: Path) -> WatchedFile:
+    return WatchedFile.objects.get(is_folder=True, path=stored_path(str(path)))
+
+
+def _file_row(path: Path) -> WatchedFile:
+    return WatchedFile.objects.get(is_folder=False, path=stored_path(str(path)))
+
+
+def _nothing_named(root: Path) -> None:
+    for left in _everything(root):
+        assert NUMBER not in left
+        assert PERSON not in left
+
+
+def _note_stands_for(note: Path, row: WatchedFile) -> None:
+    """``note`` is the held folder's neutral note: its reference, nothing of its name."""
+    text = note.read_text()
+    assert text == FOLDER_NOTE.format(id=row.id)
+    assert NUMBER not in text
+    assert PERSON not in text
+
+
+def test_a_folder_named_with_personal_data_is_taken_away_and_released_back(
+    make_holding: Callable[[str, str], Drive], tmp_path: Path
+) -> None:
+    """Public, enforce: the files in ``Margaret Hughes NHS ...`` (one in a sub-folder) are
+    held, and the folder goes too: one note in ``web`` names it by reference, and nothing
+    under ``web`` carries the name or the number. The report lists the folder by reference
+    with its finding types and verdict. A manager's release of each document puts it back
+    at its own path, byte-identical, the folder made again."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    minutes = _put(drive, f"{NAMED}/minutes.txt", MINUTES)
+    letter = _put(drive, f"{NAMED}/2024/letter.txt", LETTER)
+    kept = _put(drive, "fair.txt", CLEAN_TEXT)
+    assert drive.watcher is not None
+    counts = drive.watcher.reconcile()
+    assert counts["folders held"] == 2  # the folder, and its sub-folder (its path named too)
+    _nothing_named(web)
+    folder = _folder_row(web / NAMED)
+    assert (folder.action, folder.placement, folder.present) == (
+        "hold",
+        Placement.QUARANTINED,
+        False,
+    )
+    assert folder.findings == {"UK_NHS": 1}
+    assert _everything(web) == sorted(["fair.txt", f"confide-held-{folder.id}.txt"])
+    _note_stands_for(web / f"confide-held-{folder.id}.txt", folder)
+    assert kept.read_bytes() == CLEAN_TEXT
+    for path, content in ((minutes, MINUTES), (letter, LETTER)):
+        row = _file_row(path)
+        assert row.placement == Placement.QUARANTINED
+        assert held_content(row) == content
+    inner = _folder_row(web / NAMED / "2024")
+    assert (inner.placement, inner.present) == (Placement.QUARANTINED, False)
+
+    report = tmp_path / "report.csv"
+    discovery.write_report(report, discovery.current_files([str(web)]))
+    listed = {row["id"]: row for row in csv.DictReader(report.open())}
+    shown = listed[str(folder.id)]
+    assert (shown["kind"], shown["verdict"], shown["findings"]) == ("folder", "hold", "UK_NHS: 1")
+    assert shown["placement"] == Placement.QUARANTINED
+    assert NUMBER not in shown["findings"] + shown["reasons"] + shown["subjects"]
+    with pytest.raises(DecisionError, match="folder"):
+        read_document(folder.id, by="manager")
+
+    released = release_document(_file_row(letter).id, by="manager", note="checked")
+    assert released.path == letter
+    assert letter.read_bytes() == LETTER
+    assert hashlib.sha256(LETTER).hexdigest() == _file_row(letter).content_hash
+    folder.refresh_from_db()
+    assert (folder.placement, folder.decided_by) == (Placement.RELEASED, "manager")
+    assert not (web / f"confide-held-{folder.id}.txt").exists()  # the folder is back
+    # The document still held from it has its note back where it was.
+    held_minutes = _file_row(minutes)
+    assert note_path(web / NAMED, held_minutes.id).is_file()
+    release_document(held_minutes.id, by="manager", note="checked too")
+    assert minutes.read_bytes() == MINUTES
+    assert not note_path(web / NAMED, held_minutes.id).exists()
+    before = tree_hashes(web)
+    drive.watcher.reconcile()  # the manager's releases stand
+    assert tree_hashes(web) == before
+
+
+def test_an_empty_folder_named_with_personal_data_is_taken_away(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """An empty folder so named is recorded as held and removed, a note in its place; a
+    manager's release makes it again, and it stays."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    (web / NAMED).mkdir()
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    folder = _folder_row(web / NAMED)
+    assert folder.placement == Placement.QUARANTINED
+    assert _everything(web) == [f"confide-held-{folder.id}.txt"]
+    assert [row.id for row in WatchedFile.objects.filter(placement="quarantined")] == [folder.id]
+    with pytest.raises(DecisionError, match="marked"):
+        release_document(folder.id, by="manager", note="", marked=True)
+    released = release_document(folder.id, by="manager", note="a name we publish")
+    assert released.path == web / NAMED
+    assert _everything(web) == [NAMED]
+    drive.watcher.reconcile()
+    assert _everything(web) == [NAMED]
+    folder.refresh_from_db()
+    assert (folder.placement, folder.present) == (Placement.RELEASED, True)
+
+
+def test_a_file_arriving_during_the_pass_stays_and_the_folder_goes_later(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """A user's file put in the folder while the pass runs (after the walk) is left where it
+    is, and so is the folder, with a reason; the next pass holds the file, then the folder."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    _put(drive, f"{NAMED}/report.txt", MINUTES)
+    arrived = web / NAMED / "minutes.txt"
+
+    def arrive(done: int, total: int) -> None:
+        if done == total:
+            arrived.write_bytes(LETTER)
+
+    assert drive.watcher is not None
+    drive.watcher.reconcile(arrive)
+    assert arrived.read_bytes() == LETTER
+    folder = _folder_row(web / NAMED)
+    assert (folder.placement, folder.problem) == (Placement.IN_PLACE, held_folders.LEFT)
+    assert not list(web.glob(NOTE_PATTERN))
+    drive.watcher.reconcile()
+    _nothing_named(web)
+    assert held_content(_file_row(arrived)) == LETTER
+
+
+def test_a_file_arriving_as_the_folder_is_removed_is_left_and_the_note_taken_back(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """A file that arrives after the folder was found to hold only notes (the rmdir then
+    fails) is left where it is, the folder given back (its note in the parent taken away)."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    _put(drive, f"{NAMED}/report.txt", MINUTES)
+    assert drive.watcher is not None
+    drive.watcher.handle(drive.watcher.walk())  # the files only
+    judge = drive.watcher.judge
+    fingerprint = judge.fingerprints(drive.watcher.folders)[web]
+    (held,) = held_folders._judged(
+        drive.folders["web"], [web / NAMED], judge, fingerprint, whole=False
+    )
+    notes = held_folders._notes_only(web / NAMED)
+    assert notes is not None
+    held.placement, held.moving_from = Placement.QUARANTINED, held.path
+    held.note_path = str(note_path(web, held.id))
+    held.save()
+    arrived = _put(drive, f"{NAMED}/minutes.txt", LETTER)
+    assert not held_folders._empty(held, notes)
+    assert arrived.read_bytes() == LETTER
+    held.refresh_from_db()
+    assert (held.placement, held.problem) == (Placement.IN_PLACE, held_folders.ARRIVED)
+    assert _everything(web) == [NAMED, f"{NAMED}/minutes.txt"]
+    drive.watcher.reconcile()
+    _nothing_named(web)
+
+
+def test_nested_folders_named_with_personal_data(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """A named folder two levels down goes, its clean parents stay (its note in the nearest);
+    a named folder in a named folder goes with it, one note standing for both."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    deep = _put(drive, f"cases/2024/{NAMED}/letter.txt", LETTER)
+    both = _put(drive, f"{OTHER}/{NAMED}/letter.txt", LETTER)
+    assert drive.watcher is not None
+    counts = drive.watcher.reconcile()
+    assert counts["folders held"] == 3
+    _nothing_named(web)
+    assert "401 023 2137" not in " ".join(_everything(web))
+    deep_folder = _folder_row(web / "cases/2024" / NAMED)
+    outer = _folder_row(web / OTHER)
+    assert _everything(web) == sorted(
+        [
+            "cases",
+            "cases/2024",
+            f"cases/2024/confide-held-{deep_folder.id}.txt",
+            f"confide-held-{outer.id}.txt",
+        ]
+    )
+    assert _folder_row(web / "cases").action == "release"
+    assert _folder_row(web / OTHER / NAMED).placement == Placement.QUARANTINED
+    release_document(_file_row(both).id, by="manager", note="")
+    assert both.read_bytes() == LETTER
+    release_document(_file_row(deep).id, by="manager", note="")
+    assert deep.read_bytes() == LETTER
+    assert not list(web.rglob(NOTE_PATTERN))
+
+
+def test_an_internal_folder_moves_nothing(make_holding: Callable[[str, str], Drive]) -> None:
+    """For internal readers, the same folder and files stay as they are."""
+    drive = make_holding("internal", "enforce")
+    web = drive.folders["web"].path
+    _put(drive, f"{NAMED}/report.txt", LETTER)
+    (web / OTHER).mkdir()
+    before, listed = tree_hashes(web), _everything(web)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    assert (tree_hashes(web), _everything(web)) == (before, listed)
+    assert _folder_row(web / NAMED).placement == Placement.IN_PLACE
+
+
+def test_report_mode_flags_the_folder_and_moves_nothing(
+    make_holding: Callable[[str, str], Drive], tmp_path: Path
+) -> None:
+    """In report mode the folder (and an empty one) is recorded as it would be held, in
+    the discovery report, and nothing moves, not even an empty folder."""
+    drive = make_holding("public", "report")
+    web = drive.folders["web"].path
+    _put(drive, f"{NAMED}/report.txt", LETTER)
+    (web / OTHER).mkdir()
+    before, listed = tree_hashes(web), _everything(web)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    drive.watcher.reconcile()
+    assert (tree_hashes(web), _everything(web)) == (before, listed)
+    report = tmp_path / "report.csv"
+    discovery.write_report(report, discovery.current_files([str(web)]))
+    folders = {
+        Path(row["path"]).name: row
+        for row in csv.DictReader(report.open())
+        if row["kind"] == "folder"
+    }
+    assert set(folders) == {NAMED, OTHER}
+    for row in folders.values():
+        assert (row["verdict"], row["placement"], row["findings"]) == (
+            "hold",
+            "in_place",
+            "UK_NHS: 1",
+        )
+
+
+@pytest.mark.slow
+def test_followed_by_events_the_folder_goes_with_its_last_file(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """Followed by events alone (no reconcile after the first): a folder so named, made
+    with a file in it, goes as soon as the file is held, not at the next reconcile."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    stop = threading.Event()
+
+    def use_the_drive() -> None:
+        try:
+            time.sleep(0.5)  # the first reconcile is done
+            (web / NAMED).mkdir()
+            (web / NAMED / "report.txt").write_bytes(MINUTES)
+            deadline = time.monotonic() + 20
+            while (web / NAMED).exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            stop.set()
+
+    assert drive.watcher is not None
+    user = threading.Thread(target=use_the_drive)
+    user.start()
+    LiveWatch(drive.watcher, reconcile_seconds=3600).run(stop)
+    user.join()
+    _nothing_named(web)
+    folder = _folder_row(web / NAMED)
+    assert _everything(web) == [f"confide-held-{folder.id}.txt"]
+    assert held_content(_file_row(web / NAMED / "report.txt")) == MINUTES
