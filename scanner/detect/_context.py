@@ -20,11 +20,14 @@ _NEWLINE = regex.compile(r"\n")
 ALIGNED = "  "
 _ALIGNED_CELL = regex.compile(r"\S+(?: \S+)*")
 _QUOTED_ROW = regex.compile(r'\s*"[^"\n]*"(?:\s*,\s*"[^"\n]*")+\s*')
-_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+# A capital that starts a word run on to the last ("DateOfBirth"), not a capital alone at
+# the end of an abbreviation ("DoB").
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu}\p{Ll})")
 _ALIGNED_GAPS = regex.compile(r"(?<=\S) {2,}(?=\S)")
 # A sentence ends at . ? ! or ; before a capital letter ("no. 1234" and "b. 1952" go on), or
-# at a blank line.
-_SENTENCE_END = regex.compile(r"[.?!;]\s+(?=\p{Lu})|\n\s*\n")
+# at a blank line; the full stop of an abbreviation written with stops does not ("D.O.B.
+# Tuesday 3rd March", "e.g. The"), nor a form's leader dots ("DOB ........ Tuesday").
+_SENTENCE_END = regex.compile(r"(?:(?<![.]|\.\p{L})\.|[?!;])\s+(?=\p{Lu})|\n\s*\n")
 
 
 def compile_words(words: list[str]) -> regex.Pattern[str] | None:
@@ -35,7 +38,10 @@ def compile_words(words: list[str]) -> regex.Pattern[str] | None:
         return None
     alternatives = sorted((regex.escape(w).replace(r"\ ", r"[\s_-]*") for w in words), key=len)
     body = "|".join(reversed(alternatives))
-    return regex.compile(rf"(?<![0-9A-Za-z])(?:{body})(?![0-9A-Za-z])", regex.IGNORECASE)
+    # A word that ends in a full stop ends there, whatever follows: "b.1985", "D.O.B.03/03/87".
+    return regex.compile(
+        rf"(?<![0-9A-Za-z])(?:{body})(?:(?<=\.)|(?![0-9A-Za-z]))", regex.IGNORECASE
+    )
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
