@@ -45,6 +45,9 @@ type _Edit = tuple[int, int, str]
 _SOFT_LINE_BREAK = re.compile(r"=\r?\n")
 _QP_ESCAPE = re.compile(r"=[0-9A-F]{2}")
 _QP_ESCAPE_RUN = re.compile(r"(?:=[0-9A-F]{2})+")
+# Quoted-printable writes "=" itself as "=3D": one that is neither an escape nor a soft break
+# (a rule of "=====" under a report's heading) says the text is no quoted-printable.
+_BARE_EQUALS = re.compile(r"=(?![0-9A-F]{2}|\r?\n)")
 # Encoders wrap quoted-printable lines at 76 characters; a line this long that ends in "=" is a
 # soft break, not prose that happens to end in an equals sign.
 _QP_MIN_WRAPPED_LINE = 60
@@ -121,10 +124,10 @@ def carries_quoted_printable(text: str) -> bool:
     """Whether ``text`` clearly is quoted-printable that nobody decoded.
 
     Either it has soft line breaks and ``=XX`` escapes, or every line ending in a soft break is
-    as long as an encoder's wrapped line.
+    as long as an encoder's wrapped line; and it has no "=" that is neither.
     """
     breaks = list(_SOFT_LINE_BREAK.finditer(text))
-    if not breaks:
+    if not breaks or _BARE_EQUALS.search(text):
         return False
     if _QP_ESCAPE.search(text):
         return True

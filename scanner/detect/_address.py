@@ -433,8 +433,10 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
 
     def _widen_forward(self, text: str, end: int) -> int:
         lower = text[max(0, end - 40) : end].islower()
+        # A table row's last cell ends with its line: the next row's name is no town.
+        stop = _context.row_end(text, end - 1) or len(text)
         for _ in range(4):
-            part = (_LOWER_PART_AFTER if lower else _PART_AFTER).match(text, end)
+            part = (_LOWER_PART_AFTER if lower else _PART_AFTER).match(text, end, stop)
             if part is None:
                 break
             group = 1 if part.group(1) else 2

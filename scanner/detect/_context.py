@@ -20,11 +20,14 @@ _NEWLINE = regex.compile(r"\n")
 ALIGNED = "  "
 _ALIGNED_CELL = regex.compile(r"\S+(?: \S+)*")
 _QUOTED_ROW = regex.compile(r'\s*"[^"\n]*"(?:\s*,\s*"[^"\n]*")+\s*')
-_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+# A capital that starts a word run on to the last ("DateOfBirth"), not a capital alone at
+# the end of an abbreviation ("DoB").
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu}\p{Ll})")
 _ALIGNED_GAPS = regex.compile(r"(?<=\S) {2,}(?=\S)")
 # A sentence ends at . ? ! or ; before a capital letter ("no. 1234" and "b. 1952" go on), or
-# at a blank line.
-_SENTENCE_END = regex.compile(r"[.?!;]\s+(?=\p{Lu})|\n\s*\n")
+# at a blank line; the full stop of an abbreviation written with stops does not ("D.O.B.
+# Tuesday 3rd March", "e.g. The"), nor a form's leader dots ("DOB ........ Tuesday").
+_SENTENCE_END = regex.compile(r"(?:(?<![.]|\.\p{L})\.|[?!;])\s+(?=\p{Lu})|\n\s*\n")
 
 
 def compile_words(words: list[str]) -> regex.Pattern[str] | None:
@@ -35,7 +38,10 @@ def compile_words(words: list[str]) -> regex.Pattern[str] | None:
         return None
     alternatives = sorted((regex.escape(w).replace(r"\ ", r"[\s_-]*") for w in words), key=len)
     body = "|".join(reversed(alternatives))
-    return regex.compile(rf"(?<![0-9A-Za-z])(?:{body})(?![0-9A-Za-z])", regex.IGNORECASE)
+    # A word that ends in a full stop ends there, whatever follows: "b.1985", "D.O.B.03/03/87".
+    return regex.compile(
+        rf"(?<![0-9A-Za-z])(?:{body})(?:(?<=\.)|(?![0-9A-Za-z]))", regex.IGNORECASE
+    )
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -47,16 +53,27 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
 def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
     """The column separator when the line is a table row, else ``None``.
 
-    Two pipes or tabs make a row on their own; one tab (a table of two columns), or commas,
-    only when a neighbouring line has as many (a CSV block), since prose is full of commas.
+    Two pipes or tabs make a row on their own; one tab or pipe (a table of two columns), or
+    commas, only when a neighbouring line has as many (a CSV block), since prose is full of
+    commas.
+    A bullet point is no row, whatever separates its words.
     """
     line = text[line_start:line_end]
-    for separator in ("|", "\t"):
-        if line.count(separator) >= 2:
-            return separator
+    if line.count("|") >= 2:
+        return "|"
+    if _BULLET_SYMBOL.match(line):  # "•\tVisited Ada, her son": a list's item, not a row
+        return None
+    if line.count("\t") >= 2:
+        return "\t"
+    return _few_cells_separator(text, line_start, line_end, line)
+
+
+def _few_cells_separator(text: str, line_start: int, line_end: int, line: str) -> str | None:
+    """The separator of a row with one tab or pipe (two columns), or with commas, or laid out
+    with spaces: only when a neighbour is split the same way."""
     if _QUOTED_ROW.fullmatch(line):  # "Name","DOB": a CSV row, however few its cells
         return ","
-    for separator, fewest in (("\t", 1), (",", 2)):
+    for separator, fewest in (("\t", 1), ("|", 1), (",", 2)):
         if separator == "," and prose_commas(line):
             continue
         count = _count(line, separator)
@@ -74,6 +91,8 @@ def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
 # A list's bullet or number, or a comma followed by words in lower case ("Mrs Okafor, her
 # son, and the GP"): commas of prose, not of a CSV row.
 _BULLET = regex.compile(r"[ \t>]*(?:[-*•–·]|\d{1,2}[.)])[ \t]")
+# A bullet's symbol (not a number: a table's first column may number its rows "1.").
+_BULLET_SYMBOL = regex.compile(r"[ \t>]*[-*•–·◦▪‣o§][ \t]")
 _PROSE_CELL = regex.compile(r"[ \t]+\p{Ll}[\p{Ll}'’-]*[ \t]+\S")
 
 
@@ -193,7 +212,7 @@ def _header_words(header: str) -> str:
 def _cell_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of the table cell holding the span, or of its whole line outside tables."""
     line_start, line_end = _line_bounds(text, start)
-    lines = _table_lines(text)  # worked out once per text: a long row is not re-split per span
+    lines = table_lines(text)  # worked out once per text: a long row is not re-split per span
     separator = lines.separators[bisect_right(lines.starts, start) - 1]
     if separator is None:
         return line_start, line_end
@@ -235,10 +254,9 @@ def same_cell(text: str, first: int, second: int) -> bool:
 
 
 def _header_cell(text: str, start: int) -> str:
-    """The header cell above ``start`` when it sits in a table, else an empty string. A
-    spreadsheet may have two or three header rows (a group's title over its columns): the
-    rows after the first that hold no digit are read as header too."""
-    lines = _table_lines(text)
+    """The header cell above ``start`` when it sits in a table (the words of each of its
+    header rows over it), else an empty string."""
+    lines = table_lines(text)
     index = bisect_right(lines.starts, start) - 1
     separator = lines.separators[index]
     header = lines.first_rows[index]
@@ -251,16 +269,41 @@ def _header_cell(text: str, start: int) -> str:
         else _cell_at(text, line_start, line_end, separator, start)[0]
     )
     words = []
-    for row in range(header, min(header + _HEADER_ROWS, index)):
+    for row in header_rows(text, header):
+        if row >= index:
+            break
         row_start = lines.starts[row]
         row_end = _line_bounds(text, row_start)[1]
-        if row > header and regex.search(r"\d", text[row_start:row_end]):
-            break
         words.append(_cell_words(text, row_start, row_end, separator, column))
     return " ".join(w for w in words if w)
 
 
 _HEADER_ROWS = 3
+_DIGIT = regex.compile(r"\d")
+_EMPTY_ROW = regex.compile(r"[\s|,\"+=:_–—-]*")  # nothing in its cells, or a rule
+_RULE = regex.compile(r"[ \t]*[+|:]?[=_–—-]{3,}[\s|+:=_–—-]*")
+
+
+@lru_cache(maxsize=64)
+def header_rows(text: str, first: int) -> tuple[int, ...]:
+    """The rows read as the header of the table whose first row is line ``first``: that
+    row, and the rows after it, up to three in all, until one holds a digit. A spreadsheet
+    may have two or three header rows (a title, a group's name over its columns); an empty
+    row (cells with nothing in them, as a spreadsheet pasted with its gaps) is passed over."""
+    lines = table_lines(text)
+    rows = [first]
+    row = first + 1
+    while len(rows) < _HEADER_ROWS and row < len(lines.starts):
+        if lines.first_rows[row] != first:
+            break
+        row_start = lines.starts[row]
+        row_end = _line_bounds(text, row_start)[1]
+        if _DIGIT.search(text, row_start, row_end):
+            break
+        if not _EMPTY_ROW.fullmatch(text, row_start, row_end):
+            rows.append(row)
+        row += 1
+    return tuple(rows)
 
 
 def _cell_words(text: str, row_start: int, row_end: int, separator: str, column: int) -> str:
@@ -299,16 +342,99 @@ class _TableLines(NamedTuple):
 
 
 @lru_cache(maxsize=8)
-def _table_lines(text: str) -> _TableLines:
+def table_lines(text: str) -> _TableLines:
     """``_TableLines`` of ``text``, worked out once: every match in a text asks for its
-    header, and a table of thousands of rows would otherwise be walked back each time."""
+    header, and a table of thousands of rows would otherwise be walked back each time.
+
+    This is the one reading of which lines are a table's rows: a value's column header
+    (here), the cells of a column of names or addresses (``_structure.column_cells``) and
+    where an address may run on to (``_address``) all come from it, so they cannot disagree.
+    """
     starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
     separators = [_table_separator(text, *_line_bounds(text, start)) for start in starts]
+    _two_spaced_cells(text, starts, separators)
+    _notes_rows(text, starts, separators)
+    # A rule across a table ("+=====+=====+", "-------- --------") between its header and its
+    # rows, as a pasted query result or a report draws it, belongs to the table.
+    for index in range(1, len(starts) - 1):
+        before = separators[index - 1]
+        if (
+            before is not None
+            and separators[index] is None
+            and separators[index + 1] == before
+            and _RULE.fullmatch(text, *_line_bounds(text, starts[index]))
+        ):
+            separators[index] = before
     first_rows: list[int] = []
     for index, separator in enumerate(separators):
         same = index > 0 and separators[index - 1] == separator
         first_rows.append(first_rows[index - 1] if same else index)
     return _TableLines(starts, separators, first_rows)
+
+
+# Two cells with a space after the comma, as some exports write CSV ("Ada Obi, 12 Mill Lane"):
+# short, with no sentence's stops, the second not going on in lower case.
+_TWO_SPACED_CELLS = regex.compile(r"[ \t]*[^\s,.!?;:][^,!?;:\n]{0,39}, (?!\p{Ll})[^,!?;:\n]{1,60}")
+_SPACED_RUN = 3
+
+
+def _two_spaced_cells(text: str, starts: list[int], separators: list[str | None]) -> None:
+    """Mark as CSV rows the runs of lines of two cells with a space after the comma: three
+    lines or more, the first holding no digit (a header: "Name, Address"). A letter's address
+    block starts with a number or is shorter; prose goes on in lower case after its comma."""
+    run: list[int] = []
+    for index in [*range(len(starts)), len(starts)]:
+        bounds = _line_bounds(text, starts[index]) if index < len(starts) else None
+        if (
+            bounds is not None
+            and separators[index] is None
+            and _TWO_SPACED_CELLS.fullmatch(text, *bounds)
+        ):
+            run.append(index)
+            continue
+        if len(run) >= _SPACED_RUN:
+            first_start, first_end = _line_bounds(text, starts[run[0]])
+            if not _DIGIT.search(text, first_start, first_end):
+                for row in run:
+                    separators[row] = ","
+        run = []
+
+
+def _notes_rows(text: str, starts: list[int], separators: list[str | None]) -> None:
+    """Mark as CSV rows the lines under a CSV header that have more commas than it, or than
+    their neighbours: a last cell of notes typed with commas of their own ("no cooker, kettle
+    only"). The header holds no digit and two commas or more; each row as many or more, and
+    no cell of the header's width goes on in lower case as prose does."""
+    index = 0
+    while index < len(starts):
+        header_start, header_end = _line_bounds(text, starts[index])
+        header = text[header_start:header_end]
+        width = _count(header, ",")
+        if separators[index] not in (None, ",") or width < 2 or _DIGIT.search(header):
+            index += 1
+            continue
+        rows = index + 1
+        while rows < len(starts) and separators[rows] in (None, ","):
+            line = text[slice(*_line_bounds(text, starts[rows]))]
+            cells = row_cells(line, ",")
+            if len(cells) <= width or _BULLET.match(line):
+                break
+            if any(_PROSE_CELL.match(line, a, b) for a, b in cells[1:width]):
+                break
+            rows += 1
+        if rows - index >= 2 and any(separators[r] is None for r in range(index, rows)):
+            for row in range(index, rows):
+                separators[row] = ","
+        index = max(rows, index + 1)
+
+
+def row_end(text: str, position: int) -> int | None:
+    """Where the line holding ``position`` ends when that line is a table row, else
+    ``None``: a row's last cell never runs on into the next row."""
+    lines = table_lines(text)
+    if lines.separators[bisect_right(lines.starts, position) - 1] is None:
+        return None
+    return _line_bounds(text, position)[1]
 
 
 _LABEL_LINE = regex.compile(r"[^\S\n]*[\p{L}/.()'’ -]{2,40}:?[^\S\n]*")

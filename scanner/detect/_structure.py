@@ -17,9 +17,9 @@ from scanner.detect._context import (
     ALIGNED,
     aligned_cells,
     aligned_column,
-    aligned_row,
-    prose_commas,
+    header_rows,
     row_cells,
+    table_lines,
 )
 
 # Pieces of one labelled value: names in a list are separated by these.
@@ -28,7 +28,6 @@ _LIST_SEPARATOR = regex.compile(r"\s*(?:[,;/&+]|\band\b|\s-\s|\s–\s)\s*", rege
 _BRACKETED = regex.compile(r"\s*[(\[][^)\]\n]*[)\]]?")
 # Where a labelled value stops: a tab, a run of spaces, a pipe, or the next "Label:" on the line.
 _VALUE_END = regex.compile(r"\t| {2,}|\||\s(?=[\p{L}][\p{L} ]{0,20}:\s)")
-_SEPARATORS = ("|", "\t", ",")
 _LINE = regex.compile(r"[^\n]+")
 # What ends a label: a colon, equals sign or dash. In a form laid out as a table the edge of
 # the label's cell does too (a tab, a pipe, a run of spaces: "Name\tAmina Yusuf"), but only
@@ -123,69 +122,56 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _cells(line: str, separator: str) -> list[tuple[int, int]]:
-    """Offsets of each cell in a table row, read as CSV is: a separator inside a quoted cell
-    ("Flat 2, 14 Harehills Lane") does not split it."""
-    return row_cells(line, separator)
-
-
-def _shape(line: str) -> tuple[str, int] | None:
-    """A row's separator and how many cells it splits into, or ``None`` when it is no row:
-    no separator, or commas that are prose's or a bullet point's, not a CSV row's."""
-    for separator in _SEPARATORS:
-        if line.count(separator) < (2 if separator == "|" else 1):
-            continue
-        if separator == "," and prose_commas(line):
-            return None
-        cells = len(_cells(line, separator)) if separator != "|" else line.count("|")
-        if cells > 1:
-            return separator, cells
-    return None
-
-
 def column_cells(text: str, is_name_header: regex.Pattern[str]) -> Iterator[tuple[int, int]]:
     """Cells of table rows under a header that names people ("Name", "Surname", "Carer").
 
-    A table is a run of lines split the same way: pipes, or tabs or commas as many on every
-    line (a pasted spreadsheet, CSV, or a document's table as extraction writes it), or
-    columns laid out with runs of spaces (a pasted report). Its first line is the header.
+    Which lines are a table's rows, and which is its header, is ``_context.table_lines``'s
+    reading, the one a value's column context comes from: a run of lines split the same way
+    (pipes, tabs or commas as on their neighbours, columns laid out with spaces), its first
+    line the header. A spreadsheet may put a title or a group's name over the header: when
+    the first row names no such column, the next of the first rows that holds no digit and
+    names one is the header (``_context.header_rows``).
     """
-    offset = 0
+    lines = table_lines(text)
     columns: list[int] = []
     header = ""
-    block: tuple[str, int] | None = None  # the separator and its count on the header line
-    for line in text.split("\n"):
-        shape = _shape(line)
-        separator = shape[0] if shape else None
-        if shape is None and aligned_row(line):
-            shape = (ALIGNED, 0)
-        if shape is None or (
-            block != shape and not (block and separator == "|" and block[0] == "|")
-        ):
-            block = shape
-            columns = []
-            if shape is not None:
-                header = line
-                cells = aligned_cells(line) if shape[0] == ALIGNED else _cells(line, shape[0])
-                # A cell ending in a colon is a form's label, not a column's header: the
-                # cells under it are other labels ("Name:", then "IBAN:", "Address:").
-                columns = [
-                    i
-                    for i, (a, b) in enumerate(cells)
-                    if is_name_header.fullmatch(line[a:b].strip().strip('"').replace("_", " "))
-                    and not line[a:b].strip().endswith(":")
-                ]
-        elif columns and block[0] == ALIGNED:
-            for a, b in aligned_cells(line):
-                if aligned_column(header, a) in columns:
-                    yield from _trimmed(text, offset + a, offset + b)
-        elif columns:
-            cells = _cells(line, block[0])
-            for i in columns:
-                if i < len(cells):
-                    a, b = cells[i]
-                    yield from _trimmed(text, offset + a, offset + b)
-        offset += len(line) + 1
+    for index, separator in enumerate(lines.separators):
+        if separator is None:
+            continue
+        start = lines.starts[index]
+        end = text.find("\n", start)
+        line = text[start : len(text) if end == -1 else end]
+        first = lines.first_rows[index]
+        if index == first or (not columns and index in header_rows(text, first)):
+            named = _name_columns(line, separator, is_name_header)
+            if index == first or named:
+                columns, header = named, line
+                continue
+        if not columns or not _CELL_TEXT.search(line):  # a rule under the header
+            continue
+        if separator == ALIGNED:
+            cells = [c for c in aligned_cells(line) if aligned_column(header, c[0]) in columns]
+        else:
+            cells = row_cells(line, separator)
+            cells = [cells[i] for i in columns if i < len(cells)]
+        for a, b in cells:
+            yield from _trimmed(text, start + a, start + b)
+
+
+_CELL_TEXT = regex.compile(r"\w")
+
+
+def _name_columns(line: str, separator: str, is_name_header: regex.Pattern[str]) -> list[int]:
+    """The indexes of a header row's cells that name people. A cell ending in a colon is a
+    form's label, not a column's header: the cells under it are other labels ("Name:", then
+    "IBAN:", "Address:")."""
+    cells = aligned_cells(line) if separator == ALIGNED else row_cells(line, separator)
+    return [
+        i
+        for i, (a, b) in enumerate(cells)
+        if is_name_header.fullmatch(line[a:b].strip().strip('"').replace("_", " "))
+        and not line[a:b].strip().endswith(":")
+    ]
 
 
 # A mail header's line of addresses: "From: Okafor, Chidi (NHS TRUST) <c.okafor@nhs.net>".

@@ -123,6 +123,8 @@ def test_offsets_map_back(source: str, needle: str, source_span: tuple[int, int]
         ("short =\nline", False),
         ("no soft breaks =3D", False),
         ("", False),
+        ("REPORT (printed 14/10/2024)\n" + "=" * 64 + "\nMember\tDate of birth\n", False),
+        (f"{_WRAPPED}\nx = 1", False),
     ],
 )
 def test_quoted_printable_detection(text: str, expected: bool) -> None:

@@ -48,6 +48,35 @@ from tests.scanner.conftest import types_of
         ("Name,DOB\nAda Obi,03042017\nBo Lee,12112012\n", "12112012"),
         ("Precious, age 7, 03/04/2017", "03/04/2017"),
         ("Kwame Mensah, 12.09.2019 (dob), attends nursery", "12.09.2019"),
+        ("Mum is Abena (D.O.B. Tuesday 3rd March 2001).", "3rd March 2001"),
+        ("Name\tDoB\nAda Obi\t03/03/2015\nBo Lee\t04/04/2016\n", "04/04/2016"),
+        ("DOB ........ Tuesday 3 March 2015", "3 March 2015"),
+        (
+            "Name,DOB,Household,Notes\nRuth Okonjo,12/03/2003,3,nappies needed, size 4\n"
+            "Samira Ali,22/10/2004,4,halal\n"
+            "Connor Reid,30/06/2002,2,delivered, nobody home, left with neighbour\n",
+            "30/06/2002",
+        ),
+        ("Year of birth: 1988", "1988"),
+        ("Born in Asmara in 1996, arrived in the UK in 2019", "1996"),
+        ("DOB:   03MAR2015", "03MAR2015"),
+        ("born March '15", "March '15"),
+        ("03/03/2011 (date of birth), issued 12/05/2023", "03/03/2011"),
+        ("dad b.14/07/2005, not at the address", "14/07/2005"),
+        ("D.O.B.03/03/2015", "03/03/2015"),
+        ("son b. March 2015", "March 2015"),
+        ("Dates of birth: Precious 03.03.15, Kwame 12/09/2019 and Esi 27-Jan-2022", "27-Jan-2022"),
+        ("Dates of birth: Precious 03.03.15, Kwame 12/09/2019 and Esi 27-Jan-2022", "12/09/2019"),
+        ("the children's DOBs: Kwame (12/09/2019), Esi (27/01/2022)", "27/01/2022"),
+        (
+            "Group\t\t\n\t\t\nFoster carer\t\tChild\nName\tPhone\tDOB\nTy\t0113\t04/07/2012\n",
+            "04/07/2012",
+        ),
+        (
+            "+---------+------------+\n| Name    | DOB        |\n+=========+============+\n"
+            "| Ada Obi | 14/02/2012 |\n| Bo Lee  | 04/05/2011 |\n+---------+------------+\n",
+            "04/05/2011",
+        ),
         (
             "Client details\t\tContact\nName\tDOB\tPhone\n"
             "Ada Obi\t03/04/2011\t07700 900461\nBo Lee\t04/05/2012\t07700 900462\n",
@@ -88,6 +117,11 @@ def test_dates_of_birth_are_found(found, text, value):
         "Signed: B. Osei-Bonsu\tSigned: R Mahmood\nDate: 16 July 2024\tDate: 16/07/24\n",
         "Age UK appointment for her on 12/05/2024.",
         "Seen 12/05/2024, DOB not known.",
+        "DOB 03/03/2015, Tuesday 12/05/2024 at the clinic",
+        "DOB: Ada 03/03/2015. Meeting on 12/05/2024.",
+        "[11/11/2024 09:13] Bex: DOB 3/4/52 if u need it\n[12/05/2024, 09:20] Kwabena: ta",
+        "12/05/2024, 09:12 - Kerry: whats his DOB?\n12/05/2024, 09:13 - Andy: 3/3/11",
+        "Name, Invoice date, Amount\nAda Obi, 12/05/2024, 40.00\nBo Lee, 13/05/2024, 25.00\n",
     ],
 )
 def test_other_dates_are_not_dates_of_birth(found, text):
