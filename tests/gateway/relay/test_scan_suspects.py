@@ -74,6 +74,7 @@ class _DyingWorkers(Executor):
         self._pipeline = pipeline
         self._database = database
         self.scanning = 0  # messages in the process pool
+        self.lost: list[uuid.UUID] = []  # those in it when it broke
 
     @property
     def _broken(self) -> object:  # read by ScanPool, as a ProcessPoolExecutor's
@@ -105,6 +106,9 @@ class _DyingWorkers(Executor):
                 self.processes.submit(
                     dying_workers.scan, received.content if scanned else b""
                 ).result()
+            except BrokenProcessPool:
+                self.lost.append(received.id)
+                raise
             finally:
                 self.scanning -= 1
         with self._database:
@@ -224,6 +228,9 @@ def test_a_poison_message_is_held_and_those_in_the_pool_with_it_are_released(
 
     asyncio.run(_run_until_all_processed(relay))
 
+    # The poison's first death took clean messages with it.
+    assert poison in relay.made[0].lost
+    assert set(relay.made[0].lost) & set(clean), relay.made[0].lost
     assert {m: _released(m) for m in clean} == dict.fromkeys(clean, FIRST_RUN)
     message = Message.objects.get(id=poison)
     assert message.scan_attempts == MAX_SCAN_ATTEMPTS + 1
@@ -256,5 +263,6 @@ def test_a_worker_killed_with_messages_in_the_pool_holds_none_of_them(
 
     assert killed
     assert len(relay.made) == 2  # broken once, replaced once
+    assert len(relay.made[0].lost) >= 3
     assert {m: _released(m) for m in messages} == dict.fromkeys(messages, FIRST_RUN)
     assert not relay.service._suspects
