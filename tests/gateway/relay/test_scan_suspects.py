@@ -74,6 +74,7 @@ class _DyingWorkers(Executor):
         self._pipeline = pipeline
         self._database = database
         self.scanning = 0  # messages in the process pool
+        self._counting = threading.Lock()
         self.lost: list[uuid.UUID] = []  # those in it when it broke
 
     @property
@@ -101,16 +102,19 @@ class _DyingWorkers(Executor):
         if received is not None:
             # A worker scans nothing of a message past MAX_SCAN_ATTEMPTS: it holds it.
             scanned = received.scan_attempts <= MAX_SCAN_ATTEMPTS
-            self.scanning += 1
+            scanning = self.processes.submit(
+                dying_workers.scan, received.content if scanned else b""
+            )
+            with self._counting:
+                self.scanning += 1
             try:
-                self.processes.submit(
-                    dying_workers.scan, received.content if scanned else b""
-                ).result()
+                scanning.result()
             except BrokenProcessPool:
                 self.lost.append(received.id)
                 raise
             finally:
-                self.scanning -= 1
+                with self._counting:
+                    self.scanning -= 1
         with self._database:
             return process(message)
 
@@ -118,6 +122,10 @@ class _DyingWorkers(Executor):
         self.processes.shutdown(wait=wait, cancel_futures=cancel_futures)
         # Not cancelled: a message waiting for a thread fails as the broken pool fails it.
         self._threads.shutdown(wait=False)
+
+
+def _alive(executor: _DyingWorkers) -> list[int]:
+    return [p.pid for p in list(executor._processes.values()) if p.is_alive()]
 
 
 def _holding[**P, T](lock: threading.Lock, work: Callable[P, T]) -> Callable[P, T]:
@@ -252,11 +260,10 @@ def test_a_worker_killed_with_messages_in_the_pool_holds_none_of_them(
 
     async def kill_one_worker() -> None:
         deadline = time.monotonic() + DEADLINE_SECONDS
-        while not relay.made or relay.made[0].scanning < 3:
+        while not (relay.made and relay.made[0].scanning >= 3 and _alive(relay.made[0])):
             assert time.monotonic() < deadline, "the messages did not reach the workers"
             await asyncio.sleep(0.02)
-        processes = relay.made[0]._processes
-        killed.append(next(p.pid for p in processes.values() if p.is_alive()))
+        killed.append(_alive(relay.made[0])[0])
         os.kill(killed[0], signal.SIGKILL)
 
     asyncio.run(_run_until_all_processed(relay, kill_one_worker))
@@ -266,3 +273,18 @@ def test_a_worker_killed_with_messages_in_the_pool_holds_none_of_them(
     assert len(relay.made[0].lost) >= 3
     assert {m: _released(m) for m in messages} == dict.fromkeys(messages, FIRST_RUN)
     assert not relay.service._suspects
+
+
+def test_suspects_are_handed_out_before_new_mail() -> None:
+    """Suspects wait behind no new message, each kind in the order queued."""
+    from gateway.relay.service import _ToScan  # here: the others import without it
+
+    new_1, suspect_1, new_2, suspect_2 = (uuid.uuid4() for _ in range(4))
+    to_scan = _ToScan({suspect_1, suspect_2}.__contains__)
+    for message_id in (new_1, suspect_1, new_2, suspect_2):
+        to_scan.put_nowait((message_id, True))
+
+    async def handed_out() -> list[uuid.UUID]:
+        return [(await to_scan.get())[0] for _ in range(4)]
+
+    assert asyncio.run(handed_out()) == [suspect_1, suspect_2, new_1, new_2]
