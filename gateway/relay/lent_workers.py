@@ -7,7 +7,9 @@ Mail comes first. At most ``workers`` items of one lender (one per scanning work
 the relay's pool at a time; the others wait here, in the order given. The pool hands out work
 in the order it was given, so a message received during a sweep waits behind at most one of
 the watcher's items per scanning worker: one scan (``limits.item_timeout_seconds`` at most,
-well under a second for most documents) or one copy made and read (three times that).
+well under a second for most documents) or one copy made and read (three times that). While
+the relay scans a suspect message alone (one that was in the pool when a worker died:
+``service``), the items wait for it, and it waits for those already in the pool.
 
 Fail closed. An item lost with its worker (killed, out of memory: the relay replaces its
 pool), or cancelled as the pool was replaced, is a result with an unscannable reason, so the
@@ -176,13 +178,11 @@ class LentWorkers:
         for _attempt in range(2):
             if self._pool.stopping:
                 return _failing(ScanningStopped())
-            executor = self._pool.executor
             try:
-                return executor.submit(task.function, *task.args)
-            except BrokenProcessPool:
-                self._pool.replace(executor)  # as the relay does; once, whoever sees it first
+                # Waits while the relay scans a suspect message alone.
+                return self._pool.submit_lent(task.function, *task.args)
             except RuntimeError:
-                continue  # shut down: replaced meanwhile, or the relay is stopping
+                continue  # broken (replaced now), shut down (replaced meanwhile), or stopping
         return _failing(BrokenProcessPool("the scanning workers could not be replaced"))
 
     def _done(self, task: _Task, sent: Future[Any]) -> None:

@@ -7,7 +7,8 @@ itself ends as a hold; only our own outage (the database, the workers) leaves it
 Every retry is a claim that counts an attempt, so even a failure we did not foresee, one
 that repeats on every try, ends as a hold rather than a retry every few seconds for ever. The
 exceptions are those that cannot be the message's doing (``spool``'s docstring): the message
-could not be read back (``spool.NotRead``), or its worker was stopped by a signal.
+could not be read back (``spool.NotRead``), its worker was stopped by a signal, or a worker
+died while other messages were in the pool with it (it is scanned alone next).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from scanner.unscannable import kinds as unscannable_kinds
 
 log = logging.getLogger("confide.relay")
 
-# A message whose scan killed its worker (or failed) this many times is held unscanned.
+# A message whose scan killed its worker while alone in the pool (or failed) this many times
+# is held unscanned.
 MAX_SCAN_ATTEMPTS = 3
 # After this many attempts in all, a message is held as it is: not scanned, judged or
 # transformed, and its hold notice does not read it (whatever kept failing is skipped).

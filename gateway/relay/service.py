@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import errno
 import functools
+import itertools
 import logging
 import multiprocessing
 import queue
@@ -68,6 +69,8 @@ RECORD_SECONDS = 3.0
 # A message that reached no worker (the pool broke or was replaced as it was handed over) is
 # handed over again after this: at once, in effect, but never in a tight loop.
 HAND_OVER_AGAIN_SECONDS = 0.1
+# Messages in the scanning workers' pool at once, per worker: one on it, one waiting for it.
+SCANS_PER_WORKER = 2
 
 
 class RelayService:
@@ -116,9 +119,13 @@ class RelayService:
             leases=self.leases,
         )
         self.workers = relay.scan_workers or multiprocessing.cpu_count()
-        # Messages to scan, and whether this node already holds the claim for this attempt.
-        self._to_scan: asyncio.Queue[tuple[uuid.UUID, bool]] = asyncio.Queue()
+        # Messages to scan, and whether this node already holds the claim for this attempt;
+        # suspects first.
+        self._to_scan = _ToScan(self._is_suspect)
         self._scanning: set[uuid.UUID] = set()
+        # Messages that were in the pool when a worker died (see ``_processed``): each is
+        # scanned alone next, until it is scanned or lost with a worker on its own.
+        self._suspects: set[uuid.UUID] = set()
         # Messages just received and claimed, handed to a worker as they are rather than read
         # back from the database.
         self._received: dict[uuid.UUID, spool.Received] = {}
@@ -327,14 +334,18 @@ class RelayService:
         # Whatever this node held when it last stopped is free again (a death's unfinished
         # attempts count), and claimed in batches with everyone's.
         await _in_thread(spool.give_back, self.node, count_attempt=True)
-        slots = asyncio.Semaphore(self.workers * 2)
+        slots = asyncio.Semaphore(self._slots)
         sweep = asyncio.get_running_loop().create_task(self._sweep())
         renewal = asyncio.get_running_loop().create_task(self._renew_claims())
         try:
             while True:
                 message_id, claimed = await self._to_scan.get()
-                await slots.acquire()
-                scan = asyncio.create_task(self._scan_one(message_id, claimed, slots))
+                # A suspect takes every slot: it waits for the scans under way, and nothing
+                # more is handed out until it is done.
+                alone = self._is_suspect(message_id)
+                for _ in range(self._slots if alone else 1):
+                    await slots.acquire()
+                scan = asyncio.create_task(self._scan_one(message_id, claimed, slots, alone=alone))
                 self._scans.add(scan)
                 scan.add_done_callback(self._scans.discard)
         finally:
@@ -384,26 +395,44 @@ class RelayService:
             idle = min(POLL_SECONDS * 6, max(self.leases.scan.total_seconds() / 2, 1.0))
             await asyncio.sleep(POLL_SECONDS if more else idle)
 
+    @property
+    def _slots(self) -> int:
+        """Messages in the scanning workers' pool at once (all of them for a suspect)."""
+        return self.workers * SCANS_PER_WORKER
+
+    def _is_suspect(self, message_id: uuid.UUID) -> bool:
+        return message_id in self._suspects
+
+    def _finished(self, message_id: uuid.UUID) -> None:
+        """This node is done with the message (processed, or not its to process)."""
+        self._scanning.discard(message_id)
+        self._suspects.discard(message_id)
+
     async def _scan_one(
-        self, message_id: uuid.UUID, claimed: bool, slots: asyncio.Semaphore
+        self, message_id: uuid.UUID, claimed: bool, slots: asyncio.Semaphore, *, alone: bool = False
     ) -> None:
+        """Claim the message again unless ``claimed``, and have a worker process it; ``alone``:
+        it is a suspect, and holds every one of ``slots`` (released here)."""
         try:
             if not claimed and not await _in_thread(
                 spool.claim_again, message_id, self.node, datetime.now(UTC), self.leases.scan
             ):
-                self._scanning.discard(message_id)  # done, or another node has it
+                self._finished(message_id)  # done, or another node has it
                 return
-            done = await self._processed(message_id)
+            assert self._pool is not None
+            # A suspect: the other doors' items wait too.
+            async with self._pool.alone() if alone else contextlib.nullcontext():
+                done = await self._processed(message_id, alone=alone)
             if done is None:
                 return
-            self._scanning.discard(message_id)
+            self._finished(message_id)
             if self.unopened.opened(message_id):
                 self._retry_unopened_now()
             count_unscannable("mail", done.unscannable)
             for outbound in done.outbound:
                 self._to_deliver.put_nowait(outbound)
         except recording.NotOurs:
-            self._scanning.discard(message_id)  # done, or another node took it over
+            self._finished(message_id)  # done, or another node took it over
             self.unopened.forget(message_id)
         except SealingError:
             self._wait_for_key(message_id)
@@ -420,12 +449,14 @@ class RelayService:
             log.error("could not process id=%s (%s); retrying", message_id, type(exc).__name__)
             self._retry_scan(message_id, POLL_SECONDS)
         finally:
-            slots.release()
+            for _ in range(self._slots if alone else 1):
+                slots.release()
 
-    async def _processed(self, message_id: uuid.UUID) -> Processed | None:
+    async def _processed(self, message_id: uuid.UUID, *, alone: bool = False) -> Processed | None:
         """The message, claimed by this node, processed by a worker; ``None`` when it was
         not and is queued again: it reached no worker (the pool broke, or was replaced, as it
-        was handed over), or its worker died."""
+        was handed over), or a worker died while it was in the pool. ``alone``: nothing else
+        was in the pool with it."""
         assert self._pool is not None
         message = self._received.get(message_id) or message_id
         # Read as the message is handed over, with no wait between: while it was being
@@ -446,13 +477,24 @@ class RelayService:
             with SCAN_SECONDS.time():
                 return await scanning
         except BrokenProcessPool:
+            # A worker died (killed, out of memory) or could not start, and the pool failed
+            # every message in it: the one the dead worker had, those on the other workers
+            # and those waiting for one. Which did it cannot be told, so each is a suspect,
+            # handed over again on its claim (no attempt counted) to be scanned alone. Only
+            # a death while it is alone is its doing: claiming it again counts an attempt,
+            # and after MAX_SCAN_ATTEMPTS it is held unscanned, not retried for ever.
             if not self._stopping:
-                # A worker died (killed, out of memory) or could not start. Claiming it
-                # again counts an attempt; after MAX_SCAN_ATTEMPTS it is held unscanned, not
-                # retried forever.
-                log.error("a scanning worker died while processing id=%s; retrying", message_id)
                 self._pool.replace(pool)
-                self._retry_scan(message_id, 1.0)
+                if alone:
+                    log.error("a scanning worker died processing id=%s alone; retrying", message_id)
+                    self._retry_scan(message_id, 1.0)
+                else:
+                    log.warning(
+                        "a scanning worker died with id=%s in the pool; scanning it alone",
+                        message_id,
+                    )
+                    self._suspects.add(message_id)
+                    self._queue_claimed(message_id)
             return None
 
     def _hand_over_again(self, message_id: uuid.UUID, delay: float) -> None:
@@ -491,6 +533,8 @@ class RelayService:
             self._try_opening_again(message_id)
 
     def _retry_scan(self, message_id: uuid.UUID, delay: float) -> None:
+        """Claim the message again (another attempt counted) after ``delay``; a suspect
+        stays one."""
         self._scanning.discard(message_id)
         if self._stopping:
             return
@@ -585,6 +629,31 @@ class RelayService:
         except Exception as exc:  # noqa: BLE001  # our outage: the claim lapses, retried
             copy_id = copy.copy.id if isinstance(copy, delivery.Outbound) else copy.copy_id
             log.error("delivery of copy=%s failed (%s)", copy_id, type(exc).__name__)
+
+
+class _ToScan:
+    """The messages waiting for a scanning worker, each with whether this node already holds
+    the claim for its attempt: suspects (``first``) before the others, so that they do not
+    wait behind new mail, and each kind in the order queued."""
+
+    def __init__(self, first: Callable[[uuid.UUID], bool]) -> None:
+        self._first = first
+        self._queue: asyncio.PriorityQueue[tuple[bool, int, uuid.UUID, bool]] = (
+            asyncio.PriorityQueue()
+        )
+        self._order = itertools.count()
+
+    def put_nowait(self, item: tuple[uuid.UUID, bool]) -> None:
+        message_id, claimed = item
+        later = not self._first(message_id)
+        self._queue.put_nowait((later, next(self._order), message_id, claimed))
+
+    async def get(self) -> tuple[uuid.UUID, bool]:
+        _, _, message_id, claimed = await self._queue.get()
+        return message_id, claimed
+
+    def qsize(self) -> int:
+        return self._queue.qsize()
 
 
 def _still_running(workers: list[BaseProcess], deadline: float) -> list[BaseProcess]:

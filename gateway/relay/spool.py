@@ -7,7 +7,10 @@ killing workers is held after ``MAX_SCAN_ATTEMPTS`` rather than retried forever;
 claim (a retry, a restart, another node taking over a lapsed lease) counts another. A message
 not processed through no doing of its own (it reached no worker, its worker could not read it
 back, or was stopped by a signal) is handed over again on the claim its node holds: the
-attempt that claim counted is still to be made, and none more is counted."""
+attempt that claim counted is still to be made, and none more is counted. So is one that was
+in the scanning workers' pool when a worker died (the pool fails every message in it): a
+suspect, scanned alone next, and only a worker's death while it is alone counts an attempt
+(``service``)."""
 
 from __future__ import annotations
 

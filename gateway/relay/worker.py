@@ -18,14 +18,16 @@ SIGTERM while it is itself still starting ends it once starting is done.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing.util
 import os
 import signal
 import threading
 import uuid
-from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -184,6 +186,11 @@ class ScanPool:
         self.executor = make()
         # Set once the relay stops: the workers lent to other doors take nothing more.
         self.stopping = False
+        # The other doors' items in the pool, and whether a suspect is being scanned alone
+        # (they wait for it): see ``alone``.
+        self._lent = threading.Condition()
+        self._lent_in_pool = 0
+        self._alone = False
 
     @classmethod
     def of_processes(cls, workers: int) -> ScanPool:
@@ -224,12 +231,61 @@ class ScanPool:
             if _broken(executor):
                 self.replace(executor)
 
+    def submit_lent[T](self, function: Callable[..., T], *args: object) -> Future[T]:
+        """Another door's item (``gateway.relay.lent_workers``) in the pool, once no suspect
+        is being scanned alone (it waits, in its door's thread, while one is). Raises as the
+        executor's ``submit`` does (a broken one is replaced first), and ``RuntimeError``
+        once the relay stops."""
+        with self._lent:
+            self._lent.wait_for(lambda: not self._alone or self.stopping)
+            if self.stopping:
+                raise RuntimeError("the relay is stopping")
+            self._lent_in_pool += 1
+        executor = self.executor
+        try:
+            # Not under the condition's lock: the pool runs the callback below holding its
+            # own lock, which submitting takes too.
+            sent = executor.submit(function, *args)
+        except BaseException as exc:
+            self._left_the_pool()
+            if isinstance(exc, BrokenProcessPool):
+                self.replace(executor)  # as the relay does; once, whoever sees it first
+            raise
+        sent.add_done_callback(lambda _sent: self._left_the_pool())
+        return sent
+
+    def _left_the_pool(self) -> None:
+        with self._lent:
+            self._lent_in_pool -= 1
+            self._lent.notify_all()
+
+    @contextlib.asynccontextmanager
+    async def alone(self, every: float = 0.05) -> AsyncIterator[None]:
+        """While this is entered, the other doors' items wait, and it is entered once those
+        already in the pool have left it: with the relay's own scans held back by the
+        caller, the pool runs one message only (a suspect, ``service``)."""
+        with self._lent:
+            self._alone = True
+        try:
+            while True:
+                with self._lent:
+                    if self._lent_in_pool == 0:
+                        break
+                await asyncio.sleep(every)  # an item is at most a scan's time limit or three
+            yield
+        finally:
+            with self._lent:
+                self._alone = False
+                self._lent.notify_all()
+
     def shutdown(self) -> list[BaseProcess]:
         """Stop taking work; the workers end after the message they may be on. The worker
         processes, for the caller to wait for (only these: others, such as the watcher's
         sandboxed workers in the same process, are not the relay's to stop)."""
         # The executor's own record of its processes, not in its public interface.
         self.stopping = True
+        with self._lent:
+            self._lent.notify_all()  # the other doors' items waiting for a suspect: they end
         processes: dict[int, BaseProcess] = getattr(self.executor, "_processes", None) or {}
         workers = list(processes.values())
         self.executor.shutdown(wait=False, cancel_futures=True)

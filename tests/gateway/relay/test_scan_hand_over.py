@@ -2,7 +2,8 @@
 on the claim this node holds, without another attempt counted: one handed over just as the
 scanning workers' pool broke or was replaced (another message's worker died), which reached
 no worker; one whose worker could not read it (the database failed); one whose worker was
-stopped by someone's SIGTERM. Only a message whose worker died under it counts one (after
+stopped by someone's SIGTERM. A message in the pool when a worker died is scanned alone
+without one (``test_scan_suspects``); only a death while it is alone counts one (after
 ``MAX_SCAN_ATTEMPTS`` it is held unscanned).
 
 The pool that breaks is a real process pool whose worker is killed with SIGKILL. The pools

@@ -1,5 +1,6 @@
 """The relay's pool of scanning workers: one killed while idle is noticed and replaced
-without waiting for mail, and the replacement is logged once."""
+without waiting for mail, and the replacement is logged once; the other doors' items wait
+while a suspect message is scanned alone."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,36 @@ def test_shutdown_names_the_pools_workers_and_no_other_process() -> None:
         pool.executor.shutdown(wait=True)
         other.kill()
         other.join()
+
+
+def test_the_other_doors_items_wait_while_a_suspect_is_scanned_alone() -> None:
+    """A suspect is scanned once the other doors' item already in the pool has left it, and
+    the item another door sends meanwhile waits until the suspect is done."""
+    pool = ScanPool(lambda: ThreadPoolExecutor(2))
+    order: list[str] = []
+    in_the_pool = threading.Event()
+    pool.submit_lent(in_the_pool.wait, 30)
+
+    async def suspect() -> None:
+        async with pool.alone(every=0.01):
+            order.append("suspect starts")
+            await asyncio.sleep(0.2)
+            order.append("suspect ends")
+
+    async def scenario() -> list[str]:
+        scanning = asyncio.create_task(suspect())
+        await asyncio.sleep(0.05)
+        sent = asyncio.create_task(asyncio.to_thread(pool.submit_lent, order.append, "item"))
+        await asyncio.sleep(0.2)
+        before = list(order)
+        in_the_pool.set()  # the item in the pool leaves it
+        await scanning
+        (await sent).result(timeout=30)
+        return before
+
+    try:
+        assert asyncio.run(scenario()) == []
+    finally:
+        in_the_pool.set()
+        pool.shutdown()
+    assert order == ["suspect starts", "suspect ends", "item"]
