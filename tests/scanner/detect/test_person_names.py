@@ -63,6 +63,9 @@ def test_codes_and_log_lines_are_not_names(found, text):
         ("spoke to tesfaye yesterday, ring back asap", "tesfaye"),
         ("Kerry-Ann, Ellie-Mae and Lily-Rose came to the group.", "Ellie-Mae"),
         ("Kerry-Ann, Ellie-Mae and Lily-Rose came to the group.", "Lily-Rose"),
+        ("Spoke to Hope for an hour about her rent.", "Hope"),
+        ("Grace Evans rang about the invoice.", "Grace Evans"),
+        ("Joy's mum came to the Tuesday group.", "Joy"),
     ],
 )
 def test_first_names_that_are_words_are_found_where_they_stand_as_names(found, text, name):
@@ -152,6 +155,13 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Homes are let through Bairstow Eves; thanks to Morrisons and Asda for donations.",
         "Citizens Advice, Marie Curie, Mencap and Mercy Ships all attended.",
         "Ramadan Mubarak to all! Grace Darling Day is on Friday.",
+        "The independent examiner, Grace Evans Accountancy Ltd of Bangor, raised no concerns.",
+        "Food from Joy's Jerk Kitchen and Shah Jahan Tandoori.",
+        "Quiz Night in aid of Hope for Rochdale; the Joy of Singing choir will perform.",
+        "Opened by the Lord Mayor, with our Patron and the Chief Executive.",
+        "You will run the payroll through Sage and Xero and record sessions on Upshot.",
+        "Then a visit from Father Christmas and Santa in the grotto.",
+        "Meet at the Kirkstall Abbey car park; tea at Victoria Baths.",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
