@@ -104,6 +104,11 @@ _PLACE_LIST_REACH = 150
 # What follows a place in a list: another, or the list's end ("at Leeds, Okafor said" is
 # no list).
 _LIST_GOES_ON = regex.compile(r"[,.;:)]|\s*$| (?:and|or|&) ", regex.MULTILINE)
+# What ends just before a span that continues a phrase: a capitalised possessive ("St
+# Patrick's Day"), or a capitalised word and "of" ("Mayor of Kirklees").
+_PHRASE_BEFORE = regex.compile(
+    r"(?:\p{Lu}[\p{L}\p{M}-]*(?P<owner>['’]s)|(?P<head>\p{Lu}[\p{L}\p{M}'’-]*) of) \Z"
+)
 # "and" between a name and a firm's other words: "Grace and Favour Cafe".
 _JOINED = regex.compile(r" (?:and|&) (?=\p{Lu})")
 # Words before a name that show it names a thing, when the name is a word too: "the Hope
@@ -190,9 +195,30 @@ class PersonRecognizer(LocalRecognizer):
                 meaningful[0] in settings.word_names
                 and self._word_before(text, start) in _DETERMINERS
             )
+            or self._ends_a_phrase(text, start, end, meaningful[0])
         ):
             return False
         return not self._heading_or_code(span, words, meaningful)
+
+    def _ends_a_phrase(self, text: str, start: int, end: int, first: str) -> bool:
+        """Whether a span with no first name is part of a phrase that names a place, an
+        event or a body: before a noun that follows places, not people ("the Skipton
+        office", "Pudsey residents"); after a capitalised possessive ("St Patrick's Day
+        Ceilidh", "the Queen's Award"); after a role, a body or a place word and "of" ("the
+        Mayor of Kirklees", "University of Leeds", "Friends of Beckett Park")."""
+        settings = self._settings
+        if unaccented(first) in settings.first_names:
+            return False
+        following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+        if following is not None and following.group() in settings.place_nouns:
+            return True  # "the Skipton office", "Pudsey residents": a place's, not a person's
+        before = _PHRASE_BEFORE.search(text, max(0, start - 40), start)
+        if before is None:
+            return False
+        if before.group("owner") is not None:
+            return True
+        head = unaccented(before.group("head").lower())
+        return head in settings.listed_not_names or head in settings.place_words
 
     def _in_a_place(
         self,

@@ -73,6 +73,7 @@ class PersonSettings:
     eponym_heads: frozenset[str] = frozenset()
     list_labels: frozenset[str] = frozenset()
     place_heads: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,7 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             ),
             saints=frozenset(w.lower() for w in person.strings("saints", [])),
             place_heads=frozenset(w.lower() for w in person.strings("place_heads", [])),
+            place_nouns=frozenset(w.lower() for w in person.strings("place_nouns", [])),
             particles=frozenset(w.lower() for w in person.strings("particles", [])),
             name_labels=frozenset(w.lower() for w in person.strings("name_labels", [])),
             name_headers=frozenset(w.lower() for w in person.strings("name_headers", [])),
