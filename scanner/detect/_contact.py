@@ -95,7 +95,7 @@ _NUMBER_INTRODUCED = 60
 
 class OrganisationNumbers:
     """An organisation's own line, as it publishes it: a number that is no mobile, introduced
-    as one to ring ("call us on", "our advice line", "the Parish Office: Tel") or on the same
+    as the organisation's ("call us on", "our advice line", "the Parish Office: Tel") or on the same
     line as a role mailbox ("hello@... | 0141 496 0873"). Only read where the text names
     no one (see the detector): there, such a number is the organisation's, as it is in a
     newsletter, a flyer or an invoice; beside a person's name it may be that person's line."""

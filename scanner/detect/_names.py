@@ -762,6 +762,8 @@ class PersonRecognizer(LocalRecognizer):
             if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"
                 continue
             span = self._name_shaped(text, start, end)
+            if span and self._place_follows(text, span[1]) in self._strong_places:
+                continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
             if span:
                 found.append(span)
             elif text.count(",", start, end) == 1:  # a quoted CSV cell: "SMITH, JOHN"

@@ -66,6 +66,11 @@ def test_codes_and_log_lines_are_not_names(found, text):
         ("Spoke to Hope for an hour about her rent.", "Hope"),
         ("Grace Evans rang about the invoice.", "Grace Evans"),
         ("Joy's mum came to the Tuesday group.", "Joy"),
+        ("Met at Seacroft, Nwachukwu said she was upset.", "Nwachukwu"),
+        ("Mother of Amina Okafor rang the office.", "Amina Okafor"),
+        ("Kofi's sister Ama came with him.", "Ama"),
+        ("The Okafor family were seen at home.", "Okafor"),
+        ("hiya its precious can u tell mark", "precious"),
     ],
 )
 def test_first_names_that_are_words_are_found_where_they_stand_as_names(found, text, name):
@@ -162,6 +167,16 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "You will run the payroll through Sage and Xero and record sessions on Upshot.",
         "Then a visit from Father Christmas and Santa in the grotto.",
         "Meet at the Kirkstall Abbey car park; tea at Victoria Baths.",
+        "Parcels from our centres at Hendon, Southwick and Pennywell.",
+        "We run groups in Seacroft, Gipton, Harehills and Swarcliffe.",
+        "Thanks to Leeds Mind, Carers Leeds and Age UK Leeds.",
+        "Cyngor Gwynedd funds the group at Neuadd Goffa; donations from Capel Salem.",
+        "Outreach from the Hope Van; ring our Hope Line.",
+        "The Mayor of Kirklees attended. 17 March: St Patrick's Day Ceilidh.",
+        "The Skipton office opens on Monday; Pudsey residents can apply.",
+        "Dear Supporter,\nDear Friends,",
+        "Approved by: Finance Committee\nVolunteer: Befriending Service",
+        "Thank you to Hope and Faith Food Bank.\nThanks to Grace & Favour Catering Ltd.",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
