@@ -255,6 +255,14 @@ class PersonRecognizer(LocalRecognizer):
             w in self._strong_places or w in settings.place_heads for w in meaningful
         ):
             return True  # "Carers Leeds", "Cyngor Gwynedd": a place word inside the span
+        if (
+            not titled
+            and len(meaningful) > 1
+            and unaccented(meaningful[-1]) in settings.listed_not_names
+            and unaccented(meaningful[0]) not in settings.first_names
+            and meaningful[0] not in settings.word_names
+        ):
+            return True  # "Healthwatch Leeds", "Citizens Advice Kirklees": a body and a place
         place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
         return bool(place) and not (
             place in settings.surname_place_words

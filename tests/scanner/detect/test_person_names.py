@@ -177,6 +177,8 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Dear Supporter,\nDear Friends,",
         "Approved by: Finance Committee\nVolunteer: Befriending Service",
         "Thank you to Hope and Faith Food Bank.\nThanks to Grace & Favour Catering Ltd.",
+        "Speakers: Head of Adult Social Care; Healthwatch Leeds.",
+        "Croeso! Fáilte! Witamy! Our Gaelic choir sings at the Mòd.",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
