@@ -1,11 +1,12 @@
 """Detection quality on the dev and test sets: confide against Presidio's defaults, same run.
 
 Prints, for the dev set and for the frozen test set separately, recall and precision per type
-and overall, and false positives per clean document, for both detectors (one model load
-each). A gold span counts as found when a predicted span of the same type overlaps it; a
-predicted span counts as correct when it overlaps a gold span of its type. "whole" is the
-share of gold spans whose every character (white space and quote marks aside) is covered by
-predicted spans of their type: an address found only in part is found, but not whole.
+and overall, and false positives per clean document, overall and by type, for both detectors
+(one model load each). A gold span counts as found when a predicted span of the same type
+overlaps it; a predicted span counts as correct when it overlaps a gold span of its type.
+"whole" is the share of gold spans whose every character (white space and quote marks aside)
+is covered by predicted spans of their type: an address found only in part is found, but not
+whole.
 
 Only the dev set's misses and false positives can be listed (``--misses``,
 ``--false-positives``). The test set is never looked at one miss at a time: its scores keep
@@ -103,6 +104,7 @@ class Score:
         self.predicted: Counter[str] = Counter()
         self.correct: Counter[str] = Counter()
         self.clean_fp = 0
+        self.clean_fp_by_type: Counter[str] = Counter()
         self.clean_docs = 0
         self.misses: list[tuple[str, Span, str]] = []
         self.false_positives: list[tuple[str, Span, str]] = []
@@ -125,6 +127,7 @@ class Score:
         if doc.is_clean:
             self.clean_docs += 1
             self.clean_fp += len(predicted)
+            self.clean_fp_by_type.update(p.type for p in predicted)
 
     def recall(self, kind: str | None = None) -> float:
         gold = self.gold[kind] if kind else sum(self.gold.values())
@@ -141,8 +144,9 @@ class Score:
         correct = self.correct[kind] if kind else sum(self.correct.values())
         return correct / predicted if predicted else 1.0
 
-    def clean_rate(self) -> float:
-        return self.clean_fp / self.clean_docs if self.clean_docs else 0.0
+    def clean_rate(self, kind: str | None = None) -> float:
+        found = self.clean_fp_by_type[kind] if kind else self.clean_fp
+        return found / self.clean_docs if self.clean_docs else 0.0
 
 
 def evaluate(docs: list[LabelledDocument], predict: Predict, *, keep_examples: bool) -> Score:
@@ -191,6 +195,12 @@ def report(
         f"false positives per clean document: confide {confide.clean_rate():.3f}, "
         f"presidio {presidio.clean_rate():.3f}"
     )
+    fp_kinds = sorted(set(confide.clean_fp_by_type) | set(presidio.clean_fp_by_type))
+    for kind in fp_kinds:  # per type only: which kinds of finding a clean document draws
+        print(
+            f"  {kind:20} confide {confide.clean_rate(kind):.3f}, "
+            f"presidio {presidio.clean_rate(kind):.3f}"
+        )
     held = [k for k in confide.gold if confide.gold[k]]
     worst = min(confide.recall(k) for k in held)
     behind = sum(confide.recall(k) < presidio.recall(k) for k in held)

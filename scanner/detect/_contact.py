@@ -51,19 +51,76 @@ _MAILBOX_WORD = re.compile(r"[._+-]")
 
 def is_role_mailbox(address: str, role_words: frozenset[str]) -> bool:
     """Whether ``address`` reaches a function rather than a person: its local part is made
-    only of role words ("info@", "data.protection@", "no-reply@")."""
+    only of role words ("info@", "data.protection@", "no-reply@"), written apart or run
+    together ("dataprotection@", "supportercare@")."""
     local = address.partition("@")[0].lower()
     words = [w for w in _MAILBOX_WORD.split(local) if w]
-    return bool(words) and all(w in role_words for w in words)
+    return bool(words) and all(_role_words_run_together(w, role_words) for w in words)
+
+
+def _role_words_run_together(word: str, role_words: frozenset[str]) -> bool:
+    """Whether ``word`` is one role word or several written as one."""
+    if word in role_words:
+        return True
+    # ends[i]: the first i letters are role words run together
+    ends = [True] + [False] * len(word)
+    for i in range(1, len(word) + 1):
+        ends[i] = any(ends[j] and word[j:i] in role_words for j in range(max(0, i - 20), i - 1))
+    return ends[-1]
+
+
+def _national(number: str) -> str:
+    """A UK number's national digits with their leading 0; an international number's digits
+    after its country code, unchanged."""
+    digits = re.sub(r"\D", "", number)
+    if number.lstrip().startswith("+") or digits.startswith("00"):
+        digits = digits.lstrip("0")
+        if not digits.startswith("44"):
+            return "+" + digits  # a number abroad
+        digits = "0" + digits[2:].lstrip("0")
+    return digits
 
 
 def is_published_number(number: str, prefixes: tuple[str, ...]) -> bool:
     """Whether ``number`` is in a range the numbering plan gives organisations for the public
     to ring (freephone, non-geographic, helplines): its national digits start with a prefix."""
-    digits = re.sub(r"\D", "", number)
-    if number.lstrip().startswith("+") or digits.startswith("00"):
-        digits = digits.lstrip("0")
-        if not digits.startswith("44"):
-            return False  # a number abroad
-        digits = "0" + digits[2:].lstrip("0")
-    return any(digits.startswith(p) for p in prefixes)
+    digits = _national(number)
+    return not digits.startswith("+") and any(digits.startswith(p) for p in prefixes)
+
+
+_EMAIL_ON_LINE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# How far before a number on its line the words that say whose it is are looked for.
+_NUMBER_INTRODUCED = 60
+
+
+class OrganisationNumbers:
+    """An organisation's own line, as it publishes it: a number that is no mobile, introduced
+    as the organisation's ("call us on", "our advice line", "the Parish Office: Tel") or on the same
+    line as a role mailbox ("hello@... | 0141 496 0873"). Only read where the text names
+    no one (see the detector): there, such a number is the organisation's, as it is in a
+    newsletter, a flyer or an invoice; beside a person's name it may be that person's line."""
+
+    def __init__(self, words_before: tuple[str, ...], role_words: frozenset[str]) -> None:
+        phrases = sorted(words_before, key=len, reverse=True)
+        alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+        self._before = (
+            re.compile(rf"(?<![\w@.-])(?:{alternatives})(?![\w@-])", re.IGNORECASE)
+            if phrases
+            else None
+        )
+        self._role_words = role_words
+
+    def published(self, text: str, start: int, end: int) -> bool:
+        """Whether the number at ``text[start:end]`` is introduced as an organisation's."""
+        if _national(text[start:end]).startswith(("07", "+")):
+            return False  # a mobile, or a number abroad: whoever holds it
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        window = text[max(line_start, start - _NUMBER_INTRODUCED) : start]
+        if self._before is not None and self._before.search(window):
+            return True
+        return any(
+            is_role_mailbox(m.group(), self._role_words)
+            for m in _EMAIL_ON_LINE.finditer(text, line_start, line_end)
+        )

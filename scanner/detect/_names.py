@@ -81,6 +81,9 @@ _NOT_AFTER_A_NAME = frozenset(
         "you're",
     ]
 )
+# What follows a word-name that opens a name in title case, as a person's name is not
+# followed: "Hope for Every Family", "Joy of Singing".
+_TITLE_AFTER = regex.compile(r" (?:for|of) \p{Lu}\p{Ll}")
 _WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
 # Letters of Welsh, which writes places and buildings with them ("Tŷ Newydd", "Ffôn"): a
 # word whose only letters beyond ASCII are these is not foreign-shaped.
@@ -90,6 +93,27 @@ _WHERE_BEFORE = regex.compile(
     r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards) $",
     regex.IGNORECASE,
 )
+# The same before a list of places, the span one of them: "at Hendon, Southwick and
+# Pennywell", "groups in Seacroft, Gipton, Harehills". Looked for this far back.
+_WHERE_LIST_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])(?i:in|at|near|across|around|outside|throughout|within|towards) "
+    r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)?, )*"
+    r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)?,? (?:and|or|&) )?\Z"
+)
+_PLACE_LIST_REACH = 150
+# What follows a place in a list: another, or the list's end ("at Leeds, Okafor said" is
+# no list).
+_LIST_GOES_ON = regex.compile(r"[,.;:)]|\s*$| (?:and|or|&) ", regex.MULTILINE)
+# What ends just before a span that continues a phrase: a capitalised possessive ("St
+# Patrick's Day"), or a capitalised word and "of" ("Mayor of Kirklees").
+_PHRASE_BEFORE = regex.compile(
+    r"(?:\p{Lu}[\p{L}\p{M}-]*(?P<owner>['’]s)|(?P<head>\p{Lu}[\p{L}\p{M}'’-]*) of) \Z"
+)
+# "and" between a name and a firm's other words: "Grace and Favour Cafe".
+_JOINED = regex.compile(r" (?:and|&) (?=\p{Lu})")
+# Words before a name that show it names a thing, when the name is a word too: "the Hope
+# Van", "our Grace Room", "the Joy of Singing".
+_DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "this"})
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
@@ -161,9 +185,40 @@ class PersonRecognizer(LocalRecognizer):
             self._listed(meaningful)
             or self._word_before(text, start) in settings.saints
             or (len(words) > 1 and words[0] in settings.saints)
+            or self._word_before(text, start) in settings.place_heads  # "Capel Salem"
+            or (  # "Hope for Rochdale": a word opening a title, not a name
+                len(meaningful) == 1
+                and meaningful[0] in settings.word_names
+                and _TITLE_AFTER.match(text, end) is not None
+            )
+            or (  # "the Hope Van", "our Grace Room": a thing named with a word-name
+                meaningful[0] in settings.word_names
+                and self._word_before(text, start) in _DETERMINERS
+            )
+            or self._ends_a_phrase(text, start, end, meaningful[0])
         ):
             return False
         return not self._heading_or_code(span, words, meaningful)
+
+    def _ends_a_phrase(self, text: str, start: int, end: int, first: str) -> bool:
+        """Whether a span with no first name is part of a phrase that names a place, an
+        event or a body: before a noun that follows places, not people ("the Skipton
+        office", "Pudsey residents"); after a capitalised possessive ("St Patrick's Day
+        Ceilidh", "the Queen's Award"); after a role, a body or a place word and "of" ("the
+        Mayor of Kirklees", "University of Leeds", "Friends of Beckett Park")."""
+        settings = self._settings
+        if unaccented(first) in settings.first_names:
+            return False
+        following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+        if following is not None and following.group() in settings.place_nouns:
+            return True  # "the Skipton office", "Pudsey residents": a place's, not a person's
+        before = _PHRASE_BEFORE.search(text, max(0, start - 40), start)
+        if before is None:
+            return False
+        if before.group("owner") is not None:
+            return True
+        head = unaccented(before.group("head").lower())
+        return head in settings.listed_not_names or head in settings.place_words
 
     def _in_a_place(
         self,
@@ -184,11 +239,30 @@ class PersonRecognizer(LocalRecognizer):
         settings = self._settings
         if (
             not titled
-            and _WHERE_BEFORE.search(text, max(0, start - 12), start) is not None
             and unaccented(meaningful[0]) not in settings.first_names
             and text[end : end + 2] not in ("'s", "’s")
+            and (
+                _WHERE_BEFORE.search(text, max(0, start - 12), start) is not None
+                or (
+                    _WHERE_LIST_BEFORE.search(text, max(0, start - _PLACE_LIST_REACH), start)
+                    is not None
+                    and _LIST_GOES_ON.match(text, end) is not None
+                )
+            )
         ):
             return True
+        if not titled and any(
+            w in self._strong_places or w in settings.place_heads for w in meaningful
+        ):
+            return True  # "Carers Leeds", "Cyngor Gwynedd": a place word inside the span
+        if (
+            not titled
+            and len(meaningful) > 1
+            and unaccented(meaningful[-1]) in settings.listed_not_names
+            and unaccented(meaningful[0]) not in settings.first_names
+            and meaningful[0] not in settings.word_names
+        ):
+            return True  # "Healthwatch Leeds", "Citizens Advice Kirklees": a body and a place
         place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
         return bool(place) and not (
             place in settings.surname_place_words
@@ -274,20 +348,46 @@ class PersonRecognizer(LocalRecognizer):
             end = space
 
     def _place_follows(self, text: str, end: int) -> str:
-        """The next word when it makes the span part of a place ("Hope Street", "Grace
-        Lane"), in lower case; else an empty string. A possessive goes between: "Down's
-        syndrome", "Parkinson's disease"."""
+        """The next word when it makes the span part of a place or a firm ("Hope Street",
+        "Grace Lane"), in lower case; else an empty string. A possessive goes between:
+        "Down's syndrome", "Parkinson's disease"; and so may one or two more capitalised
+        words (no first name or title) before a place word, "and" before them or not:
+        "Joy's Jerk Kitchen", "Grace & Favour Catering Ltd", "Hope and Faith Food Bank"."""
         if text[end : end + 2] in ("'s", "’s"):
             end += 2
-        following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
-        if following is None:
-            return ""
-        word = following.group()
+        joined = _JOINED.match(text, end)  # "Grace and Favour Cafe", "Grace & Favour Ltd"
+        at = joined.end() if joined is not None else end + 1
+        following = _WORD.match(text, at) if text[end : end + 1] == " " else None
+        word = following.group() if following is not None else ""
         lower = word.lower()
-        if lower in self._settings.eponym_heads:
+        settings = self._settings
+        if joined is None and lower in settings.eponym_heads:
             return lower
-        if lower in self._settings.place_words and _CAPITALISED.match(word) is not None:
-            return lower
+        if following is None or _CAPITALISED.match(word) is None:
+            return ""
+        if lower in settings.place_words:
+            return "" if joined is not None and lower in settings.surname_place_words else lower
+        return self._firm_words_then_place(text, following)
+
+    def _firm_words_then_place(self, text: str, word: regex.Match[str]) -> str:
+        """The place word after ``word`` and at most one more capitalised word, none of them
+        a first name or a title: "Grace Evans Accountancy Ltd", "Hope and Faith Food Bank"."""
+        settings = self._settings
+        for _ in range(2):
+            lower = word.group().lower()
+            if unaccented(lower) in settings.first_names or lower in settings.titles:
+                return ""
+            after = word.end()
+            then = _WORD.match(text, after + 1) if text[after : after + 1] == " " else None
+            if (
+                then is None
+                or _CAPITALISED.match(then.group()) is None
+                or word.group().isupper() != then.group().isupper()
+            ):
+                return ""
+            word = then
+            if then.group().lower() in settings.place_words:
+                return then.group().lower()
         return ""
 
     def _sure_first(self, word: str) -> bool:
@@ -535,6 +635,8 @@ class PersonRecognizer(LocalRecognizer):
             return True  # "Precious said ...", at the start of a sentence too
         if self._introduced(text, words, i, lower, None):
             return True  # "Grace here, running late"
+        if _TITLE_AFTER.match(text, words[i].end()):
+            return False  # "in aid of Hope for Rochdale", "the Joy of Singing choir"
         before = words[i].start() - 1
         while before >= 0 and text[before] in " \t":
             before -= 1
@@ -668,6 +770,8 @@ class PersonRecognizer(LocalRecognizer):
             if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"
                 continue
             span = self._name_shaped(text, start, end)
+            if span and self._place_follows(text, span[1]) in self._strong_places:
+                continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
             if span:
                 found.append(span)
             elif text.count(",", start, end) == 1:  # a quoted CSV cell: "SMITH, JOHN"

@@ -21,6 +21,7 @@ from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanR
 from scanner.detect._address import StreetAddressRecognizer
 from scanner.detect._contact import (
     OfflineEmailRecognizer,
+    OrganisationNumbers,
     UkPhoneRecognizer,
     is_published_number,
     is_role_mailbox,
@@ -37,6 +38,9 @@ from scanner.sentences import sentence_around
 
 # Content about a person, whose owner the grammar of its sentence may tell.
 _ABOUT_SOMEONE = frozenset({"SPECIAL_CATEGORY", "SAFEGUARDING"})
+# What an organisation prints about itself: where a text holds nothing else that identifies
+# anyone, its lines introduced as the organisation's are the organisation's.
+_CONTACT_DETAILS = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS", "UK_POSTCODE"})
 # The model adds every new word it reads to its vocabulary and tokenizer cache, for good: a
 # worker that reads mail for months would grow until it hit its memory limit. The first this
 # many characters a detector reads are learnt that way (at most a few tens of MB, however
@@ -140,6 +144,9 @@ class Detector:
         # The term lists' types describe content rather than identify anyone; they may
         # overlap identifiers freely.
         self._term_types = frozenset(terms.entity for terms in rules.term_lists)
+        self._organisation_numbers = OrganisationNumbers(
+            rules.published_phone_before, rules.role_mailboxes
+        )
         nlp_engine = ConfideNlpEngine(rules.nlp.model, rules.person.first_names)
         nlp_engine.load()
         self._nlp_engine = nlp_engine
@@ -204,7 +211,25 @@ class Detector:
             self._resolve_overlaps(sorted(spans.values(), key=lambda s: (s.start, -s.end)))
             for spans in found
         ]
-        return self._about_someone(resolved)
+        return self._about_someone(self._organisations_own(texts, resolved))
+
+    def _organisations_own(
+        self, texts: Sequence[str], spans_in_each: list[list[Span]]
+    ) -> list[list[Span]]:
+        """The texts' spans, less the organisation's own phone lines when the texts hold
+        nothing but contact details: a newsletter's "call our advice line on", a flyer's
+        footer beside its "hello@" (see ``OrganisationNumbers``)."""
+        if any(
+            span.type not in _CONTACT_DETAILS and span.type not in self._term_types
+            for spans in spans_in_each
+            for span in spans
+        ):
+            return spans_in_each
+        published = self._organisation_numbers.published
+        return [
+            [s for s in spans if s.type != "PHONE_NUMBER" or not published(text, s.start, s.end)]
+            for text, spans in zip(texts, spans_in_each, strict=True)
+        ]
 
     def _about_someone(self, spans_in_each: list[list[Span]]) -> list[list[Span]]:
         """The texts' spans, less diagnoses and safeguarding words when the texts name or

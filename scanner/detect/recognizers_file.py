@@ -72,6 +72,8 @@ class PersonSettings:
     surname_place_words: frozenset[str] = frozenset()
     eponym_heads: frozenset[str] = frozenset()
     list_labels: frozenset[str] = frozenset()
+    place_heads: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class RecognizerSettings:
     address_house_prefixes: frozenset[str] = frozenset()
     address_not_after: frozenset[str] = frozenset()
     address_not_lower_towns: frozenset[str] = frozenset()
+    published_phone_before: tuple[str, ...] = ()
 
 
 def _pattern_rule(item: Reader) -> PatternRule:
@@ -325,6 +328,8 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
                 *(_read_lines(here / p, person) for p in person.strings("not_name_lists", []))
             ),
             saints=frozenset(w.lower() for w in person.strings("saints", [])),
+            place_heads=frozenset(w.lower() for w in person.strings("place_heads", [])),
+            place_nouns=frozenset(w.lower() for w in person.strings("place_nouns", [])),
             particles=frozenset(w.lower() for w in person.strings("particles", [])),
             name_labels=frozenset(w.lower() for w in person.strings("name_labels", [])),
             name_headers=frozenset(w.lower() for w in person.strings("name_headers", [])),
@@ -347,6 +352,7 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
         phone_regions=phone.strings("regions"),
         phone_score=phone.score("score"),
         published_phone_prefixes=phone.strings("published_prefixes", []),
+        published_phone_before=phone.strings("published_before", []),
         builtin=builtin,
         patterns=patterns,
         term_lists=term_lists,

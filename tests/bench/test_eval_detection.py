@@ -47,3 +47,17 @@ def test_a_test_set_score_keeps_no_text_of_its_misses_or_false_positives() -> No
     assert score.predicted["PERSON"] == 1
     assert score.misses == []
     assert score.false_positives == []
+
+
+def test_false_positives_per_clean_document_are_counted_by_type() -> None:
+    """A clean document's findings are all false positives, counted overall and by type;
+    a document with labels adds to neither, and a test-set score keeps only the counts."""
+    score = Score(keep_examples=False)
+    clean = LabelledDocument("notice_clean.txt", "Hope House, call 0113 496 0000", ())
+    score.add(clean, [Span(0, 4, "PERSON"), Span(17, 30, "PHONE_NUMBER")])
+    score.add(LabelledDocument("other_clean.txt", "Nothing here.", ()), [])
+    score.add(DOC, [Span(0, 5, "PERSON")])
+    assert score.clean_rate() == 1.0
+    assert (score.clean_rate("PERSON"), score.clean_rate("PHONE_NUMBER")) == (0.5, 0.5)
+    assert score.clean_rate("UK_POSTCODE") == 0.0
+    assert score.false_positives == []

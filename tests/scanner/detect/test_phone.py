@@ -121,6 +121,40 @@ def test_a_number_that_lost_its_leading_zero_is_found_beside_phone_context(found
 @pytest.mark.parametrize(
     "text",
     [
+        "Our advice line is open Monday to Friday on 0113 496 0412.",
+        "Questions? Call the events team on 0161 496 0720 or email events@hope.example",
+        "Parish Office hours: Tuesday 9am-12 noon. Tel: 01484 496 0037.",
+        "hello@thebridge.org.uk | 0141 496 0873",
+        "Want to talk? Call our Legacy Team on 020 7946 0457.",
+    ],
+)
+def test_an_organisations_own_line_is_not_personal_where_no_one_is_named(found, text):
+    """In a text that names no one, a number that is no mobile introduced as one to ring
+    ("call us", "our advice line", "Tel:") or beside a role mailbox is the organisation's
+    (rules: phone.published_before)."""
+    assert "PHONE_NUMBER" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Our advice line is open on 0113 496 0412; Amina Okafor will ring back.", "0113 496 0412"),
+        ("Call our outreach phone on 07700 900461.", "07700 900461"),
+        ("Client DOB 12/03/1985. Tel: 0113 496 0555.", "0113 496 0555"),
+        ("Flat 2, 9 Birch Road, Leeds. Ring 0113 496 0556 after 6.", "0113 496 0556"),
+        ("New landline for the file: 0113 496 0557.", "0113 496 0557"),
+    ],
+)
+def test_a_line_is_found_beside_a_person_or_without_an_organisations_words(found, text, value):
+    """Beside a name, a date of birth or a home address the same words may introduce the
+    person's own line; a mobile is whoever holds it; and a number not introduced as an
+    organisation's is found as usual."""
+    assert ("PHONE_NUMBER", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Product code\tDescription\tPrice\n7700900461\tPens\t4.99\n",
         "The total came to 7700900461 in the end.",
         "Phone\tNHS No\tTeam\n07700 900461\t4010232137\tNorth\n",
