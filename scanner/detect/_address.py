@@ -60,7 +60,7 @@ _PART_AFTER = regex.compile(
 # After an address in lower case, a town in lower case: "9 birchfields rd, manchester".
 _LOWER_PART_AFTER = regex.compile(
     r",[ \t]*(\p{Ll}[\p{Ll}'’-]{2,}(?: \p{Ll}[\p{Ll}'’-]+)?)"
-    r"(?=[ \t]*(?:[,.;!?)\"\n]|$|[a-zA-Z]{1,2}\d))"
+    r"(?=[ \t]*(?:[,.;!?)(\"\n]|$|[a-zA-Z]{1,2}\d|[-–] ))"
     # or one word, after a comma or not, before the sentence goes on: "22b oxford st batley till
     # the council ...", "9 hawthorn gdns, heckmondwike not my old place" (the word is checked
     # against ``address.not_lower_towns``).
@@ -171,6 +171,13 @@ _NAME_LINE = regex.compile(
     r"(?:[ \t]+\p{Lu}[\p{L}'’.-]*){1,4}[ \t]*,?[ \t]*$",
     regex.MULTILINE,
 )
+# A name with no title alone on a line, after a blank line or at the start: a letter's
+# block may start so ("Megan Rowlands\nWoodlands\nPentre Lane"), when it is a name.
+_PLAIN_NAME_LINE = regex.compile(
+    r"(?:\A|(?<=\n[ \t>]*\n))[ \t>]*\p{Lu}[\p{L}'’-]+(?:[ \t]+\p{Lu}[\p{L}'’-]+){1,2}"
+    r"[ \t]*,?[ \t]*$",
+    regex.MULTILINE,
+)
 # The pieces of a line of an address block: a house number, a range or a tenement flat
 # among its first words, then words in capitals or with one, and the little words of Welsh,
 # Gaelic and English places ("Heol y Dderwen", "Newcastle upon Tyne").
@@ -188,6 +195,7 @@ _NAME_WORDS = regex.compile(
     r"(?:[ \t]+(?:[\p{Lu}\d][\p{L}'’.\d-]*|of|the|and|&|for|on|upon|in)){0,7}$"
 )
 _TITLE_FIRST = regex.compile(r"[ \t>]*(?i:mr|mrs|ms|miss|mx|dr|master|c/o)\b")
+_HOUSE_CELL_SCORE = 0.9
 _LONGEST_BLOCK_LINE = 60
 _BLOCK_LINES_BELOW = 6
 _CLAUSE_START = regex.compile(r"(?r)[,:;(\n]|[.!?](?=\s)")
@@ -302,7 +310,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 if _NUMBER_OR_PARTS.search(text, start, end) or self._building(text[start:end])
             ),
         ]
-        found += [(start, end, self._placed_score) for start, end in self._house_cells(text)]
+        # A column headed "House name or number" outweighs a name's look ("Bryn Awel").
+        found += [(start, end, _HOUSE_CELL_SCORE) for start, end in self._house_cells(text)]
         found += [(start, end, self._placed_score) for start, end in self._blocks(text)]
         for match in _LIVES_AT.finditer(text):
             start = match.start("value")
@@ -377,7 +386,11 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             lines = self._lines_below(text, label.end())
             if lines:
                 found.append((lines[0][0], lines[-1][1]))
-        for name in _NAME_LINE.finditer(text):
+        names = [
+            *_NAME_LINE.finditer(text),
+            *(m for m in _PLAIN_NAME_LINE.finditer(text) if self._person_line(m.group().strip())),
+        ]
+        for name in names:
             lines = self._lines_below(text, name.end())
             values = [text[a:b] for a, b in lines]
             if (

@@ -349,6 +349,20 @@ def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
         ("Megan Rowlands\nPentre Lane\nLlanfair\nSY21 0BQ", "Pentre Lane\nLlanfair"),
         ("Woodlands, Church Lane, Upton LS8 4EX", "Woodlands, Church Lane, Upton"),
         ("Megan Rowlands, Church Lane, Upton LS8 4EX", "Church Lane, Upton"),
+        (
+            "Megan Rowlands\nWoodlands\nPentre Lane\nLlanfair\n\nDear Megan",
+            "Woodlands\nPentre Lane\nLlanfair",
+        ),
+        # Lower case, where an address is expected: a one-word street named like a place,
+        # "the" and a street word before its town, and "ct" and "pk".
+        ("dropped 2 food bags at 5 moorside for her", "5 moorside"),
+        ("not in at 27 oakwood, seacroft - left card", "27 oakwood, seacroft"),
+        ("at her mums 3 the green, otley - ok", "3 the green, otley"),
+        (
+            "old address for mo (4 grange ct), hes at 19 manor pk, guiseley now",
+            "19 manor pk, guiseley",
+        ),
+        ("old address for mo (4 grange ct), hes at 19 manor pk", "4 grange ct"),
         # HMRC's Gift Aid schedule: the house's name or number alone, then its postcode.
         (
             "Title,First name,Last name,House name or number,Postcode,Amount\n"
@@ -359,6 +373,11 @@ def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
             "Title,First name,Last name,House name or number,Postcode,Amount\n"
             "Ms,Niamh,Gallagher,Woodlands,HD9 7RS,50.00",
             "Woodlands",
+        ),
+        (
+            "Title,First name,Last name,House name or number,Postcode,Amount\n"
+            "Mrs,Dilys,Morgan,Bryn Awel,HD7 5UF,15.00",
+            "Bryn Awel",
         ),
     ],
 )
@@ -388,6 +407,7 @@ def test_addresses_in_forms_the_patterns_missed(found, text, value):
         "Present:\nMr A Khan\nMrs B Green\nMs C Hill\n",
         "Mr A Khan\nBeth Green\nCarl Hill\n",
         "Mr John Smith\nChief Executive\nCalder Carers Hub\nMarket Street\n",
+        "Hi all\n\nBeth Green\nCarl Hill\nMill Lane\n",
     ],
 )
 def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
