@@ -56,6 +56,9 @@ _PART_AFTER = regex.compile(
     r"|[ \t]+(?=\p{Ll}))"
     # or, with no comma, a town just before the postcode: "14 Mill Lane Leeds LS8 4EX".
     r"| (\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,2})(?= +[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b)"
+    # or, with no comma, a town that ends the line, the cell or the sentence: "14 Mill Lane
+    # Upton\n" (never a first name: "14 Mill Lane Sarah.").
+    r"| (\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’-]+){0,2})(?=[ \t]*(?:\n|$|\t|[.;)](?:\s|$)))"
 )
 # After an address in lower case, a town in lower case: "9 birchfields rd, manchester".
 _LOWER_PART_AFTER = regex.compile(
@@ -733,9 +736,11 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             part = (_LOWER_PART_AFTER if lower else _PART_AFTER).match(text, end)
             if part is None:
                 break
-            group = 1 if part.group(1) else 2
+            group = next((g for g in range(1, part.re.groups + 1) if part.group(g)), 1)
             town_start, town_end = part.span(group)
             if town_start < 0:
+                break
+            if group == 3 and self._person_like(text, town_start, part.group(group)):
                 break
             town_end = self._place_end(text, town_start, town_end, lower)
             if town_end == town_start:

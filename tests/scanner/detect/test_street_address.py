@@ -363,6 +363,11 @@ def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
             "19 manor pk, guiseley",
         ),
         ("old address for mo (4 grange ct), hes at 19 manor pk", "4 grange ct"),
+        # Half in lower case, a rarer abbreviation, and a town with no comma ending its line.
+        ("She lives at 14 Mill lane, Leeds", "14 Mill lane, Leeds"),
+        ("14 Mill La, Upton", "14 Mill La, Upton"),
+        ("She lives at 14 Mill Lane Upton\nnext week", "14 Mill Lane Upton"),
+        ("Address1: 14 Mill Lane, Leeds", "14 Mill Lane, Leeds"),
         # HMRC's Gift Aid schedule: the house's name or number alone, then its postcode.
         (
             "Title,First name,Last name,House name or number,Postcode,Amount\n"
@@ -408,6 +413,7 @@ def test_addresses_in_forms_the_patterns_missed(found, text, value):
         "Mr A Khan\nBeth Green\nCarl Hill\n",
         "Mr John Smith\nChief Executive\nCalder Carers Hub\nMarket Street\n",
         "Hi all\n\nBeth Green\nCarl Hill\nMill Lane\n",
+        "2:30  Raffle and close",
     ],
 )
 def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
