@@ -36,8 +36,11 @@ _PART_BEFORE = regex.compile(
     r"|\d{1,2}/\d{1,2},?"
     r"|(?i:(?:\d{1,2}(?:st|nd|rd|th)|ground|first|second|third|top|basement|lower ground)"
     r"\s+floor(?:\s+(?:flat|front|back|rear))?),?"
-    r"|(?P<building>(?:\p{Lu}[\p{L}'’-]*\s){0,3}\p{Lu}[\p{L}'’-]+),"
-    r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room)\.?)"
+    r"|(?P<building>(?:\p{Lu}[\p{L}'’-]* ){0,3}\p{Lu}[\p{L}'’-]+),"
+    r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room)\.?"
+    # or a building with no comma after it, when its last word is a building's ("Flat 22
+    # Brunel House 80 Cable Street").
+    r"|(?P<bare>(?:\p{Lu}[\p{L}'’-]* ){0,3}\p{Lu}[\p{L}'’-]+))"
     r" +$",
     # Matched from the end back (the part ends where the street starts): one attempt per look,
     # not one per character of the window.
@@ -623,6 +626,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             if part.group("building") and not self._house_like(text, part.start(), part.end()):
                 break
+            if part.group("bare") and not self._bare_building(text, part.start(), part.end()):
+                break
             start = part.start()
         # A letter's address block: a flat or a building on the lines above ("Flat 3\nBrunel
         # House\n80 Cable Street").
@@ -724,10 +729,24 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             text, start, end
         ):
             return False  # "Mrs Hall, 2 Mill Lane": a surname, whatever its word
+        if len(words) > 1 and self._names_organisation(text[start:end]):
+            return False  # "Community Hall, 3 Mill Lane": where it meets
         return (
             len(words) == 1
             or words[-1].lower() in self._buildings
             or words[0].lower() in self._house_prefixes
+        )
+
+    def _bare_building(self, text: str, start: int, end: int) -> bool:
+        """Whether words before a house number with no comma between are a building's: its
+        last word a building's, no title before or in them ("Brunel House 80 Cable Street";
+        not "Ada 14 Mill Lane" or "Mrs Hall 2 Mill Lane")."""
+        words = regex.findall(r"[\p{L}'’-]+", text[start:end])
+        return (
+            words[-1].lower() in self._buildings
+            and not self._names_organisation(text[start:end])
+            and not _TITLE_BEFORE.search(text, max(0, start - 12), start)
+            and not _TITLE_FIRST.match(text, start, end)
         )
 
     def _widen_forward(self, text: str, end: int) -> int:

@@ -368,6 +368,11 @@ def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
         ("14 Mill La, Upton", "14 Mill La, Upton"),
         ("She lives at 14 Mill Lane Upton\nnext week", "14 Mill Lane Upton"),
         ("Address1: 14 Mill Lane, Leeds", "14 Mill Lane, Leeds"),
+        # A building with no comma before its number.
+        (
+            "Flat 22 Brunel House 80 Cable Street, London",
+            "Flat 22 Brunel House 80 Cable Street, London",
+        ),
         # HMRC's Gift Aid schedule: the house's name or number alone, then its postcode.
         (
             "Title,First name,Last name,House name or number,Postcode,Amount\n"
@@ -414,6 +419,9 @@ def test_addresses_in_forms_the_patterns_missed(found, text, value):
         "Mr John Smith\nChief Executive\nCalder Carers Hub\nMarket Street\n",
         "Hi all\n\nBeth Green\nCarl Hill\nMill Lane\n",
         "2:30  Raffle and close",
+        "Community Hall 3 Mill Lane",
+        "St Anne's Church Hall, 14 Church Street, Upton",
+        "Turn left onto Mill Lane after the lights.",
     ],
 )
 def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
@@ -427,6 +435,10 @@ def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
     ("text", "value"),
     [
         ("Mrs Hall, 2 Mill Lane, Leeds", "2 Mill Lane, Leeds"),
+        (
+            "Ref\tApplicant\tAddress\nD-221\tPaul Hinchcliffe\tIvy House, 3 Green Lane, Leeds",
+            "Ivy House, 3 Green Lane, Leeds",
+        ),
         ("c/o her son, Brian Haigh, 6 Owl Lane, Ossett", "6 Owl Lane, Ossett"),
         ("We will meet at her home, 14 Mill Lane, Upton.", "14 Mill Lane, Upton"),
     ],
