@@ -373,6 +373,8 @@ def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
             "Flat 22 Brunel House 80 Cable Street, London",
             "Flat 22 Brunel House 80 Cable Street, London",
         ),
+        ("14 park view, wakefield", "14 park view, wakefield"),
+        ("staying at 14 Moorside till friday", "14 Moorside"),
         # HMRC's Gift Aid schedule: the house's name or number alone, then its postcode.
         (
             "Title,First name,Last name,House name or number,Postcode,Amount\n"
@@ -420,6 +422,7 @@ def test_addresses_in_forms_the_patterns_missed(found, text, value):
         "Hi all\n\nBeth Green\nCarl Hill\nMill Lane\n",
         "2:30  Raffle and close",
         "Community Hall 3 Mill Lane",
+        "we sat on 2 village green, and ate",
         "St Anne's Church Hall, 14 Church Street, Upton",
         "Turn left onto Mill Lane after the lights.",
     ],
