@@ -36,8 +36,11 @@ _PART_BEFORE = regex.compile(
     r"|\d{1,2}/\d{1,2},?"
     r"|(?i:(?:\d{1,2}(?:st|nd|rd|th)|ground|first|second|third|top|basement|lower ground)"
     r"\s+floor(?:\s+(?:flat|front|back|rear))?),?"
-    r"|(?P<building>(?:\p{Lu}[\p{L}'’-]*\s){0,3}\p{Lu}[\p{L}'’-]+),"
-    r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room)\.?)"
+    r"|(?P<building>(?:\p{Lu}[\p{L}'’-]* ){0,3}\p{Lu}[\p{L}'’-]+),"
+    r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room)\.?"
+    # or a building with no comma after it, when its last word is a building's ("Flat 22
+    # Brunel House 80 Cable Street").
+    r"|(?P<bare>(?:\p{Lu}[\p{L}'’-]* ){0,3}\p{Lu}[\p{L}'’-]+))"
     r" +$",
     # Matched from the end back (the part ends where the street starts): one attempt per look,
     # not one per character of the window.
@@ -56,11 +59,14 @@ _PART_AFTER = regex.compile(
     r"|[ \t]+(?=\p{Ll}))"
     # or, with no comma, a town just before the postcode: "14 Mill Lane Leeds LS8 4EX".
     r"| (\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,2})(?= +[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b)"
+    # or, with no comma, a town that ends the line, the cell or the sentence: "14 Mill Lane
+    # Upton\n" (never a first name: "14 Mill Lane Sarah.").
+    r"| (\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’-]+){0,2})(?=[ \t]*(?:\n|$|\t|[.;)](?:\s|$)))"
 )
 # After an address in lower case, a town in lower case: "9 birchfields rd, manchester".
 _LOWER_PART_AFTER = regex.compile(
     r",[ \t]*(\p{Ll}[\p{Ll}'’-]{2,}(?: \p{Ll}[\p{Ll}'’-]+)?)"
-    r"(?=[ \t]*(?:[,.;!?)\"\n]|$|[a-zA-Z]{1,2}\d))"
+    r"(?=[ \t]*(?:[,.;!?)(\"\n]|$|[a-zA-Z]{1,2}\d|[-–] ))"
     # or one word, after a comma or not, before the sentence goes on: "22b oxford st batley till
     # the council ...", "9 hawthorn gdns, heckmondwike not my old place" (the word is checked
     # against ``address.not_lower_towns``).
@@ -84,12 +90,17 @@ _NEXT_WORD = regex.compile(r"[ \t]+([\p{L}]+)")
 _LINKING_WORDS = frozenset(
     {"upon", "on", "le", "under", "in", "y", "yr", "by", "the", "de", "of", "na", "an"}
 )
-# A line above an address that is a flat or a building and nothing else.
-_LINE_ABOVE = regex.compile(
-    r"([ \t>]*)(?:(?i:flat|apartment|apt|unit|suite|studio)\.?\s*[\dA-Z]{1,4}[A-Za-z]?(?:/\d{1,3})?"
-    r"|(?:\p{Lu}[\p{L}'’-]+ ){0,3}(?:House|Court|Lodge|Mansions|Towers?|Point|Heights|Buildings"
+# A line above an address that is a flat, a building, or both, and nothing else ("Flat 14,
+# Weaver's Court,"), or a Glasgow tenement's flat ("2/1").
+_BUILDING_WORDS = (
+    r"(?:\p{Lu}[\p{L}'’-]+ ){0,3}(?:House|Court|Lodge|Mansions|Towers?|Point|Heights|Buildings"
     r"|Apartments|Mills?|Works|Wharf|Quay|Cottage|Farm|Barn|Bungalow|Villa|Manor|Rectory"
-    r"|Vicarage|Grange|Hall|Place|Gardens|View))[ \t]*,?[ \t]*\n"
+    r"|Vicarage|Grange|Hall|Place|Gardens|View)"
+)
+_LINE_ABOVE = regex.compile(
+    r"([ \t>]*)(?:(?:(?i:flat|apartment|apt|unit|suite|studio)\.?\s*[\dA-Z]{1,4}[A-Za-z]?"
+    rf"(?:/\d{{1,3}})?|\d{{1,2}}/\d{{1,2}})(?:,?[ \t]*{_BUILDING_WORDS})?|{_BUILDING_WORDS})"
+    r"[ \t]*,?[ \t]*\n"
 )
 _YEAR = regex.compile(r"(?:19|20)\d\d,")
 # A reply's quote marks at the start of a line, read as a space by the patterns.
@@ -157,6 +168,50 @@ _LETTERS = regex.compile(r"\p{L}{3,}")
 _NOT_AN_ADDRESS = regex.compile(r"@|://|www\.|_{3,}")
 
 
+# A word around an address label that is not "Email" or "Web" ("Home address", "Address of
+# client"): an email address's label has no street under it.
+_OTHER_WORD = r"(?!(?:email|e-mail|web|ip|mac|history|change|same)\b)[\p{L}'’]+"
+# A title and a name alone on a line: the first line of a letter's address block.
+_NAME_LINE = regex.compile(
+    r"^[ \t>]*(?i:mr|mrs|ms|miss|mx|dr|rev|revd|master|sir|dame|lady|lord)\.?"
+    r"(?:[ \t]+\p{Lu}[\p{L}'’.-]*){1,4}[ \t]*,?[ \t]*$",
+    regex.MULTILINE,
+)
+# A name with no title alone on a line, after a blank line or at the start: a letter's
+# block may start so ("Megan Rowlands\nWoodlands\nPentre Lane"), when it is a name.
+_PLAIN_NAME_LINE = regex.compile(
+    r"(?:\A|(?<=\n[ \t>]*\n))[ \t>]*\p{Lu}[\p{L}'’-]+(?:[ \t]+\p{Lu}[\p{L}'’-]+){1,2}"
+    r"[ \t]*,?[ \t]*$",
+    regex.MULTILINE,
+)
+# The pieces of a line of an address block: a house number, a range or a tenement flat
+# among its first words, then words in capitals or with one, and the little words of Welsh,
+# Gaelic and English places ("Heol y Dderwen", "Newcastle upon Tyne").
+_LINE_TOKEN = regex.compile(r"[^\s,]+")
+_NUMBER_TOKEN = regex.compile(r"\d{1,4}[A-Za-z]?(?:[-–/]\d{1,4}[A-Za-z]?)?")
+_WORD_TOKEN = regex.compile(
+    r"\p{Lu}[\p{L}'’.-]*|(?:y|yr|na|an|nan|upon|on|of|le|la|de|the|'r|a')"
+    r"|[hnt]-\p{Lu}[\p{L}'’-]*"
+)
+# An organisation's name at the end of a clause: words with capitals and the little words
+# between them ("the landlord is Westgate Properties Ltd", "St Paul's Church Hall"), at
+# most eight.
+_NAME_WORDS = regex.compile(
+    r"(?<![\p{L}'’.\d-])[\p{Lu}\d][\p{L}'’.\d-]*"
+    r"(?:[ \t]+(?:[\p{Lu}\d][\p{L}'’.\d-]*|of|the|and|&|for|on|upon|in)){0,7}$"
+)
+_TITLE_FIRST = regex.compile(r"[ \t>]*(?i:mr|mrs|ms|miss|mx|dr|master|c/o)\b")
+_HOUSE_CELL_SCORE = 0.9
+_LONGEST_BLOCK_LINE = 60
+_BLOCK_LINES_BELOW = 6
+_CLAUSE_START = regex.compile(r"(?r)[,:;(\n]|[.!?](?=\s)")
+
+
+def _alternatives(words: frozenset[str]) -> str:
+    escaped = (regex.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return "|".join(sorted(escaped, key=len, reverse=True)) or "(?!)"
+
+
 class StreetAddressRecognizer(ConfiguredPatternRecognizer):
     """``uk_street_address`` with every match widened to the whole address around it, and
     the addresses that labels and column headers point at."""
@@ -197,6 +252,23 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             rf"[*#>\s]*(?:{parts or '(?!)'})\s*[:*]?\s*", regex.IGNORECASE
         )
         self._part_labels = _structure.label_pattern(settings.address_part_labels, frozenset())
+        houses = _alternatives(settings.address_house_headers)
+        self._house_header = regex.compile(rf"[*#>\s]*(?:{houses})\s*[:*]?\s*", regex.IGNORECASE)
+        self._house_anywhere = regex.compile(houses, regex.IGNORECASE)
+        # An address label alone at the end of its line, the address on the lines below.
+        self._label_alone = regex.compile(
+            rf"(?:^[ \t>*•-]*|(?<=[.!?][ \t]))(?:{_OTHER_WORD} ){{0,2}}"
+            rf"(?:{_alternatives(settings.address_labels)})(?: {_OTHER_WORD}){{0,2}}"
+            r"[ \t]*:?[ \t]*$",
+            regex.IGNORECASE | regex.MULTILINE,
+        )
+        self._street_words = settings.address_street_words
+        self._form_labels = (
+            settings.address_labels | settings.address_headers | settings.address_part_labels
+        )
+        self._street_first_words = settings.address_street_first_words
+        self._organisations = _context.compile_words(sorted(settings.address_organisations))
+        self._venue_cue = _context.compile_words(sorted(settings.address_venue_cues))
 
     def analyze(
         self,
@@ -228,6 +300,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             self._result(start, _trimmed_end(text, start, end), score)
             for start, end, score in spans
             if not (self._business and self._business.search(text, start, end))
+            and not self._organisation_before(text, start)
+            and not self._venue_before(text, start)
         ]
 
     def _placed(self, text: str) -> list[tuple[int, int, float]]:
@@ -242,6 +316,9 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 if _NUMBER_OR_PARTS.search(text, start, end) or self._building(text[start:end])
             ),
         ]
+        # A column headed "House name or number" outweighs a name's look ("Bryn Awel").
+        found += [(start, end, _HOUSE_CELL_SCORE) for start, end in self._house_cells(text)]
+        found += [(start, end, self._placed_score) for start, end in self._blocks(text)]
         for match in _LIVES_AT.finditer(text):
             start = match.start("value")
             stop = _SENTENCE_STOP.search(text, start, match.end("value"))
@@ -280,6 +357,185 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         ]
         return found
 
+    def _house_cells(self, text: str) -> list[tuple[int, int]]:
+        """A house's number or name in its own column ("House no", "House name or number"),
+        when the next cell of its row is under a Street or Town column or is a postcode:
+        "12<tab>Sycamore Lawn<tab>Lisburn", HMRC's Gift Aid schedule's "14,HD8 9AB". A number
+        alone is an address only so."""
+        if not self._house_anywhere.search(text):
+            return []  # no header to look for: no pass over the table rows
+        houses = list(_structure.column_cells(text, self._house_header))
+        if not houses:
+            return []
+        parts = dict(_structure.column_cells(text, self._part_header))
+        found = []
+        for start, end in houses:
+            value = text[start:end]
+            if not (_HOUSE_NUMBER.fullmatch(value) or _PLACE_PART.fullmatch(value)):
+                continue
+            gap = _BETWEEN_CELLS.match(text, end)
+            if (
+                gap
+                and regex.search(r"[\t|,]", gap.group())
+                and (gap.end() in parts or _BARE_POSTCODE.match(text, gap.end()))
+            ):
+                found.append((start, end))
+        return found
+
+    def _blocks(self, text: str) -> list[tuple[int, int]]:
+        """The lines of an address under an address label alone on its line ("Address:"),
+        and a letter's address block under a title and a name ("Mrs W Eastwood\nRose
+        Cottage\nBack Lane\nClayton West") when one of its lines is a street or a house and
+        none an organisation's name: up to a blank line, a postcode or a line of anything else."""
+        found = []
+        for label in self._label_alone.finditer(text):
+            lines = self._lines_below(text, label.end())
+            if lines:
+                found.append((lines[0][0], lines[-1][1]))
+        names = [
+            *_NAME_LINE.finditer(text),
+            *(m for m in _PLAIN_NAME_LINE.finditer(text) if self._person_line(m.group().strip())),
+        ]
+        for name in names:
+            lines = self._lines_below(text, name.end())
+            values = [text[a:b] for a, b in lines]
+            if (
+                len(lines) >= 2
+                and any(self._street_line(v) for v in values)
+                and not any(self._names_organisation(v) for v in values)
+            ):
+                found.append((lines[0][0], lines[-1][1]))
+        return found
+
+    def _lines_below(self, text: str, end: int) -> list[tuple[int, int]]:
+        """The address lines that follow ``end`` (the end of a label's or a name's line): each
+        line's text without its quote marks, up to the first that is no address's."""
+        lines: list[tuple[int, int]] = []
+        position = end
+        for _ in range(_BLOCK_LINES_BELOW):
+            if position >= len(text) or text[position] != "\n":
+                break
+            line_end = text.find("\n", position + 1)
+            line_end = len(text) if line_end < 0 else line_end
+            start = position + 1
+            while start < line_end and text[start] in " \t>":
+                start += 1
+            stop = line_end
+            postcode = _POSTCODE.search(text, start, line_end)
+            if postcode:
+                stop = postcode.start()
+            while stop > start and text[stop - 1] in " \t,":
+                stop -= 1
+            if (
+                stop == start
+                or not self._address_line(text[start:stop])
+                or self._person_line(text[start:stop])
+            ):
+                break
+            lines.append((start, stop))
+            if postcode:
+                break
+            position = line_end
+        return lines
+
+    def _address_line(self, line: str) -> bool:
+        """Whether a line is one of an address's: a house number, a flat or a range among its
+        first words, the rest words with a capital or Welsh and Gaelic little words, none of
+        them a word no place has ("Tel", "Dear", a month's name)."""
+        tokens = _LINE_TOKEN.findall(line)
+        if (
+            not tokens
+            or len(line) > _LONGEST_BLOCK_LINE
+            or self._not_place(line)
+            # a blank form's next label ("Town", "Address 2")
+            or line.lower().rstrip(" :") in self._form_labels
+        ):
+            return False
+        words = 0
+        for i, token in enumerate(tokens):
+            if i < 3 and _NUMBER_TOKEN.fullmatch(token):
+                continue
+            if not _WORD_TOKEN.fullmatch(token):
+                return False
+            words += 1
+        return words > 0
+
+    def _person_line(self, line: str) -> bool:
+        """Whether a line of a block is a person's name rather than a place's: a title, or
+        two or three words that start with an initial or a first name and do not end in a
+        building's word ("Beth Green", "A Khan"; not "Rose Cottage")."""
+        if _NAME_LINE.fullmatch(line):
+            return True
+        words = line.split()
+        return (
+            2 <= len(words) <= 3
+            and not regex.search(r"\d", line)
+            and (len(words[0].strip(".")) == 1 or words[0].lower() in self._first_names)
+            and words[0].lower() not in self._house_prefixes  # "Bryn Teg"
+            and words[-1].lower().strip(",") not in self._buildings
+        )
+
+    def _street_line(self, line: str) -> bool:
+        """Whether a block's line names a street or a house: a house number first, a street
+        word last ("Back Lane") or first ("Heol y Dderwen"), or a building's word."""
+        words = regex.findall(r"[\p{L}'’]+", line.lower())
+        return bool(words) and (
+            bool(_HOUSE_NUMBER.match(line))
+            or words[-1] in self._street_words
+            or words[0] in self._street_first_words
+            or self._building(line)
+        )
+
+    def _names_organisation(self, value: str) -> bool:
+        """Whether words name an organisation ("Millbrook Medical Practice"); a street named
+        after one is a street ("Church Lane", "School Road")."""
+        if self._organisations is None:
+            return False
+        for word in self._organisations.finditer(value):
+            following = _NEXT_WORD.match(value, word.end())
+            if not (following and following.group(1).lower() in self._street_words):
+                return True
+        return False
+
+    def _organisation_before(self, text: str, start: int) -> bool:
+        """Whether the name just before an address, on its line after a comma or on the line
+        above it, is an organisation's ("Calder Carers Hub, 16 Market Street", "Millbrook
+        Medical Practice" over a letter's block): where it works, no one's home. A title or a
+        first name first makes the words a person's ("Mrs Hall, 2 Mill Lane")."""
+        line_start = text.rfind("\n", max(0, start - _LONGEST_PART), start) + 1
+        before = text[max(line_start, start - _LONGEST_PART) : start]
+        if before.strip(" \t>,"):
+            end = len(before.rstrip(" \t,"))
+            clause = _CLAUSE_START.search(before, 0, end)
+            name = before[clause.end() if clause else 0 : end]
+        elif line_start > 0:
+            above = text.rfind("\n", max(0, line_start - 1 - _LONGEST_PART), line_start - 1)
+            name = text[above + 1 : line_start - 1]
+        else:
+            return False
+        trailing = _NAME_WORDS.search(name.rstrip(" \t>"))
+        if trailing is None:
+            return False
+        name = trailing.group()
+        words = name.split()
+        if len(words) < 2 or not self._names_organisation(name):
+            return False  # one word may be a surname ("Hall", "Church")
+        first = words[0].lower()
+        return not (_TITLE_FIRST.match(name) or len(first) == 1 or first in self._first_names)
+
+    def _venue_before(self, text: str, start: int) -> bool:
+        """Whether the words before an address, in its sentence, say it is a venue or a
+        workplace: "Interviews will be held at St Paul's Church Hall, 12 Northgate",
+        "Location: 16 Market Street"."""
+        if self._venue_cue is None:
+            return False
+        line_start = text.rfind("\n", max(0, start - _LONGEST_PART), start) + 1
+        window = max(line_start, start - _LONGEST_PART)
+        cues = list(self._venue_cue.finditer(text, window, start))
+        return bool(cues) and not regex.search(
+            r"[.;!?](?:\s)|\b(?i:home|house|flat|lives|living)\b", text[cues[-1].end() : start]
+        )
+
     def _before_postcodes(self, text: str) -> list[tuple[int, int]]:
         """What a postcode ends, when it starts with a house number or a flat: the rest of
         its line ("14 Tan Lan, Llanrug LL55 4AA"), or the lines of a letter's address block
@@ -309,21 +565,42 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 continue
             if not whole_line or text[line_start : postcode.start()].strip():
                 continue
-            start = line_start
-            for _ in range(_BLOCK_LINES):
-                if start == 0:
-                    break
-                above = text.rfind("\n", 0, start - 1) + 1
-                line = text[above : start - 1]
-                if not line.strip() or not _BLOCK_LINE.fullmatch(line):
-                    break
-                start = above
-                if _HOUSE_START.match(line) or (
-                    not regex.search(r"\d", line) and self._building(line.strip(" \t>,"))
-                ):
-                    found.append((self._widen_back(text, start), line_start - 1))
-                    break
+            block = self._block_above(text, line_start)
+            if block:
+                found.append(block)
         return found
+
+    def _block_above(self, text: str, line_start: int) -> tuple[int, int] | None:
+        """A letter's address block above a postcode alone on its line, read up from it to
+        a house number, a flat or a building, or else to its street and a house's name."""
+        start = line_start
+        street: int | None = None  # the block's street line, when it has no house
+        for _ in range(_BLOCK_LINES):
+            if start == 0:
+                break
+            above = text.rfind("\n", 0, start - 1) + 1
+            line = text[above : start - 1]
+            if not line.strip() or not _BLOCK_LINE.fullmatch(line) or _NAME_LINE.fullmatch(line):
+                break
+            if street is not None:
+                # above a street with no house number: a house's name, not a person's
+                # ("Woodlands\nPentre Lane"; not "Megan Rowlands\nPentre Lane")
+                value = line.strip(" \t>,")
+                if not regex.search(r"\d", line) and not self._person_like(text, above, value):
+                    street = above
+                break
+            start = above
+            if _HOUSE_START.match(line) or (
+                not regex.search(r"\d", line) and self._building(line.strip(" \t>,"))
+            ):
+                return self._widen_back(text, start), line_start - 1
+            if self._street_line(line.strip(" \t>,")):
+                street = above
+        if street is None:
+            return None
+        while text[street] in " \t>":
+            street += 1
+        return street, line_start - 1
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         return RecognizerResult(
@@ -349,17 +626,19 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             if part.group("building") and not self._house_like(text, part.start(), part.end()):
                 break
+            if part.group("bare") and not self._bare_building(text, part.start(), part.end()):
+                break
             start = part.start()
         # A letter's address block: a flat or a building on the lines above ("Flat 3\nBrunel
         # House\n80 Cable Street").
         for _ in range(2):
-            if not whole_line or start != line_start or line_start == 0:
+            if not whole_line or text[line_start:start].strip(" \t>") or line_start == 0:
                 break
             above = text.rfind("\n", 0, line_start - 1) + 1
             line = _LINE_ABOVE.fullmatch(text, above, line_start)
             if line is None or self._not_place(line.group()):
                 break
-            start = line_start = above + len(line.group(1))
+            start, line_start = above + len(line.group(1)), above
         return start
 
     def _institution(self, text: str, result: RecognizerResult) -> bool:
@@ -376,18 +655,38 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             if last <= start:
                 return None
         position = last
+        street: int | None = None  # where a street part starts ("Church Lane")
         for _ in range(5):
             comma = text.rfind(",", start, position)
             part_start = comma + 1 if comma >= 0 else start
             part = text[part_start:position].strip()
             if not _PLACE_PART.fullmatch(part) or self._not_place(part):
-                return None
+                break
+            part_start = text.index(part, part_start)
             if self._building(part):
-                return text.index(part, part_start), last
+                return part_start, last
+            if street is not None:
+                # the part before a street: a house's name, never a person's ("Woodlands,
+                # Church Lane"; not "Ada Obi, Church Lane")
+                if not self._person_like(text, part_start, part):
+                    street = part_start
+                break
+            if self._street_line(part):
+                street = part_start
             if comma < 0:
-                return None
+                break
             position = comma
-        return None
+        return (street, last) if street is not None else None
+
+    def _person_like(self, text: str, start: int, part: str) -> bool:
+        """Whether capitalised words before an address may be a person's name: a title before
+        them, or a first name first."""
+        first = part.split(maxsplit=1)[0].lower()
+        return bool(
+            _TITLE_BEFORE.search(text, max(0, start - 12), start)
+            or len(first) == 1
+            or first in self._first_names
+        )
 
     def _building(self, value: str) -> bool:
         """Whether a value names a building or a house by its words ("Hill Top Farm")."""
@@ -426,10 +725,29 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         """Whether the words before a street name a building or a house ("Brunel House",
         "The Maltings", "Tŷ Gwyn", "Braeside") rather than a person ("Mrs Doreen Kaye")."""
         words = regex.findall(r"[\p{L}'’-]+", text[start:end])
-        if words[-1].lower() in self._buildings or words[0].lower() in self._house_prefixes:
-            return True
-        title = _TITLE_BEFORE.search(text, max(0, start - 12), start)
-        return len(words) == 1 and title is None
+        if _TITLE_BEFORE.search(text, max(0, start - 12), start) or _TITLE_FIRST.match(
+            text, start, end
+        ):
+            return False  # "Mrs Hall, 2 Mill Lane": a surname, whatever its word
+        if len(words) > 1 and self._names_organisation(text[start:end]):
+            return False  # "Community Hall, 3 Mill Lane": where it meets
+        return (
+            len(words) == 1
+            or words[-1].lower() in self._buildings
+            or words[0].lower() in self._house_prefixes
+        )
+
+    def _bare_building(self, text: str, start: int, end: int) -> bool:
+        """Whether words before a house number with no comma between are a building's: its
+        last word a building's, no title before or in them ("Brunel House 80 Cable Street";
+        not "Ada 14 Mill Lane" or "Mrs Hall 2 Mill Lane")."""
+        words = regex.findall(r"[\p{L}'’-]+", text[start:end])
+        return (
+            words[-1].lower() in self._buildings
+            and not self._names_organisation(text[start:end])
+            and not _TITLE_BEFORE.search(text, max(0, start - 12), start)
+            and not _TITLE_FIRST.match(text, start, end)
+        )
 
     def _widen_forward(self, text: str, end: int) -> int:
         lower = text[max(0, end - 40) : end].islower()
@@ -439,9 +757,11 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             part = (_LOWER_PART_AFTER if lower else _PART_AFTER).match(text, end, stop)
             if part is None:
                 break
-            group = 1 if part.group(1) else 2
+            group = next((g for g in range(1, part.re.groups + 1) if part.group(g)), 1)
             town_start, town_end = part.span(group)
             if town_start < 0:
+                break
+            if group == 3 and self._person_like(text, town_start, part.group(group)):
                 break
             town_end = self._place_end(text, town_start, town_end, lower)
             if town_end == town_start:

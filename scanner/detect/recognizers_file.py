@@ -132,6 +132,11 @@ class RecognizerSettings:
     address_not_after: frozenset[str] = frozenset()
     address_not_lower_towns: frozenset[str] = frozenset()
     published_phone_before: tuple[str, ...] = ()
+    address_house_headers: frozenset[str] = frozenset()
+    address_street_words: frozenset[str] = frozenset()
+    address_street_first_words: frozenset[str] = frozenset()
+    address_organisations: frozenset[str] = frozenset()
+    address_venue_cues: frozenset[str] = frozenset()
 
 
 def _pattern_rule(item: Reader) -> PatternRule:
@@ -376,6 +381,11 @@ def _address_settings(top: Reader) -> dict[str, frozenset[str]]:
         "house_prefixes",
         "not_after",
         "not_lower_towns",
+        "house_headers",
+        "street_words",
+        "street_first_words",
+        "organisations",
+        "venue_cues",
     )
     address.unknown_keys(set(keys))
     return {

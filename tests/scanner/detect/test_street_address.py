@@ -270,3 +270,183 @@ def test_a_town_or_a_count_after_a_cue_is_not_an_address(found, text):
     """A move to a town, and numbers before ordinary words after "at" or "in", are not
     addresses."""
     assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # An address label alone on its line, the address on the lines below.
+        (
+            "Client name: Joanne Sutcliffe\nAddress:\nFlat 5\nCalder House\nWakefield Road\n"
+            "Dewsbury\nWF12 8AB\nAdults: 1",
+            "Flat 5\nCalder House\nWakefield Road\nDewsbury",
+        ),
+        (
+            "Home address\nWoodlands\nIngs Lane\nThornhill\n\nAdults: 1",
+            "Woodlands\nIngs Lane\nThornhill",
+        ),
+        # A letter's block under a title and a name, with no postcode and no house number.
+        (
+            "Mrs Winifred Eastwood\nRose Cottage\nBack Lane\nClayton West\nHuddersfield\n\nDear",
+            "Rose Cottage\nBack Lane\nClayton West\nHuddersfield",
+        ),
+        (
+            "Mr Harold Briggs\nLower Barn Farm\nHatton\nWarwick\n\nDear",
+            "Lower Barn Farm\nHatton\nWarwick",
+        ),
+        # A street named after a church or a school is a street, not an organisation.
+        (
+            "Mr Idris Rowlands\nBryn Teg\nChapel Street\nLlanfair\n\nDear",
+            "Bryn Teg\nChapel Street\nLlanfair",
+        ),
+        # A Glasgow tenement's flat on the line above, and a flat with its building above a
+        # quoted line.
+        ("Ms Oonagh Kerr\n2/1\n14 Byres Road\nGlasgow\nG11 5JY", "2/1\n14 Byres Road\nGlasgow"),
+        (
+            ">> Home address:\n>> Flat 14, Weaver's Court,\n>> 2 Bridge Street, Sowerby Bridge",
+            "Flat 14, Weaver's Court,\n>> 2 Bridge Street, Sowerby Bridge",
+        ),
+        # A street's name with little words in it, and street words seen less often.
+        ("Address line 1: 14 Duke of York Avenue", "14 Duke of York Avenue"),
+        ("She lives at 27 Prince of Wales Road now.", "27 Prince of Wales Road"),
+        ("her friend at 12 Avon Mall, Warwick drives", "12 Avon Mall, Warwick"),
+        ("visit 3A Glenview Manor, Lisburn on Monday", "3A Glenview Manor, Lisburn"),
+        ("visit 12 Sycamore Lawn, Lisburn on Monday", "12 Sycamore Lawn, Lisburn"),
+        ("Void at 9 The Vennel, Brechin from March", "9 The Vennel, Brechin"),
+        # A flat and a house number, whatever the street's name.
+        (
+            "temporary accommodation at Flat 3/2 88 Hilltown, Dundee.",
+            "Flat 3/2 88 Hilltown, Dundee",
+        ),
+        # In capitals: every street word, and Welsh streets.
+        ("NEW ADDRESS 14 MEADOW BRAE, DUNDEE", "14 MEADOW BRAE, DUNDEE"),
+        ("SEND TO 2 MAES YR HAF, LLANELLI", "2 MAES YR HAF, LLANELLI"),
+        # A flat in a named building, the word "flat" in lower case.
+        (
+            "Dad: flat 7, Beech House, Harehills Lane, Leeds",
+            "flat 7, Beech House, Harehills Lane, Leeds",
+        ),
+        (
+            "Flat 41, Weavers Ct, Bridge St, Sowerby Bridge",
+            "Flat 41, Weavers Ct, Bridge St, Sowerby Bridge",
+        ),
+        # A house's number in its own column, the street and town in the next ones.
+        (
+            "Client\tHouse no\tStreet\tTown\tPostcode\n"
+            "Beryl Atkinson\t12\tSycamore Lawn\tLisburn\tBT28 2QA",
+            "12\tSycamore Lawn\tLisburn",
+        ),
+        (
+            "Client\tHouse no\tStreet\tTown\nAgnes McCann\tHollybank\tBallynahinch Road\tDromore",
+            "Hollybank\tBallynahinch Road\tDromore",
+        ),
+        # Above or before a postcode, a street and a house's name with no house number; a
+        # person's name before the street is not part of it.
+        (
+            "Megan Rowlands\nWoodlands\nPentre Lane\nLlanfair\nSY21 0BQ",
+            "Woodlands\nPentre Lane\nLlanfair",
+        ),
+        ("Megan Rowlands\nPentre Lane\nLlanfair\nSY21 0BQ", "Pentre Lane\nLlanfair"),
+        ("Woodlands, Church Lane, Upton LS8 4EX", "Woodlands, Church Lane, Upton"),
+        ("Megan Rowlands, Church Lane, Upton LS8 4EX", "Church Lane, Upton"),
+        (
+            "Megan Rowlands\nWoodlands\nPentre Lane\nLlanfair\n\nDear Megan",
+            "Woodlands\nPentre Lane\nLlanfair",
+        ),
+        # Lower case, where an address is expected: a one-word street named like a place,
+        # "the" and a street word before its town, and "ct" and "pk".
+        ("dropped 2 food bags at 5 moorside for her", "5 moorside"),
+        ("not in at 27 oakwood, seacroft - left card", "27 oakwood, seacroft"),
+        ("at her mums 3 the green, otley - ok", "3 the green, otley"),
+        (
+            "old address for mo (4 grange ct), hes at 19 manor pk, guiseley now",
+            "19 manor pk, guiseley",
+        ),
+        ("old address for mo (4 grange ct), hes at 19 manor pk", "4 grange ct"),
+        # Half in lower case, a rarer abbreviation, and a town with no comma ending its line.
+        ("She lives at 14 Mill lane, Leeds", "14 Mill lane, Leeds"),
+        ("14 Mill La, Upton", "14 Mill La, Upton"),
+        ("She lives at 14 Mill Lane Upton\nnext week", "14 Mill Lane Upton"),
+        ("Address1: 14 Mill Lane, Leeds", "14 Mill Lane, Leeds"),
+        # A building with no comma before its number.
+        (
+            "Flat 22 Brunel House 80 Cable Street, London",
+            "Flat 22 Brunel House 80 Cable Street, London",
+        ),
+        ("14 park view, wakefield", "14 park view, wakefield"),
+        ("staying at 14 Moorside till friday", "14 Moorside"),
+        # HMRC's Gift Aid schedule: the house's name or number alone, then its postcode.
+        (
+            "Title,First name,Last name,House name or number,Postcode,Amount\n"
+            "Mrs,Margaret,Ackroyd,14,HD8 9AB,25.00",
+            "14",
+        ),
+        (
+            "Title,First name,Last name,House name or number,Postcode,Amount\n"
+            "Ms,Niamh,Gallagher,Woodlands,HD9 7RS,50.00",
+            "Woodlands",
+        ),
+        (
+            "Title,First name,Last name,House name or number,Postcode,Amount\n"
+            "Mrs,Dilys,Morgan,Bryn Awel,HD7 5UF,15.00",
+            "Bryn Awel",
+        ),
+    ],
+)
+def test_addresses_in_forms_the_patterns_missed(found, text, value):
+    """An address under a label alone on its line, a letter's block under a name with no
+    postcode, a tenement flat or a flat and building on the line above, street names with
+    little words or rarer street words, capitals, and a house number in its own column."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calder Carers Hub, 2nd Floor, 16 Market Street, Huddersfield",
+        "Location: Calder Carers Hub, 16 Market Street, Huddersfield (hybrid)",
+        "Interviews will be held at St Paul's Church Hall, 12 Northgate, in July.",
+        "and from drop-ins at Hope House, 45 Victoria Road.",
+        "write to our registered office: 16 Market Street, Huddersfield.",
+        "Our craft group has moved to Hope House, Victoria Road.",
+        "The Carers' Centre\nThe Old Library, Commercial Street, Brighouse",
+        "Dr P Kaur\nMillbrook Medical Practice\n41 Station Road\nNorthfield\nBIRMINGHAM",
+        "Post for the centre: PO Box 2217, Halifax.",
+        "The lease on our shop at 27 Westgate ends in June.",
+        "Meet at the Methodist church hall, 5 Cross Hill, before the run.",
+        "No\tName\tStreet\n1\tAda Obi\tMill Lane",
+        # A list of people under a name with a title is no letter's address block.
+        "Present:\nMr A Khan\nMrs B Green\nMs C Hill\n",
+        "Mr A Khan\nBeth Green\nCarl Hill\n",
+        "Mr John Smith\nChief Executive\nCalder Carers Hub\nMarket Street\n",
+        "Hi all\n\nBeth Green\nCarl Hill\nMill Lane\n",
+        "2:30  Raffle and close",
+        "Community Hall 3 Mill Lane",
+        "we sat on 2 village green, and ate",
+        "St Anne's Church Hall, 14 Church Street, Upton",
+        "Turn left onto Mill Lane after the lights.",
+    ],
+)
+def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
+    """An address after an organisation's name (on its line or the line above), after words
+    that make it a venue or a workplace, a named house that is a venue's, and a PO box are not
+    a person's address."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Mrs Hall, 2 Mill Lane, Leeds", "2 Mill Lane, Leeds"),
+        (
+            "Ref\tApplicant\tAddress\nD-221\tPaul Hinchcliffe\tIvy House, 3 Green Lane, Leeds",
+            "Ivy House, 3 Green Lane, Leeds",
+        ),
+        ("c/o her son, Brian Haigh, 6 Owl Lane, Ossett", "6 Owl Lane, Ossett"),
+        ("We will meet at her home, 14 Mill Lane, Upton.", "14 Mill Lane, Upton"),
+    ],
+)
+def test_a_person_or_a_home_before_an_address_keeps_it(found, text, value):
+    """A title or a first name before the words makes them a person's, whatever the words
+    (Hall), and a home between a venue word and the address keeps it a home."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
