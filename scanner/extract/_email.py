@@ -84,20 +84,28 @@ class _ReadingPolicy(EmailPolicy):
     the part is read), which was most of the time reading a message took. A parsed field is
     a string that is never changed, so handing out the same one each time gives the same."""
 
-    parsed: dict[tuple[str, str], object] | None = None  # (name, raw value) -> parsed field
+    parsed: dict[tuple[str, str], str]  # (name, raw value) -> the parsed field
+
+    @classmethod
+    def new(cls) -> _ReadingPolicy:
+        """A policy for reading one message, with nothing parsed yet."""
+        reading = cls()
+        object.__setattr__(reading, "parsed", {})  # a policy's attributes are read-only
+        return reading
 
     def header_fetch_parse(self, name: str, value: str) -> str:
-        if self.parsed is None or hasattr(value, "name"):  # unset, or parsed already
-            return super().header_fetch_parse(name, value)
+        if hasattr(value, "name"):  # a parsed field already, as set by a program
+            field: str = super().header_fetch_parse(name, value)
+            return field
         key = (name, value)
         if key not in self.parsed:
             self.parsed[key] = super().header_fetch_parse(name, value)
-        return self.parsed[key]  # type: ignore[return-value]  # what the stdlib returned
+        return self.parsed[key]
 
 
 def read_email(data: bytes, context: ExtractionContext) -> None:
     """A whole message: its headers, then its MIME tree (see ``_read_part``)."""
-    message = BytesParser(policy=_ReadingPolicy(parsed={})).parsebytes(data)
+    message = BytesParser(policy=_ReadingPolicy.new()).parsebytes(data)
     _read_message(message, context)
 
 
