@@ -12,6 +12,7 @@ import thinc.api
 import threadpoolctl
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from scanner.detect._grammar import PARSING
 
@@ -118,3 +119,22 @@ class ConfideNlpEngine(SpacyNlpEngine):
         capitalised = [self.capitalise_names(text) for text in texts]
         docs = self._spacy.pipe(capitalised, batch_size=max(1, len(texts)))
         return [self._doc_to_nlp_artifact(doc, language) for doc in docs]
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        """Presidio's artifacts less the lemmas and keywords, which only its lemma-based
+        context enhancer reads (confide's recognizers score context themselves, and the
+        pipeline has no lemmatizer): working them out looked every token up twice."""
+        entities, scores = self._get_updated_entities(
+            self._get_entities(doc), self._get_scores_for_entities(doc)
+        )
+        artifacts = NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[token.idx for token in doc],
+            lemmas=[],
+            nlp_engine=None,  # no keywords: they are worked out only with an engine
+            language=language,
+            scores=scores,
+        )
+        artifacts.nlp_engine = self
+        return artifacts

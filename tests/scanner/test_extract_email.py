@@ -724,3 +724,30 @@ def test_base64_of_something_other_than_text_is_left_alone() -> None:
     message = f"From: a@example.org\r\nSubject: logo\r\n\r\n{pasted}".encode()
     extraction = extract(message, LIMITS, kind=FileType.EMAIL)
     assert not [s for s in extraction.segments if s.location.endswith("base64 text")]
+
+
+def test_each_header_field_is_parsed_once(monkeypatch):
+    """Reading a part asks for its Content-Type many times; the field is parsed once, and
+    what is read is what reading it each time gave."""
+    from email.policy import EmailPolicy
+
+    parsed: list[tuple[str, str]] = []
+    parse = EmailPolicy.header_fetch_parse
+
+    def counted(policy: EmailPolicy, name: str, value: str) -> str:
+        parsed.append((name.lower(), value))
+        return parse(policy, name, value)
+
+    monkeypatch.setattr(EmailPolicy, "header_fetch_parse", counted)
+    message = (
+        b"From: Ana Obi <ana@example.org>\r\nSubject: rota\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nRing Amina on 07700 900123.\r\n--b\r\n"
+        b'Content-Type: text/plain; name="notes.txt"\r\nContent-Disposition: attachment; '
+        b'filename="notes.txt"\r\n\r\nAmina Okafor, 14 Mill Lane\r\n--b--\r\n'
+    )
+    extraction = read_message(message)
+    texts = [s.text for s in extraction.segments]
+    assert "Ring Amina on 07700 900123." in "".join(texts)
+    assert "Amina Okafor, 14 Mill Lane" in "".join(texts)
+    assert len(parsed) == len(set(parsed))

@@ -81,3 +81,23 @@ def test_a_model_without_a_parser_gives_no_owners():
     reader = OwnerReader(spacy.blank("en"))
     assert not reader.available
     assert reader.owners("Amina has dementia.", [(None, 11, 19)]) == [[]]
+
+
+def test_a_sentence_read_twice_is_parsed_once(detector: Detector, monkeypatch):
+    """A message is read as a message and as text, so its body's sentences are in two
+    segments: each copy's diagnosis gets its owner, from one parse of the sentence."""
+    sentence = "Margaret Hughes, Gareth Hughes's mother, has dementia."
+    message = f"From: a@example.org\nTo: b@example.org\nSubject: visit\n\n{sentence}\n".encode()
+    extraction = extract(message, ScanLimits())
+    findings = detector.scan(extraction)
+    holding = {f.segment for f in findings if f.type == "SPECIAL_CATEGORY"}
+    assert len(holding) == 2  # the body, and the message read as text
+    parses = []
+    read = detector._grammar.read
+    monkeypatch.setattr(detector._grammar, "read", lambda *a: parses.append(a) or read(*a))
+    owners = detector.owners(extraction, findings)
+    assert len(parses) == 1
+    assert {o.finding.segment for o in owners} == holding
+    for owner in owners:
+        text = extraction.segments[owner.finding.segment].text
+        assert "Margaret Hughes" in " ".join(text[s:e] for s, e in owner.spans)
