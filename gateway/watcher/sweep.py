@@ -339,11 +339,15 @@ class Watcher:
         if _signature(now) != scan.signature:
             log.info("replaced while it was scanned id=%s", row.id)
             return Outcome.CHANGED
+        # Its name counts whatever became of its content (and its scan may be lost too).
+        name = _named(scan.path, scan.folder.path)
+        if not result.lost:
+            result = self.judge.with_name(result, name)
         if result.lost:  # an outage of ours: scanned again, unless it keeps happening
             instead = lost_scans.counted(row, result)
             if instead is None:
                 return Outcome.LOST
-            result = instead
+            result = self.judge.with_name(instead, name)
         judgement = self.judge.judge(scan.data, result, scan.folder)
         already = (row.action, row.content_hash) == (judgement.action, scan.content_hash)
         if row.placement == Placement.RELEASED and row.content_hash != scan.content_hash:
