@@ -264,6 +264,13 @@ class DocumentJudge:
         return attribution, verdict
 
 
+def held_for(result: ScanResult, rule: str, reasons: Sequence[str]) -> Judgement:
+    """A hold for ``rule`` with ``reasons``, not the policy's, of a document scanned as
+    ``result``: its finding types counted, no copy."""
+    findings = dict(sorted(Counter(f.type for f in result.findings).items()))
+    return Judgement(Action.HOLD, (rule,), tuple(reasons), findings, (), None)
+
+
 def readable_name(name: str) -> str:
     """A file name as text to scan: bytes that are not UTF-8 read as Windows-1252 (what a
     Latin-1 name from an old share most likely is)."""
