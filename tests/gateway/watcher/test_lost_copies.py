@@ -5,11 +5,15 @@ time is held after ``MAX_LOST_SCANS`` tries, saying so."""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from gateway.relay.lent_workers import LentWorkers
+from gateway.relay.worker import ScanPool
 from gateway.watcher.lost_scans import MAX_LOST_SCANS
 from gateway.watcher.models import Placement, WatchedFile
 from gateway.watcher.sweep import Outcome
@@ -20,7 +24,9 @@ from tests.gateway.watcher.conftest import Drive, held_content, one_rule_policy
 from tests.gateway.watcher.killable_extraction import (
     KILL_EVERY_COPY,
     KILL_ITS_COPY,
+    KILL_ITS_RELAY_WORKER,
     copy_killing_extract,
+    start_copy_killing_lending_worker,
 )
 from tests.gateway.watcher.nhs_detector import NhsNumbers
 
@@ -95,3 +101,38 @@ def test_a_copy_that_kills_its_worker_every_time_is_held_in_the_end(
     assert held_content(row) == content
     assert "cannot-transform" in row.rules
     assert not original.with_name("referral (redacted).txt").exists()
+
+
+def test_a_copy_lost_with_a_lent_worker_is_made_again_not_held(
+    make_drive: Callable[..., Drive], tmp_path: Path
+) -> None:
+    """``confide run``: the relay's scanning worker that lent its sandboxed worker for the
+    copy is killed (its whole pool breaks): the document stays, and the next pass redacts."""
+    spawn = multiprocessing.get_context("spawn")
+    pool = ScanPool(
+        lambda: ProcessPoolExecutor(
+            1, mp_context=spawn, initializer=start_copy_killing_lending_worker
+        ),
+        1,
+    )
+    try:
+        lent = LentWorkers(pool, ScanLimits(), 1, stop_unwinds=True)
+        policy = one_rule_policy(tmp_path, "redact", unlinked="identifier")
+        drive = make_drive({"web": ("public", "enforce")}, policy=policy, scanner=Scanner(lent))
+        once = tmp_path / "kill-once"
+        once.touch()
+        content = KILL_ITS_RELAY_WORKER + bytes(once) + b"\n" + REFERRAL
+        original = drive.put("web", "referral.txt", content)
+        assert drive.watcher is not None
+        assert drive.watcher.handle([original]) == {original: Outcome.LOST}
+        assert not once.exists()
+        row = WatchedFile.objects.get(path=str(original))
+        assert (row.action, row.placement, row.lost_scans) == ("", Placement.IN_PLACE, 1)
+        assert "LostWithWorker" in row.problem
+        drive.watcher.reconcile()
+        row.refresh_from_db()
+        assert (row.action, row.placement) == ("redact", Placement.QUARANTINED)
+        assert b"5919" not in original.with_name("referral (redacted).txt").read_bytes()
+    finally:
+        for process in pool.shutdown():
+            process.join(30)
