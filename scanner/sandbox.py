@@ -76,6 +76,19 @@ class ScanResult:
     lost: bool = False
 
 
+class WorkerLost(Exception):
+    """A task of ``run_in_worker`` ended without an answer as its worker was lost (killed,
+    died, its pool broken, replaced or shut down): an outage, as ``ScanResult.lost`` says of
+    a scan, not a fault of the task's item (``lost_with_worker``)."""
+
+
+def lost_with_worker(error: BaseException) -> bool:
+    """Whether a task of ``run_in_worker`` failed with ``error`` as its worker was lost:
+    ``WorkerLost``, or what pebble says of a worker killed (``ProcessExpired``; the item's
+    own memory limit is a ``MemoryError``) or of a task cancelled as the pool stopped."""
+    return isinstance(error, WorkerLost | ProcessExpired | CancelledError)
+
+
 _START_METHOD = "forkserver"
 # How long a worker stopped at once (``ExtractionPool.stop``) gets to exit after SIGTERM
 # before it is killed: pebble's own bound, which it does not let callers change.
@@ -189,7 +202,8 @@ class ExtractionPool:
     ) -> Future[T]:
         """Start ``function(extractor, limits, *args)`` in a worker, where it may read with
         ``scan_here``; the future fails with whatever it raised, ``TimeoutError`` after
-        ``timeout`` seconds (the worker is then killed), or pebble's ``ProcessExpired``."""
+        ``timeout`` seconds (the worker is then killed), or, its worker lost, pebble's
+        ``ProcessExpired`` or ``CancelledError`` (``lost_with_worker``)."""
         future: Future[T] = self._running().schedule(
             function, args=(self._extractor, self.limits, *args), timeout=timeout
         )

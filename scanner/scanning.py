@@ -51,7 +51,8 @@ class ScanningWorkers(Protocol):
         self, function: Callable[..., T], args: tuple[object, ...], timeout: float
     ) -> Future[T]:
         """Start ``function(extractor, limits, *args)`` in a worker, as
-        ``ExtractionPool.run_in_worker``: the future fails with whatever went wrong."""
+        ``ExtractionPool.run_in_worker``: the future fails with whatever went wrong, in a
+        way ``lost_with_worker`` knows when its worker was lost."""
         ...
 
 

@@ -14,11 +14,12 @@ the relay scans a suspect message alone (one that was in the pool when a worker 
 Fail closed. An item lost with its worker (killed, out of memory: the relay replaces its
 pool), or cancelled as the pool was replaced, is a result with an unscannable reason, so the
 policy holds it, marked ``lost`` so that a caller that can try again later may (the watcher
-does, a few times: ``gateway.watcher.lost_scans``); a task of ``run_in_worker`` fails, so
-the copy's recipients are held. The per-item time and memory limits are the worker's own,
-as for mail. Once the relay stops, what is under way or waiting ends with
-``ScanningStopped`` (``stop_unwinds``: the watcher's pass ends there and records nothing of
-it) or an unscannable reason (a release is refused).
+does, a few times: ``gateway.watcher.lost_scans``); a task of ``run_in_worker`` fails with
+``LostWithWorker``, which the watcher takes for a lost copy and tries again the same way.
+The per-item time and memory limits are the worker's own, as for mail. Once the relay
+stops, what is under way or waiting ends with ``ScanningStopped`` (``stop_unwinds``: the
+watcher's pass ends there and records nothing of it) or an unscannable reason (a release is
+refused).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from gateway.relay.worker import ScanPool, WorkerStopped
 from scanner.extract import UNKNOWN_KIND, UnsupportedType, too_large
 from scanner.filetype import FileType
 from scanner.limits import ScanLimits
+from scanner.sandbox import WorkerLost
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
 
@@ -51,9 +53,9 @@ class ScanningStopped(BaseException):
     fault of the item's and record it."""
 
 
-class LostWithWorker(Exception):
+class LostWithWorker(WorkerLost):
     """A task of ``run_in_worker`` that ended without an answer: its scanning worker was
-    stopped."""
+    lost (died, the pool broken or replaced, or the worker stopped)."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ class LentWorkers:
     ) -> Future[T]:
         """Start ``function(extractor, limits, *args)`` in a scanning worker's sandboxed
         worker (``timeout`` counts there); the future fails with whatever it raised, with
-        ``LostWithWorker`` or ``BrokenProcessPool`` when its worker was lost, and with
+        ``LostWithWorker`` when its worker was lost, and with
         ``ScanningStopped`` as ``submit``'s."""
         outcome: Future[T] = Future()
         settle = functools.partial(self._settle_task, outcome)
@@ -143,7 +145,7 @@ class LentWorkers:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
             if self._pool.stopping and self._stop_unwinds:
                 outcome.set_exception(ScanningStopped())
-            elif isinstance(exc, Exception):
+            elif isinstance(exc, Exception) and not isinstance(exc, _LOST_WITH_WORKER):
                 outcome.set_exception(exc)
             else:
                 outcome.set_exception(LostWithWorker(_lost(exc)))

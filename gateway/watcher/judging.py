@@ -105,9 +105,11 @@ class DocumentJudge:
 
     def submit(self, data: bytes, name: str) -> Future[ScanResult]:
         """Start scanning a document's bytes in a sandboxed worker; ``name`` is its file name,
-        scanned with it (and an empty ``.pdf`` is unscannable, not clean). The future fails
-        only when the scanning workers stop under it (``ScanningStopped``: lent workers, as
-        ``confide run`` stops)."""
+        scanned with it (and an empty ``.pdf`` is unscannable, not clean, its name's findings
+        kept). A document whose content could not be read at all (a damaged ``.docx``, a
+        time limit) comes back without its name: ``with_name`` scans that alone. The future
+        fails only when the scanning workers stop under it (``ScanningStopped``: lent
+        workers, as ``confide run`` stops)."""
         scanned = self.scanner.pool.submit(data, name=readable_name(name))
         outcome: Future[ScanResult] = Future()
 
@@ -123,10 +125,31 @@ class DocumentJudge:
             except BaseException as exc:  # noqa: BLE001 - passed on: a callback must not raise
                 outcome.set_exception(exc)
                 return
-            outcome.set_result(result if instead is None else ScanResult(instead, ()))
+            if instead is not None:  # what was read of it (its name) still counts
+                extraction = Extraction(
+                    instead.kind, result.extraction.segments, instead.unscannable
+                )
+                result = replace(result, extraction=extraction)
+            outcome.set_result(result)
 
         scanned.add_done_callback(settle)
         return outcome
+
+    def with_name(self, result: ScanResult, name: str) -> ScanResult:
+        """``result`` with its file ``name`` scanned, where nothing of the document was read
+        (no segment: it could not be read at all, was too large, or timed out): the name is
+        scanned alone (waiting for it) and its findings count, whatever became of the
+        content, so that a damaged ``Margaret Hughes NHS 943 476 5919.docx`` is judged by
+        its name. Lost with its worker, the name's scan makes the result lost too."""
+        if result.extraction.segments or not readable_name(name).strip():
+            return result
+        named = self.submit_name(name).result()
+        extraction = Extraction(
+            result.extraction.kind,
+            named.extraction.segments,
+            (*result.extraction.unscannable, *named.extraction.unscannable),
+        )
+        return ScanResult(extraction, named.findings, named.owners, result.lost or named.lost)
 
     def submit_name(self, name: str) -> Future[ScanResult]:
         """Start scanning a sub-folder's ``name`` (its path within the watched folder) as a
@@ -239,6 +262,13 @@ class DocumentJudge:
             at=datetime.now(UTC),
         )[recipient]
         return attribution, verdict
+
+
+def held_for(result: ScanResult, rule: str, reasons: Sequence[str]) -> Judgement:
+    """A hold for ``rule`` with ``reasons``, not the policy's, of a document scanned as
+    ``result``: its finding types counted, no copy."""
+    findings = dict(sorted(Counter(f.type for f in result.findings).items()))
+    return Judgement(Action.HOLD, (rule,), tuple(reasons), findings, (), None)
 
 
 def readable_name(name: str) -> str:

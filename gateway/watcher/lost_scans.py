@@ -11,6 +11,11 @@ neighbour's. A document that kills its worker ``MAX_LOST_SCANS`` times in a row 
 as unscannable with a reason naming the repeated deaths, which the policy holds, as the
 relay holds a message after ``MAX_SCAN_ATTEMPTS``.
 
+A copy the verdict asks for (redacted or marked), lost with the worker making or reading it
+(``scanner.copying.CopyLost``), counts as a lost scan; after ``MAX_LOST_SCANS`` the document
+is held as a copy that cannot be made is, never judged unscannable (a policy may release
+that, and what was read needed the copy).
+
 A time limit, and the per-item memory limit reached by the document itself, are verdicts
 on the document (not ``lost``): those are judged at once, as before.
 """

@@ -21,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from django.db import DatabaseError
 from gateway.review import audit
 from gateway.watcher import held_folders, lost_scans, moving, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
-from gateway.watcher.judging import DocumentJudge, Judgement, found_in_name
+from gateway.watcher.judging import DocumentJudge, Judgement, found_in_name, held_for
 from gateway.watcher.models import (
     Origin,
     Placement,
@@ -40,9 +40,12 @@ from gateway.watcher.models import (
     stored_path,
 )
 from scanner.actions import Action
-from scanner.extract import too_large
+from scanner.copying import CopyLost
+from scanner.extract import UNKNOWN_KIND, too_large
 from scanner.limits import MIB
+from scanner.outcome import CANNOT_TRANSFORM
 from scanner.scanning import ScanResult
+from scanner.segments import Extraction
 
 log = logging.getLogger("confide.watcher")
 
@@ -339,12 +342,10 @@ class Watcher:
         if _signature(now) != scan.signature:
             log.info("replaced while it was scanned id=%s", row.id)
             return Outcome.CHANGED
-        if result.lost:  # an outage of ours: scanned again, unless it keeps happening
-            instead = lost_scans.counted(row, result)
-            if instead is None:
-                return Outcome.LOST
-            result = instead
-        judgement = self.judge.judge(scan.data, result, scan.folder)
+        judged = self._judged(scan, result)
+        if judged is None:
+            return Outcome.LOST
+        result, judgement = judged
         already = (row.action, row.content_hash) == (judgement.action, scan.content_hash)
         if row.placement == Placement.RELEASED and row.content_hash != scan.content_hash:
             row.placement = Placement.IN_PLACE  # a new version: a manager released the old one
@@ -374,6 +375,32 @@ class Watcher:
             held = Judgement(Action.HOLD, judgement.rules, judgement.reasons, {}, (), None)
             self._enforce(row, scan.path, scan.folder, held, already=already)
         return Outcome.JUDGED
+
+    def _judged(self, scan: _Scan, result: ScanResult) -> tuple[ScanResult, Judgement] | None:
+        """The scan, its name's findings in it whatever became of its content, and the
+        verdict on it; ``None`` when the scan, or the copy the verdict asks for, was lost
+        with its worker (an outage of ours: ``lost_scans``), to be tried again."""
+        name = _named(scan.path, scan.folder.path)
+        if not result.lost:
+            result = self.judge.with_name(result, name)
+            try:
+                return result, self.judge.judge(scan.data, result, scan.folder)
+            except CopyLost as exc:
+                lost = ScanResult(Extraction(UNKNOWN_KIND, unscannable=(str(exc),)), (), lost=True)
+                instead = lost_scans.counted(scan.row, lost)
+                if instead is None:
+                    return None
+                # Read, but its copy cannot be made: held, as a copy that cannot be made is.
+                reasons = instead.extraction.unscannable
+                return replace(result, lost=True), held_for(result, CANNOT_TRANSFORM, reasons)
+        instead = lost_scans.counted(scan.row, result)
+        if instead is None:
+            return None
+        instead = self.judge.with_name(instead, name)
+        try:
+            return instead, self.judge.judge(scan.data, instead, scan.folder)
+        except CopyLost as exc:  # lost yet again: held, as a copy that cannot be made is
+            return instead, held_for(instead, CANNOT_TRANSFORM, (str(exc),))
 
     def _enforce(
         self, row: WatchedFile, path: Path, folder: Folder, judgement: Judgement, *, already: bool

@@ -25,6 +25,7 @@ from gateway.watcher.quarantine import FOLDER_NOTE, note_path
 from scanner.scanning import Scanner
 from tests.gateway.watcher.conftest import (
     CLEAN_TEXT,
+    DAMAGED_DOCX,
     Drive,
     held_content,
     one_rule_policy,
@@ -176,6 +177,35 @@ def test_an_empty_folder_named_with_personal_data_is_taken_away(
     assert _everything(web) == [NAMED]
     folder.refresh_from_db()
     assert (folder.placement, folder.present) == (Placement.RELEASED, True)
+
+
+def test_an_unreadable_file_is_judged_by_its_name(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """The policy here releases what cannot be read (no rule for it): a damaged ``.docx``
+    (a zip without Word's parts) and an empty one under a clean name stay. Named with an
+    NHS number, each is held for its name whatever became of its content, and so is one in
+    a folder so named, which goes too: nothing under ``web`` carries the name or number."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    damaged = _put(drive, f"{NAMED}.docx", DAMAGED_DOCX)
+    empty = _put(drive, f"{OTHER}.docx", b"")
+    inside = _put(drive, f"{NAMED}/referral.docx", DAMAGED_DOCX)
+    kept = [_put(drive, "fair.docx", DAMAGED_DOCX), _put(drive, "poster.docx", b"")]
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    for path in kept:  # unreadable, and released by this policy
+        row = _file_row(path)
+        assert (row.action, row.placement, path.exists()) == ("release", Placement.IN_PLACE, True)
+    for path, content in ((damaged, DAMAGED_DOCX), (empty, b""), (inside, DAMAGED_DOCX)):
+        row = _file_row(path)
+        assert (row.action, row.placement) == ("hold", Placement.QUARANTINED)
+        assert row.findings == {"UK_NHS": 1}
+        assert held_content(row) == content
+    folder = _folder_row(web / NAMED)
+    assert (folder.placement, folder.present) == (Placement.QUARANTINED, False)
+    _nothing_named(web)
+    assert "Okafor" not in " ".join(_everything(web))
 
 
 def test_a_file_arriving_during_the_pass_stays_and_the_folder_goes_later(
