@@ -18,6 +18,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from scanner.detect.known_subjects import dates
+from scanner.detect.recognizers_file import PatternRule
 
 # What may stand between a name and its date: spaces, and at most one comma, bracket, pipe,
 # tab or dash ("Ada Mensah (03/03/2015)", "Precious – 3/3/15", "Ada Obi,03/03/2015").
@@ -26,14 +27,17 @@ _LONGEST_GAP = 8
 
 
 def dates_beside_people(
-    text: str, results: list[RecognizerResult], older_by_days: Mapping[str, int]
+    text: str, results: list[RecognizerResult], rules: Mapping[str, PatternRule]
 ) -> list[RecognizerResult]:
-    """``results`` less the matches of the beside-a-person rules (named in ``older_by_days``)
-    that are not dates of birth by the reasoning above."""
+    """``results`` less the matches of the beside-a-person ``rules`` (by name) that are not
+    dates of birth by the reasoning above; those that are have their rule's context score.
+
+    The rules score their matches at the threshold, below any other date of birth rule's
+    lifted score: where another rule found the same date, Presidio kept that finding."""
     rule_of = {
-        id(r): days
+        id(r): rule.beside_person_older_by_days
         for r in results
-        if (days := older_by_days.get(_recognizer(r), 0)) and r.entity_type == "DATE_OF_BIRTH"
+        if (rule := rules.get(_recognizer(r))) is not None
     }
     if not rule_of:
         return results
@@ -45,6 +49,9 @@ def dates_beside_people(
             if day is not None:
                 beside[id(result)] = day
     kept_ids = _older(text, results, beside, rule_of)
+    for result in results:
+        if id(result) in kept_ids:
+            result.score = max(result.score, rules[_recognizer(result)].context_score)
     return [r for r in results if id(r) not in rule_of or id(r) in kept_ids]
 
 

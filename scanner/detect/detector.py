@@ -157,9 +157,7 @@ class Detector:
         self._grammar = OwnerReader(self._model)
         self._chars_to_learn = _LEARNED_CHARS
         self._beside_person = {
-            rule.name: rule.beside_person_older_by_days
-            for rule in rules.patterns
-            if rule.beside_person_older_by_days
+            rule.name: rule for rule in rules.patterns if rule.beside_person_older_by_days
         }
         recognizers: list[EntityRecognizer] = [
             PersonRecognizer(rules.person),
