@@ -465,9 +465,7 @@ def _past_leaders(text: str, start: int, before: int) -> int:
     leaders in it."""
     reach = start - before
     for _ in range(3):
-        leaders = sum(
-            m.end() - m.start() for m in _LEADERS.finditer(text, max(0, reach), start)
-        )
+        leaders = sum(m.end() - m.start() for m in _LEADERS.finditer(text, max(0, reach), start))
         further = start - before - min(leaders, _MOST_LEADERS)
         if further >= reach:
             break
