@@ -11,18 +11,20 @@ lie further apart than that (children of one family, not the days of one week's 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import date, timedelta
 
 import regex
 from presidio_analyzer import RecognizerResult
 
+from scanner.detect._context import table_lines
 from scanner.detect.known_subjects import dates
 from scanner.detect.recognizers_file import PatternRule
 
 # What may stand between a name and its date: spaces, and at most one comma, bracket, pipe,
-# tab or dash ("Ada Mensah (03/03/2015)", "Precious – 3/3/15", "Ada Obi,03/03/2015").
-_BESIDE = regex.compile(r"[ \t]*(?:[,(|–—-][ \t]*)?")
+# tab, colon, slash or dash ("Ada Mensah (03/03/2015)", "Precious – 3/3/15", "Ada Obi,03/03/2015").
+_BESIDE = regex.compile(r"[ \t]*(?:[,(|:/–—-][ \t]*)?")
 _LONGEST_GAP = 8
 
 
@@ -61,10 +63,21 @@ def _recognizer(result: RecognizerResult) -> str:
 
 
 def _after_person(text: str, start: int, person_ends: set[int]) -> bool:
-    return any(
+    """Whether the date at ``start`` follows a name right after it, or is the one date of a
+    table row that holds a name before it ("Ada Obi, LS8 4EX, 03/03/2015")."""
+    if any(
         position in person_ends and _BESIDE.fullmatch(text, position, start)
         for position in range(start, max(0, start - _LONGEST_GAP) - 1, -1)
-    )
+    ):
+        return True
+    lines = table_lines(text)
+    index = bisect_right(lines.starts, start) - 1
+    if lines.separators[index] is None:
+        return False
+    line_start = lines.starts[index]
+    line_end = text.find("\n", start)
+    row = text[line_start : len(text) if line_end == -1 else line_end]
+    return any(line_start < end <= start for end in person_ends) and len(list(dates(row))) == 1
 
 
 def _date_of(text: str, start: int, end: int) -> date | None:

@@ -181,6 +181,11 @@ def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, tex
         ("Child,Date\nAda Mensah,03/03/2015\nKwame Asante,12/09/2019\n", "12/09/2019"),
         ("Ada Mensah (03/03/2015) rang today.", "03/03/2015"),
         ("Grace Owusu – 3/3/15, collected 04/11/2024", "3/3/15"),
+        (
+            "Exported 04/11/2024\nName,Postcode,Date\nAda Obi,LS8 4EX,03/03/2015\n"
+            "Bo Lee,LS9 7QP,04/04/2012\n",
+            "04/04/2012",
+        ),
     ],
 )
 def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(found, text, value):
@@ -199,6 +204,8 @@ def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(fou
         "Thanks to Joy Bell (14 March 2024) and Sam Patel (30 March 2024) for the stalls.",
         "Minutes 14/03/2024: Tom Ferris, 07/03/2024, presented the accounts.",
         "Next session 19/11/2024; Ada Mensah (21/11/2024) brings the urn.",
+        "Name,Start date\nAda Obi,03/03/2015\nBo Lee,04/04/2019\nSam Ode,01/02/2024\n",
+        'Payee,Sort code,Account\n"SMITH, JOHN",20-32-06,41882907\n"LEE, BO",09-01-28,60215598\n',
     ],
 )
 def test_a_date_beside_a_name_near_the_other_dates_is_not_a_date_of_birth(found, text):
