@@ -449,6 +449,47 @@ def _after_label(text: str, boundary: regex.Match[str]) -> bool:
     return _LABEL_LINE.fullmatch(text, line_start, boundary.start()) is not None
 
 
+# A form's leaders between a label and its value ("Date of birth ........ 14/07/2012", a row
+# of underscores or a long run of spaces) take no part of the window before the value.
+_LEADERS = regex.compile(r"[ \t._…·]{3,}")
+_MOST_LEADERS = 400
+# A form extracted a field a line may put an instruction between a label and its value
+# ("Date of birth\nPlease write it as DD/MM/YYYY ...\n14/07/2012"): for a value alone at the
+# start of its line, the window may reach back a rule's number of lines that hold no other
+# value, none longer than this.
+_LONGEST_LINE_ABOVE = 160
+
+
+def _past_leaders(text: str, start: int, before: int) -> int:
+    """Where a window of ``before`` characters before ``start`` begins, not counting the
+    leaders in it."""
+    reach = start - before
+    for _ in range(3):
+        leaders = sum(m.end() - m.start() for m in _LEADERS.finditer(text, max(0, reach), start))
+        further = start - before - min(leaders, _MOST_LEADERS)
+        if further >= reach:
+            break
+        reach = further
+    return reach
+
+
+def _lines_above(text: str, start: int, lines: int) -> int:
+    """Where the ``lines`` lines above a value alone at the start of its line begin (fewer
+    when one holds a digit or is long), or ``start`` itself for a value anywhere else."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not lines or line_start == 0 or text[line_start:start].strip():
+        return start
+    reach = line_start
+    for _ in range(lines):
+        if reach == 0:
+            break
+        above = text.rfind("\n", 0, reach - 1) + 1
+        if reach - above > _LONGEST_LINE_ABOVE or _DIGIT.search(text, above, reach):
+            break
+        reach = above
+    return reach
+
+
 _HEADER_DISTANCE = 10_000  # a column header counts, but any word in the text itself is nearer
 
 
@@ -461,12 +502,14 @@ def distance(
     before: int,
     after: int,
     not_before: int = 0,
+    lines_above: int = 0,
 ) -> int | None:
     """How near ``pattern`` occurs to the span ``text[start:end]``, or ``None``.
 
     It is looked for within ``before`` characters before the span (not reaching back past
     ``not_before`` or into the previous sentence, though a blank line after a label line
-    does not end one), within ``after`` characters after it on the same line and in the same
+    does not end one; a form's leaders not counted, and up to ``lines_above`` lines above a
+    value alone on its line), within ``after`` characters after it on the same line and in the same
     sentence, and in the header cell of its column when the span sits in a table; in a table
     the neighbouring cells belong to other columns, so the windows stop at the cell's edges.
     """
@@ -474,7 +517,8 @@ def distance(
         return None
     cell_start, cell_end = _cell_bounds(text, start, end)
     in_table = (cell_start, cell_end) != _line_bounds(text, start)
-    window_start = max(0, start - before, not_before, cell_start if in_table else 0)
+    reach = min(_past_leaders(text, start, before), _lines_above(text, start, lines_above))
+    window_start = max(0, reach, not_before, cell_start if in_table else 0)
     for boundary in _SENTENCE_END.finditer(text, window_start, start):
         if not _after_label(text, boundary):
             window_start = boundary.end()

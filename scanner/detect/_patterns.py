@@ -84,6 +84,7 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
                 "before": rule.context_before,
                 "after": rule.context_after,
                 "not_before": previous_end,
+                "lines_above": rule.context_lines_above,
             }
             gap = result.start - previous_end
             in_list = (

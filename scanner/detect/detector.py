@@ -19,6 +19,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanRecognizer
 
 from scanner.detect._address import StreetAddressRecognizer
+from scanner.detect._beside import dates_beside_people
 from scanner.detect._contact import (
     OfflineEmailRecognizer,
     OrganisationNumbers,
@@ -155,6 +156,9 @@ class Detector:
         self._model = load_model(rules.nlp.model)  # the one nlp_engine loaded (it is cached)
         self._grammar = OwnerReader(self._model)
         self._chars_to_learn = _LEARNED_CHARS
+        self._beside_person = {
+            rule.name: rule for rule in rules.patterns if rule.beside_person_older_by_days
+        }
         recognizers: list[EntityRecognizer] = [
             PersonRecognizer(rules.person),
             OfflineEmailRecognizer(rules.email_score, rules.email_top_levels),
@@ -285,6 +289,7 @@ class Detector:
 
     def _analyse(self, chunk: str, offset: int, nlp_artifacts: NlpArtifacts) -> Iterable[Span]:
         results = self._analyzer.analyze(chunk, language="en", nlp_artifacts=nlp_artifacts)
+        results = dates_beside_people(chunk, results, self._beside_person)
         for result in results:
             value = chunk[result.start : result.end]
             if self._allowed and _normal_contact(value) in self._allowed:

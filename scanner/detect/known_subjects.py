@@ -235,7 +235,7 @@ class SubjectMatcher:
             refs = self.postcodes.get(identifiers.postcode(match.group()))
             mentions += _mention(match, "UK_POSTCODE", refs, PARTIAL)
         if self.dates_of_birth.refs:
-            for match, day in _dates(text):
+            for match, day in dates(text):
                 mentions += _mention(match, "DATE_OF_BIRTH", self.dates_of_birth.get(day), PARTIAL)
         return mentions
 
@@ -254,7 +254,7 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return i >= 0 and end <= spans[i][1]
 
 
-def _dates(text: str) -> Iterable[tuple[regex.Match[str], date]]:
+def dates(text: str) -> Iterable[tuple[regex.Match[str], date]]:
     """Dates written as UK people write them: 03/02/1950, 3.2.50, 1950-02-03, 3rd Feb 1950."""
     for match in _NUMERIC_DATE.finditer(text):
         year = int(match.group(3))

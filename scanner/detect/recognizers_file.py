@@ -39,6 +39,12 @@ class PatternRule:
     context_before: int = 60
     context_after: int = 30
     case_sensitive: bool = False
+    # A match counts only right after a name the person recognizer found, and only when it
+    # is at least this many days older than the text's other dates (0: an ordinary rule).
+    beside_person_older_by_days: int = 0
+    # For a value alone at the start of its line, how many lines above (holding no other
+    # value) its context may be on: a form's label, then an instruction, then the value.
+    context_lines_above: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,8 @@ def _pattern_rule(item: Reader) -> PatternRule:
             "context_before",
             "context_after",
             "case_sensitive",
+            "beside_person_older_by_days",
+            "context_lines_above",
         }
     )
     validator = item.mapping.get("validator")
@@ -183,6 +191,8 @@ def _pattern_rule(item: Reader) -> PatternRule:
         context_before=item.get("context_before", int, 60),
         context_after=item.get("context_after", int, 30),
         case_sensitive=item.get("case_sensitive", bool, False),
+        beside_person_older_by_days=item.get("beside_person_older_by_days", int, 0),
+        context_lines_above=item.get("context_lines_above", int, 0),
     )
 
 

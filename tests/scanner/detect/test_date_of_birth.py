@@ -167,3 +167,77 @@ def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, tex
     """Failing closed: appointments, letters and deadlines are recent, so a whole date in
     the 1900s with no word for another kind of date is taken for someone's date of birth."""
     assert ("DATE_OF_BIRTH", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Children: Ada Mensah (03/03/2015) and Kwame Asante (12/09/2019).", "03/03/2015"),
+        ("Sent: 14 October 2024\nKwame Asante, 12.09.2019 attends the club.", "12.09.2019"),
+        (
+            "Prepared 22/07/2024\n  Yasmin Rahimi, 12.09.2016\n  Arman Rahimi, 01.02.2020\n",
+            "01.02.2020",
+        ),
+        ("Child,Date\nAda Mensah,03/03/2015\nKwame Asante,12/09/2019\n", "12/09/2019"),
+        ("Ada Mensah (03/03/2015) rang today.", "03/03/2015"),
+        ("Grace Owusu – 3/3/15, collected 04/11/2024", "3/3/15"),
+        (
+            "Exported 04/11/2024\nName,Postcode,Date\nAda Obi,LS8 4EX,03/03/2015\n"
+            "Bo Lee,LS9 7QP,04/04/2012\n",
+            "04/04/2012",
+        ),
+    ],
+)
+def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(found, text, value):
+    """A roster gives a child's date of birth beside the name with no word for it; a date a
+    year or more older than the text's other dates is no meeting's or signature's."""
+    assert ("DATE_OF_BIRTH", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Minutes of 14/03/2024\nPresent: Ada Mensah (chair) 03/03/2025",
+        "Meeting 14/03/2024. Report by Ada Mensah (12/03/2024) was agreed.",
+        "Signed: Ada Mensah  Date: 03/03/2024",
+        "Newsletter, April 2024. Joy Bell (14 May) ran the raffle.",
+        "Thanks to Joy Bell (14 March 2024) and Sam Patel (30 March 2024) for the stalls.",
+        "Minutes 14/03/2024: Tom Ferris, 07/03/2024, presented the accounts.",
+        "Next session 19/11/2024; Ada Mensah (21/11/2024) brings the urn.",
+        "Name,Start date\nAda Obi,03/03/2015\nBo Lee,04/04/2019\nSam Ode,01/02/2024\n",
+        'Payee,Sort code,Account\n"SMITH, JOHN",20-32-06,41882907\n"LEE, BO",09-01-28,60215598\n',
+    ],
+)
+def test_a_date_beside_a_name_near_the_other_dates_is_not_a_date_of_birth(found, text):
+    """Minutes, reports, newsletters and signatures put their own dates beside names."""
+    assert "DATE_OF_BIRTH" not in types_of(found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Date of birth " + "." * 90 + " 16/10/2011", "16/10/2011"),
+        ("Date of birth " + "_" * 90 + " 16/10/2011", "16/10/2011"),
+        ("Date of birth:" + " " * 90 + "16/10/2011", "16/10/2011"),
+        (
+            "Date of birth\nPlease write the date as DD/MM/YYYY, exactly as on the child's "
+            "passport\nor birth certificate if they are travelling with one\n16/10/2011\n",
+            "16/10/2011",
+        ),
+    ],
+)
+def test_a_forms_label_far_before_its_date_still_counts(found, text, value):
+    """A form's leaders, or an instruction line between a label and its date, take nothing
+    from the window before the date."""
+    assert ("DATE_OF_BIRTH", value) in found(text)
+
+
+def test_a_label_above_a_line_with_another_value_does_not_reach_past_it(found):
+    """An instruction line may stand between a label and its date, but not another value."""
+    text = (
+        "Date of birth\n16/10/2011\nDate seen\n"
+        "Please write the date of the first visit\n12/05/2024\n"
+    )
+    findings = found(text)
+    assert ("DATE_OF_BIRTH", "16/10/2011") in findings
+    assert ("DATE_OF_BIRTH", "12/05/2024") not in findings

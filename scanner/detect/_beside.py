@@ -1,0 +1,115 @@
+"""Dates of birth with no word for them: a date right after a person's name.
+
+Rosters and household lists give a child's date of birth beside the name and nothing else
+("Ada Mensah (03/03/2015)", "Kwame Asante, 12.09.2019", "Precious – 3/3/15"). Minutes, reports
+and signed forms put dates beside names too, but those are the document's own dates: a
+meeting, a report, a signature, all close to the other dates it holds. So a date beside a
+name is a date of birth only when it is older, by the rule's number of days, than the latest
+other date in the text; with no other date, when it stands alone or the dates beside names
+lie further apart than that (children of one family, not the days of one week's events).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+import regex
+from presidio_analyzer import RecognizerResult
+
+from scanner.detect._context import table_lines
+from scanner.detect.known_subjects import dates
+from scanner.detect.recognizers_file import PatternRule
+
+# What may stand between a name and its date: spaces, and at most one comma, bracket, pipe,
+# tab, colon, slash or dash ("Ada Mensah (03/03/2015)", "Precious – 3/3/15", "Ada Obi,03/03/2015").
+_BESIDE = regex.compile(r"[ \t]*(?:[,(|:/–—-][ \t]*)?")
+_LONGEST_GAP = 8
+
+
+def dates_beside_people(
+    text: str, results: list[RecognizerResult], rules: Mapping[str, PatternRule]
+) -> list[RecognizerResult]:
+    """``results`` less the matches of the beside-a-person ``rules`` (by name) that are not
+    dates of birth by the reasoning above; those that are have their rule's context score.
+
+    The rules score their matches at the threshold, below any other date of birth rule's
+    lifted score: where another rule found the same date, Presidio kept that finding."""
+    rule_of = {
+        id(r): rule.beside_person_older_by_days
+        for r in results
+        if (rule := rules.get(_recognizer(r))) is not None
+    }
+    if not rule_of:
+        return results
+    person_ends = {r.end for r in results if r.entity_type == "PERSON"}
+    beside: dict[int, date] = {}
+    for result in results:
+        if id(result) in rule_of and _after_person(text, result.start, person_ends):
+            day = _date_of(text, result.start, result.end)
+            if day is not None:
+                beside[id(result)] = day
+    kept_ids = _older(text, results, beside, rule_of)
+    for result in results:
+        if id(result) in kept_ids:
+            result.score = max(result.score, rules[_recognizer(result)].context_score)
+    return [r for r in results if id(r) not in rule_of or id(r) in kept_ids]
+
+
+def _recognizer(result: RecognizerResult) -> str:
+    metadata = result.recognition_metadata or {}
+    return str(metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
+
+
+def _after_person(text: str, start: int, person_ends: set[int]) -> bool:
+    """Whether the date at ``start`` follows a name right after it, or is the one date of a
+    table row that holds a name before it ("Ada Obi, LS8 4EX, 03/03/2015")."""
+    if any(
+        position in person_ends and _BESIDE.fullmatch(text, position, start)
+        for position in range(start, max(0, start - _LONGEST_GAP) - 1, -1)
+    ):
+        return True
+    lines = table_lines(text)
+    index = bisect_right(lines.starts, start) - 1
+    if lines.separators[index] is None:
+        return False
+    line_start = lines.starts[index]
+    line_end = text.find("\n", start)
+    row = text[line_start : len(text) if line_end == -1 else line_end]
+    return any(line_start < end <= start for end in person_ends) and len(list(dates(row))) == 1
+
+
+def _date_of(text: str, start: int, end: int) -> date | None:
+    for match, day in dates(text[start:end]):
+        if match.start() == 0 and match.end() == end - start:
+            return day
+    return None
+
+
+def _older(
+    text: str,
+    results: list[RecognizerResult],
+    beside: dict[int, date],
+    rule_of: dict[int, int],
+) -> set[int]:
+    """Which of the dates beside names are older enough than the text's other dates."""
+    if not beside:
+        return set()
+    spans = [(r.start, r.end) for r in results if id(r) in beside]
+    others = [
+        day
+        for match, day in dates(text)
+        if not any(a < match.end() and match.start() < b for a, b in spans)
+    ]
+    kept = set()
+    latest = max(others, default=None)
+    spread = max(beside.values()) - min(beside.values())
+    for key, day in beside.items():
+        margin = timedelta(days=rule_of[key])
+        if latest is not None:
+            if day <= latest - margin:
+                kept.add(key)
+        elif len(beside) == 1 or spread > margin:
+            kept.add(key)
+    return kept
