@@ -38,7 +38,7 @@ from django.db import DatabaseError
 
 from gateway.relay.crash_points import crash_point
 from gateway.review import audit
-from gateway.watcher import moving, quarantine
+from gateway.watcher import lost_scans, moving, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge
 from gateway.watcher.models import Placement, WatchedFile, path_key, real_path, stored_path
@@ -150,8 +150,19 @@ def _judged(
         row.owner_uid, row.owner_gid = found_now.st_uid, found_now.st_gid
         row.file_mode = stat.S_IMODE(found_now.st_mode)
         scanning.append((row, judge.submit_name(_named(path, folder.path))))
+    lost = []
     for row, result in scanning:
-        _record(row, result, folder, judge, fingerprint)
+        if not _record(row, result, folder, judge, fingerprint):
+            lost.append(row)
+    for row in lost:  # scanned again alone, until judged (``lost_scans``)
+        while not _record(
+            row,
+            judge.submit_name(_named(real_path(row.path), folder.path)),
+            folder,
+            judge,
+            fingerprint,
+        ):
+            pass
     return list(
         WatchedFile.objects.filter(
             is_folder=True,
@@ -169,20 +180,31 @@ def _record(
     folder: Folder,
     judge: DocumentJudge,
     fingerprint: str,
-) -> None:
+) -> bool:
+    """Judge the folder of ``row`` by its name's scan ``result``; False when the scan was
+    lost with its worker (``lost_scans``: the folder is left unjudged, the loss counted, to
+    be scanned again alone; after ``MAX_LOST_SCANS`` in a row it is judged unscannable)."""
     try:
-        judgement = judge.judge_name(result.result(), folder)
+        scanned = result.result()
+        if scanned.lost:
+            instead = lost_scans.counted(row, scanned)
+            if instead is None:
+                return False
+            scanned = instead
+        judgement = judge.judge_name(scanned, folder)
     except DatabaseError:
         raise
     except Exception as exc:  # noqa: BLE001 - recorded by type; the other folders go on
         row.problem, row.attempts = f"its name could not be judged ({type(exc).__name__})", 1
         row.save()
         log.error("folder name not judged id=%s error=%s", row.id, type(exc).__name__)
-        return
+        return True
     row.scanned_at, row.judged_with = datetime.now(UTC), fingerprint
     row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
     row.findings, row.subjects = judgement.findings, list(judgement.subjects)
     row.problem, row.attempts = "", 0
+    if not scanned.lost:
+        row.lost_scans = 0
     row.save()
     log.info(
         "folder judged id=%s action=%s findings=%s",
@@ -190,6 +212,7 @@ def _record(
         judgement.action,
         ",".join(f"{t}:{n}" for t, n in judgement.findings.items()) or "-",
     )
+    return True
 
 
 def _named(path: Path, root: Path) -> str:
