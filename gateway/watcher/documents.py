@@ -114,6 +114,12 @@ def _release_folder(row: WatchedFile, by: str, note: str, *, marked: bool) -> Re
         raise DecisionError("a folder cannot be marked CONFIDENTIAL; release it as it was")
     if row.moving_from:
         raise DecisionError(f"folder {row.id} is being taken away; try again shortly")
+    outer = held_folders.held_around(row)
+    if outer is not None:  # made again, it would bring back the held folder it lay in
+        raise DecisionError(
+            f"held folder {row.id} lay in held folder {outer.id}, taken away too: "
+            f"release held folder {outer.id} first"
+        )
     decision = {"decided_by": by, "decided_at": datetime.now(UTC), "decision_note": note}
     try:
         path = held_folders.release(row, **decision)

@@ -392,6 +392,17 @@ def release(row: WatchedFile, **decision: object) -> Path:
     return real_path(row.path)
 
 
+def held_around(row: WatchedFile) -> WatchedFile | None:
+    """The outermost held folder taken away (awaiting a decision, or rejected) that the
+    folder of ``row`` lay in: ``row`` cannot be made again without it."""
+    inside = real_path(row.path)
+    around = WatchedFile.objects.filter(
+        is_folder=True, folder=row.folder, present=False, placement__in=_NOTED
+    ).exclude(id=row.id)
+    found = [other for other in around if real_path(other.path) in inside.parents]
+    return min(found, key=lambda other: len(real_path(other.path).parts), default=None)
+
+
 def released_with(document: WatchedFile, by: str) -> None:
     """A held document released to its own path, whose folders were held (taken away, or
     held in place): the manager's release stands for the folders too, as a released

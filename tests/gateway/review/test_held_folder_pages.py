@@ -73,3 +73,27 @@ def test_a_held_folder_is_listed_and_released_through_its_page(
     assert not list(path.parent.glob("confide-held-*.txt"))
     row.refresh_from_db()
     assert (row.placement, row.decided_by) == (Placement.RELEASED, "jo")
+
+
+def test_releasing_a_folder_inside_a_held_folder_is_refused_on_its_page(
+    users: Users, make_drive: Callable[..., Drive], nhs_scanner: Scanner, tmp_path: Path
+) -> None:
+    policy = one_rule_policy(tmp_path, "hold", unlinked="identifier")
+    drive = make_drive({"web": ("public", "enforce")}, policy=policy, scanner=nhs_scanner)
+    inner_path = drive.folders["web"].path / NAMED / "Joseph Okafor NHS 401 023 2137"
+    inner_path.mkdir(parents=True)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    outer = WatchedFile.objects.get(is_folder=True, path=str(inner_path.parent))
+    inner = WatchedFile.objects.get(is_folder=True, path=str(inner_path))
+    client = signed_in(users, "manager", csrf=True)
+    page = client.get(f"/documents/{inner.id}/")
+    done = client.post(
+        f"/documents/{inner.id}/release/",
+        {"release-note": "fine", "csrfmiddlewaretoken": page.context["csrf_token"]},
+        follow=True,
+    )
+    assert f"release held folder {outer.id} first" in done.content.decode()
+    assert not inner_path.parent.exists()
+    inner.refresh_from_db()
+    assert inner.placement == Placement.QUARANTINED

@@ -369,3 +369,28 @@ def test_followed_by_events_the_folder_goes_with_its_last_file(
     folder = _folder_row(web / NAMED)
     assert _everything(web) == [f"confide-held-{folder.id}.txt"]
     assert held_content(_file_row(web / NAMED / "report.txt")) == MINUTES
+
+
+def test_a_folder_inside_a_held_folder_is_released_only_after_it(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """Releasing the inner of two held folders is refused, naming the outer (making it
+    again would bring the outer back in view): nothing moves. Released outer first, then
+    inner, both stay on the next pass, and nothing is held again."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    _put(drive, f"{NAMED}/{OTHER}/inner.txt", LETTER)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    outer, inner = _folder_row(web / NAMED), _folder_row(web / NAMED / OTHER)
+    listed = _everything(web)
+    with pytest.raises(DecisionError, match=f"release held folder {outer.id} first"):
+        release_document(inner.id, by="manager", note="")
+    assert _everything(web) == listed
+    release_document(outer.id, by="manager", note="")
+    release_document(inner.id, by="manager", note="")
+    held = set(WatchedFile.objects.values_list("id", flat=True))
+    drive.watcher.reconcile()
+    assert set(WatchedFile.objects.values_list("id", flat=True)) == held
+    assert (web / NAMED / OTHER).is_dir()
+    assert not list(web.glob(NOTE_PATTERN))
