@@ -41,7 +41,16 @@ from gateway.review import audit
 from gateway.watcher import lost_scans, moving, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge
-from gateway.watcher.models import Placement, WatchedFile, path_key, real_path, stored_path
+from gateway.watcher.models import (
+    BLOCKED,
+    LEFT,
+    UNMOVABLE,
+    Placement,
+    WatchedFile,
+    path_key,
+    real_path,
+    stored_path,
+)
 from scanner.actions import Action
 from scanner.scanning import ScanResult
 
@@ -53,10 +62,6 @@ NOTED = "folder-noted"  # the note is in the parent; the folder is still there
 EMPTIED = "folder-emptied"  # the notes in it are removed; the empty folders still there
 MADE = "folder-release-journaled"  # a release is committed; the folder not made yet
 
-LEFT = (
-    "its name is held, but it still holds files that are not held (released by a manager, "
-    "being written, unreadable, or not judged yet); it is taken away once they are held"
-)
 ARRIVED = "a file arrived in it while it was being taken away; it is tried again on the next pass"
 # Where a note stands for what was held: a row so placed has its note in the folder.
 _NOTED = (Placement.QUARANTINED, Placement.REJECTED)
@@ -69,7 +74,7 @@ def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
     fingerprints = judge.fingerprints(folders)
     taken = 0
     for folder in folders:
-        found = _sub_folders(folder.path)
+        found = _named_entries(folder.path)
         held = _judged(folder, found, judge, fingerprints[folder.path], whole=True)
         if not folder.enforce or folder.audience == INTERNAL:
             continue
@@ -78,14 +83,26 @@ def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
     return taken
 
 
-def _sub_folders(root: Path) -> list[Path]:
-    """Every folder under ``root`` (never through a link), parents before their folders."""
+def _named_entries(root: Path) -> list[Path]:
+    """Every folder under ``root`` (never through a link), parents before their folders;
+    and every entry that is neither a folder nor a regular file (a link, to a folder or a
+    file, a pipe, a socket, a device), which is never read or moved: judged by its name."""
     found = []
-    for top, dirs, _files in os.walk(root, followlinks=False):
+    for top, dirs, files in os.walk(root, followlinks=False):
         here = Path(top)
+        found += [here / name for name in (*dirs, *files) if not _plain(here / name)]
         dirs[:] = [name for name in dirs if not (here / name).is_symlink()]
         found += [here / name for name in dirs]
     return found
+
+
+def _plain(path: Path) -> bool:
+    """Whether ``path`` is a real folder or a regular file (or gone)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return True
+    return stat.S_ISDIR(mode) or stat.S_ISREG(mode)
 
 
 def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence[Path]) -> int:
@@ -227,10 +244,11 @@ def _take_away(row: WatchedFile) -> int:
     """Take the held folder of ``row`` away if it holds nothing but confide's notes: 1 if
     it is gone now."""
     path = real_path(row.path)
-    notes = _notes_only(path)
+    notes = _notes_only(path) if _plain(path) else None
     if notes is None:
-        if row.problem != LEFT:
-            row.problem = LEFT
+        reason = _why_left(path)
+        if row.problem != reason:
+            row.problem = reason
             row.save(update_fields=["problem", "updated_at"])
         return 0
     note = moving.free_name(path.parent, f"confide-held-{row.id}", ".txt")
@@ -261,6 +279,16 @@ def _notes_only(path: Path) -> list[tuple[Path, WatchedFile]] | None:
     except OSError:
         return None
     return notes
+
+
+def _why_left(path: Path) -> str:
+    """Why the held folder (or link, or special file) at ``path`` cannot go now."""
+    if not _plain(path):
+        return UNMOVABLE
+    for top, dirs, files in os.walk(path, followlinks=False):
+        if not all(_plain(Path(top) / name) for name in (*dirs, *files)):
+            return BLOCKED
+    return LEFT
 
 
 def _raise(exc: OSError) -> None:
