@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from gateway.watcher.models import Origin, Placement, WatchedFile
+from gateway.watcher.models import Origin, Placement, WatchedFile, held_in_place
 
 HOLD = "hold"
 # The widest bar on the Discovery chart, in the SVG's user units.
@@ -19,14 +19,20 @@ LABEL_WIDTH = 160
 
 
 def held_documents() -> QuerySet[WatchedFile]:
-    """Documents in quarantine awaiting a manager's decision, oldest first."""
-    return WatchedFile.objects.filter(placement=Placement.QUARANTINED).order_by("scanned_at", "id")
+    """Documents in quarantine awaiting a manager's decision, and folders (links, special
+    files) held for their names that could not be taken away (``held_in_place``), oldest
+    first."""
+    return WatchedFile.objects.filter(
+        Q(placement=Placement.QUARANTINED) | held_in_place()
+    ).order_by("scanned_at", "id")
 
 
 def document(document_id: int) -> WatchedFile | None:
     """A document the watcher has held (awaiting a decision or decided); None otherwise."""
     found: WatchedFile | None = (
-        WatchedFile.objects.filter(id=document_id).exclude(placement=Placement.IN_PLACE).first()
+        WatchedFile.objects.filter(id=document_id)
+        .filter(~Q(placement=Placement.IN_PLACE) | held_in_place())
+        .first()
     )
     return found
 

@@ -64,6 +64,9 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
     if finished is not None:  # an interrupted release of it, now finished
         _audit(finished, finished.decided_by, "document-released", marked=False)
         return Released(finished.id, Path(finished.path), False)
+    in_view = WatchedFile.objects.filter(id=document_id).first()
+    if in_view is not None and in_view.held_in_place:
+        return _release_in_place(in_view, by, note, marked=marked)
     row = _held(document_id, RELEASABLE)
     if row.is_folder:
         return _release_folder(row, by, note, marked=marked)
@@ -114,6 +117,12 @@ def _release_folder(row: WatchedFile, by: str, note: str, *, marked: bool) -> Re
         raise DecisionError("a folder cannot be marked CONFIDENTIAL; release it as it was")
     if row.moving_from:
         raise DecisionError(f"folder {row.id} is being taken away; try again shortly")
+    outer = held_folders.held_around(row)
+    if outer is not None:  # made again, it would bring back the held folder it lay in
+        raise DecisionError(
+            f"held folder {row.id} lay in held folder {outer.id}, taken away too: "
+            f"release held folder {outer.id} first"
+        )
     decision = {"decided_by": by, "decided_at": datetime.now(UTC), "decision_note": note}
     try:
         path = held_folders.release(row, **decision)
@@ -121,6 +130,16 @@ def _release_folder(row: WatchedFile, by: str, note: str, *, marked: bool) -> Re
         raise DecisionError(f"the folder could not be made again: {exc}") from None
     _audit(row, by, "document-released", marked=False)
     return Released(row.id, path, False)
+
+
+def _release_in_place(row: WatchedFile, by: str, note: str, *, marked: bool) -> Released:
+    """Let a folder (a link, a special file) held for its name where it is, as it could not
+    be taken away, stay under that name: nothing moves, and it is not held again."""
+    if marked:
+        raise DecisionError("a folder cannot be marked CONFIDENTIAL; release it as it was")
+    _decided(row, Placement.RELEASED, by, note)
+    _audit(row, by, "document-released", marked=False)
+    return Released(row.id, real_path(row.path), False)
 
 
 def _settle_interrupted(document_id: int) -> WatchedFile | None:
@@ -156,6 +175,12 @@ def reject_document(document_id: int, by: str, note: str) -> Rejected:
     """Keep a held document in quarantine for good: it is not released; its owner, where
     the configuration names one, is sent a notice (queued with the decision, or neither).
     Raises ``DecisionError`` when it is not held, or was rejected already."""
+    in_view = WatchedFile.objects.filter(id=document_id).first()
+    if in_view is not None and in_view.held_in_place:
+        raise DecisionError(
+            f"held folder {document_id} is still where it was, as it cannot be taken away "
+            "(see its reasons): it can be released, not kept in quarantine"
+        )
     row = _held(document_id, (Placement.QUARANTINED,))
     owner = owner_of(row)
     with transaction.atomic():

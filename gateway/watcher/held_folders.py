@@ -38,10 +38,19 @@ from django.db import DatabaseError
 
 from gateway.relay.crash_points import crash_point
 from gateway.review import audit
-from gateway.watcher import moving, quarantine
+from gateway.watcher import lost_scans, moving, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge
-from gateway.watcher.models import Placement, WatchedFile, path_key, real_path, stored_path
+from gateway.watcher.models import (
+    BLOCKED,
+    LEFT,
+    UNMOVABLE,
+    Placement,
+    WatchedFile,
+    path_key,
+    real_path,
+    stored_path,
+)
 from scanner.actions import Action
 from scanner.scanning import ScanResult
 
@@ -53,10 +62,6 @@ NOTED = "folder-noted"  # the note is in the parent; the folder is still there
 EMPTIED = "folder-emptied"  # the notes in it are removed; the empty folders still there
 MADE = "folder-release-journaled"  # a release is committed; the folder not made yet
 
-LEFT = (
-    "its name is held, but it still holds files that are not held (released by a manager, "
-    "being written, unreadable, or not judged yet); it is taken away once they are held"
-)
 ARRIVED = "a file arrived in it while it was being taken away; it is tried again on the next pass"
 # Where a note stands for what was held: a row so placed has its note in the folder.
 _NOTED = (Placement.QUARANTINED, Placement.REJECTED)
@@ -69,7 +74,7 @@ def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
     fingerprints = judge.fingerprints(folders)
     taken = 0
     for folder in folders:
-        found = _sub_folders(folder.path)
+        found = _named_entries(folder.path)
         held = _judged(folder, found, judge, fingerprints[folder.path], whole=True)
         if not folder.enforce or folder.audience == INTERNAL:
             continue
@@ -78,14 +83,26 @@ def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
     return taken
 
 
-def _sub_folders(root: Path) -> list[Path]:
-    """Every folder under ``root`` (never through a link), parents before their folders."""
+def _named_entries(root: Path) -> list[Path]:
+    """Every folder under ``root`` (never through a link), parents before their folders;
+    and every entry that is neither a folder nor a regular file (a link, to a folder or a
+    file, a pipe, a socket, a device), which is never read or moved: judged by its name."""
     found = []
-    for top, dirs, _files in os.walk(root, followlinks=False):
+    for top, dirs, files in os.walk(root, followlinks=False):
         here = Path(top)
+        found += [here / name for name in (*dirs, *files) if not _plain(here / name)]
         dirs[:] = [name for name in dirs if not (here / name).is_symlink()]
         found += [here / name for name in dirs]
     return found
+
+
+def _plain(path: Path) -> bool:
+    """Whether ``path`` is a real folder or a regular file (or gone)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return True
+    return stat.S_ISDIR(mode) or stat.S_ISREG(mode)
 
 
 def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence[Path]) -> int:
@@ -150,8 +167,19 @@ def _judged(
         row.owner_uid, row.owner_gid = found_now.st_uid, found_now.st_gid
         row.file_mode = stat.S_IMODE(found_now.st_mode)
         scanning.append((row, judge.submit_name(_named(path, folder.path))))
+    lost = []
     for row, result in scanning:
-        _record(row, result, folder, judge, fingerprint)
+        if not _record(row, result, folder, judge, fingerprint):
+            lost.append(row)
+    for row in lost:  # scanned again alone, until judged (``lost_scans``)
+        while not _record(
+            row,
+            judge.submit_name(_named(real_path(row.path), folder.path)),
+            folder,
+            judge,
+            fingerprint,
+        ):
+            pass
     return list(
         WatchedFile.objects.filter(
             is_folder=True,
@@ -169,20 +197,31 @@ def _record(
     folder: Folder,
     judge: DocumentJudge,
     fingerprint: str,
-) -> None:
+) -> bool:
+    """Judge the folder of ``row`` by its name's scan ``result``; False when the scan was
+    lost with its worker (``lost_scans``: the folder is left unjudged, the loss counted, to
+    be scanned again alone; after ``MAX_LOST_SCANS`` in a row it is judged unscannable)."""
     try:
-        judgement = judge.judge_name(result.result(), folder)
+        scanned = result.result()
+        if scanned.lost:
+            instead = lost_scans.counted(row, scanned)
+            if instead is None:
+                return False
+            scanned = instead
+        judgement = judge.judge_name(scanned, folder)
     except DatabaseError:
         raise
     except Exception as exc:  # noqa: BLE001 - recorded by type; the other folders go on
         row.problem, row.attempts = f"its name could not be judged ({type(exc).__name__})", 1
         row.save()
         log.error("folder name not judged id=%s error=%s", row.id, type(exc).__name__)
-        return
+        return True
     row.scanned_at, row.judged_with = datetime.now(UTC), fingerprint
     row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
     row.findings, row.subjects = judgement.findings, list(judgement.subjects)
     row.problem, row.attempts = "", 0
+    if not scanned.lost:
+        row.lost_scans = 0
     row.save()
     log.info(
         "folder judged id=%s action=%s findings=%s",
@@ -190,6 +229,7 @@ def _record(
         judgement.action,
         ",".join(f"{t}:{n}" for t, n in judgement.findings.items()) or "-",
     )
+    return True
 
 
 def _named(path: Path, root: Path) -> str:
@@ -204,10 +244,11 @@ def _take_away(row: WatchedFile) -> int:
     """Take the held folder of ``row`` away if it holds nothing but confide's notes: 1 if
     it is gone now."""
     path = real_path(row.path)
-    notes = _notes_only(path)
+    notes = _notes_only(path) if _plain(path) else None
     if notes is None:
-        if row.problem != LEFT:
-            row.problem = LEFT
+        reason = _why_left(path)
+        if row.problem != reason:
+            row.problem = reason
             row.save(update_fields=["problem", "updated_at"])
         return 0
     note = moving.free_name(path.parent, f"confide-held-{row.id}", ".txt")
@@ -238,6 +279,16 @@ def _notes_only(path: Path) -> list[tuple[Path, WatchedFile]] | None:
     except OSError:
         return None
     return notes
+
+
+def _why_left(path: Path) -> str:
+    """Why the held folder (or link, or special file) at ``path`` cannot go now."""
+    if not _plain(path):
+        return UNMOVABLE
+    for top, dirs, files in os.walk(path, followlinks=False):
+        if not all(_plain(Path(top) / name) for name in (*dirs, *files)):
+            return BLOCKED
+    return LEFT
 
 
 def _raise(exc: OSError) -> None:
@@ -367,6 +418,17 @@ def release(row: WatchedFile, **decision: object) -> Path:
         )
         raise
     return real_path(row.path)
+
+
+def held_around(row: WatchedFile) -> WatchedFile | None:
+    """The outermost held folder taken away (awaiting a decision, or rejected) that the
+    folder of ``row`` lay in: ``row`` cannot be made again without it."""
+    inside = real_path(row.path)
+    around = WatchedFile.objects.filter(
+        is_folder=True, folder=row.folder, present=False, placement__in=_NOTED
+    ).exclude(id=row.id)
+    found = [other for other in around if real_path(other.path) in inside.parents]
+    return min(found, key=lambda other: len(real_path(other.path).parts), default=None)
 
 
 def released_with(document: WatchedFile, by: str) -> None:

@@ -39,6 +39,35 @@ class Origin(models.TextChoices):
     REDACTED_COPY = "redacted_copy", "the watcher's redacted copy"
 
 
+# Why a sub-folder held for its name (or a link or special file so held) is still in view,
+# in an enforce folder for an outside audience (``gateway.watcher.held_folders``): it awaits
+# a manager's decision where it is, listed with the held documents (``held_in_place``).
+LEFT = (
+    "its name is held, but it still holds files that are not held (released by a manager, "
+    "being written, unreadable, or not judged yet); it is taken away once they are held"
+)
+BLOCKED = (
+    "its name is held, but it holds a symbolic link or a special file (a pipe, a socket, a "
+    "device), which confide never moves; it stays in view until that is removed"
+)
+UNMOVABLE = (
+    "its name is held, but it is a symbolic link or a special file (a pipe, a socket, a "
+    "device), which confide never moves; it stays in view until it is removed or renamed"
+)
+IN_VIEW = (LEFT, BLOCKED, UNMOVABLE)
+
+
+def held_in_place() -> models.Q:
+    """The rows held for their names that could not be taken away (``IN_VIEW``)."""
+    return models.Q(
+        is_folder=True,
+        present=True,
+        placement=Placement.IN_PLACE,
+        action="hold",
+        problem__in=IN_VIEW,
+    )
+
+
 class WatchedFile(models.Model):
     # The file's path as the watcher found it (``stored_path``: a path that is not UTF-8 is
     # kept escaped, after ``RAW``; ``real_path`` gives its bytes back).
@@ -47,7 +76,8 @@ class WatchedFile(models.Model):
     folder = models.TextField()  # the watched folder it lies in
     audience = models.CharField(max_length=200)
     present = models.BooleanField(default=True)  # false once it is gone from ``path``
-    # A sub-folder, judged by its name (``gateway.watcher.held_folders``), not a file.
+    # A sub-folder judged by its name (``gateway.watcher.held_folders``), not a file; or a
+    # link or special file (a pipe, a socket, a device), likewise judged by its name alone.
     is_folder = models.BooleanField(default=False)
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.USER)
     content_hash = models.CharField(max_length=HASH_LENGTH, blank=True, db_index=True)
@@ -97,6 +127,17 @@ class WatchedFile(models.Model):
     class Meta:
         ordering = ("id",)
         indexes = (models.Index(fields=("placement",), name="watched_file_placement"),)
+
+    @property
+    def held_in_place(self) -> bool:
+        """Held for its name, but still where it was: it cannot be taken away (``IN_VIEW``)."""
+        return (
+            self.is_folder
+            and self.present
+            and self.placement == Placement.IN_PLACE
+            and self.action == "hold"
+            and self.problem in IN_VIEW
+        )
 
     def __str__(self) -> str:  # the id only: a file's name may itself be personal data
         return f"watched {'folder' if self.is_folder else 'file'} {self.id}"

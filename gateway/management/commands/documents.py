@@ -51,6 +51,7 @@ class Command(ConfideCommand):
             self.stdout.write(
                 f"{row.id}\t{age}\t{row.folder}\t{row.audience}\t"
                 f"{', '.join(row.rules) or '-'}\t{findings or '-'}"
+                + (f"\tstill in view: {row.problem}" if row.held_in_place else "")
             )
 
     def _decide(self, options: dict[str, Any]) -> None:

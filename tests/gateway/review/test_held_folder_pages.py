@@ -5,12 +5,13 @@ path shown where a file's path is. Held by the watcher's own sweep over a tempor
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from gateway.watcher.models import Placement, WatchedFile
+from gateway.watcher.models import BLOCKED, Placement, WatchedFile
 from scanner.scanning import Scanner
 from tests.gateway.review.conftest import Users, signed_in
 from tests.gateway.watcher.conftest import (  # noqa: F401 - the watcher's fixtures, shared
@@ -27,13 +28,18 @@ NUMBER = "943 476 5919"
 NAMED = f"Margaret Hughes NHS {NUMBER}"
 
 
-@pytest.fixture
-def held_folder(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, WatchedFile]:
-    """An empty folder named with an NHS number, taken away from a public enforce folder."""
+def _holding_drive(request: pytest.FixtureRequest, tmp_path: Path) -> Drive:
+    """A public enforce folder ``web`` where an NHS number linked to nobody is held."""
     build: Callable[..., Drive] = request.getfixturevalue("make_drive")
     scanner: Scanner = request.getfixturevalue("nhs_scanner")
     policy = one_rule_policy(tmp_path, "hold", unlinked="identifier")
-    drive = build({"web": ("public", "enforce")}, policy=policy, scanner=scanner)
+    return build({"web": ("public", "enforce")}, policy=policy, scanner=scanner)
+
+
+@pytest.fixture
+def held_folder(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, WatchedFile]:
+    """An empty folder named with an NHS number, taken away from a public enforce folder."""
+    drive = _holding_drive(request, tmp_path)
     path = drive.folders["web"].path / NAMED
     path.mkdir()
     assert drive.watcher is not None
@@ -73,3 +79,51 @@ def test_a_held_folder_is_listed_and_released_through_its_page(
     assert not list(path.parent.glob("confide-held-*.txt"))
     row.refresh_from_db()
     assert (row.placement, row.decided_by) == (Placement.RELEASED, "jo")
+
+
+def test_releasing_a_folder_inside_a_held_folder_is_refused_on_its_page(
+    users: Users, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    drive = _holding_drive(request, tmp_path)
+    inner_path = drive.folders["web"].path / NAMED / "Joseph Okafor NHS 401 023 2137"
+    inner_path.mkdir(parents=True)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    outer = WatchedFile.objects.get(is_folder=True, path=str(inner_path.parent))
+    inner = WatchedFile.objects.get(is_folder=True, path=str(inner_path))
+    client = signed_in(users, "manager", csrf=True)
+    page = client.get(f"/documents/{inner.id}/")
+    done = client.post(
+        f"/documents/{inner.id}/release/",
+        {"release-note": "fine", "csrfmiddlewaretoken": page.context["csrf_token"]},
+        follow=True,
+    )
+    assert f"release held folder {outer.id} first" in done.content.decode()
+    assert not inner_path.parent.exists()
+    inner.refresh_from_db()
+    assert inner.placement == Placement.QUARANTINED
+
+
+def test_a_folder_that_cannot_be_taken_away_is_listed_held_in_view(
+    users: Users, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    drive = _holding_drive(request, tmp_path)
+    path = drive.folders["web"].path / NAMED
+    path.mkdir()
+    os.mkfifo(path / "pipe")
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(is_folder=True, path=str(path))
+    client = signed_in(users, "manager", csrf=True)
+    listing = client.get("/documents/").content.decode()
+    assert f"<td>{row.id} (folder)</td>" in listing
+    assert f"Still in view: {BLOCKED}" in listing
+    assert NUMBER not in listing
+    page = client.get(f"/documents/{row.id}/")
+    assert f"/documents/{row.id}/release/" in page.content.decode()
+    client.post(
+        f"/documents/{row.id}/release/",
+        {"release-note": "fine", "csrfmiddlewaretoken": page.context["csrf_token"]},
+    )
+    row.refresh_from_db()
+    assert (row.placement, path.is_dir()) == (Placement.RELEASED, True)

@@ -111,3 +111,15 @@ def start_copy_killing_lending_worker() -> None:
     scanner.__enter__()
     multiprocessing.util.Finalize(None, scanner.pool.stop, exitpriority=10)
     worker._pipeline = SimpleNamespace(scanner=scanner)  # type: ignore[assignment]
+
+
+def name_killing_extract(
+    flags: str, data: bytes, limits: ScanLimits, location: str, kind: FileType | None
+) -> Extraction:
+    """``extract``; an item with no content (a sub-folder's name, scanned alone) kills its
+    worker instead while a flag file is left in the folder ``flags`` (one removed per kill)."""
+    if not data:
+        for flag in sorted(os.listdir(flags)):
+            if _removed(os.path.join(flags, flag).encode()):
+                os.kill(os.getpid(), signal.SIGKILL)
+    return extract(data, limits, location, kind)

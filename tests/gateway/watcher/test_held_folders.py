@@ -16,10 +16,23 @@ from pathlib import Path
 
 import pytest
 
+from gateway.review.discovery import held_documents
 from gateway.watcher import discovery, held_folders
-from gateway.watcher.documents import DecisionError, read_document, release_document
+from gateway.watcher.documents import (
+    DecisionError,
+    read_document,
+    reject_document,
+    release_document,
+)
 from gateway.watcher.folders import NOTE_PATTERN
-from gateway.watcher.models import Placement, WatchedFile, stored_path
+from gateway.watcher.models import (
+    BLOCKED,
+    UNMOVABLE,
+    Placement,
+    WatchedFile,
+    real_path,
+    stored_path,
+)
 from gateway.watcher.observing import LiveWatch
 from gateway.watcher.quarantine import FOLDER_NOTE, note_path
 from scanner.scanning import Scanner
@@ -369,3 +382,71 @@ def test_followed_by_events_the_folder_goes_with_its_last_file(
     folder = _folder_row(web / NAMED)
     assert _everything(web) == [f"confide-held-{folder.id}.txt"]
     assert held_content(_file_row(web / NAMED / "report.txt")) == MINUTES
+
+
+def test_a_folder_inside_a_held_folder_is_released_only_after_it(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """Releasing the inner of two held folders is refused, naming the outer (making it
+    again would bring the outer back in view): nothing moves. Released outer first, then
+    inner, both stay on the next pass, and nothing is held again."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    _put(drive, f"{NAMED}/{OTHER}/inner.txt", LETTER)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    outer, inner = _folder_row(web / NAMED), _folder_row(web / NAMED / OTHER)
+    listed = _everything(web)
+    with pytest.raises(DecisionError, match=f"release held folder {outer.id} first"):
+        release_document(inner.id, by="manager", note="")
+    assert _everything(web) == listed
+    release_document(outer.id, by="manager", note="")
+    release_document(inner.id, by="manager", note="")
+    held = set(WatchedFile.objects.values_list("id", flat=True))
+    drive.watcher.reconcile()
+    assert set(WatchedFile.objects.values_list("id", flat=True)) == held
+    assert (web / NAMED / OTHER).is_dir()
+    assert not list(web.glob(NOTE_PATTERN))
+
+
+def test_what_cannot_be_taken_away_is_held_in_view_for_a_manager(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """A named folder holding a link, one holding a pipe, and a link to a folder named so
+    (each never moved): every file in them is held, and each of them, and the link and
+    pipe in them (their paths named too), is held where it is, in the managers' queue
+    with what keeps it there. Released, the link stays and is not held again; the pipe
+    removed, its folder is taken away on the next pass."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    held = [_put(drive, f"{NAMED}/a.txt", LETTER), _put(drive, f"{OTHER}/b.txt", MINUTES)]
+    (web / NAMED / "shortcut").symlink_to("a.txt")
+    os.mkfifo(web / OTHER / "pipe")
+    (web / "target").mkdir()
+    (web / f"Link {OTHER}").symlink_to("target")
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    assert all(_file_row(path).placement == Placement.QUARANTINED for path in held)
+    in_view = {
+        web / NAMED: BLOCKED,
+        web / OTHER: BLOCKED,
+        web / f"Link {OTHER}": UNMOVABLE,
+        web / NAMED / "shortcut": UNMOVABLE,
+        web / OTHER / "pipe": UNMOVABLE,
+    }
+    for path, reason in in_view.items():
+        row = _folder_row(path)
+        assert (row.action, row.placement, row.problem) == ("hold", Placement.IN_PLACE, reason)
+    queue = {real_path(row.path) for row in held_documents() if row.is_folder}
+    assert queue == set(in_view)
+    link = _folder_row(web / f"Link {OTHER}")
+    with pytest.raises(DecisionError, match="can be released, not kept in quarantine"):
+        reject_document(link.id, by="manager", note="")
+    release_document(link.id, by="manager", note="our partner's name")
+    (web / OTHER / "pipe").unlink()
+    drive.watcher.reconcile()
+    link.refresh_from_db()
+    assert (link.placement, (web / f"Link {OTHER}").is_symlink()) == (Placement.RELEASED, True)
+    assert _folder_row(web / OTHER).placement == Placement.QUARANTINED
+    queue = {real_path(row.path) for row in held_documents() if row.is_folder}
+    assert queue == {web / NAMED, web / NAMED / "shortcut", web / OTHER}

@@ -35,7 +35,7 @@ NOBODY = 65534
 
 
 def _row(path: Path) -> WatchedFile:
-    return WatchedFile.objects.get(path=str(path))
+    return WatchedFile.objects.get(path=str(path), is_folder=False)
 
 
 def test_report_mode_moves_nothing(make_drive: MakeDrive) -> None:
@@ -220,7 +220,9 @@ def test_links_are_recorded_not_read_and_undecodable_names_are_read(
     assert counts == {"problem": 1, "judged": 1}
     assert "outside the watched folder" in _row(link).problem
     assert _row(link).action == "hold"
-    odd_row = WatchedFile.objects.exclude(id=_row(link).id).get()
+    named = WatchedFile.objects.get(is_folder=True)  # its name judged apart: "link.txt"
+    assert (named.path, named.action) == (str(link), "release")
+    odd_row = WatchedFile.objects.filter(is_folder=False).exclude(id=_row(link).id).get()
     assert (odd_row.problem, odd_row.action) == ("", "release")
     assert drive.judge.scanned == [("caf\udce9.txt", len(CLEAN_TEXT))]
 

@@ -31,7 +31,7 @@ NHS_TEXT = b"Referral: NHS number 943 476 5919, seen on Monday.\n"
 
 
 def _row(path: Path) -> WatchedFile:
-    return WatchedFile.objects.get(path=stored_path(str(path)))
+    return WatchedFile.objects.get(path=stored_path(str(path)), is_folder=False)
 
 
 def _with(drive: Drive, **changes: object) -> Watcher:
