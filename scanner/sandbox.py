@@ -152,7 +152,7 @@ class ExtractionPool:
         self._pool: ProcessPool | None = None
         # The callers' futures of the items in the current pool, each with the way to give
         # it up as lost should the pool be replaced under it.
-        self._under_way: dict[Future[Any], Callable[[str], None]] = {}
+        self._under_way: dict[Future[Any], _Item] = {}
         self._broken: ProcessPool | None = None  # a pool a worker of which died
         self._wake = threading.Event()
         self._keeper: threading.Thread | None = None
@@ -187,8 +187,8 @@ class ExtractionPool:
             pool.join()
             with self._lock:
                 under_way, self._under_way = self._under_way, {}
-            for give_up in under_way.values():
-                give_up("scanning was cancelled (the pool was shut down)")
+            for item in under_way.values():
+                item.give_up("scanning was cancelled (the pool was shut down)")
 
     def _end(self) -> ProcessPool | None:
         with self._lock:
@@ -224,15 +224,16 @@ class ExtractionPool:
         if len(data) > self.limits.max_item_bytes:
             outcome.set_result(ScanResult(too_large(len(data), self.limits), ()))
             return outcome
-        task = self._schedule(
-            _scan_in_worker,
-            (self._extractor, data, self.limits, location, kind, name),
-            self.limits.item_timeout_seconds,
-            outcome,
-            lambda reason: _set(outcome, _failed(reason, lost=True)),
+        self._schedule(
+            _Item(
+                _scan_in_worker,
+                (self._extractor, data, self.limits, location, kind, name),
+                self.limits.item_timeout_seconds,
+                outcome,
+                lambda done: _settle(done, outcome, self.limits),
+                lambda reason: _set(outcome, _failed(reason, lost=True)),
+            )
         )
-        if task is not None:
-            task.add_done_callback(lambda done: _settle(done, outcome, self.limits))
         return outcome
 
     def scan(self, data: bytes, location: str = "", kind: FileType | None = None) -> ScanResult:
@@ -260,46 +261,44 @@ class ExtractionPool:
         ``timeout`` seconds (the worker is then killed), or, its worker lost, ``WorkerLost``,
         pebble's ``ProcessExpired`` or ``CancelledError`` (``lost_with_worker``)."""
         outcome: Future[T] = Future()
-        task = self._schedule(
-            function,
-            (self._extractor, self.limits, *args),
-            timeout,
-            outcome,
-            lambda reason: _fail(outcome, WorkerLost(reason)),
+        self._schedule(
+            _Item(
+                function,
+                (self._extractor, self.limits, *args),
+                timeout,
+                outcome,
+                lambda done: _pass_on(done, outcome),
+                lambda reason: _fail(outcome, WorkerLost(reason)),
+            )
         )
-        if task is not None:
-            task.add_done_callback(lambda done: _pass_on(done, outcome))
         return outcome
 
-    def _schedule(
-        self,
-        function: Callable[..., object],
-        args: tuple[object, ...],
-        timeout: float,
-        outcome: Future[Any],
-        give_up: Callable[[str], None],
-    ) -> Future[Any] | None:
-        """Schedule a task for ``outcome`` in the current pool, a new one if it broke; the
-        pool's future, or None when no pool took it (``outcome`` is then given up)."""
+    def _schedule(self, item: _Item) -> None:
+        """Schedule ``item`` in the current pool, a new one if it broke; when no pool takes
+        it, it is given up."""
         for _attempt in range(2):
             pool = self._running()
             try:
-                task: Future[Any] = pool.schedule(function, args=args, timeout=timeout)
+                task: Future[Any] = pool.schedule(
+                    item.function, args=item.args, timeout=item.timeout
+                )
             except RuntimeError:
                 # "Unexpected error within the Pool" (it broke just now), or no worker could
                 # be started: a new pool, once.
                 self._replace(pool)
                 continue
+            item.task = task
+            # A task cancelled was cancelled by ``_retire``, which sent it to another pool.
+            task.add_done_callback(lambda done: done.cancelled() or item.answer(done))
             with self._lock:
                 current = pool is self._pool
                 if current:
-                    self._under_way[outcome] = give_up
+                    self._under_way[item.outcome] = item
             if not current:  # replaced while scheduling: the task may never be answered
-                give_up(_POOL_REPLACED)
-            outcome.add_done_callback(self._left)
-            return task
-        give_up("no scanning worker could be started")
-        return None
+                item.give_up(_POOL_REPLACED)
+            item.outcome.add_done_callback(self._left)
+            return
+        item.give_up("no scanning worker could be started")
 
     def _left(self, outcome: Future[Any]) -> None:
         with self._lock:
@@ -369,19 +368,43 @@ class ExtractionPool:
             under_way, self._under_way = self._under_way, {}
         log.warning("a scanning worker died or its pool broke; started a new pool")
         threading.Thread(
-            target=_retire, args=(broken, under_way), name="confide-scan-pool-retire", daemon=True
+            target=_retire,
+            args=(broken, list(under_way.values()), self._schedule),
+            name="confide-scan-pool-retire",
+            daemon=True,
         ).start()
 
 
 _POOL_REPLACED = "the scanning worker was lost (its pool broke and was replaced)"
 
 
-def _retire(pool: ProcessPool, under_way: dict[Future[Any], Callable[[str], None]]) -> None:
-    """Let a broken pool answer what it can within the grace time, give up the rest as lost,
+@dataclass
+class _Item:
+    """A task for a caller's future (``outcome``): what to run, how to answer ``outcome``
+    from the pool's future (``answer``) and how to give it up as lost (``give_up``)."""
+
+    function: Callable[..., object]
+    args: tuple[object, ...]
+    timeout: float
+    outcome: Future[Any]
+    answer: Callable[[Future[Any]], None]
+    give_up: Callable[[str], None]
+    task: Future[Any] | None = None
+
+
+def _retire(pool: ProcessPool, under_way: list[_Item], resend: Callable[[_Item], None]) -> None:
+    """Move the items a broken pool has not begun to the new one (never run, they are not
+    lost), let it answer the ones begun within the grace time, give up the rest as lost,
     then stop it (its workers killed, its threads ended once its pipe has no reader)."""
-    wait_for_futures(under_way, timeout=BROKEN_POOL_GRACE_SECONDS)
-    for give_up in under_way.values():
-        give_up(_POOL_REPLACED)
+    begun = []
+    for item in under_way:
+        if item.task is not None and item.task.cancel():
+            resend(item)
+        else:
+            begun.append(item)
+    wait_for_futures([item.outcome for item in begun], timeout=BROKEN_POOL_GRACE_SECONDS)
+    for item in begun:
+        item.give_up(_POOL_REPLACED)
     pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
     pool.join()
 
