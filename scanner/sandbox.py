@@ -288,8 +288,7 @@ class ExtractionPool:
                 self._replace(pool)
                 continue
             item.task = task
-            # A task cancelled was cancelled by ``_retire``, which sent it to another pool.
-            task.add_done_callback(lambda done: done.cancelled() or item.answer(done))
+            task.add_done_callback(item.answered)
             with self._lock:
                 current = pool is self._pool
                 if current:
@@ -342,7 +341,7 @@ class ExtractionPool:
                 self._wake.set()
             return expired
 
-        manager.inspect_workers = inspect_and_tell
+        manager.inspect_workers = inspect_and_tell  # type: ignore[method-assign]
         return pool
 
     def _keep_up(self) -> None:
@@ -390,6 +389,11 @@ class _Item:
     answer: Callable[[Future[Any]], None]
     give_up: Callable[[str], None]
     task: Future[Any] | None = None
+
+    def answered(self, task: Future[Any]) -> None:
+        """The pool's answer; none for a task ``_retire`` cancelled to send to another pool."""
+        if not task.cancelled():
+            self.answer(task)
 
 
 def _retire(pool: ProcessPool, under_way: list[_Item], resend: Callable[[_Item], None]) -> None:
