@@ -6,9 +6,11 @@ grows with the text it is given. ``ExtractionPool`` runs the whole scan of an it
 and then the detector, in pebble worker processes, each with its address space capped
 (``worker_memory_bytes``, set as RLIMIT_AS when the worker starts, before the model loads) and
 each item given ``item_timeout_seconds`` for both stages together. A worker that times out is
-killed; one that runs out of memory or dies is replaced by pebble. Either way the item becomes
-a ``ScanResult`` with an unscannable reason and no findings, so the policy holds it: a scan
-cut short is never presented as complete.
+killed; one that runs out of memory or dies takes its whole pebble pool with it, which is
+replaced (pebble does not survive ``kill -9`` of its workers reliably: see ``ExtractionPool``).
+Either way the item becomes a ``ScanResult`` with an unscannable reason and no findings, so the
+policy holds it (or, lost with its worker, its caller tries it again): a scan cut short is
+never presented as complete.
 
 Each worker builds its detector (loads the NER model) once, when it starts; a killed worker's
 replacement loads it again, which costs a few seconds after a timeout and nothing otherwise.
