@@ -6,9 +6,11 @@ grows with the text it is given. ``ExtractionPool`` runs the whole scan of an it
 and then the detector, in pebble worker processes, each with its address space capped
 (``worker_memory_bytes``, set as RLIMIT_AS when the worker starts, before the model loads) and
 each item given ``item_timeout_seconds`` for both stages together. A worker that times out is
-killed; one that runs out of memory or dies is replaced by pebble. Either way the item becomes
-a ``ScanResult`` with an unscannable reason and no findings, so the policy holds it: a scan
-cut short is never presented as complete.
+killed; one that runs out of memory or dies takes its whole pebble pool with it, which is
+replaced (pebble does not survive ``kill -9`` of its workers reliably: see ``ExtractionPool``).
+Either way the item becomes a ``ScanResult`` with an unscannable reason and no findings, so the
+policy holds it (or, lost with its worker, its caller tries it again): a scan cut short is
+never presented as complete.
 
 Each worker builds its detector (loads the NER model) once, when it starts; a killed worker's
 replacement loads it again, which costs a few seconds after a timeout and nothing otherwise.
@@ -20,18 +22,22 @@ tracker (``wait_for_helpers_at_exit``), so that no process of its outlives it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.util
 import os
 import resource
 import signal
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import CancelledError, Future, InvalidStateError
+from concurrent.futures import wait as wait_for_futures
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -50,6 +56,8 @@ from scanner.segments import Extraction
 
 if TYPE_CHECKING:
     from scanner.detect.detector import Detector
+
+log = logging.getLogger("confide.scanner")
 
 # What runs in a worker: ``extract`` itself, or a stand-in passed by tests (the test seam). It
 # must be a module-level function so it can be sent to a worker by name.
@@ -85,8 +93,9 @@ class WorkerLost(Exception):
 def lost_with_worker(error: BaseException) -> bool:
     """Whether a task of ``run_in_worker`` failed with ``error`` as its worker was lost:
     ``WorkerLost``, or what pebble says of a worker killed (``ProcessExpired``; the item's
-    own memory limit is a ``MemoryError``) or of a task cancelled as the pool stopped."""
-    return isinstance(error, WorkerLost | ProcessExpired | CancelledError)
+    own memory limit is a ``MemoryError``), of its pool broken (``BrokenProcessPool``) or of
+    a task cancelled as the pool stopped."""
+    return isinstance(error, WorkerLost | ProcessExpired | BrokenProcessPool | CancelledError)
 
 
 _START_METHOD = "forkserver"
@@ -96,6 +105,10 @@ EXTRACTION_STOP_SECONDS = 3.0
 # How long the fork server and the resource tracker get to exit once told to, at the end of
 # the process that started them, before they are killed: both exit at once when told.
 HELPER_EXIT_SECONDS = 3.0
+# How often an ``ExtractionPool`` looks whether its pool broke, and how long the items under
+# way in a broken pool get to finish before they are given up as lost.
+POOL_CHECK_SECONDS = 0.5
+BROKEN_POOL_GRACE_SECONDS = 2.0
 
 # The detector of this worker process, built by ``_start_worker``; ``None`` in a pool that only
 # extracts. ``_detector_failure`` says why it could not be built, if it could not.
@@ -111,9 +124,18 @@ class ExtractionPool:
     ``extractor`` replaces ``extract`` in the workers; it exists for tests (a slow or crashing
     stand-in) and should not be passed otherwise. For an item, its methods raise only
     ``UnsupportedType`` (and ``OSError`` from ``scan_file`` when the path cannot be read).
-    When no worker can be started at all (our outage, not the item's fault) pebble's
-    ``RuntimeError`` comes through. As with any fork-server or spawn pool, a script that uses
-    it needs the ``if __name__ == "__main__"`` guard; console scripts have it.
+    As with any fork-server or spawn pool, a script that uses it needs the
+    ``if __name__ == "__main__"`` guard; console scripts have it.
+
+    A worker that dies other than by pebble's own hand (``kill -9``, the OOM killer, a crash)
+    gets its whole pebble pool replaced, as does a pool pebble says is broken: pebble does not
+    survive such a death reliably. A worker killed while idle breaks its pool ("All workers
+    expired" when no task is running); one killed while holding the pool's pipe lock (taking
+    a task, sending a result) leaves every other worker and the pool's dispatcher waiting on
+    it for ever, and the task it was taking is never answered. So a separate thread
+    (``_keep_up``) replaces a broken pool within ``POOL_CHECK_SECONDS``; the items under way in
+    it get ``BROKEN_POOL_GRACE_SECONDS`` to finish, and those that do not are lost
+    (``ScanResult.lost``, ``WorkerLost``), never left waiting.
     """
 
     def __init__(
@@ -128,7 +150,15 @@ class ExtractionPool:
         self._detector = detector
         self._max_workers = max_workers or os.cpu_count() or 1
         self._extractor = extractor
+        self._lock = threading.Lock()
         self._pool: ProcessPool | None = None
+        # The callers' futures of the items in the current pool, each with the way to give
+        # it up as lost should the pool be replaced under it.
+        self._under_way: dict[Future[Any], _Item] = {}
+        self._broken: ProcessPool | None = None  # a pool a worker of which died
+        self._wake = threading.Event()
+        self._keeper: threading.Thread | None = None
+        self._ending = False
 
     def __enter__(self) -> Self:
         self._running()
@@ -144,19 +174,43 @@ class ExtractionPool:
 
     def close(self) -> None:
         """Stop the workers after the items already submitted are done."""
-        if self._pool is not None:
-            self._pool.close()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
-            self._pool.join()
-            self._pool = None
+        pool = self._end()
+        if pool is not None:
+            pool.close()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
+            pool.join()
 
     def stop(self) -> None:
         """Stop the workers now (SIGTERM, then SIGKILL after pebble's three seconds), even one
         still loading the model: the items under way are given up, each a result saying the
         pool was shut down."""
-        if self._pool is not None:
-            self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
-            self._pool.join()
-            self._pool = None
+        pool = self._end()
+        if pool is not None:
+            pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
+            pool.join()
+            with self._lock:
+                under_way, self._under_way = self._under_way, {}
+            for item in under_way.values():
+                item.give_up("scanning was cancelled (the pool was shut down)")
+
+    def _end(self) -> ProcessPool | None:
+        with self._lock:
+            self._ending = True
+            pool, self._pool = self._pool, None
+        self._wake.set()
+        if self._keeper is not None and self._keeper is not threading.current_thread():
+            self._keeper.join()
+        self._keeper = None
+        with self._lock:
+            self._ending = False
+        return pool
+
+    def up(self) -> bool:
+        """Whether the pool can take work: it is running and not broken (it is replaced, by
+        ``_keep_up``, within ``POOL_CHECK_SECONDS`` of breaking)."""
+        with self._lock:
+            pool = self._pool
+            broken = pool is self._broken
+        return pool is not None and not broken and pool.active
 
     def submit(
         self, data: bytes, location: str = "", kind: FileType | None = None, *, name: str = ""
@@ -165,19 +219,23 @@ class ExtractionPool:
         the future's result is its ``ScanResult``. A ``name`` (a file's) is scanned with it,
         as its last segment (``with_file_name``).
 
-        The future fails only with ``UnsupportedType``; timeouts, crashes and every other
-        failure are results with an unscannable reason and no findings.
+        The future fails only with ``UnsupportedType``; timeouts, crashes, a broken pool and
+        every other failure are results with an unscannable reason and no findings.
         """
         outcome: Future[ScanResult] = Future()
         if len(data) > self.limits.max_item_bytes:
             outcome.set_result(ScanResult(too_large(len(data), self.limits), ()))
             return outcome
-        task = self._running().schedule(
-            _scan_in_worker,
-            args=(self._extractor, data, self.limits, location, kind, name),
-            timeout=self.limits.item_timeout_seconds,
+        self._schedule(
+            _Item(
+                _scan_in_worker,
+                (self._extractor, data, self.limits, location, kind, name),
+                self.limits.item_timeout_seconds,
+                outcome,
+                lambda done: _settle(done, outcome, self.limits),
+                lambda reason: _set(outcome, _failed(reason, lost=True)),
+            )
         )
-        task.add_done_callback(lambda done: _settle(done, outcome, self.limits))
         return outcome
 
     def scan(self, data: bytes, location: str = "", kind: FileType | None = None) -> ScanResult:
@@ -202,23 +260,180 @@ class ExtractionPool:
     ) -> Future[T]:
         """Start ``function(extractor, limits, *args)`` in a worker, where it may read with
         ``scan_here``; the future fails with whatever it raised, ``TimeoutError`` after
-        ``timeout`` seconds (the worker is then killed), or, its worker lost, pebble's
-        ``ProcessExpired`` or ``CancelledError`` (``lost_with_worker``)."""
-        future: Future[T] = self._running().schedule(
-            function, args=(self._extractor, self.limits, *args), timeout=timeout
+        ``timeout`` seconds (the worker is then killed), or, its worker lost, ``WorkerLost``,
+        pebble's ``ProcessExpired`` or ``CancelledError`` (``lost_with_worker``)."""
+        outcome: Future[T] = Future()
+        self._schedule(
+            _Item(
+                function,
+                (self._extractor, self.limits, *args),
+                timeout,
+                outcome,
+                lambda done: _pass_on(done, outcome),
+                lambda reason: _fail(outcome, WorkerLost(reason)),
+            )
         )
-        return future
+        return outcome
+
+    def _schedule(self, item: _Item) -> None:
+        """Schedule ``item`` in the current pool, a new one if it broke; when no pool takes
+        it, it is given up."""
+        for _attempt in range(2):
+            pool = self._running()
+            try:
+                task: Future[Any] = pool.schedule(
+                    item.function, args=item.args, timeout=item.timeout
+                )
+            except RuntimeError:
+                # "Unexpected error within the Pool" (it broke just now), or no worker could
+                # be started: a new pool, once.
+                self._replace(pool)
+                continue
+            item.task = task
+            task.add_done_callback(item.answered)
+            with self._lock:
+                current = pool is self._pool
+                if current:
+                    self._under_way[item.outcome] = item
+            if not current:  # replaced while scheduling: the task may never be answered
+                item.give_up(_POOL_REPLACED)
+            item.outcome.add_done_callback(self._left)
+            return
+        item.give_up("no scanning worker could be started")
+
+    def _left(self, outcome: Future[Any]) -> None:
+        with self._lock:
+            self._under_way.pop(outcome, None)
 
     def _running(self) -> ProcessPool:
-        if self._pool is None:
-            wait_for_helpers_at_exit()
-            self._pool = ProcessPool(
-                max_workers=self._max_workers,
-                initializer=_start_worker,
-                initargs=(self.limits.worker_memory_bytes, self._detector),
-                context=multiprocessing.get_context(_START_METHOD),
-            )
-        return self._pool
+        """The pool to schedule in: a new one in place of one a worker of which died."""
+        while True:
+            with self._lock:
+                if self._pool is None:
+                    wait_for_helpers_at_exit()
+                    self._pool = self._new_pool()
+                if self._keeper is None:
+                    self._keeper = threading.Thread(
+                        target=self._keep_up, name="confide-scan-pool-keeper", daemon=True
+                    )
+                    self._keeper.start()
+                pool = self._pool
+                if pool is not self._broken:
+                    return pool
+            self._replace(pool)
+
+    def _new_pool(self) -> ProcessPool:
+        pool = ProcessPool(
+            max_workers=self._max_workers,
+            initializer=_start_worker,
+            initargs=(self.limits.worker_memory_bytes, self._detector),
+            context=multiprocessing.get_context(_START_METHOD),
+        )
+        # pebble's worker manager reports, each time it looks, the workers that ended other
+        # than by its own hand (not pebble's public interface: checked by the tests that kill
+        # workers). Each such death is a reason to replace the pool, see the class's docstring.
+        manager = pool._pool_manager.worker_manager
+        inspect = manager.inspect_workers
+
+        def inspect_and_tell() -> tuple[tuple[int, int | None], ...]:
+            expired: tuple[tuple[int, int | None], ...] = inspect()
+            if expired:
+                with self._lock:
+                    self._broken = pool
+                self._wake.set()
+            return expired
+
+        manager.inspect_workers = inspect_and_tell  # type: ignore[method-assign]
+        return pool
+
+    def _keep_up(self) -> None:
+        """Replace the pool once it broke (see the class's docstring), until it is closed."""
+        while True:
+            self._wake.wait(POOL_CHECK_SECONDS)
+            self._wake.clear()
+            with self._lock:
+                if self._ending:
+                    return
+                pool = self._pool
+                broken = pool is not None and pool is self._broken
+            if pool is not None and (broken or not pool.active):
+                self._replace(pool)
+
+    def _replace(self, broken: ProcessPool) -> None:
+        """A new pool in place of ``broken`` if it is still the one in use; the items under
+        way in it are given up as lost if it does not answer them within the grace time."""
+        with self._lock:
+            if self._pool is not broken or self._ending:
+                return
+            self._pool = self._new_pool()
+            under_way, self._under_way = self._under_way, {}
+        log.warning("a scanning worker died or its pool broke; started a new pool")
+        threading.Thread(
+            target=_retire,
+            args=(broken, list(under_way.values()), self._schedule),
+            name="confide-scan-pool-retire",
+            daemon=True,
+        ).start()
+
+
+_POOL_REPLACED = "the scanning worker was lost (its pool broke and was replaced)"
+
+
+@dataclass
+class _Item:
+    """A task for a caller's future (``outcome``): what to run, how to answer ``outcome``
+    from the pool's future (``answer``) and how to give it up as lost (``give_up``)."""
+
+    function: Callable[..., object]
+    args: tuple[object, ...]
+    timeout: float
+    outcome: Future[Any]
+    answer: Callable[[Future[Any]], None]
+    give_up: Callable[[str], None]
+    task: Future[Any] | None = None
+
+    def answered(self, task: Future[Any]) -> None:
+        """The pool's answer; none for a task ``_retire`` cancelled to send to another pool."""
+        if not task.cancelled():
+            self.answer(task)
+
+
+def _retire(pool: ProcessPool, under_way: list[_Item], resend: Callable[[_Item], None]) -> None:
+    """Move the items a broken pool has not begun to the new one (never run, they are not
+    lost), let it answer the ones begun within the grace time, give up the rest as lost,
+    then stop it (its workers killed, its threads ended once its pipe has no reader)."""
+    begun = []
+    for item in under_way:
+        if item.task is not None and item.task.cancel():
+            resend(item)
+        else:
+            begun.append(item)
+    wait_for_futures([item.outcome for item in begun], timeout=BROKEN_POOL_GRACE_SECONDS)
+    for item in begun:
+        item.give_up(_POOL_REPLACED)
+    pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
+    pool.join()
+
+
+def _set[T](outcome: Future[T], result: T) -> None:
+    """Answer ``outcome`` unless it was answered already (given up, or by the pool)."""
+    with contextlib.suppress(InvalidStateError):
+        outcome.set_result(result)
+
+
+def _fail(outcome: Future[Any], error: BaseException) -> None:
+    with contextlib.suppress(InvalidStateError):
+        outcome.set_exception(error)
+
+
+def _pass_on[T](task: Future[T], outcome: Future[T]) -> None:
+    """Answer ``outcome`` as the pool answered ``task``."""
+    try:
+        result = task.result()
+    except BaseException as error:  # noqa: BLE001 - passed on as it is
+        _fail(outcome, error)
+    else:
+        _set(outcome, result)
 
 
 _helpers_awaited = False
@@ -298,7 +513,7 @@ def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> No
     except Exception as error:  # noqa: BLE001 - reported with every item, so it is held
         _detector_failure = f"the detector could not be started ({type(error).__name__})"
     if _detector_failure is not None:
-        logging.getLogger("confide.scanner").error("scanning worker: %s", _detector_failure)
+        log.error("scanning worker: %s", _detector_failure)
 
 
 def _scan_in_worker(  # noqa: PLR0917 - pebble passes a task's arguments by position
@@ -345,23 +560,25 @@ def scan_here(
 def _settle(task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanLimits) -> None:
     """Turn a finished worker task into the item's result."""
     try:
-        outcome.set_result(task.result())
+        _set(outcome, task.result())
     except UnsupportedType as error:
-        outcome.set_exception(error)
+        _fail(outcome, error)
     except TimeoutError:
-        outcome.set_result(_failed(f"scanning took longer than {limits.item_timeout_seconds:g} s"))
+        _set(outcome, _failed(f"scanning took longer than {limits.item_timeout_seconds:g} s"))
     except MemoryError:
         memory = _in_mib(limits.worker_memory_bytes)
-        outcome.set_result(_failed(f"scanning needed more than {memory} of memory"))
+        _set(outcome, _failed(f"scanning needed more than {memory} of memory"))
     except ProcessExpired as error:
         # Killed from outside (kill -9, the kernel's OOM killer) or crashed by the item: lost.
         # The item's own memory limit is a ``MemoryError`` above, the item's doing.
         reason = f"the scanning worker ran out of memory or died ({_how(error.exitcode)})"
-        outcome.set_result(_failed(reason, lost=True))
+        _set(outcome, _failed(reason, lost=True))
+    except BrokenProcessPool:
+        _set(outcome, _failed(_POOL_REPLACED, lost=True))
     except CancelledError:
-        outcome.set_result(_failed("scanning was cancelled (the pool was shut down)", lost=True))
+        _set(outcome, _failed("scanning was cancelled (the pool was shut down)", lost=True))
     except Exception as error:  # noqa: BLE001 - any other failure is a reason, not a crash
-        outcome.set_result(_failed(f"scanning failed ({type(error).__name__})"))
+        _set(outcome, _failed(f"scanning failed ({type(error).__name__})"))
 
 
 def _in_mib(size: int) -> str:

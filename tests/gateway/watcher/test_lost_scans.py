@@ -36,6 +36,7 @@ from tests.gateway.watcher.killable_extraction import (
     killable_extract,
     start_lending_worker,
 )
+from tests.gateway.watcher.nhs_detector import NhsNumbers
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -315,3 +316,105 @@ def test_a_lost_document_is_looked_at_again_without_waiting_for_a_reconcile(
     assert drive.judge.scanned.count(("poison.txt", len(content))) == MAX_LOST_SCANS
     row = WatchedFile.objects.get(path_key=path_key(str(web / "poison.txt")))
     assert (row.action, row.placement, row.lost_scans) == ("hold", Placement.QUARANTINED, 3)
+
+
+def _kill_all(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
+
+
+def _judged_after_an_idle_kill(drive: Drive, pids: Path) -> None:
+    """A first pass (the workers up and noted), the workers killed while idle, then a pass
+    over new documents: every document is judged and released, none held."""
+    assert drive.watcher is not None
+    first = _documents(drive, pids, 4)
+    assert drive.watcher.reconcile() == {"judged": 4}
+    _kill_all(sorted(set(_noted(pids))))
+    time.sleep(0.2)
+    paths = [
+        drive.put("web", f"notes-{number}.txt", b"Notes %d: the fair is on Saturday.\n" % number)
+        for number in range(11)
+    ]
+    counts = drive.watcher.reconcile()
+    assert counts == {"judged": 11, "unchanged": 4}
+    _nothing_held([*first, *paths])
+    for row in _rows(paths):
+        assert (row.action, row.problem, row.lost_scans) == ("release", "", 0)
+
+
+def test_workers_killed_while_idle_are_replaced(
+    make_drive: Callable[..., Drive], tmp_path: Path
+) -> None:
+    """``confide watch`` (issue 18's hostile test): both sandboxed workers killed while
+    idle broke pebble's pool, and the next pass raised "Unexpected error within the Pool"
+    out of the sweep. The pool is replaced; the documents are judged."""
+    pool = ExtractionPool(ScanLimits(), max_workers=2, extractor=killable_extract)
+    with Scanner(pool) as scanner:
+        drive = make_drive({"web": ("public", "enforce")}, scanner=scanner)
+        _judged_after_an_idle_kill(drive, tmp_path / "pids")
+
+
+def test_lent_workers_killed_while_idle_are_replaced(
+    make_drive: Callable[..., Drive], relay_pool: ScanPool, tmp_path: Path
+) -> None:
+    """``confide run`` (issue 18's hostile test): the sandboxed workers of the relay's
+    scanning workers killed while idle left every document after it held as "scanning
+    failed: RuntimeError". They are replaced; the documents are judged and released."""
+    lent = LentWorkers(relay_pool, ScanLimits(), 2, stop_unwinds=True)
+    drive = make_drive({"web": ("public", "enforce")}, scanner=Scanner(lent))
+    _judged_after_an_idle_kill(drive, tmp_path / "pids")
+
+
+def test_the_live_watcher_outlives_its_workers_killed(
+    make_drive: Callable[..., Drive], tmp_path: Path
+) -> None:
+    """``confide watch`` live (issue 18's hostile test): both sandboxed workers killed just
+    after the first document is judged, and again as new ones arrive, made the watcher exit
+    with pebble's traceback and left a document with an NHS number unjudged in a public
+    folder. It goes on watching: that document is held, the others released."""
+    pool = ExtractionPool(
+        ScanLimits(), max_workers=2, detector=NhsNumbers, extractor=killable_extract
+    )
+    pids = tmp_path / "pids"
+    stop = threading.Event()
+    with Scanner(pool) as scanner:
+        drive = make_drive({"web": ("public", "enforce")}, scanner=scanner, stable_seconds=0.3)
+        web = drive.folders["web"].path
+        late = [web / f"late-{number}.txt" for number in range(6)]
+        nhs = web / "referral.txt"
+
+        def use_the_drive() -> None:
+            try:
+                time.sleep(0.5)
+                header = PIDS + str(pids).encode() + b"\n"
+                (web / "first.txt").write_bytes(header + b"The fair is on Saturday.\n")
+                deadline = time.monotonic() + 20
+                while not _noted(pids) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.5)  # judged, the workers idle
+                _kill_all(sorted(set(_noted(pids))))
+                for path in late:
+                    path.write_bytes(header + b"Minutes: the fair is on Saturday.\n")
+                nhs.write_bytes(header + b"Referral for NHS number 943 476 5919.\n")
+                time.sleep(0.6)
+                _kill_all(sorted(set(_noted(pids))))  # again, busy or idle
+                while nhs.exists() and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                time.sleep(2.0)  # the others, sent with it, judged too
+            finally:
+                stop.set()
+
+        assert drive.watcher is not None
+        user = threading.Thread(target=use_the_drive)
+        user.start()
+        LiveWatch(drive.watcher, reconcile_seconds=3600).run(stop)  # raises nothing
+        user.join()
+    row = WatchedFile.objects.get(path_key=path_key(str(nhs)))
+    assert (row.action in {"hold", "redact"}, row.placement) == (True, Placement.QUARANTINED)
+    assert not nhs.exists()
+    _nothing_held(late)
+    for each in _rows(late):
+        assert (each.action, each.problem) == ("release", "")

@@ -1,0 +1,149 @@
+"""Sandboxed scanning workers killed with real SIGKILLs, as issue 18's hostile tester did
+(``kill -9`` of the fork server's children): idle or busy, once or again and again, the pool
+is replaced, the items under way are answered (lost, to try again), and nothing raises or
+hangs."""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import time
+from collections.abc import Iterator
+from concurrent.futures import wait
+from multiprocessing import forkserver
+from pathlib import Path
+
+import pytest
+
+from scanner.extract import extract
+from scanner.filetype import FileType
+from scanner.limits import ScanLimits
+from scanner.sandbox import ExtractionPool, ScanResult
+from scanner.segments import Extraction
+
+pytestmark = pytest.mark.slow
+
+LIMITS = ScanLimits(item_timeout_seconds=20)
+WORKERS = 2
+# Items as big as the hostile tester's (about 9.7 KB each): sending one takes the pipe's lock
+# long enough for a kill to land in it.
+PADDING = b" the summer fair is on Saturday." * 300
+
+
+def slow_extract(
+    data: bytes, limits: ScanLimits, location: str, kind: FileType | None
+) -> Extraction:
+    """``extract``, after a pause, so that a pool given many items is busy for a while."""
+    time.sleep(0.15)
+    return extract(data, limits, location, kind)
+
+
+def _workers() -> list[int]:
+    """The fork server's children: the pool's workers (the tester's ``pgrep -P``)."""
+    server = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z" and int(fields[1]) == server:
+            children.append(int(entry.name))
+    return children
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
+
+
+def _wait_for_workers(previous: set[int] = frozenset()) -> list[int]:  # type: ignore[assignment]
+    """The workers, once ``WORKERS`` of them run and none is one of ``previous``."""
+    deadline = time.monotonic() + 20
+    while True:
+        workers = _workers()
+        if len(workers) == WORKERS and not previous & set(workers):
+            return workers
+        assert time.monotonic() < deadline, f"workers {workers}, killed {previous}"
+        time.sleep(0.05)
+
+
+def _text(number: int) -> bytes:
+    return b"Minutes %d:" % number + PADDING
+
+
+def _scanned(result: ScanResult, number: int) -> bool:
+    return [s.text for s in result.extraction.segments] == [_text(number).decode()]
+
+
+@pytest.fixture
+def pool() -> Iterator[ExtractionPool]:
+    """Two workers, up; a hang anywhere (the test or the pool's end) ends the test run
+    after a minute, with every thread's stack (no pytest-timeout here)."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        with ExtractionPool(LIMITS, max_workers=WORKERS, extractor=slow_extract) as running:
+            assert _scanned(running.scan(_text(0)), 0)
+            yield running
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+def test_idle_workers_killed_are_replaced(pool: ExtractionPool) -> None:
+    """Both workers killed while idle (``confide run``'s finding: every item after it failed
+    with RuntimeError and /readyz said ok): new workers take their place, the pool says it
+    is up again, and the items sent after it are scanned."""
+    killed = _wait_for_workers()
+    _kill(killed)
+    _wait_for_workers(set(killed))
+    deadline = time.monotonic() + 10
+    while not pool.up():
+        assert time.monotonic() < deadline, "the pool never came back up"
+        time.sleep(0.05)
+    futures = [pool.submit(_text(number)) for number in range(11)]
+    for number, future in enumerate(futures):
+        result = future.result(timeout=30)
+        assert _scanned(result, number), result
+        assert not result.lost
+
+
+def test_a_busy_pool_killed_again_and_again(pool: ExtractionPool) -> None:
+    """Both workers killed three times, 0.6 s apart, under a pool full of items (``confide
+    watch --once``'s finding: BrokenProcessPool taken for the item's fault, pebble's
+    "Unexpected error within the Pool" raised by submit, or a hang): every item is answered
+    within its time, scanned or lost; the lost ones are scanned when sent again."""
+    futures = {}
+    started = time.monotonic()
+    number = 0
+    for _kill_round in range(3):
+        for _ in range(10):
+            number += 1
+            futures[number] = pool.submit(_text(number))  # never raises
+        time.sleep(0.6)
+        _kill(_workers())
+    for _ in range(5):
+        number += 1
+        futures[number] = pool.submit(_text(number))
+    _done, not_done = wait(futures.values(), timeout=40)
+    assert not not_done, "items left unanswered (the pool hung)"
+    lost = []
+    for item, future in futures.items():
+        result = future.result()
+        if result.lost:
+            assert result.extraction.unscannable, result
+            lost.append(item)
+        else:
+            assert _scanned(result, item), result
+    assert lost, "no kill landed on an item"
+    assert time.monotonic() - started < 50
+    again = {item: pool.submit(_text(item)) for item in lost}
+    for item, future in again.items():
+        result = future.result(timeout=30)
+        assert _scanned(result, item), result
