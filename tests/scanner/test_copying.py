@@ -8,13 +8,12 @@ from functools import partial
 
 import pytest
 
-from scanner.copying import PoolCopier
+from scanner.copying import CopyLost, PoolCopier
 from scanner.detect.detector import Detector
 from scanner.extract import extract
 from scanner.findings import Finding
 from scanner.limits import ScanLimits
 from scanner.outcome import (
-    CANNOT_TRANSFORM,
     REDACTION_CHECK,
     Copier,
     DocumentTransforms,
@@ -79,13 +78,12 @@ def test_a_copy_the_net_reads_a_value_in_is_held(pool: ExtractionPool, policy: P
     assert (verdict.action, verdict.rules[-1]) == ("hold", REDACTION_CHECK)
 
 
-def test_a_worker_that_dies_making_a_copy_holds_it(pool: ExtractionPool, policy: Policy):
-    """A worker lost while making the copy is a copy that cannot be made: held, and the
-    pool goes on scanning."""
-    planned = _planned(pool, policy, PoolCopier(pool, DiesMakingTheCopy()))
-    verdict = planned.verdicts[STRANGER]
-    assert (verdict.action, verdict.rules[-1]) == ("hold", CANNOT_TRANSFORM)
-    assert verdict.reasons[-1] == "the copy could not be made and checked (ProcessExpired)"
+def test_a_worker_that_dies_making_a_copy_is_a_lost_copy(pool: ExtractionPool, policy: Policy):
+    """A worker lost while making the copy tells nothing of the item: the copy is lost
+    (``CopyLost``, which the watcher tries again and holds after three in a row), not held as
+    if the item had refused it; and the pool goes on scanning."""
+    with pytest.raises(CopyLost, match="ProcessExpired"):
+        _planned(pool, policy, PoolCopier(pool, DiesMakingTheCopy()))
     assert pool.scan(REFERRAL).findings
 
 
