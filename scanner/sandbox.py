@@ -356,8 +356,13 @@ class ExtractionPool:
                     return
                 pool = self._pool
                 broken = pool is not None and pool is self._broken
-            if pool is not None and (broken or not pool.active):
-                self._replace(pool)
+            try:
+                if pool is not None and (broken or not _active(pool)):
+                    self._replace(pool)
+            except Exception as error:  # noqa: BLE001 - the keeper must outlive any failure
+                # No new pool could be started (the fork server itself gone, out of memory):
+                # the items sent meanwhile are given up as lost; try again at the next check.
+                log.error("could not replace the scanning pool (%s)", type(error).__name__)
 
     def _replace(self, broken: ProcessPool) -> None:
         """A new pool in place of ``broken`` if it is still the one in use; the items under
@@ -374,6 +379,15 @@ class ExtractionPool:
             name="confide-scan-pool-retire",
             daemon=True,
         ).start()
+
+
+def _active(pool: ProcessPool) -> bool:
+    """Whether ``pool`` still runs: pebble restarts a stopped pool as it answers, and a pool
+    it cannot restart (its workers cannot be started) is not active."""
+    try:
+        return pool.active
+    except (BrokenProcessPool, OSError, RuntimeError):
+        return False
 
 
 _POOL_REPLACED = "the scanning worker was lost (its pool broke and was replaced)"

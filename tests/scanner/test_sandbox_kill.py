@@ -39,12 +39,16 @@ def slow_extract(
     return extract(data, limits, location, kind)
 
 
-def _workers() -> list[int]:
-    """The fork server's children: the pool's workers (the tester's ``pgrep -P``)."""
+def _workers(pool: ExtractionPool) -> list[int]:
+    """``pool``'s workers, as the tester found them (``pgrep -P`` of the fork server): the
+    fork server's children that are this pool's. Under xdist other pools of the same test
+    process (the session's scanner) have their workers under the same fork server, and are
+    not this test's to kill."""
     server = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    mine = _pool_workers(pool)
     children = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or int(entry.name) not in mine:
             continue
         try:
             stat = (entry / "stat").read_text()
@@ -56,6 +60,20 @@ def _workers() -> list[int]:
     return children
 
 
+def _pool_workers(pool: ExtractionPool) -> set[int]:
+    """The process ids of the workers pebble keeps for ``pool``'s current pebble pool (not
+    either's public interface; read again if pebble changes them as they are read)."""
+    running = pool._pool
+    if running is None:
+        return set()
+    for _ in range(100):
+        try:
+            return set(running._pool_manager.worker_manager.workers)
+        except RuntimeError:  # changed size during iteration
+            time.sleep(0.01)
+    return set()
+
+
 def _kill(pids: list[int]) -> None:
     for pid in pids:
         try:
@@ -64,11 +82,14 @@ def _kill(pids: list[int]) -> None:
             continue
 
 
-def _wait_for_workers(previous: set[int] = frozenset()) -> list[int]:  # type: ignore[assignment]
-    """The workers, once ``WORKERS`` of them run and none is one of ``previous``."""
+def _wait_for_workers(
+    pool: ExtractionPool,
+    previous: set[int] = frozenset(),  # type: ignore[assignment]
+) -> list[int]:
+    """``pool``'s workers, once ``WORKERS`` of them run and none is one of ``previous``."""
     deadline = time.monotonic() + 20
     while True:
-        workers = _workers()
+        workers = _workers(pool)
         if len(workers) == WORKERS and not previous & set(workers):
             return workers
         assert time.monotonic() < deadline, f"workers {workers}, killed {previous}"
@@ -100,9 +121,9 @@ def test_idle_workers_killed_are_replaced(pool: ExtractionPool) -> None:
     """Both workers killed while idle (``confide run``'s finding: every item after it failed
     with RuntimeError and /readyz said ok): new workers take their place, the pool says it
     is up again, and the items sent after it are scanned."""
-    killed = _wait_for_workers()
+    killed = _wait_for_workers(pool)
     _kill(killed)
-    _wait_for_workers(set(killed))
+    _wait_for_workers(pool, set(killed))
     deadline = time.monotonic() + 10
     while not pool.up():
         assert time.monotonic() < deadline, "the pool never came back up"
@@ -127,7 +148,7 @@ def test_a_busy_pool_killed_again_and_again(pool: ExtractionPool) -> None:
             number += 1
             futures[number] = pool.submit(_text(number))  # never raises
         time.sleep(0.6)
-        _kill(_workers())
+        _kill(_workers(pool))
     for _ in range(5):
         number += 1
         futures[number] = pool.submit(_text(number))
