@@ -70,6 +70,12 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
     row = _held(document_id, RELEASABLE)
     if row.is_folder:
         return _release_folder(row, by, note, marked=marked)
+    outer = held_folders.held_around(row)
+    if outer is not None:  # put back, it would bring back the held folder's name with it
+        raise DecisionError(
+            f"held document {row.id} lay in held folder {outer.id}, taken away too: "
+            f"release held folder {outer.id} first"
+        )
     original = real_path(row.path)
     destination = moving.free_name(original.parent, original.stem, original.suffix)
     if marked:

@@ -149,6 +149,14 @@ def test_a_folder_named_with_personal_data_is_taken_away_and_released_back(
     with pytest.raises(DecisionError, match="folder"):
         read_document(folder.id, by="manager")
 
+    # A document cannot come back before the folders it lay in: its path would bring back
+    # their names without a manager's decision on them.
+    with pytest.raises(DecisionError, match=f"release held folder {folder.id} first"):
+        release_document(_file_row(letter).id, by="manager", note="checked")
+    with pytest.raises(DecisionError, match=f"release held folder {folder.id} first"):
+        release_document(inner.id, by="manager", note="checked")
+    release_document(folder.id, by="manager", note="the name may be seen")
+    release_document(inner.id, by="manager", note="the name may be seen")
     released = release_document(_file_row(letter).id, by="manager", note="checked")
     assert released.path == letter
     assert letter.read_bytes() == LETTER
@@ -302,8 +310,13 @@ def test_nested_folders_named_with_personal_data(
     )
     assert _folder_row(web / "cases").action == "release"
     assert _folder_row(web / OTHER / NAMED).placement == Placement.QUARANTINED
+    with pytest.raises(DecisionError, match=f"release held folder {outer.id} first"):
+        release_document(_file_row(both).id, by="manager", note="")
+    release_document(outer.id, by="manager", note="")
+    release_document(_folder_row(web / OTHER / NAMED).id, by="manager", note="")
     release_document(_file_row(both).id, by="manager", note="")
     assert both.read_bytes() == LETTER
+    release_document(deep_folder.id, by="manager", note="")
     release_document(_file_row(deep).id, by="manager", note="")
     assert deep.read_bytes() == LETTER
     assert not list(web.rglob(NOTE_PATTERN))
