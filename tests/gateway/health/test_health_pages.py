@@ -27,6 +27,11 @@ def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[socket.socket]:
     settings = Settings(relay={"upstream": {"host": "127.0.0.1", "port": port}})  # type: ignore[arg-type]
     monkeypatch.setattr(views, "load_settings", lambda: settings)
     forget_answers()
+    # No relay or watcher in this process but what the test reports (under xdist, others'
+    # tests ran here first).
+    running_parts.report_scan_workers(None)
+    running_parts.report_key_file(None)
+    running_parts.report_folders(None)
     yield listener
     listener.close()
     forget_answers()
