@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection as db_connection
 
 from gateway.config import Settings
 from gateway.relay import service as service_module
@@ -91,6 +92,12 @@ class _DyingWorkers(Executor):
         return self._threads.submit(self._process, fn, *args)
 
     def _process(self, process: Callable[[object], object], message: object) -> object:
+        try:
+            return self._process_here(process, message)
+        finally:
+            _close_thread_connection()
+
+    def _process_here(self, process: Callable[[object], object], message: object) -> object:
         with self._database:
             received = (
                 message
@@ -131,10 +138,24 @@ def _alive(executor: _DyingWorkers) -> list[int]:
 def _holding[**P, T](lock: threading.Lock, work: Callable[P, T]) -> Callable[P, T]:
     @functools.wraps(work)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:
-        with lock:
-            return work(*args, **kwargs)
+        try:
+            with lock:
+                return work(*args, **kwargs)
+        finally:
+            _close_thread_connection()
 
     return run
+
+
+def _close_thread_connection() -> None:
+    """Close this worker thread's database session on PostgreSQL, where one left open
+    outlives the test and is counted as a running confide by later tests (``confide
+    restore`` refuses). On SQLite in memory the test's threads share its database, which
+    closes with its last connection, so theirs stay."""
+    if threading.current_thread() is not threading.main_thread() and (
+        db_connection.vendor == "postgresql"
+    ):
+        db_connection.close()
 
 
 class _Relay:
