@@ -24,6 +24,7 @@ import multiprocessing.util
 import os
 import signal
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -51,6 +52,8 @@ LEAVING_SECONDS = 10.0
 # How often the relay looks whether its scanning workers' pool broke (a worker died while
 # idle as well as mid-scan): a broken pool shows on /readyz until it is replaced.
 POOL_CHECK_SECONDS = 1.0
+# How often a scanning worker looks whether the relay that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
 
 
 class WorkerStopped(BaseException):
@@ -65,6 +68,7 @@ def start_worker() -> None:
     sandboxed worker loads the model)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    _leave_with_parent(os.getppid())
     try:
         _build_pipeline()
     except SystemExit:
@@ -119,6 +123,24 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
         raise WorkerStopped("stopped by SIGTERM")
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(0)
+
+
+def _leave_with_parent(parent: int) -> None:
+    """Leave, as at a stop, once the relay that started this worker is gone (``kill -9``, the
+    OOM killer): nothing else would end it, for the executor's queues are open at both ends
+    in each worker, so no end of input ever comes, and it would keep its model, its fork
+    server and its extraction worker (about 0.5 GB) for ever. What it was doing is lost with
+    the relay, whose claims other nodes, or the relay restarted, take again."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        global _stopping  # noqa: PLW0603  # read by the exit handler: stop at once
+        _stopping = True
+        log.warning("the relay that started this scanning worker is gone; leaving")
+        _leave_at_once()
+
+    threading.Thread(target=watch, name="confide-parent-watch", daemon=True).start()
 
 
 def _leave_at_once() -> None:

@@ -84,6 +84,24 @@ def test_a_signal_stops_every_process_the_relay_started(
     assert "Traceback" not in relay.log_text()
 
 
+def test_processes_the_relay_started_end_when_it_is_killed(relay: Relay, sink: Sink):
+    """``kill -9`` of the relay alone (the OOM killer, a supervisor's last resort): its
+    scanning workers notice it is gone and leave, taking their fork servers, extraction
+    workers and the resource tracker with them, rather than keeping about 0.5 GB each for
+    ever."""
+    relay.send(plain_message(), [ALICE])
+    wait_for(lambda: sink.handler.to(ALICE), what="the delivery")
+    assert relay.process is not None
+    started = psutil.Process(relay.process.pid).children(recursive=True)
+    assert len(started) >= 3
+    relay.process.send_signal(signal.SIGKILL)
+    relay.process.wait(timeout=10)
+    try:
+        wait_for(lambda: not still_running(started), timeout=30, what="the workers to leave")
+    finally:
+        relay.stop()
+
+
 def test_sigterm_while_a_scan_waits_for_its_extraction_worker(
     make_relay: Callable[..., Relay], sink: Sink
 ):
