@@ -25,8 +25,8 @@ naming the held ones). Measured in this run, on loopback:
    c. the watcher: documents dropped into its folder, until each is judged;
 
    with the resident memory (RSS) of every process sampled throughout;
-3. the scanner alone: ``Scanner.scan_bytes`` on the burst's messages in as many processes
-   as the relay has scanning workers.
+3. the scanner alone: ``Scanner.scan_message`` (each message read as a message, as the relay
+   reads it) on the burst's messages in as many processes as the relay has scanning workers.
 
 Warm-up messages (model loading) are not timed. The targets (issue 19) are each marked PASS
 or MISS; the script exits 0 whatever the figures (1 if something broke). Other work on the
@@ -607,16 +607,16 @@ def _scanner_init(ready: Any, warmup: bytes) -> None:
     _scanner = build_scanner(extraction_workers=1).__enter__()
     # Close its extraction process when this worker exits, or the worker waits for it forever.
     multiprocessing.util.Finalize(_scanner, _scanner.__exit__, (None, None, None), exitpriority=1)
-    _scanner.scan_bytes(warmup)
+    _scanner.scan_message(warmup)
     ready.put(os.getpid())
 
 
 def _scan(content: bytes) -> int:
-    return len(_scanner.scan_bytes(content).findings)
+    return len(_scanner.scan_message(content).findings)
 
 
 def scanner_alone(mails: Sequence[Mail], workers: int) -> tuple[float, str, float]:
-    """Messages per second of ``Scanner.scan_bytes`` in ``workers`` spawned processes, and
+    """Messages per second of ``Scanner.scan_message`` in ``workers`` spawned processes, and
     their CPU time per message (``main`` is this process, feeding them): by tier, and in
     milliseconds in all."""
     ctx = multiprocessing.get_context("spawn")

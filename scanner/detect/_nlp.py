@@ -38,6 +38,12 @@ def load_model(name: str) -> Language:
     is held to one thread: confide scans one item per process, on as many processes as
     there are cores, and a second BLAS thread per process only spins on a core that
     another scan needs.
+
+    One use of BLIS remains and cannot be changed from here: spaCy's Cython decoder, which
+    takes the NER's step for each token, calls BLIS itself, whatever the layers' ops (about
+    a fifth of the NER's time on the bench's messages, with the rest of that step). This
+    BLIS build ignores ``BLIS_ARCH_TYPE``. It picks its 'haswell' kernels, not 'skx', on a
+    virtual CPU that does not report its number of FMA units, and never the generic ones.
     """
     location: str | Path = name
     if name in _PACKAGED_MODELS:
