@@ -5,7 +5,8 @@ user's is left in it (every file in it held): one neutral note in its parent sta
 naming it by reference only; the notes of what was held from it and the empty folders are
 removed. Nothing else is ever removed: a folder goes by rmdir, which leaves a file that
 arrived meanwhile where it is (the folder is taken away on a later pass, once that file is
-held). The deepest held folders go first, so a held folder inside another goes with it.
+held). The deepest held folders go first, so a held folder inside another goes with it. A
+held link or special file is never moved: it is held where it is (``UNMOVABLE``).
 
 The row is the journal: ``moving_from`` is committed before anything is removed and cleared
 once the folder is gone; each pass first settles what a crash left (``recover``): the folder
@@ -56,9 +57,10 @@ _NOTED = (Placement.QUARANTINED, Placement.REJECTED)
 
 
 def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
-    """Judge every sub-folder of ``folders`` by its name (again only when the rules, the
-    register, the audience or the mode changed), and take away the held ones an enforce
-    folder for an outside audience may; how many were taken away."""
+    """Judge every sub-folder, link and special file of ``folders`` by its name (again only
+    when the rules, the register, the audience or the mode changed, or what it is), and take
+    away the held folders an enforce folder for an outside audience may; how many were taken
+    away."""
     fingerprints = judge.fingerprints(folders)
     taken = 0
     for folder in folders:
@@ -72,26 +74,31 @@ def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
 
 
 def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence[Path]) -> int:
-    """After files handled on events: the folders that hold them, in an enforce folder for
-    an outside audience, judged by their names (if they were not) and taken away if they
-    are held and may go now; how many were taken away. (A folder with no file in it is
-    seen by the next reconcile.)"""
+    """After paths handled on events: the links and special files among them judged by their
+    names; and, in an enforce folder for an outside audience, the folders that hold them
+    judged by their names (if they were not) and taken away if they are held and may go
+    now; how many were taken away. (A folder with no file in it is seen by the next
+    reconcile.)"""
     taken = 0
     fingerprints = judge.fingerprints(folders)
     for folder in folders:
+        mine = [path for path in paths if folder.holds(path)]
+        odd = [path for path in mine if not names.plain(path)]  # one gone is "plain"
         if not folder.enforce or folder.audience == INTERNAL:
+            if odd:
+                names.judged(folder, odd, judge, fingerprints[folder.path], whole=False)
             continue
         parents = {
             parent
-            for path in paths
-            if folder.holds(path)
+            for path in mine
             for parent in path.parents
             if folder.holds(parent) and parent.is_dir() and not parent.is_symlink()
         }
-        if not parents:
+        if not parents and not odd:
             continue
-        keys = {path_key(stored_path(str(parent))) for parent in parents}
-        held = names.judged(folder, sorted(parents), judge, fingerprints[folder.path], whole=False)
+        keys = {path_key(stored_path(str(path))) for path in (*parents, *odd)}
+        found = [*sorted(parents), *odd]
+        held = names.judged(folder, found, judge, fingerprints[folder.path], whole=False)
         for row in _deepest_first([row for row in held if row.path_key in keys]):
             taken += _take_away(row)
     return taken
