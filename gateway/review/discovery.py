@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from gateway.watcher.models import Origin, Placement, WatchedFile, held_in_place
+from gateway.watcher.models import Kind, Origin, Placement, WatchedFile, held_in_place
 
 HOLD = "hold"
 # The widest bar on the Discovery chart, in the SVG's user units.
@@ -19,8 +19,8 @@ LABEL_WIDTH = 160
 
 
 def held_documents() -> QuerySet[WatchedFile]:
-    """Documents in quarantine awaiting a manager's decision, and folders (links, special
-    files) held for their names that could not be taken away (``held_in_place``), oldest
+    """Documents in quarantine awaiting a manager's decision, and the folders, links and
+    special files held that could not be taken away (``held_in_place``), each once, oldest
     first."""
     return WatchedFile.objects.filter(
         Q(placement=Placement.QUARANTINED) | held_in_place()
@@ -39,29 +39,53 @@ def document(document_id: int) -> WatchedFile | None:
 
 def current_files() -> QuerySet[WatchedFile]:
     """Every file a user put in a watched folder that is there now, or held (and every
-    sub-folder judged by its name, likewise)."""
+    sub-folder, link and special file judged by its name, likewise)."""
     return WatchedFile.objects.filter(origin=Origin.USER).filter(
         Q(present=True) | ~Q(placement=Placement.IN_PLACE)
     )
 
 
+# What a row judged by its name is called on the page, one and many, by its ``Kind``.
+_NOUNS = {
+    Kind.FOLDER: ("sub-folder", "sub-folders"),
+    Kind.LINK: ("link", "links"),
+    Kind.PIPE: ("pipe", "pipes"),
+    Kind.SOCKET: ("socket", "sockets"),
+    Kind.DEVICE: ("device", "devices"),
+}
+
+
 @dataclass
 class FolderSummary:
     """One folder's personal data: files, findings by type and files by verdict; its
-    sub-folders judged by their names (``gateway.watcher.held_folders``) count among the
-    findings and verdicts, and apart from the files."""
+    sub-folders, links and special files, judged by their names (``gateway.watcher.names``),
+    count among the findings and verdicts, and apart from the files, by their kind."""
 
     folder: str
     audience: str
     files: int = 0
-    sub_folders: int = 0
     with_findings: int = 0
+    # The sub-folders, links... with personal data in their names, by kind.
+    named: Counter[str] = field(default_factory=Counter)
     by_type: Counter[str] = field(default_factory=Counter)
     by_verdict: Counter[str] = field(default_factory=Counter)
 
     @property
     def findings(self) -> int:
         return sum(self.by_type.values())
+
+    @property
+    def named_total(self) -> int:
+        return sum(self.named.values())
+
+    @property
+    def named_counts(self) -> list[tuple[int, str]]:
+        """Each kind's count with its noun ("2 links"), sub-folders first."""
+        return [
+            (self.named[kind], nouns[self.named[kind] != 1])
+            for kind, nouns in _NOUNS.items()
+            if self.named[kind]
+        ]
 
     @property
     def would_hold(self) -> int:
@@ -90,12 +114,12 @@ def folders(*, would_hold: bool = False) -> list[FolderSummary]:
     if would_hold:
         files = files.filter(action=HOLD)
     summaries: dict[str, FolderSummary] = {}
-    for folder, audience, action, findings, is_folder in files.values_list(
-        "folder", "audience", "action", "findings", "is_folder"
+    for folder, audience, action, findings, kind in files.values_list(
+        "folder", "audience", "action", "findings", "kind"
     ):
         summary = summaries.setdefault(folder, FolderSummary(folder, audience))
-        if is_folder:
-            summary.sub_folders += 1
+        if kind != Kind.FILE:
+            summary.named[kind] += bool(findings)
         else:
             summary.files += 1
             summary.with_findings += bool(findings)

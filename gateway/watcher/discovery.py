@@ -1,8 +1,9 @@
 """The discovery report: where personal data lies in the watched folders, one CSV row per
 file, with finding types and counts and the subjects by register reference, the verdict for
-the folder's audience and its reasons. Never the matched text. A sub-folder judged by its
-name (``held_folders``) has a row too, its ``kind`` "folder": its path is shown as a file's
-path is, its findings are those of its name."""
+the folder's audience and its reasons. Never the matched text. A sub-folder, link or
+special file judged by its name (``names``) has a row too, its ``kind`` saying which
+("folder", "link", "pipe", "socket", "device"; a file's is "file"): its path is shown as a
+file's path is, its findings are those of its name."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ COLUMNS = (
 
 
 def write_report(target: Path, rows: Iterable[WatchedFile]) -> int:
-    """Write the report to ``target``; how many files (and folders) it lists."""
+    """Write the report to ``target``; how many rows (files, folders, links...) it lists."""
     written = 0
     with target.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
@@ -51,11 +52,11 @@ def write_report(target: Path, rows: Iterable[WatchedFile]) -> int:
                     "; ".join(row.subjects),
                     row.action,
                     "; ".join(row.rules),
-                    " ".join(row.reasons),
+                    "; ".join(row.reasons),
                     row.problem,
                     row.placement,
                     row.scanned_at.isoformat() if row.scanned_at else "",
-                    "folder" if row.is_folder else "file",
+                    row.kind,
                 )
             )
             written += 1

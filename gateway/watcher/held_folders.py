@@ -1,18 +1,12 @@
-"""Sub-folders judged by their names, and a held one taken out of view.
-
-A file in a watched folder is scanned with its path within the folder as its name, so the
-files in ``public/Margaret Hughes AB 12 34 56 C/`` are held; the folder itself, its name in
-view, is judged here the same way: its path within the watched folder is scanned as a
-file's name is (``DocumentJudge.submit_name``) and judged by the policy for the folder's
-audience (``judge_name``), and it is recorded as a row of its own (``is_folder``), which the
-discovery report, the Discovery page and the held documents list show as a folder.
+"""A sub-folder held for its name (``names``) taken out of view, and brought back.
 
 In an enforce folder for an outside audience, a held folder is taken away once nothing of a
 user's is left in it (every file in it held): one neutral note in its parent stands for it,
 naming it by reference only; the notes of what was held from it and the empty folders are
 removed. Nothing else is ever removed: a folder goes by rmdir, which leaves a file that
 arrived meanwhile where it is (the folder is taken away on a later pass, once that file is
-held). The deepest held folders go first, so a held folder inside another goes with it.
+held). The deepest held folders go first, so a held folder inside another goes with it. A
+held link or special file is never moved: it is held where it is (``UNMOVABLE``).
 
 The row is the journal: ``moving_from`` is committed before anything is removed and cleared
 once the folder is gone; each pass first settles what a crash left (``recover``): the folder
@@ -30,15 +24,12 @@ import logging
 import os
 import stat
 from collections.abc import Sequence
-from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 
-from django.db import DatabaseError
-
 from gateway.relay.crash_points import crash_point
 from gateway.review import audit
-from gateway.watcher import lost_scans, moving, quarantine
+from gateway.watcher import moving, names, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge
 from gateway.watcher.models import (
@@ -51,8 +42,6 @@ from gateway.watcher.models import (
     real_path,
     stored_path,
 )
-from scanner.actions import Action
-from scanner.scanning import ScanResult
 
 log = logging.getLogger("confide.watcher")
 
@@ -68,14 +57,15 @@ _NOTED = (Placement.QUARANTINED, Placement.REJECTED)
 
 
 def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
-    """Judge every sub-folder of ``folders`` by its name (again only when the rules, the
-    register, the audience or the mode changed), and take away the held ones an enforce
-    folder for an outside audience may; how many were taken away."""
+    """Judge every sub-folder, link and special file of ``folders`` by its name (again only
+    when the rules, the register, the audience or the mode changed, or what it is), and take
+    away the held folders an enforce folder for an outside audience may; how many were taken
+    away."""
     fingerprints = judge.fingerprints(folders)
     taken = 0
     for folder in folders:
-        found = _named_entries(folder.path)
-        held = _judged(folder, found, judge, fingerprints[folder.path], whole=True)
+        found = names.entries(folder.path)
+        held = names.judged(folder, found, judge, fingerprints[folder.path], whole=True)
         if not folder.enforce or folder.audience == INTERNAL:
             continue
         for row in _deepest_first(held):
@@ -83,49 +73,32 @@ def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
     return taken
 
 
-def _named_entries(root: Path) -> list[Path]:
-    """Every folder under ``root`` (never through a link), parents before their folders;
-    and every entry that is neither a folder nor a regular file (a link, to a folder or a
-    file, a pipe, a socket, a device), which is never read or moved: judged by its name."""
-    found = []
-    for top, dirs, files in os.walk(root, followlinks=False):
-        here = Path(top)
-        found += [here / name for name in (*dirs, *files) if not _plain(here / name)]
-        dirs[:] = [name for name in dirs if not (here / name).is_symlink()]
-        found += [here / name for name in dirs]
-    return found
-
-
-def _plain(path: Path) -> bool:
-    """Whether ``path`` is a real folder or a regular file (or gone)."""
-    try:
-        mode = os.lstat(path).st_mode
-    except OSError:
-        return True
-    return stat.S_ISDIR(mode) or stat.S_ISREG(mode)
-
-
 def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence[Path]) -> int:
-    """After files handled on events: the folders that hold them, in an enforce folder for
-    an outside audience, judged by their names (if they were not) and taken away if they
-    are held and may go now; how many were taken away. (A folder with no file in it is
-    seen by the next reconcile.)"""
+    """After paths handled on events: the links and special files among them judged by their
+    names; and, in an enforce folder for an outside audience, the folders that hold them
+    judged by their names (if they were not) and taken away if they are held and may go
+    now; how many were taken away. (A folder with no file in it is seen by the next
+    reconcile.)"""
     taken = 0
     fingerprints = judge.fingerprints(folders)
     for folder in folders:
+        mine = [path for path in paths if folder.holds(path)]
+        odd = [path for path in mine if not names.plain(path)]  # one gone is "plain"
         if not folder.enforce or folder.audience == INTERNAL:
+            if odd:
+                names.judged(folder, odd, judge, fingerprints[folder.path], whole=False)
             continue
         parents = {
             parent
-            for path in paths
-            if folder.holds(path)
+            for path in mine
             for parent in path.parents
             if folder.holds(parent) and parent.is_dir() and not parent.is_symlink()
         }
-        if not parents:
+        if not parents and not odd:
             continue
-        keys = {path_key(stored_path(str(parent))) for parent in parents}
-        held = _judged(folder, sorted(parents), judge, fingerprints[folder.path], whole=False)
+        keys = {path_key(stored_path(str(path))) for path in (*parents, *odd)}
+        found = [*sorted(parents), *odd]
+        held = names.judged(folder, found, judge, fingerprints[folder.path], whole=False)
         for row in _deepest_first([row for row in held if row.path_key in keys]):
             taken += _take_away(row)
     return taken
@@ -135,108 +108,6 @@ def _deepest_first(rows: list[WatchedFile]) -> list[WatchedFile]:
     return sorted(rows, key=lambda row: len(real_path(row.path).parts), reverse=True)
 
 
-def _judged(
-    folder: Folder, found: list[Path], judge: DocumentJudge, fingerprint: str, *, whole: bool
-) -> list[WatchedFile]:
-    """Record each folder of ``found`` with its name's verdict (its row made, or judged
-    again where the fingerprint changed); where ``found`` is the ``whole`` folder, the rows
-    of those gone are marked so. The held rows in place."""
-    rows = {
-        row.path_key: row
-        for row in WatchedFile.objects.filter(is_folder=True, folder=str(folder.path), present=True)
-    }
-    texts = {path_key(stored_path(str(path))): path for path in found}
-    if whole:
-        gone = [row.id for key, row in rows.items() if key not in texts]
-        WatchedFile.objects.filter(id__in=gone).update(present=False)
-    scanning: list[tuple[WatchedFile, Future[ScanResult]]] = []
-    for key, path in texts.items():
-        row = rows.get(key)
-        if row is not None and (
-            row.placement == Placement.RELEASED or row.judged_with == fingerprint
-        ):
-            continue  # a manager's release stands; a verdict reached as things are stands
-        if row is None:
-            text = stored_path(str(path))
-            row = WatchedFile(path=text, path_key=key, is_folder=True)
-        row.folder, row.audience = str(folder.path), folder.audience
-        try:
-            found_now = os.lstat(path)
-        except OSError:
-            continue  # gone meanwhile: seen on the next pass
-        row.owner_uid, row.owner_gid = found_now.st_uid, found_now.st_gid
-        row.file_mode = stat.S_IMODE(found_now.st_mode)
-        scanning.append((row, judge.submit_name(_named(path, folder.path))))
-    lost = []
-    for row, result in scanning:
-        if not _record(row, result, folder, judge, fingerprint):
-            lost.append(row)
-    for row in lost:  # scanned again alone, until judged (``lost_scans``)
-        while not _record(
-            row,
-            judge.submit_name(_named(real_path(row.path), folder.path)),
-            folder,
-            judge,
-            fingerprint,
-        ):
-            pass
-    return list(
-        WatchedFile.objects.filter(
-            is_folder=True,
-            folder=str(folder.path),
-            present=True,
-            placement=Placement.IN_PLACE,
-            action=Action.HOLD,
-        )
-    )
-
-
-def _record(
-    row: WatchedFile,
-    result: Future[ScanResult],
-    folder: Folder,
-    judge: DocumentJudge,
-    fingerprint: str,
-) -> bool:
-    """Judge the folder of ``row`` by its name's scan ``result``; False when the scan was
-    lost with its worker (``lost_scans``: the folder is left unjudged, the loss counted, to
-    be scanned again alone; after ``MAX_LOST_SCANS`` in a row it is judged unscannable)."""
-    try:
-        scanned = result.result()
-        if scanned.lost:
-            instead = lost_scans.counted(row, scanned)
-            if instead is None:
-                return False
-            scanned = instead
-        judgement = judge.judge_name(scanned, folder)
-    except DatabaseError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - recorded by type; the other folders go on
-        row.problem, row.attempts = f"its name could not be judged ({type(exc).__name__})", 1
-        row.save()
-        log.error("folder name not judged id=%s error=%s", row.id, type(exc).__name__)
-        return True
-    row.scanned_at, row.judged_with = datetime.now(UTC), fingerprint
-    row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
-    row.findings, row.subjects = judgement.findings, list(judgement.subjects)
-    row.problem, row.attempts = "", 0
-    if not scanned.lost:
-        row.lost_scans = 0
-    row.save()
-    log.info(
-        "folder judged id=%s action=%s findings=%s",
-        row.id,
-        judgement.action,
-        ",".join(f"{t}:{n}" for t, n in judgement.findings.items()) or "-",
-    )
-    return True
-
-
-def _named(path: Path, root: Path) -> str:
-    """A folder's name as it is scanned: its path within its watched folder."""
-    return str(path.relative_to(root))
-
-
 # --- taking a held folder away ---------------------------------------------------------
 
 
@@ -244,7 +115,7 @@ def _take_away(row: WatchedFile) -> int:
     """Take the held folder of ``row`` away if it holds nothing but confide's notes: 1 if
     it is gone now."""
     path = real_path(row.path)
-    notes = _notes_only(path) if _plain(path) else None
+    notes = _notes_only(path) if names.plain(path) else None
     if notes is None:
         reason = _why_left(path)
         if row.problem != reason:
@@ -283,10 +154,10 @@ def _notes_only(path: Path) -> list[tuple[Path, WatchedFile]] | None:
 
 def _why_left(path: Path) -> str:
     """Why the held folder (or link, or special file) at ``path`` cannot go now."""
-    if not _plain(path):
+    if not names.plain(path):
         return UNMOVABLE
     for top, dirs, files in os.walk(path, followlinks=False):
-        if not all(_plain(Path(top) / name) for name in (*dirs, *files)):
+        if not all(names.plain(Path(top) / name) for name in (*dirs, *files)):
             return BLOCKED
     return LEFT
 

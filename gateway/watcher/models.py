@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from django.db import models
@@ -31,6 +32,33 @@ class Placement(models.TextChoices):
     REJECTED = "rejected", "rejected by a manager (kept in quarantine)"
 
 
+class Kind(models.TextChoices):
+    """What a row's path is, as ``lstat`` found it when it was last judged: a file is read;
+    every other kind is judged by its name alone (``is_folder``) and never read or followed."""
+
+    FILE = "file", "file"
+    FOLDER = "folder", "folder"
+    LINK = "link", "symbolic link"
+    PIPE = "pipe", "pipe"
+    SOCKET = "socket", "socket"
+    DEVICE = "device", "device"
+
+    @classmethod
+    def of(cls, mode: int) -> Kind:
+        """The kind of a path whose ``lstat`` gave ``mode``."""
+        if stat.S_ISREG(mode):
+            return cls.FILE
+        if stat.S_ISDIR(mode):
+            return cls.FOLDER
+        if stat.S_ISLNK(mode):
+            return cls.LINK
+        if stat.S_ISFIFO(mode):
+            return cls.PIPE
+        if stat.S_ISSOCK(mode):
+            return cls.SOCKET
+        return cls.DEVICE
+
+
 class Origin(models.TextChoices):
     """Who put the file there: a person, or the watcher (a copy it wrote, never enforced)."""
 
@@ -39,9 +67,9 @@ class Origin(models.TextChoices):
     REDACTED_COPY = "redacted_copy", "the watcher's redacted copy"
 
 
-# Why a sub-folder held for its name (or a link or special file so held) is still in view,
-# in an enforce folder for an outside audience (``gateway.watcher.held_folders``): it awaits
-# a manager's decision where it is, listed with the held documents (``held_in_place``).
+# Why a held sub-folder, link or special file is still in view, in an enforce folder for an
+# outside audience (``gateway.watcher.held_folders``): it awaits a manager's decision where
+# it is, listed with the held documents (``held_in_place``).
 LEFT = (
     "its name is held, but it still holds files that are not held (released by a manager, "
     "being written, unreadable, or not judged yet); it is taken away once they are held"
@@ -51,8 +79,9 @@ BLOCKED = (
     "device), which confide never moves; it stays in view until that is removed"
 )
 UNMOVABLE = (
-    "its name is held, but it is a symbolic link or a special file (a pipe, a socket, a "
-    "device), which confide never moves; it stays in view until it is removed or renamed"
+    "it is held, but it is a symbolic link or a special file (a pipe, a socket, a device), "
+    "which confide never moves; it stays in view until it is removed (or renamed, where "
+    "only its name is held)"
 )
 IN_VIEW = (LEFT, BLOCKED, UNMOVABLE)
 
@@ -76,9 +105,11 @@ class WatchedFile(models.Model):
     folder = models.TextField()  # the watched folder it lies in
     audience = models.CharField(max_length=200)
     present = models.BooleanField(default=True)  # false once it is gone from ``path``
-    # A sub-folder judged by its name (``gateway.watcher.held_folders``), not a file; or a
-    # link or special file (a pipe, a socket, a device), likewise judged by its name alone.
+    # Judged by its name alone, never read (``gateway.watcher.names``): a sub-folder, or a
+    # link or special file (a pipe, a socket, a device). ``kind`` says which; the sweep
+    # (``gateway.watcher.sweep``) keeps the rows of files, where this is false.
     is_folder = models.BooleanField(default=False)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FILE)
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.USER)
     content_hash = models.CharField(max_length=HASH_LENGTH, blank=True, db_index=True)
     size = models.BigIntegerField(null=True)
@@ -140,7 +171,7 @@ class WatchedFile(models.Model):
         )
 
     def __str__(self) -> str:  # the id only: a file's name may itself be personal data
-        return f"watched {'folder' if self.is_folder else 'file'} {self.id}"
+        return f"watched {self.kind} {self.id}"
 
 
 # What starts the stored form of a path that is not UTF-8 (a stored path is otherwise

@@ -61,15 +61,6 @@ PER_WORKER = 8
 # pass of large files holds a few (any one file up to ``max_item_bytes``), not a window's.
 HELD_BYTES = 64 * MIB
 
-
-# A symbolic link to outside its folder: never followed, and where the audience is outside,
-# recorded as held, since what it points to is unknown.
-LINK_OUT = "it is a symbolic link to outside the watched folder; it was not followed"
-LINK_OUT_LEFT = (
-    "it is a symbolic link to outside the watched folder, held unread; a link cannot be "
-    "taken into quarantine, so it is still there: remove it, or put the file itself there"
-)
-LINK_RULE = "link-out-of-folder"
 # What a pass counts the held folders it took away as.
 FOLDERS_HELD = "folders held"
 
@@ -120,13 +111,12 @@ class Watcher:
         return next((f for f in self.folders if f.holds(path)), None)
 
     def walk(self) -> list[Path]:
-        """Every file (and link) under the watched folders."""
+        """Every file under the watched folders (with the links and special files among
+        them, which are skipped: ``names`` judges them by their names)."""
         found = []
         for folder in self.folders:
-            for top, dirs, files in os.walk(folder.path, followlinks=False):
-                here = Path(top)
-                found += [here / name for name in files]
-                found += [here / name for name in dirs if (here / name).is_symlink()]
+            for top, _dirs, files in os.walk(folder.path, followlinks=False):
+                found += [Path(top) / name for name in files]
         return found
 
     def reconcile(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
@@ -237,10 +227,8 @@ class Watcher:
             return Outcome.GONE
         except OSError as exc:
             return self._problem(path, f"it could not be looked at ({_errno_name(exc)})")
-        if stat.S_ISLNK(found.st_mode):
-            return self._link(path, folder)
         if not stat.S_ISREG(found.st_mode):
-            return Outcome.SKIPPED
+            return Outcome.SKIPPED  # a link or a special file: judged by its name (``names``)
         if _changed_ago(found) < folder.stable_seconds:
             return Outcome.UNSTABLE
         return folder, text, found
@@ -499,19 +487,8 @@ class Watcher:
         gone = [row_id for row_id, key in rows if key not in seen]
         WatchedFile.objects.filter(id__in=gone).update(present=False)
 
-    def _link(self, path: Path, folder: Folder) -> Outcome:
-        """Record a symbolic link, which is never followed. One to outside the folder, in a
-        folder for an outside audience, is recorded as held (what it points to may be
-        anything): it shows among the files that would be held, though a link cannot be
-        taken into quarantine and stays where it is."""
-        reason = _link_reason(path, folder)
-        if folder.audience == INTERNAL or reason != LINK_OUT:
-            return self._problem(path, reason)
-        return self._problem(path, LINK_OUT_LEFT, held=True)
-
-    def _problem(self, path: Path, reason: str, *, held: bool = False) -> Outcome:
-        """Record why ``path`` was not judged (with ``held``, why it is held though it could
-        not be moved); it is tried again on the next pass."""
+    def _problem(self, path: Path, reason: str) -> Outcome:
+        """Record why ``path`` was not judged; it is tried again on the next pass."""
         text = stored_path(str(path))
         folder = self.folder_of(path)
         row = WatchedFile.objects.filter(
@@ -521,8 +498,6 @@ class Watcher:
             row = WatchedFile(path=text, path_key=path_key(text), origin=Origin.USER)
         if folder is not None:
             row.folder, row.audience = str(folder.path), folder.audience
-        if held:
-            row.action, row.rules, row.reasons = Action.HOLD, [LINK_RULE], [LINK_OUT]
         row.problem, row.attempts = reason, row.attempts + 1
         row.save()
         # The reason is confide's own words (and an errno name), never the file's name.
@@ -594,16 +569,6 @@ def _in_flight() -> set[str]:
         placement__in=(Placement.QUARANTINING, Placement.RELEASING)
     ).values_list("moving_from", "moving_to")
     return {path for move in moves for path in move}
-
-
-def _link_reason(path: Path, folder: Folder) -> str:
-    try:
-        target = path.resolve(strict=False)
-    except (OSError, RuntimeError):
-        return "it is a symbolic link that cannot be followed; links are not scanned"
-    if target == folder.path or folder.path in target.parents:
-        return "it is a symbolic link; its target is scanned where it lies"
-    return LINK_OUT
 
 
 def _holds_only(path: Path, content: bytes) -> bool:

@@ -127,3 +127,31 @@ def test_a_folder_that_cannot_be_taken_away_is_listed_held_in_view(
     )
     row.refresh_from_db()
     assert (row.placement, path.is_dir()) == (Placement.RELEASED, True)
+
+
+def test_a_held_link_is_shown_once_as_a_link(
+    users: Users, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A link named with an NHS number, beside a folder so named, is listed once among the
+    held documents as a link, its page titled so; Discovery counts it as a link apart from
+    the sub-folder, and its folder's files show it as a link, never as a folder."""
+    drive = _holding_drive(request, tmp_path)
+    web = drive.folders["web"].path
+    (web / "target").mkdir()
+    (web / f"{NAMED}.lnk").symlink_to("target")
+    (web / NAMED).mkdir()
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    [link] = WatchedFile.objects.filter(path=str(web / f"{NAMED}.lnk"))
+    client = signed_in(users, "manager", csrf=True)
+    listing = client.get("/documents/").content.decode()
+    assert listing.count(f"<td>{link.id} (symbolic link)</td>") == 1
+    assert listing.count("Still in view") == 1
+    assert NUMBER not in listing
+    page = client.get(f"/documents/{link.id}/").content.decode()
+    assert f"Held symbolic link {link.id}" in page
+    summary = client.get("/discovery/").content.decode()
+    assert "1 sub-folder, 1 link with personal data in their names" in summary
+    files = client.get("/discovery/folder/", {"folder": link.folder}).content.decode()
+    assert files.count("(a symbolic link: its name)") == 1
+    assert files.count("(a folder: its name)") == 2  # the held folder and ``target``

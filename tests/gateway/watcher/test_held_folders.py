@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from gateway.review.discovery import held_documents
-from gateway.watcher import discovery, held_folders
+from gateway.watcher import discovery, held_folders, names
 from gateway.watcher.documents import (
     DecisionError,
     read_document,
@@ -266,9 +266,7 @@ def test_a_file_arriving_as_the_folder_is_removed_is_left_and_the_note_taken_bac
     drive.watcher.handle(drive.watcher.walk())  # the files only
     judge = drive.watcher.judge
     fingerprint = judge.fingerprints(drive.watcher.folders)[web]
-    (held,) = held_folders._judged(
-        drive.folders["web"], [web / NAMED], judge, fingerprint, whole=False
-    )
+    (held,) = names.judged(drive.folders["web"], [web / NAMED], judge, fingerprint, whole=False)
     notes = held_folders._notes_only(web / NAMED)
     assert notes is not None
     held.placement, held.moving_from = Placement.QUARANTINED, held.path

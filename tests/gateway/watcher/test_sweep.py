@@ -13,7 +13,7 @@ import pytest
 
 from gateway.health.metrics import REGISTRY
 from gateway.review.models import AuditEntry
-from gateway.watcher import discovery, sweep
+from gateway.watcher import discovery, names, sweep
 from gateway.watcher.documents import DecisionError, reject_document, release_document
 from gateway.watcher.judging import Judgement
 from gateway.watcher.models import Placement, WatchedFile
@@ -201,11 +201,12 @@ def test_permission_denied_is_recorded_and_retried(make_drive: MakeDrive) -> Non
         shutil.rmtree(root)
 
 
-def test_links_are_recorded_not_read_and_undecodable_names_are_read(
+def test_a_link_is_one_row_and_an_undecodable_name_is_read(
     make_drive: MakeDrive, tmp_path: Path
 ) -> None:
-    """A symbolic link out of the folder is not followed: recorded with its reason, and as
-    held for the public; a file whose name is not UTF-8 is read and judged like any other."""
+    """A symbolic link out of the folder is not followed: one row for its path, a link
+    judged by its name and held for the public for where it points; a file whose name is
+    not UTF-8 is read and judged like any other."""
     drive = make_drive({"web": ("public", "report")})
     outside = tmp_path / "secret.txt"
     outside.write_bytes(CLEAN_TEXT)
@@ -217,13 +218,12 @@ def test_links_are_recorded_not_read_and_undecodable_names_are_read(
     os.utime(odd, (0, 0))
     assert drive.watcher is not None
     counts = drive.watcher.reconcile()
-    assert counts == {"problem": 1, "judged": 1}
-    assert "outside the watched folder" in _row(link).problem
-    assert _row(link).action == "hold"
-    named = WatchedFile.objects.get(is_folder=True)  # its name judged apart: "link.txt"
-    assert (named.path, named.action) == (str(link), "release")
-    odd_row = WatchedFile.objects.filter(is_folder=False).exclude(id=_row(link).id).get()
-    assert (odd_row.problem, odd_row.action) == ("", "release")
+    assert counts == {"skipped": 1, "judged": 1}
+    [linked] = WatchedFile.objects.filter(path=str(link))
+    assert (linked.kind, linked.action, linked.rules) == ("link", "hold", [names.LINK_RULE])
+    assert linked.reasons == [names.LINK_OUT]
+    odd_row = WatchedFile.objects.exclude(id=linked.id).get()
+    assert (odd_row.kind, odd_row.problem, odd_row.action) == ("file", "", "release")
     assert drive.judge.scanned == [("caf\udce9.txt", len(CLEAN_TEXT))]
 
 

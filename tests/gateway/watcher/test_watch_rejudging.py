@@ -15,8 +15,10 @@ import pytest
 
 from gateway.consent_book import DjangoConsentBook
 from gateway.register.models import Agency, AgencyDomain, Consent, Subject
+from gateway.review.discovery import held_documents
+from gateway.watcher import names
 from gateway.watcher.documents import release_document
-from gateway.watcher.models import Origin, Placement, WatchedFile, stored_path
+from gateway.watcher.models import UNMOVABLE, Origin, Placement, WatchedFile, stored_path
 from gateway.watcher.quarantine import note_path
 from gateway.watcher.sweep import Watcher
 from scanner.scanning import Scanner
@@ -314,8 +316,9 @@ def test_a_clean_document_with_a_telling_name_is_held(
 def test_a_link_out_of_an_internal_folder_is_recorded_not_held(
     make_drive: MakeDrive, tmp_path: Path
 ) -> None:
-    """A link out of an internal folder is recorded with its reason, not as held; one out
-    of a public folder is recorded as held."""
+    """A link out of an internal folder is recorded, judged by its name, with where it
+    points among its reasons, not as held; one out of a public folder is held where it is,
+    in the managers' queue once."""
     drive = make_drive({"staff": ("internal", "enforce"), "web": ("public", "enforce")})
     outside = tmp_path / "elsewhere.txt"
     outside.write_bytes(CLEAN_TEXT)
@@ -325,8 +328,12 @@ def test_a_link_out_of_an_internal_folder_is_recorded_not_held(
     outer.symlink_to(outside)
     assert drive.watcher is not None
     drive.watcher.reconcile()
-    assert (_row(inner).action, _row(outer).action) == ("", "hold")
-    assert "outside the watched folder" in _row(inner).problem
-    assert "cannot be taken into quarantine" in _row(outer).problem
+    [inner_row] = WatchedFile.objects.filter(path=str(inner))
+    [outer_row] = WatchedFile.objects.filter(path=str(outer))
+    assert (inner_row.action, outer_row.action) == ("release", "hold")
+    assert names.LINK_OUT in inner_row.reasons
+    assert names.LINK_RULE not in inner_row.rules
+    assert (outer_row.rules, outer_row.problem) == ([names.LINK_RULE], UNMOVABLE)
+    assert [row.id for row in held_documents()] == [outer_row.id]
     assert inner.is_symlink()
     assert outer.is_symlink()
