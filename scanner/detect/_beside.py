@@ -26,12 +26,15 @@ from scanner.detect.recognizers_file import PatternRule
 # What may stand between a name and its date: spaces, at most one comma, bracket, pipe,
 # tab, colon, slash or dash ("Ada Mensah (03/03/2015)", "Precious – 3/3/15", "Ada Obi,03/03/2015"),
 # and one short note before a comma: an age, a relation or a school year ("Jayden (son,
-# 03/03/2015)", "Femi Adebayo, 41, 02/02/1983", "Tolu, Y4, 19/05/2016").
+# 03/03/2015)", "Femi Adebayo, 41, 02/02/1983", "Tolu, Y4, 19/05/2016"); an age needs no
+# comma after it ("Ada Obi 13 03/04/2011").
 _NOTE = (
     r"(?:(?:aged?[ \t]+)?\d{1,3}(?:[ \t]*(?:yrs?|years?|y/?o))?"  # an age
     r"|\p{L}[\p{L}\d'’-]{0,11}(?:[ \t]+\d{1,2})?)"  # "son", "Y4", "Year 4"
 )
-_BESIDE = regex.compile(rf"[ \t]*(?:[,(\[|:/–—-][ \t]*)?(?:{_NOTE}[ \t]*[,;][ \t]*)?")
+_BESIDE = regex.compile(
+    rf"[ \t]*(?:[,(\[|:/–—-][ \t]*)?(?:{_NOTE}[ \t]*[,;][ \t]*|\d{{1,3}}[ \t]+)?"
+)
 _LONGEST_GAP = 30
 
 

@@ -23,6 +23,12 @@ _LIST_GAP = regex.compile(
 )
 
 
+# What may stand between a label's context word and its value and still belong to the
+# label: a note in brackets, or words with no comma or stop up to the label's colon.
+_QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60}:)[ \t]*")
+_LONGEST_QUALIFIER = 64
+
+
 class ConfiguredPatternRecognizer(PatternRecognizer):
     """A Presidio pattern recognizer whose score depends on confide's context rules.
 
@@ -95,6 +101,7 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             )
             previous_end = result.end
             positive = _context.distance(self._context, text, result.start, result.end, **window)
+            strong = positive
             if positive is None and in_list:
                 positive = gap
             if positive is None and self._weak is not None:
@@ -108,6 +115,8 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             negative = _context.distance(
                 self._negative, text, result.start, result.end, **before_only
             )
+            if negative is not None and strong is not None:  # not a weak word's or a list's
+                negative = self._unless_qualifying(text, result.start, strong, negative)
             # At the same distance the negative word wins: it is the longer phrase that ends
             # where the context word does ("council tax account number").
             previous_lifted = False
@@ -118,6 +127,21 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
                 continue
             kept.append(result)
         return kept
+
+    def _unless_qualifying(self, text: str, start: int, positive: int, negative: int) -> int | None:
+        """``negative``, or ``None`` when the negative word only qualifies the label the
+        context word begins: a note in brackets or words up to the label's colon between it
+        and the match ("DOB (from referral form): 03/03/2015", "Date of birth as given at
+        the first visit: 03/03/2015")."""
+        label_end = start - positive
+        if negative >= positive or label_end < 0 or positive > _LONGEST_QUALIFIER:
+            return negative
+        if self._context is None or not any(
+            m.end() == label_end
+            for m in self._context.finditer(text, max(0, label_end - 40), label_end)
+        ):
+            return negative  # the context word is after the match, or in a header
+        return None if _QUALIFIER.fullmatch(text, label_end, start) else negative
 
     def _negative_earlier_on_line(
         self, text: str, result: RecognizerResult, window: dict[str, int]

@@ -93,6 +93,10 @@ from tests.scanner.conftest import types_of
         ("| DOB | 14 | 02 | 2011 |", "14 | 02 | 2011"),
         ("Date of Birth:\n  Day: 09  Month: 11  Year: 2013\n", "09  Month: 11  Year: 2013"),
         ("jaydens dob is 03/03/15 and kaylas is 12/9/17 x", "12/9/17"),
+        ("DOB (from referral form): 03/03/2015", "03/03/2015"),
+        ("Child's date of birth (if seen by GP): 03/03/2015", "03/03/2015"),
+        ("Date of birth as given at the first visit: 03/03/2015", "03/03/2015"),
+        ("Name,Ada Obi,Bo Lee\nDOB,03/04/2011,12/11/2012\n", "12/11/2012"),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -135,6 +139,8 @@ def test_dates_of_birth_are_found(found, text, value):
         "Name, Invoice date, Amount\nAda Obi, 12/05/2024, 40.00\nBo Lee, 13/05/2024, 25.00\n",
         "Session date\t12\t05\t2024\nBorn to Read club\n",
         "The review is 12/05/2024 and the meeting is 13/05/2024.",
+        "DOB not known, seen on: 12/05/2024",
+        "DOB: not known (referral dated 12/05/2024)",
     ],
 )
 def test_other_dates_are_not_dates_of_birth(found, text):
@@ -207,6 +213,7 @@ def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, tex
         ("Roza Hussein [07/01/2012], listed 18/11/2024", "07/01/2012"),
         ("Mariana Popescu - April 3, 2011. Hampers out 20/12/2024", "April 3, 2011"),
         ("Ana Popescu, 3 Apr 11. Hampers out 20/12/2024", "3 Apr 11"),
+        ("Ada Obi 13 03/04/2011\nKwame Mensah 9 12/11/2015\n", "12/11/2015"),
         ("Hannah Kim 04/25/2011 flies on 11/22/2024", "04/25/2011"),
         ("jayden smith dob 3.3.15 and his sister kayla smith 12.9.17", "12.9.17"),
         (
