@@ -4,9 +4,10 @@ Rosters and household lists give a child's date of birth beside the name and not
 ("Ada Mensah (03/03/2015)", "Kwame Asante, 12.09.2019", "Precious – 3/3/15"). Minutes, reports
 and signed forms put dates beside names too, but those are the document's own dates: a
 meeting, a report, a signature, all close to the other dates it holds. So a date beside a
-name is a date of birth only when it is older, by the rule's number of days, than the latest
-other date in the text; with no other date, when it stands alone or the dates beside names
-lie further apart than that (children of one family, not the days of one week's events).
+name is a date of birth only when it is older, by the rule's number of days, than the text's
+own time, the median of its other dates (dates of birth other rules found left out); with no
+other date, when it stands alone or the dates beside names lie further apart than that
+(children of one family, not the days of one week's events).
 """
 
 from __future__ import annotations
@@ -22,10 +23,19 @@ from scanner.detect._context import table_lines
 from scanner.detect.known_subjects import dates
 from scanner.detect.recognizers_file import PatternRule
 
-# What may stand between a name and its date: spaces, and at most one comma, bracket, pipe,
-# tab, colon, slash or dash ("Ada Mensah (03/03/2015)", "Precious – 3/3/15", "Ada Obi,03/03/2015").
-_BESIDE = regex.compile(r"[ \t]*(?:[,(|:/–—-][ \t]*)?")
-_LONGEST_GAP = 8
+# What may stand between a name and its date: spaces, at most one comma, bracket, pipe,
+# tab, colon, slash or dash ("Ada Mensah (03/03/2015)", "Precious – 3/3/15", "Ada Obi,03/03/2015"),
+# and one short note before a comma: an age, a relation or a school year ("Jayden (son,
+# 03/03/2015)", "Femi Adebayo, 41, 02/02/1983", "Tolu, Y4, 19/05/2016"); an age needs no
+# comma after it ("Ada Obi 13 03/04/2011").
+_NOTE = (
+    r"(?:(?:aged?[ \t]+)?\d{1,3}(?:[ \t]*(?:yrs?|years?|y/?o))?"  # an age
+    r"|\p{L}[\p{L}\d'’-]{0,11}(?:[ \t]+\d{1,2})?)"  # "son", "Y4", "Year 4"
+)
+_BESIDE = regex.compile(
+    rf"[ \t]*(?:[,(\[|:/–—-][ \t]*)?(?:{_NOTE}[ \t]*[,;][ \t]*|\d{{1,3}}[ \t]+)?"
+)
+_LONGEST_GAP = 30
 
 
 def dates_beside_people(
@@ -93,22 +103,29 @@ def _older(
     beside: dict[int, date],
     rule_of: dict[int, int],
 ) -> set[int]:
-    """Which of the dates beside names are older enough than the text's other dates."""
+    """Which of the dates beside names are older enough than the text's own time: the
+    median of its other dates. Dates another rule found to be dates of birth are not the
+    text's own ("DOB 03/03/15 ... Kayla Smith 12.9.17"), and a date or two far in the
+    future (a renewal due in three years) do not move the median as they would the latest."""
     if not beside:
         return set()
-    spans = [(r.start, r.end) for r in results if id(r) in beside]
-    others = [
+    births = [
+        (r.start, r.end)
+        for r in results
+        if r.entity_type == "DATE_OF_BIRTH" and (id(r) in beside or id(r) not in rule_of)
+    ]
+    others = sorted(
         day
         for match, day in dates(text)
-        if not any(a < match.end() and match.start() < b for a, b in spans)
-    ]
+        if not any(a < match.end() and match.start() < b for a, b in births)
+    )
     kept = set()
-    latest = max(others, default=None)
+    own_time = others[(len(others) - 1) // 2] if others else None  # the lower median
     spread = max(beside.values()) - min(beside.values())
     for key, day in beside.items():
         margin = timedelta(days=rule_of[key])
-        if latest is not None:
-            if day <= latest - margin:
+        if own_time is not None:
+            if day <= own_time - margin:
                 kept.add(key)
         elif len(beside) == 1 or spread > margin:
             kept.add(key)

@@ -324,12 +324,17 @@ def _cell_words(text: str, row_start: int, row_end: int, separator: str, column:
 
 
 def _row_label(text: str, cell_start: int) -> str:
-    """The cell just before a table cell on its row, when it holds words and no digits: the
-    label of a form laid out as a table ("Date of birth | 12/03/1985")."""
+    """The nearest cell before a table cell on its row that holds words and no digits, past
+    cells of values: the label of a form laid out as a table ("Date of birth | 12/03/1985"),
+    or of a table laid out sideways, a label first and a value per column ("DOB,03/04/2011,
+    12/11/2012")."""
     line_start = _line_bounds(text, cell_start)[0]
     before = text[line_start:cell_start].rstrip(" \t|,")
-    label = regex.split(r"\t|\||,| {2,}", before)[-1].strip() if before else ""
-    return "" if regex.search(r"\d", label) else label
+    for cell in reversed(regex.split(r"\t|\||,| {2,}", before) if before else []):
+        label = cell.strip()
+        if label and not regex.search(r"\d", label):
+            return label
+    return ""
 
 
 class _TableLines(NamedTuple):

@@ -12,14 +12,21 @@ from scanner.detect.recognizers_file import PatternRule
 
 # What may stand between the items of a list: commas, slashes, "and", "or", "&", and whose
 # the next item is, a name or two in capitals ("Dates of birth: Precious 03.03.15, Kwame
-# 12/09/2019 and Esi 27-Jan-2022", "Ada: 03/03/2015, Bo: 04/04/2016"), never a day's name.
+# 12/09/2019 and Esi 27-Jan-2022", "Ada: 03/03/2015, Bo: 04/04/2016"), never a day's name,
+# or one word of any case and "is" ("jaydens dob is 03/03/15 and kaylas is 12/9/17").
 _LIST_GAP = regex.compile(
     r"[ \t]*\)?[ \t]*(?:[,;/&+][ \t]*|(?:and|or)[ \t]+){1,2}"
     r"(?:(?-i:(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)\p{Lu}[\p{L}'’-]*)"
     r"(?:[ \t]+|[ \t]*[:(–-][ \t]*)){0,3}"
-    r"(?:[(:–-][ \t]*)?",
+    r"(?:[(:–-][ \t]*|[\p{L}'’-]{2,20}[ \t]+(?:is|was)[ \t]+)?",
     regex.IGNORECASE,
 )
+
+
+# What may stand between a label's context word and its value and still belong to the
+# label: a note in brackets, or words with no comma or stop up to the label's colon.
+_QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60}:)[ \t]*")
+_LONGEST_QUALIFIER = 64
 
 
 class ConfiguredPatternRecognizer(PatternRecognizer):
@@ -94,6 +101,7 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             )
             previous_end = result.end
             positive = _context.distance(self._context, text, result.start, result.end, **window)
+            strong = positive
             if positive is None and in_list:
                 positive = gap
             if positive is None and self._weak is not None:
@@ -107,6 +115,8 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             negative = _context.distance(
                 self._negative, text, result.start, result.end, **before_only
             )
+            if negative is not None and strong is not None:  # not a weak word's or a list's
+                negative = self._unless_qualifying(text, result.start, strong, negative)
             # At the same distance the negative word wins: it is the longer phrase that ends
             # where the context word does ("council tax account number").
             previous_lifted = False
@@ -117,6 +127,21 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
                 continue
             kept.append(result)
         return kept
+
+    def _unless_qualifying(self, text: str, start: int, positive: int, negative: int) -> int | None:
+        """``negative``, or ``None`` when the negative word only qualifies the label the
+        context word begins: a note in brackets or words up to the label's colon between it
+        and the match ("DOB (from referral form): 03/03/2015", "Date of birth as given at
+        the first visit: 03/03/2015")."""
+        label_end = start - positive
+        if negative >= positive or label_end < 0 or positive > _LONGEST_QUALIFIER:
+            return negative
+        if self._context is None or not any(
+            m.end() == label_end
+            for m in self._context.finditer(text, max(0, label_end - 40), label_end)
+        ):
+            return negative  # the context word is after the match, or in a header
+        return None if _QUALIFIER.fullmatch(text, label_end, start) else negative
 
     def _negative_earlier_on_line(
         self, text: str, result: RecognizerResult, window: dict[str, int]

@@ -66,7 +66,14 @@ _MONTHS = {
 _NUMERIC_DATE = regex.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
 _ISO_DATE = regex.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WRITTEN_DATE = regex.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")\.?,?\s+(\d{4})\b",
+    r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+|-)("
+    + "|".join(_MONTHS)
+    + r")\.?(?:,?\s+|-)(\d{4}|['’]?\d{2})\b(?![:.]\d)",
+    regex.IGNORECASE,
+)
+# The month first, as American forms and mail write it: "April 3, 2011", "Sept 12th 2013".
+_MONTH_FIRST_DATE = regex.compile(
+    r"\b(" + "|".join(_MONTHS) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b",
     regex.IGNORECASE,
 )
 
@@ -255,17 +262,31 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def dates(text: str) -> Iterable[tuple[regex.Match[str], date]]:
-    """Dates written as UK people write them: 03/02/1950, 3.2.50, 1950-02-03, 3rd Feb 1950."""
+    """Dates written as UK people write them (03/02/1950, 3.2.50, 1950-02-03, 3rd Feb 1950,
+    3-Feb-50), and as American ones do where only that order reads (02/25/1950, February
+    3, 1950)."""
     for match in _NUMERIC_DATE.finditer(text):
-        year = int(match.group(3))
-        if year < 100:  # a two-digit year of birth is in the last century or this one
-            year += 1900 if year > date.today().year % 100 else 2000
-        yield from _valid(match, year, int(match.group(2)), int(match.group(1)))
+        day, month = int(match.group(1)), int(match.group(2))
+        if month > 12 >= day:  # only the American order reads: 04/25/1950
+            day, month = month, day
+        yield from _valid(match, _full_year(match.group(3)), month, day)
     for match in _ISO_DATE.finditer(text):
         yield from _valid(match, int(match.group(1)), int(match.group(2)), int(match.group(3)))
     for match in _WRITTEN_DATE.finditer(text):
         month = _MONTHS[match.group(2).lower()]
-        yield from _valid(match, int(match.group(3)), month, int(match.group(1)))
+        yield from _valid(match, _full_year(match.group(3)), month, int(match.group(1)))
+    for match in _MONTH_FIRST_DATE.finditer(text):
+        month = _MONTHS[match.group(1).lower()]
+        yield from _valid(match, int(match.group(3)), month, int(match.group(2)))
+
+
+def _full_year(written: str) -> int:
+    """A year as written ("1950", "50", "'50"): a two-digit year of birth is in the last
+    century or this one."""
+    year = int(written.lstrip("'’"))
+    if year < 100:
+        year += 1900 if year > date.today().year % 100 else 2000
+    return year
 
 
 def _valid(

@@ -82,6 +82,21 @@ from tests.scanner.conftest import types_of
             "Ada Obi\t03/04/2011\t07700 900461\nBo Lee\t04/05/2012\t07700 900462\n",
             "04/05/2012",
         ),
+        ("dad (b.1972) works nights", "1972"),
+        ("she was born c.1961 i think", "1961"),
+        ("DOB: approx 1958", "1958"),
+        ("Name,DOB\nAda Obi,2011\nBo Lee,2012\n", "2012"),
+        ("Birth year: 2004", "2004"),
+        ("D of B: 21/07/2011", "21/07/2011"),
+        ("dob: april 3rd 61 maybe", "april 3rd 61"),
+        ("Field\tDay\tMonth\tYear\nDate of birth\t14\t02\t2011\n", "14\t02\t2011"),
+        ("| DOB | 14 | 02 | 2011 |", "14 | 02 | 2011"),
+        ("Date of Birth:\n  Day: 09  Month: 11  Year: 2013\n", "09  Month: 11  Year: 2013"),
+        ("jaydens dob is 03/03/15 and kaylas is 12/9/17 x", "12/9/17"),
+        ("DOB (from referral form): 03/03/2015", "03/03/2015"),
+        ("Child's date of birth (if seen by GP): 03/03/2015", "03/03/2015"),
+        ("Date of birth as given at the first visit: 03/03/2015", "03/03/2015"),
+        ("Name,Ada Obi,Bo Lee\nDOB,03/04/2011,12/11/2012\n", "12/11/2012"),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -122,6 +137,10 @@ def test_dates_of_birth_are_found(found, text, value):
         "[11/11/2024 09:13] Bex: DOB 3/4/52 if u need it\n[12/05/2024, 09:20] Kwabena: ta",
         "12/05/2024, 09:12 - Kerry: whats his DOB?\n12/05/2024, 09:13 - Andy: 3/3/11",
         "Name, Invoice date, Amount\nAda Obi, 12/05/2024, 40.00\nBo Lee, 13/05/2024, 25.00\n",
+        "Session date\t12\t05\t2024\nBorn to Read club\n",
+        "The review is 12/05/2024 and the meeting is 13/05/2024.",
+        "DOB not known, seen on: 12/05/2024",
+        "DOB: not known (referral dated 12/05/2024)",
     ],
 )
 def test_other_dates_are_not_dates_of_birth(found, text):
@@ -186,6 +205,22 @@ def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, tex
             "Bo Lee,LS9 7QP,04/04/2012\n",
             "04/04/2012",
         ),
+        ("Tina Smith (mum, 14/06/1990), Jayden Smith (son, 03/03/2015)", "03/03/2015"),
+        (
+            "Femi Adebayo, 41, 02/02/1983; Tolu Adebayo, Y4, 19/05/2016. Sent 18/11/2024",
+            "19/05/2016",
+        ),
+        ("Roza Hussein [07/01/2012], listed 18/11/2024", "07/01/2012"),
+        ("Mariana Popescu - April 3, 2011. Hampers out 20/12/2024", "April 3, 2011"),
+        ("Ana Popescu, 3 Apr 11. Hampers out 20/12/2024", "3 Apr 11"),
+        ("Ada Obi 13 03/04/2011\nKwame Mensah 9 12/11/2015\n", "12/11/2015"),
+        ("Hannah Kim 04/25/2011 flies on 11/22/2024", "04/25/2011"),
+        ("jayden smith dob 3.3.15 and his sister kayla smith 12.9.17", "12.9.17"),
+        (
+            "Rota sent 07/10/2024\nAda Mensah (03/03/2011) joins the youth panel 14/10/2024\n"
+            "Insurance renewal due 01/09/2027, lease ends 01/09/2029\n",
+            "03/03/2011",
+        ),
     ],
 )
 def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(found, text, value):
@@ -206,11 +241,27 @@ def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(fou
         "Next session 19/11/2024; Ada Mensah (21/11/2024) brings the urn.",
         "Name,Start date\nAda Obi,03/03/2015\nBo Lee,04/04/2019\nSam Ode,01/02/2024\n",
         'Payee,Sort code,Account\n"SMITH, JOHN",20-32-06,41882907\n"LEE, BO",09-01-28,60215598\n',
+        "Reception cover\nTom Ferris - 14/10/2024\nAda Mensah - 21/10/2024\n"
+        "Next rota 04/11/2024. DBS renewal due 12/08/2027.\n",
+        "Bogdan Ilie (lead, 28/10/2024); rota sent 07/10/2024",
     ],
 )
 def test_a_date_beside_a_name_near_the_other_dates_is_not_a_date_of_birth(found, text):
     """Minutes, reports, newsletters and signatures put their own dates beside names."""
     assert "DATE_OF_BIRTH" not in types_of(found(text))
+
+
+def test_a_forms_signature_date_is_not_a_date_of_birth_beside_the_signers_name(found):
+    """A form's "Date:" label says the date beside a signer's name is the form's own, even
+    where the form's only other date is a date of birth."""
+    text = normalise(
+        "Date of birth: 03.02.2011\n\n"
+        "Signed (parent/carer): N. Hussain           Date: 09/09/2024\n",
+        "",
+    )
+    findings = found(text.text)
+    assert ("DATE_OF_BIRTH", "03.02.2011") in findings
+    assert ("DATE_OF_BIRTH", "09/09/2024") not in findings
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from tests.scanner.conftest import types_of
         "0044 07700 900461",
         "07700.900.461",
         "0113.496.0777",
+        "+44.7700.900461",
     ],
 )
 def test_uk_phone_numbers_are_found(found, value):
@@ -45,7 +46,13 @@ def test_uk_phone_numbers_are_found(found, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["Invoice 4012345678 paid", "Charity no. 1123456", "Total 1,234,567", "Order 0000000000"],
+    [
+        "Invoice 4012345678 paid",
+        "Charity no. 1123456",
+        "Total 1,234,567",
+        "Order 0000000000",
+        "Build +44.1234.567 released",
+    ],
 )
 def test_other_numbers_are_not_phone_numbers(found, text):
     """Invoice, charity-registration and other numbers are not phone numbers."""
