@@ -322,13 +322,17 @@ class ExtractionPool:
                     return pool
             self._replace(pool)
 
-    def _new_pool(self) -> ProcessPool:
-        pool = ProcessPool(
+    def _start_pool(self) -> ProcessPool:
+        """A new pebble pool: the seam a test's subclass uses to have starting one fail."""
+        return ProcessPool(
             max_workers=self._max_workers,
             initializer=_start_worker,
             initargs=(self.limits.worker_memory_bytes, self._detector),
             context=multiprocessing.get_context(_START_METHOD),
         )
+
+    def _new_pool(self) -> ProcessPool:
+        pool = self._start_pool()
         # pebble's worker manager reports, each time it looks, the workers that ended other
         # than by its own hand (not pebble's public interface: checked by the tests that kill
         # workers). Each such death is a reason to replace the pool, see the class's docstring.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import wait
@@ -15,6 +16,7 @@ from multiprocessing import forkserver
 from pathlib import Path
 
 import pytest
+from pebble import ProcessPool
 
 from scanner.extract import extract
 from scanner.filetype import FileType
@@ -168,3 +170,44 @@ def test_a_busy_pool_killed_again_and_again(pool: ExtractionPool) -> None:
     for item, future in again.items():
         result = future.result(timeout=30)
         assert _scanned(result, item), result
+
+
+class StartsNoPoolOnce(ExtractionPool):
+    """A pool whose next new pebble pool fails to start, once, when told to (as when the
+    fork server itself is gone)."""
+
+    def __init__(self) -> None:
+        super().__init__(LIMITS, max_workers=WORKERS, extractor=slow_extract)
+        self.fail_next = threading.Event()
+        self.failed = threading.Event()
+
+    def _start_pool(self) -> ProcessPool:
+        if self.fail_next.is_set():
+            self.fail_next.clear()
+            self.failed.set()
+            raise OSError("no fork server")
+        return super()._start_pool()
+
+
+def test_the_keeper_outlives_a_pool_it_cannot_start(caplog: pytest.LogCaptureFixture) -> None:
+    """The thread that replaces a broken pool used to end when starting the new one raised,
+    and no pool was replaced after that. It logs, tries again at its next check, and the
+    pool is up again with nothing sent to it meanwhile."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        with StartsNoPoolOnce() as pool:
+            assert _scanned(pool.scan(_text(0)), 0)
+            broken = pool._pool
+            pool.fail_next.set()
+            _kill(_wait_for_workers(pool))
+            assert pool.failed.wait(20), "the keeper never tried to replace the pool"
+            deadline = time.monotonic() + 10
+            while not (pool.up() and pool._pool is not broken):
+                assert time.monotonic() < deadline, "no pool was started after the failure"
+                time.sleep(0.05)
+            assert pool._keeper is not None
+            assert pool._keeper.is_alive()
+            assert _scanned(pool.scan(_text(1)), 1)
+        assert "could not replace the scanning pool (OSError)" in caplog.messages
+    finally:
+        faulthandler.cancel_dump_traceback_later()
