@@ -31,6 +31,7 @@ import resource
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, InvalidStateError
 from concurrent.futures import wait as wait_for_futures
@@ -76,18 +77,25 @@ class ScanResult:
     its pool broken, replaced or shut down), not because of a limit the item reached; the
     unscannable reason says which. An outage of ours, or an item that kills its worker:
     only trying again tells them apart, so a caller that can try again later may, and
-    stops after a few tries (``gateway.watcher.lost_scans``)."""
+    stops after a few tries (``gateway.watcher.lost_scans``). ``reached_worker``, of a lost
+    scan: whether a worker took the item. One that none took (none could be started, its
+    pool broke or was shut down first) cannot have caused the loss: only an outage did."""
 
     extraction: Extraction
     findings: tuple[Finding, ...]
     owners: tuple[Owner, ...] = ()
     lost: bool = False
+    reached_worker: bool = True
 
 
 class WorkerLost(Exception):
     """A task of ``run_in_worker`` ended without an answer as its worker was lost (killed,
-    died, its pool broken, replaced or shut down): an outage, as ``ScanResult.lost`` says of
-    a scan, not a fault of the task's item (``lost_with_worker``)."""
+    died, its pool broken, replaced or shut down): an outage, or the task's item killing
+    its worker, as ``ScanResult.lost`` says of a scan; ``reached_worker`` as there."""
+
+    def __init__(self, reason: str, *, reached_worker: bool = True) -> None:
+        super().__init__(reason)
+        self.reached_worker = reached_worker
 
 
 def lost_with_worker(error: BaseException) -> bool:
@@ -135,7 +143,9 @@ class ExtractionPool:
     it for ever, and the task it was taking is never answered. So a separate thread
     (``_keep_up``) replaces a broken pool within ``POOL_CHECK_SECONDS``; the items under way in
     it get ``BROKEN_POOL_GRACE_SECONDS`` to finish, and those that do not are lost
-    (``ScanResult.lost``, ``WorkerLost``), never left waiting.
+    (``ScanResult.lost``, ``WorkerLost``), never left waiting. A lost item says whether a
+    worker had taken it (``reached_worker``): in a crash loop most are taken by none, and
+    those cannot have caused it.
     """
 
     def __init__(
@@ -155,6 +165,9 @@ class ExtractionPool:
         # The callers' futures of the items in the current pool, each with the way to give
         # it up as lost should the pool be replaced under it.
         self._under_way: dict[Future[Any], _Item] = {}
+        # The pools' tasks a worker took (said it began): an item none of whose tasks was
+        # taken cannot have caused its loss (``ScanResult.reached_worker``).
+        self._taken: weakref.WeakSet[Future[Any]] = weakref.WeakSet()
         self._broken: ProcessPool | None = None  # a pool a worker of which died
         self._wake = threading.Event()
         self._keeper: threading.Thread | None = None
@@ -190,7 +203,7 @@ class ExtractionPool:
             with self._lock:
                 under_way, self._under_way = self._under_way, {}
             for item in under_way.values():
-                item.give_up("scanning was cancelled (the pool was shut down)")
+                item.lose("scanning was cancelled (the pool was shut down)")
 
     def _end(self) -> ProcessPool | None:
         with self._lock:
@@ -232,8 +245,9 @@ class ExtractionPool:
                 (self._extractor, data, self.limits, location, kind, name),
                 self.limits.item_timeout_seconds,
                 outcome,
-                lambda done: _settle(done, outcome, self.limits),
-                lambda reason: _set(outcome, _failed(reason, lost=True)),
+                lambda done, began: _settle(done, outcome, self.limits, began=began),
+                lambda reason, began: _set(outcome, _failed(reason, lost=True, reached=began)),
+                self._taken,
             )
         )
         return outcome
@@ -261,7 +275,8 @@ class ExtractionPool:
         """Start ``function(extractor, limits, *args)`` in a worker, where it may read with
         ``scan_here``; the future fails with whatever it raised, ``TimeoutError`` after
         ``timeout`` seconds (the worker is then killed), or, its worker lost, ``WorkerLost``,
-        pebble's ``ProcessExpired`` or ``CancelledError`` (``lost_with_worker``)."""
+        pebble's ``ProcessExpired`` or ``CancelledError`` (``lost_with_worker``); always
+        ``WorkerLost`` (saying so) when no worker took it."""
         outcome: Future[T] = Future()
         self._schedule(
             _Item(
@@ -269,15 +284,16 @@ class ExtractionPool:
                 (self._extractor, self.limits, *args),
                 timeout,
                 outcome,
-                lambda done: _pass_on(done, outcome),
-                lambda reason: _fail(outcome, WorkerLost(reason)),
+                lambda done, began: _pass_on(done, outcome, began=began),
+                lambda reason, began: _fail(outcome, WorkerLost(reason, reached_worker=began)),
+                self._taken,
             )
         )
         return outcome
 
     def _schedule(self, item: _Item) -> None:
         """Schedule ``item`` in the current pool, a new one if it broke; when no pool takes
-        it, it is given up."""
+        it, it is given up (lost, and, unless a worker took it before, not reaching one)."""
         for _attempt in range(2):
             pool = self._running()
             try:
@@ -289,17 +305,17 @@ class ExtractionPool:
                 # be started: a new pool, once.
                 self._replace(pool)
                 continue
-            item.task = task
+            item.send_as(task)
             task.add_done_callback(item.answered)
             with self._lock:
                 current = pool is self._pool
                 if current:
                     self._under_way[item.outcome] = item
             if not current:  # replaced while scheduling: the task may never be answered
-                item.give_up(_POOL_REPLACED)
+                item.lose(_POOL_REPLACED)
             item.outcome.add_done_callback(self._left)
             return
-        item.give_up("no scanning worker could be started")
+        item.lose("no scanning worker could be started")
 
     def _left(self, outcome: Future[Any]) -> None:
         with self._lock:
@@ -333,9 +349,21 @@ class ExtractionPool:
 
     def _new_pool(self) -> ProcessPool:
         pool = self._start_pool()
-        # pebble's worker manager reports, each time it looks, the workers that ended other
-        # than by its own hand (not pebble's public interface: checked by the tests that kill
-        # workers). Each such death is a reason to replace the pool, see the class's docstring.
+        # pebble's task manager is told of each task a worker took, and of each it fails
+        # itself as taken by none (``None``); its worker manager reports, each time it looks,
+        # the workers that ended other than by its own hand. Neither is pebble's public
+        # interface: checked by the tests that kill workers. Each such death is a reason to
+        # replace the pool, see the class's docstring.
+        tasks = pool._pool_manager.task_manager
+        start_task = tasks.task_start
+
+        def start_and_tell(task_id: int, worker_id: int | None) -> None:
+            task = tasks.tasks.get(task_id)
+            if task is not None and worker_id is not None:
+                self._taken.add(task.future)
+            start_task(task_id, worker_id)
+
+        tasks.task_start = start_and_tell  # type: ignore[method-assign]
         manager = pool._pool_manager.worker_manager
         inspect = manager.inspect_workers
 
@@ -400,20 +428,36 @@ _POOL_REPLACED = "the scanning worker was lost (its pool broke and was replaced)
 @dataclass
 class _Item:
     """A task for a caller's future (``outcome``): what to run, how to answer ``outcome``
-    from the pool's future (``answer``) and how to give it up as lost (``give_up``)."""
+    from the pool's future (``answer``) and how to give it up as lost (``give_up``), each
+    told whether a worker took the item (``began``); ``taken`` holds the pools' tasks a
+    worker took."""
 
     function: Callable[..., object]
     args: tuple[object, ...]
     timeout: float
     outcome: Future[Any]
-    answer: Callable[[Future[Any]], None]
-    give_up: Callable[[str], None]
+    answer: Callable[[Future[Any], bool], None]
+    give_up: Callable[[str, bool], None]
+    taken: weakref.WeakSet[Future[Any]]
     task: Future[Any] | None = None
+    taken_before: bool = False  # by a pool it was sent to before this one
+
+    def began(self) -> bool:
+        """Whether a worker took it, in this pool or one it was moved from."""
+        return self.taken_before or (self.task is not None and self.task in self.taken)
+
+    def send_as(self, task: Future[Any]) -> None:
+        self.taken_before = self.began()
+        self.task = task
 
     def answered(self, task: Future[Any]) -> None:
         """The pool's answer; none for a task ``_retire`` cancelled to send to another pool."""
         if not task.cancelled():
-            self.answer(task)
+            self.answer(task, self.began())
+
+    def lose(self, reason: str) -> None:
+        """Give it up as lost, for ``reason``."""
+        self.give_up(reason, self.began())
 
 
 def _retire(pool: ProcessPool, under_way: list[_Item], resend: Callable[[_Item], None]) -> None:
@@ -428,7 +472,7 @@ def _retire(pool: ProcessPool, under_way: list[_Item], resend: Callable[[_Item],
             begun.append(item)
     wait_for_futures([item.outcome for item in begun], timeout=BROKEN_POOL_GRACE_SECONDS)
     for item in begun:
-        item.give_up(_POOL_REPLACED)
+        item.lose(_POOL_REPLACED)
     pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
     pool.join()
 
@@ -444,11 +488,16 @@ def _fail(outcome: Future[Any], error: BaseException) -> None:
         outcome.set_exception(error)
 
 
-def _pass_on[T](task: Future[T], outcome: Future[T]) -> None:
-    """Answer ``outcome`` as the pool answered ``task``."""
+def _pass_on[T](task: Future[T], outcome: Future[T], *, began: bool) -> None:
+    """Answer ``outcome`` as the pool answered ``task``; lost by a pool no worker of which
+    took it (``began``), as ``WorkerLost`` saying so."""
     try:
         result = task.result()
     except BaseException as error:  # noqa: BLE001 - passed on as it is
+        if not began and lost_with_worker(error):
+            error = WorkerLost(
+                f"no scanning worker took it ({type(error).__name__})", reached_worker=False
+            )
         _fail(outcome, error)
     else:
         _set(outcome, result)
@@ -575,8 +624,10 @@ def scan_here(
     return ScanResult(extraction, findings, _detector.owners(extraction, findings))
 
 
-def _settle(task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanLimits) -> None:
-    """Turn a finished worker task into the item's result."""
+def _settle(
+    task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanLimits, *, began: bool
+) -> None:
+    """Turn a finished worker task into the item's result; ``began``: a worker took it."""
     try:
         _set(outcome, task.result())
     except UnsupportedType as error:
@@ -592,9 +643,10 @@ def _settle(task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanL
         reason = f"the scanning worker ran out of memory or died ({_how(error.exitcode)})"
         _set(outcome, _failed(reason, lost=True))
     except BrokenProcessPool:
-        _set(outcome, _failed(_POOL_REPLACED, lost=True))
+        _set(outcome, _failed(_POOL_REPLACED, lost=True, reached=began))
     except CancelledError:
-        _set(outcome, _failed("scanning was cancelled (the pool was shut down)", lost=True))
+        reason = "scanning was cancelled (the pool was shut down)"
+        _set(outcome, _failed(reason, lost=True, reached=began))
     except Exception as error:  # noqa: BLE001 - any other failure is a reason, not a crash
         _set(outcome, _failed(f"scanning failed ({type(error).__name__})"))
 
@@ -612,5 +664,6 @@ def _how(exit_code: int | None) -> str:
     return f"exit code {exit_code}"
 
 
-def _failed(reason: str, *, lost: bool = False) -> ScanResult:
-    return ScanResult(Extraction(kind=UNKNOWN_KIND, unscannable=(reason,)), (), lost=lost)
+def _failed(reason: str, *, lost: bool = False, reached: bool = True) -> ScanResult:
+    extraction = Extraction(kind=UNKNOWN_KIND, unscannable=(reason,))
+    return ScanResult(extraction, (), lost=lost, reached_worker=reached)

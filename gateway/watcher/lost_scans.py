@@ -12,7 +12,7 @@ as unscannable with a reason naming the repeated deaths, which the policy holds,
 relay holds a message after ``MAX_SCAN_ATTEMPTS``.
 
 A copy the verdict asks for (redacted or marked), lost with the worker making or reading it
-(``scanner.copying.CopyLost``), counts as a lost scan; after ``MAX_LOST_SCANS`` the document
+(``scanner.sandbox.WorkerLost``), counts as a lost scan; after ``MAX_LOST_SCANS`` the document
 is held as a copy that cannot be made is, never judged unscannable (a policy may release
 that, and what was read needed the copy).
 

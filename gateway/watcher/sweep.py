@@ -40,10 +40,10 @@ from gateway.watcher.models import (
     stored_path,
 )
 from scanner.actions import Action
-from scanner.copying import CopyLost
 from scanner.extract import UNKNOWN_KIND, too_large
 from scanner.limits import MIB
 from scanner.outcome import CANNOT_TRANSFORM
+from scanner.sandbox import WorkerLost
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
 
@@ -385,7 +385,7 @@ class Watcher:
             result = self.judge.with_name(result, name)
             try:
                 return result, self.judge.judge(scan.data, result, scan.folder)
-            except CopyLost as exc:
+            except WorkerLost as exc:
                 lost = ScanResult(Extraction(UNKNOWN_KIND, unscannable=(str(exc),)), (), lost=True)
                 instead = lost_scans.counted(scan.row, lost)
                 if instead is None:
@@ -399,7 +399,7 @@ class Watcher:
         instead = self.judge.with_name(instead, name)
         try:
             return instead, self.judge.judge(scan.data, instead, scan.folder)
-        except CopyLost as exc:  # lost yet again: held, as a copy that cannot be made is
+        except WorkerLost as exc:  # lost yet again: held, as a copy that cannot be made is
             return instead, held_for(instead, CANNOT_TRANSFORM, (str(exc),))
 
     def _enforce(

@@ -6,6 +6,7 @@ hangs."""
 from __future__ import annotations
 
 import faulthandler
+import functools
 import os
 import signal
 import threading
@@ -21,7 +22,7 @@ from pebble import ProcessPool
 from scanner.extract import extract
 from scanner.filetype import FileType
 from scanner.limits import ScanLimits
-from scanner.sandbox import ExtractionPool, ScanResult
+from scanner.sandbox import ExtractionPool, ScanResult, WorkerLost
 from scanner.segments import Extraction
 
 pytestmark = pytest.mark.slow
@@ -170,6 +171,48 @@ def test_a_busy_pool_killed_again_and_again(pool: ExtractionPool) -> None:
     for item, future in again.items():
         result = future.result(timeout=30)
         assert _scanned(result, item), result
+
+
+def dies_as_it_starts(flag: str) -> None:
+    """A worker's detector factory: the worker kills itself with SIGKILL as it starts while
+    the file ``flag`` exists (a crash loop), and only extracts otherwise."""
+    if os.path.exists(flag):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _echo(extractor: object, limits: ScanLimits, text: str) -> str:
+    return text
+
+
+def test_items_no_worker_took_say_so(tmp_path: Path) -> None:
+    """Workers in a crash loop (each killed as it starts): the items, which no worker took,
+    are lost saying so (``reached_worker``: none of theirs can be the cause), scans and
+    ``run_in_worker`` tasks alike; once workers start again, items are scanned."""
+    crashing = tmp_path / "crash loop"
+    crashing.touch()
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        with ExtractionPool(
+            LIMITS,
+            max_workers=WORKERS,
+            detector=functools.partial(dies_as_it_starts, str(crashing)),  # type: ignore[arg-type]
+        ) as pool:
+            scans = [pool.submit(_text(number)) for number in range(3)]
+            task = pool.run_in_worker(_echo, ("hello",), 10)
+            for scan in scans:
+                result = scan.result(timeout=30)
+                assert (result.lost, result.reached_worker) == (True, False), result
+            with pytest.raises(WorkerLost) as lost:
+                task.result(timeout=30)
+            assert not lost.value.reached_worker
+            crashing.unlink()
+            result = pool.submit(_text(4)).result(timeout=30)
+            while result.lost:  # sent to a pool whose workers died before the flag went
+                assert not result.reached_worker, result
+                result = pool.submit(_text(4)).result(timeout=30)
+            assert _scanned(result, 4), result
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 class StartsNoPoolOnce(ExtractionPool):
