@@ -194,7 +194,7 @@ def test_items_no_worker_took_say_so(tmp_path: Path) -> None:
     try:
         with ExtractionPool(
             LIMITS,
-            max_workers=WORKERS,
+            max_workers=1,
             detector=functools.partial(dies_as_it_starts, str(crashing)),  # type: ignore[arg-type]
         ) as pool:
             scans = [pool.submit(_text(number)) for number in range(3)]
