@@ -37,6 +37,7 @@ from concurrent.futures import CancelledError, Future, InvalidStateError
 from concurrent.futures import wait as wait_for_futures
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event as ProcessEvent
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -78,8 +79,8 @@ class ScanResult:
     unscannable reason says which. An outage of ours, or an item that kills its worker:
     only trying again tells them apart, so a caller that can try again later may, and
     stops after a few tries (``gateway.watcher.lost_scans``). ``reached_worker``, of a lost
-    scan: whether a worker took the item. One that none took (none could be started, its
-    pool broke or was shut down first) cannot have caused the loss: only an outage did."""
+    scan: whether a worker may have taken the item. False when no worker of its pool had
+    started (none could be, as in a crash loop): then it cannot have caused the loss."""
 
     extraction: Extraction
     findings: tuple[Finding, ...]
@@ -143,9 +144,11 @@ class ExtractionPool:
     it for ever, and the task it was taking is never answered. So a separate thread
     (``_keep_up``) replaces a broken pool within ``POOL_CHECK_SECONDS``; the items under way in
     it get ``BROKEN_POOL_GRACE_SECONDS`` to finish, and those that do not are lost
-    (``ScanResult.lost``, ``WorkerLost``), never left waiting. A lost item says whether a
-    worker had taken it (``reached_worker``): in a crash loop most are taken by none, and
-    those cannot have caused it.
+    (``ScanResult.lost``, ``WorkerLost``), never left waiting. A lost item says whether it
+    may have reached a worker (``reached_worker``): not when no worker of its pool (nor of
+    one it was moved from) had finished starting, as in a crash loop, so it cannot have
+    caused the loss. A worker that started may have taken it and died before pebble heard
+    so, so any other loss may be the item's doing.
     """
 
     def __init__(
@@ -165,9 +168,11 @@ class ExtractionPool:
         # The callers' futures of the items in the current pool, each with the way to give
         # it up as lost should the pool be replaced under it.
         self._under_way: dict[Future[Any], _Item] = {}
-        # The pools' tasks a worker took (said it began): an item none of whose tasks was
-        # taken cannot have caused its loss (``ScanResult.reached_worker``).
-        self._taken: weakref.WeakSet[Future[Any]] = weakref.WeakSet()
+        # Each pool's sign, set by its workers once one has started: an item in a pool
+        # none of whose workers started cannot have caused its loss (``reached_worker``).
+        self._workers_up: weakref.WeakKeyDictionary[ProcessPool, ProcessEvent] = (
+            weakref.WeakKeyDictionary()
+        )
         self._broken: ProcessPool | None = None  # a pool a worker of which died
         self._wake = threading.Event()
         self._keeper: threading.Thread | None = None
@@ -247,7 +252,6 @@ class ExtractionPool:
                 outcome,
                 lambda done, began: _settle(done, outcome, self.limits, began=began),
                 lambda reason, began: _set(outcome, _failed(reason, lost=True, reached=began)),
-                self._taken,
             )
         )
         return outcome
@@ -286,7 +290,6 @@ class ExtractionPool:
                 outcome,
                 lambda done, began: _pass_on(done, outcome, began=began),
                 lambda reason, began: _fail(outcome, WorkerLost(reason, reached_worker=began)),
-                self._taken,
             )
         )
         return outcome
@@ -305,7 +308,7 @@ class ExtractionPool:
                 # be started: a new pool, once.
                 self._replace(pool)
                 continue
-            item.send_as(task)
+            item.send_as(task, self._workers_up.get(pool))
             task.add_done_callback(item.answered)
             with self._lock:
                 current = pool is self._pool
@@ -338,32 +341,23 @@ class ExtractionPool:
                     return pool
             self._replace(pool)
 
-    def _start_pool(self) -> ProcessPool:
-        """A new pebble pool: the seam a test's subclass uses to have starting one fail."""
+    def _start_pool(self, workers_up: ProcessEvent) -> ProcessPool:
+        """A new pebble pool whose workers set ``workers_up`` once started: the seam a test's
+        subclass uses to have starting one fail."""
         return ProcessPool(
             max_workers=self._max_workers,
             initializer=_start_worker,
-            initargs=(self.limits.worker_memory_bytes, self._detector),
+            initargs=(self.limits.worker_memory_bytes, self._detector, workers_up),
             context=multiprocessing.get_context(_START_METHOD),
         )
 
     def _new_pool(self) -> ProcessPool:
-        pool = self._start_pool()
-        # pebble's task manager is told of each task a worker took, and of each it fails
-        # itself as taken by none (``None``); its worker manager reports, each time it looks,
-        # the workers that ended other than by its own hand. Neither is pebble's public
-        # interface: checked by the tests that kill workers. Each such death is a reason to
-        # replace the pool, see the class's docstring.
-        tasks = pool._pool_manager.task_manager
-        start_task = tasks.task_start
-
-        def start_and_tell(task_id: int, worker_id: int | None) -> None:
-            task = tasks.tasks.get(task_id)
-            if task is not None and worker_id is not None:
-                self._taken.add(task.future)
-            start_task(task_id, worker_id)
-
-        tasks.task_start = start_and_tell  # type: ignore[method-assign]
+        workers_up = multiprocessing.get_context(_START_METHOD).Event()
+        pool = self._start_pool(workers_up)
+        self._workers_up[pool] = workers_up
+        # pebble's worker manager reports, each time it looks, the workers that ended other
+        # than by its own hand (not pebble's public interface: checked by the tests that kill
+        # workers). Each such death is a reason to replace the pool, see the class's docstring.
         manager = pool._pool_manager.worker_manager
         inspect = manager.inspect_workers
 
@@ -429,8 +423,7 @@ _POOL_REPLACED = "the scanning worker was lost (its pool broke and was replaced)
 class _Item:
     """A task for a caller's future (``outcome``): what to run, how to answer ``outcome``
     from the pool's future (``answer``) and how to give it up as lost (``give_up``), each
-    told whether a worker took the item (``began``); ``taken`` holds the pools' tasks a
-    worker took."""
+    told whether the item may have reached a worker (``began``)."""
 
     function: Callable[..., object]
     args: tuple[object, ...]
@@ -438,17 +431,20 @@ class _Item:
     outcome: Future[Any]
     answer: Callable[[Future[Any], bool], None]
     give_up: Callable[[str, bool], None]
-    taken: weakref.WeakSet[Future[Any]]
     task: Future[Any] | None = None
-    taken_before: bool = False  # by a pool it was sent to before this one
+    workers_up: ProcessEvent | None = None  # of the pool of ``task``
+    began_before: bool = False  # in a pool it was moved from
 
     def began(self) -> bool:
-        """Whether a worker took it, in this pool or one it was moved from."""
-        return self.taken_before or (self.task is not None and self.task in self.taken)
+        """Whether it may have reached a worker: a worker of its pool, or of one it was
+        moved from, had started (and may have taken it, dying before pebble heard so)."""
+        up = self.workers_up is not None and self.workers_up.is_set()
+        return self.began_before or up
 
-    def send_as(self, task: Future[Any]) -> None:
-        self.taken_before = self.began()
-        self.task = task
+    def send_as(self, task: Future[Any], workers_up: ProcessEvent | None) -> None:
+        """Now sent to a pool as ``task``; ``workers_up`` is set once a worker of it starts."""
+        self.began_before = self.began()
+        self.task, self.workers_up = task, workers_up
 
     def answered(self, task: Future[Any]) -> None:
         """The pool's answer; none for a task ``_retire`` cancelled to send to another pool."""
@@ -554,7 +550,9 @@ def _stop_helper(helper: object, pid_name: str, alive_fd_name: str) -> None:
         return
 
 
-def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> None:
+def _start_worker(
+    limit_bytes: int, make_detector: DetectorFactory | None, workers_up: ProcessEvent
+) -> None:
     """Worker initializer: cap the worker's address space, keep pypdf's warnings about damaged
     files (which may quote bits of them) out of the logs, then build the detector.
 
@@ -563,7 +561,8 @@ def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> No
     reserving a thread and buffer per core, which would make the address space the model
     needs depend on the machine. A detector that cannot be built (the model is missing, or
     does not fit in the cap) is not retried for ever by pebble: the failure is kept, and
-    every item this worker is given is unscannable with it as the reason.
+    every item this worker is given is unscannable with it as the reason. Once started, it
+    sets ``workers_up``: a worker of its pool may take items now.
     """
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
@@ -571,16 +570,16 @@ def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> No
     pypdf_logger.addHandler(logging.NullHandler())
     pypdf_logger.propagate = False
     global _detector, _detector_failure  # noqa: PLW0603  # one detector per worker, built once
-    if make_detector is None:
-        return
-    try:
-        _detector = make_detector()
-    except MemoryError:
-        _detector_failure = f"the detector did not fit in {_in_mib(limit_bytes)} of memory"
-    except Exception as error:  # noqa: BLE001 - reported with every item, so it is held
-        _detector_failure = f"the detector could not be started ({type(error).__name__})"
+    if make_detector is not None:
+        try:
+            _detector = make_detector()
+        except MemoryError:
+            _detector_failure = f"the detector did not fit in {_in_mib(limit_bytes)} of memory"
+        except Exception as error:  # noqa: BLE001 - reported with every item, so it is held
+            _detector_failure = f"the detector could not be started ({type(error).__name__})"
     if _detector_failure is not None:
         log.error("scanning worker: %s", _detector_failure)
+    workers_up.set()
 
 
 def _scan_in_worker(  # noqa: PLR0917 - pebble passes a task's arguments by position

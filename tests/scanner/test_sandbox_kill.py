@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import wait
 from multiprocessing import forkserver
+from multiprocessing.synchronize import Event as ProcessEvent
 from pathlib import Path
 
 import pytest
@@ -224,12 +225,12 @@ class StartsNoPoolOnce(ExtractionPool):
         self.fail_next = threading.Event()
         self.failed = threading.Event()
 
-    def _start_pool(self) -> ProcessPool:
+    def _start_pool(self, workers_up: ProcessEvent) -> ProcessPool:
         if self.fail_next.is_set():
             self.fail_next.clear()
             self.failed.set()
             raise OSError("no fork server")
-        return super()._start_pool()
+        return super()._start_pool(workers_up)
 
 
 def test_the_keeper_outlives_a_pool_it_cannot_start(caplog: pytest.LogCaptureFixture) -> None:
