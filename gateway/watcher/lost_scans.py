@@ -11,13 +11,13 @@ neighbour's. A document that kills its worker ``MAX_LOST_SCANS`` times in a row 
 as unscannable with a reason naming the repeated deaths, which the policy holds, as the
 relay holds a message after ``MAX_SCAN_ATTEMPTS``.
 
-A scan that no worker took (none could be started, its pool broke or was shut down before
-one took it: ``ScanResult.reached_worker`` false, as in a crash loop of the workers) tells
-nothing of the document and cannot have been its doing, as a message that reached no worker
-is handed over again by the relay with no attempt counted (``_hand_over_again``). It is not
-counted: the document stays as it stood, with the reason, and is scanned again later, not
-alone, after a wait that doubles with each such scan in a row (``wait``), so that an outage
-of the workers is not met with the same documents again and again at once.
+A scan that no worker took (no worker of its pool had started, as in a crash loop of the
+workers: ``ScanResult.reached_worker`` false) tells nothing of the document and cannot have
+been its doing, as a message that reached no worker is handed over again by the relay with
+no attempt counted (``_hand_over_again``). It is not counted: the document stays as it
+stood, with the reason, and is scanned again later, not alone, after a wait that doubles
+with each such scan in a row (``wait``), so that an outage of the workers is not met with
+the same documents again and again at once.
 
 A copy the verdict asks for (redacted or marked), lost with the worker making or reading it
 (``scanner.sandbox.WorkerLost``), counts as a lost scan, unless no worker took it; after
