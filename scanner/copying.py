@@ -13,9 +13,9 @@ Each task is given the time of three items (``ScanLimits.item_timeout_seconds``)
 is made, then read twice. A task that fails (time, memory, what the item does to the
 transform) raises ``TransformError``, so ``plan`` holds that copy's recipients; one lost with
 its worker (``lost_with_worker``: killed from outside, the pool broken or replaced) raises
-``CopyLost`` instead, which ``plan`` does not catch: an outage of ours, not a verdict on the
-item, so a caller that can try again may (the watcher does, as for a lost scan:
-``gateway.watcher.lost_scans``).
+``WorkerLost`` instead, saying whether a worker took it, which ``plan`` does not catch: an
+outage of ours, or the item killing its worker, not a verdict on the item, so a caller that
+can try again may (the watcher does, as for a lost scan: ``gateway.watcher.lost_scans``).
 """
 
 from __future__ import annotations
@@ -29,16 +29,10 @@ from scanner.header_fields import header_fields_message
 from scanner.limits import ScanLimits
 from scanner.outcome import CheckedCopy, Transforms, made_copy
 from scanner.removals import Removal
-from scanner.sandbox import ExtractFunction, ScanResult, lost_with_worker, scan_here
+from scanner.sandbox import ExtractFunction, ScanResult, WorkerLost, lost_with_worker, scan_here
 from scanner.scanning import ScanningWorkers
 from scanner.segments import Extraction
 from scanner.transform import TransformError
-
-
-class CopyLost(Exception):
-    """The copy's task was lost with its scanning worker: nothing was made, nothing is known
-    of the item from it."""
-
 
 # Making the copy and reading it twice, each given an item's time.
 _ITEM_TIMES = 3
@@ -47,7 +41,8 @@ _ITEM_TIMES = 3
 @dataclass(frozen=True)
 class PoolCopier:
     """Copies made with ``transforms`` and read for the net in ``pool``'s workers (its own or
-    lent ones); a task lost with its worker raises ``CopyLost``."""
+    lent ones); a task lost with its worker raises ``WorkerLost``: nothing was made, nothing
+    is known of the item from it."""
 
     pool: ScanningWorkers
     transforms: Transforms
@@ -72,7 +67,8 @@ class PoolCopier:
         except Exception as error:  # noqa: BLE001 - any other failure: held
             if lost_with_worker(error):
                 lost = f"the copy's scanning worker was lost ({type(error).__name__})"
-                raise CopyLost(lost) from None
+                reached = not isinstance(error, WorkerLost) or error.reached_worker
+                raise WorkerLost(lost, reached_worker=reached) from None
             raise TransformError(
                 f"the copy could not be made and checked ({type(error).__name__})"
             ) from None

@@ -31,11 +31,13 @@ import resource
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, InvalidStateError
 from concurrent.futures import wait as wait_for_futures
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event as ProcessEvent
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -76,18 +78,25 @@ class ScanResult:
     its pool broken, replaced or shut down), not because of a limit the item reached; the
     unscannable reason says which. An outage of ours, or an item that kills its worker:
     only trying again tells them apart, so a caller that can try again later may, and
-    stops after a few tries (``gateway.watcher.lost_scans``)."""
+    stops after a few tries (``gateway.watcher.lost_scans``). ``reached_worker``, of a lost
+    scan: whether a worker may have taken the item. False when no worker of its pool had
+    started (none could be, as in a crash loop): then it cannot have caused the loss."""
 
     extraction: Extraction
     findings: tuple[Finding, ...]
     owners: tuple[Owner, ...] = ()
     lost: bool = False
+    reached_worker: bool = True
 
 
 class WorkerLost(Exception):
     """A task of ``run_in_worker`` ended without an answer as its worker was lost (killed,
-    died, its pool broken, replaced or shut down): an outage, as ``ScanResult.lost`` says of
-    a scan, not a fault of the task's item (``lost_with_worker``)."""
+    died, its pool broken, replaced or shut down): an outage, or the task's item killing
+    its worker, as ``ScanResult.lost`` says of a scan; ``reached_worker`` as there."""
+
+    def __init__(self, reason: str, *, reached_worker: bool = True) -> None:
+        super().__init__(reason)
+        self.reached_worker = reached_worker
 
 
 def lost_with_worker(error: BaseException) -> bool:
@@ -135,7 +144,11 @@ class ExtractionPool:
     it for ever, and the task it was taking is never answered. So a separate thread
     (``_keep_up``) replaces a broken pool within ``POOL_CHECK_SECONDS``; the items under way in
     it get ``BROKEN_POOL_GRACE_SECONDS`` to finish, and those that do not are lost
-    (``ScanResult.lost``, ``WorkerLost``), never left waiting.
+    (``ScanResult.lost``, ``WorkerLost``), never left waiting. A lost item says whether it
+    may have reached a worker (``reached_worker``): not when no worker of its pool (nor of
+    one it was moved from) had finished starting, as in a crash loop, so it cannot have
+    caused the loss. A worker that started may have taken it and died before pebble heard
+    so, so any other loss may be the item's doing.
     """
 
     def __init__(
@@ -155,6 +168,11 @@ class ExtractionPool:
         # The callers' futures of the items in the current pool, each with the way to give
         # it up as lost should the pool be replaced under it.
         self._under_way: dict[Future[Any], _Item] = {}
+        # Each pool's sign, set by its workers once one has started: an item in a pool
+        # none of whose workers started cannot have caused its loss (``reached_worker``).
+        self._workers_up: weakref.WeakKeyDictionary[ProcessPool, ProcessEvent] = (
+            weakref.WeakKeyDictionary()
+        )
         self._broken: ProcessPool | None = None  # a pool a worker of which died
         self._wake = threading.Event()
         self._keeper: threading.Thread | None = None
@@ -190,7 +208,7 @@ class ExtractionPool:
             with self._lock:
                 under_way, self._under_way = self._under_way, {}
             for item in under_way.values():
-                item.give_up("scanning was cancelled (the pool was shut down)")
+                item.lose("scanning was cancelled (the pool was shut down)")
 
     def _end(self) -> ProcessPool | None:
         with self._lock:
@@ -232,8 +250,8 @@ class ExtractionPool:
                 (self._extractor, data, self.limits, location, kind, name),
                 self.limits.item_timeout_seconds,
                 outcome,
-                lambda done: _settle(done, outcome, self.limits),
-                lambda reason: _set(outcome, _failed(reason, lost=True)),
+                lambda done, began: _settle(done, outcome, self.limits, began=began),
+                lambda reason, began: _set(outcome, _failed(reason, lost=True, reached=began)),
             )
         )
         return outcome
@@ -261,7 +279,8 @@ class ExtractionPool:
         """Start ``function(extractor, limits, *args)`` in a worker, where it may read with
         ``scan_here``; the future fails with whatever it raised, ``TimeoutError`` after
         ``timeout`` seconds (the worker is then killed), or, its worker lost, ``WorkerLost``,
-        pebble's ``ProcessExpired`` or ``CancelledError`` (``lost_with_worker``)."""
+        pebble's ``ProcessExpired`` or ``CancelledError`` (``lost_with_worker``); always
+        ``WorkerLost`` (saying so) when no worker took it."""
         outcome: Future[T] = Future()
         self._schedule(
             _Item(
@@ -269,15 +288,15 @@ class ExtractionPool:
                 (self._extractor, self.limits, *args),
                 timeout,
                 outcome,
-                lambda done: _pass_on(done, outcome),
-                lambda reason: _fail(outcome, WorkerLost(reason)),
+                lambda done, began: _pass_on(done, outcome, began=began),
+                lambda reason, began: _fail(outcome, WorkerLost(reason, reached_worker=began)),
             )
         )
         return outcome
 
     def _schedule(self, item: _Item) -> None:
         """Schedule ``item`` in the current pool, a new one if it broke; when no pool takes
-        it, it is given up."""
+        it, it is given up (lost, and, unless a worker took it before, not reaching one)."""
         for _attempt in range(2):
             pool = self._running()
             try:
@@ -289,17 +308,17 @@ class ExtractionPool:
                 # be started: a new pool, once.
                 self._replace(pool)
                 continue
-            item.task = task
+            item.send_as(task, self._workers_up.get(pool))
             task.add_done_callback(item.answered)
             with self._lock:
                 current = pool is self._pool
                 if current:
                     self._under_way[item.outcome] = item
             if not current:  # replaced while scheduling: the task may never be answered
-                item.give_up(_POOL_REPLACED)
+                item.lose(_POOL_REPLACED)
             item.outcome.add_done_callback(self._left)
             return
-        item.give_up("no scanning worker could be started")
+        item.lose("no scanning worker could be started")
 
     def _left(self, outcome: Future[Any]) -> None:
         with self._lock:
@@ -322,13 +341,20 @@ class ExtractionPool:
                     return pool
             self._replace(pool)
 
-    def _new_pool(self) -> ProcessPool:
-        pool = ProcessPool(
+    def _start_pool(self, workers_up: ProcessEvent) -> ProcessPool:
+        """A new pebble pool whose workers set ``workers_up`` once started: the seam a test's
+        subclass uses to have starting one fail."""
+        return ProcessPool(
             max_workers=self._max_workers,
             initializer=_start_worker,
-            initargs=(self.limits.worker_memory_bytes, self._detector),
+            initargs=(self.limits.worker_memory_bytes, self._detector, workers_up),
             context=multiprocessing.get_context(_START_METHOD),
         )
+
+    def _new_pool(self) -> ProcessPool:
+        workers_up = multiprocessing.get_context(_START_METHOD).Event()
+        pool = self._start_pool(workers_up)
+        self._workers_up[pool] = workers_up
         # pebble's worker manager reports, each time it looks, the workers that ended other
         # than by its own hand (not pebble's public interface: checked by the tests that kill
         # workers). Each such death is a reason to replace the pool, see the class's docstring.
@@ -396,20 +422,38 @@ _POOL_REPLACED = "the scanning worker was lost (its pool broke and was replaced)
 @dataclass
 class _Item:
     """A task for a caller's future (``outcome``): what to run, how to answer ``outcome``
-    from the pool's future (``answer``) and how to give it up as lost (``give_up``)."""
+    from the pool's future (``answer``) and how to give it up as lost (``give_up``), each
+    told whether the item may have reached a worker (``began``)."""
 
     function: Callable[..., object]
     args: tuple[object, ...]
     timeout: float
     outcome: Future[Any]
-    answer: Callable[[Future[Any]], None]
-    give_up: Callable[[str], None]
+    answer: Callable[[Future[Any], bool], None]
+    give_up: Callable[[str, bool], None]
     task: Future[Any] | None = None
+    workers_up: ProcessEvent | None = None  # of the pool of ``task``
+    began_before: bool = False  # in a pool it was moved from
+
+    def began(self) -> bool:
+        """Whether it may have reached a worker: a worker of its pool, or of one it was
+        moved from, had started (and may have taken it, dying before pebble heard so)."""
+        up = self.workers_up is not None and self.workers_up.is_set()
+        return self.began_before or up
+
+    def send_as(self, task: Future[Any], workers_up: ProcessEvent | None) -> None:
+        """Now sent to a pool as ``task``; ``workers_up`` is set once a worker of it starts."""
+        self.began_before = self.began()
+        self.task, self.workers_up = task, workers_up
 
     def answered(self, task: Future[Any]) -> None:
         """The pool's answer; none for a task ``_retire`` cancelled to send to another pool."""
         if not task.cancelled():
-            self.answer(task)
+            self.answer(task, self.began())
+
+    def lose(self, reason: str) -> None:
+        """Give it up as lost, for ``reason``."""
+        self.give_up(reason, self.began())
 
 
 def _retire(pool: ProcessPool, under_way: list[_Item], resend: Callable[[_Item], None]) -> None:
@@ -424,7 +468,7 @@ def _retire(pool: ProcessPool, under_way: list[_Item], resend: Callable[[_Item],
             begun.append(item)
     wait_for_futures([item.outcome for item in begun], timeout=BROKEN_POOL_GRACE_SECONDS)
     for item in begun:
-        item.give_up(_POOL_REPLACED)
+        item.lose(_POOL_REPLACED)
     pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
     pool.join()
 
@@ -440,11 +484,16 @@ def _fail(outcome: Future[Any], error: BaseException) -> None:
         outcome.set_exception(error)
 
 
-def _pass_on[T](task: Future[T], outcome: Future[T]) -> None:
-    """Answer ``outcome`` as the pool answered ``task``."""
+def _pass_on[T](task: Future[T], outcome: Future[T], *, began: bool) -> None:
+    """Answer ``outcome`` as the pool answered ``task``; lost by a pool no worker of which
+    took it (``began``), as ``WorkerLost`` saying so."""
     try:
         result = task.result()
     except BaseException as error:  # noqa: BLE001 - passed on as it is
+        if not began and lost_with_worker(error):
+            error = WorkerLost(
+                f"no scanning worker took it ({type(error).__name__})", reached_worker=False
+            )
         _fail(outcome, error)
     else:
         _set(outcome, result)
@@ -501,7 +550,9 @@ def _stop_helper(helper: object, pid_name: str, alive_fd_name: str) -> None:
         return
 
 
-def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> None:
+def _start_worker(
+    limit_bytes: int, make_detector: DetectorFactory | None, workers_up: ProcessEvent
+) -> None:
     """Worker initializer: cap the worker's address space, keep pypdf's warnings about damaged
     files (which may quote bits of them) out of the logs, then build the detector.
 
@@ -510,7 +561,8 @@ def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> No
     reserving a thread and buffer per core, which would make the address space the model
     needs depend on the machine. A detector that cannot be built (the model is missing, or
     does not fit in the cap) is not retried for ever by pebble: the failure is kept, and
-    every item this worker is given is unscannable with it as the reason.
+    every item this worker is given is unscannable with it as the reason. Once started, it
+    sets ``workers_up``: a worker of its pool may take items now.
     """
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
@@ -518,16 +570,16 @@ def _start_worker(limit_bytes: int, make_detector: DetectorFactory | None) -> No
     pypdf_logger.addHandler(logging.NullHandler())
     pypdf_logger.propagate = False
     global _detector, _detector_failure  # noqa: PLW0603  # one detector per worker, built once
-    if make_detector is None:
-        return
-    try:
-        _detector = make_detector()
-    except MemoryError:
-        _detector_failure = f"the detector did not fit in {_in_mib(limit_bytes)} of memory"
-    except Exception as error:  # noqa: BLE001 - reported with every item, so it is held
-        _detector_failure = f"the detector could not be started ({type(error).__name__})"
+    if make_detector is not None:
+        try:
+            _detector = make_detector()
+        except MemoryError:
+            _detector_failure = f"the detector did not fit in {_in_mib(limit_bytes)} of memory"
+        except Exception as error:  # noqa: BLE001 - reported with every item, so it is held
+            _detector_failure = f"the detector could not be started ({type(error).__name__})"
     if _detector_failure is not None:
         log.error("scanning worker: %s", _detector_failure)
+    workers_up.set()
 
 
 def _scan_in_worker(  # noqa: PLR0917 - pebble passes a task's arguments by position
@@ -571,8 +623,10 @@ def scan_here(
     return ScanResult(extraction, findings, _detector.owners(extraction, findings))
 
 
-def _settle(task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanLimits) -> None:
-    """Turn a finished worker task into the item's result."""
+def _settle(
+    task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanLimits, *, began: bool
+) -> None:
+    """Turn a finished worker task into the item's result; ``began``: a worker took it."""
     try:
         _set(outcome, task.result())
     except UnsupportedType as error:
@@ -588,9 +642,10 @@ def _settle(task: Future[ScanResult], outcome: Future[ScanResult], limits: ScanL
         reason = f"the scanning worker ran out of memory or died ({_how(error.exitcode)})"
         _set(outcome, _failed(reason, lost=True))
     except BrokenProcessPool:
-        _set(outcome, _failed(_POOL_REPLACED, lost=True))
+        _set(outcome, _failed(_POOL_REPLACED, lost=True, reached=began))
     except CancelledError:
-        _set(outcome, _failed("scanning was cancelled (the pool was shut down)", lost=True))
+        reason = "scanning was cancelled (the pool was shut down)"
+        _set(outcome, _failed(reason, lost=True, reached=began))
     except Exception as error:  # noqa: BLE001 - any other failure is a reason, not a crash
         _set(outcome, _failed(f"scanning failed ({type(error).__name__})"))
 
@@ -608,5 +663,6 @@ def _how(exit_code: int | None) -> str:
     return f"exit code {exit_code}"
 
 
-def _failed(reason: str, *, lost: bool = False) -> ScanResult:
-    return ScanResult(Extraction(kind=UNKNOWN_KIND, unscannable=(reason,)), (), lost=lost)
+def _failed(reason: str, *, lost: bool = False, reached: bool = True) -> ScanResult:
+    extraction = Extraction(kind=UNKNOWN_KIND, unscannable=(reason,))
+    return ScanResult(extraction, (), lost=lost, reached_worker=reached)

@@ -40,10 +40,10 @@ from gateway.watcher.models import (
     stored_path,
 )
 from scanner.actions import Action
-from scanner.copying import CopyLost
 from scanner.extract import UNKNOWN_KIND, too_large
 from scanner.limits import MIB
 from scanner.outcome import CANNOT_TRANSFORM
+from scanner.sandbox import WorkerLost
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
 
@@ -73,7 +73,8 @@ class Outcome(enum.Enum):
     PROBLEM = "problem"  # recorded with the reason it could not be judged
     UNSTABLE = "unstable"  # still being written: try again once it stands still
     CHANGED = "changed"  # replaced while it was scanned: try again
-    LOST = "lost"  # its scan was lost with its worker (``lost_scans``): try again, alone
+    LOST = "lost"  # its scan was lost with its worker (``lost_scans``): try again (alone
+    # if a worker took it; after ``lost_scans.wait`` if none did)
 
 
 # What is tried again, within a pass or once it stands still again.
@@ -158,7 +159,8 @@ class Watcher:
         sent while earlier ones are judged, the oldest judged once ``window`` scans are
         unfinished (its redacted copy's re-scan then queues behind them, and the workers
         stay busy while this process waits for it), or once twice the window is held. A
-        file whose last scan was lost with its worker is scanned alone (``lost_scans``)."""
+        file whose last scan was lost with its worker is scanned alone, and one whose last
+        scan no worker took only after its wait (``lost_scans``)."""
         outcomes: dict[Path, Outcome] = {}
         fingerprints = self.judge.fingerprints(self.folders)
         moving_now = _in_flight()
@@ -172,6 +174,9 @@ class Watcher:
                 )
             }
             for path, key in zip(chunk, keys, strict=True):
+                if lost_scans.wait(rows.get(key)) > 0:
+                    outcomes[path] = Outcome.LOST  # no worker took its last scan: not yet
+                    continue
                 alone = lost_scans.again(rows.get(key))
                 while alone and sent:
                     scan = sent.popleft()
@@ -373,8 +378,9 @@ class Watcher:
             result = self.judge.with_name(result, name)
             try:
                 return result, self.judge.judge(scan.data, result, scan.folder)
-            except CopyLost as exc:
-                lost = ScanResult(Extraction(UNKNOWN_KIND, unscannable=(str(exc),)), (), lost=True)
+            except WorkerLost as exc:
+                read = Extraction(UNKNOWN_KIND, unscannable=(str(exc),))
+                lost = ScanResult(read, (), lost=True, reached_worker=exc.reached_worker)
                 instead = lost_scans.counted(scan.row, lost)
                 if instead is None:
                     return None
@@ -387,7 +393,7 @@ class Watcher:
         instead = self.judge.with_name(instead, name)
         try:
             return instead, self.judge.judge(scan.data, instead, scan.folder)
-        except CopyLost as exc:  # lost yet again: held, as a copy that cannot be made is
+        except WorkerLost as exc:  # lost yet again: held, as a copy that cannot be made is
             return instead, held_for(instead, CANNOT_TRANSFORM, (str(exc),))
 
     def _enforce(
@@ -505,6 +511,15 @@ class Watcher:
         return Outcome.PROBLEM
 
     def _shortest_wait(self, paths: Sequence[Path]) -> float:
+        """How long until one of ``paths`` may be ready: standing still long enough, and
+        past the wait of a scan no worker took (``lost_scans.wait``)."""
+        keys = {path: path_key(stored_path(str(path))) for path in paths}
+        rows = {
+            row.path_key: row
+            for row in WatchedFile.objects.filter(
+                path_key__in=keys.values(), present=True, is_folder=False
+            )
+        }
         waits = []
         for path in paths:
             folder = self.folder_of(path)
@@ -513,7 +528,7 @@ class Watcher:
             except OSError:
                 age = 0.0
             stable = folder.stable_seconds if folder else 0.0
-            waits.append(max(stable - age, 0.0))
+            waits.append(max(stable - age, lost_scans.wait(rows.get(keys[path])), 0.0))
         return min(max(min(waits, default=0.0), 0.1), 5.0)
 
 

@@ -8,7 +8,7 @@ from functools import partial
 
 import pytest
 
-from scanner.copying import CopyLost, PoolCopier
+from scanner.copying import PoolCopier
 from scanner.detect.detector import Detector
 from scanner.extract import extract
 from scanner.findings import Finding
@@ -22,7 +22,7 @@ from scanner.outcome import (
 )
 from scanner.policy.policy_file import Policy, load_policy
 from scanner.removals import removals
-from scanner.sandbox import ExtractionPool
+from scanner.sandbox import ExtractionPool, WorkerLost
 from scanner.segments import Extraction, Segment
 from scanner.transform import DEFAULT_BANNER, load_banner
 from tests.gateway.watcher.nhs_detector import NhsNumbers
@@ -80,10 +80,11 @@ def test_a_copy_the_net_reads_a_value_in_is_held(pool: ExtractionPool, policy: P
 
 def test_a_worker_that_dies_making_a_copy_is_a_lost_copy(pool: ExtractionPool, policy: Policy):
     """A worker lost while making the copy tells nothing of the item: the copy is lost
-    (``CopyLost``, which the watcher tries again and holds after three in a row), not held as
-    if the item had refused it; and the pool goes on scanning."""
-    with pytest.raises(CopyLost, match="ProcessExpired"):
+    (``WorkerLost``, taken by its worker, which the watcher tries again and holds after three
+    in a row), not held as if the item had refused it; and the pool goes on scanning."""
+    with pytest.raises(WorkerLost, match="ProcessExpired") as lost:
         _planned(pool, policy, PoolCopier(pool, DiesMakingTheCopy()))
+    assert lost.value.reached_worker
     assert pool.scan(REFERRAL).findings
 
 

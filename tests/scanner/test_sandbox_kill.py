@@ -6,20 +6,24 @@ hangs."""
 from __future__ import annotations
 
 import faulthandler
+import functools
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import wait
 from multiprocessing import forkserver
+from multiprocessing.synchronize import Event as ProcessEvent
 from pathlib import Path
 
 import pytest
+from pebble import ProcessPool
 
 from scanner.extract import extract
 from scanner.filetype import FileType
 from scanner.limits import ScanLimits
-from scanner.sandbox import ExtractionPool, ScanResult
+from scanner.sandbox import ExtractionPool, ScanResult, WorkerLost
 from scanner.segments import Extraction
 
 pytestmark = pytest.mark.slow
@@ -168,3 +172,86 @@ def test_a_busy_pool_killed_again_and_again(pool: ExtractionPool) -> None:
     for item, future in again.items():
         result = future.result(timeout=30)
         assert _scanned(result, item), result
+
+
+def dies_as_it_starts(flag: str) -> None:
+    """A worker's detector factory: the worker kills itself with SIGKILL as it starts while
+    the file ``flag`` exists (a crash loop), and only extracts otherwise."""
+    if os.path.exists(flag):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _echo(extractor: object, limits: ScanLimits, text: str) -> str:
+    return text
+
+
+def test_items_no_worker_took_say_so(tmp_path: Path) -> None:
+    """Workers in a crash loop (each killed as it starts): the items, which no worker took,
+    are lost saying so (``reached_worker``: none of theirs can be the cause), scans and
+    ``run_in_worker`` tasks alike; once workers start again, items are scanned."""
+    crashing = tmp_path / "crash loop"
+    crashing.touch()
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        with ExtractionPool(
+            LIMITS,
+            max_workers=1,
+            detector=functools.partial(dies_as_it_starts, str(crashing)),  # type: ignore[arg-type]
+        ) as pool:
+            scans = [pool.submit(_text(number)) for number in range(3)]
+            task = pool.run_in_worker(_echo, ("hello",), 10)
+            for scan in scans:
+                result = scan.result(timeout=30)
+                assert (result.lost, result.reached_worker) == (True, False), result
+            with pytest.raises(WorkerLost) as lost:
+                task.result(timeout=30)
+            assert not lost.value.reached_worker
+            crashing.unlink()
+            result = pool.submit(_text(4)).result(timeout=30)
+            while result.lost:  # sent to a pool whose workers died before the flag went
+                assert not result.reached_worker, result
+                result = pool.submit(_text(4)).result(timeout=30)
+            assert _scanned(result, 4), result
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+class StartsNoPoolOnce(ExtractionPool):
+    """A pool whose next new pebble pool fails to start, once, when told to (as when the
+    fork server itself is gone)."""
+
+    def __init__(self) -> None:
+        super().__init__(LIMITS, max_workers=WORKERS, extractor=slow_extract)
+        self.fail_next = threading.Event()
+        self.failed = threading.Event()
+
+    def _start_pool(self, workers_up: ProcessEvent) -> ProcessPool:
+        if self.fail_next.is_set():
+            self.fail_next.clear()
+            self.failed.set()
+            raise OSError("no fork server")
+        return super()._start_pool(workers_up)
+
+
+def test_the_keeper_outlives_a_pool_it_cannot_start(caplog: pytest.LogCaptureFixture) -> None:
+    """The thread that replaces a broken pool used to end when starting the new one raised,
+    and no pool was replaced after that. It logs, tries again at its next check, and the
+    pool is up again with nothing sent to it meanwhile."""
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        with StartsNoPoolOnce() as pool:
+            assert _scanned(pool.scan(_text(0)), 0)
+            broken = pool._pool
+            pool.fail_next.set()
+            _kill(_wait_for_workers(pool))
+            assert pool.failed.wait(20), "the keeper never tried to replace the pool"
+            deadline = time.monotonic() + 10
+            while not (pool.up() and pool._pool is not broken):
+                assert time.monotonic() < deadline, "no pool was started after the failure"
+                time.sleep(0.05)
+            assert pool._keeper is not None
+            assert pool._keeper.is_alive()
+            assert _scanned(pool.scan(_text(1)), 1)
+        assert "could not replace the scanning pool (OSError)" in caplog.messages
+    finally:
+        faulthandler.cancel_dump_traceback_later()

@@ -7,6 +7,7 @@ watch``: a killed worker loses its one item) and with the relay's workers lent t
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
@@ -20,14 +21,17 @@ import pytest
 
 from gateway.relay.lent_workers import LentWorkers
 from gateway.relay.worker import ScanPool
-from gateway.watcher.lost_scans import MAX_LOST_SCANS
-from gateway.watcher.models import Placement, WatchedFile, path_key
+from gateway.watcher import lost_scans
+from gateway.watcher.lost_scans import MAX_LOST_SCANS, NOT_TAKEN
+from gateway.watcher.models import Origin, Placement, WatchedFile, path_key
 from gateway.watcher.observing import LiveWatch
 from gateway.watcher.quarantine import note_path
 from gateway.watcher.sweep import Outcome
+from scanner.extract import UNKNOWN_KIND
 from scanner.limits import ScanLimits
 from scanner.sandbox import ExtractionPool
-from scanner.scanning import Scanner
+from scanner.scanning import Scanner, ScanResult
+from scanner.segments import Extraction
 from tests.gateway.watcher.conftest import Drive
 from tests.gateway.watcher.killable_extraction import (
     PIDS,
@@ -36,7 +40,7 @@ from tests.gateway.watcher.killable_extraction import (
     killable_extract,
     start_lending_worker,
 )
-from tests.gateway.watcher.nhs_detector import NhsNumbers
+from tests.gateway.watcher.nhs_detector import NhsNumbers, nhs_numbers_unless_crashing
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -418,3 +422,73 @@ def test_the_live_watcher_outlives_its_workers_killed(
     _nothing_held(late)
     for each in _rows(late):
         assert (each.action, each.problem) == ("release", "")
+
+
+def test_a_crash_loop_holds_no_document_whose_scan_no_worker_took(
+    make_drive: Callable[..., Drive], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: scanning workers in a crash loop (here each kills itself with SIGKILL as it
+    starts) held new documents within a second, "no scanning worker could be started", as
+    if they had killed their workers. A scan no worker took is not counted against the
+    document: it stays in place unjudged, is not sent again until its wait is over, and is
+    judged once the workers start again."""
+    crashing = tmp_path / "crash loop"
+    crashing.touch()
+    pool = ExtractionPool(
+        ScanLimits(),
+        max_workers=1,
+        detector=functools.partial(nhs_numbers_unless_crashing, str(crashing)),
+    )
+    with Scanner(pool) as scanner:
+        drive = make_drive({"web": ("public", "enforce")}, scanner=scanner)
+        assert drive.watcher is not None
+        paths = [
+            drive.put(
+                "web", f"minutes-{number}.txt", b"Minutes %d: the fair is on Saturday.\n" % number
+            )
+            for number in range(3)
+        ]
+        monkeypatch.setattr(lost_scans, "FIRST_WAIT_SECONDS", 0.0)  # no wait between tries
+        for tries in range(1, MAX_LOST_SCANS + 1):
+            assert drive.watcher.handle(paths) == dict.fromkeys(paths, Outcome.LOST)
+            for row in _rows(paths):
+                assert (row.action, row.lost_scans, row.attempts) == ("", 0, tries)
+                assert row.problem.startswith(NOT_TAKEN), row.problem
+        _nothing_held(paths)
+        assert len(drive.judge.scanned) == MAX_LOST_SCANS * len(paths)
+        monkeypatch.setattr(lost_scans, "FIRST_WAIT_SECONDS", 60.0)
+        assert drive.watcher.handle(paths) == dict.fromkeys(paths, Outcome.LOST)
+        assert len(drive.judge.scanned) == MAX_LOST_SCANS * len(paths)  # waiting: not sent
+        crashing.unlink()  # the outage is over
+        monkeypatch.setattr(lost_scans, "FIRST_WAIT_SECONDS", 0.0)
+        assert drive.watcher.reconcile() == {"judged": len(paths)}
+    _nothing_held(paths)
+    for row in _rows(paths):
+        assert (row.action, row.problem, row.attempts, row.lost_scans) == ("release", "", 0, 0)
+
+
+def test_a_scan_no_worker_took_sent_again_at_once_waits_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller that sends a document again as soon as no worker took its scan (a held
+    folder's name is scanned again until it is judged) is made to wait out the doubling
+    wait before the loss is recorded again, so it cannot spin on a crash loop; and the
+    loss is never counted against the document."""
+    monkeypatch.setattr(lost_scans, "FIRST_WAIT_SECONDS", 0.2)
+    row = WatchedFile.objects.create(
+        path=str(tmp_path / "a"), path_key=path_key(str(tmp_path / "a")), origin=Origin.USER
+    )
+    taken_by_none = ScanResult(
+        Extraction(UNKNOWN_KIND, unscannable=("no scanning worker could be started",)),
+        (),
+        lost=True,
+        reached_worker=False,
+    )
+    started = time.monotonic()
+    for _ in range(MAX_LOST_SCANS + 1):
+        assert lost_scans.counted(row, taken_by_none) is None
+    # Waited 0.2, 0.4 and 0.8 s after the first three.
+    assert time.monotonic() - started >= 1.4
+    row.refresh_from_db()
+    assert (row.lost_scans, row.attempts, row.action) == (0, MAX_LOST_SCANS + 1, "")
+    assert row.problem.startswith(NOT_TAKEN)
