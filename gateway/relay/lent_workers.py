@@ -137,7 +137,10 @@ class LentWorkers:
             else:
                 reason = "confide is stopping" if self._pool.stopping else _lost(exc)
                 lost = self._pool.stopping or isinstance(exc, _LOST_WITH_WORKER)
-                outcome.set_result(_failed(f"scanning failed: {reason}", lost=lost))
+                reached = not (self._pool.stopping or _never_reached(exc))
+                outcome.set_result(
+                    _failed(f"scanning failed: {reason}", lost=lost, reached_worker=reached)
+                )
 
     def _settle_task[T](self, outcome: Future[T], sent: Future[T]) -> None:
         try:
@@ -148,7 +151,9 @@ class LentWorkers:
             elif isinstance(exc, Exception) and not isinstance(exc, _LOST_WITH_WORKER):
                 outcome.set_exception(exc)
             else:
-                outcome.set_exception(LostWithWorker(_lost(exc)))
+                outcome.set_exception(
+                    LostWithWorker(_lost(exc), reached_worker=not _never_reached(exc))
+                )
 
     def _queue(self, task: _Task) -> None:
         with self._starting:
@@ -185,7 +190,7 @@ class LentWorkers:
                 return self._pool.submit_lent(task.function, *task.args)
             except RuntimeError:
                 continue  # broken (replaced now), shut down (replaced meanwhile), or stopping
-        return _failing(BrokenProcessPool("the scanning workers could not be replaced"))
+        return _failing(NotReplaced("the scanning workers could not be replaced"))
 
     def _done(self, task: _Task, sent: Future[Any]) -> None:
         """Run by the pool as ``sent`` ends: the next item may go, and the caller is told."""
@@ -208,6 +213,17 @@ def _failing(error: BaseException) -> Future[Any]:
 _LOST_WITH_WORKER = (BrokenProcessPool, CancelledError, WorkerStopped)
 
 
+class NotReplaced(BrokenProcessPool):
+    """The relay's pool broke and no new one could take the item: it reached no worker."""
+
+
+def _never_reached(error: BaseException) -> bool:
+    """Whether an item lost with ``error`` cannot have reached a worker, so its loss says
+    nothing of it (``ScanResult.reached_worker``): cancelled before it started, as the pool
+    was replaced, or never handed over. A pool broken under it may have been its doing."""
+    return isinstance(error, CancelledError | NotReplaced)
+
+
 def _lost(error: BaseException) -> str:
     """What became of an item lost in the relay's pool, in confide's own words."""
     if isinstance(error, BrokenProcessPool):
@@ -219,5 +235,6 @@ def _lost(error: BaseException) -> str:
     return type(error).__name__
 
 
-def _failed(reason: str, *, lost: bool) -> ScanResult:
-    return ScanResult(Extraction(kind=UNKNOWN_KIND, unscannable=(reason,)), (), lost=lost)
+def _failed(reason: str, *, lost: bool, reached_worker: bool) -> ScanResult:
+    extraction = Extraction(kind=UNKNOWN_KIND, unscannable=(reason,))
+    return ScanResult(extraction, (), lost=lost, reached_worker=reached_worker)
