@@ -10,6 +10,7 @@ from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
 from scanner.detect._context import compile_words
+from scanner.detect._name_likeness import NameLikeness
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -116,6 +117,18 @@ _JOINED = regex.compile(r" (?:and|&) (?=\p{Lu})")
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "this"})
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
+# A small number after a one-word value: a numbered thing, "Van 1", "Room 4".
+_NUMBERED = regex.compile(r" \d{1,3}(?![\d:/.-])")
+# "and" and one more capitalised word, then a lower-case word: "Hoyland and Goldthorpe centres".
+_COORDINATED = regex.compile(r" (?:and|or|&) \p{Lu}[\p{L}\p{M}'’-]* (\p{Ll}+)")
+# A capitalised word after a word that puts a place after it: "in Bolton", "at Cowgate".
+_PLACE_AFTER_WHERE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards|from) "
+    r"(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}'’-])"
+)
+# A day or a year beside a month: "June 2024", "12 June", "May 5th".
+_NUMBER_AFTER = regex.compile(r",? \d{1,4}(?:st|nd|rd|th)?\b")
+_NUMBER_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?: of)? \Z")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
 _SENTENCE_BREAKS = frozenset('\n.?!:;"“([-•*')
 
@@ -153,6 +166,19 @@ class PersonRecognizer(LocalRecognizer):
             rf"[*#>\s]*(?:{headers or '(?!)'})(?:\s*\(s\)|s)?(?:\s+names?)?\s*[:*]?\s*",
             regex.IGNORECASE,
         )
+        self._likeness = NameLikeness(settings.first_names)
+        places = (
+            "|".join(
+                sorted(
+                    (regex.escape(w).replace(r"\ ", r"\s+") for w in settings.place_labels), key=len
+                )[::-1]
+            )
+            or "(?!)"
+        )
+        label = rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?i:{places})[ \t]*:[ \t]*"
+        # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
+        self._place_label = regex.compile(rf"{label}\Z", regex.MULTILINE)
+        self._place_value = regex.compile(rf"{label}(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)", regex.MULTILINE)
         super().__init__(supported_entities=["PERSON"], name="person")
 
     def load(self) -> None:
@@ -179,7 +205,9 @@ class PersonRecognizer(LocalRecognizer):
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
         titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
-        if self._in_a_place(text, start, end, words, meaningful, titled=titled):
+        if (not titled and self._dated(text, start, end)) or self._in_a_place(
+            text, start, end, words, meaningful, titled=titled
+        ):
             return False
         if not titled and (
             self._listed(meaningful)
@@ -200,6 +228,13 @@ class PersonRecognizer(LocalRecognizer):
             return False
         return not self._heading_or_code(span, words, meaningful)
 
+    def _dated(self, text: str, start: int, end: int) -> bool:
+        """Whether the span is a month beside a day or a year, a date not a name: "June
+        2024", "12 April", "May 5th" (``person.months``)."""
+        if text[start:end].lower() not in self._settings.months:
+            return False
+        return bool(_NUMBER_AFTER.match(text, end) or _NUMBER_BEFORE.search(text, 0, start))
+
     def _ends_a_phrase(self, text: str, start: int, end: int, first: str) -> bool:
         """Whether a span with no first name is part of a phrase that names a place, an
         event or a body: before a noun that follows places, not people ("the Skipton
@@ -212,6 +247,9 @@ class PersonRecognizer(LocalRecognizer):
         following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
         if following is not None and following.group() in settings.place_nouns:
             return True  # "the Skipton office", "Pudsey residents": a place's, not a person's
+        joined = _COORDINATED.match(text, end)
+        if joined is not None and joined.group(1) in settings.place_nouns:
+            return True  # "our Hoyland and Goldthorpe centres"
         before = _PHRASE_BEFORE.search(text, max(0, start - 40), start)
         if before is None:
             return False
@@ -251,6 +289,10 @@ class PersonRecognizer(LocalRecognizer):
             )
         ):
             return True
+        if not titled and len(meaningful) == 1 and self._place_before(text, start):
+            return True  # "at Heaton Norris": a first name as a place's last word too
+        if not titled and self._place_label.search(text, max(0, start - 40), start):
+            return True  # "Location: Bolton", "Venue: Denton"
         if not titled and any(
             w in self._strong_places or w in settings.place_heads for w in meaningful
         ):
@@ -267,6 +309,26 @@ class PersonRecognizer(LocalRecognizer):
         return bool(place) and not (
             place in settings.surname_place_words
             and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
+        )
+
+    def _place_before(self, text: str, start: int) -> bool:
+        """Whether one capitalised word that is no first name or title stands between "in"
+        or "at" and the span: the span ends a place's name of two words ("at Heaton
+        Norris", "in Hebden Bridge")."""
+        previous = _WORD_AT_END.search(text, max(0, start - 30), max(0, start - 1))
+        if previous is None or previous.end() != start - 1 or text[start - 1] != " ":
+            return False
+        word = previous.group()
+        lower = unaccented(word.lower())
+        settings = self._settings
+        return (
+            _CAPITALISED.match(word) is not None
+            and not word.isupper()
+            and lower not in settings.first_names
+            and lower not in settings.word_names
+            and lower not in settings.titles
+            and _WHERE_BEFORE.search(text, max(0, previous.start() - 12), previous.start())
+            is not None
         )
 
     def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
@@ -426,7 +488,7 @@ class PersonRecognizer(LocalRecognizer):
             if not (
                 titled
                 or known
-                or self._word_name(text, words, i, lower)
+                or self._word_name(text, words, i, lower, vocab)
                 or self._called(text, words, i, lower, vocab)
                 or self._speaker(text, words, i, lower, vocab)
                 or self._hyphenated_first_name(word.group())
@@ -475,6 +537,8 @@ class PersonRecognizer(LocalRecognizer):
             initials = text[match.start() : match.start(1)].strip()
             if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
                 continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
+            if surname in settings.not_surnames or _lettered_item(text, match.start()):
+                continue  # "P.S. Our friends", "B. Volunteering After Covid" in a lettered list
             if surname not in settings.not_names and (
                 surname not in settings.place_words or surname in settings.surname_place_words
             ):
@@ -606,7 +670,35 @@ class PersonRecognizer(LocalRecognizer):
         before = text[max(0, words[i].start() - 12) : words[i].start()].rstrip(" ,").lower()
         return before == "" or before.endswith(("\n", ":", "hi", "hiya", "hey", "hello", "its"))
 
-    def _word_name(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
+    def _after_an_ordinary_word(
+        self, text: str, words: list[regex.Match[str]], i: int, vocab: Vocab | None
+    ) -> bool:
+        """Whether the word before word ``i``, one space away, is a capitalised ordinary word
+        (one the model's vectors put far from names, see ``_name_likeness``) and no title,
+        first name, greeting or name label: "Outcome Star", "Family Star"."""
+        if i == 0 or vocab is None or text[words[i - 1].end() : words[i].start()] != " ":
+            return False
+        word = words[i - 1].group()
+        lower = word.lower()
+        settings = self._settings
+        if (
+            not _CAPITALISED.match(word)
+            or word.isupper()
+            or lower in settings.titles
+            or lower in settings.not_names
+            or lower in settings.greetings
+            or lower in settings.calling_words
+            or lower in settings.name_labels
+            or unaccented(lower) in settings.first_names
+            or lower in settings.word_names
+        ):
+            return False
+        likeness = self._likeness(word, vocab)
+        return likeness is not None and likeness < settings.name_likeness
+
+    def _word_name(
+        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
+    ) -> bool:
         """A first name that is also a word ("Grace"), where it stands as a name.
 
         It must be capitalised (not all capitals), and either followed by a capitalised word
@@ -635,8 +727,10 @@ class PersonRecognizer(LocalRecognizer):
             return True  # "Precious said ...", at the start of a sentence too
         if self._introduced(text, words, i, lower, None):
             return True  # "Grace here, running late"
-        if _TITLE_AFTER.match(text, words[i].end()):
-            return False  # "in aid of Hope for Rochdale", "the Joy of Singing choir"
+        if self._after_an_ordinary_word(text, words, i, vocab) or _TITLE_AFTER.match(
+            text, words[i].end()
+        ):
+            return False  # "Outcome Star"; "in aid of Hope for Rochdale", "the Joy of Singing"
         before = words[i].start() - 1
         while before >= 0 and text[before] in " \t":
             before -= 1
@@ -709,24 +803,59 @@ class PersonRecognizer(LocalRecognizer):
     ) -> list[RecognizerResult]:
         tokens = nlp_artifacts.tokens if nlp_artifacts else None
         candidates = self._name_runs(text, tokens.vocab if tokens is not None else None)
+        vocab = tokens.vocab if tokens is not None else None
         for entity in nlp_artifacts.entities if nlp_artifacts else []:
-            if entity.label_ == "PERSON" and not self._lower_case_guess(text, entity):
+            if (
+                entity.label_ == "PERSON"
+                and not self._lower_case_guess(text, entity)
+                and not self._ordinary_words(text, entity.start_char, entity.end_char, vocab)
+            ):
                 candidates.append((entity.start_char, entity.end_char))
         spans = []
         for first, end in candidates:
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
             stop = end - 2 if text[first:end].endswith(("'s", "’s")) else end
-            stop = self._without_trailing_words(text, first, stop)
-            start = self._with_first_name(text, self._without_titles(text, first, stop))
+            begin = _without_determiner(text, first, stop)  # "the King's Award": "King's Award"
+            stop = self._without_trailing_words(text, begin, stop)
+            start = self._with_first_name(text, self._without_titles(text, begin, stop))
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
         spans += self._placed_names(text)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
         spans = self._outside_listed_phrases(text, spans)
-        vocab = tokens.vocab if tokens is not None else None
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
+        spans = self._not_places_named_elsewhere(text, spans)
         return [self._result(start, end) for start, end in _merge(text, spans)]
+
+    def _not_places_named_elsewhere(
+        self, text: str, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The spans less single words that the same text uses as a place: after "in", "at"
+        or "from", or after a place's label ("Location: Bolton ... part of Bolton life",
+        "in Denton ... West (Denton and Lemington)"). A known first name, a word-name, a
+        word before a possessive and a titled word are never taken for a place."""
+        settings = self._settings
+        places = set()
+        for match in [*_PLACE_AFTER_WHERE.finditer(text), *self._place_value.finditer(text)]:
+            word, end = match.group(1), match.end(1)
+            lower = unaccented(word.lower())
+            if (
+                _CAPITALISED.match(word)
+                and lower not in settings.first_names
+                and lower not in settings.word_names
+                and lower not in settings.titles
+                and lower not in settings.not_names
+                and text[end : end + 2] not in ("'s", "’s")
+            ):
+                places.add(word)
+        if not places:
+            return spans
+        return [
+            (start, end)
+            for start, end in spans
+            if text[start:end] not in places or self._word_before(text, start) in settings.titles
+        ]
 
     def _outside_listed_phrases(
         self, text: str, spans: list[tuple[int, int]]
@@ -743,6 +872,38 @@ class PersonRecognizer(LocalRecognizer):
             for start, end in spans
             if not any(a <= start and end <= b for a, b in phrases)
         ]
+
+    def _ordinary_words(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
+        """Whether a span the model took for a person is made only of ordinary words: no
+        title before or in it, no known first name or word-name in it, and every word one the
+        model has a vector for that is unlike names' vectors (``person.name_likeness``):
+        "Toddler", "Vestry", "Lemon Drizzle", "Lifetime Achievement"; see ``_name_likeness``.
+        A word after a name label ("husband", "carer") or closing the text stays a name."""
+        floor = self._settings.name_likeness
+        if vocab is None or floor <= 0:
+            return False
+        settings = self._settings
+        words = [_POSSESSIVE.sub("", w.group()) for w in _WORD.finditer(text, start, end)]
+        before = self._word_before(text, start)
+        if (
+            not words
+            or before in settings.titles
+            or before in settings.name_labels  # "my late husband Reg"
+            or not text[end:].strip()  # signing off a message: "ring you next week. Geth"
+        ):
+            return False
+        for word in words:
+            lower = word.lower()
+            if (
+                lower in settings.titles
+                or unaccented(lower) in settings.first_names
+                or lower in settings.word_names
+            ):
+                return False
+            likeness = self._likeness(word, vocab)
+            if likeness is None or likeness >= floor:
+                return False
+        return True
 
     def _lower_case_guess(self, text: str, entity: Span) -> bool:
         """A span the model took for a person that is all in lower case and opens with no
@@ -770,6 +931,11 @@ class PersonRecognizer(LocalRecognizer):
             if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"
                 continue
             span = self._name_shaped(text, start, end)
+            if span and (
+                self._dated(text, *span)
+                or (" " not in text[span[0] : span[1]] and _NUMBERED.match(text, span[1]))
+            ):
+                continue  # "Approved by the Board: June 2024", a "Driver" cell's "Van 1"
             if span and self._place_follows(text, span[1]) in self._strong_places:
                 continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
             if span:
@@ -845,6 +1011,35 @@ class PersonRecognizer(LocalRecognizer):
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
+
+
+# A letter and a stop opening a line, as a lettered list marks its items: "A. Digital ...".
+_LETTER_ITEM = regex.compile(r"^[ \t]*(\p{Lu})([.)]) ", regex.MULTILINE)
+
+
+def _without_determiner(text: str, start: int, end: int) -> int:
+    """The start of a span less a lower-case determiner that opens it: the model's "the
+    King's Award" is "King's Award", which ends in a place word."""
+    first = _WORD.match(text, start, end)
+    if (
+        first is not None
+        and first.group() in _DETERMINERS
+        and text[first.end() : first.end() + 1] == " "
+    ):
+        return first.end() + 1
+    return start
+
+
+def _lettered_item(text: str, start: int) -> bool:
+    """Whether the initial at ``start`` opens a line of a lettered list: the text has lines
+    opening with "A." and "B." (or "A)" and "B)") as this line opens with its letter."""
+    line = text.rfind("\n", 0, start) + 1
+    item = _LETTER_ITEM.match(text, line)
+    if item is None or item.end(2) > start + 2:
+        return False
+    mark = item.group(2)
+    letters = {m.group(1) for m in _LETTER_ITEM.finditer(text) if m.group(2) == mark}
+    return {"A", "B"} <= letters
 
 
 def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
