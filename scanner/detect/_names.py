@@ -119,11 +119,14 @@ _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "this"})
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A small number after a one-word value: a numbered thing, "Van 1", "Room 4".
 _NUMBERED = regex.compile(r" \d{1,3}(?![\d:/.-])")
+# A capitalised word joined to a span by "and" or "&", after it or before it.
+_JOINED_WORD_AFTER = regex.compile(r"(?:['’]s)? (?:and|&) (\p{Lu}[\p{L}\p{M}-]*)(?![\p{L}\p{M}])")
+_JOINED_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]*) (?:and|&) \Z")
 # "and" and one more capitalised word, then a lower-case word: "Hoyland and Goldthorpe centres".
 _COORDINATED = regex.compile(r" (?:and|or|&) \p{Lu}[\p{L}\p{M}'’-]* (\p{Ll}+)")
 # A capitalised word after a word that puts a place after it: "in Bolton", "at Cowgate".
 _PLACE_AFTER_WHERE = regex.compile(
-    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards|from) "
+    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards) "
     r"(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}'’-])"
 )
 # A day or a year beside a month: "June 2024", "12 June", "May 5th".
@@ -289,10 +292,16 @@ class PersonRecognizer(LocalRecognizer):
             )
         ):
             return True
-        if not titled and len(meaningful) == 1 and self._place_before(text, start):
-            return True  # "at Heaton Norris": a first name as a place's last word too
-        if not titled and self._place_label.search(text, max(0, start - 40), start):
-            return True  # "Location: Bolton", "Venue: Denton"
+        if not titled and (
+            (len(meaningful) == 1 and self._place_before(text, start))  # "at Heaton Norris"
+            or (  # "Brighton and Hove's"
+                len(meaningful) == 1
+                and unaccented(meaningful[0]) not in settings.first_names
+                and self._joined_to_a_place(text, start, end)
+            )
+            or self._place_label.search(text, max(0, start - 40), start)  # "Location: Bolton"
+        ):
+            return True
         if not titled and any(
             w in self._strong_places or w in settings.place_heads for w in meaningful
         ):
@@ -310,6 +319,16 @@ class PersonRecognizer(LocalRecognizer):
             place in settings.surname_place_words
             and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
         )
+
+    def _joined_to_a_place(self, text: str, start: int, end: int) -> bool:
+        """Whether "and" or "&" joins the span to a listed place, before or after it:
+        "Brighton and Hove", "Hove & Brighton"."""
+        listed = self._settings.place_names
+        after = _JOINED_WORD_AFTER.match(text, end)
+        if after is not None and unaccented(after.group(1).lower()) in listed:
+            return True
+        before = _JOINED_WORD_BEFORE.search(text, max(0, start - 40), start)
+        return before is not None and unaccented(before.group(1).lower()) in listed
 
     def _place_before(self, text: str, start: int) -> bool:
         """Whether one capitalised word that is no first name or title stands between "in"
@@ -415,7 +434,8 @@ class PersonRecognizer(LocalRecognizer):
         "Down's syndrome", "Parkinson's disease"; and so may one or two more capitalised
         words (no first name or title) before a place word, "and" before them or not:
         "Joy's Jerk Kitchen", "Grace & Favour Catering Ltd", "Hope and Faith Food Bank"."""
-        if text[end : end + 2] in ("'s", "’s"):
+        owned = text[end : end + 2] in ("'s", "’s")
+        if owned:
             end += 2
         joined = _JOINED.match(text, end)  # "Grace and Favour Cafe", "Grace & Favour Ltd"
         at = joined.end() if joined is not None else end + 1
@@ -423,8 +443,10 @@ class PersonRecognizer(LocalRecognizer):
         word = following.group() if following is not None else ""
         lower = word.lower()
         settings = self._settings
-        if joined is None and lower in settings.eponym_heads:
-            return lower
+        if joined is None and (
+            lower in settings.eponym_heads or (owned and lower in settings.possessive_heads)
+        ):
+            return lower  # "Parkinson's disease"; "Natasha's Law"
         if following is None or _CAPITALISED.match(word) is None:
             return ""
         if lower in settings.place_words:
@@ -537,7 +559,9 @@ class PersonRecognizer(LocalRecognizer):
             initials = text[match.start() : match.start(1)].strip()
             if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
                 continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
-            if surname in settings.not_surnames or _lettered_item(text, match.start()):
+            if surname in settings.not_surnames or (
+                _lettered_item(text, match.start()) and self._ordinary(match.group(1), vocab)
+            ):
                 continue  # "P.S. Our friends", "B. Volunteering After Covid" in a lettered list
             if surname not in settings.not_names and (
                 surname not in settings.place_words or surname in settings.surname_place_words
@@ -675,9 +699,15 @@ class PersonRecognizer(LocalRecognizer):
     ) -> bool:
         """Whether the word before word ``i``, one space away, is a capitalised ordinary word
         (one the model's vectors put far from names, see ``_name_likeness``) and no title,
-        first name, greeting or name label: "Outcome Star", "Family Star"."""
+        first name, greeting or name label, inside a sentence: "the Family Star"; "Yesterday
+        Grace came" keeps its name."""
         if i == 0 or vocab is None or text[words[i - 1].end() : words[i].start()] != " ":
             return False
+        before = words[i - 1].start() - 1
+        while before >= 0 and text[before] in " \t":
+            before -= 1
+        if before < 0 or text[before] in _SENTENCE_BREAKS:
+            return False  # "Yesterday Grace came": an adverb opening the sentence
         word = words[i - 1].group()
         lower = word.lower()
         settings = self._settings
@@ -693,8 +723,15 @@ class PersonRecognizer(LocalRecognizer):
             or lower in settings.word_names
         ):
             return False
+        return self._ordinary(word, vocab)
+
+    def _ordinary(self, word: str, vocab: Vocab | None) -> bool:
+        """Whether ``word`` (one word) is an ordinary word by the model's vectors: one it has
+        a vector for, unlike names' vectors (``person.name_likeness``)."""
+        if vocab is None or " " in word:
+            return False
         likeness = self._likeness(word, vocab)
-        return likeness is not None and likeness < settings.name_likeness
+        return likeness is not None and likeness < self._settings.name_likeness
 
     def _word_name(
         self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
@@ -820,7 +857,7 @@ class PersonRecognizer(LocalRecognizer):
             start = self._with_first_name(text, self._without_titles(text, begin, stop))
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
-        spans += self._placed_names(text)
+        spans += self._placed_names(text, vocab)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
         spans = self._outside_listed_phrases(text, spans)
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
@@ -885,11 +922,14 @@ class PersonRecognizer(LocalRecognizer):
         settings = self._settings
         words = [_POSSESSIVE.sub("", w.group()) for w in _WORD.finditer(text, start, end)]
         before = self._word_before(text, start)
+        label = _WORD_AT_END.search(text[max(0, start - 30) : start].rstrip(" ,:;–-"))
         if (
             not words
             or before in settings.titles
-            or before in settings.name_labels  # "my late husband Reg"
+            or (label is not None and label.group().lower() in settings.name_labels)
+            # "my late husband Reg", "The carer, Price, said"
             or not text[end:].strip()  # signing off a message: "ring you next week. Geth"
+            or self._speaks(text, end)  # "Cook said the bus was late"
         ):
             return False
         for word in words:
@@ -905,6 +945,13 @@ class PersonRecognizer(LocalRecognizer):
                 return False
         return True
 
+    def _speaks(self, text: str, end: int) -> bool:
+        """Whether a verb of speaking follows ``end``, a space or a comma between ("Cook
+        said", "Price, said")."""
+        gap = 2 if text[end : end + 2] == ", " else 1
+        following = _WORD.match(text, end + gap) if text[end + gap - 1 : end + gap] == " " else None
+        return following is not None and following.group().lower() in self._settings.speaking_verbs
+
     def _lower_case_guess(self, text: str, entity: Span) -> bool:
         """A span the model took for a person that is all in lower case and opens with no
         known first name ("jollof rice", "commode"): lower-case names are capitalised for the
@@ -919,7 +966,7 @@ class PersonRecognizer(LocalRecognizer):
             or first.group() in settings.lower_case_word_names
         )
 
-    def _placed_names(self, text: str) -> list[tuple[int, int]]:
+    def _placed_names(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""
         found = []
         for start, end in [
@@ -933,7 +980,10 @@ class PersonRecognizer(LocalRecognizer):
             span = self._name_shaped(text, start, end)
             if span and (
                 self._dated(text, *span)
-                or (" " not in text[span[0] : span[1]] and _NUMBERED.match(text, span[1]))
+                or (
+                    _NUMBERED.match(text, span[1])
+                    and self._ordinary(text[span[0] : span[1]], vocab)
+                )
             ):
                 continue  # "Approved by the Board: June 2024", a "Driver" cell's "Van 1"
             if span and self._place_follows(text, span[1]) in self._strong_places:

@@ -85,6 +85,8 @@ class PersonSettings:
     name_likeness: float = 0.0
     months: frozenset[str] = frozenset()
     place_labels: frozenset[str] = frozenset()
+    possessive_heads: frozenset[str] = frozenset()
+    place_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -364,6 +366,12 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             name_likeness=person.score("name_likeness", 0.0),
             months=frozenset(w.lower() for w in person.strings("months", [])),
             place_labels=frozenset(w.lower() for w in person.strings("place_labels", [])),
+            place_names=(
+                _read_lines(here / person.get("place_names", str), person)
+                if "place_names" in person.mapping
+                else frozenset()
+            ),
+            possessive_heads=frozenset(w.lower() for w in person.strings("possessive_heads", [])),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(
