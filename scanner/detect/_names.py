@@ -170,6 +170,9 @@ class PersonRecognizer(LocalRecognizer):
             regex.IGNORECASE,
         )
         self._likeness = NameLikeness(settings.first_names)
+        self._title_alternatives = "|".join(
+            regex.escape(t) for t in sorted(settings.titles, key=len, reverse=True)
+        )
         places = (
             "|".join(
                 sorted(
@@ -871,7 +874,8 @@ class PersonRecognizer(LocalRecognizer):
         """The spans less single words that the same text uses as a place: after "in", "at"
         or "from", or after a place's label ("Location: Bolton ... part of Bolton life",
         "in Denton ... West (Denton and Lemington)"). A known first name, a word-name, a
-        word before a possessive and a titled word are never taken for a place."""
+        word before a possessive and a word the text titles anywhere ("Mrs Preston") are
+        never taken for a place."""
         settings = self._settings
         places = set()
         for match in [*_PLACE_AFTER_WHERE.finditer(text), *self._place_value.finditer(text)]:
@@ -891,7 +895,9 @@ class PersonRecognizer(LocalRecognizer):
         return [
             (start, end)
             for start, end in spans
-            if text[start:end] not in places or self._word_before(text, start) in settings.titles
+            if text[start:end] not in places
+            or self._word_before(text, start) in settings.titles
+            or self._titled_elsewhere(text, [text[start:end]])
         ]
 
     def _outside_listed_phrases(
@@ -930,6 +936,7 @@ class PersonRecognizer(LocalRecognizer):
             # "my late husband Reg", "The carer, Price, said"
             or not text[end:].strip()  # signing off a message: "ring you next week. Geth"
             or self._speaks(text, end)  # "Cook said the bus was late"
+            or self._titled_elsewhere(text, words)  # "Ms Hunt's claim ... Hunt to call back"
         ):
             return False
         for word in words:
@@ -944,6 +951,12 @@ class PersonRecognizer(LocalRecognizer):
             if likeness is None or likeness >= floor:
                 return False
         return True
+
+    def _titled_elsewhere(self, text: str, words: list[str]) -> bool:
+        """Whether the text gives a title before the span's last word somewhere ("Ms Hunt"):
+        the same surname alone is that person."""
+        titled = rf"(?<![\p{{L}}])(?i:{self._title_alternatives})\.? "
+        return regex.search(rf"{titled}{regex.escape(words[-1])}(?![\p{{L}}])", text) is not None
 
     def _speaks(self, text: str, end: int) -> bool:
         """Whether a verb of speaking follows ``end``, a space or a comma between ("Cook

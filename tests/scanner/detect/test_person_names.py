@@ -302,3 +302,18 @@ def test_names_stay_found_beside_the_clean_text_rules(found, text, name):
     before a verb of speaking, a child's name before an age, a surname after "from" and a
     name ending in "Law" with no possessive stay names."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ms Hunt's claim is being reviewed. Hunt to call back on Tuesday.",
+        "Mrs Preston moved to a flat in Preston last year. Preston said it is damp.",
+    ],
+)
+def test_a_surname_the_text_titles_stays_a_name_alone(detector, text):
+    """A word that is a word or a place ("Hunt", "Preston") stays a name where it stands
+    alone when the text gives it a title somewhere."""
+    surname = text.split()[1].removesuffix("'s")
+    names = [s for s in detector.find(text) if s.type == "PERSON"]
+    assert sum(text[s.start : s.end] == surname for s in names) == 2, names
