@@ -122,6 +122,8 @@ _NUMBERED = regex.compile(r" \d{1,3}(?![\d:/.-])")
 # A capitalised word joined to a span by "and" or "&", after it or before it.
 _JOINED_WORD_AFTER = regex.compile(r"(?:['’]s)? (?:and|&) (\p{Lu}[\p{L}\p{M}-]*)(?![\p{L}\p{M}])")
 _JOINED_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]*) (?:and|&) \Z")
+# A capitalised word and the Welsh article just before a span: "Ffordd y Glyn", "Neuadd yr".
+_WELSH_ARTICLE_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}]+ (?:y|yr) \Z")
 # "and" and one more capitalised word, then a lower-case word: "Hoyland and Goldthorpe centres".
 _COORDINATED = regex.compile(r" (?:and|or|&) \p{Lu}[\p{L}\p{M}'’-]* (\p{Ll}+)")
 # A capitalised word after a word that puts a place after it: "in Bolton", "at Cowgate".
@@ -199,6 +201,8 @@ class PersonRecognizer(LocalRecognizer):
             or "  " in span
             or " - " in span
             or (start > 0 and text[start - 1].isalpha())  # begins inside a word: "d - Bogdan"
+            or self._lower_case_inside(span)  # "Bydd y Ganolfan ar gau": Welsh, not a name
+            or _WELSH_ARTICLE_BEFORE.search(text, max(0, start - 40), start)  # "Ffordd y Glyn"
         ):
             return False
         if (start > 0 and text[start - 1] in _GLUE_BEFORE) or (
@@ -233,6 +237,23 @@ class PersonRecognizer(LocalRecognizer):
         ):
             return False
         return not self._heading_or_code(span, words, meaningful)
+
+    def _lower_case_inside(self, span: str) -> bool:
+        """Whether a span with capitals holds a lower-case word that is no particle of a
+        name ("Gŵyl y Banc", "y Loteri Genedlaethol"): names hold only particles so."""
+        if span.islower():
+            return False
+        settings = self._settings
+        for word in span.split():
+            lower = word.strip(".'’")
+            if (
+                word.islower()
+                and lower not in settings.particles
+                and lower not in settings.titles
+                and unaccented(lower) not in settings.first_names
+            ):
+                return True  # ("hodan Warsame", "mrs Okafor" are names)
+        return False
 
     def _dated(self, text: str, start: int, end: int) -> bool:
         """Whether the span is a month beside a day or a year, a date not a name: "June
@@ -317,6 +338,8 @@ class PersonRecognizer(LocalRecognizer):
             and meaningful[0] not in settings.word_names
         ):
             return True  # "Healthwatch Leeds", "Citizens Advice Kirklees": a body and a place
+        if len(words) > 1 and words[-1] in settings.eponym_heads:
+            return True  # "Victoria Sponge", "Parkinson's Disease"
         place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
         return bool(place) and not (
             place in settings.surname_place_words

@@ -267,11 +267,15 @@ def test_conditions_things_places_and_teams_are_not_names(found, text):
         "Staff are trained on allergens (Natasha's Law) and on Clare's Law disclosures.",
         "Easter Trip to Alton Towers; Duke of Edinburgh expeditions start after Whitsun.",
         "Link Workers at Brighton and Hove's PCNs; partners from Active Lancashire attended.",
+        "Bydd y Ganolfan ar gau ddydd Llun 5 Mai ar gyfer Gŵyl y Banc.",
+        "Canolfan Gymunedol Llangefni, Ffordd y Glyn; dydd Iau a dydd Gwener.",
+        "Cakes: Victoria Sponge and Carrot Cake. Present: Convener, Vice Convener, Treasurer.",
     ],
 )
 def test_common_nouns_places_dates_and_lettered_lists_are_not_names(found, text):
     """Capitalised ordinary words the model calls people (their vectors far from names'),
-    items of a lettered list, a month beside a year, a numbered thing in a name column, a
+    Welsh phrases (a lower-case word inside, the article before, days and months), items of
+    a lettered list, a month beside a year, a numbered thing in a name column, a
     place after its label or after "at" and a second capitalised word, places joined before
     a place noun, and a word-name heading a compound noun are not names (issue 17)."""
     assert "PERSON" not in types_of(found(text)), found(text)
@@ -293,6 +297,7 @@ def test_common_nouns_places_dates_and_lettered_lists_are_not_names(found, text)
         ("Present\nA. Khan\nB. Okafor\n", "B. Okafor"),
         ("Referral from Okonkwo; Okonkwo rang again in Leeds.", "Okonkwo"),
         ("Jude Law and Hove Smith came.", "Jude Law"),
+        ("spoke to hodan Warsame today", "hodan Warsame"),
     ],
 )
 def test_names_stay_found_beside_the_clean_text_rules(found, text, name):
