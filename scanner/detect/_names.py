@@ -132,8 +132,10 @@ _PLACE_AFTER_WHERE = regex.compile(
     r"(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}'’-])"
 )
 # A day or a year beside a month: "June 2024", "12 June", "May 5th".
-_NUMBER_AFTER = regex.compile(r",? \d{1,4}(?:st|nd|rd|th)?\b")
+_NUMBER_AFTER = regex.compile(r" \d{1,4}(?:st|nd|rd|th)?\b")
 _NUMBER_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?: of)? \Z")
+# Nothing but white space to the end of the text.
+_ONLY_SPACE_LEFT = regex.compile(r"\s*\Z")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
 _SENTENCE_BREAKS = frozenset('\n.?!:;"“([-•*')
 
@@ -586,7 +588,7 @@ class PersonRecognizer(LocalRecognizer):
             if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
                 continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
             if surname in settings.not_surnames or (
-                _lettered_item(text, match.start()) and self._ordinary(match.group(1), vocab)
+                self._ordinary(match.group(1), vocab) and _lettered_item(text, match.start())
             ):
                 continue  # "P.S. Our friends", "B. Volunteering After Covid" in a lettered list
             if surname not in settings.not_names and (
@@ -957,9 +959,8 @@ class PersonRecognizer(LocalRecognizer):
             or before in settings.titles
             or (label is not None and label.group().lower() in settings.name_labels)
             # "my late husband Reg", "The carer, Price, said"
-            or not text[end:].strip()  # signing off a message: "ring you next week. Geth"
+            or _ONLY_SPACE_LEFT.match(text, end)  # signing off: "ring you next week. Geth"
             or self._speaks(text, end)  # "Cook said the bus was late"
-            or self._titled_elsewhere(text, words)  # "Ms Hunt's claim ... Hunt to call back"
         ):
             return False
         for word in words:
@@ -973,7 +974,8 @@ class PersonRecognizer(LocalRecognizer):
             likeness = self._likeness(word, vocab)
             if likeness is None or likeness >= floor:
                 return False
-        return True
+        # Last, as it reads the whole text: "Ms Hunt's claim ... Hunt to call back".
+        return not self._titled_elsewhere(text, words)
 
     def _titled_elsewhere(self, text: str, words: list[str]) -> bool:
         """Whether the text gives a title before the span's last word somewhere ("Ms Hunt"):

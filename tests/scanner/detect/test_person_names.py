@@ -262,7 +262,7 @@ def test_conditions_things_places_and_teams_are_not_names(found, text):
         "Location: Bolton (hybrid)\nWe have been part of Bolton life for fifty years.",
         "At our Hoyland and Goldthorpe centres you can choose from the shelves.",
         "Export the Outcome Star and the Family Star to Excel.",
-        "Most insurers (Aviva, Direct Line, Admiral) do not charge extra.",
+        "Most insurers (Direct Line, Admiral, Zurich Municipal) do not charge extra.",
         "Services: 10am Parish Eucharist; Thursday 7pm Evensong; Yom Kippur and Diwali leave.",
         "Staff are trained on allergens (Natasha's Law) and on Clare's Law disclosures.",
         "Easter Trip to Alton Towers; Duke of Edinburgh expeditions start after Whitsun.",
