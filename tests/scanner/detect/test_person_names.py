@@ -270,6 +270,7 @@ def test_conditions_things_places_and_teams_are_not_names(found, text):
         "Bydd y Ganolfan ar gau ddydd Llun 5 Mai ar gyfer Gŵyl y Banc.",
         "Canolfan Gymunedol Llangefni, Ffordd y Glyn; dydd Iau a dydd Gwener.",
         "Cakes: Victoria Sponge and Carrot Cake. Present: Convener, Vice Convener, Treasurer.",
+        "Burns Night ceilidh, then Guy Fawkes Night fireworks; a Supporters' Evening in May.",
     ],
 )
 def test_common_nouns_places_dates_and_lettered_lists_are_not_names(found, text):
