@@ -10,6 +10,7 @@ from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
 from scanner.detect._context import compile_words
+from scanner.detect._name_likeness import NameLikeness
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -116,6 +117,25 @@ _JOINED = regex.compile(r" (?:and|&) (?=\p{Lu})")
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "this"})
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
+# A small number after a one-word value: a numbered thing, "Van 1", "Room 4".
+_NUMBERED = regex.compile(r" \d{1,3}(?![\d:/.-])")
+# A capitalised word joined to a span by "and" or "&", after it or before it.
+_JOINED_WORD_AFTER = regex.compile(r"(?:['’]s)? (?:and|&) (\p{Lu}[\p{L}\p{M}-]*)(?![\p{L}\p{M}])")
+_JOINED_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]*) (?:and|&) \Z")
+# A capitalised word and the Welsh article just before a span: "Ffordd y Glyn", "Neuadd yr".
+_WELSH_ARTICLE_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}]+ (?:y|yr) \Z")
+# "and" and one more capitalised word, then a lower-case word: "Hoyland and Goldthorpe centres".
+_COORDINATED = regex.compile(r" (?:and|or|&) \p{Lu}[\p{L}\p{M}'’-]* (\p{Ll}+)")
+# A capitalised word after a word that puts a place after it: "in Bolton", "at Cowgate".
+_PLACE_AFTER_WHERE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards) "
+    r"(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}'’-])"
+)
+# A day or a year beside a month: "June 2024", "12 June", "May 5th".
+_NUMBER_AFTER = regex.compile(r" \d{1,4}(?:st|nd|rd|th)?\b")
+_NUMBER_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?: of)? \Z")
+# Nothing but white space to the end of the text.
+_ONLY_SPACE_LEFT = regex.compile(r"\s*\Z")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
 _SENTENCE_BREAKS = frozenset('\n.?!:;"“([-•*')
 
@@ -153,6 +173,22 @@ class PersonRecognizer(LocalRecognizer):
             rf"[*#>\s]*(?:{headers or '(?!)'})(?:\s*\(s\)|s)?(?:\s+names?)?\s*[:*]?\s*",
             regex.IGNORECASE,
         )
+        self._likeness = NameLikeness(settings.first_names)
+        self._title_alternatives = "|".join(
+            regex.escape(t) for t in sorted(settings.titles, key=len, reverse=True)
+        )
+        places = (
+            "|".join(
+                sorted(
+                    (regex.escape(w).replace(r"\ ", r"\s+") for w in settings.place_labels), key=len
+                )[::-1]
+            )
+            or "(?!)"
+        )
+        label = rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?i:{places})[ \t]*:[ \t]*"
+        # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
+        self._place_label = regex.compile(rf"{label}\Z", regex.MULTILINE)
+        self._place_value = regex.compile(rf"{label}(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)", regex.MULTILINE)
         super().__init__(supported_entities=["PERSON"], name="person")
 
     def load(self) -> None:
@@ -167,6 +203,8 @@ class PersonRecognizer(LocalRecognizer):
             or "  " in span
             or " - " in span
             or (start > 0 and text[start - 1].isalpha())  # begins inside a word: "d - Bogdan"
+            or self._lower_case_inside(span)  # "Bydd y Ganolfan ar gau": Welsh, not a name
+            or _WELSH_ARTICLE_BEFORE.search(text, max(0, start - 40), start)  # "Ffordd y Glyn"
         ):
             return False
         if (start > 0 and text[start - 1] in _GLUE_BEFORE) or (
@@ -179,7 +217,9 @@ class PersonRecognizer(LocalRecognizer):
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
         titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
-        if self._in_a_place(text, start, end, words, meaningful, titled=titled):
+        if (not titled and self._dated(text, start, end)) or self._in_a_place(
+            text, start, end, words, meaningful, titled=titled
+        ):
             return False
         if not titled and (
             self._listed(meaningful)
@@ -200,6 +240,30 @@ class PersonRecognizer(LocalRecognizer):
             return False
         return not self._heading_or_code(span, words, meaningful)
 
+    def _lower_case_inside(self, span: str) -> bool:
+        """Whether a span with capitals holds a lower-case word that is no particle of a
+        name ("Gŵyl y Banc", "y Loteri Genedlaethol"): names hold only particles so."""
+        if span.islower():
+            return False
+        settings = self._settings
+        for word in span.split():
+            lower = word.strip(".'’")
+            if (
+                word.islower()
+                and lower not in settings.particles
+                and lower not in settings.titles
+                and unaccented(lower) not in settings.first_names
+            ):
+                return True  # ("hodan Warsame", "mrs Okafor" are names)
+        return False
+
+    def _dated(self, text: str, start: int, end: int) -> bool:
+        """Whether the span is a month beside a day or a year, a date not a name: "June
+        2024", "12 April", "May 5th" (``person.months``)."""
+        if text[start:end].lower() not in self._settings.months:
+            return False
+        return bool(_NUMBER_AFTER.match(text, end) or _NUMBER_BEFORE.search(text, 0, start))
+
     def _ends_a_phrase(self, text: str, start: int, end: int, first: str) -> bool:
         """Whether a span with no first name is part of a phrase that names a place, an
         event or a body: before a noun that follows places, not people ("the Skipton
@@ -212,6 +276,9 @@ class PersonRecognizer(LocalRecognizer):
         following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
         if following is not None and following.group() in settings.place_nouns:
             return True  # "the Skipton office", "Pudsey residents": a place's, not a person's
+        joined = _COORDINATED.match(text, end)
+        if joined is not None and joined.group(1) in settings.place_nouns:
+            return True  # "our Hoyland and Goldthorpe centres"
         before = _PHRASE_BEFORE.search(text, max(0, start - 40), start)
         if before is None:
             return False
@@ -251,6 +318,16 @@ class PersonRecognizer(LocalRecognizer):
             )
         ):
             return True
+        if not titled and (
+            (len(meaningful) == 1 and self._place_before(text, start))  # "at Heaton Norris"
+            or (  # "Brighton and Hove's"
+                len(meaningful) == 1
+                and unaccented(meaningful[0]) not in settings.first_names
+                and self._joined_to_a_place(text, start, end)
+            )
+            or self._place_label.search(text, max(0, start - 40), start)  # "Location: Bolton"
+        ):
+            return True
         if not titled and any(
             w in self._strong_places or w in settings.place_heads for w in meaningful
         ):
@@ -263,10 +340,42 @@ class PersonRecognizer(LocalRecognizer):
             and meaningful[0] not in settings.word_names
         ):
             return True  # "Healthwatch Leeds", "Citizens Advice Kirklees": a body and a place
+        if len(words) > 1 and words[-1] in settings.eponym_heads:
+            return True  # "Victoria Sponge", "Parkinson's Disease"
         place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
         return bool(place) and not (
             place in settings.surname_place_words
             and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
+        )
+
+    def _joined_to_a_place(self, text: str, start: int, end: int) -> bool:
+        """Whether "and" or "&" joins the span to a listed place, before or after it:
+        "Brighton and Hove", "Hove & Brighton"."""
+        listed = self._settings.place_names
+        after = _JOINED_WORD_AFTER.match(text, end)
+        if after is not None and unaccented(after.group(1).lower()) in listed:
+            return True
+        before = _JOINED_WORD_BEFORE.search(text, max(0, start - 40), start)
+        return before is not None and unaccented(before.group(1).lower()) in listed
+
+    def _place_before(self, text: str, start: int) -> bool:
+        """Whether one capitalised word that is no first name or title stands between "in"
+        or "at" and the span: the span ends a place's name of two words ("at Heaton
+        Norris", "in Hebden Bridge")."""
+        previous = _WORD_AT_END.search(text, max(0, start - 30), max(0, start - 1))
+        if previous is None or previous.end() != start - 1 or text[start - 1] != " ":
+            return False
+        word = previous.group()
+        lower = unaccented(word.lower())
+        settings = self._settings
+        return (
+            _CAPITALISED.match(word) is not None
+            and not word.isupper()
+            and lower not in settings.first_names
+            and lower not in settings.word_names
+            and lower not in settings.titles
+            and _WHERE_BEFORE.search(text, max(0, previous.start() - 12), previous.start())
+            is not None
         )
 
     def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
@@ -353,7 +462,8 @@ class PersonRecognizer(LocalRecognizer):
         "Down's syndrome", "Parkinson's disease"; and so may one or two more capitalised
         words (no first name or title) before a place word, "and" before them or not:
         "Joy's Jerk Kitchen", "Grace & Favour Catering Ltd", "Hope and Faith Food Bank"."""
-        if text[end : end + 2] in ("'s", "’s"):
+        owned = text[end : end + 2] in ("'s", "’s")
+        if owned:
             end += 2
         joined = _JOINED.match(text, end)  # "Grace and Favour Cafe", "Grace & Favour Ltd"
         at = joined.end() if joined is not None else end + 1
@@ -361,8 +471,10 @@ class PersonRecognizer(LocalRecognizer):
         word = following.group() if following is not None else ""
         lower = word.lower()
         settings = self._settings
-        if joined is None and lower in settings.eponym_heads:
-            return lower
+        if joined is None and (
+            lower in settings.eponym_heads or (owned and lower in settings.possessive_heads)
+        ):
+            return lower  # "Parkinson's disease"; "Natasha's Law"
         if following is None or _CAPITALISED.match(word) is None:
             return ""
         if lower in settings.place_words:
@@ -426,7 +538,7 @@ class PersonRecognizer(LocalRecognizer):
             if not (
                 titled
                 or known
-                or self._word_name(text, words, i, lower)
+                or self._word_name(text, words, i, lower, vocab)
                 or self._called(text, words, i, lower, vocab)
                 or self._speaker(text, words, i, lower, vocab)
                 or self._hyphenated_first_name(word.group())
@@ -475,6 +587,10 @@ class PersonRecognizer(LocalRecognizer):
             initials = text[match.start() : match.start(1)].strip()
             if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
                 continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
+            if surname in settings.not_surnames or (
+                self._ordinary(match.group(1), vocab) and _lettered_item(text, match.start())
+            ):
+                continue  # "P.S. Our friends", "B. Volunteering After Covid" in a lettered list
             if surname not in settings.not_names and (
                 surname not in settings.place_words or surname in settings.surname_place_words
             ):
@@ -606,7 +722,48 @@ class PersonRecognizer(LocalRecognizer):
         before = text[max(0, words[i].start() - 12) : words[i].start()].rstrip(" ,").lower()
         return before == "" or before.endswith(("\n", ":", "hi", "hiya", "hey", "hello", "its"))
 
-    def _word_name(self, text: str, words: list[regex.Match[str]], i: int, lower: str) -> bool:
+    def _after_an_ordinary_word(
+        self, text: str, words: list[regex.Match[str]], i: int, vocab: Vocab | None
+    ) -> bool:
+        """Whether the word before word ``i``, one space away, is a capitalised ordinary word
+        (one the model's vectors put far from names, see ``_name_likeness``) and no title,
+        first name, greeting or name label, inside a sentence: "the Family Star"; "Yesterday
+        Grace came" keeps its name."""
+        if i == 0 or vocab is None or text[words[i - 1].end() : words[i].start()] != " ":
+            return False
+        before = words[i - 1].start() - 1
+        while before >= 0 and text[before] in " \t":
+            before -= 1
+        if before < 0 or text[before] in _SENTENCE_BREAKS:
+            return False  # "Yesterday Grace came": an adverb opening the sentence
+        word = words[i - 1].group()
+        lower = word.lower()
+        settings = self._settings
+        if (
+            not _CAPITALISED.match(word)
+            or word.isupper()
+            or lower in settings.titles
+            or lower in settings.not_names
+            or lower in settings.greetings
+            or lower in settings.calling_words
+            or lower in settings.name_labels
+            or unaccented(lower) in settings.first_names
+            or lower in settings.word_names
+        ):
+            return False
+        return self._ordinary(word, vocab)
+
+    def _ordinary(self, word: str, vocab: Vocab | None) -> bool:
+        """Whether ``word`` (one word) is an ordinary word by the model's vectors: one it has
+        a vector for, unlike names' vectors (``person.name_likeness``)."""
+        if vocab is None or " " in word:
+            return False
+        likeness = self._likeness(word, vocab)
+        return likeness is not None and likeness < self._settings.name_likeness
+
+    def _word_name(
+        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
+    ) -> bool:
         """A first name that is also a word ("Grace"), where it stands as a name.
 
         It must be capitalised (not all capitals), and either followed by a capitalised word
@@ -635,8 +792,10 @@ class PersonRecognizer(LocalRecognizer):
             return True  # "Precious said ...", at the start of a sentence too
         if self._introduced(text, words, i, lower, None):
             return True  # "Grace here, running late"
-        if _TITLE_AFTER.match(text, words[i].end()):
-            return False  # "in aid of Hope for Rochdale", "the Joy of Singing choir"
+        if self._after_an_ordinary_word(text, words, i, vocab) or _TITLE_AFTER.match(
+            text, words[i].end()
+        ):
+            return False  # "Outcome Star"; "in aid of Hope for Rochdale", "the Joy of Singing"
         before = words[i].start() - 1
         while before >= 0 and text[before] in " \t":
             before -= 1
@@ -709,24 +868,62 @@ class PersonRecognizer(LocalRecognizer):
     ) -> list[RecognizerResult]:
         tokens = nlp_artifacts.tokens if nlp_artifacts else None
         candidates = self._name_runs(text, tokens.vocab if tokens is not None else None)
+        vocab = tokens.vocab if tokens is not None else None
         for entity in nlp_artifacts.entities if nlp_artifacts else []:
-            if entity.label_ == "PERSON" and not self._lower_case_guess(text, entity):
+            if (
+                entity.label_ == "PERSON"
+                and not self._lower_case_guess(text, entity)
+                and not self._ordinary_words(text, entity.start_char, entity.end_char, vocab)
+            ):
                 candidates.append((entity.start_char, entity.end_char))
         spans = []
         for first, end in candidates:
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
             stop = end - 2 if text[first:end].endswith(("'s", "’s")) else end
-            stop = self._without_trailing_words(text, first, stop)
-            start = self._with_first_name(text, self._without_titles(text, first, stop))
+            begin = _without_determiner(text, first, stop)  # "the King's Award": "King's Award"
+            stop = self._without_trailing_words(text, begin, stop)
+            start = self._with_first_name(text, self._without_titles(text, begin, stop))
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
-        spans += self._placed_names(text)
+        spans += self._placed_names(text, vocab)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
         spans = self._outside_listed_phrases(text, spans)
-        vocab = tokens.vocab if tokens is not None else None
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
+        spans = self._not_places_named_elsewhere(text, spans)
         return [self._result(start, end) for start, end in _merge(text, spans)]
+
+    def _not_places_named_elsewhere(
+        self, text: str, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The spans less single words that the same text uses as a place: after "in", "at"
+        or "from", or after a place's label ("Location: Bolton ... part of Bolton life",
+        "in Denton ... West (Denton and Lemington)"). A known first name, a word-name, a
+        word before a possessive and a word the text titles anywhere ("Mrs Preston") are
+        never taken for a place."""
+        settings = self._settings
+        places = set()
+        for match in [*_PLACE_AFTER_WHERE.finditer(text), *self._place_value.finditer(text)]:
+            word, end = match.group(1), match.end(1)
+            lower = unaccented(word.lower())
+            if (
+                _CAPITALISED.match(word)
+                and lower not in settings.first_names
+                and lower not in settings.word_names
+                and lower not in settings.titles
+                and lower not in settings.not_names
+                and text[end : end + 2] not in ("'s", "’s")
+            ):
+                places.add(word)
+        if not places:
+            return spans
+        return [
+            (start, end)
+            for start, end in spans
+            if text[start:end] not in places
+            or self._word_before(text, start) in settings.titles
+            or self._titled_elsewhere(text, [text[start:end]])
+        ]
 
     def _outside_listed_phrases(
         self, text: str, spans: list[tuple[int, int]]
@@ -744,6 +941,55 @@ class PersonRecognizer(LocalRecognizer):
             if not any(a <= start and end <= b for a, b in phrases)
         ]
 
+    def _ordinary_words(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
+        """Whether a span the model took for a person is made only of ordinary words: no
+        title before or in it, no known first name or word-name in it, and every word one the
+        model has a vector for that is unlike names' vectors (``person.name_likeness``):
+        "Toddler", "Vestry", "Lemon Drizzle", "Lifetime Achievement"; see ``_name_likeness``.
+        A word after a name label ("husband", "carer") or closing the text stays a name."""
+        floor = self._settings.name_likeness
+        if vocab is None or floor <= 0:
+            return False
+        settings = self._settings
+        words = [_POSSESSIVE.sub("", w.group()) for w in _WORD.finditer(text, start, end)]
+        before = self._word_before(text, start)
+        label = _WORD_AT_END.search(text[max(0, start - 30) : start].rstrip(" ,:;–-"))
+        if (
+            not words
+            or before in settings.titles
+            or (label is not None and label.group().lower() in settings.name_labels)
+            # "my late husband Reg", "The carer, Price, said"
+            or _ONLY_SPACE_LEFT.match(text, end)  # signing off: "ring you next week. Geth"
+            or self._speaks(text, end)  # "Cook said the bus was late"
+        ):
+            return False
+        for word in words:
+            lower = word.lower()
+            if (
+                lower in settings.titles
+                or unaccented(lower) in settings.first_names
+                or lower in settings.word_names
+            ):
+                return False
+            likeness = self._likeness(word, vocab)
+            if likeness is None or likeness >= floor:
+                return False
+        # Last, as it reads the whole text: "Ms Hunt's claim ... Hunt to call back".
+        return not self._titled_elsewhere(text, words)
+
+    def _titled_elsewhere(self, text: str, words: list[str]) -> bool:
+        """Whether the text gives a title before the span's last word somewhere ("Ms Hunt"):
+        the same surname alone is that person."""
+        titled = rf"(?<![\p{{L}}])(?i:{self._title_alternatives})\.? "
+        return regex.search(rf"{titled}{regex.escape(words[-1])}(?![\p{{L}}])", text) is not None
+
+    def _speaks(self, text: str, end: int) -> bool:
+        """Whether a verb of speaking follows ``end``, a space or a comma between ("Cook
+        said", "Price, said")."""
+        gap = 2 if text[end : end + 2] == ", " else 1
+        following = _WORD.match(text, end + gap) if text[end + gap - 1 : end + gap] == " " else None
+        return following is not None and following.group().lower() in self._settings.speaking_verbs
+
     def _lower_case_guess(self, text: str, entity: Span) -> bool:
         """A span the model took for a person that is all in lower case and opens with no
         known first name ("jollof rice", "commode"): lower-case names are capitalised for the
@@ -758,7 +1004,7 @@ class PersonRecognizer(LocalRecognizer):
             or first.group() in settings.lower_case_word_names
         )
 
-    def _placed_names(self, text: str) -> list[tuple[int, int]]:
+    def _placed_names(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""
         found = []
         for start, end in [
@@ -770,6 +1016,14 @@ class PersonRecognizer(LocalRecognizer):
             if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"
                 continue
             span = self._name_shaped(text, start, end)
+            if span and (
+                self._dated(text, *span)
+                or (
+                    _NUMBERED.match(text, span[1])
+                    and self._ordinary(text[span[0] : span[1]], vocab)
+                )
+            ):
+                continue  # "Approved by the Board: June 2024", a "Driver" cell's "Van 1"
             if span and self._place_follows(text, span[1]) in self._strong_places:
                 continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
             if span:
@@ -845,6 +1099,35 @@ class PersonRecognizer(LocalRecognizer):
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
+
+
+# A letter and a stop opening a line, as a lettered list marks its items: "A. Digital ...".
+_LETTER_ITEM = regex.compile(r"^[ \t]*(\p{Lu})([.)]) ", regex.MULTILINE)
+
+
+def _without_determiner(text: str, start: int, end: int) -> int:
+    """The start of a span less a lower-case determiner that opens it: the model's "the
+    King's Award" is "King's Award", which ends in a place word."""
+    first = _WORD.match(text, start, end)
+    if (
+        first is not None
+        and first.group() in _DETERMINERS
+        and text[first.end() : first.end() + 1] == " "
+    ):
+        return first.end() + 1
+    return start
+
+
+def _lettered_item(text: str, start: int) -> bool:
+    """Whether the initial at ``start`` opens a line of a lettered list: the text has lines
+    opening with "A." and "B." (or "A)" and "B)") as this line opens with its letter."""
+    line = text.rfind("\n", 0, start) + 1
+    item = _LETTER_ITEM.match(text, line)
+    if item is None or item.end(2) > start + 2:
+        return False
+    mark = item.group(2)
+    letters = {m.group(1) for m in _LETTER_ITEM.finditer(text) if m.group(2) == mark}
+    return {"A", "B"} <= letters
 
 
 def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

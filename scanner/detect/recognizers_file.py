@@ -80,6 +80,13 @@ class PersonSettings:
     list_labels: frozenset[str] = frozenset()
     place_heads: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
+    # How like the model's vectors of first names a word's vector must be for a span of
+    # ordinary words that only the model calls a person to stay one (0: every span stays).
+    name_likeness: float = 0.0
+    months: frozenset[str] = frozenset()
+    place_labels: frozenset[str] = frozenset()
+    possessive_heads: frozenset[str] = frozenset()
+    place_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -356,6 +363,15 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             lower_case_word_names=frozenset(
                 w.lower() for w in person.strings("lower_case_word_names", [])
             ),
+            name_likeness=person.score("name_likeness", 0.0),
+            months=frozenset(w.lower() for w in person.strings("months", [])),
+            place_labels=frozenset(w.lower() for w in person.strings("place_labels", [])),
+            place_names=(
+                _read_lines(here / person.get("place_names", str), person)
+                if "place_names" in person.mapping
+                else frozenset()
+            ),
+            possessive_heads=frozenset(w.lower() for w in person.strings("possessive_heads", [])),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(

@@ -129,6 +129,10 @@ def test_a_finding_covers_the_whole_condition(found, text, whole):
         "Volunteers need an enhanced DBS check with the adults' barred list.",
         "Christian Okafor will chair the meeting.",
         "Attendees: JK, TB. TB will book the room; the files are 2 TB on the server.",
+        "Safeguarding Adults Level 2 | Tue 14 Jan | Training Room 1",
+        "Grants for small charities supporting older people and people with disabilities.",
+        "5. Safeguarding: there were no new safeguarding referrals this quarter.",
+        "Benefits checks - Carer's Allowance, Attendance Allowance, Council Tax reduction",
     ],
 )
 def test_terms_about_a_service_event_or_policy_are_not_findings(found, text):
