@@ -29,15 +29,23 @@ from scanner.detect.recognizers_file import PatternRule, RecognizerSettings
 # A part before the street: "Flat 22", "Unit 3", "Brunel House", "Apartment 14", or the word
 # "Flat" before the house number itself ("Flat 4b Jubilee Court").
 _PART_BEFORE = regex.compile(
-    r"(?<!\p{L})(?:(?i:flat|fflat|apartment|apt|unit|uned|room|suite|studio|block|bloc|croft|plot)"
+    r"(?<!\p{L})(?:(?i:flat|fflat|apartment|apt|unit|uned|room|suite|studio|block|bloc|croft|plot"
+    # a Traveller site's pitch, a caravan or chalet on a park, a boat's mooring
+    r"|pitch|caravan|chalet|berth|mooring)"
     r"\.?\s*[\dA-Z]{1,4}"
     r"[A-Za-z]?(?:/\d{1,3})?,?"
     # A Glasgow tenement's flat before the number ("0/2 24 Kelbourne St"), a floor.
     r"|\d{1,2}/\d{1,2},?"
+    # A flat by its floor and side ("Top Flat Left", "Main Door Flat"), or Edinburgh's floor
+    # and door ("2F1": second floor, first door; "PF2": principal floor).
+    r"|(?i:(?:top|ground|first|second|third|basement|middle|upper|lower|garden|main[- ]door)"
+    r"\s+flat(?:\s+(?:left|right|middle|centre|front|back|rear))?),?"
+    r"|(?:\d{1,2}|[GPB])F\d{1,2},?"
     r"|(?i:(?:\d{1,2}(?:st|nd|rd|th)|ground|first|second|third|top|basement|lower ground)"
     r"\s+floor(?:\s+(?:flat|front|back|rear))?),?"
     r"|(?P<building>(?:\p{Lu}[\p{L}'’-]* ){0,3}\p{Lu}[\p{L}'’-]+),"
-    r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room)\.?"
+    r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room|pitch|caravan"
+    r"|chalet|berth)\.?"
     # or a building with no comma after it, when its last word is a building's ("Flat 22
     # Brunel House 80 Cable Street").
     r"|(?P<bare>(?:\p{Lu}[\p{L}'’-]* ){0,3}\p{Lu}[\p{L}'’-]+))"
@@ -51,8 +59,12 @@ _TITLE_BEFORE = regex.compile(r"(?i:\b(?:mr|mrs|ms|miss|mx|dr|master|c/o))\.?\s+
 # A part after the street: a locality or town of one to three words, up to the next comma or
 # line break ("Roundhay", "Newcastle upon Tyne", "Llanrug").
 _PART_AFTER = regex.compile(
-    r"(?:,[ \t]*(?:\n[ \t>]*)?|[ \t]*\n[ \t>]*)"
-    r"((?:St\.|\p{Lu}[\p{L}'’-]+)(?: (?:upon|on|le|under|in|y|yr|by|the|de|of|na|an"
+    # (after a comma, or an abbreviated street's full stop and a comma: "3 Hollin Rd., Shipley")
+    # (or a quoted CSV's next cell: "4 Birch Close","Headingley")
+    r"(?:\.?,[ \t]*(?:\n[ \t>]*)?|[ \t]*\n[ \t>]*|\",\")"
+    # a county's "Co." ("Co. Tyrone"), a Welsh town's article ("Y Bala")
+    r"((?:St\.|Co\.|Y(?= \p{Lu})|\p{Lu}[\p{L}'’-]+)"
+    r"(?: (?:upon|on|le|under|in|y|yr|by|the|de|of|na|an|a'|a’"
     r"|\p{Lu}[\p{L}'’-]+)){0,3})"
     r"(?=[ \t]*(?:,|\n|$|[A-Z]{1,2}\d|[\"|;:()\[\]]|[.!?](?:\s|$)|[ \t]+[-–>=/])| *\t"
     # or the sentence going on in lower case: "16 Cardigan Terr, Wakefield but has to leave".
@@ -85,10 +97,12 @@ _NEXT_FIELD = regex.compile(r"[ \t,]*(?:\n|\|)[ \t>*•|-]*\p{L}[\p{L}/ \d]{0,24
 _HOUSE_NUMBER = regex.compile(r"\d{1,4}[A-Za-z]?")
 _NUMBER_LABEL = regex.compile(r"(?i:number|\bno\b)\.?[ \t]*[:=–\t][ \t]*$")
 _PROSE_AFTER = regex.compile(r"[ \t]+\p{Ll}")
+_LABEL_AFTER = regex.compile(r"[ \t]*:")
 _NEXT_WORD = regex.compile(r"[ \t]+([\p{L}]+)")
+_NUMBER_THEN_WORD = regex.compile(r"\d{1,4}[ \t]*([\p{L}]+)")
 # The little words inside a town's name ("Newcastle upon Tyne"), never its last word.
 _LINKING_WORDS = frozenset(
-    {"upon", "on", "le", "under", "in", "y", "yr", "by", "the", "de", "of", "na", "an"}
+    {"upon", "on", "le", "under", "in", "y", "yr", "by", "the", "de", "of", "na", "an", "a'", "a’"}
 )
 # A line above an address that is a flat, a building, or both, and nothing else ("Flat 14,
 # Weaver's Court,"), or a Glasgow tenement's flat ("2/1").
@@ -102,7 +116,11 @@ _LINE_ABOVE = regex.compile(
     rf"(?:/\d{{1,3}})?|\d{{1,2}}/\d{{1,2}})(?:,?[ \t]*{_BUILDING_WORDS})?|{_BUILDING_WORDS})"
     r"[ \t]*,?[ \t]*\n"
 )
-_YEAR = regex.compile(r"(?:19|20)\d\d,")
+_YEAR = regex.compile(r"(?:19|20)\d\d,|(?:19[5-9]|20[0-3])\d ")
+# A house that was once an institution is a home: "The Old Post Office", "The Old School".
+_FORMER = regex.compile(r"(?i:the old )")
+# A post office box before a number: "PO Box 301, Kendal" is a box, not a house.
+_PO_BOX_BEFORE = regex.compile(r"(?i:\bp\.?[ \t]?o\.?[ \t]*box)[ \t]*$")
 # A reply's quote marks at the start of a line, read as a space by the patterns.
 _QUOTE_BREAK = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*")
 _POSTCODE = regex.compile(
@@ -118,7 +136,9 @@ _SENTENCE_STOP = regex.compile(
 # paragraph is read, each at most 200 characters on.
 _LIVES_AT = regex.compile(
     r"\b(?:(?i:lives|living|lived|resides|residing|staying|stays)\s+(?i:at)"
-    r"|(?i:(?:her|his|their|my|the client's|new|home) address is))\s+"
+    r"|(?i:(?:her|his|their|my|the client's|new|home) address is)"
+    # a Northern Irish farm's townland, with no street: "in the townland of Drumgose, Dungannon"
+    r"|(?i:townland\s+of))\s+"
     r"(?=(?P<value>(?:\d|\p{Lu}|(?i:flat|apartment|unit)\b)[^\n]{0,200}))"
     # After a move, only a house number or a flat: "moved to Leeds, last year" is a town.
     r"|\b(?i:moved|moving|move|relocated|rehoused|now)\s+(?i:to|into|at|in)\s+"
@@ -269,6 +289,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         self._street_first_words = settings.address_street_first_words
         self._organisations = _context.compile_words(sorted(settings.address_organisations))
         self._venue_cue = _context.compile_words(sorted(settings.address_venue_cues))
+        self._measures = settings.address_measures
 
     def analyze(
         self,
@@ -285,12 +306,19 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         spans: list[tuple[int, int, float]] = []
         for result in results:
             if _YEAR.match(compact, result.start):  # "2025, Rose Hill" is a year, not a house
-                continue
+                continue  # nor "the 2025 Summer Fair on Town Moor"
             start, end = original(result.start), original(result.end - 1) + 1
+            number = _NUMBER_THEN_WORD.match(compact, result.start)
+            if number and number.group(1).lower() in self._measures:
+                continue  # "a Sponsored 5 Mile Walk": a distance, not a house
             following = _NEXT_WORD.match(text, end)
             if following and following.group(1).lower() in self._not_after:
                 continue  # "Rose Hill Community Centre", "60 Park Row offices": not a home
-            if not compact[result.start].isdigit() and self._institution(compact, result):
+            if (
+                not compact[result.start].isdigit()
+                and not _FORMER.match(compact, result.start)
+                and self._institution(compact, result)
+            ):
                 continue  # "Community Hall, Station Road": a hall, not a house
             start, end = self._widen_back(text, start), self._widen_forward(text, end)
             spans.append((start, end, result.score))
@@ -300,6 +328,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             self._result(start, _trimmed_end(text, start, end), score)
             for start, end, score in spans
             if not (self._business and self._business.search(text, start, end))
+            and not _PO_BOX_BEFORE.search(text, max(0, start - 12), start)
             and not self._organisation_before(text, start)
             and not self._venue_before(text, start)
         ]
@@ -307,8 +336,14 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
     def _placed(self, text: str) -> list[tuple[int, int, float]]:
         """Addresses where a label or a column header says one stands."""
         found = []
+        headers = _header_lines(text)
         values = [
-            *_structure.labelled_lines(text, self._labels),
+            *(
+                (start, end)
+                for start, end in _structure.labelled_lines(text, self._labels)
+                # not a header row's next header: "| Name | Current address | Household |"
+                if text.rfind("\n", 0, start) + 1 not in headers
+            ),
             *(
                 (start, end)
                 for start, end in _structure.column_cells(text, self._header)
@@ -368,6 +403,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         if not houses:
             return []
         parts = dict(_structure.column_cells(text, self._part_header))
+        streets = dict(_structure.column_cells(text, self._header))
         found = []
         for start, end in houses:
             value = text[start:end]
@@ -377,7 +413,11 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             if (
                 gap
                 and regex.search(r"[\t|,]", gap.group())
-                and (gap.end() in parts or _BARE_POSTCODE.match(text, gap.end()))
+                and (
+                    gap.end() in parts
+                    or gap.end() in streets  # "House name or number | Address": "3a | Holyhead Rd"
+                    or _BARE_POSTCODE.match(text, gap.end())
+                )
             ):
                 found.append((start, end))
         return found
@@ -656,6 +696,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 return None
         position = last
         street: int | None = None  # where a street part starts ("Church Lane")
+        places: list[int] = []  # where each part with no street or building starts
         for _ in range(5):
             comma = text.rfind(",", start, position)
             part_start = comma + 1 if comma >= 0 else start
@@ -665,6 +706,10 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             part_start = text.index(part, part_start)
             if self._building(part):
                 return part_start, last
+            if street is None and len(places) >= 2 and self._named_person(text, part_start, part_start + len(part)):
+                # a farm's townland, a village and a town after a person's name: "Noreen
+                # Hamill, Tamnamore, Moy, Dungannon BT71 6HS"
+                return places[-1], last
             if street is not None:
                 # the part before a street: a house's name, never a person's ("Woodlands,
                 # Church Lane"; not "Ada Obi, Church Lane")
@@ -673,6 +718,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             if self._street_line(part):
                 street = part_start
+            places.append(part_start)
             if comma < 0:
                 break
             position = comma
@@ -687,6 +733,12 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             or len(first) == 1
             or first in self._first_names
         )
+
+    def _named_person(self, text: str, start: int, end: int) -> bool:
+        """Whether words on a line of their own are a person's first name and surname (or a
+        titled name), not a town: "Iain MacAulay", not "Stanley" or "Kirkby Malzeard"."""
+        value = text[start:end]
+        return len(value.split()) >= 2 and self._person_like(text, start, value)
 
     def _building(self, value: str) -> bool:
         """Whether a value names a building or a house by its words ("Hill Top Farm")."""
@@ -763,6 +815,13 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             if group == 3 and self._person_like(text, town_start, part.group(group)):
                 break
+            between = text[end:town_start]
+            if ("\n" in between or '"' in between) and self._named_person(
+                text, town_start, town_end
+            ):
+                break  # a list's next line: "..., Steòrnabhagh\nIain MacAulay, Taigh a' Bhàird"
+            if "\n" in between and _LABEL_AFTER.match(text, town_end):
+                break  # a form's next label: "Street: 14 Ash Grove\nTown: Hulme"
             town_end = self._place_end(text, town_start, town_end, lower)
             if town_end == town_start:
                 break
@@ -795,6 +854,16 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
     def _not_place(self, part: str) -> bool:
         words = regex.findall(r"[\p{L}'’]+", part.lower())
         return any(w in self._not_places for w in words)
+
+
+def _header_lines(text: str) -> frozenset[int]:
+    """Where each table's header line starts (``_context.table_lines``'s reading)."""
+    lines = _context.table_lines(text)
+    return frozenset(
+        lines.starts[index]
+        for index, first in enumerate(lines.first_rows)
+        if first == index and lines.separators[index] is not None
+    )
 
 
 def _trimmed_end(text: str, start: int, end: int) -> int:
