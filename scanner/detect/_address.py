@@ -706,7 +706,11 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             part_start = text.index(part, part_start)
             if self._building(part):
                 return part_start, last
-            if street is None and len(places) >= 2 and self._named_person(text, part_start, part_start + len(part)):
+            if (
+                street is None
+                and len(places) >= 2
+                and self._named_person(text, part_start, part_start + len(part))
+            ):
                 # a farm's townland, a village and a town after a person's name: "Noreen
                 # Hamill, Tamnamore, Moy, Dungannon BT71 6HS"
                 return places[-1], last
@@ -784,7 +788,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         if len(words) > 1 and self._names_organisation(text[start:end]):
             return False  # "Community Hall, 3 Mill Lane": where it meets
         return (
-            len(words) == 1
+            # one word, when no first name: "Fernlea, 3 Mill Lane"; not "Stan, 88 Oak Wy"
+            (len(words) == 1 and words[0].lower() not in self._first_names)
             or words[-1].lower() in self._buildings
             or words[0].lower() in self._house_prefixes
         )

@@ -1,0 +1,157 @@
+"""Street addresses in the forms issue 17's second round of dev documents holds: one table per
+family of rules (rules/recognizers.yaml ``address`` and ``uk_street_address``)."""
+
+import pytest
+
+from tests.scanner.conftest import types_of
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Mon 09:15  Ivy  4 Elm Cl., Rothwell  -> clinic", "4 Elm Cl., Rothwell"),
+        ("pick up at 3 Hollin Rd., Shipley at ten", "3 Hollin Rd., Shipley"),
+        ("Stan, 88 Oak Wy, Pudsey", "88 Oak Wy, Pudsey"),
+        (
+            "Ryan McBride - 0/1, 233 Paisley Road West, Glasgow",
+            "0/1, 233 Paisley Road West, Glasgow",
+        ),
+    ],
+)
+def test_abbreviated_and_directional_streets(found, text, value):
+    """A street type cut short, with its full stop before the town's comma ("Rd., Shipley"),
+    "Wy", and a street named with a direction after its type ("Paisley Road West")."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Morag - 2F1, 14 Montgomery Street, Edinburgh", "2F1, 14 Montgomery Street, Edinburgh"),
+        (
+            "Ewan - Top Flat Left, 9 Rose Street, Dunfermline",
+            "Top Flat Left, 9 Rose Street, Dunfermline",
+        ),
+        (
+            "Bridget - Pitch 12, Bickershaw Lane, Wigan",
+            "Pitch 12, Bickershaw Lane, Wigan",
+        ),
+        ("Margaret - Caravan 7, Riverside Park, Appleby", "Caravan 7, Riverside Park, Appleby"),
+        ("Peigi Caimbeul, Croit 17, Siabost", "Croit 17, Siabost"),
+    ],
+)
+def test_flats_pitches_and_crofts_before_the_street(found, text, value):
+    """Edinburgh's floor and door ("2F1"), a flat by its floor and side, a Traveller site's
+    pitch, a caravan and a Gaelic croft are part of the address."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Margaret Cassidy, 5 Glen Park, Coleraine, Co. Londonderry",
+            "5 Glen Park, Coleraine, Co. Londonderry",
+        ),
+        ("Gareth Williams, 7 Stryd Fawr, Y Bala", "7 Stryd Fawr, Y Bala"),
+        (
+            "Iain MacAulay, Taigh a' Bhàird, Ceann a' Bhàigh, Na Hearadh",
+            "Taigh a' Bhàird, Ceann a' Bhàigh, Na Hearadh",
+        ),
+        (
+            "Dafydd, Bwthyn Rhosyn, Ffordd yr Eglwys, Llanbedrog",
+            "Bwthyn Rhosyn, Ffordd yr Eglwys, Llanbedrog",
+        ),
+        ("Mair Evans, Llys Helyg, Lôn Isaf, Morfa Nefyn", "Llys Helyg, Lôn Isaf, Morfa Nefyn"),
+    ],
+)
+def test_counties_and_welsh_and_gaelic_towns(found, text, value):
+    """A county written "Co.", a Welsh town with its article ("Y Bala"), Gaelic places with
+    "a'" inside them, and Welsh houses named "Bwthyn" or "Llys" before a Welsh street."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "3. Miss Pike, The Old Post Office, Main Street, Kirkby Malzeard, Ripon",
+            "The Old Post Office, Main Street, Kirkby Malzeard, Ripon",
+        ),
+        ("Douglas Mair, Braeside, Station Road, Insch", "Braeside, Station Road, Insch"),
+        (
+            "were at the old vicarage, church lane, marple all week",
+            "the old vicarage, church lane, marple",
+        ),
+        ("Noreen Hamill, Tamnamore, Moy, Dungannon BT71 6HS", "Tamnamore, Moy, Dungannon"),
+        ("She lives in the townland of Drumgose, Dungannon; no sign.", "Drumgose, Dungannon"),
+    ],
+)
+def test_houses_and_farms_with_no_number(found, text, value):
+    """A house that was once a post office or a vicarage, a house named in one word before
+    its street, and a farm's townland after a person's name or "townland of"."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Street: 14 Ash Grove\nTown: Hulme", "14 Ash Grove\nTown: Hulme"),
+        (
+            "Name: Stuart Bell\nHouse number/name: Holly Lodge\nStreet: Kiln Lane\nTown: Brigg",
+            "Holly Lodge\nStreet: Kiln Lane\nTown: Brigg",
+        ),
+        (
+            "Street Address: Bryn Teg\nStreet Address Line 2: Llanddaniel Fab\n"
+            "State / Province: Anglesey",
+            "Bryn Teg\nStreet Address Line 2: Llanddaniel Fab\nState / Province: Anglesey",
+        ),
+        (
+            "| First name | House name or number | Address |\n|---|---|---|\n"
+            "| Kenneth | 3a | Holyhead Rd, Bangor |",
+            "3a",
+        ),
+        (
+            '"Platt","Joan","4 Birch Close","Headingley","Leeds"',
+            '4 Birch Close","Headingley","Leeds',
+        ),
+    ],
+)
+def test_an_address_set_out_in_fields_and_cells(found, text, value):
+    """A web form's fields (a house named in "House number/name", "Street Address Line 2",
+    "State / Province"), a house number's cell beside an address column, and the next cells
+    of a quoted CSV row are one address; a form's next label is never its town."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "12 Sràid a' Chaisteil, Steòrnabhagh\nIain MacAulay, Taigh a' Bhàird, Ceann a' Bhàigh",
+            "12 Sràid a' Chaisteil, Steòrnabhagh",
+        ),
+        ("Megan Rowlands, Church Lane, Upton LS8 4EX", "Church Lane, Upton"),
+    ],
+)
+def test_a_person_is_not_read_as_a_place(found, text, value):
+    """A list's next line that starts with a person's name is not the town of the address
+    above it, and a surname ending like a house's name is no house."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Post for the charity goes to PO Box 301, Kendal LA9 4XX.",
+        "Sponsored 5 Mile Walk: Sunday 10 May.",
+        "Thank you to everyone who helped at the 2025 Summer Fair on Town Moor.",
+        "The trust's office is at 10 Moy Road, Dungannon - no client post there.",
+        "The shop is at 22 Market Street, Colne, and is open daily.",
+        "| Ref | Name | Current address | Household | Band |\n|---|---|---|---|---|\n| H-1 | | |",
+    ],
+)
+def test_boxes_walks_years_and_workplaces_are_no_home(found, text):
+    """A post office box, a distance, a year before a street, an office or a shop, and a
+    table's next header after "Current address" are not a person's address."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
