@@ -60,8 +60,9 @@ _TITLE_BEFORE = regex.compile(r"(?i:\b(?:mr|mrs|ms|miss|mx|dr|master|c/o))\.?\s+
 # line break ("Roundhay", "Newcastle upon Tyne", "Llanrug").
 _PART_AFTER = regex.compile(
     # (after a comma, or an abbreviated street's full stop and a comma: "3 Hollin Rd., Shipley")
-    # (or a quoted CSV's next cell: "4 Birch Close","Headingley")
-    r"(?:\.?,[ \t]*(?:\n[ \t>]*)?|[ \t]*\n[ \t>]*|\",\")"
+    # (or a quoted CSV's next cell: "4 Birch Close","Headingley"; or a semicolon's:
+    # "14 Mill Lane;Otley;LS21 1AB")
+    r"(?:\.?,[ \t]*(?:\n[ \t>]*)?|[ \t]*\n[ \t>]*|\",\"|;[ \t]*)"
     # a county's "Co." ("Co. Tyrone"), a Welsh town's article ("Y Bala")
     r"((?:St\.|Co\.|Y(?= \p{Lu})|\p{Lu}[\p{L}'’-]+)"
     r"(?: (?:upon|on|le|under|in|y|yr|by|the|de|of|na|an|a'|a’"
@@ -85,6 +86,7 @@ _LOWER_PART_AFTER = regex.compile(
     r"|,?[ \t]+(\p{Ll}[\p{Ll}'’-]{3,})(?=[ \t]*(?:[,.;!?)\"\n]|$|[a-zA-Z]{1,2}\d)|[ \t]+\p{Ll})"
 )
 # A Scottish tenement flat before the house number: "4/2 Dumbarton Road" (flat 2, number 4).
+_NUMBER_BEFORE = regex.compile(r"(?<![\d/.:,-])\d{1,3}[A-Za-z]?,? $")
 _TENEMENT = regex.compile(r"(?<![\d/])\d{1,3}/$")
 # The first number of a range: "12-14 Market Pl", "14 - 16 Stockport Rd".
 _RANGE = regex.compile(r"(?<![\d/-])\d{1,4}[A-Za-z]? ?[-–] ?$")
@@ -95,6 +97,10 @@ _BETWEEN_CELLS = regex.compile(r"[ \t\",|]*")
 # From the end of one field of a form to the value of the next: "\nTown: ".
 _NEXT_FIELD = regex.compile(r"[ \t,]*(?:\n|\|)[ \t>*•|-]*\p{L}[\p{L}/ \d]{0,24}?[ \t]*[:=–][ \t]*")
 _HOUSE_NUMBER = regex.compile(r"\d{1,4}[A-Za-z]?")
+# A cell that holds only a house number or a flat's, just before another cell of its row.
+_NUMBER_CELL_BEFORE = regex.compile(
+    r"(?:(?<=[\t|\n])|^)[ \t]*\d{1,3}[A-Za-z]?(?:[ \t]*[\t|])+[ \t]*$", regex.REVERSE
+)
 _NUMBER_LABEL = regex.compile(r"(?i:number|\bno\b)\.?[ \t]*[:=–\t][ \t]*$")
 _PROSE_AFTER = regex.compile(r"[ \t]+\p{Ll}")
 _LABEL_AFTER = regex.compile(r"[ \t]*:")
@@ -274,7 +280,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         self._part_labels = _structure.label_pattern(settings.address_part_labels, frozenset())
         houses = _alternatives(settings.address_house_headers)
         self._house_header = regex.compile(rf"[*#>\s]*(?:{houses})\s*[:*]?\s*", regex.IGNORECASE)
-        self._house_anywhere = regex.compile(houses, regex.IGNORECASE)
+        self._house_anywhere = regex.compile(rf"\b(?:{houses})\b", regex.IGNORECASE)
         # An address label alone at the end of its line, the address on the lines below.
         self._label_alone = regex.compile(
             rf"(?:^[ \t>*•-]*|(?<=[.!?][ \t]))(?:{_OTHER_WORD} ){{0,2}}"
@@ -320,7 +326,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 and self._institution(compact, result)
             ):
                 continue  # "Community Hall, Station Road": a hall, not a house
-            start, end = self._widen_back(text, start), self._widen_forward(text, end)
+            start, end = self._widen_back(text, start), self._widen_forward(text, start, end)
             spans.append((start, end, result.score))
         spans += self._placed(text)
         spans = self._next_cells(text, _joined(text, _merge(spans)))
@@ -345,10 +351,20 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 if text.rfind("\n", 0, start) + 1 not in headers
             ),
             *(
-                (start, end)
+                (_number_cells_before(text, start), end)
                 for start, end in _structure.column_cells(text, self._header)
-                # not a form's next label: a number, parts, or a building ("Hill Top Farm")
-                if _NUMBER_OR_PARTS.search(text, start, end) or self._building(text[start:end])
+                # not a form's next label: a number, parts, a building ("Hill Top Farm") or a
+                # street with its house's number or its town in the cells beside it
+                # ("17<tab>Dodworth Road<tab>Barnsley"; not a street alone, "Mill Lane")
+                if _NUMBER_OR_PARTS.search(text, start, end)
+                or self._building(text[start:end])
+                or (
+                    self._street_line(text[start:end])
+                    and (
+                        _number_cells_before(text, start) < start
+                        or self._town_cell_after(text, end)
+                    )
+                )
             ),
         ]
         # A column headed "House name or number" outweighs a name's look ("Bryn Awel").
@@ -392,6 +408,13 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         ]
         return found
 
+    def _town_cell_after(self, text: str, end: int) -> bool:
+        """Whether the next cell of a row, after ``end``, is under a Town or Address 2 column."""
+        gap = _BETWEEN_CELLS.match(text, end)
+        if gap is None or not regex.search(r"[\t|,]", gap.group()):
+            return False
+        return gap.end() in dict(_structure.column_cells(text, self._part_header))
+
     def _house_cells(self, text: str) -> list[tuple[int, int]]:
         """A house's number or name in its own column ("House no", "House name or number"),
         when the next cell of its row is under a Street or Town column or is a postcode:
@@ -399,13 +422,13 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         alone is an address only so."""
         if not self._house_anywhere.search(text):
             return []  # no header to look for: no pass over the table rows
-        houses = list(_structure.column_cells(text, self._house_header))
+        houses = dict(_structure.column_cells(text, self._house_header))
         if not houses:
             return []
         parts = dict(_structure.column_cells(text, self._part_header))
         streets = dict(_structure.column_cells(text, self._header))
         found = []
-        for start, end in houses:
+        for start, end in houses.items():
             value = text[start:end]
             if not (_HOUSE_NUMBER.fullmatch(value) or _PLACE_PART.fullmatch(value)):
                 continue
@@ -416,6 +439,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 and (
                     gap.end() in parts
                     or gap.end() in streets  # "House name or number | Address": "3a | Holyhead Rd"
+                    or gap.end() in houses  # "Flat | Building | Street": "4 | Clarence Court"
                     or _BARE_POSTCODE.match(text, gap.end())
                 )
             ):
@@ -656,6 +680,9 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
 
     def _widen_back(self, text: str, start: int) -> int:
         line_start, whole_line = _line_start(text, start)
+        if text[start : start + 1].isalpha():  # a house-named street's number: "1 Bryn Eglwys"
+            number = _NUMBER_BEFORE.search(text, max(line_start, start - 6), start)
+            start = number.start() if number else start
         tenement = _TENEMENT.search(text, max(line_start, start - 4), start)
         start = tenement.start() if tenement else start
         first = _RANGE.search(text, max(line_start, start - 10), start)
@@ -806,8 +833,10 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             and not _TITLE_FIRST.match(text, start, end)
         )
 
-    def _widen_forward(self, text: str, end: int) -> int:
-        lower = text[max(0, end - 40) : end].islower()
+    def _widen_forward(self, text: str, start: int, end: int) -> int:
+        # An address typed in lower case has its town so too, whatever the text before it
+        # ("Sue: then 2 the paddock, drighlington").
+        lower = text[max(start, end - 40) : end].islower()
         # A table row's last cell ends with its line: the next row's name is no town.
         stop = _context.row_end(text, end - 1) or len(text)
         for _ in range(4):
@@ -821,7 +850,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             if group == 3 and self._person_like(text, town_start, part.group(group)):
                 break
             between = text[end:town_start]
-            if ("\n" in between or '"' in between) and self._named_person(
+            if ("\n" in between or '"' in between or ";" in between) and self._named_person(
                 text, town_start, town_end
             ):
                 break  # a list's next line: "..., Steòrnabhagh\nIain MacAulay, Taigh a' Bhàird"
@@ -859,6 +888,19 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
     def _not_place(self, part: str) -> bool:
         words = regex.findall(r"[\p{L}'’]+", part.lower())
         return any(w in self._not_places for w in words)
+
+
+def _number_cells_before(text: str, start: int) -> int:
+    """Where a street's cell starts with the house number and flat in the cells before it on
+    its row: "2b<tab><tab>17<tab>Dodworth Road" under "Flat", "No" and "Street"."""
+    for _ in range(2):
+        cell = _NUMBER_CELL_BEFORE.search(text, max(0, start - 16), start)
+        if cell is None:
+            break
+        start = cell.start()
+        while text[start] in " \t":
+            start += 1
+    return start
 
 
 def _header_lines(text: str) -> frozenset[int]:

@@ -109,7 +109,7 @@ def test_houses_and_farms_with_no_number(found, text, value):
         (
             "| First name | House name or number | Address |\n|---|---|---|\n"
             "| Kenneth | 3a | Holyhead Rd, Bangor |",
-            "3a",
+            "3a | Holyhead Rd, Bangor",
         ),
         (
             '"Platt","Joan","4 Birch Close","Headingley","Leeds"',
@@ -155,3 +155,46 @@ def test_boxes_walks_years_and_workplaces_are_no_home(found, text):
     """A post office box, a distance, a year before a street, an office or a shop, and a
     table's next header after "Current address" are not a person's address."""
     assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("its 14 park view leeds thanks", "14 park view leeds"),
+        (
+            "hi could u post it to rose cottage, mill lane, otley ta",
+            "rose cottage, mill lane, otley",
+        ),
+        ("MRS E DRAKE, ROSE COTTAGE, MILL LANE, BURLEY", "ROSE COTTAGE, MILL LANE, BURLEY"),
+        ("Sue: then 2 the paddock, drighlington for joan", "2 the paddock, drighlington"),
+        ("Sue: last one 11a whitehall rd east, birkenshaw", "11a whitehall rd east, birkenshaw"),
+    ],
+)
+def test_lower_case_and_capitals(found, text, value):
+    """A text's "its" before an address, a named house and its street with no number in lower
+    case or in capitals, and a lower-case address's town whatever is written before it."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Ada Obi;14 Mill Lane;Otley;LS21 1AB", "14 Mill Lane;Otley"),
+        ("Brian Tait;5 Ashgrove;Ilkley;LS29 9BB", "5 Ashgrove;Ilkley"),
+        ("Elin Jones, 2 Ty'n y Coed, Bangor", "2 Ty'n y Coed, Bangor"),
+        ("Owain Hughes, 1 Bryn Eglwys, Llanrug", "1 Bryn Eglwys, Llanrug"),
+        (
+            "Flat\tBuilding\tNo\tStreet\tTown\n2b\t\t17\tDodworth Road\tBarnsley\n",
+            "2b\t\t17\tDodworth Road\tBarnsley",
+        ),
+        (
+            "Flat\tBuilding\tStreet\tTown\n4\tClarence Court\tRegent Street\tBarnsley\n",
+            "4\tClarence Court\tRegent Street\tBarnsley",
+        ),
+    ],
+)
+def test_one_word_and_welsh_streets_and_split_columns(found, text, value):
+    """A one-word street ("Ashgrove") and its town after a semicolon, Welsh streets named
+    "Ty'n y" and a house-named street's number, and a street's cell under "Street" with the
+    flat, building and number cells before it and the town's after it."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
