@@ -198,3 +198,38 @@ def test_one_word_and_welsh_streets_and_split_columns(found, text, value):
     "Ty'n y" and a house-named street's number, and a street's cell under "Street" with the
     flat, building and number cells before it and the town's after it."""
     assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Pauline Exley, The Coach House, Low Lane, Horsforth",
+            "The Coach House, Low Lane, Horsforth",
+        ),
+        ("Gerald Moss, Meadow View, Back Lane, Rawdon", "Meadow View, Back Lane, Rawdon"),
+        ("Asha Mistry, The Laurels, Church Road, Yeadon", "The Laurels, Church Road, Yeadon"),
+        ("Colin Wade, 14 Forest Ride, Bramhope", "14 Forest Ride, Bramhope"),
+        ("Stewart Bain, 9 Braehead Neuk, Perth", "9 Braehead Neuk, Perth"),
+        ("Ann Lowe, 7 The Oval, Cookridge", "7 The Oval, Cookridge"),
+        ("Rita Shaw, 14 Queens Cr, Otley", "14 Queens Cr, Otley"),
+        ("Joy Pearson, Apartment 3, Regency Hse, Ilkley", "Apartment 3, Regency Hse, Ilkley"),
+    ],
+)
+def test_named_houses_and_rarer_street_words(found, text, value):
+    """A house named "The ..." or "... View" before its street, and the rarer street words
+    and abbreviations (Ride, Link, Neuk, Pend, The Oval, Cr, Wlk, Hse)."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tea is at Hope House, Victoria Road, on Thursday.",
+        "The walking group restarts on 2 October. Walks start at ten.",
+    ],
+)
+def test_a_venue_named_house_and_a_date_are_no_home(found, text):
+    """A venue named "... House" before its street with no number, and a date before a
+    capitalised word that is a street's, are not an address."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
