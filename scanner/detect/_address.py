@@ -228,6 +228,9 @@ _NAME_WORDS = regex.compile(
 )
 _TITLE_FIRST = regex.compile(r"[ \t>]*(?i:mr|mrs|ms|miss|mx|dr|master|c/o)\b")
 _HOUSE_CELL_SCORE = 0.9
+# How many lines below an address a form's "Town:" or "County:" may be, other fields between.
+_FORM_LINES_APART = 4
+_BLANK_LINE = regex.compile(r"\n[ \t>]*\n")
 _LONGEST_BLOCK_LINE = 60
 _BLOCK_LINES_BELOW = 6
 _CLAUSE_START = regex.compile(r"(?r)[,:;(\n]|[.!?](?=\s)")
@@ -278,6 +281,12 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             rf"[*#>\s]*(?:{parts or '(?!)'})\s*[:*]?\s*", regex.IGNORECASE
         )
         self._part_labels = _structure.label_pattern(settings.address_part_labels, frozenset())
+        # A form's part label alone on its line, its value on the next: "Town\nOtley".
+        self._part_label_above = regex.compile(
+            rf"^[ \t>*•-]*(?:{_alternatives(settings.address_part_labels)})[ \t]*:?[ \t]*\n"
+            r"[ \t>]*(?P<value>[^\n:]*[^\s:][^\n:]*)$",  # a value, not the next label
+            regex.IGNORECASE | regex.MULTILINE,
+        )
         houses = _alternatives(settings.address_house_headers)
         self._house_header = regex.compile(rf"[*#>\s]*(?:{houses})\s*[:*]?\s*", regex.IGNORECASE)
         self._house_anywhere = regex.compile(rf"\b(?:{houses})\b", regex.IGNORECASE)
@@ -786,8 +795,6 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         next lines after "Street:" or "Town:"."""
         cells = dict(_structure.column_cells(text, self._part_header))
         lines = dict(_structure.labelled_lines(text, self._part_labels))
-        if not cells and not lines:
-            return spans
         widened = []
         for start, found_end, score in spans:
             end = found_end
@@ -802,7 +809,37 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                     continue
                 break
             widened.append((start, end, score))
+        below = {
+            m.start("value"): _trimmed_end(text, m.start("value"), m.end("value"))
+            for m in self._part_label_above.finditer(text)
+        }
+        widened += self._parts_apart(text, widened, cells, {**lines, **below})
         return _merge(widened)
+
+    def _parts_apart(
+        self,
+        text: str,
+        spans: list[tuple[int, int, float]],
+        cells: dict[int, int],
+        lines: dict[int, int],
+    ) -> list[tuple[int, int, float]]:
+        """The town, county or second line of an address set out in fields that do not follow
+        it at once: a cell under "Town" on the same row as an address, after its postcode's
+        cell ("14 Mill Lane,LS21 1AB,Otley"), or a form's "Town:" a few lines below an address
+        with other fields between ("Postcode: BD16 1QT\nTown: Bingley"). Never on its own."""
+        if not spans:
+            return []
+        found = []
+        starts = [start for start, _, _ in spans]
+        for values, nearby in ((cells, _same_row), (lines, _same_form)):
+            for start, end in values.items():
+                index = bisect_right(starts, start) - 1
+                if index < 0 or spans[index][1] >= end:
+                    continue  # no address before it, or already part of one
+                if nearby(text, spans[index][1], start):
+                    # a value under "Town" outweighs a name's look, as a house's cell does
+                    found.append((start, end, _HOUSE_CELL_SCORE))
+        return found
 
     def _house_like(self, text: str, start: int, end: int) -> bool:
         """Whether the words before a street name a building or a house ("Brunel House",
@@ -911,6 +948,18 @@ def _header_lines(text: str) -> frozenset[int]:
         for index, first in enumerate(lines.first_rows)
         if first == index and lines.separators[index] is not None
     )
+
+
+def _same_row(text: str, end: int, start: int) -> bool:
+    """Whether two cells, one ending at ``end`` and one starting at ``start``, share a row."""
+    return "\n" not in text[end:start]
+
+
+def _same_form(text: str, end: int, start: int) -> bool:
+    """Whether a form's field starting at ``start`` is a few lines below one ending at
+    ``end``, with no blank line between (the same record)."""
+    between = text[end:start]
+    return between.count("\n") <= _FORM_LINES_APART and not _BLANK_LINE.search(between)
 
 
 def _trimmed_end(text: str, start: int, end: int) -> int:

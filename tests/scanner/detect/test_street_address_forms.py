@@ -233,3 +233,69 @@ def test_a_venue_named_house_and_a_date_are_no_home(found, text):
     """A venue named "... House" before its street with no number, and a date before a
     capitalised word that is a street's, are not an address."""
     assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("im staying at my nans 14 park view for now", "14 park view"),
+        ("new addy 7 kings court leeds", "7 kings court leeds"),
+        ("@ 22 moss green now til the weekend", "22 moss green"),
+        ("tell kelly im at my mates 5 ash rise if she needs me", "5 ash rise"),
+    ],
+)
+def test_a_texts_cues_before_a_lower_case_street(found, text, value):
+    """In a text, "my nans", "my mates", "addy" and "@" before a house number say an address
+    follows, as "at" does, so a street named with an ordinary word is one ("park view")."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            "Address line 1: 14 Grange Park Drive\nPostcode: BD16 1QT\nTown: Bingley\n"
+            "County: West Yorkshire",
+            {"14 Grange Park Drive", "Bingley", "West Yorkshire"},
+        ),
+        (
+            "Address: 9 Ferncliffe Road\nPhone: 07700 900247\nTown: Keighley",
+            {"9 Ferncliffe Road", "Keighley"},
+        ),
+        (
+            "Name,Address,Postcode,Town,County\nAda Obi,14 Mill Lane,LS21 1AB,Otley,West Yorkshire",
+            {"14 Mill Lane", "Otley", "West Yorkshire"},
+        ),
+        (
+            "Address Line 1\n27 Moorfield Avenue\nAddress Line 2\nMenston\nTown\nIlkley\nPostcode",
+            {"27 Moorfield Avenue", "Menston", "Ilkley"},
+        ),
+    ],
+)
+def test_a_town_set_apart_from_its_address(found, text, values):
+    """A form's "Town:" or "County:" with other fields between it and the address, a cell
+    under "Town" after the postcode's cell, and a form's labels above their values are parts
+    of the address above or beside them."""
+    assert {v for t, v in found(text) if t == "STREET_ADDRESS"} >= values, found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Location: our shop. Town: Keighley. Hours: 16 a week.",
+        "Town: Leeds\nSalary: £24,000",
+    ],
+)
+def test_a_town_alone_is_no_address(found, text):
+    """A town's field with no address near it is not an address."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+def test_an_empty_field_takes_no_value_from_the_next(found):
+    """An empty "County:" has no value: the next field's line ("Postcode: ...") is not read as
+    the county of the address above it."""
+    text = (
+        "Address line 1: 112 Manchester Road\nTown/City: Huddersfield\nCounty:\nPostcode: HD1 3HS"
+    )
+    addresses = {v for t, v in found(text) if t == "STREET_ADDRESS"}
+    assert not any("Postcode" in v for v in addresses), addresses
