@@ -44,6 +44,10 @@ SHAPES = {
     "unclosed CSV quotes": 'Ada Obi,"Flat 3, The Maltings ',
     "doubled CSV quotes": '"SMITH, JOHN ""JJ""",20-00-00,',
     "bullets with commas": "- visited Mrs Okafor, her son, and the GP ",
+    "house names before streets": "Braeside, Station Road, Megan Rowlands, Church Lane, ",
+    "places after a name": "Noreen Hamill, Tamnamore, Moy, Dungannon BT71 6HS, ",
+    "quoted CSV cells": '"4 Birch Close","Headingley","Leeds",',
+    "flats by floor": "Top Flat Left, 2F1, 9 Rose St., Co. Tyrone, ",
 }
 
 

@@ -29,15 +29,23 @@ from scanner.detect.recognizers_file import PatternRule, RecognizerSettings
 # A part before the street: "Flat 22", "Unit 3", "Brunel House", "Apartment 14", or the word
 # "Flat" before the house number itself ("Flat 4b Jubilee Court").
 _PART_BEFORE = regex.compile(
-    r"(?<!\p{L})(?:(?i:flat|fflat|apartment|apt|unit|uned|room|suite|studio|block|bloc|croft|plot)"
+    r"(?<!\p{L})(?:(?i:flat|fflat|apartment|apt|unit|uned|room|suite|studio|block|bloc|croft|plot"
+    # a Traveller site's pitch, a caravan or chalet on a park, a boat's mooring
+    r"|pitch|caravan|chalet|berth|mooring)"
     r"\.?\s*[\dA-Z]{1,4}"
     r"[A-Za-z]?(?:/\d{1,3})?,?"
     # A Glasgow tenement's flat before the number ("0/2 24 Kelbourne St"), a floor.
     r"|\d{1,2}/\d{1,2},?"
+    # A flat by its floor and side ("Top Flat Left", "Main Door Flat"), or Edinburgh's floor
+    # and door ("2F1": second floor, first door; "PF2": principal floor).
+    r"|(?i:(?:top|ground|first|second|third|basement|middle|upper|lower|garden|main[- ]door)"
+    r"\s+flat(?:\s+(?:left|right|middle|centre|front|back|rear))?),?"
+    r"|(?:\d{1,2}|[GPB])F\d{1,2},?"
     r"|(?i:(?:\d{1,2}(?:st|nd|rd|th)|ground|first|second|third|top|basement|lower ground)"
     r"\s+floor(?:\s+(?:flat|front|back|rear))?),?"
     r"|(?P<building>(?:\p{Lu}[\p{L}'’-]* ){0,3}\p{Lu}[\p{L}'’-]+),"
-    r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room)\.?"
+    r"|(?<!\p{L})(?i:flat|fflat|apartment|apt|unit|uned|no|number|plot|croft|room|pitch|caravan"
+    r"|chalet|berth)\.?"
     # or a building with no comma after it, when its last word is a building's ("Flat 22
     # Brunel House 80 Cable Street").
     r"|(?P<bare>(?:\p{Lu}[\p{L}'’-]* ){0,3}\p{Lu}[\p{L}'’-]+))"
@@ -51,8 +59,13 @@ _TITLE_BEFORE = regex.compile(r"(?i:\b(?:mr|mrs|ms|miss|mx|dr|master|c/o))\.?\s+
 # A part after the street: a locality or town of one to three words, up to the next comma or
 # line break ("Roundhay", "Newcastle upon Tyne", "Llanrug").
 _PART_AFTER = regex.compile(
-    r"(?:,[ \t]*(?:\n[ \t>]*)?|[ \t]*\n[ \t>]*)"
-    r"((?:St\.|\p{Lu}[\p{L}'’-]+)(?: (?:upon|on|le|under|in|y|yr|by|the|de|of|na|an"
+    # (after a comma, or an abbreviated street's full stop and a comma: "3 Hollin Rd., Shipley")
+    # (or a quoted CSV's next cell: "4 Birch Close","Headingley"; or a semicolon's:
+    # "14 Mill Lane;Otley;LS21 1AB")
+    r"(?:\.?,[ \t]*(?:\n[ \t>]*)?|[ \t]*\n[ \t>]*|\",\"|;[ \t]*)"
+    # a county's "Co." ("Co. Tyrone"), a Welsh town's article ("Y Bala")
+    r"((?:St\.|Co\.|Y(?= \p{Lu})|\p{Lu}[\p{L}'’-]+)"
+    r"(?: (?:upon|on|le|under|in|y|yr|by|the|de|of|na|an|a'|a’"
     r"|\p{Lu}[\p{L}'’-]+)){0,3})"
     r"(?=[ \t]*(?:,|\n|$|[A-Z]{1,2}\d|[\"|;:()\[\]]|[.!?](?:\s|$)|[ \t]+[-–>=/])| *\t"
     # or the sentence going on in lower case: "16 Cardigan Terr, Wakefield but has to leave".
@@ -73,6 +86,7 @@ _LOWER_PART_AFTER = regex.compile(
     r"|,?[ \t]+(\p{Ll}[\p{Ll}'’-]{3,})(?=[ \t]*(?:[,.;!?)\"\n]|$|[a-zA-Z]{1,2}\d)|[ \t]+\p{Ll})"
 )
 # A Scottish tenement flat before the house number: "4/2 Dumbarton Road" (flat 2, number 4).
+_NUMBER_BEFORE = regex.compile(r"(?<![\d/.:,-])\d{1,3}[A-Za-z]?,? $")
 _TENEMENT = regex.compile(r"(?<![\d/])\d{1,3}/$")
 # The first number of a range: "12-14 Market Pl", "14 - 16 Stockport Rd".
 _RANGE = regex.compile(r"(?<![\d/-])\d{1,4}[A-Za-z]? ?[-–] ?$")
@@ -83,12 +97,18 @@ _BETWEEN_CELLS = regex.compile(r"[ \t\",|]*")
 # From the end of one field of a form to the value of the next: "\nTown: ".
 _NEXT_FIELD = regex.compile(r"[ \t,]*(?:\n|\|)[ \t>*•|-]*\p{L}[\p{L}/ \d]{0,24}?[ \t]*[:=–][ \t]*")
 _HOUSE_NUMBER = regex.compile(r"\d{1,4}[A-Za-z]?")
+# A cell that holds only a house number or a flat's, just before another cell of its row.
+_NUMBER_CELL_BEFORE = regex.compile(
+    r"(?:(?<=[\t|\n])|^)[ \t]*\d{1,3}[A-Za-z]?(?:[ \t]*[\t|])+[ \t]*$", regex.REVERSE
+)
 _NUMBER_LABEL = regex.compile(r"(?i:number|\bno\b)\.?[ \t]*[:=–\t][ \t]*$")
 _PROSE_AFTER = regex.compile(r"[ \t]+\p{Ll}")
+_LABEL_AFTER = regex.compile(r"[ \t]*:")
 _NEXT_WORD = regex.compile(r"[ \t]+([\p{L}]+)")
+_NUMBER_THEN_WORD = regex.compile(r"\d{1,4}[ \t]*([\p{L}]+)")
 # The little words inside a town's name ("Newcastle upon Tyne"), never its last word.
 _LINKING_WORDS = frozenset(
-    {"upon", "on", "le", "under", "in", "y", "yr", "by", "the", "de", "of", "na", "an"}
+    {"upon", "on", "le", "under", "in", "y", "yr", "by", "the", "de", "of", "na", "an", "a'", "a’"}
 )
 # A line above an address that is a flat, a building, or both, and nothing else ("Flat 14,
 # Weaver's Court,"), or a Glasgow tenement's flat ("2/1").
@@ -102,7 +122,11 @@ _LINE_ABOVE = regex.compile(
     rf"(?:/\d{{1,3}})?|\d{{1,2}}/\d{{1,2}})(?:,?[ \t]*{_BUILDING_WORDS})?|{_BUILDING_WORDS})"
     r"[ \t]*,?[ \t]*\n"
 )
-_YEAR = regex.compile(r"(?:19|20)\d\d,")
+_YEAR = regex.compile(r"(?:19|20)\d\d,|(?:19[5-9]|20[0-3])\d ")
+# A house that was once an institution is a home: "The Old Post Office", "The Old School".
+_FORMER = regex.compile(r"(?i:the old )")
+# A post office box before a number: "PO Box 301, Kendal" is a box, not a house.
+_PO_BOX_BEFORE = regex.compile(r"(?i:\bp\.?[ \t]?o\.?[ \t]*box)[ \t]*$")
 # A reply's quote marks at the start of a line, read as a space by the patterns.
 _QUOTE_BREAK = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*")
 _POSTCODE = regex.compile(
@@ -118,7 +142,9 @@ _SENTENCE_STOP = regex.compile(
 # paragraph is read, each at most 200 characters on.
 _LIVES_AT = regex.compile(
     r"\b(?:(?i:lives|living|lived|resides|residing|staying|stays)\s+(?i:at)"
-    r"|(?i:(?:her|his|their|my|the client's|new|home) address is))\s+"
+    r"|(?i:(?:her|his|their|my|the client's|new|home) address is)"
+    # a Northern Irish farm's townland, with no street: "in the townland of Drumgose, Dungannon"
+    r"|(?i:townland\s+of))\s+"
     r"(?=(?P<value>(?:\d|\p{Lu}|(?i:flat|apartment|unit)\b)[^\n]{0,200}))"
     # After a move, only a house number or a flat: "moved to Leeds, last year" is a town.
     r"|\b(?i:moved|moving|move|relocated|rehoused|now)\s+(?i:to|into|at|in)\s+"
@@ -202,6 +228,9 @@ _NAME_WORDS = regex.compile(
 )
 _TITLE_FIRST = regex.compile(r"[ \t>]*(?i:mr|mrs|ms|miss|mx|dr|master|c/o)\b")
 _HOUSE_CELL_SCORE = 0.9
+# How many lines below an address a form's "Town:" or "County:" may be, other fields between.
+_FORM_LINES_APART = 4
+_BLANK_LINE = regex.compile(r"\n[ \t>]*\n")
 _LONGEST_BLOCK_LINE = 60
 _BLOCK_LINES_BELOW = 6
 _CLAUSE_START = regex.compile(r"(?r)[,:;(\n]|[.!?](?=\s)")
@@ -252,9 +281,15 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             rf"[*#>\s]*(?:{parts or '(?!)'})\s*[:*]?\s*", regex.IGNORECASE
         )
         self._part_labels = _structure.label_pattern(settings.address_part_labels, frozenset())
+        # A form's part label alone on its line, its value on the next: "Town\nOtley".
+        self._part_label_above = regex.compile(
+            rf"^[ \t>*•-]*(?:{_alternatives(settings.address_part_labels)})[ \t]*:?[ \t]*\n"
+            r"[ \t>]*(?P<value>[^\n:]*[^\s:][^\n:]*)$",  # a value, not the next label
+            regex.IGNORECASE | regex.MULTILINE,
+        )
         houses = _alternatives(settings.address_house_headers)
         self._house_header = regex.compile(rf"[*#>\s]*(?:{houses})\s*[:*]?\s*", regex.IGNORECASE)
-        self._house_anywhere = regex.compile(houses, regex.IGNORECASE)
+        self._house_anywhere = regex.compile(rf"\b(?:{houses})\b", regex.IGNORECASE)
         # An address label alone at the end of its line, the address on the lines below.
         self._label_alone = regex.compile(
             rf"(?:^[ \t>*•-]*|(?<=[.!?][ \t]))(?:{_OTHER_WORD} ){{0,2}}"
@@ -269,6 +304,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         self._street_first_words = settings.address_street_first_words
         self._organisations = _context.compile_words(sorted(settings.address_organisations))
         self._venue_cue = _context.compile_words(sorted(settings.address_venue_cues))
+        self._measures = settings.address_measures
 
     def analyze(
         self,
@@ -285,14 +321,21 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         spans: list[tuple[int, int, float]] = []
         for result in results:
             if _YEAR.match(compact, result.start):  # "2025, Rose Hill" is a year, not a house
-                continue
+                continue  # nor "the 2025 Summer Fair on Town Moor"
             start, end = original(result.start), original(result.end - 1) + 1
+            number = _NUMBER_THEN_WORD.match(compact, result.start)
+            if number and number.group(1).lower() in self._measures:
+                continue  # "a Sponsored 5 Mile Walk": a distance, not a house
             following = _NEXT_WORD.match(text, end)
             if following and following.group(1).lower() in self._not_after:
                 continue  # "Rose Hill Community Centre", "60 Park Row offices": not a home
-            if not compact[result.start].isdigit() and self._institution(compact, result):
+            if (
+                not compact[result.start].isdigit()
+                and not _FORMER.match(compact, result.start)
+                and self._institution(compact, result)
+            ):
                 continue  # "Community Hall, Station Road": a hall, not a house
-            start, end = self._widen_back(text, start), self._widen_forward(text, end)
+            start, end = self._widen_back(text, start), self._widen_forward(text, start, end)
             spans.append((start, end, result.score))
         spans += self._placed(text)
         spans = self._next_cells(text, _joined(text, _merge(spans)))
@@ -300,6 +343,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             self._result(start, _trimmed_end(text, start, end), score)
             for start, end, score in spans
             if not (self._business and self._business.search(text, start, end))
+            and not _PO_BOX_BEFORE.search(text, max(0, start - 12), start)
             and not self._organisation_before(text, start)
             and not self._venue_before(text, start)
         ]
@@ -307,13 +351,29 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
     def _placed(self, text: str) -> list[tuple[int, int, float]]:
         """Addresses where a label or a column header says one stands."""
         found = []
+        headers = _header_lines(text)
         values = [
-            *_structure.labelled_lines(text, self._labels),
             *(
                 (start, end)
+                for start, end in _structure.labelled_lines(text, self._labels)
+                # not a header row's next header: "| Name | Current address | Household |"
+                if text.rfind("\n", 0, start) + 1 not in headers
+            ),
+            *(
+                (_number_cells_before(text, start), end)
                 for start, end in _structure.column_cells(text, self._header)
-                # not a form's next label: a number, parts, or a building ("Hill Top Farm")
-                if _NUMBER_OR_PARTS.search(text, start, end) or self._building(text[start:end])
+                # not a form's next label: a number, parts, a building ("Hill Top Farm") or a
+                # street with its house's number or its town in the cells beside it
+                # ("17<tab>Dodworth Road<tab>Barnsley"; not a street alone, "Mill Lane")
+                if _NUMBER_OR_PARTS.search(text, start, end)
+                or self._building(text[start:end])
+                or (
+                    self._street_line(text[start:end])
+                    and (
+                        _number_cells_before(text, start) < start
+                        or self._town_cell_after(text, end)
+                    )
+                )
             ),
         ]
         # A column headed "House name or number" outweighs a name's look ("Bryn Awel").
@@ -357,6 +417,13 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         ]
         return found
 
+    def _town_cell_after(self, text: str, end: int) -> bool:
+        """Whether the next cell of a row, after ``end``, is under a Town or Address 2 column."""
+        gap = _BETWEEN_CELLS.match(text, end)
+        if gap is None or not regex.search(r"[\t|,]", gap.group()):
+            return False
+        return gap.end() in dict(_structure.column_cells(text, self._part_header))
+
     def _house_cells(self, text: str) -> list[tuple[int, int]]:
         """A house's number or name in its own column ("House no", "House name or number"),
         when the next cell of its row is under a Street or Town column or is a postcode:
@@ -364,12 +431,13 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         alone is an address only so."""
         if not self._house_anywhere.search(text):
             return []  # no header to look for: no pass over the table rows
-        houses = list(_structure.column_cells(text, self._house_header))
+        houses = dict(_structure.column_cells(text, self._house_header))
         if not houses:
             return []
         parts = dict(_structure.column_cells(text, self._part_header))
+        streets = dict(_structure.column_cells(text, self._header))
         found = []
-        for start, end in houses:
+        for start, end in houses.items():
             value = text[start:end]
             if not (_HOUSE_NUMBER.fullmatch(value) or _PLACE_PART.fullmatch(value)):
                 continue
@@ -377,7 +445,12 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             if (
                 gap
                 and regex.search(r"[\t|,]", gap.group())
-                and (gap.end() in parts or _BARE_POSTCODE.match(text, gap.end()))
+                and (
+                    gap.end() in parts
+                    or gap.end() in streets  # "House name or number | Address": "3a | Holyhead Rd"
+                    or gap.end() in houses  # "Flat | Building | Street": "4 | Clarence Court"
+                    or _BARE_POSTCODE.match(text, gap.end())
+                )
             ):
                 found.append((start, end))
         return found
@@ -616,6 +689,9 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
 
     def _widen_back(self, text: str, start: int) -> int:
         line_start, whole_line = _line_start(text, start)
+        if text[start : start + 1].isalpha():  # a house-named street's number: "1 Bryn Eglwys"
+            number = _NUMBER_BEFORE.search(text, max(line_start, start - 6), start)
+            start = number.start() if number else start
         tenement = _TENEMENT.search(text, max(line_start, start - 4), start)
         start = tenement.start() if tenement else start
         first = _RANGE.search(text, max(line_start, start - 10), start)
@@ -656,6 +732,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 return None
         position = last
         street: int | None = None  # where a street part starts ("Church Lane")
+        places: list[int] = []  # where each part with no street or building starts
         for _ in range(5):
             comma = text.rfind(",", start, position)
             part_start = comma + 1 if comma >= 0 else start
@@ -665,6 +742,14 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             part_start = text.index(part, part_start)
             if self._building(part):
                 return part_start, last
+            if (
+                street is None
+                and len(places) >= 2
+                and self._named_person(text, part_start, part_start + len(part))
+            ):
+                # a farm's townland, a village and a town after a person's name: "Noreen
+                # Hamill, Tamnamore, Moy, Dungannon BT71 6HS"
+                return places[-1], last
             if street is not None:
                 # the part before a street: a house's name, never a person's ("Woodlands,
                 # Church Lane"; not "Ada Obi, Church Lane")
@@ -673,6 +758,7 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             if self._street_line(part):
                 street = part_start
+            places.append(part_start)
             if comma < 0:
                 break
             position = comma
@@ -687,6 +773,12 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             or len(first) == 1
             or first in self._first_names
         )
+
+    def _named_person(self, text: str, start: int, end: int) -> bool:
+        """Whether words on a line of their own are a person's first name and surname (or a
+        titled name), not a town: "Iain MacAulay", not "Stanley" or "Kirkby Malzeard"."""
+        value = text[start:end]
+        return len(value.split()) >= 2 and self._person_like(text, start, value)
 
     def _building(self, value: str) -> bool:
         """Whether a value names a building or a house by its words ("Hill Top Farm")."""
@@ -703,8 +795,6 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         next lines after "Street:" or "Town:"."""
         cells = dict(_structure.column_cells(text, self._part_header))
         lines = dict(_structure.labelled_lines(text, self._part_labels))
-        if not cells and not lines:
-            return spans
         widened = []
         for start, found_end, score in spans:
             end = found_end
@@ -719,7 +809,37 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                     continue
                 break
             widened.append((start, end, score))
+        below = {
+            m.start("value"): _trimmed_end(text, m.start("value"), m.end("value"))
+            for m in self._part_label_above.finditer(text)
+        }
+        widened += self._parts_apart(text, widened, cells, {**lines, **below})
         return _merge(widened)
+
+    def _parts_apart(
+        self,
+        text: str,
+        spans: list[tuple[int, int, float]],
+        cells: dict[int, int],
+        lines: dict[int, int],
+    ) -> list[tuple[int, int, float]]:
+        """The town, county or second line of an address set out in fields that do not follow
+        it at once: a cell under "Town" on the same row as an address, after its postcode's
+        cell ("14 Mill Lane,LS21 1AB,Otley"), or a form's "Town:" a few lines below an address
+        with other fields between ("Postcode: BD16 1QT\nTown: Bingley"). Never on its own."""
+        if not spans:
+            return []
+        found = []
+        starts = [start for start, _, _ in spans]
+        for values, nearby in ((cells, _same_row), (lines, _same_form)):
+            for start, end in values.items():
+                index = bisect_right(starts, start) - 1
+                if index < 0 or spans[index][1] >= end:
+                    continue  # no address before it, or already part of one
+                if nearby(text, spans[index][1], start):
+                    # a value under "Town" outweighs a name's look, as a house's cell does
+                    found.append((start, end, _HOUSE_CELL_SCORE))
+        return found
 
     def _house_like(self, text: str, start: int, end: int) -> bool:
         """Whether the words before a street name a building or a house ("Brunel House",
@@ -732,7 +852,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         if len(words) > 1 and self._names_organisation(text[start:end]):
             return False  # "Community Hall, 3 Mill Lane": where it meets
         return (
-            len(words) == 1
+            # one word, when no first name: "Fernlea, 3 Mill Lane"; not "Stan, 88 Oak Wy"
+            (len(words) == 1 and words[0].lower() not in self._first_names)
             or words[-1].lower() in self._buildings
             or words[0].lower() in self._house_prefixes
         )
@@ -749,8 +870,10 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             and not _TITLE_FIRST.match(text, start, end)
         )
 
-    def _widen_forward(self, text: str, end: int) -> int:
-        lower = text[max(0, end - 40) : end].islower()
+    def _widen_forward(self, text: str, start: int, end: int) -> int:
+        # An address typed in lower case has its town so too, whatever the text before it
+        # ("Sue: then 2 the paddock, drighlington").
+        lower = text[max(start, end - 40) : end].islower()
         # A table row's last cell ends with its line: the next row's name is no town.
         stop = _context.row_end(text, end - 1) or len(text)
         for _ in range(4):
@@ -763,6 +886,13 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             if group == 3 and self._person_like(text, town_start, part.group(group)):
                 break
+            between = text[end:town_start]
+            if ("\n" in between or '"' in between or ";" in between) and self._named_person(
+                text, town_start, town_end
+            ):
+                break  # a list's next line: "..., Steòrnabhagh\nIain MacAulay, Taigh a' Bhàird"
+            if "\n" in between and _LABEL_AFTER.match(text, town_end):
+                break  # a form's next label: "Street: 14 Ash Grove\nTown: Hulme"
             town_end = self._place_end(text, town_start, town_end, lower)
             if town_end == town_start:
                 break
@@ -795,6 +925,41 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
     def _not_place(self, part: str) -> bool:
         words = regex.findall(r"[\p{L}'’]+", part.lower())
         return any(w in self._not_places for w in words)
+
+
+def _number_cells_before(text: str, start: int) -> int:
+    """Where a street's cell starts with the house number and flat in the cells before it on
+    its row: "2b<tab><tab>17<tab>Dodworth Road" under "Flat", "No" and "Street"."""
+    for _ in range(2):
+        cell = _NUMBER_CELL_BEFORE.search(text, max(0, start - 16), start)
+        if cell is None:
+            break
+        start = cell.start()
+        while text[start] in " \t":
+            start += 1
+    return start
+
+
+def _header_lines(text: str) -> frozenset[int]:
+    """Where each table's header line starts (``_context.table_lines``'s reading)."""
+    lines = _context.table_lines(text)
+    return frozenset(
+        lines.starts[index]
+        for index, first in enumerate(lines.first_rows)
+        if first == index and lines.separators[index] is not None
+    )
+
+
+def _same_row(text: str, end: int, start: int) -> bool:
+    """Whether two cells, one ending at ``end`` and one starting at ``start``, share a row."""
+    return "\n" not in text[end:start]
+
+
+def _same_form(text: str, end: int, start: int) -> bool:
+    """Whether a form's field starting at ``start`` is a few lines below one ending at
+    ``end``, with no blank line between (the same record)."""
+    between = text[end:start]
+    return between.count("\n") <= _FORM_LINES_APART and not _BLANK_LINE.search(between)
 
 
 def _trimmed_end(text: str, start: int, end: int) -> int:

@@ -150,6 +150,7 @@ class RecognizerSettings:
     address_street_first_words: frozenset[str] = frozenset()
     address_organisations: frozenset[str] = frozenset()
     address_venue_cues: frozenset[str] = frozenset()
+    address_measures: frozenset[str] = frozenset()
 
 
 def _pattern_rule(item: Reader) -> PatternRule:
@@ -412,6 +413,7 @@ def _address_settings(top: Reader) -> dict[str, frozenset[str]]:
         "street_first_words",
         "organisations",
         "venue_cues",
+        "measures",
     )
     address.unknown_keys(set(keys))
     return {
