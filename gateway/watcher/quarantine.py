@@ -176,7 +176,12 @@ def original_owner(row: WatchedFile) -> tuple[int, int] | None:
 
 def release_partial(row: WatchedFile) -> str:
     """The name (in the destination's folder) a release writes the document under first."""
-    return f".confide-release-{row.id}{moving.PARTIAL}"
+    return release_partial_name(row.id)
+
+
+def release_partial_name(row_id: int) -> str:
+    """``release_partial`` of the held document ``row_id``."""
+    return f".confide-release-{row_id}{moving.PARTIAL}"
 
 
 def remove_note(row: WatchedFile) -> None:

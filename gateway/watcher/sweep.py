@@ -579,11 +579,17 @@ def _named(path: Path, folder: Path) -> str:
 
 
 def _in_flight() -> set[str]:
-    """The paths that moves of the watcher's own, under way, lead to or from."""
+    """The paths that moves of the watcher's own, under way (or cut short, until they are
+    settled), lead to or from, and the partial file a release writes first beside its place:
+    a fragment of a held document, never to be judged as a user's file."""
     moves = WatchedFile.objects.filter(
         placement__in=(Placement.QUARANTINING, Placement.RELEASING)
-    ).values_list("moving_from", "moving_to")
-    return {path for move in moves for path in move}
+    ).values_list("id", "placement", "moving_from", "moving_to")
+    paths = {path for _id, _placement, *move in moves for path in move}
+    for row_id, placement, _from, to in moves:
+        if placement == Placement.RELEASING and to:
+            paths.add(str(Path(to).with_name(quarantine.release_partial_name(row_id))))
+    return paths
 
 
 def _holds_only(path: Path, content: bytes) -> bool:
