@@ -241,8 +241,9 @@ class Watcher:
     def _left_alone(self, path: Path, folder: Folder) -> bool:
         """Whether ``path`` is not read: a note the watcher left (known to the database, not
         merely named like one, and still holding what the watcher wrote: one someone wrote
-        over is a user's file), or a name the folder excludes, except in an enforce folder
-        for an outside audience, where failing closed means reading everything."""
+        over is a user's file), or a name the folder excludes (an Office lock file), except
+        in an enforce folder for an outside audience where that name itself would be held:
+        failing closed, such a file is read and judged as any other."""
         if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN):
             notes = WatchedFile.objects.filter(note_path=stored_path(str(path))).exclude(
                 placement__in=(Placement.IN_PLACE, Placement.RELEASED)
@@ -250,7 +251,9 @@ class Watcher:
             return any(_holds_only(path, quarantine.note_of(row)) for row in notes)
         if not folder.excludes(path.name):
             return False
-        return not (folder.enforce and folder.audience != INTERNAL)
+        if not (folder.enforce and folder.audience != INTERNAL):
+            return True
+        return self.judge.name_releases(_named(path, folder.path), folder)
 
     def _prepare(  # noqa: PLR0911 - one return for each way a file is not read
         self,

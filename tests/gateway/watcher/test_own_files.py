@@ -5,6 +5,8 @@ nor held, and the next release of its document removes it."""
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +16,9 @@ import pytest
 from gateway.watcher import moving, quarantine
 from gateway.watcher.documents import release_document
 from gateway.watcher.models import Placement, WatchedFile, stored_path
-from tests.gateway.watcher.conftest import DAMAGED_DOCX, Drive
+from gateway.watcher.observing import LiveWatch
+from scanner.scanning import Scanner
+from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +70,92 @@ def test_a_release_cut_short_leaves_nothing_the_watcher_holds(make_drive: MakeDr
     assert released.path.read_bytes() == HELD
     assert not partial.exists()
     assert hashlib.sha256(released.path.read_bytes()).hexdigest() == row.content_hash
+
+
+# What Word leaves beside a document it has open (its owner file: the user's name, twice)
+# and what LibreOffice does (its lock file: the user, the machine, the time, the path).
+WORD_OWNER = (b"\x05alice" + b"\x00" * 48 + "alice".encode("utf-16-le")).ljust(162, b"\x00")
+LIBREOFFICE_LOCK = b",Alice Smith,office-pc,02.12.2026 10:00,file:///home/alice/.config;"
+OFFICE_LITTER = {
+    "~$referral.docx": WORD_OWNER,
+    ".~lock.referral.docx#": LIBREOFFICE_LOCK,
+    "Thumbs.db": DAMAGED_DOCX,
+    "report.tmp": DAMAGED_DOCX,
+}
+
+
+def _untouched(drive: Drive) -> None:
+    """The lock and temporary files are where they were, unread, with no row and no note."""
+    web = drive.folders["web"].path
+    for name, content in OFFICE_LITTER.items():
+        assert (web / name).read_bytes() == content
+    assert not [name for name, _ in drive.judge.scanned if name in OFFICE_LITTER]
+    assert not WatchedFile.objects.filter(placement=Placement.QUARANTINED).exists()
+    assert not list(web.glob("confide-held-*"))
+
+
+def test_office_lock_files_are_not_held_by_a_pass(make_drive: MakeDrive) -> None:
+    """In a public enforce folder, a pass (``confide watch --once``) leaves Word's and
+    LibreOffice's lock files and the default exclusions unread and in place."""
+    drive = make_drive({"web": ("public", "enforce")})
+    for name, content in OFFICE_LITTER.items():
+        drive.put("web", name, content)
+    drive.put("web", "referral.txt", CLEAN_TEXT)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    _untouched(drive)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("observer", ["native", "polling"])
+def test_office_lock_files_are_not_held_as_they_appear(
+    make_drive: MakeDrive, observer: str
+) -> None:
+    """Followed by events, lock files written as someone opens a document in a public
+    enforce folder are left unread and in place."""
+    drive = make_drive({"web": ("public", "enforce")}, observer=observer)
+    web = drive.folders["web"].path
+    drive.put("web", "before.txt", CLEAN_TEXT)  # read once the observer is running
+    stop = threading.Event()
+
+    def open_a_document() -> None:
+        try:
+            _await(lambda: "before.txt" in dict(drive.judge.scanned))
+            for name, content in OFFICE_LITTER.items():
+                (web / name).write_bytes(content)
+            (web / "after.txt").write_bytes(CLEAN_TEXT)  # read in the locks' pass or after
+            _await(lambda: "after.txt" in dict(drive.judge.scanned))
+        finally:
+            stop.set()  # the pass under way is finished first
+
+    assert drive.watcher is not None
+    user = threading.Thread(target=open_a_document)
+    user.start()
+    LiveWatch(drive.watcher, reconcile_seconds=3600).run(stop)
+    user.join()
+    _untouched(drive)
+
+
+def test_a_lock_file_whose_name_holds_personal_data_is_held(
+    make_drive: MakeDrive, nhs_scanner: Scanner
+) -> None:
+    """Failing closed: a lock file whose name holds an NHS number (its document's name) is
+    read and held for the public, as its document is; its note names neither."""
+    drive = make_drive({"web": ("public", "enforce")}, scanner=nhs_scanner)
+    lock = drive.put("web", "~$Margaret Hughes NHS 943 476 5919.docx", WORD_OWNER)
+    plain = drive.put("web", "~$referral.docx", WORD_OWNER)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(path=stored_path(str(lock)))
+    assert row.placement == Placement.QUARANTINED
+    assert not lock.exists()
+    assert b"943" not in quarantine.note_path(lock.parent, row.id).read_bytes()
+    assert plain.read_bytes() == WORD_OWNER
+    assert not WatchedFile.objects.filter(path=stored_path(str(plain))).exists()
+
+
+def _await(done: Callable[[], bool], seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "not done in time"
+        time.sleep(0.05)
