@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator
@@ -56,6 +57,8 @@ manager releases the folder or a document from it, the folder comes back here.
 
 Reference: held folder {id}
 """
+# A note's name: ``note_path``'s, or a free one beside it (``moving.free_name``).
+_NOTE_NAME = re.compile(r"confide-held-(\d+)(?: \(\d+\))?\.txt")
 # How many taken names a note or a sealed file tries before it gives up.
 NAME_TRIES = 20
 DEFAULT_MODE = 0o644
@@ -182,6 +185,59 @@ def release_partial(row: WatchedFile) -> str:
 def release_partial_name(row_id: int) -> str:
     """``release_partial`` of the held document ``row_id``."""
     return f".confide-release-{row_id}{moving.PARTIAL}"
+
+
+def note_row(path: Path) -> WatchedFile | None:
+    """The row whose note the file at ``path`` is, by its name (``confide-held-ID.txt``, or
+    with " (2)"...) and its content, exactly that note (a regular file, not a link)."""
+    named = _NOTE_NAME.fullmatch(path.name)
+    row = WatchedFile.objects.filter(id=int(named[1])).first() if named else None
+    if row is None or not moving.holds(path, hashlib.sha256(note_of(row)).hexdigest()):
+        return None
+    return row
+
+
+def own_note(path: Path, root: Path) -> bool:
+    """Whether the file at ``path`` (in the watched folder ``root``) is a note of the
+    watcher's own, never read: one it left for a held document or folder, wherever a
+    user's renaming or moving of folders has taken it since (its row then records where
+    it lies now, so a release finds it); one whose row is no longer held is removed, as it
+    would say "awaiting review" for ever. A file named like a note that holds anything
+    else is a user's."""
+    row = note_row(path)
+    if row is None:
+        return False
+    text = stored_path(str(path))
+    digest = hashlib.sha256(note_of(row)).hexdigest()
+    if row.placement in (Placement.IN_PLACE, Placement.RELEASED):
+        try:
+            moving.remove_original(path, digest, root)
+            log.info("stale note removed id=%s", row.id)
+        except (OSError, moving.MoveError) as exc:
+            reason = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
+            log.warning("stale note not removed id=%s reason=%s", row.id, reason)
+    elif row.note_path != text and row.placement in (Placement.QUARANTINED, Placement.REJECTED):
+        if not (row.note_path and moving.holds(real_path(row.note_path), digest)):
+            WatchedFile.objects.filter(id=row.id).update(note_path=text)
+            log.info("note moved with its folder id=%s", row.id)
+    return True
+
+
+def found_note(row: WatchedFile) -> Path | None:
+    """Where the note of held ``row`` lies now: where it was left, or (its folder renamed
+    or moved since, the note with it) wherever in its watched folder a note of the row
+    lies; None when there is none."""
+    digest = hashlib.sha256(note_of(row)).hexdigest()
+    if row.note_path and moving.holds(real_path(row.note_path), digest):
+        return real_path(row.note_path)
+    if not row.folder:
+        return None
+    for top, _dirs, files in os.walk(real_path(row.folder), followlinks=False):
+        for name in files:
+            named = _NOTE_NAME.fullmatch(name)
+            if named and int(named[1]) == row.id and moving.holds(Path(top) / name, digest):
+                return Path(top) / name
+    return None
 
 
 def remove_note(row: WatchedFile) -> None:

@@ -239,16 +239,13 @@ class Watcher:
         return folder, text, found
 
     def _left_alone(self, path: Path, folder: Folder) -> bool:
-        """Whether ``path`` is not read: a note the watcher left (known to the database, not
-        merely named like one, and still holding what the watcher wrote: one someone wrote
-        over is a user's file), or a name the folder excludes (an Office lock file), except
-        in an enforce folder for an outside audience where that name itself would be held:
-        failing closed, such a file is read and judged as any other."""
+        """Whether ``path`` is not read: a note the watcher left (``quarantine.own_note``:
+        not merely named like one, but holding what the watcher wrote), or a name the
+        folder excludes (an Office lock file), except in an enforce folder for an outside
+        audience where that name itself would be held: failing closed, such a file is read
+        and judged as any other."""
         if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN):
-            notes = WatchedFile.objects.filter(note_path=stored_path(str(path))).exclude(
-                placement__in=(Placement.IN_PLACE, Placement.RELEASED)
-            )
-            return any(_holds_only(path, quarantine.note_of(row)) for row in notes)
+            return quarantine.own_note(path, folder.path)
         if not folder.excludes(path.name):
             return False
         if not (folder.enforce and folder.audience != INTERNAL):
@@ -593,15 +590,6 @@ def _in_flight() -> set[str]:
         if placement == Placement.RELEASING and to:
             paths.add(str(Path(to).with_name(quarantine.release_partial_name(row_id))))
     return paths
-
-
-def _holds_only(path: Path, content: bytes) -> bool:
-    """Whether the file at ``path`` holds exactly ``content`` (read no further than that)."""
-    try:
-        with path.open("rb") as file:
-            return file.read(len(content) + 1) == content
-    except OSError:
-        return False
 
 
 def _copy_beside(path: Path, content: bytes) -> bool:
