@@ -216,11 +216,18 @@ def own_note(path: Path, root: Path) -> bool:
         except (OSError, moving.MoveError) as exc:
             reason = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
             log.warning("stale note not removed id=%s reason=%s", row.id, reason)
-    elif row.note_path != text and row.placement in (Placement.QUARANTINED, Placement.REJECTED):
-        if not (row.note_path and moving.holds(real_path(row.note_path), digest)):
-            WatchedFile.objects.filter(id=row.id).update(note_path=text)
-            log.info("note moved with its folder id=%s", row.id)
+    elif _moved_note(row, text, digest):
+        WatchedFile.objects.filter(id=row.id).update(note_path=text)
+        log.info("note moved with its folder id=%s", row.id)
     return True
+
+
+def _moved_note(row: WatchedFile, text: str, digest: str) -> bool:
+    """Whether the note of held ``row`` (of ``digest``) found at ``text`` is its note moved
+    there: no longer where it was left (a copy beside it is not)."""
+    if row.note_path == text or row.placement not in (Placement.QUARANTINED, Placement.REJECTED):
+        return False
+    return not (row.note_path and moving.holds(real_path(row.note_path), digest))
 
 
 def found_note(row: WatchedFile) -> Path | None:

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from gateway.watcher import quarantine
 from gateway.watcher.documents import release_document
 from gateway.watcher.models import Origin, Placement, WatchedFile, stored_path
-from tests.gateway.review.conftest import Users, users  # noqa: F401 - the manager jo
+from tests.gateway.review.conftest import users  # noqa: F401 - the manager jo
 from tests.gateway.watcher.conftest import DAMAGED_DOCX, Drive
 
 pytestmark = pytest.mark.django_db
@@ -93,17 +93,16 @@ def test_a_note_of_a_document_no_longer_held_is_removed(make_drive: MakeDrive) -
     kept.mkdir()
     shutil.copy2(note, kept / note.name)  # a user's copy of the folder, the note and all
     release_document(row.id, "manager", "")
-    users = drive.folders["web"].path / f"confide-held-{row.id} (2).txt"
-    users.write_bytes(quarantine.note_content(row.id) + b"my own words\n")
+    own = drive.folders["web"].path / f"confide-held-{row.id} (2).txt"
+    own.write_bytes(quarantine.note_content(row.id) + b"my own words\n")
     assert drive.watcher is not None
     drive.watcher.reconcile()
     assert not (kept / note.name).exists()
-    assert users.is_file()
+    assert own.is_file()
 
 
-def test_the_command_says_where_a_released_document_went(
-    make_drive: MakeDrive, users: Users
-) -> None:
+@pytest.mark.usefixtures("users")
+def test_the_command_says_where_a_released_document_went(make_drive: MakeDrive) -> None:
     """``confide documents release`` says where each document went: under a free name when
     its own is taken, and that its folder was made again when it was gone with its note."""
     drive = make_drive({"web": ("public", "enforce")})
