@@ -239,13 +239,16 @@ class Watcher:
         return folder, text, found
 
     def _left_alone(self, path: Path, folder: Folder) -> bool:
-        """Whether ``path`` is not read: a note the watcher left (``quarantine.own_note``:
-        not merely named like one, but holding what the watcher wrote), or a name the
+        """Whether ``path`` is not read: a note the watcher left, or a partial file of its
+        own (``quarantine.own_file``: not merely named like one, but holding what the
+        watcher wrote), or a name the
         folder excludes (an Office lock file), except in an enforce folder for an outside
         audience where that name itself would be held: failing closed, such a file is read
         and judged as any other."""
-        if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN):
-            return quarantine.own_note(path, folder.path)
+        if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN) or path.name.startswith(
+            ".confide-"
+        ):
+            return quarantine.own_file(path, folder.path)
         if not folder.excludes(path.name):
             return False
         if not (folder.enforce and folder.audience != INTERNAL):

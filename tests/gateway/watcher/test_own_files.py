@@ -159,3 +159,39 @@ def _await(done: Callable[[], bool], seconds: float = 20.0) -> None:
     while not done():
         assert time.monotonic() < deadline, "not done in time"
         time.sleep(0.05)
+
+
+def test_partial_files_of_ours_left_by_a_kill_are_removed_unread(make_drive: MakeDrive) -> None:
+    """A pass removes, unread, a note's partial file and a release's partial file of a
+    document held again since, each holding the start of what it was written for; files
+    under those names holding anything else are users', and are judged."""
+    drive = make_drive({"web": ("public", "enforce")})
+    row = _held_from(drive, "referral.docx")
+    web = drive.folders["web"].path
+    note_partial = web / quarantine.note_partial(row)
+    note_partial.write_bytes(quarantine.note_content(row.id)[:40])
+    release_partial = web / quarantine.release_partial(row)
+    release_partial.write_bytes(HELD[:1000])
+    other = _held_from(drive, "minutes.docx")
+    users = web / quarantine.note_partial(other)
+    users.write_bytes(b"my own notes\n")
+    scanned = len(drive.judge.scanned)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    assert not note_partial.exists()
+    assert not release_partial.exists()
+    assert [name for name, _ in drive.judge.scanned[scanned:]] == [users.name]
+
+
+def test_a_note_cut_short_by_a_kill_is_written_again(make_drive: MakeDrive) -> None:
+    """The note of a held document whose writing a kill cut short (its partial file left,
+    no note) is written when the move is settled, and the partial file is gone."""
+    drive = make_drive({"web": ("public", "enforce")})
+    row = _held_from(drive, "referral.docx")
+    note = quarantine.note_path(drive.folders["web"].path, row.id)
+    note.unlink()
+    partial = note.with_name(quarantine.note_partial(row))
+    partial.write_bytes(quarantine.note_content(row.id)[:40])
+    quarantine.leave_note(row)
+    assert note.read_bytes() == quarantine.note_content(row.id)
+    assert not partial.exists()
