@@ -241,10 +241,9 @@ class Watcher:
     def _left_alone(self, path: Path, folder: Folder) -> bool:
         """Whether ``path`` is not read: a note the watcher left, or a partial file of its
         own (``quarantine.own_file``: not merely named like one, but holding what the
-        watcher wrote), or a name the
-        folder excludes (an Office lock file), except in an enforce folder for an outside
-        audience where that name itself would be held: failing closed, such a file is read
-        and judged as any other."""
+        watcher wrote), or a name the folder excludes (an Office lock file), except in an
+        enforce folder for an outside audience where that name itself would be held:
+        failing closed, such a file is read and judged as any other."""
         if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN) or path.name.startswith(
             ".confide-"
         ):
