@@ -520,13 +520,23 @@ def check_owners_internal(watch: WatchSettings, internal_domains: list[str]) -> 
 
 
 def check_quarantine(watch: WatchSettings) -> None:
-    """Refuse a quarantine inside a watched folder: the watcher would watch what it holds."""
+    """Refuse a quarantine inside a watched folder (the watcher would watch what it holds),
+    or one holding a watched folder (what it holds would lie in a watched tree, and a
+    watched folder's files would lie among the held ones)."""
     for number, folder in enumerate(watch.folders):
-        if watch.quarantine is not None and _inside(watch.quarantine, folder.path):
+        if watch.quarantine is None:
+            continue
+        if _inside(watch.quarantine, folder.path):
             raise ValueError(
                 f"watch.quarantine {str(watch.quarantine)!r} lies inside the watched folder "
                 f"watch.folders[{number}] ({str(folder.path)!r}); "
                 "put it outside every watched folder"
+            )
+        if _inside(folder.path, watch.quarantine):
+            raise ValueError(
+                f"the watched folder watch.folders[{number}] ({str(folder.path)!r}) lies "
+                f"inside watch.quarantine {str(watch.quarantine)!r}; the quarantine must be "
+                "a folder of its own, outside every watched folder and holding none of them"
             )
 
 

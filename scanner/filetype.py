@@ -39,6 +39,14 @@ class FileType(Enum):
         return self.value
 
     @property
+    def with_article(self) -> str:
+        """The words for this kind of file after "a" or "an", as it is spoken ("an email
+        message", "an HTML document", "a Word document")."""
+        label = self.value
+        spoken_vowel = label[0] in "aeiouAEIOU" or label.startswith("HTML")
+        return f"{'an' if spoken_vowel else 'a'} {label}"
+
+    @property
     def readable(self) -> bool:
         """Whether confide can read text out of this kind of file."""
         return self in _READABLE

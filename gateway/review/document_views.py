@@ -103,7 +103,8 @@ def decide(request: HttpRequest, document_id: int, action: str) -> HttpResponse:
             owner = documents.reject_document(document_id, by, note).owner_told
             done += " " + (TOLD.format(owner=owner) if owner else NOBODY_TOLD)
         else:
-            documents.release_document(document_id, by, note, marked=action == "marked")
+            released = documents.release_document(document_id, by, note, marked=action == "marked")
+            done += f" It is {released.where()}."
     except documents.DecisionError as exc:
         messages.error(request, f"Not done: {exc}.")
     else:

@@ -48,11 +48,18 @@ class DecisionError(Exception):
 
 @dataclass(frozen=True)
 class Released:
-    """Where the released document (or its marked copy) now lies."""
+    """Where the released document (or its marked copy) now lies, and whether its folder
+    had to be made again (gone since the document was held, and its note with it)."""
 
     document_id: int
     path: Path
     marked: bool
+    folder_made: bool = False
+
+    def where(self) -> str:
+        """Where it went, in words for the manager."""
+        made = " (its folder was gone, so it was made again)" if self.folder_made else ""
+        return f"now at {stored_path(str(self.path))}{made}"
 
 
 def release_document(document_id: int, by: str, note: str, *, marked: bool = False) -> Released:
@@ -77,7 +84,9 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
             f"release held folder {outer.id} first"
         )
     original = real_path(row.path)
-    destination = moving.free_name(original.parent, original.stem, original.suffix)
+    home = _home(row, original.parent)
+    folder_made = not home.is_dir()
+    destination = moving.free_name(home, original.stem, original.suffix)
     if marked:
         content = _marked(row)
         _decided(row, Placement.RELEASED, by, note)
@@ -113,7 +122,20 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
             raise DecisionError(f"the document could not be put back: {exc}") from None
     held_folders.released_with(row, by)
     _audit(row, by, "document-released", marked=marked)
-    return Released(row.id, destination, marked)
+    return Released(row.id, destination, marked, folder_made)
+
+
+def _home(row: WatchedFile, folder: Path) -> Path:
+    """The folder a held document goes back to: where its note lies now, saying it comes
+    back there (its ``folder`` renamed or moved since, the note with it, recorded on the
+    row so that the release removes it), or else ``folder``, where it was."""
+    note = quarantine.found_note(row)
+    if note is None or note.parent == folder:
+        return folder
+    row.note_path = stored_path(str(note))
+    WatchedFile.objects.filter(id=row.id).update(note_path=row.note_path)
+    log.info("releasing beside its moved note id=%s", row.id)
+    return note.parent
 
 
 def _release_folder(row: WatchedFile, by: str, note: str, *, marked: bool) -> Released:

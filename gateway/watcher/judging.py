@@ -156,6 +156,18 @@ class DocumentJudge:
         file's name is scanned, with nothing else: an empty text beside it."""
         return self.scanner.pool.submit(b"", kind=FileType.TEXT, name=readable_name(name))
 
+    def name_releases(self, name: str, folder: Folder) -> bool:
+        """Whether ``name`` (a file's path within ``folder``) would be released for the
+        folder's audience on its own, as a sub-folder's name is judged (``judge_name``): a
+        file excluded by its name (an Office lock file) is not read, but its name is what it
+        shares with the document it belongs to. False (judge the whole file) when the name's
+        scan is lost with its worker."""
+        result = self.submit_name(name).result()
+        return not result.lost and self.judge_name(result, folder).action not in (
+            Action.HOLD,
+            Action.REDACT,
+        )
+
     def judge_name(self, result: ScanResult, folder: Folder) -> Judgement:
         """The verdict on a sub-folder's name for ``folder``'s audience: the policy's, as
         for a document, in either mode. A name cannot be redacted or marked: what would be

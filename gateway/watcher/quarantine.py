@@ -23,12 +23,15 @@ is still the note (its path on the row, its content the note's): a user's file i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
+import re
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,6 +59,10 @@ manager releases the folder or a document from it, the folder comes back here.
 
 Reference: held folder {id}
 """
+# The partial file a note, or a release, is written under first beside its place.
+_OWN_PARTIAL = re.compile(r"\.confide-(note|release)-(\d+)\.partial")
+# A note's name: ``note_path``'s, or a free one beside it (``moving.free_name``).
+_NOTE_NAME = re.compile(r"confide-held-(\d+)(?: \(\d+\))?\.txt")
 # How many taken names a note or a sealed file tries before it gives up.
 NAME_TRIES = 20
 DEFAULT_MODE = 0o644
@@ -176,7 +183,110 @@ def original_owner(row: WatchedFile) -> tuple[int, int] | None:
 
 def release_partial(row: WatchedFile) -> str:
     """The name (in the destination's folder) a release writes the document under first."""
-    return f".confide-release-{row.id}{moving.PARTIAL}"
+    return release_partial_name(row.id)
+
+
+def release_partial_name(row_id: int) -> str:
+    """``release_partial`` of the held document ``row_id``."""
+    return f".confide-release-{row_id}{moving.PARTIAL}"
+
+
+def note_partial(row: WatchedFile) -> str:
+    """The name (in the note's folder) the note of ``row`` is written under first."""
+    return f".confide-note-{row.id}{moving.PARTIAL}"
+
+
+def note_row(path: Path) -> WatchedFile | None:
+    """The row whose note the file at ``path`` is, by its name (``confide-held-ID.txt``, or
+    with " (2)"...) and its content, exactly that note (a regular file, not a link)."""
+    named = _NOTE_NAME.fullmatch(path.name)
+    row = WatchedFile.objects.filter(id=int(named[1])).first() if named else None
+    if row is None or not moving.holds(path, hashlib.sha256(note_of(row)).hexdigest()):
+        return None
+    return row
+
+
+def own_file(path: Path, root: Path) -> bool:
+    """Whether the file at ``path`` (in the watched folder ``root``) is the watcher's own,
+    never read: a note (``own_note``), or a partial file a note or a release was written
+    under first, cut short by a kill, holding the start of that note or held document (it
+    is removed). Anything else, whatever its name, is a user's file. (The partial file of a
+    copy, named at random, cannot be told from a user's, and is judged as one.)"""
+    if _NOTE_NAME.fullmatch(path.name):
+        return own_note(path, root)
+    named = _OWN_PARTIAL.fullmatch(path.name)
+    row = WatchedFile.objects.filter(id=int(named[2])).first() if named else None
+    if named is None or row is None:
+        return False
+    if named[1] == "release" and row.placement == Placement.RELEASING:
+        return True  # being released now, or cut short and not yet settled
+    if named[1] == "release" and row.placement not in (Placement.QUARANTINED, Placement.REJECTED):
+        return False
+    try:
+        removed = _remove_started(path, functools.partial(_started_as, row, named[1]), root)
+    except (OSError, moving.MoveError, SealingError) as exc:
+        log.warning("partial file left id=%s error=%s", row.id, type(exc).__name__)
+        return False
+    if removed:
+        log.info("partial file of ours removed id=%s kind=%s", row.id, named[1])
+    return removed
+
+
+def _started_as(row: WatchedFile, kind: str) -> Iterator[bytes]:
+    """What a partial file of ``kind`` (note, release) for ``row`` is the start of."""
+    if kind == "note":
+        return iter((note_of(row),))
+    return sealed_files.opened(Path(row.quarantined_as), sealed_files.sealer())
+
+
+def own_note(path: Path, root: Path) -> bool:
+    """Whether the file at ``path`` (in the watched folder ``root``) is a note of the
+    watcher's own, never read: one it left for a held document or folder, wherever a
+    user's renaming or moving of folders has taken it since (its row then records where
+    it lies now, so a release finds it); one whose row is no longer held is removed, as it
+    would say "awaiting review" for ever. A file named like a note that holds anything
+    else is a user's."""
+    row = note_row(path)
+    if row is None:
+        return False
+    text = stored_path(str(path))
+    digest = hashlib.sha256(note_of(row)).hexdigest()
+    if row.placement in (Placement.IN_PLACE, Placement.RELEASED):
+        try:
+            moving.remove_original(path, digest, root)
+            log.info("stale note removed id=%s", row.id)
+        except (OSError, moving.MoveError) as exc:
+            reason = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
+            log.warning("stale note not removed id=%s reason=%s", row.id, reason)
+    elif _moved_note(row, text, digest):
+        WatchedFile.objects.filter(id=row.id).update(note_path=text)
+        log.info("note moved with its folder id=%s", row.id)
+    return True
+
+
+def _moved_note(row: WatchedFile, text: str, digest: str) -> bool:
+    """Whether the note of held ``row`` (of ``digest``) found at ``text`` is its note moved
+    there: no longer where it was left (a copy beside it is not)."""
+    if row.note_path == text or row.placement not in (Placement.QUARANTINED, Placement.REJECTED):
+        return False
+    return not (row.note_path and moving.holds(real_path(row.note_path), digest))
+
+
+def found_note(row: WatchedFile) -> Path | None:
+    """Where the note of held ``row`` lies now: where it was left, or (its folder renamed
+    or moved since, the note with it) wherever in its watched folder a note of the row
+    lies; None when there is none."""
+    digest = hashlib.sha256(note_of(row)).hexdigest()
+    if row.note_path and moving.holds(real_path(row.note_path), digest):
+        return real_path(row.note_path)
+    if not row.folder:
+        return None
+    for top, _dirs, files in os.walk(real_path(row.folder), followlinks=False):
+        for name in files:
+            named = _NOTE_NAME.fullmatch(name)
+            if named and int(named[1]) == row.id and moving.holds(Path(top) / name, digest):
+                return Path(top) / name
+    return None
 
 
 def remove_note(row: WatchedFile) -> None:
@@ -254,20 +364,32 @@ def _settle_release(row: WatchedFile) -> bool:
 def _remove_release_partial(row: WatchedFile, sealed: Path, destination: Path) -> None:
     """Remove what a release cut short left under its partial name, if it is that: the
     start of the held document (anything else there is not ours, and stays)."""
-    name = release_partial(row)
     try:
-        with moving.opened_folder(destination.parent, _root(row)) as folder:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
-            with os.fdopen(fd, "rb") as written:
-                ours = stat.S_ISREG(os.fstat(fd).st_mode) and _starts(
-                    written, sealed_files.opened(sealed, sealed_files.sealer())
-                )
-            if ours:
-                os.unlink(name, dir_fd=folder)
-    except FileNotFoundError:
-        return
+        _remove_started(
+            destination.parent / release_partial(row),
+            lambda: sealed_files.opened(sealed, sealed_files.sealer()),
+            _root(row),
+        )
     except (OSError, moving.MoveError, SealingError) as exc:
         log.warning("release partial file left id=%s error=%s", row.id, type(exc).__name__)
+
+
+def _remove_started(path: Path, content: Callable[[], Iterator[bytes]], root: Path | None) -> bool:
+    """Remove the file at ``path`` (reached from ``root`` without a link) if it is a
+    regular file holding the start of (or all of) ``content``: a partial file of the
+    watcher's own cut short. Whether nothing of ours is left there (so a file there that
+    holds anything else is a user's, and stays: False)."""
+    with moving.opened_folder(path.parent, root) as folder:
+        try:
+            fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+        except FileNotFoundError:
+            return True
+        with os.fdopen(fd, "rb") as written:
+            ours = stat.S_ISREG(os.fstat(fd).st_mode) and _starts(written, content())
+        if ours:
+            os.unlink(path.name, dir_fd=folder)
+            os.fsync(folder)
+        return ours
 
 
 def _starts(written: BinaryIO, content: Iterator[bytes]) -> bool:
@@ -320,12 +442,22 @@ def leave_note(row: WatchedFile) -> None:
         note = real_path(row.note_path)
     else:
         note = note_path(real_path(row.moving_from).parent, row.id)
+    partial = note.parent / note_partial(row)
+    with suppress(OSError, moving.MoveError):  # writing the note says why
+        _remove_started(partial, lambda: iter((content,)), _root(row))  # a crash's
     if moving.holds(note, hashlib.sha256(content).hexdigest()):
         return  # written before a crash
     mode = original_mode(row) & 0o666 | 0o400
     for _ in range(NAME_TRIES):
         try:
-            moving.write_new(note, content, mode, root=_root(row), owner=original_owner(row))
+            moving.write_new_from(
+                note,
+                (content,),
+                mode,
+                root=_root(row),
+                owner=original_owner(row),
+                partial=partial.name,
+            )
         except FileExistsError:
             note = moving.free_name(note.parent, f"confide-held-{row.id}", ".txt")
             continue

@@ -239,18 +239,20 @@ class Watcher:
         return folder, text, found
 
     def _left_alone(self, path: Path, folder: Folder) -> bool:
-        """Whether ``path`` is not read: a note the watcher left (known to the database, not
-        merely named like one, and still holding what the watcher wrote: one someone wrote
-        over is a user's file), or a name the folder excludes, except in an enforce folder
-        for an outside audience, where failing closed means reading everything."""
-        if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN):
-            notes = WatchedFile.objects.filter(note_path=stored_path(str(path))).exclude(
-                placement__in=(Placement.IN_PLACE, Placement.RELEASED)
-            )
-            return any(_holds_only(path, quarantine.note_of(row)) for row in notes)
+        """Whether ``path`` is not read: a note the watcher left, or a partial file of its
+        own (``quarantine.own_file``: not merely named like one, but holding what the
+        watcher wrote), or a name the folder excludes (an Office lock file), except in an
+        enforce folder for an outside audience where that name itself would be held:
+        failing closed, such a file is read and judged as any other."""
+        if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN) or path.name.startswith(
+            ".confide-"
+        ):
+            return quarantine.own_file(path, folder.path)
         if not folder.excludes(path.name):
             return False
-        return not (folder.enforce and folder.audience != INTERNAL)
+        if not (folder.enforce and folder.audience != INTERNAL):
+            return True
+        return self.judge.name_releases(_named(path, folder.path), folder)
 
     def _prepare(  # noqa: PLR0911 - one return for each way a file is not read
         self,
@@ -579,20 +581,17 @@ def _named(path: Path, folder: Path) -> str:
 
 
 def _in_flight() -> set[str]:
-    """The paths that moves of the watcher's own, under way, lead to or from."""
+    """The paths that moves of the watcher's own, under way (or cut short, until they are
+    settled), lead to or from, and the partial file a release writes first beside its place:
+    a fragment of a held document, never to be judged as a user's file."""
     moves = WatchedFile.objects.filter(
         placement__in=(Placement.QUARANTINING, Placement.RELEASING)
-    ).values_list("moving_from", "moving_to")
-    return {path for move in moves for path in move}
-
-
-def _holds_only(path: Path, content: bytes) -> bool:
-    """Whether the file at ``path`` holds exactly ``content`` (read no further than that)."""
-    try:
-        with path.open("rb") as file:
-            return file.read(len(content) + 1) == content
-    except OSError:
-        return False
+    ).values_list("id", "placement", "moving_from", "moving_to")
+    paths = {path for _id, _placement, *move in moves for path in move}
+    for row_id, placement, _from, to in moves:
+        if placement == Placement.RELEASING and to:
+            paths.add(str(Path(to).with_name(quarantine.release_partial_name(row_id))))
+    return paths
 
 
 def _copy_beside(path: Path, content: bytes) -> bool:

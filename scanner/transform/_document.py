@@ -75,11 +75,11 @@ _NOT_UTF8 = "the text file is not UTF-8, so it cannot be redacted"
 
 
 def _unredactable(kind: FileType) -> str:
-    return f"a {kind.label} cannot be redacted"
+    return f"{kind.with_article} cannot be redacted"
 
 
 def _unmarkable(kind: FileType) -> str:
-    return f"a {kind.label} cannot be marked CONFIDENTIAL"
+    return f"{kind.with_article} cannot be marked CONFIDENTIAL"
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -66,6 +66,7 @@ class Command(ConfideCommand):
             released = documents.release_document(
                 document_id, by, options["note"], marked=options["marked"]
             )
-            return "released, marked CONFIDENTIAL" if released.marked else "released"
+            done = "released, marked CONFIDENTIAL" if released.marked else "released"
+            return f"{done}; {released.where()}"
 
         decide_each(self, "document", options["ids"], decide_one, refused=documents.DecisionError)

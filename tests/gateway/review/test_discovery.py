@@ -4,13 +4,16 @@ be held, and never a matched text (the watcher keeps none; a row's reasons say w
 
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from gateway.register.models import Subject
 from gateway.review import discovery, views
+from gateway.watcher.discovery import write_report
 from gateway.watcher.models import Origin, Placement, WatchedFile, path_key
 from tests.gateway.review.conftest import Users, signed_in
 
@@ -152,3 +155,18 @@ def test_the_pages_page_through_many_folders(
     assert "Page 1 of 2" in first
     second = client.get("/discovery/", {"page": 2}).content.decode()
     assert second.count("<section") == 1
+
+
+def test_a_files_reasons_are_kept_apart(users: Users, tmp_path: Path) -> None:
+    """A file held for two reasons shows them as two clauses, on the drill-down page and in
+    the discovery report, never run together."""
+    reasons = ["the carer is not in the consent register", "its file name holds personal data"]
+    _file(WEB, "carers.docx", "hold", {"PERSON": 1}, subjects=[])
+    WatchedFile.objects.filter(path=f"{WEB}/carers.docx").update(reasons=reasons)
+    page = signed_in(users, "manager").get("/discovery/folder/", {"folder": WEB})
+    joined = "the carer is not in the consent register; its file name holds personal data"
+    assert joined in page.content.decode()
+    report = tmp_path / "report.csv"
+    write_report(report, WatchedFile.objects.all())
+    with report.open(newline="", encoding="utf-8") as read:
+        assert [row["reasons"] for row in csv.DictReader(read)] == [joined]

@@ -49,7 +49,7 @@ def test_list_then_release_puts_it_back_in_the_managers_name(
     assert fields[0] == str(row.id)
     assert fields[2:] == [row.folder, "public", ", ".join(row.rules), "PERSON x2, UK_NHS x3"]
     out, _, code = _confide_documents("release", row.id, "--as", "jo", "--note", "checked")
-    assert (out, code) == (f"document {row.id}: released\n", 0)
+    assert (out, code) == (f"document {row.id}: released; now at {path}\n", 0)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == row.content_hash
     assert AuditEntry.objects.get(kind="document-released").actor == "jo"
     assert _confide_documents("list")[0] == ""

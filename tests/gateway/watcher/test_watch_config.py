@@ -36,6 +36,19 @@ def test_quarantine_inside_a_watched_folder_is_refused(config_file: Path) -> Non
         load_settings()
 
 
+def test_a_quarantine_holding_the_watched_folders_is_refused(config_file: Path) -> None:
+    """A quarantine that contains every watched folder stops confide, naming both settings."""
+    config_file.write_text(
+        '[watch]\nquarantine = "shares"\n'
+        '[[watch.folders]]\npath = "shares/web"\naudience = "public"\n'
+        '[[watch.folders]]\npath = "shares/staff"\naudience = "internal"\n'
+    )
+    with pytest.raises(
+        ConfigError, match=r"watch\.folders\[0\] .* lies inside watch\.quarantine .* outside"
+    ):
+        load_settings()
+
+
 def test_the_default_quarantine_inside_a_folder_is_refused_too(config_file: Path) -> None:
     """The default quarantine (in data_dir) is checked as well as one given."""
     config_file.write_text(

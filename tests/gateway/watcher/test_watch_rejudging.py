@@ -248,29 +248,32 @@ def test_a_replacement_with_the_same_size_and_mtime_is_read_again(
 
 
 def test_every_file_in_an_outside_enforce_folder_is_read(make_drive: MakeDrive) -> None:
-    """In a public enforce folder, a file named like a note, names the folder excludes, a
-    name that is not UTF-8 and a future mtime are each read and held; the watcher's own
-    notes are left alone."""
+    """In a public enforce folder, a file named like a note, a name that is not UTF-8 and a
+    future mtime are each read and held; names the folder excludes (lock and temporary
+    files) are not read when their names would be released, there as in an internal
+    folder; the watcher's own notes are left alone."""
     drive = make_drive({"web": ("public", "enforce"), "staff": ("internal", "enforce")})
     web = drive.folders["web"].path
-    names = ["control.txt", "confide-held-list.txt", "clients.tmp", "~$clients.csv"]
-    paths = [drive.put("web", name, UNREADABLE) for name in names]
+    paths = [
+        drive.put("web", name, UNREADABLE) for name in ["control.txt", "confide-held-list.txt"]
+    ]
+    excluded = [drive.put("web", name, UNREADABLE) for name in ["clients.tmp", "~$clients.csv"]]
     odd = Path(os.fsdecode(os.path.join(os.fsencode(web), b"caf\xe9-clients.txt")))
     odd.write_bytes(UNREADABLE)
     future = drive.put("web", "future.txt", UNREADABLE)
     later = (datetime.now(UTC) + timedelta(days=365 * 5)).timestamp()
     os.utime(future, (later, later))
-    excluded = drive.put("staff", "clients.tmp", UNREADABLE)  # internal: still left alone
+    excluded.append(drive.put("staff", "clients.tmp", UNREADABLE))
     assert drive.watcher is not None
     counts = drive.watcher.reconcile()
-    assert counts == {"judged": 6, "skipped": 1}
+    assert counts == {"judged": 4, "skipped": 3}
     rows = WatchedFile.objects.filter(placement=Placement.QUARANTINED)
-    assert rows.count() == 6
+    assert rows.count() == 4
     assert sorted(p.name for p in web.iterdir()) == sorted(
-        note_path(web, row.id).name for row in rows
+        [*(note_path(web, row.id).name for row in rows), "clients.tmp", "~$clients.csv"]
     )
     assert not any(p.exists() for p in [*paths, odd, future])
-    assert excluded.is_file()
+    assert all(p.read_bytes() == UNREADABLE for p in excluded)
     notes_before = len(drive.judge.scanned)
     assert drive.watcher.reconcile() == {"skipped": 7}
     assert len(drive.judge.scanned) == notes_before

@@ -94,3 +94,16 @@ def test_a_refusal_by_kind_is_known_before_the_copy_is_made(data: bytes) -> None
     assert document_refusal(data, redact=False, mark=True) == _refused(
         lambda: TRANSFORMS.marked(data)
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "refusal"),
+    [
+        ("message", "an email message cannot be redacted"),
+        ("pdf", "a PDF document cannot be redacted"),
+        ("zip", "a zip archive cannot be redacted"),
+    ],
+)
+def test_a_refusal_reads_as_a_sentence(kind: str, refusal: str) -> None:
+    """A refusal by kind takes "a" or "an" as its kind's name is spoken."""
+    assert document_refusal(KINDS[kind], redact=True, mark=False) == refusal

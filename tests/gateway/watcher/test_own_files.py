@@ -1,0 +1,197 @@
+"""What the watcher (or a manager's release) writes into the watched folders is never taken
+for a user's new document: a release's partial file, cut short by a kill, is neither judged
+nor held, and the next release of its document removes it."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from gateway.watcher import moving, quarantine
+from gateway.watcher.documents import release_document
+from gateway.watcher.models import Placement, WatchedFile, stored_path
+from gateway.watcher.observing import LiveWatch
+from scanner.scanning import Scanner
+from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive
+
+pytestmark = pytest.mark.django_db
+
+MakeDrive = Callable[..., Drive]
+# Held for the public (a zip the scanner cannot read), and longer than a sealed chunk.
+HELD = DAMAGED_DOCX + b"\x00" * (moving.CHUNK + 1000)
+
+
+def _held_from(drive: Drive, name: str) -> WatchedFile:
+    """The document ``name`` put in the public enforce folder "web", judged and held."""
+    path = drive.put("web", name, HELD)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(path=stored_path(str(path)))
+    assert row.placement == Placement.QUARANTINED
+    return row
+
+
+def _release_cut_short(row: WatchedFile) -> Path:
+    """Leave what a release killed while it wrote the document back leaves: its journal on
+    the row, and the first chunk written under the release's partial name."""
+    destination = Path(row.path)
+    WatchedFile.objects.filter(id=row.id).update(
+        placement=Placement.RELEASING,
+        moving_from=row.quarantined_as,
+        moving_to=row.path,
+        decided_by="manager",
+        decided_at=datetime.now(UTC),
+    )
+    partial = destination.with_name(quarantine.release_partial(row))
+    partial.write_bytes(HELD[: moving.CHUNK])
+    return partial
+
+
+def test_a_release_cut_short_leaves_nothing_the_watcher_holds(make_drive: MakeDrive) -> None:
+    """The partial file of a release killed half-way (part of a held document, in a public
+    folder) is not judged by the watcher's passes; releasing the document again removes it
+    and puts the document back whole."""
+    drive = make_drive({"web": ("public", "enforce")})
+    row = _held_from(drive, "referral.docx")
+    partial = _release_cut_short(row)
+    scanned = len(drive.judge.scanned)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    assert len(drive.judge.scanned) == scanned
+    assert list(WatchedFile.objects.values_list("id", flat=True)) == [row.id]
+    assert partial.read_bytes() == HELD[: moving.CHUNK]
+    released = release_document(row.id, "manager", "")
+    assert released.path.read_bytes() == HELD
+    assert not partial.exists()
+    assert hashlib.sha256(released.path.read_bytes()).hexdigest() == row.content_hash
+
+
+# What Word leaves beside a document it has open (its owner file: the user's name, twice)
+# and what LibreOffice does (its lock file: the user, the machine, the time, the path).
+WORD_OWNER = (b"\x05alice" + b"\x00" * 48 + "alice".encode("utf-16-le")).ljust(162, b"\x00")
+LIBREOFFICE_LOCK = b",Alice Smith,office-pc,02.12.2026 10:00,file:///home/alice/.config;"
+OFFICE_LITTER = {
+    "~$referral.docx": WORD_OWNER,
+    ".~lock.referral.docx#": LIBREOFFICE_LOCK,
+    "Thumbs.db": DAMAGED_DOCX,
+    "report.tmp": DAMAGED_DOCX,
+}
+
+
+def _untouched(drive: Drive) -> None:
+    """The lock and temporary files are where they were, unread, with no row and no note."""
+    web = drive.folders["web"].path
+    for name, content in OFFICE_LITTER.items():
+        assert (web / name).read_bytes() == content
+    assert not [name for name, _ in drive.judge.scanned if name in OFFICE_LITTER]
+    assert not WatchedFile.objects.filter(placement=Placement.QUARANTINED).exists()
+    assert not list(web.glob("confide-held-*"))
+
+
+def test_office_lock_files_are_not_held_by_a_pass(make_drive: MakeDrive) -> None:
+    """In a public enforce folder, a pass (``confide watch --once``) leaves Word's and
+    LibreOffice's lock files and the default exclusions unread and in place."""
+    drive = make_drive({"web": ("public", "enforce")})
+    for name, content in OFFICE_LITTER.items():
+        drive.put("web", name, content)
+    drive.put("web", "referral.txt", CLEAN_TEXT)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    _untouched(drive)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("observer", ["native", "polling"])
+def test_office_lock_files_are_not_held_as_they_appear(
+    make_drive: MakeDrive, observer: str
+) -> None:
+    """Followed by events, lock files written as someone opens a document in a public
+    enforce folder are left unread and in place."""
+    drive = make_drive({"web": ("public", "enforce")}, observer=observer)
+    web = drive.folders["web"].path
+    drive.put("web", "before.txt", CLEAN_TEXT)  # read once the observer is running
+    stop = threading.Event()
+
+    def open_a_document() -> None:
+        try:
+            _await(lambda: "before.txt" in dict(drive.judge.scanned))
+            for name, content in OFFICE_LITTER.items():
+                (web / name).write_bytes(content)
+            (web / "after.txt").write_bytes(CLEAN_TEXT)  # read in the locks' pass or after
+            _await(lambda: "after.txt" in dict(drive.judge.scanned))
+        finally:
+            stop.set()  # the pass under way is finished first
+
+    assert drive.watcher is not None
+    user = threading.Thread(target=open_a_document)
+    user.start()
+    LiveWatch(drive.watcher, reconcile_seconds=3600).run(stop)
+    user.join()
+    _untouched(drive)
+
+
+def test_a_lock_file_whose_name_holds_personal_data_is_held(
+    make_drive: MakeDrive, nhs_scanner: Scanner
+) -> None:
+    """Failing closed: a lock file whose name holds an NHS number (its document's name) is
+    read and held for the public, as its document is; its note names neither."""
+    drive = make_drive({"web": ("public", "enforce")}, scanner=nhs_scanner)
+    lock = drive.put("web", "~$Margaret Hughes NHS 943 476 5919.docx", WORD_OWNER)
+    plain = drive.put("web", "~$referral.docx", WORD_OWNER)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(path=stored_path(str(lock)))
+    assert row.placement == Placement.QUARANTINED
+    assert not lock.exists()
+    assert b"943" not in quarantine.note_path(lock.parent, row.id).read_bytes()
+    assert plain.read_bytes() == WORD_OWNER
+    assert not WatchedFile.objects.filter(path=stored_path(str(plain))).exists()
+
+
+def _await(done: Callable[[], bool], seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "not done in time"
+        time.sleep(0.05)
+
+
+def test_partial_files_of_ours_left_by_a_kill_are_removed_unread(make_drive: MakeDrive) -> None:
+    """A pass removes, unread, a note's partial file and a release's partial file of a
+    document held again since, each holding the start of what it was written for; files
+    under those names holding anything else are users', and are judged."""
+    drive = make_drive({"web": ("public", "enforce")})
+    row = _held_from(drive, "referral.docx")
+    web = drive.folders["web"].path
+    note_partial = web / quarantine.note_partial(row)
+    note_partial.write_bytes(quarantine.note_content(row.id)[:40])
+    release_partial = web / quarantine.release_partial(row)
+    release_partial.write_bytes(HELD[:1000])
+    other = _held_from(drive, "minutes.docx")
+    users = web / quarantine.note_partial(other)
+    users.write_bytes(b"my own notes\n")
+    scanned = len(drive.judge.scanned)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    assert not note_partial.exists()
+    assert not release_partial.exists()
+    assert [name for name, _ in drive.judge.scanned[scanned:]] == [users.name]
+
+
+def test_a_note_cut_short_by_a_kill_is_written_again(make_drive: MakeDrive) -> None:
+    """The note of a held document whose writing a kill cut short (its partial file left,
+    no note) is written when the move is settled, and the partial file is gone."""
+    drive = make_drive({"web": ("public", "enforce")})
+    row = _held_from(drive, "referral.docx")
+    note = quarantine.note_path(drive.folders["web"].path, row.id)
+    note.unlink()
+    partial = note.with_name(quarantine.note_partial(row))
+    partial.write_bytes(quarantine.note_content(row.id)[:40])
+    quarantine.leave_note(row)
+    assert note.read_bytes() == quarantine.note_content(row.id)
+    assert not partial.exists()
