@@ -19,12 +19,14 @@ from typing import Any
 class FolderState:
     """A watched folder, known by its place in ``[[watch.folders]]`` (never its path), and
     why it cannot be watched now (``missing``, ``not-a-folder``, ``unmounted``,
-    ``unreadable``), if it cannot."""
+    ``unreadable``), if it cannot; ``observer`` is its kind (``native``, ``polling``, or
+    ``auto`` while the watcher is not running to resolve it)."""
 
     index: int
     observer_running: bool
     last_reconcile: datetime | None
     problem: str | None = None
+    observer: str = "auto"
 
 
 _lock = threading.Lock()

@@ -79,7 +79,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
         body["folders"] = [
             {
                 "folder": folder.index,
-                "observer": "running" if folder.observer_running else "stopped",
+                "observer": folder.observer,
+                "observer_running": folder.observer_running,
                 "problem": folder.problem,
                 "last_reconcile": folder.last_reconcile.isoformat()
                 if folder.last_reconcile

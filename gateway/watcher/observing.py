@@ -86,7 +86,9 @@ class LiveWatch:
 
         def states() -> list[running_parts.FolderState]:
             return [
-                running_parts.FolderState(index, each.running(), each.reconciled, each.problem)
+                running_parts.FolderState(
+                    index, each.running(), each.reconciled, each.problem, each.folder.observer
+                )
                 for index, each in enumerate(folders)
             ]
 

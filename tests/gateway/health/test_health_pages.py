@@ -84,8 +84,8 @@ def test_readyz_shows_folders_by_index_never_path(
     when = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)
     running_parts.report_folders(
         lambda: [
-            running_parts.FolderState(0, True, when),
-            running_parts.FolderState(1, False, None),
+            running_parts.FolderState(0, True, when, observer="native"),
+            running_parts.FolderState(1, False, None, observer="polling"),
         ]
     )
     response = client.get("/readyz")
@@ -95,11 +95,18 @@ def test_readyz_shows_folders_by_index_never_path(
     assert body["folders"] == [
         {
             "folder": 0,
-            "observer": "running",
+            "observer": "native",
+            "observer_running": True,
             "problem": None,
             "last_reconcile": "2026-12-02T05:00:00+00:00",
         },
-        {"folder": 1, "observer": "stopped", "problem": None, "last_reconcile": None},
+        {
+            "folder": 1,
+            "observer": "polling",
+            "observer_running": False,
+            "problem": None,
+            "last_reconcile": None,
+        },
     ]
     assert "/" not in response.content.decode().replace("+00:00", "")
 

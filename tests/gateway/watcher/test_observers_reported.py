@@ -43,6 +43,10 @@ def test_folders_are_reported_while_watching(make_drive: Callable[..., Drive]) -
             time.sleep(0.1)
             states = running_parts.folder_states()
         assert [(s.index, s.observer_running) for s in states] == [(0, True), (1, True)]
+        # The observer each folder's filesystem was given, as ``auto`` resolved it.
+        resolved = [folder.observer for folder in drive.watcher.folders]
+        assert [s.observer for s in states] == resolved
+        assert set(resolved) <= {"native", "polling"}
     finally:
         stop.set()
         watching.join()
