@@ -3,7 +3,10 @@ file, with finding types and counts and the subjects by register reference, the 
 the folder's audience and its reasons. Never the matched text. A sub-folder, link or
 special file judged by its name (``names``) has a row too, its ``kind`` saying which
 ("folder", "link", "pipe", "socket", "device"; a file's is "file"): its path is shown as a
-file's path is, its findings are those of its name."""
+file's path is, its findings are those of its name. The copies the watcher wrote (redacted
+or marked CONFIDENTIAL) are left out, as on the Discovery page: they are its own, not a
+user's data, and until they are judged themselves they carry the verdict they were written
+for without its reasons."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from pathlib import Path
 
 from django.db.models import Q, QuerySet
 
-from gateway.watcher.models import Placement, WatchedFile
+from gateway.watcher.models import Origin, Placement, WatchedFile
 
 COLUMNS = (
     "id",
@@ -64,7 +67,8 @@ def write_report(target: Path, rows: Iterable[WatchedFile]) -> int:
 
 
 def current_files(folders: Iterable[str]) -> QuerySet[WatchedFile]:
-    """The files the report covers: those in the watched folders now, and those held."""
-    return WatchedFile.objects.filter(folder__in=list(folders)).filter(
+    """The files the report covers: those users put in the watched folders that are there
+    now, and those held (the watcher's own copies are not among them)."""
+    return WatchedFile.objects.filter(folder__in=list(folders), origin=Origin.USER).filter(
         Q(present=True) | ~Q(placement=Placement.IN_PLACE)
     )

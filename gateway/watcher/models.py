@@ -153,6 +153,12 @@ class WatchedFile(models.Model):
     decided_by = models.CharField(max_length=150, blank=True)
     decided_at = models.DateTimeField(null=True)
     decision_note = models.TextField(blank=True)  # the manager's reason
+    # For a copy the watcher wrote (``origin`` not ``USER``), the file it was written for:
+    # what says a copy beside a file is that file's own, not that of another file with the
+    # same content.
+    copy_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

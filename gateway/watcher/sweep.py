@@ -94,6 +94,7 @@ class _Scan:
     fingerprint: str
     result: Future[ScanResult]
     renamed: bool  # judged before under another name (a name is scanned too)
+    moved: bool  # judged before in another watched folder (what was done there is not here)
 
 
 class Watcher:
@@ -297,6 +298,7 @@ class Watcher:
             # A manager's release as a marked copy (the watcher's own copies are written
             # with the verdict they were written for): it stands, as a released file does.
             row.placement = Placement.RELEASED
+        moved = row.pk is not None and row.folder != str(folder.path)
         row.folder, row.audience = str(folder.path), folder.audience
         judged = row.pk is not None and row.judged_with == fingerprint and not row.problem
         if judged and row.content_hash == content_hash and not renamed:  # touched or moved
@@ -311,7 +313,16 @@ class Watcher:
             result = self.judge.submit(data, named)
         signature = _signature(found)
         return _Scan(
-            path, folder, row, data or b"", content_hash, signature, fingerprint, result, renamed
+            path,
+            folder,
+            row,
+            data or b"",
+            content_hash,
+            signature,
+            fingerprint,
+            result,
+            renamed,
+            moved,
         )
 
     def _read(self, path: Path, size: int) -> tuple[bytes | None, str]:
@@ -341,7 +352,12 @@ class Watcher:
         if judged is None:
             return Outcome.LOST
         result, judgement = judged
-        already = (row.action, row.content_hash) == (judgement.action, scan.content_hash)
+        # This verdict carried out on this content already, here: a file moved from another
+        # folder has no marked copy beside it where it is now.
+        already = not scan.moved and (row.action, row.content_hash) == (
+            judgement.action,
+            scan.content_hash,
+        )
         if row.placement == Placement.RELEASED and row.content_hash != scan.content_hash:
             row.placement = Placement.IN_PLACE  # a new version: a manager released the old one
         elif row.placement == Placement.RELEASED and scan.renamed and found_in_name(result):
@@ -410,8 +426,8 @@ class Watcher:
             return  # the redacted copy would be the file itself: nothing to remove
         try:
             copy = judgement.copy
-            if action == Action.REDACT and copy is not None and not _copy_beside(path, copy):
-                self._write_copy(path, folder, copy, Origin.REDACTED_COPY, "redacted")
+            if action == Action.REDACT and copy is not None and not _copy_beside(row, path, copy):
+                self._write_copy(row, path, folder, copy, Origin.REDACTED_COPY, "redacted")
             if action in (Action.HOLD, Action.REDACT):
                 quarantine.quarantine(row, path, self.quarantine_dir)
                 audit.append(
@@ -425,19 +441,27 @@ class Watcher:
                 )
                 log.info("quarantined id=%s action=%s", row.id, action)
             elif judgement.copy is not None and folder.marked_copies and not already:
-                self._write_copy(path, folder, judgement.copy, Origin.MARKED_COPY, "CONFIDENTIAL")
+                marked = judgement.copy
+                self._write_copy(row, path, folder, marked, Origin.MARKED_COPY, "CONFIDENTIAL")
         except (moving.MoveError, OSError) as exc:
             reason = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
             row.problem, row.attempts = f"it could not be moved: {reason}", row.attempts + 1
             row.save(update_fields=["problem", "attempts", "updated_at"])
             log.warning("could not enforce id=%s action=%s", row.id, action)
 
-    def _write_copy(
-        self, path: Path, folder: Folder, content: bytes, origin: Origin, label: str
+    def _write_copy(  # noqa: PLR0913 - the file, where it is, and the copy written for it
+        self,
+        row: WatchedFile,
+        path: Path,
+        folder: Folder,
+        content: bytes,
+        origin: Origin,
+        label: str,
     ) -> None:
-        """A copy beside ``path`` under a free name, recorded as the watcher's (with the
-        action it was written for, until it is judged itself): enforced only when it is
-        held as it stands, never redacted or marked again."""
+        """A copy of ``row``'s file beside ``path`` under a free name, recorded as the
+        watcher's copy of it (with the action it was written for, until it is judged
+        itself): enforced only when it is held as it stands, never redacted or marked
+        again."""
         for attempt in range(MAX_WAITS):
             target = moving.free_name(path.parent, f"{path.stem} ({label})", path.suffix)
             try:
@@ -455,6 +479,7 @@ class Watcher:
             origin=origin,
             content_hash=hashlib.sha256(content).hexdigest(),
             action=Action.REDACT if origin == Origin.REDACTED_COPY else Action.BANNER,
+            copy_of=row,
         )
         log.info("wrote a copy id=%s origin=%s", copy.id, origin)
 
@@ -594,14 +619,16 @@ def _in_flight() -> set[str]:
     return paths
 
 
-def _copy_beside(path: Path, content: bytes) -> bool:
-    """Whether a redacted copy the watcher wrote with this content is still beside ``path``
-    (an earlier pass wrote it, then could not move the original)."""
+def _copy_beside(row: WatchedFile, path: Path, content: bytes) -> bool:
+    """Whether a redacted copy the watcher wrote of ``row``'s file, with this content, is
+    still beside ``path`` (an earlier pass wrote it, then could not move the original; the
+    file may have been renamed since). Another file's copy with the same content, beside a
+    duplicate, is not this file's: each gets its own."""
     digest = hashlib.sha256(content).hexdigest()
     return any(
-        Path(copy).parent == path.parent and Path(copy).is_file()
+        real_path(copy).parent == path.parent and real_path(copy).is_file()
         for copy in WatchedFile.objects.filter(
-            origin=Origin.REDACTED_COPY, content_hash=digest
+            copy_of=row, origin=Origin.REDACTED_COPY, content_hash=digest
         ).values_list("path", flat=True)
     )
 
