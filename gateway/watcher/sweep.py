@@ -427,7 +427,7 @@ class Watcher:
         try:
             copy = judgement.copy
             if action == Action.REDACT and copy is not None and not _copy_beside(row, path, copy):
-                self._write_copy(row, path, folder, copy, Origin.REDACTED_COPY, "redacted")
+                self._write_copy(row, path, folder, copy, Origin.REDACTED_COPY)
             if action in (Action.HOLD, Action.REDACT):
                 quarantine.quarantine(row, path, self.quarantine_dir)
                 audit.append(
@@ -441,27 +441,21 @@ class Watcher:
                 )
                 log.info("quarantined id=%s action=%s", row.id, action)
             elif judgement.copy is not None and folder.marked_copies and not already:
-                marked = judgement.copy
-                self._write_copy(row, path, folder, marked, Origin.MARKED_COPY, "CONFIDENTIAL")
+                self._write_copy(row, path, folder, judgement.copy, Origin.MARKED_COPY)
         except (moving.MoveError, OSError) as exc:
             reason = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
             row.problem, row.attempts = f"it could not be moved: {reason}", row.attempts + 1
             row.save(update_fields=["problem", "attempts", "updated_at"])
             log.warning("could not enforce id=%s action=%s", row.id, action)
 
-    def _write_copy(  # noqa: PLR0913 - the file, where it is, and the copy written for it
-        self,
-        row: WatchedFile,
-        path: Path,
-        folder: Folder,
-        content: bytes,
-        origin: Origin,
-        label: str,
+    def _write_copy(
+        self, row: WatchedFile, path: Path, folder: Folder, content: bytes, origin: Origin
     ) -> None:
         """A copy of ``row``'s file beside ``path`` under a free name, recorded as the
         watcher's copy of it (with the action it was written for, until it is judged
         itself): enforced only when it is held as it stands, never redacted or marked
         again."""
+        label = "redacted" if origin == Origin.REDACTED_COPY else "CONFIDENTIAL"
         for attempt in range(MAX_WAITS):
             target = moving.free_name(path.parent, f"{path.stem} ({label})", path.suffix)
             try:
