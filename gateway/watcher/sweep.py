@@ -427,7 +427,10 @@ class Watcher:
         try:
             copy = judgement.copy
             if action == Action.REDACT and copy is not None and not _copy_beside(row, path, copy):
-                self._write_copy(row, path, folder, copy, Origin.REDACTED_COPY)
+                try:
+                    self._write_copy(row, path, folder, copy, Origin.REDACTED_COPY)
+                except (moving.MoveError, OSError) as exc:
+                    action = _held_without_copy(row, exc)  # fail closed: the original goes
             if action in (Action.HOLD, Action.REDACT):
                 quarantine.quarantine(row, path, self.quarantine_dir)
                 audit.append(
@@ -625,6 +628,19 @@ def _copy_beside(row: WatchedFile, path: Path, content: bytes) -> bool:
             copy_of=row, origin=Origin.REDACTED_COPY, content_hash=digest
         ).values_list("path", flat=True)
     )
+
+
+def _held_without_copy(row: WatchedFile, exc: moving.MoveError | OSError) -> Action:
+    """Record ``row``'s file as held, as a document whose copy cannot be made is
+    (``CANNOT_TRANSFORM``): its redacted copy could not be written beside it (a name too
+    long with " (redacted)", a full disk). The reason is confide's words and an errno name."""
+    why = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
+    row.action = Action.HOLD
+    row.rules = [*row.rules, CANNOT_TRANSFORM]
+    row.reasons = [*row.reasons, f"its redacted copy could not be written beside it ({why})"]
+    row.save(update_fields=["action", "rules", "reasons", "updated_at"])
+    log.warning("redacted copy not written id=%s error=%s: held", row.id, why)
+    return Action.HOLD
 
 
 def _errno_name(exc: OSError) -> str:

@@ -17,6 +17,7 @@ from gateway.register.models import Agency, AgencyDomain
 from gateway.watcher.discovery import current_files, write_report
 from gateway.watcher.models import Origin, Placement, WatchedFile
 from gateway.watcher.quarantine import note_path
+from scanner.outcome import CANNOT_TRANSFORM
 from scanner.scanning import Scanner
 from tests.gateway.watcher.conftest import CHATTR, CLEAN_TEXT, Drive, one_rule_policy
 
@@ -161,3 +162,20 @@ def test_a_bannered_file_moved_to_another_audience_gets_a_marked_copy_there(
     assert sorted(p.name for p in moved.parent.iterdir()) == ["fair (CONFIDENTIAL).txt", "fair.txt"]
     drive.watcher.reconcile()
     assert len(list(moved.parent.iterdir())) == 2
+
+
+def test_a_redacted_file_whose_copy_cannot_be_written_is_held(
+    make_drive: Callable[..., Drive], tmp_path: Path, nhs_scanner: Scanner
+) -> None:
+    """A document whose redacted copy cannot be written beside it (its name, with
+    " (redacted)", too long for the filesystem) is held as a copy that cannot be made is:
+    quarantined, a note in its place, the reason saying why; never left where it was."""
+    drive = _redacting_drive(make_drive, tmp_path, nhs_scanner)
+    assert drive.watcher is not None
+    original = drive.put("web", "r" * 245 + ".txt", REFERRAL)
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(path=str(original))
+    assert not original.exists()
+    assert (row.action, row.placement, row.problem) == ("hold", Placement.QUARANTINED, "")
+    assert CANNOT_TRANSFORM in row.rules
+    assert [p.name for p in original.parent.iterdir()] == [note_path(original.parent, row.id).name]
