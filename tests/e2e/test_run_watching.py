@@ -105,7 +105,8 @@ def test_a_watched_folder_under_confide_run(tmp_path: Path, sink: Sink) -> None:
     ) as run:
         assert run.process is not None
         (folder,) = wait_for(lambda: _reconciled(run), 60, "the first reconcile")
-        assert (folder["folder"], folder["observer"]) == (0, "running")
+        assert (folder["folder"], folder["observer_running"]) == (0, True)
+        assert folder["observer"] == "native"  # a local disk: ``auto`` takes inotify
         assert _readyz(run)["checks"]["watcher"] == "ok"
 
         (share / NAME).write_bytes(CONTENT)
