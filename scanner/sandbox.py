@@ -356,8 +356,9 @@ class ExtractionPool:
         pool = self._start_pool(workers_up)
         self._workers_up[pool] = workers_up
         # pebble's worker manager reports, each time it looks, the workers that ended other
-        # than by its own hand (not pebble's public interface: checked by the tests that kill
-        # workers). Each such death is a reason to replace the pool, see the class's docstring.
+        # than by its own hand (not pebble's public interface: pinned in pyproject.toml, checked
+        # by test_pebble_private_api.py and by the tests that kill workers). Each such death
+        # is a reason to replace the pool, see the class's docstring.
         manager = pool._pool_manager.worker_manager
         inspect = manager.inspect_workers
 
