@@ -13,7 +13,6 @@ import errno
 import fcntl
 import hashlib
 import os
-import secrets
 import signal
 import stat
 import time
@@ -23,8 +22,6 @@ from pathlib import Path
 
 CHUNK = 1024 * 1024
 PARTIAL = ".partial"
-# A partial file of ours in a user's folder: hidden, and named so no user's file is taken.
-_OWN_PARTIAL = ".confide-{token}" + PARTIAL
 # What a filesystem without hard links (some network shares) answers os.link with.
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV})
 # What fcntl answers a lease on a file another process has open for writing with.
@@ -169,10 +166,11 @@ def write_new(
     *,
     root: Path | None = None,
     owner: tuple[int, int] | None = None,
+    partial: str,
 ) -> None:
     """Write ``content`` to a new file at ``path`` (fsync'd, whole or not at all); raises
     ``FileExistsError`` rather than overwrite anything."""
-    write_new_from(path, (content,), mode, root=root, owner=owner)
+    write_new_from(path, (content,), mode, root=root, owner=owner, partial=partial)
 
 
 def write_new_from(
@@ -183,7 +181,7 @@ def write_new_from(
     *,
     root: Path | None = None,
     owner: tuple[int, int] | None = None,
-    partial: str = "",
+    partial: str,
     mtime_ns: int | None = None,
 ) -> None:
     """``write_new`` of the content ``chunks`` yield, into ``path``'s folder reached from
@@ -191,15 +189,18 @@ def write_new_from(
     by default the folder's, where this process may give a file away), and ``mtime_ns`` as
     its modification time when given (a document put back is as it was, not new). With
     ``content_hash``, the written file is checked against it before it is linked into place
-    (``MoveError`` if it differs). It is written first under ``partial`` (by default a
-    random hidden name), created anew: an existing file of that name is never touched.
-    Whatever ``chunks`` raises leaves nothing behind."""
+    (``MoveError`` if it differs). It is written first under ``partial`` (a hidden name of
+    ours, tied to what it is written for), created anew: an existing file of that name is
+    never touched. It is kept locked (``flock``) until it is linked into place, so
+    ``remove_abandoned`` never takes it for one a kill left. Whatever ``chunks`` raises
+    leaves nothing behind."""
     with opened_folder(path.parent, root) as folder:
-        temporary = partial or _OWN_PARTIAL.format(token=secrets.token_hex(8))
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-        fd = os.open(temporary, flags, 0o600, dir_fd=folder)
+        fd = os.open(partial, flags, 0o600, dir_fd=folder)
         try:
-            with os.fdopen(fd, "wb") as writing:
+            with suppress(OSError):  # no locks here: ``remove_abandoned`` cannot lock it either
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            with os.fdopen(fd, "wb", closefd=False) as writing:
                 for chunk in chunks:
                     writing.write(chunk)
                 writing.flush()
@@ -208,13 +209,45 @@ def write_new_from(
                 if mtime_ns is not None:
                     os.utime(writing.fileno(), ns=(time.time_ns(), mtime_ns))
                 os.fsync(writing.fileno())
-            if content_hash and _hash_at(folder, temporary) != content_hash:
+            if content_hash and _hash_at(folder, partial) != content_hash:
                 raise MoveError("the copy did not match the original")
-            _link_into_place(folder, temporary, path.name)
+            _link_into_place(folder, partial, path.name)
         except BaseException:
-            _unlink_quietly(folder, temporary)
+            _unlink_quietly(folder, partial)
             raise
+        finally:
+            os.close(fd)
         os.fsync(folder)
+
+
+def remove_abandoned(path: Path, root: Path | None = None) -> bool:
+    """Remove the file at ``path`` (reached from ``root`` without a link) if it is a partial
+    file ``write_new_from`` left when a kill cut it short, told by what it is, not by its
+    content: a regular file (not a link) of this process's own user that no writer holds
+    locked. Whether nothing but ours is there: True when it was removed, is gone, or is
+    being written now (locked); False when it is anything else (a user's file: it stays).
+    Raises ``OSError`` (or ``MoveError``) when it cannot be looked at or removed."""
+    with opened_folder(path.parent, root) as folder:
+        try:
+            fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+        except FileNotFoundError:
+            return True
+        try:
+            found = os.fstat(fd)
+            if not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid():
+                return False
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True  # being written now
+            there = os.stat(path.name, dir_fd=folder, follow_symlinks=False)
+            if (there.st_dev, there.st_ino) != (found.st_dev, found.st_ino):
+                return False  # replaced since it was opened: not the file looked at
+            os.unlink(path.name, dir_fd=folder)
+            os.fsync(folder)
+            return True
+        finally:
+            os.close(fd)
 
 
 def _give(fd: int, folder: int, owner: tuple[int, int] | None) -> None:
