@@ -191,15 +191,11 @@ def write_new_from(
     ``content_hash``, the written file is checked against it before it is linked into place
     (``MoveError`` if it differs). It is written first under ``partial`` (a hidden name of
     ours, tied to what it is written for), created anew: an existing file of that name is
-    never touched. It is kept locked (``flock``) until it is linked into place, so
-    ``remove_abandoned`` never takes it for one a kill left. Whatever ``chunks`` raises
-    leaves nothing behind."""
+    never touched. Whatever ``chunks`` raises leaves nothing behind."""
     with opened_folder(path.parent, root) as folder:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         fd = os.open(partial, flags, 0o600, dir_fd=folder)
         try:
-            with suppress(OSError):  # no locks here: ``remove_abandoned`` cannot lock it either
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             with os.fdopen(fd, "wb", closefd=False) as writing:
                 for chunk in chunks:
                     writing.write(chunk)
@@ -220,34 +216,26 @@ def write_new_from(
         os.fsync(folder)
 
 
-def remove_abandoned(path: Path, root: Path | None = None) -> bool:
+def remove_abandoned(path: Path, root: Path | None = None, quiet_for: float = 0.0) -> bool:
     """Remove the file at ``path`` (reached from ``root`` without a link) if it is a partial
     file ``write_new_from`` left when a kill cut it short, told by what it is, not by its
-    content: a regular file (not a link) of this process's own user that no writer holds
-    locked. Whether nothing but ours is there: True when it was removed, is gone, or is
-    being written now (locked); False when it is anything else (a user's file: it stays).
-    Raises ``OSError`` (or ``MoveError``) when it cannot be looked at or removed."""
+    content: a regular file (not a link) of this process's own user, unchanged for
+    ``quiet_for`` seconds (a younger one may be being written now, by another process).
+    Whether nothing but ours is there: True when it was removed, is gone, or is too young;
+    False when it is anything else (a user's file: it stays). Raises ``OSError`` (or
+    ``MoveError``) when it cannot be looked at or removed."""
     with opened_folder(path.parent, root) as folder:
         try:
-            fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+            found = os.stat(path.name, dir_fd=folder, follow_symlinks=False)
         except FileNotFoundError:
             return True
-        try:
-            found = os.fstat(fd)
-            if not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid():
-                return False
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True  # being written now
-            there = os.stat(path.name, dir_fd=folder, follow_symlinks=False)
-            if (there.st_dev, there.st_ino) != (found.st_dev, found.st_ino):
-                return False  # replaced since it was opened: not the file looked at
-            os.unlink(path.name, dir_fd=folder)
-            os.fsync(folder)
-            return True
-        finally:
-            os.close(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid():
+            return False
+        if quiet_for and time.time() - found.st_mtime < quiet_for:
+            return True  # perhaps being written now: left alone, unread, until it is quiet
+        os.unlink(path.name, dir_fd=folder)
+        os.fsync(folder)
+        return True
 
 
 def _give(fd: int, folder: int, owner: tuple[int, int] | None) -> None:

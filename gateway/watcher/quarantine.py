@@ -62,6 +62,9 @@ Reference: held folder {id}
 # The partial file a note, a release, or a redacted or marked copy of the row's file is
 # written under first beside its place.
 _OWN_PARTIAL = re.compile(r"\.confide-(note|release|copy)-(\d+)\.partial")
+# How long a copy's partial file stands unchanged before it is taken for one a kill left:
+# a copy is written in seconds, and a manager's marked release may be writing one now.
+COPY_QUIET_SECONDS = 300.0
 # A note's name: ``note_path``'s, or a free one beside it (``moving.free_name``).
 _NOTE_NAME = re.compile(r"confide-held-(\d+)(?: \(\d+\))?\.txt")
 # How many taken names a note or a sealed file tries before it gives up.
@@ -259,23 +262,23 @@ def own_file(path: Path, root: Path) -> bool:  # noqa: PLR0911 - a return per ki
 
 
 def _own_copy_partial(path: Path, row: WatchedFile, root: Path) -> bool:
-    """Whether the partial file of a copy at ``path`` is ours (and removed, unless being
-    written now). A copy's content is the scanner's work, not to be made again just to
-    compare, so it is told by what it is instead (``moving.remove_abandoned``): our exact
-    name for a copy of a file in this watched folder, a regular file owned by confide's own
-    account, not locked by a writer. A user cannot make a file confide's account owns, so
-    none of theirs is taken; one of ours given to the folder's owner before a kill (only
-    when confide runs as root) stays, and is judged as a user's file."""
+    """Whether the partial file of a copy at ``path`` is ours (removed, or left alone while
+    it may still be being written). A copy is the scanner's work, not to be made again
+    just to compare, so it is told by what it is (``moving.remove_abandoned``): our exact
+    name for a copy of a file in this watched folder, a regular file (not a link) owned by
+    confide's own account, unchanged for ``COPY_QUIET_SECONDS``. A user cannot make a file
+    confide's account owns, so none of theirs is taken; one confide running as root had
+    given to the folder's owner before a kill stays, and is judged as a user's file."""
     if row.folder != str(root):
         return False
     try:
-        removed = moving.remove_abandoned(path, root)
+        ours = moving.remove_abandoned(path, root, COPY_QUIET_SECONDS)
     except (OSError, moving.MoveError) as exc:
         log.warning("partial file left id=%s error=%s", row.id, type(exc).__name__)
         return False
-    if removed:
-        log.info("partial file of ours removed or being written id=%s kind=copy", row.id)
-    return removed
+    if ours:
+        log.info("partial file of ours removed or left to finish id=%s kind=copy", row.id)
+    return ours
 
 
 def _started_as(row: WatchedFile, kind: str) -> Iterator[bytes]:
