@@ -196,7 +196,7 @@ def write_new_from(
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         fd = os.open(partial, flags, 0o600, dir_fd=folder)
         try:
-            with os.fdopen(fd, "wb", closefd=False) as writing:
+            with os.fdopen(fd, "wb") as writing:
                 for chunk in chunks:
                     writing.write(chunk)
                 writing.flush()
@@ -211,8 +211,6 @@ def write_new_from(
         except BaseException:
             _unlink_quietly(folder, partial)
             raise
-        finally:
-            os.close(fd)
         os.fsync(folder)
 
 
