@@ -459,7 +459,7 @@ class Watcher:
         itself): enforced only when it is held as it stands, never redacted or marked
         again. Until the copy is written, ``row`` is recorded as not judged, so that a kill
         meanwhile has the file judged again by the next pass, and its copy written then
-        (its partial file, left by the kill, is removed: ``quarantine.own_file``)."""
+        (the partial file the kill left removed first: ``quarantine.write_copy``)."""
         WatchedFile.objects.filter(id=row.id).update(judged_with="", action="")
         label = "redacted" if origin == Origin.REDACTED_COPY else "CONFIDENTIAL"
         for attempt in range(MAX_WAITS):
