@@ -372,6 +372,19 @@ class WatchedFolderSettings(BaseModel):
     def _owner(cls, value: str) -> str:
         return plain_address(value) if value.strip() else ""
 
+    @field_validator("path", mode="before")
+    @classmethod
+    def _path(cls, value: object) -> object:
+        return _given_path(value, "the folder to watch")
+
+
+def _given_path(value: object, what: str) -> object:
+    """Refuse an empty (or blank) path: read from the configuration file's folder, it would
+    silently mean that folder itself."""
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(f"an empty path would be the configuration file's own folder; give {what}")
+    return value
+
 
 # The address the TLS reverse proxy in front of the review app connects from, when
 # review.behind_tls_proxy is set: it runs on this machine.
@@ -461,6 +474,15 @@ class WatchSettings(BaseModel):
     # when a manager rejects the document. On a network share every file has the mount's
     # owner: name each folder's owner there instead.
     owners: dict[str, str] = {}
+
+    @field_validator("quarantine", mode="before")
+    @classmethod
+    def _quarantine(cls, value: object) -> object:
+        return (
+            value
+            if value is None
+            else _given_path(value, "the folder held documents go to, outside every watched folder")
+        )
 
     @field_validator("owners")
     @classmethod

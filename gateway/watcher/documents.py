@@ -93,7 +93,8 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
         try:
             if row.folder:  # its folder taken away with it (``held_folders``): made again
                 moving.make_folders(destination.parent, Path(row.folder))
-            moving.write_new(
+            quarantine.write_copy(
+                row,
                 destination,
                 content,
                 quarantine.original_mode(row),

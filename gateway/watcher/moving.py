@@ -13,7 +13,6 @@ import errno
 import fcntl
 import hashlib
 import os
-import secrets
 import signal
 import stat
 import time
@@ -23,8 +22,6 @@ from pathlib import Path
 
 CHUNK = 1024 * 1024
 PARTIAL = ".partial"
-# A partial file of ours in a user's folder: hidden, and named so no user's file is taken.
-_OWN_PARTIAL = ".confide-{token}" + PARTIAL
 # What a filesystem without hard links (some network shares) answers os.link with.
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV})
 # What fcntl answers a lease on a file another process has open for writing with.
@@ -169,10 +166,11 @@ def write_new(
     *,
     root: Path | None = None,
     owner: tuple[int, int] | None = None,
+    partial: str,
 ) -> None:
     """Write ``content`` to a new file at ``path`` (fsync'd, whole or not at all); raises
     ``FileExistsError`` rather than overwrite anything."""
-    write_new_from(path, (content,), mode, root=root, owner=owner)
+    write_new_from(path, (content,), mode, root=root, owner=owner, partial=partial)
 
 
 def write_new_from(
@@ -183,7 +181,7 @@ def write_new_from(
     *,
     root: Path | None = None,
     owner: tuple[int, int] | None = None,
-    partial: str = "",
+    partial: str,
     mtime_ns: int | None = None,
 ) -> None:
     """``write_new`` of the content ``chunks`` yield, into ``path``'s folder reached from
@@ -191,13 +189,12 @@ def write_new_from(
     by default the folder's, where this process may give a file away), and ``mtime_ns`` as
     its modification time when given (a document put back is as it was, not new). With
     ``content_hash``, the written file is checked against it before it is linked into place
-    (``MoveError`` if it differs). It is written first under ``partial`` (by default a
-    random hidden name), created anew: an existing file of that name is never touched.
-    Whatever ``chunks`` raises leaves nothing behind."""
+    (``MoveError`` if it differs). It is written first under ``partial`` (a hidden name of
+    ours, tied to what it is written for), created anew: an existing file of that name is
+    never touched. Whatever ``chunks`` raises leaves nothing behind."""
     with opened_folder(path.parent, root) as folder:
-        temporary = partial or _OWN_PARTIAL.format(token=secrets.token_hex(8))
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-        fd = os.open(temporary, flags, 0o600, dir_fd=folder)
+        fd = os.open(partial, flags, 0o600, dir_fd=folder)
         try:
             with os.fdopen(fd, "wb") as writing:
                 for chunk in chunks:
@@ -208,13 +205,35 @@ def write_new_from(
                 if mtime_ns is not None:
                     os.utime(writing.fileno(), ns=(time.time_ns(), mtime_ns))
                 os.fsync(writing.fileno())
-            if content_hash and _hash_at(folder, temporary) != content_hash:
+            if content_hash and _hash_at(folder, partial) != content_hash:
                 raise MoveError("the copy did not match the original")
-            _link_into_place(folder, temporary, path.name)
+            _link_into_place(folder, partial, path.name)
         except BaseException:
-            _unlink_quietly(folder, temporary)
+            _unlink_quietly(folder, partial)
             raise
         os.fsync(folder)
+
+
+def remove_abandoned(path: Path, root: Path | None = None, quiet_for: float = 0.0) -> bool:
+    """Remove the file at ``path`` (reached from ``root`` without a link) if it is a partial
+    file ``write_new_from`` left when a kill cut it short, told by what it is, not by its
+    content: a regular file (not a link) of this process's own user, unchanged for
+    ``quiet_for`` seconds (a younger one may be being written now, by another process).
+    Whether nothing but ours is there: True when it was removed, is gone, or is too young;
+    False when it is anything else (a user's file: it stays). Raises ``OSError`` (or
+    ``MoveError``) when it cannot be looked at or removed."""
+    with opened_folder(path.parent, root) as folder:
+        try:
+            found = os.stat(path.name, dir_fd=folder, follow_symlinks=False)
+        except FileNotFoundError:
+            return True
+        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid():
+            return False
+        if quiet_for and time.time() - found.st_mtime < quiet_for:
+            return True  # perhaps being written now: left alone, unread, until it is quiet
+        os.unlink(path.name, dir_fd=folder)
+        os.fsync(folder)
+        return True
 
 
 def _give(fd: int, folder: int, owner: tuple[int, int] | None) -> None:

@@ -59,8 +59,12 @@ manager releases the folder or a document from it, the folder comes back here.
 
 Reference: held folder {id}
 """
-# The partial file a note, or a release, is written under first beside its place.
-_OWN_PARTIAL = re.compile(r"\.confide-(note|release)-(\d+)\.partial")
+# The partial file a note, a release, or a redacted or marked copy of the row's file is
+# written under first beside its place.
+_OWN_PARTIAL = re.compile(r"\.confide-(note|release|copy)-(\d+)\.partial")
+# How long a copy's partial file stands unchanged before it is taken for one a kill left:
+# a copy is written in seconds, and a manager's marked release may be writing one now.
+COPY_QUIET_SECONDS = 300.0
 # A note's name: ``note_path``'s, or a free one beside it (``moving.free_name``).
 _NOTE_NAME = re.compile(r"confide-held-(\d+)(?: \(\d+\))?\.txt")
 # How many taken names a note or a sealed file tries before it gives up.
@@ -196,6 +200,29 @@ def note_partial(row: WatchedFile) -> str:
     return f".confide-note-{row.id}{moving.PARTIAL}"
 
 
+def copy_partial(row: WatchedFile) -> str:
+    """The name (in the copy's folder) a redacted or marked copy of ``row``'s file is
+    written under first."""
+    return f".confide-copy-{row.id}{moving.PARTIAL}"
+
+
+def write_copy(
+    row: WatchedFile,
+    target: Path,
+    content: bytes,
+    mode: int = DEFAULT_MODE,
+    *,
+    root: Path | None = None,
+    owner: tuple[int, int] | None = None,
+) -> None:
+    """Write a redacted or marked copy of ``row``'s file at ``target`` (free), first under
+    ``copy_partial``, which a kill may have left there before (removed first, if it is
+    ours: ``moving.remove_abandoned``). Raises as ``moving.write_new`` does."""
+    with suppress(OSError, moving.MoveError):  # writing the copy says why
+        moving.remove_abandoned(target.parent / copy_partial(row), root)  # a crash's
+    moving.write_new(target, content, mode, root=root, owner=owner, partial=copy_partial(row))
+
+
 def note_row(path: Path) -> WatchedFile | None:
     """The row whose note the file at ``path`` is, by its name (``confide-held-ID.txt``, or
     with " (2)"...) and its content, exactly that note (a regular file, not a link)."""
@@ -206,18 +233,20 @@ def note_row(path: Path) -> WatchedFile | None:
     return row
 
 
-def own_file(path: Path, root: Path) -> bool:
+def own_file(path: Path, root: Path) -> bool:  # noqa: PLR0911 - a return per kind of file
     """Whether the file at ``path`` (in the watched folder ``root``) is the watcher's own,
     never read: a note (``own_note``), or a partial file a note or a release was written
-    under first, cut short by a kill, holding the start of that note or held document (it
-    is removed). Anything else, whatever its name, is a user's file. (The partial file of a
-    copy, named at random, cannot be told from a user's, and is judged as one.)"""
+    under first, cut short by a kill, holding the start of that note or held document, or
+    one a copy of a file of ``root`` was (``_own_copy_partial``); it is removed. Anything
+    else, whatever its name, is a user's file."""
     if _NOTE_NAME.fullmatch(path.name):
         return own_note(path, root)
     named = _OWN_PARTIAL.fullmatch(path.name)
     row = WatchedFile.objects.filter(id=int(named[2])).first() if named else None
     if named is None or row is None:
         return False
+    if named[1] == "copy":
+        return _own_copy_partial(path, row, root)
     if named[1] == "release" and row.placement == Placement.RELEASING:
         return True  # being released now, or cut short and not yet settled
     if named[1] == "release" and row.placement not in (Placement.QUARANTINED, Placement.REJECTED):
@@ -230,6 +259,26 @@ def own_file(path: Path, root: Path) -> bool:
     if removed:
         log.info("partial file of ours removed id=%s kind=%s", row.id, named[1])
     return removed
+
+
+def _own_copy_partial(path: Path, row: WatchedFile, root: Path) -> bool:
+    """Whether the partial file of a copy at ``path`` is ours (removed, or left alone while
+    it may still be being written). A copy is the scanner's work, not to be made again
+    just to compare, so it is told by what it is (``moving.remove_abandoned``): our exact
+    name for a copy of a file in this watched folder, a regular file (not a link) owned by
+    confide's own account, unchanged for ``COPY_QUIET_SECONDS``. A user cannot make a file
+    confide's account owns, so none of theirs is taken; one confide running as root had
+    given to the folder's owner before a kill stays, and is judged as a user's file."""
+    if row.folder != str(root):
+        return False
+    try:
+        ours = moving.remove_abandoned(path, root, COPY_QUIET_SECONDS)
+    except (OSError, moving.MoveError) as exc:
+        log.warning("partial file left id=%s error=%s", row.id, type(exc).__name__)
+        return False
+    if ours:
+        log.info("partial file of ours removed or left to finish id=%s kind=copy", row.id)
+    return ours
 
 
 def _started_as(row: WatchedFile, kind: str) -> Iterator[bytes]:

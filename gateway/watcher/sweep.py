@@ -457,12 +457,15 @@ class Watcher:
         """A copy of ``row``'s file beside ``path`` under a free name, recorded as the
         watcher's copy of it (with the action it was written for, until it is judged
         itself): enforced only when it is held as it stands, never redacted or marked
-        again."""
+        again. Until the copy is written, ``row`` is recorded as not judged, so that a kill
+        meanwhile has the file judged again by the next pass, and its copy written then
+        (the partial file the kill left removed first: ``quarantine.write_copy``)."""
+        WatchedFile.objects.filter(id=row.id).update(judged_with="", action="")
         label = "redacted" if origin == Origin.REDACTED_COPY else "CONFIDENTIAL"
         for attempt in range(MAX_WAITS):
             target = moving.free_name(path.parent, f"{path.stem} ({label})", path.suffix)
             try:
-                moving.write_new(target, content)
+                quarantine.write_copy(row, target, content)
                 break
             except FileExistsError:
                 if attempt == MAX_WAITS - 1:
@@ -478,6 +481,7 @@ class Watcher:
             action=Action.REDACT if origin == Origin.REDACTED_COPY else Action.BANNER,
             copy_of=row,
         )
+        WatchedFile.objects.filter(id=row.id).update(judged_with=row.judged_with, action=row.action)
         log.info("wrote a copy id=%s origin=%s", copy.id, origin)
 
     def _moved_here(self, content_hash: str, claimed: set[int]) -> WatchedFile | None:

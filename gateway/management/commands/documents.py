@@ -24,7 +24,7 @@ class Command(ConfideCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser(
-            "list", help="every held document: id, age, folder, audience, rules, findings"
+            "list", help="every held document: id, age, folder, audience, rules, findings, kind"
         )
         release = actions.add_parser("release", help="put held documents back as they were")
         release.add_argument(
@@ -50,7 +50,7 @@ class Command(ConfideCommand):
             findings = ", ".join(f"{kind} x{n}" for kind, n in sorted(row.findings.items()))
             self.stdout.write(
                 f"{row.id}\t{age}\t{row.folder}\t{row.audience}\t"
-                f"{', '.join(row.rules) or '-'}\t{findings or '-'}"
+                f"{', '.join(row.rules) or '-'}\t{findings or '-'}\t{row.kind}"
                 + (f"\tstill in view: {row.problem}" if row.held_in_place else "")
             )
 

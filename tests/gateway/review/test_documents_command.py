@@ -41,13 +41,19 @@ def _confide_documents(*args: object) -> tuple[str, str, int]:
 def test_list_then_release_puts_it_back_in_the_managers_name(
     users: Users, document: tuple[Path, WatchedFile]
 ) -> None:
-    """A held document is a line with its folder, audience, rules and finding counts; a
+    """A held document is a line with its folder, audience, rules, finding counts and kind; a
     release in a manager's name puts it back byte-identical, audited, and it leaves the list."""
     path, row = document
     out, _, _ = _confide_documents("list")
     fields = out.rstrip("\n").split("\t")
     assert fields[0] == str(row.id)
-    assert fields[2:] == [row.folder, "public", ", ".join(row.rules), "PERSON x2, UK_NHS x3"]
+    assert fields[2:] == [
+        row.folder,
+        "public",
+        ", ".join(row.rules),
+        "PERSON x2, UK_NHS x3",
+        "file",
+    ]
     out, _, code = _confide_documents("release", row.id, "--as", "jo", "--note", "checked")
     assert (out, code) == (f"document {row.id}: released; now at {path}\n", 0)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == row.content_hash

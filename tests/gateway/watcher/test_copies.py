@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.watcher import moving, quarantine
 from gateway.watcher.documents import release_document
 from gateway.watcher.models import Origin, Placement, WatchedFile
 from gateway.watcher.quarantine import note_path
@@ -105,3 +106,83 @@ def test_a_redacted_copy_is_written_once_while_the_original_cannot_be_moved(
     assert "could not be removed" in WatchedFile.objects.get(path=str(original)).problem
     names = sorted(p.name for p in original.parent.iterdir())
     assert names == ["referral (redacted).txt", "referral.txt"]
+
+
+class _Killed(BaseException):
+    """The watcher dying (``kill -9``) while it writes a copy."""
+
+
+def _kill_while_writing_a_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the next copy's writing leave what a kill leaves: its partial file holding the
+    start of the copy, never linked into place, and the pass stopped there."""
+
+    def killed(path: Path, content: bytes, *args: object, partial: str, **options: object) -> None:
+        (path.parent / partial).write_bytes(content[:20])
+        raise _Killed
+
+    monkeypatch.setattr(moving, "write_new", killed)
+
+
+def test_a_copy_cut_short_by_a_kill_is_removed_and_the_copy_made_once(
+    make_drive: Callable[..., Drive],
+    tmp_path: Path,
+    nhs_scanner: Scanner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18: killed while it wrote a redacted copy, the watcher leaves its partial file
+    (the start of the copy) beside the user's file. The next pass removes it unread, writes
+    the copy once and quarantines the original; users' files named like it (another id, a
+    longer name) are judged as theirs and stay."""
+    policy = one_rule_policy(tmp_path, "redact", unlinked="identifier")
+    drive = make_drive({"web": ("public", "enforce")}, policy=policy, scanner=nhs_scanner)
+    content = b"Referral: NHS number 943 476 5919, seen on Monday.\n"
+    original = drive.put("web", "referral.txt", content)
+    assert drive.watcher is not None
+    with monkeypatch.context() as patched:
+        _kill_while_writing_a_copy(patched)
+        with pytest.raises(_Killed):
+            drive.watcher.reconcile()
+    row = WatchedFile.objects.get(path=str(original))
+    partial = original.with_name(quarantine.copy_partial(row))
+    assert partial.read_bytes() == content[:20]
+    users = [
+        drive.put("web", f".confide-copy-{row.id + 1000}.partial", CLEAN_TEXT),
+        drive.put("web", f"{partial.name}.txt", CLEAN_TEXT),
+        drive.put("web", f"confide-copy-{row.id}.partial", CLEAN_TEXT),
+    ]
+    quarantine.recover()
+    drive.watcher.reconcile()
+    assert not partial.exists()
+    copies = sorted(p.name for p in original.parent.iterdir() if "redacted" in p.name)
+    assert copies == ["referral (redacted).txt"]
+    assert b"5919" not in original.with_name(copies[0]).read_bytes()
+    row.refresh_from_db()
+    assert (row.placement, original.exists()) == (Placement.QUARANTINED, False)
+    assert held_content(row) == content
+    for path in users:
+        assert path.read_bytes() == CLEAN_TEXT
+    judged = {name for name, _ in drive.judge.scanned}
+    assert {path.name for path in users} <= judged
+    assert partial.name not in judged
+
+
+def test_a_marked_copy_cut_short_by_a_kill_is_written_by_the_next_pass(
+    make_drive: Callable[..., Drive], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed while it wrote a CONFIDENTIAL-marked copy, the watcher writes it at the next
+    pass, once, and its partial file is gone; the document stays where it is."""
+    drive = make_drive({"web": ("public", "enforce")}, policy=one_rule_policy(tmp_path, "banner"))
+    original = drive.put("web", "fair.txt", CLEAN_TEXT)
+    assert drive.watcher is not None
+    with monkeypatch.context() as patched:
+        _kill_while_writing_a_copy(patched)
+        with pytest.raises(_Killed):
+            drive.watcher.reconcile()
+    partial = original.with_name(quarantine.copy_partial(WatchedFile.objects.get()))
+    assert partial.is_file()
+    drive.watcher.reconcile()
+    drive.watcher.reconcile()
+    copy = original.with_name("fair (CONFIDENTIAL).txt")
+    assert sorted(p.name for p in original.parent.iterdir()) == [copy.name, original.name]
+    assert copy.read_bytes().startswith(HEADER.encode())
+    assert original.read_bytes() == CLEAN_TEXT

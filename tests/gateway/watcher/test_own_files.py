@@ -5,6 +5,7 @@ nor held, and the next release of its document removes it."""
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -195,3 +196,59 @@ def test_a_note_cut_short_by_a_kill_is_written_again(make_drive: MakeDrive) -> N
     quarantine.leave_note(row)
     assert note.read_bytes() == quarantine.note_content(row.id)
     assert not partial.exists()
+
+
+def test_a_copy_partial_is_removed_only_while_it_is_what_a_kill_leaves(
+    make_drive: MakeDrive,
+) -> None:
+    """A copy's partial file cannot be compared with the copy (the scanner made it), so it
+    is removed unread only while it is what a kill leaves: a regular file of confide's own
+    account, under the exact name for a file of this watched folder, unchanged for
+    ``COPY_QUIET_SECONDS``. Under that name, a link is left where it is; a file in another
+    watched folder is a user's, judged and kept; a younger one, perhaps being written (a
+    manager's marked release), is left unread until it is quiet."""
+    drive = make_drive({"web": ("public", "enforce"), "staff": ("internal", "enforce")})
+    row = _held_from(drive, "referral.docx")
+    name = quarantine.copy_partial(row)
+    quiet = quarantine.COPY_QUIET_SECONDS + 60
+    ours = drive.put("web", name, b"Referral: NHS num", age=quiet)
+    web = drive.folders["web"].path
+    (web / "links").mkdir()
+    link = web / "links" / name
+    link.symlink_to(ours)
+    elsewhere = drive.put("staff", name, CLEAN_TEXT, age=quiet)
+    (web / "busy").mkdir()
+    busy = drive.put("web", f"busy/{name}", b"Referral: NHS num", age=0)
+    scanned = len(drive.judge.scanned)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    assert not ours.exists()
+    assert link.is_symlink()
+    assert elsewhere.read_bytes() == CLEAN_TEXT
+    assert busy.is_file()
+    assert [name for name, _ in drive.judge.scanned[scanned:]] == [elsewhere.name]
+    assert WatchedFile.objects.get(path=stored_path(str(elsewhere))).placement == (
+        Placement.IN_PLACE
+    )
+    past = time.time() - quiet
+    os.utime(busy, (past, past))
+    drive.watcher.reconcile()
+    assert not busy.exists()
+    assert [name for name, _ in drive.judge.scanned[scanned:]] == [elsewhere.name]
+
+
+def test_a_file_of_another_account_under_a_copy_partial_name_is_a_users(
+    make_drive: MakeDrive,
+) -> None:
+    """A file under a copy's exact partial name that another account owns is not one
+    confide wrote (a user cannot make a file confide's account owns): judged, and kept."""
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another account needs root")
+    drive = make_drive({"web": ("public", "enforce")})
+    row = _held_from(drive, "referral.docx")
+    theirs = drive.put("web", quarantine.copy_partial(row), CLEAN_TEXT)
+    os.chown(theirs, 1001, 1001)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    assert theirs.read_bytes() == CLEAN_TEXT
+    assert theirs.name in [name for name, _ in drive.judge.scanned]

@@ -59,6 +59,39 @@ def test_the_default_quarantine_inside_a_folder_is_refused_too(config_file: Path
 
 
 @pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ('[watch]\nquarantine = ""\n', "watch.quarantine"),
+        ('[watch]\nquarantine = "  "\n', "watch.quarantine"),
+        ('[[watch.folders]]\npath = ""\naudience = "internal"\n', "watch.folders.0.path"),
+        ('[[watch.folders]]\npath = " "\naudience = "internal"\n', "watch.folders.0.path"),
+    ],
+    ids=["empty-quarantine", "blank-quarantine", "empty-folder", "blank-folder"],
+)
+def test_an_empty_path_is_refused_not_read_as_the_config_folder(
+    config_file: Path, section: str, key: str
+) -> None:
+    """Issue 18: an empty (or blank) quarantine or folder path stops confide at load, naming
+    its key, where it silently meant the configuration file's own folder."""
+    config_file.write_text(section)
+    with pytest.raises(
+        ConfigError,
+        match=key.replace(".", r"\.") + r": .*an empty path would be the configuration file's",
+    ):
+        load_settings()
+
+
+def test_an_empty_quarantine_from_the_environment_is_refused(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same from ``CONFIDE_WATCH__QUARANTINE``, which the message names."""
+    config_file.write_text("")
+    monkeypatch.setenv("CONFIDE_WATCH__QUARANTINE", "")
+    with pytest.raises(ConfigError, match=r"^CONFIDE_WATCH__QUARANTINE: watch\.quarantine: "):
+        load_settings()
+
+
+@pytest.mark.parametrize(
     ("line", "key"),
     [
         ('mode = "quarantine"', "watch.folders.0.mode"),

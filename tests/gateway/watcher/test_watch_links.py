@@ -37,7 +37,7 @@ def test_a_charitys_links_are_listed_once_as_links(tmp_path: Path, confide: Conf
     """A public enforce folder with a link named with a National Insurance number and a
     link out of the tree: ``confide watch --once`` records each once, held, and the report
     lists each once as a link, never as a folder, and without the number; ``confide
-    documents`` lists each once, still in view."""
+    documents`` lists each once, as a link, still in view."""
     (tmp_path / "confide.toml").write_text(CONFIG)
     web = tmp_path / "web"
     (web / "minutes").mkdir(parents=True)
@@ -82,5 +82,6 @@ def test_a_charitys_links_are_listed_once_as_links(tmp_path: Path, confide: Conf
         row_id = by_name[name]["id"]
         mine = [line for line in lines if line.split("\t")[0].strip() == row_id]
         assert len(mine) == 1, listed.stdout
+        assert mine[0].split("\t")[6] == "link"  # its kind, as in the report
         assert "still in view" in mine[0]
     assert len([line for line in lines if "still in view" in line]) == 2
