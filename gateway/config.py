@@ -62,6 +62,11 @@ class DetectionSettings(BaseModel):
     # The recognizers file; term lists and the first-name list are found beside it.
     rules: Path = DEFAULT_RECOGNIZERS
 
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _paths(cls, value: object) -> object:
+        return _a_path(value)
+
 
 class OrganisationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -84,6 +89,18 @@ class OrganisationSettings(BaseModel):
     # needs it. Default: <data_dir>/pseudonym.key.
     pseudonym_key_file: Path | None = None
 
+    @field_validator(
+        "policy",
+        "banner",
+        "banner_without_consent",
+        "redaction",
+        "pseudonym_key_file",
+        mode="before",
+    )
+    @classmethod
+    def _paths(cls, value: object) -> object:
+        return _a_path(value)
+
 
 class UpstreamSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)  # hashable: its TLS context is cached
@@ -99,6 +116,11 @@ class UpstreamSettings(BaseModel):
     username: str = ""
     password: str = ""
     timeout_seconds: float = Field(default=60.0, gt=0)
+
+    @field_validator("ca_file", mode="before")
+    @classmethod
+    def _paths(cls, value: object) -> object:
+        return _a_path(value)
 
 
 class RelaySettings(BaseModel):
@@ -157,6 +179,11 @@ class RelaySettings(BaseModel):
     scan_lease_seconds: float = Field(default=600.0, ge=1)
     delivery_lease_seconds: float = Field(default=900.0, ge=1)
     upstream: UpstreamSettings = UpstreamSettings()
+
+    @field_validator("tls_certificate", "tls_key", "key_file", mode="before")
+    @classmethod
+    def _paths(cls, value: object) -> object:
+        return _a_path(value)
 
     @field_validator("allowed_networks", "any_sender_networks")
     @classmethod
@@ -386,6 +413,11 @@ def _given_path(value: object, what: str) -> object:
     return value
 
 
+def _a_path(value: object) -> object:
+    """``_given_path`` for a file or folder setting whose default applies when it is left out."""
+    return value if value is None else _given_path(value, "a path, or leave the setting out")
+
+
 # The address the TLS reverse proxy in front of the review app connects from, when
 # review.behind_tls_proxy is set: it runs on this machine.
 REVIEW_PROXY = "127.0.0.1"
@@ -411,6 +443,11 @@ class MetricsSettings(BaseModel):
     token_file: Path | None = None
     allowed_networks: list[str] = []
     _token_from_file: str = PrivateAttr(default="")
+
+    @field_validator("token_file", mode="before")
+    @classmethod
+    def _paths(cls, value: object) -> object:
+        return _a_path(value)
 
     @field_validator("token")
     @classmethod
@@ -616,6 +653,11 @@ class Settings(BaseSettings):
     watch: WatchSettings = WatchSettings()
     metrics: MetricsSettings = MetricsSettings()
     logging: LoggingSettings = LoggingSettings()
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _paths(cls, value: object) -> object:
+        return _a_path(value)
 
     @model_validator(mode="before")
     @classmethod
