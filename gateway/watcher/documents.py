@@ -230,7 +230,7 @@ def _finished(row: WatchedFile, by: str) -> Released:
     try:
         finished = quarantine.finish_release(row)
     except release_lock.Busy:
-        raise DecisionError(f"document {row.id} {quarantine.BUSY}") from None
+        raise DecisionError(f"document {row.id} is {quarantine.BUSY}") from None
     except release_lock.Unlockable as exc:
         raise DecisionError(
             f"document {row.id}'s release cannot be finished: the quarantine is not writable "

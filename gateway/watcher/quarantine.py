@@ -52,7 +52,7 @@ MOVED = "quarantine-moved"  # the original is removed; no note yet
 # ... and of a release.
 WRITING = "release-writing"  # the document is written back in part, under its partial name
 RESTORED = "release-restored"  # the file is back in place; the sealed file is still there
-BUSY = "it is being released by another process; try again shortly"
+BUSY = "being released by another process; try again shortly"
 NOTE = """This document was taken out of this folder by confide and is awaiting review by a
 manager, because of what it may contain. If the manager releases it, it comes back here.
 
@@ -147,7 +147,7 @@ def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
         with release_lock.held(row):
             _restore(row, destination, decision)
     except release_lock.Busy:
-        raise moving.MoveError(BUSY) from None
+        raise moving.MoveError(f"it is {BUSY}") from None
     except release_lock.Unlockable as exc:  # nothing was claimed
         raise moving.MoveError(f"the quarantine is not writable ({exc})") from None
 
