@@ -131,7 +131,7 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
             quarantine.restore(row, destination, **decision)
         except moving.MoveError as exc:
             raise DecisionError(f"the document could not be put back: {exc}") from None
-    held_folders.released_with(row, by)
+    held_folders.released_with(row, by, original)
     _audit(row, by, "document-released", marked=marked)
     return Released(row.id, destination, marked, folder_made)
 
@@ -227,6 +227,7 @@ def finish_interrupted_releases() -> int:
 
 def _finished(row: WatchedFile, by: str) -> Released:
     """``finish_release`` of ``row``, being released."""
+    held_as = real_path(row.path)  # where it was held: its path changes once it is back
     try:
         finished = quarantine.finish_release(row)
     except release_lock.Busy:
@@ -247,7 +248,7 @@ def _finished(row: WatchedFile, by: str) -> Released:
             f"not be finished yet: {row.problem}"
         )
     log.warning("interrupted release finished id=%s", row.id)
-    held_folders.released_with(row, row.decided_by)
+    held_folders.released_with(row, row.decided_by, held_as)
     _audit(row, row.decided_by, "document-released", marked=False, finished_by=by)
     return Released(row.id, real_path(row.path), False)
 
