@@ -2,7 +2,8 @@
 ``release_document`` puts it back where it was (byte-identical, or a copy marked
 CONFIDENTIAL with the original kept in quarantine); ``reject_document`` keeps it in
 quarantine and tells its owner where the configuration names one (``owner_notice``);
-``read_document`` opens it for a manager to read without releasing it. All are recorded in
+``read_document`` opens it for a manager to read without releasing it; ``finish_release``
+finishes a release cut short (its process killed), as decided. All are recorded in
 the audit trail with the document's id, never its name; the manager's note stays on the
 document's row (it may name people)."""
 
@@ -181,6 +182,10 @@ def _release_in_place(row: WatchedFile, by: str, note: str, *, marked: bool) -> 
     return Released(row.id, real_path(row.path), False)
 
 
+BEING_RELEASED = "being released"
+INTERRUPTED = "release interrupted"
+
+
 def release_state(row: WatchedFile) -> str:
     """What a held document being released (``RELEASING``) waits for, in words for the
     manager: its release under way in another process, or cut short (that process killed)
@@ -191,10 +196,6 @@ def release_state(row: WatchedFile) -> str:
     if release_lock.in_progress(row):
         return BEING_RELEASED
     return INTERRUPTED
-
-
-BEING_RELEASED = "being released"
-INTERRUPTED = "release interrupted"
 
 
 def finish_release(document_id: int, by: str) -> Released:
@@ -215,7 +216,7 @@ def finish_interrupted_releases() -> int:
     watcher), for the watcher's passes; one under way is left to its process, one that
     cannot be finished keeps its reason. How many were finished."""
     finished = 0
-    for row in WatchedFile.objects.filter(placement=Placement.RELEASING):
+    for row in list(WatchedFile.objects.filter(placement=Placement.RELEASING)):
         try:
             _finished(row, "confide")
         except DecisionError:
@@ -240,7 +241,7 @@ def _finished(row: WatchedFile, by: str) -> Released:
     if finished is None:  # its own process finished it meanwhile, or put it back
         if row.placement == Placement.RELEASED:
             return Released(row.id, real_path(row.path), False)
-        raise DecisionError(f"document {row.id} is not held in quarantine")
+        raise DecisionError(f"document {row.id} was decided on meanwhile; look at it again")
     if not finished:
         row.refresh_from_db()
         raise DecisionError(

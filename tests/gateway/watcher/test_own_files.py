@@ -254,3 +254,25 @@ def test_a_file_of_another_account_under_a_copy_partial_name_is_a_users(
     drive.watcher.reconcile()
     assert theirs.read_bytes() == CLEAN_TEXT
     assert theirs.name in [name for name, _ in drive.judge.scanned]
+
+
+def test_a_release_cut_short_is_finished_beside_a_users_file_that_took_its_name(
+    make_drive: MakeDrive,
+) -> None:
+    """A user saved a file under the held document's name after its release was cut short:
+    the watcher's next pass finishes the release beside it, under a free name, and the
+    user's file is left as it is."""
+    drive = make_drive({"web": ("public", "enforce")})
+    row = _held_from(drive, "referral.docx")
+    partial = _release_cut_short(row)
+    users = Path(row.path)
+    users.write_bytes(b"the user's own new referral\n")
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row.refresh_from_db()
+    assert row.placement == Placement.RELEASED
+    assert Path(row.path) == users.with_name("referral (2).docx")
+    assert Path(row.path).read_bytes() == HELD
+    assert users.read_bytes() == b"the user's own new referral\n"
+    assert not partial.exists()
+    assert not quarantine.note_path(users.parent, row.id).exists()
