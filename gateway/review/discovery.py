@@ -19,11 +19,12 @@ LABEL_WIDTH = 160
 
 
 def held_documents() -> QuerySet[WatchedFile]:
-    """Documents in quarantine awaiting a manager's decision, and the folders, links and
-    special files held that could not be taken away (``held_in_place``), each once, oldest
-    first."""
+    """Documents in quarantine awaiting a manager's decision, those a manager released that
+    are still being moved back (a release cut short waits there to be finished), and the
+    folders, links and special files held that could not be taken away
+    (``held_in_place``), each once, oldest first."""
     return WatchedFile.objects.filter(
-        Q(placement=Placement.QUARANTINED) | held_in_place()
+        Q(placement__in=(Placement.QUARANTINED, Placement.RELEASING)) | held_in_place()
     ).order_by("scanned_at", "id")
 
 

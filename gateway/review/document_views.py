@@ -29,6 +29,7 @@ DONE = {
     "stays in quarantine.",
     "reject": "Rejected: the document stays in quarantine.",
 }
+FINISHED = "Release finished: the document is back in its folder, as it was."
 TOLD = "Its owner, {owner}, is sent a notice naming its reference and folder."
 NOBODY_TOLD = "No owner is known for it, so nobody was told."
 
@@ -49,10 +50,10 @@ class WouldHoldForm(forms.Form):
 @never_cache
 @manager_required
 def documents_page(request: HttpRequest) -> HttpResponse:
+    context = paged(request, discovery.held_documents())
+    rows = [(row, documents.release_state(row)) for row in context["page"]]
     return render(
-        request,
-        "review/documents.html",
-        {"now": timezone.now(), **paged(request, discovery.held_documents())},
+        request, "review/documents.html", {"now": timezone.now(), "rows": rows, **context}
     )
 
 
@@ -78,6 +79,7 @@ def _document(
             "findings": sorted(row.findings.items(), key=lambda item: (-item[1], item[0])),
             "subjects": _linked(row.subjects),
             "owner": documents.owner_of(row),
+            "release_state": documents.release_state(row),
             "forms": {
                 action: bound.get(action) or DocumentDecisionForm(prefix=action) for action in DONE
             },
@@ -109,6 +111,21 @@ def decide(request: HttpRequest, document_id: int, action: str) -> HttpResponse:
         messages.error(request, f"Not done: {exc}.")
     else:
         messages.success(request, done)
+    return redirect("review:document", document_id=document_id)
+
+
+@require_POST
+@never_cache
+@manager_required
+def finish_release(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Finish a release of a held document that was cut short (the process releasing it
+    killed), as its manager decided."""
+    try:
+        released = documents.finish_release(document_id, request.user.get_username())
+    except documents.DecisionError as exc:
+        messages.error(request, f"Not done: {exc}.")
+    else:
+        messages.success(request, f"{FINISHED} It is {released.where()}.")
     return redirect("review:document", document_id=document_id)
 
 

@@ -18,11 +18,16 @@ urlpatterns = [
     path("held/bulk/apply/", views.bulk_apply, name="bulk_apply"),
     path("documents/", document_views.documents_page, name="documents"),
     path("documents/<int:document_id>/", document_views.document_page, name="document"),
-    # Before the decisions, whose pattern would take "content" for one.
+    # Before the decisions, whose pattern would take "content" or "finish" for one.
     path(
         "documents/<int:document_id>/content/",
         document_views.document_content,
         name="document_content",
+    ),
+    path(
+        "documents/<int:document_id>/finish/",
+        document_views.finish_release,
+        name="document_finish",
     ),
     path(
         "documents/<int:document_id>/<str:action>/",

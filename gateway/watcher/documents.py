@@ -2,7 +2,8 @@
 ``release_document`` puts it back where it was (byte-identical, or a copy marked
 CONFIDENTIAL with the original kept in quarantine); ``reject_document`` keeps it in
 quarantine and tells its owner where the configuration names one (``owner_notice``);
-``read_document`` opens it for a manager to read without releasing it. All are recorded in
+``read_document`` opens it for a manager to read without releasing it; ``finish_release``
+finishes a release cut short (its process killed), as decided. All are recorded in
 the audit trail with the document's id, never its name; the manager's note stays on the
 document's row (it may name people)."""
 
@@ -22,7 +23,14 @@ from django.db import transaction
 from gateway.config import load_settings
 from gateway.review import audit
 from gateway.sealing import SealingError
-from gateway.watcher import held_folders, moving, owner_notice, quarantine, sealed_files
+from gateway.watcher import (
+    held_folders,
+    moving,
+    owner_notice,
+    quarantine,
+    release_lock,
+    sealed_files,
+)
 from gateway.watcher.judging import document_banner
 from gateway.watcher.models import (
     Origin,
@@ -67,10 +75,13 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
     a free name beside it), byte-identical; or, with ``marked``, a copy marked CONFIDENTIAL
     in its place while the original stays in quarantine. ``by`` is the manager's username,
     ``note`` their reason (kept on the document's row). Raises ``DecisionError``."""
-    finished = _settle_interrupted(document_id)
-    if finished is not None:  # an interrupted release of it, now finished
-        _audit(finished, finished.decided_by, "document-released", marked=False)
-        return Released(finished.id, Path(finished.path), False)
+    interrupted = WatchedFile.objects.filter(id=document_id).first()
+    if interrupted is not None and interrupted.placement == Placement.QUARANTINING:
+        raise DecisionError(
+            f"document {document_id} is being moved into quarantine; try again shortly"
+        )
+    if interrupted is not None and interrupted.placement == Placement.RELEASING:
+        return _finished(interrupted, by)  # released already: its release, cut short
     in_view = WatchedFile.objects.filter(id=document_id).first()
     if in_view is not None and in_view.held_in_place:
         return _release_in_place(in_view, by, note, marked=marked)
@@ -121,7 +132,7 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
             quarantine.restore(row, destination, **decision)
         except moving.MoveError as exc:
             raise DecisionError(f"the document could not be put back: {exc}") from None
-    held_folders.released_with(row, by)
+    held_folders.released_with(row, by, original)
     _audit(row, by, "document-released", marked=marked)
     return Released(row.id, destination, marked, folder_made)
 
@@ -171,25 +182,76 @@ def _release_in_place(row: WatchedFile, by: str, note: str, *, marked: bool) -> 
     return Released(row.id, real_path(row.path), False)
 
 
-def _settle_interrupted(document_id: int) -> WatchedFile | None:
-    """Finish (or undo) a move of the document that a crash cut short, as the watcher does
-    when it starts, before a decision is taken on it (one into quarantine is refused); the
-    row if that finished a release."""
-    row = WatchedFile.objects.filter(id=document_id).first()
-    if row is None:
-        return None
-    if row.placement == Placement.QUARANTINING:
-        raise DecisionError(
-            f"document {document_id} is being moved into quarantine; try again shortly"
-        )
+BEING_RELEASED = "being released"
+INTERRUPTED = "release interrupted"
+
+
+def release_state(row: WatchedFile) -> str:
+    """What a held document being released (``RELEASING``) waits for, in words for the
+    manager: its release under way in another process, or cut short (that process killed)
+    and to be finished (``finish_release``, a release again, or the watcher's next pass);
+    "" for any other row."""
     if row.placement != Placement.RELEASING:
-        return None
-    if not quarantine.settle(row):
+        return ""
+    if release_lock.in_progress(row):
+        return BEING_RELEASED
+    return INTERRUPTED
+
+
+def finish_release(document_id: int, by: str) -> Released:
+    """Finish the release of a held document that was cut short (the process releasing it
+    killed while it wrote the document back): the document put back whole where the
+    release was putting it, byte-identical, its note removed, as the manager who released
+    it decided; ``by`` (a manager, or "confide" for the watcher) finished it. Raises
+    ``DecisionError`` when it is not being released, its release is still under way in
+    another process, or it cannot be finished."""
+    row = WatchedFile.objects.filter(id=document_id).first()
+    if row is None or row.placement != Placement.RELEASING:
+        raise DecisionError(f"document {document_id} has no interrupted release to finish")
+    return _finished(row, by)
+
+
+def finish_interrupted_releases() -> int:
+    """Finish every release cut short whose process is gone (``finish_release``, by the
+    watcher), for the watcher's passes; one under way is left to its process, one that
+    cannot be finished keeps its reason. How many were finished."""
+    finished = 0
+    for row in list(WatchedFile.objects.filter(placement=Placement.RELEASING)):
+        try:
+            _finished(row, "confide")
+        except DecisionError:
+            log.info("interrupted release not finished now id=%s", row.id)
+        else:
+            finished += 1
+    return finished
+
+
+def _finished(row: WatchedFile, by: str) -> Released:
+    """``finish_release`` of ``row``, being released."""
+    held_as = real_path(row.path)  # where it was held: its path changes once it is back
+    try:
+        finished = quarantine.finish_release(row)
+    except release_lock.Busy:
+        raise DecisionError(f"document {row.id} is {quarantine.BUSY}") from None
+    except release_lock.Unlockable as exc:
         raise DecisionError(
-            f"document {document_id} was being released when it was interrupted, and that "
-            "could not be finished; the watcher tries again when it starts"
+            f"document {row.id}'s release cannot be finished: the quarantine is not writable "
+            f"({exc})"
+        ) from None
+    if finished is None:  # its own process finished it meanwhile, or put it back
+        if row.placement == Placement.RELEASED:
+            return Released(row.id, real_path(row.path), False)
+        raise DecisionError(f"document {row.id} was decided on meanwhile; look at it again")
+    if not finished:
+        row.refresh_from_db()
+        raise DecisionError(
+            f"document {row.id} was being released when it was interrupted, and that could "
+            f"not be finished yet: {row.problem}"
         )
-    return row if row.placement == Placement.RELEASED else None
+    log.warning("interrupted release finished id=%s", row.id)
+    held_folders.released_with(row, row.decided_by, held_as)
+    _audit(row, row.decided_by, "document-released", marked=False, finished_by=by)
+    return Released(row.id, real_path(row.path), False)
 
 
 @dataclass(frozen=True)

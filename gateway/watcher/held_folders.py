@@ -302,18 +302,20 @@ def held_around(row: WatchedFile) -> WatchedFile | None:
     return min(found, key=lambda other: len(real_path(other.path).parts), default=None)
 
 
-def released_with(document: WatchedFile, by: str) -> None:
-    """A held document released to its own path, whose folders were held (taken away, or
-    held in place): the manager's release stands for the folders too, as a released
-    document's name stands."""
-    path = real_path(document.path)
+def released_with(document: WatchedFile, by: str, held_as: Path) -> None:
+    """A held document released, whose folders were held (taken away, or held in place):
+    the manager's release stands for the folders too, as a released document's name
+    stands; but only for the folders of ``held_as``, the path it was held under, whose
+    names it was judged with and the manager saw. A folder it went back into that was not
+    among them (its folder renamed, since, to a name held in its own right: the release
+    puts it back beside its moved note) stays held, awaiting its own decision."""
     folders = WatchedFile.objects.filter(is_folder=True, folder=document.folder).exclude(
         placement=Placement.RELEASED
     )
     now = datetime.now(UTC)
     # The deepest first: a folder's notes written back are of what is still held.
     for row in _deepest_first(list(folders)):
-        if real_path(row.path) not in path.parents:
+        if real_path(row.path) not in held_as.parents:
             continue
         if row.placement == Placement.IN_PLACE and not row.present:
             continue  # gone long ago

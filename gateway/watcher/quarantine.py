@@ -2,10 +2,13 @@
 
 The row is the journal: ``moving_from`` and ``moving_to`` (and the placement saying which way)
 are committed before a file moves, and cleared once it has moved. ``recover`` runs before the
-watcher does anything else and settles every move a crash left half-done, so that a file is
-either in place or in quarantine with its note, never neither and never both. A move that
-cannot be settled (a file that cannot be removed, a folder gone) is recorded with its reason
-on its row and left for the next start: recovery never stops the watcher.
+watcher does anything else and settles every move into quarantine a crash left half-done, so
+that a file is either in place or in quarantine with its note, never neither and never both.
+A release (a manager's, in another process) holds a lock while it moves the file back
+(``release_lock``): one cut short, its lock free, is finished by ``finish_release`` (a
+release again, or the watcher's next pass), as the manager decided. A move that cannot be
+settled (a file that cannot be removed, a folder gone) is recorded with its reason on its row
+and tried again later: settling never stops the watcher.
 
 A file in quarantine is kept sealed (``gateway.watcher.sealed_files``: encrypted with the
 key file's newest key, never in clear), so every move is a copy: into quarantine, the sealed
@@ -37,7 +40,7 @@ from typing import BinaryIO
 
 from gateway.relay.crash_points import crash_point
 from gateway.sealing import SealingError
-from gateway.watcher import moving, sealed_files
+from gateway.watcher import moving, release_lock, sealed_files
 from gateway.watcher.models import Placement, WatchedFile, path_key, real_path, stored_path
 
 log = logging.getLogger("confide.watcher")
@@ -47,7 +50,9 @@ JOURNALED = "quarantine-journaled"  # the journal is committed; the file has not
 SEALED = "quarantine-sealed"  # the sealed file is in quarantine; the original is still there
 MOVED = "quarantine-moved"  # the original is removed; no note yet
 # ... and of a release.
+WRITING = "release-writing"  # the document is written back in part, under its partial name
 RESTORED = "release-restored"  # the file is back in place; the sealed file is still there
+BUSY = "being released by another process; try again shortly"
 NOTE = """This document was taken out of this folder by confide and is awaiting review by a
 manager, because of what it may contain. If the manager releases it, it comes back here.
 
@@ -133,9 +138,21 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
 def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     """Move a quarantined file back to ``destination`` (free), byte-identical, with its
     owner, mode and modification time, and remove its note; ``decision`` (who decided,
-    when, why) is recorded with the journal, so a release a crash interrupts is finished at
-    recovery as the manager's. Raises ``moving.MoveError`` with the file left in
-    quarantine, also when another decision on it came first."""
+    when, why) is recorded with the journal, so a release a crash interrupts is finished
+    (``finish_release``) as the manager's. The release holds its lock (``release_lock``)
+    from before the journal is written until it is done, so a release cut short is told
+    from one under way. Raises ``moving.MoveError`` with the file left in quarantine, also
+    when another decision on it came first or another process is releasing it."""
+    try:
+        with release_lock.held(row):
+            _restore(row, destination, decision)
+    except release_lock.Busy:
+        raise moving.MoveError(f"it is {BUSY}") from None
+    except release_lock.Unlockable as exc:  # nothing was claimed
+        raise moving.MoveError(f"the quarantine is not writable ({exc})") from None
+
+
+def _restore(row: WatchedFile, destination: Path, decision: dict[str, object]) -> None:
     claimed = WatchedFile.objects.filter(id=row.id, placement=row.placement).update(
         placement=Placement.RELEASING,
         moving_from=row.quarantined_as,
@@ -147,20 +164,7 @@ def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     row.refresh_from_db()
     sealed = Path(row.quarantined_as)
     try:
-        content = sealed_files.opened(sealed, sealed_files.sealer())
-        root = _root(row)
-        if root is not None:  # its folder taken away with it (``held_folders``): made again
-            moving.make_folders(destination.parent, root)
-        moving.write_new_from(
-            destination,
-            content,
-            original_mode(row),
-            row.content_hash,
-            root=_root(row),
-            owner=original_owner(row),
-            partial=release_partial(row),
-            mtime_ns=row.mtime_ns,
-        )
+        _write_back(row, destination)
     except (OSError, SealingError) as exc:
         _finish(row, moved=False)
         reason = moving.errno_name(exc) if isinstance(exc, OSError) else str(exc)
@@ -171,6 +175,49 @@ def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
     crash_point(RESTORED)
     _remove_sealed(sealed)
     _finish(row, moved=True)
+
+
+def _write_back(row: WatchedFile, destination: Path) -> None:
+    """Write the document of ``row`` (being released) from its sealed file into the new
+    file ``destination``, as it was: its hash checked, its owner, mode and times."""
+    content = sealed_files.opened(real_path(row.moving_from), sealed_files.sealer())
+    root = _root(row)
+    if root is not None:  # its folder taken away with it (``held_folders``): made again
+        moving.make_folders(destination.parent, root)
+    moving.write_new_from(
+        destination,
+        _crashing(content),
+        original_mode(row),
+        row.content_hash,
+        root=root,
+        owner=original_owner(row),
+        partial=release_partial(row),
+        mtime_ns=row.mtime_ns,
+    )
+
+
+def _crashing(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """``chunks``, with the crash point ``WRITING`` once the first is written."""
+    for number, chunk in enumerate(chunks):
+        if number:
+            crash_point(WRITING)
+        yield chunk
+
+
+def finish_release(row: WatchedFile) -> bool | None:
+    """Finish the release of ``row`` that a crash cut short (``RELEASING`` with its lock
+    free): the document written back whole where the release was putting it (beside it,
+    under a free name, if a user's file has taken that name since), its sealed file and
+    its note removed, as the manager decided. Whether it is released now (False: it could
+    not be, the reason on its row, and it stays as it is to be tried again); None when it
+    was not being released any more (its own process finished it meanwhile, or put it
+    back). Raises ``release_lock.Busy`` while the release is still under way in another
+    process, and ``release_lock.Unlockable`` when the lock file cannot be made."""
+    with release_lock.held(row):
+        row.refresh_from_db()
+        if row.placement != Placement.RELEASING:
+            return None
+        return _settle(row)
 
 
 def original_mode(row: WatchedFile) -> int:
@@ -352,18 +399,18 @@ def remove_note(row: WatchedFile) -> None:
 
 
 def recover() -> int:
-    """Settle every move a crash interrupted; how many there were. One that cannot be
-    settled is recorded on its row (and logged by id) and left for the next start."""
-    unsettled = list(
-        WatchedFile.objects.filter(placement__in=(Placement.QUARANTINING, Placement.RELEASING))
-    )
+    """Settle every move into quarantine a crash interrupted; how many there were. One that
+    cannot be settled is recorded on its row (and logged by id) and left for the next
+    start. (A release cut short is finished by ``finish_release``, under its lock.)"""
+    unsettled = list(WatchedFile.objects.filter(placement=Placement.QUARANTINING))
     for row in unsettled:
-        settle(row)
+        _settle(row)
     return len(unsettled)
 
 
-def settle(row: WatchedFile) -> bool:
-    """Settle the interrupted move of ``row``: whether it is settled now."""
+def _settle(row: WatchedFile) -> bool:
+    """Settle the interrupted move of ``row`` (one out of quarantine under its lock):
+    whether it is settled now."""
     try:
         if row.placement == Placement.QUARANTINING:
             moved = _settle_sealing(row)
@@ -373,8 +420,10 @@ def settle(row: WatchedFile) -> bool:
         _finish(row, moved=moved)
     except Exception as exc:  # noqa: BLE001 - recorded by type; the other rows are settled
         kind = moving.errno_name(exc) if isinstance(exc, OSError) else type(exc).__name__
+        when = "start" if row.placement == Placement.QUARANTINING else "next pass"
         WatchedFile.objects.filter(id=row.id).update(
-            problem=f"an interrupted move could not be settled ({kind}); tried again at start"
+            problem=f"an interrupted move could not be settled ({kind}); tried again at the "
+            f"watcher's {when}"
         )
         log.error("interrupted move not settled id=%s error=%s", row.id, kind)
         return False
@@ -400,14 +449,21 @@ def _settle_sealing(row: WatchedFile) -> bool:
 
 
 def _settle_release(row: WatchedFile) -> bool:
-    """After a crash while the sealed file was opened back to its place: finish the release
-    if the file is back whole (True), undo it otherwise (False)."""
+    """After a crash while the sealed file was opened back to its place: finish the release,
+    writing the document again if it is not back whole (under a free name beside its place
+    if a user's file has taken that name meanwhile). True, or an exception saying why not."""
     sealed, destination = real_path(row.moving_from), real_path(row.moving_to)
     _remove_release_partial(row, sealed, destination)
-    if moving.holds(destination, row.content_hash):
-        _remove_sealed(sealed)
-        return True
-    return False
+    if not moving.holds(destination, row.content_hash):
+        if os.path.lexists(destination):
+            own = real_path(row.path)
+            destination = moving.free_name(destination.parent, own.stem, own.suffix)
+            row.moving_to = stored_path(str(destination))
+            row.save(update_fields=["moving_to", "updated_at"])
+        _write_back(row, destination)
+    _remove_sealed(sealed)
+    row.problem = ""
+    return True
 
 
 def _remove_release_partial(row: WatchedFile, sealed: Path, destination: Path) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from django.db import DatabaseError
 
 from gateway.review import audit
-from gateway.watcher import held_folders, lost_scans, moving, quarantine
+from gateway.watcher import documents, held_folders, lost_scans, moving, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge, Judgement, found_in_name, held_for
 from gateway.watcher.models import (
@@ -124,7 +124,9 @@ class Watcher:
     def reconcile(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """A full pass: every file judged or given its reason; counts by outcome.
         ``progress(done, total)`` is told as files are done. Then the sub-folders are judged
-        by their names, and a held one emptied of user files taken away (``held_folders``)."""
+        by their names, and a held one emptied of user files taken away (``held_folders``).
+        First, the releases cut short whose process is gone are finished (``documents``)."""
+        documents.finish_interrupted_releases()
         held_folders.recover()
         paths = self.walk()
         self._mark_gone(paths)

@@ -16,6 +16,7 @@ from gateway.management.command import ConfideCommand
 from gateway.management.deciding import acting_manager, add_decision_arguments, decide_each
 from gateway.review.discovery import held_documents
 from gateway.watcher import documents
+from gateway.watcher.models import WatchedFile
 
 
 class Command(ConfideCommand):
@@ -52,6 +53,7 @@ class Command(ConfideCommand):
                 f"{row.id}\t{age}\t{row.folder}\t{row.audience}\t"
                 f"{', '.join(row.rules) or '-'}\t{findings or '-'}\t{row.kind}"
                 + (f"\tstill in view: {row.problem}" if row.held_in_place else "")
+                + _releasing(row)
             )
 
     def _decide(self, options: dict[str, Any]) -> None:
@@ -70,3 +72,11 @@ class Command(ConfideCommand):
             return f"{done}; {released.where()}"
 
         decide_each(self, "document", options["ids"], decide_one, refused=documents.DecisionError)
+
+
+def _releasing(row: WatchedFile) -> str:
+    """What a document a manager released, not yet back, waits for."""
+    state = documents.release_state(row)
+    if state == documents.INTERRUPTED:
+        return f"\t{state}: `confide documents release {row.id}` finishes it"
+    return f"\t{state}" if state else ""

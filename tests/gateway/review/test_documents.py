@@ -13,8 +13,9 @@ import pytest
 
 from gateway.register.models import Subject
 from gateway.review.models import AuditEntry
+from gateway.watcher import release_lock
 from gateway.watcher.models import Origin, Placement, WatchedFile
-from gateway.watcher.quarantine import note_path
+from gateway.watcher.quarantine import note_path, release_partial_name
 from scanner.limits import ScanLimits
 from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner
@@ -23,6 +24,7 @@ from tests.gateway.watcher.conftest import (  # noqa: F401 - the watcher's fixtu
     DAMAGED_DOCX,
     Drive,
     extracting_scanner,
+    held_content,
     make_drive,
 )
 from tests.gateway.watcher.nhs_detector import NhsNumbers
@@ -216,3 +218,52 @@ def test_no_page_shows_what_was_found(
     for page in pages:
         assert NUMBER not in page
         assert NUMBER.replace(" ", "") not in page
+
+
+def test_a_release_cut_short_is_listed_and_finished_from_its_page(
+    users: Users, held_file: tuple[Path, WatchedFile]
+) -> None:
+    """A release whose process died while it wrote the document back (its journal on the
+    row, the start of the document under its partial name, its lock free) is listed as
+    interrupted with a Finish button, which staff may not press; while another process
+    holds its lock it is "being released" and Finish is refused; then Finish puts it back
+    byte-identical, removes its note and is audited."""
+    path, row = held_file
+    WatchedFile.objects.filter(id=row.id).update(
+        placement=Placement.RELEASING,
+        moving_from=row.quarantined_as,
+        moving_to=row.path,
+        decided_by="jo",
+        decision_note="checked",
+    )
+    partial = path.with_name(release_partial_name(row.id))
+    partial.write_bytes(held_content(row)[:10])
+    manager = signed_in(users, "manager")
+    listed = manager.get("/documents/").content.decode()
+    assert "<strong>Release interrupted</strong>: released by jo" in listed
+    page = manager.get(f"/documents/{row.id}/").content.decode()
+    assert f'action="/documents/{row.id}/finish/"' in page
+    assert signed_in(users, "staff").post(f"/documents/{row.id}/finish/").status_code == 403
+
+    with release_lock.held(WatchedFile.objects.get(id=row.id)):
+        assert "Being released now." in manager.get("/documents/").content.decode()
+        refused = manager.post(f"/documents/{row.id}/finish/", follow=True).content.decode()
+        assert (
+            f"Not done: document {row.id} is being released by another process; "
+            "try again shortly." in refused
+        )
+        assert partial.exists()
+        assert not path.exists()
+
+    done = manager.post(f"/documents/{row.id}/finish/", follow=True).content.decode()
+    assert (
+        f"Release finished: the document is back in its folder, as it was. It is now at {path}."
+        in done
+    )
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == row.content_hash
+    assert not partial.exists()
+    assert not note_path(path.parent, row.id).exists()
+    row.refresh_from_db()
+    assert (row.placement, row.decided_by) == (Placement.RELEASED, "jo")
+    finished = AuditEntry.objects.get(kind="document-released")
+    assert (finished.actor, finished.details["finished_by"]) == ("jo", "jo")

@@ -35,7 +35,7 @@ from pathlib import Path
 import django
 django.setup()
 from gateway.watcher import quarantine
-from gateway.watcher.documents import release_document
+from gateway.watcher.documents import finish_interrupted_releases, release_document
 from gateway.watcher.models import WatchedFile, path_key
 step, source, place = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 if step == "hold":
@@ -47,8 +47,9 @@ if step == "hold":
     quarantine.quarantine(row, source, place)
 elif step == "release":
     release_document(WatchedFile.objects.get().id, by="manager", note="")
-else:
+else:  # the watcher starting again: its recovery, then its first pass's finishing
     quarantine.recover()
+    finish_interrupted_releases()
 row = WatchedFile.objects.get()
 print(row.id, row.placement, row.decided_by or "-")
 """
@@ -136,7 +137,7 @@ def test_kill_during_release_loses_nothing(
     tmp_path: Path, database_url: str, request: pytest.FixtureRequest, on_tmpfs: bool
 ) -> None:
     """Killed after the released file is back but before its sealed file is removed, the
-    release is finished at recovery: the file is back, once."""
+    release is finished when the watcher starts again: the file is back, once."""
     place = request.getfixturevalue("other_filesystem") if on_tmpfs else tmp_path / "q"
     source = tmp_path / "web" / "clients.docx"
     source.parent.mkdir()

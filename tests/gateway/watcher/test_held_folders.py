@@ -461,3 +461,43 @@ def test_what_cannot_be_taken_away_is_held_in_view_for_a_manager(
     assert _folder_row(web / OTHER).placement == Placement.QUARANTINED
     queue = {real_path(row.path) for row in held_documents() if row.is_folder}
     assert queue == {web / NAMED, web / NAMED / "shortcut", web / OTHER}
+
+
+def test_a_folder_renamed_to_a_held_name_stays_held_after_a_release_from_it(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """A document held from ``sub``; then ``sub`` renamed ``Margaret Hughes NHS ...``,
+    which holds a link (so it is held in view, with its own row in the queue). The
+    document's release puts it back beside its moved note, in the renamed folder; the
+    manager decided on the document and the path it was held under, not on the folder's
+    new name, so the folder stays held, in the queue, until it is decided on itself."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    letter = _put(drive, "sub/letter.txt", f"NHS {NUMBER}\n".encode())
+    (web / "sub" / "shortcut").symlink_to("letter.txt")
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    document = _file_row(letter)
+    assert document.placement == Placement.QUARANTINED
+    (web / "sub").rename(web / NAMED)
+    drive.watcher.reconcile()
+    folder = _folder_row(web / NAMED)
+    assert (folder.placement, folder.problem) == (Placement.IN_PLACE, BLOCKED)
+    assert folder.id in {row.id for row in held_documents()}
+
+    released = release_document(document.id, by="manager", note="checked")
+    assert released.path == web / NAMED / "letter.txt"
+    folder.refresh_from_db()
+    assert (folder.placement, folder.decided_by) == (Placement.IN_PLACE, "")
+    drive.watcher.reconcile()
+    folder.refresh_from_db()
+    assert (folder.placement, folder.action, folder.problem) == (
+        Placement.IN_PLACE,
+        "hold",
+        BLOCKED,
+    )
+    assert folder.id in {row.id for row in held_documents()}
+    release_document(folder.id, by="manager", note="the name may be seen")
+    folder.refresh_from_db()
+    assert folder.placement == Placement.RELEASED
+    assert folder.id not in {row.id for row in held_documents()}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.watcher import moving, quarantine
+from gateway.watcher import moving, quarantine, release_lock
 from gateway.watcher.documents import release_document
 from gateway.watcher.models import Placement, WatchedFile, stored_path
 from gateway.watcher.observing import LiveWatch
@@ -55,15 +55,17 @@ def _release_cut_short(row: WatchedFile) -> Path:
 
 
 def test_a_release_cut_short_leaves_nothing_the_watcher_holds(make_drive: MakeDrive) -> None:
-    """The partial file of a release killed half-way (part of a held document, in a public
-    folder) is not judged by the watcher's passes; releasing the document again removes it
-    and puts the document back whole."""
+    """The partial file of a release half-way (part of a held document, in a public folder)
+    is not judged by the watcher's passes while the release goes on (its lock held);
+    releasing the document again once it is cut short removes it and puts the document
+    back whole."""
     drive = make_drive({"web": ("public", "enforce")})
     row = _held_from(drive, "referral.docx")
     partial = _release_cut_short(row)
     scanned = len(drive.judge.scanned)
     assert drive.watcher is not None
-    drive.watcher.reconcile()
+    with release_lock.held(WatchedFile.objects.get(id=row.id)):
+        drive.watcher.reconcile()
     assert len(drive.judge.scanned) == scanned
     assert list(WatchedFile.objects.values_list("id", flat=True)) == [row.id]
     assert partial.read_bytes() == HELD[: moving.CHUNK]
@@ -252,3 +254,25 @@ def test_a_file_of_another_account_under_a_copy_partial_name_is_a_users(
     drive.watcher.reconcile()
     assert theirs.read_bytes() == CLEAN_TEXT
     assert theirs.name in [name for name, _ in drive.judge.scanned]
+
+
+def test_a_release_cut_short_is_finished_beside_a_users_file_that_took_its_name(
+    make_drive: MakeDrive,
+) -> None:
+    """A user saved a file under the held document's name after its release was cut short:
+    the watcher's next pass finishes the release beside it, under a free name, and the
+    user's file is left as it is."""
+    drive = make_drive({"web": ("public", "enforce")})
+    row = _held_from(drive, "referral.docx")
+    partial = _release_cut_short(row)
+    users = Path(row.path)
+    users.write_bytes(b"the user's own new referral\n")
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row.refresh_from_db()
+    assert row.placement == Placement.RELEASED
+    assert Path(row.path) == users.with_name("referral (2).docx")
+    assert Path(row.path).read_bytes() == HELD
+    assert users.read_bytes() == b"the user's own new referral\n"
+    assert not partial.exists()
+    assert not quarantine.note_path(users.parent, row.id).exists()
