@@ -117,6 +117,13 @@ def _engine() -> AnonymizerEngine:
     return engine
 
 
+def prepare() -> None:
+    """Import presidio and make its engine now rather than at the first redaction: for a
+    process that redacts all day (a relay's scanning worker), at its start, so that no
+    message waits seconds for it."""
+    _engine()
+
+
 def anonymized(text: str, spans: Iterable[Span], escape: bool = False) -> Anonymized:
     """``text`` with each span, once merged, replaced as its removal's operator says (labels
     HTML-escaped if asked).

@@ -5,17 +5,20 @@ name, notice address)."""
 from __future__ import annotations
 
 import socket
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.config import Settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.relay.leases import Leases
+from gateway.review.links import item_link
 from gateway.sealing import Sealer
 from scanner.judging import MatcherCache, Organisation
 from scanner.operators import Operators, load_operators
 from scanner.outcome import MessageTransforms
 from scanner.policy.policy_file import Policy, load_policy
+from scanner.removals import prepare as prepare_redaction
 from scanner.scanning import Scanner
 from scanner.transform import load_banner
 
@@ -59,6 +62,14 @@ class Pipeline:
             notice_from=notice_from(settings),
             review_base_url=settings.review.base_url,
         )
+
+    def warm_up(self) -> None:
+        """Do now, once, what the first messages would otherwise each pay for: importing
+        presidio's anonymizer (which redaction uses; about a second of CPU and several of
+        waiting for the message that needs it first) and reading the review pages' URL
+        patterns (for the hold notice's link)."""
+        prepare_redaction()
+        item_link(self.review_base_url, uuid.UUID(int=0))
 
 
 def key_file(settings: Settings) -> Path:

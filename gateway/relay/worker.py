@@ -94,7 +94,9 @@ def _build_pipeline() -> None:
     # Its extraction workers are stopped as the worker process ends, before the interpreter
     # waits for threads (pebble's would wait for ever): a multiprocessing finaliser runs then.
     multiprocessing.util.Finalize(None, _stop_extraction, (scanner,), exitpriority=10)
-    _pipeline = Pipeline.from_settings(load_settings(), scanner)
+    pipeline = Pipeline.from_settings(load_settings(), scanner)
+    pipeline.warm_up()
+    _pipeline = pipeline
 
 
 def _stop_extraction(scanner: Scanner) -> None:

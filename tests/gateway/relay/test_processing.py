@@ -17,6 +17,7 @@ from gateway.relay.pipeline import Pipeline
 from gateway.review.models import ScanRecord
 from gateway.review.scan_record import read_scan_record
 from scanner.outcome import REDACTION_CHECK
+from scanner.removals import _engine
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
@@ -350,3 +351,11 @@ def test_processing_gives_the_kinds_of_what_could_not_be_read(pipeline: Pipeline
     received = spool.Received(stored.id, MESSAGE["mail_from"], MESSAGE["recipients"], encrypted, 1)
     assert processing.processed(pipeline, received).unscannable == ("encrypted",)
     assert processing.processed(pipeline, _received(pipeline)).unscannable == ()
+
+
+def test_a_pipeline_warmed_up_has_made_its_redaction_engine(pipeline: Pipeline):
+    """A scanning worker warms its pipeline up as it starts: presidio's anonymizer (seconds
+    to import) is then made already, not inside the first message that redacts."""
+    _engine.cache_clear()
+    pipeline.warm_up()
+    assert _engine.cache_info().currsize == 1
