@@ -110,6 +110,20 @@ _LIST_GOES_ON = regex.compile(r"[,.;:)]|\s*$| (?:and|or|&) ", regex.MULTILINE)
 _PHRASE_BEFORE = regex.compile(
     r"(?:\p{Lu}[\p{L}\p{M}-]*(?P<owner>['’]s)|(?P<head>\p{Lu}[\p{L}\p{M}'’-]*) of) \Z"
 )
+# A way from one place to another: "from Saltaire to Bingley", "from Kirkstall Abbey to".
+_FROM_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’-])from \Z")
+_TO_A_PLACE_AFTER = regex.compile(r" to \p{Lu}")
+_FROM_THEN_TO_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])from (?:the )?"
+    r"\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*){0,2} to \Z"
+)
+# Teams in a fixture: "Brighouse Belles v Hebden Royd Hurricanes", "Town vs. Rovers".
+_FIXTURE_BEFORE = regex.compile(r"\p{L} vs?\.? \Z")
+_FIXTURE_AFTER = regex.compile(r" vs?\.? \p{Lu}")
+# A place word and a comma before a span: "Brunswick Street, " (see ``_town_after_street``).
+_PLACE_WORD_AND_COMMA_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}\p{Ll}+), \Z")
+_DIGIT = regex.compile(r"\d")
+_TOWN_ENDS = regex.compile(r"[ \t]*(?:[.,;]|$)", regex.MULTILINE)
 # "and" between a name and a firm's other words: "Grace and Favour Cafe".
 _JOINED = regex.compile(r" (?:and|&) (?=\p{Lu})")
 # Words before a name that show it names a thing, when the name is a word too: "the Hope
@@ -310,6 +324,9 @@ class PersonRecognizer(LocalRecognizer):
             and text[end : end + 2] not in ("'s", "’s")
             and (
                 _WHERE_BEFORE.search(text, max(0, start - 12), start) is not None
+                or self._from_to(text, start, end)  # "from Saltaire to Bingley"
+                or _FIXTURE_BEFORE.search(text, max(0, start - 5), start) is not None
+                or _FIXTURE_AFTER.match(text, end) is not None  # "Brighouse Belles v Hebden"
                 or (
                     _WHERE_LIST_BEFORE.search(text, max(0, start - _PLACE_LIST_REACH), start)
                     is not None
@@ -326,6 +343,7 @@ class PersonRecognizer(LocalRecognizer):
                 and self._joined_to_a_place(text, start, end)
             )
             or self._place_label.search(text, max(0, start - 40), start)  # "Location: Bolton"
+            or self._town_after_street(text, start, end)  # "Brunswick Street, Nelson"
         ):
             return True
         if not titled and any(
@@ -346,6 +364,28 @@ class PersonRecognizer(LocalRecognizer):
         return bool(place) and not (
             place in settings.surname_place_words
             and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
+        )
+
+    def _from_to(self, text: str, start: int, end: int) -> bool:
+        """Whether the span is one end of a way from one place to another: "from Saltaire to
+        Bingley", "along the canal from Kirkstall Abbey to Rodley"."""
+        if _FROM_BEFORE.search(text, max(0, start - 6), start) is not None:
+            return _TO_A_PLACE_AFTER.match(text, end) is not None
+        return _FROM_THEN_TO_BEFORE.search(text, max(0, start - 60), start) is not None
+
+    def _town_after_street(self, text: str, start: int, end: int) -> bool:
+        """Whether one word stands after a street's or an estate's place word and a comma, on
+        a line with a number before them, ending its line or followed by a stop or a comma:
+        the town of an address ("Unit 4, Brunswick Street, Nelson."), a town named like a
+        person."""
+        before = _PLACE_WORD_AND_COMMA_BEFORE.search(text, max(0, start - 30), start)
+        line = max(text.rfind("\n", 0, start) + 1, start - 80)
+        return (
+            before is not None
+            and before.group(1).lower() in self._strong_places
+            and _DIGIT.search(text, line, before.start()) is not None
+            and " " not in text[start:end]
+            and _TOWN_ENDS.match(text, end) is not None
         )
 
     def _joined_to_a_place(self, text: str, start: int, end: int) -> bool:
@@ -963,6 +1003,7 @@ class PersonRecognizer(LocalRecognizer):
             or self._speaks(text, end)  # "Cook said the bus was late"
         ):
             return False
+        likenesses = []
         for word in words:
             lower = word.lower()
             if (
@@ -972,8 +1013,13 @@ class PersonRecognizer(LocalRecognizer):
             ):
                 return False
             likeness = self._likeness(word, vocab)
-            if likeness is None or likeness >= floor:
+            if likeness is None:
                 return False
+            likenesses.append(likeness)
+        # Every word ordinary, or a compound the model knows every word of that ends in an
+        # ordinary noun: "Yorkshire Tea", "Brighouse Belles", "Tesco Value".
+        if likenesses[-1] >= floor or (len(words) == 1 and likenesses[0] >= floor):
+            return False
         # Last, as it reads the whole text: "Ms Hunt's claim ... Hunt to call back".
         return not self._titled_elsewhere(text, words)
 
@@ -1026,6 +1072,8 @@ class PersonRecognizer(LocalRecognizer):
                 continue  # "Approved by the Board: June 2024", a "Driver" cell's "Van 1"
             if span and self._place_follows(text, span[1]) in self._strong_places:
                 continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
+            if span and self._ordinary_phrase(text, *span, vocab):
+                continue  # "Volunteer Awards: ... and Lifetime Achievement": a prize
             if span:
                 found.append(span)
             elif text.count(",", start, end) == 1:  # a quoted CSV cell: "SMITH, JOHN"
@@ -1033,6 +1081,20 @@ class PersonRecognizer(LocalRecognizer):
         for start, end in _structure.display_names(text):
             found += self._display_name(text, start, end)
         return found
+
+    def _ordinary_phrase(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
+        """Whether a value of two words or more is made only of ordinary words by the model's
+        vectors, none a title, first name or word-name: "Lifetime Achievement", "Volunteer
+        Team" after a label ("Rose Green", "Tom Price" are not)."""
+        words = _WORD.findall(text, start, end)
+        settings = self._settings
+        return len(words) > 1 and all(
+            w.lower() not in settings.titles
+            and unaccented(w.lower()) not in settings.first_names
+            and w.lower() not in settings.word_names
+            and self._ordinary(w, vocab)
+            for w in words
+        )
 
     def _display_name(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """A mail header's display name of two words or more, when name-shaped: "Hannah

@@ -323,3 +323,47 @@ def test_a_surname_the_text_titles_stays_a_name_alone(detector, text):
     surname = text.split()[1].removesuffix("'s")
     names = [s for s in detector.find(text) if s.type == "PERSON"]
     assert sum(text[s.start : s.end] == surname for s in names) == 2, names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tea bags: Yorkshire Tea, PG Tips or Tetley.",
+        "25 Mar  Brighouse Belles v Hebden Royd Hurricanes\n",
+        "Walk of the month: 3 miles along the canal from Kirkstall Abbey to Rodley.",
+        "A flat walk from Saltaire to Bingley, with mince pies.",
+        "Our office: Unit 4, Brunswick Industrial Estate, Brunswick Street, Nelson.",
+        "We come back past Janet's Foss and along Gordale Beck to the village.",
+        "Tinned fish: John West tuna; jars of pasta sauce (Loyd Grossman).",
+        "Order stock from Brakes, Booker and local suppliers within budget.",
+        "- Sheffield Volunteer Awards: categories include Young Volunteer of the Year and "
+        "Lifetime Achievement.\nMore news.",
+    ],
+)
+def test_brands_teams_routes_towns_and_prizes_are_not_names(found, text):
+    """A compound the model knows every word of that ends in an ordinary noun ("Yorkshire
+    Tea"), a team in a fixture ("... v ..."), either end of a way "from" one place "to"
+    another, a town after a street on an address line, a hill's or a waterfall's name
+    ending in its landform word ("Beck", "Foss"), brands and wholesalers named after
+    people, and a value after a label made only of ordinary words are not names (issue 17,
+    branch cleanfp2)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Birthday list: Jordan Pike, 14 May.", "Jordan Pike"),
+        ("The handover went from Amina to Grace on Friday.", "Amina"),
+        ("Nelson rang the office about his appointment.", "Nelson"),
+        ("Attendees: Sarah Green, Tom Price", "Sarah Green"),
+        ("Mrs West visited the centre on Monday.", "West"),
+        ("Ms Tea rang back.", "Tea"),
+        ("Volunteer: Rose Hill Okafor", "Rose Hill Okafor"),
+    ],
+)
+def test_names_stay_found_beside_the_brand_and_route_rules(found, text, name):
+    """A surname that ends a hill's name ("Pike"), people handed over "from" one "to"
+    another, a town's name as a first name, full names after a label and titled surnames
+    that are brands or words stay names."""
+    assert name in _names(found, text), _names(found, text)
