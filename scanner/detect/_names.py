@@ -148,6 +148,8 @@ _PLACE_AFTER_WHERE = regex.compile(
 # A day or a year beside a month: "June 2024", "12 June", "May 5th".
 _NUMBER_AFTER = regex.compile(r" \d{1,4}(?:st|nd|rd|th)?\b")
 _NUMBER_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?: of)? \Z")
+# A chapter and a verse after a book of the Bible: "Luke 3.1-6", "John 3:16".
+_CHAPTER_AND_VERSE = regex.compile(r" \d{1,3}[.:]\d{1,3}\b")
 # Nothing but white space to the end of the text.
 _ONLY_SPACE_LEFT = regex.compile(r"\s*\Z")
 # A character that, before a word (spaces aside), puts it at the start of a sentence or line.
@@ -231,7 +233,7 @@ class PersonRecognizer(LocalRecognizer):
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
         titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
-        if (not titled and self._dated(text, start, end)) or self._in_a_place(
+        if (not titled and self._dated_or_cited(text, start, end, meaningful)) or self._in_a_place(
             text, start, end, words, meaningful, titled=titled
         ):
             return False
@@ -270,6 +272,15 @@ class PersonRecognizer(LocalRecognizer):
             ):
                 return True  # ("hodan Warsame", "mrs Okafor" are names)
         return False
+
+    def _dated_or_cited(self, text: str, start: int, end: int, meaningful: list[str]) -> bool:
+        """Whether the span is a month beside a day or a year (``_dated``) or a book of the
+        Bible before a chapter and verse ("Readings: Luke 3.1-6", ``person.scripture_books``)."""
+        return self._dated(text, start, end) or (
+            len(meaningful) == 1
+            and meaningful[0] in self._settings.scripture_books
+            and _CHAPTER_AND_VERSE.match(text, end) is not None
+        )
 
     def _dated(self, text: str, start: int, end: int) -> bool:
         """Whether the span is a month beside a day or a year, a date not a name: "June

@@ -338,6 +338,10 @@ def test_a_surname_the_text_titles_stays_a_name_alone(detector, text):
         "Order stock from Brakes, Booker and local suppliers within budget.",
         "- Sheffield Volunteer Awards: categories include Young Volunteer of the Year and "
         "Lifetime Achievement.\nMore news.",
+        "Readings: Baruch 5; Philippians 1.3-11; Luke 3.1-6\nHymns: 1, 24, 301",
+        "Punch and Judy  ·  Bouncy Castle  ·  Tug of War",
+        "Story Corner: The Legend of Rama and Sita. Then Father Christmas and Mrs Claus.",
+        "Pantomime: Jack and the Beanstalk at the Coliseum.",
     ],
 )
 def test_brands_teams_routes_towns_and_prizes_are_not_names(found, text):
@@ -345,7 +349,8 @@ def test_brands_teams_routes_towns_and_prizes_are_not_names(found, text):
     Tea"), a team in a fixture ("... v ..."), either end of a way "from" one place "to"
     another, a town after a street on an address line, a hill's or a waterfall's name
     ending in its landform word ("Beck", "Foss"), brands and wholesalers named after
-    people, and a value after a label made only of ordinary words are not names (issue 17,
+    people, a value after a label made only of ordinary words, a book of the Bible before a
+    chapter and verse and the titles and characters of stories are not names (issue 17,
     branch cleanfp2)."""
     assert "PERSON" not in types_of(found(text)), found(text)
 
@@ -360,6 +365,9 @@ def test_brands_teams_routes_towns_and_prizes_are_not_names(found, text):
         ("Mrs West visited the centre on Monday.", "West"),
         ("Ms Tea rang back.", "Tea"),
         ("Volunteer: Rose Hill Okafor", "Rose Hill Okafor"),
+        ("Luke rang about the rota at 3.30 today.", "Luke"),
+        ("Judy and Sita came to the carers group with Jack.", "Judy"),
+        ("Children: Luke 7, Amira 4", "Luke"),
     ],
 )
 def test_names_stay_found_beside_the_brand_and_route_rules(found, text, name):
