@@ -1023,16 +1023,24 @@ class PersonRecognizer(LocalRecognizer):
                 or lower in settings.word_names
             ):
                 return False
-            likeness = self._likeness(word, vocab)
-            if likeness is None:
-                return False
-            likenesses.append(likeness)
-        # Every word ordinary, or a compound the model knows every word of that ends in an
-        # ordinary noun: "Yorkshire Tea", "Brighouse Belles", "Tesco Value".
-        if likenesses[-1] >= floor or (len(words) == 1 and likenesses[0] >= floor):
+            likenesses.append(self._likeness(word, vocab))
+        # Every word ordinary, a compound the model knows every word of that ends in an
+        # ordinary noun ("Yorkshire Tea", "Tesco Value"), or one ending in an ordinary plural
+        # ("Clitheroe Wolves", "Padiham Panthers": a team, a troupe).
+        last = likenesses[-1]
+        if last is None or last >= floor:
+            return False
+        if None in likenesses and not self._plural_noun(words[-1], vocab):
             return False
         # Last, as it reads the whole text: "Ms Hunt's claim ... Hunt to call back".
         return not self._titled_elsewhere(text, words)
+
+    def _plural_noun(self, word: str, vocab: Vocab) -> bool:
+        """Whether a capitalised word is an ordinary noun's plural: it ends in "s" and the
+        model knows its singular in lower case ("Wolves", "Panthers", "Juniors")."""
+        lower = word.lower()
+        singulars = (lower[:-1], lower[:-2], lower[:-3] + "f") if lower.endswith("s") else ()
+        return any(len(s) > 2 and vocab.has_vector(s) for s in singulars)
 
     def _titled_elsewhere(self, text: str, words: list[str]) -> bool:
         """Whether the text gives a title before the span's last word somewhere ("Ms Hunt"):
