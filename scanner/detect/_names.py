@@ -1151,7 +1151,9 @@ class PersonRecognizer(LocalRecognizer):
             or self._listed(plain)
             or self._listed(plain[-1:])  # "Repairs Manager", "Income Officer"
             or any(
-                w in self._strong_places or (len(w) > 1 and w in settings.not_surnames)
+                w in self._strong_places
+                or w in settings.place_heads  # "Loch Ness" after "Carers Week walks:"
+                or (len(w) > 1 and w in settings.not_surnames)
                 for w in plain
             )
             or (

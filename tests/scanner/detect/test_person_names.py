@@ -345,6 +345,7 @@ def test_a_surname_the_text_titles_stays_a_name_alone(detector, text):
         "Group A: Darwen Dragons, Accrington Juniors, Clitheroe Wolves, Padiham Panthers\nMore.",
         "Our Advent course follows the prophet Isaiah on Tuesday evenings.",
         "Carers Network Cymru and Alba: boat trips to Rubha Point and walks by Loch Ness.",
+        "- Carers Week walks: Loch Ness, Ogwen Valley and Llyn Padarn\nMore.",
     ],
 )
 def test_brands_teams_routes_towns_and_prizes_are_not_names(found, text):
