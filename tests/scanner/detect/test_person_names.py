@@ -346,6 +346,9 @@ def test_a_surname_the_text_titles_stays_a_name_alone(detector, text):
         "Our Advent course follows the prophet Isaiah on Tuesday evenings.",
         "Carers Network Cymru and Alba: boat trips to Rubha Point and walks by Loch Ness.",
         "- Carers Week walks: Loch Ness, Ogwen Valley and Llyn Padarn\nMore.",
+        "1 kg potatoes (Maris Piper or King Edward); Beef Wellington; tea: Earl Grey.",
+        "Multi-sports with Padiham Rovers and the Accrington Stanley Juniors on Saturday.",
+        "Or return the form below in the Freepost envelope.",
     ],
 )
 def test_brands_teams_routes_towns_and_prizes_are_not_names(found, text):
@@ -355,7 +358,8 @@ def test_brands_teams_routes_towns_and_prizes_are_not_names(found, text):
     ending in its landform word ("Scar", "Force"), brands and wholesalers named after
     people, a value after a label made only of ordinary words, a book of the Bible before a
     chapter and verse, the titles and characters of stories, teams named with a plural noun,
-    prophets, nations in their own languages, lochs and headlands are not names (issue 17,
+    prophets, nations in their own languages, lochs and headlands, sports clubs, dishes and
+    varieties named after people are not names (issue 17,
     branch cleanfp2)."""
     assert "PERSON" not in types_of(found(text)), found(text)
 
@@ -376,6 +380,7 @@ def test_brands_teams_routes_towns_and_prizes_are_not_names(found, text):
         ("Tendai Banks rang about the grant.", "Tendai Banks"),
         ("Mr Wolves rang about the grant.", "Wolves"),
         ("Jenny Beck and Brian Clough rang about the grant.", "Jenny Beck"),
+        ("Mr Edward Wellington rang about the grant.", "Edward Wellington"),
     ],
 )
 def test_names_stay_found_beside_the_brand_and_route_rules(found, text, name):
