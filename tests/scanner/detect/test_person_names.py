@@ -349,6 +349,7 @@ def test_a_surname_the_text_titles_stays_a_name_alone(detector, text):
         "1 kg potatoes (Maris Piper or King Edward); Beef Wellington; tea: Earl Grey.",
         "Multi-sports with Padiham Rovers and the Accrington Stanley Juniors on Saturday.",
         "Or return the form below in the Freepost envelope.",
+        "- Thursday Gaming Club at the Freedom Centre: Mario Kart, Minecraft and FIFA\nMore.",
     ],
 )
 def test_brands_teams_routes_towns_and_prizes_are_not_names(found, text):
