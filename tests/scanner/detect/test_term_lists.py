@@ -55,6 +55,7 @@ def test_terms_beside_an_address_are_still_findings(found):
         "Course: domestic abuse and coercive control, Level 2. Open to all staff.\n"
         "Venue: Dewsbury Town Hall, 14 Wellington Road, Dewsbury WF13 1HQ\n"
         "Book at training@kirklees-example.org.uk",
+        "Ramadan Mubarak from all of us! Iftar at the centre on Friday, 4 Mill Road.",
     ],
 )
 def test_terms_in_a_general_text_beside_its_own_contact_details_are_not_findings(found, text):
