@@ -5,12 +5,14 @@ from __future__ import annotations
 import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from spacy.tokens import Span
 from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
 from scanner.detect._context import compile_words
 from scanner.detect._name_likeness import NameLikeness
+from scanner.detect._name_places import PlaceChecks
+from scanner.detect._name_shapes import CAPITALISED, WORD, WORD_AT_END
+from scanner.detect._name_words import TITLE_AFTER, WordNameChecks
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -19,8 +21,6 @@ _NAME_CHARS = regex.compile(r"^[\p{L}\p{M}][\p{L}\p{M}'’.\- ]*$")
 # ("user:jsmith", "id=Anna2"). A colon after a name is a label or a chat line ("Aisling: hi").
 _GLUE_BEFORE = frozenset("0123456789_=/\\@#<[{|:$%^&*+~`")
 _GLUE_AFTER = frozenset("0123456789_=/\\@#>]}|$%^&*+~`")
-_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
-_CAPITALISED = regex.compile(r"^\p{Lu}[\p{L}\p{M}'’-]*$")
 # Initials before a surname: "D Chauhan", "R. Mistry", "C. E. Okeke", "H S Gill".
 # A surname may start with a particle: "C Mac Carthaigh", "S. Ní Bhriain", "J van Dijk".
 _PARTICLE = r"(?:(?:Mac|Mc|Nic|Ní|Ó|Ua|Van|van|Von|von|De|de|Di|Da|Le|La|Al|al|El|Bin|Ap) )?"
@@ -49,69 +49,6 @@ _CAPITAL_INITIALS_AND_SURNAME = regex.compile(
     rf"((?:(?:{_CAPITAL_PARTICLES}) )*{_CAPITAL_WORD}(?: {_CAPITAL_WORD}){{0,2}}))(?![\p{{L}}\d])"
 )
 
-# Titles as quick notes write them, in lower case: "rang mrs okonkwo" ("miss" and "dr" are
-# left out: "I miss you", "14 oak dr").
-_LOWER_CASE_TITLES = frozenset({"mr", "mrs", "ms", "mx"})
-# Words after a lower-case word-name that show it is a verb or a noun: "will be", "hope to",
-# "no worries will do".
-_NOT_AFTER_A_NAME = frozenset(
-    [
-        "be",
-        "have",
-        "not",
-        "to",
-        "you",
-        "need",
-        "get",
-        "also",
-        "is",
-        "do",
-        "ring",
-        "call",
-        "text",
-        "see",
-        "try",
-        "let",
-        "send",
-        "check",
-        "sort",
-        "pop",
-        "come",
-        "go",
-        "bring",
-        "you're",
-    ]
-)
-# What follows a word-name that opens a name in title case, as a person's name is not
-# followed: "Hope for Every Family", "Joy of Singing".
-_TITLE_AFTER = regex.compile(r" (?:for|of) \p{Lu}\p{Ll}")
-_WORD_AT_END = regex.compile(r"[\p{L}\p{M}]+$")
-# Letters of Welsh, which writes places and buildings with them ("Tŷ Newydd", "Ffôn"): a
-# word whose only letters beyond ASCII are these is not foreign-shaped.
-_WELSH_LETTERS = regex.compile(r"[ŵŷŴŶâêîôûÂÊÎÔÛ]")
-# Words before a place, not before a person: "at Gipton", "in Kraków", "across Seacroft".
-_WHERE_BEFORE = regex.compile(
-    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards) $",
-    regex.IGNORECASE,
-)
-# The same before a list of places, the span one of them: "at Hendon, Southwick and
-# Pennywell", "groups in Seacroft, Gipton, Harehills". Looked for this far back.
-_WHERE_LIST_BEFORE = regex.compile(
-    r"(?<![\p{L}\p{M}'’-])(?i:in|at|near|across|around|outside|throughout|within|towards) "
-    r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)?, )*"
-    r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)?,? (?:and|or|&) )?\Z"
-)
-_PLACE_LIST_REACH = 150
-# What follows a place in a list: another, or the list's end ("at Leeds, Okafor said" is
-# no list).
-_LIST_GOES_ON = regex.compile(r"[,.;:)]|\s*$| (?:and|or|&) ", regex.MULTILINE)
-# What ends just before a span that continues a phrase: a capitalised possessive ("St
-# Patrick's Day"), or a capitalised word and "of" ("Mayor of Kirklees").
-_PHRASE_BEFORE = regex.compile(
-    r"(?:\p{Lu}[\p{L}\p{M}-]*(?P<owner>['’]s)|(?P<head>\p{Lu}[\p{L}\p{M}'’-]*) of) \Z"
-)
-# "and" between a name and a firm's other words: "Grace and Favour Cafe".
-_JOINED = regex.compile(r" (?:and|&) (?=\p{Lu})")
 # Words before a name that show it names a thing, when the name is a word too: "the Hope
 # Van", "our Grace Room", "the Joy of Singing".
 _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "this"})
@@ -119,28 +56,18 @@ _DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "this"})
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A small number after a one-word value: a numbered thing, "Van 1", "Room 4".
 _NUMBERED = regex.compile(r" \d{1,3}(?![\d:/.-])")
-# A capitalised word joined to a span by "and" or "&", after it or before it.
-_JOINED_WORD_AFTER = regex.compile(r"(?:['’]s)? (?:and|&) (\p{Lu}[\p{L}\p{M}-]*)(?![\p{L}\p{M}])")
-_JOINED_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]*) (?:and|&) \Z")
 # A capitalised word and the Welsh article just before a span: "Ffordd y Glyn", "Neuadd yr".
 _WELSH_ARTICLE_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}]+ (?:y|yr) \Z")
-# "and" and one more capitalised word, then a lower-case word: "Hoyland and Goldthorpe centres".
-_COORDINATED = regex.compile(r" (?:and|or|&) \p{Lu}[\p{L}\p{M}'’-]* (\p{Ll}+)")
-# A capitalised word after a word that puts a place after it: "in Bolton", "at Cowgate".
-_PLACE_AFTER_WHERE = regex.compile(
-    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards) "
-    r"(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}'’-])"
-)
 # A day or a year beside a month: "June 2024", "12 June", "May 5th".
 _NUMBER_AFTER = regex.compile(r" \d{1,4}(?:st|nd|rd|th)?\b")
 _NUMBER_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?: of)? \Z")
+# A chapter and a verse after a book of the Bible: "Luke 3.1-6", "John 3:16".
+_CHAPTER_AND_VERSE = regex.compile(r" \d{1,3}[.:]\d{1,3}\b")
 # Nothing but white space to the end of the text.
 _ONLY_SPACE_LEFT = regex.compile(r"\s*\Z")
-# A character that, before a word (spaces aside), puts it at the start of a sentence or line.
-_SENTENCE_BREAKS = frozenset('\n.?!:;"“([-•*')
 
 
-class PersonRecognizer(LocalRecognizer):
+class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
     """PERSON spans from three sources, merged, each kept only when it looks like a name.
 
     Presidio's default takes every spaCy PERSON span: spaCy's medium model misses many names
@@ -217,7 +144,7 @@ class PersonRecognizer(LocalRecognizer):
         if not meaningful or all(w in settings.not_names for w in meaningful):
             return False
         titled = len(meaningful) < len(words) or self._word_before(text, start) in settings.titles
-        if (not titled and self._dated(text, start, end)) or self._in_a_place(
+        if (not titled and self._dated_or_cited(text, start, end, meaningful)) or self._in_a_place(
             text, start, end, words, meaningful, titled=titled
         ):
             return False
@@ -229,7 +156,7 @@ class PersonRecognizer(LocalRecognizer):
             or (  # "Hope for Rochdale": a word opening a title, not a name
                 len(meaningful) == 1
                 and meaningful[0] in settings.word_names
-                and _TITLE_AFTER.match(text, end) is not None
+                and TITLE_AFTER.match(text, end) is not None
             )
             or (  # "the Hope Van", "our Grace Room": a thing named with a word-name
                 meaningful[0] in settings.word_names
@@ -257,126 +184,21 @@ class PersonRecognizer(LocalRecognizer):
                 return True  # ("hodan Warsame", "mrs Okafor" are names)
         return False
 
+    def _dated_or_cited(self, text: str, start: int, end: int, meaningful: list[str]) -> bool:
+        """Whether the span is a month beside a day or a year (``_dated``) or a book of the
+        Bible before a chapter and verse ("Readings: Luke 3.1-6", ``person.scripture_books``)."""
+        return self._dated(text, start, end) or (
+            len(meaningful) == 1
+            and meaningful[0] in self._settings.scripture_books
+            and _CHAPTER_AND_VERSE.match(text, end) is not None
+        )
+
     def _dated(self, text: str, start: int, end: int) -> bool:
         """Whether the span is a month beside a day or a year, a date not a name: "June
         2024", "12 April", "May 5th" (``person.months``)."""
         if text[start:end].lower() not in self._settings.months:
             return False
         return bool(_NUMBER_AFTER.match(text, end) or _NUMBER_BEFORE.search(text, 0, start))
-
-    def _ends_a_phrase(self, text: str, start: int, end: int, first: str) -> bool:
-        """Whether a span with no first name is part of a phrase that names a place, an
-        event or a body: before a noun that follows places, not people ("the Skipton
-        office", "Pudsey residents"); after a capitalised possessive ("St Patrick's Day
-        Ceilidh", "the Queen's Award"); after a role, a body or a place word and "of" ("the
-        Mayor of Kirklees", "University of Leeds", "Friends of Beckett Park")."""
-        settings = self._settings
-        if unaccented(first) in settings.first_names:
-            return False
-        following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
-        if following is not None and following.group() in settings.place_nouns:
-            return True  # "the Skipton office", "Pudsey residents": a place's, not a person's
-        joined = _COORDINATED.match(text, end)
-        if joined is not None and joined.group(1) in settings.place_nouns:
-            return True  # "our Hoyland and Goldthorpe centres"
-        before = _PHRASE_BEFORE.search(text, max(0, start - 40), start)
-        if before is None:
-            return False
-        if before.group("owner") is not None:
-            return True
-        head = unaccented(before.group("head").lower())
-        return head in settings.listed_not_names or head in settings.place_words
-
-    def _in_a_place(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        words: list[str],
-        meaningful: list[str],
-        *,
-        titled: bool,
-    ) -> bool:
-        """Whether the span names a place, a building or a condition, not a person: after
-        "in" or "at" with no first name ("at Gipton", "in Kraków"), ending in a place word
-        or followed by one ("Rose Hill", "Hope Street", "Parkinson's disease"). A place word
-        that is also a surname ends a person's name after a title or an initial ("Mr Hall",
-        "J Green"); "Jenny Hall" is a person too, but so many places are named "Stanley
-        Park" or "Albert Hall" that a first name does not settle it."""
-        settings = self._settings
-        if (
-            not titled
-            and unaccented(meaningful[0]) not in settings.first_names
-            and text[end : end + 2] not in ("'s", "’s")
-            and (
-                _WHERE_BEFORE.search(text, max(0, start - 12), start) is not None
-                or (
-                    _WHERE_LIST_BEFORE.search(text, max(0, start - _PLACE_LIST_REACH), start)
-                    is not None
-                    and _LIST_GOES_ON.match(text, end) is not None
-                )
-            )
-        ):
-            return True
-        if not titled and (
-            (len(meaningful) == 1 and self._place_before(text, start))  # "at Heaton Norris"
-            or (  # "Brighton and Hove's"
-                len(meaningful) == 1
-                and unaccented(meaningful[0]) not in settings.first_names
-                and self._joined_to_a_place(text, start, end)
-            )
-            or self._place_label.search(text, max(0, start - 40), start)  # "Location: Bolton"
-        ):
-            return True
-        if not titled and any(
-            w in self._strong_places or w in settings.place_heads for w in meaningful
-        ):
-            return True  # "Carers Leeds", "Cyngor Gwynedd": a place word inside the span
-        if (
-            not titled
-            and len(meaningful) > 1
-            and unaccented(meaningful[-1]) in settings.listed_not_names
-            and unaccented(meaningful[0]) not in settings.first_names
-            and meaningful[0] not in settings.word_names
-        ):
-            return True  # "Healthwatch Leeds", "Citizens Advice Kirklees": a body and a place
-        if len(words) > 1 and words[-1] in settings.eponym_heads:
-            return True  # "Victoria Sponge", "Parkinson's Disease"
-        place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
-        return bool(place) and not (
-            place in settings.surname_place_words
-            and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
-        )
-
-    def _joined_to_a_place(self, text: str, start: int, end: int) -> bool:
-        """Whether "and" or "&" joins the span to a listed place, before or after it:
-        "Brighton and Hove", "Hove & Brighton"."""
-        listed = self._settings.place_names
-        after = _JOINED_WORD_AFTER.match(text, end)
-        if after is not None and unaccented(after.group(1).lower()) in listed:
-            return True
-        before = _JOINED_WORD_BEFORE.search(text, max(0, start - 40), start)
-        return before is not None and unaccented(before.group(1).lower()) in listed
-
-    def _place_before(self, text: str, start: int) -> bool:
-        """Whether one capitalised word that is no first name or title stands between "in"
-        or "at" and the span: the span ends a place's name of two words ("at Heaton
-        Norris", "in Hebden Bridge")."""
-        previous = _WORD_AT_END.search(text, max(0, start - 30), max(0, start - 1))
-        if previous is None or previous.end() != start - 1 or text[start - 1] != " ":
-            return False
-        word = previous.group()
-        lower = unaccented(word.lower())
-        settings = self._settings
-        return (
-            _CAPITALISED.match(word) is not None
-            and not word.isupper()
-            and lower not in settings.first_names
-            and lower not in settings.word_names
-            and lower not in settings.titles
-            and _WHERE_BEFORE.search(text, max(0, previous.start() - 12), previous.start())
-            is not None
-        )
 
     def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
         """All-capital short single words are log levels and codes ("ERROR", "NHS"); words
@@ -399,7 +221,7 @@ class PersonRecognizer(LocalRecognizer):
         capitalised word before it: "Aoibheann" before "Nic Giolla Phádraig". A span that
         starts just after particles starts at them: "Ó Súilleabháin", "van der Merwe"."""
         for _ in range(3):
-            previous = _WORD_AT_END.search(text, max(0, start - 12), max(0, start - 1))
+            previous = WORD_AT_END.search(text, max(0, start - 12), max(0, start - 1))
             if (
                 previous is None
                 or previous.end() != start - 1
@@ -409,17 +231,17 @@ class PersonRecognizer(LocalRecognizer):
             ):
                 break
             start = previous.start()
-        particle = _WORD.match(text, start)
+        particle = WORD.match(text, start)
         if particle is None or particle.group().lower() not in self._settings.particles:
             return start
-        before = _WORD_AT_END.search(text, max(0, start - 40), start - 1)
+        before = WORD_AT_END.search(text, max(0, start - 40), start - 1)
         if before is None or before.end() != start - 1 or text[start - 1] != " ":
             return start
         word = before.group()
         lower = word.lower()
         settings = self._settings
         if (
-            not _CAPITALISED.match(word)
+            not CAPITALISED.match(word)
             or word.isupper()
             or lower in settings.titles
             or lower in settings.not_names
@@ -432,7 +254,7 @@ class PersonRecognizer(LocalRecognizer):
         """The start of a span after the titles and greetings that open it ("MRS J OKAFOR":
         "J OKAFOR"; "Dear Ms Yusuf": "Yusuf"); a title alone stays, for ``is_name`` to refuse."""
         while True:
-            first = _WORD.match(text, start, end)
+            first = WORD.match(text, start, end)
             if first is None:
                 return start
             word = first.group().lower()
@@ -447,7 +269,7 @@ class PersonRecognizer(LocalRecognizer):
         """The end of a span less the lower-case words after a name that are no surname
         ("okafor tmrw": the model's span takes the next word in)."""
         while True:
-            last = _WORD_AT_END.search(text, start, end)
+            last = WORD_AT_END.search(text, start, end)
             space = text.rfind(" ", start, end)
             if last is None or space < 0 or last.start() != space + 1:
                 return end
@@ -455,52 +277,6 @@ class PersonRecognizer(LocalRecognizer):
             if not word.islower() or word not in self._settings.not_surnames:
                 return end
             end = space
-
-    def _place_follows(self, text: str, end: int) -> str:
-        """The next word when it makes the span part of a place or a firm ("Hope Street",
-        "Grace Lane"), in lower case; else an empty string. A possessive goes between:
-        "Down's syndrome", "Parkinson's disease"; and so may one or two more capitalised
-        words (no first name or title) before a place word, "and" before them or not:
-        "Joy's Jerk Kitchen", "Grace & Favour Catering Ltd", "Hope and Faith Food Bank"."""
-        owned = text[end : end + 2] in ("'s", "’s")
-        if owned:
-            end += 2
-        joined = _JOINED.match(text, end)  # "Grace and Favour Cafe", "Grace & Favour Ltd"
-        at = joined.end() if joined is not None else end + 1
-        following = _WORD.match(text, at) if text[end : end + 1] == " " else None
-        word = following.group() if following is not None else ""
-        lower = word.lower()
-        settings = self._settings
-        if joined is None and (
-            lower in settings.eponym_heads or (owned and lower in settings.possessive_heads)
-        ):
-            return lower  # "Parkinson's disease"; "Natasha's Law"
-        if following is None or _CAPITALISED.match(word) is None:
-            return ""
-        if lower in settings.place_words:
-            return "" if joined is not None and lower in settings.surname_place_words else lower
-        return self._firm_words_then_place(text, following)
-
-    def _firm_words_then_place(self, text: str, word: regex.Match[str]) -> str:
-        """The place word after ``word`` and at most one more capitalised word, none of them
-        a first name or a title: "Grace Evans Accountancy Ltd", "Hope and Faith Food Bank"."""
-        settings = self._settings
-        for _ in range(2):
-            lower = word.group().lower()
-            if unaccented(lower) in settings.first_names or lower in settings.titles:
-                return ""
-            after = word.end()
-            then = _WORD.match(text, after + 1) if text[after : after + 1] == " " else None
-            if (
-                then is None
-                or _CAPITALISED.match(then.group()) is None
-                or word.group().isupper() != then.group().isupper()
-            ):
-                return ""
-            word = then
-            if then.group().lower() in settings.place_words:
-                return then.group().lower()
-        return ""
 
     def _sure_first(self, word: str) -> bool:
         """Whether a name's first word says it is a person's: a known first name that is no
@@ -511,17 +287,10 @@ class PersonRecognizer(LocalRecognizer):
             plain in settings.first_names and plain not in settings.word_names
         )
 
-    @staticmethod
-    def _word_before(text: str, start: int) -> str:
-        """The word just before ``start`` (spaces and one full stop between), in lower case."""
-        before = text[max(0, start - 30) : start].rstrip(" .")
-        match = _WORD_AT_END.search(before)
-        return match.group().lower() if match else ""
-
     def _name_runs(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Titled names and names that start with a known first name."""
         settings = self._settings
-        words = list(_WORD.finditer(text))
+        words = list(WORD.finditer(text))
         runs = []
         for i, word in enumerate(words):
             lower = _POSSESSIVE.sub("", word.group().lower())
@@ -573,7 +342,7 @@ class PersonRecognizer(LocalRecognizer):
                         part.lower() in settings.place_words
                         and not (part.lower() in settings.surname_place_words and titled)
                     )
-                    or (not _CAPITALISED.match(part) and not word.group().islower())
+                    or (not CAPITALISED.match(part) and not word.group().islower())
                 ):
                     break
                 last = j
@@ -603,7 +372,7 @@ class PersonRecognizer(LocalRecognizer):
         only before a word in capitals ("MRS J OKAFOR"), since "MS" among mixed-case words
         is someone's initials."""
         word = words[i].group()
-        if lower.rstrip(".") not in self._settings.titles or not _CAPITALISED.match(word):
+        if lower.rstrip(".") not in self._settings.titles or not CAPITALISED.match(word):
             return False
         if not word.isupper() or len(word) == 1:
             return True
@@ -660,209 +429,6 @@ class PersonRecognizer(LocalRecognizer):
                 runs.append((match.start(1), end))
         return runs
 
-    def _called(
-        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
-    ) -> bool:
-        """A word-name in lower case right after a word of calling or speaking to someone,
-        or a lower-case title: "ring rosemary allen back", "spoke to hope", "rang mrs
-        okonkwo". A word the language model does not know counts as well as a word-name
-        ("spoke to tesfaye"): after such words an unknown word is a name far more often
-        than not."""
-        settings = self._settings
-        word = words[i].group()
-        following = _WORD.match(text, words[i].end() + 1)
-        if i > 0 and words[i - 1].group() in _LOWER_CASE_TITLES and word.islower():
-            return (
-                text[words[i - 1].end() : words[i].start()] in (" ", ". ")
-                and lower not in settings.not_surnames
-            )
-        if word.islower() and self._introduced(text, words, i, lower, vocab):
-            return True
-        if (
-            i == 0
-            or not word.islower()
-            or (
-                lower not in settings.word_names
-                and lower not in settings.lower_case_word_names
-                and not self._unknown_word(lower, vocab)
-            )
-            or text[words[i - 1].end() : words[i].start()] != " "
-            or (following and following.group().lower() in _NOT_AFTER_A_NAME)  # "will be"
-        ):
-            return False
-        previous = words[i - 1]
-        before = previous.group().lower()
-        if before in settings.calling_words:
-            return True
-        if i > 1 and text[words[i - 2].end() : previous.start()] == " ":
-            return f"{words[i - 2].group().lower()} {before}" in settings.calling_words
-        return False
-
-    def _introduced(
-        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
-    ) -> bool:
-        """A word-name (or a word the model does not know) opening a line or a message,
-        followed by "here" and a stop, as people sign a text: "grace here, can tesfay come"."""
-        following = words[i + 1] if i + 1 < len(words) else None
-        if (
-            following is None
-            or following.group().lower() != "here"
-            or text[words[i].end() : following.start()] != " "
-            or text[following.end() : following.end() + 1] not in (",", ".", "!", "\n", "")
-        ):
-            return False
-        settings = self._settings
-        if not (
-            lower in settings.word_names
-            or lower in settings.lower_case_word_names
-            or unaccented(lower) in settings.first_names
-            or self._unknown_word(lower, vocab)
-        ):
-            return False
-        before = text[max(0, words[i].start() - 12) : words[i].start()].rstrip(" ,").lower()
-        return before == "" or before.endswith(("\n", ":", "hi", "hiya", "hey", "hello", "its"))
-
-    def _after_an_ordinary_word(
-        self, text: str, words: list[regex.Match[str]], i: int, vocab: Vocab | None
-    ) -> bool:
-        """Whether the word before word ``i``, one space away, is a capitalised ordinary word
-        (one the model's vectors put far from names, see ``_name_likeness``) and no title,
-        first name, greeting or name label, inside a sentence: "the Family Star"; "Yesterday
-        Grace came" keeps its name."""
-        if i == 0 or vocab is None or text[words[i - 1].end() : words[i].start()] != " ":
-            return False
-        before = words[i - 1].start() - 1
-        while before >= 0 and text[before] in " \t":
-            before -= 1
-        if before < 0 or text[before] in _SENTENCE_BREAKS:
-            return False  # "Yesterday Grace came": an adverb opening the sentence
-        word = words[i - 1].group()
-        lower = word.lower()
-        settings = self._settings
-        if (
-            not _CAPITALISED.match(word)
-            or word.isupper()
-            or lower in settings.titles
-            or lower in settings.not_names
-            or lower in settings.greetings
-            or lower in settings.calling_words
-            or lower in settings.name_labels
-            or unaccented(lower) in settings.first_names
-            or lower in settings.word_names
-        ):
-            return False
-        return self._ordinary(word, vocab)
-
-    def _ordinary(self, word: str, vocab: Vocab | None) -> bool:
-        """Whether ``word`` (one word) is an ordinary word by the model's vectors: one it has
-        a vector for, unlike names' vectors (``person.name_likeness``)."""
-        if vocab is None or " " in word:
-            return False
-        likeness = self._likeness(word, vocab)
-        return likeness is not None and likeness < self._settings.name_likeness
-
-    def _word_name(
-        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
-    ) -> bool:
-        """A first name that is also a word ("Grace"), where it stands as a name.
-
-        It must be capitalised (not all capitals), and either followed by a capitalised word
-        or initial ("Grace Mwangi", "Grace M") or where a sentence does not start.
-        """
-        word = words[i].group()
-        if (
-            lower not in self._settings.word_names
-            or not _CAPITALISED.match(word)
-            or word.isupper()  # "SUMMER FAIR" is a heading
-        ):
-            return False
-        following = words[i + 1] if i + 1 < len(words) else None
-        if (
-            following is not None
-            and text[words[i].end() : following.start()] == " "
-            and _CAPITALISED.match(following.group())
-            and following.group().lower() not in self._settings.place_words
-        ):
-            return True
-        if (
-            following is not None
-            and text[words[i].end() : following.start()] == " "
-            and following.group().lower() in self._settings.speaking_verbs
-        ):
-            return True  # "Precious said ...", at the start of a sentence too
-        if self._introduced(text, words, i, lower, None):
-            return True  # "Grace here, running late"
-        if self._after_an_ordinary_word(text, words, i, vocab) or _TITLE_AFTER.match(
-            text, words[i].end()
-        ):
-            return False  # "Outcome Star"; "in aid of Hope for Rochdale", "the Joy of Singing"
-        before = words[i].start() - 1
-        while before >= 0 and text[before] in " \t":
-            before -= 1
-        return before >= 0 and text[before] not in _SENTENCE_BREAKS
-
-    def _speaker(
-        self, text: str, words: list[regex.Match[str]], i: int, lower: str, vocab: Vocab | None
-    ) -> bool:
-        """A capitalised word the language model does not know, before a verb of speaking:
-        "Okonkwo rang", "Nwachukwu said no" (at the start of a sentence too)."""
-        word = words[i].group()
-        following = words[i + 1] if i + 1 < len(words) else None
-        return (
-            following is not None
-            and _CAPITALISED.match(word) is not None
-            and not word.isupper()
-            and text[words[i].end() : following.start()] == " "
-            and following.group().lower() in self._settings.speaking_verbs
-            and self._unknown_word(unaccented(lower), vocab)
-            and unaccented(lower) not in self._settings.listed_not_names
-        )
-
-    def _foreign_shaped(self, word: str, vocab: Vocab | None) -> bool:
-        """A capitalised word with letters English does not write ("Trần", "Wiśniewska",
-        "Bhríde", "Yılmaz") that the model's vocabulary does not know: in English text such
-        a word is a name far more often than anything else (places abroad are listed)."""
-        if (
-            word.isascii()
-            or not _CAPITALISED.match(word)
-            or word.isupper()
-            or _WELSH_LETTERS.sub("", word).isascii()
-            or vocab is None
-            or vocab.has_vector(word)
-            or vocab.has_vector(word.lower())
-        ):
-            return False
-        plain = unaccented(word)
-        settings = self._settings
-        return not (
-            plain in settings.listed_not_names
-            or plain in settings.place_words
-            or plain in settings.not_names
-        )
-
-    def _unknown_word(self, lower: str, vocab: Vocab | None) -> bool:
-        """A word of three letters or more that the model's vocabulary has no vector for;
-        of a hyphenated word, one of its parts ("nwachukwu-obi", not "follow-up")."""
-        parts = lower.split("-")
-        return (
-            vocab is not None
-            and len(lower) >= 3
-            and all(p.isalpha() for p in parts)
-            and lower not in self._settings.not_surnames
-            and any(len(p) >= 3 and not vocab.has_vector(p) for p in parts)
-        )
-
-    def _hyphenated_first_name(self, word: str) -> bool:
-        """A hyphenated first name whose parts are first names or word-names, each
-        capitalised, one of them a first name not also a word: "Ellie-Mae", "Lily-Rose"."""
-        parts = word.split("-")
-        if len(parts) < 2 or not all(_CAPITALISED.match(p) and not p.isupper() for p in parts):
-            return False
-        settings = self._settings
-        plain = [unaccented(p.lower()) for p in parts]
-        known = [p in settings.first_names or p in settings.word_names for p in plain]
-        return all(known) or (known[0] and plain[0] in settings.first_names)
-
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
@@ -893,38 +459,6 @@ class PersonRecognizer(LocalRecognizer):
         spans = self._not_places_named_elsewhere(text, spans)
         return [self._result(start, end) for start, end in _merge(text, spans)]
 
-    def _not_places_named_elsewhere(
-        self, text: str, spans: list[tuple[int, int]]
-    ) -> list[tuple[int, int]]:
-        """The spans less single words that the same text uses as a place: after "in", "at"
-        or "from", or after a place's label ("Location: Bolton ... part of Bolton life",
-        "in Denton ... West (Denton and Lemington)"). A known first name, a word-name, a
-        word before a possessive and a word the text titles anywhere ("Mrs Preston") are
-        never taken for a place."""
-        settings = self._settings
-        places = set()
-        for match in [*_PLACE_AFTER_WHERE.finditer(text), *self._place_value.finditer(text)]:
-            word, end = match.group(1), match.end(1)
-            lower = unaccented(word.lower())
-            if (
-                _CAPITALISED.match(word)
-                and lower not in settings.first_names
-                and lower not in settings.word_names
-                and lower not in settings.titles
-                and lower not in settings.not_names
-                and text[end : end + 2] not in ("'s", "’s")
-            ):
-                places.add(word)
-        if not places:
-            return spans
-        return [
-            (start, end)
-            for start, end in spans
-            if text[start:end] not in places
-            or self._word_before(text, start) in settings.titles
-            or self._titled_elsewhere(text, [text[start:end]])
-        ]
-
     def _outside_listed_phrases(
         self, text: str, spans: list[tuple[int, int]]
     ) -> list[tuple[int, int]]:
@@ -951,9 +485,9 @@ class PersonRecognizer(LocalRecognizer):
         if vocab is None or floor <= 0:
             return False
         settings = self._settings
-        words = [_POSSESSIVE.sub("", w.group()) for w in _WORD.finditer(text, start, end)]
+        words = [_POSSESSIVE.sub("", w.group()) for w in WORD.finditer(text, start, end)]
         before = self._word_before(text, start)
-        label = _WORD_AT_END.search(text[max(0, start - 30) : start].rstrip(" ,:;–-"))
+        label = WORD_AT_END.search(text[max(0, start - 30) : start].rstrip(" ,:;–-"))
         if (
             not words
             or before in settings.titles
@@ -963,6 +497,7 @@ class PersonRecognizer(LocalRecognizer):
             or self._speaks(text, end)  # "Cook said the bus was late"
         ):
             return False
+        likenesses = []
         for word in words:
             lower = word.lower()
             if (
@@ -971,38 +506,31 @@ class PersonRecognizer(LocalRecognizer):
                 or lower in settings.word_names
             ):
                 return False
-            likeness = self._likeness(word, vocab)
-            if likeness is None or likeness >= floor:
-                return False
+            likenesses.append(self._likeness(word, vocab))
+        # Every word ordinary, a compound the model knows every word of that ends in an
+        # ordinary noun ("Yorkshire Tea", "Tesco Value"), or one ending in an ordinary plural
+        # ("Clitheroe Wolves", "Padiham Panthers": a team, a troupe).
+        last = likenesses[-1]
+        if last is None or last >= floor:
+            return False
+        if None in likenesses and not self._plural_noun(words[-1], vocab):
+            return False
         # Last, as it reads the whole text: "Ms Hunt's claim ... Hunt to call back".
         return not self._titled_elsewhere(text, words)
 
-    def _titled_elsewhere(self, text: str, words: list[str]) -> bool:
-        """Whether the text gives a title before the span's last word somewhere ("Ms Hunt"):
-        the same surname alone is that person."""
-        titled = rf"(?<![\p{{L}}])(?i:{self._title_alternatives})\.? "
-        return regex.search(rf"{titled}{regex.escape(words[-1])}(?![\p{{L}}])", text) is not None
+    def _plural_noun(self, word: str, vocab: Vocab) -> bool:
+        """Whether a capitalised word is an ordinary noun's plural: it ends in "s" and the
+        model knows its singular in lower case ("Wolves", "Panthers", "Juniors")."""
+        lower = word.lower()
+        singulars = (lower[:-1], lower[:-2], lower[:-3] + "f") if lower.endswith("s") else ()
+        return any(len(s) > 2 and vocab.has_vector(s) for s in singulars)
 
     def _speaks(self, text: str, end: int) -> bool:
         """Whether a verb of speaking follows ``end``, a space or a comma between ("Cook
         said", "Price, said")."""
         gap = 2 if text[end : end + 2] == ", " else 1
-        following = _WORD.match(text, end + gap) if text[end + gap - 1 : end + gap] == " " else None
+        following = WORD.match(text, end + gap) if text[end + gap - 1 : end + gap] == " " else None
         return following is not None and following.group().lower() in self._settings.speaking_verbs
-
-    def _lower_case_guess(self, text: str, entity: Span) -> bool:
-        """A span the model took for a person that is all in lower case and opens with no
-        known first name ("jollof rice", "commode"): lower-case names are capitalised for the
-        model before it reads them, so what it finds in lower case on its own is a guess."""
-        span = text[entity.start_char : entity.end_char]
-        if not span.islower():
-            return False
-        first = _WORD.match(span)
-        settings = self._settings
-        return first is None or not (
-            unaccented(first.group()) in settings.first_names
-            or first.group() in settings.lower_case_word_names
-        )
 
     def _placed_names(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""
@@ -1026,6 +554,8 @@ class PersonRecognizer(LocalRecognizer):
                 continue  # "Approved by the Board: June 2024", a "Driver" cell's "Van 1"
             if span and self._place_follows(text, span[1]) in self._strong_places:
                 continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
+            if span and self._ordinary_phrase(text, *span, vocab):
+                continue  # "Volunteer Awards: ... and Lifetime Achievement": a prize
             if span:
                 found.append(span)
             elif text.count(",", start, end) == 1:  # a quoted CSV cell: "SMITH, JOHN"
@@ -1033,6 +563,20 @@ class PersonRecognizer(LocalRecognizer):
         for start, end in _structure.display_names(text):
             found += self._display_name(text, start, end)
         return found
+
+    def _ordinary_phrase(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
+        """Whether a value of two words or more is made only of ordinary words by the model's
+        vectors, none a title, first name or word-name: "Lifetime Achievement", "Volunteer
+        Team" after a label ("Rose Green", "Tom Price" are not)."""
+        words = WORD.findall(text, start, end)
+        settings = self._settings
+        return len(words) > 1 and all(
+            w.lower() not in settings.titles
+            and unaccented(w.lower()) not in settings.first_names
+            and w.lower() not in settings.word_names
+            and self._ordinary(w, vocab)
+            for w in words
+        )
 
     def _display_name(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """A mail header's display name of two words or more, when name-shaped: "Hannah
@@ -1043,7 +587,7 @@ class PersonRecognizer(LocalRecognizer):
         if any(s is None for s in shaped) or text.count(",", start, end) > 1:
             return []
         spans = [s for s in shaped if s is not None]
-        if comma < 0 and len(_WORD.findall(text, spans[0][0], spans[0][1])) < 2:
+        if comma < 0 and len(WORD.findall(text, spans[0][0], spans[0][1])) < 2:
             return []  # one word: a first name is found anyway, "Referrals" is a mailbox
         return [(spans[0][0], spans[-1][1])]
 
@@ -1053,7 +597,7 @@ class PersonRecognizer(LocalRecognizer):
         ("K ASANTE-BOATENG", "Aoibheann Nic Giolla Phádraig", "Ana van der Berg"), or in lower
         case when it starts with a known first name."""
         settings = self._settings
-        words = list(_WORD.finditer(text, start, end))
+        words = list(WORD.finditer(text, start, end))
         glued = [i for i, w in enumerate(words) if text[w.end() : w.end() + 1].isdigit()]
         words = words[: glued[0]] if glued else words  # "FY2", "Room4": a code from there
         while words and words[0].group().lower().rstrip(".") in settings.titles:
@@ -1070,7 +614,9 @@ class PersonRecognizer(LocalRecognizer):
             or self._listed(plain)
             or self._listed(plain[-1:])  # "Repairs Manager", "Income Officer"
             or any(
-                w in self._strong_places or (len(w) > 1 and w in settings.not_surnames)
+                w in self._strong_places
+                or w in settings.place_heads  # "Loch Ness" after "Carers Week walks:"
+                or (len(w) > 1 and w in settings.not_surnames)
                 for w in plain
             )
             or (
@@ -1083,7 +629,7 @@ class PersonRecognizer(LocalRecognizer):
         if text[start:end].islower():
             return (start, end) if plain[0] in settings.first_names else None
         shaped = all(
-            _CAPITALISED.match(w.group()) or w.group().isupper() or lower in settings.particles
+            CAPITALISED.match(w.group()) or w.group().isupper() or lower in settings.particles
             for w, lower in zip(words, lowered, strict=True)
         )
         return (start, end) if shaped else None
@@ -1108,7 +654,7 @@ _LETTER_ITEM = regex.compile(r"^[ \t]*(\p{Lu})([.)]) ", regex.MULTILINE)
 def _without_determiner(text: str, start: int, end: int) -> int:
     """The start of a span less a lower-case determiner that opens it: the model's "the
     King's Award" is "King's Award", which ends in a place word."""
-    first = _WORD.match(text, start, end)
+    first = WORD.match(text, start, end)
     if (
         first is not None
         and first.group() in _DETERMINERS

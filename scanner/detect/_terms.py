@@ -377,3 +377,31 @@ def _people(nlp_artifacts: NlpArtifacts | None) -> list[tuple[int, int]]:
         for entity in nlp_artifacts.entities
         if entity.label_ in ("PERSON", "PER")
     ]
+
+
+class GeneralText:
+    """Whether whole texts speak of people only in general: it holds one of the term lists'
+    words of generality ("this policy", "signs of", "if you") and refer to no one: no
+    person word ("she", "my husband", "client"), no title before a name. A policy, a leaflet
+    or a course listing whose only findings are its organisation's phone number, address or
+    mailbox is about no one (issue 17)."""
+
+    def __init__(self, readings: Iterable[TermReading]) -> None:
+        readings = list(readings)
+        general = {w for r in readings for w in r.general_before}
+        person = {w for r in readings for w in r.person_words}
+        self._general = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(general))
+        self._person = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(person))
+
+    def __call__(self, texts: Iterable[str]) -> bool:
+        """Whether ``texts`` (one item's: a subject and a body) speak of people only in
+        general: one holds a word of generality, and none refers to anyone."""
+        texts = list(texts)
+        return any(
+            self._general is not None and self._general.search(t, timeout=5) is not None
+            for t in texts
+        ) and not any(
+            (self._person is not None and self._person.search(t, timeout=5) is not None)
+            or _TITLE_AND_NAME.search(t) is not None
+            for t in texts
+        )

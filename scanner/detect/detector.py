@@ -31,7 +31,7 @@ from scanner.detect._grammar import OwnerReader
 from scanner.detect._names import PersonRecognizer
 from scanner.detect._nlp import ConfideNlpEngine, load_model
 from scanner.detect._patterns import ConfiguredPatternRecognizer
-from scanner.detect._terms import TermListRecognizer
+from scanner.detect._terms import GeneralText, TermListRecognizer
 from scanner.detect.recognizers_file import RecognizerSettings
 from scanner.findings import Finding, Owner
 from scanner.segments import Extraction
@@ -42,6 +42,10 @@ _ABOUT_SOMEONE = frozenset({"SPECIAL_CATEGORY", "SAFEGUARDING"})
 # What an organisation prints about itself: where a text holds nothing else that identifies
 # anyone, its lines introduced as the organisation's are the organisation's.
 _CONTACT_DETAILS = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS", "UK_POSTCODE"})
+# What a text that names no one may still hold as its organisation's: where to ring, write
+# and go. Beside only these, diagnoses and safeguarding words in a text about people in
+# general are about no one.
+_ORGANISATION_DETAILS = _CONTACT_DETAILS | {"STREET_ADDRESS"}
 # The model adds every new word it reads to its vocabulary and tokenizer cache, for good: a
 # worker that reads mail for months would grow until it hit its memory limit. The first this
 # many characters a detector reads are learnt that way (at most a few tens of MB, however
@@ -147,6 +151,7 @@ class Detector:
         # The term lists' types describe content rather than identify anyone; they may
         # overlap identifiers freely.
         self._term_types = frozenset(terms.entity for terms in rules.term_lists)
+        self._general_text = GeneralText(terms.reading for terms in rules.term_lists)
         self._organisation_numbers = OrganisationNumbers(
             rules.published_phone_before, rules.role_mailboxes
         )
@@ -217,7 +222,7 @@ class Detector:
             self._resolve_overlaps(sorted(spans.values(), key=lambda s: (s.start, -s.end)))
             for spans in found
         ]
-        return self._about_someone(self._organisations_own(texts, resolved))
+        return self._about_someone(texts, self._organisations_own(texts, resolved))
 
     def _organisations_own(
         self, texts: Sequence[str], spans_in_each: list[list[Span]]
@@ -237,15 +242,17 @@ class Detector:
             for text, spans in zip(texts, spans_in_each, strict=True)
         ]
 
-    def _about_someone(self, spans_in_each: list[list[Span]]) -> list[list[Span]]:
+    def _about_someone(
+        self, texts: Sequence[str], spans_in_each: list[list[Span]]
+    ) -> list[list[Span]]:
         """The texts' spans, less diagnoses and safeguarding words when the texts name or
         identify nobody at all: a newsletter on dementia or a job advert's safeguarding
-        paragraph is about no person. (The policy counts such content only beside other
+        paragraph is about no person. So too when they hold nothing but contact details and
+        addresses and speak of people only in general (``GeneralText``): a safeguarding
+        policy's list of numbers to ring. (The policy counts such content only beside other
         personal data anyway; see rules/default.yaml, ``personal_data``.)"""
-        identified = any(
-            span.type not in self._term_types for spans in spans_in_each for span in spans
-        )
-        if identified:
+        kinds = {span.type for spans in spans_in_each for span in spans} - self._term_types
+        if kinds and (not kinds <= _ORGANISATION_DETAILS or not self._general_text(texts)):
             return spans_in_each
         return [[s for s in spans if s.type not in _ABOUT_SOMEONE] for spans in spans_in_each]
 

@@ -86,6 +86,8 @@ class PersonSettings:
     months: frozenset[str] = frozenset()
     place_labels: frozenset[str] = frozenset()
     possessive_heads: frozenset[str] = frozenset()
+    # Books of the Bible named like people: before a chapter and verse, a reading.
+    scripture_books: frozenset[str] = frozenset()
     place_names: frozenset[str] = frozenset()
 
 
@@ -373,6 +375,7 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
                 else frozenset()
             ),
             possessive_heads=frozenset(w.lower() for w in person.strings("possessive_heads", [])),
+            scripture_books=frozenset(w.lower() for w in person.strings("scripture_books", [])),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(

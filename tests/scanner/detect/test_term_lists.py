@@ -49,6 +49,39 @@ def test_terms_beside_an_address_are_still_findings(found):
 @pytest.mark.parametrize(
     "text",
     [
+        "What is abuse?\nAbuse can be physical, sexual or financial, or neglect and "
+        "self-neglect. If someone is in immediate danger, ring 999.\n"
+        "Adult Social Care: 0113 496 0012",
+        "Course: domestic abuse and coercive control, Level 2. Open to all staff.\n"
+        "Venue: Dewsbury Town Hall, 14 Wellington Road, Dewsbury WF13 1HQ\n"
+        "Book at training@kirklees-example.org.uk",
+        "Ramadan Mubarak from all of us! Iftar at the centre on Friday, 4 Mill Road.",
+    ],
+)
+def test_terms_in_a_general_text_beside_its_own_contact_details_are_not_findings(found, text):
+    """A policy or a course listing that speaks of people in general ("if someone",
+    "signs of") and refers to no one, whose only other findings are its phone number,
+    address or mailbox, is about no one (issue 17, branch cleanfp2)."""
+    assert not {"SPECIAL_CATEGORY", "SAFEGUARDING"} & types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("self-harm disclosed at the drop-in, ring 0113 496 0012 back", "self-harm"),
+        ("Neglect noted at the visit. If you can, ring her on 07700 900 461.", "Neglect"),
+        ("Our policy: ring 0113 496 0012. Mr Okafor has dementia.", "dementia"),
+    ],
+)
+def test_terms_beside_contact_details_stay_findings_when_the_text_is_not_general(found, text, term):
+    """A note with nothing general in it, or one that refers to someone ("her", a titled
+    name), keeps its terms beside a phone number."""
+    assert term in {value for kind, value in found(text) if kind != "PHONE_NUMBER"}, found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Can you send it to me please?",
         "Ms Jones will chair.",
         "We had a cold snap and the heating broke.",

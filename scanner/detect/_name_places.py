@@ -1,0 +1,302 @@
+"""Places, buildings, firms and events that look like people's names: the checks that tell
+them apart from a name where it stands (mixed into ``_names.PersonRecognizer``)."""
+
+from __future__ import annotations
+
+import regex
+
+from scanner.detect._name_shapes import CAPITALISED, WORD, WORD_AT_END
+from scanner.detect.recognizers_file import PersonSettings, unaccented
+
+# Words before a place, not before a person: "at Gipton", "in Kraków", "across Seacroft".
+_WHERE_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards) $",
+    regex.IGNORECASE,
+)
+# The same before a list of places, the span one of them: "at Hendon, Southwick and
+# Pennywell", "groups in Seacroft, Gipton, Harehills". Looked for this far back.
+_WHERE_LIST_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])(?i:in|at|near|across|around|outside|throughout|within|towards) "
+    r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)?, )*"
+    r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)?,? (?:and|or|&) )?\Z"
+)
+_PLACE_LIST_REACH = 150
+# What follows a place in a list: another, or the list's end ("at Leeds, Okafor said" is
+# no list).
+_LIST_GOES_ON = regex.compile(r"[,.;:)]|\s*$| (?:and|or|&) ", regex.MULTILINE)
+# What ends just before a span that continues a phrase: a capitalised possessive ("St
+# Patrick's Day"), or a capitalised word and "of" ("Mayor of Kirklees").
+_PHRASE_BEFORE = regex.compile(
+    r"(?:\p{Lu}[\p{L}\p{M}-]*(?P<owner>['’]s)|(?P<head>\p{Lu}[\p{L}\p{M}'’-]*) of) \Z"
+)
+# A way from one place to another: "from Saltaire to Bingley", "from Kirkstall Abbey to".
+_FROM_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’-])from \Z")
+_TO_A_PLACE_AFTER = regex.compile(r" to \p{Lu}")
+_FROM_THEN_TO_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])from (?:the )?"
+    r"\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*){0,2} to \Z"
+)
+# Teams in a fixture: "Brighouse Belles v Hebden Royd Hurricanes", "Town vs. Rovers".
+_FIXTURE_BEFORE = regex.compile(r"\p{L} vs?\.? \Z")
+_FIXTURE_AFTER = regex.compile(r" vs?\.? \p{Lu}")
+# A place word and a comma before a span: "Brunswick Street, " (see ``_town_after_street``).
+_PLACE_WORD_AND_COMMA_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}\p{Ll}+), \Z")
+_DIGIT = regex.compile(r"\d")
+_TOWN_ENDS = regex.compile(r"[ \t]*(?:[.,;]|$)", regex.MULTILINE)
+# "and" between a name and a firm's other words: "Grace and Favour Cafe".
+_JOINED = regex.compile(r" (?:and|&) (?=\p{Lu})")
+# A capitalised word joined to a span by "and" or "&", after it or before it.
+_JOINED_WORD_AFTER = regex.compile(r"(?:['’]s)? (?:and|&) (\p{Lu}[\p{L}\p{M}-]*)(?![\p{L}\p{M}])")
+_JOINED_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}-]*) (?:and|&) \Z")
+# "and" and one more capitalised word, then a lower-case word: "Hoyland and Goldthorpe centres".
+_COORDINATED = regex.compile(r" (?:and|or|&) \p{Lu}[\p{L}\p{M}'’-]* (\p{Ll}+)")
+# A capitalised word after a word that puts a place after it: "in Bolton", "at Cowgate".
+_PLACE_AFTER_WHERE = regex.compile(
+    r"(?<![\p{L}\p{M}'’-])(?:in|at|near|across|around|outside|throughout|within|towards) "
+    r"(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}'’-])"
+)
+
+
+class PlaceChecks:
+    """Whether a span names a place, a building, a firm or an event rather than a person,
+    by the words around it and the places the same text names."""
+
+    _settings: PersonSettings
+    # Place words that are no one's surname: "Street" but not "Hall" or "Green".
+    _strong_places: frozenset[str]
+    # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
+    _place_label: regex.Pattern[str]
+    _place_value: regex.Pattern[str]
+    # The titles, as alternatives of a pattern, longest first.
+    _title_alternatives: str
+
+    def _ends_a_phrase(self, text: str, start: int, end: int, first: str) -> bool:
+        """Whether a span with no first name is part of a phrase that names a place, an
+        event or a body: before a noun that follows places, not people ("the Skipton
+        office", "Pudsey residents"); after a capitalised possessive ("St Patrick's Day
+        Ceilidh", "the Queen's Award"); after a role, a body or a place word and "of" ("the
+        Mayor of Kirklees", "University of Leeds", "Friends of Beckett Park")."""
+        settings = self._settings
+        if unaccented(first) in settings.first_names:
+            return False
+        following = WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+        if following is not None and following.group() in settings.place_nouns:
+            return True  # "the Skipton office", "Pudsey residents": a place's, not a person's
+        joined = _COORDINATED.match(text, end)
+        if joined is not None and joined.group(1) in settings.place_nouns:
+            return True  # "our Hoyland and Goldthorpe centres"
+        before = _PHRASE_BEFORE.search(text, max(0, start - 40), start)
+        if before is None:
+            return False
+        if before.group("owner") is not None:
+            return True
+        head = unaccented(before.group("head").lower())
+        return head in settings.listed_not_names or head in settings.place_words
+
+    def _in_a_place(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        words: list[str],
+        meaningful: list[str],
+        *,
+        titled: bool,
+    ) -> bool:
+        """Whether the span names a place, a building or a condition, not a person: after
+        "in" or "at" with no first name ("at Gipton", "in Kraków"), ending in a place word
+        or followed by one ("Rose Hill", "Hope Street", "Parkinson's disease"). A place word
+        that is also a surname ends a person's name after a title or an initial ("Mr Hall",
+        "J Green"); "Jenny Hall" is a person too, but so many places are named "Stanley
+        Park" or "Albert Hall" that a first name does not settle it."""
+        settings = self._settings
+        if (
+            not titled
+            and unaccented(meaningful[0]) not in settings.first_names
+            and text[end : end + 2] not in ("'s", "’s")
+            and (
+                _WHERE_BEFORE.search(text, max(0, start - 12), start) is not None
+                or self._from_to(text, start, end)  # "from Saltaire to Bingley"
+                or _FIXTURE_BEFORE.search(text, max(0, start - 5), start) is not None
+                or _FIXTURE_AFTER.match(text, end) is not None  # "Brighouse Belles v Hebden"
+                or (
+                    _WHERE_LIST_BEFORE.search(text, max(0, start - _PLACE_LIST_REACH), start)
+                    is not None
+                    and _LIST_GOES_ON.match(text, end) is not None
+                )
+            )
+        ):
+            return True
+        if not titled and (
+            (len(meaningful) == 1 and self._place_before(text, start))  # "at Heaton Norris"
+            or (  # "Brighton and Hove's"
+                len(meaningful) == 1
+                and unaccented(meaningful[0]) not in settings.first_names
+                and self._joined_to_a_place(text, start, end)
+            )
+            or self._place_label.search(text, max(0, start - 40), start)  # "Location: Bolton"
+            or self._town_after_street(text, start, end)  # "Brunswick Street, Nelson"
+        ):
+            return True
+        if not titled and any(
+            w in self._strong_places or w in settings.place_heads for w in meaningful
+        ):
+            return True  # "Carers Leeds", "Cyngor Gwynedd": a place word inside the span
+        if (
+            not titled
+            and len(meaningful) > 1
+            and unaccented(meaningful[-1]) in settings.listed_not_names
+            and unaccented(meaningful[0]) not in settings.first_names
+            and meaningful[0] not in settings.word_names
+        ):
+            return True  # "Healthwatch Leeds", "Citizens Advice Kirklees": a body and a place
+        if len(words) > 1 and words[-1] in settings.eponym_heads:
+            return True  # "Victoria Sponge", "Parkinson's Disease"
+        place = words[-1] if words[-1] in settings.place_words else self._place_follows(text, end)
+        return bool(place) and not (
+            place in settings.surname_place_words
+            and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
+        )
+
+    def _from_to(self, text: str, start: int, end: int) -> bool:
+        """Whether the span is one end of a way from one place to another: "from Saltaire to
+        Bingley", "along the canal from Kirkstall Abbey to Rodley"."""
+        if _FROM_BEFORE.search(text, max(0, start - 6), start) is not None:
+            return _TO_A_PLACE_AFTER.match(text, end) is not None
+        return _FROM_THEN_TO_BEFORE.search(text, max(0, start - 60), start) is not None
+
+    def _town_after_street(self, text: str, start: int, end: int) -> bool:
+        """Whether one word stands after a street's or an estate's place word and a comma, on
+        a line with a number before them, ending its line or followed by a stop or a comma:
+        the town of an address ("Unit 4, Brunswick Street, Nelson."), a town named like a
+        person."""
+        before = _PLACE_WORD_AND_COMMA_BEFORE.search(text, max(0, start - 30), start)
+        line = max(text.rfind("\n", 0, start) + 1, start - 80)
+        return (
+            before is not None
+            and before.group(1).lower() in self._strong_places
+            and _DIGIT.search(text, line, before.start()) is not None
+            and " " not in text[start:end]
+            and _TOWN_ENDS.match(text, end) is not None
+        )
+
+    def _joined_to_a_place(self, text: str, start: int, end: int) -> bool:
+        """Whether "and" or "&" joins the span to a listed place, before or after it:
+        "Brighton and Hove", "Hove & Brighton"."""
+        listed = self._settings.place_names
+        after = _JOINED_WORD_AFTER.match(text, end)
+        if after is not None and unaccented(after.group(1).lower()) in listed:
+            return True
+        before = _JOINED_WORD_BEFORE.search(text, max(0, start - 40), start)
+        return before is not None and unaccented(before.group(1).lower()) in listed
+
+    def _place_before(self, text: str, start: int) -> bool:
+        """Whether one capitalised word that is no first name or title stands between "in"
+        or "at" and the span: the span ends a place's name of two words ("at Heaton
+        Norris", "in Hebden Bridge")."""
+        previous = WORD_AT_END.search(text, max(0, start - 30), max(0, start - 1))
+        if previous is None or previous.end() != start - 1 or text[start - 1] != " ":
+            return False
+        word = previous.group()
+        lower = unaccented(word.lower())
+        settings = self._settings
+        return (
+            CAPITALISED.match(word) is not None
+            and not word.isupper()
+            and lower not in settings.first_names
+            and lower not in settings.word_names
+            and lower not in settings.titles
+            and _WHERE_BEFORE.search(text, max(0, previous.start() - 12), previous.start())
+            is not None
+        )
+
+    def _place_follows(self, text: str, end: int) -> str:
+        """The next word when it makes the span part of a place or a firm ("Hope Street",
+        "Grace Lane"), in lower case; else an empty string. A possessive goes between:
+        "Down's syndrome", "Parkinson's disease"; and so may one or two more capitalised
+        words (no first name or title) before a place word, "and" before them or not:
+        "Joy's Jerk Kitchen", "Grace & Favour Catering Ltd", "Hope and Faith Food Bank"."""
+        owned = text[end : end + 2] in ("'s", "’s")
+        if owned:
+            end += 2
+        joined = _JOINED.match(text, end)  # "Grace and Favour Cafe", "Grace & Favour Ltd"
+        at = joined.end() if joined is not None else end + 1
+        following = WORD.match(text, at) if text[end : end + 1] == " " else None
+        word = following.group() if following is not None else ""
+        lower = word.lower()
+        settings = self._settings
+        if joined is None and (
+            lower in settings.eponym_heads or (owned and lower in settings.possessive_heads)
+        ):
+            return lower  # "Parkinson's disease"; "Natasha's Law"
+        if following is None or CAPITALISED.match(word) is None:
+            return ""
+        if lower in settings.place_words:
+            return "" if joined is not None and lower in settings.surname_place_words else lower
+        return self._firm_words_then_place(text, following)
+
+    def _firm_words_then_place(self, text: str, word: regex.Match[str]) -> str:
+        """The place word after ``word`` and at most one more capitalised word, none of them
+        a first name or a title: "Grace Evans Accountancy Ltd", "Hope and Faith Food Bank"."""
+        settings = self._settings
+        for _ in range(2):
+            lower = word.group().lower()
+            if unaccented(lower) in settings.first_names or lower in settings.titles:
+                return ""
+            after = word.end()
+            then = WORD.match(text, after + 1) if text[after : after + 1] == " " else None
+            if (
+                then is None
+                or CAPITALISED.match(then.group()) is None
+                or word.group().isupper() != then.group().isupper()
+            ):
+                return ""
+            word = then
+            if then.group().lower() in settings.place_words:
+                return then.group().lower()
+        return ""
+
+    @staticmethod
+    def _word_before(text: str, start: int) -> str:
+        """The word just before ``start`` (spaces and one full stop between), in lower case."""
+        before = text[max(0, start - 30) : start].rstrip(" .")
+        match = WORD_AT_END.search(before)
+        return match.group().lower() if match else ""
+
+    def _not_places_named_elsewhere(
+        self, text: str, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The spans less single words that the same text uses as a place: after "in", "at"
+        or "from", or after a place's label ("Location: Bolton ... part of Bolton life",
+        "in Denton ... West (Denton and Lemington)"). A known first name, a word-name, a
+        word before a possessive and a word the text titles anywhere ("Mrs Preston") are
+        never taken for a place."""
+        settings = self._settings
+        places = set()
+        for match in [*_PLACE_AFTER_WHERE.finditer(text), *self._place_value.finditer(text)]:
+            word, end = match.group(1), match.end(1)
+            lower = unaccented(word.lower())
+            if (
+                CAPITALISED.match(word)
+                and lower not in settings.first_names
+                and lower not in settings.word_names
+                and lower not in settings.titles
+                and lower not in settings.not_names
+                and text[end : end + 2] not in ("'s", "’s")
+            ):
+                places.add(word)
+        if not places:
+            return spans
+        return [
+            (start, end)
+            for start, end in spans
+            if text[start:end] not in places
+            or self._word_before(text, start) in settings.titles
+            or self._titled_elsewhere(text, [text[start:end]])
+        ]
+
+    def _titled_elsewhere(self, text: str, words: list[str]) -> bool:
+        """Whether the text gives a title before the span's last word somewhere ("Ms Hunt"):
+        the same surname alone is that person."""
+        titled = rf"(?<![\p{{L}}])(?i:{self._title_alternatives})\.? "
+        return regex.search(rf"{titled}{regex.escape(words[-1])}(?![\p{{L}}])", text) is not None
