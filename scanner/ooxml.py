@@ -11,6 +11,7 @@ import zipfile
 
 from lxml import etree
 
+from scanner.filetype import FileType, sniff
 from scanner.limits import MIB, ScanLimits
 
 # Word writes two namespaces: Transitional (almost every file) and Strict.
@@ -33,6 +34,21 @@ def w(*names: str) -> frozenset[str]:
 
 
 PARAGRAPH = w("p")
+
+# Entries that are parts (XML) by their names, never pictures.
+_PART_ENDINGS = (".xml", ".rels")
+# Bytes enough to tell an image by its signature (``filetype.sniff``).
+_SIGNATURE_BYTES = 64
+
+
+def is_picture(name: str, archive: zipfile.ZipFile) -> bool:
+    """Whether the entry ``name`` is a raster image (PNG, JPEG, GIF, TIFF, BMP, WebP) by its
+    bytes, wherever it sits: what extraction reads with OCR, and redaction blanks when it
+    shows a value."""
+    if name.lower().endswith(_PART_ENDINGS) or name.endswith("/"):
+        return False
+    with archive.open(name) as entry:
+        return sniff(entry.read(_SIGNATURE_BYTES)) is FileType.IMAGE
 
 
 def refusal(archive: zipfile.ZipFile, limits: ScanLimits) -> str | None:

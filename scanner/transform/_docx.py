@@ -6,7 +6,8 @@ footnotes, endnotes, text boxes, field codes, document properties and any orphan
 Within a paragraph the text of its runs is joined, so a value Word split over runs of
 different formatting is still found; the placeholder goes into the run where the value
 starts and the rest of the value is cut from the runs after it. What stands in the value's
-place is made once, for the paragraph's joined text (``Matcher.anonymized``).
+place is made once, for the paragraph's joined text (``Matcher.anonymized``). A picture in
+which OCR finds a value becomes a white picture of its size (``_redacted_picture``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from collections.abc import Sequence
 
 import docx
 from lxml import etree
+from PIL import Image
 
+from scanner.extract import extract, ocr_available
+from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.ooxml import PARAGRAPH as _P
 from scanner.ooxml import XML_PARSER as _XML_PARSER
-from scanner.ooxml import refusal
+from scanner.ooxml import is_picture, refusal
 from scanner.ooxml import w as _w
 from scanner.transform._error import TransformError
 from scanner.transform._matching import Matcher
@@ -77,10 +81,35 @@ def redacted_docx(data: bytes, matcher: Matcher, who: str, limits: ScanLimits) -
                 content = source.read(entry)
                 if entry.filename.lower().endswith(_XML_ENTRIES):
                     content = _redacted_xml(content, matcher)
+                elif is_picture(entry.filename, source):
+                    content = _redacted_picture(content, matcher, who, limits)
                 target.writestr(entry, content)
+    except TransformError:
+        raise
     except Exception as error:  # noqa: BLE001 - a damaged zip or XML part
         raise TransformError(f"{who} could not be redacted ({type(error).__name__})") from None
     return output.getvalue()
+
+
+def _redacted_picture(content: bytes, matcher: Matcher, who: str, limits: ScanLimits) -> bytes:
+    """A picture as it may stay in the copy: as it was when OCR finds none of the values in
+    it (a logo, a photo), else a white picture of its size and format, as a value in text
+    becomes its placeholder (an image cannot be rewritten in part). One that cannot be read
+    in full is refused, so the copy is held. Without Tesseract pictures are not read: the
+    scan reported them, and they stay, as an attached image does (``redacted``)."""
+    if not ocr_available(limits.tesseract_command):
+        return content
+    extraction = extract(content, limits, kind=FileType.IMAGE)
+    if extraction.unscannable:
+        raise TransformError(f"a picture in {who} could not be checked")
+    if not any(matcher.found_in(segment.text) for segment in extraction.segments):
+        return content
+    with Image.open(io.BytesIO(content)) as picture:
+        image_format = picture.format or "PNG"
+        blank = Image.new("RGB", picture.size, "white")
+    buffer = io.BytesIO()
+    blank.save(buffer, format=image_format)
+    return buffer.getvalue()
 
 
 def _check_size(data: bytes, who: str, limits: ScanLimits) -> None:

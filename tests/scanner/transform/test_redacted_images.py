@@ -1,16 +1,22 @@
-"""redacted with OCR: an image whose text holds a removed value cannot be rewritten, so the
-copy is refused; an image without text is kept."""
+"""redacted with OCR: an attached image whose text holds a removed value cannot be rewritten,
+so the copy is refused; a picture inside a Word document that holds one is blanked; an image
+without text is kept."""
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
+from PIL import Image
 
 from scanner.limits import ScanLimits
 from scanner.transform import Removal, TransformError, redacted
 from tests.scanner.images import logo, text_image
-from tests.scanner.transform.made_files import attachment, body, message, raw
+from tests.scanner.transform.made_files import attachment, body, message, raw, saved
 
 NAME = Removal("Amina Okafor", "name")
+_DOCX = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def test_image_holding_a_removed_value_is_refused() -> None:
@@ -34,3 +40,22 @@ def test_without_tesseract_an_image_is_kept_unread() -> None:
     limits = ScanLimits(tesseract_command="")
     result = redacted(raw(message("About Amina Okafor", attachments=scan)), [NAME], limits)
     assert attachment(result, "scan.png") == scan[0][0]
+
+
+def test_picture_in_a_word_document_showing_a_value_is_blanked() -> None:
+    """A picture in an attached .docx whose text shows the name becomes a white picture of
+    its size in the redacted copy (the rest of the document redacted as text is); a logo in
+    it stays as it was, and the finished copy passes the safety net."""
+    document = docx.Document()
+    document.add_paragraph("Visit notes for Amina Okafor.")
+    document.add_picture(io.BytesIO(text_image("Client: Amina Okafor")))
+    document.add_picture(io.BytesIO(logo()))
+    attached = ((saved(document), "application", _DOCX, "notes.docx"),)
+    result = redacted(raw(message("About Amina Okafor", attachments=attached)), [NAME])
+    copy = docx.Document(io.BytesIO(attachment(result, "notes.docx")))
+    assert copy.paragraphs[0].text == "Visit notes for [name removed]."
+    pictures = [part.blob for part in copy.part.package.image_parts]
+    assert logo() in pictures
+    scan = next(Image.open(io.BytesIO(blob)) for blob in pictures if blob != logo())
+    assert scan.size == Image.open(io.BytesIO(text_image("Client: Amina Okafor"))).size
+    assert scan.getextrema() == ((255, 255), (255, 255), (255, 255))
