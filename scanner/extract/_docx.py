@@ -27,11 +27,13 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
+from urllib.parse import unquote
 
 from lxml import etree
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
+from scanner.extract._html import readable_url
 from scanner.ooxml import (
     PARAGRAPH,
     W_NAMESPACES,
@@ -296,7 +298,9 @@ class _Package:
         return found
 
     def add_links(self, name: str, location: str) -> None:
-        targets = [r.target for r in self.relationships(name).values() if r.external]
+        """The part's external link targets, percent-decoded (``readable_url``): a
+        ``mailto:`` link's subject is written "NHS%204010232137"."""
+        targets = [readable_url(r.target) for r in self.relationships(name).values() if r.external]
         self.context.add_text("\n".join(targets), location, "link targets")
 
     def read_main(self, name: str) -> None:
@@ -368,7 +372,9 @@ class _Package:
         # A field code is split over runs, so its pieces join without separators.
         codes = ["".join(_all_text(code) for code in root.iter(*_FIELD_CODE))]
         codes += [_attribute(f, W_NAMESPACES, "instr") or "" for f in root.iter(*_SIMPLE_FIELD)]
-        add("\n".join(c.strip() for c in codes if c.strip()), location, "field codes")
+        # A HYPERLINK field's target is percent-encoded as a link target is.
+        codes = [unquote(code).strip() for code in codes]
+        add("\n".join(c for c in codes if c), location, "field codes")
         controls = [_attribute(c, W_NAMESPACES, "val") or "" for c in root.iter(*_CONTROL_NAMES)]
         add("\n".join(c for c in controls if c.strip()), location, "content controls")
         pictures = root.iter(*_PICTURE_PROPERTIES)

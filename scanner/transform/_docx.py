@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from urllib.parse import quote, unquote
 
 import docx
 from lxml import etree
@@ -36,6 +37,10 @@ _RUN_TEXT = (_w("t"), _w("delText"), _w("instrText"))
 _ALL_RUN_TEXT = frozenset().union(*_RUN_TEXT)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _XML_ENTRIES = (".xml", ".rels")
+_FIELD_CODE = _w("instrText")
+# What stays as it is when a redacted URL is encoded again: its delimiters, and the brackets
+# of "[name removed]".
+_URL_SAFE = ":/?#[]@!$&'()*+,;=~"
 
 
 def docx_with_header(data: bytes, line: str, who: str, limits: ScanLimits) -> bytes:
@@ -132,12 +137,15 @@ def _redacted_xml(content: bytes, matcher: Matcher) -> bytes:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
-        if element.tag not in _ALL_RUN_TEXT and element.text:
-            new = matcher.redact(element.text)
-            changed |= new != element.text
-            element.text = new
+        if (element.tag not in _ALL_RUN_TEXT or element.tag in _FIELD_CODE) and element.text:
+            new = _redacted_encoded(element.text, matcher)
+            if new != element.text:
+                element.text = new
+                changed = True
+                if element.tag in _FIELD_CODE:
+                    element.set(_XML_SPACE, "preserve")
         for name, value in element.attrib.items():
-            new = matcher.redact(str(value))
+            new = _redacted_encoded(str(value), matcher)
             if new != value:
                 element.set(name, new)
                 changed = True
@@ -148,6 +156,22 @@ def _redacted_xml(content: bytes, matcher: Matcher) -> bytes:
     if standalone is None:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone)
+
+
+def _redacted_encoded(text: str, matcher: Matcher) -> str:
+    """``text`` with the values replaced, those written percent-encoded too: a link target
+    (a relationship's ``Target``, a HYPERLINK field code) is a URL, whose
+    "mailto:amina.okafor%40example.org?subject=NHS%209434765919" holds an address and a
+    number that detection reads decoded. A URL that holds a value is written back decoded,
+    redacted and encoded again."""
+    redacted = matcher.redact(text)
+    if "%" not in text:
+        return redacted
+    decoded = unquote(text)
+    if decoded == text:
+        return redacted
+    cleaned = matcher.redact(decoded)
+    return redacted if cleaned == decoded else quote(cleaned, safe=_URL_SAFE)
 
 
 def _by_paragraph(root: etree._Element, tags: frozenset[str]) -> list[list[etree._Element]]:
