@@ -559,3 +559,29 @@ def test_pictures_without_tesseract_are_unscannable() -> None:
         r.endswith("is of a type confide cannot read (image)") for r in extraction.unscannable
     )
     assert "body" in _texts(extraction)
+
+
+def test_link_targets_and_field_codes_are_read_percent_decoded() -> None:
+    """A mailto: link's subject written "NHS%20..." (a relationship target, a HYPERLINK
+    field code) is read decoded, so the number in it stands on its own."""
+    document = docx.Document()
+    link = "mailto:jo@example.org?subject=NHS%20485%20777%203456"
+    target = document.part.relate_to(link, RT.HYPERLINK, is_external=True)
+    linked = document.add_paragraph()
+    linked._p.append(
+        parse_xml(
+            f'<w:hyperlink {_NAMESPACES} r:id="{target}"><w:r><w:t>email</w:t></w:r></w:hyperlink>'
+        )
+    )
+    for run in (
+        '<w:fldChar w:fldCharType="begin"/>',
+        f'<w:instrText> HYPERLINK "{link}" </w:instrText>',
+    ):
+        linked._p.append(parse_xml(f"<w:r {_NAMESPACES}>{run}</w:r>"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    texts = _texts(extract(buffer.getvalue(), LIMITS))
+    assert texts["body / link targets"] == "mailto:jo@example.org subject NHS 485 777 3456"
+    assert (
+        texts["body / field codes"] == 'HYPERLINK "mailto:jo@example.org?subject=NHS 485 777 3456"'
+    )
