@@ -41,6 +41,17 @@ _PART_ENDINGS = (".xml", ".rels")
 _SIGNATURE_BYTES = 64
 
 
+# The package's thumbnail: the program's picture of the first page, whose text and pictures
+# are read from their own parts (reading it with OCR too would cost each document a third of
+# a second for nothing legible). A redacted copy never keeps it (``is_thumbnail``).
+_THUMBNAIL = "docprops/thumbnail."
+
+
+def is_thumbnail(name: str) -> bool:
+    """Whether the entry ``name`` is the package's thumbnail of its first page."""
+    return name.lower().startswith(_THUMBNAIL)
+
+
 def is_picture(name: str, archive: zipfile.ZipFile) -> bool:
     """Whether the entry ``name`` is a raster image (PNG, JPEG, GIF, TIFF, BMP, WebP) by its
     bytes, wherever it sits: what extraction reads with OCR, and redaction blanks when it

@@ -26,7 +26,7 @@ from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.ooxml import PARAGRAPH as _P
 from scanner.ooxml import XML_PARSER as _XML_PARSER
-from scanner.ooxml import is_picture, refusal
+from scanner.ooxml import is_picture, is_thumbnail, refusal
 from scanner.ooxml import w as _w
 from scanner.transform._error import TransformError
 from scanner.transform._matching import Matcher
@@ -86,6 +86,8 @@ def redacted_docx(data: bytes, matcher: Matcher, who: str, limits: ScanLimits) -
                 content = source.read(entry)
                 if entry.filename.lower().endswith(_XML_ENTRIES):
                     content = _redacted_xml(content, matcher)
+                elif is_thumbnail(entry.filename):
+                    content = _blank_picture(content)  # a picture of the unredacted page
                 elif is_picture(entry.filename, source):
                     content = _redacted_picture(content, matcher, who, limits)
                 target.writestr(entry, content)
@@ -109,6 +111,11 @@ def _redacted_picture(content: bytes, matcher: Matcher, who: str, limits: ScanLi
         raise TransformError(f"a picture in {who} could not be checked")
     if not any(matcher.found_in(segment.text) for segment in extraction.segments):
         return content
+    return _blank_picture(content)
+
+
+def _blank_picture(content: bytes) -> bytes:
+    """A white picture of the size and format of the picture ``content``."""
     with Image.open(io.BytesIO(content)) as picture:
         image_format = picture.format or "PNG"
         blank = Image.new("RGB", picture.size, "white")
