@@ -47,8 +47,8 @@ class ScanLimits:
     # the model takes about 0.6 GB of it, and the rest is what one item's scan may use. An
     # item that needs more is held, unscanned.
     worker_memory_bytes: int = 1536 * MIB
-    # Images (attachments, inline images, the images of a scanned PDF page) are read with
-    # Tesseract OCR. An image file bigger than this is not read, and is unscannable.
+    # Images (attachments, inline images, the pictures of a .docx, the images of PDF pages) are
+    # read with Tesseract OCR. An image file bigger than this is not read, and is unscannable.
     max_image_bytes: int = 20 * MIB
     # Pixels of one image, all its frames counted (a multi-page TIFF, an animated GIF), checked
     # from its header before it is decoded. A 12-megapixel phone photo is 12 million; an A4 page

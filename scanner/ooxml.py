@@ -11,6 +11,7 @@ import zipfile
 
 from lxml import etree
 
+from scanner.filetype import FileType, sniff
 from scanner.limits import MIB, ScanLimits
 
 # Word writes two namespaces: Transitional (almost every file) and Strict.
@@ -33,6 +34,32 @@ def w(*names: str) -> frozenset[str]:
 
 
 PARAGRAPH = w("p")
+
+# Entries that are parts (XML) by their names, never pictures.
+_PART_ENDINGS = (".xml", ".rels")
+# Bytes enough to tell an image by its signature (``filetype.sniff``).
+_SIGNATURE_BYTES = 64
+
+
+# The package's thumbnail: the program's picture of the first page, whose text and pictures
+# are read from their own parts (reading it with OCR too would cost each document a third of
+# a second for nothing legible). A redacted copy never keeps it (``is_thumbnail``).
+_THUMBNAIL = "docprops/thumbnail."
+
+
+def is_thumbnail(name: str) -> bool:
+    """Whether the entry ``name`` is the package's thumbnail of its first page."""
+    return name.lower().startswith(_THUMBNAIL)
+
+
+def is_picture(name: str, archive: zipfile.ZipFile) -> bool:
+    """Whether the entry ``name`` is a raster image (PNG, JPEG, GIF, TIFF, BMP, WebP) by its
+    bytes, wherever it sits: what extraction reads with OCR, and redaction blanks when it
+    shows a value."""
+    if name.lower().endswith(_PART_ENDINGS) or name.endswith("/"):
+        return False
+    with archive.open(name) as entry:
+        return sniff(entry.read(_SIGNATURE_BYTES)) is FileType.IMAGE
 
 
 def refusal(archive: zipfile.ZipFile, limits: ScanLimits) -> str | None:

@@ -10,12 +10,13 @@ every section, footnotes and endnotes, comments and their authors, text boxes (D
 VML), tracked deletions (insertions are part of the text), field codes, external link targets,
 image descriptions (alt text), the glossary (building blocks), core, extended and custom
 properties, and embedded objects and imported chunks (read through the dispatcher like
-attachments), content-control titles and tags. Every other zip entry that is XML or text
+attachments), content-control titles and tags, and pictures (read with OCR through the
+dispatcher like attached images: ``read_images``). Every other zip entry that is XML or text
 (custom XML data, an unreferenced part, a stray file) is read too, as one segment per entry:
 its text nodes and attribute values, less font names, hex colours and such markup. A zip that
-holds one name twice (letter case aside) is refused, as only one copy would be read. Images
-themselves are not read: a document with images and (almost) no text in
-its body is probably a scanned page, and is reported, as a PDF page like it is.
+holds one name twice (letter case aside) is refused, as only one copy would be read. A
+document with images and (almost) no text in its body is probably a scanned page, and is
+reported, as a PDF page like it is, whatever OCR finds in its images.
 """
 
 from __future__ import annotations
@@ -26,12 +27,23 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
+from urllib.parse import unquote
 
 from lxml import etree
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.ooxml import PARAGRAPH, W_NAMESPACES, XML_PARSER, duplicate_name, refusal, w
+from scanner.extract._html import readable_url
+from scanner.ooxml import (
+    PARAGRAPH,
+    W_NAMESPACES,
+    XML_PARSER,
+    duplicate_name,
+    is_picture,
+    is_thumbnail,
+    refusal,
+    w,
+)
 
 _R_NAMESPACES = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -176,11 +188,27 @@ class _Package:
             place = f"embedded object {number} '{posixpath.basename(name)}'"
             with self.context.reading(place):
                 self.context.nested(self.read_bytes(name), place)
+        self.read_images()
         for name in sorted(self.names - self.opened):
             with self.context.reading(f"part {name}"):
                 self.read_unknown(name)
         if any(name.startswith(_MEDIA_FOLDER) for name in self.names):
             self.report_scan()
+
+    def read_images(self) -> None:
+        """Every picture in the package (body, headers, footers, notes: Word keeps them in
+        ``word/media``, but any entry whose bytes are an image counts) read through the
+        dispatcher as an image file is: its text found with OCR, at
+        "image 'word/media/image1.png' / image text".
+
+        A picture in which OCR finds no text (a logo) adds nothing; one that cannot be read
+        within the image bounds, or at all without Tesseract, is unscannable. Drawings that
+        are no raster image (EMF, WMF, SVG) are not read, as before.
+        """
+        for name in sorted(self.names - self.opened):
+            with self.context.reading(f"part {name}"):
+                if not is_thumbnail(name) and is_picture(name, self.archive):
+                    self.context.nested(self.read_bytes(name), f"image '{name}'")
 
     def report_scan(self) -> None:
         """Report a body of images with (almost) no text: its content cannot be read."""
@@ -271,7 +299,9 @@ class _Package:
         return found
 
     def add_links(self, name: str, location: str) -> None:
-        targets = [r.target for r in self.relationships(name).values() if r.external]
+        """The part's external link targets, percent-decoded (``readable_url``): a
+        ``mailto:`` link's subject is written "NHS%204010232137"."""
+        targets = [readable_url(r.target) for r in self.relationships(name).values() if r.external]
         self.context.add_text("\n".join(targets), location, "link targets")
 
     def read_main(self, name: str) -> None:
@@ -343,7 +373,9 @@ class _Package:
         # A field code is split over runs, so its pieces join without separators.
         codes = ["".join(_all_text(code) for code in root.iter(*_FIELD_CODE))]
         codes += [_attribute(f, W_NAMESPACES, "instr") or "" for f in root.iter(*_SIMPLE_FIELD)]
-        add("\n".join(c.strip() for c in codes if c.strip()), location, "field codes")
+        # A HYPERLINK field's target is percent-encoded as a link target is.
+        codes = [unquote(code).strip() for code in codes]
+        add("\n".join(c for c in codes if c), location, "field codes")
         controls = [_attribute(c, W_NAMESPACES, "val") or "" for c in root.iter(*_CONTROL_NAMES)]
         add("\n".join(c for c in controls if c.strip()), location, "content controls")
         pictures = root.iter(*_PICTURE_PROPERTIES)

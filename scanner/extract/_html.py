@@ -65,11 +65,18 @@ def _link_targets(soup: BeautifulSoup) -> list[str]:
             url = tag.get(attribute)
             if not isinstance(url, str) or url.strip().lower().startswith(_NOT_WRITTEN):
                 continue
-            decoded = _URL_PUNCTUATION.sub(" ", unquote(url.strip()))
+            decoded = readable_url(url)
             mailto = attribute == "href" and url.lower().startswith("mailto:")
             if decoded.strip() and not (mailto and decoded == url):
                 targets.append(decoded)
     return targets
+
+
+def readable_url(url: str) -> str:
+    """``url`` percent-decoded, with its query's punctuation as spaces so that each value
+    stands on its own ("mailto:a@b.example?subject=NHS%204010232137" reads "mailto:a@b.example
+    subject NHS 4010232137")."""
+    return _URL_PUNCTUATION.sub(" ", unquote(url.strip()))
 
 
 def html_to_text(markup: str) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from pypdf.generic import DictionaryObject, NameObject
 
 from scanner.extract._context import ExtractionContext
 from scanner.extract._image import image_text, ocr_available
+from scanner.filetype import FileType
 from scanner.pdf_bounds import pypdf_configuration
 
 # A page that draws images but has fewer letters and digits of text than this is treated as a
@@ -122,11 +123,12 @@ def _read_page(page: PageObject, context: ExtractionContext) -> None:
     text = page.extract_text()
     context.add_text(text)
     letters = sum(1 for char in text if char.isalnum())
-    if letters < _SCAN_MAX_LETTERS and _has_images(page):
-        letters += _read_scan(page, context)
-        if letters == 0:
+    if _has_images(page):
+        scan = letters < _SCAN_MAX_LETTERS
+        letters += _read_images(page, context, scan=scan)
+        if scan and letters == 0:
             context.unscannable(f"{context.location} has no text layer (scanned image)")
-        elif letters < _SCAN_MAX_LETTERS:
+        elif scan and letters < _SCAN_MAX_LETTERS:
             context.unscannable(
                 f"{context.location} has images and almost no text (probably a scanned image)"
             )
@@ -134,28 +136,48 @@ def _read_page(page: PageObject, context: ExtractionContext) -> None:
         _read_annotations(page, context)
 
 
-def _read_scan(page: PageObject, context: ExtractionContext) -> int:
-    """Read the text of every image on a scanned page with OCR, as "image text"; the letters
-    and digits found when all of them were read, else 0 (always 0 without Tesseract).
+def _read_images(page: PageObject, context: ExtractionContext, *, scan: bool) -> int:
+    """Read the text of every image on the page with OCR, as "image text"; the letters and
+    digits found when all of them were read, else 0 (always 0 without Tesseract).
 
-    Unlike an image file (a logo with no text is just that), a page that is a picture in which
-    OCR finds (almost) no text stays a scan whose content cannot be read: handwriting, say.
+    Every image is read, not only a scanned page's: a page of text can carry a picture of a
+    client's details. An image in which OCR finds no text (a logo) adds nothing; one that
+    cannot be decoded or read within the bounds is unscannable. Unlike an image file, a
+    ``scan`` page (a picture with almost no text beside it) in which OCR finds (almost) no
+    text stays a scan whose content cannot be read: handwriting, say. Without Tesseract a
+    scan page is reported as a scan, and a page of text with images says its images were
+    not read.
     """
     if not ocr_available(context.limits.tesseract_command):
+        if not scan:
+            context.unscannable(
+                f"{context.location} has images, which are not read without OCR "
+                f"({FileType.IMAGE.label})"
+            )
         return 0
-    texts: list[str] = []
+    who = context.location
     try:
         images = [image_file.image for image_file in page.images]
-    except Exception:  # noqa: BLE001 - an image pypdf cannot decode: the page stays a scan
-        return 0
+    except Exception as error:  # noqa: BLE001 - an image pypdf cannot decode
+        images = [None]
+        reason = f"{who}: an image could not be decoded ({type(error).__name__})"
+    else:
+        reason = f"{who}: an image could not be decoded"
+    texts: list[str] = []
+    complete = True
     for image in images:
-        text = None if image is None else image_text(image, context, context.location)
+        text = None if image is None else image_text(image, context, who)
+        if text is None and scan:
+            return 0  # the page is reported as a scan
         if text is None:
-            return 0
+            complete = False
+            if image is None:
+                context.unscannable(reason)
+            continue
         texts.append(text)
     found = "\n".join(texts)
     context.add_text(found, "image text")
-    return sum(1 for char in found if char.isalnum())
+    return sum(1 for char in found if char.isalnum()) if complete else 0
 
 
 def _has_images(page: PageObject) -> bool:

@@ -6,7 +6,8 @@ footnotes, endnotes, text boxes, field codes, document properties and any orphan
 Within a paragraph the text of its runs is joined, so a value Word split over runs of
 different formatting is still found; the placeholder goes into the run where the value
 starts and the rest of the value is cut from the runs after it. What stands in the value's
-place is made once, for the paragraph's joined text (``Matcher.anonymized``).
+place is made once, for the paragraph's joined text (``Matcher.anonymized``). A picture in
+which OCR finds a value becomes a white picture of its size (``_redacted_picture``).
 """
 
 from __future__ import annotations
@@ -14,14 +15,18 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from urllib.parse import quote, unquote
 
 import docx
 from lxml import etree
+from PIL import Image
 
+from scanner.extract import extract, ocr_available
+from scanner.filetype import FileType
 from scanner.limits import ScanLimits
 from scanner.ooxml import PARAGRAPH as _P
 from scanner.ooxml import XML_PARSER as _XML_PARSER
-from scanner.ooxml import refusal
+from scanner.ooxml import is_picture, is_thumbnail, refusal
 from scanner.ooxml import w as _w
 from scanner.transform._error import TransformError
 from scanner.transform._matching import Matcher
@@ -32,6 +37,10 @@ _RUN_TEXT = (_w("t"), _w("delText"), _w("instrText"))
 _ALL_RUN_TEXT = frozenset().union(*_RUN_TEXT)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _XML_ENTRIES = (".xml", ".rels")
+_FIELD_CODE = _w("instrText")
+# What stays as it is when a redacted URL is encoded again: its delimiters, and the brackets
+# of "[name removed]".
+_URL_SAFE = ":/?#[]@!$&'()*+,;=~"
 
 
 def docx_with_header(data: bytes, line: str, who: str, limits: ScanLimits) -> bytes:
@@ -77,10 +86,42 @@ def redacted_docx(data: bytes, matcher: Matcher, who: str, limits: ScanLimits) -
                 content = source.read(entry)
                 if entry.filename.lower().endswith(_XML_ENTRIES):
                     content = _redacted_xml(content, matcher)
+                elif is_thumbnail(entry.filename):
+                    content = _blank_picture(content)  # a picture of the unredacted page
+                elif is_picture(entry.filename, source):
+                    content = _redacted_picture(content, matcher, who, limits)
                 target.writestr(entry, content)
+    except TransformError:
+        raise
     except Exception as error:  # noqa: BLE001 - a damaged zip or XML part
         raise TransformError(f"{who} could not be redacted ({type(error).__name__})") from None
     return output.getvalue()
+
+
+def _redacted_picture(content: bytes, matcher: Matcher, who: str, limits: ScanLimits) -> bytes:
+    """A picture as it may stay in the copy: as it was when OCR finds none of the values in
+    it (a logo, a photo), else a white picture of its size and format, as a value in text
+    becomes its placeholder (an image cannot be rewritten in part). One that cannot be read
+    in full is refused, so the copy is held. Without Tesseract pictures are not read: the
+    scan reported them, and they stay, as an attached image does (``redacted``)."""
+    if not ocr_available(limits.tesseract_command):
+        return content
+    extraction = extract(content, limits, kind=FileType.IMAGE)
+    if extraction.unscannable:
+        raise TransformError(f"a picture in {who} could not be checked")
+    if not any(matcher.found_in(segment.text) for segment in extraction.segments):
+        return content
+    return _blank_picture(content)
+
+
+def _blank_picture(content: bytes) -> bytes:
+    """A white picture of the size and format of the picture ``content``."""
+    with Image.open(io.BytesIO(content)) as picture:
+        image_format = picture.format or "PNG"
+        blank = Image.new("RGB", picture.size, "white")
+    buffer = io.BytesIO()
+    blank.save(buffer, format=image_format)
+    return buffer.getvalue()
 
 
 def _check_size(data: bytes, who: str, limits: ScanLimits) -> None:
@@ -103,12 +144,15 @@ def _redacted_xml(content: bytes, matcher: Matcher) -> bytes:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
-        if element.tag not in _ALL_RUN_TEXT and element.text:
-            new = matcher.redact(element.text)
-            changed |= new != element.text
-            element.text = new
+        if (element.tag not in _ALL_RUN_TEXT or element.tag in _FIELD_CODE) and element.text:
+            new = _redacted_encoded(element.text, matcher)
+            if new != element.text:
+                element.text = new
+                changed = True
+                if element.tag in _FIELD_CODE:
+                    element.set(_XML_SPACE, "preserve")
         for name, value in element.attrib.items():
-            new = matcher.redact(str(value))
+            new = _redacted_encoded(str(value), matcher)
             if new != value:
                 element.set(name, new)
                 changed = True
@@ -119,6 +163,22 @@ def _redacted_xml(content: bytes, matcher: Matcher) -> bytes:
     if standalone is None:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone)
+
+
+def _redacted_encoded(text: str, matcher: Matcher) -> str:
+    """``text`` with the values replaced, those written percent-encoded too: a link target
+    (a relationship's ``Target``, a HYPERLINK field code) is a URL, whose
+    "mailto:amina.okafor%40example.org?subject=NHS%209434765919" holds an address and a
+    number that detection reads decoded. A URL that holds a value is written back decoded,
+    redacted and encoded again."""
+    redacted = matcher.redact(text)
+    if "%" not in text:
+        return redacted
+    decoded = unquote(text)
+    if decoded == text:
+        return redacted
+    cleaned = matcher.redact(decoded)
+    return redacted if cleaned == decoded else quote(cleaned, safe=_URL_SAFE)
 
 
 def _by_paragraph(root: etree._Element, tags: frozenset[str]) -> list[list[etree._Element]]:

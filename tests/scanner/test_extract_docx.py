@@ -16,6 +16,7 @@ from PIL import Image
 from scanner.extract import extract
 from scanner.limits import MIB, ScanLimits
 from scanner.segments import Extraction
+from tests.scanner.images import logo, text_image
 
 LIMITS = ScanLimits()
 
@@ -518,3 +519,69 @@ def test_a_table_is_read_a_row_a_line_with_a_tab_between_cells():
     document.save(buffer)
     body = _texts(extract(buffer.getvalue(), LIMITS))["body"]
     assert "Surname\tNHS No\tNotes\nOkonkwo\t9434765919\t\nNowak\t\tsecond paragraph\n" in body
+
+
+def test_pictures_in_a_document_with_text_are_read_with_ocr() -> None:
+    """A picture of a client's details in the body or a header of a document of text is read
+    with OCR at "image 'word/media/...' / image text"; a logo in it adds no reason."""
+    document = docx.Document()
+    for number in range(8):
+        document.add_paragraph(f"Item {number}: the summer fair committee met on Tuesday.")
+    document.add_picture(io.BytesIO(text_image("Client: Amina Okafor", "NHS 943 476 5919")))
+    document.sections[0].header.paragraphs[0].add_run().add_picture(
+        io.BytesIO(text_image("Ref: Chidi Eze, DOB 02/03/1950"))
+    )
+    document.add_picture(io.BytesIO(logo()))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    extraction = extract(buffer.getvalue(), LIMITS)
+    assert extraction.unscannable == ()
+    texts = [t for place, t in _texts(extraction).items() if place.endswith("/ image text")]
+    assert any("NHS 943 476 5919" in text for text in texts), _texts(extraction).keys()
+    assert any("DOB 02/03/1950" in text for text in texts), _texts(extraction).keys()
+    assert all(
+        place.startswith("image 'word/media/")
+        for place in _texts(extraction)
+        if place.endswith("/ image text")
+    )
+
+
+def test_pictures_without_tesseract_are_unscannable() -> None:
+    """Without Tesseract a picture in a document cannot be read: the item is unscannable, as
+    one with an attached image is, and the body is still read."""
+    document = docx.Document()
+    document.add_paragraph("Minutes of the summer fair committee, with a photo of the stall.")
+    document.add_picture(_png())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    extraction = extract(buffer.getvalue(), ScanLimits(tesseract_command=""))
+    assert any(
+        r.endswith("is of a type confide cannot read (image)") for r in extraction.unscannable
+    )
+    assert "body" in _texts(extraction)
+
+
+def test_link_targets_and_field_codes_are_read_percent_decoded() -> None:
+    """A mailto: link's subject written "NHS%20..." (a relationship target, a HYPERLINK
+    field code) is read decoded, so the number in it stands on its own."""
+    document = docx.Document()
+    link = "mailto:jo@example.org?subject=NHS%20485%20777%203456"
+    target = document.part.relate_to(link, RT.HYPERLINK, is_external=True)
+    linked = document.add_paragraph()
+    linked._p.append(
+        parse_xml(
+            f'<w:hyperlink {_NAMESPACES} r:id="{target}"><w:r><w:t>email</w:t></w:r></w:hyperlink>'
+        )
+    )
+    for run in (
+        '<w:fldChar w:fldCharType="begin"/>',
+        f'<w:instrText> HYPERLINK "{link}" </w:instrText>',
+    ):
+        linked._p.append(parse_xml(f"<w:r {_NAMESPACES}>{run}</w:r>"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    texts = _texts(extract(buffer.getvalue(), LIMITS))
+    assert texts["body / link targets"] == "mailto:jo@example.org subject NHS 485 777 3456"
+    assert (
+        texts["body / field codes"] == 'HYPERLINK "mailto:jo@example.org?subject=NHS 485 777 3456"'
+    )

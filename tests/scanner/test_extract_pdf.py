@@ -13,6 +13,7 @@ from pypdf.annotations import Text
 from scanner.extract import extract
 from scanner.limits import ScanLimits
 from scanner.segments import Extraction
+from tests.scanner.images import logo, text_image
 
 LIMITS = ScanLimits()
 
@@ -207,3 +208,32 @@ def test_pdf_without_page_labels_has_none() -> None:
     texts = _texts(extract(_pdf("Page one"), LIMITS))
     assert "page labels" not in texts
     assert "outline" not in texts
+
+
+def test_images_on_a_page_of_text_are_read_with_ocr() -> None:
+    """A picture of a client's details on a page of text is read with OCR at "page N / image
+    text"; a logo on the page adds no reason."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(
+        w=0, text="\n".join(f"Item {n}: the summer fair committee met." for n in range(10))
+    )
+    pdf.image(
+        io.BytesIO(text_image("Client: Amina Okafor", "NHS 943 476 5919")), x=10, y=120, w=180
+    )
+    pdf.image(io.BytesIO(logo()), x=10, y=200, w=40)
+    extraction = extract(bytes(pdf.output()), LIMITS)
+    assert extraction.unscannable == ()
+    assert "NHS 943 476 5919" in _texts(extraction)["page 1 / image text"]
+
+
+def test_images_on_a_page_of_text_without_tesseract_are_unscannable() -> None:
+    """Without Tesseract the images of a page of text are not read, and the page says so."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(w=0, text="Minutes of the summer fair committee, with a photo of the stall.")
+    pdf.image(Image.new("RGB", (120, 80), "white"), x=10, y=60, w=120)
+    extraction = extract(bytes(pdf.output()), ScanLimits(tesseract_command=""))
+    assert extraction.unscannable == ("page 1 has images, which are not read without OCR (image)",)

@@ -3,18 +3,23 @@ values spread by extra spaces are removed whole, in plain text, HTML and Word do
 
 from __future__ import annotations
 
+import io
 import quopri
+import zipfile
 from collections.abc import Callable
 from functools import partial
 
+import docx
 import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scanner.detect.detector import Detector
 from scanner.policy.policy_file import Policy, load_policy
 from tests.scanner.redaction_pipeline import SENDER, STRANGER, leaks, redact_for_stranger, scan
-from tests.scanner.transform.made_files import docx_bytes, message, raw
+from tests.scanner.transform.made_files import attachment, docx_bytes, message, raw, saved
 
 pytestmark = pytest.mark.slow
 
@@ -189,3 +194,57 @@ def test_no_disguise_lets_a_value_through(
     data = _from_grace(FORMS[form](body))
     copy = redact_for_stranger(detector, policy, data)
     assert leaks(partial(scan, detector), copy, values) == []
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+LINK_EMAIL = "declan.whitfield@gmail.com"
+LINK_NHS = "4010232137"
+LINK_DOB = "03/03/1950"
+# A mailto: link as Word writes it: the subject percent-encoded, the address too when asked.
+LINK = f"mailto:{LINK_EMAIL}?subject=NHS%20{LINK_NHS}%20DOB%20{LINK_DOB}"
+
+
+def _linked_docx(place: str) -> bytes:
+    """A .docx whose only personal data is in a link: a hyperlink's relationship target in
+    the body, or a HYPERLINK field code in the header, its address encoded as well."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("Visit notes for the client. Contact: ")
+    if place == "relationship":
+        link = document.part.relate_to(LINK, RT.HYPERLINK, is_external=True)
+        paragraph._p.append(
+            parse_xml(
+                f'<w:hyperlink xmlns:w="{_W}" xmlns:r="{_R}" r:id="{link}">'
+                "<w:r><w:t>email us</w:t></w:r></w:hyperlink>"
+            )
+        )
+    else:
+        code = f' HYPERLINK "{LINK.replace("@", "%40")}" '
+        runs = (
+            '<w:fldChar w:fldCharType="begin"/>',
+            f'<w:instrText xml:space="preserve">{code}</w:instrText>',
+            '<w:fldChar w:fldCharType="separate"/>',
+            "<w:t>email us</w:t>",
+            '<w:fldChar w:fldCharType="end"/>',
+        )
+        header = document.sections[0].header.paragraphs[0]._p
+        for run in runs:
+            header.append(parse_xml(f'<w:r xmlns:w="{_W}">{run}</w:r>'))
+    return saved(document)
+
+
+@pytest.mark.parametrize("place", ["relationship", "field code"])
+def test_values_in_a_link_target_are_removed(
+    detector: Detector, policy: Policy, place: str
+) -> None:
+    """An address, NHS number and date of birth in a percent-encoded mailto: link (a
+    relationship target, a HYPERLINK field code) go from the redacted .docx, the address
+    with them: the link is read decoded, so all three are found together."""
+    attached = ((_linked_docx(place), "application", _DOCX, "notes.docx"),)
+    data = _from_grace(raw(message("Notes attached.", attachments=attached)))
+    copy = redact_for_stranger(detector, policy, data)
+    assert leaks(partial(scan, detector), copy, [LINK_EMAIL, LINK_NHS, LINK_DOB]) == []
+    package = zipfile.ZipFile(io.BytesIO(attachment(copy, "notes.docx")))
+    parts = b"".join(package.read(name) for name in package.namelist())
+    assert b"whitfield" not in parts.lower()
+    assert b"[email%20address%20removed]" in parts

@@ -4,10 +4,13 @@ copy as a manager's release."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import pytest
+from PIL import Image
 
 from gateway.watcher import moving, quarantine
 from gateway.watcher.documents import release_document
@@ -16,6 +19,7 @@ from gateway.watcher.quarantine import note_path
 from scanner.scanning import Scanner
 from scanner.transform import DEFAULT_BANNER, load_banner
 from tests.gateway.watcher.conftest import CLEAN_TEXT, Drive, held_content, one_rule_policy
+from tests.scanner.images import text_image
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +190,25 @@ def test_a_marked_copy_cut_short_by_a_kill_is_written_by_the_next_pass(
     assert sorted(p.name for p in original.parent.iterdir()) == [copy.name, original.name]
     assert copy.read_bytes().startswith(HEADER.encode())
     assert original.read_bytes() == CLEAN_TEXT
+
+
+def test_a_picture_showing_a_value_is_white_in_the_redacted_copy(
+    make_drive: Callable[..., Drive], tmp_path: Path, nhs_scanner: Scanner
+) -> None:
+    """A .docx of text with a picture of an NHS number is held; its redacted copy has the
+    number gone from the text and the picture white, and the safety net lets it out."""
+    document = docx.Document()
+    document.add_paragraph("Referral: NHS number 943 476 5919, seen on Monday.")
+    document.add_picture(io.BytesIO(text_image("NHS number 943 476 5919")))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    policy = one_rule_policy(tmp_path, "redact", unlinked="identifier")
+    drive = make_drive({"web": ("public", "enforce")}, policy=policy, scanner=nhs_scanner)
+    original = drive.put("web", "referral.docx", buffer.getvalue())
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    assert not original.exists()
+    copy = docx.Document(original.with_name("referral (redacted).docx"))
+    assert "5919" not in copy.paragraphs[0].text
+    (picture,) = [Image.open(io.BytesIO(p.blob)) for p in copy.part.package.image_parts]
+    assert picture.convert("L").getextrema() == (255, 255)

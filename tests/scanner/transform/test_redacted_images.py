@@ -1,16 +1,23 @@
-"""redacted with OCR: an image whose text holds a removed value cannot be rewritten, so the
-copy is refused; an image without text is kept."""
+"""redacted with OCR: an attached image whose text holds a removed value cannot be rewritten,
+so the copy is refused; a picture inside a Word document that holds one is blanked; an image
+without text is kept."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+import docx
 import pytest
+from PIL import Image
 
 from scanner.limits import ScanLimits
 from scanner.transform import Removal, TransformError, redacted
 from tests.scanner.images import logo, text_image
-from tests.scanner.transform.made_files import attachment, body, message, raw
+from tests.scanner.transform.made_files import attachment, body, message, raw, saved
 
 NAME = Removal("Amina Okafor", "name")
+_DOCX = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def test_image_holding_a_removed_value_is_refused() -> None:
@@ -34,3 +41,53 @@ def test_without_tesseract_an_image_is_kept_unread() -> None:
     limits = ScanLimits(tesseract_command="")
     result = redacted(raw(message("About Amina Okafor", attachments=scan)), [NAME], limits)
     assert attachment(result, "scan.png") == scan[0][0]
+
+
+def test_picture_in_a_word_document_showing_a_value_is_blanked() -> None:
+    """A picture in an attached .docx whose text shows the name becomes a white picture of
+    its size in the redacted copy (the rest of the document redacted as text is); a logo in
+    it stays as it was, and the finished copy passes the safety net."""
+    document = docx.Document()
+    document.add_paragraph("Visit notes for Amina Okafor.")
+    document.add_picture(io.BytesIO(text_image("Client: Amina Okafor")))
+    document.add_picture(io.BytesIO(logo()))
+    attached = ((saved(document), "application", _DOCX, "notes.docx"),)
+    result = redacted(raw(message("About Amina Okafor", attachments=attached)), [NAME])
+    copy = docx.Document(io.BytesIO(attachment(result, "notes.docx")))
+    assert copy.paragraphs[0].text == "Visit notes for [name removed]."
+    pictures = [part.blob for part in copy.part.package.image_parts]
+    assert logo() in pictures
+    scan = next(Image.open(io.BytesIO(blob)) for blob in pictures if blob != logo())
+    assert scan.size == Image.open(io.BytesIO(text_image("Client: Amina Okafor"))).size
+    assert scan.getextrema() == ((255, 255), (255, 255), (255, 255))
+
+
+def test_the_thumbnail_of_the_unredacted_first_page_is_white_in_the_copy() -> None:
+    """The package's thumbnail is a picture of the first page as it was, values and all (too
+    small for OCR to read back): the redacted copy never keeps it."""
+    document = docx.Document()
+    document.add_paragraph("Visit notes for Amina Okafor.")
+    original = _with_thumbnail(saved(document), Image.new("RGB", (90, 128), "black"))
+    attached = ((original, "application", _DOCX, "notes.docx"),)
+    result = redacted(raw(message("About Amina Okafor", attachments=attached)), [NAME])
+    with zipfile.ZipFile(io.BytesIO(attachment(result, "notes.docx"))) as copy:
+        blank = Image.open(io.BytesIO(copy.read("docProps/thumbnail.jpeg")))
+    assert blank.size == (90, 128)
+    darkest, _ = blank.convert("L").getextrema()
+    assert darkest >= 250  # white, give or take the JPEG's rounding
+
+
+def _with_thumbnail(package: bytes, picture: Image.Image) -> bytes:
+    """The .docx ``package`` with ``picture`` as its thumbnail (python-docx's own is a
+    blank page), as Word saves one of the first page."""
+    thumbnail = io.BytesIO()
+    picture.save(thumbnail, format="JPEG")
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            is_thumbnail = entry.filename == "docProps/thumbnail.jpeg"
+            target.writestr(entry, thumbnail.getvalue() if is_thumbnail else source.read(entry))
+    return output.getvalue()
