@@ -82,15 +82,20 @@ def redacted_docx(data: bytes, matcher: Matcher, who: str, limits: ScanLimits) -
             zipfile.ZipFile(io.BytesIO(data)) as source,
             zipfile.ZipFile(output, "w") as target,
         ):
+            written = []
+            changed = False
             for entry in source.infolist():
-                content = source.read(entry)
+                content = was = source.read(entry)
                 if entry.filename.lower().endswith(_XML_ENTRIES):
                     content = _redacted_xml(content, matcher)
-                elif is_thumbnail(entry.filename):
-                    content = _blank_picture(content)  # a picture of the unredacted page
-                elif is_picture(entry.filename, source):
+                elif is_picture(entry.filename, source) and not is_thumbnail(entry.filename):
                     content = _redacted_picture(content, matcher, who, limits)
-                target.writestr(entry, content)
+                changed |= content != was
+                written.append((entry, content))
+            for entry, content in written:
+                # A thumbnail is a picture of the page before redaction.
+                blank = changed and is_thumbnail(entry.filename)
+                target.writestr(entry, _blank_picture(content) if blank else content)
     except TransformError:
         raise
     except Exception as error:  # noqa: BLE001 - a damaged zip or XML part
