@@ -1,0 +1,158 @@
+"""What a worksheet's XML holds besides its cells' values, which openpyxl's read-only mode
+does not give: header and footer texts, data validation lists, prompts and error messages,
+hyperlinks' places, display texts and tips, and the formulas of cells without a value as
+last calculated (openpyxl and pandas write formulas without one).
+
+The sheet part is read a second time, streamed (``iterparse``, each row let go of when it is
+done), so memory stays bounded by a row as the cell reading's does; the cells were counted
+against ``max_spreadsheet_cells`` by that first reading. A formula is read with its string
+literals as plain words (``CONCATENATE("NHS ","9254122483")`` reads ``CONCATENATE( NHS ,
+9254122483 )``).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from lxml import etree
+
+from scanner.extract._context import ExtractionContext
+from scanner.extract._table import SEGMENT_CHARS, cell_text
+
+# SpreadsheetML's two namespaces: Transitional (almost every file) and Strict; data validations
+# Excel 2010 added are in an extension namespace, with their formulas in another.
+_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+    "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main",
+)
+_HEADERS_FOOTERS = {
+    "oddHeader": "header",
+    "oddFooter": "footer",
+    "evenHeader": "even page header",
+    "evenFooter": "even page footer",
+    "firstHeader": "first page header",
+    "firstFooter": "first page footer",
+}
+_TAGS = ("row", "c", "dataValidation", "hyperlink", *_HEADERS_FOOTERS)
+_VALIDATION_TEXTS = ("promptTitle", "prompt", "errorTitle", "error")
+_HYPERLINK_TEXTS = ("location", "display", "tooltip")
+# A header's or footer's codes: a section (&L, &C, &R), a font ("&"Arial,Bold"), a size
+# (&12), a colour (&KFF0000, &K01+000), a field or style (&P, &D, &B ...); "&&" is an "&".
+_HEADER_CODE = re.compile(r'&(?:"[^"]*"|\d+|K[0-9A-Fa-f]{6}|K\d\d[+-]\d{3}|[A-Za-z+-])')
+# A string literal in a formula: "..." with "" for a quote inside it.
+_STRING_LITERAL = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def read_sheet_extras(
+    archive: zipfile.ZipFile, part: str, reference: str, context: ExtractionContext
+) -> None:
+    """Read the header and footer texts, data validations, hyperlinks and uncalculated
+    formulas of the sheet kept in ``part``, at places within ``reference`` ("Clients")."""
+    formulas = _Formulas(context, reference)
+    tags = [f"{{{namespace}}}{tag}" for namespace in _NAMESPACES for tag in _TAGS]
+    with archive.open(part) as stream:
+        events = etree.iterparse(
+            stream,
+            events=("end",),
+            tag=tags,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        )
+        for _, element in events:
+            name = etree.QName(element).localname
+            if name == "c":
+                formulas.add(element)
+                continue
+            if name == "row":
+                _let_go(element)
+            elif name in _HEADERS_FOOTERS:
+                text = header_footer_text(element.text or "")
+                context.add_text(text, reference, _HEADERS_FOOTERS[name])
+            elif name == "dataValidation":
+                _read_validation(element, reference, context)
+            else:
+                texts = [element.get(a) or "" for a in _HYPERLINK_TEXTS]
+                context.add_text("\n".join(texts), f"{reference}!{element.get('ref')}", "link")
+            if context.text_full:
+                break
+    formulas.flush()
+
+
+def header_footer_text(code: str) -> str:
+    """A header's or footer's text without its codes, each section on a line of its own."""
+    sections = re.split(r"&[LCR]", code.replace("&&", "\0"))
+    lines = (_HEADER_CODE.sub(" ", section).replace("\0", "&").strip() for section in sections)
+    return "\n".join(line for line in lines if line)
+
+
+def formula_text(formula: str) -> str:
+    """A formula with each string literal as plain words, spaces around it."""
+    return _STRING_LITERAL.sub(lambda m: " " + m.group(1).replace('""', '"') + " ", formula)
+
+
+def _read_validation(element: etree._Element, reference: str, context: ExtractionContext) -> None:
+    """A data validation's list or bounds (its formulas), its prompt and its error message."""
+    texts = [element.get(a) or "" for a in _VALIDATION_TEXTS]
+    for child in element.iter():
+        local = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if local in ("formula1", "formula2"):
+            texts.append(formula_text(_all_text(child)))
+    sqref = element.get("sqref") or "".join(
+        c.text or "" for c in element if isinstance(c.tag, str) and c.tag.endswith("}sqref")
+    )
+    context.add_text("\n".join(t for t in texts if t), f"{reference}!{sqref}", "data validation")
+    element.clear()
+
+
+def _all_text(element: etree._Element) -> str:
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
+def _let_go(row: etree._Element) -> None:
+    """Free a row read to its end, and the rows before it."""
+    row.clear()
+    parent = row.getparent()
+    while parent is not None and row.getprevious() is not None:
+        del parent[0]
+
+
+class _Formulas:
+    """The formulas of cells without a value, one a line, as a segment with each cell's place
+    (one segment per ``SEGMENT_CHARS``)."""
+
+    def __init__(self, context: ExtractionContext, reference: str) -> None:
+        self.context = context
+        self.reference = reference
+        self.pieces: list[str] = []
+        self.places: list[tuple[int, str]] = []
+        self.offset = 0
+
+    def add(self, cell: etree._Element) -> None:
+        formula = value = None
+        for child in cell:
+            if not isinstance(child.tag, str):
+                continue
+            local = etree.QName(child).localname
+            if local == "f":
+                formula = child.text
+            elif local in ("v", "is"):
+                value = _all_text(child)
+        if not formula or value:
+            return
+        text = cell_text(formula_text(formula))
+        place = self.context.where(f"{self.reference}!{cell.get('r') or '?'}")
+        self.places.append((self.offset, place))
+        self.pieces.append(text + "\n")
+        self.offset += len(text) + 1
+        if self.offset >= SEGMENT_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pieces:
+            text = "".join(self.pieces)
+            self.context.add_table(text, tuple(self.places), self.reference, "formulas")
+        self.pieces, self.places, self.offset = [], [], 0
