@@ -15,13 +15,13 @@ validations, hyperlinks or the formulas of cells without a cached value: ``_xlsx
 reads those from the sheet's XML. Images (``xl/media``) go through the dispatcher, so OCR
 reads them, and one that cannot be read makes the workbook unscannable. Where external links
 lead (a hyperlink's ``mailto:``, a linked workbook's path) is read from every relationships
-part. The workbook part itself (sheet names, defined names) is read as text. Every other part that is XML or text (pivot caches, which
-keep a copy of their source data; charts' cached values; external links' cached values;
-threaded comments and their people; document properties; custom XML) is read as one
-segment per part, as a .docx's are, and embedded objects go through the dispatcher. Styles,
-themes and the calculation chain hold no one's text and are left out. At most
-``max_spreadsheet_cells`` cells are read; past that the workbook is unscannable, and nothing
-more of it is read.
+part. The workbook part itself (sheet names, defined names) is read as text, and so is every
+other part that is XML or text (pivot caches, which keep a copy of their source data; charts'
+cached values; external links' cached values; threaded comments and their people; document
+properties; custom XML), as one segment per part, as a .docx's are, and embedded objects go
+through the dispatcher. Styles, themes and the calculation chain hold no one's text and are
+left out. At most ``max_spreadsheet_cells`` cells are read; past that the workbook is
+unscannable, and nothing more of it is read.
 """
 
 from __future__ import annotations

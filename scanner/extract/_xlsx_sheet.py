@@ -6,8 +6,8 @@ last calculated (openpyxl and pandas write formulas without one).
 The sheet part is read a second time, streamed (``iterparse``, each row let go of when it is
 done), so memory stays bounded by a row as the cell reading's does; the cells were counted
 against ``max_spreadsheet_cells`` by that first reading. A formula is read with its string
-literals as plain words (``CONCATENATE("NHS ","9254122483")`` reads ``CONCATENATE( NHS ,
-9254122483 )``).
+literals as plain words, and then those run together (``CONCATENATE("NHS ","9254122483")``
+reads ``CONCATENATE( NHS , 9254122483 ) = NHS 9254122483``).
 """
 
 from __future__ import annotations
@@ -90,8 +90,12 @@ def header_footer_text(code: str) -> str:
 
 
 def formula_text(formula: str) -> str:
-    """A formula with each string literal as plain words, spaces around it."""
-    return _STRING_LITERAL.sub(lambda m: " " + m.group(1).replace('""', '"') + " ", formula)
+    """A formula with each string literal as plain words, spaces around it; when it has more
+    than one, then " = " and the literals run together, as concatenating them makes them
+    (a value split over two literals is read whole)."""
+    literals = [m.replace('""', '"') for m in _STRING_LITERAL.findall(formula)]
+    spaced = _STRING_LITERAL.sub(lambda m: " " + m.group(1).replace('""', '"') + " ", formula)
+    return f"{spaced} = {''.join(literals)}" if len(literals) > 1 else spaced
 
 
 def _read_validation(element: etree._Element, reference: str, context: ExtractionContext) -> None:

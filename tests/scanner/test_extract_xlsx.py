@@ -260,8 +260,11 @@ def test_a_formula_without_a_value_is_read_at_its_cell():
     """openpyxl and pandas write a formula without its value as last calculated: the formula
     is read instead, its string literals as plain words."""
     extraction = extract(_book(_formula), LIMITS)
-    assert _texts(extraction)["Rota / formulas"] == "CONCATENATE( NHS , 5432319489 )\n"
-    assert _cells(extraction)["Rota!B3"] == "CONCATENATE( NHS , 5432319489 )"
+    assert (
+        _texts(extraction)["Rota / formulas"]
+        == "CONCATENATE( NHS , 5432319489 ) = NHS 5432319489\n"
+    )
+    assert _cells(extraction)["Rota!B3"] == "CONCATENATE( NHS , 5432319489 ) = NHS 5432319489"
 
 
 def _validation(book: openpyxl.Workbook, sheet: Worksheet) -> None:
