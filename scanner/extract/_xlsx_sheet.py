@@ -35,7 +35,9 @@ _HEADERS_FOOTERS = {
     "firstHeader": "first page header",
     "firstFooter": "first page footer",
 }
-_TAGS = ("row", "c", "dataValidation", "hyperlink", *_HEADERS_FOOTERS)
+# A formula's cell is looked at when its row ends (its value comes after the formula), so
+# Python sees a row and a formula, not every cell.
+_TAGS = ("row", "f", "dataValidation", "hyperlink", *_HEADERS_FOOTERS)
 _VALIDATION_TEXTS = ("promptTitle", "prompt", "errorTitle", "error")
 _HYPERLINK_TEXTS = ("location", "display", "tooltip")
 # A header's or footer's codes: a section (&L, &C, &R), a font ("&"Arial,Bold"), a size
@@ -62,12 +64,16 @@ def read_sheet_extras(
             load_dtd=False,
             huge_tree=False,
         )
+        cells: list[etree._Element] = []  # of formulas in the row being read
         for _, element in events:
             name = etree.QName(element).localname
-            if name == "c":
-                formulas.add(element)
+            if name == "f":
+                cell = element.getparent()
+                if cell is not None:
+                    cells.append(cell)
                 continue
             if name == "row":
+                formulas.add(cells)
                 _let_go(element)
             elif name in _HEADERS_FOOTERS:
                 text = header_footer_text(element.text or "")
@@ -79,6 +85,7 @@ def read_sheet_extras(
                 context.add_text("\n".join(texts), f"{reference}!{element.get('ref')}", "link")
             if context.text_full:
                 break
+    formulas.add(cells)
     formulas.flush()
 
 
@@ -135,7 +142,13 @@ class _Formulas:
         self.places: list[tuple[int, str]] = []
         self.offset = 0
 
-    def add(self, cell: etree._Element) -> None:
+    def add(self, cells: list[etree._Element]) -> None:
+        """Take the formulas of ``cells`` that have no value, and forget the cells."""
+        for cell in cells:
+            self._add(cell)
+        cells.clear()
+
+    def _add(self, cell: etree._Element) -> None:
         formula = value = None
         for child in cell:
             if not isinstance(child.tag, str):
