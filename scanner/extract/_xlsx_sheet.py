@@ -52,7 +52,9 @@ def read_sheet_extras(
 ) -> None:
     """Read the header and footer texts, data validations, hyperlinks and uncalculated
     formulas of the sheet kept in ``part``, at places within ``reference`` ("Clients")."""
-    formulas = _Formulas(context, reference)
+    formulas = _Lines(context, reference, "formulas")
+    validations = _Lines(context, reference, "data validations")
+    links = _Lines(context, reference, "links")
     tags = [f"{{{namespace}}}{tag}" for namespace in _NAMESPACES for tag in _TAGS]
     with archive.open(part) as stream:
         events = etree.iterparse(
@@ -73,20 +75,26 @@ def read_sheet_extras(
                     cells.append(cell)
                 continue
             if name == "row":
-                formulas.add(cells)
+                for cell in cells:
+                    formulas.add(_uncalculated(cell), cell.get("r"))
+                cells = []
                 _let_go(element)
             elif name in _HEADERS_FOOTERS:
                 text = header_footer_text(element.text or "")
                 context.add_text(text, reference, _HEADERS_FOOTERS[name])
             elif name == "dataValidation":
-                _read_validation(element, reference, context)
+                validations.add(_validation_text(element), _sqref(element))
+                element.clear()
             else:
-                texts = [element.get(a) or "" for a in _HYPERLINK_TEXTS]
-                context.add_text("\n".join(texts), f"{reference}!{element.get('ref')}", "link")
+                texts = (element.get(a) or "" for a in _HYPERLINK_TEXTS)
+                links.add(" ".join(t for t in texts if t), element.get("ref"))
+                element.clear()
             if context.text_full:
-                break
-    formulas.add(cells)
-    formulas.flush()
+                return
+    for cell in cells:
+        formulas.add(_uncalculated(cell), cell.get("r"))
+    for lines in (formulas, validations, links):
+        lines.flush()
 
 
 def header_footer_text(code: str) -> str:
@@ -105,18 +113,38 @@ def formula_text(formula: str) -> str:
     return f"{spaced} = {''.join(literals)}" if len(literals) > 1 else spaced
 
 
-def _read_validation(element: etree._Element, reference: str, context: ExtractionContext) -> None:
-    """A data validation's list or bounds (its formulas), its prompt and its error message."""
+def _validation_text(element: etree._Element) -> str:
+    """A data validation's prompt, its error message, and its list or bounds (formulas)."""
     texts = [element.get(a) or "" for a in _VALIDATION_TEXTS]
     for child in element.iter():
         local = etree.QName(child).localname if isinstance(child.tag, str) else ""
         if local in ("formula1", "formula2"):
             texts.append(formula_text(_all_text(child)))
-    sqref = element.get("sqref") or "".join(
+    return " ".join(t for t in texts if t)
+
+
+def _sqref(element: etree._Element) -> str:
+    """The cells a data validation is for: an attribute, or (Excel 2010's) an element."""
+    found = element.get("sqref")
+    if found is not None:
+        return found
+    return "".join(
         c.text or "" for c in element if isinstance(c.tag, str) and c.tag.endswith("}sqref")
     )
-    context.add_text("\n".join(t for t in texts if t), f"{reference}!{sqref}", "data validation")
-    element.clear()
+
+
+def _uncalculated(cell: etree._Element) -> str:
+    """The formula of a cell that has none of its value as last calculated, else ""."""
+    formula = value = None
+    for child in cell:
+        if not isinstance(child.tag, str):
+            continue
+        local = etree.QName(child).localname
+        if local == "f":
+            formula = child.text
+        elif local in ("v", "is"):
+            value = _all_text(child)
+    return formula_text(formula) if formula and not value else ""
 
 
 def _all_text(element: etree._Element) -> str:
@@ -131,38 +159,24 @@ def _let_go(row: etree._Element) -> None:
         del parent[0]
 
 
-class _Formulas:
-    """The formulas of cells without a value, one a line, as a segment with each cell's place
-    (one segment per ``SEGMENT_CHARS``)."""
+class _Lines:
+    """Texts of one kind found at a sheet's cells, one a line, as segments named ``label``
+    in which each line keeps its cells' place (a segment per ``SEGMENT_CHARS``)."""
 
-    def __init__(self, context: ExtractionContext, reference: str) -> None:
+    def __init__(self, context: ExtractionContext, reference: str, label: str) -> None:
         self.context = context
         self.reference = reference
+        self.label = label
         self.pieces: list[str] = []
         self.places: list[tuple[int, str]] = []
         self.offset = 0
 
-    def add(self, cells: list[etree._Element]) -> None:
-        """Take the formulas of ``cells`` that have no value, and forget the cells."""
-        for cell in cells:
-            self._add(cell)
-        cells.clear()
-
-    def _add(self, cell: etree._Element) -> None:
-        formula = value = None
-        for child in cell:
-            if not isinstance(child.tag, str):
-                continue
-            local = etree.QName(child).localname
-            if local == "f":
-                formula = child.text
-            elif local in ("v", "is"):
-                value = _all_text(child)
-        if not formula or value:
+    def add(self, text: str, cells: str | None) -> None:
+        """Add ``text`` (if any) found at ``cells`` ("B3", "A5:A9")."""
+        text = cell_text(text)
+        if not text:
             return
-        text = cell_text(formula_text(formula))
-        place = self.context.where(f"{self.reference}!{cell.get('r') or '?'}")
-        self.places.append((self.offset, place))
+        self.places.append((self.offset, self.context.where(f"{self.reference}!{cells or '?'}")))
         self.pieces.append(text + "\n")
         self.offset += len(text) + 1
         if self.offset >= SEGMENT_CHARS:
@@ -171,5 +185,5 @@ class _Formulas:
     def flush(self) -> None:
         if self.pieces:
             text = "".join(self.pieces)
-            self.context.add_table(text, tuple(self.places), self.reference, "formulas")
+            self.context.add_table(text, tuple(self.places), self.reference, self.label)
         self.pieces, self.places, self.offset = [], [], 0

@@ -280,12 +280,10 @@ def _validation(book: openpyxl.Workbook, sheet: Worksheet) -> None:
 
 def test_data_validation_lists_prompts_and_errors_are_read():
     """A validation's list, its prompt and its error message are read at its cells."""
-    text = _texts(extract(_book(_validation), LIMITS))["Rota!A5 / data validation"]
-    assert text.split("\n") == [
-        "Ask 5432319489 first",
-        "Not on Kwame's list",
-        " Kwame Thornton,Ann Lee ",
-    ]
+    extraction = extract(_book(_validation), LIMITS)
+    text = "Ask 5432319489 first Not on Kwame's list Kwame Thornton,Ann Lee"
+    assert _texts(extraction)["Rota / data validations"] == text + "\n"
+    assert _cells(extraction)["Rota!A5"] == text
 
 
 def _defined_name(book: openpyxl.Workbook, sheet: Worksheet) -> None:
@@ -318,7 +316,7 @@ def test_hyperlink_targets_and_tips_are_read():
     assert texts["links in xl/worksheets/_rels/sheet1.xml.rels"] == (
         "mailto:kwame.thornton@gmail.com?subject=NHS 5432319489"
     )
-    assert "Write to Kwame" in texts["Rota!A2 / link"]
+    assert texts["Rota / links"] == "Write to Kwame\n"
 
 
 def _image(book: openpyxl.Workbook, sheet: Worksheet) -> None:
@@ -361,3 +359,19 @@ def test_the_nhs_number_in_each_part_is_found(detector: Detector, change: Callab
         start, end = segment.from_source(finding.start, finding.end)
         found.add((finding.type, segment.text[start:end]))
     assert any(kind == "UK_NHS" and "543" in text for kind, text in found), found
+
+
+def test_many_links_are_read_as_one_segment_with_their_places():
+    """A contact list with a link on every row is one segment of links, each at its cell,
+    not a segment per link."""
+
+    def links(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+        for row in range(2, 502):
+            sheet.cell(row, 1, f"Contact {row}").hyperlink = f"mailto:c{row}@example.org"
+            sheet.cell(row, 1).hyperlink.tooltip = f"Write to contact {row}"  # type: ignore[union-attr]
+
+    extraction = extract(_book(links), LIMITS)
+    [segment] = [s for s in extraction.segments if s.location == "Rota / links"]
+    assert segment.location_at(segment.text.index("contact 377")) == "Rota!A377"
+    [targets] = [s for s in extraction.segments if s.location.startswith("links in ")]
+    assert "mailto:c377@example.org" in targets.text
