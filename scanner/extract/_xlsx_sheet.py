@@ -1,7 +1,8 @@
 """What a worksheet's XML holds besides its cells' values, which openpyxl's read-only mode
 does not give: header and footer texts, data validation lists, prompts and error messages,
-hyperlinks' places, display texts and tips, and the formulas of cells without a value as
-last calculated (openpyxl and pandas write formulas without one).
+hyperlinks' places, display texts and tips, the formulas of cells without a value as last
+calculated (openpyxl and pandas write formulas without one), and the settings that can hold
+words (filters' values, conditional formats' formulas, scenarios, named ranges, views).
 
 The sheet part is read a second time, streamed (``iterparse``, each row let go of when it is
 done), so memory stays bounded by a row as the cell reading's does; the cells were counted
@@ -18,6 +19,7 @@ import zipfile
 from lxml import etree
 
 from scanner.extract._context import ExtractionContext
+from scanner.extract._docx import xml_values
 from scanner.extract._table import SEGMENT_CHARS, cell_text
 
 # SpreadsheetML's two namespaces: Transitional (almost every file) and Strict; data validations
@@ -37,7 +39,26 @@ _HEADERS_FOOTERS = {
 }
 # A formula's cell is looked at when its row ends (its value comes after the formula), so
 # Python sees a row and a formula, not every cell.
-_TAGS = ("row", "f", "dataValidation", "hyperlink", *_HEADERS_FOOTERS)
+# Settings of a sheet (children of its root) that can hold words: filters' values, the
+# formulas of conditional formats, scenarios' values, names of ranges, controls and views.
+# Each is read as a part is, every text and attribute value in it.
+_SETTINGS = frozenset(
+    {
+        "autoFilter",
+        "conditionalFormatting",
+        "protectedRanges",
+        "scenarios",
+        "customSheetViews",
+        "smartTags",
+        "webPublishItems",
+        "customProperties",
+        "cellWatches",
+        "oleObjects",
+        "controls",
+        "extLst",
+    }
+)
+_TAGS = ("row", "f", "dataValidation", "hyperlink", *_HEADERS_FOOTERS, *_SETTINGS)
 _VALIDATION_TEXTS = ("promptTitle", "prompt", "errorTitle", "error")
 _HYPERLINK_TEXTS = ("location", "display", "tooltip")
 # A header's or footer's codes: a section (&L, &C, &R), a font ("&"Arial,Bold"), a size
@@ -50,11 +71,9 @@ _STRING_LITERAL = re.compile(r'"((?:[^"]|"")*)"')
 def read_sheet_extras(
     archive: zipfile.ZipFile, part: str, reference: str, context: ExtractionContext
 ) -> None:
-    """Read the header and footer texts, data validations, hyperlinks and uncalculated
-    formulas of the sheet kept in ``part``, at places within ``reference`` ("Clients")."""
-    formulas = _Lines(context, reference, "formulas")
-    validations = _Lines(context, reference, "data validations")
-    links = _Lines(context, reference, "links")
+    """Read the header and footer texts, data validations, hyperlinks, uncalculated formulas
+    and settings of the sheet kept in ``part``, at places within ``reference`` ("Clients")."""
+    sheet = _Sheet(context, reference)
     tags = [f"{{{namespace}}}{tag}" for namespace in _NAMESPACES for tag in _TAGS]
     with archive.open(part) as stream:
         events = etree.iterparse(
@@ -66,35 +85,58 @@ def read_sheet_extras(
             load_dtd=False,
             huge_tree=False,
         )
-        cells: list[etree._Element] = []  # of formulas in the row being read
         for _, element in events:
-            name = etree.QName(element).localname
-            if name == "f":
-                cell = element.getparent()
-                if cell is not None:
-                    cells.append(cell)
-                continue
-            if name == "row":
-                for cell in cells:
-                    formulas.add(_uncalculated(cell), cell.get("r"))
-                cells = []
-                _let_go(element)
-            elif name in _HEADERS_FOOTERS:
-                text = header_footer_text(element.text or "")
-                context.add_text(text, reference, _HEADERS_FOOTERS[name])
-            elif name == "dataValidation":
-                validations.add(_validation_text(element), _sqref(element))
-                element.clear()
-            else:
-                texts = (element.get(a) or "" for a in _HYPERLINK_TEXTS)
-                links.add(" ".join(t for t in texts if t), element.get("ref"))
-                element.clear()
+            sheet.take(element)
             if context.text_full:
                 return
-    for cell in cells:
-        formulas.add(_uncalculated(cell), cell.get("r"))
-    for lines in (formulas, validations, links):
-        lines.flush()
+    sheet.finish()
+
+
+class _Sheet:
+    """What one sheet's elements say, as they are met."""
+
+    def __init__(self, context: ExtractionContext, reference: str) -> None:
+        self.context = context
+        self.reference = reference
+        self.formulas = _Lines(context, reference, "formulas")
+        self.validations = _Lines(context, reference, "data validations")
+        self.links = _Lines(context, reference, "links")
+        self.cells: list[etree._Element] = []  # of formulas in the row being read
+
+    def take(self, element: etree._Element) -> None:
+        name = etree.QName(element).localname
+        if name == "f":
+            cell = element.getparent()
+            if cell is not None:
+                self.cells.append(cell)
+            return
+        if name == "row":
+            self._take_formulas()
+            _let_go(element)
+            return
+        if name in _HEADERS_FOOTERS:
+            text = header_footer_text(element.text or "")
+            self.context.add_text(text, self.reference, _HEADERS_FOOTERS[name])
+        elif name in _SETTINGS:
+            if not _on_the_sheet(element):
+                return  # read with the setting it is in
+            self.context.add_text(xml_values(element), self.reference, f"settings ({name})")
+        elif name == "dataValidation":
+            self.validations.add(_validation_text(element), _sqref(element))
+        else:
+            texts = (element.get(a) or "" for a in _HYPERLINK_TEXTS)
+            self.links.add(" ".join(t for t in texts if t), element.get("ref"))
+        element.clear()
+
+    def finish(self) -> None:
+        self._take_formulas()
+        for lines in (self.formulas, self.validations, self.links):
+            lines.flush()
+
+    def _take_formulas(self) -> None:
+        for cell in self.cells:
+            self.formulas.add(_uncalculated(cell), cell.get("r"))
+        self.cells = []
 
 
 def header_footer_text(code: str) -> str:
@@ -149,6 +191,12 @@ def _uncalculated(cell: etree._Element) -> str:
 
 def _all_text(element: etree._Element) -> str:
     return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
+def _on_the_sheet(element: etree._Element) -> bool:
+    """Whether ``element`` is a child of the sheet's root (not inside another setting)."""
+    parent = element.getparent()
+    return parent is not None and parent.getparent() is None
 
 
 def _let_go(row: etree._Element) -> None:

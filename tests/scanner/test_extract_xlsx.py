@@ -11,6 +11,8 @@ from collections.abc import Callable
 import openpyxl
 import pytest
 from openpyxl.drawing.image import Image
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -346,21 +348,6 @@ def _tab_with_number(book: openpyxl.Workbook, sheet: Worksheet) -> None:
     book.create_sheet("Kwame Hughes 5432319489")
 
 
-@pytest.mark.parametrize(
-    "change",
-    [_header, _formula, _validation, _defined_name, _tab_with_number, _hyperlink, _image],
-)
-def test_the_nhs_number_in_each_part_is_found(detector: Detector, change: Callable[..., None]):
-    """What these parts hold is found, as a scan of the workbook finds it."""
-    extraction = extract(_book(change), LIMITS)
-    found = set()
-    for finding in detector.scan(extraction):
-        segment = extraction.segments[finding.segment]
-        start, end = segment.from_source(finding.start, finding.end)
-        found.add((finding.type, segment.text[start:end]))
-    assert any(kind == "UK_NHS" and "543" in text for kind, text in found), found
-
-
 def test_many_links_are_read_as_one_segment_with_their_places():
     """A contact list with a link on every row is one segment of links, each at its cell,
     not a segment per link."""
@@ -375,3 +362,42 @@ def test_many_links_are_read_as_one_segment_with_their_places():
     assert segment.location_at(segment.text.index("contact 377")) == "Rota!A377"
     [targets] = [s for s in extraction.segments if s.location.startswith("links in ")]
     assert "mailto:c377@example.org" in targets.text
+
+
+def _settings(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    sheet.auto_filter.ref = "A1:B2"
+    sheet.auto_filter.add_filter_column(0, ["Kwame Thornton"])
+    rule = FormulaRule(formula=['$A1="NHS 5432319489"'], fill=PatternFill(bgColor="FFC7CE"))
+    sheet.conditional_formatting.add("A1:B9", rule)
+
+
+def test_a_sheets_filter_values_and_conditional_formats_are_read():
+    """A filter's chosen values and a conditional format's formula are read with the sheet's
+    settings."""
+    texts = _texts(extract(_book(_settings), LIMITS))
+    assert "Kwame Thornton" in texts["Rota / settings (autoFilter)"]
+    assert "NHS 5432319489" in texts["Rota / settings (conditionalFormatting)"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _header,
+        _formula,
+        _validation,
+        _defined_name,
+        _tab_with_number,
+        _hyperlink,
+        _image,
+        _settings,
+    ],
+)
+def test_the_nhs_number_in_each_part_is_found(detector: Detector, change: Callable[..., None]):
+    """What these parts hold is found, as a scan of the workbook finds it."""
+    extraction = extract(_book(change), LIMITS)
+    found = set()
+    for finding in detector.scan(extraction):
+        segment = extraction.segments[finding.segment]
+        start, end = segment.from_source(finding.start, finding.end)
+        found.add((finding.type, segment.text[start:end]))
+    assert any(kind == "UK_NHS" and "543" in text for kind, text in found), found
