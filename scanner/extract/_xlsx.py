@@ -10,13 +10,18 @@ point. Each sheet is a table (see ``_table``): a column's header is context for 
 and each cell keeps its place ("Clients!C7").
 
 Read-only mode does not load comments (notes): they are read from the comments parts the
-sheets link to, with their authors. Every other part that is XML or text (pivot caches, which
-keep a copy of their source data; charts' cached values; external links' cached values;
-threaded comments and their people; document properties; custom XML) is read as one
-segment per part, as a .docx's are, and embedded objects go through the dispatcher. Styles,
-themes and the calculation chain hold no one's text and are left out. At most
-``max_spreadsheet_cells`` cells are read; past that the workbook is unscannable, and nothing
-more of it is read.
+sheets link to, with their authors. Nor does it give a sheet's header and footer texts, data
+validations, hyperlinks or the formulas of cells without a cached value: ``_xlsx_sheet``
+reads those from the sheet's XML. Images (``xl/media``) go through the dispatcher, so OCR
+reads them, and one that cannot be read makes the workbook unscannable. Where external links
+lead (a hyperlink's ``mailto:``, a linked workbook's path) is read from every relationships
+part. The workbook part itself (sheet names, defined names) is read as text, and so is every
+other part that is XML or text (pivot caches, which keep a copy of their source data; charts'
+cached values; external links' cached values; threaded comments and their people; document
+properties; custom XML), as one segment per part, as a .docx's are, and embedded objects go
+through the dispatcher. Styles, themes and the calculation chain hold no one's text and are
+left out. At most ``max_spreadsheet_cells`` cells are read; past that the workbook is
+unscannable, and nothing more of it is read.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import datetime
 import io
 import posixpath
+import urllib.parse
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -35,18 +41,20 @@ from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
 from scanner.extract._docx import looks_binary, xml_values
 from scanner.extract._table import CellBudget, TableWriter, cell_places
+from scanner.extract._xlsx_sheet import read_sheet_extras
 from scanner.ooxml import XML_PARSER, duplicate_name, refusal
 
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 # Parts that are markup or read elsewhere: the workbook's structure, styles and themes,
 # the calculation chain, relationships, and the legacy drawings that only frame comments.
 _NOT_TEXT_PARTS = ("xl/styles.xml", "xl/calcChain.xml", "xl/sharedStrings.xml")
-_NOT_TEXT_FOLDERS = ("xl/theme/", "xl/media/", "xl/printerSettings/", "docProps/thumbnail")
+_NOT_TEXT_FOLDERS = ("xl/theme/", "xl/printerSettings/", "docProps/thumbnail")
 _NOT_TEXT_ENDINGS = (".rels", ".bin", ".png", ".jpeg", ".jpg", ".gif", ".emf", ".wmf", ".vml")
 _CONTENT_TYPES_ENTRY = "[Content_Types].xml"
 # Whole numbers a float holds exactly (Excel keeps 15 significant digits).
 _EXACT_WHOLE_NUMBERS = 2**53
 _EMBEDDED_FOLDER = "xl/embeddings/"
+_MEDIA_FOLDER = "xl/media/"
 _SIMPLE_SHEET_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
 
 
@@ -95,7 +103,7 @@ def _read_sheets(
     the cell bound stopped the reading (the rest is not read at all)."""
     # openpyxl keeps each sheet's part name privately; the comments are found from it.
     parts = [str(sheet._worksheet_path) for sheet in workbook.worksheets]
-    opened = {"xl/workbook.xml", *parts}
+    opened = set(parts)
     budget = CellBudget(context, "the workbook")
     for sheet, part in zip(workbook.worksheets, parts, strict=True):
         reference = _sheet_reference(str(sheet.title))
@@ -106,6 +114,8 @@ def _read_sheets(
             return None
         with context.reading(reference, "comments"):
             opened |= _read_comments(archive, part, reference, context)
+        with context.reading(reference):
+            read_sheet_extras(archive, part, reference, context)
     return opened
 
 
@@ -171,15 +181,26 @@ def _read_comments(
 def _read_other_parts(
     archive: zipfile.ZipFile, opened: set[str], context: ExtractionContext
 ) -> None:
-    """Embedded objects through the dispatcher, and the text of every part not read yet."""
+    """Embedded objects and images through the dispatcher, the places links lead to outside
+    the workbook, and the text of every part not read yet."""
     names = sorted(info.filename for info in archive.infolist() if not info.is_dir())
     embedded = [name for name in names if name.startswith(_EMBEDDED_FOLDER)]
     for number, name in enumerate(embedded, 1):
         place = f"embedded object {number} '{posixpath.basename(name)}'"
         with context.reading(place):
             context.nested(archive.read(name), place)
+    # Images in the sheets and their headers; one OCR cannot read makes the workbook
+    # unscannable, as an image-only Word document is.
+    media = [name for name in names if name.startswith(_MEDIA_FOLDER)]
+    for number, name in enumerate(media, 1):
+        place = f"image {number} '{posixpath.basename(name)}'"
+        with context.reading(place):
+            context.nested(archive.read(name), place)
     for name in names:
-        if name in opened or name in embedded or _not_text(name):
+        if name.endswith(".rels"):
+            with context.reading(f"part {name}"):
+                context.add_text("\n".join(_external_targets(archive, name)), f"links in {name}")
+        if name in opened or name in embedded or name in media or _not_text(name):
             continue
         with context.reading(f"part {name}"):
             data = archive.read(name)
@@ -217,6 +238,15 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, s
         else:
             path = posixpath.normpath(posixpath.join(folder, target))
         yield (relationship.get("Type") or "").rsplit("/", 1)[-1], path
+
+
+def _external_targets(archive: zipfile.ZipFile, rels: str) -> Iterator[str]:
+    """Where the external relationships in the ``rels`` part lead (hyperlinks'
+    ``mailto:``, web and file addresses, linked workbooks), %-escapes decoded."""
+    root = etree.fromstring(archive.read(rels), parser=XML_PARSER)
+    for relationship in root.iter(f"{{{_PACKAGE_RELS}}}Relationship"):
+        if relationship.get("TargetMode") == "External":
+            yield urllib.parse.unquote(relationship.get("Target") or "")
 
 
 def _elements(root: etree._Element, name: str) -> Iterator[etree._Element]:

@@ -6,13 +6,24 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from collections.abc import Callable
 
+import openpyxl
 import pytest
+from openpyxl.drawing.image import Image
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
+from scanner.detect.detector import Detector
 from scanner.extract import extract, named_unscannable
+from scanner.extract._xlsx_sheet import header_footer_text
 from scanner.limits import ScanLimits
 from scanner.segments import Extraction
 from scanner.unscannable import kind
+from tests.scanner.images import text_image
 from tests.scanner.made_sheets import workbook_bytes
 from tests.scanner.transform.made_files import with_entries
 
@@ -203,3 +214,190 @@ def test_an_empty_file_named_xlsx_is_unscannable():
     assert outcome.unscannable == (
         "the file is empty (0 bytes), so it is not a readable Excel workbook",
     )
+
+
+# Parts of a workbook its cells do not show (hostile test finding 3): each made with openpyxl
+# as a user's workbook would be, each holding a name and an NHS number.
+WHO_AND_NHS = "Kwame Thornton NHS 5432319489"
+
+
+def _book(change: Callable[[openpyxl.Workbook, Worksheet], None]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = "Rota"
+    sheet.append(["Item", "Cost"])
+    sheet.append(["Tea", 4])
+    change(book, sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _header(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    sheet.oddHeader.center.text = WHO_AND_NHS
+    sheet.evenFooter.right.text = "DOB 01/01/1950"
+    sheet.firstHeader.left.text = "Page &P of &N"
+
+
+def test_header_and_footer_texts_are_read():
+    """Each header's and footer's text is read without its codes, section by section."""
+    texts = _texts(extract(_book(_header), LIMITS))
+    assert texts["Rota / header"] == WHO_AND_NHS
+    assert texts["Rota / even page footer"] == "DOB 01/01/1950"
+    assert texts["Rota / first page header"] == "Page of"
+
+
+def test_header_and_footer_codes_are_left_out():
+    """Fonts, sizes, colours and fields are codes, not text; "&&" is an ampersand."""
+    code = '&L&"Arial,Bold"&12Ann &&Co&R&KFF0000&D Kwame&CB'
+    assert header_footer_text(code) == "Ann &Co\nKwame\nB"
+
+
+def _formula(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    sheet["B3"] = '=CONCATENATE("NHS ","5432319489")'
+
+
+def test_a_formula_without_a_value_is_read_at_its_cell():
+    """openpyxl and pandas write a formula without its value as last calculated: the formula
+    is read instead, its string literals as plain words."""
+    extraction = extract(_book(_formula), LIMITS)
+    assert (
+        _texts(extraction)["Rota / formulas"]
+        == "CONCATENATE( NHS , 5432319489 ) = NHS 5432319489\n"
+    )
+    assert _cells(extraction)["Rota!B3"] == "CONCATENATE( NHS , 5432319489 ) = NHS 5432319489"
+
+
+def _validation(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    rule = DataValidation(
+        type="list",
+        formula1='"Kwame Thornton,Ann Lee"',
+        prompt="Ask 5432319489 first",
+        error="Not on Kwame's list",
+    )
+    rule.add("A5")
+    sheet.add_data_validation(rule)
+
+
+def test_data_validation_lists_prompts_and_errors_are_read():
+    """A validation's list, its prompt and its error message are read at its cells."""
+    extraction = extract(_book(_validation), LIMITS)
+    text = "Ask 5432319489 first Not on Kwame's list Kwame Thornton,Ann Lee"
+    assert _texts(extraction)["Rota / data validations"] == text + "\n"
+    assert _cells(extraction)["Rota!A5"] == text
+
+
+def _defined_name(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    book.defined_names["Client"] = DefinedName("Client", attr_text=f'"{WHO_AND_NHS}"')
+
+
+def _tab_name(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    book.create_sheet("Kwame Hughes 4010232137")
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [(_defined_name, WHO_AND_NHS), (_tab_name, "Kwame Hughes 4010232137")],
+)
+def test_defined_names_and_sheet_names_are_read(change: Callable[..., None], words: str):
+    """The workbook part is read: its sheets' names and its defined names' values."""
+    texts = _texts(extract(_book(change), LIMITS))
+    assert words in texts["part xl/workbook.xml"]
+
+
+def _hyperlink(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    sheet["A2"].hyperlink = "mailto:kwame.thornton@gmail.com?subject=NHS%205432319489"
+    sheet["A2"].hyperlink.tooltip = "Write to Kwame"
+
+
+def test_hyperlink_targets_and_tips_are_read():
+    """Where a link leads (kept in the sheet's relationships) is read, %-escapes decoded, and
+    so are its tip and display text (kept in the sheet)."""
+    texts = _texts(extract(_book(_hyperlink), LIMITS))
+    assert texts["links in xl/worksheets/_rels/sheet1.xml.rels"] == (
+        "mailto:kwame.thornton@gmail.com?subject=NHS 5432319489"
+    )
+    assert texts["Rota / links"] == "Write to Kwame\n"
+
+
+def _image(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    sheet.add_image(
+        Image(io.BytesIO(text_image("Client: Kwame Thornton", "NHS number: 543 231 9489"))), "D2"
+    )
+
+
+def test_an_image_in_a_sheet_is_read_with_ocr():
+    """An image placed on a sheet goes through OCR like an attached image."""
+    extraction = extract(_book(_image), LIMITS)
+    assert extraction.unscannable == ()
+    text = _texts(extraction)["image 1 'image1.png' / image text"]
+    assert "Kwame Thornton" in text
+    assert "543 231 9489" in text
+
+
+def test_an_image_in_a_sheet_that_cannot_be_read_makes_the_workbook_unscannable():
+    """Without Tesseract the image cannot be read: the workbook is unscannable (held for an
+    outside audience), as an image-only Word document is."""
+    extraction = extract(_book(_image), ScanLimits(tesseract_command="/nonexistent/tesseract"))
+    [reason] = extraction.unscannable
+    assert reason.startswith("image 1 'image1.png' is of a type confide cannot read")
+
+
+def _tab_with_number(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    book.create_sheet("Kwame Hughes 5432319489")
+
+
+def test_many_links_are_read_as_one_segment_with_their_places():
+    """A contact list with a link on every row is one segment of links, each at its cell,
+    not a segment per link."""
+
+    def links(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+        for row in range(2, 502):
+            sheet.cell(row, 1, f"Contact {row}").hyperlink = f"mailto:c{row}@example.org"
+            sheet.cell(row, 1).hyperlink.tooltip = f"Write to contact {row}"  # type: ignore[union-attr]
+
+    extraction = extract(_book(links), LIMITS)
+    [segment] = [s for s in extraction.segments if s.location == "Rota / links"]
+    assert segment.location_at(segment.text.index("contact 377")) == "Rota!A377"
+    [targets] = [s for s in extraction.segments if s.location.startswith("links in ")]
+    assert "mailto:c377@example.org" in targets.text
+
+
+def _settings(book: openpyxl.Workbook, sheet: Worksheet) -> None:
+    sheet.auto_filter.ref = "A1:B2"
+    sheet.auto_filter.add_filter_column(0, ["Kwame Thornton"])
+    rule = FormulaRule(formula=['$A1="NHS 5432319489"'], fill=PatternFill(bgColor="FFC7CE"))
+    sheet.conditional_formatting.add("A1:B9", rule)
+
+
+def test_a_sheets_filter_values_and_conditional_formats_are_read():
+    """A filter's chosen values and a conditional format's formula are read with the sheet's
+    settings."""
+    texts = _texts(extract(_book(_settings), LIMITS))
+    assert "Kwame Thornton" in texts["Rota / settings (autoFilter)"]
+    assert "NHS 5432319489" in texts["Rota / settings (conditionalFormatting)"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _header,
+        _formula,
+        _validation,
+        _defined_name,
+        _tab_with_number,
+        _hyperlink,
+        _image,
+        _settings,
+    ],
+)
+def test_the_nhs_number_in_each_part_is_found(detector: Detector, change: Callable[..., None]):
+    """What these parts hold is found, as a scan of the workbook finds it."""
+    extraction = extract(_book(change), LIMITS)
+    found = set()
+    for finding in detector.scan(extraction):
+        segment = extraction.segments[finding.segment]
+        start, end = segment.from_source(finding.start, finding.end)
+        found.add((finding.type, segment.text[start:end]))
+    assert any(kind == "UK_NHS" and "543" in text for kind, text in found), found

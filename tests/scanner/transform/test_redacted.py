@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from email.message import EmailMessage
 
 import docx
+import openpyxl
 import pytest
 from docx.oxml import parse_xml
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
 from scanner.extract import extract
@@ -226,6 +231,49 @@ def test_a_spreadsheet_or_csv_with_a_value_cannot_be_redacted(
     assert str(error.value).startswith(f"the file attachment '{filename}' would need redaction")
     assert "amina" not in str(error.value).lower()
     assert "3456" not in str(error.value)
+
+
+def _book_with(change: Callable[[openpyxl.Workbook, Worksheet], object]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["Item", "Cost"])
+    change(book, sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _validation(sheet: Worksheet) -> None:
+    rule = DataValidation(type="list", formula1='"Amina Okafor,Ann Lee"')
+    rule.add("A3")
+    sheet.add_data_validation(rule)
+
+
+_WORKBOOK_PARTS = {
+    "header": lambda book, sheet: setattr(sheet.oddHeader.center, "text", "Amina Okafor"),
+    "formula": lambda book, sheet: sheet.append(["Tea", '=CONCATENATE("485 777 ","3456")']),
+    "validation": lambda book, sheet: _validation(sheet),
+    "name": lambda book, sheet: book.defined_names.add(
+        DefinedName("Who", attr_text='"Amina Okafor"')
+    ),
+    "tab": lambda book, sheet: book.create_sheet("Amina Okafor"),
+    "link": lambda book, sheet: setattr(
+        sheet["A1"], "hyperlink", "mailto:amina.okafor@example.org"
+    ),
+}
+
+
+@pytest.mark.parametrize("part", sorted(_WORKBOOK_PARTS))
+def test_a_workbook_with_a_value_in_a_part_its_cells_do_not_show_cannot_be_redacted(
+    part: str,
+) -> None:
+    """A value only in a header, a formula, a validation list, a defined name, a sheet's name
+    or a link's target is found by the check, so the workbook is held, not released."""
+    data = _book_with(_WORKBOOK_PARTS[part])
+    attachments = ((data, "application", _XLSX, "rota.xlsx"),)
+    with pytest.raises(TransformError, match=r"^the file attachment 'rota\.xlsx' would need"):
+        redacted(raw(message("See attached", attachments=attachments)), [NAME, NHS, EMAIL])
 
 
 def test_pdf_without_values_is_kept_as_is() -> None:
