@@ -125,8 +125,13 @@ _LINE_ABOVE = regex.compile(
 _YEAR = regex.compile(r"(?:19|20)\d\d,|(?:19[5-9]|20[0-3])\d ")
 # A house that was once an institution is a home: "The Old Post Office", "The Old School".
 _FORMER = regex.compile(r"(?i:the old )")
-# A post office box before a number: "PO Box 301, Kendal" is a box, not a house.
-_PO_BOX_BEFORE = regex.compile(r"(?i:\bp\.?[ \t]?o\.?[ \t]*box)[ \t]*$")
+# A post office box before a number: "PO Box 301, Kendal" is a box, not a house, and the
+# street after a box's number is the sorting office's or the firm's ("PO Box 77, 12 Market
+# Street").
+_PO_BOX_BEFORE = regex.compile(r"(?i:\bp\.?[ \t]?o\.?[ \t]*box)[ \t]*(?:\d{1,6},?[ \t]*)?$")
+# An office suite is a firm's: "Suite 3, 1 Victoria Square".
+_SUITE = regex.compile(r"(?i:suite)\b")
+_SPACES = regex.compile(r"[ \t]*")
 # A reply's quote marks at the start of a line, read as a space by the patterns.
 _QUOTE_BREAK = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*")
 _POSTCODE = regex.compile(
@@ -141,7 +146,7 @@ _SENTENCE_STOP = regex.compile(
 # The value is looked at, not consumed (a lookahead), so that every "lives at" of a long
 # paragraph is read, each at most 200 characters on.
 _LIVES_AT = regex.compile(
-    r"\b(?:(?i:lives|living|lived|resides|residing|staying|stays)\s+(?i:at)"
+    r"\b(?:(?i:lives|live|living|lived|resides|reside|residing|staying|stays)\s+(?i:at)"
     r"|(?i:(?:her|his|their|my|the client's|new|home) address is)"
     # a Northern Irish farm's townland, with no street: "in the townland of Drumgose, Dungannon"
     r"|(?i:townland\s+of))\s+"
@@ -342,11 +347,20 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         return [
             self._result(start, _trimmed_end(text, start, end), score)
             for start, end, score in spans
-            if not (self._business and self._business.search(text, start, end))
-            and not _PO_BOX_BEFORE.search(text, max(0, start - 12), start)
+            if not self._on_business_site(text, start, end)
+            and not _PO_BOX_BEFORE.search(text, max(0, start - 20), start)
+            and not _SUITE.match(text, start)
             and not self._organisation_before(text, start)
             and not self._venue_before(text, start)
         ]
+
+    def _on_business_site(self, text: str, start: int, end: int) -> bool:
+        """Whether the address is on a trading estate or business park: the words are in it,
+        or right after its street ("Unit 2, Oakworth Road Business Centre")."""
+        if self._business is None:
+            return False
+        after = _SPACES.match(text, end).end()
+        return bool(self._business.search(text, start, end) or self._business.match(text, after))
 
     def _placed(self, text: str) -> list[tuple[int, int, float]]:
         """Addresses where a label or a column header says one stands."""

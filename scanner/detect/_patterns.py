@@ -13,8 +13,10 @@ from scanner.detect.recognizers_file import PatternRule
 # What may stand between the items of a list: commas, slashes, "and", "or", "&", and whose
 # the next item is, a name or two in capitals ("Dates of birth: Precious 03.03.15, Kwame
 # 12/09/2019 and Esi 27-Jan-2022", "Ada: 03/03/2015, Bo: 04/04/2016"), never a day's name,
-# or one word of any case and "is" ("jaydens dob is 03/03/15 and kaylas is 12/9/17").
+# or one word of any case and "is" ("jaydens dob is 03/03/15 and kaylas is 12/9/17"). Whose
+# the previous item was may follow it ("DOB 21/03/2010 for Tyler and 04/05/2013 for Ruby").
 _LIST_GAP = regex.compile(
+    r"(?:[ \t]+for[ \t]+[\p{L}'’-]{2,20}(?:[ \t]+(?-i:\p{Lu})[\p{L}'’-]+)?)?"
     r"[ \t]*\)?[ \t]*(?:[,;/&+][ \t]*|(?:and|or)[ \t]+){1,2}"
     r"(?:(?-i:(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)\p{Lu}[\p{L}'’-]*)"
     r"(?:[ \t]+|[ \t]*[:(–-][ \t]*)){0,3}"

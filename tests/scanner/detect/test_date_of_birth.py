@@ -97,6 +97,9 @@ from tests.scanner.conftest import types_of
         ("Child's date of birth (if seen by GP): 03/03/2015", "03/03/2015"),
         ("Date of birth as given at the first visit: 03/03/2015", "03/03/2015"),
         ("Name,Ada Obi,Bo Lee\nDOB,03/04/2011,12/11/2012\n", "12/11/2012"),
+        # A list of dates after one label, whose each item is after it ("for Ruby").
+        ("DOB 21/03/2010 for Tyler and 04/05/2013 for Ruby", "04/05/2013"),
+        ("d.o.b. 21 march 2010 for tyler and 4 may 2013 for ruby", "4 may 2013"),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -216,6 +219,10 @@ def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, tex
         ("Ada Obi 13 03/04/2011\nKwame Mensah 9 12/11/2015\n", "12/11/2015"),
         ("Hannah Kim 04/25/2011 flies on 11/22/2024", "04/25/2011"),
         ("jayden smith dob 3.3.15 and his sister kayla smith 12.9.17", "12.9.17"),
+        # An age between the name and the date, in brackets, after a dash or after "is".
+        ("Amara Okafor (11) 04/05/2013", "04/05/2013"),
+        ("Amara Okafor (11 - 04/05/2013)", "04/05/2013"),
+        ("Amara Okafor is 11 (04/05/2013) and lives with her nan.", "04/05/2013"),
         (
             "Rota sent 07/10/2024\nAda Mensah (03/03/2011) joins the youth panel 14/10/2024\n"
             "Insurance renewal due 01/09/2027, lease ends 01/09/2029\n",

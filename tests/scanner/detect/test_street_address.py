@@ -232,6 +232,8 @@ def test_places_that_are_no_home_are_not_addresses(found, text):
         ),
         ("She lives at 4 Acacia, Leeds. Her son lives at 9 Birch, Bradford.", "9 Birch, Bradford"),
         ("moved to 14 Acacia, Leeds last year", "14 Acacia, Leeds"),
+        ("They live at Lochside, Kilchoan, Acharacle PH36 4LH.", "Lochside, Kilchoan, Acharacle"),
+        ("I live at Bryn Teg, Llanberis.", "Bryn Teg, Llanberis"),
         ("shes at 14 park view, wakefield", "14 park view, wakefield"),
         ("address: 5 kings ct", "5 kings ct"),
         ("can u drop it to 7 tan y bryn llanrug", "7 tan y bryn llanrug"),
@@ -424,6 +426,11 @@ def test_addresses_in_forms_the_patterns_missed(found, text, value):
         "we sat on 2 village green, and ate",
         "St Anne's Church Hall, 14 Church Street, Upton",
         "Turn left onto Mill Lane after the lights.",
+        # A unit whose street names a business site, an office suite, a box's street.
+        "Unit 2, Oakworth Road Business Centre, Keighley",
+        "Suite 3, 1 Victoria Square, Birmingham B1 1BD",
+        "PO Box 77, 12 Market Street, Keighley",
+        "Staff live at home and travel in.",
     ],
 )
 def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
