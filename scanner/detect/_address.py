@@ -123,6 +123,8 @@ _LINE_ABOVE = regex.compile(
     r"[ \t]*,?[ \t]*\n"
 )
 _YEAR = regex.compile(r"(?:19|20)\d\d,|(?:19[5-9]|20[0-3])\d ")
+# A financial or school year: "2023-24, Wearside" is no house "24" (nor "12-14" a year).
+_YEAR_RANGE = regex.compile(r"\b((?:19|20)\d\d)[-–/](\d\d)\b")
 # A house that was once an institution is a home: "The Old Post Office", "The Old School".
 _FORMER = regex.compile(r"(?i:the old )")
 # A post office box before a number: "PO Box 301, Kendal" is a box, not a house, and the
@@ -325,8 +327,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         results = super().analyze(compact, entities, nlp_artifacts, regex_flags)
         spans: list[tuple[int, int, float]] = []
         for result in results:
-            if _YEAR.match(compact, result.start):  # "2025, Rose Hill" is a year, not a house
-                continue  # nor "the 2025 Summer Fair on Town Moor"
+            if _YEAR.match(compact, result.start) or _year_range_ends(compact, result.start):
+                continue  # "2025, Rose Hill" is a year, not a house, nor "the 2025 Summer Fair"
             start, end = original(result.start), original(result.end - 1) + 1
             number = _NUMBER_THEN_WORD.match(compact, result.start)
             if number and number.group(1).lower() in self._measures:
@@ -952,6 +954,16 @@ def _number_cells_before(text: str, start: int) -> int:
         while text[start] in " \t":
             start += 1
     return start
+
+
+def _year_range_ends(text: str, start: int) -> bool:
+    """Whether the number at ``start`` ends a year range: "2023-24", "2019/20"."""
+    years = _YEAR_RANGE.match(text, max(0, start - 5))
+    return bool(
+        years
+        and years.start(2) == start
+        and (int(years.group(1)) + 1) % 100 == int(years.group(2))
+    )
 
 
 def _header_lines(text: str) -> frozenset[int]:

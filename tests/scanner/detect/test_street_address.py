@@ -62,6 +62,18 @@ def test_a_year_before_a_place_is_not_a_house_number(found):
 
 
 @pytest.mark.parametrize(
+    "text", ["In 2023-24, Wearside families were helped.", "our 2019/20, Moorside figures"]
+)
+def test_a_financial_year_before_a_place_is_not_a_house_number(found, text):
+    """'2023-24, Wearside' is a year range, not a house numbered 24."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+def test_a_range_of_house_numbers_is_still_one_address(found):
+    assert ("STREET_ADDRESS", "1990-92 Long Lane, Leeds") in found("At 1990-92 Long Lane, Leeds")
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [
         ("flat 2, 9 birchfields rd, manchester", "flat 2, 9 birchfields rd, manchester"),
