@@ -103,6 +103,8 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             )
             previous_end = result.end
             positive = _context.distance(self._context, text, result.start, result.end, **window)
+            if positive is None:
+                positive = self._label_before(text, result.start, window["not_before"])
             strong = positive
             if positive is None and in_list:
                 positive = gap
@@ -129,6 +131,21 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
                 continue
             kept.append(result)
         return kept
+
+    def _label_before(self, text: str, start: int, not_before: int) -> int | None:
+        """How far before the match a context word begins the label it is the value of,
+        when words qualify the label between them, past the window: "Birth year of any
+        sibling over 18: 2004". Only for a value right after its label's colon."""
+        if self._context is None:
+            return None
+        colon = text.rfind(":", max(0, start - 4), start)
+        if colon == -1 or text[colon + 1 : start].strip(" \t"):
+            return None
+        reach = max(not_before, start - _LONGEST_QUALIFIER - 30, text.rfind("\n", 0, colon) + 1)
+        for match in self._context.finditer(text, reach, colon):
+            if _QUALIFIER.fullmatch(text, match.end(), start):
+                return start - match.end()
+        return None
 
     def _unless_qualifying(self, text: str, start: int, positive: int, negative: int) -> int | None:
         """``negative``, or ``None`` when the negative word only qualifies the label the

@@ -100,6 +100,10 @@ from tests.scanner.conftest import types_of
         # A list of dates after one label, whose each item is after it ("for Ruby").
         ("DOB 21/03/2010 for Tyler and 04/05/2013 for Ruby", "04/05/2013"),
         ("d.o.b. 21 march 2010 for tyler and 4 may 2013 for ruby", "4 may 2013"),
+        # Words that qualify a label between it and its colon, past the rule's window.
+        ("Birth year of any sibling over 18: 2004", "2004"),
+        # A CSV saved with semicolons: every row's date is under the DOB column.
+        ("NAME;DOB;POSTCODE\nAda Obi;03/03/2015;LS8 4EX\nBo Lee;04/04/2016;LS9 7QP\n", "04/04/2016"),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -144,6 +148,8 @@ def test_dates_of_birth_are_found(found, text, value):
         "The review is 12/05/2024 and the meeting is 13/05/2024.",
         "DOB not known, seen on: 12/05/2024",
         "DOB: not known (referral dated 12/05/2024)",
+        "Event year: 2004",
+        "Name;DOB;Joined\nAda Obi;not known;12/05/2024\nBo Lee;not known;13/05/2024\n",
     ],
 )
 def test_other_dates_are_not_dates_of_birth(found, text):
