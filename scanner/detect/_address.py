@@ -960,9 +960,7 @@ def _year_range_ends(text: str, start: int) -> bool:
     """Whether the number at ``start`` ends a year range: "2023-24", "2019/20"."""
     years = _YEAR_RANGE.match(text, max(0, start - 5))
     return bool(
-        years
-        and years.start(2) == start
-        and (int(years.group(1)) + 1) % 100 == int(years.group(2))
+        years and years.start(2) == start and (int(years.group(1)) + 1) % 100 == int(years.group(2))
     )
 
 

@@ -42,6 +42,10 @@ class PatternRule:
     # A match counts only right after a name the person recognizer found, and only when it
     # is at least this many days older than the text's other dates (0: an ordinary rule).
     beside_person_older_by_days: int = 0
+    # Or when it ends a line of a person's details (the line's only date, after a comma, a
+    # bracket, a bar or a tab) and is at least this many days older than the text's latest
+    # date up to today (0: never so).
+    listed_with_person_older_by_days: int = 0
     # For a value alone at the start of its line, how many lines above (holding no other
     # value) its context may be on: a form's label, then an instruction, then the value.
     context_lines_above: int = 0
@@ -168,6 +172,7 @@ def _pattern_rule(item: Reader) -> PatternRule:
             "context_after",
             "case_sensitive",
             "beside_person_older_by_days",
+            "listed_with_person_older_by_days",
             "context_lines_above",
         }
     )
@@ -200,6 +205,7 @@ def _pattern_rule(item: Reader) -> PatternRule:
         context_after=item.get("context_after", int, 30),
         case_sensitive=item.get("case_sensitive", bool, False),
         beside_person_older_by_days=item.get("beside_person_older_by_days", int, 0),
+        listed_with_person_older_by_days=item.get("listed_with_person_older_by_days", int, 0),
         context_lines_above=item.get("context_lines_above", int, 0),
     )
 

@@ -103,7 +103,10 @@ from tests.scanner.conftest import types_of
         # Words that qualify a label between it and its colon, past the rule's window.
         ("Birth year of any sibling over 18: 2004", "2004"),
         # A CSV saved with semicolons: every row's date is under the DOB column.
-        ("NAME;DOB;POSTCODE\nAda Obi;03/03/2015;LS8 4EX\nBo Lee;04/04/2016;LS9 7QP\n", "04/04/2016"),
+        (
+            "NAME;DOB;POSTCODE\nAda Obi;03/03/2015;LS8 4EX\nBo Lee;04/04/2016;LS9 7QP\n",
+            "04/04/2016",
+        ),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -262,6 +265,45 @@ def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(fou
 def test_a_date_beside_a_name_near_the_other_dates_is_not_a_date_of_birth(found, text):
     """Minutes, reports, newsletters and signatures put their own dates beside names."""
     assert "DATE_OF_BIRTH" not in types_of(found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Date of discussion: 18/11/2024\nChild 2: Lily-Mae Price, female, attends "
+            "Little Acorns nursery, 22/06/2020\n",
+            "22/06/2020",
+        ),
+        (
+            "Sent 12/09/2024\n* Amara Okafor | Year 9 | attends Park Primary | 21/03/2010\n",
+            "21/03/2010",
+        ),
+    ],
+)
+def test_a_date_ending_a_line_of_a_persons_details_years_back_is_a_date_of_birth(
+    found, text, value
+):
+    """A list of a family's details ends each line with a date of birth, far from the name:
+    years older than the text's own dates, it is no meeting's."""
+    assert ("DATE_OF_BIRTH", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Not years older than the text's latest date.
+        "Sent 12/09/2024\nChild 2: Lily-Mae Price, female, attends nursery, 22/06/2023\n",
+        # A date after today is an expiry, not the text's own time.
+        "Lily-Mae Price, female, attends nursery, 22/06/2020\nPassport valid to 14/06/2090\n",
+        # Two dates on the line: which is which is not known.
+        "Sent 12/09/2024\nLily-Mae Price, female, seen 01/09/2024, attends nursery, 22/06/2020\n",
+        # An event's date in a sentence, not the end of a list of details.
+        "Report 12/09/2024\nPolice attended the home of Lily-Mae Price on 03/06/2019.\n",
+    ],
+)
+def test_a_date_far_from_a_name_needs_the_shape_of_a_list_and_years(found, text):
+    assert "DATE_OF_BIRTH" not in types_of(found(text)), found(text)
 
 
 def test_a_forms_signature_date_is_not_a_date_of_birth_beside_the_signers_name(found):
