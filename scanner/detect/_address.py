@@ -97,9 +97,12 @@ _BETWEEN_CELLS = regex.compile(r"[ \t\",|]*")
 # From the end of one field of a form to the value of the next: "\nTown: ".
 _NEXT_FIELD = regex.compile(r"[ \t,]*(?:\n|\|)[ \t>*•|-]*\p{L}[\p{L}/ \d]{0,24}?[ \t]*[:=–][ \t]*")
 _HOUSE_NUMBER = regex.compile(r"\d{1,4}[A-Za-z]?")
-# A cell that holds only a house number or a flat's, just before another cell of its row.
+# A cell that holds only a house number or a flat's, just before another cell of its row:
+# "12", "2b", a flat or unit with its number ("Flat 3", "Unit 4b"), a tenement's "2/1".
 _NUMBER_CELL_BEFORE = regex.compile(
-    r"(?:(?<=[\t|\n])|^)[ \t]*\d{1,3}[A-Za-z]?(?:[ \t]*[\t|])+[ \t]*$", regex.REVERSE
+    r"(?:(?<=[\t|\n])|^)[ \t]*(?:(?i:flat|fflat|apartment|apt|unit)\.?[ \t]*)?"
+    r"\d{1,3}[A-Za-z]?(?:/\d{1,2})?(?:[ \t]*[\t|])+[ \t]*$",
+    regex.REVERSE,
 )
 _NUMBER_LABEL = regex.compile(r"(?i:number|\bno\b)\.?[ \t]*[:=–\t][ \t]*$")
 _PROSE_AFTER = regex.compile(r"[ \t]+\p{Ll}")
@@ -136,6 +139,7 @@ _SUITE = regex.compile(r"(?i:suite)\b")
 _SPACES = regex.compile(r"[ \t]*")
 # A reply's quote marks at the start of a line, read as a space by the patterns.
 _QUOTE_BREAK = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*")
+_QUOTE_BREAK_BEFORE = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*$")
 _POSTCODE = regex.compile(
     r"[,\s]*\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b", regex.IGNORECASE
 )
@@ -204,9 +208,11 @@ _NOT_AN_ADDRESS = regex.compile(r"@|://|www\.|_{3,}")
 # A word around an address label that is not "Email" or "Web" ("Home address", "Address of
 # client"): an email address's label has no street under it.
 _OTHER_WORD = r"(?!(?:email|e-mail|web|ip|mac|history|change|same)\b)[\p{L}'’]+"
-# A title and a name alone on a line: the first line of a letter's address block.
+# A title and a name alone on a line: the first line of a letter's address block, "To:" or
+# "FAO" before it as a covering note or an envelope's label puts them.
 _NAME_LINE = regex.compile(
-    r"^[ \t>]*(?i:mr|mrs|ms|miss|mx|dr|rev|revd|master|sir|dame|lady|lord)\.?"
+    r"^[ \t>]*(?:(?i:to|fao|f\.a\.o\.|attn|for the attention of)[:.]?[ \t]+)?"
+    r"(?i:mr|mrs|ms|miss|mx|dr|rev|revd|master|sir|dame|lady|lord)\.?"
     r"(?:[ \t]+\p{Lu}[\p{L}'’.-]*){1,4}[ \t]*,?[ \t]*$",
     regex.MULTILINE,
 )
@@ -345,6 +351,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             start, end = self._widen_back(text, start), self._widen_forward(text, start, end)
             spans.append((start, end, result.score))
         spans += self._placed(text)
+        # A house's number or flat in the cells before its row's building or street.
+        spans = [(_number_cells_before(text, start), end, score) for start, end, score in spans]
         spans = self._next_cells(text, _joined(text, _merge(spans)))
         return [
             self._result(start, _trimmed_end(text, start, end), score)
@@ -712,6 +720,9 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         start = tenement.start() if tenement else start
         first = _RANGE.search(text, max(line_start, start - 10), start)
         start = first.start() if first else start
+        quoted = self._part_before_quote_break(text, start)
+        if quoted is not None:
+            start, line_start = quoted
         for _ in range(4):
             part = _PART_BEFORE.search(text, max(line_start, start - _LONGEST_PART), start)
             if part is None or self._not_place(part.group()):
@@ -732,6 +743,23 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             start, line_start = above + len(line.group(1)), above
         return start
+
+    def _part_before_quote_break(self, text: str, start: int) -> tuple[int, int] | None:
+        """A flat or a building at the end of the quoted line above a street that starts its
+        own ("flat 2,\n>> 9 birchfields rd"), with where that line starts; else ``None``."""
+        quote = _QUOTE_BREAK_BEFORE.search(text, max(0, start - 12), start)
+        if quote is None:
+            return None
+        above = text.rfind("\n", 0, quote.start()) + 1
+        base = max(above, quote.start() - _LONGEST_PART)
+        part = _PART_BEFORE.search(text[base : quote.start()] + " ")
+        if part is None or part.group("bare") or self._not_place(part.group()):
+            return None
+        if part.group("building") and not self._house_like(
+            text, base + part.start(), min(base + part.end(), quote.start())
+        ):
+            return None
+        return base + part.start(), above
 
     def _institution(self, text: str, result: RecognizerResult) -> bool:
         words = regex.findall(r"\p{L}+", text[result.start : result.end].lower())
@@ -902,6 +930,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             if group == 3 and self._person_like(text, town_start, part.group(group)):
                 break
+            if _TITLE_FIRST.match(text, town_start):
+                break  # a list's next person: "4 Orchard Way; Mr Hall - 22 Elm Road"
             between = text[end:town_start]
             if ("\n" in between or '"' in between or ";" in between) and self._named_person(
                 text, town_start, town_end
@@ -947,7 +977,7 @@ def _number_cells_before(text: str, start: int) -> int:
     """Where a street's cell starts with the house number and flat in the cells before it on
     its row: "2b<tab><tab>17<tab>Dodworth Road" under "Flat", "No" and "Street"."""
     for _ in range(2):
-        cell = _NUMBER_CELL_BEFORE.search(text, max(0, start - 16), start)
+        cell = _NUMBER_CELL_BEFORE.search(text, max(0, start - 20), start)
         if cell is None:
             break
         start = cell.start()

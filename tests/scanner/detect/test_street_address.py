@@ -117,6 +117,28 @@ def test_a_range_of_house_numbers_is_still_one_address(found):
         ("14 Tan Lan, Llanrug LL55 4AA", "14 Tan Lan, Llanrug"),
         ("Mrs A Yusuf\nFlat 3\n14 Tan Lan\nLlanrug\nLL55 4AA", "Flat 3\n14 Tan Lan\nLlanrug"),
         ("Send it to 12 Moor Allerton, Leeds LS17 6AA please.", "12 Moor Allerton, Leeds"),
+        # A covering note's or an envelope's "To:" or "FAO" before the name line.
+        (
+            "To: Mr K Boateng\nApartment 12\nLister Court\nManningham Lane\nBradford",
+            "Apartment 12\nLister Court\nManningham Lane\nBradford",
+        ),
+        ("THE OLD BAKERY, HIGH ST, HAWORTH", "THE OLD BAKERY, HIGH ST, HAWORTH"),
+        # A flat at the end of the quoted line above its street.
+        (
+            "> hi send it to my friend address flat 2,\n>> 9 birchfields rd, harehills",
+            "flat 2,\n>> 9 birchfields rd, harehills",
+        ),
+        # The flat's, the house's or the tenement's cell before the building or street.
+        (
+            "Ref\tClient\tFlat/Unit\tBuilding\tStreet\tTown\n"
+            "TS-101\tLeanne Holt\tFlat 3\tAlbion Mill\tCanal Road\tShipley\n",
+            "Flat 3\tAlbion Mill\tCanal Road\tShipley",
+        ),
+        (
+            "Ref\tClient\tFlat/Unit\tBuilding\tStreet\tTown\n"
+            "TS-104\tCallum Reid\t2/1\t40\tDumbarton Road\tGlasgow\n",
+            "2/1\t40\tDumbarton Road\tGlasgow",
+        ),
     ],
 )
 def test_addresses_in_every_shape_are_one_span(found, text, value):
@@ -213,6 +235,18 @@ def test_more_shapes_of_one_address_are_one_span(found, text, value):
 )
 def test_a_name_beside_an_address_is_not_part_of_it(found, text, value):
     """A person's name before an address is no building, and one after it no town."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Meals: Mrs Green - 4 Orchard Way; Mr Hall - 22 Elm Road", "4 Orchard Way"),
+        ("Meals: Mrs Green - 4 Orchard Way; Mr Hall - 22 Elm Road", "22 Elm Road"),
+    ],
+)
+def test_a_lists_next_person_is_no_town_after_an_address(found, text, value):
+    """After a semicolon, a title starts the next item of a list, not a locality."""
     assert ("STREET_ADDRESS", value) in found(text), found(text)
 
 
