@@ -33,7 +33,8 @@ _PART_BEFORE = regex.compile(
     # a Traveller site's pitch, a caravan or chalet on a park, a boat's mooring
     r"|pitch|caravan|chalet|berth|mooring)"
     r"\.?\s*[\dA-Z]{1,4}"
-    r"[A-Za-z]?(?:/\d{1,3})?,?"
+    # (a Dundee or Aberdeen flat by its floor and side: "Flat 2/R", "Flat 1/L")
+    r"[A-Za-z]?(?:/\d{1,3}|/[LRM])?,?"
     # A Glasgow tenement's flat before the number ("0/2 24 Kelbourne St"), a floor.
     r"|\d{1,2}/\d{1,2},?"
     # A flat by its floor and side ("Top Flat Left", "Main Door Flat"), or Edinburgh's floor
@@ -152,7 +153,7 @@ _SENTENCE_STOP = regex.compile(
 # The value is looked at, not consumed (a lookahead), so that every "lives at" of a long
 # paragraph is read, each at most 200 characters on.
 _LIVES_AT = regex.compile(
-    r"\b(?:(?i:lives|live|living|lived|resides|reside|residing|staying|stays)\s+(?i:at)"
+    r"\b(?:(?i:lives|live|living|lived|resides|reside|residing|staying|stays)\s+(?i:at|(?P<in>in))"
     r"|(?i:(?:her|his|their|my|the client's|new|home) address is)"
     # a Northern Irish farm's townland, with no street: "in the townland of Drumgose, Dungannon"
     r"|(?i:townland\s+of))\s+"
@@ -161,6 +162,7 @@ _LIVES_AT = regex.compile(
     r"|\b(?i:moved|moving|move|relocated|rehoused|now)\s+(?i:to|into|at|in)\s+"
     r"(?=(?P<value>(?:\d{1,4}[A-Za-z]?\s|(?i:flat|apartment|apt|unit|room)\s+\d)[^\n]{0,200}))"
 )
+_FLAT_FIRST = regex.compile(r"(?i:flat|apartment|apt)\.?[ \t]*\d")
 # A part of an address with no number: capitalised words, a few little words among them.
 _PLACE_PART = regex.compile(
     r"\p{Lu}[\p{L}'’.-]*(?: (?:[\p{Lu}][\p{L}'’.-]*|y|yr|na|an|upon|on|le|of|the|de)){0,4}"
@@ -407,8 +409,17 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             start = match.start("value")
             stop = _SENTENCE_STOP.search(text, start, match.end("value"))
             end = stop.start() if stop else match.end("value")
-            if "," in text[start:end] or regex.match(r"\d", text[start:end]):
+            first_part = text[start:end].split(",", 1)[0]
+            if match.group("in") is not None:
+                # "lives in Leeds" is a town; "lives in Brunel House, Stepney" a home
+                if (
+                    self._building(first_part) and _PLACE_PART.fullmatch(first_part.strip())
+                ) or _FLAT_FIRST.match(first_part):
+                    values.append((start, end))
+            elif "," in text[start:end] or regex.match(r"\d", text[start:end]):
                 values.append((start, end))
+            elif self._building(first_part):
+                values.append((start, end))  # "Lives at Brunel House"
         for start, value_end in values:
             stop = _SENTENCE_STOP.search(text, start, value_end)
             end = stop.start() if stop else value_end

@@ -280,6 +280,15 @@ def test_places_that_are_no_home_are_not_addresses(found, text):
         ("moved to 14 Acacia, Leeds last year", "14 Acacia, Leeds"),
         ("They live at Lochside, Kilchoan, Acharacle PH36 4LH.", "Lochside, Kilchoan, Acharacle"),
         ("I live at Bryn Teg, Llanberis.", "Bryn Teg, Llanberis"),
+        # "lives in" a building or a flat is a home; "lives in Leeds" is a town.
+        ("She lives in Brunel House, Stepney.", "Brunel House, Stepney"),
+        ("She lives in flat 3, Kestrel Court.", "flat 3, Kestrel Court"),
+        ("Lives at Brunel House", "Brunel House"),
+        # A flat's number and its building, with no house number.
+        ("22 Brunel House, Cable Street, London", "22 Brunel House, Cable Street, London"),
+        ("22 Brunel House, London", "22 Brunel House, London"),
+        ("Flat 2/R, 14 Craigie Street, Dundee", "Flat 2/R, 14 Craigie Street, Dundee"),
+        ("im at number 4 moor view", "number 4 moor view"),
         ("shes at 14 park view, wakefield", "14 park view, wakefield"),
         ("address: 5 kings ct", "5 kings ct"),
         ("can u drop it to 7 tan y bryn llanrug", "7 tan y bryn llanrug"),
@@ -477,6 +486,7 @@ def test_addresses_in_forms_the_patterns_missed(found, text, value):
         "Suite 3, 1 Victoria Square, Birmingham B1 1BD",
         "PO Box 77, 12 Market Street, Keighley",
         "Staff live at home and travel in.",
+        "She lives in Leeds with her mum.",
     ],
 )
 def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
