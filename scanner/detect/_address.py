@@ -137,7 +137,6 @@ _FORMER = regex.compile(r"(?i:the old )")
 _PO_BOX_BEFORE = regex.compile(r"(?i:\bp\.?[ \t]?o\.?[ \t]*box)[ \t]*(?:\d{1,6},?[ \t]*)?$")
 # An office suite is a firm's: "Suite 3, 1 Victoria Square".
 _SUITE = regex.compile(r"(?i:suite)\b")
-_SPACES = regex.compile(r"[ \t]*")
 # A reply's quote marks at the start of a line, read as a space by the patterns.
 _QUOTE_BREAK = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*")
 _QUOTE_BREAK_BEFORE = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*$")
@@ -371,7 +370,9 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         or right after its street ("Unit 2, Oakworth Road Business Centre")."""
         if self._business is None:
             return False
-        after = _SPACES.match(text, end).end()
+        after = end
+        while text[after : after + 1] in (" ", "\t"):
+            after += 1
         return bool(self._business.search(text, start, end) or self._business.match(text, after))
 
     def _placed(self, text: str) -> list[tuple[int, int, float]]:
