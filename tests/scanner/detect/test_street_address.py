@@ -289,6 +289,14 @@ def test_places_that_are_no_home_are_not_addresses(found, text):
         ("22 Brunel House, London", "22 Brunel House, London"),
         ("Flat 2/R, 14 Craigie Street, Dundee", "Flat 2/R, 14 Craigie Street, Dundee"),
         ("im at number 4 moor view", "number 4 moor view"),
+        # Addresses abroad, as casework and emergency contacts write them.
+        ("Mother: ul. Długa 5/3, Gdańsk, Poland.", "ul. Długa 5/3, Gdańsk, Poland"),
+        ("Grandmother: Str. Lipscani nr. 12, Bucharest", "Str. Lipscani nr. 12, Bucharest"),
+        ("Brother: Calle Mayor 12, Madrid", "Calle Mayor 12, Madrid"),
+        ("Sister: 12 rue de la Paix, Paris", "12 rue de la Paix, Paris"),
+        ("Uncle: Hauptstraße 5, Berlin", "Hauptstraße 5, Berlin"),
+        ("Parents: Gazi Mahallesi 14 Sokak No 3, Ankara", "Gazi Mahallesi 14 Sokak No 3, Ankara"),
+        ("Home: House 12, Street 5, Karte Char, Kabul", "House 12, Street 5, Karte Char, Kabul"),
         ("shes at 14 park view, wakefield", "14 park view, wakefield"),
         ("address: 5 kings ct", "5 kings ct"),
         ("can u drop it to 7 tan y bryn llanrug", "7 tan y bryn llanrug"),
@@ -487,6 +495,7 @@ def test_addresses_in_forms_the_patterns_missed(found, text, value):
         "PO Box 77, 12 Market Street, Keighley",
         "Staff live at home and travel in.",
         "She lives in Leeds with her mum.",
+        "Two came via Rome 2019 and via Calais.",
     ],
 )
 def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
