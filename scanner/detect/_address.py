@@ -153,7 +153,7 @@ _SENTENCE_STOP = regex.compile(
 # paragraph is read, each at most 200 characters on.
 _LIVES_AT = regex.compile(
     r"\b(?:(?i:lives|live|living|lived|resides|reside|residing|staying|stays)\s+(?i:at|(?P<in>in))"
-    r"|(?i:(?:her|his|their|my|the client's|new|home) address is)"
+    r"|(?i:(?:her|his|their|my|the|your|our|current|the client's|new|home) address is)"
     # a Northern Irish farm's townland, with no street: "in the townland of Drumgose, Dungannon"
     r"|(?i:townland\s+of))\s+"
     r"(?=(?P<value>(?:\d|\p{Lu}|(?i:flat|apartment|unit)\b)[^\n]{0,200}))"

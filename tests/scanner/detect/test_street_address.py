@@ -289,6 +289,10 @@ def test_places_that_are_no_home_are_not_addresses(found, text):
         ("22 Brunel House, London", "22 Brunel House, London"),
         ("Flat 2/R, 14 Craigie Street, Dundee", "Flat 2/R, 14 Craigie Street, Dundee"),
         ("im at number 4 moor view", "number 4 moor view"),
+        # Texts in lower case: "the address is", "round", and rarer street words after a cue.
+        ("the address is 7 chapel fold, wortley", "7 chapel fold, wortley"),
+        ("popped round 14 park view to see her", "14 park view"),
+        ("its 2 station cottages", "2 station cottages"),
         # Addresses abroad, as casework and emergency contacts write them.
         ("Mother: ul. Długa 5/3, Gdańsk, Poland.", "ul. Długa 5/3, Gdańsk, Poland"),
         ("Grandmother: Str. Lipscani nr. 12, Bucharest", "Str. Lipscani nr. 12, Bucharest"),
