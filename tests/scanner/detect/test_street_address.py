@@ -123,6 +123,17 @@ def test_a_range_of_house_numbers_is_still_one_address(found):
             "Apartment 12\nLister Court\nManningham Lane\nBradford",
         ),
         ("THE OLD BAKERY, HIGH ST, HAWORTH", "THE OLD BAKERY, HIGH ST, HAWORTH"),
+        # A paragraph wrapped at a fixed width, as mail clients send it.
+        (
+            "Hi Sue, just to let you know that Mrs Okafor has now moved and lives at 14 Mill\n"
+            "Lane, Roundhay, Leeds with her two children.",
+            "14 Mill\nLane, Roundhay, Leeds",
+        ),
+        (
+            "The family were visited at home, Flat 22, Brunel House, 80 Cable\n"
+            "Street, London, on Tuesday.",
+            "Flat 22, Brunel House, 80 Cable\nStreet, London",
+        ),
         # A flat at the end of the quoted line above its street.
         (
             "> hi send it to my friend address flat 2,\n>> 9 birchfields rd, harehills",
