@@ -139,10 +139,6 @@ _PO_BOX_BEFORE = regex.compile(r"(?i:\bp\.?[ \t]?o\.?[ \t]*box)[ \t]*(?:\d{1,6},
 _SUITE = regex.compile(r"(?i:suite)\b")
 # A reply's quote marks at the start of a line, read as a space by the patterns.
 _QUOTE_BREAK = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*")
-# A line break before a word: one inside a paragraph wrapped at a fixed width, as mail
-# clients send them, when the line before is long and ends mid-sentence (``_wrap_breaks``).
-_LINE_BREAK = regex.compile(r"[ \t]*\n[ \t]*(?=[\p{L}\d])")
-_WRAPPED_LINE = 60
 _QUOTE_BREAK_BEFORE = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*$")
 _POSTCODE = regex.compile(
     r"[,\s]*\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b", regex.IGNORECASE
@@ -1054,7 +1050,9 @@ def _without_quote_breaks(text: str) -> tuple[str, _Offsets]:
     """``text`` with each line break into a quoted line ("\\n> "), and each line break of a
     paragraph wrapped at a fixed width (a long line that ends mid-sentence: "lives at 14
     Mill\\nLane, Leeds"), read as one space, and a map from its offsets back to the text's."""
-    breaks = sorted([*_QUOTE_BREAK.finditer(text), *_wrap_breaks(text)], key=lambda m: m.start())
+    breaks = sorted(
+        [*_QUOTE_BREAK.finditer(text), *_context.wrap_breaks(text)], key=lambda m: m.start()
+    )
     if not breaks:
         return text, _Offsets([])
     pieces, shifts, position, removed = [], [], 0, 0
@@ -1066,23 +1064,6 @@ def _without_quote_breaks(text: str) -> tuple[str, _Offsets]:
         position = match.end()
     pieces.append(text[position:])
     return "".join(pieces), _Offsets(shifts)
-
-
-def _wrap_breaks(text: str) -> list[regex.Match[str]]:
-    """The line breaks of paragraphs wrapped at a fixed width: after a line of
-    ``_WRAPPED_LINE`` characters or more, with no table's tabs or bars, that ends with no
-    full stop, colon or semicolon."""
-    found = []
-    for match in _LINE_BREAK.finditer(text):
-        line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
-        if (
-            len(line) >= _WRAPPED_LINE
-            and line[-1] not in ".:;!?"
-            and "\t" not in line
-            and "|" not in line
-        ):
-            found.append(match)
-    return found
 
 
 class _Offsets:

@@ -546,3 +546,26 @@ def distance(
         if header and pattern.search(header):
             nearest = _HEADER_DISTANCE
     return nearest
+
+
+# A line break before a word: one inside a paragraph wrapped at a fixed width, as mail
+# clients send them, when the line before is long and ends mid-sentence (``wrap_breaks``).
+_LINE_BREAK = regex.compile(r"[ \t]*\n[ \t]*(?=[\p{L}\d])")
+_WRAPPED_LINE = 60
+
+
+def wrap_breaks(text: str) -> list[regex.Match[str]]:
+    """The line breaks of paragraphs wrapped at a fixed width: after a line of
+    ``_WRAPPED_LINE`` characters or more, with no table's tabs or bars, that ends with no
+    full stop, colon or semicolon."""
+    found = []
+    for match in _LINE_BREAK.finditer(text):
+        line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        if (
+            len(line) >= _WRAPPED_LINE
+            and line[-1] not in ".:;!?"
+            and "\t" not in line
+            and "|" not in line
+        ):
+            found.append(match)
+    return found

@@ -31,6 +31,17 @@ _QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60
 _LONGEST_QUALIFIER = 64
 
 
+def _unwrapped(text: str) -> str:
+    """``text`` with the line break of each wrapped paragraph's line replaced by a space."""
+    breaks = _context.wrap_breaks(text)
+    if not breaks:
+        return text
+    chars = list(text)
+    for match in breaks:
+        chars[text.index("\n", match.start())] = " "
+    return "".join(chars)
+
+
 class ConfiguredPatternRecognizer(PatternRecognizer):
     """A Presidio pattern recognizer whose score depends on confide's context rules.
 
@@ -77,8 +88,11 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
         # The engine passes its own default flags; each rule keeps the ones it was written for.
+        # A wrapped paragraph's line break is read as a space by the patterns (one character
+        # for one: the offsets hold), never by the context, which reads lines and tables.
+        matched = _unwrapped(text) if self._rule.across_wrapped_lines else text
         results: list[RecognizerResult] = super().analyze(
-            text, entities, nlp_artifacts, self._flags
+            matched, entities, nlp_artifacts, self._flags
         )
         kept = []
         rule = self._rule

@@ -49,6 +49,9 @@ class PatternRule:
     # For a value alone at the start of its line, how many lines above (holding no other
     # value) its context may be on: a form's label, then an instruction, then the value.
     context_lines_above: int = 0
+    # Whether a match may run across the line break of a paragraph wrapped at a fixed width
+    # ("born on 3rd\nMarch 2015"), read as a space.
+    across_wrapped_lines: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ def _pattern_rule(item: Reader) -> PatternRule:
             "beside_person_older_by_days",
             "listed_with_person_older_by_days",
             "context_lines_above",
+            "across_wrapped_lines",
         }
     )
     validator = item.mapping.get("validator")
@@ -207,6 +211,7 @@ def _pattern_rule(item: Reader) -> PatternRule:
         beside_person_older_by_days=item.get("beside_person_older_by_days", int, 0),
         listed_with_person_older_by_days=item.get("listed_with_person_older_by_days", int, 0),
         context_lines_above=item.get("context_lines_above", int, 0),
+        across_wrapped_lines=item.get("across_wrapped_lines", bool, False),
     )
 
 

@@ -100,6 +100,12 @@ from tests.scanner.conftest import types_of
         # A list of dates after one label, whose each item is after it ("for Ruby").
         ("DOB 21/03/2010 for Tyler and 04/05/2013 for Ruby", "04/05/2013"),
         ("d.o.b. 21 march 2010 for tyler and 4 may 2013 for ruby", "4 may 2013"),
+        # A paragraph wrapped at a fixed width breaks the date across its lines.
+        (
+            "Just confirming that the younger child, Amara, who was born on the 3rd of\n"
+            "March 2015 in Leeds, is now at Park Primary.",
+            "3rd of\nMarch 2015",
+        ),
         # Words that qualify a label between it and its colon, past the rule's window.
         ("Birth year of any sibling over 18: 2004", "2004"),
         # A CSV saved with semicolons: every row's date is under the DOB column.
