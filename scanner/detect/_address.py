@@ -33,7 +33,8 @@ _PART_BEFORE = regex.compile(
     # a Traveller site's pitch, a caravan or chalet on a park, a boat's mooring
     r"|pitch|caravan|chalet|berth|mooring)"
     r"\.?\s*[\dA-Z]{1,4}"
-    r"[A-Za-z]?(?:/\d{1,3})?,?"
+    # (a Dundee or Aberdeen flat by its floor and side: "Flat 2/R", "Flat 1/L")
+    r"[A-Za-z]?(?:/\d{1,3}|/[LRM])?,?"
     # A Glasgow tenement's flat before the number ("0/2 24 Kelbourne St"), a floor.
     r"|\d{1,2}/\d{1,2},?"
     # A flat by its floor and side ("Top Flat Left", "Main Door Flat"), or Edinburgh's floor
@@ -97,9 +98,12 @@ _BETWEEN_CELLS = regex.compile(r"[ \t\",|]*")
 # From the end of one field of a form to the value of the next: "\nTown: ".
 _NEXT_FIELD = regex.compile(r"[ \t,]*(?:\n|\|)[ \t>*•|-]*\p{L}[\p{L}/ \d]{0,24}?[ \t]*[:=–][ \t]*")
 _HOUSE_NUMBER = regex.compile(r"\d{1,4}[A-Za-z]?")
-# A cell that holds only a house number or a flat's, just before another cell of its row.
+# A cell that holds only a house number or a flat's, just before another cell of its row:
+# "12", "2b", a flat or unit with its number ("Flat 3", "Unit 4b"), a tenement's "2/1".
 _NUMBER_CELL_BEFORE = regex.compile(
-    r"(?:(?<=[\t|\n])|^)[ \t]*\d{1,3}[A-Za-z]?(?:[ \t]*[\t|])+[ \t]*$", regex.REVERSE
+    r"(?:(?<=[\t|\n])|^)[ \t]*(?:(?i:flat|fflat|apartment|apt|unit)\.?[ \t]*)?"
+    r"\d{1,3}[A-Za-z]?(?:/\d{1,2})?(?:[ \t]*[\t|])+[ \t]*$",
+    regex.REVERSE,
 )
 _NUMBER_LABEL = regex.compile(r"(?i:number|\bno\b)\.?[ \t]*[:=–\t][ \t]*$")
 _PROSE_AFTER = regex.compile(r"[ \t]+\p{Ll}")
@@ -123,12 +127,19 @@ _LINE_ABOVE = regex.compile(
     r"[ \t]*,?[ \t]*\n"
 )
 _YEAR = regex.compile(r"(?:19|20)\d\d,|(?:19[5-9]|20[0-3])\d ")
+# A financial or school year: "2023-24, Wearside" is no house "24" (nor "12-14" a year).
+_YEAR_RANGE = regex.compile(r"\b((?:19|20)\d\d)[-–/](\d\d)\b")
 # A house that was once an institution is a home: "The Old Post Office", "The Old School".
 _FORMER = regex.compile(r"(?i:the old )")
-# A post office box before a number: "PO Box 301, Kendal" is a box, not a house.
-_PO_BOX_BEFORE = regex.compile(r"(?i:\bp\.?[ \t]?o\.?[ \t]*box)[ \t]*$")
+# A post office box before a number: "PO Box 301, Kendal" is a box, not a house, and the
+# street after a box's number is the sorting office's or the firm's ("PO Box 77, 12 Market
+# Street").
+_PO_BOX_BEFORE = regex.compile(r"(?i:\bp\.?[ \t]?o\.?[ \t]*box)[ \t]*(?:\d{1,6},?[ \t]*)?$")
+# An office suite is a firm's: "Suite 3, 1 Victoria Square".
+_SUITE = regex.compile(r"(?i:suite)\b")
 # A reply's quote marks at the start of a line, read as a space by the patterns.
 _QUOTE_BREAK = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*")
+_QUOTE_BREAK_BEFORE = regex.compile(r"[ \t]*\n[ \t]*>[> \t]*$")
 _POSTCODE = regex.compile(
     r"[,\s]*\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b", regex.IGNORECASE
 )
@@ -141,8 +152,8 @@ _SENTENCE_STOP = regex.compile(
 # The value is looked at, not consumed (a lookahead), so that every "lives at" of a long
 # paragraph is read, each at most 200 characters on.
 _LIVES_AT = regex.compile(
-    r"\b(?:(?i:lives|living|lived|resides|residing|staying|stays)\s+(?i:at)"
-    r"|(?i:(?:her|his|their|my|the client's|new|home) address is)"
+    r"\b(?:(?i:lives|live|living|lived|resides|reside|residing|staying|stays)\s+(?i:at|(?P<in>in))"
+    r"|(?i:(?:her|his|their|my|the|your|our|current|the client's|new|home) address is)"
     # a Northern Irish farm's townland, with no street: "in the townland of Drumgose, Dungannon"
     r"|(?i:townland\s+of))\s+"
     r"(?=(?P<value>(?:\d|\p{Lu}|(?i:flat|apartment|unit)\b)[^\n]{0,200}))"
@@ -150,6 +161,7 @@ _LIVES_AT = regex.compile(
     r"|\b(?i:moved|moving|move|relocated|rehoused|now)\s+(?i:to|into|at|in)\s+"
     r"(?=(?P<value>(?:\d{1,4}[A-Za-z]?\s|(?i:flat|apartment|apt|unit|room)\s+\d)[^\n]{0,200}))"
 )
+_FLAT_FIRST = regex.compile(r"(?i:flat|apartment|apt)\.?[ \t]*\d")
 # A part of an address with no number: capitalised words, a few little words among them.
 _PLACE_PART = regex.compile(
     r"\p{Lu}[\p{L}'’.-]*(?: (?:[\p{Lu}][\p{L}'’.-]*|y|yr|na|an|upon|on|le|of|the|de)){0,4}"
@@ -197,9 +209,11 @@ _NOT_AN_ADDRESS = regex.compile(r"@|://|www\.|_{3,}")
 # A word around an address label that is not "Email" or "Web" ("Home address", "Address of
 # client"): an email address's label has no street under it.
 _OTHER_WORD = r"(?!(?:email|e-mail|web|ip|mac|history|change|same)\b)[\p{L}'’]+"
-# A title and a name alone on a line: the first line of a letter's address block.
+# A title and a name alone on a line: the first line of a letter's address block, "To:" or
+# "FAO" before it as a covering note or an envelope's label puts them.
 _NAME_LINE = regex.compile(
-    r"^[ \t>]*(?i:mr|mrs|ms|miss|mx|dr|rev|revd|master|sir|dame|lady|lord)\.?"
+    r"^[ \t>]*(?:(?i:to|fao|f\.a\.o\.|attn|for the attention of)[:.]?[ \t]+)?"
+    r"(?i:mr|mrs|ms|miss|mx|dr|rev|revd|master|sir|dame|lady|lord)\.?"
     r"(?:[ \t]+\p{Lu}[\p{L}'’.-]*){1,4}[ \t]*,?[ \t]*$",
     regex.MULTILINE,
 )
@@ -320,8 +334,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         results = super().analyze(compact, entities, nlp_artifacts, regex_flags)
         spans: list[tuple[int, int, float]] = []
         for result in results:
-            if _YEAR.match(compact, result.start):  # "2025, Rose Hill" is a year, not a house
-                continue  # nor "the 2025 Summer Fair on Town Moor"
+            if _YEAR.match(compact, result.start) or _year_range_ends(compact, result.start):
+                continue  # "2025, Rose Hill" is a year, not a house, nor "the 2025 Summer Fair"
             start, end = original(result.start), original(result.end - 1) + 1
             number = _NUMBER_THEN_WORD.match(compact, result.start)
             if number and number.group(1).lower() in self._measures:
@@ -338,15 +352,28 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             start, end = self._widen_back(text, start), self._widen_forward(text, start, end)
             spans.append((start, end, result.score))
         spans += self._placed(text)
+        # A house's number or flat in the cells before its row's building or street.
+        spans = [(_number_cells_before(text, start), end, score) for start, end, score in spans]
         spans = self._next_cells(text, _joined(text, _merge(spans)))
         return [
             self._result(start, _trimmed_end(text, start, end), score)
             for start, end, score in spans
-            if not (self._business and self._business.search(text, start, end))
-            and not _PO_BOX_BEFORE.search(text, max(0, start - 12), start)
+            if not self._on_business_site(text, start, end)
+            and not _PO_BOX_BEFORE.search(text, max(0, start - 20), start)
+            and not _SUITE.match(text, start)
             and not self._organisation_before(text, start)
             and not self._venue_before(text, start)
         ]
+
+    def _on_business_site(self, text: str, start: int, end: int) -> bool:
+        """Whether the address is on a trading estate or business park: the words are in it,
+        or right after its street ("Unit 2, Oakworth Road Business Centre")."""
+        if self._business is None:
+            return False
+        after = end
+        while text[after : after + 1] in (" ", "\t"):
+            after += 1
+        return bool(self._business.search(text, start, end) or self._business.match(text, after))
 
     def _placed(self, text: str) -> list[tuple[int, int, float]]:
         """Addresses where a label or a column header says one stands."""
@@ -383,8 +410,17 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
             start = match.start("value")
             stop = _SENTENCE_STOP.search(text, start, match.end("value"))
             end = stop.start() if stop else match.end("value")
-            if "," in text[start:end] or regex.match(r"\d", text[start:end]):
+            first_part = text[start:end].split(",", 1)[0]
+            if match.group("in") is not None:
+                # "lives in Leeds" is a town; "lives in Brunel House, Stepney" a home
+                if (
+                    self._building(first_part) and _PLACE_PART.fullmatch(first_part.strip())
+                ) or _FLAT_FIRST.match(first_part):
+                    values.append((start, end))
+            elif "," in text[start:end] or regex.match(r"\d", text[start:end]):
                 values.append((start, end))
+            elif self._building(first_part):
+                values.append((start, end))  # "Lives at Brunel House"
         for start, value_end in values:
             stop = _SENTENCE_STOP.search(text, start, value_end)
             end = stop.start() if stop else value_end
@@ -696,6 +732,9 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         start = tenement.start() if tenement else start
         first = _RANGE.search(text, max(line_start, start - 10), start)
         start = first.start() if first else start
+        quoted = self._part_before_quote_break(text, start)
+        if quoted is not None:
+            start, line_start = quoted
         for _ in range(4):
             part = _PART_BEFORE.search(text, max(line_start, start - _LONGEST_PART), start)
             if part is None or self._not_place(part.group()):
@@ -716,6 +755,23 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             start, line_start = above + len(line.group(1)), above
         return start
+
+    def _part_before_quote_break(self, text: str, start: int) -> tuple[int, int] | None:
+        """A flat or a building at the end of the quoted line above a street that starts its
+        own ("flat 2,\n>> 9 birchfields rd"), with where that line starts; else ``None``."""
+        quote = _QUOTE_BREAK_BEFORE.search(text, max(0, start - 12), start)
+        if quote is None:
+            return None
+        above = text.rfind("\n", 0, quote.start()) + 1
+        base = max(above, quote.start() - _LONGEST_PART)
+        part = _PART_BEFORE.search(text[base : quote.start()] + " ")
+        if part is None or part.group("bare") or self._not_place(part.group()):
+            return None
+        if part.group("building") and not self._house_like(
+            text, base + part.start(), min(base + part.end(), quote.start())
+        ):
+            return None
+        return base + part.start(), above
 
     def _institution(self, text: str, result: RecognizerResult) -> bool:
         words = regex.findall(r"\p{L}+", text[result.start : result.end].lower())
@@ -886,6 +942,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
                 break
             if group == 3 and self._person_like(text, town_start, part.group(group)):
                 break
+            if _TITLE_FIRST.match(text, town_start):
+                break  # a list's next person: "4 Orchard Way; Mr Hall - 22 Elm Road"
             between = text[end:town_start]
             if ("\n" in between or '"' in between or ";" in between) and self._named_person(
                 text, town_start, town_end
@@ -931,13 +989,21 @@ def _number_cells_before(text: str, start: int) -> int:
     """Where a street's cell starts with the house number and flat in the cells before it on
     its row: "2b<tab><tab>17<tab>Dodworth Road" under "Flat", "No" and "Street"."""
     for _ in range(2):
-        cell = _NUMBER_CELL_BEFORE.search(text, max(0, start - 16), start)
+        cell = _NUMBER_CELL_BEFORE.search(text, max(0, start - 20), start)
         if cell is None:
             break
         start = cell.start()
         while text[start] in " \t":
             start += 1
     return start
+
+
+def _year_range_ends(text: str, start: int) -> bool:
+    """Whether the number at ``start`` ends a year range: "2023-24", "2019/20"."""
+    years = _YEAR_RANGE.match(text, max(0, start - 5))
+    return bool(
+        years and years.start(2) == start and (int(years.group(1)) + 1) % 100 == int(years.group(2))
+    )
 
 
 def _header_lines(text: str) -> frozenset[int]:
@@ -981,9 +1047,12 @@ def _line_start(text: str, position: int) -> tuple[int, bool]:
 
 
 def _without_quote_breaks(text: str) -> tuple[str, _Offsets]:
-    """``text`` with each line break into a quoted line ("\\n> ") read as one space, and a
-    map from its offsets back to the text's."""
-    breaks = list(_QUOTE_BREAK.finditer(text))
+    """``text`` with each line break into a quoted line ("\\n> "), and each line break of a
+    paragraph wrapped at a fixed width (a long line that ends mid-sentence: "lives at 14
+    Mill\\nLane, Leeds"), read as one space, and a map from its offsets back to the text's."""
+    breaks = sorted(
+        [*_QUOTE_BREAK.finditer(text), *_context.wrap_breaks(text)], key=lambda m: m.start()
+    )
     if not breaks:
         return text, _Offsets([])
     pieces, shifts, position, removed = [], [], 0, 0

@@ -8,6 +8,11 @@ name is a date of birth only when it is older, by the rule's number of days, tha
 own time, the median of its other dates (dates of birth other rules found left out); with no
 other date, when it stands alone or the dates beside names lie further apart than that
 (children of one family, not the days of one week's events).
+
+Further from the name, a date that ends a line of a person's details ("Child 1: Ruby Smith,
+female, Year 6, 04/05/2013") is a date of birth when it is the line's only date and years
+older than the text's latest date up to today: a report's, a referral's or a chain's own
+dates are recent, an expiry or a renewal due lies ahead.
 """
 
 from __future__ import annotations
@@ -27,13 +32,16 @@ from scanner.detect.recognizers_file import PatternRule
 # tab, colon, slash or dash ("Ada Mensah (03/03/2015)", "Precious – 3/3/15", "Ada Obi,03/03/2015"),
 # and one short note before a comma: an age, a relation or a school year ("Jayden (son,
 # 03/03/2015)", "Femi Adebayo, 41, 02/02/1983", "Tolu, Y4, 19/05/2016"); an age needs no
-# comma after it ("Ada Obi 13 03/04/2011").
+# comma after it ("Ada Obi 13 03/04/2011"). The note may close with a bracket or a dash, or
+# open one, and an age may be said with "is" ("Ruby Smith (11) 04/05/2013", "Ruby (11 -
+# 04/05/2013)", "Ruby is 11 (04/05/2013)").
 _NOTE = (
-    r"(?:(?:aged?[ \t]+)?\d{1,3}(?:[ \t]*(?:yrs?|years?|y/?o))?"  # an age
+    r"(?:(?:is[ \t]+|aged?[ \t]+)?\d{1,3}(?:[ \t]*(?:yrs?|years?|y/?o))?"  # an age
     r"|\p{L}[\p{L}\d'’-]{0,11}(?:[ \t]+\d{1,2})?)"  # "son", "Y4", "Year 4"
 )
 _BESIDE = regex.compile(
-    rf"[ \t]*(?:[,(\[|:/–—-][ \t]*)?(?:{_NOTE}[ \t]*[,;][ \t]*|\d{{1,3}}[ \t]+)?"
+    rf"[ \t]*(?:[,(\[|:/–—-][ \t]*)?"
+    rf"(?:{_NOTE}[ \t]*(?:[,;)]|[–—-]|(?=\())[ \t]*(?:[(\[][ \t]*)?|\d{{1,3}}[ \t]+)?"
 )
 _LONGEST_GAP = 30
 
@@ -61,6 +69,15 @@ def dates_beside_people(
             if day is not None:
                 beside[id(result)] = day
     kept_ids = _older(text, results, beside, rule_of)
+    listed = {
+        id(r): days
+        for r in results
+        if id(r) in rule_of
+        and id(r) not in kept_ids
+        and (days := rules[_recognizer(r)].listed_with_person_older_by_days)
+    }
+    if listed and person_ends:
+        kept_ids |= _listed_long_before(text, results, listed, person_ends)
     for result in results:
         if id(result) in kept_ids:
             result.score = max(result.score, rules[_recognizer(result)].context_score)
@@ -88,6 +105,43 @@ def _after_person(text: str, start: int, person_ends: set[int]) -> bool:
     line_end = text.find("\n", start)
     row = text[line_start : len(text) if line_end == -1 else line_end]
     return any(line_start < end <= start for end in person_ends) and len(list(dates(row))) == 1
+
+
+# What stands just before a date that ends a list of a person's details on one line.
+_LIST_ITEM_BEFORE = regex.compile(r"[,(\[|\t;][ \t]*$")
+
+
+def _listed_long_before(
+    text: str,
+    results: list[RecognizerResult],
+    listed: dict[int, int],
+    person_ends: set[int],
+) -> set[int]:
+    """Which of the ``listed`` matches (by id, with their rule's days) end a line of a
+    person's details, as the line's only date, and are that many days older than the
+    text's latest date up to today."""
+    today = date.today()
+    latest = max((day for _, day in dates(text) if day <= today), default=None)
+    if latest is None:
+        return set()
+    kept = set()
+    for result in results:
+        days = listed.get(id(result))
+        if days is None:
+            continue
+        line_start = text.rfind("\n", 0, result.start) + 1
+        line_end = text.find("\n", result.end)
+        line = text[line_start : len(text) if line_end == -1 else line_end]
+        day = _date_of(text, result.start, result.end)
+        if (
+            day is not None
+            and day <= latest - timedelta(days=days)
+            and _LIST_ITEM_BEFORE.search(text, line_start, result.start)
+            and any(line_start < end < result.start for end in person_ends)
+            and len(list(dates(line))) == 1
+        ):
+            kept.add(id(result))
+    return kept
 
 
 def _date_of(text: str, start: int, end: int) -> date | None:

@@ -54,8 +54,8 @@ def _table_separator(text: str, line_start: int, line_end: int) -> str | None:
     """The column separator when the line is a table row, else ``None``.
 
     Two pipes or tabs make a row on their own; one tab or pipe (a table of two columns), or
-    commas, only when a neighbouring line has as many (a CSV block), since prose is full of
-    commas.
+    commas, or semicolons (a CSV saved where the comma is the decimal mark), only when a
+    neighbouring line has as many (a CSV block), since prose is full of commas.
     A bullet point is no row, whatever separates its words.
     """
     line = text[line_start:line_end]
@@ -73,8 +73,8 @@ def _few_cells_separator(text: str, line_start: int, line_end: int, line: str) -
     with spaces: only when a neighbour is split the same way."""
     if _QUOTED_ROW.fullmatch(line):  # "Name","DOB": a CSV row, however few its cells
         return ","
-    for separator, fewest in (("\t", 1), ("|", 1), (",", 2)):
-        if separator == "," and prose_commas(line):
+    for separator, fewest in (("\t", 1), ("|", 1), (",", 2), (";", 2)):
+        if separator in ",;" and prose_commas(line, separator):
             continue
         count = _count(line, separator)
         if count >= fewest and _neighbour_has(text, line_start, line_end, separator, count):
@@ -96,14 +96,14 @@ _BULLET_SYMBOL = regex.compile(r"[ \t>]*[-*•–·◦▪‣o§][ \t]")
 _PROSE_CELL = regex.compile(r"[ \t]+\p{Ll}[\p{Ll}'’-]*[ \t]+\S")
 
 
-def prose_commas(line: str) -> bool:
-    """Whether a line's commas are those of prose or of a list's item, not a CSV row's: the
-    line is a bullet point, or a cell between two others goes on in words in lower case after
-    a space, as a sentence does ("Saw mum, her son, and the GP"). The last cell may: a CSV
-    row's notes come last ("Ada Obi, 14/02/1950, lives alone")."""
+def prose_commas(line: str, separator: str = ",") -> bool:
+    """Whether a line's commas (or semicolons) are those of prose or of a list's item, not
+    a CSV row's: the line is a bullet point, or a cell between two others goes on in words
+    in lower case after a space, as a sentence does ("Saw mum, her son, and the GP"). The
+    last cell may: a CSV row's notes come last ("Ada Obi, 14/02/1950, lives alone")."""
     if _BULLET.match(line):
         return True
-    return any(_PROSE_CELL.match(line, a, b) for a, b in row_cells(line, ",")[1:-1])
+    return any(_PROSE_CELL.match(line, a, b) for a, b in row_cells(line, separator)[1:-1])
 
 
 _TWO_CSV_CELLS = regex.compile(r"(?![^\n]*\d,\d)[^,\n]*\S,\S[^,\n]*")  # not "£1,250"
@@ -546,3 +546,26 @@ def distance(
         if header and pattern.search(header):
             nearest = _HEADER_DISTANCE
     return nearest
+
+
+# A line break before a word: one inside a paragraph wrapped at a fixed width, as mail
+# clients send them, when the line before is long and ends mid-sentence (``wrap_breaks``).
+_LINE_BREAK = regex.compile(r"[ \t]*\n[ \t]*(?=[\p{L}\d])")
+_WRAPPED_LINE = 60
+
+
+def wrap_breaks(text: str) -> list[regex.Match[str]]:
+    """The line breaks of paragraphs wrapped at a fixed width: after a line of
+    ``_WRAPPED_LINE`` characters or more, with no table's tabs or bars, that ends with no
+    full stop, colon or semicolon."""
+    found = []
+    for match in _LINE_BREAK.finditer(text):
+        line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        if (
+            len(line) >= _WRAPPED_LINE
+            and line[-1] not in ".:;!?"
+            and "\t" not in line
+            and "|" not in line
+        ):
+            found.append(match)
+    return found

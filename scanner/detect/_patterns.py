@@ -13,8 +13,10 @@ from scanner.detect.recognizers_file import PatternRule
 # What may stand between the items of a list: commas, slashes, "and", "or", "&", and whose
 # the next item is, a name or two in capitals ("Dates of birth: Precious 03.03.15, Kwame
 # 12/09/2019 and Esi 27-Jan-2022", "Ada: 03/03/2015, Bo: 04/04/2016"), never a day's name,
-# or one word of any case and "is" ("jaydens dob is 03/03/15 and kaylas is 12/9/17").
+# or one word of any case and "is" ("jaydens dob is 03/03/15 and kaylas is 12/9/17"). Whose
+# the previous item was may follow it ("DOB 21/03/2010 for Tyler and 04/05/2013 for Ruby").
 _LIST_GAP = regex.compile(
+    r"(?:[ \t]+for[ \t]+[\p{L}'’-]{2,20}(?:[ \t]+(?-i:\p{Lu})[\p{L}'’-]+)?)?"
     r"[ \t]*\)?[ \t]*(?:[,;/&+][ \t]*|(?:and|or)[ \t]+){1,2}"
     r"(?:(?-i:(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)\p{Lu}[\p{L}'’-]*)"
     r"(?:[ \t]+|[ \t]*[:(–-][ \t]*)){0,3}"
@@ -27,6 +29,17 @@ _LIST_GAP = regex.compile(
 # label: a note in brackets, or words with no comma or stop up to the label's colon.
 _QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60}:)[ \t]*")
 _LONGEST_QUALIFIER = 64
+
+
+def _unwrapped(text: str) -> str:
+    """``text`` with the line break of each wrapped paragraph's line replaced by a space."""
+    breaks = _context.wrap_breaks(text)
+    if not breaks:
+        return text
+    chars = list(text)
+    for match in breaks:
+        chars[text.index("\n", match.start())] = " "
+    return "".join(chars)
 
 
 class ConfiguredPatternRecognizer(PatternRecognizer):
@@ -75,8 +88,11 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
         # The engine passes its own default flags; each rule keeps the ones it was written for.
+        # A wrapped paragraph's line break is read as a space by the patterns (one character
+        # for one: the offsets hold), never by the context, which reads lines and tables.
+        matched = _unwrapped(text) if self._rule.across_wrapped_lines else text
         results: list[RecognizerResult] = super().analyze(
-            text, entities, nlp_artifacts, self._flags
+            matched, entities, nlp_artifacts, self._flags
         )
         kept = []
         rule = self._rule
@@ -101,6 +117,8 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             )
             previous_end = result.end
             positive = _context.distance(self._context, text, result.start, result.end, **window)
+            if positive is None:
+                positive = self._label_before(text, result.start, window["not_before"])
             strong = positive
             if positive is None and in_list:
                 positive = gap
@@ -127,6 +145,21 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
                 continue
             kept.append(result)
         return kept
+
+    def _label_before(self, text: str, start: int, not_before: int) -> int | None:
+        """How far before the match a context word begins the label it is the value of,
+        when words qualify the label between them, past the window: "Birth year of any
+        sibling over 18: 2004". Only for a value right after its label's colon."""
+        if self._context is None:
+            return None
+        colon = text.rfind(":", max(0, start - 4), start)
+        if colon == -1 or text[colon + 1 : start].strip(" \t"):
+            return None
+        reach = max(not_before, start - _LONGEST_QUALIFIER - 30, text.rfind("\n", 0, colon) + 1)
+        for match in self._context.finditer(text, reach, colon):
+            if _QUALIFIER.fullmatch(text, match.end(), start):
+                return start - match.end()
+        return None
 
     def _unless_qualifying(self, text: str, start: int, positive: int, negative: int) -> int | None:
         """``negative``, or ``None`` when the negative word only qualifies the label the

@@ -42,9 +42,16 @@ class PatternRule:
     # A match counts only right after a name the person recognizer found, and only when it
     # is at least this many days older than the text's other dates (0: an ordinary rule).
     beside_person_older_by_days: int = 0
+    # Or when it ends a line of a person's details (the line's only date, after a comma, a
+    # bracket, a bar or a tab) and is at least this many days older than the text's latest
+    # date up to today (0: never so).
+    listed_with_person_older_by_days: int = 0
     # For a value alone at the start of its line, how many lines above (holding no other
     # value) its context may be on: a form's label, then an instruction, then the value.
     context_lines_above: int = 0
+    # Whether a match may run across the line break of a paragraph wrapped at a fixed width
+    # ("born on 3rd\nMarch 2015"), read as a space.
+    across_wrapped_lines: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,7 +177,9 @@ def _pattern_rule(item: Reader) -> PatternRule:
             "context_after",
             "case_sensitive",
             "beside_person_older_by_days",
+            "listed_with_person_older_by_days",
             "context_lines_above",
+            "across_wrapped_lines",
         }
     )
     validator = item.mapping.get("validator")
@@ -202,7 +211,9 @@ def _pattern_rule(item: Reader) -> PatternRule:
         context_after=item.get("context_after", int, 30),
         case_sensitive=item.get("case_sensitive", bool, False),
         beside_person_older_by_days=item.get("beside_person_older_by_days", int, 0),
+        listed_with_person_older_by_days=item.get("listed_with_person_older_by_days", int, 0),
         context_lines_above=item.get("context_lines_above", int, 0),
+        across_wrapped_lines=item.get("across_wrapped_lines", bool, False),
     )
 
 

@@ -97,6 +97,22 @@ from tests.scanner.conftest import types_of
         ("Child's date of birth (if seen by GP): 03/03/2015", "03/03/2015"),
         ("Date of birth as given at the first visit: 03/03/2015", "03/03/2015"),
         ("Name,Ada Obi,Bo Lee\nDOB,03/04/2011,12/11/2012\n", "12/11/2012"),
+        # A list of dates after one label, whose each item is after it ("for Ruby").
+        ("DOB 21/03/2010 for Tyler and 04/05/2013 for Ruby", "04/05/2013"),
+        ("d.o.b. 21 march 2010 for tyler and 4 may 2013 for ruby", "4 may 2013"),
+        # A paragraph wrapped at a fixed width breaks the date across its lines.
+        (
+            "Just confirming that the younger child, Amara, who was born on the 3rd of\n"
+            "March 2015 in Leeds, is now at Park Primary.",
+            "3rd of\nMarch 2015",
+        ),
+        # Words that qualify a label between it and its colon, past the rule's window.
+        ("Birth year of any sibling over 18: 2004", "2004"),
+        # A CSV saved with semicolons: every row's date is under the DOB column.
+        (
+            "NAME;DOB;POSTCODE\nAda Obi;03/03/2015;LS8 4EX\nBo Lee;04/04/2016;LS9 7QP\n",
+            "04/04/2016",
+        ),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -141,6 +157,8 @@ def test_dates_of_birth_are_found(found, text, value):
         "The review is 12/05/2024 and the meeting is 13/05/2024.",
         "DOB not known, seen on: 12/05/2024",
         "DOB: not known (referral dated 12/05/2024)",
+        "Event year: 2004",
+        "Name;DOB;Joined\nAda Obi;not known;12/05/2024\nBo Lee;not known;13/05/2024\n",
     ],
 )
 def test_other_dates_are_not_dates_of_birth(found, text):
@@ -216,6 +234,10 @@ def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, tex
         ("Ada Obi 13 03/04/2011\nKwame Mensah 9 12/11/2015\n", "12/11/2015"),
         ("Hannah Kim 04/25/2011 flies on 11/22/2024", "04/25/2011"),
         ("jayden smith dob 3.3.15 and his sister kayla smith 12.9.17", "12.9.17"),
+        # An age between the name and the date, in brackets, after a dash or after "is".
+        ("Amara Okafor (11) 04/05/2013", "04/05/2013"),
+        ("Amara Okafor (11 - 04/05/2013)", "04/05/2013"),
+        ("Amara Okafor is 11 (04/05/2013) and lives with her nan.", "04/05/2013"),
         (
             "Rota sent 07/10/2024\nAda Mensah (03/03/2011) joins the youth panel 14/10/2024\n"
             "Insurance renewal due 01/09/2027, lease ends 01/09/2029\n",
@@ -249,6 +271,45 @@ def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(fou
 def test_a_date_beside_a_name_near_the_other_dates_is_not_a_date_of_birth(found, text):
     """Minutes, reports, newsletters and signatures put their own dates beside names."""
     assert "DATE_OF_BIRTH" not in types_of(found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Date of discussion: 18/11/2024\nChild 2: Lily-Mae Price, female, attends "
+            "Little Acorns nursery, 22/06/2020\n",
+            "22/06/2020",
+        ),
+        (
+            "Sent 12/09/2024\n* Amara Okafor | Year 9 | attends Park Primary | 21/03/2010\n",
+            "21/03/2010",
+        ),
+    ],
+)
+def test_a_date_ending_a_line_of_a_persons_details_years_back_is_a_date_of_birth(
+    found, text, value
+):
+    """A list of a family's details ends each line with a date of birth, far from the name:
+    years older than the text's own dates, it is no meeting's."""
+    assert ("DATE_OF_BIRTH", value) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Not years older than the text's latest date.
+        "Sent 12/09/2024\nChild 2: Lily-Mae Price, female, attends nursery, 22/06/2023\n",
+        # A date after today is an expiry, not the text's own time.
+        "Lily-Mae Price, female, attends nursery, 22/06/2020\nPassport valid to 14/06/2090\n",
+        # Two dates on the line: which is which is not known.
+        "Sent 12/09/2024\nLily-Mae Price, female, seen 01/09/2024, attends nursery, 22/06/2020\n",
+        # An event's date in a sentence, not the end of a list of details.
+        "Report 12/09/2024\nPolice attended the home of Lily-Mae Price on 03/06/2019.\n",
+    ],
+)
+def test_a_date_far_from_a_name_needs_the_shape_of_a_list_and_years(found, text):
+    assert "DATE_OF_BIRTH" not in types_of(found(text)), found(text)
 
 
 def test_a_forms_signature_date_is_not_a_date_of_birth_beside_the_signers_name(found):

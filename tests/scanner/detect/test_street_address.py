@@ -62,6 +62,18 @@ def test_a_year_before_a_place_is_not_a_house_number(found):
 
 
 @pytest.mark.parametrize(
+    "text", ["In 2023-24, Wearside families were helped.", "our 2019/20, Moorside figures"]
+)
+def test_a_financial_year_before_a_place_is_not_a_house_number(found, text):
+    """'2023-24, Wearside' is a year range, not a house numbered 24."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+def test_a_range_of_house_numbers_is_still_one_address(found):
+    assert ("STREET_ADDRESS", "1990-92 Long Lane, Leeds") in found("At 1990-92 Long Lane, Leeds")
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [
         ("flat 2, 9 birchfields rd, manchester", "flat 2, 9 birchfields rd, manchester"),
@@ -105,6 +117,39 @@ def test_a_year_before_a_place_is_not_a_house_number(found):
         ("14 Tan Lan, Llanrug LL55 4AA", "14 Tan Lan, Llanrug"),
         ("Mrs A Yusuf\nFlat 3\n14 Tan Lan\nLlanrug\nLL55 4AA", "Flat 3\n14 Tan Lan\nLlanrug"),
         ("Send it to 12 Moor Allerton, Leeds LS17 6AA please.", "12 Moor Allerton, Leeds"),
+        # A covering note's or an envelope's "To:" or "FAO" before the name line.
+        (
+            "To: Mr K Boateng\nApartment 12\nLister Court\nManningham Lane\nBradford",
+            "Apartment 12\nLister Court\nManningham Lane\nBradford",
+        ),
+        ("THE OLD BAKERY, HIGH ST, HAWORTH", "THE OLD BAKERY, HIGH ST, HAWORTH"),
+        # A paragraph wrapped at a fixed width, as mail clients send it.
+        (
+            "Hi Sue, just to let you know that Mrs Okafor has now moved and lives at 14 Mill\n"
+            "Lane, Roundhay, Leeds with her two children.",
+            "14 Mill\nLane, Roundhay, Leeds",
+        ),
+        (
+            "The family were visited at home, Flat 22, Brunel House, 80 Cable\n"
+            "Street, London, on Tuesday.",
+            "Flat 22, Brunel House, 80 Cable\nStreet, London",
+        ),
+        # A flat at the end of the quoted line above its street.
+        (
+            "> hi send it to my friend address flat 2,\n>> 9 birchfields rd, harehills",
+            "flat 2,\n>> 9 birchfields rd, harehills",
+        ),
+        # The flat's, the house's or the tenement's cell before the building or street.
+        (
+            "Ref\tClient\tFlat/Unit\tBuilding\tStreet\tTown\n"
+            "TS-101\tLeanne Holt\tFlat 3\tAlbion Mill\tCanal Road\tShipley\n",
+            "Flat 3\tAlbion Mill\tCanal Road\tShipley",
+        ),
+        (
+            "Ref\tClient\tFlat/Unit\tBuilding\tStreet\tTown\n"
+            "TS-104\tCallum Reid\t2/1\t40\tDumbarton Road\tGlasgow\n",
+            "2/1\t40\tDumbarton Road\tGlasgow",
+        ),
     ],
 )
 def test_addresses_in_every_shape_are_one_span(found, text, value):
@@ -205,6 +250,18 @@ def test_a_name_beside_an_address_is_not_part_of_it(found, text, value):
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Meals: Mrs Green - 4 Orchard Way; Mr Hall - 22 Elm Road", "4 Orchard Way"),
+        ("Meals: Mrs Green - 4 Orchard Way; Mr Hall - 22 Elm Road", "22 Elm Road"),
+    ],
+)
+def test_a_lists_next_person_is_no_town_after_an_address(found, text, value):
+    """After a semicolon, a title starts the next item of a list, not a locality."""
+    assert ("STREET_ADDRESS", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Minutes, Room 2, Rose Hill Community Centre",
@@ -232,6 +289,29 @@ def test_places_that_are_no_home_are_not_addresses(found, text):
         ),
         ("She lives at 4 Acacia, Leeds. Her son lives at 9 Birch, Bradford.", "9 Birch, Bradford"),
         ("moved to 14 Acacia, Leeds last year", "14 Acacia, Leeds"),
+        ("They live at Lochside, Kilchoan, Acharacle PH36 4LH.", "Lochside, Kilchoan, Acharacle"),
+        ("I live at Bryn Teg, Llanberis.", "Bryn Teg, Llanberis"),
+        # "lives in" a building or a flat is a home; "lives in Leeds" is a town.
+        ("She lives in Brunel House, Stepney.", "Brunel House, Stepney"),
+        ("She lives in flat 3, Kestrel Court.", "flat 3, Kestrel Court"),
+        ("Lives at Brunel House", "Brunel House"),
+        # A flat's number and its building, with no house number.
+        ("22 Brunel House, Cable Street, London", "22 Brunel House, Cable Street, London"),
+        ("22 Brunel House, London", "22 Brunel House, London"),
+        ("Flat 2/R, 14 Craigie Street, Dundee", "Flat 2/R, 14 Craigie Street, Dundee"),
+        ("im at number 4 moor view", "number 4 moor view"),
+        # Texts in lower case: "the address is", "round", and rarer street words after a cue.
+        ("the address is 7 chapel fold, wortley", "7 chapel fold, wortley"),
+        ("popped round 14 park view to see her", "14 park view"),
+        ("its 2 station cottages", "2 station cottages"),
+        # Addresses abroad, as casework and emergency contacts write them.
+        ("Mother: ul. Długa 5/3, Gdańsk, Poland.", "ul. Długa 5/3, Gdańsk, Poland"),
+        ("Grandmother: Str. Lipscani nr. 12, Bucharest", "Str. Lipscani nr. 12, Bucharest"),
+        ("Brother: Calle Mayor 12, Madrid", "Calle Mayor 12, Madrid"),
+        ("Sister: 12 rue de la Paix, Paris", "12 rue de la Paix, Paris"),
+        ("Uncle: Hauptstraße 5, Berlin", "Hauptstraße 5, Berlin"),
+        ("Parents: Gazi Mahallesi 14 Sokak No 3, Ankara", "Gazi Mahallesi 14 Sokak No 3, Ankara"),
+        ("Home: House 12, Street 5, Karte Char, Kabul", "House 12, Street 5, Karte Char, Kabul"),
         ("shes at 14 park view, wakefield", "14 park view, wakefield"),
         ("address: 5 kings ct", "5 kings ct"),
         ("can u drop it to 7 tan y bryn llanrug", "7 tan y bryn llanrug"),
@@ -424,6 +504,13 @@ def test_addresses_in_forms_the_patterns_missed(found, text, value):
         "we sat on 2 village green, and ate",
         "St Anne's Church Hall, 14 Church Street, Upton",
         "Turn left onto Mill Lane after the lights.",
+        # A unit whose street names a business site, an office suite, a box's street.
+        "Unit 2, Oakworth Road Business Centre, Keighley",
+        "Suite 3, 1 Victoria Square, Birmingham B1 1BD",
+        "PO Box 77, 12 Market Street, Keighley",
+        "Staff live at home and travel in.",
+        "She lives in Leeds with her mum.",
+        "Two came via Rome 2019 and via Calais.",
     ],
 )
 def test_an_organisations_or_a_venues_address_is_no_ones_home(found, text):
