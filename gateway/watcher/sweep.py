@@ -3,9 +3,10 @@ it is recorded (and, in an enforce folder, carried out).
 
 ``Watcher.handle`` takes any paths (from events or a walk); ``Watcher.reconcile`` walks every
 folder, marks what is gone, and handles the rest until each file is judged or has a reason it
-was not. A file is read only once its size and mtime have stood still for the folder's
-``stable_seconds``; an unchanged file (same size, mtime and fingerprint) is not read again; a
-file that appears where another vanished with the same content is the same file, moved.
+was not. A file is read only once its size, mtime and change time have stood still for the
+folder's ``stable_seconds``; an unchanged file (same inode, size, mtime, change time and
+fingerprint) is not read again; a file that appears where another vanished with the same
+content is the same file, moved.
 """
 
 from __future__ import annotations
@@ -554,7 +555,7 @@ class Watcher:
         for path in paths:
             folder = self.folder_of(path)
             try:
-                age = time.time() - os.lstat(path).st_mtime
+                age = _changed_ago(os.lstat(path))
             except OSError:
                 age = 0.0
             stable = folder.stable_seconds if folder else 0.0
@@ -589,14 +590,15 @@ def _inode(found: os.stat_result) -> int:
 
 
 def _changed_ago(found: os.stat_result) -> float:
-    """Seconds since the file last changed. An mtime in the future (a client's clock ahead,
-    ``touch -d``) would never stand still: the change time this machine's clock wrote is
-    taken instead, and when that too is ahead, the file counts as standing still (a write
-    while it is read changes its size or times, and it is read again)."""
+    """Seconds since the file last changed: since the later of its mtime and its change time
+    (ctime, which every write and every setting of the mtime moves to now, and which no user
+    can set: a copy that keeps the original's mtime, or a rewrite that puts it back, has
+    only just changed). A time in the future (a client's clock ahead, ``touch -d``) would
+    never stand still: it is left out, and when both are ahead, the file counts as standing
+    still (a write while it is read changes its size or times, and it is read again)."""
     now = time.time()
-    if found.st_mtime <= now:
-        return now - found.st_mtime
-    return max(now - found.st_ctime, 0.0) if found.st_ctime <= now else float("inf")
+    past = [when for when in (found.st_mtime, found.st_ctime) if when <= now]
+    return now - max(past) if past else float("inf")
 
 
 def _named(path: Path, folder: Path) -> str:
