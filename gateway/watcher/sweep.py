@@ -365,6 +365,14 @@ class Watcher:
             row.placement = Placement.IN_PLACE  # a new version: a manager released the old one
         elif row.placement == Placement.RELEASED and scan.renamed and found_in_name(result):
             row.placement = Placement.IN_PLACE  # released under its name, not under this one
+        if (
+            scan.folder.enforce
+            and row.origin == Origin.USER
+            and row.placement == Placement.IN_PLACE
+            and row.content_hash not in ("", scan.content_hash)
+        ):
+            # Before the verdict is recorded: a kill meanwhile has it judged (and copied) again.
+            _remove_stale_copies(row, scan.path, scan.folder, judgement.copy)
         row.content_hash = scan.content_hash
         _record_status(row, now)
         row.scanned_at, row.judged_with = datetime.now(UTC), scan.fingerprint
@@ -636,6 +644,38 @@ def _copy_beside(row: WatchedFile, path: Path, content: bytes) -> bool:
             copy_of=row, origin=Origin.REDACTED_COPY, content_hash=digest
         ).values_list("path", flat=True)
     )
+
+
+def _remove_stale_copies(row: WatchedFile, path: Path, folder: Folder, keep: bytes | None) -> None:
+    """Remove the copies the watcher wrote of ``row``'s file beside ``path`` for content it
+    no longer holds (a redacted copy of a file judged half-written, a marked copy of an
+    older version), but one like ``keep``, the copy the verdict on its content now asks
+    for: so that its copy is replaced, not joined by another. Each only while it is as the
+    watcher wrote it (a regular file, not a link, of the hash recorded, not open for
+    writing): one a user has changed is theirs and stays."""
+    kept = hashlib.sha256(keep).hexdigest() if keep is not None else None
+    copies = WatchedFile.objects.filter(
+        copy_of=row,
+        origin__in=(Origin.REDACTED_COPY, Origin.MARKED_COPY),
+        present=True,
+        placement=Placement.IN_PLACE,
+        is_folder=False,
+    )
+    for copy in copies:
+        where = real_path(copy.path)
+        if copy.content_hash == kept or where.parent != path.parent:
+            continue
+        try:
+            removed = moving.remove_original(where, copy.content_hash, folder.path)
+        except (moving.MoveError, OSError) as exc:
+            why = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
+            log.warning("stale copy not removed id=%s of id=%s reason=%s", copy.id, row.id, why)
+            continue
+        if removed:
+            WatchedFile.objects.filter(id=copy.id).update(present=False)
+            log.info("removed a stale copy id=%s of id=%s", copy.id, row.id)
+        else:  # changed since it was written (a user's now) or gone: left as it is
+            log.info("stale copy left id=%s of id=%s: not as it was written", copy.id, row.id)
 
 
 def _held_without_copy(row: WatchedFile, exc: moving.MoveError | OSError) -> Action:
