@@ -244,3 +244,20 @@ def test_a_copy_a_user_changed_stays_when_its_file_changes(
     assert b"seen on Monday" in second.read_bytes()
     row = WatchedFile.objects.get(path=str(original))
     assert (row.action, row.placement) == ("redact", Placement.QUARANTINED)
+
+
+def test_a_new_version_of_a_bannered_file_replaces_its_marked_copy(
+    make_drive: Callable[..., Drive], tmp_path: Path
+) -> None:
+    """A document released with a banner, saved again with other content, has its marked
+    copy replaced by one of the new version, under the same name, not a second beside it."""
+    drive = make_drive({"web": ("public", "enforce")}, policy=one_rule_policy(tmp_path, "banner"))
+    assert drive.watcher is not None
+    original = drive.put("web", "fair.txt", CLEAN_TEXT)
+    drive.watcher.reconcile()
+    marked = original.with_name("fair (CONFIDENTIAL).txt")
+    assert marked.is_file()
+    drive.put("web", "fair.txt", CLEAN_TEXT + b"Bring a cake for the stall.\n")
+    drive.watcher.reconcile()
+    assert sorted(p.name for p in original.parent.iterdir()) == [marked.name, original.name]
+    assert b"Bring a cake" in marked.read_bytes()
