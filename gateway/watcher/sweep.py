@@ -375,7 +375,11 @@ class Watcher:
             _remove_stale_copies(row, scan.path, scan.folder, judgement.copy)
         row.content_hash = scan.content_hash
         _record_status(row, now)
-        row.scanned_at, row.judged_with = datetime.now(UTC), scan.fingerprint
+        # A verdict to carry out here counts as not reached until it is: a kill before the
+        # move is journalled (``quarantine``) has the file judged, and moved, by the next pass.
+        to_carry_out = scan.folder.enforce and judgement.action in (Action.HOLD, Action.REDACT)
+        row.scanned_at = datetime.now(UTC)
+        row.judged_with = "" if to_carry_out else scan.fingerprint
         row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
         row.findings, row.subjects = judgement.findings, list(judgement.subjects)
         row.problem, row.attempts = "", 0
@@ -396,6 +400,9 @@ class Watcher:
             # withdrawn, the rules changed): held, never redacted or marked again.
             held = Judgement(Action.HOLD, judgement.rules, judgement.reasons, {}, (), None)
             self._enforce(row, scan.path, scan.folder, held, already=already)
+        if to_carry_out:  # carried out, or its reason recorded (``problem``: tried again)
+            row.judged_with = scan.fingerprint
+            WatchedFile.objects.filter(id=row.id).update(judged_with=scan.fingerprint)
         return Outcome.JUDGED
 
     def _judged(self, scan: _Scan, result: ScanResult) -> tuple[ScanResult, Judgement] | None:
