@@ -60,7 +60,8 @@ _NOUNS = {
 class FolderSummary:
     """One folder's personal data: files, findings by type and files by verdict; its
     sub-folders, links and special files, judged by their names (``gateway.watcher.names``),
-    count among the findings and verdicts, and apart from the files, by their kind."""
+    count among the findings, and apart from the files, by their kind and by verdict: the
+    files' verdicts add up to the files."""
 
     folder: str
     audience: str
@@ -68,8 +69,11 @@ class FolderSummary:
     with_findings: int = 0
     # The sub-folders, links... with personal data in their names, by kind.
     named: Counter[str] = field(default_factory=Counter)
+    # Those held for their names, by kind.
+    named_held: Counter[str] = field(default_factory=Counter)
     by_type: Counter[str] = field(default_factory=Counter)
-    by_verdict: Counter[str] = field(default_factory=Counter)
+    by_verdict: Counter[str] = field(default_factory=Counter)  # the files'
+    named_by_verdict: Counter[str] = field(default_factory=Counter)  # the others'
 
     @property
     def findings(self) -> int:
@@ -82,15 +86,28 @@ class FolderSummary:
     @property
     def named_counts(self) -> list[tuple[int, str]]:
         """Each kind's count with its noun ("2 links"), sub-folders first."""
-        return [
-            (self.named[kind], nouns[self.named[kind] != 1])
-            for kind, nouns in _NOUNS.items()
-            if self.named[kind]
-        ]
+        return _with_nouns(self.named)
 
     @property
     def would_hold(self) -> int:
+        """The files held."""
         return self.by_verdict[HOLD]
+
+    @property
+    def named_held_total(self) -> int:
+        return sum(self.named_held.values())
+
+    @property
+    def named_held_counts(self) -> list[tuple[int, str]]:
+        """Each kind's count held for its name, with its noun, sub-folders first."""
+        return _with_nouns(self.named_held)
+
+
+def _with_nouns(counts: Counter[str]) -> list[tuple[int, str]]:
+    """Each kind's count in ``counts`` with its noun ("2 links"), sub-folders first."""
+    return [
+        (counts[kind], nouns[counts[kind] != 1]) for kind, nouns in _NOUNS.items() if counts[kind]
+    ]
 
 
 @dataclass(frozen=True)
@@ -119,15 +136,20 @@ def folders(*, would_hold: bool = False) -> list[FolderSummary]:
         "folder", "audience", "action", "findings", "kind"
     ):
         summary = summaries.setdefault(folder, FolderSummary(folder, audience))
+        verdict = action or "not judged"
         if kind != Kind.FILE:
             summary.named[kind] += bool(findings)
+            if action == HOLD:
+                summary.named_held[kind] += 1
+            summary.named_by_verdict[verdict] += 1
         else:
             summary.files += 1
             summary.with_findings += bool(findings)
+            summary.by_verdict[verdict] += 1
         summary.by_type.update(findings)
-        summary.by_verdict[action or "not judged"] += 1
     return sorted(
-        summaries.values(), key=lambda s: (-s.findings, -s.would_hold, -s.files, s.folder)
+        summaries.values(),
+        key=lambda s: (-s.findings, -s.would_hold - s.named_held_total, -s.files, s.folder),
     )
 
 

@@ -172,6 +172,7 @@ def discovery_page(request: HttpRequest) -> HttpResponse:
                         "summary": summary,
                         "by_type": discovery.chart(summary.by_type),
                         "by_verdict": discovery.chart(summary.by_verdict),
+                        "named_by_verdict": discovery.chart(summary.named_by_verdict),
                     }
                     for summary in folders
                 ],

@@ -6,9 +6,11 @@ Each folder is looked at every few seconds: one gone (moved away, deleted, a sha
 unmounted) shows on ``/readyz`` with the reason, its observer is stopped and nothing in it is
 taken for deleted; when it is back, a new observer starts and a reconcile catches up.
 
-Events only say which paths to look at. A path waits in ``pending`` until its size and mtime
-have stood still for its folder's ``stable_seconds``; a file written slowly in chunks is
-therefore read once, after its last chunk.
+Events only say which paths to look at. A path waits in ``pending`` until its size, mtime
+and change time (ctime) have stood still for its folder's ``stable_seconds``; a file written
+slowly in chunks is therefore read once, after its last chunk. The polling observer is told
+of a change to the change time too (``_polled_status``): a rewrite of the same size with its
+mtime put back (``touch -r``) is seen at the next poll, not at the next reconcile.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
-from watchdog.observers.polling import PollingObserver
+from watchdog.observers.polling import PollingObserverVFS
 
 from gateway.health import running_parts
 from gateway.watcher import held_folders, quarantine
@@ -93,7 +95,7 @@ class LiveWatch:
             ]
 
         running_parts.report_folders(states)
-        pending: dict[Path, tuple[tuple[int, int] | None, float]] = {}
+        pending: dict[Path, tuple[_Status | None, float]] = {}
         next_reconcile = next_check = 0.0
         try:
             while not stop.is_set():
@@ -119,7 +121,7 @@ class LiveWatch:
         self,
         folders: list[_Watched],
         paths: queue.SimpleQueue[Path],
-        pending: dict[Path, tuple[tuple[int, int] | None, float]],
+        pending: dict[Path, tuple[_Status | None, float]],
     ) -> bool:
         """Each folder's state now, logged as it changes; an observer started for each that
         is there without a running one. Whether one came back."""
@@ -168,7 +170,7 @@ class LiveWatch:
 
     def _handle_ready(
         self,
-        pending: dict[Path, tuple[tuple[int, int] | None, float]],
+        pending: dict[Path, tuple[_Status | None, float]],
         folders: list[_Watched],
     ) -> None:
         ready = []
@@ -252,18 +254,41 @@ def _folder_problem(path: Path, mounted: bool) -> str | None:
     return None
 
 
-def _signature(path: Path) -> tuple[int, int] | None:
+# What says a path has not changed while it waits: inode, size, mtime and change time.
+type _Status = tuple[int, int, int, int]
+
+
+def _signature(path: Path) -> _Status | None:
+    """``path``'s status as it waits to stand still: a write, a replacement, or a rewrite of
+    the same size with its mtime put back (the change time, which no user can set, moves
+    with every write and with every setting of the mtime) starts its wait again."""
     try:
         found = os.lstat(path)
     except OSError:
         return None
-    return found.st_size, found.st_mtime_ns
+    return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
+def _polled_status(path: str) -> os.stat_result:
+    """``os.stat`` for the polling observer, with the mtime and the change time in the place
+    of the mtime. Watchdog's snapshots tell a file changed by its size and ``st_mtime``
+    compared with ``!=`` (``watchdog.utils.dirsnapshot``, 7.1); a rewrite of the same size
+    with its mtime put back (``touch -r``, ``os.utime``) keeps both, but never its change
+    time. The maximum of the two would not do: an mtime set ahead of the change time (``touch
+    -d`` into the future) would hide the change time's moves."""
+    found = os.stat(path)
+    fields = {name: getattr(found, name) for name in dir(found) if name.startswith("st_")}
+    fields["st_mtime"] = (found.st_mtime_ns, found.st_ctime_ns)
+    return os.stat_result(tuple(found), fields)
 
 
 def _observer(folder: Folder, paths: queue.SimpleQueue[Path]) -> BaseObserver:
     observer: BaseObserver
     if folder.observer == "polling":
-        observer = PollingObserver(timeout=folder.poll_seconds)
+        # ``PollingObserver`` itself, with the status it is told of as ``_polled_status``.
+        observer = PollingObserverVFS(
+            _polled_status, os.scandir, polling_interval=folder.poll_seconds
+        )
     else:
         observer = Observer()
     observer.schedule(_Events(paths), str(folder.path), recursive=True)

@@ -3,9 +3,10 @@ it is recorded (and, in an enforce folder, carried out).
 
 ``Watcher.handle`` takes any paths (from events or a walk); ``Watcher.reconcile`` walks every
 folder, marks what is gone, and handles the rest until each file is judged or has a reason it
-was not. A file is read only once its size and mtime have stood still for the folder's
-``stable_seconds``; an unchanged file (same size, mtime and fingerprint) is not read again; a
-file that appears where another vanished with the same content is the same file, moved.
+was not. A file is read only once its size, mtime and change time have stood still for the
+folder's ``stable_seconds``; an unchanged file (same inode, size, mtime, change time and
+fingerprint) is not read again; a file that appears where another vanished with the same
+content is the same file, moved.
 """
 
 from __future__ import annotations
@@ -364,9 +365,21 @@ class Watcher:
             row.placement = Placement.IN_PLACE  # a new version: a manager released the old one
         elif row.placement == Placement.RELEASED and scan.renamed and found_in_name(result):
             row.placement = Placement.IN_PLACE  # released under its name, not under this one
+        if (
+            scan.folder.enforce
+            and row.origin == Origin.USER
+            and row.placement == Placement.IN_PLACE
+            and row.content_hash not in ("", scan.content_hash)
+        ):
+            # Before the verdict is recorded: a kill meanwhile has it judged (and copied) again.
+            _remove_stale_copies(row, scan.path, scan.folder, judgement.copy)
         row.content_hash = scan.content_hash
         _record_status(row, now)
-        row.scanned_at, row.judged_with = datetime.now(UTC), scan.fingerprint
+        # A verdict to carry out here counts as not reached until it is: a kill before the
+        # move is journalled (``quarantine``) has the file judged, and moved, by the next pass.
+        to_carry_out = scan.folder.enforce and judgement.action in (Action.HOLD, Action.REDACT)
+        row.scanned_at = datetime.now(UTC)
+        row.judged_with = "" if to_carry_out else scan.fingerprint
         row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
         row.findings, row.subjects = judgement.findings, list(judgement.subjects)
         row.problem, row.attempts = "", 0
@@ -387,6 +400,9 @@ class Watcher:
             # withdrawn, the rules changed): held, never redacted or marked again.
             held = Judgement(Action.HOLD, judgement.rules, judgement.reasons, {}, (), None)
             self._enforce(row, scan.path, scan.folder, held, already=already)
+        if to_carry_out:  # carried out, or its reason recorded (``problem``: tried again)
+            row.judged_with = scan.fingerprint
+            WatchedFile.objects.filter(id=row.id).update(judged_with=scan.fingerprint)
         return Outcome.JUDGED
 
     def _judged(self, scan: _Scan, result: ScanResult) -> tuple[ScanResult, Judgement] | None:
@@ -554,7 +570,7 @@ class Watcher:
         for path in paths:
             folder = self.folder_of(path)
             try:
-                age = time.time() - os.lstat(path).st_mtime
+                age = _changed_ago(os.lstat(path))
             except OSError:
                 age = 0.0
             stable = folder.stable_seconds if folder else 0.0
@@ -589,14 +605,15 @@ def _inode(found: os.stat_result) -> int:
 
 
 def _changed_ago(found: os.stat_result) -> float:
-    """Seconds since the file last changed. An mtime in the future (a client's clock ahead,
-    ``touch -d``) would never stand still: the change time this machine's clock wrote is
-    taken instead, and when that too is ahead, the file counts as standing still (a write
-    while it is read changes its size or times, and it is read again)."""
+    """Seconds since the file last changed: since the later of its mtime and its change time
+    (ctime, which every write and every setting of the mtime moves to now, and which no user
+    can set: a copy that keeps the original's mtime, or a rewrite that puts it back, has
+    only just changed). A time in the future (a client's clock ahead, ``touch -d``) would
+    never stand still: it is left out, and when both are ahead, the file counts as standing
+    still (a write while it is read changes its size or times, and it is read again)."""
     now = time.time()
-    if found.st_mtime <= now:
-        return now - found.st_mtime
-    return max(now - found.st_ctime, 0.0) if found.st_ctime <= now else float("inf")
+    past = [when for when in (found.st_mtime, found.st_ctime) if when <= now]
+    return now - max(past) if past else float("inf")
 
 
 def _named(path: Path, folder: Path) -> str:
@@ -634,6 +651,38 @@ def _copy_beside(row: WatchedFile, path: Path, content: bytes) -> bool:
             copy_of=row, origin=Origin.REDACTED_COPY, content_hash=digest
         ).values_list("path", flat=True)
     )
+
+
+def _remove_stale_copies(row: WatchedFile, path: Path, folder: Folder, keep: bytes | None) -> None:
+    """Remove the copies the watcher wrote of ``row``'s file beside ``path`` for content it
+    no longer holds (a redacted copy of a file judged half-written, a marked copy of an
+    older version), but one like ``keep``, the copy the verdict on its content now asks
+    for: so that its copy is replaced, not joined by another. Each only while it is as the
+    watcher wrote it (a regular file, not a link, of the hash recorded, not open for
+    writing): one a user has changed is theirs and stays."""
+    kept = hashlib.sha256(keep).hexdigest() if keep is not None else None
+    copies = WatchedFile.objects.filter(
+        copy_of=row,
+        origin__in=(Origin.REDACTED_COPY, Origin.MARKED_COPY),
+        present=True,
+        placement=Placement.IN_PLACE,
+        is_folder=False,
+    )
+    for copy in copies:
+        where = real_path(copy.path)
+        if copy.content_hash == kept or where.parent != path.parent:
+            continue
+        try:
+            removed = moving.remove_original(where, copy.content_hash, folder.path)
+        except (moving.MoveError, OSError) as exc:
+            why = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
+            log.warning("stale copy not removed id=%s of id=%s reason=%s", copy.id, row.id, why)
+            continue
+        if removed:
+            WatchedFile.objects.filter(id=copy.id).update(present=False)
+            log.info("removed a stale copy id=%s of id=%s", copy.id, row.id)
+        else:  # changed since it was written (a user's now) or gone: left as it is
+            log.info("stale copy left id=%s of id=%s: not as it was written", copy.id, row.id)
 
 
 def _held_without_copy(row: WatchedFile, exc: moving.MoveError | OSError) -> Action:

@@ -14,7 +14,7 @@ import pytest
 from gateway.register.models import Subject
 from gateway.review import discovery, views
 from gateway.watcher.discovery import write_report
-from gateway.watcher.models import Origin, Placement, WatchedFile, path_key
+from gateway.watcher.models import Kind, Origin, Placement, WatchedFile, path_key
 from tests.gateway.review.conftest import Users, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,30 @@ def test_would_hold_keeps_only_the_files_their_audience_would_hold(drive: None) 
     ]
 
 
+_NAMED = {"is_folder": True, "kind": Kind.FOLDER}  # a sub-folder, judged by its name
+
+
+def test_the_verdicts_count_the_files_and_the_sub_folders_apart(users: Users, drive: None) -> None:
+    """A folder's sub-folders and links, judged by their names, are not counted among its
+    files' verdicts, which add up to its files: they have verdicts of their own, and those
+    held for their names are said apart from the files held."""
+    _file(WEB, "Margaret Hughes 943 476 5919", "hold", {"UK_NHS": 1}, **_NAMED)
+    _file(WEB, "minutes", "release", {}, **_NAMED)
+    _file(WEB, "shortcut", "release", {}, is_folder=True, kind=Kind.LINK)
+    web = next(f for f in discovery.folders() if f.folder == WEB)
+    assert web.files == 3
+    assert dict(web.by_verdict) == {"hold": 1, "banner": 1, "not judged": 1}
+    assert sum(web.by_verdict.values()) == web.files
+    assert dict(web.named_by_verdict) == {"hold": 1, "release": 2}
+    assert (web.would_hold, dict(web.named_held)) == (1, {Kind.FOLDER: 1})
+    page = signed_in(users, "manager").get("/discovery/").content.decode()
+    assert "3 files, 2 with personal data" in page
+    assert "1 file would be held, and 1 sub-folder for its name" in page
+    assert 'aria-label="Files by verdict: banner 1, hold 1, not judged 1"' in page
+    named = "Sub-folders, links and special files by verdict, for their names"
+    assert f'aria-label="{named}: release 2, hold 1"' in page
+
+
 def test_the_chart_scales_its_bars_to_the_largest(drive: None) -> None:
     """The largest count gets the full bar, the others in proportion, largest first."""
     chart = discovery.chart(discovery.folders()[0].by_type)
@@ -110,7 +134,7 @@ def test_the_page_draws_each_folder_as_svg_bars(users: Users, drive: None) -> No
     assert "no-store" in response["Cache-Control"]
     assert page.index(f'<h2 id="folder-1">{CASES}') < page.index(f">{WEB}</h2>")
     assert 'aria-label="By type: PERSON 45, UK_NHS 40"' in page
-    assert 'aria-label="By verdict: banner 1, hold 1, not judged 1"' in page
+    assert 'aria-label="Files by verdict: banner 1, hold 1, not judged 1"' in page
     assert f'width="{discovery.BAR_WIDTH}"' in page
     assert "style=" not in page
     assert "<script" not in page

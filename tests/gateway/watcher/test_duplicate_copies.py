@@ -179,3 +179,85 @@ def test_a_redacted_file_whose_copy_cannot_be_written_is_held(
     assert (row.action, row.placement, row.problem) == ("hold", Placement.QUARANTINED, "")
     assert CANNOT_TRANSFORM in row.rules
     assert [p.name for p in original.parent.iterdir()] == [note_path(original.parent, row.id).name]
+
+
+# A referral written in two parts, by a writer that pauses between them.
+FIRST_PART = b"Referral: NHS number 943 476 5919,\n"
+SECOND_PART = b"and the carer's, 401 023 2137, seen on Monday.\n"
+
+
+def test_the_copy_of_a_half_written_file_is_replaced_by_the_whole_files(
+    make_drive: Callable[..., Drive], tmp_path: Path, nhs_scanner: Scanner
+) -> None:
+    """A file judged half-written, its writer pausing with it open (its redacted copy
+    written, the original left in place), once complete is redacted again: the copy of
+    its first half is replaced by the whole file's, not joined by a second, and the
+    original goes to quarantine."""
+    drive = _redacting_drive(make_drive, tmp_path, nhs_scanner)
+    assert drive.watcher is not None
+    original = drive.folders["web"].path / "held_open.txt"
+    copy = original.with_name("held_open (redacted).txt")
+    with original.open("wb") as writer:
+        writer.write(FIRST_PART)
+        writer.flush()
+        drive.watcher.reconcile()
+        assert "open for writing" in WatchedFile.objects.get(path=str(original)).problem
+        assert copy.read_bytes().startswith(b"Referral: NHS number ")
+        writer.write(SECOND_PART)
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(path=str(original))
+    assert (row.action, row.placement) == ("redact", Placement.QUARANTINED)
+    assert sorted(p.name for p in original.parent.iterdir()) == [
+        note_path(original.parent, row.id).name,
+        copy.name,
+    ]
+    whole = copy.read_bytes()
+    assert b"seen on Monday" in whole
+    assert b"5919" not in whole
+    assert b"2137" not in whole
+    assert [r.path for r in WatchedFile.objects.filter(copy_of=row, present=True)] == [str(copy)]
+    drive.watcher.reconcile()
+    assert len(list(original.parent.iterdir())) == 2
+
+
+def test_a_copy_a_user_changed_stays_when_its_file_changes(
+    make_drive: Callable[..., Drive], tmp_path: Path, nhs_scanner: Scanner
+) -> None:
+    """The watcher's copy of a half-written file, edited by a user since, is the user's:
+    once the file is complete it stays as they left it, and the whole file's copy is
+    written beside it under a name of its own."""
+    drive = _redacting_drive(make_drive, tmp_path, nhs_scanner)
+    assert drive.watcher is not None
+    original = drive.folders["web"].path / "held_open.txt"
+    copy = original.with_name("held_open (redacted).txt")
+    with original.open("wb") as writer:
+        writer.write(FIRST_PART)
+        writer.flush()
+        drive.watcher.reconcile()
+        with copy.open("ab") as editing:
+            editing.write(b"Checked by the duty worker.\n")
+        edited = copy.read_bytes()
+        writer.write(SECOND_PART)
+    drive.watcher.reconcile()
+    assert copy.read_bytes() == edited
+    second = original.with_name("held_open (redacted) (2).txt")
+    assert b"seen on Monday" in second.read_bytes()
+    row = WatchedFile.objects.get(path=str(original))
+    assert (row.action, row.placement) == ("redact", Placement.QUARANTINED)
+
+
+def test_a_new_version_of_a_bannered_file_replaces_its_marked_copy(
+    make_drive: Callable[..., Drive], tmp_path: Path
+) -> None:
+    """A document released with a banner, saved again with other content, has its marked
+    copy replaced by one of the new version, under the same name, not a second beside it."""
+    drive = make_drive({"web": ("public", "enforce")}, policy=one_rule_policy(tmp_path, "banner"))
+    assert drive.watcher is not None
+    original = drive.put("web", "fair.txt", CLEAN_TEXT)
+    drive.watcher.reconcile()
+    marked = original.with_name("fair (CONFIDENTIAL).txt")
+    assert marked.is_file()
+    drive.put("web", "fair.txt", CLEAN_TEXT + b"Bring a cake for the stall.\n")
+    drive.watcher.reconcile()
+    assert sorted(p.name for p in original.parent.iterdir()) == [marked.name, original.name]
+    assert b"Bring a cake" in marked.read_bytes()

@@ -1,19 +1,23 @@
 """The watcher following events, with watchdog's native observer and its polling one: a file
 written slowly is read once, after it is complete; a rename is recognised; a move between
-folders of different audiences is judged again; a delete is noticed."""
+folders of different audiences is judged again; a delete is noticed; a rewrite of the same
+size with its mtime put back is seen."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from gateway.watcher.models import Placement, WatchedFile
 from gateway.watcher.observing import LiveWatch
 from gateway.watcher.quarantine import note_path
-from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive
+from scanner.scanning import Scanner
+from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive, one_rule_policy
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -73,3 +77,66 @@ def test_events_are_followed(make_drive: Callable[..., Drive], observer: str) ->
     assert (held.audience, held.action, held.placement) == ("public", "hold", Placement.QUARANTINED)
     assert note_path(web, held.id).is_file()
     assert not (web / "notes.docx").exists()
+
+
+# The same number of bytes: an NHS number the stand-in detector misses (dashes), then finds.
+BEFORE = b"Fair raffle ticket 943-476-5919.\n"
+AFTER = b"Fair raffle ticket 943 476 5919.\n"
+HELD_WITHIN_SECONDS = 20.0  # many polls (0.2 s each); the reconcile is an hour away
+
+
+@pytest.mark.parametrize("observer", ["native", "polling"])
+def test_a_rewrite_keeping_its_size_and_mtime_is_seen(
+    make_drive: Callable[..., Drive],
+    tmp_path: Path,
+    nhs_scanner: Scanner,
+    monkeypatch: pytest.MonkeyPatch,
+    observer: str,
+) -> None:
+    """A released file rewritten in place with content of the same size, its mtime put back
+    (``touch -r``), is seen by either observer and held, not left in view until the next
+    reconcile: its change time moved."""
+    drive = make_drive(
+        {"web": ("public", "enforce")},
+        observer=observer,
+        policy=one_rule_policy(tmp_path, "hold", unlinked="identifier"),
+        scanner=nhs_scanner,
+    )
+    assert drive.watcher is not None
+    path = drive.put("web", "raffle.txt", BEFORE)
+    reconciled: list[dict[str, int]] = []
+    first_pass_done = threading.Event()
+    reconcile = drive.watcher.reconcile
+
+    def counted_reconcile() -> dict[str, int]:
+        reconciled.append(reconcile())
+        first_pass_done.set()
+        return reconciled[-1]
+
+    monkeypatch.setattr(drive.watcher, "reconcile", counted_reconcile)
+    stop = threading.Event()
+
+    def rewrite() -> None:
+        try:
+            if not first_pass_done.wait(HELD_WITHIN_SECONDS):
+                return
+            time.sleep(1.0)  # the polling observer's first look at the folder is surely taken
+            before = os.stat(path)
+            with path.open("r+b") as file:
+                file.write(AFTER)
+            os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+            deadline = time.monotonic() + HELD_WITHIN_SECONDS
+            while path.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            stop.set()
+
+    user = threading.Thread(target=rewrite)
+    user.start()
+    LiveWatch(drive.watcher, reconcile_seconds=3600).run(stop)
+    user.join()
+
+    assert reconciled == [{"judged": 1}]  # the pass at start only
+    row = WatchedFile.objects.get(path=str(path))
+    assert (row.action, row.placement) == ("hold", Placement.QUARANTINED)
+    assert not path.exists()

@@ -20,7 +20,7 @@ from gateway.watcher import names
 from gateway.watcher.documents import release_document
 from gateway.watcher.models import UNMOVABLE, Origin, Placement, WatchedFile, stored_path
 from gateway.watcher.quarantine import note_path
-from gateway.watcher.sweep import Watcher
+from gateway.watcher.sweep import Outcome, Watcher
 from scanner.scanning import Scanner
 from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive, one_rule_policy
 
@@ -242,6 +242,17 @@ def test_a_replacement_with_the_same_size_and_mtime_is_read_again(
     drive.watcher.reconcile()
     assert [size for _, size in drive.judge.scanned] == [len(CLEAN_TEXT)] * 2
     assert _held(path, _row(path))
+
+
+def test_a_rewrite_with_its_mtime_put_back_waits_to_stand_still(make_drive: MakeDrive) -> None:
+    """A file just rewritten, its mtime put back an hour (``touch -r``, ``cp -p``), has
+    only just changed: it is not read until it has stood still for the folder's interval
+    (its change time says when it changed, as its mtime no longer does)."""
+    drive = make_drive({"web": ("public", "enforce")}, stable_seconds=600)
+    path = drive.put("web", "page.txt", UNREADABLE, age=3600)
+    assert drive.watcher is not None
+    assert drive.watcher.handle([path]) == {path: Outcome.UNSTABLE}
+    assert drive.judge.scanned == []
 
 
 # --- what is read at all ------------------------------------------------------------

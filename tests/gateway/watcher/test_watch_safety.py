@@ -75,6 +75,29 @@ def test_a_crash_after_the_journal_has_the_file_judged_and_moved_again(
     assert (held.exists(), _row(held).placement) == (False, Placement.QUARANTINED)
 
 
+def test_a_crash_before_the_journal_has_the_file_judged_and_moved_again(
+    web: Drive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed once a hold is recorded but before its move is journalled, the watcher does
+    not take the file for judged and carried out: the next pass judges it again and moves
+    it, rather than leaving it in its folder for good."""
+    held = web.put("web", "clients.docx", DAMAGED_DOCX)
+    assert web.watcher is not None
+    move = quarantine.quarantine
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        raise _Crash("before the journal")
+
+    monkeypatch.setattr(quarantine, "quarantine", killed)
+    with pytest.raises(_Crash):
+        web.watcher.reconcile()
+    monkeypatch.setattr(quarantine, "quarantine", move)
+    quarantine.recover()
+    assert held.exists()
+    web.watcher.reconcile()
+    assert (held.exists(), _row(held).placement) == (False, Placement.QUARANTINED)
+
+
 def test_a_file_that_cannot_be_removed_stays_with_a_reason_and_nothing_sealed(
     web: Drive, immutable: Callable[[Path], None]
 ) -> None:
