@@ -95,3 +95,18 @@ def test_once_after_a_kill_and_the_discovery_report(tmp_path: Path, confide: Con
     quiet = confide("watch", "--once", "--quiet")
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stdout == ""
+
+
+def test_a_report_inside_a_watched_folder_is_refused(tmp_path: Path, confide: Confide) -> None:
+    """The discovery report lists the files that hold personal data: written in a public
+    folder it would be in view, so the command is refused before anything is judged."""
+    (tmp_path / "confide.toml").write_text(CONFIG)
+    for folder in ("web", "staff"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(EXAMPLES / "case-notes.docx", tmp_path / "web" / "case-notes.docx")
+    for report in (tmp_path / "web" / "discovery.csv", tmp_path / "staff" / "sub" / "r.csv"):
+        refused = confide("watch", "--once", "--report", report)
+        assert refused.returncode == 2
+        assert "outside every watched folder" in refused.stderr
+        assert not report.exists()
+    assert sorted(p.name for p in (tmp_path / "web").iterdir()) == ["case-notes.docx"]
