@@ -354,6 +354,9 @@ class Watcher:
         if judged is None:
             return Outcome.LOST
         result, judgement = judged
+        judgement = held_folders.in_held_folder(
+            scan.path, scan.folder, judgement, self.judge, scan.fingerprint
+        )
         # This verdict carried out on this content already, here: a file moved from another
         # folder has no marked copy beside it where it is now.
         already = not scan.moved and (row.action, row.content_hash) == (
