@@ -2,12 +2,14 @@
 
 In an enforce folder for an outside audience, a held folder is taken away once nothing of a
 user's is left in it (every file in it held, as every file in a held folder is, for the
-folder's name: ``in_held_folder``; none is redacted or marked there): one neutral note in its parent stands for it,
-naming it by reference only; the notes of what was held from it and the empty folders are
-removed. Nothing else is ever removed: a folder goes by rmdir, which leaves a file that
-arrived meanwhile where it is (the folder is taken away on a later pass, once that file is
-held). The deepest held folders go first, so a held folder inside another goes with it. A
-held link or special file is never moved: it is held where it is (``UNMOVABLE``).
+folder's name: ``in_held_folder``; none is redacted or marked there): one neutral note in
+its parent stands for it, naming it by reference only; the notes of what was held from it
+and the empty folders are removed. Nothing else is ever removed: a folder goes by rmdir,
+which leaves a file that arrived meanwhile where it is (the folder is taken away on a later
+pass, once that file is held). A held folder whose path is too long to be looked at
+(``names.too_long``) is held where it is (``TOO_LONG``); a held folder above it stays. The
+deepest held folders go first, so a held folder inside another goes with it. A held link
+or special file is never moved: it is held where it is (``UNMOVABLE``).
 
 The row is the journal: ``moving_from`` is committed before anything is removed and cleared
 once the folder is gone; each pass first settles what a crash left (``recover``): the folder
@@ -37,6 +39,7 @@ from gateway.watcher.judging import DocumentJudge, Judgement
 from gateway.watcher.models import (
     BLOCKED,
     LEFT,
+    TOO_LONG,
     UNMOVABLE,
     Placement,
     WatchedFile,
@@ -99,7 +102,7 @@ def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence
             parent
             for path in mine
             for parent in path.parents
-            if folder.holds(parent) and parent.is_dir() and not parent.is_symlink()
+            if folder.holds(parent) and names.plain(parent) and parent.is_dir()
         }
         if not parents and not odd:
             continue
@@ -195,10 +198,13 @@ def _notes_only(path: Path) -> list[tuple[Path, WatchedFile]] | None:
 
 def _why_left(path: Path) -> str:
     """Why the held folder (or link, or special file) at ``path`` cannot go now."""
+    if names.too_long(path):
+        return TOO_LONG
     if not names.plain(path):
         return UNMOVABLE
     for top, dirs, files in os.walk(path, followlinks=False):
-        if not all(names.plain(Path(top) / name) for name in (*dirs, *files)):
+        inside = [Path(top) / name for name in (*dirs, *files)]
+        if not all(names.plain(each) or names.too_long(each) for each in inside):
             return BLOCKED
     return LEFT
 

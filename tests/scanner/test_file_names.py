@@ -53,7 +53,7 @@ def test_dates_and_references_in_names_are_not_nhs_numbers(detector: Detector, n
         ("a/b\\c_d.txt", "a b c d.txt"),
         ("Thornton-4010232137", "Thornton 4010232137"),
         ("943-476-5919 2025-01-01", "943-476-5919 2025-01-01"),
-        ("Smith-Jones jo@riverside-carers.example.org", "Smith-Jones jo@riverside-carers.example.org"),
+        ("Smith-Jones jo@carers-example.org", "Smith-Jones jo@carers-example.org"),
     ],
 )
 def test_a_name_reads_as_its_words_character_for_character(name: str, text: str) -> None:
