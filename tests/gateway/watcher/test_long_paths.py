@@ -16,6 +16,7 @@ import pytest
 
 from gateway import cli
 from gateway.review.discovery import held_documents
+from gateway.watcher.documents import DecisionError, reject_document, release_document
 from gateway.watcher.models import (
     NOT_MOVED,
     TOO_LONG,
@@ -96,6 +97,11 @@ def test_a_document_whose_note_would_be_too_long_is_held_in_view(make_drive: Mak
     assert row.problem.startswith(NOT_MOVED)
     assert row.held_in_place
     assert [real_path(queued.path) for queued in held_documents()] == [path]
+    with pytest.raises(DecisionError, match=r"held file .* can be released, not kept"):
+        reject_document(row.id, by="manager", note="")
+    release_document(row.id, by="manager", note="it may stay")
+    row.refresh_from_db()
+    assert (row.placement, list(held_documents())) == (Placement.RELEASED, [])
 
 
 def test_an_unexpected_error_is_said_without_its_path(
