@@ -3,11 +3,16 @@ ships (``flush``, ``dbshell``, ``loaddata``... would wipe or bypass the register
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+import threading
+import traceback
 from pathlib import Path
 
 _HELP = ("help", "-h", "--help")
+# The innermost frames an unexpected error is said to come from.
+_FRAMES = 4
 
 
 def main() -> None:
@@ -29,6 +34,7 @@ def main() -> None:
 
     from gateway.config import ConfigError, StartupError
 
+    threading.excepthook = _thread_failed
     try:
         execute_from_command_line(argv)
     except ConfigError as exc:
@@ -37,6 +43,29 @@ def main() -> None:
     except StartupError as exc:
         print(f"confide: cannot start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except Exception as exc:  # noqa: BLE001 - said without its message, which may name a file
+        print(f"confide: stopped by an unexpected error: {unexpected(exc)}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def unexpected(exc: BaseException) -> str:
+    """An unexpected error in words that name no file and hold no data: its type (and errno),
+    and where in confide's code it was raised. Never its message or a traceback's, which may
+    hold a path (a folder named after a person) or what was read."""
+    kind = type(exc).__name__
+    if isinstance(exc, OSError) and exc.errno:
+        kind += f" ({errno.errorcode.get(exc.errno, exc.errno)})"
+    frames = traceback.extract_tb(exc.__traceback__)[-_FRAMES:]
+    where = ", ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames))
+    return f"{kind} at {where}" if where else kind
+
+
+def _thread_failed(failed: threading.ExceptHookArgs) -> None:
+    """A thread's uncaught error (an observer's), said as ``unexpected`` says it."""
+    if failed.exc_value is None or isinstance(failed.exc_value, SystemExit):
+        return
+    name = failed.thread.name if failed.thread is not None else "?"
+    print(f"confide: thread {name} stopped: {unexpected(failed.exc_value)}", file=sys.stderr)
 
 
 def confide_commands() -> list[str]:

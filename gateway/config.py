@@ -611,6 +611,18 @@ def check_data_dir(data_dir: Path, watch: WatchSettings) -> None:
             )
 
 
+def check_report_file(report: Path, watch: WatchSettings) -> None:
+    """Refuse a discovery report written inside a watched folder: it names every file and
+    what was found in it, and would lie in view of the folder's audience."""
+    for number, folder in enumerate(watch.folders):
+        if _inside(report, folder.path):
+            raise ValueError(
+                f"the report {str(report)!r} would lie inside the watched folder "
+                f"watch.folders[{number}] ({str(folder.path)!r}); it lists the files that "
+                "hold personal data: write it outside every watched folder"
+            )
+
+
 def _inside(path: Path, folder: Path) -> bool:
     path, folder = path.absolute().resolve(), folder.absolute().resolve()
     return path == folder or folder in path.parents

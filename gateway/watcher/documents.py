@@ -176,7 +176,9 @@ def _release_in_place(row: WatchedFile, by: str, note: str, *, marked: bool) -> 
     """Let a folder (a link, a special file) held for its name where it is, as it could not
     be taken away, stay under that name: nothing moves, and it is not held again."""
     if marked:
-        raise DecisionError("a folder cannot be marked CONFIDENTIAL; release it as it was")
+        raise DecisionError(
+            f"a {row.kind} held in place cannot be marked CONFIDENTIAL; release it as it was"
+        )
     _decided(row, Placement.RELEASED, by, note)
     _audit(row, by, "document-released", marked=False)
     return Released(row.id, real_path(row.path), False)
@@ -269,7 +271,7 @@ def reject_document(document_id: int, by: str, note: str) -> Rejected:
     in_view = WatchedFile.objects.filter(id=document_id).first()
     if in_view is not None and in_view.held_in_place:
         raise DecisionError(
-            f"held folder {document_id} is still where it was, as it cannot be taken away "
+            f"held {in_view.kind} {document_id} is still where it was, as it cannot be taken away "
             "(see its reasons): it can be released, not kept in quarantine"
         )
     row = _held(document_id, (Placement.QUARANTINED,))

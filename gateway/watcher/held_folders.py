@@ -1,12 +1,15 @@
 """A sub-folder held for its name (``names``) taken out of view, and brought back.
 
 In an enforce folder for an outside audience, a held folder is taken away once nothing of a
-user's is left in it (every file in it held): one neutral note in its parent stands for it,
-naming it by reference only; the notes of what was held from it and the empty folders are
-removed. Nothing else is ever removed: a folder goes by rmdir, which leaves a file that
-arrived meanwhile where it is (the folder is taken away on a later pass, once that file is
-held). The deepest held folders go first, so a held folder inside another goes with it. A
-held link or special file is never moved: it is held where it is (``UNMOVABLE``).
+user's is left in it (every file in it held, as every file in a held folder is, for the
+folder's name: ``in_held_folder``; none is redacted or marked there): one neutral note in
+its parent stands for it, naming it by reference only; the notes of what was held from it
+and the empty folders are removed. Nothing else is ever removed: a folder goes by rmdir,
+which leaves a file that arrived meanwhile where it is (the folder is taken away on a later
+pass, once that file is held). A held folder whose path is too long to be looked at
+(``names.too_long``) is held where it is (``TOO_LONG``); a held folder above it stays. The
+deepest held folders go first, so a held folder inside another goes with it. A held link
+or special file is never moved: it is held where it is (``UNMOVABLE``).
 
 The row is the journal: ``moving_from`` is committed before anything is removed and cleared
 once the folder is gone; each pass first settles what a crash left (``recover``): the folder
@@ -24,6 +27,7 @@ import logging
 import os
 import stat
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,10 +35,11 @@ from gateway.relay.crash_points import crash_point
 from gateway.review import audit
 from gateway.watcher import moving, names, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
-from gateway.watcher.judging import DocumentJudge
+from gateway.watcher.judging import DocumentJudge, Judgement
 from gateway.watcher.models import (
     BLOCKED,
     LEFT,
+    TOO_LONG,
     UNMOVABLE,
     Placement,
     WatchedFile,
@@ -42,6 +47,7 @@ from gateway.watcher.models import (
     real_path,
     stored_path,
 )
+from scanner.actions import Action
 
 log = logging.getLogger("confide.watcher")
 
@@ -52,6 +58,10 @@ EMPTIED = "folder-emptied"  # the notes in it are removed; the empty folders sti
 MADE = "folder-release-journaled"  # a release is committed; the folder not made yet
 
 ARRIVED = "a file arrived in it while it was being taken away; it is tried again on the next pass"
+# What holds a file lying in a folder held for its name: the folder goes once its files are
+# held, and a copy written beside the file would keep the folder's name in view.
+IN_HELD_FOLDER = "in-held-folder"
+IN_HELD_REASON = "it lies in a folder whose name holds personal data"
 # Where a note stands for what was held: a row so placed has its note in the folder.
 _NOTED = (Placement.QUARANTINED, Placement.REJECTED)
 
@@ -92,7 +102,7 @@ def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence
             parent
             for path in mine
             for parent in path.parents
-            if folder.holds(parent) and parent.is_dir() and not parent.is_symlink()
+            if folder.holds(parent) and names.plain(parent) and parent.is_dir()
         }
         if not parents and not odd:
             continue
@@ -102,6 +112,40 @@ def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence
         for row in _deepest_first([row for row in held if row.path_key in keys]):
             taken += _take_away(row)
     return taken
+
+
+def in_held_folder(
+    path: Path, folder: Folder, judgement: Judgement, judge: DocumentJudge, fingerprint: str
+) -> Judgement:
+    """``judgement`` of the file at ``path``, held when it lies in a sub-folder held for its
+    name (in a folder for an outside audience), whatever the file's own path and content
+    said: every file in a held folder is held, so the folder is taken away, and no copy
+    is written in it. The folders above it are judged by their names first where they
+    were not judged as things are (a file is judged before the reconcile's folders)."""
+    above = [parent for parent in path.parents if folder.holds(parent)]
+    if folder.audience == INTERNAL or not above or judgement.action == Action.HOLD:
+        return judgement
+    keys = {path_key(stored_path(str(parent))) for parent in above}
+    rows = WatchedFile.objects.filter(is_folder=True, present=True, path_key__in=keys)
+    judged = {row.path_key for row in rows if row.judged_with == fingerprint}
+    if judged != keys:
+        names.judged(folder, sorted(above), judge, fingerprint, whole=False)
+    held = WatchedFile.objects.filter(
+        is_folder=True,
+        present=True,
+        path_key__in=keys,
+        placement=Placement.IN_PLACE,
+        action=Action.HOLD,
+    )
+    if not held.exists():
+        return judgement
+    return replace(
+        judgement,
+        action=Action.HOLD,
+        rules=(*judgement.rules, IN_HELD_FOLDER),
+        reasons=(*judgement.reasons, IN_HELD_REASON),
+        copy=None,
+    )
 
 
 def _deepest_first(rows: list[WatchedFile]) -> list[WatchedFile]:
@@ -154,10 +198,13 @@ def _notes_only(path: Path) -> list[tuple[Path, WatchedFile]] | None:
 
 def _why_left(path: Path) -> str:
     """Why the held folder (or link, or special file) at ``path`` cannot go now."""
+    if names.too_long(path):
+        return TOO_LONG
     if not names.plain(path):
         return UNMOVABLE
     for top, dirs, files in os.walk(path, followlinks=False):
-        if not all(names.plain(Path(top) / name) for name in (*dirs, *files)):
+        inside = [Path(top) / name for name in (*dirs, *files)]
+        if not all(names.plain(each) or names.too_long(each) for each in inside):
             return BLOCKED
     return LEFT
 

@@ -48,8 +48,10 @@ NAMED_REASON = "its file name holds personal data, which a redacted copy would k
 _RULES_SUFFIXES = frozenset({".yaml", ".yml", ".txt"})
 
 # How the watcher judges a file, where that changes what it decides: a change has every file
-# judged again (2: the path within the watched folder is scanned as the file's name).
-JUDGING = "2"
+# judged again (2: the path within the watched folder is scanned as the file's name; 3: a
+# name's ``/`` and a dash beside a digit read as spaces, and a file in a folder held for its
+# name is held).
+JUDGING = "3"
 
 
 @dataclass(frozen=True)

@@ -83,17 +83,31 @@ UNMOVABLE = (
     "which confide never moves; it stays in view until it is removed (or renamed, where "
     "only its name is held)"
 )
-IN_VIEW = (LEFT, BLOCKED, UNMOVABLE)
+TOO_LONG = (
+    "its path is longer than the system allows (ENAMETOOLONG): confide cannot read or move "
+    "it, nor what lies in it; it stays in view until it is moved or renamed to a shorter path"
+)
+IN_VIEW = (LEFT, BLOCKED, UNMOVABLE, TOO_LONG)
+# What starts the reason of a document held (or redacted) whose original could not be taken
+# into quarantine (its note's path too long, the quarantine unreachable): it is in view.
+NOT_MOVED = "it could not be moved: "
 
 
 def held_in_place() -> models.Q:
-    """The rows held for their names that could not be taken away (``IN_VIEW``)."""
+    """The rows held that are still in view: held for their names and not taken away
+    (``IN_VIEW``), or documents whose original could not be moved (``NOT_MOVED``)."""
     return models.Q(
         is_folder=True,
         present=True,
         placement=Placement.IN_PLACE,
         action="hold",
         problem__in=IN_VIEW,
+    ) | models.Q(
+        is_folder=False,
+        present=True,
+        placement=Placement.IN_PLACE,
+        action__in=("hold", "redact"),
+        problem__startswith=NOT_MOVED,
     )
 
 
@@ -167,14 +181,12 @@ class WatchedFile(models.Model):
 
     @property
     def held_in_place(self) -> bool:
-        """Held for its name, but still where it was: it cannot be taken away (``IN_VIEW``)."""
-        return (
-            self.is_folder
-            and self.present
-            and self.placement == Placement.IN_PLACE
-            and self.action == "hold"
-            and self.problem in IN_VIEW
-        )
+        """Held, but still where it was (``held_in_place``)."""
+        if not self.present or self.placement != Placement.IN_PLACE:
+            return False
+        if self.is_folder:
+            return self.action == "hold" and self.problem in IN_VIEW
+        return self.action in ("hold", "redact") and self.problem.startswith(NOT_MOVED)
 
     def __str__(self) -> str:  # the id only: a file's name may itself be personal data
         return f"watched {self.kind} {self.id}"

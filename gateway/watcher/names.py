@@ -9,6 +9,11 @@ read, followed or moved: its path within the watched folder is scanned as a file
 (``judge_name``). Each is one row (``is_folder``, its ``kind`` saying what it is), which
 the discovery report, the Discovery page and the held documents list show as what it is.
 
+An entry whose path is longer than the system allows (``too_long``) cannot be looked at,
+read or moved by its path: it is judged by its name too, recorded with that reason
+(``TOO_LONG``) and, for an outside audience, held where it is; what lies in it is never
+looked at.
+
 A link says where it points in its reasons; one to outside its watched folder, in a folder
 for an outside audience, is held whatever its name (what it points to may be anything).
 Taking a held folder away, and bringing it back, is ``held_folders``'.
@@ -31,6 +36,7 @@ from gateway.watcher import lost_scans
 from gateway.watcher.folders import INTERNAL, Folder
 from gateway.watcher.judging import DocumentJudge
 from gateway.watcher.models import (
+    TOO_LONG,
     Kind,
     Placement,
     WatchedFile,
@@ -51,6 +57,12 @@ LINK_BROKEN = "it is a symbolic link that cannot be followed; it was not followe
 LINK_RULE = "link-out-of-folder"
 
 
+# A path longer than this (in bytes) cannot be looked at, read or moved by its path: Linux's
+# PATH_MAX, its terminating NUL left out.
+PATH_MAX = 4095
+TOO_LONG_RULE = "path-too-long"
+
+
 @dataclass(frozen=True)
 class _Entry:
     """A path judged by its name, as ``lstat`` found it."""
@@ -58,22 +70,33 @@ class _Entry:
     path: Path
     kind: Kind
     link: str | None  # where a link points (``LINK_OUT``, ...); None for anything else
+    too_long: bool = False  # its path is too long to be looked at (``too_long``)
 
 
 def entries(root: Path) -> list[Path]:
     """Every folder under ``root`` (never through a link), parents before their folders;
-    and every entry that is neither a folder nor a regular file."""
+    every entry that is neither a folder nor a regular file; and every entry whose path is
+    too long to be looked at (``too_long``), which is not gone into."""
     found = []
     for top, dirs, files in os.walk(root, followlinks=False):
         here = Path(top)
         found += [here / name for name in (*dirs, *files) if not plain(here / name)]
-        dirs[:] = [name for name in dirs if not (here / name).is_symlink()]
+        dirs[:] = [name for name in dirs if plain(here / name)]
         found += [here / name for name in dirs]
     return found
 
 
+def too_long(path: Path) -> bool:
+    """Whether ``path`` is too long to be looked at: a file or folder under it (a folder
+    copied deep into a share, the system's limit crossed by a move) is recorded with the
+    reason (``TOO_LONG``), and never looked at, read or moved by its path."""
+    return len(os.fsencode(path)) > PATH_MAX
+
+
 def plain(path: Path) -> bool:
-    """Whether ``path`` is a real folder or a regular file (or gone)."""
+    """Whether ``path`` is a real folder or a regular file (or gone), and not too long."""
+    if too_long(path):
+        return False
     try:
         mode = os.lstat(path).st_mode
     except OSError:
@@ -108,11 +131,11 @@ def judged(
         if row is not None and row.placement == Placement.RELEASED:
             continue  # a manager's release stands
         try:
-            found_now = os.lstat(path)
+            found_now = _lstat(path)
         except OSError:
             continue  # gone meanwhile: seen on the next pass
-        entry = _Entry(path, Kind.of(found_now.st_mode), None)
-        if entry.kind == Kind.LINK:
+        entry = _Entry(path, Kind.of(found_now.st_mode), None, too_long(path))
+        if entry.kind == Kind.LINK and not entry.too_long:
             entry = _Entry(path, Kind.LINK, _link_reason(path, folder))
         if row is not None and _as_judged(row, entry, fingerprint):
             continue  # a verdict reached as things are stands
@@ -147,12 +170,25 @@ def judged(
     )
 
 
+def _lstat(path: Path) -> os.stat_result:
+    """``lstat`` of ``path``; of one too long to be looked at, from its parent (opened by
+    its own path, as the walk found it)."""
+    if not too_long(path):
+        return os.lstat(path)
+    parent = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        return os.stat(path.name, dir_fd=parent, follow_symlinks=False)
+    finally:
+        os.close(parent)
+
+
 def _as_judged(row: WatchedFile, entry: _Entry, fingerprint: str) -> bool:
     """Whether ``row`` was judged as ``entry`` is now."""
     return (
         row.judged_with == fingerprint
         and row.kind == entry.kind
         and (entry.link is None or entry.link in row.reasons)
+        and entry.too_long == (row.problem == TOO_LONG)
     )
 
 
@@ -190,10 +226,16 @@ def _record(
         action, rules = Action.HOLD, [*rules, LINK_RULE]
     if entry.link is not None:
         reasons.append(entry.link)
+    if entry.too_long and folder.audience != INTERNAL:  # it cannot be read: fail closed
+        if action != Action.HOLD:
+            rules, reasons = [], []
+        action, rules = Action.HOLD, [*rules, TOO_LONG_RULE]
+    if entry.too_long:
+        reasons.append(TOO_LONG)
     row.scanned_at, row.judged_with = datetime.now(UTC), fingerprint
     row.action, row.rules, row.reasons = action, rules, reasons
     row.findings, row.subjects = judgement.findings, list(judgement.subjects)
-    row.problem, row.attempts = "", 0
+    row.problem, row.attempts = (TOO_LONG if entry.too_long else ""), 0
     if not scanned.lost:
         row.lost_scans = 0
     row.save()

@@ -29,10 +29,11 @@ from pathlib import Path
 from django.db import DatabaseError
 
 from gateway.review import audit
-from gateway.watcher import documents, held_folders, lost_scans, moving, quarantine
+from gateway.watcher import documents, held_folders, lost_scans, moving, names, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge, Judgement, found_in_name, held_for
 from gateway.watcher.models import (
+    NOT_MOVED,
     Origin,
     Placement,
     WatchedFile,
@@ -115,12 +116,13 @@ class Watcher:
 
     def walk(self) -> list[Path]:
         """Every file under the watched folders (with the links and special files among
-        them, which are skipped: ``names`` judges them by their names)."""
+        them, which are skipped: ``names`` judges them by their names, and those whose path
+        is too long to be read, and what lies in such a folder)."""
         found = []
         for folder in self.folders:
             for top, _dirs, files in os.walk(folder.path, followlinks=False):
                 found += [Path(top) / name for name in files]
-        return found
+        return [path for path in found if not names.too_long(path)]
 
     def reconcile(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """A full pass: every file judged or given its reason; counts by outcome.
@@ -355,6 +357,9 @@ class Watcher:
         if judged is None:
             return Outcome.LOST
         result, judgement = judged
+        judgement = held_folders.in_held_folder(
+            scan.path, scan.folder, judgement, self.judge, scan.fingerprint
+        )
         # This verdict carried out on this content already, here: a file moved from another
         # folder has no marked copy beside it where it is now.
         already = not scan.moved and (row.action, row.content_hash) == (
@@ -465,7 +470,7 @@ class Watcher:
                 self._write_copy(row, path, folder, judgement.copy, Origin.MARKED_COPY)
         except (moving.MoveError, OSError) as exc:
             reason = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
-            row.problem, row.attempts = f"it could not be moved: {reason}", row.attempts + 1
+            row.problem, row.attempts = f"{NOT_MOVED}{reason}", row.attempts + 1
             row.save(update_fields=["problem", "attempts", "updated_at"])
             log.warning("could not enforce id=%s action=%s", row.id, action)
 

@@ -24,6 +24,7 @@ the content.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -183,12 +184,27 @@ def too_large(size: int, limits: ScanLimits) -> Extraction:
 def with_file_name(extraction: Extraction, name: str) -> Extraction:
     """``extraction`` with the file ``name`` added as its last segment (located
     ``FILE_NAME``), so what a name says is found as what a document says: a name is often
-    "Surname Firstname NHS 943 476 5919 referral.docx". Underscores read as spaces."""
-    text = name.replace("_", " ")
+    "Surname Firstname NHS 943 476 5919 referral.docx" (``name_as_text``)."""
+    text = name_as_text(name)
     if not text.strip():
         return extraction
     segment = normalise(text, FILE_NAME)
     return replace(extraction, segments=(*extraction.segments, segment))
+
+
+def name_as_text(name: str) -> str:
+    """A file's name (or its path within a folder) as the words it is made of, character
+    for character: the path separators (``/``, ``\\``) and underscores read as spaces, and so
+    does a dash beside a digit that is not between two digits. "Agnieszka-Thornton-
+    4010232137.txt" and "case/4010232137 Agnieszka Thornton.txt" read as their spaced forms
+    do, where a number joined to a word by ``-`` or ``/`` would be taken for a reference
+    ("INV-2024/..."); a dash between digits ("943-476-5919", "2025-01-01") or between
+    letters (a double-barrelled surname, a domain) stays."""
+    return _NAME_SEPARATORS.sub(" ", name)
+
+
+# What separates the words of a name: see ``name_as_text``.
+_NAME_SEPARATORS = re.compile(r"[/\\_]|(?<=\d)-(?!\d)|(?<!\d)-(?=\d)")
 
 
 def _extract_nested(data: bytes, context: ExtractionContext) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
 
-from gateway.config import ConfigError, StartupError, load_settings
+from gateway.config import ConfigError, StartupError, check_report_file, load_settings
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
 from scanner.policy.policy_file import RulesError
@@ -52,6 +52,11 @@ class Command(ConfideCommand):
         settings = load_settings()
         if not settings.watch.folders:
             raise StartupError("no folders to watch: add [[watch.folders]] to confide.toml")
+        if options["report"] is not None:
+            try:
+                check_report_file(options["report"], settings.watch)
+            except ValueError as exc:
+                raise StartupError(str(exc)) from None
         ensure_schema()
         once = options["once"] or options["report"] is not None
         if not once:  # running for good: say which folders it watches, and how

@@ -36,3 +36,22 @@ def nhs_numbers_unless_crashing(flag: str) -> NhsNumbers:
     if os.path.exists(flag):
         os.kill(os.getpid(), signal.SIGKILL)
     return NhsNumbers()
+
+
+_NHS_NUMBER_LAST = re.compile(r"\b\d{3} \d{3} \d{4}(?=\s*\Z)")
+
+
+class NhsNumbersLast(NhsNumbers):
+    """Finds NHS numbers by their shape only where one ends its text: in a folder's name
+    ("Margaret Hughes NHS 943 476 5919") but not in the path of a file in that folder.
+    A detector that misses in a file's path what it finds in its folder's name alone, as
+    the NHS recognizer once did before a ``/``."""
+
+    def scan(
+        self, extraction: Extraction, earlier: tuple[Extraction, Sequence[Finding]] | None = None
+    ) -> list[Finding]:
+        return [
+            Finding(number, found.start(), found.end(), "UK_NHS", 1.0, "test-nhs")
+            for number, segment in enumerate(extraction.segments)
+            for found in _NHS_NUMBER_LAST.finditer(segment.text)
+        ]

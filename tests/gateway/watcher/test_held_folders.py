@@ -11,7 +11,7 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,7 @@ from gateway.watcher.folders import NOTE_PATTERN
 from gateway.watcher.models import (
     BLOCKED,
     UNMOVABLE,
+    Origin,
     Placement,
     WatchedFile,
     real_path,
@@ -35,6 +36,9 @@ from gateway.watcher.models import (
 )
 from gateway.watcher.observing import LiveWatch
 from gateway.watcher.quarantine import FOLDER_NOTE, note_path
+from gateway.watcher.sweep import Watcher
+from scanner.limits import ScanLimits
+from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner
 from tests.gateway.watcher.conftest import (
     CLEAN_TEXT,
@@ -44,6 +48,7 @@ from tests.gateway.watcher.conftest import (
     one_rule_policy,
     tree_hashes,
 )
+from tests.gateway.watcher.nhs_detector import NhsNumbersLast
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +203,51 @@ def test_an_empty_folder_named_with_personal_data_is_taken_away(
     assert _everything(web) == [NAMED]
     folder.refresh_from_db()
     assert (folder.placement, folder.present) == (Placement.RELEASED, True)
+
+
+@pytest.fixture(scope="module")
+def last_number_scanner() -> Iterator[Scanner]:
+    """A sandboxed pool whose detector finds an NHS number only where it ends a text: in a
+    folder's name, not in the path of a file in it."""
+    pool = ExtractionPool(ScanLimits(), max_workers=1, detector=NhsNumbersLast)
+    with Scanner(pool) as scanner:
+        yield scanner
+
+
+def test_every_file_in_a_held_folder_is_held_and_the_folder_goes(
+    make_drive: MakeDrive, tmp_path: Path, last_number_scanner: Scanner
+) -> None:
+    """Where a file's path and content say less than its folder's name alone (the detector
+    here misses the number in a path), the file is still held for its folder's name: a
+    clean one the policy would release and one it would redact (no redacted copy written
+    in the folder), and the folder is taken away; a later pass, by a new watcher, keeps it
+    so. A file in a clean folder beside it is judged on its own."""
+    policy = one_rule_policy(tmp_path, "redact", unlinked="identifier")
+    drive = make_drive({"web": ("public", "enforce")}, policy=policy, scanner=last_number_scanner)
+    web = drive.folders["web"].path
+    clean = _put(drive, f"{NAMED}/minutes.txt", MINUTES)
+    case = b"Client: Joseph Okafor NHS 401 023 2137\n"
+    redacted = _put(drive, f"{NAMED}/case.txt", case)
+    beside = _put(drive, "Rota/minutes.txt", MINUTES)
+    for _restart in range(2):
+        watcher = Watcher(drive.judge, list(drive.folders.values()), drive.quarantine, workers=1)
+        watcher.reconcile()
+        folder = _folder_row(web / NAMED)
+        assert (folder.action, folder.placement, folder.present) == (
+            "hold",
+            Placement.QUARANTINED,
+            False,
+        )
+        for path, content in ((clean, MINUTES), (redacted, case)):
+            row = _file_row(path)
+            assert (row.action, row.placement) == ("hold", Placement.QUARANTINED)
+            assert held_folders.IN_HELD_FOLDER in row.rules
+            assert held_content(row) == content
+        assert _everything(web) == sorted(
+            ["Rota", "Rota/minutes.txt", f"confide-held-{folder.id}.txt"]
+        )
+        assert _file_row(beside).placement == Placement.IN_PLACE
+    assert not WatchedFile.objects.filter(origin=Origin.REDACTED_COPY).exists()
 
 
 def test_an_unreadable_file_is_judged_by_its_name(

@@ -95,3 +95,49 @@ def test_once_after_a_kill_and_the_discovery_report(tmp_path: Path, confide: Con
     quiet = confide("watch", "--once", "--quiet")
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stdout == ""
+
+
+def test_a_report_inside_a_watched_folder_is_refused(tmp_path: Path, confide: Confide) -> None:
+    """The discovery report lists the files that hold personal data: written in a public
+    folder it would be in view, so the command is refused before anything is judged."""
+    (tmp_path / "confide.toml").write_text(CONFIG)
+    for folder in ("web", "staff"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(EXAMPLES / "case-notes.docx", tmp_path / "web" / "case-notes.docx")
+    for report in (tmp_path / "web" / "discovery.csv", tmp_path / "staff" / "sub" / "r.csv"):
+        refused = confide("watch", "--once", "--report", report)
+        assert refused.returncode == 2
+        assert "outside every watched folder" in refused.stderr
+        assert not report.exists()
+    assert sorted(p.name for p in (tmp_path / "web").iterdir()) == ["case-notes.docx"]
+
+
+def test_numbers_in_names_joined_by_a_dash_or_a_folder_are_held(
+    tmp_path: Path, confide: Confide
+) -> None:
+    """With the real model, in a public enforce folder: a bare NHS number joined to a name by
+    dashes, one in a sub-folder's file name, and a folder named with a person and one (a
+    clean file and one to redact in it) are each held, and the folder taken away, no
+    redacted copy written in it; a dated invoice's number is not held."""
+    (tmp_path / "confide.toml").write_text(CONFIG)
+    web = tmp_path / "web"
+    (web / "names").mkdir(parents=True)
+    (tmp_path / "staff").mkdir()
+    named = web / "Callum Achterberg 4010232137"
+    named.mkdir()
+    files = {
+        web / "Agnieszka-Thornton-4010232137.txt": b"Summer fair rota.\n",
+        web / "names" / "4010232137 Agnieszka Thornton.txt": b"Summer fair rota.\n",
+        named / "minutes.txt": b"Minutes of the summer fair committee.\n",
+        named / "case.txt": b"Client Dec Okafor, NHS number 943 476 5919, called.\n",
+        web / "2025-01-01 1234567890 invoice.txt": b"Summer fair rota.\n",
+    }
+    past = time.time() - 60
+    for path, content in files.items():
+        path.write_bytes(content)
+        os.utime(path, (past, past))
+    done = confide("watch", "--once")
+    assert done.returncode == 0, done.stderr
+    left = sorted(str(p.relative_to(web)) for p in web.rglob("*") if "confide-held" not in p.name)
+    assert left == ["2025-01-01 1234567890 invoice.txt", "names"]
+    assert len(list((tmp_path / "held").iterdir())) == 4

@@ -1,0 +1,125 @@
+"""Paths longer than the system allows (PATH_MAX, 4096 bytes with its NUL), made with
+folder descriptors as a deep copy onto a share makes them: recorded with the reason and
+held in view for managers, never crashing the pass for every folder; a document whose
+note would be too long to write is listed as held in view; and an unexpected error is
+said by its type, never with a path."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gateway import cli
+from gateway.review.discovery import held_documents
+from gateway.watcher.documents import DecisionError, reject_document, release_document
+from gateway.watcher.models import (
+    NOT_MOVED,
+    TOO_LONG,
+    Placement,
+    WatchedFile,
+    real_path,
+    stored_path,
+)
+from gateway.watcher.names import PATH_MAX, TOO_LONG_RULE
+from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive
+
+pytestmark = pytest.mark.django_db
+
+MakeDrive = Callable[..., Drive]
+LEVEL = "sub_" + "y" * 220
+
+
+def _deep(top: Path, levels: int, leaf: str, content: bytes) -> Path:
+    """``levels`` folders named ``LEVEL`` under ``top``, and ``leaf`` in the deepest,
+    made through folder descriptors (a path this long cannot be opened); its path."""
+    fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(levels):
+            os.mkdir(LEVEL, dir_fd=fd)
+            deeper = os.open(LEVEL, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = deeper
+        written = os.open(leaf, os.O_WRONLY | os.O_CREAT, 0o600, dir_fd=fd)
+        os.write(written, content)
+        os.utime(leaf, (0, 0), dir_fd=fd)
+        os.close(written)
+    finally:
+        os.close(fd)
+    return top.joinpath(*[LEVEL] * levels, leaf)
+
+
+def test_a_path_too_long_is_held_in_view_and_the_pass_goes_on(make_drive: MakeDrive) -> None:
+    """A tree deeper than PATH_MAX in a public folder, beside a folder for internal readers:
+    the pass finishes; the first entry too long to be looked at is held in view for
+    managers (what lies under it is never looked at); every other file is judged."""
+    drive = make_drive({"web": ("public", "enforce"), "staff": ("internal", "enforce")})
+    web, staff = drive.folders["web"].path, drive.folders["staff"].path
+    (web / "case").mkdir()
+    deep = _deep(web / "case", 20, "notes.txt", CLEAN_TEXT)
+    fair = drive.put("web", "fair.txt", CLEAN_TEXT)
+    rota = drive.put("staff", "rota.txt", CLEAN_TEXT)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    first = next(p for p in [*deep.parents][::-1] if len(os.fsencode(p)) > PATH_MAX)
+    row = WatchedFile.objects.get(path=stored_path(str(first)))
+    assert (row.action, row.placement, row.problem) == ("hold", Placement.IN_PLACE, TOO_LONG)
+    assert (row.kind, TOO_LONG_RULE in row.rules) == ("folder", True)
+    assert row.id in {queued.id for queued in held_documents()}
+    assert not WatchedFile.objects.filter(path=stored_path(str(deep))).exists()
+    for path in (fair, rota):
+        assert WatchedFile.objects.get(path=stored_path(str(path))).action == "release"
+    drive.watcher.reconcile()  # and again, as it stands: one row for it
+    assert WatchedFile.objects.filter(path=stored_path(str(first))).count() == 1
+    assert staff.is_dir()
+
+
+def test_a_document_whose_note_would_be_too_long_is_held_in_view(make_drive: MakeDrive) -> None:
+    """A held document at a path just within PATH_MAX, its note's path beyond it: it cannot
+    be taken into quarantine, so it is listed for managers as held in view."""
+    drive = make_drive({"web": ("public", "enforce")})
+    web = drive.folders["web"].path
+    leaf = "a.docx"
+    room = PATH_MAX - len(os.fsencode(web)) - 1 - len(leaf)  # what the folders may take
+    levels, rest = divmod(room, len(LEVEL) + 1)
+    top = web / ("x" * (rest - 1))
+    top.mkdir()
+    path = _deep(top, levels, leaf, DAMAGED_DOCX)
+    assert len(os.fsencode(path)) == PATH_MAX
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(path=stored_path(str(path)))
+    assert (row.action, row.placement) == ("hold", Placement.IN_PLACE)
+    assert row.problem.startswith(NOT_MOVED)
+    assert row.held_in_place
+    assert [real_path(queued.path) for queued in held_documents()] == [path]
+    with pytest.raises(DecisionError, match=r"held file .* can be released, not kept"):
+        reject_document(row.id, by="manager", note="")
+    release_document(row.id, by="manager", note="it may stay")
+    row.refresh_from_db()
+    assert (row.placement, list(held_documents())) == (Placement.RELEASED, [])
+
+
+def test_an_unexpected_error_is_said_without_its_path(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error no part of confide expected stops the command with its type, its errno
+    and where in the code it came from: never its message, which names the file."""
+    named = "/shares/web/Kwame Fitzgerald 4010232137 case/notes.txt"
+
+    def fails(argv: list[str]) -> None:
+        raise OSError(errno.ENAMETOOLONG, "File name too long", named)
+
+    monkeypatch.setattr("django.core.management.execute_from_command_line", fails)
+    monkeypatch.setattr(sys, "argv", ["confide", "watch", "--once"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 1
+    said = capsys.readouterr().err
+    assert "OSError (ENAMETOOLONG) at test_long_paths.py:" in said
+    assert "Kwame" not in said
+    assert "4010232137" not in said
