@@ -41,9 +41,8 @@ _PART_ENDINGS = (".xml", ".rels")
 _SIGNATURE_BYTES = 64
 
 
-# The package's thumbnail: the program's picture of the first page, whose text and pictures
-# are read from their own parts (reading it with OCR too would cost each document a third of
-# a second for nothing legible). A redacted copy never keeps it (``is_thumbnail``).
+# The package's thumbnail: the program's picture of the first page, read with OCR as every
+# picture is. A redacted copy never keeps it, whatever OCR read in it (``is_thumbnail``).
 _THUMBNAIL = "docprops/thumbnail."
 
 

@@ -40,7 +40,6 @@ from scanner.ooxml import (
     XML_PARSER,
     duplicate_name,
     is_picture,
-    is_thumbnail,
     refusal,
     w,
 )
@@ -207,7 +206,7 @@ class _Package:
         """
         for name in sorted(self.names - self.opened):
             with self.context.reading(f"part {name}"):
-                if not is_thumbnail(name) and is_picture(name, self.archive):
+                if is_picture(name, self.archive):
                     self.context.nested(self.read_bytes(name), f"image '{name}'")
 
     def report_scan(self) -> None:

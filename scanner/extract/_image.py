@@ -114,7 +114,11 @@ def image_text(image: Image.Image, context: ExtractionContext, who: str) -> str 
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
-            texts.append(pytesseract.image_to_string(_on_white(frame), timeout=remaining))
+            grey = _on_white(frame)
+            low, high = grey.getextrema()
+            if low == high:  # one colour (a blank page's thumbnail): no text to read
+                continue
+            texts.append(pytesseract.image_to_string(grey, timeout=remaining))
     except (TimeoutError, RuntimeError) as error:
         if isinstance(error, TimeoutError) or "timeout" in str(error).lower():
             context.unscannable(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -33,3 +34,17 @@ def encoded(image: Image.Image, image_format: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format=image_format)
     return buffer.getvalue()
+
+
+def with_thumbnail(package: bytes, thumbnail: bytes) -> bytes:
+    """The .docx ``package`` with the JPEG ``thumbnail`` as its picture of the first page
+    (python-docx's own is a blank page), as Word saves one."""
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            is_thumbnail = entry.filename == "docProps/thumbnail.jpeg"
+            target.writestr(entry, thumbnail if is_thumbnail else source.read(entry))
+    return output.getvalue()

@@ -16,7 +16,7 @@ from PIL import Image
 from scanner.extract import extract
 from scanner.limits import MIB, ScanLimits
 from scanner.segments import Extraction
-from tests.scanner.images import logo, text_image
+from tests.scanner.images import logo, text_image, with_thumbnail
 
 LIMITS = ScanLimits()
 
@@ -544,6 +544,18 @@ def test_pictures_in_a_document_with_text_are_read_with_ocr() -> None:
         for place in _texts(extraction)
         if place.endswith("/ image text")
     )
+
+
+def test_a_thumbnail_of_the_first_page_is_read_with_ocr() -> None:
+    """The package's thumbnail is a picture like any other: one showing a client's details
+    is read, though the document's text holds none of them."""
+    document = docx.Document()
+    document.add_paragraph("The summer fair committee met on Tuesday.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    thumbnail = text_image("Client: Amina Okafor", "NHS 943 476 5919", image_format="JPEG")
+    extraction = extract(with_thumbnail(buffer.getvalue(), thumbnail), LIMITS)
+    assert "NHS 943 476 5919" in _texts(extraction)["image 'docProps/thumbnail.jpeg' / image text"]
 
 
 def test_pictures_without_tesseract_are_unscannable() -> None:

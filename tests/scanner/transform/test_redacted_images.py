@@ -13,7 +13,7 @@ from PIL import Image
 
 from scanner.limits import ScanLimits
 from scanner.transform import Removal, TransformError, redacted
-from tests.scanner.images import logo, text_image
+from tests.scanner.images import logo, text_image, with_thumbnail
 from tests.scanner.transform.made_files import attachment, body, message, raw, saved
 
 NAME = Removal("Amina Okafor", "name")
@@ -67,7 +67,9 @@ def test_the_thumbnail_of_the_unredacted_first_page_is_white_in_the_copy() -> No
     small for OCR to read back): the redacted copy never keeps it."""
     document = docx.Document()
     document.add_paragraph("Visit notes for Amina Okafor.")
-    original = _with_thumbnail(saved(document), Image.new("RGB", (90, 128), "black"))
+    black = io.BytesIO()
+    Image.new("RGB", (90, 128), "black").save(black, format="JPEG")
+    original = with_thumbnail(saved(document), black.getvalue())
     attached = ((original, "application", _DOCX, "notes.docx"),)
     result = redacted(raw(message("About Amina Okafor", attachments=attached)), [NAME])
     with zipfile.ZipFile(io.BytesIO(attachment(result, "notes.docx"))) as copy:
@@ -75,19 +77,3 @@ def test_the_thumbnail_of_the_unredacted_first_page_is_white_in_the_copy() -> No
     assert blank.size == (90, 128)
     darkest, _ = blank.convert("L").getextrema()
     assert darkest >= 250  # white, give or take the JPEG's rounding
-
-
-def _with_thumbnail(package: bytes, picture: Image.Image) -> bytes:
-    """The .docx ``package`` with ``picture`` as its thumbnail (python-docx's own is a
-    blank page), as Word saves one of the first page."""
-    thumbnail = io.BytesIO()
-    picture.save(thumbnail, format="JPEG")
-    output = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(package)) as source,
-        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for entry in source.infolist():
-            is_thumbnail = entry.filename == "docProps/thumbnail.jpeg"
-            target.writestr(entry, thumbnail.getvalue() if is_thumbnail else source.read(entry))
-    return output.getvalue()
