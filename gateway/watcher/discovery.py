@@ -11,8 +11,11 @@ for without its reasons."""
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 from django.db.models import Q, QuerySet
 
@@ -37,32 +40,48 @@ COLUMNS = (
 
 
 def write_report(target: Path, rows: Iterable[WatchedFile]) -> int:
-    """Write the report to ``target``; how many rows (files, folders, links...) it lists."""
+    """Write the report to ``target``; how many rows (files, folders, links...) it lists.
+
+    It is written to a new file (mode 0600) beside ``target`` that then takes its name, so
+    a ``target`` that is a link (hard or symbolic) to someone's file is replaced, never
+    written through: the file it led to stays as it was."""
+    fd, partial = tempfile.mkstemp(prefix=".confide-report-", suffix=".partial", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+            written = _write_rows(out, rows)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _write_rows(out: TextIO, rows: Iterable[WatchedFile]) -> int:
+    """Write the header and one line per row to ``out``; how many rows."""
     written = 0
-    with target.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        for row in rows:
-            findings: dict[str, int] = row.findings
-            writer.writerow(
-                (
-                    row.id,
-                    row.path,
-                    row.folder,
-                    row.audience,
-                    "; ".join(f"{kind}: {n}" for kind, n in findings.items()),
-                    sum(findings.values()),
-                    "; ".join(row.subjects),
-                    row.action,
-                    "; ".join(row.rules),
-                    "; ".join(row.reasons),
-                    row.problem,
-                    row.placement,
-                    row.scanned_at.isoformat() if row.scanned_at else "",
-                    row.kind,
-                )
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        findings: dict[str, int] = row.findings
+        writer.writerow(
+            (
+                row.id,
+                row.path,
+                row.folder,
+                row.audience,
+                "; ".join(f"{kind}: {n}" for kind, n in findings.items()),
+                sum(findings.values()),
+                "; ".join(row.subjects),
+                row.action,
+                "; ".join(row.rules),
+                "; ".join(row.reasons),
+                row.problem,
+                row.placement,
+                row.scanned_at.isoformat() if row.scanned_at else "",
+                row.kind,
             )
-            written += 1
+        )
+        written += 1
     return written
 
 
