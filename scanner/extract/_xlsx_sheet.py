@@ -13,8 +13,10 @@ reads ``CONCATENATE( NHS , 9254122483 ) = NHS 9254122483``).
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -66,6 +68,10 @@ _HYPERLINK_TEXTS = ("location", "display", "tooltip")
 _HEADER_CODE = re.compile(r'&(?:"[^"]*"|\d+|K[0-9A-Fa-f]{6}|K\d\d[+-]\d{3}|[A-Za-z+-])')
 # A string literal in a formula: "..." with "" for a quote inside it.
 _STRING_LITERAL = re.compile(r'"((?:[^"]|"")*)"')
+# What joins the parts of a formula outside its literals: brackets, separators, operators.
+# The names of functions ("TEXT(" would make the number after it a text message's), then
+# brackets, separators and operators.
+_FORMULA_PUNCTUATION = re.compile(r"(?:_xlfn\.)?[A-Za-z][A-Za-z0-9.]*\(|[(),;&+\-*/^=<>{}]")
 
 
 def read_sheet_extras(
@@ -147,11 +153,20 @@ def header_footer_text(code: str) -> str:
 
 
 def formula_text(formula: str) -> str:
-    """A formula with each string literal as plain words, spaces around it; when it has more
-    than one, then " = " and the literals run together, as concatenating them makes them
-    (a value split over two literals is read whole)."""
-    literals = [m.replace('""', '"') for m in _STRING_LITERAL.findall(formula)]
-    spaced = _STRING_LITERAL.sub(lambda m: " " + m.group(1).replace('""', '"') + " ", formula)
+    """A formula as words: each string literal percent-decoded (a ``HYPERLINK`` to a
+    "mailto:...?subject=NHS%20..."), the function names, operators and brackets between
+    them spaces (a number is read in "TEXT(4010232137,"0")"); when it has more than one
+    literal, then " = " and the literals run together, as concatenating them makes them (a
+    value split over two literals is read whole)."""
+    pieces = _STRING_LITERAL.split(formula)  # outside, literal, outside, literal, ...
+    literals = [unquote(piece.replace('""', '"')) for piece in pieces[1::2]]
+    outside = [_FORMULA_PUNCTUATION.sub(" ", piece) for piece in pieces[::2]]
+    spaced = " ".join(
+        part.strip()
+        for pair in itertools.zip_longest(outside, literals, fillvalue="")
+        for part in pair
+        if part.strip()
+    )
     return f"{spaced} = {''.join(literals)}" if len(literals) > 1 else spaced
 
 
