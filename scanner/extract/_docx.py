@@ -8,15 +8,15 @@ refuses macro-enabled documents, while a leak can sit in an orphaned part just a
 Read: the body (paragraphs and tables, nested tables too, hidden text), headers and footers of
 every section, footnotes and endnotes, comments and their authors, text boxes (DrawingML and
 VML), tracked deletions (insertions are part of the text), field codes, external link targets,
-image descriptions (alt text), the glossary (building blocks), core, extended and custom
-properties, and embedded objects and imported chunks (read through the dispatcher like
-attachments), content-control titles and tags, and pictures (read with OCR through the
-dispatcher like attached images: ``read_images``). Every other zip entry that is XML or text
-(custom XML data, an unreferenced part, a stray file) is read too, as one segment per entry:
-its text nodes and attribute values, less font names, hex colours and such markup. A zip that
-holds one name twice (letter case aside) is refused, as only one copy would be read. A
-document with images and (almost) no text in its body is probably a scanned page, and is
-reported, as a PDF page like it is, whatever OCR finds in its images.
+ScreenTips of links and form fields, image descriptions (alt text), the glossary (building
+blocks), core, extended and custom properties, and embedded objects and imported chunks (read
+through the dispatcher like attachments), content-control titles and tags, and pictures (read
+with OCR through the dispatcher like attached images: ``read_images``). Every other zip entry
+that is XML or text (custom XML data, an unreferenced part, a stray file) is read too, as one
+segment per entry: its text nodes and attribute values, less font names, hex colours and such
+markup. A zip that holds one name twice (letter case aside) is refused, as only one copy would
+be read. A document with images and (almost) no text in its body is probably a scanned page,
+and is reported, as a PDF page like it is, whatever OCR finds in its images.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
-from urllib.parse import unquote
 
 from lxml import etree
 
@@ -124,6 +123,10 @@ _FONT_ELEMENTS = frozenset({"font", "altName", "latin", "ea", "cs", "sym", "rFon
 _MARKUP_ATTRIBUTES = frozenset({"Ignorable", "ProcessContent", "MustUnderstand", "script", "fmla"})
 _COLOUR_OR_ID = re.compile(r"(?=[0-9A-Fa-f]*[A-Fa-f])(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
 _CONTROL_NAMES = w("alias", "tag")  # a content control's title and tag
+# Text Word shows on pointing at a link (its ScreenTip) or a legacy form field (its help and
+# status bar text), kept in attributes.
+_HYPERLINK = w("hyperlink")
+_FORM_FIELD_TIPS = w("helpText", "statusText")
 _PICTURE_PROPERTIES = frozenset(
     f"{{{namespace}}}docPr"
     for namespace in (
@@ -373,14 +376,19 @@ class _Package:
         # A field code is split over runs, so its pieces join without separators.
         codes = ["".join(_all_text(code) for code in root.iter(*_FIELD_CODE))]
         codes += [_attribute(f, W_NAMESPACES, "instr") or "" for f in root.iter(*_SIMPLE_FIELD)]
-        # A HYPERLINK field's target is percent-encoded as a link target is.
-        codes = [unquote(code).strip() for code in codes]
+        # A HYPERLINK field's target is a URL, read as a link target is: percent-decoded, and
+        # its query's punctuation as spaces ("?subject=Kwame%20Hughes" reads "subject Kwame
+        # Hughes", where a name is found).
+        codes = [readable_url(code).strip() for code in codes]
         add("\n".join(c for c in codes if c), location, "field codes")
         controls = [_attribute(c, W_NAMESPACES, "val") or "" for c in root.iter(*_CONTROL_NAMES)]
         add("\n".join(c for c in controls if c.strip()), location, "content controls")
         pictures = root.iter(*_PICTURE_PROPERTIES)
         descriptions = [p.get(a) or "" for p in pictures for a in ("descr", "title")]
         add("\n".join(d for d in descriptions if d.strip()), location, "image descriptions")
+        tips = [_attribute(t, W_NAMESPACES, "tooltip") or "" for t in root.iter(*_HYPERLINK)]
+        tips += [_attribute(t, W_NAMESPACES, "val") or "" for t in root.iter(*_FORM_FIELD_TIPS)]
+        add("\n".join(t for t in tips if t.strip()), location, "screen tips")
 
 
 def story_text(root: etree._Element) -> str:
