@@ -612,3 +612,59 @@ def test_screen_tips_of_links_and_form_fields_are_read() -> None:
     tips = ["Kwame Hughes NHS 401 023 2137", "Ask Ruth Achebe", "DOB 03/03/1950"]
     assert texts["body / screen tips"] == "\n".join(tips)
     assert "Kwame" not in texts["body"]
+
+
+_LEGACY = (
+    'xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+)
+
+
+@pytest.mark.parametrize(
+    ("markup", "location", "expected"),
+    [
+        (
+            '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:ddList>'
+            '<w:listEntry w:val="Ruth Achebe"/><w:listEntry w:val="NHS 401 023 2137"/>'
+            "</w:ddList></w:ffData></w:fldChar></w:r>",
+            "list entries",
+            "Ruth Achebe\nNHS 401 023 2137",
+        ),
+        (
+            "<w:sdt><w:sdtPr><w:comboBox>"
+            '<w:listItem w:displayText="Ruth Achebe" w:value="NHS 401 023 2137"/>'
+            "</w:comboBox></w:sdtPr><w:sdtContent><w:r><w:t>x</w:t></w:r></w:sdtContent></w:sdt>",
+            "list entries",
+            "Ruth Achebe\nNHS 401 023 2137",
+        ),
+        (
+            '<w:r><w:pict><v:shape alt="Ruth Achebe"><v:imagedata o:title="NHS 401 023 2137"/>'
+            "</v:shape></w:pict></w:r>",
+            "image descriptions",
+            "Ruth Achebe\nNHS 401 023 2137",
+        ),
+        (
+            '<w:r><w:drawing><pic:cNvPr id="1" name="p" descr="Ruth Achebe"/></w:drawing></w:r>',
+            "image descriptions",
+            "Ruth Achebe",
+        ),
+        (
+            "<m:oMath><m:r><m:t>Ruth Achebe</m:t></m:r></m:oMath>",
+            "equations",
+            "Ruth Achebe",
+        ),
+    ],
+    ids=["drop-down", "list control", "VML picture", "picture", "equation"],
+)
+def test_choices_legacy_alt_text_and_equations_are_read(
+    markup: str, location: str, expected: str
+) -> None:
+    """Text Word keeps outside w:t: a drop-down's and a list control's choices, a VML
+    picture's alt text and title, a picture's own alt text, an equation's text."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("Minutes of the committee. ")
+    paragraph._p.append(parse_xml(f"<w:wrap {_NAMESPACES} {_LEGACY}>{markup}</w:wrap>")[0])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert _texts(extract(buffer.getvalue(), LIMITS))[f"body / {location}"] == expected

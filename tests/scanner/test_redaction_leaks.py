@@ -263,3 +263,35 @@ def test_values_in_a_link_are_removed(
     assert b"whitfield" not in parts.lower()
     assert b"kwame" not in parts.lower()
     assert placeholder in parts
+
+
+_HIDDEN_PLACES = {
+    "drop-down choice": '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:ddList>'
+    '<w:listEntry w:val="{text}"/></w:ddList></w:ffData></w:fldChar></w:r>',
+    "VML alt text": '<w:r><w:pict><v:shape alt="{text}"/></w:pict></w:r>',
+    "equation": "<m:oMath><m:r><m:t>{text}</m:t></m:r></m:oMath>",
+}
+
+
+@pytest.mark.parametrize("place", sorted(_HIDDEN_PLACES))
+def test_values_word_keeps_outside_runs_are_removed(
+    detector: Detector, policy: Policy, place: str
+) -> None:
+    """A document whose only personal data is in a drop-down's choices, a VML picture's alt
+    text or an equation is not released as clean, and its copy holds none of it."""
+    text = f"{LINK_NAME} NHS {LINK_NHS} DOB {LINK_DOB}"
+    document = docx.Document()
+    paragraph = document.add_paragraph("Visit notes for the client. ")
+    namespaces = (
+        f'xmlns:w="{_W}" xmlns:v="urn:schemas-microsoft-com:vml" '
+        'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+    )
+    markup = _HIDDEN_PLACES[place].replace("{text}", text)
+    paragraph._p.append(parse_xml(f"<w:wrap {namespaces}>{markup}</w:wrap>")[0])
+    attached = ((saved(document), "application", _DOCX, "notes.docx"),)
+    data = _from_grace(raw(message("Notes attached.", attachments=attached)))
+    copy = redact_for_stranger(detector, policy, data)
+    assert leaks(partial(scan, detector), copy, [LINK_NAME, LINK_NHS, LINK_DOB]) == []
+    package = zipfile.ZipFile(io.BytesIO(attachment(copy, "notes.docx")))
+    parts = b"".join(package.read(name) for name in package.namelist())
+    assert b"kwame" not in parts.lower()
