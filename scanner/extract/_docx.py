@@ -8,15 +8,16 @@ refuses macro-enabled documents, while a leak can sit in an orphaned part just a
 Read: the body (paragraphs and tables, nested tables too, hidden text), headers and footers of
 every section, footnotes and endnotes, comments and their authors, text boxes (DrawingML and
 VML), tracked deletions (insertions are part of the text), field codes, external link targets,
-image descriptions (alt text), the glossary (building blocks), core, extended and custom
-properties, and embedded objects and imported chunks (read through the dispatcher like
-attachments), content-control titles and tags, and pictures (read with OCR through the
-dispatcher like attached images: ``read_images``). Every other zip entry that is XML or text
-(custom XML data, an unreferenced part, a stray file) is read too, as one segment per entry:
-its text nodes and attribute values, less font names, hex colours and such markup. A zip that
-holds one name twice (letter case aside) is refused, as only one copy would be read. A
-document with images and (almost) no text in its body is probably a scanned page, and is
-reported, as a PDF page like it is, whatever OCR finds in its images.
+ScreenTips of links and form fields, image descriptions (alt text, VML's too), drop-down and
+list choices, equations, the glossary (building blocks), core, extended and custom properties,
+and embedded objects and imported chunks (read through the dispatcher like attachments),
+content-control titles and tags, and pictures (read with OCR through the dispatcher like
+attached images: ``read_images``). Every other zip entry that is XML or text (custom XML data,
+an unreferenced part, a stray file) is read too, as one segment per entry: its text nodes and
+attribute values, less font names, hex colours and such markup. A zip that holds one name twice
+(letter case aside) is refused, as only one copy would be read. A document with images and
+(almost) no text in its body is probably a scanned page, and is reported, as a PDF page like it
+is, whatever OCR finds in its images.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
-from urllib.parse import unquote
 
 from lxml import etree
 
@@ -123,13 +123,37 @@ _FONT_ELEMENTS = frozenset({"font", "altName", "latin", "ea", "cs", "sym", "rFon
 _MARKUP_ATTRIBUTES = frozenset({"Ignorable", "ProcessContent", "MustUnderstand", "script", "fmla"})
 _COLOUR_OR_ID = re.compile(r"(?=[0-9A-Fa-f]*[A-Fa-f])(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
 _CONTROL_NAMES = w("alias", "tag")  # a content control's title and tag
-_PICTURE_PROPERTIES = frozenset(
-    f"{{{namespace}}}docPr"
+# Text Word shows on pointing at a link (its ScreenTip) or a legacy form field (its help and
+# status bar text), kept in attributes.
+_HYPERLINK = w("hyperlink")
+_FORM_FIELD_TIPS = w("helpText", "statusText")
+# The choices of a drop-down form field and of a content control's list, shown only when
+# chosen, and equations (Office Math), whose text is not in w:t.
+_LIST_ENTRIES = w("listEntry")
+_LIST_ITEMS = w("listItem")
+_LIST_ITEM_TEXT = ("displayText", "value")
+_EQUATIONS = frozenset(
+    f"{{{namespace}}}oMath"
     for namespace in (
-        "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-        "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+        "http://schemas.openxmlformats.org/officeDocument/2006/math",
+        "http://purl.oclc.org/ooxml/officeDocument/math",
     )
 )
+# Alt text: a drawing's (wp:docPr) and its picture's own (pic:cNvPr), and a VML shape's and
+# picture's (legacy documents).
+_PICTURE_PROPERTIES = frozenset(
+    f"{{{namespace}}}{name}"
+    for namespace, name in (
+        ("http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing", "docPr"),
+        ("http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing", "docPr"),
+        ("http://schemas.openxmlformats.org/drawingml/2006/picture", "cNvPr"),
+        ("http://purl.oclc.org/ooxml/drawingml/picture", "cNvPr"),
+    )
+)
+_VML = "urn:schemas-microsoft-com:vml"
+_VML_SHAPES = frozenset(f"{{{_VML}}}{name}" for name in ("shape", "rect", "roundrect", "oval"))
+_VML_IMAGES = frozenset({f"{{{_VML}}}imagedata"})
+_VML_TITLE = "{urn:schemas-microsoft-com:office:office}title"
 
 
 class _Relationship(NamedTuple):
@@ -372,14 +396,28 @@ class _Package:
         # A field code is split over runs, so its pieces join without separators.
         codes = ["".join(_all_text(code) for code in root.iter(*_FIELD_CODE))]
         codes += [_attribute(f, W_NAMESPACES, "instr") or "" for f in root.iter(*_SIMPLE_FIELD)]
-        # A HYPERLINK field's target is percent-encoded as a link target is.
-        codes = [unquote(code).strip() for code in codes]
+        # A HYPERLINK field's target is a URL, read as a link target is: percent-decoded, and
+        # its query's punctuation as spaces ("?subject=Kwame%20Hughes" reads "subject Kwame
+        # Hughes", where a name is found).
+        codes = [readable_url(code).strip() for code in codes]
         add("\n".join(c for c in codes if c), location, "field codes")
         controls = [_attribute(c, W_NAMESPACES, "val") or "" for c in root.iter(*_CONTROL_NAMES)]
         add("\n".join(c for c in controls if c.strip()), location, "content controls")
         pictures = root.iter(*_PICTURE_PROPERTIES)
         descriptions = [p.get(a) or "" for p in pictures for a in ("descr", "title")]
-        add("\n".join(d for d in descriptions if d.strip()), location, "image descriptions")
+        descriptions += [shape.get("alt") or "" for shape in root.iter(*_VML_SHAPES)]
+        descriptions += [image.get(_VML_TITLE) or "" for image in root.iter(*_VML_IMAGES)]
+        descriptions = list(dict.fromkeys(d for d in descriptions if d.strip()))
+        add("\n".join(descriptions), location, "image descriptions")
+        tips = [_attribute(t, W_NAMESPACES, "tooltip") or "" for t in root.iter(*_HYPERLINK)]
+        tips += [_attribute(t, W_NAMESPACES, "val") or "" for t in root.iter(*_FORM_FIELD_TIPS)]
+        add("\n".join(t for t in tips if t.strip()), location, "screen tips")
+        entries = [_attribute(e, W_NAMESPACES, "val") or "" for e in root.iter(*_LIST_ENTRIES)]
+        items = root.iter(*_LIST_ITEMS)
+        entries += [_attribute(i, W_NAMESPACES, a) or "" for i in items for a in _LIST_ITEM_TEXT]
+        add("\n".join(dict.fromkeys(e for e in entries if e.strip())), location, "list entries")
+        equations = [_all_text(equation) for equation in root.iter(*_EQUATIONS)]
+        add("\n".join(e for e in equations if e.strip()), location, "equations")
 
 
 def story_text(root: etree._Element) -> str:

@@ -32,7 +32,7 @@ from scanner.transform._error import TransformError
 from scanner.transform._matching import Matcher
 
 # Text Word keeps in runs, each kind joined per paragraph on its own: the text shown
-# (tracked insertions included), tracked deletions, and field codes.
+# (tracked insertions included), tracked deletions, and field codes (read decoded).
 _RUN_TEXT = (_w("t"), _w("delText"), _w("instrText"))
 _ALL_RUN_TEXT = frozenset().union(*_RUN_TEXT)
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -145,17 +145,15 @@ def _redacted_xml(content: bytes, matcher: Matcher) -> bytes:
     changed = False
     for kind in _RUN_TEXT:
         for nodes in _by_paragraph(root, kind):
-            changed |= _redact_nodes(nodes, matcher)
+            changed |= _redact_nodes(nodes, matcher, decoded=kind == _FIELD_CODE)
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
-        if (element.tag not in _ALL_RUN_TEXT or element.tag in _FIELD_CODE) and element.text:
+        if element.tag not in _ALL_RUN_TEXT and element.text:
             new = _redacted_encoded(element.text, matcher)
             if new != element.text:
                 element.text = new
                 changed = True
-                if element.tag in _FIELD_CODE:
-                    element.set(_XML_SPACE, "preserve")
         for name, value in element.attrib.items():
             new = _redacted_encoded(str(value), matcher)
             if new != value:
@@ -172,7 +170,7 @@ def _redacted_xml(content: bytes, matcher: Matcher) -> bytes:
 
 def _redacted_encoded(text: str, matcher: Matcher) -> str:
     """``text`` with the values replaced, those written percent-encoded too: a link target
-    (a relationship's ``Target``, a HYPERLINK field code) is a URL, whose
+    (a relationship's ``Target``, any attribute's URL) is a URL, whose
     "mailto:amina.okafor%40example.org?subject=NHS%209434765919" holds an address and a
     number that detection reads decoded. A URL that holds a value is written back decoded,
     redacted and encoded again."""
@@ -196,9 +194,14 @@ def _by_paragraph(root: etree._Element, tags: frozenset[str]) -> list[list[etree
     return list(groups.values())
 
 
-def _redact_nodes(nodes: Sequence[etree._Element], matcher: Matcher) -> bool:
-    """Replace the values in the joined text of ``nodes``; whether anything changed."""
-    texts = [node.text or "" for node in nodes]
+def _redact_nodes(nodes: Sequence[etree._Element], matcher: Matcher, decoded: bool) -> bool:
+    """Replace the values in the joined text of ``nodes``; whether anything changed.
+
+    Field codes (``decoded``) are read percent-decoded, as extraction reads them: a HYPERLINK
+    field's URL holds "subject=Kwame%20Hughes%204010232137". One that holds a value is
+    written back decoded, its placeholders in place; Word reads a quoted URL with spaces."""
+    written = [node.text or "" for node in nodes]
+    texts = [unquote(text) for text in written] if decoded else written
     joined = "".join(texts)
     replaced = matcher.anonymized(joined).pieces
     if not replaced:
@@ -217,7 +220,7 @@ def _redact_nodes(nodes: Sequence[etree._Element], matcher: Matcher) -> bool:
             position = min(span_end, end)
         pieces.append(joined[position:end])
         new = "".join(pieces)
-        if new != text:
+        if new != (node.text or ""):
             node.text = new
             node.set(_XML_SPACE, "preserve")
         start = end

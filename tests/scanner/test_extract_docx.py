@@ -574,10 +574,11 @@ def test_pictures_without_tesseract_are_unscannable() -> None:
 
 
 def test_link_targets_and_field_codes_are_read_percent_decoded() -> None:
-    """A mailto: link's subject written "NHS%20..." (a relationship target, a HYPERLINK
-    field code) is read decoded, so the number in it stands on its own."""
+    """A mailto: link's subject written "Kwame%20Hughes%20NHS%20..." (a relationship target,
+    a HYPERLINK field code) is read decoded, its query's punctuation as spaces, so the name
+    and number in it stand on their own."""
     document = docx.Document()
-    link = "mailto:jo@example.org?subject=NHS%20485%20777%203456"
+    link = "mailto:jo@example.org?subject=Kwame%20Hughes%20NHS%20485%20777%203456"
     target = document.part.relate_to(link, RT.HYPERLINK, is_external=True)
     linked = document.add_paragraph()
     linked._p.append(
@@ -593,7 +594,89 @@ def test_link_targets_and_field_codes_are_read_percent_decoded() -> None:
     buffer = io.BytesIO()
     document.save(buffer)
     texts = _texts(extract(buffer.getvalue(), LIMITS))
-    assert texts["body / link targets"] == "mailto:jo@example.org subject NHS 485 777 3456"
-    assert (
-        texts["body / field codes"] == 'HYPERLINK "mailto:jo@example.org?subject=NHS 485 777 3456"'
+    decoded = "mailto:jo@example.org subject Kwame Hughes NHS 485 777 3456"
+    assert texts["body / link targets"] == decoded
+    assert texts["body / field codes"] == f'HYPERLINK "{decoded}"'
+
+
+def test_screen_tips_of_links_and_form_fields_are_read() -> None:
+    """The ScreenTip of a link (``w:tooltip``) and a form field's help and status bar text
+    are attributes Word shows on pointing at them: read, as alt text is."""
+    document = docx.Document()
+    target = document.part.relate_to("https://example.org/", RT.HYPERLINK, is_external=True)
+    paragraph = document.add_paragraph("Minutes of the committee. ")
+    paragraph._p.append(
+        parse_xml(
+            f'<w:hyperlink {_NAMESPACES} r:id="{target}" w:tooltip="Kwame Hughes NHS 401 023 2137">'
+            "<w:r><w:t>site</w:t></w:r></w:hyperlink>"
+        )
     )
+    field = (
+        '<w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Text1"/>'
+        '<w:helpText w:type="text" w:val="Ask Ruth Achebe"/>'
+        '<w:statusText w:type="text" w:val="DOB 03/03/1950"/>'
+        "</w:ffData></w:fldChar>"
+    )
+    paragraph._p.append(parse_xml(f"<w:r {_NAMESPACES}>{field}</w:r>"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    texts = _texts(extract(buffer.getvalue(), LIMITS))
+    tips = ["Kwame Hughes NHS 401 023 2137", "Ask Ruth Achebe", "DOB 03/03/1950"]
+    assert texts["body / screen tips"] == "\n".join(tips)
+    assert "Kwame" not in texts["body"]
+
+
+_LEGACY = (
+    'xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+)
+
+
+@pytest.mark.parametrize(
+    ("markup", "location", "expected"),
+    [
+        (
+            '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:ddList>'
+            '<w:listEntry w:val="Ruth Achebe"/><w:listEntry w:val="NHS 401 023 2137"/>'
+            "</w:ddList></w:ffData></w:fldChar></w:r>",
+            "list entries",
+            "Ruth Achebe\nNHS 401 023 2137",
+        ),
+        (
+            "<w:sdt><w:sdtPr><w:comboBox>"
+            '<w:listItem w:displayText="Ruth Achebe" w:value="NHS 401 023 2137"/>'
+            "</w:comboBox></w:sdtPr><w:sdtContent><w:r><w:t>x</w:t></w:r></w:sdtContent></w:sdt>",
+            "list entries",
+            "Ruth Achebe\nNHS 401 023 2137",
+        ),
+        (
+            '<w:r><w:pict><v:shape alt="Ruth Achebe"><v:imagedata o:title="NHS 401 023 2137"/>'
+            "</v:shape></w:pict></w:r>",
+            "image descriptions",
+            "Ruth Achebe\nNHS 401 023 2137",
+        ),
+        (
+            '<w:r><w:drawing><pic:cNvPr id="1" name="p" descr="Ruth Achebe"/></w:drawing></w:r>',
+            "image descriptions",
+            "Ruth Achebe",
+        ),
+        (
+            "<m:oMath><m:r><m:t>Ruth Achebe</m:t></m:r></m:oMath>",
+            "equations",
+            "Ruth Achebe",
+        ),
+    ],
+    ids=["drop-down", "list control", "VML picture", "picture", "equation"],
+)
+def test_choices_legacy_alt_text_and_equations_are_read(
+    markup: str, location: str, expected: str
+) -> None:
+    """Text Word keeps outside w:t: a drop-down's and a list control's choices, a VML
+    picture's alt text and title, a picture's own alt text, an equation's text."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("Minutes of the committee. ")
+    paragraph._p.append(parse_xml(f"<w:wrap {_NAMESPACES} {_LEGACY}>{markup}</w:wrap>")[0])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert _texts(extract(buffer.getvalue(), LIMITS))[f"body / {location}"] == expected

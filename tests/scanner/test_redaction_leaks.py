@@ -201,20 +201,24 @@ _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 LINK_EMAIL = "declan.whitfield@gmail.com"
 LINK_NHS = "4010232137"
 LINK_DOB = "03/03/1950"
+LINK_NAME = "Kwame Hughes"
 # A mailto: link as Word writes it: the subject percent-encoded, the address too when asked.
-LINK = f"mailto:{LINK_EMAIL}?subject=NHS%20{LINK_NHS}%20DOB%20{LINK_DOB}"
+LINK = f"mailto:{LINK_EMAIL}?subject=Kwame%20Hughes%20NHS%20{LINK_NHS}%20DOB%20{LINK_DOB}"
 
 
 def _linked_docx(place: str) -> bytes:
-    """A .docx whose only personal data is in a link: a hyperlink's relationship target in
-    the body, or a HYPERLINK field code in the header, its address encoded as well."""
+    """A .docx whose only personal data is in a link: a hyperlink's relationship target or
+    its ScreenTip in the body, or a HYPERLINK field code in the header, its address encoded
+    as well."""
     document = docx.Document()
     paragraph = document.add_paragraph("Visit notes for the client. Contact: ")
-    if place == "relationship":
-        link = document.part.relate_to(LINK, RT.HYPERLINK, is_external=True)
+    if place in ("relationship", "screen tip"):
+        target = "https://example.org/" if place == "screen tip" else LINK
+        link = document.part.relate_to(target, RT.HYPERLINK, is_external=True)
+        tip = f"{LINK_NAME} NHS {LINK_NHS} DOB {LINK_DOB}" if place == "screen tip" else ""
         paragraph._p.append(
             parse_xml(
-                f'<w:hyperlink xmlns:w="{_W}" xmlns:r="{_R}" r:id="{link}">'
+                f'<w:hyperlink xmlns:w="{_W}" xmlns:r="{_R}" r:id="{link}" w:tooltip="{tip}">'
                 "<w:r><w:t>email us</w:t></w:r></w:hyperlink>"
             )
         )
@@ -233,18 +237,61 @@ def _linked_docx(place: str) -> bytes:
     return saved(document)
 
 
-@pytest.mark.parametrize("place", ["relationship", "field code"])
-def test_values_in_a_link_target_are_removed(
-    detector: Detector, policy: Policy, place: str
+@pytest.mark.parametrize(
+    ("place", "placeholder"),
+    [
+        ("relationship", b"[email%20address%20removed]"),
+        # A field code holding a value is written back decoded: Word reads it so.
+        ("field code", b'HYPERLINK "mailto:[email address removed]?subject=[name removed]'),
+        ("screen tip", b'w:tooltip="[name removed]'),
+    ],
+)
+def test_values_in_a_link_are_removed(
+    detector: Detector, policy: Policy, place: str, placeholder: bytes
 ) -> None:
-    """An address, NHS number and date of birth in a percent-encoded mailto: link (a
-    relationship target, a HYPERLINK field code) go from the redacted .docx, the address
-    with them: the link is read decoded, so all three are found together."""
+    """A name, address, NHS number and date of birth in a percent-encoded mailto: link (a
+    relationship target, a HYPERLINK field code) or in a link's ScreenTip go from the
+    redacted .docx: the link is read decoded, so all are found together, and each is
+    removed where it is written, however it is encoded."""
     attached = ((_linked_docx(place), "application", _DOCX, "notes.docx"),)
     data = _from_grace(raw(message("Notes attached.", attachments=attached)))
     copy = redact_for_stranger(detector, policy, data)
-    assert leaks(partial(scan, detector), copy, [LINK_EMAIL, LINK_NHS, LINK_DOB]) == []
+    values = [LINK_NAME, LINK_NHS, LINK_DOB] + ([] if place == "screen tip" else [LINK_EMAIL])
+    assert leaks(partial(scan, detector), copy, values) == []
     package = zipfile.ZipFile(io.BytesIO(attachment(copy, "notes.docx")))
     parts = b"".join(package.read(name) for name in package.namelist())
     assert b"whitfield" not in parts.lower()
-    assert b"[email%20address%20removed]" in parts
+    assert b"kwame" not in parts.lower()
+    assert placeholder in parts
+
+
+_HIDDEN_PLACES = {
+    "drop-down choice": '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:ddList>'
+    '<w:listEntry w:val="{text}"/></w:ddList></w:ffData></w:fldChar></w:r>',
+    "VML alt text": '<w:r><w:pict><v:shape alt="{text}"/></w:pict></w:r>',
+    "equation": "<m:oMath><m:r><m:t>{text}</m:t></m:r></m:oMath>",
+}
+
+
+@pytest.mark.parametrize("place", sorted(_HIDDEN_PLACES))
+def test_values_word_keeps_outside_runs_are_removed(
+    detector: Detector, policy: Policy, place: str
+) -> None:
+    """A document whose only personal data is in a drop-down's choices, a VML picture's alt
+    text or an equation is not released as clean, and its copy holds none of it."""
+    text = f"{LINK_NAME} NHS {LINK_NHS} DOB {LINK_DOB}"
+    document = docx.Document()
+    paragraph = document.add_paragraph("Visit notes for the client. ")
+    namespaces = (
+        f'xmlns:w="{_W}" xmlns:v="urn:schemas-microsoft-com:vml" '
+        'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+    )
+    markup = _HIDDEN_PLACES[place].replace("{text}", text)
+    paragraph._p.append(parse_xml(f"<w:wrap {namespaces}>{markup}</w:wrap>")[0])
+    attached = ((saved(document), "application", _DOCX, "notes.docx"),)
+    data = _from_grace(raw(message("Notes attached.", attachments=attached)))
+    copy = redact_for_stranger(detector, policy, data)
+    assert leaks(partial(scan, detector), copy, [LINK_NAME, LINK_NHS, LINK_DOB]) == []
+    package = zipfile.ZipFile(io.BytesIO(attachment(copy, "notes.docx")))
+    parts = b"".join(package.read(name) for name in package.namelist())
+    assert b"kwame" not in parts.lower()
