@@ -113,21 +113,27 @@ def test_a_document_whose_note_would_be_too_long_is_held_in_view(make_drive: Mak
 JUDGED_WITHIN_SECONDS = 30.0
 
 
+@pytest.mark.parametrize("observer", ["native", "polling"])
+@pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")  # watchdog's, harmless
 def test_a_path_too_long_made_while_watched_is_judged_on_its_event(
     make_drive: MakeDrive,
     tmp_path: Path,
     nhs_scanner: Scanner,
+    *,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
+    observer: str,
 ) -> None:
-    """A folder named with personal data made in a public folder while it is watched, a
-    tree deeper than PATH_MAX made in it: the event for the first entry too long does not
-    stop the observer; that entry is held in view, and the folder above it, held for its
-    name, is listed for managers at once, not at the next reconcile."""
+    """A folder named with personal data made in a public folder while it is watched (by
+    either observer), a tree deeper than PATH_MAX made in it: the event for the first entry
+    too long (or the walk of a folder made, finding it) does not stop the observer; that
+    entry is held in view, and the folder above it, held for its name, is listed for
+    managers at once, not at the next reconcile."""
     drive = make_drive(
         {"web": ("public", "enforce")},
         policy=one_rule_policy(tmp_path, "hold", unlinked="identifier"),
         scanner=nhs_scanner,
+        observer=observer,
     )
     assert drive.watcher is not None
     named = drive.folders["web"].path / "Winifred Okonkwo NHS 943 476 5919 b"
