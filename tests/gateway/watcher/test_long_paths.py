@@ -9,12 +9,14 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import queue
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from watchdog.events import DirCreatedEvent
 
 from gateway import cli
 from gateway.review.discovery import held_documents
@@ -29,7 +31,7 @@ from gateway.watcher.models import (
     stored_path,
 )
 from gateway.watcher.names import PATH_MAX, TOO_LONG_RULE, too_long
-from gateway.watcher.observing import LiveWatch
+from gateway.watcher.observing import LiveWatch, _Events
 from scanner.scanning import Scanner
 from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive, one_rule_policy
 
@@ -180,6 +182,25 @@ def test_a_path_too_long_made_while_watched_is_judged_on_its_event(
     entry = WatchedFile.objects.get(path=stored_path(str(first)))
     assert (entry.action, entry.problem, TOO_LONG_RULE in entry.rules) == ("hold", TOO_LONG, True)
     assert {folder.id, entry.id} <= {queued.id for queued in held_documents()}
+
+
+def test_an_event_whose_folder_cannot_be_looked_at_is_queued_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder's event that fails to be looked at (an I/O error on a share) does not raise
+    into the observer's thread, which it would stop: the path is queued as it is, to be
+    looked at (and recorded with its reason) by the watcher."""
+    made = tmp_path / "made"
+    made.mkdir()
+
+    def fails(path: Path) -> bool:
+        raise OSError(errno.EIO, "Input/output error", str(path))
+
+    monkeypatch.setattr(Path, "is_dir", fails)
+    paths: queue.SimpleQueue[Path] = queue.SimpleQueue()
+    _Events(paths).on_any_event(DirCreatedEvent(str(made)))
+    assert [paths.get_nowait()] == [made]
+    assert paths.empty()
 
 
 def test_an_unexpected_error_is_said_without_its_path(
