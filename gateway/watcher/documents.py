@@ -31,6 +31,7 @@ from gateway.watcher import (
     release_lock,
     sealed_files,
 )
+from gateway.watcher.folders import INTERNAL
 from gateway.watcher.judging import document_banner
 from gateway.watcher.models import (
     Origin,
@@ -40,6 +41,7 @@ from gateway.watcher.models import (
     real_path,
     stored_path,
 )
+from scanner.actions import Action
 from scanner.transform import TransformError, marked_document
 
 log = logging.getLogger("confide.watcher")
@@ -140,14 +142,44 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
 def _home(row: WatchedFile, folder: Path) -> Path:
     """The folder a held document goes back to: where its note lies now, saying it comes
     back there (its ``folder`` renamed or moved since, the note with it, recorded on the
-    row so that the release removes it), or else ``folder``, where it was."""
+    row so that the release removes it), or else ``folder``, where it was. Failing closed,
+    ``folder`` (made again if it is gone) when the note's folder is reached through a
+    folder named since the document was held that may not be in view of the folder's
+    audience (``_names_cleared``): the manager decided on the names it was held under."""
     note = quarantine.found_note(row)
     if note is None or note.parent == folder:
         return folder
     row.note_path = stored_path(str(note))
     WatchedFile.objects.filter(id=row.id).update(note_path=row.note_path)
+    if not _names_cleared(row, note.parent, folder):
+        log.info("releasing where it was, not beside its moved note id=%s", row.id)
+        return folder
     log.info("releasing beside its moved note id=%s", row.id)
     return note.parent
+
+
+def _names_cleared(row: WatchedFile, place: Path, held_from: Path) -> bool:
+    """Whether every folder on the way to ``place`` from the watched folder of ``row`` may
+    be in view of its audience: one it was held from (``held_from`` and its parents: its
+    names were judged with the document's), or one whose name the watcher judged and did
+    not hold, or a manager released. A name not judged yet (a folder renamed since the last
+    pass: the release has no detector to judge it with) is not."""
+    if row.audience == INTERNAL:
+        return True
+    root = real_path(row.folder)
+    seen = {held_from, *held_from.parents}
+    on_the_way = [each for each in (place, *place.parents) if root in each.parents]
+    for each in on_the_way:
+        if each in seen:
+            continue
+        judged = WatchedFile.objects.filter(
+            is_folder=True, present=True, path_key=path_key(stored_path(str(each)))
+        ).first()
+        if judged is None or judged.scanned_at is None:
+            return False
+        if judged.action == Action.HOLD and judged.placement != Placement.RELEASED:
+            return False
+    return True
 
 
 def _release_folder(row: WatchedFile, by: str, note: str, *, marked: bool) -> Released:

@@ -16,6 +16,7 @@ mtime put back (``touch -r``) is seen at the next poll, not at the next reconcil
 from __future__ import annotations
 
 import copy
+import errno
 import logging
 import os
 import queue
@@ -32,7 +33,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserverVFS
 
 from gateway.health import running_parts
-from gateway.watcher import held_folders, quarantine
+from gateway.watcher import held_folders, names, quarantine
 from gateway.watcher.folders import Folder
 from gateway.watcher.sweep import AGAIN, Watcher
 
@@ -46,7 +47,14 @@ _IGNORED = frozenset({"opened", "closed_no_write"})
 
 
 class _Events(FileSystemEventHandler):
-    """Puts the paths an event concerns on a queue; a folder moved or created in is walked."""
+    """Puts the paths an event concerns on a queue; a folder moved or created in is walked.
+
+    An entry whose path is too long to be looked at (``names.too_long``) is queued as the
+    first such entry on its way (what lies in it cannot be looked at): the watcher judges it
+    by its name, and the folders above it (``held_folders.after_files``), as a pass does. A
+    path that cannot be looked at for any other reason is queued as it is, to be recorded
+    with its reason: an error here would stop the observer, and the events meanwhile with it.
+    """
 
     def __init__(self, paths: queue.SimpleQueue[Path]) -> None:
         self.paths = paths
@@ -59,13 +67,33 @@ class _Events(FileSystemEventHandler):
             touched.append(event.dest_path)  # after the source: a move is seen leaving first
         for each in touched:
             path = Path(os.fsdecode(each))
-            if event.is_directory:
-                if path.is_dir() and not path.is_symlink():
-                    for top, _dirs, files in os.walk(path):
-                        for name in files:
-                            self.paths.put(Path(top) / name)
-            else:
+            try:
+                self._queue(path, is_directory=event.is_directory)
+            except OSError as exc:
+                log.warning("event path not walked error=%s: looked at as it is", _errno(exc))
                 self.paths.put(path)
+
+    def _queue(self, path: Path, *, is_directory: bool) -> None:
+        if names.too_long(path):
+            self.paths.put(_first_too_long(path))
+        elif not is_directory:
+            self.paths.put(path)
+        elif path.is_dir() and not path.is_symlink():
+            for top, dirs, files in os.walk(path):
+                for name in files:
+                    self.paths.put(Path(top) / name)
+                for name in dirs:  # one too long is not walked into: judged by its name
+                    if names.too_long(Path(top) / name):
+                        self.paths.put(Path(top) / name)
+
+
+def _first_too_long(path: Path) -> Path:
+    """The outermost of ``path`` and its parents whose path is too long to be looked at."""
+    return next(each for each in [*reversed(path.parents), path] if names.too_long(each))
+
+
+def _errno(exc: OSError) -> str:
+    return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
 
 
 @dataclass

@@ -231,6 +231,8 @@ class Watcher:
         text = stored_path(str(path))
         if text in moving_now:
             return Outcome.SKIPPED  # a move of the watcher's own leads to or from it
+        if names.too_long(path):
+            return Outcome.SKIPPED  # it cannot be looked at: judged by its name (``names``)
         try:
             found = os.lstat(path)
         except FileNotFoundError:

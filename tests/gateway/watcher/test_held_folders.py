@@ -513,14 +513,50 @@ def test_what_cannot_be_taken_away_is_held_in_view_for_a_manager(
     assert queue == {web / NAMED, web / NAMED / "shortcut", web / OTHER}
 
 
+def test_a_release_never_goes_back_into_a_folder_renamed_to_a_held_name(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """A document held from ``cases``, beside a file released; then ``cases`` renamed
+    ``Margaret Hughes NHS ...`` and the document released before any pass judged the new
+    name: it goes back into ``cases``, made again, so the next pass holds the renamed
+    folder's file and takes the folder out of view; beside its note, it would have kept
+    the folder in view for good."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    letter = _put(drive, "cases/letter.txt", f"NHS {NUMBER}\n".encode())
+    rota = _put(drive, "cases/rota.txt", MINUTES)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    document = _file_row(letter)
+    assert (document.placement, _file_row(rota).action) == (Placement.QUARANTINED, "release")
+    (web / "cases").rename(web / NAMED)
+
+    released = release_document(document.id, by="manager", note="checked")
+    assert (released.path, released.folder_made) == (letter, True)
+    assert letter.read_text() == f"NHS {NUMBER}\n"
+    assert sorted(os.listdir(web / NAMED)) == ["rota.txt"]  # its note went
+    drive.watcher.reconcile()
+    assert not (web / NAMED).exists()
+    folder = _folder_row(web / NAMED)
+    assert (folder.action, folder.placement, folder.present) == (
+        "hold",
+        Placement.QUARANTINED,
+        False,
+    )
+    moved = WatchedFile.objects.get(path=stored_path(str(web / NAMED / "rota.txt")))
+    assert (moved.action, moved.placement) == ("hold", Placement.QUARANTINED)
+    assert letter.is_file()
+
+
 def test_a_folder_renamed_to_a_held_name_stays_held_after_a_release_from_it(
     make_holding: Callable[[str, str], Drive],
 ) -> None:
     """A document held from ``sub``; then ``sub`` renamed ``Margaret Hughes NHS ...``,
     which holds a link (so it is held in view, with its own row in the queue). The
-    document's release puts it back beside its moved note, in the renamed folder; the
-    manager decided on the document and the path it was held under, not on the folder's
-    new name, so the folder stays held, in the queue, until it is decided on itself."""
+    document's release puts it back where it was held from, ``sub`` made again, not
+    beside its moved note in the renamed folder (the note goes); the manager decided on
+    the document and the path it was held under, not on the folder's new name, so the
+    folder stays held, in the queue, until it is decided on itself."""
     drive = make_holding("public", "enforce")
     web = drive.folders["web"].path
     letter = _put(drive, "sub/letter.txt", f"NHS {NUMBER}\n".encode())
@@ -536,7 +572,9 @@ def test_a_folder_renamed_to_a_held_name_stays_held_after_a_release_from_it(
     assert folder.id in {row.id for row in held_documents()}
 
     released = release_document(document.id, by="manager", note="checked")
-    assert released.path == web / NAMED / "letter.txt"
+    assert (released.path, released.folder_made) == (web / "sub" / "letter.txt", True)
+    assert released.path.read_text() == f"NHS {NUMBER}\n"
+    assert sorted(os.listdir(web / NAMED)) == ["shortcut"]
     folder.refresh_from_db()
     assert (folder.placement, folder.decided_by) == (Placement.IN_PLACE, "")
     drive.watcher.reconcile()

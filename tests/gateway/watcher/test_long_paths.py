@@ -7,15 +7,20 @@ said by its type, never with a path."""
 from __future__ import annotations
 
 import errno
+import logging
 import os
+import queue
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from watchdog.events import DirCreatedEvent
 
 from gateway import cli
 from gateway.review.discovery import held_documents
+from gateway.watcher import held_folders
 from gateway.watcher.documents import DecisionError, reject_document, release_document
 from gateway.watcher.models import (
     NOT_MOVED,
@@ -25,8 +30,10 @@ from gateway.watcher.models import (
     real_path,
     stored_path,
 )
-from gateway.watcher.names import PATH_MAX, TOO_LONG_RULE
-from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive
+from gateway.watcher.names import PATH_MAX, TOO_LONG_RULE, too_long
+from gateway.watcher.observing import LiveWatch, _Events
+from scanner.scanning import Scanner
+from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive, one_rule_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +109,98 @@ def test_a_document_whose_note_would_be_too_long_is_held_in_view(make_drive: Mak
     release_document(row.id, by="manager", note="it may stay")
     row.refresh_from_db()
     assert (row.placement, list(held_documents())) == (Placement.RELEASED, [])
+
+
+# Long enough for many looks at the folder (a tick is 0.25 s); the reconcile is an hour away.
+JUDGED_WITHIN_SECONDS = 30.0
+
+
+@pytest.mark.parametrize("observer", ["native", "polling"])
+@pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")  # watchdog's, harmless
+def test_a_path_too_long_made_while_watched_is_judged_on_its_event(
+    make_drive: MakeDrive,
+    tmp_path: Path,
+    nhs_scanner: Scanner,
+    *,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    observer: str,
+) -> None:
+    """A folder named with personal data made in a public folder while it is watched (by
+    either observer), a tree deeper than PATH_MAX made in it: the event for the first entry
+    too long (or the walk of a folder made, finding it) does not stop the observer; that
+    entry is held in view, and the folder above it, held for its name, is listed for
+    managers at once, not at the next reconcile."""
+    drive = make_drive(
+        {"web": ("public", "enforce")},
+        policy=one_rule_policy(tmp_path, "hold", unlinked="identifier"),
+        scanner=nhs_scanner,
+        observer=observer,
+    )
+    assert drive.watcher is not None
+    named = drive.folders["web"].path / "Winifred Okonkwo NHS 943 476 5919 b"
+    started, judged, stop = threading.Event(), threading.Event(), threading.Event()
+    reconciled: list[dict[str, int]] = []
+    reconcile, after_files = drive.watcher.reconcile, held_folders.after_files
+
+    def counted_reconcile() -> dict[str, int]:
+        reconciled.append(reconcile())
+        started.set()
+        return reconciled[-1]
+
+    def told(*args: object) -> int:
+        taken = after_files(*args)  # type: ignore[arg-type]
+        if any(too_long(path) for path in args[2]):  # type: ignore[attr-defined]
+            judged.set()
+        return taken
+
+    monkeypatch.setattr(drive.watcher, "reconcile", counted_reconcile)
+    monkeypatch.setattr(held_folders, "after_files", told)
+
+    def make_the_tree() -> None:
+        try:
+            if started.wait(JUDGED_WITHIN_SECONDS):
+                named.mkdir()
+                _deep(named, 20, "notes.txt", CLEAN_TEXT)
+                judged.wait(JUDGED_WITHIN_SECONDS)
+        finally:
+            stop.set()
+
+    user = threading.Thread(target=make_the_tree)
+    user.start()
+    with caplog.at_level(logging.WARNING, logger="confide.watcher"):
+        LiveWatch(drive.watcher, reconcile_seconds=3600).run(stop)
+    user.join()
+
+    assert judged.is_set()
+    assert reconciled == [{}]  # the pass at start only, over an empty folder
+    assert "observer of watched folder=0 stopped" not in caplog.text
+    folder = WatchedFile.objects.get(path=stored_path(str(named)))
+    assert (folder.action, folder.placement, folder.kind) == ("hold", Placement.IN_PLACE, "folder")
+    deep = named.joinpath(*[LEVEL] * 20, "notes.txt")
+    first = next(p for p in [*deep.parents][::-1] if too_long(p))
+    entry = WatchedFile.objects.get(path=stored_path(str(first)))
+    assert (entry.action, entry.problem, TOO_LONG_RULE in entry.rules) == ("hold", TOO_LONG, True)
+    assert {folder.id, entry.id} <= {queued.id for queued in held_documents()}
+
+
+def test_an_event_whose_folder_cannot_be_looked_at_is_queued_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder's event that fails to be looked at (an I/O error on a share) does not raise
+    into the observer's thread, which it would stop: the path is queued as it is, to be
+    looked at (and recorded with its reason) by the watcher."""
+    made = tmp_path / "made"
+    made.mkdir()
+
+    def fails(path: Path) -> bool:
+        raise OSError(errno.EIO, "Input/output error", str(path))
+
+    monkeypatch.setattr(Path, "is_dir", fails)
+    paths: queue.SimpleQueue[Path] = queue.SimpleQueue()
+    _Events(paths).on_any_event(DirCreatedEvent(str(made)))
+    assert [paths.get_nowait()] == [made]
+    assert paths.empty()
 
 
 def test_an_unexpected_error_is_said_without_its_path(

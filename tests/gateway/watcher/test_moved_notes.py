@@ -71,16 +71,20 @@ def test_a_note_moved_with_its_folder_is_followed(make_drive: MakeDrive) -> None
     assert not (drive.folders["web"].path / "sub").exists()
 
 
-def test_a_release_finds_a_moved_note_without_a_pass(make_drive: MakeDrive) -> None:
-    """Released before any pass saw the rename, the document still goes beside its note,
-    found by the document's id and the note's exact content, and the note goes."""
+def test_a_release_before_a_pass_judged_the_new_name_goes_where_it_was(
+    make_drive: MakeDrive,
+) -> None:
+    """Released before any pass judged the renamed folder's name (the release has no
+    detector), the document goes back where it was held from, its folders made again,
+    failing closed; its moved note, found by the document's id and exact content, goes."""
     drive = make_drive({"web": ("public", "enforce")})
     path, row = _held_deep(drive)
     note = _renamed_sub(drive, row)
     released = release_document(row.id, "manager", "")
-    assert released.path == note.parent / path.name
+    assert (released.path, released.folder_made) == (path, True)
+    assert path.read_bytes() == DAMAGED_DOCX
     assert not note.exists()
-    assert not (drive.folders["web"].path / "sub").exists()
+    assert os.listdir(note.parent) == []
 
 
 def test_a_note_of_a_document_no_longer_held_is_removed(make_drive: MakeDrive) -> None:
