@@ -27,6 +27,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from urllib.parse import unquote_plus
 
 from scanner.extract._context import ExtractionContext, Extractor
 from scanner.extract._csv import read_csv, table_dialect
@@ -188,8 +189,20 @@ def with_file_name(extraction: Extraction, name: str) -> Extraction:
     text = name_as_text(name)
     if not text.strip():
         return extraction
-    segment = normalise(text, FILE_NAME)
-    return replace(extraction, segments=(*extraction.segments, segment))
+    segments = [normalise(text, FILE_NAME)]
+    spelled = name_spelled_out(name)
+    if spelled != text:
+        segments.append(normalise(spelled, FILE_NAME))
+    return replace(extraction, segments=(*extraction.segments, *segments))
+
+
+def name_spelled_out(name: str) -> str:
+    """``name_as_text`` of the name as a browser or a program may have written it: percent-
+    and plus-encoded ("Agnieszka%20Thornton.pdf", "Agnieszka+Thornton.pdf") and a number
+    glued to a word ("AgnieszkaThornton4010232137.txt") read apart. A second segment, as
+    these change the name's length (``with_file_name``)."""
+    decoded = unquote_plus(name) if "%" in name or "+" in name else name
+    return _GLUED_NUMBER.sub(" ", name_as_text(decoded))
 
 
 def name_as_text(name: str) -> str:
@@ -205,6 +218,8 @@ def name_as_text(name: str) -> str:
 
 # What separates the words of a name: see ``name_as_text``.
 _NAME_SEPARATORS = re.compile(r"[/\\_]|(?<=\d)-(?!\d)|(?<!\d)-(?=\d)")
+# Where a number meets a word in a name without a space.
+_GLUED_NUMBER = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def _extract_nested(data: bytes, context: ExtractionContext) -> None:
