@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -55,3 +56,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         f"postgres://{credentials}@{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}"
         f"/{settings['NAME']}"
     )
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@pytest.fixture(autouse=True)
+def _umask_kept() -> Iterator[None]:
+    """A test leaves the process's umask as it found it: ``confide``'s entry point sets 077,
+    and a test that ran it in-process once made a later test's folders unreadable to the
+    Postfix it started (in the same pytest worker)."""
+    before = _umask()
+    yield
+    assert _umask() == before, f"the test left the umask {_umask():03o}, not {before:03o}"

@@ -109,6 +109,8 @@ def postfix_front(make_relay: Callable[..., Relay], sink: Sink) -> Iterator[Post
     config, queue, data = root / "etc", root / "queue", root / "data"
     config.mkdir()
     queue.mkdir()  # `postfix start` creates what goes inside, owned and moded as it needs
+    for folder in (config, queue):  # the postfix user goes in, whatever the umask
+        folder.chmod(0o755)
     maillog = root / "maillog"
     shutil.copy("/etc/postfix/master.cf", config / "master.cf")
     (config / "main.cf").write_text(

@@ -215,8 +215,15 @@ def test_an_unexpected_error_is_said_without_its_path(
 
     monkeypatch.setattr("django.core.management.execute_from_command_line", fails)
     monkeypatch.setattr(sys, "argv", ["confide", "watch", "--once"])
-    with pytest.raises(SystemExit) as stopped:
-        cli.main()
+    # cli.main sets the process's umask and threading.excepthook, as the command it starts
+    # would: both are put back, or later tests in this process run under them.
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    umask = os.umask(0o077)
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            cli.main()
+    finally:
+        os.umask(umask)
     assert stopped.value.code == 1
     said = capsys.readouterr().err
     assert "OSError (ENAMETOOLONG) at test_long_paths.py:" in said
