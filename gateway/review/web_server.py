@@ -68,11 +68,14 @@ class WebServer:
         log.info("review web app listening on %s", self.url)
 
     def stop(self) -> None:
-        """Stop listening, close open connections and let the request threads finish.
+        """Let the request threads finish, then stop listening and close open connections.
 
-        The sockets are closed by the server's own thread, woken by its trigger: closed
-        from here, a socket the thread was about to select() on failed it (EBADF)."""
+        The request threads finish first: one finishing a response pulls the server's
+        trigger, which fails (EBADF) once the trigger is closed. The sockets are closed by
+        the server's own thread, woken by its trigger: closed from here, a socket the thread
+        was about to select() on failed it (EBADF)."""
         server = self._server
+        server.task_dispatcher.shutdown(timeout=STOP_SECONDS)
         channels = server.map if isinstance(server, MultiSocketServer) else server._map
         if self._thread.is_alive():
             wake = next(c for c in channels.values() if isinstance(c, Trigger))
@@ -80,7 +83,6 @@ class WebServer:
             self._thread.join(STOP_SECONDS)
         if channels:  # never started (confide run stopped first), or its thread is gone
             wasyncore.close_all(channels)
-        server.task_dispatcher.shutdown(timeout=STOP_SECONDS)
 
 
 def _keeping_the_connection_address(wsgi: WSGIApplication) -> WSGIApplication:
