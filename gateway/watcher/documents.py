@@ -77,14 +77,13 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
     a free name beside it), byte-identical; or, with ``marked``, a copy marked CONFIDENTIAL
     in its place while the original stays in quarantine. ``by`` is the manager's username,
     ``note`` their reason (kept on the document's row). Raises ``DecisionError``."""
-    interrupted = WatchedFile.objects.filter(id=document_id).first()
-    if interrupted is not None and interrupted.placement == Placement.QUARANTINING:
+    in_view = WatchedFile.objects.filter(id=document_id).first()
+    if in_view is not None and in_view.placement == Placement.QUARANTINING:
         raise DecisionError(
             f"document {document_id} is being moved into quarantine; try again shortly"
         )
-    if interrupted is not None and interrupted.placement == Placement.RELEASING:
-        return _finished(interrupted, by)  # released already: its release, cut short
-    in_view = WatchedFile.objects.filter(id=document_id).first()
+    if in_view is not None and in_view.placement == Placement.RELEASING:
+        return _finished(in_view, by)  # released already: its release, cut short
     if in_view is not None and in_view.held_in_place:
         return _release_in_place(in_view, by, note, marked=marked)
     row = _held(document_id, RELEASABLE)
