@@ -16,7 +16,6 @@ mtime put back (``touch -r``) is seen at the next poll, not at the next reconcil
 from __future__ import annotations
 
 import copy
-import errno
 import logging
 import os
 import queue
@@ -35,7 +34,7 @@ from watchdog.observers.polling import PollingObserverVFS
 from gateway.health import running_parts
 from gateway.watcher import held_folders, names, quarantine
 from gateway.watcher.folders import Folder
-from gateway.watcher.sweep import AGAIN, Watcher
+from gateway.watcher.sweep import AGAIN, Watcher, errno_name
 
 log = logging.getLogger("confide.watcher")
 
@@ -70,7 +69,7 @@ class _Events(FileSystemEventHandler):
             try:
                 self._queue(path, is_directory=event.is_directory)
             except OSError as exc:
-                log.warning("event path not walked error=%s: looked at as it is", _errno(exc))
+                log.warning("event path not walked error=%s: looked at as it is", errno_name(exc))
                 self.paths.put(path)
 
     def _queue(self, path: Path, *, is_directory: bool) -> None:
@@ -90,10 +89,6 @@ class _Events(FileSystemEventHandler):
 def _first_too_long(path: Path) -> Path:
     """The outermost of ``path`` and its parents whose path is too long to be looked at."""
     return next(each for each in [*reversed(path.parents), path] if names.too_long(each))
-
-
-def _errno(exc: OSError) -> str:
-    return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
 
 
 @dataclass

@@ -239,7 +239,7 @@ class Watcher:
             self._gone(text)
             return Outcome.GONE
         except OSError as exc:
-            return self._problem(path, f"it could not be looked at ({_errno_name(exc)})")
+            return self._problem(path, f"it could not be looked at ({errno_name(exc)})")
         if not stat.S_ISREG(found.st_mode):
             return Outcome.SKIPPED  # a link or a special file: judged by its name (``names``)
         if _changed_ago(found) < folder.stable_seconds:
@@ -289,7 +289,7 @@ class Watcher:
         except PermissionError:
             return self._problem(path, "permission denied: confide may not read it")
         except OSError as exc:
-            reason = f"it could not be read ({_errno_name(exc)}): locked or unreadable"
+            reason = f"it could not be read ({errno_name(exc)}): locked or unreadable"
             return self._problem(path, reason)
         if row is None:
             row = self._moved_here(content_hash, claimed) or WatchedFile(origin=Origin.USER)
@@ -471,7 +471,7 @@ class Watcher:
             elif judgement.copy is not None and folder.marked_copies and not already:
                 self._write_copy(row, path, folder, judgement.copy, Origin.MARKED_COPY)
         except (moving.MoveError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
+            reason = str(exc) if isinstance(exc, moving.MoveError) else errno_name(exc)
             row.problem, row.attempts = f"{NOT_MOVED}{reason}", row.attempts + 1
             row.save(update_fields=["problem", "attempts", "updated_at"])
             log.warning("could not enforce id=%s action=%s", row.id, action)
@@ -682,7 +682,7 @@ def _remove_stale_copies(row: WatchedFile, path: Path, folder: Folder, keep: byt
         try:
             removed = moving.remove_original(where, copy.content_hash, folder.path)
         except (moving.MoveError, OSError) as exc:
-            why = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
+            why = str(exc) if isinstance(exc, moving.MoveError) else errno_name(exc)
             log.warning("stale copy not removed id=%s of id=%s reason=%s", copy.id, row.id, why)
             continue
         if removed:
@@ -696,7 +696,7 @@ def _held_without_copy(row: WatchedFile, exc: moving.MoveError | OSError) -> Act
     """Record ``row``'s file as held, as a document whose copy cannot be made is
     (``CANNOT_TRANSFORM``): its redacted copy could not be written beside it (a name too
     long with " (redacted)", a full disk). The reason is confide's words and an errno name."""
-    why = str(exc) if isinstance(exc, moving.MoveError) else _errno_name(exc)
+    why = str(exc) if isinstance(exc, moving.MoveError) else errno_name(exc)
     row.action = Action.HOLD
     row.rules = [*row.rules, CANNOT_TRANSFORM]
     row.reasons = [*row.reasons, f"its redacted copy could not be written beside it ({why})"]
@@ -705,7 +705,8 @@ def _held_without_copy(row: WatchedFile, exc: moving.MoveError | OSError) -> Act
     return Action.HOLD
 
 
-def _errno_name(exc: OSError) -> str:
+def errno_name(exc: OSError) -> str:
+    """An OS error's errno name ("EACCES"), never its message, which names the file."""
     return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
 
 
