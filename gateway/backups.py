@@ -71,8 +71,9 @@ QUARANTINE = "quarantine"  # the folder in a backup holding held documents' seal
 # these). Users are found through Django's own table.
 DATA_MODELS = (Message, Subject, Consent, Agency, LogbookEntry, AuditEntry, WatchedFile)
 PG_TIMEOUT_SECONDS = 6 * 60 * 60  # a dump or restore taking longer has hung
-# How long a restore waits for the sessions of a confide just stopped to end.
-IN_USE_WAIT_SECONDS = 5.0
+# How long a restore waits for the sessions of a confide just stopped to end (its scanning
+# processes leave after it, slowly on a busy machine).
+IN_USE_WAIT_SECONDS = 15.0
 
 
 class BackupError(Exception):

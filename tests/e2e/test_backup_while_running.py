@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import subprocess
 from collections.abc import Callable
@@ -48,6 +49,7 @@ def test_a_running_relay_is_backed_up_and_restored_once_stopped(
     assert "confide is running on this database" in refused.stderr
     relay.stop()
     assert _messages(relay.env["DATABASE_URL"]) == 2
+    gc.collect()  # sessions of threads of earlier tests in this process, gone but not closed
     restored = confide("restore", backup, "--force")
     assert restored.returncode == 0, restored.stderr
     assert _messages(relay.env["DATABASE_URL"]) == 1  # as it was when backed up
