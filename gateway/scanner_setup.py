@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,9 +17,12 @@ if TYPE_CHECKING:
     from scanner.detect.detector import Detector
 
 
-def build_scanner(extraction_workers: int = 1) -> Scanner:
+def build_scanner(
+    extraction_workers: int = 1, on_up: Callable[[bool], None] | None = None
+) -> Scanner:
     """The scanner; ``extraction_workers`` sandboxed processes, each of which extracts, loads
-    the model once (about 0.5 GB) and detects.
+    the model once (about 0.5 GB) and detects; ``on_up`` is told whether they are up, as
+    ``ExtractionPool`` says.
 
     One is the default: ``Scanner`` scans one item at a time, and the relay runs a scanner
     in each of its scanning processes. The rules are read here, so a mistake in them stops
@@ -30,7 +34,9 @@ def build_scanner(extraction_workers: int = 1) -> Scanner:
         load_recognizers(settings.detection.rules),
         tuple(settings.organisation.published_contacts),
     )
-    pool = ExtractionPool(settings.limits, detector=make_detector, max_workers=extraction_workers)
+    pool = ExtractionPool(
+        settings.limits, detector=make_detector, max_workers=extraction_workers, on_up=on_up
+    )
     return Scanner(pool)
 
 

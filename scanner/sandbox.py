@@ -131,7 +131,9 @@ class ExtractionPool:
     ``detector`` builds the detector in each worker; without it the workers only extract
     (every result has no findings). ``max_workers`` defaults to the number of CPUs.
     ``extractor`` replaces ``extract`` in the workers; it exists for tests (a slow or crashing
-    stand-in) and should not be passed otherwise. For an item, its methods raise only
+    stand-in) and should not be passed otherwise. ``on_up`` is told whether the pool is up
+    (``up``) each time that changes, from the thread that keeps it up, within
+    ``POOL_CHECK_SECONDS``. For an item, its methods raise only
     ``UnsupportedType`` (and ``OSError`` from ``scan_file`` when the path cannot be read).
     As with any fork-server or spawn pool, a script that uses it needs the
     ``if __name__ == "__main__"`` guard; console scripts have it.
@@ -158,6 +160,7 @@ class ExtractionPool:
         detector: DetectorFactory | None = None,
         max_workers: int | None = None,
         extractor: ExtractFunction = extract,
+        on_up: Callable[[bool], None] | None = None,
     ) -> None:
         self.limits = limits
         self._detector = detector
@@ -177,6 +180,9 @@ class ExtractionPool:
         self._wake = threading.Event()
         self._keeper: threading.Thread | None = None
         self._ending = False
+        # Told whether the pool is up (``up``) each time that changes, from the keeper.
+        self._on_up = on_up
+        self._told_up: bool | None = None
 
     def __enter__(self) -> Self:
         self._running()
@@ -223,12 +229,17 @@ class ExtractionPool:
         return pool
 
     def up(self) -> bool:
-        """Whether the pool can take work: it is running and not broken (it is replaced, by
-        ``_keep_up``, within ``POOL_CHECK_SECONDS`` of breaking)."""
+        """Whether the pool can take work: it is running, not broken (it is replaced, by
+        ``_keep_up``, within ``POOL_CHECK_SECONDS`` of breaking), and a worker of it has
+        started (built its detector, loading the model). Workers that die as they start, again
+        and again, keep it down."""
         with self._lock:
             pool = self._pool
             broken = pool is self._broken
-        return pool is not None and not broken and pool.active
+            started = self._workers_up.get(pool) if pool is not None else None
+        if pool is None or broken or started is None:
+            return False
+        return started.is_set() and bool(pool.active)
 
     def submit(
         self, data: bytes, location: str = "", kind: FileType | None = None, *, name: str = ""
@@ -385,11 +396,23 @@ class ExtractionPool:
                 broken = pool is not None and pool is self._broken
             try:
                 if pool is not None and (broken or not _active(pool)):
+                    self._tell_up(False)
                     self._replace(pool)
             except Exception as error:  # noqa: BLE001 - the keeper must outlive any failure
                 # No new pool could be started (the fork server itself gone, out of memory):
                 # the items sent meanwhile are given up as lost; try again at the next check.
                 log.error("could not replace the scanning pool (%s)", type(error).__name__)
+            self._tell_up(self.up())
+
+    def _tell_up(self, up: bool) -> None:
+        """Tell ``on_up`` whether the pool is up, when that changed since it was last told."""
+        if self._on_up is None or up == self._told_up:
+            return
+        self._told_up = up
+        try:
+            self._on_up(up)
+        except Exception as error:  # noqa: BLE001 - the keeper must outlive any failure
+            log.error("could not tell whether the scanning pool is up (%s)", type(error).__name__)
 
     def _replace(self, broken: ProcessPool) -> None:
         """A new pool in place of ``broken`` if it is still the one in use; the items under

@@ -266,6 +266,14 @@ class RelayService:
         only SIGKILL would leave them (and their semaphores). Whatever exited is reaped by
         the pool's own thread, or at the latest as this process exits."""
         workers = self._pool.shutdown() if self._pool is not None else []
+        try:
+            self._wait_for_workers(workers)
+        finally:
+            if self._pool is not None and self._pool.states is not None:
+                self._pool.states.remove()
+
+    @staticmethod
+    def _wait_for_workers(workers: list[BaseProcess]) -> None:
         steps: tuple[tuple[Callable[[BaseProcess], None], float], ...] = (
             (lambda p: None, WORKER_EXIT_SECONDS),
             (lambda p: p.terminate(), WORKER_SIGTERM_SECONDS),

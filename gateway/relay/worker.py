@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import multiprocessing.util
 import os
@@ -30,9 +31,11 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from gateway.relay.worker_states import WorkerStates
 from scanner.sandbox import wait_for_helpers_at_exit
 
 if TYPE_CHECKING:
@@ -63,14 +66,16 @@ class WorkerStopped(BaseException):
     it."""
 
 
-def start_worker() -> None:
+def start_worker(states_folder: str | None = None) -> None:
     """Initialise a scanning worker process: signals, Django, then the scanner (whose own
-    sandboxed worker loads the model)."""
+    sandboxed worker loads the model), which tells whether that worker is up in
+    ``states_folder`` (``WorkerStates``) if given."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     _leave_with_parent(os.getppid())
+    states = None if states_folder is None else WorkerStates(Path(states_folder))
     try:
-        _build_pipeline()
+        _build_pipeline(states)
     except SystemExit:
         # SIGTERM just as starting ended. The executor would log a failing initializer's
         # traceback and then let the process end; it ends here instead, through the same exit
@@ -80,7 +85,7 @@ def start_worker() -> None:
         _leave_at_once()
 
 
-def _build_pipeline() -> None:
+def _build_pipeline(states: WorkerStates | None) -> None:
     import django
 
     django.setup()
@@ -89,7 +94,13 @@ def _build_pipeline() -> None:
     from gateway.scanner_setup import build_scanner
 
     global _pipeline  # noqa: PLW0603  # one pipeline per worker process, built once
-    scanner = build_scanner(extraction_workers=1)
+    on_up = None
+    if states is not None:
+        # Down until the sandboxed worker says otherwise, whatever a process with this pid
+        # said before.
+        states.tell(os.getpid(), False)
+        on_up = functools.partial(states.tell, os.getpid())
+    scanner = build_scanner(extraction_workers=1, on_up=on_up)
     scanner.__enter__()
     # Its extraction workers are stopped as the worker process ends, before the interpreter
     # waits for threads (pebble's would wait for ever): a multiprocessing finaliser runs then.
@@ -203,9 +214,14 @@ class ScanPool:
     """The relay's scanning workers: an executor, replaced by a new one once it breaks (a
     worker killed or out of memory breaks the whole of a ``ProcessPoolExecutor``)."""
 
-    def __init__(self, make: Callable[[], Executor], workers: int = 1) -> None:
+    def __init__(
+        self, make: Callable[[], Executor], workers: int = 1, states: WorkerStates | None = None
+    ) -> None:
         self._make = make
         self.workers = workers  # processes in each executor ``make`` makes
+        # Where the processes (started by ``start_worker`` with its folder) say whether their
+        # sandboxed workers are up; without it, a process that runs is up.
+        self.states = states
         self._lock = threading.Lock()
         self.executor = make()
         # Set once the relay stops: the workers lent to other doors take nothing more.
@@ -221,19 +237,30 @@ class ScanPool:
         """``workers`` spawned processes, each set up by ``start_worker``; this process waits
         for the resource tracker they share as it exits."""
         wait_for_helpers_at_exit()
+        states = WorkerStates.new()
         # spawn: workers start clean, without this process's open database connections.
         return cls(
             lambda: ProcessPoolExecutor(
                 workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=start_worker,
+                initargs=(str(states.folder),),
             ),
             workers,
+            states,
         )
 
     def up(self) -> bool:
-        """Whether the pool can take work."""
-        return not _broken(self.executor)
+        """Whether the pool can take work: it is not broken, and each of its processes that
+        has started (they start with the first items sent) has its sandboxed worker up."""
+        executor = self.executor
+        if _broken(executor):
+            return False
+        if self.states is None:
+            return True
+        # The executor's own record of its processes, not in its public interface.
+        processes: dict[int, BaseProcess] = getattr(executor, "_processes", None) or {}
+        return all(self.states.up(pid) for pid in list(processes))
 
     def replace(self, broken: Executor) -> bool:
         """A new executor in place of ``broken`` if that is still the one in use (it may

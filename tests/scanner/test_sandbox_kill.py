@@ -11,7 +11,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import wait
 from multiprocessing import forkserver
 from multiprocessing.synchronize import Event as ProcessEvent
@@ -255,3 +255,31 @@ def test_the_keeper_outlives_a_pool_it_cannot_start(caplog: pytest.LogCaptureFix
         assert "could not replace the scanning pool (OSError)" in caplog.messages
     finally:
         faulthandler.cancel_dump_traceback_later()
+
+
+def test_the_pool_tells_it_is_down_while_a_killed_worker_is_replaced() -> None:
+    """``on_up`` (the relay's /readyz): told up once the workers started, down when one is
+    killed, and up again once the new pool's workers have started."""
+    told: list[bool] = []
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        with ExtractionPool(
+            LIMITS, max_workers=WORKERS, extractor=slow_extract, on_up=told.append
+        ) as pool:
+            assert _scanned(pool.scan(_text(0)), 0)
+            _wait_for(lambda: told[-1:] == [True], "never told up")
+            killed = _wait_for_workers(pool)
+            _kill(killed)
+            _wait_for_workers(pool, set(killed))
+            _wait_for(lambda: len(told) > 2 and told[-1], "never told up again")
+            assert _scanned(pool.scan(_text(1)), 1)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert told[-3:] == [True, False, True]
+
+
+def _wait_for(condition: Callable[[], bool], failure: str) -> None:
+    deadline = time.monotonic() + 20
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.02)

@@ -1,6 +1,7 @@
 """The relay's pool of scanning workers: one killed while idle is noticed and replaced
-without waiting for mail, and the replacement is logged once; the other doors' items wait
-while a suspect message is scanned alone."""
+without waiting for mail, and the replacement is logged once; one whose own sandboxed worker
+(the model's) is killed is down until the worker started in its place is up; the other doors'
+items wait while a suspect message is scanned alone."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
+import psutil
 import pytest
 
 from gateway.relay.worker import ScanPool
@@ -73,9 +76,48 @@ def test_sigterm_while_a_worker_starts_ends_it_quietly(capfd: pytest.CaptureFixt
         assert worker.exitcode == 0
     finally:
         pool.executor.shutdown(wait=True)
+        assert pool.states is not None
+        pool.states.remove()
     stderr = capfd.readouterr().err
     assert "Traceback" not in stderr
     assert "initializer" not in stderr
+
+
+def test_a_killed_sandboxed_worker_keeps_the_pool_down_until_its_replacement_is_up() -> None:
+    """/readyz's scan workers: a scanning process is up only while its sandboxed worker is.
+    Killed (the OOM killer, say), that worker is replaced by its pool; until the new one has
+    loaded the model, the relay's pool says it is down, then up again."""
+    pool = ScanPool.of_processes(1)
+    assert pool.states is not None
+    try:
+        scanning = pool.executor.submit(os.getpid).result(timeout=120)
+        _wait_until(pool.up, 120, "the pool never came up")
+        (sandboxed,) = _sandboxed_workers(scanning)
+        os.kill(sandboxed, signal.SIGKILL)
+        _wait_until(lambda: not pool.up(), 30, "the pool never said it was down")
+        _wait_until(pool.up, 120, "the pool never came back up")
+        assert _sandboxed_workers(scanning) not in ([], [sandboxed])
+    finally:
+        pool.executor.shutdown(wait=True)
+        pool.states.remove()
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float, failure: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.02)
+
+
+def _sandboxed_workers(scanning: int) -> list[int]:
+    """The sandboxed workers of the scanning process ``scanning``: its fork server's
+    children."""
+    (server,) = (
+        child
+        for child in psutil.Process(scanning).children()
+        if "multiprocessing.forkserver" in " ".join(child.cmdline())
+    )
+    return [worker.pid for worker in server.children()]
 
 
 def _catches_sigterm(pid: int) -> bool:
