@@ -176,6 +176,11 @@ class ExtractionPool:
         self._workers_up: weakref.WeakKeyDictionary[ProcessPool, ProcessEvent] = (
             weakref.WeakKeyDictionary()
         )
+        # Each pool's sign, set by a worker that could not build its detector: the pool
+        # answers every item, unscannable, so it is not up.
+        self._detector_failed: weakref.WeakKeyDictionary[ProcessPool, ProcessEvent] = (
+            weakref.WeakKeyDictionary()
+        )
         self._broken: ProcessPool | None = None  # a pool a worker of which died
         self._wake = threading.Event()
         self._keeper: threading.Thread | None = None
@@ -231,15 +236,17 @@ class ExtractionPool:
     def up(self) -> bool:
         """Whether the pool can take work: it is running, not broken (it is replaced, by
         ``_keep_up``, within ``POOL_CHECK_SECONDS`` of breaking), and a worker of it has
-        started (built its detector, loading the model). Workers that die as they start, again
-        and again, keep it down."""
+        started and built its detector (loading the model). Workers that die as they start,
+        again and again, or cannot build their detector (the model missing, or too big for the
+        memory limit) keep it down."""
         with self._lock:
             pool = self._pool
             broken = pool is self._broken
             started = self._workers_up.get(pool) if pool is not None else None
-        if pool is None or broken or started is None:
+            failed = self._detector_failed.get(pool) if pool is not None else None
+        if pool is None or broken or started is None or failed is None:
             return False
-        return started.is_set() and bool(pool.active)
+        return started.is_set() and not failed.is_set() and bool(pool.active)
 
     def submit(
         self, data: bytes, location: str = "", kind: FileType | None = None, *, name: str = ""
@@ -352,20 +359,23 @@ class ExtractionPool:
                     return pool
             self._replace(pool)
 
-    def _start_pool(self, workers_up: ProcessEvent) -> ProcessPool:
-        """A new pebble pool whose workers set ``workers_up`` once started: the seam a test's
-        subclass uses to have starting one fail."""
+    def _start_pool(self, workers_up: ProcessEvent, detector_failed: ProcessEvent) -> ProcessPool:
+        """A new pebble pool whose workers set ``workers_up`` once started, and
+        ``detector_failed`` if they could not build their detector: the seam a test's subclass
+        uses to have starting one fail."""
         return ProcessPool(
             max_workers=self._max_workers,
             initializer=_start_worker,
-            initargs=(self.limits.worker_memory_bytes, self._detector, workers_up),
+            initargs=(self.limits.worker_memory_bytes, self._detector, workers_up, detector_failed),
             context=multiprocessing.get_context(_START_METHOD),
         )
 
     def _new_pool(self) -> ProcessPool:
-        workers_up = multiprocessing.get_context(_START_METHOD).Event()
-        pool = self._start_pool(workers_up)
+        context = multiprocessing.get_context(_START_METHOD)
+        workers_up, detector_failed = context.Event(), context.Event()
+        pool = self._start_pool(workers_up, detector_failed)
         self._workers_up[pool] = workers_up
+        self._detector_failed[pool] = detector_failed
         # pebble's worker manager reports, each time it looks, the workers that ended other
         # than by its own hand (not pebble's public interface: pinned in pyproject.toml, checked
         # by test_pebble_private_api.py and by the tests that kill workers). Each such death
@@ -575,7 +585,10 @@ def _stop_helper(helper: object, pid_name: str, alive_fd_name: str) -> None:
 
 
 def _start_worker(
-    limit_bytes: int, make_detector: DetectorFactory | None, workers_up: ProcessEvent
+    limit_bytes: int,
+    make_detector: DetectorFactory | None,
+    workers_up: ProcessEvent,
+    detector_failed: ProcessEvent,
 ) -> None:
     """Worker initializer: cap the worker's address space, keep pypdf's warnings about damaged
     files (which may quote bits of them) out of the logs, then build the detector.
@@ -585,8 +598,9 @@ def _start_worker(
     reserving a thread and buffer per core, which would make the address space the model
     needs depend on the machine. A detector that cannot be built (the model is missing, or
     does not fit in the cap) is not retried for ever by pebble: the failure is kept, and
-    every item this worker is given is unscannable with it as the reason. Once started, it
-    sets ``workers_up``: a worker of its pool may take items now.
+    every item this worker is given is unscannable with it as the reason, and it sets
+    ``detector_failed``. Once started, it sets ``workers_up``: a worker of its pool may take
+    items now.
     """
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
@@ -603,6 +617,7 @@ def _start_worker(
             _detector_failure = f"the detector could not be started ({type(error).__name__})"
     if _detector_failure is not None:
         log.error("scanning worker: %s", _detector_failure)
+        detector_failed.set()
     workers_up.set()
 
 

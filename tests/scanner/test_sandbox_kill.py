@@ -16,6 +16,7 @@ from concurrent.futures import wait
 from multiprocessing import forkserver
 from multiprocessing.synchronize import Event as ProcessEvent
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pebble import ProcessPool
@@ -23,8 +24,11 @@ from pebble import ProcessPool
 from scanner.extract import extract
 from scanner.filetype import FileType
 from scanner.limits import ScanLimits
-from scanner.sandbox import ExtractionPool, ScanResult, WorkerLost
+from scanner.sandbox import POOL_CHECK_SECONDS, ExtractionPool, ScanResult, WorkerLost
 from scanner.segments import Extraction
+
+if TYPE_CHECKING:
+    from scanner.detect.detector import Detector
 
 pytestmark = pytest.mark.slow
 
@@ -225,12 +229,12 @@ class StartsNoPoolOnce(ExtractionPool):
         self.fail_next = threading.Event()
         self.failed = threading.Event()
 
-    def _start_pool(self, workers_up: ProcessEvent) -> ProcessPool:
+    def _start_pool(self, workers_up: ProcessEvent, detector_failed: ProcessEvent) -> ProcessPool:
         if self.fail_next.is_set():
             self.fail_next.clear()
             self.failed.set()
             raise OSError("no fork server")
-        return super()._start_pool(workers_up)
+        return super()._start_pool(workers_up, detector_failed)
 
 
 def test_the_keeper_outlives_a_pool_it_cannot_start(caplog: pytest.LogCaptureFixture) -> None:
@@ -283,3 +287,28 @@ def _wait_for(condition: Callable[[], bool], failure: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, failure
         time.sleep(0.02)
+
+
+def _detector_without_its_model() -> Detector:
+    raise OSError("no model here")
+
+
+def test_a_pool_whose_detector_cannot_be_built_is_not_up() -> None:
+    """Workers that start but cannot build their detector (the model missing, or too big for
+    the memory limit) answer every item unscannable: the pool never says it is up."""
+    told: list[bool] = []
+    faulthandler.dump_traceback_later(60, exit=True)
+    try:
+        with ExtractionPool(
+            LIMITS, max_workers=1, detector=_detector_without_its_model, on_up=told.append
+        ) as pool:
+            result = pool.scan(_text(0))
+            assert result.extraction.unscannable == (
+                "it was not scanned: the detector could not be started (OSError)",
+            )
+            _wait_for(lambda: bool(told), "never told")
+            time.sleep(3 * POOL_CHECK_SECONDS)
+            assert not pool.up()
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert told == [False]
