@@ -180,7 +180,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "scrub": {"()": "gateway.health.log_lines.ScrubIdentifiers"},
-        "one_line_forbidden": {"()": "gateway.review.forbidden_log.OneLineForbidden"},
+        "one_line_requests": {"()": "gateway.review.request_log.OneLineRequests"},
         "without_client_text": {"()": "gateway.health.smtp_library_log.WithoutClientText"},
         "suspicious_once": {"()": "gateway.review.suspicious_log.OncePerKind"},
     },
@@ -208,8 +208,9 @@ LOGGING = {
         "presidio-analyzer": {"level": "ERROR"},
         "mail.log": {"level": "WARNING", "filters": ["without_client_text"]},
         "mail.debug": {"level": "WARNING", "filters": ["without_client_text"]},
-        # A 403 is one line with the path and the user's id (gateway/review/forbidden_log.py).
-        "django.request": {"filters": ["one_line_forbidden"]},
-        "django.security.csrf": {"filters": ["one_line_forbidden"]},
+        # A refused or failed request is one line with its status, the route it matched (never
+        # the path as typed) and the user's id (gateway/review/request_log.py).
+        "django.request": {"filters": ["one_line_requests"]},
+        "django.security.csrf": {"filters": ["one_line_requests"]},
     },
 }

@@ -36,6 +36,9 @@ log = logging.getLogger("confide.relay.upstream")
 KEEP_IDLE_SECONDS = 10.0
 # Idle connections kept at most (one per copy sent at the same time is enough).
 KEEP_AT_MOST = 8
+# How long the answer to a copy's final dot may take (RFC 5321 section 4.5.3.2.6), however
+# short ``timeout_seconds`` is: the upstream has the copy by then.
+DATA_END_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -212,8 +215,7 @@ def send(
             if 200 <= code < 300:
                 accepted.append(address)
         if accepted:  # (after a 421, DATA fails and nobody counts as sent)
-            _limit_waits(smtp, timeout, deadline)
-            code, text = smtp.data(_crlf_only(content))
+            code, text = _data(smtp, _crlf_only(content), timeout, deadline)
             for address in accepted:
                 replies[address] = _reply(code, text)
         keep = _end(connections, smtp, code, deadline)
@@ -310,6 +312,26 @@ def _rcpt(smtp: smtplib.SMTP, address: str) -> tuple[int, bytes]:
         return 553, f"5.1.3 the recipient address cannot be sent ({type(exc).__name__})".encode()
 
 
+def _data(
+    smtp: smtplib.SMTP, content: bytes, timeout: float, deadline: float | None
+) -> tuple[int, bytes]:
+    """DATA and the content, as ``smtplib.SMTP.data`` sends them (dot-stuffed, ending with
+    CRLF.CRLF), but waiting for the answer to the final dot as long as RFC 5321 asks
+    (4.5.3.2.6: ten minutes, ``DATA_END_SECONDS``) within ``deadline``, not only
+    ``timeout``: an upstream that takes longer than ``timeout`` to accept has the copy, and
+    giving up then would send it again at every retry."""
+    _limit_waits(smtp, timeout, deadline)
+    code, text = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, text)
+    stuffed = re.sub(rb"(?m)^\.", b"..", content)
+    if not stuffed.endswith(b"\r\n"):
+        stuffed += b"\r\n"
+    _limit_waits(smtp, max(timeout, DATA_END_SECONDS), deadline)
+    smtp.send(stuffed + b".\r\n")
+    return smtp.getreply()
+
+
 def _end(
     connections: Connections, smtp: smtplib.SMTP, last_code: int, deadline: float | None
 ) -> bool:
@@ -339,7 +361,7 @@ _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 def _crlf_only(content: bytes) -> bytes:
     """Every line ending as CRLF: a bare LF or CR that some server downstream might read as a
-    line end (and so as an end of data) never leaves the relay. smtplib dot-stuffs after."""
+    line end (and so as an end of data) never leaves the relay. ``_data`` dot-stuffs after."""
     return _LINE_END.sub(b"\r\n", content)
 
 

@@ -78,12 +78,14 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
 @dataclass
 class Upstream:
     """Counts the connections it greets and keeps what it accepts; refuses chosen recipients,
-    and takes ``rcpt_seconds`` to answer each RCPT."""
+    and takes ``rcpt_seconds`` to answer each RCPT, ``data_seconds`` the final dot."""
 
     greetings: int = 0
     accepted: list[tuple[str, ...]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     rcpt_seconds: float = 0.0
+    data_seconds: float = 0.0  # to answer the final dot
+    contents: list[bytes] = field(default_factory=list)
 
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
@@ -102,7 +104,9 @@ class Upstream:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.data_seconds)
         self.accepted.append(tuple(envelope.rcpt_tos))
+        self.contents.append(envelope.original_content)
         return "250 2.0.0 Ok: queued"
 
 

@@ -161,3 +161,29 @@ def test_a_non_ascii_address_goes_with_smtputf8_where_the_upstream_offers_it():
         connections.close()
     assert replies["josé@example.net"].code == 250
     assert handler.accepted == [("josé@example.net",)]
+
+
+def test_an_upstream_slow_to_answer_the_final_dot_gets_the_copy_once(
+    upstream: tuple[Upstream, UpstreamSettings],
+):
+    """The hostile tester's upstream took longer than `timeout_seconds` to answer the final
+    dot (it had stored the copy): confide gave up and sent the copy again at every retry.
+    The answer to the final dot is waited for as RFC 5321 asks."""
+    handler, settings = upstream
+    handler.data_seconds = 2.0
+    connections = Connections(settings.model_copy(update={"timeout_seconds": 0.5}), "relay.test")
+    replies = send(connections, SENDER, CONTENT, ["a@example.net"], time.monotonic() + 30)
+    connections.close()
+    assert replies["a@example.net"].code == 250
+    assert handler.accepted == [("a@example.net",)]
+
+
+def test_the_content_is_dot_stuffed_and_ends_with_its_line(
+    upstream: tuple[Upstream, UpstreamSettings],
+):
+    handler, settings = upstream
+    content = b"Subject: dots\r\n\r\n.leading dot\r\n..two\r\nno final line end"
+    connections = Connections(settings, "relay.test")
+    assert send(connections, SENDER, content, ["a@example.net"])["a@example.net"].code == 250
+    connections.close()
+    assert handler.contents == [content + b"\r\n"]  # aiosmtpd takes the dots off again

@@ -76,3 +76,16 @@ def test_a_refused_request_is_logged_as_one_line(
         record.getMessage() == f"forbidden path={reverse('review:logbook')} user={users.staff.pk}"
     )
     assert record.exc_info is None
+
+
+def test_a_path_that_matches_no_page_is_not_logged(
+    users: Users, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+):
+    """The hostile tester's 404 for a path holding a name, an email address and an NI
+    number: the line says which status and user, never the path."""
+    path = "/search/Margaret%20Hughes%20margaret.hughes77@gmail.example%20QQ123456C/"
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert signed_in(users, "staff").get(path).status_code == 404
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage() == f"not found path=(no such page) user={users.staff.pk}"
+    assert "Hughes" not in capfd.readouterr().err
