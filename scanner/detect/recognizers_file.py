@@ -291,7 +291,11 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
         "role_words",
     )
     top.unknown_keys(set(keys))
-    return {key: top.strings(key, []) for key in keys}
+    words = {key: top.strings(key, []) for key in keys}
+    for word in words["role_words"]:
+        if word not in words["person_words"]:
+            raise top.fail(f"'role_words': '{word}' is not in person_words; list it there too")
+    return words
 
 
 def _read_lines(path: Path, reader: Reader) -> frozenset[str]:
