@@ -168,16 +168,24 @@ class _Words:
     for: each term asks about its own sentence, and in a long text thousands of terms would
     each search theirs again."""
 
-    def __init__(self, pattern: regex.Pattern[str] | None, text: str) -> None:
+    def __init__(
+        self, pattern: regex.Pattern[str] | None, text: str, *, but: str | None = None
+    ) -> None:
         self._pattern = pattern
         self._text = text
+        self._but = but  # a group of the pattern whose matches are not the words
         self._spans: _Spans | None = None
 
     def _found(self) -> _Spans:
         if self._spans is None:
             found = () if self._pattern is None else self._pattern.finditer(self._text, timeout=5)
-            self._spans = _Spans(m.span() for m in found)
+            self._spans = _Spans(
+                m.span() for m in found if self._but is None or m.group(self._but) is None
+            )
         return self._spans
+
+    def anywhere(self) -> bool:
+        return self._pattern is not None and bool(self._found().starts)
 
     def within(self, low: int, high: int) -> bool:
         """Whether one of the words lies wholly within ``low``-``high``."""
@@ -433,8 +441,14 @@ class AboutSomeone:
         readings = list(readings)
         person = {w for r in readings for w in r.person_words}
         roles = {w for r in readings for w in r.role_words}
-        self._person = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(person))
-        self._case_person = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(person - roles))
+        # "his or her", "s/he": no one in particular, matched first where they stand.
+        generic = _words({w for r in readings for w in r.generic_pronouns})
+        generic = f"(?P<generic>{generic})|" if generic else ""
+        self._person = _compiled(rf"\b(?<![\w-])(?:{generic}{{}})(?![\w-])", _words(person))
+        self._case_person = _compiled(
+            rf"\b(?<![\w-])(?:{generic}{{}})(?![\w-])", _words(person - roles)
+        )
+        self._generic = "generic" if generic else None
         self._general = _compiled(
             r"\b(?<![\w-]){}(?![\w-])", _words({w for r in readings for w in r.general_before})
         )
@@ -468,7 +482,7 @@ class AboutSomeone:
                 return True
             if _TITLE_AND_NAME.search(text) is not None:
                 return True
-            if self._case_person is not None and self._case_person.search(text, timeout=5):
+            if _Words(self._case_person, text, but=self._generic).anywhere():
                 return True
             if any(s.type == "PERSON" and self._names_someone(text, s) for s in spans):
                 return True
@@ -496,8 +510,8 @@ class AboutSomeone:
         evidence = _Spans(
             (s.start, s.end) for s in spans if s.type == "PERSON" or s.type in self._details
         )
-        person = _Words(self._case_person, text)
-        role = _Words(self._person, text)
+        person = _Words(self._case_person, text, but=self._generic)
+        role = _Words(self._person, text, but=self._generic)
         general = _Words(self._general, text)
         titled = _Words(_TITLE_AND_NAME, text)
         kept = []

@@ -118,6 +118,7 @@ class TermReading:
     general_after: tuple[str, ...] = ()
     person_words: tuple[str, ...] = ()
     role_words: tuple[str, ...] = ()
+    generic_pronouns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,7 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
         "general_after",
         "person_words",
         "role_words",
+        "generic_pronouns",
     )
     top.unknown_keys(set(keys))
     words = {key: top.strings(key, []) for key in keys}

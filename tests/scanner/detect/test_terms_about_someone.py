@@ -35,6 +35,9 @@ _TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
         "Community Safety Partnership - Partner Bulletin\nSigns of criminal exploitation "
         "include new phones and going missing from home. Cuckooing is rising.\n"
         "Call the Hub on 01482 496 300.",
+        # a role description's pronouns for anyone at all
+        "If s/he is worried that an older person is being abused, s/he must report it to "
+        "his/her coordinator, who will meet him or her.\nOffice: 2 Clifford Street, York YO1 9RD",
         # a job advert whose contact line holds the only number
         "You will support survivors of domestic abuse through MARAC.\n"
         "For a pack ring 0191 496 0218.",
