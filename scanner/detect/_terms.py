@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple, Protocol
 
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -33,6 +33,7 @@ _BEFORE_INITIALS = regex.compile(
     rf"(?m:^[ \t>*•-]*|{_INITIALS_LABEL}(?:[A-Z]{{2,3}}\s*(?:,|/|&|and)\s*)*)\Z"
 )
 _INITIALS_REACH = 200
+_CAPITAL_WORD = regex.compile(r"\p{Lu}{2,}")
 
 
 def _as_initials(text: str, start: int, end: int) -> bool:
@@ -46,6 +47,15 @@ def _as_initials(text: str, start: int, end: int) -> bool:
     if before is None:
         return False
     return before.group().strip(" \t>*•-") != "" or text[end : end + 1] == ":"
+
+
+def _in_capitals(text: str, start: int, end: int) -> bool:
+    """Whether a term stands in a line written in capitals with other words ("SANTA DASH
+    2025", "SAUSAGE AND MASH"): a heading's word, not an acronym."""
+    line_start = text.rfind("\n", max(0, start - _INITIALS_REACH), start) + 1
+    line_end = text.find("\n", end, end + _INITIALS_REACH)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return not any(c.islower() for c in line) and len(_CAPITAL_WORD.findall(line)) > 1
 
 
 def _case_classes(chars: Iterable[str]) -> dict[str, str]:
@@ -125,6 +135,8 @@ def _compiled(pattern: str, words: str) -> regex.Pattern[str] | None:
 _CONTEXT_BEFORE, _CONTEXT_AFTER = 60, 40
 _SENTENCE_REACH = 200
 _TITLE_AND_NAME = regex.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+\p{Lu}")
+# What ends a line's first name in a list, a signature or a row: the line's end, or a cell's.
+_ROW_END = regex.compile(r"[ \t]*(?:[.,;:!)]*[ \t]*(?:\n|\Z)|[\t|,;])")
 
 
 class _Spans:
@@ -156,16 +168,24 @@ class _Words:
     for: each term asks about its own sentence, and in a long text thousands of terms would
     each search theirs again."""
 
-    def __init__(self, pattern: regex.Pattern[str] | None, text: str) -> None:
+    def __init__(
+        self, pattern: regex.Pattern[str] | None, text: str, *, but: str | None = None
+    ) -> None:
         self._pattern = pattern
         self._text = text
+        self._but = but  # a group of the pattern whose matches are not the words
         self._spans: _Spans | None = None
 
     def _found(self) -> _Spans:
         if self._spans is None:
             found = () if self._pattern is None else self._pattern.finditer(self._text, timeout=5)
-            self._spans = _Spans(m.span() for m in found)
+            self._spans = _Spans(
+                m.span() for m in found if self._but is None or m.group(self._but) is None
+            )
         return self._spans
+
+    def anywhere(self) -> bool:
+        return self._pattern is not None and bool(self._found().starts)
 
     def within(self, low: int, high: int) -> bool:
         """Whether one of the words lies wholly within ``low``-``high``."""
@@ -212,6 +232,7 @@ class _Reading:
         self._owner = _compiled(r"(?<![\w-]){}[ \t]+\Z", _words(reading.owner_before))
         self._other_thing = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.not_followed_by))
         self.needs_context = frozenset(reading.needs_context)
+        self.also_words = frozenset(reading.also_words)
 
     def words_in(self, text: str, people: _Spans) -> _TextWords:
         return _TextWords(
@@ -340,6 +361,10 @@ class TermListRecognizer(EntityRecognizer):
         for match in matches:
             if _as_initials(text, match.start(), match.end()):
                 continue
+            if _normal(match.group()) in reading.also_words and _in_capitals(
+                text, match.start(), match.end()
+            ):
+                continue
             if _normal(match.group()) in reading.needs_context and not reading.has_context(
                 text, match.start(), match.end(), unambiguous, words
             ):
@@ -379,29 +404,158 @@ def _people(nlp_artifacts: NlpArtifacts | None) -> list[tuple[int, int]]:
     ]
 
 
-class GeneralText:
-    """Whether whole texts speak of people only in general: it holds one of the term lists'
-    words of generality ("this policy", "signs of", "if you") and refer to no one: no
-    person word ("she", "my husband", "client"), no title before a name. A policy, a leaflet
-    or a course listing whose only findings are its organisation's phone number, address or
-    mailbox is about no one (issue 17)."""
+class _Span(Protocol):
+    """A finding as the detector holds it: where it lies, and its type."""
 
-    def __init__(self, readings: Iterable[TermReading]) -> None:
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+
+
+class AboutSomeone:
+    """Which diagnoses and safeguarding words found in an item are about someone (issue 17).
+
+    Newsletters, policies, menus, job adverts and training flyers name dementia, abuse,
+    Ramadan and LGBTQ+ networks about no one, beside their venue's address, their office's
+    number and words the model reads as names ("food from Mumtaz"). A term found in such an
+    item is someone's only where its own statement (``_statement``) refers to someone: a
+    name found there, a person word ("she", "my husband"; a role word, "client", only in a
+    statement that is not general), a title and name, or personal ``details`` (a phone
+    number, an address). Where the item refers to someone as case text does, anywhere,
+    every term is (fail closed: "Diagnosis: dementia" in a case record): a person word that
+    is no role ("she", not "partner" or "patient"), a title and name, a name in full or in
+    the structure of a record (``_names_someone``), or one of ``identifiers``.
+    """
+
+    def __init__(
+        self,
+        readings: Iterable[TermReading],
+        greetings: Iterable[str],
+        *,
+        details: frozenset[str],
+        identifiers: frozenset[str],
+    ) -> None:
         readings = list(readings)
-        general = {w for r in readings for w in r.general_before}
         person = {w for r in readings for w in r.person_words}
-        self._general = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(general))
-        self._person = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(person))
-
-    def __call__(self, texts: Iterable[str]) -> bool:
-        """Whether ``texts`` (one item's: a subject and a body) speak of people only in
-        general: one holds a word of generality, and none refers to anyone."""
-        texts = list(texts)
-        return any(
-            self._general is not None and self._general.search(t, timeout=5) is not None
-            for t in texts
-        ) and not any(
-            (self._person is not None and self._person.search(t, timeout=5) is not None)
-            or _TITLE_AND_NAME.search(t) is not None
-            for t in texts
+        roles = {w for r in readings for w in r.role_words}
+        # "his or her", "s/he": no one in particular, matched first where they stand.
+        generic = _words({w for r in readings for w in r.generic_pronouns})
+        generic = f"(?P<generic>{generic})|" if generic else ""
+        self._person = _compiled(rf"\b(?<![\w-])(?:{generic}{{}})(?![\w-])", _words(person))
+        self._case_person = _compiled(
+            rf"\b(?<![\w-])(?:{generic}{{}})(?![\w-])", _words(person - roles)
         )
+        self._generic = "generic" if generic else None
+        self._general = _compiled(
+            r"\b(?<![\w-]){}(?![\w-])", _words({w for r in readings for w in r.general_before})
+        )
+        title = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+)?"
+        # Before a name on its line: nothing (a title at most), or a field label ("Re:",
+        # "Cared-for person:") or a greeting ("Dear", "Hi").
+        self._line_head = regex.compile(rf"[ \t>*•-]*{title}")
+        self._label = regex.compile(
+            rf"[ \t>*•-]*(?:(?:[\p{{L}}'’()/-]+[ \t]*){{1,4}}:[ \t]*|{_words(greetings)}[ \t,]+)"
+            + title
+        )
+        self._details = details
+        self._identifiers = identifiers
+
+    def findings[S: _Span](
+        self, texts: Sequence[str], spans_in_each: list[list[S]], terms: frozenset[str]
+    ) -> list[list[S]]:
+        """Each text's spans, less the terms (of types ``terms``) that are about no one."""
+        if self._refers_to_someone(texts, spans_in_each):
+            return spans_in_each
+        return [
+            self._someones(text, spans, terms)
+            for text, spans in zip(texts, spans_in_each, strict=True)
+        ]
+
+    def _refers_to_someone(
+        self, texts: Sequence[str], spans_in_each: Sequence[Sequence[_Span]]
+    ) -> bool:
+        for text, spans in zip(texts, spans_in_each, strict=True):
+            if any(s.type in self._identifiers for s in spans):
+                return True
+            if _TITLE_AND_NAME.search(text) is not None:
+                return True
+            if _Words(self._case_person, text, but=self._generic).anywhere():
+                return True
+            if any(s.type == "PERSON" and self._names_someone(text, s) for s in spans):
+                return True
+        return False
+
+    def _names_someone(self, text: str, name: _Span) -> bool:
+        """Whether a name found is someone's as a record names them: in full (a first name
+        and a surname: one capitalised word the model reads as a name is as often a shop, a
+        dish or a place, "food from Mumtaz", "Beef Wellington"), or where a record puts a
+        name: in a text of one line (a subject), after a field label or a greeting, or
+        heading its line with nothing after it or a cell's end (a signature, a list, a row).
+        """
+        if len(text[name.start : name.end].split()) > 1 or "\n" not in text.strip():
+            return True
+        line_start = text.rfind("\n", 0, name.start) + 1
+        if self._label.fullmatch(text, line_start, name.start):
+            return True
+        return bool(
+            self._line_head.fullmatch(text, line_start, name.start)
+            and _ROW_END.match(text, name.end)
+        )
+
+    def _someones[S: _Span](self, text: str, spans: list[S], terms: frozenset[str]) -> list[S]:
+        """The spans of one text, less its terms whose statement refers to no one."""
+        evidence = _Spans(
+            (s.start, s.end) for s in spans if s.type == "PERSON" or s.type in self._details
+        )
+        person = _Words(self._case_person, text, but=self._generic)
+        role = _Words(self._person, text, but=self._generic)
+        general = _Words(self._general, text)
+        titled = _Words(_TITLE_AND_NAME, text)
+        kept = []
+        for span in spans:
+            if span.type in terms:
+                first, last = _statement(text, span.start, span.end)
+                if not (
+                    evidence.any_overlapping(first, last)
+                    or person.overlapping(first, last)
+                    or titled.overlapping(first, last)
+                    or (role.overlapping(first, last) and not general.overlapping(first, last))
+                ):
+                    continue
+            kept.append(span)
+        return kept
+
+
+# A line at least this long may have been wrapped by a mail program mid-sentence; a shorter
+# one ends its statement (a heading, a list's item, a menu's dish, a venue's line).
+_WRAPPED_LINE = 50
+# A line that goes on with the sentence of the line before, as wrapped prose does: not a
+# form's field ("Venue:", "Lunch provided:"), a list's item or a line starting with a capital
+# (a heading, a dish, the next item of a flyer).
+_CONTINUES = regex.compile(r"[ \t>]*(?![*•-]|\p{L}[\p{L}'’ /()-]{0,30}:[ \t])[^\p{Lu}\s]")
+
+
+def _statement(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``, less the lines of it that are not wrapped
+    prose: a list, a form, a menu or a flyer breaks its lines where each statement ends. A
+    line joins the one before when that one is long enough to have been wrapped and it goes
+    on as a sentence does."""
+    first, last = sentence_around(text, start, end)
+    line_start = text.rfind("\n", first, start) + 1 or first
+    while line_start > first and _CONTINUES.match(text, line_start):
+        previous = text.rfind("\n", first, line_start - 1) + 1 or first
+        if line_start - 1 - previous < _WRAPPED_LINE:
+            break
+        line_start = previous
+    line_end = end
+    while True:
+        newline = text.find("\n", line_end, last)
+        if newline < 0:
+            return line_start, last
+        line_begin = text.rfind("\n", 0, newline) + 1
+        if newline - line_begin < _WRAPPED_LINE or not _CONTINUES.match(text, newline + 1):
+            return line_start, newline
+        line_end = newline + 1

@@ -31,7 +31,7 @@ from scanner.detect._grammar import OwnerReader
 from scanner.detect._names import PersonRecognizer
 from scanner.detect._nlp import ConfideNlpEngine, load_model
 from scanner.detect._patterns import ConfiguredPatternRecognizer
-from scanner.detect._terms import GeneralText, TermListRecognizer
+from scanner.detect._terms import AboutSomeone, TermListRecognizer
 from scanner.detect.recognizers_file import RecognizerSettings
 from scanner.findings import Finding, Owner
 from scanner.segments import Extraction
@@ -42,10 +42,13 @@ _ABOUT_SOMEONE = frozenset({"SPECIAL_CATEGORY", "SAFEGUARDING"})
 # What an organisation prints about itself: where a text holds nothing else that identifies
 # anyone, its lines introduced as the organisation's are the organisation's.
 _CONTACT_DETAILS = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS", "UK_POSTCODE"})
-# What a text that names no one may still hold as its organisation's: where to ring, write
-# and go. Beside only these, diagnoses and safeguarding words in a text about people in
-# general are about no one.
-_ORGANISATION_DETAILS = _CONTACT_DETAILS | {"STREET_ADDRESS"}
+# Where to ring, write and go: someone's in a diagnosis's own sentence or line ("self-harm
+# disclosed, ring 07700 900 461 back"), but as often an organisation's or a venue's elsewhere.
+_DETAILS = _CONTACT_DETAILS | {"STREET_ADDRESS"}
+# What only a person has: an item holding one is about someone, as a case record is.
+_IDENTIFIERS = frozenset(
+    {"DATE_OF_BIRTH", "UK_NHS", "UK_NINO", "UK_PASSPORT", "UK_DRIVING_LICENCE"}
+)
 # The model adds every new word it reads to its vocabulary and tokenizer cache, for good: a
 # worker that reads mail for months would grow until it hit its memory limit. The first this
 # many characters a detector reads are learnt that way (at most a few tens of MB, however
@@ -151,7 +154,12 @@ class Detector:
         # The term lists' types describe content rather than identify anyone; they may
         # overlap identifiers freely.
         self._term_types = frozenset(terms.entity for terms in rules.term_lists)
-        self._general_text = GeneralText(terms.reading for terms in rules.term_lists)
+        self._about = AboutSomeone(
+            (terms.reading for terms in rules.term_lists),
+            rules.person.greetings,
+            details=_DETAILS,
+            identifiers=_IDENTIFIERS,
+        )
         self._organisation_numbers = OrganisationNumbers(
             rules.published_phone_before, rules.role_mailboxes
         )
@@ -245,15 +253,14 @@ class Detector:
     def _about_someone(
         self, texts: Sequence[str], spans_in_each: list[list[Span]]
     ) -> list[list[Span]]:
-        """The texts' spans, less diagnoses and safeguarding words when the texts name or
-        identify nobody at all: a newsletter on dementia or a job advert's safeguarding
-        paragraph is about no person. So too when they hold nothing but contact details and
-        addresses and speak of people only in general (``GeneralText``): a safeguarding
-        policy's list of numbers to ring. (The policy counts such content only beside other
-        personal data anyway; see rules/default.yaml, ``personal_data``.)"""
-        kinds = {span.type for spans in spans_in_each for span in spans} - self._term_types
-        if kinds and (not kinds <= _ORGANISATION_DETAILS or not self._general_text(texts)):
-            return spans_in_each
+        """The texts' spans, less diagnoses and safeguarding words about no one: all of them
+        when the texts name or identify nobody at all (a newsletter on dementia, a job
+        advert's safeguarding paragraph), and otherwise those that neither their own sentence
+        nor the item's structure ties to someone (``AboutSomeone``). (The policy counts such
+        content only beside other personal data anyway; see rules/default.yaml,
+        ``personal_data``.)"""
+        if any(s.type not in self._term_types for spans in spans_in_each for s in spans):
+            return self._about.findings(texts, spans_in_each, _ABOUT_SOMEONE)
         return [[s for s in spans if s.type not in _ABOUT_SOMEONE] for spans in spans_in_each]
 
     def _reading(self, chars: int) -> contextlib.AbstractContextManager[object]:

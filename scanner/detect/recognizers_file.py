@@ -107,6 +107,7 @@ class TermReading:
     words_before: tuple[str, ...] = ()
     words_after: tuple[str, ...] = ()
     needs_context: tuple[str, ...] = ()
+    also_words: tuple[str, ...] = ()
     context_words: tuple[str, ...] = ()
     owner_before: tuple[str, ...] = ()
     not_followed_by: tuple[str, ...] = ()
@@ -116,6 +117,8 @@ class TermReading:
     population_after: tuple[str, ...] = ()
     general_after: tuple[str, ...] = ()
     person_words: tuple[str, ...] = ()
+    role_words: tuple[str, ...] = ()
+    generic_pronouns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,7 @@ def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
             "words_before",
             "words_after",
             "needs_context",
+            "also_words",
         }
     )
     entity = top.get("entity", str)
@@ -254,10 +258,14 @@ def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
     for term in top.strings("needs_context", []):
         if term not in listed:
             raise top.fail(f"'needs_context': '{term}' is in none of the groups; list it there")
+    for term in top.strings("also_words", []):
+        if term not in listed:
+            raise top.fail(f"'also_words': '{term}' is in none of the groups; list it there")
     reading = TermReading(
         words_before=top.strings("words_before", []),
         words_after=top.strings("words_after", []),
         needs_context=top.strings("needs_context", []),
+        also_words=top.strings("also_words", []),
         **(
             _about_someone(path.parent / top.get("about_someone", str))
             if "about_someone" in top.mapping
@@ -281,9 +289,15 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
         "population_after",
         "general_after",
         "person_words",
+        "role_words",
+        "generic_pronouns",
     )
     top.unknown_keys(set(keys))
-    return {key: top.strings(key, []) for key in keys}
+    words = {key: top.strings(key, []) for key in keys}
+    for word in words["role_words"]:
+        if word not in words["person_words"]:
+            raise top.fail(f"'role_words': '{word}' is not in person_words; list it there too")
+    return words
 
 
 def _read_lines(path: Path, reader: Reader) -> frozenset[str]:

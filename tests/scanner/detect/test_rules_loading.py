@@ -82,3 +82,28 @@ def test_a_term_list_may_not_find_what_a_pattern_finds(rules_dir):
     with pytest.raises(RulesError, match="'entity' UK_NHS is what pattern 'uk_nhs") as error:
         load_recognizers(rules_dir / "recognizers.yaml")
     assert str(error.value).startswith(f"{path}:")
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "message"),
+    [
+        (
+            "about_someone.yaml",
+            "role_words: [\n  partner,",
+            "role_words: [\n  colleague,",
+            "'role_words': 'colleague' is not in person_words",
+        ),
+        (
+            "safeguarding.yaml",
+            "also_words: [DASH]",
+            "also_words: [DASH, SPRINT]",
+            "'also_words': 'SPRINT' is in none of the groups",
+        ),
+    ],
+)
+def test_term_reading_words_must_be_listed(rules_dir, path, old, new, message):
+    """A role word must be a person word too, and a word that is also an acronym a term of
+    the list: otherwise it would mean nothing, silently."""
+    _edit(rules_dir / "terms" / path, old, new)
+    with pytest.raises(RulesError, match=message):
+        load_recognizers(rules_dir / "recognizers.yaml")

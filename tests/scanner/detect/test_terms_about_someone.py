@@ -1,0 +1,87 @@
+"""Diagnoses and safeguarding words about someone, and about no one (issue 17).
+
+A clean document (a newsletter, a policy, a menu, a job advert, a training flyer) names
+dementia, abuse, Ramadan or an LGBTQ+ network beside its venue's address, its office's
+number and words the model reads as names; case text ties the same words to someone, in
+their sentence or in the structure of a record (rules/terms/about_someone.yaml).
+"""
+
+import pytest
+
+from tests.scanner.conftest import types_of
+
+_TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a newsletter: a business named like a person in one sentence, Eid in another
+        "Eid lunch\nThank you to Shabana's Kitchen for the biryani.\n\n"
+        "Ramadan timetable: iftar every evening in the main hall.\n"
+        "The Hub, 12 Bridge Gate, Hebden Bridge HX7 8EX. Ring 01422 496 300.",
+        # a menu: the venue's line above the dishes
+        "Friday Community Lunch - St Barnabas Centre, 18 Lavender Hill, Battersea SW11 5RW\n"
+        "Lamb keema with peas and rice (halal)\nAll our meat is halal.",
+        # a training flyer: the venue's field, then the next field
+        "Venue: Ashton Old Baths, Henry Square, Ashton-under-Lyne OL6 7TP (step-free access)\n"
+        "Lunch provided: please tell us about dietary needs (halal, vegetarian, vegan).\n"
+        "Topics: coercive control, stalking, the DASH checklist and MARAC.",
+        # a policy: "partner" and "patient" name roles and qualities, not someone
+        "Abuse may be physical, sexual or financial, or neglect and self-neglect. Anyone can "
+        "be a perpetrator: a partner, a relative or a paid carer. Be patient and listen.\n"
+        "Adult Social Care: 0121 496 0707",
+        # a bulletin: "Partner Bulletin", "partner agencies"
+        "Community Safety Partnership - Partner Bulletin\nSigns of criminal exploitation "
+        "include new phones and going missing from home. Cuckooing is rising.\n"
+        "Call the Hub on 01482 496 300.",
+        # a role description's pronouns for anyone at all
+        "If s/he is worried that an older person is being abused, s/he must report it to "
+        "his/her coordinator, who will meet him or her.\nOffice: 2 Clifford Street, York YO1 9RD",
+        # a job advert whose contact line holds the only number
+        "You will support survivors of domestic abuse through MARAC.\n"
+        "For a pack ring 0191 496 0218.",
+        # an event's heading in capitals
+        "*** SANTA DASH 2025 ***\nFor the hospice. Ring 0161 496 0720 to sign up.",
+    ],
+)
+def test_terms_in_text_about_no_one_are_not_findings(found, text):
+    """A term whose statement refers to no one, in an item that refers to no one as case
+    text does, is about no one, whatever contact details or stray names the item holds."""
+    spans = found(text)
+    assert not _TERMS & types_of(spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        # the sentence refers to someone
+        ("Mrs Hughes disclosed that her son hits her when he drinks.", "disclosed that"),
+        ("Her son lives with her. I understand he is on methadone.", "methadone"),
+        ("Room 5: she talked about her HIV status last night.", "HIV"),
+        ("ring lisa re the domestic abuse, she said its worse", "domestic abuse"),
+        ("Client reports low mood since the move, ring 0113 496 0012.", "low mood"),
+        # the item refers to someone elsewhere: a pronoun, a title, a name in full
+        ("Visited today; she was tired.\n\nDiagnosis: vascular dementia.", "vascular dementia"),
+        ("Mr Okafor rang.\n\nRisk: self-neglect.", "self-neglect"),
+        ("Amina Yusuf came to the drop-in today. Depression and low mood.", "Depression"),
+        # a name where a record puts one
+        ("Re: Amina Yusuf\n\nThere is a history of self-harm.", "self-harm"),
+        ("Carer: Nasreen\n\nDiet: halal; diabetic.", "halal"),
+        ("Dear Kemal,\n\nThe DASH was completed and the case goes to MARAC.", "MARAC"),
+        ("Kemal Yilmaz\tRoom 4\thalal, wheelchair user", "wheelchair user"),
+        ("Nasreen\t07700 900 374\thalal", "halal"),
+        # personal details in the term's own sentence, an identifier anywhere
+        ("self-harm disclosed at the drop-in, ring 07700 900 461 back", "self-harm"),
+        ("DOB 12/04/1987\n\nAlcohol dependency; detox planned.", "Alcohol dependency"),
+        # "DASH" in a case's heading, not a line in capitals
+        ("Re: Shannon Wilkes\n\nDASH completed: 16 ticks.", "DASH"),
+    ],
+)
+def test_terms_about_someone_stay_findings(found, text, term):
+    """Fail closed: a term is someone's when its sentence refers to someone, or when the
+    item does as case text does (a pronoun, a title, a name in full or in a record's place,
+    an identifier only a person has). (The item holds an address too: an item that
+    identifies no one at all keeps none of its terms.)"""
+    spans = found(f"{text}\n\nVisit: 7 Harbour View, Leeds LS2 7EW")
+    assert any(t in _TERMS and term in v for t, v in spans), spans
