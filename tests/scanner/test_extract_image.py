@@ -49,6 +49,27 @@ def test_text_in_each_image_format_is_read(image_format: str) -> None:
     assert _texts(extraction)["image text"].split("\n")[:2] == list(LINES)
 
 
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_text_turned_sideways_or_upside_down_is_read(degrees: int) -> None:
+    """A page scanned sideways or upside down (the hostile tester's rotated attachments):
+    its text is read turned upright too."""
+    upright = Image.open(io.BytesIO(text_image(*LINES)))
+    data = encoded(upright.rotate(degrees, expand=True), "PNG")
+    assert "NHS number 943 476 5919" in _texts(extract(data, LIMITS))["image text"]
+
+
+def test_a_photograph_is_read_the_way_up_its_camera_recorded() -> None:
+    """A phone's photograph of a form, stored on its side with an EXIF orientation (6: turn
+    90 degrees clockwise to show it), is read as a viewer shows it."""
+    upright = Image.open(io.BytesIO(text_image(*LINES)))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation
+    stored = upright.rotate(90, expand=True)
+    buffer = io.BytesIO()
+    stored.save(buffer, format="JPEG", exif=exif.tobytes())
+    assert "NHS number 943 476 5919" in _texts(extract(buffer.getvalue(), LIMITS))["image text"]
+
+
 def test_attached_scan_is_located_as_image_text() -> None:
     """The text of an attached image is a segment at "attachment N 'name' / image text"."""
     raw = _message_with((text_image(*LINES, image_format="JPEG"), "scan.jpg"))
