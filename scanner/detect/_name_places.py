@@ -302,32 +302,40 @@ class PlaceChecks:
         ]
 
     def _a_building_elsewhere(self, text: str, start: int, end: int, seen: dict[str, bool]) -> bool:
-        """Whether the same words stand elsewhere in the text before a place word that is no
-        surname, one or two capitalised words between or not: "Stanley Grange is ten
-        minutes from the station" in a guide headed "Stanley Grange Conference Centre". A
-        single word that is a first name or a word-name is left alone ("Grace came to Grace
-        House"), and so is a span before a verb of speaking. The span is taken with the
-        capitalised words after it here. ``seen`` keeps the answer for each name, so the text
-        is searched once per name, however often the name is used."""
+        """Whether the span, alone or with the one or two capitalised words after it here,
+        stands somewhere in the text before a place word that is no surname (one or two
+        capitalised words between or not): "Stanley Grange is ten minutes from the station"
+        in a guide headed "Stanley Grange Conference Centre"; "Hartley" signing a letter
+        from "Hartley Pickersgill LLP". A single word that is a first name or a word-name is
+        left alone ("Grace came to Grace House"), and so is a span before a verb of speaking
+        ("Tom Okafor rang"). ``seen`` keeps the answer for each name, so the text is searched
+        once per name, however often the name is used."""
+        ends = [end]
         for _ in range(2):  # the name the span opens here: "Stanley" of "Stanley Grange"
-            more = WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+            more = WORD.match(text, ends[-1] + 1) if text[ends[-1] : ends[-1] + 1] == " " else None
             if more is None or CAPITALISED.match(more.group()) is None:
                 break
-            end = more.end()
-        if self._speaks(text, end):
-            return False  # "Tom Okafor rang", whatever "the Tom Okafor Centre" is
-        span = text[start:end]
-        settings = self._settings
-        if " " not in span and (
-            unaccented(span.lower()) in settings.first_names or span.lower() in settings.word_names
-        ):
+            ends.append(more.end())
+        if self._speaks(text, ends[-1]):
             return False
-        if span not in seen:
-            seen[span] = text.count(span) > 1 and any(
-                self._place_follows(text, match.end()) in self._strong_places
-                for match in regex.finditer(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(span)}", text)
-            )
-        return seen[span]
+        settings = self._settings
+        for stop in ends:
+            span = text[start:stop]
+            if " " not in span and (
+                unaccented(span.lower()) in settings.first_names
+                or span.lower() in settings.word_names
+            ):
+                continue
+            if span not in seen:
+                seen[span] = any(
+                    self._place_follows(text, match.end()) in self._strong_places
+                    for match in regex.finditer(
+                        rf"(?<![\p{{L}}\p{{M}}]){regex.escape(span)}(?![\p{{L}}\p{{M}}])", text
+                    )
+                )
+            if seen[span]:
+                return True
+        return False
 
     def _titled_elsewhere(self, text: str, words: list[str]) -> bool:
         """Whether the text gives a title before the span's last word somewhere ("Ms Hunt"):

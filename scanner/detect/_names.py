@@ -70,6 +70,28 @@ _ONLY_SPACE_LEFT = regex.compile(r"\s*\Z")
 _OCCASION_WORDS = r"(\p{Lu}[\p{L}\p{M}'’-]*(?: (?:al-)?\p{Lu}[\p{L}\p{M}'’-]*){0,2})"
 _OCCASION_BEFORE = regex.compile(rf"(?<![\p{{L}}\p{{M}}]){_OCCASION_WORDS}(?: and| &|;|,) \Z")
 _OCCASION_AFTER = regex.compile(rf"(?: and| &|;|,) {_OCCASION_WORDS}(?![\p{{L}}\p{{M}}])")
+# A hyphen and a lower-case letter after a span: the span opens a hyphenated word
+# ("Bric-a-brac", "Jack-in-the-box"), as no name goes on so.
+_LOWER_CASE_HYPHEN_AFTER = regex.compile(r"-\p{Ll}")
+# The items of a list beside a span, a comma between: "Primark, George, F&F, Matalan".
+_ITEM_BEFORE = regex.compile(
+    r"(?:^|(?<=[(:;,]) ?)([^\s,;:()][^,;:()\n]{0,40}), \Z", regex.MULTILINE
+)
+_ITEM_AFTER = regex.compile(
+    r", ([^\s,;:()][^,;:()\n]{0,40}?)(?=[,;:)]|[ \t]*$| (?:and|or|&) )", regex.MULTILINE
+)
+# A character no name holds, which marks a list's item as a brand or a code: "M&S", "LV=".
+_NO_NAME_CHARACTER = regex.compile(r"[^\p{L}\p{M} '’.-]")
+_LETTER = regex.compile(r"\p{L}")
+# "the" just before a span: "Contact the Verger".
+_THE_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])[Tt]he \Z")
+# What follows a role named with "the", as a family's name is not followed ("the Okafor
+# family"): a stop, the line's end, or a word that is no noun ("the Verger if you need").
+_ROLE_ENDS = regex.compile(
+    r"[ \t]*(?:[.,;:!?)]|$)| (?:if|and|or|to|on|at|in|for|with|will|who|is|has|was|can|"
+    r"should|must|may|would|could|of|about|by|when|before|after|during|every)(?![\p{L}\p{M}])",
+    regex.MULTILINE,
+)
 # A capital after a lower-case letter inside a word: "InForm", "McDonald".
 _INNER_CAPITAL = regex.compile(r"(?<=\p{Ll})\p{Lu}")
 # How far back a firm's trade is looked for before a span ("The auditors, Armstrong Watson").
@@ -172,6 +194,7 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             or "  " in span
             or " - " in span
             or (start > 0 and text[start - 1].isalpha())  # begins inside a word: "d - Bogdan"
+            or _LOWER_CASE_HYPHEN_AFTER.match(text, end) is not None  # "Bric-a-brac"
             or self._lower_case_inside(span)  # "Bydd y Ganolfan ar gau": Welsh, not a name
             or _WELSH_ARTICLE_BEFORE.search(text, max(0, start - 40), start)  # "Ffordd y Glyn"
         ):
@@ -195,6 +218,8 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             or self._trade_before.search(text, max(0, start - _TRADE_REACH), start) is not None
             or self._trade_after.match(text, end) is not None
             or self._an_occasion(text, start, end)
+            or self._a_role_after_the(text, start, end, meaningful)
+            or (len(meaningful) == 1 and self._among_things(text, start, end))
             or self._a_dish(text, start, meaningful)
             or self._branded(span)  # "InForm", "AdviceProMax"
             or self._word_before(text, start) in settings.saints
@@ -229,6 +254,45 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             return True
         after = _OCCASION_AFTER.match(text, end)
         return after is not None and unaccented(after.group(1)) in listed
+
+    def _a_role_after_the(self, text: str, start: int, end: int, meaningful: list[str]) -> bool:
+        """Whether one word that is no first name, word-name or plural follows "the" and
+        ends its phrase: a role or an office, not a person ("Contact the Verger if you
+        have any questions", "ask the Almoner"). "the Okafor family", "the Okafors" and
+        "the Begum's" stay names."""
+        if len(meaningful) != 1:
+            return False
+        word = unaccented(meaningful[0])
+        settings = self._settings
+        return (
+            not word.endswith("s")
+            and word not in settings.first_names
+            and word not in settings.word_names
+            and _THE_BEFORE.search(text, max(0, start - 4), start) is not None
+            and _ROLE_ENDS.match(text, end) is not None
+        )
+
+    def _among_things(self, text: str, start: int, end: int) -> bool:
+        """Whether the span is an item of a list whose items beside it, a comma between,
+        are no one's name: listed brands, bodies or places, or codes ("Primark, George,
+        F&F, Matalan", "Next, M&S, Zara, H&M"); one at least must be listed, or both be
+        codes with letters. "Attendees: Sarah, Tom, Age UK" keeps "Tom", whose neighbour
+        "Sarah" is no listed word, and "Daughters (Luwam, 15, Selam, 12)" keeps "Selam":
+        an age is no brand."""
+        neighbours = [
+            match.group(1).strip()
+            for match in (
+                _ITEM_BEFORE.search(text, max(0, start - 44), start),
+                _ITEM_AFTER.match(text, end),
+            )
+            if match is not None
+        ]
+        listed = [self._listed(unaccented(n.lower()).split()) for n in neighbours]
+        return (any(listed) or len(neighbours) == 2) and all(
+            is_listed
+            or (_NO_NAME_CHARACTER.search(n) is not None and _LETTER.search(n) is not None)
+            for n, is_listed in zip(neighbours, listed, strict=True)
+        )
 
     def _a_dish(self, text: str, start: int, meaningful: list[str]) -> bool:
         """Whether the span follows a menu line's label and holds no first name or

@@ -580,3 +580,40 @@ def test_names_stay_found_beside_the_dish_rules(found, text, name):
     """A first name on a rota's meal line, a first name that is a dish and a titled
     surname stay names."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Contact the Verger if you have any questions.",
+        "Please ask the Almoner.",
+        "Sacristan\nWe are looking for someone to join our team.",
+        "News in brief: Bric-a-brac returns on Monday at the centre.",
+        "Clothing\nPrimark, George, F&F, Matalan: £2 - £4\nNext, M&S, Zara, H&M, Gap: £4 - £7",
+        "Most insurers (Aviva, Direct Line, Admiral, LV=) do not charge volunteers more.",
+        "Thank you for appointing Hartley Pickersgill to do the work.\n\nYours faithfully,\n\n"
+        "Hartley Pickersgill LLP",
+    ],
+)
+def test_roles_hyphenated_words_brands_in_lists_and_firms_are_not_names(found, text):
+    """One word that is no first name after "the" and ending its phrase is a role, church
+    and estate roles are listed (``names/job_words.txt``), a word opening a hyphenated
+    word in lower case is no name, an item of a list between brands or codes is a brand,
+    and a name that opens a firm's name elsewhere is the firm (issue 17, branch fpnames)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Discussed the Okafor family with the team.", "Okafor"),
+        ("Daughters (Luwam, 15, Selam, 12) at school.", "Selam"),
+        ("Attendees: Sarah Jones, Tom, Age UK", "Tom"),
+        ("Ana-Maria Popescu rang about the grant.", "Ana-Maria Popescu"),
+        ("Kerry-Ann rang about the grant.", "Kerry-Ann"),
+    ],
+)
+def test_names_stay_found_beside_the_role_and_list_rules(found, text, name):
+    """A family's surname after "the", children listed with their ages, a name in a list
+    under a name label and hyphenated first names stay names."""
+    assert name in _names(found, text), _names(found, text)
