@@ -70,7 +70,12 @@ class PlaceChecks:
     # The titles, as alternatives of a pattern, longest first.
     _title_alternatives: str
 
-    def _speaks(self, text: str, end: int) -> bool: ...
+    def _speaks(self, text: str, end: int) -> bool:
+        """Whether a verb of speaking follows ``end``, a space or a comma between ("Cook
+        said", "Price, said")."""
+        gap = 2 if text[end : end + 2] == ", " else 1
+        following = WORD.match(text, end + gap) if text[end + gap - 1 : end + gap] == " " else None
+        return following is not None and following.group().lower() in self._settings.speaking_verbs
 
     def _ends_a_phrase(self, text: str, start: int, end: int, first: str) -> bool:
         """Whether a span with no first name is part of a phrase that names a place, an

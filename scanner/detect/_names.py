@@ -680,13 +680,6 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
         singulars = (lower[:-1], lower[:-2], lower[:-3] + "f") if lower.endswith("s") else ()
         return any(len(s) > 2 and vocab.has_vector(s) for s in singulars)
 
-    def _speaks(self, text: str, end: int) -> bool:
-        """Whether a verb of speaking follows ``end``, a space or a comma between ("Cook
-        said", "Price, said")."""
-        gap = 2 if text[end : end + 2] == ", " else 1
-        following = WORD.match(text, end + gap) if text[end + gap - 1 : end + gap] == " " else None
-        return following is not None and following.group().lower() in self._settings.speaking_verbs
-
     def _placed_names(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""
         found = []
