@@ -452,10 +452,13 @@ def test_firms_beside_a_plural_trade_are_not_names(found, text):
         ("Our solicitor, Jane Okafor, will send the draft lease.", "Jane Okafor"),
         ("The auditor, Tom Price, rang about the accounts.", "Tom Price"),
         ("Amina Begum, our accountant, signed the return.", "Amina Begum"),
+        ("The landlords, Tom and Sarah Brown, have served notice.", "Sarah Brown"),
+        ("The builders, Dave Hughes and Steve Price, start on Monday.", "Dave Hughes"),
     ],
 )
 def test_people_beside_a_singular_trade_stay_names(found, text, name):
-    """A person named beside a singular trade ("Our solicitor, Jane Okafor") stays a name."""
+    """A person named beside a singular trade ("Our solicitor, Jane Okafor") or beside a
+    trade that people run under their own names ("The landlords, ...") stays a name."""
     assert name in _names(found, text), _names(found, text)
 
 
