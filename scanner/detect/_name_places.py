@@ -70,6 +70,13 @@ class PlaceChecks:
     # The titles, as alternatives of a pattern, longest first.
     _title_alternatives: str
 
+    def _speaks(self, text: str, end: int) -> bool:
+        """Whether a verb of speaking follows ``end``, a space or a comma between ("Cook
+        said", "Price, said")."""
+        gap = 2 if text[end : end + 2] == ", " else 1
+        following = WORD.match(text, end + gap) if text[end + gap - 1 : end + gap] == " " else None
+        return following is not None and following.group().lower() in self._settings.speaking_verbs
+
     def _ends_a_phrase(self, text: str, start: int, end: int, first: str) -> bool:
         """Whether a span with no first name is part of a phrase that names a place, an
         event or a body: before a noun that follows places, not people ("the Skipton
@@ -226,9 +233,11 @@ class PlaceChecks:
         lower = word.lower()
         settings = self._settings
         if joined is None and (
-            lower in settings.eponym_heads or (owned and lower in settings.possessive_heads)
+            lower in settings.eponym_heads
+            or (owned and lower in settings.possessive_heads)
+            or (not owned and word.islower() and lower in settings.thing_heads)
         ):
-            return lower  # "Parkinson's disease"; "Natasha's Law"
+            return lower  # "Parkinson's disease"; "Natasha's Law"; "the Carol concert"
         if following is None or CAPITALISED.match(word) is None:
             return ""
         if lower in settings.place_words:
@@ -268,9 +277,10 @@ class PlaceChecks:
     ) -> list[tuple[int, int]]:
         """The spans less single words that the same text uses as a place: after "in", "at"
         or "from", or after a place's label ("Location: Bolton ... part of Bolton life",
-        "in Denton ... West (Denton and Lemington)"). A known first name, a word-name, a
-        word before a possessive and a word the text titles anywhere ("Mrs Preston") are
-        never taken for a place."""
+        "in Denton ... West (Denton and Lemington)"), and names the text gives a building
+        elsewhere (``_a_building_elsewhere``). A known first name, a word-name, a word
+        before a possessive and a word the text titles anywhere ("Mrs Preston") are never
+        taken for a place."""
         settings = self._settings
         places = set()
         for match in [*_PLACE_AFTER_WHERE.finditer(text), *self._place_value.finditer(text)]:
@@ -285,15 +295,52 @@ class PlaceChecks:
                 and text[end : end + 2] not in ("'s", "’s")
             ):
                 places.add(word)
-        if not places:
-            return spans
+        buildings: dict[str, bool] = {}  # a name said many times is looked up once
         return [
             (start, end)
             for start, end in spans
-            if text[start:end] not in places
+            if not (
+                text[start:end] in places or self._a_building_elsewhere(text, start, end, buildings)
+            )
             or self._word_before(text, start) in settings.titles
             or self._titled_elsewhere(text, [text[start:end]])
         ]
+
+    def _a_building_elsewhere(self, text: str, start: int, end: int, seen: dict[str, bool]) -> bool:
+        """Whether the span, alone or with the one or two capitalised words after it here,
+        stands somewhere in the text before a place word that is no surname (one or two
+        capitalised words between or not): "Stanley Grange is ten minutes from the station"
+        in a guide headed "Stanley Grange Conference Centre"; "Hartley" signing a letter
+        from "Hartley Pickersgill LLP". A single word that is a first name or a word-name is
+        left alone ("Grace came to Grace House"), and so is a span before a verb of speaking
+        ("Tom Okafor rang"). ``seen`` keeps the answer for each name, so the text is searched
+        once per name, however often the name is used."""
+        ends = [end]
+        for _ in range(2):  # the name the span opens here: "Stanley" of "Stanley Grange"
+            more = WORD.match(text, ends[-1] + 1) if text[ends[-1] : ends[-1] + 1] == " " else None
+            if more is None or CAPITALISED.match(more.group()) is None:
+                break
+            ends.append(more.end())
+        if self._speaks(text, ends[-1]):
+            return False
+        settings = self._settings
+        for stop in ends:
+            span = text[start:stop]
+            if " " not in span and (
+                unaccented(span.lower()) in settings.first_names
+                or span.lower() in settings.word_names
+            ):
+                continue
+            if span not in seen:
+                seen[span] = any(
+                    self._place_follows(text, match.end()) in self._strong_places
+                    for match in regex.finditer(
+                        rf"(?<![\p{{L}}\p{{M}}]){regex.escape(span)}(?![\p{{L}}\p{{M}}])", text
+                    )
+                )
+            if seen[span]:
+                return True
+        return False
 
     def _titled_elsewhere(self, text: str, words: list[str]) -> bool:
         """Whether the text gives a title before the span's last word somewhere ("Ms Hunt"):

@@ -65,6 +65,37 @@ _NUMBER_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?: of)? \Z")
 _CHAPTER_AND_VERSE = regex.compile(r" \d{1,3}[.:]\d{1,3}\b")
 # Nothing but white space to the end of the text.
 _ONLY_SPACE_LEFT = regex.compile(r"\s*\Z")
+# A festival's name of one to three capitalised words joined to the span by "and", "&", a
+# comma or a semicolon, before it or after it: "Navratri and Dussehra".
+_OCCASION_WORDS = r"(\p{Lu}[\p{L}\p{M}'’-]*(?: (?:al-)?\p{Lu}[\p{L}\p{M}'’-]*){0,2})"
+_OCCASION_BEFORE = regex.compile(rf"(?<![\p{{L}}\p{{M}}]){_OCCASION_WORDS}(?: and| &|;|,) \Z")
+_OCCASION_AFTER = regex.compile(rf"(?: and| &|;|,) {_OCCASION_WORDS}(?![\p{{L}}\p{{M}}])")
+# A hyphen and a lower-case letter after a span: the span opens a hyphenated word
+# ("Bric-a-brac", "Jack-in-the-box"), as no name goes on so.
+_LOWER_CASE_HYPHEN_AFTER = regex.compile(r"-\p{Ll}")
+# The items of a list beside a span, a comma between: "Primark, George, F&F, Matalan".
+_ITEM_BEFORE = regex.compile(
+    r"(?:^|(?<=[(:;,]) ?)([^\s,;:()][^,;:()\n]{0,40}), \Z", regex.MULTILINE
+)
+_ITEM_AFTER = regex.compile(
+    r", ([^\s,;:()][^,;:()\n]{0,40}?)(?=[,;:)]|[ \t]*$| (?:and|or|&) )", regex.MULTILINE
+)
+# A character no name holds, which marks a list's item as a brand or a code: "M&S", "LV=".
+_NO_NAME_CHARACTER = regex.compile(r"[^\p{L}\p{M} '’.-]")
+_LETTER = regex.compile(r"\p{L}")
+# "the" just before a span: "Contact the Verger".
+_THE_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])[Tt]he \Z")
+# What follows a role named with "the", as a family's name is not followed ("the Okafor
+# family"): a stop, the line's end, or a word that is no noun ("the Verger if you need").
+_ROLE_ENDS = regex.compile(
+    r"[ \t]*(?:[.,;:!?)]|$)| (?:if|and|or|to|on|at|in|for|with|will|who|is|has|was|can|"
+    r"should|must|may|would|could|of|about|by|when|before|after|during|every)(?![\p{L}\p{M}])",
+    regex.MULTILINE,
+)
+# A capital after a lower-case letter inside a word: "InForm", "McDonald".
+_INNER_CAPITAL = regex.compile(r"(?<=\p{Ll})\p{Lu}")
+# How far back a firm's trade is looked for before a span ("The auditors, Armstrong Watson").
+_TRADE_REACH = 80
 
 
 class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
@@ -116,6 +147,39 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
         # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
         self._place_label = regex.compile(rf"{label}\Z", regex.MULTILINE)
         self._place_value = regex.compile(rf"{label}(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)", regex.MULTILINE)
+        trades = (
+            "|".join(sorted((regex.escape(t) for t in settings.firm_trades), key=len, reverse=True))
+            or "(?!)"
+        )
+        # A plural trade just before a span, a comma or a colon between or the span on the
+        # next line, and perhaps one partner's name and "and" or "&" first: "The auditors,
+        # Armstrong Watson", "AUDITORS" over "Beever and Struthers".
+        self._trade_before = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}])(?i:{trades})(?:[ \t]*[,:]?[ \t]+|[ \t]*:?[ \t]*\n[ \t]*)"
+            r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)? (?:and|&) )?\Z"
+        )
+        dishes = (
+            "|".join(
+                sorted(
+                    (regex.escape(w).replace(r"\ ", r"\s+") for w in settings.dish_labels),
+                    key=len,
+                    reverse=True,
+                )
+            )
+            or "(?!)"
+        )
+        # A menu line's label just before a span, a day or a word before it or not:
+        # "Main: Jollof", "Thursday lunch: Egusi".
+        self._dish_label = regex.compile(
+            rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?:\p{{L}}+[ \t]+)?(?i:{dishes})[ \t]*:[ \t]*\Z",
+            regex.MULTILINE,
+        )
+        verbs = "|".join(regex.escape(v) for v in sorted(settings.occasion_verbs)) or "(?!)"
+        self._occasion_verb = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{verbs}) \Z")
+        # The same after the span, a comma between: "Gibson Greenhalgh, Chartered Accountants".
+        self._trade_after = regex.compile(
+            rf",? (?:Chartered |Certified |Registered )?(?i:{trades})(?![\p{{L}}\p{{M}}])"
+        )
         super().__init__(supported_entities=["PERSON"], name="person")
 
     def load(self) -> None:
@@ -130,6 +194,7 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             or "  " in span
             or " - " in span
             or (start > 0 and text[start - 1].isalpha())  # begins inside a word: "d - Bogdan"
+            or _LOWER_CASE_HYPHEN_AFTER.match(text, end) is not None  # "Bric-a-brac"
             or self._lower_case_inside(span)  # "Bydd y Ganolfan ar gau": Welsh, not a name
             or _WELSH_ARTICLE_BEFORE.search(text, max(0, start - 40), start)  # "Ffordd y Glyn"
         ):
@@ -150,6 +215,13 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             return False
         if not titled and (
             self._listed(meaningful)
+            or self._trade_before.search(text, max(0, start - _TRADE_REACH), start) is not None
+            or self._trade_after.match(text, end) is not None
+            or self._an_occasion(text, start, end)
+            or self._a_role_after_the(text, start, end, meaningful)
+            or (len(meaningful) == 1 and self._among_things(text, start, end))
+            or self._a_dish(text, start, meaningful)
+            or self._branded(span)  # "InForm", "AdviceProMax"
             or self._word_before(text, start) in settings.saints
             or (len(words) > 1 and words[0] in settings.saints)
             or self._word_before(text, start) in settings.place_heads  # "Capel Salem"
@@ -166,6 +238,87 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
         ):
             return False
         return not self._heading_or_code(span, words, meaningful)
+
+    def _an_occasion(self, text: str, start: int, end: int) -> bool:
+        """Whether the span is a festival or an occasion by the words around it: right after a
+        verb of celebrating ("how they celebrate Raksha Bandhan"), or joined by "and", "&",
+        a comma or a semicolon to a listed one ("Navratri and Dussehra", "Diwali and Bandi
+        Chhor Divas"). Not before a possessive: "celebrating Amina's birthday"."""
+        if text[end : end + 2] in ("'s", "’s"):
+            return False
+        if self._occasion_verb.search(text, max(0, start - 20), start) is not None:
+            return True
+        listed = self._settings.occasion_names
+        before = _OCCASION_BEFORE.search(text, max(0, start - 60), start)
+        if before is not None and unaccented(before.group(1)) in listed:
+            return True
+        after = _OCCASION_AFTER.match(text, end)
+        return after is not None and unaccented(after.group(1)) in listed
+
+    def _a_role_after_the(self, text: str, start: int, end: int, meaningful: list[str]) -> bool:
+        """Whether one word that is no first name, word-name or plural follows "the" and
+        ends its phrase: a role or an office, not a person ("Contact the Verger if you
+        have any questions", "ask the Almoner"). "the Okafor family", "the Okafors" and
+        "the Begum's" stay names."""
+        if len(meaningful) != 1:
+            return False
+        word = unaccented(meaningful[0])
+        settings = self._settings
+        return (
+            not word.endswith("s")
+            and word not in settings.first_names
+            and word not in settings.word_names
+            and _THE_BEFORE.search(text, max(0, start - 4), start) is not None
+            and _ROLE_ENDS.match(text, end) is not None
+        )
+
+    def _among_things(self, text: str, start: int, end: int) -> bool:
+        """Whether the span is an item of a list whose items beside it, a comma between,
+        are no one's name: listed brands, bodies or places, or codes ("Primark, George,
+        F&F, Matalan", "Next, M&S, Zara, H&M"); one at least must be listed, or both be
+        codes with letters. "Attendees: Sarah, Tom, Age UK" keeps "Tom", whose neighbour
+        "Sarah" is no listed word, and "Daughters (Luwam, 15, Selam, 12)" keeps "Selam":
+        an age is no brand."""
+        neighbours = [
+            match.group(1).strip()
+            for match in (
+                _ITEM_BEFORE.search(text, max(0, start - 44), start),
+                _ITEM_AFTER.match(text, end),
+            )
+            if match is not None
+        ]
+        listed = [self._listed(unaccented(n.lower()).split()) for n in neighbours]
+        return (any(listed) or len(neighbours) == 2) and all(
+            is_listed
+            or (_NO_NAME_CHARACTER.search(n) is not None and _LETTER.search(n) is not None)
+            for n, is_listed in zip(neighbours, listed, strict=True)
+        )
+
+    def _a_dish(self, text: str, start: int, meaningful: list[str]) -> bool:
+        """Whether the span follows a menu line's label and holds no first name or
+        word-name: "Main: Jollof, moi moi and chicken", "Sweet: Rasmalai"."""
+        settings = self._settings
+        return self._dish_label.search(text, max(0, start - 40), start) is not None and not any(
+            unaccented(w) in settings.first_names or w in settings.word_names for w in meaningful
+        )
+
+    def _branded(self, span: str) -> bool:
+        """Whether a word of the span has a capital inside it after letters that are no
+        name's prefix and no first name: a product or a brand ("InForm", "AdviceProMax"),
+        where "McDonald", "NicLeòid", "DeShawn" and "JoAnne" are names."""
+        settings = self._settings
+        for word in span.split():
+            for part in word.split("-"):
+                inner = _INNER_CAPITAL.search(part)
+                if inner is None:
+                    continue
+                prefix = unaccented(part[: inner.start()].lower())
+                if (
+                    prefix not in settings.inner_capital_prefixes
+                    and prefix not in settings.first_names
+                ):
+                    return True
+        return False
 
     def _lower_case_inside(self, span: str) -> bool:
         """Whether a span with capitals holds a lower-case word that is no particle of a
@@ -462,8 +615,9 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
     def _outside_listed_phrases(
         self, text: str, spans: list[tuple[int, int]]
     ) -> list[tuple[int, int]]:
-        """The spans less those inside a listed name of several words: "Spencer" in "Marks
-        and Spencer", "John Lewis" in "John Lewis Partnership"."""
+        """The spans less those inside a listed name of several words ("Spencer" in "Marks
+        and Spencer", "John Lewis" in "John Lewis Partnership") or ending in one, a place
+        before it: "the Ashton Salvation Army band"."""
         if self._listed_phrases is None or not spans:
             return spans
         phrases = [m.span() for m in self._listed_phrases.finditer(text)]
@@ -473,6 +627,7 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             (start, end)
             for start, end in spans
             if not any(a <= start and end <= b for a, b in phrases)
+            and not any(start < a and end == b for a, b in phrases)
         ]
 
     def _ordinary_words(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
@@ -524,13 +679,6 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
         lower = word.lower()
         singulars = (lower[:-1], lower[:-2], lower[:-3] + "f") if lower.endswith("s") else ()
         return any(len(s) > 2 and vocab.has_vector(s) for s in singulars)
-
-    def _speaks(self, text: str, end: int) -> bool:
-        """Whether a verb of speaking follows ``end``, a space or a comma between ("Cook
-        said", "Price, said")."""
-        gap = 2 if text[end : end + 2] == ", " else 1
-        following = WORD.match(text, end + gap) if text[end + gap - 1 : end + gap] == " " else None
-        return following is not None and following.group().lower() in self._settings.speaking_verbs
 
     def _placed_names(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""

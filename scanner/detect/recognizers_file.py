@@ -96,6 +96,17 @@ class PersonSettings:
     # Books of the Bible named like people: before a chapter and verse, a reading.
     scripture_books: frozenset[str] = frozenset()
     place_names: frozenset[str] = frozenset()
+    # Lower-case nouns after a name-like word that make it a thing's name: "Carol concert".
+    thing_heads: frozenset[str] = frozenset()
+    # Plural trades before a firm named after its partners: "The auditors, Armstrong Watson".
+    firm_trades: frozenset[str] = frozenset()
+    # Letters before a capital inside a name: "Mc" in "McDonald" (else "InForm" is a brand).
+    inner_capital_prefixes: frozenset[str] = frozenset()
+    # Festivals and occasions, and the verbs before one: "celebrate Raksha Bandhan".
+    occasion_names: frozenset[str] = frozenset()
+    occasion_verbs: frozenset[str] = frozenset()
+    # Labels of a menu's lines: "Main: Jollof".
+    dish_labels: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -401,6 +412,18 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             ),
             possessive_heads=frozenset(w.lower() for w in person.strings("possessive_heads", [])),
             scripture_books=frozenset(w.lower() for w in person.strings("scripture_books", [])),
+            thing_heads=frozenset(w.lower() for w in person.strings("thing_heads", [])),
+            firm_trades=frozenset(w.lower() for w in person.strings("firm_trades", [])),
+            inner_capital_prefixes=frozenset(
+                w.lower() for w in person.strings("inner_capital_prefixes", [])
+            ),
+            occasion_names=(
+                _read_lines(here / person.get("occasion_names", str), person)
+                if "occasion_names" in person.mapping
+                else frozenset()
+            ),
+            occasion_verbs=frozenset(w.lower() for w in person.strings("occasion_verbs", [])),
+            dish_labels=frozenset(w.lower() for w in person.strings("dish_labels", [])),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(
