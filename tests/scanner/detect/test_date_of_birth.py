@@ -113,6 +113,13 @@ from tests.scanner.conftest import types_of
             "NAME;DOB;POSTCODE\nAda Obi;03/03/2015;LS8 4EX\nBo Lee;04/04/2016;LS9 7QP\n",
             "04/04/2016",
         ),
+        # Welsh forms and letters.
+        ("Dyddiad geni: 03/03/2016", "03/03/2016"),
+        ("Ganwyd hi ar 03/03/2016 yng Nghaerdydd.", "03/03/2016"),
+        # A list whose next item names its person another way than with a capital alone.
+        ("Ruby was born on 09/08/2016 and Kian on 04/06/2013.", "04/06/2013"),
+        ("dob for ava is 2019-08-30 and jack 2021-01-05", "2021-01-05"),
+        ("> Her DOB is 12/06/1990 and her son's is 03/03/2016.", "03/03/2016"),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -159,6 +166,15 @@ def test_dates_of_birth_are_found(found, text, value):
         "DOB: not known (referral dated 12/05/2024)",
         "Event year: 2004",
         "Name;DOB;Joined\nAda Obi;not known;12/05/2024\nBo Lee;not known;13/05/2024\n",
+        # A cut-off for who qualifies is nobody's date of birth.
+        "Under-5s born after 12/05/2024 can join the group free.",
+        "Children born between 12/05/2024 and 31/08/2024 start in September.",
+        "Drivers who passed their test after 1 January 1997 need category D1.",
+        # A list of dates of birth goes on only to a next item, never to "and then".
+        "DOB 03/03/1987 and then 12/05/2024 at the clinic",
+        # A sentence ends at a line's full stop, and quote marks do not join two sentences.
+        "Her DOB is on file.\n12/05/2024 - Letter from the council about arrears.",
+        "> Can you send his DOB and address?\n>\n> On 12/05/2024, at 14:10, Tom Heggarty wrote:",
     ],
 )
 def test_other_dates_are_not_dates_of_birth(found, text):
