@@ -259,6 +259,16 @@ def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, tex
             "Insurance renewal due 01/09/2027, lease ends 01/09/2029\n",
             "03/03/2011",
         ),
+        # One list of children: an item whose name was not read as one is still in it, and
+        # its date does not count as the text's own time.
+        (
+            "Family: Grace 03.03.2015, Patience 04.05.2017, Precious 06.07.2019\nVisit 03/11/2025",
+            "04.05.2017",
+        ),
+        ("Family: Grace 03.03.2015, Patience 04.05.2017\nVisit 03/11/2025", "03.03.2015"),
+        # A date alone on the line under a name, years before the text's other dates.
+        ("Jay Kerr\n03/03/2010\n15 Acre Lane\nReferred 03/11/2025", "03/03/2010"),
+        ("> Name: Jay Kerr\n> 03/03/2010\n> Sent 03/11/2025", "03/03/2010"),
     ],
 )
 def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(found, text, value):
@@ -282,6 +292,10 @@ def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(fou
         "Reception cover\nTom Ferris - 14/10/2024\nAda Mensah - 21/10/2024\n"
         "Next rota 04/11/2024. DBS renewal due 12/08/2027.\n",
         "Bogdan Ilie (lead, 28/10/2024); rota sent 07/10/2024",
+        "Cover: Ada Obi 03/11/2025, Bo Lee 04/11/2025, Kay 05/11/2025\nMeeting 06/11/2025",
+        # A letter's date under its addressee's name, with no other date to be older than.
+        "Jay Kerr\n03/11/2024\n\nDear Jay, thank you for your letter.",
+        "Kind regards\nAda Mensah\n03/11/2024\nSent 04/11/2024, reply by 11/11/2024",
     ],
 )
 def test_a_date_beside_a_name_near_the_other_dates_is_not_a_date_of_birth(found, text):
