@@ -38,16 +38,18 @@ from scanner.detect.recognizers_file import PatternRule
 # tab, colon, slash or dash ("Ada Mensah (03/03/2015)", "Precious – 3/3/15", "Ada Obi,03/03/2015"),
 # and one short note before a comma: an age, a relation or a school year ("Jayden (son,
 # 03/03/2015)", "Femi Adebayo, 41, 02/02/1983", "Tolu, Y4, 19/05/2016"); an age needs no
-# comma after it ("Ada Obi 13 03/04/2011"). The note may close with a bracket or a dash, or
-# open one, and an age may be said with "is" ("Ruby Smith (11) 04/05/2013", "Ruby (11 -
-# 04/05/2013)", "Ruby is 11 (04/05/2013)").
+# comma after it ("Ada Obi 13 03/04/2011", "Ruby Smith 10yrs 03/03/2015"). The note may
+# close with a bracket or a dash, or open one, a bracket's close be followed by a dash or a
+# comma, and an age may be said with "is" ("Ruby Smith (11) 04/05/2013", "Ruby (11 -
+# 04/05/2013)", "Ruby Smith (daughter) - 03/03/2015", "Ruby is 11 (04/05/2013)").
 _NOTE = (
     r"(?:(?:is[ \t]+|aged?[ \t]+)?\d{1,3}(?:[ \t]*(?:yrs?|years?|y/?o))?"  # an age
     r"|\p{L}[\p{L}\d'’-]{0,11}(?:[ \t]+\d{1,2})?)"  # "son", "Y4", "Year 4"
 )
 _BESIDE = regex.compile(
     rf"[ \t]*(?:[,(\[|:/–—-][ \t]*)?"
-    rf"(?:{_NOTE}[ \t]*(?:[,;)]|[–—-]|(?=\())[ \t]*(?:[(\[][ \t]*)?|\d{{1,3}}[ \t]+)?"
+    rf"(?:{_NOTE}[ \t]*(?:[,;)]|[–—-]|(?=\())[ \t]*(?:[(\[][ \t]*|[,:–—-][ \t]*)?"
+    rf"|\d{{1,3}}(?:[ \t]*(?:yrs?|years?(?:[ \t]+old)?|y/?o))?[ \t]+)?"
 )
 _LONGEST_GAP = 30
 

@@ -269,6 +269,11 @@ def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, tex
         # A date alone on the line under a name, years before the text's other dates.
         ("Jay Kerr\n03/03/2010\n15 Acre Lane\nReferred 03/11/2025", "03/03/2010"),
         ("> Name: Jay Kerr\n> 03/03/2010\n> Sent 03/11/2025", "03/03/2010"),
+        # "of" in a written date; a relation in brackets then a dash; an age with its unit.
+        ("Ruby Smith, 3rd of March 2015\nVisit 03/11/2025", "3rd of March 2015"),
+        ("Ruby Smith (daughter) - 03/03/2015\nVisit 03/11/2025", "03/03/2015"),
+        ("Ruby Smith 10yrs 03/03/2015\nVisit 03/11/2025", "03/03/2015"),
+        ("Ruby Smith, 10 years old 03/03/2015\nVisit 03/11/2025", "03/03/2015"),
     ],
 )
 def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(found, text, value):
