@@ -120,6 +120,10 @@ from tests.scanner.conftest import types_of
         ("Ruby was born on 09/08/2016 and Kian on 04/06/2013.", "04/06/2013"),
         ("dob for ava is 2019-08-30 and jack 2021-01-05", "2021-01-05"),
         ("> Her DOB is 12/06/1990 and her son's is 03/03/2016.", "03/03/2016"),
+        # A month and a year only, after their label; a year a few words after "born".
+        ("DOB: 03/85", "03/85"),
+        ("DOB 1985-03", "1985-03"),
+        ("born in the spring of 1985", "1985"),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -184,6 +188,15 @@ def test_other_dates_are_not_dates_of_birth(found, text):
     assert "DATE_TIME" not in types_of(findings)
     if "DOB" not in text:
         assert "DATE_OF_BIRTH" not in types_of(findings)
+
+
+@pytest.mark.parametrize(
+    "text", ["Invoice 2024-05 for the DOB checks", "Page 3/12 of the DOB register"]
+)
+def test_a_month_and_year_count_only_after_their_label(found, text):
+    """A month and a year alone ("DOB: 03/85") are a date of birth after their label, never
+    before a word for one: an invoice's month, a page count."""
+    assert "DATE_OF_BIRTH" not in types_of(found(text))
 
 
 def test_a_row_whose_name_fills_its_column_keeps_its_dob_header(found):
