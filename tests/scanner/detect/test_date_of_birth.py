@@ -176,6 +176,10 @@ def test_dates_of_birth_are_found(found, text, value):
         "Drivers who passed their test after 1 January 1997 need category D1.",
         # A list of dates of birth goes on only to a next item, never to "and then".
         "DOB 03/03/1987 and then 12/05/2024 at the clinic",
+        # An organisation's or a cohort's "born".
+        "The hub was born in a church basement on 12/05/2024.",
+        "A birthday tea for everyone born in a winter month is on 12/05/2024.",
+        "The Trust was born in 1985, when tenants opened a playgroup on 12/05/2024.",
         # A sentence ends at a line's full stop, and quote marks do not join two sentences.
         "Her DOB is on file.\n12/05/2024 - Letter from the council about arrears.",
         "> Can you send his DOB and address?\n>\n> On 12/05/2024, at 14:10, Tom Heggarty wrote:",
