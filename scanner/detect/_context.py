@@ -24,10 +24,15 @@ _QUOTED_ROW = regex.compile(r'\s*"[^"\n]*"(?:\s*,\s*"[^"\n]*")+\s*')
 # the end of an abbreviation ("DoB").
 _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu}\p{Ll})")
 _ALIGNED_GAPS = regex.compile(r"(?<=\S) {2,}(?=\S)")
-# A sentence ends at . ? ! or ; before a capital letter ("no. 1234" and "b. 1952" go on), or
-# at a blank line; the full stop of an abbreviation written with stops does not ("D.O.B.
+# A sentence ends at . ? ! or ; before a capital letter ("no. 1234" and "b. 1952" go on) or
+# at the end of a line (a log's next entry may start with its date: "... born in 1952.\n
+# 10/11/2025 - Letter"), or at a blank line; a reply's quote marks ("> ") may stand between.
+# The full stop of an abbreviation written with stops does not end one ("D.O.B.
 # Tuesday 3rd March", "e.g. The"), nor a form's leader dots ("DOB ........ Tuesday").
-_SENTENCE_END = regex.compile(r"(?:(?<![.]|\.\p{L})\.|[?!;])\s+(?=\p{Lu})|\n\s*\n")
+_SENTENCE_END = regex.compile(
+    r"(?:(?<![.]|\.\p{L})\.|[?!;])(?:[ \t]*\n[ \t>]*|\s+(?:>[ \t>]*)?(?=\p{Lu}))"
+    r"|\n[ \t>]*\n"
+)
 
 
 def compile_words(words: list[str]) -> regex.Pattern[str] | None:

@@ -13,14 +13,23 @@ from scanner.detect.recognizers_file import PatternRule
 # What may stand between the items of a list: commas, slashes, "and", "or", "&", and whose
 # the next item is, a name or two in capitals ("Dates of birth: Precious 03.03.15, Kwame
 # 12/09/2019 and Esi 27-Jan-2022", "Ada: 03/03/2015, Bo: 04/04/2016"), never a day's name,
-# or one word of any case and "is" ("jaydens dob is 03/03/15 and kaylas is 12/9/17"). Whose
-# the previous item was may follow it ("DOB 21/03/2010 for Tyler and 04/05/2013 for Ruby").
+# then "on" ("born on 09/08/2016 and Kian on 04/06/2013"), or one or two words of any case
+# and "is" ("jaydens dob is 03/03/15 and kaylas is 12/9/17", "her DOB is 12/06/1990 and her
+# son's is 03/03/2016"); after "and" or "&", one word in lower case alone ("dob for ava is
+# 2019-08-30 and jack 2021-01-05"), not a word of time or place ("and then"). Whose the
+# previous item was may follow it ("DOB 21/03/2010 for Tyler and 04/05/2013 for Ruby"). A
+# word for another kind of date there ("and seen on ...") is the rule's negative context,
+# which still drops the item.
 _LIST_GAP = regex.compile(
     r"(?:[ \t]+for[ \t]+[\p{L}'’-]{2,20}(?:[ \t]+(?-i:\p{Lu})[\p{L}'’-]+)?)?"
-    r"[ \t]*\)?[ \t]*(?:[,;/&+][ \t]*|(?:and|or)[ \t]+){1,2}"
+    r"[ \t]*\)?[ \t]*(?:"
+    r"(?:[,;/&+][ \t]*|(?:and|or)[ \t]+){1,2}"
     r"(?:(?-i:(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)\p{Lu}[\p{L}'’-]*)"
     r"(?:[ \t]+|[ \t]*[:(–-][ \t]*)){0,3}"
-    r"(?:[(:–-][ \t]*|[\p{L}'’-]{2,20}[ \t]+(?:is|was)[ \t]+)?",
+    r"(?:[(:–-][ \t]*|(?:[\p{L}'’-]{2,20}[ \t]+){1,2}(?:is|was)[ \t]+|on[ \t]+)?"
+    r"|(?:and|&)[ \t]+(?!(?:then|now|later|again|also|next|last|since|until|till|by|from|to"
+    r"|at|in|on|the|a|an|is|was|not|no|after|before)\b)(?-i:\p{Ll}[\p{Ll}'’-]{1,19})[ \t]+"
+    r")",
     regex.IGNORECASE,
 )
 

@@ -66,7 +66,7 @@ _MONTHS = {
 _NUMERIC_DATE = regex.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
 _ISO_DATE = regex.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WRITTEN_DATE = regex.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+|-)("
+    r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?(?:\s+|-)("
     + "|".join(_MONTHS)
     + r")\.?(?:,?\s+|-)(\d{4}|['’]?\d{2})\b(?![:.]\d)",
     regex.IGNORECASE,

@@ -113,6 +113,17 @@ from tests.scanner.conftest import types_of
             "NAME;DOB;POSTCODE\nAda Obi;03/03/2015;LS8 4EX\nBo Lee;04/04/2016;LS9 7QP\n",
             "04/04/2016",
         ),
+        # Welsh forms and letters.
+        ("Dyddiad geni: 03/03/2016", "03/03/2016"),
+        ("Ganwyd hi ar 03/03/2016 yng Nghaerdydd.", "03/03/2016"),
+        # A list whose next item names its person another way than with a capital alone.
+        ("Ruby was born on 09/08/2016 and Kian on 04/06/2013.", "04/06/2013"),
+        ("dob for ava is 2019-08-30 and jack 2021-01-05", "2021-01-05"),
+        ("> Her DOB is 12/06/1990 and her son's is 03/03/2016.", "03/03/2016"),
+        # A month and a year only, after their label; a year a few words after "born".
+        ("DOB: 03/85", "03/85"),
+        ("DOB 1985-03", "1985-03"),
+        ("born in the spring of 1985", "1985"),
     ],
 )
 def test_dates_of_birth_are_found(found, text, value):
@@ -159,6 +170,19 @@ def test_dates_of_birth_are_found(found, text, value):
         "DOB: not known (referral dated 12/05/2024)",
         "Event year: 2004",
         "Name;DOB;Joined\nAda Obi;not known;12/05/2024\nBo Lee;not known;13/05/2024\n",
+        # A cut-off for who qualifies is nobody's date of birth.
+        "Under-5s born after 12/05/2024 can join the group free.",
+        "Children born between 12/05/2024 and 31/08/2024 start in September.",
+        "Drivers who passed their test after 1 January 1997 need category D1.",
+        # A list of dates of birth goes on only to a next item, never to "and then".
+        "DOB 03/03/1987 and then 12/05/2024 at the clinic",
+        # An organisation's or a cohort's "born".
+        "The hub was born in a church basement on 12/05/2024.",
+        "A birthday tea for everyone born in a winter month is on 12/05/2024.",
+        "The Trust was born in 1985, when tenants opened a playgroup on 12/05/2024.",
+        # A sentence ends at a line's full stop, and quote marks do not join two sentences.
+        "Her DOB is on file.\n12/05/2024 - Letter from the council about arrears.",
+        "> Can you send his DOB and address?\n>\n> On 12/05/2024, at 14:10, Tom Heggarty wrote:",
     ],
 )
 def test_other_dates_are_not_dates_of_birth(found, text):
@@ -168,6 +192,15 @@ def test_other_dates_are_not_dates_of_birth(found, text):
     assert "DATE_TIME" not in types_of(findings)
     if "DOB" not in text:
         assert "DATE_OF_BIRTH" not in types_of(findings)
+
+
+@pytest.mark.parametrize(
+    "text", ["Invoice 2024-05 for the DOB checks", "Page 3/12 of the DOB register"]
+)
+def test_a_month_and_year_count_only_after_their_label(found, text):
+    """A month and a year alone ("DOB: 03/85") are a date of birth after their label, never
+    before a word for one: an invoice's month, a page count."""
+    assert "DATE_OF_BIRTH" not in types_of(found(text))
 
 
 def test_a_row_whose_name_fills_its_column_keeps_its_dob_header(found):
@@ -243,6 +276,21 @@ def test_a_whole_date_in_the_1900s_is_a_date_of_birth_without_context(found, tex
             "Insurance renewal due 01/09/2027, lease ends 01/09/2029\n",
             "03/03/2011",
         ),
+        # One list of children: an item whose name was not read as one is still in it, and
+        # its date does not count as the text's own time.
+        (
+            "Family: Grace 03.03.2015, Patience 04.05.2017, Precious 06.07.2019\nVisit 03/11/2025",
+            "04.05.2017",
+        ),
+        ("Family: Grace 03.03.2015, Patience 04.05.2017\nVisit 03/11/2025", "03.03.2015"),
+        # A date alone on the line under a name, years before the text's other dates.
+        ("Jay Kerr\n03/03/2010\n15 Acre Lane\nReferred 03/11/2025", "03/03/2010"),
+        ("> Name: Jay Kerr\n> 03/03/2010\n> Sent 03/11/2025", "03/03/2010"),
+        # "of" in a written date; a relation in brackets then a dash; an age with its unit.
+        ("Ruby Smith, 3rd of March 2015\nVisit 03/11/2025", "3rd of March 2015"),
+        ("Ruby Smith (daughter) - 03/03/2015\nVisit 03/11/2025", "03/03/2015"),
+        ("Ruby Smith 10yrs 03/03/2015\nVisit 03/11/2025", "03/03/2015"),
+        ("Ruby Smith, 10 years old 03/03/2015\nVisit 03/11/2025", "03/03/2015"),
     ],
 )
 def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(found, text, value):
@@ -266,6 +314,10 @@ def test_a_date_beside_a_name_well_before_the_other_dates_is_a_date_of_birth(fou
         "Reception cover\nTom Ferris - 14/10/2024\nAda Mensah - 21/10/2024\n"
         "Next rota 04/11/2024. DBS renewal due 12/08/2027.\n",
         "Bogdan Ilie (lead, 28/10/2024); rota sent 07/10/2024",
+        "Cover: Ada Obi 03/11/2025, Bo Lee 04/11/2025, Kay 05/11/2025\nMeeting 06/11/2025",
+        # A letter's date under its addressee's name, with no other date to be older than.
+        "Jay Kerr\n03/11/2024\n\nDear Jay, thank you for your letter.",
+        "Kind regards\nAda Mensah\n03/11/2024\nSent 04/11/2024, reply by 11/11/2024",
     ],
 )
 def test_a_date_beside_a_name_near_the_other_dates_is_not_a_date_of_birth(found, text):
