@@ -219,8 +219,7 @@ def _record(
             retried.append(delivery)
     for group in (g for g in (sent, retried) if g):
         with transaction.atomic():
-            for delivery in group:
-                delivery.save()
+            _save_answers(group)
     deferred = bool(retried)
     bounced = False
     if failed:
@@ -234,6 +233,32 @@ def _record(
             replies[delivery.recipient].code,
         )
     return deferred or bounced
+
+
+def _save_answers(deliveries: list[Delivery]) -> None:
+    """Write what sending changed of ``deliveries``: one UPDATE for each set of equal values
+    (one for most copies, whose recipients got the same answer), not a save of every field of
+    each."""
+    answers: dict[tuple[object, ...], list[int]] = {}
+    for delivery in deliveries:
+        answer = (
+            delivery.state,
+            delivery.attempts,
+            delivery.last_reply,
+            delivery.next_attempt_at,
+            delivery.finished_at,
+        )
+        answers.setdefault(answer, []).append(delivery.id)
+    for (state, attempts, last_reply, next_attempt_at, finished_at), ids in answers.items():
+        Delivery.objects.filter(id__in=ids).update(
+            state=state,
+            attempts=attempts,
+            last_reply=last_reply,
+            next_attempt_at=next_attempt_at,
+            finished_at=finished_at,
+            claimed_by="",
+            claimed_until=None,
+        )
 
 
 def _record_failed(

@@ -94,7 +94,7 @@ def processed(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> Proces
     )
     attribution, planned = decided.attribution, decided.planned
     unscannable = result.extraction.unscannable
-    copies = stamped(pipeline, message.id, message.mail_from, planned.copies, unscannable)
+    copies = stamped(pipeline, message, planned.copies, unscannable)
     recorded = outcomes(message.id, planned.verdicts)
     held = [o for o in recorded if o.action == Action.HOLD]
     copies += notices(pipeline, message, raw, held)

@@ -17,6 +17,7 @@ from gateway.relay.delivery import Outbound
 from gateway.relay.leases import DELIVERY_LEASE
 from gateway.relay.models import Copy, Delivery, Message, MessageState, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
+from gateway.relay.spool import Received
 from gateway.review import audit
 from gateway.review.models import ScanRecord
 from scanner.actions import Action
@@ -60,18 +61,20 @@ def outcomes(message_id: uuid.UUID, verdicts: Mapping[str, Verdict]) -> list[Out
 
 def stamped(
     pipeline: Pipeline,
-    message_id: uuid.UUID,
-    mail_from: str,
+    message: Received,
     planned: Sequence[PlannedCopy],
     unscannable: Sequence[str],
 ) -> Copies:
     """The planned copies with the trace field and confide's own fields on top, sealed; a
-    copy of a message with parts that could not be read says what kind of problem it was."""
+    copy of a message with parts that could not be read says what kind of problem it was.
+    The trace field gives where and when the message was received: as handed over with it,
+    or read from its row."""
     if not planned:
         return []
-    client, received_at = Message.objects.values_list("client_address", "received_at").get(
-        id=message_id
-    )
+    message_id, mail_from = message.id, message.mail_from
+    client, received_at = message.origin or Message.objects.values_list(
+        "client_address", "received_at"
+    ).get(id=message_id)
     confide_id = str(message_id)
     trace = received_field(
         client_address=client, hostname=pipeline.hostname, confide_id=confide_id, at=received_at
@@ -113,7 +116,7 @@ def record(
         Outcome.objects.bulk_create(outcomes)
         if scan_record is not None:
             kept = ScanRecord.objects.create(message_id=message_id, sealed=scan_record.sealed)
-            kept.subjects.set(Subject.objects.filter(ref__in=scan_record.subject_refs))
+            _link_subjects(kept, scan_record.subject_refs)
         audit.append(verdict_events(message_id, outcomes))
         saved = Copy.objects.bulk_create(copy for copy, _, _ in copies)
         outbound = [
@@ -134,6 +137,16 @@ def record(
         ]
         Delivery.objects.bulk_create(d for copy in outbound for d in copy.deliveries)
     return outbound
+
+
+def _link_subjects(kept: ScanRecord, refs: Sequence[str]) -> None:
+    """List the subjects of ``refs`` on a scan record just made: two queries at most (a new
+    record has no links to look for first, as ``subjects.set`` would)."""
+    if not refs:
+        return
+    subject_ids = Subject.objects.filter(ref__in=refs).values_list("id", flat=True)
+    link = ScanRecord.subjects.through
+    link.objects.bulk_create(link(scanrecord=kept, subject_id=each) for each in subject_ids)
 
 
 def verdict_events(message_id: uuid.UUID, outcomes: Sequence[Outcome]) -> list[audit.Event]:

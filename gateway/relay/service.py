@@ -311,20 +311,28 @@ class RelayService:
         mail_from = _null_sender_as_empty(envelope.mail_from)
         recipients = list(envelope.rcpt_tos)
         content = envelope.original_content or b""
+        client_address = str(session.peer[0]) if session.peer else ""
+        received_at = datetime.now(UTC)
         stored = spool.store(
             self.sealer,
             mail_from=mail_from,
             recipients=recipients,
             content=content,
-            client_address=str(session.peer[0]) if session.peer else "",
+            client_address=client_address,
             authenticated_as=login.decode("utf-8", "replace") if isinstance(login, bytes) else "",
             node=self.node,
             lease=self.leases.scan,
+            received_at=received_at,
         )
         crash_point(STORED)
         if stored.new:  # a resend's earlier message is read back, its claim checked
             self._received[stored.id] = spool.Received(
-                stored.id, mail_from, recipients, content, scan_attempts=1
+                stored.id,
+                mail_from,
+                recipients,
+                content,
+                scan_attempts=1,
+                origin=spool.Origin(client_address, received_at),
             )
         return stored.id
 

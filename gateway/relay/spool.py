@@ -50,16 +50,26 @@ class NotRead(Exception):
     message was done, so the attempt its claim counted is still to be made."""
 
 
+class Origin(NamedTuple):
+    """Where a stored message came from and when, as its copies' trace field gives them."""
+
+    client_address: str
+    received_at: datetime
+
+
 @dataclass(frozen=True)
 class Received:
     """A stored message as a scanning worker needs it: its envelope, its content (unsealed)
-    and how many scan attempts have been claimed for it."""
+    and how many scan attempts have been claimed for it. ``origin`` is handed over with it
+    by the node that stored or read it, so that its copies are stamped without reading the
+    message's row again; one built elsewhere has none, and its row is read for it."""
 
     id: uuid.UUID
     mail_from: str
     recipients: list[str]
     content: bytes
     scan_attempts: int
+    origin: Origin | None = None
 
 
 def store(
@@ -72,9 +82,11 @@ def store(
     authenticated_as: str = "",
     node: str,
     lease: timedelta = SCAN_LEASE,
+    received_at: datetime | None = None,
 ) -> Stored:
     """Store one received message durably (the COMMIT is synchronous), claimed by ``node``
-    for its first scan attempt (for ``lease``), and return its id.
+    for its first scan attempt (for ``lease``), and return its id. ``received_at`` is when
+    it was received (now, unless given).
 
     The same envelope and bytes again within ``RESEND_WINDOW`` are the client resending after
     it lost our 250: the first copy's id is returned and nothing new is stored.
@@ -88,8 +100,10 @@ def store(
         )
         if earlier is not None:
             return Stored(earlier, new=False)
+        received_at = received_at or timezone.now()
         message = Message.objects.create(
             digest=digest,
+            received_at=received_at,
             mail_from=mail_from,
             recipients=recipients,
             client_address=client_address,
@@ -98,7 +112,7 @@ def store(
             sealed=sealer.seal(content),
             scan_attempts=1,
             claimed_by=node,
-            claimed_until=timezone.now() + lease,
+            claimed_until=received_at + lease,
         )
     return Stored(message.id, new=True)
 
@@ -194,12 +208,21 @@ def claimed(sealer: Sealer, message_id: uuid.UUID, node: str, now: datetime) -> 
             Message.objects.filter(
                 id=message_id, state=MessageState.RECEIVED, claimed_by=node, claimed_until__gt=now
             )
-            .values_list("mail_from", "recipients", "sealed", "scan_attempts")
+            .values_list(
+                "mail_from",
+                "recipients",
+                "sealed",
+                "scan_attempts",
+                "client_address",
+                "received_at",
+            )
             .first()
         )
     except DatabaseError as exc:
         raise NotRead(str(message_id)) from exc
     if found is None:
         return None
-    mail_from, recipients, sealed, scan_attempts = found
-    return Received(message_id, mail_from, recipients, sealer.unseal(bytes(sealed)), scan_attempts)
+    mail_from, recipients, sealed, scan_attempts, client_address, received_at = found
+    content = sealer.unseal(bytes(sealed))
+    origin = Origin(client_address, received_at)
+    return Received(message_id, mail_from, recipients, content, scan_attempts, origin)

@@ -104,3 +104,25 @@ def test_a_refusal_is_recorded_with_its_bounce(upstream: tuple[Upstream, Upstrea
     [bounce] = Delivery.objects.filter(copy__kind=CopyKind.BOUNCE)
     assert bounce.recipient == "priya.sharma@riverside-carers.example.org"
     assert bounce.state == DeliveryState.QUEUED
+
+
+def test_each_recipient_of_a_copy_keeps_its_own_count_of_attempts(
+    upstream: tuple[Upstream, UpstreamSettings],
+):
+    """A copy's recipients taken in one transaction are recorded together, each sent, with
+    its claim let go and its own count of attempts (one of them had been tried before)."""
+    _, settings = upstream
+    dan = "dan@example.net"
+    copy, _ = _claimed_copy("priya.sharma@riverside-carers.example.org", [ALICE, CAROL, dan])
+    Delivery.objects.filter(recipient=dan).update(attempts=2)
+    deliverer = _deliverer(settings)
+    claim = delivery.Claim(copy.id, tuple(Delivery.objects.values_list("id", flat=True)))
+    assert delivery.deliver_claimed(deliverer, claim) is False
+    deliverer.connections.close()
+    recorded = {
+        d.recipient: (d.state, d.attempts, d.claimed_by, d.claimed_until, d.last_reply[:3])
+        for d in Delivery.objects.all()
+    }
+    sent = (DeliveryState.SENT, 1, "", None, "250")
+    assert recorded == {ALICE: sent, CAROL: sent, dan: (DeliveryState.SENT, 3, "", None, "250")}
+    assert not Delivery.objects.filter(finished_at__isnull=True).exists()
