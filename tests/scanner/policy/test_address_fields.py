@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from scanner.detect.detector import Detector
+from scanner.policy.policy_file import Policy
+from scanner.transform import TransformError
 from tests.scanner.policy.conftest import INTERNAL, STRANGER, Check, actions
+from tests.scanner.redaction_pipeline import redact_for_stranger
 
 AMINA = "amina.okafor@example.com"  # C-1042's recorded address
 
@@ -72,3 +76,24 @@ def test_a_from_display_name_with_a_number_is_no_name_of_the_senders(check: Chec
     assert verdict.action == "redact"
     names = [f for f in verdict.redactions if f.type == "PERSON"]
     assert len(names) == 2  # in From and in the body
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        f"To: {STRANGER} (Margaret Hughes NHS 415 294 6199)",
+        'Reply-To: "Jo" <jo@agency.example> (NHS 415 294 6199)',
+    ],
+)
+def test_a_comment_in_an_address_field_is_read_and_redacted(
+    detector: Detector, policy: Policy, field: str
+):
+    """An address field's comment, which the header parser drops, is read as a display name
+    is: the number in it is to be redacted, and no redacted copy carries it (one the
+    redaction cannot rewrite it out of is refused, so the stranger is held)."""
+    message = _message(field)
+    try:
+        copy = redact_for_stranger(detector, policy, message)
+    except TransformError:
+        return
+    assert b"6199" not in copy
