@@ -21,12 +21,12 @@ subject's who is not a party to the message (no address recorded for them sends 
 it) nor one of the organisation's own people (``sender_kinds``): "Joseph Okafor" on the
 carer's address names him to every recipient. Anything else in a display name ("Margaret
 Hughes NHS 415 294 6199", "Joseph Okafor (dementia)") is read as the body is, names and all.
-When the
-sender is a subject in the register (writing from an address recorded for them alone), their
-other recorded details in what they write (an NI number, a home address) are attributed to
-them, so the policy can tell their own data from anyone else's; a diagnosis is never tied to
-the sender: beside nobody else registered, it is someone's not in the register (the policy
-counts it beside the sender's details as beside any other identifying data).
+
+When the sender is a subject in the register (writing from an address recorded for them
+alone), their other recorded details in what they write (an NI number, a home address) are
+attributed to them, so the policy can tell their own data from anyone else's; a diagnosis is
+never tied to the sender: beside nobody else registered, it is someone's not in the register
+(the policy counts it beside the sender's details as beside any other identifying data).
 """
 
 from __future__ import annotations
