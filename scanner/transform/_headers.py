@@ -50,6 +50,15 @@ _IDS = frozenset({b"message-id", b"in-reply-to", b"references", b"resent-message
 _ID = re.compile(r"<[^<>]*>")
 _DIGIT_SEPARATORS = re.compile(r"(?<=\d)[^0-9A-Za-z<>]+(?=\d)")
 _DIGIT_RUN = re.compile(r"\d{6}")
+# What mail programs make ids of that holds digits nobody wrote: a UUID (Thunderbird, Apple
+# Mail), a run of sixteen hex digits or more with a letter among them (Outlook's and Exchange's
+# GUIDs, hashes), and a time stamp of the second (Postfix, Mutt: 20261203142233). Such a run
+# is left out before the digits are counted, so that ordinary mail keeps its threading.
+_MADE_BY_PROGRAMS = re.compile(
+    r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}"
+    r"|[0-9A-Fa-f]*[A-Fa-f][0-9A-Fa-f]*"
+    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
+)
 
 
 def with_headers(raw: bytes, headers: Sequence[tuple[str, str]]) -> bytes:
@@ -103,9 +112,19 @@ def _ids_hold_numbers(values: Iterable[list[bytes]]) -> bool:
     for lines in values:
         text = b" ".join(lines).decode("ascii", "replace")
         for one in _ID.findall(text) or [text]:
-            if _DIGIT_RUN.search(_DIGIT_SEPARATORS.sub("", one)):
+            written = _MADE_BY_PROGRAMS.sub(_made_by_a_program, one)
+            if _DIGIT_RUN.search(_DIGIT_SEPARATORS.sub("", written)):
                 return True
     return False
+
+
+def _made_by_a_program(match: re.Match[str]) -> str:
+    """A letter in place of a run ``_MADE_BY_PROGRAMS`` matched (a letter: the digits on
+    either side are not joined across it), if it is one: a hex run must be sixteen long."""
+    made = match[0]
+    if len(made) < 16 and not made.isdigit() and "-" not in made:
+        return made
+    return "x"
 
 
 def confide_headers(

@@ -233,6 +233,8 @@ def test_no_copy_carries_bcc_or_the_delivery_fields():
         b"Message-ID: <margaret.hughes.4534805012@riverside-carers.example.org>\r\n",
         b"In-Reply-To: <nhs-453-480-5012-hughes@x>\r\n",
         b"References: <a@b>\r\n <QQ123456C@x.example>\r\n",
+        b"Message-ID: <4534805012.20261203142233@crm.example>\r\n",
+        b"Message-ID: <referral-4534805012-abcdef@crm.example>\r\n",
     ],
 )
 def test_ids_holding_numbers_are_replaced(ids: bytes):
@@ -246,10 +248,14 @@ def test_ids_holding_numbers_are_replaced(ids: bytes):
 
 
 def test_ordinary_ids_are_kept():
-    """Ids as Outlook and Thunderbird make them keep the copy threaded."""
+    """Ids as Outlook, Thunderbird and Postfix make them keep the copy threaded, whatever
+    digits their GUIDs, UUIDs and time stamps hold."""
     ids = (
         b"Message-ID: <AM6PR01MB5432A1B2C3D4E5F6A7B8@AM6PR01MB5432.eurprd01.prod.outlook.com>\r\n"
         b"References: <3f1a2b4c-5d6e-7f80-9a1b-2c3d4e5f6a7b@example.org>\r\n"
+        b" <DB8PR03MB6235E8452190347A9D52F1FC8C6E0@DB8PR03MB6235.eurprd03.prod.outlook.com>\r\n"
+        b" <1d4b7f20-3318-4c0e-9a6b-2a5c118e4c3f@example.org>\r\n"
+        b" <20261203142233.4F2A1C0123@mail.example.org>\r\n"
     )
     raw = b"From: a@example.org\r\n" + ids + b"\r\nBody\r\n"
     assert with_headers(raw, []) == raw
