@@ -13,13 +13,20 @@ register), or to the item's only subject when it names no one else. An identifie
 the register records (a phone number, an NHS number) that is not a subject's recorded value
 belongs to no known subject, however close it stands to one.
 
-The sender's own name, address and signature are not a disclosure, and neither are the
-envelope's address headers: the people in From and To already know who they are. When the
-sender is a subject in the register (writing from an address recorded for them alone), their
-other recorded details in what they write (an NI number, a home address) are attributed to
-them, so the policy can tell their own data from anyone else's; a diagnosis is never tied to
-the sender: beside nobody else registered, it is someone's not in the register (the policy
-counts it beside the sender's details as beside any other identifying data).
+The sender's own name, address and signature are not a disclosure. The display names of the
+message's address fields (From, Sender, Reply-To, To, Cc, Bcc) are content like the body,
+but for a correspondent's own name: a display name that is only a name (nothing else is found
+in it) is the name of the person at that address, and counts only when it is a registered
+subject's who is not a party to the message (no address recorded for them sends or receives
+it) nor one of the organisation's own people (``sender_kinds``): "Joseph Okafor" on the
+carer's address names him to every recipient. Anything else in a display name ("Margaret
+Hughes NHS 415 294 6199", "Joseph Okafor (dementia)") is read as the body is, names and all.
+
+When the sender is a subject in the register (writing from an address recorded for them
+alone), their other recorded details in what they write (an NI number, a home address) are
+attributed to them, so the policy can tell their own data from anyone else's; a diagnosis is
+never tied to the sender: beside nobody else registered, it is someone's not in the register
+(the policy counts it beside the sender's details as beside any other identifying data).
 """
 
 from __future__ import annotations
@@ -39,8 +46,8 @@ from scanner.segments import Extraction, Segment
 from scanner.sentences import sentence_around
 
 KNOWN_SUBJECT_RECOGNIZER = "known_subject"
-# Top-level address headers: the envelope of this message, not its content.
-_ENVELOPE = frozenset({"from", "sender", "reply-to", "to", "cc", "bcc"})
+# Top-level address headers: their segments list the fields' display names, one a line.
+ADDRESS_FIELDS = frozenset({"from", "sender", "reply-to", "to", "cc", "bcc"})
 # A line that opens a signature: "-- ", "Kind regards,", "Thanks," and the like.
 _SIGN_OFF = regex.compile(
     r"^[ \t]*(?:--[ \t]?|(?:kind |best |warm |many )?(?:regards|wishes|thanks)|best|cheers"
@@ -126,12 +133,14 @@ def attribute(
     types: AttributionTypes,
     window: int,
     owners: Iterable[Owner] = (),
+    addressees: Iterable[str] = (),
 ) -> Attribution:
     """Tie each finding of ``extraction`` to known subjects; add the matcher's own finds.
 
     ``window`` is the policy's ``together_within_chars``. ``owners`` say whom the grammar of
     its sentence says a diagnosis is about; they count where that sentence names several
-    registered people.
+    registered people. ``addressees`` are the addresses the item is sent to: with the
+    sender's, the parties whose own names in address fields are no disclosure.
     """
     segments = extraction.segments
     writer = _sender_ref(matcher, sender, types.sender_kinds)
@@ -142,8 +151,9 @@ def attribute(
             if not (writer in m.refs and _in_signature(segment, m.start))
         ]
         for index, segment in enumerate(segments)
-        if segment.location not in _ENVELOPE
     }
+    parties = _parties(matcher, (sender.address, *addressees), types.sender_kinds)
+    findings, mentions = _without_own_names(segments, findings, mentions, parties)
     sender_names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
     sender_words = {identifiers.name_words(name) for name in sender_names} | _address_name(sender)
     resolved = _resolve_all(mentions, window)
@@ -166,8 +176,6 @@ def attribute(
     strangers: dict[int, list[Mention]] = {}  # names of people not in the register
     for finding in findings:
         index = finding.segment
-        if index not in mentions:
-            continue
         segment = segments[index]
         start, end = segment.from_source(finding.start, finding.end)
         overlapping = [
@@ -216,6 +224,88 @@ def attribute(
         {ref: matcher.subjects[ref] for ref in sorted(subjects_in_item)},
         writer if writer in subjects_in_item else "",
     )
+
+
+def _parties(
+    matcher: SubjectMatcher, addresses: Iterable[str], kinds: frozenset[str]
+) -> frozenset[str]:
+    """The registered subjects whose names in an address field are their own as
+    correspondents: those with an address recorded for them among ``addresses`` (the
+    sender's and the recipients'), and the organisation's own people (of ``kinds``)."""
+    refs = {ref for ref, subject in matcher.subjects.items() if subject.kind in kinds}
+    for address in addresses:
+        if address:
+            refs.update(matcher.emails.get(identifiers.email(address)) or ())
+    return frozenset(refs)
+
+
+def _without_own_names(
+    segments: Sequence[Segment],
+    findings: Sequence[Finding],
+    mentions: dict[int, list[Mention]],
+    parties: frozenset[str],
+) -> tuple[list[Finding], dict[int, list[Mention]]]:
+    """``findings`` and ``mentions`` without the names that are correspondents' own: in the
+    display names of the address fields, a name on a line (one display name) where nothing
+    but names is found, unless it is a registered subject's who is not one of ``parties``."""
+    plain: dict[int, list[tuple[int, int]]] = {}
+    for index, segment in enumerate(segments):
+        if segment.location in ADDRESS_FIELDS:
+            plain[index] = _plain_lines(index, segment, findings, mentions[index])
+    if not plain:
+        return list(findings), mentions
+
+    def own(index: int, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in plain.get(index, ()))
+
+    kept = []
+    for finding in findings:
+        if finding.type == "PERSON" and finding.segment in plain:
+            start, end = segments[finding.segment].from_source(finding.start, finding.end)
+            if own(finding.segment, start, end):
+                continue
+        kept.append(finding)
+    return kept, {
+        index: [
+            m
+            for m in ms
+            if not (m.type == "PERSON" and m.refs <= parties and own(index, m.start, m.end))
+        ]
+        for index, ms in mentions.items()
+    }
+
+
+def _plain_lines(
+    index: int, segment: Segment, findings: Sequence[Finding], mentions: Sequence[Mention]
+) -> list[tuple[int, int]]:
+    """The lines (display names) of an address field's segment, ``index``, in which nothing
+    but names is found, as (start, end) in its text."""
+    found = [
+        segment.from_source(f.start, f.end)
+        for f in findings
+        if f.segment == index and f.type != "PERSON"
+    ]
+    found += [(m.start, m.end) for m in mentions if m.type != "PERSON"]
+    lines = []
+    start = 0
+    for line in segment.text.split("\n"):
+        end = start + len(line)
+        if not any(s < end and start < e for s, e in found):
+            lines.append((start, end))
+        start = end + 1
+    return lines
+
+
+def plain_display_names(extraction: Extraction, findings: Sequence[Finding]) -> list[str]:
+    """The display names in From in which nothing but names is found: the sender's names.
+    ("Priya Sharma re Margaret Hughes NHS 451 134 8502" is not a name the sender goes by.)"""
+    return [
+        segment.text[start:end]
+        for index, segment in enumerate(extraction.segments)
+        if segment.location == "from"
+        for start, end in _plain_lines(index, segment, findings, ())
+        if segment.text[start:end].strip()
+    ]
 
 
 class _Near:

@@ -43,7 +43,9 @@ def decide(
     copier: Copier,
 ) -> Decided:
     """The item ``raw``, scanned as ``result``, judged for ``recipients`` and planned."""
-    attribution = attribution_of(result, sender=sender, policy=policy, matcher=matcher)
+    attribution = attribution_of(
+        result, sender=sender, policy=policy, matcher=matcher, addressees=recipients
+    )
     verdicts = judge_attributed(
         result,
         attribution,

@@ -13,8 +13,9 @@ read as one address, "<joseph-okafor-9434765919@host>" would hide the name and t
 
 Only two kinds of value are left out, and only in the exact forms confide writes: the
 copy's own From, To and Cc, which become the From, To and Cc of the message made here (so
-they are read as the scan reads any message's envelope: the sender and the recipients are
-not a disclosure), and the Message-ID and multipart boundaries that redaction makes of
+their addresses are the sender and the recipients, and their display names are read as a
+scan reads any message's: as content, but for a correspondent's own name alone,
+``scanner.attribution``), and the Message-ID and multipart boundaries that redaction makes of
 random letters (``scanner.made_ids``). Anything else, in any field of any name,
 is read.
 """

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from scanner.attribution import Attribution, Sender, attribute
+from scanner.attribution import Attribution, Sender, attribute, plain_display_names
 from scanner.consent import ConsentBook
 from scanner.detect.known_subjects import SubjectMatcher
 from scanner.policy.policy_file import Policy
@@ -52,7 +52,10 @@ def judge(
     at: datetime,
 ) -> dict[str, Verdict]:
     """A verdict for each recipient address, in the order given."""
-    attribution = attribution_of(result, sender=sender, policy=policy, matcher=matcher)
+    recipients = list(recipients)
+    attribution = attribution_of(
+        result, sender=sender, policy=policy, matcher=matcher, addressees=recipients
+    )
     return judge_attributed(
         result,
         attribution,
@@ -65,12 +68,18 @@ def judge(
 
 
 def attribution_of(
-    result: ScanResult, *, sender: Sender, policy: Policy, matcher: SubjectMatcher
+    result: ScanResult,
+    *,
+    sender: Sender,
+    policy: Policy,
+    matcher: SubjectMatcher,
+    addressees: Iterable[str] = (),
 ) -> Attribution:
     """Whose each finding is: the first half of ``judge``, kept by a caller that records it
-    (the relay keeps it for the manager who reviews a held message)."""
+    (the relay keeps it for the manager who reviews a held message). ``addressees`` are the
+    item's recipients: their own names in its address fields are no disclosure."""
     extraction = result.extraction
-    display_names = [s.text for s in extraction.segments if s.location == "from"]
+    display_names = plain_display_names(extraction, result.findings)
     sender = Sender(sender.address, (*sender.names, *display_names))
     return attribute(
         extraction,
@@ -80,6 +89,7 @@ def attribution_of(
         types=policy.attribution,
         window=policy.together_within_chars,
         owners=result.owners,
+        addressees=addressees,
     )
 
 

@@ -65,7 +65,8 @@ def other_text_fields(part: Message) -> list[str]:
 
 
 def header_text(name: str, raw: str, *, address: bool) -> str:
-    """The free text of one header value: display names for address headers.
+    """The free text of one header value: display names and comments for address headers,
+    each on a line of its own ("jo@agency.example (Margaret Hughes)" has a name too).
 
     ``policy.default`` decodes RFC 2047 words and parses addresses. A value it cannot parse, or
     decodes with replacement characters (an unknown or wrong charset), is decoded word by word
@@ -76,12 +77,44 @@ def header_text(name: str, raw: str, *, address: bool) -> str:
         if address:
             names = [group.display_name for group in header.groups if group.display_name]
             names += [a.display_name for a in header.addresses if a.display_name]
-            text = "\n".join(names)
+            text = "\n".join([*names, *_comments(decode_words(raw))])
         else:
             text = str(header)
     except Exception:  # noqa: BLE001 - the header parser raises many things on damaged input
         return decode_words(raw)
     return decode_words(raw) if "\ufffd" in text else text
+
+
+def _comments(value: str) -> list[str]:
+    """The comments of an address field's value (RFC 5322 section 3.2.2): text in brackets
+    outside quoted strings, nested brackets included, which the header parser drops."""
+    found: list[str] = []
+    depth, quoted, escaped, current = 0, False, False, ""
+    for char in value:
+        if escaped:
+            escaped = False
+            current += char if depth else ""
+        elif char == "\\":
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == '"' and not depth:
+            quoted = True
+        elif char == "(":
+            depth += 1
+            current += char if depth > 1 else ""
+        elif char == ")" and depth:
+            depth -= 1
+            if depth:
+                current += char
+            else:
+                found.append(current)
+                current = ""
+        elif depth:
+            current += char
+    if depth:  # an unclosed comment runs to the end of the value
+        found.append(current)
+    return [" ".join(comment.split()) for comment in found if comment.strip()]
 
 
 def decode_words(raw: str) -> str:

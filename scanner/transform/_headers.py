@@ -1,7 +1,11 @@
 """Confide's own header fields, set on the raw bytes so that nothing else changes.
 
 The relay marks what it did with ``X-Confide-*`` fields. A sender could forge them, so every
-incoming field with that prefix is removed before ours are added. The message is not parsed
+incoming field with that prefix is removed before ours are added. Every copy confide sends
+passes through here, so the fields no copy may carry go here too: Bcc (an MTA never passes it
+on; it names the blind recipients, and its display names were never meant to be read by the
+others) and the delivery fields that name recipients, and the ids (Message-ID, In-Reply-To,
+References), which no scan reads, when they hold numbers. The message is not parsed
 and re-generated: the header lines are split here and every other byte is kept as it was,
 but for line endings.
 
@@ -16,11 +20,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from email.utils import format_datetime
 
 from scanner.actions import Action
+from scanner.made_ids import new_message_id
 from scanner.unscannable import kinds as unscannable_kinds
 
 OUR_PREFIX = b"x-confide-"
@@ -34,34 +39,92 @@ NO_RULES = "-"  # the X-Confide-Rules value of a copy for which no rule fired
 LINE_END = re.compile(rb"\r\n|\r|\n")
 _FIELD_NAME = re.compile(r"[!-9;-~]+")  # printable ASCII but ":" (RFC 5322 section 3.6.8)
 _FIELD_VALUE = re.compile(r"[ \t!-~]*")  # printable ASCII, space and tab: one line, no CR/LF
+# Fields no copy confide sends may carry, to whomever it goes: the blind recipients (an MTA
+# never passes Bcc on) and the fields where a mail server wrote whom a message was delivered
+# to, which name the blind recipients too.
+_NEVER_SENT = frozenset(
+    {b"bcc", b"resent-bcc", b"delivered-to", b"x-original-to", b"envelope-to", b"x-envelope-to"}
+)
+# Ids, which no scan reads: they go when they hold numbers (``_ids_hold_numbers``).
+_IDS = frozenset({b"message-id", b"in-reply-to", b"references", b"resent-message-id"})
+_ID = re.compile(r"<[^<>]*>")
+_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[^0-9A-Za-z<>]+(?=\d)")
+_DIGIT_RUN = re.compile(r"\d{6}")
+# What mail programs make ids of that holds digits nobody wrote: a UUID (Thunderbird, Apple
+# Mail), a run of sixteen hex digits or more with a letter among them (Outlook's and Exchange's
+# GUIDs, hashes), and a time stamp of the second (Postfix, Mutt: 20261203142233). Such a run
+# is left out before the digits are counted, so that ordinary mail keeps its threading.
+_MADE_BY_PROGRAMS = re.compile(
+    r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}"
+    r"|[0-9A-Fa-f]*[A-Fa-f][0-9A-Fa-f]*"
+    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
+)
 
 
 def with_headers(raw: bytes, headers: Sequence[tuple[str, str]]) -> bytes:
-    """``raw`` without its ``X-Confide-*`` fields (any case, with their continuation lines)
-    and without continuation lines that continue no field, with ``headers`` added at the top
-    and every line ending (CR, LF or CRLF) made CRLF; every other byte is as it was.
+    """``raw`` as confide sends it: without its ``X-Confide-*`` fields (any case, with their
+    continuation lines), without the fields no copy may carry (``_NEVER_SENT``), without its
+    ids when they hold numbers (``_ids_hold_numbers``: a new Message-ID instead), without
+    continuation lines that continue no field, with ``headers`` added at the top and every
+    line ending (CR, LF or CRLF) made CRLF; every other byte is as it was.
 
     Raises ``ValueError`` when a name or value given is not one line of printable ASCII.
     """
     added = [_field(name, value) for name, value in headers]
-    lines = LINE_END.split(raw)  # the last item is what follows the last line ending
-    kept: list[bytes] = []
-    # A continuation line before any field would continue the last of ours: it goes too (the
-    # email package's parser ignores one there as a defect).
-    dropping = True
-    for index, line in enumerate(lines):
+    fields, rest = _split_fields(LINE_END.split(raw))
+    dropped = _NEVER_SENT
+    if _ids_hold_numbers(lines for name, lines in fields if name in _IDS):
+        dropped |= _IDS
+        added.append(_field("Message-ID", new_message_id()))
+    kept = [
+        line
+        for name, lines in fields
+        if not (name.startswith(OUR_PREFIX) or name in dropped)
+        for line in lines
+    ]
+    return CRLF.join(added + kept + rest)
+
+
+def _split_fields(lines: list[bytes]) -> tuple[list[tuple[bytes, list[bytes]]], list[bytes]]:
+    """The header block's fields, each as its lower-case name (a line that is no field has
+    none) and lines, and the rest (from the blank line on). A continuation line before any
+    field continues nothing: it goes (the email package's parser ignores one there as a
+    defect; kept, it would continue the last of ours)."""
+    fields: list[tuple[bytes, list[bytes]]] = []
+    for index, line in enumerate(lines):  # the last item follows the last line ending
         if not line:  # the blank line (or the end): the body follows untouched
-            kept += lines[index:]
-            break
+            return fields, lines[index:]
         if line[:1] in (b" ", b"\t"):  # a continuation of the field before
-            if not dropping:
-                kept.append(line)
+            if fields:
+                fields[-1][1].append(line)
             continue
-        name = line.split(b":", 1)[0].strip().lower()
-        dropping = b":" in line and name.startswith(OUR_PREFIX)
-        if not dropping:
-            kept.append(line)
-    return CRLF.join(added + kept)
+        name = line.split(b":", 1)[0].strip().lower() if b":" in line else b""
+        fields.append((name, [line]))
+    return fields, []
+
+
+def _ids_hold_numbers(values: Iterable[list[bytes]]) -> bool:
+    """Whether any id in these Message-ID, In-Reply-To or References fields holds a run of
+    six or more digits, however they are separated (an NHS or NI number, a phone number, a
+    date of birth, a sort code or account): mail programs make ids from anything, so such
+    ids leave no copy ("<nhs-4534805012-hughes@x>"). Ordinary ids that happen to hold such a
+    run lose only their threading."""
+    for lines in values:
+        text = b" ".join(lines).decode("ascii", "replace")
+        for one in _ID.findall(text) or [text]:
+            written = _MADE_BY_PROGRAMS.sub(_made_by_a_program, one)
+            if _DIGIT_RUN.search(_DIGIT_SEPARATORS.sub("", written)):
+                return True
+    return False
+
+
+def _made_by_a_program(match: re.Match[str]) -> str:
+    """A letter in place of a run ``_MADE_BY_PROGRAMS`` matched (a letter: the digits on
+    either side are not joined across it), if it is one: a hex run must be sixteen long."""
+    made = match[0]
+    if len(made) < 16 and not made.isdigit() and "-" not in made:
+        return made
+    return "x"
 
 
 def confide_headers(

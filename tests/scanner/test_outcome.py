@@ -161,6 +161,9 @@ class _LeavesAField:
         b'Reply-To: "Chidi Eze" <chidi.eze@mailbox.example>',
         b"X-Patient: =?utf-8?q?642_621_2997?=",
         b"Message-ID: <nhs-642-621-2997@riverside.example>",
+        # The copy's own To, read by the net for its display names: not as "the envelope".
+        b'To: "Chidi Eze NHS 642 621 2997" <someone@elsewhere.example>',
+        b'Cc: "Mr Eze, mobile 07700 900461" <another@elsewhere.example>',
     ],
 )
 def test_the_safety_net_reads_every_header_field_of_the_copy(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
@@ -211,3 +212,50 @@ def test_confide_headers_name_the_rules_that_fired() -> None:
     fired = dict(confide_headers("7", "banner", ["consent-recorded", "internal-recipient"]))
     assert fired["X-Confide-Rules"] == "consent-recorded, internal-recipient"
     assert dict(confide_headers("7", "release", []))["X-Confide-Rules"] == "-"
+
+
+def test_no_copy_carries_bcc_or_the_delivery_fields():
+    """Bcc, Resent-Bcc and the fields that say whom a message was delivered to leave no copy,
+    folded or not, in any case; the same names in the body stay."""
+    raw = (
+        b'From: a@example.org\r\nBcc: "Margaret Hughes NHS 429 950 5573"\r\n <x@example.net>\r\n'
+        b"RESENT-BCC: y@example.net\r\nDelivered-To: z@example.net\r\n"
+        b"X-Original-To: z@example.net\r\nTo: b@example.org\r\n\r\nBcc: in the body\r\n"
+    )
+    assert with_headers(raw, []) == (
+        b"From: a@example.org\r\nTo: b@example.org\r\n\r\nBcc: in the body\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        b"Message-ID: <margaret.hughes.4534805012@riverside-carers.example.org>\r\n",
+        b"In-Reply-To: <nhs-453-480-5012-hughes@x>\r\n",
+        b"References: <a@b>\r\n <QQ123456C@x.example>\r\n",
+        b"Message-ID: <4534805012.20261203142233@crm.example>\r\n",
+        b"Message-ID: <referral-4534805012-abcdef@crm.example>\r\n",
+    ],
+)
+def test_ids_holding_numbers_are_replaced(ids: bytes):
+    """An id holding six digits or more, however separated, takes the Message-ID,
+    In-Reply-To and References with it; the copy gets a new Message-ID of confide's."""
+    raw = b"From: a@example.org\r\n" + ids + b"In-Reply-To: <plain@x>\r\n\r\nBody\r\n"
+    head = _split(with_headers(raw, []))[0]
+    assert re.fullmatch(
+        rb"Message-ID: <[a-z]+@redacted\.confide\.invalid>\r\nFrom: a@example\.org\r\n", head
+    )
+
+
+def test_ordinary_ids_are_kept():
+    """Ids as Outlook, Thunderbird and Postfix make them keep the copy threaded, whatever
+    digits their GUIDs, UUIDs and time stamps hold."""
+    ids = (
+        b"Message-ID: <AM6PR01MB5432A1B2C3D4E5F6A7B8@AM6PR01MB5432.eurprd01.prod.outlook.com>\r\n"
+        b"References: <3f1a2b4c-5d6e-7f80-9a1b-2c3d4e5f6a7b@example.org>\r\n"
+        b" <DB8PR03MB6235E8452190347A9D52F1FC8C6E0@DB8PR03MB6235.eurprd03.prod.outlook.com>\r\n"
+        b" <1d4b7f20-3318-4c0e-9a6b-2a5c118e4c3f@example.org>\r\n"
+        b" <20261203142233.4F2A1C0123@mail.example.org>\r\n"
+    )
+    raw = b"From: a@example.org\r\n" + ids + b"\r\nBody\r\n"
+    assert with_headers(raw, []) == raw
