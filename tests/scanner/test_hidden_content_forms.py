@@ -1,0 +1,101 @@
+"""Content a mail program shows, or anyone can read, in forms that once went unread: text in
+an HTML body's styles and scripts, a data: URL's image, numbers split by markup or by line
+ends, text/enriched, uuencoded files, look-alike letters among digits. Each is found as the
+form it hides is, and a redacted copy loses it or is refused."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from scanner.detect.detector import Detector
+from scanner.extract import extract, ocr_available
+from scanner.filetype import FileType
+from scanner.limits import ScanLimits
+from scanner.segments import Extraction
+from scanner.transform import Removal, TransformError, redacted
+from tests.scanner.images import text_image
+
+LIMITS = ScanLimits()
+HEAD = "From: Jane Smith <jane@example.org>\nTo: duty@elsewhere.example\nSubject: notes\n"
+
+
+def _message(body: str, content_type: str = "text/plain; charset=utf-8") -> bytes:
+    return f"{HEAD}MIME-Version: 1.0\nContent-Type: {content_type}\n\n{body}\n".encode()
+
+
+def _read(raw: bytes) -> Extraction:
+    return extract(raw, LIMITS, kind=FileType.EMAIL)
+
+
+def _found(detector: Detector, raw: bytes) -> set[tuple[str, str]]:
+    """``(type, digits or text)`` of every finding in the message ``raw``, digits alone for
+    numbers, as detection read them."""
+    extraction = _read(raw)
+    found = set()
+    for finding in detector.scan(extraction):
+        segment = extraction.segments[finding.segment]
+        start, end = segment.from_source(finding.start, finding.end)
+        value = segment.text[start:end]
+        digits = "".join(c for c in value if c.isdigit())
+        found.add((finding.type, digits if len(digits) >= 6 else value))
+    return found
+
+
+def _body(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+NHS = Removal("468 587 8310", "NHS number")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param(
+            "<style>/* Margaret Hughes NHS 468 587 8310 */</style><p>Hi</p>", id="css comment"
+        ),
+        pytest.param('<script>var nhs="468 587 8310";</script><p>Hi</p>', id="script"),
+        pytest.param(
+            '<style>p.x::after { content: "NHS 468 587 8310"; }</style><p class="x">Client:</p>',
+            id="css content",
+        ),
+        pytest.param(
+            r'<style>p::after { content: "NHS \34 68 587 8310"; }</style><p>Client:</p>',
+            id="css escapes",
+        ),
+    ],
+)
+def test_styles_and_scripts_are_read(detector: Detector, html: str) -> None:
+    """Text in an HTML body's styles and scripts (comments, strings, CSS ``content:``, which
+    a mail program shows as text) is read as text."""
+    raw = _message(f"<html><head>{html}</head></html>", "text/html; charset=utf-8")
+    assert ("UK_NHS", "4685878310") in _found(detector, raw)
+
+
+def test_a_number_in_a_style_is_redacted() -> None:
+    """A redacted copy loses a value written in a stylesheet."""
+    html = "<html><head><style>/* NHS 468 587 8310 */</style></head><body>Hi</body></html>"
+    out = redacted(_message(html, "text/html; charset=utf-8"), (NHS,))
+    assert "468 587 8310" not in _body(out)
+    assert "[NHS number removed]" in _body(out)
+
+
+@pytest.mark.skipif(not ocr_available(LIMITS.tesseract_command), reason="needs Tesseract")
+def test_an_image_in_a_data_url_is_read_with_ocr(detector: Detector) -> None:
+    """An image written into an HTML body as a data: URL is read with OCR, as an attached
+    image is, and a redacted copy that keeps it is refused."""
+    image = base64.b64encode(text_image("Margaret Hughes NHS 468 587 8310")).decode()
+    html = f'<html><body><p>Hi</p><img src="data:image/png;base64,{image}"></body></html>'
+    raw = _message(html, "text/html; charset=utf-8")
+    assert ("UK_NHS", "4685878310") in _found(detector, raw)
+    with pytest.raises(TransformError):
+        redacted(raw, (NHS,))
+
+
+def test_a_data_url_that_cannot_be_decoded_makes_the_message_unscannable() -> None:
+    """A data: URL whose base64 is damaged is named as unreadable, not skipped."""
+    html = '<html><body><img src="data:image/png;base64,@@@@"></body></html>'
+    reasons = _read(_message(html, "text/html")).unscannable
+    assert any("data: URL" in reason for reason in reasons), reasons
