@@ -31,6 +31,34 @@ _QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60
 _LONGEST_QUALIFIER = 64
 
 
+# White space holding a line break or a tab: between two pieces of a number, a break a
+# reader does not see as one (a line end, <br>, a table's cell break).
+_BREAK = regex.compile(r"[ \t]*[\t\n][ \t\n]*")
+
+
+def _joined(text: str) -> tuple[str, list[int]] | None:
+    """``text`` with each break that has a digit beside it and a letter or digit on its
+    other side read as one space, and the index in ``text`` of each of its characters (one
+    more for the end); ``None`` when there is no such break."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for found in _BREAK.finditer(text):
+        start, end = found.span()
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if not (before.isalnum() and after.isalnum() and (before.isdigit() or after.isdigit())):
+            continue
+        pieces += [text[position:start], " "]
+        offsets += [*range(position, start), start]
+        position = end
+    if not pieces:
+        return None
+    pieces.append(text[position:])
+    offsets += range(position, len(text) + 1)
+    return "".join(pieces), offsets
+
+
 def _unwrapped(text: str) -> str:
     """``text`` with the line break of each wrapped paragraph's line replaced by a space."""
     breaks = _context.wrap_breaks(text)
@@ -94,6 +122,8 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         results: list[RecognizerResult] = super().analyze(
             matched, entities, nlp_artifacts, self._flags
         )
+        if self._rule.across_line_breaks:
+            results += self._across_breaks(matched, entities, nlp_artifacts, results)
         kept = []
         rule = self._rule
         previous_end = 0
@@ -145,6 +175,27 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
                 continue
             kept.append(result)
         return kept
+
+    def _across_breaks(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None,
+        found: list[RecognizerResult],
+    ) -> list[RecognizerResult]:
+        """The matches in ``text`` read with its breaks between a number's pieces as
+        spaces (``_joined``), at their offsets in ``text``, less those found already."""
+        joined = _joined(text)
+        if joined is None:
+            return []
+        joined_text, offsets = joined
+        spans = {(result.start, result.end) for result in found}
+        more = []
+        for result in super().analyze(joined_text, entities, nlp_artifacts, self._flags):
+            result.start, result.end = offsets[result.start], offsets[result.end - 1] + 1
+            if (result.start, result.end) not in spans:
+                more.append(result)
+        return more
 
     def _label_before(self, text: str, start: int, not_before: int) -> int | None:
         """How far before the match a context word begins the label it is the value of,

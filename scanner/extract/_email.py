@@ -30,6 +30,7 @@ from email.utils import collapse_rfc2231_value
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
+from scanner.extract._flowed import unflowed
 from scanner.extract._html import add_html
 from scanner.extract._text import PGP_MESSAGE
 from scanner.filetype import FileType, sniff
@@ -294,6 +295,20 @@ def _transfer_encoding(part: Message) -> str:
     return str(part.get("content-transfer-encoding", "")).lower()
 
 
+def _flowed(part: Message) -> bool:
+    """Whether ``part`` is plain text sent with soft line breaks (RFC 3676)."""
+    return part.get_content_type() == "text/plain" and _parameter(part, "format") == "flowed"
+
+
+def _parameter(part: Message, name: str) -> str:
+    """A Content-Type parameter's value in lower case, "" when absent or damaged."""
+    try:
+        value = part.get_param(name)
+    except Exception:  # noqa: BLE001 - damaged parameters are no parameters
+        return ""
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
 def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering) -> None:
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
@@ -308,6 +323,8 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
         count = numbering.bodies[content_type]
         place = f"body ({content_type})" if count == 1 else f"body {count} ({content_type})"
         text = decode_text(data, part_charset(part))
+        if _flowed(part):
+            text = unflowed(text, _parameter(part, "delsp") == "yes")
         if content_type == "text/html":
             add_html(text, context, place)
         else:

@@ -99,3 +99,43 @@ def test_a_data_url_that_cannot_be_decoded_makes_the_message_unscannable() -> No
     html = '<html><body><img src="data:image/png;base64,@@@@"></body></html>'
     reasons = _read(_message(html, "text/html")).unscannable
     assert any("data: URL" in reason for reason in reasons), reasons
+
+
+SPLIT_HTML = {
+    "table cells": "<table><tr><td>NHS</td><td>482</td><td>981</td><td>7062</td></tr></table>",
+    "line breaks": "<p>Client Margaret Hughes, NHS 482<br>981<br>7062</p>",
+}
+
+
+@pytest.mark.parametrize("html", list(SPLIT_HTML.values()), ids=list(SPLIT_HTML))
+def test_a_number_split_by_markup_is_found_and_redacted(detector: Detector, html: str) -> None:
+    """A number split over a table's cells or by <br> (shown as one) is found, and a
+    redacted copy loses every piece of it."""
+    raw = _message(f"<html><body>{html}</body></html>", "text/html; charset=utf-8")
+    assert ("UK_NHS", "4829817062") in _found(detector, raw)
+    out = _body(redacted(raw, (Removal("482\t981\t7062", "NHS number"),)))
+    assert "[NHS number removed]" in out
+    assert "981" not in out
+
+
+def test_a_number_split_over_lines_is_found(detector: Detector) -> None:
+    """A number typed over several lines is still found, and a redacted copy loses it."""
+    raw = _message("Client Margaret Hughes NHS no:\n456\n497\n0224\n")
+    assert ("UK_NHS", "4564970224") in _found(detector, raw)
+    out = _body(redacted(raw, (Removal("456\n497\n0224", "NHS number"),)))
+    assert "497" not in out
+
+
+def test_numbers_on_lines_of_their_own_stay_apart(detector: Detector) -> None:
+    """Joining a number's pieces over a line end loses none of the numbers found apart."""
+    raw = _message("Phones:\n07700 900123\n07700 900456\n")
+    found = _found(detector, raw)
+    assert {("PHONE_NUMBER", "07700900123"), ("PHONE_NUMBER", "07700900456")} <= found
+
+
+def test_format_flowed_text_is_read_unflowed(detector: Detector) -> None:
+    """format=flowed text is read as a mail program shows it (RFC 3676): with DelSp=yes a
+    soft line break may split a word, and the word is read whole."""
+    body = "Write to margaret.hug \nhes@gmail.example about it."
+    raw = _message(body, "text/plain; charset=utf-8; format=flowed; delsp=yes")
+    assert ("EMAIL_ADDRESS", "margaret.hughes@gmail.example") in _found(detector, raw)
