@@ -30,9 +30,11 @@ from email.utils import collapse_rfc2231_value
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
+from scanner.extract._enriched import ENRICHED_TYPES, shown_text
 from scanner.extract._flowed import unflowed
 from scanner.extract._html import add_html
 from scanner.extract._text import PGP_MESSAGE
+from scanner.extract._uuencoded import read_uuencoded
 from scanner.filetype import FileType, sniff
 from scanner.mime_parts import (
     ADDRESS_HEADERS,
@@ -329,6 +331,7 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
             add_html(text, context, place)
         else:
             context.add_text(text, place)
+            read_uuencoded(text, context, place)
         if PGP_MESSAGE in text:
             context.unscannable(f"{context.where(place)} contains a PGP-encrypted message")
         return
@@ -338,4 +341,8 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
     if filename:
         place += f" '{filename}'"
         context.add_text(filename, place, "file name")
+    if content_type in ENRICHED_TYPES:
+        # Its markup may split words and numbers: read it as shown, as well as a file.
+        shown = shown_text(decode_text(data, part_charset(part)), content_type)
+        context.add_text(shown, place, "as shown")
     context.nested(data, place)

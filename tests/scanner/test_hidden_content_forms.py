@@ -139,3 +139,60 @@ def test_format_flowed_text_is_read_unflowed(detector: Detector) -> None:
     body = "Write to margaret.hug \nhes@gmail.example about it."
     raw = _message(body, "text/plain; charset=utf-8; format=flowed; delsp=yes")
     assert ("EMAIL_ADDRESS", "margaret.hughes@gmail.example") in _found(detector, raw)
+
+
+ENRICHED = {
+    "text/enriched": "<bold>Jos</bold>eph Oka<italic>for</italic> NHS 943<bold>476</bold>5919",
+    "text/richtext": "<bold>Jos</bold>eph Oka<italic>for</italic> NHS 943<bold>476</bold>5919",
+}
+
+
+@pytest.mark.parametrize("content_type", list(ENRICHED))
+def test_text_enriched_is_read_without_its_markup(detector: Detector, content_type: str) -> None:
+    """text/enriched and text/richtext are read as shown, their markup removed (RFC 1896),
+    and a redacted copy that keeps a value split by markup is refused."""
+    raw = _message(ENRICHED[content_type], content_type)
+    assert ("UK_NHS", "9434765919") in _found(detector, raw)
+    with pytest.raises(TransformError):
+        redacted(raw, (Removal("9434765919", "NHS number"),))
+
+
+UUENCODED = "See file.\n\nbegin 644 client.txt\n{}\n`\nend\n"
+
+
+def test_a_uuencoded_file_in_a_body_is_read(detector: Detector) -> None:
+    """A file uuencoded into a plain body is decoded and read as an attachment, and a
+    redacted copy that keeps it is refused."""
+    import binascii
+
+    encoded = binascii.b2a_uu(b"Margaret Hughes NHS 474 378 5561\n").decode().rstrip("\n")
+    raw = _message(UUENCODED.format(encoded))
+    assert ("UK_NHS", "4743785561") in _found(detector, raw)
+    with pytest.raises(TransformError):
+        redacted(raw, (Removal("474 378 5561", "NHS number"),))
+
+
+def test_uuencoded_text_that_cannot_be_decoded_makes_the_message_unscannable() -> None:
+    """A uuencoded block that does not decode is named as unreadable."""
+    reasons = _read(_message(UUENCODED.format("M" + "\x7f" * 80))).unscannable
+    assert any("uuencoded" in reason for reason in reasons), reasons
+
+
+def test_letters_that_pass_for_digits_are_read_as_digits(detector: Detector) -> None:
+    """O for 0 and l or I for 1 inside numbers are read as the digits they pass for, and a
+    redacted copy loses the numbers as written."""
+    raw = _message("Client Margaret Hughes, NHS 485 l36 743O, mobile O77OO 9OO8O4.")
+    found = _found(detector, raw)
+    assert {("UK_NHS", "4851367430"), ("PHONE_NUMBER", "07700900804")} <= found
+    removals = (Removal("485 136 7430", "NHS number"), Removal("07700 900804", "phone"))
+    out = _body(redacted(raw, removals))
+    assert "743O" not in out
+    assert "9OO8O4" not in out
+
+
+def test_a_number_with_en_dashes_is_found(detector: Detector) -> None:
+    """An NHS number grouped with en dashes reads as one grouped with hyphens."""
+    raw = _message("Client Margaret Hughes NHS 496\u2013079\u20136456")
+    assert ("UK_NHS", "4960796456") in _found(detector, raw)
+    out = _body(redacted(raw, (Removal("496-079-6456", "NHS number"),)))
+    assert "6456" not in out
