@@ -122,8 +122,16 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         results: list[RecognizerResult] = super().analyze(
             matched, entities, nlp_artifacts, self._flags
         )
-        if self._rule.across_line_breaks:
-            results += self._across_breaks(matched, entities, nlp_artifacts, results)
+        # A number found only with its breaks read as spaces counts only beside its context
+        # ("NHS" in the cell before): lists of values one a line (a Word file's style and
+        # numbering parts, a column of amounts) would otherwise join into numbers.
+        across = (
+            self._across_breaks(matched, entities, nlp_artifacts, results)
+            if self._rule.across_line_breaks
+            else []
+        )
+        needs_context = {id(result) for result in across}
+        results += across
         kept = []
         rule = self._rule
         previous_end = 0
@@ -171,7 +179,7 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             if positive is not None and (negative is None or positive < negative):
                 result.score = max(result.score, rule.context_score)
                 previous_lifted = True
-            elif negative is not None:
+            elif negative is not None or id(result) in needs_context:
                 continue
             kept.append(result)
         return kept

@@ -54,7 +54,8 @@ class PatternRule:
     across_wrapped_lines: bool = False
     # Whether a number may run across a line break or a table's cell break between two of
     # its pieces ("NHS 451<br>134<br>8502", "<td>482</td><td>981</td>", a number typed over
-    # lines): a reader sees one number. Matches are looked for both ways, and kept from both.
+    # lines): a reader sees one number. Matches are looked for both ways, and kept from both;
+    # one found only across breaks counts only beside a context word.
     across_line_breaks: bool = False
 
 

@@ -106,10 +106,12 @@ def _data_urls(soup: BeautifulSoup, code: list[str]) -> Iterator[bytes | None]:
     for text in code:
         urls += [m.group(1) for m in _CSS_DATA_URL.finditer(text)]
     for url in urls:
-        yield _data_url_content(url)
+        yield data_url_content(url)
 
 
-def _data_url_content(url: str) -> bytes | None:
+def data_url_content(url: str) -> bytes | None:
+    """What a data: URL holds (RFC 2397), or ``None`` when it is no data: URL or its
+    base64 does not decode."""
     found = _DATA_URL.fullmatch(url)
     if found is None:
         return None

@@ -196,3 +196,42 @@ def test_a_number_with_en_dashes_is_found(detector: Detector) -> None:
     assert ("UK_NHS", "4960796456") in _found(detector, raw)
     out = _body(redacted(raw, (Removal("496-079-6456", "NHS number"),)))
     assert "6456" not in out
+
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="600" height="60"><title>rota</title>'
+    b'<text x="5" y="40"><tspan>Margaret Hughes NHS 438</tspan> <tspan>334 6596</tspan></text>'
+    b"</svg>"
+)
+
+
+def _docx_with(entries: dict[str, bytes]) -> bytes:
+    from tests.scanner.transform.made_files import docx_bytes, with_entries
+
+    return with_entries(docx_bytes("Rota for next week attached below."), entries)
+
+
+def test_an_svg_picture_in_a_word_document_is_read(detector: Detector) -> None:
+    """An SVG picture in a .docx (which Word shows in place of its raster fallback) is read
+    for the text it shows."""
+    extraction = extract(_docx_with({"word/media/image99.svg": SVG}), LIMITS)
+    texts = {segment.location: segment.text for segment in extraction.segments}
+    assert "Margaret Hughes NHS 438 334 6596" in texts["drawing 'word/media/image99.svg'"]
+    found = {span.type for span in detector.find(texts["drawing 'word/media/image99.svg'"])}
+    assert "UK_NHS" in found
+
+
+def test_an_svg_picture_that_cannot_be_parsed_makes_the_document_unscannable() -> None:
+    """An SVG picture that does not parse is named as unreadable."""
+    extraction = extract(_docx_with({"word/media/image99.svg": b"<svg><text>NHS"}), LIMITS)
+    assert any("SVG" in reason for reason in extraction.unscannable), extraction.unscannable
+
+
+def test_value_lists_in_a_word_documents_parts_are_not_joined_into_numbers(
+    detector: Detector,
+) -> None:
+    """Numbers one a line with no NHS context (a Word file's numbering and style values)
+    are not joined into NHS numbers."""
+    assert not [
+        s for s in detector.find("left\n720\n360\n1440\n943\n476\n5919\n") if s.type == "UK_NHS"
+    ]
