@@ -250,25 +250,14 @@ class _Package:
             where = self.context.where(place)
             self.context.unscannable(f"{where} is an SVG picture that could not be read")
             return
-        local_names: dict[str, str] = {}
-        lines = []
-        for element in root.iter():
-            if not isinstance(element.tag, str):
-                continue
-            if _local_name(element.tag, local_names) in _SVG_TEXT and not any(
-                isinstance(a.tag, str) and _local_name(a.tag, local_names) in _SVG_TEXT
-                for a in element.iterancestors()
-            ):
-                lines.append(" ".join("".join(element.itertext()).split()))
-            for attribute, value in element.attrib.items():
-                if _local_name(str(attribute), local_names) == "href" and value.startswith("data:"):
-                    data = data_url_content(value)
-                    if data is None:
-                        where = self.context.where(place)
-                        self.context.unscannable(f"{where} has an image that could not be decoded")
-                    else:
-                        self.context.nested(data, place, "image")
-        self.context.add_text("\n".join(lines), place)
+        self.context.add_text("\n".join(_svg_text(root)), place)
+        for url in _svg_data_urls(root):
+            data = data_url_content(url)
+            if data is None:
+                where = self.context.where(place)
+                self.context.unscannable(f"{where} has an image that could not be decoded")
+            else:
+                self.context.nested(data, place, "image")
 
     def report_scan(self) -> None:
         """Report a body of images with (almost) no text: its content cannot be read."""
@@ -550,6 +539,37 @@ def xml_values(root: etree._Element) -> str:
                 continue
             values[value] = None
     return "\n".join(values)
+
+
+def _svg_text(root: etree._Element) -> list[str]:
+    """The text of each element of an SVG picture that shows or names it (``_SVG_TEXT``,
+    not inside another), one a line."""
+    local_names: dict[str, str] = {}
+    lines = []
+    for element in root.iter():
+        if (
+            not isinstance(element.tag, str)
+            or _local_name(element.tag, local_names) not in _SVG_TEXT
+        ):
+            continue
+        if not any(
+            isinstance(above.tag, str) and _local_name(above.tag, local_names) in _SVG_TEXT
+            for above in element.iterancestors()
+        ):
+            lines.append(" ".join(_all_text(element).split()))
+    return lines
+
+
+def _svg_data_urls(root: etree._Element) -> list[str]:
+    """The data: URLs an SVG picture's elements link to (an embedded raster image)."""
+    urls = []
+    for element in root.iter():
+        for attribute, raw in element.attrib.items():
+            name = attribute if isinstance(attribute, str) else attribute.decode()
+            value = raw if isinstance(raw, str) else raw.decode()
+            if name.rpartition("}")[2] == "href" and value.strip().startswith("data:"):
+                urls.append(value.strip())
+    return urls
 
 
 def _local_name(name: str, known: dict[str, str]) -> str:
