@@ -56,15 +56,17 @@ _BARE_EQUALS = re.compile(r"=(?![0-9A-F]{2}|\r?\n)")
 # soft break, not prose that happens to end in an equals sign.
 _QP_MIN_WRAPPED_LINE = 60
 _QP_MAX_LINE = 76
-# Letters that pass for digits (see step 4), the words they may stand in (starting only where
-# a word starts, so a long word costs its length, not its square), and dashes.
+# Letters that pass for digits (see step 4), where one stands beside a digit (each such word
+# is then read whole), and dashes.
 _DIGIT_LOOK_ALIKES = {
     **dict.fromkeys("OoΟοОо", "0"),
     **dict.fromkeys("lI", "1"),
 }
-_DIGIT_LIKE_WORD = re.compile(r"(?<![^\W_])[0-9" + "".join(_DIGIT_LOOK_ALIKES) + r"]+(?![^\W_])")
+_LOOK_ALIKE = "".join(_DIGIT_LOOK_ALIKES)
+_LOOK_ALIKE_BESIDE_DIGIT = re.compile(f"[0-9][{_LOOK_ALIKE}]|[{_LOOK_ALIKE}][0-9]")
 _LEAST_DIGITS = 2
-_DASH_BESIDE_DIGIT = re.compile(r"(?<=[0-9])[‐‑‒–—―−﹘]|[‐‑‒–—―−﹘](?=[0-9])")
+_DASHES = "‐‑‒–—―−﹘"
+_DASH_BESIDE_DIGIT = re.compile(f"(?<=[0-9])[{_DASHES}]|[{_DASHES}](?=[0-9])")
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
@@ -200,17 +202,32 @@ def _character_edits(text: str) -> Iterator[_Edit]:
 
 def _number_edits(text: str) -> Iterator[_Edit]:
     """Step 4: look-alike letters inside numbers, and dashes beside digits."""
-    edits: list[_Edit] = [(m.start(), m.end(), "-") for m in _DASH_BESIDE_DIGIT.finditer(text)]
-    for word in _DIGIT_LIKE_WORD.finditer(text):
-        value = word.group()
-        if value.isdigit() or sum(c.isdigit() for c in value) < _LEAST_DIGITS:
+    edits: list[_Edit] = []
+    if any(dash in text for dash in _DASHES):
+        edits += [(m.start(), m.end(), "-") for m in _DASH_BESIDE_DIGIT.finditer(text)]
+    read_to = 0
+    for found in _LOOK_ALIKE_BESIDE_DIGIT.finditer(text):
+        if found.start() < read_to:
             continue
-        edits += [
-            (word.start() + i, word.start() + i + 1, _DIGIT_LOOK_ALIKES[c])
-            for i, c in enumerate(value)
-            if c in _DIGIT_LOOK_ALIKES
-        ]
+        start, end = found.start(), found.end()
+        while start > 0 and _in_word(text[start - 1]):
+            start -= 1
+        while end < len(text) and _in_word(text[end]):
+            end += 1
+        read_to = end
+        word = text[start:end]
+        digits = sum(c.isdigit() for c in word)
+        if digits >= _LEAST_DIGITS and all(c.isdigit() or c in _DIGIT_LOOK_ALIKES for c in word):
+            edits += [
+                (start + i, start + i + 1, _DIGIT_LOOK_ALIKES[c])
+                for i, c in enumerate(word)
+                if c in _DIGIT_LOOK_ALIKES
+            ]
     yield from sorted(edits)
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum()
 
 
 def _marks_latin(text: str, position: int) -> bool:

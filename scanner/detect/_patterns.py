@@ -31,26 +31,24 @@ _QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60
 _LONGEST_QUALIFIER = 64
 
 
-# White space holding a line break or a tab: between two pieces of a number, a break a
-# reader does not see as one (a line end, <br>, a table's cell break).
-_BREAK = regex.compile(r"[ \t]*[\t\n][ \t\n]*")
+# White space holding a line break or a tab (a line end, <br>, a table's cell break) with a
+# digit on one side of it and a letter or digit on the other: between two pieces of a
+# number, a break a reader does not see as one.
+_BREAK = regex.compile(
+    r"(?<=\d)[ \t]*[\t\n][ \t\n]*(?=[^\W_])|(?<=[^\W_])[ \t]*[\t\n][ \t\n]*(?=\d)"
+)
 
 
 def _joined(text: str) -> tuple[str, list[int]] | None:
-    """``text`` with each break that has a digit beside it and a letter or digit on its
-    other side read as one space, and the index in ``text`` of each of its characters (one
-    more for the end); ``None`` when there is no such break."""
+    """``text`` with each ``_BREAK`` read as one space, and the index in ``text`` of each of
+    its characters (one more for the end); ``None`` when there is no such break."""
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0
     for found in _BREAK.finditer(text):
         start, end = found.span()
-        before = text[start - 1] if start else ""
-        after = text[end] if end < len(text) else ""
-        if not (before.isalnum() and after.isalnum() and (before.isdigit() or after.isdigit())):
-            continue
         pieces += [text[position:start], " "]
-        offsets += [*range(position, start), start]
+        offsets += range(position, start + 1)
         position = end
     if not pieces:
         return None
