@@ -235,3 +235,10 @@ def test_value_lists_in_a_word_documents_parts_are_not_joined_into_numbers(
     assert not [
         s for s in detector.find("left\n720\n360\n1440\n943\n476\n5919\n") if s.type == "UK_NHS"
     ]
+
+
+def test_a_phone_number_split_over_table_cells_is_found(detector: Detector) -> None:
+    """A phone number split over a table's cells, beside its label, is found."""
+    html = "<table><tr><td>Mobile</td><td>07700</td><td>900123</td></tr></table>"
+    raw = _message(html, "text/html; charset=utf-8")
+    assert ("PHONE_NUMBER", "07700900123") in _found(detector, raw)
