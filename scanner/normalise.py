@@ -19,7 +19,11 @@ Steps, in order:
    Latin letter or a digit ("L" + U+0301) are dropped, so a stray accent cannot hide a
    postcode or a National Insurance number; letters written with their accent ("é") and
    other scripts' marks stay.
-4. Runs of spaces and tabs become one space: "Amina  Okafor" and "943 \t476  5919", as pasted
+4. Inside a number, letters that pass for digits become those digits: O (Latin, Greek or
+   Cyrillic, either case) is 0, and a lower-case l or a capital I is 1, in a word made only of
+   digits and such letters with two digits at least ("O77OO 9OO8O4", "485 l36 743O"); and a
+   dash of any kind beside a digit (an en dash, a minus sign: "496–079–6456") is a hyphen.
+5. Runs of spaces and tabs become one space: "Amina  Okafor" and "943 \t476  5919", as pasted
    from PDFs, forms and fixed-width exports, are the name and the number they would be with
    single spaces. Tabs alone stay: extraction writes one between table cells (and several
    for empty cells), and context reads column headers by them. Line breaks stay too, since
@@ -52,6 +56,17 @@ _BARE_EQUALS = re.compile(r"=(?![0-9A-F]{2}|\r?\n)")
 # soft break, not prose that happens to end in an equals sign.
 _QP_MIN_WRAPPED_LINE = 60
 _QP_MAX_LINE = 76
+# Letters that pass for digits (see step 4), where one stands beside a digit (each such word
+# is then read whole), and dashes.
+_DIGIT_LOOK_ALIKES = {
+    **dict.fromkeys("OoΟοОо", "0"),
+    **dict.fromkeys("lI", "1"),
+}
+_LOOK_ALIKE = "".join(_DIGIT_LOOK_ALIKES)
+_LOOK_ALIKE_BESIDE_DIGIT = re.compile(f"[0-9][{_LOOK_ALIKE}]|[{_LOOK_ALIKE}][0-9]")
+_LEAST_DIGITS = 2
+_DASHES = "‐‑‒–—―−﹘"
+_DASH_BESIDE_DIGIT = re.compile(f"(?<=[0-9])[{_DASHES}]|[{_DASHES}](?=[0-9])")
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
@@ -91,6 +106,7 @@ def normalise(text: str, location: str) -> Segment:
         _quoted_printable_edits,
         _character_reference_edits,
         _character_edits,
+        _number_edits,
         _whitespace_run_edits,
     )
     for step in steps:
@@ -182,6 +198,36 @@ def _character_edits(text: str) -> Iterator[_Edit]:
         replacement = _replacement(found.group())
         if replacement is not None:
             yield found.start(), found.end(), replacement
+
+
+def _number_edits(text: str) -> Iterator[_Edit]:
+    """Step 4: look-alike letters inside numbers, and dashes beside digits."""
+    edits: list[_Edit] = []
+    if any(dash in text for dash in _DASHES):
+        edits += [(m.start(), m.end(), "-") for m in _DASH_BESIDE_DIGIT.finditer(text)]
+    read_to = 0
+    for found in _LOOK_ALIKE_BESIDE_DIGIT.finditer(text):
+        if found.start() < read_to:
+            continue
+        start, end = found.start(), found.end()
+        while start > 0 and _in_word(text[start - 1]):
+            start -= 1
+        while end < len(text) and _in_word(text[end]):
+            end += 1
+        read_to = end
+        word = text[start:end]
+        digits = sum(c.isdigit() for c in word)
+        if digits >= _LEAST_DIGITS and all(c.isdigit() or c in _DIGIT_LOOK_ALIKES for c in word):
+            edits += [
+                (start + i, start + i + 1, _DIGIT_LOOK_ALIKES[c])
+                for i, c in enumerate(word)
+                if c in _DIGIT_LOOK_ALIKES
+            ]
+    yield from sorted(edits)
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum()
 
 
 def _marks_latin(text: str, position: int) -> bool:

@@ -40,6 +40,32 @@ _QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60
 _LONGEST_QUALIFIER = 64
 
 
+# White space holding a line break or a tab (a line end, <br>, a table's cell break) with a
+# digit on one side of it and a letter or digit on the other: between two pieces of a
+# number, a break a reader does not see as one.
+_BREAK = regex.compile(
+    r"(?<=\d)[ \t]*[\t\n][ \t\n]*(?=[^\W_])|(?<=[^\W_])[ \t]*[\t\n][ \t\n]*(?=\d)"
+)
+
+
+def _joined(text: str) -> tuple[str, list[int]] | None:
+    """``text`` with each ``_BREAK`` read as one space, and the index in ``text`` of each of
+    its characters (one more for the end); ``None`` when there is no such break."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for found in _BREAK.finditer(text):
+        start, end = found.span()
+        pieces += [text[position:start], " "]
+        offsets += range(position, start + 1)
+        position = end
+    if not pieces:
+        return None
+    pieces.append(text[position:])
+    offsets += range(position, len(text) + 1)
+    return "".join(pieces), offsets
+
+
 def _unwrapped(text: str) -> str:
     """``text`` with the line break of each wrapped paragraph's line replaced by a space."""
     breaks = _context.wrap_breaks(text)
@@ -103,6 +129,16 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         results: list[RecognizerResult] = super().analyze(
             matched, entities, nlp_artifacts, self._flags
         )
+        # A number found only with its breaks read as spaces counts only beside its context
+        # ("NHS" in the cell before): lists of values one a line (a Word file's style and
+        # numbering parts, a column of amounts) would otherwise join into numbers.
+        across = (
+            self._across_breaks(matched, entities, nlp_artifacts, results)
+            if self._rule.across_line_breaks
+            else []
+        )
+        needs_context = {id(result) for result in across}
+        results += across
         kept = []
         rule = self._rule
         previous_end = 0
@@ -150,10 +186,31 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             if positive is not None and (negative is None or positive < negative):
                 result.score = max(result.score, rule.context_score)
                 previous_lifted = True
-            elif negative is not None:
+            elif negative is not None or id(result) in needs_context:
                 continue
             kept.append(result)
         return kept
+
+    def _across_breaks(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None,
+        found: list[RecognizerResult],
+    ) -> list[RecognizerResult]:
+        """The matches in ``text`` read with its breaks between a number's pieces as
+        spaces (``_joined``), at their offsets in ``text``, less those found already."""
+        joined = _joined(text)
+        if joined is None:
+            return []
+        joined_text, offsets = joined
+        spans = {(result.start, result.end) for result in found}
+        more = []
+        for result in super().analyze(joined_text, entities, nlp_artifacts, self._flags):
+            result.start, result.end = offsets[result.start], offsets[result.end - 1] + 1
+            if (result.start, result.end) not in spans:
+                more.append(result)
+        return more
 
     def _label_before(self, text: str, start: int, not_before: int) -> int | None:
         """How far before the match a context word begins the label it is the value of,

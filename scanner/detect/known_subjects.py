@@ -39,8 +39,10 @@ _TITLE_AND_SURNAME = regex.compile(
 # characters to its end).
 _EMAIL = regex.compile(r"(?<![\w.+'\-])[\w.+'\-]+@[\w\-]+(?:\.[\w\-]+)+")
 # Seven to fifteen digits, with at most two separators between any two of them.
-_DIGITS = regex.compile(r"(?<![\w+])\+?\d(?:[ \-.()]{0,2}\d){6,14}(?!\w)")
-_NINO = regex.compile(r"\b[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]?\b")
+_DIGITS = regex.compile(r"(?<![\w+])\+?\d(?:[ \-./()]{0,2}\d){6,14}(?!\w)")
+# Grouped any way, with spaces, hyphens or dots ("QQ-12-34-56-C", "QQ 123 456 C").
+_NINO = regex.compile(r"\b[A-Za-z][ .\-]?[A-Za-z](?:[ .\-]?\d){6}(?:[ .\-]?[A-Da-d])?\b")
+_NINO_SEPARATORS = regex.compile(r"[\s.\-]")
 _POSTCODE = regex.compile(r"\b[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}\b")
 _MONTHS = {
     name: number
@@ -236,7 +238,7 @@ class SubjectMatcher:
             )
             mentions += _mention(match, "PHONE_NUMBER", refs, STRONG)
         for match in _NINO.finditer(text):
-            key = regex.sub(r"\s", "", match.group()).upper()[:8]
+            key = _NINO_SEPARATORS.sub("", match.group()).upper()[:8]
             mentions += _mention(match, "UK_NINO", self.ni_numbers.get(key), STRONG)
         for match in _POSTCODE.finditer(text):
             refs = self.postcodes.get(identifiers.postcode(match.group()))

@@ -52,6 +52,11 @@ class PatternRule:
     # Whether a match may run across the line break of a paragraph wrapped at a fixed width
     # ("born on 3rd\nMarch 2015"), read as a space.
     across_wrapped_lines: bool = False
+    # Whether a number may run across a line break or a table's cell break between two of
+    # its pieces ("NHS 451<br>134<br>8502", "<td>482</td><td>981</td>", a number typed over
+    # lines): a reader sees one number. Matches are looked for both ways, and kept from both;
+    # one found only across breaks counts only beside a context word.
+    across_line_breaks: bool = False
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,7 @@ def _pattern_rule(item: Reader) -> PatternRule:
             "listed_with_person_older_by_days",
             "context_lines_above",
             "across_wrapped_lines",
+            "across_line_breaks",
         }
     )
     validator = item.mapping.get("validator")
@@ -228,6 +234,7 @@ def _pattern_rule(item: Reader) -> PatternRule:
         listed_with_person_older_by_days=item.get("listed_with_person_older_by_days", int, 0),
         context_lines_above=item.get("context_lines_above", int, 0),
         across_wrapped_lines=item.get("across_wrapped_lines", bool, False),
+        across_line_breaks=item.get("across_line_breaks", bool, False),
     )
 
 

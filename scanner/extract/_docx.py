@@ -33,7 +33,7 @@ from lxml import etree
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
-from scanner.extract._html import readable_url
+from scanner.extract._html import data_url_content, readable_url
 from scanner.ooxml import (
     PARAGRAPH,
     W_NAMESPACES,
@@ -76,6 +76,8 @@ _BINARY_EXTENSIONS = (
     ".fntdata",
 )
 
+# The elements of an SVG picture whose text it shows or names it by.
+_SVG_TEXT = frozenset({"text", "title", "desc", "foreignObject"})
 _NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 _HEADER_KINDS = {"default": "", "first": ", first page", "even": ", even pages"}
 _CORE_PROPERTIES = {
@@ -225,13 +227,37 @@ class _Package:
         "image 'word/media/image1.png' / image text".
 
         A picture in which OCR finds no text (a logo) adds nothing; one that cannot be read
-        within the image bounds, or at all without Tesseract, is unscannable. Drawings that
-        are no raster image (EMF, WMF, SVG) are not read, as before.
+        within the image bounds, or at all without Tesseract, is unscannable. An SVG picture
+        (which Word shows in place of its raster fallback) is read as a drawing
+        (``read_svg``); EMF and WMF drawings are not read, as before.
         """
         for name in sorted(self.names - self.opened):
             with self.context.reading(f"part {name}"):
-                if is_picture(name, self.archive):
+                if name.lower().endswith(".svg") or "svg" in self.content_types.get(name, ""):
+                    self.read_svg(name)
+                elif is_picture(name, self.archive):
                     self.context.nested(self.read_bytes(name), f"image '{name}'")
+
+    def read_svg(self, name: str) -> None:
+        """An SVG picture: the text it shows (``<text>``, and its ``<title>`` and ``<desc>``,
+        and HTML in a ``<foreignObject>``), each element's on a line, at "drawing '...'", and
+        each raster image inside it (a data: URL) with OCR, as a picture. One that cannot be
+        parsed is unscannable."""
+        place = f"drawing '{name}'"
+        try:
+            root = etree.fromstring(self.read_bytes(name), parser=XML_PARSER)
+        except etree.XMLSyntaxError:
+            where = self.context.where(place)
+            self.context.unscannable(f"{where} is an SVG picture that could not be read")
+            return
+        self.context.add_text("\n".join(_svg_text(root)), place)
+        for url in _svg_data_urls(root):
+            data = data_url_content(url)
+            if data is None:
+                where = self.context.where(place)
+                self.context.unscannable(f"{where} has an image that could not be decoded")
+            else:
+                self.context.nested(data, place, "image")
 
     def report_scan(self) -> None:
         """Report a body of images with (almost) no text: its content cannot be read."""
@@ -513,6 +539,37 @@ def xml_values(root: etree._Element) -> str:
                 continue
             values[value] = None
     return "\n".join(values)
+
+
+def _svg_text(root: etree._Element) -> list[str]:
+    """The text of each element of an SVG picture that shows or names it (``_SVG_TEXT``,
+    not inside another), one a line."""
+    local_names: dict[str, str] = {}
+    lines = []
+    for element in root.iter():
+        if (
+            not isinstance(element.tag, str)
+            or _local_name(element.tag, local_names) not in _SVG_TEXT
+        ):
+            continue
+        if not any(
+            isinstance(above.tag, str) and _local_name(above.tag, local_names) in _SVG_TEXT
+            for above in element.iterancestors()
+        ):
+            lines.append(" ".join(_all_text(element).split()))
+    return lines
+
+
+def _svg_data_urls(root: etree._Element) -> list[str]:
+    """The data: URLs an SVG picture's elements link to (an embedded raster image)."""
+    urls = []
+    for element in root.iter():
+        for attribute, raw in element.attrib.items():
+            name = attribute if isinstance(attribute, str) else attribute.decode()
+            value = raw if isinstance(raw, str) else raw.decode()
+            if name.rpartition("}")[2] == "href" and value.strip().startswith("data:"):
+                urls.append(value.strip())
+    return urls
 
 
 def _local_name(name: str, known: dict[str, str]) -> str:

@@ -30,8 +30,11 @@ from email.utils import collapse_rfc2231_value
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
+from scanner.extract._enriched import ENRICHED_TYPES, shown_text
+from scanner.extract._flowed import unflowed
 from scanner.extract._html import add_html
 from scanner.extract._text import PGP_MESSAGE
+from scanner.extract._uuencoded import read_uuencoded
 from scanner.filetype import FileType, sniff
 from scanner.mime_parts import (
     ADDRESS_HEADERS,
@@ -294,6 +297,20 @@ def _transfer_encoding(part: Message) -> str:
     return str(part.get("content-transfer-encoding", "")).lower()
 
 
+def _flowed(part: Message) -> bool:
+    """Whether ``part`` is plain text sent with soft line breaks (RFC 3676)."""
+    return part.get_content_type() == "text/plain" and _parameter(part, "format") == "flowed"
+
+
+def _parameter(part: Message, name: str) -> str:
+    """A Content-Type parameter's value in lower case, "" when absent or damaged."""
+    try:
+        value = part.get_param(name)
+    except Exception:  # noqa: BLE001 - damaged parameters are no parameters
+        return ""
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
 def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering) -> None:
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
@@ -308,10 +325,13 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
         count = numbering.bodies[content_type]
         place = f"body ({content_type})" if count == 1 else f"body {count} ({content_type})"
         text = decode_text(data, part_charset(part))
+        if _flowed(part):
+            text = unflowed(text, _parameter(part, "delsp") == "yes")
         if content_type == "text/html":
             add_html(text, context, place)
         else:
             context.add_text(text, place)
+            read_uuencoded(text, context, place)
         if PGP_MESSAGE in text:
             context.unscannable(f"{context.where(place)} contains a PGP-encrypted message")
         return
@@ -321,4 +341,8 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
     if filename:
         place += f" '{filename}'"
         context.add_text(filename, place, "file name")
+    if content_type in ENRICHED_TYPES:
+        # Its markup may split words and numbers: read it as shown, as well as a file.
+        shown = shown_text(decode_text(data, part_charset(part)), content_type)
+        context.add_text(shown, place, "as shown")
     context.nested(data, place)

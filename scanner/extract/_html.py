@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import re
-from urllib.parse import unquote
+from collections.abc import Iterator
+from urllib.parse import unquote, unquote_to_bytes
 
 from bs4 import BeautifulSoup, Comment, Tag
 
@@ -30,6 +33,12 @@ _URL_ATTRIBUTES = (
     "href", "src", "action", "formaction", "background", "cite", "poster", "data", "longdesc",
 )  # fmt: skip
 _NOT_WRITTEN = ("data:", "cid:", "#")
+# A data: URL's content type and whether it is base64 (RFC 2397), and one written in CSS.
+_DATA_URL = re.compile(r"data:([^,;]*)((?:;[^,;]*)*?)(;base64)?,(.*)", re.IGNORECASE | re.DOTALL)
+_CSS_DATA_URL = re.compile(r"url\(\s*['\"]?(data:[^'\")]*)", re.IGNORECASE)
+# CSS escapes (a backslash and hex digits, or a backslash and one character): a
+# stylesheet's strings read as they show.
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(.))", re.DOTALL)
 _URL_PUNCTUATION = re.compile(r"[?&=#;]")
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -43,15 +52,76 @@ def read_html(data: bytes, context: ExtractionContext) -> None:
 def add_html(markup: str, context: ExtractionContext, location: str) -> None:
     """Add the visible text of ``markup`` at ``location``, what a reader does not see
     (comments, alt and title attributes, form fields' values, mailto: targets) at
-    ``location / hidden text``, and the targets of links, images and forms, percent-decoded,
-    at ``location / links``.
+    ``location / hidden text``, the targets of links, images and forms, percent-decoded,
+    at ``location / links``, and the text of its styles and scripts at ``location / style
+    and script``: a stylesheet shows its ``content:`` strings as text, and both carry
+    comments and strings anyone who opens the message can read.
 
-    Scripts and styles are dropped. Nothing is fetched: html.parser never loads anything.
+    What a data: URL holds (an inline image, a document) is read as a file of its own, as
+    an attachment is: an image is read with OCR. Nothing is fetched: html.parser never loads
+    anything.
     """
     visible, hidden = html_to_text(markup)
     context.add_text(visible, location)
     context.add_text(hidden, location, "hidden text")
-    context.add_text("\n".join(_link_targets(_parse(markup))), location, "links")
+    soup = _parse(markup)
+    context.add_text("\n".join(_link_targets(soup)), location, "links")
+    code = [element.get_text() for element in soup.find_all(_NOT_TEXT)]
+    context.add_text(css_unescaped("\n".join(code)), location, "style and script")
+    for number, data in enumerate(_data_urls(soup, code), start=1):
+        if data is None:
+            context.unscannable(
+                f"{context.where(location)} has a data: URL that could not be decoded"
+            )
+        else:
+            context.nested(data, location, f"inline file {number}")
+
+
+def css_unescaped(text: str) -> str:
+    """``text`` with its CSS escapes decoded ("\\34 82 660" reads "482 660")."""
+    if "\\" not in text:
+        return text
+    return _CSS_ESCAPE.sub(_css_character, text)
+
+
+def _css_character(escape: re.Match[str]) -> str:
+    if escape.group(1) is None:
+        return escape.group(2)
+    code = int(escape.group(1), 16)
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
+def _data_urls(soup: BeautifulSoup, code: list[str]) -> Iterator[bytes | None]:
+    """What each data: URL in the markup's attributes and styles holds, or ``None`` for one
+    that cannot be decoded."""
+    urls: list[str] = []
+    for tag in soup.find_all(True):
+        if not isinstance(tag, Tag):
+            continue
+        for value in tag.attrs.values():
+            if isinstance(value, str) and value.strip().lower().startswith("data:"):
+                urls.append(value.strip())
+            elif isinstance(value, str) and "data:" in value.lower():
+                urls += [m.group(1) for m in _CSS_DATA_URL.finditer(value)]
+    for text in code:
+        urls += [m.group(1) for m in _CSS_DATA_URL.finditer(text)]
+    for url in urls:
+        yield data_url_content(url)
+
+
+def data_url_content(url: str) -> bytes | None:
+    """What a data: URL holds (RFC 2397), or ``None`` when it is no data: URL or its
+    base64 does not decode."""
+    found = _DATA_URL.fullmatch(url)
+    if found is None:
+        return None
+    payload = found.group(4)
+    if not found.group(3):
+        return unquote_to_bytes(payload)
+    try:
+        return base64.b64decode("".join(unquote(payload).split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _link_targets(soup: BeautifulSoup) -> list[str]:

@@ -6,6 +6,7 @@ import re
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
+from scanner.extract._uuencoded import read_uuencoded
 
 PGP_MESSAGE = "-----BEGIN PGP MESSAGE-----"
 # A line of base64 as MIME writes it: at least this many characters of its alphabet alone.
@@ -20,10 +21,12 @@ def read_text(data: bytes, context: ExtractionContext) -> None:
     of base64 lines (an attachment in a message read as text) are encoded data, not text: they
     are blanked, keeping every offset, so they give no false findings; a message is also read
     as a message, which decodes them. An armoured PGP message inside is ciphertext: it is
-    reported as unreadable.
+    reported as unreadable. A uuencoded file inside is read as a file.
     """
     text = decode_text(data)
-    context.add_text(_without_base64(text), "" if context.location else "text")
+    location = "" if context.location else "text"
+    context.add_text(_without_base64(text), location)
+    read_uuencoded(text, context, location)
     if PGP_MESSAGE in text:
         context.unscannable(f"{context.here('the text')} contains a PGP-encrypted message")
 

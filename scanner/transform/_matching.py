@@ -13,6 +13,9 @@ Insurance) matches however it is punctuated ("943 476 5919", "943-476-5919", "94
 and a match inside a longer run of letters and digits takes the whole run: "4407700900461"
 goes whole, not as "44[phone number removed]". A UK telephone number matches in its national
 and international forms alike ("07700 900461", "+44 7700 900461", "tel:+447700900461").
+In HTML source a number also matches across the tags between its pieces
+("482</td><td>981</td><td>7062", "451<br>134<br>8502"), as a reader and detection see it
+whole; the tags between go with it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ _REMEMBERED_CHARS = 256
 _PATTERNS_KEPT = 4096
 # What may stand between the characters of a number as people write it.
 _NUMBER_SEPARATORS = r"[\s\-./()]*"
+# The same in HTML source, where tags may stand between the pieces too.
+_MARKUP_SEPARATORS = r"(?:[\s\-./()]|<[^<>]{0,300}>)*"
 # UK telephone numbers: national ("0" and 9 or 10 digits) and international ("44" and the
 # same without the "0"); the trunk is written "0", "+44", "0044", "44" or "+44 (0)".
 _UK_NATIONAL = re.compile(r"0[1-9]\d{8,9}")
@@ -56,25 +61,32 @@ class Matcher:
             for removal in removals
             if (pattern := _pattern(removal.value)) is not None
         ]
+        self._markup_patterns = [
+            (_pattern(removal.value, _MARKUP_SEPARATORS) if number else pattern, removal, number)
+            for pattern, removal, number in self._patterns
+        ]
         # The spans of each short text already searched, and what it became: a document
         # repeats the same short texts (attribute values, style names) thousands of times.
-        self._found: dict[str, list[Span]] = {}
+        self._found: dict[tuple[str, bool], list[Span]] = {}
         self._redacted: dict[tuple[str, bool], str] = {}
 
-    def spans(self, text: str) -> list[Span]:
-        """``(start, end, removal)`` of every match in ``text`` as written, in order, with
-        overlapping and nested matches (and the email addresses they fall in) merged."""
+    def spans(self, text: str, html: bool = False) -> list[Span]:
+        """``(start, end, removal)`` of every match in ``text`` as written (HTML source if
+        ``html``), in order, with overlapping and nested matches (and the email addresses
+        they fall in) merged."""
         if len(text) > _REMEMBERED_CHARS:
-            return self._search(text)
-        if text not in self._found:
-            self._found[text] = self._search(text)
-        return list(self._found[text])
+            return self._search(text, html)
+        if (text, html) not in self._found:
+            self._found[text, html] = self._search(text, html)
+        return list(self._found[text, html])
 
-    def _search(self, text: str) -> list[Span]:
+    def _search(self, text: str, html: bool) -> list[Span]:
         segment = normalise(text, "")
         found: list[Span] = []
         normal = segment.text
-        for pattern, removal, number in self._patterns:
+        for pattern, removal, number in self._markup_patterns if html else self._patterns:
+            if pattern is None:
+                continue
             for match in pattern.finditer(normal):
                 start, end = match.start(), match.end()
                 if number:
@@ -89,18 +101,19 @@ class Matcher:
         """Whether any value is in ``text`` (already normalised, as extraction gives it)."""
         return any(pattern.search(text) for pattern, _, _ in self._patterns)
 
-    def anonymized(self, text: str, escape: bool = False) -> Anonymized:
-        """``text`` with every match replaced as its removal says (labels HTML-escaped if
-        asked), and what replaced each match."""
-        return anonymized(text, self.spans(text), escape)
+    def anonymized(self, text: str, html: bool = False) -> Anonymized:
+        """``text`` (HTML source if ``html``: labels are then HTML-escaped) with every match
+        replaced as its removal says, and what replaced each match."""
+        return anonymized(text, self.spans(text, html), html)
 
-    def redact(self, text: str, escape: bool = False) -> str:
-        """``text`` with every match replaced ("[label removed]", a mask or a pseudonym)."""
+    def redact(self, text: str, html: bool = False) -> str:
+        """``text`` (HTML source if ``html``) with every match replaced ("[label removed]",
+        a mask or a pseudonym)."""
         if len(text) > _REMEMBERED_CHARS:
-            return self.anonymized(text, escape).text
-        done = self._redacted.get((text, escape))
+            return self.anonymized(text, html).text
+        done = self._redacted.get((text, html))
         if done is None:
-            done = self._redacted[text, escape] = self.anonymized(text, escape).text
+            done = self._redacted[text, html] = self.anonymized(text, html).text
         return done
 
 
@@ -128,7 +141,8 @@ def _is_number(value: str) -> bool:
 
 
 @functools.lru_cache(maxsize=_PATTERNS_KEPT)
-def _pattern(value: str) -> re.Pattern[str] | None:
+def _pattern(value: str, separators: str = _NUMBER_SEPARATORS) -> re.Pattern[str] | None:
+    """What matches ``value``; a number's pieces may have ``separators`` between them."""
     if _is_number(value):
         characters = [c for c in normalise(value, "").text if c.isalnum()]
         digits = "".join(characters)
@@ -139,9 +153,9 @@ def _pattern(value: str) -> re.Pattern[str] | None:
         elif digits.isdigit() and _UK_INTERNATIONAL.fullmatch(digits):
             characters = characters[2:]
         else:
-            return re.compile(_NUMBER_SEPARATORS.join(map(re.escape, characters)), re.IGNORECASE)
-        rest = _NUMBER_SEPARATORS.join(map(re.escape, characters))
-        return re.compile(_UK_TRUNK + _NUMBER_SEPARATORS + rest, re.IGNORECASE)
+            return re.compile(separators.join(map(re.escape, characters)), re.IGNORECASE)
+        rest = separators.join(map(re.escape, characters))
+        return re.compile(_UK_TRUNK + separators + rest, re.IGNORECASE)
     words = normalise(value, "").text.split()
     if not words:
         return None

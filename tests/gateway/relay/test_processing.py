@@ -191,6 +191,18 @@ def test_a_redacted_copy_carries_none_of_the_values(pipeline: Pipeline, case: st
     assert leaks(pipeline.scanner.scan_message, copy.content, values) == []
 
 
+def test_a_redacted_copy_loses_numbers_written_with_look_alike_letters(pipeline: Pipeline):
+    """O for 0 and l for 1 inside a number do not hide it: the copy for a recipient with no
+    consent loses the NHS and phone numbers as they were written."""
+    body = "Referral for Chidi Eze, NHS number 642 62l 2997, mobile O77OO 9OO461."
+    [copy] = [
+        c for c in _process_for_stranger(pipeline, _referral(body)) if c.copy.kind != "notice"
+    ]
+    assert copy.copy.kind == "redact"
+    assert b"62l 2997" not in copy.content
+    assert b"9OO461" not in copy.content
+
+
 def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ):

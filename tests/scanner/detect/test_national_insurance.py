@@ -1,4 +1,5 @@
-"""National Insurance numbers, spaced or not, any case, valid prefixes only."""
+"""National Insurance numbers, grouped any way (spaces, hyphens, dots), any case, valid
+prefixes only."""
 
 import pytest
 
@@ -12,10 +13,14 @@ from tests.scanner.conftest import types_of
         ("nino: JK123456D", "JK123456D"),
         ("his ni is ce 45 67 89 a", "ce 45 67 89 a"),
         ("Claimant JK 123456 D applied", "JK 123456 D"),
+        ("NI number AB-12-34-56-C", "AB-12-34-56-C"),
+        ("NI number AB 123 456 C", "AB 123 456 C"),
+        ("NI number AB.12.34.56.C", "AB.12.34.56.C"),
+        ("NI number A B 1 2 3 4 5 6 C", "A B 1 2 3 4 5 6 C"),
     ],
 )
 def test_national_insurance_numbers_are_found(found, text, value):
-    """Spaced, unspaced and lower-case NI numbers are found."""
+    """Spaced, unspaced, hyphenated, dotted and lower-case NI numbers are found."""
     assert ("UK_NINO", value) in found(text)
 
 

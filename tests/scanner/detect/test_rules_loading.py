@@ -52,7 +52,7 @@ def test_mistakes_are_reported_with_file_and_line(rules_dir, old, new, message):
 def test_invalid_regex_is_reported(rules_dir):
     """A pattern that is not a valid regex is named in the error."""
     path = rules_dir / "recognizers.yaml"
-    _edit(path, r"'\b[A-Z]{2} ?\d{2}", r"'\b[A-Z]{2} ?(\d{2}")
+    _edit(path, r"'\b[A-Z][ .-]?[A-Z]", r"'\b[A-Z][ .-]?([A-Z]")
     with pytest.raises(RulesError, match="not a valid regex"):
         load_recognizers(path)
 
