@@ -53,6 +53,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Buffer, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -116,6 +117,13 @@ class Mail:
         return replace(self, message_id=message_id, content=content)
 
 
+def bench_message_id(prefix: str) -> str:
+    """A Message-ID shaped as mail programs make them (a UUID): an id holding a run of digits
+    such as a counter and a pid could be a number someone wrote, and confide drops it from
+    every copy, which would leave a hold notice's In-Reply-To unmatched."""
+    return f"<{prefix}-{uuid.uuid4()}@bench.invalid>"
+
+
 def load_mails(quick: bool, prefix: str) -> list[Mail]:
     """One message per readable corpus document (half-written ``.txt`` files are skipped)."""
     paths = sorted(
@@ -124,7 +132,7 @@ def load_mails(quick: bool, prefix: str) -> list[Mail]:
     mails: list[Mail] = []
     for path in paths:
         n = len(mails)
-        message_id = f"<{prefix}-{n}.{os.getpid()}@bench.invalid>"
+        message_id = bench_message_id(prefix)
         recipients = (COLLEAGUE, EXTERNALS[n % len(EXTERNALS)])
         if path.suffix == ".eml":
             message = BytesParser(policy=policy.SMTP).parsebytes(path.read_bytes())
@@ -305,7 +313,7 @@ def send_steadily(
     the relay's pace (open loop: a slow relay builds a queue, it does not slow the clients).
     The messages sent, with the times of their final dots in ``sink.dots``."""
     count = int(rate * seconds)
-    chosen = [mails[i % len(mails)].renamed(f"<steady-{i}.{os.getpid()}@bench.invalid>")
+    chosen = [mails[i % len(mails)].renamed(bench_message_id("steady"))
               for i in range(count)]  # fmt: skip
     failures: list[Exception] = []
 
