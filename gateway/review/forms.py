@@ -14,6 +14,7 @@ from gateway.register.models import Subject
 from gateway.relay.models import ReviewState
 from gateway.review.models import LawfulReason, LogbookKind, ReviewOutcome
 from gateway.review.register_forms import ConsentForm
+from gateway.review.widgets import DatePicker, DateTimePicker
 
 STATES = [("", "any"), *(c for c in ReviewState.choices if c[0] != ReviewState.NOT_HELD)]
 
@@ -32,13 +33,13 @@ class QueueFilterForm(forms.Form):
     received_from = forms.DateField(
         required=False,
         label="Received from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
     )
     received_to = forms.DateField(
         required=False,
         label="Received to",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
     )
     search = forms.CharField(required=False, max_length=200, label="Search")
@@ -212,9 +213,7 @@ class ReviewEmergencyForm(PersonToldForm):
 
 
 class BreachForm(PersonToldForm):
-    happened_at = forms.DateTimeField(
-        label="When it happened", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    happened_at = forms.DateTimeField(label="When it happened", widget=DateTimePicker())
     lawful_reason = forms.ChoiceField(
         choices=[("", "none: there was no lawful reason"), *LawfulReason.choices],
         required=False,

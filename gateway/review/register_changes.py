@@ -179,15 +179,19 @@ def edit_consent(consent_id: int, terms: ConsentTerms, *, user: Any) -> Consent:
 
 
 def withdraw_consent(consent_id: int, *, at: datetime, note: str, user: Any) -> Consent:
-    """Mark a consent withdrawn from ``at``, with the note; it is never deleted."""
+    """Mark a consent withdrawn from ``at`` (or from its recording, when that was later the
+    same day), with the note; it is never deleted."""
     if not note.strip():
         raise RegisterRefused("say how the withdrawal was given (the note is kept)")
     with transaction.atomic():
         consent: Consent = _locked(Consent, consent_id)
         if consent.withdrawn_at is not None:
             raise RegisterRefused("this consent is already withdrawn")
-        if at < consent.recorded_at:
+        if timezone.localdate(at) < timezone.localdate(consent.recorded_at):
             raise RegisterRefused("a consent cannot be withdrawn before it was recorded")
+        # Withdrawn on the day it was recorded: from the moment it was recorded, not from
+        # the start of a day on which it did not yet exist.
+        at = max(at, consent.recorded_at)
         consent.withdrawn_at = at
         consent.withdrawn_by = str(user.get_username())
         consent.withdrawal_note = note

@@ -23,6 +23,7 @@ from gateway.register.models import (
 )
 from gateway.review.decisions import consent_scope_words
 from gateway.review.register_changes import IMPORT_FILES, ConsentTerms
+from gateway.review.widgets import DatePicker
 from scanner import identifiers
 from scanner.consent import KnownSubject
 
@@ -74,9 +75,7 @@ class SubjectForm(forms.Form):
     aliases = _lines("Other names they are known by")
     emails = _lines("Email addresses")
     phones = _lines("Phone numbers")
-    dob = forms.DateField(
-        label="Date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    dob = forms.DateField(label="Date of birth", required=False, widget=DatePicker())
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=20)
     ni_number = forms.CharField(label="National Insurance number", required=False, max_length=20)
     postcode = forms.CharField(required=False, max_length=10)
@@ -155,7 +154,7 @@ class ConsentForm(forms.Form):
     valid_until = forms.DateField(
         required=False,
         label="Valid until (blank: until withdrawn)",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
     )
     evidence = forms.CharField(
         label="Evidence (who gave it, when, how; where the written form is kept)",
@@ -194,7 +193,7 @@ class ConsentForm(forms.Form):
 class WithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(
         label="Withdrawn on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         help_text="The day the person withdrew it; it counts from the start of that day.",
     )
     note = forms.CharField(

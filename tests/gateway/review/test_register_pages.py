@@ -5,10 +5,12 @@ export uploaded with the importer's rules, and a subject's file."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -437,3 +439,73 @@ def test_an_old_held_item_is_found_by_the_ref_its_reasons_cite(
     about = client.get(reverse("review:subject", args=[amina.id])).context["file"].held
     assert len(about) == 2
     assert client.get(reverse("review:subject", args=[other.id])).context["file"].held == []
+
+
+def _as_a_browser_posts(page_html: str, **changed: str) -> dict[str, object]:
+    """The form on ``page_html`` as a browser submits it untouched but for ``changed``: each
+    input's value attribute (a date input whose value is not an ISO date counts as empty, as
+    browsers show and post it), checked boxes and radios, selected options, textareas."""
+    form = BeautifulSoup(page_html, "html.parser").find("form", class_="register-form")
+    assert form is not None
+    data: dict[str, object] = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or name == "csrfmiddlewaretoken":
+            continue
+        if field.name == "textarea":
+            data[name] = field.text
+        elif field.name == "select":
+            chosen = field.find("option", selected=True)
+            data[name] = chosen.get("value", "") if chosen else ""
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value"))  # type: ignore[union-attr]
+        elif field.get("type") == "date":
+            value = field.get("value", "")
+            data[name] = value if re.fullmatch(r"\d{4}-\d\d-\d\d", value) else ""
+        elif field.get("type") not in ("submit", "button"):
+            data[name] = field.get("value", "")
+    return {**data, **changed}
+
+
+def test_editing_a_subject_in_the_browser_keeps_their_date_of_birth(users: Users, amina: Subject):
+    """The edit page fills its date input in the form a browser reads (ISO 8601): written in
+    the locale's form, the browser showed it empty and saving any change erased the date."""
+    client = signed_in(users, "manager")
+    page = reverse("review:subject_edit", args=[amina.id])
+    client.post(page, _as_a_browser_posts(client.get(page).content.decode(), postcode="LS6 2AC"))
+    amina.refresh_from_db()
+    assert (amina.postcode, amina.dob) == ("LS6 2AC", date(1956, 3, 14))
+
+
+def test_editing_a_consent_in_the_browser_keeps_its_expiry(users: Users, health_consent: Consent):
+    """A consent's end date survives an edit of its other terms: lost, the consent would
+    have counted for ever."""
+    until = timezone.make_aware(datetime(2027, 3, 31, 23, 59, 59, 999999))
+    Consent.objects.filter(id=health_consent.id).update(valid_until=until)
+    client = signed_in(users, "manager")
+    page = reverse("review:consent_edit", args=[health_consent.id])
+    form = _as_a_browser_posts(client.get(page).content.decode(), scopes=["contact"])
+    client.post(page, form)
+    edited = Consent.objects.get(id=health_consent.id)
+    assert (edited.scopes, edited.valid_until) == ("contact", until)
+
+
+def test_a_consent_recorded_today_can_be_withdrawn_today(users: Users, amina: Subject, agency):
+    """The withdrawal form offers today, and a consent recorded earlier today is withdrawn
+    from the moment it was recorded (its day starts before it existed)."""
+    recorded = timezone.now() - timedelta(minutes=5)
+    consent = Consent.objects.create(
+        subject=amina,
+        agency=agency,
+        scopes="contact",
+        method="written",
+        recorded_by="jo",
+        recorded_at=recorded,
+    )
+    client = signed_in(users, "manager")
+    page = reverse("review:consent_withdraw", args=[consent.id])
+    form = _as_a_browser_posts(client.get(page).content.decode(), note="she rang to withdraw")
+    assert form["withdrawn_on"] == timezone.localdate().isoformat()
+    assert client.post(page, form).status_code == 302
+    assert Consent.objects.get(id=consent.id).withdrawn_at == recorded
