@@ -47,6 +47,12 @@ from scanner.transform import Banner, load_banner
 
 __all__ = ["DecisionRefused"]
 
+WITHOUT_CONSENT = (
+    "it was held because someone whose data it holds has not consented to this recipient, "
+    "and the banner would tell the recipient they had: record their consent and release, "
+    "release it redacted, or release it as an exception (the logbook records it)"
+)
+
 log = logging.getLogger("confide.review")
 
 # The web server's threads make redacted copies one at a time: the scanner has one worker,
@@ -116,10 +122,20 @@ def release_with_banner(
     decision = Decision.RELEASE_WITH_BANNER_IN_BODY if body_only else Decision.RELEASE_WITH_BANNER
     released = Released.BANNER_IN_BODY if body_only else Released.BANNER
     with transaction.atomic():
+        if held_without_consent(Outcome.objects.get(id=outcome_id)):
+            raise DecisionRefused(WITHOUT_CONSENT)
         outcome = _decide(outcome_id, decision, user, note)
         told = _tell_sender(outcome, released, note)
         _audit(outcome, user, decision.value, sender_told=told)
     return outcome
+
+
+def held_without_consent(outcome: Outcome) -> bool:
+    """Whether ``outcome`` was held for personal data whose person has not consented to its
+    recipient. Its copy cannot go with the banner, which tells the recipient a consent was
+    recorded: the policy lets it go only with a consent recorded, redacted, or as an
+    exception, which the logbook records (policy 000 3.1-3.2, 003)."""
+    return load_policy(load_settings().organisation.policy).without_consent(outcome.rules)
 
 
 def release_redacted(

@@ -123,6 +123,7 @@ def _item(
                 name: bound.get(outcome.id, {}).get(name)
                 or form_class(prefix=_prefix(name, outcome.id), initial=initial.get(name))
                 for name, form_class in ACTION_FORMS.items()
+                if name != "release" or not decisions.held_without_consent(outcome)
             }
             if manager and outcome.review_state == ReviewState.HELD
             else {},

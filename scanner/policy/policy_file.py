@@ -6,6 +6,7 @@ policy can fix it without reading Python.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,18 @@ class Policy:
     together_within_chars: int
     attribution: AttributionTypes
     source: str
+
+    def without_consent(self, fired: Iterable[str]) -> bool:
+        """Whether any of the ``fired`` rules (by id) fires for personal data whose person
+        has not consented to the recipient: a known person's consent missing or partial, or
+        someone not in the register. The CONFIDENTIAL banner's claim of a recorded consent
+        would be false for such a copy."""
+        ids = set(fired)
+        return any(
+            rule.id in ids
+            and (rule.when.subject_consent in ("missing", "partial") or rule.when.unlinked)
+            for rule in self.rules
+        )
 
     def category(self, finding: Finding) -> str:
         return self.categories.get(finding.type, UNLISTED)

@@ -56,8 +56,20 @@ def sealer(monkeypatch: pytest.MonkeyPatch) -> Sealer:
     return made
 
 
-def hold(sealer: Sealer, sender: str, recipients: list[str], content: bytes) -> Message:
-    """A stored message with every recipient held, and a scan record with one finding."""
+NO_CONSENT = ("no-consent", "NHS number of a known carer; no consent recorded for this recipient")
+# A hold the CONFIDENTIAL banner may end: no consent is missing.
+UNSCANNED = ("unscannable", "part of it could not be scanned, so nobody can say what it discloses")
+
+
+def hold(
+    sealer: Sealer,
+    sender: str,
+    recipients: list[str],
+    content: bytes,
+    why: tuple[str, str] = NO_CONSENT,
+) -> Message:
+    """A stored message with every recipient held by the rule ``why`` (its id and reason),
+    and a scan record with one finding."""
     message_id = spool.store(
         sealer,
         mail_from=sender,
@@ -71,8 +83,8 @@ def hold(sealer: Sealer, sender: str, recipients: list[str], content: bytes) -> 
             message_id=message_id,
             recipient=recipient,
             action="hold",
-            rules=["no-consent"],
-            reasons=["NHS number of a known carer; no consent recorded for this recipient"],
+            rules=[why[0]],
+            reasons=[why[1]],
             review_state=ReviewState.HELD,
         )
     record = {
@@ -96,6 +108,14 @@ def held(sealer: Sealer) -> Message:
     """A message from SENDER held for two recipients."""
     content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
     return hold(sealer, SENDER, [HELD_FOR, ALSO_HELD_FOR], content)
+
+
+@pytest.fixture
+def held_unscanned(sealer: Sealer) -> Message:
+    """A message from SENDER held for two recipients because part of it could not be read:
+    a manager may release it with the banner."""
+    content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
+    return hold(sealer, SENDER, [HELD_FOR, ALSO_HELD_FOR], content, UNSCANNED)
 
 
 @pytest.fixture

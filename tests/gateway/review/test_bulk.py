@@ -85,11 +85,11 @@ def test_the_queue_offers_the_checkboxes_to_managers_only(users: Users, held: Me
 
 
 def test_bulk_reject_rejects_each_and_reports_one_decided_meanwhile(
-    users: Users, held: Message, held_from_another: Message, sealer: Sealer
+    users: Users, held_unscanned: Message, held_from_another: Message, sealer: Sealer
 ):
     """Of three recipients confirmed, one another manager released in the meantime is
     reported as not done; the other two are rejected and each sender is told."""
-    first, second = _ids(held)
+    first, second = _ids(held_unscanned)
     (third,) = _ids(held_from_another)
     decisions.release_with_banner(second, user=users.manager, note="consent by phone")
     response = signed_in(users, "manager").post(
@@ -105,7 +105,9 @@ def test_bulk_reject_rejects_each_and_reports_one_decided_meanwhile(
         f"Recipient {second}: not done: it is not held any more.",
         f"Recipient {third}: rejected; the sender is told.",
     ]
-    notices = Delivery.objects.filter(copy__kind=CopyKind.NOTICE, copy__message=held).order_by("id")
+    notices = Delivery.objects.filter(
+        copy__kind=CopyKind.NOTICE, copy__message=held_unscanned
+    ).order_by("id")
     assert [sealer.unseal(bytes(d.copy.sealed)).count(NOTE.encode()) for d in notices] == [0, 1]
 
 

@@ -25,6 +25,7 @@ from tests.gateway.review.conftest import (
     EXAMPLE,
     HELD_FOR,
     SENDER,
+    UNSCANNED,
     Users,
     held_outcome,
     hold,
@@ -41,19 +42,22 @@ def _released_to() -> list[str]:
 
 
 def test_release_with_banner_queues_the_marked_copy_and_audits_it(
-    users: Users, held: Message, sealer: Sealer
+    users: Users, held_unscanned: Message, sealer: Sealer
 ):
     """The copy is made by held.decide (CONFIDENTIAL), for that recipient only; the audit
     entry names the manager, the message and the recipient, not the content."""
-    outcome = held_outcome(held)
+    outcome = held_outcome(held_unscanned)
     decisions.release_with_banner(outcome.id, user=users.manager, note="consent by phone")
     (delivery,) = Delivery.objects.exclude(copy__kind=CopyKind.NOTICE)
     assert delivery.recipient == HELD_FOR
     assert sent_email(sealer, delivery)["Subject"].startswith("[CONFIDENTIAL] ")
-    assert Outcome.objects.get(message=held, recipient__startswith="duty").review_state == "held"
+    assert (
+        Outcome.objects.get(message=held_unscanned, recipient__startswith="duty").review_state
+        == "held"
+    )
     (entry,) = AuditEntry.objects.all()
     assert (entry.kind, entry.actor, entry.message_id, entry.outcome_id) == (
-        "release_with_banner", "jo", held.id, outcome.id,
+        "release_with_banner", "jo", held_unscanned.id, outcome.id,
     )  # fmt: skip
     assert "consent by phone" not in str(entry.details)
 
@@ -219,7 +223,7 @@ RELEASES = {
 
 @pytest.mark.parametrize("how", list(RELEASES))
 def test_the_sender_hears_how_each_release_went(  # noqa: PLR0917 - fixtures
-    users: Users, held: Message, sealer: Sealer, subject: Subject, how: str,
+    users: Users, held_unscanned: Message, sealer: Sealer, subject: Subject, how: str,
     request: pytest.FixtureRequest,
 ):  # fmt: skip
     """Every release queues a notice to the sender naming the recipient and how the copy
@@ -228,7 +232,7 @@ def test_the_sender_hears_how_each_release_went(  # noqa: PLR0917 - fixtures
     if how == "consent":  # the consent is checked by the relay's core, with the scanner
         request.getfixturevalue("citizens_advice")
         request.getfixturevalue("redacting")
-    _release_each_way(how, held_outcome(held).id, users, subject)
+    _release_each_way(how, held_outcome(held_unscanned).id, users, subject)
     notice = _notice_to_sender(sealer)
     assert notice["Subject"] == "Released: Carer's assessment follow-up"
     text = " ".join(notice.get_content().split())
@@ -245,7 +249,7 @@ def test_a_null_sender_is_not_told(users: Users, sealer: Sealer):
     """A message with the null reverse-path (a bounce) has no one to tell: the release still
     happens, and the audit entry says the sender was not told."""
     content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
-    outcome = held_outcome(hold(sealer, "", [HELD_FOR], content))
+    outcome = held_outcome(hold(sealer, "", [HELD_FOR], content, UNSCANNED))
     decisions.release_with_banner(outcome.id, user=users.manager, note=NOTE)
     assert _released_to() == [HELD_FOR]
     assert not Delivery.objects.filter(copy__kind=CopyKind.NOTICE).exists()
@@ -259,7 +263,9 @@ def test_a_sender_outside_the_organisation_is_told_neither_subject_nor_note(
     """As the hold notice to an outsider, the decision's notice leaves out the message's
     subject line and the manager's note; it still says what was decided."""
     content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
-    outcome = held_outcome(hold(sealer, "someone@elsewhere.example", [HELD_FOR], content))
+    outcome = held_outcome(
+        hold(sealer, "someone@elsewhere.example", [HELD_FOR], content, UNSCANNED)
+    )
     if decide == "reject":
         decisions.reject(outcome.id, user=users.manager, note=NOTE)
     else:
@@ -293,3 +299,22 @@ def test_the_shipped_banner_without_consent_says_so():
     banner = load_banner(Settings().organisation.banner_without_consent, "Riverside")
     assert "without the consent" in banner.text
     assert "recorded consent" not in banner.text
+
+
+def test_a_hold_for_missing_consent_cannot_go_with_the_banner_that_claims_one(
+    users: Users, held: Message, sealer: Sealer
+):
+    """The banner tells the recipient a consent was recorded: for a recipient held because
+    one is missing, the manager is offered the consent, redaction and exception routes
+    instead (the exception goes to the logbook), and a banner release is refused."""
+    outcome = held_outcome(held)
+    manager = signed_in(users, "manager")
+    page = manager.get(reverse("review:item", args=[held.id])).content.decode()
+    assert "Release with banner</button>" not in page
+    assert "Release as an exception</button>" in page
+    assert "cannot go with the banner" in page
+    with pytest.raises(decisions.DecisionRefused, match="has not consented"):
+        decisions.release_with_banner(outcome.id, user=users.manager, note="consent by phone")
+    assert Outcome.objects.get(id=outcome.id).review_state == "held"
+    assert not Delivery.objects.exists()
+    assert not AuditEntry.objects.exists()

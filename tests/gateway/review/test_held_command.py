@@ -52,10 +52,10 @@ def test_show_gives_headers_findings_and_reasons_but_the_text_only_when_asked(
     assert "Amina's NHS number is 943 476 5919." in with_text
 
 
-def test_release_and_reject_decide_in_the_managers_name(users: Users, held: Message):
+def test_release_and_reject_decide_in_the_managers_name(users: Users, held_unscanned: Message):
     """Release queues the marked copy and tells the sender; reject tells the sender; both
     are audited as the manager's, as the pages would do it."""
-    released, rejected = held_outcome(held), held_outcome(held, ALSO_HELD_FOR)
+    released, rejected = held_outcome(held_unscanned), held_outcome(held_unscanned, ALSO_HELD_FOR)
     out, _ = _confide_held("release", released.id, "--as", "jo", "--note", "consent by phone")
     assert out == f"recipient {released.id}: released, marked CONFIDENTIAL\n"
     _confide_held("reject", rejected.id, "--as", "jo", "--note", "use the portal")
@@ -98,10 +98,10 @@ def test_release_redacted_from_the_command_line(users: Users, held: Message, red
     assert Delivery.objects.get(copy__kind=CopyKind.REDACT).recipient == HELD_FOR
 
 
-def test_body_only_goes_with_the_banner_not_with_redaction(users: Users, held: Message):
+def test_body_only_goes_with_the_banner_not_with_redaction(users: Users, held_unscanned: Message):
     """--body-only says how to mark; asked with --redacted it is refused before anything is
     scanned or decided."""
-    outcome = held_outcome(held)
+    outcome = held_outcome(held_unscanned)
     with pytest.raises(SystemExit):
         _confide_held("release", outcome.id, "--redacted", "--body-only", "--as", "jo",
                       "--note", "n")  # fmt: skip

@@ -119,13 +119,13 @@ def test_staff_cannot_release_another_senders_item(users: Users, held_from_anoth
 
 
 def test_the_item_page_offers_staff_the_emergency_release_and_managers_their_actions(
-    users: Users, held: Message
+    users: Users, held_unscanned: Message
 ):
     """The staff member's item page links to the emergency release for each held recipient;
     a manager's has the manager's actions and no such link."""
-    url = reverse("review:item", args=[held.id])
+    url = reverse("review:item", args=[held_unscanned.id])
     staff_page = signed_in(users, "staff").get(url).content.decode()
-    outcome = held_outcome(held)
+    outcome = held_outcome(held_unscanned)
     assert reverse("review:emergency", args=[outcome.id]) in staff_page
     assert "<button" not in staff_page.split("</header>")[1]
     manager_page = signed_in(users, "manager").get(url).content.decode()

@@ -80,13 +80,17 @@ def test_the_queue_shows_staff_only_what_they_sent(
     assert str(held_from_another.id) in manager_page
 
 
-def test_staff_see_no_release_button(users: Users, held: Message):
+def test_staff_see_no_release_button(users: Users, held_unscanned: Message):
     """Staff see their item's reasons and state, and no action form; a manager sees them."""
-    page = signed_in(users, "staff").get(reverse("review:item", args=[held.id])).content.decode()
-    assert "no consent recorded for this recipient" in page
+    page = (
+        signed_in(users, "staff")
+        .get(reverse("review:item", args=[held_unscanned.id]))
+        .content.decode()
+    )
+    assert "could not be scanned" in page
     assert "held for a manager" in page
     assert '<form method="post" action="/held/recipient' not in page
-    managers = signed_in(users, "manager").get(reverse("review:item", args=[held.id]))
+    managers = signed_in(users, "manager").get(reverse("review:item", args=[held_unscanned.id]))
     assert "Release with banner</button>" in managers.content.decode()
     assert "Release redacted</button>" in managers.content.decode()
 
@@ -106,9 +110,9 @@ def test_only_managers_act(users: Users, held: Message, action: str, role: str, 
     assert not Delivery.objects.exists()
 
 
-def test_a_manager_releases(users: Users, held: Message):
+def test_a_manager_releases(users: Users, held_unscanned: Message):
     """The manager's POST releases the recipient and queues its copy."""
-    outcome = held_outcome(held)
+    outcome = held_outcome(held_unscanned)
     response = signed_in(users, "manager").post(
         reverse("review:act", args=[outcome.id, "release"]), _data("release", outcome)
     )
@@ -140,12 +144,12 @@ def test_a_post_without_the_csrf_token_is_refused(users: Users, held: Message, t
     assert Outcome.objects.get(id=outcome.id).review_state == ReviewState.HELD
 
 
-def test_a_post_with_the_csrf_token_is_accepted(users: Users, held: Message):
+def test_a_post_with_the_csrf_token_is_accepted(users: Users, held_unscanned: Message):
     """The same POST with the page's own token works (so the refusal above is the token's)."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(users.manager)
-    client.get(reverse("review:item", args=[held.id]))
-    outcome = held_outcome(held)
+    client.get(reverse("review:item", args=[held_unscanned.id]))
+    outcome = held_outcome(held_unscanned)
     data = {**_data("release", outcome), "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
     response = client.post(reverse("review:act", args=[outcome.id, "release"]), data)
     assert response.status_code == 302

@@ -26,7 +26,7 @@ from gateway.relay.models import (
 from gateway.review import audit, breaches, decisions, retention
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry, ScanRecord
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, hold
+from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, UNSCANNED, Users, hold
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,10 @@ RECENT = NOW - timedelta(days=10)  # within KEEP
 
 
 def _held(sealer: Sealer, received: datetime = LONG_AGO) -> Message:
-    """A message scanned at ``received`` and held for HELD_FOR, with its scan record."""
-    message = hold(sealer, SENDER, [HELD_FOR], EXAMPLE.read_bytes().replace(b"\n", b"\r\n"))
+    """A message scanned at ``received`` and held for HELD_FOR (a part unread: a hold the
+    banner may end), with its scan record."""
+    content = EXAMPLE.read_bytes().replace(b"\n", b"\r\n")
+    message = hold(sealer, SENDER, [HELD_FOR], content, UNSCANNED)
     Message.objects.filter(id=message.id).update(
         state=MessageState.PROCESSED, received_at=received, processed_at=received
     )
