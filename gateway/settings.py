@@ -25,6 +25,10 @@ ALLOWED_HOSTS: list[str] = [host.strip("[]") for host in _review.hosts]
 USE_TZ = True
 TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["gateway.formats"]
+# The pages' messages name recipients' addresses: kept in the session (the database), never
+# in a cookie as Django's default does when they fit.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

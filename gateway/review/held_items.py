@@ -27,6 +27,7 @@ from gateway.review.models import LogbookEntry, LogbookKind, ScanRecord
 from gateway.review.roles import is_manager, own_addresses
 from gateway.review.scan_record import ReadMessage, read_scan_record
 from scanner.consent import ADDRESS, ALL_SCOPES, ConsentRecord
+from scanner.mime_parts import is_body, part_filename
 from scanner.policy.policy_file import load_policy
 
 # The header fields shown on an item's page, in this order.
@@ -144,6 +145,7 @@ class Attachment:
     content_type: str
     size: int
     findings: int
+    inline: bool  # shown in the body (a logo) rather than attached as a file
 
 
 @dataclass(frozen=True)
@@ -217,22 +219,28 @@ def _html_body(parsed: EmailMessage) -> str:
 
 
 def _attachments(parsed: EmailMessage, read: ReadMessage | None) -> list[Attachment]:
+    """Every part that is not a text or HTML body, numbered as the scan numbers them
+    (``attachment N``): files attached and pictures shown inline (a signature's logo)."""
     found = []
-    for number, part in enumerate(parsed.iter_attachments(), start=1):
+    leaves = (part for part in parsed.walk() if not part.is_multipart())
+    parts = [part for part in leaves if not is_body(part, part.get_content_type())]
+    for number, part in enumerate(parts, start=1):
         payload = part.get_payload(decode=True)
         prefix = f"attachment {number} "
         findings = sum(
             len(segment.findings)
             for segment in (read.segments if read else ())
-            if segment.location.startswith(prefix)
+            if segment.location.startswith(prefix) or segment.location == prefix.strip()
         )
         found.append(
             Attachment(
                 number=number,
-                filename=part.get_filename() or "(no name)",
+                filename=part_filename(part) or "(no name)",
                 content_type=part.get_content_type(),
                 size=len(payload) if isinstance(payload, bytes) else 0,
                 findings=findings,
+                # Shown in the body: marked inline, or referred to by its Content-ID.
+                inline=part.get_content_disposition() == "inline" or "content-id" in part,
             )
         )
     return found

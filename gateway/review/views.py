@@ -176,7 +176,7 @@ def _prefix(action: str, outcome_id: int) -> str:
 def act(request: HttpRequest, outcome_id: int, action: str) -> HttpResponse:
     """One manager's action on one held recipient; an invalid form shows the page again."""
     form_class = ACTION_FORMS.get(action)
-    outcome = Outcome.objects.filter(id=outcome_id).only("id", "message_id").first()
+    outcome = Outcome.objects.filter(id=outcome_id).only("id", "message_id", "recipient").first()
     if form_class is None or outcome is None:
         raise Http404("no such action or recipient")
     form = form_class(request.POST, prefix=_prefix(action, outcome.id))
@@ -223,7 +223,7 @@ def act(request: HttpRequest, outcome_id: int, action: str) -> HttpResponse:
     except decisions.DecisionRefused as exc:
         messages.error(request, f"Not done: {exc}.")
     else:
-        messages.success(request, f"Recipient {outcome.id}: {done}.")
+        messages.success(request, f"{outcome.recipient}: {done}.")
     return redirect("review:item", message_id=outcome.message_id)
 
 
@@ -287,16 +287,19 @@ def bulk_apply(request: HttpRequest) -> HttpResponse:
     decide, done = BULK_DECISIONS[form.cleaned_data["action"]]
     ids = form.cleaned_data["outcome"]
     held = {outcome.id for outcome in held_recipients(request.user, ids)}
-    # The messages name recipients by number only: they may travel in a cookie.
+    # Messages are kept in the session (settings.MESSAGE_STORAGE), never in a cookie, so they
+    # may name the recipient's address.
+    addresses = dict(Outcome.objects.filter(id__in=ids).values_list("id", "recipient"))
     for outcome_id in ids:
+        recipient = addresses.get(outcome_id, f"Recipient {outcome_id}")
         try:
             if outcome_id not in held:
                 raise decisions.DecisionRefused("it is not held any more")
             decide(outcome_id, user=request.user, note=form.cleaned_data["note"])
         except decisions.DecisionRefused as exc:
-            messages.error(request, f"Recipient {outcome_id}: not done: {exc}.")
+            messages.error(request, f"{recipient}: not done: {exc}.")
         else:
-            messages.success(request, f"Recipient {outcome_id}: {done}.")
+            messages.success(request, f"{recipient}: {done}.")
     return redirect("review:queue")
 
 
@@ -306,4 +309,19 @@ def bulk_apply(request: HttpRequest) -> HttpResponse:
 def audit_page(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.order_by("-id")
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "review/audit.html", {"page": page})
+    rows = [(entry, _readable(entry.details)) for entry in page]
+    return render(request, "review/audit.html", {"page": page, "rows": rows})
+
+
+def _readable(details: object) -> list[tuple[str, str]]:
+    """An audit entry's details as words: each key with its underscores as spaces, and
+    lists joined; the entry itself is kept as written (``confide audit verify``)."""
+    if not isinstance(details, dict):
+        return [("details", str(details))] if details else []
+    return [
+        (
+            str(key).replace("_", " "),
+            ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value),
+        )
+        for key, value in details.items()
+    ]

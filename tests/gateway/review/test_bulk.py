@@ -12,7 +12,7 @@ from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewSta
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import SENDER, Users, hold, signed_in
+from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, SENDER, Users, hold, signed_in
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +101,9 @@ def test_bulk_reject_rejects_each_and_reports_one_decided_meanwhile(
     assert Outcome.objects.get(id=second).review_state == ReviewState.RELEASED
     assert Outcome.objects.get(id=third).review_state == ReviewState.REJECTED
     assert _told(response) == [
-        f"Recipient {first}: rejected; the sender is told.",
-        f"Recipient {second}: not done: it is not held any more.",
-        f"Recipient {third}: rejected; the sender is told.",
+        f"{HELD_FOR}: rejected; the sender is told.",
+        f"{ALSO_HELD_FOR}: not done: it is not held any more.",
+        f"{HELD_FOR}: rejected; the sender is told.",
     ]
     notices = Delivery.objects.filter(
         copy__kind=CopyKind.NOTICE, copy__message=held_unscanned
@@ -170,9 +170,9 @@ def test_bulk_release_redacted_releases_what_it_can_and_reports_the_rest(
         {"action": "redacted", "outcome": [with_pdf, carer_update], "note": "names not needed"},
     )
     refused, done = _told(response)
-    assert refused.startswith(f"Recipient {with_pdf}: not done: it cannot be released redacted")
+    assert refused.startswith("advice@citizensadvice.example: not done: it cannot be released")
     assert "PDF" in refused
-    assert done == f"Recipient {carer_update}: released redacted."
+    assert done == f"{HELD_FOR}: released redacted."
     assert Outcome.objects.get(id=with_pdf).review_state == ReviewState.HELD
     assert Outcome.objects.get(id=carer_update).review_state == ReviewState.RELEASED
     assert [d.copy.kind for d in Delivery.objects.exclude(copy__kind=CopyKind.NOTICE)] == [

@@ -197,7 +197,7 @@ def test_the_item_page_and_the_logbook_render_for_a_purged_message(sealer: Seale
     assert page.status_code == 200
     text = page.content.decode()
     assert "removed under the retention policy" in text
-    assert "released by a manager" in text
+    assert "released</strong> by jo" in text
     assert "risk to her safety" in text  # the decision note is the record, not the message
     assert "Carer&#x27;s assessment follow-up" not in text
     assert "943 476 5919" not in text
