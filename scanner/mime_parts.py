@@ -56,12 +56,20 @@ def other_text_fields(part: Message) -> list[str]:
     names: dict[str, str] = {}
     for key, _ in part.raw_items():
         lower = key.lower()
-        if lower in TEXT_HEADERS or lower in ADDRESS_HEADERS or lower in _MACHINE_HEADERS:
-            continue
-        if lower.startswith(_MACHINE_PREFIXES) and not lower.endswith(_FREE_TEXT_ENDINGS):
-            continue
-        names.setdefault(lower, key)
+        if lower not in TEXT_HEADERS and read_whole(lower):
+            names.setdefault(lower, key)
     return list(names.values())
+
+
+def read_whole(name: str) -> bool:
+    """Whether a scan reads the whole value of the field ``name`` (lower case) as free text:
+    the ``TEXT_HEADERS`` and every field that is neither an address field (of which only the
+    display names are read) nor made by machines."""
+    if name in TEXT_HEADERS:
+        return True
+    if name in ADDRESS_HEADERS or name in _MACHINE_HEADERS:
+        return False
+    return not (name.startswith(_MACHINE_PREFIXES) and not name.endswith(_FREE_TEXT_ENDINGS))
 
 
 def header_text(name: str, raw: str, *, address: bool) -> str:

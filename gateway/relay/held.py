@@ -13,6 +13,7 @@ review web app calls ``decide``; it does not touch the tables.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from gateway.relay.pipeline import Pipeline
 from gateway.relay.processing import redacted_release
 from gateway.sealing import Sealer
 from scanner.actions import Action
+from scanner.domains import is_internal
 from scanner.transform import (
     Banner,
     Marked,
@@ -58,9 +60,12 @@ def decide(
     sealer: Sealer,
     banner: Banner,
     redacted: bytes | None = None,
+    internal_domains: Sequence[str] = (),
 ) -> Outcome:
     """Record a manager's decision on one held recipient, queuing the copy if released
-    (for ``RELEASE_REDACTED``, the ``redacted`` copy ``redacted_copy`` made)."""
+    (for ``RELEASE_REDACTED``, the ``redacted`` copy ``redacted_copy`` made). A recipient
+    outside ``internal_domains`` (any recipient, when none are given) gets a copy with only
+    the fields an outside recipient may see (``scanner.transform.with_headers``)."""
     if decision is Decision.RELEASE_REDACTED and redacted is None:
         raise DecisionRefused("a redacted release needs the redacted copy confide made")
     if not by.strip():
@@ -74,10 +79,10 @@ def decide(
             outcome.review_state = ReviewState.REJECTED
         elif decision is Decision.RELEASE_REDACTED:
             assert redacted is not None  # refused above
-            _queue_copy(outcome, sealer, CopyKind.REDACT, redacted)
+            _queue_copy(outcome, sealer, CopyKind.REDACT, redacted, internal_domains)
             outcome.review_state = ReviewState.RELEASED
         else:
-            left_unmarked = _queue_release(outcome, sealer, banner, decision)
+            left_unmarked = _queue_release(outcome, sealer, banner, decision, internal_domains)
             outcome.review_state = ReviewState.RELEASED
             if left_unmarked:
                 note = f"{note}\n\n{LEFT_UNMARKED}: {'; '.join(left_unmarked)}"
@@ -128,7 +133,11 @@ def _require_held(outcome: Outcome) -> None:
 
 
 def _queue_release(
-    outcome: Outcome, sealer: Sealer, banner: Banner, decision: Decision
+    outcome: Outcome,
+    sealer: Sealer,
+    banner: Banner,
+    decision: Decision,
+    internal_domains: Sequence[str],
 ) -> tuple[str, ...]:
     """Queue the released copy; returns why each document that went unmarked was left so."""
     message = outcome.message
@@ -143,18 +152,25 @@ def _queue_release(
         if decision is Decision.RELEASE_WITH_BANNER:
             hint = "; it can be released with the banner in the message body only"
         raise DecisionRefused(f"it cannot be marked CONFIDENTIAL: {exc}{hint}") from None
-    _queue_copy(outcome, sealer, CopyKind.BANNER, marked.content)
+    _queue_copy(outcome, sealer, CopyKind.BANNER, marked.content, internal_domains)
     return marked.left_unmarked
 
 
-def _queue_copy(outcome: Outcome, sealer: Sealer, kind: CopyKind, content: bytes) -> None:
+def _queue_copy(
+    outcome: Outcome,
+    sealer: Sealer,
+    kind: CopyKind,
+    content: bytes,
+    internal_domains: Sequence[str],
+) -> None:
     """Queue ``content`` for the recipient, with confide's own fields saying what it is."""
     message = outcome.message
-    headers = confide_headers(str(message.id), Action(kind.value), outcome.rules)
+    internal = is_internal(outcome.recipient, internal_domains)
+    headers = confide_headers(str(message.id), Action(kind.value), outcome.rules, internal=internal)
     copy = Copy.objects.create(
         message=message,
         kind=kind,
         mail_from=message.mail_from,
-        sealed=sealer.seal(with_headers(content, headers)),
+        sealed=sealer.seal(with_headers(content, headers, internal=internal)),
     )
     Delivery.objects.create(copy=copy, recipient=outcome.recipient)

@@ -21,6 +21,7 @@ from gateway.relay.spool import Received
 from gateway.review import audit
 from gateway.review.models import ScanRecord
 from scanner.actions import Action
+from scanner.domains import is_internal
 from scanner.outcome import PlannedCopy
 from scanner.policy.verdicts import Verdict
 from scanner.transform import confide_headers, received_field, with_headers
@@ -67,6 +68,9 @@ def stamped(
 ) -> Copies:
     """The planned copies with the trace field and confide's own fields on top, sealed; a
     copy of a message with parts that could not be read says what kind of problem it was.
+    A planned copy is made twice when it goes to both: once for the organisation's own
+    recipients, as it came and with the rules that fired, and once for everyone else, with
+    only the fields an outside recipient may see (``scanner.transform.with_headers``).
     The trace field gives where and when the message was received: as handed over with it,
     or read from its row."""
     if not planned:
@@ -79,13 +83,20 @@ def stamped(
     trace = received_field(
         client_address=client, hostname=pipeline.hostname, confide_id=confide_id, at=received_at
     )
+    domains = pipeline.organisation.internal_domains
     copies = []
     for copy in planned:
-        ours = confide_headers(confide_id, copy.action, copy.rules, unscannable)
-        content = with_headers(copy.content, [trace, *ours])
-        sealed = pipeline.sealer.seal(content)
-        made = Copy(message_id=message_id, kind=copy.action, mail_from=mail_from, sealed=sealed)
-        copies.append((made, content, list(copy.recipients)))
+        for internal in (True, False):
+            recipients = [a for a in copy.recipients if is_internal(a, domains) is internal]
+            if not recipients:
+                continue
+            ours = confide_headers(
+                confide_id, copy.action, copy.rules, unscannable, internal=internal
+            )
+            content = with_headers(copy.content, [trace, *ours], internal=internal)
+            sealed = pipeline.sealer.seal(content)
+            made = Copy(message_id=message_id, kind=copy.action, mail_from=mail_from, sealed=sealed)
+            copies.append((made, content, recipients))
     return copies
 
 

@@ -94,6 +94,7 @@ def emergency_release(
             note=f"{EMERGENCY_NOTE}:\n{note}",
             sealer=made.sealer,
             banner=made.banner_without_consent,  # no consent: an emergency
+            internal_domains=made.internal_domains,
         )
         entry = LogbookEntry.objects.create(
             kind=LogbookKind.EMERGENCY,

@@ -324,6 +324,7 @@ def _decide(
         sealer=made.sealer,
         banner=made.banner_without_consent if without_consent else made.banner,
         redacted=redacted,
+        internal_domains=made.internal_domains,
     )
 
 

@@ -5,9 +5,12 @@ incoming field with that prefix is removed before ours are added. Every copy con
 passes through here, so the fields no copy may carry go here too: Bcc (an MTA never passes it
 on; it names the blind recipients, and its display names were never meant to be read by the
 others) and the delivery fields that name recipients, and the ids (Message-ID, In-Reply-To,
-References), which no scan reads, when they hold numbers. The message is not parsed
-and re-generated: the header lines are split here and every other byte is kept as it was,
-but for line endings.
+References), which no scan reads, when they hold numbers (``scanner.made_ids``). A copy that
+goes to anyone outside the organisation keeps only the fields ``_kept_fields.kept_outside``
+allows, each in a form checked here, and of confide's own fields only those that say it was
+processed, its id and what was done: never the names of the organisation's rules that fired,
+nor why a part was not scanned. The message is not parsed and re-generated: the header lines
+are split here and every other byte is kept as it was, but for line endings.
 
 A line ends at CRLF, at a bare CR or at a bare LF, as it does for the email package's parser
 (which the scanner reads the message with) and for the relay's SMTP client (which sends every
@@ -25,7 +28,8 @@ from datetime import datetime
 from email.utils import format_datetime
 
 from scanner.actions import Action
-from scanner.made_ids import new_message_id
+from scanner.made_ids import holds_written_number, new_message_id
+from scanner.transform._kept_fields import kept_outside
 from scanner.unscannable import kinds as unscannable_kinds
 
 OUR_PREFIX = b"x-confide-"
@@ -47,31 +51,37 @@ _NEVER_SENT = frozenset(
 )
 # Ids, which no scan reads: they go when they hold numbers (``_ids_hold_numbers``).
 _IDS = frozenset({b"message-id", b"in-reply-to", b"references", b"resent-message-id"})
-_ID = re.compile(r"<[^<>]*>")
-_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[^0-9A-Za-z<>]+(?=\d)")
-_DIGIT_RUN = re.compile(r"\d{6}")
-# What mail programs make ids of that holds digits nobody wrote: a UUID (Thunderbird, Apple
-# Mail), a run of sixteen hex digits or more with a letter among them (Outlook's and Exchange's
-# GUIDs, hashes), and a time stamp of the second (Postfix, Mutt: 20261203142233). Such a run
-# is left out before the digits are counted, so that ordinary mail keeps its threading.
-_MADE_BY_PROGRAMS = re.compile(
-    r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}"
-    r"|[0-9A-Fa-f]*[A-Fa-f][0-9A-Fa-f]*"
-    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
+# In a copy to an outside recipient: fields that go when they hold a number, as ids do (an
+# address's local part, which the scan does not read: "<joseph-9434765919@host>").
+_GO_WITH_A_NUMBER = frozenset({b"reply-to", b"sender", b"content-id"})
+# A date as mail programs write it (RFC 5322 section 3.3), with at most a time zone's
+# abbreviation as a comment ("(UTC)"): anything more in a Date field, which no scan reads, goes.
+_DATE = re.compile(
+    r"\s*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s+"
+    r"(?:[+-]\d{4}|UT|GMT|[ECMP][SD]T)(?:\s*\([A-Z]{1,5}\))?\s*"
 )
+_MIME_VERSION = re.compile(r"\s*1\.0(?:\s.*)?", re.DOTALL)  # Apple Mail adds its version
+_MIME_VERSION_FIELD = b"MIME-Version: 1.0"
 
 
-def with_headers(raw: bytes, headers: Sequence[tuple[str, str]]) -> bytes:
+def with_headers(
+    raw: bytes, headers: Sequence[tuple[str, str]], *, internal: bool = False
+) -> bytes:
     """``raw`` as confide sends it: without its ``X-Confide-*`` fields (any case, with their
     continuation lines), without the fields no copy may carry (``_NEVER_SENT``), without its
     ids when they hold numbers (``_ids_hold_numbers``: a new Message-ID instead), without
     continuation lines that continue no field, with ``headers`` added at the top and every
-    line ending (CR, LF or CRLF) made CRLF; every other byte is as it was.
+    line ending (CR, LF or CRLF) made CRLF; every other byte is as it was. Unless the copy
+    is ``internal`` (every recipient the organisation's own), only the fields an outside
+    recipient's copy may carry are kept (``_outside``).
 
     Raises ``ValueError`` when a name or value given is not one line of printable ASCII.
     """
     added = [_field(name, value) for name, value in headers]
     fields, rest = _split_fields(LINE_END.split(raw))
+    if not internal:
+        fields = _outside(fields)
     dropped = _NEVER_SENT
     if _ids_hold_numbers(lines for name, lines in fields if name in _IDS):
         dropped |= _IDS
@@ -104,42 +114,67 @@ def _split_fields(lines: list[bytes]) -> tuple[list[tuple[bytes, list[bytes]]], 
 
 
 def _ids_hold_numbers(values: Iterable[list[bytes]]) -> bool:
-    """Whether any id in these Message-ID, In-Reply-To or References fields holds a run of
-    six or more digits, however they are separated (an NHS or NI number, a phone number, a
-    date of birth, a sort code or account): mail programs make ids from anything, so such
-    ids leave no copy ("<nhs-4534805012-hughes@x>"). Ordinary ids that happen to hold such a
-    run lose only their threading."""
-    for lines in values:
-        text = b" ".join(lines).decode("ascii", "replace")
-        for one in _ID.findall(text) or [text]:
-            written = _MADE_BY_PROGRAMS.sub(_made_by_a_program, one)
-            if _DIGIT_RUN.search(_DIGIT_SEPARATORS.sub("", written)):
-                return True
-    return False
+    """Whether any id in these Message-ID, In-Reply-To or References fields holds a number
+    someone could have written (``scanner.made_ids.holds_written_number``): mail programs
+    make ids from anything, so such ids leave no copy ("<nhs-4534805012-hughes@x>")."""
+    return any(holds_written_number(_value(lines)) for lines in values)
 
 
-def _made_by_a_program(match: re.Match[str]) -> str:
-    """A letter in place of a run ``_MADE_BY_PROGRAMS`` matched (a letter: the digits on
-    either side are not joined across it), if it is one: a hex run must be sixteen long."""
-    made = match[0]
-    if len(made) < 16 and not made.isdigit() and "-" not in made:
-        return made
-    return "x"
+def _value(lines: list[bytes]) -> str:
+    """A field's value, unfolded, as text (a byte that is not ASCII is no digit)."""
+    return b" ".join(lines).split(b":", 1)[-1].decode("ascii", "replace")
+
+
+def _outside(fields: list[tuple[bytes, list[bytes]]]) -> list[tuple[bytes, list[bytes]]]:
+    """The fields a copy to an outside recipient may carry (``_kept_fields``): those
+    ``kept_outside`` allows, under a name written as RFC 5322 has it (a line that is no
+    field, or a name with white space in it, goes), a Date in a date's form, MIME-Version as
+    "1.0", Reply-To, Sender and Content-ID holding no number. The ids are left to
+    ``_ids_hold_numbers``; confide's own fields are removed later."""
+    kept = []
+    for name, lines in fields:
+        written = lines[0].split(b":", 1)[0]
+        if not name.startswith(OUR_PREFIX):
+            if b":" not in lines[0] or not _FIELD_NAME.fullmatch(written.decode("latin-1")):
+                continue
+            if not kept_outside(name.decode("ascii", "replace")):
+                continue
+        value = _value(lines)
+        if name == b"date" and not _DATE.fullmatch(value):
+            continue
+        if name == b"mime-version":
+            if _MIME_VERSION.fullmatch(value):
+                kept.append((name, [_MIME_VERSION_FIELD]))
+            continue
+        if name in _GO_WITH_A_NUMBER and holds_written_number(value):
+            continue
+        kept.append((name, lines))
+    return kept
 
 
 def confide_headers(
-    confide_id: str, action: Action, rules: Sequence[str], unscannable: Sequence[str] = ()
+    confide_id: str,
+    action: Action,
+    rules: Sequence[str],
+    unscannable: Sequence[str] = (),
+    *,
+    internal: bool = False,
 ) -> list[tuple[str, str]]:
-    """confide's own fields for a copy: its id, what was done (``action``) and the rules that
-    fired for the copy's recipients ("-" when none did); a copy with parts that could not be
-    scanned (sent because the rules allow it, as to internal recipients) says what kind of
-    problem it was, no more."""
+    """confide's own fields for a copy: that it was processed (the loop guard), its id and
+    what was done (``action``, which the copy shows anyway: the banner, the placeholders).
+    A copy that is ``internal`` (every recipient the organisation's own) also names the
+    rules that fired for its recipients ("-" when none did) and, when parts could not be
+    scanned (sent because the rules allow it, as to internal recipients), what kind of
+    problem it was, no more; a copy to anyone else names neither: the organisation's rules
+    and how it judged are its own."""
     headers = [
         ("X-Confide-Processed", "yes"),
         ("X-Confide-Id", confide_id),
         ("X-Confide-Verdict", action),
-        ("X-Confide-Rules", ", ".join(rules) or NO_RULES),
     ]
+    if not internal:
+        return headers
+    headers.append(("X-Confide-Rules", ", ".join(rules) or NO_RULES))
     if unscannable:
         headers.append(("X-Confide-Unscanned", ", ".join(unscannable_kinds(unscannable))))
     return headers

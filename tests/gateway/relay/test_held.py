@@ -63,18 +63,28 @@ def test_release_queues_a_marked_copy(held: Outcome, sealer: Sealer):
     assert copy["X-Confide-Verdict"] == "banner"
 
 
-def test_a_released_copy_names_the_rules_that_held_it(held: Outcome, sealer: Sealer):
-    """The copy a manager releases carries, like every copy, the rules that fired for its
-    recipient."""
+@pytest.mark.parametrize(
+    ("internal_domains", "rules"),
+    [(("citizensadvice.example",), "no-consent, unlinked-sensitive"), ((), None)],
+    ids=["internal", "outside"],
+)
+def test_a_released_copy_names_the_rules_that_held_it_only_inside(
+    held: Outcome, sealer: Sealer, internal_domains: tuple[str, ...], rules: str | None
+):
+    """The copy a manager releases to one of the organisation's own addresses carries, like
+    every internal copy, the rules that fired for its recipient; released to an outside
+    address, it names none of the organisation's rules."""
     held.rules = ["no-consent", "unlinked-sensitive"]
     held.save()
     decide(held.id, Decision.RELEASE_WITH_BANNER, by="Jo Manager",
-           note="consent given by phone", sealer=sealer, banner=BANNER)  # fmt: skip
+           note="consent given by phone", sealer=sealer, banner=BANNER,
+           internal_domains=internal_domains)  # fmt: skip
     (delivery,) = Delivery.objects.all()
-    copy = email.message_from_bytes(
-        sealer.unseal(bytes(delivery.copy.sealed)), policy=email.policy.default
-    )
-    assert copy["X-Confide-Rules"] == "no-consent, unlinked-sensitive"
+    content = sealer.unseal(bytes(delivery.copy.sealed))
+    copy = email.message_from_bytes(content, policy=email.policy.default)
+    assert copy["X-Confide-Rules"] == rules
+    assert copy["X-Confide-Verdict"] == "banner"
+    assert (b"unlinked-sensitive" in content) is bool(rules)
 
 
 def test_reject_sends_nothing(held: Outcome, sealer: Sealer):

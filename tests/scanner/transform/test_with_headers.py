@@ -52,7 +52,7 @@ def test_body_bytes_are_identical() -> None:
 
 def test_forged_fields_are_removed_and_ours_are_on_top() -> None:
     """X-Confide-* fields of any case, with their continuation lines, are replaced by ours."""
-    head = _split(with_headers(MESSAGE, OURS))[0]
+    head = _split(with_headers(MESSAGE, OURS, internal=True))[0]
     assert head == (
         b"X-Confide-Processed: banner; rule external-consented\r\n"
         b"X-Confide-Id: 42\r\n" + KEPT_HEADERS
@@ -61,7 +61,171 @@ def test_forged_fields_are_removed_and_ours_are_on_top() -> None:
 
 def test_no_headers_given_only_removes() -> None:
     """With nothing to add, the result is the input less the forged fields."""
-    assert with_headers(MESSAGE, []) == MESSAGE.replace(_split(MESSAGE)[0], KEPT_HEADERS, 1)
+    assert with_headers(MESSAGE, [], internal=True) == MESSAGE.replace(
+        _split(MESSAGE)[0], KEPT_HEADERS, 1
+    )
+
+
+def test_an_outside_copy_loses_the_trace_it_came_with() -> None:
+    """To anyone outside the organisation, the sender's Received lines go too; the fields
+    the scan read (Subject, X-Confidential) and From and To stay."""
+    head = _split(with_headers(MESSAGE, OURS))[0]
+    assert head == (
+        b"X-Confide-Processed: banner; rule external-consented\r\n"
+        b"X-Confide-Id: 42\r\n" + KEPT_HEADERS.split(b"+0000\r\n", 1)[1]
+    )
+
+
+# What Outlook on Microsoft 365, Gmail and Thunderbird (through an internal Postfix) write,
+# as they arrive at confide: every family of machine field each of them adds.
+OUTLOOK_HEAD = (
+    b"Received: from DB9PR08MB6619.eurprd08.prod.outlook.com (2603:10a6:10:2ba::9) by\r\n"
+    b" AM6PR08MB4213.eurprd08.prod.outlook.com with HTTPS; Thu, 3 Dec 2026 14:22:35 +0000\r\n"
+    b"Received: from janes-macbook.riverside.local ([10.20.30.40]) by\r\n"
+    b" DB9PR08MB6619.eurprd08.prod.outlook.com; Thu, 3 Dec 2026 14:22:33 +0000\r\n"
+    b"ARC-Seal: i=1; a=rsa-sha256; s=arcselector9901; d=microsoft.com; cv=none; b=Qm9v\r\n"
+    b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=riverside.example; b=YWJj\r\n"
+    b"Authentication-Results: dkim=none (message not signed) header.d=none;\r\n"
+    b"From: Jane Smith <jane.smith@riverside.example>\r\n"
+    b"To: Jo Bloggs <jo@agency.example>\r\n"
+    b"Subject: Hall booking\r\n"
+    b"Thread-Topic: Hall booking\r\n"
+    b"Thread-Index: AdrFq0Vd3n1yX3pUQ0uKJ2V8m5hC7A==\r\n"
+    b"Date: Thu, 3 Dec 2026 14:22:33 +0000\r\n"
+    b"Message-ID:\r\n"
+    b" <DB9PR08MB66194A1C3F2E3B1D5E7F1A2BD4F62@DB9PR08MB6619.eurprd08.prod.outlook.com>\r\n"
+    b"Accept-Language: en-GB, en-US\r\n"
+    b"Content-Language: en-GB\r\n"
+    b"X-MS-Has-Attach:\r\n"
+    b"X-MS-TNEF-Correlator:\r\n"
+    b"X-Originating-IP: [81.2.69.160]\r\n"
+    b"X-MS-Exchange-Organization-AuthSource: DB9PR08MB6619.eurprd08.prod.outlook.com\r\n"
+    b"X-MS-Exchange-CrossTenant-originalarrivaltime: 03 Dec 2026 14:22:33.1234 (UTC)\r\n"
+    b"X-MS-Exchange-Transport-CrossTenantHeadersStamped: DB9PR08MB6619\r\n"
+    b"X-Microsoft-Antispam: BCL:0;\r\n"
+    b"X-Forefront-Antispam-Report: CIP:255.255.255.255;CTRY:;LANG:en;\r\n"
+    b'Content-Type: text/plain; charset="us-ascii"\r\n'
+    b"Content-Transfer-Encoding: quoted-printable\r\n"
+    b"MIME-Version: 1.0\r\n"
+)
+OUTLOOK_KEPT = (
+    b"From: Jane Smith <jane.smith@riverside.example>\r\n"
+    b"To: Jo Bloggs <jo@agency.example>\r\n"
+    b"Subject: Hall booking\r\n"
+    b"Thread-Topic: Hall booking\r\n"
+    b"Thread-Index: AdrFq0Vd3n1yX3pUQ0uKJ2V8m5hC7A==\r\n"
+    b"Date: Thu, 3 Dec 2026 14:22:33 +0000\r\n"
+    b"Message-ID:\r\n"
+    b" <DB9PR08MB66194A1C3F2E3B1D5E7F1A2BD4F62@DB9PR08MB6619.eurprd08.prod.outlook.com>\r\n"
+    b"Accept-Language: en-GB, en-US\r\n"
+    b"Content-Language: en-GB\r\n"
+    b'Content-Type: text/plain; charset="us-ascii"\r\n'
+    b"Content-Transfer-Encoding: quoted-printable\r\n"
+    b"MIME-Version: 1.0\r\n"
+)
+GMAIL_HEAD = (
+    b"Received: by mail-wm1-f41.google.com with SMTP id 5b1f17b1804b1-42cb5b3c57eso12345675e9\r\n"
+    b" for <jo@agency.example>; Thu, 03 Dec 2026 06:22:33 -0800 (PST)\r\n"
+    b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=riverside.example; s=google;\r\n"
+    b" h=to:subject:message-id:date:from:mime-version; bh=abc=; b=def=\r\n"
+    b"X-Google-DKIM-Signature: v=1; a=rsa-sha256; d=1e100.net; s=20230601; b=ghi=\r\n"
+    b"X-Gm-Message-State: AOJu0YwQ3x9Lx2a7tKuQ0Zb2V1=\r\n"
+    b"X-Google-Smtp-Source: AGHT+IFq3bL0c9XyQk2u3fZ1TQ==\r\n"
+    b"X-Received: by 2002:a05:600c:4e8b:b0:42c:b5b3:c57e with SMTP id f11-20020a05600c4e8b;\r\n"
+    b" Thu, 03 Dec 2026 06:22:33 -0800 (PST)\r\n"
+    b"MIME-Version: 1.0\r\n"
+    b"From: Jane Smith <jane.smith@riverside.example>\r\n"
+    b"Date: Thu, 3 Dec 2026 14:22:33 +0000\r\n"
+    b"Message-ID: <CAJx8fT3+Vq2Yc9Z=Xo4kQ_mWbR7eLpX2u@mail.gmail.com>\r\n"
+    b"Subject: Hall booking\r\n"
+    b"To: Jo Bloggs <jo@agency.example>\r\n"
+    b'Content-Type: multipart/alternative; boundary="000000000000a1b2c3061f2e4d5a"\r\n'
+)
+GMAIL_KEPT = (
+    b"MIME-Version: 1.0\r\n"
+    b"From: Jane Smith <jane.smith@riverside.example>\r\n"
+    b"Date: Thu, 3 Dec 2026 14:22:33 +0000\r\n"
+    b"Message-ID: <CAJx8fT3+Vq2Yc9Z=Xo4kQ_mWbR7eLpX2u@mail.gmail.com>\r\n"
+    b"Subject: Hall booking\r\n"
+    b"To: Jo Bloggs <jo@agency.example>\r\n"
+    b'Content-Type: multipart/alternative; boundary="000000000000a1b2c3061f2e4d5a"\r\n'
+)
+THUNDERBIRD_HEAD = (
+    b"Return-Path: <jane.smith@riverside.example>\r\n"
+    b"Received: from [192.168.1.23] (janes-laptop.riverside.lan [192.168.1.23])\r\n"
+    b"\tby mail.riverside.example (Postfix) with ESMTPSA id 4Q2x7Y0bKzz9sWn\r\n"
+    b"\tfor <jo@agency.example>; Thu,  3 Dec 2026 14:22:33 +0000 (UTC)\r\n"
+    b"Message-ID: <3f1a2b4c-5d6e-7f80-9a1b-2c3d4e5f6a7b@riverside.example>\r\n"
+    b"Date: Thu, 3 Dec 2026 14:22:33 +0000\r\n"
+    b"MIME-Version: 1.0\r\n"
+    b"User-Agent: Mozilla Thunderbird\r\n"
+    b"Content-Language: en-GB\r\n"
+    b"To: Jo Bloggs <jo@agency.example>\r\n"
+    b"From: Jane Smith <jane.smith@riverside.example>\r\n"
+    b"Subject: Hall booking\r\n"
+    b"List-Unsubscribe: <mailto:leave@lists.riverside.example>\r\n"
+    b"Content-Type: text/plain; charset=UTF-8; format=flowed\r\n"
+    b"Content-Transfer-Encoding: 7bit\r\n"
+)
+THUNDERBIRD_KEPT = THUNDERBIRD_HEAD.split(b"(UTC)\r\n", 1)[1].replace(
+    b"List-Unsubscribe: <mailto:leave@lists.riverside.example>\r\n", b""
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "kept"),
+    [(OUTLOOK_HEAD, OUTLOOK_KEPT), (GMAIL_HEAD, GMAIL_KEPT), (THUNDERBIRD_HEAD, THUNDERBIRD_KEPT)],
+    ids=["outlook", "gmail", "thunderbird"],
+)
+def test_an_outside_copy_keeps_only_what_was_read_or_is_structure(head: bytes, kept: bytes):
+    """To an outside recipient, a copy from Outlook, Gmail or Thunderbird keeps the
+    structural fields and those the scan read whole (Thread-Topic, Thread-Index,
+    User-Agent), in their order; every trace, signature, Exchange, Google, list field and
+    the client's IP address goes. To an internal one, everything stays."""
+    raw = head + b"\r\nHi Jo, the hall is booked.\r\n"
+    assert _split(with_headers(raw, []))[0] == kept
+    assert with_headers(raw, [], internal=True) == raw
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        b"Date: Thu, 3 Dec 2026 14:22:33 +0000 (Margaret Hughes)\r\n",
+        b"Date: soon\r\n",
+        b"MIME-Version: 4534805012\r\n",
+        b"Reply-To: <joseph-okafor-9434765919@riverside.example>\r\n",
+        b"Sender: Office <sms-07700900123@gateway.example>\r\n",
+        b"Resent-From: Jane <jane@riverside.example>\r\n",
+        b"Received-SPF: pass (janes-macbook.riverside.local: 10.20.30.40)\r\n",
+        b"List-Id: Carers of Joseph Okafor <carers.riverside.example>\r\n",
+        b"X-MS-Exchange-Organization-OriginalClientIPAddress: 81.2.69.160\r\n",
+        b"Subject : a name with a space before its colon\r\n",
+        b"no colon at all\r\n",
+    ],
+)
+def test_an_outside_copy_drops_what_it_cannot_vouch_for(field: bytes):
+    """A Date or MIME-Version not in their forms, an address field holding a number, and
+    fields the scan does not read, or lines that are no field, leave no outside copy."""
+    raw = b"From: a@example.org\r\n" + field + b"Subject: hi\r\n\r\nBody\r\n"
+    assert with_headers(raw, []) == b"From: a@example.org\r\nSubject: hi\r\n\r\nBody\r\n"
+
+
+@pytest.mark.parametrize(
+    ("field", "sent"),
+    [
+        (b"Date: Thu, 3 Dec 2026 14:22:33 +0000 (UTC)", None),
+        (b"Mime-Version: 1.0 (Mac OS X Mail 16.0 \\(3774.300.61.1.2\\))", b"MIME-Version: 1.0"),
+        (b"Reply-To: Jane Smith <jane.smith@riverside.example>", None),
+        (b"Sender: office@riverside.example", None),
+        (b"X-Mailer: Microsoft Outlook 16.0", None),
+        (b"X-Patient: someone the scan read", None),
+    ],
+)
+def test_an_outside_copy_keeps_structure_in_its_form(field: bytes, sent: bytes | None):
+    """A Date with its zone named, Apple Mail's MIME-Version (as "1.0"), Reply-To and Sender
+    without numbers and fields the scan reads whole go to an outside recipient."""
+    raw = field + b"\r\nSubject: hi\r\n\r\nBody\r\n"
+    assert with_headers(raw, []) == (sent or field) + b"\r\nSubject: hi\r\n\r\nBody\r\n"
 
 
 @pytest.mark.parametrize("line_end", [b"\n", b"\r"], ids=["bare LF", "bare CR"])
@@ -208,10 +372,24 @@ def test_received_field(client: str, from_clause: str) -> None:
 
 
 def test_confide_headers_name_the_rules_that_fired() -> None:
-    """X-Confide-Rules lists the rules that fired for the copy's recipients, "-" when none."""
-    fired = dict(confide_headers("7", "banner", ["consent-recorded", "internal-recipient"]))
+    """On an internal copy, X-Confide-Rules lists the rules that fired for the copy's
+    recipients, "-" when none."""
+    fired = dict(
+        confide_headers("7", "banner", ["consent-recorded", "internal-recipient"], internal=True)
+    )
     assert fired["X-Confide-Rules"] == "consent-recorded, internal-recipient"
-    assert dict(confide_headers("7", "release", []))["X-Confide-Rules"] == "-"
+    assert dict(confide_headers("7", "release", [], internal=True))["X-Confide-Rules"] == "-"
+
+
+def test_an_outside_copy_names_no_rule_and_no_reason() -> None:
+    """A copy to anyone outside says it was processed, its id and what was done; not which of
+    the organisation's rules fired, nor why a part could not be scanned."""
+    ours = confide_headers("7", "banner", ["consent-recorded"], ["the file is encrypted"])
+    assert ours == [
+        ("X-Confide-Processed", "yes"),
+        ("X-Confide-Id", "7"),
+        ("X-Confide-Verdict", "banner"),
+    ]
 
 
 def test_no_copy_carries_bcc_or_the_delivery_fields():
@@ -235,6 +413,15 @@ def test_no_copy_carries_bcc_or_the_delivery_fields():
         b"References: <a@b>\r\n <QQ123456C@x.example>\r\n",
         b"Message-ID: <4534805012.20261203142233@crm.example>\r\n",
         b"Message-ID: <referral-4534805012-abcdef@crm.example>\r\n",
+        # Numbers people write, inside runs that programs make: an NHS number that passes its
+        # check in a hex run, a mobile number in a GUID, an NI number in a hex run, an NHS
+        # number as make_msgid's random part or in its idstring.
+        b"Message-ID: <x4534805012abcdef@host>\r\n",
+        b"Message-ID: <DB9PR08MB6619A07700900123EF5@DB9PR08MB6619.outlook.com>\r\n",
+        b"References: <a@b> <cafeAB123456Cbeef@x.example>\r\n",
+        b"Message-ID: <179632052642.12715.4534805012@riverside-carers.example.org>\r\n",
+        b"Message-ID: <179632052642.12715.17592712035442224395.nhs4534805012@host>\r\n",
+        b"Message-ID: <4534805012-abcd-ef01-2345-6789abcdef01@host>\r\n",
     ],
 )
 def test_ids_holding_numbers_are_replaced(ids: bytes):
@@ -256,6 +443,8 @@ def test_ordinary_ids_are_kept():
         b" <DB8PR03MB6235E8452190347A9D52F1FC8C6E0@DB8PR03MB6235.eurprd03.prod.outlook.com>\r\n"
         b" <1d4b7f20-3318-4c0e-9a6b-2a5c118e4c3f@example.org>\r\n"
         b" <20261203142233.4F2A1C0123@mail.example.org>\r\n"
+        b" <179632052642.12715.17592712035442224395@riverside-carers.example.org>\r\n"
+        b" <176478123456.4194304.7@host.example>\r\n"
     )
     raw = b"From: a@example.org\r\n" + ids + b"\r\nBody\r\n"
     assert with_headers(raw, []) == raw
