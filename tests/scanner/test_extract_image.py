@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
+import pytesseract
 import pytest
 from fpdf import FPDF
 from PIL import Image
@@ -15,7 +17,14 @@ from scanner.extract._image import ocr_missing_warning
 from scanner.filetype import FileType, sniff
 from scanner.limits import ScanLimits
 from scanner.segments import Extraction
-from tests.scanner.images import encoded, logo, text_image
+from tests.scanner.images import (
+    encoded,
+    logo,
+    logo_over_turned_text,
+    photograph,
+    text_image,
+    turned,
+)
 
 LIMITS = ScanLimits()
 NO_TESSERACT = ScanLimits(tesseract_command="/nonexistent/bin/tesseract")
@@ -49,13 +58,68 @@ def test_text_in_each_image_format_is_read(image_format: str) -> None:
     assert _texts(extraction)["image text"].split("\n")[:2] == list(LINES)
 
 
-@pytest.mark.parametrize("degrees", [90, 180, 270])
-def test_text_turned_sideways_or_upside_down_is_read(degrees: int) -> None:
-    """A page scanned sideways or upside down (the hostile tester's rotated attachments):
-    its text is read turned upright too."""
-    upright = Image.open(io.BytesIO(text_image(*LINES)))
-    data = encoded(upright.rotate(degrees, expand=True), "PNG")
-    assert "NHS number 943 476 5919" in _texts(extract(data, LIMITS))["image text"]
+# One page of typed text, drawn once, which the tables below turn and frame.
+PAGE = text_image(*LINES)
+
+
+@pytest.fixture
+def tesseract_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each Tesseract run made ("osd" for orientation detection, else the outputs, such
+    as "txt tsv"), in order: every run goes through pytesseract's ``run_tesseract``."""
+    runs: list[str] = []
+    run = pytesseract.pytesseract.run_tesseract
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(kwargs["extension"])
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", counted)
+    return runs
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        pytest.param(PAGE, ("Amina Okafor", "943 476 5919"), id="upright"),
+        pytest.param(turned(PAGE, 90), ("Amina Okafor", "943 476 5919"), id="turned 90"),
+        pytest.param(turned(PAGE, 180), ("Amina Okafor", "943 476 5919"), id="turned 180"),
+        pytest.param(turned(PAGE, 270), ("Amina Okafor", "943 476 5919"), id="turned 270"),
+        pytest.param(
+            logo_over_turned_text(90, *LINES),
+            ("Amina Okafor", "943 476 5919"),
+            id="upright logo word over turned text",
+        ),
+        pytest.param(photograph(), (), id="photograph without text"),
+    ],
+)
+def test_text_is_read_whichever_way_up_it_stands(data: bytes, found: tuple[str, ...]) -> None:
+    """Typed text upright, scanned sideways or upside down (the hostile tester's rotated
+    attachments), or turned below an upright letterhead word, is read; a photograph without
+    text is read as holding none, and is not unscannable."""
+    extraction = extract(data, LIMITS)
+    assert extraction.unscannable == ()
+    text = _texts(extraction).get("image text", "")
+    assert [value for value in found if value in text] == list(found)
+    if not found:
+        assert text.strip() == ""
+
+
+def test_a_page_read_well_upright_is_not_checked_for_turned_text(
+    tesseract_runs: list[str],
+) -> None:
+    """A page whose every mark is read upright as sure words costs one Tesseract run, not a
+    second one asking which way up it is."""
+    assert "943 476 5919" in _texts(extract(PAGE, LIMITS))["image text"]
+    assert "osd" not in tesseract_runs
+    assert len(tesseract_runs) == 1
+
+
+def test_a_little_upright_text_does_not_hide_turned_text(tesseract_runs: list[str]) -> None:
+    """A letterhead's word read upright over a turned body is not enough to skip asking which
+    way up the image is: the body is read turned."""
+    text = _texts(extract(logo_over_turned_text(180, *LINES), LIMITS))["image text"]
+    assert "943 476 5919" in text
+    assert "osd" in tesseract_runs
 
 
 def test_a_photograph_is_read_the_way_up_its_camera_recorded() -> None:
