@@ -11,17 +11,24 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 # DejaVu Sans (Debian's fonts-dejavu-core): Pillow finds it in the system's font folders.
 _FONT = "DejaVuSans.ttf"
+_BOLD_FONT = "DejaVuSans-Bold.ttf"
 
 
 def text_image(
-    *lines: str, image_format: str = "PNG", mode: str = "RGB", background: object = "white"
+    *lines: str,
+    image_format: str = "PNG",
+    mode: str = "RGB",
+    background: object = "white",
+    size: int = 28,
 ) -> bytes:
-    """An image of ``lines`` typed in black, as a scanner or a screenshot would give it."""
-    font = ImageFont.truetype(_FONT, 28)
-    image = Image.new(mode, (760, 50 * len(lines) + 20), background)  # type: ignore[arg-type]
+    """An image of ``lines`` typed in black (``size`` pixels), as a scanner or a screenshot
+    would give it."""
+    font = ImageFont.truetype(_FONT, size)
+    step = size * 50 // 28
+    image = Image.new(mode, (size * 760 // 28, step * len(lines) + 20), background)  # type: ignore[arg-type]
     draw = ImageDraw.Draw(image)
     for number, line in enumerate(lines):
-        draw.text((12, 12 + 50 * number), line, fill="black", font=font)
+        draw.text((12, 12 + step * number), line, fill="black", font=font)
     return encoded(image, image_format)
 
 
@@ -32,17 +39,20 @@ def turned(data: bytes, degrees: int) -> bytes:
         return encoded(image.rotate(degrees, expand=True), "PNG")
 
 
-def logo_over_turned_text(degrees: int, *lines: str) -> bytes:
-    """A letterhead's word ("Riverside") upright above ``lines`` turned ``degrees``
-    anticlockwise: read as it stands, the image holds a little good text, and its body is
-    only found turned."""
-    with Image.open(io.BytesIO(text_image(*lines))) as upright:
+def logo_over_turned_text(
+    degrees: int, *lines: str, word_size: int = 36, text_size: int = 28
+) -> bytes:
+    """A letterhead's word ("Riverside", bold, ``word_size`` pixels) upright above ``lines``
+    (``text_size`` pixels) turned ``degrees`` anticlockwise: read as it stands, the image holds
+    a little good text, and its body is only found turned."""
+    with Image.open(io.BytesIO(text_image(*lines, size=text_size))) as upright:
         body = upright.rotate(degrees, expand=True)
-    image = Image.new("RGB", (body.width + 40, body.height + 90), "white")
-    ImageDraw.Draw(image).text(
-        (20, 15), "Riverside", fill="black", font=ImageFont.truetype(_FONT, 36)
+    word = ImageFont.truetype(_BOLD_FONT, word_size)
+    image = Image.new(
+        "RGB", (max(body.width, word_size * 6) + 40, body.height + word_size + 60), "white"
     )
-    image.paste(body, (20, 80))
+    ImageDraw.Draw(image).text((20, 15), "Riverside", fill="black", font=word)
+    image.paste(body, (20, word_size + 40))
     return encoded(image, "PNG")
 
 

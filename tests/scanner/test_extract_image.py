@@ -87,6 +87,11 @@ def tesseract_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             ("Amina Okafor", "943 476 5919"),
             id="upright logo word over turned text",
         ),
+        pytest.param(
+            logo_over_turned_text(180, *LINES, word_size=200, text_size=20),
+            ("Amina Okafor", "943 476 5919"),
+            id="large upright letterhead word over small turned text",
+        ),
         pytest.param(photograph(), (), id="photograph without text"),
     ],
 )
