@@ -8,8 +8,8 @@ whose text cannot be read within the bounds is unscannable. Text kept in the fil
 metadata (PNG text chunks, a JPEG comment) is read too. A photograph is read the way up its
 camera recorded (EXIF orientation), and text Tesseract finds turned (a page scanned
 sideways or upside down) is read turned upright as well. Tesseract is asked which way up an
-image is (a second run) only when the words it read surely, as the image stands, leave some of
-its marks unread: a page read well upright costs one run.
+image is (a second run) only when the marks left outside the words it read surely, as the
+image stands, could hold text enough to be turned: a page read well upright costs one run.
 
 When Tesseract is not installed, images are not read at all: the dispatcher treats them as a
 type confide cannot read, as it did before OCR (``ocr_available``).
@@ -49,11 +49,12 @@ _SURE_WORD_CONFIDENCE = 70
 # smallest type Tesseract reads, makes about 17.
 _SMALLEST_CHARACTER_MARKS = 15
 # Orientation detection (a second Tesseract run) is skipped when the marks left outside the
-# surely read words could hold at most this share as many characters as those words: a vote
-# of those characters and these (which is what orientation detection holds) would then say
-# "upright" anyway, so asking costs a run and cannot find turned text. Measured on typed
-# pages: the marks left unread are a few stray pixels (4 in a PNG, 11 in a JPEG, 39 with
-# scanner noise), against a budget of 142 for 38 characters read.
+# surely read words could hold at most this share as many characters as those words.
+# Orientation detection weighs the characters it finds, so with upright ones four to one it
+# says "upright", and asking would cost a run and turn nothing. Measured on typed pages: the
+# marks left unread are a few stray pixels (4 in a PNG, 11 in a JPEG, 39 with scanner
+# noise), against a budget of 142 for 38 characters read; a rule across the page or a
+# picture beside the text is more, and pays for the run.
 _UNREAD_CHARACTERS_SHARE = 0.25
 
 # A word read surely: its box in the image (left, top, right, bottom), and its characters.
