@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.scanner.images import text_image
+
 CONFIDE = Path(sys.executable).with_name("confide")
 NHS = "943 476 5919"
 EMAIL = "amina.okafor@example.org.uk"
@@ -89,6 +91,8 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
     text = f"\ufeffReferral\nContact: {EMAIL}\nNHS no\u200b: {NHS}\n"
     (folder / "note.txt").write_text(text, encoding="utf-8")
     (folder / "clean.txt").write_text("The hall is booked for Tuesday.\n", encoding="utf-8")
+    lines = ("Referral for Amina Okafor", f"NHS number {NHS}")
+    (folder / "scan.jpg").write_bytes(text_image(*lines, image_format="JPEG"))
     (folder / "locked.pdf").write_bytes(_locked_pdf())
     (folder / "clients.xlsx").write_bytes(workbook_bytes({"Client list": SHEET_ROWS}))
     (folder / "clients.csv").write_bytes(csv_bytes(SHEET_ROWS * 3, ";"))
@@ -189,6 +193,28 @@ def test_documents_that_cannot_be_read_and_messages_that_look_like_text(inputs: 
     assert unscannable["empty.pdf"].startswith("the file is empty (0 bytes)")
     decoded = [f for f in records["message.txt"]["findings"] if f["type"] == "UK_NHS"]
     assert any(f["segment"] == "body (text/plain)" for f in decoded), records["message.txt"]
+
+
+def test_an_nhs_number_in_a_photo_is_found_as_image_text(inputs: Inputs):
+    """The NHS number typed in a JPEG is a finding located in the image's text."""
+    findings = inputs.records()["scan.jpg"]["findings"]
+    assert ("UK_NHS", "image text") in {(f["type"], f["segment"]) for f in findings}
+
+
+def test_without_tesseract_scan_says_so(inputs: Inputs, tmp_path: Path):
+    """When the Tesseract program cannot be found, scan says so first, and an image is an
+    unsupported type as it was before OCR."""
+    missing = str(tmp_path / "no-tesseract")
+    scan = inputs.folder / "scan.jpg"
+    result = run(scan, cwd=tmp_path, env={"CONFIDE_LIMITS__TESSERACT_COMMAND": missing})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == (
+        f"confide scan: Tesseract ({missing!r}) is not installed, or has no English data: "
+        "images are not read, and an item with an image is unscannable (install tesseract-ocr "
+        "and tesseract-ocr-eng)"
+    )
+    assert lines[1].endswith("scan.jpg: unsupported file type: image")
 
 
 def test_missing_files_are_answered_at_once(tmp_path):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
+import pytesseract
 import pytest
 from fpdf import FPDF
 from PIL import Image
@@ -15,11 +17,20 @@ from scanner.extract._image import ocr_missing_warning
 from scanner.filetype import FileType, sniff
 from scanner.limits import ScanLimits
 from scanner.segments import Extraction
-from tests.scanner.images import encoded, logo, text_image
+from tests.scanner.images import (
+    encoded,
+    logo,
+    logo_over_turned_text,
+    photograph,
+    text_image,
+    turned,
+)
 
 LIMITS = ScanLimits()
 NO_TESSERACT = ScanLimits(tesseract_command="/nonexistent/bin/tesseract")
 LINES = ("Patient: Amina Okafor", "NHS number 943 476 5919")
+# One page of typed text (a PNG), drawn once, which the tests below read, turn and frame.
+PAGE = text_image(*LINES)
 
 
 def _texts(extraction: Extraction) -> dict[str, str]:
@@ -49,19 +60,75 @@ def test_text_in_each_image_format_is_read(image_format: str) -> None:
     assert _texts(extraction)["image text"].split("\n")[:2] == list(LINES)
 
 
-@pytest.mark.parametrize("degrees", [90, 180, 270])
-def test_text_turned_sideways_or_upside_down_is_read(degrees: int) -> None:
-    """A page scanned sideways or upside down (the hostile tester's rotated attachments):
-    its text is read turned upright too."""
-    upright = Image.open(io.BytesIO(text_image(*LINES)))
-    data = encoded(upright.rotate(degrees, expand=True), "PNG")
-    assert "NHS number 943 476 5919" in _texts(extract(data, LIMITS))["image text"]
+@pytest.fixture
+def tesseract_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each Tesseract run made ("osd" for orientation detection, else the outputs, such
+    as "txt tsv"), in order: every run goes through pytesseract's ``run_tesseract``."""
+    runs: list[str] = []
+    run = pytesseract.pytesseract.run_tesseract
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(kwargs["extension"])
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", counted)
+    return runs
+
+
+@pytest.mark.parametrize(
+    ("data", "found"),
+    [
+        pytest.param(PAGE, ("Amina Okafor", "943 476 5919"), id="upright"),
+        pytest.param(turned(PAGE, 90), ("Amina Okafor", "943 476 5919"), id="turned 90"),
+        pytest.param(turned(PAGE, 180), ("Amina Okafor", "943 476 5919"), id="turned 180"),
+        pytest.param(turned(PAGE, 270), ("Amina Okafor", "943 476 5919"), id="turned 270"),
+        pytest.param(
+            logo_over_turned_text(90, *LINES),
+            ("Amina Okafor", "943 476 5919"),
+            id="upright logo word over turned text",
+        ),
+        pytest.param(
+            logo_over_turned_text(180, *LINES, word_size=200, text_size=20),
+            ("Amina Okafor", "943 476 5919"),
+            id="large upright letterhead word over small turned text",
+        ),
+        pytest.param(photograph(), (), id="photograph without text"),
+    ],
+)
+def test_text_is_read_whichever_way_up_it_stands(data: bytes, found: tuple[str, ...]) -> None:
+    """Typed text upright, scanned sideways or upside down (the hostile tester's rotated
+    attachments), or turned below an upright letterhead word, is read; a photograph without
+    text is read as holding none, and is not unscannable."""
+    extraction = extract(data, LIMITS)
+    assert extraction.unscannable == ()
+    text = _texts(extraction).get("image text", "")
+    assert [value for value in found if value in text] == list(found)
+    if not found:
+        assert text.strip() == ""
+
+
+def test_a_page_read_well_upright_is_not_checked_for_turned_text(
+    tesseract_runs: list[str],
+) -> None:
+    """A page whose every mark is read upright as sure words costs one Tesseract run, not a
+    second one asking which way up it is."""
+    assert "943 476 5919" in _texts(extract(PAGE, LIMITS))["image text"]
+    assert "osd" not in tesseract_runs
+    assert len(tesseract_runs) == 1
+
+
+def test_a_little_upright_text_does_not_hide_turned_text(tesseract_runs: list[str]) -> None:
+    """A letterhead's word read upright over a turned body is not enough to skip asking which
+    way up the image is: the body is read turned."""
+    text = _texts(extract(logo_over_turned_text(180, *LINES), LIMITS))["image text"]
+    assert "943 476 5919" in text
+    assert "osd" in tesseract_runs
 
 
 def test_a_photograph_is_read_the_way_up_its_camera_recorded() -> None:
     """A phone's photograph of a form, stored on its side with an EXIF orientation (6: turn
     90 degrees clockwise to show it), is read as a viewer shows it."""
-    upright = Image.open(io.BytesIO(text_image(*LINES)))
+    upright = Image.open(io.BytesIO(PAGE))
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation
     stored = upright.rotate(90, expand=True)
@@ -72,10 +139,10 @@ def test_a_photograph_is_read_the_way_up_its_camera_recorded() -> None:
 
 def test_attached_scan_is_located_as_image_text() -> None:
     """The text of an attached image is a segment at "attachment N 'name' / image text"."""
-    raw = _message_with((text_image(*LINES, image_format="JPEG"), "scan.jpg"))
+    raw = _message_with((PAGE, "scan.png"))
     extraction = extract(raw, LIMITS, kind=FileType.EMAIL)
     assert extraction.unscannable == ()
-    assert "NHS number 943 476 5919" in _texts(extraction)["attachment 1 'scan.jpg' / image text"]
+    assert "NHS number 943 476 5919" in _texts(extraction)["attachment 1 'scan.png' / image text"]
 
 
 def test_signature_logo_without_text_is_not_unscannable() -> None:
@@ -115,7 +182,7 @@ def test_corrupt_image_is_unscannable() -> None:
 
 def test_image_over_the_pixel_limit_is_unscannable() -> None:
     """An image with more pixels than max_image_pixels is not decoded; the reason says why."""
-    data = text_image(*LINES)
+    data = PAGE
     extraction = extract(data, ScanLimits(max_image_pixels=50_000))
     assert extraction.segments == ()
     assert extraction.unscannable == (
@@ -142,7 +209,7 @@ def test_every_frame_counts_against_the_pixel_limit() -> None:
 
 def test_image_over_the_size_limit_is_unscannable() -> None:
     """An image file bigger than max_image_bytes is not read."""
-    data = text_image(*LINES)
+    data = PAGE
     extraction = extract(data, ScanLimits(max_image_bytes=1000))
     assert extraction.unscannable == (
         f"the item is an image of {len(data)} bytes, over the 1000-byte limit for images; "
@@ -152,7 +219,7 @@ def test_image_over_the_size_limit_is_unscannable() -> None:
 
 def test_image_not_read_in_time_is_unscannable() -> None:
     """When Tesseract takes longer than ocr_timeout_seconds the image is unscannable."""
-    extraction = extract(text_image(*LINES), ScanLimits(ocr_timeout_seconds=0.01))
+    extraction = extract(PAGE, ScanLimits(ocr_timeout_seconds=0.01))
     assert extraction.segments == ()
     assert extraction.unscannable == (
         "the item: reading the text of the image took longer than 0.01 s",
@@ -162,13 +229,13 @@ def test_image_not_read_in_time_is_unscannable() -> None:
 def test_without_tesseract_images_are_as_before() -> None:
     """When Tesseract cannot be found an attached image is of a type confide cannot read, a
     lone image is an unsupported type, and the start-up warning says so."""
-    raw = _message_with((text_image(*LINES), "scan.png"))
+    raw = _message_with((PAGE, "scan.png"))
     extraction = extract(raw, NO_TESSERACT, kind=FileType.EMAIL)
     assert extraction.unscannable == (
         "attachment 1 'scan.png' is of a type confide cannot read (image)",
     )
     with pytest.raises(UnsupportedType, match="image"):
-        extract(text_image(*LINES), NO_TESSERACT)
+        extract(PAGE, NO_TESSERACT)
     warning = ocr_missing_warning(NO_TESSERACT)
     assert warning is not None
     assert "is not installed" in warning
@@ -183,7 +250,7 @@ def test_tesseract_without_english_data_is_not_used(tmp_path: Path) -> None:
     program.chmod(0o755)
     limits = ScanLimits(tesseract_command=str(program))
     with pytest.raises(UnsupportedType, match="image"):
-        extract(text_image(*LINES), limits)
+        extract(PAGE, limits)
     assert ocr_missing_warning(limits) is not None
 
 
@@ -202,7 +269,7 @@ def _scanned_pdf(image: bytes) -> bytes:
 
 def test_scanned_pdf_page_is_read_with_ocr() -> None:
     """A PDF page that is only a picture of typed text is read, at "page 1 / image text"."""
-    extraction = extract(_scanned_pdf(text_image(*LINES)), LIMITS)
+    extraction = extract(_scanned_pdf(PAGE), LIMITS)
     assert extraction.unscannable == ()
     assert "NHS number 943 476 5919" in _texts(extraction)["page 1 / image text"]
 
@@ -212,5 +279,5 @@ def test_scanned_pdf_page_without_text_stays_unscannable() -> None:
     content cannot be read; without Tesseract a scanned page is unscannable as before."""
     blank = _scanned_pdf(encoded(Image.new("RGB", (400, 300), "white"), "PNG"))
     assert extract(blank, LIMITS).unscannable == ("page 1 has no text layer (scanned image)",)
-    typed = _scanned_pdf(text_image(*LINES))
+    typed = _scanned_pdf(PAGE)
     assert extract(typed, NO_TESSERACT).unscannable == ("page 1 has no text layer (scanned image)",)
