@@ -11,6 +11,11 @@ RFC 2047 words decoded, so that the net scans and judges all of it as content. A
 an "@" in it (an address, an id) is read a second time with its punctuation made spaces:
 read as one address, "<joseph-okafor-9434765919@host>" would hide the name and the number.
 
+Ids (Message-ID, In-Reply-To, References, Content-ID) are read without the runs mail
+programs make in them (UUIDs, hex runs, time stamps, Python's ``make_msgid``) unless those
+hold a number a person could have written (``scanner.made_ids``): their digits are no one's,
+and read as content they matched card numbers; the rest of each id (a name) is read.
+
 Only two kinds of value are left out, and only in the exact forms confide writes: the
 copy's own From, To and Cc, which become the From, To and Cc of the message made here (so
 their addresses are the sender and the recipients, and their display names are read as a
@@ -27,10 +32,14 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
-from scanner.made_ids import BOUNDARY, MESSAGE_ID
+from scanner.made_ids import BOUNDARY, MESSAGE_ID, as_written, holds_written_number
 from scanner.mime_parts import decode_words
 
 _ENVELOPE = ("from", "to", "cc")
+# Ids, read without the runs mail programs make in them unless those hold a number a person
+# wrote (``scanner.made_ids``): a signature logo's Content-ID made by Python's make_msgid read
+# as a card number, and every redacted copy of such a message was held.
+_IDS = frozenset({"message-id", "in-reply-to", "references", "resent-message-id", "content-id"})
 _ID_PUNCTUATION = re.compile(r"[^\w\s]+|_+")
 _OUR_BOUNDARY = re.compile(rf"""boundary\s*=\s*"?{BOUNDARY.pattern}"?\s*;?""", re.IGNORECASE)
 
@@ -75,6 +84,8 @@ def _lines(name: str, value: object) -> list[str]:
     lower = name.lower()
     if lower == "message-id" and MESSAGE_ID.fullmatch(text.strip()):
         return []
+    if lower in _IDS and not holds_written_number(text):
+        text = as_written(text)  # the runs mail programs made: their digits are no one's
     if lower == "content-type":
         text = _OUR_BOUNDARY.sub("", text)
     if "@" not in text:

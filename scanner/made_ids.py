@@ -79,6 +79,26 @@ def holds_written_number(field_value: str) -> bool:
 
 
 def _written_number_in(one_id: str) -> bool:
+    written, made = _split(one_id)
+    if _DIGIT_RUN.search(_DIGIT_SEPARATORS.sub("", written)):
+        return True
+    return any(_number_a_person_wrote(run.replace("-", "")) for run in made)
+
+
+def as_written(field_value: str) -> str:
+    """``field_value`` with each run a mail program made in its ids (see the module's doc)
+    replaced by "x", and all else as it was: what a person could have written in them (a
+    name, a word), for the safety net to read without the programs' digits, which matched
+    card numbers. Give it only a value for which ``holds_written_number`` is false."""
+    ids = _ID.findall(field_value)
+    if not ids:
+        return _split(field_value)[0]
+    return _ID.sub(lambda one: _split(one[0])[0], field_value)
+
+
+def _split(one_id: str) -> tuple[str, list[str]]:
+    """The id with the runs programs made replaced by "x" (a letter: the digits either side
+    are not joined across it), and those runs."""
     made: list[str] = []
     python = _PYTHON_MSGID.match(one_id)
     if python and int(python[2]) <= _MAX_PID and int(python[3]) <= _MAX_RANDOM:
@@ -90,12 +110,9 @@ def _written_number_in(one_id: str) -> bool:
         if len(run) < _HEX_RUN_MADE and not run.isdigit() and "-" not in run:
             return run  # a short hex run: as written
         made.append(run)
-        return "x"  # a letter: the digits either side are not joined across it
+        return "x"
 
-    written = _MADE_BY_PROGRAMS.sub(left_out, one_id)
-    if _DIGIT_RUN.search(_DIGIT_SEPARATORS.sub("", written)):
-        return True
-    return any(_number_a_person_wrote(run.replace("-", "")) for run in made)
+    return _MADE_BY_PROGRAMS.sub(left_out, one_id), made
 
 
 def _number_a_person_wrote(run: str) -> bool:
