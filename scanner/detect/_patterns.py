@@ -40,11 +40,11 @@ _QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60
 _LONGEST_QUALIFIER = 64
 
 
-# White space holding a line break or a tab (a line end, <br>, a table's cell break) with a
-# digit on one side of it and a letter or digit on the other: between two pieces of a
-# number, a break a reader does not see as one.
+# White space holding a line break or a tab (a line end, CRLF as mail writes it, <br>, a
+# table's cell break) with a digit on one side of it and a letter or digit on the other:
+# between two pieces of a number, a break a reader does not see as one.
 _BREAK = regex.compile(
-    r"(?<=\d)[ \t]*[\t\n][ \t\n]*(?=[^\W_])|(?<=[^\W_])[ \t]*[\t\n][ \t\n]*(?=\d)"
+    r"(?<=\d)[ \t]*[\t\r\n][ \t\r\n]*(?=[^\W_])|(?<=[^\W_])[ \t]*[\t\r\n][ \t\r\n]*(?=\d)"
 )
 
 
@@ -68,8 +68,8 @@ def _joined(text: str) -> tuple[str, list[int]] | None:
 
 # What joins a number to the piece beside it: a digit, or a decimal point, a thousands comma,
 # a date's slash or a range's dash before one.
-_NUMBER_BEFORE = regex.compile(r"(?:\d|\d[.,/:-])[ \t\n]*$")
-_NUMBER_AFTER = regex.compile(r"[ \t\n]*(?:\d|[.,/:-]\d)")
+_NUMBER_BEFORE = regex.compile(r"(?:\d|\d[.,/:-])\s*$")
+_NUMBER_AFTER = regex.compile(r"\s*(?:\d|[.,/:-]\d)")
 # How far either side of a split number its neighbours are looked at.
 _PIECE_REACH = 8
 

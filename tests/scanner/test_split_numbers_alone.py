@@ -42,7 +42,15 @@ SPLIT = [
     pytest.param("<p>Margaret Hughes<br>482<br>981<br>7062</p>", HTML, id="br"),
     pytest.param("Margaret Hughes\n482\n981\n7062\nSeen at home.", "text/plain", id="lines"),
     pytest.param("Margaret Hughes  482\n981\n7062", "text/plain", id="over two line ends"),
+    pytest.param("Client notes:\r\n482\r\n981\r\n7062\r\nSeen.", "text/plain", id="crlf"),
 ]
+
+
+def test_a_split_number_beside_its_context_is_found_over_crlf(detector: Detector) -> None:
+    """Lines ended as mail ends them (CRLF) split a number as line feeds do: beside "NHS"
+    it is found in any grouping."""
+    raw = _message("Client Margaret Hughes NHS no:\r\n45\r\n649\r\n70224\r\n")
+    assert _nhs_numbers(detector, raw) == ["4564970224"]
 
 
 @pytest.mark.parametrize(("body", "content_type"), SPLIT)
