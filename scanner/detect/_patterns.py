@@ -252,10 +252,14 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
                     continue
                 spans.add((start, end))
                 metadata = {
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self._rule.name,
                     RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 }
-                alone.append(RecognizerResult(self._rule.entity, start, end, score, None, metadata))
+                alone.append(
+                    RecognizerResult(
+                        self._rule.entity, start, end, score, recognition_metadata=metadata
+                    )
+                )
         return alone
 
     def _label_before(self, text: str, start: int, not_before: int) -> int | None:
