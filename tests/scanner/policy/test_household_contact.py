@@ -57,6 +57,11 @@ ORGANISATIONS_OWN = [
         "Registered charity 1234567.",
         id="letterhead",
     ),
+    pytest.param(
+        "Spice Route Catering\n14 Station Parade, Harrow\nTel 020 7946 0881\n\nINVOICE #0177\n"
+        "Vegetable Biryani (trays x 6) ... £144.00\nTotal £144.00",
+        id="a trader's invoice",
+    ),
 ]
 
 
