@@ -62,6 +62,11 @@ ORGANISATIONS_OWN = [
         "Vegetable Biryani (trays x 6) ... £144.00\nTotal £144.00",
         id="a trader's invoice",
     ),
+    pytest.param(
+        "Each volunteer can ring the office on 01904 496 650 between 9am and 5pm.\n\n"
+        "Age Friendly York Visiting Scheme, 2 Clifford Street, York YO1 9RD",
+        id="a programme's office",
+    ),
 ]
 
 
