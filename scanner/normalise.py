@@ -23,7 +23,20 @@ Steps, in order:
    Cyrillic, either case) is 0, and a lower-case l or a capital I is 1, in a word made only of
    digits and such letters with two digits at least ("O77OO 9OO8O4", "485 l36 743O"); and a
    dash of any kind beside a digit (an en dash, a minus sign: "496–079–6456") is a hyphen.
-5. Runs of spaces and tabs become one space: "Amina  Okafor" and "943 \t476  5919", as pasted
+5. An email address written to dodge a filter is written as one: "jane dot smith at gmail dot
+   com", "jane.smith [at] gmail [dot] com", "jane(at)gmail(dot)com", "jane @ gmail . com" read
+   "jane.smith@gmail.com". Only the written "at" and "dot" change (each maps to where it was
+   written), so a finding covers the whole written address.
+6. A word glued to the digits after it is read as a word and a number: "Peter Jones1",
+   "sarah2", "PJones1985" (a user name: "P Jones 1985"). Only words with lower-case letters
+   (three letters or more) are cut, and never inside an address, a file name or a code in
+   capitals, so postcodes, NI numbers, licence numbers and emails stay whole.
+7. Numbers written as words are read as digits: "four five three four eight zero five zero
+   one two" is "4534805012", "oh seven seven double oh nine hundred one two three" is
+   "07700900123", "07700 nine zero zero one two three" is "07700 900123". Each word maps to
+   where it was written, so redacting the number removes the words. Only a run that makes a
+   number as long as an identifier or a phone number changes.
+8. Runs of spaces and tabs become one space: "Amina  Okafor" and "943 \t476  5919", as pasted
    from PDFs, forms and fixed-width exports, are the name and the number they would be with
    single spaces. Tabs alone stay: extraction writes one between table cells (and several
    for empty cells), and context reads column headers by them. Line breaks stay too, since
@@ -107,6 +120,9 @@ def normalise(text: str, location: str) -> Segment:
         _character_reference_edits,
         _character_edits,
         _number_edits,
+        _written_email_edits,
+        _glued_word_edits,
+        _digit_word_edits,
         _whitespace_run_edits,
     )
     for step in steps:
@@ -224,6 +240,237 @@ def _number_edits(text: str) -> Iterator[_Edit]:
                 if c in _DIGIT_LOOK_ALIKES
             ]
     yield from sorted(edits)
+
+
+# Step 5: an email address written out. A written "at" is "@" with spaces around it, the
+# word "at" between spaces, or "at" in brackets of any kind; a written "dot" likewise, or a
+# full stop with spaces around it (only in the domain, and never after the word "at", where
+# it would more likely end a sentence: "we met at Leeds . Then").
+_WRITTEN_AT = r"(?:[ \t]*[\[({<][ \t]*at[ \t]*[\])}>][ \t]*|[ \t]*@[ \t]*|[ \t]+at[ \t]+)"
+_WRITTEN_DOT = r"(?:[ \t]*[\[({<][ \t]*dot[ \t]*[\])}>][ \t]*|[ \t]+dot[ \t]+)"
+_LOCAL_WORD = r"[\w+'-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_WRITTEN_EMAIL = re.compile(
+    rf"(?<![\w.@+'-]){_LOCAL_WORD}(?:(?:{_WRITTEN_DOT}|\.){_LOCAL_WORD}){{0,5}}"
+    rf"{_WRITTEN_AT}{_LABEL}(?:(?:{_WRITTEN_DOT}|[ \t]*\.[ \t]*){_LABEL}){{1,5}}(?![\w@-])",
+    re.IGNORECASE,
+)
+# The separators inside a written address, each rewritten as the character it stands for.
+_WRITTEN_SEPARATOR = re.compile(
+    r"[ \t]*[\[({<][ \t]*(at|dot)[ \t]*[\])}>][ \t]*|[ \t]+(at|dot)[ \t]+|[ \t]*([@.])[ \t]*",
+    re.IGNORECASE,
+)
+_SEPARATOR_CHARS = {"at": "@", "dot": ".", "@": "@", ".": "."}
+# Words of a sentence that stand before "at" and are nobody's mailbox: "email her at gmail dot
+# com" names no address.
+_NOT_MAILBOXES = frozenset(
+    [
+        "i",
+        "me",
+        "we",
+        "us",
+        "you",
+        "he",
+        "him",
+        "she",
+        "her",
+        "they",
+        "them",
+        "it",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "am",
+        "m",
+        "s",
+        "re",
+        "ll",
+        "ve",
+        "d",
+        "meet",
+        "met",
+        "home",
+        "work",
+        "email",
+        "mail",
+        "write",
+        "contact",
+        "reach",
+        "find",
+    ]
+)
+_TOP_LEVEL = re.compile(r"[a-z]{2,24}|[A-Z]{2,24}")
+
+
+def _written_email_edits(text: str) -> Iterator[_Edit]:
+    """Step 5: the written "at" and "dot" of each email address written to dodge a filter."""
+    if "@" not in text and "at" not in text.lower():
+        return
+    for found in _WRITTEN_EMAIL.finditer(text):
+        separators = list(_WRITTEN_SEPARATOR.finditer(text, found.start(), found.end()))
+        ats = [m for m in separators if _separator_char(m) == "@"]
+        if len(ats) != 1:
+            continue
+        at = ats[0]
+        edits = [
+            (m.start(), m.end(), _separator_char(m))
+            for m in separators
+            if m.group() != _separator_char(m)
+        ]
+        if edits and _reads_as_address(text, found, at, separators):
+            yield from edits
+
+
+def _separator_char(separator: re.Match[str]) -> str:
+    word = next(g for g in separator.groups() if g is not None)
+    return _SEPARATOR_CHARS[word.lower()]
+
+
+def _reads_as_address(
+    text: str, found: re.Match[str], at: re.Match[str], separators: list[re.Match[str]]
+) -> bool:
+    """Whether a written address reads as one rather than as a sentence: its last label is a
+    top-level domain's shape (not a capitalised word that starts a sentence), and after the
+    word "at" its mailbox is no pronoun and its domain has a written "dot", or its mailbox
+    has a dot, an underscore or a digit as addresses have ("jane.smith at gmail.com")."""
+    top_level = re.split(r"[^A-Za-z0-9-]+", text[found.start() : found.end()])[-1]
+    if not _TOP_LEVEL.fullmatch(top_level):
+        return False
+    if at.group(2) is None:  # "@" or "(at)": nobody writes those in a sentence
+        return True
+    local = text[found.start() : at.start()]
+    domain_separators = [m for m in separators if m.start() > at.start()]
+    if local.lower() in _NOT_MAILBOXES:
+        return False
+    if any(m.group(3) == "." and m.group() != "." for m in domain_separators):
+        return False  # a full stop with spaces after the word "at" ends a sentence
+    written_dot = any(m.group(3) is None for m in domain_separators)
+    return written_dot or (any(c in "._" or c.isdigit() for c in local) and top_level.islower())
+
+
+# Step 6: a word glued to a number. The word: three letters or more, all in lower case after
+# its first ("Jones", "sarah"), or an initial glued to a capitalised name ("PJones"); nothing
+# of an address, a path, a tag or a code stands around it.
+_GLUED = re.compile(r"(?<![\w@./:+#=?&\\'’-])([^\W\d_]{3,})(\d+)(?![\w@/:%'’-]|[.,]\w)")
+
+
+def _glued_word_edits(text: str) -> Iterator[_Edit]:
+    """Step 6: a space between a name-like word and the digits glued to it."""
+    for found in _GLUED.finditer(text):
+        word = found.group(1)
+        if word[1:].islower():
+            yield found.start(2), found.start(2), " "
+        elif word[0].isupper() and word[1].isupper() and word[2:].islower() and len(word) > 3:
+            yield found.start(1) + 1, found.start(1) + 1, " "
+            yield found.start(2), found.start(2), " "
+
+
+# Step 7: numbers written as words. "oh" and "o" are zero as a number is read aloud; "double"
+# and "triple" repeat the digit after them; "hundred" and "thousand" after a digit add its
+# zeros ("nine hundred" is 900, as UK phone numbers are read).
+_UNITS = {
+    "zero": "0",
+    "oh": "0",
+    "o": "0",
+    "nought": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
+_TEENS = {
+    word: str(10 + i)
+    for i, word in enumerate(
+        [
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    word: str(2 + i)
+    for i, word in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+}
+_REPEATS = {"double": 2, "triple": 3}
+_ZEROS = {"hundred": "00", "thousand": "000"}
+_UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
+_DIGIT_WORD = re.compile(
+    rf"\b(?:(?P<repeat>double|triple)[ \t-]+(?P<repeated>{_UNIT}|\d)\b"
+    rf"|(?P<tens>{'|'.join(_TENS)})(?:[ \t-]+(?P<ones>{_UNIT}))?"
+    rf"|(?P<teen>{'|'.join(_TEENS)})"
+    rf"|(?P<unit>{_UNIT})(?:[ \t]+(?P<zeros>hundred|thousand))?)\b"
+    r"|(?<![\w.,/:£$])(?P<figures>\d+)(?![\w/:%]|[.,]\d)",
+    re.IGNORECASE,
+)
+# What may stand between the words of one number: spaces, or a comma or a hyphen that groups
+# it as it is read ("oh seven seven double oh, nine double oh, one two three").
+_NUMBER_GAP = re.compile(r"[ \t]+|[ \t]*[,-][ \t]*")
+# A number written in words counts from this many digits (with any written in figures beside
+# them, "07700 nine zero zero one two three"): the shortest number the recognisers find is a
+# bank account's eight digits. "one or two", "nine hundred people" stay words.
+_LEAST_WRITTEN_DIGITS = 8
+_LEAST_DIGITS_IN_WORDS = 2
+
+
+def _digit_word_edits(text: str) -> Iterator[_Edit]:
+    """Step 7: each run of number words long enough to be an identifier, as digits."""
+    run: list[re.Match[str]] = []
+    for found in _DIGIT_WORD.finditer(text):
+        if run and not _NUMBER_GAP.fullmatch(text, run[-1].end(), found.start()):
+            yield from _run_edits(text, run)
+            run = []
+        run.append(found)
+    yield from _run_edits(text, run)
+
+
+def _run_edits(text: str, run: list[re.Match[str]]) -> Iterator[_Edit]:
+    """The edits that write one run of number words and figures as digits, when it is long
+    enough: each word becomes its digits, and the gap between two words goes, or is a space
+    where a comma or a hyphen grouped them. Figures and the gaps beside them stay."""
+    digits = [_digits_of(found) for found in run]
+    in_words = sum(len(d) for d, found in zip(digits, run, strict=True) if not found["figures"])
+    if in_words < _LEAST_DIGITS_IN_WORDS or sum(map(len, digits)) < _LEAST_WRITTEN_DIGITS:
+        return
+    for i, (found, value) in enumerate(zip(run, digits, strict=True)):
+        if found["figures"]:
+            continue
+        yield found.start(), found.end(), value
+        following = run[i + 1] if i + 1 < len(run) else None
+        if following is not None and not following["figures"]:
+            gap = text[found.end() : following.start()]
+            yield found.end(), following.start(), " " if gap.strip() else ""
+
+
+def _digits_of(found: re.Match[str]) -> str:
+    if found["figures"]:
+        return found["figures"]
+    if found["repeat"]:
+        repeated = found["repeated"].lower()
+        return _UNITS.get(repeated, repeated) * _REPEATS[found["repeat"].lower()]
+    if found["tens"]:
+        ones = found["ones"]
+        return _TENS[found["tens"].lower()] + (_UNITS[ones.lower()] if ones else "0")
+    if found["teen"]:
+        return _TEENS[found["teen"].lower()]
+    zeros = found["zeros"]
+    return _UNITS[found["unit"].lower()] + (_ZEROS[zeros.lower()] if zeros else "")
 
 
 def _in_word(char: str) -> bool:

@@ -40,11 +40,11 @@ _QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60
 _LONGEST_QUALIFIER = 64
 
 
-# White space holding a line break or a tab (a line end, <br>, a table's cell break) with a
-# digit on one side of it and a letter or digit on the other: between two pieces of a
-# number, a break a reader does not see as one.
+# White space holding a line break or a tab (a line end, CRLF as mail writes it, <br>, a
+# table's cell break) with a digit on one side of it and a letter or digit on the other:
+# between two pieces of a number, a break a reader does not see as one.
 _BREAK = regex.compile(
-    r"(?<=\d)[ \t]*[\t\n][ \t\n]*(?=[^\W_])|(?<=[^\W_])[ \t]*[\t\n][ \t\n]*(?=\d)"
+    r"(?<=\d)[ \t]*[\t\r\n][ \t\r\n]*(?=[^\W_])|(?<=[^\W_])[ \t]*[\t\r\n][ \t\r\n]*(?=\d)"
 )
 
 
@@ -64,6 +64,23 @@ def _joined(text: str) -> tuple[str, list[int]] | None:
     pieces.append(text[position:])
     offsets += range(position, len(text) + 1)
     return "".join(pieces), offsets
+
+
+# What joins a number to the piece beside it: a digit, or a decimal point, a thousands comma,
+# a date's slash or a range's dash before one.
+_NUMBER_BEFORE = regex.compile(r"(?:\d|\d[.,/:-])\s*$")
+_NUMBER_AFTER = regex.compile(r"\s*(?:\d|[.,/:-]\d)")
+# How far either side of a split number its neighbours are looked at.
+_PIECE_REACH = 8
+
+
+def _whole_pieces(text: str, start: int, end: int) -> bool:
+    """Whether the pieces of the number at ``text[start:end]`` are the whole of it: no digit
+    stands in the cell or on the line just before it or after it, across spaces and breaks.
+    A column of values one a line (a Word file's numbering, a list of amounts) is then never
+    joined into a number whose pieces are a few of its values."""
+    before = text[max(0, start - _PIECE_REACH) : start]
+    return not _NUMBER_BEFORE.search(before) and not _NUMBER_AFTER.match(text, end)
 
 
 def _unwrapped(text: str) -> str:
@@ -100,6 +117,9 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         self._context = _context.compile_words(list(rule.context))
         self._negative = _context.compile_words(list(rule.negative_context))
         self._weak = _context.compile_words(list(rule.weak_context))
+        self._split_alone = [
+            (regex.compile(expr, flags), score) for expr, score in rule.split_alone
+        ]
         super().__init__(
             supported_entity=rule.entity,
             name=rule.name,
@@ -137,8 +157,11 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             if self._rule.across_line_breaks
             else []
         )
+        alone = self._split_whole(matched, results) if self._rule.across_line_breaks else []
+        alone_spans = {(result.start, result.end) for result in alone}
+        across = [result for result in across if (result.start, result.end) not in alone_spans]
         needs_context = {id(result) for result in across}
-        results += across
+        results += across + alone
         kept = []
         rule = self._rule
         previous_end = 0
@@ -211,6 +234,33 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             if (result.start, result.end) not in spans:
                 more.append(result)
         return more
+
+    def _split_whole(self, text: str, found: list[RecognizerResult]) -> list[RecognizerResult]:
+        """The matches of the rule's ``split_alone`` patterns in ``text`` read with its breaks
+        as spaces, where the pieces are the whole number (``_whole_pieces``), less those found
+        already: they count without a context word."""
+        joined = _joined(text) if self._split_alone else None
+        if joined is None:
+            return []
+        joined_text, offsets = joined
+        spans = {(result.start, result.end) for result in found}
+        alone = []
+        for pattern, score in self._split_alone:
+            for match in pattern.finditer(joined_text):
+                start, end = offsets[match.start()], offsets[match.end() - 1] + 1
+                if (start, end) in spans or not _whole_pieces(text, start, end):
+                    continue
+                spans.add((start, end))
+                metadata = {
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self._rule.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                }
+                alone.append(
+                    RecognizerResult(
+                        self._rule.entity, start, end, score, recognition_metadata=metadata
+                    )
+                )
+        return alone
 
     def _label_before(self, text: str, start: int, not_before: int) -> int | None:
         """How far before the match a context word begins the label it is the value of,

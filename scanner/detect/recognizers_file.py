@@ -57,6 +57,10 @@ class PatternRule:
     # lines): a reader sees one number. Matches are looked for both ways, and kept from both;
     # one found only across breaks counts only beside a context word.
     across_line_breaks: bool = False
+    # Patterns (with ``across_line_breaks``) that count with no context word when a number's
+    # pieces are split by breaks, as long as the pieces are the whole number: no other
+    # number stands in the cell or on the line just before or after it.
+    split_alone: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,24 +204,17 @@ def _pattern_rule(item: Reader) -> PatternRule:
             "context_lines_above",
             "across_wrapped_lines",
             "across_line_breaks",
+            "split_alone",
         }
     )
     validator = item.mapping.get("validator")
     if validator is not None and validator not in VALIDATORS:
         known = "|".join(sorted(VALIDATORS))
         raise item.fail(f"unknown validator '{validator}'; expected {known}")
-    patterns = []
-    for entry in item.get("patterns", list):
-        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
-            raise item.fail("each pattern must be ['regex', score]")
-        expr, score = entry
-        try:
-            regex.compile(expr)
-        except regex.error as exc:
-            raise item.fail(f"pattern {expr!r} is not a valid regex: {exc}") from None
-        if not isinstance(score, int | float) or not 0 <= score <= 1:
-            raise item.fail(f"pattern score must be between 0 and 1, not {score!r}")
-        patterns.append((expr, float(score)))
+    patterns = _patterns(item, "patterns")
+    split_alone = _patterns(item, "split_alone") if "split_alone" in item.mapping else ()
+    if split_alone and not item.get("across_line_breaks", bool, False):
+        raise item.fail("'split_alone' needs 'across_line_breaks: true'")
     return PatternRule(
         name=item.get("name", str),
         entity=item.get("entity", str),
@@ -235,7 +232,25 @@ def _pattern_rule(item: Reader) -> PatternRule:
         context_lines_above=item.get("context_lines_above", int, 0),
         across_wrapped_lines=item.get("across_wrapped_lines", bool, False),
         across_line_breaks=item.get("across_line_breaks", bool, False),
+        split_alone=split_alone,
     )
+
+
+def _patterns(item: Reader, key: str) -> tuple[tuple[str, float], ...]:
+    """A rule's list of ``['regex', score]`` under ``key``, each regex compiled to check it."""
+    patterns = []
+    for entry in item.get(key, list):
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
+            raise item.fail(f"each of '{key}' must be ['regex', score]")
+        expr, score = entry
+        try:
+            regex.compile(expr)
+        except regex.error as exc:
+            raise item.fail(f"pattern {expr!r} is not a valid regex: {exc}") from None
+        if not isinstance(score, int | float) or not 0 <= score <= 1:
+            raise item.fail(f"pattern score must be between 0 and 1, not {score!r}")
+        patterns.append((expr, float(score)))
+    return tuple(patterns)
 
 
 def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:

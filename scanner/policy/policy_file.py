@@ -65,6 +65,9 @@ class Policy:
     # only with another within ``together_within_chars``.
     personal: frozenset[str]
     need_companion: frozenset[str]
+    # Pairs of finding types of one category that count together all the same, as two
+    # categories do (``personal_data.together``).
+    together: frozenset[frozenset[str]]
     consent_scopes: tuple[Scope, ...]  # the words a consent may be recorded with, but 'all'
     scopes: dict[str, Scope]
     labels: dict[str, str]
@@ -86,6 +89,14 @@ class Policy:
 
     def category(self, finding: Finding) -> str:
         return self.categories.get(finding.type, UNLISTED)
+
+    def identify_together(self, first: Finding, second: Finding) -> bool:
+        """Whether two findings linked to nobody identify someone together: they are of two
+        categories, or their types are a pair listed under ``personal_data.together``."""
+        return (
+            self.category(first) != self.category(second)
+            or frozenset((first.type, second.type)) in self.together
+        )
 
     def scope(self, finding: Finding) -> Scope:
         """The consent scope that covers ``finding``; ``ALL_SCOPES`` when no narrower one does."""
@@ -122,7 +133,8 @@ def load_policy(path: Path = DEFAULT_POLICY) -> Policy:
         }
     )
     shipped = _Sections(top)
-    kinds = _personal_data(shipped.section("personal_data"))
+    personal_data = shipped.section("personal_data")
+    kinds = _personal_data(personal_data)
     known = frozenset(kinds)
     categories: dict[str, str] = {}
     section = top.section("categories")
@@ -141,8 +153,9 @@ def load_policy(path: Path = DEFAULT_POLICY) -> Policy:
             scopes[entity] = scope
     section = top.section("labels")
     labels = {key: section.get(key, str) for key in _keys(section)}
-    together = top.get("together_within_chars", int, 300)
-    if together < 0:
+    together = _together(personal_data, categories, kinds, own=personal_data.path == top.path)
+    within = top.get("together_within_chars", int, 300)
+    if within < 0:
         raise top.fail("'together_within_chars' must be 0 or more")
     not_personal = {c for c, kind in kinds.items() if kind == "not_personal"}
     attribution = _attribution(
@@ -155,10 +168,11 @@ def load_policy(path: Path = DEFAULT_POLICY) -> Policy:
         categories=categories,
         personal=frozenset(c for c, kind in kinds.items() if kind != "not_personal"),
         need_companion=frozenset(c for c, kind in kinds.items() if kind == "with_another"),
+        together=together,
         consent_scopes=words,
         scopes=scopes,
         labels=labels,
-        together_within_chars=together,
+        together_within_chars=within,
         attribution=attribution,
         source=str(path),
     )
@@ -182,7 +196,7 @@ class _Sections:
 
 def _personal_data(section: Reader) -> dict[str, str]:
     """Every category there is, and whether it is personal data (see rules/default.yaml)."""
-    section.unknown_keys({"clause", *_PERSONAL_KINDS})
+    section.unknown_keys({"clause", "together", *_PERSONAL_KINDS})
     _clause(section)
     kinds: dict[str, str] = {}
     for kind in _PERSONAL_KINDS:
@@ -199,6 +213,38 @@ def _personal_data(section: Reader) -> dict[str, str]:
             f"does not list; put it under {', '.join(_PERSONAL_KINDS)}"
         )
     return kinds
+
+
+def _together(
+    section: Reader, categories: dict[str, str], kinds: dict[str, str], *, own: bool
+) -> frozenset[frozenset[str]]:
+    """The pairs of finding types of one category that identify someone together. Read from
+    the shipped policy (``own`` false: the file has no ``personal_data``), a pair naming a
+    type the file's own ``categories`` do not list is left out, so it reads as it did."""
+    pairs = set()
+    for pair in section.get("together", list, []):
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)
+        ):
+            raise section.fail(
+                f"each of 'together' must be a pair of finding types, [TYPE, TYPE], not {pair!r}"
+            )
+        if not own and not all(kind in categories for kind in pair):
+            continue
+        for kind in pair:
+            category = categories.get(kind)
+            if category is None or kinds.get(category) != "with_another":
+                raise section.fail(
+                    f"'together' names '{kind}', which is not a finding type of a category "
+                    "under 'with_another'; list it under 'categories' first"
+                )
+        if categories[pair[0]] != categories[pair[1]] or pair[0] == pair[1]:
+            raise section.fail(
+                f"'together' pairs {pair[0]} and {pair[1]}: a pair is two types of one "
+                "category (two categories count together already)"
+            )
+        pairs.add(frozenset(pair))
+    return frozenset(pairs)
 
 
 def _consent_scopes(section: Reader) -> tuple[Scope, ...]:

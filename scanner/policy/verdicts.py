@@ -90,7 +90,7 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
         or any(
             o is not f
             and o.segment == f.segment
-            and policy.category(o) != policy.category(f)
+            and policy.identify_together(o, f)
             and max(o.start - f.end, f.start - o.end) <= window
             for o in (*loose, *senders)
         )

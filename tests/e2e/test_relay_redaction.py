@@ -54,3 +54,36 @@ def test_the_upstream_receives_redacted_copies_with_nothing_left(relay: Relay, s
         for value in VALUES:
             assert value not in body, (parsed["Subject"], value)
             assert value.decode() not in text, (parsed["Subject"], value)
+
+
+def test_numbers_and_addresses_written_to_dodge_are_redacted(relay: Relay, sink: Sink):
+    """A hostile sender's disguises, each sent through the relay: an NHS number and a mobile
+    written as words, an email address written out, a name glued to digits, an NHS number
+    split over lines with no NHS word. The copy the upstream receives holds none of it."""
+    bodies = {
+        "words": "Referral for Chidi Eze, NHS number six four two six two one two nine nine "
+        "seven, mobile oh seven seven double oh nine hundred four six one, email chidi dot "
+        "eze at mailbox dot example.",
+        "glued": "Referral for Chidi Eze1, login CEze1985, email chidi.eze (at) mailbox (dot) "
+        "example.",
+        "split": "Client notes:\r\n642\r\n621\r\n2997\r\nSeen at home.",
+    }
+    gone = {
+        "words": ["Chidi", "two nine nine", "seven seven double", "four six one", "mailbox"],
+        "glued": ["Chidi", "Eze1", "CEze", "mailbox"],
+        "split": ["642", "621", "2997"],
+    }
+    for subject, body in bodies.items():
+        assert relay.send(_referral(body, f"dodge-{subject}"), [STRANGER]) == {}
+    copies = wait_for(
+        lambda: (
+            len([c for c in sink.handler.to(STRANGER) if b"dodge-" in c.content]) == len(bodies)
+            and [c for c in sink.handler.to(STRANGER) if b"dodge-" in c.content]
+        )
+    )
+    for copy in copies:
+        parsed = email.message_from_bytes(copy.content, policy=email.policy.default)
+        assert parsed["X-Confide-Verdict"] == "redact", parsed["Subject"]
+        text = parsed.get_body(("plain",)).get_content()
+        for value in gone[parsed["Subject"].partition("dodge-")[2]]:
+            assert value not in text, (parsed["Subject"], value)
