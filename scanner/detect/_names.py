@@ -99,15 +99,8 @@ class PersonRecognizer(
         self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
         self._lists = _structure.list_pattern(settings.list_labels)
-        headers = "|".join(
-            sorted(
-                (regex.escape(h).replace(r"\ ", r"\s+") for h in settings.name_headers), key=len
-            )[::-1]
-        )
-        self._name_header = regex.compile(
-            rf"[*#>\s]*(?:{headers or '(?!)'})(?:\s*\(s\)|s)?(?:\s+names?)?\s*[:*]?\s*",
-            regex.IGNORECASE,
-        )
+        self._name_header = _header_pattern(settings.name_headers)
+        self._place_header = _header_pattern(settings.place_headers)
         self._likeness = NameLikeness(settings.first_names)
         self._title_alternatives = "|".join(
             regex.escape(t) for t in sorted(settings.titles, key=len, reverse=True)
@@ -395,8 +388,10 @@ class PersonRecognizer(
         runs = []
         for match in CAPITAL_INITIALS_AND_SURNAME.finditer(text):
             initials = text[match.start(1) : match.start(2)].strip()
-            if initials in ("A", "I"):
-                continue
+            if initials in ("A", "I") or (
+                initials == "Y" and match.start() == match.start(1) and _after_a_word(text, match)
+            ):
+                continue  # "MAES Y DREF": Welsh's article after a word, not an initial
             end = match.start(2)
             main = False  # a word of the surname that is no particle was kept
             for word in regex.finditer(r"\S+", match.group(2)):
@@ -437,7 +432,25 @@ class PersonRecognizer(
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
         spans = self._not_places_named_elsewhere(text, spans)
+        spans = self._outside_place_columns(text, spans)
         return [self._result(start, end) for start, end in _merge(text, spans)]
+
+    def _outside_place_columns(
+        self, text: str, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The spans less those inside a table's cell under a header that names places,
+        venues, bodies or things (``person.place_headers``): a "Town" cell's "Leigh", a
+        "Venue" cell's "Elizabeth Garrett Anderson Wing"."""
+        if not spans or not self._settings.place_headers:
+            return spans
+        cells = list(_structure.column_cells(text, self._place_header))
+        if not cells:
+            return spans
+        return [
+            (start, end)
+            for start, end in spans
+            if not any(a <= start and end <= b for a, b in cells)
+        ]
 
     def _ordinary_words(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
         """Whether a span the model took for a person is made only of ordinary words: no
@@ -511,6 +524,8 @@ class PersonRecognizer(
                 continue  # "Approved by the Board: June 2024", a "Driver" cell's "Van 1"
             if span and self._place_follows(text, span[1]) in self._strong_places:
                 continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
+            if span and self._town_after_street(text, *span):
+                continue  # "Chair Yoga: Fridays at St Hilda's Church, Albert Road, Porthmadog"
             if span and self._ordinary_phrase(text, *span, vocab):
                 continue  # "Volunteer Awards: ... and Lifetime Achievement": a prize
             if span:
@@ -604,8 +619,32 @@ class PersonRecognizer(
         )
 
 
+def _header_pattern(headers: frozenset[str]) -> regex.Pattern[str]:
+    """A table column's header cell that is one of ``headers``, perhaps with "(s)", a plural
+    "s" or "name(s)" after it: "Surname", "Carer(s)", "Venue name"."""
+    alternatives = "|".join(
+        sorted((regex.escape(h).replace(r"\ ", r"\s+") for h in headers), key=len)[::-1]
+    )
+    return regex.compile(
+        rf"[*#>\s]*(?:{alternatives or '(?!)'})(?:\s*\(s\)|s)?(?:\s+names?)?\s*[:*]?\s*",
+        regex.IGNORECASE,
+    )
+
+
 # A letter and a stop opening a line, as a lettered list marks its items: "A. Digital ...".
 _LETTER_ITEM = regex.compile(r"^[ \t]*(\p{Lu})([.)]) ", regex.MULTILINE)
+
+
+def _after_a_word(text: str, match: regex.Match[str]) -> bool:
+    """Whether a word in capitals and a space stand just before ``match``: "MAES " before
+    "Y DREF"."""
+    before = WORD_AT_END.search(text, max(0, match.start() - 30), max(0, match.start() - 1))
+    return (
+        before is not None
+        and before.end() == match.start() - 1
+        and text[match.start() - 1] == " "
+        and before.group().isupper()
+    )
 
 
 def _without_determiner(text: str, start: int, end: int) -> int:
