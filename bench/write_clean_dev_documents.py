@@ -1168,6 +1168,282 @@ def venue_table(rng: random.Random) -> str:
     )
 
 
+# Firms as bank statements and payment files write them, in capitals: several open with
+# initials ("J SAINSBURY PLC", "W H SMITH") or are named after their founders.
+PAYEES = [
+    "J SAINSBURY PLC",
+    "W H SMITH RETAIL",
+    "T K MAXX",
+    "J D WETHERSPOON",
+    "A F BLAKEMORE & SON",
+    "H SAMUEL",
+    "TESCO STORES LTD",
+    "ASDA STORES LTD",
+    "BRITISH GAS",
+    "EDF ENERGY",
+    "OCTOPUS ENERGY",
+    "E.ON NEXT",
+    "VIRGIN MEDIA",
+    "BT GROUP PLC",
+    "SEVERN TRENT WATER",
+    "UNITED UTILITIES",
+    "SCOTTISH WATER",
+    "DWR CYMRU WELSH WATER",
+    "BOOKER LTD",
+    "BIDFOOD",
+    "VIKING DIRECT",
+    "AMAZON BUSINESS EU",
+    "SCREWFIX DIRECT",
+    "TOOLSTATION",
+    "B&Q",
+    "MARKS & SPENCER",
+    "JOHN LEWIS PLC",
+    "GREGGS PLC",
+    "COSTCO WHOLESALE UK",
+    "MAKRO",
+    "HMRC PAYE",
+    "NEST PENSIONS",
+    "ZURICH MUNICIPAL",
+    "ECCLESIASTICAL INSURANCE",
+    "COUNCIL TAX LEEDS CC",
+    "KIRKLEES COUNCIL",
+    "CYNGOR GWYNEDD",
+    "FIFE COUNCIL",
+    "MORRISONS",
+    "ALDI STORES",
+    "LIDL GB",
+    "CO-OP GROUP",
+    "SPAR",
+    "POST OFFICE LTD",
+    "ROYAL MAIL",
+    "DVLA",
+    "PAYPAL *EVENTBRITE",
+    "ZOOM.US",
+    "MICROSOFT 365",
+    "CANVA PTY",
+]
+MAILBOXES = [
+    ("Referrals Team", "referrals"),
+    ("Finance", "finance"),
+    ("Info", "info"),
+    ("Volunteering", "volunteering"),
+    ("Bookings", "bookings"),
+    ("Jobs", "jobs"),
+    ("Reception", "reception"),
+    ("IT Helpdesk", "ithelp"),
+    ("Facilities", "facilities"),
+    ("Fundraising Team", "fundraising"),
+    ("Safeguarding", "safeguarding"),
+    ("Admin", "admin"),
+]
+ROLE_SPEAKERS = [
+    "The Chair",
+    "The Treasurer",
+    "The Secretary",
+    "The Chief Executive",
+    "The Centre Manager",
+    "The Safeguarding Lead",
+    "The Vice Chair",
+    "The Operations Manager",
+    "The Finance Officer",
+    "The Volunteer Coordinator",
+    "The Clerk",
+    "The Company Secretary",
+]
+
+
+def payment_file(rng: random.Random) -> str:
+    sep = rng.choice([",", "\t"])
+    lines = [sep.join(["Date", "Payee", "Reference", "Amount", "Budget code"])]
+    for _ in range(rng.randint(8, 14)):
+        payee = rng.choice(PAYEES)
+        ref = rng.choice(["INV", "DD", "SO", "CARD", "BACS"]) + f"{rng.randint(1000, 99999)}"
+        lines.append(
+            sep.join(
+                [
+                    f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2025",
+                    payee,
+                    ref,
+                    f"{rng.randint(5, 2400)}.{rng.randint(0, 99):02d}",
+                    rng.choice(["4010", "4200", "5100", "6030", "7100"]),
+                ]
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def role_mail_chain(rng: random.Random) -> str:
+    (a_name, a_box), (b_name, b_box) = rng.sample(MAILBOXES, 2)
+    domain = f"{rng.choice(TOWNS).lower().replace(' ', '')}-cvs.example"
+    venue = rng.choice(VENUES)
+    lines = [
+        f"From: {a_name} <{a_box}@{domain}>",
+        f"Sent: {date(rng)} 10:{rng.randint(10, 59)}",
+        f"To: {b_name} <{b_box}@{domain}>",
+        f"Subject: RE: {rng.choice(['Room booking', 'Invoice query', 'Rota for next month', 'Fire drill', 'Training dates'])}",
+        "",
+        f"Thanks, that's booked. {venue} is ours from 9 till 1 on {rng.choice(DAYS)}; the key is "
+        "with reception. Can you let the cleaners know?",
+        "",
+        f"{a_name}",
+        "",
+        f"> From: {b_name} <{b_box}@{domain}>",
+        f"> Sent: {date(rng)} 16:{rng.randint(10, 59)}",
+        f"> Subject: {rng.choice(['Room booking', 'Invoice query', 'Rota for next month'])}",
+        ">",
+        f"> Hi all, could we have {venue} for the {rng.choice(ACTIVITIES)} again? Same set-up as",
+        "> last time, chairs in a horseshoe and the urn on. Safeguarding training is in the",
+        "> small room that morning, so we'll need the big room.",
+        ">",
+        f"> {b_name}",
+        f"> {rng.choice(TOWNS)} {rng.choice(ORG_KINDS)} | Registered charity {rng.randint(1000000, 1199999)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def role_minutes(rng: random.Random) -> str:
+    org = org_name(rng)
+    s = rng.sample(ROLE_SPEAKERS, 5)
+    lines = [
+        f"{org} - Minutes of the Management Committee",
+        f"Held at {rng.choice(VENUES)} on {date(rng)}",
+        "",
+        "Present: the Chair, the Treasurer, the Secretary and four trustees. In attendance: the "
+        "Chief Executive. Apologies: two trustees.",
+        "",
+        "1. Minutes",
+        "The minutes of the last meeting were agreed as a true record.",
+        "2. Finance",
+        f"{s[0]} presented the accounts to month 6. Income from {rng.choice(FUNDERS)} was received "
+        "in full. Agreed: to move the reserves to a deposit account.",
+        "3. Safeguarding",
+        f"{s[1]} reported that there were no open safeguarding concerns this quarter and that "
+        "all staff were up to date with training. Safeguarding Adults Week falls in November.",
+        "4. Premises",
+        f"{s[2]} reported damp in the {rng.choice(['Brunel Room', 'kitchen', 'lower hall'])}. "
+        f"A quote from {rng.choice(['Hope Street Builders', 'Grace Lane Joinery', 'Rose Hill Roofing'])} was accepted.",
+        "5. Health and wellbeing",
+        f"{s[3]} proposed a Mental Health Awareness Week stall and a dementia-friendly session. Agreed.",
+        "6. Any other business",
+        f"{s[4]} thanked the volunteers who ran the {rng.choice(FESTIVALS)} event.",
+        "",
+        "ACTION: Secretary to circulate the revised Lone Working Policy.",
+        f"Next meeting: {date(rng)}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def blank_form(rng: random.Random) -> str:
+    kind = rng.choice(["gift_aid", "concern", "booking"])
+    if kind == "gift_aid":
+        lines = [
+            "GIFT AID DECLARATION",
+            f"{org_name(rng)} - Registered charity no. {rng.randint(1000000, 1199999)}",
+            "",
+            "Boost your donation by 25p of Gift Aid for every £1 you donate.",
+            "",
+            "[ ] I want to Gift Aid my donation and any donations I make in the future or have "
+            "made in the past 4 years.",
+            "",
+            "I am a UK taxpayer and understand that if I pay less Income Tax and/or Capital Gains "
+            "Tax than the amount of Gift Aid claimed on all my donations in that tax year it is "
+            "my responsibility to pay any difference.",
+            "",
+            "Title: ______  First name: ______________  Surname: ______________",
+            "Home address: __________________________________",
+            "Postcode: __________  Date: ___/___/______",
+            "",
+            "Please notify the charity if you want to cancel this declaration, change your name "
+            "or home address, or no longer pay sufficient tax.",
+        ]
+    elif kind == "concern":
+        lines = [
+            "SAFEGUARDING CONCERN FORM (TEMPLATE)",
+            "Complete on the day and hand to the Designated Safeguarding Lead. Do not investigate.",
+            "",
+            "Name of person the concern is about:",
+            "Date of birth:",
+            "Address:",
+            "Your name and role:",
+            "Date and time of concern:",
+            "What did you see or hear? (use the person's own words)",
+            "",
+            "Action taken:",
+            "Signed:",
+            "",
+            "This form is for recording concerns about abuse, neglect, self-harm or exploitation. "
+            "If someone is in immediate danger, call 999 first.",
+        ]
+    else:
+        lines = [
+            f"ROOM BOOKING FORM - {rng.choice(VENUES).upper()}",
+            "",
+            "Organisation:",
+            "Contact name:",
+            "Phone:",
+            "Email:",
+            f"Room: [ ] Main Hall  [ ] {rng.choice(['Brunel Room', 'Rowntree Room', 'Florence Nightingale Room'])}  [ ] Kitchen",
+            "Date(s) required:",
+            "Purpose of booking:",
+            "",
+            f"Rates: community groups £{rng.randint(10, 20)}/hour; private hire £{rng.randint(25, 45)}/hour.",
+            "Bookings for children's activities must have a safeguarding policy and DBS-checked leaders.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def spreadsheet_paste(rng: random.Random) -> str:
+    acts = rng.sample(ACTIVITIES, 6)
+    lines = ["Activity\tLead role\tVenue\tSessions\tAttendance\tFunder"]
+    for act in acts:
+        lines.append(
+            "\t".join(
+                [
+                    act,
+                    rng.choice(JOB_TITLES),
+                    rng.choice(VENUES),
+                    str(rng.randint(10, 50)),
+                    str(rng.randint(50, 900)),
+                    rng.choice(FUNDERS),
+                ]
+            )
+        )
+    lines += ["", "Totals\t\t\t" + str(rng.randint(100, 300)) + "\t" + str(rng.randint(1000, 5000))]
+    return "\n".join(lines) + "\n"
+
+
+def awareness_bulletin(rng: random.Random) -> str:
+    week = rng.choice(
+        [
+            ("Mental Health Awareness Week", "anxiety, depression and loneliness"),
+            ("Safeguarding Adults Week", "financial abuse, scams and self-neglect"),
+            ("Dementia Action Week", "dementia and memory loss"),
+            ("Domestic Abuse Awareness Month", "coercive control and economic abuse"),
+            ("Carers Week", "caring for someone with a disability or long-term illness"),
+            ("Sexual Abuse and Sexual Violence Awareness Week", "consent and support services"),
+        ]
+    )
+    title, topic = week
+    lines = [
+        f"{title}: {rng.choice(MONTHS)} 2025",
+        "",
+        f"This year's {title} focuses on {topic}. Staff and volunteers are invited to a lunchtime "
+        f"talk at {rng.choice(VENUES)} and to the online module on the Learning Hub.",
+        "",
+        "Did you know?",
+        "- Anyone can be affected, whatever their age, background or income.",
+        "- Most people who experience abuse know the person responsible.",
+        "- Early help makes a difference: talk to your line manager or the Safeguarding Lead.",
+        "",
+        "Where to get help",
+        "Samaritans 116 123 (free, 24/7). National Domestic Abuse Helpline 0808 2000 247. "
+        "Mind Infoline 0300 123 3393. Shout: text SHOUT to 85258.",
+        "",
+        f"Posters and leaflets are in the resources cupboard at {rng.choice(VENUES)}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 STYLES: list[tuple[str, Callable[[random.Random], str], int]] = [
     ("newsletter", newsletter, 8),
     ("job_advert", job_advert, 8),
@@ -1185,6 +1461,15 @@ STYLES: list[tuple[str, Callable[[random.Random], str], int]] = [
     ("press_release", press_release, 4),
     ("text_notes", text_notes, 4),
     ("venue_table", venue_table, 3),
+    # The second batch (072 on), written after the first round of fixes: clean forms of the
+    # styles that carry personal data elsewhere (payment files, mail chains, minutes, forms,
+    # pasted spreadsheets) and awareness bulletins.
+    ("payment_file", payment_file, 5),
+    ("role_mail_chain", role_mail_chain, 5),
+    ("role_minutes", role_minutes, 5),
+    ("blank_form", blank_form, 6),
+    ("spreadsheet_paste", spreadsheet_paste, 4),
+    ("awareness_bulletin", awareness_bulletin, 5),
 ]
 
 
