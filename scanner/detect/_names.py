@@ -62,6 +62,10 @@ _ONLY_SPACE_LEFT = regex.compile(r"\s*\Z")
 # A hyphen and a lower-case letter after a span: the span opens a hyphenated word
 # ("Bric-a-brac", "Jack-in-the-box"), as no name goes on so.
 _LOWER_CASE_HYPHEN_AFTER = regex.compile(r"-\p{Ll}")
+# What ends a family firm's name after its founder's: "A F BLAKEMORE & SON", "J SMITH AND CO".
+_FIRM_TAIL = regex.compile(r" (?:&|and|AND) (?:SONS?|Sons?|CO|Co)(?![\p{L}\p{M}])")
+# A word with no vowel, which no name is (w and y are Welsh vowels): "DVLA", "HMRC", "NSPCC".
+_NO_VOWEL = regex.compile(r"[^aeiouwy]+")
 
 
 class PersonRecognizer(
@@ -394,13 +398,15 @@ class PersonRecognizer(
                 continue  # "MAES Y DREF": Welsh's article after a word, not an initial
             end = match.start(2)
             main = False  # a word of the surname that is no particle was kept
+            firm = False  # the words stopped at a firm's or a place's word: "W H SMITH RETAIL"
             for word in regex.finditer(r"\S+", match.group(2)):
                 plain = unaccented(word.group().lower())
                 if any(plain in words for words in unnamed):
+                    firm = plain in self._strong_places
                     break
                 end = match.start(2) + word.end()
                 main = main or plain not in settings.particles
-            if main:
+            if main and not firm and not _FIRM_TAIL.match(text, end):  # "A F BLAKEMORE & SON"
                 runs.append((match.start(1), end))
         return runs
 
@@ -415,6 +421,7 @@ class PersonRecognizer(
                 entity.label_ == "PERSON"
                 and not self._lower_case_guess(text, entity)
                 and not self._ordinary_words(text, entity.start_char, entity.end_char, vocab)
+                and not self._trade_after_a_place(text, entity.start_char, entity.end_char, vocab)
             ):
                 candidates.append((entity.start_char, entity.end_char))
         spans = []
@@ -494,6 +501,22 @@ class PersonRecognizer(
             return False
         # Last, as it reads the whole text: "Ms Hunt's claim ... Hunt to call back".
         return not self._titled_elsewhere(text, words)
+
+    def _trade_after_a_place(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
+        """Whether a span the model took for a person ends in a place word and an ordinary
+        word, no title before it: a firm named after its street or its hill and its trade
+        ("Grace Lane Joinery", "Rose Hill Roofing"). "Jenny Hall Smith" is a person: her
+        surname is no ordinary word by the model's vectors."""
+        words = [_POSSESSIVE.sub("", w.group()) for w in WORD.finditer(text, start, end)]
+        settings = self._settings
+        return (
+            len(words) > 2
+            and words[-2].lower() in settings.place_words
+            and self._word_before(text, start) not in settings.titles
+            and not any(w.lower() in settings.titles for w in words)
+            and unaccented(words[-1].lower()) not in settings.first_names
+            and self._ordinary(words[-1], vocab)
+        )
 
     def _plural_noun(self, word: str, vocab: Vocab) -> bool:
         """Whether a capitalised word is an ordinary noun's plural: it ends in "s" and the
@@ -598,6 +621,8 @@ class PersonRecognizer(
             )
         ):
             return None  # "Rose Hill" in a name column; but "Tom Green", "J Hall", "Hall"
+        if any(len(w) > 2 and _NO_VOWEL.fullmatch(w) for w in plain):
+            return None  # "DVLA", "HMRC": an acronym, no one's name
         if text[start:end].islower():
             return (start, end) if plain[0] in settings.first_names else None
         shaped = all(

@@ -107,3 +107,38 @@ def test_a_building_named_after_someone_is_not_a_name(found, text):
 def test_names_stay_found_beside_the_place_rules(found, text, name):
     """Names in the same structures as the places above stay names."""
     assert any(name in value or value in name for value in _names(found, text)), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date,Payee,Reference,Amount\n20/05/2025,SCREWFIX DIRECT,CARD82909,2294.74\n"
+        "05/09/2025,LIDL GB,SO69199,1160.32\n",
+        "Date\tPayee\tAmount\n27/03/2025\tW H SMITH RETAIL\t1518.05\n17/09/2025\tHMRC\t814.67\n",
+        "Paid to HMRC and NSPCC by BACS.",
+        "A quote from Grace Lane Joinery was accepted.",
+        "Thanks to Rose Hill Roofing for the new gutters.",
+        "Date\tPayee\tAmount\n23/10/2025\tA F BLAKEMORE & SON\t491.41\n",
+    ],
+)
+def test_firms_in_payment_files_and_trades_are_not_names(found, text):
+    """A payee that ends in a firm's word ("DIRECT", "RETAIL", "GB"), an acronym with no
+    vowel ("HMRC"), initials and a name before "& SON", or a street's name before a trade
+    ("Grace Lane Joinery") is a firm."""
+    assert not _names(found, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Date,Payee,Amount\n20/05/2025,K ASANTE-BOATENG,50.00\n", "K ASANTE-BOATENG"),
+        ("Date\tPayee\tAmount\n27/03/2025\tS CHOWDHURY\t15.05\n", "S CHOWDHURY"),
+        ("Surname\tForename\nNG\tLan\nKHAN\tAmina\n", "KHAN"),
+        ("Payee: MRS J OKAFOR\nAmount: 20.00", "J OKAFOR"),
+        ("Jenny Hall Smith rang.", "Jenny Hall Smith"),
+        ("Date\tPayee\tAmount\n23/10/2025\tA F BLAKEMORE\t491.41\n", "A F BLAKEMORE"),
+    ],
+)
+def test_names_stay_found_beside_the_firm_rules(found, text, name):
+    """People in payment files and name columns stay names."""
+    assert any(name in value or value in name for value in _names(found, text)), _names(found, text)
