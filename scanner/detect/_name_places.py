@@ -14,15 +14,20 @@ _WHERE_BEFORE = regex.compile(
     regex.IGNORECASE,
 )
 # The same before a list of places, the span one of them: "at Hendon, Southwick and
-# Pennywell", "groups in Seacroft, Gipton, Harehills". Looked for this far back.
+# Pennywell", "groups in Seacroft, Gipton, Harehills", "families from Jarrow and
+# Cowdenbeath" (a group of people from places). Looked for this far back.
 _WHERE_LIST_BEFORE = regex.compile(
-    r"(?<![\p{L}\p{M}'’-])(?i:in|at|near|across|around|outside|throughout|within|towards) "
+    r"(?<![\p{L}\p{M}'’-])(?i:in|at|near|across|around|outside|throughout|within|towards|"
+    r"(?:families|people|residents|visitors|groups|communities|schools|clubs|teams) from) "
     r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)?, )*"
     r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)?,? (?:and|or|&) )?\Z"
 )
 _PLACE_LIST_REACH = 150
 # What follows a place in a list: another, or the list's end ("at Leeds, Okafor said" is
 # no list).
+# "and", "or" or "&" just before the span, which ends the list: "from Jarrow and Cowdenbeath
+# are welcome".
+_LAST_OF_A_LIST = regex.compile(r" (?:and|or|&) \Z")
 _LIST_GOES_ON = regex.compile(r"[,.;:)]|\s*$| (?:and|or|&) ", regex.MULTILINE)
 # What ends just before a span that continues a phrase: a capitalised possessive ("St
 # Patrick's Day"), or a capitalised word and "of" ("Mayor of Kirklees").
@@ -42,6 +47,11 @@ _FIXTURE_AFTER = regex.compile(r" vs?\.? \p{Lu}")
 # A place word and a comma before a span: "Brunswick Street, " (see ``_town_after_street``).
 _PLACE_WORD_AND_COMMA_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}\p{Ll}+), \Z")
 _DIGIT = regex.compile(r"\d")
+# A capitalised word just before a town's last word: "Kings " before "Lynn".
+_TOWN_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’-])\p{Lu}\p{Ll}+ \Z")
+# A part of an address's line before its street: a building's or a venue's name and a comma
+# ("Cadbury Hall, " before "High Street, Leigh").
+_PART_BEFORE_STREET = regex.compile(r"\p{Lu}[\p{L}\p{M}'’-]*, (?:\p{Lu}[\p{L}\p{M}'’-]* )*\Z")
 _TOWN_ENDS = regex.compile(r"[ \t]*(?:[.,;]|$)", regex.MULTILINE)
 # "and" between a name and a firm's other words: "Grace and Favour Cafe".
 _JOINED = regex.compile(r" (?:and|&) (?=\p{Lu})")
@@ -86,9 +96,11 @@ class PlaceChecks:
         settings = self._settings
         if unaccented(first) in settings.first_names:
             return False
-        following = WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+        after = end + 2 if text[end : end + 2] in ("'s", "’s") else end
+        following = WORD.match(text, after + 1) if text[after : after + 1] == " " else None
         if following is not None and following.group() in settings.place_nouns:
-            return True  # "the Skipton office", "Pudsey residents": a place's, not a person's
+            # "the Skipton office", "Pudsey residents", "Crewe's communities": a place's
+            return True
         joined = _COORDINATED.match(text, end)
         if joined is not None and joined.group(1) in settings.place_nouns:
             return True  # "our Hoyland and Goldthorpe centres"
@@ -129,7 +141,13 @@ class PlaceChecks:
                 or (
                     _WHERE_LIST_BEFORE.search(text, max(0, start - _PLACE_LIST_REACH), start)
                     is not None
-                    and _LIST_GOES_ON.match(text, end) is not None
+                    and (
+                        _LIST_GOES_ON.match(text, end) is not None
+                        or (
+                            _LAST_OF_A_LIST.search(text, max(0, start - 5), start) is not None
+                            and not self._speaks(text, end)  # "at Leeds and Okafor said"
+                        )
+                    )
                 )
             )
         ):
@@ -143,6 +161,7 @@ class PlaceChecks:
             )
             or self._place_label.search(text, max(0, start - 40), start)  # "Location: Bolton"
             or self._town_after_street(text, start, end)  # "Brunswick Street, Nelson"
+            or self._lower_case_before_a_place(text, start, end)  # "at victoria baths"
         ):
             return True
         if not titled and any(
@@ -165,6 +184,18 @@ class PlaceChecks:
             and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
         )
 
+    def _lower_case_before_a_place(self, text: str, start: int, end: int) -> bool:
+        """Whether a span in lower case is followed by a place word that is no surname, in
+        lower case too: "victoria baths", "hope street" in a note typed in lower case."""
+        if not text[start:end].islower() or text[end : end + 1] != " ":
+            return False
+        following = WORD.match(text, end + 1)
+        return (
+            following is not None
+            and following.group().islower()
+            and following.group() in self._strong_places
+        )
+
     def _from_to(self, text: str, start: int, end: int) -> bool:
         """Whether the span is one end of a way from one place to another: "from Saltaire to
         Bingley", "along the canal from Kirkstall Abbey to Rodley"."""
@@ -173,19 +204,33 @@ class PlaceChecks:
         return _FROM_THEN_TO_BEFORE.search(text, max(0, start - 60), start) is not None
 
     def _town_after_street(self, text: str, start: int, end: int) -> bool:
-        """Whether one word stands after a street's or an estate's place word and a comma, on
-        a line with a number before them, ending its line or followed by a stop or a comma:
-        the town of an address ("Unit 4, Brunswick Street, Nelson."), a town named like a
-        person."""
+        """Whether one word stands after a street's or an estate's place word and a comma,
+        ending its line or followed by a stop or a comma: the town of an address ("Unit 4,
+        Brunswick Street, Nelson."), a town named like a person. Before the street, on its
+        line, a number or a building's part and a comma ("Cadbury Hall, High Street,
+        Leigh", a venue's line). The town may have one more word before, no first name:
+        "Sidney Street, Kings Lynn"."""
+        span = text[start:end]
+        town = _TOWN_BEFORE.search(text, max(0, start - 30), start)
+        if town is not None and " " not in span and not self._known_first(town.group()[:-1]):
+            start = town.start()  # "Kings Lynn": the town's first word is no first name
         before = _PLACE_WORD_AND_COMMA_BEFORE.search(text, max(0, start - 30), start)
-        line = max(text.rfind("\n", 0, start) + 1, start - 80)
-        return (
-            before is not None
-            and before.group(1).lower() in self._strong_places
-            and _DIGIT.search(text, line, before.start()) is not None
-            and " " not in text[start:end]
-            and _TOWN_ENDS.match(text, end) is not None
+        if (
+            before is None
+            or before.group(1).lower() not in self._strong_places
+            or " " in span
+            or _TOWN_ENDS.match(text, end) is None
+        ):
+            return False
+        line = max(text.rfind("\n", 0, start) + 1, before.start() - 80)
+        return _DIGIT.search(text, line, before.start()) is not None or (
+            _PART_BEFORE_STREET.search(text, line, before.start()) is not None
         )
+
+    def _known_first(self, word: str) -> bool:
+        """Whether a word is a known first name or word-name."""
+        lower = word.lower()
+        return unaccented(lower) in self._settings.first_names or lower in self._settings.word_names
 
     def _joined_to_a_place(self, text: str, start: int, end: int) -> bool:
         """Whether "and" or "&" joins the span to a listed place, before or after it:

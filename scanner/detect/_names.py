@@ -9,10 +9,22 @@ from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
 from scanner.detect._context import compile_words
+from scanner.detect._name_brands import BrandChecks
+from scanner.detect._name_dates import DateChecks
+from scanner.detect._name_firms import FirmChecks
+from scanner.detect._name_headings import HeadingChecks
 from scanner.detect._name_likeness import NameLikeness
+from scanner.detect._name_occasions import OccasionChecks
 from scanner.detect._name_places import PlaceChecks
-from scanner.detect._name_shapes import CAPITALISED, WORD, WORD_AT_END
-from scanner.detect._name_words import TITLE_AFTER, WordNameChecks
+from scanner.detect._name_roles import RoleChecks
+from scanner.detect._name_shapes import (
+    CAPITAL_INITIALS_AND_SURNAME,
+    CAPITALISED,
+    WORD,
+    WORD_AT_END,
+)
+from scanner.detect._name_things import DETERMINERS, ThingChecks
+from scanner.detect._name_words import WordNameChecks
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -38,67 +50,36 @@ _CELL_SURNAME_FIRST = regex.compile(
     r"(\p{Lu}[\p{Ll}\p{M}]+)(?=[ \t]*(?:[\"\t|;]|\(|$))",
     regex.MULTILINE,
 )
-# The same in capitals, as payment files and registers write them: "S CHOWDHURY",
-# "K ASANTE-BOATENG", "MRS J OKAFOR" (the title left out).
-_CAPITAL_PARTICLES = (
-    "MAC|MC|NIC|NÍ|NI|Ó|UA|UÍ|VAN|VON|DER|DEN|DE|DA|DI|DOS|DEL|LE|LA|AL|EL|BIN|IBN|AP"
-)
-_CAPITAL_WORD = r"\p{Lu}[\p{Lu}'’]{2,}(?:-\p{Lu}[\p{Lu}'’]+)?"
-_CAPITAL_INITIALS_AND_SURNAME = regex.compile(
-    r"(?<![\p{L}\d.'’])(?:(?:MR|MRS|MS|MISS|MX|DR)\.? )?((?:[A-Z](?:-[A-Z])?(?:\. ?| )){1,3}"
-    rf"((?:(?:{_CAPITAL_PARTICLES}) )*{_CAPITAL_WORD}(?: {_CAPITAL_WORD}){{0,2}}))(?![\p{{L}}\d])"
-)
 
-# Words before a name that show it names a thing, when the name is a word too: "the Hope
-# Van", "our Grace Room", "the Joy of Singing".
-_DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "this"})
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A small number after a one-word value: a numbered thing, "Van 1", "Room 4".
 _NUMBERED = regex.compile(r" \d{1,3}(?![\d:/.-])")
 # A capitalised word and the Welsh article just before a span: "Ffordd y Glyn", "Neuadd yr".
 _WELSH_ARTICLE_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}]+ (?:y|yr) \Z")
-# A day or a year beside a month: "June 2024", "12 June", "May 5th".
-_NUMBER_AFTER = regex.compile(r" \d{1,4}(?:st|nd|rd|th)?\b")
-_NUMBER_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?: of)? \Z")
-# A chapter and a verse after a book of the Bible: "Luke 3.1-6", "John 3:16".
-_CHAPTER_AND_VERSE = regex.compile(r" \d{1,3}[.:]\d{1,3}\b")
 # Nothing but white space to the end of the text.
 _ONLY_SPACE_LEFT = regex.compile(r"\s*\Z")
-# A festival's name of one to three capitalised words joined to the span by "and", "&", a
-# comma or a semicolon, before it or after it: "Navratri and Dussehra".
-_OCCASION_WORDS = r"(\p{Lu}[\p{L}\p{M}'’-]*(?: (?:al-)?\p{Lu}[\p{L}\p{M}'’-]*){0,2})"
-_OCCASION_BEFORE = regex.compile(rf"(?<![\p{{L}}\p{{M}}]){_OCCASION_WORDS}(?: and| &|;|,) \Z")
-_OCCASION_AFTER = regex.compile(rf"(?: and| &|;|,) {_OCCASION_WORDS}(?![\p{{L}}\p{{M}}])")
 # A hyphen and a lower-case letter after a span: the span opens a hyphenated word
 # ("Bric-a-brac", "Jack-in-the-box"), as no name goes on so.
 _LOWER_CASE_HYPHEN_AFTER = regex.compile(r"-\p{Ll}")
-# The items of a list beside a span, a comma between: "Primark, George, F&F, Matalan".
-_ITEM_BEFORE = regex.compile(
-    r"(?:^|(?<=[(:;,]) ?)([^\s,;:()][^,;:()\n]{0,40}), \Z", regex.MULTILINE
-)
-_ITEM_AFTER = regex.compile(
-    r", ([^\s,;:()][^,;:()\n]{0,40}?)(?=[,;:)]|[ \t]*$| (?:and|or|&) )", regex.MULTILINE
-)
-# A character no name holds, which marks a list's item as a brand or a code: "M&S", "LV=".
-_NO_NAME_CHARACTER = regex.compile(r"[^\p{L}\p{M} '’.-]")
-_LETTER = regex.compile(r"\p{L}")
-# "the" just before a span: "Contact the Verger".
-_THE_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])[Tt]he \Z")
-# What follows a role named with "the", as a family's name is not followed ("the Okafor
-# family"): a stop, the line's end, or a word that is no noun ("the Verger if you need").
-_ROLE_ENDS = regex.compile(
-    r"[ \t]*(?:[.,;:!?)]|$)| (?:if|and|or|to|on|at|in|for|with|will|who|is|has|was|can|"
-    r"should|must|may|would|could|of|about|by|when|before|after|during|every)(?![\p{L}\p{M}])",
-    regex.MULTILINE,
-)
-# A capital after a lower-case letter inside a word: "InForm", "McDonald".
-_INNER_CAPITAL = regex.compile(r"(?<=\p{Ll})\p{Lu}")
-# How far back a firm's trade is looked for before a span ("The auditors, Armstrong Watson").
-_TRADE_REACH = 80
+# What ends a family firm's name after its founder's: "A F BLAKEMORE & SON", "J SMITH AND CO".
+_FIRM_TAIL = regex.compile(r" (?:&|and|AND) (?:SONS?|Sons?|CO|Co)(?![\p{L}\p{M}])")
+# A word with no vowel, which no name is (w and y are Welsh vowels): "DVLA", "HMRC", "NSPCC".
+_NO_VOWEL = regex.compile(r"[^aeiouwy]+")
 
 
-class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
+class PersonRecognizer(
+    LocalRecognizer,
+    PlaceChecks,
+    WordNameChecks,
+    BrandChecks,
+    FirmChecks,
+    OccasionChecks,
+    RoleChecks,
+    ThingChecks,
+    DateChecks,
+    HeadingChecks,
+):
     """PERSON spans from three sources, merged, each kept only when it looks like a name.
 
     Presidio's default takes every spaCy PERSON span: spaCy's medium model misses many names
@@ -122,15 +103,8 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
         self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
         self._lists = _structure.list_pattern(settings.list_labels)
-        headers = "|".join(
-            sorted(
-                (regex.escape(h).replace(r"\ ", r"\s+") for h in settings.name_headers), key=len
-            )[::-1]
-        )
-        self._name_header = regex.compile(
-            rf"[*#>\s]*(?:{headers or '(?!)'})(?:\s*\(s\)|s)?(?:\s+names?)?\s*[:*]?\s*",
-            regex.IGNORECASE,
-        )
+        self._name_header = _header_pattern(settings.name_headers)
+        self._place_header = _header_pattern(settings.place_headers)
         self._likeness = NameLikeness(settings.first_names)
         self._title_alternatives = "|".join(
             regex.escape(t) for t in sorted(settings.titles, key=len, reverse=True)
@@ -147,39 +121,8 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
         # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
         self._place_label = regex.compile(rf"{label}\Z", regex.MULTILINE)
         self._place_value = regex.compile(rf"{label}(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)", regex.MULTILINE)
-        trades = (
-            "|".join(sorted((regex.escape(t) for t in settings.firm_trades), key=len, reverse=True))
-            or "(?!)"
-        )
-        # A plural trade just before a span, a comma or a colon between or the span on the
-        # next line, and perhaps one partner's name and "and" or "&" first: "The auditors,
-        # Armstrong Watson", "AUDITORS" over "Beever and Struthers".
-        self._trade_before = regex.compile(
-            rf"(?<![\p{{L}}\p{{M}}])(?i:{trades})(?:[ \t]*[,:]?[ \t]+|[ \t]*:?[ \t]*\n[ \t]*)"
-            r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)? (?:and|&) )?\Z"
-        )
-        dishes = (
-            "|".join(
-                sorted(
-                    (regex.escape(w).replace(r"\ ", r"\s+") for w in settings.dish_labels),
-                    key=len,
-                    reverse=True,
-                )
-            )
-            or "(?!)"
-        )
-        # A menu line's label just before a span, a day or a word before it or not:
-        # "Main: Jollof", "Thursday lunch: Egusi".
-        self._dish_label = regex.compile(
-            rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?:\p{{L}}+[ \t]+)?(?i:{dishes})[ \t]*:[ \t]*\Z",
-            regex.MULTILINE,
-        )
-        verbs = "|".join(regex.escape(v) for v in sorted(settings.occasion_verbs)) or "(?!)"
-        self._occasion_verb = regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{verbs}) \Z")
-        # The same after the span, a comma between: "Gibson Greenhalgh, Chartered Accountants".
-        self._trade_after = regex.compile(
-            rf",? (?:Chartered |Certified |Registered )?(?i:{trades})(?![\p{{L}}\p{{M}}])"
-        )
+        self._compile_firm_trades(settings.firm_trades)
+        self._compile_occasions(settings)
         super().__init__(supported_entities=["PERSON"], name="person")
 
     def load(self) -> None:
@@ -215,8 +158,7 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             return False
         if not titled and (
             self._listed(meaningful)
-            or self._trade_before.search(text, max(0, start - _TRADE_REACH), start) is not None
-            or self._trade_after.match(text, end) is not None
+            or self._a_firm(text, start, end)
             or self._an_occasion(text, start, end)
             or self._a_role_after_the(text, start, end, meaningful)
             or (len(meaningful) == 1 and self._among_things(text, start, end))
@@ -225,100 +167,14 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             or self._word_before(text, start) in settings.saints
             or (len(words) > 1 and words[0] in settings.saints)
             or self._word_before(text, start) in settings.place_heads  # "Capel Salem"
-            or (  # "Hope for Rochdale": a word opening a title, not a name
-                len(meaningful) == 1
-                and meaningful[0] in settings.word_names
-                and TITLE_AFTER.match(text, end) is not None
-            )
-            or (  # "the Hope Van", "our Grace Room": a thing named with a word-name
-                meaningful[0] in settings.word_names
-                and self._word_before(text, start) in _DETERMINERS
+            # "Hope for Rochdale", "the Hope Van", "our Grace Room"
+            or self._a_thing_named_with_a_word_name(
+                text, end, meaningful, self._word_before(text, start)
             )
             or self._ends_a_phrase(text, start, end, meaningful[0])
         ):
             return False
         return not self._heading_or_code(span, words, meaningful)
-
-    def _an_occasion(self, text: str, start: int, end: int) -> bool:
-        """Whether the span is a festival or an occasion by the words around it: right after a
-        verb of celebrating ("how they celebrate Raksha Bandhan"), or joined by "and", "&",
-        a comma or a semicolon to a listed one ("Navratri and Dussehra", "Diwali and Bandi
-        Chhor Divas"). Not before a possessive: "celebrating Amina's birthday"."""
-        if text[end : end + 2] in ("'s", "’s"):
-            return False
-        if self._occasion_verb.search(text, max(0, start - 20), start) is not None:
-            return True
-        listed = self._settings.occasion_names
-        before = _OCCASION_BEFORE.search(text, max(0, start - 60), start)
-        if before is not None and unaccented(before.group(1)) in listed:
-            return True
-        after = _OCCASION_AFTER.match(text, end)
-        return after is not None and unaccented(after.group(1)) in listed
-
-    def _a_role_after_the(self, text: str, start: int, end: int, meaningful: list[str]) -> bool:
-        """Whether one word that is no first name, word-name or plural follows "the" and
-        ends its phrase: a role or an office, not a person ("Contact the Verger if you
-        have any questions", "ask the Almoner"). "the Okafor family", "the Okafors" and
-        "the Begum's" stay names."""
-        if len(meaningful) != 1:
-            return False
-        word = unaccented(meaningful[0])
-        settings = self._settings
-        return (
-            not word.endswith("s")
-            and word not in settings.first_names
-            and word not in settings.word_names
-            and _THE_BEFORE.search(text, max(0, start - 4), start) is not None
-            and _ROLE_ENDS.match(text, end) is not None
-        )
-
-    def _among_things(self, text: str, start: int, end: int) -> bool:
-        """Whether the span is an item of a list whose items beside it, a comma between,
-        are no one's name: listed brands, bodies or places, or codes ("Primark, George,
-        F&F, Matalan", "Next, M&S, Zara, H&M"); one at least must be listed, or both be
-        codes with letters. "Attendees: Sarah, Tom, Age UK" keeps "Tom", whose neighbour
-        "Sarah" is no listed word, and "Daughters (Luwam, 15, Selam, 12)" keeps "Selam":
-        an age is no brand."""
-        neighbours = [
-            match.group(1).strip()
-            for match in (
-                _ITEM_BEFORE.search(text, max(0, start - 44), start),
-                _ITEM_AFTER.match(text, end),
-            )
-            if match is not None
-        ]
-        listed = [self._listed(unaccented(n.lower()).split()) for n in neighbours]
-        return (any(listed) or len(neighbours) == 2) and all(
-            is_listed
-            or (_NO_NAME_CHARACTER.search(n) is not None and _LETTER.search(n) is not None)
-            for n, is_listed in zip(neighbours, listed, strict=True)
-        )
-
-    def _a_dish(self, text: str, start: int, meaningful: list[str]) -> bool:
-        """Whether the span follows a menu line's label and holds no first name or
-        word-name: "Main: Jollof, moi moi and chicken", "Sweet: Rasmalai"."""
-        settings = self._settings
-        return self._dish_label.search(text, max(0, start - 40), start) is not None and not any(
-            unaccented(w) in settings.first_names or w in settings.word_names for w in meaningful
-        )
-
-    def _branded(self, span: str) -> bool:
-        """Whether a word of the span has a capital inside it after letters that are no
-        name's prefix and no first name: a product or a brand ("InForm", "AdviceProMax"),
-        where "McDonald", "NicLeòid", "DeShawn" and "JoAnne" are names."""
-        settings = self._settings
-        for word in span.split():
-            for part in word.split("-"):
-                inner = _INNER_CAPITAL.search(part)
-                if inner is None:
-                    continue
-                prefix = unaccented(part[: inner.start()].lower())
-                if (
-                    prefix not in settings.inner_capital_prefixes
-                    and prefix not in settings.first_names
-                ):
-                    return True
-        return False
 
     def _lower_case_inside(self, span: str) -> bool:
         """Whether a span with capitals holds a lower-case word that is no particle of a
@@ -336,38 +192,6 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             ):
                 return True  # ("hodan Warsame", "mrs Okafor" are names)
         return False
-
-    def _dated_or_cited(self, text: str, start: int, end: int, meaningful: list[str]) -> bool:
-        """Whether the span is a month beside a day or a year (``_dated``) or a book of the
-        Bible before a chapter and verse ("Readings: Luke 3.1-6", ``person.scripture_books``)."""
-        return self._dated(text, start, end) or (
-            len(meaningful) == 1
-            and meaningful[0] in self._settings.scripture_books
-            and _CHAPTER_AND_VERSE.match(text, end) is not None
-        )
-
-    def _dated(self, text: str, start: int, end: int) -> bool:
-        """Whether the span is a month beside a day or a year, a date not a name: "June
-        2024", "12 April", "May 5th" (``person.months``)."""
-        if text[start:end].lower() not in self._settings.months:
-            return False
-        return bool(_NUMBER_AFTER.match(text, end) or _NUMBER_BEFORE.search(text, 0, start))
-
-    def _heading_or_code(self, span: str, words: list[str], meaningful: list[str]) -> bool:
-        """All-capital short single words are log levels and codes ("ERROR", "NHS"); words
-        in capitals with no known first name among them are a heading ("ANNUAL REPORT")."""
-        if not span.isupper() or _CAPITAL_INITIALS_AND_SURNAME.fullmatch(span):
-            return False
-        names = self._settings.first_names
-        return (len(meaningful) == 1 and len(span) <= 5) or not any(
-            unaccented(w) in names for w in words
-        )
-
-    def _listed(self, words: list[str]) -> bool:
-        """Whether the words are a language, a place or a job ("Dari", "Headteacher")."""
-        listed = self._settings.listed_not_names
-        plain = [unaccented(w) for w in words]
-        return " ".join(plain) in listed or all(w in listed for w in plain)
 
     def _with_first_name(self, text: str, start: int) -> int:
         """The start of a name that opens with a surname's particle, moved back over the
@@ -566,19 +390,23 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             settings.listed_not_names,
         )
         runs = []
-        for match in _CAPITAL_INITIALS_AND_SURNAME.finditer(text):
+        for match in CAPITAL_INITIALS_AND_SURNAME.finditer(text):
             initials = text[match.start(1) : match.start(2)].strip()
-            if initials in ("A", "I"):
-                continue
+            if initials in ("A", "I") or (
+                initials == "Y" and match.start() == match.start(1) and _after_a_word(text, match)
+            ):
+                continue  # "MAES Y DREF": Welsh's article after a word, not an initial
             end = match.start(2)
             main = False  # a word of the surname that is no particle was kept
+            firm = False  # the words stopped at a firm's or a place's word: "W H SMITH RETAIL"
             for word in regex.finditer(r"\S+", match.group(2)):
                 plain = unaccented(word.group().lower())
                 if any(plain in words for words in unnamed):
+                    firm = plain in self._strong_places
                     break
                 end = match.start(2) + word.end()
                 main = main or plain not in settings.particles
-            if main:
+            if main and not firm and not _FIRM_TAIL.match(text, end):  # "A F BLAKEMORE & SON"
                 runs.append((match.start(1), end))
         return runs
 
@@ -593,6 +421,7 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
                 entity.label_ == "PERSON"
                 and not self._lower_case_guess(text, entity)
                 and not self._ordinary_words(text, entity.start_char, entity.end_char, vocab)
+                and not self._trade_after_a_place(text, entity.start_char, entity.end_char, vocab)
             ):
                 candidates.append((entity.start_char, entity.end_char))
         spans = []
@@ -610,24 +439,24 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
         spans = self._not_places_named_elsewhere(text, spans)
+        spans = self._outside_place_columns(text, spans)
         return [self._result(start, end) for start, end in _merge(text, spans)]
 
-    def _outside_listed_phrases(
+    def _outside_place_columns(
         self, text: str, spans: list[tuple[int, int]]
     ) -> list[tuple[int, int]]:
-        """The spans less those inside a listed name of several words ("Spencer" in "Marks
-        and Spencer", "John Lewis" in "John Lewis Partnership") or ending in one, a place
-        before it: "the Ashton Salvation Army band"."""
-        if self._listed_phrases is None or not spans:
+        """The spans less those inside a table's cell under a header that names places,
+        venues, bodies or things (``person.place_headers``): a "Town" cell's "Leigh", a
+        "Venue" cell's "Elizabeth Garrett Anderson Wing"."""
+        if not spans or not self._settings.place_headers:
             return spans
-        phrases = [m.span() for m in self._listed_phrases.finditer(text)]
-        if not phrases:
+        cells = list(_structure.column_cells(text, self._place_header))
+        if not cells:
             return spans
         return [
             (start, end)
             for start, end in spans
-            if not any(a <= start and end <= b for a, b in phrases)
-            and not any(start < a and end == b for a, b in phrases)
+            if not any(a <= start and end <= b for a, b in cells)
         ]
 
     def _ordinary_words(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
@@ -673,6 +502,22 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
         # Last, as it reads the whole text: "Ms Hunt's claim ... Hunt to call back".
         return not self._titled_elsewhere(text, words)
 
+    def _trade_after_a_place(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
+        """Whether a span the model took for a person ends in a place word and an ordinary
+        word, no title before it: a firm named after its street or its hill and its trade
+        ("Grace Lane Joinery", "Rose Hill Roofing"). "Jenny Hall Smith" is a person: her
+        surname is no ordinary word by the model's vectors."""
+        words = [_POSSESSIVE.sub("", w.group()) for w in WORD.finditer(text, start, end)]
+        settings = self._settings
+        return (
+            len(words) > 2
+            and words[-2].lower() in settings.place_words
+            and self._word_before(text, start) not in settings.titles
+            and not any(w.lower() in settings.titles for w in words)
+            and unaccented(words[-1].lower()) not in settings.first_names
+            and self._ordinary(words[-1], vocab)
+        )
+
     def _plural_noun(self, word: str, vocab: Vocab) -> bool:
         """Whether a capitalised word is an ordinary noun's plural: it ends in "s" and the
         model knows its singular in lower case ("Wolves", "Panthers", "Juniors")."""
@@ -702,6 +547,8 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
                 continue  # "Approved by the Board: June 2024", a "Driver" cell's "Van 1"
             if span and self._place_follows(text, span[1]) in self._strong_places:
                 continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
+            if span and self._town_after_street(text, *span):
+                continue  # "Chair Yoga: Fridays at St Hilda's Church, Albert Road, Porthmadog"
             if span and self._ordinary_phrase(text, *span, vocab):
                 continue  # "Volunteer Awards: ... and Lifetime Achievement": a prize
             if span:
@@ -774,6 +621,8 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
             )
         ):
             return None  # "Rose Hill" in a name column; but "Tom Green", "J Hall", "Hall"
+        if any(len(w) > 2 and _NO_VOWEL.fullmatch(w) for w in plain):
+            return None  # "DVLA", "HMRC": an acronym, no one's name
         if text[start:end].islower():
             return (start, end) if plain[0] in settings.first_names else None
         shaped = all(
@@ -795,8 +644,32 @@ class PersonRecognizer(LocalRecognizer, PlaceChecks, WordNameChecks):
         )
 
 
+def _header_pattern(headers: frozenset[str]) -> regex.Pattern[str]:
+    """A table column's header cell that is one of ``headers``, perhaps with "(s)", a plural
+    "s" or "name(s)" after it: "Surname", "Carer(s)", "Venue name"."""
+    alternatives = "|".join(
+        sorted((regex.escape(h).replace(r"\ ", r"\s+") for h in headers), key=len)[::-1]
+    )
+    return regex.compile(
+        rf"[*#>\s]*(?:{alternatives or '(?!)'})(?:\s*\(s\)|s)?(?:\s+names?)?\s*[:*]?\s*",
+        regex.IGNORECASE,
+    )
+
+
 # A letter and a stop opening a line, as a lettered list marks its items: "A. Digital ...".
 _LETTER_ITEM = regex.compile(r"^[ \t]*(\p{Lu})([.)]) ", regex.MULTILINE)
+
+
+def _after_a_word(text: str, match: regex.Match[str]) -> bool:
+    """Whether a word in capitals and a space stand just before ``match``: "MAES " before
+    "Y DREF"."""
+    before = WORD_AT_END.search(text, max(0, match.start() - 30), max(0, match.start() - 1))
+    return (
+        before is not None
+        and before.end() == match.start() - 1
+        and text[match.start() - 1] == " "
+        and before.group().isupper()
+    )
 
 
 def _without_determiner(text: str, start: int, end: int) -> int:
@@ -805,7 +678,7 @@ def _without_determiner(text: str, start: int, end: int) -> int:
     first = WORD.match(text, start, end)
     if (
         first is not None
-        and first.group() in _DETERMINERS
+        and first.group() in DETERMINERS
         and text[first.end() : first.end() + 1] == " "
     ):
         return first.end() + 1

@@ -101,6 +101,8 @@ class PersonSettings:
     name_likeness: float = 0.0
     months: frozenset[str] = frozenset()
     place_labels: frozenset[str] = frozenset()
+    # Headers of table columns that hold places, venues, bodies or things, never a person.
+    place_headers: frozenset[str] = frozenset()
     possessive_heads: frozenset[str] = frozenset()
     # Books of the Bible named like people: before a chapter and verse, a reading.
     scripture_books: frozenset[str] = frozenset()
@@ -427,6 +429,7 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             name_likeness=person.score("name_likeness", 0.0),
             months=frozenset(w.lower() for w in person.strings("months", [])),
             place_labels=frozenset(w.lower() for w in person.strings("place_labels", [])),
+            place_headers=frozenset(w.lower() for w in person.strings("place_headers", [])),
             place_names=(
                 _read_lines(here / person.get("place_names", str), person)
                 if "place_names" in person.mapping

@@ -1,0 +1,94 @@
+"""Brands, products, bodies and languages that look like people's names: listed words and
+phrases, a list of brands around the span, and capitals inside a word ("InForm") (mixed into
+``_names.PersonRecognizer``)."""
+
+from __future__ import annotations
+
+import regex
+
+from scanner.detect.recognizers_file import PersonSettings, unaccented
+
+# The items of a list beside a span, a comma between: "Primark, George, F&F, Matalan".
+_ITEM_BEFORE = regex.compile(
+    r"(?:^|(?<=[(:;,]) ?)([^\s,;:()][^,;:()\n]{0,40}), \Z", regex.MULTILINE
+)
+_ITEM_AFTER = regex.compile(
+    r", ([^\s,;:()][^,;:()\n]{0,40}?)(?=[,;:)]|[ \t]*$| (?:and|or|&) )", regex.MULTILINE
+)
+# A character no name holds, which marks a list's item as a brand or a code: "M&S", "LV=".
+_NO_NAME_CHARACTER = regex.compile(r"[^\p{L}\p{M} '’.-]")
+_LETTER = regex.compile(r"\p{L}")
+# A capital after a lower-case letter inside a word: "InForm", "McDonald".
+_INNER_CAPITAL = regex.compile(r"(?<=\p{Ll})\p{Lu}")
+
+
+class BrandChecks:
+    """Whether a span is a listed non-name or a brand, by the lists and the span's shape."""
+
+    _settings: PersonSettings
+    # Listed names of several words ("Marks and Spencer", "Walker Morris").
+    _listed_phrases: regex.Pattern[str] | None
+
+    def _listed(self, words: list[str]) -> bool:
+        """Whether the words are a language, a place or a job ("Dari", "Headteacher")."""
+        listed = self._settings.listed_not_names
+        plain = [unaccented(w) for w in words]
+        return " ".join(plain) in listed or all(w in listed for w in plain)
+
+    def _among_things(self, text: str, start: int, end: int) -> bool:
+        """Whether the span is an item of a list whose items beside it, a comma between,
+        are no one's name: listed brands, bodies or places, or codes ("Primark, George,
+        F&F, Matalan", "Next, M&S, Zara, H&M"); one at least must be listed, or both be
+        codes with letters. "Attendees: Sarah, Tom, Age UK" keeps "Tom", whose neighbour
+        "Sarah" is no listed word, and "Daughters (Luwam, 15, Selam, 12)" keeps "Selam":
+        an age is no brand."""
+        neighbours = [
+            match.group(1).strip()
+            for match in (
+                _ITEM_BEFORE.search(text, max(0, start - 44), start),
+                _ITEM_AFTER.match(text, end),
+            )
+            if match is not None
+        ]
+        listed = [self._listed(unaccented(n.lower()).split()) for n in neighbours]
+        return (any(listed) or len(neighbours) == 2) and all(
+            is_listed
+            or (_NO_NAME_CHARACTER.search(n) is not None and _LETTER.search(n) is not None)
+            for n, is_listed in zip(neighbours, listed, strict=True)
+        )
+
+    def _branded(self, span: str) -> bool:
+        """Whether a word of the span has a capital inside it after letters that are no
+        name's prefix and no first name: a product or a brand ("InForm", "AdviceProMax"),
+        where "McDonald", "NicLeòid", "DeShawn" and "JoAnne" are names."""
+        settings = self._settings
+        for word in span.split():
+            for part in word.split("-"):
+                inner = _INNER_CAPITAL.search(part)
+                if inner is None:
+                    continue
+                prefix = unaccented(part[: inner.start()].lower())
+                if (
+                    prefix not in settings.inner_capital_prefixes
+                    and prefix not in settings.first_names
+                ):
+                    return True
+        return False
+
+    def _outside_listed_phrases(
+        self, text: str, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The spans less those inside a listed name of several words ("Spencer" in "Marks
+        and Spencer", "John Lewis" in "John Lewis Partnership") or ending in one, a place
+        before it: "the Ashton Salvation Army band"."""
+        if self._listed_phrases is None or not spans:
+            return spans
+        phrases = [m.span() for m in self._listed_phrases.finditer(text)]
+        if not phrases:
+            return spans
+        return [
+            (start, end)
+            for start, end in spans
+            if not any(a <= start and end <= b for a, b in phrases)
+            and not any(start < a and end == b for a, b in phrases)
+        ]
