@@ -9,8 +9,12 @@ redacted) in the original.
 Steps, in order:
 1. Quoted-printable left undecoded (only when the text clearly carries it): soft line breaks
    (``=\\n``, ``=\\r\\n``) are removed and ``=XX`` escapes that form UTF-8 are decoded.
-2. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
-3. Each character is NFKC-normalised on its own (full-width digits, ligatures, non-breaking
+2. Line endings: CRLF and a lone CR become LF. Mail arrives by SMTP with CRLF, and files
+   written on Windows have it too; the lines of a text (a signature's sign-off, a field label
+   at the end of its line) then read as they do in the same text saved with LF, so a message
+   is judged the same whether the relay took it or ``confide verdict`` read it from a file.
+3. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
+4. Each character is NFKC-normalised on its own (full-width digits, ligatures, non-breaking
    spaces) and format characters (Unicode category Cf: zero-width spaces and joiners, the byte
    order mark, soft hyphens) are dropped; every script's decimal digits become 0-9
    (Arabic-Indic "٩٤٣" is "943"), and control characters (NUL, DEL), except
@@ -19,11 +23,11 @@ Steps, in order:
    Latin letter or a digit ("L" + U+0301) are dropped, so a stray accent cannot hide a
    postcode or a National Insurance number; letters written with their accent ("é") and
    other scripts' marks stay.
-4. Inside a number, letters that pass for digits become those digits: O (Latin, Greek or
+5. Inside a number, letters that pass for digits become those digits: O (Latin, Greek or
    Cyrillic, either case) is 0, and a lower-case l or a capital I is 1, in a word made only of
    digits and such letters with two digits at least ("O77OO 9OO8O4", "485 l36 743O"); and a
    dash of any kind beside a digit (an en dash, a minus sign: "496–079–6456") is a hyphen.
-5. Runs of spaces and tabs become one space: "Amina  Okafor" and "943 \t476  5919", as pasted
+6. Runs of spaces and tabs become one space: "Amina  Okafor" and "943 \t476  5919", as pasted
    from PDFs, forms and fixed-width exports, are the name and the number they would be with
    single spaces. Tabs alone stay: extraction writes one between table cells (and several
    for empty cells), and context reads column headers by them. Line breaks stay too, since
@@ -56,7 +60,7 @@ _BARE_EQUALS = re.compile(r"=(?![0-9A-F]{2}|\r?\n)")
 # soft break, not prose that happens to end in an equals sign.
 _QP_MIN_WRAPPED_LINE = 60
 _QP_MAX_LINE = 76
-# Letters that pass for digits (see step 4), where one stands beside a digit (each such word
+# Letters that pass for digits (see step 5), where one stands beside a digit (each such word
 # is then read whole), and dashes.
 _DIGIT_LOOK_ALIKES = {
     **dict.fromkeys("OoΟοОо", "0"),
@@ -67,15 +71,16 @@ _LOOK_ALIKE_BESIDE_DIGIT = re.compile(f"[0-9][{_LOOK_ALIKE}]|[{_LOOK_ALIKE}][0-9
 _LEAST_DIGITS = 2
 _DASHES = "‐‑‒–—―−﹘"
 _DASH_BESIDE_DIGIT = re.compile(f"(?<=[0-9])[{_DASHES}]|[{_DASHES}](?=[0-9])")
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
-# Characters step 3 looks at: everything outside printable ASCII but tab, line feed and CR.
+# Characters step 4 looks at: everything outside printable ASCII but tab, line feed and CR.
 _NOT_PLAIN = re.compile(r"[^\t\n\r\x20-\x7e]")
 # Control characters that end a line (form feed, vertical tab, separators) and those that
 # show as nothing (NUL, DEL and the rest): a line break, or dropped.
 _LINE_ENDING_CONTROLS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
-# Two or more spaces or tabs, not all tabs (after step 3 every other kind of space is a plain
+# Two or more spaces or tabs, not all tabs (after step 4 every other kind of space is a plain
 # one).
 _WHITESPACE_RUN = re.compile(r"(?!\t+(?![ \t]))[ \t]{2,}")
 # Columns laid out with spaces are kept apart by a tab, as extraction writes table cells, so
@@ -104,6 +109,7 @@ def normalise(text: str, location: str) -> Segment:
     offsets: list[int] | None = None
     steps = (
         _quoted_printable_edits,
+        _line_ending_edits,
         _character_reference_edits,
         _character_edits,
         _number_edits,
@@ -181,6 +187,14 @@ def _escape_edits(text: str) -> Iterator[_Edit]:
             position += width
 
 
+def _line_ending_edits(text: str) -> Iterator[_Edit]:
+    """Step 2: CRLF and a lone CR become LF."""
+    if "\r" not in text:
+        return
+    for found in _CARRIAGE_RETURN.finditer(text):
+        yield found.start(), found.end(), "\n"
+
+
 def _character_reference_edits(text: str) -> Iterator[_Edit]:
     if "&" not in text:
         return
@@ -201,7 +215,7 @@ def _character_edits(text: str) -> Iterator[_Edit]:
 
 
 def _number_edits(text: str) -> Iterator[_Edit]:
-    """Step 4: look-alike letters inside numbers, and dashes beside digits."""
+    """Step 5: look-alike letters inside numbers, and dashes beside digits."""
     edits: list[_Edit] = []
     if any(dash in text for dash in _DASHES):
         edits += [(m.start(), m.end(), "-") for m in _DASH_BESIDE_DIGIT.finditer(text)]
