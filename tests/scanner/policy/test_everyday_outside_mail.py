@@ -96,7 +96,7 @@ def test_a_reply_quoting_the_recipient_is_released(judged: Judge, to: str):
 
 
 def test_greeting_every_recipient_by_name_is_released(judged: Judge):
-    """"Hi Sam and Jo", to Sam with Jo in Cc, their addresses quoted back: released to both."""
+    """ "Hi Sam and Jo", to Sam with Jo in Cc, their addresses quoted back: released to both."""
     body = "Hi Sam and Jo,\n\nSee you on Tuesday.\n\nJo Bloggs <jo.bloggs@agency.example> wrote:"
     raw = _plain(f"Sam Green <{SAM}>", body, cc="Jo Bloggs <jo.bloggs@agency.example>")
     assert actions(judged(raw, SAM, "jo.bloggs@agency.example")) == {
