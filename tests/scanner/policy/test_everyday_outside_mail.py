@@ -58,9 +58,13 @@ def _plain(to: str, body: str, cc: str = "") -> bytes:
 
 
 def test_an_outlook_message_reads_alike_with_either_line_ending(judged: Judge):
-    """The Outlook message to Sam (signature after "Kind regards,") is released whether its
-    lines end in CRLF, as the relay gets it, or LF, as it was saved to a file."""
-    crlf = outlook_message()
+    """The Outlook message to Sam naming a colleague, Priya's mobile in her signature after
+    "Kind regards,": released whether its lines end in CRLF, as the relay gets it, or LF, as
+    it was saved to a file (with CRLF the sign-off was missed, and the mobile and the name
+    were redacted)."""
+    lines = ("Hi Sam,", "", "Jo Bloggs will bring the leaflets.")
+    crlf = outlook_message(lines=lines).replace(b"0113 496 0000", b"07700 900111")
+    assert b"07700 900111" in crlf
     lf = crlf.replace(b"\r\n", b"\n")
     assert actions(judged(crlf, SAM)) == actions(judged(lf, SAM)) == {SAM: "release"}
 
