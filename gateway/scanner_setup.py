@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gateway.config import load_settings
 from scanner.detect.recognizers_file import RecognizerSettings, load_recognizers
-from scanner.extract import UnsupportedType, named_unscannable
+from scanner.extract import UnsupportedType, named_unscannable, read_item
+from scanner.filetype import FileType, sniff
 from scanner.sandbox import ExtractionPool
 from scanner.scanning import Scanner, ScanResult
+from scanner.segments import Extraction
 
 if TYPE_CHECKING:
     from scanner.detect.detector import Detector
+
+# Every line ending a mail program may save a message with; SMTP carries each as CRLF.
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 def build_scanner(
@@ -64,3 +70,19 @@ def scan_named_file(scanner: Scanner, path: Path) -> ScanResult:
         return ScanResult(instead, ())
     instead = named_unscannable(path.name, size, result.extraction)
     return result if instead is None else ScanResult(instead, ())
+
+
+def scan_as_sent(scanner: Scanner, path: Path) -> ScanResult:
+    """Scan one file as ``confide verdict`` reads it, to say what the relay would do with it:
+    a message (a file named .eml, or one that reads as a message) as the relay reads what
+    arrives by SMTP, as a message alone and with the CRLF line endings SMTP gives every line;
+    anything else as ``scan_named_file`` (as an attachment would be read). Read as a file
+    of any type, a message is also read as plain text, header block and all, and its
+    addresses and ids would be findings the relay never makes. Raises as
+    ``scan_named_file`` does."""
+    data = read_item(path, scanner.pool.limits)
+    if isinstance(data, Extraction):  # too large to read
+        return ScanResult(data, ())
+    if path.suffix.lower() != ".eml" and sniff(data) is not FileType.EMAIL:
+        return scan_named_file(scanner, path)
+    return scanner.scan_message(_LINE_END.sub(b"\r\n", data))

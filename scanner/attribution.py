@@ -107,11 +107,15 @@ EVERYONE = "everyone"
 
 @dataclass(frozen=True)
 class AttributedFinding:
-    """A finding and the subjects it belongs to (empty: linked to no known subject)."""
+    """A finding and the subjects it belongs to (empty: linked to no known subject).
+
+    ``correspondent``: linked to no known subject, it is a correspondent's own name or address
+    (see ``_Correspondents``), which the message's header shows every recipient anyway."""
 
     finding: Finding
     refs: frozenset[str] = frozenset()
     tie: Tie | None = None
+    correspondent: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,8 +156,13 @@ def attribute(
         ]
         for index, segment in enumerate(segments)
     }
-    parties = _parties(matcher, (sender.address, *addressees), types.sender_kinds)
-    findings, mentions = _without_own_names(segments, findings, mentions, parties)
+    correspondents = _Correspondents.of(segments, findings, sender, addressees)
+    findings, mentions = _without_own_names(
+        segments,
+        findings,
+        mentions,
+        _parties(matcher, correspondents.addresses, types.sender_kinds),
+    )
     sender_names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
     sender_words = {identifiers.name_words(name) for name in sender_names} | _address_name(sender)
     resolved = _resolve_all(mentions, window)
@@ -216,7 +225,8 @@ def attribute(
             refs -= {writer}  # a household's address is the sender's too: not their diagnosis
         if not refs and finding.type in types.signature and _in_signature(segments[index], start):
             continue
-        attributed.append(AttributedFinding(finding, refs, tie))
+        own = not refs and correspondents.own(finding.type, segments[index].text[start:end])
+        attributed.append(AttributedFinding(finding, refs, tie, own))
     attributed += _unplaced(segments, resolved, covered)
     attributed.sort(key=lambda a: a.finding)
     return Attribution(
@@ -224,6 +234,57 @@ def attribute(
         {ref: matcher.subjects[ref] for ref in sorted(subjects_in_item)},
         writer if writer in subjects_in_item else "",
     )
+
+
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr"})
+# The address fields whose display names every recipient of a message sees.
+_VISIBLE_FIELDS = frozenset({"from", "to", "cc"})
+
+
+@dataclass(frozen=True)
+class _Correspondents:
+    """Who visibly writes and receives a message: the names in its From, To and Cc display
+    names (lines holding nothing but a name), the names the sender's and the recipients'
+    addresses spell (sam.green@ is Sam Green), and those addresses themselves.
+
+    A name or address of theirs in the message ("Hi Sam", a quoted "From: Sam Green
+    <sam.green@...>", a sign-off) tells its recipients nothing the header does not: the policy
+    does not count it as personal data alone, nor beside another correspondent's. It still
+    counts beside anything else (``scanner.policy.verdicts.prepare``): "Sam's NHS number",
+    "Sam, 07700 900987" or a diagnosis beside Sam's name, sent to Sam and copied to an
+    agency, is data about Sam that the agency should not see unless the rules say so."""
+
+    names: frozenset[tuple[str, ...]]
+    addresses: frozenset[str]
+
+    @classmethod
+    def of(
+        cls,
+        segments: Sequence[Segment],
+        findings: Sequence[Finding],
+        sender: Sender,
+        addressees: Iterable[str],
+    ) -> _Correspondents:
+        names: set[tuple[str, ...]] = set()
+        for index, segment in enumerate(segments):
+            if segment.location in _VISIBLE_FIELDS:
+                for start, end in _plain_lines(index, segment, findings, ()):
+                    names.add(identifiers.name_words(segment.text[start:end]))
+        addresses = {identifiers.email(a) for a in (sender.address, *addressees)} - {""}
+        for address in addresses:
+            names |= _address_name(Sender(address))
+        names |= {identifiers.name_words(name) for name in sender.names}
+        return cls(frozenset(n for n in names if n), frozenset(addresses))
+
+    def own(self, kind: str, value: str) -> bool:
+        """Whether ``value``, found as ``kind``, is a correspondent's own name (in full or
+        in part: "Sam", "Mr Green") or address."""
+        if kind == "EMAIL_ADDRESS":
+            return value.strip().lower() in self.addresses
+        if kind != "PERSON":
+            return False
+        words = set(identifiers.name_words(value)) - _TITLES
+        return bool(words) and any(words <= set(name) for name in self.names)
 
 
 def _parties(

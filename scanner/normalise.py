@@ -9,8 +9,12 @@ redacted) in the original.
 Steps, in order:
 1. Quoted-printable left undecoded (only when the text clearly carries it): soft line breaks
    (``=\\n``, ``=\\r\\n``) are removed and ``=XX`` escapes that form UTF-8 are decoded.
-2. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
-3. Each character is NFKC-normalised on its own (full-width digits, ligatures, non-breaking
+2. Line endings: CRLF and a lone CR become LF. Mail arrives by SMTP with CRLF, and files
+   written on Windows have it too; the lines of a text (a signature's sign-off, a field label
+   at the end of its line) then read as they do in the same text saved with LF, so a message
+   is judged the same whether the relay took it or ``confide verdict`` read it from a file.
+3. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
+4. Each character is NFKC-normalised on its own (full-width digits, ligatures, non-breaking
    spaces) and format characters (Unicode category Cf: zero-width spaces and joiners, the byte
    order mark, soft hyphens) are dropped; every script's decimal digits become 0-9
    (Arabic-Indic "٩٤٣" is "943"), and control characters (NUL, DEL), except
@@ -19,24 +23,24 @@ Steps, in order:
    Latin letter or a digit ("L" + U+0301) are dropped, so a stray accent cannot hide a
    postcode or a National Insurance number; letters written with their accent ("é") and
    other scripts' marks stay.
-4. Inside a number, letters that pass for digits become those digits: O (Latin, Greek or
+5. Inside a number, letters that pass for digits become those digits: O (Latin, Greek or
    Cyrillic, either case) is 0, and a lower-case l or a capital I is 1, in a word made only of
    digits and such letters with two digits at least ("O77OO 9OO8O4", "485 l36 743O"); and a
    dash of any kind beside a digit (an en dash, a minus sign: "496–079–6456") is a hyphen.
-5. An email address written to dodge a filter is written as one: "jane dot smith at gmail dot
+6. An email address written to dodge a filter is written as one: "jane dot smith at gmail dot
    com", "jane.smith [at] gmail [dot] com", "jane(at)gmail(dot)com", "jane @ gmail . com" read
    "jane.smith@gmail.com". Only the written "at" and "dot" change (each maps to where it was
    written), so a finding covers the whole written address.
-6. A word glued to the digits after it is read as a word and a number: "Peter Jones1",
+7. A word glued to the digits after it is read as a word and a number: "Peter Jones1",
    "sarah2", "PJones1985" (a user name: "P Jones 1985"). Only words with lower-case letters
    (three letters or more) are cut, and never inside an address, a file name or a code in
    capitals, so postcodes, NI numbers, licence numbers and emails stay whole.
-7. Numbers written as words are read as digits: "four five three four eight zero five zero
+8. Numbers written as words are read as digits: "four five three four eight zero five zero
    one two" is "4534805012", "oh seven seven double oh nine hundred one two three" is
    "07700900123", "07700 nine zero zero one two three" is "07700 900123". Each word maps to
    where it was written, so redacting the number removes the words. Only a run that makes a
    number as long as an identifier or a phone number changes.
-8. Runs of spaces and tabs become one space: "Amina  Okafor" and "943 \t476  5919", as pasted
+9. Runs of spaces and tabs become one space: "Amina  Okafor" and "943 \t476  5919", as pasted
    from PDFs, forms and fixed-width exports, are the name and the number they would be with
    single spaces. Tabs alone stay: extraction writes one between table cells (and several
    for empty cells), and context reads column headers by them. Line breaks stay too, since
@@ -69,7 +73,7 @@ _BARE_EQUALS = re.compile(r"=(?![0-9A-F]{2}|\r?\n)")
 # soft break, not prose that happens to end in an equals sign.
 _QP_MIN_WRAPPED_LINE = 60
 _QP_MAX_LINE = 76
-# Letters that pass for digits (see step 4), where one stands beside a digit (each such word
+# Letters that pass for digits (see step 5), where one stands beside a digit (each such word
 # is then read whole), and dashes.
 _DIGIT_LOOK_ALIKES = {
     **dict.fromkeys("OoΟοОо", "0"),
@@ -80,15 +84,16 @@ _LOOK_ALIKE_BESIDE_DIGIT = re.compile(f"[0-9][{_LOOK_ALIKE}]|[{_LOOK_ALIKE}][0-9
 _LEAST_DIGITS = 2
 _DASHES = "‐‑‒–—―−﹘"
 _DASH_BESIDE_DIGIT = re.compile(f"(?<=[0-9])[{_DASHES}]|[{_DASHES}](?=[0-9])")
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
-# Characters step 3 looks at: everything outside printable ASCII but tab, line feed and CR.
+# Characters step 4 looks at: everything outside printable ASCII but tab, line feed and CR.
 _NOT_PLAIN = re.compile(r"[^\t\n\r\x20-\x7e]")
 # Control characters that end a line (form feed, vertical tab, separators) and those that
 # show as nothing (NUL, DEL and the rest): a line break, or dropped.
 _LINE_ENDING_CONTROLS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
-# Two or more spaces or tabs, not all tabs (after step 3 every other kind of space is a plain
+# Two or more spaces or tabs, not all tabs (after step 4 every other kind of space is a plain
 # one).
 _WHITESPACE_RUN = re.compile(r"(?!\t+(?![ \t]))[ \t]{2,}")
 # Columns laid out with spaces are kept apart by a tab, as extraction writes table cells, so
@@ -117,6 +122,7 @@ def normalise(text: str, location: str) -> Segment:
     offsets: list[int] | None = None
     steps = (
         _quoted_printable_edits,
+        _line_ending_edits,
         _character_reference_edits,
         _character_edits,
         _number_edits,
@@ -197,6 +203,14 @@ def _escape_edits(text: str) -> Iterator[_Edit]:
             position += width
 
 
+def _line_ending_edits(text: str) -> Iterator[_Edit]:
+    """Step 2: CRLF and a lone CR become LF."""
+    if "\r" not in text:
+        return
+    for found in _CARRIAGE_RETURN.finditer(text):
+        yield found.start(), found.end(), "\n"
+
+
 def _character_reference_edits(text: str) -> Iterator[_Edit]:
     if "&" not in text:
         return
@@ -217,7 +231,7 @@ def _character_edits(text: str) -> Iterator[_Edit]:
 
 
 def _number_edits(text: str) -> Iterator[_Edit]:
-    """Step 4: look-alike letters inside numbers, and dashes beside digits."""
+    """Step 5: look-alike letters inside numbers, and dashes beside digits."""
     edits: list[_Edit] = []
     if any(dash in text for dash in _DASHES):
         edits += [(m.start(), m.end(), "-") for m in _DASH_BESIDE_DIGIT.finditer(text)]
@@ -242,7 +256,7 @@ def _number_edits(text: str) -> Iterator[_Edit]:
     yield from sorted(edits)
 
 
-# Step 5: an email address written out. A written "at" is "@" with spaces around it, the
+# Step 6: an email address written out. A written "at" is "@" with spaces around it, the
 # word "at" between spaces, or "at" in brackets of any kind; a written "dot" likewise, or a
 # full stop with spaces around it (only in the domain, and never after the word "at", where
 # it would more likely end a sentence: "we met at Leeds . Then").
@@ -305,7 +319,7 @@ _TOP_LEVEL = re.compile(r"[a-z]{2,24}|[A-Z]{2,24}")
 
 
 def _written_email_edits(text: str) -> Iterator[_Edit]:
-    """Step 5: the written "at" and "dot" of each email address written to dodge a filter."""
+    """Step 6: the written "at" and "dot" of each email address written to dodge a filter."""
     if "@" not in text and "at" not in text.lower():
         return
     for found in _WRITTEN_EMAIL.finditer(text):
@@ -350,14 +364,14 @@ def _reads_as_address(
     return written_dot or (any(c in "._" or c.isdigit() for c in local) and top_level.islower())
 
 
-# Step 6: a word glued to a number. The word: three letters or more, all in lower case after
+# Step 7: a word glued to a number. The word: three letters or more, all in lower case after
 # its first ("Jones", "sarah"), or an initial glued to a capitalised name ("PJones"); nothing
 # of an address, a path, a tag or a code stands around it.
 _GLUED = re.compile(r"(?<![\w@./:+#=?&\\'’-])([^\W\d_]{3,})(\d+)(?![\w@/:%'’-]|[.,]\w)")
 
 
 def _glued_word_edits(text: str) -> Iterator[_Edit]:
-    """Step 6: a space between a name-like word and the digits glued to it."""
+    """Step 7: a space between a name-like word and the digits glued to it."""
     for found in _GLUED.finditer(text):
         word = found.group(1)
         if word[1:].islower():
@@ -367,7 +381,7 @@ def _glued_word_edits(text: str) -> Iterator[_Edit]:
             yield found.start(2), found.start(2), " "
 
 
-# Step 7: numbers written as words. "oh" and "o" are zero as a number is read aloud; "double"
+# Step 8: numbers written as words. "oh" and "o" are zero as a number is read aloud; "double"
 # and "triple" repeat the digit after them; "hundred" and "thousand" after a digit add its
 # zeros ("nine hundred" is 900, as UK phone numbers are read).
 _UNITS = {
@@ -430,7 +444,7 @@ _LEAST_DIGITS_IN_WORDS = 2
 
 
 def _digit_word_edits(text: str) -> Iterator[_Edit]:
-    """Step 7: each run of number words long enough to be an identifier, as digits."""
+    """Step 8: each run of number words long enough to be an identifier, as digits."""
     run: list[re.Match[str]] = []
     for found in _DIGIT_WORD.finditer(text):
         if run and not _NUMBER_GAP.fullmatch(text, run[-1].end(), found.start()):

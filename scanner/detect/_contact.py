@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 import tldextract
 from presidio_analyzer import Pattern
@@ -124,3 +125,68 @@ class OrganisationNumbers:
             is_role_mailbox(m.group(), self._role_words)
             for m in _EMAIL_ON_LINE.finditer(text, line_start, line_end)
         )
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+# A UK postcode inside a published address (its outward and inward codes).
+_POSTCODE = re.compile(r"\b([a-z]{1,2}[0-9][a-z0-9]?) ?([0-9][a-z]{2})\b")
+# The fewest digits of a published phone number ("Tel: 0113 496 0000"): an address has fewer.
+_LEAST_PHONE_DIGITS = 7
+# The fewest words a published address's part must have to be taken for it: "Leeds" alone
+# is a town, not the office.
+_LEAST_ADDRESS_WORDS = 2
+
+
+class PublishedContacts:
+    """The organisation's own contact details (``published_contacts`` in the configuration),
+    matched as people write them. An email address or phone number matches in any spacing
+    or case (+44 and 0 alike). A postal address matches word for word, whatever stands
+    between its words (commas or none, line breaks, HTML's): the whole of it, any run of two
+    of its words or more that an address finding spans ("1 River Street, Leeds", the street
+    line of a signature split over lines), and its postcode on its own."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        contacts: set[str] = set()
+        addresses: list[tuple[str, ...]] = []
+        postcodes: set[str] = set()
+        for value in values:
+            if "@" in value or len(re.sub(r"\D", "", value)) >= _LEAST_PHONE_DIGITS:
+                contacts.add(normal_contact(value))  # an email address or a phone number
+                continue
+            lower = value.lower()
+            addresses.append(tuple(_WORD.findall(lower)))
+            postcodes.update(m[1] + m[2] for m in _POSTCODE.finditer(lower))
+        self._contacts = frozenset(contacts)
+        self._addresses = tuple(addresses)
+        self._postcodes = frozenset(postcodes)
+
+    def __bool__(self) -> bool:
+        return bool(self._contacts or self._addresses)
+
+    def covers(self, kind: str, value: str) -> bool:
+        """Whether ``value``, found as ``kind``, is one of the organisation's own contacts."""
+        if normal_contact(value) in self._contacts:
+            return True
+        if kind == "UK_POSTCODE":
+            return re.sub(r"[^a-z0-9]", "", value.lower()) in self._postcodes
+        if kind == "STREET_ADDRESS":
+            words = tuple(_WORD.findall(value.lower()))
+            return len(words) >= _LEAST_ADDRESS_WORDS and any(
+                _is_run_of(words, address) for address in self._addresses
+            )
+        return False
+
+
+def _is_run_of(words: tuple[str, ...], address: tuple[str, ...]) -> bool:
+    """Whether ``words`` stand, one after the other, in ``address``."""
+    size = len(words)
+    return any(address[i : i + size] == words for i in range(len(address) - size + 1))
+
+
+def normal_contact(value: str) -> str:
+    """An email or phone number reduced to a comparable form (case, spaces, +44 vs 0)."""
+    value = value.strip().lower()
+    if "@" in value:
+        return value
+    digits = re.sub(r"\D", "", value)
+    return "0" + digits[2:].lstrip("0") if digits.startswith("44") else digits

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -23,6 +22,7 @@ from scanner.detect._beside import dates_beside_people
 from scanner.detect._contact import (
     OfflineEmailRecognizer,
     OrganisationNumbers,
+    PublishedContacts,
     UkPhoneRecognizer,
     is_published_number,
     is_role_mailbox,
@@ -107,15 +107,6 @@ def _findings_by_segment(
     }
 
 
-def _normal_contact(value: str) -> str:
-    """An email or phone number reduced to a comparable form (case, spaces, +44 vs 0)."""
-    value = value.strip().lower()
-    if "@" in value:
-        return value
-    digits = re.sub(r"\D", "", value)
-    return "0" + digits[2:].lstrip("0") if digits.startswith("44") else digits
-
-
 class _Outranking:
     """Whether a span is made redundant by one of ``spans``: one covers it and is longer, or
     covers the same characters with a higher score. Answered from the starts, ends and scores
@@ -150,7 +141,7 @@ class Detector:
 
     def __init__(self, rules: RecognizerSettings, allow_list: Iterable[str] = ()) -> None:
         self.rules = rules
-        self._allowed = frozenset(_normal_contact(v) for v in allow_list)
+        self._allowed = PublishedContacts(allow_list)
         # The term lists' types describe content rather than identify anyone; they may
         # overlap identifiers freely.
         self._term_types = frozenset(terms.entity for terms in rules.term_lists)
@@ -306,7 +297,7 @@ class Detector:
         results = dates_beside_people(chunk, results, self._beside_person)
         for result in results:
             value = chunk[result.start : result.end]
-            if self._allowed and _normal_contact(value) in self._allowed:
+            if self._allowed and self._allowed.covers(result.entity_type, value):
                 continue
             if self._not_personal(result.entity_type, value):
                 continue

@@ -82,6 +82,9 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
     # The sender's own details identify them and whoever lives with them: a diagnosis beside
     # them ("I live at ... with my husband, who has dementia") is someone's.
     senders = [a.finding for a in attribution.findings if a.refs == {attribution.sender}]
+    # A correspondent's own name or address (``Attribution``) is no disclosure beside another
+    # correspondent's, nor beside the sender's own details: only beside anyone else's data.
+    own = {a.finding for a in attribution.findings if a.correspondent}
     window = policy.together_within_chars
     counted = tuple(
         f
@@ -92,7 +95,8 @@ def prepare(policy: Policy, attribution: Attribution, unscannable: Sequence[str]
             and o.segment == f.segment
             and policy.identify_together(o, f)
             and max(o.start - f.end, f.start - o.end) <= window
-            for o in (*loose, *senders)
+            for o in (*loose, *(() if f in own else senders))
+            if not (f in own and o in own)
         )
     )
     return Item(attribution, tuple(unscannable), counted)

@@ -3,15 +3,15 @@ removed]", a mask, a pseudonym: ``scanner.operators``) wherever it can be writte
 
 A redacted copy first loses every header field off the allow-list (``_kept_fields``: Reply-To,
 Sender, trace fields, ids, every X- field), and gets a Message-ID of its own. Then the fields
-that carry free text (the subject, display names, a part's Content-Description), every
-address in From, To and Cc that is itself a value to remove, text and HTML parts
-(their markup too: attribute values such as ``href="mailto:..."`` and ``title``), file names
-and .docx attachments are rewritten, in forwarded messages as well. HTML is rewritten as
+that carry free text (the subject, display names, a part's Content-Description), text and
+HTML parts (their markup too: attribute values such as ``href="mailto:..."`` and ``title``),
+file names and .docx attachments are rewritten, in forwarded messages as well. HTML is rewritten as
 source, so a value split by markup ("<b>Amina</b> Okafor") is not found there, but for a
 number, which is found across the tags between its pieces ("<td>482</td><td>981</td>"). Nothing else
 can be rewritten: a value in a MIME parameter other than the file name (an external body's
 URL) stays, and the safety net refuses the result; any other attachment is kept only when it
-is checked and holds none of the values.
+is checked and holds none of the values. Neither can an address in From, To or Cc: one that
+holds a value refuses the copy, since changing it would mangle whom the message is to.
 
 The safety net: the result is read again by ``scanner.extract`` as a scan would read it, and
 if any value is still found anywhere the redaction is refused. (``scanner.outcome`` then
@@ -104,10 +104,11 @@ def redacted(raw: bytes, removals: Sequence[Removal], limits: ScanLimits = DEFAU
 
 
 def _redact_addresses(message: Message, name: str, matcher: Matcher) -> None:
-    """Redact the display names in an address field, and every address that is itself a
-    value to remove (a subject's address, found in the body, copied in): it becomes an empty
-    group named by its placeholder ("[email address removed]:;"), which delivers to no one.
-    The other addresses stay as they are.
+    """Redact the display names in an address field; every address stays as it is, so that
+    the copy still shows whom it was written to and from. An address that is itself a value to
+    remove, or holds one (a subject's address copied in, a name inside sam.green@), cannot
+    leave the copy without mangling the field: the copy is refused (``TransformError``), and
+    its recipients are held for a manager.
 
     A field the parser cannot read stays as it came: if it holds a value, the safety net
     refuses the result.
@@ -122,7 +123,7 @@ def _redact_addresses(message: Message, name: str, matcher: Matcher) -> None:
         if groups is None or not any(matcher.spans(_text_of(group)) for group in groups):
             new.append(raw)
             continue
-        new.append(", ".join(item for group in groups for item in _redacted(group, matcher)))
+        new.append(", ".join(_redacted(group, matcher, name) for group in groups))
     replace_values(message, name, raws, new)
 
 
@@ -131,15 +132,16 @@ def _text_of(group: Group) -> str:
     return "\n".join([*names, *(a.addr_spec for a in group.addresses)])
 
 
-def _redacted(group: Group, matcher: Matcher) -> list[str]:
-    """The group, or its addresses when it is none, as field items with values removed."""
+def _redacted(group: Group, matcher: Matcher, field: str) -> str:
+    """The group, or its address when it is none, as a field item with the values removed
+    from its display names; raises ``TransformError`` when an address holds a value."""
     kept: list[Address] = []
-    removed: list[str] = []
     for address in group.addresses:
         if matcher.found_in(address.addr_spec):
-            placeholder = one_line(matcher.redact(address.addr_spec))
-            removed.append(str(Group(placeholder, [])))
-            continue
+            raise TransformError(
+                f"an address in {field.title()} holds a value to remove, and confide never "
+                "changes an address"
+            )
         kept.append(
             Address(
                 display_name=one_line(matcher.redact(address.display_name)),
@@ -149,8 +151,8 @@ def _redacted(group: Group, matcher: Matcher) -> list[str]:
         )
     display_name = group.display_name
     if display_name is None:
-        return [*(str(a) for a in kept), *removed]
-    return [str(Group(one_line(matcher.redact(display_name)), kept)), *removed]
+        return ", ".join(str(a) for a in kept)
+    return str(Group(one_line(matcher.redact(display_name)), kept))
 
 
 def _redact_file_name(part: Message, matcher: Matcher) -> None:

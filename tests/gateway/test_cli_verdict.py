@@ -179,3 +179,30 @@ def test_json_names_the_rules_read_that_did_not_fire(site: Path):
     assert "no-consent" in outside["rules"]
     assert "consent-recorded" in not_fired
     assert not set(not_fired) & set(outside["rules"])
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_a_saved_message_gets_the_relays_verdict(site: Path, tmp_path: Path, line_end: str):
+    """The first-day tester's plain "Hi Sam" message, saved by a mail program (LF) or as SMTP
+    carries it (CRLF): released, as the relay released it; read as text too, its header's
+    addresses and Message-ID were findings, and the verdict said redact."""
+    lines = [
+        f"From: Priya Sharma <{SENDER}>",
+        "To: Sam Green <sam.green@communityhall.example>",
+        "Subject: Coffee morning",
+        "Date: Thu, 03 Dec 2026 10:00:00 +0000",
+        "Message-ID: <a1@riverside-carers.example.org>",
+        "",
+        "Hi Sam,",
+        "",
+        "Thanks for hosting our coffee morning next Tuesday.",
+        "",
+        "Kind regards,",
+        "Priya",
+    ]
+    saved = tmp_path / "10-plain.eml"
+    saved.write_bytes(line_end.join([*lines, ""]).encode())
+    to = "sam.green@communityhall.example"
+    result = confide("verdict", "--json", "--from", SENDER, "--to", to, saved, cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["verdicts"][to]["action"] == "release"

@@ -1,6 +1,7 @@
 """``confide verdict --from ADDR --to ADDR [--to ADDR ...] [--json] FILE``: the verdict each
 recipient would get, and why, without sending anything. ``--json`` also names, per
-recipient, the rules that were read and did not fire."""
+recipient, the rules that were read and did not fire. A message (an .eml) is read as the relay
+reads one that arrives by SMTP, so the verdict is the relay's (``scan_as_sent``)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
-from gateway.scanner_setup import build_scanner, scan_named_file
+from gateway.scanner_setup import build_scanner, scan_as_sent
 from scanner import identifiers
 from scanner.attribution import Sender
 from scanner.extract import UnsupportedType
@@ -74,7 +75,7 @@ class Command(ConfideCommand):
         book = DjangoConsentBook()
         with build_scanner() as scanner:
             try:
-                result = scan_named_file(scanner, path)
+                result = scan_as_sent(scanner, path)
             except UnsupportedType as exc:
                 raise _BadInput(f"{path}: {exc}") from None
             except OSError as exc:

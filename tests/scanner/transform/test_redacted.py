@@ -409,17 +409,35 @@ def test_a_redacted_copy_has_a_message_id_of_its_own() -> None:
     assert b"okafor" not in result.lower()
 
 
-def test_an_address_that_is_a_value_removed_leaves_to_and_cc() -> None:
-    """A subject's address copied in (To or Cc) that is one of the values removed becomes an
-    empty group named by its placeholder; other addresses stay."""
-    address = Removal("amina.okafor@example.org", "email address")
+@pytest.mark.parametrize(
+    ("field", "removals"),
+    [
+        ("Amina <amina.okafor@example.org>, colleague@carers.example", [NAME, EMAIL]),
+        ("Amina Okafor <amina.okafor@example.org>", [Removal("Okafor", "name")]),
+    ],
+    ids=["the address removed", "a name inside the address"],
+)
+def test_an_address_holding_a_value_refuses_the_copy(field: str, removals: list[Removal]):
+    """An address in To or Cc that is, or holds, a value to remove is never dropped or
+    rewritten (the tester's copy read `To: "[name removed]":;`): the copy is refused, and
+    its recipients are held for a manager."""
     built = message("Nothing here")
-    built["Cc"] = "Amina <amina.okafor@example.org>, colleague@carers.example"
-    result = redacted(raw(built), [NAME, address])
-    assert b"amina" not in result.lower()
-    cc = str(parse(result)["Cc"])
-    assert "colleague@carers.example" in cc
-    assert "[email address removed]" in cc
+    built["Cc"] = field
+    with pytest.raises(TransformError, match="never changes an address"):
+        redacted(raw(built), removals)
+
+
+def test_only_display_names_change_in_an_address_field() -> None:
+    """A value in a display name is replaced there; every address stays as written."""
+    built = message("Nothing here")
+    built["Cc"] = "Amina Okafor <carers.team@riverside.example>, colleague@carers.example"
+    result = redacted(raw(built), [NAME])
+    cc = parse(result)["Cc"]
+    assert [a.addr_spec for a in cc.addresses] == [
+        "carers.team@riverside.example",
+        "colleague@carers.example",
+    ]
+    assert cc.addresses[0].display_name == GONE
 
 
 @pytest.mark.parametrize("value", ["07700 900461", "+447700900461"])
