@@ -61,10 +61,9 @@ class Matcher:
             for removal in removals
             if (pattern := _pattern(removal.value)) is not None
         ]
-        self._markup_patterns = [
-            (_pattern(removal.value, _MARKUP_SEPARATORS) if number else pattern, removal, number)
-            for pattern, removal, number in self._patterns
-        ]
+        # Those for HTML source, made the first time it is searched: most mail has none, and
+        # making a number's pattern costs more than searching a short message with it.
+        self._markup: list[tuple[re.Pattern[str] | None, Removal, bool]] | None = None
         # The spans of each short text already searched, and what it became: a document
         # repeats the same short texts (attribute values, style names) thousands of times.
         self._found: dict[tuple[str, bool], list[Span]] = {}
@@ -84,7 +83,7 @@ class Matcher:
         segment = normalise(text, "")
         found: list[Span] = []
         normal = segment.text
-        for pattern, removal, number in self._markup_patterns if html else self._patterns:
+        for pattern, removal, number in self._markup_patterns() if html else self._patterns:
             if pattern is None:
                 continue
             for match in pattern.finditer(normal):
@@ -96,6 +95,15 @@ class Matcher:
         if found and "@" in text:
             found += _addresses_around(text, found)
         return merged(found)
+
+    def _markup_patterns(self) -> list[tuple[re.Pattern[str] | None, Removal, bool]]:
+        """The patterns for HTML source, where tags may stand between a number's pieces."""
+        if self._markup is None:
+            self._markup = [
+                (_pattern(value.value, _MARKUP_SEPARATORS) if number else pattern, value, number)
+                for pattern, value, number in self._patterns
+            ]
+        return self._markup
 
     def found_in(self, text: str) -> bool:
         """Whether any value is in ``text`` (already normalised, as extraction gives it)."""

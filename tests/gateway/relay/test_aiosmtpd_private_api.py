@@ -30,6 +30,9 @@ _METHODS = {
     "_call_handler_hook": ("(self, command, *args)", True),
     # Called with no argument for each chunk of a DATA transfer: it restarts the idle timeout.
     "_reset_timeout": ("(self, duration=None)", False),
+    # Overridden and called: the parse of each MAIL and RCPT argument, which the relay
+    # remembers.
+    "_getaddr": ("(self, arg)", False),
 }
 # Private attributes the relay reads: both None until STARTTLS has run.
 _ATTRIBUTES = ("_original_transport", "_tls_protocol")

@@ -129,3 +129,27 @@ def test_the_check_is_the_notice_builders_own(address: str):
         f"s@{INTERNAL}", address
     )
     assert notice_headers_accept(address) is not builders_fail
+
+
+def test_an_address_seen_again_is_not_asked_about_again(monkeypatch: pytest.MonkeyPatch):
+    """The email package is asked once about an address however often it comes (it costs a
+    tenth of a millisecond, and the door sees the same addresses over and over), and the
+    answer stays the same: accepted, or refused, each time."""
+    from gateway.relay import envelope_addresses
+
+    asked: list[str] = []
+
+    def counted(address: str) -> bool:
+        asked.append(address)
+        return notice_headers_accept(address)
+
+    monkeypatch.setattr(envelope_addresses, "notice_headers_accept", counted)
+    good, bad = f"seen-again@{INTERNAL}", "seen-again@[192.0.2.1"  # unclosed: refused
+    bad_refused = sender_refusal(bad)
+    assert bad_refused is not None
+    for _ in range(3):
+        assert sender_refusal(good) is None
+        assert recipient_refusal(good) is None
+        assert sender_refusal(bad) == bad_refused
+    assert asked.count(good) == 1
+    assert asked.count(bad) == 1

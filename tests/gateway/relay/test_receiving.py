@@ -142,3 +142,36 @@ def test_a_large_message_sent_steadily_is_not_cut_by_the_idle_timeout(door: Call
     )
     [size] = sizes
     assert size > 24 * 1024 * 1024
+
+
+def test_the_door_parses_an_address_seen_again_once_and_as_aiosmtpd_does(monkeypatch):
+    """Each MAIL and RCPT argument is parsed by aiosmtpd once however often it comes, and the
+    answer is aiosmtpd's own, the local-part limit included."""
+    from aiosmtpd.smtp import SMTP
+
+    from gateway.relay import receiving
+    from gateway.relay.receiving import RelayServer
+
+    monkeypatch.setattr(receiving, "_PARSED_ADDRESSES", receiving._ParsedAddresses())
+    parsed: list[str] = []
+    aiosmtpd_getaddr = SMTP._getaddr
+
+    def counted(self: SMTP, arg: str) -> tuple[str | None, str | None]:
+        parsed.append(arg)
+        return aiosmtpd_getaddr(self, arg)
+
+    monkeypatch.setattr(SMTP, "_getaddr", counted)
+    loop = asyncio.new_event_loop()
+    try:
+        door = RelayServer(RelayHandler(RULES, _failing_store, _stored_raises), loop=loop)
+        plain = SMTP(handler=object(), loop=loop)
+        args = ["<a@example.net> SIZE=10", "b@example.net", "<a@example.net> SIZE=10",
+                "<broken", "", f"<{'x' * 70}@example.net>"]  # fmt: skip
+        for arg in args:
+            assert door._getaddr(arg) == aiosmtpd_getaddr(plain, arg)
+        assert sorted(parsed) == sorted(set(args))
+        monkeypatch.setattr(RelayServer, "local_part_limit", 64, raising=False)
+        monkeypatch.setattr(SMTP, "local_part_limit", 64)
+        assert door._getaddr(args[-1]) == (None, None) == aiosmtpd_getaddr(plain, args[-1])
+    finally:
+        loop.close()
