@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
 from scanner.checksums import VALIDATORS
 from scanner.detect import _context
@@ -38,6 +41,8 @@ _LIST_GAP = regex.compile(
 # label: a note in brackets, or words with no comma or stop up to the label's colon.
 _QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60}:)[ \t]*")
 _LONGEST_QUALIFIER = 64
+
+log = logging.getLogger(__name__)
 
 
 # White space holding a line break or a tab (a line end, <br>, a table's cell break) with a
@@ -126,17 +131,11 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         # A wrapped paragraph's line break is read as a space by the patterns (one character
         # for one: the offsets hold), never by the context, which reads lines and tables.
         matched = _unwrapped(text) if self._rule.across_wrapped_lines else text
-        results: list[RecognizerResult] = super().analyze(
-            matched, entities, nlp_artifacts, self._flags
-        )
+        results = self._matches(matched)
         # A number found only with its breaks read as spaces counts only beside its context
         # ("NHS" in the cell before): lists of values one a line (a Word file's style and
         # numbering parts, a column of amounts) would otherwise join into numbers.
-        across = (
-            self._across_breaks(matched, entities, nlp_artifacts, results)
-            if self._rule.across_line_breaks
-            else []
-        )
+        across = self._across_breaks(matched, results) if self._rule.across_line_breaks else []
         needs_context = {id(result) for result in across}
         results += across
         kept = []
@@ -191,13 +190,44 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             kept.append(result)
         return kept
 
-    def _across_breaks(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None,
-        found: list[RecognizerResult],
-    ) -> list[RecognizerResult]:
+    def _matches(self, text: str) -> list[RecognizerResult]:
+        """Every match of the rule's patterns in ``text``, as Presidio's
+        ``PatternRecognizer.analyze`` finds them (same results, same order), without the
+        explanation it builds, logs and times for each match, which the engine then throws
+        away: that was as much CPU again as the patterns' own search."""
+        results: list[RecognizerResult] = []
+        entity = self.supported_entities[0]
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        for pattern in self.patterns:
+            if not pattern.compiled_regex or pattern.compiled_with_flags != self._flags:
+                pattern.compiled_with_flags = self._flags
+                pattern.compiled_regex = regex.compile(pattern.regex, flags=self._flags)
+            try:
+                for match in pattern.compiled_regex.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                    start, end = match.span()
+                    if start == end:
+                        continue
+                    found = text[start:end]
+                    result = RecognizerResult(
+                        entity, start, end, pattern.score, recognition_metadata=dict(metadata)
+                    )
+                    valid = self.validate_result(found)
+                    if valid is not None:
+                        result.score = (
+                            EntityRecognizer.MAX_SCORE if valid else EntityRecognizer.MIN_SCORE
+                        )
+                    if self.invalidate_result(found):
+                        result.score = EntityRecognizer.MIN_SCORE
+                    if result.score > EntityRecognizer.MIN_SCORE:
+                        results.append(result)
+            except TimeoutError:  # as Presidio: the pattern's matches so far are kept
+                log.warning("pattern %s timed out, skipping the rest of its matches", pattern.name)
+        return EntityRecognizer.remove_duplicates(results)
+
+    def _across_breaks(self, text: str, found: list[RecognizerResult]) -> list[RecognizerResult]:
         """The matches in ``text`` read with its breaks between a number's pieces as
         spaces (``_joined``), at their offsets in ``text``, less those found already."""
         joined = _joined(text)
@@ -206,7 +236,7 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         joined_text, offsets = joined
         spans = {(result.start, result.end) for result in found}
         more = []
-        for result in super().analyze(joined_text, entities, nlp_artifacts, self._flags):
+        for result in self._matches(joined_text):
             result.start, result.end = offsets[result.start], offsets[result.end - 1] + 1
             if (result.start, result.end) not in spans:
                 more.append(result)
