@@ -129,3 +129,51 @@ def test_pattern_rules_match_as_presidio_matched_them():
             assert _as_tuples(recognizer._matches(text)) == _as_tuples(expected), recognizer.name
             found += len(expected)
     assert found > 100
+
+
+# The place checks' searches for one name in the whole text (``_name_places``): a pattern
+# compiled for each name before, a plain search and a check of either side now.
+
+
+def _old_building_ends(text: str, span: str) -> list[int]:
+    pattern = rf"(?<![\p{{L}}\p{{M}}]){regex.escape(span)}(?![\p{{L}}\p{{M}}])"
+    return [m.end() for m in regex.finditer(pattern, text)]
+
+
+def _old_titled(text: str, titles: str, word: str) -> bool:
+    titled = rf"(?<![\p{{L}}])(?i:{titles})\.? "
+    return regex.search(rf"{titled}{regex.escape(word)}(?![\p{{L}}])", text) is not None
+
+
+_NAME_TEXTS = [
+    "Stanley Grange Conference Centre. Stanley Grange is ten minutes away.",
+    "AnaAna Ana, Ana\u0301 Ana-Maria Ana",
+    "A B A B A B A",
+    "Mrs Hunt met Ms. Hunt and xMr Hunt; DR HUNT, mr  Hunt, Mr Hunter, Mrs. Hunts",
+    "Hunt\nMr Hunt",
+    "Ms Nguyễn Thị Lan and Nguyễn",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", _NAME_TEXTS)
+def test_place_name_ends_are_found_as_the_compiled_pattern_found_them(text):
+    from scanner.detect._name_places import _ends_as_a_word
+
+    for span in {*text.split(), "Stanley Grange", "A B A", "Ana", "Hunt", "Nguyễn"}:
+        assert list(_ends_as_a_word(text, span)) == _old_building_ends(text, span), span
+
+
+def test_titled_words_are_found_as_the_compiled_pattern_found_them():
+    from scanner.detect._names import PersonRecognizer
+
+    recognizer = PersonRecognizer(_rules().person)
+    titles = recognizer._title_alternatives
+    texts = [*_NAME_TEXTS, *_dev_texts()[::10]]
+    checked = 0
+    for text in texts:
+        for word in {*regex.findall(r"[\p{L}'’-]+", text)[:30], "Hunt", "Hunter", "Lan"}:
+            expected = _old_titled(text, titles, word)
+            assert recognizer._titled_elsewhere(text, [word]) == expected, (word, text[:100])
+            checked += expected
+    assert checked > 5
