@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import regex
@@ -53,9 +54,16 @@ _BREAK = regex.compile(
 )
 
 
+# Several rules read the same text the same way (three date-of-birth rules across wrapped
+# lines, three number rules across breaks): each reading is made once per text.
+_READINGS_KEPT = 4
+
+
+@functools.lru_cache(maxsize=_READINGS_KEPT)
 def _joined(text: str) -> tuple[str, list[int]] | None:
     """``text`` with each ``_BREAK`` read as one space, and the index in ``text`` of each of
-    its characters (one more for the end); ``None`` when there is no such break."""
+    its characters (one more for the end); ``None`` when there is no such break. Shared by
+    the rules that read the same text: the offsets are not to be changed."""
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0
@@ -71,6 +79,7 @@ def _joined(text: str) -> tuple[str, list[int]] | None:
     return "".join(pieces), offsets
 
 
+@functools.lru_cache(maxsize=_READINGS_KEPT)
 def _unwrapped(text: str) -> str:
     """``text`` with the line break of each wrapped paragraph's line replaced by a space."""
     breaks = _context.wrap_breaks(text)

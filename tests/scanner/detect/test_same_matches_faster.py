@@ -177,3 +177,20 @@ def test_titled_words_are_found_as_the_compiled_pattern_found_them():
             assert recognizer._titled_elsewhere(text, [word]) == expected, (word, text[:100])
             checked += expected
     assert checked > 5
+
+
+def test_rules_reading_a_text_the_same_way_share_one_reading():
+    """The date-of-birth rules read wrapped lines joined, and the number rules breaks read
+    as spaces: each reading is made once per text, however many rules use it."""
+    from scanner.detect import _patterns
+
+    text = "DOB 03/03/2015 and NHS 943 476\n5919, " + "a long wrapped line of words " * 4 + "\nend"
+    recognizers = _pattern_recognizers()
+    assert sum(r._rule.across_wrapped_lines for r in recognizers) >= 2
+    assert sum(r._rule.across_line_breaks for r in recognizers) >= 2
+    _patterns._unwrapped.cache_clear()
+    _patterns._joined.cache_clear()
+    for recognizer in recognizers:
+        recognizer.analyze(text, [])
+    assert _patterns._unwrapped.cache_info().misses == 1
+    assert _patterns._joined.cache_info().misses <= 2  # the text, and its unwrapped reading
