@@ -114,13 +114,15 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         self._context = _context.compile_words(list(rule.context))
         self._negative = _context.compile_words(list(rule.negative_context))
         self._weak = _context.compile_words(list(rule.weak_context))
+        self._patterns = [
+            Pattern(f"{rule.name} {i}", expr, score)
+            for i, (expr, score) in enumerate(rule.patterns)
+        ]
+        self._compiled: list[regex.Pattern[str]] | None = None
         super().__init__(
             supported_entity=rule.entity,
             name=rule.name,
-            patterns=[
-                Pattern(f"{rule.name} {i}", expr, score)
-                for i, (expr, score) in enumerate(rule.patterns)
-            ],
+            patterns=self._patterns,
             global_regex_flags=flags,
         )
 
@@ -207,15 +209,14 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         results: list[RecognizerResult] = []
         entity = self.supported_entities[0]
         metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_NAME_KEY: self._rule.name,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
         }
-        for pattern in self.patterns:
-            if not pattern.compiled_regex or pattern.compiled_with_flags != self._flags:
-                pattern.compiled_with_flags = self._flags
-                pattern.compiled_regex = regex.compile(pattern.regex, flags=self._flags)
+        if self._compiled is None:  # compiled when first used, as Presidio does
+            self._compiled = [regex.compile(p.regex, flags=self._flags) for p in self._patterns]
+        for pattern, compiled in zip(self._patterns, self._compiled, strict=True):
             try:
-                for match in pattern.compiled_regex.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
                     start, end = match.span()
                     if start == end:
                         continue
