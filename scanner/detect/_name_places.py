@@ -3,6 +3,9 @@ them apart from a name where it stands (mixed into ``_names.PersonRecognizer``).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
+
 import regex
 
 from scanner.detect._name_shapes import CAPITALISED, WORD, WORD_AT_END
@@ -378,10 +381,8 @@ class PlaceChecks:
                 continue
             if span not in seen:
                 seen[span] = any(
-                    self._place_follows(text, match.end()) in self._strong_places
-                    for match in regex.finditer(
-                        rf"(?<![\p{{L}}\p{{M}}]){regex.escape(span)}(?![\p{{L}}\p{{M}}])", text
-                    )
+                    self._place_follows(text, found) in self._strong_places
+                    for found in _ends_as_a_word(text, span)
                 )
             if seen[span]:
                 return True
@@ -390,5 +391,39 @@ class PlaceChecks:
     def _titled_elsewhere(self, text: str, words: list[str]) -> bool:
         """Whether the text gives a title before the span's last word somewhere ("Ms Hunt"):
         the same surname alone is that person."""
-        titled = rf"(?<![\p{{L}}])(?i:{self._title_alternatives})\.? "
-        return regex.search(rf"{titled}{regex.escape(words[-1])}(?![\p{{L}}])", text) is not None
+        after_title = _after_title(self._title_alternatives)
+        word = words[-1]
+        at = text.find(word)
+        while at != -1:
+            if not _LETTER.match(text, at + len(word)) and after_title.match(text, at):
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+
+# A letter, and a letter or a mark: what may not stand right before or after a word.
+_LETTER = regex.compile(r"\p{L}")
+_LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]")
+
+
+@functools.cache
+def _after_title(title_alternatives: str) -> regex.Pattern[str]:
+    """Matches (empty) right after a title and its space: "Ms ", "dr. " (built once)."""
+    return regex.compile(rf"(?<=(?<![\p{{L}}])(?i:{title_alternatives})\.? )")
+
+
+def _ends_as_a_word(text: str, span: str) -> Iterator[int]:
+    """The end of each place ``span`` stands in ``text`` with no letter or mark either side,
+    as ``regex.finditer`` finds them (leftmost first, none overlapping), without building a
+    pattern for each span: the search that was, compiled for each name, was most of the
+    name checks' time."""
+    at = text.find(span)
+    while at != -1:
+        end = at + len(span)
+        if not (at and _LETTER_OR_MARK.match(text, at - 1)) and not _LETTER_OR_MARK.match(
+            text, end
+        ):
+            yield end
+            at = text.find(span, end if end > at else at + 1)
+        else:
+            at = text.find(span, at + 1)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
 from scanner.checksums import VALIDATORS
 from scanner.detect import _context
@@ -39,6 +43,8 @@ _LIST_GAP = regex.compile(
 _QUALIFIER = regex.compile(r"[ \t]*(?:\([^()\n]{0,60}\)[ \t]*:?|[^\n:;.,()]{0,60}:)[ \t]*")
 _LONGEST_QUALIFIER = 64
 
+log = logging.getLogger(__name__)
+
 
 # White space holding a line break or a tab (a line end, CRLF as mail writes it, <br>, a
 # table's cell break) with a digit on one side of it and a letter or digit on the other:
@@ -48,9 +54,16 @@ _BREAK = regex.compile(
 )
 
 
+# Several rules read the same text the same way (three date-of-birth rules across wrapped
+# lines, three number rules across breaks): each reading is made once per text.
+_READINGS_KEPT = 4
+
+
+@functools.lru_cache(maxsize=_READINGS_KEPT)
 def _joined(text: str) -> tuple[str, list[int]] | None:
     """``text`` with each ``_BREAK`` read as one space, and the index in ``text`` of each of
-    its characters (one more for the end); ``None`` when there is no such break."""
+    its characters (one more for the end); ``None`` when there is no such break. Shared by
+    the rules that read the same text: the offsets are not to be changed."""
     pieces: list[str] = []
     offsets: list[int] = []
     position = 0
@@ -83,6 +96,7 @@ def _whole_pieces(text: str, start: int, end: int) -> bool:
     return not _NUMBER_BEFORE.search(before) and not _NUMBER_AFTER.match(text, end)
 
 
+@functools.lru_cache(maxsize=_READINGS_KEPT)
 def _unwrapped(text: str) -> str:
     """``text`` with the line break of each wrapped paragraph's line replaced by a space."""
     breaks = _context.wrap_breaks(text)
@@ -120,13 +134,15 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         self._split_alone = [
             (regex.compile(expr, flags), score) for expr, score in rule.split_alone
         ]
+        self._patterns = [
+            Pattern(f"{rule.name} {i}", expr, score)
+            for i, (expr, score) in enumerate(rule.patterns)
+        ]
+        self._compiled: list[regex.Pattern[str]] | None = None
         super().__init__(
             supported_entity=rule.entity,
             name=rule.name,
-            patterns=[
-                Pattern(f"{rule.name} {i}", expr, score)
-                for i, (expr, score) in enumerate(rule.patterns)
-            ],
+            patterns=self._patterns,
             global_regex_flags=flags,
         )
 
@@ -146,17 +162,11 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         # A wrapped paragraph's line break is read as a space by the patterns (one character
         # for one: the offsets hold), never by the context, which reads lines and tables.
         matched = _unwrapped(text) if self._rule.across_wrapped_lines else text
-        results: list[RecognizerResult] = super().analyze(
-            matched, entities, nlp_artifacts, self._flags
-        )
+        results = self._matches(matched)
         # A number found only with its breaks read as spaces counts only beside its context
         # ("NHS" in the cell before): lists of values one a line (a Word file's style and
         # numbering parts, a column of amounts) would otherwise join into numbers.
-        across = (
-            self._across_breaks(matched, entities, nlp_artifacts, results)
-            if self._rule.across_line_breaks
-            else []
-        )
+        across = self._across_breaks(matched, results) if self._rule.across_line_breaks else []
         alone = self._split_whole(matched, results) if self._rule.across_line_breaks else []
         alone_spans = {(result.start, result.end) for result in alone}
         across = [result for result in across if (result.start, result.end) not in alone_spans]
@@ -214,13 +224,43 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             kept.append(result)
         return kept
 
-    def _across_breaks(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None,
-        found: list[RecognizerResult],
-    ) -> list[RecognizerResult]:
+    def _matches(self, text: str) -> list[RecognizerResult]:
+        """Every match of the rule's patterns in ``text``, as Presidio's
+        ``PatternRecognizer.analyze`` finds them (same results, same order), without the
+        explanation it builds, logs and times for each match, which the engine then throws
+        away: that was as much CPU again as the patterns' own search."""
+        results: list[RecognizerResult] = []
+        entity = self.supported_entities[0]
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self._rule.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        if self._compiled is None:  # compiled when first used, as Presidio does
+            self._compiled = [regex.compile(p.regex, flags=self._flags) for p in self._patterns]
+        for pattern, compiled in zip(self._patterns, self._compiled, strict=True):
+            try:
+                for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS):
+                    start, end = match.span()
+                    if start == end:
+                        continue
+                    found = text[start:end]
+                    result = RecognizerResult(
+                        entity, start, end, pattern.score, recognition_metadata=dict(metadata)
+                    )
+                    valid = self.validate_result(found)
+                    if valid is not None:
+                        result.score = (
+                            EntityRecognizer.MAX_SCORE if valid else EntityRecognizer.MIN_SCORE
+                        )
+                    if self.invalidate_result(found):
+                        result.score = EntityRecognizer.MIN_SCORE
+                    if result.score > EntityRecognizer.MIN_SCORE:
+                        results.append(result)
+            except TimeoutError:  # as Presidio: the pattern's matches so far are kept
+                log.warning("pattern %s timed out, skipping the rest of its matches", pattern.name)
+        return EntityRecognizer.remove_duplicates(results)
+
+    def _across_breaks(self, text: str, found: list[RecognizerResult]) -> list[RecognizerResult]:
         """The matches in ``text`` read with its breaks between a number's pieces as
         spaces (``_joined``), at their offsets in ``text``, less those found already."""
         joined = _joined(text)
@@ -229,7 +269,7 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
         joined_text, offsets = joined
         spans = {(result.start, result.end) for result in found}
         more = []
-        for result in super().analyze(joined_text, entities, nlp_artifacts, self._flags):
+        for result in self._matches(joined_text):
             result.start, result.end = offsets[result.start], offsets[result.end - 1] + 1
             if (result.start, result.end) not in spans:
                 more.append(result)

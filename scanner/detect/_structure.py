@@ -21,6 +21,7 @@ from scanner.detect._context import (
     row_cells,
     table_lines,
 )
+from scanner.detect._terms import literal_alternation
 
 # Pieces of one labelled value: names in a list are separated by these.
 _LIST_SEPARATOR = regex.compile(r"\s*(?:[,;/&+]|\band\b|\s-\s|\s–\s)\s*", regex.IGNORECASE)
@@ -41,14 +42,21 @@ def _alternatives(words: frozenset[str]) -> str:
     return "|".join(sorted(escaped, key=len, reverse=True)) or "(?!)"
 
 
+def _label_alternatives(words: frozenset[str]) -> str:
+    """``_alternatives`` (case ignored) as a trie: the same matches, found about twice as
+    fast among the label lists' hundred-odd labels, which every text is searched for."""
+    return literal_alternation(words, ignore_case=True) or "(?!)"
+
+
 def label_pattern(labels: frozenset[str], not_labels: frozenset[str]) -> regex.Pattern[str]:
     """A line's label and the value after it: "Name: ...", "Previous surname(s): ...",
     "Name on card: ...". A label may have a word or two around it, but none of
     ``not_labels`` ("Organisation name", "Street name")."""
-    extra = rf"(?!(?:{_alternatives(not_labels)})\b)[\p{{L}}'’]+"
-    alone = rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?:{_alternatives(labels)}){_CELL_END}(?P<value>[^\n]+)"
+    extra = rf"(?!(?:{_label_alternatives(not_labels)})\b)[\p{{L}}'’]+"
+    listed = _label_alternatives(labels)
+    alone = rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?:{listed}){_CELL_END}(?P<value>[^\n]+)"
     return regex.compile(
-        rf"{alone}|(?:^|(?<=[\t|]| {{2}}))[ \t>*•-]*(?:{extra} ){{0,2}}(?:{_alternatives(labels)})"
+        rf"{alone}|(?:^|(?<=[\t|]| {{2}}))[ \t>*•-]*(?:{extra} ){{0,2}}(?:{listed})"
         rf"(?:\s*\([^)\n]{{0,20}}\))?(?: {extra}){{0,2}}{_LABEL_END}(?P<value>[^\n]+)",
         regex.IGNORECASE | regex.MULTILINE,
     )

@@ -71,10 +71,10 @@ def _case_classes(chars: Iterable[str]) -> dict[str, str]:
     return first_of
 
 
-def _alternation(terms: Iterable[str], *, ignore_case: bool) -> str:
+def _alternation(terms: Iterable[str], *, ignore_case: bool, apostrophes: bool = True) -> str:
     """A regex for any of ``terms``, the longest first where several match at one place; a
     space matches any run of white space, and a straight apostrophe a curly one too (Word and
-    Outlook write "Alzheimer’s").
+    Outlook write "Alzheimer’s") unless ``apostrophes`` is false.
 
     The terms are written as a trie, ``(?:a(?:buse(?:d|r)?|...)|...)``, not as a flat
     alternation, which the engine would try term by term at every position of the text. The
@@ -90,7 +90,7 @@ def _alternation(terms: Iterable[str], *, ignore_case: bool) -> str:
     for term in terms:
         nodes = [root]
         for char in term:
-            options = _APOSTROPHES if char == "'" else (char,)
+            options = _APOSTROPHES if char == "'" and apostrophes else (char,)
             nodes = [node.setdefault(key.get(o, o), {}) for node in nodes for o in options]
         for node in nodes:
             node[_END] = {}
@@ -109,6 +109,16 @@ def _trie_pattern(node: _Trie) -> str:
     if _END in node:
         return f"(?:{body})?"  # greedy: the longer terms are tried first
     return body if len(branches) == 1 else f"(?:{body})"
+
+
+def literal_alternation(words: Iterable[str], *, ignore_case: bool) -> str:
+    """A regex for any of ``words`` as written (a space matching any run of white space),
+    matching as the flat alternation of them, longest first, does: the same match at each
+    place, tried in the same order. Written as a trie (see ``_alternation``), which the engine
+    searches several times faster than a flat alternation of a hundred labels. The case is
+    left to the flags of the pattern it goes in; ``ignore_case`` says which they are, so that
+    letters equal regardless of case share a branch. Empty when there are no words."""
+    return _alternation(words, ignore_case=ignore_case, apostrophes=False)
 
 
 def _has_acronym(term: str) -> bool:
