@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -13,9 +14,28 @@ from pathlib import Path
 _HELP = ("help", "-h", "--help")
 # The innermost frames an unexpected error is said to come from.
 _FRAMES = 4
+# The status a shell gives a program that SIGPIPE ended (128 + SIGPIPE), as `yes | head` shows:
+# Python ignores SIGPIPE, so confide says it itself when its reader has gone.
+_READER_GONE = 128 + signal.SIGPIPE
 
 
 def main() -> None:
+    """Run a command; when whatever reads its output (``| head``) closes the pipe early,
+    stop quietly, as Python's documentation of SIGPIPE recommends, not with a traceback."""
+    try:
+        try:
+            _run()
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes standard output again as it exits: point it at /dev/null so that
+        # flush has nowhere broken to write to.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(_READER_GONE) from None
+
+
+def _run() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gateway.settings")
     # Whatever confide creates (database, key, lock files) is its owner's alone.
     os.umask(0o077)
@@ -43,6 +63,8 @@ def main() -> None:
     except StartupError as exc:
         print(f"confide: cannot start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except BrokenPipeError:
+        raise  # the reader of our output has gone: main() stops quietly
     except Exception as exc:  # noqa: BLE001 - said without its message, which may name a file
         print(f"confide: stopped by an unexpected error: {unexpected(exc)}", file=sys.stderr)
         raise SystemExit(1) from None

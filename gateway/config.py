@@ -8,14 +8,17 @@ override the defaults here. A wrong value stops the program with the key and wha
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import ipaddress
 import os
 import pwd
 import re
+import types
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Union, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -27,6 +30,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -679,8 +683,14 @@ class Settings(BaseSettings):
             known = {f.name for f in dataclasses.fields(ScanLimits)}
             unknown = sorted(set(limits) - known)
             if unknown:
-                raise ValueError(
-                    f"unknown setting limits.{unknown[0]}; expected one of {sorted(known)}"
+                # Said by load_settings as pydantic's own unknown keys are (extra_forbidden).
+                raise PydanticCustomError(
+                    _UNKNOWN_LIMIT,
+                    "{message}",
+                    {
+                        "key": f"limits.{unknown[0]}",
+                        "message": unknown_setting("limits", unknown[0], known),
+                    },
                 )
         return values
 
@@ -762,10 +772,57 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        variable = "CONFIDE_" + "__".join(str(part).upper() for part in first["loc"])
+        errors = exc.errors()
+        # A misspelt key first: it also explains a required key said to be missing.
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        loc = first["loc"]
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            names = [str(part) for part in loc if not isinstance(part, int)]
+            message = unknown_setting(".".join(names[:-1]), names[-1], _known_keys(loc[:-1]))
+        elif first["type"] == _UNKNOWN_LIMIT:
+            loc = tuple(str(first["ctx"]["key"]).split("."))
+            message = str(first["ctx"]["message"])
+        key = ".".join(str(part) for part in loc) or "(top level)"
+        variable = "CONFIDE_" + "__".join(str(part).upper() for part in loc)
         source = variable if variable in os.environ else str(path)  # where the value came from
-        raise ConfigError(f"{source}: {key}: {first['msg']}") from None
+        raise ConfigError(f"{source}: {key}: {message}") from None
     except ValueError as exc:  # a TOML syntax error
         raise ConfigError(f"{path}: {exc}") from None
+
+
+# The error type of an unknown key in [limits] (a dataclass, which pydantic does not check).
+_UNKNOWN_LIMIT = "unknown_limit"
+
+
+def unknown_setting(section: str, name: str, known: Iterable[str]) -> str:
+    """``unknown setting 'X' in [section] (did you mean 'Y'?)``: a misspelt key, with the
+    closest known one when there is one close enough."""
+    where = f"in [{section}]" if section else "at the top level"
+    said = f"unknown setting {name!r} {where}"
+    closest = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"{said} (did you mean {closest[0]!r}?)" if closest else said
+
+
+def _known_keys(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the table at ``loc`` (a path of keys and list indexes under Settings) takes."""
+    model: Any = Settings
+    for part in loc:
+        if isinstance(part, int):
+            continue  # a list's item: the model is already the item's
+        model = _model_of(model.model_fields[part].annotation)
+        if model is None:
+            return []
+    return list(model.model_fields)
+
+
+def _model_of(annotation: Any) -> Any:
+    """The pydantic model a field holds, through ``list[...]`` and ``| None``, or None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (list, Union, types.UnionType):
+        for arg in get_args(annotation):
+            model = _model_of(arg)
+            if model is not None:
+                return model
+    return None

@@ -161,12 +161,19 @@ class _Row:
         raise _Rejected(f"{self.path}:{self.line}: {column}: {problem}")
 
 
+# What else separates columns in files spreadsheets save as "CSV" or text: ";" (Excel where
+# the decimal separator is a comma) and tab (Excel's "Text (Tab delimited)").
+_OTHER_DELIMITERS = (";", "\t")
+
+
 def _read_table(path: Path, columns: Sequence[str]) -> list[_Row]:
     """The file's records as cells by column name, every value stripped.
 
     The header must name every column of ``columns`` and nothing else (in any order, any
     case): an unknown column is more likely a misspelt one than data to drop. A UTF-8 BOM
-    (Excel) and CRLF line ends are fine; records with no value at all are skipped.
+    (Excel) and CRLF line ends are fine; records with no value at all are skipped. Columns
+    separated by ";" or tabs (Excel's CSV in much of Europe; "Text (Tab delimited)") are
+    read as such when the header line shows it: ``_delimiter``.
     """
     try:
         data = path.read_bytes()
@@ -174,7 +181,7 @@ def _read_table(path: Path, columns: Sequence[str]) -> list[_Row]:
         raise _Rejected(f"{path}: cannot read: {exc.strerror}") from None
     # Undecodable bytes survive as lone surrogates, so the error can name line and column.
     text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     records = _records(path, reader)
     try:
         header_line, header = next(records)
@@ -198,6 +205,23 @@ def _read_table(path: Path, columns: Sequence[str]) -> list[_Row]:
                 row.fail(name, "contains a NUL character")
         rows.append(row)
     return rows
+
+
+def _delimiter(text: str) -> str:
+    """The character that separates the file's columns: "," unless the header line, read as
+    comma-separated, is one cell holding ";" or tabs (a column name holds neither), then
+    whichever of those it holds most. Decided by the header alone, never guessed from the
+    rows (as ``csv.Sniffer`` would), whose addresses hold commas; a row that does not fit
+    the header is still refused, cell by cell, as in a comma-separated file."""
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:
+        return ","  # said, at its line, by the reader that reads the file
+    if len(header) != 1:
+        return ","
+    counts = {delimiter: header[0].count(delimiter) for delimiter in _OTHER_DELIMITERS}
+    most = max(counts, key=lambda delimiter: counts[delimiter])
+    return most if counts[most] else ","
 
 
 def _column_names(path: Path, line: int, header: list[str], columns: Sequence[str]) -> list[str]:

@@ -12,6 +12,7 @@ differ (``DocumentTransforms``: a document on its own, not a message).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -182,7 +183,7 @@ class DocumentJudge:
         return Judgement(
             action=action,
             rules=rules,
-            reasons=reasons,
+            reasons=for_audience(reasons, folder),
             findings=dict(sorted(Counter(f.type for f in result.findings).items())),
             subjects=tuple(sorted({ref for a in attribution.findings for ref in a.refs})),
             copy=None,
@@ -214,7 +215,7 @@ class DocumentJudge:
         return Judgement(
             action=action,
             rules=rules,
-            reasons=reasons,
+            reasons=for_audience(reasons, folder),
             findings=dict(sorted(Counter(f.type for f in result.findings).items())),
             subjects=tuple(sorted({ref for a in attribution.findings for ref in a.refs})),
             copy=made[0] if made else None,
@@ -276,6 +277,24 @@ class DocumentJudge:
             at=datetime.now(UTC),
         )[recipient]
         return attribution, verdict
+
+
+# The policy's words for the recipient's address ("no consent recorded for this address or
+# for outside.invalid, ..."): a folder's recipient is an address made up for its audience
+# (``folders._recipient``), which the manager never set and the register never holds.
+_NO_CONSENT_HERE = re.compile(r"no consent recorded for this address or for [^;()]*?(?=;|$)")
+_THIS_ADDRESS = re.compile(r"\bthis address\b")
+
+
+def for_audience(reasons: Sequence[str], folder: Folder) -> tuple[str, ...]:
+    """The policy's reasons with the folder's audience, as the manager set it, where they
+    speak of "this address" (the address the audience plays as a recipient): "no consent
+    recorded for this folder's audience (public)"."""
+    audience = f"this folder's audience ({folder.audience})"
+    no_consent = f"no consent recorded for {audience}"
+    return tuple(
+        _THIS_ADDRESS.sub(audience, _NO_CONSENT_HERE.sub(no_consent, reason)) for reason in reasons
+    )
 
 
 def held_for(result: ScanResult, rule: str, reasons: Sequence[str]) -> Judgement:

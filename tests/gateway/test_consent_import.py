@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -429,3 +430,42 @@ def test_no_files_is_a_usage_error():
     status, _, err = run_import()
     assert status == 2
     assert "give --agencies, --subjects or --consents" in err
+
+
+def _redelimited(path: Path, delimiter: str) -> Path:
+    """``path`` saved again with ``delimiter`` between columns, quoted as Excel quotes."""
+    with path.open(newline="", encoding="utf-8") as comma_file:
+        records = list(csv.reader(comma_file))
+    out = path.with_name(f"{path.stem}-{ord(delimiter)}.csv")
+    with out.open("w", newline="", encoding="utf-8-sig") as other_file:
+        csv.writer(other_file, delimiter=delimiter, lineterminator="\r\n").writerows(records)
+    return out
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_files_saved_with_semicolons_or_tabs_import_as_comma_files_do(delimiter, files):
+    """Excel's ";" CSV (much of Europe) and tab-delimited text import like the comma files:
+    the same records, lists inside a cell still split on ";", commas inside an address kept."""
+    paths = {kind: _redelimited(path, delimiter) for kind, path in files().items()}
+    assert delimiter in paths["subjects"].read_text(encoding="utf-8-sig").splitlines()[0]
+    status, out, err = run_import(**paths)
+    assert (status, err) == (0, "")
+    assert "subjects 2 created" in out
+    assert "consents 3 created" in out
+    amina = Subject.objects.get(ref="C-1001")
+    assert amina.address == "12 Example Street, Leeds"
+    assert [n.name for n in amina.names.all()] == ["Amina Okafor", "Mina Okafor", "A. Okafor"]
+    by_recipient = {c.recipient_label: c.scopes for c in Consent.objects.all()}
+    assert by_recipient["Leeds Adult Social Care"] == "contact,health"
+
+
+def test_a_semicolon_file_with_a_misspelt_column_names_that_column(write_csv):
+    """A ";" file's header is read as ";"-separated, so an unknown column is named by its
+    own number, not as one long column 1."""
+    subjects = write_csv("s.csv", SUBJECT_HEADER.replace(",", ";").replace("postcode", "postcde"))
+    status, _, err = run_import(subjects=subjects)
+    assert (status, err) == (
+        2,
+        f"{subjects}:1: column 10: unknown column; expected ref, kind, name, aliases, emails,"
+        " phones, dob, nhs_number, ni_number, postcode, address\n",
+    )

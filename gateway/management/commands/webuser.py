@@ -69,11 +69,18 @@ class Command(ConfideCommand):
                 user.email = options["email"].strip().lower()
             if created or not options["keep_password"]:
                 password = sys.stdin.readline().rstrip("\r\n")
+                if not password:
+                    raise CommandError(
+                        "give a password on standard input (none was read), e.g."
+                        f" `confide webuser {name} --role {options['role']} < password-file`"
+                    )
                 try:
                     validate_password(password, user)
                 except ValidationError as exc:
+                    # Each refusing validator in its own words ("This password is too short.
+                    # It must contain at least 12 characters."); never the password itself.
                     raise CommandError(
-                        "give a password on standard input: " + " ".join(exc.messages)
+                        "the password on standard input was refused: " + " ".join(exc.messages)
                     ) from None
                 user.set_password(password)
             user.is_active = True
