@@ -41,6 +41,8 @@ class DocumentDecisionForm(forms.Form):
 
 
 class WouldHoldForm(forms.Form):
+    """A tick box, nothing typed: it stays in the URL (kept_filters is for typed filters)."""
+
     would_hold = forms.BooleanField(
         label="Only files that would be held for their folder's audience", required=False
     )
@@ -176,6 +178,7 @@ def discovery_page(request: HttpRequest) -> HttpResponse:
                     }
                     for summary in folders
                 ],
+                ["would_hold"],
             ),
         },
     )
@@ -189,7 +192,9 @@ def discovery_folder(request: HttpRequest) -> HttpResponse:
     folder = request.GET.get("folder", "")
     form = WouldHoldForm(request.GET)
     would_hold = form.is_valid() and form.cleaned_data["would_hold"]
-    context = paged(request, discovery.folder_files(folder, would_hold=would_hold))
+    context = paged(
+        request, discovery.folder_files(folder, would_hold=would_hold), ["folder", "would_hold"]
+    )
     if not context["page"].paginator.count and not would_hold:
         raise Http404("no files in that folder")
     return render(

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gateway.review import breaches, decisions, forms, logbook
+from gateway.review.kept_filters import kept_filter, kept_form
 from gateway.review.models import LawfulReason
 from gateway.review.roles import is_manager
 from gateway.review.views import manager_required, paged
@@ -76,11 +77,13 @@ def emergency_page(request: HttpRequest, outcome_id: int) -> HttpResponse:
     return redirect("review:item", message_id=outcome.message_id)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @never_cache
 @manager_required
 def logbook_page(request: HttpRequest) -> HttpResponse:
-    form = forms.LogbookFilterForm(request.GET or None)
+    form = kept_filter(request, "logbook", forms.LogbookFilterForm)
+    if isinstance(form, HttpResponse):
+        return form
     wanted = _wanted(form)
     return render(
         request,
@@ -97,8 +100,9 @@ def logbook_page(request: HttpRequest) -> HttpResponse:
 @never_cache
 @manager_required
 def logbook_csv(request: HttpRequest) -> HttpResponse:
-    """The entries the list's filters choose, as CSV for trustees and the regulator."""
-    wanted = _wanted(forms.LogbookFilterForm(request.GET or None))
+    """The entries the list's filter (kept in the session) chooses, as CSV for trustees and
+    the regulator."""
+    wanted = _wanted(kept_form(request, "logbook", forms.LogbookFilterForm))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="confide-logbook-{day}.csv"'

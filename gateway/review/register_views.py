@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gateway.register.models import Consent, Subject
 from gateway.review import participant_file, register_changes, register_forms
+from gateway.review.kept_filters import kept_filter
 from gateway.review.participant_file import agencies, search_subjects, subject_file
 from gateway.review.register_changes import RegisterRefused
 from gateway.review.views import manager_required, paged
@@ -25,11 +26,13 @@ from gateway.review.views import manager_required, paged
 UPLOAD_OVERHEAD = 64 * 1024
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @never_cache
 @manager_required
 def subjects_page(request: HttpRequest) -> HttpResponse:
-    form = register_forms.SubjectSearchForm(request.GET or None)
+    form = kept_filter(request, "subjects", register_forms.SubjectSearchForm)
+    if isinstance(form, HttpResponse):
+        return form
     words = form.cleaned_data["q"] if form.is_valid() else ""
     found = search_subjects(words, timezone.now())
     return render(

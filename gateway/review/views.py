@@ -14,13 +14,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gateway.config import load_settings
 from gateway.relay.models import Outcome, ReviewState
@@ -34,6 +34,7 @@ from gateway.review.held_items import (
     queue,
     subjects_found,
 )
+from gateway.review.kept_filters import kept_filter
 from gateway.review.models import AuditEntry
 from gateway.review.participant_file import subject_ids
 from gateway.review.roles import is_manager
@@ -67,19 +68,24 @@ def manager_required(view: View) -> View:
     return checked
 
 
-def paged(request: HttpRequest, items: Any) -> dict[str, Any]:
+def paged(request: HttpRequest, items: Any, keep: Collection[str] = ()) -> dict[str, Any]:
     """The page of ``items`` the request asks for (``review.page_size`` a page), and the
-    request's other parameters for the page links to keep."""
+    parameters named in ``keep`` for the page links to carry besides the page's number.
+    Nothing a manager typed is kept so: a page's filter is in the session (``kept_filters``)."""
     page = Paginator(items, load_settings().review.page_size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = QueryDict(mutable=True)
+    for name in keep:
+        if name in request.GET:
+            query.setlist(name, request.GET.getlist(name))
     return {"page": page, "query": query.urlencode()}
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @never_cache
 def queue_page(request: HttpRequest) -> HttpResponse:
-    form = forms.QueueFilterForm(request.GET or None)
+    form = kept_filter(request, "queue", forms.QueueFilterForm)
+    if isinstance(form, HttpResponse):
+        return form
     wanted = QueueFilter()
     if form.is_valid():
         wanted = QueueFilter(**form.cleaned_data)

@@ -8,12 +8,16 @@ import email
 import email.policy
 import json
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote_plus, unquote_plus
 
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group, User
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import reverse
 
 from gateway.register.models import Agency, AgencyDomain, Subject, SubjectKind
 from gateway.relay import spool
@@ -165,6 +169,37 @@ def signed_in(users: Users, role: str, *, csrf: bool = False) -> Client:
     if role != "anonymous":
         client.force_login(getattr(users, role))
     return client
+
+
+def filtered(client: Client, page: str, data: dict[str, str]) -> HttpResponse:
+    """The page ``page`` names, filtered as a browser filters it: the filter POSTed to the
+    page (kept in the session), then the page's plain URL it redirects to."""
+    sent = client.post(reverse(page), data)
+    assert (sent.status_code, sent["Location"]) == (302, reverse(page))
+    shown: HttpResponse = client.get(sent["Location"])
+    return shown
+
+
+class _Urls(HTMLParser):
+    """Every URL a page holds: its links, form actions, and anything it loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [v for k, v in attrs if k in {"href", "action", "src", "formaction"} and v]
+
+
+def assert_typed_not_in_urls(page: str, typed: list[str]) -> None:
+    """None of the URLs on ``page`` holds any of ``typed``, as typed or URL-encoded."""
+    parser = _Urls()
+    parser.feed(page)
+    assert parser.found, "the page has no URLs to check"
+    for url in parser.found:
+        for words in typed:
+            assert words.lower() not in unquote_plus(url).lower(), url
+            assert quote_plus(words).lower() not in url.lower(), url
 
 
 @pytest.fixture

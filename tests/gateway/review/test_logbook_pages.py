@@ -19,7 +19,7 @@ from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewSta
 from gateway.review import breaches, decisions
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry, ReviewOutcome
 from gateway.review.roles import MANAGER
-from tests.gateway.review.conftest import HELD_FOR, Users, held_outcome, signed_in
+from tests.gateway.review.conftest import HELD_FOR, Users, filtered, held_outcome, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -248,16 +248,25 @@ def test_the_list_shows_entries_awaiting_review_first_and_filters(
     assert "1 emergency release awaits a manager" in page
     first, second = (f'href="/logbook/{n}/"' for n in (emergency.id, breach.id))
     assert page.index(first) < page.index(second)
-    only_breaches = client.get(reverse("review:logbook"), {"kind": "breach"}).content.decode()
+    only_breaches = filtered(client, "review:logbook", {"kind": "breach"}).content.decode()
     assert second in only_breaches
     assert first not in only_breaches
-    awaiting = client.get(reverse("review:logbook"), {"awaiting_review": "on"}).content.decode()
+    awaiting = filtered(client, "review:logbook", {"awaiting_review": "on"}).content.decode()
     assert first in awaiting
     assert second not in awaiting
+    cleared = client.post(reverse("review:logbook"), {"clear": ""})
+    assert cleared["Location"] == reverse("review:logbook")
+    everything = client.get(cleared["Location"]).content.decode()
+    assert first in everything
+    assert second in everything
 
 
-def _csv(client: Client, **query: str) -> list[dict[str, str]]:
-    response = client.get(reverse("review:logbook_csv"), query)
+def _csv(client: Client, **wanted: str) -> list[dict[str, str]]:
+    """The CSV export of the entries the logbook's filter ``wanted`` (kept in the session)
+    chooses."""
+    if wanted:
+        filtered(client, "review:logbook", wanted)
+    response = client.get(reverse("review:logbook_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="confide-logbook-')

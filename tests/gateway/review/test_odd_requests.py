@@ -21,10 +21,13 @@ TOO_LARGE = "99999999999999999999"
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
 def test_a_date_at_the_end_of_the_calendar_is_a_form_error(users: Users, held: Message, day: str):
-    """The queue filtered to received_to 9999-12-31 shows the form's error, not a 500."""
-    page = signed_in(users, "manager").get(reverse("review:queue"), {"received_to": day})
+    """The queue filtered to received_to 9999-12-31 shows the form's error, not a 500, and
+    the filter is not kept."""
+    client = signed_in(users, "manager")
+    page = client.post(reverse("review:queue"), {"received_to": day})
     assert page.status_code == 200
     assert page.context["form"].errors["received_to"]
+    assert not client.get(reverse("review:queue")).context["form"].is_bound
 
 
 def _bulk_error(users: Users, outcomes: list[str]) -> str:

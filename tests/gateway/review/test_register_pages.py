@@ -37,7 +37,14 @@ from scanner.consent import KnownSubject
 from scanner.findings import Finding
 from scanner.policy.policy_file import load_policy
 from scanner.policy.verdicts import prepare, verdict_for
-from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, Users, signed_in
+from tests.gateway.review.conftest import (
+    ALSO_HELD_FOR,
+    HELD_FOR,
+    Users,
+    assert_typed_not_in_urls,
+    filtered,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,26 +170,36 @@ def test_search_finds_a_subject_by_any_identifier(users: Users, amina: Subject, 
     """A ref, a name or alias, an email, a phone, an NHS or NI number, a postcode or a date
     of birth, written any way, finds the subject, and only them."""
     Subject.objects.create(ref="C-2002", kind=SubjectKind.CARER, display_name="Tom Hughes")
-    response = signed_in(users, "manager").get(reverse("review:subjects"), {"q": words})
+    response = filtered(signed_in(users, "manager"), "review:subjects", {"q": words})
     assert [s.ref for s in response.context["page"]] == ["C-1001"]
 
 
-def test_the_register_is_paged_and_its_links_keep_the_search(
+def test_the_register_is_paged_and_its_pages_keep_the_search_out_of_the_urls(
     users: Users, amina: Subject, monkeypatch: pytest.MonkeyPatch
 ):
-    """With a page a subject, the second subject found is on page 2, and the page's links
-    keep what was searched for."""
+    """With a page a subject, the second subject found is on page 2: the search is kept in
+    the session, so the page links carry only the page's number, and no URL the pages make
+    (the redirect, a link, a form's action) holds what was typed; "Clear" forgets it."""
     Subject.objects.create(ref="C-1002", kind=SubjectKind.CARER, display_name="Amina Shah")
+    Subject.objects.create(ref="C-3003", kind=SubjectKind.CARER, display_name="Tom Hughes")
     monkeypatch.setattr(
         views, "load_settings", lambda: SimpleNamespace(review=SimpleNamespace(page_size=1))
     )
     client = signed_in(users, "manager")
-    first = client.get(reverse("review:subjects"), {"q": "Amina"})
+    first = filtered(client, "review:subjects", {"q": "Amina Begum 943 476 5919"})
+    assert first.context["page"].paginator.count == 1  # the NHS number narrows it
+    first = filtered(client, "review:subjects", {"q": "Amina"})
     assert "Page 1 of 2" in first.text
-    assert 'href="?q=Amina&amp;page=2">Next</a>' in first.text
-    second = client.get(reverse("review:subjects"), {"q": "Amina", "page": "2"})
-    assert len(second.context["page"]) == 1
-    assert 'href="?q=Amina&amp;page=1">Previous</a>' in second.text
+    assert 'href="?page=2">Next</a>' in first.text
+    second = client.get(reverse("review:subjects"), {"page": "2"})
+    assert [s.ref for s in second.context["page"]] == ["C-1002"]
+    assert 'href="?page=1">Previous</a>' in second.text
+    assert 'value="Amina"' in second.text  # the search box still shows it
+    for page in (first, second):
+        assert_typed_not_in_urls(page.text, ["Amina", "943", "5919"])
+    cleared = client.post(reverse("review:subjects"), {"clear": ""})
+    assert cleared["Location"] == reverse("review:subjects")
+    assert client.get(cleared["Location"]).context["page"].paginator.count == 3
 
 
 def test_adding_and_editing_a_subject_normalises_identifiers_and_audits_refs_only(users: Users):
