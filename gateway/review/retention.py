@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -115,6 +116,9 @@ def purge(keep: timedelta, *, now: datetime | None = None, dry_run: bool = False
             )
             scan_records += ScanRecord.objects.filter(message_id__in=batch).delete()[0]
     purged = Purged(messages, copies, scan_records)
+    # Expired sign-ins go too: a session keeps a manager's kept filters (a name, an NHS
+    # number typed into a search) and page messages naming recipients.
+    sessions = Session.objects.filter(expire_date__lt=now).delete()[0]
     audit.append(
         [
             audit.Event(
@@ -131,10 +135,11 @@ def purge(keep: timedelta, *, now: datetime | None = None, dry_run: bool = False
         ]
     )
     log.info(
-        "purge messages=%d copies=%d scan_records=%d kept_days=%d",
+        "purge messages=%d copies=%d scan_records=%d kept_days=%d expired_sessions=%d",
         purged.messages,
         purged.copies,
         purged.scan_records,
         keep.days,
+        sessions,
     )
     return purged

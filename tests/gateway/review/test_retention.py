@@ -8,6 +8,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -26,7 +27,15 @@ from gateway.relay.models import (
 from gateway.review import audit, breaches, decisions, retention
 from gateway.review.models import AuditEntry, LawfulReason, LogbookEntry, ScanRecord
 from gateway.sealing import Sealer
-from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, UNSCANNED, Users, hold
+from tests.gateway.review.conftest import (
+    EXAMPLE,
+    HELD_FOR,
+    SENDER,
+    UNSCANNED,
+    Users,
+    hold,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +249,12 @@ def test_an_emergency_release_waiting_for_review_keeps_its_content(sealer: Seale
     assert _intact(sealer, message)
     LogbookEntry.objects.filter(id=entry.id).update(flagged_for_review=False)
     assert retention.purge(KEEP, now=NOW).messages == 1
+
+
+def test_a_purge_removes_expired_sign_ins_and_keeps_live_ones(sealer: Sealer, users: Users):
+    """A session keeps what a manager typed into a filter: once expired it goes with the
+    purge; a live one stays."""
+    live = signed_in(users, "manager").session.session_key
+    Session.objects.create(session_key="expired-one", session_data="x", expire_date=LONG_AGO)
+    retention.purge(KEEP, now=NOW)
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
