@@ -33,9 +33,15 @@ _GUESSABLE = frozenset(
         *(f"cp{n}" for n in range(1250, 1259)),
     }
 )  # fmt: skip
-# Names mail programs write that Python does not know, for charsets it does (WHATWG and IANA
-# aliases), and names that say the charset is not known, which are read as if undeclared.
+# Names mail programs write that Python does not know, for charsets it does, and the East
+# Asian charsets that browsers and mail programs decode as their supersets (the WHATWG
+# Encoding Standard's labels: gb2312 is read as GB18030, shift_jis as Windows-31J ...);
+# names that say the charset is not known are read as if undeclared.
 _ALIASES = {
+    **dict.fromkeys(("gb2312", "gb_2312-80", "gbk", "x-gbk", "chinese", "csgb2312"), "gb18030"),
+    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji"), "cp932"),
+    **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "ks_c_5601", "korean"), "cp949"),
+    "big5": "big5hkscs",
     "windows-874": "cp874",
     "iso-8859-6-i": "iso8859-6",
     "iso-8859-6-e": "iso8859-6",

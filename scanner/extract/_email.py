@@ -315,10 +315,23 @@ def _check_charset(
     data: bytes, charset: str | None, context: ExtractionContext, place: str
 ) -> None:
     """Make the message unscannable when the text ``data`` at ``place`` cannot be read
-    reliably in its declared ``charset`` (``charsets.charset_problem``)."""
+    reliably in its declared ``charset`` (``charsets.charset_problem``); text that is valid
+    UTF-8 is then read as UTF-8 too."""
     problem = charset_problem(data, charset)
-    if problem is not None:
-        context.unscannable(f"{context.where(place)} {problem}")
+    if problem is None:
+        return
+    context.unscannable(f"{context.where(place)} {problem}")
+    if not data.isascii() and _valid_utf8(data):
+        # Mislabelled UTF-8, most likely: read as the writer meant it too.
+        context.add_text(data.decode("utf-8"), place, "as UTF-8")
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except ValueError:
+        return False
+    return True
 
 
 def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering) -> None:

@@ -236,9 +236,12 @@ def _read_appearance(
         return
     normal = appearances.get("/N")
     normal = normal.get_object() if normal is not None else None
+    # One appearance per state is a check box or radio button, which draws a symbol
+    # (ZapfDingbats) that has no letters: only its text is read.
+    states = isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject)
     if isinstance(normal, StreamObject):
         streams = [normal]
-    elif isinstance(normal, DictionaryObject):  # one appearance per state (a check box)
+    elif isinstance(normal, DictionaryObject):
         streams = [state.get_object() for state in normal.values()]
     else:
         return
@@ -248,8 +251,10 @@ def _read_appearance(
             continue
         text = page._extract_text(stream, page.pdf, content_key=None)
         data = stream.get_data()
-        if any(operator in data for operator in _SHOWS_TEXT) and not any(
-            char.isalnum() for char in text
+        if (
+            not states
+            and any(operator in data for operator in _SHOWS_TEXT)
+            and not any(char.isalnum() for char in text)
         ):
             context.unscannable(
                 f"{context.where(place)} has an appearance whose text could not be read"

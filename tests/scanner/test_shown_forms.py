@@ -386,3 +386,20 @@ def test_html_attachment_with_a_writing_script_is_unscannable() -> None:
         '<p class="MsoNormal"><img src="cid:image001.png@01D9"></p></div></body></html>'
     )
     assert _message(signature.encode(), "text/html; charset=utf-8").unscannable == ()
+
+
+def test_east_asian_charsets_are_read_as_their_supersets() -> None:
+    """A body labelled gb2312 holding a GBK character is read as mail programs read it
+    (GB18030), with no reason."""
+    body = "客户 喆 NHS 999 234 5675".encode("gbk")  # 喆 is in GBK, not in GB2312
+    extraction = _message(body, "text/plain; charset=gb2312")
+    assert "喆" in _shown(extraction)
+    assert extraction.unscannable == ()
+
+
+def test_utf8_labelled_with_an_exact_charset_is_unscannable_and_read_as_utf8() -> None:
+    """UTF-8 labelled as a charset it is not valid in is unscannable, and its UTF-8 reading
+    is scanned too."""
+    extraction = _message("Siobhán NHS 999 234 5675".encode(), "text/plain; charset=iso-2022-jp")
+    assert "Siobhán" in _shown(extraction)
+    assert kinds(extraction.unscannable) == ("damaged",)
