@@ -281,6 +281,67 @@ def test_pdf_annotation_appearance_text_is_read() -> None:
     assert extraction.unscannable == ()
 
 
+def _with_annotation(appearance: dict[str, bytes] | bytes, font: str) -> bytes:
+    """A one-page PDF with a widget whose normal appearance draws ``appearance`` (one
+    stream, or one per state) in the standard font ``font``."""
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(_pdf("Minutes of the meeting."))))
+    resources = DictionaryObject(
+        {
+            NameObject("/Font"): DictionaryObject(
+                {
+                    NameObject("/F1"): DictionaryObject(
+                        {
+                            NameObject("/Type"): NameObject("/Font"),
+                            NameObject("/Subtype"): NameObject("/Type1"),
+                            NameObject("/BaseFont"): NameObject(font),
+                        }
+                    )
+                }
+            )
+        }
+    )
+
+    def stream(data: bytes) -> object:
+        made = StreamObject()
+        made.set_data(data)
+        made.update(
+            {
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject([FloatObject(v) for v in (0, 0, 20, 20)]),
+                NameObject("/Resources"): resources,
+            }
+        )
+        return writer._add_object(made)
+
+    if isinstance(appearance, bytes):
+        normal: object = stream(appearance)
+    else:
+        normal = DictionaryObject({NameObject(k): stream(v) for k, v in appearance.items()})
+    widget = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (50, 500, 70, 520)]),
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): normal}),
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(widget)])
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def test_check_box_symbol_appearance_has_no_reason() -> None:
+    """A check box whose states draw a ZapfDingbats tick (no letters) is not unscannable;
+    a single appearance that shows text that cannot be read is."""
+    tick = b"BT /F1 12 Tf 2 2 Td (4) Tj ET"
+    check_box = _with_annotation({"/Yes": tick, "/Off": b""}, "/ZapfDingbats")
+    assert extract(check_box, LIMITS).unscannable == ()
+    unreadable = _with_annotation(b"BT /F1 12 Tf 2 2 Td (4444) Tj ET", "/ZapfDingbats")
+    assert kinds(extract(unreadable, LIMITS).unscannable) == ("damaged",)
+
+
 def test_pdf_with_javascript_is_unscannable() -> None:
     """A PDF with an /OpenAction script is unscannable; an ordinary PDF is not."""
     writer = PdfWriter()
