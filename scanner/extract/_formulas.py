@@ -12,44 +12,55 @@ from __future__ import annotations
 
 import re
 
-_CHAR = r"(?:UNI)?CHAR\(\s*\d{1,7}\s*\)"
-_LITERAL = r'"(?:[^"]|"")*"'
-_JOIN = r"(?:\s*&\s*|\s*[,;]\s*)"
-_TERM = rf"(?:{_CHAR}|{_LITERAL})"
-# A run of terms with at least one CHAR in it.
-_RUN = re.compile(
-    rf"(?:{_TERM}{_JOIN})*{_CHAR}(?:{_JOIN}{_TERM})*|{_LITERAL}(?:{_JOIN}{_TERM})+", re.I
+# The pieces of a formula that spells text: a character code, a string literal (of a bounded
+# length, so that a long line of stray quotes costs linear time, and without a character
+# code in it: a CSV field's quotes around a formula are not a literal), and what joins them.
+_TOKEN = re.compile(
+    r"(?P<char>(?:UNI)?CHAR\(\s*(?P<code>\d{1,7})\s*\))"
+    r'|"(?P<literal>(?:(?!(?:UNI)?CHAR\()[^"\n]|""){0,200})"'
+    r"|(?P<join>\s*(?:&|,|;|\)|(?:CONCATENATE|CONCAT)\()\s*)",
+    re.IGNORECASE,
 )
-_PIECE = re.compile(r"(UNI)?CHAR\(\s*(\d{1,7})\s*\)|\"((?:[^\"]|\"\")*)\"", re.IGNORECASE)
 _ANY_CHAR = re.compile(r"\b(?:UNI)?CHAR\(", re.IGNORECASE)
-_PLAIN_CHAR = re.compile(rf"\b{_CHAR}", re.IGNORECASE)
+_PLAIN_CHAR = re.compile(r"\b(?:UNI)?CHAR\(\s*\d{1,7}\s*\)", re.IGNORECASE)
 # Joined by "&" (outside literals) or inside CONCATENATE/CONCAT: only these are formulas.
 _FORMULA_HINT = re.compile(r"&|CONCAT", re.IGNORECASE)
 
 
 def worked_out(text: str) -> list[str]:
-    """The text each ``CHAR`` run in ``text`` shows (see the module), in order."""
-    if "char(" not in text.lower():
+    """The text each run of ``CHAR`` codes and literals in ``text`` shows (see the module),
+    in order; a run is pieces with nothing but joins between them, one of them a ``CHAR``."""
+    if "char(" not in text.lower() or not _FORMULA_HINT.search(text):
         return []
-    shown = []
-    for run in _RUN.finditer(text):
-        if "char" not in run.group().lower() or not _FORMULA_HINT.search(text):
-            continue
-        shown.append("".join(_piece(piece) for piece in _PIECE.finditer(run.group())))
+    shown: list[str] = []
+    run: list[str] = []
+    has_char = False
+    end = 0
+    for token in _TOKEN.finditer(text):
+        if token.start() != end:  # something else in between: the run ends
+            if has_char:
+                shown.append("".join(run))
+            run, has_char = [], False
+        end = token.end()
+        if token.group("char") is not None:
+            run.append(_character(token))
+            has_char = True
+        elif token.group("literal") is not None:
+            run.append(token.group("literal").replace('""', '"'))
+    if has_char:
+        shown.append("".join(run))
     return [piece for piece in shown if piece.strip()]
 
 
 def unworked(text: str) -> bool:
     """Whether ``text`` has a ``CHAR``/``UNICHAR`` whose argument is not a plain number."""
-    if "char" not in text.lower():
+    if "char(" not in text.lower():
         return False
     return len(_ANY_CHAR.findall(text)) > len(_PLAIN_CHAR.findall(text))
 
 
-def _piece(found: re.Match[str]) -> str:
-    if found.group(2) is None:
-        return found.group(3).replace('""', '"')
-    code = int(found.group(2))
-    if found.group(1) is None:  # CHAR: the Windows code page, as Excel reads it
+def _character(found: re.Match[str]) -> str:
+    code = int(found.group("code"))
+    if not found.group("char").lower().startswith("uni"):  # CHAR: Windows' code page
         return bytes([code]).decode("cp1252", errors="replace") if 0 < code < 256 else ""
     return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else ""
