@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from scanner.extract._encoded_text import encoded_texts
+from scanner.extract._formulas import unworked, worked_out
 from scanner.limits import ScanLimits
 from scanner.normalise import normalise
 from scanner.segments import Extraction, Segment
@@ -85,16 +86,28 @@ class ExtractionContext:
         """Add ``text`` found at ``parts`` as a normalised segment, within the text budget,
         and the readable text of any base64 in it as segments of their own."""
         self._add_segment(text, *parts)
-        for decoded in encoded_texts(text):
-            self._add_segment(decoded, *parts, "base64 text")
+        self._add_hidden_forms(text, *parts)
 
     def add_table(self, text: str, places: tuple[tuple[int, str], ...], *parts: str) -> None:
         """Add a table's text found at ``parts``, with the place of each cell (see
         ``Segment.places``), within the text budget, and the readable text of any base64
         in it as segments of their own."""
         self._add_segment(text, *parts, places=places)
+        self._add_hidden_forms(text, *parts)
+
+    def _add_hidden_forms(self, text: str, *parts: str) -> None:
+        """The readable text of any base64 in ``text``, and what its formulas that spell
+        text from character codes show (``_formulas``), as segments of their own; a
+        formula of that kind that cannot be worked out makes the item unscannable."""
         for decoded in encoded_texts(text):
             self._add_segment(decoded, *parts, "base64 text")
+        for shown in worked_out(text):
+            self._add_segment(shown, *parts, "formula as shown")
+        if unworked(text):
+            self.unscannable(
+                f"{self.where(*parts) or 'the item'} has a formula that builds text from "
+                "character codes confide could not work out"
+            )
 
     def _add_segment(
         self, text: str, *parts: str, places: tuple[tuple[int, str], ...] = ()

@@ -98,6 +98,9 @@ _T = w("t")
 _TAB = w("tab", "ptab")
 _BREAK = w("br", "cr")
 _HYPHEN = w("noBreakHyphen")
+_SYMBOL = w("sym")
+# Symbol fonts' characters are written in the private use area at U+F000 + the font's code.
+_SYMBOL_FONT_AREA = range(0xF020, 0xF100)
 _TEXT_BOX = w("txbxContent")
 _CELL = w("tc")
 # What an empty element stands for in the text: a tab, a line break, a hyphen.
@@ -243,21 +246,7 @@ class _Package:
         and HTML in a ``<foreignObject>``), each element's on a line, at "drawing '...'", and
         each raster image inside it (a data: URL) with OCR, as a picture. One that cannot be
         parsed is unscannable."""
-        place = f"drawing '{name}'"
-        try:
-            root = etree.fromstring(self.read_bytes(name), parser=XML_PARSER)
-        except etree.XMLSyntaxError:
-            where = self.context.where(place)
-            self.context.unscannable(f"{where} is an SVG picture that could not be read")
-            return
-        self.context.add_text("\n".join(_svg_text(root)), place)
-        for url in _svg_data_urls(root):
-            data = data_url_content(url)
-            if data is None:
-                where = self.context.where(place)
-                self.context.unscannable(f"{where} has an image that could not be decoded")
-            else:
-                self.context.nested(data, place, "image")
+        read_svg(self.read_bytes(name), self.context, f"drawing '{name}'")
 
     def report_scan(self) -> None:
         """Report a body of images with (almost) no text: its content cannot be read."""
@@ -467,8 +456,8 @@ def story_text(root: etree._Element) -> str:
         elif event == "start":
             if tag in _T:
                 pieces.append(element.text or "")
-            elif tag in _MARKS:
-                pieces.append(_MARKS[tag])
+            elif tag in _MARKS or tag in _SYMBOL:
+                pieces.append(_MARKS[tag] if tag in _MARKS else _symbol(element))
             elif tag in _CELL:
                 cells.append(len(pieces))
         elif tag in PARAGRAPH:
@@ -482,6 +471,21 @@ def story_text(root: etree._Element) -> str:
             else:
                 pieces.append("\n")
     return "".join(pieces)
+
+
+def _symbol(element: etree._Element) -> str:
+    """The character a ``w:sym`` element shows: its ``w:char`` code (hex), in a symbol font's
+    private use area read as the font's own code (ECMA-376 17.3.3.30)."""
+    code = next(
+        (value for name, value in element.attrib.items() if str(name).endswith("}char")), ""
+    )
+    try:
+        number = int(str(code), 16)
+    except ValueError:
+        return ""
+    if number in _SYMBOL_FONT_AREA:
+        number -= 0xF000
+    return chr(number) if 0 < number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else ""
 
 
 def _deletions(root: etree._Element) -> Iterator[str]:
@@ -539,6 +543,29 @@ def xml_values(root: etree._Element) -> str:
                 continue
             values[value] = None
     return "\n".join(values)
+
+
+def read_svg(data: bytes, context: ExtractionContext, place: str) -> None:
+    """An SVG picture: the text it shows (``<text>``, and its ``<title>`` and ``<desc>``, and
+    HTML in a ``<foreignObject>``), each element's on a line, at ``place``, and each raster
+    image inside it (a data: URL) with OCR, as a picture. One that cannot be parsed is
+    unscannable."""
+    try:
+        root = etree.fromstring(data, parser=XML_PARSER)
+    except etree.XMLSyntaxError:
+        context.unscannable(f"{context.where(place)} is an SVG picture that could not be read")
+        return
+    if root is None:
+        context.unscannable(f"{context.where(place)} is an SVG picture that could not be read")
+        return
+    context.add_text("\n".join(_svg_text(root)), place)
+    for url in _svg_data_urls(root):
+        image = data_url_content(url)
+        if image is None:
+            where = context.where(place)
+            context.unscannable(f"{where} has an image that could not be decoded")
+        else:
+            context.nested(image, place, "image")
 
 
 def _svg_text(root: etree._Element) -> list[str]:

@@ -28,7 +28,7 @@ from email.parser import BytesParser
 from email.policy import EmailPolicy
 from email.utils import collapse_rfc2231_value
 
-from scanner.charsets import decode_text
+from scanner.charsets import charset_problem, decode_text, exact_charset
 from scanner.extract._context import ExtractionContext
 from scanner.extract._enriched import ENRICHED_TYPES, shown_text
 from scanner.extract._flowed import unflowed
@@ -311,6 +311,29 @@ def _parameter(part: Message, name: str) -> str:
     return value.strip().lower() if isinstance(value, str) else ""
 
 
+def _check_charset(
+    data: bytes, charset: str | None, context: ExtractionContext, place: str
+) -> None:
+    """Make the message unscannable when the text ``data`` at ``place`` cannot be read
+    reliably in its declared ``charset`` (``charsets.charset_problem``); text that is valid
+    UTF-8 is then read as UTF-8 too."""
+    problem = charset_problem(data, charset)
+    if problem is None:
+        return
+    context.unscannable(f"{context.where(place)} {problem}")
+    if not data.isascii() and _valid_utf8(data):
+        # Mislabelled UTF-8, most likely: read as the writer meant it too.
+        context.add_text(data.decode("utf-8"), place, "as UTF-8")
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except ValueError:
+        return False
+    return True
+
+
 def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering) -> None:
     data = part.get_payload(decode=True)
     if not isinstance(data, bytes):
@@ -324,7 +347,9 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
         numbering.bodies[content_type] += 1
         count = numbering.bodies[content_type]
         place = f"body ({content_type})" if count == 1 else f"body {count} ({content_type})"
-        text = decode_text(data, part_charset(part))
+        charset = part_charset(part)
+        text = decode_text(data, charset)
+        _check_charset(data, charset, context, place)
         if _flowed(part):
             text = unflowed(text, _parameter(part, "delsp") == "yes")
         if content_type == "text/html":
@@ -341,6 +366,12 @@ def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering)
     if filename:
         place += f" '{filename}'"
         context.add_text(filename, place, "file name")
+    charset = part_charset(part)
+    if exact_charset(charset) and sniff(data) in _TEXT_LIKE:
+        # Read as text by its bytes alone (``context.nested``), it would be read as UTF-8:
+        # read it as the recipient's program shows it, in its declared charset, too.
+        context.add_text(decode_text(data, charset), place, "in its declared charset")
+        _check_charset(data, charset, context, place)
     if content_type in ENRICHED_TYPES:
         # Its markup may split words and numbers: read it as shown, as well as a file.
         shown = shown_text(decode_text(data, part_charset(part)), content_type)

@@ -39,14 +39,36 @@ _CSS_DATA_URL = re.compile(r"url\(\s*['\"]?(data:[^'\")]*)", re.IGNORECASE)
 # CSS escapes (a backslash and hex digits, or a backslash and one character): a
 # stylesheet's strings read as they show.
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(.))", re.DOTALL)
+# What a script calls to put text on the page, or to make the text it puts there.
+_WRITES_TO_PAGE = re.compile(
+    r"document\s*\.\s*write|innerHTML|outerHTML|innerText|textContent|insertAdjacent"
+    r"|createTextNode|\.\s*(?:append|prepend|after|before|replaceWith)\s*\(|fromCharCode"
+    r"|\beval\s*\(|\bFunction\s*\(|\bunescape\s*\(|\batob\s*\(",
+)
+# The attributes a stylesheet shows as text (``content: attr(data-x)``).
+_CSS_ATTR = re.compile(r"attr\(\s*([A-Za-z_][\w-]*)", re.IGNORECASE)
+# CSS or markup that shows text in reverse (a bidi override right to left).
+_REVERSED = re.compile(r"bidi-override|<bdo\b", re.IGNORECASE)
 _URL_PUNCTUATION = re.compile(r"[?&=#;]")
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def read_html(data: bytes, context: ExtractionContext) -> None:
-    """An HTML file: its visible text, then its hidden text (see ``add_html``)."""
-    add_html(decode_text(data), context, "" if context.location else "html")
+    """An HTML file: its visible text, then its hidden text (see ``add_html``).
+
+    A browser opening the file runs its scripts, and one that writes to the page
+    (``document.write(String.fromCharCode(...))``) shows text that is not in the markup:
+    such a file is unscannable. (Mail programs do not run a body's scripts.)"""
+    markup = decode_text(data)
+    add_html(markup, context, "" if context.location else "html")
+    if _WRITES_TO_PAGE.search(markup) and any(
+        _WRITES_TO_PAGE.search(script) for script in _scripts(_parse(markup))
+    ):
+        context.unscannable(
+            f"{context.here('the document')} is an HTML document with a script that writes "
+            "to the page; what it shows cannot be read without running it"
+        )
 
 
 def add_html(markup: str, context: ExtractionContext, location: str) -> None:
@@ -68,6 +90,12 @@ def add_html(markup: str, context: ExtractionContext, location: str) -> None:
     context.add_text("\n".join(_link_targets(soup)), location, "links")
     code = [element.get_text() for element in soup.find_all(_NOT_TEXT)]
     context.add_text(css_unescaped("\n".join(code)), location, "style and script")
+    context.add_text("\n".join(_generated_content(soup, code)), location, "generated content")
+    if _REVERSED.search(markup):
+        # Shown right to left, "llieN'O nahboiS" reads "Siobhan O'Neill": read each line
+        # both ways, as which parts are reversed depends on the stylesheet.
+        reversed_lines = (line[::-1] for line in visible.splitlines())
+        context.add_text("\n".join(reversed_lines), location, "shown right to left")
     for number, data in enumerate(_data_urls(soup, code), start=1):
         if data is None:
             context.unscannable(
@@ -75,6 +103,31 @@ def add_html(markup: str, context: ExtractionContext, location: str) -> None:
             )
         else:
             context.nested(data, location, f"inline file {number}")
+
+
+def _generated_content(soup: BeautifulSoup, code: list[str]) -> list[str]:
+    """The values of the attributes a stylesheet shows as text (``content: attr(data-n)``
+    in a ``<style>`` or a ``style`` attribute), one a line."""
+    styles = [*code, *(str(tag.get("style")) for tag in soup.find_all(style=True))]
+    names = {name.lower() for style in styles for name in _CSS_ATTR.findall(style)}
+    if not names:
+        return []
+    values = []
+    for tag in soup.find_all(True):
+        if isinstance(tag, Tag):
+            for name, value in tag.attrs.items():
+                if name.lower() in names and isinstance(value, str) and value.strip():
+                    values.append(value)
+    return values
+
+
+def _scripts(soup: BeautifulSoup) -> list[str]:
+    """The code of each script and event handler attribute (``onload=...``) in ``soup``."""
+    found = [element.get_text() for element in soup.find_all("script")]
+    for tag in soup.find_all(True):
+        if isinstance(tag, Tag):
+            found += [str(v) for k, v in tag.attrs.items() if k.lower().startswith("on")]
+    return found
 
 
 def css_unescaped(text: str) -> str:

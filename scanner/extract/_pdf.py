@@ -13,13 +13,15 @@ it is reported when they cannot be, because its content cannot be read.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pypdf import PageObject, PasswordType, PdfReader, apply_configuration
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
 
 from scanner.extract._context import ExtractionContext
+from scanner.extract._html import html_to_text
 from scanner.extract._image import image_text, ocr_available
 from scanner.filetype import FileType
 from scanner.pdf_bounds import pypdf_configuration
@@ -30,6 +32,12 @@ from scanner.pdf_bounds import pypdf_configuration
 _SCAN_MAX_LETTERS = 16
 # Bookmarks and page labels read at most (a bound on the work for a hostile file).
 _MAX_OUTLINE_ITEMS = 10_000
+# Objects looked at for JavaScript at most (a bound on the work for a hostile file).
+_MAX_OBJECTS_WALKED = 100_000
+# Content stream operators that show text.
+# The names of a JavaScript action and of its script, as written in the file.
+_JAVASCRIPT_NAME = re.compile(rb"/JavaScript|/JS[\s(<\[/]")
+_SHOWS_TEXT = (b"Tj", b"TJ", b"'", b'"')
 _INFO_SKIPPED = frozenset({"/CreationDate", "/ModDate", "/Trapped"})
 _XMP_FIELDS = {
     "dc_title": "title",
@@ -58,6 +66,11 @@ def read_pdf(data: bytes, context: ExtractionContext) -> None:
         if locked:
             context.unscannable(f"encrypted PDF: {who} needs a password to open")
             return
+        with context.reading("scripts"):
+            if _has_javascript(reader, data):
+                # A viewer runs it on opening (Acrobat shows what it writes): what it shows
+                # cannot be told without running it.
+                context.unscannable(f"{who} is a PDF with JavaScript confide cannot read")
         with context.reading("document information"):
             _read_information(reader, context)
         with context.reading("XMP metadata"):
@@ -201,7 +214,80 @@ def _read_annotations(page: PageObject, context: ExtractionContext) -> None:
         action = action.get_object() if action is not None else None
         if isinstance(action, DictionaryObject):
             pieces.append(_string(action, "/URI"))
-        context.add_text("\n".join(p for p in pieces if p), f"annotation {number}")
+        rich = _string(annotation, "/RC")
+        if rich:
+            pieces.append(html_to_text(rich)[0])
+        place = f"annotation {number}"
+        context.add_text("\n".join(p for p in pieces if p), place)
+        with context.reading(place, "appearance"):
+            _read_appearance(page, annotation, context, place)
+
+
+def _read_appearance(
+    page: PageObject, annotation: DictionaryObject, context: ExtractionContext, place: str
+) -> None:
+    """The text an annotation's appearance streams draw (what a viewer shows for it, which
+    need not be its ``/Contents``: a form field's widget, a stamp, a free text note). One
+    that shows text which cannot be read (a font without a way back to Unicode) makes the
+    document unscannable."""
+    appearances = annotation.get("/AP")
+    appearances = appearances.get_object() if appearances is not None else None
+    if not isinstance(appearances, DictionaryObject):
+        return
+    normal = appearances.get("/N")
+    normal = normal.get_object() if normal is not None else None
+    # One appearance per state is a check box or radio button, which draws a symbol
+    # (ZapfDingbats) that has no letters: only its text is read.
+    states = isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject)
+    if isinstance(normal, StreamObject):
+        streams = [normal]
+    elif isinstance(normal, DictionaryObject):
+        streams = [state.get_object() for state in normal.values()]
+    else:
+        return
+    texts = []
+    for stream in streams:
+        if not isinstance(stream, StreamObject):
+            continue
+        text = page._extract_text(stream, page.pdf, content_key=None)
+        data = stream.get_data()
+        if (
+            not states
+            and any(operator in data for operator in _SHOWS_TEXT)
+            and not any(char.isalnum() for char in text)
+        ):
+            context.unscannable(
+                f"{context.where(place)} has an appearance whose text could not be read"
+            )
+        texts.append(text)
+    context.add_text("\n".join(texts), place, "appearance")
+
+
+def _has_javascript(reader: PdfReader, data: bytes) -> bool:
+    """Whether the document has JavaScript (an ``/OpenAction``, a document, page, field or
+    annotation action, the names tree's scripts): every object reachable from the catalogue
+    is looked at (up to a bound), and the file's bytes for objects not reachable from it."""
+    if _JAVASCRIPT_NAME.search(data):
+        return True
+    pending: list[Any] = [reader.trailer.get("/Root")]
+    seen: set[int] = set()
+    walked = 0
+    while pending and walked < _MAX_OBJECTS_WALKED:
+        item = pending.pop()
+        reference = getattr(item, "idnum", None)
+        if reference is not None:
+            if reference in seen:
+                continue
+            seen.add(reference)
+            item = item.get_object()
+        walked += 1
+        if isinstance(item, DictionaryObject):
+            if "/JS" in item or item.get("/S") == "/JavaScript":
+                return True
+            pending.extend(value for key, value in item.items() if key != "/Parent")
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+    return False
 
 
 def _read_outline(reader: PdfReader, context: ExtractionContext) -> None:

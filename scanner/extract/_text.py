@@ -6,12 +6,19 @@ import re
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
+from scanner.extract._docx import read_svg
+from scanner.extract._rtf import RTF_START, rtf_text
 from scanner.extract._uuencoded import read_uuencoded
+from scanner.extract._vobject import is_vobject, read_vobject
 
 PGP_MESSAGE = "-----BEGIN PGP MESSAGE-----"
 # A line of base64 as MIME writes it: at least this many characters of its alphabet alone.
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+# An SVG picture: its root element near the top (after an XML declaration, a DOCTYPE or
+# comments).
+_SVG_ROOT = re.compile(r"<svg[\s>]", re.IGNORECASE)
+_SVG_WINDOW = 2048
 
 
 def read_text(data: bytes, context: ExtractionContext) -> None:
@@ -27,8 +34,27 @@ def read_text(data: bytes, context: ExtractionContext) -> None:
     location = "" if context.location else "text"
     context.add_text(_without_base64(text), location)
     read_uuencoded(text, context, location)
+    _read_formats(data, text, context, location)
     if PGP_MESSAGE in text:
         context.unscannable(f"{context.here('the text')} contains a PGP-encrypted message")
+
+
+def _read_formats(data: bytes, text: str, context: ExtractionContext, location: str) -> None:
+    """Text formats that show something other than their raw text (RTF, SVG, vCard and
+    iCalendar files): read as the program that opens them shows them, too."""
+    head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith(RTF_START):
+        shown = rtf_text(text)
+        context.add_text(shown.text, location, "as shown")
+        if shown.unreadable:
+            context.unscannable(
+                f"{context.here('the document')} is an RTF document with an embedded object "
+                "or picture confide cannot read"
+            )
+    elif head.startswith("<") and _SVG_ROOT.search(head[:_SVG_WINDOW]):
+        read_svg(data, context, location or "picture")
+    if is_vobject(text):
+        read_vobject(text, context, location)
 
 
 def _without_base64(text: str) -> str:

@@ -137,10 +137,52 @@ def _read_cells(
         if number is None:
             continue
         place = cell_places(context, f"{reference}!", str(number), letters=True)
-        table.add_row([_cell_text(cell.value) for cell in row], place)
+        table.add_row([_shown_text(cell) for cell in row], place)
         if context.text_full:
             break
     table.flush()
+
+
+def _shown_text(cell: object) -> str:
+    """A cell's value as text, and the literal text its number format shows with it (or
+    instead of it: a format that is only a quoted string shows that string)."""
+    value = getattr(cell, "value", None)
+    text = _cell_text(value)
+    number_format = getattr(cell, "number_format", None)
+    if value is None or not isinstance(number_format, str):
+        return text
+    literals = format_literals(number_format)
+    return f"{text} {literals}" if literals.strip() else text
+
+
+def format_literals(number_format: str) -> str:
+    """The literal text of an Excel number format: its quoted strings and escaped characters
+    ("\\9"), each section's run together, sections apart."""
+    pieces: list[str] = []
+    index = 0
+    while index < len(number_format):
+        char = number_format[index]
+        if char == '"':
+            end = number_format.find('"', index + 1)
+            end = len(number_format) if end < 0 else end
+            pieces.append(number_format[index + 1 : end])
+            index = end + 1
+            continue
+        if char == "\\" and index + 1 < len(number_format):
+            pieces.append(number_format[index + 1])
+            index += 2
+            continue
+        if char in "_*":  # a padding character follows: it is not shown as itself
+            index += 2
+            continue
+        if char == "[":  # a colour, a condition or a locale
+            end = number_format.find("]", index)
+            index = len(number_format) if end < 0 else end + 1
+            continue
+        if char == ";":
+            pieces.append(" ")
+        index += 1
+    return "".join(pieces)
 
 
 def _cell_text(value: object) -> str:

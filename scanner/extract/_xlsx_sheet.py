@@ -22,6 +22,7 @@ from lxml import etree
 
 from scanner.extract._context import ExtractionContext
 from scanner.extract._docx import xml_values
+from scanner.extract._formulas import unworked, worked_out
 from scanner.extract._table import SEGMENT_CHARS, cell_text
 
 # SpreadsheetML's two namespaces: Transitional (almost every file) and Strict; data validations
@@ -141,7 +142,15 @@ class _Sheet:
 
     def _take_formulas(self) -> None:
         for cell in self.cells:
-            self.formulas.add(_uncalculated(cell), cell.get("r"))
+            formula = _uncalculated(cell)
+            shown = worked_out(formula)
+            text = formula_text(formula) if formula else ""
+            self.formulas.add(" = ".join([text, *shown]) if shown else text, cell.get("r"))
+            if unworked(formula):
+                self.context.unscannable(
+                    f"{self.context.where(f'{self.reference}!{cell.get("r") or "?"}')} has a "
+                    "formula that builds text from character codes confide could not work out"
+                )
         self.cells = []
 
 
@@ -191,7 +200,10 @@ def _sqref(element: etree._Element) -> str:
 
 
 def _uncalculated(cell: etree._Element) -> str:
-    """The formula of a cell that has none of its value as last calculated, else ""."""
+    """The formula of a cell that has none of its value as last calculated, else "".
+
+    Excel calculates it on opening the workbook, so what it shows is read too
+    (``_formulas``)."""
     formula = value = None
     for child in cell:
         if not isinstance(child.tag, str):
@@ -201,7 +213,7 @@ def _uncalculated(cell: etree._Element) -> str:
             formula = child.text
         elif local in ("v", "is"):
             value = _all_text(child)
-    return formula_text(formula) if formula and not value else ""
+    return formula if formula and not value else ""
 
 
 def _all_text(element: etree._Element) -> str:
