@@ -22,7 +22,8 @@ Steps, in order:
    surrogates become U+FFFD. Combining marks on a
    Latin letter or a digit ("L" + U+0301) are dropped, so a stray accent cannot hide a
    postcode or a National Insurance number; letters written with their accent ("é") and
-   other scripts' marks stay.
+   other scripts' marks stay. Characters drawn blank that are not spaces (the Braille blank,
+   the Hangul fillers) become spaces.
 5. Inside a number, letters that pass for digits become those digits: O (Latin, Greek or
    Cyrillic, either case) is 0, and a lower-case l or a capital I is 1, in a word made only of
    digits and such letters with two digits at least ("O77OO 9OO8O4", "485 l36 743O"); and a
@@ -93,6 +94,10 @@ _NOT_PLAIN = re.compile(r"[^\t\n\r\x20-\x7e]")
 # Control characters that end a line (form feed, vertical tab, separators) and those that
 # show as nothing (NUL, DEL and the rest): a line break, or dropped.
 _LINE_ENDING_CONTROLS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+# Characters drawn as blank space that Unicode does not call spaces (NFKC keeps them, or
+# makes another such): the Braille blank and the Hangul fillers. Between digits they hid an
+# NHS number ("999\u2800234\u28005675") from every pattern.
+_BLANKS = frozenset("\u2800\u3164\u115f\u1160\uffa0")
 # Two or more spaces or tabs, not all tabs (after step 4 every other kind of space is a plain
 # one).
 _WHITESPACE_RUN = re.compile(r"(?!\t+(?![ \t]))[ \t]{2,}")
@@ -544,6 +549,8 @@ def _columned_lines(text: str) -> set[int]:
 @cache
 def _replacement(char: str) -> str | None:
     """What ``char`` becomes, or ``None`` when it stays as it is."""
+    if char in _BLANKS:
+        return " "
     category = unicodedata.category(char)
     if category == "Cc" and char.isascii():
         return "\n" if char in _LINE_ENDING_CONTROLS else ""
