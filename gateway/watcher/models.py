@@ -142,9 +142,6 @@ class WatchedFile(models.Model):
     reasons = models.JSONField(default=list)
     findings = models.JSONField(default=dict)  # finding type -> count
     subjects = models.JSONField(default=list)  # register refs of the subjects concerned
-    # Whether the file's name was scanned and held nothing (its note may then name it);
-    # None for a row judged before this was kept, whose note stays as it was written.
-    name_clean = models.BooleanField(null=True, default=None)
     # Why the file could not be judged (permission denied, locked, a link out of the tree);
     # empty when it was. ``attempts`` counts the failures since the last success.
     problem = models.CharField(max_length=300, blank=True)

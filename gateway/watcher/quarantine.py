@@ -58,22 +58,6 @@ manager, because of what it may contain. If the manager releases it, it comes ba
 
 Reference: held document {id}
 """
-# The note of a document judged since its name's findings were kept (``name_clean``): the
-# file is named only when its name was scanned and held nothing.
-NAMED_NOTE = """The file "{name}" was taken out of this folder by confide and is awaiting
-review by a manager, because of what it may contain. If the manager releases it, it comes
-back here.
-"""
-UNNAMED_NOTE = """A file was taken out of this folder by confide and is awaiting review by a
-manager, because of what it may contain (its name is not repeated here, because the name
-itself may hold personal data). If the manager releases it, it comes back here.
-"""
-ASK_BACK = """
-To ask for it back, tell a manager who reviews confide's held documents the reference below
-and why the file is needed here: they can release it from the review pages.
-
-Reference: held document {id}
-"""
 FOLDER_NOTE = """A folder was taken out of this folder by confide, because its name may hold
 personal data, and the documents that were in it are awaiting review by a manager. If the
 manager releases the folder or a document from it, the folder comes back here.
@@ -99,22 +83,12 @@ def note_path(folder: Path, row_id: int) -> Path:
 
 
 def note_content(row_id: int) -> bytes:
-    """The note of a document judged before its name's findings were kept: its words are
-    how an existing note is recognised, so they never change."""
     return NOTE.format(id=row_id).encode()
 
 
 def note_of(row: WatchedFile) -> bytes:
-    """The note the watcher leaves for ``row``: a held folder's; a held document's, naming
-    the file only when its name was scanned and held nothing (``name_clean``), and saying
-    how to ask for it back. Made from the row alone, so a note is recognised by its content."""
-    if row.is_folder:
-        return FOLDER_NOTE.format(id=row.id).encode()
-    if row.name_clean is None:
-        return note_content(row.id)
-    said = NAMED_NOTE.format(name=real_path(row.path).name) if row.name_clean else UNNAMED_NOTE
-    # A name that is not UTF-8 is written back as the bytes it was read as.
-    return (said + ASK_BACK.format(id=row.id)).encode("utf-8", "surrogateescape")
+    """The note the watcher leaves for ``row``: a held document's, or a held folder's."""
+    return FOLDER_NOTE.format(id=row.id).encode() if row.is_folder else note_content(row.id)
 
 
 def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:

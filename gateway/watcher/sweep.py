@@ -389,8 +389,6 @@ class Watcher:
         row.judged_with = "" if to_carry_out else scan.fingerprint
         row.action, row.rules, row.reasons = judgement.action, judgement.rules, judgement.reasons
         row.findings, row.subjects = judgement.findings, list(judgement.subjects)
-        # Fail closed: a name whose scan was lost is not known to be clean.
-        row.name_clean = not result.lost and not found_in_name(result)
         row.problem, row.attempts = "", 0
         if not result.lost:
             row.lost_scans = 0

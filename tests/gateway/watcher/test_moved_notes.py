@@ -44,7 +44,7 @@ def _renamed_sub(drive: Drive, row: WatchedFile) -> Path:
     web = drive.folders["web"].path
     (web / "sub").rename(web / "sub_renamed")
     note = web / "sub_renamed" / "deeper" / f"confide-held-{row.id}.txt"
-    assert note.read_bytes() == quarantine.note_of(row)
+    assert note.read_bytes() == quarantine.note_content(row.id)
     return note
 
 
@@ -98,7 +98,7 @@ def test_a_note_of_a_document_no_longer_held_is_removed(make_drive: MakeDrive) -
     shutil.copy2(note, kept / note.name)  # a user's copy of the folder, the note and all
     release_document(row.id, "manager", "")
     own = drive.folders["web"].path / f"confide-held-{row.id} (2).txt"
-    own.write_bytes(quarantine.note_of(row) + b"my own words\n")
+    own.write_bytes(quarantine.note_content(row.id) + b"my own words\n")
     assert drive.watcher is not None
     drive.watcher.reconcile()
     assert not (kept / note.name).exists()
