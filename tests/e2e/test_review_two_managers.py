@@ -53,8 +53,8 @@ def hold():
     )
     outcomes = [
         Outcome.objects.create(
-            message=message, recipient=recipient, action="hold", rules=["no-consent"],
-            reasons=["NHS number; no consent recorded"], review_state=ReviewState.HELD,
+            message=message, recipient=recipient, action="hold", rules=["unscannable"],
+            reasons=["part of it could not be scanned"], review_state=ReviewState.HELD,
         ).id
         for recipient in recipients
     ]
