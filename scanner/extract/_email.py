@@ -315,15 +315,17 @@ def _check_charset(
     data: bytes, charset: str | None, context: ExtractionContext, place: str
 ) -> None:
     """Make the message unscannable when the text ``data`` at ``place`` cannot be read
-    reliably in its declared ``charset`` (``charsets.charset_problem``); text that is valid
-    UTF-8 is then read as UTF-8 too."""
+    reliably in its declared ``charset`` (``charsets.charset_problem``), unless it is valid
+    UTF-8: mislabelled UTF-8, most likely (real mail labelled gb2312 is), which is then read
+    as UTF-8 as well as in its declared charset (with replacement characters, as a mail
+    program shows it), so each way a program may show it is read."""
     problem = charset_problem(data, charset)
     if problem is None:
         return
-    context.unscannable(f"{context.where(place)} {problem}")
     if not data.isascii() and _valid_utf8(data):
-        # Mislabelled UTF-8, most likely: read as the writer meant it too.
         context.add_text(data.decode("utf-8"), place, "as UTF-8")
+        return
+    context.unscannable(f"{context.where(place)} {problem}")
 
 
 def _valid_utf8(data: bytes) -> bool:
