@@ -17,6 +17,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -41,7 +42,7 @@ from gateway.sealing import Sealer
 from scanner.actions import Action
 from scanner.consent import ALL_SCOPES
 from scanner.domains import is_internal
-from scanner.policy.policy_file import load_policy
+from scanner.policy.policy_file import Policy, load_policy
 from scanner.scanning import Scanner, ScanningWorkers
 from scanner.transform import Banner, load_banner
 
@@ -92,6 +93,20 @@ def releasing() -> Releasing:
     )
 
 
+def policy_in_force() -> Policy:
+    """The organisation's policy, read again only when its file changes: the review pages
+    ask it for each held recipient they show."""
+    path = load_settings().organisation.policy
+    stat = path.stat()
+    return _policy(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _policy(path: Path, modified_ns: int, size: int) -> Policy:
+    del modified_ns, size  # the cache's key: a file edited in place is read again
+    return load_policy(path)
+
+
 # The scanning workers this process's redacted releases use instead of a pool of their own
 # (``redact_with``): in ``confide run``, the relay's.
 _lent_workers: ScanningWorkers | None = None
@@ -135,7 +150,7 @@ def held_without_consent(outcome: Outcome) -> bool:
     recipient. Its copy cannot go with the banner, which tells the recipient a consent was
     recorded: the policy lets it go only with a consent recorded, redacted, or as an
     exception, which the logbook records (policy 000 3.1-3.2, 003)."""
-    return load_policy(load_settings().organisation.policy).without_consent(outcome.rules)
+    return policy_in_force().without_consent(outcome.rules)
 
 
 def release_redacted(
@@ -223,7 +238,7 @@ def release_as_exception(
 def consent_scope_words() -> tuple[str, ...]:
     """The words a consent may be recorded with: the policy's ``consent_scopes`` and ``all``,
     in the policy's order (the order the register keeps them in)."""
-    return (*load_policy(load_settings().organisation.policy).consent_scopes, ALL_SCOPES)
+    return (*policy_in_force().consent_scopes, ALL_SCOPES)
 
 
 def consent_terms_problem(method: str, scopes: Sequence[str], evidence: str) -> str:

@@ -18,7 +18,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from gateway.config import load_settings
 from gateway.consent_book import DjangoConsentBook
 from gateway.register.models import Subject
 from gateway.relay.models import Message, Outcome, ReviewState
@@ -28,7 +27,6 @@ from gateway.review.roles import is_manager, own_addresses
 from gateway.review.scan_record import ReadMessage, read_scan_record
 from scanner.consent import ADDRESS, ALL_SCOPES, ConsentRecord
 from scanner.mime_parts import is_body, part_filename
-from scanner.policy.policy_file import load_policy
 
 # The header fields shown on an item's page, in this order.
 SHOWN_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
@@ -264,7 +262,7 @@ def need_to_know(
     """For each recipient, each subject of the message with a consent in force covering that
     recipient, and what of the subject's data found in the message the consent does not
     cover, by the policy's scopes (rules/default.yaml ``scopes``)."""
-    policy = load_policy(load_settings().organisation.policy)
+    policy = decisions.policy_in_force()
     book = DjangoConsentBook()
     about: dict[str, list[Any]] = {}
     for index, segment in enumerate(read.segments):

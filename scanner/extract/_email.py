@@ -322,18 +322,15 @@ def _check_charset(
     problem = charset_problem(data, charset)
     if problem is None:
         return
-    if not data.isascii() and _valid_utf8(data):
-        context.add_text(data.decode("utf-8"), place, "as UTF-8")
-        return
+    if not data.isascii():
+        try:
+            as_utf8 = data.decode("utf-8")
+        except ValueError:
+            pass
+        else:
+            context.add_text(as_utf8, place, "as UTF-8")
+            return
     context.unscannable(f"{context.where(place)} {problem}")
-
-
-def _valid_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except ValueError:
-        return False
-    return True
 
 
 def _read_leaf(part: Message, context: ExtractionContext, numbering: _Numbering) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import email
 import email.policy
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gateway.config import Settings
+from gateway.config import Settings, load_settings
 from gateway.register.models import Agency, Consent, ConsentMethod, Subject
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
@@ -318,3 +319,26 @@ def test_a_hold_for_missing_consent_cannot_go_with_the_banner_that_claims_one(
     assert Outcome.objects.get(id=outcome.id).review_state == "held"
     assert not Delivery.objects.exists()
     assert not AuditEntry.objects.exists()
+
+
+def test_the_policy_is_read_again_only_when_its_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """The review pages ask the policy about each held recipient: it is read once, and again
+    after the organisation edits it, without a restart."""
+    from scanner.policy.policy_file import DEFAULT_POLICY
+
+    policy = tmp_path / "policy.yaml"
+    text = DEFAULT_POLICY.read_text(encoding="utf-8")
+    policy.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("CONFIDE_ORGANISATION__POLICY", str(policy))
+    load_settings.cache_clear()
+    request.addfinalizer(load_settings.cache_clear)
+    first = decisions.policy_in_force()
+    assert decisions.policy_in_force() is first
+    old = "  scopes: [contact, health, financial]\n"
+    assert old in text
+    policy.write_text(text.replace(old, "  scopes: [contact, health, financial, housing]\n"))
+    edited = decisions.policy_in_force()
+    assert "housing" in edited.consent_scopes
+    assert "housing" not in first.consent_scopes
