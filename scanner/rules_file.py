@@ -31,7 +31,13 @@ class RulesError(ValueError):
     """A rules file that cannot be used, with the file, line and what to do."""
 
 
-class _LineLoader(yaml.SafeLoader):
+try:  # libyaml's parser, which PyYAML's wheels carry: the same result ten times faster
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - a PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _LineLoader(_SafeLoader):
     """A safe YAML loader that remembers the line of every mapping under ``__line__``."""
 
 
