@@ -85,3 +85,21 @@ def test_the_stop_timeout_covers_the_drain():
     assert float(confide["TimeoutStopSec"].removesuffix("s")) > longest_stop()
     assert confide["KillMode"] == "mixed"
     assert confide["ExecStart"].endswith("confide run")
+
+
+def test_every_unit_and_the_wrapper_work_on_the_services_database():
+    """Each shipped .service runs as confide with confide.service's configuration file and
+    environment file (DATABASE_URL), and so does the deploy/confide wrapper the README's
+    commands use: a nightly job on another database would back up or purge nothing and
+    still succeed."""
+    main = _service_section("confide.service")
+    services = sorted(path.name for path in UNITS.glob("*.service"))
+    assert {"confide-backup.service", "confide-digest.service"} <= set(services)
+    for name in services:
+        section = _service_section(name)
+        for key in ("User", "Environment", "EnvironmentFile"):
+            assert section.get(key) == main[key], f"{name}: {key}"
+    wrapper = (UNITS.parent / "confide").read_text(encoding="utf-8")
+    config = main["Environment"].removeprefix("CONFIDE_CONFIG=")
+    assert f"export CONFIDE_CONFIG={config}\n" in wrapper
+    assert f". {main['EnvironmentFile'].removeprefix('-')}\n" in wrapper
