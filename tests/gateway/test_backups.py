@@ -34,7 +34,7 @@ from tests.conftest import CONFIDE
 from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, hold
 from tests.gateway.watcher.conftest import hold_document
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
