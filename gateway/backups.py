@@ -72,8 +72,9 @@ QUARANTINE = "quarantine"  # the folder in a backup holding held documents' seal
 DATA_MODELS = (Message, Subject, Consent, Agency, LogbookEntry, AuditEntry, WatchedFile)
 PG_TIMEOUT_SECONDS = 6 * 60 * 60  # a dump or restore taking longer has hung
 # How long a restore waits for the sessions of a confide just stopped to end (its scanning
-# processes leave after it, slowly on a busy machine).
-IN_USE_WAIT_SECONDS = 15.0
+# processes leave after it, slowly on a busy machine). The tests of a refusal, which wait it
+# out in full, shorten it with CONFIDE_TEST_IN_USE_WAIT_SECONDS.
+IN_USE_WAIT_SECONDS = float(os.environ.get("CONFIDE_TEST_IN_USE_WAIT_SECONDS", "15"))
 
 
 class BackupError(Exception):

@@ -39,8 +39,8 @@ DELIVERY_TIMEOUT = 90.0
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects by markers
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in this folder ``e2e``: the PostgreSQL pass of ``make test`` runs
-    only those of them also marked ``both_backends``."""
+    """Mark every test in this folder ``e2e`` (the PostgreSQL pass of ``make test`` runs
+    those marked ``both_backends``, end-to-end or not)."""
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:

@@ -31,11 +31,11 @@ def test_a_running_relay_is_backed_up_and_restored_once_stopped(
     wait_for(lambda: sink.handler.to(COLLEAGUE))
     backup = relay.folder / "backups" / "first"
 
-    def confide(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    def confide(*args: str | Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(CONFIDE), *map(str, args)],
-            cwd=relay.folder, env=relay.env, capture_output=True, text=True, timeout=120,
-            check=False,
+            cwd=relay.folder, env={**relay.env, **extra_env}, capture_output=True, text=True,
+            timeout=120, check=False,
         )  # fmt: skip
 
     made = confide("backup", backup)
@@ -44,7 +44,8 @@ def test_a_running_relay_is_backed_up_and_restored_once_stopped(
     relay.send(LATER, [COLLEAGUE])
     wait_for(lambda: len(sink.handler.to(COLLEAGUE)) == 2)
     connection.close()  # on PostgreSQL this test's own session would count as confide's
-    refused = confide("restore", backup, "--force")
+    # Refused once it has waited this long for the database to come free (the relay runs).
+    refused = confide("restore", backup, "--force", CONFIDE_TEST_IN_USE_WAIT_SECONDS="1")
     assert refused.returncode == 2
     assert "confide is running on this database" in refused.stderr
     relay.stop()

@@ -34,7 +34,7 @@ from tests.conftest import CONFIDE
 from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, hold
 from tests.gateway.watcher.conftest import hold_document
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -203,10 +203,15 @@ def test_backup_refuses_a_folder_in_use(tmp_path: Path, held_outcome: int) -> No
 
 
 def test_restore_refuses_while_confide_runs(
-    backup_dir: Path, restored_url: str, confide_on: Callable[[str], Run]
+    backup_dir: Path,
+    restored_url: str,
+    confide_on: Callable[[str], Run],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """While something uses the database (on SQLite, the lock a running relay holds beside
     it; on PostgreSQL, another session), restore refuses and says to stop confide."""
+    # The restore waits this long for the database to come free before it refuses.
+    monkeypatch.setenv("CONFIDE_TEST_IN_USE_WAIT_SECONDS", "1")
     confide = confide_on(restored_url)
     assert confide("init").returncode == 0
     with _in_use(restored_url):

@@ -30,7 +30,7 @@ from scanner.consent import (
     Scope,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 C, H, F, A = "contact", "health", "financial", "all"

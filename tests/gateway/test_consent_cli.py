@@ -7,7 +7,7 @@ import pytest
 from tests.gateway.conftest import EXAMPLES, SUBJECT_HEADER
 
 # The subprocess shares the test's database: PostgreSQL's test database in the second pass.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 EXAMPLE_FILES = (
     "--agencies",

@@ -24,7 +24,7 @@ from gateway.register.models import (
 )
 from tests.gateway.conftest import AGENCY_HEADER, CONSENT_HEADER, SUBJECT_HEADER
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 AGENCIES = [
     "Leeds Adult Social Care,leeds-asc.example;@ASC-Leeds.example,Duty.Team@council.example"

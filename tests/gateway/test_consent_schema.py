@@ -11,7 +11,7 @@ import pytest
 
 from tests.gateway.conftest import CONFIDE
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 
 @pytest.fixture

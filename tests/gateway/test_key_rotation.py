@@ -21,7 +21,7 @@ from gateway.watcher.sealed_files import opened
 from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, hold
 from tests.gateway.watcher.conftest import hold_document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 
 class Interrupted(Exception):

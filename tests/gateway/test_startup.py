@@ -13,6 +13,8 @@ import pytest
 
 from tests.gateway.conftest import CONFIDE, EXAMPLES
 
+pytestmark = pytest.mark.both_backends
+
 
 def confide(*args: str | Path, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CONFIDE_CONFIG")}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from django.core import checks
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.mark.django_db
 def test_system_checks_pass():

@@ -18,6 +18,8 @@ from gateway.health import running_parts, views
 from gateway.health.upstream_check import forget_answers
 from gateway.review.suspicious_log import OncePerKind
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[socket.socket]:

@@ -12,7 +12,7 @@ from django.db import connection
 from gateway.relay import delivery, spool
 from gateway.relay.models import Copy, CopyKind, Delivery, Message
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 ROUNDS = 25
 ITEMS_PER_ROUND = 40

@@ -14,7 +14,7 @@ from gateway.relay.upstream import Connections
 from gateway.sealing import Sealer
 from tests.gateway.relay.conftest import Upstream
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 SEALER = Sealer(Fernet.generate_key())
 

@@ -17,7 +17,7 @@ from gateway.sealing import Sealer
 from scanner.transform import Banner
 from tests.scanner.transform.made_files import attachment, body, message, pdf_bytes, raw
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "carer-update.eml"
 BANNER = Banner("[CONFIDENTIAL]", "CONFIDENTIAL: shared with consent.", "CONFIDENTIAL")

@@ -18,7 +18,7 @@ from gateway import database
 from gateway.config import StartupError
 from gateway.database import only_node_named
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 _HOLD = """
 import sys, time

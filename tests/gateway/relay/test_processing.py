@@ -21,7 +21,7 @@ from scanner.removals import _engine
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 INTERNAL = "riverside-carers.example.org"
 CONTENT = (

@@ -38,7 +38,7 @@ from scanner.actions import Action
 from scanner.scanning import ScanResult
 from tests.gateway.relay.conftest import PIPELINE_INTERNAL_DOMAIN
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 INTERNAL = PIPELINE_INTERNAL_DOMAIN
 CONTENT = b"From: priya@" + INTERNAL.encode() + b"\r\nSubject: rota\r\n\r\nRota on Friday.\r\n"

@@ -45,7 +45,7 @@ from scanner.actions import Action
 from tests.gateway.relay import dying_workers
 from tests.gateway.relay.conftest import PIPELINE_INTERNAL_DOMAIN
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 INTERNAL = PIPELINE_INTERNAL_DOMAIN
 WORKERS = 2  # four messages in the pool at once

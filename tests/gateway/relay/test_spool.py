@@ -9,7 +9,7 @@ from gateway.relay import spool
 from gateway.relay.models import Message, MessageState
 from gateway.sealing import Sealer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 MESSAGE = {
     "mail_from": "a@riverside-carers.example.org",

@@ -26,7 +26,7 @@ from tests.gateway.relay.conftest import PIPELINE_INTERNAL_DOMAIN
 
 # Real scanning, in threads of this process (the session's pipeline, its model loaded once)
 # rather than in worker processes that would each load it again.
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 INTERNAL = PIPELINE_INTERNAL_DOMAIN
 CONTENT = b"From: priya@" + INTERNAL.encode() + b"\r\nSubject: rota\r\n\r\nRota on Friday.\r\n"

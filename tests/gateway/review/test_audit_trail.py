@@ -18,7 +18,7 @@ from gateway.review.models import AuditEntry
 from gateway.sealing import Sealer
 from scanner.policy.verdicts import Verdict
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 
 def _entries(count: int) -> list[AuditEntry]:

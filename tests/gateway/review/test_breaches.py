@@ -33,7 +33,7 @@ from tests.gateway.review.conftest import (
     signed_in,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 DANGER = "She says she will hurt herself tonight; the crisis team must have this now."
 

@@ -15,7 +15,7 @@ from gateway.sealing import Sealer
 from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, SENDER, Users, hold, signed_in
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 NOTE = "Please use the secure portal for referrals."
 

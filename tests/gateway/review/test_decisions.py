@@ -34,7 +34,7 @@ from tests.gateway.review.conftest import (
     signed_in,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 
 def _released_to() -> list[str]:

@@ -34,7 +34,7 @@ from tests.gateway.watcher.conftest import (  # noqa: F401 - the watcher's fixtu
     make_drive,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 NAME = "amina-khan-referral.docx"  # a file name that is itself personal data
 OWNER = f"priya.sharma@{INTERNAL_DOMAIN}"

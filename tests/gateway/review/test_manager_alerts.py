@@ -25,7 +25,7 @@ from tests.gateway.review.manager_mail_helpers import (
     text_of,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 EVERY = timedelta(minutes=5)

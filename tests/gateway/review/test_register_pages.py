@@ -46,7 +46,7 @@ from tests.gateway.review.conftest import (
     signed_in,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 AGENCY_ADDRESS = ALSO_HELD_FOR  # duty@leeds-asc.example
 NHS = "9434765919"

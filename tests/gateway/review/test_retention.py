@@ -37,7 +37,7 @@ from tests.gateway.review.conftest import (
     signed_in,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 KEEP = timedelta(days=90)
 NOW = datetime.now(UTC)
