@@ -7,7 +7,6 @@ from email.parser import BytesParser
 
 import pytest
 
-import scanner.outcome
 from gateway.register.models import Subject, SubjectName
 from gateway.relay import processing, spool
 from gateway.relay.delivery import Outbound
@@ -18,6 +17,7 @@ from gateway.review.models import ScanRecord
 from gateway.review.scan_record import read_scan_record
 from scanner.outcome import REDACTION_CHECK
 from scanner.removals import _engine
+from tests.scanner.copy_transforms import LeavesEverything
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
@@ -208,7 +208,7 @@ def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
 ):
     """The finished copy is scanned and judged again on its own: when the first pass leaves
     a value behind (here it removes nothing), that recipient is held, not sent the copy."""
-    monkeypatch.setattr(scanner.outcome, "redacted", lambda raw, removals, limits: raw)
+    monkeypatch.setattr(pipeline, "transforms", LeavesEverything())  # made in the worker
     body, _ = LEAKS["a name inside an email address"]
     outbound = _process_for_stranger(pipeline, _referral(body))
     assert [c.copy.kind for c in outbound] == ["notice"]
