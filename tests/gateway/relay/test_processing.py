@@ -16,7 +16,7 @@ from gateway.relay.pipeline import Pipeline
 from gateway.review.models import ScanRecord
 from gateway.review.scan_record import read_scan_record
 from scanner.outcome import REDACTION_CHECK
-from scanner.removals import _engine
+from tests.gateway.relay import redaction_engine
 from tests.scanner.copy_transforms import LeavesEverything
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
@@ -365,9 +365,13 @@ def test_processing_gives_the_kinds_of_what_could_not_be_read(pipeline: Pipeline
     assert processing.processed(pipeline, _received(pipeline)).unscannable == ()
 
 
-def test_a_pipeline_warmed_up_has_made_its_redaction_engine(pipeline: Pipeline):
+def test_a_pipeline_warmed_up_has_its_redaction_engine_made_in_its_sandboxed_worker(
+    pipeline: Pipeline,
+):
     """A scanning worker warms its pipeline up as it starts: presidio's anonymizer (seconds
-    to import) is then made already, not inside the first message that redacts."""
-    _engine.cache_clear()
+    to import) is made in its sandboxed worker, which makes the copies, as its first task,
+    not inside the first message that redacts."""
+    pool = pipeline.scanner.pool
+    pool.run_in_worker(redaction_engine.forget, (), 30).result()
     pipeline.warm_up()
-    assert _engine.cache_info().currsize == 1
+    assert pool.run_in_worker(redaction_engine.made, (), 30).result()
