@@ -16,8 +16,9 @@ from gateway.relay.pipeline import Pipeline
 from gateway.review.models import ScanRecord
 from gateway.review.scan_record import read_scan_record
 from scanner.outcome import REDACTION_CHECK
+from scanner.sandbox import WorkerLost
 from tests.gateway.relay import redaction_engine
-from tests.scanner.copy_transforms import LeavesEverything
+from tests.scanner.copy_transforms import DiesMakingTheCopy, LeavesEverything
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
@@ -215,6 +216,21 @@ def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
     outcome = Outcome.objects.get(recipient=STRANGER)
     assert (outcome.action, outcome.review_state) == ("hold", "held")
     assert REDACTION_CHECK in outcome.rules
+
+
+def test_a_copy_lost_with_the_sandboxed_worker_records_nothing(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+):
+    """The sandboxed worker dies making the redacted copy: processing fails with
+    ``WorkerLost`` (the relay tries the message again, another attempt counted), and nothing
+    of it is recorded or sent meanwhile."""
+    monkeypatch.setattr(pipeline, "transforms", DiesMakingTheCopy())  # made in the worker
+    body, _ = LEAKS["a name inside an email address"]
+    with pytest.raises(WorkerLost):
+        _process_for_stranger(pipeline, _referral(body))
+    assert Message.objects.get().state == MessageState.RECEIVED
+    assert not Outcome.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_a_notice_that_cannot_be_built_does_not_stop_the_other_copies(
