@@ -1,8 +1,9 @@
 """Copies made and read for the safety net in a scanning worker, as the item itself was read.
 
-``PoolCopier`` is the watcher's ``Copier``: one task in the pool makes a copy with the
-door's ``Transforms`` and, when anything was removed, reads the finished copy from its bytes
-as an item and its header's fields as content, as ``LocalCopier`` does with two more trips
+``PoolCopier`` is the watcher's ``Copier`` and the relay's: one task in the pool makes a copy
+with the door's ``Transforms`` and, when anything was removed, reads the finished copy from
+its bytes as an item of the door's kind (a message, for the relay; whatever it is, for the
+watcher) and its header's fields as content, as ``LocalCopier`` does with two more trips
 through the pool. The door's process only judges what was read (``plan``'s safety net), so
 the copy's making and reading cost the workers' time, not the time of the process that
 records and moves. The read is the net's own: the copy is extracted afresh, and only a
@@ -25,10 +26,11 @@ from dataclasses import dataclass
 
 from scanner.actions import Action
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
+from scanner.filetype import FileType
 from scanner.header_fields import header_fields_message
 from scanner.limits import ScanLimits
 from scanner.outcome import CheckedCopy, Transforms, made_copy
-from scanner.removals import Removal
+from scanner.removals import Removal, prepare
 from scanner.sandbox import ExtractFunction, ScanResult, WorkerLost, lost_with_worker, scan_here
 from scanner.scanning import ScanningWorkers
 from scanner.segments import Extraction
@@ -46,6 +48,9 @@ class PoolCopier:
 
     pool: ScanningWorkers
     transforms: Transforms
+    # What the item and its copies are read as (``FileType.EMAIL``: a message, whatever its
+    # first line, as the relay reads mail); ``None``: whatever each turns out to be.
+    kind: FileType | None = None
 
     def checked_copy(
         self,
@@ -56,7 +61,7 @@ class PoolCopier:
         banner: bool,
     ) -> CheckedCopy:
         timeout = _ITEM_TIMES * self.pool.limits.item_timeout_seconds
-        made = _Copy(self.transforms, raw, result, action, tuple(removed), banner)
+        made = _Copy(self.transforms, raw, result, action, tuple(removed), banner, self.kind)
         task = self.pool.run_in_worker(_checked_copy, (made,), timeout)
         try:
             return task.result()
@@ -84,6 +89,7 @@ class _Copy:
     action: Action
     removed: tuple[Removal, ...]
     banner: bool
+    kind: FileType | None
 
 
 def _checked_copy(extractor: ExtractFunction, limits: ScanLimits, copy: _Copy) -> CheckedCopy:
@@ -94,17 +100,27 @@ def _checked_copy(extractor: ExtractFunction, limits: ScanLimits, copy: _Copy) -
     return CheckedCopy(
         content,
         (
-            _read(extractor, content, limits, copy.result),
-            _read(extractor, header_fields_message(content), limits, None),
+            _read(extractor, content, limits, copy.kind, copy.result),
+            _read(extractor, header_fields_message(content), limits, copy.kind, None),
         ),
     )
 
 
 def _read(
-    extractor: ExtractFunction, data: bytes, limits: ScanLimits, earlier: ScanResult | None
+    extractor: ExtractFunction,
+    data: bytes,
+    limits: ScanLimits,
+    kind: FileType | None,
+    earlier: ScanResult | None,
 ) -> ScanResult:
     """``data`` scanned here; what cannot be read at all is unscannable, so it is held."""
     try:
-        return scan_here(extractor, data, limits, earlier=earlier)
+        return scan_here(extractor, data, limits, kind=kind, earlier=earlier)
     except UnsupportedType as exc:
         return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(f"the copy is {exc}",)), ())
+
+
+def prepare_in_worker(extractor: ExtractFunction, limits: ScanLimits) -> None:
+    """For ``run_in_worker``: make presidio's redaction engine (seconds to import) in a worker
+    that makes copies, so that its first copy does not wait for it."""
+    prepare()

@@ -3,7 +3,7 @@
 Which header fields hold text a person wrote and that text (``header_text``), a part's file
 name and charset, and whether it is a body. ``scanner.extract`` reads messages with these, and
 ``scanner.transform`` finds what to rewrite with them: a field the one reads is a field the
-other rewrites.
+other rewrites. Both parse messages with ``ParsedOnce``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,39 @@ from __future__ import annotations
 from email import policy
 from email.header import decode_header
 from email.message import Message
+from email.policy import EmailPolicy
+from typing import Any
 
 from scanner.charsets import decode_text
+
+
+class ParsedOnce(EmailPolicy):
+    """An ``EmailPolicy`` (``policy.default`` unless told otherwise) with each header field
+    parsed once per message. The stdlib parses a field anew each time it is asked for (a
+    part's Content-Type about ten times as the part is read, thirty fields a message as
+    it is redacted), which was most of the time reading a message took. A parsed field is a
+    string that is never changed, so handing out the same one each time gives the same; a
+    field set anew has a new raw value, parsed when first asked for."""
+
+    parsed: dict[tuple[str, str], str]  # (name, raw value) -> the parsed field
+
+    @classmethod
+    def new(cls, **options: Any) -> ParsedOnce:
+        """A policy with ``options`` (as ``EmailPolicy`` takes them) for one message, with
+        nothing parsed yet."""
+        reading = cls(**options)
+        object.__setattr__(reading, "parsed", {})  # a policy's attributes are read-only
+        return reading
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if hasattr(value, "name"):  # a parsed field already, as set by a program
+            field: str = super().header_fetch_parse(name, value)
+            return field
+        key = (name, value)
+        if key not in self.parsed:
+            self.parsed[key] = super().header_fetch_parse(name, value)
+        return self.parsed[key]
+
 
 # Headers whose whole value is free text a person wrote.
 TEXT_HEADERS = ("subject", "comments", "keywords", "thread-topic")

@@ -10,6 +10,7 @@ it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Collection
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from gateway.relay.crash_points import DELIVERY_CLAIMED, UPSTREAM_ACCEPTED, crash_point
+from gateway.relay.group_commit import GroupCommit
 from gateway.relay.leases import DELIVERY_LEASE, Leases
 from gateway.relay.models import Copy, CopyKind, Delivery, DeliveryState
 from gateway.relay.notices import FailedRecipient, delivery_failure, enhanced_status
@@ -49,7 +51,8 @@ class Retry:
 @dataclass(frozen=True)
 class Deliverer:
     """What a node needs to deliver: where to, how to seal, how to retry, who it is, how
-    long its claims last."""
+    long its claims last, and how its threads commit the upstream's answers (together with
+    each other's and the messages the node stores)."""
 
     connections: Connections
     sealer: Sealer
@@ -59,6 +62,7 @@ class Deliverer:
     notice_from: str
     organisation: str
     leases: Leases = field(default_factory=Leases)
+    commits: GroupCommit = field(default_factory=GroupCommit)
 
 
 class Claim(NamedTuple):
@@ -192,10 +196,11 @@ def _record(
     deliveries: list[Delivery],
     replies: dict[str, Reply],
 ) -> bool:
-    """Record each recipient's answer: first, in a commit of their own, the recipients the
-    upstream took, so that nothing failing later (a refused recipient's bounce, the
-    database) can undo that record and have the copy sent again; then those to retry; then
-    the failures with their bounce."""
+    """Record each recipient's answer: first, committed before anything else is tried, the
+    recipients the upstream took, so that nothing failing later (a refused recipient's
+    bounce, the database) can undo that record and have the copy sent again; then those to
+    retry; then the failures with their bounce. The first two are committed with whatever
+    the node's other threads commit at the same time (``GroupCommit``)."""
     now = datetime.now(UTC)
     sent: list[Delivery] = []
     retried: list[Delivery] = []
@@ -218,8 +223,7 @@ def _record(
             delivery.next_attempt_at = deliverer.retry.next_attempt(delivery.attempts, now)
             retried.append(delivery)
     for group in (g for g in (sent, retried) if g):
-        with transaction.atomic():
-            _save_answers(group)
+        deliverer.commits.run(functools.partial(_save_answers, group))
     deferred = bool(retried)
     bounced = False
     if failed:

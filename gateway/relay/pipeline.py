@@ -14,11 +14,11 @@ from gateway.consent_book import DjangoConsentBook
 from gateway.relay.leases import Leases
 from gateway.review.links import item_link
 from gateway.sealing import Sealer
+from scanner.copying import prepare_in_worker
 from scanner.judging import MatcherCache, Organisation
 from scanner.operators import Operators, load_operators
 from scanner.outcome import MessageTransforms
 from scanner.policy.policy_file import Policy, load_policy
-from scanner.removals import prepare as prepare_redaction
 from scanner.scanning import Scanner
 from scanner.transform import load_banner
 
@@ -66,9 +66,12 @@ class Pipeline:
     def warm_up(self) -> None:
         """Do now, once, what the first messages would otherwise each pay for: importing
         presidio's anonymizer (which redaction uses; about a second of CPU and several of
-        waiting for the message that needs it first) and reading the review pages' URL
-        patterns (for the hold notice's link)."""
-        prepare_redaction()
+        waiting for the message that needs it first) in the sandboxed worker, which makes
+        the copies (``processing``), as the first task it is given; and reading the review
+        pages' URL patterns (for the hold notice's link). This process makes no copy, so it
+        does not import the anonymizer (about 60 MiB)."""
+        pool = self.scanner.pool
+        pool.run_in_worker(prepare_in_worker, (), pool.limits.item_timeout_seconds)
         item_link(self.review_base_url, uuid.UUID(int=0))
 
 

@@ -27,10 +27,12 @@ from gateway.relay.recording import KeptScan, NotOurs, outcomes, record, stamped
 from gateway.review.scan_record import scan_record
 from scanner.actions import Action
 from scanner.attribution import Sender
+from scanner.copying import PoolCopier
 from scanner.deciding import checked_plan, decide
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
+from scanner.filetype import FileType
 from scanner.judging import judge
-from scanner.outcome import LocalCopier, PlannedOutcome
+from scanner.outcome import PlannedOutcome
 from scanner.policy.verdicts import Verdict
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction
@@ -90,7 +92,7 @@ def processed(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> Proces
         organisation=pipeline.organisation,
         at=now,
         operator=pipeline.operators.of,
-        copier=LocalCopier(pipeline.transforms, pipeline.scanner.scan_message),
+        copier=_copier(pipeline),
     )
     attribution, planned = decided.attribution, decided.planned
     unscannable = result.extraction.unscannable
@@ -202,8 +204,18 @@ def _planned(
         organisation=pipeline.organisation,
         at=now,
         operator=pipeline.operators.of,
-        copier=LocalCopier(pipeline.transforms, pipeline.scanner.scan_message),
+        copier=_copier(pipeline),
     )
+
+
+def _copier(pipeline: Pipeline) -> PoolCopier:
+    """Each copy made and read for the safety net in one task of the worker's own sandboxed
+    worker, read as a message as the relay reads mail: the copy is extracted afresh there,
+    and only its segments whose text and offsets are those of a segment of the message it was
+    made from keep that segment's findings rather than being read again (``Detector.scan``).
+    A copy lost with that worker (``WorkerLost``) fails the message's processing, which is
+    tried again as for any outage of ours (another attempt counted)."""
+    return PoolCopier(pipeline.scanner.pool, pipeline.transforms, FileType.EMAIL)
 
 
 def _held_as_it_is(pipeline: Pipeline, message: spool.Received) -> list[Outbound]:

@@ -40,6 +40,7 @@ from gateway.health.metrics import SCAN_SECONDS, count_unscannable
 from gateway.relay import delivery, leases, pipeline, recording, spool, upstream, worker
 from gateway.relay.accounts import check_relay_password
 from gateway.relay.crash_points import STORED, crash_point
+from gateway.relay.group_commit import GroupCommit
 from gateway.relay.receiving import DoorRules, RelayHandler, RelayServer
 from gateway.relay.unopened import UnopenedMail
 from gateway.sealing import Sealer, SealingError
@@ -86,6 +87,9 @@ class RelayService:
         self.node = pipeline.node_name(settings)
         self.leases = leases.Leases.from_settings(relay)
         self.hostname = pipeline.hostname(settings)
+        # The door's threads store messages, and the delivery threads record the upstream's
+        # answers, in shared transactions: one COMMIT for what they have ready at once.
+        self.commits = GroupCommit()
         self.rules = DoorRules(
             allowed_networks=DoorRules.networks(relay.allowed_networks),
             max_recipients=relay.max_recipients,
@@ -117,6 +121,7 @@ class RelayService:
             notice_from=pipeline.notice_from(settings),
             organisation=settings.organisation.name,
             leases=self.leases,
+            commits=self.commits,
         )
         self.workers = relay.scan_workers or multiprocessing.cpu_count()
         # Messages to scan, and whether this node already holds the claim for this attempt;
@@ -313,16 +318,21 @@ class RelayService:
         content = envelope.original_content or b""
         client_address = str(session.peer[0]) if session.peer else ""
         received_at = datetime.now(UTC)
-        stored = spool.store(
-            self.sealer,
-            mail_from=mail_from,
-            recipients=recipients,
-            content=content,
-            client_address=client_address,
-            authenticated_as=login.decode("utf-8", "replace") if isinstance(login, bytes) else "",
-            node=self.node,
-            lease=self.leases.scan,
-            received_at=received_at,
+        stored = self.commits.run(
+            functools.partial(
+                spool.store,
+                self.sealer,
+                mail_from=mail_from,
+                recipients=recipients,
+                content=content,
+                client_address=client_address,
+                authenticated_as=login.decode("utf-8", "replace")
+                if isinstance(login, bytes)
+                else "",
+                node=self.node,
+                lease=self.leases.scan,
+                received_at=received_at,
+            )
         )
         crash_point(STORED)
         if stored.new:  # a resend's earlier message is read back, its claim checked

@@ -91,8 +91,12 @@ def store(
     The same envelope and bytes again within ``RESEND_WINDOW`` are the client resending after
     it lost our 250: the first copy's id is returned and nothing new is stored.
     """
+    # Hashed and sealed before the transaction, so that on SQLite the write lock is held for
+    # the queries alone.
     digest = _digest(mail_from, recipients, content)
-    with transaction.atomic():
+    sealed = sealer.seal(content)
+    # In a transaction of its own, or a savepoint of the caller's (``GroupCommit``): no other.
+    with transaction.atomic(savepoint=False):
         earlier = (
             Message.objects.filter(digest=digest, received_at__gte=timezone.now() - RESEND_WINDOW)
             .values_list("id", flat=True)
@@ -109,7 +113,7 @@ def store(
             client_address=client_address,
             authenticated_as=authenticated_as,
             size=len(content),
-            sealed=sealer.seal(content),
+            sealed=sealed,
             scan_attempts=1,
             claimed_by=node,
             claimed_until=received_at + lease,

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from email import errors
 from email.message import Message
 from email.parser import BytesParser
-from email.policy import EmailPolicy
 from email.utils import collapse_rfc2231_value
 
 from scanner.charsets import charset_problem, decode_text, exact_charset
@@ -39,6 +38,7 @@ from scanner.filetype import FileType, sniff
 from scanner.mime_parts import (
     ADDRESS_HEADERS,
     TEXT_HEADERS,
+    ParsedOnce,
     decode_words,
     header_text,
     is_body,
@@ -81,34 +81,9 @@ _DATA_AFTER_PADDING = re.compile(r"=[^A-Za-z0-9+/]*[A-Za-z0-9+/]")
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=\s]")
 
 
-class _ReadingPolicy(EmailPolicy):
-    """``policy.default``, with each header field parsed once per message read. The stdlib
-    parses a field anew each time it is asked for (a part's Content-Type about ten times as
-    the part is read), which was most of the time reading a message took. A parsed field is
-    a string that is never changed, so handing out the same one each time gives the same."""
-
-    parsed: dict[tuple[str, str], str]  # (name, raw value) -> the parsed field
-
-    @classmethod
-    def new(cls) -> _ReadingPolicy:
-        """A policy for reading one message, with nothing parsed yet."""
-        reading = cls()
-        object.__setattr__(reading, "parsed", {})  # a policy's attributes are read-only
-        return reading
-
-    def header_fetch_parse(self, name: str, value: str) -> str:
-        if hasattr(value, "name"):  # a parsed field already, as set by a program
-            field: str = super().header_fetch_parse(name, value)
-            return field
-        key = (name, value)
-        if key not in self.parsed:
-            self.parsed[key] = super().header_fetch_parse(name, value)
-        return self.parsed[key]
-
-
 def read_email(data: bytes, context: ExtractionContext) -> None:
     """A whole message: its headers, then its MIME tree (see ``_read_part``)."""
-    message = BytesParser(policy=_ReadingPolicy.new()).parsebytes(data)
+    message = BytesParser(policy=ParsedOnce.new()).parsebytes(data)
     _read_message(message, context)
 
 

@@ -12,13 +12,13 @@ import base64
 import io
 import quopri
 from collections.abc import Callable, Iterator
-from email import policy
 from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
 
 from scanner.charsets import decode_text
 from scanner.limits import ScanLimits
+from scanner.mime_parts import ParsedOnce
 from scanner.mime_parts import header_text as _header_text
 from scanner.mime_parts import is_body as _is_body
 from scanner.mime_parts import part_charset as _charset
@@ -26,7 +26,6 @@ from scanner.mime_parts import part_filename as _filename
 from scanner.transform._error import TransformError
 from scanner.transform._headers import MAX_LINE
 
-_POLICY = policy.SMTP.clone(refold_source="none")
 # The bounds a scan works within: a message the scanner could read can be transformed.
 DEFAULT_LIMITS = ScanLimits()
 
@@ -36,7 +35,9 @@ def parsed(raw: bytes, limits: ScanLimits) -> Message:
     if len(raw) > limits.max_item_bytes:
         raise TransformError(f"the message is over the {limits.max_item_bytes}-byte limit")
     try:
-        message = BytesParser(policy=_POLICY).parsebytes(raw)
+        # policy.SMTP (refold_source "none", see above), each field parsed once.
+        reading = ParsedOnce.new(linesep="\r\n", refold_source="none")
+        message = BytesParser(policy=reading).parsebytes(raw)
         parts = sum(1 for _ in message.walk())
         depth = _depth(message, limits.max_mime_depth)
     except Exception as error:  # noqa: BLE001 - the parser fails in many ways on damaged MIME

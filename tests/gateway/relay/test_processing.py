@@ -7,7 +7,6 @@ from email.parser import BytesParser
 
 import pytest
 
-import scanner.outcome
 from gateway.register.models import Subject, SubjectName
 from gateway.relay import processing, spool
 from gateway.relay.delivery import Outbound
@@ -17,7 +16,9 @@ from gateway.relay.pipeline import Pipeline
 from gateway.review.models import ScanRecord
 from gateway.review.scan_record import read_scan_record
 from scanner.outcome import REDACTION_CHECK
-from scanner.removals import _engine
+from scanner.sandbox import WorkerLost
+from tests.gateway.relay import redaction_engine
+from tests.scanner.copy_transforms import DiesMakingTheCopy, LeavesEverything
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
@@ -208,13 +209,28 @@ def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
 ):
     """The finished copy is scanned and judged again on its own: when the first pass leaves
     a value behind (here it removes nothing), that recipient is held, not sent the copy."""
-    monkeypatch.setattr(scanner.outcome, "redacted", lambda raw, removals, limits: raw)
+    monkeypatch.setattr(pipeline, "transforms", LeavesEverything())  # made in the worker
     body, _ = LEAKS["a name inside an email address"]
     outbound = _process_for_stranger(pipeline, _referral(body))
     assert [c.copy.kind for c in outbound] == ["notice"]
     outcome = Outcome.objects.get(recipient=STRANGER)
     assert (outcome.action, outcome.review_state) == ("hold", "held")
     assert REDACTION_CHECK in outcome.rules
+
+
+def test_a_copy_lost_with_the_sandboxed_worker_records_nothing(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+):
+    """The sandboxed worker dies making the redacted copy: processing fails with
+    ``WorkerLost`` (the relay tries the message again, another attempt counted), and nothing
+    of it is recorded or sent meanwhile."""
+    monkeypatch.setattr(pipeline, "transforms", DiesMakingTheCopy())  # made in the worker
+    body, _ = LEAKS["a name inside an email address"]
+    with pytest.raises(WorkerLost):
+        _process_for_stranger(pipeline, _referral(body))
+    assert Message.objects.get().state == MessageState.RECEIVED
+    assert not Outcome.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_a_notice_that_cannot_be_built_does_not_stop_the_other_copies(
@@ -365,9 +381,13 @@ def test_processing_gives_the_kinds_of_what_could_not_be_read(pipeline: Pipeline
     assert processing.processed(pipeline, _received(pipeline)).unscannable == ()
 
 
-def test_a_pipeline_warmed_up_has_made_its_redaction_engine(pipeline: Pipeline):
+def test_a_pipeline_warmed_up_has_its_redaction_engine_made_in_its_sandboxed_worker(
+    pipeline: Pipeline,
+):
     """A scanning worker warms its pipeline up as it starts: presidio's anonymizer (seconds
-    to import) is then made already, not inside the first message that redacts."""
-    _engine.cache_clear()
+    to import) is made in its sandboxed worker, which makes the copies, as its first task,
+    not inside the first message that redacts."""
+    pool = pipeline.scanner.pool
+    pool.run_in_worker(redaction_engine.forget, (), 30).result()
     pipeline.warm_up()
-    assert _engine.cache_info().currsize == 1
+    assert pool.run_in_worker(redaction_engine.made, (), 30).result()

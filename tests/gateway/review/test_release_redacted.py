@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import email
 import email.policy
-from collections.abc import Sequence
 
 import pytest
 
-import scanner.outcome
 from gateway.register.models import Subject, SubjectEmail, SubjectName
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.review.models import AuditEntry
 from gateway.sealing import Sealer
-from scanner.limits import ScanLimits
 from scanner.outcome import CANNOT_TRANSFORM, REDACTION_CHECK
-from scanner.removals import Removal
 from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, Users, held_outcome, hold
+from tests.scanner.copy_transforms import AddsAField, LeavesEverything
 from tests.scanner.redaction_pipeline import leaks
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
@@ -85,7 +82,7 @@ def test_a_copy_the_safety_net_catches_is_refused_and_stays_held(
 ):  # fmt: skip
     """When the first pass leaves values in (here it removes nothing), the independent scan
     of the finished copy catches it: refused under rule redaction-check, nothing sent."""
-    monkeypatch.setattr(scanner.outcome, "redacted", lambda raw, removals, limits: raw)
+    monkeypatch.setattr(redacting, "transforms", LeavesEverything())  # made in the worker
     outcome = held_outcome(held)
     with pytest.raises(decisions.DecisionRefused, match=REDACTION_CHECK):
         decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
@@ -164,12 +161,8 @@ def test_a_registered_address_left_in_an_unread_field_is_caught_by_the_net(
     address back in X-Original-To), the net's reading of every header field catches it:
     refused under rule redaction-check, nothing sent."""
     _register_the_okafors()
-    made = scanner.outcome.redacted
-
-    def leaves_a_field(raw: bytes, removals: Sequence[Removal], limits: ScanLimits) -> bytes:
-        return b"X-Original-To: amina.okafor@example.org\r\n" + made(raw, removals, limits)
-
-    monkeypatch.setattr(scanner.outcome, "redacted", leaves_a_field)
+    field = b"X-Original-To: amina.okafor@example.org\r\n"
+    monkeypatch.setattr(redacting, "transforms", AddsAField(redacting.transforms, field))
     outcome = held_outcome(hold(sealer, SENDER, [HELD_FOR], TESTERS_MESSAGE))
     with pytest.raises(decisions.DecisionRefused, match=REDACTION_CHECK):
         decisions.release_redacted(outcome.id, user=users.manager, note="names not needed")
