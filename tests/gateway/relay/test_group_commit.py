@@ -18,7 +18,7 @@ from gateway.relay.group_commit import GroupCommit
 from gateway.relay.models import Message
 from gateway.sealing import Sealer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
 SEALER = Sealer(Fernet.generate_key())
 
