@@ -122,6 +122,7 @@ class PersonRecognizer(
         self._place_label = regex.compile(rf"{label}\Z", regex.MULTILINE)
         self._place_value = regex.compile(rf"{label}(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)", regex.MULTILINE)
         self._compile_firm_trades(settings.firm_trades)
+        self._compile_place_phrases(settings)
         self._compile_occasions(settings)
         super().__init__(supported_entities=["PERSON"], name="person")
 

@@ -451,9 +451,25 @@ class AboutSomeone:
         readings = list(readings)
         person = {w for r in readings for w in r.person_words}
         roles = {w for r in readings for w in r.role_words}
-        # "his or her", "s/he": no one in particular, matched first where they stand.
-        generic = _words({w for r in readings for w in r.generic_pronouns})
+        # "his or her", "s/he": no one in particular, matched first where they stand; and a
+        # question a leaflet or a policy heads a section with, on its own line, in the first
+        # person and naming no one else ("What can I raise?", "How do I refer?"): whoever
+        # reads it. "Can I refer my mum?" names her, so it is no such question.
+        first_person = {w for r in readings for w in r.first_person}
+        generic = "|".join(
+            filter(
+                None,
+                [
+                    _words({w for r in readings for w in r.generic_pronouns}),
+                    _question(
+                        {w for r in readings for w in r.question_openers}, person - first_person
+                    ),
+                ],
+            )
+        )
+        # (braces doubled: the pattern is a template that ``_compiled`` fills with the words)
         generic = f"(?P<generic>{generic})|" if generic else ""
+        generic = generic.replace("{", "{{").replace("}", "}}")
         self._person = _compiled(rf"\b(?<![\w-])(?:{generic}{{}})(?![\w-])", _words(person))
         self._case_person = _compiled(
             rf"\b(?<![\w-])(?:{generic}{{}})(?![\w-])", _words(person - roles)
@@ -537,6 +553,22 @@ class AboutSomeone:
                     continue
             kept.append(span)
         return kept
+
+
+# The longest question a section is headed with: "What should I do if I am worried?".
+_QUESTION_CHARS = 80
+
+
+def _question(openers: set[str], others: set[str]) -> str:
+    """A pattern for a question on its own line that opens with one of ``openers`` and holds
+    none of ``others`` (person words other than the first person's); empty without openers."""
+    if not openers:
+        return ""
+    others_pattern = _words(others) or "(?!)"
+    return (
+        rf"(?m:(?<=^[ \t>*•#\d.)-]{{0,8}}){_words(openers)}\b"
+        rf"(?:(?!\b{others_pattern}\b)[^\n?]){{0,{_QUESTION_CHARS}}}\?[ \t]*$)"
+    )
 
 
 # A line at least this long may have been wrapped by a mail program mid-sentence; a shorter

@@ -620,3 +620,50 @@ def test_names_stay_found_beside_the_role_and_list_rules(found, text, name):
     """A family's surname after "the", children listed with their ages, a name in a list
     under a name label and hyphenated first names stay names."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Transport was a barrier for people in rural Eden; few villages had a bus.",
+        "Our groups meet across north Norfolk and in central Lincoln.",
+        "Family trip to Bridlington: Saturday 9 August.",
+        "7. Hearing Aid Clinic relocation to Dereham - decision (paper G)",
+        "We also thank the staff of Cammell Laird, who painted our youth room.",
+        "The award will be presented by the Lord-Lieutenant of Ross and Cromarty.",
+        "Visits from Wick to Fort William; the new office is in Port Talbot.",
+        "Drop-in sessions at the Easton office: Tuesday, Meeting Room 2.",
+        "Polisi Cydraddoldeb ac Amrywiaeth / Equality and Diversity Policy\n"
+        "Adolygwyd / Reviewed: June 2025",
+        "Thank you for travelling with us. Diolch yn fawr.",
+        "Inhalers and auto-injectors (EpiPen, Jext) go on outings. Tickets on Ticketsource.",
+        "Qawwali from the Sufi Soul Collective\nMehndi, henna and nail art",
+        "This is a voluntary role. An Access NI check is required.",
+        "Refreshments and Poppy Shop stall in the interval.",
+    ],
+)
+def test_regions_journeys_bodies_welsh_and_listed_things_are_not_names(found, text):
+    """A word after a region's word ("in rural Eden"), a journey's noun and "to", a body's
+    people or an office held of a place and "of" (``person.region_words``,
+    ``journey_nouns``, ``member_nouns``), after a place's head word ("Fort William"), or
+    a first name after "the" before a place noun ("the Easton office") is a place or a
+    body; Welsh words (``names/welsh_words.txt``), medicines' devices, ticketing sites,
+    music and crafts and record-checking bodies are listed (issue 17, branch fpclean3)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("We spoke to the staff of Amina's nursery.", "Amina"),
+        ("Home visit to Grace Adeyemi on Monday, then a trip to Leeds.", "Grace Adeyemi"),
+        ("Easton has moved to the Leeds office.", "Easton"),
+        ("Please ring Mr Ross about the group in rural Eden.", "Ross"),
+        ("Siarad Cymraeg group: Dafydd Gruffydd will lead it.", "Dafydd Gruffydd"),
+    ],
+)
+def test_names_stay_found_beside_the_region_journey_and_body_rules(found, text, name):
+    """A name before a possessive after a body's people, a visit's name (a visit goes to
+    people), a first name with no "the" before a place noun, a titled name and a Welsh name
+    beside Welsh words stay names."""
+    assert name in _names(found, text), _names(found, text)

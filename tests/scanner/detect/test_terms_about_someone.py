@@ -43,6 +43,9 @@ _TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
         "For a pack ring 0191 496 0218.",
         # an event's heading in capitals
         "*** SANTA DASH 2025 ***\nFor the hospice. Ring 0161 496 0720 to sign up.",
+        # a policy's sections headed with questions in the first person, for whoever reads it
+        "2. What can I raise?\n- a criminal offence, such as fraud;\n- a danger to health.\n"
+        "How do I raise a concern?\nEmail speakup@housing.example or ring 020 7946 0231.",
     ],
 )
 def test_terms_in_text_about_no_one_are_not_findings(found, text):
@@ -74,6 +77,8 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         # personal details in the term's own sentence, an identifier anywhere
         ("self-harm disclosed at the drop-in, ring 07700 900 461 back", "self-harm"),
         ("DOB 12/04/1987\n\nAlcohol dependency; detox planned.", "Alcohol dependency"),
+        # a question in the first person that names someone else
+        ("Can I refer my mum? I think it is dementia.", "dementia"),
         # "DASH" in a case's heading, not a line in capitals
         ("Re: Shannon Wilkes\n\nDASH completed: 16 ticks.", "DASH"),
     ],
