@@ -202,6 +202,7 @@ class PlaceChecks:
             return True
         if not titled and (
             self._a_region_destination_or_body(text, start, end)  # "trip to Bridlington"
+            or self._named_after_a_place(meaningful)  # "Wakefield Trinity"
             or (len(meaningful) == 1 and self._place_before(text, start))  # "at Heaton Norris"
             or (  # "Brighton and Hove's"
                 len(meaningful) == 1
@@ -280,6 +281,16 @@ class PlaceChecks:
         """Whether a word is a known first name or word-name."""
         lower = word.lower()
         return unaccented(lower) in self._settings.first_names or lower in self._settings.word_names
+
+    def _named_after_a_place(self, meaningful: list[str]) -> bool:
+        """Whether a span of two words or more opens with a listed place that is no first
+        name: a team, a club or a service named after its town ("Wakefield Trinity",
+        "Burnley Belvedere"), as no one's first name is a town's that is no first name."""
+        return (
+            len(meaningful) > 1
+            and unaccented(meaningful[0]) in self._settings.place_names
+            and not self._known_first(meaningful[0])
+        )
 
     def _joined_to_a_place(self, text: str, start: int, end: int) -> bool:
         """Whether "and" or "&" joins the span to a listed place, before or after it:

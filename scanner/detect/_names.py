@@ -537,6 +537,8 @@ class PersonRecognizer(
         ]:
             if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"
                 continue
+            if _structure.in_a_header_row(text, start):  # "Owner" beside "Trend" over the rows
+                continue
             span = self._name_shaped(text, start, end)
             if span and (
                 self._dated(text, *span)

@@ -667,3 +667,37 @@ def test_names_stay_found_beside_the_region_journey_and_body_rules(found, text, 
     people), a first name with no "the" before a place noun, a titled name and a Welsh name
     beside Welsh words stay names."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sessions for Wakefield Trinity and Burnley Belvedere this quarter.",
+        "Work closely with school safeguarding leads and with Kingston CAMHS.",
+        "Where: Littlehampton, Bognor Regis, Worthing and the villages between.",
+        "Ref\tRisk\tLikelihood\tImpact\tScore\tControls\tOwner\tTrend\n"
+        "R01\tLoss of contract\t3\t5\t15\tEarly engagement\tChief Executive\tup",
+    ],
+)
+def test_teams_services_towns_and_header_rows_are_not_names(found, text):
+    """A span opening with a listed place that is no first name is a team or a service
+    named after it, towns of two words are listed, and a table's header row holds its
+    columns' names, not a label's value ("Owner" beside "Trend") (branch fpclean3)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Devon Malcolm and Dudley Moore came to the Leeds office.", "Devon Malcolm"),
+        (
+            "Name\tCarer\tRole\tPhone\nAmina Okafor\tBogdan Nowak\tVolunteer\t0113 496 0000",
+            "Bogdan Nowak",
+        ),
+        ("Surname\tForename\tCarer\tRole\nOkafor\tAmina\tGrace\tVolunteer", "Grace"),
+    ],
+)
+def test_names_stay_found_beside_the_team_and_header_row_rules(found, text, name):
+    """Given names that are counties stay names, and a table's rows under its header row
+    keep their names."""
+    assert name in _names(found, text), _names(found, text)
