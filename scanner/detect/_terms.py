@@ -34,6 +34,10 @@ _BEFORE_INITIALS = regex.compile(
 )
 _INITIALS_REACH = 200
 _CAPITAL_WORD = regex.compile(r"\p{Lu}{2,}")
+# An empty tick box and the option's text before a term, in its cell: "[ ] Domestic abuse",
+# "☐ Sickness / ill health". A ticked one ("[x]", "☒", "✓") is someone's answer.
+_UNTICKED_OPTION = regex.compile(r"(?:\[ ?\]|\( ?\)|☐|□)[ \t]*[^\t\n\[\]()☐□☒✓✔|]{0,30}\Z")
+_OPTION_REACH = 40
 
 
 def _as_initials(text: str, start: int, end: int) -> bool:
@@ -371,6 +375,8 @@ class TermListRecognizer(EntityRecognizer):
         for match in matches:
             if _as_initials(text, match.start(), match.end()):
                 continue
+            if _UNTICKED_OPTION.search(text, max(0, match.start() - _OPTION_REACH), match.start()):
+                continue  # "[ ] Domestic abuse": a blank form's option, ticked by no one
             if _normal(match.group()) in reading.also_words and _in_capitals(
                 text, match.start(), match.end()
             ):
@@ -454,7 +460,8 @@ class AboutSomeone:
         # "his or her", "s/he": no one in particular, matched first where they stand; and a
         # question a leaflet or a policy heads a section with, on its own line, in the first
         # person and naming no one else ("What can I raise?", "How do I refer?"): whoever
-        # reads it. "Can I refer my mum?" names her, so it is no such question.
+        # reads it. "Can I refer my mum?" names her, so it is no such question. And a role
+        # word after a determiner of anyone ("abuse or neglect of a tenant", "any client").
         first_person = {w for r in readings for w in r.first_person}
         generic = "|".join(
             filter(
@@ -464,6 +471,7 @@ class AboutSomeone:
                     _question(
                         {w for r in readings for w in r.question_openers}, person - first_person
                     ),
+                    _anyone({w for r in readings for w in r.anyone_before}, roles),
                 ],
             )
         )
@@ -569,6 +577,14 @@ def _question(openers: set[str], others: set[str]) -> str:
         rf"(?m:(?<=^[ \t>*•#\d.)-]{{0,8}}){_words(openers)}\b"
         rf"(?:(?!\b{others_pattern}\b)[^\n?]){{0,{_QUESTION_CHARS}}}\?[ \t]*$)"
     )
+
+
+def _anyone(determiners: set[str], roles: set[str]) -> str:
+    """A pattern for a role word after a determiner that makes it anyone ("a tenant", "any
+    client", "every patient"); empty without determiners or roles."""
+    if not determiners or not roles:
+        return ""
+    return rf"{_words(determiners)}[ \t]+{_words(roles)}"
 
 
 # A line at least this long may have been wrapped by a mail program mid-sentence; a shorter

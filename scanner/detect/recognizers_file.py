@@ -147,6 +147,7 @@ class TermReading:
     role_words: tuple[str, ...] = ()
     generic_pronouns: tuple[str, ...] = ()
     question_openers: tuple[str, ...] = ()
+    anyone_before: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
 
 
@@ -334,6 +335,7 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
         "role_words",
         "generic_pronouns",
         "question_openers",
+        "anyone_before",
         "first_person",
     )
     top.unknown_keys(set(keys))

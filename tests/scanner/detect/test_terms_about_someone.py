@@ -46,6 +46,13 @@ _TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
         # a policy's sections headed with questions in the first person, for whoever reads it
         "2. What can I raise?\n- a criminal offence, such as fraud;\n- a danger to health.\n"
         "How do I raise a concern?\nEmail speakup@housing.example or ring 020 7946 0231.",
+        # a role word after a determiner of anyone: no one in particular
+        "You can raise abuse or neglect of a tenant or resident, or harm to any client.\n"
+        "Email speakup@housing.example or ring 020 7946 0231.",
+        # a blank form's options: empty tick boxes
+        "Name of main client: ________\n[ ] Domestic abuse\t[ ] Debt\t[ ] Sickness / ill health\n"
+        "☐ Vegetarian ☐ Halal ☐ Diabetic\nI agree that the food bank may keep this form.\n"
+        "Signature: ________\nEmail the form to vouchers@food.example, 0113 496 0000",
     ],
 )
 def test_terms_in_text_about_no_one_are_not_findings(found, text):
@@ -79,6 +86,9 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         ("DOB 12/04/1987\n\nAlcohol dependency; detox planned.", "Alcohol dependency"),
         # a question in the first person that names someone else
         ("Can I refer my mum? I think it is dementia.", "dementia"),
+        # a role word as the subject of a report; a ticked box
+        ("A tenant disclosed abuse by a neighbour. Ring 020 7946 0231.", "abuse"),
+        ("Client: Amina Okafor\n[x] Domestic abuse\t[ ] Debt", "Domestic abuse"),
         # "DASH" in a case's heading, not a line in capitals
         ("Re: Shannon Wilkes\n\nDASH completed: 16 ticks.", "DASH"),
     ],
