@@ -10,7 +10,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from scanner.detect.recognizers_file import TermList, TermReading
+from scanner.detect.recognizers_file import TermList, TermReading, unaccented
 from scanner.sentences import sentence_around
 
 type _Trie = dict[str, _Trie]
@@ -453,8 +453,10 @@ class AboutSomeone:
         *,
         details: frozenset[str],
         identifiers: frozenset[str],
+        first_names: frozenset[str] = frozenset(),
     ) -> None:
         readings = list(readings)
+        self._first_names = first_names
         person = {w for r in readings for w in r.person_words}
         roles = {w for r in readings for w in r.role_words}
         # "his or her", "s/he": no one in particular, matched first where they stand; and a
@@ -529,7 +531,8 @@ class AboutSomeone:
         name: in a text of one line (a subject), after a field label or a greeting, or
         heading its line with nothing after it or a cell's end (a signature, a list, a row).
         """
-        if len(text[name.start : name.end].split()) > 1 or "\n" not in text.strip():
+        words = text[name.start : name.end].split()
+        if (len(words) > 1 and self._holds_a_first_name(words)) or "\n" not in text.strip():
             return True
         line_start = text.rfind("\n", 0, name.start) + 1
         if self._label.fullmatch(text, line_start, name.start):
@@ -537,6 +540,22 @@ class AboutSomeone:
         return bool(
             self._line_head.fullmatch(text, line_start, name.start)
             and _ROW_END.match(text, name.end)
+        )
+
+    def _holds_a_first_name(self, words: list[str]) -> bool:
+        """Whether a name of several words holds a known first name, as a name in full does
+        ("Amina Yusuf"), or a word shaped as only names are in English text: hyphenated
+        ("Adaeze-Okonkwo") or with letters English does not write ("Trần Văn Hùng",
+        "Wiśniewska"); without the list of first names, every such name does. Places, teams
+        and firms the model reads as names ("Whitley Bay", "Cammell Laird") hold none, and
+        one in a newsletter does not make it case text (the record's structure still does)."""
+        if not self._first_names:
+            return True
+        return any(
+            unaccented(w.strip(".,'’()").lower()) in self._first_names
+            or "-" in w
+            or not w.isascii()
+            for w in words
         )
 
     def _someones[S: _Span](self, text: str, spans: list[S], terms: frozenset[str]) -> list[S]:

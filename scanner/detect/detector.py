@@ -150,6 +150,7 @@ class Detector:
             rules.person.greetings,
             details=_DETAILS,
             identifiers=_IDENTIFIERS,
+            first_names=rules.person.first_names,
         )
         self._organisation_numbers = OrganisationNumbers(
             rules.published_phone_before, rules.role_mailboxes

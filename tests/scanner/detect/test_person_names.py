@@ -701,3 +701,31 @@ def test_names_stay_found_beside_the_team_and_header_row_rules(found, text, name
     """Given names that are counties stay names, and a table's rows under its header row
     keep their names."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It counts towards the Oliver McGowan Mandatory Training on Learning Disability.",
+        "Raffle: top prize a hamper from Bobby's Foods.",
+        "Donations can be left at Sainsbury's (Whitley Bay) and in Colwyn Bay.",
+        "Stallholders wanted – book a table for £15.\nDrivers wanted for Friday collections.",
+    ],
+)
+def test_things_named_after_people_bays_and_adverts_are_not_names(found, text):
+    """A name before a thing's or a trade's word is the thing's ("Training", "Foods"), towns
+    named after their bays are listed, and a word before "wanted" heading an advert is no
+    one (branch fpclean3)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Nwachukwu wanted to go home.", "Nwachukwu"),
+        ("Okonkwo wanted a lift to the clinic.", "Okonkwo"),
+    ],
+)
+def test_names_stay_found_before_wanted(found, text, name):
+    """An unknown word before "wanted" in a sentence stays a name."""
+    assert name in _names(found, text), _names(found, text)

@@ -46,6 +46,9 @@ _TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
         # a policy's sections headed with questions in the first person, for whoever reads it
         "2. What can I raise?\n- a criminal offence, such as fraud;\n- a danger to health.\n"
         "How do I raise a concern?\nEmail speakup@housing.example or ring 020 7946 0231.",
+        # a firm the model reads as a name in full holds no first name: no case text
+        "Thanks to Cammell Laird staff for painting the hall.\n\n"
+        "Our new memory café for dementia opens on Monday.\nRing 0151 496 0970.",
         # a role word after a determiner of anyone: no one in particular
         "You can raise abuse or neglect of a tenant or resident, or harm to any client.\n"
         "Email speakup@housing.example or ring 020 7946 0231.",
@@ -75,6 +78,8 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         ("Visited today; she was tired.\n\nDiagnosis: vascular dementia.", "vascular dementia"),
         ("Mr Okafor rang.\n\nRisk: self-neglect.", "self-neglect"),
         ("Amina Yusuf came to the drop-in today. Depression and low mood.", "Depression"),
+        ("Trần Văn Hùng came to the drop-in today.\n\nDepression and low mood.", "Depression"),
+        ("Nkechi Adaeze-Okonkwo came in.\n\nDepression and low mood.", "Depression"),
         # a name where a record puts one
         ("Re: Amina Yusuf\n\nThere is a history of self-harm.", "self-harm"),
         ("Carer: Nasreen\n\nDiet: halal; diabetic.", "halal"),
