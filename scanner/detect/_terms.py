@@ -454,9 +454,17 @@ class AboutSomeone:
         details: frozenset[str],
         identifiers: frozenset[str],
         first_names: frozenset[str] = frozenset(),
+        word_names: frozenset[str] = frozenset(),
+        speaking_verbs: frozenset[str] = frozenset(),
     ) -> None:
         readings = list(readings)
         self._first_names = first_names
+        self._word_names = word_names
+        self._speaking = (
+            regex.compile(rf"[ \t]*,?[ \t]+{_words(speaking_verbs)}(?![\w-])")
+            if speaking_verbs
+            else None
+        )
         person = {w for r in readings for w in r.person_words}
         roles = {w for r in readings for w in r.role_words}
         # "his or her", "s/he": no one in particular, matched first where they stand; and a
@@ -509,6 +517,38 @@ class AboutSomeone:
             self._someones(text, spans, terms)
             for text, spans in zip(texts, spans_in_each, strict=True)
         ]
+
+    def without_lone_words[S: _Span](
+        self, texts: Sequence[str], spans_in_each: list[list[S]]
+    ) -> list[list[S]]:
+        """Each text's spans, less the lone capitalised words found as names (no first name,
+        no word-name, no verb of speaking after them, not in a row of a table) when the item
+        refers to no one as case text does: in a newsletter, a policy or an advert such a
+        word is a place, a firm, a product or a heading ("Benton", "Stannah", "Endrick").
+        A name in a text that refers to someone (a pronoun, a title, a name in full or in a
+        record's place, an identifier) stays, whatever its shape."""
+        if self._refers_to_someone(texts, spans_in_each):
+            return spans_in_each
+        return [
+            [s for s in spans if not self._lone_word(text, s)]
+            for text, spans in zip(texts, spans_in_each, strict=True)
+        ]
+
+    def _lone_word(self, text: str, span: _Span) -> bool:
+        value = text[span.start : span.end]
+        if span.type != "PERSON" or " " in value or value.islower():
+            return False
+        plain = unaccented(value.strip(".'’").lower())
+        if plain in self._first_names or plain in self._word_names:
+            return False
+        if self._speaking is not None and self._speaking.match(text, span.end):
+            return False  # "Okonkwo rang", "Price, said"
+        if _LINE_END.match(text, span.end):
+            return False  # a list's or a rota's item: "Tue - Patel", "Driver: Okafor"
+        line_start = text.rfind("\n", 0, span.start) + 1
+        line_end = text.find("\n", span.end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        return not _TABLE_ROW.search(line)
 
     def _refers_to_someone(
         self, texts: Sequence[str], spans_in_each: Sequence[Sequence[_Span]]
@@ -582,6 +622,12 @@ class AboutSomeone:
         return kept
 
 
+# A line of a table or a pasted spreadsheet: cells split by tabs, pipes or runs of spaces
+# (columns lined up), or two commas or more (a CSV row), where a surname alone is a column's
+# value ("Oldroyd", "WÓJCIK").
+_TABLE_ROW = regex.compile(r"[\t|]|\S {2,}\S|,[^,\n]*,")
+# Nothing but a full stop or a bracket to the end of a line.
+_LINE_END = regex.compile(r"[ \t]*[.;:!)]*[ \t]*(?:\n|\Z)")
 # The longest question a section is headed with: "What should I do if I am worried?".
 _QUESTION_CHARS = 80
 

@@ -729,3 +729,35 @@ def test_things_named_after_people_bays_and_adverts_are_not_names(found, text):
 def test_names_stay_found_before_wanted(found, text, name):
     """An unknown word before "wanted" in a sentence stays a name."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lift in Block A failed twice; the contractor (Stannah) has replaced the controller."
+        "\nBasmati rice (Tilda) is £18.40 a sack.",
+        "Collectables\nBeswick and Border Fine Arts: check Lyon and Turnbull results first.\n"
+        "Ask the Area Manager.",
+    ],
+)
+def test_lone_words_in_text_about_no_one_are_not_names(found, text):
+    """A lone capitalised word found as a name, with no first name, no verb of speaking
+    after it and not in a table's row or ending a list's line, is a firm, a product or a
+    place when the item refers to no one as case text does (branch fpclean3)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Visit today with the contractor (Stannah).\nShe says the lift is fixed.", "Stannah"),
+        ("Minutes of the lunch club\nOkonkwo reported that the fridge is broken.", "Okonkwo"),
+        ("Ref,Surname,Town\n1,Oldroyd,Leeds\n2,Chaudhry,Batley", "Oldroyd"),
+        ("Lunch club drivers this week:\nMonday: Okafor (Honda Jazz) with Oldroyd.", "Oldroyd"),
+        ("Home visit with Mr Price; Lyon and Turnbull results checked.", "Turnbull"),
+    ],
+)
+def test_lone_words_stay_names_where_the_text_refers_to_someone(found, text, name):
+    """A lone surname stays a name in an item that refers to someone (a pronoun, a title),
+    before a verb of speaking, in a CSV row or at a list's line end."""
+    assert name in _names(found, text), _names(found, text)
