@@ -44,6 +44,9 @@ _FROM_THEN_TO_BEFORE = regex.compile(
     r"(?<![\p{L}\p{M}'’-])from (?:the )?"
     r"\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*){0,2} to \Z"
 )
+# Determiners before a first name that a place noun follows, which make it a place: "the
+# Easton office", "our Selby team" ("Amina's office" has none).
+_PLACE_DETERMINERS = frozenset({"the", "our"})
 # Teams in a fixture: "Brighouse Belles v Hebden Royd Hurricanes", "Town vs. Rovers".
 _FIXTURE_BEFORE = regex.compile(r"\p{L} vs?\.? \Z")
 _FIXTURE_AFTER = regex.compile(r" vs?\.? \p{Lu}")
@@ -70,11 +73,21 @@ _PLACE_AFTER_WHERE = regex.compile(
 )
 
 
+def _alternatives(words: frozenset[str]) -> str:
+    return "|".join(sorted((regex.escape(w) for w in words), key=len, reverse=True)) or "(?!)"
+
+
 class PlaceChecks:
     """Whether a span names a place, a building, a firm or an event rather than a person,
     by the words around it and the places the same text names."""
 
     _settings: PersonSettings
+    # A word of where and a region's word before a span: "in rural Eden", "across north".
+    _region_before: regex.Pattern[str]
+    # A journey's noun and "to" before a span: "Family trip to Bridlington".
+    _destination_before: regex.Pattern[str]
+    # A body's people and "of", "at" or "from" before a span: "the staff of Cammell Laird".
+    _members_before: regex.Pattern[str]
     # Place words that are no one's surname: "Street" but not "Hall" or "Green".
     _strong_places: frozenset[str]
     # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
@@ -82,6 +95,35 @@ class PlaceChecks:
     _place_value: regex.Pattern[str]
     # The titles, as alternatives of a pattern, longest first.
     _title_alternatives: str
+
+    def _compile_place_phrases(self, settings: PersonSettings) -> None:
+        """The patterns of the words before a place or a body that no person stands after,
+        from ``person.region_words``, ``person.journey_nouns`` and ``person.member_nouns``."""
+        self._region_before = regex.compile(
+            r"(?<![\p{L}\p{M}'’-])(?i:in|at|across|around|throughout|within|of|from|to|near)"
+            rf" (?:{_alternatives(settings.region_words)}) \Z"
+        )
+        self._destination_before = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}'’-])(?i:{_alternatives(settings.journey_nouns)}) to \Z"
+        )
+        self._members_before = regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}'’-])(?i:{_alternatives(settings.member_nouns)})"
+            r" (?:of|at|from) (?:the )?\Z"
+        )
+
+    def _a_region_destination_or_body(self, text: str, start: int, end: int) -> bool:
+        """Whether the words before a span make it a place or a body whatever its words,
+        first names too, unless a possessive follows ("the staff of Amina's nursery"): a
+        region's word after a word of where ("in rural Eden", "across north Wales"), a
+        journey's noun and "to" ("Family trip to Bridlington", "relocation to Dereham"), or a
+        body's people and "of", "at" or "from" ("the staff of Cammell Laird")."""
+        if text[end : end + 2] in ("'s", "’s"):
+            return False
+        window = max(0, start - 40)
+        return any(
+            pattern.search(text, window, start) is not None
+            for pattern in (self._region_before, self._destination_before, self._members_before)
+        )
 
     def _speaks(self, text: str, end: int) -> bool:
         """Whether a verb of speaking follows ``end``, a space or a comma between ("Cook
@@ -93,21 +135,24 @@ class PlaceChecks:
     def _ends_a_phrase(self, text: str, start: int, end: int, first: str) -> bool:
         """Whether a span with no first name is part of a phrase that names a place, an
         event or a body: before a noun that follows places, not people ("the Skipton
-        office", "Pudsey residents"); after a capitalised possessive ("St Patrick's Day
+        office", "Pudsey residents"; a first name too after "the" or "our", "the Easton
+        office"); after a capitalised possessive ("St Patrick's Day
         Ceilidh", "the Queen's Award"); after a role, a body or a place word and "of" ("the
         Mayor of Kirklees", "University of Leeds", "Friends of Beckett Park")."""
         settings = self._settings
-        if unaccented(first) in settings.first_names:
+        first_name = unaccented(first) in settings.first_names
+        if first_name and self._word_before(text, start) not in _PLACE_DETERMINERS:
             return False
         after = end + 2 if text[end : end + 2] in ("'s", "’s") else end
         following = WORD.match(text, after + 1) if text[after : after + 1] == " " else None
         if following is not None and following.group() in settings.place_nouns:
-            # "the Skipton office", "Pudsey residents", "Crewe's communities": a place's
+            # "the Skipton office", "Pudsey residents", "Crewe's communities": a place's;
+            # "the Easton office" too, a first name after "the" or "our"
             return True
         joined = _COORDINATED.match(text, end)
-        if joined is not None and joined.group(1) in settings.place_nouns:
+        if not first_name and joined is not None and joined.group(1) in settings.place_nouns:
             return True  # "our Hoyland and Goldthorpe centres"
-        before = _PHRASE_BEFORE.search(text, max(0, start - 40), start)
+        before = None if first_name else _PHRASE_BEFORE.search(text, max(0, start - 40), start)
         if before is None:
             return False
         if before.group("owner") is not None:
@@ -156,7 +201,9 @@ class PlaceChecks:
         ):
             return True
         if not titled and (
-            (len(meaningful) == 1 and self._place_before(text, start))  # "at Heaton Norris"
+            self._a_region_destination_or_body(text, start, end)  # "trip to Bridlington"
+            or self._named_after_a_place(meaningful)  # "Wakefield Trinity"
+            or (len(meaningful) == 1 and self._place_before(text, start))  # "at Heaton Norris"
             or (  # "Brighton and Hove's"
                 len(meaningful) == 1
                 and unaccented(meaningful[0]) not in settings.first_names
@@ -234,6 +281,16 @@ class PlaceChecks:
         """Whether a word is a known first name or word-name."""
         lower = word.lower()
         return unaccented(lower) in self._settings.first_names or lower in self._settings.word_names
+
+    def _named_after_a_place(self, meaningful: list[str]) -> bool:
+        """Whether a span of two words or more opens with a listed place that is no first
+        name: a team, a club or a service named after its town ("Wakefield Trinity",
+        "Burnley Belvedere"), as no one's first name is a town's that is no first name."""
+        return (
+            len(meaningful) > 1
+            and unaccented(meaningful[0]) in self._settings.place_names
+            and not self._known_first(meaningful[0])
+        )
 
     def _joined_to_a_place(self, text: str, start: int, end: int) -> bool:
         """Whether "and" or "&" joins the span to a listed place, before or after it:

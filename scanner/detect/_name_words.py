@@ -54,6 +54,11 @@ _SENTENCE_BREAKS = frozenset('\n.?!:;"“([-•*')
 TITLE_AFTER = regex.compile(r" (?:for|of) \p{Lu}\p{Ll}")
 
 
+# An advert's heading, not someone's wish: "Stallholders wanted – book a table", "Drivers
+# wanted!", "Volunteers wanted for the fete".
+_WANTED_AD = regex.compile(r"(?i:wanted)(?:[ \t]*(?:[–—:!-]|\n|\Z)|[ \t]+for\b)")
+
+
 class WordNameChecks:
     """Whether a word that is a word too, or one the model has no vector for, is a name
     where it stands: by the words around it and the model's vectors."""
@@ -215,6 +220,7 @@ class WordNameChecks:
             and not word.isupper()
             and text[words[i].end() : following.start()] == " "
             and following.group().lower() in self._settings.speaking_verbs
+            and not _WANTED_AD.match(text, following.start())  # "Stallholders wanted – book"
             and self._unknown_word(unaccented(lower), vocab)
             and unaccented(lower) not in self._settings.listed_not_names
         )

@@ -122,6 +122,7 @@ class PersonRecognizer(
         self._place_label = regex.compile(rf"{label}\Z", regex.MULTILINE)
         self._place_value = regex.compile(rf"{label}(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)", regex.MULTILINE)
         self._compile_firm_trades(settings.firm_trades)
+        self._compile_place_phrases(settings)
         self._compile_occasions(settings)
         super().__init__(supported_entities=["PERSON"], name="person")
 
@@ -535,6 +536,8 @@ class PersonRecognizer(
             *_structure.column_cells(text, self._name_header),
         ]:
             if self._name_header.fullmatch(text, start, end):  # a header row: "Surname  Forename"
+                continue
+            if _structure.in_a_header_row(text, start):  # "Owner" beside "Trend" over the rows
                 continue
             span = self._name_shaped(text, start, end)
             if span and (

@@ -205,3 +205,28 @@ def display_names(text: str) -> Iterator[tuple[int, int]]:
             position = address.end()
             while position < end and text[position] in " \t,;":
                 position += 1
+
+
+# A table's header cell: one to three capitalised words, no digits ("Ref", "Likelihood",
+# "Owner", "Date raised").
+_HEADER_CELL = regex.compile(r"[ \t]*\p{Lu}[\p{L}'’/&()-]*(?: [\p{L}'’/&()-]+){0,2}[ \t]*")
+# The fewest cells of a row taken for a table's header: a form laid out as a table has two.
+_LEAST_HEADER_CELLS = 4
+
+
+def in_a_header_row(text: str, position: int) -> bool:
+    """Whether ``position`` lies on a table's header row: four cells or more, split by tabs
+    or pipes, each a capitalised heading of one to three words, and the next line a row of
+    the same table ("Ref\tRisk\tScore\tOwner\tTrend" over its rows). Its cells are the
+    columns' names, not a label and its value ("Owner" beside "Trend")."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    if line_end < 0:
+        return False
+    separator = "\t" if "\t" in text[line_start:line_end] else "|"
+    cells = text[line_start:line_end].strip(" |").split(separator)
+    if len(cells) < _LEAST_HEADER_CELLS or not all(_HEADER_CELL.fullmatch(c) for c in cells):
+        return False
+    next_end = text.find("\n", line_end + 1)
+    following = text[line_end + 1 : len(text) if next_end < 0 else next_end].strip(" |")
+    return len(following.split(separator)) == len(cells)

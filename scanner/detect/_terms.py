@@ -10,7 +10,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from scanner.detect.recognizers_file import TermList, TermReading
+from scanner.detect.recognizers_file import TermList, TermReading, unaccented
 from scanner.sentences import sentence_around
 
 type _Trie = dict[str, _Trie]
@@ -34,6 +34,10 @@ _BEFORE_INITIALS = regex.compile(
 )
 _INITIALS_REACH = 200
 _CAPITAL_WORD = regex.compile(r"\p{Lu}{2,}")
+# An empty tick box and the option's text before a term, in its cell: "[ ] Domestic abuse",
+# "☐ Sickness / ill health". A ticked one ("[x]", "☒", "✓") is someone's answer.
+_UNTICKED_OPTION = regex.compile(r"(?:\[ ?\]|\( ?\)|☐|□)[ \t]*[^\t\n\[\]()☐□☒✓✔|]{0,30}\Z")
+_OPTION_REACH = 40
 
 
 def _as_initials(text: str, start: int, end: int) -> bool:
@@ -371,6 +375,8 @@ class TermListRecognizer(EntityRecognizer):
         for match in matches:
             if _as_initials(text, match.start(), match.end()):
                 continue
+            if _UNTICKED_OPTION.search(text, max(0, match.start() - _OPTION_REACH), match.start()):
+                continue  # "[ ] Domestic abuse": a blank form's option, ticked by no one
             if _normal(match.group()) in reading.also_words and _in_capitals(
                 text, match.start(), match.end()
             ):
@@ -447,13 +453,41 @@ class AboutSomeone:
         *,
         details: frozenset[str],
         identifiers: frozenset[str],
+        first_names: frozenset[str] = frozenset(),
+        word_names: frozenset[str] = frozenset(),
+        speaking_verbs: frozenset[str] = frozenset(),
     ) -> None:
         readings = list(readings)
+        self._first_names = first_names
+        self._word_names = word_names
+        self._speaking = (
+            regex.compile(rf"[ \t]*,?[ \t]+{_words(speaking_verbs)}(?![\w-])")
+            if speaking_verbs
+            else None
+        )
         person = {w for r in readings for w in r.person_words}
         roles = {w for r in readings for w in r.role_words}
-        # "his or her", "s/he": no one in particular, matched first where they stand.
-        generic = _words({w for r in readings for w in r.generic_pronouns})
+        # "his or her", "s/he": no one in particular, matched first where they stand; and a
+        # question a leaflet or a policy heads a section with, on its own line, in the first
+        # person and naming no one else ("What can I raise?", "How do I refer?"): whoever
+        # reads it. "Can I refer my mum?" names her, so it is no such question. And a role
+        # word after a determiner of anyone ("abuse or neglect of a tenant", "any client").
+        first_person = {w for r in readings for w in r.first_person}
+        generic = "|".join(
+            filter(
+                None,
+                [
+                    _words({w for r in readings for w in r.generic_pronouns}),
+                    _question(
+                        {w for r in readings for w in r.question_openers}, person - first_person
+                    ),
+                    _anyone({w for r in readings for w in r.anyone_before}, roles),
+                ],
+            )
+        )
+        # (braces doubled: the pattern is a template that ``_compiled`` fills with the words)
         generic = f"(?P<generic>{generic})|" if generic else ""
+        generic = generic.replace("{", "{{").replace("}", "}}")
         self._person = _compiled(rf"\b(?<![\w-])(?:{generic}{{}})(?![\w-])", _words(person))
         self._case_person = _compiled(
             rf"\b(?<![\w-])(?:{generic}{{}})(?![\w-])", _words(person - roles)
@@ -484,6 +518,38 @@ class AboutSomeone:
             for text, spans in zip(texts, spans_in_each, strict=True)
         ]
 
+    def without_lone_words[S: _Span](
+        self, texts: Sequence[str], spans_in_each: list[list[S]]
+    ) -> list[list[S]]:
+        """Each text's spans, less the lone capitalised words found as names (no first name,
+        no word-name, no verb of speaking after them, not in a row of a table) when the item
+        refers to no one as case text does: in a newsletter, a policy or an advert such a
+        word is a place, a firm, a product or a heading ("Benton", "Stannah", "Endrick").
+        A name in a text that refers to someone (a pronoun, a title, a name in full or in a
+        record's place, an identifier) stays, whatever its shape."""
+        if self._refers_to_someone(texts, spans_in_each):
+            return spans_in_each
+        return [
+            [s for s in spans if not self._lone_word(text, s)]
+            for text, spans in zip(texts, spans_in_each, strict=True)
+        ]
+
+    def _lone_word(self, text: str, span: _Span) -> bool:
+        value = text[span.start : span.end]
+        if span.type != "PERSON" or " " in value or value.islower():
+            return False
+        plain = unaccented(value.strip(".'’").lower())
+        if plain in self._first_names or plain in self._word_names:
+            return False
+        if self._speaking is not None and self._speaking.match(text, span.end):
+            return False  # "Okonkwo rang", "Price, said"
+        if _LINE_END.match(text, span.end):
+            return False  # a list's or a rota's item: "Tue - Patel", "Driver: Okafor"
+        line_start = text.rfind("\n", 0, span.start) + 1
+        line_end = text.find("\n", span.end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        return not _TABLE_ROW.search(line)
+
     def _refers_to_someone(
         self, texts: Sequence[str], spans_in_each: Sequence[Sequence[_Span]]
     ) -> bool:
@@ -505,7 +571,8 @@ class AboutSomeone:
         name: in a text of one line (a subject), after a field label or a greeting, or
         heading its line with nothing after it or a cell's end (a signature, a list, a row).
         """
-        if len(text[name.start : name.end].split()) > 1 or "\n" not in text.strip():
+        words = text[name.start : name.end].split()
+        if (len(words) > 1 and self._holds_a_first_name(words)) or "\n" not in text.strip():
             return True
         line_start = text.rfind("\n", 0, name.start) + 1
         if self._label.fullmatch(text, line_start, name.start):
@@ -513,6 +580,22 @@ class AboutSomeone:
         return bool(
             self._line_head.fullmatch(text, line_start, name.start)
             and _ROW_END.match(text, name.end)
+        )
+
+    def _holds_a_first_name(self, words: list[str]) -> bool:
+        """Whether a name of several words holds a known first name, as a name in full does
+        ("Amina Yusuf"), or a word shaped as only names are in English text: hyphenated
+        ("Adaeze-Okonkwo") or with letters English does not write ("Trần Văn Hùng",
+        "Wiśniewska"); without the list of first names, every such name does. Places, teams
+        and firms the model reads as names ("Whitley Bay", "Cammell Laird") hold none, and
+        one in a newsletter does not make it case text (the record's structure still does)."""
+        if not self._first_names:
+            return True
+        return any(
+            unaccented(w.strip(".,'’()").lower()) in self._first_names
+            or "-" in w
+            or not w.isascii()
+            for w in words
         )
 
     def _someones[S: _Span](self, text: str, spans: list[S], terms: frozenset[str]) -> list[S]:
@@ -537,6 +620,36 @@ class AboutSomeone:
                     continue
             kept.append(span)
         return kept
+
+
+# A line of a table or a pasted spreadsheet: cells split by tabs, pipes or runs of spaces
+# (columns lined up), or two commas or more (a CSV row), where a surname alone is a column's
+# value ("Oldroyd", "WÓJCIK").
+_TABLE_ROW = regex.compile(r"[\t|]|\S {2,}\S|,[^,\n]*,")
+# Nothing but a full stop or a bracket to the end of a line.
+_LINE_END = regex.compile(r"[ \t]*[.;:!)]*[ \t]*(?:\n|\Z)")
+# The longest question a section is headed with: "What should I do if I am worried?".
+_QUESTION_CHARS = 80
+
+
+def _question(openers: set[str], others: set[str]) -> str:
+    """A pattern for a question on its own line that opens with one of ``openers`` and holds
+    none of ``others`` (person words other than the first person's); empty without openers."""
+    if not openers:
+        return ""
+    others_pattern = _words(others) or "(?!)"
+    return (
+        rf"(?m:(?<=^[ \t>*•#\d.)-]{{0,8}}){_words(openers)}\b"
+        rf"(?:(?!\b{others_pattern}\b)[^\n?]){{0,{_QUESTION_CHARS}}}\?[ \t]*$)"
+    )
+
+
+def _anyone(determiners: set[str], roles: set[str]) -> str:
+    """A pattern for a role word after a determiner that makes it anyone ("a tenant", "any
+    client", "every patient"); empty without determiners or roles."""
+    if not determiners or not roles:
+        return ""
+    return rf"{_words(determiners)}[ \t]+{_words(roles)}"
 
 
 # A line at least this long may have been wrapped by a mail program mid-sentence; a shorter

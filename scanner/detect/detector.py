@@ -150,6 +150,9 @@ class Detector:
             rules.person.greetings,
             details=_DETAILS,
             identifiers=_IDENTIFIERS,
+            first_names=rules.person.first_names,
+            word_names=rules.person.word_names,
+            speaking_verbs=rules.person.speaking_verbs,
         )
         self._organisation_numbers = OrganisationNumbers(
             rules.published_phone_before, rules.role_mailboxes
@@ -221,6 +224,7 @@ class Detector:
             self._resolve_overlaps(sorted(spans.values(), key=lambda s: (s.start, -s.end)))
             for spans in found
         ]
+        resolved = self._about.without_lone_words(texts, resolved)
         return self._about_someone(texts, self._organisations_own(texts, resolved))
 
     def _organisations_own(

@@ -96,6 +96,11 @@ class PersonSettings:
     list_labels: frozenset[str] = frozenset()
     place_heads: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
+    # Before a place or a body whatever its words: "in rural Eden", "trip to Bridlington",
+    # "the staff of Cammell Laird".
+    region_words: frozenset[str] = frozenset()
+    journey_nouns: frozenset[str] = frozenset()
+    member_nouns: frozenset[str] = frozenset()
     # How like the model's vectors of first names a word's vector must be for a span of
     # ordinary words that only the model calls a person to stay one (0: every span stays).
     name_likeness: float = 0.0
@@ -141,6 +146,9 @@ class TermReading:
     person_words: tuple[str, ...] = ()
     role_words: tuple[str, ...] = ()
     generic_pronouns: tuple[str, ...] = ()
+    question_openers: tuple[str, ...] = ()
+    anyone_before: tuple[str, ...] = ()
+    first_person: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -326,12 +334,18 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
         "person_words",
         "role_words",
         "generic_pronouns",
+        "question_openers",
+        "anyone_before",
+        "first_person",
     )
     top.unknown_keys(set(keys))
     words = {key: top.strings(key, []) for key in keys}
     for word in words["role_words"]:
         if word not in words["person_words"]:
             raise top.fail(f"'role_words': '{word}' is not in person_words; list it there too")
+    for word in words["first_person"]:
+        if word not in words["person_words"]:
+            raise top.fail(f"'first_person': '{word}' is not in person_words; list it there too")
     return words
 
 
@@ -415,6 +429,9 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             saints=frozenset(w.lower() for w in person.strings("saints", [])),
             place_heads=frozenset(w.lower() for w in person.strings("place_heads", [])),
             place_nouns=frozenset(w.lower() for w in person.strings("place_nouns", [])),
+            region_words=frozenset(w.lower() for w in person.strings("region_words", [])),
+            journey_nouns=frozenset(w.lower() for w in person.strings("journey_nouns", [])),
+            member_nouns=frozenset(w.lower() for w in person.strings("member_nouns", [])),
             particles=frozenset(w.lower() for w in person.strings("particles", [])),
             name_labels=frozenset(w.lower() for w in person.strings("name_labels", [])),
             name_headers=frozenset(w.lower() for w in person.strings("name_headers", [])),

@@ -620,3 +620,144 @@ def test_names_stay_found_beside_the_role_and_list_rules(found, text, name):
     """A family's surname after "the", children listed with their ages, a name in a list
     under a name label and hyphenated first names stay names."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Transport was a barrier for people in rural Eden; few villages had a bus.",
+        "Our groups meet across north Norfolk and in central Lincoln.",
+        "Family trip to Bridlington: Saturday 9 August.",
+        "7. Hearing Aid Clinic relocation to Dereham - decision (paper G)",
+        "We also thank the staff of Cammell Laird, who painted our youth room.",
+        "The award will be presented by the Lord-Lieutenant of Ross and Cromarty.",
+        "Visits from Wick to Fort William; the new office is in Port Talbot.",
+        "Drop-in sessions at the Easton office: Tuesday, Meeting Room 2.",
+        "Polisi Cydraddoldeb ac Amrywiaeth / Equality and Diversity Policy\n"
+        "Adolygwyd / Reviewed: June 2025",
+        "Thank you for travelling with us. Diolch yn fawr.",
+        "Inhalers and auto-injectors (EpiPen, Jext) go on outings. Tickets on Ticketsource.",
+        "Qawwali from the Sufi Soul Collective\nMehndi, henna and nail art",
+        "This is a voluntary role. An Access NI check is required.",
+        "Refreshments and Poppy Shop stall in the interval.",
+    ],
+)
+def test_regions_journeys_bodies_welsh_and_listed_things_are_not_names(found, text):
+    """A word after a region's word ("in rural Eden"), a journey's noun and "to", a body's
+    people or an office held of a place and "of" (``person.region_words``,
+    ``journey_nouns``, ``member_nouns``), after a place's head word ("Fort William"), or
+    a first name after "the" before a place noun ("the Easton office") is a place or a
+    body; Welsh words (``names/welsh_words.txt``), medicines' devices, ticketing sites,
+    music and crafts and record-checking bodies are listed (issue 17, branch fpclean3)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("We spoke to the staff of Amina's nursery.", "Amina"),
+        ("Home visit to Grace Adeyemi on Monday, then a trip to Leeds.", "Grace Adeyemi"),
+        ("Easton has moved to the Leeds office.", "Easton"),
+        ("Please ring Mr Ross about the group in rural Eden.", "Ross"),
+        ("Siarad Cymraeg group: Dafydd Gruffydd will lead it.", "Dafydd Gruffydd"),
+    ],
+)
+def test_names_stay_found_beside_the_region_journey_and_body_rules(found, text, name):
+    """A name before a possessive after a body's people, a visit's name (a visit goes to
+    people), a first name with no "the" before a place noun, a titled name and a Welsh name
+    beside Welsh words stay names."""
+    assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sessions for Wakefield Trinity and Burnley Belvedere this quarter.",
+        "Work closely with school safeguarding leads and with Kingston CAMHS.",
+        "Where: Littlehampton, Bognor Regis, Worthing and the villages between.",
+        "Ref\tRisk\tLikelihood\tImpact\tScore\tControls\tOwner\tTrend\n"
+        "R01\tLoss of contract\t3\t5\t15\tEarly engagement\tChief Executive\tup",
+    ],
+)
+def test_teams_services_towns_and_header_rows_are_not_names(found, text):
+    """A span opening with a listed place that is no first name is a team or a service
+    named after it, towns of two words are listed, and a table's header row holds its
+    columns' names, not a label's value ("Owner" beside "Trend") (branch fpclean3)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Devon Malcolm and Dudley Moore came to the Leeds office.", "Devon Malcolm"),
+        (
+            "Name\tCarer\tRole\tPhone\nAmina Okafor\tBogdan Nowak\tVolunteer\t0113 496 0000",
+            "Bogdan Nowak",
+        ),
+        ("Surname\tForename\tCarer\tRole\nOkafor\tAmina\tGrace\tVolunteer", "Grace"),
+    ],
+)
+def test_names_stay_found_beside_the_team_and_header_row_rules(found, text, name):
+    """Given names that are counties stay names, and a table's rows under its header row
+    keep their names."""
+    assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It counts towards the Oliver McGowan Mandatory Training on Learning Disability.",
+        "Raffle: top prize a hamper from Bobby's Foods.",
+        "Donations can be left at Sainsbury's (Whitley Bay) and in Colwyn Bay.",
+        "Stallholders wanted – book a table for £15.\nDrivers wanted for Friday collections.",
+    ],
+)
+def test_things_named_after_people_bays_and_adverts_are_not_names(found, text):
+    """A name before a thing's or a trade's word is the thing's ("Training", "Foods"), towns
+    named after their bays are listed, and a word before "wanted" heading an advert is no
+    one (branch fpclean3)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Nwachukwu wanted to go home.", "Nwachukwu"),
+        ("Okonkwo wanted a lift to the clinic.", "Okonkwo"),
+    ],
+)
+def test_names_stay_found_before_wanted(found, text, name):
+    """An unknown word before "wanted" in a sentence stays a name."""
+    assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lift in Block A failed twice; the contractor (Stannah) has replaced the controller."
+        "\nBasmati rice (Tilda) is £18.40 a sack.",
+        "Collectables\nBeswick and Border Fine Arts: check Lyon and Turnbull results first.\n"
+        "Ask the Area Manager.",
+    ],
+)
+def test_lone_words_in_text_about_no_one_are_not_names(found, text):
+    """A lone capitalised word found as a name, with no first name, no verb of speaking
+    after it and not in a table's row or ending a list's line, is a firm, a product or a
+    place when the item refers to no one as case text does (branch fpclean3)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Visit today with the contractor (Stannah).\nShe says the lift is fixed.", "Stannah"),
+        ("Minutes of the lunch club\nOkonkwo reported that the fridge is broken.", "Okonkwo"),
+        ("Ref,Surname,Town\n1,Oldroyd,Leeds\n2,Chaudhry,Batley", "Oldroyd"),
+        ("Lunch club drivers this week:\nMonday: Okafor (Honda Jazz) with Oldroyd.", "Oldroyd"),
+        ("Home visit with Mr Price; Lyon and Turnbull results checked.", "Turnbull"),
+    ],
+)
+def test_lone_words_stay_names_where_the_text_refers_to_someone(found, text, name):
+    """A lone surname stays a name in an item that refers to someone (a pronoun, a title),
+    before a verb of speaking, in a CSV row or at a list's line end."""
+    assert name in _names(found, text), _names(found, text)

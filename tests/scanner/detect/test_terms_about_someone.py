@@ -43,6 +43,19 @@ _TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
         "For a pack ring 0191 496 0218.",
         # an event's heading in capitals
         "*** SANTA DASH 2025 ***\nFor the hospice. Ring 0161 496 0720 to sign up.",
+        # a policy's sections headed with questions in the first person, for whoever reads it
+        "2. What can I raise?\n- a criminal offence, such as fraud;\n- a danger to health.\n"
+        "How do I raise a concern?\nEmail speakup@housing.example or ring 020 7946 0231.",
+        # a firm the model reads as a name in full holds no first name: no case text
+        "Thanks to Cammell Laird staff for painting the hall.\n\n"
+        "Our new memory café for dementia opens on Monday.\nRing 0151 496 0970.",
+        # a role word after a determiner of anyone: no one in particular
+        "You can raise abuse or neglect of a tenant or resident, or harm to any client.\n"
+        "Email speakup@housing.example or ring 020 7946 0231.",
+        # a blank form's options: empty tick boxes
+        "Name of main client: ________\n[ ] Domestic abuse\t[ ] Debt\t[ ] Sickness / ill health\n"
+        "☐ Vegetarian ☐ Halal ☐ Diabetic\nI agree that the food bank may keep this form.\n"
+        "Signature: ________\nEmail the form to vouchers@food.example, 0113 496 0000",
     ],
 )
 def test_terms_in_text_about_no_one_are_not_findings(found, text):
@@ -65,6 +78,8 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         ("Visited today; she was tired.\n\nDiagnosis: vascular dementia.", "vascular dementia"),
         ("Mr Okafor rang.\n\nRisk: self-neglect.", "self-neglect"),
         ("Amina Yusuf came to the drop-in today. Depression and low mood.", "Depression"),
+        ("Trần Văn Hùng came to the drop-in today.\n\nDepression and low mood.", "Depression"),
+        ("Nkechi Adaeze-Okonkwo came in.\n\nDepression and low mood.", "Depression"),
         # a name where a record puts one
         ("Re: Amina Yusuf\n\nThere is a history of self-harm.", "self-harm"),
         ("Carer: Nasreen\n\nDiet: halal; diabetic.", "halal"),
@@ -74,6 +89,11 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         # personal details in the term's own sentence, an identifier anywhere
         ("self-harm disclosed at the drop-in, ring 07700 900 461 back", "self-harm"),
         ("DOB 12/04/1987\n\nAlcohol dependency; detox planned.", "Alcohol dependency"),
+        # a question in the first person that names someone else
+        ("Can I refer my mum? I think it is dementia.", "dementia"),
+        # a role word as the subject of a report; a ticked box
+        ("A tenant disclosed abuse by a neighbour. Ring 020 7946 0231.", "abuse"),
+        ("Client: Amina Okafor\n[x] Domestic abuse\t[ ] Debt", "Domestic abuse"),
         # "DASH" in a case's heading, not a line in capitals
         ("Re: Shannon Wilkes\n\nDASH completed: 16 ticks.", "DASH"),
     ],
