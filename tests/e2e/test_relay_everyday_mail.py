@@ -7,15 +7,31 @@ import email
 import email.policy
 import json
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CONFIDE, SENDER, Relay, Sink, wait_for
+from tests.e2e.conftest import SENDER, Relay, Sink, wait_for
 from tests.outlook_mail import OFFICE, PUBLISHED, QUOTED_REPLY, SAM, outlook_message
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+# ``confide verdict --json`` on each file named, in one process with one scanner: each
+# ``confide verdict`` process would start a scanning worker and load the model again.
+VERDICTS = """
+import contextlib, sys
+import django
+django.setup()
+from django.core.management import call_command
+from gateway.management.commands import verdict
+with verdict.build_scanner() as scanner:
+    verdict.build_scanner = lambda: contextlib.nullcontext(scanner)
+    sender, recipient, *files = sys.argv[1:]
+    for path in files:
+        call_command("verdict", "--json", "--from", sender, "--to", recipient, path)
+"""
 
 
 def test_an_outlook_message_to_a_named_outsider_arrives_unredacted(
@@ -24,7 +40,8 @@ def test_an_outlook_message_to_a_named_outsider_arrives_unredacted(
     """ "Hi Sam" to Sam Green, Priya's signature with the office's published phones and
     address (in text and HTML) and the logo: Sam gets it released, every word and the To
     header as written; so does a reply quoting Sam's own message. ``confide verdict`` on
-    either, saved as a mail program saves it, says the same."""
+    either, saved as a mail program saves it, says the same (the command run in one process
+    for both: tests/gateway/test_cli_verdict.py runs the console script itself)."""
     published = {"CONFIDE_ORGANISATION__PUBLISHED_CONTACTS": json.dumps(PUBLISHED)}
     relay = make_relay(sink.port, **published)
     first = outlook_message()
@@ -42,17 +59,21 @@ def test_an_outlook_message_to_a_named_outsider_arrives_unredacted(
             assert "Hi Sam," in text
             assert OFFICE in text
             assert "removed]" not in text
+    saved = []
     for number, content in enumerate((first, reply)):
-        saved = tmp_path / f"saved-{number}.eml"
-        saved.write_bytes(content.replace(b"\r\n", b"\n"))
-        checked = subprocess.run(
-            [str(CONFIDE), "verdict", "--json", "--from", SENDER, "--to", SAM, str(saved)],
-            cwd=relay.folder,
-            env={**relay.env, **published},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert checked.returncode == 0, checked.stderr
-        assert json.loads(checked.stdout)["verdicts"][SAM]["action"] == "release", checked.stdout
+        saved.append(tmp_path / f"saved-{number}.eml")
+        saved[-1].write_bytes(content.replace(b"\r\n", b"\n"))
+    checked = subprocess.run(
+        [sys.executable, "-c", VERDICTS, SENDER, SAM, *map(str, saved)],
+        cwd=relay.folder,
+        env={**relay.env, **published, "DJANGO_SETTINGS_MODULE": "gateway.settings"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+    said = checked.stdout.splitlines()
+    assert len(said) == 2, checked.stdout
+    for line in said:
+        assert json.loads(line)["verdicts"][SAM]["action"] == "release", line

@@ -22,6 +22,9 @@ internal_domains = ["riverside-carers.example.org"]
 
 [watch]
 quarantine = "held"
+# One scanning worker, not one per CPU: each loads the model (seconds of CPU), and these
+# few files need no more.
+scan_workers = 1
 
 [[watch.folders]]
 path = "web"
