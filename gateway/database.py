@@ -18,6 +18,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -276,8 +277,8 @@ def _server_ready(*, create: bool) -> None:
     try:
         connection.ensure_connection()
     except OperationalError as exc:
+        refused = _server_refusal(exc)
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        missing = "does not exist" in str(exc)
     else:
         # As an empty SQLite file: a database confide never initialised (a mistyped name,
         # or one made by hand) is not quietly given confide's tables by any command.
@@ -287,11 +288,24 @@ def _server_ready(*, create: bool) -> None:
                 "tables: run `confide init` (or `confide run --init`) to create them"
             )
         return
-    if not missing:
+    name = settings["NAME"]
+    if refused == _NO_ROLE:
+        raise StartupError(
+            f'the database server {_server(settings)} has no role "{settings["USER"]}" '
+            "(the user name in DATABASE_URL): check DATABASE_URL, or ask its administrator "
+            f"to create the role (`createuser -h {settings['HOST'] or 'localhost'} "
+            f"-p {settings['PORT'] or 5432} -P {settings['USER']}`)"
+        )
+    if refused == _BAD_PASSWORD:
+        raise StartupError(
+            f'the database server {_server(settings)} refused the password of role "'
+            f'{settings["USER"]}": check the password in DATABASE_URL (a / ? # @ : or % in '
+            "it must be percent-encoded: %2F %3F %23 %40 %3A %25)"
+        )
+    if refused != _NO_DATABASE:
         raise StartupError(
             f"cannot reach the database on {_server(settings)} ({reason}): check DATABASE_URL"
         )
-    name = settings["NAME"]
     createdb = f"createdb -h {settings['HOST'] or 'localhost'} -p {settings['PORT'] or 5432}"
     if settings["USER"]:
         createdb += f" -U {settings['USER']}"
@@ -311,6 +325,32 @@ def _server_ready(*, create: bool) -> None:
         ) from None
     log.info("created the database %s on %s", name, _server(settings))
     connection.close()
+
+
+# What the server said when it refused a connection, by SQLSTATE (PostgreSQL's appendix A).
+# libpq reports a refused connection as text, without the SQLSTATE, so the server's message
+# (its English wording, which a server with lc_messages set to another language changes) is
+# read when there is no code: anything else is said as the server said it.
+_NO_DATABASE = "3D000"  # invalid_catalog_name
+_NO_ROLE = "28000"  # invalid_authorization_specification: role "x" does not exist
+_BAD_PASSWORD = "28P01"  # invalid_password
+_SERVER_SAID = (
+    (_NO_ROLE, re.compile(r'FATAL:\s+role ".*" does not exist')),
+    (_BAD_PASSWORD, re.compile(r'FATAL:\s+password authentication failed for user ".*"')),
+    (_NO_DATABASE, re.compile(r'FATAL:\s+database ".*" does not exist')),
+)
+
+
+def _server_refusal(error: OperationalError) -> str | None:
+    """The SQLSTATE of the server's refusal to connect (one of those above), or None when it
+    is not one of them or the server was not reached."""
+    code = getattr(error.__cause__, "sqlstate", None)
+    if code in (_NO_DATABASE, _BAD_PASSWORD):  # 28000 covers pg_hba.conf refusals too
+        return str(code)
+    for known, said in _SERVER_SAID:
+        if said.search(str(error)):
+            return known
+    return None
 
 
 def _server(settings: dict[str, object]) -> str:
