@@ -197,6 +197,7 @@ class RelayService:
         self._pool = worker.ScanPool.of_processes(self.workers)
         running_parts.report_scan_workers(self._pool.up)
         running_parts.report_key_file(self.unopened.all_open)
+        running_parts.report_upstream(upstream_settings)
         loops = [
             asyncio.create_task(self._dispatch()),
             asyncio.create_task(self._deliver()),
@@ -223,6 +224,7 @@ class RelayService:
             self._pool.stopping = True  # the other doors send nothing more to the workers
         running_parts.report_scan_workers(None)
         running_parts.report_key_file(None)
+        running_parts.report_upstream(None)
         for waiting in self._waiting_for_key.values():
             waiting.cancel()
         log.info("relay stopping (node %s)", self.node)
