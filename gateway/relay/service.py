@@ -18,7 +18,6 @@ import errno
 import functools
 import itertools
 import logging
-import multiprocessing
 import queue
 import ssl
 import threading
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING
 from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
 from gateway.config import Settings, StartupError, host_and_port
+from gateway.cpus import usable_cpus
 from gateway.database import on_usable_connection
 from gateway.health import running_parts
 from gateway.health.metrics import SCAN_SECONDS, count_unscannable
@@ -118,7 +118,7 @@ class RelayService:
             organisation=settings.organisation.name,
             leases=self.leases,
         )
-        self.workers = relay.scan_workers or multiprocessing.cpu_count()
+        self.workers = relay.scan_workers or usable_cpus()
         # Messages to scan, and whether this node already holds the claim for this attempt;
         # suspects first.
         self._to_scan = _ToScan(self._is_suspect)
