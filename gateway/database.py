@@ -22,7 +22,7 @@ import re
 import stat
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from django.core.management import call_command
@@ -81,8 +81,7 @@ def running() -> Iterator[None]:
     if sqlite_file is None:
         yield
         return
-    with os.fdopen(os.open(_in_use_file(sqlite_file), os.O_RDWR | os.O_CREAT, 0o600)) as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)
+    with _file_lock(_in_use_file(sqlite_file), fcntl.LOCK_SH):
         yield
 
 
@@ -110,9 +109,9 @@ def only_node_named(node: str) -> Iterator[None]:
         yield
         return
     lock_file = sqlite_file.with_name(f"{sqlite_file.name}.node-{key & 0xFFFFFFFFFFFF:012x}")
-    with os.fdopen(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)) as lock:
+    with ExitStack() as held:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.enter_context(_file_lock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB))
         except BlockingIOError:
             raise StartupError(_node_in_use(node, "another process on this machine")) from None
         yield
@@ -174,16 +173,57 @@ def in_use() -> bool:
             return bool(cursor.fetchone()[0])
     if sqlite_file is None:  # in memory: only this process sees it
         return False
-    with os.fdopen(os.open(_in_use_file(sqlite_file), os.O_RDWR | os.O_CREAT, 0o600)) as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        return False  # the lock goes with the file
+    try:
+        with _file_lock(_in_use_file(sqlite_file), fcntl.LOCK_EX | fcntl.LOCK_NB):
+            return False
+    except BlockingIOError:
+        return True
 
 
 def _in_use_file(sqlite_file: Path) -> Path:
     return sqlite_file.with_name(sqlite_file.name + ".in-use")
+
+
+@contextmanager
+def _file_lock(path: Path, kind: int) -> Iterator[None]:
+    """Hold the ``flock`` ``kind`` (``LOCK_SH`` or ``LOCK_EX``, with ``LOCK_NB`` to raise
+    ``BlockingIOError`` rather than wait) on the lock file ``path``, made 0600 if need be,
+    until the block ends; then remove the file unless another process holds it too, so a
+    clean exit leaves none behind (one killed outright leaves it, unlocked, for the next).
+
+    Removing a lock file is safe only because every holder checks, once it has the lock,
+    that ``path`` is still the file it locked: one that waited on a file its last holder
+    removed would otherwise hold a lock nobody else sees, beside whoever made the new file.
+    """
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, kind)
+        except BaseException:
+            os.close(fd)
+            raise
+        if _is_file_at(fd, path):
+            break
+        os.close(fd)  # removed (and perhaps made again) while we waited: lock the one there
+    try:
+        yield
+    finally:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # another process holds it: it removes the file when it is the last
+        else:
+            path.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _is_file_at(fd: int, path: Path) -> bool:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (found.st_dev, found.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def on_usable_connection[**P, T](work: Callable[P, T]) -> Callable[P, T]:
@@ -360,9 +400,7 @@ def _server(settings: dict[str, object]) -> str:
 @contextmanager
 def _migration_lock(sqlite_file: Path | None) -> Iterator[None]:
     if sqlite_file is not None:
-        lock_file = sqlite_file.with_name(sqlite_file.name + ".migrate-lock")
-        with os.fdopen(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)) as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        with _file_lock(sqlite_file.with_name(sqlite_file.name + ".migrate-lock"), fcntl.LOCK_EX):
             yield
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:

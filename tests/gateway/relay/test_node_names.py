@@ -3,11 +3,14 @@ to start, and a name comes free when its holder ends, even by ``kill -9``."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,3 +102,60 @@ def test_a_second_relay_under_a_name_in_use_refuses_to_start(
     assert "cannot start: another relay is running as node 'relay-1'" in refused.stderr
     assert "relay.node" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_clean_exit_leaves_no_lock_files(database_file: str):
+    """On SQLite, the node-name and in-use files beside the database go when their holder
+    ends cleanly, unless another process still holds the in-use one."""
+    if connection.vendor == "postgresql":
+        pytest.skip("the lock files are SQLite's")
+    folder = Path(database_file.removeprefix("sqlite:///")).parent
+    before = set(folder.iterdir())
+    with database.running(), only_node_named("relay-1"):
+        assert {p.name.rpartition(".")[2][:5] for p in set(folder.iterdir()) - before} == {
+            "in-us",
+            "node-",
+        }
+        assert database.in_use()
+    assert set(folder.iterdir()) == before
+    assert not database.in_use()
+    assert set(folder.iterdir()) == before
+
+
+def test_a_lock_file_removed_while_waited_for_is_made_again(tmp_path: Path):
+    """One waiting for a lock file whose holder removes it as it ends takes the file made
+    anew, not the removed one: so a third process is refused, never let in beside it."""
+    path = tmp_path / "x.node-lock"
+    waiter_holds = threading.Event()
+    release = threading.Event()
+
+    def wait_then_hold() -> None:
+        with database._file_lock(path, fcntl.LOCK_EX):
+            waiter_holds.set()
+            release.wait(timeout=30)
+
+    with database._file_lock(path, fcntl.LOCK_EX):
+        waiter = threading.Thread(target=wait_then_hold)
+        waiter.start()
+        _wait_until_blocked_on(path)
+    try:
+        assert waiter_holds.wait(timeout=10)
+        with pytest.raises(BlockingIOError), database._file_lock(path, fcntl.LOCK_EX | fcntl.LOCK_NB):
+            pass
+    finally:
+        release.set()
+        waiter.join(timeout=10)
+    assert not path.exists()
+
+
+def _wait_until_blocked_on(path: Path) -> None:
+    """Wait until a lock request on ``path`` waits (Linux lists it in /proc/locks as "->")."""
+    inode = f":{path.stat().st_ino} "
+    for _ in range(1000):
+        if any(
+            line.split()[1] == "->" and inode in line
+            for line in Path("/proc/locks").read_text().splitlines()
+        ):
+            return
+        time.sleep(0.01)
+    pytest.fail("nobody waited for the lock")
