@@ -106,7 +106,11 @@ async def serve(
     when the relay listens, given its scanning workers (``confide run`` starts its web
     server and its watcher then, and lends them the workers)."""
     from gateway.relay.service import RelayService
-    from gateway.startup_checks import check_key_file, check_key_opens_what_is_stored
+    from gateway.startup_checks import (
+        check_key_file,
+        check_key_is_this_databases,
+        check_key_opens_what_is_stored,
+    )
 
     relay_log_level()
     try:
@@ -115,7 +119,8 @@ async def serve(
         check_key_file(settings)
         await asyncio.to_thread(_key_for_what_is_stored, settings)
         await asyncio.to_thread(check_key_opens_what_is_stored, settings)
-        service = RelayService(settings)
+        service = RelayService(settings)  # makes the key file if there is none
+        await asyncio.to_thread(check_key_is_this_databases, settings)
     except (SealingError, RulesError, ConfigError) as exc:
         raise StartupError(str(exc)) from None
     except OSError as exc:
