@@ -4,10 +4,10 @@ ports as they are bound): each problem is one line saying what to do.
 
 The key file must be its owner's alone: it opens every message confide keeps; and it must be
 the one that sealed what is stored (a few stored values are opened to tell), and the one the
-other nodes on the database use (a key check sealed by the first node to start is opened). An upstream
-that does not answer is only a warning: the relay keeps what it releases and retries until
-the upstream answers, and a service manager may well start the upstream (Postfix, say)
-after confide.
+other nodes on the database use (a key check sealed by the first node to start is opened).
+An upstream that does not answer is only a warning: the relay keeps what it releases and
+retries until the upstream answers, and a service manager may well start the upstream
+(Postfix, say) after confide.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ class ConfideCommand(BaseCommand):
         try:
             return super().execute(*args, **options)
         except CommandError as exc:
-            if not self._called_from_command_line or options.get("traceback"):
+            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
                 raise
             self.stderr.write(f"confide: {exc}")
             sys.exit(exc.returncode)

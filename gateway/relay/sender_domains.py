@@ -88,4 +88,3 @@ class SenderDomains:
             named.append(domain)
         more = len(self.domains) - len(named)
         return ", ".join(named) + " and their subdomains" + (f" (and {more} more)" if more else "")
-

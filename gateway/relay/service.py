@@ -141,6 +141,9 @@ class RelayService:
         self._scans: set[asyncio.Task[None]] = set()
         self._sends: dict[asyncio.Future[None], tuple[int, ...]] = {}
         self._stopping = False
+        # Set when another process took this node's name (``name_taken``): its claims are
+        # that process's now.
+        self._name_taken = False
         self._send_threads: _DaemonThreads  # started by the delivery loop
 
     async def run(
@@ -216,9 +219,16 @@ class RelayService:
             server.close()
             await self._stop(loops)
 
+    def name_taken(self) -> None:
+        """Another process took this node's name (``gateway.database.only_node_named``):
+        the stop that follows cuts short the work under way and gives back no claim, since
+        the claims under this name are that process's now."""
+        self._name_taken = True
+
     async def _stop(self, loops: list[asyncio.Task[None]]) -> None:
         """Let the work under way finish (for ``STOP_GRACE_SECONDS`` at most), cut the rest
-        short, stop the workers and give back the claims still held."""
+        short, stop the workers and give back the claims still held (none, and no grace,
+        when another process took the node's name)."""
         self._stopping = True
         if self._pool is not None:
             self._pool.stopping = True  # the other doors send nothing more to the workers
@@ -232,7 +242,7 @@ class RelayService:
             loop_task.cancel()
         await asyncio.gather(*loops, return_exceptions=True)
         under_way: set[asyncio.Future[None]] = {*self._scans, *self._sends}
-        if under_way:
+        if under_way and not self._name_taken:
             await asyncio.wait(under_way, timeout=STOP_GRACE_SECONDS)
         self.deliverer.connections.abort()
         for scan in self._scans:
@@ -240,6 +250,11 @@ class RelayService:
         await asyncio.to_thread(self._stop_workers)
         if self._sends:
             await asyncio.wait(self._sends, timeout=RECORD_SECONDS)
+        if self._name_taken:
+            log.error(
+                "relay stopped (node %s): its claims are left to the node now named so", self.node
+            )
+            return
         still_sending = {d for ids in self._sends.values() for d in ids}
         try:
             messages = await _in_thread(spool.give_back, self.node, count_attempt=False)
@@ -351,7 +366,10 @@ class RelayService:
     async def _dispatch(self) -> None:
         # Whatever this node held when it last stopped is free again (a death's unfinished
         # attempts count), and claimed in batches with everyone's.
-        await _in_thread(spool.give_back, self.node, count_attempt=True)
+        try:
+            await _in_thread(spool.give_back, self.node, count_attempt=True)
+        except Exception as exc:  # noqa: BLE001  # our outage (database): the claims lapse instead
+            log.error("could not give back claims at start (%s); they lapse", type(exc).__name__)
         slots = asyncio.Semaphore(self._slots)
         sweep = asyncio.get_running_loop().create_task(self._sweep())
         renewal = asyncio.get_running_loop().create_task(self._renew_claims())

@@ -27,7 +27,7 @@ def test_a_process_bound_to_one_cpu_counts_one() -> None:
         capture_output=True,
         text=True,
         check=True,
-        preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}),  # noqa: PLW1509  # no threads in the child yet
+        preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}),
     )
     assert counted.stdout == "1\n"
 

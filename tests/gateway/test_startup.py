@@ -264,9 +264,7 @@ def test_postgresql_database_without_confides_tables_is_refused_until_init(tmp_p
         ),
     ],
 )
-def test_a_database_url_that_cannot_be_read_is_one_plain_line(
-    tmp_path: Path, url: str, said: str
-):
+def test_a_database_url_that_cannot_be_read_is_one_plain_line(tmp_path: Path, url: str, said: str):
     """A DATABASE_URL with an unencoded special character in its password, or an unknown
     scheme: exit 2 and one line saying what to change, never the URL (it holds the
     password) nor an error's class name."""
@@ -304,7 +302,7 @@ def test_postgresql_role_missing_is_named_not_the_database(tmp_path: Path):
     assert listed.returncode == 2
     assert listed.stderr.count("\n") == 1
     assert listed.stderr.startswith(
-        f'confide: cannot start: the database server {host}:{port} has no role '
+        f"confide: cannot start: the database server {host}:{port} has no role "
         '"confide_no_such_role"'
     )
     assert "does not exist" not in listed.stderr

@@ -129,6 +129,17 @@ async def serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, _stop_once, stop, signum)
+    # What another process taking this node's name said, if it did (see only_node_named).
+    name_taken: list[str] = []
+
+    def take_the_name_from_us(said: str) -> None:
+        name_taken.append(said)
+        service.name_taken()
+        stop.set()
+
+    def name_lost(said: str) -> None:  # from the thread keeping the name
+        loop.call_soon_threadsafe(take_the_name_from_us, said)
+
     ready = asyncio.Event()
     then = None if once_listening is None else lambda: once_listening(service.scan_pool)
     listening = loop.create_task(_once_listening(settings, ready, announce, then))
@@ -136,10 +147,14 @@ async def serve(
         # running: so that `confide restore` can tell; the node's name: its own, held
         # (on a connection of its own) for as long as it runs.
         with running(), contextlib.ExitStack() as node_name:
-            await asyncio.to_thread(node_name.enter_context, only_node_named(service.node))
+            await asyncio.to_thread(
+                node_name.enter_context, only_node_named(service.node, name_lost)
+            )
             await service.run(ready=ready, stop=stop)
     finally:
         listening.cancel()
+    if name_taken:
+        raise CommandError(name_taken[0])
 
 
 async def _once_listening(

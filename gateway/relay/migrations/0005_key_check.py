@@ -4,17 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('relay', '0004_copy_without_message'),
+        ("relay", "0004_copy_without_message"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KeyCheck',
+            name="KeyCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sealed', models.BinaryField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sealed", models.BinaryField()),
             ],
         ),
     ]

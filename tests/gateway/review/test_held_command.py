@@ -14,7 +14,6 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 
 from gateway.cli import main
-
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
