@@ -583,7 +583,10 @@ class RelayService:
     # claimed from the queue in the database when due.
 
     async def _deliver(self) -> None:
-        await _in_thread(delivery.forget_claims, self.node)
+        try:
+            await _in_thread(delivery.forget_claims, self.node)
+        except Exception as exc:  # noqa: BLE001  # our outage (database): the claims lapse instead
+            log.error("could not forget claims at start (%s); they lapse", type(exc).__name__)
         self._send_threads = _DaemonThreads(PARALLEL_DELIVERIES, "confide-send")
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(self._claim_due())
