@@ -53,6 +53,7 @@ def _run() -> None:
     from django.core.management import execute_from_command_line
 
     from gateway.config import ConfigError, StartupError
+    from gateway.sealing import SealingError
 
     threading.excepthook = _thread_failed
     try:
@@ -63,6 +64,9 @@ def _run() -> None:
     except StartupError as exc:
         print(f"confide: cannot start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except SealingError as exc:  # the key file unusable, or a value sealed with another key
+        print(f"confide: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
     except BrokenPipeError:
         raise  # the reader of our output has gone: main() stops quietly
     except Exception as exc:  # noqa: BLE001 - said without its message, which may name a file

@@ -18,11 +18,15 @@ import functools
 import hashlib
 import logging
 import os
+import re
+import select
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
 from django.db import OperationalError, close_old_connections, connection
@@ -80,13 +84,12 @@ def running() -> Iterator[None]:
     if sqlite_file is None:
         yield
         return
-    with os.fdopen(os.open(_in_use_file(sqlite_file), os.O_RDWR | os.O_CREAT, 0o600)) as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)
+    with _file_lock(_in_use_file(sqlite_file), fcntl.LOCK_SH):
         yield
 
 
 @contextmanager
-def only_node_named(node: str) -> Iterator[None]:
+def only_node_named(node: str, lost: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the relay node name ``node`` on this database until the block ends (or the
     process dies): a ``StartupError`` if another process holds it. Two relays under one
     name would each take the other's claims for their own (a node gives back its claims as
@@ -95,37 +98,58 @@ def only_node_named(node: str) -> Iterator[None]:
     On PostgreSQL, a session-level advisory lock on a connection of its own, which the
     server lets go when that connection ends, so a node killed outright (``kill -9``, a
     power cut) frees its name at once; on SQLite, a lock file beside the database.
+
+    A PostgreSQL connection can end under a running node too (a server restart, a failover,
+    ``pg_terminate_backend``): the name is then taken again on a new connection as soon as
+    the server answers. If another process took it meanwhile, ``lost`` is called (from
+    another thread) with what to say: the node must stop working on its claims at once.
     """
-    key = int.from_bytes(hashlib.sha256(b"confide node " + node.encode()).digest()[:8], "big")
-    key -= 1 << 63 if key >= 1 << 63 else 0  # PostgreSQL's bigint is signed
+    key = node_key(node)
     sqlite_file = _sqlite_file()
     if connection.vendor == "postgresql":
-        with _advisory_lock_held(key) as holder:
+        with _advisory_lock_held(key) as (holder, raw):
             if holder is not None:
                 raise StartupError(_node_in_use(node, holder))
-            yield
+            assert raw is not None
+            keeper = _NameKeeper(raw, key, node, lost)
+            keeper.start()
+            try:
+                yield
+            finally:
+                keeper.stop()
         return
     if sqlite_file is None:  # in memory: only this process sees it
         yield
         return
     lock_file = sqlite_file.with_name(f"{sqlite_file.name}.node-{key & 0xFFFFFFFFFFFF:012x}")
-    with os.fdopen(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)) as lock:
+    with ExitStack() as held:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.enter_context(_file_lock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB))
         except BlockingIOError:
             raise StartupError(_node_in_use(node, "another process on this machine")) from None
         yield
 
 
+def node_key(node: str) -> int:
+    """The number standing for node name ``node``: its advisory lock's on PostgreSQL."""
+    key = int.from_bytes(hashlib.sha256(b"confide node " + node.encode()).digest()[:8], "big")
+    return key - (1 << 63) if key >= 1 << 63 else key  # PostgreSQL's bigint is signed
+
+
 # How long a node starting waits for its name to come free: the server may take a moment
 # to see that the connection of a node just killed (and restarted by its supervisor) ended.
 _NODE_NAME_WAIT_SECONDS = 5.0
+# How often a running node asks the connection holding its name whether it is still there,
+# and, when it is not, tries to take the name again: a connection the server ends is seen
+# at once (its socket becomes readable), one cut off silently within this.
+_NODE_NAME_CHECK_SECONDS = 1.0
 
 
 @contextmanager
-def _advisory_lock_held(key: int) -> Iterator[str | None]:
+def _advisory_lock_held(key: int) -> Iterator[tuple[str | None, Any]]:
     """Take the session-level advisory lock ``key`` on a new connection, kept until the block
-    ends; yields None once taken, or, when another session holds it, where that one is."""
+    ends; yields (None, the connection) once taken, or, when another session holds it,
+    (where that one is, None)."""
     raw = connection.get_new_connection(connection.get_connection_params())
     try:
         raw.autocommit = True
@@ -136,20 +160,127 @@ def _advisory_lock_held(key: int) -> Iterator[str | None]:
                 if cursor.fetchone()[0]:
                     break
                 if time.monotonic() >= deadline:
-                    cursor.execute(
-                        "SELECT coalesce(host(a.client_addr), 'a local socket')"
-                        " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                        " WHERE l.locktype = 'advisory' AND l.granted"
-                        " AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 1",
-                        [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF],
-                    )
+                    cursor.execute(_HOLDER, _lock_parts(key))
                     found = cursor.fetchone()
-                    yield f"a session from {found[0]}" if found else "another session"
+                    yield (f"a session from {found[1]}" if found else "another session"), None
                     return
                 time.sleep(0.5)
-        yield None
+        yield None, raw
     finally:
         raw.close()
+
+
+# Who holds an advisory lock: its server process and where it connected from.
+_HOLDER = (
+    "SELECT l.pid, coalesce(host(a.client_addr), 'a local socket')"
+    " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+    " WHERE l.locktype = 'advisory' AND l.granted"
+    " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    " AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 1"
+)
+
+
+def _lock_parts(key: int) -> list[int]:
+    """The advisory lock ``key`` as pg_locks shows it: its high and low 32 bits."""
+    return [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF]
+
+
+class _NameKeeper(threading.Thread):
+    """Watches the connection holding a node's name (``only_node_named``) and, when it ends,
+    takes the name again on a new one; calls ``lost`` if another process has it."""
+
+    def __init__(self, raw: Any, key: int, node: str, lost: Callable[[str], None] | None) -> None:
+        super().__init__(name="node-name", daemon=True)
+        self._raw = raw
+        self._key = key
+        self._node = node
+        self._lost = lost
+        self._connect = functools.partial(
+            connection.get_new_connection, connection.get_connection_params()
+        )
+        self._backend = raw.info.backend_pid
+        self._stopping = threading.Event()
+        self._wake_reader, self._wake_writer = os.pipe()
+
+    def stop(self) -> None:
+        """Stop watching, and let the name go."""
+        self._stopping.set()
+        os.write(self._wake_writer, b"x")
+        self.join()
+        os.close(self._wake_reader)
+        os.close(self._wake_writer)
+        self._raw.close()  # the one it took the name again on, if it did
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            select.select([self._raw.fileno(), self._wake_reader], [], [], _NODE_NAME_CHECK_SECONDS)
+            if self._stopping.is_set() or self._answers():
+                continue
+            log.warning("the connection holding node name %s ended: taking it again", self._node)
+            if not self._take_again():
+                return
+
+    def _answers(self) -> bool:
+        try:
+            with self._raw.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception:  # noqa: BLE001  # ended, or cut off: either way, no longer held
+            return False
+        return True
+
+    def _take_again(self) -> bool:
+        """Take the name on a new connection, trying until the server answers; False (and
+        ``lost`` told) when another process holds it, or when stopped meanwhile."""
+        self._raw.close()
+        own_until = time.monotonic() + _NODE_NAME_WAIT_SECONDS
+        while True:
+            try:
+                holder = self._try_taking()
+            except Exception as exc:  # noqa: BLE001  # the server not back yet: try again
+                log.debug("node name not taken again yet (%s)", type(exc).__name__)
+                holder = None
+            if holder == ():
+                log.warning("node name %s held again", self._node)
+                return True
+            # Not the server's answer yet, the lock let go as we asked who held it, or still
+            # held by this node's own ended session (the server may take a moment to end it).
+            if holder is not None and not (
+                holder[0] == self._backend and time.monotonic() < own_until
+            ):
+                said = _name_taken(self._node, f"a session from {holder[1]}")
+                log.error("%s", said)
+                if self._lost is not None:
+                    self._lost(said)
+                return False
+            if self._stopping.wait(_NODE_NAME_CHECK_SECONDS if holder is None else 0.2):
+                return False
+
+    def _try_taking(self) -> tuple[Any, ...] | None:
+        """``()`` when the name is taken (on a new connection, kept); otherwise who holds it
+        (server process, where from), or None if it came free meanwhile."""
+        raw = self._connect()
+        try:
+            raw.autocommit = True
+            with raw.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [self._key])
+                if cursor.fetchone()[0]:
+                    self._raw, self._backend, raw = raw, raw.info.backend_pid, None
+                    return ()
+                cursor.execute(_HOLDER, _lock_parts(self._key))
+                found: tuple[Any, ...] | None = cursor.fetchone()
+                return found
+        finally:
+            if raw is not None:
+                raw.close()
+
+
+def _name_taken(node: str, holder: str) -> str:
+    return (
+        f"stopped: the database connection holding node name {node!r} ended, and another "
+        f"relay took the name before this one could take it back ({holder}); two nodes under "
+        "one name could send the same mail twice. Give each node its own name with "
+        "relay.node in confide.toml"
+    )
 
 
 def _node_in_use(node: str, holder: str) -> str:
@@ -173,16 +304,57 @@ def in_use() -> bool:
             return bool(cursor.fetchone()[0])
     if sqlite_file is None:  # in memory: only this process sees it
         return False
-    with os.fdopen(os.open(_in_use_file(sqlite_file), os.O_RDWR | os.O_CREAT, 0o600)) as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        return False  # the lock goes with the file
+    try:
+        with _file_lock(_in_use_file(sqlite_file), fcntl.LOCK_EX | fcntl.LOCK_NB):
+            return False
+    except BlockingIOError:
+        return True
 
 
 def _in_use_file(sqlite_file: Path) -> Path:
     return sqlite_file.with_name(sqlite_file.name + ".in-use")
+
+
+@contextmanager
+def _file_lock(path: Path, kind: int) -> Iterator[None]:
+    """Hold the ``flock`` ``kind`` (``LOCK_SH`` or ``LOCK_EX``, with ``LOCK_NB`` to raise
+    ``BlockingIOError`` rather than wait) on the lock file ``path``, made 0600 if need be,
+    until the block ends; then remove the file unless another process holds it too, so a
+    clean exit leaves none behind (one killed outright leaves it, unlocked, for the next).
+
+    Removing a lock file is safe only because every holder checks, once it has the lock,
+    that ``path`` is still the file it locked: one that waited on a file its last holder
+    removed would otherwise hold a lock nobody else sees, beside whoever made the new file.
+    """
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, kind)
+        except BaseException:
+            os.close(fd)
+            raise
+        if _is_file_at(fd, path):
+            break
+        os.close(fd)  # removed (and perhaps made again) while we waited: lock the one there
+    try:
+        yield
+    finally:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # another process holds it: it removes the file when it is the last
+        else:
+            path.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _is_file_at(fd: int, path: Path) -> bool:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (found.st_dev, found.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def on_usable_connection[**P, T](work: Callable[P, T]) -> Callable[P, T]:
@@ -276,8 +448,8 @@ def _server_ready(*, create: bool) -> None:
     try:
         connection.ensure_connection()
     except OperationalError as exc:
+        refused = _server_refusal(exc)
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        missing = "does not exist" in str(exc)
     else:
         # As an empty SQLite file: a database confide never initialised (a mistyped name,
         # or one made by hand) is not quietly given confide's tables by any command.
@@ -287,11 +459,24 @@ def _server_ready(*, create: bool) -> None:
                 "tables: run `confide init` (or `confide run --init`) to create them"
             )
         return
-    if not missing:
+    name = settings["NAME"]
+    if refused == _NO_ROLE:
+        raise StartupError(
+            f'the database server {_server(settings)} has no role "{settings["USER"]}" '
+            "(the user name in DATABASE_URL): check DATABASE_URL, or ask its administrator "
+            f"to create the role (`createuser -h {settings['HOST'] or 'localhost'} "
+            f"-p {settings['PORT'] or 5432} -P {settings['USER']}`)"
+        )
+    if refused == _BAD_PASSWORD:
+        raise StartupError(
+            f'the database server {_server(settings)} refused the password of role "'
+            f'{settings["USER"]}": check the password in DATABASE_URL (a / ? # @ : or % in '
+            "it must be percent-encoded: %2F %3F %23 %40 %3A %25)"
+        )
+    if refused != _NO_DATABASE:
         raise StartupError(
             f"cannot reach the database on {_server(settings)} ({reason}): check DATABASE_URL"
         )
-    name = settings["NAME"]
     createdb = f"createdb -h {settings['HOST'] or 'localhost'} -p {settings['PORT'] or 5432}"
     if settings["USER"]:
         createdb += f" -U {settings['USER']}"
@@ -313,6 +498,32 @@ def _server_ready(*, create: bool) -> None:
     connection.close()
 
 
+# What the server said when it refused a connection, by SQLSTATE (PostgreSQL's appendix A).
+# libpq reports a refused connection as text, without the SQLSTATE, so the server's message
+# (its English wording, which a server with lc_messages set to another language changes) is
+# read when there is no code: anything else is said as the server said it.
+_NO_DATABASE = "3D000"  # invalid_catalog_name
+_NO_ROLE = "28000"  # invalid_authorization_specification: role "x" does not exist
+_BAD_PASSWORD = "28P01"  # noqa: S105  # a SQLSTATE (invalid_password), not a password
+_SERVER_SAID = (
+    (_NO_ROLE, re.compile(r'FATAL:\s+role ".*" does not exist')),
+    (_BAD_PASSWORD, re.compile(r'FATAL:\s+password authentication failed for user ".*"')),
+    (_NO_DATABASE, re.compile(r'FATAL:\s+database ".*" does not exist')),
+)
+
+
+def _server_refusal(error: OperationalError) -> str | None:
+    """The SQLSTATE of the server's refusal to connect (one of those above), or None when it
+    is not one of them or the server was not reached."""
+    code = getattr(error.__cause__, "sqlstate", None)
+    if code in (_NO_DATABASE, _BAD_PASSWORD):  # 28000 covers pg_hba.conf refusals too
+        return str(code)
+    for known, said in _SERVER_SAID:
+        if said.search(str(error)):
+            return known
+    return None
+
+
 def _server(settings: dict[str, object]) -> str:
     return f"{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}"
 
@@ -320,9 +531,7 @@ def _server(settings: dict[str, object]) -> str:
 @contextmanager
 def _migration_lock(sqlite_file: Path | None) -> Iterator[None]:
     if sqlite_file is not None:
-        lock_file = sqlite_file.with_name(sqlite_file.name + ".migrate-lock")
-        with os.fdopen(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)) as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        with _file_lock(sqlite_file.with_name(sqlite_file.name + ".migrate-lock"), fcntl.LOCK_EX):
             yield
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:

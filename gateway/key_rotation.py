@@ -28,7 +28,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.db import models, transaction
 
-from gateway.relay.models import Copy, Message
+from gateway.relay.models import Copy, KeyCheck, Message
 from gateway.review.models import ScanRecord
 from gateway.sealing import Sealer, SealingError, changing_keys, read_keys, write_keys
 from gateway.watcher import sealed_files
@@ -37,7 +37,7 @@ from gateway.watcher.models import Placement, WatchedFile
 log = logging.getLogger("confide.keys")
 
 # Every model with a sealed value, in its field ``sealed`` (an emptied value was purged).
-SEALED_MODELS: tuple[type[models.Model], ...] = (Message, Copy, ScanRecord)
+SEALED_MODELS: tuple[type[models.Model], ...] = (Message, Copy, ScanRecord, KeyCheck)
 # Values re-sealed per transaction: small, so that the relay's writes, which wait for each
 # transaction on SQLite, wait for milliseconds, and a batch of large messages fits in memory.
 BATCH = 50

@@ -30,6 +30,9 @@ class SealingError(Exception):
 class Sealer:
     """Seals with the first of its keys and opens with any of them."""
 
+    # What its keys are, in the words of a value that does not open.
+    _described = "these keys"
+
     def __init__(self, *keys: bytes) -> None:
         self._fernet = _multi_fernet(keys)
 
@@ -48,7 +51,11 @@ class Sealer:
         try:
             return self._keys().decrypt(token)
         except InvalidToken:
-            raise SealingError("a stored message does not open with this key file") from None
+            raise SealingError(
+                f"a stored message does not open with {self._described}: it was sealed with "
+                "another key (another node's key file, or a key file put in this one's place); "
+                "every node needs a copy of the key file that sealed it"
+            ) from None
 
     def _keys(self) -> MultiFernet:
         return self._fernet
@@ -57,6 +64,7 @@ class Sealer:
 class _KeyFileSealer(Sealer):
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._described = f"the key file {path}"
         self._seen = _identity(path)
         super().__init__(*read_keys(path))
 

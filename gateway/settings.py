@@ -6,10 +6,10 @@ import os
 import sys
 from datetime import timedelta
 
-import dj_database_url
 from django.utils.csp import CSP
 
 from gateway.config import load_settings
+from gateway.database_url import database_settings
 from gateway.review.secret import NO_SECRET, secret_key_file
 
 _config = load_settings()
@@ -155,8 +155,9 @@ SECURE_CSP: dict[str, list[str]] = {
 
 # SQLite by default; DATABASE_URL (postgres://...) to scale out onto PostgreSQL.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{(_config.data_dir / 'confide.sqlite3').resolve()}",
+    "default": database_settings(
+        os.environ.get("DATABASE_URL"),
+        f"sqlite:///{(_config.data_dir / 'confide.sqlite3').resolve()}",
         conn_max_age=60,
     )
 }

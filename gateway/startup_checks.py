@@ -3,10 +3,11 @@ those made elsewhere (the configuration as it loads, the database in ``ensure_sc
 ports as they are bound): each problem is one line saying what to do.
 
 The key file must be its owner's alone: it opens every message confide keeps; and it must be
-the one that sealed what is stored (a few stored values are opened to tell). An upstream
-that does not answer is only a warning: the relay keeps what it releases and retries until
-the upstream answers, and a service manager may well start the upstream (Postfix, say)
-after confide.
+the one that sealed what is stored (a few stored values are opened to tell), and the one the
+other nodes on the database use (a key check sealed by the first node to start is opened).
+An upstream that does not answer is only a warning: the relay keeps what it releases and
+retries until the upstream answers, and a service manager may well start the upstream
+(Postfix, say) after confide.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def check_key_opens_what_is_stored(settings: Settings) -> None:
     different valid key put in its place would leave every stored and held message sealed,
     and each failing to open as the relay read it back."""
     from gateway.key_rotation import SEALED_MODELS
+    from gateway.relay.models import KeyCheck
 
     path = key_file(settings)
     if not path.exists():
@@ -59,6 +61,8 @@ def check_key_opens_what_is_stored(settings: Settings) -> None:
     keys = MultiFernet([Fernet(key) for key in read_keys(path)])
     tried = 0
     for model in SEALED_MODELS:
+        if model is KeyCheck:
+            continue  # not a message: check_key_is_this_databases opens it, and says so
         stored = model._default_manager.exclude(sealed=b"").values_list("sealed", flat=True)
         for sealed in stored[:KEY_SAMPLE]:
             tried += 1
@@ -73,6 +77,41 @@ def check_key_opens_what_is_stored(settings: Settings) -> None:
             "back the key file that sealed them (it is kept apart from database backups) "
             "or set relay.key_file"
         )
+
+
+# What the key check holds, sealed (``gateway.relay.models.KeyCheck``): any fixed value does.
+KEY_CHECK_VALUE = b"confide key check"
+
+
+def check_key_is_this_databases(settings: Settings) -> None:
+    """Refuse a key file that does not open the database's key check; with none yet, seal
+    one with it. Two nodes on one database with key files of their own would each seal
+    what the other cannot open: whatever one stored or held would wait, unopened, whenever
+    the other took it up (and after the first stopped, for good). With nothing stored yet
+    ``check_key_opens_what_is_stored`` cannot tell them apart; the key check can."""
+    from django.db import IntegrityError
+
+    from gateway.relay.models import KeyCheck
+
+    path = key_file(settings)
+    keys = read_keys(path)
+    try:
+        check, made = KeyCheck.objects.get_or_create(
+            pk=1, defaults={"sealed": Fernet(keys[0]).encrypt(KEY_CHECK_VALUE)}
+        )
+    except IntegrityError:  # another node made it first (SQLite says so this way too)
+        check, made = KeyCheck.objects.get(pk=1), False
+    if made:
+        return
+    try:
+        MultiFernet([Fernet(key) for key in keys]).decrypt(bytes(check.sealed))
+    except InvalidToken:
+        raise StartupError(
+            f"the key file {path} is not the one this database was first used with (the key "
+            "check the first node sealed does not open): this node and the others would "
+            "each seal what the rest cannot open. Give every node a copy of one key file "
+            "(from a node that has run on this database; relay.key_file says where each looks)"
+        ) from None
 
 
 def upstream_problem(upstream: UpstreamSettings) -> str | None:

@@ -12,7 +12,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gateway.config import UpstreamSettings
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class FolderState:
 
 
 _lock = threading.Lock()
-# The reporters in force, by part: "scan_workers", "key_file" and "folders".
+# The reporters in force, by part: "scan_workers", "key_file", "upstream" and "folders".
 _reporters: dict[str, Callable[[], Any]] = {}
 
 
@@ -81,3 +84,15 @@ def key_file_opens() -> bool | None:
     """Whether stored mail the relay read back opened; ``None``: no relay in this process."""
     opens: bool | None = _ask("key_file")
     return opens
+
+
+def report_upstream(upstream: UpstreamSettings | None) -> None:
+    """The upstream the relay delivers to: relay.upstream as ``--upstream`` left it
+    (``None`` when the relay stops)."""
+    _report("upstream", None if upstream is None else lambda: upstream)
+
+
+def upstream_in_use() -> UpstreamSettings | None:
+    """The upstream the relay in this process delivers to; ``None``: no relay here."""
+    upstream: UpstreamSettings | None = _ask("upstream")
+    return upstream

@@ -65,7 +65,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Ready: 200 when every check is "ok", 503 otherwise."""
     checks: dict[str, str] = {
         "database": _ok(_database_answers()),
-        "upstream": _ok(upstream_reachable(load_settings().relay.upstream)),
+        # The relay's own (``--upstream`` may have changed it); the settings' without one.
+        "upstream": _ok(
+            upstream_reachable(running_parts.upstream_in_use() or load_settings().relay.upstream)
+        ),
     }
     workers = running_parts.scan_workers_up()
     if workers is not None:

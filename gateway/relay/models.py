@@ -125,3 +125,12 @@ class Delivery(models.Model):
 
     class Meta:
         indexes = (models.Index(fields=["state", "next_attempt_at"]),)
+
+
+class KeyCheck(models.Model):
+    """One known value, sealed by the first relay to start on this database: a node whose
+    key file does not open it has another key file than the nodes before it, and is refused
+    at start-up (``gateway.startup_checks``) rather than sealing what they cannot open. A
+    rotation re-seals it as it does every sealed value."""
+
+    sealed = models.BinaryField()

@@ -7,7 +7,7 @@ keeps another tenant from relaying through this organisation's confide. A domain
 as ``scanner.domains.is_internal`` has it: itself or any subdomain of it.
 
 Each check returns the SMTP reply refusing the sender, or ``None``. No reply or log line
-holds the address; a log line may name its domain.
+holds any part of the address: a domain can be personal data too (a family's own domain).
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from scanner.domains import is_internal
 log = logging.getLogger("confide.relay")
 
 NULL_SENDER = "<>"
-# A domain as a log line may carry it; anything else is logged as "(unreadable)".
-_LOGGABLE_DOMAIN = re.compile(r"[a-z0-9.-]{1,253}")
 # The domains a refusal names, at most: keeps it within RFC 5321's 512-octet reply line
 # (section 4.5.3.1.5).
 _NAMED_CHARACTERS = 300
@@ -49,7 +47,7 @@ class SenderDomains:
         delivery notices) is accepted."""
         if address == NULL_SENDER or self._ours(address):
             return None
-        log.warning("sender domain refused client=%s domain=%s", client, _loggable_domain(address))
+        log.warning("sender domain refused client=%s", client)
         return self._refusal("sender domain not ours")
 
     def header_refusal(self, content: bytes, client: str) -> str | None:
@@ -70,11 +68,7 @@ class SenderDomains:
             return NO_FROM_FIELD.format(domains=self._named())
         for address in addresses:
             if not self._ours(address.addr_spec):
-                log.warning(
-                    "From domain refused client=%s domain=%s",
-                    client,
-                    _loggable_domain(address.domain),
-                )
+                log.warning("From domain refused client=%s", client)
                 return self._refusal("the From field names a sender whose domain is not ours")
         return None
 
@@ -94,8 +88,3 @@ class SenderDomains:
             named.append(domain)
         more = len(self.domains) - len(named)
         return ", ".join(named) + " and their subdomains" + (f" (and {more} more)" if more else "")
-
-
-def _loggable_domain(address: str) -> str:
-    domain = address.rpartition("@")[2].strip().lower()
-    return domain if _LOGGABLE_DOMAIN.fullmatch(domain) else "(unreadable)"

@@ -18,7 +18,6 @@ import errno
 import functools
 import itertools
 import logging
-import multiprocessing
 import queue
 import ssl
 import threading
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING
 from aiosmtpd.smtp import Envelope, LoginPassword, Session
 
 from gateway.config import Settings, StartupError, host_and_port
+from gateway.cpus import usable_cpus
 from gateway.database import on_usable_connection
 from gateway.health import running_parts
 from gateway.health.metrics import SCAN_SECONDS, count_unscannable
@@ -123,7 +123,7 @@ class RelayService:
             leases=self.leases,
             commits=self.commits,
         )
-        self.workers = relay.scan_workers or multiprocessing.cpu_count()
+        self.workers = relay.scan_workers or usable_cpus()
         # Messages to scan, and whether this node already holds the claim for this attempt;
         # suspects first.
         self._to_scan = _ToScan(self._is_suspect)
@@ -146,6 +146,9 @@ class RelayService:
         self._scans: set[asyncio.Task[None]] = set()
         self._sends: dict[asyncio.Future[None], tuple[int, ...]] = {}
         self._stopping = False
+        # Set when another process took this node's name (``name_taken``): its claims are
+        # that process's now.
+        self._name_taken = False
         self._send_threads: _DaemonThreads  # started by the delivery loop
 
     async def run(
@@ -202,6 +205,7 @@ class RelayService:
         self._pool = worker.ScanPool.of_processes(self.workers)
         running_parts.report_scan_workers(self._pool.up)
         running_parts.report_key_file(self.unopened.all_open)
+        running_parts.report_upstream(upstream_settings)
         loops = [
             asyncio.create_task(self._dispatch()),
             asyncio.create_task(self._deliver()),
@@ -220,14 +224,22 @@ class RelayService:
             server.close()
             await self._stop(loops)
 
+    def name_taken(self) -> None:
+        """Another process took this node's name (``gateway.database.only_node_named``):
+        the stop that follows cuts short the work under way and gives back no claim, since
+        the claims under this name are that process's now."""
+        self._name_taken = True
+
     async def _stop(self, loops: list[asyncio.Task[None]]) -> None:
         """Let the work under way finish (for ``STOP_GRACE_SECONDS`` at most), cut the rest
-        short, stop the workers and give back the claims still held."""
+        short, stop the workers and give back the claims still held (none, and no grace,
+        when another process took the node's name)."""
         self._stopping = True
         if self._pool is not None:
             self._pool.stopping = True  # the other doors send nothing more to the workers
         running_parts.report_scan_workers(None)
         running_parts.report_key_file(None)
+        running_parts.report_upstream(None)
         for waiting in self._waiting_for_key.values():
             waiting.cancel()
         log.info("relay stopping (node %s)", self.node)
@@ -235,7 +247,7 @@ class RelayService:
             loop_task.cancel()
         await asyncio.gather(*loops, return_exceptions=True)
         under_way: set[asyncio.Future[None]] = {*self._scans, *self._sends}
-        if under_way:
+        if under_way and not self._name_taken:
             await asyncio.wait(under_way, timeout=STOP_GRACE_SECONDS)
         self.deliverer.connections.abort()
         for scan in self._scans:
@@ -243,6 +255,11 @@ class RelayService:
         await asyncio.to_thread(self._stop_workers)
         if self._sends:
             await asyncio.wait(self._sends, timeout=RECORD_SECONDS)
+        if self._name_taken:
+            log.error(
+                "relay stopped (node %s): its claims are left to the node now named so", self.node
+            )
+            return
         still_sending = {d for ids in self._sends.values() for d in ids}
         try:
             messages = await _in_thread(spool.give_back, self.node, count_attempt=False)
@@ -359,7 +376,10 @@ class RelayService:
     async def _dispatch(self) -> None:
         # Whatever this node held when it last stopped is free again (a death's unfinished
         # attempts count), and claimed in batches with everyone's.
-        await _in_thread(spool.give_back, self.node, count_attempt=True)
+        try:
+            await _in_thread(spool.give_back, self.node, count_attempt=True)
+        except Exception as exc:  # noqa: BLE001  # our outage (database): the claims lapse instead
+            log.error("could not give back claims at start (%s); they lapse", type(exc).__name__)
         slots = asyncio.Semaphore(self._slots)
         sweep = asyncio.get_running_loop().create_task(self._sweep())
         renewal = asyncio.get_running_loop().create_task(self._renew_claims())
@@ -573,7 +593,10 @@ class RelayService:
     # claimed from the queue in the database when due.
 
     async def _deliver(self) -> None:
-        await _in_thread(delivery.forget_claims, self.node)
+        try:
+            await _in_thread(delivery.forget_claims, self.node)
+        except Exception as exc:  # noqa: BLE001  # our outage (database): the claims lapse instead
+            log.error("could not forget claims at start (%s); they lapse", type(exc).__name__)
         self._send_threads = _DaemonThreads(PARALLEL_DELIVERIES, "confide-send")
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(self._claim_due())

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gateway.config import Settings, StartupError
+from gateway.cpus import usable_cpus
 from gateway.health import running_parts
 from gateway.scanner_setup import build_scanner
 from gateway.watcher import quarantine
@@ -96,7 +97,7 @@ def _why_not(folder: Path) -> str:
 
 
 def worker_count(settings: Settings) -> int:
-    return settings.watch.scan_workers or os.cpu_count() or 1
+    return settings.watch.scan_workers or usable_cpus()
 
 
 @contextmanager

@@ -58,6 +58,8 @@ class ConfideRun:
             self.env["DATABASE_URL"] = database_url
         self.env["CONFIDE_CONFIG"] = str(config)
         self.log = folder / "run.log"
+        # More of `confide run`'s command line (``--upstream HOST:PORT``, say).
+        self.run_args: list[str] = []
         self.process: subprocess.Popen[bytes] | None = None
 
     def confide(self, *args: str, stdin: str = "") -> str:
@@ -102,7 +104,7 @@ class ConfideRun:
         """Start `confide run` in a process group of its own (see ``kill``)."""
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(CONFIDE), "run", "--listen", f"127.0.0.1:{self.smtp_port}"],
+                [str(CONFIDE), "run", "--listen", f"127.0.0.1:{self.smtp_port}", *self.run_args],
                 cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip

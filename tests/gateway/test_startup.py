@@ -237,3 +237,75 @@ def test_postgresql_database_without_confides_tables_is_refused_until_init(tmp_p
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        pytest.param(
+            "postgres://confide:pa/ss@127.0.0.1:1/confide",
+            "DATABASE_URL cannot be read: special characters in the user name or password "
+            "must be percent-encoded (/ as %2F,",
+            id="slash-unparsable",
+        ),
+        pytest.param(  # parses as host "confide", port 12: it must not be tried
+            "postgres://confide:12/ss+x@127.0.0.1:1/confide",
+            "DATABASE_URL cannot be read: special characters",
+            id="slash-read-as-a-port",
+        ),
+        pytest.param(
+            "postgres://confide:pa#ss@127.0.0.1:1/confide",
+            "DATABASE_URL cannot be read: special characters",
+            id="hash",
+        ),
+        pytest.param(
+            "postgress://confide:secret@127.0.0.1:1/confide",
+            "DATABASE_URL has scheme 'postgress', which confide does not know: it takes "
+            "postgres://, postgresql://, pgsql://, sqlite://",
+            id="unknown-scheme",
+        ),
+    ],
+)
+def test_a_database_url_that_cannot_be_read_is_one_plain_line(tmp_path: Path, url: str, said: str):
+    """A DATABASE_URL with an unencoded special character in its password, or an unknown
+    scheme: exit 2 and one line saying what to change, never the URL (it holds the
+    password) nor an error's class name."""
+    listed = confide("held", "list", cwd=tmp_path, DATABASE_URL=url)
+    assert listed.returncode == 2
+    assert listed.stderr.count("\n") == 1
+    assert listed.stderr.startswith(f"confide: configuration error: {said}")
+    assert "ss@" not in listed.stderr
+    assert "secret" not in listed.stderr
+
+
+def test_a_percent_encoded_password_is_read(tmp_path: Path):
+    """The same password percent-encoded reaches the server named (here, none answers)."""
+    listed = confide(
+        "held", "list", cwd=tmp_path, DATABASE_URL="postgres://confide:12%2Fss@127.0.0.1:1/c"
+    )
+    assert listed.returncode == 2
+    assert listed.stderr.startswith(
+        "confide: cannot start: cannot reach the database on 127.0.0.1:1"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_role_missing_is_named_not_the_database(tmp_path: Path):
+    """A role the server does not have: one line naming the role (the server's own refusal),
+    not a missing database and a createdb to run."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("runs when the tests run on PostgreSQL")
+    settings = connection.settings_dict
+    host, port = settings["HOST"] or "localhost", settings["PORT"] or 5432
+    url = f"postgres://confide_no_such_role:pw@{host}:{port}/{settings['NAME']}_nowhere"
+    listed = confide("held", "list", cwd=tmp_path, DATABASE_URL=url)
+    assert listed.returncode == 2
+    assert listed.stderr.count("\n") == 1
+    assert listed.stderr.startswith(
+        f"confide: cannot start: the database server {host}:{port} has no role "
+        '"confide_no_such_role"'
+    )
+    assert "does not exist" not in listed.stderr
+    assert "createdb" not in listed.stderr

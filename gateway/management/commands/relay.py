@@ -106,7 +106,11 @@ async def serve(
     when the relay listens, given its scanning workers (``confide run`` starts its web
     server and its watcher then, and lends them the workers)."""
     from gateway.relay.service import RelayService
-    from gateway.startup_checks import check_key_file, check_key_opens_what_is_stored
+    from gateway.startup_checks import (
+        check_key_file,
+        check_key_is_this_databases,
+        check_key_opens_what_is_stored,
+    )
 
     relay_log_level()
     try:
@@ -115,7 +119,8 @@ async def serve(
         check_key_file(settings)
         await asyncio.to_thread(_key_for_what_is_stored, settings)
         await asyncio.to_thread(check_key_opens_what_is_stored, settings)
-        service = RelayService(settings)
+        service = RelayService(settings)  # makes the key file if there is none
+        await asyncio.to_thread(check_key_is_this_databases, settings)
     except (SealingError, RulesError, ConfigError) as exc:
         raise StartupError(str(exc)) from None
     except OSError as exc:
@@ -124,6 +129,17 @@ async def serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, _stop_once, stop, signum)
+    # What another process taking this node's name said, if it did (see only_node_named).
+    name_taken: list[str] = []
+
+    def take_the_name_from_us(said: str) -> None:
+        name_taken.append(said)
+        service.name_taken()
+        stop.set()
+
+    def name_lost(said: str) -> None:  # from the thread keeping the name
+        loop.call_soon_threadsafe(take_the_name_from_us, said)
+
     ready = asyncio.Event()
     then = None if once_listening is None else lambda: once_listening(service.scan_pool)
     listening = loop.create_task(_once_listening(settings, ready, announce, then))
@@ -131,10 +147,14 @@ async def serve(
         # running: so that `confide restore` can tell; the node's name: its own, held
         # (on a connection of its own) for as long as it runs.
         with running(), contextlib.ExitStack() as node_name:
-            await asyncio.to_thread(node_name.enter_context, only_node_named(service.node))
+            await asyncio.to_thread(
+                node_name.enter_context, only_node_named(service.node, name_lost)
+            )
             await service.run(ready=ready, stop=stop)
     finally:
         listening.cancel()
+    if name_taken:
+        raise CommandError(name_taken[0])
 
 
 async def _once_listening(

@@ -34,12 +34,14 @@ def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[socket.socket]:
     running_parts.report_scan_workers(None)
     running_parts.report_key_file(None)
     running_parts.report_folders(None)
+    running_parts.report_upstream(None)
     yield listener
     listener.close()
     forget_answers()
     running_parts.report_scan_workers(None)
     running_parts.report_key_file(None)
     running_parts.report_folders(None)
+    running_parts.report_upstream(None)
 
 
 def test_healthz_answers_without_signing_in(client: Client) -> None:

@@ -3,11 +3,16 @@ to start, and a name comes free when its holder ends, even by ``kill -9``."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +22,7 @@ from django.db import connection
 from gateway import database
 from gateway.config import StartupError
 from gateway.database import only_node_named
+from tests.gateway.conftest import CONFIDE
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
@@ -99,3 +105,199 @@ def test_a_second_relay_under_a_name_in_use_refuses_to_start(
     assert "cannot start: another relay is running as node 'relay-1'" in refused.stderr
     assert "relay.node" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_clean_exit_leaves_no_lock_files(database_file: str):
+    """On SQLite, the node-name and in-use files beside the database go when their holder
+    ends cleanly, unless another process still holds the in-use one."""
+    if connection.vendor == "postgresql":
+        pytest.skip("the lock files are SQLite's")
+    folder = Path(database_file.removeprefix("sqlite:///")).parent
+    before = set(folder.iterdir())
+    with database.running(), only_node_named("relay-1"):
+        assert {p.name.rpartition(".")[2][:5] for p in set(folder.iterdir()) - before} == {
+            "in-us",
+            "node-",
+        }
+        assert database.in_use()
+    assert set(folder.iterdir()) == before
+    assert not database.in_use()
+    assert set(folder.iterdir()) == before
+
+
+def test_a_lock_file_removed_while_waited_for_is_made_again(tmp_path: Path):
+    """One waiting for a lock file whose holder removes it as it ends takes the file made
+    anew, not the removed one: so a third process is refused, never let in beside it."""
+    path = tmp_path / "x.node-lock"
+    waiter_holds = threading.Event()
+    release = threading.Event()
+
+    def wait_then_hold() -> None:
+        with database._file_lock(path, fcntl.LOCK_EX):
+            waiter_holds.set()
+            release.wait(timeout=30)
+
+    with database._file_lock(path, fcntl.LOCK_EX):
+        waiter = threading.Thread(target=wait_then_hold)
+        waiter.start()
+        _wait_until_blocked_on(path)
+    try:
+        assert waiter_holds.wait(timeout=10)
+        with (
+            pytest.raises(BlockingIOError),
+            database._file_lock(path, fcntl.LOCK_EX | fcntl.LOCK_NB),
+        ):
+            pass
+    finally:
+        release.set()
+        waiter.join(timeout=10)
+    assert not path.exists()
+
+
+def _wait_until_blocked_on(path: Path) -> None:
+    """Wait until a lock request on ``path`` waits (Linux lists it in /proc/locks as "->")."""
+    inode = f":{path.stat().st_ino} "
+    for _ in range(1000):
+        if any(
+            line.split()[1] == "->" and inode in line
+            for line in Path("/proc/locks").read_text().splitlines()
+        ):
+            return
+        time.sleep(0.01)
+    pytest.fail("nobody waited for the lock")
+
+
+def wait_for[T](check: Callable[[], T], timeout: float, what: str) -> T:
+    """Poll ``check`` until it returns something true; fail the test after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.1)
+    return value
+
+
+def _relay(tmp_path: Path, database_url: str, node: str) -> tuple[subprocess.Popen[str], str]:
+    """`confide relay` as node ``node``, started and listening; its process, and the
+    application name its database sessions carry."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sessions = f"confide-test-{uuid.uuid4().hex[:12]}"
+    relay = subprocess.Popen(
+        [str(CONFIDE), "relay", "--listen", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CONFIDE_RELAY__NODE": node,
+            "CONFIDE_RELAY__SCAN_WORKERS": "1",
+            "PGAPPNAME": sessions,  # libpq names its sessions so: only they are ended
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def listening() -> bool:
+        if relay.poll() is not None:
+            pytest.fail(f"confide relay exited: {relay.stderr.read() if relay.stderr else ''}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return True
+        return False
+
+    wait_for(listening, timeout=60, what="the relay to listen")
+    return relay, sessions
+
+
+def _node_lock(node: str, *, granted: bool = True) -> list[int]:
+    """The server processes holding (or, with ``granted`` false, waiting for) node
+    ``node``'s name."""
+    key = database.node_key(node)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted = %s"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND classid::bigint = %s AND objid::bigint = %s AND objsubid = 1",
+            [granted, (key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _end_sessions(application: str) -> None:
+    """End the relay's database sessions, as an administrator's pg_terminate_backend would."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            [application],
+        )
+
+
+@pytest.fixture
+def postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a name lost with its connection is PostgreSQL's (SQLite's is a file)")
+
+
+def test_a_node_takes_its_name_again_when_its_connection_ends(
+    postgresql: None,
+    database_file: str,
+    tmp_path: Path,
+    confide: Callable[..., subprocess.CompletedProcess[str]],
+):
+    """The server ends every session of a running relay (pg_terminate_backend): it takes its
+    name again on a new connection, so a second relay under that name is still refused."""
+    relay, sessions = _relay(tmp_path, database_file, "k2")
+    try:
+        (first,) = wait_for(lambda: _node_lock("k2"), timeout=10, what="the name held")
+        _end_sessions(sessions)
+        wait_for(lambda: _node_lock("k2") not in ([], [first]), 10, "the name taken again")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        refused = confide(
+            "relay", "--listen", f"127.0.0.1:{port}", env={"CONFIDE_RELAY__NODE": "k2"}
+        )
+        assert refused.returncode == 2, refused.stderr
+        assert "cannot start: another relay is running as node 'k2'" in refused.stderr
+        assert relay.poll() is None
+    finally:
+        relay.terminate()
+        relay.wait(timeout=60)
+    assert relay.returncode == 0, relay.stderr.read() if relay.stderr else ""
+
+
+def test_a_node_whose_name_was_taken_meanwhile_stops_plainly(
+    postgresql: None, database_file: str, tmp_path: Path
+):
+    """Another process takes the name while the relay's connection is down (it waited for
+    the name, so it has it the moment the relay's session ends): the relay stops, exit 1,
+    saying why in one line."""
+    relay, sessions = _relay(tmp_path, database_file, "k2")
+    other = connection.get_new_connection(connection.get_connection_params())
+    other.autocommit = True
+    taker = threading.Thread(
+        target=lambda: other.execute("SELECT pg_advisory_lock(%s)", [database.node_key("k2")])
+    )
+    try:
+        wait_for(lambda: _node_lock("k2"), timeout=10, what="the name held")
+        taker.start()
+        wait_for(lambda: _node_lock("k2", granted=False), timeout=10, what="the other waiting")
+        _end_sessions(sessions)
+        taker.join(timeout=30)
+        relay.wait(timeout=60)
+    finally:
+        if relay.poll() is None:
+            relay.kill()
+            relay.wait()
+        other.close()
+    assert relay.returncode == 1
+    assert relay.stderr is not None
+    stderr = relay.stderr.read()
+    said = [line for line in stderr.splitlines() if line.startswith("confide:")]
+    assert said == [
+        "confide: stopped: the database connection holding node name 'k2' ended, and another "
+        "relay took the name before this one could take it back (a session from 127.0.0.1); "
+        "two nodes under one name could send the same mail twice. Give each node its own name "
+        "with relay.node in confide.toml"
+    ], stderr

@@ -3,14 +3,22 @@ deciding through the same functions as the pages, in a manager's name."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import os
+import sys
+from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import call_command
 
+from gateway.cli import main
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
+from gateway.review import decisions
 from gateway.review.models import AuditEntry
+from gateway.sealing import Sealer, write_keys
 from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, SENDER, Users, held_outcome
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +117,29 @@ def test_body_only_goes_with_the_banner_not_with_redaction(users: Users, held_un
     out, _ = _confide_held("release", outcome.id, "--body-only", "--as", "jo", "--note", "n")
     assert out == f"recipient {outcome.id}: released, marked CONFIDENTIAL\n"
     assert AuditEntry.objects.get().kind == "release_with_banner_in_body"
+
+
+def test_show_says_plainly_when_the_key_file_does_not_open_the_message(
+    users: Users,
+    held: Message,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    """A message sealed with another key (another node's key file): `confide held show`
+    exits 1 with one line naming the key file, not "stopped by an unexpected error"."""
+    other = tmp_path / "confide.key"
+    write_keys(other, [Fernet.generate_key()])
+    releasing = dataclasses.replace(decisions.releasing(), sealer=Sealer.from_key_file(other))
+    monkeypatch.setattr(decisions, "releasing", lambda: releasing)
+    monkeypatch.setattr(sys, "argv", ["confide", "held", "show", str(held_outcome(held).id)])
+    umask = os.umask(0o077)  # main() sets it as the confide command does: put back after
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            main()
+    finally:
+        os.umask(umask)
+    assert stopped.value.code == 1
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1
+    assert said.startswith(f"confide: a stored message does not open with the key file {other}:")
