@@ -41,6 +41,8 @@ BACKEND_NEUTRAL = {
     "gateway/watcher/test_observers_reported.py": "file-system observers reported",
     "gateway/watcher/test_own_files.py": "the watcher's own files and their locks (flock)",
     "gateway/watcher/test_watch_safety.py": "what the watcher refuses to touch on disk",
+    "gateway/review/test_held_command.py": "what the held command shows and decides, one "
+    "process at a time ('another node' is a key file's owner)",
 }
 
 

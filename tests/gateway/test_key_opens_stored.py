@@ -20,7 +20,7 @@ from gateway.relay.models import KeyCheck
 from gateway.sealing import Sealer, write_keys
 from gateway.startup_checks import check_key_is_this_databases, check_key_opens_what_is_stored
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 SEALING_KEY = Fernet.generate_key()
 
