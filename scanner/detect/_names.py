@@ -335,7 +335,8 @@ class PersonRecognizer(
             if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
                 continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
             if surname in settings.not_surnames or (
-                self._ordinary(match.group(1), vocab) and _lettered_item(text, match.start())
+                self._ordinary(match.group(1), vocab)
+                and (_lettered_item(text, match.start()) or _an_option(text, match.start()))
             ):
                 continue  # "P.S. Our friends", "B. Volunteering After Covid" in a lettered list
             if surname not in settings.not_names and (
@@ -686,6 +687,12 @@ def _without_determiner(text: str, start: int, end: int) -> int:
     ):
         return first.end() + 1
     return start
+
+
+def _an_option(text: str, start: int) -> bool:
+    """Whether the letter at ``start`` is one of a form's options, a slash before it: the
+    "N" of "Alarms tested? Y / N   Fire doors clear?", not an initial."""
+    return text[max(0, start - 3) : start].rstrip().endswith("/")
 
 
 def _lettered_item(text: str, start: int) -> bool:

@@ -24,9 +24,14 @@ from scanner.detect._context import (
 from scanner.detect._terms import literal_alternation
 
 # Pieces of one labelled value: names in a list are separated by these.
-_LIST_SEPARATOR = regex.compile(r"\s*(?:[,;/&+]|\band\b|\s-\s|\s–\s)\s*", regex.IGNORECASE)
+# An "&" between letters joins one word ("B&Q", "HoF&C"), and what is inside brackets is a
+# note ("(Fundraising & Comms)"): neither separates names.
+_LIST_SEPARATOR = regex.compile(
+    r"\s*(?:[,;/+]|&(?<!\w&(?=\w))|\band\b|\s-\s|\s–\s)\s*", regex.IGNORECASE
+)
 # A note in brackets after a name: "(chair)", "(daughter)", "[carer]".
 _BRACKETED = regex.compile(r"\s*[(\[][^)\]\n]*[)\]]?")
+_CLOSED_NOTE = regex.compile(r"[(\[][^()\[\]\n]*[)\]]")
 # Where a labelled value stops: a tab, a run of spaces, a pipe, or the next "Label:" on the line.
 _VALUE_END = regex.compile(r"\t| {2,}|\||\s(?=[\p{L}][\p{L} ]{0,20}:\s)")
 _LINE = regex.compile(r"[^\n]+")
@@ -111,7 +116,13 @@ def labelled_lines(text: str, pattern: regex.Pattern[str]) -> Iterator[tuple[int
 
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     position = start
-    for separator in [*_LIST_SEPARATOR.finditer(text, start, end), None]:
+    notes = [m.span() for m in _CLOSED_NOTE.finditer(text, start, end)]
+    separators = [
+        s
+        for s in _LIST_SEPARATOR.finditer(text, start, end)
+        if not any(a < s.start() < b for a, b in notes)
+    ]
+    for separator in [*separators, None]:
         piece_end = separator.start() if separator else end
         bracket = _BRACKETED.search(text, position, piece_end)
         stop = bracket.start() if bracket else piece_end
