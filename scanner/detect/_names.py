@@ -530,8 +530,13 @@ class PersonRecognizer(
     def _placed_names(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""
         found = []
+        labelled = [
+            (start, end)
+            for start, end in _structure.labelled_values(text, self._labels)
+            if not _structure.a_cell_beside_a_cell(text, start)
+        ]
         for start, end in [
-            *_structure.labelled_values(text, self._labels),
+            *labelled,
             *_structure.labelled_values(text, self._salutations),
             *_structure.listed_values(text, self._lists),
             *_structure.column_cells(text, self._name_header),
@@ -551,7 +556,7 @@ class PersonRecognizer(
                 continue  # "Approved by the Board: June 2024", a "Driver" cell's "Van 1"
             if span and self._place_follows(text, span[1]) in self._strong_places:
                 continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
-            if span and self._town_after_street(text, *span):
+            if span and self._town_after_street(text, *span, in_place=True):
                 continue  # "Chair Yoga: Fridays at St Hilda's Church, Albert Road, Porthmadog"
             if span and self._ordinary_phrase(text, *span, vocab):
                 continue  # "Volunteer Awards: ... and Lifetime Achievement": a prize

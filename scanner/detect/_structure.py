@@ -9,6 +9,7 @@ a surname column alone, or names in capitals. Which labels and headers count is 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 import regex
@@ -225,6 +226,24 @@ _HEADER_CELL = regex.compile(r"[ \t]*\p{Lu}[\p{L}'’/&()-]*(?: [\p{L}'’/&()-]
 _LEAST_HEADER_CELLS = 4
 
 
+def a_cell_beside_a_cell(text: str, value_start: int) -> bool:
+    """Whether a label's value at ``value_start`` follows its label across a cell's edge (a
+    tab or a pipe, no colon) in a row under a table's header row: the label is a cell of
+    its column, not a form's label, and the value another column's ("Seen by | Outcome"
+    over "Chair | Clear")."""
+    edge = len(text[:value_start].rstrip(" "))
+    if edge == 0 or text[edge - 1] not in "\t|":
+        return False
+    lines = table_lines(text)
+    index = bisect_right(lines.starts, value_start) - 1
+    first = lines.first_rows[index]
+    return (
+        lines.separators[index] is not None
+        and first != index
+        and in_a_header_row(text, lines.starts[first])
+    )
+
+
 def in_a_header_row(text: str, position: int) -> bool:
     """Whether ``position`` lies on a table's header row: four cells or more, split by tabs
     or pipes, each a capitalised heading of one to three words, and the next line a row of
@@ -234,7 +253,8 @@ def in_a_header_row(text: str, position: int) -> bool:
     line_end = text.find("\n", position)
     if line_end < 0:
         return False
-    separator = "\t" if "\t" in text[line_start:line_end] else "|"
+    # Pipes first: normalising turns a pipe table's runs of spaces into tabs beside them.
+    separator = "|" if "|" in text[line_start:line_end] else "\t"
     cells = text[line_start:line_end].strip(" |").split(separator)
     if len(cells) < _LEAST_HEADER_CELLS or not all(_HEADER_CELL.fullmatch(c) for c in cells):
         return False

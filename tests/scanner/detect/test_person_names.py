@@ -777,6 +777,11 @@ def test_lone_words_stay_names_where_the_text_refers_to_someone(found, text, nam
         "Building\n Alarms tested? Y / N Fire doors clear? Y / N",
         "Resolution 2: to reappoint Thomson Cooper as independent examiners. Carried.",
         "PAYEE,AMOUNT\nNORTHERN POWERGRID,212.44\nMORGAN SINDALL CONSTRUCTION,1840.00",
+        "CHECK TYPE | ROLE | ISSUED | SEEN BY | OUTCOME\n"
+        "ENHANCED | YOUTH WORKER | 03/2024 | HR OFFICER | CLEAR\n"
+        "ENHANCED | TRUSTEE | 05/2024 | CHAIR | CLEAR",
+        "Kind regards\nLettings Secretary\nWesley Methodist Church, Cleckheaton",
+        "Lettings Secretary\nSt Paul's Parish Church, Mirfield\n",
     ],
 )
 def test_rows_roles_placeholders_options_and_firms_are_not_names(found, text):
@@ -785,7 +790,9 @@ def test_rows_roles_placeholders_options_and_firms_are_not_names(found, text):
     ("Vacant", "Interim") and roles by their initials ("HoF", "COO") are no one; an "&"
     inside a word or a note in brackets splits no list of names; the "N" of "Y / N" is no
     initial; a firm "as independent examiners" and contractors and utilities in a payment
-    file are firms (branch fpclean4)."""
+    file are firms; a table's cell that is a label's word ("CHAIR") is no label of the next
+    cell in a row under a header row; a building's name, a comma and a word alone on a
+    signature's line are a venue and its town (branch fpclean4)."""
     assert "PERSON" not in types_of(found(text)), found(text)
 
 
@@ -802,6 +809,10 @@ def test_rows_roles_placeholders_options_and_firms_are_not_names(found, text):
         ("Attendees: Kofi Mensah & Ellie-Mae Price", "Ellie-Mae Price"),
         ("Alarms tested? Y / N Okonkwo to check", "N Okonkwo"),
         ("Signed by Amina Okafor as treasurer.", "Amina Okafor"),
+        ("Name | Amina Okafor\nPhone | 07700 900461", "Amina Okafor"),
+        ("Role | Signed by | Date | Notes\nChair | Okonkwo | 03/2024 | ok", "Okonkwo"),
+        ("Amina Hall, Okonkwo\nthanks for coming", "Okonkwo"),
+        ("Present:\nSt Mary's Church, Okonkwo", "Okonkwo"),
     ],
 )
 def test_names_stay_found_beside_the_row_role_and_placeholder_rules(found, text, name):
