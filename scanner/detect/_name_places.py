@@ -259,7 +259,9 @@ class PlaceChecks:
             return _TO_A_PLACE_AFTER.match(text, end) is not None
         return _FROM_THEN_TO_BEFORE.search(text, max(0, start - 60), start) is not None
 
-    def _town_after_street(self, text: str, start: int, end: int, *, in_place: bool = False) -> bool:
+    def _town_after_street(
+        self, text: str, start: int, end: int, *, in_place: bool = False
+    ) -> bool:
         """Whether one word stands after a street's or an estate's place word and a comma,
         ending its line or followed by a stop or a comma: the town of an address ("Unit 4,
         Brunswick Street, Nelson."), a town named like a person. Before the street, on its

@@ -772,8 +772,7 @@ def test_lone_words_stay_names_where_the_text_refers_to_someone(found, text, nam
         "Trustee\tEnhanced\tBoth\tOther\tIn date",
         "| Name | Role | Team |\n|---|---|---|\n| Vacant | Service Manager | Housing |\n"
         "| Interim | Finance Business Partner | Central |\n| Secondee | Practitioner | Foyer |",
-        "Attending: CEO, COO, HoF, HoS, HoP (People), DSL\n"
-        "Apologies: HoF&C (Fundraising & Comms)",
+        "Attending: CEO, COO, HoF, HoS, HoP (People), DSL\nApologies: HoF&C (Fundraising & Comms)",
         "Building\n Alarms tested? Y / N Fire doors clear? Y / N",
         "Resolution 2: to reappoint Thomson Cooper as independent examiners. Carried.",
         "PAYEE,AMOUNT\nNORTHERN POWERGRID,212.44\nMORGAN SINDALL CONSTRUCTION,1840.00",
