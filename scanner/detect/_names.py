@@ -565,7 +565,11 @@ class PersonRecognizer(
             elif text.count(",", start, end) == 1:  # a quoted CSV cell: "SMITH, JOHN"
                 found += self._display_name(text, start, end)
         for start, end in _structure.display_names(text):
-            found += self._display_name(text, start, end)
+            found += [
+                span
+                for span in self._display_name(text, start, end)
+                if not self._ordinary_phrase(text, *span, vocab)  # "Duty Desk", a mailbox
+            ]
         return found
 
     def _ordinary_phrase(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:

@@ -781,6 +781,8 @@ def test_lone_words_stay_names_where_the_text_refers_to_someone(found, text, nam
         "ENHANCED | TRUSTEE | 05/2024 | CHAIR | CLEAR",
         "Kind regards\nLettings Secretary\nWesley Methodist Church, Cleckheaton",
         "Lettings Secretary\nSt Paul's Parish Church, Mirfield\n",
+        "From: Duty Desk <duty@example.org>\n"
+        "To: Tenancy Sustainment <tenancy@charity.example.org.uk>\nSubject: keys",
     ],
 )
 def test_rows_roles_placeholders_options_and_firms_are_not_names(found, text):
@@ -791,7 +793,8 @@ def test_rows_roles_placeholders_options_and_firms_are_not_names(found, text):
     initial; a firm "as independent examiners" and contractors and utilities in a payment
     file are firms; a table's cell that is a label's word ("CHAIR") is no label of the next
     cell in a row under a header row; a building's name, a comma and a word alone on a
-    signature's line are a venue and its town (branch fpclean4)."""
+    signature's line are a venue and its town; a mail header's display name of ordinary
+    words is a team's mailbox (branch fpclean4)."""
     assert "PERSON" not in types_of(found(text)), found(text)
 
 
@@ -812,6 +815,8 @@ def test_rows_roles_placeholders_options_and_firms_are_not_names(found, text):
         ("Role | Signed by | Date | Notes\nChair | Okonkwo | 03/2024 | ok", "Okonkwo"),
         ("Amina Hall, Okonkwo\nthanks for coming", "Okonkwo"),
         ("Present:\nSt Mary's Church, Okonkwo", "Okonkwo"),
+        ("From: Hannah Baker <hb@example.org>\nSubject: keys", "Hannah Baker"),
+        ("To: Okafor, Chidi <c@example.org>\nSubject: keys", "Okafor, Chidi"),
     ],
 )
 def test_names_stay_found_beside_the_row_role_and_placeholder_rules(found, text, name):
