@@ -294,11 +294,18 @@ def header_rows(text: str, first: int) -> tuple[int, ...]:
     """The rows read as the header of the table whose first row is line ``first``: that
     row, and the rows after it, up to three in all, until one holds a digit. A spreadsheet
     may have two or three header rows (a title, a group's name over its columns); an empty
-    row (cells with nothing in them, as a spreadsheet pasted with its gaps) is passed over."""
+    row (cells with nothing in them, as a spreadsheet pasted with its gaps) is passed over.
+    A title or a group's name leaves cells empty; a row with every cell filled is the
+    columns' own header, and the rows under it are rows ("Post, Barred list, Workforce"
+    over "Family Support Worker, Children, Child": no column of names)."""
     lines = table_lines(text)
     rows = [first]
     row = first + 1
-    while len(rows) < _HEADER_ROWS and row < len(lines.starts):
+    while (
+        len(rows) < _HEADER_ROWS
+        and row < len(lines.starts)
+        and not _every_cell_filled(text, lines.starts[rows[-1]], lines.separators[first])
+    ):
         if lines.first_rows[row] != first:
             break
         row_start = lines.starts[row]
@@ -309,6 +316,19 @@ def header_rows(text: str, first: int) -> tuple[int, ...]:
             rows.append(row)
         row += 1
     return tuple(rows)
+
+
+def _every_cell_filled(text: str, row_start: int, separator: str | None) -> bool:
+    """Whether a row split by ``separator`` has two cells or more and text in each (a row
+    laid out with spaces shows no empty cell, so it never counts as filled)."""
+    if separator is None or separator == ALIGNED:
+        return False
+    line = text[row_start : _line_bounds(text, row_start)[1]].strip().strip("|")
+    cells = row_cells(line, separator)
+    return len(cells) > 1 and all(_CELL_TEXT.search(line, a, b) for a, b in cells)
+
+
+_CELL_TEXT = regex.compile(r"\w")
 
 
 def _cell_words(text: str, row_start: int, row_end: int, separator: str, column: int) -> str:

@@ -30,14 +30,17 @@ class FirmChecks:
             rf"(?<![\p{{L}}\p{{M}}])(?i:{alternatives})(?:[ \t]*[,:]?[ \t]+|[ \t]*:?[ \t]*\n[ \t]*)"
             r"(?:\p{Lu}[\p{L}\p{M}'’-]*(?: \p{Lu}[\p{L}\p{M}'’-]*)? (?:and|&) )?\Z"
         )
-        # The same after the span, a comma between: "Gibson Greenhalgh, Chartered Accountants".
+        # The same after the span, a comma or "as" between: "Gibson Greenhalgh, Chartered
+        # Accountants", "to reappoint Thomson Cooper as independent examiners".
         self._trade_after = regex.compile(
-            rf",? (?:Chartered |Certified |Registered )?(?i:{alternatives})(?![\p{{L}}\p{{M}}])"
+            r",? (?:as (?:the |our )?)?(?:Chartered |Certified |Registered )?"
+            rf"(?i:{alternatives})(?![\p{{L}}\p{{M}}])"
         )
 
     def _a_firm(self, text: str, start: int, end: int) -> bool:
         """Whether a trade stands just before the span or just after it: "The auditors,
-        Armstrong Watson", "Gibson Greenhalgh, Chartered Accountants"."""
+        Armstrong Watson", "Gibson Greenhalgh, Chartered Accountants", "Thomson Cooper as
+        independent examiners"."""
         return (
             self._trade_before.search(text, max(0, start - _TRADE_REACH), start) is not None
             or self._trade_after.match(text, end) is not None

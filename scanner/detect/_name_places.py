@@ -59,6 +59,12 @@ _TOWN_BEFORE = regex.compile(r"(?<![\p{L}\p{M}'’-])\p{Lu}\p{Ll}+ \Z")
 # ("Cadbury Hall, " before "High Street, Leigh").
 _PART_BEFORE_STREET = regex.compile(r"\p{Lu}[\p{L}\p{M}'’-]*, (?:\p{Lu}[\p{L}\p{M}'’-]* )*\Z")
 _TOWN_ENDS = regex.compile(r"[ \t]*(?:[.,;]|$)", regex.MULTILINE)
+_LINE_ENDS = regex.compile(r"[ \t]*$", regex.MULTILINE)
+# A line that is only a building's or a body's name and a comma, quoted or not, up to the
+# town after it: "> Wesley Methodist Church, " (its last word checked as a place word).
+_NAME_OF_A_PLACE_LINE = regex.compile(
+    r"[ \t>]*\p{Lu}[\p{L}\p{M}'’-]*(?: (?:\p{Lu}[\p{L}\p{M}'’-]*|of|and|&|the|on|upon|in))*, "
+)
 # "and" between a name and a firm's other words: "Grace and Favour Cafe".
 _JOINED = regex.compile(r" (?:and|&) (?=\p{Lu})")
 # A capitalised word joined to a span by "and" or "&", after it or before it.
@@ -253,29 +259,51 @@ class PlaceChecks:
             return _TO_A_PLACE_AFTER.match(text, end) is not None
         return _FROM_THEN_TO_BEFORE.search(text, max(0, start - 60), start) is not None
 
-    def _town_after_street(self, text: str, start: int, end: int) -> bool:
+    def _town_after_street(
+        self, text: str, start: int, end: int, *, in_place: bool = False
+    ) -> bool:
         """Whether one word stands after a street's or an estate's place word and a comma,
         ending its line or followed by a stop or a comma: the town of an address ("Unit 4,
         Brunswick Street, Nelson."), a town named like a person. Before the street, on its
         line, a number or a building's part and a comma ("Cadbury Hall, High Street,
-        Leigh", a venue's line). The town may have one more word before, no first name:
-        "Sidney Street, Kings Lynn"."""
+        Leigh", a venue's line), or the line is only a building's or a body's name, its town
+        and no more, as a signature block writes it ("Wesley Methodist Church, Cleckheaton"),
+        unless the word stands ``in_place`` of a name (under "Present", in a name column).
+        The town may have one more word before, no first name: "Sidney Street, Kings
+        Lynn"."""
         span = text[start:end]
         town = _TOWN_BEFORE.search(text, max(0, start - 30), start)
         if town is not None and " " not in span and not self._known_first(town.group()[:-1]):
             start = town.start()  # "Kings Lynn": the town's first word is no first name
         before = _PLACE_WORD_AND_COMMA_BEFORE.search(text, max(0, start - 30), start)
+        if before is None or " " in span or _TOWN_ENDS.match(text, end) is None:
+            return False
+        signature = not in_place and self._town_after_a_building(text, start, end, before.group(1))
+        if before.group(1).lower() not in self._strong_places:
+            return signature
+        line = max(text.rfind("\n", 0, start) + 1, before.start() - 80)
+        return (
+            _DIGIT.search(text, line, before.start()) is not None
+            or _PART_BEFORE_STREET.search(text, line, before.start()) is not None
+            or signature
+        )
+
+    def _town_after_a_building(self, text: str, start: int, end: int, place_word: str) -> bool:
+        """Whether the line is only a building's or a body's name, a comma and one word that
+        is no first name, as a signature block writes a venue and its town ("Wesley Methodist
+        Church, Cleckheaton"). "Church" and "Hall" are surnames too, so the name before them
+        must have two words or more, not all first names ("Amina Hall, Okafor" lists
+        people)."""
+        line = _NAME_OF_A_PLACE_LINE.fullmatch(text, text.rfind("\n", 0, start) + 1, start)
         if (
-            before is None
-            or before.group(1).lower() not in self._strong_places
-            or " " in span
-            or _TOWN_ENDS.match(text, end) is None
+            line is None
+            or _LINE_ENDS.match(text, end) is None
+            or place_word.lower() not in self._settings.place_words
+            or self._known_first(text[start:end])
         ):
             return False
-        line = max(text.rfind("\n", 0, start) + 1, before.start() - 80)
-        return _DIGIT.search(text, line, before.start()) is not None or (
-            _PART_BEFORE_STREET.search(text, line, before.start()) is not None
-        )
+        words = WORD.findall(text, line.start(), line.end())
+        return len(words) > 2 and not all(self._known_first(w) for w in words[:-1])
 
     def _known_first(self, word: str) -> bool:
         """Whether a word is a known first name or word-name."""

@@ -335,7 +335,8 @@ class PersonRecognizer(
             if initials in ("A", "I") and self._word_before(text, match.start()) not in titles:
                 continue  # the article and the pronoun, not initials ("Mrs A Yusuf" has one)
             if surname in settings.not_surnames or (
-                self._ordinary(match.group(1), vocab) and _lettered_item(text, match.start())
+                self._ordinary(match.group(1), vocab)
+                and (_lettered_item(text, match.start()) or _an_option(text, match.start()))
             ):
                 continue  # "P.S. Our friends", "B. Volunteering After Covid" in a lettered list
             if surname not in settings.not_names and (
@@ -529,8 +530,13 @@ class PersonRecognizer(
     def _placed_names(self, text: str, vocab: Vocab | None = None) -> list[tuple[int, int]]:
         """Names where the structure says a name stands: after a name label, in a name column."""
         found = []
+        labelled = [
+            (start, end)
+            for start, end in _structure.labelled_values(text, self._labels)
+            if not _structure.a_cell_beside_a_cell(text, start)
+        ]
         for start, end in [
-            *_structure.labelled_values(text, self._labels),
+            *labelled,
             *_structure.labelled_values(text, self._salutations),
             *_structure.listed_values(text, self._lists),
             *_structure.column_cells(text, self._name_header),
@@ -550,7 +556,7 @@ class PersonRecognizer(
                 continue  # "Approved by the Board: June 2024", a "Driver" cell's "Van 1"
             if span and self._place_follows(text, span[1]) in self._strong_places:
                 continue  # "Thanks to Grace & Favour Catering Ltd": a firm, split at "&"
-            if span and self._town_after_street(text, *span):
+            if span and self._town_after_street(text, *span, in_place=True):
                 continue  # "Chair Yoga: Fridays at St Hilda's Church, Albert Road, Porthmadog"
             if span and self._ordinary_phrase(text, *span, vocab):
                 continue  # "Volunteer Awards: ... and Lifetime Achievement": a prize
@@ -559,7 +565,11 @@ class PersonRecognizer(
             elif text.count(",", start, end) == 1:  # a quoted CSV cell: "SMITH, JOHN"
                 found += self._display_name(text, start, end)
         for start, end in _structure.display_names(text):
-            found += self._display_name(text, start, end)
+            found += [
+                span
+                for span in self._display_name(text, start, end)
+                if not self._ordinary_phrase(text, *span, vocab)  # "Duty Desk", a mailbox
+            ]
         return found
 
     def _ordinary_phrase(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
@@ -686,6 +696,12 @@ def _without_determiner(text: str, start: int, end: int) -> int:
     ):
         return first.end() + 1
     return start
+
+
+def _an_option(text: str, start: int) -> bool:
+    """Whether the letter at ``start`` is one of a form's options, a slash before it: the
+    "N" of "Alarms tested? Y / N   Fire doors clear?", not an initial."""
+    return text[max(0, start - 3) : start].rstrip().endswith("/")
 
 
 def _lettered_item(text: str, start: int) -> bool:

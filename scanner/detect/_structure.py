@@ -9,6 +9,7 @@ a surname column alone, or names in capitals. Which labels and headers count is 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 import regex
@@ -24,9 +25,14 @@ from scanner.detect._context import (
 from scanner.detect._terms import literal_alternation
 
 # Pieces of one labelled value: names in a list are separated by these.
-_LIST_SEPARATOR = regex.compile(r"\s*(?:[,;/&+]|\band\b|\s-\s|\s–\s)\s*", regex.IGNORECASE)
+# An "&" between letters joins one word ("B&Q", "HoF&C"), and what is inside brackets is a
+# note ("(Fundraising & Comms)"): neither separates names.
+_LIST_SEPARATOR = regex.compile(
+    r"\s*(?:[,;/+]|&(?<!\w&(?=\w))|\band\b|\s-\s|\s–\s)\s*", regex.IGNORECASE
+)
 # A note in brackets after a name: "(chair)", "(daughter)", "[carer]".
 _BRACKETED = regex.compile(r"\s*[(\[][^)\]\n]*[)\]]?")
+_CLOSED_NOTE = regex.compile(r"[(\[][^()\[\]\n]*[)\]]")
 # Where a labelled value stops: a tab, a run of spaces, a pipe, or the next "Label:" on the line.
 _VALUE_END = regex.compile(r"\t| {2,}|\||\s(?=[\p{L}][\p{L} ]{0,20}:\s)")
 _LINE = regex.compile(r"[^\n]+")
@@ -111,7 +117,13 @@ def labelled_lines(text: str, pattern: regex.Pattern[str]) -> Iterator[tuple[int
 
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     position = start
-    for separator in [*_LIST_SEPARATOR.finditer(text, start, end), None]:
+    notes = [m.span() for m in _CLOSED_NOTE.finditer(text, start, end)]
+    separators = [
+        s
+        for s in _LIST_SEPARATOR.finditer(text, start, end)
+        if not any(a < s.start() < b for a, b in notes)
+    ]
+    for separator in [*separators, None]:
         piece_end = separator.start() if separator else end
         bracket = _BRACKETED.search(text, position, piece_end)
         stop = bracket.start() if bracket else piece_end
@@ -214,6 +226,24 @@ _HEADER_CELL = regex.compile(r"[ \t]*\p{Lu}[\p{L}'’/&()-]*(?: [\p{L}'’/&()-]
 _LEAST_HEADER_CELLS = 4
 
 
+def a_cell_beside_a_cell(text: str, value_start: int) -> bool:
+    """Whether a label's value at ``value_start`` follows its label across a cell's edge (a
+    tab or a pipe, no colon) in a row under a table's header row: the label is a cell of
+    its column, not a form's label, and the value another column's ("Seen by | Outcome"
+    over "Chair | Clear")."""
+    edge = len(text[:value_start].rstrip(" "))
+    if edge == 0 or text[edge - 1] not in "\t|":
+        return False
+    lines = table_lines(text)
+    index = bisect_right(lines.starts, value_start) - 1
+    first = lines.first_rows[index]
+    return (
+        lines.separators[index] is not None
+        and first != index
+        and in_a_header_row(text, lines.starts[first])
+    )
+
+
 def in_a_header_row(text: str, position: int) -> bool:
     """Whether ``position`` lies on a table's header row: four cells or more, split by tabs
     or pipes, each a capitalised heading of one to three words, and the next line a row of
@@ -223,7 +253,8 @@ def in_a_header_row(text: str, position: int) -> bool:
     line_end = text.find("\n", position)
     if line_end < 0:
         return False
-    separator = "\t" if "\t" in text[line_start:line_end] else "|"
+    # Pipes first: normalising turns a pipe table's runs of spaces into tabs beside them.
+    separator = "|" if "|" in text[line_start:line_end] else "\t"
     cells = text[line_start:line_end].strip(" |").split(separator)
     if len(cells) < _LEAST_HEADER_CELLS or not all(_HEADER_CELL.fullmatch(c) for c in cells):
         return False

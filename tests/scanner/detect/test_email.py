@@ -51,6 +51,8 @@ def test_published_address_is_allowed(found):
         "chair@dementia.org.uk",
         "legacies@hospice.org.uk",
         "swyddi@canolfan.cymru",
+        "bids@youthzone.example.org",
+        "tenders@carers.co.uk",
     ],
 )
 def test_role_mailboxes_are_not_personal(found, value):

@@ -761,3 +761,67 @@ def test_lone_words_stay_names_where_the_text_refers_to_someone(found, text, nam
     """A lone surname stays a name in an item that refers to someone (a pronoun, a title),
     before a verb of speaking, in a CSV row or at a list's line end."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Post\tCheck level\tBarred list\tWorkforce\tStatus\n"
+        "Family Support Worker\tEnhanced\tChildren\tChild\tNot started\n"
+        "Bank Support Worker\tEnhanced\tAdults\tAdult\tIn date\n"
+        "Trustee\tEnhanced\tBoth\tOther\tIn date",
+        "| Name | Role | Team |\n|---|---|---|\n| Vacant | Service Manager | Housing |\n"
+        "| Interim | Finance Business Partner | Central |\n| Secondee | Practitioner | Foyer |",
+        "Attending: CEO, COO, HoF, HoS, HoP (People), DSL\nApologies: HoF&C (Fundraising & Comms)",
+        "Building\n Alarms tested? Y / N Fire doors clear? Y / N",
+        "Resolution 2: to reappoint Thomson Cooper as independent examiners. Carried.",
+        "PAYEE,AMOUNT\nNORTHERN POWERGRID,212.44\nMORGAN SINDALL CONSTRUCTION,1840.00",
+        "CHECK TYPE | ROLE | ISSUED | SEEN BY | OUTCOME\n"
+        "ENHANCED | YOUTH WORKER | 03/2024 | HR OFFICER | CLEAR\n"
+        "ENHANCED | TRUSTEE | 05/2024 | CHAIR | CLEAR",
+        "Kind regards\nLettings Secretary\nWesley Methodist Church, Cleckheaton",
+        "Lettings Secretary\nSt Paul's Parish Church, Mirfield\n",
+        "From: Duty Desk <duty@example.org>\n"
+        "To: Tenancy Sustainment <tenancy@charity.example.org.uk>\nSubject: keys",
+    ],
+)
+def test_rows_roles_placeholders_options_and_firms_are_not_names(found, text):
+    """A table's rows under a header with every cell filled are rows, not more header
+    ("Children" over "Adults" is no column of names); a word standing where a name would
+    ("Vacant", "Interim") and roles by their initials ("HoF", "COO") are no one; an "&"
+    inside a word or a note in brackets splits no list of names; the "N" of "Y / N" is no
+    initial; a firm "as independent examiners" and contractors and utilities in a payment
+    file are firms; a table's cell that is a label's word ("CHAIR") is no label of the next
+    cell in a row under a header row; a building's name, a comma and a word alone on a
+    signature's line are a venue and its town; a mail header's display name of ordinary
+    words is a team's mailbox (branch fpclean4)."""
+    assert "PERSON" not in types_of(found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Holiday club\t\t\t\n\t\t\t\nChild\t\tParent\t\nName\tDOB\tName\tPhone\n"
+            "Tyrese\t04/07/2012\tPauline Greaves\t07700 900601",
+            "Pauline Greaves",
+        ),
+        ("Present: Amina Okafor (Chair, Trustee), Bogdan Nowak", "Bogdan Nowak"),
+        ("Present: Amina Okafor (Chair, Bogdan Nowak", "Bogdan Nowak"),
+        ("Attendees: Kofi Mensah & Ellie-Mae Price", "Ellie-Mae Price"),
+        ("Alarms tested? Y / N Okonkwo to check", "N Okonkwo"),
+        ("Signed by Amina Okafor as treasurer.", "Amina Okafor"),
+        ("Name | Amina Okafor\nPhone | 07700 900461", "Amina Okafor"),
+        ("Role | Signed by | Date | Notes\nChair | Okonkwo | 03/2024 | ok", "Okonkwo"),
+        ("Amina Hall, Okonkwo\nthanks for coming", "Okonkwo"),
+        ("Present:\nSt Mary's Church, Okonkwo", "Okonkwo"),
+        ("From: Hannah Baker <hb@example.org>\nSubject: keys", "Hannah Baker"),
+        ("To: Okafor, Chidi <c@example.org>\nSubject: keys", "Okafor, Chidi"),
+    ],
+)
+def test_names_stay_found_beside_the_row_role_and_placeholder_rules(found, text, name):
+    """A spreadsheet's title and group rows, which leave cells empty, stay over its header;
+    names after a note in brackets, an unclosed bracket or a spaced "&" stay names; an
+    initial and a surname that is no ordinary word after a slash stay a name; a person "as
+    treasurer" is no firm."""
+    assert name in _names(found, text), _names(found, text)
