@@ -498,6 +498,10 @@ def test_names_with_a_capital_inside_stay_names(found, text, name):
         "The Ashton Salvation Army band will play at the service.",
         "Gaelic leaflets will be reprinted for the Barra group.",
         "The driver can no longer cover the Slaithwaite run.",
+        "Our new office is at Victoria Buildings, next to the station.",
+        "The craft group meets at Albert Mansions on Tuesdays.",
+        "Drop-in at Edith Villas community lounge, then Florence Exchange at noon.",
+        "Boiler work at Elizabeth Apartments and Charlotte Heights ends in January.",
     ],
 )
 def test_buildings_mosques_bodies_and_groups_are_not_names(found, text):
@@ -514,6 +518,8 @@ def test_buildings_mosques_bodies_and_groups_are_not_names(found, text):
         ("Tom Okafor rang. The Tom Okafor Centre is named after his grandfather.", "Tom Okafor"),
         ("Mr Hartley rang. Hartley Court is closed for repairs.", "Hartley"),
         ("Sarah Jones joined the group on Monday.", "Sarah Jones"),
+        ("Sarah Lodge rang about her carer's assessment.", "Sarah Lodge"),
+        ("Victoria rang from Albert Mansions about her rent.", "Victoria"),
     ],
 )
 def test_names_stay_found_beside_the_building_rule(found, text, name):
