@@ -19,18 +19,23 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import select
+import sqlite3
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.core.management import call_command
 from django.db import OperationalError, close_old_connections, connection
 from django.db.migrations.executor import MigrationExecutor
+from psycopg import pq
 
 from gateway.config import StartupError
 
@@ -101,17 +106,29 @@ def only_node_named(node: str, lost: Callable[[str], None] | None = None) -> Ite
 
     A PostgreSQL connection can end under a running node too (a server restart, a failover,
     ``pg_terminate_backend``): the name is then taken again on a new connection as soon as
-    the server answers. If another process took it meanwhile, ``lost`` is called (from
-    another thread) with what to say: the node must stop working on its claims at once.
+    the server answers. One can also be cut off without a word (a network or firewall
+    dropping it): it stops answering, and the server, which may not see the end for hours,
+    keeps the name for it; the node then ends that session, its own for sure, and takes the
+    name again (``_NameKeeper``). If another process took it meanwhile, ``lost`` is called
+    (from another thread) with what to say: the node must stop working on its claims at once.
     """
     key = node_key(node)
     sqlite_file = _sqlite_file()
     if connection.vendor == "postgresql":
-        with _advisory_lock_held(key) as (holder, raw):
+        application = _KEEPER_APPLICATION.format(token=secrets.token_hex(8))
+        connect = functools.partial(
+            connection.get_new_connection,
+            {
+                **connection.get_connection_params(),
+                "application_name": application,
+                "connect_timeout": _CONNECT_SECONDS,
+            },
+        )
+        with _advisory_lock_held(key, connect) as (holder, raw):
             if holder is not None:
                 raise StartupError(_node_in_use(node, holder))
             assert raw is not None
-            keeper = _NameKeeper(raw, key, node, lost)
+            keeper = _NameKeeper(raw, key, node, lost, connect=connect, application=application)
             keeper.start()
             try:
                 yield
@@ -141,64 +158,155 @@ def node_key(node: str) -> int:
 _NODE_NAME_WAIT_SECONDS = 5.0
 # How often a running node asks the connection holding its name whether it is still there,
 # and, when it is not, tries to take the name again: a connection the server ends is seen
-# at once (its socket becomes readable), one cut off silently within this.
+# at once (its socket becomes readable), one cut off silently within this and ANSWER_SECONDS.
 _NODE_NAME_CHECK_SECONDS = 1.0
+# How long a check of the database (the node name's, /readyz's) waits for an answer,
+# connecting included, before it counts the database as not answering: a server that hangs,
+# or a network that drops a connection without a word, is never waited on. Timed here, in
+# confide, not by the server (a statement_timeout): a server that does not answer, or never
+# receives the query, cannot time it out. libpq's connect_timeout is in whole seconds, 2 at
+# least; a readiness probe's own timeout is often 5 s (docker/Dockerfile).
+ANSWER_SECONDS = 2.0
+_CONNECT_SECONDS = max(2, round(ANSWER_SECONDS))
+# The application_name a node's name is held under: with a random part of its own, so that
+# the node can tell its own session holding the name (one cut off silently, which the
+# server has not yet ended) from any other, which it never ends.
+_KEEPER_APPLICATION = "confide node {token}"
 
 
 @contextmanager
-def _advisory_lock_held(key: int) -> Iterator[tuple[str | None, Any]]:
-    """Take the session-level advisory lock ``key`` on a new connection, kept until the block
-    ends; yields (None, the connection) once taken, or, when another session holds it,
-    (where that one is, None)."""
-    raw = connection.get_new_connection(connection.get_connection_params())
+def _advisory_lock_held(key: int, connect: Callable[[], Any]) -> Iterator[tuple[str | None, Any]]:
+    """Take the session-level advisory lock ``key`` on a new connection (``connect``), kept
+    until the block ends; yields (None, the connection) once taken, or, when another session
+    holds it, (where that one is, None)."""
+    deadline = time.monotonic() + _NODE_NAME_WAIT_SECONDS
+    while True:
+        raw, holder = _take_lock(connect, key)
+        if raw is not None:
+            break
+        if time.monotonic() >= deadline:
+            yield (f"a session from {holder.address}" if holder else "another session"), None
+            return
+        time.sleep(0.5)
     try:
-        raw.autocommit = True
-        deadline = time.monotonic() + _NODE_NAME_WAIT_SECONDS
-        with raw.cursor() as cursor:
-            while True:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-                if cursor.fetchone()[0]:
-                    break
-                if time.monotonic() >= deadline:
-                    cursor.execute(_HOLDER, _lock_parts(key))
-                    found = cursor.fetchone()
-                    yield (f"a session from {found[1]}" if found else "another session"), None
-                    return
-                time.sleep(0.5)
         yield None, raw
     finally:
         raw.close()
 
 
-# Who holds an advisory lock: its server process and where it connected from.
+@dataclass(frozen=True)
+class _Holder:
+    """The session holding an advisory lock: its server process, where it connected from,
+    and the application_name it carries."""
+
+    pid: int
+    address: str
+    application: str
+
+
+# Who holds an advisory lock (its high and low 32 bits, as pg_locks shows them).
 _HOLDER = (
-    "SELECT l.pid, coalesce(host(a.client_addr), 'a local socket')"
+    "SELECT l.pid, coalesce(host(a.client_addr), 'a local socket'), a.application_name"
     " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
     " WHERE l.locktype = 'advisory' AND l.granted"
     " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-    " AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 1"
+    " AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1"
 )
 
 
-def _lock_parts(key: int) -> list[int]:
-    """The advisory lock ``key`` as pg_locks shows it: its high and low 32 bits."""
-    return [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF]
+def _take_lock(connect: Callable[[], Any], key: int) -> tuple[Any, _Holder | None]:
+    """A new connection (``connect``) holding the session-level advisory lock ``key``, and
+    None; or, when another session holds it, None and that session (None too if it let go
+    as it was asked). Each answer is waited for ``ANSWER_SECONDS`` at most."""
+    raw = connect()
+    try:
+        raw.autocommit = True
+        if answer_within(raw, "SELECT pg_try_advisory_lock($1)", [key]) == [("t",)]:
+            raw, taken = None, raw
+            return taken, None
+        found = answer_within(raw, _HOLDER, [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF])
+    finally:
+        if raw is not None:
+            raw.close()
+    if not found:
+        return None, None
+    pid, address, application = found[0]
+    return None, _Holder(int(pid or 0), address or "", application or "")
+
+
+def answer_within(
+    raw: Any, query: str, params: Sequence[object] = (), seconds: float = ANSWER_SECONDS
+) -> list[tuple[str | None, ...]]:
+    """The rows ``query`` (one statement, parameters as ``$1``...) returns on the psycopg
+    connection ``raw``, as text; ``TimeoutError`` when the answer has not come within
+    ``seconds`` (the connection is then unusable: close it), psycopg's errors otherwise.
+
+    Through libpq's asynchronous calls (psycopg.pq) rather than a cursor, whose wait for
+    the server has no end of its own.
+    """
+    pgconn = raw.pgconn
+    deadline = time.monotonic() + seconds
+    pgconn.send_query_params(
+        query.encode(), [None if value is None else str(value).encode() for value in params]
+    )
+    while pgconn.flush():  # a non-blocking connection may not have sent it all yet
+        _wait_for(pgconn.socket, deadline, writing=True)
+    results = []
+    while True:
+        while pgconn.is_busy():
+            _wait_for(pgconn.socket, deadline, writing=False)
+            pgconn.consume_input()
+        result = pgconn.get_result()
+        if result is None:
+            break
+        results.append(result)
+    rows: list[tuple[str | None, ...]] = []
+    for result in results:
+        if result.status not in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
+            said = (result.error_message or b"").decode(errors="replace").strip()
+            raise psycopg.DatabaseError(said or str(result.status))
+        for row in range(result.ntuples):
+            rows.append(
+                tuple(
+                    None if (value := result.get_value(row, column)) is None else value.decode()
+                    for column in range(result.nfields)
+                )
+            )
+    return rows
+
+
+def _wait_for(socket: int, deadline: float, *, writing: bool) -> None:
+    """Until ``socket`` may be written (``writing``) or read; ``TimeoutError`` at
+    ``deadline``."""
+    left = deadline - time.monotonic()
+    reading, written = ([], [socket]) if writing else ([socket], [])
+    if left <= 0 or not any(select.select(reading, written, [], left)):
+        raise TimeoutError("the database did not answer in time")
 
 
 class _NameKeeper(threading.Thread):
-    """Watches the connection holding a node's name (``only_node_named``) and, when it ends,
-    takes the name again on a new one; calls ``lost`` if another process has it."""
+    """Watches the connection holding a node's name (``only_node_named``) and, when it ends
+    or stops answering, takes the name again on a new one, ending first its own session still
+    holding it if it has to; calls ``lost`` if another process has it."""
 
-    def __init__(self, raw: Any, key: int, node: str, lost: Callable[[str], None] | None) -> None:
+    def __init__(
+        self,
+        raw: Any,
+        key: int,
+        node: str,
+        lost: Callable[[str], None] | None,
+        *,
+        connect: Callable[[], Any],
+        application: str,
+    ) -> None:
         super().__init__(name="node-name", daemon=True)
         self._raw = raw
         self._key = key
         self._node = node
         self._lost = lost
-        self._connect = functools.partial(
-            connection.get_new_connection, connection.get_connection_params()
-        )
-        self._backend = raw.info.backend_pid
+        self._connect = connect
+        # This node's session holding the name: its server process and application_name.
+        self._held_on = (raw.info.backend_pid, application)
         self._stopping = threading.Event()
         self._wake_reader, self._wake_writer = os.pipe()
 
@@ -222,56 +330,61 @@ class _NameKeeper(threading.Thread):
 
     def _answers(self) -> bool:
         try:
-            with self._raw.cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except Exception:  # noqa: BLE001  # ended, or cut off: either way, no longer held
+            answer_within(self._raw, "SELECT 1")
+        except Exception:  # noqa: BLE001  # ended, cut off, or silent: no longer held for sure
             return False
         return True
 
     def _take_again(self) -> bool:
         """Take the name on a new connection, trying until the server answers; False (and
-        ``lost`` told) when another process holds it, or when stopped meanwhile."""
+        ``lost`` told) when another process holds it, or when stopped meanwhile.
+
+        The session that held the name may still hold it: the server has not yet seen the
+        end of a connection cut off without a word (it may not for hours), or is ending it.
+        That one is ended here (``pg_terminate_backend``), and only when it is this node's
+        own for sure: the server process the name was held on, carrying this node's own
+        application_name (a random part in it), which no other node's session carries."""
         self._raw.close()
-        own_until = time.monotonic() + _NODE_NAME_WAIT_SECONDS
         while True:
             try:
-                holder = self._try_taking()
+                raw, holder = _take_lock(self._connect, self._key)
             except Exception as exc:  # noqa: BLE001  # the server not back yet: try again
                 log.debug("node name not taken again yet (%s)", type(exc).__name__)
-                holder = None
-            if holder == ():
+                raw, holder = None, None
+            if raw is not None:
+                self._raw = raw
+                self._held_on = (raw.info.backend_pid, self._held_on[1])
                 log.warning("node name %s held again", self._node)
                 return True
-            # Not the server's answer yet, the lock let go as we asked who held it, or still
-            # held by this node's own ended session (the server may take a moment to end it).
-            if holder is not None and not (
-                holder[0] == self._backend and time.monotonic() < own_until
-            ):
-                said = _name_taken(self._node, f"a session from {holder[1]}")
+            if holder is not None and (holder.pid, holder.application) != self._held_on:
+                said = _name_taken(self._node, f"a session from {holder.address}")
                 log.error("%s", said)
                 if self._lost is not None:
                     self._lost(said)
                 return False
-            if self._stopping.wait(_NODE_NAME_CHECK_SECONDS if holder is None else 0.2):
+            # Not the server's answer yet, or the lock let go as we asked who held it: again
+            # after a check's wait; this node's own old session ended just now: again, soon.
+            # (While that session holds the name, no other process can take it.)
+            ended = holder is not None and self._end_own_session(holder.pid)
+            if self._stopping.wait(0.2 if ended else _NODE_NAME_CHECK_SECONDS):
                 return False
 
-    def _try_taking(self) -> tuple[Any, ...] | None:
-        """``()`` when the name is taken (on a new connection, kept); otherwise who holds it
-        (server process, where from), or None if it came free meanwhile."""
-        raw = self._connect()
+    def _end_own_session(self, pid: int) -> bool:
+        """End this node's own old session still holding its name (``_take_again`` checked
+        that it is); its server process lets the name go as it exits. Whether it was told
+        to end."""
+        log.warning("ending this node's own old session holding node name %s", self._node)
         try:
-            raw.autocommit = True
-            with raw.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [self._key])
-                if cursor.fetchone()[0]:
-                    self._raw, self._backend, raw = raw, raw.info.backend_pid, None
-                    return ()
-                cursor.execute(_HOLDER, _lock_parts(self._key))
-                found: tuple[Any, ...] | None = cursor.fetchone()
-                return found
-        finally:
-            if raw is not None:
+            raw = self._connect()
+            try:
+                raw.autocommit = True
+                answer_within(raw, "SELECT pg_terminate_backend($1)", [pid])
+            finally:
                 raw.close()
+        except Exception as exc:  # noqa: BLE001  # not allowed, or the server gone: tried again
+            log.warning("could not end the old session (%s)", type(exc).__name__)
+            return False
+        return True
 
 
 def _name_taken(node: str, holder: str) -> str:
@@ -289,6 +402,38 @@ def _node_in_use(node: str, holder: str) -> str:
         "node its own name with relay.node in confide.toml (the default is the machine's host "
         "name, so two on one machine need one each)"
     )
+
+
+def database_answers() -> bool:
+    """Whether the database answers a query within ``ANSWER_SECONDS``, connecting included,
+    on a connection of its own (``/readyz``): on PostgreSQL a new connection (libpq's
+    connect_timeout, then ``answer_within``); on SQLite a read of its schema, waiting for a
+    lock another process holds on the file for that long at most (SQLite's busy timeout)."""
+    sqlite_file = _sqlite_file()
+    try:
+        if connection.vendor == "postgresql":
+            raw = connection.get_new_connection(
+                {**connection.get_connection_params(), "connect_timeout": _CONNECT_SECONDS}
+            )
+            try:
+                answer_within(raw, "SELECT 1")
+            finally:
+                raw.close()
+        elif sqlite_file is not None:
+            # mode=rw: a file that is not there is not made.
+            opened = sqlite3.connect(
+                f"{sqlite_file.as_uri()}?mode=rw", uri=True, timeout=ANSWER_SECONDS
+            )
+            try:
+                opened.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                opened.close()
+        else:  # in memory: only this process's connection sees it
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001  # any failure to answer is "not ready"
+        return False
+    return True
 
 
 def in_use() -> bool:

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from gateway import database
 from gateway.config import StartupError
 from gateway.database import only_node_named
 from tests.gateway.conftest import CONFIDE
+from tests.gateway.silent_network import SilentNetwork, silent_network
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_backends]
 
@@ -224,12 +225,15 @@ def _node_lock(node: str, *, granted: bool = True) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _end_sessions(application: str) -> None:
-    """End the relay's database sessions, as an administrator's pg_terminate_backend would."""
+def _end_sessions(application: str, node: str) -> None:
+    """End the relay's database sessions (those named ``application``, and the one holding
+    node ``node``'s name under a name of its own), as an administrator's
+    pg_terminate_backend would."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
-            [application],
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = %s OR pid = ANY(%s)",
+            [application, _node_lock(node)],
         )
 
 
@@ -250,7 +254,7 @@ def test_a_node_takes_its_name_again_when_its_connection_ends(
     relay, sessions = _relay(tmp_path, database_file, "k2")
     try:
         (first,) = wait_for(lambda: _node_lock("k2"), timeout=10, what="the name held")
-        _end_sessions(sessions)
+        _end_sessions(sessions, "k2")
         wait_for(lambda: _node_lock("k2") not in ([], [first]), 10, "the name taken again")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -283,7 +287,7 @@ def test_a_node_whose_name_was_taken_meanwhile_stops_plainly(
         wait_for(lambda: _node_lock("k2"), timeout=10, what="the name held")
         taker.start()
         wait_for(lambda: _node_lock("k2", granted=False), timeout=10, what="the other waiting")
-        _end_sessions(sessions)
+        _end_sessions(sessions, "k2")
         taker.join(timeout=30)
         relay.wait(timeout=60)
     finally:
@@ -301,3 +305,83 @@ def test_a_node_whose_name_was_taken_meanwhile_stops_plainly(
         "two nodes under one name could send the same mail twice. Give each node its own name "
         "with relay.node in confide.toml"
     ], stderr
+
+
+@pytest.fixture
+def name_network(postgresql: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[SilentNetwork]:
+    """The connections this process makes from now on to hold node names go through a
+    ``SilentNetwork`` to the database server (the test's own connection, open already, goes
+    straight there)."""
+    connection.ensure_connection()
+    settings = connection.settings_dict
+    host, port = settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432)
+    with silent_network(host, port) as network:
+        monkeypatch.setitem(settings, "HOST", "127.0.0.1")
+        monkeypatch.setitem(settings, "PORT", str(network.port))
+        yield network
+
+
+def _sessions() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _application(pid: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT application_name FROM pg_stat_activity WHERE pid = %s", [pid])
+        return str(cursor.fetchone()[0])
+
+
+def test_a_node_cut_off_silently_ends_its_own_old_session_and_keeps_its_name(
+    name_network: SilentNetwork,
+):
+    """The connection holding a node's name goes silent, and the server, unaware, still
+    holds the name for it: the node ends that session of its own and holds the name again
+    on a new connection, without stopping."""
+    lost: list[str] = []
+    with only_node_named("cut-1", lost.append):
+        (first,) = _node_lock("cut-1")
+        name_network.cut()
+        (again,) = wait_for(
+            lambda: [pid for pid in _node_lock("cut-1") if pid != first], 30, "the name again"
+        )
+        assert lost == []
+        assert first not in _sessions()
+        assert _application(again).startswith("confide node ")
+    assert _node_lock("cut-1") == []
+
+
+def test_a_node_ends_no_session_but_its_own(
+    name_network: SilentNetwork, monkeypatch: pytest.MonkeyPatch
+):
+    """Its connection gone silent, a node finds its name held by another session, one
+    carrying even its own application name but not the session it held the name on: it ends
+    nothing, and stops (``lost``)."""
+    monkeypatch.setattr(database.secrets, "token_hex", lambda size: "0" * 2 * size)
+    lost: list[str] = []
+    key = database.node_key("cut-2")
+    other = connection.get_new_connection(
+        {
+            **connection.get_connection_params(),
+            "host": name_network.target[0],
+            "port": name_network.target[1],
+            "application_name": "confide node " + "0" * 16,
+        }
+    )
+    other.autocommit = True
+    taker = threading.Thread(target=lambda: other.execute("SELECT pg_advisory_lock(%s)", [key]))
+    try:
+        with only_node_named("cut-2", lost.append):
+            (first,) = _node_lock("cut-2")
+            taker.start()
+            wait_for(lambda: _node_lock("cut-2", granted=False), 10, "the other waiting")
+            name_network.cut()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [first])
+            taker.join(timeout=30)
+            wait_for(lambda: lost, 30, "the node to give up its name")
+            assert _node_lock("cut-2") == [other.info.backend_pid]
+    finally:
+        other.close()
+    assert lost[0].startswith("stopped: the database connection holding node name 'cut-2'")
