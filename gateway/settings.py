@@ -172,6 +172,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=on"
+    # libpq waits for ever for a server that takes no connection (a firewall dropping it, a
+    # host gone): confide would hang at start-up, or in a request, rather than say so.
+    # DATABASE_URL's ?connect_timeout=N sets another.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Log lines go to standard error (standard output is the commands' own output, such as

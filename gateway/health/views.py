@@ -11,7 +11,6 @@ import threading
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from gateway.config import load_settings
+from gateway.database import database_answers
 from gateway.health import running_parts
 from gateway.health.metrics import REGISTRY
 from gateway.health.metrics_access import CONNECTION_ADDRESS, may_scrape, metrics_enabled
@@ -64,7 +64,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Ready: 200 when every check is "ok", 503 otherwise."""
     checks: dict[str, str] = {
-        "database": _ok(_database_answers()),
+        "database": _ok(database_answers()),
         # The relay's own (``--upstream`` may have changed it); the settings' without one.
         "upstream": _ok(
             upstream_reachable(running_parts.upstream_in_use() or load_settings().relay.upstream)
@@ -103,15 +103,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 def _ok(working: bool) -> str:
     return "ok" if working else "failing"
-
-
-def _database_answers() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001  # any failure to answer is "not ready"
-        return False
-    return True
 
 
 @csrf_exempt
