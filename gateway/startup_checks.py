@@ -1,4 +1,4 @@
-"""The checks ``confide relay`` and ``confide run`` make before they serve anything, beside
+"""The checks ``confide relay``, ``run`` and ``watch`` make before they serve anything, beside
 those made elsewhere (the configuration as it loads, the database in ``ensure_schema``, the
 ports as they are bound): each problem is one line saying what to do.
 
@@ -19,13 +19,33 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from gateway.config import Settings, StartupError, UpstreamSettings
 from gateway.relay.pipeline import key_file
-from gateway.sealing import read_keys
+from gateway.sealing import Sealer, SealingError, read_keys
 
 # How long the start-up check waits for the upstream to accept a connection.
 UPSTREAM_CONNECT_SECONDS = 3.0
 # Stored values of each kind opened to tell that the key file is the one that sealed them:
 # one opening is enough, and a few cost milliseconds however much is stored.
 KEY_SAMPLE = 3
+
+
+def check_key_at_start(settings: Settings) -> None:
+    """The key file checked as every door starts (``confide relay``, ``run`` and ``watch``,
+    which seal what they keep with it), in this order, each problem a ``StartupError``: only
+    its owner may read it; it is there if the database holds anything sealed; it opens a few
+    of the values stored; it is made (0600) if there is none; it opens the database's key
+    check (sealed with it, by the first door to start on a new database)."""
+    try:
+        check_key_file(settings)
+        check_key_for_what_is_stored(settings)
+        check_key_opens_what_is_stored(settings)
+        Sealer.from_key_file(key_file(settings))  # makes it if there is none
+        check_key_is_this_databases(settings)
+    except SealingError as exc:  # unreadable, or not a key file
+        raise StartupError(str(exc)) from None
+    except OSError as exc:  # its folder cannot be made or written
+        raise StartupError(
+            f"cannot make the key file {key_file(settings)}: {exc.strerror} (relay.key_file)"
+        ) from None
 
 
 def check_key_file(settings: Settings) -> None:
@@ -45,6 +65,24 @@ def check_key_file(settings: Settings) -> None:
         raise StartupError(
             f"the key file {path} is open to other users (mode {mode:04o}) and opens every "
             f"message confide keeps: run `chmod 600 {path}`"
+        )
+
+
+def check_key_for_what_is_stored(settings: Settings) -> None:
+    """Refuse to start without the key file when the database holds values sealed with one
+    (or the key check the first node sealed): a new key would be made, and every stored or
+    held message would stay sealed for good (a database restored without its key, a
+    key_file setting gone wrong, a node whose copy of the key file was forgotten)."""
+    from gateway.key_rotation import SEALED_MODELS
+
+    path = key_file(settings)
+    if path.exists():
+        return
+    if any(model._default_manager.exists() for model in SEALED_MODELS):
+        raise StartupError(
+            f"the key file {path} is missing, but the database holds messages sealed with a "
+            "key: restore the key file (it is kept apart from database backups; on another "
+            "node, copy that node's) or set relay.key_file"
         )
 
 

@@ -140,8 +140,11 @@ class BackgroundWatch:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop watching and wait for the watcher to end; nothing to wait for when it never
+        started (``confide run`` refused to start after it was made)."""
         self._stop.set()
-        self._thread.join()
+        if self._thread.ident is not None:
+            self._thread.join()
         running_parts.report_folders(None)
 
     def _report_down(self) -> None:

@@ -5,9 +5,11 @@ is a warning, and it serves anyway; SIGTERM closes both of its ports."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,12 +28,16 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with a confide.toml and a database made by `confide init`."""
+    """A folder with a confide.toml and a database made by `confide init`; a folder to watch
+    (report mode), so that `confide watch` starts there too."""
     folder = tmp_path_factory.mktemp("run-site")
+    (folder / "shared").mkdir()
     (folder / "confide.toml").write_text(
         # With its domains, as an installation has them: otherwise a second warning (clients
         # on the allowed networks can send only bounces).
-        'data_dir = "var"\n[organisation]\ninternal_domains = ["riverside-carers.example.org"]\n',
+        'data_dir = "var"\n[organisation]\ninternal_domains = ["riverside-carers.example.org"]\n'
+        '[watch]\nquarantine = "quarantine"\n'
+        '[[watch.folders]]\npath = "shared"\naudience = "internal"\nmode = "report"\n',
         encoding="utf-8",
     )
     made = subprocess.run(
@@ -61,10 +67,11 @@ def _ports(**extra: str) -> dict[str, str]:
     }
 
 
-def refused(site: Path, **extra: str) -> str:
-    """Start `confide run` expecting it to refuse: the one line it wrote besides INFO."""
+def refused(site: Path, *command: str, **extra: str) -> str:
+    """Start `confide run` (or ``command``) expecting it to refuse: the one line it wrote
+    besides INFO."""
     started = subprocess.run(
-        [str(CONFIDE), "run"],
+        [str(CONFIDE), *(command or ("run",))],
         cwd=site,
         env=_env(**_ports(**extra)),
         capture_output=True,
@@ -94,17 +101,62 @@ def test_an_unreachable_database_is_named(site: Path):
     assert "check DATABASE_URL" in line
 
 
-def test_a_key_file_others_can_read_is_refused_with_the_chmod(site: Path, tmp_path: Path):
+# Every command that starts a door, each of which seals what it keeps with the key file.
+DOORS = [("run",), ("relay",), ("watch",), ("watch", "--once")]
+
+
+@pytest.mark.parametrize("door", DOORS, ids=" ".join)
+def test_a_key_file_others_can_read_is_refused_with_the_chmod(
+    site: Path, tmp_path: Path, door: tuple[str, ...]
+):
     """A key file of mode 0644: refused, with the chmod that fixes it; the file is kept."""
     key = tmp_path / "confide.key"
     key.write_bytes(b"not read before the mode is checked\n")
     key.chmod(0o644)
-    line = refused(site, CONFIDE_RELAY__KEY_FILE=str(key))
+    line = refused(site, *door, CONFIDE_RELAY__KEY_FILE=str(key))
     assert line == (
         f"confide: cannot start: the key file {key} is open to other users (mode 0644) and "
         f"opens every message confide keeps: run `chmod 600 {key}`"
     )
     assert key.read_bytes() == b"not read before the mode is checked\n"
+
+
+@pytest.mark.parametrize("door", DOORS, ids=" ".join)
+def test_a_missing_key_file_is_refused_when_the_database_holds_sealed_values(
+    site: Path, tmp_path: Path, door: tuple[str, ...]
+):
+    """The database's key check sealed with one key file, and confide started with none
+    there: refused, rather than a new key made that opens nothing stored."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    env = {**_env(), "CONFIDE_RELAY__KEY_FILE": str(tmp_path / "first.key")}
+    sealed = subprocess.run(
+        [sys.executable, "-c", _SEAL_THE_KEY_CHECK],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert sealed.returncode == 0, sealed.stderr
+    key = tmp_path / "confide.key"
+    line = refused(copy, *door, CONFIDE_RELAY__KEY_FILE=str(key))
+    assert line == (
+        f"confide: cannot start: the key file {key} is missing, but the database holds "
+        "messages sealed with a key: restore the key file (it is kept apart from database "
+        "backups; on another node, copy that node's) or set relay.key_file"
+    )
+    assert not key.exists()
+
+
+_SEAL_THE_KEY_CHECK = """
+import django
+django.setup()
+from gateway.config import load_settings
+from gateway.startup_checks import check_key_at_start
+check_key_at_start(load_settings())
+"""
 
 
 def test_a_key_file_setting_naming_a_folder_is_refused(site: Path, tmp_path: Path):

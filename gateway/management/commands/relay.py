@@ -76,22 +76,6 @@ def relay_settings(options: dict[str, Any]) -> Settings:
     return settings.model_copy(update={"relay": relay})
 
 
-def _key_for_what_is_stored(settings: Settings) -> None:
-    """Refuse to start without the key file when the database already holds messages sealed
-    with one: a new key would be made, and every stored or held message would stay sealed
-    for good (a database restored without its key, a key_file setting gone wrong)."""
-    from gateway.relay.models import Message
-    from gateway.relay.pipeline import key_file
-
-    path = key_file(settings)
-    if path.exists() or not Message.objects.exists():
-        return
-    raise StartupError(
-        f"the key file {path} is missing, but the database holds messages sealed with a key: "
-        "restore the key file (it is kept apart from database backups) or set relay.key_file"
-    )
-
-
 async def serve(
     settings: Settings,
     *,
@@ -106,21 +90,14 @@ async def serve(
     when the relay listens, given its scanning workers (``confide run`` starts its web
     server and its watcher then, and lends them the workers)."""
     from gateway.relay.service import RelayService
-    from gateway.startup_checks import (
-        check_key_file,
-        check_key_is_this_databases,
-        check_key_opens_what_is_stored,
-    )
+    from gateway.startup_checks import check_key_at_start
 
     relay_log_level()
     try:
         await asyncio.to_thread(ensure_schema, create=create)
         log.info("database: %s", await asyncio.to_thread(database_description))
-        check_key_file(settings)
-        await asyncio.to_thread(_key_for_what_is_stored, settings)
-        await asyncio.to_thread(check_key_opens_what_is_stored, settings)
-        service = RelayService(settings)  # makes the key file if there is none
-        await asyncio.to_thread(check_key_is_this_databases, settings)
+        await asyncio.to_thread(check_key_at_start, settings)
+        service = RelayService(settings)
     except (SealingError, RulesError, ConfigError) as exc:
         raise StartupError(str(exc)) from None
     except OSError as exc:

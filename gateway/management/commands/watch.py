@@ -17,6 +17,7 @@ from django.core.management.base import CommandParser
 from gateway.config import ConfigError, StartupError, check_report_file, load_settings
 from gateway.database import ensure_schema
 from gateway.management.command import ConfideCommand
+from gateway.startup_checks import check_key_at_start
 from scanner.policy.policy_file import RulesError
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class Command(ConfideCommand):
             except ValueError as exc:
                 raise StartupError(str(exc)) from None
         ensure_schema()
+        check_key_at_start(settings)  # as the relay's start checks it: what it holds, it seals
         once = options["once"] or options["report"] is not None
         if not once:  # running for good: say which folders it watches, and how
             logging.getLogger().setLevel(os.environ.get("CONFIDE_LOG_LEVEL", "INFO"))
