@@ -10,6 +10,7 @@ import sys
 import threading
 import traceback
 from pathlib import Path
+from typing import Any
 
 _HELP = ("help", "-h", "--help")
 # The innermost frames an unexpected error is said to come from.
@@ -50,14 +51,12 @@ def _run() -> None:
         print(f"confide: no command {named!r}; {_usage(commands)}", file=sys.stderr)
         raise SystemExit(2)
 
-    from django.core.management import execute_from_command_line
-
     from gateway.config import ConfigError, StartupError
     from gateway.sealing import SealingError
 
     threading.excepthook = _thread_failed
     try:
-        execute_from_command_line(argv)
+        _confide_utility(argv).execute()
     except ConfigError as exc:
         print(f"confide: configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -92,6 +91,21 @@ def _thread_failed(failed: threading.ExceptHookArgs) -> None:
         return
     name = failed.thread.name if failed.thread is not None else "?"
     print(f"confide: thread {name} stopped: {unexpected(failed.exc_value)}", file=sys.stderr)
+
+
+def _confide_utility(argv: list[str]) -> Any:
+    """Django's command line, each command taken from confide's own, even one named as one
+    of Django's: Django would run its own ``createsuperuser`` (``django.contrib.auth`` comes
+    before ``gateway`` in INSTALLED_APPS), not confide's."""
+    from django.core.management import ManagementUtility, load_command_class
+
+    class ConfideUtility(ManagementUtility):
+        def fetch_command(self, subcommand: str) -> Any:
+            if subcommand in confide_commands():
+                return load_command_class("gateway", subcommand)
+            return super().fetch_command(subcommand)
+
+    return ConfideUtility(argv)
 
 
 def confide_commands() -> list[str]:

@@ -58,9 +58,22 @@ def test_another_directory_uses_the_configured_database(site: Path, tmp_path: Pa
     assert not (tmp_path / "var").exists()
 
 
-def test_no_database_is_refused_in_one_line_and_nothing_is_created(tmp_path: Path):
-    """Without a database, `consent list` names where it looked and `confide init`."""
-    listed = confide("consent", "list", cwd=tmp_path)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("consent", "list"),
+        # Django's own command, which checked the migrations before confide's code ran.
+        ("createsuperuser", "--username", "admin", "--email", "admin@example.org", "--noinput"),
+        ("webuser", "admin", "--role", "manager"),
+    ],
+    ids=lambda command: command[0],
+)
+def test_no_database_is_refused_in_one_line_and_nothing_is_created(
+    tmp_path: Path, command: tuple[str, ...]
+):
+    """Without a database, a command that needs one names where it looked and `confide
+    init`, in one line (no unexpected error)."""
+    listed = confide(*command, cwd=tmp_path)
     assert listed.returncode == 2
     assert listed.stderr.count("\n") == 1
     assert f"no database at {tmp_path / 'var' / 'confide.sqlite3'}" in listed.stderr

@@ -9,10 +9,16 @@ from typing import Any
 from django.contrib.auth.management.commands import createsuperuser
 
 from gateway.database import ensure_schema
+from gateway.management.command import ConfideCommand
 
 
-class Command(createsuperuser.Command):
-    requires_system_checks = ()
+class Command(ConfideCommand, createsuperuser.Command):
+    """Django's, said as confide's own commands say things (``confide: ...``)."""
+
+    # Django's checks the migrations before ``handle``, opening a database that may not be
+    # there yet (an unexpected error); ``ensure_schema`` says to run `confide init` instead,
+    # and applies any migration a database lacks.
+    requires_migrations_checks = False
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_schema()
