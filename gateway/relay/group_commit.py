@@ -12,6 +12,14 @@ threads that come meanwhile wait for the next. Each caller returns only once its
 committed (a message stored, so 250; a copy's answers recorded), with its work's result, or
 its error: its own if its piece failed (the others are committed), the transaction's if the
 COMMIT failed (nothing of the group is).
+
+A piece runs on the thread that commits its group, often not its caller's: on that thread's
+database connection (Django keeps one per thread) and inside that thread's transaction. So a
+piece is given all it needs as arguments (``functools.partial``) and relies on no state of its
+caller's thread: not its connection (each caller's work starts with ``on_usable_connection``,
+so the committing thread's own is one checked), nor a transaction its caller opened (none may
+be open: the group's would be a savepoint inside it), nor anything else the caller's thread
+keeps for itself.
 """
 
 from __future__ import annotations
@@ -39,7 +47,8 @@ class _Work[T]:
 class GroupCommit:
     """Runs pieces of database work given by several threads, committing those that wait
     together in one transaction (see the module's docstring). Only for work that needs no
-    transaction of its own beyond a savepoint, and that does not itself call ``run``."""
+    transaction of its own beyond a savepoint, relies on no state of its caller's thread, and
+    does not itself call ``run``."""
 
     def __init__(self) -> None:
         self._turn = threading.Condition()
