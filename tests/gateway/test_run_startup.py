@@ -101,6 +101,18 @@ def test_an_unreachable_database_is_named(site: Path):
     assert "check DATABASE_URL" in line
 
 
+def test_a_database_server_that_never_answers_is_named(site: Path):
+    """A PostgreSQL address that takes the connection and never answers (a listening socket
+    nobody serves): refused within the connection timeout, naming it, not waited on."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        line = refused(site, DATABASE_URL=f"postgres://confide@127.0.0.1:{port}/confide")
+    assert line == (
+        f"confide: cannot start: cannot reach the database on 127.0.0.1:{port} (connection "
+        "timeout expired): check DATABASE_URL"
+    )
+
+
 # Every command that starts a door, each of which seals what it keeps with the key file.
 DOORS = [("run",), ("relay",), ("watch",), ("watch", "--once")]
 
