@@ -18,6 +18,8 @@ _FRAMES = 4
 # The status a shell gives a program that SIGPIPE ended (128 + SIGPIPE), as `yes | head` shows:
 # Python ignores SIGPIPE, so confide says it itself when its reader has gone.
 _READER_GONE = 128 + signal.SIGPIPE
+# And the one it gives a program that Ctrl-C (SIGINT) ended, as Python's own exits with.
+_INTERRUPTED = 128 + signal.SIGINT
 
 
 def main() -> None:
@@ -68,6 +70,9 @@ def _run() -> None:
         raise SystemExit(1) from None
     except BrokenPipeError:
         raise  # the reader of our output has gone: main() stops quietly
+    except KeyboardInterrupt:  # Ctrl-C before a command handles it (confide run starting)
+        print("confide: interrupted", file=sys.stderr)
+        raise SystemExit(_INTERRUPTED) from None
     except Exception as exc:  # noqa: BLE001 - said without its message, which may name a file
         print(f"confide: stopped by an unexpected error: {unexpected(exc)}", file=sys.stderr)
         raise SystemExit(1) from None

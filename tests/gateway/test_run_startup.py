@@ -113,6 +113,26 @@ def test_a_database_server_that_never_answers_is_named(site: Path):
     )
 
 
+def test_ctrl_c_while_starting_is_one_line(site: Path):
+    """Ctrl-C (SIGINT) while `confide run` waits for a database server that never answers:
+    it stops with one line and the status a shell gives Ctrl-C, no traceback."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        silent.settimeout(60)
+        starting = subprocess.Popen(
+            [str(CONFIDE), "run"],
+            cwd=site,
+            env=_env(**_ports(DATABASE_URL=f"postgres://x@127.0.0.1:{silent.getsockname()[1]}/x")),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        connected, _ = silent.accept()  # it is waiting for the server's answer now
+        starting.send_signal(signal.SIGINT)
+        _, stderr = starting.communicate(timeout=60)
+        connected.close()
+    assert (starting.returncode, stderr) == (128 + signal.SIGINT, "confide: interrupted\n")
+
+
 # Every command that starts a door, each of which seals what it keeps with the key file.
 DOORS = [("run",), ("relay",), ("watch",), ("watch", "--once")]
 
