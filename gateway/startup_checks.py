@@ -50,7 +50,7 @@ def check_key_at_start(settings: Settings) -> None:
 
 def check_key_file(settings: Settings) -> None:
     """A key file that exists must be a file that only its owner may read or write (one that
-    does not exist yet is made 0600 when the relay starts)."""
+    does not exist yet is made 0600 as a door starts: ``check_key_at_start``)."""
     path = key_file(settings)
     try:
         found = path.stat()
