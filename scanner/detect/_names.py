@@ -425,7 +425,8 @@ class PersonRecognizer(
                 and not self._ordinary_words(text, entity.start_char, entity.end_char, vocab)
                 and not self._trade_after_a_place(text, entity.start_char, entity.end_char, vocab)
             ):
-                candidates.append((entity.start_char, entity.end_char))
+                start = self._with_unknown_word_before(text, entity.start_char, vocab)
+                candidates.append((start, entity.end_char))
         spans = []
         for first, end in candidates:
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
@@ -443,6 +444,33 @@ class PersonRecognizer(
         spans = self._not_places_named_elsewhere(text, spans)
         spans = self._outside_place_columns(text, spans)
         return [self._result(start, end) for start, end in _merge(text, spans)]
+
+    def _with_unknown_word_before(self, text: str, start: int, vocab: Vocab | None) -> int:
+        """The start of a name the model found, moved back over the capitalised word just
+        before it (one space between) when that word is no listed word or title and one the
+        model has no vector for: the given name the model left out ("Oreoluwa" before
+        "Adebanjo"). Ordinary words, and most places and firms, have a vector."""
+        if vocab is None or start < 2 or text[start - 1] != " ":
+            return start
+        before = WORD_AT_END.search(text, max(0, start - 40), start - 1)
+        if before is None or before.end() != start - 1:
+            return start
+        word = before.group()
+        lower = unaccented(word.lower())
+        settings = self._settings
+        if (
+            CAPITALISED.match(word) is None
+            or word.isupper()
+            or (before.start() > 0 and not text[before.start() - 1].isspace())
+            or lower in settings.titles
+            or lower in settings.not_names
+            or lower in settings.listed_not_names
+            or lower in settings.place_heads
+            or lower in settings.saints
+            or vocab.has_vector(word)
+        ):
+            return start
+        return before.start()
 
     def _outside_place_columns(
         self, text: str, spans: list[tuple[int, int]]

@@ -123,6 +123,9 @@ class PersonSettings:
     occasion_verbs: frozenset[str] = frozenset()
     # Labels of a menu's lines: "Main: Jollof".
     dish_labels: frozenset[str] = frozenset()
+    # Nouns of case work after a lone name that make an item about someone: "the Ferreira
+    # referral", "Mensah file" (see scanner/detect/_case_evidence.py).
+    case_nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -466,6 +469,7 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             ),
             occasion_verbs=frozenset(w.lower() for w in person.strings("occasion_verbs", [])),
             dish_labels=frozenset(w.lower() for w in person.strings("dish_labels", [])),
+            case_nouns=frozenset(w.lower() for w in person.strings("case_nouns", [])),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(
