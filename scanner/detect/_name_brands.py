@@ -35,13 +35,27 @@ class BrandChecks:
         plain = [unaccented(w) for w in words]
         return " ".join(plain) in listed or all(w in listed for w in plain)
 
-    def _among_things(self, text: str, start: int, end: int) -> bool:
+    def _opens_with_an_organisation(self, words: list[str]) -> bool:
+        """Whether a span of two words or more opens with a listed organisation that is no
+        first name or word-name: the organisation's branch or shop ("Asda Boldon", "Tesco
+        Extra Washington")."""
+        settings = self._settings
+        first = unaccented(words[0])
+        return (
+            len(words) > 1
+            and first in settings.organisation_names
+            and first not in settings.first_names
+            and first not in settings.word_names
+        )
+
+    def _among_things(self, text: str, start: int, end: int, *, both: bool = False) -> bool:
         """Whether the span is an item of a list whose items beside it, a comma between,
         are no one's name: listed brands, bodies or places, or codes ("Primark, George,
         F&F, Matalan", "Next, M&S, Zara, H&M"); one at least must be listed, or both be
         codes with letters. "Attendees: Sarah, Tom, Age UK" keeps "Tom", whose neighbour
         "Sarah" is no listed word, and "Daughters (Luwam, 15, Selam, 12)" keeps "Selam":
-        an age is no brand."""
+        an age is no brand. With ``both`` (a span of several words, "Hugo Boss, Paul Smith,
+        Tommy Hilfiger"), it needs listed items on both sides."""
         neighbours = [
             match.group(1).strip()
             for match in (
@@ -51,6 +65,8 @@ class BrandChecks:
             if match is not None
         ]
         listed = [self._listed(unaccented(n.lower()).split()) for n in neighbours]
+        if both:
+            return len(neighbours) == 2 and all(listed)
         return (any(listed) or len(neighbours) == 2) and all(
             is_listed
             or (_NO_NAME_CHARACTER.search(n) is not None and _LETTER.search(n) is not None)

@@ -363,7 +363,8 @@ class PlaceChecks:
         at = joined.end() if joined is not None else end + 1
         following = WORD.match(text, at) if text[end : end + 1] == " " else None
         word = following.group() if following is not None else ""
-        lower = word.lower()
+        # a place word owning what follows is still one: "Nelson Mandela House's lift"
+        lower = _OWNER.sub("", word.lower())
         settings = self._settings
         if joined is None and (
             lower in settings.eponym_heads
@@ -486,6 +487,8 @@ class PlaceChecks:
         return False
 
 
+# A possessive ending a word: "House's", "Hall’s".
+_OWNER = regex.compile(r"['’]s\Z")
 # A letter, and a letter or a mark: what may not stand right before or after a word.
 _LETTER = regex.compile(r"\p{L}")
 _LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]")

@@ -162,7 +162,9 @@ class PersonRecognizer(
             or self._a_firm(text, start, end)
             or self._an_occasion(text, start, end)
             or self._a_role_after_the(text, start, end, meaningful)
-            or (len(meaningful) == 1 and self._among_things(text, start, end))
+            or self._among_things(text, start, end, both=len(meaningful) > 1)
+            or self._opens_with_an_organisation(meaningful)  # "Asda Boldon"
+            or self._an_eponymous_thing(text, end)  # "Kolb's learning cycle"
             or self._a_dish(text, start, meaningful)
             or self._branded(span)  # "InForm", "AdviceProMax"
             or self._word_before(text, start) in settings.saints

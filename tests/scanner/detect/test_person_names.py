@@ -854,3 +854,54 @@ def test_names_stay_found_beside_the_row_role_and_placeholder_rules(found, text,
     initial and a surname that is no ordinary word after a slash stay a name; a person "as
     treasurer" is no firm."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Premium: Barbour, Ralph Lauren, Hugo Boss, Paul Smith, Tommy Hilfiger, Calvin Klein",
+        "Storm Darragh closed the office for two days. Storm Éowyn is due on Friday.",
+        "Prizes: a meal for six at The Marquis of Granby and a hamper from the butchers.",
+        "Week 2 covers Kolb's learning cycle, Gibbs' reflective cycle and the Karpman drama "
+        "triangle.",
+        "The policy now explains Gillick competence and the Fraser guidelines.",
+        "Drop-off points: The Bridges (next to Boots), Asda Boldon and the Civic Centre.",
+        "Plug plants this year: Busy Lizzie, Sweet William, Black-eyed Susan and Creeping Jenny.",
+        "Book club: Jane Eyre in January, Oliver Twist in February, Silas Marner in March.",
+        "Songs this week: Danny Boy, Sweet Caroline, Eleanor Rigby and Waltzing Matilda.",
+        "Readings: Isaiah 61; John 1.6-8",
+        "The lift in Nelson Mandela House's east block is out.\nThe Mandela rep will ring round.",
+        "Fabric: Cath Kidston, Orla Kiely and Emma Bridgewater prints sell well.",
+        "Lost property: a Nike bag and three Stanley cups.",
+        "Thanks to Sir Robert McAlpine, Morgan Sindall and Willmott Dixon for the build.",
+        "Thursday: roast pork, then Apple Charlotte and custard.",
+        "Visits from the Hamilton Academical and Accrington Stanley community trusts.",
+    ],
+)
+def test_brands_works_plants_models_storms_and_pubs_are_not_names(found, text):
+    """Brands and firms named after people, titles of books, films and songs, plants named
+    like people, models named after their authors ("Kolb's learning cycle"), storms, a
+    title of nobility's place ("The Marquis of Granby"), a shop's branch ("Asda Boldon"), a
+    name between two listed brands, a chapter before a semicolon and a block named in full
+    elsewhere before a possessive are no one's names, even in an item about someone
+    (fpclean5)."""
+    spans = found(f"{text}\nShe rang to say thanks.")
+    assert "PERSON" not in types_of(spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Present: Amina Okafor, Age UK, Citizens Advice", "Amina Okafor"),
+        ("Sarah is a model volunteer and always on time.", "Sarah"),
+        ("Amina's test results came back today.", "Amina"),
+        ("Mrs Fraser rang about the guidelines.", "Fraser"),
+        ("Kofi Mensah from Storm Lane rang.", "Kofi Mensah"),
+        ("Visit to Bogdan Nowak at Tesco Extra. Bogdan Nowak said thanks.", "Bogdan Nowak"),
+    ],
+)
+def test_names_stay_found_beside_the_brand_model_and_storm_rules(found, text, name):
+    """A person listed first before two bodies, a person before "is a model", a person's
+    own test, a titled surname before guidelines and a street named Storm keep their
+    names."""
+    assert name in _names(found, text), _names(found, text)
