@@ -99,6 +99,7 @@ class PlaceChecks:
     # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
     _place_label: regex.Pattern[str]
     _place_value: regex.Pattern[str]
+    _place_values: regex.Pattern[str]
     # The titles, as alternatives of a pattern, longest first.
     _title_alternatives: str
 
@@ -417,7 +418,11 @@ class PlaceChecks:
         taken for a place."""
         settings = self._settings
         places = set()
-        for match in [*_PLACE_AFTER_WHERE.finditer(text), *self._place_value.finditer(text)]:
+        for match in [
+            *_PLACE_AFTER_WHERE.finditer(text),
+            *self._place_value.finditer(text),
+            *self._listed_after_a_place_label(text),
+        ]:
             word, end = match.group(1), match.end(1)
             lower = unaccented(word.lower())
             if (
@@ -439,6 +444,13 @@ class PlaceChecks:
             or self._word_before(text, start) in settings.titles
             or self._titled_elsewhere(text, [text[start:end]])
         ]
+
+    def _listed_after_a_place_label(self, text: str) -> Iterator[regex.Match[str]]:
+        """The first word of each item of a list after a place's label on its line, the items
+        split by commas, semicolons, "and" or "&": "Houses: Austen (red), Darwin (green)",
+        "Areas: Bolton, Bury and Wigan" (each word, group 1, is a place or a house)."""
+        for line in self._place_values.finditer(text):
+            yield from _LIST_ITEM_START.finditer(text, line.start(1), line.end(1))
 
     def _a_building_elsewhere(self, text: str, start: int, end: int, seen: dict[str, bool]) -> bool:
         """Whether the span, alone or with the one or two capitalised words after it here,
@@ -487,6 +499,11 @@ class PlaceChecks:
         return False
 
 
+# The first word of an item of a list: after the list's start, a comma, a semicolon, "and"
+# or "&" (see ``_listed_after_a_place_label``).
+_LIST_ITEM_START = regex.compile(
+    r"(?:\G[ \t]*|[,;][ \t]*|[ \t](?:and|&)[ \t]+)(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}'’-])"
+)
 # A possessive ending a word: "House's", "Hall’s".
 _OWNER = regex.compile(r"['’]s\Z")
 # A letter, and a letter or a mark: what may not stand right before or after a word.

@@ -121,6 +121,8 @@ class PersonRecognizer(
         # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
         self._place_label = regex.compile(rf"{label}\Z", regex.MULTILINE)
         self._place_value = regex.compile(rf"{label}(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)", regex.MULTILINE)
+        # The rest of the line after a place's label: "Houses: Austen (red), Darwin (green)".
+        self._place_values = regex.compile(rf"{label}([^\n]*)", regex.MULTILINE)
         self._compile_firm_trades(settings.firm_trades)
         self._compile_place_phrases(settings)
         self._compile_occasions(settings)
@@ -165,6 +167,7 @@ class PersonRecognizer(
             or self._among_things(text, start, end, both=len(meaningful) > 1)
             or self._opens_with_an_organisation(meaningful)  # "Asda Boldon"
             or self._an_eponymous_thing(text, end)  # "Kolb's learning cycle"
+            or (len(meaningful) > 1 and meaningful[-1] in settings.eponym_things)
             or self._a_dish(text, start, meaningful)
             or self._branded(span)  # "InForm", "AdviceProMax"
             or self._word_before(text, start) in settings.saints

@@ -905,3 +905,40 @@ def test_names_stay_found_beside_the_brand_model_and_storm_rules(found, text, na
     own test, a titled surname before guidelines and a street named Storm keep their
     names."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prizes: a hamper from Dave's Butchers and Deli, a voucher for Kim's Nails and Beauty "
+        "and supper from Tony's Fish Bar.",
+        "Houses: Austen (red), Darwin (green), Nightingale (blue)\n"
+        "Relay: 1st Nightingale, 2nd Austen.",
+        "Younger group: Thomas Land at Drayton Manor, then Peppa Pig World next year.",
+        "Families can call the Admiral Nurse Dementia Helpline any day.",
+        "Starring Buttons, Baron Hardup, Dandini and Wishee Washee.",
+        "Tuesday afternoons: an Alexander Technique taster.",
+        "For children: Winston's Wish and Child Bereavement UK.",
+    ],
+)
+def test_trades_houses_parks_helplines_and_pantomimes_are_not_names(found, text):
+    """A business named with its owner's first name and its trade ("Dave's Butchers"), a
+    school's houses listed after a label and named again, theme parks, helplines, pantomime
+    characters and techniques named after people are no one's names, even in an item about
+    someone (fpclean5, clean_wider 046-060)."""
+    spans = found(f"{text}\nShe rang to say thanks.")
+    assert "PERSON" not in types_of(spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Dave's mum rang about the parcel.", "Dave"),
+        ("Houses: Austen, Darwin\nMrs Austen rang about the trip.", "Austen"),
+        ("Area: Leeds North\nOkonkwo rang about the van.", "Okonkwo"),
+    ],
+)
+def test_names_stay_found_beside_the_trade_and_house_rules(found, text, name):
+    """A first name owning an ordinary noun, a titled surname a label listed as a house and
+    a surname after a place's label's line stay names."""
+    assert name in _names(found, text), _names(found, text)
