@@ -241,6 +241,29 @@ class PlaceChecks:
             and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
         )
 
+    def _after_a_head(self, text: str, start: int, meaningful: list[str]) -> bool:
+        """Whether a saint's word or a place's head word stands before the span, up to three
+        capitalised words between on its line: "Jamia Masjid Abu Bakr", "Ysgol Gymraeg Bro
+        Ogwr". A span of one word that is no first name may follow "and" there: "Saints Cyril
+        and Methodius" ("St Anne's and Kofi" keeps Kofi)."""
+        settings = self._settings
+        heads = settings.place_heads | settings.saints
+        joined = len(meaningful) == 1 and not self._known_first(meaningful[0])
+        at = start
+        for _ in range(4):
+            if at < 2 or text[at - 1] != " ":
+                return False
+            before = WORD_AT_END.search(text, max(0, at - 40), at - 1)
+            if before is None or before.end() != at - 1:
+                return False
+            word = before.group()
+            if word.lower() in heads:
+                return True
+            if not (CAPITALISED.match(word) or (joined and word in ("and", "&"))):
+                return False
+            at = before.start()
+        return False
+
     def _lower_case_before_a_place(self, text: str, start: int, end: int) -> bool:
         """Whether a span in lower case is followed by a place word that is no surname, in
         lower case too: "victoria baths", "hope street" in a note typed in lower case."""

@@ -173,6 +173,7 @@ class PersonRecognizer(
             or self._word_before(text, start) in settings.saints
             or (len(words) > 1 and words[0] in settings.saints)
             or self._word_before(text, start) in settings.place_heads  # "Capel Salem"
+            or self._after_a_head(text, start, meaningful)  # "Jamia Masjid Abu Bakr"
             # "Hope for Rochdale", "the Hope Van", "our Grace Room"
             or self._a_thing_named_with_a_word_name(
                 text, end, meaningful, self._word_before(text, start)

@@ -942,3 +942,35 @@ def test_names_stay_found_beside_the_trade_and_house_rules(found, text, name):
     """A first name owning an ordinary noun, a titled surname a label listed as a house and
     a surname after a place's label's line stay names."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pre-schools: Jack and Jill Pre-school and Rainbow Pre-school have places.",
+        "Jumu'ah is at 12.45pm at Jamia Masjid Abu Bakr, Victoria Street.",
+        "14 February: St Valentine, and Saints Cyril and Methodius.",
+        "Messy Church for families on Saturday, on the theme of Noah's Ark.",
+    ],
+)
+def test_preschools_heads_before_names_saints_and_bible_stories_are_not_names(found, text):
+    """A pre-school's hyphenated last word, a place's head word or a saint's word a few
+    capitalised words before ("Jamia Masjid Abu Bakr"), a saint joined by "and" to a saint
+    ("Saints Cyril and Methodius") and Bible stories are no one's names (fpclean5,
+    clean_wider 061-070)."""
+    spans = found(f"{text}\nShe rang to say thanks.")
+    assert "PERSON" not in types_of(spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Visited St Anne's and Kofi Mensah was there.", "Kofi Mensah"),
+        ("Saints Cyril and Methodius, and Kofi came along.", "Kofi"),
+        ("Noah's mum rang about the trip.", "Noah"),
+    ],
+)
+def test_names_stay_found_beside_the_head_and_saint_rules(found, text, name):
+    """A first name after a saint's church and "and", and a child whose name opens a Bible
+    story's, stay names."""
+    assert name in _names(found, text), _names(found, text)
