@@ -8,8 +8,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
-from scanner.detect._context import compile_words
-from scanner.detect._name_brands import BrandChecks
+from scanner.detect._name_brands import BrandChecks, ListedPhrases
 from scanner.detect._name_dates import DateChecks
 from scanner.detect._name_firms import FirmChecks
 from scanner.detect._name_headings import HeadingChecks
@@ -97,9 +96,7 @@ class PersonRecognizer(
         self._strong_places = settings.place_words - settings.surname_place_words
         # Listed names of several words ("Marks and Spencer", "Walker Morris"): a name found
         # inside one is part of an organisation's name.
-        self._listed_phrases = compile_words(
-            sorted(w for w in settings.listed_not_names if " " in w)
-        )
+        self._listed_phrases = ListedPhrases(w for w in settings.listed_not_names if " " in w)
         self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
         self._lists = _structure.list_pattern(settings.list_labels)

@@ -974,3 +974,32 @@ def test_names_stay_found_beside_the_head_and_saint_rules(found, text, name):
     """A first name after a saint's church and "and", and a child whose name opens a Bible
     story's, stay names."""
     assert name in _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Present: Chair, Vice-Chair, Treasurer, four trustees.",
+        "Cyngor Sir Ynys Môn: grant of £500 for the lunch club.",
+        "Raffle prizes from Marks & Spencer, and vouchers from Marks and Spencer.",
+        "Thanks to the staff of E.ON and the Co-op.",
+    ],
+)
+def test_listed_phrases_are_found_written_any_way(found, text):
+    """A listed name of several words hides the names inside it however the text joins its
+    words (a hyphen, "&" or "and" as listed) and with its accents ("Ynys Môn")."""
+    spans = found(f"{text}\nShe rang to say thanks.")
+    assert "PERSON" not in types_of(spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Attendees: Sarah John, Lewis Hamilton and Amina", "Lewis Hamilton"),
+        ("The Ashton Salvation Army band played; Kofi Mensah sang.", "Kofi Mensah"),
+    ],
+)
+def test_names_stay_found_beside_listed_phrases(found, text, name):
+    """Words of a listed phrase split by a comma ("John, Lewis") are no phrase, and a name
+    beside a phrase stays a name."""
+    assert name in _names(found, text), _names(found, text)
