@@ -11,8 +11,10 @@ from scanner.detect.recognizers_file import PersonSettings
 # A day or a year beside a month: "June 2024", "12 June", "May 5th".
 _NUMBER_AFTER = regex.compile(r" \d{1,4}(?:st|nd|rd|th)?\b")
 _NUMBER_BEFORE = regex.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?: of)? \Z")
-# A chapter and a verse after a book of the Bible: "Luke 3.1-6", "John 3:16".
-_CHAPTER_AND_VERSE = regex.compile(r" \d{1,3}[.:]\d{1,3}\b")
+# A chapter and a verse after a book of the Bible: "Luke 3.1-6", "John 3:16"; or a chapter
+# before a semicolon, as readings are listed ("Isaiah 61; John 1.6-8"). A number before a
+# comma or a line's end is as often a child's age ("Luke 7, Amy 5").
+_CHAPTER_AND_VERSE = regex.compile(r" \d{1,3}(?:[.:]\d{1,3}\b|;)")
 
 
 class DateChecks:

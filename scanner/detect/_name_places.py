@@ -99,6 +99,7 @@ class PlaceChecks:
     # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
     _place_label: regex.Pattern[str]
     _place_value: regex.Pattern[str]
+    _place_values: regex.Pattern[str]
     # The titles, as alternatives of a pattern, longest first.
     _title_alternatives: str
 
@@ -240,6 +241,29 @@ class PlaceChecks:
             and (titled or (len(meaningful) > 1 and len(meaningful[0]) == 1))
         )
 
+    def _after_a_head(self, text: str, start: int, meaningful: list[str]) -> bool:
+        """Whether a saint's word or a place's head word stands before the span, up to three
+        capitalised words between on its line: "Jamia Masjid Abu Bakr", "Ysgol Gymraeg Bro
+        Ogwr". A span of one word that is no first name may follow "and" there: "Saints Cyril
+        and Methodius" ("St Anne's and Kofi" keeps Kofi)."""
+        settings = self._settings
+        heads = settings.place_heads | settings.saints
+        joined = len(meaningful) == 1 and not self._known_first(meaningful[0])
+        at = start
+        for _ in range(4):
+            if at < 2 or text[at - 1] != " ":
+                return False
+            before = WORD_AT_END.search(text, max(0, at - 40), at - 1)
+            if before is None or before.end() != at - 1:
+                return False
+            word = before.group()
+            if word.lower() in heads:
+                return True
+            if not (CAPITALISED.match(word) or (joined and word in ("and", "&"))):
+                return False
+            at = before.start()
+        return False
+
     def _lower_case_before_a_place(self, text: str, start: int, end: int) -> bool:
         """Whether a span in lower case is followed by a place word that is no surname, in
         lower case too: "victoria baths", "hope street" in a note typed in lower case."""
@@ -363,7 +387,8 @@ class PlaceChecks:
         at = joined.end() if joined is not None else end + 1
         following = WORD.match(text, at) if text[end : end + 1] == " " else None
         word = following.group() if following is not None else ""
-        lower = word.lower()
+        # a place word owning what follows is still one: "Nelson Mandela House's lift"
+        lower = _OWNER.sub("", word.lower())
         settings = self._settings
         if joined is None and (
             lower in settings.eponym_heads
@@ -416,7 +441,11 @@ class PlaceChecks:
         taken for a place."""
         settings = self._settings
         places = set()
-        for match in [*_PLACE_AFTER_WHERE.finditer(text), *self._place_value.finditer(text)]:
+        for match in [
+            *_PLACE_AFTER_WHERE.finditer(text),
+            *self._place_value.finditer(text),
+            *self._listed_after_a_place_label(text),
+        ]:
             word, end = match.group(1), match.end(1)
             lower = unaccented(word.lower())
             if (
@@ -438,6 +467,13 @@ class PlaceChecks:
             or self._word_before(text, start) in settings.titles
             or self._titled_elsewhere(text, [text[start:end]])
         ]
+
+    def _listed_after_a_place_label(self, text: str) -> Iterator[regex.Match[str]]:
+        """The first word of each item of a list after a place's label on its line, the items
+        split by commas, semicolons, "and" or "&": "Houses: Austen (red), Darwin (green)",
+        "Areas: Bolton, Bury and Wigan" (each word, group 1, is a place or a house)."""
+        for line in self._place_values.finditer(text):
+            yield from _LIST_ITEM_START.finditer(text, line.start(1), line.end(1))
 
     def _a_building_elsewhere(self, text: str, start: int, end: int, seen: dict[str, bool]) -> bool:
         """Whether the span, alone or with the one or two capitalised words after it here,
@@ -486,6 +522,13 @@ class PlaceChecks:
         return False
 
 
+# The first word of an item of a list: after the list's start, a comma, a semicolon, "and"
+# or "&" (see ``_listed_after_a_place_label``).
+_LIST_ITEM_START = regex.compile(
+    r"(?:\G[ \t]*|[,;][ \t]*|[ \t](?:and|&)[ \t]+)(\p{Lu}[\p{Ll}\p{M}]+)(?![\p{L}\p{M}'’-])"
+)
+# A possessive ending a word: "House's", "Hall’s".
+_OWNER = regex.compile(r"['’]s\Z")
 # A letter, and a letter or a mark: what may not stand right before or after a word.
 _LETTER = regex.compile(r"\p{L}")
 _LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]")

@@ -8,8 +8,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
-from scanner.detect._context import compile_words
-from scanner.detect._name_brands import BrandChecks
+from scanner.detect._name_brands import BrandChecks, ListedPhrases
 from scanner.detect._name_dates import DateChecks
 from scanner.detect._name_firms import FirmChecks
 from scanner.detect._name_headings import HeadingChecks
@@ -97,9 +96,7 @@ class PersonRecognizer(
         self._strong_places = settings.place_words - settings.surname_place_words
         # Listed names of several words ("Marks and Spencer", "Walker Morris"): a name found
         # inside one is part of an organisation's name.
-        self._listed_phrases = compile_words(
-            sorted(w for w in settings.listed_not_names if " " in w)
-        )
+        self._listed_phrases = ListedPhrases(w for w in settings.listed_not_names if " " in w)
         self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
         self._lists = _structure.list_pattern(settings.list_labels)
@@ -121,6 +118,8 @@ class PersonRecognizer(
         # The value after a place's label: "Location: Bolton", "Venue: Denton Library".
         self._place_label = regex.compile(rf"{label}\Z", regex.MULTILINE)
         self._place_value = regex.compile(rf"{label}(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)", regex.MULTILINE)
+        # The rest of the line after a place's label: "Houses: Austen (red), Darwin (green)".
+        self._place_values = regex.compile(rf"{label}([^\n]*)", regex.MULTILINE)
         self._compile_firm_trades(settings.firm_trades)
         self._compile_place_phrases(settings)
         self._compile_occasions(settings)
@@ -162,12 +161,16 @@ class PersonRecognizer(
             or self._a_firm(text, start, end)
             or self._an_occasion(text, start, end)
             or self._a_role_after_the(text, start, end, meaningful)
-            or (len(meaningful) == 1 and self._among_things(text, start, end))
+            or self._among_things(text, start, end, both=len(meaningful) > 1)
+            or self._opens_with_an_organisation(meaningful)  # "Asda Boldon"
+            or self._an_eponymous_thing(text, end)  # "Kolb's learning cycle"
+            or (len(meaningful) > 1 and meaningful[-1] in settings.eponym_things)
             or self._a_dish(text, start, meaningful)
             or self._branded(span)  # "InForm", "AdviceProMax"
             or self._word_before(text, start) in settings.saints
             or (len(words) > 1 and words[0] in settings.saints)
             or self._word_before(text, start) in settings.place_heads  # "Capel Salem"
+            or self._after_a_head(text, start, meaningful)  # "Jamia Masjid Abu Bakr"
             # "Hope for Rochdale", "the Hope Van", "our Grace Room"
             or self._a_thing_named_with_a_word_name(
                 text, end, meaningful, self._word_before(text, start)
@@ -425,7 +428,8 @@ class PersonRecognizer(
                 and not self._ordinary_words(text, entity.start_char, entity.end_char, vocab)
                 and not self._trade_after_a_place(text, entity.start_char, entity.end_char, vocab)
             ):
-                candidates.append((entity.start_char, entity.end_char))
+                start = self._with_unknown_word_before(text, entity.start_char, vocab)
+                candidates.append((start, entity.end_char))
         spans = []
         for first, end in candidates:
             # spaCy includes a trailing possessive ("Amina's"); the name stops before it.
@@ -443,6 +447,33 @@ class PersonRecognizer(
         spans = self._not_places_named_elsewhere(text, spans)
         spans = self._outside_place_columns(text, spans)
         return [self._result(start, end) for start, end in _merge(text, spans)]
+
+    def _with_unknown_word_before(self, text: str, start: int, vocab: Vocab | None) -> int:
+        """The start of a name the model found, moved back over the capitalised word just
+        before it (one space between) when that word is no listed word or title and one the
+        model has no vector for: the given name the model left out ("Oreoluwa" before
+        "Adebanjo"). Ordinary words, and most places and firms, have a vector."""
+        if vocab is None or start < 2 or text[start - 1] != " ":
+            return start
+        before = WORD_AT_END.search(text, max(0, start - 40), start - 1)
+        if before is None or before.end() != start - 1:
+            return start
+        word = before.group()
+        lower = unaccented(word.lower())
+        settings = self._settings
+        if (
+            CAPITALISED.match(word) is None
+            or word.isupper()
+            or (before.start() > 0 and not text[before.start() - 1].isspace())
+            or lower in settings.titles
+            or lower in settings.not_names
+            or lower in settings.listed_not_names
+            or lower in settings.place_heads
+            or lower in settings.saints
+            or vocab.has_vector(word)
+        ):
+            return start
+        return before.start()
 
     def _outside_place_columns(
         self, text: str, spans: list[tuple[int, int]]

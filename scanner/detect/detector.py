@@ -19,6 +19,7 @@ from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanR
 
 from scanner.detect._address import StreetAddressRecognizer
 from scanner.detect._beside import dates_beside_people
+from scanner.detect._case_evidence import CaseEvidence
 from scanner.detect._contact import (
     OfflineEmailRecognizer,
     OrganisationNumbers,
@@ -161,6 +162,7 @@ class Detector:
         nlp_engine.load()
         self._nlp_engine = nlp_engine
         self._model = load_model(rules.nlp.model)  # the one nlp_engine loaded (it is cached)
+        self._case_evidence = CaseEvidence(rules.person, self._model.vocab)
         self._grammar = OwnerReader(self._model)
         self._chars_to_learn = _LEARNED_CHARS
         self._beside_person = {
@@ -224,6 +226,9 @@ class Detector:
             self._resolve_overlaps(sorted(spans.values(), key=lambda s: (s.start, -s.end)))
             for spans in found
         ]
+        if self._case_evidence.names_someone(texts, resolved):
+            # case text by evidence AboutSomeone does not read: it keeps all, as it would
+            return self._organisations_own(texts, resolved)
         resolved = self._about.without_lone_words(texts, resolved)
         return self._about_someone(texts, self._organisations_own(texts, resolved))
 

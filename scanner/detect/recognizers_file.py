@@ -123,6 +123,14 @@ class PersonSettings:
     occasion_verbs: frozenset[str] = frozenset()
     # Labels of a menu's lines: "Main: Jollof".
     dish_labels: frozenset[str] = frozenset()
+    # Nouns of case work after a lone name that make an item about someone: "the Ferreira
+    # referral", "Mensah file" (see scanner/detect/_case_evidence.py).
+    case_nouns: frozenset[str] = frozenset()
+    # Nouns after an author's name that make it a model's or a theory's: "Kolb's learning
+    # cycle", "the Fraser guidelines".
+    eponym_things: frozenset[str] = frozenset()
+    # Organisations' names (names/organisations.txt): a span opening with one is a branch.
+    organisation_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -466,6 +474,13 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             ),
             occasion_verbs=frozenset(w.lower() for w in person.strings("occasion_verbs", [])),
             dish_labels=frozenset(w.lower() for w in person.strings("dish_labels", [])),
+            case_nouns=frozenset(w.lower() for w in person.strings("case_nouns", [])),
+            eponym_things=frozenset(w.lower() for w in person.strings("eponym_things", [])),
+            organisation_names=(
+                _read_lines(here / person.get("organisation_names", str), person)
+                if "organisation_names" in person.mapping
+                else frozenset()
+            ),
         ),
         email_score=top.section("email").score("score"),
         email_top_levels=frozenset(

@@ -80,6 +80,7 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         ("Amina Yusuf came to the drop-in today. Depression and low mood.", "Depression"),
         ("Trần Văn Hùng came to the drop-in today.\n\nDepression and low mood.", "Depression"),
         ("Nkechi Adaeze-Okonkwo came in.\n\nDepression and low mood.", "Depression"),
+        ("Ciprian Dumitrescu was referred.\nNeeds on the form: depression.", "depression"),
         # a name where a record puts one
         ("Re: Amina Yusuf\n\nThere is a history of self-harm.", "self-harm"),
         ("Carer: Nasreen\n\nDiet: halal; diabetic.", "halal"),
