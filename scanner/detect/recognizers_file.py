@@ -18,8 +18,10 @@ from scanner.rules_file import DEFAULT_RECOGNIZERS, Reader, load_yaml
 
 BUILTIN_RECOGNIZERS = frozenset({"CreditCardRecognizer", "IbanRecognizer"})
 # Term lists: a space in a term matches any white space in a text, so other white space in a
-# term (a pasted non-breaking space) is a mistake; the term-list trie relies on there being none.
+# term (a pasted non-breaking space) is a mistake, and so is a space at either end or two in a
+# row; the term-list index relies on there being none.
 _OTHER_WHITE_SPACE = regex.compile(r"[^\S ]")
+_STRAY_SPACE = regex.compile(r"^ | $|  ")
 
 
 # Here rather than beside its recognizer (``_patterns``), so that reading the rules does not
@@ -295,6 +297,11 @@ def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
                 raise groups_reader.fail(
                     f"'{name}': a term holds a tab, line break or other white space than a "
                     "space; separate its words with spaces (any white space in a text matches)"
+                )
+            if _STRAY_SPACE.search(term):
+                raise groups_reader.fail(
+                    f"'{name}': '{term}' starts or ends with a space or holds two in a row; "
+                    "separate its words with one space (it matches any run of white space)"
                 )
         groups.append((str(name), terms))
     listed = {term for _, terms in groups for term in terms}

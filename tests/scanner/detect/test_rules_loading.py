@@ -74,6 +74,17 @@ def test_term_with_other_white_space_is_reported(rules_dir):
     assert str(error.value).startswith(f"{path}:")
 
 
+@pytest.mark.parametrize("term", ['"physical abuse "', '" physical abuse"', '"physical  abuse"'])
+def test_term_with_a_stray_space_is_reported(rules_dir, term):
+    """A term with a space at either end or two spaces in a row is refused: one space already
+    matches any run of white space, and the term index reads a run as one space."""
+    path = rules_dir / "terms" / "safeguarding.yaml"
+    _edit(path, '"physical abuse"', term)
+    with pytest.raises(RulesError, match="separate its words with one space") as error:
+        load_recognizers(rules_dir / "recognizers.yaml")
+    assert str(error.value).startswith(f"{path}:")
+
+
 def test_a_term_list_may_not_find_what_a_pattern_finds(rules_dir):
     """A term list's finds overlap others freely, so a list that found UK_NHS would keep
     numbers the NHS pattern had dropped inside a longer identifier: it is refused."""
