@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Protocol
@@ -67,8 +68,14 @@ def _case_classes(chars: Iterable[str]) -> dict[str, str]:
     firsts: list[str] = []
     first_of: dict[str, str] = {}
     for char in sorted(set(chars)):
-        same = (f for f in firsts if regex.fullmatch(f"(?i:{regex.escape(f)})", char))
-        first_of[char] = next(same, char)
+        if char.isascii():
+            # Only its other case matches an ASCII character among those before it, which
+            # are ASCII too: a lower-case letter's capital, if there is one.
+            upper = char.upper()
+            first_of[char] = upper if upper != char and upper in first_of else char
+        else:
+            same = (f for f in firsts if regex.fullmatch(f"(?i:{regex.escape(f)})", char))
+            first_of[char] = next(same, char)
         if first_of[char] == char:
             firsts.append(char)
     return first_of
@@ -87,7 +94,13 @@ def _alternation(terms: Iterable[str], *, ignore_case: bool, apostrophes: bool =
     which rules.py checks): a text can follow one path only, and on it a longer branch is
     tried before the term that ends sooner.
     """
-    terms = list(terms)
+    return _trie_alternation(frozenset(terms), ignore_case, apostrophes)
+
+
+@functools.cache
+def _trie_alternation(terms: frozenset[str], ignore_case: bool, apostrophes: bool) -> str:
+    """``_alternation``, written once per process for each set of terms: the term lists that
+    read their findings with the same evidence words (about_someone.yaml) share them."""
     key = _case_classes(c for t in (*terms, *_APOSTROPHES) for c in t) if ignore_case else {}
     root: _Trie = {}
     for term in terms:
