@@ -265,7 +265,13 @@ def _patterns(item: Reader, key: str) -> tuple[tuple[str, float], ...]:
     return tuple(patterns)
 
 
-def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
+def _term_list(
+    path: Path,
+    patterns: tuple[PatternRule, ...],
+    evidence: dict[Path, dict[str, tuple[str, ...]]],
+) -> TermList:
+    """A term list, and the about-someone evidence it names, read once for all the lists
+    that name it (``evidence``, by path)."""
     top = Reader(path, load_yaml(path), "a term list")
     top.unknown_keys(
         {
@@ -317,12 +323,20 @@ def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
         needs_context=top.strings("needs_context", []),
         also_words=top.strings("also_words", []),
         **(
-            _about_someone(path.parent / top.get("about_someone", str))
+            _evidence(path.parent / top.get("about_someone", str), evidence)
             if "about_someone" in top.mapping
             else {}
         ),
     )
     return TermList(entity, top.score("score"), tuple(groups), str(path), reading)
+
+
+def _evidence(
+    path: Path, read: dict[Path, dict[str, tuple[str, ...]]]
+) -> dict[str, tuple[str, ...]]:
+    if path not in read:
+        read[path] = _about_someone(path)
+    return read[path]
 
 
 def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
@@ -410,7 +424,10 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
     if not 0 <= overlap < chunk // 2:
         raise nlp.fail("'chunk_overlap_chars' must be less than half of 'chunk_chars'")
     patterns = _each(top, "patterns", _pattern_rule)
-    term_lists = tuple(_term_list(here / p, patterns) for p in top.strings("term_lists", []))
+    evidence: dict[Path, dict[str, tuple[str, ...]]] = {}
+    term_lists = tuple(
+        _term_list(here / p, patterns, evidence) for p in top.strings("term_lists", [])
+    )
     parsed = nlp.get("parsed_sentences", int, 200)
     if parsed < 0:
         raise nlp.fail("'parsed_sentences' must be 0 or more")

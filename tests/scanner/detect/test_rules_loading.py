@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.detect import recognizers_file
 from scanner.detect.recognizers_file import load_recognizers
 from scanner.rules_file import DEFAULT_RECOGNIZERS, RulesError
 
@@ -25,6 +26,23 @@ def test_shipped_rules_load():
     """The rules shipped in rules/ load without error and configure every UK identifier."""
     entities = {p.entity for p in load_recognizers().patterns}
     assert {"UK_NHS", "UK_NINO", "UK_POSTCODE", "UK_BANK_ACCOUNT", "DATE_OF_BIRTH"} <= entities
+
+
+def test_each_rules_file_is_read_once(monkeypatch):
+    """The about-someone evidence that two term lists name is read and checked once."""
+    read: list[str] = []
+    load_yaml = recognizers_file.load_yaml
+
+    def counted(path: Path) -> object:
+        read.append(path.name)
+        return load_yaml(path)
+
+    monkeypatch.setattr(recognizers_file, "load_yaml", counted)
+    settings = load_recognizers()
+    assert read.count("about_someone.yaml") == 1
+    assert len(read) == len(set(read))
+    readings = [terms.reading for terms in settings.term_lists if terms.reading.person_words]
+    assert len(readings) == 2
 
 
 @pytest.mark.parametrize(
