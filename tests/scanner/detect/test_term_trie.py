@@ -4,15 +4,15 @@ finds: the pattern the lists were first matched with, kept here as the reference
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.detect._terms import TermListRecognizer, _has_acronym
+from scanner.detect._terms import TermListRecognizer, _alternation, _has_acronym
 from scanner.detect.recognizers_file import TermList, load_recognizers
 
 # The dev set only: the frozen test set is read by its evaluation alone (issue 17).
@@ -20,8 +20,8 @@ DEV_CORPUS = Path(__file__).resolve().parents[3] / "bench" / "corpus" / "dev"
 
 
 def _flat_alternation(terms: list[str]) -> str:
-    """The pattern before the trie, kept as the reference: one alternative per term, longest
-    first; a space matches any white space, a straight apostrophe a curly one too."""
+    """The reference: one alternative per term, longest first; a space matches any white
+    space, a straight apostrophe a curly one too."""
     escaped = (
         regex.escape(t).replace(r"\ ", r"\s+").replace("'", "['’]").replace(r"\'", "['’]")
         for t in sorted(set(terms), key=len)
@@ -42,8 +42,7 @@ def _flat_pattern(terms: TermList) -> regex.Pattern[str]:
     return regex.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])" if parts else r"(?!)")
 
 
-class _Finder(Protocol):
-    def __call__(self, text: str) -> list[tuple[int, int]]: ...
+type _Finder = Callable[[str], list[tuple[int, int]]]
 
 
 def _spans(pattern: regex.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -158,6 +157,19 @@ def test_terms_starting_with_punctuation_match_as_the_flat_alternation(text, exp
     assert [text[s:e] for s, e in index(text)] == expected
 
 
+def test_a_letter_listed_only_in_another_form_still_matches_its_ascii_case():
+    """A list whose only "k" is the Kelvin sign finds "kelvin" written in ASCII letters, as
+    the regex engine ignoring case would: ASCII words are not simply put in capitals."""
+    kelvin = TermList(
+        entity="SPECIAL_CATEGORY",
+        score=0.7,
+        groups=(("other", ("\u212aelvin scale", "ſcale")),),
+        source="test",
+    )
+    text = "KELVIN SCALE, kelvin scale, \u212aelvin  scale; scale, SCALE"
+    assert _assert_same_matches(kelvin, [text]) == 5
+
+
 @functools.cache
 def _shipped() -> tuple[TermList, ...]:
     return load_recognizers().term_lists
@@ -204,3 +216,55 @@ def test_random_runs_of_terms_match_as_the_flat_alternation(data):
     cases = data.draw(st.sampled_from([str, str.upper, str.lower, str.title]))
     text = cases("".join(p + s for p, s in parts))
     _assert_same_matches(terms, [text])
+
+
+def _trie_pattern(terms: TermList) -> regex.Pattern[str]:
+    """The pattern the index replaced: each half of the list written as a trie, its letters
+    keyed by the first of the characters equal to them regardless of case."""
+    words = [w for _, group in terms.groups for w in group]
+    folded = [w for w in words if not _has_acronym(w)]
+    exact = [w for w in words if _has_acronym(w)]
+    parts = [f"(?i:{_alternation(folded, ignore_case=True)})"]
+    parts.append(f"(?-i:{_alternation(exact, ignore_case=False)})")
+    return regex.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])")
+
+
+@functools.cache
+def _index_and_trie(index: int) -> tuple[_Finder, _Finder]:
+    terms = _shipped()[index]
+    return TermListRecognizer(terms)._index.find, functools.partial(_spans, _trie_pattern(terms))
+
+
+# Letters whose case the regex engine matches oddly: a dotless or dotted i, a long s, the
+# Kelvin and Angstrom signs, and white space other than spaces and line breaks.
+_ODD_CASES = {
+    "i": ["ı", "İ"],
+    "s": ["ſ"],
+    "k": ["\u212a"],
+    "a": ["\u212b", "å"],
+    " ": ["\u00a0", "\u2003", "\r\n"],
+    "-": ["\u2010", "–"],
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_odd_letters_and_white_space_match_as_the_trie_pattern(data):
+    """Shipped terms written with letters whose case the regex engine matches oddly ("ı",
+    "ſ", the Kelvin sign) and odd white space give the same spans from the index as from
+    the trie pattern it replaced, which keyed letters as the index does."""
+    index = data.draw(st.integers(0, len(_shipped()) - 1))
+    words = sorted({w for _, group in _shipped()[index].groups for w in group})
+    odd = st.sampled_from(words).flatmap(
+        lambda w: st.lists(st.integers(0, 3), min_size=len(w), max_size=len(w)).map(
+            lambda picks: "".join(
+                _ODD_CASES[c][(pick - 1) % len(_ODD_CASES[c])] if pick and c in _ODD_CASES else c
+                for c, pick in zip(w, picks, strict=True)
+            )
+        )
+    )
+    parts = data.draw(st.lists(st.tuples(odd, st.sampled_from([" ", "", ". ", "s "])), max_size=8))
+    cases = data.draw(st.sampled_from([str, str.upper, str.lower, str.title]))
+    text = cases("".join(p + s for p, s in parts))
+    found, expected = _index_and_trie(index)
+    assert found(text) == expected(text), text
