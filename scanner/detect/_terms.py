@@ -18,6 +18,9 @@ type _Trie = dict[str, _Trie]
 
 
 _END = ""  # the key that marks, in a trie node, that a term ends there
+# The trie patterns kept once written: the rules write about twenty-five, the same for every
+# detector a process builds; rules read again with other words write more.
+_PATTERNS_KEPT = 256
 _APOSTROPHES = ("'", "’")
 # Someone's initials, as minutes and rotas write them: "(TB)", "TB: will ring", "Action: TB",
 # "Attendees: JK, TB and MS". Two or three capitals standing so are a person, not an acronym.
@@ -97,7 +100,7 @@ def _alternation(terms: Iterable[str], *, ignore_case: bool, apostrophes: bool =
     return _trie_alternation(frozenset(terms), ignore_case, apostrophes)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=_PATTERNS_KEPT)
 def _trie_alternation(terms: frozenset[str], ignore_case: bool, apostrophes: bool) -> str:
     """``_alternation``, written once per process for each set of terms: the term lists that
     read their findings with the same evidence words (about_someone.yaml) share them."""
