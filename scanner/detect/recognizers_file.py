@@ -18,8 +18,10 @@ from scanner.rules_file import DEFAULT_RECOGNIZERS, Reader, load_yaml
 
 BUILTIN_RECOGNIZERS = frozenset({"CreditCardRecognizer", "IbanRecognizer"})
 # Term lists: a space in a term matches any white space in a text, so other white space in a
-# term (a pasted non-breaking space) is a mistake; the term-list trie relies on there being none.
+# term (a pasted non-breaking space) is a mistake, and so is a space at either end or two in a
+# row; the term-list index relies on there being none.
 _OTHER_WHITE_SPACE = regex.compile(r"[^\S ]")
+_STRAY_SPACE = regex.compile(r"^ | $|  ")
 
 
 # Here rather than beside its recognizer (``_patterns``), so that reading the rules does not
@@ -271,7 +273,13 @@ def _patterns(item: Reader, key: str) -> tuple[tuple[str, float], ...]:
     return tuple(patterns)
 
 
-def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
+def _term_list(
+    path: Path,
+    patterns: tuple[PatternRule, ...],
+    evidence: dict[Path, dict[str, tuple[str, ...]]],
+) -> TermList:
+    """A term list, and the about-someone evidence it names, read once for all the lists
+    that name it (``evidence``, by path)."""
     top = Reader(path, load_yaml(path), "a term list")
     top.unknown_keys(
         {
@@ -304,6 +312,11 @@ def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
                     f"'{name}': a term holds a tab, line break or other white space than a "
                     "space; separate its words with spaces (any white space in a text matches)"
                 )
+            if _STRAY_SPACE.search(term):
+                raise groups_reader.fail(
+                    f"'{name}': '{term}' starts or ends with a space or holds two in a row; "
+                    "separate its words with one space (it matches any run of white space)"
+                )
         groups.append((str(name), terms))
     listed = {term for _, terms in groups for term in terms}
     for term in top.strings("needs_context", []):
@@ -318,12 +331,20 @@ def _term_list(path: Path, patterns: tuple[PatternRule, ...]) -> TermList:
         needs_context=top.strings("needs_context", []),
         also_words=top.strings("also_words", []),
         **(
-            _about_someone(path.parent / top.get("about_someone", str))
+            _evidence(path.parent / top.get("about_someone", str), evidence)
             if "about_someone" in top.mapping
             else {}
         ),
     )
     return TermList(entity, top.score("score"), tuple(groups), str(path), reading)
+
+
+def _evidence(
+    path: Path, read: dict[Path, dict[str, tuple[str, ...]]]
+) -> dict[str, tuple[str, ...]]:
+    if path not in read:
+        read[path] = _about_someone(path)
+    return read[path]
 
 
 def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
@@ -411,7 +432,10 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
     if not 0 <= overlap < chunk // 2:
         raise nlp.fail("'chunk_overlap_chars' must be less than half of 'chunk_chars'")
     patterns = _each(top, "patterns", _pattern_rule)
-    term_lists = tuple(_term_list(here / p, patterns) for p in top.strings("term_lists", []))
+    evidence: dict[Path, dict[str, tuple[str, ...]]] = {}
+    term_lists = tuple(
+        _term_list(here / p, patterns, evidence) for p in top.strings("term_lists", [])
+    )
     parsed = nlp.get("parsed_sentences", int, 200)
     if parsed < 0:
         raise nlp.fail("'parsed_sentences' must be 0 or more")

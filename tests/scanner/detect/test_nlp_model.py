@@ -1,6 +1,7 @@
 """How the spaCy model is loaded: the NER component alone runs (the parser is loaded for the
 few sentences whose grammar attribution needs), its matrix products on numpy's OpenBLAS
-(thinc's BLIS is about three times slower here), on one BLAS thread per process."""
+(thinc's BLIS is about three times slower here), on one BLAS thread per process, without the
+vocabulary's table of strings."""
 
 import pytest
 import threadpoolctl
@@ -34,3 +35,23 @@ def test_blas_runs_on_one_thread_once_the_model_is_loaded():
     blas = threadpoolctl.threadpool_info()
     assert blas, "numpy's BLAS is not visible to threadpoolctl"
     assert all(library["num_threads"] == 1 for library in blas if library["user_api"] == "blas")
+
+
+def test_the_vocabulary_string_table_is_not_read_from_disk():
+    """The model's 709,000 strings, which only turn hashes back into words, are not loaded
+    (over half the model's load time): "kaleidoscope", one of them, is unknown until read."""
+    nlp = load_model(load_recognizers().nlp.model)
+    assert "kaleidoscope" not in nlp.vocab.strings
+    assert len(nlp.vocab.strings) < 100_000
+
+
+def test_names_and_the_parse_read_as_text_without_the_string_table():
+    """The components bring their own labels: the model's people and the parser's relations
+    still read as words."""
+    nlp = load_model(load_recognizers().nlp.model)
+    doc = nlp("Please ring Sarah Jones about the referral.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Sarah Jones", "PERSON")]
+    parsed = nlp.make_doc("Hodan has dementia.")
+    for name in ("tok2vec", "parser"):  # as the grammar reader runs them
+        parsed = nlp.get_pipe(name)(parsed)
+    assert [t.dep_ for t in parsed] == ["nsubj", "ROOT", "dobj", "punct"]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.detect import recognizers_file
 from scanner.detect.recognizers_file import load_recognizers
 from scanner.rules_file import DEFAULT_RECOGNIZERS, RulesError
 
@@ -25,6 +26,23 @@ def test_shipped_rules_load():
     """The rules shipped in rules/ load without error and configure every UK identifier."""
     entities = {p.entity for p in load_recognizers().patterns}
     assert {"UK_NHS", "UK_NINO", "UK_POSTCODE", "UK_BANK_ACCOUNT", "DATE_OF_BIRTH"} <= entities
+
+
+def test_each_rules_file_is_read_once(monkeypatch):
+    """The about-someone evidence that two term lists name is read and checked once."""
+    read: list[str] = []
+    load_yaml = recognizers_file.load_yaml
+
+    def counted(path: Path) -> object:
+        read.append(path.name)
+        return load_yaml(path)
+
+    monkeypatch.setattr(recognizers_file, "load_yaml", counted)
+    settings = load_recognizers()
+    assert read.count("about_someone.yaml") == 1
+    assert len(read) == len(set(read))
+    readings = [terms.reading for terms in settings.term_lists if terms.reading.person_words]
+    assert len(readings) == 2
 
 
 @pytest.mark.parametrize(
@@ -70,6 +88,17 @@ def test_term_with_other_white_space_is_reported(rules_dir):
     path = rules_dir / "terms" / "safeguarding.yaml"
     _edit(path, '"physical abuse"', '"physical\u00a0abuse"')
     with pytest.raises(RulesError, match="separate its words with spaces") as error:
+        load_recognizers(rules_dir / "recognizers.yaml")
+    assert str(error.value).startswith(f"{path}:")
+
+
+@pytest.mark.parametrize("term", ['"physical abuse "', '" physical abuse"', '"physical  abuse"'])
+def test_term_with_a_stray_space_is_reported(rules_dir, term):
+    """A term with a space at either end or two spaces in a row is refused: one space already
+    matches any run of white space, and the term index reads a run as one space."""
+    path = rules_dir / "terms" / "safeguarding.yaml"
+    _edit(path, '"physical abuse"', term)
+    with pytest.raises(RulesError, match="separate its words with one space") as error:
         load_recognizers(rules_dir / "recognizers.yaml")
     assert str(error.value).startswith(f"{path}:")
 

@@ -215,3 +215,30 @@ def test_ambiguous_acronyms_need_an_owner_or_health_words(found, text, is_condit
     spans = found(f"Re: Amina Yusuf. {text}")
     acronyms = {v for t, v in spans if t == "SPECIAL_CATEGORY" and {"MS", "TB"} & set(v.split())}
     assert bool(acronyms) is is_condition, spans
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("Concerns about DOMESTIC ABUSE at home.", {"DOMESTIC ABUSE"}),
+        ("Concerns about Domestic Abuse at home.", {"Domestic Abuse"}),
+        ("Concerns about domestic  abuse at home.", {"domestic  abuse"}),
+        ("Concerns about domestic\tabuse at home.", {"domestic\tabuse"}),
+        ("The self-harm leaflet; self\nharm.", {"self\nharm"}),
+        ("She has early-onset Alzheimer’s disease.", {"early-onset Alzheimer’s disease"}),
+        ("She has (dementia).", {"dementia"}),
+        ("She was diagnosed with HIV.", {"HIV"}),
+        ("She was diagnosed with hiv.", set()),
+        ("She has dementia-like symptoms.", set()),
+        ("The non-abuse clause was signed.", set()),
+        ("She has type 2 diabetes_notes.", set()),
+        ("She has DéMENTIA.", set()),
+    ],
+)
+def test_terms_match_whole_words_regardless_of_case_and_white_space(found, text, terms):
+    """A term is found in any case (an acronym only as written), with any run of white space
+    between its words, and only as a whole word: not beside a letter, a digit, an underscore
+    or a hyphen, nor with an accent the list does not write."""
+    spans = found(f"Re: Amina Yusuf. {text}")
+    kinds = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
+    assert {v for t, v in spans if t in kinds} - {"was diagnosed"} == terms, spans
