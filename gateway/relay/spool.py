@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from gateway import rows
 from gateway.relay.leases import SCAN_LEASE
 from gateway.relay.models import Message, MessageState
 from gateway.sealing import Sealer
@@ -95,30 +96,43 @@ def store(
     # the queries alone.
     digest = _digest(mail_from, recipients, content)
     sealed = sealer.seal(content)
+    received_at = received_at or timezone.now()
+    message_id = uuid.uuid4()
+    row = {
+        "id": message_id,
+        "digest": digest,
+        "received_at": received_at,
+        "mail_from": mail_from,
+        "recipients": recipients,
+        "client_address": client_address,
+        "authenticated_as": authenticated_as,
+        "size": len(content),
+        "sealed": sealed,
+        "scan_attempts": 1,
+        "claimed_by": node,
+        "claimed_until": received_at + lease,
+    }
     # In a transaction of its own, or a savepoint of the caller's (``GroupCommit``): no other.
+    # Two statements written once (``gateway.rows``): the main process stores every message.
     with transaction.atomic(savepoint=False):
-        earlier = (
-            Message.objects.filter(digest=digest, received_at__gte=timezone.now() - RESEND_WINDOW)
-            .values_list("id", flat=True)
-            .first()
-        )
+        earlier = _earlier(digest, timezone.now() - RESEND_WINDOW)
         if earlier is not None:
             return Stored(earlier, new=False)
-        received_at = received_at or timezone.now()
-        message = Message.objects.create(
-            digest=digest,
-            received_at=received_at,
-            mail_from=mail_from,
-            recipients=recipients,
-            client_address=client_address,
-            authenticated_as=authenticated_as,
-            size=len(content),
-            sealed=sealed,
-            scan_attempts=1,
-            claimed_by=node,
-            claimed_until=received_at + lease,
+        rows.insert(Message, [row])
+    return Stored(message_id, new=True)
+
+
+def _earlier(digest: str, since: datetime) -> uuid.UUID | None:
+    """The id of a message stored since ``since`` with this digest, if there is one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.column(Message, 'id')} FROM {rows.table(Message)} "  # noqa: S608  # names from the model
+            f"WHERE {rows.column(Message, 'digest')} = %s "
+            f"AND {rows.column(Message, 'received_at')} >= %s LIMIT 1",
+            [digest, rows.prepared(Message, "received_at", since)],
         )
-    return Stored(message.id, new=True)
+        found = cursor.fetchone()
+    return None if found is None else Message._meta.pk.to_python(found[0])  # type: ignore[union-attr]
 
 
 def _digest(mail_from: str, recipients: list[str], content: bytes) -> str:
