@@ -163,19 +163,18 @@ class RelayHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if not self.may_relay(session):  # RCPT already refused; this is belt and braces
             return RELAY_DENIED
-        if self.sends_only_as_ours(session):
-            refusal = await asyncio.to_thread(  # a long header is parsed off the event loop
-                self._senders.header_refusal,
-                envelope.original_content or b"",
-                _client_address(session),
-            )
-            if refusal is not None:
-                return refusal
         try:
-            message_id = await asyncio.to_thread(self._store, envelope, session)
+            # One thread for both (each hand-over to a thread and back costs the event loop
+            # and the kernel more than the check): a long header is parsed off the loop.
+            refused_or_stored = await asyncio.to_thread(
+                self._refused_or_stored, envelope, session, self.sends_only_as_ours(session)
+            )
         except Exception as exc:  # noqa: BLE001  # any storage failure: the client retries
             log.error("could not store a message (%s); answered 451", type(exc).__name__)
             return OUR_FAULT
+        if isinstance(refused_or_stored, str):
+            return refused_or_stored
+        message_id = refused_or_stored
         log.info(
             "stored id=%s recipients=%d bytes=%d",
             message_id,
@@ -184,6 +183,19 @@ class RelayHandler:
         )
         self._stored(message_id)
         return f"250 2.0.0 Ok: queued as {message_id}"
+
+    def _refused_or_stored(
+        self, envelope: Envelope, session: Session, check_from: bool
+    ) -> str | uuid.UUID:
+        """The reply refusing the message for its From field (when ``check_from``), or the
+        id it was stored under. Runs in a worker thread."""
+        if check_from:
+            refusal = self._senders.header_refusal(
+                envelope.original_content or b"", _client_address(session)
+            )
+            if refusal is not None:
+                return refusal
+        return self._store(envelope, session)
 
     async def handle_exception(self, error: Exception) -> str:
         log.error("SMTP session error (%s); answered 451", type(error).__name__)
