@@ -16,6 +16,7 @@ import binascii
 import functools
 import ipaddress
 import logging
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -309,8 +310,16 @@ class RelayServer(SMTP):
     def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
         # aiosmtpd parses the address of each MAIL and RCPT afresh with the email package
         # (defining a class to do it): a twentieth of a millisecond each time, for the same
-        # few addresses over and over. Its answer for an argument is remembered.
-        return _PARSED_ADDRESSES.parsed(arg, self.local_part_limit, super()._getaddr)
+        # few addresses over and over. Its answer for an argument is remembered; for a plain
+        # address followed by parameters (MAIL's SIZE is each message's own), the answer for
+        # the address alone, the parameters after it as aiosmtpd's parse leaves them.
+        plain = _ADDRESS_AND_PARAMETERS.fullmatch(arg)
+        if plain is None:
+            return _PARSED_ADDRESSES.parsed(arg, self.local_part_limit, super()._getaddr)
+        address, _ = _PARSED_ADDRESSES.parsed(
+            plain["address"], self.local_part_limit, super()._getaddr
+        )
+        return (None, None) if address is None else (address, plain["parameters"])
 
     @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
     async def smtp_RCPT(self, arg: str | None) -> None:
@@ -380,6 +389,15 @@ class _ParsedAddresses:
 
 
 _PARSED_ADDRESSES = _ParsedAddresses()
+# An address in angle brackets with nothing in it that the email package parses specially
+# (quotes, comments, a route, a literal, spaces), one space, and parameters that start with a
+# letter or digit and hold no comment: the email package's answer for the address is the same
+# with the parameters as without, and leaves the parameters after the one space.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_ADDRESS_AND_PARAMETERS = re.compile(
+    rf"(?P<address><{_ATEXT}+(?:\.{_ATEXT}+)*@{_ATEXT}+(?:\.{_ATEXT}+)*>)"
+    r" (?P<parameters>[A-Za-z0-9][\x21-\x27\x2a-\x7e ]*)"
+)
 
 
 @functools.lru_cache(maxsize=REMEMBERED_ADDRESSES)
