@@ -48,7 +48,7 @@ def insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> list
                     value = row[field.attname] if field.attname in row else field.get_default()
                     params.append(field.get_db_prep_save(value, db))
                 if not shape.returning:
-                    keys.append(row.get(model._meta.pk.attname))  # type: ignore[union-attr]
+                    keys.append(row.get(model._meta.pk.attname))
             cursor.execute(_insert_sql(model, len(batch)), params)
             if shape.returning:
                 keys.extend(key for (key,) in cursor.fetchall())
@@ -75,9 +75,8 @@ def update(model: type[models.Model], where: Mapping[str, Any], values: Mapping[
     """Set ``values`` (field attribute names to values) on the rows matching every item of
     ``where`` (equal to it; in it, for a list or tuple; NULL, for ``None``); how many rows."""
     db = _database()
-    meta = model._meta
     assignments = ", ".join(f"{column(model, name)} = %s" for name in values)
-    params = [meta.get_field(name).get_db_prep_save(v, db) for name, v in values.items()]
+    params = [_field(model, name).get_db_prep_save(v, db) for name, v in values.items()]
     conditions, where_params = _where(model, where)
     with db.cursor() as cursor:
         cursor.execute(
@@ -92,7 +91,7 @@ def update(model: type[models.Model], where: Mapping[str, Any], values: Mapping[
 
 def prepared(model: type[models.Model], name: str, value: Any) -> Any:
     """``value`` as the database takes it for field ``name`` of ``model`` in a query."""
-    return model._meta.get_field(name).get_db_prep_value(value, _database())
+    return _field(model, name).get_db_prep_value(value, _database())
 
 
 def table(model: type[models.Model]) -> str:
@@ -100,7 +99,13 @@ def table(model: type[models.Model]) -> str:
 
 
 def column(model: type[models.Model], name: str) -> str:
-    return _quoted(model._meta.get_field(name).column)  # type: ignore[union-attr]
+    return _quoted(_field(model, name).column)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model.__name__}.{name} is a relation's other end"
+    return field
 
 
 def _database() -> BaseDatabaseWrapper:
@@ -147,9 +152,7 @@ class _Shape:
         assert pk is not None
         self.returning = isinstance(pk, models.AutoField | models.BigAutoField)
         self.fields: list[models.Field[Any, Any]] = [
-            field
-            for field in meta.concrete_fields
-            if not (self.returning and field is pk)  # type: ignore[comparison-overlap]
+            field for field in meta.concrete_fields if not (self.returning and field is pk)
         ]
         vendor = _database().vendor
         if vendor not in _PLAIN_PLACEHOLDERS:
@@ -184,5 +187,5 @@ def _insert_sql(model: type[models.Model], row_count: int) -> str:
     values = ", ".join([one_row] * row_count)
     sql = f"INSERT INTO {table(model)} ({columns}) VALUES {values}"  # noqa: S608  # names from the model
     if shape.returning:
-        sql += f" RETURNING {column(model, model._meta.pk.name)}"  # type: ignore[union-attr]
+        sql += f" RETURNING {column(model, model._meta.pk.name)}"
     return sql

@@ -132,7 +132,7 @@ def _earlier(digest: str, since: datetime) -> uuid.UUID | None:
             [digest, rows.prepared(Message, "received_at", since)],
         )
         found = cursor.fetchone()
-    return None if found is None else Message._meta.pk.to_python(found[0])  # type: ignore[union-attr]
+    return None if found is None else Message._meta.pk.to_python(found[0])
 
 
 def _digest(mail_from: str, recipients: list[str], content: bytes) -> str:

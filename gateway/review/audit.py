@@ -60,17 +60,29 @@ def append(events: Iterable[Event]) -> None:
         at = datetime.now(UTC).replace(microsecond=0)
         entries = []
         for event in events:
-            fields = {
-                "at": at,
-                "kind": event.kind,
-                "actor": event.actor,
-                "message_id": event.message_id,
-                "outcome_id": event.outcome_id,
-                "details": dict(event.details or {}),
-                "previous_hash": previous,
-            }
-            previous = _hash(**fields)
-            entries.append({**fields, "entry_hash": previous})
+            details = dict(event.details or {})
+            hashed = _hash(
+                at=at,
+                kind=event.kind,
+                actor=event.actor,
+                message_id=event.message_id,
+                outcome_id=event.outcome_id,
+                details=details,
+                previous_hash=previous,
+            )
+            entries.append(
+                {
+                    "at": at,
+                    "kind": event.kind,
+                    "actor": event.actor,
+                    "message_id": event.message_id,
+                    "outcome_id": event.outcome_id,
+                    "details": details,
+                    "previous_hash": previous,
+                    "entry_hash": hashed,
+                }
+            )
+            previous = hashed
         rows.insert(AuditEntry, entries)
         rows.update(AuditHead, {"id": 1}, {"last_hash": previous})
 
