@@ -91,35 +91,78 @@ def store(
 
     The same envelope and bytes again within ``RESEND_WINDOW`` are the client resending after
     it lost our 250: the first copy's id is returned and nothing new is stored.
+
+    ``ready`` then ``write``: a caller that writes in a shared transaction (``GroupCommit``)
+    makes the message ready before, outside it.
     """
-    # Hashed and sealed before the transaction, so that on SQLite the write lock is held for
-    # the queries alone.
-    digest = _digest(mail_from, recipients, content)
-    sealed = sealer.seal(content)
+    return write(
+        ready(
+            sealer,
+            mail_from=mail_from,
+            recipients=recipients,
+            content=content,
+            client_address=client_address,
+            authenticated_as=authenticated_as,
+            node=node,
+            lease=lease,
+            received_at=received_at,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A received message ready to store: hashed, sealed, its row made, its id chosen."""
+
+    id: uuid.UUID
+    row: dict[str, object]
+
+
+def ready(
+    sealer: Sealer,
+    *,
+    mail_from: str,
+    recipients: list[str],
+    content: bytes,
+    client_address: str,
+    authenticated_as: str = "",
+    node: str,
+    lease: timedelta = SCAN_LEASE,
+    received_at: datetime | None = None,
+) -> Ready:
+    """The message hashed and sealed, before any transaction: on SQLite the write lock is
+    then held for the queries alone (a message may be tens of megabytes)."""
     received_at = received_at or timezone.now()
     message_id = uuid.uuid4()
-    row = {
-        "id": message_id,
-        "digest": digest,
-        "received_at": received_at,
-        "mail_from": mail_from,
-        "recipients": recipients,
-        "client_address": client_address,
-        "authenticated_as": authenticated_as,
-        "size": len(content),
-        "sealed": sealed,
-        "scan_attempts": 1,
-        "claimed_by": node,
-        "claimed_until": received_at + lease,
-    }
-    # In a transaction of its own, or a savepoint of the caller's (``GroupCommit``): no other.
-    # Two statements written once (``gateway.rows``): the main process stores every message.
+    return Ready(
+        message_id,
+        {
+            "id": message_id,
+            "digest": _digest(mail_from, recipients, content),
+            "received_at": received_at,
+            "mail_from": mail_from,
+            "recipients": recipients,
+            "client_address": client_address,
+            "authenticated_as": authenticated_as,
+            "size": len(content),
+            "sealed": sealer.seal(content),
+            "scan_attempts": 1,
+            "claimed_by": node,
+            "claimed_until": received_at + lease,
+        },
+    )
+
+
+def write(message: Ready) -> Stored:
+    """Store a message made ready (``ready``), unless it is a resend (``store``): two
+    statements written once (``gateway.rows``), since the main process stores every message,
+    in a transaction of their own or a savepoint of the caller's (``GroupCommit``)."""
     with transaction.atomic(savepoint=False):
-        earlier = _earlier(digest, timezone.now() - RESEND_WINDOW)
+        earlier = _earlier(str(message.row["digest"]), timezone.now() - RESEND_WINDOW)
         if earlier is not None:
             return Stored(earlier, new=False)
-        rows.insert(Message, [row])
-    return Stored(message_id, new=True)
+        rows.insert(Message, [message.row])
+    return Stored(message.id, new=True)
 
 
 def _earlier(digest: str, since: datetime) -> uuid.UUID | None:
