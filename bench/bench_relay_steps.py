@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -144,14 +145,17 @@ def measure(count: int) -> None:
             if number == WARMUP:
                 model_before = children_cpu()
             recipients = list(mail.recipients)
+            received_at = datetime.now(UTC)
             stored = step(
                 "store", counted, spool.store, relay.sealer, mail_from=bench_relay.SENDER,
                 recipients=recipients, content=mail.content, client_address="127.0.0.1",
-                node=relay.node, lease=relay.leases.scan,
+                node=relay.node, lease=relay.leases.scan, received_at=received_at,
             )  # fmt: skip
+            # Handed over with where and when it came from, as the relay's door hands it.
             received = spool.Received(
-                stored.id, bench_relay.SENDER, recipients, mail.content, scan_attempts=1
-            )
+                stored.id, bench_relay.SENDER, recipients, mail.content, scan_attempts=1,
+                origin=spool.Origin("127.0.0.1", received_at),
+            )  # fmt: skip
             done = step("process", counted, processed, pipeline, received)
             for outbound in done.outbound:
                 kinds[str(outbound.copy.kind)] += counted

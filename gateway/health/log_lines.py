@@ -11,6 +11,7 @@ message, and each ``name=%s`` of the message's template (``id``, ``action``, ...
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -87,12 +88,12 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float)
 
 
-def _scrubbed_message(record: logging.LogRecord) -> str:
+def _scrubbed_message(record: logging.LogRecord, placeholders: list[re.Match[str]]) -> str:
     """The record's message, scrubbed, with the numbers among its arguments (counts, sizes,
-    ports, durations: the code's own figures, never text it was handed) left as they are."""
+    ports, durations: the code's own figures, never text it was handed) left as they are.
+    ``placeholders``: its template's (``_placeholders``)."""
     if not (isinstance(record.msg, str) and isinstance(record.args, tuple)):
         return scrubbed(record.getMessage())
-    placeholders = [m for m in _PLACEHOLDER.finditer(record.msg) if m[0] != "%%"]
     if len(placeholders) != len(record.args) or not any(map(_is_number, record.args)):
         return scrubbed(record.getMessage())
     template, last = "", 0
@@ -114,6 +115,14 @@ def _scrubbed_message(record: logging.LogRecord) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1024)
+def _placeholders(template: str) -> list[re.Match[str]]:
+    """The placeholders of a message's template, read once: a relay logs the same few
+    templates for every message. Only for a message given with arguments, whose template is
+    the code's own text (a message made whole, say by an f-string, may hold anything)."""
+    return [m for m in _PLACEHOLDER.finditer(template) if m[0] != "%%"]
+
+
 class ScrubIdentifiers(logging.Filter):
     """Gives its handler a scrubbed copy of each record: the message (with its arguments
     filled in) and any traceback scrubbed, and its ``name=%s`` values, scrubbed, kept as
@@ -121,15 +130,19 @@ class ScrubIdentifiers(logging.Filter):
     may return the record to use)."""
 
     def filter(self, record: logging.LogRecord) -> logging.LogRecord:
-        clean = logging.makeLogRecord(record.__dict__)
+        # A copy as logging.makeLogRecord makes one, without a LogRecord's __init__ (which
+        # reads the time, thread and process again, only for them to be overwritten).
+        clean = logging.LogRecord.__new__(logging.LogRecord)
+        clean.__dict__.update(record.__dict__)
         fields: dict[str, str] = {}
-        if isinstance(record.msg, str) and isinstance(record.args, tuple):
-            placeholders = [m for m in _PLACEHOLDER.finditer(record.msg) if m[0] != "%%"]
+        placeholders: list[re.Match[str]] = []
+        if isinstance(record.msg, str) and isinstance(record.args, tuple) and record.args:
+            placeholders = _placeholders(record.msg)  # a template: the code's own text
             for match, value in zip(placeholders, record.args, strict=False):
                 if match[1]:
                     fields[match[1]] = str(value) if _is_number(value) else scrubbed(str(value))
         try:
-            message = _scrubbed_message(record)
+            message = _scrubbed_message(record, placeholders)
         except (TypeError, ValueError):  # arguments that do not fit: log the template alone
             message = scrubbed(f"(arguments did not fit) {record.msg}")
         clean.msg = message

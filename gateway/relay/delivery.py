@@ -21,6 +21,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import Q
 
+from gateway import rows
 from gateway.relay.crash_points import DELIVERY_CLAIMED, UPSTREAM_ACCEPTED, crash_point
 from gateway.relay.group_commit import GroupCommit
 from gateway.relay.leases import DELIVERY_LEASE, Leases
@@ -242,7 +243,7 @@ def _record(
 def _save_answers(deliveries: list[Delivery]) -> None:
     """Write what sending changed of ``deliveries``: one UPDATE for each set of equal values
     (one for most copies, whose recipients got the same answer), not a save of every field of
-    each."""
+    each, and written once (``gateway.rows``: the main process records every copy sent)."""
     answers: dict[tuple[object, ...], list[int]] = {}
     for delivery in deliveries:
         answer = (
@@ -254,14 +255,18 @@ def _save_answers(deliveries: list[Delivery]) -> None:
         )
         answers.setdefault(answer, []).append(delivery.id)
     for (state, attempts, last_reply, next_attempt_at, finished_at), ids in answers.items():
-        Delivery.objects.filter(id__in=ids).update(
-            state=state,
-            attempts=attempts,
-            last_reply=last_reply,
-            next_attempt_at=next_attempt_at,
-            finished_at=finished_at,
-            claimed_by="",
-            claimed_until=None,
+        rows.update(
+            Delivery,
+            {"id": ids},
+            {
+                "state": state,
+                "attempts": attempts,
+                "last_reply": last_reply,
+                "next_attempt_at": next_attempt_at,
+                "finished_at": finished_at,
+                "claimed_by": "",
+                "claimed_until": None,
+            },
         )
 
 

@@ -16,6 +16,7 @@ import binascii
 import functools
 import ipaddress
 import logging
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -163,19 +164,18 @@ class RelayHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if not self.may_relay(session):  # RCPT already refused; this is belt and braces
             return RELAY_DENIED
-        if self.sends_only_as_ours(session):
-            refusal = await asyncio.to_thread(  # a long header is parsed off the event loop
-                self._senders.header_refusal,
-                envelope.original_content or b"",
-                _client_address(session),
-            )
-            if refusal is not None:
-                return refusal
         try:
-            message_id = await asyncio.to_thread(self._store, envelope, session)
+            # One thread for both (each hand-over to a thread and back costs the event loop
+            # and the kernel more than the check): a long header is parsed off the loop.
+            refused_or_stored = await asyncio.to_thread(
+                self._refused_or_stored, envelope, session, self.sends_only_as_ours(session)
+            )
         except Exception as exc:  # noqa: BLE001  # any storage failure: the client retries
             log.error("could not store a message (%s); answered 451", type(exc).__name__)
             return OUR_FAULT
+        if isinstance(refused_or_stored, str):
+            return refused_or_stored
+        message_id = refused_or_stored
         log.info(
             "stored id=%s recipients=%d bytes=%d",
             message_id,
@@ -184,6 +184,19 @@ class RelayHandler:
         )
         self._stored(message_id)
         return f"250 2.0.0 Ok: queued as {message_id}"
+
+    def _refused_or_stored(
+        self, envelope: Envelope, session: Session, check_from: bool
+    ) -> str | uuid.UUID:
+        """The reply refusing the message for its From field (when ``check_from``), or the
+        id it was stored under. Runs in a worker thread."""
+        if check_from:
+            refusal = self._senders.header_refusal(
+                envelope.original_content or b"", _client_address(session)
+            )
+            if refusal is not None:
+                return refusal
+        return self._store(envelope, session)
 
     async def handle_exception(self, error: Exception) -> str:
         log.error("SMTP session error (%s); answered 451", type(error).__name__)
@@ -297,8 +310,16 @@ class RelayServer(SMTP):
     def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
         # aiosmtpd parses the address of each MAIL and RCPT afresh with the email package
         # (defining a class to do it): a twentieth of a millisecond each time, for the same
-        # few addresses over and over. Its answer for an argument is remembered.
-        return _PARSED_ADDRESSES.parsed(arg, self.local_part_limit, super()._getaddr)
+        # few addresses over and over. Its answer for an argument is remembered; for a plain
+        # address followed by parameters (MAIL's SIZE is each message's own), the answer for
+        # the address alone, the parameters after it as aiosmtpd's parse leaves them.
+        plain = _ADDRESS_AND_PARAMETERS.fullmatch(arg)
+        if plain is None:
+            return _PARSED_ADDRESSES.parsed(arg, self.local_part_limit, super()._getaddr)
+        address, _ = _PARSED_ADDRESSES.parsed(
+            plain["address"], self.local_part_limit, super()._getaddr
+        )
+        return (None, None) if address is None else (address, plain["parameters"])
 
     @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
     async def smtp_RCPT(self, arg: str | None) -> None:
@@ -368,6 +389,15 @@ class _ParsedAddresses:
 
 
 _PARSED_ADDRESSES = _ParsedAddresses()
+# An address in angle brackets with nothing in it that the email package parses specially
+# (quotes, comments, a route, a literal, spaces), one space, and parameters that start with a
+# letter or digit and hold no comment: the email package's answer for the address is the same
+# with the parameters as without, and leaves the parameters after the one space.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_ADDRESS_AND_PARAMETERS = re.compile(
+    rf"(?P<address><{_ATEXT}+(?:\.{_ATEXT}+)*@{_ATEXT}+(?:\.{_ATEXT}+)*>)"
+    r" (?P<parameters>[A-Za-z0-9][\x21-\x27\x2a-\x7e ]*)"
+)
 
 
 @functools.lru_cache(maxsize=REMEMBERED_ADDRESSES)

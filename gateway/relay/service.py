@@ -335,22 +335,20 @@ class RelayService:
         content = envelope.original_content or b""
         client_address = str(session.peer[0]) if session.peer else ""
         received_at = datetime.now(UTC)
-        stored = self.commits.run(
-            functools.partial(
-                spool.store,
-                self.sealer,
-                mail_from=mail_from,
-                recipients=recipients,
-                content=content,
-                client_address=client_address,
-                authenticated_as=login.decode("utf-8", "replace")
-                if isinstance(login, bytes)
-                else "",
-                node=self.node,
-                lease=self.leases.scan,
-                received_at=received_at,
-            )
+        # Hashed and sealed in this thread, outside the transaction the door's and the
+        # delivery threads share: it holds SQLite's only write lock.
+        message = spool.ready(
+            self.sealer,
+            mail_from=mail_from,
+            recipients=recipients,
+            content=content,
+            client_address=client_address,
+            authenticated_as=login.decode("utf-8", "replace") if isinstance(login, bytes) else "",
+            node=self.node,
+            lease=self.leases.scan,
+            received_at=received_at,
         )
+        stored = self.commits.run(functools.partial(spool.write, message))
         crash_point(STORED)
         if stored.new:  # a resend's earlier message is read back, its claim checked
             self._received[stored.id] = spool.Received(

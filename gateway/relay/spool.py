@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from gateway import rows
 from gateway.relay.leases import SCAN_LEASE
 from gateway.relay.models import Message, MessageState
 from gateway.sealing import Sealer
@@ -90,35 +91,91 @@ def store(
 
     The same envelope and bytes again within ``RESEND_WINDOW`` are the client resending after
     it lost our 250: the first copy's id is returned and nothing new is stored.
+
+    ``ready`` then ``write``: a caller that writes in a shared transaction (``GroupCommit``)
+    makes the message ready before, outside it.
     """
-    # Hashed and sealed before the transaction, so that on SQLite the write lock is held for
-    # the queries alone.
-    digest = _digest(mail_from, recipients, content)
-    sealed = sealer.seal(content)
-    # In a transaction of its own, or a savepoint of the caller's (``GroupCommit``): no other.
-    with transaction.atomic(savepoint=False):
-        earlier = (
-            Message.objects.filter(digest=digest, received_at__gte=timezone.now() - RESEND_WINDOW)
-            .values_list("id", flat=True)
-            .first()
-        )
-        if earlier is not None:
-            return Stored(earlier, new=False)
-        received_at = received_at or timezone.now()
-        message = Message.objects.create(
-            digest=digest,
-            received_at=received_at,
+    return write(
+        ready(
+            sealer,
             mail_from=mail_from,
             recipients=recipients,
+            content=content,
             client_address=client_address,
             authenticated_as=authenticated_as,
-            size=len(content),
-            sealed=sealed,
-            scan_attempts=1,
-            claimed_by=node,
-            claimed_until=received_at + lease,
+            node=node,
+            lease=lease,
+            received_at=received_at,
         )
+    )
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A received message ready to store: hashed, sealed, its row made, its id chosen."""
+
+    id: uuid.UUID
+    row: dict[str, object]
+
+
+def ready(
+    sealer: Sealer,
+    *,
+    mail_from: str,
+    recipients: list[str],
+    content: bytes,
+    client_address: str,
+    authenticated_as: str = "",
+    node: str,
+    lease: timedelta = SCAN_LEASE,
+    received_at: datetime | None = None,
+) -> Ready:
+    """The message hashed and sealed, before any transaction: on SQLite the write lock is
+    then held for the queries alone (a message may be tens of megabytes)."""
+    received_at = received_at or timezone.now()
+    message_id = uuid.uuid4()
+    return Ready(
+        message_id,
+        {
+            "id": message_id,
+            "digest": _digest(mail_from, recipients, content),
+            "received_at": received_at,
+            "mail_from": mail_from,
+            "recipients": recipients,
+            "client_address": client_address,
+            "authenticated_as": authenticated_as,
+            "size": len(content),
+            "sealed": sealer.seal(content),
+            "scan_attempts": 1,
+            "claimed_by": node,
+            "claimed_until": received_at + lease,
+        },
+    )
+
+
+def write(message: Ready) -> Stored:
+    """Store a message made ready (``ready``), unless it is a resend (``store``): two
+    statements written once (``gateway.rows``), since the main process stores every message,
+    in a transaction of their own or a savepoint of the caller's (``GroupCommit``)."""
+    with transaction.atomic(savepoint=False):
+        earlier = _earlier(str(message.row["digest"]), timezone.now() - RESEND_WINDOW)
+        if earlier is not None:
+            return Stored(earlier, new=False)
+        rows.insert(Message, [message.row])
     return Stored(message.id, new=True)
+
+
+def _earlier(digest: str, since: datetime) -> uuid.UUID | None:
+    """The id of a message stored since ``since`` with this digest, if there is one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.column(Message, 'id')} FROM {rows.table(Message)} "  # noqa: S608  # names from the model
+            f"WHERE {rows.column(Message, 'digest')} = %s "
+            f"AND {rows.column(Message, 'received_at')} >= %s LIMIT 1",
+            [digest, rows.prepared(Message, "received_at", since)],
+        )
+        found = cursor.fetchone()
+    return None if found is None else Message._meta.pk.to_python(found[0])
 
 
 def _digest(mail_from: str, recipients: list[str], content: bytes) -> str:

@@ -292,7 +292,7 @@ def _mail(
     address that cannot be written in the command at all is refused here, for good (a
     ``ValueError`` would leave the copy to be retried for ever)."""
     options = []
-    if smtp.has_extn("8bitmime") and any(b > 0x7F for b in content):
+    if smtp.has_extn("8bitmime") and not content.isascii():
         options.append("BODY=8BITMIME")
     if smtp.has_extn("size"):
         options.append(f"SIZE={len(content)}")

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from gateway import rows
 from gateway.review.models import AuditEntry, AuditHead
 
 # The hash before the first entry.
@@ -46,44 +47,96 @@ class Broken:
 
 
 def append(events: Iterable[Event]) -> None:
-    """Append the events, in order, in the caller's transaction (or one of their own)."""
+    """Append the events, in order, in the caller's transaction (or one of their own: no
+    savepoint, so a failure here fails the caller's transaction too). Three statements for
+    any number of events: the chain's head read (and locked, on PostgreSQL), the entries
+    written, the head moved on (``gateway.rows``: the relay appends a verdict for every
+    message)."""
     events = list(events)
     if not events:
         return
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_hash": GENESIS}
-        )
-        previous = head.last_hash
+    with transaction.atomic(savepoint=False):
+        previous = _locked_head()
+        at = datetime.now(UTC).replace(microsecond=0)
         entries = []
         for event in events:
-            entry = AuditEntry(
-                at=datetime.now(UTC).replace(microsecond=0),
+            details = dict(event.details or {})
+            hashed = _hash(
+                at=at,
                 kind=event.kind,
                 actor=event.actor,
                 message_id=event.message_id,
                 outcome_id=event.outcome_id,
-                details=dict(event.details or {}),
+                details=details,
                 previous_hash=previous,
             )
-            entry.entry_hash = entry_hash(entry)
-            previous = entry.entry_hash
-            entries.append(entry)
-        AuditEntry.objects.bulk_create(entries)
-        head.last_hash = previous
-        head.save(update_fields=["last_hash"])
+            entries.append(
+                {
+                    "at": at,
+                    "kind": event.kind,
+                    "actor": event.actor,
+                    "message_id": event.message_id,
+                    "outcome_id": event.outcome_id,
+                    "details": details,
+                    "previous_hash": previous,
+                    "entry_hash": hashed,
+                }
+            )
+            previous = hashed
+        rows.insert(AuditEntry, entries)
+        rows.update(AuditHead, {"id": 1}, {"last_hash": previous})
+
+
+def _locked_head() -> str:
+    """The hash the chain ends with, its row locked until the transaction ends (on SQLite,
+    the transaction holds the only write lock already); made for the first entry ever."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.column(AuditHead, 'last_hash')} FROM {rows.table(AuditHead)} "  # noqa: S608  # names from the model
+            f"WHERE {rows.column(AuditHead, 'id')} = %s{lock}",
+            [1],
+        )
+        found = cursor.fetchone()
+    if found is not None:
+        return str(found[0])
+    head, _ = AuditHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"last_hash": GENESIS}
+    )
+    return head.last_hash
 
 
 def entry_hash(entry: AuditEntry) -> str:
     """SHA-256 of the entry's fields and the previous entry's hash, as canonical JSON."""
+    return _hash(
+        at=entry.at,
+        kind=entry.kind,
+        actor=entry.actor,
+        message_id=entry.message_id,
+        outcome_id=entry.outcome_id,
+        details=entry.details,
+        previous_hash=entry.previous_hash,
+    )
+
+
+def _hash(
+    *,
+    at: datetime,
+    kind: str,
+    actor: str,
+    message_id: uuid.UUID | None,
+    outcome_id: int | None,
+    details: Any,
+    previous_hash: str,
+) -> str:
     fields = {
-        "at": _timestamp(entry.at),
-        "kind": entry.kind,
-        "actor": entry.actor,
-        "message_id": str(entry.message_id) if entry.message_id else None,
-        "outcome_id": entry.outcome_id,
-        "details": entry.details,
-        "previous_hash": entry.previous_hash,
+        "at": _timestamp(at),
+        "kind": kind,
+        "actor": actor,
+        "message_id": str(message_id) if message_id else None,
+        "outcome_id": outcome_id,
+        "details": details,
+        "previous_hash": previous_hash,
     }
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
