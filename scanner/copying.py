@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from scanner.actions import Action
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
 from scanner.filetype import FileType
-from scanner.header_fields import header_fields_message
 from scanner.limits import ScanLimits
-from scanner.outcome import CheckedCopy, Transforms, made_copy
+from scanner.outcome import CheckedCopy, Transforms, made_copy, net_readings
 from scanner.removals import Removal, prepare
 from scanner.sandbox import ExtractFunction, ScanResult, WorkerLost, lost_with_worker, scan_here
 from scanner.scanning import ScanningWorkers
@@ -97,27 +96,29 @@ def _checked_copy(extractor: ExtractFunction, limits: ScanLimits, copy: _Copy) -
     content = made_copy(copy.transforms, copy.raw, copy.action, copy.removed, copy.banner)
     if not copy.removed:
         return CheckedCopy(content)
-    return CheckedCopy(
-        content,
-        (
-            _read(extractor, content, limits, copy.kind, copy.result),
-            _read(extractor, header_fields_message(content), limits, copy.kind, None),
-        ),
-    )
+    read = _Reader(extractor, limits, copy.kind)
+    return CheckedCopy(content, net_readings(read, content, copy.result, copy.removed))
 
 
-def _read(
-    extractor: ExtractFunction,
-    data: bytes,
-    limits: ScanLimits,
-    kind: FileType | None,
-    earlier: ScanResult | None,
-) -> ScanResult:
-    """``data`` scanned here; what cannot be read at all is unscannable, so it is held."""
-    try:
-        return scan_here(extractor, data, limits, kind=kind, earlier=earlier)
-    except UnsupportedType as exc:
-        return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(f"the copy is {exc}",)), ())
+@dataclass(frozen=True)
+class _Reader:
+    """Reads for the net in this worker, items of ``kind``."""
+
+    extractor: ExtractFunction
+    limits: ScanLimits
+    kind: FileType | None
+
+    def __call__(
+        self, data: bytes, earlier: ScanResult | None, removed: Sequence[Removal]
+    ) -> ScanResult:
+        """``data`` scanned here; what cannot be read at all is unscannable, so it is held."""
+        try:
+            return scan_here(
+                self.extractor, data, self.limits, kind=self.kind, earlier=earlier, removed=removed
+            )
+        except UnsupportedType as exc:
+            unread = (f"the copy is {exc}",)
+            return ScanResult(Extraction(UNKNOWN_KIND, unscannable=unread), ())
 
 
 def prepare_in_worker(extractor: ExtractFunction, limits: ScanLimits) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from scanner.actions import Action
-from scanner.findings import Finding
+from scanner.findings import LEFT_IN_COPY, Finding
 from scanner.header_fields import header_fields_message
 from scanner.limits import ScanLimits
 from scanner.operators import Operator
@@ -48,7 +48,9 @@ REDACTION_CHECK_REASON = (
     "its redacted copy, checked again, still held personal data that had to be removed"
 )
 
-type Rescan = Callable[[bytes], ScanResult]
+# Reads an item for the safety net: a copy (its bytes), as a copy of the item scanned as the
+# given result with the given values removed (``Detector.scan``), or with neither.
+type Rescan = Callable[[bytes, ScanResult | None, Sequence[Removal]], ScanResult]
 type Rejudge = Callable[[ScanResult, Sequence[str]], Mapping[str, Verdict]]
 
 
@@ -92,6 +94,19 @@ class Copier(Protocol):
         ...
 
 
+def net_readings(
+    rescan: Rescan, content: bytes, result: ScanResult, removed: Sequence[Removal]
+) -> tuple[ScanResult, ScanResult]:
+    """How the finished copy ``content`` reads for the safety net: as an item, read as a copy
+    of the item scanned as ``result`` with ``removed`` taken out (``Detector.scan``: each
+    changed part checked against the part it was made from, and read afresh where anything
+    there is odd); then its header's fields as content (``header_fields_message``), but
+    those whose text the first reading read already, and with what that reading found."""
+    reading = rescan(content, result, removed)
+    read = [segment.text for segment in reading.extraction.segments]
+    return reading, rescan(header_fields_message(content, read), reading, ())
+
+
 @dataclass(frozen=True)
 class LocalCopier:
     """Copies made with ``transforms`` in this process, each read with ``rescan``."""
@@ -110,9 +125,7 @@ class LocalCopier:
         content = made_copy(self.transforms, raw, action, removed, banner)
         if not removed:
             return CheckedCopy(content)
-        return CheckedCopy(
-            content, (self.rescan(content), self.rescan(header_fields_message(content)))
-        )
+        return CheckedCopy(content, net_readings(self.rescan, content, result, removed))
 
 
 @dataclass(frozen=True)
@@ -226,8 +239,11 @@ def _still_exposed(copy: CheckedCopy, addresses: Sequence[str], rejudge: Rejudge
     """The addresses for which the finished copy, scanned and judged afresh, still holds
     something to remove, or would be held: read as a scan reads a message, and every field
     of its header read again whole, as content (``scanner.header_fields``). A copy not read
-    both ways is held for all of them."""
+    both ways, or that still holds a value removed from it, whole or in part (a finding
+    ``LEFT_IN_COPY``), is held for all of them."""
     if len(copy.readings) != len(_READINGS):
+        return list(addresses)
+    if any(f.recognizer == LEFT_IN_COPY for reading in copy.readings for f in reading.findings):
         return list(addresses)
     exposed: dict[str, None] = {}
     for reading in copy.readings:
