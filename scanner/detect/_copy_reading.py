@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -55,15 +55,16 @@ ENVELOPE = frozenset({"from", "to", "cc"})
 # A value with at least this many digits is a number, matched by its digits (as the
 # transform counts them, ``scanner.transform._matching``).
 _NUMBER_DIGITS = 6
-# Separators allowed between two characters of a number: "642 621 2997", "642-621-2997",
-# "(0)7700 900 461", "642 / 621 / 2997".
-_NUMBER_GAP = r"[\W_]{0,3}"
 # A UK number written nationally: its leading 0 is left out of what is looked for, so the
 # international form ("+44 7700 900461") is found too.
 _UK_NATIONAL = re.compile(r"0[1-9]\d{8,9}")
 # Pseudonyms are letters in groups of four (``scanner._pseudonym``).
 _PSEUDONYM = r"[a-z]+(?:-[a-z]+)*"
 _ALNUM = re.compile(r"[^\W_]")
+_WORD = re.compile(r"[^\W_]+")
+# Letters and digits with up to three separators between any two: where a number may be,
+# written "642 621 2997", "642-621-2997", "(0)7700 900 461" or "642 / 621 / 2997".
+_NUMBER_RUN = re.compile(r"[^\W_](?:[\W_]{0,3}[^\W_])*")
 
 # A span in one text: start, end, and the finding whose type and score it has.
 type TextSpan = tuple[int, int, Finding]
@@ -101,6 +102,28 @@ def placeholder_runs(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int
     return [(start, end) for start, end in runs if end > start]
 
 
+class Intervals:
+    """Spans of one text, asked whether any overlaps or covers a given one in a time that
+    grows with the logarithm of their number (a table has thousands)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._furthest: list[int] = []  # the furthest end of the spans up to each one
+        for _, end in ordered:
+            self._furthest.append(max(end, self._furthest[-1] if self._furthest else end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span shares a character with ``start:end``."""
+        before = bisect_left(self._starts, end)  # the spans that start before its end
+        return before > 0 and self._furthest[before - 1] > start
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether a span holds all of ``start:end``."""
+        before = bisect_right(self._starts, start)
+        return before > 0 and self._furthest[before - 1] >= end
+
+
 @dataclass(frozen=True)
 class Checked:
     """A changed segment of a copy that passed the check: the kept findings, at their places
@@ -109,6 +132,19 @@ class Checked:
 
     spans: list[TextSpan]
     pieces: list[tuple[int, int]]
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether a kept finding holds all of ``start:end``, or it lies wholly in the
+        copy's placeholders."""
+        return self._kept.covers(start, end) or not self._pieces.overlaps(start, end)
+
+    @functools.cached_property
+    def _kept(self) -> Intervals:
+        return Intervals((start, end) for start, end, _ in self.spans)
+
+    @functools.cached_property
+    def _pieces(self) -> Intervals:
+        return Intervals(self.pieces)
 
 
 def aligned(
@@ -121,7 +157,7 @@ def aligned(
     """``copy`` checked against ``original`` (see the module's doc); ``spans`` are the
     original's findings, those whose value is in ``removed`` the ones that had to go.
     ``None`` when anything is odd."""
-    gone = sorted(
+    gone = Intervals(
         _letters_and_digits(original, s, e) for s, e, _ in spans if original[s:e].strip() in removed
     )
     pieces = pieces_between(runs, len(copy))
@@ -130,6 +166,7 @@ def aligned(
         return None
     kept = []
     starts = [where for _, where, _ in placed]
+    in_copy = Intervals((where, where + length) for _, where, length in placed)
     for s, e, finding in spans:
         if original[s:e].strip() in removed:
             continue
@@ -139,19 +176,19 @@ def aligned(
             if e <= where + length:
                 kept.append((copy_start + s - where, copy_start + e - where, finding))
                 continue
-        if any(where < e and s < where + length for _, where, length in placed):
+        if in_copy.overlaps(s, e):
             return None  # cut by a placeholder: part of it is in the copy, part is not
     return Checked(kept, pieces)
 
 
 def _placed_pieces(
-    original: str, copy: str, pieces: Sequence[tuple[int, int]], gone: Sequence[tuple[int, int]]
+    original: str, copy: str, pieces: Sequence[tuple[int, int]], gone: Intervals
 ) -> list[tuple[int, int, int]] | None:
     """Where each piece of ``copy`` stands in ``original`` (its start in the copy, its start
     in the original, its length): in order, the first where the original starts, the last
     where it ends, none over a removed value (``gone``). ``None`` if they cannot be placed."""
     if len(pieces) == 1:
-        return [(0, 0, len(copy))] if copy == original and not gone else None
+        return [(0, 0, len(copy))] if copy == original and not gone.overlaps(0, len(copy)) else None
     placed = []
     at = 0
     for number, (start, end) in enumerate(pieces):
@@ -164,7 +201,7 @@ def _placed_pieces(
                 found = -1
         else:
             found = _earliest(original, text, at, gone)
-        if found < 0 or _overlaps(gone, found, found + len(text)):
+        if found < 0 or gone.overlaps(found, found + len(text)):
             return None
         placed.append((start, found, len(text)))
         at = found + len(text)
@@ -181,57 +218,87 @@ def _letters_and_digits(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _earliest(original: str, text: str, at: int, gone: Sequence[tuple[int, int]]) -> int:
+def _earliest(original: str, text: str, at: int, gone: Intervals) -> int:
     """Where ``text`` first stands in ``original`` from ``at`` on, touching no removed
     value; -1 if nowhere. The earliest such place leaves the most room for the pieces after
     it, so if the copy can be placed at all, it is placed so."""
     found = original.find(text, at)
-    while found >= 0 and _overlaps(gone, found, found + len(text)):
+    while found >= 0 and gone.overlaps(found, found + len(text)):
         found = original.find(text, found + 1)
     return found
 
 
-def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+def _number_key(value: str) -> str | None:
+    """A number's letters and digits, lower case (a UK number without its leading 0), or
+    ``None`` for a value with fewer than ``_NUMBER_DIGITS`` digits."""
+    characters = "".join(_ALNUM.findall(value)).lower()
+    if sum(c.isdigit() for c in characters) < _NUMBER_DIGITS:
+        return None
+    return characters[1:] if _UK_NATIONAL.fullmatch(characters) else characters
 
 
 @functools.lru_cache(maxsize=4096)
-def _value_pattern(value: str) -> re.Pattern[str] | None:
-    """What finds ``value`` in a copy's text, more loosely than it was written (see the
-    module's doc)."""
-    characters = _ALNUM.findall(value)
-    digits = "".join(c for c in characters if c.isdigit())
-    if len(digits) >= _NUMBER_DIGITS:
-        if digits == "".join(characters) and _UK_NATIONAL.fullmatch(digits):
-            characters = characters[1:]
-        return re.compile(_NUMBER_GAP.join(map(re.escape, characters)), re.IGNORECASE)
-    words = re.findall(r"[^\W_]+", value)
+def _words_pattern(value: str) -> re.Pattern[str] | None:
+    """What finds the words of ``value`` from where its first word starts, whatever stands
+    between them (see the module's doc)."""
+    words = _WORD.findall(value)
     if not words:
         return None
-    body = r"[\W_]+".join(map(re.escape, words))
-    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])", re.IGNORECASE)
+    return re.compile(r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])", re.IGNORECASE)
 
 
 class LeftValues:
-    """Finds the removed values still in a copy's segments (see the module's doc)."""
+    """Finds the removed values still in a copy's segments (see the module's doc), in a
+    time that grows with the text, not with the text times the values: a table's copy may
+    have thousands of values to look for. A value of words is tried only where a word of
+    the text is its first word; a number only where the text's letters and digits, with
+    up to three separators between two of them, hold its first ``_NUMBER_DIGITS``."""
 
     def __init__(self, removed: Iterable[tuple[str, Finding]]) -> None:
         self._removed = list(removed)
-        self._patterns = [
-            (pattern, finding)
-            for value, finding in self._removed
-            if (pattern := _value_pattern(value)) is not None
-        ]
+        self._words: dict[str, list[tuple[re.Pattern[str], Finding]]] = {}
+        self._numbers: dict[str, list[tuple[str, Finding]]] = {}
+        for value, finding in self._removed:
+            key = _number_key(value)
+            if key is not None:
+                self._numbers.setdefault(key[:_NUMBER_DIGITS], []).append((key, finding))
+            elif (pattern := _words_pattern(value)) is not None:
+                first = _WORD.findall(value)[0].lower()
+                self._words.setdefault(first, []).append((pattern, finding))
 
     def spans(self, text: str, runs: Sequence[tuple[int, int]]) -> list[TextSpan]:
         """Each value found in ``text`` outside its placeholder ``runs``, and each part of a
         value glued to a placeholder (start and end in ``text``)."""
-        found = []
+        found: list[TextSpan] = []
         for start, end in pieces_between(runs, len(text)):
-            for pattern, finding in self._patterns:
-                found += [(m.start(), m.end(), finding) for m in pattern.finditer(text, start, end)]
+            if self._words:
+                found += self._words_in(text, start, end)
+            if self._numbers:
+                found += self._numbers_in(text, start, end)
         for start, end in runs:
             found += self._glued(text, start, end)
+        return found
+
+    def _words_in(self, text: str, start: int, end: int) -> list[TextSpan]:
+        found = []
+        for word in _WORD.finditer(text, start, end):
+            for pattern, finding in self._words.get(word.group().lower(), ()):
+                match = pattern.match(text, word.start(), end)
+                if match:
+                    found.append((match.start(), match.end(), finding))
+        return found
+
+    def _numbers_in(self, text: str, start: int, end: int) -> list[TextSpan]:
+        found = []
+        for run in _NUMBER_RUN.finditer(text, start, end):
+            places = [m.start() for m in _ALNUM.finditer(text, run.start(), run.end())]
+            characters = "".join(text[place] for place in places).lower()
+            if len(characters) != len(places):  # a letter that lowers to two: read it all
+                characters = "".join(text[place] for place in places)
+            for at in range(len(characters) - _NUMBER_DIGITS + 1):
+                for key, finding in self._numbers.get(characters[at : at + _NUMBER_DIGITS], ()):
+                    if characters.startswith(key, at):
+                        found.append((places[at], places[at + len(key) - 1] + 1, finding))
         return found
 
     def _glued(self, text: str, start: int, end: int) -> list[TextSpan]:
@@ -254,14 +321,15 @@ def _glued_length(text: str, at: int, value: str, *, forward: bool) -> int:
     """The length of the longest start of ``value`` that ``text`` ends with at ``at`` (or of
     the longest end of it that ``text`` starts with there, ``forward``), standing as a word
     of its own on its far side; 0 if none."""
-    folded, wanted = text.casefold(), value.casefold()
-    for length in range(min(len(wanted), len(text)), 0, -1):
+    wanted = value.lower()
+    for length in range(min(len(value), len(text)), 0, -1):
         if forward:
-            part, far = folded[at : at + length], at + length
-            fits = part == wanted[-length:] and (far == len(text) or not text[far].isalnum())
+            part, far = text[at : at + length], at + length
+            fits = part.lower() == wanted[-length:]
         else:
-            part, far = folded[at - length : at], at - length - 1
-            fits = part == wanted[:length] and (far < 0 or not text[far].isalnum())
+            part, far = text[max(0, at - length) : at], at - length - 1
+            fits = part.lower() == wanted[:length]
+        fits = fits and not (0 <= far < len(text) and text[far].isalnum())
         if fits:
             return length
     return 0

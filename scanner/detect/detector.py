@@ -122,14 +122,6 @@ def _placed(segment: Segment, index: int, spans: Iterable[TextSpan]) -> list[Fin
     return found
 
 
-def _covered(span: Span, checked: Checked) -> bool:
-    """Whether a kept finding covers ``span``, or it lies outside the pieces of the copy's
-    text that are the original's (in a placeholder)."""
-    if any(s <= span.start and span.end <= e for s, e, _ in checked.spans):
-        return True
-    return not any(s < span.end and span.start < e for s, e in checked.pieces)
-
-
 class _Outranking:
     """Whether a span is made redundant by one of ``spans``: one covers it and is longer, or
     covers the same characters with a higher score. Answered from the starts, ends and scores
@@ -436,7 +428,7 @@ class Detector:
             for (index, found), identifiers in zip(
                 passed.items(), self.identifiers(texts), strict=True
             )
-            if all(_covered(span, found) for span in identifiers)
+            if all(found.covers(span.start, span.end) for span in identifiers)
         }
 
     def identifiers(self, texts: Sequence[str]) -> list[list[Span]]:
