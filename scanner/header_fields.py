@@ -25,8 +25,8 @@ random letters (``scanner.made_ids``). Anything else, in any field of any name,
 is read.
 
 Two kinds of field need no second reading, and the net leaves them out: one whose whole value
-(with no "@" in it) is, white space aside, the text of a segment the net has read already in
-the same copy
+(with no "@" in it) is, white space aside, the text of a segment the net has read already as
+content in the same copy
 (``read``: a Subject, a Content-Description, as the copy's own reading found them), and one
 written wholly in MIME's own words, checked here word by word (``_in_mime_words``):
 MIME-Version 1.0, a Content-Transfer-Encoding, a Content-Type that is a known media type with
@@ -47,7 +47,8 @@ from email.parser import BytesParser
 from scanner.made_ids import BOUNDARY, MESSAGE_ID, as_written, holds_written_number
 from scanner.mime_parts import decode_words
 
-_ENVELOPE = ("from", "to", "cc")
+# The copy's own address fields, read as every scan reads them: the message's envelope.
+ENVELOPE = frozenset({"from", "to", "cc"})
 # Ids, read without the runs mail programs make in them unless those hold a number a person
 # wrote (``scanner.made_ids``): a signature logo's Content-ID made by Python's make_msgid read
 # as a card number, and every redacted copy of such a message was held.
@@ -105,7 +106,7 @@ def _made(message: Message, read: frozenset[str], *, envelope: bool) -> bytes:
     # programs read it; the message made here may have each once.
     addresses: dict[str, list[str]] = {}
     for name, value in message.items():
-        if envelope and name.lower() in _ENVELOPE:
+        if envelope and name.lower() in ENVELOPE:
             addresses.setdefault(name.lower(), []).append(
                 " ".join(decode_words(str(value)).split())
             )

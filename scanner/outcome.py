@@ -24,7 +24,7 @@ from typing import Protocol
 
 from scanner.actions import Action
 from scanner.findings import LEFT_IN_COPY, Finding
-from scanner.header_fields import header_fields_message
+from scanner.header_fields import ENVELOPE, header_fields_message
 from scanner.limits import ScanLimits
 from scanner.operators import Operator
 from scanner.policy.policy_file import Policy
@@ -99,12 +99,13 @@ def net_readings(
 ) -> tuple[ScanResult, ScanResult]:
     """How the finished copy ``content`` reads for the safety net: as an item, read as a copy
     of the item scanned as ``result`` with ``removed`` taken out (``Detector.scan``: each
-    changed part checked against the part it was made from, and read afresh where anything
-    there is odd); then its header's fields as content (``header_fields_message``), but
-    those whose text the first reading read already, and with what that reading found."""
+    changed part checked against the part it was made from and read afresh where anything
+    there is odd, every part searched for the removed values); then its header's fields as
+    content (``header_fields_message``) but those whose text the first reading read as
+    content already, searched for the removed values too."""
     reading = rescan(content, result, removed)
-    read = [segment.text for segment in reading.extraction.segments]
-    return reading, rescan(header_fields_message(content, read), reading, ())
+    read = [s.text for s in reading.extraction.segments if s.location not in ENVELOPE]
+    return reading, rescan(header_fields_message(content, read), result, removed)
 
 
 @dataclass(frozen=True)

@@ -46,12 +46,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from scanner.findings import LEFT_IN_COPY, Finding
+from scanner.header_fields import ENVELOPE
 from scanner.operators import Hash, Mask, Replace
 from scanner.removals import Removal
 from scanner.segments import Extraction, Segment
 
-# The copy's own envelope, read as every scan reads it (``scanner.header_fields``).
-ENVELOPE = frozenset({"from", "to", "cc"})
 # A value with at least this many digits is a number, matched by its digits (as the
 # transform counts them, ``scanner.transform._matching``).
 _NUMBER_DIGITS = 6

@@ -84,6 +84,7 @@ BROKEN = {
     "a name left with other punctuation": _swap(b"Thanks.", b"Thanks, CHIDI-EZE."),
     "a name left in an address": _swap(b"Thanks.", b"Thanks. Reply to chidi.eze@mailbox.example"),
     "a phone number left in its international form": _swap(b"Thanks.", b"Or +44 7700 900461."),
+    "a name left in a header field": lambda copy: b"Content-Description: chidi eze\r\n" + copy,
     "a name written over the placeholder's neighbour": _swap(
         b"Referral for [name removed]", b"[name removed] for Chidi Eze"
     ),
