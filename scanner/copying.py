@@ -6,9 +6,11 @@ its bytes as an item of the door's kind (a message, for the relay; whatever it i
 watcher) and its header's fields as content, as ``LocalCopier`` does with two more trips
 through the pool. The door's process only judges what was read (``plan``'s safety net), so
 the copy's making and reading cost the workers' time, not the time of the process that
-records and moves. The read is the net's own: the copy is extracted afresh, and only a
-segment whose text and offsets are those of a segment of the item it was made from takes
-that segment's findings instead of being read again (``Detector.scan``).
+records and moves. The read is the net's own (``net_readings``): the copy is extracted
+afresh, a segment whose text and offsets are those of a segment of the item it was made from
+takes that segment's findings, a changed one is checked against the one it was made from and
+read by the model only where something is odd, and every one is searched for the removed
+values (``Detector.scan``).
 
 Each task is given the time of three items (``ScanLimits.item_timeout_seconds``): the copy
 is made, then read twice. A task that fails (time, memory, what the item does to the

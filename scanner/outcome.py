@@ -8,12 +8,14 @@ door's ``Transforms``, and turns what cannot be made into a hold: a transform th
 (``cannot-transform``), and a redacted copy that the safety net catches (``redaction-check``).
 
 The safety net is independent of how the copy was made: each finished redacted copy is
-scanned and judged afresh, as if it had just arrived, and so is every field of its header,
-read whole as content (a scan reads only some fields, and only the display names of
+read afresh from its bytes and judged as if it had just arrived, and so is every field of its
+header, read whole as content (a scan reads only some fields, and only the display names of
 addresses); every recipient for whom either still holds something to remove, or would be
-held, is held instead. A door's ``Copier`` makes each copy and reads it for the net:
-``LocalCopier`` with the door's ``Transforms`` and ``Rescan``, or the watcher's, which makes
-and reads it in the scanning worker (``scanner.copying``); the net judges what was read.
+held, is held instead, and so is every recipient of a copy in which a removed value is still
+found, whole or in part (``LEFT_IN_COPY``). A door's ``Copier`` makes each copy and reads
+it for the net (``net_readings``): ``LocalCopier`` with the door's ``Transforms`` and
+``Rescan``, or the relay's and the watcher's, which make and read it in the scanning worker
+(``scanner.copying``); the net judges what was read.
 """
 
 from __future__ import annotations
