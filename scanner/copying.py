@@ -61,6 +61,8 @@ class PoolCopier:
         removed: Sequence[Removal],
         banner: bool,
     ) -> CheckedCopy:
+        if action == Action.RELEASE and not banner:
+            return CheckedCopy(raw)  # nothing to make or read: no trip to the worker
         timeout = _ITEM_TIMES * self.pool.limits.item_timeout_seconds
         made = _Copy(self.transforms, raw, result, action, tuple(removed), banner, self.kind)
         task = self.pool.run_in_worker(_checked_copy, (made,), timeout)
