@@ -88,9 +88,11 @@ _WHOLE_FIELDS = {
 }
 
 
-def header_fields_message(raw: bytes, read: Collection[str] = ()) -> bytes:
+def header_fields_message(raw: bytes, read: Collection[str] = ()) -> bytes | None:
     """A message whose body lists every header field of ``raw`` but those whose value is
-    one of the texts already ``read`` or is in MIME's own words (see the module's doc)."""
+    one of the texts already ``read`` or is in MIME's own words (see the module's doc);
+    ``None`` when no field is left but the copy's own From, To and Cc, which the copy's own
+    reading reads as this message would."""
     message = BytesParser(policy=policy.compat32).parsebytes(raw)
     texts = frozenset(" ".join(text.split()) for text in read)
     try:
@@ -99,7 +101,7 @@ def header_fields_message(raw: bytes, read: Collection[str] = ()) -> bytes:
         return _made(message, texts, envelope=False)
 
 
-def _made(message: Message, read: frozenset[str], *, envelope: bool) -> bytes:
+def _made(message: Message, read: frozenset[str], *, envelope: bool) -> bytes | None:
     made = EmailMessage(policy=policy.SMTP)
     lines: list[str] = []
     # A field given more than once ("Cc" and "CC") is one list of addresses, as mail
@@ -117,6 +119,8 @@ def _made(message: Message, read: frozenset[str], *, envelope: bool) -> bytes:
     for part in message.walk():
         if part is not message:
             lines += _fields_of(part, read)
+    if envelope and not lines:
+        return None
     made.set_content("\n".join(lines) + "\n", charset="utf-8", cte="8bit")
     return made.as_bytes()
 

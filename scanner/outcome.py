@@ -33,6 +33,7 @@ from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
 from scanner.removals import Removal, removals, replace_all
 from scanner.scanning import ScanResult
+from scanner.segments import Extraction
 from scanner.transform import (
     Banner,
     TransformError,
@@ -107,7 +108,10 @@ def net_readings(
     content already, searched for the removed values too."""
     reading = rescan(content, result, removed)
     read = [s.text for s in reading.extraction.segments if s.location not in ENVELOPE]
-    return reading, rescan(header_fields_message(content, read), result, removed)
+    fields = header_fields_message(content, read)
+    if fields is None:  # nothing left to read in the header but what ``reading`` read
+        return reading, ScanResult(Extraction(reading.extraction.kind), ())
+    return reading, rescan(fields, result, removed)
 
 
 @dataclass(frozen=True)
