@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 
 from scanner.findings import LEFT_IN_COPY, Finding
 from scanner.header_fields import ENVELOPE
-from scanner.operators import Hash, Mask, Replace
+from scanner.operators import Hash, Mask, Operator
 from scanner.removals import Removal
 from scanner.segments import Extraction, Segment
 
@@ -69,23 +69,26 @@ _NUMBER_RUN = re.compile(r"[^\W_](?:[\W_]{0,3}[^\W_])*")
 type TextSpan = tuple[int, int, Finding]
 
 
-@functools.lru_cache(maxsize=256)
-def placeholders(removed: tuple[Removal, ...]) -> re.Pattern[str]:
+def placeholders(removed: Iterable[Removal]) -> re.Pattern[str]:
     """What may stand where values were, for these removals: each label's "[label removed]"
     and pseudonym, and a mask's characters with at most the digits it keeps."""
+    return _placeholders(frozenset((removal.label, removal.operator) for removal in removed))
+
+
+@functools.lru_cache(maxsize=256)
+def _placeholders(kinds: frozenset[tuple[str, Operator]]) -> re.Pattern[str]:
+    """``placeholders`` for each label and way (made from them alone, no value: what is
+    kept for the next copy holds no one's data)."""
     alternatives: set[str] = set()
-    for removal in removed:
-        label = re.escape(removal.label)
-        operator = removal.operator
-        if isinstance(operator, Replace):
-            alternatives.add(rf"\[{label} removed\]")
-        elif isinstance(operator, Hash):
-            alternatives.add(rf"\[{label} pseudonym {_PSEUDONYM}\]")
+    for label, operator in kinds:
+        # A merged span that was to go two ways is replaced whatever its way
+        # (``scanner.removals.merged``), so every label's replacement may stand.
+        alternatives.add(rf"\[{re.escape(label)} removed\]")
+        if isinstance(operator, Hash):
+            alternatives.add(rf"\[{re.escape(label)} pseudonym {_PSEUDONYM}\]")
         elif isinstance(operator, Mask):
             character = re.escape(operator.character)
             alternatives.add(rf"{character}+\d{{0,{operator.keep_last_digits}}}")
-        # A merged span that was to go two ways is replaced (``scanner.removals.merged``).
-        alternatives.add(rf"\[{label} removed\]")
     return re.compile("|".join(sorted(alternatives)) or r"(?!)")
 
 
@@ -378,7 +381,7 @@ class CopyCheck:
         for index, segment in enumerate(original.segments):
             self._by_location.setdefault(segment.location, []).append(index)
         self._removed = frozenset(removal.value for removal in removed)
-        self._placeholders = placeholders(tuple(removed))
+        self._placeholders = placeholders(removed)
         self._left = LeftValues(removed_findings(original, findings, removed))
 
     def counterparts(self, copy: Extraction) -> dict[int, int]:
