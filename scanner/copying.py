@@ -6,9 +6,11 @@ its bytes as an item of the door's kind (a message, for the relay; whatever it i
 watcher) and its header's fields as content, as ``LocalCopier`` does with two more trips
 through the pool. The door's process only judges what was read (``plan``'s safety net), so
 the copy's making and reading cost the workers' time, not the time of the process that
-records and moves. The read is the net's own: the copy is extracted afresh, and only a
-segment whose text and offsets are those of a segment of the item it was made from takes
-that segment's findings instead of being read again (``Detector.scan``).
+records and moves. The read is the net's own (``net_readings``): the copy is extracted
+afresh, a segment whose text and offsets are those of a segment of the item it was made from
+takes that segment's findings, a changed one is checked against the one it was made from and
+read by the model only where something is odd, and every one is searched for the removed
+values (``Detector.scan``).
 
 Each task is given the time of three items (``ScanLimits.item_timeout_seconds``): the copy
 is made, then read twice. A task that fails (time, memory, what the item does to the
@@ -27,9 +29,8 @@ from dataclasses import dataclass
 from scanner.actions import Action
 from scanner.extract import UNKNOWN_KIND, UnsupportedType
 from scanner.filetype import FileType
-from scanner.header_fields import header_fields_message
 from scanner.limits import ScanLimits
-from scanner.outcome import CheckedCopy, Transforms, made_copy
+from scanner.outcome import CheckedCopy, Transforms, made_copy, net_readings
 from scanner.removals import Removal, prepare
 from scanner.sandbox import ExtractFunction, ScanResult, WorkerLost, lost_with_worker, scan_here
 from scanner.scanning import ScanningWorkers
@@ -60,6 +61,8 @@ class PoolCopier:
         removed: Sequence[Removal],
         banner: bool,
     ) -> CheckedCopy:
+        if action == Action.RELEASE and not banner:
+            return CheckedCopy(raw)  # nothing to make or read: no trip to the worker
         timeout = _ITEM_TIMES * self.pool.limits.item_timeout_seconds
         made = _Copy(self.transforms, raw, result, action, tuple(removed), banner, self.kind)
         task = self.pool.run_in_worker(_checked_copy, (made,), timeout)
@@ -97,27 +100,29 @@ def _checked_copy(extractor: ExtractFunction, limits: ScanLimits, copy: _Copy) -
     content = made_copy(copy.transforms, copy.raw, copy.action, copy.removed, copy.banner)
     if not copy.removed:
         return CheckedCopy(content)
-    return CheckedCopy(
-        content,
-        (
-            _read(extractor, content, limits, copy.kind, copy.result),
-            _read(extractor, header_fields_message(content), limits, copy.kind, None),
-        ),
-    )
+    read = _Reader(extractor, limits, copy.kind)
+    return CheckedCopy(content, net_readings(read, content, copy.result, copy.removed))
 
 
-def _read(
-    extractor: ExtractFunction,
-    data: bytes,
-    limits: ScanLimits,
-    kind: FileType | None,
-    earlier: ScanResult | None,
-) -> ScanResult:
-    """``data`` scanned here; what cannot be read at all is unscannable, so it is held."""
-    try:
-        return scan_here(extractor, data, limits, kind=kind, earlier=earlier)
-    except UnsupportedType as exc:
-        return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(f"the copy is {exc}",)), ())
+@dataclass(frozen=True)
+class _Reader:
+    """Reads for the net in this worker, items of ``kind``."""
+
+    extractor: ExtractFunction
+    limits: ScanLimits
+    kind: FileType | None
+
+    def __call__(
+        self, data: bytes, earlier: ScanResult | None, removed: Sequence[Removal]
+    ) -> ScanResult:
+        """``data`` scanned here; what cannot be read at all is unscannable, so it is held."""
+        try:
+            return scan_here(
+                self.extractor, data, self.limits, kind=self.kind, earlier=earlier, removed=removed
+            )
+        except UnsupportedType as exc:
+            unread = (f"the copy is {exc}",)
+            return ScanResult(Extraction(UNKNOWN_KIND, unscannable=unread), ())
 
 
 def prepare_in_worker(extractor: ExtractFunction, limits: ScanLimits) -> None:

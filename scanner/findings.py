@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The recognizer of a finding the safety net makes where a value removed from a redacted copy
+# is still in it, whole or in part (``scanner.detect._copy_reading``): the copy was not made
+# as it was meant to be, and its recipients are held whatever the policy says of the rest.
+LEFT_IN_COPY = "left-in-copy"
+
 
 @dataclass(frozen=True, order=True)
 class Finding:

@@ -8,12 +8,14 @@ door's ``Transforms``, and turns what cannot be made into a hold: a transform th
 (``cannot-transform``), and a redacted copy that the safety net catches (``redaction-check``).
 
 The safety net is independent of how the copy was made: each finished redacted copy is
-scanned and judged afresh, as if it had just arrived, and so is every field of its header,
-read whole as content (a scan reads only some fields, and only the display names of
+read afresh from its bytes and judged as if it had just arrived, and so is every field of its
+header, read whole as content (a scan reads only some fields, and only the display names of
 addresses); every recipient for whom either still holds something to remove, or would be
-held, is held instead. A door's ``Copier`` makes each copy and reads it for the net:
-``LocalCopier`` with the door's ``Transforms`` and ``Rescan``, or the watcher's, which makes
-and reads it in the scanning worker (``scanner.copying``); the net judges what was read.
+held, is held instead, and so is every recipient of a copy in which a removed value is still
+found, whole or in part (``LEFT_IN_COPY``). A door's ``Copier`` makes each copy and reads
+it for the net (``net_readings``): ``LocalCopier`` with the door's ``Transforms`` and
+``Rescan``, or the relay's and the watcher's, which make and read it in the scanning worker
+(``scanner.copying``); the net judges what was read.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from scanner.actions import Action
-from scanner.findings import Finding
-from scanner.header_fields import header_fields_message
+from scanner.findings import LEFT_IN_COPY, Finding
+from scanner.header_fields import ENVELOPE, header_fields_message
 from scanner.limits import ScanLimits
 from scanner.operators import Operator
 from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
 from scanner.removals import Removal, removals, replace_all
 from scanner.scanning import ScanResult
+from scanner.segments import Extraction
 from scanner.transform import (
     Banner,
     TransformError,
@@ -48,7 +51,9 @@ REDACTION_CHECK_REASON = (
     "its redacted copy, checked again, still held personal data that had to be removed"
 )
 
-type Rescan = Callable[[bytes], ScanResult]
+# Reads an item for the safety net: a copy (its bytes), as a copy of the item scanned as the
+# given result with the given values removed (``Detector.scan``), or with neither.
+type Rescan = Callable[[bytes, ScanResult | None, Sequence[Removal]], ScanResult]
 type Rejudge = Callable[[ScanResult, Sequence[str]], Mapping[str, Verdict]]
 
 
@@ -92,6 +97,23 @@ class Copier(Protocol):
         ...
 
 
+def net_readings(
+    rescan: Rescan, content: bytes, result: ScanResult, removed: Sequence[Removal]
+) -> tuple[ScanResult, ScanResult]:
+    """How the finished copy ``content`` reads for the safety net: as an item, read as a copy
+    of the item scanned as ``result`` with ``removed`` taken out (``Detector.scan``: each
+    changed part checked against the part it was made from and read afresh where anything
+    there is odd, every part searched for the removed values); then its header's fields as
+    content (``header_fields_message``) but those whose text the first reading read as
+    content already, searched for the removed values too."""
+    reading = rescan(content, result, removed)
+    read = [s.text for s in reading.extraction.segments if s.location not in ENVELOPE]
+    fields = header_fields_message(content, read)
+    if fields is None:  # nothing left to read in the header but what ``reading`` read
+        return reading, ScanResult(Extraction(reading.extraction.kind), ())
+    return reading, rescan(fields, result, removed)
+
+
 @dataclass(frozen=True)
 class LocalCopier:
     """Copies made with ``transforms`` in this process, each read with ``rescan``."""
@@ -110,9 +132,7 @@ class LocalCopier:
         content = made_copy(self.transforms, raw, action, removed, banner)
         if not removed:
             return CheckedCopy(content)
-        return CheckedCopy(
-            content, (self.rescan(content), self.rescan(header_fields_message(content)))
-        )
+        return CheckedCopy(content, net_readings(self.rescan, content, result, removed))
 
 
 @dataclass(frozen=True)
@@ -226,8 +246,11 @@ def _still_exposed(copy: CheckedCopy, addresses: Sequence[str], rejudge: Rejudge
     """The addresses for which the finished copy, scanned and judged afresh, still holds
     something to remove, or would be held: read as a scan reads a message, and every field
     of its header read again whole, as content (``scanner.header_fields``). A copy not read
-    both ways is held for all of them."""
+    both ways, or that still holds a value removed from it, whole or in part (a finding
+    ``LEFT_IN_COPY``), is held for all of them."""
     if len(copy.readings) != len(_READINGS):
+        return list(addresses)
+    if any(f.recognizer == LEFT_IN_COPY for reading in copy.readings for f in reading.findings):
         return list(addresses)
     exposed: dict[str, None] = {}
     for reading in copy.readings:

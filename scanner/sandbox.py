@@ -32,7 +32,7 @@ import signal
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, InvalidStateError
 from concurrent.futures import wait as wait_for_futures
 from concurrent.futures.process import BrokenProcessPool
@@ -58,6 +58,7 @@ from scanner.segments import Extraction
 
 if TYPE_CHECKING:
     from scanner.detect.detector import Detector
+    from scanner.removals import Removal
 
 log = logging.getLogger("confide.scanner")
 
@@ -641,12 +642,14 @@ def scan_here(
     location: str = "",
     kind: FileType | None = None,
     earlier: ScanResult | None = None,
+    removed: Sequence[Removal] = (),
     name: str = "",
 ) -> ScanResult:
     """Scan one item in this worker, with its detector; for a function ``run_in_worker``
     runs. ``earlier`` is an item already scanned whose segments need not be read again
-    (``Detector.scan``); ``name`` is the item's file name, scanned with it. Raises
-    ``UnsupportedType`` as ``extract`` does."""
+    (``Detector.scan``), and with ``removed`` the item is a copy of it with those values
+    removed, read for the safety net; ``name`` is the item's file name, scanned with it.
+    Raises ``UnsupportedType`` as ``extract`` does."""
     extraction = with_file_name(extractor(data, limits, location, kind), name)
     if _detector_failure is not None:
         failed = Extraction(
@@ -658,7 +661,7 @@ def scan_here(
     if _detector is None:
         return ScanResult(extraction, ())
     before = None if earlier is None else (earlier.extraction, earlier.findings)
-    findings = tuple(_detector.scan(extraction, before))
+    findings = tuple(_detector.scan(extraction, before, removed))
     return ScanResult(extraction, findings, _detector.owners(extraction, findings))
 
 

@@ -211,8 +211,8 @@ def _planned(
 def _copier(pipeline: Pipeline) -> PoolCopier:
     """Each copy made and read for the safety net in one task of the worker's own sandboxed
     worker, read as a message as the relay reads mail: the copy is extracted afresh there,
-    and only its segments whose text and offsets are those of a segment of the message it was
-    made from keep that segment's findings rather than being read again (``Detector.scan``).
+    and each of its segments is checked against the message it was made from and read by
+    the model only where something is odd (``scanner.outcome.net_readings``).
     A copy lost with that worker (``WorkerLost``) fails the message's processing, which is
     tried again as for any outage of ours (another attempt counted)."""
     return PoolCopier(pipeline.scanner.pool, pipeline.transforms, FileType.EMAIL)

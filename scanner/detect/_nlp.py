@@ -137,6 +137,11 @@ class ConfideNlpEngine(SpacyNlpEngine):
         docs = self._spacy.pipe(capitalised, batch_size=max(1, len(texts)))
         return [self._doc_to_nlp_artifact(doc, language) for doc in docs]
 
+    def tokens_only(self, text: str, language: str) -> NlpArtifacts:
+        """``text`` cut into tokens without running the model: no entities, for the
+        recognizers that read patterns and context words alone."""
+        return self._doc_to_nlp_artifact(self._spacy.make_doc(text), language)
+
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         """Presidio's artifacts less the lemmas and keywords, which only its lemma-based
         context enhancer reads (confide's recognizers score context themselves, and the

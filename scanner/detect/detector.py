@@ -28,6 +28,7 @@ from scanner.detect._contact import (
     is_published_number,
     is_role_mailbox,
 )
+from scanner.detect._copy_reading import Checked, CopyCheck, TextSpan
 from scanner.detect._grammar import OwnerReader
 from scanner.detect._names import PersonRecognizer
 from scanner.detect._nlp import ConfideNlpEngine, load_model
@@ -35,7 +36,8 @@ from scanner.detect._patterns import ConfiguredPatternRecognizer
 from scanner.detect._terms import AboutSomeone, TermListRecognizer
 from scanner.detect.recognizers_file import RecognizerSettings
 from scanner.findings import Finding, Owner
-from scanner.segments import Extraction
+from scanner.removals import Removal
+from scanner.segments import Extraction, Segment
 from scanner.sentences import sentence_around
 
 # Content about a person, whose owner the grammar of its sentence may tell.
@@ -50,6 +52,9 @@ _DETAILS = _CONTACT_DETAILS | {"STREET_ADDRESS"}
 _IDENTIFIERS = frozenset(
     {"DATE_OF_BIRTH", "UK_NHS", "UK_NINO", "UK_PASSPORT", "UK_DRIVING_LICENCE"}
 )
+# What a date of birth is depends on the words around it (born, DOB, a name beside it), read
+# at some cost: a date is no identifier of its own, and ``identifiers`` leaves it out.
+_READ_BY_CONTEXT = frozenset({"DATE_OF_BIRTH"})
 # The model adds every new word it reads to its vocabulary and tokenizer cache, for good: a
 # worker that reads mail for months would grow until it hit its memory limit. The first this
 # many characters a detector reads are learnt that way (at most a few tens of MB, however
@@ -106,6 +111,16 @@ def _findings_by_segment(
         (segment.text, segment.source_offsets): by_index.get(index, [])
         for index, segment in enumerate(extraction.segments)
     }
+
+
+def _placed(segment: Segment, index: int, spans: Iterable[TextSpan]) -> list[Finding]:
+    """Findings of segment ``index`` at ``spans`` of its text, each with its finding's type,
+    score and recognizer."""
+    found = []
+    for start, end, finding in spans:
+        source_start, source_end = segment.to_source(start, end)
+        found.append(replace(finding, segment=index, start=source_start, end=source_end))
+    return found
 
 
 class _Outranking:
@@ -182,6 +197,17 @@ class Detector:
         ]
         builtin = {"CreditCardRecognizer": CreditCardRecognizer, "IbanRecognizer": IbanRecognizer}
         recognizers += [builtin[name]() for name in rules.builtin]
+        self._by_pattern = sorted(
+            {
+                entity
+                for recognizer in recognizers
+                if not isinstance(
+                    recognizer, PersonRecognizer | StreetAddressRecognizer | TermListRecognizer
+                )
+                for entity in recognizer.supported_entities
+            }
+            - _READ_BY_CONTEXT
+        )
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
         self._analyzer = AnalyzerEngine(
             registry=registry,
@@ -301,8 +327,16 @@ class Detector:
         if batch:
             yield batch
 
-    def _analyse(self, chunk: str, offset: int, nlp_artifacts: NlpArtifacts) -> Iterable[Span]:
-        results = self._analyzer.analyze(chunk, language="en", nlp_artifacts=nlp_artifacts)
+    def _analyse(
+        self,
+        chunk: str,
+        offset: int,
+        nlp_artifacts: NlpArtifacts,
+        entities: list[str] | None = None,
+    ) -> Iterable[Span]:
+        results = self._analyzer.analyze(
+            chunk, language="en", entities=entities, nlp_artifacts=nlp_artifacts
+        )
         results = dates_beside_people(chunk, results, self._beside_person)
         for result in results:
             value = chunk[result.start : result.end]
@@ -340,6 +374,7 @@ class Detector:
         self,
         extraction: Extraction,
         earlier: tuple[Extraction, Sequence[Finding]] | None = None,
+        removed: Sequence[Removal] = (),
     ) -> list[Finding]:
         """Findings in every segment of an extracted item, with offsets in each segment's
         source text.
@@ -348,23 +383,75 @@ class Detector:
         redacted copy was made from): a segment with the same text and offsets as one of its
         segments has that segment's findings, as reading it again would give (what is found
         in a segment depends on its text alone), and only the other segments are read.
+
+        With ``removed``, the item is the safety net's reading of a copy of ``earlier`` made
+        with those values removed: a changed segment is checked against the segment it was
+        made from and read by the model only when something there is odd, and every segment
+        is searched for the removed values (``scanner.detect._copy_reading``).
         """
         known = _findings_by_segment(*earlier) if earlier is not None else {}
         segments = extraction.segments
         unread = [i for i, s in enumerate(segments) if (s.text, s.source_offsets) not in known]
+        check = CopyCheck(*earlier, removed) if earlier is not None and removed else None
+        checked = self._checked(extraction, unread, check) if check is not None else {}
+        unread = [i for i in unread if i not in checked and segments[i].text.strip()]
         spans_in_each = dict(
             zip(unread, self.find_in_each([segments[i].text for i in unread]), strict=True)
         )
         findings = []
         for index, segment in enumerate(segments):
-            if index not in spans_in_each:
+            if index in spans_in_each:
+                for span in spans_in_each[index]:
+                    start, end = segment.to_source(span.start, span.end)
+                    findings.append(
+                        Finding(index, start, end, span.type, span.score, span.recognizer)
+                    )
+            elif index in checked:
+                findings += _placed(segment, index, checked[index])
+            elif (segment.text, segment.source_offsets) in known:
                 found = known[segment.text, segment.source_offsets]
                 findings += [replace(finding, segment=index) for finding in found]
-                continue
-            for span in spans_in_each[index]:
-                start, end = segment.to_source(span.start, span.end)
-                findings.append(Finding(index, start, end, span.type, span.score, span.recognizer))
-        return findings
+            if check is not None:
+                findings += _placed(segment, index, check.left(segment))
+        return findings if check is None else list(dict.fromkeys(findings))
+
+    def _checked(
+        self, copy: Extraction, changed: Sequence[int], check: CopyCheck
+    ) -> dict[int, list[TextSpan]]:
+        """The kept findings of each changed segment of ``copy`` that passes ``check`` and in
+        which the patterns and checksums find no identifier that no kept finding covers."""
+        counterparts = check.counterparts(copy)
+        passed: dict[int, Checked] = {}
+        for index in changed:
+            if index in counterparts:
+                found = check.checked(copy.segments[index], counterparts[index])
+                if found is not None:
+                    passed[index] = found
+        texts = [copy.segments[index].text for index in passed]
+        return {
+            index: found.spans
+            for (index, found), identifiers in zip(
+                passed.items(), self.identifiers(texts), strict=True
+            )
+            if all(found.covers(span.start, span.end) for span in identifiers)
+        }
+
+    def identifiers(self, texts: Sequence[str]) -> list[list[Span]]:
+        """The identifiers in each text that patterns and checksums recognise without the
+        model (numbers, addresses for mail, postcodes: ``_BY_PATTERN``), overlaps resolved;
+        a published number or mailbox is none, as in ``find``."""
+        found: list[list[Span]] = []
+        with self._reading(sum(len(text) for text in texts)):
+            for text in texts:
+                spans: dict[tuple[int, int, str], Span] = {}
+                for start, end in self._chunks(text):
+                    piece = text[start:end]
+                    tokens = self._nlp_engine.tokens_only(piece, "en")
+                    for span in self._analyse(piece, start, tokens, self._by_pattern):
+                        spans.setdefault((span.start, span.end, span.type), span)
+                ordered = sorted(spans.values(), key=lambda s: (s.start, -s.end))
+                found.append(self._resolve_overlaps(ordered))
+        return found
 
     def owners(self, extraction: Extraction, findings: Sequence[Finding]) -> tuple[Owner, ...]:
         """Whom the grammar says each diagnosis or safeguarding word is about, where its

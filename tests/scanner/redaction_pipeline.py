@@ -19,7 +19,7 @@ from scanner.limits import ScanLimits
 from scanner.operators import Operators, load_operators
 from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict
-from scanner.removals import removals
+from scanner.removals import Removal, removals
 from scanner.rules_file import DEFAULT_OPERATORS
 from scanner.scanning import ScanResult
 from scanner.transform import redacted
@@ -51,6 +51,17 @@ _STAMPED = re.compile(r"headers / (x-confide-[a-z-]+|received)", re.IGNORECASE)
 def scan(detector: Detector, raw: bytes) -> ScanResult:
     extraction = extract(raw, ScanLimits(), kind=FileType.EMAIL)
     return ScanResult(extraction, tuple(detector.scan(extraction)))
+
+
+def read_for_net(
+    detector: Detector, raw: bytes, earlier: ScanResult | None, removed: Sequence[Removal]
+) -> ScanResult:
+    """``raw`` read as the safety net reads it in a scanning worker: as a copy of ``earlier``
+    with ``removed`` taken out (``Detector.scan``), or afresh."""
+    extraction = extract(raw, ScanLimits(), kind=FileType.EMAIL)
+    before = None if earlier is None else (earlier.extraction, earlier.findings)
+    findings = tuple(detector.scan(extraction, before, removed))
+    return ScanResult(extraction, findings, detector.owners(extraction, findings))
 
 
 def judged(policy: Policy, result: ScanResult, recipients: Sequence[str]) -> dict[str, Verdict]:

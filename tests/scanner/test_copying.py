@@ -8,6 +8,7 @@ from functools import partial
 
 import pytest
 
+from scanner.actions import Action
 from scanner.copying import PoolCopier
 from scanner.detect.detector import Detector
 from scanner.extract import extract
@@ -22,7 +23,7 @@ from scanner.outcome import (
 )
 from scanner.policy.policy_file import Policy, load_policy
 from scanner.removals import removals
-from scanner.sandbox import ExtractionPool, WorkerLost
+from scanner.sandbox import ExtractionPool, ScanResult, WorkerLost
 from scanner.segments import Extraction, Segment
 from scanner.transform import DEFAULT_BANNER, load_banner
 from tests.gateway.watcher.nhs_detector import NhsNumbers
@@ -118,3 +119,21 @@ def test_a_copy_read_with_its_original_finds_what_a_full_read_finds(detector: De
     texts = {segment.text for segment in extraction.segments}
     assert {segment.text in texts for segment in copy.segments} == {True, False}
     assert detector.scan(copy, (extraction, found)) == detector.scan(copy)
+
+
+class _NoTrips:
+    """Scanning workers that fail any task given to them."""
+
+    limits = ScanLimits()
+
+    def run_in_worker(self, *args: object) -> None:
+        raise AssertionError("a task was sent to a worker")
+
+
+def test_a_copy_released_as_it_came_makes_no_trip_to_the_worker():
+    """A copy released unmarked is the item itself: no task goes to a worker for it, and
+    the net has nothing to read."""
+    result = ScanResult(Extraction("text"), ())
+    copier = PoolCopier(_NoTrips(), TRANSFORMS)  # type: ignore[arg-type]
+    copy = copier.checked_copy(REFERRAL, result, Action.RELEASE, (), banner=False)
+    assert (copy.content, copy.readings) == (REFERRAL, ())

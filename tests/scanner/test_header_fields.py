@@ -26,7 +26,9 @@ def _read(field: str, value: str) -> str:
         logo.replace_header(field, value)
     else:
         logo[field] = value
-    return header_fields_message(copy.as_bytes()).decode()
+    made = header_fields_message(copy.as_bytes())
+    assert made is not None
+    return made.decode()
 
 
 @pytest.mark.parametrize("field", ["Content-ID", "References", "In-Reply-To"])
@@ -48,3 +50,72 @@ def test_the_numbers_a_program_made_in_an_id_are_not_read(field: str):
 )
 def test_what_a_person_wrote_in_an_id_is_still_read(value: str, still_read: str):
     assert still_read in _read("Content-ID", value)
+
+
+def _body(fields: list[tuple[str, str]], read: tuple[str, ...] = ()) -> str:
+    """What the net reads of a copy's header fields, written exactly as given, given the
+    texts its reading of the copy read already."""
+    header = "".join(f"{name}: {value}\r\n" for name, value in fields)
+    copy = f"From: a@riverside.example\r\nTo: b@x.example\r\n{header}\r\nHello\r\n"
+    made = header_fields_message(copy.encode(), read)
+    return "" if made is None else made.decode().replace("\r\n", "\n").split("\n\n", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'text/plain; charset="utf-8"'),
+        ("Content-Type", "text/plain; charset=iso-8859-1; format=flowed; delsp=yes"),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+        ("Content-Disposition", "inline"),
+        ("Date", "Wed, 02 Dec 2026 04:58:34 +0000"),
+        ("Date", "2 Dec 2026 04:58 GMT"),
+    ],
+)
+def test_a_field_in_mime_words_alone_is_not_read_again(field: tuple[str, str]):
+    """A field that holds nothing but MIME's own words (a version, a known media type and
+    charset, an encoding, a bare disposition, an RFC 5322 date) is left out of the net's
+    reading: no one wrote anything there."""
+    assert f"{field[0]}:" not in _body([field])
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        ("Content-Type", "text/plain; charset=Chidi-Eze-6426212997"),
+        ("Content-Type", "text/x-chidi-eze"),
+        ("Content-Type", 'text/plain; name="Chidi Eze.txt"'),
+        ("Content-Type", "text/plain; format=Chidi"),
+        ("Content-Disposition", 'attachment; filename="Chidi Eze.txt"'),
+        ("Content-Transfer-Encoding", "base64 Chidi Eze"),
+        ("MIME-Version", "1.0 (Chidi Eze)"),
+        ("Date", "Wed, 02 Dec 2026 04:58:34 +0000 (Chidi Eze)"),
+        ("Date", "14/02/1950, Chidi's birthday"),
+    ],
+)
+def test_a_field_with_anything_more_than_mime_words_is_read(field: tuple[str, str]):
+    """A field of those names that holds anything else (a word no media type or charset
+    is, a file name, a comment, a date not in RFC 5322's form) is read whole."""
+    assert "chidi" in _body([field]).lower()
+
+
+def test_a_field_the_copy_reading_read_already_is_not_read_again():
+    """A Subject whose text the net read already in the copy, white space aside, is left
+    out; one it did not read, or that holds an address, is read."""
+    subject = [("Subject", "Re: the  [name removed]\r\n family")]
+    assert "Subject:" not in _body(subject, ("Re: the [name removed] family",))
+    assert "Subject:" in _body(subject, ("Re: the family",))
+    address = [("Subject", "Re: chidi.eze@mailbox.example")]
+    assert "chidi.eze" in _body(address, ("Re: chidi.eze@mailbox.example",))
+
+
+def test_a_header_with_nothing_left_to_read_makes_no_message():
+    """A copy whose header holds only its envelope and fields in MIME's words gives no
+    message to read: its own reading has read its envelope already."""
+    copy = (
+        b"From: Jane Smith <a@riverside.example>\r\nTo: b@x.example\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\nSubject: Hi\r\n\r\nHello\r\n"
+    )
+    assert header_fields_message(copy, ("Hi",)) is None
+    assert header_fields_message(copy) is not None

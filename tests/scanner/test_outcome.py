@@ -23,7 +23,7 @@ from scanner.policy.policy_file import Policy, load_policy
 from scanner.removals import Removal
 from scanner.transform import DEFAULT_BANNER
 from tests.scanner.made_sheets import csv_bytes, workbook_bytes
-from tests.scanner.redaction_pipeline import judged, leaks, scan
+from tests.scanner.redaction_pipeline import judged, leaks, read_for_net, scan
 from tests.scanner.transform.made_files import message, pdf_bytes, raw
 
 COLLEAGUE = "colleague@carers.example"
@@ -52,7 +52,7 @@ def _plan(
         result,
         judged(policy, result, recipients),
         policy=policy,
-        copier=LocalCopier(transforms, partial(scan, detector)),
+        copier=LocalCopier(transforms, partial(read_for_net, detector)),
         rejudge=partial(judged, policy),
     )
 

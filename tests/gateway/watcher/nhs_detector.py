@@ -9,6 +9,7 @@ import signal
 from collections.abc import Sequence
 
 from scanner.findings import Finding, Owner
+from scanner.removals import Removal
 from scanner.segments import Extraction
 
 _NHS_NUMBER = re.compile(r"\b\d{3} \d{3} \d{4}\b")
@@ -18,7 +19,10 @@ class NhsNumbers:
     """Finds NHS numbers by their shape alone."""
 
     def scan(
-        self, extraction: Extraction, earlier: tuple[Extraction, Sequence[Finding]] | None = None
+        self,
+        extraction: Extraction,
+        earlier: tuple[Extraction, Sequence[Finding]] | None = None,
+        removed: Sequence[Removal] = (),
     ) -> list[Finding]:
         return [
             Finding(number, found.start(), found.end(), "UK_NHS", 1.0, "test-nhs")
@@ -48,7 +52,10 @@ class NhsNumbersLast(NhsNumbers):
     the NHS recognizer once did before a ``/``."""
 
     def scan(
-        self, extraction: Extraction, earlier: tuple[Extraction, Sequence[Finding]] | None = None
+        self,
+        extraction: Extraction,
+        earlier: tuple[Extraction, Sequence[Finding]] | None = None,
+        removed: Sequence[Removal] = (),
     ) -> list[Finding]:
         return [
             Finding(number, found.start(), found.end(), "UK_NHS", 1.0, "test-nhs")
