@@ -224,6 +224,21 @@ def test_a_forwarded_message_from_a_client_is_not_sent_with_their_address(pipeli
     assert Outcome.objects.get(recipient=STRANGER).action == "hold"
 
 
+def test_a_percent_encoded_link_loses_the_values_in_it(pipeline: Pipeline):
+    """Values written percent-encoded in a link are found and removed from the copy."""
+    body = (
+        "I spoke with Margaret Okonkwo, her phone is 07700 900461.\r\n"
+        "Form: https://forms.example.com/p?who=Margaret%20Okonkwo&tel=07700%20900461"
+    )
+    [copy] = [
+        c for c in _process_for_stranger(pipeline, _referral(body)) if c.copy.kind != "notice"
+    ]
+    assert copy.copy.kind == "redact"
+    assert b"Okonkwo" not in copy.content
+    assert b"900461" not in copy.content
+    assert b"https://forms.example.com/p?who=" in copy.content
+
+
 def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ):
