@@ -14,6 +14,12 @@ Steps, in order:
    at the end of its line) then read as they do in the same text saved with LF, so a message
    is judged the same whether the relay took it or ``confide verdict`` read it from a file.
 3. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
+3a. Percent-encoded text ("%20", "%4D") in a word that holds it (a URL, a mailto: link) is
+   decoded, as UTF-8 where the bytes form it and else byte for byte (Latin-1), and "+" is a
+   space in a URL's query ("?who=Margaret+Okonkwo"): a form link carries the very values the
+   rest of the message has removed ("?who=Margaret%20Okonkwo&tel=07700%20900461"). Each
+   character maps to the "%" (or "+") it was written as, so redaction removes the value in
+   its encoded form. It is done twice, for a link encoded twice ("Margaret%2520Okonkwo").
 4. Each character is NFKC-normalised on its own (full-width digits, ligatures, non-breaking
    spaces) and format characters (Unicode category Cf: zero-width spaces and joiners, the byte
    order mark, soft hyphens) are dropped; every script's decimal digits become 0-9
@@ -89,6 +95,12 @@ _CARRIAGE_RETURN = re.compile(r"\r\n?")
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
+# Step 3a: a word (no white space, quotes or angle brackets) holding a "%" or a "+", the
+# runs of percent escapes in it, and where a URL's query starts in it (after a scheme's "?").
+# It starts only where a word starts, so a long word with neither costs time in its length.
+_PERCENT_WORD = re.compile(r"""(?<![^\s<>"'`])[^\s<>"'`%+]*[%+][^\s<>"'`]*""")
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_URL_QUERY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^?]*\?")
 # Characters step 4 looks at: everything outside printable ASCII but tab, line feed and CR.
 _NOT_PLAIN = re.compile(r"[^\t\n\r\x20-\x7e]")
 # Control characters that end a line (form feed, vertical tab, separators) and those that
@@ -129,6 +141,8 @@ def normalise(text: str, location: str) -> Segment:
         _quoted_printable_edits,
         _line_ending_edits,
         _character_reference_edits,
+        _percent_escape_edits,
+        _percent_escape_edits,  # again: a link encoded twice ("%2520" is "%20")
         _character_edits,
         _number_edits,
         _written_email_edits,
@@ -223,6 +237,41 @@ def _character_reference_edits(text: str) -> Iterator[_Edit]:
         decoded = html.unescape(reference.group())
         if decoded != reference.group():
             yield reference.start(), reference.end(), decoded
+
+
+def _percent_escape_edits(text: str) -> Iterator[_Edit]:
+    """Step 3a: percent escapes decoded, and "+" in a URL's query read as a space."""
+    if "%" not in text and "+" not in text:
+        return
+    for word in _PERCENT_WORD.finditer(text):
+        edits: list[_Edit] = []
+        query = _URL_QUERY.match(word.group())
+        if query:
+            start = word.start() + query.end()
+            edits += [
+                (start + i, start + i + 1, " ")
+                for i, char in enumerate(text[start : word.end()])
+                if char == "+"
+            ]
+        for run in _PERCENT_RUN.finditer(word.group()):
+            edits += _percent_run_edits(run.group(), word.start() + run.start())
+        yield from sorted(edits)
+
+
+def _percent_run_edits(run: str, position: int) -> Iterator[_Edit]:
+    """A run of percent escapes at ``position``, one edit per character, each mapped to the
+    "%" that starts its first byte."""
+    raw = bytes.fromhex(run.replace("%", ""))
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = raw.decode("latin-1")
+        widths = [3] * len(decoded)
+    else:
+        widths = [3 * len(char.encode("utf-8")) for char in decoded]
+    for char, width in zip(decoded, widths, strict=True):
+        yield position, position + width, char
+        position += width
 
 
 def _character_edits(text: str) -> Iterator[_Edit]:

@@ -1,9 +1,11 @@
 """RFC 5322 messages: free-text headers, bodies, attachments and forwarded messages.
 
 Every header field is read as text, in the message and in each MIME part ("X-Patient:", a
-part's Content-Description), but for display names only in address fields and for the fields
-machines make (trace, authentication, ids, dates: ``scanner.mime_parts``); of Content-Type and
-Content-Disposition, the parameters' values (a ``name``, an external body's URL).
+part's Content-Description), but for display names only in the message's own address fields
+(its envelope; a forwarded message's are content, read whole with their addresses) and for the
+fields machines make (trace, authentication, ids, dates: ``scanner.mime_parts``); of
+Content-Type and Content-Disposition, the parameters' values (a ``name``, an external body's
+URL).
 
 The stdlib parser with ``policy.default`` does the MIME work and tolerates damage (a missing
 closing boundary or a bad base64 line becomes a defect, not an exception). Everything that can
@@ -84,7 +86,7 @@ _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=\s]")
 def read_email(data: bytes, context: ExtractionContext) -> None:
     """A whole message: its headers, then its MIME tree (see ``_read_part``)."""
     message = BytesParser(policy=ParsedOnce.new()).parsebytes(data)
-    _read_message(message, context)
+    _read_message(message, context, outer=True)
 
 
 @dataclass
@@ -96,16 +98,25 @@ class _Numbering:
     bodies: Counter[str] = field(default_factory=Counter)
 
 
-def _read_message(message: Message, context: ExtractionContext) -> None:
+def _read_message(message: Message, context: ExtractionContext, *, outer: bool) -> None:
+    """A message's headers and MIME tree; ``outer`` when it is the message itself, not one
+    forwarded inside it."""
     with context.reading("headers"):
-        _read_headers(message, context)
+        _read_headers(message, context, outer=outer)
     _read_part(message, context, _Numbering(), whole=True)
 
 
-def _read_headers(message: Message, context: ExtractionContext) -> None:
+def _read_headers(message: Message, context: ExtractionContext, *, outer: bool) -> None:
+    """The message's free-text and address fields. Only the outer message's address fields
+    are its envelope, read for their display names alone; a forwarded message's are content
+    someone copied in ("From: Margaret Okonkwo <m.okonkwo@gmail.com>"), read whole, the
+    addresses with the names, so that they are found and judged like any text."""
     for name in (*TEXT_HEADERS, *ADDRESS_HEADERS):
+        address = name in ADDRESS_HEADERS
         for raw in _raw_values(message, name):
-            text = header_text(name, raw, address=name in ADDRESS_HEADERS)
+            text = header_text(name, raw, address=address)
+            if address and not outer:
+                text = f"{text}\n{decode_words(raw)}" if text else decode_words(raw)
             context.add_text(text, name)
     _read_other_fields(message, context)
 
@@ -199,7 +210,7 @@ def _read_forwarded(
     inner = context.deeper("forwarded message" if count == 1 else f"forwarded message {count}")
     if inner.enter_level():
         for message in messages:
-            _read_message(message, inner)
+            _read_message(message, inner, outer=False)
 
 
 def _check_defects(part: Message, body: object, context: ExtractionContext, where: str) -> None:

@@ -240,6 +240,9 @@ hQEMAxxxxxxxxxxxxx
         pytest.param(FORWARDED, "forwarded message / subject", "visit notes", id="fwd subject"),
         pytest.param(FORWARDED, "forwarded message / from", "Jane Smith", id="fwd from"),
         pytest.param(
+            FORWARDED, "forwarded message / from", "jane@example.org", id="fwd from address"
+        ),
+        pytest.param(
             FORWARDED,
             "forwarded message / body (text/html)",
             "Visited John Carter at home.",
@@ -372,6 +375,13 @@ def test_html_places_a_reader_does_not_see_are_read(location: str, expected: str
     targets of links, forms and images, percent-decoded, are read as text."""
     texts = _texts(read_message(HTML_PLACES))
     assert expected in texts.get(location, ""), sorted(texts.items())
+
+
+def test_only_the_outer_address_fields_are_read_for_names_alone() -> None:
+    """The message's own From is its envelope (names only); a forwarded one's is content."""
+    texts = _texts(read_message(FORWARDED, LIMITS))
+    assert "a@example.org" not in texts.get("from", "")
+    assert "jane@example.org" in texts["forwarded message / from"]
 
 
 def test_machine_made_header_fields_are_not_read() -> None:

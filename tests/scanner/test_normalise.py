@@ -87,6 +87,19 @@ _WRAPPED = "Please ring the carer about the referral we discussed this morning, 
         pytest.param("page one\x0cpage two", "page one\npage two", id="form feed ends a line"),
         pytest.param("L\u0301\u0323S9", "LS9", id="stacked combining marks on a Latin letter"),
         pytest.param("\u0915\u093f", "\u0915\u093f", id="other scripts keep their marks"),
+        pytest.param(
+            "https://forms.example.com/p?who=Margaret%20Okonkwo&tel=07700%20900461",
+            "https://forms.example.com/p?who=Margaret Okonkwo&tel=07700 900461",
+            id="percent escapes in a URL",
+        ),
+        pytest.param(
+            "https://x.example/?n=%4Dargaret+%4fkonkwo&p=%30%37%37",
+            "https://x.example/?n=Margaret Okonkwo&p=077",
+            id="plus is a space in a URL's query",
+        ),
+        pytest.param("Ren%C3%A9e Ren%E9e", "Renée Renée", id="percent UTF-8, else Latin-1"),
+        pytest.param("?who=Margaret%2520Okonkwo", "?who=Margaret Okonkwo", id="encoded twice"),
+        pytest.param("1+1=2, 50% off a+b", "1+1=2, 50% off a+b", id="plus and percent in prose"),
     ],
 )
 def test_normalise_rewrites(source: str, expected: str) -> None:
@@ -112,6 +125,9 @@ def test_unchanged_text_has_no_offsets() -> None:
         ),
         pytest.param("a=3Db 0770=\n0 900123", "07700 900123", (6, 20), id="across a soft break"),
         pytest.param("x \ufb01ne y", "fine", (2, 5), id="ligature expands"),
+        pytest.param(
+            "p?who=Margaret%20Okonkwo&x", "Margaret Okonkwo", (6, 24), id="percent escapes"
+        ),
     ],
 )
 def test_offsets_map_back(source: str, needle: str, source_span: tuple[int, int]) -> None:

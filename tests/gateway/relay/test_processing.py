@@ -204,6 +204,41 @@ def test_a_redacted_copy_loses_numbers_written_with_look_alike_letters(pipeline:
     assert b"9OO461" not in copy.content
 
 
+def test_a_forwarded_message_from_a_client_is_not_sent_with_their_address(pipeline: Pipeline):
+    """A forwarded message's From is content, not the copy's envelope: the client's address
+    in it is found, and since confide never rewrites an address the stranger is held."""
+    inner = (
+        "From: Margaret Okonkwo <m.okonkwo@gmail.com>\r\n"
+        f"To: priya.sharma@{INTERNAL}\r\nSubject: help\r\n\r\n"
+        "Hi, this is Margaret Okonkwo, my number is 07700 900461.\r\n"
+    )
+    content = (
+        f"From: Priya <priya.sharma@{INTERNAL}>\r\nTo: {STRANGER}\r\nSubject: Fwd\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n"
+        f"--b\r\nContent-Type: message/rfc822\r\n\r\n{inner}--b--\r\n"
+    ).encode()
+    outbound = _process_for_stranger(pipeline, content)
+    assert not [c for c in outbound if b"okonkwo@" in c.content.lower()]
+    assert [c.copy.kind for c in outbound] == ["notice"]
+    assert Outcome.objects.get(recipient=STRANGER).action == "hold"
+
+
+def test_a_percent_encoded_link_loses_the_values_in_it(pipeline: Pipeline):
+    """Values written percent-encoded in a link are found and removed from the copy."""
+    body = (
+        "I spoke with Margaret Okonkwo, her phone is 07700 900461.\r\n"
+        "Form: https://forms.example.com/p?who=Margaret%20Okonkwo&tel=07700%20900461"
+    )
+    [copy] = [
+        c for c in _process_for_stranger(pipeline, _referral(body)) if c.copy.kind != "notice"
+    ]
+    assert copy.copy.kind == "redact"
+    assert b"Okonkwo" not in copy.content
+    assert b"900461" not in copy.content
+    assert b"https://forms.example.com/p?who=" in copy.content
+
+
 def test_the_safety_net_holds_a_copy_the_first_pass_left_values_in(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ):

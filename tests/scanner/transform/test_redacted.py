@@ -96,6 +96,13 @@ def test_html_source_entities_and_attributes(html: str, expected: str) -> None:
     assert body(result, "html") == expected + "\n"
 
 
+def test_percent_encoded_values_are_removed_as_written() -> None:
+    """A value percent-encoded in a URL is found and removed in its encoded form."""
+    text = "Form: https://forms.example.com/p?who=Amina%20Okafor&nhs=485+777+3456"
+    expected = "Form: https://forms.example.com/p?who=[name removed]&nhs=[NHS number removed]"
+    assert _redacted_text(text, NAME, NHS) == expected + "\n"
+
+
 def test_value_in_subject_and_display_name() -> None:
     """The Subject and a recipient's display name lose the value; the address stays."""
     built = message(subject="Referral: Amina Okafor")
