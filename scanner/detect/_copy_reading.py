@@ -28,7 +28,8 @@ any way is read whole by the model, as a new item would be.
 
 Apart from that check, every segment of the copy (changed, odd or not) is searched for each
 removed value (``LeftValues``), matched more loosely than detection wrote it: case, any
-run of spaces and punctuation between its words ("Chidi-Eze", "chidi.eze@"), and a number's
+run of spaces and punctuation between its words ("Chidi-Eze", "chidi.eze@"), its last word
+first ("EZE, Chidi", "eze_chidi.docx"), and a number's
 digits with up to three separators between any two of them, a UK number with or without its
 leading 0 (so "+44 7700 900461" for "07700 900461"). A value found there is a finding of the
 copy, of the type it was found as in the item, wherever it is: a part of the copy the
@@ -240,13 +241,20 @@ def _number_key(value: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _words_pattern(value: str) -> re.Pattern[str] | None:
-    """What finds the words of ``value`` from where its first word starts, whatever stands
-    between them (see the module's doc)."""
-    words = _WORD.findall(value)
-    if not words:
-        return None
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """What finds ``words`` from where the first of them starts, whatever stands between
+    them (see the module's doc)."""
     return re.compile(r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])", re.IGNORECASE)
+
+
+def _word_orders(value: str) -> list[tuple[str, ...]]:
+    """The orders in which the words of ``value`` are looked for: as written, and, for a
+    value of two words or more, its last word first ("Okonkwo, Margaret",
+    "okonkwo_margaret.txt"), as registers, file names and sorted lists write a name."""
+    words = tuple(_WORD.findall(value))
+    if len(words) < 2:
+        return [words] if words else []
+    return [words, (words[-1], *words[:-1])]
 
 
 class LeftValues:
@@ -264,9 +272,10 @@ class LeftValues:
             key = _number_key(value)
             if key is not None:
                 self._numbers.setdefault(key[:_NUMBER_DIGITS], []).append((key, finding))
-            elif (pattern := _words_pattern(value)) is not None:
-                first = _WORD.findall(value)[0].lower()
-                self._words.setdefault(first, []).append((pattern, finding))
+            else:
+                for words in _word_orders(value):
+                    pattern = _words_pattern(words)
+                    self._words.setdefault(words[0].lower(), []).append((pattern, finding))
 
     def spans(self, text: str, runs: Sequence[tuple[int, int]]) -> list[TextSpan]:
         """Each value found in ``text`` outside its placeholder ``runs``, and each part of a

@@ -224,6 +224,24 @@ def test_a_forwarded_message_from_a_client_is_not_sent_with_their_address(pipeli
     assert Outcome.objects.get(recipient=STRANGER).action == "hold"
 
 
+def test_a_name_written_surname_first_in_a_file_name_is_not_sent(pipeline: Pipeline):
+    """A name the first pass removed from the body but could not read in an attachment's
+    file name, written surname first, holds the stranger: the safety net finds it there."""
+    content = (
+        f"From: Priya <priya.sharma@{INTERNAL}>\r\nTo: {STRANGER}\r\nSubject: Notes\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\n"
+        "I spoke with Margaret Okonkwo, her phone is 07700 900461.\r\n"
+        "--b\r\nContent-Type: text/plain\r\n"
+        'Content-Disposition: attachment; filename="Okonkwo_Margaret_07700900461.txt"\r\n'
+        "\r\nnotes\r\n--b--\r\n"
+    ).encode()
+    outbound = _process_for_stranger(pipeline, content)
+    assert not [c for c in outbound if b"okonkwo" in c.content.lower()]
+    assert [c.copy.kind for c in outbound] == ["notice"]
+    assert Outcome.objects.get(recipient=STRANGER).action == "hold"
+
+
 def test_a_percent_encoded_link_loses_the_values_in_it(pipeline: Pipeline):
     """Values written percent-encoded in a link are found and removed from the copy."""
     body = (

@@ -30,6 +30,9 @@ def _left(value: str, text: str) -> list[str]:
         ("Chidi Eze", "mail chidi.eze@mailbox.example", "chidi.eze"),
         ("Chidi Eze", "Chidi\nEze called", "Chidi\nEze"),
         ("Eze", "Mr Eze's file", "Eze"),
+        ("Chidi Eze", "File ref: EZE, Chidi", "EZE, Chidi"),
+        ("Chidi Eze", "notes Eze_Chidi_0412.txt", "Eze_Chidi"),
+        ("Chidi Ngozi Eze", "Eze, Chidi Ngozi (carer)", "Eze, Chidi Ngozi"),
         ("642 621 2997", "ref 6426212997", "6426212997"),
         ("642 621 2997", "nhs6426212997x", "6426212997"),
         ("642 621 2997", "642-621-2997", "642-621-2997"),
@@ -43,8 +46,8 @@ def _left(value: str, text: str) -> list[str]:
     ],
 )
 def test_a_removed_value_still_in_the_copy_is_found(value: str, text: str, left: str):
-    """A value left whole, in any case or punctuation, or in part glued to a placeholder,
-    is found where it stands."""
+    """A value left whole, in any case or punctuation, its last word first, or in part glued
+    to a placeholder, is found where it stands."""
     assert _left(value, text) == [left]
 
 
@@ -55,6 +58,8 @@ def test_a_removed_value_still_in_the_copy_is_found(value: str, text: str, left:
         ("Eze", "do not freeze it"),
         ("Chidi Eze", "Thanks, [name removed]."),
         ("Chidi Eze", "Chidi came, Eze did not"),
+        ("Chidi Eze", "Eze did not come; Chidi did"),
+        ("Chidi Ngozi Eze", "Eze, Ngozi Chidi"),
         ("642 621 2997", "642 621 299"),
         ("642 621 2997", "642    621    2997"),
         ("642 621 2997", "NHS number ********2997"),
