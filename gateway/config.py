@@ -14,6 +14,7 @@ import ipaddress
 import os
 import pwd
 import re
+import stat
 import types
 from collections.abc import Iterable
 from datetime import timedelta
@@ -469,6 +470,7 @@ class MetricsSettings(BaseModel):
         if self.token:
             raise ValueError("set metrics.token or metrics.token_file, not both")
         try:
+            mode = stat.S_IMODE(self.token_file.stat().st_mode)
             lines = self.token_file.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
@@ -476,6 +478,12 @@ class MetricsSettings(BaseModel):
                 f"metrics.token_file {self.token_file}: cannot read it ({reason}); "
                 f"make one with: openssl rand -hex 24 > {self.token_file}"
             ) from None
+        if mode & 0o077:
+            raise ValueError(
+                f"metrics.token_file {self.token_file}: open to other users (mode "
+                f"{mode:04o}), so whoever reads it may read the figures; run "
+                f"`chmod 600 {self.token_file}`"
+            )
         token = lines[0].strip() if lines else ""
         self._token_from_file = _checked_metrics_token(
             token, f"metrics.token_file {self.token_file}"

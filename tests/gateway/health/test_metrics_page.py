@@ -86,6 +86,7 @@ def test_metrics_with_the_token_give_the_families(
     nothing of the addresses or the message."""
     token_file = tmp_path / "metrics.token"
     token_file.write_text(TOKEN + "\n")
+    token_file.chmod(0o600)
     configure(monkeypatch, token_file=token_file)
     response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
     assert response.status_code == 200
@@ -177,16 +178,19 @@ def test_a_network_holding_the_proxy_is_refused_behind_it() -> None:
         (None, "cannot read it"),
         ("short\n", "at least 16 characters"),
         ("\n", "at least 16 characters"),
+        ("a-long-enough-token-read-by-all\n", r"open to other users \(mode 0644\).*chmod 600"),
     ],
 )
 def test_a_token_file_is_checked_as_the_settings_load(
     tmp_path: Path, content: str | None, error: str
 ) -> None:
-    """A token_file that is missing, empty or holds a short token stops the settings loading
-    with the file's name, as a short token does, rather than failing each scrape."""
+    """A token_file that is missing, empty, holds a short token or is open to other users
+    stops the settings loading with the file's name, as a short token does, rather than
+    failing each scrape or starting with a token anyone on the server can read."""
     token_file = tmp_path / "metrics.token"
     if content is not None:
         token_file.write_text(content)
+        token_file.chmod(0o644 if "open to other users" in error else 0o600)
     named = re.escape(f"metrics.token_file {token_file}")
     with pytest.raises(ValidationError, match=f"{named}: .*{error}"):
         Settings(metrics={"token_file": token_file})  # type: ignore[arg-type]
