@@ -114,6 +114,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # against another's from it. Failures count for lockout_minutes, then expire.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "review/locked_out.html"
+# Its log lines name the page alone, never what the client typed or sent (the account name,
+# the User-Agent: gateway.review.signing_in.sign_in_client).
+AXES_CLIENT_STR_CALLABLE = "gateway.review.signing_in.sign_in_client"
 # A second factor (django-otp, TOTP): a signed-in user with a device is asked for its code
 # before any page; managers and superusers must have one when review.require_second_factor
 # is set (gateway.review.second_factor_pages). A wrong code counts as a failed sign-in for

@@ -100,3 +100,20 @@ def test_another_account_signing_in_does_not_clear_wrong_codes(with_passwords: U
     answers = _guessing_kim_between_priyas_sign_ins(with_passwords, guess)
     assert 429 in answers[: django_settings.AXES_FAILURE_LIMIT + 1]
     assert set(answers[django_settings.AXES_FAILURE_LIMIT :]) == {429}
+
+
+def test_a_failed_sign_in_logs_nothing_the_client_typed_or_sent(
+    with_passwords: Users, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failed sign-in's log lines carry neither the account name typed nor the browser's
+    User-Agent, either of which may hold a person's name."""
+    client = Client(HTTP_USER_AGENT="Wilhelmina Quagmire laptop")
+    with caplog.at_level("DEBUG"):
+        response = client.post(
+            reverse("login"), {"username": "wilhelmina.quagmire", "password": "wrong"}
+        )
+    assert response.status_code == 200
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "AXES" in logged
+    assert "Wilhelmina" not in logged
+    assert "wilhelmina" not in logged
