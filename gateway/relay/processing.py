@@ -238,7 +238,10 @@ def _held_as_it_is(pipeline: Pipeline, message: spool.Received) -> list[Outbound
 
 def _scan(pipeline: Pipeline, message: spool.Received, raw: bytes) -> ScanResult:
     if message.scan_attempts > MAX_SCAN_ATTEMPTS:
-        reason = f"scanning it stopped a worker {message.scan_attempts - 1} times"
+        reason = (
+            f"scanning it was cut short {message.scan_attempts - 1} times (a scanning worker "
+            "or the whole relay stopped while reading it)"
+        )
         return ScanResult(Extraction(UNKNOWN_KIND, unscannable=(reason,)), ())
     try:
         return pipeline.scanner.scan_message(raw)

@@ -14,7 +14,10 @@ TABLE = [
     ("scanning took longer than 30 s", "timeout"),
     ("scanning needed more than 1,536 MiB of memory", "memory"),
     ("the scanning worker ran out of memory or died (killed by SIGKILL)", "memory"),
-    ("scanning it stopped a worker 3 times", "scan-failed"),
+    (
+        "scanning it was cut short 3 times (a scanning worker or the whole relay stopped while reading it)",
+        "scan-failed",
+    ),
     ("scanning failed (RuntimeError)", "scan-failed"),
     ("attachment 1 'scan.pdf' / page 1 has no text layer (scanned image)", "image"),
     ("attachment 1 'logo.png' is of a type confide cannot read (image)", "image"),

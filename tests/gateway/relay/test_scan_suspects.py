@@ -265,7 +265,7 @@ def test_a_poison_message_is_held_and_those_in_the_pool_with_it_are_released(
     assert message.scan_attempts == MAX_SCAN_ATTEMPTS + 1
     (outcome,) = Outcome.objects.filter(message=message)
     assert outcome.action == Action.HOLD
-    assert any("scanning it stopped a worker" in r for r in outcome.reasons), outcome.reasons
+    assert any("scanning it was cut short" in r for r in outcome.reasons), outcome.reasons
     # Its deaths: once in the pool with others, then alone on each attempt left to count.
     assert len(relay.made) == 1 + 1 + (MAX_SCAN_ATTEMPTS + 1 - FIRST_RUN)
     assert not relay.service._suspects
