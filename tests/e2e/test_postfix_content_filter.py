@@ -28,6 +28,7 @@ from tests.e2e.conftest import (
     COLLEAGUE,
     CONSENTED,
     EXAMPLES,
+    INTERNAL,
     NOT_CONSENTED,
     SENDER,
     Relay,
@@ -35,6 +36,7 @@ from tests.e2e.conftest import (
     free_port,
     wait_for,
 )
+from tests.e2e.relay_database import accounts
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +51,10 @@ POSTFIX_HOSTNAME = "mx.postfix-e2e.test"
 # Seconds: how long Postfix waits before retrying a deferred message (its defaults are
 # minutes), so one transient refusal costs the test a second, not the timeout.
 RETRY_SECONDS = 1
+# A colleague whose mail an alias also forwards outside, as the stand-in Postfix's
+# virtual_alias_maps does: Postfix expands it before confide, so confide must decide on both.
+FORWARDING_COLLEAGUE = f"carer.lead@{INTERNAL}"
+FORWARDED_TO = "carerlead.personal@gmail.example"
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,9 @@ def postfix_front(make_relay: Callable[..., Relay], sink: Sink) -> Iterator[Post
     for folder in (config, queue):  # the postfix user goes in, whatever the umask
         folder.chmod(0o755)
     maillog = root / "maillog"
+    (config / "virtual").write_text(
+        f"{FORWARDING_COLLEAGUE} {FORWARDING_COLLEAGUE}, {FORWARDED_TO}\n", encoding="utf-8"
+    )
     shutil.copy("/etc/postfix/master.cf", config / "master.cf")
     (config / "main.cf").write_text(
         "compatibility_level = 3.6\n"
@@ -127,6 +136,7 @@ def postfix_front(make_relay: Callable[..., Relay], sink: Sink) -> Iterator[Post
         "relay_domains =\n"
         "alias_maps =\n"
         "alias_database =\n"
+        f"virtual_alias_maps = texthash:{config / 'virtual'}\n"
         "smtpd_relay_restrictions = permit_mynetworks, reject\n"
         f"content_filter = smtp:[127.0.0.1]:{relay.port}\n"  # every message goes to confide first
         f"relayhost = [127.0.0.1]:{sink.port}\n"
@@ -145,7 +155,8 @@ def postfix_front(make_relay: Callable[..., Relay], sink: Sink) -> Iterator[Post
         config, "-M",
         f"127.0.0.1:{reinjection_port}/inet = 127.0.0.1:{reinjection_port} inet n - n - - smtpd"
         " -o content_filter="  # what confide hands back is not filtered again
-        " -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks"
+        " -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,"
+        "no_milters,no_address_mappings"  # addresses are mapped once, before confide
         " -o mynetworks=127.0.0.0/8"
         " -o smtpd_relay_restrictions=permit_mynetworks,reject",
     )  # fmt: skip
@@ -210,3 +221,25 @@ def test_postfix_content_filter_gives_each_recipient_its_verdict(
     assert len(notices) == 1, why()
     told = email.message_from_bytes(notices[0].content, policy=email.policy.default)
     assert told["Subject"].startswith("Held for review: "), why()
+
+
+def test_postfix_maps_addresses_before_confide_and_never_after(
+    postfix_front: PostfixFront, sink: Sink
+) -> None:
+    """An alias forwarding a colleague outside is expanded before confide, which holds the
+    outside copy, and not again on re-injection, so the outside address gets nothing."""
+    refused = postfix_front.send(CARER_UPDATE, [FORWARDING_COLLEAGUE])
+    assert refused == {}
+    postfix_front.wait_for(
+        lambda: sink.handler.to(SENDER) and sink.handler.to(FORWARDING_COLLEAGUE),
+        what="the colleague's copy and the hold notice",
+    )
+    why = postfix_front.diagnostics
+
+    decided = {
+        recipient: review for _, recipient, _, review in accounts(postfix_front.relay)["outcomes"]
+    }
+    assert decided.get(FORWARDED_TO) == "held", f"{decided}{why()}"
+    assert len(sink.handler.to(FORWARDING_COLLEAGUE)) == 1, why()
+    # Mapped again on re-injection, the colleague's released copy would reach it unscanned.
+    assert sink.handler.to(FORWARDED_TO) == [], why()
