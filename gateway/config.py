@@ -253,10 +253,13 @@ class ReviewSettings(BaseModel):
     # The host names the pages are served under (Django's ALLOWED_HOSTS); a request naming
     # another host is refused.
     hosts: list[str] = ["127.0.0.1", "localhost", "[::1]"]
-    # Set when a reverse proxy terminates TLS in front of it (on this machine, REVIEW_PROXY)
-    # and sets X-Forwarded-Proto and X-Forwarded-For: cookies are then sent over HTTPS only,
-    # and plain HTTP is redirected.
+    # Set when a reverse proxy terminates TLS in front of it and sets X-Forwarded-Proto and
+    # X-Forwarded-For: cookies are then sent over HTTPS only, and plain HTTP is redirected.
     behind_tls_proxy: bool = False
+    # The addresses (or networks) the proxy connects from: only their X-Forwarded-* headers
+    # are believed, and only with behind_tls_proxy. In a container, the proxy on the host
+    # arrives from the bridge's gateway (e.g. 172.17.0.1), not 127.0.0.1.
+    trusted_proxies: list[str] = ["127.0.0.1"]
     # Held items listed per page of the queue.
     page_size: int = Field(default=50, ge=5, le=500)
     # Failed sign-ins allowed per account, and per address, before it is locked out for
@@ -281,6 +284,24 @@ class ReviewSettings(BaseModel):
     def _listen(cls, value: str) -> str:
         host_and_port(value)
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not an address or network (e.g. 127.0.0.1 or 172.17.0.1)"
+                ) from None
+        return values
+
+    def proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """The networks whose X-Forwarded-* headers are believed: none unless behind_tls_proxy."""
+        if not self.behind_tls_proxy:
+            return []
+        return [ipaddress.ip_network(value, strict=False) for value in self.trusted_proxies]
 
     @field_validator("base_url")
     @classmethod
@@ -423,9 +444,6 @@ def _a_path(value: object) -> object:
     return value if value is None else _given_path(value, "a path, or leave the setting out")
 
 
-# The address the TLS reverse proxy in front of the review app connects from, when
-# review.behind_tls_proxy is set: it runs on this machine.
-REVIEW_PROXY = "127.0.0.1"
 # A metrics token shorter than this is refused, from token or token_file alike.
 MIN_METRICS_TOKEN = 16
 
@@ -737,18 +755,19 @@ class Settings(BaseSettings):
     def _networks_seen_through_the_proxy(self) -> Settings:
         # /metrics checks allowed_networks against the connection's own address, never a
         # forwarded one (anything on this machine can send X-Forwarded-For). Behind the
-        # proxy every request through it comes from REVIEW_PROXY, so a network holding that
-        # address would let the whole world in through the proxy.
-        if not self.review.behind_tls_proxy:
-            return self
-        proxy = ipaddress.ip_address(REVIEW_PROXY)
+        # proxy every request through it comes from a trusted proxy's address, so a network
+        # holding one would let the whole world in through the proxy.
+        proxies = self.review.proxy_networks()
         for network in self.metrics.allowed_networks:
-            if proxy in ipaddress.ip_network(network, strict=False):
-                raise ValueError(
-                    f"metrics.allowed_networks {network} holds the proxy's address "
-                    f"{REVIEW_PROXY}: with review.behind_tls_proxy every request through "
-                    "the proxy comes from it; use metrics.token for scrapes through the proxy"
-                )
+            allowed = ipaddress.ip_network(network, strict=False)
+            for proxy in proxies:
+                if proxy.version == allowed.version and proxy.overlaps(allowed):
+                    named = proxy.network_address if proxy.num_addresses == 1 else proxy
+                    raise ValueError(
+                        f"metrics.allowed_networks {network} holds the proxy's address "
+                        f"{named}: with review.behind_tls_proxy every request through "
+                        "the proxy comes from it; use metrics.token for scrapes through the proxy"
+                    )
         return self
 
     @property

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 from collections.abc import Iterable
@@ -14,7 +15,7 @@ from waitress.proxy_headers import proxy_headers_middleware
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.trigger import trigger as Trigger
 
-from gateway.config import REVIEW_PROXY, Settings, StartupError, host_and_port
+from gateway.config import Settings, StartupError, host_and_port
 from gateway.health.metrics_access import CONNECTION_ADDRESS
 from gateway.review.secret import NO_SECRET, ensure_secret_key
 
@@ -37,23 +38,18 @@ class WebServer:
 
         review = settings.review
         host, port = host_and_port(review.listen)
-        wsgi: WSGIApplication = application
-        if review.behind_tls_proxy:
-            # Waitress' own proxy handling, applied here rather than by create_server, so
-            # that the connection's address is kept before REMOTE_ADDR becomes the forwarded
-            # one (gateway/health/metrics_access.py).
-            wsgi = proxy_headers_middleware(
-                wsgi,
-                trusted_proxy=REVIEW_PROXY,
-                trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"},
-            )
         try:
             self._server: BaseWSGIServer | MultiSocketServer = create_server(
-                _keeping_the_connection_address(wsgi),
+                _keeping_the_connection_address(
+                    _believing_the_proxy_only(application, review.proxy_networks())
+                ),
                 host=host,
                 port=port,
                 threads=THREADS,
                 ident="confide",
+                # Waitress' own filter would run first and, trusting no proxy, delete every
+                # X-Forwarded-* header before ours saw it: ours is the one place that decides.
+                clear_untrusted_proxy_headers=False,
             )
         except OSError as exc:
             raise StartupError(
@@ -83,6 +79,31 @@ class WebServer:
             self._thread.join(STOP_SECONDS)
         if channels:  # never started (confide run stopped first), or its thread is gone
             wasyncore.close_all(channels)
+
+
+def _believing_the_proxy_only(
+    wsgi: WSGIApplication, proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network]
+) -> WSGIApplication:
+    """``wsgi`` taking the client's address and scheme from X-Forwarded-For and
+    X-Forwarded-Proto on a connection from one of ``proxies`` (the last address the proxy
+    added); from anywhere else every X-Forwarded-* and Forwarded header is removed."""
+    trusting: WSGIApplication = proxy_headers_middleware(
+        wsgi, trusted_proxy="*", trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"}
+    )
+    distrusting: WSGIApplication = proxy_headers_middleware(
+        wsgi, trusted_proxy=None, clear_untrusted=True
+    )
+
+    def believe(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            peer = ipaddress.ip_address(environ.get("REMOTE_ADDR", ""))
+        except ValueError:
+            return distrusting(environ, start_response)
+        if any(peer in network for network in proxies):
+            return trusting(environ, start_response)
+        return distrusting(environ, start_response)
+
+    return believe
 
 
 def _keeping_the_connection_address(wsgi: WSGIApplication) -> WSGIApplication:

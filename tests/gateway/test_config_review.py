@@ -69,3 +69,13 @@ def test_hold_alert_every_that_is_not_a_duration_is_refused(given: str) -> None:
     """A value without its unit (or with another) is refused, saying how to write it."""
     with pytest.raises(ValidationError, match=r"write e\.g\. 90s, 5m or 1h"):
         ReviewSettings(hold_alert_every=given)
+
+
+def test_trusted_proxies_are_addresses_or_networks_believed_only_behind_the_proxy() -> None:
+    """trusted_proxies takes addresses and networks, refuses a name with an example, and
+    counts for nothing unless behind_tls_proxy is set."""
+    review = ReviewSettings(behind_tls_proxy=True, trusted_proxies=["172.17.0.1", "fd00::/64"])
+    assert [str(n) for n in review.proxy_networks()] == ["172.17.0.1/32", "fd00::/64"]
+    assert ReviewSettings(trusted_proxies=["172.17.0.1"]).proxy_networks() == []
+    with pytest.raises(ValidationError, match=r"'nginx' is not an address or network \(e\.g\."):
+        ReviewSettings(trusted_proxies=["nginx"])

@@ -248,3 +248,12 @@ def test_count_unscannable_refuses_words_outside_the_fixed_lists() -> None:
         count_unscannable("mail", ["the attachment 'Amina Khan referral.pdf' is encrypted"])
     with pytest.raises(ValueError, match="not a door and kind"):
         count_unscannable("fax", ["encrypted"])
+
+
+def test_a_network_holding_a_configured_proxy_is_refused_behind_it() -> None:
+    """A metrics network holding a trusted proxy other than loopback (a container's bridge
+    gateway) is refused behind the proxy, as one holding 127.0.0.1 is."""
+    review = {"behind_tls_proxy": True, "trusted_proxies": ["172.17.0.1"]}
+    with pytest.raises(ValidationError, match=r"172\.16\.0\.0/12 holds the proxy's address"):
+        Settings(review=review, metrics={"allowed_networks": ["172.16.0.0/12"]})  # type: ignore[arg-type]
+    Settings(review=review, metrics={"allowed_networks": ["127.0.0.0/8"]})  # type: ignore[arg-type]
