@@ -15,7 +15,8 @@ TABLE = [
     ("scanning needed more than 1,536 MiB of memory", "memory"),
     ("the scanning worker ran out of memory or died (killed by SIGKILL)", "memory"),
     (
-        "scanning it was cut short 3 times (a scanning worker or the whole relay stopped while reading it)",
+        "scanning it was cut short 3 times (a scanning worker or the whole relay stopped "
+        "while reading it)",
         "scan-failed",
     ),
     ("scanning failed (RuntimeError)", "scan-failed"),
