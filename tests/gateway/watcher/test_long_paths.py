@@ -210,10 +210,14 @@ def test_an_unexpected_error_is_said_without_its_path(
     and where in the code it came from: never its message, which names the file."""
     named = "/shares/web/Kwame Fitzgerald 4010232137 case/notes.txt"
 
-    def fails(argv: list[str]) -> None:
-        raise OSError(errno.ENAMETOOLONG, "File name too long", named)
+    class Fails:
+        def __init__(self, argv: list[str]) -> None:
+            pass
 
-    monkeypatch.setattr("django.core.management.execute_from_command_line", fails)
+        def execute(self) -> None:
+            raise OSError(errno.ENAMETOOLONG, "File name too long", named)
+
+    monkeypatch.setattr(cli, "_confide_utility", Fails)
     monkeypatch.setattr(sys, "argv", ["confide", "watch", "--once"])
     # cli.main sets the process's umask and threading.excepthook, as the command it starts
     # would: both are put back, or later tests in this process run under them.
