@@ -31,9 +31,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # Tests run in $(TEST_WORKERS) processes (pytest-xdist), a test module's tests together in
-# one of them, so that a module's shared relay or scanner starts once.
+# one of them, so that a module's shared relay or scanner starts once. The 20 slowest are
+# listed at the end: the whole of make test must stay under 15 minutes on 2 cores.
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --durations=20
 
 # Every test, with the database tests on SQLite (whatever DATABASE_URL the shell has).
 pytest: $(STAMP)
