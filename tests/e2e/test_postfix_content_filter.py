@@ -55,6 +55,9 @@ RETRY_SECONDS = 1
 # virtual_alias_maps does: Postfix expands it before confide, so confide must decide on both.
 FORWARDING_COLLEAGUE = f"carer.lead@{INTERNAL}"
 FORWARDED_TO = "carerlead.personal@gmail.example"
+# An outside archive that Postfix's always_bcc copies every message to, as a hosted archiving
+# service is set up: added before confide, so confide decides on it like any recipient.
+ARCHIVE = "journal@archive-service.example"
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ def postfix_front(make_relay: Callable[..., Relay], sink: Sink) -> Iterator[Post
         "alias_maps =\n"
         "alias_database =\n"
         f"virtual_alias_maps = texthash:{config / 'virtual'}\n"
+        f"always_bcc = {ARCHIVE}\n"
         "smtpd_relay_restrictions = permit_mynetworks, reject\n"
         f"content_filter = smtp:[127.0.0.1]:{relay.port}\n"  # every message goes to confide first
         f"relayhost = [127.0.0.1]:{sink.port}\n"
@@ -226,8 +230,9 @@ def test_postfix_content_filter_gives_each_recipient_its_verdict(
 def test_postfix_maps_addresses_before_confide_and_never_after(
     postfix_front: PostfixFront, sink: Sink
 ) -> None:
-    """An alias forwarding a colleague outside is expanded before confide, which holds the
-    outside copy, and not again on re-injection, so the outside address gets nothing."""
+    """An alias forwarding a colleague outside, and always_bcc's outside archive, are added
+    before confide, which holds their copies, and not again on re-injection, so neither
+    outside address gets anything."""
     refused = postfix_front.send(CARER_UPDATE, [FORWARDING_COLLEAGUE])
     assert refused == {}
     postfix_front.wait_for(
@@ -240,6 +245,8 @@ def test_postfix_maps_addresses_before_confide_and_never_after(
         recipient: review for _, recipient, _, review in accounts(postfix_front.relay)["outcomes"]
     }
     assert decided.get(FORWARDED_TO) == "held", f"{decided}{why()}"
+    assert decided.get(ARCHIVE) == "held", f"{decided}{why()}"
     assert len(sink.handler.to(FORWARDING_COLLEAGUE)) == 1, why()
-    # Mapped again on re-injection, the colleague's released copy would reach it unscanned.
+    # Mapped again on re-injection, the colleague's released copy would reach them unscanned.
+    assert sink.handler.to(ARCHIVE) == [], why()
     assert sink.handler.to(FORWARDED_TO) == [], why()
