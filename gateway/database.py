@@ -111,22 +111,29 @@ def only_node_named(node: str, lost: Callable[[str], None] | None = None) -> Ite
     keeps the name for it; the node then ends that session, its own for sure, and takes the
     name again (``_NameKeeper``). If another process took it meanwhile, ``lost`` is called
     (from another thread) with what to say: the node must stop working on its claims at once.
+
+    A node cut off so and then stopped (killed, or restarted with a new process) cannot end
+    that session as its own: the server ends it once it has sat idle for
+    ``_KEEPER_IDLE_SECONDS`` (PostgreSQL 14's idle_session_timeout, set on it alone), and a
+    node starting meanwhile waits for it, saying so (``_advisory_lock_held``). An older
+    server keeps it until its TCP keepalives give up (set on it too, over TCP): a node
+    starting meanwhile is refused, told which session to end.
     """
     key = node_key(node)
     sqlite_file = _sqlite_file()
     if connection.vendor == "postgresql":
         application = _KEEPER_APPLICATION.format(token=secrets.token_hex(8))
         connect = functools.partial(
-            connection.get_new_connection,
+            _keeper_connection,
             {
                 **connection.get_connection_params(),
                 "application_name": application,
                 "connect_timeout": _CONNECT_SECONDS,
             },
         )
-        with _advisory_lock_held(key, connect) as (holder, raw):
-            if holder is not None:
-                raise StartupError(_node_in_use(node, holder))
+        with _advisory_lock_held(key, connect, node) as (refusal, raw):
+            if refusal is not None:
+                raise StartupError(refusal)
             assert raw is not None
             keeper = _NameKeeper(raw, key, node, lost, connect=connect, application=application)
             keeper.start()
@@ -172,20 +179,80 @@ _CONNECT_SECONDS = max(2, round(ANSWER_SECONDS))
 # the node can tell its own session holding the name (one cut off silently, which the
 # server has not yet ended) from any other, which it never ends.
 _KEEPER_APPLICATION = "confide node {token}"
+# How long the server lets the session holding a node's name sit idle before ending it
+# (idle_session_timeout, on that session alone): its node asks it something every
+# _NODE_NAME_CHECK_SECONDS, so only a session cut off from its node, or whose node is gone
+# without its close reaching the server, sits idle that long. Otherwise the server keeps
+# such a session until TCP gives up on it (hours by default), and with it the name.
+_KEEPER_IDLE_SECONDS = 15.0
+# The first PostgreSQL with idle_session_timeout (14), as server_version_num gives it.
+_IDLE_TIMEOUT_SINCE = 140000
+# The server's TCP keepalives on that session, for servers without idle_session_timeout:
+# a peer gone without a word is given up after about idle + interval x count = 25 s (over
+# TCP; a local socket has none). The server's defaults follow the system's: two hours.
+_KEEPER_KEEPALIVES = {
+    "tcp_keepalives_idle": "10",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "3",
+}
+# A node's session that has said nothing for this long has lost its node (a live node asks
+# it something every _NODE_NAME_CHECK_SECONDS): a node starting under that name waits for
+# the server to end it.
+_KEEPER_SILENT_SECONDS = 3 * _NODE_NAME_CHECK_SECONDS
+
+
+def _keeper_connection(params: dict[str, Any]) -> Any:
+    """A new connection (``params``) to hold a node's name on, in autocommit, carrying the
+    server's bounds on a silent peer (``_KEEPER_IDLE_SECONDS`` where the server has
+    idle_session_timeout, which an older one would refuse, and ``_KEEPER_KEEPALIVES``)."""
+    raw = connection.get_new_connection(params)
+    try:
+        raw.autocommit = True
+        settings = dict(_KEEPER_KEEPALIVES)
+        if raw.info.server_version >= _IDLE_TIMEOUT_SINCE:
+            settings["idle_session_timeout"] = str(round(_KEEPER_IDLE_SECONDS * 1000))  # ms
+        calls = ", ".join(
+            f"set_config(${2 * n + 1}, ${2 * n + 2}, false)" for n in range(len(settings))
+        )
+        answer_within(raw, f"SELECT {calls}", [part for pair in settings.items() for part in pair])
+    except BaseException:
+        raw.close()
+        raise
+    return raw
 
 
 @contextmanager
-def _advisory_lock_held(key: int, connect: Callable[[], Any]) -> Iterator[tuple[str | None, Any]]:
-    """Take the session-level advisory lock ``key`` on a new connection (``connect``), kept
-    until the block ends; yields (None, the connection) once taken, or, when another session
-    holds it, (where that one is, None)."""
+def _advisory_lock_held(
+    key: int, connect: Callable[[], Any], node: str
+) -> Iterator[tuple[str | None, Any]]:
+    """Take node ``node``'s session-level advisory lock ``key`` on a new connection
+    (``connect``), kept until the block ends; yields (None, the connection) once taken, or,
+    when another session holds it, (what to say, None).
+
+    Waits ``_NODE_NAME_WAIT_SECONDS`` for the name; longer, up to ``_KEEPER_IDLE_SECONDS``,
+    for a node's session fallen silent (``_Holder.silent``) that the server will end."""
     deadline = time.monotonic() + _NODE_NAME_WAIT_SECONDS
+    waited_for: int | None = None  # the silent session waited for
     while True:
         raw, holder = _take_lock(connect, key)
         if raw is not None:
             break
+        silent = holder is not None and holder.silent and holder.ended_when_idle
+        if silent and holder is not None and waited_for != holder.pid:
+            waited_for = holder.pid
+            left = _KEEPER_IDLE_SECONDS - holder.silent_seconds + _NODE_NAME_WAIT_SECONDS
+            deadline = max(deadline, time.monotonic() + left)
+            log.warning(
+                "node name %r is held by a session silent for %.0f s (server process %d), "
+                "as a node cut off from the database leaves it: waiting up to %.0f s for the "
+                "server to end it (idle_session_timeout)",
+                node,
+                holder.silent_seconds,
+                holder.pid,
+                left,
+            )
         if time.monotonic() >= deadline:
-            yield (f"a session from {holder.address}" if holder else "another session"), None
+            yield _refusal(node, holder), None
             return
         time.sleep(0.5)
     try:
@@ -197,16 +264,29 @@ def _advisory_lock_held(key: int, connect: Callable[[], Any]) -> Iterator[tuple[
 @dataclass(frozen=True)
 class _Holder:
     """The session holding an advisory lock: its server process, where it connected from,
-    and the application_name it carries."""
+    the application_name it carries, how long it has sat idle (0 when it is not idle, or
+    the server does not show it), and whether the server ends a session left idle
+    (``_IDLE_TIMEOUT_SINCE``)."""
 
     pid: int
     address: str
     application: str
+    silent_seconds: float = 0.0
+    ended_when_idle: bool = False
+
+    @property
+    def silent(self) -> bool:
+        """Whether it is a node's session (by its application_name) that has lost its node."""
+        node_session = self.application.startswith(_KEEPER_APPLICATION.format(token=""))
+        return node_session and self.silent_seconds >= _KEEPER_SILENT_SECONDS
 
 
-# Who holds an advisory lock (its high and low 32 bits, as pg_locks shows them).
+# Who holds an advisory lock (its high and low 32 bits, as pg_locks shows them), how long it
+# has been idle, and whether this server has idle_session_timeout.
 _HOLDER = (
-    "SELECT l.pid, coalesce(host(a.client_addr), 'a local socket'), a.application_name"
+    "SELECT l.pid, coalesce(host(a.client_addr), 'a local socket'), a.application_name,"
+    " CASE WHEN a.state = 'idle' THEN extract(epoch FROM clock_timestamp() - a.state_change)"
+    " ELSE 0 END, current_setting('server_version_num')::int >= $3"
     " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
     " WHERE l.locktype = 'advisory' AND l.granted"
     " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
@@ -224,14 +304,22 @@ def _take_lock(connect: Callable[[], Any], key: int) -> tuple[Any, _Holder | Non
         if answer_within(raw, "SELECT pg_try_advisory_lock($1)", [key]) == [("t",)]:
             raw, taken = None, raw
             return taken, None
-        found = answer_within(raw, _HOLDER, [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF])
+        found = answer_within(
+            raw, _HOLDER, [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF, _IDLE_TIMEOUT_SINCE]
+        )
     finally:
         if raw is not None:
             raw.close()
     if not found:
         return None, None
-    pid, address, application = found[0]
-    return None, _Holder(int(pid or 0), address or "", application or "")
+    pid, address, application, silent_seconds, ended_when_idle = found[0]
+    return None, _Holder(
+        int(pid or 0),
+        address or "",
+        application or "",
+        float(silent_seconds or 0),
+        ended_when_idle == "t",
+    )
 
 
 def answer_within(
@@ -393,6 +481,28 @@ def _name_taken(node: str, holder: str) -> str:
         f"relay took the name before this one could take it back ({holder}); two nodes under "
         "one name could send the same mail twice. Give each node its own name with "
         "relay.node in confide.toml"
+    )
+
+
+def _refusal(node: str, holder: _Holder | None) -> str:
+    """What a node starting under name ``node`` says when ``holder`` keeps it."""
+    if holder is not None and holder.silent:
+        return (
+            f"node name {node!r} is held on this database by a session from {holder.address} "
+            f"that has said nothing for {holder.silent_seconds:.0f} s, as a relay cut off from "
+            "the database leaves it; "
+            + (
+                "the server did not end it in time"
+                if holder.ended_when_idle
+                else "this server keeps it until its TCP keepalives give up (PostgreSQL 14 "
+                "or later ends it after its idle_session_timeout)"
+            )
+            + ". Once sure no relay runs as that node, end it with "
+            f"`SELECT pg_terminate_backend({holder.pid})`, or give each node its own name "
+            "with relay.node in confide.toml"
+        )
+    return _node_in_use(
+        node, f"a session from {holder.address}" if holder is not None else "another session"
     )
 
 

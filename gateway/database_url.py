@@ -23,6 +23,20 @@ KNOWN_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 # What ends the host and port (RFC 3986, section 3.2).
 _AFTER_AUTHORITY = re.compile(r"[/?#]")
+# libpq's own TCP settings on every connection to PostgreSQL (Django's, the node name's, the
+# health check's): a connection cut off without a word (a firewall or NAT dropping it, a
+# failover that leaves the old address silent) fails within about a minute rather than
+# after the system's defaults, two hours idle (keepalives) or some fifteen minutes of
+# retransmission with a query unanswered (tcp_user_timeout, in milliseconds, bounds the
+# wait for the server to acknowledge what was sent, not for a slow query's answer). Over
+# TCP only; DATABASE_URL's ?keepalives_idle=N and the like set others.
+POSTGRES_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,
+}
 ENCODE = (
     "special characters in the user name or password must be percent-encoded "
     "(/ as %2F, ? as %3F, # as %23, @ as %40, : as %3A, % as %25)"

@@ -3,7 +3,11 @@
 ``rotate`` puts a new key first in the file (``gateway.sealing``: the first key seals, all
 of them open), then re-seals each stored value still sealed with an older key, with Fernet's
 ``MultiFernet.rotate``, a batch at a time. Running processes follow the file, so they seal
-with the new key from the moment it is written and open both kinds throughout. A rotation
+with the new key from the moment it is written and open both kinds throughout. A value one
+of them sealed just before that moment may be stored only after the re-seal went past its
+row (a message stored, a message processed: seconds at most), so the re-seal goes over
+everything again once ``SETTLE_SECONDS`` have passed since the file changed, until a pass
+finds nothing left on an older key. A rotation
 cut short (a crash, Ctrl-C) loses nothing: the file already holds both keys, and ``reseal``
 finishes the work, skipping what is already sealed with the newest key. Each value is
 replaced only if it is still the one that was read, so a purge or a decision made meanwhile
@@ -21,6 +25,7 @@ alone: a value sealed with a key no file holds any more would stay sealed for go
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +33,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.db import models, transaction
 
+from gateway.database import in_use
 from gateway.relay.models import Copy, KeyCheck, Message
 from gateway.review.models import ScanRecord
 from gateway.sealing import Sealer, SealingError, changing_keys, read_keys, write_keys
@@ -41,6 +47,15 @@ SEALED_MODELS: tuple[type[models.Model], ...] = (Message, Copy, ScanRecord, KeyC
 # Values re-sealed per transaction: small, so that the relay's writes, which wait for each
 # transaction on SQLite, wait for milliseconds, and a batch of large messages fits in memory.
 BATCH = 50
+# How long after the key file changed a value sealed with the key before may still be
+# stored: each such value is sealed and stored in one piece of work (a message received, a
+# message processed, a decision), which waits for the database's lock 30 s at most on
+# SQLite (DATABASES' timeout) and takes milliseconds otherwise.
+SETTLE_SECONDS = 30.0
+# Passes after the first, each once SETTLE_SECONDS have passed, before ``rotate`` gives up
+# and says to run ``reseal`` (only a process still sealing with the old key, one whose key
+# file was not replaced, keeps finding more).
+CATCH_UP_PASSES = 3
 
 
 class RotationError(Exception):
@@ -61,14 +76,44 @@ def rotate(key_file: Path, *, batch: int = BATCH) -> Census:
     with changing_keys(key_file) as keys:
         write_keys(key_file, [Fernet.generate_key(), *keys])
         log.info("a new key is in force (%d keys in the file)", len(keys) + 1)
-        return _reseal(key_file, batch)
+        return _reseal_until_settled(key_file, batch)
 
 
 def reseal(key_file: Path, *, batch: int = BATCH) -> Census:
     """Re-seal with the newest key what is still sealed with an older one (finishes a
-    rotation that was cut short)."""
+    rotation that was cut short, or one whose new key file was copied to other nodes)."""
     with changing_keys(key_file):
-        return _reseal(key_file, batch)
+        return _reseal_until_settled(key_file, batch)
+
+
+def _reseal_until_settled(key_file: Path, batch: int) -> Census:
+    """``_reseal``, then again until a pass re-seals nothing: what a process sealed with the
+    old key just before the file changed, and stored after a pass went by, is found by the
+    next. While other processes use the database (``in_use``), there is always a pass after
+    the first, once the key file changed ``SETTLE_SECONDS`` ago. The census counts every
+    value re-sealed as ``older``; ``newest`` and ``unopenable`` as the first and last pass
+    found them."""
+    changed = key_file.stat().st_mtime
+    first = found = _reseal(key_file, batch)
+    resealed = found.older
+    for _ in range(CATCH_UP_PASSES):
+        busy = in_use()  # another process may have a value sealed with the old key in hand
+        if not (found.older or busy):
+            break
+        wait = changed + SETTLE_SECONDS - time.time()
+        if busy and wait > 0:
+            log.info("waiting %.0f s for values sealed with the old key to be stored", wait)
+            time.sleep(wait)
+        found = _reseal(key_file, batch)
+        resealed += found.older
+        if not found.older:
+            break
+    if found.older:
+        log.warning(
+            "values sealed with an older key were still being stored: is a node's key file "
+            "not replaced yet? Replace it, then run `confide keys reseal`"
+        )
+    return Census(newest=first.newest, older=resealed, unopenable=found.unopenable)
 
 
 def retire(key_file: Path) -> int:

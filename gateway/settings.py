@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils.csp import CSP
 
 from gateway.config import load_settings
-from gateway.database_url import database_settings
+from gateway.database_url import POSTGRES_KEEPALIVES, database_settings
 from gateway.review.secret import NO_SECRET, secret_key_file
 
 _config = load_settings()
@@ -179,6 +179,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # host gone): confide would hang at start-up, or in a request, rather than say so.
     # DATABASE_URL's ?connect_timeout=N sets another.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 10)
+    for _option, _value in POSTGRES_KEEPALIVES.items():
+        DATABASES["default"]["OPTIONS"].setdefault(_option, _value)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Log lines go to standard error (standard output is the commands' own output, such as

@@ -34,7 +34,8 @@ class Message(models.Model):
     authenticated_as = models.CharField(max_length=150, blank=True)
     size = models.PositiveIntegerField()
     # SHA-256 of the envelope and bytes: a client that resends after losing our 250 gets the
-    # first copy's id back instead of a second delivery.
+    # first copy's id back instead of a second delivery. Empty for a message without a
+    # Message-ID (never taken for a resend) and once purged.
     digest = models.CharField(max_length=64, db_index=True)
     sealed = models.BinaryField()
     state = models.CharField(

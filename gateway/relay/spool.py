@@ -15,6 +15,7 @@ suspect, scanned alone next, and only a worker's death while it is alone counts 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -33,6 +34,12 @@ from gateway.sealing import Sealer
 
 # How long a resent copy of the same message is recognised (MTAs retry within minutes).
 RESEND_WINDOW = timedelta(hours=24)
+# The end of a message's header section: its first empty line.
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+# A Message-ID field with a value (perhaps on a folded line), at the start of a header line.
+_MESSAGE_ID = re.compile(
+    rb"^message-id[ \t]*:[ \t]*(?:\r?\n[ \t]+)*[^ \t\r\n]", re.IGNORECASE | re.MULTILINE
+)
 # Messages claimed at a time: far fewer than a node scans within its lease
 # (``[relay] scan_lease_seconds``, ``SCAN_LEASE`` by default).
 CLAIM_BATCH = 100
@@ -40,7 +47,7 @@ CLAIM_BATCH = 100
 
 class Stored(NamedTuple):
     """The id a received message is stored under; ``new`` is false for a resend of an earlier
-    message (the same envelope and bytes), whose id it is."""
+    message (the same envelope and bytes, with a Message-ID), whose id it is."""
 
     id: uuid.UUID
     new: bool
@@ -89,8 +96,10 @@ def store(
     for its first scan attempt (for ``lease``), and return its id. ``received_at`` is when
     it was received (now, unless given).
 
-    The same envelope and bytes again within ``RESEND_WINDOW`` are the client resending after
-    it lost our 250: the first copy's id is returned and nothing new is stored.
+    The same envelope and bytes again within ``RESEND_WINDOW``, carrying a Message-ID, are
+    the client resending after it lost our 250: the first copy's id is returned and nothing
+    new is stored. Without a Message-ID nothing tells a resend from a script sending the same
+    alert twice, and every message is a new one (a copy too many rather than one lost).
 
     ``ready`` then ``write``: a caller that writes in a shared transaction (``GroupCommit``)
     makes the message ready before, outside it.
@@ -138,7 +147,7 @@ def ready(
         message_id,
         {
             "id": message_id,
-            "digest": _digest(mail_from, recipients, content),
+            "digest": _digest(mail_from, recipients, content) if _has_message_id(content) else "",
             "received_at": received_at,
             "mail_from": mail_from,
             "recipients": recipients,
@@ -157,8 +166,9 @@ def write(message: Ready) -> Stored:
     """Store a message made ready (``ready``), unless it is a resend (``store``): two
     statements written once (``gateway.rows``), since the main process stores every message,
     in a transaction of their own or a savepoint of the caller's (``GroupCommit``)."""
+    digest = str(message.row["digest"])
     with transaction.atomic(savepoint=False):
-        earlier = _earlier(str(message.row["digest"]), timezone.now() - RESEND_WINDOW)
+        earlier = _earlier(digest, timezone.now() - RESEND_WINDOW) if digest else None
         if earlier is not None:
             return Stored(earlier, new=False)
         rows.insert(Message, [message.row])
@@ -176,6 +186,14 @@ def _earlier(digest: str, since: datetime) -> uuid.UUID | None:
         )
         found = cursor.fetchone()
     return None if found is None else Message._meta.pk.to_python(found[0])
+
+
+def _has_message_id(content: bytes) -> bool:
+    """Whether the message's header section (up to its first empty line) has a Message-ID."""
+    if content.startswith((b"\r\n", b"\n")):  # no header section at all
+        return False
+    end = _HEADER_END.search(content)
+    return _MESSAGE_ID.search(content, 0, len(content) if end is None else end.start()) is not None
 
 
 def _digest(mail_from: str, recipients: list[str], content: bytes) -> str:

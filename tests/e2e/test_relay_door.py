@@ -172,6 +172,14 @@ def test_a_client_relaying_by_network_sends_only_as_the_organisation(relay: Rela
     assert "jo.bloggs" not in log
 
 
+def test_the_same_message_without_a_message_id_is_delivered_each_time(relay: Relay, sink: Sink):
+    """A script's alert sent twice, byte for byte and with no Message-ID, reaches its
+    recipient twice: the second is not taken for a client's resend of the first."""
+    assert relay.send(MESSAGE, [OUTSIDER]) == {}
+    assert relay.send(MESSAGE, [OUTSIDER]) == {}
+    wait_for(lambda: len(sink.handler.to(OUTSIDER)) == 2, what="both copies")
+
+
 def test_recipient_limit(relay: Relay):
     """The 1,001st recipient of one message is refused with 452."""
     with relay.client() as client:

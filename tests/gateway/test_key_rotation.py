@@ -4,15 +4,20 @@ once nothing is sealed with it."""
 
 from __future__ import annotations
 
+import logging
 import stat
+import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
+from django.db import connection
 
 from gateway import key_rotation
+from gateway.relay import spool
 from gateway.relay.models import Message
 from gateway.review.models import ScanRecord
 from gateway.sealing import Sealer, read_keys, write_keys
@@ -26,6 +31,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.both_backends]
 
 class Interrupted(Exception):
     """The rotation's process dying part-way through a batch."""
+
+
+@pytest.fixture(autouse=True)
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No wait for values still to be stored by other processes: the tests say when theirs
+    are (``SETTLE_SECONDS`` is a bound on other processes' work, not on what is tested)."""
+    monkeypatch.setattr(key_rotation, "SETTLE_SECONDS", 0.0)
 
 
 @pytest.fixture
@@ -171,3 +183,73 @@ def test_held_documents_are_resealed_and_keep_the_old_key_until_they_are(
     assert b"".join(opened(sealed, Sealer(newest))) == content
     release_document(row.id, by="manager", note="")
     assert source.read_bytes() == content
+
+
+def _message(body: bytes) -> dict[str, Any]:
+    """A message as the relay's door stores it."""
+    content = b"Subject: a note\r\n\r\n" + body + b"\r\n"
+    return {
+        "mail_from": SENDER,
+        "recipients": [HELD_FOR],
+        "content": content,
+        "client_address": "127.0.0.1",
+        "node": "relay-1",
+    }
+
+
+class _WhenMessagesResealed(logging.Handler):
+    """Sets ``then`` (once) as the rotation says it re-sealed scan records, which it does
+    once it is done with every message, and waits for ``done``."""
+
+    def __init__(self, then: threading.Event, done: threading.Event) -> None:
+        super().__init__()
+        self._then, self._done = then, done
+
+    def emit(self, record: logging.LogRecord) -> None:
+        said = record.getMessage()
+        if said.startswith("re-sealed") and "scanrecord value" in said and not self._then.is_set():
+            self._then.set()
+            assert self._done.wait(timeout=30), "the writer did not store its message"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_sealed_with_the_old_key_and_stored_after_the_pass_is_resealed(
+    key_file: Path, running: Sealer
+) -> None:
+    """Under traffic, a writer (a thread with its own database connection, as the relay's
+    door) seals a message just before the new key is written and stores it once the
+    rotation's pass over messages has gone by: the rotation finds it on a later pass, so
+    that when ``rotate`` returns nothing is left on the old key and the old key retires;
+    the writer's next message is sealed with the new key."""
+    held(running, 2)  # messages and scan records for the pass to re-seal (and say so)
+    go, stored = threading.Event(), threading.Event()
+    late = spool.ready(running, **_message(b"late"))
+
+    def writer() -> None:
+        try:
+            if go.wait(timeout=30):
+                spool.write(late)
+                stored.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    watch = _WhenMessagesResealed(go, stored)
+    keys_log = logging.getLogger("confide.keys")
+    keys_log.addHandler(watch)
+    keys_log.setLevel(logging.INFO)
+    thread.start()
+    try:
+        key_rotation.rotate(key_file)
+    finally:
+        keys_log.removeHandler(watch)
+        keys_log.setLevel(logging.NOTSET)
+        go.set()
+        thread.join(timeout=30)
+    assert stored.is_set()
+    new_key, _old_key = read_keys(key_file)
+    assert key_rotation.census(read_keys(key_file)).older == 0
+    assert key_rotation.retire(key_file) == 1
+    assert b"late" in Fernet(new_key).decrypt(bytes(Message.objects.get(id=late.id).sealed))
+    after = spool.store(running, **_message(b"after"))
+    assert Sealer(new_key).unseal(bytes(Message.objects.get(id=after.id).sealed))

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -31,11 +32,33 @@ _HOLD = """
 import sys, time
 import django
 django.setup()
+from gateway import database
 from gateway.database import only_node_named
+if len(sys.argv) > 2:  # the idle time after which the server ends the name's session
+    database._KEEPER_IDLE_SECONDS = float(sys.argv[2])
 with only_node_named(sys.argv[1]):
     print("held", flush=True)
     time.sleep(120)
 """
+
+
+def _holding(node: str, database_url: str, *idle_seconds: str) -> subprocess.Popen[str]:
+    """A process holding node name ``node`` on ``database_url`` (its session ended by the
+    server after ``idle_seconds`` idle, if given), once it holds it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, node, *idle_seconds],
+        env={**os.environ, "DATABASE_URL": database_url},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+    except BaseException:
+        holder.kill()
+        holder.wait(timeout=10)
+        raise
+    return holder
 
 
 @pytest.fixture
@@ -70,15 +93,8 @@ def test_a_name_comes_free_when_its_holder_is_killed(
 ):
     """A process killed outright (``kill -9``) frees its name, so its supervisor can start
     it again at once."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD, "relay-1"],
-        env={**os.environ, "DATABASE_URL": database_file},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _holding("relay-1", database_file)
     try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "held"
         with pytest.raises(StartupError), only_node_named("relay-1"):
             pass
     finally:
@@ -387,3 +403,96 @@ def test_a_node_ends_no_session_but_its_own(
     finally:
         other.close()
     assert lost[0].startswith("stopped: the database connection holding node name 'cut-2'")
+
+
+def _silent_for(pid: int) -> float:
+    """How long the session ``pid`` has sat idle, in seconds (0 if it is not idle)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(extract(epoch FROM clock_timestamp() - state_change), 0)"
+            " FROM pg_stat_activity WHERE pid = %s AND state = 'idle'",
+            [pid],
+        )
+        found = cursor.fetchone()
+    return 0.0 if found is None else float(found[0])
+
+
+def test_a_node_restarted_after_a_silent_cut_waits_for_its_old_session_then_starts(
+    database_file: str,
+    name_network: SilentNetwork,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+):
+    """A node cut off without a word, then killed and started again, finds its old session
+    still holding its name, the server unaware: it says it waits for that session, which the
+    server ends once it has sat idle (idle_session_timeout, set on that session alone), and
+    then starts, rather than refusing until TCP gives up on the dead connection (hours)."""
+    parts = urlsplit(database_file)
+    credentials = parts.netloc.rpartition("@")[0]
+    through = parts._replace(netloc=f"{credentials}@127.0.0.1:{name_network.port}").geturl()
+    holder = _holding("cut-3", through, "3")
+    try:
+        (old,) = _node_lock("cut-3")
+        name_network.cut()
+    finally:
+        holder.send_signal(signal.SIGKILL)  # its close never crosses the silent network
+        holder.wait(timeout=10)
+    monkeypatch.setattr(database, "_KEEPER_SILENT_SECONDS", 1.0)
+    wait_for(lambda: _silent_for(old) > 1.0, 10, "the old session to fall silent")
+    with caplog.at_level("WARNING", logger="confide.database"), only_node_named("cut-3"):
+        assert old not in _sessions()
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert "node name 'cut-3' is held by a session silent for" in said
+    assert "waiting up to" in said
+
+
+def test_a_name_held_by_a_silent_session_is_refused_plainly_on_a_server_that_keeps_it(
+    database_file: str, postgresql: None, monkeypatch: pytest.MonkeyPatch
+):
+    """On a server older than PostgreSQL 14 (no idle_session_timeout), a name held by a
+    node's silent session is refused at once, saying which session to end and how, rather
+    than waited for without bound."""
+    monkeypatch.setattr(database, "_IDLE_TIMEOUT_SINCE", 10**9)  # as if this server had none
+    monkeypatch.setattr(database, "_KEEPER_SILENT_SECONDS", 0.0)
+    other = connection.get_new_connection(
+        {**connection.get_connection_params(), "application_name": "confide node " + "0" * 16}
+    )
+    other.autocommit = True
+    pid = other.info.backend_pid
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [database.node_key("cut-4")])
+        with (
+            pytest.raises(StartupError) as refused,
+            only_node_named("cut-4"),
+        ):
+            pass
+    finally:
+        other.close()
+    said = str(refused.value)
+    assert f"SELECT pg_terminate_backend({pid})" in said
+    assert "PostgreSQL 14" in said
+
+
+def test_the_session_holding_a_name_is_ended_by_the_server_when_it_falls_silent(
+    postgresql: None, monkeypatch: pytest.MonkeyPatch
+):
+    """The session a node holds its name on carries the server's own bounds on a silent
+    peer: idle_session_timeout (PostgreSQL 14 and later), and TCP keepalives (any version);
+    on an older server, no idle_session_timeout, which it would refuse."""
+    params = {**connection.get_connection_params(), "connect_timeout": 2}
+
+    def settings() -> dict[str, str | None]:
+        raw = database._keeper_connection(params)
+        try:
+            names = ("idle_session_timeout", "tcp_keepalives_idle", "tcp_keepalives_count")
+            return {name: database.answer_within(raw, f"SHOW {name}")[0][0] for name in names}
+        finally:
+            raw.close()
+
+    assert settings() == {
+        "idle_session_timeout": "15s",
+        "tcp_keepalives_idle": "10",
+        "tcp_keepalives_count": "3",
+    }
+    monkeypatch.setattr(database, "_IDLE_TIMEOUT_SINCE", 10**9)  # as if this server had none
+    assert settings()["idle_session_timeout"] == "0"

@@ -25,13 +25,41 @@ def sealer() -> Sealer:
 
 
 def test_a_resent_message_is_stored_once(sealer: Sealer):
-    """The same envelope and bytes again (a client that lost our 250) get the first id."""
-    first = spool.store(sealer, **MESSAGE, node="relay-1")
+    """The same envelope and bytes with a Message-ID again (a client that lost our 250) get
+    the first id; another envelope is another message."""
+    with_id = b"Message-ID: <resend-1@riverside-carers.example.org>\r\n" + MESSAGE["content"]
+    resent = {**MESSAGE, "content": with_id}
+    first = spool.store(sealer, **resent, node="relay-1")
     assert first.new
-    assert spool.store(sealer, **MESSAGE, node="relay-1") == (first.id, False)
+    assert spool.store(sealer, **resent, node="relay-1") == (first.id, False)
     assert Message.objects.count() == 1
-    changed = {**MESSAGE, "recipients": ["c@example.net"]}
+    changed = {**resent, "recipients": ["c@example.net"]}
     assert spool.store(sealer, **changed, node="relay-1").id != first.id
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        MESSAGE["content"],
+        b"Message-ID:\r\n" + MESSAGE["content"],
+        b"X-Note: see\r\n Message-ID: <folded-into-another@x>\r\n" + MESSAGE["content"],
+        MESSAGE["content"] + b"Message-ID: <in-the-body@x>\r\n",
+    ],
+    ids=["none", "empty", "inside-another-field", "in-the-body"],
+)
+def test_the_same_message_without_a_message_id_is_a_new_message_each_time(
+    sealer: Sealer, content: bytes
+):
+    """A script's alert sent twice, byte for byte and with no Message-ID field (none, an
+    empty one, or the words inside another field or the body), is two messages: nothing
+    tells it from a resend, and a copy too many is better than one lost."""
+    alert = {**MESSAGE, "content": content}
+    first = spool.store(sealer, **alert, node="relay-1")
+    second = spool.store(sealer, **alert, node="relay-1")
+    assert first.new
+    assert second.new
+    assert first.id != second.id
+    assert Message.objects.count() == 2
 
 
 def test_storing_claims_the_first_attempt_for_the_receiving_node(sealer: Sealer):
