@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import re
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -75,7 +77,7 @@ def every_held() -> QuerySet[Outcome]:
 
 def queue(user: Any, wanted: QueueFilter) -> QuerySet[Outcome]:
     """The held recipients ``user`` may see that match ``wanted``, oldest first."""
-    return _filtered(visible_outcomes(user), wanted, every_note=is_manager(user))
+    return _filtered(visible_outcomes(user), wanted, manager=is_manager(user))
 
 
 def _released_as_exception() -> Q:
@@ -95,7 +97,7 @@ def note_kept_from(user: Any, outcomes: list[Outcome]) -> set[int]:
 
 
 def _filtered(
-    outcomes: QuerySet[Outcome], wanted: QueueFilter, *, every_note: bool = True
+    outcomes: QuerySet[Outcome], wanted: QueueFilter, *, manager: bool = True
 ) -> QuerySet[Outcome]:
     found = outcomes.select_related("message")
     if wanted.state:
@@ -117,14 +119,15 @@ def _filtered(
         )
     if wanted.search:
         words = wanted.search.strip()
-        matches = (
-            Q(message__mail_from__icontains=words)
-            | Q(recipient__icontains=words)
-            | Q(reasons_text__icontains=words)
-        )
-        # An exception's note is searched by managers only (``note_kept_from``).
+        matches = Q(message__mail_from__icontains=words) | Q(recipient__icontains=words)
+        # An exception's note is searched by managers only (``note_kept_from``), and so are
+        # the reasons as stored: they name register refs, which staff do not see
+        # (``reasons_for_staff``), and a search for a ref would tell whose data an item holds.
         note = Q(decision_note__icontains=words)
-        matches |= note if every_note else note & ~_released_as_exception()
+        if manager:
+            matches |= note | Q(reasons_text__icontains=words)
+        else:
+            matches |= note & ~_released_as_exception()
         with contextlib.suppress(ValueError):  # a reference, pasted from a notice
             matches |= Q(message_id=uuid.UUID(words))
         found = found.annotate(reasons_text=Cast("reasons", TextField())).filter(matches)
@@ -204,6 +207,28 @@ def subjects_found(message_id: uuid.UUID) -> list[str]:
     return sorted(
         Subject.objects.filter(scan_records__message_id=message_id).values_list("ref", flat=True)
     )
+
+
+# How the policy's reasons name subjects (scanner/policy/verdicts.py): "(ref C-1001)" after
+# whom the data is about, and "not to ref C-1002 or ref C-1003 named in the same sentence".
+_ABOUT_REF = re.compile(r" \(ref .+?\)(?=;|$)")
+_OTHER_REFS = re.compile(r"not to ref .+? named in the same sentence")
+
+
+def reasons_for_staff(reasons: list[str], refs: Collection[str]) -> list[str]:
+    """``reasons`` as staff read them: without the register refs they name, which would tell
+    staff who is in the register, their case-management refs and whose each finding is
+    (the register is the managers'). Any of ``refs`` (the message's subjects) still left,
+    should the reasons' wording change, goes too."""
+    longest_first = sorted(refs, key=len, reverse=True)
+    shown = []
+    for reason in reasons:
+        text = _ABOUT_REF.sub("", reason)
+        text = _OTHER_REFS.sub("not to anyone else named in the same sentence", text)
+        for ref in longest_first:
+            text = re.sub(rf"(?<![\w-]){re.escape(ref)}(?![\w-])", "someone", text)
+        shown.append(text)
+    return shown
 
 
 def _html_body(parsed: EmailMessage) -> str:

@@ -32,6 +32,7 @@ from gateway.review.held_items import (
     need_to_know,
     note_kept_from,
     queue,
+    reasons_for_staff,
     subjects_found,
 )
 from gateway.review.kept_filters import kept_filter
@@ -118,11 +119,15 @@ def _item(
         raise Http404("no such held item, or not one of yours")
     manager = is_manager(request.user)
     notes_kept = note_kept_from(request.user, item.outcomes)
+    # The register is the managers': staff see no subject's ref, in the reasons or the text.
+    subjects = subjects_found(item.message.id)
+    refs = {*subjects, *(item.read.subjects if item.read else ())}
     # An exception's subjects start as those confide found in the message.
-    initial = {"exception": {"subjects": " ".join(subjects_found(item.message.id))}}
-    recipients = [
+    initial = {"exception": {"subjects": " ".join(subjects)}}
+    recipients: list[dict[str, Any]] = [
         {
             "outcome": outcome,
+            "reasons": outcome.reasons if manager else reasons_for_staff(outcome.reasons, refs),
             "held": outcome.review_state == ReviewState.HELD,
             "note": "" if outcome.id in notes_kept else outcome.decision_note,
             "forms": {
@@ -144,13 +149,17 @@ def _item(
         for recipient in recipients:
             recipient["beyond"] = [
                 (found, ids.get(found.ref))
-                for found in beyond.get(recipient["outcome"].recipient, [])  # type: ignore[attr-defined]
+                for found in beyond.get(recipient["outcome"].recipient, [])
             ]
     segments = [
         {
             "segment": segment,
             "runs": [
-                (text, span, [(ref, ids.get(ref)) for ref in span.subjects] if span else [])
+                (
+                    text,
+                    span,
+                    [(ref, ids.get(ref)) for ref in span.subjects] if span and manager else [],
+                )
                 for text, span in highlighted(segment)
             ],
         }

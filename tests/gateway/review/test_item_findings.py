@@ -1,6 +1,7 @@
 """A held item's findings as a manager reads them: each with its type and the subject it
 belongs to, linked to that subject's file, and for a recipient a subject consented to, what
-goes beyond that consent's scope. The scan record keeps whose each finding is."""
+goes beyond that consent's scope; staff see no ref at all. The scan record keeps whose each
+finding is."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from gateway.register.models import Agency, AgencyDomain, Consent, Subject, SubjectKind
 from gateway.relay.models import Message
+from gateway.review.held_items import reasons_for_staff
 from gateway.review.models import ScanRecord
 from gateway.review.scan_record import read_scan_record, scan_record
 from gateway.sealing import Sealer
@@ -20,7 +22,7 @@ from scanner.attribution import KNOWN_SUBJECT_RECOGNIZER, AttributedFinding, Att
 from scanner.findings import Finding
 from scanner.scanning import ScanResult
 from scanner.segments import Extraction, Segment
-from tests.gateway.review.conftest import Users
+from tests.gateway.review.conftest import Users, filtered, signed_in
 
 TEXT = "Amina Begum's NHS number is 943 476 5919 and she lives at 4 Hill Rise."
 NAME = (0, 11)
@@ -143,19 +145,56 @@ def test_a_consent_for_all_leaves_nothing_beyond_it(
     assert "beyond its scope" not in page
 
 
+# The reasons as the policy words them (scanner/policy/verdicts.py), naming register refs.
+REASONS_WITH_REFS = [
+    "NHS number of a known carer (ref C-1001); no consent recorded for this recipient; the"
+    " NHS number is tied to them, named nearest to it, not to ref C-1002 or ref C-1003"
+    " named in the same sentence",
+    "Sent to the subject's own address (ref C-1001)",
+    "Name of a known person (ref C-1002); the name is tied to everyone its sentence names",
+]
+
+
 @pytest.mark.django_db
-def test_staff_see_the_findings_without_the_register(
+def test_staff_see_the_findings_and_reasons_without_any_ref(
     users: Users, held: Message, sealer: Sealer, contact_only: Consent
 ):
-    """The sender sees each finding's type and ref but no link into the register and no
-    consent details: the register is the managers'."""
+    """The sender sees each finding's type and the reasons, but no subject's ref anywhere on
+    the page (text, attributes, links), no link into the register and no consent details:
+    the register is the managers', who read the reasons as the policy wrote them."""
     _attributed_record(sealer, held)
-    client = Client()
-    client.force_login(users.staff)
-    page = client.get(reverse("review:item", args=[held.id])).content.decode()
-    assert "[UK_NHS: C-1001]" in page
+    held.outcomes.update(reasons=REASONS_WITH_REFS)
+    item = reverse("review:item", args=[held.id])
+    page = signed_in(users, "staff").get(item).content.decode()
+    assert "[UK_NHS]" in page
+    assert "[PERSON]" in page
+    assert "NHS number of a known carer; no consent recorded for this recipient" in page
+    assert "not to anyone else named in the same sentence" in page
+    assert "<li>Sent to the subject&#x27;s own address</li>" in page
+    for ref in ("C-1001", "C-1002", "C-1003"):
+        assert ref not in page
     assert reverse("review:subject", args=[contact_only.subject_id]) not in page
     assert "need to know" not in page
+    managers = signed_in(users, "manager").get(item).content.decode()
+    assert "NHS number of a known carer (ref C-1001); no consent" in managers
+    assert "not to ref C-1002 or ref C-1003 named" in managers
+
+
+def test_a_ref_left_in_a_reason_by_other_wording_is_still_kept_from_staff():
+    """Should the policy word a reason otherwise, a ref of the message's subjects in it
+    still goes, whole: a longer ref sharing its start is not cut."""
+    shown = reasons_for_staff(["Tied to C-1001 and C-1001-B, not C-10011"], ["C-1001", "C-1001-B"])
+    assert shown == ["Tied to someone and someone, not C-10011"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "found"), [("staff", 0), ("manager", 2)])
+def test_staff_cannot_find_their_items_by_a_ref(users: Users, held: Message, role: str, found: int):
+    """Searching the queue for a ref finds nothing for the sender, as a ref in the reasons
+    would tell them whose data an item holds; a manager finds the item by it."""
+    held.outcomes.update(reasons=REASONS_WITH_REFS)
+    page = filtered(signed_in(users, role), "review:queue", {"state": "", "search": "C-1002"})
+    assert len(page.context["page"].object_list) == found
 
 
 @pytest.mark.django_db
