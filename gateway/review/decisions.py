@@ -35,15 +35,18 @@ from gateway.relay.held import (
 from gateway.relay.models import Copy, CopyKind, Delivery, Outcome
 from gateway.relay.notices import Released, decision_notice
 from gateway.relay.pipeline import Pipeline, hostname, key_file, notice_from
+from gateway.relay.spool import Received
 from gateway.review import audit
 from gateway.review.models import LawfulReason, LogbookEntry, LogbookKind
 from gateway.scanner_setup import build_scanner
 from gateway.sealing import Sealer
 from scanner.actions import Action
+from scanner.attribution import Sender
 from scanner.consent import ALL_SCOPES
 from scanner.domains import is_internal
+from scanner.judging import attribution_of
 from scanner.policy.policy_file import Policy, load_policy
-from scanner.scanning import Scanner, ScanningWorkers
+from scanner.scanning import Scanner, ScanningWorkers, ScanResult
 from scanner.transform import Banner, load_banner
 
 __all__ = ["DecisionRefused"]
@@ -277,7 +280,11 @@ def record_consent_and_release(
     (``pipeline``, this process's own by default) and judged for the recipient with the
     consent in the register; unless the relay would now release it (as it is or with the
     banner), it is refused with the verdict's reasons, which say what the consent leaves
-    uncovered (another agency, a kind of data beyond its scopes, someone else's data)."""
+    uncovered (another agency, a kind of data beyond its scopes, someone else's data).
+
+    A consent from someone the message holds no data about (no finding of the scan is tied
+    to them) is refused first: it cannot be what lets the message go, even when consents
+    already in the register would now release it."""
     problem = consent_terms_problem(method, scopes, evidence)
     if problem:
         raise DecisionRefused(problem)
@@ -288,6 +295,12 @@ def record_consent_and_release(
     with _REDACTING:  # the scan, which takes seconds, before the transaction
         outcome, received = held_as_received(outcome_id, releasing().sealer)
         result = processing.scanned(core, received)
+        about = _subjects_of(core, received, result, outcome.recipient)
+    if subject.ref not in about:
+        raise DecisionRefused(
+            f"the message holds no data about {subject.ref}, so their consent is not what"
+            " would release it: record the consent of someone whose data it holds"
+        )
     with transaction.atomic():
         consent = Consent.objects.create(
             subject=subject,
@@ -319,6 +332,21 @@ def record_consent_and_release(
             scopes=consent.scopes,
         )
     return consent
+
+
+def _subjects_of(
+    core: Pipeline, received: Received, result: ScanResult, recipient: str
+) -> set[str]:
+    """The refs of the subjects the relay ties ``result``'s findings to, for ``recipient``,
+    as ``processing.verdict_now`` ties them before judging."""
+    attribution = attribution_of(
+        result,
+        sender=Sender(received.mail_from),
+        policy=core.policy,
+        matcher=core.matchers.get(core.book),
+        addressees=[recipient],
+    )
+    return {ref for found in attribution.findings for ref in found.refs}
 
 
 def _decide(

@@ -1,20 +1,21 @@
 """Record consent and release goes ahead only when the consent recorded covers the release,
 judged by the relay's own core with the consent in the register: a consent to another
-agency, one whose scopes leave out what the message holds, or one already expired is
-refused, and the consent is not saved."""
+agency, one whose scopes leave out what the message holds, one already expired, or one from
+someone the message holds no data about is refused, and the consent is not saved."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 
-from gateway.register.models import Agency, Consent, ConsentMethod, Subject
+from gateway.register.models import Agency, Consent, ConsentMethod, Subject, SubjectKind
 from gateway.relay.models import Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
 from gateway.review.models import AuditEntry
-from tests.gateway.review.conftest import Users, held_outcome
+from tests.gateway.review.conftest import Users, held_outcome, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,31 @@ def test_an_expired_consent_is_refused(
     with pytest.raises(decisions.DecisionRefused, match="passed"):
         _record(users, held, subject, citizens_advice, ["contact", "health"], valid_until=yesterday)
     _refused(held)
+
+
+def test_a_consent_from_someone_the_message_is_not_about_is_refused(
+    users: Users, held: Message, subject: Subject, citizens_advice: Agency, redacting: Pipeline
+):
+    """With her consent already in the register, a consent recorded for someone the message
+    holds nothing about is refused and not kept, though the relay would now release it: it
+    is not what lets the message go, and the sender is not told it went with consent."""
+    Consent.objects.create(
+        subject=subject, agency=citizens_advice, scopes="contact,health", method="written",
+        recorded_by="jo", recorded_at=datetime.now(UTC),
+    )  # fmt: skip
+    zed = Subject.objects.create(ref="C-2001", kind=SubjectKind.CARER, display_name="Zed Quinn")
+    outcome = held_outcome(held)
+    prefix = f"consent-{outcome.id}"
+    page = signed_in(users, "manager").post(
+        reverse("review:act", args=[outcome.id, "consent"]),
+        {
+            f"{prefix}-subject": zed.ref, f"{prefix}-agency": citizens_advice.id,
+            f"{prefix}-method": "oral", f"{prefix}-scopes": ["contact"],
+            f"{prefix}-evidence": "by phone", f"{prefix}-note": "consent recorded",
+        },
+        follow=True,
+    )  # fmt: skip
+    assert "Not done: the message holds no data about C-2001" in page.content.decode()
+    assert held_outcome(held).review_state == ReviewState.HELD
+    assert list(Consent.objects.values_list("subject__ref", flat=True)) == ["C-1001"]
+    assert not AuditEntry.objects.exists()
