@@ -1,12 +1,17 @@
-"""`confide webuser` says what is wrong with the password it read from standard input."""
+"""`confide webuser` says what is wrong with the password it read from standard input, and
+removing an account or changing its role, there or in the admin, ends its sessions."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from gateway.review.roles import MANAGER, STAFF
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +52,60 @@ def test_a_good_password_makes_the_account(monkeypatch):
     """A long uncommon password makes the account with it."""
     _webuser(monkeypatch, "a long enough password 42\n")
     assert User.objects.get(username="alex").check_password("a long enough password 42")
+
+
+def _signed_in(name: str, group: str) -> Client:
+    """A browser signed in as a new account ``name`` in ``group``."""
+    user = User.objects.create_user(name)
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("review:queue")).status_code == 200
+    return client
+
+
+def _webuser_staff2(*args: str) -> None:
+    call_command("webuser", "staff2", *args, stdout=io.StringIO())
+
+
+def _roles_cleared() -> None:
+    User.objects.get(username="staff2").groups.clear()
+
+
+def _staff_group_emptied() -> None:
+    Group.objects.get(name=STAFF).user_set.clear()
+
+
+def _deactivated_in_the_admin() -> None:
+    user = User.objects.get(username="staff2")
+    user.is_active = False
+    user.save()
+
+
+@pytest.mark.both_backends
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda: _webuser_staff2("--remove"), id="removed"),
+        pytest.param(lambda: _webuser_staff2("--role", "manager", "--keep-password"), id="role"),
+        pytest.param(_roles_cleared, id="roles-cleared"),
+        pytest.param(_staff_group_emptied, id="group-emptied"),
+        pytest.param(_deactivated_in_the_admin, id="deactivated"),
+    ],
+)
+def test_removing_or_changing_an_account_ends_its_sessions(change):
+    """Its sessions end, not just refused while it has no role: its old cookie does not
+    sign it in again once it is given its role back; another account's session goes on."""
+    client = _signed_in("staff2", STAFF)
+    other = _signed_in("jo", MANAGER)
+    change()
+    _webuser_staff2("--role", "staff", "--keep-password")
+    assert client.get(reverse("review:queue")).status_code == 302  # to sign in
+    assert other.get(reverse("review:queue")).status_code == 200
+
+
+def test_giving_the_same_role_again_keeps_the_sessions():
+    """The same role given again changes nothing, so the account stays signed in."""
+    client = _signed_in("staff2", STAFF)
+    _webuser_staff2("--role", "staff", "--keep-password")
+    assert client.get(reverse("review:queue")).status_code == 200

@@ -1,9 +1,10 @@
 """``confide webuser NAME --role manager|staff [--email ADDR]``: an account for the review web
 app. The password is read from standard input (not the process list or the shell's history);
 ``--keep-password`` gives an existing account (one made by ``confide createsuperuser``) a role
-without changing it; ``--remove`` takes the roles away and deactivates the account (its
-sessions end with it: ``gateway.review.signing_in``); ``--reset-second-factor`` removes the
-account's authenticator app (a lost phone), to be set up again at the next sign-in."""
+without changing it; ``--remove`` takes the roles away and deactivates the account. A change
+of role and a removal end the account's sessions (``gateway.review.signing_in``).
+``--reset-second-factor`` removes the account's authenticator app (a lost phone), to be set
+up again at the next sign-in."""
 
 from __future__ import annotations
 
@@ -85,8 +86,10 @@ class Command(ConfideCommand):
                 user.set_password(password)
             user.is_active = True
             user.save()
-            user.groups.remove(*roles)
-            user.groups.add(Group.objects.get(name=_ROLE[options["role"]]))
+            # Only a change of role touches the groups, and so ends the account's sessions
+            # (gateway.review.signing_in): running this again as it was leaves them be.
+            others = list(user.groups.exclude(name__in=ROLES))
+            user.groups.set([*others, Group.objects.get(name=_ROLE[options["role"]])])
         self.stdout.write(f"{name} can sign in to the review pages as {options['role']}")
 
     def _reset_second_factor(self, name: str) -> None:
