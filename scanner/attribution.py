@@ -78,6 +78,11 @@ _FIELD_LABEL = regex.compile(
 )
 # A sentence: five words or more ending in a full stop, question or exclamation mark.
 _SENTENCE = regex.compile(r"[ \t>]*(?:\S+[ \t]+){4,}\S*[.!?][\"'’”)]*[ \t]*\r?$")
+# A line about someone else: it opens with a pronoun for a third person ("her mobile ...").
+# Not the pronouns a signature gives its holder ("she/her").
+_ABOUT_SOMEONE = regex.compile(
+    r"[ \t>]*(?:she|he|they|her|his|their|him|them)\b(?![ \t]*/)", regex.IGNORECASE
+)
 _LETTERS = regex.compile(r"[^a-z]")
 # Kinds of what a signature block holds, beside the finding types: a registered person's
 # name, and another detail recorded for a registered person who is not the sender.
@@ -744,13 +749,13 @@ def _signatures(
 
 def _block_end(text: str, start: int, limit: int) -> int:
     """Where the signature block that starts at ``start`` ends, at ``limit`` at the latest:
-    at a quoted message's header, or at a blank line followed by a field label or a
-    sentence, which are the message's content, not its signature."""
+    at a quoted message's header, a field label or a line about someone else ("her mobile"),
+    or at a blank line followed by a sentence: the message's content, not its signature."""
     blank = False
     seen = False
     position = start
     for line in text[start:limit].splitlines(keepends=True):
-        if _QUOTE_HEADER.match(line) or _FIELD_LABEL.search(line):
+        if _QUOTE_HEADER.match(line) or _FIELD_LABEL.search(line) or _ABOUT_SOMEONE.match(line):
             return position
         if not line.strip():
             blank = seen

@@ -62,6 +62,12 @@ def _from_priya(body: str, sender: str = f"Priya Shah <{PRIYA}>", to: str = STRA
             {"PHONE_NUMBER", "STREET_ADDRESS"},
             id="prose after a blank line",
         ),
+        pytest.param(
+            "Hi Sam,\n\nKind regards\nPriya\n\n"
+            "her mobile 07700 900999, 4 Elm Grove, Leeds LS7 3QP\n",
+            {"PHONE_NUMBER", "STREET_ADDRESS"},
+            id="a line about someone else",
+        ),
     ],
 )
 def test_what_is_not_the_senders_signature_counts(check: Check, body: str, types: set[str]) -> None:
