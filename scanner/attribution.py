@@ -13,14 +13,19 @@ register), or to the item's only subject when it names no one else. An identifie
 the register records (a phone number, an NHS number) that is not a subject's recorded value
 belongs to no known subject, however close it stands to one.
 
-The sender's own name, address and signature are not a disclosure. The display names of the
-message's address fields (From, Sender, Reply-To, To, Cc, Bcc) are content like the body,
-but for a correspondent's own name: a display name that is only a name (nothing else is found
-in it) is the name of the person at that address, and counts only when it is a registered
-subject's who is not a party to the message (no address recorded for them sends or receives
-it) nor one of the organisation's own people (``sender_kinds``): "Joseph Okafor" on the
-carer's address names him to every recipient. Anything else in a display name ("Margaret
-Hughes NHS 415 294 6199", "Joseph Okafor (dementia)") is read as the body is, names and all.
+The sender's own name, address and signature are not a disclosure. A signature is a block
+after a sign-off ("-- ", "Kind regards,") at the end of a text that is its holder's own: it
+holds the sender's name, nobody else's, and nothing a signature never holds (an NHS number, a
+field label such as "Client:"); see ``_signatures``. What else follows a sign-off is content.
+
+The display names of the message's address fields (From, Sender, Reply-To, To, Cc, Bcc) are
+content like the body, but for a correspondent's own name: a display name that is only a name
+(nothing else is found in it) is the name of the person at that address, and counts only when
+it is a registered subject's who is not a party to the message (no address recorded for them
+sends or receives it) nor one of the organisation's own people (``sender_kinds``): "Joseph
+Okafor" on the carer's address names him to every recipient. Anything else in a display name
+("Margaret Hughes NHS 415 294 6199", "Joseph Okafor (dementia)") is read as the body is, names
+and all.
 
 When the sender is a subject in the register (writing from an address recorded for them
 alone), their other recorded details in what they write (an NI number, a home address) are
@@ -58,6 +63,31 @@ _SIGN_OFF = regex.compile(
 # A signature is at most this many lines after its sign-off, at the end of a body.
 _SIGNATURE_LINES = 12
 _FORWARDED = "forwarded message"
+# The header of a quoted message in a reply: Outlook's "From: ...", "-----Original
+# Message-----", or "On <date>, <someone> wrote:".
+_QUOTE_HEADER = regex.compile(
+    r"^[ \t>]*(?:from:[ \t]|-{2,}[ \t]*original message[ \t]*-{2,}|.{0,200}\bwrote:[ \t]*\r?$)",
+    regex.IGNORECASE | regex.MULTILINE,
+)
+# A field label no signature holds: what follows it is someone's record, not the sender's.
+_FIELD_LABEL = regex.compile(
+    r"(?:^|\|)[ \t>]*(?:client|patient|service user|cared[ -]for|carer|name|full name"
+    r"|d\.?o\.?b\.?|date of birth|nhs(?: no\.?| number)?|ni(?: no\.?| number)?"
+    r"|national insurance(?: no\.?| number)?|next of kin|diagnosis|referral|re)[ \t]*:",
+    regex.IGNORECASE,
+)
+# A sentence: five words or more ending in a full stop, question or exclamation mark.
+_SENTENCE = regex.compile(r"[ \t>]*(?:\S+[ \t]+){4,}\S*[.!?][\"'’”)]*[ \t]*\r?$")
+# A line about someone else: it opens with a pronoun for a third person ("her mobile ...").
+# Not the pronouns a signature gives its holder ("she/her").
+_ABOUT_SOMEONE = regex.compile(
+    r"[ \t>]*(?:she|he|they|her|his|their|him|them)\b(?![ \t]*/)", regex.IGNORECASE
+)
+_LETTERS = regex.compile(r"[^a-z]")
+# Kinds of what a signature block holds, beside the finding types: a registered person's
+# name, and another detail recorded for a registered person who is not the sender.
+_REGISTERED = "registered name"
+_SOMEONE_ELSES = "someone else's recorded detail"
 
 
 @dataclass(frozen=True)
@@ -148,23 +178,23 @@ def attribute(
     """
     segments = extraction.segments
     writer = _sender_ref(matcher, sender, types.sender_kinds)
-    mentions = {
-        index: [
-            m
-            for m in matcher.find(segment.text)
-            if not (writer in m.refs and _in_signature(segment, m.start))
-        ]
-        for index, segment in enumerate(segments)
-    }
     correspondents = _Correspondents.of(segments, findings, sender, addressees)
+    sender_words = _sender_words(matcher, sender, writer)
+    signatures = _Signatures.of(
+        segments,
+        findings,
+        {index: matcher.find(segment.text) for index, segment in enumerate(segments)},
+        holders=_Holders.of(sender_words, sender, correspondents),
+        types=types,
+        writer=writer,
+    )
+    mentions = signatures.unsigned(writer)
     findings, mentions = _without_own_names(
         segments,
         findings,
         mentions,
         _parties(matcher, correspondents.addresses, types.sender_kinds),
     )
-    sender_names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
-    sender_words = {identifiers.name_words(name) for name in sender_names} | _address_name(sender)
     resolved = _resolve_all(mentions, window)
     unresolved = _refers_to_others(
         segments, findings, resolved, sender_words, types.relationship_words
@@ -223,7 +253,7 @@ def attribute(
                 relations=relations,
             )
             refs -= {writer}  # a household's address is the sender's too: not their diagnosis
-        if not refs and finding.type in types.signature and _in_signature(segments[index], start):
+        if not refs and finding.type in types.signature and signatures.hold(index, start):
             continue
         own = not refs and correspondents.own(finding.type, segments[index].text[start:end])
         attributed.append(AttributedFinding(finding, refs, tie, own))
@@ -596,6 +626,13 @@ def _sender_ref(matcher: SubjectMatcher, sender: Sender, kinds: frozenset[str]) 
     return ref if matcher.subjects[ref].kind in kinds else ""
 
 
+def _sender_words(matcher: SubjectMatcher, sender: Sender, writer: str) -> set[tuple[str, ...]]:
+    """The names the sender goes by, as words: From's display names, the register's names
+    for them (``writer``), and the name their address spells."""
+    names = (*sender.names, *(matcher.subjects[writer].names if writer else ()))
+    return {identifiers.name_words(name) for name in names} | _address_name(sender)
+
+
 def _address_name(sender: Sender) -> set[tuple[str, ...]]:
     """A name read from an address like grace.mwangi@org.example."""
     local = sender.address.partition("@")[0]
@@ -610,13 +647,176 @@ def _is_sender(name: str, sender_words: set[tuple[str, ...]]) -> bool:
     return bool(words) and any(set(words) <= set(name) for name in sender_words)
 
 
-def _in_signature(segment: Segment, start: int) -> bool:
-    """Whether ``start`` lies in the signature at the end of a text the sender wrote."""
+@dataclass(frozen=True)
+class _Signatures:
+    """The signatures of an item's texts (see ``_signatures``), by segment."""
+
+    spans: dict[int, list[tuple[int, int]]]
+    # The register's mentions in each segment, wherever they are.
+    mentions: dict[int, list[Mention]]
+
+    @classmethod
+    def of(
+        cls,
+        segments: Sequence[Segment],
+        findings: Sequence[Finding],
+        mentions: dict[int, list[Mention]],
+        *,
+        holders: _Holders,
+        types: AttributionTypes,
+        writer: str,
+    ) -> _Signatures:
+        by_segment: dict[int, list[Finding]] = {}
+        for finding in findings:
+            by_segment.setdefault(finding.segment, []).append(finding)
+        return cls(
+            {
+                index: _signatures(
+                    segment,
+                    by_segment.get(index, []),
+                    mentions[index],
+                    holders=holders,
+                    types=types,
+                    writer=writer,
+                )
+                for index, segment in enumerate(segments)
+            },
+            mentions,
+        )
+
+    def unsigned(self, writer: str) -> dict[int, list[Mention]]:
+        """The register's mentions but the ``writer``'s own details in their signature."""
+        return {
+            index: [m for m in ms if not (writer in m.refs and self.hold(index, m.start))]
+            for index, ms in self.mentions.items()
+        }
+
+    def hold(self, index: int, start: int) -> bool:
+        """Whether ``start`` in segment ``index`` lies in a signature."""
+        return any(s <= start < e for s, e in self.spans.get(index, ()))
+
+
+def _signatures(
+    segment: Segment,
+    findings: Sequence[Finding],
+    mentions: Sequence[Mention],
+    *,
+    holders: _Holders,
+    types: AttributionTypes,
+    writer: str,
+) -> list[tuple[int, int]]:
+    """The signatures at the end of a text the sender wrote (``findings`` and ``mentions``
+    are those in it), as (start, end) in its text:
+    each block after a sign-off ("-- ", "Kind regards,") in its last lines that is its
+    holder's own. A block ends at the next sign-off, at the header of a quoted message, or at
+    a blank line before a line no signature holds (a field label such as "Client:", a
+    sentence). It is a signature only when it holds its holder's name, no one else's (a
+    recognizer's or the register's), and no finding of a type no signature holds (an NHS
+    number, a diagnosis). Its holder is the sender; below a quoted message's header, the
+    sender or any correspondent (the quoted sign-off of the person replied to)."""
     if _FORWARDED in segment.location:
-        return False
-    tail_start = _tail_start(segment.text)
-    sign_offs = [m for m in _SIGN_OFF.finditer(segment.text, tail_start)]
-    return bool(sign_offs) and start >= sign_offs[0].end()
+        return []
+    text = segment.text
+    tail_start = _tail_start(text)
+    sign_offs = list(_SIGN_OFF.finditer(text, tail_start))
+    if not sign_offs:
+        return []
+    quoted_from = next((m.start() for m in _QUOTE_HEADER.finditer(text)), len(text) + 1)
+    found = [(*segment.from_source(f.start, f.end), f.type) for f in findings]
+    # The register's names count as names; its other details, only someone else's for sure.
+    found += [(m.start, m.end, _REGISTERED) for m in mentions if m.type == "PERSON"]
+    found += [
+        (m.start, m.end, _SOMEONE_ELSES)
+        for m in mentions
+        if m.type != "PERSON" and m.strength == STRONG and writer not in m.refs
+    ]
+    blocks = []
+    for number, sign_off in enumerate(sign_offs):
+        start = sign_off.end()
+        following = sign_offs[number + 1].start() if number + 1 < len(sign_offs) else len(text)
+        end = _block_end(text, start, following)
+        quoted = quoted_from < start
+        inside = [(s, e, kind) for s, e, kind in found if start <= s and e <= end]
+        if any(
+            kind not in types.signature | types.nobodys | {_REGISTERED} for _, _, kind in inside
+        ):
+            continue
+        names = [text[s:e] for s, e, kind in inside if kind in {"PERSON", _REGISTERED}]
+        if holders.holds(text[start:end], names, quoted=quoted):
+            blocks.append((start, end))
+    return blocks
+
+
+def _block_end(text: str, start: int, limit: int) -> int:
+    """Where the signature block that starts at ``start`` ends, at ``limit`` at the latest:
+    at a quoted message's header, a field label or a line about someone else ("her mobile"),
+    or at a blank line followed by a sentence: the message's content, not its signature."""
+    blank = False
+    seen = False
+    position = start
+    for line in text[start:limit].splitlines(keepends=True):
+        if _QUOTE_HEADER.match(line) or _FIELD_LABEL.search(line) or _ABOUT_SOMEONE.match(line):
+            return position
+        if not line.strip():
+            blank = seen
+        elif blank and _SENTENCE.match(line):
+            return position
+        else:
+            seen, blank = True, False
+        position += len(line)
+    return limit
+
+
+@dataclass(frozen=True)
+class _Holders:
+    """Whose signature a block can be: the sender's (their names, the name their address
+    spells: sam.green@, sgreen@, sam@), or, below a quoted message's header, a
+    correspondent's."""
+
+    sender_words: frozenset[tuple[str, ...]]
+    local: str
+    correspondents: _Correspondents
+
+    @classmethod
+    def of(
+        cls, sender_words: Iterable[tuple[str, ...]], sender: Sender, others: _Correspondents
+    ) -> _Holders:
+        local = sender.address.partition("@")[0].lower()
+        return cls(frozenset(w for w in sender_words if w), _LETTERS.sub("", local), others)
+
+    def holds(self, block: str, names: Sequence[str], *, quoted: bool) -> bool:
+        """Whether ``block``, naming ``names``, is its holder's: it names them, and everyone
+        it names is them."""
+        known = self.sender_words | (self.correspondents.names if quoted else frozenset())
+        return all(self._is_holder(_leading_name(name), known) for name in names) and any(
+            self._names_holder(identifiers.name_words(line), known) for line in block.splitlines()
+        )
+
+    def _is_holder(self, name: str, known: frozenset[tuple[str, ...]]) -> bool:
+        words = tuple(w for w in identifiers.name_words(name) if w not in _TITLES)
+        return bool(words) and (any(set(words) <= set(n) for n in known) or self._spelled(words))
+
+    def _names_holder(self, words: tuple[str, ...], known: frozenset[tuple[str, ...]]) -> bool:
+        own = {w for name in known for w in name if len(w) > 1 and w not in _TITLES}
+        return any(w in own for w in words) or any(
+            self._spelled(words[i : i + 2]) for i in range(len(words))
+        )
+
+    def _spelled(self, words: tuple[str, ...]) -> bool:
+        """Whether the sender's address spells ``words``, one name or a first name and a
+        surname: sam@, sam.green@, samgreen@, sgreen@, greens@."""
+        if len(self.local) < 3 or not words:
+            return False
+        first, last = words[0], words[-1]
+        if len(words) == 1:
+            return self.local == first
+        return self.local in {first + last, first[0] + last, first + last[0], last + first}
+
+
+def _leading_name(name: str) -> str:
+    """A name as found, up to the first comma, bar or line break: "Priya Shah, Carers
+    Support Worker" found as one name is Priya Shah with her job title."""
+    return regex.split(r"[,|;\n(]", name, maxsplit=1)[0]
 
 
 def _tail_start(text: str) -> int:

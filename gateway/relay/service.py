@@ -331,7 +331,7 @@ class RelayService:
         credentials = session.auth_data  # the LoginPassword our auth_PLAIN/auth_LOGIN returned
         login = credentials.login if isinstance(credentials, LoginPassword) else None
         mail_from = _null_sender_as_empty(envelope.mail_from)
-        recipients = list(envelope.rcpt_tos)
+        recipients = _one_per_mailbox(envelope.rcpt_tos)
         content = envelope.original_content or b""
         client_address = str(session.peer[0]) if session.peer else ""
         received_at = datetime.now(UTC)
@@ -769,6 +769,19 @@ def _listen_problem(error: OSError) -> str:
     if error.errno == errno.EADDRNOTAVAIL:
         return "this machine has no such address"
     return error.strerror or type(error).__name__
+
+
+def _one_per_mailbox(addresses: list[str]) -> list[str]:
+    """The RCPT TO addresses, each mailbox once, as first given: "Worker@Leeds-ASC.example"
+    after "worker@leeds-asc.example" is the same mailbox, and gets one outcome and one copy.
+    Domains are case-insensitive (RFC 5321 2.4); so are local parts here, as nearly every mail
+    system treats them (Exchange, Gmail, Postfix's local delivery): two mailboxes told apart
+    only by case are not worth a second copy of the same message to the same person. Every
+    RCPT the door accepted ends in the one final state its mailbox does."""
+    mailboxes: dict[str, str] = {}
+    for address in addresses:
+        mailboxes.setdefault(address.lower(), address)
+    return list(mailboxes.values())
 
 
 def _null_sender_as_empty(mail_from: str | None) -> str:
