@@ -11,6 +11,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from scanner.detect._name_shapes import CAPITALISED, WORD
 from scanner.detect.recognizers_file import TermList, TermReading, unaccented
 from scanner.sentences import sentence_around
 
@@ -590,6 +591,14 @@ class AboutSomeone:
     every term is (fail closed: "Diagnosis: dementia" in a case record): a person word that
     is no role ("she", not "partner" or "patient"), a title and name, a name in full or in
     the structure of a record (``_names_someone``), or one of ``identifiers``.
+
+    Short businesslike mail and texts about clients hold no pronoun or title and still name
+    someone (``bench/corpus/dev/plain_mentions/``); a name found there is case text's too
+    (``_names_someone``) when it is a name in full whose given name is a ``rare_word`` (one
+    the model has no vector for and no list calls a title, a place or no name: "Oreoluwa
+    Adebanjo"; ordinary words, and most places, firms and teams the model reads as names,
+    have one), or a lone name before one of ``case_nouns`` ("the Ferreira referral") or
+    right before a street address found ("Baptiste at 14 Linden Grove").
     """
 
     def __init__(
@@ -602,9 +611,15 @@ class AboutSomeone:
         first_names: frozenset[str] = frozenset(),
         word_names: frozenset[str] = frozenset(),
         speaking_verbs: frozenset[str] = frozenset(),
+        case_nouns: frozenset[str] = frozenset(),
+        not_given_names: frozenset[str] = frozenset(),
+        rare_word: Callable[[str], bool] | None = None,
     ) -> None:
         readings = list(readings)
         self._first_names = first_names
+        self._case_nouns = case_nouns
+        self._not_given_names = not_given_names
+        self._rare_word = rare_word
         self._word_names = word_names
         self._speaking = (
             regex.compile(rf"[ \t]*,?[ \t]+{_words(speaking_verbs)}(?![\w-])")
@@ -706,19 +721,23 @@ class AboutSomeone:
                 return True
             if _Words(self._case_person, text, but=self._generic).anywhere():
                 return True
-            if any(s.type == "PERSON" and self._names_someone(text, s) for s in spans):
+            addresses = {s.start for s in spans if s.type == "STREET_ADDRESS"}
+            if any(s.type == "PERSON" and self._names_someone(text, s, addresses) for s in spans):
                 return True
         return False
 
-    def _names_someone(self, text: str, name: _Span) -> bool:
+    def _names_someone(self, text: str, name: _Span, addresses: set[int]) -> bool:
         """Whether a name found is someone's as a record names them: in full (a first name
         and a surname: one capitalised word the model reads as a name is as often a shop, a
         dish or a place, "food from Mumtaz", "Beef Wellington"), or where a record puts a
         name: in a text of one line (a subject), after a field label or a greeting, or
-        heading its line with nothing after it or a cell's end (a signature, a list, a row).
+        heading its line with nothing after it or a cell's end (a signature, a list, a row);
+        or as businesslike case text names someone (``_named_in_passing``).
         """
         words = text[name.start : name.end].split()
         if (len(words) > 1 and self._holds_a_first_name(words)) or "\n" not in text.strip():
+            return True
+        if self._named_in_passing(text, name, addresses):
             return True
         line_start = text.rfind("\n", 0, name.start) + 1
         if self._label.fullmatch(text, line_start, name.start):
@@ -726,6 +745,34 @@ class AboutSomeone:
         return bool(
             self._line_head.fullmatch(text, line_start, name.start)
             and _ROW_END.match(text, name.end)
+        )
+
+    def _named_in_passing(self, text: str, name: _Span, addresses: set[int]) -> bool:
+        """Whether a name found is someone's as short businesslike case text names them: in
+        full with a ``rare_word`` for a given name, or alone before a noun of case work or a
+        street address (``addresses``: where those found start)."""
+        words = WORD.findall(text, name.start, name.end)
+        if len(words) > 1:
+            return self._rare_given_name(words[0])
+        if len(words) != 1:
+            return False
+        noun = _BEFORE_A_NOUN.match(text, name.end)
+        if noun is not None:
+            word = WORD.match(text, noun.end())
+            if word is not None and word.group() in self._case_nouns:
+                return True
+        gap = _BEFORE_AN_ADDRESS.match(text, name.end)
+        return gap is not None and gap.end() in addresses
+
+    def _rare_given_name(self, word: str) -> bool:
+        """Whether the first word of a name in full is capitalised, not in capitals, in no
+        list of words that are no given name, and one the model has no vector for."""
+        return (
+            self._rare_word is not None
+            and CAPITALISED.match(word) is not None
+            and not word.isupper()
+            and unaccented(word.lower()) not in self._not_given_names
+            and self._rare_word(word)
         )
 
     def _holds_a_first_name(self, words: list[str]) -> bool:
@@ -768,6 +815,11 @@ class AboutSomeone:
         return kept
 
 
+# What may stand between a name and the street address after it: "Baptiste at 14 Linden Grove",
+# "Haddad, 3 Elm Road", "Haddad (3 Elm Road)", "the Nowaks of 3 Elm Road".
+_BEFORE_AN_ADDRESS = regex.compile(r"(?:['’]s)?(?: at | of | from |, | - | – | \(| @ )")
+# A possessive and a space, or a space, between a name and a noun after it.
+_BEFORE_A_NOUN = regex.compile(r"(?:['’]s)? ")
 # A line of a table or a pasted spreadsheet: cells split by tabs, pipes or runs of spaces
 # (columns lined up), or two commas or more (a CSV row), where a surname alone is a column's
 # value ("Oldroyd", "WÓJCIK").
