@@ -704,12 +704,15 @@ class AboutSomeone:
             return False
         if self._speaking is not None and self._speaking.match(text, span.end):
             return False  # "Okonkwo rang", "Price, said"
-        if _LINE_END.match(text, span.end):
-            return False  # a list's or a rota's item: "Tue - Patel", "Driver: Okafor"
         line_start = text.rfind("\n", 0, span.start) + 1
         line_end = text.find("\n", span.end)
         line = text[line_start : len(text) if line_end < 0 else line_end]
-        return not _TABLE_ROW.search(line)
+        if _LINE_END.match(text, span.end) and len(line) < _WRAPPED_LINE:
+            # a list's or a rota's short item: "Tue - Patel", "Driver: Okafor"; a longer line
+            # is prose wrapped at a width, or an item that ends with a place ("Saturdays at
+            # St Michael's, Cowgate, Accrington")
+            return False
+        return not _table_row(line)
 
     def _refers_to_someone(
         self, texts: Sequence[str], spans_in_each: Sequence[Sequence[_Span]]
@@ -719,12 +722,40 @@ class AboutSomeone:
                 return True
             if _TITLE_AND_NAME.search(text) is not None:
                 return True
-            if _Words(self._case_person, text, but=self._generic).anywhere():
+            if self._case_person_word(text):
                 return True
             addresses = {s.start for s in spans if s.type == "STREET_ADDRESS"}
             if any(s.type == "PERSON" and self._names_someone(text, s, addresses) for s in spans):
                 return True
         return False
+
+    def _case_person_word(self, text: str) -> bool:
+        """Whether a person word that is no role stands in the text ("she", "my husband"),
+        but for one that is part of a name in Title Case ("Mother's Day", "Father Christmas",
+        "Sister Act", "Abide With Me", "Be My Eyes", the Tenant Portal's "My Tenancy") or of
+        a firm's ("A F Blakemore & Son"): no one's."""
+        if self._case_person is None:
+            return False
+        for match in self._case_person.finditer(text, timeout=5):
+            if self._generic is not None and match.group(self._generic) is not None:
+                continue
+            if not self._in_a_title(text, match.start(), match.end()):
+                return True
+        return False
+
+    def _in_a_title(self, text: str, start: int, end: int) -> bool:
+        """Whether a person word is capitalised (not "I") beside another capitalised word
+        that is no first name ("Sister Mary" is someone), or beside an ampersand."""
+        word = text[start:end]
+        if word == "I" or not word[:1].isupper():
+            return False
+        if _AMPERSAND_AFTER.match(text, end) or _AMPERSAND_BEFORE.search(text, 0, start):
+            return True
+        after = _CAPITALISED_AFTER.match(text, end)
+        if after is not None:
+            return unaccented(after.group(1).lower()) not in self._first_names
+        before = _CAPITALISED_BEFORE.search(text, max(0, start - _TITLE_REACH), start)
+        return before is not None and before.group(1) is None
 
     def _names_someone(self, text: str, name: _Span, addresses: set[int]) -> bool:
         """Whether a name found is someone's as a record names them: in full (a first name
@@ -815,15 +846,44 @@ class AboutSomeone:
         return kept
 
 
+# A capitalised word after a person word, its possessive between ("Mother's Day", "Sister
+# Act"), and a capitalised word before one that does not start its sentence or line ("Abide
+# With Me": group 1 holds what would start it); an ampersand beside one ("Blakemore & Son").
+_CAPITALISED_AFTER = regex.compile(r"(?:['’]s)?[ \t]+(\p{Lu}[\p{L}'’-]*)")
+_CAPITALISED_BEFORE = regex.compile(
+    r"(?:(^|[.!?:;•*–-][ \t]*|\n[ \t>]*)|[\p{L}\d,'’)][ \t]+)\p{Lu}[\p{L}'’-]*[ \t]+\Z"
+)
+_AMPERSAND_AFTER = regex.compile(r"[ \t]*&")
+_AMPERSAND_BEFORE = regex.compile(r"&[ \t]*\Z")
+_TITLE_REACH = 60
 # What may stand between a name and the street address after it: "Baptiste at 14 Linden Grove",
 # "Haddad, 3 Elm Road", "Haddad (3 Elm Road)", "the Nowaks of 3 Elm Road".
 _BEFORE_AN_ADDRESS = regex.compile(r"(?:['’]s)?(?: at | of | from |, | - | – | \(| @ )")
 # A possessive and a space, or a space, between a name and a noun after it.
 _BEFORE_A_NOUN = regex.compile(r"(?:['’]s)? ")
-# A line of a table or a pasted spreadsheet: cells split by tabs, pipes or runs of spaces
-# (columns lined up), or two commas or more (a CSV row), where a surname alone is a column's
-# value ("Oldroyd", "WÓJCIK").
-_TABLE_ROW = regex.compile(r"[\t|]|\S {2,}\S|,[^,\n]*,")
+# A line of a table or a pasted spreadsheet, where a surname alone is a column's value
+# ("Oldroyd", "WÓJCIK"): cells split by tabs, pipes or runs of spaces (columns lined up), or
+# by commas (see ``_table_row``).
+_TABLE_ROW = regex.compile(r"[\t|]|\S {2,}\S")
+# A comma with no space after it, but for a number's thousands ("1,250"): a CSV file's.
+_CSV_COMMA = regex.compile(r",(?=\S)(?!\d{3}\b)")
+# The most words a cell of a pasted row holds when its commas are followed by spaces.
+_CELL_WORDS = 4
+
+
+def _table_row(line: str) -> bool:
+    """Whether a line is a row of a table or a pasted spreadsheet: cells split by tabs, pipes
+    or runs of spaces (columns lined up), or three cells or more split by commas, as a CSV
+    file writes them (no space after a comma) or as short cells; a sentence that lists
+    places or firms ("starts in Motherwell, Wishaw and Coatbridge") is no row."""
+    if _TABLE_ROW.search(line):
+        return True
+    cells = line.split(",")
+    if len(cells) < 3:
+        return False
+    return bool(_CSV_COMMA.search(line)) or all(len(c.split()) <= _CELL_WORDS for c in cells)
+
+
 # Nothing but a full stop or a bracket to the end of a line.
 _LINE_END = regex.compile(r"[ \t]*[.;:!)]*[ \t]*(?:\n|\Z)")
 # The longest question a section is headed with: "What should I do if I am worried?".
