@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Protocol
 
@@ -614,12 +615,14 @@ class AboutSomeone:
         case_nouns: frozenset[str] = frozenset(),
         not_given_names: frozenset[str] = frozenset(),
         rare_word: Callable[[str], bool] | None = None,
+        not_name_words: frozenset[str] = frozenset(),
     ) -> None:
         readings = list(readings)
         self._first_names = first_names
         self._case_nouns = case_nouns
         self._not_given_names = not_given_names
         self._rare_word = rare_word
+        self._not_name_words = not_name_words
         self._word_names = word_names
         self._speaking = (
             regex.compile(rf"[ \t]*,?[ \t]+{_words(speaking_verbs)}(?![\w-])")
@@ -717,6 +720,7 @@ class AboutSomeone:
     def _refers_to_someone(
         self, texts: Sequence[str], spans_in_each: Sequence[Sequence[_Span]]
     ) -> bool:
+        mentions = _Mentions(texts)
         for text, spans in zip(texts, spans_in_each, strict=True):
             if any(s.type in self._identifiers for s in spans):
                 return True
@@ -725,7 +729,10 @@ class AboutSomeone:
             if self._case_person_word(text):
                 return True
             addresses = {s.start for s in spans if s.type == "STREET_ADDRESS"}
-            if any(s.type == "PERSON" and self._names_someone(text, s, addresses) for s in spans):
+            if any(
+                s.type == "PERSON" and self._names_someone(mentions, text, s, addresses)
+                for s in spans
+            ):
                 return True
         return False
 
@@ -757,16 +764,17 @@ class AboutSomeone:
         before = _CAPITALISED_BEFORE.search(text, max(0, start - _TITLE_REACH), start)
         return before is not None and before.group(1) is None
 
-    def _names_someone(self, text: str, name: _Span, addresses: set[int]) -> bool:
-        """Whether a name found is someone's as a record names them: in full (a first name
-        and a surname: one capitalised word the model reads as a name is as often a shop, a
-        dish or a place, "food from Mumtaz", "Beef Wellington"), or where a record puts a
-        name: in a text of one line (a subject), after a field label or a greeting, or
-        heading its line with nothing after it or a cell's end (a signature, a list, a row);
-        or as businesslike case text names someone (``_named_in_passing``).
-        """
-        words = text[name.start : name.end].split()
-        if (len(words) > 1 and self._holds_a_first_name(words)) or "\n" not in text.strip():
+    def _names_someone(
+        self, mentions: _Mentions, text: str, name: _Span, addresses: set[int]
+    ) -> bool:
+        """Whether a name found in ``text``, one of an item's texts (whose words
+        ``mentions`` counts), is someone's as a record names them: in full (``_in_full``;
+        one capitalised word the model reads as a name is as often a shop, a dish or a
+        place, "food from Mumtaz", "Beef Wellington"), or where a record puts a name: in a
+        text of one line (a subject), after a field label or a greeting, or heading its line
+        with nothing after it or a cell's end (a signature, a list, a row); or as
+        businesslike case text names someone (``_named_in_passing``)."""
+        if self._in_full(mentions, text, name) or "\n" not in text.strip():
             return True
         if self._named_in_passing(text, name, addresses):
             return True
@@ -805,6 +813,31 @@ class AboutSomeone:
             and unaccented(word.lower()) not in self._not_given_names
             and self._rare_word(word)
         )
+
+    def _in_full(self, mentions: _Mentions, text: str, name: _Span) -> bool:
+        """Whether a name found is someone's name in full: a word shaped as only names are
+        in English text, or a known first name and a surname that the item mentions again
+        (``mentions``: "Amina Yusuf ... Yusuf will need a fob"), as case text goes on about
+        the person it names. A newsletter or a flyer names a singer, a brand or a product
+        once ("a playlist of Vera Lynn", "Travis Perkins", "Marks & Spencer Voucher"): that
+        alone does not make it case text (its structure, a pronoun or a title still do)."""
+        words = text[name.start : name.end].split()
+        if len(words) < 2 or not self._holds_a_first_name(words):
+            return False
+        if not self._first_names or any("-" in w or not w.isascii() for w in words):
+            return True
+        if not _in_a_list(text, name.start, name.end) and not self._a_contact(text, name.start):
+            return True
+        return any(mentions.again(word) for word in WORD.findall(text, name.start, name.end))
+
+    def _a_contact(self, text: str, start: int) -> bool:
+        """Whether a name follows a role or a job's title that it holds, as a leaflet or a
+        policy names whom to contact: "our duty worker, Kirsty Holroyd", "Our Designated
+        Safeguarding Lead is Farah Qureshi" (the word before is one of ``not_name_words``,
+        the lists of words that are no name, whose roles and job titles are the ones met
+        here)."""
+        before = _ROLE_BEFORE.search(text, max(0, start - _LIST_REACH), start)
+        return before is not None and before.group(1).lower() in self._not_name_words
 
     def _holds_a_first_name(self, words: list[str]) -> bool:
         """Whether a name of several words holds a known first name, as a name in full does
@@ -856,6 +889,50 @@ _CAPITALISED_BEFORE = regex.compile(
 _AMPERSAND_AFTER = regex.compile(r"[ \t]*&")
 _AMPERSAND_BEFORE = regex.compile(r"&[ \t]*\Z")
 _TITLE_REACH = 60
+# A possessive's ending, and the shortest word of a name looked for again in its item.
+_POSSESSIVE = regex.compile(r"['’]s\Z")
+_SHORTEST_MENTION = 3
+
+
+# A capitalised word and a comma, "and" or "&" before a span, or one of those and a capitalised
+# word after it: the span is an item of a list of names ("Screwfix, Toolstation, Travis
+# Perkins", "Gruffalos, Matildas and Harry Potters", "Marks & Spencer Voucher").
+_LISTED_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.&-]*[)]?(?:,|[ \t]+(?:and|&))[ \t]+\Z")
+_LISTED_AFTER = regex.compile(r"(?:['’]s)?(?:,|[ \t]+(?:and|&))[ \t]+\p{Lu}")
+_LIST_REACH = 40
+
+
+# The last word of a role or a job's title before a name, "is" or a comma between or not.
+_ROLE_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{L}+)(?:[ \t]+is|,)?[ \t]+\Z")
+
+
+def _in_a_list(text: str, start: int, end: int) -> bool:
+    """Whether a span is an item of a list of names: a comma, "and" or "&" between it and a
+    capitalised word before it or after it."""
+    return (
+        _LISTED_BEFORE.search(text, max(0, start - _LIST_REACH), start) is not None
+        or _LISTED_AFTER.match(text, end) is not None
+    )
+
+
+class _Mentions:
+    """How often each word stands in an item's texts (a possessive's ending aside), counted
+    when first asked for."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._counts: Counter[str] | None = None
+
+    def again(self, word: str) -> bool:
+        """Whether ``word``, found once in a name, stands in the texts at least twice."""
+        if self._counts is None:
+            self._counts = Counter(
+                _POSSESSIVE.sub("", w) for text in self._texts for w in WORD.findall(text)
+            )
+        word = _POSSESSIVE.sub("", word)
+        return len(word) >= _SHORTEST_MENTION and self._counts[word] > 1
+
+
 # What may stand between a name and the street address after it: "Baptiste at 14 Linden Grove",
 # "Haddad, 3 Elm Road", "Haddad (3 Elm Road)", "the Nowaks of 3 Elm Road".
 _BEFORE_AN_ADDRESS = regex.compile(r"(?:['’]s)?(?: at | of | from |, | - | – | \(| @ )")

@@ -181,6 +181,7 @@ class Detector:
                 person.titles | person.not_names | person.listed_not_names | person.place_heads
             ),
             rare_word=lambda word: not vocab.has_vector(word),
+            not_name_words=frozenset(w.lower() for w in person.listed_not_names),
         )
         self._grammar = OwnerReader(self._model)
         self._chars_to_learn = _LEARNED_CHARS
