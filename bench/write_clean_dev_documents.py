@@ -10,8 +10,12 @@ agendas, policies, training handouts, risk assessments, rotas of roles, IT how-t
 supplies lists, grant conditions, press releases quoting no one, pasted tables and lower-case
 notes. None names or describes a person, so every file is ``_clean`` and carries no labels.
 
+A third set (``bench/corpus/dev/clean_outlines/``, branch fpclean6) is written by yet another
+method: outlines written by hand as data (``clean_outlines/outlines.yaml``), each rendered in
+one of several layouts (see ``write_outlines`` below).
+
 Nothing here comes from the frozen test set, which this script never reads. Run it again to
-write the same files (the seed is fixed):
+write the same files (the seeds are fixed):
 
     python bench/write_clean_dev_documents.py
 """
@@ -19,8 +23,12 @@ write the same files (the seed is fixed):
 from __future__ import annotations
 
 import random
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 OUT = Path(__file__).parent / "corpus" / "dev" / "clean_generated"
 SEED = 1717
@@ -1482,6 +1490,104 @@ def main() -> None:
             number += 1
             (OUT / f"{number:03d}_{style}_clean.txt").write_text(write(rng), encoding="utf-8")
     print(f"{number} documents in {OUT}")
+    print(f"{write_outlines()} documents in {OUTLINE_OUT}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The third method (``bench/corpus/dev/clean_outlines/``, branch fpclean6): outlines written by
+# hand as data (``clean_outlines/outlines.yaml``: headings, paragraphs, bullets, fields and
+# tables), each rendered in one of the layouts a charity's text takes once it leaves a word
+# processor: Title Case headings underlined, headings in capitals, Markdown, a mail from a role
+# mailbox to all staff, and prose wrapped at a fixed width. The words were chosen for what a
+# detector misreads: capitalised common nouns, services' titles ("Carers Hub", "Young Carers
+# Project"), places, brands, days and months, job titles, saints' churches and helplines'
+# names; policies and leaflets speak of safeguarding, abuse and health in general. None names
+# or describes a private individual, and no living person is named at all.
+
+OUTLINE_OUT = Path(__file__).parent / "corpus" / "dev" / "clean_outlines"
+OUTLINE_SEED = 6606
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(
+        textwrap.fill(line, width) if len(line) > width else line for line in text.split("\n")
+    )
+
+
+def _table_lines(table: list[list[str]], layout: str) -> list[str]:
+    """A table (its first row the header) as lines in the layout's way."""
+    header, *rows = table
+    if layout == "markdown":
+        return [
+            "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header),
+            *("| " + " | ".join(row) + " |" for row in rows),
+        ]
+    if layout == "capitals":
+        return ["\t".join(h.upper() for h in header), *("\t".join(row) for row in rows)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table
+    ]
+
+
+def _heading_lines(heading: str, layout: str, top: bool) -> list[str]:
+    """A title (``top``) or a section's heading as lines in the layout's way."""
+    if layout == "markdown":
+        return [f"{'#' if top else '##'} {heading}"]
+    if layout == "capitals":
+        return [heading.upper()]
+    if layout == "underlined" or top:
+        return [heading, ("=" if top else "-") * len(heading)]
+    return [heading]
+
+
+def _render(outline: dict[str, Any], layout: str, rng: random.Random) -> str:
+    """An outline as text in one of the layouts: ``underlined``, ``capitals``, ``markdown``,
+    ``mail`` or ``wrapped``."""
+    bullet = rng.choice(["•", "-", "*", "–"]) if layout != "markdown" else "-"
+    title = outline["title"]
+    if layout == "mail":
+        lines = [
+            "From: Communications <comms@ourcharity.example.org.uk>",
+            "To: All Staff and Volunteers <everyone@ourcharity.example.org.uk>",
+            f"Subject: {title}",
+            "",
+            rng.choice(["Hi all,", "Dear colleagues,", "Hello everyone,", "Good morning all,"]),
+        ]
+    else:
+        lines = _heading_lines(title, layout, top=True)
+    for block in outline["blocks"]:
+        lines.append("")
+        if "heading" in block:
+            lines += _heading_lines(block["heading"], layout, top=False)
+        elif "text" in block:
+            wrap = layout in ("wrapped", "mail")
+            lines.append(_wrap(block["text"], 72) if wrap else block["text"])
+        elif "bullets" in block:
+            lines += [f"{bullet} {item}" for item in block["bullets"]]
+        elif "fields" in block:
+            lines += [f"{field['label']}: {field['value']}" for field in block["fields"]]
+        else:
+            lines += _table_lines(block["table"], layout)
+    if layout == "mail":
+        sign_off = rng.choice(["Thanks,", "Best wishes,", "Kind regards,", "Many thanks,"])
+        lines += ["", sign_off, "Communications Team"]
+    return "\n".join(lines) + "\n"
+
+
+OUTLINE_LAYOUTS = ["underlined", "capitals", "markdown", "mail", "wrapped"]
+
+
+def write_outlines() -> int:
+    """Write the outlines, each in a layout the seeded generator picks; returns how many."""
+    rng = random.Random(OUTLINE_SEED)
+    outlines = yaml.safe_load((OUTLINE_OUT / "outlines.yaml").read_text(encoding="utf-8"))
+    for number, outline in enumerate(outlines, start=1):
+        layout = OUTLINE_LAYOUTS[(number + rng.randrange(2)) % len(OUTLINE_LAYOUTS)]
+        name = f"{number:03d}_{outline['name']}_{layout}_clean.txt"
+        (OUTLINE_OUT / name).write_text(_render(outline, layout, rng), encoding="utf-8")
+    return len(outlines)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Protocol
 
@@ -11,6 +12,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from scanner.detect._name_shapes import CAPITALISED, WORD
 from scanner.detect.recognizers_file import TermList, TermReading, unaccented
 from scanner.sentences import sentence_around
 
@@ -590,6 +592,14 @@ class AboutSomeone:
     every term is (fail closed: "Diagnosis: dementia" in a case record): a person word that
     is no role ("she", not "partner" or "patient"), a title and name, a name in full or in
     the structure of a record (``_names_someone``), or one of ``identifiers``.
+
+    Short businesslike mail and texts about clients hold no pronoun or title and still name
+    someone (``bench/corpus/dev/plain_mentions/``); a name found there is case text's too
+    (``_names_someone``) when it is a name in full whose given name is a ``rare_word`` (one
+    the model has no vector for and no list calls a title, a place or no name: "Oreoluwa
+    Adebanjo"; ordinary words, and most places, firms and teams the model reads as names,
+    have one), or a lone name before one of ``case_nouns`` ("the Ferreira referral") or
+    right before a street address found ("Baptiste at 14 Linden Grove").
     """
 
     def __init__(
@@ -602,9 +612,17 @@ class AboutSomeone:
         first_names: frozenset[str] = frozenset(),
         word_names: frozenset[str] = frozenset(),
         speaking_verbs: frozenset[str] = frozenset(),
+        case_nouns: frozenset[str] = frozenset(),
+        not_given_names: frozenset[str] = frozenset(),
+        rare_word: Callable[[str], bool] | None = None,
+        not_name_words: frozenset[str] = frozenset(),
     ) -> None:
         readings = list(readings)
         self._first_names = first_names
+        self._case_nouns = case_nouns
+        self._not_given_names = not_given_names
+        self._rare_word = rare_word
+        self._not_name_words = not_name_words
         self._word_names = word_names
         self._speaking = (
             regex.compile(rf"[ \t]*,?[ \t]+{_words(speaking_verbs)}(?![\w-])")
@@ -689,36 +707,76 @@ class AboutSomeone:
             return False
         if self._speaking is not None and self._speaking.match(text, span.end):
             return False  # "Okonkwo rang", "Price, said"
-        if _LINE_END.match(text, span.end):
-            return False  # a list's or a rota's item: "Tue - Patel", "Driver: Okafor"
         line_start = text.rfind("\n", 0, span.start) + 1
         line_end = text.find("\n", span.end)
         line = text[line_start : len(text) if line_end < 0 else line_end]
-        return not _TABLE_ROW.search(line)
+        if _LINE_END.match(text, span.end) and len(line) < _WRAPPED_LINE:
+            # a list's or a rota's short item: "Tue - Patel", "Driver: Okafor"; a longer line
+            # is prose wrapped at a width, or an item that ends with a place ("Saturdays at
+            # St Michael's, Cowgate, Accrington")
+            return False
+        return not _table_row(line)
 
     def _refers_to_someone(
         self, texts: Sequence[str], spans_in_each: Sequence[Sequence[_Span]]
     ) -> bool:
+        mentions = _Mentions(texts)
         for text, spans in zip(texts, spans_in_each, strict=True):
             if any(s.type in self._identifiers for s in spans):
                 return True
             if _TITLE_AND_NAME.search(text) is not None:
                 return True
-            if _Words(self._case_person, text, but=self._generic).anywhere():
+            if self._case_person_word(text):
                 return True
-            if any(s.type == "PERSON" and self._names_someone(text, s) for s in spans):
+            addresses = {s.start for s in spans if s.type == "STREET_ADDRESS"}
+            if any(
+                s.type == "PERSON" and self._names_someone(mentions, text, s, addresses)
+                for s in spans
+            ):
                 return True
         return False
 
-    def _names_someone(self, text: str, name: _Span) -> bool:
-        """Whether a name found is someone's as a record names them: in full (a first name
-        and a surname: one capitalised word the model reads as a name is as often a shop, a
-        dish or a place, "food from Mumtaz", "Beef Wellington"), or where a record puts a
-        name: in a text of one line (a subject), after a field label or a greeting, or
-        heading its line with nothing after it or a cell's end (a signature, a list, a row).
-        """
-        words = text[name.start : name.end].split()
-        if (len(words) > 1 and self._holds_a_first_name(words)) or "\n" not in text.strip():
+    def _case_person_word(self, text: str) -> bool:
+        """Whether a person word that is no role stands in the text ("she", "my husband"),
+        but for one that is part of a name in Title Case ("Mother's Day", "Father Christmas",
+        "Sister Act", "Abide With Me", "Be My Eyes", the Tenant Portal's "My Tenancy") or of
+        a firm's ("A F Blakemore & Son"): no one's."""
+        if self._case_person is None:
+            return False
+        for match in self._case_person.finditer(text, timeout=5):
+            if self._generic is not None and match.group(self._generic) is not None:
+                continue
+            if not self._in_a_title(text, match.start(), match.end()):
+                return True
+        return False
+
+    def _in_a_title(self, text: str, start: int, end: int) -> bool:
+        """Whether a person word is capitalised (not "I") beside another capitalised word
+        that is no first name ("Sister Mary" is someone), or beside an ampersand."""
+        word = text[start:end]
+        if word == "I" or not word[:1].isupper():
+            return False
+        if _AMPERSAND_AFTER.match(text, end) or _AMPERSAND_BEFORE.search(text, 0, start):
+            return True
+        after = _CAPITALISED_AFTER.match(text, end)
+        if after is not None:
+            return unaccented(after.group(1).lower()) not in self._first_names
+        before = _CAPITALISED_BEFORE.search(text, max(0, start - _TITLE_REACH), start)
+        return before is not None and before.group(1) is None
+
+    def _names_someone(
+        self, mentions: _Mentions, text: str, name: _Span, addresses: set[int]
+    ) -> bool:
+        """Whether a name found in ``text``, one of an item's texts (whose words
+        ``mentions`` counts), is someone's as a record names them: in full (``_in_full``;
+        one capitalised word the model reads as a name is as often a shop, a dish or a
+        place, "food from Mumtaz", "Beef Wellington"), or where a record puts a name: in a
+        text of one line (a subject), after a field label or a greeting, or heading its line
+        with nothing after it or a cell's end (a signature, a list, a row); or as
+        businesslike case text names someone (``_named_in_passing``)."""
+        if self._in_full(mentions, text, name) or "\n" not in text.strip():
+            return True
+        if self._named_in_passing(text, name, addresses):
             return True
         line_start = text.rfind("\n", 0, name.start) + 1
         if self._label.fullmatch(text, line_start, name.start):
@@ -727,6 +785,59 @@ class AboutSomeone:
             self._line_head.fullmatch(text, line_start, name.start)
             and _ROW_END.match(text, name.end)
         )
+
+    def _named_in_passing(self, text: str, name: _Span, addresses: set[int]) -> bool:
+        """Whether a name found is someone's as short businesslike case text names them: in
+        full with a ``rare_word`` for a given name, or alone before a noun of case work or a
+        street address (``addresses``: where those found start)."""
+        words = WORD.findall(text, name.start, name.end)
+        if len(words) > 1:
+            return self._rare_given_name(words[0])
+        if len(words) != 1:
+            return False
+        noun = _BEFORE_A_NOUN.match(text, name.end)
+        if noun is not None:
+            word = WORD.match(text, noun.end())
+            if word is not None and word.group() in self._case_nouns:
+                return True
+        gap = _BEFORE_AN_ADDRESS.match(text, name.end)
+        return gap is not None and gap.end() in addresses
+
+    def _rare_given_name(self, word: str) -> bool:
+        """Whether the first word of a name in full is capitalised, not in capitals, in no
+        list of words that are no given name, and one the model has no vector for."""
+        return (
+            self._rare_word is not None
+            and CAPITALISED.match(word) is not None
+            and not word.isupper()
+            and unaccented(word.lower()) not in self._not_given_names
+            and self._rare_word(word)
+        )
+
+    def _in_full(self, mentions: _Mentions, text: str, name: _Span) -> bool:
+        """Whether a name found is someone's name in full: a word shaped as only names are
+        in English text, or a known first name and a surname that the item mentions again
+        (``mentions``: "Amina Yusuf ... Yusuf will need a fob"), as case text goes on about
+        the person it names. A newsletter or a flyer names a singer, a brand or a product
+        once ("a playlist of Vera Lynn", "Travis Perkins", "Marks & Spencer Voucher"): that
+        alone does not make it case text (its structure, a pronoun or a title still do)."""
+        words = text[name.start : name.end].split()
+        if len(words) < 2 or not self._holds_a_first_name(words):
+            return False
+        if not self._first_names or any("-" in w or not w.isascii() for w in words):
+            return True
+        if not _in_a_list(text, name.start, name.end) and not self._a_contact(text, name.start):
+            return True
+        return any(mentions.again(word) for word in WORD.findall(text, name.start, name.end))
+
+    def _a_contact(self, text: str, start: int) -> bool:
+        """Whether a name follows a role or a job's title that it holds, as a leaflet or a
+        policy names whom to contact: "our duty worker, Kirsty Holroyd", "Our Designated
+        Safeguarding Lead is Farah Qureshi" (the word before is one of ``not_name_words``,
+        the lists of words that are no name, whose roles and job titles are the ones met
+        here)."""
+        before = _ROLE_BEFORE.search(text, max(0, start - _LIST_REACH), start)
+        return before is not None and before.group(1).lower() in self._not_name_words
 
     def _holds_a_first_name(self, words: list[str]) -> bool:
         """Whether a name of several words holds a known first name, as a name in full does
@@ -768,10 +879,88 @@ class AboutSomeone:
         return kept
 
 
-# A line of a table or a pasted spreadsheet: cells split by tabs, pipes or runs of spaces
-# (columns lined up), or two commas or more (a CSV row), where a surname alone is a column's
-# value ("Oldroyd", "WÓJCIK").
-_TABLE_ROW = regex.compile(r"[\t|]|\S {2,}\S|,[^,\n]*,")
+# A capitalised word after a person word, its possessive between ("Mother's Day", "Sister
+# Act"), and a capitalised word before one that does not start its sentence or line ("Abide
+# With Me": group 1 holds what would start it); an ampersand beside one ("Blakemore & Son").
+_CAPITALISED_AFTER = regex.compile(r"(?:['’]s)?[ \t]+(\p{Lu}[\p{L}'’-]*)")
+_CAPITALISED_BEFORE = regex.compile(
+    r"(?:(^|[.!?:;•*–-][ \t]*|\n[ \t>]*)|[\p{L}\d,'’)][ \t]+)\p{Lu}[\p{L}'’-]*[ \t]+\Z"
+)
+_AMPERSAND_AFTER = regex.compile(r"[ \t]*&")
+_AMPERSAND_BEFORE = regex.compile(r"&[ \t]*\Z")
+_TITLE_REACH = 60
+# A possessive's ending, and the shortest word of a name looked for again in its item.
+_POSSESSIVE = regex.compile(r"['’]s\Z")
+_SHORTEST_MENTION = 3
+
+
+# A capitalised word and a comma, "and" or "&" before a span, or one of those and a capitalised
+# word after it: the span is an item of a list of names ("Screwfix, Toolstation, Travis
+# Perkins", "Gruffalos, Matildas and Harry Potters", "Marks & Spencer Voucher").
+_LISTED_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.&-]*[)]?(?:,|[ \t]+(?:and|&))[ \t]+\Z")
+_LISTED_AFTER = regex.compile(r"(?:['’]s)?(?:,|[ \t]+(?:and|&))[ \t]+\p{Lu}")
+_LIST_REACH = 40
+
+
+# The last word of a role or a job's title before a name, "is" or a comma between or not.
+_ROLE_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{L}+)(?:[ \t]+is|,)?[ \t]+\Z")
+
+
+def _in_a_list(text: str, start: int, end: int) -> bool:
+    """Whether a span is an item of a list of names: a comma, "and" or "&" between it and a
+    capitalised word before it or after it."""
+    return (
+        _LISTED_BEFORE.search(text, max(0, start - _LIST_REACH), start) is not None
+        or _LISTED_AFTER.match(text, end) is not None
+    )
+
+
+class _Mentions:
+    """How often each word stands in an item's texts (a possessive's ending aside), counted
+    when first asked for."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._counts: Counter[str] | None = None
+
+    def again(self, word: str) -> bool:
+        """Whether ``word``, found once in a name, stands in the texts at least twice."""
+        if self._counts is None:
+            self._counts = Counter(
+                _POSSESSIVE.sub("", w) for text in self._texts for w in WORD.findall(text)
+            )
+        word = _POSSESSIVE.sub("", word)
+        return len(word) >= _SHORTEST_MENTION and self._counts[word] > 1
+
+
+# What may stand between a name and the street address after it: "Baptiste at 14 Linden Grove",
+# "Haddad, 3 Elm Road", "Haddad (3 Elm Road)", "the Nowaks of 3 Elm Road".
+_BEFORE_AN_ADDRESS = regex.compile(r"(?:['’]s)?(?: at | of | from |, | - | – | \(| @ )")
+# A possessive and a space, or a space, between a name and a noun after it.
+_BEFORE_A_NOUN = regex.compile(r"(?:['’]s)? ")
+# A line of a table or a pasted spreadsheet, where a surname alone is a column's value
+# ("Oldroyd", "WÓJCIK"): cells split by tabs, pipes or runs of spaces (columns lined up), or
+# by commas (see ``_table_row``).
+_TABLE_ROW = regex.compile(r"[\t|]|\S {2,}\S")
+# A comma with no space after it, but for a number's thousands ("1,250"): a CSV file's.
+_CSV_COMMA = regex.compile(r",(?=\S)(?!\d{3}\b)")
+# The most words a cell of a pasted row holds when its commas are followed by spaces.
+_CELL_WORDS = 4
+
+
+def _table_row(line: str) -> bool:
+    """Whether a line is a row of a table or a pasted spreadsheet: cells split by tabs, pipes
+    or runs of spaces (columns lined up), or three cells or more split by commas, as a CSV
+    file writes them (no space after a comma) or as short cells; a sentence that lists
+    places or firms ("starts in Motherwell, Wishaw and Coatbridge") is no row."""
+    if _TABLE_ROW.search(line):
+        return True
+    cells = line.split(",")
+    if len(cells) < 3:
+        return False
+    return bool(_CSV_COMMA.search(line)) or all(len(c.split()) <= _CELL_WORDS for c in cells)
+
+
 # Nothing but a full stop or a bracket to the end of a line.
 _LINE_END = regex.compile(r"[ \t]*[.;:!)]*[ \t]*(?:\n|\Z)")
 # The longest question a section is headed with: "What should I do if I am worried?".

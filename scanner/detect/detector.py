@@ -19,7 +19,6 @@ from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanR
 
 from scanner.detect._address import StreetAddressRecognizer
 from scanner.detect._beside import dates_beside_people
-from scanner.detect._case_evidence import CaseEvidence
 from scanner.detect._contact import (
     OfflineEmailRecognizer,
     OrganisationNumbers,
@@ -161,15 +160,6 @@ class Detector:
         # The term lists' types describe content rather than identify anyone; they may
         # overlap identifiers freely.
         self._term_types = frozenset(terms.entity for terms in rules.term_lists)
-        self._about = AboutSomeone(
-            (terms.reading for terms in rules.term_lists),
-            rules.person.greetings,
-            details=_DETAILS,
-            identifiers=_IDENTIFIERS,
-            first_names=rules.person.first_names,
-            word_names=rules.person.word_names,
-            speaking_verbs=rules.person.speaking_verbs,
-        )
         self._organisation_numbers = OrganisationNumbers(
             rules.published_phone_before, rules.role_mailboxes
         )
@@ -177,7 +167,22 @@ class Detector:
         nlp_engine.load()
         self._nlp_engine = nlp_engine
         self._model = load_model(rules.nlp.model)  # the one nlp_engine loaded (it is cached)
-        self._case_evidence = CaseEvidence(rules.person, self._model.vocab)
+        person, vocab = rules.person, self._model.vocab
+        self._about = AboutSomeone(
+            (terms.reading for terms in rules.term_lists),
+            person.greetings,
+            details=_DETAILS,
+            identifiers=_IDENTIFIERS,
+            first_names=person.first_names,
+            word_names=person.word_names,
+            speaking_verbs=person.speaking_verbs,
+            case_nouns=person.case_nouns,
+            not_given_names=(
+                person.titles | person.not_names | person.listed_not_names | person.place_heads
+            ),
+            rare_word=lambda word: not vocab.has_vector(word),
+            not_name_words=frozenset(w.lower() for w in person.listed_not_names),
+        )
         self._grammar = OwnerReader(self._model)
         self._chars_to_learn = _LEARNED_CHARS
         self._beside_person = {
@@ -252,9 +257,6 @@ class Detector:
             self._resolve_overlaps(sorted(spans.values(), key=lambda s: (s.start, -s.end)))
             for spans in found
         ]
-        if self._case_evidence.names_someone(texts, resolved):
-            # case text by evidence AboutSomeone does not read: it keeps all, as it would
-            return self._organisations_own(texts, resolved)
         resolved = self._about.without_lone_words(texts, resolved)
         return self._about_someone(texts, self._organisations_own(texts, resolved))
 

@@ -126,7 +126,7 @@ class PersonSettings:
     # Labels of a menu's lines: "Main: Jollof".
     dish_labels: frozenset[str] = frozenset()
     # Nouns of case work after a lone name that make an item about someone: "the Ferreira
-    # referral", "Mensah file" (see scanner/detect/_case_evidence.py).
+    # referral", "Mensah file" (see scanner/detect/_terms.py, AboutSomeone).
     case_nouns: frozenset[str] = frozenset()
     # Nouns after an author's name that make it a model's or a theory's: "Kolb's learning
     # cycle", "the Fraser guidelines".

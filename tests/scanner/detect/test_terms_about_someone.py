@@ -56,11 +56,18 @@ _TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
         "Name of main client: ________\n[ ] Domestic abuse\t[ ] Debt\t[ ] Sickness / ill health\n"
         "☐ Vegetarian ☐ Halal ☐ Diabetic\nI agree that the food bank may keep this form.\n"
         "Signature: ________\nEmail the form to vouchers@food.example, 0113 496 0000",
+        # a name in full once, in a list of firms; or a contact named after her role
+        "Handyperson scheme\nWe buy timber from Screwfix, Wickes and Travis Perkins at trade "
+        "prices.\nA Disabled Facilities Grant pays for bigger adaptations.",
+        "Domestic abuse service\nContact our duty worker, Kirsty Holroyd, on 01706 496 224.\n\n"
+        "Abuse can be coercive control, stalking or economic abuse.",
     ],
 )
 def test_terms_in_text_about_no_one_are_not_findings(found, text):
     """A term whose statement refers to no one, in an item that refers to no one as case
-    text does, is about no one, whatever contact details or stray names the item holds."""
+    text does, is about no one, whatever contact details or stray names the item holds: a
+    name in full in a list of names, or after the role it holds (a leaflet's contact), is
+    case text's only when the item names its owner again (fpclean6)."""
     spans = found(text)
     assert not _TERMS & types_of(spans), spans
 
@@ -81,6 +88,7 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         ("Trần Văn Hùng came to the drop-in today.\n\nDepression and low mood.", "Depression"),
         ("Nkechi Adaeze-Okonkwo came in.\n\nDepression and low mood.", "Depression"),
         ("Ciprian Dumitrescu was referred.\nNeeds on the form: depression.", "depression"),
+        ("Amina Yusuf moves in on Monday.\nThe room has a grab rail for the epilepsy.", "epilepsy"),
         # a name where a record puts one
         ("Re: Amina Yusuf\n\nThere is a history of self-harm.", "self-harm"),
         ("Carer: Nasreen\n\nDiet: halal; diabetic.", "halal"),
