@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 from cryptography.x509.oid import NameOID
 
+from tests.self_signed import self_signed
+
 SENDER = "priya.sharma@riverside-carers.example.org"
 _BOUNDARY = "----=_Signed_0F1E2D3C4B5A"
 
@@ -23,24 +25,13 @@ _BOUNDARY = "----=_Signed_0F1E2D3C4B5A"
 @functools.cache
 def _signer() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     """A key and a self-signed certificate for Priya Sharma, as a mail program holds them."""
-    key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, "Priya Sharma"),
             x509.NameAttribute(NameOID.EMAIL_ADDRESS, SENDER),
         ]
     )
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(datetime(2026, 1, 1, tzinfo=UTC))
-        .not_valid_after(datetime(2036, 1, 1, tzinfo=UTC))
-        .sign(key, hashes.SHA256())
-    )
-    return certificate, key
+    return self_signed(name, datetime(2026, 1, 1, tzinfo=UTC), datetime(2036, 1, 1, tzinfo=UTC))
 
 
 def cms_signature(content: bytes, *, detached: bool = True) -> bytes:
