@@ -285,3 +285,130 @@ def _looks_like_text(sample: bytes, *, truncated: bool) -> bool:
         return True
     printable = sum(1 for byte in sample if byte >= 0x20 or byte in b"\t\n\r\f\b\x1b")
     return printable >= _MIN_PRINTABLE_SHARE * len(sample)
+
+
+# A detached signature's kinds, by the content type a multipart/signed names (RFC 1847): a
+# CMS SignedData (S/MIME, RFC 8551; "x-" as older programs write it) or an OpenPGP signature
+# in ASCII armour (RFC 3156).
+_CMS_SIGNATURES = frozenset({"application/pkcs7-signature", "application/x-pkcs7-signature"})
+_PGP_SIGNATURE = "application/pgp-signature"
+# The ContentInfo's type that says SignedData: OID 1.2.840.113549.1.7.2, as DER writes it.
+_SIGNED_DATA = bytes.fromhex("06092a864886f70d010702")
+_SEQUENCE, _SET, _INTEGER, _OID, _CONTENT = 0x30, 0x31, 0x02, 0x06, 0xA0
+# How deep a signature's BER may nest (certificates nest about ten levels).
+_MAX_BER_DEPTH = 64
+_PGP_ARMOUR = re.compile(
+    r"-----BEGIN PGP SIGNATURE-----\r?\n"
+    r"(?:(?:Version|Hash|Charset): [^\r\n]*\r?\n)*\r?\n"  # armour headers, then an empty line
+    r"(?:[A-Za-z0-9+/=]+\r?\n)+"
+    r"-----END PGP SIGNATURE-----\s*",
+)
+
+
+def is_detached_signature(data: bytes, content_type: str) -> bool:
+    """Whether ``data`` is a detached signature of the kind ``content_type`` names and
+    nothing else: a CMS SignedData whose signed content is left out ("detached": it is the
+    multipart/signed's first part), in DER or BER, with nothing after it; or an OpenPGP
+    signature in ASCII armour with no armour header but Version, Hash and Charset (a Comment
+    could say anything). What it holds besides (the signer's certificates and the signature
+    itself) is written by programs, not people."""
+    if content_type in _CMS_SIGNATURES:
+        return _detached_signed_data(data)
+    if content_type == _PGP_SIGNATURE:
+        try:
+            text = data.decode("ascii")
+        except UnicodeDecodeError:
+            return False
+        return _PGP_ARMOUR.fullmatch(text.lstrip()) is not None
+    return False
+
+
+def _detached_signed_data(data: bytes) -> bool:
+    """ContentInfo { signedData, [0] SignedData { version, digestAlgorithms,
+    encapContentInfo { eContentType } (no eContent), ... } } filling ``data`` (RFC 5652)."""
+    info = _inside_only(data, _children(data, 0, len(data)), _SEQUENCE)
+    if info is None or len(info) != 2 or data[info[0][0] : info[0][1]] != _SIGNED_DATA:
+        return False
+    signed = _inside_only(data, _inside(data, info[1]), _SEQUENCE)
+    if data[info[1][0]] != _CONTENT or signed is None or len(signed) < 4:
+        return False
+    if tuple(data[start] for start, _ in signed[:3]) != (_INTEGER, _SET, _SEQUENCE):
+        return False
+    content = _inside(data, signed[2])  # encapContentInfo: its type alone
+    return content is not None and len(content) == 1 and data[content[0][0]] == _OID
+
+
+def _inside_only(
+    data: bytes, elements: list[tuple[int, int]] | None, tag: int
+) -> list[tuple[int, int]] | None:
+    """The elements inside the one element of ``elements`` when it is the only one and has
+    ``tag``, or ``None``."""
+    if elements is None or len(elements) != 1 or data[elements[0][0]] != tag:
+        return None
+    return _inside(data, elements[0])
+
+
+def _inside(data: bytes, element: tuple[int, int]) -> list[tuple[int, int]] | None:
+    """The elements inside the constructed ``element`` (its start and end), or ``None``."""
+    start, end = element
+    header = _header(data, start)
+    if header is None or not data[start] & 0x20:
+        return None
+    content, length = header
+    stop = end - 2 if length is None else end  # an indefinite length ends with two zeros
+    return _children(data, content, stop)
+
+
+def _children(data: bytes, start: int, end: int, depth: int = 0) -> list[tuple[int, int]] | None:
+    """(start, end) of each BER element from ``start`` to exactly ``end``, or ``None``."""
+    found = []
+    at = start
+    while at < end:
+        element_end = _end(data, at, depth)
+        if element_end is None or element_end > end:
+            return None
+        found.append((at, element_end))
+        at = element_end
+    return found
+
+
+def _end(data: bytes, at: int, depth: int) -> int | None:
+    """Where the BER element at ``at`` ends, or ``None`` if it is damaged or nests too deep."""
+    header = _header(data, at)
+    if header is None or depth > _MAX_BER_DEPTH:
+        return None
+    content, length = header
+    if length is not None:
+        return content + length if content + length <= len(data) else None
+    if not data[at] & 0x20:
+        return None  # only a constructed element may have an indefinite length
+    while data[content : content + 2] != b"\x00\x00":
+        following = _end(data, content, depth + 1)
+        if following is None:
+            return None
+        content = following
+    return content + 2
+
+
+def _header(data: bytes, at: int) -> tuple[int, int | None] | None:
+    """Where the content of the BER element at ``at`` starts, and its length (``None`` when
+    indefinite); ``None`` if the header is damaged."""
+    if at + 2 > len(data):
+        return None
+    position = at + 1
+    if data[at] & 0x1F == 0x1F:  # a tag number in several bytes
+        while position < len(data) and data[position] & 0x80:
+            position += 1
+        position += 1
+    if position >= len(data):
+        return None
+    first = data[position]
+    position += 1
+    if first < 0x80:
+        return position, first
+    if first == 0x80:
+        return position, None
+    count = first & 0x7F
+    if count > 4 or position + count > len(data):
+        return None
+    return position + count, int.from_bytes(data[position : position + count], "big")

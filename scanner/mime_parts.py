@@ -15,6 +15,7 @@ from email.policy import EmailPolicy
 from typing import Any
 
 from scanner.charsets import decode_text
+from scanner.filetype import is_detached_signature
 
 
 class ParsedOnce(EmailPolicy):
@@ -77,6 +78,10 @@ _MACHINE_PREFIXES = (
     "x-smtpd-",
 )  # fmt: skip
 _FREE_TEXT_ENDINGS = ("-subject", "-description", "-comments", "-topic", "-name", "-title")
+# The signatures a multipart/signed may end with (S/MIME, and OpenPGP/MIME).
+SIGNATURE_TYPES = frozenset(
+    {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
+)
 # Body parts as they are declared; a body must also sniff as text.
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
 
@@ -202,3 +207,29 @@ def part_charset(part: Message) -> str | None:
         return part.get_content_charset()
     except Exception:  # noqa: BLE001 - a damaged charset parameter is no charset
         return None
+
+
+def signature_part(part: Message) -> Message | None:
+    """The signature of ``part`` if it is a signed multipart (RFC 1847): its second and last
+    part, when that is of the type its ``protocol`` parameter names, one of
+    ``SIGNATURE_TYPES``, and its bytes are such a signature and nothing else
+    (``filetype.is_detached_signature``). ``None`` for any other part, and for a signature
+    that is not all it says (a document labelled as one is read as what it is). The signature
+    is no content: what it signs is the first part, read as any part is."""
+    if part.get_content_type() != "multipart/signed":
+        return None
+    parts = part.get_payload()
+    if not isinstance(parts, list) or len(parts) != 2 or not isinstance(parts[1], Message):
+        return None
+    signature = parts[1]
+    kind = signature.get_content_type()
+    try:
+        protocol = part.get_param("protocol")
+    except Exception:  # noqa: BLE001 - a damaged parameter is no protocol
+        return None
+    if not isinstance(protocol, str) or protocol.strip().lower() != kind:
+        return None
+    if kind not in SIGNATURE_TYPES or signature.is_multipart():
+        return None
+    data = signature.get_payload(decode=True)
+    return signature if isinstance(data, bytes) and is_detached_signature(data, kind) else None

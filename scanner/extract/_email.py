@@ -47,6 +47,7 @@ from scanner.mime_parts import (
     other_text_fields,
     part_charset,
     part_filename,
+    signature_part,
     undo_surrogates,
 )
 
@@ -161,9 +162,16 @@ def _raw_values(message: Message, name: str) -> list[str]:
 
 
 def _read_part(
-    part: Message, context: ExtractionContext, numbering: _Numbering, *, whole: bool = False
+    part: Message,
+    context: ExtractionContext,
+    numbering: _Numbering,
+    *,
+    whole: bool = False,
+    signature: bool = False,
 ) -> None:
-    """One MIME part; ``whole`` when it is a message (the top, or a forwarded one)."""
+    """One MIME part; ``whole`` when it is a message (the top, or a forwarded one);
+    ``signature`` when it is a signed multipart's signature (``mime_parts.signature_part``),
+    whose content is not read: only its header fields and its defects."""
     if not context.count_mime_part():
         return
     place = f"MIME part ({part.get_content_type()})"
@@ -173,7 +181,8 @@ def _read_part(
         if not whole:
             _read_other_fields(part, context, place)
         with context.reading(place):
-            _read_leaf(part, context, numbering)
+            if not signature:
+                _read_leaf(part, context, numbering)
         _check_defects(part, payload, context, where)  # after decoding, which adds defects
         return
     _check_defects(part, part.preamble, context, where)
@@ -197,9 +206,10 @@ def _read_part(
         _read_forwarded(subparts, context, numbering)
         return
     inner = context.deeper()
+    signed_by = signature_part(part)
     if inner.enter_level():
         for subpart in subparts:
-            _read_part(subpart, inner, numbering)
+            _read_part(subpart, inner, numbering, signature=subpart is signed_by)
 
 
 def _read_forwarded(

@@ -7,9 +7,10 @@ import binascii
 import io
 import re
 from collections.abc import Iterator
-from urllib.parse import unquote, unquote_to_bytes
+from urllib.parse import unquote, unquote_plus, unquote_to_bytes
 
 from bs4 import BeautifulSoup, Comment, Tag
+from bs4.element import NavigableString
 
 from scanner.charsets import decode_text
 from scanner.extract._context import ExtractionContext
@@ -24,8 +25,35 @@ _BLOCKS = frozenset(
     }
 )
 _CELLS = frozenset({"td", "th"})
-# Form fields' values and placeholders are shown in a form, not as text, so read them here.
-_HIDDEN_ATTRIBUTES = ("alt", "title", "value", "placeholder")
+# Every attribute's value is read as text (an aria-label, a data-* attribute, a form field's
+# value, a tooltip) but these, which hold layout, names of the markup's own parts and
+# settings, never text a person wrote; and the style, read as CSS (``style and script``).
+# Outlook, Word and webmail fill messages with them.
+_NOTHING_WRITTEN = frozenset(
+    {
+        *("class", "id", "width", "height", "align", "valign", "colspan", "rowspan", "dir"),
+        *("lang", "xml:lang", "target", "rel", "rev", "type", "bgcolor", "border"),
+        *("cellpadding", "cellspacing", "color", "face", "size", "nowrap", "hspace", "vspace"),
+        *("clear", "frame", "rules", "scope", "span", "start", "tabindex", "role", "charset"),
+        *("http-equiv", "method", "enctype", "accept-charset", "autocomplete", "crossorigin"),
+        *("referrerpolicy", "loading", "decoding", "integrity", "nonce", "media", "sizes"),
+        *("shape", "coords", "link", "vlink", "alink", "text", "leftmargin", "topmargin"),
+        *("marginwidth", "marginheight", "frameborder", "scrolling", "headers", "for"),
+        *("xmlns", "o:spid", "o:spt", "coordsize", "coordorigin"),
+    }
+)
+_NAMESPACE_DECLARATION = "xmlns:"
+# The text of an element within a line (a link, an image, a span; no block inside it), when
+# no longer than this, is read beside each of its attributes' values, so that a link's
+# target and its words are read together ("tel:07700900999 Harriet Blenkinsop"), as a reader
+# takes them. A longer text, or a block's (a paragraph, a cell, a wrapper around the whole
+# message), is read only where it is shown: beside a value, out of its place, its own names
+# and numbers would be read apart from what is around them (the signature it ends).
+_ELEMENT_TEXT_CHARS = 100
+_ELEMENT_NODES = 20
+# A value that holds a URL (a scheme, "://"), or percent-encoded text: read decoded as well,
+# at "links".
+_URL_LIKE = re.compile(r"%[0-9A-Fa-f]{2}|://|^\s*[A-Za-z][A-Za-z0-9+.-]+:[^\s]")
 # Attributes that hold a URL: its target is read as text, percent-decoded, at "links"
 # ("tel:+447700900461", "?nhs=4010232137&tel=07700900461"). Inline data and pointers to the
 # message's own parts hold nothing a person wrote.
@@ -36,6 +64,8 @@ _NOT_WRITTEN = ("data:", "cid:", "#")
 # A data: URL's content type and whether it is base64 (RFC 2397), and one written in CSS.
 _DATA_URL = re.compile(r"data:([^,;]*)((?:;[^,;]*)*?)(;base64)?,(.*)", re.IGNORECASE | re.DOTALL)
 _CSS_DATA_URL = re.compile(r"url\(\s*['\"]?(data:[^'\")]*)", re.IGNORECASE)
+# Any URL written in CSS (``background:url(https://...)``); its target is read decoded.
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.IGNORECASE)
 # CSS escapes (a backslash and hex digits, or a backslash and one character): a
 # stylesheet's strings read as they show.
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(.))", re.DOTALL)
@@ -73,11 +103,14 @@ def read_html(data: bytes, context: ExtractionContext) -> None:
 
 def add_html(markup: str, context: ExtractionContext, location: str) -> None:
     """Add the visible text of ``markup`` at ``location``, what a reader does not see
-    (comments, alt and title attributes, form fields' values, mailto: targets) at
-    ``location / hidden text``, the targets of links, images and forms, percent-decoded,
-    at ``location / links``, and the text of its styles and scripts at ``location / style
-    and script``: a stylesheet shows its ``content:`` strings as text, and both carry
-    comments and strings anyone who opens the message can read.
+    (comments, every attribute's value but those that hold only layout and settings, such
+    as alt and title, aria-label, data-*, form fields' values, mailto: targets) at
+    ``location / hidden text``, the targets of links, images and forms and every other URL
+    in an attribute or a style (srcset, ``url(...)``), percent-decoded, at ``location /
+    links``, each with the element's own text beside it (a link's words), and the text of
+    its styles, style attributes and scripts at ``location / style and script``: a
+    stylesheet shows its ``content:`` strings as text, and all carry comments and strings
+    anyone who opens the message can read.
 
     What a data: URL holds (an inline image, a document) is read as a file of its own, as
     an attachment is: an image is read with OCR. Nothing is fetched: html.parser never loads
@@ -87,9 +120,11 @@ def add_html(markup: str, context: ExtractionContext, location: str) -> None:
     context.add_text(visible, location)
     context.add_text(hidden, location, "hidden text")
     soup = _parse(markup)
-    context.add_text("\n".join(_link_targets(soup)), location, "links")
     code = [element.get_text() for element in soup.find_all(_NOT_TEXT)]
-    context.add_text(css_unescaped("\n".join(code)), location, "style and script")
+    styles = _style_attributes(soup)
+    context.add_text("\n".join(_link_targets(soup, [*code, *styles])), location, "links")
+    css = css_unescaped("\n".join([*code, *(_CSS_DATA_URL.sub("url(", s) for s in styles)]))
+    context.add_text(css, location, "style and script")
     context.add_text("\n".join(_generated_content(soup, code)), location, "generated content")
     if _REVERSED.search(markup):
         # Shown right to left, "llieN'O nahboiS" reads "Siobhan O'Neill": read each line
@@ -177,29 +212,92 @@ def data_url_content(url: str) -> bytes | None:
         return None
 
 
-def _link_targets(soup: BeautifulSoup) -> list[str]:
+def _link_targets(soup: BeautifulSoup, styles: list[str]) -> list[str]:
     """Each URL in the markup, percent-decoded, with its query's punctuation as spaces so that
-    each value stands on its own; mailto: targets already read as they are are left out."""
+    each value stands on its own, and its element's own text beside it; mailto: targets
+    already read as they are are left out. Besides the attributes that hold a URL, any
+    attribute whose value holds one or is percent-encoded (srcset, a data-* attribute), and
+    each ``url(...)`` in ``styles`` (stylesheets and style attributes)."""
     targets: list[str] = []
     for tag in soup.find_all(True):
         if not isinstance(tag, Tag):
             continue
-        for attribute in _URL_ATTRIBUTES:
-            url = tag.get(attribute)
-            if not isinstance(url, str) or url.strip().lower().startswith(_NOT_WRITTEN):
+        for attribute, url in _read_attributes(tag):
+            if attribute in _URL_ATTRIBUTES:
+                if url.strip().lower().startswith(_NOT_WRITTEN):
+                    continue
+            elif attribute == "style" or not _URL_LIKE.search(url) or _is_data_url(url):
                 continue
             decoded = readable_url(url)
             mailto = attribute == "href" and url.lower().startswith("mailto:")
             if decoded.strip() and not (mailto and decoded == url):
-                targets.append(decoded)
+                targets.append(_beside_own_text(decoded, tag))
+    for style in styles:
+        for found in _CSS_URL.finditer(style):
+            url = found.group(1).strip()
+            if url and not url.lower().startswith(_NOT_WRITTEN):
+                targets.append(readable_url(url))
     return targets
+
+
+def _read_attributes(tag: Tag) -> Iterator[tuple[str, str]]:
+    """(name in lower case, value) of each of ``tag``'s attributes whose value is read: all
+    but those in ``_NOTHING_WRITTEN`` and namespace declarations; a value of several words
+    that the parser keeps as a list, joined."""
+    for name, value in tag.attrs.items():
+        lower = name.lower()
+        if lower in _NOTHING_WRITTEN or lower.startswith(_NAMESPACE_DECLARATION):
+            continue
+        text = " ".join(value) if isinstance(value, list) else value
+        if isinstance(text, str) and text.strip():
+            yield lower, text
+
+
+def _style_attributes(soup: BeautifulSoup) -> list[str]:
+    """The value of each style attribute, once each."""
+    found = (tag.get("style") for tag in soup.find_all(style=True))
+    return list(dict.fromkeys(value for value in found if isinstance(value, str)))
+
+
+def _is_data_url(value: str) -> bool:
+    return value.strip().lower().startswith("data:")
+
+
+def _beside_own_text(value: str, tag: Tag) -> str:
+    """``value`` with ``tag``'s own text after it, when it has any (see
+    ``_ELEMENT_TEXT_CHARS``)."""
+    text = _own_text(tag)
+    return f"{value} {text}" if text else value
+
+
+def _own_text(tag: Tag) -> str:
+    """The text shown inside ``tag``, white space collapsed, if it is an element within a
+    line with at most ``_ELEMENT_TEXT_CHARS`` characters in at most ``_ELEMENT_NODES``
+    nodes; "" otherwise."""
+    if tag.name in _BLOCKS or tag.name in _CELLS:
+        return ""
+    pieces: list[str] = []
+    length = 0
+    for number, node in enumerate(tag.descendants):
+        if number >= _ELEMENT_NODES or length > _ELEMENT_TEXT_CHARS:
+            return ""
+        if isinstance(node, Tag) and (node.name in _BLOCKS or node.name in _CELLS):
+            return ""
+        shown = node.parent is not None and node.parent.name not in _NOT_TEXT
+        if type(node) is NavigableString and shown:
+            pieces.append(str(node))
+            length += len(node)
+    text = " ".join(" ".join(pieces).split())
+    return text if len(text) <= _ELEMENT_TEXT_CHARS else ""
 
 
 def readable_url(url: str) -> str:
     """``url`` percent-decoded, with its query's punctuation as spaces so that each value
     stands on its own ("mailto:a@b.example?subject=NHS%204010232137" reads "mailto:a@b.example
-    subject NHS 4010232137")."""
-    return _URL_PUNCTUATION.sub(" ", unquote(url.strip()))
+    subject NHS 4010232137"), and a "+" in its query as the space it stands for there
+    ("?n=Zo%C3%AB+Kov%C3%A1cs" reads "n Zoë Kovács"; "tel:+44..." keeps its "+")."""
+    path, mark, query = url.strip().partition("?")
+    return _URL_PUNCTUATION.sub(" ", unquote(path) + mark + unquote_plus(query))
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
@@ -225,6 +323,9 @@ def html_to_text(markup: str) -> tuple[str, str]:
 
 
 def _hidden_text(soup: BeautifulSoup) -> list[str]:
+    """Comments' text, and the value of each attribute read as text (``_read_attributes``)
+    but URLs and styles, read at "links" and "style and script", with its element's own
+    text beside it; mailto: targets as they are."""
     pieces: list[str] = []
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         # Outlook's conditional comments hold markup: keep only its text.
@@ -233,10 +334,10 @@ def _hidden_text(soup: BeautifulSoup) -> list[str]:
     for tag in soup.find_all(True):
         if not isinstance(tag, Tag):
             continue
-        for attribute in _HIDDEN_ATTRIBUTES:
-            value = tag.get(attribute)
-            if isinstance(value, str):
-                pieces.append(value)
+        for attribute, value in _read_attributes(tag):
+            if attribute in _URL_ATTRIBUTES or attribute == "style" or _is_data_url(value):
+                continue
+            pieces.append(_beside_own_text(value, tag))
         href = tag.get("href")
         if isinstance(href, str) and href.lower().startswith("mailto:"):
             pieces.append(href)

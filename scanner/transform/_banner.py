@@ -2,7 +2,9 @@
 
 The subject is tagged, every text body starts with the banner paragraph (HTML bodies with a
 visible box), every .docx attachment gets a header line and every PDF attachment a stamp on
-each page. Forwarded messages inside are marked the same way, all but their subject.
+each page. Forwarded messages inside are marked the same way, all but their subject. A signed
+part loses its signature and keeps what it signs (``unsigned``): marked, it would no longer
+verify.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from scanner.transform._mime import (
     set_bytes,
     set_text,
     text_of,
+    unsigned,
 )
 from scanner.transform._pdf import pdf_with_stamp
 
@@ -100,7 +103,7 @@ def with_banner_where_possible(
 
 
 def _marked(raw: bytes, banner: Banner, limits: ScanLimits, *, leave_unmarkable: bool) -> Marked:
-    message = parsed(raw, limits)
+    message = unsigned(parsed(raw, limits))
     rewrite_header(message, "Subject", lambda subject: _tagged(subject, banner.subject_tag))
     if "Subject" not in message:
         message["Subject"] = banner.subject_tag

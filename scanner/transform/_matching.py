@@ -3,7 +3,9 @@
 Detection scans normalised text (``scanner.normalise``: entities decoded, non-breaking spaces
 and full-width digits folded, zero-width characters dropped), so a value is looked for in the
 normalised text and each match is mapped back to the text as written. Case is ignored, and any
-run of white space in a value matches any run of white space (line breaks too). A value that
+run of white space in a value matches any run of white space (line breaks too) or of the
+separators a URL or a file name puts between words ("harriet-blenkinsop", "Harriet+Blenkinsop",
+"HARRIET_BLENKINSOP", "harriet.blenkinsop"; "%20" is a space once normalised). A value that
 starts or ends with a letter does not match inside a longer word ("Ann" is not in "Annual").
 A match inside an email address takes the whole address with it: a local part is very often
 built from the name ("amina.okafor@..."), so the rest of it must not be left behind.
@@ -35,6 +37,9 @@ _REMEMBERED_CHARS = 256
 # The patterns of this many values are kept for the next matcher: a sweep redacts the same
 # names and numbers in many documents, and re's own cache (512) is shared with everything.
 _PATTERNS_KEPT = 4096
+# What may stand between the words of a value: white space, or what a URL's path or query or a
+# file name writes for it.
+_WORD_SEPARATORS = r"[\s_+.\-]+"
 # What may stand between the characters of a number as people write it.
 _NUMBER_SEPARATORS = r"[\s\-./()]*"
 # The same in HTML source, where tags may stand between the pieces too.
@@ -126,12 +131,15 @@ class Matcher:
 
 
 def _addresses_around(text: str, found: Sequence[Span]) -> list[Span]:
-    """Each email address in ``text`` that a match overlaps, as that match's removal."""
+    """Each email address in ``text`` that a match overlaps, as the removal of the longest
+    match there: the address's own, when it is a value too, rather than a name in it
+    ("amina.okafor@" is the name "Amina Okafor" as well)."""
     around = []
     for address in _EMAIL_ADDRESS.finditer(text):
         inside = [s for s in found if s[0] < address.end() and address.start() < s[1]]
         if inside:
-            around.append((address.start(), address.end(), inside[0][2]))
+            longest = max(inside, key=lambda s: s[1] - s[0])
+            around.append((address.start(), address.end(), longest[2]))
     return around
 
 
@@ -167,7 +175,7 @@ def _pattern(value: str, separators: str = _NUMBER_SEPARATORS) -> re.Pattern[str
     words = normalise(value, "").text.split()
     if not words:
         return None
-    body = r"\s+".join(re.escape(word) for word in words)
+    body = _WORD_SEPARATORS.join(re.escape(word) for word in words)
     before = _NOT_LETTER_BEFORE if words[0][0].isalpha() else ""
     after = _NOT_LETTER_AFTER if words[-1][-1].isalpha() else ""
     return re.compile(before + body + after, re.IGNORECASE)

@@ -18,7 +18,7 @@ from email.parser import BytesParser
 
 from scanner.charsets import decode_text
 from scanner.limits import ScanLimits
-from scanner.mime_parts import ParsedOnce
+from scanner.mime_parts import ParsedOnce, signature_part
 from scanner.mime_parts import header_text as _header_text
 from scanner.mime_parts import is_body as _is_body
 from scanner.mime_parts import part_charset as _charset
@@ -55,6 +55,40 @@ def _depth(part: Message, bound: int) -> int:
     if not isinstance(payload, list) or bound < 0:
         return 0
     return 1 + max((_depth(p, bound - 1) for p in payload if isinstance(p, Message)), default=0)
+
+
+def unsigned(message: Message) -> Message:
+    """``message`` with each signed multipart (``mime_parts.signature_part``), at any depth,
+    replaced by the part it signs, its signature dropped: for a copy that is changed (marked
+    or redacted), whose signature would no longer verify, and a program shows a signature
+    that fails as a warning that the message was tampered with. A message that is itself
+    signed keeps its own header fields (From, To, Subject...) but for its MIME fields, which
+    the signed part's replace."""
+    if signature_part(message) is not None:
+        message = _as_signed_part(message)
+    for part in list(message.walk()):
+        children = part.get_payload()
+        if isinstance(children, list):
+            for number, child in enumerate(children):
+                if isinstance(child, Message) and signature_part(child) is not None:
+                    children[number] = _as_signed_part(child)
+    return message
+
+
+def _as_signed_part(signed: Message) -> Message:
+    """The part ``signed`` signs, with the header fields of ``signed`` that are not MIME
+    fields before its own."""
+    parts = signed.get_payload()
+    content = parts[0] if isinstance(parts, list) else None
+    if not isinstance(content, Message):  # ``signature_part`` found two parts: never so
+        return signed
+    fields = [(k, v) for k, v in signed.raw_items() if not k.lower().startswith("content-")]
+    fields += list(content.raw_items())
+    for name in {name for name, _ in content.raw_items()}:
+        del content[name]
+    for name, value in fields:
+        content.set_raw(name, value)
+    return unsigned(content) if signature_part(content) is not None else content
 
 
 def serialised(message: Message) -> bytes:

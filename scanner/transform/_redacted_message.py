@@ -1,10 +1,12 @@
 """Removing values from a message: each becomes what its removal's operator writes ("[label
 removed]", a mask, a pseudonym: ``scanner.operators``) wherever it can be written.
 
-A redacted copy first loses every header field off the allow-list (``_kept_fields``: Reply-To,
-Sender, trace fields, ids, every X- field), and gets a Message-ID of its own. Then the fields
+A redacted copy first loses each signed multipart's signature, keeping what it signs
+(``unsigned``: the signature would no longer verify), then every header field off the
+allow-list (``_kept_fields``: Reply-To, Sender, trace fields, ids, every X- field), and gets a
+Message-ID of its own. Then the fields
 that carry free text (the subject, display names, a part's Content-Description), text and
-HTML parts (their markup too: attribute values such as ``href="mailto:..."`` and ``title``),
+HTML parts (their markup too: every attribute's value, such as ``href="tel:..."``, ``title``),
 file names and .docx attachments are rewritten, in forwarded messages as well. HTML is rewritten as
 source, so a value split by markup ("<b>Amina</b> Okafor") is not found there, but for a
 number, which is found across the tags between its pieces ("<td>482</td><td>981</td>"). Nothing else
@@ -51,6 +53,7 @@ from scanner.transform._mime import (
     set_bytes,
     set_text,
     text_of,
+    unsigned,
 )
 
 _TEXT_TYPES = frozenset({"text/plain", "text/html"})
@@ -67,7 +70,7 @@ def redacted(raw: bytes, removals: Sequence[Removal], limits: ScanLimits = DEFAU
     value in the result.
     """
     matcher = Matcher(removals)
-    message = parsed(raw, limits)
+    message = unsigned(parsed(raw, limits))
     keep_only_allowed_fields(message)
     for each in messages(message):
         for name in _TEXT_HEADERS:

@@ -64,23 +64,15 @@ def test_auth_is_not_offered_or_accepted_without_tls(relay: Relay):
 def _certificate(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate and key for 127.0.0.1, written as PEM files."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives import serialization
     from cryptography.x509.oid import NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
+    from tests.self_signed import self_signed
+
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "relay.test")])
     now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
+    day = datetime.timedelta(days=1)
+    certificate, key = self_signed(name, now - day, now + day)
     cert_path, key_path = folder / "relay.crt", folder / "relay.key"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(

@@ -15,6 +15,7 @@ import pytest
 
 from tests.e2e.conftest import SENDER, Relay, Sink, wait_for
 from tests.outlook_mail import OFFICE, PUBLISHED, QUOTED_REPLY, SAM, outlook_message
+from tests.scanner.signed_mail import signed_message
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -34,23 +35,39 @@ with verdict.build_scanner() as scanner:
 """
 
 
+# The meeting moved, signed with S/MIME as Outlook signs it.
+SIGNED = signed_message(
+    f"From: Priya Sharma <{SENDER}>\r\nTo: Sam Green <{SAM}>\r\nSubject: Tuesday\r\n",
+    b"Content-Type: text/plain; charset=utf-8\r\n\r\nHi Sam, the coffee morning is moved to "
+    b"Wednesday at 10.\r\n\r\nKind regards,\r\nPriya\r\n",
+)
+
+
 def test_an_outlook_message_to_a_named_outsider_arrives_unredacted(
     make_relay: Callable[..., Relay], sink: Sink, tmp_path: Path
 ):
     """ "Hi Sam" to Sam Green, Priya's signature with the office's published phones and
     address (in text and HTML) and the logo: Sam gets it released, every word and the To
-    header as written; so does a reply quoting Sam's own message. ``confide verdict`` on
-    either, saved as a mail program saves it, says the same (the command run in one process
-    for both: tests/gateway/test_cli_verdict.py runs the console script itself)."""
+    header as written; so does a reply quoting Sam's own message, and a message signed with
+    S/MIME, its signature as it was (not held as an attachment confide cannot read).
+    ``confide verdict`` on either of the first two, saved as a mail program saves it, says
+    the same (the command run in one process for both: tests/gateway/test_cli_verdict.py runs
+    the console script itself)."""
     published = {"CONFIDE_ORGANISATION__PUBLISHED_CONTACTS": json.dumps(PUBLISHED)}
     relay = make_relay(sink.port, **published)
     first = outlook_message()
     reply = outlook_message(quoted=QUOTED_REPLY, subject="RE: Coffee morning next Tuesday")
     assert relay.send(first, [SAM]) == {}
     assert relay.send(reply, [SAM]) == {}
-    copies = wait_for(lambda: len(sink.handler.to(SAM)) == 2 and sink.handler.to(SAM))
+    assert relay.send(SIGNED, [SAM]) == {}
+    copies = wait_for(lambda: len(sink.handler.to(SAM)) == 3 and sink.handler.to(SAM))
     assert sink.handler.to(SENDER) == []  # no notice: nothing was held
+    signed = [copy for copy in copies if b"multipart/signed" in copy.content]
+    assert len(signed) == 1
+    assert SIGNED.split(b"\r\n\r\n", 1)[1] in signed[0].content  # the signature kept whole
     for copy in copies:
+        if copy is signed[0]:
+            continue
         parsed = email.message_from_bytes(copy.content, policy=email.policy.default)
         assert parsed["X-Confide-Verdict"] == "release", parsed["X-Confide-Rules"]
         assert parsed["To"] == f"Sam Green <{SAM}>"

@@ -111,6 +111,28 @@ def test_the_net_holds_a_value_left_in_an_html_entity(detector: Detector, policy
     assert planned.verdicts[STRANGER].rules[-1] == REDACTION_CHECK
 
 
+@pytest.mark.parametrize(
+    "attribute",
+    [
+        b'data-client="chidi-eze"',
+        b'aria-label="CHIDI EZE"',
+        b'style="background:url(x?n=Chidi+Eze)"',
+    ],
+)
+def test_the_net_holds_a_value_left_in_an_html_attribute(
+    detector: Detector, policy: Policy, attribute: bytes
+):
+    """A name left in an attribute of the HTML alternative (data-*, aria-label, a style's
+    url()), however its words are joined, is read by the net."""
+    item = raw(message(REFERRAL, html=f"<p>{REFERRAL}</p>"))
+    edit = _swap(
+        b"<p>Referral for [name removed]", b"<p " + attribute + b">Referral for [name removed]"
+    )
+    planned = _planned(detector, policy, item, _Breaks(edit))
+    assert planned.copies == ()
+    assert planned.verdicts[STRANGER].rules[-1] == REDACTION_CHECK
+
+
 def test_a_redacted_copy_done_right_goes(detector: Detector, policy: Policy):
     """The relay's own redaction of a referral passes the net: the stranger gets the copy."""
     planned = _planned(detector, policy, raw(message(REFERRAL)))

@@ -377,6 +377,51 @@ def test_html_places_a_reader_does_not_see_are_read(location: str, expected: str
     assert expected in texts.get(location, ""), sorted(texts.items())
 
 
+HTML_ATTRIBUTES = b"""From: a@example.org
+To: b@example.org
+Subject: attributes
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+
+<html xmlns:o="urn:schemas-microsoft-com:office:office"><body lang=EN-GB>
+<div class=WordSection1 id=main data-client="Jane Smith NHS 943 476 5919">Hi</div>
+<span aria-label="mobile 07700 900461" style="color:#1F4E79;mso-fareast-language:EN-GB">x</span>
+<p>Please call <a href="tel:07700900462" target=_blank>Amina Begum</a>.</p>
+<a href="https://wa.me/447700900463">WhatsApp</a>
+<img width=220 height=60
+ srcset="https://x.example/a.png?nhs=9434765919 1x, b.png?n=Zo%C3%AB+Kov%C3%A1cs 2x">
+<p style="background:url(https://x.example/a.png?name=John%20Carter&amp;tel=07700900464)">y</p>
+</body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("body (text/html) / hidden text", "Jane Smith NHS 943 476 5919"),
+        ("body (text/html) / hidden text", "mobile 07700 900461 x"),
+        ("body (text/html) / links", "tel:07700900462 Amina Begum"),
+        ("body (text/html) / links", "https://wa.me/447700900463 WhatsApp"),
+        ("body (text/html) / links", "nhs 9434765919 1x, b.png n Zoë Kovács 2x"),
+        ("body (text/html) / links", "name John Carter tel 07700900464"),
+        ("body (text/html) / style and script", "mso-fareast-language:EN-GB"),
+    ],
+)
+def test_every_html_attribute_with_text_is_read(location: str, expected: str) -> None:
+    """Every attribute's value is read (data-*, aria-label, srcset, a style's ``url()``),
+    URLs decoded, with the words of the link or element they are on beside them."""
+    texts = _texts(read_message(HTML_ATTRIBUTES))
+    assert expected in texts.get(location, ""), sorted(texts.items())
+
+
+def test_html_attributes_of_layout_are_not_read() -> None:
+    """Class names, ids, sizes, languages, link targets and namespaces are no text."""
+    texts = _texts(read_message(HTML_ATTRIBUTES))
+    hidden = texts["body (text/html) / hidden text"] + texts["body (text/html) / links"]
+    for layout in ("WordSection1", "main", "EN-GB", "_blank", "220", "urn:schemas"):
+        assert layout not in hidden
+
+
 def test_only_the_outer_address_fields_are_read_for_names_alone() -> None:
     """The message's own From is its envelope (names only); a forwarded one's is content."""
     texts = _texts(read_message(FORWARDED, LIMITS))

@@ -295,3 +295,40 @@ def test_values_word_keeps_outside_runs_are_removed(
     package = zipfile.ZipFile(io.BytesIO(attachment(copy, "notes.docx")))
     parts = b"".join(package.read(name) for name in package.namelist())
     assert b"kwame" not in parts.lower()
+
+
+_ATTRIBUTES = {
+    "a phone link": (f'<p>Please call <a href="tel:{PHONE}">{NAME}</a> today.</p>', [NAME, PHONE]),
+    "a phone link beside an NHS number": (
+        f'<a href="tel:07700900461">Call {NAME}</a>, NHS number {NHS}',
+        [NAME, NHS, PHONE],
+    ),
+    "a WhatsApp link": (f'<a href="https://wa.me/447700900461">WhatsApp {NAME}</a>', [NAME, PHONE]),
+    "a data- attribute": (f'<div data-client="{NAME} NHS {NHS} tel {PHONE}">Hi</div>', VALUES[:3]),
+    "an aria-label": (f'<div aria-label="{NAME} NHS {NHS} tel {PHONE}">Hi</div>', VALUES[:3]),
+    "a srcset": (
+        '<img srcset="https://x.example/a.png?nhs=6426212997 1x, '
+        'https://x.example/b.png?tel=07700900461 2x" alt="">',
+        [NHS, PHONE],
+    ),
+    "a style's url()": (
+        '<p style="background:url(https://x.example/a.png?nhs=6426212997&name=Chidi%20Eze)">Hi</p>',
+        [NHS, NAME],
+    ),
+}
+
+
+@pytest.mark.parametrize("place", sorted(_ATTRIBUTES))
+def test_values_in_html_attributes_are_removed(
+    detector: Detector, policy: Policy, place: str
+) -> None:
+    """A message whose personal data is in an HTML element's attributes (a tel: or wa.me
+    link with a name as its words, data-*, aria-label, srcset, a style's url()) is not
+    released in clear: it is redacted, and its copy holds none of the values, in the
+    attribute or anywhere else."""
+    markup, values = _ATTRIBUTES[place]
+    data = _from_grace(
+        raw(message("See the HTML part.", html=f"<html><body>{markup}</body></html>"))
+    )
+    copy = redact_for_stranger(detector, policy, data)
+    assert leaks(partial(scan, detector), copy, values) == []

@@ -4,7 +4,9 @@ contacts, do not by themselves redact or hold it; data about those people still 
 
 from __future__ import annotations
 
+import email.policy
 from collections.abc import Callable
+from email.message import EmailMessage
 
 import pytest
 
@@ -126,3 +128,41 @@ def test_data_about_a_recipient_still_counts(judged: Judge, body: str, action: s
     verdicts = judged(raw, SAM, AGENCY)
     assert verdicts[AGENCY].action == action
     assert types <= {f.type for f in verdicts[AGENCY].redactions}
+
+
+_GMAIL = (
+    '<div dir="ltr">Hi Sam,<div><br></div><div>See you Tuesday at 10.</div><div><br></div>'
+    '<div>Thanks,</div><div>Priya</div><br clear="all"><div><div dir="ltr" '
+    'class="gmail_signature" data-smartmail="gmail_signature"><span style="color:rgb(31,78,121);'
+    'font-family:arial,sans-serif">Priya Sharma | Carer Support Worker</span><div>'
+    '<a href="tel:01134960000" style="color:rgb(17,85,204)" target="_blank">0113 496 0000</a> | '
+    '<a href="https://www.riverside-carers.example.org" target="_blank" data-saferedirecturl='
+    '"https://www.google.com/url?q=https://www.riverside-carers.example.org&amp;source=gmail&amp;'
+    'ust=1733400000000000&amp;usg=AOvVaw3x9Yk2mZ1QwErTy">riverside-carers.example.org</a></div>'
+    '</div></div><img width="0" height="0" class="mailtrack-img" alt="" style="display:flex" '
+    'src="https://mailtrack.example/trace/mail/8f3a2b1c9d7e6f5a4b3c2d1e0f9a8b.png?u=7204817">'
+    "</div>"
+)
+# Outlook on the web: its signature block, with Priya's own mobile, in a wrapper that carries
+# data- attributes (a block's text is read only in its place, where it is a signature).
+_OUTLOOK_WEB = (
+    '<div class="elementToProof" style="font-family:Aptos,Aptos_EmbeddedFont,Calibri,'
+    'Helvetica,sans-serif;font-size:12pt;color:rgb(0,0,0)">Hi Sam, see you on Tuesday.</div>'
+    '<div id="Signature" data-olk-copy-source="MessageBody"><p>Kind regards,</p>'
+    '<div data-ogsc="" data-ogsb="" title="Signature">Priya Sharma<br>Carer Support Worker<br>'
+    "Mobile 07700 900111</div></div>"
+)
+
+
+@pytest.mark.parametrize("markup", [_GMAIL, _OUTLOOK_WEB], ids=["gmail", "outlook on the web"])
+def test_html_mail_full_of_attributes_is_released(judged: Judge, markup: str):
+    """Everyday HTML mail as Gmail and Outlook on the web write it (style attributes, class
+    names, data- attributes, tracking ids in links, the signature's phone link), its every
+    attribute read: released to Sam."""
+    message = EmailMessage()
+    message["From"] = f"Priya Sharma <{SENDER}>"
+    message["To"] = f"Sam Green <{SAM}>"
+    message["Subject"] = "Tuesday"
+    message.set_content("See you on Tuesday.\n")
+    message.add_alternative(f"<html><body>{markup}</body></html>", subtype="html")
+    assert actions(judged(message.as_bytes(policy=email.policy.SMTP), SAM)) == {SAM: "release"}

@@ -64,6 +64,37 @@ def test_plain_text_matching_is_tolerant(text: str, expected: str) -> None:
     assert _redacted_text(text) == expected + "\n"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "https://portal.example/client/amina-okafor/notes",
+            f"https://portal.example/client/{GONE}/notes",
+        ),
+        ("https://x.example/p.gif?n=Amina+Okafor&t=1", f"https://x.example/p.gif?n={GONE}&t=1"),
+        ("https://x.example/Amina+Okafor/", f"https://x.example/{GONE}/"),
+        ("Saved as AMINA_OKAFOR_notes.docx", f"Saved as {GONE}_notes.docx"),
+        ("Saved as amina.okafor.pdf", f"Saved as {GONE}.pdf"),
+        ("?who=Amina%20-%20Okafor", f"?who={GONE}"),
+    ],
+)
+def test_words_joined_as_urls_and_file_names_join_them_are_found(text: str, expected: str) -> None:
+    """A removed name written with a URL's or a file name's separators between its words
+    ("amina-okafor", "Amina+Okafor", "AMINA_OKAFOR", "amina.okafor") goes too."""
+    assert _redacted_text(text) == expected + "\n"
+
+
+def test_words_joined_in_an_html_link_and_style_are_found() -> None:
+    """In HTML source, a removed name in a link's path and in a style's ``url()`` goes."""
+    html = (
+        '<a href="https://portal.example/client/amina-okafor">x</a>'
+        "<p style=\"background:url('https://x.example/a.png?n=amina_okafor')\">y</p>"
+    )
+    result = body(redacted(raw(message("x", html)), [NAME]), "html")
+    assert "okafor" not in result.lower()
+    assert result.count(GONE) == 2
+
+
 def test_full_width_digits_are_found() -> None:
     """An NHS number in full-width digits matches the value detection saw."""
     text = "NHS \uff14\uff18\uff15 \uff17\uff17\uff17 \uff13\uff14\uff15\uff16."
