@@ -1,17 +1,34 @@
 """Values broken across a line (a mailer's wrap, a quoted reply's "> " lines, an HTML <br>)
 or written with other separators between a number's groups are found whole, as written,
-and redacted with nothing of them left."""
+and redacted with nothing of them left; and the safety net finds a wrapped value that the
+first pass did not, on its own reading."""
 
 from __future__ import annotations
 
 import textwrap
+from functools import partial
 
 import pytest
 
+from scanner.detect._copy_reading import LeftValues
 from scanner.detect.detector import Detector
+from scanner.extract import extract
+from scanner.filetype import FileType
+from scanner.findings import LEFT_IN_COPY, Finding
+from scanner.limits import ScanLimits
 from scanner.normalise import normalise
+from scanner.outcome import REDACTION_CHECK, LocalCopier, MessageTransforms, plan
 from scanner.policy.policy_file import load_policy
-from tests.scanner.redaction_pipeline import redact_for_stranger
+from scanner.removals import removals
+from scanner.transform import DEFAULT_BANNER
+from tests.scanner.redaction_pipeline import (
+    STRANGER,
+    judged,
+    read_for_net,
+    redact_for_stranger,
+    scan,
+)
+from tests.scanner.transform.made_files import message, raw
 
 pytestmark = pytest.mark.slow
 
@@ -128,3 +145,39 @@ def test_a_redacted_copy_keeps_no_piece_of_a_wrapped_value(
     item = f"{HEAD}MIME-Version: 1.0\r\nContent-Type: {content_type}; charset=utf-8\r\n\r\n{body}"
     copy = redact_for_stranger(detector, load_policy(), item.encode()).decode()
     assert [piece for piece in pieces if piece in copy] == []
+
+
+def test_the_net_finds_a_removed_number_wrapped_in_a_quote() -> None:
+    """A removed number left in a copy wrapped over quoted lines ("07700" / "> > 900999") is
+    found by the net's search for removed values, whatever prefixes stand between."""
+    finding = Finding(0, 0, 12, "PHONE_NUMBER", 0.7, "uk_phone_number")
+    left = LeftValues([("07700 900999", finding)])
+    text = "> > ring her on 07700\n> >  900999 after six"
+    assert [(text[s:e], f.type) for s, e, f in left.spans(text, [])] == [
+        ("7700\n> >  900999", "PHONE_NUMBER")
+    ]
+
+
+def test_the_net_holds_a_wrapped_number_the_first_pass_kept_apart(detector: Detector) -> None:
+    """A phone number wrapped where the first pass reads the line break as structure (its
+    second piece before a capitalised word, as a house number stands before its street) is
+    found by the net's own reading of the copy's lines joined, and the stranger is held."""
+    item = raw(message("Referral for Chidi Eze, NHS 642 621 2997. Ring 07700\n900461 Tuesdays."))
+    first = scan(detector, item)
+    assert "PHONE_NUMBER" not in {f.type for f in first.findings}
+    transforms = MessageTransforms(DEFAULT_BANNER, ScanLimits())
+    gone = removals(first.extraction, first.findings, lambda finding: finding.type.lower())
+    copy = extract(transforms.redacted(item, gone), ScanLimits(), kind=FileType.EMAIL)
+    found = detector.scan(copy, (first.extraction, first.findings), gone)
+    assert ("PHONE_NUMBER", LEFT_IN_COPY) in {(f.type, f.recognizer) for f in found}
+    policy = load_policy()
+    planned = plan(
+        item,
+        first,
+        judged(policy, first, [STRANGER]),
+        policy=policy,
+        copier=LocalCopier(transforms, partial(read_for_net, detector)),  # type: ignore[arg-type]
+        rejudge=partial(judged, policy),
+    )
+    assert planned.copies == ()
+    assert planned.verdicts[STRANGER].rules[-1] == REDACTION_CHECK
