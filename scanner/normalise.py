@@ -13,6 +13,15 @@ Steps, in order:
    written on Windows have it too; the lines of a text (a signature's sign-off, a field label
    at the end of its line) then read as they do in the same text saved with LF, so a message
    is judged the same whether the relay took it or ``confide verdict`` read it from a file.
+2a. A line break inside a wrapped paragraph, with the quote markers ("> ", "> > ") and the
+   indentation after it, is one space: a mailer's wrap at 60-76 columns, a quoted reply's
+   lines or an HTML ``<br>`` may fall inside a value ("07700\n> 900999", "Mrs Harriet\n
+   Blenkinsop", "LS7\n3QP"), which is then read, and redacted, whole. A break is a wrap only
+   where the line goes on (it ends inside a number, with a word no sentence ends with, in a
+   paragraph wrapped to a width and the next starts in lower case, or inside a name that the
+   sentence goes on from); the breaks that are structure stay (after a full stop or a comma,
+   before a list's item or a field's label, between a table's rows, a letter's closing,
+   greeting and signature lines, a column of numbers). See ``_wrap``.
 3. HTML character references left in the text (``&amp;``, ``&#39;``, ``&nbsp;``) are decoded.
 3a. Percent-encoded text ("%20", "%4D") in a word that holds it (a URL, a mailto: link) is
    decoded, as UTF-8 where the bytes form it and else byte for byte (Latin-1), and "+" is a
@@ -32,8 +41,12 @@ Steps, in order:
    the Hangul fillers) become spaces.
 5. Inside a number, letters that pass for digits become those digits: O (Latin, Greek or
    Cyrillic, either case) is 0, and a lower-case l or a capital I is 1, in a word made only of
-   digits and such letters with two digits at least ("O77OO 9OO8O4", "485 l36 743O"); and a
-   dash of any kind beside a digit (an en dash, a minus sign: "496–079–6456") is a hyphen.
+   digits and such letters with two digits at least ("O77OO 9OO8O4", "485 l36 743O"); a
+   dash of any kind beside a digit (an en dash, a minus sign: "496–079–6456") is a hyphen;
+   and an apostrophe, a dot, a slash, an underscore or a bar between the digit groups of a
+   phone, NHS or National Insurance number ("07700’900’999", "401·023·2137",
+   "JC/48/29/17/B", "07700.900999") is a space. Dates, decimals, sums grouped in thousands,
+   IP addresses, versions and numbers in paths or file names keep theirs.
 6. An email address written to dodge a filter is written as one: "jane dot smith at gmail dot
    com", "jane.smith [at] gmail [dot] com", "jane(at)gmail(dot)com", "jane @ gmail . com" read
    "jane.smith@gmail.com". Only the written "at" and "dot" change (each maps to where it was
@@ -60,6 +73,7 @@ Steps, in order:
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -91,6 +105,29 @@ _LOOK_ALIKE_BESIDE_DIGIT = re.compile(f"[0-9][{_LOOK_ALIKE}]|[{_LOOK_ALIKE}][0-9
 _LEAST_DIGITS = 2
 _DASHES = "‐‑‒–—―−﹘"
 _DASH_BESIDE_DIGIT = re.compile(f"(?<=[0-9])[{_DASHES}]|[{_DASHES}](?=[0-9])")
+# Characters written between the digit groups of a number instead of a space ("07700’900’999",
+# "401·023·2137", "JC/48/29/17/B", "07700.900999"): apostrophes and primes, dots, slashes,
+# underscores, bars. Step 5 reads one as a space where the number has the shape of a phone
+# number, an NHS number or a National Insurance number (``_separator_edits``), never after or
+# before a word, a path or a file name's extension.
+_SEPARATOR = "[" + re.escape("’‘'`´′·•∙⋅_./\\|") + "]"
+_SEPARATED_NUMBER = re.compile(
+    rf"(?<![\w+-]|{_SEPARATOR})\+?\d{{1,6}}(?P<separator>{_SEPARATOR})\d{{1,6}}"
+    rf"(?:(?P=separator)\d{{1,6}})*(?![\w+-]|{_SEPARATOR}\w)"
+)
+_SEPARATED_INSURANCE_NUMBER = re.compile(
+    rf"(?<![\w]|{_SEPARATOR})[A-Z]{{2}}(?P<separator>{_SEPARATOR})\d\d"
+    rf"(?:(?P=separator)\d\d){{2}}(?:(?P=separator)[A-D])?(?!\w|{_SEPARATOR}\w)"
+)
+# A phone number's digits (10 or 11, 12 or 13 with the country's code), an NHS number's 10.
+_SEPARATED_DIGITS = range(10, 14)
+# A single separator ("07700.900999", "0113/4960000") splits a phone number only: its first
+# group starts with 0 and is as long as a dialling code at least.
+_DIALLING_CODE_DIGITS = 3
+# A thousands separator groups a number in threes ("1'234'567'890", "2.500.000"), an IP
+# address is four groups of up to three digits ("192.168.100.200"): neither is split.
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\D\d{3})+")
+_IP_ADDRESS = re.compile(r"\d{1,3}(?:\D\d{1,3}){3}")
 _CARRIAGE_RETURN = re.compile(r"\r\n?")
 _CHARACTER_REFERENCE = re.compile(
     r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
@@ -140,6 +177,7 @@ def normalise(text: str, location: str) -> Segment:
     steps = (
         _quoted_printable_edits,
         _line_ending_edits,
+        _wrapped_line_edits,
         _character_reference_edits,
         _percent_escape_edits,
         _percent_escape_edits,  # again: a link encoded twice ("%2520" is "%20")
@@ -284,9 +322,215 @@ def _character_edits(text: str) -> Iterator[_Edit]:
             yield found.start(), found.end(), replacement
 
 
+def _separator_edits(text: str) -> Iterator[_Edit]:
+    """Step 5: each separator inside a phone, NHS or National Insurance number, as a space."""
+    for found in _SEPARATED_NUMBER.finditer(text):
+        value = found.group().lstrip("+")
+        groups = value.split(found["separator"])
+        if sum(map(len, groups)) not in _SEPARATED_DIGITS or min(map(len, groups[1:])) < 2:
+            continue
+        if _THOUSANDS.fullmatch(value) or _IP_ADDRESS.fullmatch(value):
+            continue
+        if len(groups) == 2 and not (  # one separator
+            groups[0].startswith("0") and len(groups[0]) >= _DIALLING_CODE_DIGITS
+        ):
+            continue
+        yield from _spaced(found)
+    for found in _SEPARATED_INSURANCE_NUMBER.finditer(text):
+        yield from _spaced(found)
+
+
+def _spaced(found: re.Match[str]) -> Iterator[_Edit]:
+    separator = found["separator"]
+    for offset, char in enumerate(found.group(), found.start()):
+        if char == separator:
+            yield offset, offset + 1, " "
+
+
+# Step 2a: the lines of a wrapped paragraph. A line: its quote markers ("> ", "> > "), its
+# indentation, what it says, and the spaces after that.
+_LINE_PARTS = re.compile(r"((?:[ \t]*>)*)([ \t]*)(.*?)[ \t]*", re.DOTALL)
+# What starts a line of its own: a list's item ("- ", "2. ", "(b) ") or a field's label
+# ("NHS number: ", "sat 10:40 duty: ", not "https://").
+_LIST_ITEM = re.compile(r"(?:[-*•·‣◦+–—]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)])(?:\s|$)")
+_FIELD_LABEL = re.compile(r"[^\W\d_][\w '/&().?:-]{0,40}?:(?!//)(?:\s|$)")
+# What ends a line's sentence or clause, with any quote or bracket that closes it.
+_CLAUSE_END = re.compile(r"[.!?:;,][)\]\"'”’]*$")
+# A number wrapped: a line ending in digits and the next starting with more that are no
+# house number before its street ("07700" / "900999 today", "401 023" / "2137,"), a
+# postcode's halves ("LS7" / "3QP"), a National Insurance number's letters and its digits
+# ("JC" / "48 29 17 B") or its digits and its last letter ("QQ 12 34 56" / "C").
+_WRAPPED_NUMBER = (
+    (re.compile(r"\d{2,}$"), re.compile(r"\d{2,}(?:[,.;)]?$|[,.;)]?\s+(?:\d|[a-z])|[,.;)]\s)")),
+    (re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?$"), re.compile(r"\d[A-Z]{2}\b")),
+    (re.compile(r"\b[A-Z]{2}$"), re.compile(r"\d\d\s?\d\d\s?\d\d\b")),
+    (re.compile(r"\d\d$"), re.compile(r"[A-D]\b")),
+)
+# A line that is a number alone: two such lines are a column of values, not a number wrapped.
+_NUMBER_ALONE = re.compile(r"[\d\s().,+-]+")
+# A table's row: cells between bars, or values between commas with no space after them (at
+# least two of either); lines with as many commas and spaces are rows too.
+_TABLE_SEPARATORS = 2
+_CSV_COMMA = re.compile(r",(?=\S)")
+# Words no sentence ends with: a line that ends with one goes on on the next.
+_GOES_ON_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "of", "on", "to", "in", "at", "by", "for", "from",
+    "with", "is", "are", "was", "were", "be", "her", "his", "their", "my", "your", "our", "its",
+    "called", "named", "ring", "call", "contact", "tel", "mobile", "phone", "number", "mr",
+    "mrs", "ms", "miss", "mx", "dr",
+})  # fmt: skip
+# A letter's closing or greeting is a line of its own ("Kind regards", "Best Wishes", "Many
+# thanks", "Hi Sam"): a line of up to this many words that ends with, or starts with, one of
+# these.
+_GREETING_OR_SIGN_OFF_WORDS = 4
+_SIGN_OFF_WORDS = frozenset({
+    "regards", "wishes", "thanks", "thank", "cheers", "sincerely", "faithfully", "best", "love",
+    "warmly", "yours", "care", "soon", "ta",
+})  # fmt: skip
+_GREETING_WORDS = frozenset({
+    "hi", "hello", "dear", "hey", "morning", "afternoon", "evening", "greetings",
+})  # fmt: skip
+# A sentence's words: a lower-case word in a line, a next line that starts with one, and a
+# line ending in a name's first word after a title or a lower-case word ("ring Harriet", "Mrs
+# Harriet") with the next going on from the rest of the name ("Blenkinsop today.").
+_LOWER_CASE_WORD = re.compile(r"(?<!\S)[a-z]+(?=[\s,.;:!?)]|$)")
+_NAME_STARTS = re.compile(r"(?:^|\s)(?:[a-z]+|Mrs?|Ms|Miss|Mx|Dr)\.?\s+[A-Z][\w'’-]*$")
+_NAME_ENDS = re.compile(r"[A-Z][\w'’-]*(?:[.,;!?]$|\s+[a-z])")
+# A wrapped line is as long as its paragraph's longest, less the next line's first word
+# (which did not fit on it) and this much for a wrap made by the width words take on screen.
+_RAGGED_WRAP = 10
+_CAPITALISED_END = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*$")
+_CAPITALISED_START = re.compile(r"[A-Z][a-z]")
+_HAS_ALNUM = re.compile(r"[^\W_]")
+
+# A line as step 2a reads it: its quote depth, its indentation, and the start, end and text
+# of what it says.
+type _Line = tuple[int, str, int, int, str]
+
+
+def _wrapped_line_edits(text: str) -> Iterator[_Edit]:
+    """Step 2a: each line break inside a wrapped paragraph, with the quote markers and
+    indentation after it, as one space (see ``_wrap``)."""
+    if "\n" not in text:
+        return
+    lines: list[_Line] = []
+    position = 0
+    for line in text.split("\n"):
+        parts = _LINE_PARTS.fullmatch(line)
+        if parts is not None:  # always: it matches any line
+            start, end = position + parts.start(3), position + parts.end(3)
+            lines.append((parts.group(1).count(">"), parts.group(2), start, end, parts.group(3)))
+        position += len(line) + 1
+    widths = _paragraph_widths(lines)
+    wraps = [
+        _wrap(before, after, width)
+        for (before, after), width in zip(itertools.pairwise(lines), widths, strict=False)
+    ]
+    for i, wrap in enumerate(wraps):
+        beside = (i > 0 and wraps[i - 1] is True) or (i + 1 < len(wraps) and wraps[i + 1] is True)
+        if wrap is True or (wrap is False and beside):
+            yield lines[i][3], lines[i + 1][2], " "
+
+
+def _paragraph_widths(lines: list[_Line]) -> list[int]:
+    """For each line, the length of the longest line of its paragraph (the lines around it
+    that say something, at its depth of quoting): the width it was wrapped at, or more."""
+    widths: list[int] = []
+    first = 0
+    while first < len(lines):
+        last = first + 1
+        while last < len(lines) and lines[last][4] and lines[last][0] == lines[first][0]:
+            last += 1
+        if not lines[first][4]:
+            last = first + 1
+        width = max(len(line[1]) + len(line[4]) for line in lines[first:last])
+        widths += [width] * (last - first)
+        first = last
+    return widths
+
+
+def _wrap(before: _Line, after: _Line, width: int) -> bool | None:
+    """Whether the break between two lines is a wrap (``True``), one if a break beside it
+    is (``False``), or none (``None``).
+
+    Both lines must say something at the same depth of quoting, the second indented no more
+    than the first. Then it is a wrap when the first goes on on the next line: it ends inside
+    a number ("07700" / "900999", "LS7" / "3QP"), or with a word no sentence ends with ("on",
+    "Mrs"), or the next line starts in lower case. Between two capitalised words it is one
+    when both lines read as a sentence's words ("Please ring Mrs Harriet" / "Blenkinsop
+    today."), or when a break beside it is a wrap ("Ring Harriet" / "Blenkinsop on 07700" /
+    "900999"). It is never one where the lines are structure: after a full stop, a colon or
+    a comma, before a list's item or a field's label, after a label's line (unless a number
+    goes on), beside a line with no word (a "-- "), a table's row (tabs, bars, columns of
+    spaces, values between commas), a closing or a greeting, or between two lines that are
+    each a number alone (a column of values)."""
+    first, second = before[4], after[4]
+    if _structure(before, after):
+        return None
+    if any(end.search(first) and start.match(second) for end, start in _WRAPPED_NUMBER):
+        return not (_NUMBER_ALONE.fullmatch(first) and _NUMBER_ALONE.fullmatch(second)) or None
+    if _FIELD_LABEL.match(first):
+        return None
+    if _sentence_goes_on(before, second, width):
+        return True
+    if _CAPITALISED_END.search(first) and _CAPITALISED_START.match(second) and " " in first:
+        return False
+    return None
+
+
+def _structure(before: _Line, after: _Line) -> bool:
+    """Whether the break between two lines is structure, whatever else they say (see
+    ``_wrap``)."""
+    depth, indent, _, _, first = before
+    next_depth, next_indent, _, _, second = after
+    return bool(
+        depth != next_depth
+        or len(next_indent) > len(indent)
+        or not _HAS_ALNUM.search(first)
+        or not _HAS_ALNUM.search(second)
+        or _CLAUSE_END.search(first)
+        or _LIST_ITEM.match(second)
+        or _FIELD_LABEL.match(second)
+        or _table_row(first)
+        or _table_row(second)
+        or (first.count(",") >= _TABLE_SEPARATORS and first.count(",") == second.count(","))
+        or _closing_or_greeting(first)
+        or _closing_or_greeting(second)
+    )
+
+
+def _sentence_goes_on(before: _Line, second: str, width: int) -> bool:
+    """Whether a line's sentence goes on on the next (see ``_wrap``)."""
+    indent, first = before[1], before[4]
+    if first.rsplit(None, 1)[-1].lower() in _GOES_ON_WORDS:
+        return True
+    next_word = len(second.split(None, 1)[0])
+    filled = len(indent) + len(first) + 1 + next_word + _RAGGED_WRAP > width
+    if filled and _LOWER_CASE_WORD.match(second) and _LOWER_CASE_WORD.search(first):
+        return True
+    return bool(_NAME_STARTS.search(first) and _NAME_ENDS.match(second))
+
+
+def _table_row(line: str) -> bool:
+    return (
+        "\t" in line
+        or line.count("|") >= _TABLE_SEPARATORS
+        or len(_CSV_COMMA.findall(line)) >= _TABLE_SEPARATORS
+        or _has_gap(line, _COLUMN_SPACES)
+    )
+
+
+def _closing_or_greeting(line: str) -> bool:
+    words = line.lower().split()
+    return len(words) <= _GREETING_OR_SIGN_OFF_WORDS and (
+        words[-1].strip(",.!") in _SIGN_OFF_WORDS or words[0].strip(",.!") in _GREETING_WORDS
+    )
+
+
 def _number_edits(text: str) -> Iterator[_Edit]:
-    """Step 5: look-alike letters inside numbers, and dashes beside digits."""
-    edits: list[_Edit] = []
+    """Step 5: look-alike letters inside numbers, dashes beside digits, and separators
+    between a number's groups."""
+    edits: list[_Edit] = list(_separator_edits(text))
     if any(dash in text for dash in _DASHES):
         edits += [(m.start(), m.end(), "-") for m in _DASH_BESIDE_DIGIT.finditer(text)]
     read_to = 0

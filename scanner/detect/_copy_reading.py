@@ -31,11 +31,19 @@ removed value (``LeftValues``), matched more loosely than detection wrote it: ca
 run of spaces and punctuation between its words ("Chidi-Eze", "chidi.eze@"), its last word
 first ("EZE, Chidi", "eze_chidi.docx"), and a number's
 digits with up to three separators between any two of them, a UK number with or without its
-leading 0 (so "+44 7700 900461" for "07700 900461"). A value found there is a finding of the
-copy, of the type it was found as in the item, wherever it is: a part of the copy the
+leading 0 (so "+44 7700 900461" for "07700 900461"), and any line break with the spaces and
+quote markers around it between two characters ("07700\n> > 900461"). A value found there
+is a finding of the copy, of the type it was found as in the item, wherever it is: a part of
+the copy the
 transform left as it was, an occurrence the first pass did not find but the transform should
 have taken, a form the transform does not know. The copy's own From, To and Cc are not
 searched: they are its envelope (``scanner.header_fields``), read as any scan reads them.
+
+And every segment of the copy (its envelope aside) is read by the patterns with its lines
+joined, every line break between two lines that say something a space (``across_lines``),
+not only those that normalisation takes for a paragraph's wraps: an identifier found there
+across a line break ("07700\n900461 Tuesdays") is one the first pass did not find whole, a
+finding of the copy ``LEFT_IN_COPY`` of the type it was found as.
 """
 
 from __future__ import annotations
@@ -43,14 +51,18 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from scanner.findings import LEFT_IN_COPY, Finding
 from scanner.header_fields import ENVELOPE
 from scanner.operators import Hash, Mask, Operator
 from scanner.removals import Removal
 from scanner.segments import Extraction, Segment
+
+if TYPE_CHECKING:
+    from scanner.detect.detector import Span
 
 # A value with at least this many digits is a number, matched by its digits (as the
 # transform counts them, ``scanner.transform._matching``).
@@ -62,12 +74,21 @@ _UK_NATIONAL = re.compile(r"0[1-9]\d{8,9}")
 _PSEUDONYM = r"[a-z]+(?:-[a-z]+)*"
 _ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(r"[^\W_]+")
-# Letters and digits with up to three separators between any two: where a number may be,
-# written "642 621 2997", "642-621-2997", "(0)7700 900 461" or "642 / 621 / 2997".
-_NUMBER_RUN = re.compile(r"[^\W_](?:[\W_]{0,3}[^\W_])*")
+# Letters and digits with up to three separators between any two, or a line break with the
+# spaces and quote markers around it: where a number may be, written "642 621 2997",
+# "642-621-2997", "(0)7700 900 461", "642 / 621 / 2997" or wrapped ("07700\n> > 900461").
+_NUMBER_RUN = re.compile(r"[^\W_](?:(?:[\W_]{0,3}|[ \t]*+\n[ \t>]*+)[^\W_])*")
+# A line break between two lines that say something, with the spaces and quote markers
+# around it, and a line that is a number alone (two such are a column of values).
+_LINE_BREAK = re.compile(r"(?<=\S)[ \t]*\n(?:[ \t]*>)*[ \t]*(?=[^\s>])")
+_NUMBER_ALONE = re.compile(r"[\d\s().,+-]+")
 
 # A span in one text: start, end, and the finding whose type and score it has.
 type TextSpan = tuple[int, int, Finding]
+
+
+# ``Detector.identifiers``: the identifiers that the patterns find in each text.
+type Identifiers = Callable[[Sequence[str]], list[list[Span]]]
 
 
 def placeholders(removed: Iterable[Removal]) -> re.Pattern[str]:
@@ -422,3 +443,53 @@ class CopyCheck:
         runs = placeholder_runs(segment.text, self._placeholders)
         found = self._left.spans(segment.text, runs)
         return [(start, end, replace(f, recognizer=LEFT_IN_COPY)) for start, end, f in found]
+
+
+def lines_joined(text: str) -> tuple[str, list[int]] | None:
+    """``text`` with every line break between two lines that say something read as one
+    space (the quote markers and indentation after it too), unless both are a number alone;
+    and where each of its characters is in ``text`` (with one entry more, for the end).
+    ``None`` when there is no such break. Every break, not only those normalisation reads as
+    a paragraph's wraps (``scanner.normalise``): the net's own reading of a wrapped value."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for found in _LINE_BREAK.finditer(text):
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        line_end = text.find("\n", found.end())
+        before = text[line_start : found.start()].lstrip(" \t>")
+        after = text[found.end() : len(text) if line_end < 0 else line_end]
+        if _NUMBER_ALONE.fullmatch(before) and _NUMBER_ALONE.fullmatch(after):
+            continue
+        pieces += [text[position : found.start()], " "]
+        offsets += [*range(position, found.start()), found.start()]
+        position = found.end()
+    if not pieces:
+        return None
+    pieces.append(text[position:])
+    offsets += range(position, len(text) + 1)
+    return "".join(pieces), offsets
+
+
+def across_lines(
+    segments: Sequence[Segment], identifiers: Identifiers
+) -> dict[int, list[TextSpan]]:
+    """The identifiers that the patterns find across a line break of each segment of a copy
+    (its envelope aside), read with its lines joined (``lines_joined``): a value wrapped
+    over two lines that the first pass did not find whole, each a finding of the copy, of
+    the type and recognizer that found it, by segment."""
+    joined = {
+        index: view
+        for index, segment in enumerate(segments)
+        if segment.location not in ENVELOPE and (view := lines_joined(segment.text)) is not None
+    }
+    found: dict[int, list[TextSpan]] = {}
+    read = identifiers([text for text, _ in joined.values()])
+    for (index, (_, offsets)), spans in zip(joined.items(), read, strict=True):
+        text = segments[index].text
+        for span in spans:
+            start, end = offsets[span.start], offsets[span.end]
+            if "\n" in text[start:end]:
+                finding = Finding(index, start, end, span.type, span.score, LEFT_IN_COPY)
+                found.setdefault(index, []).append((start, end, finding))
+    return found

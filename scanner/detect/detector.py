@@ -27,7 +27,7 @@ from scanner.detect._contact import (
     is_published_number,
     is_role_mailbox,
 )
-from scanner.detect._copy_reading import Checked, CopyCheck, TextSpan
+from scanner.detect._copy_reading import Checked, CopyCheck, TextSpan, across_lines
 from scanner.detect._grammar import OwnerReader
 from scanner.detect._names import PersonRecognizer
 from scanner.detect._nlp import ConfideNlpEngine, load_model
@@ -401,6 +401,8 @@ class Detector:
             zip(unread, self.find_in_each([segments[i].text for i in unread]), strict=True)
         )
         findings = []
+        # the net reads every segment of a copy with its lines joined, on its own
+        wrapped = across_lines(segments, self.identifiers) if check is not None else {}
         for index, segment in enumerate(segments):
             if index in spans_in_each:
                 for span in spans_in_each[index]:
@@ -414,7 +416,7 @@ class Detector:
                 found = known[segment.text, segment.source_offsets]
                 findings += [replace(finding, segment=index) for finding in found]
             if check is not None:
-                findings += _placed(segment, index, check.left(segment))
+                findings += _placed(segment, index, check.left(segment) + wrapped.get(index, []))
         return findings if check is None else list(dict.fromkeys(findings))
 
     def _checked(

@@ -16,8 +16,9 @@ and a match inside a longer run of letters and digits takes the whole run: "4407
 goes whole, not as "44[phone number removed]". A UK telephone number matches in its national
 and international forms alike ("07700 900461", "+44 7700 900461", "tel:+447700900461").
 In HTML source a number also matches across the tags between its pieces
-("482</td><td>981</td><td>7062", "451<br>134<br>8502"), as a reader and detection see it
-whole; the tags between go with it.
+("482</td><td>981</td><td>7062", "451<br>134<br>8502"), and other values across the tags
+between their words ("Harriet<br>Blenkinsop", "LS7<br>3QP"), as a reader and detection see
+them whole; the tags between go with them.
 """
 
 from __future__ import annotations
@@ -37,13 +38,16 @@ _REMEMBERED_CHARS = 256
 # The patterns of this many values are kept for the next matcher: a sweep redacts the same
 # names and numbers in many documents, and re's own cache (512) is shared with everything.
 _PATTERNS_KEPT = 4096
-# What may stand between the words of a value: white space, or what a URL's path or query or a
-# file name writes for it.
-_WORD_SEPARATORS = r"[\s_+.\-]+"
 # What may stand between the characters of a number as people write it.
 _NUMBER_SEPARATORS = r"[\s\-./()]*"
 # The same in HTML source, where tags may stand between the pieces too.
 _MARKUP_SEPARATORS = r"(?:[\s\-./()]|<[^<>]{0,300}>)*"
+# What stands between the words of a value: white space, or what a URL's path or query or a
+# file name writes for it ("harriet-blenkinsop", "Harriet+Blenkinsop"), and in HTML source
+# tags too (a name or a postcode over a line's end, "Harriet<br>Blenkinsop", which a reader
+# and detection read as one).
+_SPACES = r"[\s_+.\-]+"
+_MARKUP_SPACES = r"(?:[\s_+.\-]|<[^<>]{0,300}>)+"
 # UK telephone numbers: national ("0" and 9 or 10 digits) and international ("44" and the
 # same without the "0"); the trunk is written "0", "+44", "0044", "44" or "+44 (0)".
 _UK_NATIONAL = re.compile(r"0[1-9]\d{8,9}")
@@ -105,8 +109,8 @@ class Matcher:
         """The patterns for HTML source, where tags may stand between a number's pieces."""
         if self._markup is None:
             self._markup = [
-                (_pattern(value.value, _MARKUP_SEPARATORS) if number else pattern, value, number)
-                for pattern, value, number in self._patterns
+                (_pattern(value.value, _MARKUP_SEPARATORS, _MARKUP_SPACES), value, number)
+                for _, value, number in self._patterns
             ]
         return self._markup
 
@@ -157,8 +161,11 @@ def _is_number(value: str) -> bool:
 
 
 @functools.lru_cache(maxsize=_PATTERNS_KEPT)
-def _pattern(value: str, separators: str = _NUMBER_SEPARATORS) -> re.Pattern[str] | None:
-    """What matches ``value``; a number's pieces may have ``separators`` between them."""
+def _pattern(
+    value: str, separators: str = _NUMBER_SEPARATORS, spaces: str = _SPACES
+) -> re.Pattern[str] | None:
+    """What matches ``value``; a number's pieces may have ``separators`` between them, other
+    words ``spaces``."""
     if _is_number(value):
         characters = [c for c in normalise(value, "").text if c.isalnum()]
         digits = "".join(characters)
@@ -175,7 +182,7 @@ def _pattern(value: str, separators: str = _NUMBER_SEPARATORS) -> re.Pattern[str
     words = normalise(value, "").text.split()
     if not words:
         return None
-    body = _WORD_SEPARATORS.join(re.escape(word) for word in words)
+    body = spaces.join(re.escape(word) for word in words)
     before = _NOT_LETTER_BEFORE if words[0][0].isalpha() else ""
     after = _NOT_LETTER_AFTER if words[-1][-1].isalpha() else ""
     return re.compile(before + body + after, re.IGNORECASE)

@@ -59,7 +59,8 @@ def test_the_upstream_receives_redacted_copies_with_nothing_left(relay: Relay, s
 def test_numbers_and_addresses_written_to_dodge_are_redacted(relay: Relay, sink: Sink):
     """A hostile sender's disguises, each sent through the relay: an NHS number and a mobile
     written as words, an email address written out, a name glued to digits, an NHS number
-    split over lines with no NHS word. The copy the upstream receives holds none of it."""
+    split over lines with no NHS word; and a quoted reply whose lines wrap inside the NHS
+    number and the mobile. The copy the upstream receives holds none of it."""
     bodies = {
         "words": "Referral for Chidi Eze, NHS number six four two six two one two nine nine "
         "seven, mobile oh seven seven double oh nine hundred four six one, email chidi dot "
@@ -67,11 +68,14 @@ def test_numbers_and_addresses_written_to_dodge_are_redacted(relay: Relay, sink:
         "glued": "Referral for Chidi Eze1, login CEze1985, email chidi.eze (at) mailbox (dot) "
         "example.",
         "split": "Client notes:\r\n642\r\n621\r\n2997\r\nSeen at home.",
+        "wrapped": "See below.\r\n\r\n> Chidi Eze's NHS number is 642 621\r\n> 2997, mobile "
+        "07700\r\n> 900461.",
     }
     gone = {
         "words": ["Chidi", "two nine nine", "seven seven double", "four six one", "mailbox"],
         "glued": ["Chidi", "Eze1", "CEze", "mailbox"],
         "split": ["642", "621", "2997"],
+        "wrapped": ["Eze", "621", "2997", "07700", "900461"],
     }
     for subject, body in bodies.items():
         assert relay.send(_referral(body, f"dodge-{subject}"), [STRANGER]) == {}

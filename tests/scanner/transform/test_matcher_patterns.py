@@ -20,9 +20,13 @@ def test_the_html_patterns_are_made_only_when_html_is_searched(
     made: list[str] = []
     pattern = _matching._pattern
 
-    def counted(value: str, separators: str = _matching._NUMBER_SEPARATORS) -> object:
+    def counted(
+        value: str,
+        separators: str = _matching._NUMBER_SEPARATORS,
+        spaces: str = _matching._SPACES,
+    ) -> object:
         made.append(separators)
-        return pattern(value, separators)
+        return pattern(value, separators, spaces)
 
     monkeypatch.setattr(_matching, "_pattern", counted)
     matcher = Matcher([NUMBER, NAME])
@@ -33,4 +37,4 @@ def test_the_html_patterns_are_made_only_when_html_is_searched(
     html = "<p>Amina Okafor on 0161 <b>496</b> 0000</p>"
     assert matcher.redact(html, html=True) == ("<p>[name removed] on [phone number removed]</p>")
     assert matcher.redact(html + " ", html=True).startswith("<p>[name removed]")
-    assert made.count(_matching._MARKUP_SEPARATORS) == 1  # the number's, made once
+    assert made.count(_matching._MARKUP_SEPARATORS) == 2  # the number's and the name's, once

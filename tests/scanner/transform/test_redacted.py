@@ -344,9 +344,9 @@ def test_archive_cannot_be_checked() -> None:
 
 
 def test_safety_net_catches_a_value_split_by_html_tags() -> None:
-    """A value split by markup is not rewritten in the source, so the net refuses the result
-    and names where, not what."""
-    html = "<html><body><p><b>Amina</b> Okafor</p></body></html>"
+    """A value split by markup inside a word is not rewritten in the source, so the net
+    refuses the result and names where, not what."""
+    html = "<html><body><p>Ami<b>na</b> Okafor</p></body></html>"
     with pytest.raises(TransformError) as error:
         redacted(raw(message("x", html)), [NAME])
     assert str(error.value) == "the redacted message would need redaction (body (text/html))"
