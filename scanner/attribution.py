@@ -9,9 +9,11 @@ An identifier several subjects share (a household's address, postcode or landlin
 those of them the item otherwise refers to, and to all of them when it refers to none.
 Content that names nobody (a diagnosis, a bank account) belongs to the nearest person named
 within ``window`` characters in the same place (nobody's, if that person is not in the
-register), or to the item's only subject when it names no one else. An identifier of a kind
-the register records (a phone number, an NHS number) that is not a subject's recorded value
-belongs to no known subject, however close it stands to one.
+register), or to the item's only subject when it names no one else; but a sentence that
+refers back with a pronoun ("She has depression.") is about the person named before it, not
+one named nearer after it, and content that may be either's is tied to both (``_nearby``).
+An identifier of a kind the register records (a phone number, an NHS number) that is not a
+subject's recorded value belongs to no known subject, however close it stands to one.
 
 The sender's own name, address and signature are not a disclosure. A signature is a block
 after a sign-off ("-- ", "Kind regards,") at the end of a text that is its holder's own: it
@@ -84,6 +86,10 @@ _ABOUT_SOMEONE = regex.compile(
     r"[ \t>]*(?:she|he|they|her|his|their|him|them)\b(?![ \t]*/)", regex.IGNORECASE
 )
 _LETTERS = regex.compile(r"[^a-z]")
+# A pronoun for a third person: a sentence holding one refers back to someone named before.
+_REFERS_BACK = regex.compile(
+    r"\b(?:she|he|they|her|hers|his|him|them|their|theirs)\b(?![ \t]*/)", regex.IGNORECASE
+)
 # Kinds of what a signature block holds, beside the finding types: a registered person's
 # name, and another detail recorded for a registered person who is not the sender.
 _REGISTERED = "registered name"
@@ -242,7 +248,7 @@ def attribute(
             if index not in people:
                 known = [m for m in resolved[index] if m.refs != {writer}]
                 people[index] = _Near(known + strangers.get(index, []))
-            nearest = _nearby(start, end, people[index], window) or only
+            nearest = _nearby(segments[index].text, start, end, people[index], window) or only
             refs, tie = _tied(
                 segments[index],
                 (start, end),
@@ -515,14 +521,38 @@ def _resolve(mention: Mention, near: _Near, strong: frozenset[str], window: int)
     return Mention(mention.start, mention.end, mention.type, refs, PARTIAL) if refs else None
 
 
-def _nearby(start: int, end: int, here: _Near, window: int) -> frozenset[str]:
-    """The subjects of the closest mention within ``window`` characters of ``start:end``."""
-    best: tuple[int, frozenset[str]] | None = None
+def _nearby(text: str, start: int, end: int, here: _Near, window: int) -> frozenset[str]:
+    """The subjects of the person content at ``start:end`` is about, among the mentions
+    within ``window`` characters: the closest, but for one named after it when someone is
+    named before it too. A sentence that refers back to someone ("She has depression.")
+    is about the person named before it, not the next one ("Also John Baker ..."); one that
+    names the person after it ("Depression affects John Baker") is about them. Where it may
+    be about either (its sentence names nobody and refers to nobody, or it refers back and
+    names someone after the content), it is tied to both, so that neither one's consent
+    releases what may be the other's."""
+    before: tuple[int, Mention] | None = None
+    after: tuple[int, Mention] | None = None
     for m in here.around(start, end, window):
-        gap = max(m.start - end, start - m.end, 0)
-        if gap <= window and (best is None or gap < best[0]):
-            best = (gap, m.refs)
-    return best[1] if best else frozenset()
+        if m.end <= start and start - m.end <= window:
+            if before is None or start - m.end < before[0]:
+                before = (start - m.end, m)
+        elif m.start >= end and m.start - end <= window:
+            if after is None or m.start - end < after[0]:
+                after = (m.start - end, m)
+        elif m.start < end and start < m.end:
+            return m.refs  # it is inside a mention
+    if before is None or (after is None or before[0] <= after[0]):
+        nearest = before or after
+        return nearest[1].refs if nearest else frozenset()
+    first, last = sentence_around(text, start, end)
+    if before[1].end > first:
+        return after[1].refs  # its sentence names someone before it and someone nearer after
+    named_after = after[1].start < last  # its sentence names the person after it
+    if _REFERS_BACK.search(text, first, start):
+        # "She has depression": the last person named before it, and the one its sentence
+        # names after it, who it may be about too
+        return before[1].refs | (after[1].refs if named_after else frozenset())
+    return after[1].refs if named_after else before[1].refs | after[1].refs
 
 
 def _unplaced(

@@ -127,6 +127,10 @@ _LINE_ABOVE = regex.compile(
     r"[ \t]*,?[ \t]*\n"
 )
 _YEAR = regex.compile(r"(?:19|20)\d\d,|(?:19[5-9]|20[0-3])\d ")
+# A time's hour and its separator just before a number: the "12" of "at 16:12, Sam Green"
+# (a mail client's reply header) or "16.12" is a time's minutes, no house's number.
+_HOUR_BEFORE = regex.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.]\Z")
+_MINUTES = regex.compile(r"[0-5]\d(?!\d)")
 # A financial or school year: "2023-24, Wearside" is no house "24" (nor "12-14" a year).
 _YEAR_RANGE = regex.compile(r"\b((?:19|20)\d\d)[-–/](\d\d)\b")
 # A house that was once an institution is a home: "The Old Post Office", "The Old School".
@@ -336,6 +340,8 @@ class StreetAddressRecognizer(ConfiguredPatternRecognizer):
         for result in results:
             if _YEAR.match(compact, result.start) or _year_range_ends(compact, result.start):
                 continue  # "2025, Rose Hill" is a year, not a house, nor "the 2025 Summer Fair"
+            if _time_minutes(compact, result.start):
+                continue  # "at 16:12, Sam Green": the minutes of a time, not a house
             start, end = original(result.start), original(result.end - 1) + 1
             number = _NUMBER_THEN_WORD.match(compact, result.start)
             if number and number.group(1).lower() in self._measures:
@@ -1003,6 +1009,13 @@ def _year_range_ends(text: str, start: int) -> bool:
     years = _YEAR_RANGE.match(text, max(0, start - 5))
     return bool(
         years and years.start(2) == start and (int(years.group(1)) + 1) % 100 == int(years.group(2))
+    )
+
+
+def _time_minutes(text: str, start: int) -> bool:
+    """Whether the number at ``start`` is a time's minutes: "16:12", "9.05", "16:12:30"."""
+    return bool(
+        _MINUTES.match(text, start) and _HOUR_BEFORE.search(text[max(0, start - 3) : start])
     )
 
 

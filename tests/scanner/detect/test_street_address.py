@@ -69,6 +69,29 @@ def test_a_financial_year_before_a_place_is_not_a_house_number(found, text):
     assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Apple Mail's, iOS's, a French client's and Gmail's reply headers
+        "On 2 Dec 2026, at 16:12, Sam Green <sam.green@example.org> wrote:\n> Hello",
+        "Thanks\n\n> On 2 Dec 2026, at 16:12, Priya Hill wrote:\n>\n> Hello",
+        "Le 2 déc. 2026 à 16:12, Sam Green <sam.green@example.org> a écrit :",
+        "On Wed, 2 Dec 2026 at 16:12, Tom Lane <tom.lane@example.net> wrote:",
+        "On Wed, Dec 2, 2026 at 4:12 PM Sam Green <sam.green@example.org> wrote:",
+        "Doors 10.15, Green Room at 11.45, Park Lane Suite",
+        "Call ended 16:12:05, Mary Green rang back",
+    ],
+)
+def test_a_times_minutes_are_no_house_number(found, text):
+    """'at 16:12, Sam Green' is a time and a name (a reply's header), not a house numbered
+    12 on a street called Sam Green."""
+    assert "STREET_ADDRESS" not in types_of(found(text)), found(text)
+
+
+def test_an_address_after_a_time_is_still_found(found):
+    assert ("STREET_ADDRESS", "14 Mill Lane, Leeds") in found("At 16:12, 14 Mill Lane, Leeds")
+
+
 def test_a_range_of_house_numbers_is_still_one_address(found):
     assert ("STREET_ADDRESS", "1990-92 Long Lane, Leeds") in found("At 1990-92 Long Lane, Leeds")
 

@@ -3,6 +3,10 @@ it is about, and the reason says which it was tied to."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 from scanner.consent import KnownSubject, MemoryConsentBook, RecordedConsent
 from tests.scanner.policy.conftest import Check
 
@@ -54,3 +58,44 @@ def test_the_possessor_of_a_diagnosis_owns_it(check: Check):
     assert verdict.action == "banner", verdict.reasons
     (his,) = [r for r in verdict.reasons if "(ref C-4001);" in r]
     assert "whom the sentence says it is about, not to ref P-4002" in his
+
+
+MARGARET_T = KnownSubject("P-4101", "cared_for", ("Margaret Thompson",))
+JOHN = KnownSubject("P-4102", "cared_for", ("John Baker",), dob=date(1990, 1, 1))
+# John consented to everything going to the agency; Margaret to her contact details only.
+TWO_CLIENTS = MemoryConsentBook(
+    [MARGARET_T, JOHN],
+    [
+        RecordedConsent("P-4101", "@agency.example", frozenset({"contact"})),
+        RecordedConsent("P-4102", "@agency.example", frozenset({"all"})),
+    ],
+)
+
+
+def test_a_pronoun_refers_back_to_the_person_named_before(check: Check):
+    """'She has depression' is Margaret's, named before it, not John's, named nearer after
+    it in the next sentence: John's consent does not release it."""
+    text = "Margaret Thompson came in today. She has depression. Also John Baker, born 01/01/1990."
+    verdict = check(text, AGENCY, consents=TWO_CLIENTS)[AGENCY]
+    assert verdict.action == "hold", verdict.reasons
+    (hers,) = [r for r in verdict.reasons if "(ref P-4101);" in r]
+    assert "health information" in hers, verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the sentence refers to nobody: it may be about either
+        "Margaret Thompson came in today. Depression noted. Also John Baker, born 01/01/1990.",
+        # it refers back and names someone after it
+        "Margaret Thompson came in today. She has depression and John Baker, born 01/01/1990,"
+        " helps her.",
+    ],
+)
+def test_content_that_may_be_either_persons_is_tied_to_both(check: Check, text: str):
+    """Where it is not clear whose the diagnosis is, it counts for both: it is held for
+    Margaret, whose consent does not cover health information, whatever John's says."""
+    verdict = check(text, AGENCY, consents=TWO_CLIENTS)[AGENCY]
+    assert verdict.action == "hold", verdict.reasons
+    (hers,) = [r for r in verdict.reasons if "(ref P-4101);" in r]
+    assert "health information" in hers, verdict.reasons
