@@ -541,18 +541,36 @@ def _nearby(text: str, start: int, end: int, here: _Near, window: int) -> frozen
                 after = (m.start - end, m)
         elif m.start < end and start < m.end:
             return m.refs  # it is inside a mention
-    if before is None or (after is None or before[0] <= after[0]):
-        nearest = before or after
-        return nearest[1].refs if nearest else frozenset()
+    if before is None:
+        return after[1].refs if after else frozenset()
     first, last = sentence_around(text, start, end)
+    if after is None or before[0] <= after[0]:
+        return _referred_back(text, (first, start), before[1], here, window)
     if before[1].end > first:
         return after[1].refs  # its sentence names someone before it and someone nearer after
     named_after = after[1].start < last  # its sentence names the person after it
     if _REFERS_BACK.search(text, first, start):
-        # "She has depression": the last person named before it, and the one its sentence
-        # names after it, who it may be about too
-        return before[1].refs | (after[1].refs if named_after else frozenset())
+        # "She has depression": the person named before it, and the one its sentence names
+        # after it, who it may be about too
+        back = _referred_back(text, (first, start), before[1], here, window)
+        return back | (after[1].refs if named_after else frozenset())
     return after[1].refs if named_after else before[1].refs | after[1].refs
+
+
+def _referred_back(
+    text: str, opening: tuple[int, int], last: Mention, here: _Near, window: int
+) -> frozenset[str]:
+    """Whom content is about whose sentence opens at ``opening`` (up to the content) and
+    the last mention before which is ``last``: that person's subjects, or, where the
+    sentence refers back ("She has depression.") to an earlier sentence that names several
+    people ("Margaret and John came in."), every one of theirs, since a pronoun does not
+    say which (fail closed: no one's consent releases what may be another's)."""
+    first, start = opening
+    if last.end > first or not _REFERS_BACK.search(text, first, start):
+        return last.refs
+    begin, _ = sentence_around(text, last.start, last.end)
+    named = [m for m in here.around(begin, last.end, window) if begin <= m.start < last.end]
+    return frozenset().union(last.refs, *(m.refs for m in named))
 
 
 def _unplaced(

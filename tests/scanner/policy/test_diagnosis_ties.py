@@ -99,3 +99,13 @@ def test_content_that_may_be_either_persons_is_tied_to_both(check: Check, text: 
     assert verdict.action == "hold", verdict.reasons
     (hers,) = [r for r in verdict.reasons if "(ref P-4101);" in r]
     assert "health information" in hers, verdict.reasons
+
+
+def test_a_pronoun_after_a_sentence_naming_two_people_ties_to_both(check: Check):
+    """'She' after 'Margaret Thompson and John Baker came in' may be either: the depression is
+    tied to both, so John's consent (everything) does not release what may be Margaret's."""
+    text = "Margaret Thompson and John Baker came in today. She has depression."
+    verdict = check(text, AGENCY, consents=TWO_CLIENTS)[AGENCY]
+    assert verdict.action == "hold", verdict.reasons
+    (hers,) = [r for r in verdict.reasons if "(ref P-4101);" in r]
+    assert "health" in hers
