@@ -43,7 +43,18 @@ def new_boundary() -> str:
 
 
 def _random_letters() -> str:
-    return "".join(secrets.choice(_LETTERS) for _ in range(_RANDOM_LETTERS))
+    """``_RANDOM_LETTERS`` letters, each as likely as any other: from random bytes drawn
+    together (``secrets.choice`` draws from the system for each letter, a tenth of a
+    millisecond an id), a byte taken only below the largest multiple of 26 that fits."""
+    letters: list[str] = []
+    while len(letters) < _RANDOM_LETTERS:
+        drawn = secrets.token_bytes(2 * _RANDOM_LETTERS)
+        letters += (_LETTERS[byte % len(_LETTERS)] for byte in drawn if byte < _FAIR_BYTES)
+    return "".join(letters[:_RANDOM_LETTERS])
+
+
+# Bytes below this are as likely to give each letter (234 = 9 x 26); the rest are redrawn.
+_FAIR_BYTES = 256 - 256 % len(_LETTERS)
 
 
 # Six digits in a row, however they are separated: an NHS or NI number, a phone number, a
