@@ -12,7 +12,7 @@ from scanner.attribution import Attribution, Sender
 from scanner.consent import ConsentBook
 from scanner.detect.known_subjects import SubjectMatcher
 from scanner.findings import Finding
-from scanner.judging import Organisation, attribution_of, judge, judge_attributed
+from scanner.judging import Organisation, attribution_of, judge, judge_attributed, read_once
 from scanner.operators import Operator
 from scanner.outcome import Copier, PlannedOutcome, plan
 from scanner.policy.policy_file import Policy
@@ -42,7 +42,9 @@ def decide(
     operator: Callable[[Finding], Operator],
     copier: Copier,
 ) -> Decided:
-    """The item ``raw``, scanned as ``result``, judged for ``recipients`` and planned."""
+    """The item ``raw``, scanned as ``result``, judged for ``recipients`` and planned; the
+    register is read once for the verdicts and the safety net's (``read_once``)."""
+    book = read_once(book)
     attribution = attribution_of(
         result, sender=sender, policy=policy, matcher=matcher, addressees=recipients
     )
@@ -87,6 +89,7 @@ def checked_plan(
 ) -> PlannedOutcome:
     """The copies ``verdicts`` ask for, made and read by ``copier``, each redacted copy judged
     again for the same sender, register and moment (``plan``'s safety net)."""
+    book = read_once(book)
     return plan(
         raw,
         result,

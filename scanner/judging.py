@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scanner.attribution import Attribution, Sender, attribute, plain_display_names
-from scanner.consent import ConsentBook
+from scanner.consent import ConsentBook, KnownSubject, RecipientConsents
 from scanner.detect.known_subjects import SubjectMatcher
 from scanner.policy.policy_file import Policy
 from scanner.policy.verdicts import Verdict, prepare, verdict_for
@@ -38,6 +38,40 @@ class MatcherCache:
             self._matcher = SubjectMatcher.from_subjects(book.subjects())
             self._version = version
         return self._matcher
+
+
+class ReadOnce:
+    """The register, each question asked of it once: a verdict asks a subject's consents
+    for a recipient in each rule about consent (missing, partial, given), and the safety
+    net's verdicts on a copy ask them again. Made for one decision, at one moment, and
+    dropped after it, so a consent recorded meanwhile counts from the next item on."""
+
+    def __init__(self, book: ConsentBook) -> None:
+        self.book = book
+        self._consents: dict[tuple[str, str, datetime], RecipientConsents] = {}
+        self._agencies: dict[str, tuple[str, ...]] = {}
+
+    def version(self) -> str:
+        return self.book.version()
+
+    def subjects(self) -> Iterable[KnownSubject]:
+        return self.book.subjects()
+
+    def consents(self, ref: str, recipient: str, at: datetime) -> RecipientConsents:
+        key = (ref, recipient, at)
+        if key not in self._consents:
+            self._consents[key] = self.book.consents(ref, recipient, at)
+        return self._consents[key]
+
+    def agencies(self, recipient: str) -> tuple[str, ...]:
+        if recipient not in self._agencies:
+            self._agencies[recipient] = self.book.agencies(recipient)
+        return self._agencies[recipient]
+
+
+def read_once(book: ConsentBook) -> ReadOnce:
+    """``book`` asking each question once (itself if it already does)."""
+    return book if isinstance(book, ReadOnce) else ReadOnce(book)
 
 
 def judge(
@@ -105,6 +139,7 @@ def judge_attributed(
 ) -> dict[str, Verdict]:
     """The second half of ``judge``: a verdict for each recipient, given the attribution."""
     item = prepare(policy, attribution, result.extraction.unscannable)
+    book = read_once(book)
     return {
         address: verdict_for(
             policy,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
-from scanner.consent import MemoryConsentBook, RecordedConsent
+from scanner.consent import MemoryConsentBook, RecipientConsents, RecordedConsent
 from tests.scanner.policy.conftest import (
     ADVICE,
     CONSENTS,
@@ -89,3 +91,29 @@ def test_a_subject_sent_their_own_data_is_told_so(check: Check):
     detail = "their own data, sent to an address recorded for them"
     assert verdict.rules[0] == "own-data-to-subject"
     assert any(reason.endswith(detail) for reason in verdict.reasons), verdict.reasons
+
+
+class CountingBook(MemoryConsentBook):
+    """A register that counts the questions it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__(list(REGISTER.known), list(REGISTER.recorded))
+        self.asked: list[tuple[str, str]] = []
+
+    def consents(self, ref: str, recipient: str, at: datetime) -> RecipientConsents:
+        self.asked.append((ref, recipient))
+        return super().consents(ref, recipient, at)
+
+    def agencies(self, recipient: str) -> tuple[str, ...]:
+        self.asked.append(("agencies", recipient))
+        return super().agencies(recipient)
+
+
+def test_a_judgement_asks_the_register_each_question_once(check: Check):
+    """Each rule about consent needs a subject's consents for a recipient; the register is
+    asked once for each subject and recipient, not once for each rule."""
+    counting = CountingBook()
+    verdicts = check(AMINA, ADVICE, "ward.7@nhs.net", consents=counting)
+    assert {v.action for v in verdicts.values()} == {"hold"}
+    assert counting.asked
+    assert len(counting.asked) == len(set(counting.asked))
