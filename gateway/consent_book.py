@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -56,27 +57,53 @@ _SUBJECT_FIELDS = (
 
 
 class DjangoConsentBook:
-    """The register as the gateway's Django models hold it (see ``scanner.consent``)."""
+    """The register as the gateway's Django models hold it (see ``scanner.consent``).
 
-    def __init__(self, chunk_size: int = SUBJECTS_PER_CHUNK) -> None:
+    ``backstop_seconds``: how often at most ``version`` counts the subjects (see there); 0,
+    each time. ``clock`` gives the time for it (``time.monotonic``)."""
+
+    def __init__(
+        self,
+        chunk_size: int = SUBJECTS_PER_CHUNK,
+        *,
+        backstop_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.chunk_size = chunk_size
+        self.backstop_seconds = backstop_seconds
+        self._clock = clock
+        self._backstop: tuple[float, str] | None = None  # when it was read, and what it was
 
     def version(self) -> str:
-        """The revision counter, plus the subject count and latest change as a backstop for
-        writes that bypass it (a ``QuerySet.update()``).
+        """The revision counter, which every write through confide moves (the models'
+        signals, the importer), plus the subject count and latest change as a backstop for
+        writes that bypass it (a ``QuerySet.update()``, a delete in SQL).
 
-        Asked before every message is judged, so it is one raw query: through the ORM, the
-        two queries cost ten times as much (building them, not running them)."""
+        Asked before every message is judged, so it is raw SQL (through the ORM, building
+        the queries cost ten times as much as running them), and the backstop, which reads
+        every subject (COUNT: 0.4 ms of CPU with 5,000 subjects, 2.6 with 50,000), is read
+        at most every ``backstop_seconds``: a write through confide is seen at once, one
+        that bypasses the counter within that time."""
         quote = connection.ops.quote_name
         revisions, subjects = (quote(m._meta.db_table) for m in (RegisterRevision, Subject))
-        query = (  # quoted table and column names, no input
-            f"SELECT (SELECT {quote('number')} FROM {revisions} WHERE id = 1),"  # noqa: S608
-            f" COUNT(*), MAX({quote('updated_at')}) FROM {subjects}"
-        )
+        number_query = f"SELECT {quote('number')} FROM {revisions} WHERE id = 1"  # noqa: S608
+        now = self._clock()
+        kept = self._backstop
+        due = kept is None or now - kept[0] >= self.backstop_seconds or now < kept[0]
         with connection.cursor() as cursor:
-            cursor.execute(query)
-            number, count, latest = cursor.fetchone()
-        return f"{number or 0}:{count}:{latest or '-'}"
+            if due:
+                cursor.execute(  # quoted table and column names, no input
+                    f"SELECT ({number_query}), COUNT(*), MAX({quote('updated_at')})"  # noqa: S608
+                    f" FROM {subjects}"
+                )
+                number, count, latest = cursor.fetchone()
+                kept = self._backstop = (now, f"{count}:{latest or '-'}")
+            else:
+                cursor.execute(number_query)
+                found = cursor.fetchone()
+                number = found[0] if found else None
+        assert kept is not None
+        return f"{number or 0}:{kept[1]}"
 
     def consents_version(self, at: datetime) -> str:
         """A digest of every consent as it stands at ``at`` and of the agencies' names,

@@ -22,6 +22,11 @@ from scanner.policy.policy_file import Policy, load_policy
 from scanner.scanning import Scanner
 from scanner.transform import load_banner
 
+# How often at most a scanning worker counts the register's subjects, the backstop for a
+# write that bypasses its revision counter (``DjangoConsentBook.version``): not for every
+# message, which would read every subject each time.
+REGISTER_BACKSTOP_SECONDS = 1.0
+
 
 @dataclass
 class Pipeline:
@@ -50,7 +55,7 @@ class Pipeline:
             scanner=scanner,
             policy=load_policy(organisation.policy),
             operators=redaction_operators(settings),
-            book=DjangoConsentBook(),
+            book=DjangoConsentBook(backstop_seconds=REGISTER_BACKSTOP_SECONDS),
             matchers=MatcherCache(),
             organisation=Organisation(tuple(organisation.internal_domains)),
             organisation_name=organisation.name,

@@ -256,3 +256,23 @@ def test_version_notices_a_bulk_update_that_sets_updated_at():
         postcode="LS9 6AB", updated_at=datetime.now(UTC) + timedelta(seconds=1)
     )
     assert book.version() != before
+
+
+def test_version_counts_the_subjects_at_most_every_backstop_interval():
+    """With a backstop interval, a write through confide (which moves the revision counter)
+    is seen at once, and one that bypasses the counter (a delete in SQL) once the interval
+    has passed since the subjects were last counted."""
+    add_subject("C-1001", "Amina Okafor")
+    joseph = add_subject("C-1002")  # no names: nothing refers to it
+    now = [100.0]
+    book = DjangoConsentBook(backstop_seconds=1.0, clock=lambda: now[0])
+    first = book.version()
+    Subject.objects.filter(pk=joseph.pk)._raw_delete(Subject.objects.db)  # no signal
+    now[0] += 0.5
+    assert book.version() == first  # counted half a second ago
+    now[0] += 0.5
+    counted = book.version()
+    assert counted != first  # counted again: one fewer
+    now[0] += 0.1
+    add_subject("C-1003", "Hodan Warsame")
+    assert book.version() not in (first, counted)  # the counter moved: seen at once
