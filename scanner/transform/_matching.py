@@ -5,7 +5,8 @@ and full-width digits folded, zero-width characters dropped), so a value is look
 normalised text and each match is mapped back to the text as written. Case is ignored, and any
 run of white space in a value matches any run of white space (line breaks too) or of the
 separators a URL or a file name puts between words ("harriet-blenkinsop", "Harriet+Blenkinsop",
-"HARRIET_BLENKINSOP", "harriet.blenkinsop"; "%20" is a space once normalised). A value that
+"HARRIET_BLENKINSOP", "harriet.blenkinsop"; "%20" is a space once normalised; but not a full
+stop inside an email address: see ``_dotted_in_address``). A value that
 starts or ends with a letter does not match inside a longer word ("Ann" is not in "Annual").
 A match inside an email address takes the whole address with it: a local part is very often
 built from the name ("amina.okafor@..."), so the rest of it must not be left behind.
@@ -92,6 +93,7 @@ class Matcher:
         segment = normalise(text, "")
         found: list[Span] = []
         normal = segment.text
+        addresses = _address_spans(normal)
         for pattern, removal, number in self._markup_patterns() if html else self._patterns:
             if pattern is None:
                 continue
@@ -99,6 +101,8 @@ class Matcher:
                 start, end = match.start(), match.end()
                 if number:
                     start, end = _whole_run(normal, start, end)
+                elif _dotted_in_address(normal, start, end, removal.value, addresses):
+                    continue
                 start, end = segment.to_source(start, end)
                 found.append((start, end, removal))
         if found and "@" in text:
@@ -115,8 +119,11 @@ class Matcher:
         return self._markup
 
     def found_in(self, text: str) -> bool:
-        """Whether any value is in ``text`` (already normalised, as extraction gives it)."""
-        return any(pattern.search(text) for pattern, _, _ in self._patterns)
+        """Whether any value is in ``text`` (already normalised, as extraction gives it), as
+        ``spans`` finds it."""
+        if not any(pattern.search(text) for pattern, _, _ in self._patterns):
+            return False
+        return bool(self._search(text, False))
 
     def anonymized(self, text: str, html: bool = False) -> Anonymized:
         """``text`` (HTML source if ``html``: labels are then HTML-escaped) with every match
@@ -132,6 +139,24 @@ class Matcher:
         if done is None:
             done = self._redacted[text, html] = self.anonymized(text, html).text
         return done
+
+
+def _address_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _EMAIL_ADDRESS.finditer(text)] if "@" in text else []
+
+
+def _dotted_in_address(
+    text: str, start: int, end: int, value: str, addresses: Sequence[tuple[int, int]]
+) -> bool:
+    """Whether a match of a value of words lies in an email address only through a full stop
+    between its words ("Priya Sharma" in "priya.sharma@"). A file name or a URL so written
+    goes ("amina.okafor.pdf"), but an address is left to be matched as it was before the
+    separators were widened: most staff addresses are built so from their owner's name, and a
+    manager's redacted release, which removes the sender's name from the signature, would
+    otherwise be refused for the sender's own From address (confide never changes one)."""
+    if "." not in text[start:end] or "." in value:
+        return False
+    return any(a <= start and end <= b for a, b in addresses)
 
 
 def _addresses_around(text: str, found: Sequence[Span]) -> list[Span]:

@@ -465,6 +465,19 @@ def test_an_address_holding_a_value_refuses_the_copy(field: str, removals: list[
         redacted(raw(built), removals)
 
 
+def test_the_senders_name_removed_leaves_their_dotted_address_alone() -> None:
+    """The sender's name removed (a manager's redacted release removes every finding, the
+    signature's name too) is not looked for in the dotted address built from it: the copy is
+    made with the From address as written, not refused for it, while the same name written
+    with full stops in a file name still goes."""
+    built = message("Notes are in priya.sharma.notes.docx.\n\nKind regards,\nPriya Sharma")
+    del built["From"]
+    built["From"] = "Priya Sharma <priya.sharma@riverside.example>"
+    result = redacted(raw(built), [Removal("Priya Sharma", "name")])
+    assert parse(result)["From"].addresses[0].addr_spec == "priya.sharma@riverside.example"
+    assert b"priya.sharma.notes" not in result.lower()
+
+
 def test_only_display_names_change_in_an_address_field() -> None:
     """A value in a display name is replaced there; every address stays as written."""
     built = message("Nothing here")
