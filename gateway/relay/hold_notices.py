@@ -4,7 +4,7 @@ say to them, and the copy that carries it. ``notices.hold_notice`` writes its te
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 from gateway.relay import spool
@@ -13,6 +13,7 @@ from gateway.relay.notices import HeldRecipient, hold_notice
 from gateway.relay.pipeline import Pipeline
 from gateway.relay.recording import Copies
 from gateway.review.links import item_link
+from gateway.review.staff_reasons import reasons_for_staff
 from scanner.domains import is_internal
 
 log = logging.getLogger("confide.relay")
@@ -22,9 +23,15 @@ NOTICE_NOT_BUILT = "the sender could not be told: a notice cannot be written to 
 
 
 def notices(
-    pipeline: Pipeline, message: spool.Received, raw: bytes, held: Sequence[Outcome]
+    pipeline: Pipeline,
+    message: spool.Received,
+    raw: bytes,
+    held: Sequence[Outcome],
+    refs: Collection[str] = (),
 ) -> Copies:
-    """The hold notice to the sender, when anything is held and there is a sender to tell.
+    """The hold notice to the sender, when anything is held and there is a sender to tell;
+    ``refs`` are the register refs of the subjects the message's findings are tied to, which
+    the notice never names (the register is the managers').
 
     A notice that cannot be built (a sender's address the email package refuses to write)
     must not stop the copies for everyone else: the held recipients' outcomes say that the
@@ -33,7 +40,7 @@ def notices(
     if not held or not message.mail_from:
         return []
     try:
-        copy, content = _notice(pipeline, message, raw, held)
+        copy, content = _notice(pipeline, message, raw, held, refs)
     except Exception as exc:  # noqa: BLE001 - whatever the builder raises, the copies go on
         log.warning("hold notice not built id=%s error=%s", message.id, type(exc).__name__)
         for outcome in held:
@@ -43,7 +50,11 @@ def notices(
 
 
 def _notice(
-    pipeline: Pipeline, message: spool.Received, raw: bytes, held: Sequence[Outcome]
+    pipeline: Pipeline,
+    message: spool.Received,
+    raw: bytes,
+    held: Sequence[Outcome],
+    refs: Collection[str],
 ) -> tuple[Copy, bytes]:
     """The notice; to a sender outside the organisation it names neither the subject nor the
     reasons, which could disclose what was held and who is in the consent register, nor the
@@ -54,7 +65,10 @@ def _notice(
         original=raw if internal else b"",
         sender=message.mail_from,
         held=[
-            HeldRecipient(o.recipient, tuple(o.reasons) if internal else (REASON_FOR_OUTSIDERS,))
+            HeldRecipient(
+                o.recipient,
+                tuple(reasons_for_staff(o.reasons, refs)) if internal else (REASON_FOR_OUTSIDERS,),
+            )
             for o in held
         ],
         organisation=pipeline.organisation_name,

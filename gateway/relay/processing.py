@@ -99,10 +99,10 @@ def processed(pipeline: Pipeline, message: spool.Received | uuid.UUID) -> Proces
     copies = stamped(pipeline, message, planned.copies, unscannable)
     recorded = outcomes(message.id, planned.verdicts)
     held = [o for o in recorded if o.action == Action.HOLD]
-    copies += notices(pipeline, message, raw, held)
+    about = sorted({ref for a in attribution.findings for ref in a.refs})
+    copies += notices(pipeline, message, raw, held, about)
     kept = None
     if held:
-        about = sorted({ref for a in attribution.findings for ref in a.refs})
         kept = KeptScan(pipeline.sealer.seal(scan_record(result, attribution)), about)
     outbound = record(
         pipeline.node, message.id, recorded, copies, kept, lease=pipeline.leases.delivery

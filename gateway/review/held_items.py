@@ -8,9 +8,7 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
-import re
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -207,28 +205,6 @@ def subjects_found(message_id: uuid.UUID) -> list[str]:
     return sorted(
         Subject.objects.filter(scan_records__message_id=message_id).values_list("ref", flat=True)
     )
-
-
-# How the policy's reasons name subjects (scanner/policy/verdicts.py): "(ref C-1001)" after
-# whom the data is about, and "not to ref C-1002 or ref C-1003 named in the same sentence".
-_ABOUT_REF = re.compile(r" \(ref .+?\)(?=;|$)")
-_OTHER_REFS = re.compile(r"not to ref .+? named in the same sentence")
-
-
-def reasons_for_staff(reasons: list[str], refs: Collection[str]) -> list[str]:
-    """``reasons`` as staff read them: without the register refs they name, which would tell
-    staff who is in the register, their case-management refs and whose each finding is
-    (the register is the managers'). Any of ``refs`` (the message's subjects) still left,
-    should the reasons' wording change, goes too."""
-    longest_first = sorted(refs, key=len, reverse=True)
-    shown = []
-    for reason in reasons:
-        text = _ABOUT_REF.sub("", reason)
-        text = _OTHER_REFS.sub("not to anyone else named in the same sentence", text)
-        for ref in longest_first:
-            text = re.sub(rf"(?<![\w-]){re.escape(ref)}(?![\w-])", "someone", text)
-        shown.append(text)
-    return shown
 
 
 def _html_body(parsed: EmailMessage) -> str:

@@ -32,7 +32,6 @@ from gateway.review.held_items import (
     need_to_know,
     note_kept_from,
     queue,
-    reasons_for_staff,
     subjects_found,
 )
 from gateway.review.kept_filters import kept_filter
@@ -40,6 +39,7 @@ from gateway.review.models import AuditEntry
 from gateway.review.participant_file import subject_ids
 from gateway.review.roles import is_manager
 from gateway.review.scan_record import highlighted
+from gateway.review.staff_reasons import reasons_for_staff
 
 type View = Callable[..., HttpResponse]
 

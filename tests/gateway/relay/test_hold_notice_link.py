@@ -37,13 +37,18 @@ def pipeline(base_url: str) -> Any:
     )
 
 
-def notice_text(base_url: str, sender: str) -> str:
+def notice_text(
+    base_url: str,
+    sender: str,
+    reasons: tuple[str, ...] = ("no consent",),
+    refs: tuple[str, ...] = (),
+) -> str:
     """The text of the hold notice written for a message from ``sender``, held for one."""
     message = spool.Received(
         MESSAGE_ID, sender, ["advice@citizensadvice.example"], ORIGINAL, scan_attempts=1
     )
-    held = [Outcome(recipient="advice@citizensadvice.example", reasons=["no consent"])]
-    ((_, content, recipients),) = notices(pipeline(base_url), message, ORIGINAL, held)
+    held = [Outcome(recipient="advice@citizensadvice.example", reasons=list(reasons))]
+    ((_, content, recipients),) = notices(pipeline(base_url), message, ORIGINAL, held, refs)
     assert recipients == [sender]
     parsed = message_from_bytes(content, policy=policy.default)
     assert isinstance(parsed, EmailMessage)
@@ -74,3 +79,20 @@ def test_a_sender_outside_the_organisation_is_not_sent_to_the_review_pages() -> 
     text = notice_text("https://confide.riverside-carers.example.org", "x@elsewhere.example")
     assert "review pages" not in text
     assert "https://" not in text
+
+
+def test_the_notice_to_a_sender_inside_names_no_register_ref() -> None:
+    """Staff read why their message was held, but not whom the register holds: the refs the
+    policy's reasons name (and any of the message's subjects' refs) are not in the notice."""
+    reasons = (
+        "Name and health information of a known carer (ref C-1001); no consent for"
+        " citizensadvice.example; the health information is tied to them, named nearest to"
+        " it, not to ref C-1002 named in the same sentence",
+        "tied to C-1003 by its recorded phone number",
+    )
+    text = notice_text(
+        "", "priya@riverside-carers.example.org", reasons, ("C-1001", "C-1002", "C-1003")
+    )
+    assert "no consent for citizensadvice.example" in " ".join(text.split())
+    for ref in ("C-1001", "C-1002", "C-1003"):
+        assert ref not in text

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from gateway.register.models import Agency, AgencyDomain, Consent, Subject, SubjectKind
 from gateway.relay.models import Message
-from gateway.review.held_items import reasons_for_staff
 from gateway.review.models import ScanRecord
 from gateway.review.scan_record import read_scan_record, scan_record
+from gateway.review.staff_reasons import reasons_for_staff
 from gateway.sealing import Sealer
 from scanner.attribution import KNOWN_SUBJECT_RECOGNIZER, AttributedFinding, Attribution
 from scanner.findings import Finding
