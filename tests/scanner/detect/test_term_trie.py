@@ -192,13 +192,16 @@ def _variants(term: str) -> list[str]:
 
 @pytest.mark.parametrize("index", [0, 1, 2])
 def test_shipped_lists_match_as_the_flat_alternation(index):
-    """Every shipped term, written in many ways and next to the others, and every dev
-    document, give the same spans from the index as from the flat alternation."""
+    """Every shipped term, written in many ways and next to the others, and a third of the
+    dev documents (each list a different third: the flat alternation takes seconds over all
+    of them, and the whole suite has a 15-minute budget), give the same spans from the index
+    as from the flat alternation."""
     terms = _shipped()[index]
     words = sorted({w for _, group in terms.groups for w in group})
     texts = [" ".join(_variants(w)) + "." for w in words]
     texts += [" ".join(words[i : i + 3]) for i in range(len(words))]  # runs of neighbours
-    texts += [p.read_text(encoding="utf-8") for p in sorted(DEV_CORPUS.rglob("*.txt"))]
+    dev = sorted(DEV_CORPUS.rglob("*.txt"))[index::3]
+    texts += [p.read_text(encoding="utf-8") for p in dev]
     assert _assert_same_matches(terms, texts) > len(words)
 
 
