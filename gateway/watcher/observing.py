@@ -47,6 +47,9 @@ _IGNORED = frozenset({"opened", "closed_no_write"})
 
 class _Events(FileSystemEventHandler):
     """Puts the paths an event concerns on a queue; a folder moved or created in is walked.
+    A folder merely modified (a file in it created, removed or renamed: that file has its
+    own event) is not: walked at each of them, a folder of n files dropped at once would be
+    walked n times, n² paths in all.
 
     An entry whose path is too long to be looked at (``names.too_long``) is queued as the
     first such entry on its way (what lies in it cannot be looked at): the watcher judges it
@@ -66,6 +69,8 @@ class _Events(FileSystemEventHandler):
             touched.append(event.dest_path)  # after the source: a move is seen leaving first
         for each in touched:
             path = Path(os.fsdecode(each))
+            if event.is_directory and event.event_type == "modified":
+                continue  # what changed in it comes with its own events
             try:
                 self._queue(path, is_directory=event.is_directory)
             except OSError as exc:

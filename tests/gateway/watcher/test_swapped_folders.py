@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from watchdog.events import DirCreatedEvent, DirModifiedEvent
 
 from gateway.watcher.models import WatchedFile
-from gateway.watcher.observing import LiveWatch, _Watched
+from gateway.watcher.observing import LiveWatch, _Events, _Watched
 from gateway.watcher.sweep import Outcome
 from tests.gateway.watcher.conftest import CLEAN_TEXT, DAMAGED_DOCX, Drive
 
@@ -106,3 +107,21 @@ def test_a_file_is_not_read_through_a_folder_replaced_by_a_link(
     assert outside.read_bytes() == DAMAGED_DOCX
     assert sorted(p.name for p in outside.parent.iterdir()) == ["f.docx"]
     assert not WatchedFile.objects.get(path=str(path)).present
+
+
+def test_a_folder_modified_is_not_walked(tmp_path: Path) -> None:
+    """A folder's "modified" event (one for each file dropped in it) queues nothing: each
+    file comes with its own event, and walking the folder at each would cost n² for n files
+    dropped at once; a folder created or moved in is walked."""
+    folder = tmp_path / "drop"
+    for number in range(3):
+        _aged(folder / f"{number}.txt", CLEAN_TEXT)
+    paths: queue.SimpleQueue[Path] = queue.SimpleQueue()
+    events = _Events(paths)
+
+    events.on_any_event(DirModifiedEvent(str(folder)))
+    modified = paths.qsize()
+    events.on_any_event(DirCreatedEvent(str(folder)))
+
+    assert modified == 0
+    assert sorted(paths.get().name for _ in range(paths.qsize())) == ["0.txt", "1.txt", "2.txt"]
