@@ -33,45 +33,88 @@ class MoveError(Exception):
     """The move did not happen; the file is where it was."""
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of the file's content, read in chunks without following a link."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+def file_hash(path: Path, root: Path | None = None) -> str:
+    """SHA-256 of the file's content, read in chunks without following a link; with
+    ``root``, reached from it without a link anywhere on its way (``open_beneath``)."""
+    if root is None:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    else:
+        fd = open_beneath(path, root, os.O_RDONLY)
     try:
         return _digest(fd)
     finally:
         os.close(fd)
 
 
+def open_beneath(path: Path, root: Path, flags: int) -> int:
+    """A descriptor of the file at ``path`` (opened with ``flags``), reached from its watched
+    folder ``root`` one component at a time with none of them a link (``_reach``), nor the
+    file itself. Raises ``FileNotFoundError`` when a folder on its way is a link or no
+    folder (the file is not in the watched folder at that path), ``OSError`` otherwise."""
+    folder = _reach(path.parent, root)
+    try:
+        return os.open(path.name, flags | os.O_NOFOLLOW, dir_fd=folder)
+    finally:
+        os.close(folder)
+
+
+def stat_beneath(path: Path, root: Path) -> os.stat_result:
+    """``lstat`` of ``path``, reached from ``root`` as ``open_beneath`` reaches it."""
+    folder = _reach(path.parent, root)
+    try:
+        return os.stat(path.name, dir_fd=folder, follow_symlinks=False)
+    finally:
+        os.close(folder)
+
+
+def _reach(folder: Path, root: Path) -> int:
+    """A descriptor of ``folder``, opened from ``/`` one component at a time, none of them
+    a link: the watched folder ``root`` is resolved when the configuration loads, so a link
+    anywhere on the way (the watched folder, a folder above it, or one in it, replaced by a
+    link) is one put there since, and is never followed. Raises ``ValueError`` when
+    ``folder`` lies outside ``root``, ``FileNotFoundError`` when a component is gone, a link
+    or no folder, ``OSError`` otherwise."""
+    parts = folder.relative_to(root).parts
+    if not root.is_absolute() or any(p in ("", ".", "..") for p in parts):
+        raise ValueError("not a path within the watched folder")
+    fd = os.open("/", os.O_PATH | os.O_DIRECTORY)
+    try:
+        above = root.parts[1:]
+        for depth, part in enumerate((*above, *parts)):
+            flags = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW
+            if depth >= len(above) - 1:
+                flags = _FOLDER  # the watched folder and below: read, synced
+            try:
+                inner = os.open(part, flags, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT):
+                    raise FileNotFoundError(
+                        errno.ENOENT, "a folder on its way is gone, a link or no folder"
+                    ) from None
+                raise
+            os.close(fd)
+            fd = inner
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 @contextmanager
 def opened_folder(folder: Path, root: Path | None = None) -> Iterator[int]:
     """A descriptor of ``folder`` opened from its watched folder ``root`` one component at a
-    time, none of them a link; without ``root``, of ``folder`` itself (not a link). Raises
-    ``MoveError`` when it lies outside ``root`` or cannot be reached so."""
-    parts: tuple[str, ...] = ()
-    if root is None:
-        start = folder
-    else:
-        try:
-            parts = folder.relative_to(root).parts
-        except ValueError:
-            raise MoveError("its folder lies outside the watched folder") from None
-        start = root
+    time, none of them a link, nor any folder above ``root`` (``_reach``); without ``root``,
+    of ``folder`` itself (not a link). Raises ``MoveError`` when it lies outside ``root`` or
+    cannot be reached so."""
     try:
-        fd = os.open(start, _FOLDER if root is None else os.O_RDONLY | os.O_DIRECTORY)
+        fd = os.open(folder, _FOLDER) if root is None else _reach(folder, root)
+    except ValueError:
+        raise MoveError("its folder lies outside the watched folder") from None
     except OSError as exc:
-        raise MoveError(f"its folder cannot be opened ({errno_name(exc)})") from None
+        raise MoveError(
+            f"its folder cannot be reached ({errno_name(exc)}): moved, or a link"
+        ) from None
     try:
-        for part in parts:
-            if part in ("", ".", ".."):
-                raise MoveError("its folder lies outside the watched folder")
-            try:
-                inner = os.open(part, _FOLDER, dir_fd=fd)
-            except OSError as exc:
-                raise MoveError(
-                    f"its folder cannot be reached ({errno_name(exc)}): moved, or a link"
-                ) from None
-            os.close(fd)
-            fd = inner
         yield fd
     finally:
         os.close(fd)
@@ -132,10 +175,16 @@ def remove_original(source: Path, content_hash: str, root: Path | None = None) -
     return True
 
 
-def holds(path: Path, content_hash: str) -> bool:
+def holds(path: Path, content_hash: str, root: Path | None = None) -> bool:
+    """Whether ``path`` is a regular file (not a link) of ``content_hash``; with ``root``,
+    reached from it without a link (``open_beneath``)."""
     try:
+        if root is not None:
+            return stat.S_ISREG(stat_beneath(path, root).st_mode) and (
+                file_hash(path, root) == content_hash
+            )
         return path.is_file() and not path.is_symlink() and file_hash(path) == content_hash
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 

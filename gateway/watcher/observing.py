@@ -47,6 +47,9 @@ _IGNORED = frozenset({"opened", "closed_no_write"})
 
 class _Events(FileSystemEventHandler):
     """Puts the paths an event concerns on a queue; a folder moved or created in is walked.
+    A folder merely modified (a file in it created, removed or renamed: that file has its
+    own event) is not: walked at each of them, a folder of n files dropped at once would be
+    walked n times, n² paths in all.
 
     An entry whose path is too long to be looked at (``names.too_long``) is queued as the
     first such entry on its way (what lies in it cannot be looked at): the watcher judges it
@@ -66,6 +69,8 @@ class _Events(FileSystemEventHandler):
             touched.append(event.dest_path)  # after the source: a move is seen leaving first
         for each in touched:
             path = Path(os.fsdecode(each))
+            if event.is_directory and event.event_type == "modified":
+                continue  # what changed in it comes with its own events
             try:
                 self._queue(path, is_directory=event.is_directory)
             except OSError as exc:
@@ -151,6 +156,14 @@ class LiveWatch:
         came_back = False
         for index, each in enumerate(folders):
             problem = _folder_problem(each.folder.path, each.mounted)
+            now = _identity(each.folder.path)
+            if not problem and each.running() and now != each.identity:
+                log.warning(
+                    "watched folder=%d was replaced by another folder: watching the new one",
+                    index,
+                )
+                each.stop_observer()  # it follows the old folder, wherever that went
+                came_back = True
             if problem and not each.problem:
                 log.warning(
                     "watched folder=%d is unavailable (%s): its files are left as they are "
@@ -232,11 +245,13 @@ class _Watched:
     problem: str | None = None
     reconciled: datetime | None = None
     stopped: list[BaseObserver] = field(default_factory=list)
+    identity: tuple[int, int] | None = None  # of the folder its observer was started on
 
     def running(self) -> bool:
         return self.observer is not None and self.observer.is_alive()
 
     def start_observer(self, paths: queue.SimpleQueue[Path]) -> None:
+        self.identity = _identity(self.folder.path)  # before: a swap meanwhile is seen next
         observer = _observer(self.folder, paths)
         try:
             observer.start()
@@ -259,15 +274,19 @@ class _Watched:
                 observer.join()
 
 
-def _folder_problem(path: Path, mounted: bool) -> str | None:
+def _folder_problem(path: Path, mounted: bool) -> str | None:  # noqa: PLR0911 - one per reason
     """Why the folder at ``path`` cannot be watched now, in a word (never the path), or
-    None; ``mounted``: it was a mount point at start, so it should still be one."""
+    None; ``mounted``: it was a mount point at start, so it should still be one. The path
+    was resolved when the configuration loaded, so a link there now, or in a folder above
+    it, was put there since: it is never followed (its files could lie anywhere)."""
     try:
-        found = os.stat(path)
+        found = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
         return "missing"
     except OSError:
         return "unreadable"
+    if stat.S_ISLNK(found.st_mode) or os.path.realpath(path) != str(path):
+        return "a-link"
     if not stat.S_ISDIR(found.st_mode):
         return "not-a-folder"
     if mounted and not os.path.ismount(path):
@@ -275,6 +294,15 @@ def _folder_problem(path: Path, mounted: bool) -> str | None:
     if not os.access(path, os.R_OK | os.X_OK):
         return "unreadable"
     return None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the folder at ``path`` itself (a link is not followed)."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 # What says a path has not changed while it waits: inode, size, mtime and change time.

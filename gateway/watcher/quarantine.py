@@ -98,12 +98,15 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
         keys = sealed_files.sealer()
     except SealingError as exc:  # fail closed: nothing moves without a key to seal it with
         raise moving.MoveError(str(exc)) from None
-    if moving.open_for_writing(source):
-        raise moving.MoveError("it is still open for writing; it is tried again later")
-    try:
-        found = os.lstat(source)
-    except OSError as exc:
-        raise moving.MoveError(f"it could not be looked at ({moving.errno_name(exc)})") from None
+    root = _root(row)
+    with moving.opened_folder(source.parent, root) as folder:  # never through a link
+        if moving.open_for_writing(source.name, folder):
+            raise moving.MoveError("it is still open for writing; it is tried again later")
+        try:
+            found = os.stat(source.name, dir_fd=folder, follow_symlinks=False)
+        except OSError as exc:
+            reason = f"it could not be looked at ({moving.errno_name(exc)})"
+            raise moving.MoveError(reason) from None
     quarantine_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = quarantine_dir / f"{row.id}-{secrets.token_hex(8)}"
     row.placement = Placement.QUARANTINING
@@ -115,13 +118,13 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
     row.save()
     crash_point(JOURNALED)
     try:
-        sealed_files.seal_into(source, target, row.content_hash, keys)
+        sealed_files.seal_into(source, target, row.content_hash, keys, root)
     except moving.MoveError:
         _finish(row, moved=False)
         raise
     crash_point(SEALED)
     try:
-        removed = moving.remove_original(source, row.content_hash, _root(row))
+        removed = moving.remove_original(source, row.content_hash, root)
         reason = "it changed while it was being moved; it is judged again"
     except moving.MoveError as exc:
         removed, reason = False, str(exc)

@@ -36,8 +36,11 @@ def sealer() -> Sealer:
     return Sealer.from_key_file(key_file(load_settings()))
 
 
-def seal_into(source: Path, target: Path, content_hash: str, keys: Sealer) -> None:
-    """Write ``source`` sealed to ``target`` (which must not exist): to a partial file,
+def seal_into(
+    source: Path, target: Path, content_hash: str, keys: Sealer, root: Path | None = None
+) -> None:
+    """Write ``source`` sealed to ``target`` (which must not exist), ``source`` read from its
+    watched folder ``root`` without a link on its way (``moving.open_beneath``): to a partial file,
     synced, opened back and its hash checked, then renamed into place and the folder synced.
     Raises ``moving.MoveError`` with ``source`` untouched and nothing left at ``target``."""
     if target.exists() or target.is_symlink():
@@ -46,7 +49,10 @@ def seal_into(source: Path, target: Path, content_hash: str, keys: Sealer) -> No
     try:
         partial.unlink(missing_ok=True)  # our partial file from an earlier attempt
         digest = hashlib.sha256()
-        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
+        if root is None:
+            fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
+        else:
+            fd = moving.open_beneath(source, root, os.O_RDONLY)
         out = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "rb") as reading, os.fdopen(out, "wb") as writing:
             while chunk := reading.read(moving.CHUNK):

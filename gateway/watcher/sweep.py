@@ -234,7 +234,7 @@ class Watcher:
         if names.too_long(path):
             return Outcome.SKIPPED  # it cannot be looked at: judged by its name (``names``)
         try:
-            found = os.lstat(path)
+            found = moving.stat_beneath(path, folder.path)  # never through a link
         except FileNotFoundError:
             self._gone(text)
             return Outcome.GONE
@@ -282,7 +282,7 @@ class Watcher:
         if row is not None and _unchanged(row, found, fingerprint):
             return Outcome.UNCHANGED
         try:
-            data, content_hash = self._read(path, found.st_size)
+            data, content_hash = self._read(path, folder.path, found.st_size)
         except FileNotFoundError:
             self._gone(text)
             return Outcome.GONE
@@ -332,15 +332,16 @@ class Watcher:
             moved,
         )
 
-    def _read(self, path: Path, size: int) -> tuple[bytes | None, str]:
-        """The file's content (``None`` when it is over the size limit) and its hash."""
+    def _read(self, path: Path, root: Path, size: int) -> tuple[bytes | None, str]:
+        """The file's content (``None`` when it is over the size limit) and its hash, read
+        from its watched folder ``root`` without a link anywhere on its way."""
         if size > self.limits.max_item_bytes:
-            return None, moving.file_hash(path)
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            return None, moving.file_hash(path, root)
+        fd = moving.open_beneath(path, root, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as file:
             data = file.read(self.limits.max_item_bytes + 1)
         if len(data) > self.limits.max_item_bytes:  # it grew since it was looked at
-            return None, moving.file_hash(path)
+            return None, moving.file_hash(path, root)
         return data, hashlib.sha256(data).hexdigest()
 
     def _finish(self, scan: _Scan) -> Outcome:
