@@ -25,7 +25,6 @@ import fnmatch
 import hashlib
 import logging
 import os
-import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -214,11 +213,13 @@ def _raise(exc: OSError) -> None:
 
 
 def _note_of(path: Path) -> WatchedFile | None:
-    """The held row whose note ``path`` is (a regular file holding exactly that note)."""
-    if not stat.S_ISREG(os.lstat(path).st_mode) or not _is_note_name(path.name):
+    """The held row whose note ``path`` is (a regular file holding exactly that note,
+    reached from the row's watched folder without a link: ``moving.holds``)."""
+    if not _is_note_name(path.name):
         return None
     for row in WatchedFile.objects.filter(note_path=stored_path(str(path)), placement__in=_NOTED):
-        if moving.holds(path, hashlib.sha256(quarantine.note_of(row)).hexdigest()):
+        digest = hashlib.sha256(quarantine.note_of(row)).hexdigest()
+        if moving.holds(path, digest, Path(row.folder) if row.folder else None):
             return row
     return None
 

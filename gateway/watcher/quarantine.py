@@ -273,12 +273,13 @@ def write_copy(
     moving.write_new(target, content, mode, root=root, owner=owner, partial=copy_partial(row))
 
 
-def note_row(path: Path) -> WatchedFile | None:
-    """The row whose note the file at ``path`` is, by its name (``confide-held-ID.txt``, or
-    with " (2)"...) and its content, exactly that note (a regular file, not a link)."""
+def note_row(path: Path, root: Path) -> WatchedFile | None:
+    """The row whose note the file at ``path`` (in the watched folder ``root``) is, by its
+    name (``confide-held-ID.txt``, or with " (2)"...) and its content, exactly that note (a
+    regular file, reached from ``root`` without a link: ``moving.holds``)."""
     named = _NOTE_NAME.fullmatch(path.name)
     row = WatchedFile.objects.filter(id=int(named[1])).first() if named else None
-    if row is None or not moving.holds(path, hashlib.sha256(note_of(row)).hexdigest()):
+    if row is None or not moving.holds(path, hashlib.sha256(note_of(row)).hexdigest(), root):
         return None
     return row
 
@@ -345,7 +346,7 @@ def own_note(path: Path, root: Path) -> bool:
     it lies now, so a release finds it); one whose row is no longer held is removed, as it
     would say "awaiting review" for ever. A file named like a note that holds anything
     else is a user's."""
-    row = note_row(path)
+    row = note_row(path, root)
     if row is None:
         return False
     text = stored_path(str(path))
@@ -357,33 +358,34 @@ def own_note(path: Path, root: Path) -> bool:
         except (OSError, moving.MoveError) as exc:
             reason = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
             log.warning("stale note not removed id=%s reason=%s", row.id, reason)
-    elif _moved_note(row, text, digest):
+    elif _moved_note(row, text, digest, root):
         WatchedFile.objects.filter(id=row.id).update(note_path=text)
         log.info("note moved with its folder id=%s", row.id)
     return True
 
 
-def _moved_note(row: WatchedFile, text: str, digest: str) -> bool:
-    """Whether the note of held ``row`` (of ``digest``) found at ``text`` is its note moved
-    there: no longer where it was left (a copy beside it is not)."""
+def _moved_note(row: WatchedFile, text: str, digest: str, root: Path) -> bool:
+    """Whether the note of held ``row`` (of ``digest``) found at ``text`` (in the watched
+    folder ``root``) is its note moved there: no longer where it was left (a copy beside it
+    is not)."""
     if row.note_path == text or row.placement not in (Placement.QUARANTINED, Placement.REJECTED):
         return False
-    return not (row.note_path and moving.holds(real_path(row.note_path), digest))
+    return not (row.note_path and moving.holds(real_path(row.note_path), digest, root))
 
 
 def found_note(row: WatchedFile) -> Path | None:
     """Where the note of held ``row`` lies now: where it was left, or (its folder renamed
     or moved since, the note with it) wherever in its watched folder a note of the row
     lies; None when there is none."""
-    digest = hashlib.sha256(note_of(row)).hexdigest()
-    if row.note_path and moving.holds(real_path(row.note_path), digest):
+    digest, root = hashlib.sha256(note_of(row)).hexdigest(), _root(row)
+    if row.note_path and moving.holds(real_path(row.note_path), digest, root):
         return real_path(row.note_path)
-    if not row.folder:
+    if root is None:
         return None
-    for top, _dirs, files in os.walk(real_path(row.folder), followlinks=False):
+    for top, _dirs, files in os.walk(root, followlinks=False):
         for name in files:
             named = _NOTE_NAME.fullmatch(name)
-            if named and int(named[1]) == row.id and moving.holds(Path(top) / name, digest):
+            if named and int(named[1]) == row.id and moving.holds(Path(top) / name, digest, root):
                 return Path(top) / name
     return None
 
@@ -457,7 +459,7 @@ def _settle_release(row: WatchedFile) -> bool:
     if a user's file has taken that name meanwhile). True, or an exception saying why not."""
     sealed, destination = real_path(row.moving_from), real_path(row.moving_to)
     _remove_release_partial(row, sealed, destination)
-    if not moving.holds(destination, row.content_hash):
+    if not moving.holds(destination, row.content_hash, _root(row)):
         if os.path.lexists(destination):
             own = real_path(row.path)
             destination = moving.free_name(destination.parent, own.stem, own.suffix)
@@ -553,7 +555,7 @@ def leave_note(row: WatchedFile) -> None:
     partial = note.parent / note_partial(row)
     with suppress(OSError, moving.MoveError):  # writing the note says why
         _remove_started(partial, lambda: iter((content,)), _root(row))  # a crash's
-    if moving.holds(note, hashlib.sha256(content).hexdigest()):
+    if moving.holds(note, hashlib.sha256(content).hexdigest(), _root(row)):
         return  # written before a crash
     mode = original_mode(row) & 0o666 | 0o400
     for _ in range(NAME_TRIES):
