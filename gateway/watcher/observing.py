@@ -4,7 +4,10 @@ backstop for whatever events were missed.
 
 Each folder is looked at every few seconds: one gone (moved away, deleted, a share
 unmounted) shows on ``/readyz`` with the reason, its observer is stopped and nothing in it is
-taken for deleted; when it is back, a new observer starts and a reconcile catches up.
+taken for deleted; when it is back, a new observer starts and a reconcile catches up. Then a
+hold that could not be carried out (the quarantine not writable, or full) is tried again once
+its short wait is over (``Watcher.retry_holds``); while a document held in an enforce folder
+is still in view so, its folder shows on ``/readyz`` as ``holds-failing``.
 
 Events only say which paths to look at. A path waits in ``pending`` until its size, mtime
 and change time (ctime) have stood still for its folder's ``stable_seconds``; a file written
@@ -43,6 +46,8 @@ TICK_SECONDS = 0.25
 # How often each watched folder is looked at, to tell that it is still there.
 FOLDER_CHECK_SECONDS = 2.0
 _IGNORED = frozenset({"opened", "closed_no_write"})
+# What a folder shows on ``/readyz`` while a document held in it could not be taken away.
+HOLDS_FAILING = "holds-failing"
 
 
 class _Events(FileSystemEventHandler):
@@ -117,7 +122,11 @@ class LiveWatch:
         def states() -> list[running_parts.FolderState]:
             return [
                 running_parts.FolderState(
-                    index, each.running(), each.reconciled, each.problem, each.folder.observer
+                    index,
+                    each.running(),
+                    each.reconciled,
+                    each.problem or (HOLDS_FAILING if each.holds_failing else None),
+                    each.folder.observer,
                 )
                 for index, each in enumerate(folders)
             ]
@@ -130,6 +139,7 @@ class LiveWatch:
                 if time.monotonic() >= next_check:
                     if self._look(folders, paths, pending):
                         next_reconcile = 0.0  # one came back: catch up on what changed
+                    self._retry_holds(folders)
                     next_check = time.monotonic() + self.check_seconds
                 if time.monotonic() >= next_reconcile:
                     self._reconcile(folders)
@@ -188,6 +198,14 @@ class LiveWatch:
                 each.start_observer(paths)
         return came_back
 
+    def _retry_holds(self, folders: list[_Watched]) -> None:
+        """Try again the holds that could not be carried out in the folders that are there,
+        and record for ``/readyz`` how many documents each still has in view so."""
+        there = [each for each in folders if not each.problem]
+        failing = self.watcher.retry_holds([each.folder for each in there])
+        for each in there:
+            each.holds_failing = failing.get(each.folder.path, 0)
+
     def _reconcile(self, folders: list[_Watched]) -> None:
         """A full pass over the folders that are there (one that is gone is not taken for
         emptied)."""
@@ -237,13 +255,15 @@ class LiveWatch:
 @dataclass
 class _Watched:
     """A watched folder as it is watched: whether it was a mount point at start, its
-    observer, why it cannot be watched now, and when it was last reconciled."""
+    observer, why it cannot be watched now, when it was last reconciled, and how many
+    documents held in it could not be taken away."""
 
     folder: Folder
     mounted: bool
     observer: BaseObserver | None = None
     problem: str | None = None
     reconciled: datetime | None = None
+    holds_failing: int = 0  # documents held here that are still in view (``retry_holds``)
     stopped: list[BaseObserver] = field(default_factory=list)
     identity: tuple[int, int] | None = None  # of the folder its observer was started on
 

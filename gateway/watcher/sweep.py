@@ -17,13 +17,14 @@ import fnmatch
 import hashlib
 import logging
 import os
+import re
 import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.db import DatabaseError
@@ -37,6 +38,7 @@ from gateway.watcher.models import (
     Origin,
     Placement,
     WatchedFile,
+    held_in_place,
     path_key,
     real_path,
     stored_path,
@@ -65,6 +67,13 @@ HELD_BYTES = 64 * MIB
 
 # What a pass counts the held folders it took away as.
 FOLDERS_HELD = "folders held"
+# A hold that could not be carried out (the quarantine not writable, or full) leaves the
+# document in view: it is tried again after this many seconds (``retry_holds``), doubling
+# with each failure up to ``HOLD_RETRY_MAX_SECONDS``, not left to the next full pass.
+HOLD_RETRY_SECONDS = 2.0
+HOLD_RETRY_MAX_SECONDS = 60.0
+# An errno name in confide's own words of a failed move ("... could not be sealed (EPERM)").
+_ERRNO_IN_WORDS = re.compile(r"\((E[A-Z0-9]+)\)")
 
 
 class Outcome(enum.Enum):
@@ -458,24 +467,55 @@ class Watcher:
                 except (moving.MoveError, OSError) as exc:
                     action = _held_without_copy(row, exc)  # fail closed: the original goes
             if action in (Action.HOLD, Action.REDACT):
-                quarantine.quarantine(row, path, self.quarantine_dir)
-                audit.append(
-                    [
-                        audit.Event(
-                            kind="document-held",
-                            actor="confide",
-                            details={"document": row.id, "rules": list(row.rules)},
-                        )
-                    ]
-                )
-                log.info("quarantined id=%s action=%s", row.id, action)
+                self._hold(row, path, action)
             elif judgement.copy is not None and folder.marked_copies and not already:
                 self._write_copy(row, path, folder, judgement.copy, Origin.MARKED_COPY)
         except (moving.MoveError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, moving.MoveError) else errno_name(exc)
-            row.problem, row.attempts = f"{NOT_MOVED}{reason}", row.attempts + 1
-            row.save(update_fields=["problem", "attempts", "updated_at"])
-            log.warning("could not enforce id=%s action=%s", row.id, action)
+            _not_moved(row, exc, action)
+
+    def _hold(self, row: WatchedFile, path: Path, action: str) -> None:
+        """Take the file of ``row`` at ``path`` into quarantine, and say so in the audit
+        trail. Raises as ``quarantine.quarantine`` does."""
+        quarantine.quarantine(row, path, self.quarantine_dir)
+        audit.append(
+            [
+                audit.Event(
+                    kind="document-held",
+                    actor="confide",
+                    details={"document": row.id, "rules": list(row.rules)},
+                )
+            ]
+        )
+        log.info("quarantined id=%s action=%s", row.id, action)
+
+    def retry_holds(self, folders: Sequence[Folder]) -> dict[Path, int]:
+        """Carry out again, in the enforce ``folders``, each hold (or a redaction's hold of
+        its original) that could not be carried out and is due (``hold_retry_wait`` since
+        its last failure): the document is in view meanwhile. A document gone since is
+        marked gone. The documents still in view for it, by watched folder."""
+        enforced = {str(folder.path): folder for folder in folders if folder.enforce}
+        rows = WatchedFile.objects.filter(held_in_place(), is_folder=False, folder__in=enforced)
+        failing: dict[Path, int] = {}
+        now = datetime.now(UTC)
+        for row in rows:
+            folder = enforced[row.folder]
+            if now - row.updated_at >= hold_retry_wait(row.attempts):
+                path = real_path(row.path)
+                try:
+                    moving.stat_beneath(path, folder.path)
+                except FileNotFoundError:
+                    self._gone(row.path)
+                    continue
+                except (OSError, ValueError):
+                    pass  # quarantining it says why
+                try:
+                    self._hold(row, path, row.action)
+                    WatchedFile.objects.filter(id=row.id).update(problem="", attempts=0)
+                    continue
+                except (moving.MoveError, OSError) as exc:
+                    _not_moved(row, exc, row.action)
+            failing[folder.path] = failing.get(folder.path, 0) + 1
+        return failing
 
     def _write_copy(
         self, row: WatchedFile, path: Path, folder: Folder, content: bytes, origin: Origin
@@ -584,6 +624,37 @@ class Watcher:
             stable = folder.stable_seconds if folder else 0.0
             waits.append(max(stable - age, lost_scans.wait(rows.get(keys[path])), 0.0))
         return min(max(min(waits, default=0.0), 0.1), 5.0)
+
+
+def hold_retry_wait(attempts: int) -> timedelta:
+    """How long after its last failure a hold that failed ``attempts`` times in a row is
+    tried again (``retry_holds``)."""
+    seconds = HOLD_RETRY_SECONDS * 2 ** min(max(attempts - 1, 0), 16)
+    return timedelta(seconds=min(seconds, HOLD_RETRY_MAX_SECONDS))
+
+
+def _not_moved(row: WatchedFile, exc: moving.MoveError | OSError, action: str) -> None:
+    """Record that the verdict on ``row`` could not be carried out (``NOT_MOVED``: it is in
+    view, tried again by ``retry_holds``), logged by id with the error's kind only: an
+    errno name (EPERM for a quarantine made immutable, ENOSPC for a full one)."""
+    reason = str(exc) if isinstance(exc, moving.MoveError) else errno_name(exc)
+    row.problem, row.attempts = f"{NOT_MOVED}{reason}", row.attempts + 1
+    row.save(update_fields=["problem", "attempts", "updated_at"])
+    log.warning(
+        "could not enforce id=%s action=%s error=%s attempts=%d",
+        row.id,
+        action,
+        _error_kind(exc),
+        row.attempts,
+    )
+
+
+def _error_kind(exc: moving.MoveError | OSError) -> str:
+    """The kind of a failed move, never its words: an errno name, or the exception's type."""
+    if isinstance(exc, OSError):
+        return errno_name(exc)
+    named = _ERRNO_IN_WORDS.search(str(exc))
+    return named[1] if named else type(exc).__name__
 
 
 def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> bool:
