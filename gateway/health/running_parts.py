@@ -23,13 +23,15 @@ class FolderState:
     """A watched folder, known by its place in ``[[watch.folders]]`` (never its path), and
     why it cannot be watched now (``missing``, ``not-a-folder``, ``unmounted``,
     ``unreadable``), if it cannot; ``observer`` is its kind (``native``, ``polling``, or
-    ``auto`` while the watcher is not running to resolve it)."""
+    ``auto`` while the watcher is not running to resolve it); ``holds_failing`` counts the
+    documents held in it that could not be taken away and are still in view."""
 
     index: int
     observer_running: bool
     last_reconcile: datetime | None
     problem: str | None = None
     observer: str = "auto"
+    holds_failing: int = 0
 
 
 _lock = threading.Lock()

@@ -85,6 +85,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
                 "observer": folder.observer,
                 "observer_running": folder.observer_running,
                 "problem": folder.problem,
+                "holds_failing": folder.holds_failing,
                 "last_reconcile": folder.last_reconcile.isoformat()
                 if folder.last_reconcile
                 else None,

@@ -6,8 +6,10 @@ Each folder is looked at every few seconds: one gone (moved away, deleted, a sha
 unmounted) shows on ``/readyz`` with the reason, its observer is stopped and nothing in it is
 taken for deleted; when it is back, a new observer starts and a reconcile catches up. Then a
 hold that could not be carried out (the quarantine not writable, or full) is tried again once
-its short wait is over (``Watcher.retry_holds``); while a document held in an enforce folder
-is still in view so, its folder shows on ``/readyz`` as ``holds-failing``.
+its short wait is over (``Watcher.retry_holds``); while documents held in an enforce folder
+are still in view so, ``/readyz`` gives their number for the folder (``holds_failing``),
+without failing the check: the node can still serve, and its review pages are where a
+manager sees the held documents.
 
 Events only say which paths to look at. A path waits in ``pending`` until its size, mtime
 and change time (ctime) have stood still for its folder's ``stable_seconds``; a file written
@@ -46,8 +48,6 @@ TICK_SECONDS = 0.25
 # How often each watched folder is looked at, to tell that it is still there.
 FOLDER_CHECK_SECONDS = 2.0
 _IGNORED = frozenset({"opened", "closed_no_write"})
-# What a folder shows on ``/readyz`` while a document held in it could not be taken away.
-HOLDS_FAILING = "holds-failing"
 
 
 class _Events(FileSystemEventHandler):
@@ -125,8 +125,9 @@ class LiveWatch:
                     index,
                     each.running(),
                     each.reconciled,
-                    each.problem or (HOLDS_FAILING if each.holds_failing else None),
+                    each.problem,
                     each.folder.observer,
+                    each.holds_failing,
                 )
                 for index, each in enumerate(folders)
             ]

@@ -102,6 +102,7 @@ def test_readyz_shows_folders_by_index_never_path(
             "observer": "native",
             "observer_running": True,
             "problem": None,
+            "holds_failing": 0,
             "last_reconcile": "2026-12-02T05:00:00+00:00",
         },
         {
@@ -109,10 +110,24 @@ def test_readyz_shows_folders_by_index_never_path(
             "observer": "polling",
             "observer_running": False,
             "problem": None,
+            "holds_failing": 0,
             "last_reconcile": None,
         },
     ]
     assert "/" not in response.content.decode().replace("+00:00", "")
+
+
+@pytest.mark.django_db
+def test_readyz_counts_failing_holds_without_failing(client: Client, upstream: Any) -> None:
+    """A folder with documents whose hold could not be carried out shows how many, and the
+    check stays ok: the node still serves the review pages where a manager sees them."""
+    running_parts.report_folders(
+        lambda: [running_parts.FolderState(0, True, None, holds_failing=2)]
+    )
+    response = client.get("/readyz")
+    body = response.json()
+    assert (response.status_code, body["checks"]["watcher"]) == (200, "ok")
+    assert body["folders"][0]["holds_failing"] == 2
 
 
 @pytest.mark.django_db
