@@ -33,6 +33,8 @@ BACKEND_NEUTRAL = {
     "gateway/watcher/test_changing_files.py": "files changed under the watcher; file locks",
     "gateway/watcher/test_crash_safety.py": "a release killed between file steps: the "
     "database's part is one committed transaction or none, on either backend",
+    "gateway/watcher/test_failing_holds.py": "a hold failing on disk (an immutable "
+    "quarantine) and tried again; the thread beside the watch only lifts chattr",
     "gateway/watcher/test_held_folders.py": "folders held and taken away on disk",
     "gateway/watcher/test_lost_scans.py": "scanning processes killed; the watcher's threads "
     "do not share database rows",
