@@ -307,6 +307,8 @@ def _compiled(pattern: str, words: str) -> regex.Pattern[str] | None:
 # How far around an ambiguous acronym its health words are looked for.
 _CONTEXT_BEFORE, _CONTEXT_AFTER = 60, 40
 _SENTENCE_REACH = 200
+# How far before a term its "member of the" (``member_before``) is looked for.
+_MEMBER_REACH = 40
 _TITLE_AND_NAME = regex.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+\p{Lu}")
 # What ends a line's first name in a list, a signature or a row: the line's end, or a cell's.
 _ROW_END = regex.compile(r"[ \t]*(?:[.,;:!)]*[ \t]*(?:\n|\Z)|[\t|,;])")
@@ -396,6 +398,7 @@ class _Reading:
             r"\G(?:[ \t]+(?:and|or|&)(?:[ \t]+\p{{Lu}}[\p{{L}}'’-]*){{1,2}})?[ \t]+{}(?![\w-])",
             _words(reading.population_after),
         )
+        self._member = _compiled(r"(?<![\w-]){}[ \t]+\Z", _words(reading.member_before))
         self._definition = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.general_after))
         # Searched for in a sentence: a match starts at a word boundary, which lets the
         # engine skip ahead (the words all start with a letter).
@@ -451,7 +454,14 @@ class _Reading:
             return True
         general = bool(
             (self._service is not None and self._service.match(text, end))
-            or (self._population is not None and self._population.match(text, end))
+            or (
+                self._population is not None
+                and self._population.match(text, end) is not None
+                and not (
+                    self._member is not None
+                    and self._member.search(text[max(0, start - _MEMBER_REACH) : start])
+                )
+            )
             or (self._definition is not None and self._definition.match(text, end))
         )
         if not general and not words.general.within(max(0, start - _SENTENCE_REACH), start):

@@ -152,6 +152,7 @@ class TermReading:
     service_words: tuple[str, ...] = ()
     general_before: tuple[str, ...] = ()
     population_after: tuple[str, ...] = ()
+    member_before: tuple[str, ...] = ()
     general_after: tuple[str, ...] = ()
     person_words: tuple[str, ...] = ()
     role_words: tuple[str, ...] = ()
@@ -359,6 +360,7 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
         "service_words",
         "general_before",
         "population_after",
+        "member_before",
         "general_after",
         "person_words",
         "role_words",

@@ -56,6 +56,9 @@ _TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
         "Name of main client: ________\n[ ] Domestic abuse\t[ ] Debt\t[ ] Sickness / ill health\n"
         "☐ Vegetarian ☐ Halal ☐ Diabetic\nI agree that the food bank may keep this form.\n"
         "Signature: ________\nEmail the form to vouchers@food.example, 0113 496 0000",
+        # members of a community: the group
+        "We welcome members of the Eritrean Orthodox community to the Saturday lunch.\n"
+        "St Mary's Hall, 4 Church Lane, Leeds LS9 7AB.",
         # a name in full once, in a list of firms; or a contact named after her role
         "Handyperson scheme\nWe buy timber from Screwfix, Wickes and Travis Perkins at trade "
         "prices.\nA Disabled Facilities Grant pays for bigger adaptations.",
@@ -89,6 +92,11 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         ("Nkechi Adaeze-Okonkwo came in.\n\nDepression and low mood.", "Depression"),
         ("Ciprian Dumitrescu was referred.\nNeeds on the form: depression.", "depression"),
         ("Amina Yusuf moves in on Monday.\nThe room has a grab rail for the epilepsy.", "epilepsy"),
+        # one person's belonging to a group, not the group: "a member of the ... community"
+        (
+            "Mrs Tesfaye rang.\n\nYou are an active member of the Eritrean Orthodox community.",
+            "Eritrean Orthodox",
+        ),
         # a name where a record puts one
         ("Re: Amina Yusuf\n\nThere is a history of self-harm.", "self-harm"),
         ("Carer: Nasreen\n\nDiet: halal; diabetic.", "halal"),
