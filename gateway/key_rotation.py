@@ -20,6 +20,12 @@ release claims the row first, and waits for the rename otherwise).
 
 ``retire`` drops the older keys, and only once every stored value opens with the newest
 alone: a value sealed with a key no file holds any more would stay sealed for good.
+
+With several nodes, ``stage`` comes first: it adds the new key as one that opens but does not
+seal yet. Once that file is on every node, ``rotate`` puts the staged key first instead of
+making one, so a value a node seals with it opens on every other node, whichever copy of the
+file each has; the rotated file then goes to every node, and ``reseal`` picks up what they
+sealed with the old key meanwhile.
 """
 
 from __future__ import annotations
@@ -71,11 +77,26 @@ class Census:
     unopenable: int = 0  # opens with no key in the file
 
 
-def rotate(key_file: Path, *, batch: int = BATCH) -> Census:
-    """Add a new key to the file, first, and re-seal everything stored with it."""
+def stage(key_file: Path) -> None:
+    """Add a new key to the file that opens but does not seal, for ``rotate`` to put first
+    once the file is on every node."""
     with changing_keys(key_file) as keys:
-        write_keys(key_file, [Fernet.generate_key(), *keys])
-        log.info("a new key is in force (%d keys in the file)", len(keys) + 1)
+        if keys.staged:
+            raise RotationError(
+                f"{key_file} already holds a staged key: copy it to every node, then run "
+                "`confide keys rotate`"
+            )
+        write_keys(key_file, keys.sealing, staged=[Fernet.generate_key()])
+        log.info("a new key is staged (%d keys in the file)", len(keys.sealing) + 1)
+
+
+def rotate(key_file: Path, *, batch: int = BATCH) -> Census:
+    """Put a new key first in the file (the staged one, if there is one) and re-seal
+    everything stored with it."""
+    with changing_keys(key_file) as keys:
+        new, *staged = keys.staged or [Fernet.generate_key()]
+        write_keys(key_file, [new, *keys.sealing], staged=staged)
+        log.info("a new key is in force (%d keys in the file)", 1 + len(keys.sealing) + len(staged))
         return _reseal_until_settled(key_file, batch)
 
 
@@ -120,9 +141,9 @@ def retire(key_file: Path) -> int:
     """Drop every key but the newest, once nothing stored is sealed with one; returns how
     many keys were dropped."""
     with changing_keys(key_file) as keys:
-        if len(keys) == 1:
+        if len(keys.sealing) == 1:
             return 0
-        found = census(keys)
+        found = census(keys.opening)
         if found.older:
             raise RotationError(
                 f"{found.older} stored value{'s are' if found.older != 1 else ' is'} still "
@@ -134,9 +155,9 @@ def retire(key_file: Path) -> int:
                 "open with no key in the file (sealed with a key from elsewhere?): "
                 "nothing was retired"
             )
-        write_keys(key_file, keys[:1])
-        log.info("retired %d older key(s)", len(keys) - 1)
-        return len(keys) - 1
+        write_keys(key_file, keys.sealing[:1], staged=keys.staged)
+        log.info("retired %d older key(s)", len(keys.sealing) - 1)
+        return len(keys.sealing) - 1
 
 
 def census(keys: list[bytes]) -> Census:

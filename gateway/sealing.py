@@ -18,6 +18,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -76,30 +77,62 @@ class _KeyFileSealer(Sealer):
         return self._fernet
 
 
+# The mark of a staged key's line: Fernet keys are url-safe base64, which has no colon.
+STAGED = b"staged:"
+
+
+@dataclass(frozen=True)
+class Keys:
+    """A key file's keys: ``sealing`` newest first (the first seals, each opens), and
+    ``staged``, keys that open but seal nothing until ``rotate`` puts one first."""
+
+    sealing: list[bytes]
+    staged: list[bytes]
+
+    @property
+    def opening(self) -> list[bytes]:
+        """Every key, the one that seals first."""
+        return [*self.sealing, *self.staged]
+
+
 def read_keys(path: Path) -> list[bytes]:
-    """The keys in the file, newest (the one that seals) first."""
+    """The keys in the file that open, newest (the one that seals) first."""
+    return read_key_file(path).opening
+
+
+def read_key_file(path: Path) -> Keys:
+    """The keys in the file, sealing and staged."""
     try:
         lines = path.read_bytes().split(b"\n")
     except OSError as exc:
         raise SealingError(f"{path}: cannot read the key file: {exc.strerror}") from None
-    keys = [line.strip() for line in lines if line.strip()]
+    sealing: list[bytes] = []
+    staged: list[bytes] = []
+    for line in (line.strip() for line in lines):
+        if line.startswith(STAGED):
+            staged.append(line.removeprefix(STAGED).strip())
+        elif line:
+            sealing.append(line)
     try:
-        _multi_fernet(keys)
+        _multi_fernet(sealing)
+        if staged:
+            _multi_fernet(staged)
     except SealingError as exc:
         raise SealingError(f"{path}: {exc}") from None
-    return keys
+    return Keys(sealing, staged)
 
 
-def write_keys(path: Path, keys: list[bytes]) -> None:
-    """Replace the key file with ``keys`` (newest first) at once: written beside it (mode
-    0600), flushed to disk, then renamed over it, so that no process ever reads half a file
-    and a crash leaves the old file or the new one."""
+def write_keys(path: Path, keys: list[bytes], *, staged: list[bytes] | None = None) -> None:
+    """Replace the key file with ``keys`` (newest first) and the ``staged`` ones at once:
+    written beside it (mode 0600), flushed to disk, then renamed over it, so that no process
+    ever reads half a file and a crash leaves the old file or the new one."""
     _multi_fernet(keys)
+    lines = [key + b"\n" for key in keys] + [STAGED + key + b"\n" for key in staged or []]
     temporary = path.with_name(f".{path.name}.new")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as file:
         os.fchmod(file.fileno(), 0o600)
-        file.write(b"".join(key + b"\n" for key in keys))
+        file.write(b"".join(lines))
         file.flush()
         os.fsync(file.fileno())
     os.replace(temporary, path)
@@ -111,17 +144,17 @@ def write_keys(path: Path, keys: list[bytes]) -> None:
 
 
 @contextmanager
-def changing_keys(path: Path) -> Iterator[list[bytes]]:
+def changing_keys(path: Path) -> Iterator[Keys]:
     """The keys in the file, while this process alone may change it (a lock beside it)."""
     lock_file = path.with_name(f".{path.name}.lock")
     with os.fdopen(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)) as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        yield read_keys(path)
+        yield read_key_file(path)
 
 
 def _multi_fernet(keys: tuple[bytes, ...] | list[bytes]) -> MultiFernet:
     if not keys:
-        raise SealingError("the key file holds no key")
+        raise SealingError("the key file holds no key that seals")
     try:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError:

@@ -20,7 +20,7 @@ from gateway import key_rotation
 from gateway.relay import spool
 from gateway.relay.models import Message
 from gateway.review.models import ScanRecord
-from gateway.sealing import Sealer, read_keys, write_keys
+from gateway.sealing import Keys, Sealer, SealingError, read_key_file, read_keys, write_keys
 from gateway.watcher.documents import release_document
 from gateway.watcher.sealed_files import opened
 from tests.gateway.review.conftest import EXAMPLE, HELD_FOR, SENDER, hold
@@ -253,3 +253,50 @@ def test_a_message_sealed_with_the_old_key_and_stored_after_the_pass_is_resealed
     assert b"late" in Fernet(new_key).decrypt(bytes(Message.objects.get(id=late.id).sealed))
     after = spool.store(running, **_message(b"after"))
     assert Sealer(new_key).unseal(bytes(Message.objects.get(id=after.id).sealed))
+
+
+def test_a_staged_key_opens_on_every_node_before_any_seals_with_it(
+    key_file: Path, running: Sealer, tmp_path: Path
+) -> None:
+    """Two nodes: ``stage`` adds a key that opens but seals nothing; once the file is copied
+    to the other node, ``rotate`` puts that key first, and what the rotating node seals with
+    it opens on the other node, whose copy still has the key staged. Without the stage, the
+    other node cannot open it until the new file reaches it."""
+    (old_key,) = read_keys(key_file)
+    other_node = tmp_path / "other" / "confide.key"
+    other_node.parent.mkdir()
+    other_node.write_bytes(key_file.read_bytes())
+    unstaged = Sealer.from_key_file(other_node)
+
+    key_rotation.stage(key_file)
+    (staged,) = read_key_file(key_file).staged
+    Fernet(old_key).decrypt(running.seal(b"still sealed with the old key"))
+    assert running.unseal(Fernet(staged).encrypt(b"a staged key opens")) == b"a staged key opens"
+    with pytest.raises(key_rotation.RotationError, match="already holds a staged key"):
+        key_rotation.stage(key_file)
+    assert key_rotation.retire(key_file) == 0  # nothing older to retire; the staged key stays
+
+    copied = read_key_file(key_file)  # the staged file reaches the other node
+    write_keys(other_node, copied.sealing, staged=copied.staged)
+    before = held(running, 1)
+    key_rotation.rotate(key_file)
+    assert read_key_file(key_file) == Keys(sealing=[staged, old_key], staged=[])
+    sealed_here = running.seal(b"sealed with the new key")
+    assert unstaged.unseal(sealed_here) == b"sealed with the new key"
+    assert opens_all(unstaged, before)
+
+    key_rotation.retire(key_file)
+    assert read_key_file(key_file) == Keys(sealing=[staged], staged=[])
+
+
+def test_without_a_stage_another_node_cannot_open_the_new_key_until_its_file_is_replaced(
+    key_file: Path, running: Sealer, tmp_path: Path
+) -> None:
+    """What ``stage`` is for: a plain ``rotate`` on one node seals with a key the other
+    node's file does not hold yet."""
+    other_node = tmp_path / "other" / "confide.key"
+    other_node.parent.mkdir()
+    other_node.write_bytes(key_file.read_bytes())
+    key_rotation.rotate(key_file)
+    with pytest.raises(SealingError, match="sealed with another key"):
+        Sealer.from_key_file(other_node).unseal(running.seal(b"new key"))

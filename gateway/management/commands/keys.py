@@ -1,5 +1,5 @@
-"""``confide keys rotate|reseal|retire``: a new key for what confide stores, and the old one
-dropped once nothing needs it (``gateway.key_rotation``); safe while confide runs."""
+"""``confide keys stage|rotate|reseal|retire``: a new key for what confide stores, and the old
+one dropped once nothing needs it (``gateway.key_rotation``); safe while confide runs."""
 
 from __future__ import annotations
 
@@ -21,7 +21,14 @@ class Command(ConfideCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser(
-            "rotate", help="add a new key to the key file and re-seal everything stored with it"
+            "stage",
+            help="add a new key that opens but does not seal yet (several nodes: copy the file "
+            "to each, then rotate)",
+        )
+        actions.add_parser(
+            "rotate",
+            help="put a new key (the staged one, if any) first in the key file and re-seal "
+            "everything stored with it",
         )
         actions.add_parser(
             "reseal", help="re-seal what an older key still seals (finishes a rotate cut short)"
@@ -37,6 +44,13 @@ class Command(ConfideCommand):
             raise CommandError(f"there is no key file at {path} (relay.key_file)")
         action = options["action"]
         try:
+            if action == "stage":
+                key_rotation.stage(path)
+                self.stdout.write(
+                    f"a new key is staged in {path}: it opens but seals nothing yet. Copy the "
+                    "file to every node, then run `confide keys rotate` on one of them"
+                )
+                return
             if action == "retire":
                 dropped = key_rotation.retire(path)
                 self.stdout.write(
@@ -61,5 +75,6 @@ class Command(ConfideCommand):
             )
         if action == "rotate":
             self.stdout.write(
-                "back up the key file now; once that backup is safe, run `confide keys retire`"
+                "back up the key file now (with several nodes, copy it to each and run "
+                "`confide keys reseal`); once that backup is safe, run `confide keys retire`"
             )
