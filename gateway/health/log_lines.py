@@ -15,6 +15,7 @@ import functools
 import json
 import logging
 import re
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,7 +67,8 @@ _FEWEST_DIGITS = 6
 
 # A "name=%s" in a message's template: the name and the placeholder's position.
 _PLACEHOLDER = re.compile(r"(?:(\w+)=)?%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
-# Marks where a number argument goes while the rest of a message is scrubbed (private use).
+# Marks where a number or id argument goes while the rest of a message is scrubbed (private
+# use).
 _NUMBER = "\ue000{}\ue001"
 
 
@@ -80,21 +82,45 @@ def _removed(match: re.Match[str]) -> str:
 
 
 def scrubbed(text: str) -> str:
-    """``text`` with everything that looks like an identifier replaced by ``[removed]``."""
-    return _IDENTIFIERS.sub(_removed, text)
+    """``text`` with everything that looks like an identifier replaced by ``[removed]``.
+
+    A short text found to hold nothing to remove is remembered (``_CLEAN``), so that the
+    same text is not read again: a relay logs the same few field values ("sent", rule
+    names) and, its ids and numbers set aside (``_scrubbed_message``), the same messages
+    for every message it handles, and reading each cost more CPU than the rest of logging
+    it. Only texts left whole are remembered, so nothing the scrubbing would have removed
+    is kept."""
+    if text in _CLEAN:
+        return text
+    clean = _IDENTIFIERS.sub(_removed, text)
+    if clean == text and len(text) <= _CLEAN_LONGEST:
+        if len(_CLEAN) >= _CLEAN_MOST:
+            _CLEAN.clear()  # simpler than an LRU, and safe from any thread
+        _CLEAN[text] = None
+    return clean
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float)
+# Texts that scrubbing left whole, remembered (at most ``_CLEAN_MOST``, each at most
+# ``_CLEAN_LONGEST`` characters: about 0.2 MB).
+_CLEAN: dict[str, None] = {}
+_CLEAN_MOST = 1024
+_CLEAN_LONGEST = 200
+
+
+def _is_own(value: object) -> bool:
+    """A number or an id confide made (``uuid.UUID``): the code's own, set aside while a
+    message is scrubbed. A UUID's text is one the scrubbing keeps whole anyway."""
+    return isinstance(value, int | float | uuid.UUID)
 
 
 def _scrubbed_message(record: logging.LogRecord, placeholders: list[re.Match[str]]) -> str:
-    """The record's message, scrubbed, with the numbers among its arguments (counts, sizes,
-    ports, durations: the code's own figures, never text it was handed) left as they are.
+    """The record's message, scrubbed, with the numbers and ids among its arguments (counts,
+    sizes, ports, durations, message ids: the code's own, never text it was handed) left as
+    they are (``_is_own``).
     ``placeholders``: its template's (``_placeholders``)."""
     if not (isinstance(record.msg, str) and isinstance(record.args, tuple)):
         return scrubbed(record.getMessage())
-    if len(placeholders) != len(record.args) or not any(map(_is_number, record.args)):
+    if len(placeholders) != len(record.args) or not any(map(_is_own, record.args)):
         return scrubbed(record.getMessage())
     template, last = "", 0
     numbers: list[str] = []
@@ -102,7 +128,7 @@ def _scrubbed_message(record: logging.LogRecord, placeholders: list[re.Match[str
     for match, value in zip(placeholders, record.args, strict=True):
         start = match.start() + (len(match[1]) + 1 if match[1] else 0)
         template += record.msg[last:start]
-        if _is_number(value):
+        if _is_own(value):
             template += _NUMBER.format(len(numbers))
             numbers.append(record.msg[start : match.end()] % value)
         else:
@@ -140,7 +166,7 @@ class ScrubIdentifiers(logging.Filter):
             placeholders = _placeholders(record.msg)  # a template: the code's own text
             for match, value in zip(placeholders, record.args, strict=False):
                 if match[1]:
-                    fields[match[1]] = str(value) if _is_number(value) else scrubbed(str(value))
+                    fields[match[1]] = str(value) if _is_own(value) else scrubbed(str(value))
         try:
             message = _scrubbed_message(record, placeholders)
         except (TypeError, ValueError):  # arguments that do not fit: log the template alone

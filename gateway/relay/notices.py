@@ -16,12 +16,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesHeaderParser
 from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
+
+from scanner.mime_parts import DEFAULT_POLICY, HEADER_CLASSES
 
 
 class _NoticePolicy(EmailPolicy):
@@ -44,7 +45,7 @@ class _NoticePolicy(EmailPolicy):
 
 # CRLF line ends (SMTP), and 7-bit transfer encodings throughout, so a notice passes through
 # any upstream, including one that does not offer 8BITMIME.
-NOTICE_POLICY = _NoticePolicy(linesep="\r\n", cte_type="7bit")
+NOTICE_POLICY = _NoticePolicy(linesep="\r\n", cte_type="7bit", header_factory=HEADER_CLASSES)
 
 # The longest original Subject repeated in a hold notice's Subject; the rest becomes "…".
 # A Subject is bounded only by the message SIZE we advertise; a notice's need not be.
@@ -208,7 +209,7 @@ def _reply(
 ) -> EmailMessage:
     """A notice to ``sender`` about ``original``, without its text: the original's Subject
     after ``subject_prefix`` (shortened), and its Message-ID to thread under."""
-    original_headers = BytesHeaderParser(policy=policy.default).parsebytes(original)
+    original_headers = BytesHeaderParser(policy=DEFAULT_POLICY).parsebytes(original)
     original_subject = _one_line(str(original_headers.get("Subject", "")))
     if len(original_subject) > SUBJECT_CHARACTERS_KEPT:
         original_subject = original_subject[: SUBJECT_CHARACTERS_KEPT - 1].rstrip() + "…"

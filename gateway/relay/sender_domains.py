@@ -21,6 +21,7 @@ from email.parser import BytesHeaderParser
 
 from gateway.relay.envelope_addresses import REMEMBERED_ADDRESSES
 from scanner.domains import is_internal
+from scanner.mime_parts import DEFAULT_POLICY
 
 log = logging.getLogger("confide.relay")
 
@@ -114,5 +115,5 @@ def _authors(name: str, value: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=REMEMBERED_ADDRESSES)
 def _parsed_authors(name: str, value: str) -> tuple[str, ...]:
-    field = email.policy.default.header_fetch_parse(name, value)
+    field = DEFAULT_POLICY.header_fetch_parse(name, value)
     return tuple(address.addr_spec for address in field.addresses)

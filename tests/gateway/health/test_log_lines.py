@@ -13,12 +13,14 @@ import sys
 import textwrap
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from gateway.health import log_lines
 from gateway.health.log_lines import REMOVED, ScrubIdentifiers, scrubbed
 from tests.gateway.conftest import CONFIDE
 
@@ -123,6 +125,42 @@ def test_numbers_passed_as_arguments_are_kept() -> None:
         "seconds": "0.123456",
         "text": REMOVED,
     }
+
+
+def test_an_id_passed_as_a_uuid_is_kept_and_text_beside_it_scrubbed() -> None:
+    """A message id passed as a ``uuid.UUID`` is set aside as numbers are, and comes out
+    whole, in the message and its fields; the text beside it is still scrubbed."""
+    message_id = uuid.UUID(MESSAGE_ID)
+    record = logging.LogRecord(
+        "gateway.relay",
+        logging.INFO,
+        __file__,
+        1,
+        "processed id=%s rules=%s note=%s",
+        (message_id, "hold-special-category", PERSONAL["phone"]),
+        None,
+    )
+    clean = ScrubIdentifiers().filter(record)
+    assert clean.getMessage() == (
+        f"processed id={MESSAGE_ID} rules=hold-special-category note={REMOVED}"
+    )
+    assert clean.fields == {  # type: ignore[attr-defined]
+        "id": MESSAGE_ID,
+        "rules": "hold-special-category",
+        "note": REMOVED,
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(PERSONAL))
+def test_a_text_scrubbed_again_is_scrubbed_again_and_never_remembered(kind: str) -> None:
+    """Texts left whole are remembered so as not to be read again; one that held something
+    to remove is read afresh every time, and is not kept in the process."""
+    line = f"state=sent note={PERSONAL[kind]}"
+    assert scrubbed("state=sent") == scrubbed("state=sent") == "state=sent"
+    first, second = scrubbed(line), scrubbed(line)
+    assert first == second
+    assert PERSONAL[kind] not in first
+    assert line not in log_lines._CLEAN
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
