@@ -80,7 +80,7 @@ class RelayService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         relay = settings.relay
-        self.sealer = Sealer.from_key_file(pipeline.key_file(settings))
+        self.sealer = Sealer.from_key_file(pipeline.key_file(settings), create=True)
         # Read here first so that a mistake in it stops the relay (the workers read it too),
         # and so that a pseudonym key it needs is made once, before the workers start.
         pipeline.redaction_operators(settings)
