@@ -176,8 +176,9 @@ class RelaySettings(BaseModel):
     retry_max_seconds: float = Field(default=3600.0, gt=0)
     give_up_after_hours: float = Field(default=120.0, gt=0)
     # This node's name in work claims; default: the machine's host name. Each node on one
-    # database needs its own: a second relay under a name in use refuses to start.
-    node: str = ""
+    # database needs its own: a second relay under a name in use refuses to start. At most
+    # 100 characters: the database's claims hold it.
+    node: str = Field(default="", max_length=100)
     # How long a node's claim on a message to scan, and on deliveries to send, lasts: after
     # a node dies, another takes its work over once these pass. Each must be far longer than
     # a node takes to get through the work it holds (a scan, an SMTP transaction).
@@ -488,7 +489,10 @@ class MetricsSettings(BaseModel):
         if self.token:
             raise ValueError("set metrics.token or metrics.token_file, not both")
         try:
-            mode = stat.S_IMODE(self.token_file.stat().st_mode)
+            found = self.token_file.stat()
+            if not stat.S_ISREG(found.st_mode):  # a pipe would be waited on for ever
+                raise ValueError(f"metrics.token_file {self.token_file}: is not a file")
+            mode = stat.S_IMODE(found.st_mode)
             lines = self.token_file.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
@@ -496,11 +500,11 @@ class MetricsSettings(BaseModel):
                 f"metrics.token_file {self.token_file}: cannot read it ({reason}); "
                 f"make one with: openssl rand -hex 24 > {self.token_file}"
             ) from None
-        if mode & 0o077:
+        if mode & 0o027:  # its group may read it (root:confide 0640, as confide.toml)
             raise ValueError(
                 f"metrics.token_file {self.token_file}: open to other users (mode "
                 f"{mode:04o}), so whoever reads it may read the figures; run "
-                f"`chmod 600 {self.token_file}`"
+                f"`chmod 640 {self.token_file}` (readable by confide's user or group)"
             )
         token = lines[0].strip() if lines else ""
         self._token_from_file = _checked_metrics_token(

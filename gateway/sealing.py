@@ -38,10 +38,12 @@ class Sealer:
         self._fernet = _multi_fernet(keys)
 
     @classmethod
-    def from_key_file(cls, path: Path) -> Sealer:
-        """The sealer for the keys in ``path``, creating the file (mode 0600) if it is
-        missing, and following the file when it is replaced."""
-        if not path.exists():
+    def from_key_file(cls, path: Path, *, create: bool = False) -> Sealer:
+        """The sealer for the keys in ``path``, following the file when it is replaced. Only
+        a door starting (``gateway.startup_checks``) passes ``create``, making the file (mode
+        0600) if it is missing: anything else that finds no file says so when it first seals
+        or opens, rather than putting a new key where a restored one belongs."""
+        if create and not path.exists():
             _create_key_file(path)
         return _KeyFileSealer(path)
 
@@ -63,15 +65,14 @@ class Sealer:
 
 
 class _KeyFileSealer(Sealer):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path) -> None:  # the keys are read at first use
         self._path = path
         self._described = f"the key file {path}"
-        self._seen = _identity(path)
-        super().__init__(*read_keys(path))
+        self._seen: tuple[int, int, int] | None = None
 
     def _keys(self) -> MultiFernet:
         now = _identity(self._path)
-        if now != self._seen:  # replaced: a rotation or a retirement
+        if now != self._seen:  # new, or replaced: a rotation or a retirement
             self._fernet = _multi_fernet(read_keys(self._path))
             self._seen = now
         return self._fernet
@@ -164,7 +165,12 @@ def _multi_fernet(keys: tuple[bytes, ...] | list[bytes]) -> MultiFernet:
 def _identity(path: Path) -> tuple[int, int, int]:
     try:
         found = path.stat()
-    except OSError as exc:  # fail closed: nothing is sealed with a key that may be gone
+    except FileNotFoundError:  # fail closed: nothing is sealed with a key that may be gone
+        raise SealingError(
+            f"there is no key file at {path} (relay.key_file): put it back from its backup "
+            "(a door starting on a new database makes one)"
+        ) from None
+    except OSError as exc:
         raise SealingError(f"{path}: cannot read the key file: {exc.strerror}") from None
     return found.st_ino, found.st_mtime_ns, found.st_size
 

@@ -38,7 +38,7 @@ def check_key_at_start(settings: Settings) -> None:
         check_key_file(settings)
         check_key_for_what_is_stored(settings)
         check_key_opens_what_is_stored(settings)
-        Sealer.from_key_file(key_file(settings))  # makes it if there is none
+        Sealer.from_key_file(key_file(settings), create=True)  # makes it if there is none
         check_key_is_this_databases(settings)
     except SealingError as exc:  # unreadable, or not a key file
         raise StartupError(str(exc)) from None

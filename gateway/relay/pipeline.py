@@ -60,7 +60,7 @@ class Pipeline:
             organisation=Organisation(tuple(organisation.internal_domains)),
             organisation_name=organisation.name,
             transforms=MessageTransforms(banner, scanner.pool.limits),
-            sealer=Sealer.from_key_file(key_file(settings)),
+            sealer=Sealer.from_key_file(key_file(settings), create=True),
             node=node_name(settings),
             leases=Leases.from_settings(settings.relay),
             hostname=hostname(settings),

@@ -64,6 +64,10 @@ CLAIM_BATCH = 100
 # long a transaction cut short gets to record that. Together inside the 45 s the service
 # file lets a stop take.
 STOP_GRACE_SECONDS = 10.0
+# Then, how much longer a copy whose final dot the upstream has may wait for its answer (cut
+# then, it would be sent again after the restart), while the workers stop (as long as they
+# may take, so the stop takes no longer).
+ANSWER_GRACE_SECONDS = 12.0
 WORKER_EXIT_SECONDS = 3.0
 WORKER_SIGTERM_SECONDS = WORKER_EXIT_SECONDS + EXTRACTION_STOP_SECONDS
 RECORD_SECONDS = 3.0
@@ -80,7 +84,7 @@ class RelayService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         relay = settings.relay
-        self.sealer = Sealer.from_key_file(pipeline.key_file(settings))
+        self.sealer = Sealer.from_key_file(pipeline.key_file(settings), create=True)
         # Read here first so that a mistake in it stops the relay (the workers read it too),
         # and so that a pseudonym key it needs is made once, before the workers start.
         pipeline.redaction_operators(settings)
@@ -249,10 +253,16 @@ class RelayService:
         under_way: set[asyncio.Future[None]] = {*self._scans, *self._sends}
         if under_way and not self._name_taken:
             await asyncio.wait(under_way, timeout=STOP_GRACE_SECONDS)
-        self.deliverer.connections.abort()
+        connections = self.deliverer.connections
+        answers_due = connections.abort(sparing_answers_due=not self._name_taken)
+        answers_by = time.monotonic() + ANSWER_GRACE_SECONDS
         for scan in self._scans:
             scan.cancel()
         await asyncio.to_thread(self._stop_workers)
+        if self._sends and answers_due:
+            log.info("waiting for the upstream's answer to %d copies it has", answers_due)
+            await asyncio.wait(self._sends, timeout=max(0.0, answers_by - time.monotonic()))
+            connections.abort()
         if self._sends:
             await asyncio.wait(self._sends, timeout=RECORD_SECONDS)
         if self._name_taken:
@@ -314,6 +324,11 @@ class RelayService:
         if relay.tls_certificate is None:
             return None
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        for path in (relay.tls_certificate, relay.tls_key):
+            if path is not None and path.exists() and not path.is_file():
+                raise StartupError(  # a pipe would be waited on for ever, deaf to SIGTERM
+                    f"the TLS file {path} is not a file (relay.tls_certificate, relay.tls_key)"
+                )
         try:
             context.load_cert_chain(relay.tls_certificate, relay.tls_key)
         except OSError as exc:  # ssl.SSLError is one: a file that is not a matching PEM pair

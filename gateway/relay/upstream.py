@@ -11,7 +11,9 @@ upstream is then cut short at it, so a slow upstream cannot keep a transaction g
 the claim has lapsed and another sender may have taken the same copy.
 
 When the relay stops, ``Connections.abort`` cuts the transactions still going (each then
-counts as not answered, and is retried) and refuses new ones.
+counts as not answered, and is retried) and refuses new ones. A transaction whose final dot
+is sent may be spared at first: the upstream has the copy, and cut now it would be sent
+again after the restart, so it gets a little longer to hear the answer.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Connections:
         self.keep_at_most = keep_at_most
         self._idle: list[tuple[smtplib.SMTP, float]] = []  # each with when it was put back
         self._busy: set[smtplib.SMTP] = set()  # in a transaction now
+        self._answer_due: set[smtplib.SMTP] = set()  # its final dot sent, the answer not in
         self._aborted = False
         self._lock = threading.Lock()
 
@@ -159,17 +162,27 @@ class Connections:
         for smtp, _ in idle:
             _quit(smtp)
 
-    def abort(self) -> None:
+    def abort(self, *, sparing_answers_due: bool = False) -> int:
         """Cut every transaction still going (its next wait on the upstream fails at once, so
-        it counts as not answered) and refuse new ones; close the kept connections."""
+        it counts as not answered) and refuse new ones; close the kept connections. With
+        ``sparing_answers_due``, a transaction waiting for the answer to its final dot is
+        left to hear it (the next ``abort`` cuts it). Returns how many were spared."""
         with self._lock:
             self._aborted = True
-            busy = list(self._busy)
+            spared = self._answer_due if sparing_answers_due else set()
+            busy = [smtp for smtp in self._busy if smtp not in spared]
+            count = len(self._busy) - len(busy)
         for smtp in busy:
             if smtp.sock is not None:
                 with contextlib.suppress(OSError):
                     smtp.sock.shutdown(socket.SHUT_RDWR)
         self.close()
+        return count
+
+    def answer_due(self, smtp: smtplib.SMTP) -> None:
+        """``smtp`` sent a copy's final dot: the upstream has the copy."""
+        with self._lock:
+            self._answer_due.add(smtp)
 
     def in_use(self, smtp: smtplib.SMTP) -> smtplib.SMTP:
         """``smtp``, marked as in a transaction (so ``abort`` can cut it); ``OSError`` if
@@ -185,6 +198,7 @@ class Connections:
         """``smtp`` is closed or back among the kept connections: no longer in use."""
         with self._lock:
             self._busy.discard(smtp)
+            self._answer_due.discard(smtp)
 
 
 def send(
@@ -215,7 +229,7 @@ def send(
             if 200 <= code < 300:
                 accepted.append(address)
         if accepted:  # (after a 421, DATA fails and nobody counts as sent)
-            code, text = _data(smtp, _crlf_only(content), timeout, deadline)
+            code, text = _data(connections, smtp, _crlf_only(content), timeout, deadline)
             for address in accepted:
                 replies[address] = _reply(code, text)
         keep = _end(connections, smtp, code, deadline)
@@ -326,7 +340,11 @@ def _path(address: str) -> str:
 
 
 def _data(
-    smtp: smtplib.SMTP, content: bytes, timeout: float, deadline: float | None
+    connections: Connections,
+    smtp: smtplib.SMTP,
+    content: bytes,
+    timeout: float,
+    deadline: float | None,
 ) -> tuple[int, bytes]:
     """DATA and the content, as ``smtplib.SMTP.data`` sends them (dot-stuffed, ending with
     CRLF.CRLF), but waiting for the answer to the final dot as long as RFC 5321 asks
@@ -342,6 +360,7 @@ def _data(
         stuffed += b"\r\n"
     _limit_waits(smtp, max(timeout, DATA_END_SECONDS), deadline)
     smtp.send(stuffed + b".\r\n")
+    connections.answer_due(smtp)
     return smtp.getreply()
 
 

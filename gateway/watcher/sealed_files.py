@@ -33,7 +33,7 @@ RESEALING = ".resealing"  # a copy being re-sealed with the newest key, beside t
 @cache
 def sealer() -> Sealer:
     """The sealer for the configured key file (it follows the file through a rotation)."""
-    return Sealer.from_key_file(key_file(load_settings()))
+    return Sealer.from_key_file(key_file(load_settings()), create=True)  # a door
 
 
 def seal_into(

@@ -66,12 +66,15 @@ def _service_section(name: str) -> configparser.SectionProxy:
 
 def longest_stop() -> float:
     """The longest stop confide makes after SIGTERM: the relay's grace, its workers told,
-    then SIGTERMed, then SIGKILLed, its records, then the web server, and last the fork
-    server and resource tracker it waits for as it exits."""
+    then SIGTERMed, then SIGKILLed (meanwhile copies the upstream has hear their answers),
+    its records, then the web server, and last the fork server and resource tracker it
+    waits for as it exits."""
     return (
         service.STOP_GRACE_SECONDS
-        + 2 * service.WORKER_EXIT_SECONDS
-        + service.WORKER_SIGTERM_SECONDS
+        + max(
+            2 * service.WORKER_EXIT_SECONDS + service.WORKER_SIGTERM_SECONDS,
+            service.ANSWER_GRACE_SECONDS,
+        )
         + service.RECORD_SECONDS
         + 2 * web_server.STOP_SECONDS
         + 2 * sandbox.HELPER_EXIT_SECONDS

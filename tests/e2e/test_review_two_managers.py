@@ -38,7 +38,7 @@ from gateway.config import load_settings
 from gateway.relay import pipeline
 from gateway.relay.models import Message, MessageState, Outcome, ReviewState
 from gateway.sealing import Sealer
-sealer = Sealer.from_key_file(pipeline.key_file(load_settings()))
+sealer = Sealer.from_key_file(pipeline.key_file(load_settings()), create=True)
 recipients = json.loads(sys.argv[1])
 content = (
     f"From: {sys.argv[2]}\\r\\nTo: {', '.join(recipients)}\\r\\nSubject: Referral\\r\\n\\r\\n"

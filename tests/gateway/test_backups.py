@@ -48,7 +48,9 @@ def key_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def held_outcome(key_file: Path) -> int:
     """A message held for a recipient in the test's database; the held recipient's id."""
-    message = hold(Sealer.from_key_file(key_file), SENDER, [HELD_FOR], EXAMPLE.read_bytes())
+    message = hold(
+        Sealer.from_key_file(key_file, create=True), SENDER, [HELD_FOR], EXAMPLE.read_bytes()
+    )
     return int(Outcome.objects.get(message=message).id)
 
 

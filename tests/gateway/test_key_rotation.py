@@ -48,7 +48,7 @@ def key_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def running(key_file: Path) -> Sealer:
     """The sealer of a confide process that runs through the rotation (made before it)."""
-    return Sealer.from_key_file(key_file)
+    return Sealer.from_key_file(key_file, create=True)
 
 
 def held(sealer: Sealer, count: int) -> list[Message]:
@@ -266,7 +266,7 @@ def test_a_staged_key_opens_on_every_node_before_any_seals_with_it(
     other_node = tmp_path / "other" / "confide.key"
     other_node.parent.mkdir()
     other_node.write_bytes(key_file.read_bytes())
-    unstaged = Sealer.from_key_file(other_node)
+    unstaged = Sealer.from_key_file(other_node, create=True)
 
     key_rotation.stage(key_file)
     (staged,) = read_key_file(key_file).staged

@@ -16,7 +16,7 @@ def test_a_replaced_key_file_is_followed_and_written_private(tmp_path: Path) -> 
     """A sealer reads the file again once it is replaced: it seals with the new first key and
     opens with every key; the new file is its owner's alone whatever the umask."""
     path = tmp_path / "confide.key"
-    sealer = Sealer.from_key_file(path)
+    sealer = Sealer.from_key_file(path, create=True)
     sealed_before = sealer.seal(b"before")
     new_key = Fernet.generate_key()
     previous = os.umask(0o022)
@@ -33,7 +33,7 @@ def test_a_key_file_gone_stops_sealing(tmp_path: Path) -> None:
     """With its key file gone, a running sealer refuses to seal (fail closed: nothing is
     stored under a key no file holds) and says which file."""
     path = tmp_path / "confide.key"
-    sealer = Sealer.from_key_file(path)
+    sealer = Sealer.from_key_file(path, create=True)
     path.unlink()
-    with pytest.raises(SealingError, match=r"confide\.key: cannot read the key file"):
+    with pytest.raises(SealingError, match="there is no key file at"):
         sealer.seal(b"mail")

@@ -164,6 +164,34 @@ def test_bad_tls_files_are_one_line_naming_the_settings(site: Path, tmp_path: Pa
     assert "relay.tls_certificate" in errors[0]
 
 
+def test_a_tls_file_that_is_a_pipe_is_refused_not_waited_on(site: Path, tmp_path: Path):
+    """A certificate path naming a FIFO: exit 2 at once, one line, rather than a relay that
+    waits for ever in open(), deaf to SIGTERM."""
+    certificate = tmp_path / "relay.crt"
+    os.mkfifo(certificate)
+    started = confide(
+        "relay",
+        cwd=site,
+        CONFIDE_RELAY__TLS_CERTIFICATE=str(certificate),
+        CONFIDE_RELAY__TLS_KEY=str(certificate),
+    )
+    assert started.returncode == 2, started.stderr
+    errors = [line for line in started.stderr.splitlines() if " INFO " not in line]
+    assert errors == [
+        f"confide: cannot start: the TLS file {certificate} is not a file "
+        "(relay.tls_certificate, relay.tls_key)"
+    ]
+
+
+def test_a_node_name_longer_than_claims_hold_is_refused(site: Path):
+    """A node name over 100 characters (the claims' column) stopped every message at 451
+    while /readyz said ready: now it does not start."""
+    started = confide("relay", cwd=site, CONFIDE_RELAY__NODE="relay-" + "a" * 100)
+    assert started.returncode == 2, started.stderr
+    assert "relay.node" in started.stderr
+    assert "at most 100 characters" in started.stderr
+
+
 def test_an_unreadable_key_file_is_one_line(site: Path, tmp_path: Path):
     """A key file that cannot be used (unreadable; as root, which reads it, not a key):
     exit 2, one line naming it."""

@@ -3,6 +3,7 @@ families read from the database, and no address or text of the mail."""
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.error
 import urllib.request
@@ -178,7 +179,8 @@ def test_a_network_holding_the_proxy_is_refused_behind_it() -> None:
         (None, "cannot read it"),
         ("short\n", "at least 16 characters"),
         ("\n", "at least 16 characters"),
-        ("a-long-enough-token-read-by-all\n", r"open to other users \(mode 0644\).*chmod 600"),
+        ("a-long-enough-token-read-by-all\n", r"open to other users \(mode 0644\).*chmod 640"),
+        ("FIFO", "is not a file"),
     ],
 )
 def test_a_token_file_is_checked_as_the_settings_load(
@@ -188,7 +190,9 @@ def test_a_token_file_is_checked_as_the_settings_load(
     stops the settings loading with the file's name, as a short token does, rather than
     failing each scrape or starting with a token anyone on the server can read."""
     token_file = tmp_path / "metrics.token"
-    if content is not None:
+    if content == "FIFO":  # read, it would wait for a writer for ever
+        os.mkfifo(token_file, 0o600)
+    elif content is not None:
         token_file.write_text(content)
         token_file.chmod(0o644 if "open to other users" in error else 0o600)
     named = re.escape(f"metrics.token_file {token_file}")
@@ -196,6 +200,16 @@ def test_a_token_file_is_checked_as_the_settings_load(
         Settings(metrics={"token_file": token_file})  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match=r"metrics\.token: .*at least 16 characters"):
         Settings(metrics={"token": "short"})  # type: ignore[arg-type]
+
+
+def test_a_token_file_its_group_may_read_is_taken(tmp_path: Path) -> None:
+    """root:confide 0640, as the service layout keeps confide.toml: confide's group reads it,
+    nobody else does."""
+    token_file = tmp_path / "metrics.token"
+    token_file.write_text(TOKEN)
+    token_file.chmod(0o640)
+    settings = Settings(metrics={"token_file": token_file})  # type: ignore[arg-type]
+    assert settings.metrics.bearer_token() == TOKEN
 
 
 def test_token_and_token_file_together_are_refused(tmp_path: Path) -> None:

@@ -122,6 +122,30 @@ def test_abort_cuts_a_transaction_under_way_and_refuses_new_ones(
     assert handler.accepted == []
 
 
+def test_a_stop_spares_a_transaction_waiting_for_the_answer_to_its_final_dot(
+    upstream: tuple[Upstream, UpstreamSettings],
+):
+    """The upstream has the copy once its final dot is sent: the relay's stop lets that
+    transaction hear the answer (cut, the copy counted as not answered went again after the
+    restart), while no new transaction starts."""
+    handler, settings = upstream
+    handler.data_seconds = 1.0
+    connections = Connections(settings, "relay.example.org")
+    replies: dict[str, object] = {}
+    sending = threading.Thread(
+        target=lambda: replies.update(send(connections, SENDER, CONTENT, ["a@example.net"]))
+    )
+    sending.start()
+    while handler.greetings == 0:
+        time.sleep(0.01)
+    time.sleep(0.5)  # the final dot is sent: waiting for its answer now
+    assert connections.abort(sparing_answers_due=True) == 1
+    assert send(connections, SENDER, CONTENT, ["b@example.net"])["b@example.net"].code == 0
+    sending.join(timeout=10)
+    assert str(replies["a@example.net"]).startswith("250")
+    assert handler.accepted == [("a@example.net",)]
+
+
 @contextmanager
 def upstream_offering(smtputf8: bool) -> Iterator[tuple[Upstream, UpstreamSettings]]:
     """An upstream that offers SMTPUTF8 or not (aiosmtpd offers it unless told not to)."""

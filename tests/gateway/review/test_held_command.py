@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 
 from gateway.cli import main
+from gateway.config import load_settings
 from gateway.relay.models import CopyKind, Delivery, Message, Outcome, ReviewState
 from gateway.relay.pipeline import Pipeline
 from gateway.review import decisions
@@ -22,6 +23,9 @@ from gateway.sealing import Sealer, write_keys
 from tests.gateway.review.conftest import ALSO_HELD_FOR, HELD_FOR, SENDER, Users, held_outcome
 
 pytestmark = pytest.mark.django_db
+
+# Before the fixtures put a test key in its place.
+BUILT_FROM_THE_SETTINGS = decisions.releasing
 
 
 def _confide_held(*args: object) -> tuple[str, str]:
@@ -143,3 +147,32 @@ def test_show_says_plainly_when_the_key_file_does_not_open_the_message(
     said = capsys.readouterr().err
     assert said.count("\n") == 1
     assert said.startswith(f"confide: a stored message does not open with the key file {other}:")
+
+
+def test_show_without_the_key_file_says_so_and_makes_none(
+    users: Users,
+    held: Message,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    """Right after a restore, before the key file is put back: `confide held show` says
+    there is no key file, and does not make a new key where the restored one belongs (which
+    then opened nothing, and told the admin the file had been replaced)."""
+    missing = tmp_path / "restored" / "confide.key"
+    monkeypatch.setenv("CONFIDE_RELAY__KEY_FILE", str(missing))
+    monkeypatch.setattr(decisions, "releasing", BUILT_FROM_THE_SETTINGS)
+    load_settings.cache_clear()
+    BUILT_FROM_THE_SETTINGS.cache_clear()
+    monkeypatch.setattr(sys, "argv", ["confide", "held", "show", str(held_outcome(held).id)])
+    umask = os.umask(0o077)  # main() sets it as the confide command does: put back after
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            main()
+    finally:
+        os.umask(umask)
+        load_settings.cache_clear()
+        BUILT_FROM_THE_SETTINGS.cache_clear()
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err.startswith(f"confide: there is no key file at {missing}")
+    assert not missing.exists()

@@ -94,7 +94,7 @@ def _where(source: Path, place: Path, row_id: int) -> str:
     quarantined = not source.exists() and held.is_file() and note.is_file()
     assert in_place != quarantined, "the file is in neither place, or in both"
     if quarantined:
-        keys = Sealer.from_key_file(Path(os.environ["CONFIDE_RELAY__KEY_FILE"]))
+        keys = Sealer.from_key_file(Path(os.environ["CONFIDE_RELAY__KEY_FILE"]), create=True)
         assert b"".join(opened(held, keys)) == CONTENT
         assert b"client list" not in held.read_bytes()
     assert list(place.glob("*.partial")) == []

@@ -87,7 +87,7 @@ def _step(
 
 def _documents_safe(place: Path) -> None:
     """Every document is sealed whole in the quarantine, once."""
-    keys = Sealer.from_key_file(Path(os.environ["CONFIDE_RELAY__KEY_FILE"]))
+    keys = Sealer.from_key_file(Path(os.environ["CONFIDE_RELAY__KEY_FILE"]), create=True)
     sealed = [p for p in place.iterdir() if not p.name.endswith(".partial")]
     assert sorted(b"".join(opened(p, keys)) for p in sealed) == sorted(CONTENTS.values())
 

@@ -77,7 +77,7 @@ def test_once_after_a_kill_and_the_discovery_report(tmp_path: Path, confide: Con
     assert not (tmp_path / "web" / "case-notes.docx").exists()
     [note] = (tmp_path / "web").glob("confide-held-*.txt")
     [held] = (tmp_path / "held").iterdir()
-    keys = Sealer.from_key_file(tmp_path / "var" / "confide.key")
+    keys = Sealer.from_key_file(tmp_path / "var" / "confide.key", create=True)
     assert b"".join(opened(held, keys)) == (EXAMPLES / "case-notes.docx").read_bytes()
     assert note.name == f"confide-held-{held.name.split('-')[0]}.txt"
     assert (tmp_path / "staff" / "case-notes.docx").is_file()
