@@ -1042,6 +1042,9 @@ def test_names_stay_found_beside_listed_phrases(found, text, name):
         "Akhand Path Sahib begins on Friday. Japji Sahib and Rehras Sahib are taught.",
         "Tashlich will be at the brook after Mincha. Kol Nidre is on Wednesday.",
         "Zakat al-Fitr is £5 a person. Sadaqah boxes are by the door. Seerah classes too.",
+        "Comann Òigridh Ghlaschu\nCeann-latha / Closing date: Dihaoine 7 Màrt, 12 noon.",
+        "Our Faith Trail visits continue. Sacred Texts: the Bhagavad Gita and the Dhammapada.",
+        "A retelling of the Fionn mac Cumhaill legend, The Salmon of Knowledge, in sign.",
         # people long dead, named in full, and things named after them
         "Book club: The Periodic Table by Primo Levi. The Mary Seacole statue is at St Thomas'.",
         "Readings from The Diary of Anne Frank. The Kindertransport story is told.",
@@ -1076,6 +1079,8 @@ def test_community_faith_and_heritage_words_are_not_names(found, text):
         ("Caseworker: Bríde Ní Bhriain. Céilí on Friday.", "Bríde Ní Bhriain"),
         ("Referral for Nazrul Hoque, aged 14. Rabindra Das rang.", "Rabindra Das"),
         ("Mr Wilson rang about the Stanley Matthews Cup tickets.", "Wilson"),
+        ("Faith Okafor rang about the heritage trail on Friday.", "Faith Okafor"),
+        ("Caseworker: Marta Nowak. Closing date: Dihaoine 7 Màrt.", "Marta Nowak"),
         ("Cup of tea with Jonah and Ruth after the session; Ruth was upset.", "Ruth"),
     ],
 )
