@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import regex
 
+from scanner.detect.recognizers_file import PersonSettings, unaccented
+
 # The quotation marks that open and close a title in prose.
 _OPENING = frozenset('"“')
 _CLOSING = frozenset('"”')
@@ -68,7 +70,9 @@ _SENTENCE = regex.compile(r"[.!?;:](?:\s|$)")
 
 
 class TitleChecks:
-    """Whether a span is, or is inside, a quoted title."""
+    """Whether a span is, or is inside, a quoted title, or a list's item among titles."""
+
+    _settings: PersonSettings
 
     def _a_quoted_title(self, text: str, start: int, end: int) -> bool:
         """Whether the span is in a quoted title: in a quoted item with a quoted item beside
@@ -115,3 +119,57 @@ class TitleChecks:
             and all(w in _TITLE_SMALL_WORDS or w[0].isupper() for w in words)
             and words[0][0].isupper()
         )
+
+    def _an_item_among_titles(self, text: str, start: int, end: int) -> bool:
+        """Whether the span is one word, the whole of a list's item (after a number, a bullet or a
+        month and a dash, less a note in brackets), an item next to it is a listed title of
+        several words (``person.title_lists``) and neither is one word or two joined by "and"
+        ("Kofi", "Jack and Jill"): a song sheet's "6. Delilah" between "5. Pack Up Your
+        Troubles" and "7. Sweet Caroline". A rota's or an attendee list's names stand beside
+        names, not titles."""
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        item = _list_item(text, line_start, line_end)
+        if item is None or item[1] != start or item[2] != end or " " in text[start:end]:
+            return False  # one word only: "Delilah", "Rebecca", not "Amina Okafor"
+        titles = self._settings.title_names
+        neighbours = []
+        if line_start > 0:
+            neighbours.append(
+                _list_item(text, text.rfind("\n", 0, line_start - 1) + 1, line_start - 1)
+            )
+        if line_end < len(text):
+            after_end = text.find("\n", line_end + 1)
+            neighbours.append(
+                _list_item(text, line_end + 1, len(text) if after_end < 0 else after_end)
+            )
+        items = [
+            unaccented(text[n[1] : n[2]]) for n in neighbours if n is not None and n[0] == item[0]
+        ]
+        return any(" " in title and title in titles for title in items) and not any(
+            " " not in title or _TWO_PEOPLE.fullmatch(title) is not None for title in items
+        )
+
+
+# A list's item: a number, a bullet, or a capitalised word and a dash before it ("1. ", "• ",
+# "April – "), and a note in brackets or a full stop after it that is not part of it.
+_ITEM = regex.compile(
+    r"[ \t]*(?P<marker>\d{1,3}[.)]|[-•*]|\p{Lu}\p{Ll}+[ \t]+[–-])[ \t]+"
+    r"(?P<item>[^\n(]*?)[ \t]*(?:\([^\n]*\))?[ \t.]*\Z"
+)
+
+
+# A title that reads as two people's names ("Jack and Jill", "Punch and Judy"), which a
+# rota's item could be too.
+_TWO_PEOPLE = regex.compile(r"[\p{L}'’-]+ (?:and|&) [\p{L}'’-]+")
+
+
+def _list_item(text: str, line_start: int, line_end: int) -> tuple[str, int, int] | None:
+    """The kind of marker of a list's item on the line, and the item's start and end."""
+    match = _ITEM.match(text[line_start:line_end])
+    if match is None or not match.group("item"):
+        return None
+    marker = match.group("marker")
+    kind = "number" if marker[0].isdigit() else marker if len(marker) == 1 else "word"
+    return kind, line_start + match.start("item"), line_start + match.end("item")

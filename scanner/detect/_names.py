@@ -183,6 +183,7 @@ class PersonRecognizer(
             )
             or self._ends_a_phrase(text, start, end, meaningful[0])
             or self._a_quoted_title(text, start, end)  # "Calon Lân", "Myfanwy" and "..."
+            or self._an_item_among_titles(text, start, end)  # "7. Sweet Caroline\n8. Jolene"
         ):
             return False
         return not self._heading_or_code(span, words, meaningful)

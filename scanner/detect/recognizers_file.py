@@ -123,6 +123,8 @@ class PersonSettings:
     # Festivals and occasions, and the verbs before one: "celebrate Raksha Bandhan".
     occasion_names: frozenset[str] = frozenset()
     occasion_verbs: frozenset[str] = frozenset()
+    # Titles of books, songs, films and stories (a list's item beside one is a title too).
+    title_names: frozenset[str] = frozenset()
     # Labels of a menu's lines: "Main: Jollof".
     dish_labels: frozenset[str] = frozenset()
     # Nouns of case work after a lone name that make an item about someone: "the Ferreira
@@ -497,6 +499,9 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
                 _read_lines(here / person.get("occasion_names", str), person)
                 if "occasion_names" in person.mapping
                 else frozenset()
+            ),
+            title_names=frozenset().union(
+                *(_read_lines(here / p, person) for p in person.strings("title_lists", []))
             ),
             occasion_verbs=frozenset(w.lower() for w in person.strings("occasion_verbs", [])),
             dish_labels=frozenset(w.lower() for w in person.strings("dish_labels", [])),

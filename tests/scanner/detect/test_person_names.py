@@ -1045,6 +1045,9 @@ def test_names_stay_found_beside_listed_phrases(found, text, name):
         "Comann Òigridh Ghlaschu\nCeann-latha / Closing date: Dihaoine 7 Màrt, 12 noon.",
         "Our Faith Trail visits continue. Sacred Texts: the Bhagavad Gita and the Dhammapada.",
         "A retelling of the Fionn mac Cumhaill legend, The Salmon of Knowledge, in sign.",
+        "Song sheet\n5. Pack Up Your Troubles\n6. Delilah\n7. Sweet Caroline\n8. Hey Jude",
+        "Reading list\nMarch – Anne of Green Gables\nApril – Rebecca (a classic)\n"
+        "May – The Secret Garden",
         # people long dead, named in full, and things named after them
         "Book club: The Periodic Table by Primo Levi. The Mary Seacole statue is at St Thomas'.",
         "Readings from The Diary of Anne Frank. The Kindertransport story is told.",
@@ -1080,6 +1083,10 @@ def test_community_faith_and_heritage_words_are_not_names(found, text):
         ("Referral for Nazrul Hoque, aged 14. Rabindra Das rang.", "Rabindra Das"),
         ("Mr Wilson rang about the Stanley Matthews Cup tickets.", "Wilson"),
         ("Faith Okafor rang about the heritage trail on Friday.", "Faith Okafor"),
+        ("Rota\n1. Jack and Jill\n2. Amina\n3. Sweet Caroline", "Amina"),
+        ("Drivers\n1. Sweet Caroline\n2. Amina Okafor\n3. Kofi", "Amina Okafor"),
+        ("Attendees:\n- Heidi\n- Amina\n- Tom", "Amina"),
+        ("Grotto rota\n1. Father Christmas\n2. Amina\n3. Kofi", "Amina"),
         ("Caseworker: Marta Nowak. Closing date: Dihaoine 7 Màrt.", "Marta Nowak"),
         ("Cup of tea with Jonah and Ruth after the session; Ruth was upset.", "Ruth"),
     ],
