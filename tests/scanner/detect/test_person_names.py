@@ -1045,6 +1045,8 @@ def test_names_stay_found_beside_listed_phrases(found, text, name):
         "Comann Òigridh Ghlaschu\nCeann-latha / Closing date: Dihaoine 7 Màrt, 12 noon.",
         "Our Faith Trail visits continue. Sacred Texts: the Bhagavad Gita and the Dhammapada.",
         "A retelling of the Fionn mac Cumhaill legend, The Salmon of Knowledge, in sign.",
+        "Team roles: Plant, Shaper, Teamworker, Completer Finisher and Monitor Evaluator.",
+        "Burns Supper\nThe Selkirk Grace\nTaster Workshop: Scottish country dancing",
         "Song sheet\n5. Pack Up Your Troubles\n6. Delilah\n7. Sweet Caroline\n8. Hey Jude",
         "Reading list\nMarch – Anne of Green Gables\nApril – Rebecca (a classic)\n"
         "May – The Secret Garden",
@@ -1087,6 +1089,7 @@ def test_community_faith_and_heritage_words_are_not_names(found, text):
         ("Drivers\n1. Sweet Caroline\n2. Amina Okafor\n3. Kofi", "Amina Okafor"),
         ("Attendees:\n- Heidi\n- Amina\n- Tom", "Amina"),
         ("Grotto rota\n1. Father Christmas\n2. Amina\n3. Kofi", "Amina"),
+        ("Kofi Shaper rang about the workshop; Grace said the same.", "Kofi Shaper"),
         ("Caseworker: Marta Nowak. Closing date: Dihaoine 7 Màrt.", "Marta Nowak"),
         ("Cup of tea with Jonah and Ruth after the session; Ruth was upset.", "Ruth"),
     ],
