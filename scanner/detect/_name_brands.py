@@ -4,6 +4,7 @@ phrases, a list of brands around the span, and capitals inside a word ("InForm")
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 import regex
@@ -111,8 +112,12 @@ class BrandChecks:
     def _listed(self, words: list[str]) -> bool:
         """Whether the words are a language, a place or a job ("Dari", "Headteacher")."""
         listed = self._settings.listed_not_names
+        accented = self._settings.listed_accented
         plain = [unaccented(w) for w in words]
-        return " ".join(plain) in listed or all(w in listed for w in plain)
+        return " ".join(plain) in listed or all(
+            p in listed or unicodedata.normalize("NFC", w) in accented
+            for w, p in zip(words, plain, strict=True)
+        )
 
     def _opens_with_an_organisation(self, words: list[str]) -> bool:
         """Whether a span of two words or more opens with a listed organisation that is no
