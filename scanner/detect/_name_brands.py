@@ -4,6 +4,7 @@ phrases, a list of brands around the span, and capitals inside a word ("InForm")
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 import regex
@@ -28,6 +29,8 @@ _PHRASE_WORD = regex.compile(r"[\p{L}\p{M}\d]+(?:['’.\-_][\p{L}\p{M}\d]+)*")
 # What a phrase's key leaves out, inside a word and between two: "Dr. Martens" is "Dr
 # Martens", "Co-op" is "Coop"; a comma or an "&" between words stays ("Wallace & Gromit").
 _NOT_IN_A_KEY = regex.compile(r"[\s'’.\-_]+")
+# A possessive ending a phrase's last word in the text: "Victoria's", "Spencer’s".
+_POSSESSIVE_END = regex.compile(r"['’]s\Z")
 # How far around a span its phrase is looked for, in characters.
 _PHRASE_REACH = 100
 
@@ -75,9 +78,19 @@ class ListedPhrases:
                 if j > i:
                     key += _key(text[words[j - 1].end() : last.start()])
                 key += _key(last.group())  # one word may hold a phrase: "Vice-Chair"
-                if key in self._keys and (
-                    (first.start() <= start and end <= last.end())
-                    or (start < first.start() and last.end() == end)
+                if (
+                    (
+                        key in self._keys
+                        # a possessive after the phrase's last word: "Queen Victoria's Jubilee"
+                        or (
+                            _POSSESSIVE_END.search(last.group()) is not None
+                            and key[:-1] in self._keys
+                        )
+                    )
+                    and (
+                        (first.start() <= start and end <= last.end())
+                        or (start < first.start() and last.end() == end)
+                    )
                 ):
                     return True
         return False
@@ -99,8 +112,12 @@ class BrandChecks:
     def _listed(self, words: list[str]) -> bool:
         """Whether the words are a language, a place or a job ("Dari", "Headteacher")."""
         listed = self._settings.listed_not_names
+        accented = self._settings.listed_accented
         plain = [unaccented(w) for w in words]
-        return " ".join(plain) in listed or all(w in listed for w in plain)
+        return " ".join(plain) in listed or all(
+            p in listed or unicodedata.normalize("NFC", w) in accented
+            for w, p in zip(words, plain, strict=True)
+        )
 
     def _opens_with_an_organisation(self, words: list[str]) -> bool:
         """Whether a span of two words or more opens with a listed organisation that is no

@@ -23,6 +23,7 @@ from scanner.detect._name_shapes import (
     WORD_AT_END,
 )
 from scanner.detect._name_things import DETERMINERS, ThingChecks
+from scanner.detect._name_titles import TitleChecks
 from scanner.detect._name_words import WordNameChecks
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
@@ -56,6 +57,9 @@ _POSSESSIVE = regex.compile(r"['’]s$")
 _NUMBERED = regex.compile(r" \d{1,3}(?![\d:/.-])")
 # A capitalised word and the Welsh article just before a span: "Ffordd y Glyn", "Neuadd yr".
 _WELSH_ARTICLE_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}]+ (?:y|yr) \Z")
+# The Welsh article and a capitalised word after a span of one word: a Welsh phrase or title
+# ("Carol y Swper", "Noson yr Wyl"), as "Ffordd y Glyn" is before it.
+_WELSH_ARTICLE_AFTER = regex.compile(r" (?:y|yr) \p{Lu}")
 # Nothing but white space to the end of the text.
 _ONLY_SPACE_LEFT = regex.compile(r"\s*\Z")
 # A hyphen and a lower-case letter after a span: the span opens a hyphenated word
@@ -78,6 +82,7 @@ class PersonRecognizer(
     ThingChecks,
     DateChecks,
     HeadingChecks,
+    TitleChecks,
 ):
     """PERSON spans from three sources, merged, each kept only when it looks like a name.
 
@@ -140,6 +145,7 @@ class PersonRecognizer(
             or _LOWER_CASE_HYPHEN_AFTER.match(text, end) is not None  # "Bric-a-brac"
             or self._lower_case_inside(span)  # "Bydd y Ganolfan ar gau": Welsh, not a name
             or _WELSH_ARTICLE_BEFORE.search(text, max(0, start - 40), start)  # "Ffordd y Glyn"
+            or (" " not in span and _WELSH_ARTICLE_AFTER.match(text, end) is not None)
         ):
             return False
         if (start > 0 and text[start - 1] in _GLUE_BEFORE) or (
@@ -176,6 +182,8 @@ class PersonRecognizer(
                 text, end, meaningful, self._word_before(text, start)
             )
             or self._ends_a_phrase(text, start, end, meaningful[0])
+            or self._a_quoted_title(text, start, end)  # "Calon Lân", "Myfanwy" and "..."
+            or self._an_item_among_titles(text, start, end)  # "7. Sweet Caroline\n8. Jolene"
         ):
             return False
         return not self._heading_or_code(span, words, meaningful)

@@ -83,6 +83,9 @@ class PersonSettings:
     not_surnames: frozenset[str]
     word_names: frozenset[str]
     listed_not_names: frozenset[str] = frozenset()
+    # Listed words written with accents that are first names without them ("tîm", Welsh for
+    # team, and "Tim"): listed only where a text writes them with their accents.
+    listed_accented: frozenset[str] = frozenset()
     saints: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()
     name_labels: frozenset[str] = frozenset()
@@ -123,6 +126,8 @@ class PersonSettings:
     # Festivals and occasions, and the verbs before one: "celebrate Raksha Bandhan".
     occasion_names: frozenset[str] = frozenset()
     occasion_verbs: frozenset[str] = frozenset()
+    # Titles of books, songs, films and stories (a list's item beside one is a title too).
+    title_names: frozenset[str] = frozenset()
     # Labels of a menu's lines: "Main: Jollof".
     dish_labels: frozenset[str] = frozenset()
     # Nouns of case work after a lone name that make an item about someone: "the Ferreira
@@ -390,6 +395,31 @@ def _read_lines(path: Path, reader: Reader) -> frozenset[str]:
     )
 
 
+def _listed_words(
+    paths: list[Path], first_names: frozenset[str], reader: Reader
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The not-name lists' entries as looked up without accents, and apart from them the
+    single words written with accents that are first names without them ("tîm" and "Tim",
+    "márta" and "Marta"), kept in lower case with their accents."""
+    plain: set[str] = set()
+    accented: set[str] = set()
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise reader.fail(f"cannot read {path}: {exc.strerror}") from None
+        for line in text.splitlines():
+            entry = unicodedata.normalize("NFC", line.strip().lower())
+            if not entry or entry[0] == "#":
+                continue
+            bare = unaccented(entry)
+            if bare != entry and " " not in entry and bare in first_names:
+                accented.add(entry)
+            else:
+                plain.add(bare)
+    return frozenset(plain), frozenset(accented)
+
+
 def unaccented(word: str) -> str:
     """``word`` in lower case without diacritics: "Siobhán" and "siobhan" look up alike."""
     if word.isascii():  # nothing to decompose (it is called for every word of a text)
@@ -441,12 +471,16 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
     parsed = nlp.get("parsed_sentences", int, 200)
     if parsed < 0:
         raise nlp.fail("'parsed_sentences' must be 0 or more")
+    first_names = _read_lines(here / person.get("first_names", str), person)
+    listed_not_names, listed_accented = _listed_words(
+        [here / p for p in person.strings("not_name_lists", [])], first_names, person
+    )
     return RecognizerSettings(
         score_threshold=top.score("score_threshold"),
         nlp=NlpSettings(nlp.get("model", str), chunk, overlap, parsed),
         person=PersonSettings(
             score=person.score("score"),
-            first_names=_read_lines(here / person.get("first_names", str), person),
+            first_names=first_names,
             titles=frozenset(t.lower() for t in person.strings("titles", [])),
             not_names=frozenset(n.lower() for n in person.strings("not_names", [])),
             place_words=frozenset(w.lower() for w in person.strings("place_words", [])),
@@ -457,9 +491,8 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             list_labels=frozenset(w.lower() for w in person.strings("list_labels", [])),
             not_surnames=frozenset(w.lower() for w in person.strings("not_surnames", [])),
             word_names=frozenset(w.lower() for w in person.strings("word_names", [])),
-            listed_not_names=frozenset().union(
-                *(_read_lines(here / p, person) for p in person.strings("not_name_lists", []))
-            ),
+            listed_not_names=listed_not_names,
+            listed_accented=listed_accented,
             saints=frozenset(w.lower() for w in person.strings("saints", [])),
             place_heads=frozenset(w.lower() for w in person.strings("place_heads", [])),
             place_nouns=frozenset(w.lower() for w in person.strings("place_nouns", [])),
@@ -497,6 +530,9 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
                 _read_lines(here / person.get("occasion_names", str), person)
                 if "occasion_names" in person.mapping
                 else frozenset()
+            ),
+            title_names=frozenset().union(
+                *(_read_lines(here / p, person) for p in person.strings("title_lists", []))
             ),
             occasion_verbs=frozenset(w.lower() for w in person.strings("occasion_verbs", [])),
             dish_labels=frozenset(w.lower() for w in person.strings("dish_labels", [])),
