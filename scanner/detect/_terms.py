@@ -307,6 +307,11 @@ def _compiled(pattern: str, words: str) -> regex.Pattern[str] | None:
 # How far around an ambiguous acronym its health words are looked for.
 _CONTEXT_BEFORE, _CONTEXT_AFTER = 60, 40
 _SENTENCE_REACH = 200
+# How far before a finding the words stating it of someone (``stated_by``) are looked for, and
+# what may stand between them and it: white space, a line break among it (wrapped text).
+_STATED_REACH = 60
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t>]*)"
+_SPACES = regex.compile(r"[ \t]+")  # between two findings that are one ("Lewy body dementia")
 # How far before a term its "member of the" (``member_before``) is looked for.
 _MEMBER_REACH = 40
 _TITLE_AND_NAME = regex.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+\p{Lu}")
@@ -387,6 +392,12 @@ class _Reading:
     def __init__(self, reading: TermReading) -> None:
         self._before = _compiled(r"(?<![\w-])(?:{}[ \t]+)+\Z", _words(reading.words_before))
         self._after = _compiled(r"\G(?:[ \t]+{})+(?![\w-])", _words(reading.words_after))
+        # "has", "is on", "was diagnosed with", "Declared" and an article or not, or a field's
+        # label ("Religion:"), right before a finding: what states it of its person.
+        self._stated = _compiled(
+            rf"(?<![\w-]){{}}(?:{_GAP}(?i:a|an))?{_GAP}\Z", _words(reading.stated_by)
+        )
+        self._field = _compiled(r"(?<![\w-]){}[ \t]*:[ \t]*\Z", _words(reading.field_labels))
         names = [*reading.service_names, *(n.upper() for n in reading.service_names)]
         self._name = _compiled(
             r"\G(?:[ \t]+\p{{Lu}}[\p{{L}}'’]*){{0,2}}[ \t]+{}(?![\w-])",
@@ -431,6 +442,18 @@ class _Reading:
             if after is not None:
                 end = after.end()
         return start, end
+
+    def stated(self, text: str, start: int) -> int:
+        """Where a finding starts that covers the words before it stating it of its person
+        ("has COPD", "is on methadone", "Declared a spent conviction", "Religion: Sikh"), as
+        the labelling convention writes a finding: redaction then leaves no "has [...]"."""
+        window = max(0, start - _STATED_REACH)
+        for pattern in (self._field, self._stated):
+            if pattern is not None:
+                stated = pattern.search(text, window, start)
+                if stated is not None:
+                    return stated.start()
+        return start
 
     def has_context(
         self, text: str, start: int, end: int, others: _Spans, words: _TextWords
@@ -516,7 +539,7 @@ class TermListRecognizer(EntityRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        results = []
+        results: list[RecognizerResult] = []
         matches = self._index.find(text)
         reading = self._reading
         terms = _Spans(matches)
@@ -546,6 +569,14 @@ class TermListRecognizer(EntityRecognizer):
             start, end = reading.extent(text, found_start, found_end)
             if reading.about_no_one(text, start, end, words):
                 continue
+            start = reading.stated(text, start)
+            while results and (
+                results[-1].end > start or _SPACES.fullmatch(text, results[-1].end, start)
+            ):
+                # "was diagnosed" (a term of its own) "with dementia", "Lewy body" "dementia":
+                # one statement, one finding
+                joined = results.pop()
+                start, end = min(start, joined.start), max(end, joined.end)
             group = self.group_of(matched)
             results.append(
                 RecognizerResult(

@@ -143,6 +143,11 @@ class TermReading:
 
     words_before: tuple[str, ...] = ()
     words_after: tuple[str, ...] = ()
+    # Words before a finding that state it of its person ("has COPD", "is on methadone",
+    # "Declared a spent conviction"), and field labels before it ("Religion: Sikh"): the
+    # finding covers them, as the labelling convention does (rules/terms/special_category.yaml).
+    stated_by: tuple[str, ...] = ()
+    field_labels: tuple[str, ...] = ()
     needs_context: tuple[str, ...] = ()
     also_words: tuple[str, ...] = ()
     context_words: tuple[str, ...] = ()
@@ -290,6 +295,8 @@ def _term_list(
             "about_someone",
             "words_before",
             "words_after",
+            "stated_by",
+            "field_labels",
             "needs_context",
             "also_words",
         }
@@ -329,6 +336,8 @@ def _term_list(
     reading = TermReading(
         words_before=top.strings("words_before", []),
         words_after=top.strings("words_after", []),
+        stated_by=top.strings("stated_by", []),
+        field_labels=top.strings("field_labels", []),
         needs_context=top.strings("needs_context", []),
         also_words=top.strings("also_words", []),
         **(

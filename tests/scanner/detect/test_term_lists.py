@@ -43,7 +43,7 @@ def test_terms_in_a_text_that_names_nobody_are_not_findings(found, text):
 def test_terms_beside_an_address_are_still_findings(found):
     """An address is enough to make a diagnosis someone's."""
     text = "I live at 7 Harbour View, Leeds LS2 7EW with my husband, who has dementia."
-    assert ("SPECIAL_CATEGORY", "dementia") in found(text)
+    assert ("SPECIAL_CATEGORY", "has dementia") in found(text)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_terms_in_a_general_text_beside_its_own_contact_details_are_not_findings
     [
         ("self-harm disclosed at the drop-in, ring 0113 496 0012 back", "self-harm"),
         ("Neglect noted at the visit. If you can, ring her on 07700 900 461.", "Neglect"),
-        ("Our policy: ring 0113 496 0012. Mr Okafor has dementia.", "dementia"),
+        ("Our policy: ring 0113 496 0012. Mr Okafor has dementia.", "has dementia"),
     ],
 )
 def test_terms_beside_contact_details_stay_findings_when_the_text_is_not_general(found, text, term):
@@ -125,14 +125,19 @@ def test_acronyms_in_a_list_of_conditions_are_still_conditions(found):
 @pytest.mark.parametrize(
     ("text", "whole"),
     [
-        ("Her husband has type 2 diabetes.", "type 2 diabetes"),
+        ("Her husband has type 2 diabetes.", "has type 2 diabetes"),
         ("Background of early-onset Alzheimer's disease.", "early-onset Alzheimer's disease"),
         ("Admitted with a left MCA ischaemic stroke.", "left MCA ischaemic stroke"),
         ("Known chronic kidney disease stage 3.", "chronic kidney disease stage 3"),
-        ("Diagnosed with bipolar affective disorder type I.", "bipolar affective disorder type I"),
-        ("She is a Unison workplace rep.", "Unison workplace rep"),
+        (
+            "Diagnosed with bipolar affective disorder type I.",
+            "Diagnosed with bipolar affective disorder type I",
+        ),
+        ("She is a Unison workplace rep.", "is a Unison workplace rep"),
         ("She goes to the LGBT+ group with her partner.", "LGBT+"),
-        ("She has been HIV-positive since 2010.", "HIV-positive"),
+        ("She has been HIV-positive since 2010.", "has been HIV-positive"),
+        ("Her HIV status is known to the GP.", "HIV status"),
+        ("Margaret has a dementia diagnosis.", "has a dementia diagnosis"),
         ("Hepatitis C, treated in 2015.", "Hepatitis C"),
     ],
 )
@@ -140,6 +145,44 @@ def test_a_finding_covers_the_whole_condition(found, text, whole):
     """The words that qualify a condition belong to its finding, as the corpora label it
     (issue 17: whole spans), so that redaction leaves no part of it."""
     assert ("SPECIAL_CATEGORY", whole) in found(f"Re: Amina Yusuf. {text}")
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("Mrs Patel is on methadone.", "is on methadone"),
+        ("Religion: Sikh", "Religion: Sikh"),
+        ("RELIGION:   Sikh", "RELIGION:   Sikh"),
+        ("Declared a spent conviction from 2009.", "Declared a spent conviction"),
+        ("She had a stroke in May.", "had a stroke"),
+        ("Medication: sertraline 50mg", "Medication: sertraline"),
+        (
+            "He was diagnosed with\nLewy body dementia last year.",
+            "was diagnosed with\nLewy body dementia",
+        ),
+        ("She was diagnosed with Parkinson's disease.", "was diagnosed with Parkinson's disease"),
+        ("shes got a nut allergy", "got a nut allergy"),
+    ],
+)
+def test_a_finding_covers_the_words_that_state_it_of_its_person(found, text, whole):
+    """The verb or the form's label before a term (stated_by, field_labels) belongs to its
+    finding, as the labelling convention writes one ("has COPD", "Religion: Sikh"), and a
+    term of its own among them ("was diagnosed") joins it: one finding, one statement."""
+    spans = [s for s in found(f"Re: Amina Yusuf. {text}") if s[0] == "SPECIAL_CATEGORY"]
+    assert spans == [("SPECIAL_CATEGORY", whole)], spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She has a cough and is on holiday.",
+        "The course is on dementia awareness.",
+        "Religion: see the equality form.",
+    ],
+)
+def test_the_words_that_state_a_term_find_nothing_alone(found, text):
+    """stated_by and field_labels only widen a finding the lists make anyway."""
+    assert "SPECIAL_CATEGORY" not in types_of(found(f"Re: Amina Yusuf. {text}"))
 
 
 @pytest.mark.parametrize(
@@ -225,9 +268,9 @@ def test_ambiguous_acronyms_need_an_owner_or_health_words(found, text, is_condit
         ("Concerns about domestic  abuse at home.", {"domestic  abuse"}),
         ("Concerns about domestic\tabuse at home.", {"domestic\tabuse"}),
         ("The self-harm leaflet; self\nharm.", {"self\nharm"}),
-        ("She has early-onset Alzheimer’s disease.", {"early-onset Alzheimer’s disease"}),
+        ("She has early-onset Alzheimer’s disease.", {"has early-onset Alzheimer’s disease"}),
         ("She has (dementia).", {"dementia"}),
-        ("She was diagnosed with HIV.", {"HIV"}),
+        ("She was diagnosed with HIV.", {"was diagnosed with HIV"}),
         ("She was diagnosed with hiv.", set()),
         ("She has dementia-like symptoms.", set()),
         ("The non-abuse clause was signed.", set()),
