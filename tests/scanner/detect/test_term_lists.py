@@ -173,6 +173,21 @@ def test_a_finding_covers_the_words_that_state_it_of_its_person(found, text, who
 
 
 @pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("Ayaan is a child at risk of significant harm.", "child at risk of significant harm"),
+        ("We believe he is at risk of serious harm.", "at risk of serious harm"),
+        ("MARAC referral made the same day.", "MARAC referral"),
+        ("DASH: 15 ticks. Referred to MARAC.", "Referred to MARAC"),
+    ],
+)
+def test_a_safeguarding_finding_covers_its_harm_and_its_referral(found, text, whole):
+    """What a risk is of, and the referral a process word makes, belong to its finding
+    (safeguarding.yaml words_after, stated_by), as the labelling convention writes them."""
+    assert ("SAFEGUARDING", whole) in found(f"Re: Amina Yusuf. {text}")
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "She has a cough and is on holiday.",
