@@ -349,18 +349,27 @@ class _Words:
     each search theirs again."""
 
     def __init__(
-        self, pattern: regex.Pattern[str] | None, text: str, *, but: str | None = None
+        self,
+        pattern: regex.Pattern[str] | None,
+        text: str,
+        *,
+        but: str | None = None,
+        unless: Callable[[str, int, int], bool] | None = None,
     ) -> None:
         self._pattern = pattern
         self._text = text
         self._but = but  # a group of the pattern whose matches are not the words
+        self._unless = unless  # and what else makes a match no word: (text, start, end)
         self._spans: _Spans | None = None
 
     def _found(self) -> _Spans:
         if self._spans is None:
             found = () if self._pattern is None else self._pattern.finditer(self._text, timeout=5)
             self._spans = _Spans(
-                m.span() for m in found if self._but is None or m.group(self._but) is None
+                m.span()
+                for m in found
+                if (self._but is None or m.group(self._but) is None)
+                and (self._unless is None or not self._unless(self._text, *m.span()))
             )
         return self._spans
 
@@ -687,6 +696,11 @@ class AboutSomeone:
                         {w for r in readings for w in r.question_openers}, person - first_person
                     ),
                     _anyone({w for r in readings for w in r.anyone_before}, roles),
+                    _anyone_in_general(
+                        {w for r in readings for w in r.generic_subjects},
+                        {w for r in readings for w in r.generic_verbs},
+                        {w for r in readings for w in r.generic_openers},
+                    ),
                 ],
             )
         )
@@ -715,12 +729,18 @@ class AboutSomeone:
     def findings[S: _Span](
         self, texts: Sequence[str], spans_in_each: list[list[S]], terms: frozenset[str]
     ) -> list[list[S]]:
-        """Each text's spans, less the terms (of types ``terms``) that are about no one."""
-        if self._refers_to_someone(texts, spans_in_each):
+        """Each text's spans, less the terms (of types ``terms``) that are about no one.
+
+        A name found inside a term, or around one with words either side of it, is no one's
+        here: "Herbert Protocol" (a missing-person form), "Wesley Methodist Circuit", "Lewy"
+        in "Lewy body" are the term's own words or an organisation's name holding it, and
+        make neither the item nor the term's statement about someone."""
+        evidence = [_without_names_of_terms(spans, terms) for spans in spans_in_each]
+        if self._refers_to_someone(texts, evidence):
             return spans_in_each
         return [
-            self._someones(text, spans, terms)
-            for text, spans in zip(texts, spans_in_each, strict=True)
+            self._someones(text, spans, terms, others)
+            for text, spans, others in zip(texts, spans_in_each, evidence, strict=True)
         ]
 
     def without_lone_words[S: _Span](
@@ -896,13 +916,18 @@ class AboutSomeone:
             for w in words
         )
 
-    def _someones[S: _Span](self, text: str, spans: list[S], terms: frozenset[str]) -> list[S]:
-        """The spans of one text, less its terms whose statement refers to no one."""
+    def _someones[S: _Span](
+        self, text: str, spans: list[S], terms: frozenset[str], others: Sequence[_Span]
+    ) -> list[S]:
+        """The spans of one text, less its terms whose statement refers to no one (``others``:
+        the text's spans that may be evidence of someone)."""
         evidence = _Spans(
-            (s.start, s.end) for s in spans if s.type == "PERSON" or s.type in self._details
+            (s.start, s.end) for s in others if s.type == "PERSON" or s.type in self._details
         )
-        person = _Words(self._case_person, text, but=self._generic)
-        role = _Words(self._person, text, but=self._generic)
+        # a person word capitalised in a name in Title Case is no one: "Baby Loss Awareness
+        # Week", "Mother's Day" (as anywhere in the item: ``_case_person_word``)
+        person = _Words(self._case_person, text, but=self._generic, unless=self._in_a_title)
+        role = _Words(self._person, text, but=self._generic, unless=self._in_a_title)
         general = _Words(self._general, text)
         titled = _Words(_TITLE_AND_NAME, text)
         kept = []
@@ -954,6 +979,22 @@ def _in_a_list(text: str, start: int, end: int) -> bool:
         _LISTED_BEFORE.search(text, max(0, start - _LIST_REACH), start) is not None
         or _LISTED_AFTER.match(text, end) is not None
     )
+
+
+def _without_names_of_terms[S: _Span](spans: Sequence[S], terms: frozenset[str]) -> list[S]:
+    """``spans`` less the names found inside a term (of types ``terms``) or around one with
+    words either side: the term's own words ("Herbert Protocol") or an organisation's name
+    that holds it ("Wesley Methodist Circuit"), no one's name."""
+    found = [(s.start, s.end) for s in spans if s.type in terms]
+    return [
+        s
+        for s in spans
+        if s.type != "PERSON"
+        or not any(
+            (start <= s.start and s.end <= end) or (s.start < start and end < s.end)
+            for start, end in found
+        )
+    ]
 
 
 class _Mentions:
@@ -1026,6 +1067,24 @@ def _anyone(determiners: set[str], roles: set[str]) -> str:
     if not determiners or not roles:
         return ""
     return rf"{_words(determiners)}[ \t]+{_words(roles)}"
+
+
+def _anyone_in_general(subjects: set[str], verbs: set[str], openers: set[str]) -> str:
+    """A pattern for the rest of a sentence whose subject is anyone of a kind, as advice and
+    policies write it: an indefinite subject and a modal verb ("A woman may not be ready to
+    leave; respect her decision"), or a condition on one ("If a child tells you they are
+    being abused", "when someone discloses"). The person words after it, to the sentence's
+    end, are that anyone's, no one's in particular. Empty without subjects."""
+    if not subjects or not verbs:
+        return ""
+    anyone = (
+        rf"(?:(?i:a|an|any|every)[ \t]+{_words(subjects)}|(?i:someone|anyone|somebody|anybody))"
+    )
+    rest = r"(?![\w-])[^.!?\n]*"
+    modal = rf"{anyone}[ \t]+{_words(verbs)}{rest}"
+    if not openers:
+        return modal
+    return rf"(?:{_words(openers)}[ \t]+{anyone}{rest}|{modal})"
 
 
 # A line at least this long may have been wrapped by a mail program mid-sentence; a shorter

@@ -165,6 +165,9 @@ class TermReading:
     question_openers: tuple[str, ...] = ()
     anyone_before: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
+    generic_subjects: tuple[str, ...] = ()
+    generic_verbs: tuple[str, ...] = ()
+    generic_openers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -377,6 +380,9 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
         "question_openers",
         "anyone_before",
         "first_person",
+        "generic_subjects",
+        "generic_verbs",
+        "generic_openers",
     )
     top.unknown_keys(set(keys))
     words = {key: top.strings(key, []) for key in keys}
