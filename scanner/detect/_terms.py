@@ -412,6 +412,9 @@ class _Reading:
             r"\G(?:[ \t]+\p{{Lu}}[\p{{L}}'’]*){{0,2}}[ \t]+{}(?![\w-])",
             _words(names, ignore_case=False),
         )
+        # a term that is itself a name's head ("Gurdwara"), after a capitalised word on its
+        # line: "Guru Nanak Gurdwara, Wellington Road" is a place of worship's name
+        self._heads = frozenset(names)
         self._service = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.service_words))
         # "disabled people", "Black African and Black Caribbean communities"
         self._population = _compiled(
@@ -483,6 +486,10 @@ class _Reading:
         """Whether the term at ``text[start:end]`` names an organisation or event, or, in a
         sentence that refers to no one, a service, a policy or people in general."""
         if self._name is not None and text[start].isupper() and self._name.match(text, end):
+            return True
+        if text[start:end] in self._heads and _CAPITALISED_WORD_BEFORE.search(
+            text, max(0, start - _TITLE_REACH), start
+        ):
             return True
         general = bool(
             (self._service is not None and self._service.match(text, end))
@@ -953,6 +960,7 @@ _CAPITALISED_BEFORE = regex.compile(
     r"(?:(^|[.!?:;•*–-][ \t]*|\n[ \t>]*)|[\p{L}\d,'’)][ \t]+)\p{Lu}[\p{L}'’-]*[ \t]+\Z"
 )
 _AMPERSAND_AFTER = regex.compile(r"[ \t]*&")
+_CAPITALISED_WORD_BEFORE = regex.compile(r"\p{Lu}[\p{L}'’-]*[ \t]+\Z")
 _AMPERSAND_BEFORE = regex.compile(r"&[ \t]*\Z")
 _TITLE_REACH = 60
 # A possessive's ending, and the shortest word of a name looked for again in its item.

@@ -224,6 +224,7 @@ def test_the_words_that_state_a_term_find_nothing_alone(found, text):
         "Grants for small charities supporting older people and people with disabilities.",
         "5. Safeguarding: there were no new safeguarding referrals this quarter.",
         "Benefits checks - Carer's Allowance, Attendance Allowance, Council Tax reduction",
+        "Guru Nanak Gurdwara, Wellington Road: langar on Sunday.",
     ],
 )
 def test_terms_about_a_service_event_or_policy_are_not_findings(found, text):
@@ -245,6 +246,7 @@ def test_terms_about_a_service_event_or_policy_are_not_findings(found, text):
         ("Conditions: COPD, TB.", "TB"),
         ("Faith: Christian (Pentecostal).", "Christian"),
         ("She is a practising Methodist.", "Methodist"),
+        ("She attends the Gurdwara every Sunday.", "Gurdwara"),
         ("She has been self-harming since the domestic abuse training ended.", "self-harming"),
     ],
 )
