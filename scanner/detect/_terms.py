@@ -428,7 +428,13 @@ class _Reading:
         self._general = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(reading.general_before))
         self._person = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(reading.person_words))
         self._context = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(reading.context_words))
-        self._owner = _compiled(r"(?<![\w-]){}[ \t]+\Z", _words(reading.owner_before))
+        # (a line break among the space: "who has\n>> MS" in a quoted reply)
+        self._owner = _compiled(rf"(?<![\w-]){{}}{_GAP}\Z", _words(reading.owner_before))
+        # a relative and a dash before an acronym, as a form's answer writes whose it is:
+        # "Who does the young person care for?  mum – MS"
+        self._relative = _compiled(
+            r"(?<![\w-]){}[ \t]*[-–—][ \t]*\Z", _words(reading.relatives_before)
+        )
         self._other_thing = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.not_followed_by))
         self.needs_context = frozenset(reading.needs_context)
         self.also_words = frozenset(reading.also_words)
@@ -474,7 +480,9 @@ class _Reading:
         or someone's it is ("her MS"), and no product name follows it ("MS Teams")."""
         if self._other_thing is not None and self._other_thing.match(text, end):
             return False
-        if self._owner is not None and self._owner.search(text[max(0, start - 20) : start]):
+        if self._owner is not None and self._owner.search(text, max(0, start - 30), start):
+            return True
+        if self._relative is not None and self._relative.search(text, max(0, start - 30), start):
             return True
         first, last = sentence_around(text, start, end, _SENTENCE_REACH)
         low, high = max(first, start - _CONTEXT_BEFORE), min(last, end + _CONTEXT_AFTER)

@@ -152,6 +152,7 @@ class TermReading:
     also_words: tuple[str, ...] = ()
     context_words: tuple[str, ...] = ()
     owner_before: tuple[str, ...] = ()
+    relatives_before: tuple[str, ...] = ()
     not_followed_by: tuple[str, ...] = ()
     service_names: tuple[str, ...] = ()
     service_words: tuple[str, ...] = ()
@@ -367,6 +368,7 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
     keys = (
         "context_words",
         "owner_before",
+        "relatives_before",
         "not_followed_by",
         "service_names",
         "service_words",

@@ -15,6 +15,8 @@ from tests.scanner.conftest import types_of
         ("The family are practising Muslims.", "SPECIAL_CATEGORY"),
         ("There is a history of self-harm.", "SAFEGUARDING"),
         ("Concerns about domestic abuse at home.", "SAFEGUARDING"),
+        ("She was scared to go home because of his shouting.", "SAFEGUARDING"),
+        ("i dont feel safe at home tbh", "SAFEGUARDING"),
         ("We raised a safeguarding concern today.", "SAFEGUARDING"),
         ("Please find the draft budget attached.", "ORG_CONFIDENTIAL"),
         ("These board papers are strictly confidential.", "ORG_CONFIDENTIAL"),
@@ -267,6 +269,10 @@ def test_terms_about_someone_near_a_service_are_still_findings(found, text, term
         ("TB to chase the GP about the hospital letter.", False),
         ("MS rang the ward for an update on her discharge.", False),
         ("Backups: 4 TB free on the server.", False),
+        # an owner across a quoted reply's line break; a relative and a dash on a form
+        ("She cares for her mum, who has\n>> MS. Home address below.", True),
+        ("Who does the young person care for?  mum – MS", True),
+        ("Client – MS rang back about the appointment.", False),
     ],
 )
 def test_ambiguous_acronyms_need_an_owner_or_health_words(found, text, is_condition):
