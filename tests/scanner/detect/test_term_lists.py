@@ -12,6 +12,9 @@ from tests.scanner.conftest import types_of
         ("He is a wheelchair user.", "SPECIAL_CATEGORY"),
         ("She was recently diagnosed with HIV.", "SPECIAL_CATEGORY"),
         ("He has a criminal conviction from 2015.", "SPECIAL_CATEGORY"),
+        ("Declared a conviction for theft (2011).", "SPECIAL_CATEGORY"),
+        ("Cautioned for possession in 2015.", "SPECIAL_CATEGORY"),
+        ("He was sentenced to 18 months.", "SPECIAL_CATEGORY"),
         ("The family are practising Muslims.", "SPECIAL_CATEGORY"),
         ("There is a history of self-harm.", "SAFEGUARDING"),
         ("Concerns about domestic abuse at home.", "SAFEGUARDING"),
@@ -193,6 +196,7 @@ def test_a_safeguarding_finding_covers_its_harm_and_its_referral(found, text, wh
     "text",
     [
         "She has a cough and is on holiday.",
+        "She has a strong conviction that the plan is right; a word of caution for all.",
         "The course is on dementia awareness.",
         "Religion: see the equality form.",
     ],
