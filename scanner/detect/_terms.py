@@ -1089,8 +1089,9 @@ def _anyone_in_general(subjects: set[str], verbs: set[str], openers: set[str]) -
     """A pattern for the rest of a sentence whose subject is anyone of a kind, as advice and
     policies write it: an indefinite subject and a modal verb ("A woman may not be ready to
     leave; respect her decision"), or a condition on one ("If a child tells you they are
-    being abused", "when someone discloses"). The person words after it, to the sentence's
-    end, are that anyone's, no one's in particular. Empty without subjects."""
+    being abused", "when someone discloses", "If the child is in immediate danger"). The
+    person words after it, to the sentence's end, are that anyone's, no one's in particular.
+    Empty without subjects."""
     if not subjects or not verbs:
         return ""
     anyone = (
@@ -1100,7 +1101,9 @@ def _anyone_in_general(subjects: set[str], verbs: set[str], openers: set[str]) -
     modal = rf"{anyone}[ \t]+{_words(verbs)}{rest}"
     if not openers:
         return modal
-    return rf"(?:{_words(openers)}[ \t]+{anyone}{rest}|{modal})"
+    # after a condition, "the" too: a policy's "If the child is in immediate danger, call 999"
+    the = rf"(?i:the)[ \t]+{_words(subjects)}"
+    return rf"(?:{_words(openers)}[ \t]+(?:{anyone}|{the}){rest}|{modal})"
 
 
 # A line at least this long may have been wrapped by a mail program mid-sentence; a shorter

@@ -69,6 +69,9 @@ _TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
         "Outreach office: 3 Park Road, Leeds LS6 2AB.",
         "When a young person discloses self-harm, stay calm and thank her for telling you.\n"
         "Office: 3 Park Road, Leeds LS6 2AB.",
+        "If the young person discloses self-harm, tell the DSL the same day.\n"
+        "Office: 3 Park Road, Leeds LS6 2AB.",
+        "If the child is in immediate danger, call 999. Office: 3 Park Road, Leeds LS6 2AB.",
         # a person word capitalised in an event's name, in the term's own statement
         "Baby Loss Awareness Week: support for parents after miscarriage or stillbirth.\n"
         "Call 0113 496 0555.",
@@ -132,6 +135,7 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         # (termfp) a woman reported on, not anyone of a kind: no modal, no condition
         ("A woman rang today; she says her partner is an abusive partner.", "abusive partner"),
         ("If she tells you she is self-harming again, ring me.", "self-harming"),
+        ("The child disclosed self-harm today.", "self-harm"),
         # a name beside a term, not inside it or around it
         ("Priya Jain has dementia.", "dementia"),
     ],
