@@ -73,7 +73,11 @@ class OwnerReader:
         found: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = []
         for _, start, end in terms:
             words = [t for t in doc if t.idx < end and start < t.idx + len(t)]
-            heads = [t for t in words if t.head not in words or t.head is t]
+            inside = {t.i for t in words}
+            # (by index: spaCy makes a new Token each time one is asked for, so a root's
+            # head is its equal but not itself; a finding that starts with its clause's verb,
+            # "has dementia", is headed by that root)
+            heads = [t for t in words if t.head.i not in inside or t.head.i == t.i]
             owner, path = _owner(heads[0]) if heads else (None, [])
             if owner is None:
                 found.append(([], []))

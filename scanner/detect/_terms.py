@@ -307,6 +307,11 @@ def _compiled(pattern: str, words: str) -> regex.Pattern[str] | None:
 # How far around an ambiguous acronym its health words are looked for.
 _CONTEXT_BEFORE, _CONTEXT_AFTER = 60, 40
 _SENTENCE_REACH = 200
+# How far before a finding the words stating it of someone (``stated_by``) are looked for, and
+# what may stand between them and it: white space, a line break among it (wrapped text).
+_STATED_REACH = 60
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t>]*)"
+_SPACES = regex.compile(r"[ \t]+")  # between two findings that are one ("Lewy body dementia")
 # How far before a term its "member of the" (``member_before``) is looked for.
 _MEMBER_REACH = 40
 _TITLE_AND_NAME = regex.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+\p{Lu}")
@@ -344,18 +349,27 @@ class _Words:
     each search theirs again."""
 
     def __init__(
-        self, pattern: regex.Pattern[str] | None, text: str, *, but: str | None = None
+        self,
+        pattern: regex.Pattern[str] | None,
+        text: str,
+        *,
+        but: str | None = None,
+        unless: Callable[[str, int, int], bool] | None = None,
     ) -> None:
         self._pattern = pattern
         self._text = text
         self._but = but  # a group of the pattern whose matches are not the words
+        self._unless = unless  # and what else makes a match no word: (text, start, end)
         self._spans: _Spans | None = None
 
     def _found(self) -> _Spans:
         if self._spans is None:
             found = () if self._pattern is None else self._pattern.finditer(self._text, timeout=5)
             self._spans = _Spans(
-                m.span() for m in found if self._but is None or m.group(self._but) is None
+                m.span()
+                for m in found
+                if (self._but is None or m.group(self._but) is None)
+                and (self._unless is None or not self._unless(self._text, *m.span()))
             )
         return self._spans
 
@@ -387,11 +401,20 @@ class _Reading:
     def __init__(self, reading: TermReading) -> None:
         self._before = _compiled(r"(?<![\w-])(?:{}[ \t]+)+\Z", _words(reading.words_before))
         self._after = _compiled(r"\G(?:[ \t]+{})+(?![\w-])", _words(reading.words_after))
+        # "has", "is on", "was diagnosed with", "Declared" and an article or not, or a field's
+        # label ("Religion:"), right before a finding: what states it of its person.
+        self._stated = _compiled(
+            rf"(?<![\w-]){{}}(?:{_GAP}(?i:a|an))?{_GAP}\Z", _words(reading.stated_by)
+        )
+        self._field = _compiled(r"(?<![\w-]){}[ \t]*:[ \t]*\Z", _words(reading.field_labels))
         names = [*reading.service_names, *(n.upper() for n in reading.service_names)]
         self._name = _compiled(
             r"\G(?:[ \t]+\p{{Lu}}[\p{{L}}'’]*){{0,2}}[ \t]+{}(?![\w-])",
             _words(names, ignore_case=False),
         )
+        # a term that is itself a name's head ("Gurdwara"), after a capitalised word on its
+        # line: "Guru Nanak Gurdwara, Wellington Road" is a place of worship's name
+        self._heads = frozenset(names)
         self._service = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.service_words))
         # "disabled people", "Black African and Black Caribbean communities"
         self._population = _compiled(
@@ -405,7 +428,13 @@ class _Reading:
         self._general = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(reading.general_before))
         self._person = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(reading.person_words))
         self._context = _compiled(r"\b(?<![\w-]){}(?![\w-])", _words(reading.context_words))
-        self._owner = _compiled(r"(?<![\w-]){}[ \t]+\Z", _words(reading.owner_before))
+        # (a line break among the space: "who has\n>> MS" in a quoted reply)
+        self._owner = _compiled(rf"(?<![\w-]){{}}{_GAP}\Z", _words(reading.owner_before))
+        # a relative and a dash before an acronym, as a form's answer writes whose it is:
+        # "Who does the young person care for?  mum – MS"
+        self._relative = _compiled(
+            r"(?<![\w-]){}[ \t]*[-–—][ \t]*\Z", _words(reading.relatives_before)
+        )
         self._other_thing = _compiled(r"\G[ \t]+{}(?![\w-])", _words(reading.not_followed_by))
         self.needs_context = frozenset(reading.needs_context)
         self.also_words = frozenset(reading.also_words)
@@ -432,6 +461,18 @@ class _Reading:
                 end = after.end()
         return start, end
 
+    def stated(self, text: str, start: int) -> int:
+        """Where a finding starts that covers the words before it stating it of its person
+        ("has COPD", "is on methadone", "Declared a spent conviction", "Religion: Sikh"), as
+        the labelling convention writes a finding: redaction then leaves no "has [...]"."""
+        window = max(0, start - _STATED_REACH)
+        for pattern in (self._field, self._stated):
+            if pattern is not None:
+                stated = pattern.search(text, window, start)
+                if stated is not None:
+                    return stated.start()
+        return start
+
     def has_context(
         self, text: str, start: int, end: int, others: _Spans, words: _TextWords
     ) -> bool:
@@ -439,7 +480,9 @@ class _Reading:
         or someone's it is ("her MS"), and no product name follows it ("MS Teams")."""
         if self._other_thing is not None and self._other_thing.match(text, end):
             return False
-        if self._owner is not None and self._owner.search(text[max(0, start - 20) : start]):
+        if self._owner is not None and self._owner.search(text, max(0, start - 30), start):
+            return True
+        if self._relative is not None and self._relative.search(text, max(0, start - 30), start):
             return True
         first, last = sentence_around(text, start, end, _SENTENCE_REACH)
         low, high = max(first, start - _CONTEXT_BEFORE), min(last, end + _CONTEXT_AFTER)
@@ -451,6 +494,10 @@ class _Reading:
         """Whether the term at ``text[start:end]`` names an organisation or event, or, in a
         sentence that refers to no one, a service, a policy or people in general."""
         if self._name is not None and text[start].isupper() and self._name.match(text, end):
+            return True
+        if text[start:end] in self._heads and _CAPITALISED_WORD_BEFORE.search(
+            text, max(0, start - _TITLE_REACH), start
+        ):
             return True
         general = bool(
             (self._service is not None and self._service.match(text, end))
@@ -516,7 +563,7 @@ class TermListRecognizer(EntityRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        results = []
+        results: list[RecognizerResult] = []
         matches = self._index.find(text)
         reading = self._reading
         terms = _Spans(matches)
@@ -546,6 +593,14 @@ class TermListRecognizer(EntityRecognizer):
             start, end = reading.extent(text, found_start, found_end)
             if reading.about_no_one(text, start, end, words):
                 continue
+            start = reading.stated(text, start)
+            while results and (
+                results[-1].end > start or _SPACES.fullmatch(text, results[-1].end, start)
+            ):
+                # "was diagnosed" (a term of its own) "with dementia", "Lewy body" "dementia":
+                # one statement, one finding
+                joined = results.pop()
+                start, end = min(start, joined.start), max(end, joined.end)
             group = self.group_of(matched)
             results.append(
                 RecognizerResult(
@@ -656,6 +711,11 @@ class AboutSomeone:
                         {w for r in readings for w in r.question_openers}, person - first_person
                     ),
                     _anyone({w for r in readings for w in r.anyone_before}, roles),
+                    _anyone_in_general(
+                        {w for r in readings for w in r.generic_subjects},
+                        {w for r in readings for w in r.generic_verbs},
+                        {w for r in readings for w in r.generic_openers},
+                    ),
                 ],
             )
         )
@@ -684,12 +744,18 @@ class AboutSomeone:
     def findings[S: _Span](
         self, texts: Sequence[str], spans_in_each: list[list[S]], terms: frozenset[str]
     ) -> list[list[S]]:
-        """Each text's spans, less the terms (of types ``terms``) that are about no one."""
-        if self._refers_to_someone(texts, spans_in_each):
+        """Each text's spans, less the terms (of types ``terms``) that are about no one.
+
+        A name found inside a term, or around one with words either side of it, is no one's
+        here: "Herbert Protocol" (a missing-person form), "Wesley Methodist Circuit", "Lewy"
+        in "Lewy body" are the term's own words or an organisation's name holding it, and
+        make neither the item nor the term's statement about someone."""
+        evidence = [_without_names_of_terms(spans, terms) for spans in spans_in_each]
+        if self._refers_to_someone(texts, evidence):
             return spans_in_each
         return [
-            self._someones(text, spans, terms)
-            for text, spans in zip(texts, spans_in_each, strict=True)
+            self._someones(text, spans, terms, others)
+            for text, spans, others in zip(texts, spans_in_each, evidence, strict=True)
         ]
 
     def without_lone_words[S: _Span](
@@ -865,13 +931,18 @@ class AboutSomeone:
             for w in words
         )
 
-    def _someones[S: _Span](self, text: str, spans: list[S], terms: frozenset[str]) -> list[S]:
-        """The spans of one text, less its terms whose statement refers to no one."""
+    def _someones[S: _Span](
+        self, text: str, spans: list[S], terms: frozenset[str], others: Sequence[_Span]
+    ) -> list[S]:
+        """The spans of one text, less its terms whose statement refers to no one (``others``:
+        the text's spans that may be evidence of someone)."""
         evidence = _Spans(
-            (s.start, s.end) for s in spans if s.type == "PERSON" or s.type in self._details
+            (s.start, s.end) for s in others if s.type == "PERSON" or s.type in self._details
         )
-        person = _Words(self._case_person, text, but=self._generic)
-        role = _Words(self._person, text, but=self._generic)
+        # a person word capitalised in a name in Title Case is no one: "Baby Loss Awareness
+        # Week", "Mother's Day" (as anywhere in the item: ``_case_person_word``)
+        person = _Words(self._case_person, text, but=self._generic, unless=self._in_a_title)
+        role = _Words(self._person, text, but=self._generic, unless=self._in_a_title)
         general = _Words(self._general, text)
         titled = _Words(_TITLE_AND_NAME, text)
         kept = []
@@ -897,6 +968,7 @@ _CAPITALISED_BEFORE = regex.compile(
     r"(?:(^|[.!?:;•*–-][ \t]*|\n[ \t>]*)|[\p{L}\d,'’)][ \t]+)\p{Lu}[\p{L}'’-]*[ \t]+\Z"
 )
 _AMPERSAND_AFTER = regex.compile(r"[ \t]*&")
+_CAPITALISED_WORD_BEFORE = regex.compile(r"\p{Lu}[\p{L}'’-]*[ \t]+\Z")
 _AMPERSAND_BEFORE = regex.compile(r"&[ \t]*\Z")
 _TITLE_REACH = 60
 # A possessive's ending, and the shortest word of a name looked for again in its item.
@@ -923,6 +995,22 @@ def _in_a_list(text: str, start: int, end: int) -> bool:
         _LISTED_BEFORE.search(text, max(0, start - _LIST_REACH), start) is not None
         or _LISTED_AFTER.match(text, end) is not None
     )
+
+
+def _without_names_of_terms[S: _Span](spans: Sequence[S], terms: frozenset[str]) -> list[S]:
+    """``spans`` less the names found inside a term (of types ``terms``) or around one with
+    words either side: the term's own words ("Herbert Protocol") or an organisation's name
+    that holds it ("Wesley Methodist Circuit"), no one's name."""
+    found = [(s.start, s.end) for s in spans if s.type in terms]
+    return [
+        s
+        for s in spans
+        if s.type != "PERSON"
+        or not any(
+            (start <= s.start and s.end <= end) or (s.start < start and end < s.end)
+            for start, end in found
+        )
+    ]
 
 
 class _Mentions:
@@ -995,6 +1083,27 @@ def _anyone(determiners: set[str], roles: set[str]) -> str:
     if not determiners or not roles:
         return ""
     return rf"{_words(determiners)}[ \t]+{_words(roles)}"
+
+
+def _anyone_in_general(subjects: set[str], verbs: set[str], openers: set[str]) -> str:
+    """A pattern for the rest of a sentence whose subject is anyone of a kind, as advice and
+    policies write it: an indefinite subject and a modal verb ("A woman may not be ready to
+    leave; respect her decision"), or a condition on one ("If a child tells you they are
+    being abused", "when someone discloses", "If the child is in immediate danger"). The
+    person words after it, to the sentence's end, are that anyone's, no one's in particular.
+    Empty without subjects."""
+    if not subjects or not verbs:
+        return ""
+    anyone = (
+        rf"(?:(?i:a|an|any|every)[ \t]+{_words(subjects)}|(?i:someone|anyone|somebody|anybody))"
+    )
+    rest = r"(?![\w-])[^.!?\n]*"
+    modal = rf"{anyone}[ \t]+{_words(verbs)}{rest}"
+    if not openers:
+        return modal
+    # after a condition, "the" too: a policy's "If the child is in immediate danger, call 999"
+    the = rf"(?i:the)[ \t]+{_words(subjects)}"
+    return rf"(?:{_words(openers)}[ \t]+(?:{anyone}|{the}){rest}|{modal})"
 
 
 # A line at least this long may have been wrapped by a mail program mid-sentence; a shorter

@@ -148,10 +148,16 @@ class TermReading:
 
     words_before: tuple[str, ...] = ()
     words_after: tuple[str, ...] = ()
+    # Words before a finding that state it of its person ("has COPD", "is on methadone",
+    # "Declared a spent conviction"), and field labels before it ("Religion: Sikh"): the
+    # finding covers them, as the labelling convention does (rules/terms/special_category.yaml).
+    stated_by: tuple[str, ...] = ()
+    field_labels: tuple[str, ...] = ()
     needs_context: tuple[str, ...] = ()
     also_words: tuple[str, ...] = ()
     context_words: tuple[str, ...] = ()
     owner_before: tuple[str, ...] = ()
+    relatives_before: tuple[str, ...] = ()
     not_followed_by: tuple[str, ...] = ()
     service_names: tuple[str, ...] = ()
     service_words: tuple[str, ...] = ()
@@ -165,6 +171,9 @@ class TermReading:
     question_openers: tuple[str, ...] = ()
     anyone_before: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
+    generic_subjects: tuple[str, ...] = ()
+    generic_verbs: tuple[str, ...] = ()
+    generic_openers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -295,6 +304,8 @@ def _term_list(
             "about_someone",
             "words_before",
             "words_after",
+            "stated_by",
+            "field_labels",
             "needs_context",
             "also_words",
         }
@@ -334,6 +345,8 @@ def _term_list(
     reading = TermReading(
         words_before=top.strings("words_before", []),
         words_after=top.strings("words_after", []),
+        stated_by=top.strings("stated_by", []),
+        field_labels=top.strings("field_labels", []),
         needs_context=top.strings("needs_context", []),
         also_words=top.strings("also_words", []),
         **(
@@ -360,6 +373,7 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
     keys = (
         "context_words",
         "owner_before",
+        "relatives_before",
         "not_followed_by",
         "service_names",
         "service_words",
@@ -373,6 +387,9 @@ def _about_someone(path: Path) -> dict[str, tuple[str, ...]]:
         "question_openers",
         "anyone_before",
         "first_person",
+        "generic_subjects",
+        "generic_verbs",
+        "generic_openers",
     )
     top.unknown_keys(set(keys))
     words = {key: top.strings(key, []) for key in keys}

@@ -15,19 +15,23 @@ from scanner.limits import ScanLimits
 
 TABLE = [
     # the subject of the clause, not the possessor inside it
-    ("Margaret Hughes, Gareth Hughes's mother, has dementia.", "dementia", "Margaret Hughes"),
-    ("Gareth Hughes's mother Margaret Hughes has dementia.", "dementia", "Margaret Hughes"),
+    ("Margaret Hughes, Gareth Hughes's mother, has dementia.", "has dementia", "Margaret Hughes"),
+    ("Gareth Hughes's mother Margaret Hughes has dementia.", "has dementia", "Margaret Hughes"),
     # the possessor of the term
     ("Amina Okafor's depression is worse since Hodan Warsame moved in.", "depression", "Amina"),
     # the subject of a reported clause, not of the sentence
-    ("Amina Okafor told us that Hodan Warsame was diagnosed with dementia.", "dementia", "Hodan"),
+    (
+        "Amina Okafor told us that Hodan Warsame was diagnosed with dementia.",
+        "was diagnosed with dementia",
+        "Hodan",
+    ),
     # "who has": the person the clause describes
-    ("Amina Okafor cares for Hodan Warsame, who has dementia.", "dementia", "Hodan Warsame"),
-    ("Hodan Warsame is cared for by Amina Okafor, who has depression.", "depression", "Amina"),
+    ("Amina Okafor cares for Hodan Warsame, who has dementia.", "has dementia", "Hodan Warsame"),
+    ("Hodan Warsame is cared for by Amina Okafor, who has depression.", "has depression", "Amina"),
     # a clause inside the owner's phrase names someone else
     (
         "Margaret Hughes, who Gareth Hughes cares for, has a dementia diagnosis.",
-        "dementia",
+        "has a dementia diagnosis",
         "Margaret",
     ),
     # the term is the subject: the grammar does not say whose it is

@@ -12,9 +12,14 @@ from tests.scanner.conftest import types_of
         ("He is a wheelchair user.", "SPECIAL_CATEGORY"),
         ("She was recently diagnosed with HIV.", "SPECIAL_CATEGORY"),
         ("He has a criminal conviction from 2015.", "SPECIAL_CATEGORY"),
+        ("Declared a conviction for theft (2011).", "SPECIAL_CATEGORY"),
+        ("Cautioned for possession in 2015.", "SPECIAL_CATEGORY"),
+        ("He was sentenced to 18 months.", "SPECIAL_CATEGORY"),
         ("The family are practising Muslims.", "SPECIAL_CATEGORY"),
         ("There is a history of self-harm.", "SAFEGUARDING"),
         ("Concerns about domestic abuse at home.", "SAFEGUARDING"),
+        ("She was scared to go home because of his shouting.", "SAFEGUARDING"),
+        ("i dont feel safe at home tbh", "SAFEGUARDING"),
         ("We raised a safeguarding concern today.", "SAFEGUARDING"),
         ("Please find the draft budget attached.", "ORG_CONFIDENTIAL"),
         ("These board papers are strictly confidential.", "ORG_CONFIDENTIAL"),
@@ -43,7 +48,7 @@ def test_terms_in_a_text_that_names_nobody_are_not_findings(found, text):
 def test_terms_beside_an_address_are_still_findings(found):
     """An address is enough to make a diagnosis someone's."""
     text = "I live at 7 Harbour View, Leeds LS2 7EW with my husband, who has dementia."
-    assert ("SPECIAL_CATEGORY", "dementia") in found(text)
+    assert ("SPECIAL_CATEGORY", "has dementia") in found(text)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +75,7 @@ def test_terms_in_a_general_text_beside_its_own_contact_details_are_not_findings
     [
         ("self-harm disclosed at the drop-in, ring 0113 496 0012 back", "self-harm"),
         ("Neglect noted at the visit. If you can, ring her on 07700 900 461.", "Neglect"),
-        ("Our policy: ring 0113 496 0012. Mr Okafor has dementia.", "dementia"),
+        ("Our policy: ring 0113 496 0012. Mr Okafor has dementia.", "has dementia"),
     ],
 )
 def test_terms_beside_contact_details_stay_findings_when_the_text_is_not_general(found, text, term):
@@ -125,14 +130,19 @@ def test_acronyms_in_a_list_of_conditions_are_still_conditions(found):
 @pytest.mark.parametrize(
     ("text", "whole"),
     [
-        ("Her husband has type 2 diabetes.", "type 2 diabetes"),
+        ("Her husband has type 2 diabetes.", "has type 2 diabetes"),
         ("Background of early-onset Alzheimer's disease.", "early-onset Alzheimer's disease"),
         ("Admitted with a left MCA ischaemic stroke.", "left MCA ischaemic stroke"),
         ("Known chronic kidney disease stage 3.", "chronic kidney disease stage 3"),
-        ("Diagnosed with bipolar affective disorder type I.", "bipolar affective disorder type I"),
-        ("She is a Unison workplace rep.", "Unison workplace rep"),
+        (
+            "Diagnosed with bipolar affective disorder type I.",
+            "Diagnosed with bipolar affective disorder type I",
+        ),
+        ("She is a Unison workplace rep.", "is a Unison workplace rep"),
         ("She goes to the LGBT+ group with her partner.", "LGBT+"),
-        ("She has been HIV-positive since 2010.", "HIV-positive"),
+        ("She has been HIV-positive since 2010.", "has been HIV-positive"),
+        ("Her HIV status is known to the GP.", "HIV status"),
+        ("Margaret has a dementia diagnosis.", "has a dementia diagnosis"),
         ("Hepatitis C, treated in 2015.", "Hepatitis C"),
     ],
 )
@@ -140,6 +150,60 @@ def test_a_finding_covers_the_whole_condition(found, text, whole):
     """The words that qualify a condition belong to its finding, as the corpora label it
     (issue 17: whole spans), so that redaction leaves no part of it."""
     assert ("SPECIAL_CATEGORY", whole) in found(f"Re: Amina Yusuf. {text}")
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("Mrs Patel is on methadone.", "is on methadone"),
+        ("Religion: Sikh", "Religion: Sikh"),
+        ("RELIGION:   Sikh", "RELIGION:   Sikh"),
+        ("Declared a spent conviction from 2009.", "Declared a spent conviction"),
+        ("She had a stroke in May.", "had a stroke"),
+        ("Medication: sertraline 50mg", "Medication: sertraline"),
+        (
+            "He was diagnosed with\nLewy body dementia last year.",
+            "was diagnosed with\nLewy body dementia",
+        ),
+        ("She was diagnosed with Parkinson's disease.", "was diagnosed with Parkinson's disease"),
+        ("shes got a nut allergy", "got a nut allergy"),
+    ],
+)
+def test_a_finding_covers_the_words_that_state_it_of_its_person(found, text, whole):
+    """The verb or the form's label before a term (stated_by, field_labels) belongs to its
+    finding, as the labelling convention writes one ("has COPD", "Religion: Sikh"), and a
+    term of its own among them ("was diagnosed") joins it: one finding, one statement."""
+    spans = [s for s in found(f"Re: Amina Yusuf. {text}") if s[0] == "SPECIAL_CATEGORY"]
+    assert spans == [("SPECIAL_CATEGORY", whole)], spans
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ("Ayaan is a child at risk of significant harm.", "child at risk of significant harm"),
+        ("We believe he is at risk of serious harm.", "at risk of serious harm"),
+        ("MARAC referral made the same day.", "MARAC referral"),
+        ("DASH: 15 ticks. Referred to MARAC.", "Referred to MARAC"),
+    ],
+)
+def test_a_safeguarding_finding_covers_its_harm_and_its_referral(found, text, whole):
+    """What a risk is of, and the referral a process word makes, belong to its finding
+    (safeguarding.yaml words_after, stated_by), as the labelling convention writes them."""
+    assert ("SAFEGUARDING", whole) in found(f"Re: Amina Yusuf. {text}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She has a cough and is on holiday.",
+        "She has a strong conviction that the plan is right; a word of caution for all.",
+        "The course is on dementia awareness.",
+        "Religion: see the equality form.",
+    ],
+)
+def test_the_words_that_state_a_term_find_nothing_alone(found, text):
+    """stated_by and field_labels only widen a finding the lists make anyway."""
+    assert "SPECIAL_CATEGORY" not in types_of(found(f"Re: Amina Yusuf. {text}"))
 
 
 @pytest.mark.parametrize(
@@ -166,6 +230,7 @@ def test_a_finding_covers_the_whole_condition(found, text, whole):
         "Grants for small charities supporting older people and people with disabilities.",
         "5. Safeguarding: there were no new safeguarding referrals this quarter.",
         "Benefits checks - Carer's Allowance, Attendance Allowance, Council Tax reduction",
+        "Guru Nanak Gurdwara, Wellington Road: langar on Sunday.",
     ],
 )
 def test_terms_about_a_service_event_or_policy_are_not_findings(found, text):
@@ -187,6 +252,7 @@ def test_terms_about_a_service_event_or_policy_are_not_findings(found, text):
         ("Conditions: COPD, TB.", "TB"),
         ("Faith: Christian (Pentecostal).", "Christian"),
         ("She is a practising Methodist.", "Methodist"),
+        ("She attends the Gurdwara every Sunday.", "Gurdwara"),
         ("She has been self-harming since the domestic abuse training ended.", "self-harming"),
     ],
 )
@@ -207,6 +273,10 @@ def test_terms_about_someone_near_a_service_are_still_findings(found, text, term
         ("TB to chase the GP about the hospital letter.", False),
         ("MS rang the ward for an update on her discharge.", False),
         ("Backups: 4 TB free on the server.", False),
+        # an owner across a quoted reply's line break; a relative and a dash on a form
+        ("She cares for her mum, who has\n>> MS. Home address below.", True),
+        ("Who does the young person care for?  mum – MS", True),
+        ("Client – MS rang back about the appointment.", False),
     ],
 )
 def test_ambiguous_acronyms_need_an_owner_or_health_words(found, text, is_condition):
@@ -225,9 +295,9 @@ def test_ambiguous_acronyms_need_an_owner_or_health_words(found, text, is_condit
         ("Concerns about domestic  abuse at home.", {"domestic  abuse"}),
         ("Concerns about domestic\tabuse at home.", {"domestic\tabuse"}),
         ("The self-harm leaflet; self\nharm.", {"self\nharm"}),
-        ("She has early-onset Alzheimer’s disease.", {"early-onset Alzheimer’s disease"}),
+        ("She has early-onset Alzheimer’s disease.", {"has early-onset Alzheimer’s disease"}),
         ("She has (dementia).", {"dementia"}),
-        ("She was diagnosed with HIV.", {"HIV"}),
+        ("She was diagnosed with HIV.", {"was diagnosed with HIV"}),
         ("She was diagnosed with hiv.", set()),
         ("She has dementia-like symptoms.", set()),
         ("The non-abuse clause was signed.", set()),

@@ -64,6 +64,25 @@ _TERMS = {"SPECIAL_CATEGORY", "SAFEGUARDING"}
         "prices.\nA Disabled Facilities Grant pays for bigger adaptations.",
         "Domestic abuse service\nContact our duty worker, Kirsty Holroyd, on 01706 496 224.\n\n"
         "Abuse can be coercive control, stalking or economic abuse.",
+        # (termfp) advice whose subject is anyone of a kind: its pronouns are that anyone's
+        "A woman may not be ready to leave an abusive partner; respect her decision.\n"
+        "Outreach office: 3 Park Road, Leeds LS6 2AB.",
+        "When a young person discloses self-harm, stay calm and thank her for telling you.\n"
+        "Office: 3 Park Road, Leeds LS6 2AB.",
+        "If the young person discloses self-harm, tell the DSL the same day.\n"
+        "Office: 3 Park Road, Leeds LS6 2AB.",
+        "If the child is in immediate danger, call 999. Office: 3 Park Road, Leeds LS6 2AB.",
+        # a person word capitalised in an event's name, in the term's own statement
+        "Baby Loss Awareness Week: support for parents after miscarriage or stillbirth.\n"
+        "Call 0113 496 0555.",
+        # a name the model reads in a term, or around one: a form, a Methodist circuit
+        "A Herbert Protocol form is kept for every resident with dementia.\n"
+        "Willowbank, 2 Mill Lane, Leeds LS6 2AB.",
+        "Kind regards,\nLettings Office\nTrinity Centre, Wesley Methodist Circuit\n"
+        "14 Chapel Street, Leeds LS6 2AB",
+        # groups of people with a condition; a review named after its subject
+        "Group for mothers with postnatal depression, Tuesdays at 3 Park Road, Leeds LS6 2AB.",
+        "Lessons from Safeguarding Adults Reviews, 3 Park Road, Leeds LS6 2AB.",
     ],
 )
 def test_terms_in_text_about_no_one_are_not_findings(found, text):
@@ -113,6 +132,12 @@ def test_terms_in_text_about_no_one_are_not_findings(found, text):
         ("Client: Amina Okafor\n[x] Domestic abuse\t[ ] Debt", "Domestic abuse"),
         # "DASH" in a case's heading, not a line in capitals
         ("Re: Shannon Wilkes\n\nDASH completed: 16 ticks.", "DASH"),
+        # (termfp) a woman reported on, not anyone of a kind: no modal, no condition
+        ("A woman rang today; she says her partner is an abusive partner.", "abusive partner"),
+        ("If she tells you she is self-harming again, ring me.", "self-harming"),
+        ("The child disclosed self-harm today.", "self-harm"),
+        # a name beside a term, not inside it or around it
+        ("Priya Jain has dementia.", "dementia"),
     ],
 )
 def test_terms_about_someone_stay_findings(found, text, term):
