@@ -85,7 +85,5 @@ def test_a_number_joined_by_underscores_in_an_attachments_name_is_found(
         filename="Fairweather_9434765919_careplan.csv",
     )
     extraction = extract(built.as_bytes(), ScanLimits(), kind=FileType.EMAIL)
-    found = {
-        (f.type, extraction.segments[f.segment].location) for f in detector.scan(extraction)
-    }
+    found = {(f.type, extraction.segments[f.segment].location) for f in detector.scan(extraction)}
     assert ("UK_NHS", "attachment 1 'Fairweather_9434765919_careplan.csv' / file name") in found
