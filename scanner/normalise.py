@@ -47,6 +47,11 @@ Steps, in order:
    phone, NHS or National Insurance number ("07700’900’999", "401·023·2137",
    "JC/48/29/17/B", "07700.900999") is a space. Dates, decimals, sums grouped in thousands,
    IP addresses, versions and numbers in paths or file names keep theirs.
+5a. An underscore beside a number, or beside a code with digits in it, is a space: a file
+   name or a link joins its words with them ("Fairweather_9434765919_careplan.csv",
+   "NI_QQ123456C_letter.pdf"), and an underscore is a word character, so no pattern saw
+   where the number began or ended. Not in a word with an "@" (an e-mail address's local
+   part is read whole).
 6. An email address written to dodge a filter is written as one: "jane dot smith at gmail dot
    com", "jane.smith [at] gmail [dot] com", "jane(at)gmail(dot)com", "jane @ gmail . com" read
    "jane.smith@gmail.com". Only the written "at" and "dot" change (each maps to where it was
@@ -183,6 +188,7 @@ def normalise(text: str, location: str) -> Segment:
         _percent_escape_edits,  # again: a link encoded twice ("%2520" is "%20")
         _character_edits,
         _number_edits,
+        _underscore_edits,
         _written_email_edits,
         _glued_word_edits,
         _digit_word_edits,
@@ -552,6 +558,25 @@ def _number_edits(text: str) -> Iterator[_Edit]:
                 if c in _DIGIT_LOOK_ALIKES
             ]
     yield from sorted(edits)
+
+
+# Step 5a: an underscore after a digit (and perhaps one letter: "QQ123456C_"), or before
+# one (perhaps after two letters: "_QQ123456C").
+_UNDERSCORE_BY_DIGITS = re.compile(r"(?<=\d)_|(?<=\d[A-Za-z])_|_(?=[A-Za-z]{0,2}\d)")
+
+
+def _underscore_edits(text: str) -> Iterator[_Edit]:
+    """Step 5a: an underscore beside a number, outside an e-mail address, as a space."""
+    if "_" not in text:
+        return
+    for found in _UNDERSCORE_BY_DIGITS.finditer(text):
+        start = found.start()
+        word_start = max(text.rfind(c, 0, start) for c in " \t\n<>\"'") + 1
+        word_end = min(
+            (i for i in (text.find(c, start) for c in " \t\n<>\"'") if i >= 0), default=len(text)
+        )
+        if "@" not in text[word_start:word_end]:
+            yield start, start + 1, " "
 
 
 # Step 6: an email address written out. A written "at" is "@" with spaces around it, the

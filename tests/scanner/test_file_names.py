@@ -4,10 +4,14 @@ spaced, and a dash between digits (a date, a grouped number) or letters stays.""
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 import pytest
 
 from scanner.detect.detector import Detector
-from scanner.extract import FILE_NAME, name_as_text, with_file_name
+from scanner.extract import FILE_NAME, extract, name_as_text, with_file_name
+from scanner.filetype import FileType
+from scanner.limits import ScanLimits
 from scanner.segments import Extraction
 from tests.scanner.conftest import types_of
 
@@ -63,3 +67,23 @@ def test_dates_and_references_in_names_are_not_nhs_numbers(detector: Detector, n
 )
 def test_a_name_reads_as_its_words_character_for_character(name: str, text: str) -> None:
     assert name_as_text(name) == text
+
+
+def test_a_number_joined_by_underscores_in_an_attachments_name_is_found(
+    detector: Detector,
+) -> None:
+    """A mail attachment's name is read as written (its offsets are where a redacted copy
+    cuts), so an underscore beside a number hid it from every pattern: the NHS number in
+    "Fairweather_9434765919_careplan.csv" went out in the name of a clean attachment."""
+    built = EmailMessage()
+    built["From"], built["To"], built["Subject"] = "a@x.example", "b@y.example", "notes"
+    built.set_content("Please see attached.")
+    built.add_attachment(
+        b"date,visit\n2025-01-01,home\n",
+        maintype="text",
+        subtype="csv",
+        filename="Fairweather_9434765919_careplan.csv",
+    )
+    extraction = extract(built.as_bytes(), ScanLimits(), kind=FileType.EMAIL)
+    found = {(f.type, extraction.segments[f.segment].location) for f in detector.scan(extraction)}
+    assert ("UK_NHS", "attachment 1 'Fairweather_9434765919_careplan.csv' / file name") in found

@@ -100,6 +100,16 @@ _WRAPPED = "Please ring the carer about the referral we discussed this morning, 
         pytest.param("Ren%C3%A9e Ren%E9e", "Renée Renée", id="percent UTF-8, else Latin-1"),
         pytest.param("?who=Margaret%2520Okonkwo", "?who=Margaret Okonkwo", id="encoded twice"),
         pytest.param("1+1=2, 50% off a+b", "1+1=2, 50% off a+b", id="plus and percent in prose"),
+        pytest.param(
+            "Fairweather_9434765919_careplan.csv NI_JC482917B_letter.pdf",
+            "Fairweather 9434765919 careplan.csv NI JC482917B letter.pdf",
+            id="underscores beside a number in a file name",
+        ),
+        pytest.param(
+            "j_smith_1985@example.com care_plan.docx",
+            "j_smith_1985@example.com care_plan.docx",
+            id="underscores in an address or between words stay",
+        ),
     ],
 )
 def test_normalise_rewrites(source: str, expected: str) -> None:
