@@ -24,6 +24,7 @@ from scanner.detect._name_shapes import (
 )
 from scanner.detect._name_things import DETERMINERS, ThingChecks
 from scanner.detect._name_words import WordNameChecks
+from scanner.detect._place_word_surnames import PlaceWordSurnames
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -103,6 +104,7 @@ class PersonRecognizer(
         self._name_header = _header_pattern(settings.name_headers)
         self._place_header = _header_pattern(settings.place_headers)
         self._likeness = NameLikeness(settings.first_names)
+        self._place_word_surnames = PlaceWordSurnames(settings)
         self._title_alternatives = "|".join(
             regex.escape(t) for t in sorted(settings.titles, key=len, reverse=True)
         )
@@ -441,6 +443,7 @@ class PersonRecognizer(
                 spans.append((start, stop))
         spans += self._placed_names(text, vocab)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
+        spans += self._place_word_surnames.find(text)  # "Sam Green came in", checked there
         spans = self._outside_listed_phrases(text, spans)
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)

@@ -128,6 +128,11 @@ class PersonSettings:
     # Nouns of case work after a lone name that make an item about someone: "the Ferreira
     # referral", "Mensah file" (see scanner/detect/_terms.py, AboutSomeone).
     case_nouns: frozenset[str] = frozenset()
+    # Place words that end a person's name only after a known first name where the text
+    # means a person ("Ruth Street"), beside ``surname_place_words`` (see
+    # scanner/detect/_place_word_surnames.py); and nouns said of a person around such a name.
+    street_surnames: frozenset[str] = frozenset()
+    person_nouns: frozenset[str] = frozenset()
     # Nouns after an author's name that make it a model's or a theory's: "Kolb's learning
     # cycle", "the Fraser guidelines".
     eponym_things: frozenset[str] = frozenset()
@@ -501,6 +506,8 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             occasion_verbs=frozenset(w.lower() for w in person.strings("occasion_verbs", [])),
             dish_labels=frozenset(w.lower() for w in person.strings("dish_labels", [])),
             case_nouns=frozenset(w.lower() for w in person.strings("case_nouns", [])),
+            street_surnames=frozenset(w.lower() for w in person.strings("street_surnames", [])),
+            person_nouns=frozenset(w.lower() for w in person.strings("person_nouns", [])),
             eponym_things=frozenset(w.lower() for w in person.strings("eponym_things", [])),
             organisation_names=(
                 _read_lines(here / person.get("organisation_names", str), person)
