@@ -8,6 +8,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
+from scanner.detect._link_names import names_in_links
 from scanner.detect._name_brands import BrandChecks, ListedPhrases
 from scanner.detect._name_dates import DateChecks
 from scanner.detect._name_firms import FirmChecks
@@ -444,6 +445,7 @@ class PersonRecognizer(
         spans += self._placed_names(text, vocab)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
         spans += self._place_word_surnames.find(text)  # "Sam Green came in", checked there
+        spans += names_in_links(text, self._settings)  # "…/case-notes/harriet-blenkinsop.pdf"
         spans = self._outside_listed_phrases(text, spans)
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
