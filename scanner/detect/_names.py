@@ -100,6 +100,8 @@ class PersonRecognizer(
         # inside one is part of an organisation's name.
         self._listed_phrases = ListedPhrases(w for w in settings.listed_not_names if " " in w)
         self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
+        self._labels_above = _structure.label_above_pattern(settings.labels_above_values)
+        self._labels_after_a_value = _structure.label_after_a_value_pattern(settings.name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
         self._lists = _structure.list_pattern(settings.list_labels)
         self._name_header = _header_pattern(settings.name_headers)
@@ -261,6 +263,21 @@ class PersonRecognizer(
             if not word.islower() or word not in self._settings.not_surnames:
                 return end
             end = space
+
+    def _without_a_label_after(self, text: str, start: int, end: int) -> int:
+        """The end of a span less its last word when a colon follows it and it is a label
+        (``person.name_labels`` or a listed field label): on a line of several fields, the
+        name before the next field's label, "Eirlys" of "First name: Eirlys Surname:"."""
+        if text[end : end + 1] != ":":
+            return end
+        space = text.rfind(" ", start, end)
+        last = text[space + 1 : end].lower()
+        settings = self._settings
+        if space < 0 or (
+            last not in settings.name_labels and last not in settings.listed_not_names
+        ):
+            return end
+        return space
 
     def _sure_first(self, word: str) -> bool:
         """Whether a name's first word says it is a person's: a known first name that is no
@@ -439,6 +456,7 @@ class PersonRecognizer(
             stop = end - 2 if text[first:end].endswith(("'s", "’s")) else end
             begin = _without_determiner(text, first, stop)  # "the King's Award": "King's Award"
             stop = self._without_trailing_words(text, begin, stop)
+            stop = self._without_a_label_after(text, begin, stop)  # "Eirlys Surname: Pritchard"
             start = self._with_first_name(text, self._without_titles(text, begin, stop))
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
@@ -573,6 +591,9 @@ class PersonRecognizer(
         ]
         for start, end in [
             *labelled,
+            *_structure.labelled_values(text, self._labels_above),  # "Surname" over "Pickard"
+            # "First name: Eirlys Surname: Pritchard"
+            *_structure.labelled_values(text, self._labels_after_a_value),
             *_structure.labelled_values(text, self._salutations),
             *_structure.listed_values(text, self._lists),
             *_structure.column_cells(text, self._name_header),

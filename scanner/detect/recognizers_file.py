@@ -133,6 +133,8 @@ class PersonSettings:
     # scanner/detect/_place_word_surnames.py); and nouns said of a person around such a name.
     street_surnames: frozenset[str] = frozenset()
     person_nouns: frozenset[str] = frozenset()
+    # Labels whose value may stand on the line under them: "Surname" then "Pickard".
+    labels_above_values: frozenset[str] = frozenset()
     # Nouns after an author's name that make it a model's or a theory's: "Kolb's learning
     # cycle", "the Fraser guidelines".
     eponym_things: frozenset[str] = frozenset()
@@ -508,6 +510,9 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             case_nouns=frozenset(w.lower() for w in person.strings("case_nouns", [])),
             street_surnames=frozenset(w.lower() for w in person.strings("street_surnames", [])),
             person_nouns=frozenset(w.lower() for w in person.strings("person_nouns", [])),
+            labels_above_values=frozenset(
+                w.lower() for w in person.strings("labels_above_values", [])
+            ),
             eponym_things=frozenset(w.lower() for w in person.strings("eponym_things", [])),
             organisation_names=(
                 _read_lines(here / person.get("organisation_names", str), person)

@@ -1,0 +1,46 @@
+"""Names after a form's labels where several fields share a line, and under a label on the
+line above."""
+
+import pytest
+
+
+def _names(found, text):
+    return {value for entity, value in found(text) if entity == "PERSON"}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # one line of fields: normalising makes each run of spaces one space
+        ("Title: Mrs    First name: Eirlys    Surname: Pritchard", {"Eirlys", "Pritchard"}),
+        # two such lines: normalising makes the runs tabs, a table's
+        (
+            "Title: Mr    First name: Adebayo    Surname: Ogunleye\n"
+            "Home address: 28 Beech Grove    Postcode: LS6 3AG",
+            {"Adebayo", "Ogunleye"},
+        ),
+        ("First name\nBrenda\nLast name\nHolroyd\nPhone\n07700 900734", {"Brenda", "Holroyd"}),
+        ("Surname\n\nNowicka\n\nForename\n\nZofia", {"Nowicka", "Zofia"}),
+        ("Name: Zainab Hussain    Preferred name: Zee", {"Zainab Hussain", "Zee"}),
+    ],
+)
+def test_each_field_of_a_line_of_fields_and_a_value_under_its_label_is_found(found, text, names):
+    """Every name field of a line of several fields is read, and a name on the line under a
+    name field's label; a label after a name is no part of it."""
+    assert _names(found, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "First name\nLast name\nDate of birth\nPhone",  # a blank form's labels
+        "Name\n__________________\nSigned\n__________________",
+        "Contact\nCall the office on 0113 496 0000 for help.",
+        "Children\nYoung Carers Group meets on Tuesdays.",
+        "Title: Dr    Organisation: Leeds Community Trust    Team: Duty",
+    ],
+)
+def test_labels_with_no_name_under_or_after_them_give_none(found, text):
+    """Labels over other labels, blanks, headings over paragraphs and an organisation's
+    fields give no names."""
+    assert not _names(found, text), _names(found, text)
