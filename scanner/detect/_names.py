@@ -52,6 +52,9 @@ _CELL_SURNAME_FIRST = regex.compile(
     regex.MULTILINE,
 )
 
+# The rest of a label after a span's last word, up to its colon: "" of "Surname:", " name" of
+# "Preferred name:" (group 1).
+_LABEL_REST = regex.compile(r"((?: [\p{L}'’]+){0,2})[ \t]*:")
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A small number after a one-word value: a numbered thing, "Van 1", "Room 4".
@@ -265,19 +268,29 @@ class PersonRecognizer(
             end = space
 
     def _without_a_label_after(self, text: str, start: int, end: int) -> int:
-        """The end of a span less its last word when a colon follows it and it is a label
-        (``person.name_labels`` or a listed field label): on a line of several fields, the
-        name before the next field's label, "Eirlys" of "First name: Eirlys Surname:"."""
-        if text[end : end + 1] != ":":
-            return end
+        """The end of a span less its last word when that word opens a label with a colon
+        after it (a name label or header, or a listed field label, of up to three words): on a
+        line of several fields, the name before the next field's label, "Eirlys" of "First
+        name: Eirlys Surname:", "Zainab Hussain" of "Name: Zainab Hussain Preferred name:"."""
         space = text.rfind(" ", start, end)
-        last = text[space + 1 : end].lower()
-        settings = self._settings
-        if space < 0 or (
-            last not in settings.name_labels and last not in settings.listed_not_names
-        ):
+        if space < 0:
             return end
-        return space
+        after = _LABEL_REST.match(text, end)
+        if after is None:
+            return end
+        label = (text[space + 1 : end] + after.group(1)).lower()
+        settings = self._settings
+        if any(
+            label in labels
+            for labels in (
+                settings.name_labels,
+                settings.name_headers,
+                settings.labels_above_values,
+                settings.listed_not_names,
+            )
+        ):
+            return space
+        return end
 
     def _sure_first(self, word: str) -> bool:
         """Whether a name's first word says it is a person's: a known first name that is no

@@ -2,9 +2,11 @@
 
 import pytest
 
+from tests.scanner.conftest import person_names
+
 
 def _names(found, text):
-    return {value for entity, value in found(text) if entity == "PERSON"}
+    return person_names(found(text))
 
 
 @pytest.mark.parametrize(

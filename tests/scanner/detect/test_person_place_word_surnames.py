@@ -3,9 +3,11 @@ where the text means a person, and the streets and parks named so that stay plac
 
 import pytest
 
+from tests.scanner.conftest import person_names
+
 
 def _names(found, text):
-    return {value for entity, value in found(text) if entity == "PERSON"}
+    return person_names(found(text))
 
 
 @pytest.mark.parametrize(
