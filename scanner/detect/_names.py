@@ -9,6 +9,7 @@ from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
 from scanner.detect._link_names import names_in_links
+from scanner.detect._lower_case_names import LowerCaseNames
 from scanner.detect._name_brands import BrandChecks, ListedPhrases
 from scanner.detect._name_dates import DateChecks
 from scanner.detect._name_firms import FirmChecks
@@ -111,6 +112,7 @@ class PersonRecognizer(
         self._place_header = _header_pattern(settings.place_headers)
         self._likeness = NameLikeness(settings.first_names)
         self._place_word_surnames = PlaceWordSurnames(settings)
+        self._lower_case_names = LowerCaseNames(settings, self._likeness)
         self._title_alternatives = "|".join(
             regex.escape(t) for t in sorted(settings.titles, key=len, reverse=True)
         )
@@ -473,6 +475,11 @@ class PersonRecognizer(
             start = self._with_first_name(text, self._without_titles(text, begin, stop))
             if self.is_name(text, start, stop):
                 spans.append((start, stop))
+        spans += [  # "frank says", "visited ola", "morning, dean here"
+            (start, end)
+            for start, end in self._lower_case_names.find(text, vocab)
+            if self.is_name(text, start, end)
+        ]
         spans += self._placed_names(text, vocab)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
         spans += self._place_word_surnames.find(text)  # "Sam Green came in", checked there

@@ -106,6 +106,9 @@ class PersonSettings:
     # How like the model's vectors of first names a word's vector must be for a span of
     # ordinary words that only the model calls a person to stay one (0: every span stays).
     name_likeness: float = 0.0
+    # How like first names' vectors a lower-case word's must be to read as a name where a
+    # person stands ("frank says", "visited ola"; see scanner/detect/_lower_case_names.py).
+    lower_case_likeness: float = 0.0
     months: frozenset[str] = frozenset()
     place_labels: frozenset[str] = frozenset()
     # Headers of table columns that hold places, venues, bodies or things, never a person.
@@ -485,6 +488,7 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
                 w.lower() for w in person.strings("lower_case_word_names", [])
             ),
             name_likeness=person.score("name_likeness", 0.0),
+            lower_case_likeness=person.score("lower_case_likeness", 0.0),
             months=frozenset(w.lower() for w in person.strings("months", [])),
             place_labels=frozenset(w.lower() for w in person.strings("place_labels", [])),
             place_headers=frozenset(w.lower() for w in person.strings("place_headers", [])),
