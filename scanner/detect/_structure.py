@@ -82,8 +82,9 @@ def label_after_a_value_pattern(labels: frozenset[str]) -> regex.Pattern[str]:
     takes the first label's value to the line's end, where ``labelled_values`` cuts it at
     the next label; this finds that next label's value (each value here stops before the
     next label, so that every label of the line is found)."""
-    return regex.compile(
-        rf"(?<={_AFTER_A_VALUE})(?:{_label_alternatives(labels)})[ \t]*:[ \t]*"
+    listed = _label_alternatives(labels)
+    return regex.compile(  # the label first: the look behind is tried only where one stands
+        rf"(?=(?:{listed})[ \t]*:)(?<={_AFTER_A_VALUE})(?:{listed})[ \t]*:[ \t]*"
         r"(?P<value>(?:(?![ \t][\p{L}][\p{L} ]{0,20}:)[^\n])+)",
         regex.IGNORECASE,
     )
