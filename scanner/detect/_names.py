@@ -26,6 +26,7 @@ from scanner.detect._name_shapes import (
 )
 from scanner.detect._name_things import DETERMINERS, ThingChecks
 from scanner.detect._name_words import WordNameChecks
+from scanner.detect._names_the_model_misses import NamesTheModelMisses
 from scanner.detect._place_word_surnames import PlaceWordSurnames
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
@@ -113,6 +114,7 @@ class PersonRecognizer(
         self._likeness = NameLikeness(settings.first_names)
         self._place_word_surnames = PlaceWordSurnames(settings)
         self._lower_case_names = LowerCaseNames(settings, self._likeness)
+        self._missed_by_the_model = NamesTheModelMisses(settings, self._likeness)
         self._title_alternatives = "|".join(
             regex.escape(t) for t in sorted(settings.titles, key=len, reverse=True)
         )
@@ -478,6 +480,11 @@ class PersonRecognizer(
         spans += [  # "frank says", "visited ola", "morning, dean here"
             (start, end)
             for start, end in self._lower_case_names.find(text, vocab)
+            if self.is_name(text, start, end)
+        ]
+        spans += [  # "for Adaobi Nwankwo", "spoke to Gebremedhin", "Okafor from the OT team"
+            (start, end)
+            for start, end in self._missed_by_the_model.find(text, vocab)
             if self.is_name(text, start, end)
         ]
         spans += self._placed_names(text, vocab)

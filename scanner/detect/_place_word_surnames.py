@@ -15,8 +15,9 @@ Here such a pair is a person's name when three things hold:
   person ("our volunteer Amy Park", ``person.person_nouns``); or after it a verb of speaking
   ("Ben Marsh said"), a possessive and a person's noun ("Ruth Street's daughter"), a
   person's noun or an age in brackets ("Priya Hill (volunteer)"), a mail address in angle
-  brackets ("Tom Lane <tom.lane@...>"), or a personal pronoun later in its sentence ("Amy
-  Park missed her appointment").
+  brackets ("Tom Lane <tom.lane@...>"), "from the" and a workplace ("Kate Dale from the
+  housing team"), or a personal pronoun later in its sentence ("Amy Park missed her
+  appointment").
 
 Once the text names someone so, the same two words elsewhere in it are that person too, where
 nothing makes them a place ("> Harry Court" signing a quoted message).
@@ -27,6 +28,7 @@ from __future__ import annotations
 import regex
 
 from scanner.detect._name_shapes import WORD_AT_END
+from scanner.detect._names_the_model_misses import works_at
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Words before a place, not before a person: where, which way, a determiner. "to" is here
@@ -164,8 +166,8 @@ class PlaceWordSurnames:
         bracketed = _BRACKETED_AFTER.match(text, end)
         if bracketed is not None and bracketed.group(1).lower() in self._person_nouns:
             return True
-        if _ADDRESS_AFTER.match(text, end) or _AGE_AFTER.match(text, end):
-            return True
+        if _ADDRESS_AFTER.match(text, end) or _AGE_AFTER.match(text, end) or works_at(text, end):
+            return True  # "Tom Lane <tom.lane@...>", "Amy Park, 14,", "Kate Dale from the team"
         stop = _SENTENCE_END.search(text, end, end + _PRONOUN_REACH)
         return (
             _PRONOUN.search(text, end, stop.start() if stop else end + _PRONOUN_REACH) is not None
