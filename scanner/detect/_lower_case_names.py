@@ -9,7 +9,8 @@ reads as one when it is a known first name, a word the model's vocabulary has no
 "mason", "dean" and "frank" sit near 0.5-0.6, "mum", "nan", "carer", "landlord" and "school"
 below 0.4). It stands where a person does before a verb of speaking ("frank says"), after a
 word of calling ("visited ola"), as a text's signature ("morning, dean here,"), before a date
-of birth's cue ("mason d.o.b"), or owning one without its apostrophe ("jaydens dob"). A
+of birth's cue ("mason d.o.b"), owning one without its apostrophe ("jaydens dob"), or alone
+on the text's last line after a blank line, signing it ("...phones quiet after 4.\n\nkat"). A
 determiner or a possessive before it ("the dean said", "my nan says") makes it a noun.
 
 Once a text names someone so, the same word elsewhere in it in lower case is that person
@@ -41,6 +42,8 @@ _NOT_AFTER_A_NAME = frozenset(
 )
 # Nouns a name owns without its apostrophe in a text: "jaydens dob", "kaylas is 12/9/17".
 _OWNED = frozenset({"dob", "d.o.b", "birthday", "bday", "is", "was", "appt", "school"})
+# A lower-case word alone on the text's last line, after a blank line: a note's signature.
+_LAST_LINE_WORD = regex.compile(r"\n[ \t]*\n[ \t>]*(\p{Ll}[\p{Ll}\p{M}'’-]+)[ \t.!x]*\s*\Z")
 # What may open a message before a name and "here": "morning, ", "hiya its ".
 _INTRODUCING = ("its", "it's", "it’s", "this is")
 
@@ -102,6 +105,10 @@ class LowerCaseNames:
                 found.append((word.start(), word.end()))
                 if lower not in self._settings.lower_case_word_names:
                     named.add(lower)
+        signature = _LAST_LINE_WORD.search(text)
+        if signature is not None and self._reads_as_a_name(signature.group(1), vocab):
+            found.append(signature.span(1))  # "...phones quiet after 4.\n\nkat"
+            named.add(signature.group(1))
         if named:
             found += self._again(text, words, named, found)
         return found

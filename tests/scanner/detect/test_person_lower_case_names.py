@@ -20,6 +20,7 @@ def _names(found, text):
         ("and the cousin mason d.o.b 12th june 2012", "mason"),
         ("jaydens dob is 03/03/15 and kaylas is 12/9/17", "jaydens"),
         ("jaydens dob is 03/03/15 and kaylas is 12/9/17", "kaylas"),
+        ("- nothing else, phones quiet after 4.\n\nkat\n", "kat"),  # signing the note
         # named once so, the same word again in the text
         ("ola says shes bringing the flask\nme: can ola come at 10?", "ola"),
     ],
@@ -42,6 +43,8 @@ def test_a_lower_case_word_that_reads_as_a_name_is_one_where_a_person_stands(fou
         "everyone said the lunch was lovely",
         "spoke to the council about the bins",
         "staff here are lovely",
+        "see you all thursday\n\nthanks\n",
+        "the van is back in the yard\n\nok",
     ],
 )
 def test_ordinary_words_where_a_name_may_stand_are_not_names(found, text):
