@@ -104,7 +104,9 @@ class PersonRecognizer(
         # Listed names of several words ("Marks and Spencer", "Walker Morris"): a name found
         # inside one is part of an organisation's name.
         self._listed_phrases = ListedPhrases(w for w in settings.listed_not_names if " " in w)
-        self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
+        self._labels = _structure.label_pattern(
+            settings.name_labels, settings.not_name_labels, numbered=True
+        )
         self._labels_above = _structure.label_above_pattern(settings.labels_above_values)
         self._labels_after_a_value = _structure.label_after_a_value_pattern(settings.name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)

@@ -59,14 +59,20 @@ def _label_alternatives(words: frozenset[str]) -> str:
     return literal_alternation(words, ignore_case=True) or "(?!)"
 
 
-def label_pattern(labels: frozenset[str], not_labels: frozenset[str]) -> regex.Pattern[str]:
+def label_pattern(
+    labels: frozenset[str], not_labels: frozenset[str], *, numbered: bool = False
+) -> regex.Pattern[str]:
     """A line's label and the value after it: "Name: ...", "Previous surname(s): ...",
     "Name on card: ...". A label may have a word or two around it, but none of
     ``not_labels`` ("Organisation name", "Street name"). A value ends at a tab or a pipe,
     where the next cell's label may start ("First name: Gwilym\tSurname: Pritchard", a form
-    typed with its fields in a row, which normalising makes a table's)."""
+    typed with its fields in a row, which normalising makes a table's). ``numbered``: a
+    label may have a number after it, as a form numbers the people it asks for ("Child 1:
+    Mason Price", "Carer 2: ..."; not for addresses, whose "Address 2" is a line's part)."""
     extra = rf"(?!(?:{_label_alternatives(not_labels)})\b)[\p{{L}}'’]+"
     listed = _label_alternatives(labels)
+    if numbered:
+        listed = rf"(?:{listed})(?:[ \t]?\d{{1,2}})?"
     alone = rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?:{listed}){_CELL_END}(?P<value>[^\n]+)"
     return regex.compile(
         rf"{alone}|(?:^|(?<=[\t|]| {{2}}))[ \t>*•-]*(?:{extra} ){{0,2}}(?:{listed})"

@@ -24,6 +24,7 @@ def _names(found, text):
         ("First name\nBrenda\nLast name\nHolroyd\nPhone\n07700 900734", {"Brenda", "Holroyd"}),
         ("Surname\n\nNowicka\n\nForename\n\nZofia", {"Nowicka", "Zofia"}),
         ("Name: Zainab Hussain Preferred name: Zee", {"Zainab Hussain", "Zee"}),
+        ("Child 1: Mason Price, male, Year 5", {"Mason Price"}),  # a numbered label
     ],
 )
 def test_each_field_of_a_line_of_fields_and_a_value_under_its_label_is_found(found, text, names):
@@ -40,6 +41,7 @@ def test_each_field_of_a_line_of_fields_and_a_value_under_its_label_is_found(fou
         "Contact\nCall the office on 0113 496 0000 for help.",
         "Children\nYoung Carers Group meets on Tuesdays.",
         "Date: 3 May Client: to be confirmed Worker: tbc",
+        "Child 2: none\nRoom 4: Sunflower Room",
     ],
 )
 def test_labels_with_no_name_under_or_after_them_give_none(found, text):
