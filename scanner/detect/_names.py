@@ -273,6 +273,28 @@ class PersonRecognizer(
                 return end
             end = space
 
+    def _with_syllables_before(self, text: str, start: int) -> int:
+        """The start of a name moved back over up to two capitalised words just before it
+        (one space between each) that are family or middle names of a naming order the model
+        reads in part (``person.name_syllables``, Vietnamese: "Le Thi" before "Mai", "Vo Thu"
+        before "Trang")."""
+        syllables = self._settings.name_syllables
+        for _ in range(2):
+            if start < 2 or text[start - 1] != " ":
+                return start
+            before = WORD_AT_END.search(text, max(0, start - 12), start - 1)
+            if (
+                before is None
+                or before.end() != start - 1
+                or not CAPITALISED.match(before.group())
+                or before.group().isupper()
+                or unaccented(before.group().lower()) not in syllables
+                or (before.start() > 0 and text[before.start() - 1].isalpha())
+            ):
+                return start
+            start = before.start()
+        return start
+
     def _without_a_label_after(self, text: str, start: int, end: int) -> int:
         """The end of a span less its last word when that word opens a label with a colon
         after it (a name label or header, or a listed field label, of up to three words): on a
@@ -477,7 +499,10 @@ class PersonRecognizer(
             stop = self._without_trailing_words(text, begin, stop)
             stop = self._without_a_label_after(text, begin, stop)  # "Eirlys Surname: Pritchard"
             start = self._with_first_name(text, self._without_titles(text, begin, stop))
-            if self.is_name(text, start, stop):
+            longer = self._with_syllables_before(text, start)  # "Le Thi" of "Le Thi Mai"
+            if longer < start and self.is_name(text, longer, stop):
+                spans.append((longer, stop))
+            elif self.is_name(text, start, stop):
                 spans.append((start, stop))
         spans += [  # "frank says", "visited ola", "morning, dean here"
             (start, end)

@@ -138,6 +138,9 @@ class PersonSettings:
     person_nouns: frozenset[str] = frozenset()
     # Labels whose value may stand on the line under them: "Surname" then "Pickard".
     labels_above_values: frozenset[str] = frozenset()
+    # Family and middle names that open a name before a given name found: "Le Thi" of "Le Thi
+    # Mai" (unaccented, lower case).
+    name_syllables: frozenset[str] = frozenset()
     # Nouns after an author's name that make it a model's or a theory's: "Kolb's learning
     # cycle", "the Fraser guidelines".
     eponym_things: frozenset[str] = frozenset()
@@ -514,6 +517,9 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             case_nouns=frozenset(w.lower() for w in person.strings("case_nouns", [])),
             street_surnames=frozenset(w.lower() for w in person.strings("street_surnames", [])),
             person_nouns=frozenset(w.lower() for w in person.strings("person_nouns", [])),
+            name_syllables=frozenset(
+                unaccented(w.lower()) for w in person.strings("name_syllables", [])
+            ),
             labels_above_values=frozenset(
                 w.lower() for w in person.strings("labels_above_values", [])
             ),

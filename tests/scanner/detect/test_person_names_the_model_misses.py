@@ -42,3 +42,17 @@ def test_rare_words_of_titles_streets_and_ordinary_words_before_a_workplace_are_
     """A pair inside a longer name, after a determiner or a number, and ordinary words before
     "from the" give no names."""
     assert not _names(found, text), _names(found, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Quang cares for his mother Le Thi Mai (DOB 1950-08-19).", "Le Thi Mai"),
+        ("Meeting on Thu Amina rang about the rota.", "Amina"),  # "Thu", a day, is left
+        ("Do Amina and Chidi need lifts?", "Amina"),  # "Do", a word, is left
+    ],
+)
+def test_vietnamese_family_and_middle_names_join_the_given_name_found(found, text, name):
+    """A Vietnamese family or middle name just before a name found opens it; a day's or an
+    ordinary word does not."""
+    assert name in _names(found, text), _names(found, text)
