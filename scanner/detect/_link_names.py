@@ -13,6 +13,8 @@ name, when a first name and at least one more word stand together. A first name 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import regex
 
 from scanner.detect.recognizers_file import PersonSettings, unaccented
@@ -44,8 +46,12 @@ _FILE_WORDS = frozenset(
 _JOINERS = frozenset("-_.")
 
 
-def names_in_links(text: str, settings: PersonSettings) -> list[tuple[int, int]]:
-    """The spans of names in the links, paths and file names of ``text``."""
+def names_in_links(
+    text: str, settings: PersonSettings, reads_as_a_name: Callable[[str], bool]
+) -> list[tuple[int, int]]:
+    """The spans of names in the links, paths and file names of ``text``. After the first
+    name's next word, more words count only where ``reads_as_a_name`` says so: "sarah-lund"
+    of "sarah-lund-retires-after-30-years", "ana-maria-popescu" whole."""
     found = []
     for token in _TOKEN.finditer(text):
         value = token.group().rstrip(".!?:")  # a stop ending the sentence is no extension's
@@ -53,12 +59,17 @@ def names_in_links(text: str, settings: PersonSettings) -> list[tuple[int, int]]
             "/" in value or "\\" in value or _FILE_END.search(value) is not None
         ):
             continue
-        found += _names_in_token(text, token.start(), token.start() + len(value), settings)
+        end = token.start() + len(value)
+        found += _names_in_token(text, token.start(), end, settings, reads_as_a_name)
     return found
 
 
 def _names_in_token(
-    text: str, start: int, end: int, settings: PersonSettings
+    text: str,
+    start: int,
+    end: int,
+    settings: PersonSettings,
+    reads_as_a_name: Callable[[str], bool],
 ) -> list[tuple[int, int]]:
     """The names among the words of one link or file name."""
     parts = list(_PART.finditer(text, start, end))
@@ -89,6 +100,7 @@ def _names_in_token(
                 or plain in settings.not_names
                 or plain in settings.place_words
                 or plain in settings.case_nouns
+                or (j > i + 1 and not reads_as_a_name(word.group()))
             ):
                 break
             last = j

@@ -273,6 +273,18 @@ class PersonRecognizer(
                 return end
             end = space
 
+    def _reads_as_a_name_in_a_link(self, word: str, vocab: Vocab | None) -> bool:
+        """Whether a word of a link, after a first name and one more word, reads as more of
+        the name: a known first name, a word the model has no vector for, or one whose vector
+        is like first names' (``person.name_likeness``); "retires", "marathon" do not."""
+        lower = unaccented(word.lower())
+        if lower in self._settings.first_names:
+            return True
+        if vocab is None:
+            return False
+        likeness = self._likeness(word, vocab)
+        return likeness is None or likeness >= self._settings.name_likeness
+
     def _with_syllables_before(self, text: str, start: int) -> int:
         """The start of a name moved back over up to two capitalised words just before it
         (one space between each) that are family or middle names of a naming order the model
@@ -517,7 +529,9 @@ class PersonRecognizer(
         spans += self._placed_names(text, vocab)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
         spans += self._place_word_surnames.find(text)  # "Sam Green came in", checked there
-        spans += names_in_links(text, self._settings)  # "…/case-notes/harriet-blenkinsop.pdf"
+        spans += names_in_links(  # "…/case-notes/harriet-blenkinsop.pdf"
+            text, self._settings, lambda word: self._reads_as_a_name_in_a_link(word, vocab)
+        )
         spans = self._outside_listed_phrases(text, spans)
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)

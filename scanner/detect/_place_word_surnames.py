@@ -49,6 +49,15 @@ _NOT_CALLING_HERE = frozenset({"see", "saw", "visit", "visited", "sent to", "hea
 _PRONOUN = regex.compile(
     r"(?<![\p{L}\p{M}'’])(?i:he|she|him|his|her|hers|himself|herself)(?![\p{L}\p{M}'’])"
 )
+# Verbs said of places as much as of people, right after the pair: a pronoun later in the
+# sentence then says nothing ("Victoria Park was packed and he loved it").
+_PLACE_VERBS = frozenset(
+    {
+        "is", "was", "are", "were", "has", "had", "will", "would", "can", "could", "looks",
+        "looked", "opens", "opened", "closes", "closed", "hosts", "hosted", "gets", "got",
+        "became", "becomes", "needs", "needed", "stays", "stayed",
+    }
+)  # fmt: skip
 # Where a sentence ends: the pronoun is looked for before it.
 _SENTENCE_END = regex.compile(r"[.!?\n]")
 _PRONOUN_REACH = 80
@@ -168,6 +177,8 @@ class PlaceWordSurnames:
             return True
         if _ADDRESS_AFTER.match(text, end) or _AGE_AFTER.match(text, end) or works_at(text, end):
             return True  # "Tom Lane <tom.lane@...>", "Amy Park, 14,", "Kate Dale from the team"
+        if word is not None and word.group(1).lower() in _PLACE_VERBS:
+            return False  # "Victoria Park was packed and he loved it": a place's verb
         stop = _SENTENCE_END.search(text, end, end + _PRONOUN_REACH)
         return (
             _PRONOUN.search(text, end, stop.start() if stop else end + _PRONOUN_REACH) is not None

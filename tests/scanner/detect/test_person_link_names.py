@@ -21,6 +21,8 @@ def _names(found, text):
         ("I have attached Assessment_Tomasz_Wojcik_v2.docx.", "Tomasz_Wojcik"),
         ("Saved as S:\\Consent\\maureen_pickles_photo_consent.pdf", "maureen_pickles"),
         ("https://example.org/files/ana-maria-popescu.pdf", "ana-maria-popescu"),
+        # after the surname, only words that read as a name: not "retires"
+        ("See https://example.org/news/2024/sarah-lund-retires-after-30-years", "sarah-lund"),
     ],
 )
 def test_a_first_name_and_the_words_after_it_in_a_link_are_a_name(found, text, name):

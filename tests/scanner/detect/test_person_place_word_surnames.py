@@ -49,6 +49,7 @@ def test_a_first_name_and_a_place_word_are_a_name_where_a_person_is_meant(found,
         "Meet at the Victoria Park gates; she will be there.",
         "The ward is Albert Hall, 14 beds.",
         "Victoria Park is lovely in spring.",
+        "Victoria Park was packed and he loved the bandstand.",  # a place's verb first
     ],
 )
 def test_streets_and_parks_named_like_people_stay_places(found, text):
