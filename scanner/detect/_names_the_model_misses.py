@@ -118,6 +118,17 @@ class NamesTheModelMisses:
             and not vocab.has_vector(word.lower())
         )
 
+    def _ordinary_plural(self, word: str, vocab: Vocab) -> bool:
+        """An ordinary noun's plural ("Bears", "Panthers"), unlike names by its vector: a
+        team's or a troupe's last word; "Williams" reads as a name."""
+        lower = word.lower()
+        return (
+            lower.endswith("s")
+            and len(lower) > 3
+            and vocab.has_vector(lower[:-1])
+            and not self._like_names(word, vocab)
+        )
+
     def _like_names(self, word: str, vocab: Vocab) -> bool:
         """A word whose vector is like first names' (``person.name_likeness``, the floor that
         keeps capitalised spans): a surname the model knows ("Okafor"), not an ordinary word
@@ -151,6 +162,8 @@ class NamesTheModelMisses:
             if not any(w in _WORKPLACES for w in place):
                 continue
             words = match.group(1).split()
+            if self._ordinary_plural(words[-1], vocab):
+                continue  # "Quizzly Bears from the Red Lion team": a team's name
             named = [
                 unaccented(w.lower()) in settings.first_names
                 or w.lower() in settings.word_names
