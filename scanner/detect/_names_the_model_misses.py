@@ -39,6 +39,8 @@ _ALONE_BEFORE = regex.compile(
     r"[ \t]|[^\p{L}\p{M}\s\d][ \t]*|\n[ \t]*)\Z"
 )
 _CAPITALISED_AFTER = regex.compile(r" \p{Lu}")
+# Calling words that go to places as often as to people: "visited Ynyslas", "see Borth".
+_TO_PLACES_TOO = frozenset({"visit", "visited", "see", "saw", "meet", "met", "sent to"})
 # One capitalised word: "Gebremedhin".
 _CAPITALISED_WORD = regex.compile(r"\p{Lu}\p{Ll}[\p{Ll}\p{M}'’-]+(?![\p{L}\p{M}])")
 # One to three capitalised words (a particle between may be lower case) before "from the":
@@ -118,6 +120,16 @@ class NamesTheModelMisses:
             and not vocab.has_vector(word.lower())
         )
 
+    def _reads_as_a_name(self, word: str, vocab: Vocab) -> bool:
+        """A known first name, a word-name, a rare word, or one like first names'."""
+        settings = self._settings
+        return (
+            unaccented(word.lower()) in settings.first_names
+            or word.lower() in settings.word_names
+            or self._rare(word, vocab)
+            or self._like_names(word, vocab)
+        )
+
     def _ordinary_plural(self, word: str, vocab: Vocab) -> bool:
         """An ordinary noun's plural ("Bears", "Panthers"), unlike names by its vector: a
         team's or a troupe's last word; "Williams" reads as a name."""
@@ -138,12 +150,21 @@ class NamesTheModelMisses:
         return floor > 0 and likeness is not None and likeness >= floor
 
     def _called(self, text: str, vocab: Vocab) -> list[tuple[int, int]]:
-        """A rare capitalised word right after a word of calling: "spoke to Gebremedhin"."""
+        """A rare capitalised word right after a word of calling: "spoke to Gebremedhin".
+        Not after a word that goes to places as often ("visited Ynyslas"), nor before an
+        ordinary capitalised word, which makes it a place's or a thing's ("Ynyslas Dunes")."""
         found = []
-        calling = self._settings.calling_words
+        calling = self._settings.calling_words - _TO_PLACES_TOO
         for match in _CAPITALISED_WORD.finditer(text):
             start = match.start()
             if start < 2 or text[start - 1] != " " or not self._rare(match.group(), vocab):
+                continue
+            following = _CAPITALISED_WORD.match(text, match.end() + 1)
+            if (
+                following is not None
+                and text[match.end()] == " "
+                and not self._reads_as_a_name(following.group(), vocab)
+            ):
                 continue
             before = text[max(0, start - 20) : start - 1].lower().split()
             if before and (
@@ -155,7 +176,6 @@ class NamesTheModelMisses:
     def _from_a_workplace(self, text: str, vocab: Vocab) -> list[tuple[int, int]]:
         """One to three capitalised words before "from the" and a workplace's noun, one of
         them a first name, a word-name or a rare word: "Okafor from the OT team"."""
-        settings = self._settings
         found = []
         for match in _FROM_THE.finditer(text):
             place = [w.lower() for w in match.group(2).split()]
@@ -164,13 +184,7 @@ class NamesTheModelMisses:
             words = match.group(1).split()
             if self._ordinary_plural(words[-1], vocab):
                 continue  # "Quizzly Bears from the Red Lion team": a team's name
-            named = [
-                unaccented(w.lower()) in settings.first_names
-                or w.lower() in settings.word_names
-                or self._rare(w, vocab)
-                or self._like_names(w, vocab)
-                for w in words
-            ]
+            named = [self._reads_as_a_name(w, vocab) for w in words]
             if not any(named):
                 continue
             first = named.index(True)  # "Then Kate Dale": the name from its first name on

@@ -35,6 +35,7 @@ def test_names_the_model_misses_are_found_by_how_they_read_and_where_they_stand(
         "Volunteers from the Leeds team came to help.",
         "Donations from the Rotary Club paid for it.",
         "Quizzly Bears from the Red Lion team won the cup.",  # a team's plural
+        "We visited Ynyslas Dunes and the beach.",  # places are visited; a place's word after
     ],
 )
 def test_rare_words_of_titles_streets_and_ordinary_words_before_a_workplace_are_not_names(
