@@ -8,6 +8,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.vocab import Vocab
 
 from scanner.detect import _repeated_names, _structure
+from scanner.detect._link_names import names_in_links
+from scanner.detect._lower_case_names import LowerCaseNames
 from scanner.detect._name_brands import BrandChecks, ListedPhrases
 from scanner.detect._name_dates import DateChecks
 from scanner.detect._name_firms import FirmChecks
@@ -25,6 +27,8 @@ from scanner.detect._name_shapes import (
 from scanner.detect._name_things import DETERMINERS, ThingChecks
 from scanner.detect._name_titles import TitleChecks
 from scanner.detect._name_words import WordNameChecks
+from scanner.detect._names_the_model_misses import NamesTheModelMisses
+from scanner.detect._place_word_surnames import PlaceWordSurnames
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
 # Letters (any script), apostrophes, hyphens, full stops and spaces: what names are made of.
@@ -51,6 +55,9 @@ _CELL_SURNAME_FIRST = regex.compile(
     regex.MULTILINE,
 )
 
+# The rest of a label after a span's last word, up to its colon: "" of "Surname:", " name" of
+# "Preferred name:" (group 1).
+_LABEL_REST = regex.compile(r"((?: [\p{L}'’]+){0,2})[ \t]*:")
 # A possessive ending, which is not part of the name: "Kofi's", "Rohan’s".
 _POSSESSIVE = regex.compile(r"['’]s$")
 # A small number after a one-word value: a numbered thing, "Van 1", "Room 4".
@@ -102,12 +109,19 @@ class PersonRecognizer(
         # Listed names of several words ("Marks and Spencer", "Walker Morris"): a name found
         # inside one is part of an organisation's name.
         self._listed_phrases = ListedPhrases(w for w in settings.listed_not_names if " " in w)
-        self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
+        self._labels = _structure.label_pattern(
+            settings.name_labels, settings.not_name_labels, numbered=True
+        )
+        self._labels_above = _structure.label_above_pattern(settings.labels_above_values)
+        self._labels_after_a_value = _structure.label_after_a_value_pattern(settings.name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
         self._lists = _structure.list_pattern(settings.list_labels)
         self._name_header = _header_pattern(settings.name_headers)
         self._place_header = _header_pattern(settings.place_headers)
         self._likeness = NameLikeness(settings.first_names)
+        self._place_word_surnames = PlaceWordSurnames(settings)
+        self._lower_case_names = LowerCaseNames(settings, self._likeness)
+        self._missed_by_the_model = NamesTheModelMisses(settings, self._likeness)
         self._title_alternatives = "|".join(
             regex.escape(t) for t in sorted(settings.titles, key=len, reverse=True)
         )
@@ -266,6 +280,65 @@ class PersonRecognizer(
             if not word.islower() or word not in self._settings.not_surnames:
                 return end
             end = space
+
+    def _reads_as_a_name_in_a_link(self, word: str, vocab: Vocab | None) -> bool:
+        """Whether a word of a link, after a first name and one more word, reads as more of
+        the name: a known first name, a word the model has no vector for, or one whose vector
+        is like first names' (``person.name_likeness``); "retires", "marathon" do not."""
+        lower = unaccented(word.lower())
+        if lower in self._settings.first_names:
+            return True
+        if vocab is None:
+            return False
+        likeness = self._likeness(word, vocab)
+        return likeness is None or likeness >= self._settings.name_likeness
+
+    def _with_syllables_before(self, text: str, start: int) -> int:
+        """The start of a name moved back over up to two capitalised words just before it
+        (one space between each) that are family or middle names of a naming order the model
+        reads in part (``person.name_syllables``, Vietnamese: "Le Thi" before "Mai", "Vo Thu"
+        before "Trang")."""
+        syllables = self._settings.name_syllables
+        for _ in range(2):
+            if start < 2 or text[start - 1] != " ":
+                return start
+            before = WORD_AT_END.search(text, max(0, start - 12), start - 1)
+            if (
+                before is None
+                or before.end() != start - 1
+                or not CAPITALISED.match(before.group())
+                or before.group().isupper()
+                or unaccented(before.group().lower()) not in syllables
+                or (before.start() > 0 and text[before.start() - 1].isalpha())
+            ):
+                return start
+            start = before.start()
+        return start
+
+    def _without_a_label_after(self, text: str, start: int, end: int) -> int:
+        """The end of a span less its last word when that word opens a label with a colon
+        after it (a name label or header, or a listed field label, of up to three words): on a
+        line of several fields, the name before the next field's label, "Eirlys" of "First
+        name: Eirlys Surname:", "Zainab Hussain" of "Name: Zainab Hussain Preferred name:"."""
+        space = text.rfind(" ", start, end)
+        if space < 0:
+            return end
+        after = _LABEL_REST.match(text, end)
+        if after is None:
+            return end
+        label = (text[space + 1 : end] + after.group(1)).lower()
+        settings = self._settings
+        if any(
+            label in labels
+            for labels in (
+                settings.name_labels,
+                settings.name_headers,
+                settings.labels_above_values,
+                settings.listed_not_names,
+            )
+        ):
+            return space
+        return end
 
     def _sure_first(self, word: str) -> bool:
         """Whether a name's first word says it is a person's: a known first name that is no
@@ -444,11 +517,29 @@ class PersonRecognizer(
             stop = end - 2 if text[first:end].endswith(("'s", "’s")) else end
             begin = _without_determiner(text, first, stop)  # "the King's Award": "King's Award"
             stop = self._without_trailing_words(text, begin, stop)
+            stop = self._without_a_label_after(text, begin, stop)  # "Eirlys Surname: Pritchard"
             start = self._with_first_name(text, self._without_titles(text, begin, stop))
-            if self.is_name(text, start, stop):
+            longer = self._with_syllables_before(text, start)  # "Le Thi" of "Le Thi Mai"
+            if longer < start and self.is_name(text, longer, stop):
+                spans.append((longer, stop))
+            elif self.is_name(text, start, stop):
                 spans.append((start, stop))
+        spans += [  # "frank says", "visited ola", "morning, dean here"
+            (start, end)
+            for start, end in self._lower_case_names.find(text, vocab)
+            if self.is_name(text, start, end)
+        ]
+        spans += [  # "for Adaobi Nwankwo", "spoke to Gebremedhin", "Okafor from the OT team"
+            (start, end)
+            for start, end in self._missed_by_the_model.find(text, vocab)
+            if self.is_name(text, start, end)
+        ]
         spans += self._placed_names(text, vocab)
         spans += self._surname_first(text)  # checked there: a comma is in no other name
+        spans += self._place_word_surnames.find(text)  # "Sam Green came in", checked there
+        spans += names_in_links(  # "…/case-notes/harriet-blenkinsop.pdf"
+            text, self._settings, lambda word: self._reads_as_a_name_in_a_link(word, vocab)
+        )
         spans = self._outside_listed_phrases(text, spans)
         carried = _repeated_names.carried_words(text, spans, self._settings, vocab)
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
@@ -576,6 +667,9 @@ class PersonRecognizer(
         ]
         for start, end in [
             *labelled,
+            *_structure.labelled_values(text, self._labels_above),  # "Surname" over "Pickard"
+            # "First name: Eirlys Surname: Pritchard"
+            *_structure.labelled_values(text, self._labels_after_a_value),
             *_structure.labelled_values(text, self._salutations),
             *_structure.listed_values(text, self._lists),
             *_structure.column_cells(text, self._name_header),

@@ -40,6 +40,11 @@ _LINE = regex.compile(r"[^\n]+")
 # the label's cell does too (a tab, a pipe, a run of spaces: "Name\tAmina Yusuf"), but only
 # when the label is the whole cell: a header such as "Volunteers needed\tFilled" is no label.
 _LABEL_END = r"(?:[ \t]*[:=–][ \t]*)"
+# A label's value and one space before the next label on its line: "First name: Eirlys " before
+# "Surname: Pritchard", as a form typed with runs of spaces between its fields reads once
+# normalising has made each run one space. The colon must have a value after it: the value
+# has no colon, so "Eirlys" (after "name: ") never opens a label itself.
+_AFTER_A_VALUE = r":[ \t]*[^\s:][^\n:]{0,60} "
 _CELL_END = r"(?:[ \t]*\|[ \t]*|\t[ \t]*| {2,})"
 
 
@@ -54,16 +59,49 @@ def _label_alternatives(words: frozenset[str]) -> str:
     return literal_alternation(words, ignore_case=True) or "(?!)"
 
 
-def label_pattern(labels: frozenset[str], not_labels: frozenset[str]) -> regex.Pattern[str]:
+def label_pattern(
+    labels: frozenset[str], not_labels: frozenset[str], *, numbered: bool = False
+) -> regex.Pattern[str]:
     """A line's label and the value after it: "Name: ...", "Previous surname(s): ...",
     "Name on card: ...". A label may have a word or two around it, but none of
-    ``not_labels`` ("Organisation name", "Street name")."""
+    ``not_labels`` ("Organisation name", "Street name"). A value ends at a tab or a pipe,
+    where the next cell's label may start ("First name: Gwilym\tSurname: Pritchard", a form
+    typed with its fields in a row, which normalising makes a table's). ``numbered``: a
+    label may have a number after it, as a form numbers the people it asks for ("Child 1:
+    Mason Price", "Carer 2: ..."; not for addresses, whose "Address 2" is a line's part)."""
     extra = rf"(?!(?:{_label_alternatives(not_labels)})\b)[\p{{L}}'’]+"
     listed = _label_alternatives(labels)
+    if numbered:
+        listed = rf"(?:{listed})(?:[ \t]?\d{{1,2}})?"
     alone = rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?:{listed}){_CELL_END}(?P<value>[^\n]+)"
     return regex.compile(
         rf"{alone}|(?:^|(?<=[\t|]| {{2}}))[ \t>*•-]*(?:{extra} ){{0,2}}(?:{listed})"
-        rf"(?:\s*\([^)\n]{{0,20}}\))?(?: {extra}){{0,2}}{_LABEL_END}(?P<value>[^\n]+)",
+        rf"(?:\s*\([^)\n]{{0,20}}\))?(?: {extra}){{0,2}}{_LABEL_END}(?P<value>[^\n\t|]+)",
+        regex.IGNORECASE | regex.MULTILINE,
+    )
+
+
+def label_after_a_value_pattern(labels: frozenset[str]) -> regex.Pattern[str]:
+    """A label (a colon after it) one space after another label's value on its line:
+    "Surname: Pritchard" after "First name: Eirlys ", as a form typed with runs of spaces
+    between its fields reads once normalising has made each run one space. ``label_pattern``
+    takes the first label's value to the line's end, where ``labelled_values`` cuts it at
+    the next label; this finds that next label's value (each value here stops before the
+    next label, so that every label of the line is found)."""
+    listed = _label_alternatives(labels)
+    return regex.compile(  # the label first: the look behind is tried only where one stands
+        rf"(?=(?:{listed})[ \t]*:)(?<={_AFTER_A_VALUE})(?:{listed})[ \t]*:[ \t]*"
+        r"(?P<value>(?:(?![ \t][\p{L}][\p{L} ]{0,20}:)[^\n])+)",
+        regex.IGNORECASE,
+    )
+
+
+def label_above_pattern(labels: frozenset[str]) -> regex.Pattern[str]:
+    """A label alone on its line and the value on the next line (one blank line between or
+    not), as online forms and scanned paper forms are pasted: "Surname" then "Pickard"."""
+    return regex.compile(
+        rf"^[ \t>*•-]*(?:{_label_alternatives(labels)})[ \t]*:?[ \t]*\n(?:[ \t>]*\n)?"
+        r"[ \t>]*(?P<value>[^\n]+)",
         regex.IGNORECASE | regex.MULTILINE,
     )
 

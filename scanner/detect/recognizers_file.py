@@ -109,6 +109,9 @@ class PersonSettings:
     # How like the model's vectors of first names a word's vector must be for a span of
     # ordinary words that only the model calls a person to stay one (0: every span stays).
     name_likeness: float = 0.0
+    # How like first names' vectors a lower-case word's must be to read as a name where a
+    # person stands ("frank says", "visited ola"; see scanner/detect/_lower_case_names.py).
+    lower_case_likeness: float = 0.0
     months: frozenset[str] = frozenset()
     place_labels: frozenset[str] = frozenset()
     # Headers of table columns that hold places, venues, bodies or things, never a person.
@@ -133,6 +136,16 @@ class PersonSettings:
     # Nouns of case work after a lone name that make an item about someone: "the Ferreira
     # referral", "Mensah file" (see scanner/detect/_terms.py, AboutSomeone).
     case_nouns: frozenset[str] = frozenset()
+    # Place words that end a person's name only after a known first name where the text
+    # means a person ("Ruth Street"), beside ``surname_place_words`` (see
+    # scanner/detect/_place_word_surnames.py); and nouns said of a person around such a name.
+    street_surnames: frozenset[str] = frozenset()
+    person_nouns: frozenset[str] = frozenset()
+    # Labels whose value may stand on the line under them: "Surname" then "Pickard".
+    labels_above_values: frozenset[str] = frozenset()
+    # Family and middle names that open a name before a given name found: "Le Thi" of "Le Thi
+    # Mai" (unaccented, lower case).
+    name_syllables: frozenset[str] = frozenset()
     # Nouns after an author's name that make it a model's or a theory's: "Kolb's learning
     # cycle", "the Fraser guidelines".
     eponym_things: frozenset[str] = frozenset()
@@ -528,6 +541,7 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
                 w.lower() for w in person.strings("lower_case_word_names", [])
             ),
             name_likeness=person.score("name_likeness", 0.0),
+            lower_case_likeness=person.score("lower_case_likeness", 0.0),
             months=frozenset(w.lower() for w in person.strings("months", [])),
             place_labels=frozenset(w.lower() for w in person.strings("place_labels", [])),
             place_headers=frozenset(w.lower() for w in person.strings("place_headers", [])),
@@ -554,6 +568,14 @@ def load_recognizers(path: Path = DEFAULT_RECOGNIZERS) -> RecognizerSettings:
             occasion_verbs=frozenset(w.lower() for w in person.strings("occasion_verbs", [])),
             dish_labels=frozenset(w.lower() for w in person.strings("dish_labels", [])),
             case_nouns=frozenset(w.lower() for w in person.strings("case_nouns", [])),
+            street_surnames=frozenset(w.lower() for w in person.strings("street_surnames", [])),
+            person_nouns=frozenset(w.lower() for w in person.strings("person_nouns", [])),
+            name_syllables=frozenset(
+                unaccented(w.lower()) for w in person.strings("name_syllables", [])
+            ),
+            labels_above_values=frozenset(
+                w.lower() for w in person.strings("labels_above_values", [])
+            ),
             eponym_things=frozenset(w.lower() for w in person.strings("eponym_things", [])),
             organisation_names=(
                 _read_lines(here / person.get("organisation_names", str), person)

@@ -29,3 +29,8 @@ def found(detector: Detector) -> Callable[[str], Found]:
 
 def types_of(found: Found) -> set[str]:
     return {t for t, _ in found}
+
+
+def person_names(found: Found) -> set[str]:
+    """The matched text of every PERSON finding."""
+    return {value for entity, value in found if entity == "PERSON"}

@@ -37,14 +37,15 @@ def _dev_texts() -> tuple[str, ...]:
 
 
 def _flat_label_pattern(labels: frozenset[str], not_labels: frozenset[str]) -> regex.Pattern[str]:
-    """``label_pattern`` as it was, with flat alternations of the labels, longest first."""
+    """``label_pattern`` as it was, with flat alternations of the labels, longest first (and
+    a labelled value ending at a tab or a pipe, as it has since)."""
     flat = _structure._alternatives
     extra = rf"(?!(?:{flat(not_labels)})\b)[\p{{L}}'’]+"
     alone = rf"(?:^|(?<=[\t|]))[ \t>*•-]*(?:{flat(labels)}){_structure._CELL_END}(?P<value>[^\n]+)"
     return regex.compile(
         rf"{alone}|(?:^|(?<=[\t|]| {{2}}))[ \t>*•-]*(?:{extra} ){{0,2}}(?:{flat(labels)})"
         rf"(?:\s*\([^)\n]{{0,20}}\))?(?: {extra}){{0,2}}{_structure._LABEL_END}"
-        rf"(?P<value>[^\n]+)",
+        rf"(?P<value>[^\n\t|]+)",  # (namerecall) a value ends at the next cell
         regex.IGNORECASE | regex.MULTILINE,
     )
 
