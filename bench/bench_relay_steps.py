@@ -15,6 +15,9 @@ the sink and the pool's threads are left out; the model worker's is its own. The
 messages are then scanned alone (``Scanner.scan_message``), the model worker's CPU beside
 the relay's. Warm-up messages (model loading) are not counted.
 
+``--queries``: the statements each step sends to the database, counted per message by kind
+(the steps' CPU then includes Django's recording of them, so compare CPU without it).
+
 Run the code before and after a change side by side (two checkouts, each with its own
 ``PYTHONPATH``): other work on the machine then slows both alike. The load average is
 printed.
@@ -24,13 +27,14 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,7 +100,7 @@ def children_cpu() -> float:
 _sinks: set[int] = set()
 
 
-def measure(count: int) -> None:
+def measure(count: int, queries: bool = False) -> None:
     import multiprocessing
 
     sink_port = bench_relay.free_port()
@@ -127,6 +131,7 @@ def measure(count: int) -> None:
         for i in range(count + WARMUP)
     ]
     spent: dict[str, float] = dict.fromkeys(STEPS, 0.0)
+    statements: collections.Counter[tuple[str, str]] = collections.Counter()
     kinds: collections.Counter[str] = collections.Counter()
     with build_scanner(extraction_workers=1) as scanner:
         pipeline = Pipeline.from_settings(settings, scanner)
@@ -134,9 +139,11 @@ def measure(count: int) -> None:
 
         def step(name: str, counted: bool, work: Any, *args: Any, **kwargs: Any) -> Any:
             began = time.thread_time()
-            done = work(*args, **kwargs)
+            with _statements(queries) as sent:
+                done = work(*args, **kwargs)
             if counted:
                 spent[name] += time.thread_time() - began
+                statements.update((name, sql.split(None, 1)[0].upper()) for sql in sent)
             return done
 
         model_before = 0.0
@@ -167,6 +174,23 @@ def measure(count: int) -> None:
         alone = children_cpu() - alone_before
     sink.terminate()
     report(count, spent, model, alone, kinds)
+    for (name, kind), number in sorted(statements.items()):
+        print(f"  {name:9} {kind:9} {number / count:5.2f} statements per message")
+
+
+@contextlib.contextmanager
+def _statements(counting: bool) -> Iterator[list[str]]:
+    """The SQL this thread sends inside, if ``counting``."""
+    sent: list[str] = []
+    if not counting:
+        yield sent
+        return
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        yield sent
+    sent.extend(query["sql"] for query in captured.captured_queries)
 
 
 def report(
@@ -184,9 +208,12 @@ def report(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--messages", type=int, default=200, help="messages counted (200)")
+    parser.add_argument(
+        "--queries", action="store_true", help="count the statements each step sends"
+    )
     args = parser.parse_args(argv)
     print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
-    measure(args.messages)
+    measure(args.messages, args.queries)
     return 0
 
 

@@ -89,6 +89,29 @@ def test_work_given_while_a_commit_is_under_way_is_committed_together_in_one_thr
     assert set(Message.objects.values_list("id", flat=True)) == {s.id for s in stored}
 
 
+def test_a_group_in_which_nothing_fails_runs_without_savepoints():
+    """A savepoint is two statements a piece: a group is first run without them, and when
+    nothing in it fails, that run is the one committed (each piece ran once)."""
+    commits = GroupCommit()
+    seen: list[tuple[bool, int]] = []  # in a transaction, savepoints open, for each run
+
+    def noted(work: Callable[[], spool.Stored]) -> Callable[[], spool.Stored]:
+        def run() -> spool.Stored:
+            connection = connections["default"]
+            made = [sid for sid in connection.savepoint_ids if sid is not None]
+            seen.append((connection.in_atomic_block, len(made)))
+            return work()
+
+        return run
+
+    leader, followers = _in_threads(
+        commits, _store("first"), [noted(_store("second")), noted(_store("third"))]
+    )
+    stored = [leader.result(), *(f.result() for f in followers)]
+    assert seen == [(True, 0), (True, 0)]
+    assert set(Message.objects.values_list("id", flat=True)) == {s.id for s in stored}
+
+
 def test_a_piece_that_fails_is_its_callers_error_and_the_others_are_committed():
     """One thread's work fails after writing: its caller gets the error and nothing of it is
     kept, while the work committed with it is."""
