@@ -22,7 +22,7 @@ import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -133,11 +133,20 @@ class Watcher:
                 found += [Path(top) / name for name in files]
         return [path for path in found if not names.too_long(path)]
 
-    def reconcile(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    def reconcile(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        later: Callable[[Path], None] | None = None,
+    ) -> dict[str, int]:
         """A full pass: every file judged or given its reason; counts by outcome.
         ``progress(done, total)`` is told as files are done. Then the sub-folders are judged
         by their names, and a held one emptied of user files taken away (``held_folders``).
-        First, the releases cut short whose process is gone are finished (``documents``)."""
+        First, the releases cut short whose process is gone are finished (``documents``).
+        A file still being written (or whose lost scan waits) is waited for within the pass,
+        unless ``later`` is given: then it is handed to ``later`` (the live watch's pending
+        files, looked at once it stands still) and the pass goes on without it, so that one
+        long copy does not hold up the events of every other folder for as long."""
         documents.finish_interrupted_releases()
         held_folders.recover()
         paths = self.walk()
@@ -149,7 +158,9 @@ class Watcher:
             again = []
             for path, outcome in self.handle(waiting).items():
                 final = outcome
-                if outcome in AGAIN:
+                if outcome in AGAIN and later is not None:
+                    later(path)
+                elif outcome in AGAIN:
                     if round_number < MAX_WAITS:
                         again.append(path)
                         continue
@@ -171,9 +182,11 @@ class Watcher:
         """Judge each path that is ready; what became of each.
 
         A pipeline, so the scanning workers never wait on the judging: files are read and
-        sent while earlier ones are judged, the oldest judged once ``window`` scans are
-        unfinished (its redacted copy's re-scan then queues behind them, and the workers
-        stay busy while this process waits for it), or once twice the window is held. A
+        sent while earlier ones are judged, one judged once ``window`` scans are unfinished
+        (its redacted copy's re-scan then queues behind them, and the workers stay busy
+        while this process waits for it), or once twice the window is held. Each is judged
+        as its scan finishes, not in the order sent (``_next_done``): a document slow to
+        scan (large, or up to ``item_timeout_seconds``) holds up none scanned after it. A
         file whose last scan was lost with its worker is scanned alone, and one whose last
         scan no worker took only after its wait (``lost_scans``)."""
         outcomes: dict[Path, Outcome] = {}
@@ -194,7 +207,7 @@ class Watcher:
                     continue
                 alone = lost_scans.again(rows.get(key))
                 while alone and sent:
-                    scan = sent.popleft()
+                    scan = _next_done(sent)
                     outcomes[scan.path] = self._finish_or_record(scan)
                 claimed = {scan.row.pk for scan in sent if scan.row.pk is not None}
                 step = self._prepare(path, fingerprints, rows, moving_now, claimed)
@@ -205,15 +218,15 @@ class Watcher:
                 else:
                     outcomes[path] = step
                 while sent and self._full(sent):
-                    scan = sent.popleft()
+                    scan = _next_done(sent)
                     outcomes[scan.path] = self._finish_or_record(scan)
         while sent:
-            scan = sent.popleft()
+            scan = _next_done(sent)
             outcomes[scan.path] = self._finish_or_record(scan)
         return outcomes
 
     def _full(self, sent: deque[_Scan]) -> bool:
-        """Whether the oldest scan sent is to be judged before another file is read."""
+        """Whether a scan sent is to be judged (``_next_done``) before another file is read."""
         unfinished = sum(1 for scan in sent if not scan.result.done())
         held = sum(len(scan.data) for scan in sent)
         return unfinished >= self.window or len(sent) >= 2 * self.window or held >= HELD_BYTES
@@ -780,6 +793,17 @@ def _held_without_copy(row: WatchedFile, exc: moving.MoveError | OSError) -> Act
 def errno_name(exc: OSError) -> str:
     """An OS error's errno name ("EACCES"), never its message, which names the file."""
     return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+
+
+def _next_done(sent: deque[_Scan]) -> _Scan:
+    """Take from ``sent`` the scan to judge next: the first sent of those finished, or,
+    when none is, the first to finish (waited for), so that a slow document's verdict
+    waits for its own scan only and every other is judged (and carried out) meanwhile."""
+    if not any(scan.result.done() for scan in sent):
+        wait([scan.result for scan in sent], return_when=FIRST_COMPLETED)
+    scan = next(scan for scan in sent if scan.result.done())
+    sent.remove(scan)
+    return scan
 
 
 def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
