@@ -34,6 +34,7 @@ from gateway.watcher import (
 from gateway.watcher.folders import INTERNAL
 from gateway.watcher.judging import document_banner
 from gateway.watcher.models import (
+    LOCKED_IN_PLACE,
     Origin,
     Placement,
     WatchedFile,
@@ -205,11 +206,18 @@ def _release_folder(row: WatchedFile, by: str, note: str, *, marked: bool) -> Re
 
 def _release_in_place(row: WatchedFile, by: str, note: str, *, marked: bool) -> Released:
     """Let a folder (a link, a special file) held for its name where it is, as it could not
-    be taken away, stay under that name: nothing moves, and it is not held again."""
+    be taken away, stay under that name: nothing moves, and it is not held again. A file
+    over the size limit, locked where it lies (``quarantine.lock_in_place``), gets its mode
+    back first."""
     if marked:
         raise DecisionError(
             f"a {row.kind} held in place cannot be marked CONFIDENTIAL; release it as it was"
         )
+    if row.problem.startswith(LOCKED_IN_PLACE):
+        try:
+            quarantine.unlock_in_place(row)
+        except moving.MoveError as exc:
+            raise DecisionError(f"document {row.id} could not be released: {exc}") from None
     _decided(row, Placement.RELEASED, by, note)
     _audit(row, by, "document-released", marked=False)
     return Released(row.id, real_path(row.path), False)

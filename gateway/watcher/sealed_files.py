@@ -4,7 +4,8 @@ held mail (``gateway.sealing``), never in clear.
 A sealed file is a sequence of lines, each the Fernet token of one chunk (at most
 ``moving.CHUNK`` bytes) of the document, in order: sealing, opening and re-sealing read and
 write a chunk at a time, so memory stays bounded whatever the document's size (a file over
-the scanner's size limit is held too). Fernet authenticates each chunk; that the chunks are
+the scanner's size limit is never sealed: it is locked where it lies,
+``quarantine.lock_in_place``). Fernet authenticates each chunk; that the chunks are
 all there and in order is checked against the content hash the row keeps, every time a
 sealed file is written or opened back.
 """

@@ -34,6 +34,7 @@ from gateway.watcher import documents, held_folders, lost_scans, moving, names, 
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge, Judgement, found_in_name, held_for
 from gateway.watcher.models import (
+    LOCKED_IN_PLACE,
     NOT_MOVED,
     Origin,
     Placement,
@@ -304,7 +305,7 @@ class Watcher:
         if row is not None and _unchanged(row, found, fingerprint):
             return Outcome.UNCHANGED
         try:
-            data, content_hash = self._read(path, folder.path, found.st_size)
+            data, content_hash = self._read(path, folder.path, found)
         except FileNotFoundError:
             self._gone(text)
             return Outcome.GONE
@@ -354,16 +355,18 @@ class Watcher:
             moved,
         )
 
-    def _read(self, path: Path, root: Path, size: int) -> tuple[bytes | None, str]:
-        """The file's content (``None`` when it is over the size limit) and its hash, read
-        from its watched folder ``root`` without a link anywhere on its way."""
-        if size > self.limits.max_item_bytes:
-            return None, moving.file_hash(path, root)
+    def _read(self, path: Path, root: Path, found: os.stat_result) -> tuple[bytes | None, str]:
+        """The file's content and its hash, read from its watched folder ``root`` without a
+        link anywhere on its way; for a file over the size limit, ``None`` and a stand-in
+        for its hash (``_unread_hash``): it is not read at all, since reading 20 GB (a
+        ``truncate -s 20G`` file) would hold up the pass for minutes."""
+        if found.st_size > self.limits.max_item_bytes:
+            return None, _unread_hash(found)
         fd = moving.open_beneath(path, root, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as file:
             data = file.read(self.limits.max_item_bytes + 1)
-        if len(data) > self.limits.max_item_bytes:  # it grew since it was looked at
-            return None, moving.file_hash(path, root)
+            if len(data) > self.limits.max_item_bytes:  # it grew since it was looked at
+                return None, _unread_hash(os.fstat(file.fileno()))
         return data, hashlib.sha256(data).hexdigest()
 
     def _finish(self, scan: _Scan) -> Outcome:
@@ -488,18 +491,21 @@ class Watcher:
 
     def _hold(self, row: WatchedFile, path: Path, action: str) -> None:
         """Take the file of ``row`` at ``path`` into quarantine, and say so in the audit
-        trail. Raises as ``quarantine.quarantine`` does."""
-        quarantine.quarantine(row, path, self.quarantine_dir)
-        audit.append(
-            [
-                audit.Event(
-                    kind="document-held",
-                    actor="confide",
-                    details={"document": row.id, "rules": list(row.rules)},
-                )
-            ]
-        )
-        log.info("quarantined id=%s action=%s", row.id, action)
+        trail; one over the size limit, never read, is locked where it lies instead
+        (``quarantine.lock_in_place``): copied and sealed, a ``truncate -s 20G`` file
+        would fill the quarantine's disk. Raises as ``quarantine.quarantine`` does."""
+        if row.size is not None and row.size > self.limits.max_item_bytes:
+            quarantine.lock_in_place(row, path)
+            row.problem = f"{LOCKED_IN_PLACE}{quarantine.LOCKED}"
+            row.save(update_fields=["problem", "updated_at"])
+            log.info("locked in place id=%s action=%s", row.id, action)
+        else:
+            quarantine.quarantine(row, path, self.quarantine_dir)
+            log.info("quarantined id=%s action=%s", row.id, action)
+        details: dict[str, object] = {"document": row.id, "rules": list(row.rules)}
+        if row.problem.startswith(LOCKED_IN_PLACE):
+            details["in_place"] = True
+        audit.append([audit.Event(kind="document-held", actor="confide", details=details)])
 
     def retry_holds(self, folders: Sequence[Folder]) -> dict[Path, int]:
         """Carry out again, in the enforce ``folders``, each hold (or a redaction's hold of
@@ -507,7 +513,9 @@ class Watcher:
         its last failure): the document is in view meanwhile. A document gone since is
         marked gone. The documents still in view for it, by watched folder."""
         enforced = {str(folder.path): folder for folder in folders if folder.enforce}
-        rows = WatchedFile.objects.filter(held_in_place(), is_folder=False, folder__in=enforced)
+        rows = WatchedFile.objects.filter(
+            held_in_place(), is_folder=False, folder__in=enforced, problem__startswith=NOT_MOVED
+        )
         failing: dict[Path, int] = {}
         now = datetime.now(UTC)
         for row in rows:
@@ -523,7 +531,9 @@ class Watcher:
                     pass  # quarantining it says why
                 try:
                     self._hold(row, path, row.action)
-                    WatchedFile.objects.filter(id=row.id).update(problem="", attempts=0)
+                    WatchedFile.objects.filter(id=row.id, problem=row.problem).update(
+                        problem="", attempts=0
+                    )  # one locked where it lies keeps saying so
                     continue
                 except (moving.MoveError, OSError) as exc:
                     _not_moved(row, exc, row.action)
@@ -680,6 +690,14 @@ def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> boo
         and row.judged_with == fingerprint
         and not row.problem
     )
+
+
+def _unread_hash(found: os.stat_result) -> str:
+    """What stands for the content hash of a file over the size limit, which is never read:
+    its size, inode and modification time (a rename or a move within the filesystem keeps
+    them, so it is recognised as moved; a new file, or one written since, is not)."""
+    seen = f"unread {found.st_size} {found.st_ino} {found.st_mtime_ns}"
+    return hashlib.sha256(seen.encode()).hexdigest()
 
 
 def _signature(found: os.stat_result) -> tuple[int, int, int, int]:

@@ -1,0 +1,56 @@
+"""A file over the size limit in a folder for an outside audience (a sparse file made with
+``truncate -s``, a video): never read whole nor copied into the quarantine, it is taken out
+of reach where it lies, and a manager's release gives it back as it was."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+
+import pytest
+
+from gateway.watcher.documents import release_document
+from gateway.watcher.models import LOCKED_IN_PLACE, Placement, WatchedFile
+from tests.gateway.watcher.conftest import Drive
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+# Far over the 25 MiB limit, and nothing on disk: sealed, it would take a GiB and more.
+SPARSE_BYTES = 1 << 30
+
+
+def test_a_huge_sparse_file_is_locked_where_it_lies(make_drive: Callable[..., Drive]) -> None:
+    """A 1 GiB sparse ``big.docx`` in a public enforce folder is held as unscannable, and
+    nothing of it goes into the quarantine: every permission is taken from it where it
+    lies, it is listed as held there, it is not retried as a failing hold, and a release
+    gives its mode back."""
+    drive = make_drive({"web": ("public", "enforce")})
+    big = drive.folders["web"].path / "big.docx"
+    with big.open("wb") as file:
+        file.truncate(SPARSE_BYTES)
+    big.chmod(0o640)
+    past = os.stat(big).st_mtime - 60
+    os.utime(big, (past, past))
+    assert drive.watcher is not None
+    assert drive.watcher.reconcile() == {"judged": 1}
+
+    row = WatchedFile.objects.get(path=str(big))
+    assert row.action == "hold"
+    assert row.placement == Placement.IN_PLACE
+    assert row.held_in_place
+    assert row.problem.startswith(LOCKED_IN_PLACE)
+    assert stat.S_IMODE(os.stat(big).st_mode) == 0
+    assert not drive.quarantine.exists() or not any(drive.quarantine.iterdir())
+    assert drive.judge.scanned == []  # never read, nor sent to be scanned
+    assert drive.watcher.retry_holds(list(drive.folders.values())) == {}
+
+    assert drive.watcher.reconcile() == {"judged": 1}  # its mode changed: looked at again
+    assert stat.S_IMODE(os.stat(big).st_mode) == 0
+    assert WatchedFile.objects.get(path=str(big)).problem.startswith(LOCKED_IN_PLACE)
+
+    release_document(row.id, "manager", "a video for the website")
+    assert stat.S_IMODE(os.stat(big).st_mode) == 0o640
+    assert WatchedFile.objects.get(id=row.id).placement == Placement.RELEASED
+    drive.watcher.reconcile()
+    assert stat.S_IMODE(os.stat(big).st_mode) == 0o640  # the release stands
