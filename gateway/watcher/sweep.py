@@ -66,6 +66,17 @@ PER_WORKER = 8
 # pass of large files holds a few (any one file up to ``max_item_bytes``), not a window's.
 HELD_BYTES = 64 * MIB
 
+# An excluded name (``Folder.exclude``) in an enforce folder for an outside audience is left
+# unread only while it is transient: written within this long (a save's temporary file,
+# ``~WRL0001.tmp``, holds the whole document for the seconds the save takes; the default
+# ``reconcile_minutes`` is an hour, so the pass after one reads what a crash left), or a
+# lock file of an open document, however long it is open: named as Word's (``~$*``) or
+# LibreOffice's (``.~lock.*#``) are, and no larger than ``LOCK_FILE_BYTES`` (Word's is 162
+# bytes; LibreOffice's a line: user, machine, time, profile path).
+TRANSIENT_SECONDS = 3600.0
+LOCK_FILE_NAMES = ("~$*", ".~lock.*#")
+LOCK_FILE_BYTES = 1024
+
 # What a pass counts the held folders it took away as.
 FOLDERS_HELD = "folders held"
 # A hold that could not be carried out (the quarantine not writable, or full) leaves the
@@ -273,8 +284,9 @@ class Watcher:
         """Whether ``path`` is not read: a note the watcher left, or a partial file of its
         own (``quarantine.own_file``: not merely named like one, but holding what the
         watcher wrote), or a name the folder excludes (an Office lock file), except in an
-        enforce folder for an outside audience where that name itself would be held:
-        failing closed, such a file is read and judged as any other."""
+        enforce folder for an outside audience where that name itself would be held, or
+        where the file is no longer transient (``_transient``): failing closed, such a file
+        is read and judged as any other."""
         if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN) or path.name.startswith(
             ".confide-"
         ):
@@ -283,7 +295,7 @@ class Watcher:
             return False
         if not (folder.enforce and folder.audience != INTERNAL):
             return True
-        return self.judge.name_releases(_named(path, folder.path), folder)
+        return _transient(path) and self.judge.name_releases(_named(path, folder.path), folder)
 
     def _prepare(  # noqa: PLR0911 - one return for each way a file is not read
         self,
@@ -690,6 +702,26 @@ def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> boo
         and row.judged_with == fingerprint
         and not row.problem
     )
+
+
+def _transient(path: Path) -> bool:
+    """Whether the file at ``path``, under a name its folder excludes, may be what such names
+    are while an application works (``TRANSIENT_SECONDS``): a lock file of a document open
+    now, or a file written within the hour. A file left over (a temporary file a crash left,
+    holding a whole document; a thumbnail cache; a "lock file" too large to be one), or
+    with a modification time more than that far in the future (``touch -d 2099``: it would
+    never age; a client's clock a little ahead is not), is not: in an outside audience's
+    folder it is read and judged. False when it cannot be looked at (reading it says why)."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    lowered = path.name.lower()
+    if found.st_size <= LOCK_FILE_BYTES and any(
+        fnmatch.fnmatchcase(lowered, pattern) for pattern in LOCK_FILE_NAMES
+    ):
+        return True
+    return abs(time.time() - found.st_mtime) < TRANSIENT_SECONDS
 
 
 def _unread_hash(found: os.stat_result) -> str:
