@@ -13,7 +13,7 @@ import hashlib
 import logging
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from gateway.review import audit
 from gateway.sealing import SealingError
 from gateway.watcher import (
     held_folders,
+    held_links,
     moving,
     owner_notice,
     quarantine,
@@ -35,6 +36,7 @@ from gateway.watcher.folders import INTERNAL
 from gateway.watcher.judging import document_banner
 from gateway.watcher.models import (
     LOCKED_IN_PLACE,
+    Kind,
     Origin,
     Placement,
     WatchedFile,
@@ -88,6 +90,8 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
     if in_view is not None and in_view.held_in_place:
         return _release_in_place(in_view, by, note, marked=marked)
     row = _held(document_id, RELEASABLE)
+    if row.kind == Kind.LINK:
+        return _release_link(row, by, note, marked=marked)
     if row.is_folder:
         return _release_folder(row, by, note, marked=marked)
     outer = held_folders.held_around(row)
@@ -189,17 +193,34 @@ def _release_folder(row: WatchedFile, by: str, note: str, *, marked: bool) -> Re
         raise DecisionError("a folder cannot be marked CONFIDENTIAL; release it as it was")
     if row.moving_from:
         raise DecisionError(f"folder {row.id} is being taken away; try again shortly")
+    return _made_again(row, by, note, "folder", held_folders.release)
+
+
+def _release_link(row: WatchedFile, by: str, note: str, *, marked: bool) -> Released:
+    """Make a held link (taken away, its target sealed) again where it was, pointing where
+    it pointed (``held_links``)."""
+    if marked:
+        raise DecisionError("a link cannot be marked CONFIDENTIAL; release it as it was")
+    return _made_again(row, by, note, "link", held_links.release)
+
+
+def _made_again(
+    row: WatchedFile, by: str, note: str, kind: str, make: Callable[..., Path]
+) -> Released:
+    """Release the held folder or link (``kind``) of ``row``, taken away, by making it again
+    where it was (``make(row, **decision)``); refused while a held folder it lay in is
+    still taken away, as making it would bring that folder's name back with it."""
     outer = held_folders.held_around(row)
-    if outer is not None:  # made again, it would bring back the held folder it lay in
+    if outer is not None:
         raise DecisionError(
-            f"held folder {row.id} lay in held folder {outer.id}, taken away too: "
+            f"held {kind} {row.id} lay in held folder {outer.id}, taken away too: "
             f"release held folder {outer.id} first"
         )
     decision = {"decided_by": by, "decided_at": datetime.now(UTC), "decision_note": note}
     try:
-        path = held_folders.release(row, **decision)
+        path = make(row, **decision)
     except moving.MoveError as exc:
-        raise DecisionError(f"the folder could not be made again: {exc}") from None
+        raise DecisionError(f"the {kind} could not be made again: {exc}") from None
     _audit(row, by, "document-released", marked=False)
     return Released(row.id, path, False)
 

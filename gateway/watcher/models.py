@@ -82,12 +82,17 @@ UNMOVABLE = (
     "it is held, but it is a symbolic link or a special file (a pipe, a socket, a device), "
     "which confide never moves; it stays in view until it is removed (or renamed, where "
     "only its name is held)"
+)  # now said of special files only (a held link is taken away: ``held_links``); the words
+# are kept, as the rows that hold them are matched by them (``IN_VIEW``)
+LINK_LEFT = (
+    "it is held, but it is a symbolic link that could not be taken away now (changed "
+    "meanwhile, or the quarantine not writable); it is tried again on the next pass"
 )
 TOO_LONG = (
     "its path is longer than the system allows (ENAMETOOLONG): confide cannot read or move "
     "it, nor what lies in it; it stays in view until it is moved or renamed to a shorter path"
 )
-IN_VIEW = (LEFT, BLOCKED, UNMOVABLE, TOO_LONG)
+IN_VIEW = (LEFT, BLOCKED, UNMOVABLE, LINK_LEFT, TOO_LONG)
 # What starts the reason of a document held (or redacted) whose original could not be taken
 # into quarantine (its note's path too long, the quarantine unreachable): it is in view.
 NOT_MOVED = "it could not be moved: "
@@ -204,6 +209,12 @@ class WatchedFile(models.Model):
         if self.problem.startswith(LOCKED_IN_PLACE):
             return self.action == "hold"
         return self.action in ("hold", "redact") and self.problem.startswith(NOT_MOVED)
+
+    @property
+    def locked_in_place(self) -> bool:
+        """Held where it lies, over the size limit, its permissions taken away
+        (``LOCKED_IN_PLACE``)."""
+        return self.held_in_place and self.problem.startswith(LOCKED_IN_PLACE)
 
     def __str__(self) -> str:  # the id only: a file's name may itself be personal data
         return f"watched {self.kind} {self.id}"

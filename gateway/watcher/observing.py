@@ -257,7 +257,9 @@ class LiveWatch:
             else:
                 pending.pop(path, None)
         # A folder whose name is held goes once its last file is held, not at the reconcile.
-        held_folders.after_files(self.watcher.folders, self.watcher.judge, ready)
+        held_folders.after_files(
+            self.watcher.folders, self.watcher.judge, ready, self.watcher.quarantine_dir
+        )
 
 
 @dataclass

@@ -43,7 +43,14 @@ from typing import BinaryIO
 from gateway.relay.crash_points import crash_point
 from gateway.sealing import SealingError
 from gateway.watcher import moving, release_lock, sealed_files
-from gateway.watcher.models import Placement, WatchedFile, path_key, real_path, stored_path
+from gateway.watcher.models import (
+    Kind,
+    Placement,
+    WatchedFile,
+    path_key,
+    real_path,
+    stored_path,
+)
 
 log = logging.getLogger("confide.watcher")
 
@@ -89,8 +96,11 @@ def note_content(row_id: int) -> bytes:
 
 
 def note_of(row: WatchedFile) -> bytes:
-    """The note the watcher leaves for ``row``: a held document's, or a held folder's."""
-    return FOLDER_NOTE.format(id=row.id).encode() if row.is_folder else note_content(row.id)
+    """The note the watcher leaves for ``row``: a held document's (a held link's too: it is
+    released as a document is), or a held folder's."""
+    if row.is_folder and row.kind != Kind.LINK:
+        return FOLDER_NOTE.format(id=row.id).encode()
+    return note_content(row.id)
 
 
 def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
@@ -483,7 +493,9 @@ def recover() -> int:
     """Settle every move into quarantine a crash interrupted; how many there were. One that
     cannot be settled is recorded on its row (and logged by id) and left for the next
     start. (A release cut short is finished by ``finish_release``, under its lock.)"""
-    unsettled = list(WatchedFile.objects.filter(placement=Placement.QUARANTINING))
+    unsettled = list(
+        WatchedFile.objects.filter(placement=Placement.QUARANTINING).exclude(kind=Kind.LINK)
+    )  # a link's is ``held_links.recover``'s
     for row in unsettled:
         _settle(row)
     return len(unsettled)

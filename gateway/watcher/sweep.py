@@ -186,7 +186,7 @@ class Watcher:
                 break
             time.sleep(self._shortest_wait(again))
             waiting = again
-        if taken := held_folders.pass_over(self.folders, self.judge):
+        if taken := held_folders.pass_over(self.folders, self.judge, self.quarantine_dir):
             counts[FOLDERS_HELD] = taken
         return counts
 
