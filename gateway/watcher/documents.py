@@ -368,6 +368,8 @@ def read_document(document_id: int, by: str) -> HeldContent:
     file (a release meanwhile cannot cut it short), for ``chunks``. Nothing is written to
     disk. Raises ``DecisionError`` when it is not held or cannot be opened."""
     row = _held(document_id, RELEASABLE)
+    if row.kind == Kind.LINK:  # where it points, sealed: not a document to read
+        raise DecisionError(f"held link {row.id} is a symbolic link: it holds no document")
     if row.is_folder:
         raise DecisionError(f"held folder {row.id} is a folder, taken away for its name")
     try:

@@ -13,7 +13,7 @@ import pytest
 
 from gateway.review.discovery import held_documents
 from gateway.watcher import held_links
-from gateway.watcher.documents import release_document
+from gateway.watcher.documents import DecisionError, read_document, release_document
 from gateway.watcher.models import Kind, Placement, WatchedFile, real_path, stored_path
 from gateway.watcher.quarantine import note_content, note_path
 from gateway.watcher.sweep import FOLDERS_HELD
@@ -57,6 +57,8 @@ def test_a_link_out_of_a_public_folder_is_taken_away_and_released(
     assert note_path(web, row.id).read_bytes() == note_content(row.id)
     assert row.id in {held.id for held in held_documents()}
     assert (web / "fair-latest.txt").is_symlink()
+    with pytest.raises(DecisionError, match="symbolic link"):
+        read_document(row.id, "manager")
 
     released = release_document(row.id, by="manager", note="our own figures page")
     assert released.path == out
