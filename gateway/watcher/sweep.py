@@ -541,11 +541,12 @@ class Watcher:
                     continue
                 except (OSError, ValueError):
                     pass  # quarantining it says why
+                failed = row.problem
                 try:
                     self._hold(row, path, row.action)
-                    WatchedFile.objects.filter(id=row.id, problem=row.problem).update(
+                    WatchedFile.objects.filter(id=row.id, problem=failed).update(
                         problem="", attempts=0
-                    )  # one locked where it lies keeps saying so
+                    )  # one locked where it lies (``LOCKED_IN_PLACE``) keeps saying so
                     continue
                 except (moving.MoveError, OSError) as exc:
                     _not_moved(row, exc, row.action)
