@@ -23,6 +23,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -509,7 +510,9 @@ class Watcher:
         if row.size is not None and row.size > self.limits.max_item_bytes:
             quarantine.lock_in_place(row, path)
             row.problem = f"{LOCKED_IN_PLACE}{quarantine.LOCKED}"
-            row.save(update_fields=["problem", "updated_at"])
+            with suppress(OSError, ValueError):  # as locked: not judged again for it
+                _record_status(row, moving.stat_beneath(path, Path(row.folder)))
+            row.save(update_fields=["problem", "size", "mtime_ns", "ctime_ns", "inode"])
             log.info("locked in place id=%s action=%s", row.id, action)
         else:
             quarantine.quarantine(row, path, self.quarantine_dir)
@@ -696,12 +699,13 @@ def _error_kind(exc: moving.MoveError | OSError) -> str:
 def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> bool:
     """Whether the file is as it was judged: its size and times, and its inode (a
     replacement keeping size and mtime, as rsync -a, cp -p and touch -r make, is a new
-    inode or a new ctime), with the same fingerprint."""
+    inode or a new ctime), with the same fingerprint, and carried out (or locked where it
+    lies, as it was once locked: its mode given back by someone moves its ctime)."""
     return (
         (row.size, row.mtime_ns, row.ctime_ns, row.inode)
         == (found.st_size, found.st_mtime_ns, found.st_ctime_ns, _inode(found))
         and row.judged_with == fingerprint
-        and not row.problem
+        and (not row.problem or row.problem.startswith(LOCKED_IN_PLACE))
     )
 
 
