@@ -82,10 +82,10 @@ def take_away(row: WatchedFile, quarantine_dir: Path) -> bool:
         _discard(sealed)
         _finish(row, moved=False)
         return _left(row, exc)
-    if not removed:  # changed or gone meanwhile: judged again as it is now
+    if not removed:  # changed meanwhile: in view, judged again as it is now
         _discard(sealed)
         _finish(row, moved=False)
-        return False
+        return _left(row, moving.MoveError("it changed while it was being taken away"))
     _finish(row, moved=True)
     return True
 
