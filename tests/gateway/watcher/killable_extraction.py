@@ -60,17 +60,7 @@ def start_lending_worker() -> None:
     """Initialise a relay scanning worker as ``worker.start_worker`` does, cut down to what
     lent items use: a scanner whose one sandboxed worker extracts with ``killable_extract``,
     stopped as the worker process ends."""
-    _lend(Scanner(ExtractionPool(ScanLimits(), max_workers=1, extractor=killable_extract)))
-
-
-def _lend(scanner: Scanner) -> None:
-    """Make this process a relay scanning worker lending ``scanner``, its signals as
-    ``worker.start_worker`` sets them: a SIGTERM (the executor ending its other processes
-    once one is killed) leaves through the exit handlers, which stop the sandboxed worker
-    and release this process's semaphores, rather than leaving them to the resource
-    tracker, which would clean them up as leaked and say so on stderr."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, worker._exit_on_sigterm)
+    scanner = Scanner(ExtractionPool(ScanLimits(), max_workers=1, extractor=killable_extract))
     scanner.__enter__()
     multiprocessing.util.Finalize(None, scanner.pool.stop, exitpriority=10)
     worker._pipeline = SimpleNamespace(scanner=scanner)  # type: ignore[assignment]
@@ -117,7 +107,10 @@ def start_copy_killing_lending_worker() -> None:
     pool = ExtractionPool(
         ScanLimits(), max_workers=1, detector=NhsNumbers, extractor=copy_killing_extract
     )
-    _lend(Scanner(pool))
+    scanner = Scanner(pool)
+    scanner.__enter__()
+    multiprocessing.util.Finalize(None, scanner.pool.stop, exitpriority=10)
+    worker._pipeline = SimpleNamespace(scanner=scanner)  # type: ignore[assignment]
 
 
 def name_killing_extract(
