@@ -432,6 +432,7 @@ class ExtractionPool:
             if self._pool is not broken or self._ending:
                 return
             self._pool = self._new_pool()
+            self._broken = None  # retired: not to be kept (``_retire``)
             under_way, self._under_way = self._under_way, {}
         log.warning("a scanning worker died or its pool broke; started a new pool")
         threading.Thread(
@@ -506,6 +507,12 @@ def _retire(pool: ProcessPool, under_way: list[_Item], resend: Callable[[_Item],
         item.lose(_POOL_REPLACED)
     pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
     pool.join()
+    # The pool's own closure (``inspect_and_tell``, set on its worker manager) is its only
+    # reference cycle: broken here, the pool and its semaphores are freed as this thread
+    # lets go of it, not by the cyclic collector at some later allocation, which may fall
+    # inside a call to the resource tracker; Python 3.12's tracker then does not unlink
+    # them ("called reentrantly ... might leak") and warns again as it ends.
+    vars(pool._pool_manager.worker_manager).pop("inspect_workers", None)
 
 
 def _set[T](outcome: Future[T], result: T) -> None:

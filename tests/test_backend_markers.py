@@ -42,6 +42,8 @@ BACKEND_NEUTRAL = {
     "gateway/watcher/test_observers.py": "file-system events followed",
     "gateway/watcher/test_observers_reported.py": "file-system observers reported",
     "gateway/watcher/test_own_files.py": "the watcher's own files and their locks (flock)",
+    "gateway/watcher/test_slow_files.py": "documents slow to scan, or still being written; "
+    "the live watch runs on the test's thread, its observers' threads touch no rows",
     "gateway/watcher/test_watch_safety.py": "what the watcher refuses to touch on disk",
     "gateway/review/test_held_command.py": "what the held command shows and decides, one "
     "process at a time ('another node' is a key file's owner)",

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import re
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from gateway.review import audit
 from gateway.sealing import SealingError
 from gateway.watcher import (
     held_folders,
+    held_links,
     moving,
     owner_notice,
     quarantine,
@@ -34,6 +35,8 @@ from gateway.watcher import (
 from gateway.watcher.folders import INTERNAL
 from gateway.watcher.judging import document_banner
 from gateway.watcher.models import (
+    LOCKED_IN_PLACE,
+    Kind,
     Origin,
     Placement,
     WatchedFile,
@@ -87,6 +90,8 @@ def release_document(document_id: int, by: str, note: str, *, marked: bool = Fal
     if in_view is not None and in_view.held_in_place:
         return _release_in_place(in_view, by, note, marked=marked)
     row = _held(document_id, RELEASABLE)
+    if row.kind == Kind.LINK:
+        return _release_link(row, by, note, marked=marked)
     if row.is_folder:
         return _release_folder(row, by, note, marked=marked)
     outer = held_folders.held_around(row)
@@ -188,28 +193,52 @@ def _release_folder(row: WatchedFile, by: str, note: str, *, marked: bool) -> Re
         raise DecisionError("a folder cannot be marked CONFIDENTIAL; release it as it was")
     if row.moving_from:
         raise DecisionError(f"folder {row.id} is being taken away; try again shortly")
+    return _made_again(row, by, note, "folder", held_folders.release)
+
+
+def _release_link(row: WatchedFile, by: str, note: str, *, marked: bool) -> Released:
+    """Make a held link (taken away, its target sealed) again where it was, pointing where
+    it pointed (``held_links``)."""
+    if marked:
+        raise DecisionError("a link cannot be marked CONFIDENTIAL; release it as it was")
+    return _made_again(row, by, note, "link", held_links.release)
+
+
+def _made_again(
+    row: WatchedFile, by: str, note: str, kind: str, make: Callable[..., Path]
+) -> Released:
+    """Release the held folder or link (``kind``) of ``row``, taken away, by making it again
+    where it was (``make(row, **decision)``); refused while a held folder it lay in is
+    still taken away, as making it would bring that folder's name back with it."""
     outer = held_folders.held_around(row)
-    if outer is not None:  # made again, it would bring back the held folder it lay in
+    if outer is not None:
         raise DecisionError(
-            f"held folder {row.id} lay in held folder {outer.id}, taken away too: "
+            f"held {kind} {row.id} lay in held folder {outer.id}, taken away too: "
             f"release held folder {outer.id} first"
         )
     decision = {"decided_by": by, "decided_at": datetime.now(UTC), "decision_note": note}
     try:
-        path = held_folders.release(row, **decision)
+        path = make(row, **decision)
     except moving.MoveError as exc:
-        raise DecisionError(f"the folder could not be made again: {exc}") from None
+        raise DecisionError(f"the {kind} could not be made again: {exc}") from None
     _audit(row, by, "document-released", marked=False)
     return Released(row.id, path, False)
 
 
 def _release_in_place(row: WatchedFile, by: str, note: str, *, marked: bool) -> Released:
     """Let a folder (a link, a special file) held for its name where it is, as it could not
-    be taken away, stay under that name: nothing moves, and it is not held again."""
+    be taken away, stay under that name: nothing moves, and it is not held again. A file
+    over the size limit, locked where it lies (``quarantine.lock_in_place``), gets its mode
+    back first."""
     if marked:
         raise DecisionError(
             f"a {row.kind} held in place cannot be marked CONFIDENTIAL; release it as it was"
         )
+    if row.problem.startswith(LOCKED_IN_PLACE):
+        try:
+            quarantine.unlock_in_place(row)
+        except moving.MoveError as exc:
+            raise DecisionError(f"document {row.id} could not be released: {exc}") from None
     _decided(row, Placement.RELEASED, by, note)
     _audit(row, by, "document-released", marked=False)
     return Released(row.id, real_path(row.path), False)
@@ -339,6 +368,8 @@ def read_document(document_id: int, by: str) -> HeldContent:
     file (a release meanwhile cannot cut it short), for ``chunks``. Nothing is written to
     disk. Raises ``DecisionError`` when it is not held or cannot be opened."""
     row = _held(document_id, RELEASABLE)
+    if row.kind == Kind.LINK:  # where it points, sealed: not a document to read
+        raise DecisionError(f"held link {row.id} is a symbolic link: it holds no document")
     if row.is_folder:
         raise DecisionError(f"held folder {row.id} is a folder, taken away for its name")
     try:

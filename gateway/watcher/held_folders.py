@@ -9,7 +9,8 @@ which leaves a file that arrived meanwhile where it is (the folder is taken away
 pass, once that file is held). A held folder whose path is too long to be looked at
 (``names.too_long``) is held where it is (``TOO_LONG``); a held folder above it stays. The
 deepest held folders go first, so a held folder inside another goes with it. A held link
-or special file is never moved: it is held where it is (``UNMOVABLE``).
+is taken away without being followed (``held_links``); a held special file is never moved:
+it is held where it is (``UNMOVABLE``).
 
 The row is the journal: ``moving_from`` is committed before anything is removed and cleared
 once the folder is gone; each pass first settles what a crash left (``recover``): the folder
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from gateway.relay.crash_points import crash_point
 from gateway.review import audit
-from gateway.watcher import moving, names, quarantine
+from gateway.watcher import held_links, moving, names, quarantine
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge, Judgement
 from gateway.watcher.models import (
@@ -40,6 +41,7 @@ from gateway.watcher.models import (
     LEFT,
     TOO_LONG,
     UNMOVABLE,
+    Kind,
     Placement,
     WatchedFile,
     path_key,
@@ -65,11 +67,11 @@ IN_HELD_REASON = "it lies in a folder whose name holds personal data"
 _NOTED = (Placement.QUARANTINED, Placement.REJECTED)
 
 
-def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
+def pass_over(folders: Sequence[Folder], judge: DocumentJudge, quarantine_dir: Path) -> int:
     """Judge every sub-folder, link and special file of ``folders`` by its name (again only
     when the rules, the register, the audience or the mode changed, or what it is), and take
-    away the held folders an enforce folder for an outside audience may; how many were taken
-    away."""
+    away the held folders (and links, their targets sealed in ``quarantine_dir``) an
+    enforce folder for an outside audience may; how many were taken away."""
     fingerprints = judge.fingerprints(folders)
     taken = 0
     for folder in folders:
@@ -78,11 +80,13 @@ def pass_over(folders: Sequence[Folder], judge: DocumentJudge) -> int:
         if not folder.enforce or folder.audience == INTERNAL:
             continue
         for row in _deepest_first(held):
-            taken += _take_away(row)
+            taken += _take_away(row, quarantine_dir)
     return taken
 
 
-def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence[Path]) -> int:
+def after_files(
+    folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence[Path], quarantine_dir: Path
+) -> int:
     """After paths handled on events: the links and special files among them judged by their
     names; and, in an enforce folder for an outside audience, the folders that hold them
     judged by their names (if they were not) and taken away if they are held and may go
@@ -109,7 +113,7 @@ def after_files(folders: Sequence[Folder], judge: DocumentJudge, paths: Sequence
         found = [*sorted(parents), *odd]
         held = names.judged(folder, found, judge, fingerprints[folder.path], whole=False)
         for row in _deepest_first([row for row in held if row.path_key in keys]):
-            taken += _take_away(row)
+            taken += _take_away(row, quarantine_dir)
     return taken
 
 
@@ -154,10 +158,12 @@ def _deepest_first(rows: list[WatchedFile]) -> list[WatchedFile]:
 # --- taking a held folder away ---------------------------------------------------------
 
 
-def _take_away(row: WatchedFile) -> int:
-    """Take the held folder of ``row`` away if it holds nothing but confide's notes: 1 if
-    it is gone now."""
+def _take_away(row: WatchedFile, quarantine_dir: Path) -> int:
+    """Take the held folder of ``row`` away if it holds nothing but confide's notes (a held
+    link, its target sealed in ``quarantine_dir``: ``held_links``): 1 if it is gone now."""
     path = real_path(row.path)
+    if row.kind == Kind.LINK and not names.too_long(path):
+        return int(held_links.take_away(row, quarantine_dir))
     notes = _notes_only(path) if names.plain(path) else None
     if notes is None:
         reason = _why_left(path)
@@ -286,8 +292,10 @@ def _gone(row: WatchedFile) -> None:
 def recover() -> int:
     """Settle every taking away and release of a folder that a crash cut short; how many
     there were. One that cannot be settled is logged by id and left for the next pass."""
-    rows = list(WatchedFile.objects.filter(is_folder=True).exclude(moving_from=""))
-    rows += list(WatchedFile.objects.filter(is_folder=True).exclude(moving_to=""))
+    settled = held_links.recover()
+    folders = WatchedFile.objects.filter(is_folder=True).exclude(kind=Kind.LINK)
+    rows = list(folders.exclude(moving_from=""))
+    rows += list(folders.exclude(moving_to=""))
     for row in rows:
         try:
             if row.moving_from:
@@ -297,7 +305,7 @@ def recover() -> int:
         except (OSError, moving.MoveError) as exc:
             kind = moving.errno_name(exc) if isinstance(exc, OSError) else "unreachable"
             log.error("interrupted folder move not settled id=%s reason=%s", row.id, kind)
-    return len(rows)
+    return settled + len(rows)
 
 
 def _settle_taking(row: WatchedFile) -> None:
@@ -343,9 +351,13 @@ def held_around(row: WatchedFile) -> WatchedFile | None:
     """The outermost held folder taken away (awaiting a decision, or rejected) that the
     folder of ``row`` lay in: ``row`` cannot be made again without it."""
     inside = real_path(row.path)
-    around = WatchedFile.objects.filter(
-        is_folder=True, folder=row.folder, present=False, placement__in=_NOTED
-    ).exclude(id=row.id)
+    around = (
+        WatchedFile.objects.filter(
+            is_folder=True, folder=row.folder, present=False, placement__in=_NOTED
+        )
+        .exclude(id=row.id)
+        .exclude(kind=Kind.LINK)
+    )  # a link taken away holds nothing
     found = [other for other in around if real_path(other.path) in inside.parents]
     return min(found, key=lambda other: len(real_path(other.path).parts), default=None)
 
@@ -357,8 +369,10 @@ def released_with(document: WatchedFile, by: str, held_as: Path) -> None:
     names it was judged with and the manager saw. A folder it went back into that was not
     among them (its folder renamed, since, to a name held in its own right: the release
     puts it back beside its moved note) stays held, awaiting its own decision."""
-    folders = WatchedFile.objects.filter(is_folder=True, folder=document.folder).exclude(
-        placement=Placement.RELEASED
+    folders = (
+        WatchedFile.objects.filter(is_folder=True, folder=document.folder)
+        .exclude(placement=Placement.RELEASED)
+        .exclude(kind=Kind.LINK)
     )
     now = datetime.now(UTC)
     # The deepest first: a folder's notes written back are of what is still held.

@@ -82,32 +82,52 @@ UNMOVABLE = (
     "it is held, but it is a symbolic link or a special file (a pipe, a socket, a device), "
     "which confide never moves; it stays in view until it is removed (or renamed, where "
     "only its name is held)"
+)  # now said of special files only (a held link is taken away: ``held_links``); the words
+# are kept, as the rows that hold them are matched by them (``IN_VIEW``)
+LINK_LEFT = (
+    "it is held, but it is a symbolic link that could not be taken away now (changed "
+    "meanwhile, or the quarantine not writable); it is tried again on the next pass"
 )
 TOO_LONG = (
     "its path is longer than the system allows (ENAMETOOLONG): confide cannot read or move "
     "it, nor what lies in it; it stays in view until it is moved or renamed to a shorter path"
 )
-IN_VIEW = (LEFT, BLOCKED, UNMOVABLE, TOO_LONG)
+IN_VIEW = (LEFT, BLOCKED, UNMOVABLE, LINK_LEFT, TOO_LONG)
 # What starts the reason of a document held (or redacted) whose original could not be taken
 # into quarantine (its note's path too long, the quarantine unreachable): it is in view.
 NOT_MOVED = "it could not be moved: "
+# What starts the reason of a document held that is over the size limit (``max_item_bytes``):
+# never read whole, nor copied into quarantine, it is taken out of reach where it lies
+# (``quarantine.lock_in_place``): its name is in view, its content is not.
+LOCKED_IN_PLACE = "it is over the size limit, so it was not taken into quarantine: "
 
 
 def held_in_place() -> models.Q:
     """The rows held that are still in view: held for their names and not taken away
-    (``IN_VIEW``), or documents whose original could not be moved (``NOT_MOVED``)."""
-    return models.Q(
-        is_folder=True,
-        present=True,
-        placement=Placement.IN_PLACE,
-        action="hold",
-        problem__in=IN_VIEW,
-    ) | models.Q(
-        is_folder=False,
-        present=True,
-        placement=Placement.IN_PLACE,
-        action__in=("hold", "redact"),
-        problem__startswith=NOT_MOVED,
+    (``IN_VIEW``), or documents whose original could not be moved (``NOT_MOVED``), or
+    that are over the size limit, locked where they lie (``LOCKED_IN_PLACE``)."""
+    return (
+        models.Q(
+            is_folder=True,
+            present=True,
+            placement=Placement.IN_PLACE,
+            action="hold",
+            problem__in=IN_VIEW,
+        )
+        | models.Q(
+            is_folder=False,
+            present=True,
+            placement=Placement.IN_PLACE,
+            action__in=("hold", "redact"),
+            problem__startswith=NOT_MOVED,
+        )
+        | models.Q(
+            is_folder=False,
+            present=True,
+            placement=Placement.IN_PLACE,
+            action="hold",
+            problem__startswith=LOCKED_IN_PLACE,
+        )
     )
 
 
@@ -186,7 +206,15 @@ class WatchedFile(models.Model):
             return False
         if self.is_folder:
             return self.action == "hold" and self.problem in IN_VIEW
+        if self.problem.startswith(LOCKED_IN_PLACE):
+            return self.action == "hold"
         return self.action in ("hold", "redact") and self.problem.startswith(NOT_MOVED)
+
+    @property
+    def locked_in_place(self) -> bool:
+        """Held where it lies, over the size limit, its permissions taken away
+        (``LOCKED_IN_PLACE``)."""
+        return self.held_in_place and self.problem.startswith(LOCKED_IN_PLACE)
 
     def __str__(self) -> str:  # the id only: a file's name may itself be personal data
         return f"watched {self.kind} {self.id}"

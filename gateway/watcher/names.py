@@ -4,7 +4,8 @@ A file in a watched folder is scanned with its path within the folder as its nam
 files in ``public/Margaret Hughes AB 12 34 56 C/`` are held; the folder itself, its name in
 view, is judged here the same way, as is every entry that is neither a folder nor a regular
 file (a symbolic link, to a file or a folder, a pipe, a socket, a device), which is never
-read, followed or moved: its path within the watched folder is scanned as a file's name is
+read or followed (a held link is taken away, its target sealed: ``held_links``; a special
+file is never moved): its path within the watched folder is scanned as a file's name is
 (``DocumentJudge.submit_name``) and judged by the policy for the folder's audience
 (``judge_name``). Each is one row (``is_folder``, its ``kind`` saying what it is), which
 the discovery report, the Discovery page and the held documents list show as what it is.

@@ -143,7 +143,7 @@ class LiveWatch:
                     self._retry_holds(folders)
                     next_check = time.monotonic() + self.check_seconds
                 if time.monotonic() >= next_reconcile:
-                    self._reconcile(folders)
+                    self._reconcile(folders, pending)
                     next_reconcile = time.monotonic() + self.reconcile_seconds
                 while not paths.empty():
                     path = paths.get()
@@ -207,9 +207,12 @@ class LiveWatch:
         for each in there:
             each.holds_failing = failing.get(each.folder.path, 0)
 
-    def _reconcile(self, folders: list[_Watched]) -> None:
+    def _reconcile(
+        self, folders: list[_Watched], pending: dict[Path, tuple[_Status | None, float]]
+    ) -> None:
         """A full pass over the folders that are there (one that is gone is not taken for
-        emptied)."""
+        emptied); a file still being written is left ``pending``, as an event's is, not
+        waited for within the pass."""
         there = [each for each in folders if not each.problem]
         if not there:
             return
@@ -217,7 +220,11 @@ class LiveWatch:
         if len(there) < len(folders):
             watcher = copy.copy(watcher)
             watcher.folders = [each.folder for each in there]
-        counts = watcher.reconcile()
+
+        def leave_pending(path: Path) -> None:
+            pending.setdefault(path, (_signature(path), time.monotonic()))
+
+        counts = watcher.reconcile(later=leave_pending)
         now = datetime.now(UTC)
         for each in there:
             each.reconciled = now
@@ -250,7 +257,9 @@ class LiveWatch:
             else:
                 pending.pop(path, None)
         # A folder whose name is held goes once its last file is held, not at the reconcile.
-        held_folders.after_files(self.watcher.folders, self.watcher.judge, ready)
+        held_folders.after_files(
+            self.watcher.folders, self.watcher.judge, ready, self.watcher.quarantine_dir
+        )
 
 
 @dataclass

@@ -17,7 +17,9 @@ earlier database, can hold), synced, opened back and its hash checked against th
 renamed into place, and only then is the original removed (not while another process has it
 open for writing: a copy stalled half-way is left to finish); out of it, the document is
 opened into a new file beside its place (never over anything, with the original's owner and
-mode), its hash checked, and only then is the sealed file removed.
+mode), its hash checked, and only then is the sealed file removed. A document over the size
+limit is neither (``lock_in_place``): never read, it is locked where it lies, so that the
+quarantine holds nothing larger than ``max_item_bytes`` and never fills its disk.
 
 The note left in a file's place names the row by its id, never the file: a file's name can
 itself be personal data. It is written under a name that is free, and removed only while it
@@ -41,7 +43,14 @@ from typing import BinaryIO
 from gateway.relay.crash_points import crash_point
 from gateway.sealing import SealingError
 from gateway.watcher import moving, release_lock, sealed_files
-from gateway.watcher.models import Placement, WatchedFile, path_key, real_path, stored_path
+from gateway.watcher.models import (
+    Kind,
+    Placement,
+    WatchedFile,
+    path_key,
+    real_path,
+    stored_path,
+)
 
 log = logging.getLogger("confide.watcher")
 
@@ -87,8 +96,11 @@ def note_content(row_id: int) -> bytes:
 
 
 def note_of(row: WatchedFile) -> bytes:
-    """The note the watcher leaves for ``row``: a held document's, or a held folder's."""
-    return FOLDER_NOTE.format(id=row.id).encode() if row.is_folder else note_content(row.id)
+    """The note the watcher leaves for ``row``: a held document's (a held link's too: it is
+    released as a document is), or a held folder's."""
+    if row.is_folder and row.kind != Kind.LINK:
+        return FOLDER_NOTE.format(id=row.id).encode()
+    return note_content(row.id)
 
 
 def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
@@ -136,6 +148,80 @@ def quarantine(row: WatchedFile, source: Path, quarantine_dir: Path) -> None:
         raise moving.MoveError(reason)
     crash_point(MOVED)
     _finish(row, moved=True)
+
+
+def lock_in_place(row: WatchedFile, source: Path) -> None:
+    """Take the file at ``source`` (the row's, over the size limit: never read, so neither
+    sealed nor copied, where a ``truncate -s 20G`` file would fill the quarantine's disk)
+    out of reach where it lies: every permission is taken from it, so that no account but
+    root opens it (nor, through a POSIX ACL, whose mask this clears) until a manager's
+    release gives its mode back (``unlock_in_place``). Its mode and owner are kept on the
+    row first. It is reached from its watched folder without a link, and a link in its
+    place is never followed. Raises ``moving.MoveError`` with the file as it was: one that
+    is not confide's to change (EPERM, where confide does not run as root) stays in view,
+    and is tried again as a hold that could not be carried out is."""
+    fd = _opened_in_place(row, source)
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise moving.MoveError("it is no longer a regular file")
+        if stat.S_IMODE(found.st_mode):  # not locked already (its mode, then, is ours)
+            row.file_mode = stat.S_IMODE(found.st_mode)
+            row.owner_uid, row.owner_gid = found.st_uid, found.st_gid
+            row.save(update_fields=["file_mode", "owner_uid", "owner_gid", "updated_at"])
+            os.chmod(_by_descriptor(fd), 0)
+    except OSError as exc:
+        reason = f"its permissions could not be taken away ({moving.errno_name(exc)})"
+        raise moving.MoveError(reason) from None
+    finally:
+        os.close(fd)
+
+
+# What ``lock_in_place`` did, in the reason of a file it locked (after ``LOCKED_IN_PLACE``).
+LOCKED = "it stays where it is, its permissions taken away until a manager releases it"
+
+
+def unlock_in_place(row: WatchedFile) -> None:
+    """Give the file ``lock_in_place`` locked its mode back (a manager released it), if it
+    is still that file, and still locked; a file gone or replaced since is left as it is.
+    Raises ``moving.MoveError`` when it cannot be done."""
+    if row.file_mode is None:
+        return
+    try:
+        fd = _opened_in_place(row, real_path(row.path))
+    except moving.MoveError:
+        if os.path.lexists(real_path(row.path)):
+            raise
+        return  # gone: nothing to give back
+    try:
+        found = os.fstat(fd)
+        same = stat.S_ISREG(found.st_mode) and found.st_ino % (1 << 63) == row.inode
+        if same and not stat.S_IMODE(found.st_mode):
+            os.chmod(_by_descriptor(fd), original_mode(row))
+    except OSError as exc:
+        reason = f"its permissions could not be given back ({moving.errno_name(exc)})"
+        raise moving.MoveError(reason) from None
+    finally:
+        os.close(fd)
+
+
+def _opened_in_place(row: WatchedFile, path: Path) -> int:
+    """A descriptor (``O_PATH``: nothing is read, whatever its mode) of the entry at ``path``,
+    reached from the row's watched folder without a link, a link itself never followed."""
+    root = _root(row)
+    try:
+        if root is None:
+            return os.open(path, os.O_PATH | os.O_NOFOLLOW)
+        return moving.open_beneath(path, root, os.O_PATH)
+    except (OSError, ValueError) as exc:
+        reason = moving.errno_name(exc) if isinstance(exc, OSError) else "outside its folder"
+        raise moving.MoveError(f"it could not be reached ({reason})") from None
+
+
+def _by_descriptor(fd: int) -> str:
+    """The path that changes the file ``fd`` (opened ``O_PATH``) itself: ``fchmod`` does not
+    take such a descriptor, and a path by name could be swapped for a link meanwhile."""
+    return f"/proc/self/fd/{fd}"
 
 
 def restore(row: WatchedFile, destination: Path, **decision: object) -> None:
@@ -407,7 +493,9 @@ def recover() -> int:
     """Settle every move into quarantine a crash interrupted; how many there were. One that
     cannot be settled is recorded on its row (and logged by id) and left for the next
     start. (A release cut short is finished by ``finish_release``, under its lock.)"""
-    unsettled = list(WatchedFile.objects.filter(placement=Placement.QUARANTINING))
+    unsettled = list(
+        WatchedFile.objects.filter(placement=Placement.QUARANTINING).exclude(kind=Kind.LINK)
+    )  # a link's is ``held_links.recover``'s
     for row in unsettled:
         _settle(row)
     return len(unsettled)

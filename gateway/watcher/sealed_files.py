@@ -4,7 +4,8 @@ held mail (``gateway.sealing``), never in clear.
 A sealed file is a sequence of lines, each the Fernet token of one chunk (at most
 ``moving.CHUNK`` bytes) of the document, in order: sealing, opening and re-sealing read and
 write a chunk at a time, so memory stays bounded whatever the document's size (a file over
-the scanner's size limit is held too). Fernet authenticates each chunk; that the chunks are
+the scanner's size limit is never sealed: it is locked where it lies,
+``quarantine.lock_in_place``). Fernet authenticates each chunk; that the chunks are
 all there and in order is checked against the content hash the row keeps, every time a
 sealed file is written or opened back.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
@@ -46,7 +48,7 @@ def seal_into(
     if target.exists() or target.is_symlink():
         raise moving.MoveError("the destination exists")
     partial = target.with_name(target.name + moving.PARTIAL)
-    try:
+    with _nothing_left_on_failure(partial):
         partial.unlink(missing_ok=True)  # our partial file from an earlier attempt
         digest = hashlib.sha256()
         if root is None:
@@ -68,6 +70,36 @@ def seal_into(
             raise moving.MoveError("the sealed copy did not open to the original")
         os.rename(partial, target)
         moving.sync_folder(target.parent)
+
+
+def seal_content(content: bytes, target: Path, keys: Sealer) -> None:
+    """Write ``content`` (small: a held link's target) sealed to ``target`` (which must not
+    exist), as ``seal_into`` writes a file: to a partial file, synced, opened back and
+    checked, renamed into place and the folder synced. Raises ``moving.MoveError`` with
+    nothing left at ``target``."""
+    if target.exists() or target.is_symlink():
+        raise moving.MoveError("the destination exists")
+    partial = target.with_name(target.name + moving.PARTIAL)
+    with _nothing_left_on_failure(partial):
+        partial.unlink(missing_ok=True)  # our partial file from an earlier attempt
+        out = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(out, "wb") as writing:
+            for start in range(0, max(len(content), 1), moving.CHUNK):
+                writing.write(keys.seal(content[start : start + moving.CHUNK]) + b"\n")
+            writing.flush()
+            os.fsync(writing.fileno())
+        if opened_hash(partial, keys) != hashlib.sha256(content).hexdigest():
+            partial.unlink()
+            raise moving.MoveError("the sealed copy did not open to the original")
+        os.rename(partial, target)
+        moving.sync_folder(target.parent)
+
+
+@contextmanager
+def _nothing_left_on_failure(partial: Path) -> Iterator[None]:
+    """Remove the partial file of a sealing that failed, and say why in confide's words."""
+    try:
+        yield
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise moving.MoveError(f"the file could not be sealed ({moving.errno_name(exc)})") from None

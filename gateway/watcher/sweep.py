@@ -22,7 +22,8 @@ import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ from gateway.watcher import documents, held_folders, lost_scans, moving, names, 
 from gateway.watcher.folders import INTERNAL, NOTE_PATTERN, Folder
 from gateway.watcher.judging import DocumentJudge, Judgement, found_in_name, held_for
 from gateway.watcher.models import (
+    LOCKED_IN_PLACE,
     NOT_MOVED,
     Origin,
     Placement,
@@ -64,6 +66,17 @@ PER_WORKER = 8
 # The file contents held at once, sent or waiting to be judged, whatever their number: a
 # pass of large files holds a few (any one file up to ``max_item_bytes``), not a window's.
 HELD_BYTES = 64 * MIB
+
+# An excluded name (``Folder.exclude``) in an enforce folder for an outside audience is left
+# unread only while it is transient: written within this long (a save's temporary file,
+# ``~WRL0001.tmp``, holds the whole document for the seconds the save takes; the default
+# ``reconcile_minutes`` is an hour, so the pass after one reads what a crash left), or a
+# lock file of an open document, however long it is open: named as Word's (``~$*``) or
+# LibreOffice's (``.~lock.*#``) are, and no larger than ``LOCK_FILE_BYTES`` (Word's is 162
+# bytes; LibreOffice's a line: user, machine, time, profile path).
+TRANSIENT_SECONDS = 3600.0
+LOCK_FILE_NAMES = ("~$*", ".~lock.*#")
+LOCK_FILE_BYTES = 1024
 
 # What a pass counts the held folders it took away as.
 FOLDERS_HELD = "folders held"
@@ -133,11 +146,20 @@ class Watcher:
                 found += [Path(top) / name for name in files]
         return [path for path in found if not names.too_long(path)]
 
-    def reconcile(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    def reconcile(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        later: Callable[[Path], None] | None = None,
+    ) -> dict[str, int]:
         """A full pass: every file judged or given its reason; counts by outcome.
         ``progress(done, total)`` is told as files are done. Then the sub-folders are judged
         by their names, and a held one emptied of user files taken away (``held_folders``).
-        First, the releases cut short whose process is gone are finished (``documents``)."""
+        First, the releases cut short whose process is gone are finished (``documents``).
+        A file still being written (or whose lost scan waits) is waited for within the pass,
+        unless ``later`` is given: then it is handed to ``later`` (the live watch's pending
+        files, looked at once it stands still) and the pass goes on without it, so that one
+        long copy does not hold up the events of every other folder for as long."""
         documents.finish_interrupted_releases()
         held_folders.recover()
         paths = self.walk()
@@ -149,7 +171,9 @@ class Watcher:
             again = []
             for path, outcome in self.handle(waiting).items():
                 final = outcome
-                if outcome in AGAIN:
+                if outcome in AGAIN and later is not None:
+                    later(path)
+                elif outcome in AGAIN:
                     if round_number < MAX_WAITS:
                         again.append(path)
                         continue
@@ -163,7 +187,7 @@ class Watcher:
                 break
             time.sleep(self._shortest_wait(again))
             waiting = again
-        if taken := held_folders.pass_over(self.folders, self.judge):
+        if taken := held_folders.pass_over(self.folders, self.judge, self.quarantine_dir):
             counts[FOLDERS_HELD] = taken
         return counts
 
@@ -171,9 +195,11 @@ class Watcher:
         """Judge each path that is ready; what became of each.
 
         A pipeline, so the scanning workers never wait on the judging: files are read and
-        sent while earlier ones are judged, the oldest judged once ``window`` scans are
-        unfinished (its redacted copy's re-scan then queues behind them, and the workers
-        stay busy while this process waits for it), or once twice the window is held. A
+        sent while earlier ones are judged, one judged once ``window`` scans are unfinished
+        (its redacted copy's re-scan then queues behind them, and the workers stay busy
+        while this process waits for it), or once twice the window is held. Each is judged
+        as its scan finishes, not in the order sent (``_next_done``): a document slow to
+        scan (large, or up to ``item_timeout_seconds``) holds up none scanned after it. A
         file whose last scan was lost with its worker is scanned alone, and one whose last
         scan no worker took only after its wait (``lost_scans``)."""
         outcomes: dict[Path, Outcome] = {}
@@ -194,7 +220,7 @@ class Watcher:
                     continue
                 alone = lost_scans.again(rows.get(key))
                 while alone and sent:
-                    scan = sent.popleft()
+                    scan = _next_done(sent)
                     outcomes[scan.path] = self._finish_or_record(scan)
                 claimed = {scan.row.pk for scan in sent if scan.row.pk is not None}
                 step = self._prepare(path, fingerprints, rows, moving_now, claimed)
@@ -205,15 +231,15 @@ class Watcher:
                 else:
                     outcomes[path] = step
                 while sent and self._full(sent):
-                    scan = sent.popleft()
+                    scan = _next_done(sent)
                     outcomes[scan.path] = self._finish_or_record(scan)
         while sent:
-            scan = sent.popleft()
+            scan = _next_done(sent)
             outcomes[scan.path] = self._finish_or_record(scan)
         return outcomes
 
     def _full(self, sent: deque[_Scan]) -> bool:
-        """Whether the oldest scan sent is to be judged before another file is read."""
+        """Whether a scan sent is to be judged (``_next_done``) before another file is read."""
         unfinished = sum(1 for scan in sent if not scan.result.done())
         held = sum(len(scan.data) for scan in sent)
         return unfinished >= self.window or len(sent) >= 2 * self.window or held >= HELD_BYTES
@@ -259,8 +285,9 @@ class Watcher:
         """Whether ``path`` is not read: a note the watcher left, or a partial file of its
         own (``quarantine.own_file``: not merely named like one, but holding what the
         watcher wrote), or a name the folder excludes (an Office lock file), except in an
-        enforce folder for an outside audience where that name itself would be held:
-        failing closed, such a file is read and judged as any other."""
+        enforce folder for an outside audience where that name itself would be held, or
+        where the file is no longer transient (``_transient``): failing closed, such a file
+        is read and judged as any other."""
         if fnmatch.fnmatchcase(path.name.lower(), NOTE_PATTERN) or path.name.startswith(
             ".confide-"
         ):
@@ -269,7 +296,7 @@ class Watcher:
             return False
         if not (folder.enforce and folder.audience != INTERNAL):
             return True
-        return self.judge.name_releases(_named(path, folder.path), folder)
+        return _transient(path) and self.judge.name_releases(_named(path, folder.path), folder)
 
     def _prepare(  # noqa: PLR0911 - one return for each way a file is not read
         self,
@@ -291,7 +318,7 @@ class Watcher:
         if row is not None and _unchanged(row, found, fingerprint):
             return Outcome.UNCHANGED
         try:
-            data, content_hash = self._read(path, folder.path, found.st_size)
+            data, content_hash = self._read(path, folder.path, found)
         except FileNotFoundError:
             self._gone(text)
             return Outcome.GONE
@@ -341,16 +368,18 @@ class Watcher:
             moved,
         )
 
-    def _read(self, path: Path, root: Path, size: int) -> tuple[bytes | None, str]:
-        """The file's content (``None`` when it is over the size limit) and its hash, read
-        from its watched folder ``root`` without a link anywhere on its way."""
-        if size > self.limits.max_item_bytes:
-            return None, moving.file_hash(path, root)
+    def _read(self, path: Path, root: Path, found: os.stat_result) -> tuple[bytes | None, str]:
+        """The file's content and its hash, read from its watched folder ``root`` without a
+        link anywhere on its way; for a file over the size limit, ``None`` and a stand-in
+        for its hash (``_unread_hash``): it is not read at all, since reading 20 GB (a
+        ``truncate -s 20G`` file) would hold up the pass for minutes."""
+        if found.st_size > self.limits.max_item_bytes:
+            return None, _unread_hash(found)
         fd = moving.open_beneath(path, root, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as file:
             data = file.read(self.limits.max_item_bytes + 1)
-        if len(data) > self.limits.max_item_bytes:  # it grew since it was looked at
-            return None, moving.file_hash(path, root)
+            if len(data) > self.limits.max_item_bytes:  # it grew since it was looked at
+                return None, _unread_hash(os.fstat(file.fileno()))
         return data, hashlib.sha256(data).hexdigest()
 
     def _finish(self, scan: _Scan) -> Outcome:
@@ -475,18 +504,23 @@ class Watcher:
 
     def _hold(self, row: WatchedFile, path: Path, action: str) -> None:
         """Take the file of ``row`` at ``path`` into quarantine, and say so in the audit
-        trail. Raises as ``quarantine.quarantine`` does."""
-        quarantine.quarantine(row, path, self.quarantine_dir)
-        audit.append(
-            [
-                audit.Event(
-                    kind="document-held",
-                    actor="confide",
-                    details={"document": row.id, "rules": list(row.rules)},
-                )
-            ]
-        )
-        log.info("quarantined id=%s action=%s", row.id, action)
+        trail; one over the size limit, never read, is locked where it lies instead
+        (``quarantine.lock_in_place``): copied and sealed, a ``truncate -s 20G`` file
+        would fill the quarantine's disk. Raises as ``quarantine.quarantine`` does."""
+        if row.size is not None and row.size > self.limits.max_item_bytes:
+            quarantine.lock_in_place(row, path)
+            row.problem = f"{LOCKED_IN_PLACE}{quarantine.LOCKED}"
+            with suppress(OSError, ValueError):  # as locked: not judged again for it
+                _record_status(row, moving.stat_beneath(path, Path(row.folder)))
+            row.save(update_fields=["problem", "size", "mtime_ns", "ctime_ns", "inode"])
+            log.info("locked in place id=%s action=%s", row.id, action)
+        else:
+            quarantine.quarantine(row, path, self.quarantine_dir)
+            log.info("quarantined id=%s action=%s", row.id, action)
+        details: dict[str, object] = {"document": row.id, "rules": list(row.rules)}
+        if row.problem.startswith(LOCKED_IN_PLACE):
+            details["in_place"] = True
+        audit.append([audit.Event(kind="document-held", actor="confide", details=details)])
 
     def retry_holds(self, folders: Sequence[Folder]) -> dict[Path, int]:
         """Carry out again, in the enforce ``folders``, each hold (or a redaction's hold of
@@ -494,7 +528,9 @@ class Watcher:
         its last failure): the document is in view meanwhile. A document gone since is
         marked gone. The documents still in view for it, by watched folder."""
         enforced = {str(folder.path): folder for folder in folders if folder.enforce}
-        rows = WatchedFile.objects.filter(held_in_place(), is_folder=False, folder__in=enforced)
+        rows = WatchedFile.objects.filter(
+            held_in_place(), is_folder=False, folder__in=enforced, problem__startswith=NOT_MOVED
+        )
         failing: dict[Path, int] = {}
         now = datetime.now(UTC)
         for row in rows:
@@ -508,9 +544,12 @@ class Watcher:
                     continue
                 except (OSError, ValueError):
                     pass  # quarantining it says why
+                failed = row.problem
                 try:
                     self._hold(row, path, row.action)
-                    WatchedFile.objects.filter(id=row.id).update(problem="", attempts=0)
+                    WatchedFile.objects.filter(id=row.id, problem=failed).update(
+                        problem="", attempts=0
+                    )  # one locked where it lies (``LOCKED_IN_PLACE``) keeps saying so
                     continue
                 except (moving.MoveError, OSError) as exc:
                     _not_moved(row, exc, row.action)
@@ -660,13 +699,42 @@ def _error_kind(exc: moving.MoveError | OSError) -> str:
 def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> bool:
     """Whether the file is as it was judged: its size and times, and its inode (a
     replacement keeping size and mtime, as rsync -a, cp -p and touch -r make, is a new
-    inode or a new ctime), with the same fingerprint."""
+    inode or a new ctime), with the same fingerprint, and carried out (or locked where it
+    lies, as it was once locked: its mode given back by someone moves its ctime)."""
     return (
         (row.size, row.mtime_ns, row.ctime_ns, row.inode)
         == (found.st_size, found.st_mtime_ns, found.st_ctime_ns, _inode(found))
         and row.judged_with == fingerprint
-        and not row.problem
+        and (not row.problem or row.problem.startswith(LOCKED_IN_PLACE))
     )
+
+
+def _transient(path: Path) -> bool:
+    """Whether the file at ``path``, under a name its folder excludes, may be what such names
+    are while an application works (``TRANSIENT_SECONDS``): a lock file of a document open
+    now, or a file written within the hour. A file left over (a temporary file a crash left,
+    holding a whole document; a thumbnail cache; a "lock file" too large to be one), or
+    with a modification time more than that far in the future (``touch -d 2099``: it would
+    never age; a client's clock a little ahead is not), is not: in an outside audience's
+    folder it is read and judged. False when it cannot be looked at (reading it says why)."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    lowered = path.name.lower()
+    if found.st_size <= LOCK_FILE_BYTES and any(
+        fnmatch.fnmatchcase(lowered, pattern) for pattern in LOCK_FILE_NAMES
+    ):
+        return True
+    return abs(time.time() - found.st_mtime) < TRANSIENT_SECONDS
+
+
+def _unread_hash(found: os.stat_result) -> str:
+    """What stands for the content hash of a file over the size limit, which is never read:
+    its size, inode and modification time (a rename or a move within the filesystem keeps
+    them, so it is recognised as moved; a new file, or one written since, is not)."""
+    seen = f"unread {found.st_size} {found.st_ino} {found.st_mtime_ns}"
+    return hashlib.sha256(seen.encode()).hexdigest()
 
 
 def _signature(found: os.stat_result) -> tuple[int, int, int, int]:
@@ -780,6 +848,17 @@ def _held_without_copy(row: WatchedFile, exc: moving.MoveError | OSError) -> Act
 def errno_name(exc: OSError) -> str:
     """An OS error's errno name ("EACCES"), never its message, which names the file."""
     return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+
+
+def _next_done(sent: deque[_Scan]) -> _Scan:
+    """Take from ``sent`` the scan to judge next: the first sent of those finished, or,
+    when none is, the first to finish (waited for), so that a slow document's verdict
+    waits for its own scan only and every other is judged (and carried out) meanwhile."""
+    if not any(scan.result.done() for scan in sent):
+        wait([scan.result for scan in sent], return_when=FIRST_COMPLETED)
+    scan = next(scan for scan in sent if scan.result.done())
+    sent.remove(scan)
+    return scan
 
 
 def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

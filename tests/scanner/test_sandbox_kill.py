@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import faulthandler
 import functools
+import gc
 import os
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import wait
 from multiprocessing import forkserver
@@ -24,7 +26,13 @@ from pebble import ProcessPool
 from scanner.extract import extract
 from scanner.filetype import FileType
 from scanner.limits import ScanLimits
-from scanner.sandbox import POOL_CHECK_SECONDS, ExtractionPool, ScanResult, WorkerLost
+from scanner.sandbox import (
+    BROKEN_POOL_GRACE_SECONDS,
+    POOL_CHECK_SECONDS,
+    ExtractionPool,
+    ScanResult,
+    WorkerLost,
+)
 from scanner.segments import Extraction
 
 if TYPE_CHECKING:
@@ -312,3 +320,22 @@ def test_a_pool_whose_detector_cannot_be_built_is_not_up() -> None:
     finally:
         faulthandler.cancel_dump_traceback_later()
     assert told == [False]
+
+
+def test_a_replaced_pool_is_freed_as_it_is_retired(pool: ExtractionPool) -> None:
+    """A pebble pool replaced after its workers were killed is freed, its semaphores with
+    it, once it is retired, not left to the cyclic garbage collector: collected at some
+    later allocation, which may fall inside a call to the resource tracker, its semaphores
+    were not unlinked and Python warned ("called reentrantly ... might leak")."""
+    gc.disable()
+    try:
+        retired = weakref.ref(pool._pool)
+        killed = _wait_for_workers(pool)
+        _kill(killed)
+        _wait_for_workers(pool, set(killed))
+        deadline = time.monotonic() + BROKEN_POOL_GRACE_SECONDS + 10
+        while retired() is not None:
+            assert time.monotonic() < deadline, "the retired pool was kept"
+            time.sleep(0.05)
+    finally:
+        gc.enable()

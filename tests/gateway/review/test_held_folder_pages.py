@@ -132,9 +132,10 @@ def test_a_folder_that_cannot_be_taken_away_is_listed_held_in_view(
 def test_a_held_link_is_shown_once_as_a_link(
     users: Users, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    """A link named with an NHS number, beside a folder so named, is listed once among the
-    held documents as a link, its page titled so; Discovery counts it as a link apart from
-    the sub-folder, and its folder's files show it as a link, never as a folder."""
+    """A link named with an NHS number, beside a folder so named, is taken away and listed
+    once among the held documents as a link, its page titled so and saying what was done;
+    Discovery counts it as a link apart from the sub-folder, and its folder's files show it
+    as a link, never as a folder."""
     drive = _holding_drive(request, tmp_path)
     web = drive.folders["web"].path
     (web / "target").mkdir()
@@ -146,10 +147,11 @@ def test_a_held_link_is_shown_once_as_a_link(
     client = signed_in(users, "manager", csrf=True)
     listing = client.get("/documents/").content.decode()
     assert listing.count(f"<td>{link.id} (symbolic link)</td>") == 1
-    assert listing.count("Still in view") == 1
+    assert listing.count("Still in view") == 0
     assert NUMBER not in listing
     page = client.get(f"/documents/{link.id}/").content.decode()
     assert f"Held symbolic link {link.id}" in page
+    assert "taken out of its folder without being followed" in page
     summary = client.get("/discovery/").content.decode()
     assert "1 sub-folder, 1 link with personal data in their names" in summary
     files = client.get("/discovery/folder/", {"folder": link.folder}).content.decode()

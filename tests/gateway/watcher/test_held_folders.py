@@ -21,7 +21,6 @@ from gateway.watcher import discovery, held_folders, names
 from gateway.watcher.documents import (
     DecisionError,
     read_document,
-    reject_document,
     release_document,
 )
 from gateway.watcher.folders import NOTE_PATTERN
@@ -473,11 +472,12 @@ def test_a_folder_inside_a_held_folder_is_released_only_after_it(
 def test_what_cannot_be_taken_away_is_held_in_view_for_a_manager(
     make_holding: Callable[[str, str], Drive],
 ) -> None:
-    """A named folder holding a link, one holding a pipe, and a link to a folder named so
-    (each never moved): every file in them is held, and each of them, and the link and
-    pipe in them (their paths named too), is held where it is, in the managers' queue
-    with what keeps it there. Released, the link stays and is not held again; the pipe
-    removed, its folder is taken away on the next pass."""
+    """A named folder holding a link, one holding a pipe, and a link to a folder named so:
+    every file in them is held; the links (their paths named too) are taken away, never
+    followed, and the folder the one lay in with it; the pipe (never moved) and its folder
+    are held where they are, in the managers' queue with what keeps them there. Released,
+    the link is made again and is not held again; the pipe removed, its folder is taken
+    away on the next pass."""
     drive = make_holding("public", "enforce")
     web = drive.folders["web"].path
     held = [_put(drive, f"{NAMED}/a.txt", LETTER), _put(drive, f"{OTHER}/b.txt", MINUTES)]
@@ -488,26 +488,23 @@ def test_what_cannot_be_taken_away_is_held_in_view_for_a_manager(
     assert drive.watcher is not None
     drive.watcher.reconcile()
     assert all(_file_row(path).placement == Placement.QUARANTINED for path in held)
-    in_view = {
-        web / NAMED: BLOCKED,
-        web / OTHER: BLOCKED,
-        web / f"Link {OTHER}": UNMOVABLE,
-        web / NAMED / "shortcut": UNMOVABLE,
-        web / OTHER / "pipe": UNMOVABLE,
-    }
+    in_view = {web / OTHER: BLOCKED, web / OTHER / "pipe": UNMOVABLE}
     for path, reason in in_view.items():
         row = _folder_row(path)
         assert (row.action, row.placement, row.problem) == ("hold", Placement.IN_PLACE, reason)
+    taken = [web / NAMED, web / f"Link {OTHER}", web / NAMED / "shortcut"]
+    for path in taken:
+        row = _folder_row(path)
+        assert (row.action, row.placement, row.present) == ("hold", Placement.QUARANTINED, False)
+        assert not os.path.lexists(path)
     queue = {real_path(row.path) for row in held_documents() if row.is_folder}
-    assert queue == set(in_view)
+    assert queue == {*in_view, *taken}
     link = _folder_row(web / f"Link {OTHER}")
-    with pytest.raises(DecisionError, match="can be released, not kept in quarantine"):
-        reject_document(link.id, by="manager", note="")
     release_document(link.id, by="manager", note="our partner's name")
     (web / OTHER / "pipe").unlink()
     drive.watcher.reconcile()
     link.refresh_from_db()
-    assert (link.placement, (web / f"Link {OTHER}").is_symlink()) == (Placement.RELEASED, True)
+    assert (link.placement, os.readlink(web / f"Link {OTHER}")) == (Placement.RELEASED, "target")
     assert _folder_row(web / OTHER).placement == Placement.QUARANTINED
     queue = {real_path(row.path) for row in held_documents() if row.is_folder}
     assert queue == {web / NAMED, web / NAMED / "shortcut", web / OTHER}
@@ -552,7 +549,7 @@ def test_a_folder_renamed_to_a_held_name_stays_held_after_a_release_from_it(
     make_holding: Callable[[str, str], Drive],
 ) -> None:
     """A document held from ``sub``; then ``sub`` renamed ``Margaret Hughes NHS ...``,
-    which holds a link (so it is held in view, with its own row in the queue). The
+    which holds a pipe (so it is held in view, with its own row in the queue). The
     document's release puts it back where it was held from, ``sub`` made again, not
     beside its moved note in the renamed folder (the note goes); the manager decided on
     the document and the path it was held under, not on the folder's new name, so the
@@ -560,7 +557,7 @@ def test_a_folder_renamed_to_a_held_name_stays_held_after_a_release_from_it(
     drive = make_holding("public", "enforce")
     web = drive.folders["web"].path
     letter = _put(drive, "sub/letter.txt", f"NHS {NUMBER}\n".encode())
-    (web / "sub" / "shortcut").symlink_to("letter.txt")
+    os.mkfifo(web / "sub" / "pipe")
     assert drive.watcher is not None
     drive.watcher.reconcile()
     document = _file_row(letter)
@@ -574,7 +571,7 @@ def test_a_folder_renamed_to_a_held_name_stays_held_after_a_release_from_it(
     released = release_document(document.id, by="manager", note="checked")
     assert (released.path, released.folder_made) == (web / "sub" / "letter.txt", True)
     assert released.path.read_text() == f"NHS {NUMBER}\n"
-    assert sorted(os.listdir(web / NAMED)) == ["shortcut"]
+    assert sorted(os.listdir(web / NAMED)) == ["pipe"]
     folder.refresh_from_db()
     assert (folder.placement, folder.decided_by) == (Placement.IN_PLACE, "")
     drive.watcher.reconcile()

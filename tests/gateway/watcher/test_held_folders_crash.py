@@ -52,10 +52,10 @@ if step == "hold":
         path=str(named), path_key=path_key(str(named)), folder=str(web), audience="public",
         is_folder=True, action="hold",
     )
-    held_folders._take_away(folder)
+    held_folders._take_away(folder, place)
 elif step == "again":  # what the next pass does with a held folder still there
     for row in WatchedFile.objects.filter(is_folder=True, placement="in_place", action="hold"):
-        held_folders._take_away(row)
+        held_folders._take_away(row, place)
 else:
     held_folders.recover()
 folder = WatchedFile.objects.get(is_folder=True)

@@ -143,8 +143,8 @@ def test_a_path_too_long_made_while_watched_is_judged_on_its_event(
     reconciled: list[dict[str, int]] = []
     reconcile, after_files = drive.watcher.reconcile, held_folders.after_files
 
-    def counted_reconcile() -> dict[str, int]:
-        reconciled.append(reconcile())
+    def counted_reconcile(*, later: Callable[[Path], None] | None = None) -> dict[str, int]:
+        reconciled.append(reconcile(later=later))
         started.set()
         return reconciled[-1]
 

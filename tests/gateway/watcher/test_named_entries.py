@@ -46,8 +46,9 @@ def test_a_named_link_and_pipe_are_one_row_each_and_listed_once(
     make_holding: Callable[[str, str], Drive], tmp_path: Path
 ) -> None:
     """Public, enforce: a link and a pipe named with an NHS number are each one row, of its
-    own kind, held where it is; a link out of the folder is one row held for where it
-    points. The queue lists each once; the report lists each once, as what it is."""
+    own kind, held: the pipe where it is, the link taken away; a link out of the folder is
+    one row held, and taken away, for where it points. The queue lists each once; the
+    report lists each once, as what it is."""
     drive = make_holding("public", "enforce")
     web = drive.folders["web"].path
     (web / "fair.txt").write_bytes(CLEAN_TEXT)
@@ -65,13 +66,17 @@ def test_a_named_link_and_pipe_are_one_row_each_and_listed_once(
     }
     for path, kind in kinds.items():
         [row] = WatchedFile.objects.filter(path=str(path))  # never a second, even gone
-        assert (row.kind, row.action, row.placement) == (kind, "hold", Placement.IN_PLACE)
-        assert row.problem == UNMOVABLE
-        assert path.is_symlink() or path.exists()
-    [named_link] = _rows(web / f"{NAMED}.lnk")
+        if kind == Kind.LINK:
+            assert (row.kind, row.action, row.placement) == (kind, "hold", Placement.QUARANTINED)
+            assert not os.path.lexists(path)
+        else:
+            assert (row.kind, row.action, row.placement) == (kind, "hold", Placement.IN_PLACE)
+            assert row.problem == UNMOVABLE
+            assert path.exists()
+    named_link = WatchedFile.objects.get(path=str(web / f"{NAMED}.lnk"))
     assert named_link.findings == {"UK_NHS": 1}
     assert names.LINK_IN in named_link.reasons
-    [elsewhere] = _rows(web / "elsewhere")
+    elsewhere = WatchedFile.objects.get(path=str(web / "elsewhere"))
     assert (elsewhere.rules, elsewhere.reasons) == ([names.LINK_RULE], [names.LINK_OUT])
     queue = [row.path for row in held_documents()]
     assert sorted(queue) == sorted(str(path) for path in kinds)
@@ -146,6 +151,8 @@ def test_a_link_made_while_watched_is_judged_on_its_event(
     link = web / f"{NAMED}.lnk"
     link.symlink_to("nowhere.txt")
     drive.watcher.handle([link])
-    held_folders.after_files(drive.watcher.folders, drive.watcher.judge, [link])
+    held_folders.after_files(
+        drive.watcher.folders, drive.watcher.judge, [link], drive.watcher.quarantine_dir
+    )
     [row] = _rows(link)
     assert (row.kind, row.action, row.findings) == (Kind.LINK, "hold", {"UK_NHS": 1})

@@ -108,8 +108,8 @@ def test_a_rewrite_keeping_its_size_and_mtime_is_seen(
     first_pass_done = threading.Event()
     reconcile = drive.watcher.reconcile
 
-    def counted_reconcile() -> dict[str, int]:
-        reconciled.append(reconcile())
+    def counted_reconcile(*, later: Callable[[Path], None] | None = None) -> dict[str, int]:
+        reconciled.append(reconcile(later=later))
         first_pass_done.set()
         return reconciled[-1]
 

@@ -60,7 +60,7 @@ def test_a_folder_replaced_by_a_link_is_not_followed(watched: Watched, tmp_path:
     public.symlink_to(tmp_path / "outside" / "secret")
 
     came_back = live._look([each], paths, {})
-    live._reconcile([each])
+    live._reconcile([each], {})
     outcomes = drive.watcher.handle([public / "sub" / "victim.docx"])  # type: ignore[union-attr]
 
     assert (came_back, each.problem, each.running()) == (False, "a-link", False)

@@ -18,7 +18,7 @@ from gateway.register.models import Agency, AgencyDomain, Consent, Subject
 from gateway.review.discovery import held_documents
 from gateway.watcher import names
 from gateway.watcher.documents import release_document
-from gateway.watcher.models import UNMOVABLE, Origin, Placement, WatchedFile, stored_path
+from gateway.watcher.models import Origin, Placement, WatchedFile, stored_path
 from gateway.watcher.quarantine import note_path
 from gateway.watcher.sweep import Outcome, Watcher
 from scanner.scanning import Scanner
@@ -331,8 +331,8 @@ def test_a_link_out_of_an_internal_folder_is_recorded_not_held(
     make_drive: MakeDrive, tmp_path: Path
 ) -> None:
     """A link out of an internal folder is recorded, judged by its name, with where it
-    points among its reasons, not as held; one out of a public folder is held where it is,
-    in the managers' queue once."""
+    points among its reasons, not as held; one out of a public folder is held and taken
+    away (``held_links``), in the managers' queue once."""
     drive = make_drive({"staff": ("internal", "enforce"), "web": ("public", "enforce")})
     outside = tmp_path / "elsewhere.txt"
     outside.write_bytes(CLEAN_TEXT)
@@ -347,7 +347,7 @@ def test_a_link_out_of_an_internal_folder_is_recorded_not_held(
     assert (inner_row.action, outer_row.action) == ("release", "hold")
     assert names.LINK_OUT in inner_row.reasons
     assert names.LINK_RULE not in inner_row.rules
-    assert (outer_row.rules, outer_row.problem) == ([names.LINK_RULE], UNMOVABLE)
+    assert (outer_row.rules, outer_row.placement) == ([names.LINK_RULE], Placement.QUARANTINED)
     assert [row.id for row in held_documents()] == [outer_row.id]
     assert inner.is_symlink()
-    assert outer.is_symlink()
+    assert not os.path.lexists(outer)
