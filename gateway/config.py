@@ -36,6 +36,7 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -814,12 +815,28 @@ def load_settings() -> Settings:
         elif first["type"] == _UNKNOWN_LIMIT:
             loc = tuple(str(first["ctx"]["key"]).split("."))
             message = str(first["ctx"]["message"])
-        key = ".".join(str(part) for part in loc) or "(top level)"
+        if not loc:  # a check across settings: its message names the setting first
+            message = message.removeprefix("Value error, ")
+            named = _NAMED_SETTING.match(message)
+            loc = tuple(named[1].split(".")) if named else ()
+            said = message
+        else:
+            said = f"{'.'.join(str(part) for part in loc)}: {message}"
         variable = "CONFIDE_" + "__".join(str(part).upper() for part in loc)
-        source = variable if variable in os.environ else str(path)  # where the value came from
-        raise ConfigError(f"{source}: {key}: {message}") from None
+        source = variable if loc and variable in os.environ else str(path)  # where it came from
+        raise ConfigError(f"{source}: {said}") from None
+    except SettingsError as exc:  # an environment variable's list or table that is no JSON
+        raise ConfigError(
+            f"{exc}: in an environment variable a list or a table is written as JSON, e.g. "
+            """CONFIDE_METRICS__ALLOWED_NETWORKS='["10.0.0.0/8"]'"""
+        ) from None
     except ValueError as exc:  # a TOML syntax error
         raise ConfigError(f"{path}: {exc}") from None
+
+
+# The setting a check across settings names at the start of its message ("metrics.token_file
+# /etc/confide/metrics.token: ...").
+_NAMED_SETTING = re.compile(r"([a-z_]+(?:\.[a-z_]+)+)\b")
 
 
 # The error type of an unknown key in [limits] (a dataclass, which pydantic does not check).

@@ -72,3 +72,22 @@ def test_a_misspelt_variable_is_blamed_on_the_variable(load_file, monkeypatch):
         r" \[relay\.upstream\] \(did you mean 'host'\?\)",
         message,
     )
+
+
+def test_a_setting_from_the_environment_is_named_by_its_variable(
+    load_file, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A token file set by CONFIDE_METRICS__TOKEN_FILE and refused is blamed on that
+    variable, not on confide.toml's "(top level)"; a list in a variable that is no JSON says
+    how to write one."""
+    load, _ = load_file
+    token = tmp_path / "metrics.token"
+    token.write_text("a-long-enough-token-read-by-all\n")
+    token.chmod(0o644)
+    monkeypatch.setenv("CONFIDE_METRICS__TOKEN_FILE", str(token))
+    assert load("").startswith(
+        f"CONFIDE_METRICS__TOKEN_FILE: metrics.token_file {token}: open to other users"
+    )
+    monkeypatch.delenv("CONFIDE_METRICS__TOKEN_FILE")
+    monkeypatch.setenv("CONFIDE_METRICS__ALLOWED_NETWORKS", "10.0.0.0/8")
+    assert "written as JSON" in load("")
