@@ -71,6 +71,10 @@ _FIRM_TAIL = regex.compile(r" (?:&|and|AND) (?:SONS?|Sons?|CO|Co)(?![\p{L}\p{M}]
 _NO_VOWEL = regex.compile(r"[^aeiouwy]+")
 
 
+# The words of a greeting that is a time of day.
+_TIMES_OF_DAY = frozenset({"morning", "afternoon", "evening"})
+
+
 class PersonRecognizer(
     LocalRecognizer,
     PlaceChecks,
@@ -104,6 +108,12 @@ class PersonRecognizer(
         self._listed_phrases = ListedPhrases(w for w in settings.listed_not_names if " " in w)
         self._labels = _structure.label_pattern(settings.name_labels, settings.not_name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
+        # The greetings that are a time of day ("Morning", "Good afternoon"), which also head
+        # the parts of a programme: "Morning Session", "Evening Class".
+        self._times_of_day = _structure.salutation_pattern(
+            frozenset(g for g in settings.greetings if g.lower().split()[-1] in _TIMES_OF_DAY),
+            frozenset(),
+        )
         self._lists = _structure.list_pattern(settings.list_labels)
         self._name_header = _header_pattern(settings.name_headers)
         self._place_header = _header_pattern(settings.place_headers)
@@ -574,6 +584,7 @@ class PersonRecognizer(
             for start, end in _structure.labelled_values(text, self._labels)
             if not _structure.a_cell_beside_a_cell(text, start)
         ]
+        greeted = set(_structure.labelled_values(text, self._times_of_day))
         for start, end in [
             *labelled,
             *_structure.labelled_values(text, self._salutations),
@@ -599,6 +610,8 @@ class PersonRecognizer(
                 continue  # "Chair Yoga: Fridays at St Hilda's Church, Albert Road, Porthmadog"
             if span and self._ordinary_phrase(text, *span, vocab):
                 continue  # "Volunteer Awards: ... and Lifetime Achievement": a prize
+            if span and (start, end) in greeted and self._ordinary_greeted(text, *span, vocab):
+                continue  # "Morning Session", "Evening Class": a greeting's word, no name
             if span:
                 found.append(span)
             elif text.count(",", start, end) == 1:  # a quoted CSV cell: "SMITH, JOHN"
@@ -610,6 +623,22 @@ class PersonRecognizer(
                 if not self._ordinary_phrase(text, *span, vocab)  # "Duty Desk", a mailbox
             ]
         return found
+
+    def _ordinary_greeted(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
+        """Whether the one word after a greeting that is a time of day, with no title before
+        it, is an ordinary word by the model's vectors and no first name or word-name:
+        "Morning Session" and "Afternoon Session" head a programme's parts ("Morning Grace",
+        "Morning Ms Price" stay names)."""
+        word = text[start:end]
+        lower = word.lower()
+        settings = self._settings
+        return (
+            " " not in word
+            and self._word_before(text, start) not in settings.titles
+            and unaccented(lower) not in settings.first_names
+            and lower not in settings.word_names
+            and self._ordinary(word, vocab)
+        )
 
     def _ordinary_phrase(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
         """Whether a value of two words or more is made only of ordinary words by the model's

@@ -120,6 +120,8 @@ def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, tex
         ("first_name,last_name,phone\nAma,Darko,07700 900551", "Darko"),
         ("Many thanks,\nBlessing", "Blessing"),
         ("Dear Ellie-Mae,\nThank you for your form.", "Ellie-Mae"),
+        ("Good morning Tomasz,\nThe van is booked.", "Tomasz"),
+        ("thank you\nHyacinth", "Hyacinth"),
         ("BACS 14/03\nS CHOWDHURY 40-12-76 41234567 250.00", "S CHOWDHURY"),
         ("K ASANTE-BOATENG 20-45-77 55667788 100.00", "K ASANTE-BOATENG"),
         ("MRS J OKAFOR 30-99-21 12345678 75.00", "J OKAFOR"),
@@ -179,6 +181,8 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Thank you to Hope and Faith Food Bank.\nThanks to Grace & Favour Catering Ltd.",
         "Speakers: Head of Adult Social Care; Healthwatch Leeds.",
         "Croeso! Fáilte! Witamy! Our Gaelic choir sings at the Mòd.",
+        "Morning Session volunteers: please sign in at the side door.",
+        "Morning Session\nWelcome, tea and coffee in the hall",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
