@@ -24,6 +24,7 @@ from scanner.detect._name_shapes import (
 )
 from scanner.detect._name_things import DETERMINERS, ThingChecks
 from scanner.detect._name_titles import TitleChecks
+from scanner.detect._name_translations import TranslationChecks
 from scanner.detect._name_words import WordNameChecks
 from scanner.detect.recognizers_file import PersonSettings, unaccented
 
@@ -87,6 +88,7 @@ class PersonRecognizer(
     DateChecks,
     HeadingChecks,
     TitleChecks,
+    TranslationChecks,
 ):
     """PERSON spans from three sources, merged, each kept only when it looks like a name.
 
@@ -455,7 +457,9 @@ class PersonRecognizer(
             begin = _without_determiner(text, first, stop)  # "the King's Award": "King's Award"
             stop = self._without_trailing_words(text, begin, stop)
             start = self._with_first_name(text, self._without_titles(text, begin, stop))
-            if self.is_name(text, start, stop):
+            if self.is_name(text, start, stop) and not self._a_translated_half(
+                text, start, stop, vocab
+            ):  # "Annwyl Gydweithwyr / Dear Colleagues"
                 spans.append((start, stop))
         spans += self._placed_names(text, vocab)
         spans += self._surname_first(text)  # checked there: a comma is in no other name

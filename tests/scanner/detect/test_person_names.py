@@ -121,6 +121,9 @@ def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, tex
         ("Many thanks,\nBlessing", "Blessing"),
         ("Dear Ellie-Mae,\nThank you for your form.", "Ellie-Mae"),
         ("Good morning Tomasz,\nThe van is booked.", "Tomasz"),
+        ("Cyswllt / Contact: Siân Jones", "Siân Jones"),
+        ("Arweinwyr / Leads: Siân Jones / Sarah Smith", "Siân Jones"),
+        ("Rhys Evans / Manager", "Rhys Evans"),
         ("thank you\nHyacinth", "Hyacinth"),
         ("BACS 14/03\nS CHOWDHURY 40-12-76 41234567 250.00", "S CHOWDHURY"),
         ("K ASANTE-BOATENG 20-45-77 55667788 100.00", "K ASANTE-BOATENG"),
@@ -183,6 +186,8 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Croeso! Fáilte! Witamy! Our Gaelic choir sings at the Mòd.",
         "Morning Session volunteers: please sign in at the side door.",
         "Morning Session\nWelcome, tea and coffee in the hall",
+        "Annwyl Gydweithwyr / Dear Colleagues,",
+        "Cofion gorau / Best wishes,\nTîm TG / IT Team",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
