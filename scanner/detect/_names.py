@@ -10,6 +10,7 @@ from spacy.vocab import Vocab
 from scanner.detect import _repeated_names, _structure
 from scanner.detect._name_brands import BrandChecks, ListedPhrases
 from scanner.detect._name_dates import DateChecks
+from scanner.detect._name_fiction import outside_fiction
 from scanner.detect._name_firms import FirmChecks
 from scanner.detect._name_headings import HeadingChecks
 from scanner.detect._name_likeness import NameLikeness
@@ -468,6 +469,7 @@ class PersonRecognizer(
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
         spans = self._not_places_named_elsewhere(text, spans)
         spans = self._outside_place_columns(text, spans)
+        spans = outside_fiction(text, spans)  # "Case example (fictional): the Jones family"
         return [self._result(start, end) for start, end in _merge(text, spans)]
 
     def _with_unknown_word_before(self, text: str, start: int, vocab: Vocab | None) -> int:

@@ -124,6 +124,8 @@ def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, tex
         ("Cyswllt / Contact: Siân Jones", "Siân Jones"),
         ("Arweinwyr / Leads: Siân Jones / Sarah Smith", "Siân Jones"),
         ("Rhys Evans / Manager", "Rhys Evans"),
+        ("Gurpreet (not her real name) cares for her husband Jasvinder.", "Gurpreet"),
+        ("Trainer: Siân Evans. Exercises use fictional case studies.", "Siân Evans"),
         ("thank you\nHyacinth", "Hyacinth"),
         ("BACS 14/03\nS CHOWDHURY 40-12-76 41234567 250.00", "S CHOWDHURY"),
         ("K ASANTE-BOATENG 20-45-77 55667788 100.00", "K ASANTE-BOATENG"),
@@ -188,6 +190,9 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Morning Session\nWelcome, tea and coffee in the hall",
         "Annwyl Gydweithwyr / Dear Colleagues,",
         "Cofion gorau / Best wishes,\nTîm TG / IT Team",
+        "Case example (fictional): the Jones family move to the area and the youngest child"
+        " tells a volunteer.",
+        "CASE STUDY (a fictional composite)\nThe Jones family moved here. Mr Jones lost his job.",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
