@@ -479,7 +479,12 @@ def _wrap(before: _Line, after: _Line, width: int) -> bool | None:
         return None
     if _sentence_goes_on(before, second, width):
         return True
-    if _CAPITALISED_END.search(first) and _CAPITALISED_START.match(second) and " " in first:
+    if (
+        _CAPITALISED_END.search(first)
+        and _CAPITALISED_START.match(second)
+        and " " in first
+        and _filled(before, second, width)
+    ):
         return False
     return None
 
@@ -507,14 +512,21 @@ def _structure(before: _Line, after: _Line) -> bool:
 
 def _sentence_goes_on(before: _Line, second: str, width: int) -> bool:
     """Whether a line's sentence goes on on the next (see ``_wrap``)."""
-    indent, first = before[1], before[4]
+    first = before[4]
     if first.rsplit(None, 1)[-1].lower() in _GOES_ON_WORDS:
         return True
-    next_word = len(second.split(None, 1)[0])
-    filled = len(indent) + len(first) + 1 + next_word + _RAGGED_WRAP > width
+    filled = _filled(before, second, width)
     if filled and _LOWER_CASE_WORD.match(second) and _LOWER_CASE_WORD.search(first):
         return True
-    return bool(_NAME_STARTS.search(first) and _NAME_ENDS.match(second))
+    return bool(filled and _NAME_STARTS.search(first) and _NAME_ENDS.match(second))
+
+
+def _filled(before: _Line, second: str, width: int) -> bool:
+    """Whether a line is as long as a wrapped one: with the next line's first word it would
+    not have fitted in its paragraph's width. A short line among long ones ("19:15 Selkirk
+    Grace" over "Piping in the Haggis" in a running order) ends where its writer ended it."""
+    next_word = len(second.split(None, 1)[0])
+    return len(before[1]) + len(before[4]) + 1 + next_word + _RAGGED_WRAP > width
 
 
 def _table_row(line: str) -> bool:

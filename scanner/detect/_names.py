@@ -12,6 +12,7 @@ from scanner.detect._link_names import names_in_links
 from scanner.detect._lower_case_names import LowerCaseNames
 from scanner.detect._name_brands import BrandChecks, ListedPhrases
 from scanner.detect._name_dates import DateChecks
+from scanner.detect._name_fiction import outside_fiction
 from scanner.detect._name_firms import FirmChecks
 from scanner.detect._name_headings import HeadingChecks
 from scanner.detect._name_likeness import NameLikeness
@@ -26,6 +27,7 @@ from scanner.detect._name_shapes import (
 )
 from scanner.detect._name_things import DETERMINERS, ThingChecks
 from scanner.detect._name_titles import TitleChecks
+from scanner.detect._name_translations import TranslationChecks
 from scanner.detect._name_words import WordNameChecks
 from scanner.detect._names_the_model_misses import NamesTheModelMisses
 from scanner.detect._place_word_surnames import PlaceWordSurnames
@@ -78,6 +80,10 @@ _FIRM_TAIL = regex.compile(r" (?:&|and|AND) (?:SONS?|Sons?|CO|Co)(?![\p{L}\p{M}]
 _NO_VOWEL = regex.compile(r"[^aeiouwy]+")
 
 
+# The words of a greeting that is a time of day.
+_TIMES_OF_DAY = frozenset({"morning", "afternoon", "evening"})
+
+
 class PersonRecognizer(
     LocalRecognizer,
     PlaceChecks,
@@ -90,6 +96,7 @@ class PersonRecognizer(
     DateChecks,
     HeadingChecks,
     TitleChecks,
+    TranslationChecks,
 ):
     """PERSON spans from three sources, merged, each kept only when it looks like a name.
 
@@ -115,6 +122,12 @@ class PersonRecognizer(
         self._labels_above = _structure.label_above_pattern(settings.labels_above_values)
         self._labels_after_a_value = _structure.label_after_a_value_pattern(settings.name_labels)
         self._salutations = _structure.salutation_pattern(settings.greetings, settings.closings)
+        # The greetings that are a time of day ("Morning", "Good afternoon"), which also head
+        # the parts of a programme: "Morning Session", "Evening Class".
+        self._times_of_day = _structure.salutation_pattern(
+            frozenset(g for g in settings.greetings if g.lower().split()[-1] in _TIMES_OF_DAY),
+            frozenset(),
+        )
         self._lists = _structure.list_pattern(settings.list_labels)
         self._name_header = _header_pattern(settings.name_headers)
         self._place_header = _header_pattern(settings.place_headers)
@@ -522,7 +535,9 @@ class PersonRecognizer(
             longer = self._with_syllables_before(text, start)  # "Le Thi" of "Le Thi Mai"
             if longer < start and self.is_name(text, longer, stop):
                 spans.append((longer, stop))
-            elif self.is_name(text, start, stop):
+            elif self.is_name(text, start, stop) and not self._a_translated_half(
+                text, start, stop, vocab
+            ):  # "Annwyl Gydweithwyr / Dear Colleagues"
                 spans.append((start, stop))
         spans += [  # "frank says", "visited ola", "morning, dean here"
             (start, end)
@@ -545,6 +560,7 @@ class PersonRecognizer(
         spans += _repeated_names.repeated(text, carried, self._settings, self.is_name)
         spans = self._not_places_named_elsewhere(text, spans)
         spans = self._outside_place_columns(text, spans)
+        spans = outside_fiction(text, spans)  # "Case example (fictional): the Jones family"
         return [self._result(start, end) for start, end in _merge(text, spans)]
 
     def _with_unknown_word_before(self, text: str, start: int, vocab: Vocab | None) -> int:
@@ -665,6 +681,7 @@ class PersonRecognizer(
             for start, end in _structure.labelled_values(text, self._labels)
             if not _structure.a_cell_beside_a_cell(text, start)
         ]
+        greeted = set(_structure.labelled_values(text, self._times_of_day))
         for start, end in [
             *labelled,
             *_structure.labelled_values(text, self._labels_above),  # "Surname" over "Pickard"
@@ -693,6 +710,8 @@ class PersonRecognizer(
                 continue  # "Chair Yoga: Fridays at St Hilda's Church, Albert Road, Porthmadog"
             if span and self._ordinary_phrase(text, *span, vocab):
                 continue  # "Volunteer Awards: ... and Lifetime Achievement": a prize
+            if span and (start, end) in greeted and self._ordinary_greeted(text, *span, vocab):
+                continue  # "Morning Session", "Evening Class": a greeting's word, no name
             if span:
                 found.append(span)
             elif text.count(",", start, end) == 1:  # a quoted CSV cell: "SMITH, JOHN"
@@ -704,6 +723,22 @@ class PersonRecognizer(
                 if not self._ordinary_phrase(text, *span, vocab)  # "Duty Desk", a mailbox
             ]
         return found
+
+    def _ordinary_greeted(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
+        """Whether the one word after a greeting that is a time of day, with no title before
+        it, is an ordinary word by the model's vectors and no first name or word-name:
+        "Morning Session" and "Afternoon Session" head a programme's parts ("Morning Grace",
+        "Morning Ms Price" stay names)."""
+        word = text[start:end]
+        lower = word.lower()
+        settings = self._settings
+        return (
+            " " not in word
+            and self._word_before(text, start) not in settings.titles
+            and unaccented(lower) not in settings.first_names
+            and lower not in settings.word_names
+            and self._ordinary(word, vocab)
+        )
 
     def _ordinary_phrase(self, text: str, start: int, end: int, vocab: Vocab | None) -> bool:
         """Whether a value of two words or more is made only of ordinary words by the model's

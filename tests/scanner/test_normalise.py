@@ -54,6 +54,22 @@ _WRAPPED = "Please ring the carer about the referral we discussed this morning, 
         ),
         pytest.param(f"{_WRAPPED}\n0 900123", _WRAPPED[:-1] + "0 900123", id="wrapped QP lines"),
         pytest.param("total =\nsum", "total = sum", id="a short line ending in = is prose"),
+        pytest.param(
+            "19:15 Selkirk Grace\nPiping in the Haggis\nAddress to a Haggis\n"
+            "19:45 Supper: cock-a-leekie, haggis, neeps and tatties, cranachan",
+            "19:15 Selkirk Grace\nPiping in the Haggis\nAddress to a Haggis\n"
+            "19:45 Supper: cock-a-leekie, haggis, neeps and tatties, cranachan",
+            id="a running order's short lines are no wrapped paragraph",
+        ),
+        pytest.param(
+            "Our new duty worker will visit the family with Harriet\n"
+            "Blenkinsop Tuesday morning and ring the school to say\n"
+            "so when they are back at the office in the afternoon",
+            "Our new duty worker will visit the family with Harriet "
+            "Blenkinsop Tuesday morning and ring the school to say "
+            "so when they are back at the office in the afternoon",
+            id="a full line's capitalised end and the next line's start are one wrap",
+        ),
         pytest.param("x =3D y", "x =3D y", id="escape without soft breaks is not QP"),
         pytest.param(
             "Amina  Okafor,  943  476  5919", "Amina Okafor, 943 476 5919", id="runs of spaces"

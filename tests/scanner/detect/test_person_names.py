@@ -120,6 +120,14 @@ def test_words_that_are_first_names_are_not_names_at_a_sentence_start(found, tex
         ("first_name,last_name,phone\nAma,Darko,07700 900551", "Darko"),
         ("Many thanks,\nBlessing", "Blessing"),
         ("Dear Ellie-Mae,\nThank you for your form.", "Ellie-Mae"),
+        ("Good morning Tomasz,\nThe van is booked.", "Tomasz"),
+        ("Cyswllt / Contact: Siân Jones", "Siân Jones"),
+        ("Arweinwyr / Leads: Siân Jones / Sarah Smith", "Siân Jones"),
+        ("Rhys Evans / Manager", "Rhys Evans"),
+        ("Gurpreet (not her real name) cares for her husband Jasvinder.", "Gurpreet"),
+        ("Trainer: Siân Evans. Exercises use fictional case studies.", "Siân Evans"),
+        ("The Comann's secretary, Mairi MacLeod, will reply.", "Mairi MacLeod"),
+        ("thank you\nHyacinth", "Hyacinth"),
         ("BACS 14/03\nS CHOWDHURY 40-12-76 41234567 250.00", "S CHOWDHURY"),
         ("K ASANTE-BOATENG 20-45-77 55667788 100.00", "K ASANTE-BOATENG"),
         ("MRS J OKAFOR 30-99-21 12345678 75.00", "J OKAFOR"),
@@ -179,6 +187,18 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "Thank you to Hope and Faith Food Bank.\nThanks to Grace & Favour Catering Ltd.",
         "Speakers: Head of Adult Social Care; Healthwatch Leeds.",
         "Croeso! Fáilte! Witamy! Our Gaelic choir sings at the Mòd.",
+        "Morning Session volunteers: please sign in at the side door.",
+        "Morning Session\nWelcome, tea and coffee in the hall",
+        "Annwyl Gydweithwyr / Dear Colleagues,",
+        "Cofion gorau / Best wishes,\nTîm TG / IT Team",
+        "Case example (fictional): the Jones family move to the area and the youngest child"
+        " tells a volunteer.",
+        "CASE STUDY (a fictional composite)\nThe Jones family moved here. Mr Jones lost his job.",
+        "1. Run Bookbug na Gàidhlig sessions in Partick Library\n"
+        "2. Support Comann nam Pàrant at Bunsgoil Ghàidhlig Ghlaschu\n3. Organise the Mòd",
+        "Budget spent: £4,980 of £5,000.\nYmddiriedolaeth Cymunedol Taf | Registered charity 1128801",
+        '18:45  Nasheed Group "Noor Ensemble"',
+        "Thanks to the Wesley Methodist Circuit for the loan of chairs.",
     ],
 )
 def test_streets_saints_languages_jobs_and_headings_are_not_names(found, text):
