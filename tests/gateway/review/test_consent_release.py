@@ -63,7 +63,8 @@ def test_a_consent_whose_scope_leaves_out_her_health_is_refused(
 ):
     """A consent for contact details only does not cover her diagnosis and medication; the
     refusal says what is beyond it."""
-    with pytest.raises(decisions.DecisionRefused, match="covers contact only, not mental health information and medication"):
+    beyond = "covers contact only, not mental health information and medication"
+    with pytest.raises(decisions.DecisionRefused, match=beyond):
         _record(users, held, subject, citizens_advice, ["contact"])
     _refused(held)
 

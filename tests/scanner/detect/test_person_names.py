@@ -196,7 +196,8 @@ def test_names_are_found_where_the_structure_puts_them(found, text, name):
         "CASE STUDY (a fictional composite)\nThe Jones family moved here. Mr Jones lost his job.",
         "1. Run Bookbug na Gàidhlig sessions in Partick Library\n"
         "2. Support Comann nam Pàrant at Bunsgoil Ghàidhlig Ghlaschu\n3. Organise the Mòd",
-        "Budget spent: £4,980 of £5,000.\nYmddiriedolaeth Cymunedol Taf | Registered charity 1128801",
+        "Budget spent: £4,980 of £5,000.\n"
+        "Ymddiriedolaeth Cymunedol Taf | Registered charity 1128801",
         '18:45  Nasheed Group "Noor Ensemble"',
         "Thanks to the Wesley Methodist Circuit for the loan of chairs.",
     ],
