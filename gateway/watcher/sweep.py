@@ -72,9 +72,12 @@ HELD_BYTES = 64 * MIB
 # ``~WRL0001.tmp``, holds the whole document for the seconds the save takes; the default
 # ``reconcile_minutes`` is an hour, so the pass after one reads what a crash left), or a
 # lock file of an open document, however long it is open: named as Word's (``~$*``) or
-# LibreOffice's (``.~lock.*#``) are, and no larger than ``LOCK_FILE_BYTES`` (Word's is 162
-# bytes; LibreOffice's a line: user, machine, time, profile path).
+# LibreOffice's (``.~lock.*#``) are, no larger than ``LOCK_FILE_BYTES`` (Word's is 162
+# bytes; LibreOffice's a line: user, machine, time, profile path), with its document beside
+# it (``_locks_a_document``). A modification time ahead of now by more than a client's
+# clock may be (``CLOCK_AHEAD_SECONDS``) makes no file transient.
 TRANSIENT_SECONDS = 3600.0
+CLOCK_AHEAD_SECONDS = 300.0
 LOCK_FILE_NAMES = ("~$*", ".~lock.*#")
 LOCK_FILE_BYTES = 1024
 
@@ -722,11 +725,33 @@ def _transient(path: Path) -> bool:
     except OSError:
         return False
     lowered = path.name.lower()
-    if found.st_size <= LOCK_FILE_BYTES and any(
-        fnmatch.fnmatchcase(lowered, pattern) for pattern in LOCK_FILE_NAMES
+    if (
+        found.st_size <= LOCK_FILE_BYTES
+        and any(fnmatch.fnmatchcase(lowered, pattern) for pattern in LOCK_FILE_NAMES)
+        and _locks_a_document(path)
     ):
         return True
-    return abs(time.time() - found.st_mtime) < TRANSIENT_SECONDS
+    return -CLOCK_AHEAD_SECONDS < time.time() - found.st_mtime < TRANSIENT_SECONDS
+
+
+def _locks_a_document(path: Path) -> bool:
+    """Whether the lock file at ``path`` has the document it locks beside it: LibreOffice's
+    ``.~lock.NAME#`` locks ``NAME``; Word's ``~$`` takes the place of the first characters
+    of the document's name (none of "notes.docx", one or two of a longer one: "~$port.docx"
+    locks "report.docx"). A small file named so with no document beside it (a note of 128
+    bytes called ``~$x.txt``) is no lock file, and is read."""
+    name = path.name
+    try:
+        beside = {entry.name for entry in os.scandir(path.parent)} - {name}
+    except OSError:
+        return False
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return name[len(".~lock.") : -1] in beside
+    tail = name[2:]
+    return bool(tail) and any(
+        other.endswith(tail) and len(other) - len(tail) <= 2 and not other.startswith("~$")
+        for other in beside
+    )
 
 
 def _unread_hash(found: os.stat_result) -> str:
