@@ -645,7 +645,9 @@ def leave_note(row: WatchedFile) -> None:
         _remove_started(partial, lambda: iter((content,)), _root(row))  # a crash's
     if moving.holds(note, hashlib.sha256(content).hexdigest(), _root(row)):
         return  # written before a crash
-    mode = original_mode(row) & 0o666 | 0o400
+    # Readable as its document was; written by its owner alone (a link's mode, 0777, made
+    # every note of a held link writable by all).
+    mode = original_mode(row) & 0o644 | 0o600
     for _ in range(NAME_TRIES):
         try:
             moving.write_new_from(

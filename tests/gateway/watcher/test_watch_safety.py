@@ -374,3 +374,14 @@ def test_a_note_written_over_is_read_like_any_file(web: Drive) -> None:
     web.watcher.reconcile()
     assert _row(note).placement == Placement.QUARANTINED
     assert not note.exists() or note.read_bytes() != DAMAGED_DOCX
+
+
+@pytest.mark.usefixtures("umask_077")
+def test_a_note_is_written_by_its_owner_alone(web: Drive) -> None:
+    """A document anyone may write (a link's mode is 0777): its note is readable as it was,
+    but nobody else may write it (a world-writable note could be made to say anything)."""
+    held = web.put("web", "clients.docx", DAMAGED_DOCX)
+    held.chmod(0o666)
+    assert web.watcher is not None
+    web.watcher.reconcile()
+    assert os.stat(_row(held).note_path).st_mode & 0o777 == 0o644
