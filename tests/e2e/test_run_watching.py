@@ -154,6 +154,16 @@ def test_a_watched_folder_under_confide_run(tmp_path: Path, sink: Sink) -> None:
             lambda: list(share.glob("stall (redacted)*.txt")), DELIVERY_TIMEOUT, "the copy"
         )
         assert b"07700 900999" not in redacted.read_bytes()
+        # The original goes once its copy is written (each document is acted on as its own
+        # scan ends): its note is the second.
+        wait_for(
+            lambda: (
+                not (share / "stall.txt").exists()
+                and len(list(share.glob("confide-held-*.txt"))) == 2
+            ),
+            60,
+            "the original held",
+        )
         ((scanning_worker, (model_worker,)),) = _model_workers(run).items()
         held = sorted(share.glob("confide-held-*.txt"))  # the notes of what is held so far
 
