@@ -236,6 +236,7 @@ def _release_in_place(row: WatchedFile, by: str, note: str, *, marked: bool) -> 
         )
     if row.problem.startswith(LOCKED_IN_PLACE):
         try:
+            quarantine.unhide_in_place(row)
             quarantine.unlock_in_place(row)
         except moving.MoveError as exc:
             raise DecisionError(f"document {row.id} could not be released: {exc}") from None

@@ -512,9 +512,10 @@ class Watcher:
         would fill the quarantine's disk. Raises as ``quarantine.quarantine`` does."""
         if row.size is not None and row.size > self.limits.max_item_bytes:
             quarantine.lock_in_place(row, path)
+            quarantine.hide_in_place(row, path)
             row.problem = f"{LOCKED_IN_PLACE}{quarantine.LOCKED}"
             with suppress(OSError, ValueError):  # as locked: not judged again for it
-                _record_status(row, moving.stat_beneath(path, Path(row.folder)))
+                _record_status(row, moving.stat_beneath(real_path(row.path), Path(row.folder)))
             row.save(update_fields=["problem", "size", "mtime_ns", "ctime_ns", "inode"])
             log.info("locked in place id=%s action=%s", row.id, action)
         else:
@@ -709,6 +710,7 @@ def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> boo
         == (found.st_size, found.st_mtime_ns, found.st_ctime_ns, _inode(found))
         and row.judged_with == fingerprint
         and (not row.problem or row.problem.startswith(LOCKED_IN_PLACE))
+        and row.locked_from != row.path  # locked, its rename cut short: renamed now
     )
 
 
