@@ -223,8 +223,9 @@ LOCK_RENAMED = "lock-renamed"  # renamed; the row not yet moved with it
 
 def unhide_in_place(row: WatchedFile) -> None:
     """Give the file ``hide_in_place`` renamed its name back where it lies now (a manager
-    released it), refused while another file has taken that name (``moving.MoveError``);
-    a file gone from its neutral name is left as it is."""
+    released it, or it was moved where it is not held), refused while another file has
+    taken that name (``moving.MoveError``); a file gone from its neutral name is left as
+    it is."""
     if not row.locked_from:
         return
     source = real_path(row.path)

@@ -422,6 +422,7 @@ class Watcher:
         ):
             # Before the verdict is recorded: a kill meanwhile has it judged (and copied) again.
             _remove_stale_copies(row, scan.path, scan.folder, judgement.copy)
+        was_locked = row.problem.startswith(LOCKED_IN_PLACE)
         row.content_hash = scan.content_hash
         _record_status(row, now)
         # A verdict to carry out here counts as not reached until it is: a kill before the
@@ -442,6 +443,8 @@ class Watcher:
             ",".join(judgement.rules) or "-",
             ",".join(f"{t}:{n}" for t, n in judgement.findings.items()) or "-",
         )
+        if was_locked and not to_carry_out:
+            _unlocked(row)
         if scan.folder.enforce and row.origin == Origin.USER:
             self._enforce(row, scan.path, scan.folder, judgement, already=already)
         elif scan.folder.enforce and judgement.action in (Action.HOLD, Action.REDACT):
@@ -690,6 +693,20 @@ def _not_moved(row: WatchedFile, exc: moving.MoveError | OSError, action: str) -
         _error_kind(exc),
         row.attempts,
     )
+
+
+def _unlocked(row: WatchedFile) -> None:
+    """Give a file locked where it lies (``quarantine.lock_in_place``), now judged where it
+    is not held (moved out of its public folder), its mode back, then its name where it
+    lies now, if that is free: else, locked, no one could open it, nor see it listed as
+    held. A failure is logged by id, the file left as it is."""
+    try:
+        quarantine.unlock_in_place(row)
+        quarantine.unhide_in_place(row)
+    except moving.MoveError as exc:
+        log.warning("could not unlock id=%s error=%s", row.id, _error_kind(exc))
+    else:
+        log.info("unlocked id=%s: no longer held", row.id)
 
 
 def _error_kind(exc: moving.MoveError | OSError) -> str:

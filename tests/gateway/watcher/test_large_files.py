@@ -170,3 +170,24 @@ def test_a_rename_cut_short_is_carried_out_at_the_next_pass(
     assert os.listdir(web) == [hidden.name]
     row.refresh_from_db()
     assert (row.path, row.locked_from) == (str(hidden), str(web / NAMED))
+
+
+def test_a_locked_file_moved_where_it_is_not_held_gets_its_mode_and_name_back(
+    make_drive: Callable[..., Drive],
+) -> None:
+    """A locked file moved out of the public folder into an internal one, where it is not
+    held, is given back its mode and its name there: left locked, no one could open it,
+    and it was no longer listed as held, nor could it be released."""
+    drive = make_drive({"web": ("public", "enforce"), "staff": ("internal", "enforce")})
+    web, staff = drive.folders["web"].path, drive.folders["staff"].path
+    _huge(web / NAMED)
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+    row = WatchedFile.objects.get(locked_from__endswith=NAMED)
+
+    (web / f"confide-locked-{row.id}").rename(staff / f"confide-locked-{row.id}")
+    drive.watcher.reconcile()
+    assert os.listdir(staff) == [NAMED]
+    assert stat.S_IMODE(os.stat(staff / NAMED).st_mode) == 0o640
+    row.refresh_from_db()
+    assert (row.path, row.locked_from, row.held_in_place) == (str(staff / NAMED), "", False)
