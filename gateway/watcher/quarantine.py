@@ -217,6 +217,26 @@ def hide_in_place(row: WatchedFile, source: Path) -> None:
     row.save(update_fields=["path", "path_key", "updated_at"])
 
 
+def move_locked_out(row: WatchedFile) -> None:
+    """Move the file ``hide_in_place`` renamed, lying in a folder held for its name, out to
+    its watched folder under its neutral name, so that the folder can be taken away: a
+    rename, nothing copied. Its original path stays in ``locked_from``: a release puts it
+    back there once its folder is made again. A crash between the rename and the row's new
+    path has it found moved (its unread hash) at the next pass. Raises
+    ``moving.MoveError``."""
+    source = real_path(row.path)
+    target = moving.free_name(Path(row.folder), f"confide-locked-{row.id}", "")
+    try:
+        os.rename(source, target)
+        found = os.lstat(target)
+    except OSError as exc:
+        raise moving.MoveError(f"it could not be moved out ({moving.errno_name(exc)})") from None
+    row.path = stored_path(str(target))
+    row.path_key = path_key(row.path)
+    row.ctime_ns = found.st_ctime_ns  # as the watcher left it: not judged again for it
+    row.save(update_fields=["path", "path_key", "ctime_ns", "updated_at"])
+
+
 LOCK_JOURNALED = "lock-journaled"  # its name committed; the file not yet renamed
 LOCK_RENAMED = "lock-renamed"  # renamed; the row not yet moved with it
 
@@ -228,8 +248,10 @@ def unhide_in_place(row: WatchedFile) -> None:
     it is."""
     if not row.locked_from:
         return
-    source = real_path(row.path)
-    original = source.parent / real_path(row.locked_from).name
+    source, original = real_path(row.path), real_path(row.locked_from)
+    root = Path(row.folder)
+    if source.parent != root or root not in original.parents:
+        original = source.parent / original.name  # moved since: its name where it is now
     if source != original:
         if os.path.lexists(original):
             raise moving.MoveError("another file has taken its name; move that one first")
