@@ -208,7 +208,7 @@ def hide_in_place(row: WatchedFile, source: Path) -> None:
     row.save(update_fields=["locked_from", "updated_at"])
     crash_point(LOCK_JOURNALED)
     try:
-        os.rename(source, target)
+        moving.rename_free(source, target)
     except OSError as exc:
         raise moving.MoveError(f"it could not be renamed ({moving.errno_name(exc)})") from None
     crash_point(LOCK_RENAMED)
@@ -227,7 +227,7 @@ def move_locked_out(row: WatchedFile) -> None:
     source = real_path(row.path)
     target = moving.free_name(Path(row.folder), f"confide-locked-{row.id}", "")
     try:
-        os.rename(source, target)
+        moving.rename_free(source, target)
         found = os.lstat(target)
     except OSError as exc:
         raise moving.MoveError(f"it could not be moved out ({moving.errno_name(exc)})") from None
@@ -253,10 +253,13 @@ def unhide_in_place(row: WatchedFile) -> None:
     if source.parent != root or root not in original.parents:
         original = source.parent / original.name  # moved since: its name where it is now
     if source != original:
+        taken = moving.MoveError("another file has taken its name; move that one first")
         if os.path.lexists(original):
-            raise moving.MoveError("another file has taken its name; move that one first")
+            raise taken
         try:
-            os.rename(source, original)
+            moving.rename_free(source, original)
+        except FileExistsError:
+            raise taken from None
         except FileNotFoundError:
             return
         except OSError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.watcher import moving
 from gateway.watcher.documents import DecisionError, release_document
 from gateway.watcher.models import (
     LOCKED_IN_PLACE,
@@ -191,3 +192,15 @@ def test_a_locked_file_moved_where_it_is_not_held_gets_its_mode_and_name_back(
     assert stat.S_IMODE(os.stat(staff / NAMED).st_mode) == 0o640
     row.refresh_from_db()
     assert (row.path, row.locked_from, row.held_in_place) == (str(staff / NAMED), "", False)
+
+
+def test_a_rename_never_replaces_a_file_that_took_the_name(tmp_path: Path) -> None:
+    """The renames of a locked file (``moving.rename_free``) fail on a file that took the
+    name meanwhile, after it was found free, where a plain rename would replace it."""
+    (tmp_path / "locked").write_bytes(b"held")
+    (tmp_path / "theirs").write_bytes(b"a user's")
+    with pytest.raises(FileExistsError):
+        moving.rename_free(tmp_path / "locked", tmp_path / "theirs")
+    assert (tmp_path / "theirs").read_bytes() == b"a user's"
+    moving.rename_free(tmp_path / "locked", tmp_path / "free")
+    assert (tmp_path / "free").read_bytes() == b"held"
