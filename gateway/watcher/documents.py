@@ -235,7 +235,14 @@ def _release_in_place(row: WatchedFile, by: str, note: str, *, marked: bool) -> 
             f"a {row.kind} held in place cannot be marked CONFIDENTIAL; release it as it was"
         )
     if row.problem.startswith(LOCKED_IN_PLACE):
+        outer = held_folders.held_around(row) if row.locked_from else None
+        if outer is not None:  # its name back, it would bring back the folder's with it
+            raise DecisionError(
+                f"held document {row.id} lay in held folder {outer.id}, taken away too: "
+                f"release held folder {outer.id} first"
+            )
         try:
+            quarantine.unhide_in_place(row)
             quarantine.unlock_in_place(row)
         except moving.MoveError as exc:
             raise DecisionError(f"document {row.id} could not be released: {exc}") from None

@@ -26,6 +26,7 @@ import fnmatch
 import hashlib
 import logging
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ from gateway.watcher.judging import DocumentJudge, Judgement
 from gateway.watcher.models import (
     BLOCKED,
     LEFT,
+    LOCKED_IN_PLACE,
     TOO_LONG,
     UNMOVABLE,
     Kind,
@@ -164,7 +166,10 @@ def _take_away(row: WatchedFile, quarantine_dir: Path) -> int:
     path = real_path(row.path)
     if row.kind == Kind.LINK and not names.too_long(path):
         return int(held_links.take_away(row, quarantine_dir))
-    notes = _notes_only(path) if names.plain(path) else None
+    locked: list[WatchedFile] = []
+    notes = _notes_only(path, locked) if names.plain(path) else None
+    if notes is not None and not _moved_out(locked):
+        notes = None
     if notes is None:
         reason = _why_left(path)
         if row.problem != reason:
@@ -182,9 +187,13 @@ def _take_away(row: WatchedFile, quarantine_dir: Path) -> int:
     return int(_empty(row, notes))
 
 
-def _notes_only(path: Path) -> list[tuple[Path, WatchedFile]] | None:
+def _notes_only(
+    path: Path, locked: list[WatchedFile] | None = None
+) -> list[tuple[Path, WatchedFile]] | None:
     """The notes under ``path`` (with the rows they stand for), when it holds nothing
-    else but folders; None when it holds anything else (or cannot be read)."""
+    else but folders (and, given ``locked``, files locked where they lie, under their
+    neutral names, whose rows it is filled with); None when it holds anything else (or
+    cannot be read)."""
     notes = []
     try:
         for top, dirs, files in os.walk(path, followlinks=False, onerror=_raise):
@@ -193,12 +202,52 @@ def _notes_only(path: Path) -> list[tuple[Path, WatchedFile]] | None:
                 return None
             for name in files:
                 held = _note_of(here / name)
-                if held is None:
+                if held is not None:
+                    notes.append((here / name, held))
+                    continue
+                hidden = _locked_at(here / name) if locked is not None else None
+                if hidden is None or locked is None:
                     return None
-                notes.append((here / name, held))
+                locked.append(hidden)
     except OSError:
         return None
     return notes
+
+
+def _locked_at(path: Path) -> WatchedFile | None:
+    """The row of the file at ``path`` if it is one locked where it lies and renamed to its
+    neutral name (``quarantine.hide_in_place``), still that file (its inode)."""
+    row = (
+        WatchedFile.objects.filter(
+            path_key=path_key(stored_path(str(path))),
+            is_folder=False,
+            present=True,
+            placement=Placement.IN_PLACE,
+            problem__startswith=LOCKED_IN_PLACE,
+        )
+        .exclude(locked_from="")
+        .first()
+    )
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if row is None or not stat.S_ISREG(found.st_mode) or found.st_ino % (1 << 63) != row.inode:
+        return None
+    return row
+
+
+def _moved_out(locked: list[WatchedFile]) -> bool:
+    """Move the files locked where they lie in a held folder out of it, to its watched
+    folder (``quarantine.move_locked_out``), so that the folder can go with its name:
+    never copied into quarantine, they kept it in view. Whether they all went."""
+    for row in locked:
+        try:
+            quarantine.move_locked_out(row)
+        except moving.MoveError as exc:
+            log.warning("locked file not moved out id=%s error=%s", row.id, exc)
+            return False
+    return True
 
 
 def _why_left(path: Path) -> str:
@@ -349,8 +398,9 @@ def release(row: WatchedFile, **decision: object) -> Path:
 
 def held_around(row: WatchedFile) -> WatchedFile | None:
     """The outermost held folder taken away (awaiting a decision, or rejected) that the
-    folder of ``row`` lay in: ``row`` cannot be made again without it."""
-    inside = real_path(row.path)
+    folder of ``row`` lay in (for a file locked where it lies, where it lay before it was
+    renamed): ``row`` cannot be made again without it."""
+    inside = real_path(row.locked_from or row.path)
     around = (
         WatchedFile.objects.filter(
             is_folder=True, folder=row.folder, present=False, placement__in=_NOTED

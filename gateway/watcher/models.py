@@ -98,7 +98,8 @@ IN_VIEW = (LEFT, BLOCKED, UNMOVABLE, LINK_LEFT, TOO_LONG)
 NOT_MOVED = "it could not be moved: "
 # What starts the reason of a document held that is over the size limit (``max_item_bytes``):
 # never read whole, nor copied into quarantine, it is taken out of reach where it lies
-# (``quarantine.lock_in_place``): its name is in view, its content is not.
+# (``quarantine.lock_in_place``), and renamed beside it to a neutral name (``locked_from``
+# keeps its own): neither its content nor its name is in view.
 LOCKED_IN_PLACE = "it is over the size limit, so it was not taken into quarantine: "
 
 
@@ -183,6 +184,10 @@ class WatchedFile(models.Model):
     file_mode = models.PositiveIntegerField(null=True)
     note_path = models.TextField(blank=True)  # the note left where it was
     moving_from = models.TextField(blank=True)  # the journal of a move in progress
+    # For a file locked where it lies (``LOCKED_IN_PLACE``), the path it had before it was
+    # renamed to a neutral name beside it (``quarantine.hide_in_place``): its name may itself
+    # be personal data. Committed before the rename; a release renames it back.
+    locked_from = models.TextField(blank=True)
     moving_to = models.TextField(blank=True)
     decided_by = models.CharField(max_length=150, blank=True)
     decided_at = models.DateTimeField(null=True)

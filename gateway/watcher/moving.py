@@ -9,6 +9,7 @@ into moves a crash cannot lose a file in.)
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
 import hashlib
@@ -336,6 +337,29 @@ def _digest(fd: int) -> str:
     while chunk := os.read(fd, CHUNK):
         digest.update(chunk)
     return digest.hexdigest()
+
+
+_RENAME_NOREPLACE = 1  # <linux/fs.h>
+_AT_FDCWD = -100
+
+
+def rename_free(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target`` only while ``target`` is free (``renameat2`` with
+    RENAME_NOREPLACE): a user's file arriving there meanwhile is never replaced, as a
+    plain rename would. Where the filesystem cannot (EINVAL), it is checked, then renamed.
+    Raises ``FileExistsError``, or the rename's ``OSError``."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    done = libc.renameat2(
+        _AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_NOREPLACE
+    )
+    if done == 0:
+        return
+    code = ctypes.get_errno()
+    if code not in (errno.EINVAL, errno.ENOSYS):
+        raise OSError(code, os.strerror(code))
+    if os.path.lexists(target):
+        raise FileExistsError(errno.EEXIST, "exists")
+    os.rename(source, target)
 
 
 def free_name(folder: Path, stem: str, suffix: str) -> Path:

@@ -181,6 +181,95 @@ def lock_in_place(row: WatchedFile, source: Path) -> None:
 LOCKED = "it stays where it is, its permissions taken away until a manager releases it"
 
 
+# The neutral name a file locked where it lies is renamed to, beside where it was.
+_LOCKED_NAME = re.compile(r"confide-locked-(\d+)(?: \(\d+\))?")
+
+
+def hide_in_place(row: WatchedFile, source: Path) -> None:
+    """Rename the file at ``source``, locked (``lock_in_place``), to a neutral name beside
+    it (``confide-locked-ID``): a file held for its name kept that name, and the personal
+    data in it, in view. Nothing is copied. The row is the journal: its path before is
+    committed in ``locked_from`` first, so that a crash after the rename leaves a row that
+    still knows the name to give back (the file is found moved, by its unread hash, at its
+    neutral name); one before it leaves the file under its name, renamed at the next pass
+    (``sweep`` judges again a row whose ``locked_from`` is its own path). A file under its
+    neutral name already stays. Raises ``moving.MoveError``: the file stays locked, its
+    name in view, and the hold is tried again."""
+    if _LOCKED_NAME.fullmatch(source.name) and row.locked_from:
+        return
+    try:
+        found = os.lstat(source)
+    except OSError as exc:
+        raise moving.MoveError(f"it could not be renamed ({moving.errno_name(exc)})") from None
+    if not stat.S_ISREG(found.st_mode) or found.st_ino % (1 << 63) != row.inode:
+        raise moving.MoveError("it could not be renamed (it changed)")
+    target = moving.free_name(source.parent, f"confide-locked-{row.id}", "")
+    row.locked_from = row.path
+    row.save(update_fields=["locked_from", "updated_at"])
+    crash_point(LOCK_JOURNALED)
+    try:
+        moving.rename_free(source, target)
+    except OSError as exc:
+        raise moving.MoveError(f"it could not be renamed ({moving.errno_name(exc)})") from None
+    crash_point(LOCK_RENAMED)
+    row.path = stored_path(str(target))
+    row.path_key = path_key(row.path)
+    row.save(update_fields=["path", "path_key", "updated_at"])
+
+
+def move_locked_out(row: WatchedFile) -> None:
+    """Move the file ``hide_in_place`` renamed, lying in a folder held for its name, out to
+    its watched folder under its neutral name, so that the folder can be taken away: a
+    rename, nothing copied. Its original path stays in ``locked_from``: a release puts it
+    back there once its folder is made again. A crash between the rename and the row's new
+    path has it found moved (its unread hash) at the next pass. Raises
+    ``moving.MoveError``."""
+    source = real_path(row.path)
+    target = moving.free_name(Path(row.folder), f"confide-locked-{row.id}", "")
+    try:
+        moving.rename_free(source, target)
+        found = os.lstat(target)
+    except OSError as exc:
+        raise moving.MoveError(f"it could not be moved out ({moving.errno_name(exc)})") from None
+    row.path = stored_path(str(target))
+    row.path_key = path_key(row.path)
+    row.ctime_ns = found.st_ctime_ns  # as the watcher left it: not judged again for it
+    row.save(update_fields=["path", "path_key", "ctime_ns", "updated_at"])
+
+
+LOCK_JOURNALED = "lock-journaled"  # its name committed; the file not yet renamed
+LOCK_RENAMED = "lock-renamed"  # renamed; the row not yet moved with it
+
+
+def unhide_in_place(row: WatchedFile) -> None:
+    """Give the file ``hide_in_place`` renamed its name back where it lies now (a manager
+    released it, or it was moved where it is not held), refused while another file has
+    taken that name (``moving.MoveError``); a file gone from its neutral name is left as
+    it is."""
+    if not row.locked_from:
+        return
+    source, original = real_path(row.path), real_path(row.locked_from)
+    root = Path(row.folder)
+    if source.parent != root or root not in original.parents:
+        original = source.parent / original.name  # moved since: its name where it is now
+    if source != original:
+        taken = moving.MoveError("another file has taken its name; move that one first")
+        if os.path.lexists(original):
+            raise taken
+        try:
+            moving.rename_free(source, original)
+        except FileExistsError:
+            raise taken from None
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            reason = f"its name could not be given back ({moving.errno_name(exc)})"
+            raise moving.MoveError(reason) from None
+    row.path, row.locked_from = stored_path(str(original)), ""
+    row.path_key = path_key(row.path)
+    row.save(update_fields=["path", "path_key", "locked_from", "updated_at"])
+
+
 def unlock_in_place(row: WatchedFile) -> None:
     """Give the file ``lock_in_place`` locked its mode back (a manager released it), if it
     is still that file, and still locked; a file gone or replaced since is left as it is.

@@ -422,6 +422,7 @@ class Watcher:
         ):
             # Before the verdict is recorded: a kill meanwhile has it judged (and copied) again.
             _remove_stale_copies(row, scan.path, scan.folder, judgement.copy)
+        was_locked = row.problem.startswith(LOCKED_IN_PLACE)
         row.content_hash = scan.content_hash
         _record_status(row, now)
         # A verdict to carry out here counts as not reached until it is: a kill before the
@@ -442,6 +443,8 @@ class Watcher:
             ",".join(judgement.rules) or "-",
             ",".join(f"{t}:{n}" for t, n in judgement.findings.items()) or "-",
         )
+        if was_locked and not to_carry_out:
+            _unlocked(row)
         if scan.folder.enforce and row.origin == Origin.USER:
             self._enforce(row, scan.path, scan.folder, judgement, already=already)
         elif scan.folder.enforce and judgement.action in (Action.HOLD, Action.REDACT):
@@ -512,9 +515,10 @@ class Watcher:
         would fill the quarantine's disk. Raises as ``quarantine.quarantine`` does."""
         if row.size is not None and row.size > self.limits.max_item_bytes:
             quarantine.lock_in_place(row, path)
+            quarantine.hide_in_place(row, path)
             row.problem = f"{LOCKED_IN_PLACE}{quarantine.LOCKED}"
             with suppress(OSError, ValueError):  # as locked: not judged again for it
-                _record_status(row, moving.stat_beneath(path, Path(row.folder)))
+                _record_status(row, moving.stat_beneath(real_path(row.path), Path(row.folder)))
             row.save(update_fields=["problem", "size", "mtime_ns", "ctime_ns", "inode"])
             log.info("locked in place id=%s action=%s", row.id, action)
         else:
@@ -691,6 +695,20 @@ def _not_moved(row: WatchedFile, exc: moving.MoveError | OSError, action: str) -
     )
 
 
+def _unlocked(row: WatchedFile) -> None:
+    """Give a file locked where it lies (``quarantine.lock_in_place``), now judged where it
+    is not held (moved out of its public folder), its mode back, then its name where it
+    lies now, if that is free: else, locked, no one could open it, nor see it listed as
+    held. A failure is logged by id, the file left as it is."""
+    try:
+        quarantine.unlock_in_place(row)
+        quarantine.unhide_in_place(row)
+    except moving.MoveError as exc:
+        log.warning("could not unlock id=%s error=%s", row.id, _error_kind(exc))
+    else:
+        log.info("unlocked id=%s: no longer held", row.id)
+
+
 def _error_kind(exc: moving.MoveError | OSError) -> str:
     """The kind of a failed move, never its words: an errno name, or the exception's type."""
     if isinstance(exc, OSError):
@@ -709,6 +727,7 @@ def _unchanged(row: WatchedFile, found: os.stat_result, fingerprint: str) -> boo
         == (found.st_size, found.st_mtime_ns, found.st_ctime_ns, _inode(found))
         and row.judged_with == fingerprint
         and (not row.problem or row.problem.startswith(LOCKED_IN_PLACE))
+        and row.locked_from != row.path  # locked, its rename cut short: renamed now
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -586,3 +587,40 @@ def test_a_folder_renamed_to_a_held_name_stays_held_after_a_release_from_it(
     folder.refresh_from_db()
     assert folder.placement == Placement.RELEASED
     assert folder.id not in {row.id for row in held_documents()}
+
+
+def test_a_held_folder_holding_a_file_over_the_size_limit_goes_too(
+    make_holding: Callable[[str, str], Drive],
+) -> None:
+    """A file over the size limit in a held folder, locked where it lies (never copied
+    into quarantine), is moved out of the folder to its watched folder under its neutral
+    name, so the folder goes with its name: it stayed in view, said to hold files not
+    held. Its release is refused until the folder's, then puts it back in the folder,
+    under its own name and mode."""
+    drive = make_holding("public", "enforce")
+    web = drive.folders["web"].path
+    _put(drive, f"{NAMED}/agenda.txt", MINUTES)
+    big = web / NAMED / "big.bin.txt"
+    with big.open("wb") as file:
+        file.truncate(1 << 30)  # sparse: nothing on disk
+    big.chmod(0o640)
+    past = os.stat(big).st_mtime - 60
+    os.utime(big, (past, past))
+    assert drive.watcher is not None
+    drive.watcher.reconcile()
+
+    folder = _folder_row(web / NAMED)
+    locked = WatchedFile.objects.get(locked_from=stored_path(str(big)))
+    assert (folder.placement, folder.present) == (Placement.QUARANTINED, False)
+    assert not (web / NAMED).exists()
+    assert f"confide-locked-{locked.id}" in _everything(web)
+    _nothing_named(web)
+    assert locked.held_in_place
+    assert stat.S_IMODE(os.stat(web / f"confide-locked-{locked.id}").st_mode) == 0
+
+    with pytest.raises(DecisionError, match=f"release held folder {folder.id} first"):
+        release_document(locked.id, by="manager", note="")
+    release_document(folder.id, by="manager", note="")
+    release_document(locked.id, by="manager", note="a recording for the website")
+    assert stat.S_IMODE(os.stat(big).st_mode) == 0o640
+    assert not (web / f"confide-locked-{locked.id}").exists()
