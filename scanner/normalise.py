@@ -578,17 +578,24 @@ _UNDERSCORE_BY_DIGITS = re.compile(r"(?<=\d)_|(?<=\d[A-Za-z])_|_(?=[A-Za-z]{0,2}
 
 
 def _underscore_edits(text: str) -> Iterator[_Edit]:
-    """Step 5a: an underscore beside a number, outside an e-mail address, as a space."""
+    """Step 5a: an underscore beside a number, outside an e-mail address, as a space. The
+    words are found as the matches come, left to right, so the text is read once."""
     if "_" not in text:
         return
+    word_start = word_end = 0
     for found in _UNDERSCORE_BY_DIGITS.finditer(text):
         start = found.start()
-        word_start = max(text.rfind(c, 0, start) for c in " \t\n<>\"'") + 1
-        word_end = min(
-            (i for i in (text.find(c, start) for c in " \t\n<>\"'") if i >= 0), default=len(text)
-        )
+        if start >= word_end:  # a new word: from the last word break before it to the next
+            for gap in _WORD_BREAK.finditer(text, word_end, start):
+                word_start = gap.end()
+            after = _WORD_BREAK.search(text, start)
+            word_end = after.start() if after else len(text)
         if "@" not in text[word_start:word_end]:
             yield start, start + 1, " "
+
+
+# What ends a word for step 5a: white space, an angle bracket or a quote.
+_WORD_BREAK = re.compile(r"""[ \t\n<>"']""")
 
 
 # Step 6: an email address written out. A written "at" is "@" with spaces around it, the
